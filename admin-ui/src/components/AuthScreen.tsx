@@ -1,0 +1,17 @@
+import type { ComponentChildren } from 'preact';
+import { Icon } from './Icon.js';
+
+/** Centered box on grey, like the WordPress login screen. */
+export function AuthScreen({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="auth-screen">
+      <main class="auth-box">
+        <p class="auth-logo">
+          <Icon name="logo" size={40} />
+          <span>Docent</span>
+        </p>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+// The admin menu. To add a screen: add an entry here and a route in routes.tsx.
+export interface SubmenuItem {
+  label: string;
+  href: string;
+  /** The `tab` query value this entry stands for (the first entry is the default tab). */
+  tab?: string;
+}
+
+export interface MenuItem {
+  label: string;
+  href: string;
+  icon: string;
+  /** Path prefix that makes this item current (default: href). */
+  section?: string;
+  children?: SubmenuItem[];
+}
+
+export const MENU: MenuItem[] = [
+  { label: 'Dashboard', href: '/admin/', icon: 'dashboard', section: '/admin' },
+  // Next screens, in this order:
+  // { label: 'Data Training', href: '/admin/training', icon: 'database', children: [...] },
+  // { label: 'Chatbot', href: '/admin/chatbot', icon: 'chatbot' },
+  // { label: 'Widget', href: '/admin/widget', icon: 'widget' },
+  // { label: 'Conversations', href: '/admin/conversations', icon: 'conversations' },
+  // { label: 'Playground', href: '/admin/playground', icon: 'playground' },
+  {
+    label: 'Settings',
+    href: '/admin/settings',
+    icon: 'settings',
+    children: [{ label: 'API Configuration', href: '/admin/settings', tab: 'api' }],
+  },
+];
+
+export function isCurrent(item: MenuItem, path: string): boolean {
+  const section = (item.section ?? item.href).replace(/\/+$/, '');
+  if (section === '/admin') return path === '/admin';
+  return path === section || path.startsWith(`${section}/`);
+}

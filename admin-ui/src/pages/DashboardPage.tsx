@@ -1,0 +1,82 @@
+import { useTitle } from '../components/AdminLayout.js';
+import { Icon } from '../components/Icon.js';
+import { Notice } from '../components/Notice.js';
+import { Spinner } from '../components/Spinner.js';
+import { useResource } from '../hooks.js';
+import type { DashboardData } from '../types.js';
+
+export default function DashboardPage() {
+  useTitle('Dashboard');
+  const { data, error, loading, reload } = useResource<DashboardData>('/api/admin/dashboard');
+  const items = data?.checklist ?? [];
+  const done = items.filter((i) => i.done).length;
+
+  return (
+    <div class="wrap">
+      <h1>Dashboard</h1>
+      <div class="dashboard-widgets">
+        <section class="postbox" aria-labelledby="checklist-title">
+          <h2 class="postbox-title" id="checklist-title">
+            Setup checklist
+          </h2>
+          <div class="inside">
+            {loading && !data && (
+              <div class="checklist-loading" role="status">
+                <Spinner label="Loading the checklist…" />
+              </div>
+            )}
+            {error && (
+              <Notice type="error" inline>
+                <p>
+                  Could not load the checklist: {error}{' '}
+                  <button type="button" class="button-link" onClick={reload}>
+                    Try again
+                  </button>
+                </p>
+              </Notice>
+            )}
+            {data && (
+              <>
+                <div class="checklist-progress">
+                  <p>
+                    {done === items.length
+                      ? 'All done: Docent is ready to answer your visitors.'
+                      : `${done} of ${items.length} steps done. Finish the steps below to put Docent on your website.`}
+                  </p>
+                  <div
+                    class="progress"
+                    role="progressbar"
+                    aria-label="Setup progress"
+                    aria-valuemin={0}
+                    aria-valuemax={items.length}
+                    aria-valuenow={done}
+                    aria-valuetext={`${done} of ${items.length} steps done`}
+                  >
+                    <span style={{ width: `${items.length ? (done / items.length) * 100 : 0}%` }} />
+                  </div>
+                </div>
+                <ol class="checklist">
+                  {items.map((item, i) => (
+                    <li key={item.id} class={`checklist-item${item.done ? ' is-done' : ''}`} data-step={item.id}>
+                      <span class="checklist-icon">
+                        <Icon name={item.done ? 'check-circle' : 'circle'} size={24} />
+                      </span>
+                      <div class="checklist-text">
+                        <p class="checklist-label">
+                          <span class="screen-reader-text">Step {i + 1}: </span>
+                          <a href={item.href}>{item.label}</a>
+                          <span class={`checklist-status${item.done ? ' is-done' : ''}`}>{item.done ? 'Done' : 'To do'}</span>
+                        </p>
+                        <p class="description">{item.detail}</p>
+                      </div>
+                    </li>
+                  ))}
+                </ol>
+              </>
+            )}
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}

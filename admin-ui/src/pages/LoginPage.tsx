@@ -1,0 +1,82 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, errorMessage } from '../api.js';
+import { AuthScreen } from '../components/AuthScreen.js';
+import { describedBy } from '../components/FormRow.js';
+import { Notice } from '../components/Notice.js';
+import { PasswordInput } from '../components/PasswordInput.js';
+import { Spinner } from '../components/Spinner.js';
+import { useTitle } from '../components/AdminLayout.js';
+import { loginNotice, signedIn } from '../session.js';
+import type { AuthResponse } from '../types.js';
+
+export default function LoginPage() {
+  useTitle('Log in');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const notice = loginNotice.value;
+
+  useEffect(() => passwordRef.current?.focus(), []);
+
+  async function onSubmit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    if (!password) {
+      setError('Enter your password.');
+      passwordRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.post<AuthResponse>('/api/admin/login', { password }, { redirectOn401: false });
+      signedIn(res);
+    } catch (err) {
+      setBusy(false);
+      setError(errorMessage(err));
+      // Let the admin retype at once.
+      setTimeout(() => passwordRef.current?.select(), 0);
+    }
+  }
+
+  return (
+    <AuthScreen>
+      <h1 class="auth-title">Log in</h1>
+      {error ? (
+        <Notice type="error" id="login-error">
+          <p>{error}</p>
+        </Notice>
+      ) : (
+        notice && (
+          <Notice type={notice.type}>
+            <p>{notice.message}</p>
+          </Notice>
+        )
+      )}
+      <form class="auth-form" onSubmit={onSubmit} noValidate>
+        {/* For password managers: there is one admin and no user name. */}
+        <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
+        <div class="auth-field">
+          <label for="login-password">Password</label>
+          <PasswordInput
+            id="login-password"
+            inputRef={passwordRef}
+            value={password}
+            onInput={setPassword}
+            autoComplete="current-password"
+            invalid={!!error}
+            describedBy={describedBy(error && 'login-error')}
+            disabled={busy}
+          />
+        </div>
+        <div class="auth-submit">
+          {busy && <Spinner />}
+          <button type="submit" class="button button-primary button-large" disabled={busy}>
+            Log in
+          </button>
+        </div>
+      </form>
+    </AuthScreen>
+  );
+}

@@ -1,0 +1,131 @@
+import { useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../api.js';
+import { AuthScreen } from '../components/AuthScreen.js';
+import { FieldError, describedBy } from '../components/FormRow.js';
+import { Notice } from '../components/Notice.js';
+import { PasswordInput } from '../components/PasswordInput.js';
+import { Spinner } from '../components/Spinner.js';
+import { useTitle } from '../components/AdminLayout.js';
+import { loadSession, signedIn } from '../session.js';
+import type { AuthResponse } from '../types.js';
+
+const MIN_LENGTH = 10;
+
+interface Errors {
+  password?: string;
+  confirm?: string;
+}
+
+function validate(password: string, confirm: string): Errors {
+  const errors: Errors = {};
+  if (!password) errors.password = 'Enter a password.';
+  else if (password.length < MIN_LENGTH) errors.password = `Use at least ${MIN_LENGTH} characters (now ${password.length}).`;
+  if (!errors.password && confirm !== password) errors.confirm = 'The two passwords do not match.';
+  return errors;
+}
+
+export default function SetupPage() {
+  useTitle('Welcome');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const confirmRef = useRef<HTMLInputElement>(null);
+
+  // After a first attempt, errors update as the admin types (and disappear once fixed).
+  function update(p: string, c: string) {
+    setPassword(p);
+    setConfirm(c);
+    if (submitted) setErrors(validate(p, c));
+  }
+
+  async function onSubmit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    setSubmitted(true);
+    setFormError(null);
+    const found = validate(password, confirm);
+    setErrors(found);
+    if (found.password) return passwordRef.current?.focus();
+    if (found.confirm) return confirmRef.current?.focus();
+
+    setBusy(true);
+    try {
+      const res = await api.post<AuthResponse>('/api/admin/setup', { password }, { redirectOn401: false });
+      signedIn(res);
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.status === 409) {
+        // Someone finished the setup already: go to the login screen.
+        await loadSession();
+        return;
+      }
+      if (err instanceof ApiError && err.fields.password) {
+        setErrors({ password: err.fields.password });
+        passwordRef.current?.focus();
+      } else {
+        setFormError(errorMessage(err));
+      }
+    }
+  }
+
+  return (
+    <AuthScreen>
+      <h1 class="auth-title">Welcome to Docent</h1>
+      <p class="auth-intro">
+        Docent answers your visitors’ questions from your own content. First, create the password you will use to log in
+        to this admin.
+      </p>
+      {formError && (
+        <Notice type="error">
+          <p>{formError}</p>
+        </Notice>
+      )}
+      <form class="auth-form" onSubmit={onSubmit} noValidate>
+        {/* For password managers: there is one admin and no user name. */}
+        <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
+        <div class="auth-field">
+          <label for="setup-password">Password</label>
+          <PasswordInput
+            id="setup-password"
+            inputRef={passwordRef}
+            value={password}
+            onInput={(v) => update(v, confirm)}
+            autoComplete="new-password"
+            invalid={!!errors.password}
+            describedBy={describedBy(errors.password && 'setup-password-error', 'setup-password-description')}
+            disabled={busy}
+            autoFocus
+          />
+          <FieldError id="setup-password-error" message={errors.password} />
+          <p class="description" id="setup-password-description">
+            At least {MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.
+          </p>
+        </div>
+        <div class="auth-field">
+          <label for="setup-confirm">Confirm password</label>
+          <PasswordInput
+            id="setup-confirm"
+            inputRef={confirmRef}
+            value={confirm}
+            onInput={(v) => update(password, v)}
+            autoComplete="new-password"
+            invalid={!!errors.confirm}
+            describedBy={describedBy(errors.confirm && 'setup-confirm-error')}
+            disabled={busy}
+          />
+          <FieldError id="setup-confirm-error" message={errors.confirm} />
+        </div>
+        <div class="auth-submit">
+          {busy && <Spinner />}
+          <button type="submit" class="button button-primary button-large" disabled={busy}>
+            Create admin account
+          </button>
+        </div>
+      </form>
+    </AuthScreen>
+  );
+}

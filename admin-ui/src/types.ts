@@ -1,0 +1,77 @@
+// Shapes of the server API (see server/README.md).
+
+export interface SessionInfo {
+  setupRequired: boolean;
+  authenticated: boolean;
+  csrfToken: string | null;
+}
+
+export interface AuthResponse {
+  authenticated: true;
+  csrfToken: string;
+}
+
+export type Provider = 'openrouter' | 'openai-compatible';
+
+export interface ApiSettings {
+  provider: Provider;
+  baseUrl: string | null;
+  apiKey: { saved: boolean; last4: string | null };
+  keyCheck: { ok: boolean; checkedAt: string } | null;
+  model: string;
+  fallbackModels: string[];
+  reasoningEnabled: boolean;
+  embeddingModel: string;
+  embeddingDimensions: number | null;
+}
+
+export interface ApiSettingsUpdate {
+  provider: Provider;
+  baseUrl?: string;
+  apiKey?: string;
+  model: string;
+  fallbackModels: string[];
+  reasoningEnabled: boolean;
+}
+
+export interface KeyInfo {
+  label: string;
+  limit: number | null;
+  limitRemaining: number | null;
+  usage: number;
+  isFreeTier: boolean;
+}
+
+export type BalanceInfo = { available: true; amount: number } | { available: false; message: string };
+
+export type KeyTestResult =
+  | { ok: true; key: KeyInfo | null; balance: BalanceInfo | null }
+  | { ok: false; reason: string; message: string };
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  contextLength: number | null;
+  promptPricePerM: number | null;
+  completionPricePerM: number | null;
+  free: boolean;
+  reasoning: { supported: boolean; mandatory: boolean; efforts: string[] };
+}
+
+export interface ModelCatalog {
+  models: ModelInfo[];
+  fetchedAt: string | null;
+  error: string | null;
+}
+
+export interface ChecklistItem {
+  id: string;
+  label: string;
+  done: boolean;
+  detail: string;
+  href: string;
+}
+
+export interface DashboardData {
+  checklist: ChecklistItem[];
+}

@@ -1,0 +1,86 @@
+// Builds the Fastify application without listening, so tests drive it with inject() or a real port.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrate, MIGRATIONS_DIR } from './db/migrate.js';
+import { createSecretBox, loadSecretKey } from './security/secret-box.js';
+import { errorHandler } from './http/error-handler.js';
+import { externalPlugins } from './plugins/external.js';
+import { adminUi } from './plugins/admin-ui.js';
+import { adminAuth, authRoutes } from './auth/routes.js';
+import { adminExists, createAdmin } from './auth/admin-account.js';
+import { settingsRoutes } from './settings/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
+
+export interface BuildOptions {
+  config: Config;
+  /** Where logs go (tests capture them to prove secrets never appear). */
+  logStream?: DestinationStream;
+  migrationsDir?: string;
+  adminUiDir?: string;
+}
+
+// Secrets that must never reach a log line, wherever they appear in a logged object.
+const REDACT = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
+  'apiKey', '*.apiKey', 'password', '*.password', 'headers.authorization', '*.headers.authorization',
+];
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Shutdown must not wait for idle keep-alive sockets or open chat streams.
+    forceCloseConnections: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  // Services: the database (migrated before anything else runs) and the secret box.
+  const db = openDatabase(config.databasePath);
+  try {
+    migrate(db, options.migrationsDir ?? MIGRATIONS_DIR);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
+  app.addHook('onClose', async () => db.close());
+
+  if (config.adminPassword && !adminExists(db)) {
+    await createAdmin(db, config.adminPassword);
+    app.log.info('admin account created from ADMIN_PASSWORD');
+  }
+
+  await app.register(externalPlugins);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  await app.register(async (admin) => {
+    await admin.register(adminAuth);
+    await admin.register(authRoutes);
+    await admin.register(settingsRoutes);
+    await admin.register(dashboardRoutes);
+  }, { prefix: '/api/admin' });
+
+  await app.register(adminUi, { dir: options.adminUiDir });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such route: ${request.method} ${request.url.split('?')[0]}` }));
+
+  startCatalogRefresh(app);
+  return app;
+}

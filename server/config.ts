@@ -1,0 +1,70 @@
+// Configuration comes only from the environment and is validated once at boot, so a typo fails fast
+// with a message naming the variable instead of surfacing later as a strange runtime error.
+import { z } from 'zod';
+import path from 'node:path';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535, 'must be a port number (0-65535)').default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  OPENROUTER_BASE_URL: z.url({ message: 'must be a URL such as https://openrouter.ai/api/v1' }).default('https://openrouter.ai/api/v1'),
+  PUBLIC_URL: z.url({ message: 'must be the URL visitors use to reach Docent, such as https://chat.example.com' }).optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  TRUST_PROXY: booleanFlag.default(false),
+  // Web sources that resolve to private or loopback addresses are refused unless this is set (SSRF guard).
+  ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databasePath: string;
+  openRouterBaseUrl: string;
+  publicUrl: string;
+  adminPassword?: string;
+  secretKeyHex?: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  allowPrivateUrls: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings (e.g. `PUBLIC_URL=` in a compose file) mean "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databasePath: path.join(dataDir, 'docent.db'),
+    openRouterBaseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ''),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    adminPassword: e.ADMIN_PASSWORD,
+    secretKeyHex: e.SECRET_KEY,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+  };
+}

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readdirSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from './database.js';
+import { migrate, MigrationError, MIGRATIONS_DIR } from './migrate.js';
+import { createTestApp } from '../../e2e/support/harness.js';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'docent-migrate-'));
+
+test('migrations apply in numeric order, each once, and are recorded', () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, '10_second.sql'), 'INSERT INTO log VALUES (\'second\');');
+  writeFileSync(path.join(dir, '2_first.sql'), 'CREATE TABLE log (step TEXT); INSERT INTO log VALUES (\'first\');');
+  writeFileSync(path.join(dir, 'notes.txt'), 'not a migration');
+  const db = openDatabase(path.join(tempDir(), 'x.db'));
+  assert.deepEqual(migrate(db, dir), ['2_first.sql', '10_second.sql']);
+  assert.deepEqual(migrate(db, dir), [], 'a second start applies nothing');
+  assert.deepEqual(db.prepare('SELECT step FROM log').pluck().all(), ['first', 'second']);
+  assert.deepEqual(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(),
+    [{ version: 2, name: '2_first.sql' }, { version: 10, name: '10_second.sql' }]);
+  db.close();
+});
+
+test('a failing migration rolls back entirely, names the file, and stops the start', async () => {
+  const dir = tempDir();
+  for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+  writeFileSync(path.join(dir, '900_broken.sql'), 'CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);');
+  const dataDir = tempDir();
+  await assert.rejects(createTestApp({ dataDir, buildOptions: { migrationsDir: dir } }), (err: unknown) => {
+    assert.ok(err instanceof MigrationError);
+    assert.equal(err.file, '900_broken.sql');
+    assert.equal(err.message, 'Migration 900_broken.sql failed: no such table: no_such_table');
+    return true;
+  });
+  const db = openDatabase(path.join(dataDir, 'docent.db'));
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+  assert.ok(!tables.includes('half_done'), 'the failed migration left nothing behind');
+  assert.ok(tables.includes('settings'), 'earlier migrations stay applied');
+  assert.equal(db.prepare('SELECT count(*) FROM schema_migrations WHERE version = 900').pluck().get(), 0);
+  db.close();
+});
+
+test('duplicate version numbers are refused', () => {
+  const dir = tempDir();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, '1_a.sql'), 'SELECT 1;');
+  writeFileSync(path.join(dir, '01_b.sql'), 'SELECT 1;');
+  const db = openDatabase(':memory:');
+  assert.throws(() => migrate(db, dir), /version 1 is used twice/);
+});
+
+test('the database runs in WAL mode with sqlite-vec loaded', () => {
+  const db = openDatabase(path.join(tempDir(), 'w.db'));
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.match(String(db.prepare('SELECT vec_version()').pluck().get()), /^v0\.1\./);
+  db.close();
+});

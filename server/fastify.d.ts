@@ -1,0 +1,15 @@
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { SecretBox } from './security/secret-box.js';
+import type { AdminSession } from './auth/sessions.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    secretBox: SecretBox;
+  }
+  interface FastifyRequest {
+    adminSession: AdminSession | null;
+  }
+}

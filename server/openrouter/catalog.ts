@@ -1,0 +1,155 @@
+// The model catalog (GET /models, GET /embeddings/models), cached in the database: the dropdown opens
+// instantly, survives an OpenRouter outage, and is refreshed daily or when the admin asks.
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { ADMIN_TIMEOUT_MS, createClient, type Connection } from './client.js';
+import { describeUpstreamError } from './errors.js';
+import { NO_REASONING, type ReasoningCapability } from './reasoning.js';
+
+export type CatalogKind = 'chat' | 'embedding';
+export const CATALOG_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  contextLength: number | null;
+  maxOutputTokens: number | null;
+  promptPricePerM: number | null;
+  completionPricePerM: number | null;
+  free: boolean;
+  reasoning: ReasoningCapability;
+}
+
+export interface EmbeddingModelInfo {
+  id: string;
+  name: string;
+  dimensions: number | null;
+  promptPricePerM: number | null;
+  contextLength: number | null;
+}
+
+export interface Catalog<T> { models: T[]; fetchedAt: string | null; error: string | null }
+
+// The catalog does not list embedding dimensions; these are the providers' published defaults.
+// Unknown models learn theirs from the first embedding response.
+const KNOWN_EMBEDDING_DIMENSIONS: Record<string, number> = {
+  'openai/text-embedding-3-small': 1536,
+  'openai/text-embedding-3-large': 3072,
+  'openai/text-embedding-ada-002': 1536,
+  'google/gemini-embedding-001': 3072,
+  'mistralai/mistral-embed-2312': 1024,
+  'qwen/qwen3-embedding-8b': 4096,
+  'liquid/lfm-2.5-embedding-350m:free': 1024,
+};
+
+export function knownEmbeddingDimensions(model: string): number | null {
+  return KNOWN_EMBEDDING_DIMENSIONS[model] ?? null;
+}
+
+/** USD per token as a string → USD per 1M tokens; routers use "-1" for "varies". */
+function pricePerMillion(value: unknown): number | null {
+  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0) return null;
+  return Math.round(n * 1e6 * 1e6) / 1e6;
+}
+
+type RawModel = Record<string, any>;
+
+export function toModelInfo(raw: RawModel): ModelInfo {
+  const r = raw.reasoning;
+  // Routers (openrouter/auto, /free) list every parameter but have no reasoning profile of their own.
+  const isRouter = raw.architecture?.tokenizer === 'Router';
+  const supportsParam = !isRouter && Array.isArray(raw.supported_parameters) && raw.supported_parameters.includes('reasoning');
+  const reasoning: ReasoningCapability = r && typeof r === 'object'
+    ? {
+      supported: true,
+      mandatory: r.mandatory === true,
+      efforts: Array.isArray(r.supported_efforts) ? r.supported_efforts.map(String) : null,
+      defaultEffort: typeof r.default_effort === 'string' ? r.default_effort : null,
+      supportsMaxTokens: r.supports_max_tokens === true,
+    }
+    : supportsParam ? { ...NO_REASONING, supported: true } : NO_REASONING;
+  const id = String(raw.id);
+  return {
+    id,
+    name: String(raw.name ?? id),
+    contextLength: Number(raw.context_length ?? raw.top_provider?.context_length) || null,
+    maxOutputTokens: Number(raw.top_provider?.max_completion_tokens) || null,
+    promptPricePerM: pricePerMillion(raw.pricing?.prompt),
+    completionPricePerM: pricePerMillion(raw.pricing?.completion),
+    free: id.endsWith(':free'),
+    reasoning,
+  };
+}
+
+export function toEmbeddingModelInfo(raw: RawModel): EmbeddingModelInfo {
+  const id = String(raw.id);
+  return {
+    id,
+    name: String(raw.name ?? id),
+    dimensions: knownEmbeddingDimensions(id),
+    promptPricePerM: pricePerMillion(raw.pricing?.prompt),
+    contextLength: Number(raw.context_length) || null,
+  };
+}
+
+const cacheKey = (c: Connection) => `${c.provider}|${c.provider === 'openrouter' ? '' : c.baseUrl}`;
+
+interface CacheRow { fetched_at: number; data: string }
+
+function readCache(db: Db, kind: CatalogKind, connection: Connection): { fetchedAt: number; models: RawModel[] } | null {
+  const row = db.prepare('SELECT fetched_at, data FROM model_catalog WHERE kind = ? AND provider_key = ?')
+    .get(kind, cacheKey(connection)) as CacheRow | undefined;
+  return row ? { fetchedAt: row.fetched_at, models: JSON.parse(row.data) } : null;
+}
+
+async function fetchRaw(kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>): Promise<RawModel[]> {
+  const client = createClient(connection, config, { timeoutMs: ADMIN_TIMEOUT_MS });
+  if (connection.provider !== 'openrouter') {
+    // OpenAI-compatible servers list every model together; embedding models are told apart by name.
+    const { data } = await client.get<{ data: RawModel[] }>('/models');
+    const isEmbedding = (m: RawModel) => /embed/i.test(String(m.id));
+    return (data ?? []).filter((m) => (kind === 'embedding' ? isEmbedding(m) : !isEmbedding(m)));
+  }
+  const { data } = await client.get<{ data: RawModel[] }>(kind === 'chat' ? '/models' : '/embeddings/models');
+  if (!Array.isArray(data)) throw new Error('catalog response has no data array');
+  return data;
+}
+
+/** Fetches now and replaces the cache; on failure the cache is kept. */
+export async function refreshCatalog(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>): Promise<string | null> {
+  try {
+    const models = await fetchRaw(kind, connection, config);
+    db.prepare(`INSERT INTO model_catalog (kind, provider_key, fetched_at, data) VALUES (?, ?, ?, ?)
+      ON CONFLICT (kind, provider_key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data`)
+      .run(kind, cacheKey(connection), Date.now(), JSON.stringify(models));
+    return null;
+  } catch (err) {
+    return `Could not refresh the model list: ${describeUpstreamError(connection.provider, err, ADMIN_TIMEOUT_MS).message}`;
+  }
+}
+
+async function getCatalog<T>(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>,
+  map: (raw: RawModel) => T, options: { refresh?: boolean; now?: number } = {}): Promise<Catalog<T>> {
+  const now = options.now ?? Date.now();
+  let cached = readCache(db, kind, connection);
+  let error: string | null = null;
+  if (options.refresh || !cached || now - cached.fetchedAt > CATALOG_MAX_AGE_MS) {
+    error = await refreshCatalog(db, kind, connection, config);
+    cached = readCache(db, kind, connection);
+  }
+  if (!cached) return { models: [], fetchedAt: null, error };
+  return { models: cached.models.map(map), fetchedAt: new Date(cached.fetchedAt).toISOString(), error };
+}
+
+export const getChatModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: { refresh?: boolean; now?: number }) =>
+  getCatalog(db, 'chat', connection, config, toModelInfo, options);
+
+export const getEmbeddingModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: { refresh?: boolean; now?: number }) =>
+  getCatalog(db, 'embedding', connection, config, toEmbeddingModelInfo, options);
+
+/** The cached entry for one chat model, without a network call (the chat path uses this). */
+export function cachedChatModel(db: Db, connection: Connection, id: string): ModelInfo | null {
+  const raw = readCache(db, 'chat', connection)?.models.find((m) => m.id === id);
+  return raw ? toModelInfo(raw) : null;
+}

@@ -1,0 +1,38 @@
+// Every call to OpenRouter (or an OpenAI-compatible endpoint) goes through the official `openai` SDK
+// with a baseURL override; tests only change that base URL, never the code path.
+import OpenAI from 'openai';
+import type { Config } from '../config.js';
+import type { Provider } from '../settings/api-settings.js';
+
+export const APP_TITLE = 'Docent';
+
+/** Where requests go and with which key. */
+export interface Connection { provider: Provider; baseUrl: string; apiKey: string | null }
+
+export interface ClientOptions {
+  /** Admin screens use short timeouts; chat streams their own. */
+  timeoutMs: number;
+  maxRetries?: number;
+}
+
+export const ADMIN_TIMEOUT_MS = 8_000;
+
+/** OpenRouter attributes usage to the app by these headers (X-Title is the legacy name, still read). */
+export function attributionHeaders(config: Pick<Config, 'publicUrl'>): Record<string, string> {
+  return { 'HTTP-Referer': config.publicUrl, 'X-OpenRouter-Title': APP_TITLE, 'X-Title': APP_TITLE };
+}
+
+export function providerLabel(provider: Provider): string {
+  return provider === 'openrouter' ? 'OpenRouter' : 'The AI endpoint';
+}
+
+export function createClient(connection: Connection, config: Pick<Config, 'publicUrl'>, options: ClientOptions): OpenAI {
+  return new OpenAI({
+    baseURL: connection.baseUrl,
+    // Local endpoints (Ollama, LM Studio) take no key, but the SDK insists on one.
+    apiKey: connection.apiKey ?? 'no-key',
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries ?? 0,
+    defaultHeaders: connection.provider === 'openrouter' ? attributionHeaders(config) : {},
+  });
+}

@@ -1,0 +1,26 @@
+// Layer 1: third-party Fastify plugins, configured once.
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+
+export const externalPlugins = fp(async (app) => {
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The widget's script and API are loaded by other sites; their routes loosen this per response.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  // Limits are opt-in per route (login now, the public widget API later).
+  await app.register(rateLimit, { global: false });
+}, { name: 'external-plugins' });

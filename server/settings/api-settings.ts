@@ -1,0 +1,128 @@
+// Settings → API Configuration: which provider, which key, which model, whether it may reason.
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { deleteSecret, readSecret, saveSecret, secretHint } from '../security/secrets.js';
+import { readSection, writeSection } from './store.js';
+
+export const DEFAULT_CHAT_MODEL = 'openai/gpt-5.4-mini';
+export const DEFAULT_EMBEDDING_MODEL = 'openai/text-embedding-3-small';
+export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
+export const OPENROUTER_KEY_PATTERN = /^sk-or-v1-[0-9a-f]{64}$/;
+export const OPENROUTER_KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
+const API_KEY_SECRET = 'provider_api_key';
+const SECTION = 'api';
+
+export const PROVIDERS = ['openrouter', 'openai-compatible'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+const StoredApiSettings = z.object({
+  provider: z.enum(PROVIDERS).default('openrouter'),
+  baseUrl: z.string().nullable().default(null),
+  model: z.string().default(DEFAULT_CHAT_MODEL),
+  fallbackModels: z.array(z.string()).max(2).default([]),
+  reasoningEnabled: z.boolean().default(false),
+  embeddingModel: z.string().default(DEFAULT_EMBEDDING_MODEL),
+  embeddingDimensions: z.number().int().positive().default(DEFAULT_EMBEDDING_DIMENSIONS),
+  /** Outcome of the last key test, tied to the key by fingerprint so a new key starts untested. */
+  keyCheck: z.object({ ok: z.boolean(), checkedAt: z.string(), fingerprint: z.string() }).nullable().default(null),
+});
+export type StoredApiSettings = z.output<typeof StoredApiSettings>;
+
+const modelId = z.string().trim().min(1, 'Choose a model.').max(200, 'Model id is too long.')
+  .regex(/^[\w.\-:/~@]+$/, 'Model ids look like openai/gpt-5.4-mini.');
+
+export const ApiSettingsInput = z.object({
+  provider: z.enum(PROVIDERS, { message: 'Choose OpenRouter or an OpenAI-compatible endpoint.' }),
+  baseUrl: z.string().trim().max(2000).nullish(),
+  apiKey: z.string().trim().max(500, 'That key is too long.').optional(),
+  model: modelId,
+  fallbackModels: z.array(modelId).max(2, 'Choose at most two fallback models.').default([]),
+  reasoningEnabled: z.boolean({ message: 'Reasoning must be on or off.' }),
+}).superRefine((input, ctx) => {
+  if (input.provider === 'openrouter' && input.apiKey && !OPENROUTER_KEY_PATTERN.test(input.apiKey)) {
+    ctx.addIssue({ code: 'custom', path: ['apiKey'], message: OPENROUTER_KEY_FORMAT_MESSAGE });
+  }
+  if (input.provider === 'openai-compatible') {
+    if (!input.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'Enter the endpoint\'s base URL, e.g. http://localhost:11434/v1.' });
+    else if (!isHttpUrl(input.baseUrl)) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'The base URL must start with http:// or https://.' });
+    if (input.apiKey && /\s/.test(input.apiKey)) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'API keys cannot contain spaces.' });
+  }
+  const fallbacks = input.fallbackModels;
+  if (fallbacks.includes(input.model)) ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'A fallback model must differ from the main model.' });
+  if (new Set(fallbacks).size !== fallbacks.length) ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'Each fallback model can be chosen once.' });
+});
+export type ApiSettingsInput = z.output<typeof ApiSettingsInput>;
+
+export interface ApiSettingsView {
+  provider: Provider;
+  baseUrl: string | null;
+  apiKey: { saved: boolean; last4: string | null };
+  keyCheck: { ok: boolean; checkedAt: string } | null;
+  model: string;
+  fallbackModels: string[];
+  reasoningEnabled: boolean;
+  embeddingModel: string;
+  embeddingDimensions: number;
+}
+
+function isHttpUrl(value: string): boolean {
+  try { return ['http:', 'https:'].includes(new URL(value).protocol); } catch { return false; }
+}
+
+export function readApiSettings(db: Db): StoredApiSettings {
+  return readSection(db, SECTION, StoredApiSettings);
+}
+
+export function readApiKey(db: Db, box: SecretBox): string | null {
+  return readSecret(db, box, API_KEY_SECRET);
+}
+
+export function apiSettingsView(db: Db, box: SecretBox): ApiSettingsView {
+  const { keyCheck, ...settings } = readApiSettings(db);
+  const key = readApiKey(db, box);
+  const checkStillApplies = key !== null && keyCheck?.fingerprint === connectionFingerprint(box, settings, key);
+  return {
+    ...settings,
+    apiKey: { saved: key !== null, last4: secretHint(db, API_KEY_SECRET) },
+    keyCheck: checkStillApplies ? { ok: keyCheck!.ok, checkedAt: keyCheck!.checkedAt } : null,
+  };
+}
+
+// A test result belongs to one key on one endpoint: a new key, or the same key elsewhere, starts untested.
+function connectionFingerprint(box: SecretBox, target: { provider: Provider; baseUrl: string | null }, key: string): string {
+  return box.fingerprint(`${target.provider}|${target.baseUrl ?? ''}|${key}`);
+}
+
+/** Saves validated input; a typed key replaces the stored one, otherwise the stored key is kept. */
+export function saveApiSettings(db: Db, box: SecretBox, input: ApiSettingsInput): ApiSettingsView {
+  db.transaction(() => {
+    writeSection(db, SECTION, StoredApiSettings, {
+      ...readApiSettings(db),
+      provider: input.provider,
+      baseUrl: input.provider === 'openai-compatible' ? input.baseUrl!.replace(/\/+$/, '') : null,
+      model: input.model,
+      fallbackModels: input.fallbackModels,
+      reasoningEnabled: input.reasoningEnabled,
+    });
+    if (input.apiKey) saveSecret(db, box, API_KEY_SECRET, input.apiKey);
+  })();
+  return apiSettingsView(db, box);
+}
+
+export function removeApiKey(db: Db, box: SecretBox): ApiSettingsView {
+  deleteSecret(db, API_KEY_SECRET);
+  return apiSettingsView(db, box);
+}
+
+/** Remembers a key test outcome; it shows once that key is the stored one on that endpoint. */
+export function recordKeyCheck(db: Db, box: SecretBox, target: { provider: Provider; baseUrl: string | null }, key: string, ok: boolean): void {
+  writeSection(db, SECTION, StoredApiSettings, {
+    ...readApiSettings(db),
+    keyCheck: { ok, checkedAt: new Date().toISOString(), fingerprint: connectionFingerprint(box, target, key) },
+  });
+}
+
+export function updateEmbeddingModel(db: Db, model: string, dimensions: number): void {
+  writeSection(db, SECTION, StoredApiSettings, { ...readApiSettings(db), embeddingModel: model, embeddingDimensions: dimensions });
+}

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN, PROVIDERS,
+  apiSettingsView, recordKeyCheck, removeApiKey, saveApiSettings,
+} from './api-settings.js';
+import { currentConnection } from './connection.js';
+import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
+import { testKey } from '../openrouter/key-check.js';
+import { badRequest } from '../http/errors.js';
+import { ErrorBody } from '../http/schemas.js';
+
+const ApiSettingsView = z.object({
+  provider: z.enum(PROVIDERS),
+  baseUrl: z.string().nullable(),
+  apiKey: z.object({ saved: z.boolean(), last4: z.string().nullable() }),
+  keyCheck: z.object({ ok: z.boolean(), checkedAt: z.string() }).nullable(),
+  model: z.string(),
+  fallbackModels: z.array(z.string()),
+  reasoningEnabled: z.boolean(),
+  embeddingModel: z.string(),
+  embeddingDimensions: z.number(),
+});
+
+const KeyTestResult = z.union([
+  z.object({
+    ok: z.literal(true),
+    key: z.object({ label: z.string(), limit: z.number().nullable(), limitRemaining: z.number().nullable(), usage: z.number(), isFreeTier: z.boolean() }).nullable(),
+    balance: z.union([
+      z.object({ available: z.literal(true), amount: z.number() }),
+      z.object({ available: z.literal(false), message: z.string() }),
+    ]).nullable(),
+  }),
+  z.object({ ok: z.literal(false), reason: z.enum(['rejected', 'unreachable', 'error']), message: z.string() }),
+]);
+
+const ReasoningInfo = z.object({
+  supported: z.boolean(), mandatory: z.boolean(), efforts: z.array(z.string()).nullable(),
+  defaultEffort: z.string().nullable(), supportsMaxTokens: z.boolean(),
+});
+const ModelInfo = z.object({
+  id: z.string(), name: z.string(), contextLength: z.number().nullable(), maxOutputTokens: z.number().nullable(),
+  promptPricePerM: z.number().nullable(), completionPricePerM: z.number().nullable(), free: z.boolean(), reasoning: ReasoningInfo,
+});
+const EmbeddingModelInfo = z.object({
+  id: z.string(), name: z.string(), dimensions: z.number().nullable(), promptPricePerM: z.number().nullable(), contextLength: z.number().nullable(),
+});
+const catalogOf = <T extends z.ZodType>(item: T) => z.object({ models: z.array(item), fetchedAt: z.string().nullable(), error: z.string().nullable() });
+const RefreshQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
+const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh === 'true';
+
+export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/settings/api', { schema: { response: { 200: ApiSettingsView } } }, async () => apiSettingsView(app.db, app.secretBox));
+
+  app.put('/settings/api', { schema: { body: ApiSettingsInput, response: { 200: ApiSettingsView, 400: ErrorBody } } }, async (request) => {
+    const input = request.body;
+    // When the catalog is known, a model id that is not in it is a typo, not a choice.
+    const target = { ...currentConnection(app), provider: input.provider,
+      baseUrl: input.provider === 'openrouter' ? app.config.openRouterBaseUrl : input.baseUrl!.replace(/\/+$/, '') };
+    const { models } = await getChatModels(app.db, target, app.config);
+    if (models.length > 0) {
+      const known = new Set(models.map((m) => m.id));
+      const fields: Record<string, string> = {};
+      if (!known.has(input.model)) fields.model = `${input.model} is not in the model list. Refresh the list or choose another model.`;
+      const unknownFallback = input.fallbackModels.find((m) => !known.has(m));
+      if (unknownFallback) fields.fallbackModels = `${unknownFallback} is not in the model list.`;
+      if (Object.keys(fields).length) throw badRequest('Please correct the highlighted fields.', fields);
+    }
+    const view = saveApiSettings(app.db, app.secretBox, input);
+    request.log.info({ provider: view.provider, model: view.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
+    return view;
+  });
+
+  app.delete('/settings/api/key', { schema: { response: { 200: ApiSettingsView } } }, async (request) => {
+    request.log.info('API key removed');
+    return removeApiKey(app.db, app.secretBox);
+  });
+
+  app.post('/settings/api/test', {
+    schema: {
+      body: z.object({
+        apiKey: z.string().trim().max(500).optional(),
+        provider: z.enum(PROVIDERS).optional(),
+        baseUrl: z.string().trim().url('Enter a valid base URL.').optional(),
+      }),
+      response: { 200: KeyTestResult, 400: ErrorBody },
+    },
+  }, async (request) => {
+    const stored = currentConnection(app);
+    const provider = request.body.provider ?? stored.provider;
+    const baseUrl = provider === 'openrouter' ? app.config.openRouterBaseUrl : (request.body.baseUrl ?? stored.baseUrl).replace(/\/+$/, '');
+    const apiKey = request.body.apiKey || stored.apiKey;
+    if (!apiKey && provider === 'openrouter') throw badRequest('Enter an API key to test.', { apiKey: 'Enter an API key to test.' });
+    if (provider === 'openrouter' && !OPENROUTER_KEY_PATTERN.test(apiKey!)) {
+      throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });
+    }
+    const result = await testKey({ provider, baseUrl, apiKey }, app.config);
+    if (apiKey) recordKeyCheck(app.db, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
+    request.log.info({ ok: result.ok, reason: result.ok ? undefined : result.reason }, 'API key tested');
+    return result;
+  });
+
+  app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(ModelInfo) } } }, async (request) =>
+    getChatModels(app.db, currentConnection(app), app.config, { refresh: wantsRefresh(request.query) }));
+
+  app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(EmbeddingModelInfo) } } }, async (request) =>
+    getEmbeddingModels(app.db, currentConnection(app), app.config, { refresh: wantsRefresh(request.query) }));
+};

@@ -1,0 +1,51 @@
+// Types shared by the loader and the panel (type-only: nothing here ends up in a bundle).
+import type { Strings } from './i18n.js';
+
+export interface Source { title: string; url: string }
+
+/** `GET /api/widget/config` (server/README.md, "Widget"). */
+export interface WidgetConfig {
+  botName: string;
+  avatarUrl: string | null;
+  primaryColor: string;
+  position: 'bottom-right' | 'bottom-left' | string;
+  welcomeMessage: string;
+  suggestedQuestions: string[];
+  disclosure: string;
+  language: string;
+  openOnLoad: boolean;
+  strings: Partial<Strings> & Record<string, string>;
+}
+
+export interface Store {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  del(key: string): void;
+}
+
+export type EventName = 'open' | 'close' | 'message' | 'error';
+
+/** What the loader hands to the panel when it mounts it. */
+export interface Ctx {
+  /** Server origin, e.g. https://docent.example.com */
+  api: string;
+  cfg: WidgetConfig;
+  /** Resolved interface language: one of the i18n table's codes. */
+  lang: string;
+  left: boolean;
+  root: ShadowRoot;
+  store: Store;
+  css(text: string): void;
+  emit(name: EventName, data?: unknown): void;
+  /** Close through the loader (shows the launcher again, emits 'close', returns focus). */
+  close(): void;
+}
+
+/** The panel's controls, returned by its mount function. */
+export interface Panel {
+  open(focus: boolean): void;
+  close(): void;
+  reset(): void;
+}
+
+export type Mount = (ctx: Ctx) => Panel;
