@@ -83,7 +83,7 @@ describe('admin UI', () => {
   it('first run: setup screen validates the password inline, then creates the admin', async () => {
     await page.goto(url('/admin/'));
     await page.getByRole('heading', { name: 'Welcome to Docent' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/setup');
+    await page.waitForURL((u) => u.pathname === '/admin/setup');
     await shot('01-setup');
 
     const password = page.getByLabel('Password', { exact: true });
@@ -110,7 +110,7 @@ describe('admin UI', () => {
     await confirm.fill(TEST_PASSWORD);
     await create.click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/');
+    await page.waitForURL((u) => u.pathname === '/admin/');
   });
 
   it('dashboard: setup checklist with four steps, icons, details and links', async () => {
@@ -134,7 +134,7 @@ describe('admin UI', () => {
   it('log out, then log in: wrong password shows the server message', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/login');
+    await page.waitForURL((u) => u.pathname === '/admin/login');
     await page.getByText('You have logged out.').waitFor();
     await shot('02-login');
 
@@ -155,7 +155,7 @@ describe('admin UI', () => {
   it('API Configuration: paste a key, test it, choose models and reasoning, save, reload', async () => {
     await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/settings');
+    await page.waitForURL((u) => u.pathname === '/admin/settings');
     const tab = page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'API Configuration' });
     assert.equal(await tab.getAttribute('aria-current'), 'page');
 
@@ -420,17 +420,17 @@ describe('admin UI', () => {
     await context.clearCookies();
     await page.getByRole('button', { name: 'Refresh list' }).click();
     await page.getByText('Your session has expired. Please log in again.').waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/login');
+    await page.waitForURL((u) => u.pathname === '/admin/login');
     await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/settings');
+    await page.waitForURL((u) => u.pathname === '/admin/settings');
   });
 
   it('log out returns to the login screen and the API answers 401', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/admin/login');
+    await page.waitForURL((u) => u.pathname === '/admin/login');
     const res = await page.request.get(url('/api/admin/settings/api'));
     assert.equal(res.status(), 401);
     // Reloading stays on the login screen.

@@ -14,6 +14,8 @@ import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
+import { createTrainingService } from './training/service.js';
+import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 
 export interface BuildOptions {
   config: Config;
@@ -69,12 +71,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
+  const training = createTrainingService(app);
+  app.decorate('training', training);
+
   await app.register(async (admin) => {
     await admin.register(adminAuth);
     await admin.register(authRoutes);
     await admin.register(settingsRoutes);
     await admin.register(dashboardRoutes);
+    await admin.register(trainingRoutes(training));
   }, { prefix: '/api/admin' });
+  await app.register(contentWebhookRoutes(training), { prefix: '/api/webhooks' });
 
   await app.register(adminUi, { dir: options.adminUiDir });
 

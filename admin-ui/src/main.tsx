@@ -1,5 +1,5 @@
 import { Component, render, type ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { AdminLayout } from './components/AdminLayout.js';
 import { Notice } from './components/Notice.js';
@@ -29,8 +29,8 @@ function App() {
   const { path, url, query, route } = useLocation();
   const [pageLoading, setPageLoading] = useState(false);
 
-  // Keep the address bar in step with the auth state.
-  useEffect(() => {
+  // Keep the address bar in step with the auth state (before paint: no screen shows under a stale URL).
+  useLayoutEffect(() => {
     if (s.status !== 'ready') return;
     if (s.setupRequired) {
       if (path !== SETUP_PATH) route(SETUP_PATH, true);

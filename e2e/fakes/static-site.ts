@@ -25,6 +25,8 @@ export interface StaticSite {
   setPage(urlPath: string, html: string): void;
   /** Make `urlPath` answer 404 from now on. */
   removePage(urlPath: string): void;
+  /** Drop all setPage/removePage changes: the fixture files are served again. */
+  reset(): void;
   /** Every request's path and query, in arrival order. */
   hits: string[];
 }
@@ -128,6 +130,7 @@ export async function startStaticSite(dir: string = SITE_FIXTURE_DIR): Promise<S
     hits,
     setPage: (urlPath, html) => overrides.set(urlPath, html),
     removePage: (urlPath) => overrides.set(urlPath, null),
+    reset: () => overrides.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

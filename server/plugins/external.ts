@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
 
 export const externalPlugins = fp(async (app) => {
   await app.register(cookie);
@@ -23,4 +24,6 @@ export const externalPlugins = fp(async (app) => {
   });
   // Limits are opt-in per route (login now, the public widget API later).
   await app.register(rateLimit, { global: false });
+  // Data Training uploads: up to 20 files of 50 MB each per request, streamed, never buffered as a whole.
+  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 20, fields: 10 } });
 }, { name: 'external-plugins' });

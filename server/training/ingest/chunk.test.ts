@@ -9,7 +9,11 @@ import { extractFile } from './extract.js';
 import type { Chunk } from './types.js';
 
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../e2e/fixtures/docs');
-const load = async (name: string) => extractFile(await readFile(path.join(DOCS, name)), name);
+const loaded = new Map<string, ReturnType<typeof extractFile>>();
+const load = (name: string) => {
+  if (!loaded.has(name)) loaded.set(name, readFile(path.join(DOCS, name)).then((data) => extractFile(data, name)));
+  return loaded.get(name)!;
+};
 
 /** Heading lines outside code fences. */
 function headingLines(content: string): string[] {

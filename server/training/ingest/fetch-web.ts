@@ -68,6 +68,12 @@ export function createFetchPolicy(opts: FetchPolicyOptions): FetchPolicy {
   };
 }
 
+/** Closes the policy's kept-alive connections (optional: idle ones never keep the process alive). */
+export function closeFetchPolicy(policy: FetchPolicy): void {
+  policy.agents.http.destroy();
+  policy.agents.https.destroy();
+}
+
 /** A fetch failure, worded for the admin. `skip` marks pages that are simply not web pages. */
 export class FetchError extends IngestError {
   constructor(
@@ -164,6 +170,7 @@ function describeNetworkError(e: unknown, url: URL): FetchError {
 }
 
 function mb(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
@@ -479,6 +486,7 @@ export async function* crawlSite(
   };
 
   const seen = new Set<string>([pageKey(start)]);
+  const yieldedKeys = new Set<string>(); // two links can redirect to one page: read it once
   const queue: string[] = [cleanPageUrl(start.href)];
   const maxAttempts = maxPages * 3 + 10; // broken links must not make a crawl endless
   let attempts = 0;
@@ -515,7 +523,8 @@ export async function* crawlSite(
         seen.add(key);
         queue.push(cleanPageUrl(u.href));
       }
-      if (r.doc) {
+      if (r.doc && !yieldedKeys.has(pageKey(r.doc.url!))) {
+        yieldedKeys.add(pageKey(r.doc.url!));
         yielded++;
         yield r.doc;
       }
@@ -559,13 +568,18 @@ export async function* fetchPages(
     );
     return true;
   };
+  const yieldedKeys = new Set<string>(); // two listed addresses can redirect to one page
   try {
     while (pending.length < concurrency && startNext());
     while (pending.length) {
       const r = await pending.shift()!;
       startNext();
       if (r.error) onError(r.url, r.error);
-      else if (r.doc) yield r.doc;
+      else if (r.doc) {
+        if (yieldedKeys.has(pageKey(r.doc.url!))) continue;
+        yieldedKeys.add(pageKey(r.doc.url!));
+        yield r.doc;
+      }
       else onError(r.url, 'the page asks not to be indexed (noindex), skipped.');
     }
   } finally {

@@ -8,9 +8,10 @@ import { elementToText, htmlToText, parseDocument, type DomDocument, type DomEle
 import { collapseSpaces } from './normalize.js';
 
 // Site chrome, never the content a visitor asks about.
+// (Not <form>: ASP.NET sites wrap the whole page in one.)
 const CHROME_SELECTORS = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'form', 'nav', 'aside', 'dialog',
-  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="search"]', '[role="complementary"]',
+  'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'nav', 'dialog', 'form[role="search"]', 'form.search-form', '#searchform',
+  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="search"]',
   '[aria-hidden="true"]', '[hidden]',
   '.skip-link', '.screen-reader-text', '.sr-only', '.visually-hidden',
   '.breadcrumb', '.breadcrumbs', '#breadcrumbs',
@@ -22,8 +23,9 @@ function removeChrome(doc: DomDocument): void {
   for (const sel of CHROME_SELECTORS) {
     for (const el of Array.from(doc.querySelectorAll(sel))) el.remove();
   }
-  // A page's own <header>/<footer> is site chrome; inside an <article> or <main> it belongs to the content.
-  for (const el of Array.from(doc.querySelectorAll('header, footer'))) {
+  // A page's own header, footer and sidebars are site chrome; inside an <article> or <main> they
+  // belong to the content (an article's byline, a "Note" box).
+  for (const el of Array.from(doc.querySelectorAll('header, footer, aside, [role="complementary"]'))) {
     if (!el.parentNode) continue;
     const scope = el.parentNode as DomElement;
     if (typeof scope.closest === 'function' && scope.closest('article, main, [role="main"]')) continue;
@@ -89,7 +91,7 @@ export function extractHtml(html: string, url: string | null, fileName?: string)
 
   // Readability rewrites every <h1> as <h2>: remember the real levels so the structure survives.
   for (const el of Array.from(doc.querySelectorAll('h1, h2, h3, h4, h5, h6'))) {
-    (el as unknown as { setAttribute(n: string, v: string): void }).setAttribute('data-docent-level', el.tagName.slice(1));
+    el.setAttribute('data-docent-level', el.tagName.slice(1));
   }
   // Readability mutates the DOM, so it gets its own copy of the cleaned page.
   const forReadability = parseDocument(doc.toString());

@@ -16,6 +16,7 @@ export interface DomElement extends DomNode {
   tagName: string;
   children: ArrayLike<DomElement>;
   getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
   hasAttribute(name: string): boolean;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
@@ -61,6 +62,11 @@ function isHidden(el: DomElement): boolean {
 
 /** Text of an element as one line (for headings, table cells, list items). */
 function inlineText(el: DomNode): string {
+  return collapseSpaces(inlineRaw(el));
+}
+
+/** Like inlineText, but keeps the spaces at its edges so it can be joined with neighbouring text. */
+function inlineRaw(el: DomNode): string {
   const parts: string[] = [];
   const walk = (n: DomNode): void => {
     if (n.nodeType === TEXT) parts.push(n.textContent ?? '');
@@ -74,7 +80,7 @@ function inlineText(el: DomNode): string {
     }
   };
   walk(el);
-  return collapseSpaces(parts.join(''));
+  return parts.join('').replace(/\s+/g, ' ');
 }
 
 class Builder {
@@ -150,7 +156,12 @@ function renderList(list: DomElement, depth: number, out: string[]): void {
       if (c.nodeType === ELEMENT && ((c as DomElement).tagName === 'UL' || (c as DomElement).tagName === 'OL')) {
         nested.push(c as DomElement);
       } else if (c.nodeType === TEXT) own.push(c.textContent ?? '');
-      else if (c.nodeType === ELEMENT) own.push(' ' + inlineText(c) + ' ');
+      else if (c.nodeType === ELEMENT) {
+        const e = c as DomElement;
+        // Block children (<p> inside <li>) are separated by a space; inline ones (<b>) flow with the text.
+        const pad = BLOCK.has(e.tagName) || e.tagName === 'BR' ? ' ' : '';
+        own.push(pad + inlineRaw(c) + pad);
+      }
     }
     const text = collapseSpaces(own.join(''));
     if (text) out.push(indent + marker + text);

@@ -60,8 +60,11 @@ function plainApi(site: URL): Api {
   };
 }
 
+// 100 long posts in one answer can pass the per-page cap meant for web pages.
+const API_MAX_BYTES = 32 * 1024 * 1024;
+
 async function getJson(url: string, policy: FetchPolicy): Promise<{ status: number; json: unknown; headers: Record<string, unknown> }> {
-  const r = await fetchUrl(url, policy, { robots: false });
+  const r = await fetchUrl(url, policy, { robots: false, maxBytes: Math.max(policy.maxBytes, API_MAX_BYTES) });
   let json: unknown = undefined;
   try {
     json = JSON.parse(r.body.toString('utf8').replace(/^\uFEFF/, ''));

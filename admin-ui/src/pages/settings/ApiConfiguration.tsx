@@ -33,7 +33,7 @@ const FIELD_ORDER: (keyof Errors)[] = ['provider', 'baseUrl', 'apiKey', 'model',
 type TestState =
   | { status: 'idle' }
   | { status: 'testing' }
-  | { status: 'done'; result: KeyTestResult; stored: boolean; provider: Provider }
+  | { status: 'done'; result: KeyTestResult; stored: boolean; noKey?: boolean; provider: Provider }
   | { status: 'failed'; message: string };
 
 function fromSettings(s: ApiSettings): FormState {
@@ -338,7 +338,7 @@ export default function ApiConfiguration() {
     setTest({ status: 'testing' });
     try {
       const result = await api.post<KeyTestResult>('/api/admin/settings/api/test', body);
-      setTest({ status: 'done', result, stored: !useTyped, provider: form.provider });
+      setTest({ status: 'done', result, stored: !useTyped, noKey: !useTyped && !saved!.apiKey.saved, provider: form.provider });
       if (!useTyped) {
         setSaved((s) => (s ? { ...s, keyCheck: { ok: result.ok, checkedAt: new Date().toISOString() } } : s));
       }
@@ -377,6 +377,12 @@ export default function ApiConfiguration() {
     } finally {
       setRemoving(false);
     }
+  }
+
+  /** Provider or base URL changed: an earlier test result no longer applies. */
+  function changeConnection(patch: Partial<FormState>, clear: (keyof Errors)[]) {
+    update(patch, clear);
+    if (test.status === 'done' || test.status === 'failed') setTest({ status: 'idle' });
   }
 
   function startChangeKey() {
@@ -445,7 +451,7 @@ export default function ApiConfiguration() {
                     name="provider"
                     value="openrouter"
                     checked={form.provider === 'openrouter'}
-                    onChange={() => update({ provider: 'openrouter' }, ['provider', 'apiKey', 'baseUrl'])}
+                    onChange={() => changeConnection({ provider: 'openrouter' }, ['provider', 'apiKey', 'baseUrl'])}
                     disabled={busy}
                   />
                   <span>
@@ -459,7 +465,7 @@ export default function ApiConfiguration() {
                     name="provider"
                     value="openai-compatible"
                     checked={form.provider === 'openai-compatible'}
-                    onChange={() => update({ provider: 'openai-compatible' }, ['provider', 'apiKey'])}
+                    onChange={() => changeConnection({ provider: 'openai-compatible' }, ['provider', 'apiKey'])}
                     disabled={busy}
                   />
                   <span>
@@ -485,7 +491,7 @@ export default function ApiConfiguration() {
                   disabled={busy}
                   aria-invalid={errors.baseUrl ? 'true' : undefined}
                   aria-describedby={describedBy(errors.baseUrl && 'base-url-error', 'base-url-description')}
-                  onInput={(e) => update({ baseUrl: e.currentTarget.value }, ['baseUrl'])}
+                  onInput={(e) => changeConnection({ baseUrl: e.currentTarget.value }, ['baseUrl'])}
                   onBlur={() => validateOnBlur('baseUrl')}
                 />
                 <FieldError id="base-url-error" message={errors.baseUrl} />
@@ -507,7 +513,8 @@ export default function ApiConfiguration() {
                       class="input regular-text code key-masked"
                       value={maskedKey(saved)}
                       readOnly
-                      aria-describedby={describedBy('api-key-status', keyDescId)}
+                      aria-invalid={errors.apiKey ? 'true' : undefined}
+                      aria-describedby={describedBy(errors.apiKey && keyErrorId, 'api-key-status', keyDescId)}
                     />
                     <div class="key-actions">
                       <button type="button" id="api-key-change" class="button" onClick={startChangeKey} disabled={busy}>
@@ -780,9 +787,10 @@ function CatalogStatus(props: {
       {error && !loading && (
         <Notice type={count ? 'warning' : 'error'} inline>
           <p>
+            {error}{' '}
             {count
-              ? `The model list could not be updated: ${error} Showing the list from ${relativeTime(catalog?.fetchedAt ?? null)}.`
-              : `The model list is not available: ${error} You can still type a model id.`}
+              ? `Showing the list from ${relativeTime(catalog?.fetchedAt ?? null)}.`
+              : 'You can still type a model id.'}
           </p>
         </Notice>
       )}
@@ -814,7 +822,9 @@ function KeyTestOutcome({ state }: { state: TestState }) {
     <Notice type="success" inline>
       <p>
         <strong>
-          {who} accepted {state.stored ? 'the saved key' : 'this key'}.
+          {state.noKey
+            ? `${who} answered without an API key.`
+            : `${who} accepted ${state.stored ? 'the saved key' : 'this key'}.`}
         </strong>
         {!state.stored && ' Save Changes to keep it.'}
       </p>

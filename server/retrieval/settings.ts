@@ -1,0 +1,15 @@
+// Retrieval and chunking settings, shared by training (chunk size) and chat (top-k, minimum match).
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { readSection, writeSection } from '../settings/store.js';
+
+export const RetrievalSettings = z.object({
+  chunkTokens: z.number().int().min(100, 'Use at least 100 tokens per chunk.').max(2000, 'Use at most 2000 tokens per chunk.').default(350),
+  chunkOverlap: z.number().int().min(0).max(400, 'Use at most 400 tokens of overlap.').default(50),
+  topK: z.number().int().min(1, 'Retrieve at least 1 chunk.').max(20, 'Retrieve at most 20 chunks.').default(6),
+  minMatch: z.number().min(0, 'Minimum match is a percentage from 0 to 100.').max(100, 'Minimum match is a percentage from 0 to 100.').default(30),
+});
+export type RetrievalSettings = z.output<typeof RetrievalSettings>;
+
+export const readRetrievalSettings = (db: Db) => readSection(db, 'retrieval', RetrievalSettings);
+export const writeRetrievalSettings = (db: Db, value: z.input<typeof RetrievalSettings>) => writeSection(db, 'retrieval', RetrievalSettings, value);

@@ -1,0 +1,77 @@
+// Documents and their chunks. Content is hashed: an unchanged document is a no-op, a changed one is
+// re-chunked, and any chunk whose text was embedded before gets its vector back from the cache, free.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { chunkDocument, type ChunkOptions } from './ingest/chunk.js';
+import type { ExtractedDocument } from './ingest/types.js';
+import { activeIndex, buildingIndex, deleteVectors, insertVectors, type VectorIndex } from './vector-index.js';
+
+export type DocumentKind = 'page' | 'file' | 'text' | 'qa' | 'post';
+export interface UpsertResult { documentId: number; status: 'added' | 'updated' | 'unchanged'; chunks: number; tokens: number }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function upsertDocument(db: Db, sourceId: number, doc: ExtractedDocument, kind: DocumentKind, chunkOptions?: ChunkOptions): UpsertResult {
+  const contentHash = sha256(`${doc.title}\n${doc.url ?? ''}\n${doc.text}`);
+  const existing = db.prepare('SELECT id, content_hash FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, doc.sourceKey) as
+    { id: number; content_hash: string } | undefined;
+  if (existing && existing.content_hash === contentHash) {
+    const counts = db.prepare('SELECT count(*) AS chunks, coalesce(sum(token_count), 0) AS tokens FROM chunks WHERE document_id = ?').get(existing.id) as { chunks: number; tokens: number };
+    return { documentId: existing.id, status: 'unchanged', ...counts };
+  }
+  // Chunking (tokenizing) happens outside the write transaction: it is the slow part.
+  const chunks = chunkDocument({ title: doc.title, text: doc.text }, chunkOptions);
+  const tokens = chunks.reduce((sum, c) => sum + c.tokenCount, 0);
+  const documentId = db.transaction(() => {
+    let id: number;
+    if (existing) {
+      removeChunks(db, existing.id);
+      db.prepare(`UPDATE documents SET title = ?, url = ?, kind = ?, content = ?, content_hash = ?, token_count = ?, modified_at = ?,
+        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
+        .run(doc.title, doc.url, kind, doc.text, contentHash, tokens, doc.modifiedAt ?? null, existing.id);
+      id = existing.id;
+    } else {
+      id = Number(db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count, modified_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(sourceId, doc.sourceKey, doc.title, doc.url, kind, doc.text, contentHash, tokens, doc.modifiedAt ?? null).lastInsertRowid);
+    }
+    const insert = db.prepare('INSERT INTO chunks (document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const c of chunks) insert.run(id, c.index, c.text, c.content, c.headingPath.join(' › '), c.tokenCount, c.hash);
+    for (const index of [activeIndex(db), buildingIndex(db)]) if (index) restoreCachedVectors(db, index, id);
+    return id;
+  })();
+  return { documentId, status: existing ? 'updated' : 'added', chunks: chunks.length, tokens };
+}
+
+/** Gives a document's chunks the vectors already paid for (same model, same text). */
+function restoreCachedVectors(db: Db, index: VectorIndex, documentId: number): void {
+  if (!index.dimensions) return;
+  const rows = db.prepare(`SELECT c.id AS chunkId, e.vector FROM chunks c
+    JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash WHERE c.document_id = ?`).all(index.model, documentId) as Array<{ chunkId: number; vector: Buffer }>;
+  insertVectors(db, index, rows);
+}
+
+function removeChunks(db: Db, documentId: number): void {
+  const ids = db.prepare('SELECT id FROM chunks WHERE document_id = ?').pluck().all(documentId) as number[];
+  deleteVectors(db, ids);
+  db.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
+}
+
+export function deleteDocument(db: Db, documentId: number): boolean {
+  return db.transaction(() => {
+    removeChunks(db, documentId);
+    return db.prepare('DELETE FROM documents WHERE id = ?').run(documentId).changes === 1;
+  })();
+}
+
+/** Deletes the documents of a source whose keys are not in `keep` (pages gone from the site). */
+export function deleteMissingDocuments(db: Db, sourceId: number, keep: Set<string>): number {
+  const rows = db.prepare('SELECT id, source_key FROM documents WHERE source_id = ?').all(sourceId) as Array<{ id: number; source_key: string }>;
+  let deleted = 0;
+  for (const row of rows) if (!keep.has(row.source_key) && deleteDocument(db, row.id)) deleted++;
+  return deleted;
+}
+
+export function deleteSourceDocuments(db: Db, sourceId: number): number {
+  return deleteMissingDocuments(db, sourceId, new Set());
+}

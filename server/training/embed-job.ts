@@ -1,0 +1,100 @@
+// The embedding step shared by "Start Training", source syncs and index rebuilds: every chunk that has
+// no vector in the index gets one, from the cache when that text was embedded before, else from the API.
+import type OpenAI from 'openai';
+import type { Db } from '../db/database.js';
+import type { Provider } from '../settings/api-settings.js';
+import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
+import type { JobContext } from './jobs.js';
+import { chunksMissingVectors, indexById, insertVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
+
+export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null }
+
+export function countMissing(db: Db, index: VectorIndex): { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number } {
+  const missing = chunksMissingVectors(db, index, Number.MAX_SAFE_INTEGER);
+  const cached = new Set(cachedHashes(db, index.model, [...new Set(missing.map((m) => m.text_hash))]).map((r) => r.text_hash));
+  const uncached = new Map<string, number>();
+  for (const m of missing) if (!cached.has(m.text_hash)) uncached.set(m.text_hash, m.token_count);
+  return {
+    chunks: missing.length,
+    tokens: missing.reduce((s, m) => s + m.token_count, 0),
+    uncachedChunks: uncached.size,
+    uncachedTokens: [...uncached.values()].reduce((s, t) => s + t, 0),
+  };
+}
+
+function cachedHashes(db: Db, model: string, hashes: string[]): Array<{ text_hash: string; dimensions: number; vector: Buffer }> {
+  if (hashes.length === 0) return [];
+  return db.prepare('SELECT text_hash, dimensions, vector FROM embedding_cache WHERE model = ? AND text_hash IN (SELECT value FROM json_each(?))')
+    .all(model, JSON.stringify(hashes)) as Array<{ text_hash: string; dimensions: number; vector: Buffer }>;
+}
+
+/** Fills `index` until no chunk lacks a vector (or the job is stopped). */
+export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: VectorIndex): Promise<void> {
+  const { db } = deps;
+  let index = start;
+  const todo = countMissing(db, index);
+  ctx.progress({ phase: `Embedding with ${index.model}`, chunksTotal: ctx.job.progress.chunksDone + todo.chunks });
+  if (todo.chunks === 0) return;
+  ctx.log('info', `${todo.chunks} chunks to index with ${index.model}: ${todo.uncachedChunks} new texts (${todo.uncachedTokens} tokens) to embed, the rest from the cache.`);
+
+  const store = (hashToVector: Map<string, Buffer>, chunkIds: Map<string, number[]>) => {
+    db.transaction(() => {
+      const rows: Array<{ chunkId: number; vector: Buffer }> = [];
+      const stillThere = new Set(db.prepare('SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))').pluck()
+        .all(JSON.stringify([...chunkIds.values()].flat())) as number[]);
+      for (const [hash, vector] of hashToVector) for (const id of chunkIds.get(hash) ?? []) if (stillThere.has(id)) rows.push({ chunkId: id, vector });
+      insertVectors(db, index, rows);
+      ctx.count({ chunksDone: rows.length });
+    })();
+  };
+
+  while (!ctx.stopped()) {
+    const missing = chunksMissingVectors(db, index, EMBED_BATCH_SIZE * EMBED_CONCURRENCY * 4);
+    if (missing.length === 0) break;
+    const idsByHash = new Map<string, number[]>();
+    const textByHash = new Map<string, string>();
+    for (const m of missing) {
+      idsByHash.set(m.text_hash, [...(idsByHash.get(m.text_hash) ?? []), m.id]);
+      textByHash.set(m.text_hash, m.text);
+    }
+    const cached = cachedHashes(db, index.model, [...idsByHash.keys()]);
+    if (cached.length > 0) {
+      if (!index.dimensions) index = setDimensions(db, index, cached[0].dimensions);
+      store(new Map(cached.map((c) => [c.text_hash, c.vector])), idsByHash);
+      for (const c of cached) textByHash.delete(c.text_hash);
+    }
+    const pending = [...textByHash.entries()];
+    const batches: Array<Array<[string, string]>> = [];
+    for (let i = 0; i < pending.length; i += EMBED_BATCH_SIZE) batches.push(pending.slice(i, i + EMBED_BATCH_SIZE));
+
+    // A few batches in flight; each is written as soon as it returns, so a crash loses at most those in flight.
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length && !ctx.stopped()) {
+        const batch = batches[next++];
+        const result = await embedBatch(deps.client, batch.map(([, text]) => text), {
+          provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: ctx.signal,
+          onRetry: (message) => ctx.log('warn', message),
+        });
+        if (!index.dimensions) {
+          index = setDimensions(db, index, result.dimensions);
+          ctx.log('info', `${index.model} returns ${result.dimensions}-dimension vectors; the index is set to that size.`);
+        }
+        const vectors = new Map<string, Buffer>();
+        const insertCache = db.prepare('INSERT OR REPLACE INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)');
+        db.transaction(() => {
+          batch.forEach(([hash], i) => {
+            const blob = toBlob(result.vectors[i]);
+            insertCache.run(index.model, hash, result.dimensions, blob);
+            vectors.set(hash, blob);
+          });
+        })();
+        store(vectors, idsByHash);
+        const cost = result.cost ?? (deps.pricePerToken !== null ? result.tokens * deps.pricePerToken : 0);
+        ctx.count({ tokens: result.tokens, cost });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EMBED_CONCURRENCY, batches.length) }, worker));
+    index = indexById(db, index.id) ?? index;
+  }
+}

@@ -1,0 +1,285 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
+import { ErrorBody } from '../http/schemas.js';
+import { readApiSettings } from '../settings/api-settings.js';
+import { currentConnection } from '../settings/connection.js';
+import { createClient } from '../openrouter/client.js';
+import { describeUpstreamError } from '../openrouter/errors.js';
+import { readSecret, saveSecret } from '../security/secrets.js';
+import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
+import { retrieve } from '../retrieval/retrieve.js';
+import { extractFile, MAX_FILE_BYTES } from './ingest/extract.js';
+import { deleteDocument, deleteSourceDocuments, upsertDocument } from './documents.js';
+import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
+import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSourceConfig, WordPressSourceConfig } from './sources.js';
+import { knowledgeBaseStats, sourceStats } from './stats.js';
+import type { TrainingService } from './service.js';
+import { clearVectors } from './vector-index.js';
+
+const id = z.coerce.number().int().positive();
+const IdParams = z.object({ id });
+const Schedule = z.enum(['off', 'daily', 'weekly'], { message: 'Schedule must be off, daily or weekly.' });
+const WEBHOOK_SECRET = 'content_webhook_token';
+
+const TextEntry = z.union([
+  z.object({ title: z.string().trim().min(1, 'Enter a title.').max(300), text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).') }),
+  z.object({ question: z.string().trim().min(1, 'Enter the question.').max(1000), answer: z.string().trim().min(1, 'Enter the answer.').max(20_000) }),
+], { message: 'Send a title and text, or a question and answer.' });
+
+const JobView = z.object({
+  id: z.number(), kind: z.string(), status: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().nullable(),
+  progress: z.object({ phase: z.string(), itemsDone: z.number(), itemsTotal: z.number().nullable(), chunksDone: z.number(), chunksTotal: z.number().nullable(), tokens: z.number(), cost: z.number(), errors: z.number() }),
+  createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+});
+
+const SourceView = z.looseObject({ id: z.number(), kind: z.string(), name: z.string(), enabled: z.boolean(), schedule: z.string(), status: z.string(),
+  documents: z.number(), chunks: z.number(), tokens: z.number(), trainedChunks: z.number(), lastSyncedAt: z.string().nullable(), lastError: z.string().nullable() });
+const UpsertResultView = z.object({ documentId: z.number(), status: z.enum(['added', 'updated', 'unchanged']), chunks: z.number(), tokens: z.number() });
+const Accepted = z.object({ job: JobView });
+const SearchView = z.object({
+  chunks: z.array(z.object({ chunkId: z.number(), documentId: z.number(), title: z.string(), url: z.string().nullable(), headingPath: z.string(), content: z.string(),
+    matchPercent: z.number(), vectorRank: z.number().nullable(), keywordRank: z.number().nullable(), score: z.number() })),
+  model: z.string().nullable(), queryTokens: z.number(), queryCost: z.number().nullable(), embedMs: z.number(), searchMs: z.number(), empty: z.boolean(),
+});
+
+export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod => async (app) => {
+  const db = app.db;
+
+  const sourceView = (s: ReturnType<typeof listSources>[number], stats = sourceStats(db).get(s.id)) => {
+    const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
+    const job = activeJob(db);
+    const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
+    const status = syncing ? 'syncing' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
+    return { ...s, ...st, status };
+  };
+
+  app.get('/training/sources', async () => ({ sources: listSources(db).map((s) => sourceView(s)) }));
+
+  app.post('/training/sources', {
+    schema: {
+      body: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('web'), name: z.string().trim().max(100).optional(), config: WebSourceConfig, schedule: Schedule.default('off') }),
+        z.object({ kind: z.literal('wordpress'), name: z.string().trim().max(100).optional(), config: WordPressSourceConfig, schedule: Schedule.default('daily') }),
+      ], { message: 'Source kind must be web or wordpress.' }),
+      response: { 201: z.object({ source: SourceView, jobId: z.number() }), 400: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const { kind, config, schedule } = request.body;
+    const host = (u: string) => new URL(u).host;
+    const defaultName = kind === 'wordpress' ? `WordPress: ${host((config as { siteUrl: string }).siteUrl)}`
+      : 'sitemapUrl' in config ? `Sitemap: ${host(config.sitemapUrl)}` : 'startUrl' in config ? `Website: ${host(config.startUrl)}` : 'Web pages';
+    const source = createSource(db, kind, request.body.name || defaultName, config, schedule);
+    const job = service.syncSource(source.id, { train: false });
+    return reply.code(201).send({ source: sourceView(source), jobId: job.id });
+  });
+
+  app.patch('/training/sources/:id', {
+    schema: { params: IdParams, body: z.object({ name: z.string().trim().min(1).max(100).optional(), enabled: z.boolean().optional(), schedule: Schedule.optional() }) },
+  }, async (request) => {
+    const source = updateSource(db, request.params.id, request.body);
+    if (!source) throw notFound('No such source.');
+    return { source: sourceView(source) };
+  });
+
+  app.delete('/training/sources/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const source = getSource(db, request.params.id);
+    if (!source) throw notFound('No such source.');
+    const removed = deleteSourceDocuments(db, source.id);
+    // The built-in Text & Q&A and Files cards stay; deleting them empties them.
+    if (source.kind === 'web' || source.kind === 'wordpress') db.prepare('DELETE FROM sources WHERE id = ?').run(source.id);
+    request.log.info({ sourceId: source.id, removed }, 'source deleted');
+    return reply.code(200).send({ removedDocuments: removed });
+  });
+
+  app.post('/training/sources/:id/sync', { schema: { params: IdParams } }, async (request, reply) => {
+    const source = getSource(db, request.params.id);
+    if (!source) throw notFound('No such source.');
+    if (source.kind !== 'web' && source.kind !== 'wordpress') throw badRequest('Only web and WordPress sources can be re-synced.');
+    return reply.code(202).send({ job: service.syncSource(source.id, { train: true }) });
+  });
+
+  app.get('/training/documents', {
+    schema: { querystring: z.object({ sourceId: id.optional(), q: z.string().max(200).optional(), offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  }, async (request) => {
+    const { sourceId, q, offset, limit } = request.query;
+    const where = ['1 = 1'];
+    const args: unknown[] = [];
+    if (sourceId) { where.push('d.source_id = ?'); args.push(sourceId); }
+    if (q) { where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\')"); const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`; args.push(like, like); }
+    const total = db.prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
+    const documents = db.prepare(`SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.token_count AS tokens, d.updated_at AS updatedAt,
+      (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d WHERE ${where.join(' AND ')}
+      ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset);
+    return { documents, total };
+  });
+
+  app.get('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
+    const doc = db.prepare('SELECT id, source_id AS sourceId, source_key AS sourceKey, title, url, kind, content, token_count AS tokens, updated_at AS updatedAt FROM documents WHERE id = ?').get(request.params.id);
+    if (!doc) throw notFound('No such document.');
+    return { document: doc };
+  });
+
+  app.delete('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
+    if (!deleteDocument(db, request.params.id)) throw notFound('No such document.');
+    return { deleted: true };
+  });
+
+  app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
+    const body = request.body;
+    const source = sourceOfKind(db, 'text');
+    const doc = 'question' in body
+      ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const }
+      : { title: body.title, text: body.text, kind: 'text' as const };
+    const result = upsertDocument(db, source.id, { title: doc.title, url: null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions());
+    return reply.code(201).send(result);
+  });
+
+  app.put('/training/text/:id', { schema: { params: IdParams, body: TextEntry, response: { 200: UpsertResultView, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
+    const existing = db.prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'").pluck().get(request.params.id) as string | undefined;
+    if (!existing) throw notFound('No such text or Q&A entry.');
+    const body = request.body;
+    const doc = 'question' in body ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const } : { title: body.title, text: body.text, kind: 'text' as const };
+    return upsertDocument(db, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions());
+  });
+
+  // Uploads: each file extracted and chunked on arrival (free); a bad file gets its own error, the rest go on.
+  app.post('/training/files', { bodyLimit: MAX_FILE_BYTES * 10 + 1024 * 1024 }, async (request) => {
+    if (!request.isMultipart()) throw new HttpError(415, 'Upload files as multipart/form-data.');
+    const source = sourceOfKind(db, 'files');
+    const results: Array<{ fileName: string; ok: boolean; documentId?: number; status?: string; chunks?: number; tokens?: number; error?: string }> = [];
+    for await (const part of request.files({ limits: { fileSize: MAX_FILE_BYTES, files: 20 } })) {
+      const fileName = part.filename || 'upload';
+      try {
+        const data = await part.toBuffer();
+        const extracted = await extractFile(data, fileName);
+        const result = upsertDocument(db, source.id, { ...extracted, sourceKey: `file:${fileName}` }, 'file', chunkOptions());
+        results.push({ fileName, ok: true, documentId: result.documentId, status: result.status, chunks: result.chunks, tokens: result.tokens });
+      } catch (err) {
+        const tooBig = (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
+        const message = tooBig ? `${fileName}: the file is larger than 50 MB.`
+          : err instanceof Error && err.name === 'IngestError' ? err.message : `${fileName}: the file could not be read.`;
+        if (!tooBig && !(err instanceof Error && err.name === 'IngestError')) request.log.warn({ err, fileName }, 'file extraction failed');
+        results.push({ fileName, ok: false, error: message });
+      }
+    }
+    if (results.length === 0) throw badRequest('Choose at least one file to upload.');
+    return { results };
+  });
+
+  app.get('/training/estimate', async () => service.estimate());
+
+  app.post('/training/start', async (request, reply) => {
+    const connection = currentConnection(app);
+    if (!connection.apiKey && connection.provider === 'openrouter') throw badRequest('Add your OpenRouter API key in Settings → API Configuration before training.');
+    return reply.code(202).send({ job: service.startTraining() });
+  });
+
+  app.get('/training/jobs', async () => ({ jobs: recentJobs(db), active: activeJob(db) }));
+
+  app.get('/training/jobs/:id', {
+    schema: { params: IdParams, querystring: z.object({ logAfter: z.coerce.number().int().min(0).default(0) }), response: { 200: z.object({ job: JobView, log: z.array(z.object({ id: z.number(), at: z.string(), level: z.string(), message: z.string() })) }) } },
+  }, async (request) => {
+    const job = getJob(db, request.params.id);
+    if (!job) throw notFound('No such job.');
+    return { job, log: jobLog(db, job.id, request.query.logAfter) };
+  });
+
+  app.post('/training/jobs/:id/stop', { schema: { params: IdParams } }, async (request) => {
+    if (!service.runner.stop(request.params.id)) throw conflict('This job has already finished.');
+    return { stopping: true };
+  });
+
+  app.post('/training/search', {
+    schema: { body: z.object({ question: z.string().trim().min(1, 'Type a question.').max(2000), topK: z.number().int().min(1).max(20).optional(), minMatch: z.number().min(0).max(100).optional() }), response: { 200: SearchView, 400: ErrorBody, 502: ErrorBody } },
+  }, async (request) => {
+    const settings = readRetrievalSettings(db);
+    const connection = currentConnection(app);
+    try {
+      const result = await retrieve({ db, provider: connection.provider, client: createClient(connection, app.config, { timeoutMs: 15_000 }) },
+        request.body.question, { topK: request.body.topK ?? settings.topK, minMatch: request.body.minMatch ?? settings.minMatch });
+      return { ...result, empty: result.model === null || result.chunks.length === 0 };
+    } catch (err) {
+      const message = err instanceof Error && err.name === 'EmbeddingStopError' ? err.message : describeUpstreamError(connection.provider, err).message;
+      throw new HttpError(502, message);
+    }
+  });
+
+  app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath));
+
+  app.get('/training/settings', async () => readRetrievalSettings(db));
+  app.put('/training/settings', { schema: { body: RetrievalSettings, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
+    if (request.body.chunkOverlap >= request.body.chunkTokens / 2) throw badRequest('Please correct the highlighted fields.', { chunkOverlap: 'Overlap must be less than half the chunk size.' });
+    return writeRetrievalSettings(db, request.body);
+  });
+
+  app.post('/training/embedding-model/estimate', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.') }) } }, async (request) =>
+    service.estimate(request.body.model));
+
+  app.put('/training/embedding-model', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.').max(200) }), response: { 202: Accepted, 400: ErrorBody } } }, async (request, reply) => {
+    const current = readApiSettings(db).embeddingModel;
+    if (request.body.model === current) throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
+    return reply.code(202).send({ job: service.changeEmbeddingModel(request.body.model) });
+  });
+
+  app.post('/training/purge', async () => {
+    const removed = listSources(db).reduce((n, s) => n + deleteSourceDocuments(db, s.id), 0);
+    db.prepare("DELETE FROM sources WHERE kind IN ('web', 'wordpress')").run();
+    return { removedDocuments: removed };
+  });
+
+  app.post('/training/reembed', async (request, reply) => {
+    // Paying again is the point (e.g. the provider changed a model in place): drop this model's cache too.
+    const model = readApiSettings(db).embeddingModel;
+    db.transaction(() => { clearVectors(db); db.prepare('DELETE FROM embedding_cache WHERE model = ?').run(model); })();
+    return reply.code(202).send({ job: service.startTraining() });
+  });
+
+  app.get('/training/webhook', async () => ({ url: `${app.config.publicUrl}/api/webhooks/content`, token: webhookToken() }));
+  app.post('/training/webhook/regenerate', async () => {
+    saveSecret(db, app.secretBox, WEBHOOK_SECRET, randomBytes(24).toString('base64url'));
+    return { url: `${app.config.publicUrl}/api/webhooks/content`, token: webhookToken() };
+  });
+
+  function webhookToken(): string {
+    let token = readSecret(db, app.secretBox, WEBHOOK_SECRET);
+    if (!token) { token = randomBytes(24).toString('base64url'); saveSecret(db, app.secretBox, WEBHOOK_SECRET, token); }
+    return token;
+  }
+
+  function chunkOptions() {
+    const s = readRetrievalSettings(db);
+    return { maxTokens: s.chunkTokens, overlapTokens: s.chunkOverlap };
+  }
+};
+
+/** POST /api/webhooks/content: a CMS says a page was published, updated or deleted. */
+export const contentWebhookRoutes = (service: TrainingService): FastifyPluginAsyncZod => async (app) => {
+  app.post('/content', {
+    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    schema: {
+      body: z.object({ url: z.url({ message: 'Send the page URL.' }), action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated') }),
+      response: { 202: z.object({ jobId: z.number(), sourceId: z.number() }), 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const expected = readSecret(app.db, app.secretBox, WEBHOOK_SECRET);
+    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    if (!expected || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+      throw new HttpError(401, 'Invalid webhook token. Copy it from Data Training → Database Management.');
+    }
+    const { url, action } = request.body;
+    const page = new URL(url);
+    const source = listSources(app.db).find((s) => {
+      const c = s.config as Record<string, any>;
+      const base = c.siteUrl ?? c.sitemapUrl ?? c.startUrl ?? c.urls?.[0];
+      return (s.kind === 'web' || s.kind === 'wordpress') && base && new URL(base).host === page.host;
+    });
+    if (!source) throw notFound(`No web or WordPress source covers ${page.host}.`);
+    // WordPress posts are re-read through the REST API (a full but incremental sync); web pages one by one.
+    const job = source.kind === 'wordpress'
+      ? service.syncSource(source.id, { train: true })
+      : service.syncSource(source.id, action === 'deleted' ? { train: true, urls: [], deleteUrls: [url] } : { train: true, urls: [url] });
+    return reply.code(202).send({ jobId: job.id, sourceId: source.id });
+  });
+};

@@ -1,0 +1,166 @@
+// Wires training together: the job runner and its three jobs (train, sync, reindex), the schedule,
+// and the provider connection each job uses.
+import type { FastifyInstance } from 'fastify';
+import { createClient } from '../openrouter/client.js';
+import { getEmbeddingModels, knownEmbeddingDimensions } from '../openrouter/catalog.js';
+import { currentConnection } from '../settings/connection.js';
+import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
+import { upsertDocument, deleteMissingDocuments, deleteDocument } from './documents.js';
+import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
+import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
+import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
+import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureActiveIndex, indexById } from './vector-index.js';
+import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
+import { readWordPress } from './ingest/wordpress.js';
+import type { ExtractedDocument } from './ingest/types.js';
+import { readRetrievalSettings } from '../retrieval/settings.js';
+
+const EMBED_TIMEOUT_MS = 60_000;
+const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
+
+export interface Estimate { model: string; chunks: number; tokens: number; newChunks: number; newTokens: number; pricePerM: number | null; costUsd: number | null }
+
+export interface TrainingService {
+  runner: JobRunner;
+  estimate(model?: string): Promise<Estimate>;
+  startTraining(): JobRow;
+  syncSource(sourceId: number, options?: { train?: boolean; urls?: string[]; deleteUrls?: string[] }): JobRow;
+  changeEmbeddingModel(model: string): JobRow;
+}
+
+export function createTrainingService(app: FastifyInstance): TrainingService {
+  const db = app.db;
+
+  const embedPrice = async (model: string): Promise<number | null> => {
+    const { models } = await getEmbeddingModels(db, currentConnection(app), app.config);
+    const perM = models.find((m) => m.id === model)?.promptPricePerM;
+    return perM === undefined || perM === null ? null : perM;
+  };
+
+  const embedDeps = async (ctx: JobContext, model: string): Promise<EmbedDeps> => {
+    const connection = currentConnection(app);
+    if (!connection.apiKey && connection.provider === 'openrouter') {
+      throw new JobFailure('No API key is saved. Add your OpenRouter key in Settings → API Configuration, then start training again.');
+    }
+    const perM = await embedPrice(model).catch(() => null);
+    return {
+      db, provider: connection.provider, pricePerToken: perM === null ? null : perM / 1e6,
+      client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
+    };
+  };
+
+  /** Embeds into the active index, then into an index being rebuilt (so it does not fall behind). */
+  const embedAll = async (ctx: JobContext) => {
+    const active = ensureActiveIndex(db, readApiSettings(db).embeddingModel);
+    await embedMissing(ctx, await embedDeps(ctx, active.model), active);
+    const building = buildingIndex(db);
+    if (building && !ctx.stopped()) await embedMissing(ctx, await embedDeps(ctx, building.model), building);
+  };
+
+  const train = async (ctx: JobContext) => {
+    ctx.progress({ phase: 'Preparing' });
+    await embedAll(ctx);
+  };
+
+  const reindex = async (ctx: JobContext) => {
+    const index = indexById(db, Number(ctx.job.params.indexId));
+    if (!index || index.status !== 'building') return;
+    await embedMissing(ctx, await embedDeps(ctx, index.model), index);
+    if (ctx.stopped()) return;
+    const finished = indexById(db, index.id)!;
+    // An empty knowledge base embeds nothing, so the dimension may still be unknown: use the published one.
+    const dimensions = finished.dimensions ?? knownEmbeddingDimensions(finished.model) ?? readApiSettings(db).embeddingDimensions;
+    db.transaction(() => {
+      activateIndex(db, finished);
+      updateEmbeddingModel(db, finished.model, dimensions);
+    })();
+    ctx.log('info', `Switched to ${finished.model} (${dimensions} dimensions). Searches now use the new index.`);
+  };
+
+  const sync = async (ctx: JobContext) => {
+    const source = getSource(db, Number(ctx.job.params.sourceId));
+    if (!source) throw new JobFailure('This source was deleted.');
+    if (!source.enabled) { ctx.log('info', `${source.name} is switched off; nothing to do.`); return; }
+    const urls = ctx.job.params.urls as string[] | undefined;
+    const deleteUrls = ctx.job.params.deleteUrls as string[] | undefined;
+    ctx.progress({ phase: `Reading ${source.name}` });
+    const policy = createFetchPolicy({ allowPrivate: app.config.allowPrivateUrls });
+    const seen = new Set<string>();
+    const failed = new Set<string>();
+    const onError = (url: string, message: string) => { failed.add(url); ctx.count({ errors: 1 }); ctx.log('warn', message.includes(url) ? message : `${url}: ${message}`); };
+    const counts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+    const kind = source.kind === 'wordpress' ? 'post' : 'page';
+    let fatal: string | null = null;
+    try {
+      for (const url of deleteUrls ?? []) {
+        for (const id of db.prepare('SELECT id FROM documents WHERE source_id = ? AND (url = ? OR source_key = ?)').pluck().all(source.id, url, url) as number[]) {
+          if (deleteDocument(db, id)) { counts.removed++; ctx.log('info', `Removed ${url}`); }
+        }
+      }
+      const documents = urls ? fetchPages(urls, policy, onError) : await readSource(source, policy, onError);
+      for await (const doc of documents) {
+        if (ctx.stopped()) break;
+        seen.add(doc.sourceKey);
+        const result = upsertDocument(db, source.id, doc, kind, chunkOptions());
+        counts[result.status]++;
+        ctx.count({ itemsDone: 1 });
+        if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);
+      }
+      // Only a complete listing can say a page is gone; pages that failed this time are kept.
+      if (!urls && !ctx.stopped()) counts.removed += deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
+    } catch (err) {
+      fatal = err instanceof Error && err.name === 'IngestError' ? err.message : null;
+      if (!fatal) throw err;
+    }
+    recordSync(db, source.id, fatal);
+    if (fatal) throw new JobFailure(fatal);
+    ctx.log('info', `${source.name}: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.removed} removed.`);
+    if (ctx.job.params.train && !ctx.stopped()) await embedAll(ctx);
+  };
+
+  const readSource = async (source: SourceRow, policy: ReturnType<typeof createFetchPolicy>, onError: (url: string, message: string) => void): Promise<AsyncIterable<ExtractedDocument>> => {
+    const config = source.config as Record<string, any>;
+    if (source.kind === 'wordpress') return readWordPress(config.siteUrl, policy, { postTypes: config.postTypes }, onError);
+    if (config.mode === 'urls') return fetchPages(config.urls, policy, onError);
+    if (config.mode === 'sitemap') return fetchPages(await readSitemap(config.sitemapUrl, policy, onError), policy, onError);
+    return crawlSite(config.startUrl, { maxPages: config.maxPages }, policy, onError);
+  };
+
+  const chunkOptions = () => {
+    const s = readRetrievalSettings(db);
+    return { maxTokens: s.chunkTokens, overlapTokens: s.chunkOverlap };
+  };
+
+  const runner = new JobRunner(db, { train, sync, reindex }, (err) => app.log.error({ err }, 'training job crashed'));
+
+  let scheduleTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    runner.resumeInterrupted();
+    scheduleTimer = setInterval(() => {
+      for (const source of dueSources(db)) runner.enqueue('sync', { sourceId: source.id, train: true });
+    }, SCHEDULE_CHECK_MS);
+    scheduleTimer.unref();
+  });
+  app.addHook('onClose', async () => { clearInterval(scheduleTimer); await runner.close(); });
+
+  return {
+    runner,
+    async estimate(model?: string) {
+      const target = model ?? readApiSettings(db).embeddingModel;
+      const active = activeIndex(db);
+      const index = active && active.model === target ? active : { id: -1, model: target, dimensions: null, status: 'building' as const };
+      const missing = countMissing(db, index);
+      const perM = await embedPrice(target).catch(() => null);
+      return {
+        model: target, chunks: missing.chunks, tokens: missing.tokens, newChunks: missing.uncachedChunks, newTokens: missing.uncachedTokens,
+        pricePerM: perM, costUsd: perM === null ? null : Math.round(missing.uncachedTokens * perM) / 1e6,
+      };
+    },
+    startTraining: () => runner.enqueue('train'),
+    syncSource: (sourceId, options = {}) => runner.enqueue('sync', { sourceId, train: options.train ?? false, ...(options.urls ? { urls: options.urls } : {}), ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}) }),
+    changeEmbeddingModel(model) {
+      const index = createBuildingIndex(db, model);
+      return runner.enqueue('reindex', { indexId: index.id });
+    },
+  };
+}

@@ -1,0 +1,261 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
+import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { startStaticSite, SITE_FIXTURE_DIR } from '../../e2e/fakes/static-site.js';
+import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
+
+const DOCS = path.resolve(SITE_FIXTURE_DIR, '../docs');
+
+async function trainedApp(t: { after(fn: () => unknown): void }): Promise<TestApp & { admin: AdminClient }> {
+  const testApp = await createTestApp();
+  t.after(testApp.close);
+  const admin = await setupAdmin(testApp.app);
+  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  return { ...testApp, admin };
+}
+
+async function finished(testApp: TestApp, admin: AdminClient, jobId: number) {
+  await testApp.app.training.runner.idle();
+  const { job, log } = (await admin.request('GET', `/api/admin/training/jobs/${jobId}`)).json();
+  return { job, log: log.map((l: { message: string }) => l.message) as string[] };
+}
+
+async function ask(admin: AdminClient, question: string, minMatch?: number) {
+  const res = await admin.request('POST', '/api/admin/training/search', { question, ...(minMatch === undefined ? {} : { minMatch }) });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json();
+}
+
+function multipart(files: Array<{ name: string; data: Buffer }>) {
+  const boundary = '----docent' + Math.random().toString(16).slice(2);
+  const parts = files.flatMap((f) => [
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    f.data, Buffer.from('\r\n'),
+  ]);
+  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+test('files: real documents are extracted on upload (no API call); bad files get their own error, the rest go on', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  const files = ['transfig-manual.pdf', 'coco-user-manual.docx', 'pip-authentication.md', 'requests-faq.html', 'scanned-manual.pdf', 'encrypted-manual.pdf', 'broken-manual.pdf']
+    .map((name) => ({ name, data: readFileSync(path.join(DOCS, name)) }));
+  files.push({ name: 'virus.exe', data: Buffer.from('MZ not a document') });
+  const { payload, contentType } = multipart(files);
+  const res = await app.inject({ method: 'POST', url: '/api/admin/training/files', payload, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': contentType } });
+  assert.equal(res.statusCode, 200, res.body);
+  const results = res.json().results as Array<{ fileName: string; ok: boolean; chunks?: number; error?: string }>;
+  const byName = Object.fromEntries(results.map((r) => [r.fileName, r]));
+  for (const good of ['transfig-manual.pdf', 'coco-user-manual.docx', 'pip-authentication.md', 'requests-faq.html']) {
+    assert.equal(byName[good].ok, true, `${good}: ${byName[good].error}`);
+    assert.ok(byName[good].chunks! > 0);
+  }
+  for (const bad of ['scanned-manual.pdf', 'encrypted-manual.pdf', 'broken-manual.pdf', 'virus.exe']) {
+    assert.equal(byName[bad].ok, false);
+    assert.match(byName[bad].error!, new RegExp(`^${bad.replace('.', '\\.')}: `));
+  }
+  assert.equal(fake.requestsTo('/embeddings').length, 0, 'upload is free: nothing embedded yet');
+  const docs = (await admin.request('GET', '/api/admin/training/documents')).json();
+  assert.equal(docs.total, 4);
+  const estimate = (await admin.request('GET', '/api/admin/training/estimate')).json();
+  assert.equal(estimate.model, 'openai/text-embedding-3-small');
+  assert.ok(estimate.chunks > 0 && estimate.tokens > 0);
+  assert.equal(estimate.costUsd, Math.round(estimate.newTokens * 0.02) / 1e6);
+});
+
+test('web: sitemap → documents; training embeds in batches; retrieval puts the right page first', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  const site = await startStaticSite();
+  t.after(site.close);
+  const created = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemap.xml` } });
+  assert.equal(created.statusCode, 201, created.body);
+  const sync = await finished({ app } as TestApp, admin, created.json().jobId);
+  assert.equal(sync.job.status, 'done', sync.log.join('\n'));
+  assert.equal(fake.requestsTo('/embeddings').length, 0, 'adding a source reads it but does not pay for it');
+  const docs = (await admin.request('GET', '/api/admin/training/documents')).json();
+  assert.equal(docs.total, 7);
+  assert.ok(!site.hits.some((h) => h.startsWith('/internal/')), 'robots.txt disallowed page never fetched');
+
+  const before = (await admin.request('GET', '/api/admin/training/estimate')).json();
+  const start = await admin.request('POST', '/api/admin/training/start');
+  assert.equal(start.statusCode, 202);
+  const train = await finished({ app } as TestApp, admin, start.json().job.id);
+  assert.equal(train.job.status, 'done', train.log.join('\n'));
+  assert.equal(train.job.progress.chunksDone, before.chunks);
+  assert.equal(train.job.progress.tokens > 0, true);
+  const calls = fake.requestsTo('/embeddings');
+  assert.ok(calls.length >= 1 && calls.length <= Math.ceil(before.chunks / 96) + 1, 'batched: many inputs per call');
+  for (const call of calls) {
+    assert.equal(call.body.encoding_format, 'float');
+    assert.equal(call.body.model, 'openai/text-embedding-3-small');
+  }
+
+  const expectations: Array<[string, string]> = [
+    ['How long does standard shipping take?', 'shipping.html'],
+    ['Do you ship internationally?', 'shipping.html'],
+    ['How do I return a widget and how long do refunds take?', 'returns.html'],
+    ['I forgot my password and the reset email never came', 'password-reset.html'],
+    ['My account is locked after failed attempts', 'password-reset.html'],
+    ['How much does the Pro plan cost? Is there a free trial?', 'pricing.html'],
+    ['What is your phone number?', 'contact.html'],
+    ['Who founded Acme Widgets?', 'about.html'],
+  ];
+  for (const [question, page] of expectations) {
+    const result = await ask(admin, question, 0);
+    assert.ok(result.chunks.length > 0, question);
+    assert.ok(result.chunks[0].url.endsWith(page), `${question} → ${result.chunks[0].url}, expected ${page}`);
+    assert.ok(result.chunks[0].title.length > 0);
+  }
+  const strict = await ask(admin, 'What is the airspeed velocity of an unladen swallow?', 40);
+  assert.deepEqual(strict.chunks, [], 'nothing passes a high minimum match for an off-topic question');
+  assert.equal(strict.empty, true);
+
+  // Re-sync with nothing changed: zero embedding calls.
+  const callsBefore = fake.requestsTo('/embeddings').length;
+  const resync = await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`);
+  const again = await finished({ app } as TestApp, admin, resync.json().job.id);
+  assert.equal(again.job.status, 'done');
+  assert.ok(again.log.some((l) => /0 added, 0 updated, 7 unchanged, 0 removed/.test(l)), again.log.join('\n'));
+  assert.equal(fake.requestsTo('/embeddings').length, callsBefore, 'unchanged content costs nothing');
+
+  // Change one page: exactly the chunks whose text changed are embedded.
+  const original = readFileSync(path.join(SITE_FIXTURE_DIR, 'pricing.html'), 'utf8');
+  site.setPage('/pricing.html', original.replace('$29 per month', '$35 per month'));
+  const changed = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`)).json().job.id);
+  assert.ok(changed.log.some((l) => /0 added, 1 updated, 6 unchanged, 0 removed/.test(l)), changed.log.join('\n'));
+  const newCalls = fake.requestsTo('/embeddings').slice(callsBefore);
+  assert.equal(newCalls.length, 1, 'one call for the changed page');
+  const inputs = newCalls[0].body.input as string[];
+  assert.ok(inputs.length >= 1 && inputs.every((text) => text.includes('$35 per month') || !text.includes('$29')), 'only changed chunks');
+  assert.ok(inputs.some((text) => text.includes('$35 per month')));
+  const repriced = await ask(admin, 'How much does the Pro plan cost?', 0);
+  assert.ok(repriced.chunks.some((c: { content: string }) => c.content.includes('$35 per month')));
+  assert.ok(!repriced.chunks.some((c: { content: string }) => c.content.includes('$29 per month')), 'stale text is gone');
+
+  // A removed page disappears on the next sync.
+  site.removePage('/about.html');
+  const removed = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`)).json().job.id);
+  assert.ok(removed.log.some((l) => /1 removed/.test(l)) || removed.log.some((l) => /about\.html/.test(l)), removed.log.join('\n'));
+});
+
+test('webhook: a CMS update re-trains just that page; bad tokens are refused', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  const site = await startStaticSite();
+  t.after(site.close);
+  const urls = ['shipping.html', 'returns.html', 'pricing.html'].map((p) => `${site.url}/${p}`);
+  const created = (await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls } })).json();
+  await finished({ app } as TestApp, admin, created.jobId);
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const { url, token } = (await admin.request('GET', '/api/admin/training/webhook')).json();
+  assert.equal(url, 'https://docent.example.test/api/webhooks/content');
+
+  const denied = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: 'Bearer wrong' }, payload: { url: urls[0] } });
+  assert.equal(denied.statusCode, 401);
+  assert.equal(denied.json().message, 'Invalid webhook token. Copy it from Data Training → Database Management.');
+
+  const hitsBefore = site.hits.length;
+  const callsBefore = fake.requestsTo('/embeddings').length;
+  site.setPage('/returns.html', readFileSync(path.join(SITE_FIXTURE_DIR, 'returns.html'), 'utf8').replace('within 30 days', 'within 60 days'));
+  const hook = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: urls[1], action: 'updated' } });
+  assert.equal(hook.statusCode, 202, hook.body);
+  const job = await finished({ app } as TestApp, admin, hook.json().jobId);
+  assert.equal(job.job.status, 'done', job.log.join('\n'));
+  assert.deepEqual(site.hits.slice(hitsBefore).filter((h) => h.endsWith('.html')), ['/returns.html'], 'only that page was fetched');
+  assert.equal(fake.requestsTo('/embeddings').length, callsBefore + 1);
+  const answer = await ask(admin, 'How many days do I have to return a widget?', 0);
+  assert.ok(answer.chunks[0].content.includes('60 days'));
+
+  const deleted = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: urls[2], action: 'deleted' } });
+  await finished({ app } as TestApp, admin, deleted.json().jobId);
+  const docs = (await admin.request('GET', '/api/admin/training/documents')).json();
+  assert.equal(docs.total, 2);
+  const unknown = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: 'https://elsewhere.example/x' } });
+  assert.equal(unknown.statusCode, 404);
+});
+
+test('embedding model change: the old index answers during the rebuild, then swaps atomically', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  for (let i = 0; i < 40; i++) {
+    await admin.request('POST', '/api/admin/training/text', { question: `How do I configure widget option number ${i}?`, answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.` });
+  }
+  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const estimate = (await admin.request('POST', '/api/admin/training/embedding-model/estimate', { model: 'openai/text-embedding-3-large' })).json();
+  assert.equal(estimate.model, 'openai/text-embedding-3-large');
+  assert.equal(estimate.chunks, 41);
+  assert.equal(estimate.costUsd, Math.round(estimate.newTokens * 0.13) / 1e6);
+
+  fake.setOptions({ latencyMs: 150 });
+  const change = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-large' });
+  assert.equal(change.statusCode, 202);
+  // Search continuously while the new index is built: never an error, never empty.
+  let searches = 0;
+  const runner = app.training.runner;
+  let done = false;
+  const idle = runner.idle().then(() => { done = true; });
+  while (!done) {
+    const result = await ask(admin, 'How long is the warranty?', 0);
+    assert.ok(result.chunks.length > 0, 'search during rebuild returned nothing');
+    assert.ok(result.chunks[0].title === 'Warranty');
+    searches++;
+  }
+  await idle;
+  assert.ok(searches >= 2, `searched ${searches} times during the rebuild`);
+  const stats = (await admin.request('GET', '/api/admin/training/stats')).json();
+  assert.deepEqual(stats.index, { model: 'openai/text-embedding-3-large', dimensions: 3072, vectors: 41 });
+  assert.equal(stats.building, null);
+  assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().embeddingModel, 'openai/text-embedding-3-large');
+  const after = await ask(admin, 'How long is the warranty?', 0);
+  assert.equal(after.model, 'openai/text-embedding-3-large');
+  assert.equal(after.chunks[0].title, 'Warranty');
+});
+
+test('training stops with a clear message on 401 and 402, and retries 429', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  await admin.request('POST', '/api/admin/training/text', { title: 'Hours', text: 'We are open Monday to Friday, 9 to 5.' });
+  fake.fail({ route: 'embeddings', kind: 'payment-required', times: 1 });
+  const paid = await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  assert.equal(paid.job.status, 'failed');
+  assert.match(paid.job.error, /^OpenRouter refused the request for lack of credits/);
+  fake.fail({ route: 'embeddings', kind: 'invalid-key', times: 1 });
+  const bad = await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  assert.equal(bad.job.error, 'OpenRouter rejected this key: User not found.');
+  fake.fail({ route: 'embeddings', kind: 'rate-limited', times: 1 });
+  const retried = await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  assert.equal(retried.job.status, 'done', retried.log.join('\n'));
+  assert.ok(retried.log.some((l) => /rate limiting.*Retrying in 1 s/.test(l)), 'honoured Retry-After: 1');
+});
+
+test('WordPress: posts, pages and custom types through the REST API, paginated', async (t) => {
+  const { app, admin } = await trainedApp(t);
+  const wp = await startFakeWordPress({ posts: 120 });
+  t.after(wp.close);
+  const created = await admin.request('POST', '/api/admin/training/sources', { kind: 'wordpress', config: { siteUrl: wp.url } });
+  assert.equal(created.statusCode, 201, created.body);
+  const job = await finished({ app } as TestApp, admin, created.json().jobId);
+  assert.equal(job.job.status, 'done', job.log.join('\n'));
+  const docs = (await admin.request('GET', `/api/admin/training/documents?sourceId=${created.json().source.id}&limit=200`)).json();
+  assert.ok(docs.total >= 120, `read ${docs.total} items`);
+  assert.ok(wp.requests.some((r) => /page=2/.test(r)), 'paginated');
+  const noWp = await admin.request('POST', '/api/admin/training/sources', { kind: 'wordpress', config: { siteUrl: 'http://127.0.0.1:9' } });
+  const failed = await finished({ app } as TestApp, admin, noWp.json().jobId);
+  assert.equal(failed.job.status, 'failed');
+});
+
+test('bad input is refused clearly and nothing stored is lost', async (t) => {
+  const { admin } = await trainedApp(t);
+  await admin.request('POST', '/api/admin/training/text', { title: 'Keep me', text: 'This entry must survive bad requests.' });
+  const badSource = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: 'not a url' } });
+  assert.equal(badSource.statusCode, 400);
+  assert.deepEqual(badSource.json().fields, { config: 'Enter the full sitemap URL, e.g. https://example.com/sitemap.xml.' });
+  const badText = await admin.request('POST', '/api/admin/training/text', { title: '', text: '' });
+  assert.equal(badText.statusCode, 400);
+  const noFiles = await admin.request('POST', '/api/admin/training/files', {});
+  assert.equal(noFiles.statusCode, 415);
+  assert.equal(noFiles.json().message, 'Upload files as multipart/form-data.');
+  const badSettings = await admin.request('PUT', '/api/admin/training/settings', { chunkTokens: 50, chunkOverlap: 10, topK: 6, minMatch: 30 });
+  assert.deepEqual(badSettings.json().fields, { chunkTokens: 'Use at least 100 tokens per chunk.' });
+  assert.equal((await admin.request('GET', '/api/admin/training/documents')).json().total, 1);
+});
