@@ -16,6 +16,9 @@ import { dashboardRoutes } from './dashboard/routes.js';
 import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
 import { createTrainingService } from './training/service.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
+import { chatAdminRoutes } from './chat/admin-routes.js';
+import { widgetRoutes } from './widget/routes.js';
+import { widgetAssets } from './plugins/widget-assets.js';
 
 export interface BuildOptions {
   config: Config;
@@ -23,6 +26,7 @@ export interface BuildOptions {
   logStream?: DestinationStream;
   migrationsDir?: string;
   adminUiDir?: string;
+  widgetDir?: string;
 }
 
 // Secrets that must never reach a log line, wherever they appear in a logged object.
@@ -80,7 +84,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(settingsRoutes);
     await admin.register(dashboardRoutes);
     await admin.register(trainingRoutes(training));
+    await admin.register(chatAdminRoutes);
   }, { prefix: '/api/admin' });
+  await app.register(widgetRoutes, { prefix: '/api/widget' });
+  await app.register(widgetAssets, { dir: options.widgetDir });
   await app.register(contentWebhookRoutes(training), { prefix: '/api/webhooks' });
 
   await app.register(adminUi, { dir: options.adminUiDir });

@@ -22,6 +22,9 @@ const EnvSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   // Web sources that resolve to private or loopback addresses are refused unless this is set (SSRF guard).
   ALLOW_PRIVATE_URLS: booleanFlag.default(false),
+  // Upstream chat stream limits: no data for this long, or a whole answer longer than the total, is cut off.
+  CHAT_IDLE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(30_000),
+  CHAT_TOTAL_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(120_000),
 });
 
 export interface Config {
@@ -36,6 +39,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   trustProxy: boolean;
   allowPrivateUrls: boolean;
+  chatIdleTimeoutMs: number;
+  chatTotalTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -66,5 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
+    chatTotalTimeoutMs: e.CHAT_TOTAL_TIMEOUT_MS,
   };
 }

@@ -66,7 +66,7 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-function toError(res: Response, body: unknown): ApiError {
+function toError(res: { status: number }, body: unknown): ApiError {
   const b = (body && typeof body === 'object' ? body : {}) as { message?: unknown; fields?: unknown };
   const fields: Record<string, string> = {};
   if (b.fields && typeof b.fields === 'object') {
@@ -79,24 +79,34 @@ function toError(res: Response, body: unknown): ApiError {
   return new ApiError(res.status, message, fields);
 }
 
+function isCsrfError(body: unknown): boolean {
+  return /csrf/i.test(String((body as { message?: unknown } | undefined)?.message ?? ''));
+}
+
+/** Fetches a fresh CSRF token; false when there is none (e.g. the session is gone). */
+async function refreshCsrfToken(): Promise<boolean> {
+  try {
+    const s = await fetch('/api/admin/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    const info = (await readJson(s)) as { csrfToken?: string | null } | undefined;
+    if (s.ok && info?.csrfToken) {
+      csrfToken = info.csrfToken;
+      return true;
+    }
+  } catch {
+    /* keep the original error */
+  }
+  return false;
+}
+
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   let res = await send(method, path, opts);
   let body = await readJson(res);
 
   // A stale CSRF token (e.g. the session was renewed in another tab): fetch a fresh one and retry once.
   // The server rejects such requests before doing anything, so the retry cannot apply a change twice.
-  if (res.status === 403 && !SAFE_METHODS.has(method) && /csrf/i.test(String((body as { message?: unknown })?.message ?? ''))) {
-    try {
-      const s = await fetch('/api/admin/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-      const info = (await readJson(s)) as { csrfToken?: string | null } | undefined;
-      if (s.ok && info?.csrfToken) {
-        csrfToken = info.csrfToken;
-        res = await send(method, path, opts);
-        body = await readJson(res);
-      }
-    } catch {
-      /* keep the original 403 */
-    }
+  if (res.status === 403 && !SAFE_METHODS.has(method) && isCsrfError(body) && (await refreshCsrfToken())) {
+    res = await send(method, path, opts);
+    body = await readJson(res);
   }
 
   if (res.status === 401 && opts.redirectOn401 !== false) unauthorizedHandler?.();
@@ -108,8 +118,46 @@ export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
   del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+  upload,
 };
+
+function sendForm(path: string, form: FormData, onProgress?: (fraction: number) => void): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    if (onProgress) {
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+    }
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        body = undefined;
+      }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.onerror = () => reject(new ApiError(0, NETWORK_MESSAGE));
+    xhr.onabort = () => reject(new ApiError(0, 'The upload was cancelled.'));
+    xhr.send(form);
+  });
+}
+
+/** POST multipart/form-data (file uploads), with upload progress. Same errors and CSRF handling as `request`. */
+export async function upload<T>(path: string, form: FormData, onProgress?: (fraction: number) => void): Promise<T> {
+  let res = await sendForm(path, form, onProgress);
+  if (res.status === 403 && isCsrfError(res.body) && (await refreshCsrfToken())) res = await sendForm(path, form, onProgress);
+  if (res.status === 401) unauthorizedHandler?.();
+  if (res.status < 200 || res.status >= 300) throw toError(res, res.body);
+  return res.body as T;
+}
 
 /** A readable message for anything thrown by `api`. */
 export function errorMessage(err: unknown): string {

@@ -59,3 +59,42 @@ export function formatDateTime(iso: string | null): string {
   if (Number.isNaN(t)) return iso;
   return new Date(t).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** 12345 -> "12,345". */
+export function formatNumber(n: number): string {
+  return Math.round(n).toLocaleString('en');
+}
+
+/** "1 chunk", "3 chunks". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}
+
+/** 1268968 -> "1.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? Math.round(v) : trimZeros(v.toFixed(1))} ${units[i]}`;
+}
+
+/** Money spent or to spend on embeddings: tiny amounts read "less than $0.01" rather than "$0.00". */
+export function formatCost(usd: number | null): string {
+  if (usd == null) return 'unknown';
+  if (usd === 0) return '$0.00';
+  if (usd < 0.01) return 'less than $0.01';
+  return formatUsd(usd);
+}
+
+/** For a button or a confirmation: "about $1.20", "less than $0.01", "free", "price unknown". */
+export function aboutCost(usd: number | null): string {
+  if (usd == null) return 'price unknown';
+  if (usd === 0) return 'free';
+  if (usd < 0.01) return 'less than $0.01';
+  return `about ${formatUsd(usd)}`;
+}

@@ -12,6 +12,7 @@ const SetupPage = lazy(() => import('./pages/SetupPage.js'));
 const LoginPage = lazy(() => import('./pages/LoginPage.js'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage.js'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
+const TrainingPage = lazy(() => import('./pages/TrainingPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
 
 const LOGIN_PATH = '/admin/login';
@@ -85,6 +86,7 @@ function App() {
         <Router onLoadStart={() => setPageLoading(true)} onLoadEnd={() => setPageLoading(false)}>
           <Route path="/admin" component={DashboardPage} />
           <Route path="/admin/index.html" component={DashboardPage} />
+          <Route path="/admin/training" component={TrainingPage} />
           <Route path="/admin/settings" component={SettingsPage} />
           {/* Waiting for the session check to move us off these: */}
           <Route path={LOGIN_PATH} component={Blank} />

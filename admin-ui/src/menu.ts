@@ -1,4 +1,4 @@
-// The admin menu. To add a screen: add an entry here and a route in routes.tsx.
+// The admin menu. To add a screen: add an entry here and a route in main.tsx.
 export interface SubmenuItem {
   label: string;
   href: string;
@@ -17,8 +17,18 @@ export interface MenuItem {
 
 export const MENU: MenuItem[] = [
   { label: 'Dashboard', href: '/admin/', icon: 'dashboard', section: '/admin' },
+  {
+    label: 'Data Training',
+    href: '/admin/training',
+    icon: 'database',
+    children: [
+      { label: 'Sources', href: '/admin/training', tab: 'sources' },
+      { label: 'Training', href: '/admin/training?tab=training', tab: 'training' },
+      { label: 'Test retrieval', href: '/admin/training?tab=retrieval', tab: 'retrieval' },
+      { label: 'Database Management', href: '/admin/training?tab=database', tab: 'database' },
+    ],
+  },
   // Next screens, in this order:
-  // { label: 'Data Training', href: '/admin/training', icon: 'database', children: [...] },
   // { label: 'Chatbot', href: '/admin/chatbot', icon: 'chatbot' },
   // { label: 'Widget', href: '/admin/widget', icon: 'widget' },
   // { label: 'Conversations', href: '/admin/conversations', icon: 'conversations' },

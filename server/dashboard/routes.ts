@@ -14,6 +14,11 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
         if (stats.trainedChunks < stats.chunks) return { done: stats.trainedChunks > 0, detail: `${stats.trainedChunks} of ${stats.chunks} chunks trained. Start training to include the rest.` };
         return { done: true, detail: `${stats.documents} documents, ${stats.chunks} chunks trained.` };
       },
+      widget: (db) => {
+        const seen = db.prepare("SELECT origin FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1")
+          .pluck().get(new URL(app.config.publicUrl).origin) as string | undefined;
+        return seen ? { done: true, detail: `Visitors are chatting on ${seen}.` } : { done: false, detail: 'Paste one script tag into your site.' };
+      },
     }),
   }));
 };

@@ -1,0 +1,731 @@
+// Data Training → Database Management: what is stored, the search index and its embedding model,
+// chunking/retrieval settings, the content webhook, and the danger zone.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice, type NoticeType } from '../../components/Notice.js';
+import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { aboutCost, formatBytes, formatDateTime, formatNumber, formatUsd, plural, relativeTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import type { ApiSettings } from '../../types.js';
+import { API, CopyButton, JobView, isActive, useJob } from './shared.js';
+import type { EmbeddingCatalog, EmbeddingModel, Estimate, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
+
+const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
+
+function priceText(m: EmbeddingModel): string {
+  if (m.promptPricePerM == null) return 'price not listed';
+  if (m.promptPricePerM === 0) return 'free';
+  return `${formatUsd(m.promptPricePerM)} per 1M tokens`;
+}
+
+function modelLabel(m: EmbeddingModel): string {
+  return `${m.name} (${m.id}) — ${m.dimensions ? `${formatNumber(m.dimensions)} dimensions` : 'dimensions unknown'}, ${priceText(m)}`;
+}
+
+export default function DatabaseTab() {
+  const stats = useResource<KnowledgeBaseStats>(`${API}/stats`);
+  const apiSettings = useResource<ApiSettings>('/api/admin/settings/api');
+  const catalog = useResource<EmbeddingCatalog>('/api/admin/embedding-models');
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [otherJob, setOtherJob] = useState<Job | null>(null);
+  const tracked = useJob(jobId, () => {
+    stats.reload();
+    apiSettings.reload();
+  });
+
+  // Resume a rebuild that is under way; mention any other running job.
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<{ active: Job | null }>(`${API}/jobs`)
+      .then((r) => {
+        if (cancelled || !r.active) return;
+        if (r.active.kind === 'reindex') setJobId((id) => id ?? r.active!.id);
+        else setOtherJob(r.active);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  function started(job: Job) {
+    setOtherJob(null);
+    setJobId(job.id);
+    stats.reload();
+  }
+
+  const kb = stats.data;
+  const running = isActive(tracked.job);
+  const currentModel = apiSettings.data?.embeddingModel ?? kb?.index?.model ?? null;
+  const models = catalog.data?.models ?? [];
+  const currentInfo = models.find((m) => m.id === currentModel) ?? null;
+
+  return (
+    <div class="database-tab">
+      {otherJob && (
+        <Notice type="info" live={false}>
+          <p>
+            A {otherJob.kind === 'sync' ? 'sync' : 'training'} job is running.{' '}
+            <a href="/admin/training?tab=training">Follow it on the Training tab</a>.
+          </p>
+        </Notice>
+      )}
+      {stats.error && !kb && (
+        <Notice type="error">
+          <p>
+            Could not load the numbers: {stats.error}{' '}
+            <button type="button" class="button-link" onClick={stats.reload}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      )}
+      {!kb && !stats.error && <LoadingBox label="Loading the knowledge base…" minHeight={220} />}
+      {kb && <Overview kb={kb} />}
+
+      <section class="postbox" aria-labelledby="embedding-title">
+        <h2 class="postbox-title" id="embedding-title">
+          Embedding model
+        </h2>
+        <div class="inside">
+          {kb && <IndexInfo kb={kb} />}
+          <EmbeddingModelForm
+            currentModel={currentModel}
+            currentInfo={currentInfo}
+            models={models}
+            catalogLoading={catalog.loading}
+            catalogError={catalog.error ?? catalog.data?.error ?? null}
+            busy={running || !!kb?.building}
+            onStarted={started}
+          />
+          {tracked.job && (
+            <div class="rebuild-job">
+              <JobView
+                job={tracked.job}
+                log={tracked.log}
+                pollError={tracked.error}
+                label={tracked.job.kind === 'reindex' ? 'Building the new index' : 'Re-embedding'}
+                compact
+              >
+                {running && tracked.job.kind === 'reindex' && (
+                  <p class="description note">
+                    The current index keeps answering questions until the new one is complete; then Docent switches over
+                    by itself.
+                  </p>
+                )}
+              </JobView>
+            </div>
+          )}
+        </div>
+      </section>
+
+      <SettingsForm />
+      <WebhookBox />
+      <DangerZone kb={kb} model={currentInfo} modelId={currentModel} busy={running} onStarted={started} onPurged={stats.reload} />
+    </div>
+  );
+}
+
+function Overview({ kb }: { kb: KnowledgeBaseStats }) {
+  return (
+    <section class="postbox" aria-labelledby="kb-title">
+      <h2 class="postbox-title" id="kb-title">
+        Knowledge base
+      </h2>
+      <div class="inside">
+        <dl class="stat-tiles">
+          <div>
+            <dt>Documents</dt>
+            <dd>{formatNumber(kb.documents)}</dd>
+          </div>
+          <div>
+            <dt>Chunks</dt>
+            <dd>{formatNumber(kb.chunks)}</dd>
+          </div>
+          <div>
+            <dt>Trained chunks</dt>
+            <dd>{formatNumber(kb.trainedChunks)}</dd>
+          </div>
+          <div>
+            <dt>Tokens</dt>
+            <dd>{formatNumber(kb.tokens)}</dd>
+          </div>
+          <div>
+            <dt>Database size</dt>
+            <dd>{formatBytes(kb.databaseBytes)}</dd>
+          </div>
+        </dl>
+        <p class="last-training">
+          <strong>Last training:</strong>{' '}
+          {kb.lastTraining ? (
+            <>
+              <span class={`job-status job-status-${kb.lastTraining.status}`}>
+                {kb.lastTraining.status === 'done' ? 'Finished' : kb.lastTraining.status === 'failed' ? 'Failed' : kb.lastTraining.status === 'stopped' ? 'Stopped' : kb.lastTraining.status}
+              </span>{' '}
+              <time dateTime={kb.lastTraining.finishedAt} title={formatDateTime(kb.lastTraining.finishedAt)}>
+                {relativeTime(kb.lastTraining.finishedAt)}
+              </time>
+            </>
+          ) : (
+            'never'
+          )}
+        </p>
+        <div class="table-scroll">
+          <table class="widefat">
+            <caption class="screen-reader-text">Content per source</caption>
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col" class="num">
+                  Documents
+                </th>
+                <th scope="col" class="num">
+                  Chunks
+                </th>
+                <th scope="col" class="num">
+                  Trained
+                </th>
+                <th scope="col" class="num">
+                  Tokens
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {kb.sources.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">
+                    {s.name}
+                    {s.kind !== 'text' && s.kind !== 'files' && <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>}
+                  </th>
+                  <td class="num">{formatNumber(s.documents)}</td>
+                  <td class="num">{formatNumber(s.chunks)}</td>
+                  <td class="num">{formatNumber(s.trainedChunks)}</td>
+                  <td class="num">{formatNumber(s.tokens)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
+  return (
+    <div class="index-info">
+      <p>
+        <strong>Active index:</strong>{' '}
+        {kb.index ? (
+          <>
+            <code>{kb.index.model}</code>, {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'},{' '}
+            {plural(kb.index.vectors, 'vector')}
+          </>
+        ) : (
+          'none yet: it is created by the first training.'
+        )}
+      </p>
+      {kb.building && (
+        <p>
+          <strong>Being built:</strong> <code>{kb.building.model}</code>
+          {kb.building.dimensions ? `, ${formatNumber(kb.building.dimensions)} dimensions` : ''}, {formatNumber(kb.building.vectors)} of{' '}
+          {plural(kb.chunks, 'vector')}. The active index keeps answering until it is complete.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function EmbeddingModelForm(props: {
+  currentModel: string | null;
+  currentInfo: EmbeddingModel | null;
+  models: EmbeddingModel[];
+  catalogLoading: boolean;
+  catalogError: string | null;
+  busy: boolean;
+  onStarted: (job: Job) => void;
+}) {
+  const { currentModel, models, busy } = props;
+  const [choice, setChoice] = useState('');
+  const [estimate, setEstimate] = useState<{ model: string; data: Estimate } | null>(null);
+  const [estimating, setEstimating] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+
+  const value = choice || currentModel || '';
+  const chosen = models.find((m) => m.id === value) ?? null;
+  const changed = !!value && value !== currentModel;
+
+  useEffect(() => {
+    if (!changed) {
+      setEstimate(null);
+      return;
+    }
+    let cancelled = false;
+    setEstimating(true);
+    setError(null);
+    api
+      .post<Estimate>(`${API}/embedding-model/estimate`, { model: value })
+      .then((data) => !cancelled && setEstimate({ model: value, data }))
+      .catch((err) => {
+        if (cancelled || (err instanceof ApiError && err.status === 401)) return;
+        setError(`Could not estimate the cost: ${errorMessage(err)}`);
+      })
+      .finally(() => !cancelled && setEstimating(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [value, changed]);
+
+  const name = chosen?.name ?? value;
+  const cost = estimate?.model === value ? estimate.data.costUsd : null;
+  const buttonText = `Rebuild index with ${name} (${aboutCost(cost)})`;
+
+  async function rebuild() {
+    if (!changed || starting) return;
+    const ok = window.confirm(
+      `Rebuild the search index with ${name}?\n\nEvery chunk is embedded again with the new model (${aboutCost(cost)}). ` +
+        'The current index keeps answering questions until the new one is ready.',
+    );
+    if (!ok) return;
+    setStarting(true);
+    setError(null);
+    setFieldError(null);
+    try {
+      const r = await api.put<{ job: Job }>(`${API}/embedding-model`, { model: value });
+      setChoice('');
+      props.onStarted(r.job);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && err.fields.model) setFieldError(err.fields.model);
+      setError(errorMessage(err));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const list = models.length ? models : [];
+  const currentMissing = !!currentModel && !models.some((m) => m.id === currentModel);
+
+  return (
+    <div class="form-table embedding-form">
+      <FormRow label="Embedding model" htmlFor="embedding-model">
+        {list.length > 0 || currentModel ? (
+          <select
+            id="embedding-model"
+            class="select select-wide"
+            value={value}
+            disabled={busy || starting}
+            aria-invalid={fieldError ? 'true' : undefined}
+            aria-describedby={describedBy(fieldError && 'embedding-model-error', 'embedding-model-help')}
+            onChange={(e) => {
+              setChoice(e.currentTarget.value);
+              setFieldError(null);
+            }}
+          >
+            {currentMissing && <option value={currentModel!}>{currentModel} (current)</option>}
+            {list.map((m) => (
+              <option key={m.id} value={m.id}>
+                {modelLabel(m)}
+                {m.id === currentModel ? ' (current)' : ''}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <Spinner label="Loading the embedding models…" />
+        )}
+        <FieldError id="embedding-model-error" message={fieldError} />
+        <p class="description" id="embedding-model-help">
+          Turns your content and each question into vectors. Changing it rebuilds the index: every chunk is embedded
+          again with the new model.
+        </p>
+        {props.catalogError && !props.catalogLoading && (
+          <Notice type="warning" inline>
+            <p>{props.catalogError}</p>
+          </Notice>
+        )}
+        {changed && (
+          <div class="rebuild-box" aria-live="polite">
+            {estimating && <Spinner label="Estimating the cost…" />}
+            {estimate?.model === value && !estimating && (
+              <p>
+                Rebuilding embeds <strong>{plural(estimate.data.newChunks, 'chunk')}</strong> ({formatNumber(estimate.data.newTokens)} tokens) with{' '}
+                <code>{value}</code>
+                {chosen?.dimensions ? ` (${formatNumber(chosen.dimensions)} dimensions)` : ''}: <strong>{aboutCost(cost)}</strong>
+                {estimate.data.chunks > estimate.data.newChunks ? `; ${plural(estimate.data.chunks - estimate.data.newChunks, 'chunk')} from the cache` : ''}.
+              </p>
+            )}
+            <p class="rebuild-actions">
+              <button type="button" class="button button-primary" onClick={rebuild} disabled={busy || starting || estimating}>
+                {starting ? 'Starting…' : buttonText}
+              </button>
+              <button type="button" class="button" onClick={() => setChoice(currentModel ?? '')} disabled={starting}>
+                Keep {props.currentInfo?.name ?? currentModel}
+              </button>
+            </p>
+          </div>
+        )}
+        {error && (
+          <Notice type="error" inline>
+            <p>{error}</p>
+          </Notice>
+        )}
+      </FormRow>
+    </div>
+  );
+}
+
+type SettingsErrors = Partial<Record<keyof RetrievalSettings, string>>;
+const SETTING_FIELDS: Array<{ key: keyof RetrievalSettings; label: string; help: string; min: number; max: number; step?: string; unit: string }> = [
+  { key: 'chunkTokens', label: 'Chunk size', help: 'Tokens per chunk (100–2000). Applies to content added or re-synced from now on.', min: 100, max: 2000, unit: 'tokens' },
+  { key: 'chunkOverlap', label: 'Chunk overlap', help: 'Tokens repeated between neighbouring chunks (less than half the chunk size).', min: 0, max: 400, unit: 'tokens' },
+  { key: 'topK', label: 'Passages per answer (top-k)', help: 'How many chunks the chatbot reads before answering (1–20).', min: 1, max: 20, unit: 'chunks' },
+  { key: 'minMatch', label: 'Minimum match', help: 'Chunks less similar to the question than this are left out (0–100).', min: 0, max: 100, step: 'any', unit: '%' },
+];
+
+function SettingsForm() {
+  const settings = useResource<RetrievalSettings>(`${API}/settings`);
+  const [form, setForm] = useState<Record<keyof RetrievalSettings, string> | null>(null);
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (settings.data && !form) {
+      const d = settings.data;
+      setForm({ chunkTokens: String(d.chunkTokens), chunkOverlap: String(d.chunkOverlap), topK: String(d.topK), minMatch: String(d.minMatch) });
+    }
+  }, [settings.data]);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!form || saving) return;
+    const body = {} as RetrievalSettings;
+    const found: SettingsErrors = {};
+    for (const f of SETTING_FIELDS) {
+      const n = Number(form[f.key]);
+      if (form[f.key].trim() === '' || !Number.isFinite(n)) found[f.key] = 'Enter a number.';
+      else body[f.key] = n;
+    }
+    if (Object.keys(found).length) {
+      setErrors(found);
+      setNotice({ type: 'error', text: 'Please correct the highlighted fields.' });
+      document.getElementById(`setting-${Object.keys(found)[0]}`)?.focus();
+      return;
+    }
+    setSaving(true);
+    setNotice(null);
+    try {
+      const next = await api.put<RetrievalSettings>(`${API}/settings`, body);
+      settings.setData(next);
+      setForm({ chunkTokens: String(next.chunkTokens), chunkOverlap: String(next.chunkOverlap), topK: String(next.topK), minMatch: String(next.minMatch) });
+      setErrors({});
+      setNotice({ type: 'success', text: 'Settings saved.' });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        setErrors(err.fields as SettingsErrors);
+        const first = SETTING_FIELDS.find((f) => err.fields[f.key]);
+        if (first) requestAnimationFrame(() => document.getElementById(`setting-${first.key}`)?.focus());
+      }
+      setNotice({ type: 'error', text: err instanceof ApiError && Object.keys(err.fields).length ? err.message : `Settings not saved: ${errorMessage(err)}` });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <section class="postbox" aria-labelledby="retrieval-settings-title">
+      <h2 class="postbox-title" id="retrieval-settings-title">
+        Chunking and retrieval
+      </h2>
+      {!form ? (
+        <div class="inside">{settings.error ? <Notice type="error" inline><p>Could not load the settings: {settings.error}</p></Notice> : <Spinner label="Loading…" />}</div>
+      ) : (
+        <form class="inside form-table" onSubmit={save} noValidate aria-busy={saving}>
+          {SETTING_FIELDS.map((f) => (
+            <FormRow key={f.key} label={f.label} htmlFor={`setting-${f.key}`}>
+              <span class="input-with-unit">
+                <input
+                  id={`setting-${f.key}`}
+                  type="number"
+                  class="input small-number"
+                  min={f.min}
+                  max={f.max}
+                  step={f.step}
+                  value={form[f.key]}
+                  disabled={saving}
+                  aria-invalid={errors[f.key] ? 'true' : undefined}
+                  aria-describedby={describedBy(errors[f.key] && `setting-${f.key}-error`, `setting-${f.key}-help`)}
+                  onInput={(e) => {
+                    const v = e.currentTarget.value;
+                    setForm((x) => (x ? { ...x, [f.key]: v } : x));
+                    setErrors((x) => ({ ...x, [f.key]: undefined }));
+                  }}
+                />
+                <span class="unit">{f.unit}</span>
+              </span>
+              <FieldError id={`setting-${f.key}-error`} message={errors[f.key]} />
+              <p class="description" id={`setting-${f.key}-help`}>
+                {f.help}
+              </p>
+            </FormRow>
+          ))}
+          <div class="submit-row">
+            <button type="submit" class="button button-primary" disabled={saving}>
+              Save Settings
+            </button>
+            {saving && <Spinner label="Saving…" />}
+          </div>
+          {notice && (
+            <Notice type={notice.type} inline>
+              <p>{notice.text}</p>
+            </Notice>
+          )}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function WebhookBox() {
+  const hook = useResource<Webhook>(`${API}/webhook`);
+  const [shown, setShown] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+
+  async function regenerate() {
+    if (!window.confirm('Make a new webhook token?\n\nThe old token stops working at once: update it wherever you use it.')) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      hook.setData(await api.post<Webhook>(`${API}/webhook/regenerate`));
+      setNotice({ type: 'success', text: 'New token made. The old one no longer works.' });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setNotice({ type: 'error', text: `No new token: ${errorMessage(err)}` });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const h = hook.data;
+  const curl = h
+    ? `curl -X POST '${h.url}' \\\n  -H 'Authorization: Bearer ${h.token}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"url": "https://example.com/changed-page", "action": "updated"}'`
+    : '';
+  return (
+    <section class="postbox" aria-labelledby="webhook-title">
+      <h2 class="postbox-title" id="webhook-title">
+        Content webhook
+      </h2>
+      <div class="inside">
+        <p class="description">
+          Let your CMS tell Docent when a page is published, updated or deleted: that page is re-read (or removed) and
+          trained at once, without waiting for the schedule. The page must belong to one of your web or WordPress
+          sources.
+        </p>
+        {hook.error && (
+          <Notice type="error" inline>
+            <p>Could not load the webhook: {hook.error}</p>
+          </Notice>
+        )}
+        {!h && !hook.error && <Spinner label="Loading…" />}
+        {h && (
+          <div class="form-table">
+            <FormRow label="Webhook URL" htmlFor="webhook-url">
+              <div class="copy-field">
+                <input id="webhook-url" type="text" class="input code" readOnly value={h.url} onFocus={(e) => e.currentTarget.select()} />
+                <CopyButton text={h.url} label="Copy the webhook URL" />
+              </div>
+            </FormRow>
+            <FormRow label="Token" htmlFor="webhook-token">
+              <div class="copy-field">
+                <input
+                  id="webhook-token"
+                  type={(shown ? 'text' : 'password') as 'text'}
+                  class="input code"
+                  readOnly
+                  value={h.token}
+                  autoComplete="off"
+                  onFocus={(e) => e.currentTarget.select()}
+                />
+                <button type="button" class="button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
+                  <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
+                  {shown ? 'Hide' : 'Show'}
+                </button>
+                <CopyButton text={h.token} label="Copy the webhook token" />
+              </div>
+              <p class="description">Send it as a bearer token. Keep it secret.</p>
+              <p>
+                <button type="button" class="button" onClick={regenerate} disabled={busy}>
+                  <Icon name="refresh" size={16} />
+                  Regenerate token
+                </button>
+              </p>
+              {notice && (
+                <Notice type={notice.type} inline>
+                  <p>{notice.text}</p>
+                </Notice>
+              )}
+            </FormRow>
+            <FormRow label="Example" labelId="webhook-example-label">
+              <div class="code-block">
+                <pre aria-labelledby="webhook-example-label">
+                  <code>{shown ? curl : curl.replace(h.token, '••••••••')}</code>
+                </pre>
+                <CopyButton text={curl} label="Copy the curl example" />
+              </div>
+              <p class="description">
+                <code>action</code> is <code>published</code>, <code>updated</code> or <code>deleted</code>.
+              </p>
+            </FormRow>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function DangerZone(props: {
+  kb: KnowledgeBaseStats | null;
+  model: EmbeddingModel | null;
+  modelId: string | null;
+  busy: boolean;
+  onStarted: (job: Job) => void;
+  onPurged: () => void;
+}) {
+  const { kb, model } = props;
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState<null | 'reembed' | 'purge'>(null);
+  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const confirmInput = useRef<HTMLInputElement>(null);
+
+  const reembedCost = kb && model?.promptPricePerM != null ? (kb.tokens * model.promptPricePerM) / 1e6 : null;
+
+  async function reembed() {
+    const ok = window.confirm(
+      `Re-embed everything with ${props.modelId ?? 'the current model'}?\n\n` +
+        `All ${plural(kb?.chunks ?? 0, 'chunk')} are sent to the embedding API again (${aboutCost(reembedCost)}), even those in the cache. ` +
+        'Until it finishes, the chatbot finds fewer passages.',
+    );
+    if (!ok) return;
+    setBusy('reembed');
+    setNotice(null);
+    try {
+      const r = await api.post<{ job: Job }>(`${API}/reembed`);
+      props.onStarted(r.job);
+      setNotice({ type: 'info', text: 'Re-embedding started: see the progress under Embedding model.' });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setNotice({ type: 'error', text: `Not started: ${errorMessage(err)}` });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function purge(e: Event) {
+    e.preventDefault();
+    if (typed !== 'DELETE' || busy) return;
+    setBusy('purge');
+    setNotice(null);
+    try {
+      const r = await api.post<{ removedDocuments: number }>(`${API}/purge`);
+      setNotice({ type: 'success', text: `All training data deleted (${plural(r.removedDocuments, 'document')}).` });
+      setConfirming(false);
+      setTyped('');
+      props.onPurged();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setNotice({ type: 'error', text: `Nothing deleted: ${errorMessage(err)}` });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section class="postbox danger-zone" aria-labelledby="danger-title">
+      <h2 class="postbox-title" id="danger-title">
+        <Icon name="warning" size={18} /> Danger zone
+      </h2>
+      <div class="inside">
+        <div class="danger-row">
+          <div>
+            <h3>Re-embed everything</h3>
+            <p class="description">
+              Sends every chunk to the embedding API again and ignores the cache ({aboutCost(reembedCost)}). Only useful
+              if the provider changed the model.
+            </p>
+          </div>
+          <button type="button" class="button" onClick={reembed} disabled={!!busy || props.busy || !kb || kb.chunks === 0}>
+            Re-embed everything
+          </button>
+        </div>
+        <div class="danger-row">
+          <div>
+            <h3>Delete all training data</h3>
+            <p class="description">
+              Removes every document, chunk and vector, and all web and WordPress sources. The chatbot will know
+              nothing until you add content again. This cannot be undone.
+            </p>
+          </div>
+          {!confirming && (
+            <button
+              type="button"
+              class="button button-delete"
+              onClick={() => {
+                setConfirming(true);
+                requestAnimationFrame(() => confirmInput.current?.focus());
+              }}
+              disabled={!!busy}
+            >
+              Delete all training data…
+            </button>
+          )}
+        </div>
+        {confirming && (
+          <form class="purge-confirm" onSubmit={purge}>
+            <label for="purge-confirm">
+              Type <code>DELETE</code> to confirm
+            </label>
+            <div class="purge-row">
+              <input
+                id="purge-confirm"
+                ref={confirmInput}
+                type="text"
+                class="input code"
+                value={typed}
+                autoComplete="off"
+                spellcheck={false}
+                onInput={(e) => setTyped(e.currentTarget.value)}
+              />
+              <button type="submit" class="button button-delete" disabled={typed !== 'DELETE' || !!busy}>
+                {busy === 'purge' ? 'Deleting…' : 'Delete everything'}
+              </button>
+              <button
+                type="button"
+                class="button"
+                onClick={() => {
+                  setConfirming(false);
+                  setTyped('');
+                }}
+                disabled={!!busy}
+              >
+                Cancel
+              </button>
+            </div>
+          </form>
+        )}
+        {notice && (
+          <Notice type={notice.type} inline>
+            <p>{notice.text}</p>
+          </Notice>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,240 @@
+// Data Training → Test retrieval: ask a question, see which chunks the chatbot would be given.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { FieldError, describedBy } from '../../components/FormRow.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatNumber, plural } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { API, ErrorText } from './shared.js';
+import type { RetrievalSettings, SearchResult } from './types.js';
+
+type Errors = Partial<Record<'question' | 'topK' | 'minMatch', string>>;
+
+export default function RetrievalTab() {
+  const settings = useResource<RetrievalSettings>(`${API}/settings`);
+  const [question, setQuestion] = useState('');
+  const [topK, setTopK] = useState('');
+  const [minMatch, setMinMatch] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [searching, setSearching] = useState(false);
+  const [result, setResult] = useState<{ data: SearchResult; minMatch: number; question: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const resultsRef = useRef<HTMLDivElement>(null);
+  const questionRef = useRef<HTMLInputElement>(null);
+
+  // The inputs start from the saved retrieval settings (what the chatbot uses).
+  useEffect(() => {
+    if (!settings.data) return;
+    setTopK((v) => v || String(settings.data!.topK));
+    setMinMatch((v) => v || String(settings.data!.minMatch));
+  }, [settings.data]);
+
+  async function search(e: Event) {
+    e.preventDefault();
+    if (searching) return;
+    const found: Errors = {};
+    const q = question.trim();
+    const k = Number(topK);
+    const m = Number(minMatch);
+    if (!q) found.question = 'Type a question.';
+    if (!topK.trim() || !Number.isInteger(k) || k < 1 || k > 20) found.topK = 'A whole number from 1 to 20.';
+    if (!minMatch.trim() || !Number.isFinite(m) || m < 0 || m > 100) found.minMatch = 'A percentage from 0 to 100.';
+    setErrors(found);
+    if (Object.keys(found).length) {
+      document.getElementById(`search-${Object.keys(found)[0]}`)?.focus();
+      return;
+    }
+    setSearching(true);
+    setError(null);
+    try {
+      const data = await api.post<SearchResult>(`${API}/search`, { question: q, topK: k, minMatch: m });
+      setResult({ data, minMatch: m, question: q });
+      requestAnimationFrame(() => resultsRef.current?.focus({ preventScroll: true }));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        setErrors(err.fields as Errors);
+        setError(err.message);
+      } else setError(errorMessage(err));
+      setResult(null);
+    } finally {
+      setSearching(false);
+    }
+  }
+
+  const saved = settings.data;
+  return (
+    <div class="retrieval-tab">
+      <section class="postbox" aria-labelledby="retrieval-title">
+        <h2 class="postbox-title" id="retrieval-title">
+          Test retrieval
+        </h2>
+        <div class="inside">
+          <p class="description">
+            Ask what a visitor might ask. These are the passages the chatbot would read before answering, best first.
+          </p>
+          <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
+            <div class="field search-question">
+              <label for="search-question">Question</label>
+              <input
+                id="search-question"
+                ref={questionRef}
+                type="text"
+                class="input"
+                value={question}
+                placeholder="How long does shipping take?"
+                aria-invalid={errors.question ? 'true' : undefined}
+                aria-describedby={describedBy(errors.question && 'search-question-error')}
+                onInput={(e) => (setQuestion(e.currentTarget.value), setErrors((x) => ({ ...x, question: undefined })))}
+              />
+              <FieldError id="search-question-error" message={errors.question} />
+            </div>
+            <div class="field">
+              <label for="search-topK">Top-k</label>
+              <input
+                id="search-topK"
+                type="number"
+                class="input small-number"
+                min={1}
+                max={20}
+                value={topK}
+                aria-invalid={errors.topK ? 'true' : undefined}
+                aria-describedby={describedBy(errors.topK && 'search-topK-error', 'search-topK-help')}
+                onInput={(e) => (setTopK(e.currentTarget.value), setErrors((x) => ({ ...x, topK: undefined })))}
+              />
+              <FieldError id="search-topK-error" message={errors.topK} />
+              <p class="description" id="search-topK-help">
+                Passages at most
+              </p>
+            </div>
+            <div class="field">
+              <label for="search-minMatch">Minimum match %</label>
+              <input
+                id="search-minMatch"
+                type="number"
+                class="input small-number"
+                min={0}
+                max={100}
+                step="any"
+                value={minMatch}
+                aria-invalid={errors.minMatch ? 'true' : undefined}
+                aria-describedby={describedBy(errors.minMatch && 'search-minMatch-error', 'search-minMatch-help')}
+                onInput={(e) => (setMinMatch(e.currentTarget.value), setErrors((x) => ({ ...x, minMatch: undefined })))}
+              />
+              <FieldError id="search-minMatch-error" message={errors.minMatch} />
+              <p class="description" id="search-minMatch-help">
+                Weaker passages are left out
+              </p>
+            </div>
+            <div class="field search-submit">
+              <button type="submit" class="button button-primary" disabled={searching || !saved}>
+                <Icon name="search" size={16} />
+                Search
+              </button>
+            </div>
+          </form>
+          {saved && (
+            <p class="description">
+              The chatbot uses top-k {saved.topK} and minimum match {formatNumber(saved.minMatch)}%. Change them in{' '}
+              <a href="/admin/training?tab=database">Database Management</a>.
+            </p>
+          )}
+          {settings.error && (
+            <Notice type="error" inline>
+              <p>Could not load the retrieval settings: {settings.error}</p>
+            </Notice>
+          )}
+        </div>
+      </section>
+
+      <div class="search-results" ref={resultsRef} tabIndex={-1} aria-live="polite" aria-busy={searching}>
+        {searching && <Spinner label="Searching…" />}
+        {error && !searching && (
+          <Notice type="error">
+            <p>
+              <strong>The search failed.</strong> <ErrorText message={error} />
+            </p>
+          </Notice>
+        )}
+        {result && !searching && <Results result={result} />}
+      </div>
+    </div>
+  );
+}
+
+function Results({ result }: { result: { data: SearchResult; minMatch: number; question: string } }) {
+  const { data, minMatch } = result;
+  if (data.model === null) {
+    return (
+      <Notice type="info">
+        <p>
+          Nothing is trained yet, so there is nothing to search. <a href="/admin/training">Add content</a>, then{' '}
+          <a href="/admin/training?tab=training">start training</a>.
+        </p>
+      </Notice>
+    );
+  }
+  if (data.chunks.length === 0) {
+    return (
+      <Notice type="warning" class="search-empty">
+        <p>
+          <strong>No results.</strong> Nothing passed the minimum match of {formatNumber(minMatch)}%. Lower it or add
+          content.
+        </p>
+      </Notice>
+    );
+  }
+  return (
+    <section class="postbox" aria-labelledby="results-title">
+      <h2 class="postbox-title" id="results-title">
+        {data.chunks.length === 1 ? '1 passage' : `${data.chunks.length} passages`} for “{result.question}”
+      </h2>
+      <div class="inside">
+        <p class="description search-meta">
+          Embedded with <code>{data.model}</code> in {Math.round(data.embedMs)} ms
+          {data.queryTokens > 0 ? ` (${plural(data.queryTokens, 'token')})` : ' (from the cache)'}; searched in {Math.round(data.searchMs)} ms.
+        </p>
+        <ol class="result-list">
+          {data.chunks.map((c, i) => (
+            <li key={c.chunkId} class="result">
+              <div class="result-head">
+                <span class="result-rank" aria-label={`Rank ${i + 1}`}>
+                  {i + 1}
+                </span>
+                <div class="result-title-wrap">
+                  <h3 class="result-title">
+                    {c.url ? (
+                      <a href={c.url} target="_blank" rel="noopener noreferrer">
+                        {c.title}
+                        <Icon name="external" size={12} class="icon-external" />
+                        <span class="screen-reader-text"> (opens in a new tab)</span>
+                      </a>
+                    ) : (
+                      c.title
+                    )}
+                  </h3>
+                  {c.headingPath && c.headingPath !== c.title && <p class="result-path">{c.headingPath}</p>}
+                </div>
+                <div class="result-scores">
+                  <span class="match" title="Similarity between the question and this passage">
+                    <span class="match-bar" aria-hidden="true">
+                      <span style={{ width: `${Math.max(0, Math.min(100, c.matchPercent))}%` }} />
+                    </span>
+                    <strong>{c.matchPercent.toFixed(1)}%</strong> match
+                  </span>
+                  <span class="ranks">
+                    Vector {c.vectorRank != null ? `#${c.vectorRank}` : '–'} · Keyword {c.keywordRank != null ? `#${c.keywordRank}` : '–'}
+                  </span>
+                </div>
+              </div>
+              {/* Plain text on purpose: page content is never rendered as HTML here. */}
+              <p class="result-content">{c.content}</p>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+}

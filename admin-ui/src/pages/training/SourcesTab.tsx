@@ -1,0 +1,1074 @@
+// Data Training → Sources: a card per source, then panels to add text, files, web pages and WordPress sites.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { FieldError, describedBy } from '../../components/FormRow.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice, type NoticeType } from '../../components/Notice.js';
+import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { API, ITEM_NOUN, JobView, StatusBadge, Switch, isActive, useJob } from './shared.js';
+import type { DocumentDetail, DocumentSummary, FileResult, Job, LogLine, Schedule, Source, UpsertResult, WebConfig } from './types.js';
+
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FILES = 20;
+const ACCEPT = '.pdf,.docx,.md,.markdown,.txt,.text,.html,.htm,.xhtml,.csv,.tsv,.xml';
+
+/** The sync job this screen follows, and where it was started from. */
+interface TrackedSync {
+  jobId: number;
+  sourceId: number;
+  origin: 'web' | 'wordpress' | 'card';
+}
+
+export default function SourcesTab() {
+  const sources = useResource<{ sources: Source[] }>(`${API}/sources`);
+  const [tracked, setTracked] = useState<TrackedSync | null>(null);
+  const list = sources.data?.sources ?? [];
+  const sync = useJob(tracked?.jobId ?? null, () => sources.reload());
+
+  // After a reload: follow a sync that is still running.
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<{ active: Job | null }>(`${API}/jobs`)
+      .then((r) => {
+        if (!cancelled && r.active?.kind === 'sync') {
+          setTracked((t) => t ?? { jobId: r.active!.id, sourceId: Number(r.active!.params.sourceId), origin: 'card' });
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  // Keep the cards fresh while a sync we do not follow (scheduled, webhook) is under way.
+  const untrackedSyncing = list.some((s) => s.status === 'syncing' && s.id !== tracked?.sourceId);
+  useEffect(() => {
+    if (!untrackedSyncing) return;
+    const t = setTimeout(sources.reload, 3000);
+    return () => clearTimeout(t);
+  }, [untrackedSyncing, sources.data]);
+
+  const textSource = list.find((s) => s.kind === 'text');
+  const filesSource = list.find((s) => s.kind === 'files');
+  const jobFor = (sourceId: number) => (tracked?.sourceId === sourceId && sync.job ? sync.job : null);
+
+  function updateSource(next: Source) {
+    sources.setData({ sources: list.map((s) => (s.id === next.id ? { ...s, ...next } : s)) });
+  }
+
+  function startedSync(t: TrackedSync) {
+    setTracked(t);
+    sources.reload();
+  }
+
+  const needsTraining = list.some((s) => s.enabled && s.status === 'needs-training');
+
+  return (
+    <div class="sources-tab">
+      {sources.error && !sources.data && (
+        <Notice type="error">
+          <p>
+            Could not load the sources: {sources.error}{' '}
+            <button type="button" class="button-link" onClick={sources.reload}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      )}
+      {!sources.data && !sources.error && <LoadingBox label="Loading sources…" minHeight={180} />}
+
+      {sources.data && (
+        <>
+          {needsTraining && (
+            <Notice type="info" live={false}>
+              <p>
+                Some content is not trained yet: the chatbot cannot use it until you{' '}
+                <a href="/admin/training?tab=training">start training</a>.
+              </p>
+            </Notice>
+          )}
+          <h2 class="section-title">Your sources</h2>
+          <div class="source-grid">
+            {list.map((s) => (
+              <SourceCard
+                key={s.id}
+                source={s}
+                job={jobFor(s.id)}
+                onChange={updateSource}
+                onSynced={(jobId) => startedSync({ jobId, sourceId: s.id, origin: 'card' })}
+                onDeleted={() => {
+                  if (tracked?.sourceId === s.id) setTracked(null);
+                  sources.reload();
+                }}
+              />
+            ))}
+          </div>
+
+          <h2 class="section-title">Add content</h2>
+          <div class="add-grid">
+            {textSource && <TextPanel source={textSource} onChanged={sources.reload} />}
+            {filesSource && <FilesPanel source={filesSource} onChanged={sources.reload} />}
+            <WebPanel
+              tracked={tracked?.origin === 'web' ? { job: sync.job, log: sync.log, error: sync.error } : null}
+              onAdded={(source, jobId) => startedSync({ jobId, sourceId: source.id, origin: 'web' })}
+            />
+            <WordPressPanel
+              tracked={tracked?.origin === 'wordpress' ? { job: sync.job, log: sync.log, error: sync.error } : null}
+              onAdded={(source, jobId) => startedSync({ jobId, sourceId: source.id, origin: 'wordpress' })}
+            />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source cards
+
+function describeSource(s: Source): string | null {
+  const c = s.config as Record<string, unknown>;
+  if (s.kind === 'text') return 'Text and questions with answers you type in.';
+  if (s.kind === 'files') return 'Documents you upload.';
+  if (s.kind === 'wordpress') return `WordPress site ${String(c.siteUrl ?? '')}`;
+  if (c.mode === 'sitemap') return `Sitemap ${String(c.sitemapUrl ?? '')}`;
+  if (c.mode === 'crawl') return `Crawl from ${String(c.startUrl ?? '')} (up to ${plural(Number(c.maxPages ?? 100), 'page')})`;
+  if (c.mode === 'urls') {
+    const urls = (c.urls as string[] | undefined) ?? [];
+    return urls.length === 1 ? urls[0] : `${plural(urls.length, 'URL')}: ${urls[0] ?? ''}, …`;
+  }
+  return null;
+}
+
+interface CardProps {
+  source: Source;
+  job: Job | null;
+  onChange: (s: Source) => void;
+  onSynced: (jobId: number) => void;
+  onDeleted: () => void;
+}
+
+function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps) {
+  const [busy, setBusy] = useState<null | 'enable' | 'schedule' | 'sync' | 'delete'>(null);
+  const [message, setMessage] = useState<{ type: NoticeType; text: string } | null>(null);
+  const remote = s.kind === 'web' || s.kind === 'wordpress';
+  const [one, many] = ITEM_NOUN[s.kind];
+  const titleId = `source-${s.id}-title`;
+  const syncing = s.status === 'syncing' || isActive(job);
+
+  async function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
+    setBusy(what);
+    setMessage(null);
+    try {
+      const r = await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body);
+      onChange(r.source);
+      setMessage({ type: 'success', text: done });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setMessage({ type: 'error', text: errorMessage(err) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function resync() {
+    setBusy('sync');
+    setMessage(null);
+    try {
+      const r = await api.post<{ job: Job }>(`${API}/sources/${s.id}/sync`);
+      onSynced(r.job.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setMessage({ type: 'error', text: errorMessage(err) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function remove() {
+    const what = remote
+      ? `Delete the source “${s.name}” and its ${plural(s.documents, one, many)}?\n\nThe chatbot stops using them at once.`
+      : `Remove all ${plural(s.documents, one, many)} from “${s.name}”?\n\nThe chatbot stops using them at once.`;
+    if (!window.confirm(what)) return;
+    setBusy('delete');
+    setMessage(null);
+    try {
+      await api.del(`${API}/sources/${s.id}`);
+      onDeleted();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setMessage({ type: 'error', text: errorMessage(err) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const desc = describeSource(s);
+  return (
+    <section class={`source-card${s.enabled ? '' : ' is-disabled'}`} aria-labelledby={titleId} data-source-kind={s.kind}>
+      <header class="source-card-head">
+        <h3 id={titleId} class="source-card-title">
+          {s.name}
+        </h3>
+        <StatusBadge status={syncing ? 'syncing' : s.status} />
+      </header>
+      {desc && <p class="source-card-desc">{desc}</p>}
+      <p class="source-card-counts">
+        <span>{plural(s.documents, one, many)}</span>
+        <span>{plural(s.chunks, 'chunk')}</span>
+        {s.chunks > 0 && s.trainedChunks < s.chunks && <span>{formatNumber(s.trainedChunks)} trained</span>}
+      </p>
+      {remote && (
+        <p class="source-card-sync">
+          {s.lastSyncedAt ? (
+            <>
+              Last synced{' '}
+              <time dateTime={s.lastSyncedAt} title={formatDateTime(s.lastSyncedAt)}>
+                {relativeTime(s.lastSyncedAt)}
+              </time>
+            </>
+          ) : (
+            'Not synced yet'
+          )}
+        </p>
+      )}
+      {job && isActive(job) && (
+        <p class="source-card-job" role="status">
+          <Spinner />{' '}
+          {job.status === 'queued'
+            ? 'Waiting for the current job to finish…'
+            : job.progress.chunksTotal != null
+              ? `Embedding: ${formatNumber(job.progress.chunksDone)} of ${formatNumber(job.progress.chunksTotal)} chunks`
+              : `Reading: ${plural(job.progress.itemsDone, one, many)} so far`}
+        </p>
+      )}
+      {s.lastError && !syncing && (
+        <Notice type="error" inline live={false}>
+          <p>
+            <strong>Last sync failed:</strong> {s.lastError}
+          </p>
+        </Notice>
+      )}
+      {message && (
+        <p class={`source-card-message is-${message.type}`} role={message.type === 'error' ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+      <div class="source-card-actions">
+        <Switch
+          id={`source-${s.id}-enabled`}
+          checked={s.enabled}
+          disabled={busy !== null}
+          label={s.enabled ? 'On' : 'Off'}
+          describedBy={titleId}
+          onChange={(on) => patch({ enabled: on }, 'enable', on ? 'Switched on: the chatbot uses this content.' : 'Switched off: the chatbot ignores this content.')}
+        />
+        {remote && (
+          <>
+            <label class="screen-reader-text" for={`source-${s.id}-schedule`}>
+              Automatic re-sync of {s.name}
+            </label>
+            <select
+              id={`source-${s.id}-schedule`}
+              class="select"
+              value={s.schedule}
+              disabled={busy !== null}
+              onChange={(e) => {
+                const v = e.currentTarget.value as Schedule;
+                patch({ schedule: v }, 'schedule', v === 'off' ? 'Automatic re-sync is off.' : `Re-synced ${v} from now on.`);
+              }}
+            >
+              <option value="off">Re-sync: Off</option>
+              <option value="daily">Re-sync: Daily</option>
+              <option value="weekly">Re-sync: Weekly</option>
+            </select>
+            <button
+              type="button"
+              class="button"
+              onClick={resync}
+              disabled={busy !== null || syncing || !s.enabled}
+              aria-describedby={titleId}
+              title={!s.enabled ? 'Switch the source on to re-sync it.' : undefined}
+            >
+              <Icon name="refresh" size={16} />
+              Re-sync
+            </button>
+          </>
+        )}
+        {(remote || s.documents > 0) && (
+          <button type="button" class="button-link button-link-delete source-delete" onClick={remove} disabled={busy !== null} aria-describedby={titleId}>
+            {remote ? 'Delete' : 'Remove all'}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents of the Text & Q&A and Files sources
+
+function useDocuments(sourceId: number) {
+  return useResource<{ documents: DocumentSummary[]; total: number }>(`${API}/documents?sourceId=${sourceId}&limit=200`);
+}
+
+function DocumentList(props: {
+  docs: ReturnType<typeof useDocuments>;
+  label: string;
+  empty: string;
+  onEdit?: (d: DocumentSummary) => void;
+  editingId?: number | null;
+  onDeleted: () => void;
+}) {
+  const { docs, label, empty, onEdit, editingId, onDeleted } = props;
+  const [deleting, setDeleting] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function remove(d: DocumentSummary) {
+    if (!window.confirm(`Delete “${d.title}”?\n\nThe chatbot stops using it at once.`)) return;
+    setDeleting(d.id);
+    setError(null);
+    try {
+      await api.del(`${API}/documents/${d.id}`);
+      docs.reload();
+      onDeleted();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setError(`Not deleted: ${errorMessage(err)}`);
+    } finally {
+      setDeleting(null);
+    }
+  }
+
+  if (docs.error && !docs.data) {
+    return (
+      <Notice type="error" inline>
+        <p>
+          Could not load the list: {docs.error}{' '}
+          <button type="button" class="button-link" onClick={docs.reload}>
+            Try again
+          </button>
+        </p>
+      </Notice>
+    );
+  }
+  if (!docs.data) return <Spinner label="Loading…" />;
+  const items = docs.data.documents;
+  if (items.length === 0) return <p class="description">{empty}</p>;
+  return (
+    <>
+      {error && (
+        <Notice type="error" inline>
+          <p>{error}</p>
+        </Notice>
+      )}
+      <ul class="doc-list" aria-label={label}>
+        {items.map((d) => (
+          <li key={d.id} class={`doc-item${editingId === d.id ? ' is-editing' : ''}`}>
+            <div class="doc-main">
+              {(d.kind === 'qa' || d.kind === 'text') && <span class={`kind-badge kind-${d.kind}`}>{d.kind === 'qa' ? 'Q&A' : 'Text'}</span>}
+              <span class="doc-title">{d.title}</span>
+            </div>
+            <div class="doc-meta">
+              <span>{plural(d.chunks, 'chunk')}</span>
+              <span>
+                Updated{' '}
+                <time dateTime={d.updatedAt} title={formatDateTime(d.updatedAt)}>
+                  {relativeTime(d.updatedAt)}
+                </time>
+              </span>
+              {onEdit && (
+                <button type="button" class="button-link" onClick={() => onEdit(d)} disabled={deleting === d.id} aria-label={`Edit “${d.title}”`}>
+                  Edit
+                </button>
+              )}
+              <button
+                type="button"
+                class="button-link button-link-delete"
+                onClick={() => remove(d)}
+                disabled={deleting === d.id}
+                aria-label={`Delete “${d.title}”`}
+              >
+                {deleting === d.id ? 'Deleting…' : 'Delete'}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {docs.data.total > items.length && (
+        <p class="description">
+          Showing the {items.length} most recent of {formatNumber(docs.data.total)}.
+        </p>
+      )}
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text & Q&A
+
+type TextMode = 'text' | 'qa';
+type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer', string>>;
+
+function TextPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
+  const docs = useDocuments(source.id);
+  const [mode, setMode] = useState<TextMode>('qa');
+  const [fields, setFields] = useState({ title: '', text: '', question: '', answer: '' });
+  const [editing, setEditing] = useState<DocumentSummary | null>(null);
+  const [errors, setErrors] = useState<TextErrors>({});
+  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [loadingEntry, setLoadingEntry] = useState(false);
+  const firstField = useRef<HTMLInputElement>(null);
+
+  const set = (k: keyof typeof fields, v: string) => {
+    setFields((f) => ({ ...f, [k]: v }));
+    setErrors((e) => ({ ...e, [k]: undefined }));
+  };
+
+  function reset() {
+    setFields({ title: '', text: '', question: '', answer: '' });
+    setEditing(null);
+    setErrors({});
+  }
+
+  async function edit(d: DocumentSummary) {
+    setLoadingEntry(true);
+    setNotice(null);
+    try {
+      const { document: doc } = await api.get<{ document: DocumentDetail }>(`${API}/documents/${d.id}`);
+      if (doc.kind === 'qa') {
+        const prefix = `# ${doc.title}\n\n`;
+        setMode('qa');
+        setFields({ title: '', text: '', question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content });
+      } else {
+        setMode('text');
+        setFields({ title: doc.title, text: doc.content, question: '', answer: '' });
+      }
+      setEditing(d);
+      setErrors({});
+      requestAnimationFrame(() => {
+        firstField.current?.focus();
+        firstField.current?.scrollIntoView({ block: 'nearest' });
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setNotice({ type: 'error', text: `Could not open the entry: ${errorMessage(err)}` });
+    } finally {
+      setLoadingEntry(false);
+    }
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (saving) return;
+    const body = mode === 'qa' ? { question: fields.question.trim(), answer: fields.answer.trim() } : { title: fields.title.trim(), text: fields.text.trim() };
+    const found: TextErrors = {};
+    if (mode === 'qa') {
+      if (!body.question) found.question = 'Enter the question.';
+      if (!(body as { answer: string }).answer) found.answer = 'Enter the answer.';
+    } else {
+      if (!(body as { title: string }).title) found.title = 'Enter a title.';
+      if (!(body as { text: string }).text) found.text = 'Enter some text.';
+    }
+    if (Object.keys(found).length) {
+      setErrors(found);
+      document.getElementById(`text-${Object.keys(found)[0]}`)?.focus();
+      return;
+    }
+    setSaving(true);
+    setNotice(null);
+    try {
+      const r = editing
+        ? await api.put<UpsertResult>(`${API}/text/${editing.id}`, body)
+        : await api.post<UpsertResult>(`${API}/text`, body);
+      const what = mode === 'qa' ? 'Q&A' : 'Text';
+      setNotice({
+        type: 'success',
+        text:
+          r.status === 'unchanged'
+            ? `${what} unchanged.`
+            : `${what} ${editing ? 'updated' : 'added'}: ${plural(r.chunks, 'chunk')}. Start training to make it searchable.`,
+      });
+      reset();
+      docs.reload();
+      onChanged();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        setErrors(err.fields as TextErrors);
+        setNotice({ type: 'error', text: err.message });
+      } else setNotice({ type: 'error', text: `Not saved: ${errorMessage(err)}` });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const field = (
+    key: keyof TextErrors,
+    label: string,
+    multiline: boolean,
+    extra: { placeholder?: string; rows?: number; ref?: typeof firstField } = {},
+  ) => (
+    <div class="field">
+      <label for={`text-${key}`}>{label}</label>
+      {multiline ? (
+        <textarea
+          id={`text-${key}`}
+          class="textarea"
+          rows={extra.rows ?? 5}
+          value={fields[key]}
+          placeholder={extra.placeholder}
+          aria-invalid={errors[key] ? 'true' : undefined}
+          aria-describedby={describedBy(errors[key] && `text-${key}-error`)}
+          onInput={(e) => set(key, e.currentTarget.value)}
+          disabled={saving}
+        />
+      ) : (
+        <input
+          id={`text-${key}`}
+          ref={extra.ref}
+          type="text"
+          class="input"
+          value={fields[key]}
+          placeholder={extra.placeholder}
+          aria-invalid={errors[key] ? 'true' : undefined}
+          aria-describedby={describedBy(errors[key] && `text-${key}-error`)}
+          onInput={(e) => set(key, e.currentTarget.value)}
+          disabled={saving}
+        />
+      )}
+      <FieldError id={`text-${key}-error`} message={errors[key]} />
+    </div>
+  );
+
+  return (
+    <section class="postbox add-panel" aria-labelledby="add-text-title">
+      <h3 class="postbox-title" id="add-text-title">
+        Text &amp; Q&amp;A
+      </h3>
+      <div class="inside">
+        <p class="description">Answers you want the chatbot to give word for word, or short notes that are not on your website.</p>
+        <form class="stack-form" onSubmit={submit} noValidate>
+          <fieldset class="segmented" disabled={!!editing || saving}>
+            <legend class="screen-reader-text">Kind of entry</legend>
+            <label>
+              <input type="radio" name="text-mode" value="qa" checked={mode === 'qa'} onChange={() => (setMode('qa'), setErrors({}))} />
+              <span>Question &amp; answer</span>
+            </label>
+            <label>
+              <input type="radio" name="text-mode" value="text" checked={mode === 'text'} onChange={() => (setMode('text'), setErrors({}))} />
+              <span>Text</span>
+            </label>
+          </fieldset>
+          {editing && (
+            <p class="editing-note">
+              Editing “{editing.title}”
+            </p>
+          )}
+          {mode === 'qa' ? (
+            <>
+              {field('question', 'Question', false, { placeholder: 'Do you offer gift wrapping?', ref: firstField })}
+              {field('answer', 'Answer', true, { rows: 4 })}
+            </>
+          ) : (
+            <>
+              {field('title', 'Title', false, { placeholder: 'Opening hours', ref: firstField })}
+              {field('text', 'Text', true, { rows: 6 })}
+            </>
+          )}
+          <div class="form-actions">
+            <button type="submit" class="button button-primary" disabled={saving}>
+              {editing ? 'Update entry' : mode === 'qa' ? 'Add Q&A' : 'Add text'}
+            </button>
+            {editing && (
+              <button type="button" class="button" onClick={reset} disabled={saving}>
+                Cancel
+              </button>
+            )}
+            {(saving || loadingEntry) && <Spinner label={saving ? 'Saving…' : 'Opening…'} />}
+          </div>
+          {notice && (
+            <Notice type={notice.type} inline>
+              <p>{notice.text}</p>
+            </Notice>
+          )}
+        </form>
+        <h4 class="subheading">Entries</h4>
+        <DocumentList
+          docs={docs}
+          label="Text and Q&A entries"
+          empty="No entries yet."
+          onEdit={edit}
+          editingId={editing?.id ?? null}
+          onDeleted={() => {
+            if (editing) reset();
+            onChanged();
+          }}
+        />
+      </div>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
+  const docs = useDocuments(source.id);
+  const [results, setResults] = useState<FileResult[]>([]);
+  const [uploading, setUploading] = useState<{ count: number; fraction: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const dragDepth = useRef(0);
+
+  async function uploadFiles(files: File[]) {
+    if (!files.length || uploading) return;
+    setError(null);
+    const tooBig: FileResult[] = [];
+    const ok: File[] = [];
+    for (const f of files) {
+      if (f.size > MAX_FILE_BYTES) tooBig.push({ fileName: f.name, ok: false, error: `${f.name}: the file is larger than 50 MB.` });
+      else ok.push(f);
+    }
+    if (ok.length > MAX_FILES) {
+      setError(`Upload at most ${MAX_FILES} files at a time (you chose ${ok.length}).`);
+      return;
+    }
+    setResults(tooBig);
+    if (!ok.length) return;
+    const form = new FormData();
+    for (const f of ok) form.append('files', f, f.name);
+    setUploading({ count: ok.length, fraction: 0 });
+    try {
+      const r = await api.upload<{ results: FileResult[] }>(`${API}/files`, form, (fraction) => setUploading({ count: ok.length, fraction }));
+      setResults([...r.results, ...tooBig]);
+      docs.reload();
+      onChanged();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setError(`Upload failed: ${errorMessage(err)}`);
+    } finally {
+      setUploading(null);
+      if (input.current) input.current.value = '';
+    }
+  }
+
+  const okCount = results.filter((r) => r.ok).length;
+  return (
+    <section class="postbox add-panel" aria-labelledby="add-files-title">
+      <h3 class="postbox-title" id="add-files-title">
+        Files
+      </h3>
+      <div class="inside">
+        <div
+          class={`dropzone${dragging ? ' is-dragging' : ''}${uploading ? ' is-busy' : ''}`}
+          onDragEnter={(e) => {
+            e.preventDefault();
+            dragDepth.current++;
+            setDragging(true);
+          }}
+          onDragOver={(e) => {
+            e.preventDefault();
+            if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+          }}
+          onDragLeave={() => {
+            dragDepth.current = Math.max(0, dragDepth.current - 1);
+            if (dragDepth.current === 0) setDragging(false);
+          }}
+          onDrop={(e) => {
+            e.preventDefault();
+            dragDepth.current = 0;
+            setDragging(false);
+            uploadFiles([...(e.dataTransfer?.files ?? [])]);
+          }}
+        >
+          <Icon name="upload" size={32} class="dropzone-icon" />
+          <p class="dropzone-text">
+            Drop files here or{' '}
+            <label for="file-input" class="button">
+              Choose files
+            </label>
+          </p>
+          <input
+            id="file-input"
+            ref={input}
+            type="file"
+            multiple
+            accept={ACCEPT}
+            class="file-input"
+            aria-describedby="file-types"
+            disabled={!!uploading}
+            onChange={(e) => uploadFiles([...(e.currentTarget.files ?? [])])}
+          />
+          <p class="description" id="file-types">
+            PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to 50 MB each, several at once.
+          </p>
+        </div>
+        {uploading && (
+          <div class="upload-progress" role="status">
+            <Spinner label={uploading.fraction < 1 ? `Uploading ${plural(uploading.count, 'file')}… ${Math.round(uploading.fraction * 100)}%` : `Reading ${plural(uploading.count, 'file')}…`} />
+          </div>
+        )}
+        {error && (
+          <Notice type="error" inline>
+            <p>{error}</p>
+          </Notice>
+        )}
+        {results.length > 0 && (
+          <div class="file-results-wrap" role="status">
+            <p class="file-results-summary">
+              {okCount === results.length
+                ? `${plural(okCount, 'file')} added. Start training to make ${okCount === 1 ? 'it' : 'them'} searchable.`
+                : `${okCount} of ${plural(results.length, 'file')} added.`}
+            </p>
+            <ul class="file-results" aria-label="Upload results">
+              {results.map((r, i) => (
+                <li key={`${r.fileName}-${i}`} class={r.ok ? 'is-ok' : 'is-error'}>
+                  <Icon name={r.ok ? 'check-circle' : 'error'} size={18} />
+                  <span class="file-name">{r.fileName}</span>
+                  <span class="file-detail">
+                    {r.ok
+                      ? `${r.status === 'unchanged' ? 'Already up to date' : r.status === 'updated' ? 'Updated' : 'Added'}: ${plural(r.chunks ?? 0, 'chunk')} (${formatNumber(r.tokens ?? 0)} tokens)`
+                      : r.error}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <h4 class="subheading">Uploaded files</h4>
+        <DocumentList docs={docs} label="Uploaded files" empty="No files yet." onDeleted={onChanged} />
+      </div>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Web pages and WordPress
+
+interface TrackedView {
+  job: Job | null;
+  log: LogLine[];
+  error: string | null;
+}
+
+function ScheduleSelect({ id, value, onChange, disabled, describedById }: { id: string; value: Schedule; onChange: (v: Schedule) => void; disabled?: boolean; describedById?: string }) {
+  return (
+    <select id={id} class="select" value={value} disabled={disabled} aria-describedby={describedById} onChange={(e) => onChange(e.currentTarget.value as Schedule)}>
+      <option value="off">Off</option>
+      <option value="daily">Daily</option>
+      <option value="weekly">Weekly</option>
+    </select>
+  );
+}
+
+/** Progress of the read job started by a panel, then what to do next. */
+function PanelJob({ tracked, noun }: { tracked: TrackedView; noun: string }) {
+  if (!tracked.job) return tracked.error ? null : <Spinner label="Starting…" />;
+  return (
+    <div class="panel-job">
+      <JobView job={tracked.job} log={tracked.log} pollError={tracked.error} itemNoun={noun} label={`Reading ${noun}`} compact>
+        {tracked.job.status === 'done' && (
+          <p>
+            <a class="button" href="/admin/training?tab=training">
+              Go to Training
+            </a>
+          </p>
+        )}
+      </JobView>
+    </div>
+  );
+}
+
+type WebMode = WebConfig['mode'];
+type WebErrors = Partial<Record<'urls' | 'sitemapUrl' | 'startUrl' | 'maxPages' | 'schedule', string>>;
+
+function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: (s: Source, jobId: number) => void }) {
+  const [mode, setMode] = useState<WebMode>('sitemap');
+  const [urls, setUrls] = useState('');
+  const [sitemapUrl, setSitemapUrl] = useState('');
+  const [startUrl, setStartUrl] = useState('');
+  const [maxPages, setMaxPages] = useState('100');
+  const [schedule, setSchedule] = useState<Schedule>('off');
+  const [errors, setErrors] = useState<WebErrors>({});
+  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const mainField: keyof WebErrors = mode === 'urls' ? 'urls' : mode === 'sitemap' ? 'sitemapUrl' : 'startUrl';
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (saving) return;
+    const lines = urls.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const found: WebErrors = {};
+    if (mode === 'urls' && !lines.length) found.urls = 'Add at least one URL.';
+    if (mode === 'sitemap' && !sitemapUrl.trim()) found.sitemapUrl = 'Enter the sitemap URL.';
+    if (mode === 'crawl' && !startUrl.trim()) found.startUrl = 'Enter the start URL.';
+    const pages = Number(maxPages);
+    if (mode === 'crawl' && (!Number.isInteger(pages) || pages < 1 || pages > 10000)) found.maxPages = 'Enter a whole number from 1 to 10,000.';
+    if (Object.keys(found).length) {
+      setErrors(found);
+      document.getElementById(`web-${Object.keys(found)[0]}`)?.focus();
+      return;
+    }
+    const config: WebConfig =
+      mode === 'urls' ? { mode, urls: lines } : mode === 'sitemap' ? { mode, sitemapUrl: sitemapUrl.trim() } : { mode, startUrl: startUrl.trim(), maxPages: pages };
+    setSaving(true);
+    setNotice(null);
+    setErrors({});
+    try {
+      const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'web', config, schedule });
+      setNotice({ type: 'success', text: `Added “${r.source.name}”. Reading the pages now; this can take a while for big sites.` });
+      setUrls('');
+      setSitemapUrl('');
+      setStartUrl('');
+      onAdded(r.source, r.jobId);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        const next: WebErrors = {};
+        for (const [k, v] of Object.entries(err.fields)) {
+          if (k === 'config') {
+            // Say which line is wrong: the server only says that one is.
+            const bad = mode === 'urls' ? lines.findIndex((l) => !/^https?:\/\/[^\s/]+/i.test(l)) : -1;
+            next[mainField] = bad >= 0 ? `${v} Line ${bad + 1} is not: “${lines[bad]}”.` : v;
+          } else if (k === 'schedule') next.schedule = v;
+          else next[mainField] = v;
+        }
+        setErrors(next);
+        setNotice({ type: 'error', text: err.message });
+        requestAnimationFrame(() => document.getElementById(`web-${next.schedule && !next[mainField] ? 'schedule' : mainField}`)?.focus());
+      } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const invalid = (k: keyof WebErrors) => (errors[k] ? 'true' : undefined);
+  const desc = (k: keyof WebErrors, help?: string) => describedBy(errors[k] && `web-${k}-error`, help);
+
+  return (
+    <section class="postbox add-panel" aria-labelledby="add-web-title">
+      <h3 class="postbox-title" id="add-web-title">
+        Web pages
+      </h3>
+      <div class="inside">
+        <form class="stack-form" onSubmit={submit} noValidate>
+          <fieldset class="radio-group web-modes" disabled={saving}>
+            <legend class="field-label">What to read</legend>
+            {(
+              [
+                ['urls', 'A list of URLs', 'Just these pages.'],
+                ['sitemap', 'A sitemap', 'Every page listed in your sitemap.xml.'],
+                ['crawl', 'Crawl a website', 'Follow links from a start page, on the same site.'],
+              ] as const
+            ).map(([value, title, help]) => (
+              <label class="radio-option" key={value}>
+                <input
+                  type="radio"
+                  name="web-mode"
+                  value={value}
+                  checked={mode === value}
+                  onChange={() => {
+                    setMode(value);
+                    setErrors({});
+                  }}
+                />
+                <span>
+                  <span class="radio-title">{title}</span>
+                  <span class="description">{help}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+
+          {mode === 'urls' && (
+            <div class="field">
+              <label for="web-urls">URLs, one per line</label>
+              <textarea
+                id="web-urls"
+                class="textarea code"
+                rows={5}
+                value={urls}
+                placeholder={'https://example.com/pricing\nhttps://example.com/faq'}
+                spellcheck={false}
+                aria-invalid={invalid('urls')}
+                aria-describedby={desc('urls')}
+                onInput={(e) => (setUrls(e.currentTarget.value), setErrors((x) => ({ ...x, urls: undefined })))}
+                disabled={saving}
+              />
+              <FieldError id="web-urls-error" message={errors.urls} />
+            </div>
+          )}
+          {mode === 'sitemap' && (
+            <div class="field">
+              <label for="web-sitemapUrl">Sitemap URL</label>
+              <input
+                id="web-sitemapUrl"
+                type="url"
+                class="input code"
+                value={sitemapUrl}
+                placeholder="https://example.com/sitemap.xml"
+                spellcheck={false}
+                autoComplete="off"
+                aria-invalid={invalid('sitemapUrl')}
+                aria-describedby={desc('sitemapUrl', 'web-sitemapUrl-help')}
+                onInput={(e) => (setSitemapUrl(e.currentTarget.value), setErrors((x) => ({ ...x, sitemapUrl: undefined })))}
+                disabled={saving}
+              />
+              <FieldError id="web-sitemapUrl-error" message={errors.sitemapUrl} />
+              <p class="description" id="web-sitemapUrl-help">
+                Sitemap indexes are followed too.
+              </p>
+            </div>
+          )}
+          {mode === 'crawl' && (
+            <div class="field-row">
+              <div class="field field-grow">
+                <label for="web-startUrl">Start URL</label>
+                <input
+                  id="web-startUrl"
+                  type="url"
+                  class="input code"
+                  value={startUrl}
+                  placeholder="https://example.com/"
+                  spellcheck={false}
+                  autoComplete="off"
+                  aria-invalid={invalid('startUrl')}
+                  aria-describedby={desc('startUrl')}
+                  onInput={(e) => (setStartUrl(e.currentTarget.value), setErrors((x) => ({ ...x, startUrl: undefined })))}
+                  disabled={saving}
+                />
+                <FieldError id="web-startUrl-error" message={errors.startUrl} />
+              </div>
+              <div class="field">
+                <label for="web-maxPages">Page limit</label>
+                <input
+                  id="web-maxPages"
+                  type="number"
+                  class="input small-number"
+                  min={1}
+                  max={10000}
+                  value={maxPages}
+                  aria-invalid={invalid('maxPages')}
+                  aria-describedby={desc('maxPages')}
+                  onInput={(e) => (setMaxPages(e.currentTarget.value), setErrors((x) => ({ ...x, maxPages: undefined })))}
+                  disabled={saving}
+                />
+                <FieldError id="web-maxPages-error" message={errors.maxPages} />
+              </div>
+            </div>
+          )}
+          <div class="field">
+            <label for="web-schedule">Re-sync automatically</label>
+            <ScheduleSelect id="web-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={desc('schedule', 'web-schedule-help')} />
+            <FieldError id="web-schedule-error" message={errors.schedule} />
+            <p class="description" id="web-schedule-help">
+              Reads the pages again and trains what changed.
+            </p>
+          </div>
+          <div class="form-actions">
+            <button type="submit" class="button button-primary" disabled={saving}>
+              Add web pages
+            </button>
+            {saving && <Spinner label="Adding…" />}
+          </div>
+          {notice && (
+            <Notice type={notice.type} inline>
+              <p>{notice.text}</p>
+            </Notice>
+          )}
+        </form>
+        {tracked && <PanelJob tracked={tracked} noun="pages" />}
+      </div>
+    </section>
+  );
+}
+
+function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: (s: Source, jobId: number) => void }) {
+  const [siteUrl, setSiteUrl] = useState('');
+  const [schedule, setSchedule] = useState<Schedule>('daily');
+  const [errors, setErrors] = useState<Partial<Record<'siteUrl' | 'schedule', string>>>({});
+  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (saving) return;
+    if (!siteUrl.trim()) {
+      setErrors({ siteUrl: 'Enter the site’s address.' });
+      document.getElementById('wp-siteUrl')?.focus();
+      return;
+    }
+    setSaving(true);
+    setNotice(null);
+    setErrors({});
+    try {
+      const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'wordpress', config: { siteUrl: siteUrl.trim() }, schedule });
+      setNotice({ type: 'success', text: `Added “${r.source.name}”. Reading its posts and pages now.` });
+      setSiteUrl('');
+      onAdded(r.source, r.jobId);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        setErrors({ siteUrl: err.fields.config ?? err.fields.siteUrl, schedule: err.fields.schedule });
+        setNotice({ type: 'error', text: err.message });
+        requestAnimationFrame(() => document.getElementById(err.fields.schedule && !err.fields.config ? 'wp-schedule' : 'wp-siteUrl')?.focus());
+      } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <section class="postbox add-panel" aria-labelledby="add-wp-title">
+      <h3 class="postbox-title" id="add-wp-title">
+        WordPress site
+      </h3>
+      <div class="inside">
+        <p class="description">Reads published posts and pages through the WordPress REST API: no plugin needed.</p>
+        <form class="stack-form" onSubmit={submit} noValidate>
+          <div class="field">
+            <label for="wp-siteUrl">Site URL</label>
+            <input
+              id="wp-siteUrl"
+              type="url"
+              class="input code"
+              value={siteUrl}
+              placeholder="https://example.com"
+              spellcheck={false}
+              autoComplete="off"
+              aria-invalid={errors.siteUrl ? 'true' : undefined}
+              aria-describedby={describedBy(errors.siteUrl && 'wp-siteUrl-error')}
+              onInput={(e) => (setSiteUrl(e.currentTarget.value), setErrors((x) => ({ ...x, siteUrl: undefined })))}
+              disabled={saving}
+            />
+            <FieldError id="wp-siteUrl-error" message={errors.siteUrl} />
+          </div>
+          <div class="field">
+            <label for="wp-schedule">Re-sync automatically</label>
+            <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
+            <FieldError id="wp-schedule-error" message={errors.schedule} />
+          </div>
+          <div class="form-actions">
+            <button type="submit" class="button button-primary" disabled={saving}>
+              Add WordPress site
+            </button>
+            {saving && <Spinner label="Adding…" />}
+          </div>
+          {notice && (
+            <Notice type={notice.type} inline>
+              <p>{notice.text}</p>
+            </Notice>
+          )}
+        </form>
+        {tracked && <PanelJob tracked={tracked} noun="posts" />}
+      </div>
+    </section>
+  );
+}

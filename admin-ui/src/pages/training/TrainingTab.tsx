@@ -1,0 +1,205 @@
+// Data Training → Training: the estimate, "Start Training", then live progress of the job (survives a reload).
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { Notice } from '../../components/Notice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob } from './shared.js';
+import type { Estimate, Job, KnowledgeBaseStats } from './types.js';
+
+export default function TrainingTab() {
+  const estimate = useResource<Estimate>(`${API}/estimate`);
+  const stats = useResource<KnowledgeBaseStats>(`${API}/stats`);
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [lastJob, setLastJob] = useState<Job | null>(null);
+  const [checkedJobs, setCheckedJobs] = useState(false);
+  const [starting, setStarting] = useState(false);
+  const [stopping, setStopping] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  const [stopError, setStopError] = useState<string | null>(null);
+
+  const tracked = useJob(jobId, () => {
+    setStopping(false);
+    estimate.reload();
+    stats.reload();
+  });
+
+  // Resume: a job started earlier (or in another tab) is shown as it runs.
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<{ jobs: Job[]; active: Job | null }>(`${API}/jobs`)
+      .then((r) => {
+        if (cancelled) return;
+        if (r.active) setJobId((id) => id ?? r.active!.id);
+        else setLastJob(r.jobs.find((j) => j.finishedAt && (j.kind !== 'sync' || j.params.train)) ?? null);
+      })
+      .catch(() => undefined)
+      .finally(() => !cancelled && setCheckedJobs(true));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const job = tracked.job;
+  const running = isActive(job);
+
+  async function start() {
+    if (starting || running) return;
+    setStarting(true);
+    setStartError(null);
+    setStopError(null);
+    try {
+      const r = await api.post<{ job: Job }>(`${API}/start`);
+      setLastJob(null);
+      setJobId(r.job.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setStartError(errorMessage(err));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  async function stop() {
+    if (!job || stopping) return;
+    setStopping(true);
+    setStopError(null);
+    try {
+      await api.post(`${API}/jobs/${job.id}/stop`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setStopping(false);
+      // 409: it finished in the meantime; the next poll shows that.
+      if (!(err instanceof ApiError && err.status === 409)) setStopError(`Could not stop the job: ${errorMessage(err)}`);
+    }
+  }
+
+  const e = estimate.data;
+  const kb = stats.data;
+  const cached = e ? e.chunks - e.newChunks : 0;
+
+  return (
+    <div class="training-tab">
+      <section class="postbox training-hero" aria-labelledby="start-title">
+        <h2 class="postbox-title" id="start-title">
+          {running && job ? JOB_TITLES[job.kind] ?? 'Training' : 'Start Training'}
+        </h2>
+        <div class="inside">
+          {!running && (
+            <>
+              <p class="description">
+                Training turns your content into vectors (embeddings) so the chatbot can find the right passages. Only
+                new or changed chunks are embedded; your provider charges for those, anything embedded before comes from
+                the cache for free.
+              </p>
+              <div class="estimate" aria-live="polite" aria-busy={estimate.loading}>
+                {estimate.loading && !e && <Spinner label="Calculating the cost…" />}
+                {estimate.error && (
+                  <Notice type="error" inline>
+                    <p>
+                      Could not estimate the cost: {estimate.error}{' '}
+                      <button type="button" class="button-link" onClick={estimate.reload}>
+                        Try again
+                      </button>
+                    </p>
+                  </Notice>
+                )}
+                {e && e.chunks === 0 && (
+                  <p class="estimate-text">
+                    {kb && kb.chunks === 0 ? (
+                      <>
+                        Nothing to train yet. <a href="/admin/training">Add content in Sources</a> first.
+                      </>
+                    ) : (
+                      <>
+                        <strong>Everything is trained.</strong> No chunks need embedding with <code>{e.model}</code>.
+                      </>
+                    )}
+                  </p>
+                )}
+                {e && e.chunks > 0 && (
+                  <p class="estimate-text">
+                    {e.newChunks > 0 ? (
+                      <>
+                        <strong>{plural(e.newChunks, 'chunk')}</strong> ({formatNumber(e.newTokens)} tokens) to embed with{' '}
+                        <code>{e.model}</code>, estimated cost{' '}
+                        <strong>{e.costUsd == null ? 'unknown (the model’s price is not listed)' : formatCost(e.costUsd)}</strong>
+                        {cached > 0 ? `; ${plural(cached, 'chunk')} ${cached === 1 ? 'comes' : 'come'} free from the cache.` : '.'}
+                      </>
+                    ) : (
+                      <>
+                        <strong>{plural(e.chunks, 'chunk')}</strong> to index with <code>{e.model}</code>, all free from
+                        the cache.
+                      </>
+                    )}
+                  </p>
+                )}
+              </div>
+              <div class="start-row">
+                <button
+                  type="button"
+                  class="button button-primary button-hero"
+                  onClick={start}
+                  disabled={starting || !checkedJobs || !e || e.chunks === 0}
+                >
+                  {starting ? 'Starting…' : 'Start Training'}
+                </button>
+                {kb && kb.chunks > 0 && (
+                  <span class="description">
+                    {formatNumber(kb.trainedChunks)} of {plural(kb.chunks, 'chunk')} trained.
+                  </span>
+                )}
+              </div>
+              {startError && (
+                <Notice type="error" inline>
+                  <p>
+                    <strong>Training did not start.</strong> <ErrorText message={startError} />
+                  </p>
+                </Notice>
+              )}
+            </>
+          )}
+          {stopError && (
+            <Notice type="error" inline>
+              <p>{stopError}</p>
+            </Notice>
+          )}
+          {jobId != null && !job && !tracked.error && <Spinner label="Loading the progress…" />}
+          {job && <JobView job={job} log={tracked.log} pollError={tracked.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />}
+          {!job && lastJob && <LastRun job={lastJob} />}
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function LastRun({ job }: { job: Job }) {
+  const p = job.progress;
+  const when = job.finishedAt ? (
+    <time dateTime={job.finishedAt} title={formatDateTime(job.finishedAt)}>
+      {relativeTime(job.finishedAt)}
+    </time>
+  ) : null;
+  const what = job.kind === 'reindex' ? 'Last index rebuild' : job.kind === 'sync' ? 'Last sync' : 'Last training';
+  const status = job.status === 'done' ? 'finished' : job.status === 'failed' ? 'failed' : job.status === 'stopped' ? 'was stopped' : job.status;
+  return (
+    <div class={`last-run is-${job.status}`}>
+      <p>
+        <strong>
+          {what} {status}
+        </strong>{' '}
+        {when}: {plural(p.chunksDone, 'chunk')} indexed, {formatNumber(p.tokens)} tokens, cost {formatCost(p.cost)}
+        {p.errors > 0 ? `, ${plural(p.errors, 'error')}` : ''}.
+      </p>
+      {job.status === 'failed' && job.error && (
+        <Notice type="error" inline live={false}>
+          <p>
+            <ErrorText message={job.error} />
+          </p>
+        </Notice>
+      )}
+    </div>
+  );
+}

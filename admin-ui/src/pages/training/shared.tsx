@@ -1,0 +1,373 @@
+// Pieces shared by the Data Training tabs: the job poller and its progress view, badges, the switch, copy buttons.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
+import type { Job, LogLine, SourceKind, SourceStatus } from './types.js';
+
+export const API = '/api/admin/training';
+const POLL_MS = 1000;
+const MAX_LOG_LINES = 1000;
+
+export function isActive(job: Pick<Job, 'status'> | null | undefined): boolean {
+  return !!job && (job.status === 'queued' || job.status === 'running');
+}
+
+/** Percentage of chunks done, or null while the total is not known yet. */
+export function jobPercent(job: Job): number | null {
+  if (job.status === 'done') return 100;
+  const { chunksDone, chunksTotal } = job.progress;
+  if (chunksTotal == null) return null;
+  if (chunksTotal === 0) return job.status === 'running' || job.status === 'queued' ? null : 100;
+  return Math.min(100, Math.floor((chunksDone / chunksTotal) * 100));
+}
+
+/**
+ * Follows one job: polls GET /training/jobs/:id every second with `logAfter`, collecting the log,
+ * until the job ends. `onEnd` runs once when it does (also when it had already ended).
+ */
+export function useJob(jobId: number | null, onEnd?: (job: Job) => void) {
+  const [job, setJob] = useState<Job | null>(null);
+  const [log, setLog] = useState<LogLine[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const onEndRef = useRef(onEnd);
+  onEndRef.current = onEnd;
+
+  useEffect(() => {
+    setJob(null);
+    setLog([]);
+    setError(null);
+    if (jobId == null) return;
+    let cancelled = false;
+    let after = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const r = await api.get<{ job: Job; log: LogLine[] }>(`${API}/jobs/${jobId}?logAfter=${after}`);
+        if (cancelled) return;
+        setError(null);
+        setJob(r.job);
+        if (r.log.length) {
+          after = r.log[r.log.length - 1].id;
+          setLog((l) => [...l, ...r.log].slice(-MAX_LOG_LINES));
+        }
+        // The server sends at most 500 lines at a time: fetch the rest at once.
+        if (r.log.length >= 500) timer = setTimeout(tick, 0);
+        else if (isActive(r.job)) timer = setTimeout(tick, POLL_MS);
+        else onEndRef.current?.(r.job);
+      } catch (err) {
+        if (cancelled || (err instanceof ApiError && err.status === 401)) return;
+        setError(errorMessage(err));
+        timer = setTimeout(tick, POLL_MS * 3);
+      }
+    };
+    tick();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [jobId]);
+
+  return { job, log, error };
+}
+
+export const JOB_TITLES: Record<string, string> = {
+  train: 'Training',
+  sync: 'Reading a source',
+  reindex: 'Building the new index',
+};
+
+/** A job error about the API key gets a link to the screen that fixes it. */
+export function needsSettingsLink(message: string | null | undefined): boolean {
+  return !!message && /API key|API Configuration/i.test(message);
+}
+
+export function SettingsLink() {
+  return <a href="/admin/settings">Go to Settings → API Configuration</a>;
+}
+
+export function ErrorText({ message }: { message: string }) {
+  return (
+    <>
+      {message}
+      {needsSettingsLink(message) && (
+        <>
+          {' '}
+          <SettingsLink />
+        </>
+      )}
+    </>
+  );
+}
+
+export function ProgressBar({ percent, label, valueText }: { percent: number | null; label: string; valueText?: string }) {
+  return (
+    <div
+      class={`progress progress-large${percent == null ? ' is-indeterminate' : ''}`}
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent ?? undefined}
+      aria-valuetext={valueText}
+    >
+      <span style={percent == null ? undefined : { width: `${percent}%` }} />
+    </div>
+  );
+}
+
+interface JobViewProps {
+  job: Job;
+  log: LogLine[];
+  pollError?: string | null;
+  /** Shown while the job runs (Stop). */
+  onStop?: () => void;
+  stopping?: boolean;
+  /** Label of the progress bar. */
+  label?: string;
+  /** Items read by a sync job: "pages", "posts". */
+  itemNoun?: string;
+  compact?: boolean;
+  children?: ComponentChildren;
+}
+
+/** Progress bar, phase, counters, outcome and live log of a job. */
+export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun = 'items', compact, children }: JobViewProps) {
+  const p = job.progress;
+  const percent = jobPercent(job);
+  const active = isActive(job);
+  const reading = job.kind === 'sync' && p.chunksTotal == null;
+  const phase =
+    job.status === 'queued'
+      ? 'Waiting for the job before it to finish…'
+      : job.status === 'stopped'
+        ? 'Stopped'
+        : job.status === 'failed'
+          ? 'Failed'
+          : p.phase;
+  const valueText =
+    percent == null
+      ? reading
+        ? `${plural(p.itemsDone, itemNoun.replace(/s$/, ''), itemNoun)} read`
+        : 'Starting…'
+      : `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal ?? p.chunksDone)} chunks (${percent}%)`;
+
+  return (
+    <div class={`job-view${compact ? ' is-compact' : ''}`} data-job-status={job.status}>
+      <div class="job-head">
+        <p class="job-phase" aria-live="polite">
+          {active && <Spinner />}
+          <span>{phase}</span>
+        </p>
+        {active && onStop && (
+          <button type="button" class="button button-delete" onClick={onStop} disabled={stopping}>
+            <Icon name="stop" size={14} />
+            {stopping ? 'Stopping…' : 'Stop'}
+          </button>
+        )}
+      </div>
+      <ProgressBar
+        percent={reading && active ? null : percent ?? (active ? null : 0)}
+        label={label ?? JOB_TITLES[job.kind] ?? 'Progress'}
+        valueText={valueText}
+      />
+      <dl class="job-counters">
+        {(job.kind === 'sync' || p.itemsDone > 0) && (
+          <div>
+            <dt>{itemNoun[0].toUpperCase() + itemNoun.slice(1)} read</dt>
+            <dd>{p.itemsTotal != null ? `${formatNumber(p.itemsDone)} of ${formatNumber(p.itemsTotal)}` : formatNumber(p.itemsDone)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Chunks</dt>
+          <dd>{p.chunksTotal != null ? `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal)}` : formatNumber(p.chunksDone)}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd>{formatNumber(p.tokens)}</dd>
+        </div>
+        <div>
+          <dt>Cost so far</dt>
+          <dd>{formatCost(p.cost)}</dd>
+        </div>
+        <div class={p.errors > 0 ? 'has-errors' : undefined}>
+          <dt>Errors</dt>
+          <dd>{formatNumber(p.errors)}</dd>
+        </div>
+      </dl>
+      {pollError && (
+        <Notice type="warning" inline>
+          <p>Could not check the progress: {pollError} Retrying…</p>
+        </Notice>
+      )}
+      <JobOutcome job={job} />
+      {children}
+      {log.length > 0 && <JobLog log={log} compact={compact} />}
+    </div>
+  );
+}
+
+function JobOutcome({ job }: { job: Job }) {
+  const when = job.finishedAt ? (
+    <time dateTime={job.finishedAt} title={formatDateTime(job.finishedAt)}>
+      {relativeTime(job.finishedAt)}
+    </time>
+  ) : null;
+  if (job.status === 'done') {
+    return (
+      <Notice type="success" inline>
+        <p>
+          <strong>{job.kind === 'sync' ? 'Finished reading.' : job.kind === 'reindex' ? 'The new index is ready.' : 'Training finished.'}</strong>{' '}
+          {job.progress.chunksDone > 0 && `${plural(job.progress.chunksDone, 'chunk')} indexed, ${formatNumber(job.progress.tokens)} tokens, cost ${formatCost(job.progress.cost)}. `}
+          {job.progress.errors > 0 && `${plural(job.progress.errors, 'error')}: see the log. `}
+          {when && <>Finished {when}.</>}
+        </p>
+      </Notice>
+    );
+  }
+  if (job.status === 'failed') {
+    return (
+      <Notice type="error" inline>
+        <p>
+          <strong>The job failed.</strong> <ErrorText message={job.error ?? 'See the log below.'} />
+        </p>
+      </Notice>
+    );
+  }
+  if (job.status === 'stopped') {
+    return (
+      <Notice type="warning" inline>
+        <p>
+          <strong>Stopped.</strong> Finished work is kept; start again to continue.
+        </p>
+      </Notice>
+    );
+  }
+  return null;
+}
+
+export function JobLog({ log, compact }: { log: LogLine[]; compact?: boolean }) {
+  const box = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+
+  // Follow new lines unless the admin scrolled up to read.
+  useEffect(() => {
+    const el = box.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [log.length]);
+
+  return (
+    <details class="job-log-wrap" open={!compact}>
+      <summary>Log ({plural(log.length, 'line')})</summary>
+      <ol
+        class="job-log"
+        ref={box}
+        tabIndex={0}
+        aria-label="Job log"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+      >
+        {log.map((l) => (
+          <li key={l.id} class={`log-${l.level}`}>
+            <time dateTime={l.at}>{new Date(l.at).toLocaleTimeString('en', { hour12: false })}</time>
+            {l.level !== 'info' && <span class="log-level">{l.level === 'warn' ? 'Warning' : l.level === 'error' ? 'Error' : l.level}</span>}
+            <span class="log-message">{l.message}</span>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+const STATUS_LABELS: Record<SourceStatus, string> = {
+  empty: 'Empty',
+  'needs-training': 'Needs training',
+  trained: 'Trained',
+  syncing: 'Syncing',
+};
+
+export function StatusBadge({ status }: { status: SourceStatus }) {
+  return <span class={`status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
+}
+
+export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
+  text: ['entry', 'entries'],
+  files: ['file', 'files'],
+  web: ['page', 'pages'],
+  wordpress: ['post', 'posts'],
+};
+
+/** An on/off switch: a checkbox with role=switch. */
+export function Switch(p: { id: string; checked: boolean; onChange: (on: boolean) => void; disabled?: boolean; label: string; describedBy?: string }) {
+  return (
+    <label class="switch" for={p.id}>
+      <input
+        id={p.id}
+        type="checkbox"
+        role="switch"
+        checked={p.checked}
+        disabled={p.disabled}
+        aria-describedby={p.describedBy}
+        onChange={(e) => p.onChange(e.currentTarget.checked)}
+      />
+      <span class="switch-track" aria-hidden="true" />
+      <span class="switch-label">{p.label}</span>
+    </label>
+  );
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard API (plain http) or permission refused: the old way.
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.appendChild(ta);
+    ta.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    ta.remove();
+    return ok;
+  }
+}
+
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const t = setTimeout(() => setState('idle'), 2000);
+    return () => clearTimeout(t);
+  }, [state]);
+  return (
+    <button type="button" class="button copy-button" onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')} aria-label={label}>
+      <Icon name={state === 'copied' ? 'check' : 'copy'} size={16} />
+      <span aria-hidden="true">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}</span>
+      <span class="screen-reader-text" aria-live="polite">
+        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? 'Could not copy: select the text and copy it.' : ''}
+      </span>
+    </button>
+  );
+}
+
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,1 @@
+import type { Row } from "./common.js"; export async function run(): Promise<Row[]> { return []; }

@@ -1,0 +1,137 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { badRequest, notFound } from '../http/errors.js';
+import { ErrorBody } from '../http/schemas.js';
+import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
+import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from './settings.js';
+import { WidgetSettings, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
+import { addUserMessage, createConversation, deleteOlderThan } from './conversations.js';
+import { answer, type AnswerDebug } from './pipeline.js';
+import { writeEvent } from '../widget/routes.js';
+import { dismissAlert, openAlerts } from './alerts.js';
+
+const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
+const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  // Quote everything; neutralise spreadsheet formulas (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
+  const db = app.db;
+
+  app.get('/chatbot/settings', async () => ({ chatbot: readChatbotSettings(db), retrieval: readRetrievalSettings(db) }));
+  app.put('/chatbot/settings', {
+    schema: { body: z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings.pick({ topK: true, minMatch: true }) }),
+      response: { 200: z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings }), 400: ErrorBody } },
+  }, async (request) => {
+    const chatbot = writeChatbotSettings(db, request.body.chatbot);
+    const retrieval = writeRetrievalSettings(db, { ...readRetrievalSettings(db), ...request.body.retrieval });
+    return { chatbot, retrieval };
+  });
+
+  const embedSnippet = () => `<script src="${app.config.publicUrl}/widget.js" async></script>`;
+  app.get('/widget/settings', async () => ({ widget: readWidgetSettings(db), snippet: embedSnippet(), lastSeen: lastSeen() }));
+  const WidgetView = z.object({ widget: WidgetSettings, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
+  app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) =>
+    ({ widget: writeWidgetSettings(db, request.body), snippet: embedSnippet(), lastSeen: lastSeen() }));
+  function lastSeen() {
+    return (db.prepare("SELECT origin, created_at AS at FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1")
+      .get(new URL(app.config.publicUrl).origin) as { origin: string; at: string } | undefined) ?? null;
+  }
+
+  const listQuery = z.object({ filter: z.enum(FILTERS).default('all'), offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) });
+  const conversationRows = (filter: (typeof FILTERS)[number], limit: number, offset: number) => {
+    const having = filter === 'unanswered' ? "HAVING sum(m.status IN ('no_answer', 'error', 'links_only')) > 0"
+      : filter === 'thumbs-down' ? "HAVING sum(m.feedback = 'down') > 0" : '';
+    return db.prepare(`SELECT c.id, c.created_at AS createdAt, c.updated_at AS updatedAt, c.origin, c.channel,
+        (SELECT text FROM messages WHERE conversation_id = c.id AND role = 'user' ORDER BY created_at, rowid LIMIT 1) AS firstQuestion,
+        count(m.id) AS messages, coalesce(sum(m.cost), 0) AS cost, coalesce(sum(m.prompt_tokens + m.completion_tokens), 0) AS tokens,
+        sum(m.feedback = 'up') AS thumbsUp, sum(m.feedback = 'down') AS thumbsDown,
+        sum(m.status IN ('no_answer', 'error', 'links_only')) AS unanswered
+      FROM conversations c JOIN messages m ON m.conversation_id = c.id GROUP BY c.id ${having} ORDER BY c.updated_at DESC LIMIT ? OFFSET ?`).all(limit, offset) as Array<Record<string, any>>;
+  };
+
+  app.get('/conversations', { schema: { querystring: listQuery } }, async (request) => {
+    const { filter, limit, offset } = request.query;
+    return { conversations: conversationRows(filter, limit, offset), total: db.prepare('SELECT count(*) FROM conversations').pluck().get() };
+  });
+
+  app.get('/conversations/export.csv', { schema: { querystring: listQuery.pick({ filter: true }) } }, async (request, reply) => {
+    const ids = conversationRows(request.query.filter, 100_000, 0).map((c) => c.id);
+    const rows = db.prepare(`SELECT c.id AS conversation, m.created_at, m.role, m.text, m.sources, m.status, m.model, m.prompt_tokens, m.completion_tokens, m.cost, m.latency_ms, m.feedback
+      FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.created_at, m.created_at, m.rowid`).all(JSON.stringify(ids)) as Array<Record<string, any>>;
+    const header = ['conversation', 'time', 'role', 'text', 'sources', 'status', 'model', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'latency_ms', 'feedback'];
+    const lines = [header.map(csvCell).join(','), ...rows.map((r) => [r.conversation, r.created_at, r.role, r.text,
+      (JSON.parse(r.sources) as Array<{ title: string; url: string | null }>).map((s) => s.url ?? s.title).join(' '), r.status, r.model, r.prompt_tokens, r.completion_tokens, r.cost, r.latency_ms, r.feedback].map(csvCell).join(','))];
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="docent-conversations-${new Date().toISOString().slice(0, 10)}.csv"`);
+    return `\uFEFF${lines.join('\r\n')}\r\n`;
+  });
+
+  app.get('/conversations/:id', { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }) } }, async (request) => {
+    const conversation = db.prepare('SELECT id, created_at AS createdAt, origin, channel FROM conversations WHERE id = ?').get(request.params.id);
+    if (!conversation) throw notFound('No such conversation.');
+    const messages = (db.prepare(`SELECT id, role, text, sources, retrieved, status, error, model, prompt_tokens AS promptTokens, completion_tokens AS completionTokens,
+      reasoning_tokens AS reasoningTokens, cost, latency_ms AS latencyMs, first_token_ms AS firstTokenMs, feedback, created_at AS createdAt
+      FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`).all(request.params.id) as Array<Record<string, any>>)
+      .map((m) => ({ ...m, sources: JSON.parse(m.sources), retrieved: JSON.parse(m.retrieved) }));
+    return { conversation, messages };
+  });
+
+  app.delete('/conversations/:id', { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }) } }, async (request) => {
+    if (db.prepare('DELETE FROM conversations WHERE id = ?').run(request.params.id).changes === 0) throw notFound('No such conversation.');
+    return { deleted: true };
+  });
+
+  // Playground: the admin chats as a visitor would and also sees the retrieved chunks and the prompt.
+  app.post('/playground/chat', {
+    schema: { body: z.object({ message: z.string().trim().min(1, 'Type a message.').max(4000), conversationId: z.string().uuid().nullish() }), response: { 400: ErrorBody } },
+  }, async (request, reply) => {
+    const visitorHash = app.secretBox.fingerprint('visitor:admin-playground');
+    let conversationId = request.body.conversationId ?? null;
+    if (conversationId && !db.prepare("SELECT 1 FROM conversations WHERE id = ? AND channel = 'playground'").get(conversationId)) throw badRequest('Unknown playground conversation.');
+    conversationId ??= createConversation(db, visitorHash, null, 'playground');
+    addUserMessage(db, conversationId, request.body.message);
+    reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+    const gone = new AbortController();
+    reply.raw.on('close', () => { if (!reply.raw.writableFinished) gone.abort(); });
+    let info: AnswerDebug | null = null;
+    for await (const event of answer(app, { conversationId, question: request.body.message, visitorHash, signal: gone.signal, store: true }, (d) => { info = d; })) {
+      if (!gone.signal.aborted) writeEvent(reply, event);
+    }
+    if (info && !gone.signal.aborted) reply.raw.write(`event: debug\ndata: ${JSON.stringify(info)}\n\n`);
+    reply.raw.end();
+  });
+
+  app.get('/dashboard/stats', async () => {
+    const since = (iso: string) => db.prepare(`SELECT count(DISTINCT c.id) AS conversations, count(m.id) AS messages,
+      coalesce(sum(m.prompt_tokens + m.completion_tokens), 0) AS tokens, coalesce(sum(m.cost), 0) AS cost
+      FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'widget' AND m.created_at >= ?`).get(iso);
+    const now = new Date();
+    return {
+      today: since(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString()),
+      month: since(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()),
+      alerts: openAlerts(db),
+    };
+  });
+
+  app.post('/alerts/:id/dismiss', { schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
+    if (!dismissAlert(db, request.params.id)) throw notFound('No such alert.');
+    return { dismissed: true };
+  });
+
+  // Retention: conversations older than the admin's limit are deleted a few times a day.
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    const sweep = () => { const removed = deleteOlderThan(db, readChatbotSettings(db).retentionDays); if (removed) app.log.info({ removed }, 'old conversations deleted'); };
+    sweep();
+    timer = setInterval(sweep, RETENTION_CHECK_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+};

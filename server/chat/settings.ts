@@ -1,0 +1,32 @@
+// Chatbot behaviour, abuse limits and privacy, edited on the Chatbot screen.
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { readSection, writeSection } from '../settings/store.js';
+
+export const DEFAULT_INSTRUCTIONS = `You are the friendly assistant of this website. Help visitors with questions about the site, its products and services.
+Be concise and practical. When the context has steps, give them as a short list.`;
+export const DEFAULT_NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
+
+export const ChatbotSettings = z.object({
+  instructions: z.string().trim().max(4000, 'Custom instructions can be at most 4,000 characters.').default(DEFAULT_INSTRUCTIONS),
+  language: z.string().regex(/^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$/, 'Choose automatic or a language code such as en or de.').default('auto'),
+  temperature: z.number().min(0, 'Temperature is between 0 and 2.').max(2, 'Temperature is between 0 and 2.').default(0.3),
+  maxAnswerTokens: z.number().int().min(64, 'Allow at least 64 tokens per answer.').max(8000, 'Allow at most 8,000 tokens per answer.').default(700),
+  historyTurns: z.number().int().min(0).max(20, 'Keep at most 20 turns of history.').default(6),
+  mode: z.enum(['strict', 'relaxed'], { message: 'Choose strict or relaxed.' }).default('strict'),
+  noAnswerMessage: z.string().trim().min(1, 'Enter the message shown when nothing matches.').max(500).default(DEFAULT_NO_ANSWER),
+  // Abuse and cost protection for the public widget.
+  maxMessageLength: z.number().int().min(50).max(4000).default(1000),
+  maxMessagesPerConversation: z.number().int().min(2).max(500).default(50),
+  messagesPerMinutePerVisitor: z.number().int().min(1).max(120).default(8),
+  dailyMessagesPerVisitor: z.number().int().min(1).max(10000).default(100),
+  /** USD per UTC day for the whole site; 0 = no cap. Past it the widget answers with links only. */
+  dailySpendCapUsd: z.number().min(0).max(10000).default(5),
+  // Privacy.
+  storeConversations: z.boolean().default(true),
+  retentionDays: z.number().int().min(0).max(3650).default(90),
+});
+export type ChatbotSettings = z.output<typeof ChatbotSettings>;
+
+export const readChatbotSettings = (db: Db) => readSection(db, 'chatbot', ChatbotSettings);
+export const writeChatbotSettings = (db: Db, value: z.input<typeof ChatbotSettings>) => writeSection(db, 'chatbot', ChatbotSettings, value);

@@ -1,0 +1,150 @@
+// The public widget API. Everything a visitor's browser can reach lives here, behind the
+// allowed-domains check, CORS for allowed origins only, rate limits and caps.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { forbidden, HttpError, notFound } from '../http/errors.js';
+import { ErrorBody } from '../http/schemas.js';
+import { readChatbotSettings } from '../chat/settings.js';
+import { addUserMessage, countMessages, createConversation, findConversation, setFeedback, visitorHistory, visitorMessagesSince } from '../chat/conversations.js';
+import { answer, type ChatEvent } from '../chat/pipeline.js';
+import { originAllowed, readWidgetSettings } from './settings.js';
+
+const VisitorId = z.string({ message: 'visitorId is required.' }).regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8–64 letters, digits, - or _.');
+const ConversationId = z.string().uuid('conversationId is not valid.');
+const HEARTBEAT_MS = 15_000;
+
+function requestOrigin(request: FastifyRequest): string | null {
+  const origin = request.headers.origin;
+  if (origin && origin !== 'null') return origin;
+  const referer = request.headers.referer;
+  if (referer) { try { return new URL(referer).origin; } catch { /* ignore */ } }
+  return null;
+}
+
+export function writeEvent(reply: FastifyReply, event: ChatEvent): void {
+  const { type, ...data } = event;
+  reply.raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
+  const ownOrigins = () => [new URL(app.config.publicUrl).origin];
+  const visitorHash = (visitorId: string) => app.secretBox.fingerprint(`visitor:${visitorId}`);
+
+  // Origin check + CORS on every widget request, preflights included.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = requestOrigin(request);
+    const own = [...ownOrigins(), `${request.protocol}://${request.host}`];
+    if (!originAllowed(origin, readWidgetSettings(app.db).allowedDomains, own)) {
+      throw forbidden('This website is not allowed to use this chat widget. Add it under Widget → Allowed domains.');
+    }
+    if (request.headers.origin) {
+      reply.header('Access-Control-Allow-Origin', request.headers.origin);
+      reply.header('Vary', 'Origin');
+    }
+    reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (request.method === 'OPTIONS') {
+      reply.header('Access-Control-Allow-Methods', 'GET, POST');
+      reply.header('Access-Control-Allow-Headers', 'Content-Type');
+      reply.header('Access-Control-Max-Age', '600');
+      return reply.code(204).send();
+    }
+  });
+  app.options('/*', async (_request, reply) => reply.code(204).send());
+
+  app.get('/config', {
+    schema: {
+      response: {
+        200: z.object({
+          botName: z.string(), avatarUrl: z.string().nullable(), primaryColor: z.string(), position: z.string(), welcomeMessage: z.string(),
+          suggestedQuestions: z.array(z.string()), disclosure: z.string(), language: z.string(), openOnLoad: z.boolean(), strings: z.record(z.string(), z.string()),
+        }),
+      },
+    },
+  }, async (_request, reply) => {
+    const { allowedDomains: _hidden, ...widget } = readWidgetSettings(app.db);
+    reply.header('Cache-Control', 'no-cache');
+    return { ...widget, strings: {} };
+  });
+
+  app.post('/chat', {
+    config: { rateLimit: { max: 30, timeWindow: '1 minute', errorResponseBuilder: () => new HttpError(429, 'Too many messages. Please wait a minute and try again.') } },
+    schema: {
+      body: z.object({ visitorId: VisitorId, conversationId: ConversationId.nullish(), message: z.string({ message: 'message is required.' }).trim().min(1, 'Type a message.') }),
+      response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 429: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const { db } = app;
+    const settings = readChatbotSettings(db);
+    const { visitorId, message } = request.body;
+    if (message.length > settings.maxMessageLength) {
+      throw new HttpError(413, `Your message is too long (${message.length} characters). Please keep it under ${settings.maxMessageLength}.`);
+    }
+    const visitor = visitorHash(visitorId);
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    if (visitorMessagesSince(db, visitor, minuteAgo) >= settings.messagesPerMinutePerVisitor) {
+      throw new HttpError(429, 'You are sending messages quickly. Please wait a minute and try again.');
+    }
+    const today = new Date(); today.setUTCHours(0, 0, 0, 0);
+    if (visitorMessagesSince(db, visitor, today.toISOString()) >= settings.dailyMessagesPerVisitor) {
+      throw new HttpError(429, "You've reached today's message limit. Please come back tomorrow.");
+    }
+    let conversationId = request.body.conversationId ?? null;
+    if (conversationId && !findConversation(db, conversationId, visitor)) throw notFound('This conversation does not exist. Start a new chat.');
+    if (conversationId && countMessages(db, conversationId) >= settings.maxMessagesPerConversation) {
+      throw new HttpError(429, 'This conversation is very long. Please start a new chat.');
+    }
+    conversationId ??= createConversation(db, visitor, requestOrigin(request), 'widget');
+    addUserMessage(db, conversationId, message);
+
+    // From here on the answer is a stream: headers that stop proxies (nginx, Cloudflare) from buffering it.
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...reply.getHeaders() as Record<string, string>,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+      Connection: 'keep-alive',
+    });
+    raw.flushHeaders();
+    const visitorGone = new AbortController();
+    raw.on('close', () => { if (!raw.writableFinished) visitorGone.abort(); });
+    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
+    try {
+      for await (const event of answer(app, { conversationId, question: message, visitorHash: visitor, signal: visitorGone.signal, store: true })) {
+        if (visitorGone.signal.aborted) continue; // keep consuming so the pipeline records the stop
+        writeEvent(reply, event);
+      }
+    } catch (err) {
+      request.log.error({ err }, 'chat stream failed');
+      if (!visitorGone.signal.aborted) writeEvent(reply, { type: 'error', code: 'unavailable', message: "Sorry, I can't answer right now. Please try again in a little while.", sources: [] });
+    } finally {
+      clearInterval(heartbeat);
+      if (!settings.storeConversations) db.prepare('DELETE FROM conversations WHERE id = ?').run(conversationId);
+      raw.end();
+    }
+  });
+
+  app.get('/history', {
+    schema: {
+      querystring: z.object({ visitorId: VisitorId, conversationId: ConversationId }),
+      response: {
+        200: z.object({ conversationId: z.string(), messages: z.array(z.object({ id: z.string(), role: z.enum(['user', 'assistant']), text: z.string(),
+          sources: z.array(z.object({ title: z.string(), url: z.string().nullable() })), feedback: z.enum(['up', 'down']).nullable(), createdAt: z.string() })) }),
+        400: ErrorBody, 404: ErrorBody,
+      },
+    },
+  }, async (request) => {
+    const { visitorId, conversationId } = request.query;
+    if (!findConversation(app.db, conversationId, visitorHash(visitorId))) throw notFound('This conversation does not exist. Start a new chat.');
+    return { conversationId, messages: visitorHistory(app.db, conversationId) };
+  });
+
+  app.post('/feedback', {
+    schema: { body: z.object({ visitorId: VisitorId, messageId: z.string().uuid('messageId is not valid.'), value: z.enum(['up', 'down']).nullable() }), response: { 204: z.null(), 400: ErrorBody, 404: ErrorBody } },
+  }, async (request, reply) => {
+    if (!setFeedback(app.db, request.body.messageId, visitorHash(request.body.visitorId), request.body.value)) throw notFound('No such answer.');
+    return reply.code(204).send(null);
+  });
+};
