@@ -13,3 +13,9 @@ export type RetrievalSettings = z.output<typeof RetrievalSettings>;
 
 export const readRetrievalSettings = (db: Db) => readSection(db, 'retrieval', RetrievalSettings);
 export const writeRetrievalSettings = (db: Db, value: z.input<typeof RetrievalSettings>) => writeSection(db, 'retrieval', RetrievalSettings, value);
+
+/** The chunker's options from the saved settings (used by every ingestion path). */
+export function chunkOptions(db: Db): { maxTokens: number; overlapTokens: number } {
+  const s = readRetrievalSettings(db);
+  return { maxTokens: s.chunkTokens, overlapTokens: s.chunkOverlap };
+}

@@ -8,7 +8,7 @@ import { currentConnection } from '../settings/connection.js';
 import { createClient } from '../openrouter/client.js';
 import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
-import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
+import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { extractFile, MAX_FILE_BYTES } from './ingest/extract.js';
 import { deleteDocument, deleteSourceDocuments, upsertDocument } from './documents.js';
@@ -27,6 +27,13 @@ const TextEntry = z.union([
   z.object({ title: z.string().trim().min(1, 'Enter a title.').max(300), text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).') }),
   z.object({ question: z.string().trim().min(1, 'Enter the question.').max(1000), answer: z.string().trim().min(1, 'Enter the answer.').max(20_000) }),
 ], { message: 'Send a title and text, or a question and answer.' });
+
+/** A Q&A entry is stored as a document whose heading is the question, so retrieval matches either. */
+function textEntryDocument(body: z.output<typeof TextEntry>) {
+  return 'question' in body
+    ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const }
+    : { title: body.title, text: body.text, kind: 'text' as const };
+}
 
 const JobView = z.object({
   id: z.number(), kind: z.string(), status: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().nullable(),
@@ -127,21 +134,16 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   });
 
   app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
-    const body = request.body;
-    const source = sourceOfKind(db, 'text');
-    const doc = 'question' in body
-      ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const }
-      : { title: body.title, text: body.text, kind: 'text' as const };
-    const result = upsertDocument(db, source.id, { title: doc.title, url: null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions());
+    const doc = textEntryDocument(request.body);
+    const result = upsertDocument(db, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions(db));
     return reply.code(201).send(result);
   });
 
   app.put('/training/text/:id', { schema: { params: IdParams, body: TextEntry, response: { 200: UpsertResultView, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
     const existing = db.prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'").pluck().get(request.params.id) as string | undefined;
     if (!existing) throw notFound('No such text or Q&A entry.');
-    const body = request.body;
-    const doc = 'question' in body ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const } : { title: body.title, text: body.text, kind: 'text' as const };
-    return upsertDocument(db, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions());
+    const doc = textEntryDocument(request.body);
+    return upsertDocument(db, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions(db));
   });
 
   // Uploads: each file extracted and chunked on arrival (free); a bad file gets its own error, the rest go on.
@@ -154,7 +156,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
       try {
         const data = await part.toBuffer();
         const extracted = await extractFile(data, fileName);
-        const result = upsertDocument(db, source.id, { ...extracted, sourceKey: `file:${fileName}` }, 'file', chunkOptions());
+        const result = upsertDocument(db, source.id, { ...extracted, sourceKey: `file:${fileName}` }, 'file', chunkOptions(db));
         results.push({ fileName, ok: true, documentId: result.documentId, status: result.status, chunks: result.chunks, tokens: result.tokens });
       } catch (err) {
         const tooBig = (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
@@ -248,10 +250,6 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     return token;
   }
 
-  function chunkOptions() {
-    const s = readRetrievalSettings(db);
-    return { maxTokens: s.chunkTokens, overlapTokens: s.chunkOverlap };
-  }
 };
 
 /** POST /api/webhooks/content: a CMS says a page was published, updated or deleted. */

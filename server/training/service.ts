@@ -13,7 +13,7 @@ import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureA
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
 import type { ExtractedDocument } from './ingest/types.js';
-import { readRetrievalSettings } from '../retrieval/settings.js';
+import { chunkOptions } from '../retrieval/settings.js';
 
 const EMBED_TIMEOUT_MS = 60_000;
 const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
@@ -101,7 +101,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       for await (const doc of documents) {
         if (ctx.stopped()) break;
         seen.add(doc.sourceKey);
-        const result = upsertDocument(db, source.id, doc, kind, chunkOptions());
+        const result = upsertDocument(db, source.id, doc, kind, chunkOptions(db));
         counts[result.status]++;
         ctx.count({ itemsDone: 1 });
         if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);
@@ -124,11 +124,6 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     if (config.mode === 'urls') return fetchPages(config.urls, policy, onError);
     if (config.mode === 'sitemap') return fetchPages(await readSitemap(config.sitemapUrl, policy, onError), policy, onError);
     return crawlSite(config.startUrl, { maxPages: config.maxPages }, policy, onError);
-  };
-
-  const chunkOptions = () => {
-    const s = readRetrievalSettings(db);
-    return { maxTokens: s.chunkTokens, overlapTokens: s.chunkOverlap };
   };
 
   const runner = new JobRunner(db, { train, sync, reindex }, (err) => app.log.error({ err }, 'training job crashed'));
