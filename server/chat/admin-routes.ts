@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from './settings.js';
-import { WidgetSettings, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
+import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
 import { addUserMessage, createConversation, deleteOlderThan } from './conversations.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { writeEvent } from '../widget/routes.js';
@@ -34,8 +34,8 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   const embedSnippet = () => `<script src="${app.config.publicUrl}/widget.js" async></script>`;
-  app.get('/widget/settings', async () => ({ widget: readWidgetSettings(db), snippet: embedSnippet(), lastSeen: lastSeen() }));
-  const WidgetView = z.object({ widget: WidgetSettings, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
+  const WidgetView = z.object({ widget: WidgetSettingsView, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
+  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async () => ({ widget: readWidgetSettings(db), snippet: embedSnippet(), lastSeen: lastSeen() }));
   app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) =>
     ({ widget: writeWidgetSettings(db, request.body), snippet: embedSnippet(), lastSeen: lastSeen() }));
   function lastSeen() {

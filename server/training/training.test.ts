@@ -257,5 +257,41 @@ test('bad input is refused clearly and nothing stored is lost', async (t) => {
   assert.equal(noFiles.json().message, 'Upload files as multipart/form-data.');
   const badSettings = await admin.request('PUT', '/api/admin/training/settings', { chunkTokens: 50, chunkOverlap: 10, topK: 6, minMatch: 30 });
   assert.deepEqual(badSettings.json().fields, { chunkTokens: 'Use at least 100 tokens per chunk.' });
+  const goodSettings = await admin.request('PUT', '/api/admin/training/settings', { chunkTokens: 500, chunkOverlap: 80, topK: 8, minMatch: 25 });
+  assert.deepEqual(goodSettings.json(), { chunkTokens: 500, chunkOverlap: 80, topK: 8, minMatch: 25 });
   assert.equal((await admin.request('GET', '/api/admin/training/documents')).json().total, 1);
+});
+
+test('delete a document or a source, purge everything: chunks and vectors go with them', async (t) => {
+  const { app, admin } = await trainedApp(t);
+  const a = (await admin.request('POST', '/api/admin/training/text', { title: 'Alpha', text: 'Alpha widgets are blue.' })).json();
+  await admin.request('POST', '/api/admin/training/text', { title: 'Beta', text: 'Beta widgets are green.' });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const vectors = () => (app.db.prepare("SELECT id FROM vector_indexes WHERE status = 'active'").pluck().get() as number | undefined);
+  const vecCount = () => app.db.prepare(`SELECT count(*) FROM vec_index_${vectors()}`).pluck().get();
+  assert.equal(vecCount(), 2);
+  assert.equal((await admin.request('DELETE', `/api/admin/training/documents/${a.documentId}`)).statusCode, 200);
+  assert.equal(vecCount(), 1);
+  assert.equal(app.db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'alpha'").pluck().get(), 0, 'keyword index updated too');
+  const purge = await admin.request('POST', '/api/admin/training/purge');
+  assert.deepEqual(purge.json(), { removedDocuments: 1 });
+  assert.equal(vecCount(), 0);
+  assert.equal((await admin.request('GET', '/api/admin/training/stats')).json().chunks, 0);
+});
+
+test('schedules: web and WordPress sources come due daily or weekly', async () => {
+  const { dueSources, createSource, recordSync } = await import('./sources.js');
+  const { openDatabase } = await import('../db/database.js');
+  const { migrate } = await import('../db/migrate.js');
+  const db = openDatabase(':memory:');
+  migrate(db);
+  const daily = createSource(db, 'web', 'Daily', { mode: 'urls', urls: ['https://a.example/'] }, 'daily');
+  const weekly = createSource(db, 'wordpress', 'Weekly', { siteUrl: 'https://b.example' }, 'weekly');
+  createSource(db, 'web', 'Never', { mode: 'urls', urls: ['https://c.example/'] }, 'off');
+  assert.deepEqual(dueSources(db).map((s) => s.name), ['Daily', 'Weekly'], 'never synced: due now');
+  recordSync(db, daily.id, null);
+  recordSync(db, weekly.id, null);
+  assert.deepEqual(dueSources(db).map((s) => s.name), []);
+  assert.deepEqual(dueSources(db, Date.now() + 2 * 86_400_000).map((s) => s.name), ['Daily']);
+  assert.deepEqual(dueSources(db, Date.now() + 8 * 86_400_000).map((s) => s.name), ['Daily', 'Weekly']);
 });

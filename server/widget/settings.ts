@@ -23,6 +23,13 @@ export const WidgetSettings = z.object({
 });
 export type WidgetSettings = z.output<typeof WidgetSettings>;
 
+/** The stored shape, as responses send it (the input schema's transforms only run one way). */
+export const WidgetSettingsView = z.object({
+  botName: z.string(), avatarUrl: z.string().nullable(), primaryColor: z.string(), position: z.enum(['bottom-right', 'bottom-left']),
+  welcomeMessage: z.string(), suggestedQuestions: z.array(z.string()), disclosure: z.string(), language: z.string(),
+  openOnLoad: z.boolean(), allowedDomains: z.array(z.string()),
+});
+
 export const readWidgetSettings = (db: Db) => readSection(db, 'widget', WidgetSettings);
 export const writeWidgetSettings = (db: Db, value: z.input<typeof WidgetSettings>) => writeSection(db, 'widget', WidgetSettings, value);
 
