@@ -277,7 +277,7 @@ test('an error event shows the friendly message and sources, never a spinner; 42
   await shot(page, 'error');
 
   await ask(page, 'rate limit me');
-  await lastAnswer(page).locator('.er', { hasText: 'Too many messages' }).waitFor();
+  await lastAnswer(page).locator('.er', { hasText: 'You are sending messages quickly.' }).waitFor(); // the server's own visitor-facing sentence
   await context.close();
 });
 

@@ -133,7 +133,7 @@ export async function startWidgetStandIn(): Promise<StandIn> {
       if (!conv || conv.visitorId != visitorId) return httpError(res, 404, 'Not Found', 'conversation not found');
     }
     const kind = /xss|error|slow|hang|rate/.exec(message.toLowerCase())?.[0] ?? 'answer';
-    if (kind == 'rate') return httpError(res, 429, 'Too Many Requests', 'Rate limit exceeded, retry in 1 minute');
+    if (kind == 'rate') return httpError(res, 429, 'Too Many Requests', 'You are sending messages quickly. Please wait a minute and try again.');
 
     if (conversationId == null) {
       conversationId = randomUUID();

@@ -148,7 +148,9 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
       else if (e instanceof Timeout) fail(s.timeout);
       else if (e instanceof HttpError) {
         if (e.status == 404 && cid) store.del(CID); // conversation gone: "Try again" starts a new one
-        e.status == 429 ? fail(s.rateLimited, 'rate_limited') : fail(s.error, e.status == 400 ? 'bad_request' : undefined);
+        e.status == 429 || e.status == 413
+          ? fail(e.said || s.rateLimited, e.status == 429 ? 'rate_limited' : 'bad_request')
+          : fail(s.error, e.status == 400 ? 'bad_request' : undefined);
       } else fail(s.offline);
     } finally {
       if (ctx.root.activeElement == stopBtn.current) ta.current?.focus(); // the Stop button is about to vanish

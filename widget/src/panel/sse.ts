@@ -2,7 +2,8 @@
 // ignores comment lines (`: ping`), and gives up if nothing at all arrives for `idleMs`.
 
 export class HttpError extends Error {
-  constructor(public status: number) { super('HTTP ' + status) }
+  // `said`: the server's own sentence; 413/429 ones are written for visitors (limits, long messages).
+  constructor(public status: number, public said?: string) { super('HTTP ' + status) }
 }
 export class Timeout extends Error {}
 
@@ -30,7 +31,7 @@ export async function postSse(
       body: JSON.stringify(body),
       signal: ac.signal,
     });
-    if (!res.ok || !res.body) throw new HttpError(res.status);
+    if (!res.ok || !res.body) throw new HttpError(res.status, await res.json().then((j) => j.message, () => undefined));
     const reader = res.body.getReader();
     const dec = new TextDecoder();
     let buf = '';
