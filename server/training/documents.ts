@@ -46,8 +46,9 @@ export function upsertDocument(db: Db, sourceId: number, doc: ExtractedDocument,
 /** Gives a document's chunks the vectors already paid for (same model, same text). */
 function restoreCachedVectors(db: Db, index: VectorIndex, documentId: number): void {
   if (!index.dimensions) return;
+  // CROSS JOIN: start from the document's chunks, not from every cached vector of the model.
   const rows = db.prepare(`SELECT c.id AS chunkId, e.vector FROM chunks c
-    JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash WHERE c.document_id = ?`).all(index.model, documentId) as Array<{ chunkId: number; vector: Buffer }>;
+    CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash WHERE c.document_id = ?`).all(index.model, documentId) as Array<{ chunkId: number; vector: Buffer }>;
   insertVectors(db, index, rows);
 }
 

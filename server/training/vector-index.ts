@@ -15,10 +15,21 @@ export function toBlob(vector: ArrayLike<number>): Buffer {
 }
 
 export function fromBlob(blob: Buffer): Float32Array {
-  // Copy: better-sqlite3 buffers may not be 4-byte aligned.
+  // A view when the bytes are 4-byte aligned (blobs of 4 KB+ get their own memory); a copy otherwise.
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
   const copy = new Uint8Array(blob.byteLength);
   copy.set(blob);
   return new Float32Array(copy.buffer);
+}
+
+/**
+ * Float vectors of the given chunks. CROSS JOIN fixes the join order (ids → chunks → cache): left to
+ * itself the planner starts from the cache's primary key and reads every vector of the model.
+ */
+function vectorsOf(db: Db, model: string, chunkIds: number[]): Array<{ chunkId: number; vector: Buffer }> {
+  return db.prepare(`SELECT c.id AS chunkId, e.vector FROM json_each(?) j
+    CROSS JOIN chunks c ON c.id = j.value
+    CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(JSON.stringify(chunkIds), model) as Array<{ chunkId: number; vector: Buffer }>;
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {
@@ -148,10 +159,7 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
   const coarse = db.prepare(`SELECT rowid FROM ${table} WHERE embedding MATCH ${quantized ? 'vec_quantize_binary(?)' : '?'} AND k = ?`)
     .pluck().all(toBlob(query), candidates) as Array<number | bigint>;
   if (coarse.length === 0) return [];
-  const rows = db.prepare(`SELECT c.id AS chunkId, e.vector FROM chunks c
-    JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash
-    WHERE c.id IN (SELECT value FROM json_each(?))`).all(index.model, JSON.stringify(coarse.map(Number))) as Array<{ chunkId: number; vector: Buffer }>;
-  return rows
+  return vectorsOf(db, index.model, coarse.map(Number))
     .map((r) => ({ chunkId: r.chunkId, similarity: cosine(query, fromBlob(r.vector)) }))
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, k);
@@ -160,8 +168,5 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
 /** Exact similarity of given chunks to the query (for keyword-only hits and tests). */
 export function similarities(db: Db, index: VectorIndex, query: Float32Array, chunkIds: number[]): Map<number, number> {
   if (chunkIds.length === 0) return new Map();
-  const rows = db.prepare(`SELECT c.id AS chunkId, e.vector FROM chunks c
-    JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash
-    WHERE c.id IN (SELECT value FROM json_each(?))`).all(index.model, JSON.stringify(chunkIds)) as Array<{ chunkId: number; vector: Buffer }>;
-  return new Map(rows.map((r) => [r.chunkId, cosine(query, fromBlob(r.vector))]));
+  return new Map(vectorsOf(db, index.model, chunkIds).map((r) => [r.chunkId, cosine(query, fromBlob(r.vector))]));
 }
