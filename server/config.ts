@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   // Upstream chat stream limits: no data for this long, or a whole answer longer than the total, is cut off.
   CHAT_IDLE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(30_000),
   CHAT_TOTAL_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(120_000),
+  // Widget chat messages per minute from one IP address (visitors also have their own limits).
+  CHAT_RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).default(30),
 });
 
 export interface Config {
@@ -41,6 +43,7 @@ export interface Config {
   allowPrivateUrls: boolean;
   chatIdleTimeoutMs: number;
   chatTotalTimeoutMs: number;
+  chatRateLimitPerIp: number;
 }
 
 export class ConfigError extends Error {
@@ -73,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
     chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
     chatTotalTimeoutMs: e.CHAT_TOTAL_TIMEOUT_MS,
+    chatRateLimitPerIp: e.CHAT_RATE_LIMIT_PER_IP,
   };
 }

@@ -287,3 +287,11 @@ test('prompt assembly: history is fitted to the budget, newest first, whole turn
   assert.equal(messages.length, 2, 'history length 0 sends no history');
   assert.match(messages[0].content, /Always reply in German/);
 });
+
+test('per-IP rate limit on the public chat endpoint', async (t) => {
+  const { app } = await chatApp(t, { CHAT_RATE_LIMIT_PER_IP: '3' });
+  for (let i = 0; i < 3; i++) assert.equal((await ask(app, 'What does the warranty cover?', { visitorId: `ip-visitor-${i}` })).res.statusCode, 200);
+  const limited = await ask(app, 'What does the warranty cover?', { visitorId: 'ip-visitor-9' });
+  assert.equal(limited.res.statusCode, 429);
+  assert.equal(limited.res.json().message, 'Too many messages. Please wait a minute and try again.');
+});

@@ -68,7 +68,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/chat', {
-    config: { rateLimit: { max: 30, timeWindow: '1 minute', errorResponseBuilder: () => new HttpError(429, 'Too many messages. Please wait a minute and try again.') } },
+    config: { rateLimit: { max: app.config.chatRateLimitPerIp, timeWindow: '1 minute', errorResponseBuilder: () => new HttpError(429, 'Too many messages. Please wait a minute and try again.') } },
     schema: {
       body: z.object({ visitorId: VisitorId, conversationId: ConversationId.nullish(), message: z.string({ message: 'message is required.' }).trim().min(1, 'Type a message.') }),
       response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 429: ErrorBody },
