@@ -55,10 +55,16 @@ export function addAssistantMessage(db: Db, r: AssistantRecord): void {
       r.promptTokens, r.completionTokens, r.reasoningTokens, r.cost, r.latencyMs, r.firstTokenMs);
 }
 
+/**
+ * What the visitor sees after a reload. A turn that failed (error, links only, or stopped before any
+ * text) is left out with its question: the visitor saw the failure live and may have asked again.
+ */
 export function visitorHistory(db: Db, conversationId: string) {
-  return (db.prepare(`SELECT id, role, text, sources, feedback, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`)
-    .all(conversationId) as Array<Record<string, any>>)
-    .map((m) => ({ id: m.id as string, role: m.role as 'user' | 'assistant', text: m.text as string, sources: JSON.parse(m.sources) as SourceLink[], feedback: (m.feedback ?? null) as 'up' | 'down' | null, createdAt: m.created_at as string }));
+  const rows = db.prepare(`SELECT id, role, text, sources, feedback, status, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`)
+    .all(conversationId) as Array<Record<string, any>>;
+  const failed = (m: Record<string, any>) => m.role === 'assistant' && (m.status === 'error' || m.status === 'links_only' || m.text === '');
+  const kept = rows.filter((m, i) => !failed(m) && !(m.role === 'user' && rows[i + 1] && failed(rows[i + 1])));
+  return kept.map((m) => ({ id: m.id as string, role: m.role as 'user' | 'assistant', text: m.text as string, sources: JSON.parse(m.sources) as SourceLink[], feedback: (m.feedback ?? null) as 'up' | 'down' | null, createdAt: m.created_at as string }));
 }
 
 export function setFeedback(db: Db, messageId: string, visitorHash: string, value: 'up' | 'down' | null): boolean {

@@ -192,8 +192,9 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
 
   const answer = (m: Msg) => {
     const seen = new Set<string>();
+    // Sources without a (safe) URL, such as Q&A entries and uploaded files, show as plain titles.
     const sources = m.sources.map((x) => [safeUrl(x?.url, api), x?.title] as const)
-      .filter(([u]) => u && !seen.has(u) && seen.add(u));
+      .filter(([u, t]) => (u || t) && !seen.has(u || t!) && seen.add(u || t!));
     return (
       // A new key when the answer finishes: the finished answer is *added* to the live region and
       // announced once, while the streaming copy is hidden from assistive tech (no token-by-token chatter).
@@ -208,7 +209,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
           {sources.length > 0 && (
             <div class="src">
               <b>{s.sources}</b>
-              <ul>{sources.map(([u, t]) => <li>{link(u!, t || new URL(u!).hostname)}</li>)}</ul>
+              <ul>{sources.map(([u, t]) => <li>{u ? link(u, t || new URL(u).hostname) : t}</li>)}</ul>
             </div>
           )}
         </div>
