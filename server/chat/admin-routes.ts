@@ -44,9 +44,12 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   const listQuery = z.object({ filter: z.enum(FILTERS).default('all'), offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) });
+  const havingFor = (filter: (typeof FILTERS)[number]) => filter === 'unanswered' ? "HAVING sum(m.status IN ('no_answer', 'error', 'links_only')) > 0"
+    : filter === 'thumbs-down' ? "HAVING sum(m.feedback = 'down') > 0" : '';
+  const countConversations = (filter: (typeof FILTERS)[number]) => db.prepare(`SELECT count(*) FROM (SELECT c.id FROM conversations c
+    JOIN messages m ON m.conversation_id = c.id GROUP BY c.id ${havingFor(filter)})`).pluck().get() as number;
   const conversationRows = (filter: (typeof FILTERS)[number], limit: number, offset: number) => {
-    const having = filter === 'unanswered' ? "HAVING sum(m.status IN ('no_answer', 'error', 'links_only')) > 0"
-      : filter === 'thumbs-down' ? "HAVING sum(m.feedback = 'down') > 0" : '';
+    const having = havingFor(filter);
     return db.prepare(`SELECT c.id, c.created_at AS createdAt, c.updated_at AS updatedAt, c.origin, c.channel,
         (SELECT text FROM messages WHERE conversation_id = c.id AND role = 'user' ORDER BY created_at, rowid LIMIT 1) AS firstQuestion,
         count(m.id) AS messages, coalesce(sum(m.cost), 0) AS cost, coalesce(sum(m.prompt_tokens + m.completion_tokens), 0) AS tokens,
@@ -57,7 +60,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/conversations', { schema: { querystring: listQuery } }, async (request) => {
     const { filter, limit, offset } = request.query;
-    return { conversations: conversationRows(filter, limit, offset), total: db.prepare('SELECT count(*) FROM conversations').pluck().get() };
+    return { conversations: conversationRows(filter, limit, offset), total: countConversations(filter) };
   });
 
   app.get('/conversations/export.csv', { schema: { querystring: listQuery.pick({ filter: true }) } }, async (request, reply) => {

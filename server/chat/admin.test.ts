@@ -95,11 +95,27 @@ test('settings screens validate: chatbot and widget', async (t) => {
   const { chatbot, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
   const bad = await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, temperature: 3 }, retrieval });
   assert.equal(bad.statusCode, 400);
-  assert.equal(bad.json().fields.chatbot, 'Temperature is between 0 and 2.');
+  assert.deepEqual(bad.json().fields, { 'chatbot.temperature': 'Temperature is between 0 and 2.' });
   const { widget, snippet } = (await admin.request('GET', '/api/admin/widget/settings')).json();
   assert.equal(snippet, '<script src="https://docent.example.test/widget.js" async></script>');
   const badWidget = await admin.request('PUT', '/api/admin/widget/settings', { ...widget, primaryColor: 'blue', allowedDomains: ['not a domain!'] });
   assert.deepEqual(badWidget.json().fields, { primaryColor: 'Use a colour like #2271b1.', allowedDomains: 'Enter domains like example.com, *.example.com or https://shop.example.com.' });
   const ok = (await admin.request('PUT', '/api/admin/widget/settings', { ...widget, botName: 'Acme Helper', allowedDomains: ['Shop.Example.com/'] })).json();
   assert.deepEqual(ok.widget.allowedDomains, ['shop.example.com']);
+});
+
+test('the admin\'s own preview is kept apart from visitor traffic; filtered totals are right', async (t) => {
+  const { app, admin } = await setup(t);
+  const preview = await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://docent.example.test' }, payload: { visitorId: 'preview-visitor', message: 'What does the warranty cover?' } });
+  assert.match(preview.body, /event: done/);
+  const stats = (await admin.request('GET', '/api/admin/dashboard/stats')).json();
+  assert.equal(stats.today.conversations, 0, 'preview chats are not visitor traffic');
+  const widget = (await admin.request('GET', '/api/admin/widget/settings')).json();
+  assert.equal(widget.lastSeen, null);
+  await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId: 'visitor-0003', message: 'Something unrelated entirely' } });
+  const all = (await admin.request('GET', '/api/admin/conversations')).json();
+  const unanswered = (await admin.request('GET', '/api/admin/conversations?filter=unanswered')).json();
+  assert.equal(all.total, 2);
+  assert.equal(unanswered.total, 1);
+  assert.equal(unanswered.conversations.length, 1);
 });

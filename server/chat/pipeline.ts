@@ -75,6 +75,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   const record = { text: '', sources: [] as SourceLink[], status: 'complete' as MessageStatus, error: null as string | null, model: null as string | null,
     promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, firstTokenMs: null as number | null, chunks: [] as RetrievedChunk[] };
   const save = () => {
+    info.model = record.model ?? info.model; // the model that served (a fallback may have)
     debug?.(info);
     if (!input.store) return;
     addAssistantMessage(db, {

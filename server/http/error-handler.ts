@@ -20,7 +20,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields: Record<string, string> = {};
     for (const issue of error.validation) {
-      const field = issue.instancePath.replace(/^\//, '').split('/')[0] || (issue.params as { issue?: { path?: PropertyKey[] } })?.issue?.path?.[0]?.toString() || '';
+      // Nested fields keep their path ("chatbot.temperature"); list items report their list ("allowedDomains").
+      const field = issue.instancePath.split('/').filter((part) => part && !/^\d+$/.test(part)).join('.');
       if (field && !fields[field]) fields[field] = issue.message ?? 'Invalid value.';
     }
     const where = error.validationContext === 'body' ? '' : ` in the ${error.validationContext}`;

@@ -148,8 +148,18 @@ export const getChatModels = (db: Db, connection: Connection, config: Pick<Confi
 export const getEmbeddingModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: { refresh?: boolean; now?: number }) =>
   getCatalog(db, 'embedding', connection, config, toEmbeddingModelInfo, options);
 
+// The chat path looks its model up on every message: keep the parsed catalog (hundreds of models,
+// about 1 MB of JSON on OpenRouter) until the cached row changes.
+let parsedChat: { key: string; fetchedAt: number; byId: Map<string, ModelInfo> } | null = null;
+
 /** The cached entry for one chat model, without a network call (the chat path uses this). */
 export function cachedChatModel(db: Db, connection: Connection, id: string): ModelInfo | null {
-  const raw = readCache(db, 'chat', connection)?.models.find((m) => m.id === id);
-  return raw ? toModelInfo(raw) : null;
+  const key = cacheKey(connection);
+  const fetchedAt = db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? AND provider_key = ?').pluck().get('chat', key) as number | undefined;
+  if (fetchedAt === undefined) return null;
+  if (parsedChat?.key !== key || parsedChat.fetchedAt !== fetchedAt) {
+    const models = readCache(db, 'chat', connection)?.models ?? [];
+    parsedChat = { key, fetchedAt, byId: new Map(models.map((m) => [String(m.id), toModelInfo(m)])) };
+  }
+  return parsedChat.byId.get(id) ?? null;
 }

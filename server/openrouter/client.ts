@@ -26,7 +26,23 @@ export function providerLabel(provider: Provider): string {
   return provider === 'openrouter' ? 'OpenRouter' : 'The AI endpoint';
 }
 
+// Clients are reused per connection and options: building one per chat message costs more than the
+// rest of the message's own work. Few distinct ones exist (one key, a couple of timeouts).
+const clients = new Map<string, OpenAI>();
+const MAX_CLIENTS = 16;
+
 export function createClient(connection: Connection, config: Pick<Config, 'publicUrl'>, options: ClientOptions): OpenAI {
+  const key = JSON.stringify([connection.provider, connection.baseUrl, connection.apiKey, config.publicUrl, options.timeoutMs, options.maxRetries ?? 0]);
+  let client = clients.get(key);
+  if (!client) {
+    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
+    client = buildClient(connection, config, options);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+function buildClient(connection: Connection, config: Pick<Config, 'publicUrl'>, options: ClientOptions): OpenAI {
   return new OpenAI({
     baseURL: connection.baseUrl,
     // Local endpoints (Ollama, LM Studio) take no key, but the SDK insists on one.

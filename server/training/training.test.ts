@@ -249,7 +249,7 @@ test('bad input is refused clearly and nothing stored is lost', async (t) => {
   await admin.request('POST', '/api/admin/training/text', { title: 'Keep me', text: 'This entry must survive bad requests.' });
   const badSource = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: 'not a url' } });
   assert.equal(badSource.statusCode, 400);
-  assert.deepEqual(badSource.json().fields, { config: 'Enter the full sitemap URL, e.g. https://example.com/sitemap.xml.' });
+  assert.deepEqual(badSource.json().fields, { 'config.sitemapUrl': 'Enter the full sitemap URL, e.g. https://example.com/sitemap.xml.' });
   const badText = await admin.request('POST', '/api/admin/training/text', { title: '', text: '' });
   assert.equal(badText.statusCode, 400);
   const noFiles = await admin.request('POST', '/api/admin/training/files', {});

@@ -94,7 +94,10 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     if (conversationId && countMessages(db, conversationId) >= settings.maxMessagesPerConversation) {
       throw new HttpError(429, 'This conversation is very long. Please start a new chat.');
     }
-    conversationId ??= createConversation(db, visitor, requestOrigin(request), 'widget');
+    // Chats from Docent's own origin are the admin's preview: kept apart from visitor traffic and stats.
+    const origin = requestOrigin(request);
+    const isPreview = origin !== null && [...ownOrigins(), `${request.protocol}://${request.host}`].includes(origin);
+    conversationId ??= createConversation(db, visitor, origin, isPreview ? 'playground' : 'widget');
     addUserMessage(db, conversationId, message);
 
     // From here on the answer is a stream: headers that stop proxies (nginx, Cloudflare) from buffering it.

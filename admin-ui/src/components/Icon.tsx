@@ -1,5 +1,8 @@
+import { CHAT_ICONS } from './chat-icons.js';
+
 // Inline SVG icons (24x24 viewBox, currentColor), in the spirit of WordPress dashicons.
 const PATHS: Record<string, string> = {
+  ...CHAT_ICONS,
   dashboard:
     'M12 4a9 9 0 0 0-9 9c0 2.2.8 4.2 2.1 5.8l.3.2h13.2l.3-.2A9 9 0 0 0 12 4zm0 2a1 1 0 1 1 0 2 1 1 0 0 1 0-2zM7 8.6a1 1 0 1 1 0 2 1 1 0 0 1 0-2zm10 0a1 1 0 1 1 0 2 1 1 0 0 1 0-2zM5 13a1 1 0 1 1 2 0 1 1 0 0 1-2 0zm12 0a1 1 0 1 1 2 0 1 1 0 0 1-2 0zm-2.6-4.3 1.1.9-2.2 3.3a1.8 1.8 0 1 1-1.3-.8z',
   settings:

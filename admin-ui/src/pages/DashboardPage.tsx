@@ -4,6 +4,18 @@ import { Notice } from '../components/Notice.js';
 import { Spinner } from '../components/Spinner.js';
 import { useResource } from '../hooks.js';
 import type { DashboardData } from '../types.js';
+import { AlertsArea, StatsRow, type DashboardStats } from '../components/DashboardStats.js';
+
+/** Open alerts (prominent, first) and the usage numbers, above the checklist. */
+function DashboardStatsArea() {
+  const stats = useResource<DashboardStats>('/api/admin/dashboard/stats');
+  return (
+    <>
+      <AlertsArea stats={stats} />
+      <StatsRow stats={stats} />
+    </>
+  );
+}
 
 export default function DashboardPage() {
   useTitle('Dashboard');
@@ -14,6 +26,7 @@ export default function DashboardPage() {
   return (
     <div class="wrap">
       <h1>Dashboard</h1>
+      <DashboardStatsArea />
       <div class="dashboard-widgets">
         <section class="postbox" aria-labelledby="checklist-title">
           <h2 class="postbox-title" id="checklist-title">

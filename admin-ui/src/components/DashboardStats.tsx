@@ -1,0 +1,202 @@
+// Dashboard: open alerts (problems only the admin can fix, e.g. a rejected key or no credits) and usage numbers.
+// GET /api/admin/dashboard/stats, POST /api/admin/alerts/:id/dismiss.
+import { useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../api.js';
+import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../format.js';
+import type { Resource } from '../hooks.js';
+import { Icon } from './Icon.js';
+import { Notice } from './Notice.js';
+import { Spinner } from './Spinner.js';
+import './chat-admin.css';
+
+export interface UsageStats {
+  conversations: number;
+  messages: number;
+  tokens: number;
+  cost: number;
+}
+
+export interface Alert {
+  id: number;
+  kind: string;
+  message: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface DashboardStats {
+  today: UsageStats;
+  month: UsageStats;
+  alerts: Alert[];
+}
+
+/** Errors stop answers altogether; warnings are passing or partial. */
+const ERROR_KINDS = new Set(['invalid_key', 'no_key', 'payment_required', 'forbidden', 'not_found', 'bad_request']);
+
+const ACTIONS: Record<string, { label: string; href: string; external?: boolean }> = {
+  invalid_key: { label: 'Check the key in Settings → API Configuration', href: '/admin/settings' },
+  no_key: { label: 'Add the key in Settings → API Configuration', href: '/admin/settings' },
+  forbidden: { label: 'Check the key in Settings → API Configuration', href: '/admin/settings' },
+  not_found: { label: 'Choose another model in Settings → API Configuration', href: '/admin/settings' },
+  bad_request: { label: 'Review the settings on the Chatbot screen', href: '/admin/chatbot' },
+  payment_required: { label: 'Add credits on OpenRouter', href: 'https://openrouter.ai/settings/credits', external: true },
+  spend_cap: { label: 'Change the daily spend cap on the Chatbot screen', href: '/admin/chatbot' },
+  rate_limited: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
+  upstream_down: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
+};
+
+function money(usd: number): string {
+  if (!usd) return '$0.00';
+  if (usd < 0.0001) return '< $0.0001';
+  return formatUsd(usd);
+}
+
+export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
+  const [dismissing, setDismissing] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const alerts = stats.data?.alerts ?? [];
+
+  async function dismiss(alert: Alert) {
+    setDismissing(alert.id);
+    setError(null);
+    try {
+      await api.post(`/api/admin/alerts/${alert.id}/dismiss`);
+      if (stats.data) stats.setData({ ...stats.data, alerts: stats.data.alerts.filter((a) => a.id !== alert.id) });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && err.status === 404) {
+        // Already dismissed or resolved (e.g. in another tab): just refresh.
+        stats.reload();
+      } else {
+        setError(`The alert was not dismissed: ${errorMessage(err)}`);
+      }
+    } finally {
+      setDismissing(null);
+    }
+  }
+
+  if (!alerts.length && !error) return null;
+  return (
+    <div class="dashboard-alerts" role="region" aria-label="Alerts">
+      {error && (
+        <Notice type="error" onDismiss={() => setError(null)}>
+          <p>{error}</p>
+        </Notice>
+      )}
+      {alerts.map((a) => {
+        const action = ACTIONS[a.kind];
+        const type = ERROR_KINDS.has(a.kind) ? 'error' : 'warning';
+        return (
+          <Notice key={a.id} type={type} class="alert-notice" live={false}>
+            <div class="alert-row">
+              <Icon name={type} size={24} class="alert-icon" />
+              <div class="alert-text">
+                <p class="alert-message">
+                  <strong>{a.message}</strong>
+                </p>
+                <p class="alert-meta">
+                  {a.count === 1 ? 'Happened once' : `Happened ${formatNumber(a.count)} times`}, last{' '}
+                  <time dateTime={a.lastAt} title={formatDateTime(a.lastAt)}>
+                    {relativeTime(a.lastAt)}
+                  </time>
+                  {a.count > 1 && (
+                    <>
+                      {' '}
+                      (first{' '}
+                      <time dateTime={a.firstAt} title={formatDateTime(a.firstAt)}>
+                        {relativeTime(a.firstAt)}
+                      </time>
+                      )
+                    </>
+                  )}
+                  .
+                  {action && (
+                    <>
+                      {' '}
+                      <a href={action.href} {...(action.external ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
+                        {action.label}
+                      </a>
+                    </>
+                  )}
+                </p>
+              </div>
+              <div class="alert-actions">
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => dismiss(a)}
+                  disabled={dismissing === a.id}
+                  aria-label={`Dismiss alert: ${a.message}`}
+                >
+                  {dismissing === a.id ? 'Dismissing…' : 'Dismiss'}
+                </button>
+              </div>
+            </div>
+          </Notice>
+        );
+      })}
+    </div>
+  );
+}
+
+export function StatsRow({ stats }: { stats: Resource<DashboardStats> }) {
+  const { data, error, loading, reload } = stats;
+  return (
+    <section class="stats-area" aria-labelledby="stats-title">
+      <h2 class="screen-reader-text" id="stats-title">
+        Usage
+      </h2>
+      {error && !data && (
+        <Notice type="error" inline>
+          <p>
+            Could not load the usage numbers: {error}{' '}
+            <button type="button" class="button-link" onClick={reload}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      )}
+      <div class="stats-row">
+        <StatsBox title="Today" stats={data?.today} loading={loading && !data} />
+        <StatsBox title="This month" stats={data?.month} loading={loading && !data} />
+      </div>
+      <p class="description stats-note">Chats with the widget on your website (Playground tests are not counted). Days and months are in UTC.</p>
+    </section>
+  );
+}
+
+function StatsBox({ title, stats, loading }: { title: string; stats?: UsageStats; loading: boolean }) {
+  const id = `stats-${title.toLowerCase().replace(/\s+/g, '-')}`;
+  return (
+    <section class="postbox stats-box" aria-labelledby={id}>
+      <h3 class="postbox-title" id={id}>
+        {title}
+      </h3>
+      <div class="inside">
+        {loading || !stats ? (
+          <div class="stats-loading">{loading && <Spinner label="Loading…" />}</div>
+        ) : (
+          <dl class="stats-grid">
+            <div>
+              <dt>Conversations</dt>
+              <dd>{formatNumber(stats.conversations)}</dd>
+            </div>
+            <div>
+              <dt>Messages</dt>
+              <dd>{formatNumber(stats.messages)}</dd>
+            </div>
+            <div>
+              <dt>Tokens</dt>
+              <dd>{formatNumber(stats.tokens)}</dd>
+            </div>
+            <div>
+              <dt>Cost</dt>
+              <dd>{money(stats.cost)}</dd>
+            </div>
+          </dl>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,638 @@
+// Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
+// abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { useTitle } from '../../components/AdminLayout.js';
+import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { Notice, type NoticeType } from '../../components/Notice.js';
+import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { checkDecimal, checkInt, focusById, parseDecimal, parseIntStrict, useAfterRender } from '../../components/form-helpers.js';
+import { useResource } from '../../hooks.js';
+import '../../components/chat-admin.css';
+
+// Same text as the server's defaults (server/chat/settings.ts): "Restore default" puts these back.
+export const DEFAULT_INSTRUCTIONS = `You are the friendly assistant of this website. Help visitors with questions about the site, its products and services.
+Be concise and practical. When the context has steps, give them as a short list.`;
+export const DEFAULT_NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
+const MAX_INSTRUCTIONS = 4000;
+
+/** Languages the bot can be told to always answer in (the names the server's prompt knows). */
+export const LANGUAGES: [string, string][] = [
+  ['en', 'English'], ['de', 'German'], ['fr', 'French'], ['es', 'Spanish'], ['it', 'Italian'], ['nl', 'Dutch'],
+  ['pt', 'Portuguese'], ['pl', 'Polish'], ['sv', 'Swedish'], ['da', 'Danish'], ['fi', 'Finnish'], ['no', 'Norwegian'],
+  ['cs', 'Czech'], ['ja', 'Japanese'], ['zh', 'Chinese'], ['ko', 'Korean'], ['tr', 'Turkish'], ['ru', 'Russian'],
+  ['uk', 'Ukrainian'], ['ar', 'Arabic'],
+];
+
+interface ChatbotSettings {
+  instructions: string;
+  language: string;
+  temperature: number;
+  maxAnswerTokens: number;
+  historyTurns: number;
+  mode: 'strict' | 'relaxed';
+  noAnswerMessage: string;
+  maxMessageLength: number;
+  maxMessagesPerConversation: number;
+  messagesPerMinutePerVisitor: number;
+  dailyMessagesPerVisitor: number;
+  dailySpendCapUsd: number;
+  storeConversations: boolean;
+  retentionDays: number;
+}
+
+interface RetrievalSettings {
+  topK: number;
+  minMatch: number;
+  chunkTokens?: number;
+  chunkOverlap?: number;
+}
+
+interface SettingsView {
+  chatbot: ChatbotSettings;
+  retrieval: RetrievalSettings;
+}
+
+type NumberKey =
+  | 'temperature'
+  | 'maxAnswerTokens'
+  | 'historyTurns'
+  | 'topK'
+  | 'minMatch'
+  | 'maxMessageLength'
+  | 'messagesPerMinutePerVisitor'
+  | 'dailyMessagesPerVisitor'
+  | 'maxMessagesPerConversation'
+  | 'dailySpendCapUsd'
+  | 'retentionDays';
+
+/** The form keeps numbers as typed text, so half-typed values are not rewritten under the cursor. */
+type Form = Record<NumberKey, string> & {
+  instructions: string;
+  languageMode: 'auto' | 'fixed';
+  language: string;
+  mode: 'strict' | 'relaxed';
+  noAnswerMessage: string;
+  storeConversations: boolean;
+};
+
+type FieldKey = keyof Form;
+type Errors = Partial<Record<FieldKey, string>>;
+/** Errors the server reports for a whole part of the body ("chatbot" or "retrieval") we could not place on a field. */
+type SectionErrors = Partial<Record<'chatbot' | 'retrieval', string>>;
+
+// Top to bottom, for "focus the first error".
+const ORDER: FieldKey[] = [
+  'instructions', 'languageMode', 'language', 'mode', 'noAnswerMessage', 'temperature', 'maxAnswerTokens', 'historyTurns',
+  'topK', 'minMatch', 'maxMessageLength', 'messagesPerMinutePerVisitor', 'dailyMessagesPerVisitor',
+  'maxMessagesPerConversation', 'dailySpendCapUsd', 'storeConversations', 'retentionDays',
+];
+
+const FIELD_IDS: Partial<Record<FieldKey, string>> = { languageMode: 'language-auto', mode: 'mode-strict', storeConversations: 'store-conversations' };
+const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `cb-${k}`;
+
+// The server's messages for nested fields arrive under "chatbot"/"retrieval": these put them back on the field.
+const SERVER_MESSAGES: [RegExp, FieldKey][] = [
+  [/custom instructions/i, 'instructions'],
+  [/language code/i, 'language'],
+  [/temperature/i, 'temperature'],
+  [/tokens per answer/i, 'maxAnswerTokens'],
+  [/turns of history/i, 'historyTurns'],
+  [/strict or relaxed/i, 'mode'],
+  [/nothing matches/i, 'noAnswerMessage'],
+  [/chunks?\./i, 'topK'],
+  [/minimum match/i, 'minMatch'],
+];
+
+function fromSettings(s: SettingsView): Form {
+  const c = s.chatbot;
+  return {
+    instructions: c.instructions,
+    languageMode: c.language === 'auto' ? 'auto' : 'fixed',
+    language: c.language === 'auto' ? 'en' : c.language,
+    temperature: String(c.temperature),
+    maxAnswerTokens: String(c.maxAnswerTokens),
+    historyTurns: String(c.historyTurns),
+    mode: c.mode,
+    noAnswerMessage: c.noAnswerMessage,
+    topK: String(s.retrieval.topK),
+    minMatch: String(s.retrieval.minMatch),
+    maxMessageLength: String(c.maxMessageLength),
+    messagesPerMinutePerVisitor: String(c.messagesPerMinutePerVisitor),
+    dailyMessagesPerVisitor: String(c.dailyMessagesPerVisitor),
+    maxMessagesPerConversation: String(c.maxMessagesPerConversation),
+    dailySpendCapUsd: String(c.dailySpendCapUsd),
+    storeConversations: c.storeConversations,
+    retentionDays: String(c.retentionDays),
+  };
+}
+
+function validate(f: Form): Errors {
+  const e: Errors = {};
+  if (f.instructions.trim().length > MAX_INSTRUCTIONS) e.instructions = 'Custom instructions can be at most 4,000 characters.';
+  if (!f.noAnswerMessage.trim()) e.noAnswerMessage = 'Enter the message shown when nothing matches.';
+  else if (f.noAnswerMessage.trim().length > 500) e.noAnswerMessage = 'Keep this message under 500 characters.';
+  const checks: [NumberKey, string | undefined][] = [
+    ['temperature', checkDecimal(f.temperature, 0, 2, 'Temperature is between 0 and 2.')],
+    ['maxAnswerTokens', checkInt(f.maxAnswerTokens, 64, 8000, 'Allow from 64 to 8,000 tokens per answer.')],
+    ['historyTurns', checkInt(f.historyTurns, 0, 20, 'Keep from 0 to 20 turns of history.')],
+    ['topK', checkInt(f.topK, 1, 20, 'Retrieve from 1 to 20 chunks.')],
+    ['minMatch', checkDecimal(f.minMatch, 0, 100, 'Minimum match is a percentage from 0 to 100.')],
+    ['maxMessageLength', checkInt(f.maxMessageLength, 50, 4000)],
+    ['messagesPerMinutePerVisitor', checkInt(f.messagesPerMinutePerVisitor, 1, 120)],
+    ['dailyMessagesPerVisitor', checkInt(f.dailyMessagesPerVisitor, 1, 10000)],
+    ['maxMessagesPerConversation', checkInt(f.maxMessagesPerConversation, 2, 500)],
+    ['dailySpendCapUsd', checkDecimal(f.dailySpendCapUsd, 0, 10000, 'Enter an amount from 0 to 10,000 dollars (0 = no cap).')],
+    ['retentionDays', checkInt(f.retentionDays, 0, 3650, 'Use a whole number of days from 0 to 3,650 (0 = keep forever).')],
+  ];
+  for (const [k, msg] of checks) if (msg) e[k] = msg;
+  return e;
+}
+
+function toBody(f: Form) {
+  return {
+    chatbot: {
+      instructions: f.instructions.trim(),
+      language: f.languageMode === 'auto' ? 'auto' : f.language,
+      temperature: parseDecimal(f.temperature)!,
+      maxAnswerTokens: parseIntStrict(f.maxAnswerTokens)!,
+      historyTurns: parseIntStrict(f.historyTurns)!,
+      mode: f.mode,
+      noAnswerMessage: f.noAnswerMessage.trim(),
+      maxMessageLength: parseIntStrict(f.maxMessageLength)!,
+      maxMessagesPerConversation: parseIntStrict(f.maxMessagesPerConversation)!,
+      messagesPerMinutePerVisitor: parseIntStrict(f.messagesPerMinutePerVisitor)!,
+      dailyMessagesPerVisitor: parseIntStrict(f.dailyMessagesPerVisitor)!,
+      dailySpendCapUsd: parseDecimal(f.dailySpendCapUsd)!,
+      storeConversations: f.storeConversations,
+      retentionDays: parseIntStrict(f.retentionDays)!,
+    },
+    retrieval: { topK: parseIntStrict(f.topK)!, minMatch: parseDecimal(f.minMatch)! },
+  };
+}
+
+const sameForm = (a: Form, b: Form) => JSON.stringify(a) === JSON.stringify(b);
+
+export default function ChatbotPage() {
+  useTitle('Chatbot');
+  const resource = useResource<SettingsView>('/api/admin/chatbot/settings');
+  const [saved, setSaved] = useState<SettingsView | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [sectionErrors, setSectionErrors] = useState<SectionErrors>({});
+  const [notice, setNotice] = useState<{ type: NoticeType; message: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const afterRender = useAfterRender();
+
+  useEffect(() => {
+    if (resource.data && !saved) {
+      setSaved(resource.data);
+      setForm(fromSettings(resource.data));
+    }
+  }, [resource.data]);
+
+  if (resource.error && !saved) {
+    return (
+      <div class="wrap chat-admin">
+        <h1>Chatbot</h1>
+        <Notice type="error">
+          <p>Could not load the chatbot settings: {resource.error}</p>
+          <p>
+            <button type="button" class="button" onClick={resource.reload}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      </div>
+    );
+  }
+  if (!saved || !form) {
+    return (
+      <div class="wrap chat-admin">
+        <h1>Chatbot</h1>
+        <LoadingBox label="Loading the chatbot settings…" minHeight={480} />
+      </div>
+    );
+  }
+
+  const dirty = !sameForm(form, fromSettings(saved));
+
+  function update(patch: Partial<Form>) {
+    setForm((f) => (f ? { ...f, ...patch } : f));
+    const keys = Object.keys(patch) as FieldKey[];
+    setErrors((e) => {
+      if (!keys.some((k) => e[k])) return e;
+      const next = { ...e };
+      for (const k of keys) delete next[k];
+      return next;
+    });
+  }
+
+  function showNotice(type: NoticeType, message: string) {
+    setNotice({ type, message });
+    afterRender(() => {
+      noticeRef.current?.focus({ preventScroll: true });
+      noticeRef.current?.scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  function applyServerErrors(err: ApiError) {
+    const found: Errors = {};
+    const sections: SectionErrors = {};
+    for (const [key, message] of Object.entries(err.fields)) {
+      // The server names nested fields by path ("chatbot.temperature"); older messages are matched by text.
+      const [section, name] = key.split('.') as [string, string | undefined];
+      const field = (name && (ORDER as string[]).includes(name) ? name as keyof Errors : undefined)
+        ?? SERVER_MESSAGES.find(([re]) => re.test(message))?.[1];
+      if (field && (section === 'chatbot' || section === 'retrieval')) found[field] = message;
+      else if (section === 'chatbot' || section === 'retrieval') sections[section] = message;
+      else sections.chatbot = message;
+    }
+    setErrors(found);
+    setSectionErrors(sections);
+    setNotice({ type: 'error', message: `Settings not saved: ${err.message}` });
+    const first = ORDER.find((k) => found[k]);
+    afterRender(() => (first ? focusById(fieldId(first)) : noticeRef.current?.focus()));
+  }
+
+  async function onSave(e: Event) {
+    e.preventDefault();
+    if (saving || !form) return;
+    const found = validate(form);
+    setSectionErrors({});
+    if (Object.keys(found).length) {
+      setErrors(found);
+      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
+      focusById(fieldId(ORDER.find((k) => found[k])!));
+      return;
+    }
+    setSaving(true);
+    setNotice(null);
+    try {
+      const next = await api.put<SettingsView>('/api/admin/chatbot/settings', toBody(form));
+      setSaved(next);
+      setForm(fromSettings(next));
+      setErrors({});
+      showNotice('success', 'Settings saved.');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) applyServerErrors(err);
+      else showNotice('error', `Settings not saved: ${errorMessage(err)}`);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  /** Props shared by every number input: id, value, error wiring. */
+  const num = (k: NumberKey, opts: { min: number; max: number; step?: number; width?: 'small' | 'tiny' }) => ({
+    id: fieldId(k),
+    type: 'number' as const,
+    class: `input ${opts.width === 'tiny' ? 'tiny-text' : 'small-text'}`,
+    min: opts.min,
+    max: opts.max,
+    step: opts.step ?? 1,
+    inputMode: (opts.step && opts.step < 1 ? 'decimal' : 'numeric') as 'decimal' | 'numeric',
+    value: form[k],
+    onInput: (e: Event) => update({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<Form>),
+    'aria-invalid': errors[k] ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(errors[k] && `${fieldId(k)}-error`, `${fieldId(k)}-description`),
+    disabled: saving,
+  });
+  const err = (k: FieldKey) => <FieldError id={`${fieldId(k)}-error`} message={errors[k]} />;
+  const desc = (k: FieldKey, text: ComponentChildren) => (
+    <p class="description" id={`${fieldId(k)}-description`}>
+      {text}
+    </p>
+  );
+
+  const count = form.instructions.length;
+  const overLimit = form.instructions.trim().length > MAX_INSTRUCTIONS;
+
+  return (
+    <div class="wrap chat-admin">
+      <h1>Chatbot</h1>
+      <p class="page-intro">How Docent answers your visitors, how much it may cost, and what it keeps.</p>
+      {notice && (
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)}>
+          <p>{notice.message}</p>
+        </Notice>
+      )}
+      <form onSubmit={onSave} noValidate>
+        <section class="postbox" aria-labelledby="answers-title">
+          <h2 class="postbox-title" id="answers-title">
+            Answers
+          </h2>
+          <div class="inside form-table">
+            {sectionErrors.chatbot && (
+              <Notice type="error" inline live={false}>
+                <p>{sectionErrors.chatbot}</p>
+              </Notice>
+            )}
+            <FormRow label="Custom Instructions" htmlFor={fieldId('instructions')}>
+              <textarea
+                id={fieldId('instructions')}
+                class="input textarea-large"
+                rows={7}
+                value={form.instructions}
+                onInput={(e) => update({ instructions: e.currentTarget.value })}
+                aria-invalid={errors.instructions ? 'true' : undefined}
+                aria-describedby={describedBy(errors.instructions && 'cb-instructions-error', 'cb-instructions-counter', 'cb-instructions-description')}
+                disabled={saving}
+              />
+              <div class="textarea-footer">
+                <button
+                  type="button"
+                  class="button-link"
+                  onClick={() => update({ instructions: DEFAULT_INSTRUCTIONS })}
+                  disabled={saving || form.instructions === DEFAULT_INSTRUCTIONS}
+                >
+                  Restore default
+                </button>
+                <span id="cb-instructions-counter" class={`char-counter${overLimit ? ' is-over' : ''}`} aria-live="polite">
+                  {count.toLocaleString('en')} / {MAX_INSTRUCTIONS.toLocaleString('en')}
+                  <span class="screen-reader-text"> characters</span>
+                </span>
+              </div>
+              {err('instructions')}
+              {desc(
+                'instructions',
+                <>
+                  Tell the bot who it is and how to talk: tone, length, what to recommend. Docent always adds its own rules
+                  (answer from your content, cite sources), so you do not need to repeat them.
+                </>,
+              )}
+            </FormRow>
+
+            <FormRow label="Response language" labelId="language-label">
+              <fieldset class="radio-group" aria-labelledby="language-label" aria-describedby="cb-language-description">
+                <label class="radio-option">
+                  <input
+                    type="radio"
+                    name="language-mode"
+                    id="language-auto"
+                    checked={form.languageMode === 'auto'}
+                    onChange={() => update({ languageMode: 'auto' })}
+                    disabled={saving}
+                  />
+                  <span>
+                    <span class="radio-title">Automatic — reply in the visitor's language</span>
+                  </span>
+                </label>
+                <label class="radio-option">
+                  <input
+                    type="radio"
+                    name="language-mode"
+                    id="language-fixed"
+                    checked={form.languageMode === 'fixed'}
+                    onChange={() => update({ languageMode: 'fixed' })}
+                    disabled={saving}
+                  />
+                  <span>
+                    <span class="radio-title">Always reply in one language</span>
+                  </span>
+                </label>
+              </fieldset>
+              {form.languageMode === 'fixed' && (
+                <div class="sub-field">
+                  <label class="screen-reader-text" for={fieldId('language')}>
+                    Language
+                  </label>
+                  <select
+                    id={fieldId('language')}
+                    class="input select"
+                    value={form.language}
+                    onChange={(e) => update({ language: e.currentTarget.value })}
+                    aria-invalid={errors.language ? 'true' : undefined}
+                    disabled={saving}
+                  >
+                    {LANGUAGES.map(([code, name]) => (
+                      <option key={code} value={code}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+              {err('language')}
+              {desc('language', 'Automatic suits most sites. Choose one language if your content and support are only in that language.')}
+            </FormRow>
+
+            <FormRow label="Answer mode" labelId="mode-label">
+              <fieldset class="radio-group" aria-labelledby="mode-label">
+                <label class="radio-option">
+                  <input
+                    type="radio"
+                    name="mode"
+                    id="mode-strict"
+                    checked={form.mode === 'strict'}
+                    onChange={() => update({ mode: 'strict' })}
+                    disabled={saving}
+                  />
+                  <span>
+                    <span class="radio-title">
+                      Strict <span class="badge badge-recommended">Recommended</span>
+                    </span>
+                    <span class="description">
+                      Answers only from your content. When nothing matches, it says "I don't know" (the message below)
+                      without calling the model, so it costs nothing.
+                    </span>
+                  </span>
+                </label>
+                <label class="radio-option">
+                  <input
+                    type="radio"
+                    name="mode"
+                    id="mode-relaxed"
+                    checked={form.mode === 'relaxed'}
+                    onChange={() => update({ mode: 'relaxed' })}
+                    disabled={saving}
+                  />
+                  <span>
+                    <span class="radio-title">Relaxed</span>
+                    <span class="description">
+                      Prefers your content, but may also answer from the model's general knowledge (and says so). More
+                      helpful, but it can be wrong about your business.
+                    </span>
+                  </span>
+                </label>
+              </fieldset>
+              {err('mode')}
+            </FormRow>
+
+            <FormRow label={'"I don\'t know" message'} htmlFor={fieldId('noAnswerMessage')}>
+              <textarea
+                id={fieldId('noAnswerMessage')}
+                class="input"
+                rows={2}
+                value={form.noAnswerMessage}
+                onInput={(e) => update({ noAnswerMessage: e.currentTarget.value })}
+                aria-invalid={errors.noAnswerMessage ? 'true' : undefined}
+                aria-describedby={describedBy(errors.noAnswerMessage && 'cb-noAnswerMessage-error', 'cb-noAnswerMessage-description')}
+                disabled={saving}
+              />
+              {form.noAnswerMessage !== DEFAULT_NO_ANSWER && (
+                <div class="textarea-footer">
+                  <button type="button" class="button-link" onClick={() => update({ noAnswerMessage: DEFAULT_NO_ANSWER })} disabled={saving}>
+                    Restore default
+                  </button>
+                </div>
+              )}
+              {err('noAnswerMessage')}
+              {desc('noAnswerMessage', 'What visitors see in strict mode when your content has nothing on their question.')}
+            </FormRow>
+          </div>
+        </section>
+
+        <section class="postbox" aria-labelledby="model-title">
+          <h2 class="postbox-title" id="model-title">
+            Model and search
+          </h2>
+          <div class="inside form-table">
+            {sectionErrors.retrieval && (
+              <Notice type="error" inline live={false}>
+                <p>{sectionErrors.retrieval}</p>
+              </Notice>
+            )}
+            <FormRow label="Temperature" htmlFor={fieldId('temperature')}>
+              <input {...num('temperature', { min: 0, max: 2, step: 0.1, width: 'tiny' })} />
+              {err('temperature')}
+              {desc('temperature', 'From 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.')}
+            </FormRow>
+            <FormRow label="Max answer tokens" htmlFor={fieldId('maxAnswerTokens')}>
+              <span class="field-with-unit">
+                <input {...num('maxAnswerTokens', { min: 64, max: 8000 })} />
+                <span class="field-unit">tokens</span>
+              </span>
+              {err('maxAnswerTokens')}
+              {desc('maxAnswerTokens', 'The longest answer the bot may write. 700 tokens is about 500 words. Longer answers cost more.')}
+            </FormRow>
+            <FormRow label="History length" htmlFor={fieldId('historyTurns')}>
+              <span class="field-with-unit">
+                <input {...num('historyTurns', { min: 0, max: 20, width: 'tiny' })} />
+                <span class="field-unit">turns</span>
+              </span>
+              {err('historyTurns')}
+              {desc('historyTurns', 'How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none.')}
+            </FormRow>
+            <FormRow label="Chunks per answer (top-k)" htmlFor={fieldId('topK')}>
+              <span class="field-with-unit">
+                <input {...num('topK', { min: 1, max: 20, width: 'tiny' })} />
+                <span class="field-unit">chunks</span>
+              </span>
+              {err('topK')}
+              {desc('topK', 'How many pieces of your content are given to the bot for each question. More can help broad questions but costs more.')}
+            </FormRow>
+            <FormRow label="Minimum match %" htmlFor={fieldId('minMatch')}>
+              <span class="field-with-unit">
+                <input {...num('minMatch', { min: 0, max: 100, width: 'tiny' })} />
+                <span class="field-unit">%</span>
+              </span>
+              {err('minMatch')}
+              {desc(
+                'minMatch',
+                <>
+                  Content less similar to the question than this is ignored. Raise it if answers use unrelated pages; lower
+                  it if the bot says "I don't know" too often. Try questions in the{' '}
+                  <a href="/admin/playground">Playground</a>.
+                </>,
+              )}
+            </FormRow>
+          </div>
+        </section>
+
+        <section class="postbox" aria-labelledby="abuse-title">
+          <h2 class="postbox-title" id="abuse-title">
+            Abuse &amp; cost protection
+          </h2>
+          <div class="inside form-table">
+            <FormRow label="Max message length" htmlFor={fieldId('maxMessageLength')}>
+              <span class="field-with-unit">
+                <input {...num('maxMessageLength', { min: 50, max: 4000 })} />
+                <span class="field-unit">characters</span>
+              </span>
+              {err('maxMessageLength')}
+              {desc('maxMessageLength', 'Longer questions from visitors are refused. Stops people pasting whole documents.')}
+            </FormRow>
+            <FormRow label="Messages per minute" htmlFor={fieldId('messagesPerMinutePerVisitor')}>
+              <span class="field-with-unit">
+                <input {...num('messagesPerMinutePerVisitor', { min: 1, max: 120, width: 'tiny' })} />
+                <span class="field-unit">per visitor</span>
+              </span>
+              {err('messagesPerMinutePerVisitor')}
+              {desc('messagesPerMinutePerVisitor', 'A visitor who sends more has to wait a moment. Real people rarely send more than a few.')}
+            </FormRow>
+            <FormRow label="Daily messages" htmlFor={fieldId('dailyMessagesPerVisitor')}>
+              <span class="field-with-unit">
+                <input {...num('dailyMessagesPerVisitor', { min: 1, max: 10000 })} />
+                <span class="field-unit">per visitor</span>
+              </span>
+              {err('dailyMessagesPerVisitor')}
+              {desc('dailyMessagesPerVisitor', 'After this many questions in a day (UTC), a visitor is asked to come back tomorrow.')}
+            </FormRow>
+            <FormRow label="Max messages per conversation" htmlFor={fieldId('maxMessagesPerConversation')}>
+              <input {...num('maxMessagesPerConversation', { min: 2, max: 500 })} />
+              {err('maxMessagesPerConversation')}
+              {desc('maxMessagesPerConversation', 'Long conversations cost more per answer. Past this, the visitor is asked to start a new chat.')}
+            </FormRow>
+            <FormRow label="Daily spend cap" htmlFor={fieldId('dailySpendCapUsd')}>
+              <span class="field-with-unit">
+                <span class="field-unit field-unit-before">$</span>
+                <input {...num('dailySpendCapUsd', { min: 0, max: 10000, step: 0.01 })} />
+                <span class="field-unit">per day</span>
+              </span>
+              {err('dailySpendCapUsd')}
+              {desc(
+                'dailySpendCapUsd',
+                '0 = no cap. When the whole site has spent this much today (UTC), the widget answers with links to matching pages only, until midnight UTC.',
+              )}
+            </FormRow>
+          </div>
+        </section>
+
+        <section class="postbox" aria-labelledby="privacy-title">
+          <h2 class="postbox-title" id="privacy-title">
+            Privacy
+          </h2>
+          <div class="inside form-table">
+            <FormRow label="Store conversations" labelId="store-label">
+              <label class="checkbox-option">
+                <input
+                  type="checkbox"
+                  id="store-conversations"
+                  checked={form.storeConversations}
+                  onChange={(e) => update({ storeConversations: e.currentTarget.checked })}
+                  aria-describedby="store-conversations-description"
+                  disabled={saving}
+                />
+                <span>Keep visitors' conversations so you can read them under Conversations</span>
+              </label>
+              {err('storeConversations')}
+              {desc(
+                'storeConversations',
+                'Off: each conversation is deleted as soon as it ends, and nothing shows under Conversations. Tell visitors in your privacy policy if you keep them.',
+              )}
+            </FormRow>
+            <FormRow label="Keep conversations for" htmlFor={fieldId('retentionDays')}>
+              <span class="field-with-unit">
+                <input {...num('retentionDays', { min: 0, max: 3650 })} />
+                <span class="field-unit">days</span>
+              </span>
+              {err('retentionDays')}
+              {desc('retentionDays', '0 = keep forever. Older conversations are deleted automatically a few times a day.')}
+            </FormRow>
+          </div>
+        </section>
+
+        <div class="submit-row">
+          <button type="submit" class="button button-primary" disabled={saving}>
+            Save Changes
+          </button>
+          {saving && <Spinner label="Saving…" />}
+          {!saving && dirty && <span class="unsaved">You have unsaved changes.</span>}
+        </div>
+      </form>
+    </div>
+  );
+}

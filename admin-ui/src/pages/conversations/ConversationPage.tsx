@@ -1,0 +1,273 @@
+// One conversation as a transcript, with what the admin needs to judge each answer: sources, status,
+// the real error, model, tokens, cost, latency, feedback and the retrieved chunks. Delete with confirmation.
+// GET/DELETE /api/admin/conversations/:id.
+import { useRef, useState } from 'preact/hooks';
+import { useLocation, useRoute } from 'preact-iso';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { useTitle } from '../../components/AdminLayout.js';
+import { Notice } from '../../components/Notice.js';
+import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { useAfterRender } from '../../components/form-helpers.js';
+import { formatDateTime, formatNumber, plural } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { MatchBadge, OriginLabel, SourceLinkView, SourcesList, StatusBadge, Thumb, formatMoney, formatMs, listFlash, safeHref } from './shared.js';
+import type { ConversationDetail, StoredMessage } from './types.js';
+import '../../components/chat-admin.css';
+
+export default function ConversationPage() {
+  const { params } = useRoute();
+  const { route } = useLocation();
+  const id = params.id ?? '';
+  useTitle('Conversation', 'Conversations');
+  const { data, error, loading, reload } = useResource<ConversationDetail>(`/api/admin/conversations/${encodeURIComponent(id)}`);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const afterRender = useAfterRender();
+
+  async function onDelete() {
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await api.del(`/api/admin/conversations/${encodeURIComponent(id)}`);
+      listFlash.value = 'Conversation deleted.';
+      route('/admin/conversations');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setDeleteError(`The conversation was not deleted: ${errorMessage(err)}`);
+      setDeleting(false);
+    }
+  }
+
+  const back = (
+    <p class="back-link">
+      <a href="/admin/conversations">
+        <span aria-hidden="true">←</span> All conversations
+      </a>
+    </p>
+  );
+
+  if (error && !data) {
+    return (
+      <div class="wrap chat-admin">
+        {back}
+        <h1>Conversation</h1>
+        <Notice type="error">
+          <p>{error}</p>
+          <p>
+            <button type="button" class="button" onClick={reload}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      </div>
+    );
+  }
+  if (loading || !data) {
+    return (
+      <div class="wrap chat-admin">
+        {back}
+        <h1>Conversation</h1>
+        <LoadingBox label="Loading the conversation…" minHeight={320} />
+      </div>
+    );
+  }
+
+  const { conversation, messages } = data;
+  const answers = messages.filter((m) => m.role === 'assistant');
+  const cost = answers.reduce((s, m) => s + (m.cost ?? 0), 0);
+  const tokens = answers.reduce((s, m) => s + (m.promptTokens ?? 0) + (m.completionTokens ?? 0), 0);
+  const isPlayground = conversation.channel === 'playground';
+
+  return (
+    <div class="wrap chat-admin">
+      {back}
+      <div class="page-title-row">
+        <h1>Conversation</h1>
+        {!confirming && (
+          <button
+            type="button"
+            class="button button-delete"
+            onClick={() => {
+              setConfirming(true);
+              afterRender(() => confirmRef.current?.focus());
+            }}
+          >
+            Delete
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <Notice type="warning" live={false} class="confirm-box">
+          <p>
+            <strong>Delete this conversation?</strong> Its {plural(messages.length, 'message')} are removed for good.
+          </p>
+          <p class="confirm-actions">
+            <button ref={confirmRef} type="button" class="button button-delete" onClick={onDelete} disabled={deleting}>
+              Delete permanently
+            </button>
+            <button type="button" class="button" onClick={() => setConfirming(false)} disabled={deleting}>
+              Cancel
+            </button>
+            {deleting && <Spinner label="Deleting…" />}
+          </p>
+        </Notice>
+      )}
+      {deleteError && (
+        <Notice type="error" onDismiss={() => setDeleteError(null)}>
+          <p>{deleteError}</p>
+        </Notice>
+      )}
+
+      <dl class="conversation-facts">
+        <div>
+          <dt>Started</dt>
+          <dd>
+            <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>Where</dt>
+          <dd>
+            <OriginLabel origin={conversation.origin} channel={conversation.channel} />
+          </dd>
+        </div>
+        <div>
+          <dt>Messages</dt>
+          <dd>{formatNumber(messages.length)}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd>{formatNumber(tokens)}</dd>
+        </div>
+        <div>
+          <dt>Cost</dt>
+          <dd>{formatMoney(cost)}</dd>
+        </div>
+      </dl>
+
+      <section class="postbox" aria-labelledby="transcript-title">
+        <h2 class="postbox-title" id="transcript-title">
+          Transcript
+        </h2>
+        <ol class="transcript">
+          {messages.map((m) => (
+            <li key={m.id} class={`transcript-item is-${m.role}`}>
+              {m.role === 'user' ? <UserMessage m={m} playground={isPlayground} /> : <AnswerMessage m={m} />}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+function UserMessage({ m, playground }: { m: StoredMessage; playground: boolean }) {
+  return (
+    <>
+      <div class="transcript-head">
+        <span class="transcript-who">{playground ? 'You (Playground)' : 'Visitor'}</span>
+        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+      </div>
+      <div class="bubble bubble-user plain-text">{m.text}</div>
+    </>
+  );
+}
+
+function AnswerMessage({ m }: { m: StoredMessage }) {
+  const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
+  return (
+    <>
+      <div class="transcript-head">
+        <span class="transcript-who">Bot</span>
+        <StatusBadge status={m.status} />
+        {m.feedback === 'up' && (
+          <span class="feedback-up" title="The visitor found this helpful">
+            <Thumb /> Helpful
+          </span>
+        )}
+        {m.feedback === 'down' && (
+          <span class="feedback-down" title="The visitor found this unhelpful">
+            <Thumb down /> Not helpful
+          </span>
+        )}
+        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+      </div>
+      {m.text ? (
+        <div class="bubble bubble-bot plain-text">{m.text}</div>
+      ) : (
+        <div class="bubble bubble-bot is-empty">(no text)</div>
+      )}
+      {m.error && (
+        <Notice type={m.status === 'links_only' ? 'warning' : 'error'} inline live={false}>
+          <p>
+            <strong>What went wrong:</strong> {m.error}
+          </p>
+        </Notice>
+      )}
+      <SourcesList sources={m.sources ?? []} />
+      <dl class="answer-meta">
+        <div>
+          <dt>Model</dt>
+          <dd>{m.model ? <code>{m.model}</code> : '—'}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}>
+            {formatNumber(tokens)}
+            {tokens > 0 && (
+              <span class="muted">
+                {' '}
+                ({formatNumber(m.promptTokens ?? 0)} in · {formatNumber(m.completionTokens ?? 0)} out
+                {m.reasoningTokens ? ` · ${formatNumber(m.reasoningTokens)} reasoning` : ''})
+              </span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Cost</dt>
+          <dd>{formatMoney(m.cost)}</dd>
+        </div>
+        <div>
+          <dt>Latency</dt>
+          <dd>
+            {formatMs(m.latencyMs)}
+            {m.firstTokenMs != null && <span class="muted"> (first words after {formatMs(m.firstTokenMs)})</span>}
+          </dd>
+        </div>
+      </dl>
+      {m.retrieved && m.retrieved.length > 0 ? (
+        <details class="retrieved">
+          <summary>Retrieved chunks ({m.retrieved.length})</summary>
+          <table class="ca-table retrieved-table">
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">URL</th>
+                <th scope="col" class="col-num">
+                  Match
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.retrieved.map((c, i) => (
+                <tr key={`${c.chunkId}-${i}`}>
+                  <td>
+                    <SourceLinkView source={{ title: c.title, url: c.url }} />
+                  </td>
+                  <td class="url-cell">{c.url && safeHref(c.url) ? <code>{c.url}</code> : <span class="muted">none (text entry)</span>}</td>
+                  <td class="col-num">
+                    <MatchBadge percent={c.matchPercent} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : (
+        <p class="retrieved-none">No chunks were retrieved for this answer.</p>
+      )}
+    </>
+  );
+}

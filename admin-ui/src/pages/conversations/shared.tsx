@@ -1,0 +1,135 @@
+// Pieces shared by the conversation list and detail screens (and the Playground): formats, badges, links.
+import { signal } from '@preact/signals';
+import { Icon } from '../../components/Icon.js';
+import { formatNumber, formatUsd } from '../../format.js';
+import type { Filter, MessageStatus, SourceLink } from './types.js';
+
+export const FILTERS: { id: Filter; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'unanswered', label: 'Unanswered' },
+  { id: 'thumbs-down', label: 'Thumbs down' },
+];
+
+/** A one-off message for the list screen (e.g. after deleting a conversation on the detail screen). */
+export const listFlash = signal<string | null>(null);
+
+/** Chat costs are fractions of a cent: "$0.00", "$0.0004", "$1.25". */
+export function formatMoney(usd: number | null | undefined): string {
+  if (usd == null) return '—';
+  if (usd === 0) return '$0.00';
+  if (usd < 0.0001) return '< $0.0001';
+  return formatUsd(usd);
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export const formatCount = (n: number | null | undefined) => formatNumber(n ?? 0);
+
+/** Only http(s) links are made clickable; anything else is shown as text. */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url, location.origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function SourceLinkView({ source }: { source: SourceLink }) {
+  const href = safeHref(source.url);
+  if (!href) return <span class="source-title">{source.title}</span>;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {source.title || source.url}
+      <Icon name="external" size={12} class="icon-external" />
+      <span class="screen-reader-text"> (opens in a new tab)</span>
+    </a>
+  );
+}
+
+export function SourcesList({ sources, label = 'Sources' }: { sources: SourceLink[]; label?: string }) {
+  if (!sources.length) return null;
+  return (
+    <div class="message-sources">
+      <span class="message-sources-label">{label}:</span>
+      <ol>
+        {sources.map((s, i) => (
+          <li key={i}>
+            <SourceLinkView source={s} />
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+const STATUS: Record<string, { label: string; tone: string; help: string }> = {
+  no_answer: { label: 'No answer', tone: 'warning', help: 'Nothing in your content matched; the "I don\'t know" message was shown.' },
+  error: { label: 'Error', tone: 'error', help: 'The answer failed; the visitor saw an apology.' },
+  stopped: { label: 'Stopped', tone: 'neutral', help: 'The answer was stopped before it finished.' },
+  links_only: { label: 'Links only', tone: 'warning', help: 'Only links to matching pages were given (spend cap reached or the model was unavailable).' },
+};
+
+export function StatusBadge({ status }: { status: MessageStatus | string | null | undefined }) {
+  const s = status ? STATUS[status] : undefined;
+  if (!s) return null;
+  return (
+    <span class={`status-pill status-pill-${s.tone}`} title={s.help}>
+      {s.label}
+    </span>
+  );
+}
+
+const THUMB = 'M7 10v11H3V10h4l4-7a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7';
+
+/** Thumbs up/down as an SVG (emoji fonts are not everywhere). */
+export function Thumb({ down }: { down?: boolean }) {
+  return (
+    <svg class={`thumb${down ? ' thumb-down' : ''}`} width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d={THUMB} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round" />
+    </svg>
+  );
+}
+
+export function Feedback({ up, down }: { up: number; down: number }) {
+  if (!up && !down) return <span class="muted">—</span>;
+  return (
+    <span class="feedback-counts">
+      {up > 0 && (
+        <span class="feedback-up" title={`${up} thumbs up`}>
+          <Thumb /> {up}
+          <span class="screen-reader-text"> thumbs up</span>
+        </span>
+      )}
+      {down > 0 && (
+        <span class="feedback-down" title={`${down} thumbs down`}>
+          <Thumb down /> {down}
+          <span class="screen-reader-text"> thumbs down</span>
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** "shop.example.com" for an origin, "Playground" for admin tests. */
+export function OriginLabel({ origin, channel }: { origin: string | null; channel: string }) {
+  if (channel === 'playground') return <span class="channel-badge">Playground</span>;
+  if (!origin) return <span class="muted">unknown</span>;
+  let host = origin;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    /* keep as is */
+  }
+  return <span title={origin}>{host}</span>;
+}
+
+export function MatchBadge({ percent }: { percent: number }) {
+  const p = Math.round(percent);
+  const tone = p >= 60 ? 'high' : p >= 40 ? 'mid' : 'low';
+  return <span class={`match-badge match-${tone}`}>{p}% match</span>;
+}

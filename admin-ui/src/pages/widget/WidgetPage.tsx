@@ -1,0 +1,648 @@
+// Widget: the chat bubble's look and reach, the embed snippet, and a live preview of unsaved changes.
+// GET/PUT /api/admin/widget/settings.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { useTitle } from '../../components/AdminLayout.js';
+import { CopyButton } from '../../components/CopyButton.js';
+import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { Notice, type NoticeType } from '../../components/Notice.js';
+import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { focusById, useAfterRender } from '../../components/form-helpers.js';
+import { formatDateTime, relativeTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { previewDocument, type PreviewConfig } from './preview.js';
+import '../../components/chat-admin.css';
+
+interface WidgetSettings {
+  botName: string;
+  avatarUrl: string | null;
+  primaryColor: string;
+  position: 'bottom-right' | 'bottom-left';
+  welcomeMessage: string;
+  suggestedQuestions: string[];
+  disclosure: string;
+  language: string;
+  openOnLoad: boolean;
+  allowedDomains: string[];
+}
+
+interface WidgetView {
+  widget: WidgetSettings;
+  snippet: string;
+  lastSeen: { origin: string; at: string } | null;
+}
+
+interface Form {
+  botName: string;
+  avatarUrl: string;
+  primaryColor: string;
+  position: 'bottom-right' | 'bottom-left';
+  welcomeMessage: string;
+  suggestedQuestions: string[];
+  disclosure: string;
+  language: string;
+  openOnLoad: boolean;
+  /** One domain per line, as typed. */
+  allowedDomains: string;
+}
+
+type FieldKey = keyof Form;
+type Errors = Partial<Record<FieldKey, string>>;
+
+const ORDER: FieldKey[] = [
+  'botName', 'avatarUrl', 'primaryColor', 'position', 'language', 'welcomeMessage', 'suggestedQuestions', 'disclosure',
+  'openOnLoad', 'allowedDomains',
+];
+const FIELD_IDS: Partial<Record<FieldKey, string>> = { position: 'position-bottom-right', primaryColor: 'w-primaryColor-hex', suggestedQuestions: 'suggested-0', openOnLoad: 'w-openOnLoad' };
+const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `w-${k}`;
+
+const MAX_QUESTIONS = 6;
+const HEX = /^#[0-9a-fA-F]{6}$/;
+const DOMAIN = /^(https?:\/\/)?(\*\.)?[a-z0-9.-]+(:\d+)?\/?$/;
+const DOMAIN_MESSAGE = 'Enter domains like example.com, *.example.com or https://shop.example.com.';
+/** The widget's interface languages (widget/src/i18n.ts). */
+const UI_LANGUAGES: [string, string][] = [
+  ['en', 'English'],
+  ['de', 'Deutsch (German)'],
+  ['fr', 'Français (French)'],
+  ['es', 'Español (Spanish)'],
+];
+
+function fromSettings(w: WidgetSettings): Form {
+  return {
+    botName: w.botName,
+    avatarUrl: w.avatarUrl ?? '',
+    primaryColor: w.primaryColor,
+    position: w.position,
+    welcomeMessage: w.welcomeMessage,
+    suggestedQuestions: [...w.suggestedQuestions],
+    disclosure: w.disclosure,
+    language: w.language,
+    openOnLoad: w.openOnLoad,
+    allowedDomains: w.allowedDomains.join('\n'),
+  };
+}
+
+const domainLines = (text: string) =>
+  text
+    .split(/[\n,]+/)
+    .map((d) => d.trim())
+    .filter(Boolean);
+
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && /^https?:\/\//i.test(v);
+  } catch {
+    return false;
+  }
+}
+
+function validate(f: Form): Errors {
+  const e: Errors = {};
+  const name = f.botName.trim();
+  if (!name) e.botName = 'Enter a name for the bot.';
+  else if (name.length > 60) e.botName = 'Keep the name to 60 characters or fewer.';
+  if (f.avatarUrl.trim() && !isHttpUrl(f.avatarUrl.trim())) e.avatarUrl = 'The avatar must be an http(s) image URL.';
+  if (!HEX.test(f.primaryColor.trim())) e.primaryColor = 'Use a colour like #2271b1.';
+  if (f.welcomeMessage.trim().length > 500) e.welcomeMessage = 'Keep the welcome message to 500 characters or fewer.';
+  const questions = f.suggestedQuestions.map((q) => q.trim()).filter(Boolean);
+  if (questions.some((q) => q.length > 120)) e.suggestedQuestions = 'Keep suggested questions under 120 characters.';
+  else if (questions.length > MAX_QUESTIONS) e.suggestedQuestions = 'Offer at most 6 suggested questions.';
+  if (f.disclosure.trim().length > 200) e.disclosure = 'Keep the disclosure line to 200 characters or fewer.';
+  const domains = domainLines(f.allowedDomains);
+  const bad = domains.find((d) => !DOMAIN.test(d.toLowerCase()));
+  if (bad) e.allowedDomains = `"${bad}" is not a domain. ${DOMAIN_MESSAGE}`;
+  else if (domains.length > 100) e.allowedDomains = 'List at most 100 domains.';
+  return e;
+}
+
+function toBody(f: Form) {
+  return {
+    botName: f.botName.trim(),
+    avatarUrl: f.avatarUrl.trim() || null,
+    primaryColor: f.primaryColor.trim(),
+    position: f.position,
+    welcomeMessage: f.welcomeMessage.trim(),
+    suggestedQuestions: f.suggestedQuestions.map((q) => q.trim()).filter(Boolean),
+    disclosure: f.disclosure.trim(),
+    language: f.language,
+    openOnLoad: f.openOnLoad,
+    allowedDomains: domainLines(f.allowedDomains),
+  };
+}
+
+const sameForm = (a: Form, b: Form) => JSON.stringify(toBody(a)) === JSON.stringify(toBody(b));
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+export default function WidgetPage() {
+  useTitle('Widget');
+  const resource = useResource<WidgetView>('/api/admin/widget/settings');
+  const [saved, setSaved] = useState<WidgetView | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [notice, setNotice] = useState<{ type: NoticeType; message: string; extra?: string[] } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const afterRender = useAfterRender();
+
+  useEffect(() => {
+    if (resource.data && !saved) {
+      setSaved(resource.data);
+      setForm(fromSettings(resource.data.widget));
+    }
+  }, [resource.data]);
+
+  if (resource.error && !saved) {
+    return (
+      <div class="wrap chat-admin">
+        <h1>Widget</h1>
+        <Notice type="error">
+          <p>Could not load the widget settings: {resource.error}</p>
+          <p>
+            <button type="button" class="button" onClick={resource.reload}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      </div>
+    );
+  }
+  if (!saved || !form) {
+    return (
+      <div class="wrap chat-admin">
+        <h1>Widget</h1>
+        <LoadingBox label="Loading the widget settings…" minHeight={480} />
+      </div>
+    );
+  }
+
+  const dirty = !sameForm(form, fromSettings(saved.widget));
+
+  function update(patch: Partial<Form>) {
+    setForm((f) => (f ? { ...f, ...patch } : f));
+    const keys = Object.keys(patch) as FieldKey[];
+    setErrors((e) => {
+      if (!keys.some((k) => e[k])) return e;
+      const next = { ...e };
+      for (const k of keys) delete next[k];
+      return next;
+    });
+  }
+
+  function showNotice(type: NoticeType, message: string, extra?: string[]) {
+    setNotice({ type, message, extra });
+    afterRender(() => {
+      noticeRef.current?.focus({ preventScroll: true });
+      noticeRef.current?.scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  async function onSave(e: Event) {
+    e.preventDefault();
+    if (saving || !form) return;
+    const found = validate(form);
+    if (Object.keys(found).length) {
+      setErrors(found);
+      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
+      focusById(fieldId(ORDER.find((k) => found[k])!));
+      return;
+    }
+    setSaving(true);
+    setNotice(null);
+    try {
+      const next = await api.put<WidgetView>('/api/admin/widget/settings', toBody(form));
+      setSaved(next);
+      setForm(fromSettings(next.widget));
+      setErrors({});
+      showNotice('success', 'Settings saved. Sites that embed the widget pick up the changes on their next page load.');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        const known: Errors = {};
+        const extra: string[] = [];
+        for (const [k, v] of Object.entries(err.fields)) {
+          if ((ORDER as string[]).includes(k)) known[k as FieldKey] = v;
+          else extra.push(v);
+        }
+        setErrors(known);
+        setNotice({ type: 'error', message: `Settings not saved: ${err.message}`, extra });
+        const first = ORDER.find((k) => known[k]);
+        afterRender(() => (first ? focusById(fieldId(first)) : noticeRef.current?.focus()));
+      } else {
+        showNotice('error', `Settings not saved: ${errorMessage(err)}`);
+      }
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const err = (k: FieldKey) => <FieldError id={`w-${k}-error`} message={errors[k]} />;
+  const desc = (k: FieldKey, text: ComponentChildren) => (
+    <p class="description" id={`w-${k}-description`}>
+      {text}
+    </p>
+  );
+  const aria = (k: FieldKey) => ({
+    'aria-invalid': errors[k] ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(errors[k] && `w-${k}-error`, `w-${k}-description`),
+  });
+
+  function setQuestion(i: number, v: string) {
+    const next = [...form!.suggestedQuestions];
+    next[i] = v;
+    update({ suggestedQuestions: next });
+  }
+  function addQuestion() {
+    const i = form!.suggestedQuestions.length;
+    update({ suggestedQuestions: [...form!.suggestedQuestions, ''] });
+    afterRender(() => document.getElementById(`suggested-${i}`)?.focus());
+  }
+  function removeQuestion(i: number) {
+    const next = form!.suggestedQuestions.filter((_, j) => j !== i);
+    update({ suggestedQuestions: next });
+    afterRender(() => (document.getElementById(`suggested-${Math.min(i, next.length - 1)}`) ?? document.getElementById('suggested-add'))?.focus());
+  }
+
+  const colorValid = HEX.test(form.primaryColor.trim());
+
+  return (
+    <div class="wrap chat-admin widget-page">
+      <h1>Widget</h1>
+      <p class="page-intro">The chat bubble your visitors see: how it looks, what it says first, and which sites may use it.</p>
+      {notice && (
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)}>
+          <p>{notice.message}</p>
+          {notice.extra && notice.extra.length > 0 && (
+            <ul class="notice-list">
+              {notice.extra.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          )}
+        </Notice>
+      )}
+
+      <div class="widget-layout">
+        <div class="widget-main">
+          <EmbedBox view={saved} />
+          <form class="widget-form" onSubmit={onSave} noValidate>
+            <section class="postbox" aria-labelledby="appearance-title">
+              <h2 class="postbox-title" id="appearance-title">
+                Appearance
+              </h2>
+              <div class="inside form-table">
+                <FormRow label="Bot name" htmlFor="w-botName">
+                  <input
+                    id="w-botName"
+                    type="text"
+                    class="input regular-text"
+                    value={form.botName}
+                    maxLength={60}
+                    onInput={(e) => update({ botName: e.currentTarget.value })}
+                    {...aria('botName')}
+                    disabled={saving}
+                  />
+                  {err('botName')}
+                  {desc('botName', 'Shown at the top of the chat window.')}
+                </FormRow>
+                <FormRow label="Avatar URL" htmlFor="w-avatarUrl">
+                  <input
+                    id="w-avatarUrl"
+                    type="url"
+                    class="input regular-text"
+                    value={form.avatarUrl}
+                    placeholder="https://example.com/logo.png"
+                    onInput={(e) => update({ avatarUrl: e.currentTarget.value })}
+                    {...aria('avatarUrl')}
+                    disabled={saving}
+                  />
+                  {err('avatarUrl')}
+                  {desc('avatarUrl', 'Optional. A small square image (your logo) shown next to the bot name. Leave empty for none.')}
+                </FormRow>
+                <FormRow label="Primary colour" htmlFor="w-primaryColor-hex">
+                  <div class="color-field">
+                    <input
+                      type="color"
+                      id="w-primaryColor"
+                      class="color-swatch"
+                      value={colorValid ? form.primaryColor.trim().toLowerCase() : saved.widget.primaryColor.toLowerCase()}
+                      onInput={(e) => update({ primaryColor: e.currentTarget.value })}
+                      aria-label="Pick the primary colour"
+                      disabled={saving}
+                    />
+                    <input
+                      id="w-primaryColor-hex"
+                      type="text"
+                      class="input code hex-input"
+                      value={form.primaryColor}
+                      maxLength={7}
+                      spellcheck={false}
+                      autoComplete="off"
+                      onInput={(e) => update({ primaryColor: e.currentTarget.value })}
+                      {...aria('primaryColor')}
+                      disabled={saving}
+                    />
+                  </div>
+                  {err('primaryColor')}
+                  {desc('primaryColor', 'The launcher button, header and your visitors\' messages use it. Text on it turns black or white, whichever reads better.')}
+                </FormRow>
+                <FormRow label="Position" labelId="position-label">
+                  <fieldset class="radio-group radio-inline" aria-labelledby="position-label">
+                    {(['bottom-right', 'bottom-left'] as const).map((p) => (
+                      <label class="radio-option" key={p}>
+                        <input
+                          type="radio"
+                          name="position"
+                          id={`position-${p}`}
+                          checked={form.position === p}
+                          onChange={() => update({ position: p })}
+                          disabled={saving}
+                        />
+                        <span class="radio-title">{p === 'bottom-right' ? 'Bottom right' : 'Bottom left'}</span>
+                      </label>
+                    ))}
+                  </fieldset>
+                  {err('position')}
+                </FormRow>
+                <FormRow label="Language" htmlFor="w-language">
+                  <select
+                    id="w-language"
+                    class="input select"
+                    value={form.language}
+                    onChange={(e) => update({ language: e.currentTarget.value })}
+                    {...aria('language')}
+                    disabled={saving}
+                  >
+                    <option value="auto">Automatic (the visitor's browser language)</option>
+                    {UI_LANGUAGES.map(([code, name]) => (
+                      <option key={code} value={code}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                  {err('language')}
+                  {desc(
+                    'language',
+                    <>
+                      The language of the widget's buttons and labels. The answers follow "Response language" on the{' '}
+                      <a href="/admin/chatbot">Chatbot</a> screen.
+                    </>,
+                  )}
+                </FormRow>
+              </div>
+            </section>
+
+            <section class="postbox" aria-labelledby="messages-title">
+              <h2 class="postbox-title" id="messages-title">
+                Messages
+              </h2>
+              <div class="inside form-table">
+                <FormRow label="Welcome message" htmlFor="w-welcomeMessage">
+                  <textarea
+                    id="w-welcomeMessage"
+                    class="input"
+                    rows={3}
+                    value={form.welcomeMessage}
+                    onInput={(e) => update({ welcomeMessage: e.currentTarget.value })}
+                    {...aria('welcomeMessage')}
+                    disabled={saving}
+                  />
+                  {err('welcomeMessage')}
+                  {desc('welcomeMessage', 'The first message in the chat window, before the visitor asks anything. **Bold** and links work.')}
+                </FormRow>
+                <FormRow label="Suggested questions" labelId="suggested-label">
+                  <div class="question-list" role="group" aria-labelledby="suggested-label" aria-describedby={describedBy(errors.suggestedQuestions && 'w-suggestedQuestions-error', 'w-suggestedQuestions-description')}>
+                    {form.suggestedQuestions.map((q, i) => (
+                      <div class="question-item" key={i}>
+                        <label class="screen-reader-text" for={`suggested-${i}`}>
+                          Suggested question {i + 1}
+                        </label>
+                        <input
+                          id={`suggested-${i}`}
+                          type="text"
+                          class="input regular-text"
+                          value={q}
+                          maxLength={120}
+                          placeholder="e.g. What does shipping cost?"
+                          onInput={(e) => setQuestion(i, e.currentTarget.value)}
+                          aria-invalid={errors.suggestedQuestions ? 'true' : undefined}
+                          disabled={saving}
+                        />
+                        <button
+                          type="button"
+                          class="button-link button-link-delete"
+                          onClick={() => removeQuestion(i)}
+                          aria-label={`Remove suggested question ${i + 1}`}
+                          disabled={saving}
+                        >
+                          Remove
+                        </button>
+                      </div>
+                    ))}
+                    {form.suggestedQuestions.length < MAX_QUESTIONS && (
+                      <button type="button" id="suggested-add" class="button" onClick={addQuestion} disabled={saving}>
+                        Add question
+                      </button>
+                    )}
+                  </div>
+                  {err('suggestedQuestions')}
+                  {desc('suggestedQuestions', `Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`)}
+                </FormRow>
+                <FormRow label="Disclosure line" htmlFor="w-disclosure">
+                  <input
+                    id="w-disclosure"
+                    type="text"
+                    class="input large-text"
+                    value={form.disclosure}
+                    maxLength={200}
+                    onInput={(e) => update({ disclosure: e.currentTarget.value })}
+                    {...aria('disclosure')}
+                    disabled={saving}
+                  />
+                  {err('disclosure')}
+                  {desc('disclosure', 'Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it.')}
+                </FormRow>
+                <FormRow label="Open on load" labelId="open-label">
+                  <label class="checkbox-option">
+                    <input
+                      type="checkbox"
+                      id="w-openOnLoad"
+                      checked={form.openOnLoad}
+                      onChange={(e) => update({ openOnLoad: e.currentTarget.checked })}
+                      aria-describedby="w-openOnLoad-description"
+                      disabled={saving}
+                    />
+                    <span>Open the chat window when a page loads</span>
+                  </label>
+                  {desc('openOnLoad', 'Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off.')}
+                </FormRow>
+              </div>
+            </section>
+
+            <section class="postbox" aria-labelledby="domains-title">
+              <h2 class="postbox-title" id="domains-title">
+                Where it may be used
+              </h2>
+              <div class="inside form-table">
+                <FormRow label="Allowed domains" htmlFor="w-allowedDomains">
+                  <textarea
+                    id="w-allowedDomains"
+                    class="input code"
+                    rows={4}
+                    value={form.allowedDomains}
+                    placeholder={'example.com\n*.example.com'}
+                    spellcheck={false}
+                    autoCapitalize="off"
+                    onInput={(e) => update({ allowedDomains: e.currentTarget.value })}
+                    {...aria('allowedDomains')}
+                    disabled={saving}
+                  />
+                  {err('allowedDomains')}
+                  {desc(
+                    'allowedDomains',
+                    <>
+                      One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and
+                      your API credit). <code>example.com</code> also covers <code>www.example.com</code>;{' '}
+                      <code>*.example.com</code> covers every subdomain. This admin's own preview always works.
+                    </>,
+                  )}
+                </FormRow>
+              </div>
+            </section>
+
+            <div class="submit-row">
+              <button type="submit" class="button button-primary" disabled={saving}>
+                Save Changes
+              </button>
+              {saving && <Spinner label="Saving…" />}
+              {!saving && dirty && <span class="unsaved">You have unsaved changes.</span>}
+            </div>
+          </form>
+        </div>
+
+        <div class="widget-preview-column">
+          <WidgetPreview form={form} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function EmbedBox({ view }: { view: WidgetView }) {
+  return (
+    <section class="postbox" aria-labelledby="embed-title">
+      <h2 class="postbox-title" id="embed-title">
+        Embed on your website
+      </h2>
+      <div class="inside">
+        <p class="embed-help" id="snippet-description">
+          Paste this line into your site's HTML, just before <code>&lt;/body&gt;</code>, on every page where the chat should
+          appear. On WordPress, a "header and footer scripts" plugin or your theme's footer setting does this.
+        </p>
+        <div class="snippet-row">
+          <label class="screen-reader-text" for="embed-snippet">
+            Embed snippet
+          </label>
+          <textarea
+            id="embed-snippet"
+            class="input code snippet-box"
+            readOnly
+            rows={1}
+            value={view.snippet}
+            spellcheck={false}
+            aria-describedby="snippet-description"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <CopyButton text={view.snippet} fallbackFieldId="embed-snippet" label="Copy" />
+        </div>
+        <p class="last-seen">
+          {view.lastSeen ? (
+            <>
+              <span class="status-dot is-ok" aria-hidden="true" />
+              Last seen on <strong>{view.lastSeen.origin}</strong>{' '}
+              <time dateTime={view.lastSeen.at} title={formatDateTime(view.lastSeen.at)}>
+                {relativeTime(view.lastSeen.at)}
+              </time>
+            </>
+          ) : (
+            <>
+              <span class="status-dot" aria-hidden="true" />
+              Not seen on a website yet. It shows here after a visitor's first question.
+            </>
+          )}
+        </p>
+      </div>
+    </section>
+  );
+}
+
+/** Whether /widget.js is served here (it is missing when only the admin was built). */
+function useWidgetScriptAvailable(): boolean | null {
+  const [ok, setOk] = useState<boolean | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    fetch('/widget.js', { method: 'HEAD', credentials: 'same-origin' })
+      .then((r) => !cancelled && setOk(r.ok))
+      .catch(() => !cancelled && setOk(false));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return ok;
+}
+
+function WidgetPreview({ form }: { form: Form }) {
+  const available = useWidgetScriptAvailable();
+  const config: PreviewConfig = useMemo(() => {
+    const b = toBody(form);
+    return {
+      botName: b.botName || 'Assistant',
+      avatarUrl: b.avatarUrl && isHttpUrl(b.avatarUrl) ? b.avatarUrl : null,
+      primaryColor: HEX.test(b.primaryColor) ? b.primaryColor : '#2271b1',
+      position: b.position,
+      welcomeMessage: b.welcomeMessage,
+      suggestedQuestions: b.suggestedQuestions.slice(0, MAX_QUESTIONS),
+      disclosure: b.disclosure,
+      language: b.language,
+      openOnLoad: b.openOnLoad,
+      strings: {},
+    };
+  }, [form]);
+  const key = JSON.stringify(config);
+  const debouncedKey = useDebounced(key, 400);
+  const srcdoc = useMemo(() => previewDocument(JSON.parse(debouncedKey) as PreviewConfig), [debouncedKey]);
+
+  return (
+    <section class="postbox widget-preview" aria-labelledby="preview-title">
+      <h2 class="postbox-title" id="preview-title">
+        Live preview
+      </h2>
+      <div class="inside">
+        <p class="description preview-help">
+          Your unsaved changes, on a sample page at phone width. Click the chat button to try it: questions get real
+          answers from your content (and use your API credit).
+        </p>
+        {available === false ? (
+          <Notice type="warning" inline>
+            <p>
+              The widget script (<code>/widget.js</code>) is not built on this server, so there is nothing to preview. Run{' '}
+              <code>npm run build</code> and restart Docent.
+            </p>
+          </Notice>
+        ) : (
+          <iframe class="preview-frame" title="Widget preview" srcdoc={srcdoc} />
+        )}
+      </div>
+    </section>
+  );
+}
