@@ -13,6 +13,11 @@ const LoginPage = lazy(() => import('./pages/LoginPage.js'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage.js'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
 const TrainingPage = lazy(() => import('./pages/TrainingPage.js'));
+const ChatbotPage = lazy(() => import('./pages/chatbot/ChatbotPage.js'));
+const WidgetPage = lazy(() => import('./pages/widget/WidgetPage.js'));
+const ConversationsPage = lazy(() => import('./pages/conversations/ConversationsPage.js'));
+const ConversationPage = lazy(() => import('./pages/conversations/ConversationPage.js'));
+const PlaygroundPage = lazy(() => import('./pages/playground/PlaygroundPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
 
 const LOGIN_PATH = '/admin/login';
@@ -87,6 +92,11 @@ function App() {
           <Route path="/admin" component={DashboardPage} />
           <Route path="/admin/index.html" component={DashboardPage} />
           <Route path="/admin/training" component={TrainingPage} />
+          <Route path="/admin/chatbot" component={ChatbotPage} />
+          <Route path="/admin/widget" component={WidgetPage} />
+          <Route path="/admin/conversations" component={ConversationsPage} />
+          <Route path="/admin/conversations/:id" component={ConversationPage} />
+          <Route path="/admin/playground" component={PlaygroundPage} />
           <Route path="/admin/settings" component={SettingsPage} />
           {/* Waiting for the session check to move us off these: */}
           <Route path={LOGIN_PATH} component={Blank} />

@@ -28,11 +28,10 @@ export const MENU: MenuItem[] = [
       { label: 'Database Management', href: '/admin/training?tab=database', tab: 'database' },
     ],
   },
-  // Next screens, in this order:
-  // { label: 'Chatbot', href: '/admin/chatbot', icon: 'chatbot' },
-  // { label: 'Widget', href: '/admin/widget', icon: 'widget' },
-  // { label: 'Conversations', href: '/admin/conversations', icon: 'conversations' },
-  // { label: 'Playground', href: '/admin/playground', icon: 'playground' },
+  { label: 'Chatbot', href: '/admin/chatbot', icon: 'chatbot' },
+  { label: 'Widget', href: '/admin/widget', icon: 'widget' },
+  { label: 'Conversations', href: '/admin/conversations', icon: 'conversations' },
+  { label: 'Playground', href: '/admin/playground', icon: 'playground' },
   {
     label: 'Settings',
     href: '/admin/settings',

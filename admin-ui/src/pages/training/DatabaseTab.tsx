@@ -174,7 +174,7 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
           )}
         </p>
         <div class="table-scroll">
-          <table class="widefat">
+          <table class="widefat source-table">
             <caption class="screen-reader-text">Content per source</caption>
             <thead>
               <tr>
@@ -200,10 +200,10 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
                     {s.name}
                     {s.kind !== 'text' && s.kind !== 'files' && <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>}
                   </th>
-                  <td class="num">{formatNumber(s.documents)}</td>
-                  <td class="num">{formatNumber(s.chunks)}</td>
-                  <td class="num">{formatNumber(s.trainedChunks)}</td>
-                  <td class="num">{formatNumber(s.tokens)}</td>
+                  <td class="num" data-label="Documents">{formatNumber(s.documents)}</td>
+                  <td class="num" data-label="Chunks">{formatNumber(s.chunks)}</td>
+                  <td class="num" data-label="Trained">{formatNumber(s.trainedChunks)}</td>
+                  <td class="num" data-label="Tokens">{formatNumber(s.tokens)}</td>
                 </tr>
               ))}
             </tbody>

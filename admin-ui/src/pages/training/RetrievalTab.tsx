@@ -26,10 +26,11 @@ export default function RetrievalTab() {
 
   // The inputs start from the saved retrieval settings (what the chatbot uses).
   useEffect(() => {
-    if (!settings.data) return;
-    setTopK((v) => v || String(settings.data!.topK));
-    setMinMatch((v) => v || String(settings.data!.minMatch));
-  }, [settings.data]);
+    if (!settings.data && !settings.error) return;
+    // Without the settings, the server's defaults.
+    setTopK((v) => v || String(settings.data?.topK ?? 6));
+    setMinMatch((v) => v || String(settings.data?.minMatch ?? 30));
+  }, [settings.data, settings.error]);
 
   async function search(e: Event) {
     e.preventDefault();
@@ -129,7 +130,7 @@ export default function RetrievalTab() {
               </p>
             </div>
             <div class="field search-submit">
-              <button type="submit" class="button button-primary" disabled={searching || !saved}>
+              <button type="submit" class="button button-primary" disabled={searching}>
                 <Icon name="search" size={16} />
                 Search
               </button>

@@ -154,6 +154,9 @@ interface CardProps {
 function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps) {
   const [busy, setBusy] = useState<null | 'enable' | 'schedule' | 'sync' | 'delete'>(null);
   const [message, setMessage] = useState<{ type: NoticeType; text: string } | null>(null);
+  const [pending, setPending] = useState<Partial<Pick<Source, 'enabled' | 'schedule'>>>({});
+  const enabled = pending.enabled ?? s.enabled;
+  const schedule = pending.schedule ?? s.schedule;
   const remote = s.kind === 'web' || s.kind === 'wordpress';
   const [one, many] = ITEM_NOUN[s.kind];
   const titleId = `source-${s.id}-title`;
@@ -162,6 +165,8 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
   async function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
     setBusy(what);
     setMessage(null);
+    // Show the new value at once; it goes back if the server refuses.
+    setPending(body);
     try {
       const r = await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body);
       onChange(r.source);
@@ -170,6 +175,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
       if (err instanceof ApiError && err.status === 401) return;
       setMessage({ type: 'error', text: errorMessage(err) });
     } finally {
+      setPending({});
       setBusy(null);
     }
   }
@@ -219,7 +225,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
       <p class="source-card-counts">
         <span>{plural(s.documents, one, many)}</span>
         <span>{plural(s.chunks, 'chunk')}</span>
-        {s.chunks > 0 && s.trainedChunks < s.chunks && <span>{formatNumber(s.trainedChunks)} trained</span>}
+        {s.chunks > 0 && s.trainedChunks < s.chunks && <span>{s.trainedChunks === 0 ? 'not trained yet' : `${formatNumber(s.trainedChunks)} trained`}</span>}
       </p>
       {remote && (
         <p class="source-card-sync">
@@ -257,47 +263,47 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
           {message.text}
         </p>
       )}
+      {remote && (
+        <div class="source-card-sync-row">
+          <label class="screen-reader-text" for={`source-${s.id}-schedule`}>
+            Automatic re-sync of {s.name}
+          </label>
+          <select
+            id={`source-${s.id}-schedule`}
+            class="select"
+            value={schedule}
+            disabled={busy !== null}
+            onChange={(e) => {
+              const v = e.currentTarget.value as Schedule;
+              patch({ schedule: v }, 'schedule', v === 'off' ? 'Automatic re-sync is off.' : `Re-synced ${v} from now on.`);
+            }}
+          >
+            <option value="off">Re-sync: Off</option>
+            <option value="daily">Re-sync: Daily</option>
+            <option value="weekly">Re-sync: Weekly</option>
+          </select>
+          <button
+            type="button"
+            class="button"
+            onClick={resync}
+            disabled={busy !== null || syncing || !s.enabled}
+            aria-describedby={titleId}
+            title={!s.enabled ? 'Switch the source on to re-sync it.' : undefined}
+          >
+            <Icon name="refresh" size={16} />
+            Re-sync
+          </button>
+        </div>
+      )}
       <div class="source-card-actions">
         <Switch
           id={`source-${s.id}-enabled`}
-          checked={s.enabled}
+          checked={enabled}
           disabled={busy !== null}
-          label={s.enabled ? 'On' : 'Off'}
+          label={enabled ? 'On' : 'Off'}
           describedBy={titleId}
           onChange={(on) => patch({ enabled: on }, 'enable', on ? 'Switched on: the chatbot uses this content.' : 'Switched off: the chatbot ignores this content.')}
         />
-        {remote && (
-          <>
-            <label class="screen-reader-text" for={`source-${s.id}-schedule`}>
-              Automatic re-sync of {s.name}
-            </label>
-            <select
-              id={`source-${s.id}-schedule`}
-              class="select"
-              value={s.schedule}
-              disabled={busy !== null}
-              onChange={(e) => {
-                const v = e.currentTarget.value as Schedule;
-                patch({ schedule: v }, 'schedule', v === 'off' ? 'Automatic re-sync is off.' : `Re-synced ${v} from now on.`);
-              }}
-            >
-              <option value="off">Re-sync: Off</option>
-              <option value="daily">Re-sync: Daily</option>
-              <option value="weekly">Re-sync: Weekly</option>
-            </select>
-            <button
-              type="button"
-              class="button"
-              onClick={resync}
-              disabled={busy !== null || syncing || !s.enabled}
-              aria-describedby={titleId}
-              title={!s.enabled ? 'Switch the source on to re-sync it.' : undefined}
-            >
-              <Icon name="refresh" size={16} />
-              Re-sync
-            </button>
-          </>
-        )}
         {(remote || s.documents > 0) && (
           <button type="button" class="button-link button-link-delete source-delete" onClick={remove} disabled={busy !== null} aria-describedby={titleId}>
             {remote ? 'Delete' : 'Remove all'}
@@ -311,8 +317,14 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
 // ---------------------------------------------------------------------------------------------
 // Documents of the Text & Q&A and Files sources
 
-function useDocuments(sourceId: number) {
-  return useResource<{ documents: DocumentSummary[]; total: number }>(`${API}/documents?sourceId=${sourceId}&limit=200`);
+/** The source's documents, fetched again when its count changes elsewhere (e.g. "Remove all" on its card). */
+function useDocuments(source: Source) {
+  const docs = useResource<{ documents: DocumentSummary[]; total: number }>(`${API}/documents?sourceId=${source.id}&limit=200`);
+  const { reload, data } = docs;
+  useEffect(() => {
+    if (data && data.total !== source.documents) reload();
+  }, [source.documents]);
+  return docs;
 }
 
 function DocumentList(props: {
@@ -414,7 +426,7 @@ type TextMode = 'text' | 'qa';
 type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer', string>>;
 
 function TextPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
-  const docs = useDocuments(source.id);
+  const docs = useDocuments(source);
   const [mode, setMode] = useState<TextMode>('qa');
   const [fields, setFields] = useState({ title: '', text: '', question: '', answer: '' });
   const [editing, setEditing] = useState<DocumentSummary | null>(null);
@@ -618,7 +630,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
 // Files
 
 function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
-  const docs = useDocuments(source.id);
+  const docs = useDocuments(source);
   const [results, setResults] = useState<FileResult[]>([]);
   const [uploading, setUploading] = useState<{ count: number; fraction: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -823,7 +835,7 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
     setErrors({});
     try {
       const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'web', config, schedule });
-      setNotice({ type: 'success', text: `Added “${r.source.name}”. Reading the pages now; this can take a while for big sites.` });
+      setNotice({ type: 'success', text: `Added “${r.source.name}”.` });
       setUrls('');
       setSitemapUrl('');
       setStartUrl('');
@@ -833,10 +845,10 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         const next: WebErrors = {};
         for (const [k, v] of Object.entries(err.fields)) {
-          if (k === 'config') {
+          if (k === 'config' || k.startsWith('config.')) {
             // Say which line is wrong: the server only says that one is.
             const bad = mode === 'urls' ? lines.findIndex((l) => !/^https?:\/\/[^\s/]+/i.test(l)) : -1;
-            next[mainField] = bad >= 0 ? `${v} Line ${bad + 1} is not: “${lines[bad]}”.` : v;
+            next[mainField] = bad >= 0 ? `${v} Check line ${bad + 1}: “${lines[bad]}”.` : v;
           } else if (k === 'schedule') next.schedule = v;
           else next[mainField] = v;
         }
@@ -1010,15 +1022,16 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
     setErrors({});
     try {
       const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'wordpress', config: { siteUrl: siteUrl.trim() }, schedule });
-      setNotice({ type: 'success', text: `Added “${r.source.name}”. Reading its posts and pages now.` });
+      setNotice({ type: 'success', text: `Added “${r.source.name}”.` });
       setSiteUrl('');
       onAdded(r.source, r.jobId);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       if (err instanceof ApiError && Object.keys(err.fields).length) {
-        setErrors({ siteUrl: err.fields.config ?? err.fields.siteUrl, schedule: err.fields.schedule });
+        const siteError = err.fields['config.siteUrl'] ?? err.fields.config ?? err.fields.siteUrl;
+        setErrors({ siteUrl: siteError, schedule: err.fields.schedule });
         setNotice({ type: 'error', text: err.message });
-        requestAnimationFrame(() => document.getElementById(err.fields.schedule && !err.fields.config ? 'wp-schedule' : 'wp-siteUrl')?.focus());
+        requestAnimationFrame(() => document.getElementById(err.fields.schedule && !siteError ? 'wp-schedule' : 'wp-siteUrl')?.focus());
       } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
     } finally {
       setSaving(false);

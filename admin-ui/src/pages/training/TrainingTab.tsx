@@ -167,7 +167,12 @@ export default function TrainingTab() {
             </Notice>
           )}
           {jobId != null && !job && !tracked.error && <Spinner label="Loading the progress…" />}
-          {job && <JobView job={job} log={tracked.log} pollError={tracked.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />}
+          {job && (
+            <div class={running ? undefined : 'last-run'}>
+              {!running && <h3 class="last-run-title">This run</h3>}
+              <JobView job={job} log={tracked.log} pollError={tracked.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />
+            </div>
+          )}
           {!job && lastJob && <LastRun job={lastJob} />}
         </div>
       </section>

@@ -140,9 +140,11 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
   const percent = jobPercent(job);
   const active = isActive(job);
   const reading = job.kind === 'sync' && p.chunksTotal == null;
+  // A sync that only reads (a new source) embeds nothing: no chunk, token or cost counters.
+  const embeds = job.kind !== 'sync' || !!job.params.train || p.chunksTotal != null;
   const phase =
     job.status === 'queued'
-      ? 'Waiting for the job before it to finish…'
+      ? 'Waiting for another job to finish…'
       : job.status === 'stopped'
         ? 'Stopped'
         : job.status === 'failed'
@@ -157,18 +159,23 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
 
   return (
     <div class={`job-view${compact ? ' is-compact' : ''}`} data-job-status={job.status}>
-      <div class="job-head">
-        <p class="job-phase" aria-live="polite">
-          {active && <Spinner />}
-          <span>{phase}</span>
-        </p>
-        {active && onStop && (
-          <button type="button" class="button button-delete" onClick={onStop} disabled={stopping}>
-            <Icon name="stop" size={14} />
-            {stopping ? 'Stopping…' : 'Stop'}
-          </button>
-        )}
-      </div>
+      {active && (
+        <div class="job-head">
+          <p class="job-phase" aria-live="polite">
+            <Spinner />
+            <span>{phase}</span>
+          </p>
+          <span class="job-head-side">
+            {percent != null && <span class="job-percent">{percent}%</span>}
+            {onStop && (
+              <button type="button" class="button button-delete" onClick={onStop} disabled={stopping}>
+                <Icon name="stop" size={14} />
+                {stopping ? 'Stopping…' : 'Stop'}
+              </button>
+            )}
+          </span>
+        </div>
+      )}
       <ProgressBar
         percent={reading && active ? null : percent ?? (active ? null : 0)}
         label={label ?? JOB_TITLES[job.kind] ?? 'Progress'}
@@ -181,18 +188,22 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
             <dd>{p.itemsTotal != null ? `${formatNumber(p.itemsDone)} of ${formatNumber(p.itemsTotal)}` : formatNumber(p.itemsDone)}</dd>
           </div>
         )}
-        <div>
-          <dt>Chunks</dt>
-          <dd>{p.chunksTotal != null ? `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal)}` : formatNumber(p.chunksDone)}</dd>
-        </div>
-        <div>
-          <dt>Tokens</dt>
-          <dd>{formatNumber(p.tokens)}</dd>
-        </div>
-        <div>
-          <dt>Cost so far</dt>
-          <dd>{formatCost(p.cost)}</dd>
-        </div>
+        {embeds && (
+          <>
+            <div>
+              <dt>Chunks</dt>
+              <dd>{p.chunksTotal != null ? `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal)}` : formatNumber(p.chunksDone)}</dd>
+            </div>
+            <div>
+              <dt>Tokens</dt>
+              <dd>{formatNumber(p.tokens)}</dd>
+            </div>
+            <div>
+              <dt>{active ? 'Cost so far' : 'Cost'}</dt>
+              <dd>{p.cost > 0 && p.cost < 0.01 ? '< $0.01' : formatCost(p.cost)}</dd>
+            </div>
+          </>
+        )}
         <div class={p.errors > 0 ? 'has-errors' : undefined}>
           <dt>Errors</dt>
           <dd>{formatNumber(p.errors)}</dd>
@@ -203,14 +214,14 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
           <p>Could not check the progress: {pollError} Retrying…</p>
         </Notice>
       )}
-      <JobOutcome job={job} />
+      <JobOutcome job={job} itemNoun={itemNoun} />
       {children}
       {log.length > 0 && <JobLog log={log} compact={compact} />}
     </div>
   );
 }
 
-function JobOutcome({ job }: { job: Job }) {
+function JobOutcome({ job, itemNoun }: { job: Job; itemNoun: string }) {
   const when = job.finishedAt ? (
     <time dateTime={job.finishedAt} title={formatDateTime(job.finishedAt)}>
       {relativeTime(job.finishedAt)}
@@ -221,9 +232,10 @@ function JobOutcome({ job }: { job: Job }) {
       <Notice type="success" inline>
         <p>
           <strong>{job.kind === 'sync' ? 'Finished reading.' : job.kind === 'reindex' ? 'The new index is ready.' : 'Training finished.'}</strong>{' '}
+          {job.kind === 'sync' && `${plural(job.progress.itemsDone, itemNoun.replace(/s$/, ''), itemNoun)} read. `}
           {job.progress.chunksDone > 0 && `${plural(job.progress.chunksDone, 'chunk')} indexed, ${formatNumber(job.progress.tokens)} tokens, cost ${formatCost(job.progress.cost)}. `}
           {job.progress.errors > 0 && `${plural(job.progress.errors, 'error')}: see the log. `}
-          {when && <>Finished {when}.</>}
+          {when && <span class="job-when">({when})</span>}
         </p>
       </Notice>
     );
