@@ -1,44 +1,44 @@
 // Conversations and messages as stored for the admin (and for the visitor's own history).
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import { stmt, type Db } from '../db/database.js';
 import type { Turn } from './prompt.js';
 
 export interface SourceLink { title: string; url: string | null }
 export type MessageStatus = 'complete' | 'stopped' | 'error' | 'no_answer' | 'links_only';
 
 export function findConversation(db: Db, id: string, visitorHash: string): { id: string } | null {
-  return (db.prepare('SELECT id FROM conversations WHERE id = ? AND visitor_hash = ?').get(id, visitorHash) as { id: string } | undefined) ?? null;
+  return (stmt(db, 'SELECT id FROM conversations WHERE id = ? AND visitor_hash = ?').get(id, visitorHash) as { id: string } | undefined) ?? null;
 }
 
 export function createConversation(db: Db, visitorHash: string, origin: string | null, channel: 'widget' | 'playground'): string {
   const id = randomUUID();
-  db.prepare('INSERT INTO conversations (id, visitor_hash, origin, channel) VALUES (?, ?, ?, ?)').run(id, visitorHash, origin, channel);
+  stmt(db, 'INSERT INTO conversations (id, visitor_hash, origin, channel) VALUES (?, ?, ?, ?)').run(id, visitorHash, origin, channel);
   return id;
 }
 
 export function countMessages(db: Db, conversationId: string): number {
-  return db.prepare("SELECT count(*) FROM messages WHERE conversation_id = ? AND role = 'user'").pluck().get(conversationId) as number;
+  return stmt(db, "SELECT count(*) FROM messages WHERE conversation_id = ? AND role = 'user'").pluck().get(conversationId) as number;
 }
 
 /** The visitor's questions since `sinceIso`, over all their conversations. */
 export function visitorMessagesSince(db: Db, visitorHash: string, sinceIso: string): number {
-  return db.prepare(`SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+  return stmt(db, `SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
     WHERE c.visitor_hash = ? AND m.role = 'user' AND m.created_at >= ?`).pluck().get(visitorHash, sinceIso) as number;
 }
 
 export function spentSince(db: Db, sinceIso: string): number {
-  return db.prepare('SELECT coalesce(sum(cost), 0) FROM messages WHERE created_at >= ?').pluck().get(sinceIso) as number;
+  return stmt(db, 'SELECT coalesce(sum(cost), 0) FROM messages WHERE created_at >= ?').pluck().get(sinceIso) as number;
 }
 
 export function history(db: Db, conversationId: string): Turn[] {
-  return db.prepare(`SELECT role, text FROM messages WHERE conversation_id = ? AND text != '' AND status IN ('complete', 'stopped')
+  return stmt(db, `SELECT role, text FROM messages WHERE conversation_id = ? AND text != '' AND status IN ('complete', 'stopped')
     ORDER BY created_at, rowid`).all(conversationId) as Turn[];
 }
 
 export function addUserMessage(db: Db, conversationId: string, text: string): string {
   const id = randomUUID();
-  db.prepare("INSERT INTO messages (id, conversation_id, role, text) VALUES (?, ?, 'user', ?)").run(id, conversationId, text);
-  db.prepare("UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(conversationId);
+  stmt(db, "INSERT INTO messages (id, conversation_id, role, text) VALUES (?, ?, 'user', ?)").run(id, conversationId, text);
+  stmt(db, "UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(conversationId);
   return id;
 }
 
@@ -49,7 +49,7 @@ export interface AssistantRecord {
 }
 
 export function addAssistantMessage(db: Db, r: AssistantRecord): void {
-  db.prepare(`INSERT INTO messages (id, conversation_id, role, text, sources, retrieved, status, error, model, prompt_tokens, completion_tokens,
+  stmt(db, `INSERT INTO messages (id, conversation_id, role, text, sources, retrieved, status, error, model, prompt_tokens, completion_tokens,
     reasoning_tokens, cost, latency_ms, first_token_ms) VALUES (?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(r.id, r.conversationId, r.text, JSON.stringify(r.sources), JSON.stringify(r.retrieved), r.status, r.error, r.model,
       r.promptTokens, r.completionTokens, r.reasoningTokens, r.cost, r.latencyMs, r.firstTokenMs);
@@ -60,7 +60,7 @@ export function addAssistantMessage(db: Db, r: AssistantRecord): void {
  * text) is left out with its question: the visitor saw the failure live and may have asked again.
  */
 export function visitorHistory(db: Db, conversationId: string) {
-  const rows = db.prepare(`SELECT id, role, text, sources, feedback, status, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`)
+  const rows = stmt(db, `SELECT id, role, text, sources, feedback, status, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`)
     .all(conversationId) as Array<Record<string, any>>;
   const failed = (m: Record<string, any>) => m.role === 'assistant' && (m.status === 'error' || m.status === 'links_only' || m.text === '');
   const kept = rows.filter((m, i) => !failed(m) && !(m.role === 'user' && rows[i + 1] && failed(rows[i + 1])));
@@ -68,12 +68,12 @@ export function visitorHistory(db: Db, conversationId: string) {
 }
 
 export function setFeedback(db: Db, messageId: string, visitorHash: string, value: 'up' | 'down' | null): boolean {
-  return db.prepare(`UPDATE messages SET feedback = ? WHERE id = ? AND role = 'assistant'
+  return stmt(db, `UPDATE messages SET feedback = ? WHERE id = ? AND role = 'assistant'
     AND conversation_id IN (SELECT id FROM conversations WHERE visitor_hash = ?)`).run(value, messageId, visitorHash).changes === 1;
 }
 
 /** Deletes conversations older than `days` (retention); returns how many. */
 export function deleteOlderThan(db: Db, days: number, now = Date.now()): number {
   if (days <= 0) return 0;
-  return db.prepare('DELETE FROM conversations WHERE updated_at < ?').run(new Date(now - days * 86_400_000).toISOString()).changes;
+  return stmt(db, 'DELETE FROM conversations WHERE updated_at < ?').run(new Date(now - days * 86_400_000).toISOString()).changes;
 }

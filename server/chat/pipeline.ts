@@ -1,6 +1,7 @@
 // One visitor message, end to end: retrieve → (strict: "I don't know" with no model call) → prompt →
 // streamed completion → events for the visitor → stored message. Upstream failures become a friendly
 // event for the visitor (with helpful links when possible) and an alert with the real cause for the admin.
+import { stmt } from '../db/database.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type OpenAI from 'openai';
@@ -56,7 +57,7 @@ export function sourcesOf(chunks: Array<Pick<RetrievedChunk, 'title' | 'url'>>):
 export function keywordSources(app: FastifyInstance, question: string): SourceLink[] {
   const fts = keywordQuery(question);
   if (!fts) return [];
-  const rows = app.db.prepare(`SELECT d.title, d.url FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
+  const rows = stmt(app.db, `SELECT d.title, d.url FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
     JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`).all(fts) as Array<{ title: string; url: string | null }>;
   return sourcesOf(rows);
 }

@@ -17,3 +17,15 @@ export function openDatabase(file: string): Db {
   sqliteVec.load(db);
   return db;
 }
+
+// Compiling SQL costs more than running a small query: hot paths reuse their prepared statements.
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement for `sql`, compiled once per database connection. */
+export function stmt(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}

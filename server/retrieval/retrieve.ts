@@ -2,7 +2,7 @@
 // keywords) fused by reciprocal rank, filtered by the admin's minimum match.
 import { createHash } from 'node:crypto';
 import type OpenAI from 'openai';
-import type { Db } from '../db/database.js';
+import { stmt, type Db } from '../db/database.js';
 import type { Provider } from '../settings/api-settings.js';
 import { embedBatch } from '../training/embedder.js';
 import { activeIndex, fromBlob, searchVectors, similarities, toBlob, type VectorIndex } from '../training/vector-index.js';
@@ -39,12 +39,12 @@ export function keywordQuery(question: string): string | null {
 /** The question's vector: from the cache when asked before, else one embedding call. */
 async function embedQuery(deps: RetrievalDeps, index: VectorIndex, question: string): Promise<{ vector: Float32Array; tokens: number; cost: number | null }> {
   const hash = createHash('sha256').update(question).digest('hex');
-  const cached = deps.db.prepare('SELECT vector FROM embedding_cache WHERE model = ? AND text_hash = ?').pluck().get(index.model, hash) as Buffer | undefined;
+  const cached = stmt(deps.db, 'SELECT vector FROM embedding_cache WHERE model = ? AND text_hash = ?').pluck().get(index.model, hash) as Buffer | undefined;
   if (cached) return { vector: fromBlob(cached), tokens: 0, cost: 0 };
   const result = await embedBatch(deps.client, [question], {
     provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
   });
-  deps.db.prepare('INSERT OR REPLACE INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)')
+  stmt(deps.db, 'INSERT OR REPLACE INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)')
     .run(index.model, hash, result.dimensions, toBlob(result.vectors[0]));
   return { vector: result.vectors[0], tokens: result.tokens, cost: result.cost };
 }
@@ -61,7 +61,7 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
   const vectorHits = searchVectors(db, index, query.vector, pool);
   const fts = keywordQuery(question);
   const keywordIds = fts
-    ? db.prepare('SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[]
+    ? stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[]
     : [];
 
   const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
@@ -84,7 +84,7 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
     .sort((a, b) => b[1].score - a[1].score)
     .slice(0, options.topK);
   const ids = passing.map(([id]) => id);
-  const rows = new Map((db.prepare(`SELECT c.id, c.document_id, c.content, c.heading_path, d.title, d.url FROM chunks c
+  const rows = new Map((stmt(db, `SELECT c.id, c.document_id, c.content, c.heading_path, d.title, d.url FROM chunks c
     JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
     WHERE s.enabled = 1 AND c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<Record<string, any>>).map((r) => [r.id as number, r]));
   const chunks = passing.filter(([id]) => rows.has(id)).map(([id, f]) => {

@@ -1,23 +1,23 @@
-import type { Db } from '../db/database.js';
+import { stmt, type Db } from '../db/database.js';
 import type { SecretBox } from './secret-box.js';
 
 export function saveSecret(db: Db, box: SecretBox, name: string, value: string): void {
-  db.prepare(`INSERT INTO secrets (name, sealed, hint) VALUES (?, ?, ?)
+  stmt(db, `INSERT INTO secrets (name, sealed, hint) VALUES (?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, hint = excluded.hint, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`)
     .run(name, box.seal(value), value.slice(-4));
 }
 
 export function readSecret(db: Db, box: SecretBox, name: string): string | null {
-  const row = db.prepare('SELECT sealed FROM secrets WHERE name = ?').get(name) as { sealed: string } | undefined;
+  const row = stmt(db, 'SELECT sealed FROM secrets WHERE name = ?').get(name) as { sealed: string } | undefined;
   return row ? box.open(row.sealed) : null;
 }
 
 /** The last 4 characters, for a masked display; null when no secret is stored. */
 export function secretHint(db: Db, name: string): string | null {
-  const row = db.prepare('SELECT hint FROM secrets WHERE name = ?').get(name) as { hint: string } | undefined;
+  const row = stmt(db, 'SELECT hint FROM secrets WHERE name = ?').get(name) as { hint: string } | undefined;
   return row?.hint ?? null;
 }
 
 export function deleteSecret(db: Db, name: string): void {
-  db.prepare('DELETE FROM secrets WHERE name = ?').run(name);
+  stmt(db, 'DELETE FROM secrets WHERE name = ?').run(name);
 }

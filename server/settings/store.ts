@@ -1,10 +1,10 @@
 // Settings sections are JSON documents validated by a zod schema on every read, so a missing or
 // outdated field falls back to its default instead of breaking a screen.
 import type { z } from 'zod';
-import type { Db } from '../db/database.js';
+import { stmt, type Db } from '../db/database.js';
 
 export function readSection<S extends z.ZodType>(db: Db, section: string, schema: S): z.output<S> {
-  const row = db.prepare('SELECT value FROM settings WHERE section = ?').get(section) as { value: string } | undefined;
+  const row = stmt(db, 'SELECT value FROM settings WHERE section = ?').get(section) as { value: string } | undefined;
   const stored = row ? safeJson(row.value) : {};
   const parsed = schema.safeParse(stored);
   return parsed.success ? parsed.data : schema.parse({});
@@ -12,7 +12,7 @@ export function readSection<S extends z.ZodType>(db: Db, section: string, schema
 
 export function writeSection<S extends z.ZodType>(db: Db, section: string, schema: S, value: z.input<S>): z.output<S> {
   const valid = schema.parse(value);
-  db.prepare(`INSERT INTO settings (section, value) VALUES (?, ?)
+  stmt(db, `INSERT INTO settings (section, value) VALUES (?, ?)
     ON CONFLICT (section) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`)
     .run(section, JSON.stringify(valid));
   return valid;

@@ -1,7 +1,7 @@
 // Vector storage: one vec0 table per embedding model holding binary-quantized vectors (bit[D]) for a
 // fast coarse scan, rescored exactly with the float vectors kept in embedding_cache. sqlite-vec 0.1.x
 // only does brute force: a bit[1536] scan of 100k rows costs ~12 ms against ~250 ms for float[1536].
-import type { Db } from '../db/database.js';
+import { stmt, type Db } from '../db/database.js';
 
 export interface VectorIndex { id: number; model: string; dimensions: number | null; status: 'building' | 'active' | 'retired' }
 
@@ -27,7 +27,7 @@ export function fromBlob(blob: Buffer): Float32Array {
  * itself the planner starts from the cache's primary key and reads every vector of the model.
  */
 function vectorsOf(db: Db, model: string, chunkIds: number[]): Array<{ chunkId: number; vector: Buffer }> {
-  return db.prepare(`SELECT c.id AS chunkId, e.vector FROM json_each(?) j
+  return stmt(db, `SELECT c.id AS chunkId, e.vector FROM json_each(?) j
     CROSS JOIN chunks c ON c.id = j.value
     CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(JSON.stringify(chunkIds), model) as Array<{ chunkId: number; vector: Buffer }>;
 }
@@ -39,7 +39,7 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 export function activeIndex(db: Db): VectorIndex | null {
-  return (db.prepare("SELECT id, model, dimensions, status FROM vector_indexes WHERE status = 'active'").get() as VectorIndex | undefined) ?? null;
+  return (stmt(db, "SELECT id, model, dimensions, status FROM vector_indexes WHERE status = 'active'").get() as VectorIndex | undefined) ?? null;
 }
 
 export function buildingIndex(db: Db): VectorIndex | null {
@@ -99,7 +99,7 @@ export function setDimensions(db: Db, index: VectorIndex, dimensions: number): V
 
 function hasTable(db: Db, index: VectorIndex): boolean {
   return index.dimensions !== null
-    && db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(tableOf(index)) !== undefined;
+    && stmt(db, "SELECT 1 FROM sqlite_master WHERE name = ?").get(tableOf(index)) !== undefined;
 }
 
 /** Adds (or replaces) vectors for chunk ids. Call inside a transaction for bulk inserts. */
@@ -156,7 +156,7 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
   const table = tableOf(index);
   const quantized = quantizable(index.dimensions);
   const candidates = Math.min(4096, Math.max(k * oversample, 160));
-  const coarse = db.prepare(`SELECT rowid FROM ${table} WHERE embedding MATCH ${quantized ? 'vec_quantize_binary(?)' : '?'} AND k = ?`)
+  const coarse = stmt(db, `SELECT rowid FROM ${table} WHERE embedding MATCH ${quantized ? 'vec_quantize_binary(?)' : '?'} AND k = ?`)
     .pluck().all(toBlob(query), candidates) as Array<number | bigint>;
   if (coarse.length === 0) return [];
   return vectorsOf(db, index.model, coarse.map(Number))

@@ -1,5 +1,6 @@
 // The public widget API. Everything a visitor's browser can reach lives here, behind the
 // allowed-domains check, CORS for allowed origins only, rate limits and caps.
+import { stmt } from '../db/database.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -124,7 +125,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!visitorGone.signal.aborted) writeEvent(reply, { type: 'error', code: 'unavailable', message: "Sorry, I can't answer right now. Please try again in a little while.", sources: [] });
     } finally {
       clearInterval(heartbeat);
-      if (!settings.storeConversations) db.prepare('DELETE FROM conversations WHERE id = ?').run(conversationId);
+      if (!settings.storeConversations) stmt(db, 'DELETE FROM conversations WHERE id = ?').run(conversationId);
       raw.end();
     }
   });
