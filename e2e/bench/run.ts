@@ -10,6 +10,7 @@ import type { Row } from './common.js';
 const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   training: () => import('./training.js'),
   retrieval: () => import('./retrieval.js'),
+  chat: () => import('./chat.js'),
 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

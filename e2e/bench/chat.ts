@@ -1,0 +1,162 @@
+// Chat overhead under load: 1, 50 and 200 visitors streaming through Docent (a child process, so its
+// CPU and memory are its own) against the fake OpenRouter (another process) with a fixed latency and a
+// realistic token pace. Each visitor is a closed loop (ask, read the whole answer, ask again), started
+// at a random moment in the first second, so N answers are streaming at once, as with N real visitors.
+// "Docent adds" = Docent's time to first token minus the fake's own, measured the same way.
+// Query vectors are cached by a warm-up round, so the query-embedding call is measured on its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FAKE_KEY } from '../fakes/openrouter.js';
+import { startRemoteFake } from './fake-process.js';
+import { percentile, round, type Row } from './common.js';
+import { ensureWidgetBuilt, measureWidget, LOADER_BUDGET, TOTAL_BUDGET } from '../../widget/size.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const UPSTREAM_LATENCY_MS = 200;
+const TOKEN_DELAY_MS = 25; // ~40 tokens/s, a typical streaming pace
+const LEVELS = [1, 50, 200];
+const ROUNDS = 3;
+const PASSWORD = 'benchmark-password';
+// A model without reasoning, so the fake's own "thinking" time (which depends on max_tokens) is no part of
+// either measurement; the direct request mirrors what Docent sends.
+const MODEL = 'mistralai/mistral-small-3.2-24b-instruct';
+const MAX_TOKENS = 700;
+const QUESTIONS = ['What does the warranty cover?', 'How long does standard shipping take?', 'How do I reset my password?', 'Can I return a widget?'];
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+});
+
+function procStat(pid: number): { cpuSeconds: number; rssMB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, fields 14 and 15
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  return { cpuSeconds: ticks / 100, rssMB: Math.round(rss / 1024) };
+}
+
+/** Time to first token of one streamed request (first SSE event carrying text). */
+async function ttft(url: string, init: RequestInit, isToken: (line: string) => boolean): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, init);
+  if (!res.ok || !res.body) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let first = NaN;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    if (Number.isNaN(first) && buffer.split('\n').some(isToken)) first = performance.now() - t0;
+  }
+  if (Number.isNaN(first)) throw new Error(`${url}: no token in ${buffer.slice(0, 300)}`);
+  return first;
+}
+
+export async function run(): Promise<Row[]> {
+  await ensureWidgetBuilt();
+  const fake = await startRemoteFake({ mode: 'fast', latencyMs: UPSTREAM_LATENCY_MS, tokenDelayMs: TOKEN_DELAY_MS });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-bench-chat-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, OPENROUTER_BASE_URL: fake.baseURL,
+      ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: base, CHAT_RATE_LIMIT_PER_IP: '1000000' },
+  });
+  const rows: Row[] = [];
+  try {
+    for (let i = 0; i < 100; i++) {
+      try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* starting */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Admin setup over HTTP: key, generous visitor limits, content, training.
+    const login = await fetch(`${base}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const { csrfToken } = await login.json() as { csrfToken: string };
+    const admin = (method: string, url: string, body?: unknown) => fetch(`${base}/api/admin${url}`, {
+      method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+    }).then(async (r) => { if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`); return r.json(); });
+    await admin('PUT', '/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: MODEL, fallbackModels: [], reasoningEnabled: false });
+    await admin('GET', '/models');
+    const { chatbot, retrieval } = await admin('GET', '/chatbot/settings');
+    await admin('PUT', '/chatbot/settings', { chatbot: { ...chatbot, messagesPerMinutePerVisitor: 120, dailyMessagesPerVisitor: 10000, dailySpendCapUsd: 0, mode: 'relaxed', maxAnswerTokens: MAX_TOKENS }, retrieval: { topK: retrieval.topK, minMatch: 0 } });
+    for (let i = 0; i < 200; i++) {
+      await admin('POST', '/training/text', { question: `${QUESTIONS[i % QUESTIONS.length]} (variant ${i})`, answer: `Answer number ${i}: see the help centre, section ${i}, for the details of this topic.` });
+    }
+    const { job } = await admin('POST', '/training/start');
+    for (;;) {
+      const { job: j } = await admin('GET', `/training/jobs/${job.id}`);
+      if (j.status !== 'queued' && j.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const chat = (visitor: number, question: string) => ttft(`${base}/api/widget/chat`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ visitorId: `bench-visitor-${visitor}`, message: question }),
+    }, (line) => line === 'event: token');
+    const direct = () => ttft(`${fake.baseURL}/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${FAKE_KEY}` },
+      body: JSON.stringify({ model: MODEL, stream: true, max_tokens: MAX_TOKENS, temperature: 0.3, messages: [{ role: 'system', content: 'Context: hello' }, { role: 'user', content: 'What does the warranty cover?' }] }),
+    }, (line) => line.startsWith('data: {') && /"content":"[^"]/.test(line));
+
+    // The query-embedding call on its own: first time a question is asked (not cached).
+    const embedTimes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await admin('POST', '/training/search', { question: `uncached question number ${i} about widgets`, topK: 6, minMatch: 0 });
+      embedTimes.push(performance.now() - t0);
+    }
+    embedTimes.sort((a, b) => a - b);
+    // Warm-up: caches the benchmark questions' vectors.
+    for (const q of QUESTIONS) await chat(0, q);
+
+    for (const n of LEVELS) {
+      const docent: number[] = [];
+      const upstream: number[] = [];
+      const before = procStat(child.pid!);
+      const t0 = performance.now();
+      let peakRss = before.rssMB;
+      const sampler = setInterval(() => { peakRss = Math.max(peakRss, procStat(child.pid!).rssMB); }, 100);
+      const visitors = (measure: (v: number, r: number) => Promise<number>, into: number[]) => Promise.all(Array.from({ length: n }, async (_, v) => {
+        await new Promise((r) => setTimeout(r, n === 1 ? 0 : Math.random() * 1000));
+        for (let r = 0; r < ROUNDS; r++) into.push(await measure(v, r));
+      }));
+      await visitors((v, r) => chat(n * 10_000 + v * 10 + r, QUESTIONS[(v + r) % QUESTIONS.length]), docent);
+      const wall = (performance.now() - t0) / 1000;
+      const after = procStat(child.pid!);
+      clearInterval(sampler);
+      await visitors(() => direct(), upstream);
+      docent.sort((a, b) => a - b);
+      upstream.sort((a, b) => a - b);
+      const added = (p: number) => round(percentile(docent, p) - percentile(upstream, p), 1);
+      const targets = n === 200 ? { p50: 15, p99: 60 } : null;
+      rows.push(
+        { section: 'chat', metric: `TTFT Docent adds, p50 (${n} concurrent)`, value: added(50), unit: 'ms', ...(targets ? { target: `≤ ${targets.p50}`, met: added(50) <= targets.p50 } : {}),
+          note: `Docent ${round(percentile(docent, 50), 1)} ms, fake alone ${round(percentile(upstream, 50), 1)} ms, ${docent.length} answers` },
+        { section: 'chat', metric: `TTFT Docent adds, p99 (${n} concurrent)`, value: added(99), unit: 'ms', ...(targets ? { target: `≤ ${targets.p99}`, met: added(99) <= targets.p99 } : {}),
+          note: `Docent ${round(percentile(docent, 99), 1)} ms, fake alone ${round(percentile(upstream, 99), 1)} ms` },
+        { section: 'chat', metric: `server CPU (${n} concurrent)`, value: round((after.cpuSeconds - before.cpuSeconds) / wall, 2), unit: 'cores', note: `${round(wall, 1)} s wall` },
+        { section: 'chat', metric: `server RSS peak (${n} concurrent)`, value: peakRss, unit: 'MB' },
+      );
+    }
+    rows.push({ section: 'chat', metric: 'query embedding call (uncached), p50', value: round(percentile(embedTimes, 50), 1), unit: 'ms', note: `fake latency ${UPSTREAM_LATENCY_MS} ms; p95 ${round(percentile(embedTimes, 95), 1)} ms; whole Test-retrieval request` });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const size = measureWidget();
+  rows.push(
+    { section: 'widget', metric: 'loader (widget.js), gzip', value: size.loaderGzip, unit: 'B', target: `≤ ${LOADER_BUDGET}`, met: size.loaderGzip <= LOADER_BUDGET },
+    { section: 'widget', metric: 'loader (widget.js), brotli', value: size.loaderBrotli, unit: 'B' },
+    { section: 'widget', metric: 'everything the widget loads, gzip', value: size.totalGzip, unit: 'B', target: `≤ ${TOTAL_BUDGET}`, met: size.totalGzip <= TOTAL_BUDGET },
+    { section: 'widget', metric: 'everything the widget loads, brotli', value: size.totalBrotli, unit: 'B' },
+  );
+  return rows;
+}
