@@ -144,18 +144,22 @@ export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number):
 
 export interface VectorHit { chunkId: number; similarity: number }
 
+/** Candidates rescored per wanted hit; every candidate costs one 6 KB vector read (1536 floats). */
+export const DEFAULT_OVERSAMPLE = 8;
+const MIN_CANDIDATES = 64;
+
 /**
  * Nearest chunks by cosine similarity: a coarse Hamming scan over binary vectors picks candidates,
  * which are rescored exactly with their float vectors. `oversample` trades speed for recall.
  */
-export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k: number, oversample = 24): VectorHit[] {
+export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k: number, oversample = DEFAULT_OVERSAMPLE): VectorHit[] {
   if (!hasTable(db, index) || !index.dimensions) return [];
   if (query.length !== index.dimensions) {
     throw new Error(`query has ${query.length} dimensions but the index holds ${index.dimensions}`);
   }
   const table = tableOf(index);
   const quantized = quantizable(index.dimensions);
-  const candidates = Math.min(4096, Math.max(k * oversample, 160));
+  const candidates = Math.min(4096, Math.max(k * oversample, MIN_CANDIDATES));
   const coarse = stmt(db, `SELECT rowid FROM ${table} WHERE embedding MATCH ${quantized ? 'vec_quantize_binary(?)' : '?'} AND k = ?`)
     .pluck().all(toBlob(query), candidates) as Array<number | bigint>;
   if (coarse.length === 0) return [];
