@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+});
+
+test('a bad setting stops the start with a message naming the variable', async () => {
+  const run = start({ PORT: 'abc', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'docent-main-')) });
+  assert.equal(await run.exited, 1);
+  assert.match(run.output(), /Docent cannot start\. Invalid configuration:\n {2}- PORT must be a number/);
+});
+
+test('starts, serves, creates its secret key with mode 0600, and shuts down cleanly on SIGTERM', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-main-'));
+  const port = await freePort();
+  const run = start({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
+  let health: Response | undefined;
+  for (let i = 0; i < 100 && !health?.ok; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+  }
+  assert.deepEqual(await health!.json(), { status: 'ok' });
+  assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+  run.child.kill('SIGTERM');
+  assert.equal(await run.exited, 0);
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'no longer listening');
+});
