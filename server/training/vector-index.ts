@@ -23,19 +23,14 @@ export function fromBlob(blob: Buffer): Float32Array {
 }
 
 /**
- * Float vectors of the given chunks. CROSS JOIN fixes the join order (ids → chunks → cache): left to
- * itself the planner starts from the cache's primary key and reads every vector of the model.
+ * Exact cosine similarity of the given chunks to `query`, computed by sqlite-vec inside SQLite (no
+ * vector is copied into JS). CROSS JOIN fixes the join order (ids → chunks → cache): left to itself
+ * the planner starts from the cache's primary key and reads every vector of the model.
  */
-function vectorsOf(db: Db, model: string, chunkIds: number[]): Array<{ chunkId: number; vector: Buffer }> {
-  return stmt(db, `SELECT c.id AS chunkId, e.vector FROM json_each(?) j
+function exactSimilarities(db: Db, model: string, query: Float32Array, chunkIds: number[]): Array<{ chunkId: number; similarity: number }> {
+  return stmt(db, `SELECT c.id AS chunkId, 1 - vec_distance_cosine(e.vector, ?) AS similarity FROM json_each(?) j
     CROSS JOIN chunks c ON c.id = j.value
-    CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(JSON.stringify(chunkIds), model) as Array<{ chunkId: number; vector: Buffer }>;
-}
-
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+    CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(toBlob(query), JSON.stringify(chunkIds), model) as Array<{ chunkId: number; similarity: number }>;
 }
 
 export function activeIndex(db: Db): VectorIndex | null {
@@ -163,8 +158,7 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
   const coarse = stmt(db, `SELECT rowid FROM ${table} WHERE embedding MATCH ${quantized ? 'vec_quantize_binary(?)' : '?'} AND k = ?`)
     .pluck().all(toBlob(query), candidates) as Array<number | bigint>;
   if (coarse.length === 0) return [];
-  return vectorsOf(db, index.model, coarse.map(Number))
-    .map((r) => ({ chunkId: r.chunkId, similarity: cosine(query, fromBlob(r.vector)) }))
+  return exactSimilarities(db, index.model, query, coarse.map(Number))
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, k);
 }
@@ -172,5 +166,5 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
 /** Exact similarity of given chunks to the query (for keyword-only hits and tests). */
 export function similarities(db: Db, index: VectorIndex, query: Float32Array, chunkIds: number[]): Map<number, number> {
   if (chunkIds.length === 0) return new Map();
-  return new Map(vectorsOf(db, index.model, chunkIds).map((r) => [r.chunkId, cosine(query, fromBlob(r.vector))]));
+  return new Map(exactSimilarities(db, index.model, query, chunkIds).map((r) => [r.chunkId, r.similarity]));
 }
