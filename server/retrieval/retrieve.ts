@@ -56,9 +56,12 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
   const t0 = performance.now();
   const query = await embedQuery(deps, index, question);
   const t1 = performance.now();
+  // Fusion needs the head of each ranking: a few vector hits (each costs oversampled rescoring), more
+  // keyword hits (cheap).
+  const vectorPool = Math.max(options.topK * 2, 12);
   const pool = Math.max(options.topK * 4, 24);
 
-  const vectorHits = searchVectors(db, index, query.vector, pool);
+  const vectorHits = searchVectors(db, index, query.vector, vectorPool);
   const fts = keywordQuery(question);
   const keywordIds = fts
     ? stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[]

@@ -29,7 +29,7 @@ export function fromBlob(blob: Buffer): Float32Array {
  */
 function exactSimilarities(db: Db, model: string, query: Float32Array, chunkIds: number[]): Array<{ chunkId: number; similarity: number }> {
   return stmt(db, `SELECT c.id AS chunkId, 1 - vec_distance_cosine(e.vector, ?) AS similarity FROM json_each(?) j
-    CROSS JOIN chunks c ON c.id = j.value
+    CROSS JOIN chunks c INDEXED BY chunks_id_text_hash ON c.id = j.value
     CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(toBlob(query), JSON.stringify(chunkIds), model) as Array<{ chunkId: number; similarity: number }>;
 }
 
@@ -139,8 +139,11 @@ export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number):
 
 export interface VectorHit { chunkId: number; similarity: number }
 
-/** Candidates rescored per wanted hit; every candidate costs one 6 KB vector read (1536 floats). */
-export const DEFAULT_OVERSAMPLE = 8;
+/**
+ * Candidates rescored per wanted hit. Measured (npm run bench -- retrieval, clustered 1536-d data):
+ * recall@8 against exact search is 1.0 at 10k with 8 or 16, and at 100k 0.82 with 8 but 0.97 with 16.
+ */
+export const DEFAULT_OVERSAMPLE = 16;
 const MIN_CANDIDATES = 64;
 
 /**
