@@ -6,7 +6,8 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
-import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { Spinner } from '../../components/Spinner.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
 import { checkDecimal, checkInt, focusById, parseDecimal, parseIntStrict, useAfterRender } from '../../components/form-helpers.js';
 import { useResource } from '../../hooks.js';
 import '../../components/chat-admin.css';
@@ -193,28 +194,8 @@ export default function ChatbotPage() {
     }
   }, [resource.data]);
 
-  if (resource.error && !saved) {
-    return (
-      <div class="wrap chat-admin">
-        <h1>Chatbot</h1>
-        <Notice type="error">
-          <p>Could not load the chatbot settings: {resource.error}</p>
-          <p>
-            <button type="button" class="button" onClick={resource.reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      </div>
-    );
-  }
   if (!saved || !form) {
-    return (
-      <div class="wrap chat-admin">
-        <h1>Chatbot</h1>
-        <LoadingBox label="Loading the chatbot settings…" minHeight={480} />
-      </div>
-    );
+    return <PageLoadState title="Chatbot" what="the chatbot settings" error={resource.error} onRetry={resource.reload} />;
   }
 
   const dirty = !sameForm(form, fromSettings(saved));

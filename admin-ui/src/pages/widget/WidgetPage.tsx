@@ -7,7 +7,8 @@ import { useTitle } from '../../components/AdminLayout.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
-import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { Spinner } from '../../components/Spinner.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
 import { focusById, useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -162,28 +163,8 @@ export default function WidgetPage() {
     }
   }, [resource.data]);
 
-  if (resource.error && !saved) {
-    return (
-      <div class="wrap chat-admin">
-        <h1>Widget</h1>
-        <Notice type="error">
-          <p>Could not load the widget settings: {resource.error}</p>
-          <p>
-            <button type="button" class="button" onClick={resource.reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      </div>
-    );
-  }
   if (!saved || !form) {
-    return (
-      <div class="wrap chat-admin">
-        <h1>Widget</h1>
-        <LoadingBox label="Loading the widget settings…" minHeight={480} />
-      </div>
-    );
+    return <PageLoadState title="Widget" what="the widget settings" error={resource.error} onRetry={resource.reload} />;
   }
 
   const dirty = !sameForm(form, fromSettings(saved.widget));
