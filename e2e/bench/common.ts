@@ -1,5 +1,6 @@
 // Shared helpers for the benchmark sections: the row shape, a seeded PRNG, a synthetic corpus,
 // percentiles and RSS sampling.
+import { readFileSync } from 'node:fs';
 
 export interface Row {
   section: string;
@@ -73,8 +74,8 @@ export function zipf(size: number, random: () => number): () => number {
 export interface Corpus { words: string[]; sentence(n: number): string; document(i: number): { title: string; text: string } }
 
 /**
- * Deterministic documents that look like help-centre pages: a title, 2–4 '#' sections of 1–3 paragraphs of
- * 40–110 words. With the default chunking (350 tokens) that is about 3 chunks per document.
+ * Deterministic documents that look like help-centre pages: a title, 2–4 '#' sections of 1–2 paragraphs of
+ * 25–60 words (synthetic words are 2–3 tokens each). With the default chunking that is about 3 chunks per document.
  */
 export function corpus(seed = 7, vocabularySize = 20_000): Corpus {
   const words = vocabulary(vocabularySize, seed);
@@ -92,8 +93,8 @@ export function corpus(seed = 7, vocabularySize = 20_000): Corpus {
       const parts: string[] = [];
       for (let k = 0; k < sections; k++) {
         parts.push(`# ${s(3)} ${k}`);
-        const paragraphs = 1 + Math.floor(r() * 3);
-        for (let p = 0; p < paragraphs; p++) parts.push(`${s(40 + Math.floor(r() * 70))} (document ${i}, section ${k}, paragraph ${p}).`);
+        const paragraphs = 1 + Math.floor(r() * 2);
+        for (let p = 0; p < paragraphs; p++) parts.push(`${s(25 + Math.floor(r() * 35))} (document ${i}, section ${k}, paragraph ${p}).`);
       }
       return { title: `Document ${i}: ${s(4)}`, text: parts.join('\n\n') };
     },
@@ -124,4 +125,25 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ result: T; m
   const t0 = performance.now();
   const result = await fn();
   return { result, ms: performance.now() - t0 };
+}
+
+/**
+ * RSS split as Linux reports it: anonymous memory (heap, buffers: what the process really costs) and
+ * file-backed pages (the SQLite file mapped with mmap_size, code), which are the OS's file cache.
+ */
+export function rssParts(): { rss: number; anon: number | null; file: number | null } {
+  const rss = process.memoryUsage.rss();
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) => { const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status); return m ? Number(m[1]) * 1024 : null; };
+    return { rss, anon: kb('RssAnon'), file: kb('RssFile') };
+  } catch {
+    return { rss, anon: null, file: null };
+  }
+}
+
+/** "787 MB (anon 201 MB, file 586 MB)" */
+export function rssText(): string {
+  const { rss, anon, file } = rssParts();
+  return anon === null ? `${mb(rss)} MB` : `${mb(rss)} MB (anonymous ${mb(anon)} MB, file-backed ${mb(file ?? 0)} MB)`;
 }
