@@ -9,17 +9,19 @@ import { chunksMissingVectors, indexById, insertVectors, setDimensions, toBlob, 
 
 export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null }
 
+/** What a job still has to do for `index`, counted in SQL (no chunk text is loaded). */
 export function countMissing(db: Db, index: VectorIndex): { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number } {
-  const missing = chunksMissingVectors(db, index, Number.MAX_SAFE_INTEGER);
-  const cached = new Set(cachedHashes(db, index.model, [...new Set(missing.map((m) => m.text_hash))]).map((r) => r.text_hash));
-  const uncached = new Map<string, number>();
-  for (const m of missing) if (!cached.has(m.text_hash)) uncached.set(m.text_hash, m.token_count);
-  return {
-    chunks: missing.length,
-    tokens: missing.reduce((s, m) => s + m.token_count, 0),
-    uncachedChunks: uncached.size,
-    uncachedTokens: [...uncached.values()].reduce((s, t) => s + t, 0),
-  };
+  const hasVectors = index.dimensions !== null && db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(`vec_index_${index.id}`) !== undefined;
+  const notIndexed = hasVectors ? `AND c.id NOT IN (SELECT rowid FROM vec_index_${Number(index.id)})` : '';
+  return db.prepare(`WITH missing AS (
+      SELECT c.text_hash, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
+      WHERE s.enabled = 1 ${notIndexed}),
+    uncached AS (
+      SELECT text_hash, max(token_count) AS tokens FROM missing m
+      WHERE NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.model = ? AND e.text_hash = m.text_hash) GROUP BY text_hash)
+    SELECT (SELECT count(*) FROM missing) AS chunks, (SELECT coalesce(sum(token_count), 0) FROM missing) AS tokens,
+      (SELECT count(*) FROM uncached) AS uncachedChunks, (SELECT coalesce(sum(tokens), 0) FROM uncached) AS uncachedTokens`)
+    .get(index.model) as { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number };
 }
 
 function cachedHashes(db: Db, model: string, hashes: string[]): Array<{ text_hash: string; dimensions: number; vector: Buffer }> {

@@ -36,10 +36,16 @@ export async function embedBatch(client: OpenAI, texts: string[], options: Embed
   const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
+      // A signal per call: the SDK adds an abort listener to the signal it is given and never removes
+      // it, so passing the job's own signal would pile up one listener per batch.
+      const call = new AbortController();
+      const forward = () => call.abort();
+      options.signal?.addEventListener('abort', forward, { once: true });
+      if (options.signal?.aborted) call.abort();
       const response = await client.embeddings.create(
         { model: options.model, input: texts, encoding_format: 'float' },
-        { signal: options.signal },
-      );
+        { signal: call.signal },
+      ).finally(() => options.signal?.removeEventListener('abort', forward));
       const body = response as unknown as { error?: { message?: string; code?: number }; data?: Array<{ index: number; embedding: number[] }>; usage?: { prompt_tokens?: number; cost?: number } };
       if (body.error || !Array.isArray(body.data)) {
         throw Object.assign(new Error(body.error?.message ?? 'embedding response had no data'), { envelope: body.error ?? { code: 502, message: 'no data' } });
