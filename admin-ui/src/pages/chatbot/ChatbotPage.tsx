@@ -6,7 +6,7 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
-import { Spinner } from '../../components/Spinner.js';
+import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
 import { checkDecimal, checkInt, focusById, parseDecimal, parseIntStrict, useAfterRender } from '../../components/form-helpers.js';
 import { useResource } from '../../hooks.js';
@@ -606,13 +606,7 @@ export default function ChatbotPage() {
           </div>
         </section>
 
-        <div class="submit-row">
-          <button type="submit" class="button button-primary" disabled={saving}>
-            Save Changes
-          </button>
-          {saving && <Spinner label="Saving…" />}
-          {!saving && dirty && <span class="unsaved">You have unsaved changes.</span>}
-        </div>
+        <SubmitRow saving={saving} dirty={dirty} />
       </form>
     </div>
   );

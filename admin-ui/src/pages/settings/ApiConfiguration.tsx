@@ -5,6 +5,7 @@ import { ModelCombobox } from '../../components/ModelCombobox.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { SubmitRow } from '../../components/SubmitRow.js';
 import { Icon } from '../../components/Icon.js';
 import { formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -739,13 +740,7 @@ export default function ApiConfiguration() {
           </div>
         </section>
 
-        <div class="submit-row">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            Save Changes
-          </button>
-          {saving && <Spinner label="Saving…" />}
-          {!saving && dirty && <span class="unsaved">You have unsaved changes.</span>}
-        </div>
+        <SubmitRow saving={saving} disabled={busy} dirty={dirty} />
       </form>
     </>
   );

@@ -6,6 +6,7 @@ import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { SubmitRow } from '../../components/SubmitRow.js';
 import { aboutCost, formatBytes, formatDateTime, formatNumber, formatUsd, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings } from '../../types.js';
@@ -475,12 +476,7 @@ function SettingsForm() {
               </p>
             </FormRow>
           ))}
-          <div class="submit-row">
-            <button type="submit" class="button button-primary" disabled={saving}>
-              Save Settings
-            </button>
-            {saving && <Spinner label="Saving…" />}
-          </div>
+          <SubmitRow saving={saving} label="Save Settings" />
           {notice && (
             <Notice type={notice.type} inline>
               <p>{notice.text}</p>

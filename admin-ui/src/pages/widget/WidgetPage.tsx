@@ -7,7 +7,7 @@ import { useTitle } from '../../components/AdminLayout.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
-import { Spinner } from '../../components/Spinner.js';
+import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
 import { focusById, useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime, relativeTime } from '../../format.js';
@@ -501,13 +501,7 @@ export default function WidgetPage() {
               </div>
             </section>
 
-            <div class="submit-row">
-              <button type="submit" class="button button-primary" disabled={saving}>
-                Save Changes
-              </button>
-              {saving && <Spinner label="Saving…" />}
-              {!saving && dirty && <span class="unsaved">You have unsaved changes.</span>}
-            </div>
+            <SubmitRow saving={saving} dirty={dirty} />
           </form>
         </div>
 

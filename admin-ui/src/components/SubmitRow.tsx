@@ -1,0 +1,14 @@
+import { Spinner } from './Spinner.js';
+
+/** The primary save button of a settings form, with its saving spinner and unsaved-changes hint. */
+export function SubmitRow({ saving, disabled = saving, dirty = false, label = 'Save Changes' }: { saving: boolean; disabled?: boolean; dirty?: boolean; label?: string }) {
+  return (
+    <div class="submit-row">
+      <button type="submit" class="button button-primary" disabled={disabled}>
+        {label}
+      </button>
+      {saving && <Spinner label="Saving…" />}
+      {!saving && dirty && <span class="unsaved">You have unsaved changes.</span>}
+    </div>
+  );
+}
