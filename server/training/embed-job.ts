@@ -5,17 +5,13 @@ import type { Db } from '../db/database.js';
 import type { Provider } from '../settings/api-settings.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
 import type { JobContext } from './jobs.js';
-import { chunksMissingVectors, indexById, insertVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
+import { chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
 
 export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null }
 
 /** What a job still has to do for `index`, counted in SQL (no chunk text is loaded). */
 export function countMissing(db: Db, index: VectorIndex): { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number } {
-  const hasVectors = index.dimensions !== null && db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(`vec_index_${index.id}`) !== undefined;
-  const notIndexed = hasVectors ? `AND c.id NOT IN (SELECT rowid FROM vec_index_${Number(index.id)})` : '';
-  return db.prepare(`WITH missing AS (
-      SELECT c.text_hash, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
-      WHERE s.enabled = 1 ${notIndexed}),
+  return db.prepare(`WITH missing AS (SELECT c.text_hash, c.token_count ${missingChunksClause(db, index)}),
     uncached AS (
       SELECT text_hash, max(token_count) AS tokens FROM missing m
       WHERE NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.model = ? AND e.text_hash = m.text_hash) GROUP BY text_hash)

@@ -54,15 +54,20 @@ const SearchView = z.object({
 export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod => async (app) => {
   const db = app.db;
 
-  const sourceView = (s: ReturnType<typeof listSources>[number], stats = sourceStats(db).get(s.id)) => {
-    const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
+  // Stats and the active job are computed once per response, not once per source.
+  const sourceViews = (sources: ReturnType<typeof listSources>) => {
+    const stats = sourceStats(db);
     const job = activeJob(db);
+    return sources.map((s) => sourceView(s, stats.get(s.id), job));
+  };
+  const sourceView = (s: ReturnType<typeof listSources>[number], stats: ReturnType<ReturnType<typeof sourceStats>['get']>, job: ReturnType<typeof activeJob>) => {
+    const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
     const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
     const status = syncing ? 'syncing' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
     return { ...s, ...st, status };
   };
 
-  app.get('/training/sources', async () => ({ sources: listSources(db).map((s) => sourceView(s)) }));
+  app.get('/training/sources', async () => ({ sources: sourceViews(listSources(db)) }));
 
   app.post('/training/sources', {
     schema: {
@@ -79,7 +84,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
       : 'sitemapUrl' in config ? `Sitemap: ${host(config.sitemapUrl)}` : 'startUrl' in config ? `Website: ${host(config.startUrl)}` : 'Web pages';
     const source = createSource(db, kind, request.body.name || defaultName, config, schedule);
     const job = service.syncSource(source.id, { train: false });
-    return reply.code(201).send({ source: sourceView(source), jobId: job.id });
+    return reply.code(201).send({ source: sourceViews([source])[0], jobId: job.id });
   });
 
   app.patch('/training/sources/:id', {
@@ -87,7 +92,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   }, async (request) => {
     const source = updateSource(db, request.params.id, request.body);
     if (!source) throw notFound('No such source.');
-    return { source: sourceView(source) };
+    return { source: sourceViews([source])[0] };
   });
 
   app.delete('/training/sources/:id', { schema: { params: IdParams } }, async (request, reply) => {

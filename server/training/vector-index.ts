@@ -130,11 +130,15 @@ export function countVectors(db: Db, index: VectorIndex): number {
 }
 
 /** Chunks that have no vector in this index yet (what a training job still has to do). */
+/** FROM/WHERE selecting the chunks (alias c) of enabled sources that have no vector in this index yet. */
+export function missingChunksClause(db: Db, index: VectorIndex): string {
+  const notIndexed = hasTable(db, index) ? `AND c.id NOT IN (SELECT rowid FROM ${tableOf(index)})` : '';
+  return `FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 ${notIndexed}`;
+}
+
 export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number): Array<{ id: number; text: string; text_hash: string; token_count: number }> {
-  const missing = hasTable(db, index) ? `AND c.id NOT IN (SELECT rowid FROM ${tableOf(index)})` : '';
-  return db.prepare(`SELECT c.id, c.text, c.text_hash, c.token_count FROM chunks c
-    JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
-    WHERE s.enabled = 1 ${missing} ORDER BY c.id LIMIT ?`).all(limit) as Array<{ id: number; text: string; text_hash: string; token_count: number }>;
+  return db.prepare(`SELECT c.id, c.text, c.text_hash, c.token_count ${missingChunksClause(db, index)} ORDER BY c.id LIMIT ?`)
+    .all(limit) as Array<{ id: number; text: string; text_hash: string; token_count: number }>;
 }
 
 export interface VectorHit { chunkId: number; similarity: number }
