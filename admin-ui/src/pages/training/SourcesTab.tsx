@@ -984,17 +984,7 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
               Reads the pages again and trains what changed.
             </p>
           </div>
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={saving}>
-              Add web pages
-            </button>
-            {saving && <Spinner label="Adding…" />}
-          </div>
-          {notice && (
-            <Notice type={notice.type} inline>
-              <p>{notice.text}</p>
-            </Notice>
-          )}
+          <AddFormFooter label="Add web pages" saving={saving} notice={notice} />
         </form>
         {tracked && <PanelJob tracked={tracked} noun="pages" />}
       </div>
@@ -1068,20 +1058,29 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
             <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
             <FieldError id="wp-schedule-error" message={errors.schedule} />
           </div>
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={saving}>
-              Add WordPress site
-            </button>
-            {saving && <Spinner label="Adding…" />}
-          </div>
-          {notice && (
-            <Notice type={notice.type} inline>
-              <p>{notice.text}</p>
-            </Notice>
-          )}
+          <AddFormFooter label="Add WordPress site" saving={saving} notice={notice} />
         </form>
         {tracked && <PanelJob tracked={tracked} noun="posts" />}
       </div>
     </section>
+  );
+}
+
+/** The submit button, its progress and the outcome notice of the web and WordPress "add" forms. */
+function AddFormFooter({ label, saving, notice }: { label: string; saving: boolean; notice: { type: NoticeType; text: string } | null }) {
+  return (
+    <>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={saving}>
+          {label}
+        </button>
+        {saving && <Spinner label="Adding…" />}
+      </div>
+      {notice && (
+        <Notice type={notice.type} inline>
+          <p>{notice.text}</p>
+        </Notice>
+      )}
+    </>
   );
 }
