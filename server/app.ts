@@ -14,6 +14,7 @@ import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
+import { warmVectorSearch } from './training/vector-index.js';
 import { createTrainingService } from './training/service.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
@@ -77,6 +78,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   const training = createTrainingService(app);
   app.decorate('training', training);
+  // The vector search's in-memory copy is read before the server listens, not on a visitor's first question.
+  app.addHook('onReady', async () => warmVectorSearch(db));
 
   await app.register(async (admin) => {
     await admin.register(adminAuth);
