@@ -4,7 +4,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
-import { migrate, MIGRATIONS_DIR } from './db/migrate.js';
+import { migrate } from './db/migrate.js';
+import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { errorHandler } from './http/error-handler.js';
 import { externalPlugins } from './plugins/external.js';

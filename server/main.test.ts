@@ -1,16 +1,17 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServer, startArguments } from '../e2e/support/production.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// What `npm start` runs, from another working directory (a service manager may start it anywhere).
+before(() => buildServer());
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+  const child = spawn(process.execPath, startArguments(), { cwd: tmpdir(), env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
@@ -28,7 +29,7 @@ test('a bad setting stops the start with a message naming the variable', async (
   assert.match(run.output(), /Docent cannot start\. Invalid configuration:\n {2}- PORT must be a number/);
 });
 
-test('starts, serves, creates its secret key with mode 0600, and shuts down cleanly on SIGTERM', async () => {
+test('the built server starts, migrates, serves the API, admin screens and widget, keeps its key 0600, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-main-'));
   const port = await freePort();
   const run = start({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
@@ -38,6 +39,14 @@ test('starts, serves, creates its secret key with mode 0600, and shuts down clea
     health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
   }
   assert.deepEqual(await health!.json(), { status: 'ok' });
+  const admin = await fetch(`http://127.0.0.1:${port}/admin/`);
+  assert.equal(admin.status, 200);
+  assert.match(await admin.text(), /<div id="app"/);
+  const widget = await fetch(`http://127.0.0.1:${port}/widget.js`);
+  assert.equal(widget.status, 200);
+  assert.match(widget.headers.get('content-type') ?? '', /javascript/);
+  // The API reads the migrated database: a fresh install asks for its admin account.
+  assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/api/admin/session`)).json(), { setupRequired: true, authenticated: false, csrfToken: null });
   assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);

@@ -1,24 +1,31 @@
-// Chat overhead under load: 1, 50 and 200 visitors streaming through Docent (a child process, so its
-// CPU and memory are its own) against the fake OpenRouter (another process) with a fixed latency and a
-// realistic token pace. Each visitor is a closed loop (ask, read the whole answer, ask again), started
-// at a random moment in the first second, so N answers are streaming at once, as with N real visitors.
-// "Docent adds" = Docent's time to first token minus the fake's own, measured the same way.
-// Query vectors are cached by a warm-up round, so the query-embedding call is measured on its own.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Chat overhead under load: 1, 50 and 200 visitors streaming through Docent (a child process run as
+// `npm start` runs it, so its CPU and memory are its own) against the fake OpenRouter (another process)
+// with a fixed latency, a realistic token pace and answers of a realistic length. Each visitor is a closed
+// loop (ask, read the whole answer, ask again), started at a random moment within the first answer's
+// duration, so N answers are streaming at once, as with N real visitors. "Docent adds" = Docent's time to
+// first token minus the fake's own, measured the same way. Query vectors are cached by a warm-up round,
+// so the query-embedding call is measured on its own. Env: BENCH_LEVELS=200 runs one level only.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FAKE_KEY } from '../fakes/openrouter.js';
+import { buildServer, startArguments } from '../support/production.js';
 import { startRemoteFake } from './fake-process.js';
 import { percentile, round, type Row } from './common.js';
 import { ensureWidgetBuilt, measureWidget, LOADER_BUDGET, TOTAL_BUDGET } from '../../widget/size.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const UPSTREAM_LATENCY_MS = 200;
 const TOKEN_DELAY_MS = 25; // ~40 tokens/s, a typical streaming pace
-const LEVELS = [1, 50, 200];
+// A typical answer: two short paragraphs, ~150 tokens (~4 s of streaming). The fake's own answers quote one
+// line of context (~30 tokens), which would make every visitor ask again every second.
+const REPLY_WORDS = 120;
+// Visitors start at random moments over about one answer's duration, so questions arrive at the steady
+// rate of N streaming visitors from the start (not N questions in the first second).
+const RAMP_MS = 4000;
+const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
 const ROUNDS = 3;
 const PASSWORD = 'benchmark-password';
 // A model without reasoning, so the fake's own "thinking" time (which depends on max_tokens) is no part of
@@ -57,14 +64,37 @@ async function ttft(url: string, init: RequestInit, isToken: (line: string) => b
   return first;
 }
 
+/**
+ * On a machine with 2+ cores, Docent gets core 1 to itself and the load (the visitors and the fake: this
+ * process and its child) core 0: otherwise the harness, which does about as much work as Docent, competes
+ * with it for the CPU and its share shows up as "Docent adds". (Left free to use both cores, Docent's
+ * thread was often scheduled next to the load and fared far worse.)
+ */
+function pinProcesses(): { docent: string[]; note: string } {
+  try {
+    if (os.availableParallelism() < 2) return { docent: [], note: 'not pinned (1 core)' };
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+    return { docent: ['taskset', '-c', '1'], note: 'Docent on core 1, visitors and fake on core 0' };
+  } catch {
+    return { docent: [], note: 'not pinned (no taskset)' };
+  }
+}
+
 export async function run(): Promise<Row[]> {
   await ensureWidgetBuilt();
-  const fake = await startRemoteFake({ mode: 'fast', latencyMs: UPSTREAM_LATENCY_MS, tokenDelayMs: TOKEN_DELAY_MS });
+  const pinning = pinProcesses();
+  // The fake as is (no proxy in front): its embeddings are slow to compute, but the questions' vectors are
+  // cached by the warm-up, and a proxy hop would double the fake's CPU per streamed token.
+  const fake = await startRemoteFake({ mode: 'fake', latencyMs: UPSTREAM_LATENCY_MS, tokenDelayMs: TOKEN_DELAY_MS, replyWords: REPLY_WORDS });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-bench-chat-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+  // Docent as `npm start` runs it (the compiled server, the start script's Node flags).
+  buildServer();
+  const [command, ...prefix] = [...pinning.docent, process.execPath];
+  const profile = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []; // BENCH_PROF=<dir>: a CPU profile of Docent
+  const child: ChildProcess = spawn(command, [...prefix, ...profile, ...startArguments()], {
+    cwd: tmpdir(), stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, OPENROUTER_BASE_URL: fake.baseURL,
       ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: base, CHAT_RATE_LIMIT_PER_IP: '1000000' },
   });
@@ -123,7 +153,7 @@ export async function run(): Promise<Row[]> {
       let peakRss = before.rssMB;
       const sampler = setInterval(() => { peakRss = Math.max(peakRss, procStat(child.pid!).rssMB); }, 100);
       const visitors = (measure: (v: number, r: number) => Promise<number>, into: number[]) => Promise.all(Array.from({ length: n }, async (_, v) => {
-        await new Promise((r) => setTimeout(r, n === 1 ? 0 : Math.random() * 1000));
+        await new Promise((r) => setTimeout(r, n === 1 ? 0 : Math.random() * RAMP_MS));
         for (let r = 0; r < ROUNDS; r++) into.push(await measure(v, r));
       }));
       await visitors((v, r) => chat(n * 10_000 + v * 10 + r, QUESTIONS[(v + r) % QUESTIONS.length]), docent);
@@ -140,7 +170,7 @@ export async function run(): Promise<Row[]> {
           note: `Docent ${round(percentile(docent, 50), 1)} ms, fake alone ${round(percentile(upstream, 50), 1)} ms, ${docent.length} answers` },
         { section: 'chat', metric: `TTFT Docent adds, p99 (${n} concurrent)`, value: added(99), unit: 'ms', ...(targets ? { target: `≤ ${targets.p99}`, met: added(99) <= targets.p99 } : {}),
           note: `Docent ${round(percentile(docent, 99), 1)} ms, fake alone ${round(percentile(upstream, 99), 1)} ms` },
-        { section: 'chat', metric: `server CPU (${n} concurrent)`, value: round((after.cpuSeconds - before.cpuSeconds) / wall, 2), unit: 'cores', note: `${round(wall, 1)} s wall` },
+        { section: 'chat', metric: `server CPU (${n} concurrent)`, value: round((after.cpuSeconds - before.cpuSeconds) / wall, 2), unit: 'cores', note: `${round(wall, 1)} s wall; ${pinning.note}` },
         { section: 'chat', metric: `server RSS peak (${n} concurrent)`, value: peakRss, unit: 'MB' },
       );
     }

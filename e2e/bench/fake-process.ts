@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { FAKE_KEY, startFakeOpenRouter } from '../fakes/openrouter.js';
+import { defaultChatReply, FAKE_KEY, startFakeOpenRouter } from '../fakes/openrouter.js';
 import { gaussian, prng } from './common.js';
 
 export interface RemoteFake {
@@ -20,7 +20,13 @@ export interface RemoteFake {
   close(): Promise<void>;
 }
 
-export interface RemoteFakeOptions { mode?: 'fake' | 'fast'; latencyMs?: number; tokenDelayMs?: number }
+export interface RemoteFakeOptions {
+  mode?: 'fake' | 'fast';
+  latencyMs?: number;
+  tokenDelayMs?: number;
+  /** Answers of about this many words (the fake's own answers quote one line of context: ~30 tokens). */
+  replyWords?: number;
+}
 
 type Message = { type: 'ready'; baseURL: string } | { type: 'counts'; id: number; calls: number; texts: number };
 
@@ -70,6 +76,15 @@ function vectorPool(): string[] {
 
 async function serve(options: RemoteFakeOptions): Promise<void> {
   const fake = await startFakeOpenRouter({ latencyMs: options.latencyMs, tokenDelayMs: options.tokenDelayMs });
+  if (options.replyWords) {
+    // The fake's grounded answer, then ordinary prose up to the length a real answer has.
+    const filler = 'The page explains the steps in detail, with the options you can choose and what each of them means for your order. '.split(' ');
+    fake.setChatReply((body) => {
+      const words = defaultChatReply(body).split(' ');
+      for (let i = 0; words.length < options.replyWords!; i++) words.push(filler[i % filler.length]);
+      return words.join(' ');
+    });
+  }
   // Keep only counts: the recorded bodies of tens of thousands of texts are not needed here.
   let calls = 0, texts = 0;
   const requests = fake.requests;

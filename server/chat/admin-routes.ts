@@ -5,9 +5,9 @@ import { ErrorBody } from '../http/schemas.js';
 import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from './settings.js';
 import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
-import { addUserMessage, createConversation, deleteOlderThan } from './conversations.js';
+import { addQuestion, deleteOlderThan } from './conversations.js';
 import { answer, type AnswerDebug } from './pipeline.js';
-import { writeEvent } from '../widget/routes.js';
+import { streamEvents } from './event-stream.js';
 import { dismissAlert, openAlerts } from './alerts.js';
 
 const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
@@ -97,18 +97,12 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     const visitorHash = app.secretBox.fingerprint('visitor:admin-playground');
     let conversationId = request.body.conversationId ?? null;
     if (conversationId && !db.prepare("SELECT 1 FROM conversations WHERE id = ? AND channel = 'playground'").get(conversationId)) throw badRequest('Unknown playground conversation.');
-    conversationId ??= createConversation(db, visitorHash, null, 'playground');
-    addUserMessage(db, conversationId, request.body.message);
-    reply.hijack();
-    reply.raw.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
-    const gone = new AbortController();
-    reply.raw.on('close', () => { if (!reply.raw.writableFinished) gone.abort(); });
-    let info: AnswerDebug | null = null;
-    for await (const event of answer(app, { conversationId, question: request.body.message, visitorHash, signal: gone.signal, store: true }, (d) => { info = d; })) {
-      if (!gone.signal.aborted) writeEvent(reply, event);
-    }
-    if (info && !gone.signal.aborted) reply.raw.write(`event: debug\ndata: ${JSON.stringify(info)}\n\n`);
-    reply.raw.end();
+    conversationId = addQuestion(db, conversationId, request.body.message, { visitorHash, origin: null, channel: 'playground' });
+    await streamEvents(reply, async function* (signal) {
+      let info: AnswerDebug | null = null;
+      yield* answer(app, { conversationId, question: request.body.message, visitorHash, signal, store: true }, (d) => { info = d; });
+      if (info) yield { type: 'debug', ...(info as AnswerDebug) };
+    });
   });
 
   app.get('/dashboard/stats', async () => {

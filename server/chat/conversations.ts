@@ -10,20 +10,16 @@ export function findConversation(db: Db, id: string, visitorHash: string): { id:
   return (stmt(db, 'SELECT id FROM conversations WHERE id = ? AND visitor_hash = ?').get(id, visitorHash) as { id: string } | undefined) ?? null;
 }
 
-export function createConversation(db: Db, visitorHash: string, origin: string | null, channel: 'widget' | 'playground'): string {
-  const id = randomUUID();
-  stmt(db, 'INSERT INTO conversations (id, visitor_hash, origin, channel) VALUES (?, ?, ?, ?)').run(id, visitorHash, origin, channel);
-  return id;
-}
-
 export function countMessages(db: Db, conversationId: string): number {
   return stmt(db, "SELECT count(*) FROM messages WHERE conversation_id = ? AND role = 'user'").pluck().get(conversationId) as number;
 }
 
-/** The visitor's questions since `sinceIso`, over all their conversations. */
-export function visitorMessagesSince(db: Db, visitorHash: string, sinceIso: string): number {
-  return stmt(db, `SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
-    WHERE c.visitor_hash = ? AND m.role = 'user' AND m.created_at >= ?`).pluck().get(visitorHash, sinceIso) as number;
+/** The visitor's questions over all their conversations, in the last minute and since `dayIso`. */
+export function visitorQuestionCounts(db: Db, visitorHash: string, minuteIso: string, dayIso: string): { lastMinute: number; today: number } {
+  return stmt(db, `SELECT coalesce(sum(m.created_at >= :minute), 0) AS lastMinute, coalesce(sum(m.created_at >= :day), 0) AS today
+    FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE c.visitor_hash = :visitor AND m.role = 'user' AND m.created_at >= min(:minute, :day)`)
+    .get({ minute: minuteIso, day: dayIso, visitor: visitorHash }) as { lastMinute: number; today: number };
 }
 
 export function spentSince(db: Db, sinceIso: string): number {
@@ -35,11 +31,20 @@ export function history(db: Db, conversationId: string): Turn[] {
     ORDER BY created_at, rowid`).all(conversationId) as Turn[];
 }
 
-export function addUserMessage(db: Db, conversationId: string, text: string): string {
-  const id = randomUUID();
-  stmt(db, "INSERT INTO messages (id, conversation_id, role, text) VALUES (?, ?, 'user', ?)").run(id, conversationId, text);
-  stmt(db, "UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(conversationId);
-  return id;
+export interface NewConversation { visitorHash: string; origin: string | null; channel: 'widget' | 'playground' }
+
+/** Stores a question, in a new conversation when `conversationId` is null; returns the conversation's id. */
+export function addQuestion(db: Db, conversationId: string | null, text: string, start: NewConversation): string {
+  return db.transaction(() => {
+    const id = conversationId ?? randomUUID();
+    if (conversationId === null) {
+      stmt(db, 'INSERT INTO conversations (id, visitor_hash, origin, channel) VALUES (?, ?, ?, ?)').run(id, start.visitorHash, start.origin, start.channel);
+    } else {
+      stmt(db, "UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(id);
+    }
+    stmt(db, "INSERT INTO messages (id, conversation_id, role, text) VALUES (?, ?, 'user', ?)").run(randomUUID(), id, text);
+    return id;
+  })();
 }
 
 export interface AssistantRecord {

@@ -171,18 +171,17 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   const upstream = new AbortController();
   const abortUpstream = () => upstream.abort();
   input.signal.addEventListener('abort', abortUpstream);
-  let idleTimer: NodeJS.Timeout | undefined;
   let timedOut: 'idle' | 'total' | null = null;
-  const armIdle = () => { clearTimeout(idleTimer); idleTimer = setTimeout(() => { timedOut = 'idle'; upstream.abort(); }, IDLE_TIMEOUT_MS); };
+  // Restarted on every chunk: refresh() re-arms the same timer, cheaper than a new one per token.
+  const idleTimer = setTimeout(() => { timedOut = 'idle'; upstream.abort(); }, IDLE_TIMEOUT_MS);
   const totalTimer = setTimeout(() => { timedOut = 'total'; upstream.abort(); }, TOTAL_TIMEOUT_MS);
   let finishReason: string | null = null;
   let lastThinking = 0;
   let caught: unknown = null;
   try {
-    armIdle();
     const stream = await client.chat.completions.create(body as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal: upstream.signal });
     for await (const chunk of stream) {
-      armIdle();
+      idleTimer.refresh();
       const c = chunk as unknown as { model?: string; error?: unknown; usage?: Record<string, any>; choices?: Array<{ delta?: { content?: string | null; reasoning?: string | null }; finish_reason?: string | null }> };
       if (c.model) record.model = c.model;
       const choice = c.choices?.[0];

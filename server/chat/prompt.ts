@@ -61,9 +61,22 @@ export function fitHistory(history: Turn[], maxTurns: number, budgetTokens: numb
   return kept;
 }
 
+/** The instructions and rules change only with the settings: counted once per version, not per message. */
+let countedPreamble = { text: '', tokens: 0 };
+function preambleTokens(text: string): number {
+  if (countedPreamble.text !== text) countedPreamble = { text, tokens: countTokens(text) };
+  return countedPreamble.tokens;
+}
+
+/** Per context entry: its "[n] title › heading (url)" line, on top of the chunk's own tokens. */
+const CONTEXT_ENTRY_OVERHEAD = 32;
+
 export function buildPrompt(input: PromptInput): PromptMessage[] {
-  const system = `${input.instructions.trim()}\n\nRules:\n${groundingRules(input.mode, input.language)}\n\n${contextBlock(input.chunks)}`;
-  const fixed = countTokens(system) + countTokens(input.question) + 16;
+  const preamble = `${input.instructions.trim()}\n\nRules:\n${groundingRules(input.mode, input.language)}`;
+  const system = `${preamble}\n\n${contextBlock(input.chunks)}`;
+  // Chunks were counted when stored: the prompt's size is known without tokenizing the context again.
+  const context = input.chunks.reduce((sum, c) => sum + c.tokens + CONTEXT_ENTRY_OVERHEAD, 16);
+  const fixed = preambleTokens(preamble) + context + countTokens(input.question) + 16;
   // Room left for history: the window minus the answer, the fixed parts and a safety margin.
   const budget = Math.max(0, input.contextLength - input.maxAnswerTokens - fixed - 256);
   const history = fitHistory(input.history, input.historyTurns, Math.min(budget, 6000));

@@ -2,10 +2,9 @@
 // transaction: a failing file rolls back completely and stops the start with its name.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Db } from './database.js';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+import { MIGRATIONS_DIR } from '../paths.js';
 
 const MIGRATION_FILE = /^(\d+)[-_].+\.sql$/;
 

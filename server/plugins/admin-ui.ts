@@ -3,9 +3,8 @@ import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const ADMIN_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/admin-ui');
+import { ADMIN_UI_DIR } from '../paths.js';
 
 export const adminUi = fp(async (app, opts: { dir?: string }) => {
   const root = opts.dir ?? ADMIN_UI_DIR;

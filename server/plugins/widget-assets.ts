@@ -5,9 +5,8 @@ import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const WIDGET_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/widget');
+import { WIDGET_DIR } from '../paths.js';
 
 export const widgetAssets = fp(async (app, opts: { dir?: string }) => {
   const root = opts.dir ?? WIDGET_DIR;

@@ -14,6 +14,8 @@ export interface RetrievedChunk {
   url: string | null;
   headingPath: string;
   content: string;
+  /** The chunk's size in tokens, as counted when it was stored. */
+  tokens: number;
   /** Cosine similarity to the question, 0–100. */
   matchPercent: number;
   vectorRank: number | null;
@@ -87,13 +89,13 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
     .sort((a, b) => b[1].score - a[1].score)
     .slice(0, options.topK);
   const ids = passing.map(([id]) => id);
-  const rows = new Map((stmt(db, `SELECT c.id, c.document_id, c.content, c.heading_path, d.title, d.url FROM chunks c
+  const rows = new Map((stmt(db, `SELECT c.id, c.document_id, c.content, c.heading_path, c.token_count, d.title, d.url FROM chunks c
     JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
     WHERE s.enabled = 1 AND c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<Record<string, any>>).map((r) => [r.id as number, r]));
   const chunks = passing.filter(([id]) => rows.has(id)).map(([id, f]) => {
     const r = rows.get(id)!;
     return {
-      chunkId: id, documentId: r.document_id, title: r.title, url: r.url, headingPath: r.heading_path, content: r.content,
+      chunkId: id, documentId: r.document_id, title: r.title, url: r.url, headingPath: r.heading_path, content: r.content, tokens: r.token_count,
       matchPercent: Math.round(similarity.get(id)! * 1000) / 10, vectorRank: f.vectorRank, keywordRank: f.keywordRank, score: f.score,
     };
   });

@@ -3,11 +3,23 @@
 import type { z } from 'zod';
 import { stmt, type Db } from '../db/database.js';
 
+/**
+ * The last parsed value per section, kept while the stored JSON is the same string: a chat message reads
+ * four sections, and parsing is most of a read's cost. Values are frozen: a caller that changed one would
+ * change it for every later reader.
+ */
+const parsedSections = new WeakMap<Db, Map<string, { json: string | undefined; schema: z.ZodType; value: unknown }>>();
+
 export function readSection<S extends z.ZodType>(db: Db, section: string, schema: S): z.output<S> {
-  const row = stmt(db, 'SELECT value FROM settings WHERE section = ?').get(section) as { value: string } | undefined;
-  const stored = row ? safeJson(row.value) : {};
-  const parsed = schema.safeParse(stored);
-  return parsed.success ? parsed.data : schema.parse({});
+  const json = stmt(db, 'SELECT value FROM settings WHERE section = ?').pluck().get(section) as string | undefined;
+  let parsed = parsedSections.get(db);
+  if (!parsed) parsedSections.set(db, parsed = new Map());
+  const last = parsed.get(section);
+  if (last && last.json === json && last.schema === schema) return last.value as z.output<S>;
+  const result = schema.safeParse(json === undefined ? {} : safeJson(json));
+  const value = deepFreeze(result.success ? result.data : schema.parse({}));
+  parsed.set(section, { json, schema, value });
+  return value;
 }
 
 export function writeSection<S extends z.ZodType>(db: Db, section: string, schema: S, value: z.input<S>): z.output<S> {
@@ -20,4 +32,12 @@ export function writeSection<S extends z.ZodType>(db: Db, section: string, schem
 
 function safeJson(text: string): unknown {
   try { return JSON.parse(text); } catch { return {}; }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

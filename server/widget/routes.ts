@@ -2,18 +2,18 @@
 // allowed-domains check, CORS for allowed origins only, rate limits and caps.
 import { stmt } from '../db/database.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { readChatbotSettings } from '../chat/settings.js';
-import { addUserMessage, countMessages, createConversation, findConversation, setFeedback, visitorHistory, visitorMessagesSince } from '../chat/conversations.js';
-import { answer, type ChatEvent } from '../chat/pipeline.js';
+import { addQuestion, countMessages, findConversation, setFeedback, visitorHistory, visitorQuestionCounts } from '../chat/conversations.js';
+import { answer } from '../chat/pipeline.js';
+import { streamEvents } from '../chat/event-stream.js';
 import { originAllowed, readWidgetSettings } from './settings.js';
 
 const VisitorId = z.string({ message: 'visitorId is required.' }).regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8–64 letters, digits, - or _.');
 const ConversationId = z.string().uuid('conversationId is not valid.');
-const HEARTBEAT_MS = 15_000;
 
 function requestOrigin(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
@@ -21,11 +21,6 @@ function requestOrigin(request: FastifyRequest): string | null {
   const referer = request.headers.referer;
   if (referer) { try { return new URL(referer).origin; } catch { /* ignore */ } }
   return null;
-}
-
-export function writeEvent(reply: FastifyReply, event: ChatEvent): void {
-  const { type, ...data } = event;
-  reply.raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -82,12 +77,12 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       throw new HttpError(413, `Your message is too long (${message.length} characters). Please keep it under ${settings.maxMessageLength}.`);
     }
     const visitor = visitorHash(visitorId);
-    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
-    if (visitorMessagesSince(db, visitor, minuteAgo) >= settings.messagesPerMinutePerVisitor) {
+    const today = new Date(); today.setUTCHours(0, 0, 0, 0);
+    const asked = visitorQuestionCounts(db, visitor, new Date(Date.now() - 60_000).toISOString(), today.toISOString());
+    if (asked.lastMinute >= settings.messagesPerMinutePerVisitor) {
       throw new HttpError(429, 'You are sending messages quickly. Please wait a minute and try again.');
     }
-    const today = new Date(); today.setUTCHours(0, 0, 0, 0);
-    if (visitorMessagesSince(db, visitor, today.toISOString()) >= settings.dailyMessagesPerVisitor) {
+    if (asked.today >= settings.dailyMessagesPerVisitor) {
       throw new HttpError(429, "You've reached today's message limit. Please come back tomorrow.");
     }
     let conversationId = request.body.conversationId ?? null;
@@ -98,36 +93,12 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     // Chats from Docent's own origin are the admin's preview: kept apart from visitor traffic and stats.
     const origin = requestOrigin(request);
     const isPreview = origin !== null && [...ownOrigins(), `${request.protocol}://${request.host}`].includes(origin);
-    conversationId ??= createConversation(db, visitor, origin, isPreview ? 'playground' : 'widget');
-    addUserMessage(db, conversationId, message);
+    conversationId = addQuestion(db, conversationId, message, { visitorHash: visitor, origin, channel: isPreview ? 'playground' : 'widget' });
 
-    // From here on the answer is a stream: headers that stop proxies (nginx, Cloudflare) from buffering it.
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      ...reply.getHeaders() as Record<string, string>,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
-    });
-    raw.flushHeaders();
-    const visitorGone = new AbortController();
-    raw.on('close', () => { if (!raw.writableFinished) visitorGone.abort(); });
-    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-    try {
-      for await (const event of answer(app, { conversationId, question: message, visitorHash: visitor, signal: visitorGone.signal, store: true })) {
-        if (visitorGone.signal.aborted) continue; // keep consuming so the pipeline records the stop
-        writeEvent(reply, event);
-      }
-    } catch (err) {
-      request.log.error({ err }, 'chat stream failed');
-      if (!visitorGone.signal.aborted) writeEvent(reply, { type: 'error', code: 'unavailable', message: "Sorry, I can't answer right now. Please try again in a little while.", sources: [] });
-    } finally {
-      clearInterval(heartbeat);
-      if (!settings.storeConversations) stmt(db, 'DELETE FROM conversations WHERE id = ?').run(conversationId);
-      raw.end();
-    }
+    // From here on the answer is a stream.
+    const question = { conversationId, question: message, visitorHash: visitor, store: true };
+    await streamEvents(reply, (signal) => answer(app, { ...question, signal }));
+    if (!settings.storeConversations) stmt(db, 'DELETE FROM conversations WHERE id = ?').run(conversationId);
   });
 
   app.get('/history', {
