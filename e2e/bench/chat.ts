@@ -4,7 +4,8 @@
 // loop (ask, read the whole answer, ask again), started at a random moment within the first answer's
 // duration, so N answers are streaming at once, as with N real visitors. "Docent adds" = Docent's time to
 // first token minus the fake's own, measured the same way. Query vectors are cached by a warm-up round,
-// so the query-embedding call is measured on its own. Env: BENCH_LEVELS=200 runs one level only.
+// so the query-embedding call is measured on its own. Env: BENCH_LEVELS=200 runs one level only,
+// BENCH_PROF=<dir> writes a CPU profile of Docent, BENCH_NODE_ARGS="--flag …" adds Node flags to Docent's.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -19,14 +20,15 @@ import { ensureWidgetBuilt, measureWidget, LOADER_BUDGET, TOTAL_BUDGET } from '.
 
 const UPSTREAM_LATENCY_MS = 200;
 const TOKEN_DELAY_MS = 25; // ~40 tokens/s, a typical streaming pace
-// A typical answer: two short paragraphs, ~150 tokens (~4 s of streaming). The fake's own answers quote one
-// line of context (~30 tokens), which would make every visitor ask again every second.
+// Typical answers: one to three short paragraphs, 60–180 words, ~150 tokens (~4 s of streaming) on
+// average. The fake's own answers quote one line of context (~30 tokens): every visitor would ask again
+// every second.
 const REPLY_WORDS = 120;
 // Visitors start at random moments over about one answer's duration, so questions arrive at the steady
 // rate of N streaming visitors from the start (not N questions in the first second).
 const RAMP_MS = 4000;
 const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : [1, 50, 200];
-const ROUNDS = 3;
+const ROUNDS = 3; // measured per visitor, after one unmeasured ramp-up round
 const PASSWORD = 'benchmark-password';
 // A model without reasoning, so the fake's own "thinking" time (which depends on max_tokens) is no part of
 // either measurement; the direct request mirrors what Docent sends.
@@ -93,7 +95,7 @@ export async function run(): Promise<Row[]> {
   buildServer();
   const [command, ...prefix] = [...pinning.docent, process.execPath];
   const profile = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []; // BENCH_PROF=<dir>: a CPU profile of Docent
-  const child: ChildProcess = spawn(command, [...prefix, ...profile, ...startArguments()], {
+  const child: ChildProcess = spawn(command, [...prefix, ...profile, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...startArguments()], {
     cwd: tmpdir(), stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, OPENROUTER_BASE_URL: fake.baseURL,
       ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: base, CHAT_RATE_LIMIT_PER_IP: '1000000' },
@@ -154,7 +156,8 @@ export async function run(): Promise<Row[]> {
       const sampler = setInterval(() => { peakRss = Math.max(peakRss, procStat(child.pid!).rssMB); }, 100);
       const visitors = (measure: (v: number, r: number) => Promise<number>, into: number[]) => Promise.all(Array.from({ length: n }, async (_, v) => {
         await new Promise((r) => setTimeout(r, n === 1 ? 0 : Math.random() * RAMP_MS));
-        for (let r = 0; r < ROUNDS; r++) into.push(await measure(v, r));
+        // Round 0 is the ramp-up (visitors still arriving, short answers already coming back): not measured.
+        for (let r = 0; r <= ROUNDS; r++) { const ms = await measure(v, r); if (r > 0) into.push(ms); }
       }));
       await visitors((v, r) => chat(n * 10_000 + v * 10 + r, QUESTIONS[(v + r) % QUESTIONS.length]), docent);
       const wall = (performance.now() - t0) / 1000;

@@ -24,7 +24,11 @@ export interface RemoteFakeOptions {
   mode?: 'fake' | 'fast';
   latencyMs?: number;
   tokenDelayMs?: number;
-  /** Answers of about this many words (the fake's own answers quote one line of context: ~30 tokens). */
+  /**
+   * Answers of this many words on average, each between half and one and a half times as long (the fake's
+   * own answers quote one line of context: ~30 tokens). Varied lengths keep closed-loop visitors from
+   * asking in lockstep.
+   */
   replyWords?: number;
 }
 
@@ -79,9 +83,11 @@ async function serve(options: RemoteFakeOptions): Promise<void> {
   if (options.replyWords) {
     // The fake's grounded answer, then ordinary prose up to the length a real answer has.
     const filler = 'The page explains the steps in detail, with the options you can choose and what each of them means for your order. '.split(' ');
+    const random = prng(7);
     fake.setChatReply((body) => {
       const words = defaultChatReply(body).split(' ');
-      for (let i = 0; words.length < options.replyWords!; i++) words.push(filler[i % filler.length]);
+      const length = Math.round(options.replyWords! * (0.5 + random()));
+      for (let i = 0; words.length < length; i++) words.push(filler[i % filler.length]);
       return words.join(' ');
     });
   }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp, setupAdmin, startDocent, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { buildPrompt, fitHistory } from './prompt.js';
+import { TOKEN_FLUSH_MS } from './event-stream.js';
 
 const VISITOR = 'visitor-0001';
 const ORIGIN = 'https://shop.example.com';
@@ -40,6 +41,8 @@ const lastAssistant = (app: FastifyInstance) => app.db.prepare("SELECT * FROM me
 test('a grounded answer streams as start → token… → sources → done, and is stored with model, tokens and cost', async (t) => {
   const { app, fake } = await chatApp(t);
   fake.setChatReply('Every widget has a **two-year warranty** [1].');
+  // Tokens further apart than the server's merge window (TOKEN_FLUSH_MS) each reach the visitor as they come.
+  fake.setOptions({ tokenDelayMs: TOKEN_FLUSH_MS + 30 });
   const { res, events } = await ask(app, 'What does the warranty cover?');
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
@@ -49,7 +52,7 @@ test('a grounded answer streams as start → token… → sources → done, and 
   const names = events.map((e) => e.event);
   assert.equal(names[0], 'start');
   assert.deepEqual(names.slice(-2), ['sources', 'done']);
-  assert.ok(names.filter((n) => n === 'token').length > 1, 'streamed in several tokens');
+  assert.ok(names.filter((n) => n === 'token').length >= 5, `streamed in several tokens: ${names.join(' ')}`);
   assert.equal(events.filter((e) => e.event === 'token').map((e) => e.data.text).join(''), 'Every widget has a **two-year warranty** [1].');
   assert.deepEqual(events.find((e) => e.event === 'sources')!.data, { sources: [{ title: 'Warranty', url: null }] });
   const { conversationId, messageId } = events[0].data;
@@ -91,6 +94,18 @@ test('a grounded answer streams as start → token… → sources → done, and 
   assert.equal(history.statusCode, 200);
   assert.deepEqual(history.json().messages.map((m: { role: string }) => m.role), ['user', 'assistant', 'user', 'assistant']);
   assert.equal(history.json().messages[1].text, 'Every widget has a **two-year warranty** [1].');
+});
+
+test('tokens that come quickly are merged into fewer events: the first at once, the rest per window, the text intact', async (t) => {
+  const { app, fake } = await chatApp(t);
+  const reply = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+  fake.setChatReply(reply);
+  fake.setOptions({ tokenDelayMs: 5 }); // 40 tokens over ~200 ms, a quick model
+  const { events } = await ask(app, 'What does the warranty cover?');
+  const tokens = events.filter((e) => e.event === 'token').map((e) => e.data.text as string);
+  assert.equal(tokens.join(''), reply);
+  assert.equal(tokens[0], 'w0 ', 'the first token is sent alone, at once');
+  assert.ok(tokens.length >= 2 && tokens.length <= 12, `40 tokens in ${tokens.length} events`);
 });
 
 test('strict mode: nothing relevant means the admin\'s "I don\'t know" and no model call; relaxed mode asks the model', async (t) => {

@@ -4,6 +4,9 @@
 import type { Db } from '../db/database.js';
 
 export type JobKind = 'train' | 'sync' | 'reindex';
+/** How long Stop lets a running job finish the requests it has in flight. */
+const STOP_GRACE_MS = 15_000;
+
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
 
 export interface JobProgress {
@@ -92,8 +95,10 @@ export class JobRunner {
     const changed = this.db.prepare("UPDATE jobs SET stop_requested = 1 WHERE id = ? AND status IN ('queued', 'running')").run(id).changes === 1;
     if (!changed) return false;
     this.db.prepare("UPDATE jobs SET status = 'stopped', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND status = 'queued'").run(id);
-    const current = activeJob(this.db);
-    if (current?.id === id) this.controller?.abort();
+    // The running job sees the request between items and stops there: requests already sent (paid for)
+    // finish and are kept. Only a job stuck longer than the grace period (a long Retry-After) is cut off.
+    const controller = activeJob(this.db)?.id === id ? this.controller : null;
+    if (controller) setTimeout(() => controller.abort(), STOP_GRACE_MS).unref();
     return true;
   }
 
