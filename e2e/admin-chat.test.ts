@@ -6,15 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { ensureWidgetBuilt } from '../widget/size.js';
 import { launchBrowser } from './support/browser.js';
 import { PUBLIC_URL, TEST_PASSWORD, setupAdmin, startDocent, type AdminClient } from './support/harness.js';
 import { FAKE_KEY } from './fakes/openrouter.js';
+import { ADMIN_UI_DIR, PROJECT_ROOT } from '../server/paths.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+const ARTIFACTS = path.join(PROJECT_ROOT, 'e2e', 'artifacts');
 const QUESTION = 'What does the warranty cover?';
 const ANSWER = 'Every Acme widget has a two-year warranty covering manufacturing faults [1].';
 const WARRANTY_TEXT = 'Every Acme widget has a two-year warranty covering manufacturing faults. Claims go through support@acme.example.';
@@ -66,7 +65,7 @@ async function noHorizontalScroll() {
 }
 
 before(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'admin-ui', 'index.html'))) {
+  if (!existsSync(path.join(ADMIN_UI_DIR, 'index.html'))) {
     throw new Error('The admin UI is not built: run "npx vite build --config admin-ui/vite.config.ts" first.');
   }
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -5,15 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { startDocent, TEST_PASSWORD } from './support/harness.js';
 import { FAKE_KEY } from './fakes/openrouter.js';
+import { ADMIN_UI_DIR, PROJECT_ROOT } from '../server/paths.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
-const DOCS_SCREENSHOT = path.join(ROOT, 'admin-ui', 'screenshot-api-configuration.png');
+const ARTIFACTS = path.join(PROJECT_ROOT, 'e2e', 'artifacts');
+const DOCS_SCREENSHOT = path.join(PROJECT_ROOT, 'admin-ui', 'screenshot-api-configuration.png');
 const MASKED_FAKE_KEY = `sk-or-v1-••••••••${FAKE_KEY.slice(-4)}`;
 const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
 
@@ -59,7 +58,7 @@ async function describedErrors(inputSelector: string): Promise<string[]> {
 const modelBox = () => page.getByRole('combobox', { name: 'Model', exact: true });
 
 before(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'admin-ui', 'index.html'))) {
+  if (!existsSync(path.join(ADMIN_UI_DIR, 'index.html'))) {
     throw new Error('The admin UI is not built: run "npx vite build --config admin-ui/vite.config.ts" first.');
   }
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -5,17 +5,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { PUBLIC_URL, startDocent, TEST_PASSWORD } from './support/harness.js';
 import { FAKE_KEY } from './fakes/openrouter.js';
 import { startStaticSite, type StaticSite } from './fakes/static-site.js';
 import { startFakeWordPress } from './fakes/wordpress.js';
+import { ADMIN_UI_DIR, PROJECT_ROOT } from '../server/paths.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
-const DOCS = path.join(ROOT, 'e2e', 'fixtures', 'docs');
+const ARTIFACTS = path.join(PROJECT_ROOT, 'e2e', 'artifacts');
+const DOCS = path.join(PROJECT_ROOT, 'e2e', 'fixtures', 'docs');
 
 type Docent = Awaited<ReturnType<typeof startDocent>>;
 
@@ -63,7 +62,7 @@ async function describedErrors(selector: string): Promise<string[]> {
 }
 
 before(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'admin-ui', 'index.html'))) {
+  if (!existsSync(path.join(ADMIN_UI_DIR, 'index.html'))) {
     throw new Error('The admin UI is not built: run "npx vite build --config admin-ui/vite.config.ts" first.');
   }
   mkdirSync(ARTIFACTS, { recursive: true });

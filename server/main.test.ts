@@ -2,10 +2,10 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServer, startArguments } from '../e2e/support/production.js';
+import { freePort } from '../e2e/support/free-port.js';
 
 // What `npm start` runs, from another working directory (a service manager may start it anywhere).
 before(() => buildServer());
@@ -19,9 +19,6 @@ function start(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-});
 
 test('a bad setting stops the start with a message naming the variable', async () => {
   const run = start({ PORT: 'abc', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'docent-main-')) });

@@ -8,7 +8,6 @@
 // BENCH_PROF=<dir> writes a CPU profile of Docent, BENCH_NODE_ARGS="--flag …" adds Node flags to Docent's.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { buildServer, startArguments } from '../support/production.js';
 import { startRemoteFake } from './fake-process.js';
 import { percentile, round, type Row } from './common.js';
 import { ensureWidgetBuilt, measureWidget, LOADER_BUDGET, TOTAL_BUDGET } from '../../widget/size.js';
+import { freePort } from '../support/free-port.js';
 
 const UPSTREAM_LATENCY_MS = 200;
 const TOKEN_DELAY_MS = 25; // ~40 tokens/s, a typical streaming pace
@@ -36,9 +36,6 @@ const MODEL = 'mistralai/mistral-small-3.2-24b-instruct';
 const MAX_TOKENS = 700;
 const QUESTIONS = ['What does the warranty cover?', 'How long does standard shipping take?', 'How do I reset my password?', 'Can I return a widget?'];
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-});
 
 function procStat(pid: number): { cpuSeconds: number; rssMB: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Row } from './common.js';
+import { PROJECT_ROOT } from '../../server/paths.js';
 
 const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   training: () => import('./training.js'),
@@ -13,8 +13,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   chat: () => import('./chat.js'),
 };
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = path.join(ROOT, 'bench-results');
+const RESULTS = path.join(PROJECT_ROOT, 'bench-results');
 
 function table(rows: Row[]): string {
   const cells = rows.map((r) => [r.section, r.metric, `${r.value} ${r.unit}`, r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO', r.note ?? '']);

@@ -21,13 +21,22 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/** State kept per database connection (a cache), made on first use and gone with the connection. */
+export function perDatabase<T>(create: () => T): (db: Db) => T {
+  const states = new WeakMap<Db, T>();
+  return (db) => {
+    let state = states.get(db);
+    if (state === undefined) states.set(db, (state = create()));
+    return state;
+  };
+}
+
 // Compiling SQL costs more than running a small query: hot paths reuse their prepared statements.
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+const statementsOf = perDatabase(() => new Map<string, Database.Statement>());
 
 /** A prepared statement for `sql`, compiled once per database connection. */
 export function stmt(db: Db, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
+  const cache = statementsOf(db);
   let statement = cache.get(sql);
   if (!statement) cache.set(sql, (statement = db.prepare(sql)));
   return statement;

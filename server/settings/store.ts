@@ -1,19 +1,18 @@
 // Settings sections are JSON documents validated by a zod schema on every read, so a missing or
 // outdated field falls back to its default instead of breaking a screen.
 import type { z } from 'zod';
-import { stmt, type Db } from '../db/database.js';
+import { perDatabase, stmt, type Db } from '../db/database.js';
 
 /**
  * The last parsed value per section, kept while the stored JSON is the same string: a chat message reads
  * four sections, and parsing is most of a read's cost. Values are frozen: a caller that changed one would
  * change it for every later reader.
  */
-const parsedSections = new WeakMap<Db, Map<string, { json: string | undefined; schema: z.ZodType; value: unknown }>>();
+const parsedSectionsOf = perDatabase(() => new Map<string, { json: string | undefined; schema: z.ZodType; value: unknown }>());
 
 export function readSection<S extends z.ZodType>(db: Db, section: string, schema: S): z.output<S> {
   const json = stmt(db, 'SELECT value FROM settings WHERE section = ?').pluck().get(section) as string | undefined;
-  let parsed = parsedSections.get(db);
-  if (!parsed) parsedSections.set(db, parsed = new Map());
+  const parsed = parsedSectionsOf(db);
   const last = parsed.get(section);
   if (last && last.json === json && last.schema === schema) return last.value as z.output<S>;
   const result = schema.safeParse(json === undefined ? {} : safeJson(json));

@@ -5,17 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { FAKE_KEY, startFakeOpenRouter, type FakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startDocent, TEST_PASSWORD } from '../../e2e/support/harness.js';
 import { EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { freePort } from '../../e2e/support/free-port.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const IN_FLIGHT_MAX = EMBED_BATCH_SIZE * EMBED_CONCURRENCY; // 3 × 96 texts can be lost at a kill
 const API_SETTINGS = { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
 
@@ -38,17 +37,6 @@ const ENTRIES = [...Array.from({ length: 400 }, (_, i) => entry(i)), ...Array.fr
 
 interface Child { url: string; process: ChildProcess; output(): string; exited: Promise<number | null> }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function startChild(t: { after(fn: () => unknown): void }, dataDir: string, fake: FakeOpenRouter): Promise<Child> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -57,7 +45,7 @@ async function startChild(t: { after(fn: () => unknown): void }, dataDir: string
   };
   delete env.NODE_TEST_CONTEXT; // the child is a server, not part of this test run
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });

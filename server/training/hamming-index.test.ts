@@ -3,23 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import { prng as random } from '../../e2e/bench/common.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { compileHammingWat, hammingWasmSource } from './hamming-build.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 import { HAMMING_WASM } from './hamming-wasm.js';
 import { deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const randomVector = (next: () => number, dimensions: number) => Float32Array.from({ length: dimensions }, () => next() * 2 - 1);
 

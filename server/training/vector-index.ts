@@ -2,7 +2,7 @@
 // exactly with the float vectors kept in embedding_cache. The coarse scan runs over a copy of the bits in
 // memory (hamming-index.ts, ~2 ms at 100k × 1536), kept in step with every write below: sqlite-vec 0.1.x
 // only does brute force, and its bit[] KNN grows with the number of candidates (13 ms for 64, 28 ms for 192).
-import { stmt, type Db } from '../db/database.js';
+import { perDatabase, stmt, type Db } from '../db/database.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 
 export interface VectorIndex { id: number; model: string; dimensions: number | null; status: 'building' | 'active' | 'retired' }
@@ -39,16 +39,10 @@ function exactSimilarities(db: Db, model: string, query: Float32Array, chunkIds:
  * The in-memory copies, per database and index id. Writes update them at once; a write inside a
  * transaction that is then rolled back is caught by comparing counts before the next search.
  */
-const coarseCopies = new WeakMap<Db, Map<number, { bits: HammingIndex; unverified: boolean }>>();
-
-function copiesOf(db: Db) {
-  let copies = coarseCopies.get(db);
-  if (!copies) coarseCopies.set(db, copies = new Map());
-  return copies;
-}
+const copiesOf = perDatabase(() => new Map<number, { bits: HammingIndex; unverified: boolean }>());
 
 /** The index's binary vectors in memory, read from its table on first use (~0.5 s per 100k vectors). */
-function coarseCopy(db: Db, index: VectorIndex & { dimensions: number }): HammingIndex {
+function coarseCopy(db: Db, index: VectorIndex): HammingIndex {
   const copies = copiesOf(db);
   let copy = copies.get(index.id);
   // vec0 keeps one row per vector in its <table>_rowids shadow table: counting it is cheap, counting
@@ -59,7 +53,7 @@ function coarseCopy(db: Db, index: VectorIndex & { dimensions: number }): Hammin
     if (copy.bits.size !== stored()) copy = undefined;
   }
   if (!copy) {
-    const bits = new HammingIndex(index.dimensions / 8, stored());
+    const bits = new HammingIndex(index.dimensions! / 8, stored());
     for (const [id, vector] of stmt(db, `SELECT rowid, embedding FROM ${tableOf(index)}`).raw().iterate() as Iterable<[number | bigint, Buffer]>) {
       bits.upsert(Number(id), vector);
     }
@@ -79,7 +73,7 @@ function updateCopy(db: Db, index: Pick<VectorIndex, 'id'>, change: (bits: Hammi
 /** Reads the active index into memory, so the first visitor after a start does not wait for it. */
 export function warmVectorSearch(db: Db): void {
   const index = activeIndex(db);
-  if (index && hasTable(db, index) && quantizable(index.dimensions!)) coarseCopy(db, index as VectorIndex & { dimensions: number });
+  if (index && hasTable(db, index) && quantizable(index.dimensions!)) coarseCopy(db, index);
 }
 
 export function activeIndex(db: Db): VectorIndex | null {
@@ -226,7 +220,7 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
   const candidatesFor = (size: number) => Math.min(4096, Math.max(k * (oversample ?? defaultOversample(size)), MIN_CANDIDATES));
   let coarse: number[];
   if (quantizable(index.dimensions)) {
-    const bits = coarseCopy(db, index as VectorIndex & { dimensions: number });
+    const bits = coarseCopy(db, index);
     coarse = bits.nearest(quantizeBinary(query), candidatesFor(bits.size));
   } else {
     // Float vectors (a dimension that is no multiple of 8): sqlite-vec's exact scan.

@@ -2,13 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { extractFile, extractHtml } from './extract.js';
 import { IngestError } from './types.js';
+import { PROJECT_ROOT } from '../../paths.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DOCS = path.join(ROOT, 'e2e/fixtures/docs');
-const SITE = path.join(ROOT, 'e2e/fixtures/site');
+const DOCS = path.join(PROJECT_ROOT, 'e2e/fixtures/docs');
+const SITE = path.join(PROJECT_ROOT, 'e2e/fixtures/site');
 
 async function extractFixture(name: string) {
   return extractFile(await readFile(path.join(DOCS, name)), name);
