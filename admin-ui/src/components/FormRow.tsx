@@ -45,3 +45,22 @@ export function describedBy(...ids: (string | false | null | undefined)[]): stri
   const s = ids.filter(Boolean).join(' ');
   return s || undefined;
 }
+
+/**
+ * The error, description and aria wiring of a settings form's fields: field `k`'s error is
+ * `${base(k)}-error`, its description `${base(k)}-description`, and its control points at both.
+ */
+export function fieldMessages<K extends string>(base: (k: K) => string, errors: Partial<Record<K, string>>) {
+  return {
+    err: (k: K) => <FieldError id={`${base(k)}-error`} message={errors[k]} />,
+    desc: (k: K, text: ComponentChildren) => (
+      <p class="description" id={`${base(k)}-description`}>
+        {text}
+      </p>
+    ),
+    aria: (k: K) => ({
+      'aria-invalid': errors[k] ? ('true' as const) : undefined,
+      'aria-describedby': describedBy(errors[k] && `${base(k)}-error`, `${base(k)}-description`),
+    }),
+  };
+}

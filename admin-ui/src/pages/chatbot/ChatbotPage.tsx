@@ -1,10 +1,9 @@
 // Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
 // abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
-import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
-import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { FormRow, fieldMessages, describedBy } from '../../components/FormRow.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
@@ -266,6 +265,7 @@ export default function ChatbotPage() {
     }
   }
 
+  const { err, desc, aria } = fieldMessages(fieldId, errors);
   /** Props shared by every number input: id, value, error wiring. */
   const num = (k: NumberKey, opts: { min: number; max: number; step?: number; width?: 'small' | 'tiny' }) => ({
     id: fieldId(k),
@@ -277,16 +277,9 @@ export default function ChatbotPage() {
     inputMode: (opts.step && opts.step < 1 ? 'decimal' : 'numeric') as 'decimal' | 'numeric',
     value: form[k],
     onInput: (e: Event) => update({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<Form>),
-    'aria-invalid': errors[k] ? ('true' as const) : undefined,
-    'aria-describedby': describedBy(errors[k] && `${fieldId(k)}-error`, `${fieldId(k)}-description`),
+    ...aria(k),
     disabled: saving,
   });
-  const err = (k: FieldKey) => <FieldError id={`${fieldId(k)}-error`} message={errors[k]} />;
-  const desc = (k: FieldKey, text: ComponentChildren) => (
-    <p class="description" id={`${fieldId(k)}-description`}>
-      {text}
-    </p>
-  );
 
   const count = form.instructions.length;
   const overLimit = form.instructions.trim().length > MAX_INSTRUCTIONS;
@@ -449,8 +442,7 @@ export default function ChatbotPage() {
                 rows={2}
                 value={form.noAnswerMessage}
                 onInput={(e) => update({ noAnswerMessage: e.currentTarget.value })}
-                aria-invalid={errors.noAnswerMessage ? 'true' : undefined}
-                aria-describedby={describedBy(errors.noAnswerMessage && 'cb-noAnswerMessage-error', 'cb-noAnswerMessage-description')}
+                {...aria('noAnswerMessage')}
                 disabled={saving}
               />
               {form.noAnswerMessage !== DEFAULT_NO_ANSWER && (

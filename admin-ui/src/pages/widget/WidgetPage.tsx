@@ -1,11 +1,10 @@
 // Widget: the chat bubble's look and reach, the embed snippet, and a live preview of unsaved changes.
 // GET/PUT /api/admin/widget/settings.
-import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { FormRow, fieldMessages } from '../../components/FormRow.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
@@ -227,16 +226,7 @@ export default function WidgetPage() {
     }
   }
 
-  const err = (k: FieldKey) => <FieldError id={`w-${k}-error`} message={errors[k]} />;
-  const desc = (k: FieldKey, text: ComponentChildren) => (
-    <p class="description" id={`w-${k}-description`}>
-      {text}
-    </p>
-  );
-  const aria = (k: FieldKey) => ({
-    'aria-invalid': errors[k] ? ('true' as const) : undefined,
-    'aria-describedby': describedBy(errors[k] && `w-${k}-error`, `w-${k}-description`),
-  });
+  const { err, desc, aria } = fieldMessages((k: FieldKey) => `w-${k}`, errors);
 
   function setQuestion(i: number, v: string) {
     const next = [...form!.suggestedQuestions];
@@ -402,7 +392,7 @@ export default function WidgetPage() {
                   {desc('welcomeMessage', 'The first message in the chat window, before the visitor asks anything. **Bold** and links work.')}
                 </FormRow>
                 <FormRow label="Suggested questions" labelId="suggested-label">
-                  <div class="question-list" role="group" aria-labelledby="suggested-label" aria-describedby={describedBy(errors.suggestedQuestions && 'w-suggestedQuestions-error', 'w-suggestedQuestions-description')}>
+                  <div class="question-list" role="group" aria-labelledby="suggested-label" aria-describedby={aria('suggestedQuestions')['aria-describedby']}>
                     {form.suggestedQuestions.map((q, i) => (
                       <div class="question-item" key={i}>
                         <label class="screen-reader-text" for={`suggested-${i}`}>
