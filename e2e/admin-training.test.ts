@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { PUBLIC_URL, startDocent, TEST_PASSWORD } from './support/harness.js';
-import { FAKE_KEY } from './fakes/openrouter.js';
+import { FAKE_KEY, startFakeOpenRouter, type FakeOpenRouter } from './fakes/openrouter.js';
 import { startStaticSite, type StaticSite } from './fakes/static-site.js';
 import { startFakeWordPress } from './fakes/wordpress.js';
 import { ADMIN_UI_DIR, PROJECT_ROOT } from '../server/paths.js';
@@ -20,6 +20,8 @@ type Docent = Awaited<ReturnType<typeof startDocent>>;
 
 let docent: Docent;
 let site: StaticSite;
+/** An OpenAI-compatible endpoint the admin switches to (the provider-change test). */
+let local: FakeOpenRouter | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -86,6 +88,7 @@ after(async () => {
   await browser?.close();
   await site?.close();
   await docent?.close();
+  await local?.close();
 });
 
 describe('Data Training screen', () => {
@@ -152,7 +155,8 @@ describe('Data Training screen', () => {
     assert.match(texts[2], /broken-manual\.pdf.*damaged or incomplete/);
     await page.getByText('2 of 3 files added.').waitFor();
     const files = page.getByRole('list', { name: 'Uploaded files' });
-    await files.getByText('transfig-manual.pdf', { exact: false }).or(files.getByText(/TransFig/i)).first().waitFor();
+    // Each file is listed by its title and the name it was uploaded as.
+    for (const name of ['transfig-manual.pdf', 'pip-authentication.md']) await files.locator('.doc-file', { hasText: name }).waitFor();
     await card('Files').getByText('2 files').waitFor();
   });
 
@@ -230,7 +234,7 @@ describe('Data Training screen', () => {
     assert.equal(await valueNow(progressbar()), 100);
     await page.getByText('Training finished.').waitFor();
     assert.match((await page.locator('.job-counters').textContent()) ?? '', new RegExp(`Chunks\\s*${chunks} of ${chunks}`));
-    assert.match((await page.locator('.job-log').textContent()) ?? '', /chunks to index with openai\/text-embedding-3-small/);
+    assert.match((await page.locator('.job-log').textContent()) ?? '', /\d+ chunks of \d+ documents to index with openai\/text-embedding-3-small/);
     await page.getByText('Everything is trained.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Start Training' }).isDisabled(), true);
     docent.fake.setOptions({ latencyMs: 0 });
@@ -276,7 +280,7 @@ describe('Data Training screen', () => {
     const row = page.getByRole('row', { name: new RegExp(`Sitemap: ${host.replace(/\./g, '\\.')}`) });
     assert.match((await row.textContent()) ?? '', /Web pages\s*7/);
     const index = page.locator('.index-info');
-    assert.match((await index.textContent()) ?? '', /Active index: openai\/text-embedding-3-small, 1,536 dimensions, \d+ vectors/);
+    assert.match((await index.textContent()) ?? '', /Active index: openai\/text-embedding-3-small via OpenRouter, 1,536 dimensions, \d+ vectors/);
     await page.getByText(/Last training:\s*Finished/).waitFor();
 
     const select = page.getByRole('combobox', { name: 'Embedding model' });
@@ -298,7 +302,7 @@ describe('Data Training screen', () => {
     await page.getByRole('progressbar', { name: 'Building the new index' }).waitFor();
     await page.getByText('The new index is ready.').waitFor({ timeout: 15_000 });
     docent.fake.setOptions({ latencyMs: 0 });
-    await page.waitForFunction(() => /text-embedding-3-large, 3,072 dimensions/.test(document.querySelector('.index-info')?.textContent ?? ''));
+    await page.waitForFunction(() => /text-embedding-3-large via OpenRouter, 3,072 dimensions/.test(document.querySelector('.index-info')?.textContent ?? ''));
     await page.waitForFunction(() => (document.getElementById('embedding-model') as HTMLSelectElement | null)?.value === 'openai/text-embedding-3-large');
 
     // Server-side field error for the chunk overlap.
@@ -394,6 +398,49 @@ describe('Data Training screen', () => {
     } finally {
       await wp.close();
     }
+  });
+
+  it('provider change: API Configuration says the index stays on the old provider and links to a rebuild for the new one', async () => {
+    const LOCAL_KEY = 'local-endpoint-key-e2e';
+    local = await startFakeOpenRouter({ validKeys: [LOCAL_KEY], modelsListed: 'all' });
+    await page.goto(url('/admin/settings'));
+    await page.getByRole('radio', { name: /OpenAI-compatible endpoint/ }).check();
+    await page.getByLabel('Base URL').fill(local.baseURL);
+    await page.getByLabel('API Key', { exact: true }).fill(LOCAL_KEY);
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    const saved = page.locator('.settings-notice');
+    await saved.getByText('Settings saved.').waitFor();
+    assert.match((await saved.textContent()) ?? '', /Search keeps using the index built with OpenRouter until you rebuild it for the new provider/);
+    const notice = page.locator('.index-provider-notice');
+    assert.match((await notice.textContent()) ?? '', /Your search index was built with OpenRouter and keeps answering through it, with the key saved for it, until you rebuild it for this provider\./);
+    await shot('training-provider-changed-settings');
+
+    await notice.getByRole('link', { name: 'Rebuild the index in Database Management' }).click();
+    await page.waitForURL((u) => u.pathname === '/admin/training' && u.search === '?tab=database');
+    const warning = page.locator('.notice-warning').filter({ hasText: 'This index was built with OpenRouter' });
+    await warning.waitFor();
+    assert.match((await warning.textContent()) ?? '', new RegExp(`but Settings now use the endpoint at ${local.baseURL.replace(/[.]/g, '\\.')}\\.`));
+    // The new provider offers the same model: it is the default, and rebuilding with it is a real rebuild.
+    await page.waitForFunction(() => (document.getElementById('embedding-model') as HTMLSelectElement | null)?.value === 'openai/text-embedding-3-large');
+    assert.doesNotMatch((await page.locator('#embedding-model option:checked').textContent()) ?? '', /current/);
+    await page.locator('.rebuild-box').getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/).waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Keep / }).count(), 0, 'keeping the old provider is what not rebuilding does');
+    await shot('training-provider-changed-database');
+
+    local.setOptions({ latencyMs: 800 });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: /^Rebuild index with OpenAI: Text Embedding 3 Large/ }).click();
+    await page.getByRole('progressbar', { name: 'Building the new index' }).waitFor();
+    // Meanwhile the old index answers through OpenRouter.
+    const search = await page.request.post(url('/api/admin/training/search'), { data: { question: 'How long does standard shipping take?', minMatch: 0 }, headers: { 'x-csrf-token': csrfToken } });
+    assert.equal(search.status(), 200, await search.text());
+    assert.ok(((await search.json()).chunks as unknown[]).length > 0);
+    await page.getByText('The new index is ready.').waitFor({ timeout: 20_000 });
+    local.setOptions({ latencyMs: 0 });
+    await page.waitForFunction((base) => (document.querySelector('.index-info')?.textContent ?? '').includes(`text-embedding-3-large via the endpoint at ${base}`), local.baseURL);
+    await warning.waitFor({ state: 'detached' });
+    assert.ok(local.requestsTo('/embeddings').length > 0);
+    assert.ok(local.requestsTo('/embeddings').every((r) => r.headers.authorization === `Bearer ${LOCAL_KEY}`));
   });
 
   it('works 390px wide: no sideways scrolling', async () => {

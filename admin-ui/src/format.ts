@@ -98,3 +98,8 @@ export function aboutCost(usd: number | null): string {
   if (usd < 0.01) return 'less than $0.01';
   return `about ${formatUsd(usd)}`;
 }
+
+/** Names the service an index embeds with, for sentences: "OpenRouter" or "the endpoint at http://…". */
+export function endpointName(index: { provider: string; baseUrl: string | null }): string {
+  return index.provider === 'openrouter' || !index.baseUrl ? 'OpenRouter' : `the endpoint at ${index.baseUrl}`;
+}

@@ -23,6 +23,20 @@ export interface ApiSettings {
   reasoningEnabled: boolean;
   embeddingModel: string;
   embeddingDimensions: number | null;
+  /** The index answering searches; after a change of provider it stays on the old one until rebuilt. */
+  searchIndex: SearchIndex | null;
+}
+
+/** Which provider an index embeds with: OpenRouter, or an OpenAI-compatible server at baseUrl. */
+export interface IndexEndpoint {
+  provider: Provider;
+  baseUrl: string | null;
+  /** False after the admin switched provider: the index still embeds through the one that built it. */
+  matchesSettings: boolean;
+}
+
+export interface SearchIndex extends IndexEndpoint {
+  model: string;
 }
 
 export interface ApiSettingsUpdate {

@@ -14,15 +14,16 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type OpenAI from 'openai';
+import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob, warmVectorSearch, type VectorIndex } from '../../server/training/vector-index.js';
+import { cacheVector, defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, warmVectorSearch, type VectorIndex } from '../../server/training/vector-index.js';
 import { keywordQuery, retrieve } from '../../server/retrieval/retrieve.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
 const D = 1536;
-const MODEL = 'openai/text-embedding-3-small';
+const SPACE = { endpoint: OPENROUTER_ENDPOINT, model: 'openai/text-embedding-3-small' };
 const SIZES = (process.env.BENCH_RETRIEVAL_SIZES ?? '10000,100000').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_RETRIEVAL_QUERIES ?? 200);
 const CLUSTERS = 500;
@@ -84,7 +85,7 @@ export async function run(): Promise<Row[]> {
   try {
     migrate(db);
     const sourceId = sourceOfKind(db, 'text').id;
-    let index: VectorIndex = setDimensions(db, ensureActiveIndex(db, MODEL), D);
+    let index: VectorIndex = setDimensions(db, ensureActiveIndex(db, SPACE), D);
     const max = Math.max(...SIZES);
     const vectors = new Float32Array(max * D); // the bench's own copy, for exact ground truth
     const texts: string[] = [];
@@ -102,7 +103,6 @@ export async function run(): Promise<Row[]> {
     const insertDoc = db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count)
       VALUES (?, ?, ?, NULL, 'text', '', ?, 0)`);
     const insertChunk = db.prepare('INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, \'\', ?, ?)');
-    const insertCache = db.prepare('INSERT OR REPLACE INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)');
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
     let built = 0;
@@ -129,9 +129,7 @@ export async function run(): Promise<Row[]> {
             texts[r] = text;
             const hash = sha(`${chunkId}:${text}`);
             insertChunk.run(chunkId, documentId, r % CHUNKS_PER_DOCUMENT, text, text, 80, hash);
-            const blob = toBlob(v);
-            insertCache.run(MODEL, hash, D, blob);
-            batch.push({ chunkId, vector: blob });
+            batch.push({ chunkId, vector: cacheVector(db, SPACE, hash, v) });
           }
           insertVectors(db, index, batch);
         })();
@@ -155,7 +153,7 @@ export async function run(): Promise<Row[]> {
         normalise(q);
         const own = texts[r].replace(/\.$/, '').split(' ').filter((w) => !common.has(w));
         const question = Array.from({ length: 6 }, () => own[Math.floor(qr() * own.length)]).join(' ') + '?';
-        insertCache.run(MODEL, sha(question), D, toBlob(q));
+        cacheVector(db, SPACE, sha(question), q);
         return { q, question };
       });
       const warm = queries.slice(0, 20);
@@ -179,7 +177,7 @@ export async function run(): Promise<Row[]> {
         }
         return { ...summary(ms), recall: round(r / timed.length, 3), top1: round(top1 / timed.length, 3) };
       };
-      const deps = { db, client: {} as OpenAI, provider: 'openrouter' as const };
+      const deps = { db, embedderFor: () => ({ client: {} as OpenAI, provider: 'openrouter' as const }) };
       const measureRetrieve = async () => {
         for (const { question } of warm) await retrieve(deps, question, { topK: TOP_K, minMatch: 0 });
         const ms: number[] = [];

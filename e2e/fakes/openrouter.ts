@@ -79,6 +79,11 @@ export interface FakeOptions {
   latencyMs?: number;
   /** Delay between streamed chunks (reasoning and content), default 0. */
   tokenDelayMs?: number;
+  /**
+   * What `/models` lists when no output_modalities is asked for. Default 'text' (OpenRouter); 'all' makes the
+   * fake stand in for an OpenAI-compatible server, whose `/models` lists embedding models among the rest.
+   */
+  modelsListed?: 'text' | 'all';
 }
 
 export interface KeyInfo {
@@ -596,6 +601,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     usageChunkStyle: 'repeat-choice',
     latencyMs: 0,
     tokenDelayMs: 0,
+    modelsListed: 'text',
   };
   const { port = 0, ...rest } = opts;
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) (options as any)[k] = v;
@@ -888,7 +894,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     const f = await preamble(ctx, 'models', false, (x) => !STREAM_ONLY.includes(x.kind));
     if (f === 'gone' || (await applyHttpFault(ctx, f, 'models'))) return;
     const q = ctx.url.searchParams;
-    const outRaw = (q.get('output_modalities') ?? 'text').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const outRaw = (q.get('output_modalities') ?? options.modelsListed).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
     const bad = outRaw.filter((v) => v !== 'all' && !OUTPUT_MODALITIES.includes(v));
     if (bad.length || outRaw.length === 0) {
       return zodError(ctx, JSON.stringify([{

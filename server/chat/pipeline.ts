@@ -12,6 +12,7 @@ import { reasoningParam, type ReasoningParam } from '../openrouter/reasoning.js'
 import { readApiSettings } from '../settings/api-settings.js';
 import { currentConnection } from '../settings/connection.js';
 import { retrieve, keywordQuery, type RetrievedChunk } from '../retrieval/retrieve.js';
+import { embedderFor } from '../training/index-connection.js';
 import { readRetrievalSettings } from '../retrieval/settings.js';
 import { raiseAlert, resolveAlerts } from './alerts.js';
 import { addAssistantMessage, history, spentSince, type MessageStatus, type SourceLink } from './conversations.js';
@@ -112,7 +113,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
 
   // 1. Retrieve.
   try {
-    const result = await retrieve({ db, client, provider: connection.provider, signal: input.signal }, input.question,
+    const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: input.signal }, input.question,
       { topK: retrieval.topK, minMatch: retrieval.minMatch });
     record.chunks = info.chunks = result.chunks;
     record.cost += result.queryCost ?? 0;

@@ -58,3 +58,22 @@ test('the database runs in WAL mode with sqlite-vec loaded', () => {
   assert.match(String(db.prepare('SELECT vec_version()').pluck().get()), /^v0\.1\./);
   db.close();
 });
+
+test('006: indexes and cached vectors made before it belong to the provider saved at the time', () => {
+  const upTo5 = tempDir();
+  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => Number(f.split('_')[0]) <= 5)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(upTo5, f));
+  const endpointsAfter006 = (api: object | null) => {
+    const db = openDatabase(path.join(tempDir(), 'e.db'));
+    migrate(db, upTo5);
+    if (api) db.prepare("INSERT INTO settings (section, value) VALUES ('api', ?)").run(JSON.stringify(api));
+    db.prepare("INSERT INTO vector_indexes (model, dimensions, status) VALUES ('nomic-embed-text', 768, 'active')").run();
+    db.prepare("INSERT INTO embedding_cache (model, text_hash, dimensions, vector) VALUES ('nomic-embed-text', 'h1', 1, x'0000803f')").run();
+    assert.deepEqual(migrate(db), ['006_embedding_endpoint.sql']);
+    const endpoints = [db.prepare('SELECT endpoint FROM vector_indexes').pluck().get(), db.prepare('SELECT endpoint FROM embedding_cache').pluck().get()];
+    db.close();
+    return endpoints;
+  };
+  assert.deepEqual(endpointsAfter006({ provider: 'openai-compatible', baseUrl: 'http://localhost:11434/v1' }), ['http://localhost:11434/v1', 'http://localhost:11434/v1']);
+  assert.deepEqual(endpointsAfter006({ provider: 'openrouter', baseUrl: null }), ['openrouter', 'openrouter']);
+  assert.deepEqual(endpointsAfter006(null), ['openrouter', 'openrouter']);
+});

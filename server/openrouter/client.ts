@@ -9,6 +9,22 @@ export const APP_TITLE = 'Docent';
 /** Where requests go and with which key. */
 export interface Connection { provider: Provider; baseUrl: string; apiKey: string | null }
 
+/**
+ * Which service a vector came from, as stored with indexes and cached vectors: 'openrouter', or the base
+ * URL of an OpenAI-compatible server. Vectors from different endpoints are never mixed, even under one model id.
+ */
+export type Endpoint = string;
+export const OPENROUTER_ENDPOINT: Endpoint = 'openrouter';
+
+export function endpointOf(target: { provider: Provider; baseUrl: string | null }): Endpoint {
+  return target.provider === 'openrouter' ? OPENROUTER_ENDPOINT : target.baseUrl!;
+}
+
+/** The provider and base URL an endpoint stands for (OpenRouter's URL comes from the config). */
+export function endpointTarget(endpoint: Endpoint): { provider: Provider; baseUrl: string | null } {
+  return endpoint === OPENROUTER_ENDPOINT ? { provider: 'openrouter', baseUrl: null } : { provider: 'openai-compatible', baseUrl: endpoint };
+}
+
 export interface ClientOptions {
   /** Admin screens use short timeouts; chat streams their own. */
   timeoutMs: number;

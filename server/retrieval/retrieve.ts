@@ -5,7 +5,7 @@ import type OpenAI from 'openai';
 import { stmt, type Db } from '../db/database.js';
 import type { Provider } from '../settings/api-settings.js';
 import { embedBatch } from '../training/embedder.js';
-import { activeIndex, fromBlob, searchVectors, similarities, toBlob, type VectorIndex } from '../training/vector-index.js';
+import { activeIndex, cachedVector, cacheVector, searchVectors, similarities, type VectorIndex } from '../training/vector-index.js';
 
 export interface RetrievedChunk {
   chunkId: number;
@@ -25,7 +25,9 @@ export interface RetrievedChunk {
 }
 
 export interface RetrieveOptions { topK: number; minMatch: number }
-export interface RetrievalDeps { db: Db; client: OpenAI; provider: Provider; signal?: AbortSignal }
+/** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
+export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider };
+export interface RetrievalDeps { db: Db; embedderFor: EmbedderFor; signal?: AbortSignal }
 export interface RetrievalResult { chunks: RetrievedChunk[]; model: string | null; queryTokens: number; queryCost: number | null; embedMs: number; searchMs: number }
 
 const RRF_K = 60;
@@ -41,13 +43,13 @@ export function keywordQuery(question: string): string | null {
 /** The question's vector: from the cache when asked before, else one embedding call. */
 async function embedQuery(deps: RetrievalDeps, index: VectorIndex, question: string): Promise<{ vector: Float32Array; tokens: number; cost: number | null }> {
   const hash = createHash('sha256').update(question).digest('hex');
-  const cached = stmt(deps.db, 'SELECT vector FROM embedding_cache WHERE model = ? AND text_hash = ?').pluck().get(index.model, hash) as Buffer | undefined;
-  if (cached) return { vector: fromBlob(cached), tokens: 0, cost: 0 };
-  const result = await embedBatch(deps.client, [question], {
-    provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
+  const cached = cachedVector(deps.db, index, hash);
+  if (cached) return { vector: cached, tokens: 0, cost: 0 };
+  const { client, provider } = deps.embedderFor(index);
+  const result = await embedBatch(client, [question], {
+    provider, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
   });
-  stmt(deps.db, 'INSERT OR REPLACE INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)')
-    .run(index.model, hash, result.dimensions, toBlob(result.vectors[0]));
+  cacheVector(deps.db, index, hash, result.vectors[0]);
   return { vector: result.vectors[0], tokens: result.tokens, cost: result.cost };
 }
 

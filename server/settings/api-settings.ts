@@ -94,11 +94,15 @@ function connectionFingerprint(box: SecretBox, target: { provider: Provider; bas
   return box.fingerprint(`${target.provider}|${target.baseUrl ?? ''}|${key}`);
 }
 
-/** Saves validated input; a typed key replaces the stored one, otherwise the stored key is kept. */
+/**
+ * Saves validated input. A typed key replaces the stored one; otherwise the stored key is kept, unless the
+ * provider changed: a key belongs to one service and is never sent to another.
+ */
 export function saveApiSettings(db: Db, box: SecretBox, input: ApiSettingsInput): ApiSettingsView {
   db.transaction(() => {
+    const previous = readApiSettings(db);
     writeSection(db, SECTION, StoredApiSettings, {
-      ...readApiSettings(db),
+      ...previous,
       provider: input.provider,
       baseUrl: input.provider === 'openai-compatible' ? input.baseUrl!.replace(/\/+$/, '') : null,
       model: input.model,
@@ -106,6 +110,7 @@ export function saveApiSettings(db: Db, box: SecretBox, input: ApiSettingsInput)
       reasoningEnabled: input.reasoningEnabled,
     });
     if (input.apiKey) saveSecret(db, box, API_KEY_SECRET, input.apiKey);
+    else if (input.provider !== previous.provider) deleteSecret(db, API_KEY_SECRET);
   })();
   return apiSettingsView(db, box);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '../openrouter/client.js';
-import { readApiKey, readApiSettings } from './api-settings.js';
+import { readApiKey, readApiSettings, type Provider } from './api-settings.js';
 
 /** Where provider calls go right now: the saved provider, its base URL and the decrypted key. */
 export function currentConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>): Connection {
@@ -9,5 +9,19 @@ export function currentConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' 
     provider: settings.provider,
     baseUrl: settings.provider === 'openrouter' ? app.config.openRouterBaseUrl : settings.baseUrl ?? app.config.openRouterBaseUrl,
     apiKey: readApiKey(app.db, app.secretBox),
+  };
+}
+
+/**
+ * A connection to another endpoint the admin is trying out (key test, model list before saving). The stored
+ * key goes along only to the kind of service it was saved for: an OpenRouter key never reaches a custom URL.
+ */
+export function candidateConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>, target: { provider?: Provider; baseUrl?: string | null; apiKey?: string | null }): Connection {
+  const stored = currentConnection(app);
+  const provider = target.provider ?? stored.provider;
+  return {
+    provider,
+    baseUrl: provider === 'openrouter' ? app.config.openRouterBaseUrl : (target.baseUrl ?? stored.baseUrl).replace(/\/+$/, ''),
+    apiKey: target.apiKey || (provider === stored.provider ? stored.apiKey : null),
   };
 }

@@ -4,7 +4,9 @@ import {
   ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN, PROVIDERS,
   apiSettingsView, recordKeyCheck, removeApiKey, saveApiSettings,
 } from './api-settings.js';
-import { currentConnection } from './connection.js';
+import { candidateConnection, currentConnection } from './connection.js';
+import { endpointOf } from '../openrouter/client.js';
+import { keepKeyForIndexesOn, searchIndexView } from '../training/index-connection.js';
 import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
 import { testKey } from '../openrouter/key-check.js';
 import { badRequest } from '../http/errors.js';
@@ -20,6 +22,8 @@ const ApiSettingsView = z.object({
   reasoningEnabled: z.boolean(),
   embeddingModel: z.string(),
   embeddingDimensions: z.number(),
+  /** The index answering searches; after a change of provider it stays on the old one until rebuilt. */
+  searchIndex: z.object({ provider: z.enum(PROVIDERS), baseUrl: z.string().nullable(), model: z.string(), matchesSettings: z.boolean() }).nullable(),
 });
 
 const KeyTestResult = z.union([
@@ -50,14 +54,14 @@ const RefreshQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).opt
 const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh === 'true';
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/settings/api', { schema: { response: { 200: ApiSettingsView } } }, async () => apiSettingsView(app.db, app.secretBox));
+  const view = (settings = apiSettingsView(app.db, app.secretBox)) => ({ ...settings, searchIndex: searchIndexView(app) });
+
+  app.get('/settings/api', { schema: { response: { 200: ApiSettingsView } } }, async () => view());
 
   app.put('/settings/api', { schema: { body: ApiSettingsInput, response: { 200: ApiSettingsView, 400: ErrorBody } } }, async (request) => {
     const input = request.body;
     // When the catalog is known, a model id that is not in it is a typo, not a choice.
-    const target = { ...currentConnection(app), provider: input.provider,
-      baseUrl: input.provider === 'openrouter' ? app.config.openRouterBaseUrl : input.baseUrl!.replace(/\/+$/, '') };
-    const { models } = await getChatModels(app.db, target, app.config);
+    const { models } = await getChatModels(app.db, candidateConnection(app, input), app.config);
     if (models.length > 0) {
       const known = new Set(models.map((m) => m.id));
       const fields: Record<string, string> = {};
@@ -66,14 +70,19 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       if (unknownFallback) fields.fallbackModels = `${unknownFallback} is not in the model list.`;
       if (Object.keys(fields).length) throw badRequest('Please correct the highlighted fields.', fields);
     }
-    const view = saveApiSettings(app.db, app.secretBox, input);
-    request.log.info({ provider: view.provider, model: view.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
-    return view;
+    const previous = currentConnection(app);
+    const saved = app.db.transaction(() => {
+      const settings = saveApiSettings(app.db, app.secretBox, input);
+      if (endpointOf(settings) !== endpointOf(previous)) keepKeyForIndexesOn(app, previous);
+      return settings;
+    })();
+    request.log.info({ provider: saved.provider, model: saved.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
+    return view(saved);
   });
 
   app.delete('/settings/api/key', { schema: { response: { 200: ApiSettingsView } } }, async (request) => {
     request.log.info('API key removed');
-    return removeApiKey(app.db, app.secretBox);
+    return view(removeApiKey(app.db, app.secretBox));
   });
 
   app.post('/settings/api/test', {
@@ -86,10 +95,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: KeyTestResult, 400: ErrorBody },
     },
   }, async (request) => {
-    const stored = currentConnection(app);
-    const provider = request.body.provider ?? stored.provider;
-    const baseUrl = provider === 'openrouter' ? app.config.openRouterBaseUrl : (request.body.baseUrl ?? stored.baseUrl).replace(/\/+$/, '');
-    const apiKey = request.body.apiKey || stored.apiKey;
+    const { provider, baseUrl, apiKey } = candidateConnection(app, request.body);
     if (!apiKey && provider === 'openrouter') throw badRequest('Enter an API key to test.', { apiKey: 'Enter an API key to test.' });
     if (provider === 'openrouter' && !OPENROUTER_KEY_PATTERN.test(apiKey!)) {
       throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });

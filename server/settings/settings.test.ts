@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, PUBLIC_URL, setupAdmin } from '../../e2e/support/harness.js';
-import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 
 const validSettings = { provider: 'openrouter', model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
 
@@ -14,7 +14,7 @@ test('defaults before anything is saved', async (t) => {
   assert.deepEqual((await admin.request('GET', '/api/admin/settings/api')).json(), {
     provider: 'openrouter', baseUrl: null, apiKey: { saved: false, last4: null }, keyCheck: null,
     model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false,
-    embeddingModel: 'openai/text-embedding-3-small', embeddingDimensions: 1536,
+    embeddingModel: 'openai/text-embedding-3-small', embeddingDimensions: 1536, searchIndex: null,
   });
 });
 
@@ -99,4 +99,26 @@ test('saved choices come back; Remove API Key clears the key only', async (t) =>
   assert.deepEqual(removed.apiKey, { saved: false, last4: null });
   assert.equal(removed.model, 'deepseek/deepseek-r1');
   assert.equal(app.db.prepare('SELECT count(*) FROM secrets').pluck().get(), 0);
+});
+
+test('a key belongs to its provider: a switch without a new key forgets it, and it is never sent to the new endpoint', async (t) => {
+  const { app, close } = await createTestApp();
+  t.after(close);
+  const other = await startFakeOpenRouter({ validKeys: ['other-key'] });
+  t.after(other.close);
+  const admin = await setupAdmin(app);
+  assert.equal((await admin.request('PUT', '/api/admin/settings/api', { ...validSettings, apiKey: FAKE_KEY })).json().apiKey.saved, true);
+
+  const switched = { ...validSettings, provider: 'openai-compatible', baseUrl: other.baseURL };
+  const tested = await admin.request('POST', '/api/admin/settings/api/test', { provider: 'openai-compatible', baseUrl: other.baseURL });
+  assert.equal(tested.statusCode, 200, tested.body);
+  const saved = (await admin.request('PUT', '/api/admin/settings/api', switched)).json();
+  assert.deepEqual([saved.provider, saved.apiKey], ['openai-compatible', { saved: false, last4: null }]);
+  assert.ok(other.requests.length > 0, 'the new endpoint was called (key test, model list)');
+  assert.ok(other.requests.every((r) => !String(r.headers.authorization ?? '').includes(FAKE_KEY)), 'the OpenRouter key never reached the other endpoint');
+
+  // Changing only the base URL of the same kind of endpoint keeps its key.
+  await admin.request('PUT', '/api/admin/settings/api', { ...switched, apiKey: 'other-key' });
+  const moved = (await admin.request('PUT', '/api/admin/settings/api', { ...switched, baseUrl: `${other.baseURL}/` })).json();
+  assert.deepEqual(moved.apiKey, { saved: true, last4: '-key' });
 });

@@ -113,7 +113,7 @@ async function startTraining(admin: Admin): Promise<number> {
 async function job(admin: Admin, id: number) {
   const res = await admin.request('GET', `/api/admin/training/jobs/${id}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body as { job: { status: string; error: string | null; progress: { chunksDone: number; chunksTotal: number | null } }; log: Array<{ message: string }> };
+  return res.body as { job: { status: string; error: string | null; progress: { chunksDone: number; chunksTotal: number | null; documentsDone: number; documentsTotal: number | null } }; log: Array<{ message: string }> };
 }
 
 async function waitFor(admin: Admin, id: number, until: (j: Awaited<ReturnType<typeof job>>) => boolean, timeoutMs = 30_000, everyMs = 100) {
@@ -219,6 +219,7 @@ test('SIGKILL mid-job, restart: the job resumes and ends with the same chunks as
   const stats = (await admin.request('GET', '/api/admin/training/stats')).body;
   assert.equal(stats.index.vectors, stats.chunks);
   assert.equal(resumed.job.progress.chunksDone, stats.chunks, 'progress survives the kill: it is saved with each stored batch');
+  assert.deepEqual([resumed.job.progress.documentsDone, resumed.job.progress.documentsTotal], [stats.documents, stats.documents], 'every document counted once across the kill');
   await stopChild(second, 'SIGTERM');
   const crashed = snapshot(crashDir);
   assertComplete(crashed, 'killed and resumed');

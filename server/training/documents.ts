@@ -43,12 +43,12 @@ export function upsertDocument(db: Db, sourceId: number, doc: ExtractedDocument,
   return { documentId, status: existing ? 'updated' : 'added', chunks: chunks.length, tokens };
 }
 
-/** Gives a document's chunks the vectors already paid for (same model, same text). */
+/** Gives a document's chunks the vectors already paid for (same endpoint and model, same text). */
 function restoreCachedVectors(db: Db, index: VectorIndex, documentId: number): void {
   if (!index.dimensions) return;
   // CROSS JOIN: start from the document's chunks, not from every cached vector of the model.
   const rows = db.prepare(`SELECT c.id AS chunkId, e.vector FROM chunks c
-    CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash WHERE c.document_id = ?`).all(index.model, documentId) as Array<{ chunkId: number; vector: Buffer }>;
+    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash WHERE c.document_id = ?`).all(index.endpoint, index.model, documentId) as Array<{ chunkId: number; vector: Buffer }>;
   insertVectors(db, index, rows);
 }
 

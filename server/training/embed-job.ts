@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Provider } from '../settings/api-settings.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
 import type { JobContext } from './jobs.js';
-import { chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
+import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
 
 export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null }
 
@@ -14,16 +14,16 @@ export function countMissing(db: Db, index: VectorIndex): { chunks: number; toke
   return db.prepare(`WITH missing AS (SELECT c.text_hash, c.token_count ${missingChunksClause(db, index)}),
     uncached AS (
       SELECT text_hash, max(token_count) AS tokens FROM missing m
-      WHERE NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.model = ? AND e.text_hash = m.text_hash) GROUP BY text_hash)
+      WHERE NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.endpoint = ? AND e.model = ? AND e.text_hash = m.text_hash) GROUP BY text_hash)
     SELECT (SELECT count(*) FROM missing) AS chunks, (SELECT coalesce(sum(token_count), 0) FROM missing) AS tokens,
       (SELECT count(*) FROM uncached) AS uncachedChunks, (SELECT coalesce(sum(tokens), 0) FROM uncached) AS uncachedTokens`)
-    .get(index.model) as { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number };
+    .get(index.endpoint, index.model) as { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number };
 }
 
-function cachedHashes(db: Db, model: string, hashes: string[]): Array<{ text_hash: string; dimensions: number; vector: Buffer }> {
+function cachedHashes(db: Db, space: EmbeddingSpace, hashes: string[]): Array<{ text_hash: string; dimensions: number; vector: Buffer }> {
   if (hashes.length === 0) return [];
-  return db.prepare('SELECT text_hash, dimensions, vector FROM embedding_cache WHERE model = ? AND text_hash IN (SELECT value FROM json_each(?))')
-    .all(model, JSON.stringify(hashes)) as Array<{ text_hash: string; dimensions: number; vector: Buffer }>;
+  return db.prepare('SELECT text_hash, dimensions, vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash IN (SELECT value FROM json_each(?))')
+    .all(space.endpoint, space.model, JSON.stringify(hashes)) as Array<{ text_hash: string; dimensions: number; vector: Buffer }>;
 }
 
 /** Fills `index` until no chunk lacks a vector (or the job is stopped). */
@@ -31,10 +31,16 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
   const { db } = deps;
   let index = start;
   const todo = countMissing(db, index);
-  ctx.progress({ phase: `Embedding with ${index.model}`, chunksTotal: ctx.job.progress.chunksDone + todo.chunks });
+  // Chunks still to do per document: a document is done when its count reaches zero.
+  const remaining = new Map(db.prepare(`SELECT c.document_id, count(*) ${missingChunksClause(db, index)} GROUP BY c.document_id`).raw().all() as Array<[number, number]>);
+  ctx.progress({
+    phase: `Embedding with ${index.model}`,
+    chunksTotal: ctx.job.progress.chunksDone + todo.chunks, documentsTotal: ctx.job.progress.documentsDone + remaining.size,
+  });
   if (todo.chunks === 0) return;
-  ctx.log('info', `${todo.chunks} chunks to index with ${index.model}: ${todo.uncachedChunks} new texts (${todo.uncachedTokens} tokens) to embed, the rest from the cache.`);
+  ctx.log('info', `${todo.chunks} chunks of ${remaining.size} ${remaining.size === 1 ? 'document' : 'documents'} to index with ${index.model}: ${todo.uncachedChunks} new texts (${todo.uncachedTokens} tokens) to embed, the rest from the cache.`);
 
+  const documentOf = new Map<number, number>();
   const store = (hashToVector: Map<string, Buffer>, chunkIds: Map<string, number[]>) => {
     db.transaction(() => {
       const rows: Array<{ chunkId: number; vector: Buffer }> = [];
@@ -42,7 +48,15 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
         .all(JSON.stringify([...chunkIds.values()].flat())) as number[]);
       for (const [hash, vector] of hashToVector) for (const id of chunkIds.get(hash) ?? []) if (stillThere.has(id)) rows.push({ chunkId: id, vector });
       insertVectors(db, index, rows);
-      ctx.count({ chunksDone: rows.length });
+      let documentsDone = 0;
+      for (const { chunkId } of rows) {
+        const documentId = documentOf.get(chunkId)!;
+        documentOf.delete(chunkId);
+        const left = (remaining.get(documentId) ?? 1) - 1;
+        remaining.set(documentId, left);
+        if (left === 0) documentsDone++;
+      }
+      ctx.count({ chunksDone: rows.length, documentsDone });
     })();
   };
 
@@ -52,10 +66,11 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
     const idsByHash = new Map<string, number[]>();
     const textByHash = new Map<string, string>();
     for (const m of missing) {
+      documentOf.set(m.id, m.document_id);
       idsByHash.set(m.text_hash, [...(idsByHash.get(m.text_hash) ?? []), m.id]);
       textByHash.set(m.text_hash, m.text);
     }
-    const cached = cachedHashes(db, index.model, [...idsByHash.keys()]);
+    const cached = cachedHashes(db, index, [...idsByHash.keys()]);
     if (cached.length > 0) {
       if (!index.dimensions) index = setDimensions(db, index, cached[0].dimensions);
       store(new Map(cached.map((c) => [c.text_hash, c.vector])), idsByHash);
@@ -79,13 +94,8 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
           ctx.log('info', `${index.model} returns ${result.dimensions}-dimension vectors; the index is set to that size.`);
         }
         const vectors = new Map<string, Buffer>();
-        const insertCache = db.prepare('INSERT OR REPLACE INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)');
         db.transaction(() => {
-          batch.forEach(([hash], i) => {
-            const blob = toBlob(result.vectors[i]);
-            insertCache.run(index.model, hash, result.dimensions, blob);
-            vectors.set(hash, blob);
-          });
+          batch.forEach(([hash], i) => vectors.set(hash, cacheVector(db, index, hash, result.vectors[i])));
         })();
         store(vectors, idsByHash);
         const cost = result.cost ?? (deps.pricePerToken !== null ? result.tokens * deps.pricePerToken : 0);

@@ -6,10 +6,11 @@ import test from 'node:test';
 import { prng as random } from '../../e2e/bench/common.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
+import { OPENROUTER_ENDPOINT } from '../openrouter/client.js';
 import { compileHammingWat, hammingWasmSource } from './hamming-build.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 import { HAMMING_WASM } from './hamming-wasm.js';
-import { deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
+import { cacheVector, deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
 
 const randomVector = (next: () => number, dimensions: number) => Float32Array.from({ length: dimensions }, () => next() * 2 - 1);
 
@@ -92,7 +93,7 @@ test('upsert replaces, remove keeps the others findable, clear empties', () => {
 // ---- the vector search over a real SQLite file, its in-memory copy kept in step with every write
 
 const D = 256;
-const MODEL = 'test/embedding';
+const SPACE = { endpoint: OPENROUTER_ENDPOINT, model: 'test/embedding' };
 
 function exactTop(vectors: Map<number, Float32Array>, query: Float32Array, k: number): number[] {
   const cos = (a: Float32Array, b: Float32Array) => {
@@ -107,12 +108,12 @@ function seed(db: Db, vectors: Map<number, Float32Array>): VectorIndex {
   const sourceId = Number(db.prepare("INSERT INTO sources (kind, name) VALUES ('text', 'Test')").run().lastInsertRowid);
   const documentId = Number(db.prepare(`INSERT INTO documents (source_id, source_key, title, kind, content, content_hash, token_count)
     VALUES (?, 'doc', 'Doc', 'text', '', 'h', 0)`).run(sourceId).lastInsertRowid);
-  const index = setDimensions(db, ensureActiveIndex(db, MODEL), D);
+  const index = setDimensions(db, ensureActiveIndex(db, SPACE), D);
   db.transaction(() => {
     for (const [id, v] of vectors) {
       db.prepare("INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, '', 1, ?)")
         .run(id, documentId, id, `chunk ${id}`, `chunk ${id}`, `hash-${id}`);
-      db.prepare('INSERT INTO embedding_cache (model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?)').run(MODEL, `hash-${id}`, D, toBlob(v));
+      cacheVector(db, SPACE, `hash-${id}`, v);
     }
     insertVectors(db, index, [...vectors].map(([chunkId, v]) => ({ chunkId, vector: toBlob(v) })));
   })();

@@ -15,6 +15,9 @@ export interface JobProgress {
   itemsTotal: number | null;
   chunksDone: number;
   chunksTotal: number | null;
+  /** Documents whose every chunk is now in the index (the items a training job works through). */
+  documentsDone: number;
+  documentsTotal: number | null;
   tokens: number;
   cost: number;
   errors: number;
@@ -28,7 +31,7 @@ export interface JobContext {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   progress(patch: Partial<JobProgress>): void;
   /** Adds to the counters (tokens, cost, chunksDone, …). */
-  count(delta: Partial<Pick<JobProgress, 'itemsDone' | 'chunksDone' | 'tokens' | 'cost' | 'errors'>>): void;
+  count(delta: Partial<Pick<JobProgress, 'itemsDone' | 'chunksDone' | 'documentsDone' | 'tokens' | 'cost' | 'errors'>>): void;
   stopped(): boolean;
 }
 
@@ -37,7 +40,7 @@ export type JobHandler = (ctx: JobContext) => Promise<void>;
 /** Thrown by a handler to fail the job with a message for the admin. */
 export class JobFailure extends Error {}
 
-const EMPTY_PROGRESS: JobProgress = { phase: 'Waiting', itemsDone: 0, itemsTotal: null, chunksDone: 0, chunksTotal: null, tokens: 0, cost: 0, errors: 0 };
+const EMPTY_PROGRESS: JobProgress = { phase: 'Waiting', itemsDone: 0, itemsTotal: null, chunksDone: 0, chunksTotal: null, documentsDone: 0, documentsTotal: null, tokens: 0, cost: 0, errors: 0 };
 
 function toRow(r: Record<string, any>): JobRow {
   return {

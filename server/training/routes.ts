@@ -5,7 +5,7 @@ import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { readApiSettings } from '../settings/api-settings.js';
 import { currentConnection } from '../settings/connection.js';
-import { createClient } from '../openrouter/client.js';
+import { endpointOf } from '../openrouter/client.js';
 import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
 import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
@@ -16,7 +16,8 @@ import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
-import { clearVectors } from './vector-index.js';
+import { activeIndex, clearVectors, forgetCachedVectors } from './vector-index.js';
+import { embedderFor } from './index-connection.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -37,7 +38,7 @@ function textEntryDocument(body: z.output<typeof TextEntry>) {
 
 const JobView = z.object({
   id: z.number(), kind: z.string(), status: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().nullable(),
-  progress: z.object({ phase: z.string(), itemsDone: z.number(), itemsTotal: z.number().nullable(), chunksDone: z.number(), chunksTotal: z.number().nullable(), tokens: z.number(), cost: z.number(), errors: z.number() }),
+  progress: z.object({ phase: z.string(), itemsDone: z.number(), itemsTotal: z.number().nullable(), chunksDone: z.number(), chunksTotal: z.number().nullable(), documentsDone: z.number(), documentsTotal: z.number().nullable(), tokens: z.number(), cost: z.number(), errors: z.number() }),
   createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
 });
 
@@ -119,9 +120,11 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     const where = ['1 = 1'];
     const args: unknown[] = [];
     if (sourceId) { where.push('d.source_id = ?'); args.push(sourceId); }
-    if (q) { where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\')"); const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`; args.push(like, like); }
+    if (q) { where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\' OR (d.kind = 'file' AND d.source_key LIKE ? ESCAPE '\\'))"); const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`; args.push(like, like, like); }
     const total = db.prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
+    // Uploaded files are keyed 'file:<name>' (see the upload route): the name the admin knows them by.
     const documents = db.prepare(`SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.token_count AS tokens, d.updated_at AS updatedAt,
+      CASE WHEN d.kind = 'file' THEN substr(d.source_key, 6) END AS fileName,
       (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d WHERE ${where.join(' AND ')}
       ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset);
     return { documents, total };
@@ -202,18 +205,17 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     schema: { body: z.object({ question: z.string().trim().min(1, 'Type a question.').max(2000), topK: z.number().int().min(1).max(20).optional(), minMatch: z.number().min(0).max(100).optional() }), response: { 200: SearchView, 400: ErrorBody, 502: ErrorBody } },
   }, async (request) => {
     const settings = readRetrievalSettings(db);
-    const connection = currentConnection(app);
     try {
-      const result = await retrieve({ db, provider: connection.provider, client: createClient(connection, app.config, { timeoutMs: 15_000 }) },
+      const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) },
         request.body.question, { topK: request.body.topK ?? settings.topK, minMatch: request.body.minMatch ?? settings.minMatch });
       return { ...result, empty: result.model === null || result.chunks.length === 0 };
     } catch (err) {
-      const message = err instanceof Error && err.name === 'EmbeddingStopError' ? err.message : describeUpstreamError(connection.provider, err).message;
+      const message = err instanceof Error && err.name === 'EmbeddingStopError' ? err.message : describeUpstreamError(currentConnection(app).provider, err).message;
       throw new HttpError(502, message);
     }
   });
 
-  app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath));
+  app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, endpointOf(currentConnection(app))));
 
   app.get('/training/settings', async () => readRetrievalSettings(db));
   app.put('/training/settings', { schema: { body: RetrievalSettings, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
@@ -225,8 +227,12 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     service.estimate(request.body.model));
 
   app.put('/training/embedding-model', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.').max(200) }), response: { 202: Accepted, 400: ErrorBody } } }, async (request, reply) => {
-    const current = readApiSettings(db).embeddingModel;
-    if (request.body.model === current) throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
+    // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
+    const active = activeIndex(db);
+    const current = active?.model ?? readApiSettings(db).embeddingModel;
+    if (request.body.model === current && (!active || active.endpoint === endpointOf(currentConnection(app)))) {
+      throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
+    }
     return reply.code(202).send({ job: service.changeEmbeddingModel(request.body.model) });
   });
 
@@ -237,9 +243,9 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   });
 
   app.post('/training/reembed', async (request, reply) => {
-    // Paying again is the point (e.g. the provider changed a model in place): drop this model's cache too.
-    const model = readApiSettings(db).embeddingModel;
-    db.transaction(() => { clearVectors(db); db.prepare('DELETE FROM embedding_cache WHERE model = ?').run(model); })();
+    // Paying again is the point (e.g. the provider changed a model in place): drop the active index's cache too.
+    const index = activeIndex(db);
+    db.transaction(() => { clearVectors(db); if (index) forgetCachedVectors(db, index); })();
     return reply.code(202).send({ job: service.startTraining() });
   });
 

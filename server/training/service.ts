@@ -1,7 +1,7 @@
 // Wires training together: the job runner and its three jobs (train, sync, reindex), the schedule,
 // and the provider connection each job uses.
 import type { FastifyInstance } from 'fastify';
-import { createClient } from '../openrouter/client.js';
+import { createClient, endpointOf, type Connection } from '../openrouter/client.js';
 import { getEmbeddingModels, knownEmbeddingDimensions } from '../openrouter/catalog.js';
 import { currentConnection } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
@@ -9,7 +9,8 @@ import { upsertDocument, deleteMissingDocuments, deleteDocument } from './docume
 import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
 import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
-import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureActiveIndex, indexById } from './vector-index.js';
+import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureActiveIndex, indexById, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
+import { indexConnection } from './index-connection.js';
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
 import type { ExtractedDocument } from './ingest/types.js';
@@ -31,18 +32,21 @@ export interface TrainingService {
 export function createTrainingService(app: FastifyInstance): TrainingService {
   const db = app.db;
 
-  const embedPrice = async (model: string): Promise<number | null> => {
-    const { models } = await getEmbeddingModels(db, currentConnection(app), app.config);
+  const embedPrice = async (connection: Connection, model: string): Promise<number | null> => {
+    const { models } = await getEmbeddingModels(db, connection, app.config);
     const perM = models.find((m) => m.id === model)?.promptPricePerM;
     return perM === undefined || perM === null ? null : perM;
   };
 
-  const embedDeps = async (ctx: JobContext, model: string): Promise<EmbedDeps> => {
-    const connection = currentConnection(app);
+  /** The saved provider's endpoint and embedding model: where a new index is built. */
+  const savedSpace = (): EmbeddingSpace => ({ endpoint: endpointOf(currentConnection(app)), model: readApiSettings(db).embeddingModel });
+
+  const embedDeps = async (index: VectorIndex): Promise<EmbedDeps> => {
+    const connection = indexConnection(app, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
       throw new JobFailure('No API key is saved. Add your OpenRouter key in Settings → API Configuration, then start training again.');
     }
-    const perM = await embedPrice(model).catch(() => null);
+    const perM = await embedPrice(connection, index.model).catch(() => null);
     return {
       db, provider: connection.provider, pricePerToken: perM === null ? null : perM / 1e6,
       client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
@@ -51,10 +55,10 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
 
   /** Embeds into the active index, then into an index being rebuilt (so it does not fall behind). */
   const embedAll = async (ctx: JobContext) => {
-    const active = ensureActiveIndex(db, readApiSettings(db).embeddingModel);
-    await embedMissing(ctx, await embedDeps(ctx, active.model), active);
+    const active = ensureActiveIndex(db, savedSpace());
+    await embedMissing(ctx, await embedDeps(active), active);
     const building = buildingIndex(db);
-    if (building && !ctx.stopped()) await embedMissing(ctx, await embedDeps(ctx, building.model), building);
+    if (building && !ctx.stopped()) await embedMissing(ctx, await embedDeps(building), building);
   };
 
   const train = async (ctx: JobContext) => {
@@ -65,7 +69,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   const reindex = async (ctx: JobContext) => {
     const index = indexById(db, Number(ctx.job.params.indexId));
     if (!index || index.status !== 'building') return;
-    await embedMissing(ctx, await embedDeps(ctx, index.model), index);
+    await embedMissing(ctx, await embedDeps(index), index);
     if (ctx.stopped()) return;
     const finished = indexById(db, index.id)!;
     // An empty knowledge base embeds nothing, so the dimension may still be unknown: use the published one.
@@ -141,20 +145,22 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   return {
     runner,
     async estimate(model?: string) {
-      const target = model ?? readApiSettings(db).embeddingModel;
+      // Training fills the active index; a model change builds one for the saved provider.
       const active = activeIndex(db);
-      const index = active && active.model === target ? active : { id: -1, model: target, dimensions: null, status: 'building' as const };
+      const target: EmbeddingSpace = model !== undefined ? { ...savedSpace(), model } : active?.dimensions ? active : savedSpace();
+      const index: VectorIndex = active && active.endpoint === target.endpoint && active.model === target.model
+        ? active : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
       const missing = countMissing(db, index);
-      const perM = await embedPrice(target).catch(() => null);
+      const perM = await embedPrice(indexConnection(app, index), index.model).catch(() => null);
       return {
-        model: target, chunks: missing.chunks, tokens: missing.tokens, newChunks: missing.uncachedChunks, newTokens: missing.uncachedTokens,
+        model: index.model, chunks: missing.chunks, tokens: missing.tokens, newChunks: missing.uncachedChunks, newTokens: missing.uncachedTokens,
         pricePerM: perM, costUsd: perM === null ? null : Math.round(missing.uncachedTokens * perM) / 1e6,
       };
     },
     startTraining: () => runner.enqueue('train'),
     syncSource: (sourceId, options = {}) => runner.enqueue('sync', { sourceId, train: options.train ?? false, ...(options.urls ? { urls: options.urls } : {}), ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}) }),
     changeEmbeddingModel(model) {
-      const index = createBuildingIndex(db, model);
+      const index = createBuildingIndex(db, { ...savedSpace(), model });
       return runner.enqueue('reindex', { indexId: index.id });
     },
   };

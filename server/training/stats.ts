@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Db } from '../db/database.js';
-import { activeIndex, buildingIndex, countVectors } from './vector-index.js';
+import { endpointTarget, type Endpoint } from '../openrouter/client.js';
+import { activeIndex, buildingIndex, countVectors, type VectorIndex } from './vector-index.js';
 import { listSources } from './sources.js';
 
 export interface SourceStats { documents: number; chunks: number; tokens: number; trainedChunks: number }
@@ -16,7 +17,8 @@ export function sourceStats(db: Db): Map<number, SourceStats> {
   return new Map(rows.map((r) => [r.sourceId, { documents: r.documents, chunks: r.chunks, tokens: r.tokens, trainedChunks: trained.get(r.sourceId) ?? 0 }]));
 }
 
-export function knowledgeBaseStats(db: Db, databasePath: string) {
+/** `savedEndpoint`: the saved provider's, to tell whether an index was built with another one. */
+export function knowledgeBaseStats(db: Db, databasePath: string, savedEndpoint: Endpoint) {
   const perSource = sourceStats(db);
   const totals = [...perSource.values()].reduce((t, s) => ({ documents: t.documents + s.documents, chunks: t.chunks + s.chunks, tokens: t.tokens + s.tokens, trainedChunks: t.trainedChunks + s.trainedChunks }),
     { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 });
@@ -29,7 +31,14 @@ export function knowledgeBaseStats(db: Db, databasePath: string) {
     databaseBytes: size(databasePath) + size(`${databasePath}-wal`),
     sources: listSources(db).map((s) => ({ id: s.id, name: s.name, kind: s.kind, ...(perSource.get(s.id) ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 }) })),
     lastTraining: lastJob ? { status: lastJob.status, finishedAt: lastJob.finished_at } : null,
-    index: active ? { model: active.model, dimensions: active.dimensions, vectors: countVectors(db, active) } : null,
-    building: building ? { model: building.model, dimensions: building.dimensions, vectors: countVectors(db, building) } : null,
+    index: active ? indexStats(db, active, savedEndpoint) : null,
+    building: building ? indexStats(db, building, savedEndpoint) : null,
+  };
+}
+
+function indexStats(db: Db, index: VectorIndex, savedEndpoint: Endpoint) {
+  return {
+    model: index.model, dimensions: index.dimensions, vectors: countVectors(db, index),
+    ...endpointTarget(index.endpoint), matchesSettings: index.endpoint === savedEndpoint,
   };
 }

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
-import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startStaticSite, SITE_FIXTURE_DIR } from '../../e2e/fakes/static-site.js';
 import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
 
@@ -59,6 +59,9 @@ test('files: real documents are extracted on upload (no API call); bad files get
   assert.equal(fake.requestsTo('/embeddings').length, 0, 'upload is free: nothing embedded yet');
   const docs = (await admin.request('GET', '/api/admin/training/documents')).json();
   assert.equal(docs.total, 4);
+  assert.deepEqual(docs.documents.map((d: { fileName: string }) => d.fileName).sort(), ['coco-user-manual.docx', 'pip-authentication.md', 'requests-faq.html', 'transfig-manual.pdf']);
+  const found = (await admin.request('GET', '/api/admin/training/documents?q=coco-user')).json();
+  assert.deepEqual(found.documents.map((d: { fileName: string }) => d.fileName), ['coco-user-manual.docx'], 'files are found by their name too');
   const estimate = (await admin.request('GET', '/api/admin/training/estimate')).json();
   assert.equal(estimate.model, 'openai/text-embedding-3-small');
   assert.ok(estimate.chunks > 0 && estimate.tokens > 0);
@@ -84,6 +87,7 @@ test('web: sitemap → documents; training embeds in batches; retrieval puts the
   const train = await finished({ app } as TestApp, admin, start.json().job.id);
   assert.equal(train.job.status, 'done', train.log.join('\n'));
   assert.equal(train.job.progress.chunksDone, before.chunks);
+  assert.deepEqual([train.job.progress.documentsDone, train.job.progress.documentsTotal], [7, 7], 'the 7 pages are the items trained');
   assert.equal(train.job.progress.tokens > 0, true);
   const calls = fake.requestsTo('/embeddings');
   assert.ok(calls.length >= 1 && calls.length <= Math.ceil(before.chunks / 96) + 1, 'batched: many inputs per call');
@@ -204,12 +208,84 @@ test('embedding model change: the old index answers during the rebuild, then swa
   await idle;
   assert.ok(searches >= 2, `searched ${searches} times during the rebuild`);
   const stats = (await admin.request('GET', '/api/admin/training/stats')).json();
-  assert.deepEqual(stats.index, { model: 'openai/text-embedding-3-large', dimensions: 3072, vectors: 41 });
+  assert.deepEqual(stats.index, { model: 'openai/text-embedding-3-large', dimensions: 3072, vectors: 41, provider: 'openrouter', baseUrl: null, matchesSettings: true });
   assert.equal(stats.building, null);
   assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().embeddingModel, 'openai/text-embedding-3-large');
   const after = await ask(admin, 'How long is the warranty?', 0);
   assert.equal(after.model, 'openai/text-embedding-3-large');
   assert.equal(after.chunks[0].title, 'Warranty');
+});
+
+test('provider change: the old index keeps answering through the old provider and key until the rebuild for the new one swaps in', async (t) => {
+  const { app, fake, admin, dataDir } = await trainedApp(t);
+  const LOCAL_KEY = 'local-endpoint-key-7f3a9c';
+  const local = await startFakeOpenRouter({ validKeys: [LOCAL_KEY] });
+  t.after(local.close);
+  for (let i = 0; i < 30; i++) {
+    await admin.request('POST', '/api/admin/training/text', { question: `How do I configure widget option number ${i}?`, answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.` });
+  }
+  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const embedCalls = (f: typeof fake) => f.requestsTo('/embeddings');
+  const bearer = (f: typeof fake) => embedCalls(f).at(-1)!.headers.authorization;
+
+  const saved = await admin.request('PUT', '/api/admin/settings/api', { provider: 'openai-compatible', baseUrl: local.baseURL, apiKey: LOCAL_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  assert.equal(saved.statusCode, 200, saved.body);
+  const oldIndex = { provider: 'openrouter', baseUrl: null, model: 'openai/text-embedding-3-small', matchesSettings: false };
+  assert.deepEqual(saved.json().searchIndex, oldIndex);
+  assert.deepEqual((await admin.request('GET', '/api/admin/settings/api')).json().searchIndex, oldIndex);
+  const before = (await admin.request('GET', '/api/admin/training/stats')).json();
+  assert.deepEqual(before.index, { ...oldIndex, dimensions: 1536, vectors: 31 });
+  const step = (await admin.request('GET', '/api/admin/dashboard')).json().checklist.find((s: { id: string }) => s.id === 'training');
+  assert.equal(step.detail, 'Search still uses the index built with OpenRouter. Rebuild it for your new provider in Database Management.');
+
+  // Questions are still embedded by OpenRouter, with the key saved then; the new endpoint sees none of it.
+  const openRouterCalls = embedCalls(fake).length;
+  const answered = await ask(admin, 'How long is the warranty?', 0);
+  assert.equal(answered.chunks[0].title, 'Warranty');
+  assert.equal(embedCalls(fake).length, openRouterCalls + 1);
+  assert.equal(bearer(fake), `Bearer ${FAKE_KEY}`);
+  assert.equal(embedCalls(local).length, 0);
+  // That kept key is sealed like the saved one: its bytes are in no file.
+  for (const file of readdirSync(dataDir)) assert.ok(!readFileSync(path.join(dataDir, file)).includes(FAKE_KEY), `${file} holds the old key in clear`);
+
+  // New content joins the index that answers, through the same old connection.
+  await admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Unused widgets can be returned within 30 days for a full refund.' });
+  const trained = await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  assert.equal(trained.job.status, 'done', trained.log.join('\n'));
+  assert.equal(embedCalls(fake).length, openRouterCalls + 2);
+  assert.equal(embedCalls(local).length, 0);
+
+  // The same model id through the new endpoint is a new index: nothing comes from OpenRouter's cache.
+  const estimate = (await admin.request('POST', '/api/admin/training/embedding-model/estimate', { model: 'openai/text-embedding-3-small' })).json();
+  assert.deepEqual([estimate.chunks, estimate.newChunks], [32, 32]);
+  local.setOptions({ latencyMs: 150 });
+  const change = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-small' });
+  assert.equal(change.statusCode, 202, change.body);
+  let searches = 0;
+  let done = false;
+  const idle = app.training.runner.idle().then(() => { done = true; });
+  while (!done) {
+    const result = await ask(admin, `How long is the warranty${'?'.repeat(searches + 1)}`, 0); // a new text each time: embedded, not cached
+    assert.equal(result.chunks[0]?.title, 'Warranty', 'search during the rebuild went empty or wrong');
+    searches++;
+  }
+  await idle;
+  assert.ok(searches >= 2, `searched ${searches} times during the rebuild`);
+  const texts = embedCalls(local).flatMap((r) => r.body.input as string[]);
+  assert.equal(texts.length, 32, 'every chunk embedded once by the new endpoint');
+  assert.equal(bearer(local), `Bearer ${LOCAL_KEY}`);
+
+  const after = (await admin.request('GET', '/api/admin/training/stats')).json();
+  assert.deepEqual(after.index, { provider: 'openai-compatible', baseUrl: local.baseURL, model: 'openai/text-embedding-3-small', matchesSettings: true, dimensions: 1536, vectors: 32 });
+  assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().searchIndex.matchesSettings, true);
+  const openRouterAfterSwap = embedCalls(fake).length;
+  assert.equal((await ask(admin, 'Is there a warranty on widgets?', 0)).chunks[0].title, 'Warranty');
+  assert.equal(embedCalls(fake).length, openRouterAfterSwap, 'after the swap OpenRouter is not called');
+  assert.equal(app.db.prepare("SELECT count(*) FROM secrets WHERE name LIKE 'vector_index_key_%'").pluck().get(), 0, 'the old key went with the old index');
+  const again = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-small' });
+  assert.equal(again.statusCode, 400);
+  assert.equal(again.json().message, 'openai/text-embedding-3-small is already the embedding model.');
 });
 
 test('training stops with a clear message on 401 and 402, and retries 429', async (t) => {

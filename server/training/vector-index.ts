@@ -3,9 +3,17 @@
 // memory (hamming-index.ts, ~2 ms at 100k × 1536), kept in step with every write below: sqlite-vec 0.1.x
 // only does brute force, and its bit[] KNN grows with the number of candidates (13 ms for 64, 28 ms for 192).
 import { perDatabase, stmt, type Db } from '../db/database.js';
+import type { Endpoint } from '../openrouter/client.js';
+import { deleteSecret } from '../security/secrets.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 
-export interface VectorIndex { id: number; model: string; dimensions: number | null; status: 'building' | 'active' | 'retired' }
+/** An index holds the vectors of one model from one endpoint; questions are embedded the same way. */
+export interface VectorIndex { id: number; endpoint: Endpoint; model: string; dimensions: number | null; status: 'building' | 'active' | 'retired' }
+export type EmbeddingSpace = Pick<VectorIndex, 'endpoint' | 'model'>;
+
+const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
+/** The secret holding the key an index embeds with after the saved provider moved elsewhere. */
+export const indexKeySecret = (index: Pick<VectorIndex, 'id'>) => `vector_index_key_${Number(index.id)}`;
 
 const tableOf = (index: Pick<VectorIndex, 'id'>) => `vec_index_${Number(index.id)}`;
 /** bit[] needs a multiple of 8; other sizes fall back to an exact float scan. */
@@ -29,10 +37,11 @@ export function fromBlob(blob: Buffer): Float32Array {
  * vector is copied into JS). CROSS JOIN fixes the join order (ids → chunks → cache): left to itself
  * the planner starts from the cache's primary key and reads every vector of the model.
  */
-function exactSimilarities(db: Db, model: string, query: Float32Array, chunkIds: number[]): Array<{ chunkId: number; similarity: number }> {
+function exactSimilarities(db: Db, space: EmbeddingSpace, query: Float32Array, chunkIds: number[]): Array<{ chunkId: number; similarity: number }> {
   return stmt(db, `SELECT c.id AS chunkId, 1 - vec_distance_cosine(e.vector, ?) AS similarity FROM json_each(?) j
     CROSS JOIN chunks c INDEXED BY chunks_id_text_hash ON c.id = j.value
-    CROSS JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(toBlob(query), JSON.stringify(chunkIds), model) as Array<{ chunkId: number; similarity: number }>;
+    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`)
+    .all(toBlob(query), JSON.stringify(chunkIds), space.endpoint, space.model) as Array<{ chunkId: number; similarity: number }>;
 }
 
 /**
@@ -77,31 +86,43 @@ export function warmVectorSearch(db: Db): void {
 }
 
 export function activeIndex(db: Db): VectorIndex | null {
-  return (stmt(db, "SELECT id, model, dimensions, status FROM vector_indexes WHERE status = 'active'").get() as VectorIndex | undefined) ?? null;
+  return (stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE status = 'active'`).get() as VectorIndex | undefined) ?? null;
 }
 
 export function buildingIndex(db: Db): VectorIndex | null {
-  return (db.prepare("SELECT id, model, dimensions, status FROM vector_indexes WHERE status = 'building'").get() as VectorIndex | undefined) ?? null;
+  return (stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE status = 'building'`).get() as VectorIndex | undefined) ?? null;
 }
 
 export function indexById(db: Db, id: number): VectorIndex | null {
-  return (db.prepare('SELECT id, model, dimensions, status FROM vector_indexes WHERE id = ?').get(id) as VectorIndex | undefined) ?? null;
+  return (stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE id = ?`).get(id) as VectorIndex | undefined) ?? null;
 }
 
-/** The active index, created for `model` on first use. */
-export function ensureActiveIndex(db: Db, model: string): VectorIndex {
+function liveIndexes(db: Db): VectorIndex[] {
+  return stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE status != 'retired'`).all() as VectorIndex[];
+}
+
+/**
+ * The active index, created for `space` on first use. One that never received a vector (say the first
+ * training failed on the key) simply follows the saved settings: it has nothing to keep answering with.
+ */
+export function ensureActiveIndex(db: Db, space: EmbeddingSpace): VectorIndex {
   const existing = activeIndex(db);
+  if (existing?.dimensions === null && (existing.endpoint !== space.endpoint || existing.model !== space.model)) {
+    stmt(db, 'UPDATE vector_indexes SET endpoint = ?, model = ? WHERE id = ?').run(space.endpoint, space.model, existing.id);
+    return indexById(db, existing.id)!;
+  }
   if (existing) return existing;
-  const id = Number(db.prepare("INSERT INTO vector_indexes (model, status, activated_at) VALUES (?, 'active', strftime('%Y-%m-%dT%H:%M:%fZ','now'))").run(model).lastInsertRowid);
+  const id = Number(db.prepare("INSERT INTO vector_indexes (endpoint, model, status, activated_at) VALUES (?, ?, 'active', strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+    .run(space.endpoint, space.model).lastInsertRowid);
   return indexById(db, id)!;
 }
 
-/** Starts a new index for another model; replaces an unfinished one. */
-export function createBuildingIndex(db: Db, model: string): VectorIndex {
+/** Starts a new index for another model or endpoint; replaces an unfinished one. */
+export function createBuildingIndex(db: Db, space: EmbeddingSpace): VectorIndex {
   return db.transaction(() => {
     const old = buildingIndex(db);
     if (old) dropIndex(db, old);
-    const id = Number(db.prepare("INSERT INTO vector_indexes (model, status) VALUES (?, 'building')").run(model).lastInsertRowid);
+    const id = Number(db.prepare("INSERT INTO vector_indexes (endpoint, model, status) VALUES (?, ?, 'building')").run(space.endpoint, space.model).lastInsertRowid);
     return indexById(db, id)!;
   })();
 }
@@ -122,6 +143,12 @@ export function dropIndex(db: Db, index: VectorIndex): void {
   copiesOf(db).delete(index.id);
   db.exec(`DROP TABLE IF EXISTS ${tableOf(index)}`);
   db.prepare('DELETE FROM vector_indexes WHERE id = ?').run(index.id);
+  deleteSecret(db, indexKeySecret(index));
+}
+
+/** Indexes that embed through `endpoint` (what a change of provider leaves behind). */
+export function indexesOn(db: Db, endpoint: Endpoint): VectorIndex[] {
+  return liveIndexes(db).filter((index) => index.endpoint === endpoint);
 }
 
 /** Fixes the index's dimension from the model's first response and creates its vec0 table. */
@@ -161,8 +188,7 @@ export function insertVectors(db: Db, index: VectorIndex, rows: Array<{ chunkId:
 /** Removes vectors of deleted chunks from every index (vec0 tables cannot cascade). */
 export function deleteVectors(db: Db, chunkIds: number[]): void {
   if (chunkIds.length === 0) return;
-  const indexes = db.prepare("SELECT id, model, dimensions, status FROM vector_indexes WHERE status != 'retired'").all() as VectorIndex[];
-  for (const index of indexes) {
+  for (const index of liveIndexes(db)) {
     if (!hasTable(db, index)) continue;
     const del = db.prepare(`DELETE FROM ${tableOf(index)} WHERE rowid = ?`);
     for (const id of chunkIds) del.run(BigInt(id));
@@ -171,8 +197,7 @@ export function deleteVectors(db: Db, chunkIds: number[]): void {
 }
 
 export function clearVectors(db: Db): void {
-  const indexes = db.prepare('SELECT id, model, dimensions, status FROM vector_indexes').all() as VectorIndex[];
-  for (const index of indexes) {
+  for (const index of stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes`).all() as VectorIndex[]) {
     if (!hasTable(db, index)) continue;
     db.exec(`DELETE FROM ${tableOf(index)}`);
     updateCopy(db, index, (bits) => bits.clear());
@@ -183,16 +208,17 @@ export function countVectors(db: Db, index: VectorIndex): number {
   return hasTable(db, index) ? Number(db.prepare(`SELECT count(*) FROM ${tableOf(index)}`).pluck().get()) : 0;
 }
 
-/** Chunks that have no vector in this index yet (what a training job still has to do). */
 /** FROM/WHERE selecting the chunks (alias c) of enabled sources that have no vector in this index yet. */
 export function missingChunksClause(db: Db, index: VectorIndex): string {
   const notIndexed = hasTable(db, index) ? `AND c.id NOT IN (SELECT rowid FROM ${tableOf(index)})` : '';
   return `FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 ${notIndexed}`;
 }
 
-export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number): Array<{ id: number; text: string; text_hash: string; token_count: number }> {
-  return db.prepare(`SELECT c.id, c.text, c.text_hash, c.token_count ${missingChunksClause(db, index)} ORDER BY c.id LIMIT ?`)
-    .all(limit) as Array<{ id: number; text: string; text_hash: string; token_count: number }>;
+export interface MissingChunk { id: number; document_id: number; text: string; text_hash: string; token_count: number }
+
+export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number): MissingChunk[] {
+  return db.prepare(`SELECT c.id, c.document_id, c.text, c.text_hash, c.token_count ${missingChunksClause(db, index)} ORDER BY c.id LIMIT ?`)
+    .all(limit) as MissingChunk[];
 }
 
 export interface VectorHit { chunkId: number; similarity: number }
@@ -227,13 +253,33 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
     coarse = (stmt(db, `SELECT rowid FROM ${tableOf(index)} WHERE embedding MATCH ? AND k = ?`).pluck().all(toBlob(query), candidatesFor(Infinity)) as Array<number | bigint>).map(Number);
   }
   if (coarse.length === 0) return [];
-  return exactSimilarities(db, index.model, query, coarse)
+  return exactSimilarities(db, index, query, coarse)
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, k);
+}
+
+/** Keeps a paid-for vector under its endpoint, model and text hash; returns it as stored. */
+export function cacheVector(db: Db, space: EmbeddingSpace, textHash: string, vector: Float32Array): Buffer {
+  const blob = toBlob(vector);
+  stmt(db, 'INSERT OR REPLACE INTO embedding_cache (endpoint, model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?, ?)')
+    .run(space.endpoint, space.model, textHash, vector.length, blob);
+  return blob;
+}
+
+/** A cached vector, or null when this text was never embedded in this space. */
+export function cachedVector(db: Db, space: EmbeddingSpace, textHash: string): Float32Array | null {
+  const blob = stmt(db, 'SELECT vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash = ?').pluck()
+    .get(space.endpoint, space.model, textHash) as Buffer | undefined;
+  return blob ? fromBlob(blob) : null;
+}
+
+/** Forgets every vector paid for in this space (re-embedding on purpose). */
+export function forgetCachedVectors(db: Db, space: EmbeddingSpace): void {
+  stmt(db, 'DELETE FROM embedding_cache WHERE endpoint = ? AND model = ?').run(space.endpoint, space.model);
 }
 
 /** Exact similarity of given chunks to the query (for keyword-only hits and tests). */
 export function similarities(db: Db, index: VectorIndex, query: Float32Array, chunkIds: number[]): Map<number, number> {
   if (chunkIds.length === 0) return new Map();
-  return new Map(exactSimilarities(db, index.model, query, chunkIds).map((r) => [r.chunkId, r.similarity]));
+  return new Map(exactSimilarities(db, index, query, chunkIds).map((r) => [r.chunkId, r.similarity]));
 }

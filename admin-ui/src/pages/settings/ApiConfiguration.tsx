@@ -7,7 +7,7 @@ import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { Icon } from '../../components/Icon.js';
-import { formatDateTime, formatUsd, relativeTime } from '../../format.js';
+import { endpointName, formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings, ApiSettingsUpdate, KeyTestResult, ModelCatalog, Provider } from '../../types.js';
 
@@ -203,7 +203,9 @@ export default function ApiConfiguration() {
   const busy = saving || removing;
   const isOpenRouter = form.provider === 'openrouter';
   const keyLabel = isOpenRouter ? 'OpenRouter API Key' : 'API Key';
-  const showKeyDisplay = saved.apiKey.saved && !form.changingKey;
+  // A saved key belongs to its provider: switching provider asks for the new one's key.
+  const showKeyDisplay = saved.apiKey.saved && !form.changingKey && form.provider === saved.provider;
+  const keyLeftBehind = saved.apiKey.saved && form.provider !== saved.provider;
   const reasoningSupported = modelInfo ? modelInfo.reasoning.supported : true;
   const reasoningMandatory = !!modelInfo?.reasoning.mandatory;
   const dirty = !sameForm(form, fromSettings(saved));
@@ -309,7 +311,14 @@ export default function ApiConfiguration() {
       setErrors({});
       // A test of the typed key is now a test of the stored key: keep showing it, worded for the stored key.
       if (test.status === 'done' && !test.stored) setTest(typedKeySaved ? { ...test, stored: true } : { status: 'idle' });
-      showNotice('success', 'Settings saved.');
+      const index = next.searchIndex;
+      showNotice(
+        'success',
+        'Settings saved.',
+        index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
+          ? [`Search keeps using the index built with ${endpointName(index)} until you rebuild it for the new provider: see Embedding model below.`]
+          : undefined,
+      );
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       if (err instanceof ApiError && Object.keys(err.fields).length) applyServerErrors(err);
@@ -592,6 +601,9 @@ export default function ApiConfiguration() {
                 ) : (
                   <>The key your endpoint expects, if any. It is stored on this server only and never shown again.</>
                 )}
+                {keyLeftBehind && (
+                  <> Your saved {saved.provider === 'openrouter' ? 'OpenRouter' : 'endpoint'} key is not sent to another provider.</>
+                )}
               </p>
 
               <div class="key-test">
@@ -736,6 +748,15 @@ export default function ApiConfiguration() {
                 Turns your content into searchable vectors.{' '}
                 <a href="/admin/training?tab=database">Change in Data Training → Database Management</a>
               </p>
+              {saved.searchIndex && !saved.searchIndex.matchesSettings && (
+                <Notice type="warning" inline live={false} class="index-provider-notice">
+                  <p>
+                    Your search index was built with {endpointName(saved.searchIndex)} and keeps answering through it,
+                    with the key saved for it, until you rebuild it for this provider.{' '}
+                    <a href="/admin/training?tab=database">Rebuild the index in Database Management</a>
+                  </p>
+                </Notice>
+              )}
             </FormRow>
           </div>
         </section>

@@ -7,7 +7,7 @@ import { Icon } from '../../components/Icon.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
-import { aboutCost, formatBytes, formatDateTime, formatNumber, formatUsd, plural, relativeTime } from '../../format.js';
+import { aboutCost, endpointName, formatBytes, formatDateTime, formatNumber, formatUsd, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings } from '../../types.js';
 import { API, CopyButton, JobView, isActive, useJob } from './shared.js';
@@ -60,7 +60,9 @@ export default function DatabaseTab() {
 
   const kb = stats.data;
   const running = isActive(tracked.job);
-  const currentModel = apiSettings.data?.embeddingModel ?? kb?.index?.model ?? null;
+  const currentModel = kb?.index?.model ?? apiSettings.data?.embeddingModel ?? null;
+  // The admin switched provider: the index still embeds through the old one until it is rebuilt here.
+  const staleIndex = kb?.index && kb.index.dimensions && !kb.index.matchesSettings ? kb.index : null;
   const models = catalog.data?.models ?? [];
   const currentInfo = models.find((m) => m.id === currentModel) ?? null;
 
@@ -93,8 +95,19 @@ export default function DatabaseTab() {
         </h2>
         <div class="inside">
           {kb && <IndexInfo kb={kb} />}
+          {staleIndex && !kb?.building && (
+            <Notice type="warning" inline live={false}>
+              <p>
+                <strong>This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.</strong>{' '}
+                Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the
+                API key that was saved for it. Choose a model from your new provider and rebuild: the current index keeps
+                answering until the new one is ready.
+              </p>
+            </Notice>
+          )}
           <EmbeddingModelForm
             currentModel={currentModel}
+            providerChanged={!!staleIndex}
             currentInfo={currentInfo}
             models={models}
             catalogLoading={catalog.loading}
@@ -215,6 +228,10 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
   );
 }
 
+function savedEndpointName(settings: ApiSettings | null): string {
+  return settings ? endpointName(settings) : 'another provider';
+}
+
 function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
   return (
     <div class="index-info">
@@ -222,7 +239,7 @@ function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
         <strong>Active index:</strong>{' '}
         {kb.index ? (
           <>
-            <code>{kb.index.model}</code>, {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'},{' '}
+            <code>{kb.index.model}</code> via {endpointName(kb.index)}, {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'},{' '}
             {plural(kb.index.vectors, 'vector')}
           </>
         ) : (
@@ -231,7 +248,7 @@ function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
       </p>
       {kb.building && (
         <p>
-          <strong>Being built:</strong> <code>{kb.building.model}</code>
+          <strong>Being built:</strong> <code>{kb.building.model}</code> via {endpointName(kb.building)}
           {kb.building.dimensions ? `, ${formatNumber(kb.building.dimensions)} dimensions` : ''}, {formatNumber(kb.building.vectors)} of{' '}
           {plural(kb.chunks, 'vector')}. The active index keeps answering until it is complete.
         </p>
@@ -242,6 +259,8 @@ function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
 
 function EmbeddingModelForm(props: {
   currentModel: string | null;
+  /** The active index was built with another provider: any model of the new one, even the same id, rebuilds. */
+  providerChanged: boolean;
   currentInfo: EmbeddingModel | null;
   models: EmbeddingModel[];
   catalogLoading: boolean;
@@ -249,7 +268,7 @@ function EmbeddingModelForm(props: {
   busy: boolean;
   onStarted: (job: Job) => void;
 }) {
-  const { currentModel, models, busy } = props;
+  const { currentModel, models, busy, providerChanged } = props;
   const [choice, setChoice] = useState('');
   const [estimate, setEstimate] = useState<{ model: string; data: Estimate } | null>(null);
   const [estimating, setEstimating] = useState(false);
@@ -257,9 +276,11 @@ function EmbeddingModelForm(props: {
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
 
-  const value = choice || currentModel || '';
+  const currentOffered = !!currentModel && models.some((m) => m.id === currentModel);
+  // After a provider change the current model is only a default if the new provider offers it too.
+  const value = choice || (providerChanged && !currentOffered ? '' : currentModel ?? '');
   const chosen = models.find((m) => m.id === value) ?? null;
-  const changed = !!value && value !== currentModel;
+  const changed = !!value && (value !== currentModel || providerChanged);
 
   useEffect(() => {
     if (!changed) {
@@ -289,7 +310,7 @@ function EmbeddingModelForm(props: {
   async function rebuild() {
     if (!changed || starting) return;
     const ok = window.confirm(
-      `Rebuild the search index with ${name}?\n\nEvery chunk is embedded again with the new model (${aboutCost(cost)}). ` +
+      `Rebuild the search index with ${name}?\n\nEvery chunk is embedded again ${providerChanged ? 'by your new provider' : 'with the new model'} (${aboutCost(cost)}). ` +
         'The current index keeps answering questions until the new one is ready.',
     );
     if (!ok) return;
@@ -310,7 +331,7 @@ function EmbeddingModelForm(props: {
   }
 
   const list = models.length ? models : [];
-  const currentMissing = !!currentModel && !models.some((m) => m.id === currentModel);
+  const currentMissing = !!currentModel && !currentOffered;
 
   return (
     <div class="form-table embedding-form">
@@ -328,11 +349,12 @@ function EmbeddingModelForm(props: {
               setFieldError(null);
             }}
           >
-            {currentMissing && <option value={currentModel!}>{currentModel} (current)</option>}
+            {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel} (current)</option>}
+            {providerChanged && !value && <option value="">Choose a model from your new provider…</option>}
             {list.map((m) => (
               <option key={m.id} value={m.id}>
                 {modelLabel(m)}
-                {m.id === currentModel ? ' (current)' : ''}
+                {m.id === currentModel && !providerChanged ? ' (current)' : ''}
               </option>
             ))}
           </select>
@@ -364,9 +386,11 @@ function EmbeddingModelForm(props: {
               <button type="button" class="button button-primary" onClick={rebuild} disabled={busy || starting || estimating}>
                 {starting ? 'Starting…' : buttonText}
               </button>
-              <button type="button" class="button" onClick={() => setChoice(currentModel ?? '')} disabled={starting}>
-                Keep {props.currentInfo?.name ?? currentModel}
-              </button>
+              {!providerChanged && (
+                <button type="button" class="button" onClick={() => setChoice(currentModel ?? '')} disabled={starting}>
+                  Keep {props.currentInfo?.name ?? currentModel}
+                </button>
+              )}
             </p>
           </div>
         )}

@@ -383,6 +383,7 @@ function DocumentList(props: {
             <div class="doc-main">
               {(d.kind === 'qa' || d.kind === 'text') && <span class={`kind-badge kind-${d.kind}`}>{d.kind === 'qa' ? 'Q&A' : 'Text'}</span>}
               <span class="doc-title">{d.title}</span>
+              {d.fileName && <span class="doc-file">{d.fileName}</span>}
             </div>
             <div class="doc-meta">
               <span>{plural(d.chunks, 'chunk')}</span>

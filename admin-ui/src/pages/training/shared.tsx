@@ -190,6 +190,12 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
         )}
         {embeds && (
           <>
+            {p.documentsTotal != null && (
+              <div>
+                <dt>Documents</dt>
+                <dd>{`${formatNumber(p.documentsDone)} of ${formatNumber(p.documentsTotal)}`}</dd>
+              </div>
+            )}
             <div>
               <dt>Chunks</dt>
               <dd>{p.chunksTotal != null ? `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal)}` : formatNumber(p.chunksDone)}</dd>
@@ -233,7 +239,8 @@ function JobOutcome({ job, itemNoun }: { job: Job; itemNoun: string }) {
         <p>
           <strong>{job.kind === 'sync' ? 'Finished reading.' : job.kind === 'reindex' ? 'The new index is ready.' : 'Training finished.'}</strong>{' '}
           {job.kind === 'sync' && `${plural(job.progress.itemsDone, itemNoun.replace(/s$/, ''), itemNoun)} read. `}
-          {job.progress.chunksDone > 0 && `${plural(job.progress.chunksDone, 'chunk')} indexed, ${formatNumber(job.progress.tokens)} tokens, cost ${formatCost(job.progress.cost)}. `}
+          {job.progress.chunksDone > 0 &&
+            `${job.progress.documentsDone > 0 ? `${plural(job.progress.documentsDone, 'document')}, ` : ''}${plural(job.progress.chunksDone, 'chunk')} indexed, ${formatNumber(job.progress.tokens)} tokens, cost ${formatCost(job.progress.cost)}. `}
           {job.progress.errors > 0 && `${plural(job.progress.errors, 'error')}: see the log. `}
           {when && <span class="job-when">({when})</span>}
         </p>

@@ -1,4 +1,5 @@
 // Shapes of the Data Training API (server/training/routes.ts is the source of truth).
+import type { IndexEndpoint } from '../../types.js';
 
 export type SourceKind = 'text' | 'files' | 'web' | 'wordpress';
 export type Schedule = 'off' | 'daily' | 'weekly';
@@ -36,6 +37,8 @@ export interface DocumentSummary {
   title: string;
   url: string | null;
   kind: 'page' | 'file' | 'text' | 'qa' | 'post';
+  /** For uploaded files: the name it was uploaded as. */
+  fileName: string | null;
   tokens: number;
   chunks: number;
   updatedAt: string;
@@ -79,6 +82,8 @@ export interface JobProgress {
   itemsTotal: number | null;
   chunksDone: number;
   chunksTotal: number | null;
+  documentsDone: number;
+  documentsTotal: number | null;
   tokens: number;
   cost: number;
   errors: number;
@@ -145,7 +150,7 @@ export interface RetrievalSettings {
   minMatch: number;
 }
 
-export interface IndexInfo {
+export interface IndexInfo extends IndexEndpoint {
   model: string;
   dimensions: number | null;
   vectors: number;
