@@ -1,14 +1,12 @@
 // Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
 // abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { FormRow, fieldMessages, describedBy } from '../../components/FormRow.js';
-import { Notice, type NoticeType } from '../../components/Notice.js';
+import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
-import { checkDecimal, checkInt, focusById, parseDecimal, parseIntStrict, useAfterRender } from '../../components/form-helpers.js';
-import { useResource } from '../../hooks.js';
+import { checkDecimal, checkInt, parseDecimal, parseIntStrict } from '../../components/form-helpers.js';
+import { useSettingsForm, type ServerErrorPlacement } from '../../components/useSettingsForm.js';
 import '../../components/chat-admin.css';
 
 // Same text as the server's defaults (server/chat/settings.ts): "Restore default" puts these back.
@@ -172,97 +170,30 @@ function toBody(f: Form) {
   };
 }
 
-const sameForm = (a: Form, b: Form) => JSON.stringify(a) === JSON.stringify(b);
+/** Puts the server's messages back on fields; nested ones arrive as "chatbot.temperature", older ones by text. */
+function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement<FieldKey> {
+  const found: Errors = {};
+  const sections: SectionErrors = {};
+  for (const [key, message] of Object.entries(fields)) {
+    const [section, name] = key.split('.') as [string, string | undefined];
+    const field = (name && (ORDER as string[]).includes(name) ? name as FieldKey : undefined)
+      ?? SERVER_MESSAGES.find(([re]) => re.test(message))?.[1];
+    if (field && (section === 'chatbot' || section === 'retrieval')) found[field] = message;
+    else if (section === 'chatbot' || section === 'retrieval') sections[section] = message;
+    else sections.chatbot = message;
+  }
+  return { fields: found, sections };
+}
 
 export default function ChatbotPage() {
   useTitle('Chatbot');
-  const resource = useResource<SettingsView>('/api/admin/chatbot/settings');
-  const [saved, setSaved] = useState<SettingsView | null>(null);
-  const [form, setForm] = useState<Form | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
-  const [sectionErrors, setSectionErrors] = useState<SectionErrors>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; message: string } | null>(null);
-  const [saving, setSaving] = useState(false);
-  const noticeRef = useRef<HTMLDivElement>(null);
-  const afterRender = useAfterRender();
-
-  useEffect(() => {
-    if (resource.data && !saved) {
-      setSaved(resource.data);
-      setForm(fromSettings(resource.data));
-    }
-  }, [resource.data]);
+  const { form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, saved, resource } = useSettingsForm({
+    url: '/api/admin/chatbot/settings', fromView: fromSettings, validate, toBody, order: ORDER, fieldId,
+    savedMessage: 'Settings saved.', placeServerErrors,
+  });
 
   if (!saved || !form) {
     return <PageLoadState title="Chatbot" what="the chatbot settings" error={resource.error} onRetry={resource.reload} />;
-  }
-
-  const dirty = !sameForm(form, fromSettings(saved));
-
-  function update(patch: Partial<Form>) {
-    setForm((f) => (f ? { ...f, ...patch } : f));
-    const keys = Object.keys(patch) as FieldKey[];
-    setErrors((e) => {
-      if (!keys.some((k) => e[k])) return e;
-      const next = { ...e };
-      for (const k of keys) delete next[k];
-      return next;
-    });
-  }
-
-  function showNotice(type: NoticeType, message: string) {
-    setNotice({ type, message });
-    afterRender(() => {
-      noticeRef.current?.focus({ preventScroll: true });
-      noticeRef.current?.scrollIntoView({ block: 'nearest' });
-    });
-  }
-
-  function applyServerErrors(err: ApiError) {
-    const found: Errors = {};
-    const sections: SectionErrors = {};
-    for (const [key, message] of Object.entries(err.fields)) {
-      // The server names nested fields by path ("chatbot.temperature"); older messages are matched by text.
-      const [section, name] = key.split('.') as [string, string | undefined];
-      const field = (name && (ORDER as string[]).includes(name) ? name as keyof Errors : undefined)
-        ?? SERVER_MESSAGES.find(([re]) => re.test(message))?.[1];
-      if (field && (section === 'chatbot' || section === 'retrieval')) found[field] = message;
-      else if (section === 'chatbot' || section === 'retrieval') sections[section] = message;
-      else sections.chatbot = message;
-    }
-    setErrors(found);
-    setSectionErrors(sections);
-    setNotice({ type: 'error', message: `Settings not saved: ${err.message}` });
-    const first = ORDER.find((k) => found[k]);
-    afterRender(() => (first ? focusById(fieldId(first)) : noticeRef.current?.focus()));
-  }
-
-  async function onSave(e: Event) {
-    e.preventDefault();
-    if (saving || !form) return;
-    const found = validate(form);
-    setSectionErrors({});
-    if (Object.keys(found).length) {
-      setErrors(found);
-      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
-      focusById(fieldId(ORDER.find((k) => found[k])!));
-      return;
-    }
-    setSaving(true);
-    setNotice(null);
-    try {
-      const next = await api.put<SettingsView>('/api/admin/chatbot/settings', toBody(form));
-      setSaved(next);
-      setForm(fromSettings(next));
-      setErrors({});
-      showNotice('success', 'Settings saved.');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && Object.keys(err.fields).length) applyServerErrors(err);
-      else showNotice('error', `Settings not saved: ${errorMessage(err)}`);
-    } finally {
-      setSaving(false);
-    }
   }
 
   const { err, desc, aria } = fieldMessages(fieldId, errors);
@@ -289,7 +220,7 @@ export default function ChatbotPage() {
       <h1>Chatbot</h1>
       <p class="page-intro">How Docent answers your visitors, how much it may cost, and what it keeps.</p>
       {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)}>
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice}>
           <p>{notice.message}</p>
         </Notice>
       )}

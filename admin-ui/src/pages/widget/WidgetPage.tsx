@@ -1,16 +1,14 @@
 // Widget: the chat bubble's look and reach, the embed snippet, and a live preview of unsaved changes.
 // GET/PUT /api/admin/widget/settings.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../api.js';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useTitle } from '../../components/AdminLayout.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { FormRow, fieldMessages } from '../../components/FormRow.js';
-import { Notice, type NoticeType } from '../../components/Notice.js';
+import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
-import { focusById, useAfterRender } from '../../components/form-helpers.js';
+import { useSettingsForm, type ServerErrorPlacement } from '../../components/useSettingsForm.js';
 import { formatDateTime, relativeTime } from '../../format.js';
-import { useResource } from '../../hooks.js';
 import { previewDocument, type PreviewConfig } from './preview.js';
 import '../../components/chat-admin.css';
 
@@ -133,8 +131,6 @@ function toBody(f: Form) {
   };
 }
 
-const sameForm = (a: Form, b: Form) => JSON.stringify(toBody(a)) === JSON.stringify(toBody(b));
-
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -144,86 +140,26 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/** Server messages for fields on this form go on them; any other is listed in the notice. */
+function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement<FieldKey> {
+  const known: Errors = {};
+  const extra: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if ((ORDER as string[]).includes(k)) known[k as FieldKey] = v;
+    else extra.push(v);
+  }
+  return { fields: known, extra };
+}
+
 export default function WidgetPage() {
   useTitle('Widget');
-  const resource = useResource<WidgetView>('/api/admin/widget/settings');
-  const [saved, setSaved] = useState<WidgetView | null>(null);
-  const [form, setForm] = useState<Form | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; message: string; extra?: string[] } | null>(null);
-  const [saving, setSaving] = useState(false);
-  const noticeRef = useRef<HTMLDivElement>(null);
-  const afterRender = useAfterRender();
-
-  useEffect(() => {
-    if (resource.data && !saved) {
-      setSaved(resource.data);
-      setForm(fromSettings(resource.data.widget));
-    }
-  }, [resource.data]);
+  const { form, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, afterRender, saved, resource } = useSettingsForm({
+    url: '/api/admin/widget/settings', fromView: (view: WidgetView) => fromSettings(view.widget), validate, toBody, order: ORDER, fieldId,
+    savedMessage: 'Settings saved. Sites that embed the widget pick up the changes on their next page load.', placeServerErrors,
+  });
 
   if (!saved || !form) {
     return <PageLoadState title="Widget" what="the widget settings" error={resource.error} onRetry={resource.reload} />;
-  }
-
-  const dirty = !sameForm(form, fromSettings(saved.widget));
-
-  function update(patch: Partial<Form>) {
-    setForm((f) => (f ? { ...f, ...patch } : f));
-    const keys = Object.keys(patch) as FieldKey[];
-    setErrors((e) => {
-      if (!keys.some((k) => e[k])) return e;
-      const next = { ...e };
-      for (const k of keys) delete next[k];
-      return next;
-    });
-  }
-
-  function showNotice(type: NoticeType, message: string, extra?: string[]) {
-    setNotice({ type, message, extra });
-    afterRender(() => {
-      noticeRef.current?.focus({ preventScroll: true });
-      noticeRef.current?.scrollIntoView({ block: 'nearest' });
-    });
-  }
-
-  async function onSave(e: Event) {
-    e.preventDefault();
-    if (saving || !form) return;
-    const found = validate(form);
-    if (Object.keys(found).length) {
-      setErrors(found);
-      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
-      focusById(fieldId(ORDER.find((k) => found[k])!));
-      return;
-    }
-    setSaving(true);
-    setNotice(null);
-    try {
-      const next = await api.put<WidgetView>('/api/admin/widget/settings', toBody(form));
-      setSaved(next);
-      setForm(fromSettings(next.widget));
-      setErrors({});
-      showNotice('success', 'Settings saved. Sites that embed the widget pick up the changes on their next page load.');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        const known: Errors = {};
-        const extra: string[] = [];
-        for (const [k, v] of Object.entries(err.fields)) {
-          if ((ORDER as string[]).includes(k)) known[k as FieldKey] = v;
-          else extra.push(v);
-        }
-        setErrors(known);
-        setNotice({ type: 'error', message: `Settings not saved: ${err.message}`, extra });
-        const first = ORDER.find((k) => known[k]);
-        afterRender(() => (first ? focusById(fieldId(first)) : noticeRef.current?.focus()));
-      } else {
-        showNotice('error', `Settings not saved: ${errorMessage(err)}`);
-      }
-    } finally {
-      setSaving(false);
-    }
   }
 
   const { err, desc, aria } = fieldMessages((k: FieldKey) => `w-${k}`, errors);
@@ -251,7 +187,7 @@ export default function WidgetPage() {
       <h1>Widget</h1>
       <p class="page-intro">The chat bubble your visitors see: how it looks, what it says first, and which sites may use it.</p>
       {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)}>
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice}>
           <p>{notice.message}</p>
           {notice.extra && notice.extra.length > 0 && (
             <ul class="notice-list">

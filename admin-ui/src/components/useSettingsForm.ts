@@ -1,0 +1,116 @@
+// The save flow shared by the settings screens (Chatbot, Widget): load, edit as typed text, check in the
+// browser and focus the first problem, PUT, then put the server's field errors back on their fields.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../api.js';
+import { useResource } from '../hooks.js';
+import { focusById, useAfterRender } from './form-helpers.js';
+import type { NoticeType } from './Notice.js';
+
+export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+
+/** Where the server's messages go: on a field, on a section of the page, or listed in the notice. */
+export interface ServerErrorPlacement<K extends string> {
+  fields: FieldErrors<K>;
+  sections?: Record<string, string>;
+  extra?: string[];
+}
+
+export interface SettingsFormOptions<V, F, K extends string> {
+  url: string;
+  fromView: (view: V) => F;
+  /** Browser-side checks, with the same messages as the server. */
+  validate: (form: F) => FieldErrors<K>;
+  toBody: (form: F) => unknown;
+  /** Fields top to bottom, to focus the first one in error. */
+  order: readonly K[];
+  fieldId: (key: K) => string;
+  savedMessage: string;
+  placeServerErrors: (fields: Record<string, string>) => ServerErrorPlacement<K>;
+}
+
+export interface SettingsNotice { type: NoticeType; message: string; extra?: string[] }
+
+export function useSettingsForm<V, F, K extends string>(options: SettingsFormOptions<V, F, K>) {
+  const { order, fieldId } = options;
+  const resource = useResource<V>(options.url);
+  const [saved, setSaved] = useState<V | null>(null);
+  const [form, setForm] = useState<F | null>(null);
+  const [errors, setErrors] = useState<FieldErrors<K>>({});
+  const [sectionErrors, setSectionErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<SettingsNotice | null>(null);
+  const [saving, setSaving] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const afterRender = useAfterRender();
+
+  useEffect(() => {
+    if (resource.data && !saved) {
+      setSaved(resource.data);
+      setForm(options.fromView(resource.data));
+    }
+  }, [resource.data]);
+
+  // Changed means: saving would store something else (so "0.70" for a saved 0.7 is not a change).
+  const dirty = !!saved && !!form && JSON.stringify(options.toBody(form)) !== JSON.stringify(options.toBody(options.fromView(saved)));
+
+  /** Sets fields and clears their errors. */
+  function update(patch: Partial<F>) {
+    setForm((f) => (f ? { ...f, ...patch } : f));
+    const keys = Object.keys(patch) as K[];
+    setErrors((e) => {
+      if (!keys.some((k) => e[k])) return e;
+      const next = { ...e };
+      for (const k of keys) delete next[k];
+      return next;
+    });
+  }
+
+  function showNotice(next: SettingsNotice) {
+    setNotice(next);
+    afterRender(() => {
+      noticeRef.current?.focus({ preventScroll: true });
+      noticeRef.current?.scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  async function onSave(e: Event) {
+    e.preventDefault();
+    if (saving || !form) return;
+    const found = options.validate(form);
+    setSectionErrors({});
+    const firstFound = order.find((k) => found[k]);
+    if (firstFound) {
+      setErrors(found);
+      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
+      focusById(fieldId(firstFound));
+      return;
+    }
+    setSaving(true);
+    setNotice(null);
+    try {
+      const next = await api.put<V>(options.url, options.toBody(form));
+      setSaved(next);
+      setForm(options.fromView(next));
+      setErrors({});
+      showNotice({ type: 'success', message: options.savedMessage });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return; // the session is gone: the login screen takes over
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        const placed = options.placeServerErrors(err.fields);
+        setErrors(placed.fields);
+        setSectionErrors(placed.sections ?? {});
+        setNotice({ type: 'error', message: `Settings not saved: ${err.message}`, extra: placed.extra });
+        const first = order.find((k) => placed.fields[k]);
+        afterRender(() => (first ? focusById(fieldId(first)) : noticeRef.current?.focus()));
+      } else {
+        showNotice({ type: 'error', message: `Settings not saved: ${errorMessage(err)}` });
+      }
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return {
+    resource, saved, form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, onSave, afterRender,
+    dismissNotice: () => setNotice(null),
+  };
+}
