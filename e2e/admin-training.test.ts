@@ -427,10 +427,19 @@ describe('Data Training screen', () => {
     assert.equal(await page.getByRole('button', { name: /^Keep / }).count(), 0, 'keeping the old provider is what not rebuilding does');
     await shot('training-provider-changed-database');
 
-    local.setOptions({ latencyMs: 800 });
+    // The first attempt is refused by the new endpoint: the rebuild stays unfinished, to resume or cancel.
+    local.fail({ route: 'embeddings', kind: 'invalid-key', times: 1 });
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: /^Rebuild index with OpenAI: Text Embedding 3 Large/ }).click();
+    const unfinished = page.locator('.unfinished-rebuild');
+    await unfinished.waitFor();
+    assert.match((await unfinished.textContent()) ?? '', /The rebuild with openai\/text-embedding-3-large did not finish\. The current index keeps answering\./);
+    await page.locator('.rebuild-job').getByText(/rejected this key/).first().waitFor();
+    await shot('training-rebuild-unfinished');
+    local.setOptions({ latencyMs: 800 });
+    await unfinished.getByRole('button', { name: 'Resume rebuild' }).click();
     await page.getByRole('progressbar', { name: 'Building the new index' }).waitFor();
+    await unfinished.waitFor({ state: 'detached' });
     // Meanwhile the old index answers through OpenRouter.
     const search = await page.request.post(url('/api/admin/training/search'), { data: { question: 'How long does standard shipping take?', minMatch: 0 }, headers: { 'x-csrf-token': csrfToken } });
     assert.equal(search.status(), 200, await search.text());

@@ -16,7 +16,7 @@ import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
-import { activeIndex, clearVectors, forgetCachedVectors } from './vector-index.js';
+import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from './vector-index.js';
 import { embedderFor } from './index-connection.js';
 
 const id = z.coerce.number().int().positive();
@@ -226,14 +226,34 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   app.post('/training/embedding-model/estimate', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.') }) } }, async (request) =>
     service.estimate(request.body.model));
 
-  app.put('/training/embedding-model', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.').max(200) }), response: { 202: Accepted, 400: ErrorBody } } }, async (request, reply) => {
+  app.put('/training/embedding-model', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.').max(200) }), response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody } } }, async (request, reply) => {
     // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
     const active = activeIndex(db);
     const current = active?.model ?? readApiSettings(db).embeddingModel;
     if (request.body.model === current && (!active || active.endpoint === endpointOf(currentConnection(app)))) {
       throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
     }
+    // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
+    if (buildingIndex(db) && activeJob(db)) throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
     return reply.code(202).send({ job: service.changeEmbeddingModel(request.body.model) });
+  });
+
+  // A rebuild that failed or was stopped (bad key, no credits, endpoint down) keeps what it embedded:
+  // it can be resumed where it stopped, or dropped. The active index answers all along.
+  app.post('/training/embedding-model/resume', { schema: { response: { 202: Accepted, 409: ErrorBody } } }, async (_request, reply) => {
+    const building = buildingIndex(db);
+    if (!building) throw conflict('There is no unfinished rebuild to resume.');
+    if (activeJob(db)?.kind === 'reindex') throw conflict('The rebuild is already running.');
+    return reply.code(202).send({ job: service.runner.enqueue('reindex', { indexId: building.id }) });
+  });
+
+  app.delete('/training/embedding-model/rebuild', { schema: { response: { 200: z.object({ cancelled: z.literal(true) }), 404: ErrorBody, 409: ErrorBody } } }, async () => {
+    const building = buildingIndex(db);
+    if (!building) throw notFound('There is no unfinished rebuild.');
+    // A running job may be writing into it (training fills both indexes).
+    if (activeJob(db)) throw conflict('A job is running. Cancel the rebuild once it has finished.');
+    dropIndex(db, building);
+    return { cancelled: true as const };
   });
 
   app.post('/training/purge', async () => {

@@ -288,6 +288,44 @@ test('provider change: the old index keeps answering through the old provider an
   assert.equal(again.json().message, 'openai/text-embedding-3-small is already the embedding model.');
 });
 
+test('a rebuild that fails keeps the old index answering and can be resumed or cancelled', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  for (let i = 0; i < 150; i++) {
+    await admin.request('POST', '/api/admin/training/text', { title: `Note ${i}`, text: `Internal note number ${i} about widget colour ${i % 7}.` });
+  }
+  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+
+  // The key is refused mid-rebuild: the job fails with a clear message, and the new index stays unfinished.
+  fake.fail({ route: 'embeddings', kind: 'invalid-key', times: 1 });
+  const change = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-large' });
+  const failed = await finished({ app } as TestApp, admin, change.json().job.id);
+  assert.equal(failed.job.status, 'failed');
+  assert.equal(failed.job.error, 'OpenRouter rejected this key: User not found.');
+  let stats = (await admin.request('GET', '/api/admin/training/stats')).json();
+  assert.equal(stats.index.model, 'openai/text-embedding-3-small');
+  assert.equal(stats.building.model, 'openai/text-embedding-3-large');
+  assert.equal((await ask(admin, 'How long is the warranty?', 0)).chunks[0].title, 'Warranty', 'the old index still answers');
+
+  const resumed = await admin.request('POST', '/api/admin/training/embedding-model/resume');
+  assert.equal(resumed.statusCode, 202, resumed.body);
+  const done = await finished({ app } as TestApp, admin, resumed.json().job.id);
+  assert.equal(done.job.status, 'done', done.log.join('\n'));
+  stats = (await admin.request('GET', '/api/admin/training/stats')).json();
+  assert.deepEqual([stats.index.model, stats.index.vectors, stats.building], ['openai/text-embedding-3-large', 151, null]);
+  const again = await admin.request('POST', '/api/admin/training/embedding-model/resume');
+  assert.deepEqual([again.statusCode, again.json().message], [409, 'There is no unfinished rebuild to resume.']);
+
+  fake.fail({ route: 'embeddings', kind: 'payment-required', times: 1 });
+  const second = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'mistralai/mistral-embed-2312' });
+  assert.equal((await finished({ app } as TestApp, admin, second.json().job.id)).job.status, 'failed');
+  const cancelled = await admin.request('DELETE', '/api/admin/training/embedding-model/rebuild');
+  assert.deepEqual(cancelled.json(), { cancelled: true });
+  stats = (await admin.request('GET', '/api/admin/training/stats')).json();
+  assert.deepEqual([stats.index.model, stats.building], ['openai/text-embedding-3-large', null]);
+  assert.equal((await admin.request('DELETE', '/api/admin/training/embedding-model/rebuild')).statusCode, 404);
+});
+
 test('training stops with a clear message on 401 and 402, and retries 429', async (t) => {
   const { app, fake, admin } = await trainedApp(t);
   await admin.request('POST', '/api/admin/training/text', { title: 'Hours', text: 'We are open Monday to Friday, 9 to 5.' });

@@ -11,7 +11,7 @@ import { aboutCost, endpointName, formatBytes, formatDateTime, formatNumber, for
 import { useResource } from '../../hooks.js';
 import type { ApiSettings } from '../../types.js';
 import { API, CopyButton, JobView, isActive, useJob } from './shared.js';
-import type { EmbeddingCatalog, EmbeddingModel, Estimate, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
+import type { EmbeddingCatalog, EmbeddingModel, Estimate, IndexInfo as IndexInfoView, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
 
 const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
 
@@ -94,7 +94,8 @@ export default function DatabaseTab() {
           Embedding model
         </h2>
         <div class="inside">
-          {kb && <IndexInfo kb={kb} />}
+          {kb && <IndexInfo kb={kb} rebuilding={running} />}
+          {kb?.building && !running && !otherJob && <UnfinishedRebuild building={kb.building} onResumed={started} onCancelled={stats.reload} />}
           {staleIndex && !kb?.building && (
             <Notice type="warning" inline live={false}>
               <p>
@@ -232,7 +233,7 @@ function savedEndpointName(settings: ApiSettings | null): string {
   return settings ? endpointName(settings) : 'another provider';
 }
 
-function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
+function IndexInfo({ kb, rebuilding }: { kb: KnowledgeBaseStats; rebuilding: boolean }) {
   return (
     <div class="index-info">
       <p>
@@ -248,12 +249,55 @@ function IndexInfo({ kb }: { kb: KnowledgeBaseStats }) {
       </p>
       {kb.building && (
         <p>
-          <strong>Being built:</strong> <code>{kb.building.model}</code> via {endpointName(kb.building)}
+          <strong>{rebuilding ? 'Being built:' : 'Unfinished:'}</strong> <code>{kb.building.model}</code> via {endpointName(kb.building)}
           {kb.building.dimensions ? `, ${formatNumber(kb.building.dimensions)} dimensions` : ''}, {formatNumber(kb.building.vectors)} of{' '}
-          {plural(kb.chunks, 'vector')}. The active index keeps answering until it is complete.
+          {plural(kb.chunks, 'vector')}.{rebuilding && ' The active index keeps answering until it is complete.'}
         </p>
       )}
     </div>
+  );
+}
+
+/** A rebuild that failed or was stopped: what it made so far is kept, to resume, or dropped. */
+function UnfinishedRebuild(props: { building: IndexInfoView; onResumed: (job: Job) => void; onCancelled: () => void }) {
+  const [busy, setBusy] = useState<null | 'resume' | 'cancel'>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function act(kind: 'resume' | 'cancel') {
+    const { model } = props.building;
+    if (kind === 'cancel' && !window.confirm(`Cancel the rebuild with ${model}?\n\nThe new index is deleted; the current one keeps answering. Vectors already paid for stay in the cache.`)) return;
+    setBusy(kind);
+    setError(null);
+    try {
+      if (kind === 'resume') props.onResumed((await api.post<{ job: Job }>(`${API}/embedding-model/resume`)).job);
+      else {
+        await api.del(`${API}/embedding-model/rebuild`);
+        props.onCancelled();
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Notice type="warning" inline live={false} class="unfinished-rebuild">
+      <p>
+        <strong>The rebuild with {props.building.model} did not finish.</strong> The current index keeps answering. Resume
+        it where it stopped (nothing already embedded is paid for again), or cancel it.
+      </p>
+      <p class="rebuild-actions">
+        <button type="button" class="button button-primary" onClick={() => act('resume')} disabled={!!busy}>
+          {busy === 'resume' ? 'Resuming…' : 'Resume rebuild'}
+        </button>
+        <button type="button" class="button" onClick={() => act('cancel')} disabled={!!busy}>
+          {busy === 'cancel' ? 'Cancelling…' : 'Cancel rebuild'}
+        </button>
+      </p>
+      <FieldError id="unfinished-rebuild-error" message={error} />
+    </Notice>
   );
 }
 
@@ -371,7 +415,7 @@ function EmbeddingModelForm(props: {
             <p>{props.catalogError}</p>
           </Notice>
         )}
-        {changed && (
+        {changed && !busy && (
           <div class="rebuild-box" aria-live="polite">
             {estimating && <Spinner label="Estimating the cost…" />}
             {estimate?.model === value && !estimating && (
