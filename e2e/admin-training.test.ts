@@ -426,6 +426,17 @@ describe('Data Training screen', () => {
     await page.locator('.rebuild-box').getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/).waitFor();
     assert.equal(await page.getByRole('button', { name: /^Keep / }).count(), 0, 'keeping the old provider is what not rebuilding does');
     await shot('training-provider-changed-database');
+    // An OpenAI-compatible server's model can also be typed (its list only shows ids with "embed" in them).
+    await page.getByRole('combobox', { name: 'Embedding model' }).selectOption({ label: 'Another model id…' });
+    const typed = page.getByLabel('Model id');
+    assert.ok(await typed.evaluate((el) => el === document.activeElement), 'the model id box gets the focus');
+    await typed.fill('no such model');
+    await page.getByRole('alert').filter({ hasText: 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.' }).waitFor();
+    assert.equal(await typed.getAttribute('aria-invalid'), 'true');
+    await typed.fill('openai/text-embedding-3-large');
+    await page.locator('.rebuild-box').getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/).waitFor();
+    await page.locator('#embedding-title').scrollIntoViewIfNeeded();
+    await shot('training-provider-custom-model', false);
 
     // The first attempt is refused by the new endpoint: the rebuild stays unfinished, to resume or cancel.
     local.fail({ route: 'embeddings', kind: 'invalid-key', times: 1 });

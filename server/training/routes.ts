@@ -46,6 +46,11 @@ const SourceView = z.looseObject({ id: z.number(), kind: z.string(), name: z.str
   documents: z.number(), chunks: z.number(), tokens: z.number(), trainedChunks: z.number(), lastSyncedAt: z.string().nullable(), lastError: z.string().nullable() });
 const UpsertResultView = z.object({ documentId: z.number(), status: z.enum(['added', 'updated', 'unchanged']), chunks: z.number(), tokens: z.number() });
 const Accepted = z.object({ job: JobView });
+/** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
+const EmbeddingModelChoice = z.object({
+  model: z.string().trim().min(1, 'Choose an embedding model.').max(200, 'Model id is too long.')
+    .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
+});
 const SearchView = z.object({
   chunks: z.array(z.object({ chunkId: z.number(), documentId: z.number(), title: z.string(), url: z.string().nullable(), headingPath: z.string(), content: z.string(),
     matchPercent: z.number(), vectorRank: z.number().nullable(), keywordRank: z.number().nullable(), score: z.number() })),
@@ -223,10 +228,10 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     return writeRetrievalSettings(db, request.body);
   });
 
-  app.post('/training/embedding-model/estimate', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.') }) } }, async (request) =>
+  app.post('/training/embedding-model/estimate', { schema: { body: EmbeddingModelChoice } }, async (request) =>
     service.estimate(request.body.model));
 
-  app.put('/training/embedding-model', { schema: { body: z.object({ model: z.string().trim().min(1, 'Choose an embedding model.').max(200) }), response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody } } }, async (request, reply) => {
+  app.put('/training/embedding-model', { schema: { body: EmbeddingModelChoice, response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody } } }, async (request, reply) => {
     // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
     const active = activeIndex(db);
     const current = active?.model ?? readApiSettings(db).embeddingModel;

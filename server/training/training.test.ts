@@ -360,6 +360,8 @@ test('WordPress: posts, pages and custom types through the REST API, paginated',
 
 test('bad input is refused clearly and nothing stored is lost', async (t) => {
   const { admin } = await trainedApp(t);
+  const badModel = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'bge m3' });
+  assert.deepEqual([badModel.statusCode, badModel.json().fields?.model ?? badModel.json().message], [400, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.']);
   await admin.request('POST', '/api/admin/training/text', { title: 'Keep me', text: 'This entry must survive bad requests.' });
   const badSource = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: 'not a url' } });
   assert.equal(badSource.statusCode, 400);

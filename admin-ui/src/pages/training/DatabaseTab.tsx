@@ -109,6 +109,7 @@ export default function DatabaseTab() {
           <EmbeddingModelForm
             currentModel={currentModel}
             providerChanged={!!staleIndex}
+            allowCustom={apiSettings.data?.provider === 'openai-compatible'}
             currentInfo={currentInfo}
             models={models}
             catalogLoading={catalog.loading}
@@ -301,10 +302,17 @@ function UnfinishedRebuild(props: { building: IndexInfoView; onResumed: (job: Jo
   );
 }
 
+const OTHER_MODEL = ' other'; // the "Another model id…" entry: ids are trimmed, so none starts with a space
+
 function EmbeddingModelForm(props: {
   currentModel: string | null;
   /** The active index was built with another provider: any model of the new one, even the same id, rebuilds. */
   providerChanged: boolean;
+  /**
+   * OpenAI-compatible servers list all models together and embedding models are picked out by "embed" in the
+   * id, so some (bge-m3, all-minilm) only come in typed.
+   */
+  allowCustom: boolean;
   currentInfo: EmbeddingModel | null;
   models: EmbeddingModel[];
   catalogLoading: boolean;
@@ -319,10 +327,11 @@ function EmbeddingModelForm(props: {
   const [error, setError] = useState<string | null>(null);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [customId, setCustomId] = useState<string | null>(null);
 
   const currentOffered = !!currentModel && models.some((m) => m.id === currentModel);
   // After a provider change the current model is only a default if the new provider offers it too.
-  const value = choice || (providerChanged && !currentOffered ? '' : currentModel ?? '');
+  const value = customId !== null ? customId.trim() : choice || (providerChanged && !currentOffered ? '' : currentModel ?? '');
   const chosen = models.find((m) => m.id === value) ?? null;
   const changed = !!value && (value !== currentModel || providerChanged);
 
@@ -339,7 +348,8 @@ function EmbeddingModelForm(props: {
       .then((data) => !cancelled && setEstimate({ model: value, data }))
       .catch((err) => {
         if (cancelled || (err instanceof ApiError && err.status === 401)) return;
-        setError(`Could not estimate the cost: ${errorMessage(err)}`);
+        if (err instanceof ApiError && err.fields.model) setFieldError(err.fields.model);
+        else setError(`Could not estimate the cost: ${errorMessage(err)}`);
       })
       .finally(() => !cancelled && setEstimating(false));
     return () => {
@@ -364,6 +374,7 @@ function EmbeddingModelForm(props: {
     try {
       const r = await api.put<{ job: Job }>(`${API}/embedding-model`, { model: value });
       setChoice('');
+      setCustomId(null);
       props.onStarted(r.job);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
@@ -384,13 +395,16 @@ function EmbeddingModelForm(props: {
           <select
             id="embedding-model"
             class="select select-wide"
-            value={value}
+            value={customId !== null ? OTHER_MODEL : value}
             disabled={busy || starting}
             aria-invalid={fieldError ? 'true' : undefined}
             aria-describedby={describedBy(fieldError && 'embedding-model-error', 'embedding-model-help')}
             onChange={(e) => {
-              setChoice(e.currentTarget.value);
+              const picked = e.currentTarget.value;
+              setCustomId(picked === OTHER_MODEL ? '' : null);
+              setChoice(picked === OTHER_MODEL ? '' : picked);
               setFieldError(null);
+              if (picked === OTHER_MODEL) requestAnimationFrame(() => document.getElementById('embedding-model-custom')?.focus());
             }}
           >
             {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel} (current)</option>}
@@ -401,9 +415,32 @@ function EmbeddingModelForm(props: {
                 {m.id === currentModel && !providerChanged ? ' (current)' : ''}
               </option>
             ))}
+            {props.allowCustom && <option value={OTHER_MODEL}>Another model id…</option>}
           </select>
         ) : (
           <Spinner label="Loading the embedding models…" />
+        )}
+        {customId !== null && (
+          <p class="custom-model">
+            <label for="embedding-model-custom">Model id</label>{' '}
+            <input
+              id="embedding-model-custom"
+              type="text"
+              class="input regular-text code"
+              value={customId}
+              placeholder="bge-m3"
+              spellcheck={false}
+              autoComplete="off"
+              disabled={busy || starting}
+              aria-invalid={fieldError ? 'true' : undefined}
+              aria-describedby={describedBy(fieldError && 'embedding-model-error')}
+              onInput={(e) => {
+                setCustomId(e.currentTarget.value);
+                setFieldError(null);
+              }}
+            />{' '}
+            <span class="description">As your endpoint names it.</span>
+          </p>
         )}
         <FieldError id="embedding-model-error" message={fieldError} />
         <p class="description" id="embedding-model-help">
@@ -431,7 +468,15 @@ function EmbeddingModelForm(props: {
                 {starting ? 'Starting…' : buttonText}
               </button>
               {!providerChanged && (
-                <button type="button" class="button" onClick={() => setChoice(currentModel ?? '')} disabled={starting}>
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => {
+                    setChoice(currentModel ?? '');
+                    setCustomId(null);
+                  }}
+                  disabled={starting}
+                >
                   Keep {props.currentInfo?.name ?? currentModel}
                 </button>
               )}
