@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { setupChecklist } from './checklist.js';
 import { knowledgeBaseStats } from '../training/stats.js';
-import { endpointOf } from '../openrouter/client.js';
-import { currentConnection } from '../settings/connection.js';
+import { savedEndpoint } from '../settings/connection.js';
 
 const Step = z.object({ id: z.enum(['api-key', 'model', 'training', 'widget']), label: z.string(), done: z.boolean(), detail: z.string(), href: z.string() });
 
@@ -11,7 +10,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/dashboard', { schema: { response: { 200: z.object({ checklist: z.array(Step) }) } } }, async () => ({
     checklist: setupChecklist(app.db, app.secretBox, {
       training: (db) => {
-        const stats = knowledgeBaseStats(db, app.config.databasePath, endpointOf(currentConnection(app)));
+        const stats = knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db));
         if (stats.chunks === 0) return { done: false, detail: 'Add pages, files or Q&A and start training.' };
         if (stats.index && !stats.index.matchesSettings && stats.trainedChunks > 0) {
           return { done: true, detail: `Search still uses the index built with ${stats.index.baseUrl ?? 'OpenRouter'}. Rebuild it for your new provider in Database Management.` };

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Connection } from '../openrouter/client.js';
+import type { Db } from '../db/database.js';
+import { endpointOf, type Connection, type Endpoint } from '../openrouter/client.js';
 import { readApiKey, readApiSettings, type Provider } from './api-settings.js';
+
+/** The saved provider's endpoint: read from the settings alone, so no key is decrypted for it. */
+export function savedEndpoint(db: Db): Endpoint {
+  return endpointOf(readApiSettings(db));
+}
 
 /** Where provider calls go right now: the saved provider, its base URL and the decrypted key. */
 export function currentConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>): Connection {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createClient, endpointOf, endpointTarget, type ClientOptions, type Connection } from '../openrouter/client.js';
 import type { EmbedderFor } from '../retrieval/retrieve.js';
 import type { Provider } from '../settings/api-settings.js';
-import { currentConnection } from '../settings/connection.js';
+import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { deleteSecret, readSecret, saveSecret } from '../security/secrets.js';
 import { activeIndex, indexesOn, indexKeySecret, type VectorIndex } from './vector-index.js';
 
@@ -40,5 +40,5 @@ export interface SearchIndexView { provider: Provider; baseUrl: string | null; m
 export function searchIndexView(app: App): SearchIndexView | null {
   const index = activeIndex(app.db);
   if (!index?.dimensions) return null; // nothing embedded yet: the next training follows the settings
-  return { ...endpointTarget(index.endpoint), model: index.model, matchesSettings: index.endpoint === endpointOf(currentConnection(app)) };
+  return { ...endpointTarget(index.endpoint), model: index.model, matchesSettings: index.endpoint === savedEndpoint(app.db) };
 }

@@ -4,8 +4,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { readApiSettings } from '../settings/api-settings.js';
-import { currentConnection } from '../settings/connection.js';
-import { endpointOf } from '../openrouter/client.js';
+import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
 import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
@@ -220,7 +219,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     }
   });
 
-  app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, endpointOf(currentConnection(app))));
+  app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db)));
 
   app.get('/training/settings', async () => readRetrievalSettings(db));
   app.put('/training/settings', { schema: { body: RetrievalSettings, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
@@ -235,7 +234,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
     const active = activeIndex(db);
     const current = active?.model ?? readApiSettings(db).embeddingModel;
-    if (request.body.model === current && (!active || active.endpoint === endpointOf(currentConnection(app)))) {
+    if (request.body.model === current && (!active || active.endpoint === savedEndpoint(db))) {
       throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
     }
     // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
@@ -249,7 +248,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     const building = buildingIndex(db);
     if (!building) throw conflict('There is no unfinished rebuild to resume.');
     if (activeJob(db)?.kind === 'reindex') throw conflict('The rebuild is already running.');
-    return reply.code(202).send({ job: service.runner.enqueue('reindex', { indexId: building.id }) });
+    return reply.code(202).send({ job: service.rebuild(building) });
   });
 
   app.delete('/training/embedding-model/rebuild', { schema: { response: { 200: z.object({ cancelled: z.literal(true) }), 404: ErrorBody, 409: ErrorBody } } }, async () => {

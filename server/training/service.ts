@@ -1,9 +1,9 @@
 // Wires training together: the job runner and its three jobs (train, sync, reindex), the schedule,
 // and the provider connection each job uses.
 import type { FastifyInstance } from 'fastify';
-import { createClient, endpointOf, type Connection } from '../openrouter/client.js';
+import { createClient, type Connection } from '../openrouter/client.js';
 import { getEmbeddingModels, knownEmbeddingDimensions } from '../openrouter/catalog.js';
-import { currentConnection } from '../settings/connection.js';
+import { savedEndpoint } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
 import { upsertDocument, deleteMissingDocuments, deleteDocument } from './documents.js';
 import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
@@ -27,6 +27,8 @@ export interface TrainingService {
   startTraining(): JobRow;
   syncSource(sourceId: number, options?: { train?: boolean; urls?: string[]; deleteUrls?: string[] }): JobRow;
   changeEmbeddingModel(model: string): JobRow;
+  /** Runs (again) the job that fills an index being built and swaps it in when complete. */
+  rebuild(index: VectorIndex): JobRow;
 }
 
 export function createTrainingService(app: FastifyInstance): TrainingService {
@@ -39,7 +41,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   };
 
   /** The saved provider's endpoint and embedding model: where a new index is built. */
-  const savedSpace = (): EmbeddingSpace => ({ endpoint: endpointOf(currentConnection(app)), model: readApiSettings(db).embeddingModel });
+  const savedSpace = (): EmbeddingSpace => ({ endpoint: savedEndpoint(db), model: readApiSettings(db).embeddingModel });
 
   const embedDeps = async (index: VectorIndex): Promise<EmbedDeps> => {
     const connection = indexConnection(app, index);
@@ -142,6 +144,8 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   });
   app.addHook('onClose', async () => { clearInterval(scheduleTimer); await runner.close(); });
 
+  const rebuild = (index: VectorIndex) => runner.enqueue('reindex', { indexId: index.id });
+
   return {
     runner,
     async estimate(model?: string) {
@@ -159,9 +163,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     },
     startTraining: () => runner.enqueue('train'),
     syncSource: (sourceId, options = {}) => runner.enqueue('sync', { sourceId, train: options.train ?? false, ...(options.urls ? { urls: options.urls } : {}), ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}) }),
-    changeEmbeddingModel(model) {
-      const index = createBuildingIndex(db, { ...savedSpace(), model });
-      return runner.enqueue('reindex', { indexId: index.id });
-    },
+    changeEmbeddingModel: (model) => rebuild(createBuildingIndex(db, { ...savedSpace(), model })),
+    rebuild,
   };
 }

@@ -134,6 +134,11 @@ interface JobViewProps {
   children?: ComponentChildren;
 }
 
+/** A job counter: "12 of 40" once the total is known, else just "12". */
+function doneOf(done: number, total: number | null): string {
+  return total != null ? `${formatNumber(done)} of ${formatNumber(total)}` : formatNumber(done);
+}
+
 /** Progress bar, phase, counters, outcome and live log of a job. */
 export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun = 'items', compact, children }: JobViewProps) {
   const p = job.progress;
@@ -185,7 +190,7 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
         {(job.kind === 'sync' || p.itemsDone > 0) && (
           <div>
             <dt>{itemNoun[0].toUpperCase() + itemNoun.slice(1)} read</dt>
-            <dd>{p.itemsTotal != null ? `${formatNumber(p.itemsDone)} of ${formatNumber(p.itemsTotal)}` : formatNumber(p.itemsDone)}</dd>
+            <dd>{doneOf(p.itemsDone, p.itemsTotal)}</dd>
           </div>
         )}
         {embeds && (
@@ -193,12 +198,12 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
             {p.documentsTotal != null && (
               <div>
                 <dt>Documents</dt>
-                <dd>{`${formatNumber(p.documentsDone)} of ${formatNumber(p.documentsTotal)}`}</dd>
+                <dd>{doneOf(p.documentsDone, p.documentsTotal)}</dd>
               </div>
             )}
             <div>
               <dt>Chunks</dt>
-              <dd>{p.chunksTotal != null ? `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal)}` : formatNumber(p.chunksDone)}</dd>
+              <dd>{doneOf(p.chunksDone, p.chunksTotal)}</dd>
             </div>
             <div>
               <dt>Tokens</dt>
