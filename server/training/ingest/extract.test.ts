@@ -177,3 +177,26 @@ test('extractHtml renders lists as "- " lines and tables as "header: value" rows
   assert.match(fragment.text, /^## Steps\n\n1\. Open Settings\n2\. Click Save\n {2}- nested$/m);
   assert.equal(fragment.title, 'Steps');
 });
+
+test('every text format reads hostile shapes in time proportional to their size', async () => {
+  const MB = 1024 * 1024;
+  const shapes: Array<[string, string]> = [
+    // Short lines and no blank line: unwrapping re-scanned the growing paragraph per line (69 s at 2 MB).
+    ['wrapped.txt', 'short line of text\n'.repeat((2 * MB) / 19)],
+    ['wrapped.md', 'short line of text\n'.repeat((2 * MB) / 19)],
+    // Constructs left open: each opening made the old patterns rescan to the end of the line or file.
+    ['links.md', '[a](b '.repeat(MB / 6)],
+    ['comments.md', '<!-- open '.repeat(MB / 10)],
+    ['bold.md', `**${'a'.repeat(MB)}`],
+    ['fence.md', `\`\`\`\n${'x'.padEnd(MB, ' ')}y\n\`\`\`\n`],
+    ['pilcrows.html', `<html><body><h2>Title ${'¶'.repeat(MB / 2)} x</h2><p>Body text here.</p></body></html>`],
+    ['one-row.csv', `name,value\n${'a'.repeat(MB)},1\n`],
+  ];
+  for (const [name, text] of shapes) {
+    const started = performance.now();
+    await extractFile(Buffer.from(text), name).catch((e: unknown) => assert.ok(e instanceof IngestError, String(e)));
+    const ms = performance.now() - started;
+    // A gross bound: linear code reads these in well under a second; the old code took minutes.
+    assert.ok(ms < 5000, `${name} took ${Math.round(ms)} ms`);
+  }
+});

@@ -2,7 +2,7 @@
 // (mammoth gives HTML) and WordPress content. Headings become '#' lines so the chunker can follow
 // them; lists become '- ' lines; table rows become "header: value" lines so each row reads as a fact.
 import { parseHTML } from 'linkedom';
-import { collapseSpaces, normalizeDocumentText } from './normalize.js';
+import { collapseSpaces, normalizeDocumentText, withoutTrailingPilcrows } from './normalize.js';
 
 // The server build has no DOM type library, so the few DOM members used here are declared locally.
 export interface DomNode {
@@ -182,7 +182,7 @@ function walk(node: DomNode, b: Builder): void {
 
   const h = /^H([1-6])$/.exec(tag);
   if (h) {
-    const text = inlineText(el).replace(/\s*[¶§]+$/, '');
+    const text = withoutTrailingPilcrows(inlineText(el));
     // data-docent-level: the level a heading had before Readability demoted <h1> to <h2>.
     const level = Number(el.getAttribute('data-docent-level')) || Number(h[1]);
     if (text) b.block(`${'#'.repeat(level)} ${text}`);

@@ -16,6 +16,17 @@ export function cleanChars(s: string): string {
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 
+/** Drops the "¶" / "§" anchor links documentation sites put after headings (a loop: linear on any input). */
+export function withoutTrailingPilcrows(s: string): string {
+  let end = s.length;
+  for (;;) {
+    while (end > 0 && /\s/.test(s[end - 1])) end--;
+    if (end > 0 && (s[end - 1] === '¶' || s[end - 1] === '§')) end--;
+    else break;
+  }
+  return s.slice(0, end);
+}
+
 /** Collapses runs of spaces inside one line of prose. */
 export function collapseSpaces(s: string): string {
   return s.replace(/[ \t\f\v]+/g, ' ').trim();
@@ -36,7 +47,7 @@ export function normalizeDocumentText(raw: string): string {
       continue;
     }
     if (inFence) {
-      out.push(line.replace(/\s+$/, ''));
+      out.push(line.trimEnd());
       continue;
     }
     // Nested list items keep their indentation; everything else is trimmed.
@@ -50,8 +61,15 @@ export function normalizeDocumentText(raw: string): string {
     .trim();
 }
 
+/** Letters and digits in `text`, counted up to `stopAt` (no array of matches: a 5 MB text costs nothing extra). */
+export function countLetters(text: string, stopAt = Number.POSITIVE_INFINITY): number {
+  const letter = /[\p{L}\p{N}]/gu;
+  let n = 0;
+  while (n < stopAt && letter.exec(text)) n++;
+  return n;
+}
+
 /** True when the text has at least a few letters or digits: "no readable text" otherwise. */
 export function hasReadableText(text: string, minChars = 1): boolean {
-  const m = text.match(/[\p{L}\p{N}]/gu);
-  return (m?.length ?? 0) >= minChars;
+  return countLetters(text, minChars) >= minChars;
 }

@@ -84,27 +84,46 @@ const LIST_OR_BLOCK = /^\s*([-*+•]\s|\d+[.)]\s|#|>|\|)/;
 /**
  * Joins hard-wrapped lines of one paragraph ("…by one package\nbut of interest…") so sentences
  * stay whole. Markdown joins every soft break; plain text only lines long enough to be wrapped.
+ * The paragraph being joined is kept as parts and judged by its first and last line only, so a file
+ * of a million short lines with no blank line is joined in linear time.
  */
 function unwrap(lines: string[], plain: boolean): string[] {
   const out: string[] = [];
   let inFence = false;
+  let parts: string[] = [];
+  let first = '';
+  let last = '';
+  let length = 0; // of the joined paragraph, trimmed
+  const flush = () => {
+    if (parts.length) out.push(parts.length === 1 ? parts[0] : parts.join(' '));
+  };
   for (const line of lines) {
     if (FENCE.test(line)) inFence = !inFence;
-    const prev = out[out.length - 1];
+    const trimmed = line.trim();
     const joinable =
       !inFence &&
       !FENCE.test(line) &&
-      prev !== undefined &&
-      prev.trim() !== '' &&
-      line.trim() !== '' &&
-      !FENCE.test(prev) &&
-      !/^#/.test(prev.trim()) &&
+      parts.length > 0 &&
+      first.trim() !== '' &&
+      trimmed !== '' &&
+      !FENCE.test(first) &&
+      !/^#/.test(first.trim()) &&
       !LIST_OR_BLOCK.test(line) &&
-      !/( {2}|\\)$/.test(prev) &&
-      (!plain || (prev.trim().length >= 40 && !/:$/.test(prev.trim())));
-    if (joinable) out[out.length - 1] = `${prev.replace(/\s+$/, '')} ${line.trim()}`;
-    else out.push(line);
+      !/( {2}|\\)$/.test(last) &&
+      (!plain || (length >= 40 && !/:$/.test(last.trim())));
+    if (joinable) {
+      parts[parts.length - 1] = parts[parts.length - 1].trimEnd();
+      parts.push(trimmed);
+      last = trimmed;
+      length += 1 + trimmed.length;
+    } else {
+      flush();
+      parts = [line];
+      first = last = line;
+      length = trimmed.length;
+    }
   }
+  flush();
   return out;
 }
 
@@ -139,20 +158,38 @@ function unfenceDirectives(lines: string[]): string[] {
   return out;
 }
 
+// Inline patterns have bounded repeats: on a hostile line ("[a](" a million times) each attempt stops
+// after a few hundred characters, so a line costs time in proportion to its length, never its square.
 function inlineMarkdown(line: string): string {
   return line
-    .replace(/\{[\w:-]+\}`([^`]+)`/g, '$1') // MyST roles: {pypi}`requests`
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '') // images carry no answerable text
-    .replace(/\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)/g, '$1') // [text](url)
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1') // [text][ref]
-    .replace(/<(https?:\/\/[^>\s]+)>/g, '$1') // <https://autolink>
-    .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<\/?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?\/?>/g, '') // inline HTML tags
-    .replace(/(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1/g, '$2') // **bold**
-    .replace(/`([^`\n]+)`/g, '$1') // `code`
+    .replace(/\{[\w:-]{1,100}\}`([^`]{1,1000})`/g, '$1') // MyST roles: {pypi}`requests`
+    .replace(/!\[[^\]]{0,1000}\]\([^)]{0,2000}\)/g, '') // images carry no answerable text
+    .replace(/\[([^\]]{1,1000})\]\((?:[^()]|\([^)]{0,500}\)){0,2000}\)/g, '$1') // [text](url)
+    .replace(/\[([^\]]{1,1000})\]\[[^\]]{0,500}\]/g, '$1') // [text][ref]
+    .replace(/<(https?:\/\/[^>\s]{1,2000})>/g, '$1') // <https://autolink>
+    .replace(/<br\s{0,20}\/?>/gi, ' ')
+    .replace(/<\/?[a-zA-Z][a-zA-Z0-9-]{0,100}(\s[^<>]{0,2000})?\/?>/g, '') // inline HTML tags
+    .replace(/(\*\*|__)(?=\S)([^*_]{1,2000}?)(?<=\S)\1/g, '$2') // **bold**
+    .replace(/`([^`\n]{1,2000})`/g, '$1') // `code`
     .replace(/^(\s*)[*+]\s+/, '$1- ') // "* item" → "- item"
     .replace(/^\s{0,3}>\s?/, '') // blockquotes
     .replace(/^(#{1,6})\s+(.*?)\s*#*\s*$/, '$1 $2'); // "## Title ##"
+}
+
+/** Drops <!-- comments --> in one pass (a regex would rescan to the end for every unclosed "<!--"). */
+function withoutHtmlComments(src: string): string {
+  const kept: string[] = [];
+  let pos = 0;
+  for (;;) {
+    const open = src.indexOf('<!--', pos);
+    if (open < 0) break;
+    const close = src.indexOf('-->', open + 4);
+    kept.push(src.slice(pos, open));
+    if (close < 0) return kept.join(''); // unclosed: the rest is comment, as in HTML
+    pos = close + 3;
+  }
+  kept.push(src.slice(pos));
+  return kept.join('');
 }
 
 export function markdownToText(src: string): { title: string | null; text: string } {
@@ -165,7 +202,7 @@ export function markdownToText(src: string): { title: string | null; text: strin
     if (t) title = t[1].trim();
     body = body.slice(fm[0].length);
   }
-  body = body.replace(/<!--[\s\S]*?-->/g, '');
+  body = withoutHtmlComments(body);
   let lines = unfenceDirectives(setextToAtx(body.split('\n'), false));
   lines = markdownTables(lines);
   // Link definitions and horizontal rules carry no text.
