@@ -17,6 +17,8 @@ import { dashboardRoutes } from './dashboard/routes.js';
 import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
 import { warmVectorSearch } from './training/vector-index.js';
 import { createTrainingService } from './training/service.js';
+import { createIngestPool } from './training/ingest/pool.js';
+import { clearUploadDir } from './training/uploads.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
 import { widgetRoutes } from './widget/routes.js';
@@ -76,6 +78,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(externalPlugins);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  // Extraction processes start on first use and stop with the app.
+  const ingest = createIngestPool(config.ingest, app.log);
+  app.decorate('ingest', ingest);
+  app.addHook('onClose', async () => ingest.close());
+  app.addHook('onReady', async () => clearUploadDir(config.dataDir));
 
   const training = createTrainingService(app);
   app.decorate('training', training);

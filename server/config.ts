@@ -2,10 +2,16 @@
 // with a message naming the variable instead of surfacing later as a strange runtime error.
 import { z } from 'zod';
 import path from 'node:path';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './training/ingest/limits.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const MB = 1024 * 1024;
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number')
+    .min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535, 'must be a port number (0-65535)').default(3000),
@@ -27,6 +33,15 @@ const EnvSchema = z.object({
   CHAT_TOTAL_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(120_000),
   // Widget chat messages per minute from one IP address (visitors also have their own limits).
   CHAT_RATE_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number' }).int().min(1).default(30),
+  // Bounds on reading one uploaded file or fetched page (see server/training/ingest/limits.ts).
+  MAX_UPLOAD_MB: wholeNumber(1, 1024).default(DEFAULT_INGEST_LIMITS.maxFileBytes / MB),
+  MAX_FILES_PER_UPLOAD: wholeNumber(1, 500).default(DEFAULT_INGEST_LIMITS.maxFilesPerUpload),
+  MAX_PDF_PAGES: wholeNumber(1, 1_000_000).default(DEFAULT_INGEST_LIMITS.maxPdfPages),
+  MAX_UNPACKED_MB: wholeNumber(1, 100_000).default(DEFAULT_INGEST_LIMITS.maxUnpackedBytes / MB),
+  MAX_TEXT_CHARS: wholeNumber(1000, 1_000_000_000).default(DEFAULT_INGEST_LIMITS.maxTextChars),
+  INGEST_MEMORY_MB: wholeNumber(128, 100_000).default(DEFAULT_INGEST_LIMITS.memoryMb),
+  INGEST_TIMEOUT_MS: wholeNumber(1000, 86_400_000).default(DEFAULT_INGEST_LIMITS.timeoutMs),
+  INGEST_WORKERS: wholeNumber(1, 64).default(DEFAULT_INGEST_LIMITS.workers),
 });
 
 export interface Config {
@@ -44,6 +59,7 @@ export interface Config {
   chatIdleTimeoutMs: number;
   chatTotalTimeoutMs: number;
   chatRateLimitPerIp: number;
+  ingest: IngestLimits;
 }
 
 export class ConfigError extends Error {
@@ -77,5 +93,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MS,
     chatTotalTimeoutMs: e.CHAT_TOTAL_TIMEOUT_MS,
     chatRateLimitPerIp: e.CHAT_RATE_LIMIT_PER_IP,
+    ingest: {
+      maxFileBytes: e.MAX_UPLOAD_MB * MB,
+      maxFilesPerUpload: e.MAX_FILES_PER_UPLOAD,
+      maxPdfPages: e.MAX_PDF_PAGES,
+      maxUnpackedBytes: e.MAX_UNPACKED_MB * MB,
+      maxTextChars: e.MAX_TEXT_CHARS,
+      memoryMb: e.INGEST_MEMORY_MB,
+      timeoutMs: e.INGEST_TIMEOUT_MS,
+      workers: e.INGEST_WORKERS,
+    },
   };
 }

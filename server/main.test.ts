@@ -1,4 +1,4 @@
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
@@ -16,6 +16,8 @@ function start(env: Record<string, string>) {
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // A failed assertion must not leave the server running (the test run would never end).
+  after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   return { child, exited, output: () => output };
 }
 
@@ -26,7 +28,7 @@ test('a bad setting stops the start with a message naming the variable', async (
   assert.match(run.output(), /Docent cannot start\. Invalid configuration:\n {2}- PORT must be a number/);
 });
 
-test('the built server starts, migrates, serves the API, admin screens and widget, keeps its key 0600, and stops cleanly on SIGTERM', async () => {
+test('the built server starts, migrates, serves the API, admin screens and widget, reads uploads in its extraction processes, keeps its key 0600, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-main-'));
   const port = await freePort();
   const run = start({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
@@ -45,6 +47,13 @@ test('the built server starts, migrates, serves the API, admin screens and widge
   // The API reads the migrated database: a fresh install asks for its admin account.
   assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/api/admin/session`)).json(), { setupRequired: true, authenticated: false, csrfToken: null });
   assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+  // Files are read by extraction processes running the compiled worker.
+  const setup = await fetch(`http://127.0.0.1:${port}/api/admin/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'correct horse battery' }) });
+  const cookie = setup.headers.get('set-cookie')!.split(';')[0];
+  const form = new FormData();
+  form.append('files', new Blob(['# Returns\n\nReturns are free within 30 days.']), 'returns.md');
+  const upload = await fetch(`http://127.0.0.1:${port}/api/admin/training/files`, { method: 'POST', body: form, headers: { cookie, 'x-csrf-token': (await setup.json()).csrfToken } });
+  assert.deepEqual((await upload.json()).results.map((r: { fileName: string; ok: boolean; chunks: number }) => [r.fileName, r.ok, r.chunks]), [['returns.md', true, 1]]);
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'no longer listening');

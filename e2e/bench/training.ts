@@ -29,7 +29,7 @@ interface Bench {
   testApp: TestApp;
   admin: AdminClient;
   fake: RemoteFake;
-  upsert(from: number, to: number): { added: number; updated: number; unchanged: number };
+  upsert(from: number, to: number): Promise<{ added: number; updated: number; unchanged: number }>;
   train(): Promise<TrainResult>;
   chunkCount(): number;
   /** Copies the data directory as it is now (checkpointed) into a new temporary directory. */
@@ -56,12 +56,12 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
   const docs = corpus();
   return {
     testApp, admin, fake,
-    upsert(from, to) {
-      // What a sync does per page: one upsert (hash check; chunk and store when new or changed).
+    async upsert(from, to) {
+      // What a sync does per page: one upsert (hash check; chunk in an extraction process and store when new or changed).
       const counts = { added: 0, updated: 0, unchanged: 0 };
       for (let i = from; i < to; i++) {
         const d = docs.document(i);
-        counts[upsertDocument(db, source.id, { title: d.title, url: null, text: d.text, sourceKey: `bench:${i}` }, 'text', chunkOptions).status]++;
+        counts[(await upsertDocument(db, app.ingest, source.id, { title: d.title, url: null, text: d.text, sourceKey: `bench:${i}` }, 'text', chunkOptions)).status]++;
       }
       return counts;
     },
@@ -129,7 +129,7 @@ export async function run(): Promise<Row[]> {
   {
     const b = await bench('fake');
     try {
-      b.upsert(0, FIRST);
+      await b.upsert(0, FIRST);
       trainRow(`train ${FIRST} docs, provider = project fake (fake-bound)`, await b.train(), false);
     } finally { await b.close(); }
   }
@@ -140,21 +140,21 @@ export async function run(): Promise<Row[]> {
     const b = await bench('fast');
     try {
       let t0 = performance.now();
-      b.upsert(0, FIRST);
+      await b.upsert(0, FIRST);
       const ingestMs = performance.now() - t0;
       const firstChunks = b.chunkCount();
       row({ metric: `ingest ${FIRST} docs (chunk + store, no API call)`, value: round(firstChunks / (ingestMs / 1000), 0), unit: 'chunks/s',
         note: `${firstChunks} chunks in ${round(ingestMs / 1000)} s (${round(ingestMs / FIRST)} ms per document)` });
       trainRow(`train ${FIRST} docs, provider = fast stand-in`, await b.train(), true);
 
-      b.upsert(FIRST, TOTAL);
+      await b.upsert(FIRST, TOTAL);
       snapshot = b.snapshot();
       trainRow(`train ${TOTAL - FIRST} more docs, provider = fast stand-in`, await b.train(), true, `; ${b.chunkCount()} chunks in the index after`);
 
       const calls0 = await b.fake.embeddingCalls();
       const sampler = rssSampler();
       t0 = performance.now();
-      const counts = b.upsert(0, TOTAL);
+      const counts = await b.upsert(0, TOTAL);
       const passMs = performance.now() - t0;
       const job = await b.train();
       const retrainMs = performance.now() - t0;

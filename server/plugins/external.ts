@@ -24,6 +24,7 @@ export const externalPlugins = fp(async (app) => {
   });
   // Limits are opt-in per route (login now, the public widget API later).
   await app.register(rateLimit, { global: false });
-  // Data Training uploads: up to 20 files of 50 MB each per request, streamed, never buffered as a whole.
-  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 20, fields: 10 } });
+  // Data Training uploads (server/training/uploads.ts) stream each file to disk and set their limits
+  // per request from the config; an oversized file is cut off and reported, never an error for the batch.
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: app.config.ingest.maxFileBytes, files: 20, fields: 100 } });
 }, { name: 'external-plugins' });

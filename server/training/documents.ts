@@ -2,7 +2,8 @@
 // re-chunked, and any chunk whose text was embedded before gets its vector back from the cache, free.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { chunkDocument, type ChunkOptions } from './ingest/chunk.js';
+import type { ChunkOptions } from './ingest/chunk.js';
+import type { ContentReader } from './ingest/reader.js';
 import type { ExtractedDocument } from './ingest/types.js';
 import { activeIndex, buildingIndex, deleteVectors, insertVectors, type VectorIndex } from './vector-index.js';
 
@@ -11,18 +12,24 @@ export interface UpsertResult { documentId: number; status: 'added' | 'updated' 
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export function upsertDocument(db: Db, sourceId: number, doc: ExtractedDocument, kind: DocumentKind, chunkOptions?: ChunkOptions): UpsertResult {
-  const contentHash = sha256(`${doc.title}\n${doc.url ?? ''}\n${doc.text}`);
-  const existing = db.prepare('SELECT id, content_hash FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, doc.sourceKey) as
+const findDocument = (db: Db, sourceId: number, sourceKey: string) =>
+  db.prepare('SELECT id, content_hash FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
     { id: number; content_hash: string } | undefined;
-  if (existing && existing.content_hash === contentHash) {
-    const counts = db.prepare('SELECT count(*) AS chunks, coalesce(sum(token_count), 0) AS tokens FROM chunks WHERE document_id = ?').get(existing.id) as { chunks: number; tokens: number };
-    return { documentId: existing.id, status: 'unchanged', ...counts };
-  }
-  // Chunking (tokenizing) happens outside the write transaction: it is the slow part.
-  const chunks = chunkDocument({ title: doc.title, text: doc.text }, chunkOptions);
+
+/**
+ * Adds or updates one document. Chunking (tokenizing) runs in `reader` — an extraction process on the
+ * server — and only the write happens here, in one transaction: a document is replaced whole or not at all.
+ */
+export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'>, sourceId: number, doc: ExtractedDocument, kind: DocumentKind, chunkOptions?: ChunkOptions): Promise<UpsertResult> {
+  const contentHash = sha256(`${doc.title}\n${doc.url ?? ''}\n${doc.text}`);
+  const before = findDocument(db, sourceId, doc.sourceKey);
+  if (before && before.content_hash === contentHash) return unchanged(db, before.id);
+  const chunks = await reader.chunk({ title: doc.title, text: doc.text }, chunkOptions);
   const tokens = chunks.reduce((sum, c) => sum + c.tokenCount, 0);
-  const documentId = db.transaction(() => {
+  return db.transaction((): UpsertResult => {
+    // Read again: another request may have written this document while it was being chunked.
+    const existing = findDocument(db, sourceId, doc.sourceKey);
+    if (existing && existing.content_hash === contentHash) return unchanged(db, existing.id);
     let id: number;
     if (existing) {
       removeChunks(db, existing.id);
@@ -38,9 +45,13 @@ export function upsertDocument(db: Db, sourceId: number, doc: ExtractedDocument,
     const insert = db.prepare('INSERT INTO chunks (document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const c of chunks) insert.run(id, c.index, c.text, c.content, c.headingPath.join(' › '), c.tokenCount, c.hash);
     for (const index of [activeIndex(db), buildingIndex(db)]) if (index) restoreCachedVectors(db, index, id);
-    return id;
+    return { documentId: id, status: existing ? 'updated' : 'added', chunks: chunks.length, tokens };
   })();
-  return { documentId, status: existing ? 'updated' : 'added', chunks: chunks.length, tokens };
+}
+
+function unchanged(db: Db, documentId: number): UpsertResult {
+  const counts = db.prepare('SELECT count(*) AS chunks, coalesce(sum(token_count), 0) AS tokens FROM chunks WHERE document_id = ?').get(documentId) as { chunks: number; tokens: number };
+  return { documentId, status: 'unchanged', ...counts };
 }
 
 /** Gives a document's chunks the vectors already paid for (same endpoint and model, same text). */

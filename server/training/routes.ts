@@ -9,7 +9,7 @@ import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
 import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { retrieve } from '../retrieval/retrieve.js';
-import { extractFile, MAX_FILE_BYTES } from './ingest/extract.js';
+import { receiveFiles } from './uploads.js';
 import { deleteDocument, deleteSourceDocuments, upsertDocument } from './documents.js';
 import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSourceConfig, WordPressSourceConfig } from './sources.js';
@@ -147,7 +147,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
 
   app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
     const doc = textEntryDocument(request.body);
-    const result = upsertDocument(db, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions(db));
+    const result = await upsertDocument(db, app.ingest, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions(db));
     return reply.code(201).send(result);
   });
 
@@ -155,31 +155,42 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     const existing = db.prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'").pluck().get(request.params.id) as string | undefined;
     if (!existing) throw notFound('No such text or Q&A entry.');
     const doc = textEntryDocument(request.body);
-    return upsertDocument(db, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions(db));
+    return upsertDocument(db, app.ingest, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions(db));
   });
 
-  // Uploads: each file extracted and chunked on arrival (free); a bad file gets its own error, the rest go on.
-  app.post('/training/files', { bodyLimit: MAX_FILE_BYTES * 10 + 1024 * 1024 }, async (request) => {
+  // Uploads: the whole request is received first (uploads.ts), then each file is read in an extraction
+  // process and stored on its own: a bad or oversized file gets its own error, the rest go on.
+  app.get('/training/files/limits', async () => {
+    const l = app.config.ingest;
+    return { maxFileBytes: l.maxFileBytes, maxFilesPerUpload: l.maxFilesPerUpload, maxPdfPages: l.maxPdfPages, maxTextChars: l.maxTextChars };
+  });
+
+  app.post('/training/files', async (request) => {
     if (!request.isMultipart()) throw new HttpError(415, 'Upload files as multipart/form-data.');
-    const source = sourceOfKind(db, 'files');
-    const results: Array<{ fileName: string; ok: boolean; documentId?: number; status?: string; chunks?: number; tokens?: number; error?: string }> = [];
-    for await (const part of request.files({ limits: { fileSize: MAX_FILE_BYTES, files: 20 } })) {
-      const fileName = part.filename || 'upload';
-      try {
-        const data = await part.toBuffer();
-        const extracted = await extractFile(data, fileName);
-        const result = upsertDocument(db, source.id, { ...extracted, sourceKey: `file:${fileName}` }, 'file', chunkOptions(db));
-        results.push({ fileName, ok: true, documentId: result.documentId, status: result.status, chunks: result.chunks, tokens: result.tokens });
-      } catch (err) {
-        const tooBig = (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
-        const message = tooBig ? `${fileName}: the file is larger than 50 MB.`
-          : err instanceof Error && err.name === 'IngestError' ? err.message : `${fileName}: the file could not be read.`;
-        if (!tooBig && !(err instanceof Error && err.name === 'IngestError')) request.log.warn({ err, fileName }, 'file extraction failed');
-        results.push({ fileName, ok: false, error: message });
+    const { files, discard } = await receiveFiles(request, app.config.dataDir, app.config.ingest);
+    try {
+      if (files.length === 0) throw badRequest('Choose at least one file to upload.');
+      const source = sourceOfKind(db, 'files');
+      const results: Array<{ fileName: string; ok: boolean; documentId?: number; status?: string; chunks?: number; tokens?: number; error?: string }> = [];
+      for (const file of files) {
+        if (!file.path) {
+          results.push({ fileName: file.fileName, ok: false, error: file.error ?? `${file.fileName}: the file could not be read.` });
+          continue;
+        }
+        try {
+          const extracted = await app.ingest.file(file.path, file.fileName);
+          const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, sourceKey: `file:${file.fileName}` }, 'file', chunkOptions(db));
+          results.push({ fileName: file.fileName, ok: true, documentId: result.documentId, status: result.status, chunks: result.chunks, tokens: result.tokens });
+        } catch (err) {
+          const known = err instanceof Error && err.name === 'IngestError';
+          if (!known) request.log.warn({ err, fileName: file.fileName }, 'file extraction failed');
+          results.push({ fileName: file.fileName, ok: false, error: known ? (err as Error).message : `${file.fileName}: the file could not be read.` });
+        }
       }
+      return { results };
+    } finally {
+      await discard();
     }
-    if (results.length === 0) throw badRequest('Choose at least one file to upload.');
-    return { results };
   });
 
   app.get('/training/estimate', async () => service.estimate());

@@ -90,7 +90,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     const urls = ctx.job.params.urls as string[] | undefined;
     const deleteUrls = ctx.job.params.deleteUrls as string[] | undefined;
     ctx.progress({ phase: `Reading ${source.name}` });
-    const policy = createFetchPolicy({ allowPrivate: app.config.allowPrivateUrls });
+    const policy = createFetchPolicy({ allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
     const seen = new Set<string>();
     const failed = new Set<string>();
     const onError = (url: string, message: string) => { failed.add(url); ctx.count({ errors: 1 }); ctx.log('warn', message.includes(url) ? message : `${url}: ${message}`); };
@@ -107,7 +107,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       for await (const doc of documents) {
         if (ctx.stopped()) break;
         seen.add(doc.sourceKey);
-        const result = upsertDocument(db, source.id, doc, kind, chunkOptions(db));
+        const result = await upsertDocument(db, app.ingest, source.id, doc, kind, chunkOptions(db));
         counts[result.status]++;
         ctx.count({ itemsDone: 1 });
         if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);

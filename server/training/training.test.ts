@@ -6,6 +6,7 @@ import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../..
 import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startStaticSite, SITE_FIXTURE_DIR } from '../../e2e/fakes/static-site.js';
 import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
+import { multipart } from '../../e2e/support/multipart.js';
 
 const DOCS = path.resolve(SITE_FIXTURE_DIR, '../docs');
 
@@ -27,15 +28,6 @@ async function ask(admin: AdminClient, question: string, minMatch?: number) {
   const res = await admin.request('POST', '/api/admin/training/search', { question, ...(minMatch === undefined ? {} : { minMatch }) });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
-}
-
-function multipart(files: Array<{ name: string; data: Buffer }>) {
-  const boundary = '----docent' + Math.random().toString(16).slice(2);
-  const parts = files.flatMap((f) => [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    f.data, Buffer.from('\r\n'),
-  ]);
-  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 test('files: real documents are extracted on upload (no API call); bad files get their own error, the rest go on', async (t) => {

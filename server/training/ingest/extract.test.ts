@@ -147,7 +147,7 @@ test('unsupported, empty, oversized and mislabelled files', async () => {
   await rejectsWith('slides.pptx', Buffer.from('PK\u0003\u0004ppt/presentation.xml'), /files of type \.pptx can't be used for training\. Supported types: PDF \(\.pdf\), Word \(\.docx\)/);
   await rejectsWith('README', Buffer.from('hello'), /no extension.*Supported types/);
   await rejectsWith('empty.txt', Buffer.alloc(0), /the file is empty/);
-  await rejectsWith('huge.pdf', Buffer.alloc(50 * 1024 * 1024 + 1), /the file is 50\.0 MB, more than the 50 MB limit/);
+  await rejectsWith('huge.pdf', Buffer.alloc(50 * 1024 * 1024 + 1), /the file is 50\.0 MB, more than 50 MB, the limit for one file \(MAX_UPLOAD_MB\)/);
   await rejectsWith('photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /name says a text file \(\.txt\), but the contents look like a PNG image/);
   await rejectsWith('data.csv', Buffer.from([1, 2, 0, 0, 5, 6, 0, 9]), /contents look like a binary/);
   await rejectsWith('blank.md', Buffer.from('\n\n   \n'), /no readable text/);

@@ -4,14 +4,20 @@ import mammoth from 'mammoth';
 import { IngestError, type ExtractedDocument } from './types.js';
 import { extractHtml } from './html-page.js';
 import { htmlToText } from './html-text.js';
-import { hasReadableText } from './normalize.js';
+import { countLetters, hasReadableText } from './normalize.js';
 import { readPdf } from './pdf.js';
-import { decodeText, describe, readZipMember, sniff, type Sniffed } from './sniff.js';
+import { decodeText, describe, sniff, type Sniffed } from './sniff.js';
 import { csvToText, markdownToText, plainTextToText, xmlToText } from './text-formats.js';
+import { DEFAULT_INGEST_LIMITS, formatCount, formatMb, tooMuchText, type IngestLimits } from './limits.js';
+import { readZipMember, unpackedSize, zipEntries, ZipLayoutError } from './zip.js';
 
 export { extractHtml } from './html-page.js';
 
-export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** The limits that apply while one file is read (the process-level ones are the pool's). */
+export type ExtractLimits = Pick<IngestLimits, 'maxFileBytes' | 'maxPdfPages' | 'maxUnpackedBytes' | 'maxTextChars'>;
+
+// A real .docx has a few dozen parts; thousands are only there to slow a reader down.
+const MAX_DOCX_PARTS = 10_000;
 
 type Kind = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | 'csv' | 'xml';
 
@@ -65,17 +71,15 @@ function baseName(fileName: string): string {
   return fileName.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, '') || fileName;
 }
 
-function formatMb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** The error for a file over MAX_UPLOAD_MB (also used while the upload streams in). */
+export function fileTooLarge(fileName: string, maxFileBytes: number, size?: number): IngestError {
+  const is = size === undefined ? 'is larger than' : `is ${(size / (1024 * 1024)).toFixed(1)} MB, more than`;
+  return new IngestError(`${fileName}: the file ${is} ${formatMb(maxFileBytes)}, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.`);
 }
 
-function checkType(data: Buffer, fileName: string): Kind {
+function checkType(data: Buffer, fileName: string, limits: ExtractLimits): Kind {
   const ext = extensionOf(fileName);
-  if (data.length > MAX_FILE_BYTES) {
-    throw new IngestError(
-      `${fileName}: the file is ${formatMb(data.length)}, more than the 50 MB limit. Split it into smaller files and upload them separately.`,
-    );
-  }
+  if (data.length > limits.maxFileBytes) throw fileTooLarge(fileName, limits.maxFileBytes, data.length);
   const kind = KIND_BY_EXTENSION[ext];
   if (!kind) {
     if (ext === 'doc') {
@@ -109,11 +113,11 @@ function firstHeading(text: string): string | null {
   return m ? m[1] : null;
 }
 
-async function extractPdf(data: Buffer, fileName: string): Promise<ExtractedDocument> {
-  const pdf = await readPdf(data, fileName);
+async function extractPdf(data: Buffer, fileName: string, limits: ExtractLimits): Promise<ExtractedDocument> {
+  const pdf = await readPdf(data, fileName, limits);
   // Scanned pages are images: at most a page number or two of real text per page.
-  const letters = pdf.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
-  if (letters < Math.max(20, pdf.pages * 10)) {
+  const needed = Math.max(20, pdf.pages * 10);
+  if (countLetters(pdf.text, needed) < needed) {
     throw new IngestError(
       `${fileName}: this PDF has no text layer (it looks scanned), so there is nothing to read. Upload a PDF with selectable text (run it through OCR first) or paste the text instead.`,
     );
@@ -144,7 +148,34 @@ function docxCoreProperties(data: Buffer): { title: string | null; modifiedAt: s
   };
 }
 
-async function extractDocx(data: Buffer, fileName: string): Promise<ExtractedDocument> {
+/**
+ * Checks what a Word file unpacks to before mammoth unpacks it in memory. Images and embedded files
+ * are never unpacked (they carry no text and are skipped), so only the document's own parts count.
+ */
+async function checkDocxUnpackedSize(data: Buffer, fileName: string, maxUnpackedBytes: number): Promise<void> {
+  let entries: ReturnType<typeof zipEntries>;
+  try {
+    entries = zipEntries(data, MAX_DOCX_PARTS);
+  } catch (e) {
+    if (!(e instanceof ZipLayoutError)) throw e;
+    const why = e.message === `more than ${MAX_DOCX_PARTS} members` ? `it has more than ${formatCount(MAX_DOCX_PARTS)} parts, far more than any real document`
+      : e.message === 'ZIP64 layout' ? 'it uses a ZIP64 layout, which Word files never need' : 'it is damaged or not a real .docx';
+    throw new IngestError(`${fileName}: this Word file can't be read: ${why}. Open it in Word or LibreOffice and save it again.`);
+  }
+  let total = 0;
+  for (const entry of entries) {
+    if (/^word\/(media|embeddings)\//.test(entry.name)) continue;
+    total += await unpackedSize(data, entry, maxUnpackedBytes - total);
+    if (total > maxUnpackedBytes) {
+      throw new IngestError(
+        `${fileName}: this Word file unpacks to more than ${formatMb(maxUnpackedBytes)} of document content, the limit (MAX_UNPACKED_MB), so it was not read. A normal document unpacks to far less; if this one is genuine, split it or raise MAX_UNPACKED_MB.`,
+      );
+    }
+  }
+}
+
+async function extractDocx(data: Buffer, fileName: string, limits: ExtractLimits): Promise<ExtractedDocument> {
+  await checkDocxUnpackedSize(data, fileName, limits.maxUnpackedBytes);
   let html: string;
   try {
     const result = await mammoth.convertToHtml(
@@ -177,16 +208,19 @@ function textDocument(fileName: string, title: string | null, text: string): Ext
   return { title: title ?? baseName(fileName), url: null, fileName, text, modifiedAt: null, sourceKey: fileName };
 }
 
-/** Extracts the text of an uploaded file. Throws IngestError with an admin-readable message. */
-export async function extractFile(data: Buffer, fileName: string): Promise<ExtractedDocument> {
-  const kind = checkType(data, fileName);
+/**
+ * Extracts the text of an uploaded file. Throws IngestError with an admin-readable message. Runs in an
+ * extraction process (see pool.ts), never on the server's event loop.
+ */
+export async function extractFile(data: Buffer, fileName: string, limits: ExtractLimits = DEFAULT_INGEST_LIMITS): Promise<ExtractedDocument> {
+  const kind = checkType(data, fileName, limits);
   let doc: ExtractedDocument;
   switch (kind) {
     case 'pdf':
-      doc = await extractPdf(data, fileName);
+      doc = await extractPdf(data, fileName, limits);
       break;
     case 'docx':
-      doc = await extractDocx(data, fileName);
+      doc = await extractDocx(data, fileName, limits);
       break;
     case 'html': {
       const page = extractHtml(decodeText(data), null, fileName);
@@ -212,6 +246,7 @@ export async function extractFile(data: Buffer, fileName: string): Promise<Extra
       break;
     }
   }
+  if (doc.text.length > limits.maxTextChars) throw tooMuchText(fileName, limits.maxTextChars);
   if (!hasReadableText(doc.text)) throw noText(fileName);
   return doc;
 }

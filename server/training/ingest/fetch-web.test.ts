@@ -13,6 +13,10 @@ import {
   type FetchPolicy,
 } from './fetch-web.js';
 import { IngestError, type ExtractedDocument } from './types.js';
+import { createInProcessReader } from './reader.js';
+
+// The crawling logic is tested here; extraction processes have their own tests (pool.test.ts).
+const inProcess = createInProcessReader();
 
 let site: StaticSite;
 before(async () => {
@@ -35,7 +39,7 @@ async function all(gen: AsyncGenerator<ExtractedDocument>): Promise<ExtractedDoc
   return out;
 }
 
-const open = (): FetchPolicy => createFetchPolicy({ allowPrivate: true });
+const open = (): FetchPolicy => createFetchPolicy({ allowPrivate: true, reader: inProcess });
 const pathOf = (url: string) => new URL(url).pathname;
 
 describe('sitemaps', () => {
@@ -126,7 +130,7 @@ describe('crawling', () => {
 
 describe('safety limits', () => {
   test('private addresses are refused unless allowed', async () => {
-    const strict = createFetchPolicy({ allowPrivate: false });
+    const strict = createFetchPolicy({ allowPrivate: false, reader: inProcess });
     const hitsBefore = site.hits.length;
     await assert.rejects(fetchUrl(`${site.url}/`, strict), (e: unknown) => {
       assert.ok(e instanceof FetchError);
@@ -172,12 +176,12 @@ describe('safety limits', () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0].message, /larger than the 5 MB limit/);
 
-    const tiny = createFetchPolicy({ allowPrivate: true, maxBytes: 1000 });
+    const tiny = createFetchPolicy({ allowPrivate: true, reader: inProcess, maxBytes: 1000 });
     await assert.rejects(fetchUrl(`${site.url}/shipping.html`, tiny), /larger than the 1 KB limit/);
   });
 
   test('timeouts, bad schemes, invalid addresses, non-pages', async () => {
-    const impatient = createFetchPolicy({ allowPrivate: true, timeoutMs: 300 });
+    const impatient = createFetchPolicy({ allowPrivate: true, reader: inProcess, timeoutMs: 300 });
     await assert.rejects(fetchUrl(`${site.url}/slow.html`, impatient), /timed out/);
     await assert.rejects(fetchUrl('ftp://example.com/file', open()), /only http:\/\/ and https:\/\/ addresses/);
     await assert.rejects(fetchUrl('file:///etc/passwd', open()), /only http:\/\/ and https:\/\//);

@@ -15,9 +15,7 @@ import ipaddr from 'ipaddr.js';
 import robotsParserModule from 'robots-parser';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { IngestError, type ExtractedDocument, type OnIngestError } from './types.js';
-import { extractHtml, pageRobots } from './html-page.js';
-import { parseDocument } from './html-text.js';
-import { hasReadableText } from './normalize.js';
+import type { ContentReader } from './reader.js';
 
 export const ROBOTS_USER_AGENT = 'DocentBot';
 const DEFAULT_USER_AGENT = 'DocentBot/1.0 (self-hosted website assistant)';
@@ -38,6 +36,8 @@ const robotsParser = ((robotsParserModule as unknown as { default?: unknown }).d
 export interface FetchPolicyOptions {
   /** Allow private/loopback/link-local addresses (intranet sites, tests). */
   allowPrivate: boolean;
+  /** Parses what is fetched: the server's extraction processes (see pool.ts), or in-process in unit tests. */
+  reader: ContentReader;
   /** Largest page body accepted, after decompression. Default 5 MB. */
   maxBytes?: number;
   /** Time limit for one request, body included. Default 15 s. */
@@ -47,6 +47,7 @@ export interface FetchPolicyOptions {
 
 export interface FetchPolicy {
   readonly allowPrivate: boolean;
+  readonly reader: ContentReader;
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly userAgent: string;
@@ -60,6 +61,7 @@ export function createFetchPolicy(opts: FetchPolicyOptions): FetchPolicy {
   const agentOptions = { keepAlive: true, maxSockets: 4 };
   return {
     allowPrivate: opts.allowPrivate,
+    reader: opts.reader,
     maxBytes: opts.maxBytes ?? 5 * 1024 * 1024,
     timeoutMs: opts.timeoutMs ?? 15_000,
     userAgent: opts.userAgent ?? DEFAULT_USER_AGENT,
@@ -377,21 +379,6 @@ const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/;
 const NON_PAGE_EXTENSIONS =
   /\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|gz|tgz|rar|7z|tar|exe|dmg|msi|apk|iso|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|mp3|mp4|m4a|wav|ogg|webm|mov|avi|woff2?|ttf|eot|otf|css|js|mjs|json|xml|rss|atom|csv|txt)$/i;
 
-function decodeHtml(body: Buffer, contentType: string): string {
-  const fromHeader = /charset=["']?([\w.:-]+)/i.exec(contentType)?.[1];
-  const head = body.subarray(0, 4096).toString('latin1');
-  const fromMeta = /<meta[^>]+charset=["']?([\w.:-]+)/i.exec(head)?.[1];
-  for (const label of [fromHeader, fromMeta, 'utf-8']) {
-    if (!label) continue;
-    try {
-      return new TextDecoder(label).decode(body);
-    } catch {
-      // unknown charset label: try the next one
-    }
-  }
-  return body.toString('utf8');
-}
-
 /** Canonical form for "have we seen this page": no fragment, no tracking parameters, no trailing slash. */
 export function pageKey(url: string | URL): string {
   const u = new URL(typeof url === 'string' ? url : url.href);
@@ -422,33 +409,12 @@ async function fetchHtmlPage(url: string, policy: FetchPolicy, site: string, sig
   try {
     const r = await fetchUrl(url, policy, { site, accept: (ct) => ct === '' || HTML_TYPES.test(ct), signal });
     if (r.status < 200 || r.status >= 300) return { url, links: [], error: httpStatusMessage(r.status) };
-    const html = decodeHtml(r.body, r.contentType);
     const finalUrl = cleanPageUrl(r.url);
-    const dom = parseDocument(html);
-    const robots = pageRobots(dom);
-    const links: string[] = [];
-    if (!robots.nofollow) {
-      const baseHref = dom.querySelector('base[href]')?.getAttribute('href');
-      let base = finalUrl;
-      try {
-        if (baseHref) base = new URL(baseHref, finalUrl).href;
-      } catch {
-        // invalid <base>: resolve against the page itself
-      }
-      for (const a of Array.from(dom.querySelectorAll('a[href], area[href]'))) {
-        const href = a.getAttribute('href') ?? '';
-        if (!href || /^(mailto|tel|javascript|data|ftp):/i.test(href.trim())) continue;
-        try {
-          links.push(new URL(href.trim(), base).href);
-        } catch {
-          // malformed href: ignore
-        }
-      }
-    }
-    if (robots.noindex) return { url, finalUrl, links };
-    const doc = extractHtml(html, finalUrl);
-    if (!hasReadableText(doc.text, 3)) return { url, finalUrl, links, error: 'no readable text on this page.' };
-    return { url, finalUrl, doc, links };
+    // Parsing and extraction run in the reader (an extraction process on the server), never here.
+    const page = await policy.reader.page(r.body, r.contentType, finalUrl);
+    if (page.noindex) return { url, finalUrl, links: page.links };
+    if (!page.doc) return { url, finalUrl, links: page.links, error: 'no readable text on this page.' };
+    return { url, finalUrl, doc: page.doc, links: page.links };
   } catch (e) {
     if (e instanceof FetchError && e.kind === 'skip') return { url, links: [] };
     if (e instanceof IngestError) return { url, links: [], error: e.message };
@@ -600,6 +566,37 @@ interface SitemapXml {
   sitemapindex?: { sitemap?: { loc?: unknown }[] };
 }
 
+export interface SitemapContent {
+  /** A list of pages, or an index of further sitemaps. */
+  kind: 'urlset' | 'index';
+  locs: string[];
+}
+
+/** A fetched sitemap's XML (gzipped or not) → its locations. Throws IngestError when it isn't one. */
+export function parseSitemap(raw: Buffer, sitemapUrl: string): SitemapContent {
+  let body = raw;
+  if (body[0] === 0x1f && body[1] === 0x8b) {
+    try {
+      body = zlib.gunzipSync(body, { maxOutputLength: SITEMAP_MAX_BYTES });
+    } catch {
+      throw new IngestError(`Sitemap ${sitemapUrl}: the compressed sitemap could not be unpacked (damaged, or larger than ${mb(SITEMAP_MAX_BYTES)} unpacked).`);
+    }
+  }
+  const text = body.toString('utf8').replace(/^\uFEFF/, '');
+  const html = /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype html|<html[\s>])/i.test(text.slice(0, 2000));
+  if (html || !text.trimStart().startsWith('<') || XMLValidator.validate(text) !== true) {
+    throw new IngestError(
+      `Sitemap ${sitemapUrl} is not XML${html ? ' (the address returns a web page)' : ''}, so it can't be read as a sitemap. Check the sitemap address.`,
+    );
+  }
+  const xml = sitemapParser.parse(text) as SitemapXml;
+  const locsOf = (entries: { loc?: unknown }[] | undefined) =>
+    (entries ?? []).map((e) => (typeof e?.loc === 'string' ? e.loc.trim() : '')).filter((loc) => loc);
+  if (xml.urlset) return { kind: 'urlset', locs: locsOf(xml.urlset.url) };
+  if (xml.sitemapindex) return { kind: 'index', locs: locsOf(xml.sitemapindex.sitemap) };
+  throw new IngestError(`Sitemap ${sitemapUrl} is XML but not a sitemap (it has no <urlset> or <sitemapindex>).`);
+}
+
 /**
  * Reads a sitemap (or a sitemap index, nested up to 5 levels) and returns its page URLs on the
  * sitemap's own site, without duplicates. A site's home page URL finds the sitemap through
@@ -629,25 +626,10 @@ export async function readSitemap(url: string, policy: FetchPolicy, onError?: On
       throw new IngestError(`Sitemap ${sitemapUrl}: ${(e as Error).message}`);
     });
     if (r.status !== 200) throw new IngestError(`Sitemap ${sitemapUrl}: ${httpStatusMessage(r.status)}`);
-    let body = r.body;
-    if (body[0] === 0x1f && body[1] === 0x8b) {
-      try {
-        body = zlib.gunzipSync(body, { maxOutputLength: SITEMAP_MAX_BYTES });
-      } catch {
-        throw new IngestError(`Sitemap ${sitemapUrl}: the compressed sitemap could not be unpacked.`);
-      }
-    }
-    const text = body.toString('utf8').replace(/^\uFEFF/, '');
-    const html = /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype html|<html[\s>])/i.test(text.slice(0, 2000));
-    if (html || !text.trimStart().startsWith('<') || XMLValidator.validate(text) !== true) {
-      throw new IngestError(
-        `Sitemap ${sitemapUrl} is not XML${html ? ' (the address returns a web page)' : ''}, so it can't be read as a sitemap. Check the sitemap address.`,
-      );
-    }
-    const xml = sitemapParser.parse(text) as SitemapXml;
-    if (xml.urlset) {
-      for (const entry of xml.urlset.url ?? []) {
-        const loc = typeof entry?.loc === 'string' ? entry.loc.trim() : '';
+    // Unpacking and parsing (up to 50 MB of XML) run in the reader, not on the server's event loop.
+    const sitemap = await policy.reader.sitemap(r.body, sitemapUrl);
+    if (sitemap.kind === 'urlset') {
+      for (const loc of sitemap.locs) {
         try {
           const u = parseWebUrl(loc);
           if (siteKey(u) === site && !found.has(pageKey(u))) found.set(pageKey(u), u.href);
@@ -655,9 +637,8 @@ export async function readSitemap(url: string, policy: FetchPolicy, onError?: On
           // an entry that isn't a web address is ignored
         }
       }
-    } else if (xml.sitemapindex) {
-      for (const entry of xml.sitemapindex.sitemap ?? []) {
-        const loc = typeof entry?.loc === 'string' ? entry.loc.trim() : '';
+    } else {
+      for (const loc of sitemap.locs) {
         if (!loc || depth >= 5) continue;
         try {
           await read(new URL(loc, sitemapUrl).href, depth + 1);
@@ -666,8 +647,6 @@ export async function readSitemap(url: string, policy: FetchPolicy, onError?: On
           else throw e;
         }
       }
-    } else {
-      throw new IngestError(`Sitemap ${sitemapUrl} is XML but not a sitemap (it has no <urlset> or <sitemapindex>).`);
     }
   };
   for (const root of roots) await read(root, 0);

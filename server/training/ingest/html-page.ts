@@ -3,9 +3,10 @@
 // (<main>, role="main", a single <article>) and Readability kept clearly less of it, the marked
 // content wins: Readability sometimes drops short lists and tables, which are often the answers.
 import { Readability } from '@mozilla/readability';
-import type { ExtractedDocument } from './types.js';
+import { IngestError, type ExtractedDocument } from './types.js';
 import { elementToText, htmlToText, parseDocument, type DomDocument, type DomElement } from './html-text.js';
-import { collapseSpaces } from './normalize.js';
+import { collapseSpaces, hasReadableText, withoutTrailingPilcrows } from './normalize.js';
+import { tooMuchText } from './limits.js';
 
 // Site chrome, never the content a visitor asks about.
 // (Not <form>: ASP.NET sites wrap the whole page in one.)
@@ -81,7 +82,7 @@ export function extractHtml(html: string, url: string | null, fileName?: string)
     null;
   // Titles are read before clean-up: the <h1> may sit in a header that gets removed.
   const rawTitle = collapseSpaces(doc.querySelector('title')?.textContent ?? '');
-  const rawH1 = collapseSpaces(doc.querySelector('h1')?.textContent ?? '').replace(/\s*[¶§]$/, '');
+  const rawH1 = withoutTrailingPilcrows(collapseSpaces(doc.querySelector('h1')?.textContent ?? ''));
   const ogTitle = metaContent(doc, 'meta[property="og:title"]');
   removeChrome(doc);
 
@@ -133,4 +134,71 @@ export function pageRobots(doc: DomDocument): { noindex: boolean; nofollow: bool
     .join(',')
     .toLowerCase();
   return { noindex: /\b(noindex|none)\b/.test(content), nofollow: /\b(nofollow|none)\b/.test(content) };
+}
+
+/** Decodes a fetched page: the Content-Type charset, else a <meta charset>, else UTF-8. */
+export function decodeHtml(body: Buffer, contentType: string): string {
+  const fromHeader = /charset=["']?([\w.:-]+)/i.exec(contentType)?.[1];
+  const head = body.subarray(0, 4096).toString('latin1');
+  const fromMeta = /<meta[^>]{0,500}charset=["']?([\w.:-]+)/i.exec(head)?.[1];
+  for (const label of [fromHeader, fromMeta, 'utf-8']) {
+    if (!label) continue;
+    try {
+      return new TextDecoder(label).decode(body);
+    } catch {
+      // unknown charset label: try the next one
+    }
+  }
+  return body.toString('utf8');
+}
+
+export interface PageContent {
+  /** Absolute addresses of the page's links (none when it says nofollow). */
+  links: string[];
+  /** The page asks not to be indexed. */
+  noindex: boolean;
+  /** Its text, or null when noindex or when it has no readable text. */
+  doc: ExtractedDocument | null;
+}
+
+/** A fetched web page: its links for the crawler and its main content as a document. */
+export function readHtmlPage(body: Buffer, contentType: string, url: string, maxTextChars: number): PageContent {
+  try {
+    return readPage(body, contentType, url, maxTextChars);
+  } catch (e) {
+    // The DOM and Readability walk the tree recursively: tens of thousands of nested elements exhaust the stack.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new IngestError(`${url}: this page nests its elements far more deeply than real pages do, so it was skipped.`);
+    }
+    throw e;
+  }
+}
+
+function readPage(body: Buffer, contentType: string, url: string, maxTextChars: number): PageContent {
+  const html = decodeHtml(body, contentType);
+  const dom = parseDocument(html);
+  const robots = pageRobots(dom);
+  const links: string[] = [];
+  if (!robots.nofollow) {
+    const baseHref = dom.querySelector('base[href]')?.getAttribute('href');
+    let base = url;
+    try {
+      if (baseHref) base = new URL(baseHref, url).href;
+    } catch {
+      // invalid <base>: resolve against the page itself
+    }
+    for (const a of Array.from(dom.querySelectorAll('a[href], area[href]'))) {
+      const href = (a.getAttribute('href') ?? '').trim();
+      if (!href || /^(mailto|tel|javascript|data|ftp):/i.test(href)) continue;
+      try {
+        links.push(new URL(href, base).href);
+      } catch {
+        // malformed href: ignore
+      }
+    }
+  }
+  if (robots.noindex) return { links, noindex: true, doc: null };
+  const doc = extractHtml(html, url);
+  if (doc.text.length > maxTextChars) throw tooMuchText(url, maxTextChars, 'page');
+  return { links, noindex: false, doc: hasReadableText(doc.text, 3) ? doc : null };
 }

@@ -2,9 +2,13 @@
 // text, so they are rebuilt from layout: lines larger than the body font become '#' headings,
 // vertical gaps start new paragraphs, and page numbers and running headers/footers are dropped
 // (they would otherwise land in the middle of passages).
-import { extractTextItems, getDocumentProxy, getMeta } from 'unpdf';
+import { getDocumentProxy, getMeta } from 'unpdf';
 import { IngestError } from './types.js';
 import { cleanChars, collapseSpaces, normalizeDocumentText } from './normalize.js';
+import { formatCount, formatMb, tooMuchText, type IngestLimits } from './limits.js';
+import { inflatedSize } from './unpack.js';
+
+export type PdfLimits = Pick<IngestLimits, 'maxPdfPages' | 'maxUnpackedBytes' | 'maxTextChars'>;
 
 interface Item {
   str: string;
@@ -112,7 +116,11 @@ function linesToText(pages: Line[][]): string {
   const blocks: string[] = [];
   let para: string[] = [];
   let prev: Line | null = null;
+  // A heading wrapped over several lines is collected here and joined once (linear however long).
+  let heading: { marker: string; parts: string[] } | null = null;
   const flush = () => {
+    if (heading) blocks.push(heading.marker + heading.parts.join(' '));
+    heading = null;
     if (para.length) blocks.push(joinLines(para));
     para = [];
   };
@@ -124,17 +132,18 @@ function linesToText(pages: Line[][]): string {
       const level = looksLikeHeading(l, body) ? headingSizes.indexOf(Math.round(l.fontSize)) : -1;
       if (level >= 0) {
         // Consecutive heading lines of the same size are one wrapped heading.
-        const last = blocks[blocks.length - 1];
         const marker = '#'.repeat(level + 1) + ' ';
-        if (!para.length && prev && prev.page === l.page && last?.startsWith(marker) && Math.round(prev.fontSize) === Math.round(l.fontSize)) {
-          blocks[blocks.length - 1] = `${last} ${l.text}`;
+        const h = heading as { marker: string; parts: string[] } | null;
+        if (h && !para.length && prev && prev.page === l.page && h.marker === marker && Math.round(prev.fontSize) === Math.round(l.fontSize)) {
+          h.parts.push(l.text);
         } else {
           flush();
-          blocks.push(marker + l.text);
+          heading = { marker, parts: [l.text] };
         }
         prev = l;
         continue;
       }
+      if (heading) flush();
       const bullet = /^[•▪●◦■□‣∙·\-–*]\s*/.test(l.text);
       const gap = prev && prev.page === l.page ? prev.y - l.y : 0;
       const lineHeight = Math.max(l.fontSize, 1) * 1.2;
@@ -155,16 +164,23 @@ function linesToText(pages: Line[][]): string {
   return blocks.join('\n\n');
 }
 
-/** Joins the lines of one paragraph, undoing end-of-line hyphenation ("configu-\nration"). */
+/**
+ * Joins the lines of one paragraph, undoing end-of-line hyphenation ("configu-\nration"). Looks only
+ * at the previous line, never at the text joined so far: a paragraph of a million lines stays linear.
+ */
 function joinLines(lines: string[]): string {
-  let out = '';
+  const parts: string[] = [];
+  let prev = '';
   for (const l of lines) {
-    if (!out) out = l;
-    else if (l.startsWith('- ')) out += '\n' + l;
-    else if (/\p{Ll}-$/u.test(out) && /^\p{Ll}/u.test(l)) out = out.slice(0, -1) + l;
-    else out += ' ' + l;
+    if (!parts.length) parts.push(l);
+    else if (l.startsWith('- ')) parts.push('\n', l);
+    else if (/\p{Ll}-$/u.test(prev) && /^\p{Ll}/u.test(l)) {
+      parts[parts.length - 1] = parts[parts.length - 1].slice(0, -1);
+      parts.push(l);
+    } else parts.push(' ', l);
+    prev = l;
   }
-  return out;
+  return parts.join('');
 }
 
 function pdfDate(v: unknown): string | null {
@@ -186,7 +202,64 @@ function usableTitle(t: unknown): string | null {
   return s;
 }
 
-export async function readPdf(data: Buffer, fileName: string): Promise<PdfText> {
+/** What text extraction will decode: every Flate stream but images (PDF.js never decodes those for text). */
+function decodedForText(dict: string): boolean {
+  return /\/(FlateDecode|Fl)\b/.test(dict) && !/\/Subtype\s*\/Image\b/.test(dict);
+}
+
+/**
+ * Adds up what the PDF's compressed streams unpack to before PDF.js sees them: a stream that inflates
+ * to hundreds of megabytes (a "PDF bomb") is refused with a clear message instead of filling memory.
+ * The scan is linear: each stream is found once and inflated in pieces that are counted, not kept.
+ */
+export async function checkPdfUnpackedSize(data: Buffer, fileName: string, maxUnpackedBytes: number): Promise<void> {
+  let total = 0;
+  let pos = 0;
+  while ((pos = data.indexOf('stream', pos, 'latin1')) !== -1) {
+    const keywordEnd = pos + 6;
+    const isEnd = pos >= 3 && data.toString('latin1', pos - 3, pos) === 'end';
+    const start = data[keywordEnd] === 0x0d && data[keywordEnd + 1] === 0x0a ? keywordEnd + 2 : data[keywordEnd] === 0x0a || data[keywordEnd] === 0x0d ? keywordEnd + 1 : -1;
+    if (isEnd || start < 0) { pos = keywordEnd; continue; }
+    // The stream's dictionary: the text since its "obj" keyword (a few hundred bytes in practice).
+    const window = data.toString('latin1', Math.max(0, pos - 4096), pos);
+    const dict = window.slice(window.lastIndexOf(' obj') + 1);
+    const declared = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
+    let end = declared ? start + Number(declared[1]) : -1;
+    // Trust /Length only when "endstream" follows it closely; else search (both scans stay linear).
+    if (end < start || end > data.length || !data.subarray(end, end + 24).includes('endstream')) end = data.indexOf('endstream', start, 'latin1');
+    if (end < 0) break;
+    if (decodedForText(dict)) {
+      total += await inflatedSize(data.subarray(start, end), maxUnpackedBytes - total, 'zlib');
+      if (total > maxUnpackedBytes) {
+        throw new IngestError(
+          `${fileName}: this PDF unpacks to more than ${formatMb(maxUnpackedBytes)} of page content, the limit (MAX_UNPACKED_MB), so it was not read. A normal document unpacks to far less; if this one is genuine, split it or raise MAX_UNPACKED_MB.`,
+        );
+      }
+    }
+    pos = end;
+  }
+}
+
+/** One page's text items, as unpdf's extractTextItems gives them, read one page at a time. */
+async function pageItems(pdf: Awaited<ReturnType<typeof getDocumentProxy>>, pageNumber: number): Promise<Item[]> {
+  const page = await pdf.getPage(pageNumber);
+  try {
+    const content = await page.getTextContent();
+    const items: Item[] = [];
+    for (const item of content.items) {
+      if (!('str' in item) || item.str == null) continue;
+      const [, , c, d, e, f] = item.transform as number[];
+      items.push({ str: item.str, x: e, y: f, width: item.width, height: item.height, fontSize: Math.hypot(c, d), hasEOL: item.hasEOL });
+    }
+    return items;
+  } finally {
+    // Pages are read one by one and let go: memory stays that of one page, not of the whole file.
+    page.cleanup();
+  }
+}
+
+export async function readPdf(data: Buffer, fileName: string, limits: PdfLimits): Promise<PdfText> {
+  await checkPdfUnpackedSize(data, fileName, limits.maxUnpackedBytes);
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // A copy: PDF.js takes ownership of (detaches) the buffer it is given.
@@ -201,19 +274,31 @@ export async function readPdf(data: Buffer, fileName: string): Promise<PdfText> 
     throw new IngestError(`${fileName}: this PDF is damaged or incomplete and can't be read. Try exporting it again from the program that made it.`);
   }
   try {
+    if (pdf.numPages > limits.maxPdfPages) {
+      throw new IngestError(
+        `${fileName}: this PDF has ${formatCount(pdf.numPages)} pages; the limit is ${formatCount(limits.maxPdfPages)}. Split it into smaller PDFs, or raise MAX_PDF_PAGES.`,
+      );
+    }
     let info: Record<string, unknown> = {};
     try {
       info = (await getMeta(pdf)).info ?? {};
     } catch {
       info = {}; // broken metadata shouldn't stop the text
     }
-    let pageItems: Item[][];
-    try {
-      pageItems = (await extractTextItems(pdf)).items as Item[][];
-    } catch {
-      throw new IngestError(`${fileName}: this PDF is damaged and its text can't be read. Try exporting it again from the program that made it.`);
+    const pages: Line[][] = [];
+    let chars = 0;
+    for (let n = 1; n <= pdf.numPages; n++) {
+      let items: Item[];
+      try {
+        items = await pageItems(pdf, n);
+      } catch {
+        throw new IngestError(`${fileName}: this PDF is damaged and its text can't be read. Try exporting it again from the program that made it.`);
+      }
+      const lines = toLines(items, n - 1);
+      for (const l of lines) chars += l.text.length + 1;
+      if (chars > limits.maxTextChars) throw tooMuchText(fileName, limits.maxTextChars);
+      pages.push(lines);
     }
-    const pages = pageItems.map((items, i) => toLines(items, i));
     const text = normalizeDocumentText(linesToText(pages));
     return {
       title: usableTitle(info.Title),

@@ -1,7 +1,5 @@
 // What a file really is, from its first bytes, so a renamed file gets a clear message instead of
-// a parser's stack trace. Also: reading one member of a ZIP (the title of a Word file) and
-// decoding text files whose encoding nobody told us.
-import { inflateRawSync } from 'node:zlib';
+// a parser's stack trace. Also: decoding text files whose encoding nobody told us.
 
 export type Sniffed =
   | 'pdf'
@@ -92,44 +90,5 @@ export function decodeText(buf: Buffer): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
   } catch {
     return new TextDecoder('windows-1252').decode(buf);
-  }
-}
-
-/** Reads one member of a ZIP file (null when missing or unreadable). Enough for docProps/core.xml. */
-export function readZipMember(zip: Buffer, name: string): Buffer | null {
-  try {
-    // End of central directory: signature 0x06054b50 within the last 64 KiB.
-    let eocd = -1;
-    for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65557); i--) {
-      if (zip.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) return null;
-    const count = zip.readUInt16LE(eocd + 10);
-    let p = zip.readUInt32LE(eocd + 16);
-    for (let n = 0; n < count && p + 46 <= zip.length; n++) {
-      if (zip.readUInt32LE(p) !== 0x02014b50) return null;
-      const method = zip.readUInt16LE(p + 10);
-      const size = zip.readUInt32LE(p + 20);
-      const nameLen = zip.readUInt16LE(p + 28);
-      const extraLen = zip.readUInt16LE(p + 30);
-      const commentLen = zip.readUInt16LE(p + 32);
-      const local = zip.readUInt32LE(p + 42);
-      const entry = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-      if (entry === name) {
-        if (zip.readUInt32LE(local) !== 0x04034b50) return null;
-        const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-        const raw = zip.subarray(start, start + size);
-        if (method === 0) return raw;
-        if (method === 8) return inflateRawSync(raw, { maxOutputLength: 1024 * 1024 });
-        return null;
-      }
-      p += 46 + nameLen + extraLen + commentLen;
-    }
-    return null;
-  } catch {
-    return null;
   }
 }

@@ -5,6 +5,10 @@ import { startStaticSite, type StaticSite } from '../../../e2e/fakes/static-site
 import { createFetchPolicy } from './fetch-web.js';
 import { readWordPress } from './wordpress.js';
 import { IngestError, type ExtractedDocument } from './types.js';
+import { createInProcessReader } from './reader.js';
+
+// The crawling logic is tested here; extraction processes have their own tests (pool.test.ts).
+const inProcess = createInProcessReader();
 
 let wp: FakeWordPress;
 let plainWp: FakeWordPress;
@@ -16,7 +20,7 @@ after(async () => {
   await Promise.all([wp.close(), plainWp.close(), notWp.close()]);
 });
 
-const policy = () => createFetchPolicy({ allowPrivate: true });
+const policy = () => createFetchPolicy({ allowPrivate: true, reader: inProcess });
 
 async function read(url: string, opts: { postTypes?: string[] } = {}) {
   const errors: { url: string; message: string }[] = [];
@@ -102,7 +106,7 @@ test('a site without the REST API gets a clear error', async () => {
   // Unreachable is not the same as "not WordPress": a private address refused says so.
   await assert.rejects(
     (async () => {
-      for await (const _ of readWordPress(wp.url, createFetchPolicy({ allowPrivate: false }), {}, () => undefined)) void _;
+      for await (const _ of readWordPress(wp.url, createFetchPolicy({ allowPrivate: false, reader: inProcess }), {}, () => undefined)) void _;
     })(),
     /Could not reach the WordPress site at .*private or local network address/,
   );

@@ -63,20 +63,70 @@ function plainApi(site: URL): Api {
 // 100 long posts in one answer can pass the per-page cap meant for web pages.
 const API_MAX_BYTES = 32 * 1024 * 1024;
 
-async function getJson(url: string, policy: FetchPolicy): Promise<{ status: number; json: unknown; headers: Record<string, unknown> }> {
-  const r = await fetchUrl(url, policy, { robots: false, maxBytes: Math.max(policy.maxBytes, API_MAX_BYTES) });
-  let json: unknown = undefined;
+/** What the server needs from one REST response, worked out by the reader (JSON of up to 32 MB is parsed there). */
+export type WordPressParsed =
+  | { what: 'index'; isApi: boolean }
+  | { what: 'types'; types: ContentType[] | null }
+  | { what: 'items'; items: WordPressItem[] | null; message: string | null }
+  | { what: 'announced'; href: string | null };
+
+export interface WordPressItem { id: number; link: string | null; modifiedAt: string | null; title: string; text: string; protected: boolean }
+
+function parseJson(body: Buffer): unknown {
   try {
-    json = JSON.parse(r.body.toString('utf8').replace(/^\uFEFF/, ''));
+    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { status: r.status, json, headers: r.headers };
 }
 
-function isApiIndex(json: unknown): boolean {
-  const namespaces = (json as { namespaces?: unknown })?.namespaces;
-  return Array.isArray(namespaces) && namespaces.includes('wp/v2');
+/** Parses a REST response (or the home page, for 'announced') into what readWordPress uses. */
+export function parseWordPress(what: WordPressParsed['what'], body: Buffer): WordPressParsed {
+  if (what === 'announced') {
+    const href = /<link[^>]{0,500}rel=["']https:\/\/api\.w\.org\/["'][^>]{0,500}href=["']([^"']{1,2000})["']/i.exec(body.toString('utf8'))?.[1] ?? null;
+    return { what, href };
+  }
+  const json = parseJson(body);
+  if (what === 'index') {
+    const namespaces = (json as { namespaces?: unknown })?.namespaces;
+    return { what, isApi: Array.isArray(namespaces) && namespaces.includes('wp/v2') };
+  }
+  if (what === 'types') {
+    if (!json || typeof json !== 'object') return { what, types: null };
+    const types: ContentType[] = [];
+    for (const [key, t] of Object.entries(json as Record<string, WpType>)) {
+      const slug = typeof t?.slug === 'string' ? t.slug : key;
+      if (typeof t?.rest_base !== 'string' || NOT_CONTENT.has(slug) || t.viewable === false) continue;
+      types.push({ slug, name: typeof t.name === 'string' ? t.name : slug, route: `/${typeof t.rest_namespace === 'string' ? t.rest_namespace : 'wp/v2'}/${t.rest_base}` });
+    }
+    return { what, types };
+  }
+  if (!Array.isArray(json)) {
+    const message = (json as { message?: unknown } | undefined)?.message;
+    return { what, items: null, message: typeof message === 'string' ? htmlInlineText(message) : null };
+  }
+  const items: WordPressItem[] = [];
+  for (const item of json as WpItem[]) {
+    if (typeof item?.id !== 'number') continue;
+    const text = item.content?.protected ? '' : htmlToText(String(item.content?.rendered ?? ''));
+    items.push({
+      id: item.id,
+      link: typeof item.link === 'string' ? item.link : null,
+      modifiedAt: toIso(item.modified_gmt),
+      title: htmlInlineText(String(item.title?.rendered ?? '')),
+      text,
+      protected: item.content?.protected === true,
+    });
+  }
+  return { what, items, message: null };
+}
+
+type ParsedAs<W extends WordPressParsed['what']> = Extract<WordPressParsed, { what: W }>;
+
+async function getParsed<W extends WordPressParsed['what']>(url: string, what: W, policy: FetchPolicy): Promise<{ status: number; parsed: ParsedAs<W>; headers: Record<string, unknown> }> {
+  const r = await fetchUrl(url, policy, { robots: false, maxBytes: Math.max(policy.maxBytes, API_MAX_BYTES) });
+  const parsed = (await policy.reader.wordpress(what, r.body, url)) as ParsedAs<W>;
+  return { status: r.status, parsed, headers: r.headers };
 }
 
 /** Finds the REST API: /wp-json/, the <link rel="https://api.w.org/"> the home page announces, then ?rest_route=/. */
@@ -86,9 +136,9 @@ async function discoverApi(site: URL, policy: FetchPolicy): Promise<Api> {
   let networkError: FetchError | null = null;
   const tryRoot = async (root: string): Promise<boolean> => {
     try {
-      const r = await getJson(root, policy);
+      const r = await getParsed(root, 'index', policy);
       answered = true;
-      return isApiIndex(r.json);
+      return r.parsed.isApi;
     } catch (e) {
       if (e instanceof FetchError) networkError ??= e;
       return false;
@@ -102,8 +152,7 @@ async function discoverApi(site: URL, policy: FetchPolicy): Promise<Api> {
     answered = true;
     const header = String(home.headers.link ?? '');
     const fromHeader = /<([^>]+)>;\s*rel="https:\/\/api\.w\.org\/"/.exec(header)?.[1];
-    const fromHtml = /<link[^>]+rel=["']https:\/\/api\.w\.org\/["'][^>]*href=["']([^"']+)["']/i.exec(home.body.toString('utf8'))?.[1];
-    const announced = fromHeader ?? fromHtml;
+    const announced = fromHeader ?? ((await policy.reader.wordpress('announced', home.body, base)) as ParsedAs<'announced'>).href;
     if (announced) {
       const root = new URL(announced.replace(/&amp;/g, '&'), base);
       if (root.searchParams.has('rest_route')) {
@@ -123,29 +172,25 @@ async function discoverApi(site: URL, policy: FetchPolicy): Promise<Api> {
   );
 }
 
-interface ContentType {
+export interface ContentType {
   slug: string;
   name: string;
   route: string;
 }
 
 async function contentTypes(api: Api, policy: FetchPolicy, wanted: string[] | undefined, onError: OnIngestError): Promise<ContentType[]> {
-  let types: ContentType[] = [];
+  let types: ContentType[] | null = null;
   try {
-    const { status, json } = await getJson(api.url('/wp/v2/types'), policy);
-    if (status !== 200 || !json || typeof json !== 'object') throw new Error(String(status));
-    for (const [key, t] of Object.entries(json as Record<string, WpType>)) {
-      const slug = t.slug ?? key;
-      if (!t.rest_base || NOT_CONTENT.has(slug) || t.viewable === false) continue;
-      types.push({ slug, name: t.name ?? slug, route: `/${t.rest_namespace ?? 'wp/v2'}/${t.rest_base}` });
-    }
+    const { status, parsed } = await getParsed(api.url('/wp/v2/types'), 'types', policy);
+    if (status === 200) types = parsed.types;
   } catch {
-    // Some sites hide /types: posts and pages are always there.
-    types = [
-      { slug: 'post', name: 'Posts', route: '/wp/v2/posts' },
-      { slug: 'page', name: 'Pages', route: '/wp/v2/pages' },
-    ];
+    types = null;
   }
+  // Sites that hide /types still serve posts and pages.
+  types ??= [
+    { slug: 'post', name: 'Posts', route: '/wp/v2/posts' },
+    { slug: 'page', name: 'Pages', route: '/wp/v2/pages' },
+  ];
   if (!wanted?.length) return types;
   const bySlug = new Map(types.map((t) => [t.slug, t]));
   const picked: ContentType[] = [];
@@ -187,34 +232,33 @@ export async function* readWordPress(
         order: 'asc',
         _fields: 'id,title,content,link,modified_gmt',
       });
-      let res: Awaited<ReturnType<typeof getJson>>;
+      let res: { status: number; parsed: ParsedAs<'items'>; headers: Record<string, unknown> };
       try {
-        res = await getJson(url, policy);
+        res = await getParsed(url, 'items', policy);
       } catch (e) {
-        onError(url, e instanceof FetchError ? e.message : String(e));
+        onError(url, e instanceof IngestError ? e.message : String(e));
         continue;
       }
-      if (res.status !== 200 || !Array.isArray(res.json)) {
-        const detail = (res.json as { message?: string } | undefined)?.message;
-        onError(url, `${type.name}: ${httpStatusMessage(res.status)}${detail ? ` ${htmlInlineText(detail)}` : ''}`);
+      const items = res.parsed.items;
+      if (res.status !== 200 || !items) {
+        const detail = res.parsed.message;
+        onError(url, `${type.name}: ${httpStatusMessage(res.status)}${detail ? ` ${detail}` : ''}`);
         if (page === 1) break; // the whole type is unavailable (e.g. needs a login)
         continue;
       }
       if (page === 1) totalPages = Math.max(1, Number(res.headers['x-wp-totalpages']) || 1);
-      for (const item of res.json as WpItem[]) {
-        if (typeof item?.id !== 'number') continue;
+      for (const item of items) {
         const link = item.link ?? api.url(`${type.route}/${item.id}`);
-        if (item.content?.protected) {
+        if (item.protected) {
           onError(link, 'password-protected, skipped.');
           continue;
         }
-        const text = htmlToText(item.content?.rendered ?? '');
-        if (!hasReadableText(text, 3)) continue; // empty drafts-turned-pages, redirects, gallery-only pages
+        if (!hasReadableText(item.text, 3)) continue; // empty drafts-turned-pages, redirects, gallery-only pages
         yield {
-          title: htmlInlineText(item.title?.rendered ?? '') || `${type.name} ${item.id}`,
+          title: item.title || `${type.name} ${item.id}`,
           url: link,
-          text,
-          modifiedAt: toIso(item.modified_gmt),
+          text: item.text,
+          modifiedAt: item.modifiedAt,
           sourceKey: `wp:${type.slug}:${item.id}`,
         };
       }
