@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { badRequest, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
-import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from './settings.js';
+import { ChatbotSettings, characterCount, LONGEST_MESSAGE_ALLOWED, readChatbotSettings, writeChatbotSettings } from './settings.js';
 import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
 import { addQuestion, deleteOlderThan } from './conversations.js';
 import { answer, type AnswerDebug } from './pipeline.js';
@@ -92,7 +92,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Playground: the admin chats as a visitor would and also sees the retrieved chunks and the prompt.
   app.post('/playground/chat', {
-    schema: { body: z.object({ message: z.string().trim().min(1, 'Type a message.').max(4000), conversationId: z.string().uuid().nullish() }), response: { 400: ErrorBody } },
+    schema: { body: z.object({ message: z.string().trim().min(1, 'Type a message.').refine((m) => characterCount(m) <= LONGEST_MESSAGE_ALLOWED, `Keep the message to ${LONGEST_MESSAGE_ALLOWED.toLocaleString('en')} characters at most.`), conversationId: z.string().uuid().nullish() }), response: { 400: ErrorBody } },
   }, async (request, reply) => {
     const visitorHash = app.secretBox.fingerprint('visitor:admin-playground');
     let conversationId = request.body.conversationId ?? null;

@@ -5,6 +5,7 @@ import { createTestApp, setupAdmin, startDocent, type AdminClient, type TestApp 
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { buildPrompt, fitHistory } from './prompt.js';
 import { TOKEN_FLUSH_MS } from './event-stream.js';
+import { characterCount } from './settings.js';
 
 const VISITOR = 'visitor-0001';
 const ORIGIN = 'https://shop.example.com';
@@ -200,7 +201,12 @@ test('abuse protection: length, per-visitor rate, daily cap, conversation length
 
   const long = await ask(app, 'x'.repeat(1001));
   assert.equal(long.res.statusCode, 413);
-  assert.equal(long.res.json().message, 'Your message is too long (1001 characters). Please keep it under 1000.');
+  assert.equal(long.res.json().message, 'Your message is too long (1,001 characters). Please keep it to 1,000 characters at most.');
+  // Characters are counted as people count them: an emoji is one (String#length says two).
+  assert.equal((await ask(app, '😀'.repeat(1000), { visitorId: 'emoji-visitor' })).res.statusCode, 200, '1,000 emoji are 1,000 characters');
+  const emoji = await ask(app, '😀'.repeat(1001), { visitorId: 'emoji-visitor' });
+  assert.equal(emoji.res.statusCode, 413);
+  assert.equal(emoji.res.json().message, 'Your message is too long (1,001 characters). Please keep it to 1,000 characters at most.');
 
   await save({ messagesPerMinutePerVisitor: 2 });
   await ask(app, 'warranty?', { visitorId: 'rate-visitor-1' });
@@ -309,4 +315,12 @@ test('per-IP rate limit on the public chat endpoint', async (t) => {
   const limited = await ask(app, 'What does the warranty cover?', { visitorId: 'ip-visitor-9' });
   assert.equal(limited.res.statusCode, 429);
   assert.equal(limited.res.json().message, 'Too many messages. Please wait a minute and try again.');
+});
+
+test('characterCount counts code points: emoji and other astral characters are one, lone surrogates too', () => {
+  assert.equal(characterCount('hello'), 5);
+  assert.equal(characterCount('😀'.repeat(600)), 600);
+  assert.equal(characterCount('a😀b𝄞'), 4);
+  assert.equal(characterCount('\uD83D'), 1, 'a broken pair still counts once');
+  assert.equal(characterCount('é'), 1);
 });

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
-import { readChatbotSettings } from '../chat/settings.js';
+import { characterCount, readChatbotSettings } from '../chat/settings.js';
 import { addQuestion, countMessages, findConversation, setFeedback, visitorHistory, visitorQuestionCounts } from '../chat/conversations.js';
 import { answer } from '../chat/pipeline.js';
 import { streamEvents } from '../chat/event-stream.js';
@@ -73,8 +73,9 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     const { db } = app;
     const settings = readChatbotSettings(db);
     const { visitorId, message } = request.body;
-    if (message.length > settings.maxMessageLength) {
-      throw new HttpError(413, `Your message is too long (${message.length} characters). Please keep it under ${settings.maxMessageLength}.`);
+    const length = characterCount(message);
+    if (length > settings.maxMessageLength) {
+      throw new HttpError(413, `Your message is too long (${length.toLocaleString('en')} characters). Please keep it to ${settings.maxMessageLength.toLocaleString('en')} characters at most.`);
     }
     const visitor = visitorHash(visitorId);
     const today = new Date(); today.setUTCHours(0, 0, 0, 0);
