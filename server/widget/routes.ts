@@ -11,6 +11,7 @@ import { addQuestion, countMessages, findConversation, setFeedback, visitorHisto
 import { answer } from '../chat/pipeline.js';
 import { streamEvents } from '../chat/event-stream.js';
 import { originAllowed, readWidgetSettings } from './settings.js';
+import { findSession, SESSION_COOKIE } from '../auth/sessions.js';
 
 const VisitorId = z.string({ message: 'visitorId is required.' }).regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8–64 letters, digits, - or _.');
 const ConversationId = z.string().uuid('conversationId is not valid.');
@@ -24,14 +25,29 @@ function requestOrigin(request: FastifyRequest): string | null {
 }
 
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
-  const ownOrigins = () => [new URL(app.config.publicUrl).origin];
+  const publicOrigin = new URL(app.config.publicUrl).origin;
   const visitorHash = (visitorId: string) => app.secretBox.fingerprint(`visitor:${visitorId}`);
+
+  /**
+   * Whether the request comes from Docent's own page (the admin's Widget preview): its origin is PUBLIC_URL's,
+   * or it carries a valid admin session (the cookie is SameSite=Strict, so only Docent's own pages send it) and
+   * comes from the origin it was sent to. Never the Host header alone: a client (or a DNS-rebinding page) can
+   * send any Origin with a matching Host.
+   */
+  const isOwnPage = (request: FastifyRequest, origin: string | null): boolean => {
+    if (origin === null) return false;
+    if (origin === publicOrigin) return true;
+    const token = request.cookies[SESSION_COOKIE];
+    return token !== undefined && origin === `${request.protocol}://${request.host}` && findSession(app.db, token) !== null;
+  };
+  const fromOwnPage = new WeakMap<FastifyRequest, boolean>();
 
   // Origin check + CORS on every widget request, preflights included.
   app.addHook('onRequest', async (request, reply) => {
     const origin = requestOrigin(request);
-    const own = [...ownOrigins(), `${request.protocol}://${request.host}`];
-    if (!originAllowed(origin, readWidgetSettings(app.db).allowedDomains, own)) {
+    const own = isOwnPage(request, origin);
+    fromOwnPage.set(request, own);
+    if (!own && !originAllowed(origin, readWidgetSettings(app.db).allowedDomains)) {
       throw forbidden('This website is not allowed to use this chat widget. Add it under Widget → Allowed domains.');
     }
     if (request.headers.origin) {
@@ -91,10 +107,9 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     if (conversationId && countMessages(db, conversationId) >= settings.maxMessagesPerConversation) {
       throw new HttpError(429, 'This conversation is very long. Please start a new chat.');
     }
-    // Chats from Docent's own origin are the admin's preview: kept apart from visitor traffic and stats.
+    // Chats from Docent's own page are the admin's preview: kept apart from visitor traffic and stats.
     const origin = requestOrigin(request);
-    const isPreview = origin !== null && [...ownOrigins(), `${request.protocol}://${request.host}`].includes(origin);
-    conversationId = addQuestion(db, conversationId, message, { visitorHash: visitor, origin, channel: isPreview ? 'playground' : 'widget' });
+    conversationId = addQuestion(db, conversationId, message, { visitorHash: visitor, origin, channel: fromOwnPage.get(request) ? 'playground' : 'widget' });
 
     // From here on the answer is a stream.
     const question = { conversationId, question: message, visitorHash: visitor, store: true };
