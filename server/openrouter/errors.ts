@@ -76,6 +76,11 @@ export function describeUpstreamError(provider: Provider, err: unknown, timeoutM
   if (err instanceof OpenAI.APIConnectionError) {
     return { ...none, kind: 'unreachable', message: `Could not reach ${who}. Check the server's internet connection and the base URL.` };
   }
+  // The stream's socket closed before the end (undici: TypeError "terminated", cause UND_ERR_SOCKET).
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+  if (err instanceof TypeError && (err.message === 'terminated' || cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')) {
+    return { ...none, kind: 'unreachable', message: `The connection to ${who} broke off in the middle of the response. Check the server's internet connection; if it keeps happening, try again later.` };
+  }
   if (err instanceof OpenAI.APIError) {
     // Mid-stream error chunks arrive with no HTTP status: the code sits in the envelope.
     const envelope = envelopeOf(err.error) ?? { message: err.message };
