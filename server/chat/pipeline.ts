@@ -17,7 +17,7 @@ import { readRetrievalSettings } from '../retrieval/settings.js';
 import { raiseAlert, resolveAlerts } from './alerts.js';
 import type { AssistantRecord, MessageStatus, SourceLink } from './conversations.js';
 import { buildPrompt, type PromptMessage, type Turn } from './prompt.js';
-import { recordAnswer, spentSince } from './usage.js';
+import { recordAnswer, spentOn } from './usage.js';
 import { readChatbotSettings } from './settings.js';
 
 export type ChatEvent =
@@ -82,7 +82,6 @@ export function keywordSources(app: FastifyInstance, question: string): SourceLi
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-const startOfUtcDay = (now = new Date()) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
 
 export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
   const { db } = app;
@@ -179,7 +178,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
 
     // 3. Over the day's spend cap: links only.
-    if (chatbot.dailySpendCapUsd > 0 && spentSince(db, startOfUtcDay()) >= chatbot.dailySpendCapUsd) {
+    if (chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd) {
       raiseAlert(db, 'spend_cap', `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: the widget answers with links only until midnight UTC.`);
       record.status = 'links_only';
       record.sources = links;
