@@ -584,3 +584,19 @@ test('fault hang + close(): hanging stream and hanging non-stream end when the f
   assert.equal(await nonStream, 'errored');
   assert.ok(Date.now() - t < 1000);
 });
+
+test('fault stall: a stream sends afterTokens content chunks, then nothing until the client gives up', async () => {
+  fake.setChatReply('one two three four five six');
+  fake.fail({ route: 'chat', kind: 'stall', afterTokens: 2, times: 1 });
+  const ac = new AbortController();
+  const stream = await client.chat.completions.create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: ac.signal });
+  let content = '';
+  const giveUp = setTimeout(() => ac.abort(), 300);
+  try { for await (const c of stream) content += c.choices[0]?.delta?.content ?? ''; } catch (e: any) { assert.equal(e.constructor.name, 'APIUserAbortError'); }
+  clearTimeout(giveUp);
+  assert.equal(content, 'one two ');
+  assert.equal(ac.signal.aborted, true, 'the stream never ended by itself');
+  const rec = fake.requestsTo('/chat/completions').at(-1)!;
+  for (let i = 0; i < 50 && !rec.aborted; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(rec.aborted, true);
+});

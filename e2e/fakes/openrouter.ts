@@ -49,6 +49,7 @@ export type FaultKind =
   | 'mid-stream-error'
   | 'error-in-200'
   | 'hang'
+  | 'stall'
   | 'reasoning-length';
 
 export interface Fault {
@@ -58,7 +59,7 @@ export interface Fault {
   times?: number;
   /** For slow-first-byte: how long to wait before sending headers (default 1000). */
   delayMs?: number;
-  /** For mid-stream-error: content chunks sent before the error chunk (default 3). */
+  /** For mid-stream-error: content chunks sent before the error chunk; for stall: before the silence (default 3). */
   afterTokens?: number;
   /**
    * Extension: only apply to chat attempts on this model id. When the request has a `models` fallback list and
@@ -793,6 +794,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
         return true;
       }
       case 'hang':
+      case 'stall':
         // Non-stream requests: nothing at all (no headers), like a queued request. Streams: see streamChat.
         return true;
       case 'drop-connection':
@@ -1051,7 +1053,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     }
     if (!fault) fault = await preamble(ctx, 'chat', false);
     if (fault === 'gone') return;
-    const inStream: FaultKind[] = stream ? ['drop-connection', 'hang', 'error-in-200', 'mid-stream-error', 'reasoning-length'] : ['mid-stream-error', 'reasoning-length'];
+    const inStream: FaultKind[] = stream ? ['drop-connection', 'hang', 'stall', 'error-in-200', 'mid-stream-error', 'reasoning-length'] : ['mid-stream-error', 'reasoning-length'];
     if (fault && !inStream.includes(fault.kind)) {
       await applyHttpFault(ctx, fault, 'chat');
       return;
@@ -1174,6 +1176,8 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     for (const p of pieces(g.content)) {
       if (fault?.kind === 'drop-connection' && sent >= 2) return dropAfterFlush();
       if (fault?.kind === 'mid-stream-error' && sent >= (fault.afterTokens ?? 3)) break;
+      // stall: a model that stops mid-answer; the connection stays open until the client or close() ends it.
+      if (fault?.kind === 'stall' && sent >= (fault.afterTokens ?? 3)) return;
       if (!(await tick())) return;
       if (!event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: p }, finish_reason: null, native_finish_reason: null, logprobs: null }] })) return;
       sent++;

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { badRequest, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
-import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from './settings.js';
+import { ChatbotSettings, characterCount, LONGEST_MESSAGE_ALLOWED, readChatbotSettings, writeChatbotSettings } from './settings.js';
 import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
-import { addQuestion, deleteOlderThan } from './conversations.js';
+import { addAssistantMessage, addQuestion, deleteOlderThan, history } from './conversations.js';
+import { pruneLedger, recordQuestion, usageSince } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { dismissAlert, openAlerts } from './alerts.js';
@@ -92,29 +93,26 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Playground: the admin chats as a visitor would and also sees the retrieved chunks and the prompt.
   app.post('/playground/chat', {
-    schema: { body: z.object({ message: z.string().trim().min(1, 'Type a message.').max(4000), conversationId: z.string().uuid().nullish() }), response: { 400: ErrorBody } },
+    schema: { body: z.object({ message: z.string().trim().min(1, 'Type a message.').refine((m) => characterCount(m) <= LONGEST_MESSAGE_ALLOWED, `Keep the message to ${LONGEST_MESSAGE_ALLOWED.toLocaleString('en')} characters at most.`), conversationId: z.string().uuid().nullish() }), response: { 400: ErrorBody } },
   }, async (request, reply) => {
     const visitorHash = app.secretBox.fingerprint('visitor:admin-playground');
-    let conversationId = request.body.conversationId ?? null;
-    if (conversationId && !db.prepare("SELECT 1 FROM conversations WHERE id = ? AND channel = 'playground'").get(conversationId)) throw badRequest('Unknown playground conversation.');
-    conversationId = addQuestion(db, conversationId, request.body.message, { visitorHash, origin: null, channel: 'playground' });
+    const requested = request.body.conversationId ?? null;
+    if (requested && !db.prepare("SELECT 1 FROM conversations WHERE id = ? AND channel = 'playground'").get(requested)) throw badRequest('Unknown playground conversation.');
+    // The admin's own tests are kept whatever "Store conversations" says (they are no visitor's data), and paid for.
+    const earlier = requested ? history(db, requested) : [];
+    const conversationId = addQuestion(db, requested, request.body.message, { visitorHash, origin: null, channel: 'playground' });
+    const usageId = recordQuestion(db, { visitorHash, channel: 'playground', newConversation: requested === null });
     await streamEvents(reply, async function* (signal) {
       let info: AnswerDebug | null = null;
-      yield* answer(app, { conversationId, question: request.body.message, visitorHash, signal, store: true }, (d) => { info = d; });
+      yield* answer(app, { conversationId, question: request.body.message, visitorHash, signal, usageId, history: earlier, keep: (a) => addAssistantMessage(db, a) }, (d) => { info = d; });
       if (info) yield { type: 'debug', ...(info as AnswerDebug) };
     });
   });
 
+  // Widget traffic from the usage totals, not stored messages: right with storing off and after deletions.
   app.get('/dashboard/stats', async () => {
-    const since = (iso: string) => db.prepare(`SELECT count(DISTINCT c.id) AS conversations, count(m.id) AS messages,
-      coalesce(sum(m.prompt_tokens + m.completion_tokens), 0) AS tokens, coalesce(sum(m.cost), 0) AS cost
-      FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel = 'widget' AND m.created_at >= ?`).get(iso);
-    const now = new Date();
-    return {
-      today: since(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString()),
-      month: since(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString()),
-      alerts: openAlerts(db),
-    };
+    const today = new Date().toISOString().slice(0, 10);
+    return { today: usageSince(db, 'widget', today), month: usageSince(db, 'widget', `${today.slice(0, 8)}01`), alerts: openAlerts(db) };
   });
 
   app.post('/alerts/:id/dismiss', { schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
@@ -122,10 +120,15 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     return { dismissed: true };
   });
 
-  // Retention: conversations older than the admin's limit are deleted a few times a day.
+  // Retention: conversations older than the admin's limit are deleted a few times a day, and usage ledger
+  // rows the limits no longer read with them.
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    const sweep = () => { const removed = deleteOlderThan(db, readChatbotSettings(db).retentionDays); if (removed) app.log.info({ removed }, 'old conversations deleted'); };
+    const sweep = () => {
+      const removed = deleteOlderThan(db, readChatbotSettings(db).retentionDays);
+      if (removed) app.log.info({ removed }, 'old conversations deleted');
+      pruneLedger(db);
+    };
     sweep();
     timer = setInterval(sweep, RETENTION_CHECK_MS);
     timer.unref();

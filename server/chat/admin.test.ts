@@ -119,3 +119,12 @@ test('the admin\'s own preview is kept apart from visitor traffic; filtered tota
   assert.equal(unanswered.total, 1);
   assert.equal(unanswered.conversations.length, 1);
 });
+
+test('the Playground counts characters like the widget: 4,000 emoji pass, 4,001 are refused on the field', async (t) => {
+  const { admin } = await setup(t);
+  const ok = await admin.request('POST', '/api/admin/playground/chat', { message: '😀'.repeat(4000) });
+  assert.equal(ok.statusCode, 200);
+  const tooLong = await admin.request('POST', '/api/admin/playground/chat', { message: '😀'.repeat(4001) });
+  assert.equal(tooLong.statusCode, 400);
+  assert.deepEqual(tooLong.json().fields, { message: 'Keep the message to 4,000 characters at most.' });
+});

@@ -5,6 +5,7 @@ import { createTestApp, setupAdmin, startDocent, type AdminClient, type TestApp 
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { buildPrompt, fitHistory } from './prompt.js';
 import { TOKEN_FLUSH_MS } from './event-stream.js';
+import { characterCount } from './settings.js';
 
 const VISITOR = 'visitor-0001';
 const ORIGIN = 'https://shop.example.com';
@@ -135,7 +136,9 @@ test('each upstream fault ends in a clean error event, a stored message and an a
     { kind: 'server-error', code: 'unavailable', alert: 'upstream_down', admin: /having trouble \(error 500\)/ },
     { kind: 'mid-stream-error', code: 'unavailable', alert: 'upstream_down', admin: /having trouble \(error 502\)/ },
     { kind: 'error-in-200', code: 'unavailable', alert: 'upstream_down', admin: /having trouble/ },
-    { kind: 'hang', code: 'unavailable', alert: null, admin: /stopped sending for 1 s/ },
+    { kind: 'hang', code: 'unavailable', alert: 'timeout', admin: /^The model stopped responding: nothing arrived for 1 s/ },
+    { kind: 'stall', code: 'unavailable', alert: 'timeout', admin: /^The model stopped responding: nothing arrived for 1 s/ },
+    { kind: 'drop-connection', code: 'unavailable', alert: 'unreachable', admin: /^The connection to OpenRouter broke off in the middle of the response\./ },
     { kind: 'reasoning-length', code: 'unavailable', alert: 'bad_request', admin: /used all .* tokens on reasoning/ },
   ] as const;
   for (const c of cases) {
@@ -200,7 +203,12 @@ test('abuse protection: length, per-visitor rate, daily cap, conversation length
 
   const long = await ask(app, 'x'.repeat(1001));
   assert.equal(long.res.statusCode, 413);
-  assert.equal(long.res.json().message, 'Your message is too long (1001 characters). Please keep it under 1000.');
+  assert.equal(long.res.json().message, 'Your message is too long (1,001 characters). Please keep it to 1,000 characters at most.');
+  // Characters are counted as people count them: an emoji is one (String#length says two).
+  assert.equal((await ask(app, '😀'.repeat(1000), { visitorId: 'emoji-visitor' })).res.statusCode, 200, '1,000 emoji are 1,000 characters');
+  const emoji = await ask(app, '😀'.repeat(1001), { visitorId: 'emoji-visitor' });
+  assert.equal(emoji.res.statusCode, 413);
+  assert.equal(emoji.res.json().message, 'Your message is too long (1,001 characters). Please keep it to 1,000 characters at most.');
 
   await save({ messagesPerMinutePerVisitor: 2 });
   await ask(app, 'warranty?', { visitorId: 'rate-visitor-1' });
@@ -309,4 +317,64 @@ test('per-IP rate limit on the public chat endpoint', async (t) => {
   const limited = await ask(app, 'What does the warranty cover?', { visitorId: 'ip-visitor-9' });
   assert.equal(limited.res.statusCode, 429);
   assert.equal(limited.res.json().message, 'Too many messages. Please wait a minute and try again.');
+});
+
+test('characterCount counts code points: emoji and other astral characters are one, lone surrogates too', () => {
+  assert.equal(characterCount('hello'), 5);
+  assert.equal(characterCount('😀'.repeat(600)), 600);
+  assert.equal(characterCount('a😀b𝄞'), 4);
+  assert.equal(characterCount('\uD83D'), 1, 'a broken pair still counts once');
+  assert.equal(characterCount('é'), 1);
+});
+
+test('a model that stops responding gives the visitor a friendly message after the idle timeout and the admin an alert saying what happened and what to do', async (t) => {
+  const { app, fake, admin } = await chatApp(t);
+  const alertsOf = async () => (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<{ kind: string; message: string; count: number }>;
+
+  fake.fail({ route: 'chat', kind: 'hang', times: 1 });
+  const started = performance.now();
+  const hung = await ask(app, 'What does the warranty cover?', { visitorId: 'hang-visitor-1' });
+  const waited = performance.now() - started;
+  assert.ok(waited >= 1000 && waited < 10_000, `given up after the 1 s idle timeout, not much later (${Math.round(waited)} ms)`);
+  assert.deepEqual(hung.events.at(-1), { event: 'error', data: { code: 'unavailable', message: "Sorry, I can't answer right now, but these pages may help:", sources: [{ title: 'Warranty', url: null }] } });
+  assert.deepEqual((await alertsOf()).map(({ kind, message, count }) => ({ kind, message, count })), [{
+    kind: 'timeout', count: 1,
+    message: 'The model stopped responding: nothing arrived for 1 s, so Docent gave up on the answer. If this keeps happening, add a fallback model or choose a faster one in Settings → API Configuration. '
+      + 'Visitors see “Sorry, I can\'t answer right now, but these pages may help:” with links to matching pages.',
+  }]);
+
+  // A model that stalls mid-answer: the visitor keeps what arrived, and the same alert counts it.
+  fake.setChatReply('The warranty lasts two years and covers manufacturing faults.');
+  fake.fail({ route: 'chat', kind: 'stall', afterTokens: 3, times: 1 });
+  const stalled = await ask(app, 'What does the warranty cover?', { visitorId: 'hang-visitor-2' });
+  assert.equal(stalled.events.filter((e) => e.event === 'token').map((e) => e.data.text).join(''), 'The warranty ');
+  assert.equal(stalled.events.at(-1)!.data.code, 'unavailable');
+  const [alert] = await alertsOf();
+  assert.equal(alert.count, 2);
+  assert.match(alert.message, /Visitors see the answer cut off, then “Sorry, I can't answer right now, but these pages may help:” with links to matching pages\.$/);
+  assert.equal(lastAssistant(app).status, 'error');
+  assert.equal(lastAssistant(app).text, 'The warranty ', 'what the visitor saw is kept for the admin');
+});
+
+test('the total timeout stops an answer that trickles forever, and an embedding call that hangs is cut off too, each with an alert', async (t) => {
+  const { app, fake, admin } = await chatApp(t, { CHAT_IDLE_TIMEOUT_MS: '1500', CHAT_TOTAL_TIMEOUT_MS: '2000' });
+  const alertsOf = async () => (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<{ kind: string; message: string }>;
+  fake.setChatReply('word '.repeat(200));
+  fake.setOptions({ tokenDelayMs: 200 }); // never idle, never done
+  const trickle = await ask(app, 'What does the warranty cover?', { visitorId: 'slow-visitor-1' });
+  assert.equal(trickle.events.at(-1)!.event, 'error');
+  assert.match((await alertsOf())[0].message, /^The model took longer than 2 s to answer, so Docent stopped it\. If this keeps happening, add a fallback model/);
+  const call = fake.requestsTo('/chat/completions').at(-1)!;
+  for (let i = 0; i < 100 && !call.aborted; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(call.aborted, true, 'the upstream request is closed, not left running');
+
+  fake.setOptions({ tokenDelayMs: 0 });
+  fake.fail({ route: 'embeddings', kind: 'hang' });
+  const started = performance.now();
+  const stuck = await ask(app, 'Is there a warranty on spare parts?', { visitorId: 'slow-visitor-2' });
+  assert.ok(performance.now() - started < 10_000, 'the visitor is not kept waiting for retries of a hung call');
+  assert.equal(stuck.events.at(-1)!.event, 'error');
+  assert.deepEqual(stuck.events.at(-1)!.data.sources, [{ title: 'Warranty', url: null }], 'keyword-matched pages still help');
+  assert.match((await alertsOf())[0].message, /^Searching the knowledge base failed: The embedding model stopped responding: nothing arrived for 1\.5 s/);
+  fake.clearFaults();
 });

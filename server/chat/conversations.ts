@@ -14,21 +14,36 @@ export function countMessages(db: Db, conversationId: string): number {
   return stmt(db, "SELECT count(*) FROM messages WHERE conversation_id = ? AND role = 'user'").pluck().get(conversationId) as number;
 }
 
-/** The visitor's questions over all their conversations, in the last minute and since `dayIso`. */
-export function visitorQuestionCounts(db: Db, visitorHash: string, minuteIso: string, dayIso: string): { lastMinute: number; today: number } {
-  return stmt(db, `SELECT coalesce(sum(m.created_at >= :minute), 0) AS lastMinute, coalesce(sum(m.created_at >= :day), 0) AS today
-    FROM messages m JOIN conversations c ON c.id = m.conversation_id
-    WHERE c.visitor_hash = :visitor AND m.role = 'user' AND m.created_at >= min(:minute, :day)`)
-    .get({ minute: minuteIso, day: dayIso, visitor: visitorHash }) as { lastMinute: number; today: number };
+/** A message as the visitor's history and the prompt's history see it, stored or kept in memory. */
+export interface TurnRecord { id: string; role: 'user' | 'assistant'; text: string; sources: SourceLink[]; feedback: 'up' | 'down' | null; status: MessageStatus; createdAt: string }
+
+/** The turns a prompt repeats: answered ones (a stopped answer keeps what was said). */
+export function promptTurns(rows: TurnRecord[]): Turn[] {
+  return rows.filter((m) => m.text !== '' && (m.status === 'complete' || m.status === 'stopped')).map((m) => ({ role: m.role, text: m.text }));
 }
 
-export function spentSince(db: Db, sinceIso: string): number {
-  return stmt(db, 'SELECT coalesce(sum(cost), 0) FROM messages WHERE created_at >= ?').pluck().get(sinceIso) as number;
+/**
+ * What the visitor sees after a reload. A turn that failed (error, links only, or stopped before any
+ * text) is left out with its question: the visitor saw the failure live and may have asked again.
+ */
+export function visibleTurns(rows: TurnRecord[]) {
+  const failed = (m: TurnRecord) => m.role === 'assistant' && (m.status === 'error' || m.status === 'links_only' || m.text === '');
+  return rows.filter((m, i) => !failed(m) && !(m.role === 'user' && rows[i + 1] && failed(rows[i + 1])))
+    .map((m) => ({ id: m.id, role: m.role, text: m.text, sources: m.sources, feedback: m.feedback, createdAt: m.createdAt }));
 }
 
+function storedTurns(db: Db, conversationId: string): TurnRecord[] {
+  return (stmt(db, `SELECT id, role, text, sources, feedback, status, created_at AS createdAt FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`)
+    .all(conversationId) as Array<Omit<TurnRecord, 'sources'> & { sources: string }>).map((m) => ({ ...m, sources: JSON.parse(m.sources) as SourceLink[] }));
+}
+
+/** The stored conversation's earlier turns, for the prompt. */
 export function history(db: Db, conversationId: string): Turn[] {
-  return stmt(db, `SELECT role, text FROM messages WHERE conversation_id = ? AND text != '' AND status IN ('complete', 'stopped')
-    ORDER BY created_at, rowid`).all(conversationId) as Turn[];
+  return promptTurns(storedTurns(db, conversationId));
+}
+
+export function visitorHistory(db: Db, conversationId: string) {
+  return visibleTurns(storedTurns(db, conversationId));
 }
 
 export interface NewConversation { visitorHash: string; origin: string | null; channel: 'widget' | 'playground' }
@@ -58,18 +73,6 @@ export function addAssistantMessage(db: Db, r: AssistantRecord): void {
     reasoning_tokens, cost, latency_ms, first_token_ms) VALUES (?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(r.id, r.conversationId, r.text, JSON.stringify(r.sources), JSON.stringify(r.retrieved), r.status, r.error, r.model,
       r.promptTokens, r.completionTokens, r.reasoningTokens, r.cost, r.latencyMs, r.firstTokenMs);
-}
-
-/**
- * What the visitor sees after a reload. A turn that failed (error, links only, or stopped before any
- * text) is left out with its question: the visitor saw the failure live and may have asked again.
- */
-export function visitorHistory(db: Db, conversationId: string) {
-  const rows = stmt(db, `SELECT id, role, text, sources, feedback, status, created_at FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`)
-    .all(conversationId) as Array<Record<string, any>>;
-  const failed = (m: Record<string, any>) => m.role === 'assistant' && (m.status === 'error' || m.status === 'links_only' || m.text === '');
-  const kept = rows.filter((m, i) => !failed(m) && !(m.role === 'user' && rows[i + 1] && failed(rows[i + 1])));
-  return kept.map((m) => ({ id: m.id as string, role: m.role as 'user' | 'assistant', text: m.text as string, sources: JSON.parse(m.sources) as SourceLink[], feedback: (m.feedback ?? null) as 'up' | 'down' | null, createdAt: m.created_at as string }));
 }
 
 export function setFeedback(db: Db, messageId: string, visitorHash: string, value: 'up' | 'down' | null): boolean {

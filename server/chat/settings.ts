@@ -7,6 +7,9 @@ export const DEFAULT_INSTRUCTIONS = `You are the friendly assistant of this webs
 Be concise and practical. When the context has steps, give them as a short list.`;
 export const DEFAULT_NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
 
+/** The longest message length an admin may allow; the Playground always allows it. */
+export const LONGEST_MESSAGE_ALLOWED = 4000;
+
 export const ChatbotSettings = z.object({
   instructions: z.string().trim().max(4000, 'Custom instructions can be at most 4,000 characters.').default(DEFAULT_INSTRUCTIONS),
   language: z.string().regex(/^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$/, 'Choose automatic or a language code such as en or de.').default('auto'),
@@ -16,7 +19,7 @@ export const ChatbotSettings = z.object({
   mode: z.enum(['strict', 'relaxed'], { message: 'Choose strict or relaxed.' }).default('strict'),
   noAnswerMessage: z.string().trim().min(1, 'Enter the message shown when nothing matches.').max(500).default(DEFAULT_NO_ANSWER),
   // Abuse and cost protection for the public widget.
-  maxMessageLength: z.number().int().min(50).max(4000).default(1000),
+  maxMessageLength: z.number().int().min(50).max(LONGEST_MESSAGE_ALLOWED).default(1000),
   maxMessagesPerConversation: z.number().int().min(2).max(500).default(50),
   messagesPerMinutePerVisitor: z.number().int().min(1).max(120).default(8),
   dailyMessagesPerVisitor: z.number().int().min(1).max(10000).default(100),
@@ -30,3 +33,22 @@ export type ChatbotSettings = z.output<typeof ChatbotSettings>;
 
 export const readChatbotSettings = (db: Db) => readSection(db, 'chatbot', ChatbotSettings);
 export const writeChatbotSettings = (db: Db, value: z.input<typeof ChatbotSettings>) => writeSection(db, 'chatbot', ChatbotSettings, value);
+
+/**
+ * A message's length as people count it: Unicode code points, so an emoji is one character, not the two
+ * UTF-16 units of String#length. (Not graphemes: one grapheme can carry any number of combining marks, and
+ * the limit exists to bound what is sent to the model.)
+ */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}

@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
-import { HttpError } from './errors.js';
+import { asSentence, HttpError } from './errors.js';
 
 const FRIENDLY_CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type: send JSON with Content-Type: application/json.',
@@ -27,7 +27,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     const where = error.validationContext === 'body' ? '' : ` in the ${error.validationContext}`;
     const names = Object.keys(fields);
     const message = names.length === 0
-      ? `The request${where} is not valid: ${error.validation[0]?.message ?? 'unexpected shape'}.`
+      ? `The request${where} is not valid: ${asSentence(error.validation[0]?.message ?? 'unexpected shape')}`
       : names.length === 1 && error.validationContext !== 'body'
         ? `${names[0]}${where}: ${fields[names[0]]}`
         : 'Please correct the highlighted fields.';

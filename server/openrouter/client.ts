@@ -38,8 +38,14 @@ export function attributionHeaders(config: Pick<Config, 'publicUrl'>): Record<st
   return { 'HTTP-Referer': config.publicUrl, 'X-OpenRouter-Title': APP_TITLE, 'X-Title': APP_TITLE };
 }
 
+/** The provider's name as written inside a sentence ("Could not reach the AI endpoint"); see sentenceStart. */
 export function providerLabel(provider: Provider): string {
-  return provider === 'openrouter' ? 'OpenRouter' : 'The AI endpoint';
+  return provider === 'openrouter' ? 'OpenRouter' : 'the AI endpoint';
+}
+
+/** `text` capitalised to open a sentence ("The AI endpoint rejected this key"). */
+export function sentenceStart(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 // Clients are reused per connection and options: building one per chat message costs more than the

@@ -2,7 +2,8 @@
 // description with a sentence a site admin can act on.
 import OpenAI from 'openai';
 import type { Provider } from '../settings/api-settings.js';
-import { providerLabel } from './client.js';
+import { providerLabel, sentenceStart } from './client.js';
+import { asSentence } from '../http/errors.js';
 
 export type UpstreamErrorKind =
   | 'invalid_key' | 'payment_required' | 'rate_limited' | 'forbidden' | 'bad_request' | 'not_found'
@@ -35,7 +36,7 @@ function retryAfterOf(headers: Headers | undefined, envelope: Envelope | null): 
 
 /** Describes an HTTP status plus envelope (used for thrown SDK errors and for 200-with-error bodies). */
 export function describeStatus(provider: Provider, status: number | null, envelope: Envelope | null, headers?: Headers): UpstreamError {
-  const who = providerLabel(provider);
+  const who = sentenceStart(providerLabel(provider));
   const said = envelope?.message?.trim() || null;
   const raw = typeof envelope?.metadata?.raw === 'string' ? envelope.metadata.raw : null;
   const detail = said ? ` ${who} said: “${raw && said === 'Provider returned error' ? raw : said}”` : '';
@@ -43,7 +44,7 @@ export function describeStatus(provider: Provider, status: number | null, envelo
   const code = status ?? (typeof envelope?.code === 'number' ? envelope.code : null);
   switch (code) {
     case 401:
-      return { ...base, kind: 'invalid_key', message: `${who} rejected this key: ${said ?? 'invalid or revoked key.'}` };
+      return { ...base, kind: 'invalid_key', message: `${who} rejected this key: ${said ? asSentence(said) : 'invalid or revoked key.'}` };
     case 402:
       return { ...base, kind: 'payment_required', message: `${who} refused the request for lack of credits: the account balance or this key's credit limit is used up. Add credits at https://openrouter.ai/settings/credits or raise the key's limit.${detail}` };
     case 429:
@@ -75,11 +76,16 @@ export function describeUpstreamError(provider: Provider, err: unknown, timeoutM
   if (err instanceof OpenAI.APIConnectionError) {
     return { ...none, kind: 'unreachable', message: `Could not reach ${who}. Check the server's internet connection and the base URL.` };
   }
+  // The stream's socket closed before the end (undici: TypeError "terminated", cause UND_ERR_SOCKET).
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+  if (err instanceof TypeError && (err.message === 'terminated' || cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')) {
+    return { ...none, kind: 'unreachable', message: `The connection to ${who} broke off in the middle of the response. Check the server's internet connection; if it keeps happening, try again later.` };
+  }
   if (err instanceof OpenAI.APIError) {
     // Mid-stream error chunks arrive with no HTTP status: the code sits in the envelope.
     const envelope = envelopeOf(err.error) ?? { message: err.message };
     const status = err.status ?? (typeof envelope.code === 'number' ? envelope.code : Number(envelope.code) || null);
     return describeStatus(provider, status, envelope, err.headers as Headers | undefined);
   }
-  return { ...none, kind: 'upstream_down', message: `${who} returned something unexpected. Try again in a few minutes.` };
+  return { ...none, kind: 'upstream_down', message: `${sentenceStart(who)} returned something unexpected. Try again in a few minutes.` };
 }

@@ -1,16 +1,18 @@
 // The public widget API. Everything a visitor's browser can reach lives here, behind the
 // allowed-domains check, CORS for allowed origins only, rate limits and caps.
-import { stmt } from '../db/database.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
-import { readChatbotSettings } from '../chat/settings.js';
-import { addQuestion, countMessages, findConversation, setFeedback, visitorHistory, visitorQuestionCounts } from '../chat/conversations.js';
-import { answer } from '../chat/pipeline.js';
+import { characterCount, readChatbotSettings } from '../chat/settings.js';
+import { addAssistantMessage, addQuestion, countMessages, findConversation, history, setFeedback, visitorHistory } from '../chat/conversations.js';
+import { liveConversations } from '../chat/live-conversations.js';
+import { answer, type AnswerInput } from '../chat/pipeline.js';
+import { recordQuestion, visitorQuestionCounts } from '../chat/usage.js';
 import { streamEvents } from '../chat/event-stream.js';
 import { originAllowed, readWidgetSettings } from './settings.js';
+import { findSession, SESSION_COOKIE } from '../auth/sessions.js';
 
 const VisitorId = z.string({ message: 'visitorId is required.' }).regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8–64 letters, digits, - or _.');
 const ConversationId = z.string().uuid('conversationId is not valid.');
@@ -24,14 +26,29 @@ function requestOrigin(request: FastifyRequest): string | null {
 }
 
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
-  const ownOrigins = () => [new URL(app.config.publicUrl).origin];
+  const publicOrigin = new URL(app.config.publicUrl).origin;
   const visitorHash = (visitorId: string) => app.secretBox.fingerprint(`visitor:${visitorId}`);
+
+  /**
+   * Whether the request comes from Docent's own page (the admin's Widget preview): its origin is PUBLIC_URL's,
+   * or it carries a valid admin session (the cookie is SameSite=Strict, so only Docent's own pages send it) and
+   * comes from the origin it was sent to. Never the Host header alone: a client (or a DNS-rebinding page) can
+   * send any Origin with a matching Host.
+   */
+  const isOwnPage = (request: FastifyRequest, origin: string | null): boolean => {
+    if (origin === null) return false;
+    if (origin === publicOrigin) return true;
+    const token = request.cookies[SESSION_COOKIE];
+    return token !== undefined && origin === `${request.protocol}://${request.host}` && findSession(app.db, token) !== null;
+  };
+  const fromOwnPage = new WeakMap<FastifyRequest, boolean>();
 
   // Origin check + CORS on every widget request, preflights included.
   app.addHook('onRequest', async (request, reply) => {
     const origin = requestOrigin(request);
-    const own = [...ownOrigins(), `${request.protocol}://${request.host}`];
-    if (!originAllowed(origin, readWidgetSettings(app.db).allowedDomains, own)) {
+    const own = isOwnPage(request, origin);
+    fromOwnPage.set(request, own);
+    if (!own && !originAllowed(origin, readWidgetSettings(app.db).allowedDomains)) {
       throw forbidden('This website is not allowed to use this chat widget. Add it under Widget → Allowed domains.');
     }
     if (request.headers.origin) {
@@ -73,10 +90,12 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     const { db } = app;
     const settings = readChatbotSettings(db);
     const { visitorId, message } = request.body;
-    if (message.length > settings.maxMessageLength) {
-      throw new HttpError(413, `Your message is too long (${message.length} characters). Please keep it under ${settings.maxMessageLength}.`);
+    const length = characterCount(message);
+    if (length > settings.maxMessageLength) {
+      throw new HttpError(413, `Your message is too long (${length.toLocaleString('en')} characters). Please keep it to ${settings.maxMessageLength.toLocaleString('en')} characters at most.`);
     }
     const visitor = visitorHash(visitorId);
+    // Limits count the usage ledger, not stored messages: they hold with storing off and after deletions.
     const today = new Date(); today.setUTCHours(0, 0, 0, 0);
     const asked = visitorQuestionCounts(db, visitor, new Date(Date.now() - 60_000).toISOString(), today.toISOString());
     if (asked.lastMinute >= settings.messagesPerMinutePerVisitor) {
@@ -85,20 +104,37 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     if (asked.today >= settings.dailyMessagesPerVisitor) {
       throw new HttpError(429, "You've reached today's message limit. Please come back tomorrow.");
     }
-    let conversationId = request.body.conversationId ?? null;
-    if (conversationId && !findConversation(db, conversationId, visitor)) throw notFound('This conversation does not exist. Start a new chat.');
-    if (conversationId && countMessages(db, conversationId) >= settings.maxMessagesPerConversation) {
-      throw new HttpError(429, 'This conversation is very long. Please start a new chat.');
-    }
-    // Chats from Docent's own origin are the admin's preview: kept apart from visitor traffic and stats.
+    const tooLong = () => new HttpError(429, 'This conversation is very long. Please start a new chat.');
+    const gone = () => notFound('This conversation does not exist. Start a new chat.');
+    const requested = request.body.conversationId ?? null;
+    // Chats from Docent's own page are the admin's preview: kept apart from visitor traffic and stats.
+    const channel = fromOwnPage.get(request) ? 'playground' : 'widget';
     const origin = requestOrigin(request);
-    const isPreview = origin !== null && [...ownOrigins(), `${request.protocol}://${request.host}`].includes(origin);
-    conversationId = addQuestion(db, conversationId, message, { visitorHash: visitor, origin, channel: isPreview ? 'playground' : 'widget' });
+
+    let conversation: Pick<AnswerInput, 'conversationId' | 'history' | 'keep'>;
+    let newConversation: boolean;
+    if (settings.storeConversations) {
+      if (requested && !findConversation(db, requested, visitor)) throw gone();
+      if (requested && countMessages(db, requested) >= settings.maxMessagesPerConversation) throw tooLong();
+      newConversation = requested === null;
+      const earlier = requested ? history(db, requested) : [];
+      const conversationId = addQuestion(db, requested, message, { visitorHash: visitor, origin, channel });
+      conversation = { conversationId, history: earlier, keep: (answer) => addAssistantMessage(db, answer) };
+    } else {
+      // Storing is off: the conversation lives in memory only. One no longer held (idle, restart) simply
+      // continues as a new conversation, so the visitor's follow-up is answered, not refused.
+      const live = liveConversations(db);
+      const held = requested ? live.lookup(requested, visitor) : { found: false as const };
+      if (held.found && !held.mine) throw gone();
+      if (held.found && held.questions >= settings.maxMessagesPerConversation) throw tooLong();
+      newConversation = !held.found;
+      const { id, history: earlier } = live.addQuestion(held.found ? requested : null, visitor, message);
+      conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
+    }
+    const usageId = recordQuestion(db, { visitorHash: visitor, channel, newConversation });
 
     // From here on the answer is a stream.
-    const question = { conversationId, question: message, visitorHash: visitor, store: true };
-    await streamEvents(reply, (signal) => answer(app, { ...question, signal }));
-    if (!settings.storeConversations) stmt(db, 'DELETE FROM conversations WHERE id = ?').run(conversationId);
+    await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
   });
 
   app.get('/history', {
@@ -112,14 +148,19 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const { visitorId, conversationId } = request.query;
-    if (!findConversation(app.db, conversationId, visitorHash(visitorId))) throw notFound('This conversation does not exist. Start a new chat.');
-    return { conversationId, messages: visitorHistory(app.db, conversationId) };
+    const visitor = visitorHash(visitorId);
+    const messages = findConversation(app.db, conversationId, visitor) ? visitorHistory(app.db, conversationId)
+      : liveConversations(app.db).visibleHistory(conversationId, visitor);
+    if (!messages) throw notFound('This conversation does not exist. Start a new chat.');
+    return { conversationId, messages };
   });
 
   app.post('/feedback', {
     schema: { body: z.object({ visitorId: VisitorId, messageId: z.string().uuid('messageId is not valid.'), value: z.enum(['up', 'down']).nullable() }), response: { 204: z.null(), 400: ErrorBody, 404: ErrorBody } },
   }, async (request, reply) => {
-    if (!setFeedback(app.db, request.body.messageId, visitorHash(request.body.visitorId), request.body.value)) throw notFound('No such answer.');
+    const { messageId, value } = request.body;
+    const visitor = visitorHash(request.body.visitorId);
+    if (!setFeedback(app.db, messageId, visitor, value) && !liveConversations(app.db).setFeedback(messageId, visitor, value)) throw notFound('No such answer.');
     return reply.code(204).send(null);
   });
 };

@@ -33,9 +33,8 @@ export const WidgetSettingsView = z.object({
 export const readWidgetSettings = (db: Db) => readSection(db, 'widget', WidgetSettings);
 export const writeWidgetSettings = (db: Db, value: z.input<typeof WidgetSettings>) => writeSection(db, 'widget', WidgetSettings, value);
 
-/** Whether a page at `origin` may use the widget. The admin's own origin (preview) always may. */
-export function originAllowed(origin: string | null, allowed: string[], ownOrigins: string[]): boolean {
-  if (origin && ownOrigins.includes(origin)) return true;
+/** Whether a page at `origin` may use the widget under the admin's list (Docent's own page is decided apart). */
+export function originAllowed(origin: string | null, allowed: string[]): boolean {
   if (allowed.length === 0) return true;
   if (!origin) return false;
   let url: URL;

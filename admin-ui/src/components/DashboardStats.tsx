@@ -44,6 +44,8 @@ const ACTIONS: Record<string, { label: string; href: string; external?: boolean 
   spend_cap: { label: 'Change the daily spend cap on the Chatbot screen', href: '/admin/chatbot' },
   rate_limited: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
   upstream_down: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
+  timeout: { label: 'Add a fallback model or choose a faster one in Settings → API Configuration', href: '/admin/settings' },
+  unreachable: { label: 'Check the connection with Test API Key in Settings → API Configuration', href: '/admin/settings' },
 };
 
 function money(usd: number): string {

@@ -515,7 +515,7 @@ export default function ChatbotPage() {
               {err('storeConversations')}
               {desc(
                 'storeConversations',
-                'Off: each conversation is deleted as soon as it ends, and nothing shows under Conversations. Tell visitors in your privacy policy if you keep them.',
+                'Off: conversations are never saved and nothing shows under Conversations; a chat in progress is held in memory only (for up to 30 minutes), so follow-up questions make sense. The limits above and the dashboard still count every question, without its text. Tell visitors in your privacy policy if you keep conversations.',
               )}
             </FormRow>
             <FormRow label="Keep conversations for" htmlFor={fieldId('retentionDays')}>
