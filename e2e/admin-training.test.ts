@@ -3,7 +3,7 @@
 // the fixture website, Debian's Chromium. Screenshots go to e2e/artifacts/training-*.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
@@ -68,7 +68,8 @@ before(async () => {
     throw new Error('The admin UI is not built: run "npx vite build --config admin-ui/vite.config.ts" first.');
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  docent = await startDocent();
+  // Small upload limits, so choosing four files sends two requests and one file is over the size limit.
+  docent = await startDocent({ env: { MAX_FILES_PER_UPLOAD: '2', MAX_UPLOAD_MB: '1' } });
   site = await startStaticSite();
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -139,21 +140,29 @@ describe('Data Training screen', () => {
     assert.equal((await c.locator('.status-badge').textContent())?.trim(), 'Needs training');
   });
 
-  it('Files: several files at once, per-file results (chunks or the error)', async () => {
+  it('Files: the limits are stated; a selection goes in batches; every file gets its result (chunks or the error)', async () => {
+    const description = page.locator('#file-types');
+    await description.getByText(/up to 1 MB each, PDFs up to 2,000 pages\.\s+Choose as many as you like: they are sent 2 at a time\./).waitFor();
+    const big = path.join(ARTIFACTS, 'catalogue-too-big.txt');
+    writeFileSync(big, 'Every product we sell, described at length. '.repeat(30_000));
+    const posts = () => apiRequests.filter((r) => r.method() === 'POST' && r.url().endsWith('/api/admin/training/files')).length;
+    const before = posts();
     await page.locator('#file-input').setInputFiles([
       path.join(DOCS, 'pip-authentication.md'),
+      big,
       path.join(DOCS, 'transfig-manual.pdf'),
       path.join(DOCS, 'broken-manual.pdf'),
     ]);
     const results = page.getByRole('list', { name: 'Upload results' });
-    await results.waitFor();
-    const items = results.getByRole('listitem');
-    assert.equal(await items.count(), 3);
-    const texts = await items.allTextContents();
+    await page.getByText('2 of 4 files added.').waitFor();
+    assert.equal(posts() - before, 2, 'three files to send, two per request');
+    const texts = await results.getByRole('listitem').allTextContents();
+    assert.equal(texts.length, 4);
     assert.match(texts[0], /pip-authentication\.md\s*Added: \d+ chunks? \([\d,]+ tokens\)/);
-    assert.match(texts[1], /transfig-manual\.pdf\s*Added: \d+ chunks? \([\d,]+ tokens\)/);
-    assert.match(texts[2], /broken-manual\.pdf.*damaged or incomplete/);
-    await page.getByText('2 of 3 files added.').waitFor();
+    assert.match(texts[1], /catalogue-too-big\.txt\s*catalogue-too-big\.txt: the file is larger than 1 MB, the limit for one file \(MAX_UPLOAD_MB\)\./);
+    assert.match(texts[2], /transfig-manual\.pdf\s*Added: \d+ chunks? \([\d,]+ tokens\)/);
+    assert.match(texts[3], /broken-manual\.pdf.*damaged or incomplete/);
+    await shot('training-upload-results');
     const files = page.getByRole('list', { name: 'Uploaded files' });
     // Each file is listed by its title and the name it was uploaded as.
     for (const name of ['transfig-manual.pdf', 'pip-authentication.md']) await files.locator('.doc-file', { hasText: name }).waitFor();

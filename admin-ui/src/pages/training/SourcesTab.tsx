@@ -5,13 +5,15 @@ import { FieldError, describedBy } from '../../components/FormRow.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice, type NoticeType } from '../../components/Notice.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
-import { formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
+import { formatBytes, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { API, ITEM_NOUN, JobView, StatusBadge, Switch, isActive, useJob } from './shared.js';
-import type { DocumentDetail, DocumentSummary, FileResult, Job, LogLine, Schedule, Source, UpsertResult, WebConfig } from './types.js';
+import type { DocumentDetail, DocumentSummary, FileResult, Job, LogLine, Schedule, Source, UploadLimits, UpsertResult, WebConfig } from './types.js';
 
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
-const MAX_FILES = 20;
+/** Until GET /files/limits answers: the server's defaults. */
+const DEFAULT_LIMITS: UploadLimits = { maxFileBytes: 50 * 1024 * 1024, maxFilesPerUpload: 20, maxPdfPages: 2000, maxTextChars: 5_000_000 };
+// What one request may carry (the README's proxy setting allows 110 MB): larger selections go in several.
+const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 const ACCEPT = '.pdf,.docx,.md,.markdown,.txt,.text,.html,.htm,.xhtml,.csv,.tsv,.xml';
 
 /** The sync job this screen follows, and where it was started from. */
@@ -630,41 +632,68 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
 // ---------------------------------------------------------------------------------------------
 // Files
 
+/** Splits a selection into requests of at most `maxFiles` files and MAX_REQUEST_BYTES (a bigger file goes alone). */
+function uploadBatches(files: File[], maxFiles: number): File[][] {
+  const batches: File[][] = [];
+  let current: File[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (current.length && (current.length >= maxFiles || bytes + f.size > MAX_REQUEST_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(f);
+    bytes += f.size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
 function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);
+  const limits = useResource<UploadLimits>(`${API}/files/limits`).data ?? DEFAULT_LIMITS;
   const [results, setResults] = useState<FileResult[]>([]);
-  const [uploading, setUploading] = useState<{ count: number; fraction: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState<{ count: number; fraction: number; batch: number; batches: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const dragDepth = useRef(0);
 
   async function uploadFiles(files: File[]) {
     if (!files.length || uploading) return;
-    setError(null);
-    const tooBig: FileResult[] = [];
-    const ok: File[] = [];
+    // Files over the limit are not sent at all; the server would say the same.
+    const outcomes = new Map<File, FileResult[]>();
+    const toSend: File[] = [];
     for (const f of files) {
-      if (f.size > MAX_FILE_BYTES) tooBig.push({ fileName: f.name, ok: false, error: `${f.name}: the file is larger than 50 MB.` });
-      else ok.push(f);
+      if (f.size > limits.maxFileBytes) {
+        outcomes.set(f, [{ fileName: f.name, ok: false, error: `${f.name}: the file is larger than ${formatBytes(limits.maxFileBytes)}, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.` }]);
+      } else toSend.push(f);
     }
-    if (ok.length > MAX_FILES) {
-      setError(`Upload at most ${MAX_FILES} files at a time (you chose ${ok.length}).`);
-      return;
-    }
-    setResults(tooBig);
-    if (!ok.length) return;
-    const form = new FormData();
-    for (const f of ok) form.append('files', f, f.name);
-    setUploading({ count: ok.length, fraction: 0 });
+    const ordered = () => files.flatMap((f) => outcomes.get(f) ?? []);
+    setResults(ordered());
+    const batches = uploadBatches(toSend, limits.maxFilesPerUpload);
+    const totalBytes = toSend.reduce((n, f) => n + f.size, 0) || 1;
+    let sentBytes = 0;
     try {
-      const r = await api.upload<{ results: FileResult[] }>(`${API}/files`, form, (fraction) => setUploading({ count: ok.length, fraction }));
-      setResults([...r.results, ...tooBig]);
+      for (const [i, batch] of batches.entries()) {
+        const form = new FormData();
+        for (const f of batch) form.append('files', f, f.name);
+        const batchBytes = batch.reduce((n, f) => n + f.size, 0);
+        const progress = (fraction: number) => setUploading({ count: toSend.length, fraction: (sentBytes + fraction * batchBytes) / totalBytes, batch: i + 1, batches: batches.length });
+        progress(0);
+        try {
+          const r = await api.upload<{ results: FileResult[] }>(`${API}/files`, form, progress);
+          batch.forEach((f, k) => outcomes.set(f, r.results[k] ? [r.results[k]] : []));
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 401) return;
+          // The whole request failed (network, proxy limit): each of its files says so, the next batches go on.
+          for (const f of batch) outcomes.set(f, [{ fileName: f.name, ok: false, error: `${f.name}: not uploaded. ${errorMessage(err)}` }]);
+        }
+        sentBytes += batchBytes;
+        setResults(ordered());
+      }
       docs.reload();
       onChanged();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      setError(`Upload failed: ${errorMessage(err)}`);
     } finally {
       setUploading(null);
       if (input.current) input.current.value = '';
@@ -719,18 +748,16 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
             onChange={(e) => uploadFiles([...(e.currentTarget.files ?? [])])}
           />
           <p class="description" id="file-types">
-            PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to 50 MB each, several at once.
+            PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to {formatBytes(limits.maxFileBytes)} each, PDFs up to {formatNumber(limits.maxPdfPages)} pages.
+            Choose as many as you like: they are sent {formatNumber(limits.maxFilesPerUpload)} at a time.
           </p>
         </div>
         {uploading && (
           <div class="upload-progress" role="status">
-            <Spinner label={uploading.fraction < 1 ? `Uploading ${plural(uploading.count, 'file')}… ${Math.round(uploading.fraction * 100)}%` : `Reading ${plural(uploading.count, 'file')}…`} />
+            <Spinner
+              label={`${uploading.fraction < 1 ? `Uploading ${plural(uploading.count, 'file')}… ${Math.round(uploading.fraction * 100)}%` : `Reading ${plural(uploading.count, 'file')}…`}${uploading.batches > 1 ? ` (batch ${uploading.batch} of ${uploading.batches})` : ''}`}
+            />
           </div>
-        )}
-        {error && (
-          <Notice type="error" inline>
-            <p>{error}</p>
-          </Notice>
         )}
         {results.length > 0 && (
           <div class="file-results-wrap" role="status">

@@ -63,6 +63,9 @@ export interface UpsertResult {
   tokens: number;
 }
 
+/** GET /api/admin/training/files/limits */
+export interface UploadLimits { maxFileBytes: number; maxFilesPerUpload: number; maxPdfPages: number; maxTextChars: number }
+
 export interface FileResult {
   fileName: string;
   ok: boolean;
