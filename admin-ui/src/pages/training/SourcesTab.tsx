@@ -632,6 +632,12 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
 // ---------------------------------------------------------------------------------------------
 // Files
 
+/** The server starts each error with the file name, already shown in bold beside it. */
+function withoutName(error: string, fileName: string): string {
+  const rest = error.startsWith(`${fileName}: `) ? error.slice(fileName.length + 2) : error;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 /** Splits a selection into requests of at most `maxFiles` files and MAX_REQUEST_BYTES (a bigger file goes alone). */
 function uploadBatches(files: File[], maxFiles: number): File[][] {
   const batches: File[][] = [];
@@ -774,7 +780,7 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
                   <span class="file-detail">
                     {r.ok
                       ? `${r.status === 'unchanged' ? 'Already up to date' : r.status === 'updated' ? 'Updated' : 'Added'}: ${plural(r.chunks ?? 0, 'chunk')} (${formatNumber(r.tokens ?? 0)} tokens)`
-                      : r.error}
+                      : withoutName(r.error ?? '', r.fileName)}
                   </span>
                 </li>
               ))}
