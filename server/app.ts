@@ -7,7 +7,7 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
-import { clientErrorHandler, errorHandler } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
 import { adminAuth, authRoutes } from './auth/routes.js';
@@ -102,8 +102,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(adminUi, { dir: options.adminUiDir });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such route: ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler(notFoundHandler);
 
   startCatalogRefresh(app);
   return app;

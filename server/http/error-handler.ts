@@ -150,6 +150,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   return send(reply, 500, 'Something went wrong on the server.');
 }
 
+/** Unknown routes and methods. The path is echoed only so far: a 16 KB URL does not come back as a 16 KB message. */
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0];
+  return send(reply, 404, `No such route: ${request.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`);
+}
+
 /** What Node's HTTP parser rejects before Fastify sees a request (bad framing, oversized headers, timeouts). */
 const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive. Try again.' },
