@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { createTestApp, setupAdmin, type TestApp } from '../../e2e/support/harness.js';
+import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
 import { externalPlugins } from '../plugins/external.js';
 import { errorHandler } from './error-handler.js';
@@ -38,7 +39,14 @@ function jsonSchemaOf(schema: unknown): JsonSchema | undefined {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 }
 
-interface FuzzApp extends TestApp { routes: FuzzRoute[]; webhookToken: string; staticDirs: string[] }
+interface FuzzApp extends TestApp { routes: FuzzRoute[]; webhookToken: string }
+
+/**
+ * Ids and names of what the seeded install holds (documents, a conversation, its visitor and answer),
+ * mixed into generated strings and path parameters so handlers get past "not found" to their real work.
+ */
+const SEEDED: string[] = [];
+const VISITOR = 'fuzz-visitor-0001';
 
 async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
   const registered: RouteOptions[] = [];
@@ -54,16 +62,30 @@ async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
   });
   await testApp.app.ready();
 
-  const admin = await setupAdmin(testApp.app);
+  const { app } = testApp;
+  const admin = await setupAdmin(app);
+  // A working install: key, trained text and Q&A, an uploaded file, a web source, a visitor's conversation.
+  const ok = async (res: Promise<{ statusCode: number; body: string }>) => { const r = await res; assert.ok(r.statusCode < 300, r.body); return JSON.parse(r.body || 'null'); };
+  await ok(admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false }));
+  const text = await ok(admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Returns are accepted within 30 days of delivery.' }));
+  const qa = await ok(admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Three to five business days.' }));
+  const upload = await ok(app.inject({ method: 'POST', url: '/api/admin/training/files', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': multipartType }, payload: file() + end }));
+  const source = await ok(admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: ['http://127.0.0.1:1/page'] } }));
+  await ok(admin.request('POST', '/api/admin/training/start'));
+  await app.training.runner.idle();
   // The widget API only answers pages of allowed sites: the fuzz comes from one of them.
   const widget = (await admin.request('GET', '/api/admin/widget/settings')).json().widget;
-  assert.equal((await admin.request('PUT', '/api/admin/widget/settings', { ...widget, allowedDomains: [new URL(ALLOWED_ORIGIN).host] })).statusCode, 200);
-  const webhookToken = (await admin.request('GET', '/api/admin/training/webhook')).json().token as string;
+  await ok(admin.request('PUT', '/api/admin/widget/settings', { ...widget, allowedDomains: [new URL(ALLOWED_ORIGIN).host] }));
+  const chat = await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ALLOWED_ORIGIN }, payload: { visitorId: VISITOR, message: 'How long does shipping take?' } });
+  assert.equal(chat.statusCode, 200, chat.body);
+  const conversation = app.db.prepare("SELECT c.id AS conversationId, m.id AS messageId FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.role = 'assistant'").get() as { conversationId: string; messageId: string };
+  SEEDED.push(...[text.documentId, qa.documentId, upload.results[0].documentId, source.source.id, source.jobId].map(String), VISITOR, conversation.conversationId, conversation.messageId);
+  const webhookToken = (await ok(admin.request('GET', '/api/admin/training/webhook'))).token as string;
 
   const routes = registered.flatMap((route) => [route.method].flat().map((method) => ({
     method, url: route.url, body: jsonSchemaOf(route.schema?.body), query: jsonSchemaOf(route.schema?.querystring),
   })));
-  return { ...testApp, routes, webhookToken, staticDirs: [adminUiDir, widgetDir] };
+  return { ...testApp, routes, webhookToken };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,7 +136,7 @@ function plausible(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unkn
   if (branches?.length) return fc.oneof(...branches.map((branch) => plausible(branch, depth + 1)));
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
-    case 'string': return fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom(...STRING_SAMPLES));
+    case 'string': return fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom(...STRING_SAMPLES), fc.constantFrom(...SEEDED));
     case 'integer': return fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 31, 2 ** 53 + 2, 1e21));
     case 'number': return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1e308, -1e308, 5e-324));
     case 'boolean': return fc.boolean();
@@ -252,23 +274,23 @@ const BAD_MULTIPART: Array<Body & { problem?: string }> = [
 
 const PATH_PARAMS = ['abc', '-1', '0', '1', '2', '1.5', '1e3', '0x10', '99999999999999999999', '9007199254740993', '1e400', '%00', '1%00', '%ZZ', '%',
   '%2F', '..', '%2e%2e', 'a'.repeat(150), '00000000-0000-0000-0000-000000000000', '%3Cscript%3E', '1%27%20OR%20%271%27%3D%271', '%20', '%E2%82%AC', '%C0%80', '%FF'];
-const WILDCARDS = ['', 'x', '..%2F..%2Fpackage.json', '%2e%2e/%2e%2e/package.json', '../../../etc/passwd', '%00', 'index.html%00.js', 'a/'.repeat(200), '%FF%FE', 'assets/x.js'];
+const WILDCARDS = ['', 'x', 'x/'.repeat(4000), '..%2F..%2Fpackage.json', '%2e%2e/%2e%2e/package.json', '../../../etc/passwd', '%00', 'index.html%00.js', 'a/'.repeat(200), '%FF%FE', 'assets/x.js'];
 
 function pathFor(url: string): fc.Arbitrary<string> {
   const params = url.match(/:\w+/g) ?? [];
-  const value = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PATH_PARAMS) }, fc.uuid(), fc.nat().map(String), fc.string({ maxLength: 12 }).map(encodeURIComponent));
+  const value = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PATH_PARAMS) }, { weight: 2, arbitrary: fc.constantFrom(...SEEDED) }, fc.uuid(), fc.nat().map(String), fc.string({ maxLength: 12 }).map(encodeURIComponent));
   return fc.tuple(fc.array(value, { minLength: params.length, maxLength: params.length }), fc.constantFrom(...WILDCARDS)).map(([values, wildcard]) => {
     let i = 0;
     return url.replace(/:\w+/g, () => values[i++]).replace('*', wildcard);
   });
 }
 
-const QUERY_VALUES = ['', '-1', '0', '1', '201', '1e999', '99999999999999999999', 'NaN', 'Infinity', '0x1f', '1.5', '%00', '%ZZ', '%', 'true', '[]', '{}',
+const QUERY_VALUES = () => [...SEEDED, '', '-1', '0', '1', '201', '1e999', '99999999999999999999', 'NaN', 'Infinity', '0x1f', '1.5', '%00', '%ZZ', '%', 'true', '[]', '{}',
   'a'.repeat(5000), '__proto__', 'all', 'unanswered', '1&x', '%E2%82%AC'];
 
 function queryFor(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   const names = [...Object.keys(schema?.properties ?? {}), '__proto__', 'constructor', 'a[]', 'a[b]', '', 'limit', 'refresh'];
-  const pair = fc.tuple(fc.constantFrom(...names), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...QUERY_VALUES) }, fc.string({ maxLength: 20 }).map(encodeURIComponent)));
+  const pair = fc.tuple(fc.constantFrom(...names), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...QUERY_VALUES()) }, fc.string({ maxLength: 20 }).map(encodeURIComponent)));
   // Repeated names are duplicated keys (arrays, for the parser).
   return fc.array(pair, { maxLength: 6 }).map((pairs) => pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : '');
 }
@@ -338,6 +360,7 @@ function corpusFor(route: FuzzRoute): FuzzRequest[] {
     if (route.url.includes(':')) requests.push(fuzzRequest({ method: route.method, url: route.url.replace(/:\w+/g, value), identity: 'admin', origin, kind: 'bad path parameter' }));
   }
   for (const method of ['PROPFIND', 'TRACE', 'OPTIONS']) requests.push(fuzzRequest({ method, url, identity: 'anonymous', origin, kind: 'odd method' }));
+  requests.push(fuzzRequest({ method: route.method, url: `${url}/${'x/'.repeat(3000)}`, identity: 'admin', origin, kind: 'long unknown path' }));
   return requests;
 }
 
