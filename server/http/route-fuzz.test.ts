@@ -10,13 +10,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import type { RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { createTestApp, setupAdmin, type TestApp } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
-import { externalPlugins } from '../plugins/external.js';
-import { errorHandler } from './error-handler.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_609);
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 25);
@@ -63,14 +61,16 @@ async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
   await testApp.app.ready();
 
   const { app } = testApp;
+  SEEDED.length = 0;
   const admin = await setupAdmin(app);
   // A working install: key, trained text and Q&A, an uploaded file, a web source, a visitor's conversation.
   const ok = async (res: Promise<{ statusCode: number; body: string }>) => { const r = await res; assert.ok(r.statusCode < 300, r.body); return JSON.parse(r.body || 'null'); };
   await ok(admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false }));
-  const text = await ok(admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Returns are accepted within 30 days of delivery.' }));
-  const qa = await ok(admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Three to five business days.' }));
-  const upload = await ok(app.inject({ method: 'POST', url: '/api/admin/training/files', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': multipartType }, payload: file() + end }));
-  const source = await ok(admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: ['http://127.0.0.1:1/page'] } }));
+  await ok(admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Returns are accepted within 30 days of delivery.' }));
+  await ok(admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Three to five business days.' }));
+  await ok(app.inject({ method: 'POST', url: '/api/admin/training/files', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': multipartType }, payload: file() + end }));
+  await ok(admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: ['http://127.0.0.1:1/page'] } }));
+  await app.training.runner.idle();
   await ok(admin.request('POST', '/api/admin/training/start'));
   await app.training.runner.idle();
   // The widget API only answers pages of allowed sites: the fuzz comes from one of them.
@@ -79,7 +79,8 @@ async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
   const chat = await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ALLOWED_ORIGIN }, payload: { visitorId: VISITOR, message: 'How long does shipping take?' } });
   assert.equal(chat.statusCode, 200, chat.body);
   const conversation = app.db.prepare("SELECT c.id AS conversationId, m.id AS messageId FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.role = 'assistant'").get() as { conversationId: string; messageId: string };
-  SEEDED.push(...[text.documentId, qa.documentId, upload.results[0].documentId, source.source.id, source.jobId].map(String), VISITOR, conversation.conversationId, conversation.messageId);
+  const ids = (table: string) => (app.db.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[]).map(String);
+  SEEDED.push(...new Set([...ids('documents'), ...ids('sources'), ...ids('jobs')]), VISITOR, conversation.conversationId, conversation.messageId);
   const webhookToken = (await ok(admin.request('GET', '/api/admin/training/webhook'))).token as string;
 
   const routes = registered.flatMap((route) => [route.method].flat().map((method) => ({
