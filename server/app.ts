@@ -1,5 +1,5 @@
 // Builds the Fastify application without listening, so tests drive it with inject() or a real port.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
@@ -7,7 +7,7 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
-import { errorHandler } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
 import { adminAuth, authRoutes } from './auth/routes.js';
@@ -31,6 +31,8 @@ export interface BuildOptions {
   migrationsDir?: string;
   adminUiDir?: string;
   widgetDir?: string;
+  /** Called for every route as it is registered (the route fuzz test enumerates the app's routes this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 // Secrets that must never reach a log line, wherever they appear in a logged object.
@@ -51,8 +53,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     // Shutdown must not wait for idle keep-alive sockets or open chat streams.
     forceCloseConnections: true,
+    // Requests Node's HTTP parser or the router reject (bad %-encoding) still get the documented error shape.
+    clientErrorHandler,
+    frameworkErrors: errorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -104,8 +110,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(adminUi, { dir: options.adminUiDir });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No such route: ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler(notFoundHandler);
 
   startCatalogRefresh(app);
   return app;

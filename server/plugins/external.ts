@@ -26,5 +26,5 @@ export const externalPlugins = fp(async (app) => {
   await app.register(rateLimit, { global: false });
   // Data Training uploads (server/training/uploads.ts) stream each file to disk and set their limits
   // per request from the config; an oversized file is cut off and reported, never an error for the batch.
-  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: app.config.ingest.maxFileBytes, files: 20, fields: 100 } });
+  await app.register(multipart, { throwFileSizeLimit: false });
 }, { name: 'external-plugins' });

@@ -16,7 +16,7 @@ import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSo
 import { knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
 import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from './vector-index.js';
-import { embedderFor } from './index-connection.js';
+import { embedderFor, indexConnection } from './index-connection.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -220,6 +220,12 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     schema: { body: z.object({ question: z.string().trim().min(1, 'Type a question.').max(2000), topK: z.number().int().min(1).max(20).optional(), minMatch: z.number().min(0).max(100).optional() }), response: { 200: SearchView, 400: ErrorBody, 502: ErrorBody } },
   }, async (request) => {
     const settings = readRetrievalSettings(db);
+    // The question is embedded by the provider that built the index: without its key that is a 401 from upstream, not a search.
+    const index = activeIndex(db);
+    const connection = index ? indexConnection(app, index) : currentConnection(app);
+    if (index && !connection.apiKey && connection.provider === 'openrouter') {
+      throw badRequest('Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.');
+    }
     try {
       const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) },
         request.body.question, { topK: request.body.topK ?? settings.topK, minMatch: request.body.minMatch ?? settings.minMatch });

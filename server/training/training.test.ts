@@ -370,6 +370,20 @@ test('bad input is refused clearly and nothing stored is lost', async (t) => {
   assert.equal((await admin.request('GET', '/api/admin/training/documents')).json().total, 1);
 });
 
+test('Test retrieval without an API key says so (400), instead of passing the provider\'s 401 on as a 502', async (t) => {
+  const testApp = await trainedApp(t);
+  const { admin, fake } = testApp;
+  await admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Returns are free within 30 days.' });
+  await admin.request('POST', '/api/admin/training/start');
+  await testApp.app.training.runner.idle();
+  assert.equal((await admin.request('DELETE', '/api/admin/settings/api/key')).statusCode, 200);
+  const calls = fake.requestsTo('/embeddings').length;
+  const res = await admin.request('POST', '/api/admin/training/search', { question: 'returns' });
+  assert.equal(res.statusCode, 400);
+  assert.equal(res.json().message, 'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.');
+  assert.equal(fake.requestsTo('/embeddings').length, calls, 'nothing sent without a key');
+});
+
 test('delete a document or a source, purge everything: chunks and vectors go with them', async (t) => {
   const { app, admin } = await trainedApp(t);
   const a = (await admin.request('POST', '/api/admin/training/text', { title: 'Alpha', text: 'Alpha widgets are blue.' })).json();

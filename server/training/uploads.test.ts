@@ -80,11 +80,11 @@ test('malformed multipart is a 400 naming the problem, and saves nothing', async
   const truncated = { ...good, payload: good.payload.subarray(0, good.payload.length - 40) };
   const res = await post(testApp, truncated);
   assert.equal(res.statusCode, 400, res.body);
-  assert.match(res.json().message, /^The upload is not valid multipart\/form-data \(Unexpected end of (multipart data|form)\), so nothing was saved\./);
+  assert.equal(res.json().message, 'The upload is not valid multipart/form-data: it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.');
 
   const noBoundary = await post(testApp, { payload: good.payload, contentType: 'multipart/form-data' });
   assert.equal(noBoundary.statusCode, 400, noBoundary.body);
-  assert.match(noBoundary.json().message, /^The upload is not valid multipart\/form-data \((Multipart: )?Boundary not found\)/);
+  assert.equal(noBoundary.json().message, 'The upload is not valid multipart/form-data: the boundary is missing from the Content-Type header.');
 
   const notMultipart = await post(testApp, { payload: Buffer.from('{}'), contentType: 'application/json' });
   assert.equal(notMultipart.statusCode, 415);

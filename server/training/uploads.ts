@@ -42,8 +42,8 @@ function cleanFileName(raw: string | undefined): string {
   return base || 'upload';
 }
 
-/** Describes multipart parser errors (busboy has no status codes) as the 400 or 413 they are. */
-function requestError(err: unknown, limits: IngestLimits): HttpError {
+/** Request limits get a 413 naming them; anything else (malformed multipart) is described by the one error handler. */
+function requestError(err: unknown, limits: IngestLimits): unknown {
   const code = (err as { code?: string }).code;
   if (code === 'FST_FILES_LIMIT') {
     return new HttpError(413, `An upload takes at most ${formatCount(limits.maxFilesPerUpload)} files; this one has more than ${formatCount(MAX_FILES_NAMED)}, so nothing was saved. Upload them in smaller batches.`);
@@ -51,15 +51,13 @@ function requestError(err: unknown, limits: IngestLimits): HttpError {
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
     return new HttpError(413, `The upload has more than ${MAX_FIELDS} form fields, so nothing was saved. Send only the files.`);
   }
-  if (err instanceof HttpError) return err;
-  const reason = err instanceof Error ? err.message : String(err);
-  return new HttpError(400, `The upload is not valid multipart/form-data (${reason}), so nothing was saved. Try again; if it keeps failing, upload fewer files at a time.`);
+  return err;
 }
 
 /**
  * Receives every file of a multipart upload into DATA_DIR/tmp. The caller reads the files and must
- * call `discard` afterwards. Throws HttpError (400/413) for a malformed or oversized request, after
- * deleting whatever it had received.
+ * call `discard` afterwards. A malformed or oversized request throws (a 400 or 413 for the error handler)
+ * after whatever it had received is deleted.
  */
 export async function receiveFiles(request: FastifyRequest, dataDir: string, limits: IngestLimits): Promise<{ files: ReceivedFile[]; discard(): Promise<void> }> {
   const dir = uploadDir(dataDir);
