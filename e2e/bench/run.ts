@@ -11,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   training: () => import('./training.js'),
   retrieval: () => import('./retrieval.js'),
   chat: () => import('./chat.js'),
+  ingestion: () => import('./ingestion.js'),
 };
 
 const RESULTS = path.join(PROJECT_ROOT, 'bench-results');
