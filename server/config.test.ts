@@ -40,3 +40,15 @@ test('empty variables count as unset, trailing slashes are trimmed', () => {
   assert.equal(config.publicUrl, 'https://chat.example.com');
   assert.equal(config.openRouterBaseUrl, 'http://127.0.0.1:9/api/v1');
 });
+
+test('limits on reading files and pages: defaults, overrides, and bad values named', () => {
+  assert.deepEqual(loadConfig({}).ingest, {
+    maxFileBytes: 50 * 1024 * 1024, maxFilesPerUpload: 20, maxPdfPages: 2000, maxUnpackedBytes: 200 * 1024 * 1024,
+    maxTextChars: 5_000_000, memoryMb: 512, timeoutMs: 120_000, workers: 1,
+  });
+  const set = loadConfig({ MAX_UPLOAD_MB: '10', MAX_FILES_PER_UPLOAD: '5', MAX_PDF_PAGES: '300', MAX_UNPACKED_MB: '50', MAX_TEXT_CHARS: '100000', INGEST_MEMORY_MB: '256', INGEST_TIMEOUT_MS: '30000', INGEST_WORKERS: '2' }).ingest;
+  assert.deepEqual(set, { maxFileBytes: 10 * 1024 * 1024, maxFilesPerUpload: 5, maxPdfPages: 300, maxUnpackedBytes: 50 * 1024 * 1024, maxTextChars: 100_000, memoryMb: 256, timeoutMs: 30_000, workers: 2 });
+  assert.throws(() => loadConfig({ MAX_PDF_PAGES: 'lots' }), /MAX_PDF_PAGES must be a whole number/);
+  assert.throws(() => loadConfig({ INGEST_MEMORY_MB: '64' }), /INGEST_MEMORY_MB must be at least 128/);
+  assert.throws(() => loadConfig({ MAX_UPLOAD_MB: '2.5' }), /MAX_UPLOAD_MB must be a whole number/);
+});
