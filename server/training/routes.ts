@@ -103,7 +103,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   app.delete('/training/sources/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const source = getSource(db, request.params.id);
     if (!source) throw notFound('No such source.');
-    const removed = deleteSourceDocuments(db, source.id);
+    const removed = await deleteSourceDocuments(db, source.id);
     // The built-in Text & Q&A and Files cards stay; deleting them empties them.
     if (source.kind === 'web' || source.kind === 'wordpress') db.prepare('DELETE FROM sources WHERE id = ?').run(source.id);
     request.log.info({ sourceId: source.id, removed }, 'source deleted');
@@ -141,7 +141,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   });
 
   app.delete('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
-    if (!deleteDocument(db, request.params.id)) throw notFound('No such document.');
+    if (!(await deleteDocument(db, request.params.id))) throw notFound('No such document.');
     return { deleted: true };
   });
 
@@ -278,7 +278,8 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   });
 
   app.post('/training/purge', async () => {
-    const removed = listSources(db).reduce((n, s) => n + deleteSourceDocuments(db, s.id), 0);
+    let removed = 0;
+    for (const s of listSources(db)) removed += await deleteSourceDocuments(db, s.id);
     db.prepare("DELETE FROM sources WHERE kind IN ('web', 'wordpress')").run();
     return { removedDocuments: removed };
   });

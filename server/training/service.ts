@@ -5,7 +5,7 @@ import { createClient, type Connection } from '../openrouter/client.js';
 import { getEmbeddingModels, knownEmbeddingDimensions } from '../openrouter/catalog.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
-import { upsertDocument, deleteMissingDocuments, deleteDocument } from './documents.js';
+import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocumentWrites } from './documents.js';
 import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
 import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
@@ -100,7 +100,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     try {
       for (const url of deleteUrls ?? []) {
         for (const id of db.prepare('SELECT id FROM documents WHERE source_id = ? AND (url = ? OR source_key = ?)').pluck().all(source.id, url, url) as number[]) {
-          if (deleteDocument(db, id)) { counts.removed++; ctx.log('info', `Removed ${url}`); }
+          if (await deleteDocument(db, id)) { counts.removed++; ctx.log('info', `Removed ${url}`); }
         }
       }
       const documents = urls ? fetchPages(urls, policy, onError) : await readSource(source, policy, onError);
@@ -113,7 +113,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
         if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);
       }
       // Only a complete listing can say a page is gone; pages that failed this time are kept.
-      if (!urls && !ctx.stopped()) counts.removed += deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
+      if (!urls && !ctx.stopped()) counts.removed += await deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
     } catch (err) {
       fatal = err instanceof Error && err.name === 'IngestError' ? err.message : null;
       if (!fatal) throw err;
@@ -136,6 +136,9 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
 
   let scheduleTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    // Document writes a crash interrupted are finished or undone before any job touches documents.
+    const recovered = await recoverDocumentWrites(db);
+    if (recovered) app.log.info({ recovered }, 'finished document writes interrupted by a restart');
     runner.resumeInterrupted();
     scheduleTimer = setInterval(() => {
       for (const source of dueSources(db)) runner.enqueue('sync', { sourceId: source.id, train: true });

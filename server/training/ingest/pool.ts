@@ -97,17 +97,21 @@ export function createIngestPool(limits: IngestLimits, log: FastifyBaseLogger): 
       peak = Math.max(peak, residentBytes(pid));
       if (peak > capBytes) stop('memory');
     }, MEMORY_CHECK_MS);
+    const slices: unknown[][] = [];
     const channel = {
       postMessage(message: unknown) {
-        const sent = (message as Record<string, unknown> | null)?.[PID_MESSAGE];
-        if (typeof sent === 'number') {
-          pid = sent;
+        const sent = message as Record<string, unknown> | null;
+        if (typeof sent?.[PID_MESSAGE] === 'number') {
+          pid = sent[PID_MESSAGE];
           timer ??= setTimeout(() => stop('time'), limits.timeoutMs);
-        }
+        } else if (Array.isArray(sent?.docentChunks)) slices.push(sent.docentChunks);
       },
     };
     try {
-      return (await pool.run(task, { signal: controller.signal, channel })) as ReadOutcome;
+      const outcome = (await pool.run(task, { signal: controller.signal, channel })) as ReadOutcome;
+      // Many chunks come back in several messages (worker.ts), each read without a long stall here.
+      if (outcome.ok && typeof (outcome.value as { streamedChunks?: unknown })?.streamedChunks === 'number') return { ok: true, value: slices.flat() };
+      return outcome;
     } catch (err) {
       if (stoppedFor) throw limitError(task, stoppedFor);
       // A process that dies mid-task has hit V8's heap limit (the watchdog usually stops it first).

@@ -1,0 +1,114 @@
+// Writing documents: large ones in slices with the event loop free between them, and a write cut off
+// half-way (a crash) finished or undone at the next start, so nothing stored is lost.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createTestApp, type TestApp } from '../../e2e/support/harness.js';
+import { createInProcessReader } from './ingest/reader.js';
+import { deleteDocument, recoverDocumentWrites, upsertDocument, WRITE_BATCH } from './documents.js';
+import { sourceOfKind } from './sources.js';
+
+const reader = createInProcessReader();
+
+/** A document of `paragraphs` distinct paragraphs of about 60 tokens: with 100-token chunks, one chunk each. */
+function manual(paragraphs: number, version: string) {
+  const text = Array.from({ length: paragraphs }, (_, i) =>
+    `Section ${i} of the ${version} manual: part ${i} ships in ${i % 9 + 1} days, weighs ${i} grams, comes in a recycled box with a printed guide, and can be returned within thirty days for a full refund of the price paid.`).join('\n\n');
+  return { title: 'Manual', url: null, text, sourceKey: 'file:manual.txt' };
+}
+const OPTIONS = { maxTokens: 100, overlapTokens: 0 };
+
+async function app(t: { after(fn: () => unknown): void }): Promise<TestApp> {
+  const testApp = await createTestApp();
+  t.after(testApp.close);
+  return testApp;
+}
+
+const chunkTexts = (testApp: TestApp, documentId: number) =>
+  testApp.app.db.prepare('SELECT content FROM chunks WHERE document_id = ? ORDER BY position').pluck().all(documentId) as string[];
+const keywordHits = (testApp: TestApp, word: string) =>
+  testApp.app.db.prepare('SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?').pluck().get(word) as number;
+
+test('a large document is written in slices: the event loop stays free, and the result is the whole new version', async (t) => {
+  const testApp = await app(t);
+  const { db } = testApp.app;
+  const files = sourceOfKind(db, 'files').id;
+  const paragraphs = WRITE_BATCH * 12;
+  const first = await upsertDocument(db, reader, files, manual(paragraphs, 'spring'), 'file', OPTIONS);
+  assert.equal(first.status, 'added');
+  assert.ok(first.chunks > WRITE_BATCH * 8, `${first.chunks} chunks`);
+
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const second = await upsertDocument(db, reader, files, manual(paragraphs, 'autumn'), 'file', OPTIONS);
+  loop.disable();
+  assert.equal(second.status, 'updated');
+  // A gross bound: one transaction for the whole update stalled for over a second on this size.
+  assert.ok(loop.max / 1e6 < 400, `the event loop stalled for ${Math.round(loop.max / 1e6)} ms`);
+  const texts = chunkTexts(testApp, second.documentId);
+  assert.equal(texts.length, second.chunks);
+  assert.ok(texts.every((c) => c.includes('autumn manual')), 'only the new version is left');
+  assert.equal(keywordHits(testApp, 'spring'), 0);
+  assert.equal(keywordHits(testApp, 'autumn'), second.chunks);
+  assert.equal(db.prepare('SELECT count(*) FROM document_writes').pluck().get(), 0);
+});
+
+test('an update cut off before its switch is undone at the next start: the old version is whole', async (t) => {
+  const testApp = await app(t);
+  const { db } = testApp.app;
+  const files = sourceOfKind(db, 'files').id;
+  const before = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
+  // The "crash": a chunk of the third slice cannot be written.
+  db.exec(`CREATE TEMP TRIGGER crash BEFORE INSERT ON chunks WHEN new.content LIKE '%Section ${WRITE_BATCH * 2 + 5} of the autumn%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+  await assert.rejects(upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS), /power cut/);
+  db.exec('DROP TRIGGER crash');
+  assert.ok(chunkTexts(testApp, before.documentId).some((c) => c.includes('autumn')), 'half of the new version was written');
+
+  assert.equal(await recoverDocumentWrites(db), 1);
+  const texts = chunkTexts(testApp, before.documentId);
+  assert.equal(texts.length, before.chunks);
+  assert.ok(texts.every((c) => c.includes('spring manual')));
+  assert.equal(db.prepare('SELECT content_hash FROM documents WHERE id = ?').pluck().get(before.documentId) !== null, true);
+  // The next upload of the new version is a normal update.
+  const again = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS);
+  assert.equal(again.status, 'updated');
+  assert.ok(chunkTexts(testApp, before.documentId).every((c) => c.includes('autumn manual')));
+});
+
+test('an update cut off after its switch is finished at the next start; a new document cut off is removed', async (t) => {
+  const testApp = await app(t);
+  const { db } = testApp.app;
+  const files = sourceOfKind(db, 'files').id;
+  const old = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
+  // Cut off while removing the old chunks: the document already says it is the new version.
+  db.exec(`CREATE TEMP TRIGGER crash BEFORE DELETE ON chunks WHEN old.content LIKE '%Section ${WRITE_BATCH + 5} of the spring%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+  await assert.rejects(upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS), /power cut/);
+  db.exec('DROP TRIGGER crash');
+  assert.match(db.prepare('SELECT content FROM documents WHERE id = ?').pluck().get(old.documentId) as string, /autumn/);
+
+  // A new large document cut off half-way.
+  db.exec(`CREATE TEMP TRIGGER crash BEFORE INSERT ON chunks WHEN new.content LIKE '%Section ${WRITE_BATCH + 5} of the winter%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+  await assert.rejects(upsertDocument(db, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS), /power cut/);
+  db.exec('DROP TRIGGER crash');
+
+  assert.equal(await recoverDocumentWrites(db), 2);
+  const texts = chunkTexts(testApp, old.documentId);
+  assert.ok(texts.length > WRITE_BATCH && texts.every((c) => c.includes('autumn manual')), 'the update is complete');
+  assert.equal(db.prepare("SELECT count(*) FROM documents WHERE source_key = 'file:winter.txt'").pluck().get(), 0, 'the half-written document is gone');
+  assert.equal(keywordHits(testApp, 'winter'), 0);
+  assert.equal(keywordHits(testApp, 'spring'), 0);
+});
+
+test('deleting a large document removes it in slices; a deletion cut off is completed at the next start', async (t) => {
+  const testApp = await app(t);
+  const { db } = testApp.app;
+  const files = sourceOfKind(db, 'files').id;
+  const doc = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
+  db.exec(`CREATE TEMP TRIGGER crash BEFORE DELETE ON chunks WHEN old.content LIKE '%Section ${WRITE_BATCH + 5} of the spring%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+  await assert.rejects(deleteDocument(db, doc.documentId), /power cut/);
+  db.exec('DROP TRIGGER crash');
+  assert.equal(await recoverDocumentWrites(db), 1);
+  assert.equal(db.prepare('SELECT count(*) FROM documents').pluck().get(), 0);
+  assert.equal(db.prepare('SELECT count(*) FROM chunks').pluck().get(), 0);
+  assert.equal(keywordHits(testApp, 'spring'), 0);
+});
