@@ -26,10 +26,11 @@ test('a bad setting stops the start with a message naming the variable', async (
   assert.match(run.output(), /Docent cannot start\. Invalid configuration:\n {2}- PORT must be a number/);
 });
 
-test('the built server starts, migrates, serves the API, admin screens and widget, keeps its key 0600, and stops cleanly on SIGTERM', async () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-main-'));
+test('the built server starts, migrates, serves the API, admin screens and widget, keeps its data private, and stops cleanly on SIGTERM', async (t) => {
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'docent-main-')), 'data'); // created by Docent
   const port = await freePort();
   const run = start({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
+  t.after(() => run.child.kill('SIGKILL')); // a failed assertion must not leave the server running
   let health: Response | undefined;
   for (let i = 0; i < 100 && !health?.ok; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -44,7 +45,9 @@ test('the built server starts, migrates, serves the API, admin screens and widge
   assert.match(widget.headers.get('content-type') ?? '', /javascript/);
   // The API reads the migrated database: a fresh install asks for its admin account.
   assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/api/admin/session`)).json(), { setupRequired: true, authenticated: false, csrfToken: null });
-  assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+  // Only Docent's user may read the data: folder 0700, key, database and its WAL files 0600.
+  const mode = (name: string) => (statSync(path.join(dataDir, name)).mode & 0o777).toString(8);
+  assert.deepEqual(['.', 'secret.key', 'docent.db', 'docent.db-wal', 'docent.db-shm'].map(mode), ['700', '600', '600', '600', '600']);
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'no longer listening');
