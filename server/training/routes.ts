@@ -12,7 +12,7 @@ import { retrieve } from '../retrieval/retrieve.js';
 import { extractFile, MAX_FILE_BYTES } from './ingest/extract.js';
 import { deleteDocument, deleteSourceDocuments, upsertDocument } from './documents.js';
 import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
-import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSourceConfig, WordPressSourceConfig } from './sources.js';
+import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
 import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from './vector-index.js';
@@ -292,7 +292,7 @@ export const contentWebhookRoutes = (service: TrainingService): FastifyPluginAsy
   app.post('/content', {
     config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
     schema: {
-      body: z.object({ url: z.url({ message: 'Send the page URL.' }), action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated') }),
+      body: z.object({ url: webAddress('Send the page URL, starting with http:// or https://.'), action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated') }),
       response: { 202: z.object({ jobId: z.number(), sourceId: z.number() }), 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
     },
   }, async (request, reply) => {
