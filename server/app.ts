@@ -7,6 +7,7 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
+import { requestTimeouts, serverTimeoutOptions } from './security/request-timeouts.js';
 import { errorHandler } from './http/error-handler.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
@@ -49,7 +50,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     // Shutdown must not wait for idle keep-alive sockets or open chat streams.
     forceCloseConnections: true,
+    // Slow or silent clients are cut off (see security/request-timeouts.ts); the public routes' short
+    // body deadline is the requestTimeouts plugin below.
+    ...serverTimeoutOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
+  await app.register(requestTimeouts, config);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
