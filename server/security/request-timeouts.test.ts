@@ -117,18 +117,22 @@ test('admin routes: an early answer closes a slow body at once; a logged-in slow
 });
 
 test('an idle kept-alive connection is closed after the keep-alive timeout', async (t) => {
-  const { port } = await start(t);
+  const { port, app } = await start(t);
+  // A public route (it has the short body deadline): a complete request stays a normal keep-alive one.
   const exchange = await new Promise<{ received: string; idleMs: number }>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n'));
+    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /api/admin/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n'));
     let received = '';
     let answeredAt = 0;
     socket.setEncoding('utf8');
-    socket.on('data', (d) => { received += d; if (received.includes('{"status":"ok"}')) answeredAt ||= performance.now(); });
+    socket.on('data', (d) => { received += d; if (received.includes('"csrfToken":null}')) answeredAt ||= performance.now(); });
     socket.on('error', () => undefined);
     socket.on('close', () => resolve({ received, idleMs: performance.now() - answeredAt }));
   });
   assert.equal(statusLine(exchange.received), 'HTTP/1.1 200 OK');
   assert.match(exchange.received, /\r\nKeep-Alive: timeout=1\r\n/i, 'the client is told how long');
+  assert.doesNotMatch(exchange.received, /\r\nConnection: close\r\n/i);
+  // inject() has no connection: none of this applies to it.
+  assert.equal((await app.inject('/api/admin/session')).headers.connection, 'keep-alive');
   // Node waits the advertised second plus one more, so a client never sends on a closing connection.
   assert.ok(exchange.idleMs >= 900 && exchange.idleMs < CLOSED_WITHIN_MS, `closed ${Math.round(exchange.idleMs)} ms after the answer`);
 });

@@ -16,7 +16,7 @@
 // None of them limits how long the server may take to answer once a request has arrived, except the idle
 // timeout for an answer that writes nothing for that long. A route that legitimately needs more (the
 // file upload: a slow upload, then minutes of extraction) calls extendRequestTimeouts().
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -38,6 +38,12 @@ type TrackedSocket = Socket & { [receiveAllowedUntil]?: number };
 
 /** The request's own receive deadline (the public one, or one a route set), so it can be replaced. */
 const receiveTimers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+
+/**
+ * The request's body is still arriving over a real connection (inject() requests have neither a
+ * connection nor IncomingMessage's `complete` flag: nothing there to time out).
+ */
+const stillArriving = (request: FastifyRequest) => request.raw.socket instanceof Socket && !request.raw.complete;
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
@@ -88,7 +94,7 @@ function armReceiveDeadline(request: FastifyRequest, ms: number): void {
   clearTimeout(receiveTimers.get(request));
   const timer = setTimeout(() => {
     receiveTimers.delete(request);
-    if (request.raw.complete) return; // arrived: the answer may take as long as it needs
+    if (!stillArriving(request)) return; // arrived: the answer may take as long as it needs
     request.log.info({ limitMs: ms }, 'request body too slow: connection closed');
     abandon(request.raw.socket, 408, `The request took too long to arrive (the limit is ${seconds(ms)}). Check your connection and try again.`);
   }, ms);
@@ -105,8 +111,9 @@ function armReceiveDeadline(request: FastifyRequest, ms: number): void {
  */
 export function extendRequestTimeouts(request: FastifyRequest, limits: { receiveMs?: number; idleMs?: number }): void {
   const socket = request.raw.socket as TrackedSocket;
+  if (!(socket instanceof Socket)) return;
   if (limits.idleMs !== undefined) socket.setTimeout(limits.idleMs);
-  if (limits.receiveMs !== undefined && !request.raw.complete) {
+  if (limits.receiveMs !== undefined && stillArriving(request)) {
     socket[receiveAllowedUntil] = Date.now() + limits.receiveMs;
     armReceiveDeadline(request, limits.receiveMs);
   }
@@ -118,11 +125,11 @@ export function extendRequestTimeouts(request: FastifyRequest, limits: { receive
  */
 export const requestTimeouts = fp(async (app, settings: TimeoutSettings) => {
   app.addHook('onRequest', async (request) => {
-    if (request.raw.complete) return;
+    if (!stillArriving(request)) return;
     if (PUBLIC_ROUTE.test(request.routeOptions.url ?? request.url.split('?')[0])) armReceiveDeadline(request, settings.publicBodyTimeoutMs);
   });
   app.addHook('onSend', async (request, reply) => {
-    if (!request.raw.complete) reply.header('Connection', 'close');
+    if (stillArriving(request)) reply.header('Connection', 'close');
   });
   app.addHook('onResponse', async (request) => {
     clearTimeout(receiveTimers.get(request));
