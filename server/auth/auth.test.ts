@@ -239,3 +239,15 @@ test('login and logout cookies carry the same attributes, so the browser really 
   assert.match(cleared, /Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
   assert.deepEqual(attributes(cleared), attributes(set));
 });
+
+test('two setups racing on a fresh install: the first one wins, the other is told to log in', async (t) => {
+  const { app, close } = await createTestApp();
+  t.after(close);
+  const [a, b] = await Promise.all(['first password here', 'second password here'].map((password, i) =>
+    app.inject({ method: 'POST', url: '/api/admin/setup', remoteAddress: `192.0.2.${i + 1}`, payload: { password } })));
+  assert.deepEqual([a.statusCode, b.statusCode].sort(), [201, 409]);
+  const [winner, loser] = a.statusCode === 201 ? ['first password here', 'second password here'] : ['second password here', 'first password here'];
+  await login(app, winner);
+  const wrong = await app.inject({ method: 'POST', url: '/api/admin/login', payload: { password: loser } });
+  assert.equal(wrong.statusCode, 401);
+});
