@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
+import { requestTimeouts, serverTimeoutOptions } from './security/request-timeouts.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
 import { adminAuth, authRoutes } from './auth/routes.js';
@@ -56,7 +57,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Requests Node's HTTP parser or the router reject (bad %-encoding) still get the documented error shape.
     clientErrorHandler,
     frameworkErrors: errorHandler,
+    // Slow or silent clients are cut off (see security/request-timeouts.ts); the public routes' short
+    // body deadline is the requestTimeouts plugin below.
+    ...serverTimeoutOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
+  await app.register(requestTimeouts, config);
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);

@@ -52,3 +52,21 @@ test('limits on reading files and pages: defaults, overrides, and bad values nam
   assert.throws(() => loadConfig({ INGEST_MEMORY_MB: '64' }), /INGEST_MEMORY_MB must be at least 128/);
   assert.throws(() => loadConfig({ MAX_UPLOAD_MB: '2.5' }), /MAX_UPLOAD_MB must be a whole number/);
 });
+
+test('timeouts have safe defaults, can be changed, and must fit together', () => {
+  const defaults = loadConfig({});
+  assert.deepEqual(
+    [defaults.headersTimeoutMs, defaults.requestTimeoutMs, defaults.idleTimeoutMs, defaults.keepAliveTimeoutMs, defaults.publicBodyTimeoutMs],
+    [20_000, 300_000, 60_000, 72_000, 10_000],
+  );
+  const changed = loadConfig({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1800000', IDLE_TIMEOUT_MS: '120000', KEEP_ALIVE_TIMEOUT_MS: '5000', PUBLIC_BODY_TIMEOUT_MS: '15000' });
+  assert.deepEqual(
+    [changed.headersTimeoutMs, changed.requestTimeoutMs, changed.idleTimeoutMs, changed.keepAliveTimeoutMs, changed.publicBodyTimeoutMs],
+    [5000, 1_800_000, 120_000, 5000, 15_000],
+  );
+  assert.throws(() => loadConfig({ IDLE_TIMEOUT_MS: '5000' }), /IDLE_TIMEOUT_MS must be at least 20000 \(20 s\): streamed answers send a heartbeat every 15 s/);
+  assert.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' }), /REQUEST_TIMEOUT_MS must be at least 1000 \(1 s\)/);
+  assert.throws(() => loadConfig({ KEEP_ALIVE_TIMEOUT_MS: 'soon' }), /KEEP_ALIVE_TIMEOUT_MS must be a number of milliseconds/);
+  assert.throws(() => loadConfig({ HEADERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }), /HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/);
+  assert.throws(() => loadConfig({ PUBLIC_BODY_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }), /PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/);
+});

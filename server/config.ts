@@ -12,6 +12,11 @@ const MB = 1024 * 1024;
 const wholeNumber = (min: number, max: number) =>
   z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number')
     .min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+const milliseconds = (min: number, fallback: number, why?: string) => z.coerce
+  .number({ message: 'must be a number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(min, `must be at least ${min} (${min / 1000} s)${why ? `: ${why}` : ''}`)
+  .default(fallback);
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535, 'must be a port number (0-65535)').default(3000),
@@ -42,6 +47,13 @@ const EnvSchema = z.object({
   INGEST_MEMORY_MB: wholeNumber(128, 100_000).default(DEFAULT_INGEST_LIMITS.memoryMb),
   INGEST_TIMEOUT_MS: wholeNumber(1000, 86_400_000).default(DEFAULT_INGEST_LIMITS.timeoutMs),
   INGEST_WORKERS: wholeNumber(1, 64).default(DEFAULT_INGEST_LIMITS.workers),
+  // Connection and request timeouts (server/security/request-timeouts.ts): slow or silent clients are cut off.
+  HEADERS_TIMEOUT_MS: milliseconds(1000, 20_000),
+  REQUEST_TIMEOUT_MS: milliseconds(1000, 300_000),
+  // Streamed answers send a heartbeat every 15 s: a shorter idle timeout would cut them while the AI thinks.
+  IDLE_TIMEOUT_MS: milliseconds(20_000, 60_000, 'streamed answers send a heartbeat every 15 s'),
+  KEEP_ALIVE_TIMEOUT_MS: milliseconds(1000, 72_000),
+  PUBLIC_BODY_TIMEOUT_MS: milliseconds(1000, 10_000),
 });
 
 export interface Config {
@@ -60,6 +72,16 @@ export interface Config {
   chatTotalTimeoutMs: number;
   chatRateLimitPerIp: number;
   ingest: IngestLimits;
+  /** Request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** A whole request, body included, must arrive within this (routes may extend their own). */
+  requestTimeoutMs: number;
+  /** A connection silent both ways for this long is closed. */
+  idleTimeoutMs: number;
+  /** An idle kept-alive connection between requests is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Bodies of the routes anyone may call (widget API, setup, login, webhook) must arrive within this. */
+  publicBodyTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
   }
   const e = parsed.data;
+  const order = [
+    e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS && 'HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    e.PUBLIC_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS && 'PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (it is the shorter limit for public routes)',
+  ].filter((problem): problem is string => !!problem);
+  if (order.length) throw new ConfigError(order);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -103,5 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.INGEST_TIMEOUT_MS,
       workers: e.INGEST_WORKERS,
     },
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: e.IDLE_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    publicBodyTimeoutMs: e.PUBLIC_BODY_TIMEOUT_MS,
   };
 }

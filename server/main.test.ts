@@ -28,8 +28,8 @@ test('a bad setting stops the start with a message naming the variable', async (
   assert.match(run.output(), /Docent cannot start\. Invalid configuration:\n {2}- PORT must be a number/);
 });
 
-test('the built server starts, migrates, serves the API, admin screens and widget, reads uploads in its extraction processes, keeps its key 0600, and stops cleanly on SIGTERM', async () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-main-'));
+test('the built server starts, migrates, serves the API, admin screens and widget, reads uploads in its extraction processes, keeps its data private, and stops cleanly on SIGTERM', async () => {
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'docent-main-')), 'data'); // created by Docent
   const port = await freePort();
   const run = start({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
   let health: Response | undefined;
@@ -46,10 +46,12 @@ test('the built server starts, migrates, serves the API, admin screens and widge
   assert.match(widget.headers.get('content-type') ?? '', /javascript/);
   // The API reads the migrated database: a fresh install asks for its admin account.
   assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/api/admin/session`)).json(), { setupRequired: true, authenticated: false, csrfToken: null });
-  assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+  // Only Docent's user may read the data: folder 0700, key, database and its WAL files 0600.
+  const mode = (name: string) => (statSync(path.join(dataDir, name)).mode & 0o777).toString(8);
+  assert.deepEqual(['.', 'secret.key', 'docent.db', 'docent.db-wal', 'docent.db-shm'].map(mode), ['700', '600', '600', '600', '600']);
   // Files are read by extraction processes running the compiled worker.
   const setup = await fetch(`http://127.0.0.1:${port}/api/admin/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'correct horse battery' }) });
-  const cookie = setup.headers.get('set-cookie')!.split(';')[0];
+  const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('docent_session='))!;
   const form = new FormData();
   form.append('files', new Blob(['# Returns\n\nReturns are free within 30 days.']), 'returns.md');
   const upload = await fetch(`http://127.0.0.1:${port}/api/admin/training/files`, { method: 'POST', body: form, headers: { cookie, 'x-csrf-token': (await setup.json()).csrfToken } });

@@ -1,8 +1,14 @@
 import fp from 'fastify-plugin';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { adminExists, checkAdminPassword, createAdmin, MIN_PASSWORD_LENGTH } from './admin-account.js';
 import { createSession, csrfTokenMatches, deleteSession, findSession, SESSION_COOKIE } from './sessions.js';
+import {
+  describeWait, isKnownBrowser, KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_MAX_AGE_S, knownBrowserToken,
+  loginBlockedFor, recordFailedLogin, recordSuccessfulLogin,
+} from './login-backoff.js';
+import { PasswordCheckBusyError } from './passwords.js';
 import { conflict, forbidden, HttpError, unauthorized } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 
@@ -30,11 +36,24 @@ export const adminAuth = fp(async (app) => {
 }, { name: 'admin-auth' });
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
-  const secureCookie = app.config.publicUrl.startsWith('https://');
-  const startSession = (reply: { setCookie: Function }) => {
+  // Set and cleared with the same attributes: a browser only replaces a cookie whose attributes match.
+  const sessionCookie = { httpOnly: true, sameSite: 'strict', secure: app.config.publicUrl.startsWith('https://'), path: '/' } as const;
+  // Only the login route needs to see it (it exempts this browser from the account-wide backoff).
+  const knownBrowserCookie = { ...sessionCookie, path: '/api/admin/login', maxAge: KNOWN_BROWSER_MAX_AGE_S } as const;
+  const startSession = (reply: FastifyReply) => {
     const { token, csrfToken } = createSession(app.db);
-    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/' });
+    reply.setCookie(SESSION_COOKIE, token, sessionCookie);
+    reply.setCookie(KNOWN_BROWSER_COOKIE, knownBrowserToken(app.secretBox), knownBrowserCookie);
     return { authenticated: true as const, csrfToken };
+  };
+  /** Password work waits for a free hashing slot; when none is near, the client is told to come back. */
+  const hashing = async <T>(reply: FastifyReply, work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (err) {
+      if (err instanceof PasswordCheckBusyError) reply.header('Retry-After', '5');
+      throw err;
+    }
   };
 
   app.get('/session', {
@@ -46,14 +65,22 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   }));
 
   app.post('/setup', {
+    config: {
+      rateLimit: {
+        max: 10,
+        timeWindow: '1 minute',
+        errorResponseBuilder: () => new HttpError(429, 'Too many attempts. Try again in a minute.'),
+      },
+    },
     schema: {
       body: PasswordBody.extend({
         password: PasswordBody.shape.password.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`),
       }),
-      response: { 201: SessionState, 400: ErrorBody, 409: ErrorBody },
+      response: { 201: SessionState, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
     },
   }, async (request, reply) => {
-    if (!(await createAdmin(app.db, request.body.password))) throw conflict('The admin account already exists. Log in instead.');
+    // createAdmin answers "exists" before any hashing: repeated calls cost nothing.
+    if (!(await hashing(reply, createAdmin(app.db, request.body.password)))) throw conflict('The admin account already exists. Log in instead.');
     request.log.info('admin account created');
     return reply.code(201).send(startSession(reply));
   });
@@ -66,19 +93,34 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         errorResponseBuilder: () => new HttpError(429, 'Too many login attempts. Try again in a minute.'),
       },
     },
-    schema: { body: PasswordBody, response: { 200: SessionState, 401: ErrorBody, 409: ErrorBody, 429: ErrorBody } },
+    schema: { body: PasswordBody, response: { 200: SessionState, 401: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
   }, async (request, reply) => {
     if (!adminExists(app.db)) throw conflict('No admin account exists yet. Create one first.');
-    if (!(await checkAdminPassword(app.db, request.body.password))) {
-      request.log.warn({ ip: request.ip }, 'failed admin login');
-      throw unauthorized('Wrong password.');
+    const knownBrowser = isKnownBrowser(app.secretBox, request.cookies[KNOWN_BROWSER_COOKIE]);
+    const blocked = knownBrowser ? 0 : loginBlockedFor(app.db);
+    // Checked before the password: a blocked attempt costs no hashing, and even the right password waits.
+    if (blocked) throw tooManyFailures(reply, blocked);
+    if (!(await hashing(reply, checkAdminPassword(app.db, request.body.password)))) {
+      const delay = recordFailedLogin(app.db);
+      request.log.warn({ ip: request.ip, knownBrowser }, 'failed admin login');
+      if (!delay || knownBrowser) throw unauthorized('Wrong password.');
+      reply.header('Retry-After', String(Math.ceil(delay / 1000)));
+      throw unauthorized(`Wrong password. ${tooManyFailuresMessage(delay)}`);
     }
+    recordSuccessfulLogin(app.db);
     return startSession(reply);
   });
 
   app.post('/logout', { schema: { response: { 204: z.null() } } }, async (request, reply) => {
     deleteSession(app.db, request.adminSession!);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(SESSION_COOKIE, sessionCookie);
     return reply.code(204).send(null);
   });
 };
+
+const tooManyFailuresMessage = (waitMs: number) => `Too many failed logins for the admin account. Try again in ${describeWait(waitMs)}.`;
+
+function tooManyFailures(reply: FastifyReply, waitMs: number): HttpError {
+  reply.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+  return new HttpError(429, tooManyFailuresMessage(waitMs));
+}

@@ -1,13 +1,21 @@
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the single SQLite file Docent keeps everything in. */
+/**
+ * Opens (creating if needed) the single SQLite file Docent keeps everything in. Its folder is made 0700
+ * and the file 0600 before SQLite opens it: SQLite gives the -wal and -shm files it creates later the
+ * main file's mode, so they are private too (and existing ones from older installs are tightened here).
+ */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    ensurePrivateDir(path.dirname(file));
+    ensurePrivateFile(file);
+    for (const suffix of ['-wal', '-shm', '-journal']) tightenIfPresent(file + suffix);
+  }
   const db = new Database(file);
   // WAL lets the chat read while a training job writes; NORMAL sync is safe with WAL and much faster.
   db.pragma('journal_mode = WAL');

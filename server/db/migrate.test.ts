@@ -68,7 +68,7 @@ test('006: indexes and cached vectors made before it belong to the provider save
     if (api) db.prepare("INSERT INTO settings (section, value) VALUES ('api', ?)").run(JSON.stringify(api));
     db.prepare("INSERT INTO vector_indexes (model, dimensions, status) VALUES ('nomic-embed-text', 768, 'active')").run();
     db.prepare("INSERT INTO embedding_cache (model, text_hash, dimensions, vector) VALUES ('nomic-embed-text', 'h1', 1, x'0000803f')").run();
-    assert.equal(migrate(db)[0], '006_embedding_endpoint.sql', 'later migrations may follow');
+    assert.equal(migrate(db)[0], '006_embedding_endpoint.sql', 'later migrations follow it');
     const endpoints = [db.prepare('SELECT endpoint FROM vector_indexes').pluck().get(), db.prepare('SELECT endpoint FROM embedding_cache').pluck().get()];
     db.close();
     return endpoints;

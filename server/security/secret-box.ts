@@ -1,7 +1,8 @@
 // Secrets at rest (the provider API key) are sealed with AES-256-GCM under the instance's secret key.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 
 const SECRET_FILE = 'secret.key';
 
@@ -14,10 +15,10 @@ export function loadSecretKey(dataDir: string, secretKeyHex?: string): Buffer {
     if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`${file} is damaged: expected 64 hex characters`);
     return Buffer.from(hex, 'hex');
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  chmodSync(file, PRIVATE_FILE_MODE);
   return key;
 }
 

@@ -10,9 +10,10 @@ import { readSecret, saveSecret } from '../security/secrets.js';
 import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
+import { extendRequestTimeouts } from '../security/request-timeouts.js';
 import { deleteDocument, deleteSourceDocuments, upsertDocument } from './documents.js';
 import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
-import { createSource, getSource, listSources, sourceOfKind, updateSource, WebSourceConfig, WordPressSourceConfig } from './sources.js';
+import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
 import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from './vector-index.js';
@@ -22,6 +23,8 @@ const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
 const Schedule = z.enum(['off', 'daily', 'weekly'], { message: 'Schedule must be off, daily or weekly.' });
 const WEBHOOK_SECRET = 'content_webhook_token';
+// How long an upload may take to arrive (files of MAX_UPLOAD_MB on a slow connection).
+const UPLOAD_RECEIVE_MS = 60 * 60 * 1000;
 
 const TextEntry = z.union([
   z.object({ title: z.string().trim().min(1, 'Enter a title.').max(300), text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).') }),
@@ -167,6 +170,10 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
 
   app.post('/training/files', async (request) => {
     if (!request.isMultipart()) throw new HttpError(415, 'Upload files as multipart/form-data.');
+    // An admin's upload of 20 large files may take long to arrive on a slow line, and each file then
+    // up to INGEST_TIMEOUT_MS to read and as long to chunk, with nothing sent meanwhile.
+    const perFile = 2 * app.config.ingest.timeoutMs + 60_000;
+    extendRequestTimeouts(request, { receiveMs: Math.max(app.config.requestTimeoutMs, UPLOAD_RECEIVE_MS), idleMs: perFile });
     const { files, discard } = await receiveFiles(request, app.config.dataDir, app.config.ingest);
     try {
       if (files.length === 0) throw badRequest('Choose at least one file to upload.');
@@ -177,6 +184,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
           results.push({ fileName: file.fileName, ok: false, error: file.error ?? `${file.fileName}: the file could not be read.` });
           continue;
         }
+        extendRequestTimeouts(request, { idleMs: perFile }); // the next file's own allowance
         try {
           const extracted = await app.ingest.file(file.path, file.fileName);
           const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, sourceKey: `file:${file.fileName}` }, 'file', chunkOptions(db));
@@ -310,7 +318,7 @@ export const contentWebhookRoutes = (service: TrainingService): FastifyPluginAsy
   app.post('/content', {
     config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
     schema: {
-      body: z.object({ url: z.url({ message: 'Send the page URL.' }), action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated') }),
+      body: z.object({ url: webAddress('Send the page URL, starting with http:// or https://.'), action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated') }),
       response: { 202: z.object({ jobId: z.number(), sourceId: z.number() }), 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
     },
   }, async (request, reply) => {

@@ -13,7 +13,7 @@ import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureA
 import { indexConnection } from './index-connection.js';
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
-import type { ExtractedDocument } from './ingest/types.js';
+import { IngestError, type ExtractedDocument } from './ingest/types.js';
 import { chunkOptions } from '../retrieval/settings.js';
 
 const EMBED_TIMEOUT_MS = 60_000;
@@ -115,7 +115,9 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       // Only a complete listing can say a page is gone; pages that failed this time are kept.
       if (!urls && !ctx.stopped()) counts.removed += await deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
     } catch (err) {
-      fatal = err instanceof Error && err.name === 'IngestError' ? err.message : null;
+      // IngestError and its kinds (FetchError: refused, unreachable or invalid addresses) carry the reason;
+      // the name check also catches one rebuilt from another thread, where instanceof cannot hold.
+      fatal = err instanceof IngestError || (err instanceof Error && err.name === 'IngestError') ? err.message : null;
       if (!fatal) throw err;
     }
     recordSync(db, source.id, fatal);

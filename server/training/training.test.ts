@@ -417,3 +417,71 @@ test('schedules: web and WordPress sources come due daily or weekly', async () =
   assert.deepEqual(dueSources(db, Date.now() + 2 * 86_400_000).map((s) => s.name), ['Daily']);
   assert.deepEqual(dueSources(db, Date.now() + 8 * 86_400_000).map((s) => s.name), ['Daily', 'Weekly']);
 });
+
+test('web sources and the webhook accept only http(s) addresses without a user name or password, and say which rule on the field', async (t) => {
+  const { app, admin } = await trainedApp(t);
+  const refused: Array<[string, string]> = [
+    ['file:///etc/passwd', 'Only http:// and https:// addresses can be read (this one starts with file:).'],
+    ['gopher://example.com/1', 'Only http:// and https:// addresses can be read (this one starts with gopher:).'],
+    ['data:text/html,<p>hi</p>', 'Only http:// and https:// addresses can be read (this one starts with data:).'],
+    ['ftp://example.com/pub/', 'Only http:// and https:// addresses can be read (this one starts with ftp:).'],
+    ['javascript:alert(1)', 'Only http:// and https:// addresses can be read (this one starts with javascript:).'],
+    ['ws://example.com/socket', 'Only http:// and https:// addresses can be read (this one starts with ws:).'],
+    ['http://user:pass@example.com/', 'Addresses with a user name or password in them are not supported: remove the "name:password@" part.'],
+    ['https://token@example.com/', 'Addresses with a user name or password in them are not supported: remove the "name:password@" part.'],
+  ];
+  const { token } = (await admin.request('GET', '/api/admin/training/webhook')).json();
+  for (const [address, rule] of refused) {
+    const attempts: Array<[object, string, string]> = [
+      [{ kind: 'web', config: { mode: 'urls', urls: ['https://example.com/ok', address] } }, 'config.urls', `Line 2 (${address}): ${rule}`],
+      [{ kind: 'web', config: { mode: 'sitemap', sitemapUrl: address } }, 'config.sitemapUrl', rule],
+      [{ kind: 'web', config: { mode: 'crawl', startUrl: address } }, 'config.startUrl', rule],
+      [{ kind: 'wordpress', config: { siteUrl: address } }, 'config.siteUrl', rule],
+    ];
+    for (const [body, field, message] of attempts) {
+      const res = await admin.request('POST', '/api/admin/training/sources', body);
+      assert.equal(res.statusCode, 400, `${address} as ${field}: ${res.body}`);
+      assert.deepEqual(res.json(), { statusCode: 400, error: 'Bad Request', message: 'Please correct the highlighted fields.', fields: { [field]: message } });
+    }
+    const hook = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: address } });
+    assert.equal(hook.statusCode, 400, `${address} to the webhook: ${hook.body}`);
+    assert.deepEqual(hook.json().fields, { url: rule });
+  }
+  assert.deepEqual((await admin.request('GET', '/api/admin/training/sources')).json().sources.map((s: { kind: string }) => s.kind), ['text', 'files'], 'nothing was added');
+  assert.equal((await admin.request('GET', '/api/admin/training/jobs')).json().jobs.length, 0, 'and nothing was queued');
+  // Spaces around a good address are forgiven, and it is stored trimmed.
+  const trimmed = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: '  http://127.0.0.1:9/sitemap.xml ' } });
+  assert.equal(trimmed.statusCode, 201, trimmed.body);
+  assert.equal(trimmed.json().source.config.sitemapUrl, 'http://127.0.0.1:9/sitemap.xml');
+});
+
+test('a web job whose fetch fails says why, in the job error and log, never "failed unexpectedly"', async (t) => {
+  const { app, admin } = await trainedApp(t);
+  const dead = 'http://127.0.0.1:9'; // nothing listens on port 9
+  const refusedConnection = 'could not connect to 127.0.0.1:9 (connection refused).';
+
+  const sitemap = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${dead}/sitemap.xml` } });
+  const sitemapJob = await finished({ app } as TestApp, admin, sitemap.json().jobId);
+  assert.equal(sitemapJob.job.status, 'failed');
+  assert.equal(sitemapJob.job.error, `Sitemap ${dead}/sitemap.xml: ${refusedConnection}`);
+  assert.equal((await admin.request('GET', '/api/admin/training/sources')).json().sources.find((s: { id: number }) => s.id === sitemap.json().source.id).lastError, sitemapJob.job.error);
+
+  const wordpress = await admin.request('POST', '/api/admin/training/sources', { kind: 'wordpress', config: { siteUrl: dead } });
+  const wordpressJob = await finished({ app } as TestApp, admin, wordpress.json().jobId);
+  assert.equal(wordpressJob.job.status, 'failed');
+  assert.equal(wordpressJob.job.error, `Could not reach the WordPress site at ${dead}/: ${refusedConnection}`);
+
+  // A list of pages goes on past a page that fails; the log says why it failed.
+  const pages = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: [`${dead}/pricing`] } });
+  const pagesJob = await finished({ app } as TestApp, admin, pages.json().jobId);
+  assert.equal(pagesJob.job.status, 'done');
+  assert.equal(pagesJob.job.progress.errors, 1);
+  assert.ok(pagesJob.log.includes(`${dead}/pricing: ${refusedConnection}`), pagesJob.log.join('\n'));
+
+  // A source saved before addresses were checked on entry still fails with its reason.
+  const { createSource } = await import('./sources.js');
+  const old = createSource(app.db, 'web', 'Old crawl', { mode: 'crawl', startUrl: 'file:///etc/passwd', maxPages: 5 }, 'off');
+  const oldJob = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${old.id}/sync`)).json().job.id);
+  assert.equal(oldJob.job.status, 'failed');
+  assert.equal(oldJob.job.error, 'file:///etc/passwd: Only http:// and https:// addresses can be read (this one starts with file:).');
+});

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import dns from 'node:dns';
 import { startStaticSite, type StaticSite } from '../../../e2e/fakes/static-site.js';
 import {
   createFetchPolicy,
@@ -156,6 +157,39 @@ describe('safety limits', () => {
     for (const a of ['8.8.8.8', '93.184.216.34', '2606:4700:4700::1111']) assert.equal(isPublicAddress(a), true, a);
   });
 
+  test('IPv6 addresses with an IPv4 address inside are judged by it, or refused', () => {
+    const refused = [
+      '::127.0.0.1', '::7f00:1', '::10.0.0.1', '::8.8.8.8', '::', // IPv4-compatible (deprecated), unspecified
+      '::ffff:7f00:1', '::ffff:169.254.169.254', // IPv4-mapped, in either spelling
+      '64:ff9b::127.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::808:808', // NAT64 to private addresses; local-use NAT64
+      '::ffff:0:7f00:1', '::ffff:0:8.8.8.8', // SIIT-translated
+      '2002:7f00:1::1', '2002:808:808::1', // 6to4
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
+      'fe80::1%eth0', 'not an address', '0x7f.1',
+    ];
+    for (const a of refused) assert.equal(isPublicAddress(a), false, a);
+    for (const a of ['::ffff:8.8.8.8', '64:ff9b::808:808', '64:ff9b::8.8.8.8']) assert.equal(isPublicAddress(a), true, a);
+  });
+
+  test('embedded-IPv4 literals in URLs and in DNS answers are refused before any connection', async (t) => {
+    const strict = createFetchPolicy({ allowPrivate: false, reader: inProcess });
+    const port = new URL(site.url).port;
+    for (const host of ['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::1]']) {
+      await assert.rejects(fetchUrl(`http://${host}:${port}/`, strict), /points to a private or local network address/, host);
+    }
+    // A name whose DNS answer is an IPv4-compatible address (the check runs inside the socket's lookup).
+    const realLookup = dns.lookup;
+    t.mock.method(dns, 'lookup', ((hostname: string, options: object, callback: (...args: unknown[]) => void) => {
+      if (hostname !== 'sneaky.example') return (realLookup as Function)(hostname, options, callback);
+      callback(null, [{ address: '::7f00:1', family: 6 }]);
+    }) as typeof dns.lookup);
+    await assert.rejects(fetchUrl(`http://sneaky.example:${port}/`, strict), (e: unknown) => {
+      assert.ok(e instanceof FetchError);
+      assert.equal(e.message, 'sneaky.example points to a private or local network address (::7f00:1). Docent only reads public websites unless private addresses are allowed in its settings.');
+      return true;
+    });
+  });
+
   test('redirects: followed on the site, reported when they leave it or loop', async () => {
     const { errors, onError } = collector();
     const docs = await all(fetchPages([`${site.url}/old-shipping`, `${site.url}/redirect-offsite`, `${site.url}/redirect-loop`], open(), onError));
@@ -183,14 +217,15 @@ describe('safety limits', () => {
   test('timeouts, bad schemes, invalid addresses, non-pages', async () => {
     const impatient = createFetchPolicy({ allowPrivate: true, reader: inProcess, timeoutMs: 300 });
     await assert.rejects(fetchUrl(`${site.url}/slow.html`, impatient), /timed out/);
-    await assert.rejects(fetchUrl('ftp://example.com/file', open()), /only http:\/\/ and https:\/\/ addresses/);
-    await assert.rejects(fetchUrl('file:///etc/passwd', open()), /only http:\/\/ and https:\/\//);
+    await assert.rejects(fetchUrl('ftp://example.com/file', open()), /^FetchError: ftp:\/\/example\.com\/file: Only http:\/\/ and https:\/\/ addresses can be read \(this one starts with ftp:\)\.$/);
+    await assert.rejects(fetchUrl('file:///etc/passwd', open()), /Only http:\/\/ and https:\/\//);
+    await assert.rejects(fetchUrl(`${site.url.replace('http://', 'http://user:secret@')}/`, open()), /Addresses with a user name or password in them are not supported/);
     await assert.rejects(fetchUrl('not a url', open()), /is not a valid web address/);
 
     const { errors, onError } = collector();
     await all(fetchPages([`${site.url}/price-list.csv`, 'javascript:alert(1)'], open(), onError));
     assert.match(errors[0].message, /not a web page/);
-    assert.match(errors[1].message, /only http:\/\/ and https:\/\//);
+    assert.match(errors[1].message, /Only http:\/\/ and https:\/\//);
   });
 
   test('page identity ignores fragments, tracking parameters and trailing slashes', () => {

@@ -96,12 +96,46 @@ class PrivateAddressError extends Error {
   }
 }
 
-/** Only ordinary public unicast addresses may be fetched unless private ones are allowed. */
+/**
+ * Only ordinary public unicast addresses may be fetched unless private ones are allowed. IPv6 forms
+ * that carry an IPv4 address inside them are judged by that address or refused: IPv4-mapped
+ * (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d, what DNS64 answers on IPv6-only networks) are the IPv4
+ * address itself; IPv4-compatible (::a.b.c.d, deprecated), SIIT-translated (::ffff:0:a.b.c.d), 6to4,
+ * Teredo and local-use NAT64 (64:ff9b:1::/48) are refused, as no public site is reached through them
+ * and each can lead to a private IPv4 address.
+ */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  // process() turns IPv4-mapped IPv6 (::ffff:127.0.0.1) back into IPv4 before the range check.
-  return ipaddr.process(address).range() === 'unicast';
+  switch (net.isIP(address)) {
+    case 4:
+      return ipaddr.IPv4.parse(address).range() === 'unicast';
+    case 6: {
+      const ip = parseIPv6(address);
+      if (!ip) return false;
+      if (ip.isIPv4MappedAddress()) return ip.toIPv4Address().range() === 'unicast';
+      const [a, b, c, d, e, f, g, h] = ip.parts;
+      if (a === 0x64 && b === 0xff9b && !c && !d && !e && !f) return ipv4FromParts(g, h).range() === 'unicast';
+      if (!a && !b && !c && !d && !e && !f) return false; // ::/96: IPv4-compatible, and :: and ::1
+      return ip.range() === 'unicast';
+    }
+    default:
+      return false;
+  }
 }
+
+/**
+ * ipaddr.js reads "::a.b.c.d" as IPv4-mapped, while the network stack connects to the IPv4-compatible
+ * address ::a.b:c.d. The URL parser's canonical form (hex groups only) leaves no such doubt. Zone ids
+ * (fe80::1%eth0) do not parse: they are link-local anyway.
+ */
+function parseIPv6(address: string): ipaddr.IPv6 | null {
+  try {
+    return ipaddr.IPv6.parse(new URL(`http://[${address}]/`).hostname.slice(1, -1));
+  } catch {
+    return null;
+  }
+}
+
+const ipv4FromParts = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 
 function privateRefusal(host: string, address: string): FetchError {
   return new FetchError(
@@ -133,6 +167,20 @@ export function siteKey(url: string | URL): string {
   return u.hostname.toLowerCase().replace(/^www\./, '') + port;
 }
 
+/**
+ * Why `url` cannot be read as a web source, as a sentence for the admin; null when it can. The one rule
+ * for every web address Docent accepts: the source forms and the webhook check it, and fetching does again.
+ */
+export function webAddressRule(url: URL): string | null {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `Only http:// and https:// addresses can be read (this one starts with ${url.protocol}).`;
+  }
+  if (url.username || url.password) {
+    return 'Addresses with a user name or password in them are not supported: remove the "name:password@" part.';
+  }
+  return null;
+}
+
 export function parseWebUrl(raw: string): URL {
   let u: URL;
   try {
@@ -140,10 +188,8 @@ export function parseWebUrl(raw: string): URL {
   } catch {
     throw new FetchError(`"${raw}" is not a valid web address. It should look like https://example.com/page.`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new FetchError(`${raw}: only http:// and https:// addresses can be read.`);
-  }
-  if (u.username || u.password) throw new FetchError(`${raw}: addresses with a user name or password in them are not supported.`);
+  const rule = webAddressRule(u);
+  if (rule) throw new FetchError(`${raw}: ${rule}`);
   return u;
 }
 

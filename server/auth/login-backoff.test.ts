@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { describeWait, LOGIN_BACKOFF, loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from './login-backoff.js';
+
+function database(t: { after(fn: () => unknown): void }) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docent-backoff-'));
+  const db = openDatabase(path.join(dir, 'docent.db'));
+  migrate(db);
+  db.prepare("INSERT INTO admin (id, password_hash) VALUES (1, 'scrypt$x')").run();
+  t.after(() => { db.close(); rmSync(dir, { recursive: true, force: true }); });
+  return db;
+}
+
+test('after 5 free failures the wait doubles from 15 s and stops growing at 5 minutes', (t) => {
+  const db = database(t);
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const delays: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    delays.push(recordFailedLogin(db, now) / 1000);
+    now += 1000;
+  }
+  assert.deepEqual(delays, [0, 0, 0, 0, 0, 15, 30, 60, 120, 240, 300, 300]);
+  assert.equal(LOGIN_BACKOFF.maxDelayMs, 5 * 60_000);
+  // The block counts from the last failure.
+  assert.equal(loginBlockedFor(db, now), 300_000 - 1000);
+  assert.equal(loginBlockedFor(db, now + 300_000), 0);
+});
+
+test('a success, or an hour without failures, starts the count again', (t) => {
+  const db = database(t);
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < 6; i++) recordFailedLogin(db, now);
+  assert.equal(loginBlockedFor(db, now), 15_000);
+  recordSuccessfulLogin(db);
+  assert.equal(loginBlockedFor(db, now), 0);
+  assert.equal(recordFailedLogin(db, now), 0, 'the first failure after a success is free again');
+
+  for (let i = 0; i < 6; i++) recordFailedLogin(db, now);
+  const anHourLater = now + LOGIN_BACKOFF.forgetAfterMs;
+  assert.equal(loginBlockedFor(db, anHourLater), 0);
+  assert.equal(recordFailedLogin(db, anHourLater), 0, 'old failures are forgotten');
+});
+
+test('waits are worded the way people read them', () => {
+  assert.deepEqual([1, 999, 1000, 1001, 15_000, 59_000, 60_000, 61_000, 300_000].map(describeWait),
+    ['1 second', '1 second', '1 second', '2 seconds', '15 seconds', '59 seconds', '1 minute', '2 minutes', '5 minutes']);
+});
