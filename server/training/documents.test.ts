@@ -38,13 +38,21 @@ test('a large document is written in slices: the event loop stays free, and the 
   assert.equal(first.status, 'added');
   assert.ok(first.chunks > WRITE_BATCH * 8, `${first.chunks} chunks`);
 
+  // Other work gets the event loop between slices: a ticker that reschedules itself keeps running.
+  let turns = 0;
+  let writing = true;
+  const tick = () => { if (writing) { turns++; setImmediate(tick); } };
+  setImmediate(tick);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const second = await upsertDocument(db, reader, files, manual(paragraphs, 'autumn'), 'file', OPTIONS);
   loop.disable();
+  writing = false;
   assert.equal(second.status, 'updated');
-  // A gross bound: one transaction for the whole update stalled for over a second on this size.
-  assert.ok(loop.max / 1e6 < 400, `the event loop stalled for ${Math.round(loop.max / 1e6)} ms`);
+  const slices = Math.ceil(second.chunks / WRITE_BATCH) + Math.ceil(first.chunks / WRITE_BATCH);
+  assert.ok(turns >= slices - 2, `other work ran ${turns} times during ${slices} slices`);
+  // And a gross bound for a shared machine: the longest stall is one slice, not the whole write.
+  assert.ok(loop.max / 1e6 < 2000, `the event loop stalled for ${Math.round(loop.max / 1e6)} ms`);
   const texts = chunkTexts(testApp, second.documentId);
   assert.equal(texts.length, second.chunks);
   assert.ok(texts.every((c) => c.includes('autumn manual')), 'only the new version is left');

@@ -58,17 +58,17 @@ test('a file is read in a child process and comes back as a document, chunks too
 });
 
 test('a file that reads too slowly is stopped at INGEST_TIMEOUT_MS; the next file is read by a fresh process', async () => {
-  // 5,000 pages take PDF.js far longer than the 1.5 s allowed here.
+  // 5,000 pages take PDF.js far longer (10 s and more) than the 3 s allowed here.
   const slow = save('slow.pdf', manyPagesPdf(5000));
   const fine = save('fine.txt', Buffer.from('Returns are free within 30 days of delivery.'));
-  await withPool({ timeoutMs: 1500, maxPdfPages: 100_000 }, async (pool) => {
+  await withPool({ timeoutMs: 3000, maxPdfPages: 100_000 }, async (pool) => {
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const started = performance.now();
     const error = await rejection(pool.file(slow, 'slow.pdf'));
     const took = performance.now() - started;
     loop.disable();
-    assert.match(error.message, /^slow\.pdf: reading this file took longer than 1\.5 s, the limit \(INGEST_TIMEOUT_MS\), so it was stopped\./);
+    assert.match(error.message, /^slow\.pdf: reading this file took longer than 3 s, the limit \(INGEST_TIMEOUT_MS\), so it was stopped\./);
     assert.ok(took < 15_000, `stopped after ${Math.round(took)} ms`);
     // The PDF was parsed elsewhere: this event loop never stalled (a gross bound, on a shared machine).
     assert.ok(loop.max / 1e6 < 1000, `event loop stalled for ${Math.round(loop.max / 1e6)} ms`);

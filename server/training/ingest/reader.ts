@@ -37,27 +37,40 @@ export type ReadOutcome = { ok: true; value: unknown } | { ok: false; message: s
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+/** The modules each kind of task needs, imported on first use: a process that only reads pages never loads the PDF and Word readers. */
+const modules = {
+  file: () => import('./extract.js'),
+  page: () => import('./html-page.js'),
+  sitemap: () => import('./fetch-web.js'),
+  wordpress: () => import('./wordpress.js'),
+  chunk: () => import('./chunk.js'),
+} satisfies Record<ReadTask['kind'], () => Promise<unknown>>;
+
+/** Loads what `kind` needs (worker.ts does this before its time budget starts). */
+export async function loadReader(kind: ReadTask['kind']): Promise<void> {
+  await modules[kind]();
+}
+
 async function run(task: ReadTask): Promise<unknown> {
-  // Imported on first use: a process that only reads pages never loads the PDF and Word readers.
   switch (task.kind) {
     case 'file': {
-      const { extractFile } = await import('./extract.js');
+      const { extractFile } = await modules.file();
       return extractFile(await readFile(task.path), task.fileName, task.limits);
     }
     case 'page': {
-      const { readHtmlPage } = await import('./html-page.js');
+      const { readHtmlPage } = await modules.page();
       return readHtmlPage(asBuffer(task.body), task.contentType, task.url, task.maxTextChars);
     }
     case 'sitemap': {
-      const { parseSitemap } = await import('./fetch-web.js');
+      const { parseSitemap } = await modules.sitemap();
       return parseSitemap(asBuffer(task.body), task.url);
     }
     case 'wordpress': {
-      const { parseWordPress } = await import('./wordpress.js');
+      const { parseWordPress } = await modules.wordpress();
       return parseWordPress(task.what, asBuffer(task.body));
     }
     case 'chunk': {
-      const { chunkDocument } = await import('./chunk.js');
+      const { chunkDocument } = await modules.chunk();
       return chunkDocument({ title: task.title, text: task.text }, task.options);
     }
   }
