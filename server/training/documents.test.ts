@@ -18,6 +18,20 @@ function manual(paragraphs: number, version: string) {
 }
 const OPTIONS = { maxTokens: 100, overlapTokens: 0 };
 
+/**
+ * Runs `write` with a "power cut": the chunk whose content mentions `section` of `version` cannot be
+ * inserted (or removed); the write must fail half-way, leaving what a crash would leave.
+ */
+async function cutOff(db: TestApp['app']['db'], on: 'INSERT' | 'DELETE', section: number, version: string, write: () => Promise<unknown>) {
+  const row = on === 'INSERT' ? 'new' : 'old';
+  db.exec(`CREATE TEMP TRIGGER crash BEFORE ${on} ON chunks WHEN ${row}.content LIKE '%Section ${section} of the ${version}%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+  try {
+    await assert.rejects(write(), /power cut/);
+  } finally {
+    db.exec('DROP TRIGGER crash');
+  }
+}
+
 async function app(t: { after(fn: () => unknown): void }): Promise<TestApp> {
   const testApp = await createTestApp();
   t.after(testApp.close);
@@ -67,9 +81,7 @@ test('an update cut off before its switch is undone at the next start: the old v
   const files = sourceOfKind(db, 'files').id;
   const before = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
   // The "crash": a chunk of the third slice cannot be written.
-  db.exec(`CREATE TEMP TRIGGER crash BEFORE INSERT ON chunks WHEN new.content LIKE '%Section ${WRITE_BATCH * 2 + 5} of the autumn%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
-  await assert.rejects(upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS), /power cut/);
-  db.exec('DROP TRIGGER crash');
+  await cutOff(db, 'INSERT', WRITE_BATCH * 2 + 5, 'autumn', () => upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS));
   assert.ok(chunkTexts(testApp, before.documentId).some((c) => c.includes('autumn')), 'half of the new version was written');
 
   assert.equal(await recoverDocumentWrites(db), 1);
@@ -89,15 +101,11 @@ test('an update cut off after its switch is finished at the next start; a new do
   const files = sourceOfKind(db, 'files').id;
   const old = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
   // Cut off while removing the old chunks: the document already says it is the new version.
-  db.exec(`CREATE TEMP TRIGGER crash BEFORE DELETE ON chunks WHEN old.content LIKE '%Section ${WRITE_BATCH + 5} of the spring%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
-  await assert.rejects(upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS), /power cut/);
-  db.exec('DROP TRIGGER crash');
+  await cutOff(db, 'DELETE', WRITE_BATCH + 5, 'spring', () => upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS));
   assert.match(db.prepare('SELECT content FROM documents WHERE id = ?').pluck().get(old.documentId) as string, /autumn/);
 
   // A new large document cut off half-way.
-  db.exec(`CREATE TEMP TRIGGER crash BEFORE INSERT ON chunks WHEN new.content LIKE '%Section ${WRITE_BATCH + 5} of the winter%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
-  await assert.rejects(upsertDocument(db, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS), /power cut/);
-  db.exec('DROP TRIGGER crash');
+  await cutOff(db, 'INSERT', WRITE_BATCH + 5, 'winter', () => upsertDocument(db, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS));
 
   assert.equal(await recoverDocumentWrites(db), 2);
   const texts = chunkTexts(testApp, old.documentId);
@@ -112,9 +120,7 @@ test('deleting a large document removes it in slices; a deletion cut off is comp
   const { db } = testApp.app;
   const files = sourceOfKind(db, 'files').id;
   const doc = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
-  db.exec(`CREATE TEMP TRIGGER crash BEFORE DELETE ON chunks WHEN old.content LIKE '%Section ${WRITE_BATCH + 5} of the spring%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
-  await assert.rejects(deleteDocument(db, doc.documentId), /power cut/);
-  db.exec('DROP TRIGGER crash');
+  await cutOff(db, 'DELETE', WRITE_BATCH + 5, 'spring', () => deleteDocument(db, doc.documentId));
   assert.equal(await recoverDocumentWrites(db), 1);
   assert.equal(db.prepare('SELECT count(*) FROM documents').pluck().get(), 0);
   assert.equal(db.prepare('SELECT count(*) FROM chunks').pluck().get(), 0);
