@@ -1,6 +1,7 @@
 // Documents and their chunks. Content is hashed: an unchanged document is a no-op, a changed one is
 // re-chunked, and any chunk whose text was embedded before gets its vector back from the cache, free.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { ChunkOptions } from './ingest/chunk.js';
 import type { ContentReader } from './ingest/reader.js';
@@ -11,36 +12,62 @@ export type DocumentKind = 'page' | 'file' | 'text' | 'qa' | 'post';
 export interface UpsertResult { documentId: number; status: 'added' | 'updated' | 'unchanged'; chunks: number; tokens: number }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const contentHash = (title: string, url: string | null, text: string) => sha256(`${title}\n${url ?? ''}\n${text}`);
+
+/**
+ * The optional public address of an uploaded file or a Text entry: where visitors can read it. With one, the
+ * widget lists the document as a source link; without one, it is never shown to visitors (the model still reads it).
+ */
+export const PublicUrl = z.string().trim().max(2000, 'Keep the address under 2,000 characters.')
+  .refine((v) => v === '' || z.url({ protocol: /^https?$/ }).safeParse(v).success, 'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.')
+  .nullable().transform((v) => v || null);
 
 const findDocument = (db: Db, sourceId: number, sourceKey: string) =>
-  db.prepare('SELECT id, content_hash FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
-    { id: number; content_hash: string } | undefined;
+  db.prepare('SELECT id, content_hash, title, url, kind, content FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
+    { id: number; content_hash: string; title: string; url: string | null; kind: string; content: string } | undefined;
+
+/** A document's public address, or null (also when there is no such document). */
+export const documentUrl = (db: Db, sourceId: number, sourceKey: string): string | null =>
+  findDocument(db, sourceId, sourceKey)?.url ?? null;
+
+/** Sets a document's public address. Its chunks stay as they are: a URL is not part of what is embedded. */
+export function setDocumentUrl(db: Db, documentId: number, url: string | null): void {
+  const doc = db.prepare('SELECT title, content FROM documents WHERE id = ?').get(documentId) as { title: string; content: string } | undefined;
+  if (!doc) return;
+  db.prepare(`UPDATE documents SET url = ?, content_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
+    .run(url, contentHash(doc.title, url, doc.content), documentId);
+}
 
 /**
  * Adds or updates one document. Chunking (tokenizing) runs in `reader` — an extraction process on the
  * server — and only the write happens here, in one transaction: a document is replaced whole or not at all.
  */
 export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'>, sourceId: number, doc: ExtractedDocument, kind: DocumentKind, chunkOptions?: ChunkOptions): Promise<UpsertResult> {
-  const contentHash = sha256(`${doc.title}\n${doc.url ?? ''}\n${doc.text}`);
+  const hash = contentHash(doc.title, doc.url, doc.text);
   const before = findDocument(db, sourceId, doc.sourceKey);
-  if (before && before.content_hash === contentHash) return unchanged(db, before.id);
+  if (before && before.content_hash === hash) return unchanged(db, before.id);
+  if (before && before.title === doc.title && before.content === doc.text && before.kind === kind) {
+    // Only the address changed: nothing to chunk again.
+    setDocumentUrl(db, before.id, doc.url);
+    return { ...unchanged(db, before.id), status: 'updated' };
+  }
   const chunks = await reader.chunk({ title: doc.title, text: doc.text }, chunkOptions);
   const tokens = chunks.reduce((sum, c) => sum + c.tokenCount, 0);
   return db.transaction((): UpsertResult => {
     // Read again: another request may have written this document while it was being chunked.
     const existing = findDocument(db, sourceId, doc.sourceKey);
-    if (existing && existing.content_hash === contentHash) return unchanged(db, existing.id);
+    if (existing && existing.content_hash === hash) return unchanged(db, existing.id);
     let id: number;
     if (existing) {
       removeChunks(db, existing.id);
       db.prepare(`UPDATE documents SET title = ?, url = ?, kind = ?, content = ?, content_hash = ?, token_count = ?, modified_at = ?,
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
-        .run(doc.title, doc.url, kind, doc.text, contentHash, tokens, doc.modifiedAt ?? null, existing.id);
+        .run(doc.title, doc.url, kind, doc.text, hash, tokens, doc.modifiedAt ?? null, existing.id);
       id = existing.id;
     } else {
       id = Number(db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count, modified_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(sourceId, doc.sourceKey, doc.title, doc.url, kind, doc.text, contentHash, tokens, doc.modifiedAt ?? null).lastInsertRowid);
+        .run(sourceId, doc.sourceKey, doc.title, doc.url, kind, doc.text, hash, tokens, doc.modifiedAt ?? null).lastInsertRowid);
     }
     const insert = db.prepare('INSERT INTO chunks (document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const c of chunks) insert.run(id, c.index, c.text, c.content, c.headingPath.join(' › '), c.tokenCount, c.hash);
