@@ -435,18 +435,24 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
   const [saving, setSaving] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
+  /** Where focus goes once the next render is on the page: into the field, or back to the button. */
+  const focusNext = useRef<'field' | 'button' | null>(null);
   const id = `doc-url-${doc.id}`;
   const name = doc.fileName ?? doc.title;
+  useEffect(() => {
+    const target = focusNext.current === 'field' ? input.current : focusNext.current === 'button' ? toggle.current : null;
+    if (target) { focusNext.current = null; target.focus() }
+  });
 
   function start() {
     setValue(doc.url ?? '');
     setError(null);
+    focusNext.current = 'field';
     setEditing(true);
-    requestAnimationFrame(() => input.current?.focus());
   }
   function stop() {
+    focusNext.current = 'button';
     setEditing(false);
-    requestAnimationFrame(() => toggle.current?.focus());
   }
   async function save(e: Event) {
     e.preventDefault();
@@ -502,24 +508,24 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
     );
   }
   return (
+    // The button keeps its place in the tree while the text before it changes, so it keeps focus after a save.
     <p class="doc-url">
-      {doc.url ? (
-        <>
-          Shown to visitors as a source:{' '}
-          <a href={doc.url} target="_blank" rel="noopener noreferrer">
-            {doc.url}
-          </a>
-        </>
-      ) : (
-        'No public URL: never listed as a source.'
-      )}
+      <span>
+        {doc.url ? (
+          <>
+            Shown to visitors as a source:{' '}
+            <a href={doc.url} target="_blank" rel="noopener noreferrer">
+              {doc.url}
+            </a>
+          </>
+        ) : (
+          'No public URL: never listed as a source.'
+        )}
+      </span>
       {editable && (
-        <>
-          {' '}
-          <button type="button" class="button-link" ref={toggle} onClick={start} aria-label={`${doc.url ? 'Change' : 'Add'} the public URL of “${name}”`}>
-            {doc.url ? 'Change' : 'Add public URL'}
-          </button>
-        </>
+        <button type="button" class="button-link" ref={toggle} onClick={start} aria-label={`${doc.url ? 'Change' : 'Add'} the public URL of “${name}”`}>
+          {doc.url ? 'Change' : 'Add public URL'}
+        </button>
       )}
     </p>
   );
