@@ -441,7 +441,10 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
   const name = doc.fileName ?? doc.title;
   useEffect(() => {
     const target = focusNext.current === 'field' ? input.current : focusNext.current === 'button' ? toggle.current : null;
-    if (target) { focusNext.current = null; target.focus() }
+    if (target) {
+      focusNext.current = null;
+      target.focus();
+    }
   });
 
   function start() {
