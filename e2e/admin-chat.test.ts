@@ -77,7 +77,7 @@ before(async () => {
   });
   assert.equal(put.statusCode, 200, put.body);
   await admin.request('GET', '/api/admin/models');
-  for (const entry of [{ title: 'Warranty', text: WARRANTY_TEXT }, { question: QUESTION, answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' }]) {
+  for (const entry of [{ title: 'Warranty', text: WARRANTY_TEXT, url: 'https://shop.example.com/warranty' }, { question: QUESTION, answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' }]) {
     const res = await admin.request('POST', '/api/admin/training/text', entry);
     assert.equal(res.statusCode, 201, res.body);
   }
@@ -299,7 +299,7 @@ describe('chat admin screens', () => {
     assert.ok(partial.length > 0 && partial.length < ANSWER.length, `streaming: "${partial}"`);
     await page.getByRole('button', { name: 'Send' }).waitFor();
     assert.equal(await log.locator('.bubble-bot').last().textContent(), ANSWER);
-    await log.locator('.message-sources').getByText('Warranty', { exact: true }).waitFor();
+    await log.locator('.message-sources').getByRole('link', { name: 'Warranty (opens in a new tab)' }).waitFor(); // a source with a public URL
 
     const panel = page.getByRole('region', { name: 'What the bot saw' });
     const chunk = panel.locator('.chunk').filter({ hasText: 'Warranty' }).first();
@@ -424,11 +424,11 @@ describe('chat admin screens', () => {
     await transcript.locator('.bubble-user').getByText(QUESTION, { exact: true }).first().waitFor();
     await transcript.getByText(ANSWER, { exact: true }).waitFor();
     const first = transcript.locator('.transcript-item.is-assistant').first();
-    await first.locator('.message-sources').getByText('Warranty', { exact: true }).waitFor();
+    await first.locator('.message-sources').getByRole('link', { name: 'Warranty (opens in a new tab)' }).waitFor(); // a source with a public URL
     await first.getByText('openai/gpt-5.4-mini').waitFor();
     assert.match(await first.locator('.answer-meta').textContent() ?? '', /Tokens\d+.*Cost\$.*Latency\d+/);
     await first.getByText(/^Retrieved chunks \(\d+\)$/).click();
-    await first.locator('.retrieved-table').getByText('Warranty', { exact: true }).waitFor();
+    await first.locator('.retrieved-table').getByRole('link', { name: 'Warranty (opens in a new tab)' }).waitFor();
     assert.match(await first.locator('.retrieved-table').textContent() ?? '', /\d+% match/);
     await transcript.locator('.transcript-item.is-assistant').nth(1).getByText('Stopped', { exact: true }).waitFor();
     await shot('conversation-detail');

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { ensureWidgetBuilt } from '../widget/size.js';
 import { launchBrowser } from './support/browser.js';
@@ -33,6 +34,10 @@ const MODEL_XSS_IMG = '<img src=x onerror="window.__xss=3">';
 const MODEL_XSS_LINK = '[click](javascript:window.__xss=4)';
 const TITLE_XSS = '<img src=x onerror="window.__xss=5">';
 const FRIENDLY_WITH_LINKS = "Sorry, I can't answer right now, but these pages may help:";
+const FRIENDLY_WITH_HELP = "Sorry, I can't answer right now, but this may help:";
+const NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
+const CONTACT = 'help@acme.example';
+const CLEANING_URL = 'https://acme.example/care/cleaning';
 
 let docent: TestApp & { url: string };
 let admin: AdminClient;
@@ -89,14 +94,15 @@ before(async () => {
   // The fake's hashed-word embeddings score lower than real ones: the shipping question's best chunk (ranked
   // first by both vectors and keywords) has a 27.9 % match, under the default minimum of 30 %, and strict mode
   // would answer "couldn't find that" without a model call. 20 % keeps the unrelated chunks (≤ 14 %) out.
+  // "When the bot can't help": the admin's e-mail address, offered in the no-answer and failure states.
   const { chatbot } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  await ok(await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot, retrieval: { topK: 6, minMatch: 20 } }), 200, 'PUT chatbot settings');
+  await ok(await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, contactLink: CONTACT }, retrieval: { topK: 6, minMatch: 20 } }), 200, 'PUT chatbot settings');
 
   // Trained content: a Q&A, a Text entry carrying XSS payloads in its text, and web pages
   // (one real fixture page, one whose <title> carries a payload).
   await ok(await admin.request('POST', '/api/admin/training/text', { question: WARRANTY_Q, answer: WARRANTY_A }), 201, 'Q&A');
   await ok(await admin.request('POST', '/api/admin/training/text', {
-    title: 'Cleaning your Acme widget',
+    title: 'Cleaning your Acme widget', url: CLEANING_URL,
     text: `Cleaning your Acme widget: wipe the widget with a dry cloth once a month. ${TRAINED_XSS_IMG} ${TRAINED_XSS_SCRIPT} Never use solvents on the widget.`,
   }), 201, 'text entry');
   site.setPage('/care.html', `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -178,6 +184,12 @@ const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: `${ARTIFACTS}fullstack-${name}.png` });
 };
 const chatCalls = () => docent.fake.requestsTo('/chat/completions').length;
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+/** axe-core over the widget, its shadow root included: no violation. */
+async function axe(page: Page, state: string) {
+  const { violations } = await new AxeBuilder({ page }).include('docent-widget').analyze();
+  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${state}`);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
@@ -252,10 +264,9 @@ test('the visitor asks; the answer streams in; a source link; a reload restores 
   // The model was given the trained Q&A.
   const prompt = JSON.stringify(docent.fake.requestsTo('/chat/completions').at(-1)!.body.messages);
   assert.ok(prompt.includes('two-year warranty covering manufacturing faults'), 'the trained answer is in the prompt');
-  // The Q&A source has no URL: the widget shows no link for it (and, if it ever lists it, as plain text).
-  const qaSources = bubble.locator('.src');
-  if (await qaSources.count()) assert.match((await qaSources.textContent()) ?? '', /What does the warranty cover\?/);
-  assert.equal(await bubble.locator('.src a').evaluateAll((as) => as.filter((a) => !/^https?:/.test(a.getAttribute('href') ?? '')).length), 0);
+  // A Q&A entry is never listed as a source (the model read it all the same).
+  assert.doesNotMatch((await bubble.textContent()) ?? '', /What does the warranty cover\?/);
+  assert.equal(await bubble.locator('.src li:not(:has(a[href^="http"]))').count(), 0, 'sources are links only');
 
   // A web page source: a real link that opens in a new tab without opener.
   docent.fake.setOptions({ tokenDelayMs: 0 });
@@ -422,6 +433,7 @@ test('upstream 402 (no credits): a friendly message with links, no spinner, no "
   assert.equal(await link.getAttribute('target'), '_blank');
   assert.equal(await page.getByRole('button', { name: 'Stop' }).count(), 0, 'not busy any more');
   assert.equal(await input(page).isEditable(), true);
+  assert.equal(await lastAnswer(page).getByRole('link', { name: CONTACT }).getAttribute('href'), `mailto:${CONTACT}`, 'a way to reach a person');
   await shot(page, 'error');
   // The admin is told the real cause.
   const alerts = (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<Record<string, any>>;
@@ -431,6 +443,49 @@ test('upstream 402 (no credits): a friendly message with links, no spinner, no "
   await answered(page, 1);
   assert.equal(await lastAnswer(page).locator('.er').count(), 0);
   assert.equal(await lastAnswer(page).locator('.bu strong').textContent(), '3 to 5 business days');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+for (const [size, options] of [['desktop', {}], ['phone', PHONE]] as const) {
+  test(`${size}: the model is down: a calm note, the admin's Q&A answer word for word, links, the contact; axe finds nothing`, T, async () => {
+    const { page, context, errors } = await openHost({ context: options });
+    await launcher(page).click();
+    docent.fake.fail({ route: 'chat', kind: 'server-error', times: 1 });
+    // Matches the warranty Q&A and the care page (cleaning with water voids the warranty).
+    await ask(page, 'What does the warranty cover? Does cleaning the widget with water void it?');
+    const bubble = lastAnswer(page).locator('.bu');
+    await bubble.locator('.er').waitFor();
+    assert.equal(await bubble.locator('.er').textContent(), FRIENDLY_WITH_HELP);
+    const colours = await bubble.evaluate((b) => [getComputedStyle(b.querySelector('.er')!).color, getComputedStyle(b).color]);
+    assert.equal(colours[0], colours[1], 'calm: the colour of ordinary text');
+    assert.equal(await bubble.locator('.qa strong').first().textContent(), WARRANTY_Q);
+    assert.equal((await bubble.locator('.qa p').nth(1).textContent())?.trim(), WARRANTY_A, 'the answer as the admin wrote it');
+    const hrefs = await bubble.locator('.src a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.includes(`${site.url}/care.html`), `the matching page is a link: ${JSON.stringify(hrefs)}`);
+    assert.ok(hrefs.every((h) => /^https?:\/\//.test(h ?? '')), `sources are links: ${JSON.stringify(hrefs)}`);
+    assert.deepEqual(await bubble.locator('.src li').filter({ hasText: WARRANTY_Q }).count(), 0, 'the Q&A is not a source');
+    assert.equal(await bubble.getByRole('link', { name: CONTACT }).getAttribute('href'), `mailto:${CONTACT}`);
+    await page.waitForTimeout(250);
+    await shot(page, `failure-${size}`);
+    await axe(page, `failure state (${size})`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('nothing in the content matches (strict mode): the admin\'s message and the contact, no model call; axe finds nothing', T, async () => {
+  const { page, context, errors } = await openHost();
+  await launcher(page).click();
+  const calls = chatCalls();
+  await ask(page, 'Quantum chromodynamics lattice gauge theory');
+  await answered(page, 1);
+  assert.equal((await lastAnswer(page).locator('.bu p').first().textContent())?.trim(), NO_ANSWER);
+  assert.equal(await lastAnswer(page).getByRole('link', { name: CONTACT }).getAttribute('href'), `mailto:${CONTACT}`);
+  assert.equal(chatCalls(), calls, 'no model call');
+  await page.waitForTimeout(250);
+  await shot(page, 'no-answer');
+  await axe(page, 'no-answer state with contact');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -482,8 +537,8 @@ test('the admin sees the conversation with its sources, model and cost', T, asyn
   assert.equal(warranty.status, 'complete');
   assert.equal(warranty.model, 'openai/gpt-5.4-mini');
   assert.ok(warranty.cost > 0, `message cost ${warranty.cost}`);
-  assert.ok(warranty.sources.some((s: any) => s.title == WARRANTY_Q && s.url == null), JSON.stringify(warranty.sources));
-  assert.ok(warranty.retrieved.length > 0);
+  assert.ok(!warranty.sources.some((s: any) => s.title == WARRANTY_Q), `the Q&A is not a source: ${JSON.stringify(warranty.sources)}`);
+  assert.ok(warranty.retrieved.some((c: any) => c.title == WARRANTY_Q), 'the admin still sees the Q&A the answer used');
   assert.equal(shipping.model, 'openai/gpt-5.4-mini');
   assert.ok(shipping.sources.some((s: any) => s.url == `${site.url}/shipping.html`), JSON.stringify(shipping.sources));
 

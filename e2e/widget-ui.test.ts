@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { ensureWidgetBuilt } from '../widget/size.js';
 import { launchBrowser } from './support/browser.js';
 import {
-  ANSWER, ERROR_MESSAGE, SLOW_ANSWER, startHostSite, startWidgetStandIn, type HostSite, type StandIn,
+  ANSWER, DEFAULT_CONFIG, ERROR_ANSWERS, ERROR_MESSAGE, NO_ANSWER, SLOW_ANSWER, startHostSite, startWidgetStandIn, type HostSite, type StandIn,
 } from './support/widget-stand-in.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -92,6 +93,34 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 
   }
 }
 const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}widget-${name}.png` });
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** axe-core over the widget (its open shadow root included): no violation of any rule. */
+async function axe(page: Page, state: string) {
+  const { violations, passes } = await new AxeBuilder({ page }).include('docent-widget').analyze();
+  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${state}`);
+  assert.ok(passes.some((p) => p.id == 'button-name'), `axe looked inside the shadow root (${state})`);
+}
+/** Where focus is: inside the widget (and on what), or on the host page (and on what). */
+const focusAt = (page: Page) => page.evaluate(() => {
+  const active = document.activeElement;
+  const inner = active?.shadowRoot?.activeElement;
+  if (active?.localName == 'docent-widget') return inner ? `widget ${inner.localName}:${inner.getAttribute('aria-label') ?? inner.textContent}` : 'widget';
+  return `page ${active?.localName}${active?.id ? '#' + active.id : ''}`;
+});
+/** Names of the host page's links and buttons that assistive tech can reach (Chromium's accessibility tree). */
+async function pageInAccessibilityTree(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string } }> };
+    const widget = ['Open chat', 'New chat', 'Close chat', 'How do I install it?', 'What does it cost?', 'Send message'];
+    return nodes.filter((n) => !n.ignored && ['link', 'button'].includes(n.role?.value ?? '') && !widget.includes(n.name?.value ?? '')).map((n) => n.name!.value);
+  } finally {
+    await cdp.detach();
+  }
+}
+/** The host page's own elements (everything but the widget) and whether each is inert. */
+const inertPage = (page: Page) => page.evaluate(() => [...document.body.children].filter((e) => e.localName != 'docent-widget').map((e) => e.hasAttribute('inert')));
 
 test('launcher opens the panel; the answer streams in as Markdown with sources; feedback; copy', T, async () => {
   const { page, context, errors } = await openHost();
@@ -260,25 +289,162 @@ test('a hostile host page (all: unset, display:none divs, overlay, huge buttons)
   await context.close();
 });
 
-test('an error event shows the friendly message and sources, never a spinner; 429 too', T, async () => {
-  const { page, context } = await openHost({ pre: `window.Docent = window.Docent || function(){(Docent.q = Docent.q || []).push(arguments)};
-    Docent('on', 'error', function (e) { document.body.dataset.error = e.code })` });
-  await launcher(page).click();
-  await ask(page, 'trigger an error please');
-  const err = lastAnswer(page).locator('.er');
-  await err.waitFor();
-  assert.equal(await err.textContent(), ERROR_MESSAGE);
-  assert.equal(await lastAnswer(page).locator('.th').count(), 0, 'no Thinking… indicator left');
-  assert.equal(await lastAnswer(page).locator('.src a', { hasText: 'Contact us' }).getAttribute('href'), 'https://example.com/contact');
-  assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
-  assert.equal(await page.getByRole('button', { name: 'Send message' }).count(), 1, 'input usable again');
-  assert.equal(await page.evaluate(() => document.body.dataset.error), 'unavailable');
-  await page.mouse.move(0, 0);
-  await shot(page, 'error');
+for (const [size, context] of [['desktop', {}], ['phone', PHONE]] as const) {
+  test(`${size}: when the bot cannot answer, a calm message, the admin's Q&A answer as text, sources as links, the contact; never a spinner`, T, async () => {
+    api.config = { ...structuredClone(DEFAULT_CONFIG), contact: { label: null, url: null, email: 'help@acme.example' } };
+    const { page, context: ctx, dialogs, errors } = await openHost({ context, pre: `window.Docent = window.Docent || function(){(Docent.q = Docent.q || []).push(arguments)};
+      Docent('on', 'error', function (e) { document.body.dataset.error = e.code })` });
+    try {
+      await launcher(page).click();
+      await ask(page, 'trigger an error please');
+      const err = lastAnswer(page).locator('.er');
+      await err.waitFor();
+      assert.equal(await err.textContent(), ERROR_MESSAGE);
+      // Calm: the note is ordinary text, in the bubble's own colour, not an alarm colour.
+      const colours = await lastAnswer(page).evaluate((m) => [getComputedStyle(m.querySelector('.er')!).color, getComputedStyle(m.querySelector('.bu')!).color]);
+      assert.equal(colours[0], colours[1], 'the message has the colour of ordinary text');
+      assert.equal(await lastAnswer(page).locator('.th').count(), 0, 'no Thinking… indicator left');
+      // The admin's Q&A answer, word for word: its Markdown as formatting, its HTML as text.
+      const qa = lastAnswer(page).locator('.qa');
+      assert.equal(await qa.locator('strong').first().textContent(), ERROR_ANSWERS[0].question);
+      assert.match((await qa.textContent()) ?? '', /Manufacturing faults, for two years from delivery\. <img src=x onerror="window.__pwned=9">/);
+      assert.equal(await qa.locator('a').getAttribute('href'), 'https://example.com/claims');
+      assert.equal(await page.locator('docent-widget').locator('img').count(), 0);
+      // Sources: links only (the one without a URL is not listed).
+      const sources = lastAnswer(page).locator('.src li');
+      assert.deepEqual(await sources.allTextContents(), ['Warranty terms']);
+      assert.equal(await sources.locator('a').getAttribute('href'), 'https://example.com/warranty');
+      // The contact: a mailto: link built by the widget, shown with its address.
+      const contact = lastAnswer(page).getByRole('link', { name: 'help@acme.example' });
+      assert.equal(await contact.getAttribute('href'), 'mailto:help@acme.example');
+      assert.equal(await contact.getAttribute('target'), null, 'an e-mail link opens no empty tab');
+      assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
+      assert.equal(await page.getByRole('button', { name: 'Send message' }).count(), 1, 'input usable again');
+      assert.equal(await page.evaluate(() => document.body.dataset.error), 'unavailable');
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(250);
+      await shot(page, `failure-${size}`);
+      await axe(page, `failure state (${size})`);
+      await page.waitForTimeout(200);
+      assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
+      assert.deepEqual([dialogs, errors], [[], []]);
 
-  await ask(page, 'rate limit me');
-  await lastAnswer(page).locator('.er', { hasText: 'You are sending messages quickly.' }).waitFor(); // the server's own visitor-facing sentence
+      if (size == 'desktop') {
+        await ask(page, 'rate limit me');
+        const refused = lastAnswer(page);
+        await refused.locator('.er', { hasText: 'You are sending messages quickly.' }).waitFor(); // the server's own visitor-facing sentence
+        assert.equal(await refused.locator('.ct').count(), 0, 'a refusal for sending too fast offers no contact');
+      }
+    } finally {
+      api.config = structuredClone(DEFAULT_CONFIG);
+      await ctx.close();
+    }
+  });
+
+  test(`${size}: no answer in the content: the admin's message and the contact link; a real answer offers no contact`, T, async () => {
+    api.config = { ...structuredClone(DEFAULT_CONFIG), contact: { label: 'Talk to a person', url: 'https://example.com/contact', email: null } };
+    const { page, context: ctx } = await openHost({ context });
+    try {
+      await launcher(page).click();
+      await ask(page, 'How do I install Docent?');
+      await page.getByRole('button', { name: 'Copy answer' }).waitFor();
+      assert.equal(await lastAnswer(page).locator('.ct').count(), 0, 'an answer needs no contact');
+      await ask(page, 'nomatch: unicorn repairs?');
+      await until(async () => (await page.getByRole('button', { name: 'Copy answer' }).count()) == 2, 'the second answer');
+      assert.equal((await lastAnswer(page).locator('.bu p').first().textContent())?.trim(), NO_ANSWER);
+      const contact = lastAnswer(page).getByRole('link', { name: 'Talk to a person' });
+      assert.equal(await contact.getAttribute('href'), 'https://example.com/contact');
+      assert.equal(await contact.getAttribute('target'), '_blank');
+      assert.equal(await contact.getAttribute('rel'), 'noopener noreferrer');
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(250);
+      await shot(page, `no-answer-${size}`);
+      await axe(page, `no-answer state with contact (${size})`);
+    } finally {
+      api.config = structuredClone(DEFAULT_CONFIG);
+      await ctx.close();
+    }
+  });
+}
+
+test('390×844: the open panel is a modal dialog: Tab wraps inside, the page behind is inert, Esc returns focus to the launcher', T, async () => {
+  const { page, context } = await openHost({ context: PHONE });
+  await launcher(page).tap();
+  await dialog(page).waitFor();
+  assert.equal(await dialog(page).getAttribute('aria-modal'), 'true');
+  assert.equal(await focusAt(page), 'widget textarea:Your question');
+  assert.ok((await inertPage(page)).every(Boolean), 'every element of the page behind is inert');
+  // Tab and Shift+Tab go round the panel's controls and never reach the page's links and buttons.
+  const ring = ['button:New chat', 'button:Close chat', 'button:How do I install it?', 'button:What does it cost?', 'textarea:Your question'];
+  const tabbed: string[] = [];
+  for (let i = 0; i < ring.length * 2; i++) { await page.keyboard.press('Tab'); tabbed.push(await focusAt(page)) }
+  assert.deepEqual(tabbed, [...ring, ...ring].map((f) => `widget ${f}`));
+  const back: string[] = [];
+  for (let i = 0; i < ring.length + 1; i++) { await page.keyboard.press('Shift+Tab'); back.push(await focusAt(page)) }
+  assert.deepEqual(back, [...ring].reverse().slice(1).concat(ring.at(-1)!, ring.at(-2)!).map((f) => `widget ${f}`));
+  await page.locator('#host-button').focus().catch(() => {}); // a script can't focus the page behind either
+  assert.match(await focusAt(page), /^widget /);
+  assert.deepEqual(await pageInAccessibilityTree(page), [], 'the page behind is hidden from assistive tech');
+  await page.waitForTimeout(250);
+  await shot(page, 'modal-phone');
+  await axe(page, 'phone-size modal');
+
+  await page.keyboard.press('Escape');
+  await launcher(page).waitFor();
+  assert.equal(await focusAt(page), 'widget button:Open chat', 'focus is back on the launcher');
+  assert.ok((await inertPage(page)).every((x) => !x), 'the page is usable again');
+  assert.deepEqual(await pageInAccessibilityTree(page), ['Guide', 'Pricing', 'A host page button']);
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focusAt(page), 'page button#host-button', 'Tab reaches the page again');
   await context.close();
+});
+
+test('the page\'s own inert elements stay inert; a viewport that widens ends the modal state', T, async () => {
+  const { page, context } = await openHost({ context: PHONE, body: '<aside id="own" inert><a href="#">Inert already</a></aside>' });
+  await launcher(page).tap();
+  await dialog(page).waitFor();
+  await page.setViewportSize({ width: 1024, height: 844 });
+  await until(async () => (await dialog(page).getAttribute('aria-modal')) == null, 'non-modal at desktop width');
+  assert.deepEqual(await page.evaluate(() => [...document.body.querySelectorAll(':scope > [inert]')].map((e) => e.id)), ['own']);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await until(async () => (await dialog(page).getAttribute('aria-modal')) == 'true', 'modal again at phone width');
+  await page.getByRole('button', { name: 'Close chat' }).click();
+  await launcher(page).waitFor();
+  assert.deepEqual(await page.evaluate(() => [...document.body.querySelectorAll(':scope > [inert]')].map((e) => e.id)), ['own'], 'only what the widget made inert is released');
+  await context.close();
+});
+
+test('desktop: the open panel stays non-modal: no aria-modal, nothing inert, Shift+Tab leaves it for the page', T, async () => {
+  const { page, context } = await openHost();
+  await launcher(page).click();
+  await dialog(page).waitFor();
+  assert.equal(await dialog(page).getAttribute('aria-modal'), null);
+  assert.ok((await inertPage(page)).every((x) => !x), 'nothing on the page is inert');
+  await page.getByRole('button', { name: 'New chat' }).focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focusAt(page), 'page button#host-button');
+  await context.close();
+});
+
+test('axe finds no violation in the closed, empty and answered states', T, async () => {
+  const { page, context } = await openHost();
+  await launcher(page).waitFor();
+  await axe(page, 'closed launcher');
+  await launcher(page).click();
+  await dialog(page).waitFor();
+  await page.waitForTimeout(250);
+  await axe(page, 'open, empty');
+  await ask(page, 'How do I install Docent?');
+  await page.getByRole('button', { name: 'Copy answer' }).waitFor();
+  await axe(page, 'an answer with sources');
+  await context.close();
+
+  const dark = await openHost({ context: { colorScheme: 'dark' } });
+  await launcher(dark.page).click();
+  await ask(dark.page, 'trigger an error please');
+  await dark.page.getByRole('button', { name: 'Try again' }).waitFor();
+  await axe(dark.page, 'failure state, dark');
+  await dark.context.close();
 });
 
 test('no answer for 45 s: a client-side timeout ends the wait with a message', T, async () => {

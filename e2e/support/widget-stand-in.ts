@@ -3,9 +3,10 @@
 // against the real server. It also serves dist/widget/ (widget.js, panel-<hash>.js) from its root.
 //
 // Scripted answers, chosen by a keyword in the visitor's message:
-//   "xss"   – an answer full of HTML/JS payloads       "error" – an `error` event with a friendly message + sources
+//   "xss"   – an answer full of HTML/JS payloads       "error" – an `error` event: a calm message, a Q&A answer, sources
 //   "slow"  – a long answer, one token every 250 ms    "hang"  – `start`, then silence (client timeout)
-//   "rate"  – HTTP 429 before the stream               anything else – a Markdown answer with sources
+//   "rate"  – HTTP 429 before the stream               "nomatch" – the admin's "I don't know" (`done` answered: false)
+//   anything else – a Markdown answer with sources
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -36,6 +37,7 @@ export const DEFAULT_CONFIG = {
   language: 'auto',
   openOnLoad: false,
   strings: {} as Record<string, string>,
+  contact: null as { label: string | null; url: string | null; email: string | null } | null,
 };
 
 export const ANSWER =
@@ -53,8 +55,14 @@ export const XSS_ANSWER =
   '[x](javascript:alert(1)) [y](JaVaScRiPt:alert(3)) [z](data:text/html,<script>alert(4)</script>) ' +
   '![pixel](https://example.com/track.png) [ok](https://example.com/safe)\n\n' +
   '<a href="javascript:alert(5)">raw</a> <b onmouseover=alert(6)>bold?</b>';
-export const ERROR_MESSAGE = 'Sorry, I can’t answer right now. These pages may help.';
-export const ERROR_SOURCES: Source[] = [{ title: 'Contact us', url: 'https://example.com/contact' }];
+export const ERROR_MESSAGE = "Sorry, I can't answer right now, but this may help:";
+/** As an older server may still send them: a source without a URL is never shown. */
+export const ERROR_SOURCES = [{ title: 'Warranty terms', url: 'https://example.com/warranty' }, { title: 'internal-notes.pdf', url: null }];
+export const ERROR_ANSWERS = [{
+  question: 'What does the warranty cover?',
+  answer: 'Manufacturing faults, for **two years** from delivery. <img src=x onerror="window.__pwned=9">\n\nClaims: https://example.com/claims',
+}];
+export const NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
 export const SLOW_ANSWER = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
 
 export interface StandIn {
@@ -132,7 +140,7 @@ export async function startWidgetStandIn(): Promise<StandIn> {
       const conv = state.conversations.get(conversationId);
       if (!conv || conv.visitorId != visitorId) return httpError(res, 404, 'Not Found', 'conversation not found');
     }
-    const kind = /xss|error|slow|hang|rate/.exec(message.toLowerCase())?.[0] ?? 'answer';
+    const kind = /xss|error|slow|hang|rate|nomatch/.exec(message.toLowerCase())?.[0] ?? 'answer';
     if (kind == 'rate') return httpError(res, 429, 'Too Many Requests', 'You are sending messages quickly. Please wait a minute and try again.');
 
     if (conversationId == null) {
@@ -178,7 +186,13 @@ export async function startWidgetStandIn(): Promise<StandIn> {
 
     if (kind == 'error') {
       await sleep(150);
-      await send('error', { code: 'unavailable', message: ERROR_MESSAGE, sources: ERROR_SOURCES });
+      await send('error', { code: 'unavailable', message: ERROR_MESSAGE, sources: ERROR_SOURCES, answers: ERROR_ANSWERS });
+      return finish();
+    }
+    if (kind == 'nomatch') {
+      await send('token', { text: NO_ANSWER });
+      conv.messages.push({ id: messageId, role: 'assistant', text: NO_ANSWER, sources: [], feedback: null, createdAt: now() });
+      await send('done', { messageId, answered: false });
       return finish();
     }
     const text = kind == 'xss' ? XSS_ANSWER : kind == 'slow' ? SLOW_ANSWER : ANSWER;

@@ -10,6 +10,8 @@ import { characterCount } from './settings.js';
 const VISITOR = 'visitor-0001';
 const ORIGIN = 'https://shop.example.com';
 const WARRANTY = 'Every Acme widget has a two-year warranty covering manufacturing faults. Claims go through support@acme.example.';
+const WARRANTY_URL = 'https://shop.example.com/warranty';
+const WARRANTY_LINK = { title: 'Warranty', url: WARRANTY_URL };
 
 async function chatApp(t: { after(fn: () => unknown): void }, env: Record<string, string> = {}, settings: Record<string, unknown> = {}) {
   const testApp = await createTestApp({ env: { CHAT_IDLE_TIMEOUT_MS: '1000', ...env } });
@@ -17,7 +19,7 @@ async function chatApp(t: { after(fn: () => unknown): void }, env: Record<string
   const admin = await setupAdmin(testApp.app);
   await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: ['anthropic/claude-sonnet-4.5'], reasoningEnabled: false, ...settings });
   await admin.request('GET', '/api/admin/models');
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: WARRANTY });
+  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: WARRANTY, url: WARRANTY_URL });
   await admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Standard shipping takes 3 to 5 business days.' });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
@@ -55,7 +57,7 @@ test('a grounded answer streams as start → token… → sources → done, and 
   assert.deepEqual(names.slice(-2), ['sources', 'done']);
   assert.ok(names.filter((n) => n === 'token').length >= 5, `streamed in several tokens: ${names.join(' ')}`);
   assert.equal(events.filter((e) => e.event === 'token').map((e) => e.data.text).join(''), 'Every widget has a **two-year warranty** [1].');
-  assert.deepEqual(events.find((e) => e.event === 'sources')!.data, { sources: [{ title: 'Warranty', url: null }] });
+  assert.deepEqual(events.find((e) => e.event === 'sources')!.data, { sources: [WARRANTY_LINK] });
   const { conversationId, messageId } = events[0].data;
   assert.deepEqual(events.at(-1)!.data, { messageId, answered: true });
 
@@ -67,7 +69,7 @@ test('a grounded answer streams as start → token… → sources → done, and 
   assert.ok(stored.prompt_tokens > 0 && stored.completion_tokens > 0);
   assert.ok(stored.cost > 0);
   assert.ok(stored.latency_ms >= 0);
-  assert.deepEqual(JSON.parse(stored.sources), [{ title: 'Warranty', url: null }]);
+  assert.deepEqual(JSON.parse(stored.sources), [WARRANTY_LINK]);
 
   // What OpenRouter received.
   const call = fake.requestsTo('/chat/completions').at(-1)!;
@@ -83,7 +85,7 @@ test('a grounded answer streams as start → token… → sources → done, and 
   const system = call.body.messages[0];
   assert.equal(system.role, 'system');
   assert.match(system.content, /Answer only from the context below/);
-  assert.match(system.content, /\[1\] Warranty\n/);
+  assert.ok(system.content.includes(`[1] Warranty (${WARRANTY_URL})\n`), 'the model sees the page address it may link to');
   assert.ok(system.content.includes(WARRANTY));
   assert.deepEqual(call.body.messages.at(-1), { role: 'user', content: 'What does the warranty cover?' });
 
@@ -149,7 +151,7 @@ test('each upstream fault ends in a clean error event, a stored message and an a
     assert.equal(last.event, 'error', `${c.kind}: ${JSON.stringify(events)}`);
     assert.equal(last.data.code, c.code, c.kind);
     assert.equal(last.data.message, c.code === 'rate_limited' ? "I'm getting a lot of questions right now. Please try again in a minute." : "Sorry, I can't answer right now, but these pages may help:");
-    assert.deepEqual(last.data.sources, [{ title: 'Warranty', url: null }], `${c.kind}: the visitor still gets the best-matching pages`);
+    assert.deepEqual(last.data.sources, [WARRANTY_LINK], `${c.kind}: the visitor still gets the best-matching pages`);
     const stored = lastAssistant(app);
     assert.equal(stored.status, 'error', c.kind);
     assert.match(stored.error, c.admin, c.kind);
@@ -171,7 +173,7 @@ test('when the embedding call itself fails, the visitor still gets keyword-match
   const { events } = await ask(app, 'What does the warranty cover?');
   const last = events.at(-1)!;
   assert.equal(last.event, 'error');
-  assert.deepEqual(last.data.sources, [{ title: 'Warranty', url: null }]);
+  assert.deepEqual(last.data.sources, [WARRANTY_LINK]);
 });
 
 test('stop: closing the stream aborts the upstream request and stores a stopped message', async (t) => {
@@ -241,7 +243,7 @@ test('abuse protection: length, per-visitor rate, daily cap, conversation length
   const capped = await ask(app, 'What does the warranty cover?', { visitorId: 'cap-visitor' });
   assert.equal(capped.events.at(-1)!.event, 'error');
   assert.equal(capped.events.at(-1)!.data.code, 'limit_reached');
-  assert.deepEqual(capped.events.at(-1)!.data.sources, [{ title: 'Warranty', url: null }]);
+  assert.deepEqual(capped.events.at(-1)!.data.sources, [WARRANTY_LINK]);
   assert.equal(fake.requestsTo('/chat/completions').length, calls);
 
   // Allowed domains: deny by default once a list is set; the admin's own origin always passes.
@@ -336,7 +338,7 @@ test('a model that stops responding gives the visitor a friendly message after t
   const hung = await ask(app, 'What does the warranty cover?', { visitorId: 'hang-visitor-1' });
   const waited = performance.now() - started;
   assert.ok(waited >= 1000 && waited < 10_000, `given up after the 1 s idle timeout, not much later (${Math.round(waited)} ms)`);
-  assert.deepEqual(hung.events.at(-1), { event: 'error', data: { code: 'unavailable', message: "Sorry, I can't answer right now, but these pages may help:", sources: [{ title: 'Warranty', url: null }] } });
+  assert.deepEqual(hung.events.at(-1), { event: 'error', data: { code: 'unavailable', message: "Sorry, I can't answer right now, but these pages may help:", sources: [WARRANTY_LINK], answers: [] } });
   assert.deepEqual((await alertsOf()).map(({ kind, message, count }) => ({ kind, message, count })), [{
     kind: 'timeout', count: 1,
     message: 'The model stopped responding: nothing arrived for 1 s, so Docent gave up on the answer. If this keeps happening, add a fallback model or choose a faster one in Settings → API Configuration. '
@@ -374,7 +376,7 @@ test('the total timeout stops an answer that trickles forever, and an embedding 
   const stuck = await ask(app, 'Is there a warranty on spare parts?', { visitorId: 'slow-visitor-2' });
   assert.ok(performance.now() - started < 10_000, 'the visitor is not kept waiting for retries of a hung call');
   assert.equal(stuck.events.at(-1)!.event, 'error');
-  assert.deepEqual(stuck.events.at(-1)!.data.sources, [{ title: 'Warranty', url: null }], 'keyword-matched pages still help');
+  assert.deepEqual(stuck.events.at(-1)!.data.sources, [WARRANTY_LINK], 'keyword-matched pages still help');
   assert.match((await alertsOf())[0].message, /^Searching the knowledge base failed: The embedding model stopped responding: nothing arrived for 1\.5 s/);
   fake.clearFaults();
 });

@@ -55,7 +55,7 @@ export async function streamEvents(reply: FastifyReply, events: (signal: AbortSi
     for await (const event of events(gone.signal)) send(event);
   } catch (err) {
     reply.log.error({ err }, 'answer stream failed');
-    send({ type: 'error', code: 'unavailable', message: FRIENDLY.unavailable, sources: [] });
+    send({ type: 'error', code: 'unavailable', message: FRIENDLY.unavailable, sources: [], answers: [] });
   } finally {
     flushTokens();
     clearInterval(heartbeat);

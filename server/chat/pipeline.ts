@@ -20,13 +20,16 @@ import { buildPrompt, type PromptMessage, type Turn } from './prompt.js';
 import { recordAnswer, spentOn } from './usage.js';
 import { readChatbotSettings } from './settings.js';
 
+/** A Q&A entry the admin wrote, shown word for word when the model cannot answer. */
+export interface QaAnswer { question: string; answer: string }
+
 export type ChatEvent =
   | { type: 'start'; conversationId: string; messageId: string }
   | { type: 'thinking' }
   | { type: 'token'; text: string }
   | { type: 'sources'; sources: SourceLink[] }
   | { type: 'done'; messageId: string; answered: boolean }
-  | { type: 'error'; code: 'unavailable' | 'rate_limited' | 'limit_reached'; message: string; sources: SourceLink[] };
+  | { type: 'error'; code: 'unavailable' | 'rate_limited' | 'limit_reached'; message: string; sources: SourceLink[]; answers: QaAnswer[] };
 
 export interface AnswerInput {
   conversationId: string;
@@ -47,8 +50,14 @@ export interface AnswerDebug { chunks: RetrievedChunk[]; prompt: PromptMessage[]
 export const FRIENDLY = {
   unavailable: "Sorry, I can't answer right now. Please try again in a little while.",
   unavailableWithLinks: "Sorry, I can't answer right now, but these pages may help:",
+  unavailableWithAnswers: "Sorry, I can't answer right now, but this may help:",
   rateLimited: "I'm getting a lot of questions right now. Please try again in a minute.",
 };
+
+/** What the visitor reads when the model cannot answer, given what else the failure event offers. */
+function unavailableMessage(help: Help): string {
+  return help.answers.length ? FRIENDLY.unavailableWithAnswers : help.links.length ? FRIENDLY.unavailableWithLinks : FRIENDLY.unavailable;
+}
 
 /** Which failures the admin hears about on the dashboard: all but a request cancelled on purpose. */
 const ALERTS_ADMIN: Record<UpstreamErrorKind, boolean> = {
@@ -57,28 +66,73 @@ const ALERTS_ADMIN: Record<UpstreamErrorKind, boolean> = {
 };
 
 const MAX_SOURCES = 5;
+/** Q&A answers can be long: a failure shows the best few, not a page of them. */
+const MAX_ANSWERS = 3;
 const DEFAULT_CONTEXT = 32_000;
 
+/**
+ * The sources a visitor may see: documents with a public URL (web pages, WordPress posts, and uploaded files or
+ * Text entries the admin gave one), each once. Q&A entries never have one; the model still reads all the chunks.
+ */
 export function sourcesOf(chunks: Array<Pick<RetrievedChunk, 'title' | 'url'>>): SourceLink[] {
   const seen = new Set<string>();
-  const out: SourceLink[] = [];
+  const out: Array<{ title: string; url: string }> = [];
   for (const c of chunks) {
-    const key = c.url ?? c.title;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!c.url || seen.has(c.url)) continue;
+    seen.add(c.url);
     out.push({ title: c.title, url: c.url });
     if (out.length === MAX_SOURCES) break;
   }
   return out;
 }
 
-/** Pages matching the question's words, found without any API call (when the provider is down). */
-export function keywordSources(app: FastifyInstance, question: string): SourceLink[] {
+/** What a failure offers instead of an answer: pages to read and the admin's own Q&A answers. */
+interface Help { links: SourceLink[]; answers: QaAnswer[] }
+
+/** A Q&A document's answer: its content is "# <question>\n\n<answer>" (see the text route). */
+function qaAnswer(row: { title: string; content: string }): QaAnswer {
+  const prefix = `# ${row.title}\n\n`;
+  return { question: row.title, answer: row.content.startsWith(prefix) ? row.content.slice(prefix.length) : row.content };
+}
+
+/** The Q&A entries among the retrieved chunks, best match first: retrieval already judged them relevant. */
+export function qaAnswersOf(app: FastifyInstance, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): QaAnswer[] {
+  const ids = [...new Set(chunks.map((c) => c.documentId))];
+  if (!ids.length) return [];
+  const rows = stmt(app.db, `SELECT d.id, d.title, d.content FROM documents d JOIN sources s ON s.id = d.source_id
+    WHERE d.kind = 'qa' AND s.enabled = 1 AND d.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<{ id: number; title: string; content: string }>;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => (byId.has(id) ? [qaAnswer(byId.get(id)!)] : [])).slice(0, MAX_ANSWERS);
+}
+
+/** Words of the question that count for matching (lowercased, no stopwords), as the keyword search sees them. */
+const keywordsOf = (question: string) => (keywordQuery(question)?.match(/"([^"]+)"/g) ?? []).map((w) => w.slice(1, -1));
+
+/**
+ * Help found without any API call (no key, or the question could not be embedded): pages and Q&A entries matching
+ * the question's words. A Q&A answer is shown word for word, so it must share at least half the question's words
+ * (a word counts when the entry has it or a form of it: "covers" for "cover").
+ */
+export function keywordHelp(app: FastifyInstance, question: string): Help {
   const fts = keywordQuery(question);
-  if (!fts) return [];
-  const rows = stmt(app.db, `SELECT d.title, d.url FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
-    JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`).all(fts) as Array<{ title: string; url: string | null }>;
-  return sourcesOf(rows);
+  if (!fts) return { links: [], answers: [] };
+  const rows = stmt(app.db, `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
+    JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`).all(fts) as Array<{ id: number; title: string; url: string | null; kind: string; content: string }>;
+  const words = keywordsOf(question);
+  const stem = (w: string) => w.slice(0, Math.max(4, w.length - 2));
+  const covers = (text: string) => {
+    const lower = text.toLowerCase();
+    return words.filter((w) => lower.includes(stem(w))).length * 2 >= words.length;
+  };
+  const seen = new Set<number>();
+  const answers = rows.filter((r) => r.kind === 'qa' && !seen.has(r.id) && seen.add(r.id) && covers(r.content)).slice(0, MAX_ANSWERS).map(qaAnswer);
+  return { links: sourcesOf(rows.filter((r) => r.kind !== 'qa')), answers };
+}
+
+/** How the admin's alert describes what a failure offered visitors besides the message. */
+function offered(help: Help): string {
+  const parts = [help.answers.length ? 'your matching Q&A answers' : '', help.links.length ? 'links to matching pages' : ''].filter(Boolean);
+  return parts.length ? ` with ${parts.join(' and ')}` : '';
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -110,27 +164,29 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
   };
   /** Ends the answer with a friendly message; the admin gets the cause, with what visitors saw. */
-  const fail = (problem: UpstreamError | null, adminMessage: string, links: SourceLink[], status: MessageStatus = 'error'): ChatEvent => {
+  const fail = (problem: UpstreamError | null, adminMessage: string, help: Help, status: MessageStatus = 'error'): ChatEvent => {
     info.problem = adminMessage;
     record.status = record.text ? 'error' : status;
     record.error = adminMessage;
-    record.sources = links;
+    record.sources = help.links;
     const code = problem?.kind === 'rate_limited' ? 'rate_limited' : 'unavailable';
-    const message = code === 'rate_limited' ? FRIENDLY.rateLimited : links.length ? FRIENDLY.unavailableWithLinks : FRIENDLY.unavailable;
+    const message = code === 'rate_limited' ? FRIENDLY.rateLimited : unavailableMessage(help);
     if (problem && ALERTS_ADMIN[problem.kind]) {
-      const shown = `${record.text ? 'Visitors see the answer cut off, then' : 'Visitors see'} “${message}”${links.length ? ' with links to matching pages' : ''}.`;
+      const shown = `${record.text ? 'Visitors see the answer cut off, then' : 'Visitors see'} “${message}”${offered(help)}.`;
       raiseAlert(db, problem.kind, `${adminMessage} ${shown}`);
     }
     app.log.warn({ kind: problem?.kind, status: problem?.status }, `chat answer failed: ${adminMessage}`);
     save();
-    return { type: 'error', code, message, sources: links };
+    return { type: 'error', code, message, sources: help.links, answers: help.answers };
   };
+  /** Help from what retrieval found: its pages with a public URL, and its Q&A entries. */
+  const retrievedHelp = (): Help => ({ links: sourcesOf(record.chunks), answers: qaAnswersOf(app, record.chunks) });
 
   yield { type: 'start', conversationId: input.conversationId, messageId };
 
   if (!connection.apiKey && connection.provider === 'openrouter') {
     raiseAlert(db, 'no_key', 'Visitors are chatting but no API key is saved. Add it in Settings → API Configuration.');
-    yield fail(null, 'No API key is saved.', keywordSources(app, input.question));
+    yield fail(null, 'No API key is saved.', keywordHelp(app, input.question));
     return;
   }
   const { chatIdleTimeoutMs: IDLE_TIMEOUT_MS, chatTotalTimeoutMs: TOTAL_TIMEOUT_MS } = app.config;
@@ -162,7 +218,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       if (input.signal.aborted && !timedOut) { record.status = 'stopped'; save(); return; }
       const problem = timedOut ? timeoutProblem('The embedding model', `check that ${providerLabel(connection.provider)} is up, or ask your hosting provider about the server's connection.`)
         : err instanceof Error && err.name === 'EmbeddingStopError' ? (err as unknown as { problem: UpstreamError }).problem : describeUpstreamError(connection.provider, err);
-      yield fail(problem, `Searching the knowledge base failed: ${problem.message}`, keywordSources(app, input.question));
+      yield fail(problem, `Searching the knowledge base failed: ${problem.message}`, keywordHelp(app, input.question));
       return;
     }
     const links = sourcesOf(record.chunks);
@@ -177,14 +233,15 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       return;
     }
 
-    // 3. Over the day's spend cap: links only.
+    // 3. Over the day's spend cap: links and Q&A answers only.
     if (chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd) {
-      raiseAlert(db, 'spend_cap', `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: the widget answers with links only until midnight UTC.`);
+      raiseAlert(db, 'spend_cap', `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: until midnight UTC the widget answers only with links to matching pages and your matching Q&A answers.`);
+      const help = retrievedHelp();
       record.status = 'links_only';
-      record.sources = links;
+      record.sources = help.links;
       info.problem = 'Daily spend cap reached.';
       save();
-      yield { type: 'error', code: 'limit_reached', message: links.length ? FRIENDLY.unavailableWithLinks : FRIENDLY.unavailable, sources: links };
+      yield { type: 'error', code: 'limit_reached', message: unavailableMessage(help), sources: help.links, answers: help.answers };
       return;
     }
 
@@ -253,7 +310,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
     if (timedOut || caught) {
       const problem = timedOut ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.') : describeUpstreamError(connection.provider, caught);
-      yield fail(problem, problem.message, links);
+      yield fail(problem, problem.message, retrievedHelp());
       return;
     }
     if (!record.text) {
@@ -262,7 +319,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
         ? { kind: 'bad_request', status: null, upstreamMessage: null, retryAfterSeconds: null,
           message: `The model used all ${maxTokens} tokens on reasoning and wrote no answer. Raise "Max answer tokens" on the Chatbot screen or turn reasoning off.` }
         : describeStatus(connection.provider, 502, null);
-      yield fail(problem, problem.message, links);
+      yield fail(problem, problem.message, retrievedHelp());
       return;
     }
     record.sources = links;

@@ -10,6 +10,17 @@ export const DEFAULT_NO_ANSWER = "Sorry, I couldn't find that on this site. Try 
 /** The longest message length an admin may allow; the Playground always allows it. */
 export const LONGEST_MESSAGE_ALLOWED = 4000;
 
+const CONTACT_LINK_MESSAGE = 'Enter a web address starting with https:// (or http://), or an e-mail address such as help@example.com.';
+const httpUrl = z.url({ protocol: /^https?$/ });
+const email = z.email();
+const MAILTO = /^mailto:/i;
+/**
+ * "When the bot can't help": a page or an e-mail address (a "mailto:" typed before it is allowed; the widget builds
+ * the mailto: link itself). Checked without a transform: responses are encoded with this schema too.
+ */
+const contactLink = z.string().trim().max(500, 'Keep the contact link under 500 characters.')
+  .refine((v) => v === '' || httpUrl.safeParse(v).success || email.safeParse(v.replace(MAILTO, '')).success, CONTACT_LINK_MESSAGE);
+
 export const ChatbotSettings = z.object({
   instructions: z.string().trim().max(4000, 'Custom instructions can be at most 4,000 characters.').default(DEFAULT_INSTRUCTIONS),
   language: z.string().regex(/^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$/, 'Choose automatic or a language code such as en or de.').default('auto'),
@@ -18,6 +29,10 @@ export const ChatbotSettings = z.object({
   historyTurns: z.number().int().min(0).max(20, 'Keep at most 20 turns of history.').default(6),
   mode: z.enum(['strict', 'relaxed'], { message: 'Choose strict or relaxed.' }).default('strict'),
   noAnswerMessage: z.string().trim().min(1, 'Enter the message shown when nothing matches.').max(500).default(DEFAULT_NO_ANSWER),
+  // When the bot can't help (nothing matched, or the model is unavailable), visitors are offered this.
+  contactLink: contactLink.default(''),
+  /** The link's text; empty: the widget's own "Contact us" (in the visitor's language), or the e-mail address. */
+  contactLabel: z.string().trim().max(60, 'Keep the label to 60 characters or fewer.').default(''),
   // Abuse and cost protection for the public widget.
   maxMessageLength: z.number().int().min(50).max(LONGEST_MESSAGE_ALLOWED).default(1000),
   maxMessagesPerConversation: z.number().int().min(2).max(500).default(50),
@@ -28,11 +43,23 @@ export const ChatbotSettings = z.object({
   // Privacy.
   storeConversations: z.boolean().default(true),
   retentionDays: z.number().int().min(0).max(3650).default(90),
+}).refine((s) => s.contactLink !== '' || s.contactLabel === '', {
+  path: ['contactLink'], message: 'Add the web address or e-mail address this label links to, or clear the label.',
 });
 export type ChatbotSettings = z.output<typeof ChatbotSettings>;
 
 export const readChatbotSettings = (db: Db) => readSection(db, 'chatbot', ChatbotSettings);
 export const writeChatbotSettings = (db: Db, value: z.input<typeof ChatbotSettings>) => writeSection(db, 'chatbot', ChatbotSettings, value);
+
+/** What the widget offers visitors when the bot can't help: a page or an e-mail address, with its label. */
+export interface Contact { label: string | null; url: string | null; email: string | null }
+
+export function contactOf(settings: Pick<ChatbotSettings, 'contactLink' | 'contactLabel'>): Contact | null {
+  const link = settings.contactLink;
+  if (!link) return null;
+  const isEmail = !/^https?:/i.test(link);
+  return { label: settings.contactLabel || null, url: isEmail ? null : link, email: isEmail ? link.replace(MAILTO, '') : null };
+}
 
 /**
  * A message's length as people count it: Unicode code points, so an emoji is one character, not the two

@@ -22,7 +22,7 @@ async function setup(t: { after(fn: () => unknown): void }, chatbot: Record<stri
   const admin = await setupAdmin(testApp.app);
   await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
   await admin.request('GET', '/api/admin/models');
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.', url: 'https://shop.example.com/warranty' });
   await admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Standard shipping takes 3 to 5 business days.' });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
@@ -67,7 +67,7 @@ test('storing off: a daily spend cap meant to allow 3 answers lets exactly 3 thr
   const outcomes = [];
   for (let i = 1; i <= 5; i++) outcomes.push((await ask(app, `cap-visitor-${i}`)).events.at(-1)!);
   assert.deepEqual(outcomes.map((e) => e.event), ['done', 'done', 'done', 'error', 'error']);
-  assert.deepEqual(outcomes[3].data, { code: 'limit_reached', message: "Sorry, I can't answer right now, but these pages may help:", sources: [{ title: 'Warranty', url: null }] });
+  assert.deepEqual(outcomes[3].data, { code: 'limit_reached', message: "Sorry, I can't answer right now, but these pages may help:", sources: [{ title: 'Warranty', url: 'https://shop.example.com/warranty' }], answers: [] });
   assert.equal(fake.requestsTo('/chat/completions').length, calls + 3, 'no model call past the cap');
   assert.equal(stored(app), 0, 'and still nothing stored');
 

@@ -9,6 +9,7 @@
 // progress, so a crash at any step is rolled back or finished at the next start (recoverDocumentWrites).
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToVisitors } from 'node:timers/promises';
+import { z } from 'zod';
 import { perDatabase, type Db } from '../db/database.js';
 import type { ChunkOptions } from './ingest/chunk.js';
 import type { ContentReader } from './ingest/reader.js';
@@ -22,10 +23,31 @@ export interface UpsertResult { documentId: number; status: 'added' | 'updated' 
 export const WRITE_BATCH = 250;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const contentHash = (title: string, url: string | null, text: string) => sha256(`${title}\n${url ?? ''}\n${text}`);
+
+/**
+ * The optional public address of an uploaded file or a Text entry: where visitors can read it. With one, the
+ * widget lists the document as a source link; without one, it is never shown to visitors (the model still reads it).
+ */
+export const PublicUrl = z.string().trim().max(2000, 'Keep the address under 2,000 characters.')
+  .refine((v) => v === '' || z.url({ protocol: /^https?$/ }).safeParse(v).success, 'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.')
+  .nullable().transform((v) => v || null);
 
 const findDocument = (db: Db, sourceId: number, sourceKey: string) =>
-  db.prepare('SELECT id, content_hash FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
-    { id: number; content_hash: string } | undefined;
+  db.prepare('SELECT id, content_hash, title, url, kind, content FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
+    { id: number; content_hash: string; title: string; url: string | null; kind: string; content: string } | undefined;
+
+/** A document's public address, or null (also when there is no such document). */
+export const documentUrl = (db: Db, sourceId: number, sourceKey: string): string | null =>
+  findDocument(db, sourceId, sourceKey)?.url ?? null;
+
+/** Sets a document's public address. Its chunks stay as they are: a URL is not part of what is embedded. */
+export function setDocumentUrl(db: Db, documentId: number, url: string | null): void {
+  const doc = db.prepare('SELECT title, content FROM documents WHERE id = ?').get(documentId) as { title: string; content: string } | undefined;
+  if (!doc) return;
+  db.prepare(`UPDATE documents SET url = ?, content_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
+    .run(url, contentHash(doc.title, url, doc.content), documentId);
+}
 
 // One document write at a time: a write spans several transactions, and two writes of one document
 // (an upload and a sync, say) must not interleave.
@@ -42,16 +64,21 @@ function exclusively<T>(db: Db, write: () => Promise<T>): Promise<T> {
  * server — and only the write happens here, in slices (see the top of this file).
  */
 export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'>, sourceId: number, doc: ExtractedDocument, kind: DocumentKind, chunkOptions?: ChunkOptions): Promise<UpsertResult> {
-  const contentHash = sha256(`${doc.title}\n${doc.url ?? ''}\n${doc.text}`);
+  const hash = contentHash(doc.title, doc.url, doc.text);
   const before = findDocument(db, sourceId, doc.sourceKey);
-  if (before && before.content_hash === contentHash) return unchanged(db, before.id);
+  if (before && before.content_hash === hash) return unchanged(db, before.id);
+  if (before && before.title === doc.title && before.content === doc.text && before.kind === kind) {
+    // Only the address changed: nothing to chunk again.
+    setDocumentUrl(db, before.id, doc.url);
+    return { ...unchanged(db, before.id), status: 'updated' };
+  }
   const chunks = await reader.chunk({ title: doc.title, text: doc.text }, chunkOptions);
   const tokens = chunks.reduce((sum, c) => sum + c.tokenCount, 0);
   return exclusively(db, async () => {
     // Read again: another request may have written this document while it was being chunked.
     const existing = findDocument(db, sourceId, doc.sourceKey);
-    if (existing && existing.content_hash === contentHash) return unchanged(db, existing.id);
-    const fields = [doc.title, doc.url, kind, doc.text, contentHash, tokens, doc.modifiedAt ?? null] as const;
+    if (existing && existing.content_hash === hash) return unchanged(db, existing.id);
+    const fields = [doc.title, doc.url, kind, doc.text, hash, tokens, doc.modifiedAt ?? null] as const;
 
     if (!existing) {
       const small = chunks.length <= WRITE_BATCH;

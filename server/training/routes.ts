@@ -11,7 +11,7 @@ import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalS
 import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
 import { extendRequestTimeouts } from '../security/request-timeouts.js';
-import { deleteDocument, deleteSourceDocuments, upsertDocument } from './documents.js';
+import { deleteDocument, deleteSourceDocuments, documentUrl, PublicUrl, setDocumentUrl, upsertDocument } from './documents.js';
 import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { knowledgeBaseStats, sourceStats } from './stats.js';
@@ -26,16 +26,21 @@ const WEBHOOK_SECRET = 'content_webhook_token';
 // How long an upload may take to arrive (files of MAX_UPLOAD_MB on a slow connection).
 const UPLOAD_RECEIVE_MS = 60 * 60 * 1000;
 
+const QA_HAS_NO_URL = 'Q&A entries are never shown to visitors as sources, so they have no public URL. Use a Text entry for content with a page of its own.';
 const TextEntry = z.union([
-  z.object({ title: z.string().trim().min(1, 'Enter a title.').max(300), text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).') }),
-  z.object({ question: z.string().trim().min(1, 'Enter the question.').max(1000), answer: z.string().trim().min(1, 'Enter the answer.').max(20_000) }),
-], { message: 'Send a title and text, or a question and answer.' });
+  z.object({ title: z.string().trim().min(1, 'Enter a title.').max(300), text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).'),
+    url: PublicUrl.optional() }),
+  z.object({ question: z.string().trim().min(1, 'Enter the question.').max(1000), answer: z.string().trim().min(1, 'Enter the answer.').max(20_000), url: z.unknown().optional() }),
+], { message: 'Send a title and text, or a question and answer.' })
+  .superRefine((entry, ctx) => {
+    if ('question' in entry && entry.url !== undefined && entry.url !== null && entry.url !== '') ctx.addIssue({ code: 'custom', path: ['url'], message: QA_HAS_NO_URL });
+  });
 
 /** A Q&A entry is stored as a document whose heading is the question, so retrieval matches either. */
 function textEntryDocument(body: z.output<typeof TextEntry>) {
   return 'question' in body
-    ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const }
-    : { title: body.title, text: body.text, kind: 'text' as const };
+    ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const, url: null }
+    : { title: body.title, text: body.text, kind: 'text' as const, url: body.url };
 }
 
 const JobView = z.object({
@@ -143,6 +148,21 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     return { document: doc };
   });
 
+  // The public address of an uploaded file or a Text entry (web pages and posts have theirs from the site).
+  app.patch('/training/documents/:id', {
+    schema: { params: IdParams, body: z.object({ url: PublicUrl }), response: { 200: z.object({ document: z.object({ id: z.number(), url: z.string().nullable() }) }), 400: ErrorBody, 404: ErrorBody } },
+  }, async (request) => {
+    const doc = db.prepare('SELECT id, kind FROM documents WHERE id = ?').get(request.params.id) as { id: number; kind: string } | undefined;
+    if (!doc) throw notFound('No such document.');
+    if (doc.kind === 'qa') throw badRequest(QA_HAS_NO_URL, { url: QA_HAS_NO_URL });
+    if (doc.kind !== 'file' && doc.kind !== 'text') {
+      const why = 'This page’s address comes from its website and cannot be changed here.';
+      throw badRequest(why, { url: why });
+    }
+    setDocumentUrl(db, doc.id, request.body.url);
+    return { document: { id: doc.id, url: request.body.url } };
+  });
+
   app.delete('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
     if (!(await deleteDocument(db, request.params.id))) throw notFound('No such document.');
     return { deleted: true };
@@ -150,7 +170,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
 
   app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
     const doc = textEntryDocument(request.body);
-    const result = await upsertDocument(db, app.ingest, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions(db));
+    const result = await upsertDocument(db, app.ingest, sourceOfKind(db, 'text').id, { title: doc.title, url: doc.url ?? null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions(db));
     return reply.code(201).send(result);
   });
 
@@ -158,7 +178,10 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     const existing = db.prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'").pluck().get(request.params.id) as string | undefined;
     if (!existing) throw notFound('No such text or Q&A entry.');
     const doc = textEntryDocument(request.body);
-    return upsertDocument(db, app.ingest, sourceOfKind(db, 'text').id, { title: doc.title, url: null, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions(db));
+    const source = sourceOfKind(db, 'text').id;
+    // Left out, the address stays as it was; null or "" removes it.
+    const url = doc.url === undefined ? documentUrl(db, source, existing) : doc.url;
+    return upsertDocument(db, app.ingest, source, { title: doc.title, url: doc.kind === 'qa' ? null : url, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions(db));
   });
 
   // Uploads: the whole request is received first (uploads.ts), then each file is read in an extraction
@@ -187,7 +210,10 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
         extendRequestTimeouts(request, { idleMs: perFile }); // the next file's own allowance
         try {
           const extracted = await app.ingest.file(file.path, file.fileName);
-          const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, sourceKey: `file:${file.fileName}` }, 'file', chunkOptions(db));
+          const sourceKey = `file:${file.fileName}`;
+          // A new version of a file keeps the public address the admin gave it.
+          const url = documentUrl(db, source.id, sourceKey) ?? extracted.url;
+          const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', chunkOptions(db));
           results.push({ fileName: file.fileName, ok: true, documentId: result.documentId, status: result.status, chunks: result.chunks, tokens: result.tokens });
         } catch (err) {
           const known = err instanceof Error && err.name === 'IngestError';

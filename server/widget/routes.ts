@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
-import { characterCount, readChatbotSettings } from '../chat/settings.js';
+import { characterCount, contactOf, readChatbotSettings } from '../chat/settings.js';
 import { addAssistantMessage, addQuestion, countMessages, findConversation, history, setFeedback, visitorHistory } from '../chat/conversations.js';
 import { liveConversations } from '../chat/live-conversations.js';
 import { answer, type AnswerInput } from '../chat/pipeline.js';
@@ -71,13 +71,14 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         200: z.object({
           botName: z.string(), avatarUrl: z.string().nullable(), primaryColor: z.string(), position: z.string(), welcomeMessage: z.string(),
           suggestedQuestions: z.array(z.string()), disclosure: z.string(), language: z.string(), openOnLoad: z.boolean(), strings: z.record(z.string(), z.string()),
+          contact: z.object({ label: z.string().nullable(), url: z.string().nullable(), email: z.string().nullable() }).nullable(),
         }),
       },
     },
   }, async (_request, reply) => {
     const { allowedDomains: _hidden, ...widget } = readWidgetSettings(app.db);
     reply.header('Cache-Control', 'no-cache');
-    return { ...widget, strings: {} };
+    return { ...widget, strings: {}, contact: contactOf(readChatbotSettings(app.db)) };
   });
 
   app.post('/chat', {
@@ -142,7 +143,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.object({ visitorId: VisitorId, conversationId: ConversationId }),
       response: {
         200: z.object({ conversationId: z.string(), messages: z.array(z.object({ id: z.string(), role: z.enum(['user', 'assistant']), text: z.string(),
-          sources: z.array(z.object({ title: z.string(), url: z.string().nullable() })), feedback: z.enum(['up', 'down']).nullable(), createdAt: z.string() })) }),
+          sources: z.array(z.object({ title: z.string(), url: z.string() })), feedback: z.enum(['up', 'down']).nullable(), createdAt: z.string() })) }),
         400: ErrorBody, 404: ErrorBody,
       },
     },
@@ -152,7 +153,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     const messages = findConversation(app.db, conversationId, visitor) ? visitorHistory(app.db, conversationId)
       : liveConversations(app.db).visibleHistory(conversationId, visitor);
     if (!messages) throw notFound('This conversation does not exist. Start a new chat.');
-    return { conversationId, messages };
+    // Answers stored before sources needed a public URL may list files or Q&A entries: visitors see links only.
+    return { conversationId, messages: messages.map((m) => ({ ...m, sources: m.sources.filter((s): s is { title: string; url: string } => !!s.url) })) };
   });
 
   app.post('/feedback', {

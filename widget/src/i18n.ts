@@ -28,6 +28,7 @@ const en = {
   offline: 'Can’t reach the chat right now. Check your connection and try again.',
   timeout: 'No answer arrived. Please try again.',
   rateLimited: 'Too many messages at once. Please wait a moment and try again.',
+  contact: 'Contact us',
 };
 
 export type Strings = typeof en & { openChat: string };
@@ -54,6 +55,7 @@ export const T: Record<string, typeof en> = {
     offline: 'Der Chat ist gerade nicht erreichbar. Prüfe deine Verbindung und versuch es erneut.',
     timeout: 'Es kam keine Antwort. Bitte versuch es noch einmal.',
     rateLimited: 'Zu viele Nachrichten auf einmal. Bitte warte kurz und versuch es dann erneut.',
+    contact: 'Kontakt aufnehmen',
   },
   fr: {
     closeChat: 'Fermer le chat',
@@ -75,6 +77,7 @@ export const T: Record<string, typeof en> = {
     offline: 'Le chat est injoignable. Vérifiez votre connexion et réessayez.',
     timeout: 'Aucune réponse reçue. Veuillez réessayer.',
     rateLimited: 'Trop de messages à la fois. Patientez un instant puis réessayez.',
+    contact: 'Nous contacter',
   },
   es: {
     closeChat: 'Cerrar el chat',
@@ -96,5 +99,6 @@ export const T: Record<string, typeof en> = {
     offline: 'No se puede conectar con el chat. Comprueba tu conexión e inténtalo de nuevo.',
     timeout: 'No llegó ninguna respuesta. Inténtalo de nuevo.',
     rateLimited: 'Demasiados mensajes a la vez. Espera un momento e inténtalo de nuevo.',
+    contact: 'Contactar',
   },
 };

@@ -2,6 +2,10 @@
 import type { Strings } from './i18n.js';
 
 export interface Source { title: string; url: string }
+/** A Q&A entry the admin wrote, offered word for word when the bot cannot answer. */
+export interface QaAnswer { question: string; answer: string }
+/** "When the bot can't help": a page or an e-mail address (the widget builds the mailto: link). */
+export interface Contact { label: string | null; url: string | null; email: string | null }
 
 /** `GET /api/widget/config` (server/README.md, "Widget"). */
 export interface WidgetConfig {
@@ -15,6 +19,7 @@ export interface WidgetConfig {
   language: string;
   openOnLoad: boolean;
   strings: Partial<Strings> & Record<string, string>;
+  contact?: Contact | null;
 }
 
 export interface Store {

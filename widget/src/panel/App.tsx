@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Strings } from '../i18n.js';
-import type { Ctx, Panel, Source } from '../types.js';
+import type { Ctx, Panel, QaAnswer, Source } from '../types.js';
 import { link, markdown, safeUrl } from './markdown.js';
 import { HttpError, postSse, Timeout } from './sse.js';
 
@@ -18,7 +18,12 @@ type Msg = {
   err?: string;
   code?: string;
   q?: string; // the question, for "Try again"
+  qa?: QaAnswer[]; // the admin's own answers, offered when the bot cannot answer
+  help?: boolean; // no answer or a failure: offer the admin's contact
 };
+
+/** Phones: the open panel covers the viewport (panel.css), and is then a modal dialog. */
+const PHONE = '(max-width: 639.9px)';
 
 let seq = 0;
 const key = () => 'k' + ++seq;
@@ -30,6 +35,8 @@ const SEND = 'M12 19V5m-7 7 7-7 7 7';
 const STOP = 'M7 7h10v10H7z';
 const COPY = 'M9 9h11v11H9zM5 15H4V4h11v1';
 const CHECK = 'm5 12 5 5L20 7';
+const MAIL = 'M3 6h18v12H3zm0 1 9 6 9-6';
+const OUT = 'M7 17 17 7M9 7h8v8';
 const THUMB = 'M7 10v11H3V10h4l4-7a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7';
 
 export interface Props { ctx: Ctx; vid: string; s: Strings; open: boolean; ctl: Partial<Panel> }
@@ -41,6 +48,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   const [text, setText] = useState('');
   const [live, setLive] = useState(false);
   const [copied, setCopied] = useState('');
+  const [modal, setModal] = useState(false);
   const ac = useRef<AbortController | null>(null);
   const busyRef = useRef(false);
   const stick = useRef(true);
@@ -72,7 +80,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   // Mobile full-screen sheet: follow the visual viewport so the on-screen keyboard never covers the input.
   useEffect(() => {
     const vv = window.visualViewport;
-    const mq = matchMedia('(max-width: 639.9px)');
+    const mq = matchMedia(PHONE);
     const fit = () => {
       const p = list.current?.parentElement;
       if (!p || !vv) return;
@@ -83,6 +91,27 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
     vv?.addEventListener('scroll', fit);
     fit();
   }, []);
+
+  // Open on a phone, the panel covers the page: the page is made inert (not focusable, hidden from assistive
+  // tech) until it closes or the viewport widens. Only the attributes set here are removed again. A layout
+  // effect: the page is never left inert behind a closed panel, not even for a frame.
+  useLayoutEffect(() => {
+    const mq = matchMedia(PHONE);
+    const host = ctx.root.host;
+    let marked: Element[] = [];
+    const release = () => { marked.forEach((el) => el.removeAttribute('inert')); marked = [] };
+    const apply = () => {
+      const on = open && mq.matches;
+      release();
+      if (on) for (const el of host.parentElement?.children || []) {
+        if (el != host && !el.hasAttribute('inert')) { el.setAttribute('inert', ''); marked.push(el) }
+      }
+      setModal(on);
+    };
+    apply();
+    mq.addEventListener('change', apply);
+    return () => { mq.removeEventListener('change', apply); release() };
+  }, [open]);
 
   useLayoutEffect(() => {
     const l = list.current;
@@ -105,6 +134,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
     const cid = store.get(CID);
     let txt = '';
     let srcs: Source[] = [];
+    let qa: QaAnswer[] = [];
     let mid: string | undefined;
     let end = false;
     setMsgs((ms) => [
@@ -114,8 +144,8 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
     ]);
     if (!retryOf) { setText(''); ctx.emit('message', { role: 'user', text: q }) }
     focusInput();
-    const fail = (err: string, code = 'unavailable') => {
-      patch(id, { st: 'error', err, code, sources: srcs });
+    const fail = (err: string, code = 'unavailable', help = true) => {
+      patch(id, { st: 'error', err, code, sources: srcs, qa, help });
       ctx.emit('error', { code, message: err });
     };
     try {
@@ -133,11 +163,12 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
         } else if (ev == 'done') {
           end = true;
           mid = d.messageId || mid;
-          patch(id, { st: 'done', mid });
+          patch(id, { st: 'done', mid, help: d.answered === false });
           ctx.emit('message', { role: 'assistant', text: txt, messageId: mid, sources: srcs, answered: d.answered });
         } else if (ev == 'error') {
           end = true;
           if (d.sources?.length) srcs = d.sources;
+          qa = d.answers || [];
           fail(d.message || s.error, d.code);
         }
         // 'thinking': the "Thinking…" indicator already shows until the first token; reasoning text is never sent.
@@ -149,7 +180,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
       else if (e instanceof HttpError) {
         if (e.status == 404 && cid) store.del(CID); // conversation gone: "Try again" starts a new one
         e.status == 429 || e.status == 413
-          ? fail(e.said || s.rateLimited, e.status == 429 ? 'rate_limited' : 'bad_request')
+          ? fail(e.said || s.rateLimited, e.status == 429 ? 'rate_limited' : 'bad_request', false)
           : fail(s.error, e.status == 400 ? 'bad_request' : undefined);
       } else fail(s.offline);
     } finally {
@@ -189,12 +220,14 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   const name = cfg.botName || 'Docent';
   const avatar = safeUrl(cfg.avatarUrl, api);
   const qs = (cfg.suggestedQuestions || []).filter(Boolean);
+  const ct = cfg.contact;
+  const ctHref = ct && safeUrl(ct.email ? 'mailto:' + ct.email : ct.url);
 
   const answer = (m: Msg) => {
     const seen = new Set<string>();
-    // Sources without a (safe) URL, such as Q&A entries and uploaded files, show as plain titles.
+    // Only sources with a public (safe) URL are shown, each once, as links.
     const sources = m.sources.map((x) => [safeUrl(x?.url, api), x?.title] as const)
-      .filter(([u, t]) => (u || t) && !seen.has(u || t!) && seen.add(u || t!));
+      .filter(([u]) => u && !seen.has(u) && seen.add(u)) as [string, string | undefined][];
     return (
       // A new key when the answer finishes: the finished answer is *added* to the live region and
       // announced once, while the streaming copy is hidden from assistive tech (no token-by-token chatter).
@@ -206,11 +239,15 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
             : markdown(m.text)}
           {m.st == 'stopped' && <p class="nt">{s.stopped}</p>}
           {m.st == 'error' && <p class="er">{m.err}</p>}
+          {m.qa?.map((x) => <div class="qa"><p><strong>{x.question}</strong></p>{markdown(x.answer)}</div>)}
           {sources.length > 0 && (
             <div class="src">
               <b>{s.sources}</b>
-              <ul>{sources.map(([u, t]) => <li>{u ? link(u, t || new URL(u).hostname) : t}</li>)}</ul>
+              <ul>{sources.map(([u, t]) => <li>{link(u, t || new URL(u).hostname)}</li>)}</ul>
             </div>
+          )}
+          {m.help && ctHref && (
+            <a class="ct" href={ctHref} target={ct!.email ? undefined : '_blank'} rel="noopener noreferrer"><I d={ct!.email ? MAIL : OUT} />{ct!.label || ct!.email || s.contact}</a>
           )}
         </div>
         {m.st == 'error' && m.q && m.code != 'limit_reached' && (
@@ -232,8 +269,16 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   };
 
   return (
-    <div class={ctx.left ? 'p left' : 'p'} role="dialog" aria-label={name} lang={ctx.lang} hidden={!open}
-      onKeyDown={(e) => { if (e.key == 'Escape') { e.stopPropagation(); ctx.close() } }}>
+    <div class={ctx.left ? 'p left' : 'p'} role="dialog" aria-label={name} aria-modal={modal ? 'true' : undefined} lang={ctx.lang} hidden={!open}
+      onKeyDown={(e) => {
+        if (e.key == 'Escape') { e.stopPropagation(); ctx.close() }
+        // Modal: Tab and Shift+Tab wrap around inside the panel (the page behind is inert as well).
+        if (e.key == 'Tab' && modal) {
+          const f = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button,textarea,a[href]')].filter((x) => !x.disabled && x.getClientRects().length);
+          const at = ctx.root.activeElement;
+          if (e.shiftKey ? at == f[0] : at == f[f.length - 1]) { e.preventDefault(); f[e.shiftKey ? f.length - 1 : 0]?.focus() }
+        }
+      }}>
       <div class="hd">
         <span class="av" aria-hidden="true">{avatar ? <img src={avatar} alt="" /> : name.trim().charAt(0).toUpperCase()}</span>
         <div class="nm">{name}</div>

@@ -7,6 +7,7 @@ import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
 import { checkDecimal, checkInt, parseDecimal, parseIntStrict } from '../../components/form-helpers.js';
 import { useSettingsForm, type ServerErrorPlacement } from '../../components/useSettingsForm.js';
+import { isHttpUrl } from '../training/shared.js';
 import '../../components/chat-admin.css';
 
 // Same text as the server's defaults (server/chat/settings.ts): "Restore default" puts these back.
@@ -31,6 +32,8 @@ interface ChatbotSettings {
   historyTurns: number;
   mode: 'strict' | 'relaxed';
   noAnswerMessage: string;
+  contactLink: string;
+  contactLabel: string;
   maxMessageLength: number;
   maxMessagesPerConversation: number;
   messagesPerMinutePerVisitor: number;
@@ -72,6 +75,8 @@ type Form = Record<NumberKey, string> & {
   language: string;
   mode: 'strict' | 'relaxed';
   noAnswerMessage: string;
+  contactLink: string;
+  contactLabel: string;
   storeConversations: boolean;
 };
 
@@ -82,7 +87,7 @@ type SectionErrors = Partial<Record<'chatbot' | 'retrieval', string>>;
 
 // Top to bottom, for "focus the first error".
 const ORDER: FieldKey[] = [
-  'instructions', 'languageMode', 'language', 'mode', 'noAnswerMessage', 'temperature', 'maxAnswerTokens', 'historyTurns',
+  'instructions', 'languageMode', 'language', 'mode', 'noAnswerMessage', 'contactLink', 'contactLabel', 'temperature', 'maxAnswerTokens', 'historyTurns',
   'topK', 'minMatch', 'maxMessageLength', 'messagesPerMinutePerVisitor', 'dailyMessagesPerVisitor',
   'maxMessagesPerConversation', 'dailySpendCapUsd', 'storeConversations', 'retentionDays',
 ];
@@ -114,6 +119,8 @@ function fromSettings(s: SettingsView): Form {
     historyTurns: String(c.historyTurns),
     mode: c.mode,
     noAnswerMessage: c.noAnswerMessage,
+    contactLink: c.contactLink ?? '',
+    contactLabel: c.contactLabel ?? '',
     topK: String(s.retrieval.topK),
     minMatch: String(s.retrieval.minMatch),
     maxMessageLength: String(c.maxMessageLength),
@@ -131,6 +138,12 @@ function validate(f: Form): Errors {
   if (f.instructions.trim().length > MAX_INSTRUCTIONS) e.instructions = 'Custom instructions can be at most 4,000 characters.';
   if (!f.noAnswerMessage.trim()) e.noAnswerMessage = 'Enter the message shown when nothing matches.';
   else if (f.noAnswerMessage.trim().length > 500) e.noAnswerMessage = 'Keep this message under 500 characters.';
+  // The same rules as the server's (server/chat/settings.ts).
+  const link = f.contactLink.trim();
+  if (link && !isHttpUrl(link) && !/^(mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i.test(link)) {
+    e.contactLink = 'Enter a web address starting with https:// (or http://), or an e-mail address such as help@example.com.';
+  } else if (!link && f.contactLabel.trim()) e.contactLink = 'Add the web address or e-mail address this label links to, or clear the label.';
+  if (f.contactLabel.trim().length > 60) e.contactLabel = 'Keep the label to 60 characters or fewer.';
   const checks: [NumberKey, string | undefined][] = [
     ['temperature', checkDecimal(f.temperature, 0, 2, 'Temperature is between 0 and 2.')],
     ['maxAnswerTokens', checkInt(f.maxAnswerTokens, 64, 8000, 'Allow from 64 to 8,000 tokens per answer.')],
@@ -158,6 +171,8 @@ function toBody(f: Form) {
       historyTurns: parseIntStrict(f.historyTurns)!,
       mode: f.mode,
       noAnswerMessage: f.noAnswerMessage.trim(),
+      contactLink: f.contactLink.trim(),
+      contactLabel: f.contactLabel.trim(),
       maxMessageLength: parseIntStrict(f.maxMessageLength)!,
       maxMessagesPerConversation: parseIntStrict(f.maxMessagesPerConversation)!,
       messagesPerMinutePerVisitor: parseIntStrict(f.messagesPerMinutePerVisitor)!,
@@ -385,6 +400,51 @@ export default function ChatbotPage() {
               )}
               {err('noAnswerMessage')}
               {desc('noAnswerMessage', 'What visitors see in strict mode when your content has nothing on their question.')}
+            </FormRow>
+          </div>
+        </section>
+
+        <section class="postbox" aria-labelledby="contact-title">
+          <h2 class="postbox-title" id="contact-title">
+            When the bot can't help
+          </h2>
+          <div class="inside form-table">
+            <p class="description">
+              When your content has nothing on a question, or the bot cannot answer at all (the AI service is down, your
+              credit has run out, today's spend cap is reached), visitors get a calm message with your matching Q&amp;A
+              answers and links to matching pages. Give them a way to reach a person too.
+            </p>
+            <FormRow label="Contact page or e-mail" htmlFor={fieldId('contactLink')}>
+              <input
+                id={fieldId('contactLink')}
+                type="text"
+                inputMode="url"
+                autoComplete="off"
+                spellcheck={false}
+                class="input regular-text"
+                value={form.contactLink}
+                placeholder="https://example.com/contact or help@example.com"
+                onInput={(e) => update({ contactLink: e.currentTarget.value })}
+                {...aria('contactLink')}
+                disabled={saving}
+              />
+              {err('contactLink')}
+              {desc('contactLink', 'Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none.')}
+            </FormRow>
+            <FormRow label="Button text" htmlFor={fieldId('contactLabel')}>
+              <input
+                id={fieldId('contactLabel')}
+                type="text"
+                class="input regular-text"
+                maxLength={60}
+                value={form.contactLabel}
+                placeholder="Contact us"
+                onInput={(e) => update({ contactLabel: e.currentTarget.value })}
+                {...aria('contactLabel')}
+                disabled={saving}
+              />
+              {err('contactLabel')}
+              {desc('contactLabel', 'Optional, up to 60 characters. Empty: "Contact us" in the visitor\'s language for a page, or the e-mail address itself.')}
             </FormRow>
           </div>
         </section>

@@ -7,7 +7,7 @@ import { Notice, type NoticeType } from '../../components/Notice.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { formatBytes, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { API, ITEM_NOUN, JobView, StatusBadge, Switch, isActive, useJob } from './shared.js';
+import { API, ITEM_NOUN, JobView, StatusBadge, Switch, isActive, isHttpUrl, useJob } from './shared.js';
 import type { DocumentDetail, DocumentSummary, FileResult, Job, LogLine, Schedule, Source, UploadLimits, UpsertResult, WebConfig } from './types.js';
 
 /** Until GET /files/limits answers: the server's defaults. */
@@ -336,8 +336,10 @@ function DocumentList(props: {
   onEdit?: (d: DocumentSummary) => void;
   editingId?: number | null;
   onDeleted: () => void;
+  /** Uploaded files: their public URL is set right in the list (Text entries set theirs in the Edit form). */
+  urlInList?: boolean;
 }) {
-  const { docs, label, empty, onEdit, editingId, onDeleted } = props;
+  const { docs, label, empty, onEdit, editingId, onDeleted, urlInList } = props;
   const [deleting, setDeleting] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -410,6 +412,7 @@ function DocumentList(props: {
                 {deleting === d.id ? 'Deleting…' : 'Delete'}
               </button>
             </div>
+            {(d.kind === 'file' || d.kind === 'text') && <PublicUrlLine doc={d} editable={!!urlInList} onSaved={docs.reload} />}
           </li>
         ))}
       </ul>
@@ -422,16 +425,126 @@ function DocumentList(props: {
   );
 }
 
+const PUBLIC_URL_HELP = 'With a public URL, visitors see this as a source link to that page. Without one, the chatbot still uses it but never lists it.';
+
+/** A file's or Text entry's public URL: visitors see a document as a source only when it has one. */
+function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; editable: boolean; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  /** Where focus goes once the next render is on the page: into the field, or back to the button. */
+  const focusNext = useRef<'field' | 'button' | null>(null);
+  const id = `doc-url-${doc.id}`;
+  const name = doc.fileName ?? doc.title;
+  useEffect(() => {
+    const target = focusNext.current === 'field' ? input.current : focusNext.current === 'button' ? toggle.current : null;
+    if (target) {
+      focusNext.current = null;
+      target.focus();
+    }
+  });
+
+  function start() {
+    setValue(doc.url ?? '');
+    setError(null);
+    focusNext.current = 'field';
+    setEditing(true);
+  }
+  function stop() {
+    focusNext.current = 'button';
+    setEditing(false);
+  }
+  async function save(e: Event) {
+    e.preventDefault();
+    const url = value.trim();
+    if (url && !isHttpUrl(url)) {
+      setError('Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.');
+      input.current?.focus();
+      return;
+    }
+    setSaving(true);
+    try {
+      await api.patch(`${API}/documents/${doc.id}`, { url: url || null });
+      onSaved();
+      stop();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setError(err instanceof ApiError && err.fields.url ? err.fields.url : `Not saved: ${errorMessage(err)}`);
+      input.current?.focus();
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (editing) {
+    return (
+      <form class="doc-url-form" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), stop())} noValidate>
+        <label for={id}>
+          Public URL <span class="screen-reader-text">of “{name}”</span>
+        </label>
+        <input
+          id={id}
+          ref={input}
+          type="url"
+          class="input"
+          value={value}
+          placeholder="https://example.com/warranty.pdf"
+          onInput={(e) => (setValue(e.currentTarget.value), setError(null))}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy(error && `${id}-error`, `${id}-help`)}
+          disabled={saving}
+        />
+        <button type="submit" class="button button-primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save URL'}
+        </button>
+        <button type="button" class="button" onClick={stop} disabled={saving}>
+          Cancel
+        </button>
+        <FieldError id={`${id}-error`} message={error} />
+        <p class="description" id={`${id}-help`}>
+          {PUBLIC_URL_HELP} Leave empty to remove it.
+        </p>
+      </form>
+    );
+  }
+  return (
+    // The button keeps its place in the tree while the text before it changes, so it keeps focus after a save.
+    <p class="doc-url">
+      <span>
+        {doc.url ? (
+          <>
+            Shown to visitors as a source:{' '}
+            <a href={doc.url} target="_blank" rel="noopener noreferrer">
+              {doc.url}
+            </a>
+          </>
+        ) : (
+          'No public URL: never listed as a source.'
+        )}
+      </span>
+      {editable && (
+        <button type="button" class="button-link" ref={toggle} onClick={start} aria-label={`${doc.url ? 'Change' : 'Add'} the public URL of “${name}”`}>
+          {doc.url ? 'Change' : 'Add public URL'}
+        </button>
+      )}
+    </p>
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Text & Q&A
 
 type TextMode = 'text' | 'qa';
-type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer', string>>;
+const QA_HELP = 'When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
+type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer' | 'url', string>>;
 
 function TextPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);
   const [mode, setMode] = useState<TextMode>('qa');
-  const [fields, setFields] = useState({ title: '', text: '', question: '', answer: '' });
+  const [fields, setFields] = useState({ title: '', text: '', question: '', answer: '', url: '' });
   const [editing, setEditing] = useState<DocumentSummary | null>(null);
   const [errors, setErrors] = useState<TextErrors>({});
   const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
@@ -445,7 +558,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
   };
 
   function reset() {
-    setFields({ title: '', text: '', question: '', answer: '' });
+    setFields({ title: '', text: '', question: '', answer: '', url: '' });
     setEditing(null);
     setErrors({});
   }
@@ -458,10 +571,10 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
       if (doc.kind === 'qa') {
         const prefix = `# ${doc.title}\n\n`;
         setMode('qa');
-        setFields({ title: '', text: '', question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content });
+        setFields({ title: '', text: '', question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content, url: '' });
       } else {
         setMode('text');
-        setFields({ title: doc.title, text: doc.content, question: '', answer: '' });
+        setFields({ title: doc.title, text: doc.content, question: '', answer: '', url: doc.url ?? '' });
       }
       setEditing(d);
       setErrors({});
@@ -480,7 +593,9 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
   async function submit(e: Event) {
     e.preventDefault();
     if (saving) return;
-    const body = mode === 'qa' ? { question: fields.question.trim(), answer: fields.answer.trim() } : { title: fields.title.trim(), text: fields.text.trim() };
+    const body = mode === 'qa'
+      ? { question: fields.question.trim(), answer: fields.answer.trim() }
+      : { title: fields.title.trim(), text: fields.text.trim(), url: fields.url.trim() };
     const found: TextErrors = {};
     if (mode === 'qa') {
       if (!body.question) found.question = 'Enter the question.';
@@ -488,6 +603,8 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
     } else {
       if (!(body as { title: string }).title) found.title = 'Enter a title.';
       if (!(body as { text: string }).text) found.text = 'Enter some text.';
+      const url = (body as { url: string }).url;
+      if (url && !isHttpUrl(url)) found.url = 'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.';
     }
     if (Object.keys(found).length) {
       setErrors(found);
@@ -526,7 +643,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
     key: keyof TextErrors,
     label: string,
     multiline: boolean,
-    extra: { placeholder?: string; rows?: number; ref?: typeof firstField } = {},
+    extra: { placeholder?: string; rows?: number; ref?: typeof firstField; help?: string; type?: 'text' | 'url' } = {},
   ) => (
     <div class="field">
       <label for={`text-${key}`}>{label}</label>
@@ -538,7 +655,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
           value={fields[key]}
           placeholder={extra.placeholder}
           aria-invalid={errors[key] ? 'true' : undefined}
-          aria-describedby={describedBy(errors[key] && `text-${key}-error`)}
+          aria-describedby={describedBy(errors[key] && `text-${key}-error`, extra.help && `text-${key}-help`)}
           onInput={(e) => set(key, e.currentTarget.value)}
           disabled={saving}
         />
@@ -546,17 +663,22 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
         <input
           id={`text-${key}`}
           ref={extra.ref}
-          type="text"
+          type={(extra.type ?? 'text') as 'text'}
           class="input"
           value={fields[key]}
           placeholder={extra.placeholder}
           aria-invalid={errors[key] ? 'true' : undefined}
-          aria-describedby={describedBy(errors[key] && `text-${key}-error`)}
+          aria-describedby={describedBy(errors[key] && `text-${key}-error`, extra.help && `text-${key}-help`)}
           onInput={(e) => set(key, e.currentTarget.value)}
           disabled={saving}
         />
       )}
       <FieldError id={`text-${key}-error`} message={errors[key]} />
+      {extra.help && (
+        <p class="description" id={`text-${key}-help`}>
+          {extra.help}
+        </p>
+      )}
     </div>
   );
 
@@ -566,7 +688,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
         Text &amp; Q&amp;A
       </h3>
       <div class="inside">
-        <p class="description">Answers you want the chatbot to give word for word, or short notes that are not on your website.</p>
+        <p class="description">Answers to common questions, and short notes that are not on your website.</p>
         <form class="stack-form" onSubmit={submit} noValidate>
           <fieldset class="segmented" disabled={!!editing || saving}>
             <legend class="screen-reader-text">Kind of entry</legend>
@@ -587,12 +709,13 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
           {mode === 'qa' ? (
             <>
               {field('question', 'Question', false, { placeholder: 'Do you offer gift wrapping?', ref: firstField })}
-              {field('answer', 'Answer', true, { rows: 4 })}
+              {field('answer', 'Answer', true, { rows: 4, help: QA_HELP })}
             </>
           ) : (
             <>
               {field('title', 'Title', false, { placeholder: 'Opening hours', ref: firstField })}
               {field('text', 'Text', true, { rows: 6 })}
+              {field('url', 'Public URL (optional)', false, { type: 'url', placeholder: 'https://example.com/opening-hours', help: PUBLIC_URL_HELP })}
             </>
           )}
           <div class="form-actions">
@@ -788,7 +911,7 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
           </div>
         )}
         <h4 class="subheading">Uploaded files</h4>
-        <DocumentList docs={docs} label="Uploaded files" empty="No files yet." onDeleted={onChanged} />
+        <DocumentList docs={docs} label="Uploaded files" empty="No files yet." onDeleted={onChanged} urlInList />
       </div>
     </section>
   );
