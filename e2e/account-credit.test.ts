@@ -110,7 +110,7 @@ describe('settings: the key\'s real status and the low-balance warning', () => {
 
     await page.getByRole('button', { name: 'Test API Key' }).click();
     const balance = page.locator('#api-key-balance');
-    await balance.getByText('below your $1.00 warning level').waitFor();
+    await balance.getByText('$0.40').waitFor(); // read by the test, was $0.03
     assert.match((await balance.textContent())!.replace(/\s+/g, ' '), /^Balance: \$0\.40 \(checked .+\) — below your \$1\.00 warning level\. Add credits at OpenRouter/);
     await shot('settings-key-low-balance');
 
@@ -187,5 +187,22 @@ describe('settings: Account → Change password', () => {
     assert.equal((await fresh.request.post(url('/api/admin/login'), { data: { password: NEW_PASSWORD } })).status(), 200);
     await fresh.close();
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('on a phone: the status, balance and Account screens fit and pass axe', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    docent.fake.fail({ route: 'chat', kind: 'payment-required', times: 1 });
+    await ask('What does the warranty cover?');
+    await page.goto(url('/admin/settings'));
+    await page.locator('#api-key-status').getByText('Out of credits since').waitFor();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(await overflow(), 0, 'no sideways scrolling');
+    assert.deepEqual(await axeViolations(), []);
+    await shot('settings-key-status-phone');
+    await page.goto(url('/admin/settings?tab=account'));
+    await page.getByRole('heading', { name: 'Change password' }).waitFor();
+    assert.equal(await overflow(), 0);
+    assert.deepEqual(await axeViolations(), []);
+    await shot('settings-account-phone');
   });
 });
