@@ -271,7 +271,7 @@ describe('admin UI', () => {
     assert.equal(settingsPuts().length, 1);
     assert.deepEqual(settingsPuts()[0].postDataJSON(), {
       provider: 'openrouter', apiKey: FAKE_KEY, model: 'anthropic/claude-sonnet-4.5',
-      fallbackModels: ['google/gemini-3-flash'], reasoningEnabled: true,
+      fallbackModels: ['google/gemini-3-flash'], reasoningEnabled: true, lowBalanceUsd: 1,
     });
     const masked = page.getByLabel('OpenRouter API Key');
     assert.equal(await masked.inputValue(), MASKED_FAKE_KEY);
@@ -284,7 +284,8 @@ describe('admin UI', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByLabel('OpenRouter API Key').waitFor();
     assert.equal(await page.getByLabel('OpenRouter API Key').inputValue(), MASKED_FAKE_KEY);
-    await page.getByText('Worked when last tested').waitFor();
+    // The check that follows saving a new key proved it works: the status says so (no longer "when last tested").
+    await page.getByText('Saved. Working: no failed requests since').waitFor();
     await page.waitForFunction(() => (document.getElementById('model') as HTMLInputElement | null)?.value === 'Anthropic: Claude Sonnet 4.5');
     assert.equal(await page.getByRole('combobox', { name: 'Fallback model 1' }).inputValue(), 'Google: Gemini 3 Flash');
     assert.equal(await page.getByRole('checkbox', { name: 'Enable reasoning' }).isChecked(), true);

@@ -16,6 +16,7 @@ import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
+import { startCreditWatch } from './openrouter/credit-watch.js';
 import { warmVectorSearch } from './training/vector-index.js';
 import { createTrainingService } from './training/service.js';
 import { createIngestPool } from './training/ingest/pool.js';
@@ -118,5 +119,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setNotFoundHandler(notFoundHandler);
 
   startCatalogRefresh(app);
+  startCreditWatch(app);
   return app;
 }

@@ -36,7 +36,10 @@ export const MENU: MenuItem[] = [
     label: 'Settings',
     href: '/admin/settings',
     icon: 'settings',
-    children: [{ label: 'API Configuration', href: '/admin/settings', tab: 'api' }],
+    children: [
+      { label: 'API Configuration', href: '/admin/settings', tab: 'api' },
+      { label: 'Account', href: '/admin/settings?tab=account', tab: 'account' },
+    ],
   },
 ];
 

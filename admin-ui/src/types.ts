@@ -18,6 +18,12 @@ export interface ApiSettings {
   baseUrl: string | null;
   apiKey: { saved: boolean; last4: string | null };
   keyCheck: { ok: boolean; checkedAt: string } | null;
+  /** The latest real outcome of calls with the saved key (chat, training, tests); null until there is one. */
+  keyStatus: { state: KeyState; since: string; message: string | null } | null;
+  /** What the saved OpenRouter key can still spend, when it could be read. */
+  balance: { amount: number; source: 'credits' | 'key_limit'; checkedAt: string; low: boolean } | null;
+  /** Dashboard warning below this many USD; 0 = off. */
+  lowBalanceUsd: number;
   model: string;
   fallbackModels: string[];
   reasoningEnabled: boolean;
@@ -46,7 +52,10 @@ export interface ApiSettingsUpdate {
   model: string;
   fallbackModels: string[];
   reasoningEnabled: boolean;
+  lowBalanceUsd?: number;
 }
+
+export type KeyState = 'ok' | 'invalid_key' | 'payment_required' | 'rate_limited' | 'unreachable';
 
 export interface KeyInfo {
   label: string;

@@ -2,14 +2,14 @@ import fp from 'fastify-plugin';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminExists, checkAdminPassword, createAdmin, MIN_PASSWORD_LENGTH } from './admin-account.js';
-import { createSession, csrfTokenMatches, deleteSession, findSession, SESSION_COOKIE } from './sessions.js';
+import { adminExists, checkAdminPassword, createAdmin, MIN_PASSWORD_LENGTH, passwordChangedAt, replaceAdminPassword } from './admin-account.js';
+import { countOtherSessions, createSession, csrfTokenMatches, deleteSession, findSession, SESSION_COOKIE } from './sessions.js';
 import {
   describeWait, isKnownBrowser, KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_MAX_AGE_S, knownBrowserToken,
   loginBlockedFor, recordFailedLogin, recordSuccessfulLogin,
 } from './login-backoff.js';
 import { PasswordCheckBusyError } from './passwords.js';
-import { conflict, forbidden, HttpError, unauthorized } from '../http/errors.js';
+import { badRequest, conflict, forbidden, HttpError, unauthorized } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 
 const PUBLIC_ROUTES = new Set(['/api/admin/session', '/api/admin/setup', '/api/admin/login']);
@@ -17,6 +17,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const PasswordBody = z.object({ password: z.string({ message: 'Enter a password.' }).max(1024, 'Password is too long.') });
 const SessionState = z.object({ authenticated: z.literal(true), csrfToken: z.string() });
+const NEW_PASSWORD_MESSAGE = `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+const ChangePasswordBody = z.object({
+  currentPassword: z.string({ message: 'Enter your current password.' }).min(1, 'Enter your current password.').max(1024, 'Password is too long.'),
+  newPassword: z.string({ message: 'Enter a new password.' }).min(MIN_PASSWORD_LENGTH, NEW_PASSWORD_MESSAGE).max(1024, 'Password is too long.'),
+});
+const WRONG_CURRENT_PASSWORD = 'That is not your current password.';
 
 /**
  * Guards every /api/admin route: a session is required, and state changes need the CSRF token.
@@ -109,6 +115,51 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     recordSuccessfulLogin(app.db);
     return startSession(reply);
+  });
+
+  app.get('/account', {
+    schema: { response: { 200: z.object({ passwordChangedAt: z.string().nullable(), otherSessions: z.number() }) } },
+  }, async (request) => ({ passwordChangedAt: passwordChangedAt(app.db), otherSessions: countOtherSessions(app.db, request.adminSession!) }));
+
+  app.post('/account/password', {
+    config: {
+      rateLimit: {
+        max: 5,
+        timeWindow: '1 minute',
+        errorResponseBuilder: () => new HttpError(429, 'Too many attempts. Try again in a minute.'),
+      },
+    },
+    schema: {
+      body: ChangePasswordBody,
+      response: { 200: z.object({ csrfToken: z.string(), otherSessionsEnded: z.number() }), 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const { currentPassword, newPassword } = request.body;
+    // Guarded like a login: while logins are blocked nothing is checked, and a wrong current password counts
+    // as a failed login. No known-browser exemption: whoever holds this session is in the admin's browser.
+    const blocked = loginBlockedFor(app.db);
+    if (blocked) {
+      const error = tooManyFailures(reply, blocked);
+      throw new HttpError(429, error.message, { currentPassword: error.message });
+    }
+    if (!(await hashing(reply, checkAdminPassword(app.db, currentPassword)))) {
+      const delay = recordFailedLogin(app.db);
+      request.log.warn({ ip: request.ip }, 'wrong current password in a password change');
+      if (delay) reply.header('Retry-After', String(Math.ceil(delay / 1000)));
+      throw badRequest('Please correct the highlighted fields.', {
+        currentPassword: delay ? `${WRONG_CURRENT_PASSWORD} ${tooManyFailuresMessage(delay)}` : WRONG_CURRENT_PASSWORD,
+      });
+    }
+    if (newPassword === currentPassword) {
+      throw badRequest('Please correct the highlighted fields.', { newPassword: 'Choose a password different from your current one.' });
+    }
+    const otherSessionsEnded = countOtherSessions(app.db, request.adminSession!);
+    await hashing(reply, replaceAdminPassword(app.db, newPassword));
+    // Every session ended, this browser's too: it carries on with a new one (new cookie, new CSRF token),
+    // so a copy of the old session cookie is worth nothing either.
+    const { csrfToken } = startSession(reply);
+    request.log.info({ otherSessionsEnded }, 'admin password changed');
+    return { csrfToken, otherSessionsEnded };
   });
 
   app.post('/logout', { schema: { response: { 204: z.null() } } }, async (request, reply) => {

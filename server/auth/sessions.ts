@@ -40,8 +40,15 @@ export function deleteSession(db: Db, session: AdminSession): void {
   db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(session.tokenHash);
 }
 
-export function deleteAllSessions(db: Db): void {
-  db.prepare('DELETE FROM sessions').run();
+/** Ends every session (a password change or reset); returns how many there were. */
+export function deleteAllSessions(db: Db): number {
+  return db.prepare('DELETE FROM sessions').run().changes;
+}
+
+/** Sessions other than `session` that have not expired: the other browsers the admin is logged in on. */
+export function countOtherSessions(db: Db, session: AdminSession, now = Date.now()): number {
+  return db.prepare('SELECT count(*) FROM sessions WHERE token_hash <> ? AND expires_at >= ? AND last_seen_at >= ?')
+    .pluck().get(session.tokenHash, now, now - IDLE_TIMEOUT_MS) as number;
 }
 
 export function csrfTokenMatches(session: AdminSession, header: unknown): boolean {

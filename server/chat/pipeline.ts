@@ -15,6 +15,7 @@ import { retrieve, keywordQuery, type RetrievedChunk } from '../retrieval/retrie
 import { embedderFor } from '../training/index-connection.js';
 import { readRetrievalSettings } from '../retrieval/settings.js';
 import { raiseAlert, resolveAlerts } from './alerts.js';
+import { noteKeyOutcome } from '../openrouter/key-status.js';
 import type { AssistantRecord, MessageStatus, SourceLink } from './conversations.js';
 import { buildPrompt, type PromptMessage, type Turn } from './prompt.js';
 import { recordAnswer, spentOn } from './usage.js';
@@ -310,6 +311,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
     if (timedOut || caught) {
       const problem = timedOut ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.') : describeUpstreamError(connection.provider, caught);
+      if (!timedOut) noteKeyOutcome(app, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
       yield fail(problem, problem.message, retrievedHelp());
       return;
     }
@@ -324,6 +326,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
     record.sources = links;
     resolveAlerts(db);
+    noteKeyOutcome(app, connection, { ok: true, call: 'answer' });
     save();
     if (links.length) yield { type: 'sources', sources: links };
     yield { type: 'done', messageId, answered: true };

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { currentConnection } from '../settings/connection.js';
 import { CATALOG_MAX_AGE_MS, refreshCatalog } from './catalog.js';
+import { keyOutcomeReport } from './key-status.js';
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
 
@@ -12,7 +13,7 @@ export function startCatalogRefresh(app: FastifyInstance): void {
       const row = app.db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? ORDER BY fetched_at DESC LIMIT 1').get(kind) as
         { fetched_at: number } | undefined;
       if (!row || Date.now() - row.fetched_at > CATALOG_MAX_AGE_MS) {
-        const error = await refreshCatalog(app.db, kind, connection, app.config);
+        const error = await refreshCatalog(app.db, kind, connection, app.config, keyOutcomeReport(app, connection));
         if (error) app.log.warn({ kind }, error);
       }
     }

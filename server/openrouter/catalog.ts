@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { ADMIN_TIMEOUT_MS, createClient, type Connection } from './client.js';
 import { describeUpstreamError } from './errors.js';
+import type { KeyOutcomeReport } from './key-status.js';
 import { NO_REASONING, type ReasoningCapability } from './reasoning.js';
 
 export type CatalogKind = 'chat' | 'embedding';
@@ -117,35 +118,41 @@ async function fetchRaw(kind: CatalogKind, connection: Connection, config: Pick<
 }
 
 /** Fetches now and replaces the cache; on failure the cache is kept. */
-export async function refreshCatalog(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>): Promise<string | null> {
+export async function refreshCatalog(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>, report?: KeyOutcomeReport): Promise<string | null> {
   try {
     const models = await fetchRaw(kind, connection, config);
+    // OpenRouter's lists ignore the key: they only show that OpenRouter answers. Other endpoints check it.
+    report?.({ ok: true, call: connection.provider === 'openrouter' ? 'keyless' : 'key' });
     db.prepare(`INSERT INTO model_catalog (kind, provider_key, fetched_at, data) VALUES (?, ?, ?, ?)
       ON CONFLICT (kind, provider_key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data`)
       .run(kind, cacheKey(connection), Date.now(), JSON.stringify(models));
     return null;
   } catch (err) {
-    return `Could not refresh the model list: ${describeUpstreamError(connection.provider, err, ADMIN_TIMEOUT_MS).message}`;
+    const problem = describeUpstreamError(connection.provider, err, ADMIN_TIMEOUT_MS);
+    report?.({ ok: false, call: connection.provider === 'openrouter' ? 'keyless' : 'key', problem });
+    return `Could not refresh the model list: ${problem.message}`;
   }
 }
 
 async function getCatalog<T>(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>,
-  map: (raw: RawModel) => T, options: { refresh?: boolean; now?: number } = {}): Promise<Catalog<T>> {
+  map: (raw: RawModel) => T, options: CatalogOptions = {}): Promise<Catalog<T>> {
   const now = options.now ?? Date.now();
   let cached = readCache(db, kind, connection);
   let error: string | null = null;
   if (options.refresh || !cached || now - cached.fetchedAt > CATALOG_MAX_AGE_MS) {
-    error = await refreshCatalog(db, kind, connection, config);
+    error = await refreshCatalog(db, kind, connection, config, options.report);
     cached = readCache(db, kind, connection);
   }
   if (!cached) return { models: [], fetchedAt: null, error };
   return { models: cached.models.map(map), fetchedAt: new Date(cached.fetchedAt).toISOString(), error };
 }
 
-export const getChatModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: { refresh?: boolean; now?: number }) =>
+export interface CatalogOptions { refresh?: boolean; now?: number; report?: KeyOutcomeReport }
+
+export const getChatModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
   getCatalog(db, 'chat', connection, config, toModelInfo, options);
 
-export const getEmbeddingModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: { refresh?: boolean; now?: number }) =>
+export const getEmbeddingModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
   getCatalog(db, 'embedding', connection, config, toEmbeddingModelInfo, options);
 
 // The chat path looks its model up on every message: keep the parsed catalog (hundreds of models,

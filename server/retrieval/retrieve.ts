@@ -5,6 +5,7 @@ import type OpenAI from 'openai';
 import { stmt, type Db } from '../db/database.js';
 import type { Provider } from '../settings/api-settings.js';
 import { embedBatch } from '../training/embedder.js';
+import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 import { activeIndex, cachedVector, cacheVector, searchVectors, similarities, type VectorIndex } from '../training/vector-index.js';
 
 export interface RetrievedChunk {
@@ -26,7 +27,7 @@ export interface RetrievedChunk {
 
 export interface RetrieveOptions { topK: number; minMatch: number }
 /** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
-export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider };
+export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport };
 export interface RetrievalDeps { db: Db; embedderFor: EmbedderFor; signal?: AbortSignal }
 export interface RetrievalResult { chunks: RetrievedChunk[]; model: string | null; queryTokens: number; queryCost: number | null; embedMs: number; searchMs: number }
 
@@ -45,9 +46,9 @@ async function embedQuery(deps: RetrievalDeps, index: VectorIndex, question: str
   const hash = createHash('sha256').update(question).digest('hex');
   const cached = cachedVector(deps.db, index, hash);
   if (cached) return { vector: cached, tokens: 0, cost: 0 };
-  const { client, provider } = deps.embedderFor(index);
+  const { client, provider, onOutcome } = deps.embedderFor(index);
   const result = await embedBatch(client, [question], {
-    provider, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
+    provider, onOutcome, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
   });
   cacheVector(deps.db, index, hash, result.vectors[0]);
   return { vector: result.vectors[0], tokens: result.tokens, cost: result.cost };

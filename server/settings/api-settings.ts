@@ -10,6 +10,9 @@ export const DEFAULT_EMBEDDING_MODEL = 'openai/text-embedding-3-small';
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
 export const OPENROUTER_KEY_PATTERN = /^sk-or-v1-[0-9a-f]{64}$/;
 export const OPENROUTER_KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
+export const DEFAULT_LOW_BALANCE_USD = 1;
+const MAX_LOW_BALANCE_USD = 10_000;
+const LOW_BALANCE_MESSAGE = `Enter an amount in US dollars from 0 to ${MAX_LOW_BALANCE_USD.toLocaleString('en')} (0 turns the warning off).`;
 const API_KEY_SECRET = 'provider_api_key';
 const SECTION = 'api';
 
@@ -24,6 +27,8 @@ const StoredApiSettings = z.object({
   reasoningEnabled: z.boolean().default(false),
   embeddingModel: z.string().default(DEFAULT_EMBEDDING_MODEL),
   embeddingDimensions: z.number().int().positive().default(DEFAULT_EMBEDDING_DIMENSIONS),
+  /** Warn (dashboard alert) when the key can spend less than this many USD; 0 turns the warning off. */
+  lowBalanceUsd: z.number().min(0).default(DEFAULT_LOW_BALANCE_USD),
   /** Outcome of the last key test, tied to the key by fingerprint so a new key starts untested. */
   keyCheck: z.object({ ok: z.boolean(), checkedAt: z.string(), fingerprint: z.string() }).nullable().default(null),
 });
@@ -39,6 +44,8 @@ export const ApiSettingsInput = z.object({
   model: modelId,
   fallbackModels: z.array(modelId).max(2, 'Choose at most two fallback models.').default([]),
   reasoningEnabled: z.boolean({ message: 'Reasoning must be on or off.' }),
+  /** Left out: the saved threshold stays. */
+  lowBalanceUsd: z.number({ message: LOW_BALANCE_MESSAGE }).min(0, LOW_BALANCE_MESSAGE).max(MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE).optional(),
 }).superRefine((input, ctx) => {
   if (input.provider === 'openrouter' && input.apiKey && !OPENROUTER_KEY_PATTERN.test(input.apiKey)) {
     ctx.addIssue({ code: 'custom', path: ['apiKey'], message: OPENROUTER_KEY_FORMAT_MESSAGE });
@@ -64,6 +71,7 @@ export interface ApiSettingsView {
   reasoningEnabled: boolean;
   embeddingModel: string;
   embeddingDimensions: number;
+  lowBalanceUsd: number;
 }
 
 function isHttpUrl(value: string): boolean {
@@ -108,6 +116,7 @@ export function saveApiSettings(db: Db, box: SecretBox, input: ApiSettingsInput)
       model: input.model,
       fallbackModels: input.fallbackModels,
       reasoningEnabled: input.reasoningEnabled,
+      lowBalanceUsd: input.lowBalanceUsd ?? previous.lowBalanceUsd,
     });
     if (input.apiKey) saveSecret(db, box, API_KEY_SECRET, input.apiKey);
     else if (input.provider !== previous.provider) deleteSecret(db, API_KEY_SECRET);

@@ -9,6 +9,8 @@ import { endpointOf } from '../openrouter/client.js';
 import { keepKeyForIndexesOn, searchIndexView } from '../training/index-connection.js';
 import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
 import { testKey } from '../openrouter/key-check.js';
+import { KEY_STATES, keyOutcomeReport, keyStatusOf } from '../openrouter/key-status.js';
+import { balanceAfterSave, balanceView, evaluateLowBalance, recordKeyTest } from '../openrouter/credit-watch.js';
 import { badRequest } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 
@@ -17,6 +19,11 @@ const ApiSettingsView = z.object({
   baseUrl: z.string().nullable(),
   apiKey: z.object({ saved: z.boolean(), last4: z.string().nullable() }),
   keyCheck: z.object({ ok: z.boolean(), checkedAt: z.string() }).nullable(),
+  /** The latest real outcome of calls with the saved key (chat, training, tests); null until there is one. */
+  keyStatus: z.object({ state: z.enum(KEY_STATES), since: z.string(), message: z.string().nullable() }).nullable(),
+  /** What the saved OpenRouter key can still spend, when it could be read. */
+  balance: z.object({ amount: z.number(), source: z.enum(['credits', 'key_limit']), checkedAt: z.string(), low: z.boolean() }).nullable(),
+  lowBalanceUsd: z.number(),
   model: z.string(),
   fallbackModels: z.array(z.string()),
   reasoningEnabled: z.boolean(),
@@ -54,7 +61,9 @@ const RefreshQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).opt
 const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh === 'true';
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const view = (settings = apiSettingsView(app.db, app.secretBox)) => ({ ...settings, searchIndex: searchIndexView(app) });
+  const view = (settings = apiSettingsView(app.db, app.secretBox)) => ({
+    ...settings, keyStatus: keyStatusOf(app), balance: balanceView(app), searchIndex: searchIndexView(app),
+  });
 
   app.get('/settings/api', { schema: { response: { 200: ApiSettingsView } } }, async () => view());
 
@@ -77,12 +86,15 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       return settings;
     })();
     request.log.info({ provider: saved.provider, model: saved.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
+    void balanceAfterSave(app); // in the background: saving does not wait for OpenRouter
     return view(saved);
   });
 
   app.delete('/settings/api/key', { schema: { response: { 200: ApiSettingsView } } }, async (request) => {
     request.log.info('API key removed');
-    return view(removeApiKey(app.db, app.secretBox));
+    const settings = removeApiKey(app.db, app.secretBox);
+    evaluateLowBalance(app);
+    return view(settings);
   });
 
   app.post('/settings/api/test', {
@@ -101,14 +113,23 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });
     }
     const result = await testKey({ provider, baseUrl, apiKey }, app.config);
+    recordKeyTest(app, { provider, baseUrl, apiKey }, result);
     if (apiKey) recordKeyCheck(app.db, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
     request.log.info({ ok: result.ok, reason: result.ok ? undefined : result.reason }, 'API key tested');
     return result;
   });
 
-  app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(ModelInfo) } } }, async (request) =>
-    getChatModels(app.db, currentConnection(app), app.config, { refresh: wantsRefresh(request.query) }));
+  const catalogOptions = (query: { refresh?: string }) => {
+    const connection = currentConnection(app);
+    return [connection, { refresh: wantsRefresh(query), report: keyOutcomeReport(app, connection) }] as const;
+  };
+  app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(ModelInfo) } } }, async (request) => {
+    const [connection, options] = catalogOptions(request.query);
+    return getChatModels(app.db, connection, app.config, options);
+  });
 
-  app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(EmbeddingModelInfo) } } }, async (request) =>
-    getEmbeddingModels(app.db, currentConnection(app), app.config, { refresh: wantsRefresh(request.query) }));
+  app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(EmbeddingModelInfo) } } }, async (request) => {
+    const [connection, options] = catalogOptions(request.query);
+    return getEmbeddingModels(app.db, connection, app.config, options);
+  });
 };

@@ -12,9 +12,9 @@ test('defaults before anything is saved', async (t) => {
   t.after(close);
   const admin = await setupAdmin(app);
   assert.deepEqual((await admin.request('GET', '/api/admin/settings/api')).json(), {
-    provider: 'openrouter', baseUrl: null, apiKey: { saved: false, last4: null }, keyCheck: null,
+    provider: 'openrouter', baseUrl: null, apiKey: { saved: false, last4: null }, keyCheck: null, keyStatus: null, balance: null,
     model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false,
-    embeddingModel: 'openai/text-embedding-3-small', embeddingDimensions: 1536, searchIndex: null,
+    embeddingModel: 'openai/text-embedding-3-small', embeddingDimensions: 1536, lowBalanceUsd: 1, searchIndex: null,
   });
 });
 

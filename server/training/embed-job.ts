@@ -6,8 +6,9 @@ import type { Provider } from '../settings/api-settings.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
 import type { JobContext } from './jobs.js';
 import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
+import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 
-export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null }
+export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null; onOutcome?: KeyOutcomeReport }
 
 /** What a job still has to do for `index`, counted in SQL (no chunk text is loaded). */
 export function countMissing(db: Db, index: VectorIndex): { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number } {
@@ -87,7 +88,7 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
         const batch = batches[next++];
         const result = await embedBatch(deps.client, batch.map(([, text]) => text), {
           provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: ctx.signal,
-          onRetry: (message) => ctx.log('warn', message),
+          onRetry: (message) => ctx.log('warn', message), onOutcome: deps.onOutcome,
         });
         if (!index.dimensions) {
           index = setDimensions(db, index, result.dimensions);

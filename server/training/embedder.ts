@@ -4,6 +4,7 @@
 import type OpenAI from 'openai';
 import type { Provider } from '../settings/api-settings.js';
 import { describeStatus, describeUpstreamError, type UpstreamError } from '../openrouter/errors.js';
+import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 
 export const EMBED_BATCH_SIZE = 96;
 export const EMBED_CONCURRENCY = 3;
@@ -26,6 +27,8 @@ export interface EmbedOptions {
   expectedDimensions?: number | null;
   signal?: AbortSignal;
   onRetry?: (message: string) => void;
+  /** Hears the end result of each batch's calls (not each retry): the key's status follows it. */
+  onOutcome?: KeyOutcomeReport;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export async function embedBatch(client: OpenAI, texts: string[], options: Embed
           });
         }
       }
+      options.onOutcome?.({ ok: true, call: 'embedding' });
       return { vectors, tokens: body.usage?.prompt_tokens ?? 0, cost: typeof body.usage?.cost === 'number' ? body.usage.cost : null, dimensions: dimensions! };
     } catch (err) {
       if (err instanceof EmbeddingStopError) throw err;
@@ -71,7 +75,10 @@ export async function embedBatch(client: OpenAI, texts: string[], options: Embed
         : describeUpstreamError(options.provider, err);
       if (problem.kind === 'aborted') throw err;
       const retryable = problem.kind === 'rate_limited' || problem.kind === 'upstream_down' || problem.kind === 'timeout' || problem.kind === 'unreachable';
-      if (!retryable || attempt >= MAX_ATTEMPTS) throw new EmbeddingStopError(problem);
+      if (!retryable || attempt >= MAX_ATTEMPTS) {
+        options.onOutcome?.({ ok: false, call: 'embedding', problem });
+        throw new EmbeddingStopError(problem);
+      }
       const waitMs = problem.retryAfterSeconds !== null ? problem.retryAfterSeconds * 1000 : Math.min(30_000, 500 * 2 ** (attempt - 1));
       options.onRetry?.(`${problem.message} Retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`);
       await sleep(waitMs);

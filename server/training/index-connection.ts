@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createClient, endpointOf, endpointTarget, type ClientOptions, type Connection } from '../openrouter/client.js';
 import type { EmbedderFor } from '../retrieval/retrieve.js';
+import { keyOutcomeReport } from '../openrouter/key-status.js';
 import type { Provider } from '../settings/api-settings.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { deleteSecret, readSecret, saveSecret } from '../security/secrets.js';
@@ -22,7 +23,7 @@ export function indexConnection(app: App, index: VectorIndex, current: Connectio
 export function embedderFor(app: App, options: ClientOptions, current: Connection = currentConnection(app)): EmbedderFor {
   return (index) => {
     const connection = indexConnection(app, index, current);
-    return { client: createClient(connection, app.config, options), provider: connection.provider };
+    return { client: createClient(connection, app.config, options), provider: connection.provider, onOutcome: keyOutcomeReport(app, connection) };
   };
 }
 

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createClient, type Connection } from '../openrouter/client.js';
 import { getEmbeddingModels, knownEmbeddingDimensions } from '../openrouter/catalog.js';
+import { keyOutcomeReport } from '../openrouter/key-status.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
 import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocumentWrites } from './documents.js';
@@ -52,6 +53,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     return {
       db, provider: connection.provider, pricePerToken: perM === null ? null : perM / 1e6,
       client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
+      onOutcome: keyOutcomeReport(app, connection),
     };
   };
 

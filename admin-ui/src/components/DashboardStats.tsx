@@ -41,6 +41,7 @@ const ACTIONS: Record<string, { label: string; href: string; external?: boolean 
   not_found: { label: 'Choose another model in Settings → API Configuration', href: '/admin/settings' },
   bad_request: { label: 'Review the settings on the Chatbot screen', href: '/admin/chatbot' },
   payment_required: { label: 'Add credits on OpenRouter', href: 'https://openrouter.ai/settings/credits', external: true },
+  low_balance: { label: 'Add credits on OpenRouter', href: 'https://openrouter.ai/settings/credits', external: true },
   spend_cap: { label: 'Change the daily spend cap on the Chatbot screen', href: '/admin/chatbot' },
   rate_limited: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
   upstream_down: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },

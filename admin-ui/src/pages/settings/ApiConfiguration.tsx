@@ -7,6 +7,8 @@ import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { Icon } from '../../components/Icon.js';
+import { checkDecimal, parseDecimal } from '../../components/form-helpers.js';
+import { BalanceLine, KeyStatusLine } from './KeyStatus.js';
 import { endpointName, formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings, ApiSettingsUpdate, KeyTestResult, ModelCatalog, Provider } from '../../types.js';
@@ -15,6 +17,10 @@ export const DEFAULT_MODEL = 'openai/gpt-5.4-mini';
 export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
 export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
 const MAX_FALLBACKS = 2;
+const MAX_LOW_BALANCE_USD = 10_000;
+const LOW_BALANCE_MESSAGE = `Enter an amount in US dollars from 0 to ${MAX_LOW_BALANCE_USD.toLocaleString('en')} (0 turns the warning off).`;
+/** The saved key's status fields: they change on the server without the form (tests, chats, checks). */
+const STATUS_FIELDS = ['keyCheck', 'keyStatus', 'balance'] as const;
 
 interface FormState {
   provider: Provider;
@@ -26,10 +32,12 @@ interface FormState {
   model: string;
   fallbackModels: string[];
   reasoningEnabled: boolean;
+  /** As typed (USD). */
+  lowBalanceUsd: string;
 }
 
-type Errors = Partial<Record<'provider' | 'baseUrl' | 'apiKey' | 'model' | 'fallbackModels' | 'reasoningEnabled', string>>;
-const FIELD_ORDER: (keyof Errors)[] = ['provider', 'baseUrl', 'apiKey', 'model', 'reasoningEnabled', 'fallbackModels'];
+type Errors = Partial<Record<'provider' | 'baseUrl' | 'apiKey' | 'lowBalanceUsd' | 'model' | 'fallbackModels' | 'reasoningEnabled', string>>;
+const FIELD_ORDER: (keyof Errors)[] = ['provider', 'baseUrl', 'apiKey', 'lowBalanceUsd', 'model', 'reasoningEnabled', 'fallbackModels'];
 
 type TestState =
   | { status: 'idle' }
@@ -46,6 +54,7 @@ function fromSettings(s: ApiSettings): FormState {
     model: s.model || DEFAULT_MODEL,
     fallbackModels: [...(s.fallbackModels ?? [])].slice(0, MAX_FALLBACKS),
     reasoningEnabled: !!s.reasoningEnabled,
+    lowBalanceUsd: String(s.lowBalanceUsd ?? 1),
   };
 }
 
@@ -78,6 +87,10 @@ function validate(f: FormState): Errors {
   if (baseUrl) e.baseUrl = baseUrl;
   const key = validateKey(f.provider, f.apiKey);
   if (key) e.apiKey = key;
+  if (f.provider === 'openrouter') {
+    const low = checkDecimal(f.lowBalanceUsd, 0, MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE);
+    if (low) e.lowBalanceUsd = low;
+  }
   if (!f.model.trim()) e.model = 'Choose a model.';
   const fallbacks = f.fallbackModels.filter(Boolean);
   if (fallbacks.some((m) => m === f.model) || new Set(fallbacks).size !== fallbacks.length) {
@@ -93,7 +106,8 @@ function sameForm(a: FormState, b: FormState): boolean {
     a.apiKey.trim() === b.apiKey.trim() &&
     a.model === b.model &&
     a.fallbackModels.filter(Boolean).join('\n') === b.fallbackModels.filter(Boolean).join('\n') &&
-    a.reasoningEnabled === b.reasoningEnabled
+    a.reasoningEnabled === b.reasoningEnabled &&
+    (a.provider !== 'openrouter' || parseDecimal(a.lowBalanceUsd) === parseDecimal(b.lowBalanceUsd))
   );
 }
 
@@ -254,7 +268,9 @@ export default function ApiConfiguration() {
               ? fallbackRefs.current.find(Boolean) ?? null
               : field === 'provider'
                 ? (document.querySelector('input[name="provider"]:checked') as HTMLInputElement | null)
-                : (document.getElementById('reasoning') as HTMLInputElement | null);
+                : field === 'lowBalanceUsd'
+                  ? (document.getElementById('low-balance') as HTMLInputElement | null)
+                  : (document.getElementById('reasoning') as HTMLInputElement | null);
     el?.focus();
   }
 
@@ -279,6 +295,16 @@ export default function ApiConfiguration() {
     focusAfterRender.current = first ? () => focusField(first) : () => noticeRef.current?.focus();
   }
 
+  /** Reloads the saved key's status and balance, leaving the form as it is. */
+  async function refreshStatus() {
+    try {
+      const latest = await api.get<ApiSettings>('/api/admin/settings/api');
+      setSaved((s) => (s ? { ...s, ...Object.fromEntries(STATUS_FIELDS.map((k) => [k, latest[k]])) } : s));
+    } catch {
+      // The status line keeps what it showed; the next visit shows the rest.
+    }
+  }
+
   async function onSave(e: Event) {
     e.preventDefault();
     if (busy || !form) return;
@@ -296,6 +322,7 @@ export default function ApiConfiguration() {
       reasoningEnabled: reasoningSupported ? form.reasoningEnabled : false,
     };
     if (form.provider === 'openai-compatible') body.baseUrl = form.baseUrl.trim();
+    else body.lowBalanceUsd = parseDecimal(form.lowBalanceUsd)!;
     if (form.apiKey.trim()) body.apiKey = form.apiKey.trim();
 
     setSaving(true);
@@ -311,6 +338,8 @@ export default function ApiConfiguration() {
       setErrors({});
       // A test of the typed key is now a test of the stored key: keep showing it, worded for the stored key.
       if (test.status === 'done' && !test.stored) setTest(typedKeySaved ? { ...test, stored: true } : { status: 'idle' });
+      // A new key is checked (status, balance) in the background right after saving: show what it finds.
+      if (typedKeySaved) setTimeout(refreshStatus, 1500);
       const index = next.searchIndex;
       showNotice(
         'success',
@@ -349,9 +378,7 @@ export default function ApiConfiguration() {
     try {
       const result = await api.post<KeyTestResult>('/api/admin/settings/api/test', body);
       setTest({ status: 'done', result, stored: !useTyped, noKey: !useTyped && !saved!.apiKey.saved, provider: form.provider });
-      if (!useTyped) {
-        setSaved((s) => (s ? { ...s, keyCheck: { ok: result.ok, checkedAt: new Date().toISOString() } } : s));
-      }
+      if (!useTyped) refreshStatus();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       // 400: nothing to test, or the key/base URL is malformed: say so beside the field.
@@ -535,29 +562,8 @@ export default function ApiConfiguration() {
                       </button>
                     </div>
                   </div>
-                  <p class="key-status" id="api-key-status">
-                    {saved.keyCheck ? (
-                      saved.keyCheck.ok ? (
-                        <span class="status-ok">
-                          <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested{' '}
-                          <time dateTime={saved.keyCheck.checkedAt} title={formatDateTime(saved.keyCheck.checkedAt)}>
-                            {relativeTime(saved.keyCheck.checkedAt)}
-                          </time>
-                          .
-                        </span>
-                      ) : (
-                        <span class="status-error">
-                          Saved, but the last test failed (
-                          <time dateTime={saved.keyCheck.checkedAt} title={formatDateTime(saved.keyCheck.checkedAt)}>
-                            {relativeTime(saved.keyCheck.checkedAt)}
-                          </time>
-                          ).
-                        </span>
-                      )
-                    ) : (
-                      'Saved. Not tested yet.'
-                    )}
-                  </p>
+                  <KeyStatusLine settings={saved} />
+                  <BalanceLine settings={saved} />
                 </>
               ) : (
                 <div class="key-edit">
@@ -616,6 +622,33 @@ export default function ApiConfiguration() {
                 <KeyTestOutcome state={test} />
               </div>
             </FormRow>
+
+            {isOpenRouter && (
+              <FormRow label="Low-balance warning" htmlFor="low-balance">
+                <span class="field-with-unit">
+                  <span class="field-unit field-unit-before">$</span>
+                  <input
+                    id="low-balance"
+                    type="number"
+                    min={0}
+                    max={MAX_LOW_BALANCE_USD}
+                    step={0.01}
+                    class="input low-balance-input"
+                    value={form.lowBalanceUsd}
+                    disabled={busy}
+                    aria-invalid={errors.lowBalanceUsd ? 'true' : undefined}
+                    aria-describedby={describedBy(errors.lowBalanceUsd && 'low-balance-error', 'low-balance-description')}
+                    onInput={(e) => update({ lowBalanceUsd: e.currentTarget.value }, ['lowBalanceUsd'])}
+                  />
+                </span>
+                <FieldError id="low-balance-error" message={errors.lowBalanceUsd} />
+                <p class="description" id="low-balance-description">
+                  In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go
+                  unanswered. Checked at most once an hour, when OpenRouter lets the key read its balance or limit. 0
+                  turns the warning off.
+                </p>
+              </FormRow>
+            )}
           </div>
         </section>
 

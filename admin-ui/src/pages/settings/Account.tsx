@@ -1,0 +1,195 @@
+// Settings → Account: change the admin password (the current one is checked like a login; every other
+// browser is logged out), and how to reset it from the server's shell when it is forgotten.
+// GET /api/admin/account, POST /api/admin/account/password.
+import { useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage, setCsrfToken } from '../../api.js';
+import { FormRow, fieldMessages } from '../../components/FormRow.js';
+import { Notice } from '../../components/Notice.js';
+import { PasswordInput } from '../../components/PasswordInput.js';
+import { SubmitRow } from '../../components/SubmitRow.js';
+import { focusById, useAfterRender } from '../../components/form-helpers.js';
+import type { SettingsNotice } from '../../components/useSettingsForm.js';
+import { formatDateTime, plural } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import './settings.css';
+
+/** The same minimum as first-run setup (server/auth/admin-account.ts). */
+const MIN_LENGTH = 10;
+
+interface AccountInfo {
+  passwordChangedAt: string | null;
+  otherSessions: number;
+}
+
+type Field = 'currentPassword' | 'newPassword' | 'confirmPassword';
+const ORDER: Field[] = ['currentPassword', 'newPassword', 'confirmPassword'];
+const FIELD_IDS: Record<Field, string> = { currentPassword: 'current-password', newPassword: 'new-password', confirmPassword: 'confirm-password' };
+type Form = Record<Field, string>;
+const EMPTY: Form = { currentPassword: '', newPassword: '', confirmPassword: '' };
+
+function validate(f: Form): Partial<Record<Field, string>> {
+  const e: Partial<Record<Field, string>> = {};
+  if (!f.currentPassword) e.currentPassword = 'Enter your current password.';
+  if (!f.newPassword) e.newPassword = 'Enter a new password.';
+  else if (f.newPassword.length < MIN_LENGTH) e.newPassword = `Use at least ${MIN_LENGTH} characters (now ${f.newPassword.length}).`;
+  if (!e.newPassword && f.confirmPassword !== f.newPassword) e.confirmPassword = 'The two passwords do not match.';
+  return e;
+}
+
+export default function Account() {
+  const account = useResource<AccountInfo>('/api/admin/account');
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [notice, setNotice] = useState<SettingsNotice | null>(null);
+  const [saving, setSaving] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const afterRender = useAfterRender();
+  const { err, desc, aria } = fieldMessages<Field>((k) => FIELD_IDS[k], errors);
+
+  function update(field: Field, value: string) {
+    setForm((f) => ({ ...f, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  }
+
+  function showErrors(found: Partial<Record<Field, string>>) {
+    setErrors(found);
+    const first = ORDER.find((k) => found[k]);
+    afterRender(() => focusById(first && FIELD_IDS[first]));
+  }
+
+  async function onSubmit(e: Event) {
+    e.preventDefault();
+    if (saving) return;
+    setNotice(null);
+    const found = validate(form);
+    if (ORDER.some((k) => found[k])) return showErrors(found);
+    setSaving(true);
+    try {
+      const res = await api.post<{ csrfToken: string; otherSessionsEnded: number }>('/api/admin/account/password', {
+        currentPassword: form.currentPassword,
+        newPassword: form.newPassword,
+      });
+      // This browser carries on with a new session; the CSRF token changed with it.
+      setCsrfToken(res.csrfToken);
+      setForm(EMPTY);
+      setErrors({});
+      account.reload();
+      setNotice({
+        type: 'success',
+        message: 'Password changed.',
+        extra: [
+          res.otherSessionsEnded > 0
+            ? `${plural(res.otherSessionsEnded, 'other browser')} ${res.otherSessionsEnded === 1 ? 'was' : 'were'} logged out: log in there with the new password.`
+            : 'You were not logged in anywhere else. Other browsers will need the new password.',
+        ],
+      });
+      afterRender(() => {
+        noticeRef.current?.focus({ preventScroll: true });
+        noticeRef.current?.scrollIntoView({ block: 'nearest' });
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return; // the session is gone: the login screen takes over
+      const fields = error instanceof ApiError ? error.fields : {};
+      const placed = Object.fromEntries(ORDER.filter((k) => fields[k]).map((k) => [k, fields[k]]));
+      if (Object.keys(placed).length) showErrors(placed);
+      else {
+        setNotice({ type: 'error', message: `The password was not changed: ${errorMessage(error)}` });
+        afterRender(() => noticeRef.current?.focus());
+      }
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const info = account.data;
+  return (
+    <>
+      {notice && (
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)} class="settings-notice">
+          <p>
+            <strong>{notice.message}</strong>
+          </p>
+          {notice.extra?.map((line) => <p key={line}>{line}</p>)}
+        </Notice>
+      )}
+      <form class="settings-form" onSubmit={onSubmit} noValidate aria-busy={saving}>
+        <section class="postbox" aria-labelledby="password-title">
+          <h2 class="postbox-title" id="password-title">
+            Change password
+          </h2>
+          <div class="inside form-table">
+            {info && (
+              <p class="account-summary">
+                {info.passwordChangedAt && (
+                  <>
+                    Password last changed <time dateTime={info.passwordChangedAt}>{formatDateTime(info.passwordChangedAt)}</time>.{' '}
+                  </>
+                )}
+                {info.otherSessions > 0
+                  ? `You are also logged in on ${plural(info.otherSessions, 'other browser')}: changing the password logs ${info.otherSessions === 1 ? 'it' : 'them'} out.`
+                  : 'You are not logged in anywhere else.'}
+              </p>
+            )}
+            {/* For password managers: there is one admin and no user name. */}
+            <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
+            <FormRow label="Current password" htmlFor={FIELD_IDS.currentPassword}>
+              <PasswordInput
+                id={FIELD_IDS.currentPassword}
+                value={form.currentPassword}
+                onInput={(v) => update('currentPassword', v)}
+                autoComplete="current-password"
+                invalid={!!errors.currentPassword}
+                describedBy={aria('currentPassword')['aria-describedby']}
+                disabled={saving}
+                class="regular-text"
+              />
+              {err('currentPassword')}
+              {desc('currentPassword', 'The password you logged in with.')}
+            </FormRow>
+            <FormRow label="New password" htmlFor={FIELD_IDS.newPassword}>
+              <PasswordInput
+                id={FIELD_IDS.newPassword}
+                value={form.newPassword}
+                onInput={(v) => update('newPassword', v)}
+                autoComplete="new-password"
+                invalid={!!errors.newPassword}
+                describedBy={aria('newPassword')['aria-describedby']}
+                disabled={saving}
+                class="regular-text"
+              />
+              {err('newPassword')}
+              {desc('newPassword', `At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`)}
+            </FormRow>
+            <FormRow label="Confirm new password" htmlFor={FIELD_IDS.confirmPassword}>
+              <PasswordInput
+                id={FIELD_IDS.confirmPassword}
+                value={form.confirmPassword}
+                onInput={(v) => update('confirmPassword', v)}
+                autoComplete="new-password"
+                invalid={!!errors.confirmPassword}
+                describedBy={aria('confirmPassword')['aria-describedby']}
+                disabled={saving}
+                class="regular-text"
+              />
+              {err('confirmPassword')}
+              {desc('confirmPassword', 'Type the new password again.')}
+            </FormRow>
+          </div>
+        </section>
+        <SubmitRow saving={saving} label="Change Password" />
+      </form>
+      <section class="postbox account-reset" aria-labelledby="reset-title">
+        <h2 class="postbox-title" id="reset-title">
+          Forgot the password?
+        </h2>
+        <div class="inside">
+          <p>
+            Anyone who can log in to the server can set a new one: in Docent’s folder, run{' '}
+            <code>npm run reset-password</code> and type the new password when asked. Set <code>DATA_DIR</code> as
+            the server has it. Every browser is logged out. Docent can keep running meanwhile.
+          </p>
+        </div>
+      </section>
+    </>
+  );
+}

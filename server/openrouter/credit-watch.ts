@@ -1,0 +1,151 @@
+// Low-balance warning: what the OpenRouter key can still spend is read at most once an hour (the time of
+// the last check is kept in SQLite, so restarts do not add checks), right after a key is saved, and from
+// every Test API Key. Below the admin's threshold it becomes a dashboard alert; back above, the alert is
+// resolved. Nothing is checked without a key, for other providers, or with the threshold at 0.
+import type { FastifyInstance } from 'fastify';
+import { perDatabase, stmt } from '../db/database.js';
+import { raiseAlert, resolveAlert } from '../chat/alerts.js';
+import { readApiSettings } from '../settings/api-settings.js';
+import { currentConnection } from '../settings/connection.js';
+import type { Connection } from './client.js';
+import { spendableOf, testKey, type KeyTestResult, type Spendable } from './key-check.js';
+import { keyFingerprint, noteKeyOutcome } from './key-status.js';
+
+type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config' | 'log'>;
+
+export const BALANCE_CHECK_INTERVAL_MS = 60 * 60_000;
+/** How often the timer looks whether a check is due (the check itself waits for the hour). */
+const TICK_MS = 5 * 60_000;
+export const LOW_BALANCE_ALERT = 'low_balance';
+export const CREDITS_URL = 'https://openrouter.ai/settings/credits';
+export const KEYS_URL = 'https://openrouter.ai/settings/keys';
+
+export interface BalanceView extends Spendable {
+  /** When the amount was read (ISO). */
+  checkedAt: string;
+  /** Below the admin's threshold (false when the warning is off). */
+  low: boolean;
+}
+
+interface Row { fingerprint: string; checked_at: number; amount: number | null; source: Spendable['source'] | null; measured_at: number | null }
+
+const readRow = (app: App) =>
+  stmt(app.db, 'SELECT fingerprint, checked_at, amount, source, measured_at FROM balance_check WHERE id = 1').get() as Row | undefined;
+
+function writeRow(app: App, row: Row): void {
+  stmt(app.db, `INSERT INTO balance_check (id, fingerprint, checked_at, amount, source, measured_at) VALUES (1, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at, amount = excluded.amount,
+      source = excluded.source, measured_at = excluded.measured_at`)
+    .run(row.fingerprint, row.checked_at, row.amount, row.source, row.measured_at);
+}
+
+/** The connection whose balance is watched, or null when there is nothing to watch. */
+function watched(app: App): { connection: Connection; thresholdUsd: number; fingerprint: string } | null {
+  const thresholdUsd = readApiSettings(app.db).lowBalanceUsd;
+  const connection = currentConnection(app);
+  if (connection.provider !== 'openrouter' || !connection.apiKey || thresholdUsd <= 0) return null;
+  return { connection, thresholdUsd, fingerprint: keyFingerprint(app, connection) };
+}
+
+const usd = (n: number) => `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(2)}`;
+
+export function lowBalanceMessage(spendable: Spendable, thresholdUsd: number): string {
+  const what = spendable.source === 'credits'
+    ? `Your OpenRouter balance is ${usd(spendable.amount)}`
+    : `This API key can spend ${usd(spendable.amount)} more before its credit limit`;
+  const fix = spendable.source === 'credits' ? `Add credits at ${CREDITS_URL}.` : `Raise the key's limit at ${KEYS_URL}.`;
+  return `${what}, below your warning level of ${usd(thresholdUsd)}. When it runs out, visitors' questions go unanswered. ${fix}`;
+}
+
+/** Raises or resolves the low-balance alert from the last amount read and the current threshold (no network). */
+export function evaluateLowBalance(app: App): void {
+  const watch = watched(app);
+  const row = readRow(app);
+  if (!watch || !row || row.fingerprint !== watch.fingerprint || row.amount === null || row.source === null) {
+    resolveAlert(app.db, LOW_BALANCE_ALERT);
+  } else if (row.amount < watch.thresholdUsd) {
+    raiseAlert(app.db, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
+  } else {
+    resolveAlert(app.db, LOW_BALANCE_ALERT);
+  }
+}
+
+/**
+ * Learns from a GET /key (+ /credits) result with `connection`, from a check or a Test API Key: the
+ * key's status and, for the saved OpenRouter key, what it can spend and whether that is low.
+ */
+export function recordKeyTest(app: App, connection: Connection, result: KeyTestResult, now = Date.now()): void {
+  if (!app.db.open) return; // the app closed while the check was out
+  if (!result.ok) {
+    noteKeyOutcome(app, connection, { ok: false, call: 'key', problem: result.problem }, now);
+    return;
+  }
+  const spendable = spendableOf(result);
+  // Money at or above the warning level (or any, with the warning off) means the credits are back.
+  const thresholdUsd = readApiSettings(app.db).lowBalanceUsd;
+  const funded = !!spendable && spendable.amount > 0 && spendable.amount >= thresholdUsd;
+  noteKeyOutcome(app, connection, { ok: true, call: funded ? 'funded' : 'key' }, now);
+  const saved = currentConnection(app);
+  if (saved.provider !== 'openrouter' || !saved.apiKey || connection.provider !== 'openrouter' || connection.apiKey !== saved.apiKey) return;
+  writeRow(app, {
+    fingerprint: keyFingerprint(app, saved), checked_at: now,
+    amount: spendable?.amount ?? null, source: spendable?.source ?? null, measured_at: now,
+  });
+  evaluateLowBalance(app);
+}
+
+const checksOf = perDatabase(() => ({ running: null as Promise<void> | null }));
+
+/**
+ * Checks the balance when due: an hour after the last check of the saved key, at once for a key never
+ * checked (just saved). One check at a time; a check already under way is waited for, not repeated.
+ */
+export function checkBalance(app: App, now = Date.now()): Promise<void> {
+  const checks = checksOf(app.db);
+  if (checks.running) return checks.running;
+  const run = (async () => {
+    const watch = watched(app);
+    if (!watch) {
+      evaluateLowBalance(app); // turned off, key removed, other provider: an old alert no longer applies
+      return;
+    }
+    const row = readRow(app);
+    const same = row?.fingerprint === watch.fingerprint;
+    if (same && now - row!.checked_at < BALANCE_CHECK_INTERVAL_MS) return;
+    // The attempt is recorded first: a check that fails or never returns is not retried before the hour.
+    writeRow(app, same ? { ...row!, checked_at: now } : { fingerprint: watch.fingerprint, checked_at: now, amount: null, source: null, measured_at: null });
+    recordKeyTest(app, watch.connection, await testKey(watch.connection, app.config), now);
+  })().catch((err) => app.log.warn({ err }, 'the balance check failed'))
+    .finally(() => { checks.running = null; });
+  checks.running = run;
+  return run;
+}
+
+/** After API Configuration is saved: the threshold may have changed, and a new key is checked at once. */
+export function balanceAfterSave(app: App, now = Date.now()): Promise<void> {
+  evaluateLowBalance(app);
+  return checkBalance(app, now);
+}
+
+/** The last amount read for the saved key, or null when none was (or it could not be read). */
+export function balanceView(app: App): BalanceView | null {
+  const connection = currentConnection(app);
+  if (connection.provider !== 'openrouter' || !connection.apiKey) return null;
+  const row = readRow(app);
+  if (!row || row.fingerprint !== keyFingerprint(app, connection) || row.amount === null || row.source === null || row.measured_at === null) return null;
+  const thresholdUsd = readApiSettings(app.db).lowBalanceUsd;
+  return { amount: row.amount, source: row.source, checkedAt: new Date(row.measured_at).toISOString(), low: thresholdUsd > 0 && row.amount < thresholdUsd };
+}
+
+/** Checks when due: once the server is ready, then every few minutes (unref'd: it never keeps the process up). */
+export function startCreditWatch(app: FastifyInstance, clock: () => number = Date.now): void {
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => void checkBalance(app, clock());
+  app.addHook('onReady', async () => {
+    tick();
+    timer = setInterval(tick, TICK_MS);
+    timer.unref();
+  });
+  // A check still out when the app closes finds the database closed and stops (recordKeyTest).
+  app.addHook('onClose', async () => clearInterval(timer));
+}

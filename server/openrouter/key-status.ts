@@ -1,0 +1,113 @@
+// The key's real status: the latest outcome of the calls that use it (chat answers, embeddings, the key
+// test, the balance check, the model list), so API Configuration can say "Out of credits since 10:02"
+// instead of a test result from last week. This is the one place that decides what an outcome means for
+// the key. It writes only when the state changes: a successful call on a working key costs one read.
+import type { FastifyInstance } from 'fastify';
+import { stmt } from '../db/database.js';
+import { currentConnection } from '../settings/connection.js';
+import { endpointOf, type Connection } from './client.js';
+import type { UpstreamError } from './errors.js';
+
+type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
+
+export const KEY_STATES = ['ok', 'invalid_key', 'payment_required', 'rate_limited', 'unreachable'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+export interface KeyStatus {
+  state: KeyState;
+  /** ISO time the state began: for a failure, the first failure of the current streak. */
+  since: string;
+  /** For a failure, what went wrong and what to do (describeUpstreamError's sentence); null when ok. */
+  message: string | null;
+}
+
+/**
+ * Which call an outcome comes from; it decides what a success proves. An answer proves everything. An
+ * embedding is cheap: it proves the credits only against a failure of another embedding (an answer can
+ * be refused for credits that still cover embeddings). GET /key proves the key valid, not funded, unless
+ * the balance read with it is at least the warning level ('funded'). OpenRouter's model lists ignore the
+ * key ('keyless'): they only prove OpenRouter can be reached.
+ */
+export type KeyCall = 'answer' | 'embedding' | 'key' | 'funded' | 'keyless';
+
+export type KeyOutcome = { ok: true; call: KeyCall } | { ok: false; call: KeyCall; problem: UpstreamError };
+
+function disproves(call: KeyCall, state: Exclude<KeyState, 'ok'>, failedCall: KeyCall): boolean {
+  switch (state) {
+    case 'unreachable': return true;
+    case 'invalid_key': return call !== 'keyless';
+    case 'payment_required': return call === 'answer' || call === 'funded' || (call === 'embedding' && failedCall === 'embedding');
+    case 'rate_limited': return call === 'answer' || (call === 'embedding' && failedCall === 'embedding');
+  }
+}
+
+/**
+ * The state a failure puts the key in; null for failures that say nothing about the key (a model that
+ * is down or refuses the request, a slow model, a request cancelled on purpose).
+ */
+export function keyStateOf(problem: UpstreamError): Exclude<KeyState, 'ok'> | null {
+  switch (problem.kind) {
+    case 'invalid_key': case 'payment_required': case 'rate_limited': case 'unreachable':
+      return problem.kind;
+    case 'timeout':
+      // No HTTP status: the connection itself timed out (a model that was slow to answer has one, or is
+      // timed by the chat's own timers, which never come here).
+      return problem.status === null ? 'unreachable' : null;
+    default:
+      return null;
+  }
+}
+
+interface Row { fingerprint: string; state: KeyState; since: number; message: string | null; call: KeyCall }
+
+/** Ties stored observations to one key on one endpoint: a new key starts with none. */
+export const keyFingerprint = (app: Pick<App, 'secretBox'>, connection: Connection) =>
+  app.secretBox.fingerprint(`key-status|${endpointOf(connection)}|${connection.apiKey ?? ''}`);
+
+const readRow = (app: App) =>
+  stmt(app.db, 'SELECT fingerprint, state, since, message, call FROM key_status WHERE id = 1').get() as Row | undefined;
+
+function writeRow(app: App, row: Row): void {
+  stmt(app.db, `INSERT INTO key_status (id, fingerprint, state, since, message, call) VALUES (1, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, state = excluded.state, since = excluded.since,
+      message = excluded.message, call = excluded.call`)
+    .run(row.fingerprint, row.state, row.since, row.message, row.call);
+}
+
+/**
+ * Records the outcome of a call made with `connection`. Only the saved connection has a status: calls
+ * with a key being tried out, or with the key an older search index keeps, are not about the saved key.
+ */
+export function noteKeyOutcome(app: App, connection: Connection, outcome: KeyOutcome, now = Date.now()): void {
+  const failed = outcome.ok ? null : keyStateOf(outcome.problem);
+  if (!outcome.ok && !failed) return;
+  const saved = currentConnection(app);
+  if (endpointOf(saved) !== endpointOf(connection) || saved.apiKey !== connection.apiKey) return;
+  if (!saved.apiKey && saved.provider === 'openrouter') return; // no key, no key status
+  const fingerprint = keyFingerprint(app, saved);
+  const row = readRow(app);
+  const known = row?.fingerprint === fingerprint ? row : null;
+  if (!outcome.ok) {
+    if (known?.state === failed) return; // the streak goes on: keep when it began
+    writeRow(app, { fingerprint, state: failed!, since: now, message: outcome.problem.message, call: outcome.call });
+    return;
+  }
+  if (known?.state === 'ok') return;
+  // A success clears the failure it disproves; with nothing known yet, only a call that used the key says it works.
+  const clears = known ? disproves(outcome.call, known.state as Exclude<KeyState, 'ok'>, known.call) : outcome.call !== 'keyless';
+  if (clears) writeRow(app, { fingerprint, state: 'ok', since: now, message: null, call: outcome.call });
+}
+
+/** Reports outcomes of calls made with `connection` (for code that has no app, such as the embedder). */
+export type KeyOutcomeReport = (outcome: KeyOutcome) => void;
+export const keyOutcomeReport = (app: App, connection: Connection): KeyOutcomeReport =>
+  (outcome) => noteKeyOutcome(app, connection, outcome);
+
+/** The saved key's status, or null when nothing has been learnt about this key yet (or none is saved). */
+export function keyStatusOf(app: App): KeyStatus | null {
+  const saved = currentConnection(app);
+  if (!saved.apiKey && saved.provider === 'openrouter') return null;
+  const row = readRow(app);
+  if (!row || row.fingerprint !== keyFingerprint(app, saved)) return null;
+  return { state: row.state, since: new Date(row.since).toISOString(), message: row.message };
+}
