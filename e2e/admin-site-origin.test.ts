@@ -269,12 +269,13 @@ describe('Check installation', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'origin-install-phone.png'), animations: 'disabled' });
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scrolling');
     await page.setViewportSize({ width: 1280, height: 900 });
+    // The whole screen: only the repeated landmarks issue 10 item 11 lists (the admin bar and main), none from here.
     const whole = await axeViolations();
     console.log(`axe, whole Widget screen: ${whole.length ? whole.join('; ') : 'no violations'}`);
+    assert.deepEqual(whole.filter((v) => !v.startsWith('landmark-unique')), []);
     await page.goto(url('/admin/'));
     await page.getByRole('heading', { name: 'Setup checklist' }).waitFor();
-    const dashboard = await axeViolations();
-    console.log(`axe, whole Dashboard: ${dashboard.length ? dashboard.join('; ') : 'no violations'}`);
+    assert.deepEqual(await axeViolations(), [], 'the Dashboard');
   });
 });
 
@@ -331,9 +332,26 @@ describe('Sources: no false success', () => {
     await c.locator('.status-badge', { hasText: /Trained|Needs training/ }).waitFor({ timeout: 30_000 });
     assert.equal(await c.getByText(reason).count(), 0, 'the failure is gone');
     assert.equal(await c.getByRole('button', { name: 'Retry' }).count(), 0);
-    const sources = page.locator('.sources-tab');
-    console.log(`axe, Sources: ${(await axeViolations('.sources-tab')).join('; ') || 'no violations'}`);
-    assert.ok(await sources.count());
+    // Sources as a whole: only the repeated landmarks issue 10 item 11 lists (a card and an add panel share a name).
+    const whole = await axeViolations('.sources-tab');
+    console.log(`axe, Sources: ${whole.join('; ') || 'no violations'}`);
+    assert.deepEqual(whole.filter((v) => !v.startsWith('landmark-unique')), []);
+  });
+
+  it('a list of pages where one fails: the card says how many and why, with Retry', async () => {
+    await page.goto(url('/admin/training'));
+    const web = page.getByRole('region', { name: 'Web pages' });
+    await web.getByLabel('A list of URLs').check();
+    await web.getByRole('textbox', { name: 'URLs, one per line' }).fill(`${site.url}/shipping.html\n${site.url}/gone.html`);
+    await web.getByRole('button', { name: 'Add web pages' }).click();
+    const c = card('Web pages');
+    await c.getByText('1 page could not be read in the last sync.').waitFor({ timeout: 30_000 });
+    await c.getByText(`The first: ${site.url}/gone.html: the server answered 404 (page not found).`).waitFor();
+    assert.equal((await c.locator('.status-badge').innerText()).trim(), 'Needs training', 'what was read is usable: not a failed source');
+    assert.equal(await c.getByRole('button', { name: 'Retry' }).count(), 1);
+    await c.scrollIntoViewIfNeeded();
+    await shot('sources-partly-failed-card', false);
+    assert.deepEqual(await axeViolations('.source-card'), []);
   });
 
   it('no script errors on the way', () => {
