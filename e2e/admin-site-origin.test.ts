@@ -7,6 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -20,6 +22,8 @@ const ARTIFACTS = path.join(PROJECT_ROOT, 'e2e', 'artifacts');
 const HOST = 'chat.example.test';
 /** The second Docent's name: cookies are per host, not per port, so each Docent gets its own. */
 const STALE_HOST = 'stale.example.test';
+/** A reverse proxy that does not pass the address on (it sends Docent its own Host), by this name. */
+const PROXY_HOST = 'proxy.example.test';
 
 type Docent = Awaited<ReturnType<typeof startDocent>>;
 
@@ -78,6 +82,24 @@ async function axeViolations(include?: string): Promise<string[]> {
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
 
+/** A proxy in front of `target` that replaces the Host header with Docent's own and adds no X-Forwarded-*. */
+async function startHostHidingProxy(target: string): Promise<{ port: number; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
+
 const card = (name: string | RegExp) => page.locator('.source-card').filter({ has: page.getByRole('heading', { name, exact: typeof name === 'string' }) });
 
 before(async () => {
@@ -86,7 +108,7 @@ before(async () => {
   docent = await startDocent({ env: { PUBLIC_URL: '' } });
   stale = await startDocent({ env: { PUBLIC_URL: 'http://localhost:3000' } });
   site = await startStaticSite();
-  browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${STALE_HOST} 127.0.0.1`]);
+  browser = await launchBrowser([`--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${STALE_HOST} 127.0.0.1, MAP ${PROXY_HOST} 127.0.0.1`]);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -163,6 +185,32 @@ describe('Docent\'s public address', () => {
     assert.equal(await notice.getByRole('button', { name: 'Dismiss this notice' }).count(), 0, 'a wrong PUBLIC_URL cannot be dismissed');
     await shot('dashboard-stale-public-url');
     assert.deepEqual(await axeViolations('.address-notice'), []);
+  });
+
+  it('PUBLIC_URL unset behind a proxy that hides the address: the browser\'s address is compared, and the notice says how to fix it', async () => {
+    const proxy = await startHostHidingProxy(docent.url);
+    try {
+      const here = `http://${PROXY_HOST}:${proxy.port}`;
+      await page.goto(`${here}/admin/`);
+      const status = await page.evaluate(async (password) => (await fetch('/api/admin/login', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }),
+      })).status, TEST_PASSWORD);
+      assert.equal(status, 200);
+      await page.goto(`${here}/admin/widget`);
+      const notice = page.locator('.address-notice');
+      await notice.waitFor();
+      const expected = `Your browser is at ${here}, but Docent received this page's request as ${docent.url}, so the embed snippet and the webhook URL `
+        + `point at ${docent.url} and the widget may not appear on your website. A reverse proxy in front of Docent does not pass the address on: `
+        + `set TRUST_PROXY=true so Docent reads X-Forwarded-Host and X-Forwarded-Proto (the proxy must send them), or set PUBLIC_URL=${here}, and restart Docent.`;
+      assert.equal((await notice.locator('.notice-body').innerText()).replace(/\s+/g, ' ').trim(), expected);
+      assert.equal(await page.getByRole('region', { name: 'Embed on your website' }).locator('.notice').count(), 1, 'one notice, not also "only works on this computer"');
+      await shot('widget-proxy-hides-address');
+      await page.goto(`${here}/admin/`);
+      await notice.waitFor();
+      assert.equal((await notice.locator('.notice-body').innerText()).replace(/\s+/g, ' ').trim(), expected);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a PUBLIC_URL that is probably right (opened over another local address) is an info notice the Dashboard lets you dismiss', async () => {

@@ -1,5 +1,6 @@
 // What Docent knows about its public address (GET /api/admin/widget/address, server/http/public-address.ts):
-// a notice when PUBLIC_URL and the address the admin opened Docent at differ, with the exact fix.
+// a notice when PUBLIC_URL and the address the admin opened Docent at differ, or when a proxy hides that
+// address from Docent, with the exact fix.
 import { useEffect, useState } from 'preact/hooks';
 import { Notice } from './Notice.js';
 
@@ -28,6 +29,32 @@ function rememberDismissed(status: AddressStatus) {
   } catch {
     /* private mode: dismissed for this page only */
   }
+}
+
+/**
+ * PUBLIC_URL is unset and Docent received the admin's request at another address than the browser shows: a
+ * reverse proxy in front does not pass the address on (no TRUST_PROXY, or no X-Forwarded-Host/-Proto), so the
+ * snippet points at the proxy's view (http://127.0.0.1:3000, or http:// on an https site). The browser's own
+ * address is the truth here, and only the browser knows it.
+ */
+export function proxyHidesAddress(status: AddressStatus | null): boolean {
+  return !!status && !status.publicUrl && !!status.browsingOrigin && status.browsingOrigin !== window.location.origin;
+}
+
+/** The admin is at PUBLIC_URL itself: whatever a proxy made the server see, the snippet is right. */
+const atPublicUrl = (status: AddressStatus) => !!status.publicUrl && new URL(status.publicUrl).origin === window.location.origin;
+
+function ProxyText({ status }: { status: AddressStatus }) {
+  const here = window.location.origin;
+  return (
+    <p>
+      Your browser is at <code>{here}</code>, but Docent received this page's request as <code>{status.browsingOrigin}</code>,
+      so the embed snippet and the webhook URL point at <code>{status.browsingOrigin}</code> and the widget may not appear on
+      your website. A reverse proxy in front of Docent does not pass the address on: set <code>TRUST_PROXY=true</code> so
+      Docent reads <code>X-Forwarded-Host</code> and <code>X-Forwarded-Proto</code> (the proxy must send them), or set{' '}
+      <code>PUBLIC_URL={here}</code>, and restart Docent.
+    </p>
+  );
 }
 
 /** The mismatch notice body: who says what, what follows from it, and the exact setting to use. */
@@ -71,7 +98,15 @@ function MismatchText({ status }: { status: AddressStatus }) {
 export function PublicAddressNotice({ status, inline, dismissibleTunnel }: { status: AddressStatus | null; inline?: boolean; dismissibleTunnel?: boolean }) {
   const [dismissed, setDismissed] = useState(false);
   useEffect(() => setDismissed(!!status && !!dismissibleTunnel && dismissedFor(status)), [status, dismissibleTunnel]);
-  if (!status?.mismatch || dismissed) return null;
+  if (!status || dismissed) return null;
+  if (proxyHidesAddress(status)) {
+    return (
+      <Notice type="warning" inline={inline} live={false} class="address-notice">
+        <ProxyText status={status} />
+      </Notice>
+    );
+  }
+  if (!status.mismatch || atPublicUrl(status)) return null;
   const tunnel = status.mismatch.kind === 'tunnel';
   const onDismiss = tunnel && dismissibleTunnel ? () => (rememberDismissed(status), setDismissed(true)) : undefined;
   return (

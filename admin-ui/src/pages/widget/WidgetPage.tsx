@@ -7,7 +7,7 @@ import { FormRow, fieldMessages } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
-import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';
+import { PublicAddressNotice, proxyHidesAddress, type AddressStatus } from '../../components/PublicAddressNotice.js';
 import { useSettingsForm, type ServerErrorPlacement } from '../../components/useSettingsForm.js';
 import { focusById } from '../../components/form-helpers.js';
 import { formatDateTime, relativeTime } from '../../format.js';
@@ -469,7 +469,7 @@ function AddressLine({ status }: { status: AddressStatus }) {
           </>
         )}
       </p>
-      {!status.mismatch && status.reach === 'local' && (
+      {!status.mismatch && !proxyHidesAddress(status) && status.reach === 'local' && (
         <Notice type="warning" inline live={false}>
           <p>
             <code>{status.address}</code> only works on this computer, so the widget will not appear for your visitors. Open
