@@ -24,6 +24,7 @@ import { clearUploadDir } from './training/uploads.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
 import { widgetRoutes } from './widget/routes.js';
+import { installCheckRoutes } from './widget/install-check.js';
 import { widgetAssets } from './plugins/widget-assets.js';
 
 export interface BuildOptions {
@@ -109,6 +110,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(dashboardRoutes);
     await admin.register(trainingRoutes(training));
     await admin.register(chatAdminRoutes);
+    await admin.register(installCheckRoutes);
   }, { prefix: '/api/admin' });
   await app.register(widgetRoutes, { prefix: '/api/widget' });
   await app.register(widgetAssets, { dir: options.widgetDir });

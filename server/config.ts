@@ -62,7 +62,10 @@ export interface Config {
   dataDir: string;
   databasePath: string;
   openRouterBaseUrl: string;
+  /** PUBLIC_URL, or http://localhost:PORT when it is not set (see server/http/public-address.ts for who uses which). */
   publicUrl: string;
+  /** Whether PUBLIC_URL was set: when not, the addresses shown to the admin follow the address they browse from. */
+  publicUrlSet: boolean;
   adminPassword?: string;
   secretKeyHex?: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: path.join(dataDir, 'docent.db'),
     openRouterBaseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ''),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     adminPassword: e.ADMIN_PASSWORD,
     secretKeyHex: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL,

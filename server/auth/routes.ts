@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { adminExists, checkAdminPassword, createAdmin, MIN_PASSWORD_LENGTH, passwordChangedAt, replaceAdminPassword } from './admin-account.js';
@@ -11,6 +11,7 @@ import {
 import { PasswordCheckBusyError } from './passwords.js';
 import { badRequest, conflict, forbidden, HttpError, unauthorized } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
+import { sessionCookieSecure } from '../http/public-address.js';
 
 const PUBLIC_ROUTES = new Set(['/api/admin/session', '/api/admin/setup', '/api/admin/login']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -43,13 +44,15 @@ export const adminAuth = fp(async (app) => {
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   // Set and cleared with the same attributes: a browser only replaces a cookie whose attributes match.
-  const sessionCookie = { httpOnly: true, sameSite: 'strict', secure: app.config.publicUrl.startsWith('https://'), path: '/' } as const;
+  // Secure follows PUBLIC_URL and the request's own scheme (server/http/public-address.ts).
+  const sessionCookie = (request: FastifyRequest) =>
+    ({ httpOnly: true, sameSite: 'strict', secure: sessionCookieSecure(app.config, request), path: '/' }) as const;
   // Only the login route needs to see it (it exempts this browser from the account-wide backoff).
-  const knownBrowserCookie = { ...sessionCookie, path: '/api/admin/login', maxAge: KNOWN_BROWSER_MAX_AGE_S } as const;
+  const knownBrowserCookie = (request: FastifyRequest) => ({ ...sessionCookie(request), path: '/api/admin/login', maxAge: KNOWN_BROWSER_MAX_AGE_S }) as const;
   const startSession = (reply: FastifyReply) => {
     const { token, csrfToken } = createSession(app.db);
-    reply.setCookie(SESSION_COOKIE, token, sessionCookie);
-    reply.setCookie(KNOWN_BROWSER_COOKIE, knownBrowserToken(app.secretBox), knownBrowserCookie);
+    reply.setCookie(SESSION_COOKIE, token, sessionCookie(reply.request));
+    reply.setCookie(KNOWN_BROWSER_COOKIE, knownBrowserToken(app.secretBox), knownBrowserCookie(reply.request));
     return { authenticated: true as const, csrfToken };
   };
   /** Password work waits for a free hashing slot; when none is near, the client is told to come back. */
@@ -164,7 +167,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/logout', { schema: { response: { 204: z.null() } } }, async (request, reply) => {
     deleteSession(app.db, request.adminSession!);
-    reply.clearCookie(SESSION_COOKIE, sessionCookie);
+    reply.clearCookie(SESSION_COOKIE, sessionCookie(request));
     return reply.code(204).send(null);
   });
 };

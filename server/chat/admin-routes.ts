@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
@@ -10,6 +11,7 @@ import { pruneLedger, recordQuestion, usageSince } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { dismissAlert, openAlerts } from './alerts.js';
+import { embedSnippet, publicAddress } from '../http/public-address.js';
 
 const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
@@ -34,11 +36,12 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     return { chatbot, retrieval };
   });
 
-  const embedSnippet = () => `<script src="${app.config.publicUrl}/widget.js" async></script>`;
+  // PUBLIC_URL, or the address the admin opened Docent at (server/http/public-address.ts).
+  const snippetFor = (request: FastifyRequest) => embedSnippet(publicAddress(app.config, request));
   const WidgetView = z.object({ widget: WidgetSettingsView, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
-  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async () => ({ widget: readWidgetSettings(db), snippet: embedSnippet(), lastSeen: lastSeen() }));
+  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({ widget: readWidgetSettings(db), snippet: snippetFor(request), lastSeen: lastSeen() }));
   app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) =>
-    ({ widget: writeWidgetSettings(db, request.body), snippet: embedSnippet(), lastSeen: lastSeen() }));
+    ({ widget: writeWidgetSettings(db, request.body), snippet: snippetFor(request), lastSeen: lastSeen() }));
   function lastSeen() {
     return (db.prepare("SELECT origin, created_at AS at FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1")
       .get(new URL(app.config.publicUrl).origin) as { origin: string; at: string } | undefined) ?? null;

@@ -33,7 +33,11 @@ export interface ClientOptions {
 
 export const ADMIN_TIMEOUT_MS = 8_000;
 
-/** OpenRouter attributes usage to the app by these headers (X-Title is the legacy name, still read). */
+/**
+ * OpenRouter attributes usage to the app by these headers (X-Title is the legacy name, still read). The referer
+ * stays PUBLIC_URL (its localhost default when unset), not the admin's browsing origin: training jobs and the
+ * catalog refresh send it with no request to follow, and it names the app, not a link anyone opens.
+ */
 export function attributionHeaders(config: Pick<Config, 'publicUrl'>): Record<string, string> {
   return { 'HTTP-Referer': config.publicUrl, 'X-OpenRouter-Title': APP_TITLE, 'X-Title': APP_TITLE };
 }

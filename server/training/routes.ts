@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
@@ -18,6 +19,8 @@ import { knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
 import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from './vector-index.js';
 import { embedderFor, indexConnection } from './index-connection.js';
+import { publicAddress } from '../http/public-address.js';
+import { checkSource, type CheckedSource } from './source-check.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -50,7 +53,8 @@ const JobView = z.object({
 });
 
 const SourceView = z.looseObject({ id: z.number(), kind: z.string(), name: z.string(), enabled: z.boolean(), schedule: z.string(), status: z.string(),
-  documents: z.number(), chunks: z.number(), tokens: z.number(), trainedChunks: z.number(), lastSyncedAt: z.string().nullable(), lastError: z.string().nullable() });
+  documents: z.number(), chunks: z.number(), tokens: z.number(), trainedChunks: z.number(), lastSyncedAt: z.string().nullable(), lastError: z.string().nullable(),
+  lastSync: z.object({ jobId: z.number(), status: z.string(), failures: z.number(), firstProblem: z.string().nullable() }).nullable() });
 const UpsertResultView = z.object({ documentId: z.number(), status: z.enum(['added', 'updated', 'unchanged']), chunks: z.number(), tokens: z.number() });
 const Accepted = z.object({ job: JobView });
 /** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
@@ -71,13 +75,25 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   const sourceViews = (sources: ReturnType<typeof listSources>) => {
     const stats = sourceStats(db);
     const job = activeJob(db);
-    return sources.map((s) => sourceView(s, stats.get(s.id), job));
+    const syncs = lastSyncs();
+    return sources.map((s) => sourceView(s, stats.get(s.id), job, syncs.get(s.id) ?? null));
   };
-  const sourceView = (s: ReturnType<typeof listSources>[number], stats: ReturnType<ReturnType<typeof sourceStats>['get']>, job: ReturnType<typeof activeJob>) => {
+  // A source whose last read failed is 'failed' (its card shows lastError and a Retry), whatever it still holds.
+  const sourceView = (s: ReturnType<typeof listSources>[number], stats: ReturnType<ReturnType<typeof sourceStats>['get']>, job: ReturnType<typeof activeJob>, lastSync: LastSync | null) => {
     const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
     const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
-    const status = syncing ? 'syncing' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
-    return { ...s, ...st, status };
+    const status = syncing ? 'syncing' : s.lastError ? 'failed' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
+    return { ...s, ...st, status, lastSync };
+  };
+  /** Each source's latest finished sync: how many pages it could not read, and the first reason (the card shows them). */
+  type LastSync = { jobId: number; status: string; failures: number; firstProblem: string | null };
+  const lastSyncs = (): Map<number, LastSync> => {
+    const rows = db.prepare(`SELECT j.id, j.status, CAST(json_extract(j.params, '$.sourceId') AS INTEGER) AS sourceId,
+        coalesce(json_extract(j.progress, '$.errors'), 0) AS failures,
+        (SELECT message FROM job_log l WHERE l.job_id = j.id AND l.level = 'warn' ORDER BY l.id LIMIT 1) AS firstProblem
+      FROM jobs j WHERE j.id IN (SELECT max(id) FROM jobs WHERE kind = 'sync' AND status IN ('done', 'failed') GROUP BY json_extract(params, '$.sourceId'))`)
+      .all() as Array<LastSync & { id: number; sourceId: number }>;
+    return new Map(rows.map((r) => [r.sourceId, { jobId: r.id, status: r.status, failures: r.failures, firstProblem: r.firstProblem }]));
   };
 
   app.get('/training/sources', async () => ({ sources: sourceViews(listSources(db)) }));
@@ -88,10 +104,13 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
         z.object({ kind: z.literal('web'), name: z.string().trim().max(100).optional(), config: WebSourceConfig, schedule: Schedule.default('off') }),
         z.object({ kind: z.literal('wordpress'), name: z.string().trim().max(100).optional(), config: WordPressSourceConfig, schedule: Schedule.default('daily') }),
       ], { message: 'Source kind must be web or wordpress.' }),
-      response: { 201: z.object({ source: SourceView, jobId: z.number() }), 400: ErrorBody },
+      response: { 201: z.object({ source: SourceView, jobId: z.number() }), 400: ErrorBody, 422: ErrorBody },
     },
   }, async (request, reply) => {
     const { kind, config, schedule } = request.body;
+    // The site, sitemap or start page is checked first: a source that cannot be read is never created.
+    const problem = await checkSource(request.body as CheckedSource, { allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
+    if (problem) throw new HttpError(422, problem.message, { [problem.field]: problem.message });
     const host = (u: string) => new URL(u).host;
     const defaultName = kind === 'wordpress' ? `WordPress: ${host((config as { siteUrl: string }).siteUrl)}`
       : 'sitemapUrl' in config ? `Sitemap: ${host(config.sitemapUrl)}` : 'startUrl' in config ? `Website: ${host(config.startUrl)}` : 'Web pages';
@@ -325,10 +344,12 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     return reply.code(202).send({ job: service.startTraining() });
   });
 
-  app.get('/training/webhook', async () => ({ url: `${app.config.publicUrl}/api/webhooks/content`, token: webhookToken() }));
-  app.post('/training/webhook/regenerate', async () => {
+  // The CMS calls Docent where visitors reach it: PUBLIC_URL, or the address the admin opened Docent at.
+  const webhookUrl = (request: FastifyRequest) => `${publicAddress(app.config, request)}/api/webhooks/content`;
+  app.get('/training/webhook', async (request) => ({ url: webhookUrl(request), token: webhookToken() }));
+  app.post('/training/webhook/regenerate', async (request) => {
     saveSecret(db, app.secretBox, WEBHOOK_SECRET, randomBytes(24).toString('base64url'));
-    return { url: `${app.config.publicUrl}/api/webhooks/content`, token: webhookToken() };
+    return { url: webhookUrl(request), token: webhookToken() };
   });
 
   function webhookToken(): string {

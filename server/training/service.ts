@@ -16,6 +16,7 @@ import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/
 import { readWordPress } from './ingest/wordpress.js';
 import { IngestError, type ExtractedDocument } from './ingest/types.js';
 import { chunkOptions } from '../retrieval/settings.js';
+import { asSentence } from '../http/errors.js';
 
 const EMBED_TIMEOUT_MS = 60_000;
 const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
@@ -95,7 +96,14 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     const policy = createFetchPolicy({ allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
     const seen = new Set<string>();
     const failed = new Set<string>();
-    const onError = (url: string, message: string) => { failed.add(url); ctx.count({ errors: 1 }); ctx.log('warn', message.includes(url) ? message : `${url}: ${message}`); };
+    let firstProblem: string | null = null;
+    const onError = (url: string, message: string) => {
+      const line = message.includes(url) ? message : `${url}: ${message}`;
+      failed.add(url);
+      firstProblem ??= line;
+      ctx.count({ errors: 1 });
+      ctx.log('warn', line);
+    };
     const counts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
     const kind = source.kind === 'wordpress' ? 'post' : 'page';
     let fatal: string | null = null;
@@ -114,8 +122,13 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
         ctx.count({ itemsDone: 1 });
         if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);
       }
-      // Only a complete listing can say a page is gone; pages that failed this time are kept.
-      if (!urls && !ctx.stopped()) counts.removed += await deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
+      if (!urls && !ctx.stopped()) {
+        // A full read that found nothing is a failure with its reason, not an empty success, and it removes
+        // nothing: a site that is down for a day must not empty its source.
+        if (seen.size === 0) throw new IngestError(nothingRead(source, failed.size, firstProblem));
+        // Only a complete listing can say a page is gone; pages that failed this time are kept.
+        counts.removed += await deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
+      }
     } catch (err) {
       // IngestError and its kinds (FetchError: refused, unreachable or invalid addresses) carry the reason;
       // the name check also catches one rebuilt from another thread, where instanceof cannot hold.
@@ -126,6 +139,20 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     if (fatal) throw new JobFailure(fatal);
     ctx.log('info', `${source.name}: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.removed} removed.`);
     if (ctx.job.params.train && !ctx.stopped()) await embedAll(ctx);
+  };
+
+  /** Why a full sync read nothing, for the job's error and the source's card. */
+  const nothingRead = (source: SourceRow, failures: number, firstProblem: string | null): string => {
+    const noun = source.kind === 'wordpress' ? 'post' : 'page';
+    const kept = db.prepare('SELECT count(*) FROM documents WHERE source_id = ?').pluck().get(source.id) as number;
+    const keptNote = kept ? ` The ${kept === 1 ? noun : `${kept} ${noun}s`} read before ${kept === 1 ? 'is' : 'are'} kept.` : '';
+    if (failures > 0) {
+      const none = failures === 1 ? `The only ${noun} found could not be read` : `None of the ${failures} ${noun}s found could be read`;
+      return `${none}. ${asSentence(firstProblem ?? '')}${keptNote}`;
+    }
+    const config = source.config as Record<string, any>;
+    if (source.kind === 'wordpress') return `The WordPress site ${config.siteUrl} has no published posts or pages with text to read.${keptNote}`;
+    return `No readable pages were found${config.startUrl ? ` from ${config.startUrl}` : ''}: pages that ask not to be indexed (noindex) or have no text are skipped.${keptNote}`;
   };
 
   const readSource = async (source: SourceRow, policy: ReturnType<typeof createFetchPolicy>, onError: (url: string, message: string) => void): Promise<AsyncIterable<ExtractedDocument>> => {

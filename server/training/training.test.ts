@@ -345,9 +345,9 @@ test('WordPress: posts, pages and custom types through the REST API, paginated',
   const docs = (await admin.request('GET', `/api/admin/training/documents?sourceId=${created.json().source.id}&limit=200`)).json();
   assert.ok(docs.total >= 120, `read ${docs.total} items`);
   assert.ok(wp.requests.some((r) => /page=2/.test(r)), 'paginated');
+  // A site that is not WordPress is refused before a source exists (source-check.test.ts has the messages).
   const noWp = await admin.request('POST', '/api/admin/training/sources', { kind: 'wordpress', config: { siteUrl: 'http://127.0.0.1:9' } });
-  const failed = await finished({ app } as TestApp, admin, noWp.json().jobId);
-  assert.equal(failed.job.status, 'failed');
+  assert.equal(noWp.statusCode, 422, noWp.body);
 });
 
 test('bad input is refused clearly and nothing stored is lost', async (t) => {
@@ -450,9 +450,11 @@ test('web sources and the webhook accept only http(s) addresses without a user n
   assert.deepEqual((await admin.request('GET', '/api/admin/training/sources')).json().sources.map((s: { kind: string }) => s.kind), ['text', 'files'], 'nothing was added');
   assert.equal((await admin.request('GET', '/api/admin/training/jobs')).json().jobs.length, 0, 'and nothing was queued');
   // Spaces around a good address are forgiven, and it is stored trimmed.
-  const trimmed = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: '  http://127.0.0.1:9/sitemap.xml ' } });
+  const site = await startStaticSite();
+  t.after(site.close);
+  const trimmed = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `  ${site.url}/sitemap.xml ` } });
   assert.equal(trimmed.statusCode, 201, trimmed.body);
-  assert.equal(trimmed.json().source.config.sitemapUrl, 'http://127.0.0.1:9/sitemap.xml');
+  assert.equal(trimmed.json().source.config.sitemapUrl, `${site.url}/sitemap.xml`);
 });
 
 test('a web job whose fetch fails says why, in the job error and log, never "failed unexpectedly"', async (t) => {
@@ -460,26 +462,28 @@ test('a web job whose fetch fails says why, in the job error and log, never "fai
   const dead = 'http://127.0.0.1:9'; // nothing listens on port 9
   const refusedConnection = 'could not connect to 127.0.0.1:9 (connection refused).';
 
-  const sitemap = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${dead}/sitemap.xml` } });
-  const sitemapJob = await finished({ app } as TestApp, admin, sitemap.json().jobId);
+  // Sources that could be read when added (the check before creating them) and no longer can.
+  const { createSource } = await import('./sources.js');
+  const resync = async (id: number) => finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${id}/sync`)).json().job.id);
+  const sitemap = createSource(app.db, 'web', 'Sitemap', { mode: 'sitemap', sitemapUrl: `${dead}/sitemap.xml` }, 'off');
+  const sitemapJob = await resync(sitemap.id);
   assert.equal(sitemapJob.job.status, 'failed');
   assert.equal(sitemapJob.job.error, `Sitemap ${dead}/sitemap.xml: ${refusedConnection}`);
-  assert.equal((await admin.request('GET', '/api/admin/training/sources')).json().sources.find((s: { id: number }) => s.id === sitemap.json().source.id).lastError, sitemapJob.job.error);
+  assert.equal((await admin.request('GET', '/api/admin/training/sources')).json().sources.find((s: { id: number }) => s.id === sitemap.id).lastError, sitemapJob.job.error);
 
-  const wordpress = await admin.request('POST', '/api/admin/training/sources', { kind: 'wordpress', config: { siteUrl: dead } });
-  const wordpressJob = await finished({ app } as TestApp, admin, wordpress.json().jobId);
+  const wordpressJob = await resync(createSource(app.db, 'wordpress', 'WordPress', { siteUrl: dead }, 'off').id);
   assert.equal(wordpressJob.job.status, 'failed');
   assert.equal(wordpressJob.job.error, `Could not reach the WordPress site at ${dead}/: ${refusedConnection}`);
 
-  // A list of pages goes on past a page that fails; the log says why it failed.
-  const pages = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: [`${dead}/pricing`] } });
+  // A list of pages goes on past a page that fails, and the log says why; when none could be read, the
+  // sync fails with the first reason rather than finishing "done" with nothing.
+  const pages = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: [`${dead}/pricing`, `${dead}/faq`] } });
   const pagesJob = await finished({ app } as TestApp, admin, pages.json().jobId);
-  assert.equal(pagesJob.job.status, 'done');
-  assert.equal(pagesJob.job.progress.errors, 1);
-  assert.ok(pagesJob.log.includes(`${dead}/pricing: ${refusedConnection}`), pagesJob.log.join('\n'));
+  assert.equal(pagesJob.job.progress.errors, 2);
+  assert.ok(pagesJob.log.includes(`${dead}/pricing: ${refusedConnection}`) && pagesJob.log.includes(`${dead}/faq: ${refusedConnection}`), pagesJob.log.join('\n'));
+  assert.deepEqual([pagesJob.job.status, pagesJob.job.error], ['failed', `None of the 2 pages found could be read. ${dead}/pricing: ${refusedConnection}`]);
 
   // A source saved before addresses were checked on entry still fails with its reason.
-  const { createSource } = await import('./sources.js');
   const old = createSource(app.db, 'web', 'Old crawl', { mode: 'crawl', startUrl: 'file:///etc/passwd', maxPages: 5 }, 'off');
   const oldJob = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${old.id}/sync`)).json().job.id);
   assert.equal(oldJob.job.status, 'failed');

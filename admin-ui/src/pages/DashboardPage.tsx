@@ -5,6 +5,13 @@ import { Spinner } from '../components/Spinner.js';
 import { useResource } from '../hooks.js';
 import type { DashboardData } from '../types.js';
 import { AlertsArea, StatsRow, type DashboardStats } from '../components/DashboardStats.js';
+import { PublicAddressNotice, type AddressStatus } from '../components/PublicAddressNotice.js';
+
+/** PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place. */
+function AddressNoticeArea() {
+  const address = useResource<AddressStatus>('/api/admin/widget/address');
+  return <PublicAddressNotice status={address.data} dismissibleTunnel />;
+}
 
 /** Open alerts (prominent, first) and the usage numbers, above the checklist. */
 function DashboardStatsArea() {
@@ -26,6 +33,7 @@ export default function DashboardPage() {
   return (
     <div class="wrap">
       <h1>Dashboard</h1>
+      <AddressNoticeArea />
       <DashboardStatsArea />
       <div class="dashboard-widgets">
         <section class="postbox" aria-labelledby="checklist-title">

@@ -43,6 +43,8 @@ export interface FetchPolicyOptions {
   /** Time limit for one request, body included. Default 15 s. */
   timeoutMs?: number;
   userAgent?: string;
+  /** Aborts every request made under this policy (a deadline for a whole check of several requests). */
+  signal?: AbortSignal;
 }
 
 export interface FetchPolicy {
@@ -51,6 +53,7 @@ export interface FetchPolicy {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly userAgent: string;
+  readonly signal?: AbortSignal;
   /** robots.txt rules per origin, fetched once. */
   readonly robots: Map<string, Promise<Robots>>;
   // Own connection pools: a kept-alive socket opened under allowPrivate must never serve another policy.
@@ -65,6 +68,7 @@ export function createFetchPolicy(opts: FetchPolicyOptions): FetchPolicy {
     maxBytes: opts.maxBytes ?? 5 * 1024 * 1024,
     timeoutMs: opts.timeoutMs ?? 15_000,
     userAgent: opts.userAgent ?? DEFAULT_USER_AGENT,
+    signal: opts.signal,
     robots: new Map(),
     agents: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
   };
@@ -373,12 +377,13 @@ export async function fetchUrl(rawUrl: string, policy: FetchPolicy, opts: FetchO
   let current = parseWebUrl(rawUrl);
   const site = opts.site ?? siteKey(current);
   const maxBytes = opts.maxBytes ?? policy.maxBytes;
+  const signal = opts.signal && policy.signal ? AbortSignal.any([opts.signal, policy.signal]) : (opts.signal ?? policy.signal);
   for (let hop = 0; ; hop++) {
     if (opts.robots !== false && !(await isAllowedByRobots(current.href, policy))) {
       throw new FetchError(`blocked by the site's robots.txt, so it was not read.`);
     }
     const timeout: Deadline = {};
-    const res = await requestOnce(current, policy, opts.signal, timeout);
+    const res = await requestOnce(current, policy, signal, timeout);
     const location = res.headers.location;
     if ([301, 302, 303, 307, 308].includes(res.status) && location) {
       res.discard();
@@ -647,8 +652,9 @@ export function parseSitemap(raw: Buffer, sitemapUrl: string): SitemapContent {
  * Reads a sitemap (or a sitemap index, nested up to 5 levels) and returns its page URLs on the
  * sitemap's own site, without duplicates. A site's home page URL finds the sitemap through
  * robots.txt, or at /sitemap.xml. Nested sitemaps that fail go to `onError` when given.
+ * `maxPages` stops reading once that many pages are found (a quick check that a sitemap has any).
  */
-export async function readSitemap(url: string, policy: FetchPolicy, onError?: OnIngestError): Promise<string[]> {
+export async function readSitemap(url: string, policy: FetchPolicy, onError?: OnIngestError, opts: { maxPages?: number } = {}): Promise<string[]> {
   const start = parseWebUrl(url);
   const site = siteKey(start);
   let roots = [start.href];
@@ -665,8 +671,9 @@ export async function readSitemap(url: string, policy: FetchPolicy, onError?: On
 
   const found = new Map<string, string>();
   const visited = new Set<string>();
+  const enough = () => opts.maxPages !== undefined && found.size >= opts.maxPages;
   const read = async (sitemapUrl: string, depth: number): Promise<void> => {
-    if (visited.has(sitemapUrl) || visited.size >= 500) return;
+    if (visited.has(sitemapUrl) || visited.size >= 500 || enough()) return;
     visited.add(sitemapUrl);
     const r = await fetchUrl(sitemapUrl, policy, { robots: false, maxBytes: SITEMAP_MAX_BYTES }).catch((e: unknown) => {
       throw new IngestError(`Sitemap ${sitemapUrl}: ${(e as Error).message}`);
@@ -696,5 +703,5 @@ export async function readSitemap(url: string, policy: FetchPolicy, onError?: On
     }
   };
   for (const root of roots) await read(root, 0);
-  return [...found.values()];
+  return [...found.values()].slice(0, opts.maxPages);
 }

@@ -34,11 +34,11 @@ interface WpItem {
 }
 
 /** Builds REST URLs for either pretty permalinks (/wp-json/…) or the ?rest_route= fallback. */
-interface Api {
+export interface WordPressApi {
   url(route: string, query?: Record<string, string | number>): string;
 }
 
-function prettyApi(root: string): Api {
+function prettyApi(root: string): WordPressApi {
   return {
     url(route, query = {}) {
       const u = new URL(root.replace(/\/$/, '') + route);
@@ -48,7 +48,7 @@ function prettyApi(root: string): Api {
   };
 }
 
-function plainApi(site: URL): Api {
+function plainApi(site: URL): WordPressApi {
   return {
     url(route, query = {}) {
       const u = new URL(site.href);
@@ -129,8 +129,13 @@ async function getParsed<W extends WordPressParsed['what']>(url: string, what: W
   return { status: r.status, parsed, headers: r.headers };
 }
 
-/** Finds the REST API: /wp-json/, the <link rel="https://api.w.org/"> the home page announces, then ?rest_route=/. */
-async function discoverApi(site: URL, policy: FetchPolicy): Promise<Api> {
+/**
+ * Finds the REST API: /wp-json/, the <link rel="https://api.w.org/"> the home page announces, then ?rest_route=/.
+ * Throws IngestError saying whether the site could not be reached or has no REST API (the source form's check
+ * before a WordPress source is added, and every sync).
+ */
+export async function discoverWordPressApi(siteUrl: string | URL, policy: FetchPolicy): Promise<WordPressApi> {
+  const site = typeof siteUrl === 'string' ? parseWebUrl(siteUrl) : siteUrl;
   const base = site.href.endsWith('/') ? site.href : `${site.href}/`;
   let answered = false; // did the site answer at all (any HTTP status)?
   let networkError: FetchError | null = null;
@@ -178,7 +183,7 @@ export interface ContentType {
   route: string;
 }
 
-async function contentTypes(api: Api, policy: FetchPolicy, wanted: string[] | undefined, onError: OnIngestError): Promise<ContentType[]> {
+async function contentTypes(api: WordPressApi, policy: FetchPolicy, wanted: string[] | undefined, onError: OnIngestError): Promise<ContentType[]> {
   let types: ContentType[] | null = null;
   try {
     const { status, parsed } = await getParsed(api.url('/wp/v2/types'), 'types', policy);
@@ -219,7 +224,7 @@ export async function* readWordPress(
   onError: OnIngestError,
 ): AsyncGenerator<ExtractedDocument> {
   const site = parseWebUrl(siteUrl);
-  const api = await discoverApi(site, policy);
+  const api = await discoverWordPressApi(site, policy);
   const types = await contentTypes(api, policy, opts.postTypes, onError);
 
   for (const type of types) {

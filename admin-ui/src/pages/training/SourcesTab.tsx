@@ -182,12 +182,14 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
     }
   }
 
-  async function resync() {
+  async function resync(from: 'button' | 'retry' = 'button') {
     setBusy('sync');
     setMessage(null);
     try {
       const r = await api.post<{ job: Job }>(`${API}/sources/${s.id}/sync`);
       onSynced(r.job.id);
+      // Retry goes away with the failure it answered: keep focus on this card, not on the page's start.
+      if (from === 'retry') requestAnimationFrame(() => document.getElementById(titleId)?.focus());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       setMessage({ type: 'error', text: errorMessage(err) });
@@ -215,10 +217,25 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
   }
 
   const desc = describeSource(s);
+  const retryButton = (
+    <button
+      type="button"
+      class="button"
+      onClick={() => resync('retry')}
+      disabled={busy !== null || !s.enabled}
+      aria-describedby={titleId}
+      title={!s.enabled ? 'Switch the source on to retry.' : undefined}
+    >
+      <Icon name="refresh" size={16} />
+      Retry
+    </button>
+  );
+  // Pages of the last sync that could not be read while others were (a failure that read nothing is lastError).
+  const partlyFailed = remote && !syncing && !s.lastError && s.lastSync && s.lastSync.failures > 0 ? s.lastSync : null;
   return (
     <section class={`source-card${s.enabled ? '' : ' is-disabled'}`} aria-labelledby={titleId} data-source-kind={s.kind}>
       <header class="source-card-head">
-        <h3 id={titleId} class="source-card-title">
+        <h3 id={titleId} class="source-card-title" tabIndex={-1}>
           {s.name}
         </h3>
         <StatusBadge status={syncing ? 'syncing' : s.status} />
@@ -254,10 +271,20 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
         </p>
       )}
       {s.lastError && !syncing && (
-        <Notice type="error" inline live={false}>
+        <Notice type="error" inline live={false} class="source-card-problem">
           <p>
-            <strong>Last sync failed:</strong> {s.lastError}
+            <strong>Could not be read:</strong> {s.lastError}
           </p>
+          <p>{retryButton}</p>
+        </Notice>
+      )}
+      {partlyFailed && (
+        <Notice type="warning" inline live={false} class="source-card-problem">
+          <p>
+            <strong>{plural(partlyFailed.failures, one, many)} could not be read in the last sync.</strong>
+            {partlyFailed.firstProblem && <> The first: {partlyFailed.firstProblem}</>}
+          </p>
+          <p>{retryButton}</p>
         </Notice>
       )}
       {message && (
@@ -287,7 +314,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
           <button
             type="button"
             class="button"
-            onClick={resync}
+            onClick={() => resync()}
             disabled={busy !== null || syncing || !s.enabled}
             aria-describedby={titleId}
             title={!s.enabled ? 'Switch the source on to re-sync it.' : undefined}
@@ -1010,7 +1037,8 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
           else next[mainField] = v;
         }
         setErrors(next);
-        setNotice({ type: 'error', text: err.message });
+        // A failed check (422) is already said under the field: the notice only says nothing was added.
+        setNotice({ type: 'error', text: err.status === 422 ? NOT_ADDED : err.message });
         requestAnimationFrame(() => document.getElementById(`web-${next.schedule && !next[mainField] ? 'schedule' : mainField}`)?.focus());
       } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
     } finally {
@@ -1141,7 +1169,12 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
               Reads the pages again and trains what changed.
             </p>
           </div>
-          <AddFormFooter label="Add web pages" saving={saving} notice={notice} />
+          <AddFormFooter
+            label="Add web pages"
+            saving={saving}
+            busyLabel={mode === 'sitemap' ? 'Checking the sitemap…' : mode === 'crawl' ? 'Checking the start page…' : 'Adding…'}
+            notice={notice}
+          />
         </form>
         {tracked && <PanelJob tracked={tracked} noun="pages" />}
       </div>
@@ -1177,7 +1210,7 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         const siteError = err.fields['config.siteUrl'] ?? err.fields.config ?? err.fields.siteUrl;
         setErrors({ siteUrl: siteError, schedule: err.fields.schedule });
-        setNotice({ type: 'error', text: err.message });
+        setNotice({ type: 'error', text: err.status === 422 ? NOT_ADDED : err.message });
         requestAnimationFrame(() => document.getElementById(err.fields.schedule && !siteError ? 'wp-schedule' : 'wp-siteUrl')?.focus());
       } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
     } finally {
@@ -1215,7 +1248,7 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
             <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
             <FieldError id="wp-schedule-error" message={errors.schedule} />
           </div>
-          <AddFormFooter label="Add WordPress site" saving={saving} notice={notice} />
+          <AddFormFooter label="Add WordPress site" saving={saving} busyLabel="Checking the site…" notice={notice} />
         </form>
         {tracked && <PanelJob tracked={tracked} noun="posts" />}
       </div>
@@ -1223,15 +1256,18 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
   );
 }
 
+/** The notice of an add form whose address failed the server's check (the reason is on the field). */
+const NOT_ADDED = 'Nothing was added: correct the address and try again.';
+
 /** The submit button, its progress and the outcome notice of the web and WordPress "add" forms. */
-function AddFormFooter({ label, saving, notice }: { label: string; saving: boolean; notice: { type: NoticeType; text: string } | null }) {
+function AddFormFooter({ label, saving, busyLabel, notice }: { label: string; saving: boolean; busyLabel: string; notice: { type: NoticeType; text: string } | null }) {
   return (
     <>
       <div class="form-actions">
         <button type="submit" class="button button-primary" disabled={saving}>
           {label}
         </button>
-        {saving && <Spinner label="Adding…" />}
+        {saving && <Spinner label={busyLabel} />}
       </div>
       {notice && (
         <Notice type={notice.type} inline>

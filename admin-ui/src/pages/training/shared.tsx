@@ -313,6 +313,7 @@ const STATUS_LABELS: Record<SourceStatus, string> = {
   'needs-training': 'Needs training',
   trained: 'Trained',
   syncing: 'Syncing',
+  failed: 'Failed',
 };
 
 export function StatusBadge({ status }: { status: SourceStatus }) {

@@ -3,7 +3,8 @@ import type { IndexEndpoint } from '../../types.js';
 
 export type SourceKind = 'text' | 'files' | 'web' | 'wordpress';
 export type Schedule = 'off' | 'daily' | 'weekly';
-export type SourceStatus = 'empty' | 'needs-training' | 'trained' | 'syncing';
+/** 'failed': the last full read could not read anything (lastError says why). */
+export type SourceStatus = 'empty' | 'needs-training' | 'trained' | 'syncing' | 'failed';
 
 export type WebConfig =
   | { mode: 'urls'; urls: string[] }
@@ -29,6 +30,8 @@ export interface Source {
   trainedChunks: number;
   lastSyncedAt: string | null;
   lastError: string | null;
+  /** The latest finished sync (web and WordPress sources): pages it could not read, and the first reason. */
+  lastSync: { jobId: number; status: JobStatus; failures: number; firstProblem: string | null } | null;
 }
 
 export interface DocumentSummary {

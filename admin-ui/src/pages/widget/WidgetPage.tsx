@@ -7,9 +7,13 @@ import { FormRow, fieldMessages } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
+import { PublicAddressNotice, proxyHidesAddress, type AddressStatus } from '../../components/PublicAddressNotice.js';
 import { useSettingsForm, type ServerErrorPlacement } from '../../components/useSettingsForm.js';
+import { focusById } from '../../components/form-helpers.js';
 import { formatDateTime, relativeTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
 import { previewDocument, type PreviewConfig } from './preview.js';
+import { CheckInstallation } from './CheckInstallation.js';
 import '../../components/chat-admin.css';
 
 interface WidgetSettings {
@@ -157,6 +161,7 @@ export default function WidgetPage() {
     url: '/api/admin/widget/settings', fromView: (view: WidgetView) => fromSettings(view.widget), validate, toBody, order: ORDER, fieldId,
     savedMessage: 'Settings saved. Sites that embed the widget pick up the changes on their next page load.', placeServerErrors,
   });
+  const address = useResource<AddressStatus>('/api/admin/widget/address');
 
   if (!saved || !form) {
     return <PageLoadState title="Widget" what="the widget settings" error={resource.error} onRetry={resource.reload} />;
@@ -182,6 +187,14 @@ export default function WidgetPage() {
 
   const colorValid = HEX.test(form.primaryColor.trim());
 
+  /** "Add to Allowed domains" from Check installation: into the field, to be saved with the form. */
+  function addAllowedDomain(entry: string) {
+    const current = form!.allowedDomains.trimEnd();
+    if (!domainLines(current).includes(entry)) update({ allowedDomains: current ? `${current}\n${entry}` : entry });
+    afterRender(() => focusById('w-allowedDomains'));
+  }
+  const domainsUnsaved = domainLines(form.allowedDomains).join('\n') !== saved.widget.allowedDomains.join('\n');
+
   return (
     <div class="wrap chat-admin widget-page">
       <h1>Widget</h1>
@@ -201,7 +214,8 @@ export default function WidgetPage() {
 
       <div class="widget-layout">
         <div class="widget-main">
-          <EmbedBox view={saved} />
+          <EmbedBox view={saved} address={address.data} />
+          <CheckInstallation onAddDomain={addAllowedDomain} domainsUnsaved={domainsUnsaved} />
           <form class="widget-form" onSubmit={onSave} noValidate>
             <section class="postbox" aria-labelledby="appearance-title">
               <h2 class="postbox-title" id="appearance-title">
@@ -439,13 +453,42 @@ export default function WidgetPage() {
   );
 }
 
-function EmbedBox({ view }: { view: WidgetView }) {
+/** Where the snippet's address comes from, and what to do when only this computer can reach it. */
+function AddressLine({ status }: { status: AddressStatus }) {
+  return (
+    <>
+      <p class="description snippet-address">
+        The widget loads from <code>{status.address}</code>:{' '}
+        {status.publicUrl ? (
+          <>
+            Docent's <code>PUBLIC_URL</code>.
+          </>
+        ) : (
+          <>
+            the address you opened Docent at, as <code>PUBLIC_URL</code> is not set.
+          </>
+        )}
+      </p>
+      {!status.mismatch && !proxyHidesAddress(status) && status.reach === 'local' && (
+        <Notice type="warning" inline live={false}>
+          <p>
+            <code>{status.address}</code> only works on this computer, so the widget will not appear for your visitors. Open
+            Docent at the address visitors use to reach it, or set <code>PUBLIC_URL</code> to that address and restart Docent.
+          </p>
+        </Notice>
+      )}
+    </>
+  );
+}
+
+function EmbedBox({ view, address }: { view: WidgetView; address: AddressStatus | null }) {
   return (
     <section class="postbox" aria-labelledby="embed-title">
       <h2 class="postbox-title" id="embed-title">
         Embed on your website
       </h2>
       <div class="inside">
+        <PublicAddressNotice status={address} inline />
         <p class="embed-help" id="snippet-description">
           Paste this line into your site's HTML, just before <code>&lt;/body&gt;</code>, on every page where the chat should
           appear. On WordPress, a "header and footer scripts" plugin or your theme's footer setting does this.
@@ -466,6 +509,7 @@ function EmbedBox({ view }: { view: WidgetView }) {
           />
           <CopyButton text={view.snippet} fallbackFieldId="embed-snippet" label="Copy" />
         </div>
+        {address && <AddressLine status={address} />}
         <p class="last-seen">
           {view.lastSeen ? (
             <>
