@@ -23,6 +23,7 @@ import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
 import { widgetRoutes } from './widget/routes.js';
 import { widgetAssets } from './plugins/widget-assets.js';
+import { backupRoutes } from './backup/routes.js';
 
 export interface BuildOptions {
   config: Config;
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(dashboardRoutes);
     await admin.register(trainingRoutes(training));
     await admin.register(chatAdminRoutes);
+    await admin.register(backupRoutes);
   }, { prefix: '/api/admin' });
   await app.register(widgetRoutes, { prefix: '/api/widget' });
   await app.register(widgetAssets, { dir: options.widgetDir });
