@@ -36,7 +36,10 @@ export const MENU: MenuItem[] = [
     label: 'Settings',
     href: '/admin/settings',
     icon: 'settings',
-    children: [{ label: 'API Configuration', href: '/admin/settings', tab: 'api' }],
+    children: [
+      { label: 'API Configuration', href: '/admin/settings', tab: 'api' },
+      { label: 'Export and import', href: '/admin/settings?tab=export-import', tab: 'export-import' },
+    ],
   },
 ];
 

@@ -2,6 +2,7 @@ import type { ComponentType } from 'preact';
 import { useLocation } from 'preact-iso';
 import { useTitle } from '../components/AdminLayout.js';
 import ApiConfiguration from './settings/ApiConfiguration.js';
+import ExportImport from './settings/ExportImport.js';
 
 interface Tab {
   id: string;
@@ -10,7 +11,10 @@ interface Tab {
 }
 
 // More tabs go here; the first one is the default (/admin/settings).
-const TABS: Tab[] = [{ id: 'api', label: 'API Configuration', component: ApiConfiguration }];
+const TABS: Tab[] = [
+  { id: 'api', label: 'API Configuration', component: ApiConfiguration },
+  { id: 'export-import', label: 'Export and import', component: ExportImport },
+];
 
 function tabHref(tab: Tab): string {
   return tab === TABS[0] ? '/admin/settings' : `/admin/settings?tab=${encodeURIComponent(tab.id)}`;
