@@ -26,6 +26,7 @@ import { chatAdminRoutes } from './chat/admin-routes.js';
 import { widgetRoutes } from './widget/routes.js';
 import { installCheckRoutes } from './widget/install-check.js';
 import { widgetAssets } from './plugins/widget-assets.js';
+import { backupRoutes } from './backup/routes.js';
 
 export interface BuildOptions {
   config: Config;
@@ -111,6 +112,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(trainingRoutes(training));
     await admin.register(chatAdminRoutes);
     await admin.register(installCheckRoutes);
+    await admin.register(backupRoutes);
   }, { prefix: '/api/admin' });
   await app.register(widgetRoutes, { prefix: '/api/widget' });
   await app.register(widgetAssets, { dir: options.widgetDir });

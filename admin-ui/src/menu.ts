@@ -39,6 +39,7 @@ export const MENU: MenuItem[] = [
     children: [
       { label: 'API Configuration', href: '/admin/settings', tab: 'api' },
       { label: 'Account', href: '/admin/settings?tab=account', tab: 'account' },
+      { label: 'Export and import', href: '/admin/settings?tab=export-import', tab: 'export-import' },
     ],
   },
 ];

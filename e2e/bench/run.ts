@@ -12,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   retrieval: () => import('./retrieval.js'),
   chat: () => import('./chat.js'),
   ingestion: () => import('./ingestion.js'),
+  backup: () => import('./backup.js'),
 };
 
 const RESULTS = path.join(PROJECT_ROOT, 'bench-results');

@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { z } from 'zod';
 import { HttpError } from './errors.js';
 import { abandon, receiveExtended } from '../security/request-timeouts.js';
 
@@ -106,14 +107,29 @@ function friendlyIssueMessage(issue: ValidationIssue): string {
 
 const PLACES: Record<string, string> = { body: '', querystring: ' in the query string', params: ' in the URL', headers: ' in the headers' };
 
-/** A failed schema check as a sentence, and one per field (the admin screens show those next to the fields). */
-function validationFailure(issues: ValidationIssue[], context: string): { message: string; fields?: Record<string, string> } {
+function fieldsOf(issues: ValidationIssue[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     // Nested fields keep their path ("chatbot.temperature"); list items report their list ("allowedDomains").
     const field = issue.instancePath.split('/').filter((part) => part && !/^\d+$/.test(part)).join('.');
     if (field && !fields[field]) fields[field] = friendlyIssueMessage(issue);
   }
+  return fields;
+}
+
+/**
+ * Per-field messages for a zod failure outside a route's schema (a section of an imported settings file),
+ * worded as request validation words them; `prefix` is where the value sits ("chatbot" → "chatbot.temperature").
+ */
+export function issueFields(issues: z.ZodError['issues'], prefix: string[] = []): Record<string, string> {
+  return fieldsOf(issues.map(({ code, path, message, ...params }) => ({
+    keyword: code, instancePath: `/${[...prefix, ...path.map(String)].join('/')}`, message, params: params as Record<string, unknown>,
+  })));
+}
+
+/** A failed schema check as a sentence, and one per field (the admin screens show those next to the fields). */
+function validationFailure(issues: ValidationIssue[], context: string): { message: string; fields?: Record<string, string> } {
+  const fields = fieldsOf(issues);
   const where = PLACES[context] ?? ` in the ${context}`;
   const names = Object.keys(fields);
   if (names.length === 1 && context !== 'body') return { message: `${names[0]}${where}: ${fields[names[0]]}`, fields };

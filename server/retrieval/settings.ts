@@ -11,6 +11,14 @@ export const RetrievalSettings = z.object({
 });
 export type RetrievalSettings = z.output<typeof RetrievalSettings>;
 
+/**
+ * Rules across fields, which the schema cannot carry (the Chatbot screen saves a pick of its fields):
+ * per-field messages, empty when the settings hang together.
+ */
+export function retrievalSettingsProblems(s: Pick<RetrievalSettings, 'chunkTokens' | 'chunkOverlap'>): Record<string, string> {
+  return s.chunkOverlap >= s.chunkTokens / 2 ? { chunkOverlap: 'Overlap must be less than half the chunk size.' } : {};
+}
+
 export const readRetrievalSettings = (db: Db) => readSection(db, 'retrieval', RetrievalSettings);
 export const writeRetrievalSettings = (db: Db, value: z.input<typeof RetrievalSettings>) => writeSection(db, 'retrieval', RetrievalSettings, value);
 

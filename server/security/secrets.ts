@@ -7,9 +7,18 @@ export function saveSecret(db: Db, box: SecretBox, name: string, value: string):
     .run(name, box.seal(value), value.slice(-4));
 }
 
+/**
+ * The secret, or null when none is stored, or when it was sealed under another secret key (a backup restored
+ * without its key): then it reads as missing, for the admin to enter again, instead of failing every screen.
+ */
 export function readSecret(db: Db, box: SecretBox, name: string): string | null {
   const row = stmt(db, 'SELECT sealed FROM secrets WHERE name = ?').get(name) as { sealed: string } | undefined;
-  return row ? box.open(row.sealed) : null;
+  if (!row) return null;
+  try {
+    return box.open(row.sealed);
+  } catch {
+    return null;
+  }
 }
 
 /** The last 4 characters, for a masked display; null when no secret is stored. */

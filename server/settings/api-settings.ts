@@ -92,7 +92,7 @@ export function apiSettingsView(db: Db, box: SecretBox): ApiSettingsView {
   const checkStillApplies = key !== null && keyCheck?.fingerprint === connectionFingerprint(box, settings, key);
   return {
     ...settings,
-    apiKey: { saved: key !== null, last4: secretHint(db, API_KEY_SECRET) },
+    apiKey: { saved: key !== null, last4: key === null ? null : secretHint(db, API_KEY_SECRET) },
     keyCheck: checkStillApplies ? { ok: keyCheck!.ok, checkedAt: keyCheck!.checkedAt } : null,
   };
 }

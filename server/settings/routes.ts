@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN, PROVIDERS,
-  apiSettingsView, recordKeyCheck, removeApiKey, saveApiSettings,
+  apiSettingsView, recordKeyCheck, removeApiKey,
 } from './api-settings.js';
+import { applyApiSettings, unlistedModels } from './api-save.js';
 import { candidateConnection, currentConnection } from './connection.js';
-import { endpointOf } from '../openrouter/client.js';
-import { keepKeyForIndexesOn, searchIndexView } from '../training/index-connection.js';
+import { searchIndexView } from '../training/index-connection.js';
 import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
 import { testKey } from '../openrouter/key-check.js';
 import { KEY_STATES, keyOutcomeReport, keyStatusOf } from '../openrouter/key-status.js';
@@ -69,22 +69,9 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/settings/api', { schema: { body: ApiSettingsInput, response: { 200: ApiSettingsView, 400: ErrorBody } } }, async (request) => {
     const input = request.body;
-    // When the catalog is known, a model id that is not in it is a typo, not a choice.
-    const { models } = await getChatModels(app.db, candidateConnection(app, input), app.config);
-    if (models.length > 0) {
-      const known = new Set(models.map((m) => m.id));
-      const fields: Record<string, string> = {};
-      if (!known.has(input.model)) fields.model = `${input.model} is not in the model list. Refresh the list or choose another model.`;
-      const unknownFallback = input.fallbackModels.find((m) => !known.has(m));
-      if (unknownFallback) fields.fallbackModels = `${unknownFallback} is not in the model list.`;
-      if (Object.keys(fields).length) throw badRequest('Please correct the highlighted fields.', fields);
-    }
-    const previous = currentConnection(app);
-    const saved = app.db.transaction(() => {
-      const settings = saveApiSettings(app.db, app.secretBox, input);
-      if (endpointOf(settings) !== endpointOf(previous)) keepKeyForIndexesOn(app, previous);
-      return settings;
-    })();
+    const fields = await unlistedModels(app, input);
+    if (Object.keys(fields).length) throw badRequest('Please correct the highlighted fields.', fields);
+    const saved = applyApiSettings(app, input);
     request.log.info({ provider: saved.provider, model: saved.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
     void balanceAfterSave(app); // in the background: saving does not wait for OpenRouter
     return view(saved);

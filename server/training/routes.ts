@@ -8,7 +8,7 @@ import { readApiSettings } from '../settings/api-settings.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
-import { RetrievalSettings, chunkOptions, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
+import { RetrievalSettings, chunkOptions, readRetrievalSettings, retrievalSettingsProblems, writeRetrievalSettings } from '../retrieval/settings.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
 import { extendRequestTimeouts } from '../security/request-timeouts.js';
@@ -58,7 +58,7 @@ const SourceView = z.looseObject({ id: z.number(), kind: z.string(), name: z.str
 const UpsertResultView = z.object({ documentId: z.number(), status: z.enum(['added', 'updated', 'unchanged']), chunks: z.number(), tokens: z.number() });
 const Accepted = z.object({ job: JobView });
 /** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
-const EmbeddingModelChoice = z.object({
+export const EmbeddingModelChoice = z.object({
   model: z.string().trim().min(1, 'Choose an embedding model.').max(200, 'Model id is too long.')
     .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
 });
@@ -293,7 +293,8 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
 
   app.get('/training/settings', async () => readRetrievalSettings(db));
   app.put('/training/settings', { schema: { body: RetrievalSettings, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
-    if (request.body.chunkOverlap >= request.body.chunkTokens / 2) throw badRequest('Please correct the highlighted fields.', { chunkOverlap: 'Overlap must be less than half the chunk size.' });
+    const problems = retrievalSettingsProblems(request.body);
+    if (Object.keys(problems).length) throw badRequest('Please correct the highlighted fields.', problems);
     return writeRetrievalSettings(db, request.body);
   });
 

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import { useTitle } from '../components/AdminLayout.js';
 import ApiConfiguration from './settings/ApiConfiguration.js';
 import Account from './settings/Account.js';
+import ExportImport from './settings/ExportImport.js';
 
 interface Tab {
   id: string;
@@ -14,6 +15,7 @@ interface Tab {
 const TABS: Tab[] = [
   { id: 'api', label: 'API Configuration', component: ApiConfiguration },
   { id: 'account', label: 'Account', component: Account },
+  { id: 'export-import', label: 'Export and import', component: ExportImport },
 ];
 
 function tabHref(tab: Tab): string {

@@ -1,5 +1,5 @@
 // Data Training → Database Management: what is stored, the search index and its embedding model,
-// chunking/retrieval settings, the content webhook, and the danger zone.
+// chunking/retrieval settings, the content webhook, backups, and the danger zone.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
@@ -11,6 +11,7 @@ import { aboutCost, endpointName, formatBytes, formatDateTime, formatNumber, for
 import { useResource } from '../../hooks.js';
 import type { ApiSettings } from '../../types.js';
 import { API, CopyButton, JobView, isActive, useJob } from './shared.js';
+import BackupBox from './BackupBox.js';
 import type { EmbeddingCatalog, EmbeddingModel, Estimate, IndexInfo as IndexInfoView, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
 
 const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
@@ -140,6 +141,7 @@ export default function DatabaseTab() {
 
       <SettingsForm />
       <WebhookBox />
+      <BackupBox />
       <DangerZone kb={kb} model={currentInfo} modelId={currentModel} busy={running} onStarted={started} onPurged={stats.reload} />
     </div>
   );

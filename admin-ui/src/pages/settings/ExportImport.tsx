@@ -1,0 +1,269 @@
+// Settings → Export and import: every setting as one JSON file (no secrets), and an import that shows what
+// it will change, or what is wrong with the file, before anything is saved.
+import { useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { FormRow } from '../../components/FormRow.js';
+import { Notice } from '../../components/Notice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { useAfterRender } from '../../components/form-helpers.js';
+import { plural } from '../../format.js';
+import './export-import.css';
+
+const EXPORT_URL = '/api/admin/settings/export';
+const IMPORT_URL = '/api/admin/settings/import';
+
+interface SettingChange {
+  path: string;
+  section: string;
+  setting: string;
+  from: unknown;
+  to: unknown;
+}
+
+interface ImportResult {
+  applied: boolean;
+  changes: SettingChange[];
+  notes: string[];
+}
+
+type State =
+  | { step: 'idle' }
+  | { step: 'checking'; fileName: string }
+  | { step: 'invalid'; fileName: string; message: string; fields: Record<string, string> }
+  | { step: 'preview'; fileName: string; file: unknown; result: ImportResult }
+  | { step: 'applying'; fileName: string; file: unknown; result: ImportResult }
+  | { step: 'done'; result: ImportResult; error?: string };
+
+/** A setting's value as text: on/off for switches, empty values named. */
+function valueText(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '(none)';
+  if (typeof value === 'boolean') return value ? 'On' : 'Off';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** A setting's value; a list shows one item per line (its items may hold commas). */
+function Value({ value }: { value: unknown }) {
+  if (!Array.isArray(value) || value.length === 0) return <>{valueText(Array.isArray(value) ? null : value)}</>;
+  return (
+    <ul class="import-list">
+      {value.map((item, i) => (
+        <li key={i}>{valueText(item)}</li>
+      ))}
+    </ul>
+  );
+}
+
+export default function ExportImport() {
+  const [state, setState] = useState<State>({ step: 'idle' });
+  const fileInput = useRef<HTMLInputElement>(null);
+  const resultNotice = useRef<HTMLDivElement>(null);
+  const afterRender = useAfterRender();
+
+  function reset() {
+    if (fileInput.current) fileInput.current.value = '';
+  }
+
+  async function chosen(input: HTMLInputElement) {
+    const picked = input.files?.[0];
+    if (!picked) return;
+    const fileName = picked.name;
+    setState({ step: 'checking', fileName });
+    let file: unknown;
+    try {
+      file = JSON.parse(await picked.text());
+    } catch {
+      setState({ step: 'invalid', fileName, message: 'This file is not a Docent settings file: it is not valid JSON. Choose a file made with Export settings.', fields: {} });
+      return;
+    }
+    try {
+      const result = await api.post<ImportResult>(`${IMPORT_URL}/preview`, file);
+      setState({ step: 'preview', fileName, file, result });
+      afterRender(() => document.getElementById('import-preview-title')?.focus());
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setState({ step: 'invalid', fileName, message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
+    }
+  }
+
+  async function apply() {
+    if (state.step !== 'preview') return;
+    setState({ ...state, step: 'applying' });
+    try {
+      const result = await api.post<ImportResult>(IMPORT_URL, state.file);
+      setState({ step: 'done', result });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setState({ step: 'done', result: state.result, error: errorMessage(err) });
+    }
+    reset();
+    // The Import button is gone: focus goes to what happened.
+    afterRender(() => resultNotice.current?.focus());
+  }
+
+  function cancel() {
+    setState({ step: 'idle' });
+    reset();
+    fileInput.current?.focus();
+  }
+
+  const busy = state.step === 'checking' || state.step === 'applying';
+  return (
+    <div class="export-import">
+      <section class="postbox" aria-labelledby="export-title">
+        <h2 class="postbox-title" id="export-title">
+          Export settings
+        </h2>
+        <div class="inside">
+          <p>
+            Download every setting as one JSON file, to copy them to another Docent or keep a record: API Configuration
+            (provider, base URL, models, reasoning), the Chatbot and Widget screens, and chunking and retrieval.
+          </p>
+          <p class="description">
+            Secrets are not in the file: the API key and the webhook token stay on this server. To keep everything,
+            content included, download a backup on Data Training → Database Management.
+          </p>
+          <p>
+            <a class="button" href={EXPORT_URL} download>
+              Export settings
+            </a>
+          </p>
+        </div>
+      </section>
+
+      <section class="postbox" aria-labelledby="import-title">
+        <h2 class="postbox-title" id="import-title">
+          Import settings
+        </h2>
+        <div class="inside">
+          <p>
+            Choose a file made with Export settings. You see what it changes before anything is saved; settings the
+            file leaves out keep their values here. The API key and the webhook token are never imported.
+          </p>
+          <div class="form-table">
+            <FormRow label="Settings file" htmlFor="import-file">
+              <input
+                id="import-file"
+                ref={fileInput}
+                type="file"
+                accept=".json,application/json"
+                disabled={busy}
+                aria-describedby="import-file-description"
+                onChange={(e) => chosen(e.currentTarget)}
+              />
+              <p class="description" id="import-file-description">
+                A <code>docent-settings-….json</code> file.
+              </p>
+            </FormRow>
+          </div>
+
+          {state.step === 'checking' && <Spinner label={`Reading ${state.fileName}…`} />}
+
+          {state.step === 'invalid' && (
+            <Notice type="error" inline>
+              <p>
+                <strong>{state.fileName}:</strong> {state.message}
+              </p>
+              {Object.keys(state.fields).length > 0 && (
+                <ul class="notice-list import-errors">
+                  {Object.entries(state.fields).map(([path, message]) => (
+                    <li key={path}>
+                      <code>{path}</code>: {message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Notice>
+          )}
+
+          {(state.step === 'preview' || state.step === 'applying') && (
+            <Preview fileName={state.fileName} result={state.result} applying={state.step === 'applying'} onApply={apply} onCancel={cancel} />
+          )}
+
+          {state.step === 'done' && (
+            <Notice type={state.error ? 'error' : 'success'} inline noticeRef={resultNotice}>
+              <p>
+                {state.error
+                  ? `Nothing was imported: ${state.error}`
+                  : `Settings imported: ${plural(state.result.changes.length, 'setting')} changed.`}
+              </p>
+              {!state.error && state.result.notes.length > 0 && <Notes notes={state.result.notes} />}
+            </Notice>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function Notes({ notes }: { notes: string[] }) {
+  return (
+    <ul class="notice-list">
+      {notes.map((note) => (
+        <li key={note}>{note}</li>
+      ))}
+    </ul>
+  );
+}
+
+function Preview(props: { fileName: string; result: ImportResult; applying: boolean; onApply: () => void; onCancel: () => void }) {
+  const { changes, notes } = props.result;
+  return (
+    <div class="import-preview">
+      <h3 id="import-preview-title" tabIndex={-1}>
+        {changes.length ? `${props.fileName} changes ${plural(changes.length, 'setting')}` : `${props.fileName} changes nothing`}
+      </h3>
+      {changes.length === 0 ? (
+        <p>Every setting in this file already has the same value here.</p>
+      ) : (
+        <table class="import-changes">
+          <caption class="screen-reader-text">Settings the import changes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Setting</th>
+              <th scope="col">Now</th>
+              <th scope="col">After the import</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((c) => (
+              <tr key={c.path}>
+                <th scope="row">
+                  {c.section} › {c.setting}
+                  <span class="import-path">
+                    <code>{c.path}</code>
+                  </span>
+                </th>
+                <td class="import-value">
+                  <Value value={c.from} />
+                </td>
+                <td class="import-value">
+                  <Value value={c.to} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {notes.length > 0 && (
+        <Notice type="warning" inline live={false}>
+          <p>
+            <strong>Good to know:</strong>
+          </p>
+          <Notes notes={notes} />
+        </Notice>
+      )}
+      <div class="submit-row">
+        {changes.length > 0 && (
+          <button type="button" class="button button-primary" onClick={props.onApply} disabled={props.applying}>
+            {`Import ${plural(changes.length, 'setting')}`}
+          </button>
+        )}
+        <button type="button" class="button" onClick={props.onCancel} disabled={props.applying}>
+          {changes.length ? 'Cancel' : 'Choose another file'}
+        </button>
+        {props.applying && <Spinner label="Importing…" />}
+      </div>
+    </div>
+  );
+}

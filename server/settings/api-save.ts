@@ -1,0 +1,35 @@
+// Saving API Configuration, shared by the settings form (PUT /settings/api) and a settings import.
+import type { FastifyInstance } from 'fastify';
+import { endpointOf } from '../openrouter/client.js';
+import { getChatModels } from '../openrouter/catalog.js';
+import { keepKeyForIndexesOn } from '../training/index-connection.js';
+import { saveApiSettings, type ApiSettingsInput, type ApiSettingsView } from './api-settings.js';
+import { candidateConnection, currentConnection } from './connection.js';
+
+type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
+
+/**
+ * Model ids the target provider's catalog does not list, per field: when the catalog is known, such an id is
+ * a typo, not a choice. The catalog is read through candidateConnection, so the stored key never goes to
+ * another provider. Empty when nothing is wrong or the catalog cannot be read.
+ */
+export async function unlistedModels(app: App, input: ApiSettingsInput): Promise<Record<string, string>> {
+  const { models } = await getChatModels(app.db, candidateConnection(app, input), app.config);
+  const fields: Record<string, string> = {};
+  if (models.length === 0) return fields;
+  const known = new Set(models.map((m) => m.id));
+  if (!known.has(input.model)) fields.model = `${input.model} is not in the model list. Refresh the list or choose another model.`;
+  const unknownFallback = input.fallbackModels.find((m) => !known.has(m));
+  if (unknownFallback) fields.fallbackModels = `${unknownFallback} is not in the model list.`;
+  return fields;
+}
+
+/** Saves validated API settings; when the endpoint changes, indexes built on the old one keep its key. */
+export function applyApiSettings(app: App, input: ApiSettingsInput): ApiSettingsView {
+  const previous = currentConnection(app);
+  return app.db.transaction(() => {
+    const settings = saveApiSettings(app.db, app.secretBox, input);
+    if (endpointOf(settings) !== endpointOf(previous)) keepKeyForIndexesOn(app, previous);
+    return settings;
+  })();
+}
