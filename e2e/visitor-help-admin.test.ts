@@ -125,6 +125,8 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   const qa = entries.getByRole('listitem').filter({ hasText: 'What does the warranty cover?' });
   assert.equal(await qa.locator('.doc-url').count(), 0, 'a Q&A row says nothing about URLs');
   await entries.getByRole('button', { name: 'Edit “Opening hours”' }).click();
+  await panel.getByText('Editing “Opening hours”').waitFor(); // the entry loads, then fills the form
+  await page.waitForFunction((url) => (document.getElementById('text-url') as HTMLInputElement | null)?.value === url, HOURS_URL);
   assert.equal(await publicUrl.inputValue(), HOURS_URL, 'the Edit form shows the address');
   await panel.getByRole('button', { name: 'Cancel' }).click();
 
