@@ -97,6 +97,13 @@ export function KeyStep({ settings, active, onSaved, onReopen }: { settings: Api
       </div>
       <FieldError id="qs-key-error" message={error} />
       {busy && <Spinner label={busy} class="qs-busy" />}
+      {!busy && keyWorks(settings) && (
+        <p class="qs-keep">
+          <button type="button" class="button-link" onClick={onSaved}>
+            Keep the saved key
+          </button>
+        </p>
+      )}
       <p class="description" id="qs-key-description">
         Docent answers through OpenRouter, which bills you for what it uses.{' '}
         <a href={KEYS_URL} target="_blank" rel="noopener noreferrer">

@@ -55,19 +55,30 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
     afterRender(() => input.current?.focus());
   }
 
+  /** Ready for another site (Add another website); the summary names the source, which says how it is read. */
+  function finish() {
+    setFound(null);
+    setJobId(null);
+    setSourceId(null);
+    setAddress('');
+    setPhase('idle');
+    onRead();
+  }
+
   async function readEnded(job: Job) {
-    if (job.status === 'done') return onRead();
+    if (job.status === 'done') return finish();
     // Nothing read: the reason goes on the field, and the empty source is removed so the next try starts clean.
     const reason = job.status === 'stopped' ? 'Reading was stopped. Read the site again to continue.' : job.error ?? 'The site could not be read.';
     try {
       const { sources } = await api.get<{ sources: Source[] }>(`${API}/sources`);
       const source = sources.find((s) => s.id === sourceId);
       if (source && source.documents === 0) await api.del(`${API}/sources/${source.id}`);
-      else if (source && source.documents > 0) return onRead(); // stopped part-way: what was read can be trained
+      else if (source && source.documents > 0) return finish(); // stopped part-way: what was read can be trained
     } catch {
       /* the card stays on Sources with its reason */
     }
     setJobId(null);
+    setSourceId(null);
     setFound(null);
     fail(reason);
   }
@@ -145,6 +156,13 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
       {phase === 'creating' && <Spinner label="Adding the source…" class="qs-busy" />}
       {jobId != null && !job && <Spinner label="Reading your pages…" class="qs-busy" />}
       {job && <JobView job={job} log={tracked.log} pollError={tracked.error} label="Reading your site" itemNoun={noun} compact />}
+      {!busy && stats.documents > 0 && (
+        <p class="qs-keep">
+          <button type="button" class="button-link" onClick={onRead}>
+            Keep the content you have
+          </button>
+        </p>
+      )}
     </form>
   );
 }

@@ -25,8 +25,14 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
   const tracked = useJob(jobId, (job) => {
-    if (job.status === 'done') onTrained();
-    else void loadEstimate(); // failed or stopped: what is left to train, and its cost
+    if (job.status === 'done') {
+      // Ready for the next time this step opens (new content read later): a fresh estimate, no old run.
+      setJobId(null);
+      setEstimate(null);
+      onTrained();
+    } else {
+      void loadEstimate(); // failed or stopped: what is left to train, and its cost
+    }
   });
 
   async function loadEstimate() {
@@ -40,7 +46,7 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
 
   useEffect(() => {
     if (active && jobId == null) void loadEstimate();
-  }, [active]);
+  }, [active, stats]);
 
   if (!active) {
     if (!(stats.chunks > 0 && stats.trainedChunks >= stats.chunks)) return null;
