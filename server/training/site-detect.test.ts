@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
 import { startStaticSite, type StaticSite } from '../../e2e/fakes/static-site.js';
 import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
-import { detectSite, siteAddress } from './site-detect.js';
+import { SITEMAP_COUNT_LIMIT, detectSite, siteAddress } from './site-detect.js';
 import { createInProcessReader } from './ingest/reader.js';
 import { HttpError } from '../http/errors.js';
 
@@ -48,6 +48,12 @@ test('a site with a sitemap: the sitemap, with the number of pages it lists on t
   // The sitemap's own address, pasted: that sitemap.
   const one = await detect(admin, `${site.url}/sitemaps/pages.xml`);
   assert.deepEqual(one.json(), { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemaps/pages.xml` }, method: 'sitemap', pages: 4, summary: 'A sitemap listing 4 pages.' });
+
+  // A very large one is counted only so far (the sync reads all of it).
+  const locs = Array.from({ length: SITEMAP_COUNT_LIMIT + 1 }, (_, i) => `<url><loc>{{BASE}}/p/${i}</loc></url>`).join('');
+  site.setPage('/big-sitemap.xml', `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`);
+  const big = await detect(admin, `${site.url}/big-sitemap.xml`);
+  assert.deepEqual([big.json().pages, big.json().summary], [5000, 'A sitemap listing at least 5,000 pages.']);
 });
 
 test('a WordPress site: read through its REST API (pretty permalinks or plain)', async (t) => {
@@ -91,6 +97,10 @@ test('a site that cannot be read: a 422 with the reason on the field, and nothin
   assert.deepEqual(dead.json(), refusal(422, `The start page ${DEAD}/ could not be read: could not connect to 127.0.0.1:9 (connection refused).`));
   const csv = await detect(admin, `${site.url}/price-list.csv`);
   assert.deepEqual(csv.json(), refusal(422, `${site.url}/price-list.csv is not a web page (text/csv). A crawl starts from an HTML page, such as the site's home page.`));
+  site.setPage('/offsite-sitemap.xml', `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://elsewhere.example/page</loc></url></urlset>`);
+  const offsite = await detect(admin, `${site.url}/offsite-sitemap.xml`);
+  assert.deepEqual(offsite.json(), refusal(422, `The sitemap ${site.url}/offsite-sitemap.xml lists no pages on ${new URL(site.url).host}, so there is nothing to read. Check that it is this site's sitemap (pages on other sites are skipped).`));
   const missingSitemap = await detect(admin, `${site.url}/no-such-sitemap.xml`);
   assert.deepEqual(missingSitemap.json(), refusal(422, `Sitemap ${site.url}/no-such-sitemap.xml: the server answered 404 (page not found).`));
 

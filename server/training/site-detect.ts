@@ -90,7 +90,10 @@ export async function detectSite(url: URL, options: DetectOptions): Promise<Dete
     const counted = await countSitemap(url.href, options, remaining());
     if (counted === 'timeout') return tooSlow;
     if (typeof counted === 'string') return { problem: counted };
-    return sitemapDetection(url.href, counted);
+    if (counted > 0) return sitemapDetection(url.href, counted);
+    // Nothing on this site in it: the creation check says why, in the words the Sources form uses.
+    const empty = await checkSource({ kind: 'web', config: { mode: 'sitemap', sitemapUrl: url.href } }, { ...check, deadlineMs: Math.max(1, remaining()) });
+    return outOfTime() ? tooSlow : { problem: empty?.message ?? `The sitemap ${url.href} lists no pages on this site.` };
   }
 
   const wordpress = await checkSource({ kind: 'wordpress', config: { siteUrl: url.href } }, { ...check, deadlineMs: remaining() });
