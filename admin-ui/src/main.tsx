@@ -18,10 +18,13 @@ const WidgetPage = lazy(() => import('./pages/widget/WidgetPage.js'));
 const ConversationsPage = lazy(() => import('./pages/conversations/ConversationsPage.js'));
 const ConversationPage = lazy(() => import('./pages/conversations/ConversationPage.js'));
 const PlaygroundPage = lazy(() => import('./pages/playground/PlaygroundPage.js'));
+const StartPage = lazy(() => import('./pages/start/StartPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
 
 const LOGIN_PATH = '/admin/login';
 const SETUP_PATH = '/admin/setup';
+/** The guided start, where first-run setup leads. */
+const START_PATH = '/admin/start';
 
 function safeNext(next: string | undefined): string {
   // Only same-app paths: never an open redirect.
@@ -45,7 +48,9 @@ function App() {
         const next = s.loggedOut || path === SETUP_PATH || path === '/admin' ? '' : `?next=${encodeURIComponent(url)}`;
         route(LOGIN_PATH + next, true);
       }
-    } else if (path === LOGIN_PATH || path === SETUP_PATH) {
+    } else if (path === SETUP_PATH) {
+      route(START_PATH, true);
+    } else if (path === LOGIN_PATH) {
       route(safeNext(query.next), true);
     }
   }, [s, path]);
@@ -98,6 +103,7 @@ function App() {
           <Route path="/admin/conversations/:id" component={ConversationPage} />
           <Route path="/admin/playground" component={PlaygroundPage} />
           <Route path="/admin/settings" component={SettingsPage} />
+          <Route path={START_PATH} component={StartPage} />
           {/* Waiting for the session check to move us off these: */}
           <Route path={LOGIN_PATH} component={Blank} />
           <Route path={SETUP_PATH} component={Blank} />

@@ -21,6 +21,7 @@ import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVector
 import { embedderFor, indexConnection } from './index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
+import { siteDetectRoutes } from './site-detect.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -97,6 +98,7 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   };
 
   app.get('/training/sources', async () => ({ sources: sourceViews(listSources(db)) }));
+  await app.register(siteDetectRoutes); // POST /training/sources/detect: one address → WordPress, sitemap or crawl
 
   app.post('/training/sources', {
     schema: {

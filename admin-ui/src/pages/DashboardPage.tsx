@@ -6,6 +6,7 @@ import { useResource } from '../hooks.js';
 import type { DashboardData } from '../types.js';
 import { AlertsArea, StatsRow, type DashboardStats } from '../components/DashboardStats.js';
 import { PublicAddressNotice, type AddressStatus } from '../components/PublicAddressNotice.js';
+import { FinishSettingUp } from './start/FinishSettingUp.js';
 
 /** PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place. */
 function AddressNoticeArea() {
@@ -33,6 +34,7 @@ export default function DashboardPage() {
   return (
     <div class="wrap">
       <h1>Dashboard</h1>
+      <FinishSettingUp />
       <AddressNoticeArea />
       <DashboardStatsArea />
       <div class="dashboard-widgets">

@@ -1,0 +1,195 @@
+// The guided start (/admin/start), where first-run setup leads: paste the key (tested at once), add the website
+// (one address; Docent works out how to read it), train after seeing the cost, then ask a test question and copy
+// the snippet. Each step uses the ordinary API; the full screens stay for everything else. A step already done
+// (here or on those screens) shows as done, so the path can be left ("Skip") and resumed from the Dashboard.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { useTitle } from '../../components/AdminLayout.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { LoadingBox } from '../../components/Spinner.js';
+import type { Job } from '../training/types.js';
+import { KeyStep } from './KeyStep.js';
+import { SiteStep } from './SiteStep.js';
+import { TrainStep } from './TrainStep.js';
+import { TryStep } from './TryStep.js';
+import { STEPS, loadStartState, nextStep, stepsDone, type StartState, type StepId } from './progress.js';
+import './start.css';
+
+/** Focus goes to the step's first control (or its heading) once it has opened, so the admin can paste at once. */
+function focusStep(id: StepId) {
+  const section = document.getElementById(`qs-step-${id}`);
+  const field = section?.querySelector<HTMLElement>('.inside :is(input, textarea, button):not(:disabled)');
+  const target = field ?? section?.querySelector<HTMLElement>('h2');
+  target?.focus({ preventScroll: true });
+  section?.scrollIntoView({ block: 'start', behavior: 'auto' });
+}
+
+export default function StartPage() {
+  useTitle('Get started');
+  const [state, setState] = useState<StartState | null>(null);
+  const [activeJob, setActiveJob] = useState<Job | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [current, setCurrent] = useState<StepId | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const focusNext = useRef<StepId | null>(null);
+
+  async function load(): Promise<StartState | null> {
+    try {
+      const next = await loadStartState();
+      setState(next);
+      setLoadError(null);
+      return next;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null;
+      setLoadError(errorMessage(err));
+      return null;
+    }
+  }
+
+  // First load: open the first step not done, or the step whose job is running (a reload mid-way).
+  useEffect(() => {
+    void (async () => {
+      const [loaded, jobs] = await Promise.all([load(), api.get<{ active: Job | null }>('/api/admin/training/jobs').catch(() => ({ active: null }))]);
+      if (!loaded) return;
+      const running = jobs.active;
+      setActiveJob(running);
+      const opened = running?.kind === 'sync' ? 'site' : running?.kind === 'train' ? 'train' : nextStep(stepsDone(loaded)) ?? 'try';
+      setCurrent(opened);
+    })();
+  }, []);
+
+  useEffect(() => {
+    const id = focusNext.current;
+    if (!id || current !== id) return;
+    focusNext.current = null;
+    // After the step's own render (its fields exist now).
+    requestAnimationFrame(() => focusStep(id));
+  });
+
+  /** A step finished: reload what Docent knows and open the next step not done (the last one stays open). */
+  async function advance(from: StepId) {
+    const loaded = await load();
+    if (!loaded) return;
+    const done = stepsDone(loaded);
+    const after = STEPS.slice(STEPS.findIndex((s) => s.id === from) + 1);
+    open(after.find((s) => !done[s.id])?.id ?? 'try');
+  }
+
+  function open(id: StepId) {
+    const index = STEPS.findIndex((s) => s.id === id);
+    setActiveJob(null);
+    setCurrent(id);
+    setAnnouncement(`Step ${index + 1} of ${STEPS.length}: ${STEPS[index].title}.`);
+    focusNext.current = id;
+  }
+
+  if (loadError && !state) {
+    return (
+      <div class="wrap quick-start">
+        <h1>Get started</h1>
+        <Notice type="error">
+          <p>Could not load your setup: {loadError}</p>
+          <p>
+            <button type="button" class="button" onClick={() => location.reload()}>
+              Try again
+            </button>
+          </p>
+        </Notice>
+      </div>
+    );
+  }
+
+  const done = state ? stepsDone(state) : null;
+  const doneCount = done ? STEPS.filter((s) => done[s.id]).length : 0;
+
+  return (
+    <div class="wrap quick-start">
+      <div class="qs-header">
+        <h1>Get started</h1>
+        <a class="qs-skip" href="/admin/">
+          Skip, I’ll set things up myself
+        </a>
+      </div>
+      <p class="qs-intro">
+        Four steps to a chatbot that answers from your website, in about five minutes. Everything here can be changed later on
+        the other screens.
+      </p>
+      <p class="screen-reader-text" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      {!state || !done || !current ? (
+        <LoadingBox label="Loading your setup…" minHeight={320} />
+      ) : (
+        <>
+          <div class="qs-progress">
+            <p id="qs-progress-label">
+              {doneCount === STEPS.length ? 'All four steps are done.' : `${doneCount} of ${STEPS.length} steps done.`}
+            </p>
+            <div
+              class="progress"
+              role="progressbar"
+              aria-labelledby="qs-progress-label"
+              aria-valuemin={0}
+              aria-valuemax={STEPS.length}
+              aria-valuenow={doneCount}
+              aria-valuetext={`${doneCount} of ${STEPS.length} steps done`}
+            >
+              <span style={{ width: `${(doneCount / STEPS.length) * 100}%` }} />
+            </div>
+          </div>
+          <ol class="qs-steps">
+            {STEPS.map((step, i) => (
+              <StepBox key={step.id} id={step.id} number={i + 1} title={step.title} short={step.short} done={done[step.id]} current={current === step.id}>
+                {step.id === 'key' && (
+                  <KeyStep settings={state.settings} active={current === 'key'} onSaved={() => advance('key')} onReopen={() => open('key')} />
+                )}
+                {step.id === 'site' && (
+                  <SiteStep
+                    stats={state.stats}
+                    active={current === 'site'}
+                    resumeJob={activeJob?.kind === 'sync' ? activeJob : null}
+                    onRead={() => advance('site')}
+                    onReopen={() => open('site')}
+                  />
+                )}
+                {step.id === 'train' && (
+                  <TrainStep
+                    stats={state.stats}
+                    keyReady={done.key}
+                    active={current === 'train'}
+                    resumeJob={activeJob?.kind === 'train' ? activeJob : null}
+                    onTrained={() => advance('train')}
+                  />
+                )}
+                {step.id === 'try' && <TryStep widget={state.widget} active={current === 'try'} ready={done.train} />}
+              </StepBox>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
+  );
+}
+
+function StepBox(p: { id: StepId; number: number; title: string; short: string; done: boolean; current: boolean; children: ComponentChildren }) {
+  const status = p.done ? 'Done' : p.current ? 'Current step' : 'To do';
+  return (
+    <li
+      id={`qs-step-${p.id}`}
+      class={`postbox qs-step${p.done ? ' is-done' : ''}${p.current ? ' is-current' : ''}`}
+      aria-current={p.current ? 'step' : undefined}
+    >
+      <h2 class="qs-step-title" tabIndex={-1}>
+        <span class="qs-step-number" aria-hidden="true">
+          {p.done ? <Icon name="check" size={16} /> : p.number}
+        </span>
+        <span class="screen-reader-text">Step {p.number}: </span>
+        <span class="qs-step-name">{p.title}</span>
+        <span class={`qs-step-status${p.done ? ' is-done' : ''}`}>{status}</span>
+      </h2>
+      <div class="inside">{p.current || p.done ? p.children : <p class="description qs-step-short">{p.short}</p>}</div>
+    </li>
+  );
+}

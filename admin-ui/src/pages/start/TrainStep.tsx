@@ -1,0 +1,150 @@
+// Step 3: what training will cost (GET /training/estimate, as Start Training shows it), then one click to train
+// (POST /training/start), with live progress. Nothing is paid before the admin has seen the amount.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatCost, formatNumber, plural } from '../../format.js';
+import { API, ErrorText, JobView, useJob } from '../training/shared.js';
+import type { Estimate, Job, KnowledgeBaseStats } from '../training/types.js';
+import '../training/training.css';
+
+interface Props {
+  stats: KnowledgeBaseStats;
+  keyReady: boolean;
+  active: boolean;
+  resumeJob: Job | null;
+  onTrained: () => void;
+}
+
+export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Props) {
+  const [estimate, setEstimate] = useState<Estimate | null>(null);
+  const [estimateError, setEstimateError] = useState<string | null>(null);
+  const [jobId, setJobId] = useState<number | null>(resumeJob?.id ?? null);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  const tracked = useJob(jobId, (job) => {
+    if (job.status === 'done') {
+      // Ready for the next time this step opens (new content read later): a fresh estimate, no old run.
+      setJobId(null);
+      setEstimate(null);
+      onTrained();
+    } else {
+      void loadEstimate(); // failed or stopped: what is left to train, and its cost
+    }
+  });
+
+  async function loadEstimate() {
+    setEstimateError(null);
+    try {
+      setEstimate(await api.get<Estimate>(`${API}/estimate`));
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) setEstimateError(errorMessage(err));
+    }
+  }
+
+  useEffect(() => {
+    if (active && jobId == null) void loadEstimate();
+  }, [active, stats]);
+
+  if (!active) {
+    if (!(stats.chunks > 0 && stats.trainedChunks >= stats.chunks)) return null;
+    return (
+      <p class="qs-summary">
+        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> {plural(stats.trainedChunks, 'chunk')} of your content
+        trained: the bot can answer from it.
+      </p>
+    );
+  }
+
+  async function start() {
+    if (starting) return;
+    setStarting(true);
+    setStartError(null);
+    try {
+      const r = await api.post<{ job: Job }>(`${API}/start`);
+      setJobId(r.job.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setStartError(errorMessage(err));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const job = tracked.job;
+  const running = job ? job.status === 'queued' || job.status === 'running' : jobId != null;
+  return (
+    <div class="qs-train">
+      {!running && (
+        <>
+          <div class="qs-estimate" aria-live="polite">
+            {!estimate && !estimateError && <Spinner label="Working out the cost…" />}
+            {estimateError && (
+              <Notice type="error" inline>
+                <p>
+                  Could not work out the cost: {estimateError}{' '}
+                  <button type="button" class="button-link" onClick={loadEstimate}>
+                    Try again
+                  </button>
+                </p>
+              </Notice>
+            )}
+            {estimate && <EstimateText estimate={estimate} />}
+          </div>
+          {!keyReady && (
+            <Notice type="warning" inline live={false}>
+              <p>Training needs a working API key: finish step 1 first.</p>
+            </Notice>
+          )}
+          <p class="qs-actions">
+            <button
+              type="button"
+              class="button button-primary button-large"
+              onClick={start}
+              disabled={starting || !estimate || estimate.chunks === 0 || !keyReady}
+              aria-describedby="qs-train-cost"
+            >
+              {starting ? 'Starting…' : 'Start Training'}
+            </button>
+          </p>
+          {startError && (
+            <Notice type="error" inline>
+              <p>
+                <strong>Training did not start.</strong> <ErrorText message={startError} />
+              </p>
+            </Notice>
+          )}
+        </>
+      )}
+      {jobId != null && !job && <Spinner label="Starting…" />}
+      {job && <JobView job={job} log={tracked.log} pollError={tracked.error} label="Training" compact />}
+    </div>
+  );
+}
+
+function EstimateText({ estimate: e }: { estimate: Estimate }) {
+  if (e.chunks === 0) {
+    return (
+      <p class="qs-cost" id="qs-train-cost">
+        Nothing to train: read your website in step 2 first.
+      </p>
+    );
+  }
+  const cached = e.chunks - e.newChunks;
+  return (
+    <p class="qs-cost" id="qs-train-cost">
+      Your content makes <strong>{plural(e.chunks, 'chunk')}</strong> ({formatNumber(e.tokens)} tokens). Training turns them into
+      search vectors with <code>{e.model}</code>
+      {e.newChunks > 0 ? (
+        <>
+          , estimated cost <strong>{e.costUsd == null ? 'unknown (the model’s price is not listed)' : formatCost(e.costUsd)}</strong>
+          {cached > 0 ? `; ${plural(cached, 'chunk')} ${cached === 1 ? 'comes' : 'come'} free from the cache` : ''}.
+        </>
+      ) : (
+        <>, all free from the cache.</>
+      )}
+    </p>
+  );
+}

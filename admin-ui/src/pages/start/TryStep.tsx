@@ -1,0 +1,231 @@
+// Step 4: one test question, answered as a visitor would see it (the Playground's API, streamed, with the pages it
+// cites), then the embed snippet with Copy. The full Playground and Widget screens are one link away.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, errorMessage } from '../../api.js';
+import { CopyButton } from '../../components/CopyButton.js';
+import { FieldError, describedBy } from '../../components/FormRow.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatDateTime, relativeTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { SourcesList } from '../conversations/shared.js';
+import type { SourceLink } from '../conversations/types.js';
+import { streamPlayground } from '../playground/stream.js';
+import type { WidgetInfo } from './progress.js';
+import '../../components/chat-admin.css'; // the cited pages' list
+
+const MAX_QUESTION = 4000;
+
+interface Answer {
+  question: string;
+  text: string;
+  state: 'waiting' | 'streaming' | 'done' | 'no_answer' | 'error' | 'failed';
+  sources: SourceLink[];
+  /** What a visitor is shown when the answer failed, or the request's own error. */
+  message?: string;
+}
+
+export function TryStep({ widget, active, ready }: { widget: WidgetInfo; active: boolean; ready: boolean }) {
+  if (!active) {
+    return (
+      <p class="qs-summary">
+        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> <LastSeen widget={widget} />
+      </p>
+    );
+  }
+  return (
+    <div class="qs-try">
+      <TestQuestion ready={ready} />
+      <Snippet widget={widget} />
+      <p class="qs-finish">
+        <a class="button button-primary" href="/admin/">
+          Go to the Dashboard
+        </a>
+        <span class="description">
+          Fine-tune answers on <a href="/admin/chatbot">Chatbot</a>, the look on <a href="/admin/widget">Widget</a>.
+        </span>
+      </p>
+    </div>
+  );
+}
+
+function TestQuestion({ ready }: { ready: boolean }) {
+  const [question, setQuestion] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => () => controller.current?.abort(), []);
+  const busy = answer?.state === 'waiting' || answer?.state === 'streaming';
+
+  async function onSubmit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const q = question.trim();
+    if (!q) {
+      setError('Type a question your visitors might ask.');
+      input.current?.focus();
+      return;
+    }
+    if (q.length > MAX_QUESTION) {
+      setError(`Keep the question to ${MAX_QUESTION.toLocaleString('en')} characters at most.`);
+      input.current?.focus();
+      return;
+    }
+    setError(null);
+    const ctrl = new AbortController();
+    controller.current = ctrl;
+    const update = (patch: Partial<Answer> | ((a: Answer) => Partial<Answer>)) =>
+      setAnswer((a) => (a ? { ...a, ...(typeof patch === 'function' ? patch(a) : patch) } : a));
+    setAnswer({ question: q, text: '', state: 'waiting', sources: [] });
+    try {
+      // A new conversation each time: this box is for one question; the Playground keeps a conversation going.
+      await streamPlayground({ message: q, conversationId: null }, ctrl.signal, ({ event, data }) => {
+        const d = (data ?? {}) as Record<string, any>;
+        if (event === 'token') update((a) => ({ text: a.text + String(d.text ?? ''), state: 'streaming' }));
+        else if (event === 'sources') update({ sources: Array.isArray(d.sources) ? d.sources : [] });
+        else if (event === 'done') update({ state: d.answered === false ? 'no_answer' : 'done' });
+        else if (event === 'error') update({ state: 'error', message: String(d.message ?? ''), sources: Array.isArray(d.sources) ? d.sources : [] });
+      });
+      update((a) => (a.state === 'waiting' || a.state === 'streaming' ? { state: 'failed', message: 'The answer stream ended early. Try again.' } : {}));
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') return;
+      if (err instanceof ApiError && err.status === 401) return;
+      update({ state: 'failed', message: errorMessage(err) });
+    } finally {
+      if (controller.current === ctrl) controller.current = null;
+    }
+  }
+
+  return (
+    <section class="qs-part" aria-labelledby="qs-ask-title">
+      <h3 id="qs-ask-title">Ask your bot a question</h3>
+      <form class="qs-form" onSubmit={onSubmit} noValidate>
+        <label class="qs-label" for="qs-question">
+          A question your visitors might ask
+        </label>
+        <div class="qs-field-row">
+          <input
+            id="qs-question"
+            ref={input}
+            type="text"
+            class="input qs-question-input"
+            value={question}
+            maxLength={MAX_QUESTION}
+            placeholder="e.g. How long does delivery take?"
+            onInput={(e) => {
+              setQuestion(e.currentTarget.value);
+              if (error) setError(null);
+            }}
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={describedBy(error && 'qs-question-error', 'qs-question-description')}
+            disabled={busy}
+          />
+          <button type="submit" class="button button-primary" disabled={busy}>
+            Ask
+          </button>
+        </div>
+        <FieldError id="qs-question-error" message={error} />
+        <p class="description" id="qs-question-description">
+          {ready ? '' : 'Your content is not trained yet, so the bot may not know the answer. '}
+          Answered from your content with your real settings, as a visitor would see it.{' '}
+          <a href="/admin/playground">Open the Playground</a> to see the passages it used and the prompt.
+        </p>
+      </form>
+      {answer && (
+        <div class="qs-answer" aria-live="polite" aria-busy={busy}>
+          <p class="qs-answer-question">
+            <span class="screen-reader-text">You asked: </span>
+            <q>{answer.question}</q>
+          </p>
+          <AnswerBody answer={answer} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AnswerBody({ answer: a }: { answer: Answer }) {
+  if (a.state === 'failed') {
+    return (
+      <Notice type="error" inline live={false}>
+        <p>{a.message}</p>
+      </Notice>
+    );
+  }
+  return (
+    <>
+      {a.state === 'waiting' ? (
+        <Spinner label="Searching your content…" />
+      ) : a.text ? (
+        <div class={`qs-answer-text plain-text${a.state === 'streaming' ? ' is-streaming' : ''}`}>
+          <span class="screen-reader-text">Answer: </span>
+          {a.text}
+        </div>
+      ) : null}
+      {a.state === 'error' && a.message && (
+        <p class="qs-answer-note">
+          <span class="screen-reader-text">The visitor would see: </span>
+          {a.message}
+        </p>
+      )}
+      {a.state === 'no_answer' && (
+        <p class="description">Nothing in your content matched this question well. Try another, or add content on Data Training.</p>
+      )}
+      <SourcesList sources={a.sources} />
+    </>
+  );
+}
+
+function Snippet({ widget }: { widget: WidgetInfo }) {
+  const address = useResource<AddressStatus>('/api/admin/widget/address');
+  return (
+    <section class="qs-part" aria-labelledby="qs-snippet-title">
+      <h3 id="qs-snippet-title">Add the chat to your website</h3>
+      <PublicAddressNotice status={address.data} inline />
+      <p class="description" id="qs-snippet-description">
+        Paste this line into your site’s HTML, just before <code>&lt;/body&gt;</code>. On WordPress, a “header and footer
+        scripts” plugin or your theme’s footer setting does this.
+      </p>
+      <div class="qs-snippet-row">
+        <label class="screen-reader-text" for="qs-snippet">
+          Embed snippet
+        </label>
+        <textarea
+          id="qs-snippet"
+          class="input code qs-snippet"
+          readOnly
+          rows={2}
+          value={widget.snippet}
+          spellcheck={false}
+          aria-describedby="qs-snippet-description"
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <CopyButton text={widget.snippet} fallbackFieldId="qs-snippet" label="Copy snippet" />
+      </div>
+      {widget.widget.allowedDomains.length > 0 && (
+        <p class="description">
+          The widget only works on {widget.widget.allowedDomains.join(', ')}. <a href="/admin/widget">Change the allowed domains</a>
+        </p>
+      )}
+      <p class="qs-last-seen description">
+        <LastSeen widget={widget} />
+      </p>
+    </section>
+  );
+}
+
+function LastSeen({ widget }: { widget: WidgetInfo }) {
+  if (!widget.lastSeen) return <>Not on a website yet: this step shows as done after a visitor’s first question there.</>;
+  return (
+    <>
+      The chat is live on <strong>{widget.lastSeen.origin}</strong>: last question{' '}
+      <time dateTime={widget.lastSeen.at} title={formatDateTime(widget.lastSeen.at)}>
+        {relativeTime(widget.lastSeen.at)}
+      </time>
+      .
+    </>
+  );
+}
