@@ -50,6 +50,9 @@ const loopOf = perDatabase(() => ({
   timer: undefined as NodeJS.Timeout | undefined,
 }));
 
+/** How many times a delivery is tried before it is given up. */
+export const maxAttempts = (db: App['db']) => (loopOf(db).options.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
+
 /** A failure: its sentence, whether a retry may help, and whether the admin is alerted when it is given up. */
 interface Failure { message: string; retry: boolean; retryAfterMs: number | null; alert: boolean }
 

@@ -12,12 +12,12 @@ import { EVENTS, EVENT_TYPES, emailContentOf, isEventType } from './events.js';
 import { publicAddressFor } from './links.js';
 import { renderEmail } from './message.js';
 import { runtimeOf, type EventPayload } from './notify.js';
-import { getRow, recentRows, retryNow, RETRY_DELAYS_MS, type OutboxRow } from './outbox.js';
+import { getRow, recentRows, retryNow, type OutboxRow } from './outbox.js';
 import {
   CHANNELS, EmailInput, NotificationSettingsInput, SECURITY_MODES, emailProblems, newSigningSecret, notificationSettingsView,
   passwordFor, readNotificationSettings, readSigningSecret, saveNotificationSettings, WebhookInput, WEBHOOK_SIGNING_SECRET,
 } from './settings.js';
-import { failureAlertKind, restartDigest, runDeliveries } from './delivery.js';
+import { failureAlertKind, maxAttempts, restartDigest, runDeliveries } from './delivery.js';
 import { postWebhook, WebhookError } from './webhook.js';
 import { secretHint } from '../security/secrets.js';
 
@@ -78,7 +78,6 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app;
-  const retryDelays = () => RETRY_DELAYS_MS;
   const now = () => runtimeOf(db).clock();
 
   const view = (newSecret?: string | null) => {
@@ -101,7 +100,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     } catch { /* an unreadable payload still shows its event */ }
     return {
       id: row.id, event: row.event, eventLabel: isEventType(row.event) ? EVENTS[row.event].label : row.event, summary,
-      channel: row.channel, status: row.status, attempts: row.attempts, maxAttempts: retryDelays().length + 1,
+      channel: row.channel, status: row.status, attempts: row.attempts, maxAttempts: maxAttempts(db),
       nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
       lastError: row.lastError, createdAt: iso(row.createdAt)!, finishedAt: iso(row.finishedAt),
     };
