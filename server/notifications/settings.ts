@@ -117,10 +117,6 @@ export function readNotificationSettings(db: Db): NotificationSettings {
   return readSection(db, SECTION, StoredSettings);
 }
 
-export function digestSchedule(settings: NotificationSettings): DigestSchedule {
-  return settings.digest;
-}
-
 /** Whether a channel is on and complete enough to send (settings may be half-filled while it is off). */
 export function channelReady(settings: NotificationSettings, channel: Channel): boolean {
   if (channel === 'email') return settings.email.enabled && !!settings.email.host && !!settings.email.from && settings.email.to.length > 0;
