@@ -27,6 +27,8 @@ import { widgetRoutes } from './widget/routes.js';
 import { installCheckRoutes } from './widget/install-check.js';
 import { widgetAssets } from './plugins/widget-assets.js';
 import { backupRoutes } from './backup/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { startNotifications, type NotificationOptions } from './notifications/delivery.js';
 
 export interface BuildOptions {
   config: Config;
@@ -37,12 +39,16 @@ export interface BuildOptions {
   widgetDir?: string;
   /** Called for every route as it is registered (the route fuzz test enumerates the app's routes this way). */
   onRoute?: (route: RouteOptions) => void;
+  /** The notification loop's clock and retry schedule (tests move time instead of waiting). */
+  notifications?: NotificationOptions;
 }
 
 // Secrets that must never reach a log line, wherever they appear in a logged object.
 const REDACT = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
   'apiKey', '*.apiKey', 'password', '*.password', 'headers.authorization', '*.headers.authorization',
+  // Notifications: the SMTP password (as nodemailer's auth.pass too) and the webhook's signing secret.
+  'email.password', '*.email.password', 'pass', '*.pass', 'auth.pass', '*.auth.pass', 'secret', '*.secret', 'newSecret', '*.newSecret',
 ];
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -113,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(chatAdminRoutes);
     await admin.register(installCheckRoutes);
     await admin.register(backupRoutes);
+    await admin.register(notificationRoutes);
   }, { prefix: '/api/admin' });
   await app.register(widgetRoutes, { prefix: '/api/widget' });
   await app.register(widgetAssets, { dir: options.widgetDir });
@@ -124,5 +131,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   startCatalogRefresh(app);
   startCreditWatch(app);
+  startNotifications(app, options.notifications);
   return app;
 }

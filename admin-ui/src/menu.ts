@@ -38,6 +38,7 @@ export const MENU: MenuItem[] = [
     icon: 'settings',
     children: [
       { label: 'API Configuration', href: '/admin/settings', tab: 'api' },
+      { label: 'Notifications', href: '/admin/settings?tab=notifications', tab: 'notifications' },
       { label: 'Account', href: '/admin/settings?tab=account', tab: 'account' },
       { label: 'Export and import', href: '/admin/settings?tab=export-import', tab: 'export-import' },
     ],

@@ -144,7 +144,9 @@ export const SECTIONS: Record<string, Section> = {
 };
 
 /** Settings sections left out of the file, and why. */
-export const NOT_EXPORTED: Record<string, string> = {};
+export const NOT_EXPORTED: Record<string, string> = {
+  notifications: 'The mail server, its password and the webhook with its signing secret belong to one install: set them up, and test them, in Settings → Notifications on each.',
+};
 
 /** Names that hold secrets: never exported, and ignored (with a note) when a file has them. */
 const SECRET_NAMES = /^(api_?key|key|token|webhook_?token|secret|secret_?key|password)$/i;

@@ -4,6 +4,7 @@ import { useTitle } from '../components/AdminLayout.js';
 import ApiConfiguration from './settings/ApiConfiguration.js';
 import Account from './settings/Account.js';
 import ExportImport from './settings/ExportImport.js';
+import Notifications from './settings/Notifications.js';
 
 interface Tab {
   id: string;
@@ -14,6 +15,7 @@ interface Tab {
 // More tabs go here; the first one is the default (/admin/settings).
 const TABS: Tab[] = [
   { id: 'api', label: 'API Configuration', component: ApiConfiguration },
+  { id: 'notifications', label: 'Notifications', component: Notifications },
   { id: 'account', label: 'Account', component: Account },
   { id: 'export-import', label: 'Export and import', component: ExportImport },
 ];
