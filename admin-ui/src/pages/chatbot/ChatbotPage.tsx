@@ -423,7 +423,7 @@ export default function ChatbotPage() {
                 spellcheck={false}
                 class="input regular-text"
                 value={form.contactLink}
-                placeholder="https://example.com/contact or help@example.com"
+                placeholder="https://example.com/contact"
                 onInput={(e) => update({ contactLink: e.currentTarget.value })}
                 {...aria('contactLink')}
                 disabled={saving}

@@ -5,7 +5,7 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { FormRow } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
-import { revealElement, speak, useActionNotice } from '../../components/announce.js';
+import { restoreFocus, revealElement, speak, useActionNotice } from '../../components/announce.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { plural } from '../../format.js';
@@ -95,7 +95,10 @@ export default function ExportImport() {
       setState({ step: 'preview', fileName, file, result });
       // Focus stays on the file input; the preview comes next in the tab order. Say what it holds.
       speak(`${previewTitle(fileName, result)}. ${result.changes.length ? 'Check the changes, then choose Import.' : ''}`);
-      afterRender(() => revealElement(previewRef.current));
+      afterRender(() => {
+        restoreFocus(); // the file input was disabled while the file was checked
+        revealElement(previewRef.current);
+      });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       rejected(fileName, errorMessage(err), err instanceof ApiError ? err.fields : {});

@@ -684,15 +684,11 @@ function WebhookBox() {
             </FormRow>
             <FormRow label="Token" htmlFor="webhook-token">
               <div class="copy-field">
-                <input
-                  id="webhook-token"
-                  type={(shown ? 'text' : 'password') as 'text'}
-                  class="input code"
-                  readOnly
-                  value={h.token}
-                  autoComplete="off"
-                  onFocus={(e) => e.currentTarget.select()}
-                />
+                {shown ? (
+                  <ReadOnlyField id="webhook-token" value={h.token} />
+                ) : (
+                  <input id="webhook-token" type="password" class="input code" readOnly value={h.token} autoComplete="off" onFocus={(e) => e.currentTarget.select()} />
+                )}
                 <button type="button" class="button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
                   <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
                   {shown ? 'Hide' : 'Show'}
