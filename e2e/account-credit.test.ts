@@ -121,7 +121,7 @@ describe('settings: the key\'s real status and the low-balance warning', () => {
     assert.ok(await threshold.evaluate((el) => el === document.activeElement), 'focus on the invalid field');
     await threshold.fill('0.25');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    await page.locator('.settings-notice').filter({ hasText: 'Settings saved.' }).waitFor();
     await page.waitForFunction(() => !document.querySelector('#api-key-balance')?.classList.contains('is-low'));
     assert.match((await balance.textContent())!.replace(/\s+/g, ' '), /^Balance: \$0\.40 \(checked .+\)\.$/);
     const alerts = (await (await page.request.get(url('/api/admin/dashboard/stats'))).json()).alerts;
@@ -167,7 +167,7 @@ describe('settings: Account → Change password', () => {
 
     await current.fill(TEST_PASSWORD);
     await submit.click();
-    const notice = page.getByRole('status').filter({ hasText: 'Password changed.' });
+    const notice = page.locator('.settings-notice').filter({ hasText: 'Password changed.' });
     await notice.waitFor();
     assert.match((await notice.textContent())!, /1 other browser was logged out: log in there with the new password\./);
     assert.equal(await current.inputValue(), '', 'the fields are emptied');
@@ -180,7 +180,7 @@ describe('settings: Account → Change password', () => {
     await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'API Configuration' }).click();
     await page.getByLabel('Low-balance warning').fill('2');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    await page.locator('.settings-notice').filter({ hasText: 'Settings saved.' }).waitFor();
     // And the new password is the one that logs in.
     const fresh = await browser.newContext();
     assert.equal((await fresh.request.post(url('/api/admin/login'), { data: { password: TEST_PASSWORD } })).status(), 401);

@@ -102,7 +102,7 @@ describe('Database Management → Backup', () => {
     }
     assert.ok(!readFileSync(file).includes(Buffer.from(FAKE_KEY)), 'the API key is not in the file in clear');
 
-    const done = section.getByRole('status').filter({ hasText: 'Backup downloaded' });
+    const done = section.locator('.notice').filter({ hasText: 'Backup downloaded' });
     await done.waitFor();
     assert.match(await done.innerText(), /^Backup downloaded: docent-backup-\d{4}-\d{2}-\d{2}-\d{4}\.db \([\d.]+ KB\)\. Keep it somewhere safe, with your secret key\.$/);
     assert.deepEqual(readdirSync(backupDir(docent.dataDir)), [], 'the server kept no copy');
@@ -142,7 +142,7 @@ describe('Settings → Export and import', () => {
     bad.settings.chatbot.temperature = 5;
     bad.settings.widget.primaryColor = 'red';
     await page.getByLabel('Settings file').setInputFiles({ name: 'edited-settings.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
-    const alert = importSection().getByRole('alert');
+    const alert = importSection().locator('.import-notice');
     await alert.waitFor();
     assert.equal((await alert.innerText()).replace(/\s+/g, ' ').trim(),
       'edited-settings.json: The file has invalid settings: nothing was imported. Correct them in the file, or export the settings again. '
@@ -153,8 +153,8 @@ describe('Settings → Export and import', () => {
     await shot('backup-import-errors');
 
     await page.getByLabel('Settings file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
-    await importSection().getByRole('alert').filter({ hasText: 'not valid JSON' }).waitFor();
-    assert.equal((await importSection().getByRole('alert').innerText()).trim(),
+    await importSection().locator('.import-notice').filter({ hasText: 'not valid JSON' }).waitFor();
+    assert.equal((await importSection().locator('.import-notice').innerText()).trim(),
       'notes.json: This file is not a Docent settings file: it is not valid JSON. Choose a file made with Export settings.');
   });
 
@@ -164,10 +164,13 @@ describe('Settings → Export and import', () => {
     edited.settings.widget.botName = 'Ada';
     edited.settings.widget.suggestedQuestions = ['Where is my parcel?', 'Can I return a widget?'];
     edited.settings.api.apiKey = 'sk-or-v1-' + 'f'.repeat(64);
+    await page.getByLabel('Settings file').focus(); // as when the admin clicks it to choose the file
     await page.getByLabel('Settings file').setInputFiles({ name: 'docent-settings-edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
     const heading = page.getByRole('heading', { name: 'docent-settings-edited.json changes 3 settings' });
     await heading.waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'import-preview-title', 'focus moves to the preview');
+    // As in WordPress: focus stays on the file input (the preview comes next), the summary is read out.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'import-file', 'focus stays on the file input');
+    assert.equal(await page.locator('#a11y-speak-polite').textContent(), 'docent-settings-edited.json changes 3 settings. Check the changes, then choose Import.');
     const rows = await importSection().getByRole('table', { name: 'Settings the import changes' }).locator('tbody tr').allInnerTexts();
     assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()), [
       'Chatbot › Temperature chatbot.temperature 0.3 0.9',
@@ -179,9 +182,10 @@ describe('Settings → Export and import', () => {
     await shot('backup-import-preview');
 
     await importSection().getByRole('button', { name: 'Import 3 settings' }).click();
-    await importSection().getByRole('status').filter({ hasText: 'Settings imported' }).waitFor();
-    assert.match(await importSection().getByRole('status').innerText(), /^Settings imported: 3 settings changed\./);
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'status', 'focus moves from the vanished button to the outcome');
+    await importSection().locator('.import-notice').filter({ hasText: 'Settings imported' }).waitFor();
+    assert.match(await importSection().locator('.import-notice').innerText(), /^Settings imported: 3 settings changed\./);
+    assert.match((await page.locator('#a11y-speak-polite').textContent())!, /^Settings imported: 3 settings changed\./);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'import-file', 'focus moves from the vanished button to the file input');
     assert.equal((await apiCall('GET', '/api/admin/chatbot/settings')).chatbot.temperature, 0.9);
     assert.equal((await apiCall('GET', '/api/admin/widget/settings')).widget.botName, 'Ada');
     assert.deepEqual((await apiCall('GET', '/api/admin/settings/api')).apiKey, { saved: true, last4: FAKE_KEY.slice(-4) }, 'the key is the one saved before');

@@ -147,14 +147,14 @@ describe('chat admin screens', () => {
     await temperature.fill('0.5');
     await page.getByLabel('Max answer tokens').fill('600');
     await page.getByLabel('History length').fill('4');
-    await page.getByLabel('Chunks per answer (top-k)').fill('5');
-    await page.getByLabel('Minimum match %').fill('20');
+    await page.getByLabel('Chunks per answer').fill('5');
+    await page.getByLabel('Minimum match').fill('20');
     await page.getByLabel('Daily spend cap').fill('2.5');
     await page.getByLabel('Keep conversations for').fill('30');
     await page.getByLabel(/^Relaxed/).check();
     await page.getByText('You have unsaved changes.').waitFor();
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByText('Settings saved.').waitFor();
+    await page.locator('#main').getByText('Settings saved.').waitFor();
 
     const saved = await apiJson('/api/admin/chatbot/settings');
     assert.equal(saved.chatbot.instructions, mine);
@@ -172,8 +172,8 @@ describe('chat admin screens', () => {
     await instructions.waitFor();
     assert.equal(await instructions.inputValue(), mine);
     assert.equal(await temperature.inputValue(), '0.5');
-    assert.equal(await page.getByLabel('Chunks per answer (top-k)').inputValue(), '5');
-    assert.equal(await page.getByLabel('Minimum match %').inputValue(), '20');
+    assert.equal(await page.getByLabel('Chunks per answer').inputValue(), '5');
+    assert.equal(await page.getByLabel('Minimum match').inputValue(), '20');
     assert.equal(await page.getByLabel('Language', { exact: true }).inputValue(), 'de');
     assert.ok(await page.getByLabel(/^Relaxed/).isChecked());
 
@@ -188,10 +188,10 @@ describe('chat admin screens', () => {
       await route.continue({ postData: JSON.stringify(body) });
     }, { times: 1 });
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByText('Settings not saved: Please correct the highlighted fields.').waitFor();
+    await page.locator('#main').getByText('Settings not saved: Please correct the highlighted fields.').waitFor();
     await page.locator('#cb-maxAnswerTokens-error').getByText('Allow at most 8,000 tokens per answer.').waitFor();
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByText('Settings saved.').waitFor();
+    await page.locator('#main').getByText('Settings saved.').waitFor();
     assert.equal((await apiJson('/api/admin/chatbot/settings')).chatbot.mode, 'strict');
 
     // Restore default puts the server's default instructions back (not saved until Save).
@@ -251,7 +251,7 @@ describe('chat admin screens', () => {
     assert.equal(await domains.getAttribute('aria-invalid'), 'true');
     await domains.fill('example.com\n*.example.com');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByText(/^Settings saved\./).waitFor();
+    await page.locator('#main').getByText(/^Settings saved\./).waitFor();
 
     const saved = (await apiJson('/api/admin/widget/settings')).widget;
     assert.equal(saved.botName, 'Acme Helper');
@@ -305,8 +305,8 @@ describe('chat admin screens', () => {
     const chunk = panel.locator('.chunk').filter({ hasText: 'Warranty' }).first();
     await chunk.waitFor();
     assert.match(await chunk.locator('.match-badge').textContent() ?? '', /^\d+% match$/);
-    assert.match(await chunk.textContent() ?? '', /Vector rank: \d+/);
-    assert.match(await chunk.textContent() ?? '', /Keyword rank: (\d+|—)/);
+    assert.match(await chunk.textContent() ?? '', /By meaning: #\d+/);
+    assert.match(await chunk.textContent() ?? '', /By words: (#\d+|—)/);
     assert.match(await chunk.locator('.chunk-text').textContent() ?? '', /two-year warranty/);
     await panel.getByText('openai/gpt-5.4-mini').waitFor();
     const prompts = panel.locator('.prompt-message pre');
@@ -444,7 +444,7 @@ describe('chat admin screens', () => {
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Delete permanently' }).click();
     await page.waitForURL((u) => u.pathname === '/admin/conversations');
-    await page.getByText('Conversation deleted.').waitFor();
+    await page.locator('#main').getByText('Conversation deleted.').waitFor();
     const gone = await page.request.get(url(`/api/admin/conversations/${failed.id}`));
     assert.equal(gone.status(), 404);
     await table.waitFor();

@@ -270,7 +270,7 @@ describe('admin UI', () => {
     await page.getByText('You have unsaved changes.').waitFor();
 
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    await page.locator('.settings-notice').filter({ hasText: 'Settings saved.' }).waitFor();
     assert.equal(settingsPuts().length, 1);
     assert.deepEqual(settingsPuts()[0].postDataJSON(), {
       provider: 'openrouter', apiKey: FAKE_KEY, model: 'anthropic/claude-sonnet-4.5',
@@ -325,7 +325,7 @@ describe('admin UI', () => {
     await page.keyboard.press('Tab');
     await page.getByRole('alert').filter({ hasText: KEY_FORMAT_MESSAGE }).waitFor();
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.getByText('Please correct the highlighted fields.').waitFor();
+    await page.locator('#main').getByText('Please correct the highlighted fields.').waitFor();
     assert.equal(await keyInput.getAttribute('aria-invalid'), 'true');
     assert.deepEqual(await describedErrors('#api-key'), [`!${KEY_FORMAT_MESSAGE}`]);
     assert.equal(settingsPuts().length, putsBefore, 'no PUT was sent');
@@ -375,7 +375,7 @@ describe('admin UI', () => {
       void d.accept();
     });
     await remove.click();
-    await page.getByRole('status').filter({ hasText: 'API key removed.' }).waitFor();
+    await page.locator('.settings-notice').filter({ hasText: 'API key removed.' }).waitFor();
     assert.match(message, /Remove the saved API key\?/);
     const keyInput = page.getByLabel('OpenRouter API Key');
     assert.equal(await keyInput.getAttribute('type'), 'password');

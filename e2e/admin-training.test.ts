@@ -154,7 +154,7 @@ describe('Data Training screen', () => {
       path.join(DOCS, 'broken-manual.pdf'),
     ]);
     const results = page.getByRole('list', { name: 'Upload results' });
-    await page.getByText('2 of 4 files added.').waitFor();
+    await page.locator('#main').getByText('2 of 4 files added.').waitFor();
     assert.equal(posts() - before, 2, 'three files to send, two per request');
     const texts = await results.getByRole('listitem').allTextContents();
     assert.equal(texts.length, 4);
@@ -212,7 +212,7 @@ describe('Data Training screen', () => {
 
     // No API key yet: the server refuses and the notice says where to fix it.
     await page.getByRole('button', { name: 'Start Training' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'Add your OpenRouter API key in Settings → API Configuration before training.' });
+    const alert = page.locator('.notice-error').filter({ hasText: 'Add your OpenRouter API key in Settings → API Configuration before training.' });
     await alert.waitFor();
     assert.equal(await alert.getByRole('link', { name: 'Go to Settings → API Configuration' }).getAttribute('href'), '/admin/settings');
 
@@ -255,8 +255,8 @@ describe('Data Training screen', () => {
 
   it('Test retrieval: defaults from the settings, an empty result explained, the shipping page first', async () => {
     await openTab('Test retrieval');
-    const topK = page.getByLabel('Top-k');
-    const minMatch = page.getByLabel('Minimum match %');
+    const topK = page.getByLabel('Chunks per answer');
+    const minMatch = page.getByLabel('Minimum match');
     await page.waitForFunction(() => (document.getElementById('search-topK') as HTMLInputElement | null)?.value === '6');
     assert.equal(await minMatch.inputValue(), '30');
 
@@ -274,7 +274,7 @@ describe('Data Training screen', () => {
     const top = results.first();
     const link = top.getByRole('link', { name: /Shipping & Delivery/ });
     assert.equal(await link.getAttribute('href'), `${site.url}/shipping.html`);
-    assert.match((await top.locator('.result-scores').textContent()) ?? '', /\d+\.\d% match\s*Vector #\d+ · Keyword (#\d+|–)/);
+    assert.match((await top.locator('.result-scores').textContent()) ?? '', /\d+\.\d% match\s*By meaning #\d+ · By words (#\d+|–)/);
     assert.match((await top.locator('.result-content').textContent()) ?? '', /Standard shipping takes 3 to 5 business days/);
     assert.equal(await top.locator('.result-content *').count(), 0, 'chunk text is shown as text');
     await shot('training-retrieval');
@@ -294,7 +294,9 @@ describe('Data Training screen', () => {
 
     const select = page.getByRole('combobox', { name: 'Embedding model' });
     await page.waitForFunction(() => (document.getElementById('embedding-model') as HTMLSelectElement | null)?.value === 'openai/text-embedding-3-small');
-    assert.match((await select.locator('option:checked').textContent()) ?? '', /OpenAI: Text Embedding 3 Small \(openai\/text-embedding-3-small\) — 1,536 dimensions, \$0\.02 per 1M tokens \(current\)/);
+    // The list shows names (nothing cut off on a phone); the chosen model's id, size and price are under it.
+    assert.equal(await select.locator('option:checked').textContent(), 'OpenAI: Text Embedding 3 Small');
+    assert.equal(await page.locator('#embedding-model-facts').textContent(), 'In use now · openai/text-embedding-3-small · 1,536 dimensions · $0.02 per 1M tokens');
     await select.selectOption('openai/text-embedding-3-large');
     const box = page.locator('.rebuild-box');
     await box.getByText(/Rebuilding embeds \d+ chunks \([\d,]+ tokens\) with openai\/text-embedding-3-large \(3,072 dimensions\): less than \$0\.01\./).waitFor();
@@ -316,12 +318,12 @@ describe('Data Training screen', () => {
 
     // Server-side field error for the chunk overlap.
     await page.getByLabel('Chunk overlap').fill('200');
-    await page.getByRole('button', { name: 'Save Settings' }).click();
+    await page.getByRole('button', { name: 'Save Chunking' }).click();
     await page.getByRole('alert').filter({ hasText: 'Overlap must be less than half the chunk size.' }).waitFor();
     assert.equal(await page.getByLabel('Chunk overlap').getAttribute('aria-invalid'), 'true');
     await page.getByLabel('Chunk overlap').fill('50');
-    await page.getByRole('button', { name: 'Save Settings' }).click();
-    await page.getByText('Settings saved.').waitFor();
+    await page.getByRole('button', { name: 'Save Chunking' }).click();
+    await page.locator('#main').getByText('Chunking saved.').waitFor();
 
     // Webhook URL, masked token, curl example.
     assert.equal(await page.getByRole('textbox', { name: 'Webhook URL' }).inputValue(), `${PUBLIC_URL}/api/webhooks/content`);

@@ -84,7 +84,7 @@ test('Chatbot → "When the bot can\'t help": a bad link is named on its field; 
 
   await link.fill('help@acme.example');
   await page.getByRole('button', { name: 'Save Changes' }).click();
-  await page.getByText('Settings saved.').waitFor();
+  await page.locator('#main').getByText('Settings saved.').waitFor();
   assert.equal(await link.getAttribute('aria-invalid'), null);
   const config = await (await page.request.get(url('/api/widget/config'))).json();
   assert.deepEqual(config.contact, { label: 'E-mail our team', url: null, email: 'help@acme.example' });

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
 import { AdminLayout } from './components/AdminLayout.js';
 import { Notice } from './components/Notice.js';
+import { setUpLiveRegions } from './components/announce.js';
 import { Spinner } from './components/Spinner.js';
 import { loadSession, session } from './session.js';
 import './styles.css';
@@ -151,6 +152,7 @@ function Blank() {
 
 function Root() {
   useEffect(() => {
+    setUpLiveRegions();
     loadSession();
   }, []);
   return (

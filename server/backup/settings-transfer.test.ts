@@ -78,7 +78,9 @@ test('export → import into another Docent brings every setting over, and the f
     'retrieval.chunkTokens', 'retrieval.chunkOverlap', 'retrieval.topK', 'retrieval.minMatch',
   ]);
   assert.deepEqual(changes.find((c) => c.path === 'chatbot.temperature'), { path: 'chatbot.temperature', section: 'Chatbot', setting: 'Temperature', from: 0.3, to: 0.9 });
-  assert.deepEqual(changes.find((c) => c.path === 'retrieval.topK'), { path: 'retrieval.topK', section: 'Chunking and retrieval', setting: 'Chunks per answer (top-k)', from: 6, to: 9 });
+  // Each setting under the name and screen it has in the admin.
+  assert.deepEqual(changes.find((c) => c.path === 'retrieval.topK'), { path: 'retrieval.topK', section: 'Chatbot', setting: 'Chunks per answer', from: 6, to: 9 });
+  assert.deepEqual(changes.find((c) => c.path === 'retrieval.chunkTokens'), { path: 'retrieval.chunkTokens', section: 'Database Management', setting: 'Chunk size', from: 350, to: 500 });
   assert.deepEqual(preview.json().notes, []);
 
   const applied = await target.admin.request('POST', '/api/admin/settings/import', file);

@@ -62,6 +62,8 @@ interface Checked {
 
 interface Section {
   label: string;
+  /** Settings of this section whose home is another screen: shown under that screen's name. */
+  screens?: Record<string, string>;
   /** Every setting of the section, as exported: never a secret. */
   read(app: App): Values;
   check(app: App, values: Values, current: Values): Checked;
@@ -89,6 +91,7 @@ function providerName(target: { provider: string; baseUrl: string | null }): str
 
 const apiSection: Section = {
   label: 'API Configuration',
+  screens: { embeddingModel: 'Database Management' },
   read(app) {
     const s = readApiSettings(app.db);
     return { provider: s.provider, baseUrl: s.baseUrl, model: s.model, fallbackModels: s.fallbackModels, reasoningEnabled: s.reasoningEnabled, lowBalanceUsd: s.lowBalanceUsd, embeddingModel: s.embeddingModel };
@@ -140,7 +143,10 @@ export const SECTIONS: Record<string, Section> = {
   api: apiSection,
   chatbot: storedSection('Chatbot', ChatbotSettings, readChatbotSettings, writeChatbotSettings),
   widget: storedSection('Widget', WidgetSettings, readWidgetSettings, writeWidgetSettings),
-  retrieval: storedSection('Chunking and retrieval', RetrievalSettings, readRetrievalSettings, writeRetrievalSettings, retrievalSettingsProblems),
+  retrieval: {
+    ...storedSection('Chunking and retrieval', RetrievalSettings, readRetrievalSettings, writeRetrievalSettings, retrievalSettingsProblems),
+    screens: { chunkTokens: 'Database Management', chunkOverlap: 'Database Management', topK: 'Chatbot', minMatch: 'Chatbot' },
+  },
 };
 
 /** Settings sections left out of the file, and why. */
@@ -201,7 +207,7 @@ export async function planImport(app: App, file: unknown): Promise<ImportPlan> {
     notes.push(...(checked.notes ?? []));
     const changed = Object.keys(checked.value).filter((key) => !sameValue(checked.value![key], current[key]));
     if (changed.length === 0) continue;
-    for (const key of changed) changes.push({ path: `${name}.${key}`, section: section.label, setting: settingLabel(key), from: current[key], to: checked.value[key] });
+    for (const key of changed) changes.push({ path: `${name}.${key}`, section: section.screens?.[key] ?? section.label, setting: settingLabel(key), from: current[key], to: checked.value[key] });
     writes.push({ section, value: checked.value });
   }
 
@@ -229,7 +235,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 const LABELS: Record<string, string> = {
-  baseUrl: 'Base URL', apiKey: 'API key', topK: 'Chunks per answer (top-k)', minMatch: 'Minimum match', avatarUrl: 'Avatar URL',
+  // The names the screens use (Chatbot, Database Management).
+  topK: 'Chunks per answer', minMatch: 'Minimum match', chunkTokens: 'Chunk size', chunkOverlap: 'Chunk overlap',
+  baseUrl: 'Base URL', apiKey: 'API key', avatarUrl: 'Avatar URL',
   dailySpendCapUsd: 'Daily spend cap (USD)', reasoningEnabled: 'Reasoning', lowBalanceUsd: 'Low-balance warning (USD)', openOnLoad: 'Open on page load',
 };
 

@@ -12,6 +12,17 @@ export const RetrievalSettings = z.object({
 export type RetrievalSettings = z.output<typeof RetrievalSettings>;
 
 /**
+ * A change to some of the settings (no defaults: a left-out field keeps its saved value). Each screen saves its own:
+ * Database Management the chunk size and overlap, the Chatbot screen chunks per answer and minimum match.
+ */
+export const RetrievalSettingsChange = z.object({
+  chunkTokens: RetrievalSettings.shape.chunkTokens.unwrap().optional(),
+  chunkOverlap: RetrievalSettings.shape.chunkOverlap.unwrap().optional(),
+  topK: RetrievalSettings.shape.topK.unwrap().optional(),
+  minMatch: RetrievalSettings.shape.minMatch.unwrap().optional(),
+});
+
+/**
  * Rules across fields, which the schema cannot carry (the Chatbot screen saves a pick of its fields):
  * per-field messages, empty when the settings hang together.
  */

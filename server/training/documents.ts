@@ -15,6 +15,7 @@ import type { ChunkOptions } from './ingest/chunk.js';
 import type { ContentReader } from './ingest/reader.js';
 import type { Chunk, ExtractedDocument } from './ingest/types.js';
 import { activeIndex, buildingIndex, deleteVectors, insertVectors, type VectorIndex } from './vector-index.js';
+import { chunkTotals } from './stats.js';
 
 export type DocumentKind = 'page' | 'file' | 'text' | 'qa' | 'post';
 export interface UpsertResult { documentId: number; status: 'added' | 'updated' | 'unchanged'; chunks: number; tokens: number }
@@ -125,8 +126,7 @@ export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'
 }
 
 function unchanged(db: Db, documentId: number): UpsertResult {
-  const counts = db.prepare('SELECT count(*) AS chunks, coalesce(sum(token_count), 0) AS tokens FROM chunks WHERE document_id = ?').get(documentId) as { chunks: number; tokens: number };
-  return { documentId, status: 'unchanged', ...counts };
+  return { documentId, status: 'unchanged', ...chunkTotals(db, { documentId }) };
 }
 
 const countChunks = (db: Db, documentId: number) => db.prepare('SELECT count(*) FROM chunks WHERE document_id = ?').pluck().get(documentId) as number;

@@ -7,6 +7,7 @@ import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
 import type { JobContext } from './jobs.js';
 import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
+import { chunkTotals } from './stats.js';
 
 export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null; onOutcome?: KeyOutcomeReport }
 
@@ -57,7 +58,8 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
         remaining.set(documentId, left);
         if (left === 0) documentsDone++;
       }
-      ctx.count({ chunksDone: rows.length, documentsDone });
+      // Tokens as every screen counts them (chunkTotals): those of the chunks indexed, from the cache too.
+      ctx.count({ chunksDone: rows.length, documentsDone, tokens: chunkTotals(db, { chunkIds: rows.map((r) => r.chunkId) }).tokens });
     })();
   };
 
@@ -66,10 +68,12 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
     if (missing.length === 0) break;
     const idsByHash = new Map<string, number[]>();
     const textByHash = new Map<string, string>();
+    const tokensByHash = new Map<string, number>();
     for (const m of missing) {
       documentOf.set(m.id, m.document_id);
       idsByHash.set(m.text_hash, [...(idsByHash.get(m.text_hash) ?? []), m.id]);
       textByHash.set(m.text_hash, m.text);
+      tokensByHash.set(m.text_hash, m.token_count);
     }
     const cached = cachedHashes(db, index, [...idsByHash.keys()]);
     if (cached.length > 0) {
@@ -99,8 +103,10 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
           batch.forEach(([hash], i) => vectors.set(hash, cacheVector(db, index, hash, result.vectors[i])));
         })();
         store(vectors, idsByHash);
-        const cost = result.cost ?? (deps.pricePerToken !== null ? result.tokens * deps.pricePerToken : 0);
-        ctx.count({ tokens: result.tokens, cost });
+        // The cost is what the provider bills: its own count, or ours when it reports none.
+        const billed = result.tokens || batch.reduce((sum, [hash]) => sum + (tokensByHash.get(hash) ?? 0), 0);
+        const cost = result.cost ?? (deps.pricePerToken !== null ? billed * deps.pricePerToken : 0);
+        ctx.count({ cost });
       }
     };
     await Promise.all(Array.from({ length: Math.min(EMBED_CONCURRENCY, batches.length) }, worker));

@@ -8,14 +8,14 @@ import { readApiSettings } from '../settings/api-settings.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
-import { RetrievalSettings, chunkOptions, readRetrievalSettings, retrievalSettingsProblems, writeRetrievalSettings } from '../retrieval/settings.js';
+import { RetrievalSettings, RetrievalSettingsChange, chunkOptions, readRetrievalSettings, retrievalSettingsProblems, writeRetrievalSettings } from '../retrieval/settings.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
 import { extendRequestTimeouts } from '../security/request-timeouts.js';
 import { deleteDocument, deleteSourceDocuments, documentUrl, PublicUrl, setDocumentUrl, upsertDocument } from './documents.js';
 import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
-import { knowledgeBaseStats, sourceStats } from './stats.js';
+import { CHUNK_TOTALS, chunkTotals, knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
 import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from './vector-index.js';
 import { embedderFor, indexConnection } from './index-connection.js';
@@ -156,17 +156,19 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
     if (q) { where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\' OR (d.kind = 'file' AND d.source_key LIKE ? ESCAPE '\\'))"); const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`; args.push(like, like, like); }
     const total = db.prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
     // Uploaded files are keyed 'file:<name>' (see the upload route): the name the admin knows them by.
-    const documents = db.prepare(`SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.token_count AS tokens, d.updated_at AS updatedAt,
-      CASE WHEN d.kind = 'file' THEN substr(d.source_key, 6) END AS fileName,
-      (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d WHERE ${where.join(' AND ')}
-      ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset);
+    // The page of documents first, then their chunks: counted like every other screen (CHUNK_TOTALS).
+    const documents = db.prepare(`WITH page AS (SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.updated_at AS updatedAt,
+        CASE WHEN d.kind = 'file' THEN substr(d.source_key, 6) END AS fileName FROM documents d WHERE ${where.join(' AND ')}
+        ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?)
+      SELECT page.*, ${CHUNK_TOTALS} FROM page LEFT JOIN chunks c ON c.document_id = page.id
+      GROUP BY page.id ORDER BY page.updatedAt DESC, page.id DESC`).all(...args, limit, offset);
     return { documents, total };
   });
 
   app.get('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
-    const doc = db.prepare('SELECT id, source_id AS sourceId, source_key AS sourceKey, title, url, kind, content, token_count AS tokens, updated_at AS updatedAt FROM documents WHERE id = ?').get(request.params.id);
+    const doc = db.prepare('SELECT id, source_id AS sourceId, source_key AS sourceKey, title, url, kind, content, updated_at AS updatedAt FROM documents WHERE id = ?').get(request.params.id) as { id: number } | undefined;
     if (!doc) throw notFound('No such document.');
-    return { document: doc };
+    return { document: { ...doc, tokens: chunkTotals(db, { documentId: doc.id }).tokens } };
   });
 
   // The public address of an uploaded file or a Text entry (web pages and posts have theirs from the site).
@@ -294,10 +296,11 @@ export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod 
   app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db)));
 
   app.get('/training/settings', async () => readRetrievalSettings(db));
-  app.put('/training/settings', { schema: { body: RetrievalSettings, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
-    const problems = retrievalSettingsProblems(request.body);
+  app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
+    const next = { ...readRetrievalSettings(db), ...Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined)) };
+    const problems = retrievalSettingsProblems(next);
     if (Object.keys(problems).length) throw badRequest('Please correct the highlighted fields.', problems);
-    return writeRetrievalSettings(db, request.body);
+    return writeRetrievalSettings(db, next);
   });
 
   app.post('/training/embedding-model/estimate', { schema: { body: EmbeddingModelChoice } }, async (request) =>

@@ -6,9 +6,26 @@ import { listSources } from './sources.js';
 
 export interface SourceStats { documents: number; chunks: number; tokens: number; trainedChunks: number }
 
+/**
+ * Content is measured one way on every screen (Sources, Training, Database Management, the job counters): its
+ * chunks, and their tokens as they are embedded (heading path included), counted by Docent's tokenizer when the
+ * chunk is made (`chunks.token_count`). An embedding provider's own count of a call differs a little (another
+ * tokenizer); it is only used for the cost. Select it over `chunks c`.
+ */
+export const CHUNK_TOTALS = 'count(c.id) AS chunks, coalesce(sum(c.token_count), 0) AS tokens';
+
+export interface ChunkTotals { chunks: number; tokens: number }
+
+/** Chunks and tokens of one document, or of some chunks (those a job just indexed). */
+export function chunkTotals(db: Db, of: { documentId: number } | { chunkIds: number[] }): ChunkTotals {
+  return 'documentId' in of
+    ? db.prepare(`SELECT ${CHUNK_TOTALS} FROM chunks c WHERE c.document_id = ?`).get(of.documentId) as ChunkTotals
+    : db.prepare(`SELECT ${CHUNK_TOTALS} FROM chunks c WHERE c.id IN (SELECT value FROM json_each(?))`).get(JSON.stringify(of.chunkIds)) as ChunkTotals;
+}
+
 export function sourceStats(db: Db): Map<number, SourceStats> {
   const index = activeIndex(db);
-  const rows = db.prepare(`SELECT d.source_id AS sourceId, count(DISTINCT d.id) AS documents, count(c.id) AS chunks, coalesce(sum(c.token_count), 0) AS tokens
+  const rows = db.prepare(`SELECT d.source_id AS sourceId, count(DISTINCT d.id) AS documents, ${CHUNK_TOTALS}
     FROM documents d LEFT JOIN chunks c ON c.document_id = d.id GROUP BY d.source_id`).all() as Array<{ sourceId: number } & Omit<SourceStats, 'trainedChunks'>>;
   const trained = index?.dimensions
     ? new Map((db.prepare(`SELECT d.source_id AS sourceId, count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id

@@ -136,6 +136,47 @@ test('web: sitemap → documents; training embeds in batches; retrieval puts the
   assert.ok(removed.log.some((l) => /1 removed/.test(l)) || removed.log.some((l) => /about\.html/.test(l)), removed.log.join('\n'));
 });
 
+test('one token count on every screen: documents, sources, the knowledge base, the estimate and the training job agree', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  const handbook = Array.from({ length: 12 }, (_, i) => `## Part ${i}\n\nParagraph ${i} on delivery times, returns and warranty claims. `.repeat(4)).join('\n\n');
+  const added = [];
+  // The same entry twice: its text is embedded (and paid for) once, but both copies are content.
+  for (const body of [{ title: 'Handbook', text: handbook }, { title: 'Warranty', text: 'Two years on every widget.' }, { title: 'Warranty', text: 'Two years on every widget.' }, { question: 'Do you ship abroad?', answer: 'Yes, to 30 countries.' }]) {
+    const res = await admin.request('POST', '/api/admin/training/text', body);
+    assert.equal(res.statusCode, 201, res.body);
+    added.push(res.json() as { documentId: number; chunks: number; tokens: number });
+  }
+  const contentTokens = added.reduce((sum, r) => sum + r.tokens, 0);
+  const documents = (await admin.request('GET', '/api/admin/training/documents')).json().documents as Array<{ id: number; chunks: number; tokens: number }>;
+  assert.deepEqual(documents.map((d) => [d.id, d.chunks, d.tokens]).sort((a, b) => a[0] - b[0]), added.map((r) => [r.documentId, r.chunks, r.tokens]));
+  const detail = (await admin.request('GET', `/api/admin/training/documents/${added[0].documentId}`)).json().document;
+  assert.equal(detail.tokens, added[0].tokens);
+  const estimate = (await admin.request('GET', '/api/admin/training/estimate')).json();
+  assert.deepEqual([estimate.tokens, estimate.newTokens], [contentTokens, contentTokens - added[2].tokens], 'the repeated text is embedded once');
+
+  const start = await admin.request('POST', '/api/admin/training/start');
+  const train = await finished({ app } as TestApp, admin, start.json().job.id);
+  assert.equal(train.job.status, 'done', train.log.join('\n'));
+  assert.ok(fake.requestsTo('/embeddings').length > 0);
+  const stats = (await admin.request('GET', '/api/admin/training/stats')).json();
+  const textSource = stats.sources.find((s: { kind: string }) => s.kind === 'text');
+  assert.deepEqual([stats.tokens, textSource.tokens, train.job.progress.tokens], [contentTokens, contentTokens, contentTokens]);
+  assert.ok(train.job.progress.cost > 0, 'the cost is still what the provider bills');
+});
+
+test('chunking settings and search settings are saved from their own screens without resetting each other', async (t) => {
+  const { admin } = await trainedApp(t);
+  const chatbot = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
+  const saved = await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: chatbot.chatbot, retrieval: { topK: 9, minMatch: 42 } });
+  assert.equal(saved.statusCode, 200, saved.body);
+  const chunking = await admin.request('PUT', '/api/admin/training/settings', { chunkTokens: 500, chunkOverlap: 80 });
+  assert.equal(chunking.statusCode, 200, chunking.body);
+  assert.deepEqual(chunking.json(), { chunkTokens: 500, chunkOverlap: 80, topK: 9, minMatch: 42 });
+  const tooMuchOverlap = await admin.request('PUT', '/api/admin/training/settings', { chunkOverlap: 300 });
+  assert.deepEqual([tooMuchOverlap.statusCode, tooMuchOverlap.json().fields], [400, { chunkOverlap: 'Overlap must be less than half the chunk size.' }], 'checked against the saved chunk size');
+  assert.deepEqual((await admin.request('GET', '/api/admin/training/settings')).json(), { chunkTokens: 500, chunkOverlap: 80, topK: 9, minMatch: 42 });
+});
+
 test('webhook: a CMS update re-trains just that page; bad tokens are refused', async (t) => {
   const { app, fake, admin } = await trainedApp(t);
   const site = await startStaticSite();

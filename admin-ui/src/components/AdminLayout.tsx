@@ -6,6 +6,8 @@ import { MENU, isCurrent } from '../menu.js';
 import { logOut } from '../session.js';
 import { errorMessage } from '../api.js';
 import { Notice } from './Notice.js';
+import { confirmLeave } from './unsaved-changes.js';
+import { speak } from './announce.js';
 
 /** WordPress-like frame: dark admin bar on top, dark menu on the left, grey content area. */
 export function AdminLayout({ children, loading }: { children: ComponentChildren; loading?: boolean }) {
@@ -32,6 +34,7 @@ export function AdminLayout({ children, loading }: { children: ComponentChildren
   const [logoutError, setLogoutError] = useState<string | null>(null);
 
   async function onLogout() {
+    if (!confirmLeave()) return;
     setLoggingOut(true);
     setLogoutError(null);
     try {
@@ -39,6 +42,7 @@ export function AdminLayout({ children, loading }: { children: ComponentChildren
     } catch (err) {
       setLoggingOut(false);
       setLogoutError(`Could not log out: ${errorMessage(err)}`);
+      speak(`Could not log out: ${errorMessage(err)}`, 'assertive');
     }
   }
 
@@ -102,7 +106,7 @@ export function AdminLayout({ children, loading }: { children: ComponentChildren
         {menuOpen && <div class="adminmenu-backdrop" onClick={() => setMenuOpen(false)} />}
         <main id="main" class="admin-content" tabIndex={-1}>
           {logoutError && (
-            <Notice type="error" onDismiss={() => setLogoutError(null)}>
+            <Notice type="error" onDismiss={() => setLogoutError(null)} live={false}>
               <p>{logoutError}</p>
             </Notice>
           )}

@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../format
 import type { Resource } from '../hooks.js';
 import { Icon } from './Icon.js';
 import { Notice } from './Notice.js';
+import { speak } from './announce.js';
 import { Spinner } from './Spinner.js';
 import './chat-admin.css';
 
@@ -73,6 +74,7 @@ export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
         stats.reload();
       } else {
         setError(`The alert was not dismissed: ${errorMessage(err)}`);
+        speak(`The alert was not dismissed: ${errorMessage(err)}`, 'assertive');
       }
     } finally {
       setDismissing(null);
@@ -83,7 +85,7 @@ export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
   return (
     <div class="dashboard-alerts" role="region" aria-label="Alerts">
       {error && (
-        <Notice type="error" onDismiss={() => setError(null)}>
+        <Notice type="error" onDismiss={() => setError(null)} live={false}>
           <p>{error}</p>
         </Notice>
       )}

@@ -1,5 +1,5 @@
 // Small helpers for the settings forms (Chatbot, Widget): number parsing and "do this after the next render".
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /** A whole number from the text of an input, or null when it is not one. */
 export function parseIntStrict(text: string): number | null {
@@ -26,10 +26,13 @@ export function checkDecimal(text: string, min: number, max: number, message: st
   return undefined;
 }
 
-/** Focus moves and scrolls that must wait until the next render has put the element on the page. */
+/**
+ * Focus moves and scrolls that must wait until the next render has put the element on the page. A layout
+ * effect: they happen before the browser paints, so the page never shows a frame scrolled the old way.
+ */
 export function useAfterRender() {
   const next = useRef<(() => void) | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const f = next.current;
     next.current = null;
     f?.();

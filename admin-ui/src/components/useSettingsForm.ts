@@ -1,10 +1,11 @@
 // The save flow shared by the settings screens (Chatbot, Widget): load, edit as typed text, check in the
 // browser and focus the first problem, PUT, then put the server's field errors back on their fields.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../api.js';
 import { useResource } from '../hooks.js';
-import { focusById, useAfterRender } from './form-helpers.js';
-import type { NoticeType } from './Notice.js';
+import { useActionNotice, type ActionNotice } from './announce.js';
+import { useAfterRender } from './form-helpers.js';
+import { useUnsavedChanges } from './unsaved-changes.js';
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
@@ -28,7 +29,7 @@ export interface SettingsFormOptions<V, F, K extends string> {
   placeServerErrors: (fields: Record<string, string>) => ServerErrorPlacement<K>;
 }
 
-export interface SettingsNotice { type: NoticeType; message: string; extra?: string[] }
+export type SettingsNotice = ActionNotice;
 
 export function useSettingsForm<V, F, K extends string>(options: SettingsFormOptions<V, F, K>) {
   const { order, fieldId } = options;
@@ -37,9 +38,8 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
   const [form, setForm] = useState<F | null>(null);
   const [errors, setErrors] = useState<FieldErrors<K>>({});
   const [sectionErrors, setSectionErrors] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<SettingsNotice | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: dismissNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
-  const noticeRef = useRef<HTMLDivElement>(null);
   const afterRender = useAfterRender();
 
   useEffect(() => {
@@ -51,6 +51,7 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
 
   // Changed means: saving would store something else (so "0.70" for a saved 0.7 is not a change).
   const dirty = !!saved && !!form && JSON.stringify(options.toBody(form)) !== JSON.stringify(options.toBody(options.fromView(saved)));
+  useUnsavedChanges(dirty);
 
   /** Sets fields and clears their errors. */
   function update(patch: Partial<F>) {
@@ -64,14 +65,6 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
     });
   }
 
-  function showNotice(next: SettingsNotice) {
-    setNotice(next);
-    afterRender(() => {
-      noticeRef.current?.focus({ preventScroll: true });
-      noticeRef.current?.scrollIntoView({ block: 'nearest' });
-    });
-  }
-
   async function onSave(e: Event) {
     e.preventDefault();
     if (saving || !form) return;
@@ -80,12 +73,11 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
     const firstFound = order.find((k) => found[k]);
     if (firstFound) {
       setErrors(found);
-      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
-      focusById(fieldId(firstFound));
+      showNotice({ type: 'error', message: 'Please correct the highlighted fields.' }, fieldId(firstFound));
       return;
     }
     setSaving(true);
-    setNotice(null);
+    dismissNotice();
     try {
       const next = await api.put<V>(options.url, options.toBody(form));
       setSaved(next);
@@ -98,9 +90,8 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
         const placed = options.placeServerErrors(err.fields);
         setErrors(placed.fields);
         setSectionErrors(placed.sections ?? {});
-        setNotice({ type: 'error', message: `Settings not saved: ${err.message}`, extra: placed.extra });
         const first = order.find((k) => placed.fields[k]);
-        afterRender(() => (first ? focusById(fieldId(first)) : noticeRef.current?.focus()));
+        showNotice({ type: 'error', message: `Settings not saved: ${err.message}`, extra: placed.extra }, first && fieldId(first));
       } else {
         showNotice({ type: 'error', message: `Settings not saved: ${errorMessage(err)}` });
       }
@@ -111,6 +102,6 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
 
   return {
     resource, saved, form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, onSave, afterRender,
-    dismissNotice: () => setNotice(null),
+    dismissNotice,
   };
 }

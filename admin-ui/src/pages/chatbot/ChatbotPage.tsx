@@ -235,7 +235,7 @@ export default function ChatbotPage() {
       <h1>Chatbot</h1>
       <p class="page-intro">How Docent answers your visitors, how much it may cost, and what it keeps.</p>
       {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice}>
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice} live={false} class="settings-notice">
           <p>{notice.message}</p>
         </Notice>
       )}
@@ -423,7 +423,7 @@ export default function ChatbotPage() {
                 spellcheck={false}
                 class="input regular-text"
                 value={form.contactLink}
-                placeholder="https://example.com/contact or help@example.com"
+                placeholder="https://example.com/contact"
                 onInput={(e) => update({ contactLink: e.currentTarget.value })}
                 {...aria('contactLink')}
                 disabled={saving}
@@ -462,7 +462,7 @@ export default function ChatbotPage() {
             <FormRow label="Temperature" htmlFor={fieldId('temperature')}>
               <input {...num('temperature', { min: 0, max: 2, step: 0.1, width: 'tiny' })} />
               {err('temperature')}
-              {desc('temperature', 'From 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.')}
+              {desc('temperature', 'How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.')}
             </FormRow>
             <FormRow label="Max answer tokens" htmlFor={fieldId('maxAnswerTokens')}>
               <span class="field-with-unit">
@@ -470,7 +470,7 @@ export default function ChatbotPage() {
                 <span class="field-unit">tokens</span>
               </span>
               {err('maxAnswerTokens')}
-              {desc('maxAnswerTokens', 'The longest answer the bot may write. 700 tokens is about 500 words. Longer answers cost more.')}
+              {desc('maxAnswerTokens', 'The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more.')}
             </FormRow>
             <FormRow label="History length" htmlFor={fieldId('historyTurns')}>
               <span class="field-with-unit">
@@ -480,15 +480,22 @@ export default function ChatbotPage() {
               {err('historyTurns')}
               {desc('historyTurns', 'How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none.')}
             </FormRow>
-            <FormRow label="Chunks per answer (top-k)" htmlFor={fieldId('topK')}>
+            <FormRow label="Chunks per answer" htmlFor={fieldId('topK')}>
               <span class="field-with-unit">
                 <input {...num('topK', { min: 1, max: 20, width: 'tiny' })} />
                 <span class="field-unit">chunks</span>
               </span>
               {err('topK')}
-              {desc('topK', 'How many pieces of your content are given to the bot for each question. More can help broad questions but costs more.')}
+              {desc(
+                'topK',
+                <>
+                  How many chunks (short passages of your content) the bot reads before it answers, best matches first;
+                  often called top-k. More can help with broad questions, but each answer costs a little more. Chunk size
+                  is set in <a href="/admin/training?tab=database">Data Training → Database Management</a>.
+                </>,
+              )}
             </FormRow>
-            <FormRow label="Minimum match %" htmlFor={fieldId('minMatch')}>
+            <FormRow label="Minimum match" htmlFor={fieldId('minMatch')}>
               <span class="field-with-unit">
                 <input {...num('minMatch', { min: 0, max: 100, width: 'tiny' })} />
                 <span class="field-unit">%</span>
@@ -497,8 +504,8 @@ export default function ChatbotPage() {
               {desc(
                 'minMatch',
                 <>
-                  Content less similar to the question than this is ignored. Raise it if answers use unrelated pages; lower
-                  it if the bot says "I don't know" too often. Try questions in the{' '}
+                  How closely a chunk must match the meaning of the question to be used, from 0 to 100%. Raise it if
+                  answers use unrelated pages; lower it if the bot says "I don't know" too often. Try questions in the{' '}
                   <a href="/admin/playground">Playground</a>.
                 </>,
               )}

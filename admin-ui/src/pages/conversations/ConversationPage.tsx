@@ -6,6 +6,7 @@ import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Notice } from '../../components/Notice.js';
+import { speak } from '../../components/announce.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
@@ -32,10 +33,12 @@ export default function ConversationPage() {
     try {
       await api.del(`/api/admin/conversations/${encodeURIComponent(id)}`);
       listFlash.value = 'Conversation deleted.';
+      speak('Conversation deleted.');
       route('/admin/conversations');
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       setDeleteError(`The conversation was not deleted: ${errorMessage(err)}`);
+      speak(`The conversation was not deleted: ${errorMessage(err)}`, 'assertive');
       setDeleting(false);
     }
   }
@@ -115,7 +118,7 @@ export default function ConversationPage() {
         </Notice>
       )}
       {deleteError && (
-        <Notice type="error" onDismiss={() => setDeleteError(null)}>
+        <Notice type="error" onDismiss={() => setDeleteError(null)} live={false}>
           <p>{deleteError}</p>
         </Notice>
       )}

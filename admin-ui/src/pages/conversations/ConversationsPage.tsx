@@ -57,7 +57,7 @@ export default function ConversationsPage() {
         <strong>Thumbs down</strong> to find content worth adding in Data Training.
       </p>
       {flash && (
-        <Notice type="success" onDismiss={() => (listFlash.value = null)}>
+        <Notice type="success" onDismiss={() => (listFlash.value = null)} live={false}>
           <p>{flash}</p>
         </Notice>
       )}

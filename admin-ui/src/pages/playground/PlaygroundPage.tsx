@@ -337,10 +337,15 @@ function DebugView({ turn }: { turn: Turn | null }) {
       <h3 class="debug-heading">Retrieved chunks ({d.chunks.length})</h3>
       {d.chunks.length === 0 ? (
         <p class="description">
-          Nothing in your content matched well enough (see "Minimum match %" on the <a href="/admin/chatbot">Chatbot</a>{' '}
+          Nothing in your content matched well enough (see "Minimum match" on the <a href="/admin/chatbot">Chatbot</a>{' '}
           screen).
         </p>
       ) : (
+        <>
+        <p class="description">
+          The passages of your content the search gave the bot, best first. Match: how closely each one's meaning matches
+          the question; its place by meaning and by shared words decide the order.
+        </p>
         <ol class="chunk-list">
           {d.chunks.map((c, i) => (
             <li key={`${c.chunkId ?? i}-${i}`} class="chunk">
@@ -353,13 +358,16 @@ function DebugView({ turn }: { turn: Turn | null }) {
               </div>
               <p class="chunk-meta">
                 {c.headingPath && c.headingPath !== c.title && <span class="chunk-path">{c.headingPath}</span>}
-                <span>Vector rank: {c.vectorRank ?? '—'}</span>
-                <span>Keyword rank: {c.keywordRank ?? '—'}</span>
+                <span>By meaning: {c.vectorRank != null ? `#${c.vectorRank}` : '—'}</span>
+                <span>By words: {c.keywordRank != null ? `#${c.keywordRank}` : '—'}</span>
               </p>
-              <pre class="chunk-text">{c.content}</pre>
+              <pre class="chunk-text" tabIndex={0} role="region" aria-label={`Text of chunk ${i + 1}`}>
+                {c.content}
+              </pre>
             </li>
           ))}
         </ol>
+        </>
       )}
 
       <h3 class="debug-heading">Final prompt</h3>
@@ -368,7 +376,9 @@ function DebugView({ turn }: { turn: Turn | null }) {
           {d.prompt.map((p, i) => (
             <li key={i} class={`prompt-message prompt-${p.role}`}>
               <span class="prompt-role">{p.role}</span>
-              <pre>{p.content}</pre>
+              <pre tabIndex={0} role="region" aria-label={`Prompt message ${i + 1}: ${p.role}`}>
+                {p.content}
+              </pre>
             </li>
           ))}
         </ol>

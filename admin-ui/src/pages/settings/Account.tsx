@@ -1,14 +1,14 @@
 // Settings → Account: change the admin password (the current one is checked like a login; every other
 // browser is logged out), and how to reset it from the server's shell when it is forgotten.
 // GET /api/admin/account, POST /api/admin/account/password.
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage, setCsrfToken } from '../../api.js';
 import { FormRow, fieldMessages } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
-import { focusById, useAfterRender } from '../../components/form-helpers.js';
-import type { SettingsNotice } from '../../components/useSettingsForm.js';
+import { useActionNotice } from '../../components/announce.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { formatDateTime, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import './settings.css';
@@ -40,11 +40,10 @@ export default function Account() {
   const account = useResource<AccountInfo>('/api/admin/account');
   const [form, setForm] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [notice, setNotice] = useState<SettingsNotice | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
-  const noticeRef = useRef<HTMLDivElement>(null);
-  const afterRender = useAfterRender();
   const { err, desc, aria } = fieldMessages<Field>((k) => FIELD_IDS[k], errors);
+  useUnsavedChanges(ORDER.some((k) => form[k] !== ''));
 
   function update(field: Field, value: string) {
     setForm((f) => ({ ...f, [field]: value }));
@@ -53,14 +52,14 @@ export default function Account() {
 
   function showErrors(found: Partial<Record<Field, string>>) {
     setErrors(found);
-    const first = ORDER.find((k) => found[k]);
-    afterRender(() => focusById(first && FIELD_IDS[first]));
+    const first = ORDER.find((k) => found[k])!;
+    showNotice({ type: 'error', message: 'The password was not changed: please correct the highlighted fields.' }, FIELD_IDS[first]);
   }
 
   async function onSubmit(e: Event) {
     e.preventDefault();
     if (saving) return;
-    setNotice(null);
+    clearNotice();
     const found = validate(form);
     if (ORDER.some((k) => found[k])) return showErrors(found);
     setSaving(true);
@@ -74,7 +73,7 @@ export default function Account() {
       setForm(EMPTY);
       setErrors({});
       account.reload();
-      setNotice({
+      showNotice({
         type: 'success',
         message: 'Password changed.',
         extra: [
@@ -83,19 +82,12 @@ export default function Account() {
             : 'You were not logged in anywhere else. Other browsers will need the new password.',
         ],
       });
-      afterRender(() => {
-        noticeRef.current?.focus({ preventScroll: true });
-        noticeRef.current?.scrollIntoView({ block: 'nearest' });
-      });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return; // the session is gone: the login screen takes over
       const fields = error instanceof ApiError ? error.fields : {};
       const placed = Object.fromEntries(ORDER.filter((k) => fields[k]).map((k) => [k, fields[k]]));
       if (Object.keys(placed).length) showErrors(placed);
-      else {
-        setNotice({ type: 'error', message: `The password was not changed: ${errorMessage(error)}` });
-        afterRender(() => noticeRef.current?.focus());
-      }
+      else showNotice({ type: 'error', message: `The password was not changed: ${errorMessage(error)}` });
     } finally {
       setSaving(false);
     }
@@ -105,7 +97,7 @@ export default function Account() {
   return (
     <>
       {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)} class="settings-notice">
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={clearNotice} live={false} class="settings-notice">
           <p>
             <strong>{notice.message}</strong>
           </p>

@@ -2,12 +2,14 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { ModelCombobox } from '../../components/ModelCombobox.js';
-import { Notice, type NoticeType } from '../../components/Notice.js';
+import { Notice } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { Icon } from '../../components/Icon.js';
 import { checkDecimal, parseDecimal } from '../../components/form-helpers.js';
+import { useActionNotice } from '../../components/announce.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { BalanceLine, KeyStatusLine } from './KeyStatus.js';
 import { endpointName, formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -154,13 +156,12 @@ export default function ApiConfiguration() {
   const [saved, setSaved] = useState<ApiSettings | null>(null);
   const [form, setForm] = useState<FormState | null>(null);
   const [errors, setErrors] = useState<Errors>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; message: string; extra?: string[] } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [test, setTest] = useState<TestState>({ status: 'idle' });
   const [, setTick] = useState(0);
 
-  const noticeRef = useRef<HTMLDivElement>(null);
   const keyInputRef = useRef<HTMLInputElement>(null);
   const baseUrlRef = useRef<HTMLInputElement>(null);
   const modelRef = useRef<HTMLInputElement>(null);
@@ -193,6 +194,9 @@ export default function ApiConfiguration() {
 
   const models = catalog?.models ?? [];
   const modelInfo = useMemo(() => (form ? models.find((m) => m.id === form.model) ?? null : null), [models, form?.model]);
+  // A typed (even tested) key, a new model…: anything Save Changes would store.
+  const dirty = !!saved && !!form && !sameForm(form, fromSettings(saved));
+  useUnsavedChanges(dirty);
 
   if (settings.error && !saved) {
     return (
@@ -222,7 +226,6 @@ export default function ApiConfiguration() {
   const keyLeftBehind = saved.apiKey.saved && form.provider !== saved.provider;
   const reasoningSupported = modelInfo ? modelInfo.reasoning.supported : true;
   const reasoningMandatory = !!modelInfo?.reasoning.mandatory;
-  const dirty = !sameForm(form, fromSettings(saved));
 
   function update(patch: Partial<FormState>, clear: (keyof Errors)[] = []) {
     setForm((f) => (f ? { ...f, ...patch } : f));
@@ -274,14 +277,6 @@ export default function ApiConfiguration() {
     el?.focus();
   }
 
-  function showNotice(type: NoticeType, message: string, extra?: string[]) {
-    setNotice({ type, message, extra });
-    focusAfterRender.current = () => {
-      noticeRef.current?.focus({ preventScroll: true });
-      noticeRef.current?.scrollIntoView({ block: 'nearest' });
-    };
-  }
-
   function applyServerErrors(err: ApiError) {
     const known: Errors = {};
     const extra: string[] = [];
@@ -290,9 +285,8 @@ export default function ApiConfiguration() {
       else extra.push(v);
     }
     setErrors(known);
-    setNotice({ type: 'error', message: err.message, extra });
     const first = FIELD_ORDER.find((k) => known[k]);
-    focusAfterRender.current = first ? () => focusField(first) : () => noticeRef.current?.focus();
+    showNotice({ type: 'error', message: err.message, extra }, first && (() => focusField(first)));
   }
 
   /** Reloads the saved key's status and balance, leaving the form as it is. */
@@ -311,8 +305,8 @@ export default function ApiConfiguration() {
     const found = validate(form);
     if (Object.keys(found).length) {
       setErrors(found);
-      setNotice({ type: 'error', message: 'Please correct the highlighted fields.' });
-      focusField(FIELD_ORDER.find((k) => found[k]));
+      const first = FIELD_ORDER.find((k) => found[k]);
+      showNotice({ type: 'error', message: 'Please correct the highlighted fields.' }, () => focusField(first));
       return;
     }
     const body: ApiSettingsUpdate = {
@@ -326,7 +320,7 @@ export default function ApiConfiguration() {
     if (form.apiKey.trim()) body.apiKey = form.apiKey.trim();
 
     setSaving(true);
-    setNotice(null);
+    clearNotice();
     try {
       const previous = saved!;
       const next = await api.put<ApiSettings>('/api/admin/settings/api', body);
@@ -341,17 +335,17 @@ export default function ApiConfiguration() {
       // A new key is checked (status, balance) in the background right after saving: show what it finds.
       if (typedKeySaved) setTimeout(refreshStatus, 1500);
       const index = next.searchIndex;
-      showNotice(
-        'success',
-        'Settings saved.',
-        index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
+      showNotice({
+        type: 'success',
+        message: 'Settings saved.',
+        extra: index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
           ? [`Search keeps using the index built with ${endpointName(index)} until you rebuild it for the new provider: see Embedding model below.`]
           : undefined,
-      );
+      });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       if (err instanceof ApiError && Object.keys(err.fields).length) applyServerErrors(err);
-      else showNotice('error', `Settings not saved: ${errorMessage(err)}`);
+      else showNotice({ type: 'error', message: `Settings not saved: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
@@ -406,11 +400,12 @@ export default function ApiConfiguration() {
       // Only the key changed: other unsaved edits in the form stay.
       update({ apiKey: '', changingKey: false }, ['apiKey']);
       setTest({ status: 'idle' });
-      showNotice('success', 'API key removed.');
+      showNotice({ type: 'success', message: 'API key removed.' });
+      // The Remove button is gone: focus goes to the key field that took its place.
       focusAfterRender.current = () => keyInputRef.current?.focus();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      showNotice('error', `The API key was not removed: ${errorMessage(err)}`);
+      showNotice({ type: 'error', message: `The API key was not removed: ${errorMessage(err)}` });
     } finally {
       setRemoving(false);
     }
@@ -459,7 +454,7 @@ export default function ApiConfiguration() {
   return (
     <>
       {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={() => setNotice(null)} class="settings-notice">
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={clearNotice} live={false} class="settings-notice">
           <p>
             <strong>{notice.message}</strong>
           </p>

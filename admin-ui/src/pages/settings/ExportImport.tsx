@@ -5,7 +5,9 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { FormRow } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
+import { restoreFocus, revealElement, speak, useActionNotice } from '../../components/announce.js';
 import { useAfterRender } from '../../components/form-helpers.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { plural } from '../../format.js';
 import './export-import.css';
 
@@ -26,13 +28,12 @@ interface ImportResult {
   notes: string[];
 }
 
+/** What the file input led to; the outcome of a check or an import is the notice under it. */
 type State =
   | { step: 'idle' }
   | { step: 'checking'; fileName: string }
-  | { step: 'invalid'; fileName: string; message: string; fields: Record<string, string> }
   | { step: 'preview'; fileName: string; file: unknown; result: ImportResult }
-  | { step: 'applying'; fileName: string; file: unknown; result: ImportResult }
-  | { step: 'done'; result: ImportResult; error?: string };
+  | { step: 'applying'; fileName: string; file: unknown; result: ImportResult };
 
 /** A setting's value as text: on/off for switches, empty values named. */
 function valueText(value: unknown): string {
@@ -56,9 +57,20 @@ function Value({ value }: { value: unknown }) {
 
 export default function ExportImport() {
   const [state, setState] = useState<State>({ step: 'idle' });
+  /** The file the error notice is about, and its problems by setting path. */
+  const [invalid, setInvalid] = useState<{ fileName: string; fields: Record<string, string> } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const fileInput = useRef<HTMLInputElement>(null);
-  const resultNotice = useRef<HTMLDivElement>(null);
+  const previewRef = useRef<HTMLDivElement>(null);
   const afterRender = useAfterRender();
+  // A checked file waiting for "Import" is work the admin would lose by leaving.
+  useUnsavedChanges(state.step !== 'idle');
+
+  function rejected(fileName: string, message: string, fields: Record<string, string> = {}) {
+    setState({ step: 'idle' });
+    setInvalid({ fileName, fields });
+    showNotice({ type: 'error', message: `${fileName}: ${message}`, extra: Object.entries(fields).map(([path, m]) => `${path}: ${m}`) });
+  }
 
   function reset() {
     if (fileInput.current) fileInput.current.value = '';
@@ -68,37 +80,46 @@ export default function ExportImport() {
     const picked = input.files?.[0];
     if (!picked) return;
     const fileName = picked.name;
+    clearNotice();
+    setInvalid(null);
     setState({ step: 'checking', fileName });
     let file: unknown;
     try {
       file = JSON.parse(await picked.text());
     } catch {
-      setState({ step: 'invalid', fileName, message: 'This file is not a Docent settings file: it is not valid JSON. Choose a file made with Export settings.', fields: {} });
+      rejected(fileName, 'This file is not a Docent settings file: it is not valid JSON. Choose a file made with Export settings.');
       return;
     }
     try {
       const result = await api.post<ImportResult>(`${IMPORT_URL}/preview`, file);
       setState({ step: 'preview', fileName, file, result });
-      afterRender(() => document.getElementById('import-preview-title')?.focus());
+      // Focus stays on the file input; the preview comes next in the tab order. Say what it holds.
+      speak(`${previewTitle(fileName, result)}. ${result.changes.length ? 'Check the changes, then choose Import.' : ''}`);
+      afterRender(() => {
+        restoreFocus(); // the file input was disabled while the file was checked
+        revealElement(previewRef.current);
+      });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setState({ step: 'invalid', fileName, message: errorMessage(err), fields: err instanceof ApiError ? err.fields : {} });
+      rejected(fileName, errorMessage(err), err instanceof ApiError ? err.fields : {});
     }
   }
 
   async function apply() {
     if (state.step !== 'preview') return;
     setState({ ...state, step: 'applying' });
+    setInvalid(null);
     try {
       const result = await api.post<ImportResult>(IMPORT_URL, state.file);
-      setState({ step: 'done', result });
+      showNotice({ type: 'success', message: `Settings imported: ${plural(result.changes.length, 'setting')} changed.`, extra: result.notes });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setState({ step: 'done', result: state.result, error: errorMessage(err) });
+      showNotice({ type: 'error', message: `Nothing was imported: ${errorMessage(err)}` });
     }
+    setState({ step: 'idle' });
     reset();
-    // The Import button is gone: focus goes to what happened.
-    afterRender(() => resultNotice.current?.focus());
+    // The Import button is gone with the preview: focus goes back to the file input, the start of the next import.
+    afterRender(() => fileInput.current?.focus({ preventScroll: true }));
   }
 
   function cancel() {
@@ -159,41 +180,41 @@ export default function ExportImport() {
 
           {state.step === 'checking' && <Spinner label={`Reading ${state.fileName}…`} />}
 
-          {state.step === 'invalid' && (
-            <Notice type="error" inline>
-              <p>
-                <strong>{state.fileName}:</strong> {state.message}
-              </p>
-              {Object.keys(state.fields).length > 0 && (
+          {notice && (
+            <Notice type={notice.type} inline live={false} noticeRef={noticeRef} class="import-notice">
+              {invalid ? (
+                <p>
+                  <strong>{invalid.fileName}:</strong> {notice.message.slice(invalid.fileName.length + 2)}
+                </p>
+              ) : (
+                <p>{notice.message}</p>
+              )}
+              {invalid && Object.keys(invalid.fields).length > 0 && (
                 <ul class="notice-list import-errors">
-                  {Object.entries(state.fields).map(([path, message]) => (
+                  {Object.entries(invalid.fields).map(([path, message]) => (
                     <li key={path}>
                       <code>{path}</code>: {message}
                     </li>
                   ))}
                 </ul>
               )}
+              {notice.type === 'success' && notice.extra && notice.extra.length > 0 && <Notes notes={notice.extra} />}
             </Notice>
           )}
 
           {(state.step === 'preview' || state.step === 'applying') && (
-            <Preview fileName={state.fileName} result={state.result} applying={state.step === 'applying'} onApply={apply} onCancel={cancel} />
-          )}
-
-          {state.step === 'done' && (
-            <Notice type={state.error ? 'error' : 'success'} inline noticeRef={resultNotice}>
-              <p>
-                {state.error
-                  ? `Nothing was imported: ${state.error}`
-                  : `Settings imported: ${plural(state.result.changes.length, 'setting')} changed.`}
-              </p>
-              {!state.error && state.result.notes.length > 0 && <Notes notes={state.result.notes} />}
-            </Notice>
+            <div ref={previewRef}>
+              <Preview fileName={state.fileName} result={state.result} applying={state.step === 'applying'} onApply={apply} onCancel={cancel} />
+            </div>
           )}
         </div>
       </section>
     </div>
   );
+}
+
+function previewTitle(fileName: string, result: ImportResult): string {
+  return result.changes.length ? `${fileName} changes ${plural(result.changes.length, 'setting')}` : `${fileName} changes nothing`;
 }
 
 function Notes({ notes }: { notes: string[] }) {
@@ -210,9 +231,7 @@ function Preview(props: { fileName: string; result: ImportResult; applying: bool
   const { changes, notes } = props.result;
   return (
     <div class="import-preview">
-      <h3 id="import-preview-title" tabIndex={-1}>
-        {changes.length ? `${props.fileName} changes ${plural(changes.length, 'setting')}` : `${props.fileName} changes nothing`}
-      </h3>
+      <h3 id="import-preview-title">{previewTitle(props.fileName, props.result)}</h3>
       {changes.length === 0 ? (
         <p>Every setting in this file already has the same value here.</p>
       ) : (

@@ -2,7 +2,8 @@
 // what the admin must keep with it (the secret key) and how to restore it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { Notice, type NoticeType } from '../../components/Notice.js';
+import { Notice } from '../../components/Notice.js';
+import { useActionNotice } from '../../components/announce.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatBytes } from '../../format.js';
 import './backup.css';
@@ -24,7 +25,7 @@ type Progress = { kind: 'waiting' } | { kind: 'copying'; percent: number } | { k
 export default function BackupBox() {
   const [status, setStatus] = useState<BackupStatus | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const following = useRef(false);
 
   useEffect(() => {
@@ -36,18 +37,18 @@ export default function BackupBox() {
 
   async function download() {
     if (following.current) return;
-    setNotice(null);
+    clearNotice();
     let before: BackupStatus;
     try {
       before = await api.get<BackupStatus>(`${BACKUP_URL}/status`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setNotice({ type: 'error', text: `No backup made: ${errorMessage(err)}` });
+      showNotice({ type: 'error', message: `No backup made: ${errorMessage(err)}` });
       return;
     }
     setStatus(before);
     if (before.running) {
-      setNotice({ type: 'info', text: 'A backup is being made right now (perhaps in another tab). Wait for it to finish, then try again.' });
+      showNotice({ type: 'info', message: 'A backup is being made right now (perhaps in another tab). Wait for it to finish, then try again.' });
       return;
     }
     // The browser downloads the file itself (it may be large: no copy in this page's memory); this page
@@ -70,7 +71,7 @@ export default function BackupBox() {
       setStatus(now);
       if (now.started === before.started) {
         if (Date.now() - startedAt < START_TIMEOUT_MS) continue;
-        setNotice({ type: 'warning', text: 'The backup did not start. Check your browser’s downloads, then try again.' });
+        showNotice({ type: 'warning', message: 'The backup did not start. Check your browser’s downloads, then try again.' });
         break;
       }
       if (now.running) {
@@ -78,10 +79,10 @@ export default function BackupBox() {
         continue;
       }
       const last = now.last!;
-      setNotice(
+      showNotice(
         last.ok
-          ? { type: 'success', text: `Backup downloaded: ${last.fileName} (${formatBytes(last.bytes ?? 0)}). Keep it somewhere safe, with your secret key.` }
-          : { type: 'error', text: `No backup downloaded: ${last.message ?? 'it failed.'}` },
+          ? { type: 'success', message: `Backup downloaded: ${last.fileName} (${formatBytes(last.bytes ?? 0)}). Keep it somewhere safe, with your secret key.` }
+          : { type: 'error', message: `No backup downloaded: ${last.message ?? 'it failed.'}` },
       );
       break;
     }
@@ -131,8 +132,8 @@ export default function BackupBox() {
           )}
         </div>
         {notice && (
-          <Notice type={notice.type} inline>
-            <p>{notice.text}</p>
+          <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+            <p>{notice.message}</p>
           </Notice>
         )}
         <details class="backup-restore">

@@ -4,9 +4,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Icon } from '../../components/Icon.js';
-import { Notice, type NoticeType } from '../../components/Notice.js';
+import { Notice } from '../../components/Notice.js';
+import { useActionNotice } from '../../components/announce.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
+import { ReadOnlyField } from '../../components/ReadOnlyField.js';
 import { aboutCost, endpointName, formatBytes, formatDateTime, formatNumber, formatUsd, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings } from '../../types.js';
@@ -22,8 +25,9 @@ function priceText(m: EmbeddingModel): string {
   return `${formatUsd(m.promptPricePerM)} per 1M tokens`;
 }
 
-function modelLabel(m: EmbeddingModel): string {
-  return `${m.name} (${m.id}) — ${m.dimensions ? `${formatNumber(m.dimensions)} dimensions` : 'dimensions unknown'}, ${priceText(m)}`;
+/** The facts of a model, shown under the list for the chosen one (the list itself shows names: nothing is cut off on a phone). */
+function modelFacts(m: EmbeddingModel): string {
+  return `${m.id} · ${m.dimensions ? `${formatNumber(m.dimensions)} dimensions` : 'dimensions unknown'} · ${priceText(m)}`;
 }
 
 export default function DatabaseTab() {
@@ -139,7 +143,7 @@ export default function DatabaseTab() {
         </div>
       </section>
 
-      <SettingsForm />
+      <ChunkingForm />
       <WebhookBox />
       <BackupBox />
       <DangerZone kb={kb} model={currentInfo} modelId={currentModel} busy={running} onStarted={started} onPurged={stats.reload} />
@@ -176,6 +180,11 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
             <dd>{formatBytes(kb.databaseBytes)}</dd>
           </div>
         </dl>
+        <p class="description stat-legend">
+          Chunks are the short passages your content is split into, for the search to find. Trained chunks have their
+          embedding in the search index. Tokens measure their length (a token is about ¾ of a word): it is what the
+          embedding provider charges for.
+        </p>
         <p class="last-training">
           <strong>Last training:</strong>{' '}
           {kb.lastTraining ? (
@@ -326,7 +335,7 @@ function EmbeddingModelForm(props: {
   const [choice, setChoice] = useState('');
   const [estimate, setEstimate] = useState<{ model: string; data: Estimate } | null>(null);
   const [estimating, setEstimating] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { notice: errorNotice, noticeRef: errorRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [customId, setCustomId] = useState<string | null>(null);
@@ -344,14 +353,14 @@ function EmbeddingModelForm(props: {
     }
     let cancelled = false;
     setEstimating(true);
-    setError(null);
+    clearNotice();
     api
       .post<Estimate>(`${API}/embedding-model/estimate`, { model: value })
       .then((data) => !cancelled && setEstimate({ model: value, data }))
       .catch((err) => {
         if (cancelled || (err instanceof ApiError && err.status === 401)) return;
         if (err instanceof ApiError && err.fields.model) setFieldError(err.fields.model);
-        else setError(`Could not estimate the cost: ${errorMessage(err)}`);
+        else showNotice({ type: 'error', message: `Could not estimate the cost: ${errorMessage(err)}` });
       })
       .finally(() => !cancelled && setEstimating(false));
     return () => {
@@ -371,7 +380,7 @@ function EmbeddingModelForm(props: {
     );
     if (!ok) return;
     setStarting(true);
-    setError(null);
+    clearNotice();
     setFieldError(null);
     try {
       const r = await api.put<{ job: Job }>(`${API}/embedding-model`, { model: value });
@@ -380,8 +389,9 @@ function EmbeddingModelForm(props: {
       props.onStarted(r.job);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && err.fields.model) setFieldError(err.fields.model);
-      setError(errorMessage(err));
+      const onField = err instanceof ApiError && !!err.fields.model;
+      if (onField) setFieldError((err as ApiError).fields.model);
+      showNotice({ type: 'error', message: errorMessage(err) }, onField ? (customId !== null ? 'embedding-model-custom' : 'embedding-model') : null);
     } finally {
       setStarting(false);
     }
@@ -389,6 +399,8 @@ function EmbeddingModelForm(props: {
 
   const list = models.length ? models : [];
   const currentMissing = !!currentModel && !currentOffered;
+  /** The model in the list right now (chosen, or current): its id, size and price go under the list. */
+  const shownFacts = customId === null ? models.find((m) => m.id === (value || currentModel)) ?? null : null;
 
   return (
     <div class="form-table embedding-form">
@@ -400,7 +412,7 @@ function EmbeddingModelForm(props: {
             value={customId !== null ? OTHER_MODEL : value}
             disabled={busy || starting}
             aria-invalid={fieldError ? 'true' : undefined}
-            aria-describedby={describedBy(fieldError && 'embedding-model-error', 'embedding-model-help')}
+            aria-describedby={describedBy(fieldError && 'embedding-model-error', shownFacts && 'embedding-model-facts', 'embedding-model-help')}
             onChange={(e) => {
               const picked = e.currentTarget.value;
               setCustomId(picked === OTHER_MODEL ? '' : null);
@@ -409,12 +421,11 @@ function EmbeddingModelForm(props: {
               if (picked === OTHER_MODEL) requestAnimationFrame(() => document.getElementById('embedding-model-custom')?.focus());
             }}
           >
-            {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel} (current)</option>}
+            {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel}</option>}
             {providerChanged && !value && <option value="">Choose a model from your new provider…</option>}
             {list.map((m) => (
               <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-                {m.id === currentModel && !providerChanged ? ' (current)' : ''}
+                {m.name}
               </option>
             ))}
             {props.allowCustom && <option value={OTHER_MODEL}>Another model id…</option>}
@@ -444,10 +455,17 @@ function EmbeddingModelForm(props: {
             <span class="description">As your endpoint names it.</span>
           </p>
         )}
+        {shownFacts && (
+          <p class="model-facts" id="embedding-model-facts">
+            {shownFacts.id === currentModel && !providerChanged && <strong>In use now · </strong>}
+            {modelFacts(shownFacts)}
+          </p>
+        )}
         <FieldError id="embedding-model-error" message={fieldError} />
         <p class="description" id="embedding-model-help">
-          Turns your content and each question into vectors. Changing it rebuilds the index: every chunk is embedded
-          again with the new model.
+          Turns your content and each question into embeddings: lists of numbers that capture meaning, so the bot finds
+          passages that say the same thing in other words. Changing it rebuilds the search index: every chunk is
+          embedded again with the new model.
         </p>
         {props.catalogError && !props.catalogLoading && (
           <Notice type="warning" inline>
@@ -485,9 +503,9 @@ function EmbeddingModelForm(props: {
             </p>
           </div>
         )}
-        {error && (
-          <Notice type="error" inline>
-            <p>{error}</p>
+        {errorNotice && (
+          <Notice type="error" inline live={false} noticeRef={errorRef}>
+            <p>{errorNotice.message}</p>
           </Notice>
         )}
       </FormRow>
@@ -495,75 +513,86 @@ function EmbeddingModelForm(props: {
   );
 }
 
-type SettingsErrors = Partial<Record<keyof RetrievalSettings, string>>;
-const SETTING_FIELDS: Array<{ key: keyof RetrievalSettings; label: string; help: string; min: number; max: number; step?: string; unit: string }> = [
-  { key: 'chunkTokens', label: 'Chunk size', help: 'Tokens per chunk (100–2000). Applies to content added or re-synced from now on.', min: 100, max: 2000, unit: 'tokens' },
-  { key: 'chunkOverlap', label: 'Chunk overlap', help: 'Tokens repeated between neighbouring chunks (less than half the chunk size).', min: 0, max: 400, unit: 'tokens' },
-  { key: 'topK', label: 'Passages per answer (top-k)', help: 'How many chunks the chatbot reads before answering (1–20).', min: 1, max: 20, unit: 'chunks' },
-  { key: 'minMatch', label: 'Minimum match', help: 'Chunks less similar to the question than this are left out (0–100).', min: 0, max: 100, step: 'any', unit: '%' },
+type ChunkKey = 'chunkTokens' | 'chunkOverlap';
+type ChunkForm = Record<ChunkKey, string>;
+/** Chunking lives here; how many chunks an answer uses and how closely they must match live on the Chatbot screen. */
+const CHUNK_FIELDS: Array<{ key: ChunkKey; label: string; help: string; min: number; max: number }> = [
+  {
+    key: 'chunkTokens', label: 'Chunk size', min: 100, max: 2000,
+    help: 'How long each chunk is, in tokens (a token is about ¾ of a word). Smaller chunks pinpoint facts; larger ones keep more context together. From 100 to 2,000.',
+  },
+  {
+    key: 'chunkOverlap', label: 'Chunk overlap', min: 0, max: 400,
+    help: 'How many tokens each chunk repeats from the end of the one before, so a sentence split between two chunks is still found whole. Less than half the chunk size; 0 for none.',
+  },
 ];
 
-function SettingsForm() {
+const chunkForm = (s: RetrievalSettings): ChunkForm => ({ chunkTokens: String(s.chunkTokens), chunkOverlap: String(s.chunkOverlap) });
+
+function ChunkingForm() {
   const settings = useResource<RetrievalSettings>(`${API}/settings`);
-  const [form, setForm] = useState<Record<keyof RetrievalSettings, string> | null>(null);
-  const [errors, setErrors] = useState<SettingsErrors>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const [form, setForm] = useState<ChunkForm | null>(null);
+  const [errors, setErrors] = useState<Partial<Record<ChunkKey, string>>>({});
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    if (settings.data && !form) {
-      const d = settings.data;
-      setForm({ chunkTokens: String(d.chunkTokens), chunkOverlap: String(d.chunkOverlap), topK: String(d.topK), minMatch: String(d.minMatch) });
-    }
+    if (settings.data && !form) setForm(chunkForm(settings.data));
   }, [settings.data]);
+
+  const dirty = !!form && !!settings.data && CHUNK_FIELDS.some((f) => Number(form[f.key]) !== settings.data![f.key] || !form[f.key].trim());
+  useUnsavedChanges(dirty);
 
   async function save(e: Event) {
     e.preventDefault();
     if (!form || saving) return;
-    const body = {} as RetrievalSettings;
-    const found: SettingsErrors = {};
-    for (const f of SETTING_FIELDS) {
+    const body: Partial<Record<ChunkKey, number>> = {};
+    const found: Partial<Record<ChunkKey, string>> = {};
+    for (const f of CHUNK_FIELDS) {
       const n = Number(form[f.key]);
-      if (form[f.key].trim() === '' || !Number.isFinite(n)) found[f.key] = 'Enter a number.';
+      if (form[f.key].trim() === '' || !Number.isInteger(n) || n < f.min || n > f.max) found[f.key] = `Enter a whole number from ${formatNumber(f.min)} to ${formatNumber(f.max)}.`;
       else body[f.key] = n;
     }
-    if (Object.keys(found).length) {
+    const first = CHUNK_FIELDS.find((f) => found[f.key]);
+    if (first) {
       setErrors(found);
-      setNotice({ type: 'error', text: 'Please correct the highlighted fields.' });
-      document.getElementById(`setting-${Object.keys(found)[0]}`)?.focus();
+      showNotice({ type: 'error', message: 'Please correct the highlighted fields.' }, `setting-${first.key}`);
       return;
     }
     setSaving(true);
-    setNotice(null);
+    clearNotice();
     try {
       const next = await api.put<RetrievalSettings>(`${API}/settings`, body);
       settings.setData(next);
-      setForm({ chunkTokens: String(next.chunkTokens), chunkOverlap: String(next.chunkOverlap), topK: String(next.topK), minMatch: String(next.minMatch) });
+      setForm(chunkForm(next));
       setErrors({});
-      setNotice({ type: 'success', text: 'Settings saved.' });
+      showNotice({ type: 'success', message: 'Chunking saved. It applies to content added or re-synced from now on.' });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        setErrors(err.fields as SettingsErrors);
-        const first = SETTING_FIELDS.find((f) => err.fields[f.key]);
-        if (first) requestAnimationFrame(() => document.getElementById(`setting-${first.key}`)?.focus());
-      }
-      setNotice({ type: 'error', text: err instanceof ApiError && Object.keys(err.fields).length ? err.message : `Settings not saved: ${errorMessage(err)}` });
+      const fields = err instanceof ApiError ? (err.fields as Partial<Record<ChunkKey, string>>) : {};
+      const firstBad = CHUNK_FIELDS.find((f) => fields[f.key]);
+      setErrors(fields);
+      showNotice({ type: 'error', message: firstBad ? (err as ApiError).message : `Settings not saved: ${errorMessage(err)}` }, firstBad && `setting-${firstBad.key}`);
     } finally {
       setSaving(false);
     }
   }
 
   return (
-    <section class="postbox" aria-labelledby="retrieval-settings-title">
-      <h2 class="postbox-title" id="retrieval-settings-title">
-        Chunking and retrieval
+    <section class="postbox" aria-labelledby="chunking-title">
+      <h2 class="postbox-title" id="chunking-title">
+        Chunking
       </h2>
       {!form ? (
         <div class="inside">{settings.error ? <Notice type="error" inline><p>Could not load the settings: {settings.error}</p></Notice> : <Spinner label="Loading…" />}</div>
       ) : (
         <form class="inside form-table" onSubmit={save} noValidate aria-busy={saving}>
-          {SETTING_FIELDS.map((f) => (
+          <p class="description">
+            Before training, your content is split into chunks: short passages that the search can find and the bot can
+            read. How many chunks an answer uses, and how closely they must match the question, are set on the{' '}
+            <a href="/admin/chatbot">Chatbot</a> screen (Chunks per answer, Minimum match).
+          </p>
+          {CHUNK_FIELDS.map((f) => (
             <FormRow key={f.key} label={f.label} htmlFor={`setting-${f.key}`}>
               <span class="input-with-unit">
                 <input
@@ -572,7 +601,6 @@ function SettingsForm() {
                   class="input small-number"
                   min={f.min}
                   max={f.max}
-                  step={f.step}
                   value={form[f.key]}
                   disabled={saving}
                   aria-invalid={errors[f.key] ? 'true' : undefined}
@@ -583,7 +611,7 @@ function SettingsForm() {
                     setErrors((x) => ({ ...x, [f.key]: undefined }));
                   }}
                 />
-                <span class="unit">{f.unit}</span>
+                <span class="unit">tokens</span>
               </span>
               <FieldError id={`setting-${f.key}-error`} message={errors[f.key]} />
               <p class="description" id={`setting-${f.key}-help`}>
@@ -591,10 +619,11 @@ function SettingsForm() {
               </p>
             </FormRow>
           ))}
-          <SubmitRow saving={saving} label="Save Settings" />
+          <p class="description">New sizes apply to content added or re-synced from now on; what is trained now stays as it is.</p>
+          <SubmitRow saving={saving} dirty={dirty} label="Save Chunking" />
           {notice && (
-            <Notice type={notice.type} inline>
-              <p>{notice.text}</p>
+            <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+              <p>{notice.message}</p>
             </Notice>
           )}
         </form>
@@ -607,18 +636,18 @@ function WebhookBox() {
   const hook = useResource<Webhook>(`${API}/webhook`);
   const [shown, setShown] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
 
   async function regenerate() {
     if (!window.confirm('Make a new webhook token?\n\nThe old token stops working at once: update it wherever you use it.')) return;
     setBusy(true);
-    setNotice(null);
+    clearNotice();
     try {
       hook.setData(await api.post<Webhook>(`${API}/webhook/regenerate`));
-      setNotice({ type: 'success', text: 'New token made. The old one no longer works.' });
+      showNotice({ type: 'success', message: 'New token made. The old one no longer works.' });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setNotice({ type: 'error', text: `No new token: ${errorMessage(err)}` });
+      showNotice({ type: 'error', message: `No new token: ${errorMessage(err)}` });
     } finally {
       setBusy(false);
     }
@@ -649,21 +678,17 @@ function WebhookBox() {
           <div class="form-table">
             <FormRow label="Webhook URL" htmlFor="webhook-url">
               <div class="copy-field">
-                <input id="webhook-url" type="text" class="input code" readOnly value={h.url} onFocus={(e) => e.currentTarget.select()} />
+                <ReadOnlyField id="webhook-url" value={h.url} />
                 <CopyButton text={h.url} label="Copy the webhook URL" />
               </div>
             </FormRow>
             <FormRow label="Token" htmlFor="webhook-token">
               <div class="copy-field">
-                <input
-                  id="webhook-token"
-                  type={(shown ? 'text' : 'password') as 'text'}
-                  class="input code"
-                  readOnly
-                  value={h.token}
-                  autoComplete="off"
-                  onFocus={(e) => e.currentTarget.select()}
-                />
+                {shown ? (
+                  <ReadOnlyField id="webhook-token" value={h.token} />
+                ) : (
+                  <input id="webhook-token" type="password" class="input code" readOnly value={h.token} autoComplete="off" onFocus={(e) => e.currentTarget.select()} />
+                )}
                 <button type="button" class="button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
                   <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
                   {shown ? 'Hide' : 'Show'}
@@ -678,14 +703,15 @@ function WebhookBox() {
                 </button>
               </p>
               {notice && (
-                <Notice type={notice.type} inline>
-                  <p>{notice.text}</p>
+                <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+                  <p>{notice.message}</p>
                 </Notice>
               )}
             </FormRow>
             <FormRow label="Example" labelId="webhook-example-label">
               <div class="code-block">
-                <pre aria-labelledby="webhook-example-label">
+                {/* Scrolls sideways on a phone: focusable, so the keyboard can scroll it too. */}
+                <pre tabIndex={0} role="region" aria-label="Example request with curl">
                   <code>{shown ? curl : curl.replace(h.token, '••••••••')}</code>
                 </pre>
                 <CopyButton text={curl} label="Copy the curl example" />
@@ -713,8 +739,9 @@ function DangerZone(props: {
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState<null | 'reembed' | 'purge'>(null);
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const confirmInput = useRef<HTMLInputElement>(null);
+  const purgeButton = useRef<HTMLButtonElement>(null);
 
   const reembedCost = kb && model?.promptPricePerM != null ? (kb.tokens * model.promptPricePerM) / 1e6 : null;
 
@@ -726,14 +753,14 @@ function DangerZone(props: {
     );
     if (!ok) return;
     setBusy('reembed');
-    setNotice(null);
+    clearNotice();
     try {
       const r = await api.post<{ job: Job }>(`${API}/reembed`);
       props.onStarted(r.job);
-      setNotice({ type: 'info', text: 'Re-embedding started: see the progress under Embedding model.' });
+      showNotice({ type: 'info', message: 'Re-embedding started: see the progress under Embedding model.' });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setNotice({ type: 'error', text: `Not started: ${errorMessage(err)}` });
+      showNotice({ type: 'error', message: `Not started: ${errorMessage(err)}` });
     } finally {
       setBusy(null);
     }
@@ -743,16 +770,17 @@ function DangerZone(props: {
     e.preventDefault();
     if (typed !== 'DELETE' || busy) return;
     setBusy('purge');
-    setNotice(null);
+    clearNotice();
     try {
       const r = await api.post<{ removedDocuments: number }>(`${API}/purge`);
-      setNotice({ type: 'success', text: `All training data deleted (${plural(r.removedDocuments, 'document')}).` });
       setConfirming(false);
       setTyped('');
       props.onPurged();
+      // The confirmation form is gone: focus returns to the button that opened it.
+      showNotice({ type: 'success', message: `All training data deleted (${plural(r.removedDocuments, 'document')}).` }, () => purgeButton.current?.focus());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setNotice({ type: 'error', text: `Nothing deleted: ${errorMessage(err)}` });
+      showNotice({ type: 'error', message: `Nothing deleted: ${errorMessage(err)}` }, 'purge-confirm');
     } finally {
       setBusy(null);
     }
@@ -787,6 +815,7 @@ function DangerZone(props: {
           {!confirming && (
             <button
               type="button"
+              ref={purgeButton}
               class="button button-delete"
               onClick={() => {
                 setConfirming(true);
@@ -823,6 +852,7 @@ function DangerZone(props: {
                 onClick={() => {
                   setConfirming(false);
                   setTyped('');
+                  requestAnimationFrame(() => purgeButton.current?.focus());
                 }}
                 disabled={!!busy}
               >
@@ -832,8 +862,8 @@ function DangerZone(props: {
           </form>
         )}
         {notice && (
-          <Notice type={notice.type} inline>
-            <p>{notice.text}</p>
+          <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+            <p>{notice.message}</p>
           </Notice>
         )}
       </div>

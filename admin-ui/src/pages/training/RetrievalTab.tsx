@@ -5,6 +5,8 @@ import { FieldError, describedBy } from '../../components/FormRow.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
+import { restoreFocus, revealElement, speak } from '../../components/announce.js';
+import { focusById, useAfterRender } from '../../components/form-helpers.js';
 import { formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { API, ErrorText } from './shared.js';
@@ -23,6 +25,7 @@ export default function RetrievalTab() {
   const [error, setError] = useState<string | null>(null);
   const resultsRef = useRef<HTMLDivElement>(null);
   const questionRef = useRef<HTMLInputElement>(null);
+  const afterRender = useAfterRender();
 
   // The inputs start from the saved retrieval settings (what the chatbot uses).
   useEffect(() => {
@@ -52,13 +55,24 @@ export default function RetrievalTab() {
     try {
       const data = await api.post<SearchResult>(`${API}/search`, { question: q, topK: k, minMatch: m });
       setResult({ data, minMatch: m, question: q });
-      requestAnimationFrame(() => resultsRef.current?.focus({ preventScroll: true }));
+      // As WordPress's searches do: the count is read out, focus stays in the form, the results come into view.
+      speak(data.model === null ? 'Nothing is trained yet, so there is nothing to search.' : data.chunks.length ? `${plural(data.chunks.length, 'chunk')} found.` : `No results: nothing passed the minimum match of ${formatNumber(m)}%.`);
+      afterRender(() => {
+        restoreFocus();
+        revealElement(resultsRef.current);
+      });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && Object.keys(err.fields).length) {
-        setErrors(err.fields as Errors);
-        setError(err.message);
-      } else setError(errorMessage(err));
+      const message = err instanceof ApiError && Object.keys(err.fields).length ? err.message : errorMessage(err);
+      if (err instanceof ApiError && Object.keys(err.fields).length) setErrors(err.fields as Errors);
+      setError(message);
+      speak(`The search failed. ${message}`, 'assertive');
+      const first = (['question', 'topK', 'minMatch'] as const).find((k) => err instanceof ApiError && err.fields[k]);
+      if (first) afterRender(() => focusById(`search-${first}`));
+      else afterRender(() => {
+        restoreFocus();
+        revealElement(resultsRef.current);
+      });
       setResult(null);
     } finally {
       setSearching(false);
@@ -74,7 +88,8 @@ export default function RetrievalTab() {
         </h2>
         <div class="inside">
           <p class="description">
-            Ask what a visitor might ask. These are the passages the chatbot would read before answering, best first.
+            Ask what a visitor might ask. You see the chunks (short passages of your content) the chatbot would read
+            before answering, best first, and how well each matches the meaning of the question.
           </p>
           <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
             <div class="field search-question">
@@ -93,7 +108,7 @@ export default function RetrievalTab() {
               <FieldError id="search-question-error" message={errors.question} />
             </div>
             <div class="field">
-              <label for="search-topK">Top-k</label>
+              <label for="search-topK">Chunks per answer</label>
               <input
                 id="search-topK"
                 type="number"
@@ -107,11 +122,11 @@ export default function RetrievalTab() {
               />
               <FieldError id="search-topK-error" message={errors.topK} />
               <p class="description" id="search-topK-help">
-                Passages at most
+                At most, best first
               </p>
             </div>
             <div class="field">
-              <label for="search-minMatch">Minimum match %</label>
+              <label for="search-minMatch">Minimum match (%)</label>
               <input
                 id="search-minMatch"
                 type="number"
@@ -126,7 +141,7 @@ export default function RetrievalTab() {
               />
               <FieldError id="search-minMatch-error" message={errors.minMatch} />
               <p class="description" id="search-minMatch-help">
-                Weaker passages are left out
+                Weaker matches are left out
               </p>
             </div>
             <div class="field search-submit">
@@ -138,8 +153,9 @@ export default function RetrievalTab() {
           </form>
           {saved && (
             <p class="description">
-              The chatbot uses top-k {saved.topK} and minimum match {formatNumber(saved.minMatch)}%. Change them in{' '}
-              <a href="/admin/training?tab=database">Database Management</a>.
+              The fields start from what the chatbot uses: {plural(saved.topK, 'chunk')} per answer, minimum match{' '}
+              {formatNumber(saved.minMatch)}%. Changing them here only tests; to change the chatbot, use the{' '}
+              <a href="/admin/chatbot">Chatbot</a> screen.
             </p>
           )}
           {settings.error && (
@@ -150,10 +166,10 @@ export default function RetrievalTab() {
         </div>
       </section>
 
-      <div class="search-results" ref={resultsRef} tabIndex={-1} aria-live="polite" aria-busy={searching}>
+      <div class="search-results" ref={resultsRef} aria-busy={searching}>
         {searching && <Spinner label="Searching…" />}
         {error && !searching && (
-          <Notice type="error">
+          <Notice type="error" live={false}>
             <p>
               <strong>The search failed.</strong> <ErrorText message={error} />
             </p>
@@ -169,7 +185,7 @@ function Results({ result }: { result: { data: SearchResult; minMatch: number; q
   const { data, minMatch } = result;
   if (data.model === null) {
     return (
-      <Notice type="info">
+      <Notice type="info" live={false}>
         <p>
           Nothing is trained yet, so there is nothing to search. <a href="/admin/training">Add content</a>, then{' '}
           <a href="/admin/training?tab=training">start training</a>.
@@ -179,7 +195,7 @@ function Results({ result }: { result: { data: SearchResult; minMatch: number; q
   }
   if (data.chunks.length === 0) {
     return (
-      <Notice type="warning" class="search-empty">
+      <Notice type="warning" class="search-empty" live={false}>
         <p>
           <strong>No results.</strong> Nothing passed the minimum match of {formatNumber(minMatch)}%. Lower it or add
           content.
@@ -190,12 +206,16 @@ function Results({ result }: { result: { data: SearchResult; minMatch: number; q
   return (
     <section class="postbox" aria-labelledby="results-title">
       <h2 class="postbox-title" id="results-title">
-        {data.chunks.length === 1 ? '1 passage' : `${data.chunks.length} passages`} for “{result.question}”
+        {plural(data.chunks.length, 'chunk')} for “{result.question}”
       </h2>
       <div class="inside">
         <p class="description search-meta">
           Embedded with <code>{data.model}</code> in {Math.round(data.embedMs)} ms
           {data.queryTokens > 0 ? ` (${plural(data.queryTokens, 'token')})` : ' (from the cache)'}; searched in {Math.round(data.searchMs)} ms.
+        </p>
+        <p class="description">
+          Match: how closely the chunk's meaning matches the question. Its place among the chunks found by meaning and
+          among those sharing the most words with the question decide the order.
         </p>
         <ol class="result-list">
           {data.chunks.map((c, i) => (
@@ -219,14 +239,14 @@ function Results({ result }: { result: { data: SearchResult; minMatch: number; q
                   {c.headingPath && c.headingPath !== c.title && <p class="result-path">{c.headingPath}</p>}
                 </div>
                 <div class="result-scores">
-                  <span class="match" title="Similarity between the question and this passage">
+                  <span class="match">
                     <span class="match-bar" aria-hidden="true">
                       <span style={{ width: `${Math.max(0, Math.min(100, c.matchPercent))}%` }} />
                     </span>
                     <strong>{c.matchPercent.toFixed(1)}%</strong> match
                   </span>
                   <span class="ranks">
-                    Vector {c.vectorRank != null ? `#${c.vectorRank}` : '–'} · Keyword {c.keywordRank != null ? `#${c.keywordRank}` : '–'}
+                    By meaning {c.vectorRank != null ? `#${c.vectorRank}` : '–'} · By words {c.keywordRank != null ? `#${c.keywordRank}` : '–'}
                   </span>
                 </div>
               </div>

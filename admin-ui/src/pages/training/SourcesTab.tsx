@@ -1,9 +1,13 @@
 // Data Training → Sources: a card per source, then panels to add text, files, web pages and WordPress sites.
+import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { FieldError, describedBy } from '../../components/FormRow.js';
 import { Icon } from '../../components/Icon.js';
-import { Notice, type NoticeType } from '../../components/Notice.js';
+import { Notice } from '../../components/Notice.js';
+import { revealElement, speak, useActionNotice, type ActionNotice } from '../../components/announce.js';
+import { useAfterRender } from '../../components/form-helpers.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { formatBytes, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -155,7 +159,7 @@ interface CardProps {
 
 function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps) {
   const [busy, setBusy] = useState<null | 'enable' | 'schedule' | 'sync' | 'delete'>(null);
-  const [message, setMessage] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice: message, noticeRef: messageRef, show: showMessage, clear: clearMessage } = useActionNotice<HTMLParagraphElement>();
   const [pending, setPending] = useState<Partial<Pick<Source, 'enabled' | 'schedule'>>>({});
   const enabled = pending.enabled ?? s.enabled;
   const schedule = pending.schedule ?? s.schedule;
@@ -166,16 +170,16 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
 
   async function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
     setBusy(what);
-    setMessage(null);
+    clearMessage();
     // Show the new value at once; it goes back if the server refuses.
     setPending(body);
     try {
       const r = await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body);
       onChange(r.source);
-      setMessage({ type: 'success', text: done });
+      showMessage({ type: 'success', message: done });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setMessage({ type: 'error', text: errorMessage(err) });
+      showMessage({ type: 'error', message: errorMessage(err) });
     } finally {
       setPending({});
       setBusy(null);
@@ -184,7 +188,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
 
   async function resync(from: 'button' | 'retry' = 'button') {
     setBusy('sync');
-    setMessage(null);
+    clearMessage();
     try {
       const r = await api.post<{ job: Job }>(`${API}/sources/${s.id}/sync`);
       onSynced(r.job.id);
@@ -192,7 +196,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
       if (from === 'retry') requestAnimationFrame(() => document.getElementById(titleId)?.focus());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setMessage({ type: 'error', text: errorMessage(err) });
+      showMessage({ type: 'error', message: errorMessage(err) });
     } finally {
       setBusy(null);
     }
@@ -204,13 +208,13 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
       : `Remove all ${plural(s.documents, one, many)} from “${s.name}”?\n\nThe chatbot stops using them at once.`;
     if (!window.confirm(what)) return;
     setBusy('delete');
-    setMessage(null);
+    clearMessage();
     try {
       await api.del(`${API}/sources/${s.id}`);
       onDeleted();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setMessage({ type: 'error', text: errorMessage(err) });
+      showMessage({ type: 'error', message: errorMessage(err) });
     } finally {
       setBusy(null);
     }
@@ -233,7 +237,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
   // Pages of the last sync that could not be read while others were (a failure that read nothing is lastError).
   const partlyFailed = remote && !syncing && !s.lastError && s.lastSync && s.lastSync.failures > 0 ? s.lastSync : null;
   return (
-    <section class={`source-card${s.enabled ? '' : ' is-disabled'}`} aria-labelledby={titleId} data-source-kind={s.kind}>
+    <article class={`source-card${s.enabled ? '' : ' is-disabled'}`} aria-labelledby={titleId} data-source-kind={s.kind}>
       <header class="source-card-head">
         <h3 id={titleId} class="source-card-title" tabIndex={-1}>
           {s.name}
@@ -288,8 +292,8 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
         </Notice>
       )}
       {message && (
-        <p class={`source-card-message is-${message.type}`} role={message.type === 'error' ? 'alert' : 'status'}>
-          {message.text}
+        <p class={`source-card-message is-${message.type}`} ref={messageRef}>
+          {message.message}
         </p>
       )}
       {remote && (
@@ -339,7 +343,7 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
           </button>
         )}
       </div>
-    </section>
+    </article>
   );
 }
 
@@ -466,6 +470,7 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
   const focusNext = useRef<'field' | 'button' | null>(null);
   const id = `doc-url-${doc.id}`;
   const name = doc.fileName ?? doc.title;
+  useUnsavedChanges(editing && value.trim() !== (doc.url ?? ''));
   useEffect(() => {
     const target = focusNext.current === 'field' ? input.current : focusNext.current === 'button' ? toggle.current : null;
     if (target) {
@@ -497,6 +502,7 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
       await api.patch(`${API}/documents/${doc.id}`, { url: url || null });
       onSaved();
       stop();
+      speak(url ? `Public URL of “${name}” saved.` : `Public URL of “${name}” removed.`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       setError(err instanceof ApiError && err.fields.url ? err.fields.url : `Not saved: ${errorMessage(err)}`);
@@ -567,14 +573,17 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
 type TextMode = 'text' | 'qa';
 const QA_HELP = 'When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
 type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer' | 'url', string>>;
+const EMPTY_TEXT = { title: '', text: '', question: '', answer: '', url: '' };
 
 function TextPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);
   const [mode, setMode] = useState<TextMode>('qa');
-  const [fields, setFields] = useState({ title: '', text: '', question: '', answer: '', url: '' });
+  const [fields, setFields] = useState(EMPTY_TEXT);
+  /** The entry being edited, and its fields as loaded (to tell whether anything changed). */
   const [editing, setEditing] = useState<DocumentSummary | null>(null);
+  const [loaded, setLoaded] = useState(EMPTY_TEXT);
   const [errors, setErrors] = useState<TextErrors>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
   const [loadingEntry, setLoadingEntry] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
@@ -584,25 +593,28 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
     setErrors((e) => ({ ...e, [k]: undefined }));
   };
 
+  // Typed into the form (or changed from the entry being edited) and not yet added or updated.
+  useUnsavedChanges((Object.keys(fields) as Array<keyof typeof fields>).some((k) => fields[k].trim() !== loaded[k].trim()));
+
   function reset() {
-    setFields({ title: '', text: '', question: '', answer: '', url: '' });
+    setFields(EMPTY_TEXT);
+    setLoaded(EMPTY_TEXT);
     setEditing(null);
     setErrors({});
   }
 
   async function edit(d: DocumentSummary) {
     setLoadingEntry(true);
-    setNotice(null);
+    clearNotice();
     try {
       const { document: doc } = await api.get<{ document: DocumentDetail }>(`${API}/documents/${d.id}`);
-      if (doc.kind === 'qa') {
-        const prefix = `# ${doc.title}\n\n`;
-        setMode('qa');
-        setFields({ title: '', text: '', question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content, url: '' });
-      } else {
-        setMode('text');
-        setFields({ title: doc.title, text: doc.content, question: '', answer: '', url: doc.url ?? '' });
-      }
+      const prefix = `# ${doc.title}\n\n`;
+      const entry = doc.kind === 'qa'
+        ? { ...EMPTY_TEXT, question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content }
+        : { ...EMPTY_TEXT, title: doc.title, text: doc.content, url: doc.url ?? '' };
+      setMode(doc.kind === 'qa' ? 'qa' : 'text');
+      setFields(entry);
+      setLoaded(entry);
       setEditing(d);
       setErrors({});
       requestAnimationFrame(() => {
@@ -611,7 +623,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
       });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      setNotice({ type: 'error', text: `Could not open the entry: ${errorMessage(err)}` });
+      showNotice({ type: 'error', message: `Could not open the entry: ${errorMessage(err)}` });
     } finally {
       setLoadingEntry(false);
     }
@@ -639,15 +651,15 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
       return;
     }
     setSaving(true);
-    setNotice(null);
+    clearNotice();
     try {
       const r = editing
         ? await api.put<UpsertResult>(`${API}/text/${editing.id}`, body)
         : await api.post<UpsertResult>(`${API}/text`, body);
       const what = mode === 'qa' ? 'Q&A' : 'Text';
-      setNotice({
+      showNotice({
         type: 'success',
-        text:
+        message:
           r.status === 'unchanged'
             ? `${what} unchanged.`
             : `${what} ${editing ? 'updated' : 'added'}: ${plural(r.chunks, 'chunk')}. Start training to make it searchable.`,
@@ -659,8 +671,9 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
       if (err instanceof ApiError && err.status === 401) return;
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         setErrors(err.fields as TextErrors);
-        setNotice({ type: 'error', text: err.message });
-      } else setNotice({ type: 'error', text: `Not saved: ${errorMessage(err)}` });
+        const first = (['question', 'answer', 'title', 'text', 'url'] as const).find((k) => err.fields[k]);
+        showNotice({ type: 'error', message: err.message }, first && `text-${first}`);
+      } else showNotice({ type: 'error', message: `Not saved: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
@@ -757,8 +770,8 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
             {(saving || loadingEntry) && <Spinner label={saving ? 'Saving…' : 'Opening…'} />}
           </div>
           {notice && (
-            <Notice type={notice.type} inline>
-              <p>{notice.text}</p>
+            <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+              <p>{notice.message}</p>
             </Notice>
           )}
         </form>
@@ -806,6 +819,14 @@ function uploadBatches(files: File[], maxFiles: number): File[][] {
   return batches;
 }
 
+/** "2 of 4 files added." (read out when an upload ends; each file's result is listed under it). */
+function uploadSummary(results: FileResult[]): string {
+  const ok = results.filter((r) => r.ok).length;
+  return ok === results.length
+    ? `${plural(ok, 'file')} added. Start training to make ${ok === 1 ? 'it' : 'them'} searchable.`
+    : `${ok} of ${plural(results.length, 'file')} added.`;
+}
+
 function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);
   const limits = useResource<UploadLimits>(`${API}/files/limits`).data ?? DEFAULT_LIMITS;
@@ -813,6 +834,8 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
   const [uploading, setUploading] = useState<{ count: number; fraction: number; batch: number; batches: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const resultsRef = useRef<HTMLDivElement>(null);
+  const afterRender = useAfterRender();
   const dragDepth = useRef(0);
 
   async function uploadFiles(files: File[]) {
@@ -850,13 +873,15 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
       }
       docs.reload();
       onChanged();
+      const all = ordered();
+      speak(uploadSummary(all), all.every((r) => r.ok) ? 'polite' : 'assertive');
+      afterRender(() => revealElement(resultsRef.current));
     } finally {
       setUploading(null);
       if (input.current) input.current.value = '';
     }
   }
 
-  const okCount = results.filter((r) => r.ok).length;
   return (
     <section class="postbox add-panel" aria-labelledby="add-files-title">
       <h3 class="postbox-title" id="add-files-title">
@@ -916,12 +941,8 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
           </div>
         )}
         {results.length > 0 && (
-          <div class="file-results-wrap" role="status">
-            <p class="file-results-summary">
-              {okCount === results.length
-                ? `${plural(okCount, 'file')} added. Start training to make ${okCount === 1 ? 'it' : 'them'} searchable.`
-                : `${okCount} of ${plural(results.length, 'file')} added.`}
-            </p>
+          <div class="file-results-wrap" ref={resultsRef}>
+            <p class="file-results-summary">{uploadSummary(results)}</p>
             <ul class="file-results" aria-label="Upload results">
               {results.map((r, i) => (
                 <li key={`${r.fileName}-${i}`} class={r.ok ? 'is-ok' : 'is-error'}>
@@ -992,8 +1013,9 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
   const [maxPages, setMaxPages] = useState('100');
   const [schedule, setSchedule] = useState<Schedule>('off');
   const [errors, setErrors] = useState<WebErrors>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
+  useUnsavedChanges(!!(urls.trim() || sitemapUrl.trim() || startUrl.trim()));
 
   const mainField: keyof WebErrors = mode === 'urls' ? 'urls' : mode === 'sitemap' ? 'sitemapUrl' : 'startUrl';
 
@@ -1015,11 +1037,11 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
     const config: WebConfig =
       mode === 'urls' ? { mode, urls: lines } : mode === 'sitemap' ? { mode, sitemapUrl: sitemapUrl.trim() } : { mode, startUrl: startUrl.trim(), maxPages: pages };
     setSaving(true);
-    setNotice(null);
+    clearNotice();
     setErrors({});
     try {
       const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'web', config, schedule });
-      setNotice({ type: 'success', text: `Added “${r.source.name}”.` });
+      showNotice({ type: 'success', message: `Added “${r.source.name}”.` });
       setUrls('');
       setSitemapUrl('');
       setStartUrl('');
@@ -1038,9 +1060,8 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
         }
         setErrors(next);
         // A failed check (422) is already said under the field: the notice only says nothing was added.
-        setNotice({ type: 'error', text: err.status === 422 ? NOT_ADDED : err.message });
-        requestAnimationFrame(() => document.getElementById(`web-${next.schedule && !next[mainField] ? 'schedule' : mainField}`)?.focus());
-      } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
+        showNotice({ type: 'error', message: err.status === 422 ? NOT_ADDED : err.message }, `web-${next.schedule && !next[mainField] ? 'schedule' : mainField}`);
+      } else showNotice({ type: 'error', message: `Not added: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
@@ -1174,6 +1195,7 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
             saving={saving}
             busyLabel={mode === 'sitemap' ? 'Checking the sitemap…' : mode === 'crawl' ? 'Checking the start page…' : 'Adding…'}
             notice={notice}
+            noticeRef={noticeRef}
           />
         </form>
         {tracked && <PanelJob tracked={tracked} noun="pages" />}
@@ -1186,8 +1208,9 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
   const [siteUrl, setSiteUrl] = useState('');
   const [schedule, setSchedule] = useState<Schedule>('daily');
   const [errors, setErrors] = useState<Partial<Record<'siteUrl' | 'schedule', string>>>({});
-  const [notice, setNotice] = useState<{ type: NoticeType; text: string } | null>(null);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
+  useUnsavedChanges(!!siteUrl.trim());
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -1198,11 +1221,11 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
       return;
     }
     setSaving(true);
-    setNotice(null);
+    clearNotice();
     setErrors({});
     try {
       const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'wordpress', config: { siteUrl: siteUrl.trim() }, schedule });
-      setNotice({ type: 'success', text: `Added “${r.source.name}”.` });
+      showNotice({ type: 'success', message: `Added “${r.source.name}”.` });
       setSiteUrl('');
       onAdded(r.source, r.jobId);
     } catch (err) {
@@ -1210,9 +1233,8 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
       if (err instanceof ApiError && Object.keys(err.fields).length) {
         const siteError = err.fields['config.siteUrl'] ?? err.fields.config ?? err.fields.siteUrl;
         setErrors({ siteUrl: siteError, schedule: err.fields.schedule });
-        setNotice({ type: 'error', text: err.status === 422 ? NOT_ADDED : err.message });
-        requestAnimationFrame(() => document.getElementById(err.fields.schedule && !siteError ? 'wp-schedule' : 'wp-siteUrl')?.focus());
-      } else setNotice({ type: 'error', text: `Not added: ${errorMessage(err)}` });
+        showNotice({ type: 'error', message: err.status === 422 ? NOT_ADDED : err.message }, err.fields.schedule && !siteError ? 'wp-schedule' : 'wp-siteUrl');
+      } else showNotice({ type: 'error', message: `Not added: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
@@ -1248,7 +1270,7 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
             <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
             <FieldError id="wp-schedule-error" message={errors.schedule} />
           </div>
-          <AddFormFooter label="Add WordPress site" saving={saving} busyLabel="Checking the site…" notice={notice} />
+          <AddFormFooter label="Add WordPress site" saving={saving} busyLabel="Checking the site…" notice={notice} noticeRef={noticeRef} />
         </form>
         {tracked && <PanelJob tracked={tracked} noun="posts" />}
       </div>
@@ -1260,7 +1282,7 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
 const NOT_ADDED = 'Nothing was added: correct the address and try again.';
 
 /** The submit button, its progress and the outcome notice of the web and WordPress "add" forms. */
-function AddFormFooter({ label, saving, busyLabel, notice }: { label: string; saving: boolean; busyLabel: string; notice: { type: NoticeType; text: string } | null }) {
+function AddFormFooter({ label, saving, busyLabel, notice, noticeRef }: { label: string; saving: boolean; busyLabel: string; notice: ActionNotice | null; noticeRef: Ref<HTMLDivElement> }) {
   return (
     <>
       <div class="form-actions">
@@ -1270,8 +1292,8 @@ function AddFormFooter({ label, saving, busyLabel, notice }: { label: string; sa
         {saving && <Spinner label={busyLabel} />}
       </div>
       {notice && (
-        <Notice type={notice.type} inline>
-          <p>{notice.text}</p>
+        <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+          <p>{notice.message}</p>
         </Notice>
       )}
     </>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
+import { speak } from '../../components/announce.js';
 import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob } from './shared.js';
@@ -57,6 +58,7 @@ export default function TrainingTab() {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       setStartError(errorMessage(err));
+      speak(`Training did not start. ${errorMessage(err)}`, 'assertive');
     } finally {
       setStarting(false);
     }
@@ -72,7 +74,10 @@ export default function TrainingTab() {
       if (err instanceof ApiError && err.status === 401) return;
       setStopping(false);
       // 409: it finished in the meantime; the next poll shows that.
-      if (!(err instanceof ApiError && err.status === 409)) setStopError(`Could not stop the job: ${errorMessage(err)}`);
+      if (!(err instanceof ApiError && err.status === 409)) {
+        setStopError(`Could not stop the job: ${errorMessage(err)}`);
+        speak(`Could not stop the job: ${errorMessage(err)}`, 'assertive');
+      }
     }
   }
 
@@ -90,9 +95,10 @@ export default function TrainingTab() {
           {!running && (
             <>
               <p class="description">
-                Training turns your content into vectors (embeddings) so the chatbot can find the right passages. Only
-                new or changed chunks are embedded; your provider charges for those, anything embedded before comes from
-                the cache for free.
+                Training makes your content searchable: each chunk (a short passage of your content) gets an
+                embedding, a list of numbers that captures its meaning, so the chatbot finds the right passages. Only new
+                or changed chunks are embedded; your provider charges for those by the token (about ¾ of a word), and
+                anything embedded before comes from the cache for free.
               </p>
               <div class="estimate" aria-live="polite" aria-busy={estimate.loading}>
                 {estimate.loading && !e && <Spinner label="Calculating the cost…" />}
@@ -153,7 +159,7 @@ export default function TrainingTab() {
                 )}
               </div>
               {startError && (
-                <Notice type="error" inline>
+                <Notice type="error" inline live={false}>
                   <p>
                     <strong>Training did not start.</strong> <ErrorText message={startError} />
                   </p>
@@ -162,7 +168,7 @@ export default function TrainingTab() {
             </>
           )}
           {stopError && (
-            <Notice type="error" inline>
+            <Notice type="error" inline live={false}>
               <p>{stopError}</p>
             </Notice>
           )}

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useTitle } from '../../components/AdminLayout.js';
 import { CopyButton } from '../../components/CopyButton.js';
+import { ReadOnlyField } from '../../components/ReadOnlyField.js';
 import { FormRow, fieldMessages } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
@@ -200,7 +201,7 @@ export default function WidgetPage() {
       <h1>Widget</h1>
       <p class="page-intro">The chat bubble your visitors see: how it looks, what it says first, and which sites may use it.</p>
       {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice}>
+        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice} live={false} class="settings-notice">
           <p>{notice.message}</p>
           {notice.extra && notice.extra.length > 0 && (
             <ul class="notice-list">
@@ -304,7 +305,7 @@ export default function WidgetPage() {
                     {...aria('language')}
                     disabled={saving}
                   >
-                    <option value="auto">Automatic (the visitor's browser language)</option>
+                    <option value="auto">Automatic (the visitor's language)</option>
                     {UI_LANGUAGES.map(([code, name]) => (
                       <option key={code} value={code}>
                         {name}
@@ -315,7 +316,8 @@ export default function WidgetPage() {
                   {desc(
                     'language',
                     <>
-                      The language of the widget's buttons and labels. The answers follow "Response language" on the{' '}
+                      The language of the widget's buttons and labels; Automatic uses the visitor's browser language. The
+                      answers follow "Response language" on the{' '}
                       <a href="/admin/chatbot">Chatbot</a> screen.
                     </>,
                   )}
@@ -497,16 +499,7 @@ function EmbedBox({ view, address }: { view: WidgetView; address: AddressStatus 
           <label class="screen-reader-text" for="embed-snippet">
             Embed snippet
           </label>
-          <textarea
-            id="embed-snippet"
-            class="input code snippet-box"
-            readOnly
-            rows={1}
-            value={view.snippet}
-            spellcheck={false}
-            aria-describedby="snippet-description"
-            onFocus={(e) => e.currentTarget.select()}
-          />
+          <ReadOnlyField id="embed-snippet" class="snippet-box" value={view.snippet} describedBy="snippet-description" />
           <CopyButton text={view.snippet} fallbackFieldId="embed-snippet" label="Copy" />
         </div>
         {address && <AddressLine status={address} />}

@@ -54,8 +54,8 @@ p.lead { margin: 0 0 18px; color: #646970; font-size: 14px; }
 </style>
 </head>
 <body>
-<header><span class="logo"></span><strong>Your website</strong><span class="nav"><span></span><span></span></span></header>
-<main>
+<header aria-label="Sample website"><span class="logo"></span><strong>Your website</strong><span class="nav"><span></span><span></span></span></header>
+<main aria-label="Sample page">
 <h1>Welcome to our site</h1>
 <p class="lead">A sample page: the chat button sits in the corner, as on your site.</p>
 ${bars([100, 94, 97, 60])}
