@@ -239,6 +239,7 @@ const LABELS: Record<string, string> = {
   topK: 'Chunks per answer', minMatch: 'Minimum match', chunkTokens: 'Chunk size', chunkOverlap: 'Chunk overlap',
   baseUrl: 'Base URL', apiKey: 'API key', avatarUrl: 'Avatar URL',
   dailySpendCapUsd: 'Daily spend cap (USD)', reasoningEnabled: 'Reasoning', lowBalanceUsd: 'Low-balance warning (USD)', openOnLoad: 'Open on page load',
+  qaAnswerMatch: 'Q&A answer match', rewriteFollowUps: 'Rewrite follow-ups with the model',
 };
 
 /** "maxAnswerTokens" → "Max answer tokens". */

@@ -12,8 +12,11 @@ import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { dismissAlert, openAlerts } from './alerts.js';
 import { embedSnippet, publicAddress } from '../http/public-address.js';
+import { saveAndTrainQa } from '../training/train-now.js';
+import { ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
 
 const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
+const ConversationParams = z.object({ id: z.string().uuid('Not a conversation id.') });
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
 
 function csvCell(value: unknown): string {
@@ -58,7 +61,11 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
         (SELECT text FROM messages WHERE conversation_id = c.id AND role = 'user' ORDER BY created_at, rowid LIMIT 1) AS firstQuestion,
         count(m.id) AS messages, coalesce(sum(m.cost), 0) AS cost, coalesce(sum(m.prompt_tokens + m.completion_tokens), 0) AS tokens,
         sum(m.feedback = 'up') AS thumbsUp, sum(m.feedback = 'down') AS thumbsDown,
-        sum(m.status IN ('no_answer', 'error', 'links_only')) AS unanswered
+        sum(m.status IN ('no_answer', 'error', 'links_only')) AS unanswered,
+        sum(m.qa_document_id IS NOT NULL) AS qaAnswers, max(m.improved_at) AS improvedAt,
+        -- The answer the filter is about (the first one), so the list can offer Improve answer on it.
+        ${filter === 'all' ? 'NULL' : `(SELECT id FROM messages WHERE conversation_id = c.id AND role = 'assistant' AND ${filter === 'unanswered' ? "status IN ('no_answer', 'error', 'links_only')" : "feedback = 'down'"}
+          ORDER BY created_at, rowid LIMIT 1)`} AS flaggedMessageId
       FROM conversations c JOIN messages m ON m.conversation_id = c.id GROUP BY c.id ${having} ORDER BY c.updated_at DESC LIMIT ? OFFSET ?`).all(limit, offset) as Array<Record<string, any>>;
   };
 
@@ -83,10 +90,26 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     const conversation = db.prepare('SELECT id, created_at AS createdAt, origin, channel FROM conversations WHERE id = ?').get(request.params.id);
     if (!conversation) throw notFound('No such conversation.');
     const messages = (db.prepare(`SELECT id, role, text, sources, retrieved, status, error, model, prompt_tokens AS promptTokens, completion_tokens AS completionTokens,
-      reasoning_tokens AS reasoningTokens, cost, latency_ms AS latencyMs, first_token_ms AS firstTokenMs, feedback, created_at AS createdAt
+      reasoning_tokens AS reasoningTokens, cost, latency_ms AS latencyMs, first_token_ms AS firstTokenMs, feedback, created_at AS createdAt,
+      qa_document_id IS NOT NULL AS qaAnswer, improved_at AS improvedAt, improved_qa_id AS improvedQaId
       FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid`).all(request.params.id) as Array<Record<string, any>>)
-      .map((m) => ({ ...m, sources: JSON.parse(m.sources), retrieved: JSON.parse(m.retrieved) }));
+      .map((m) => ({ ...m, qaAnswer: m.qaAnswer === 1, sources: JSON.parse(m.sources), retrieved: JSON.parse(m.retrieved) }));
     return { conversation, messages };
+  });
+
+  // Improve answer: the admin's Q&A entry for a question the bot answered badly, saved and trained at once.
+  app.post('/conversations/:id/improve', {
+    schema: { params: ConversationParams, body: ImproveAnswerBody, response: { 201: ImprovedAnswer, 400: ErrorBody, 404: ErrorBody } },
+  }, async (request, reply) => {
+    const message = db.prepare('SELECT role FROM messages WHERE id = ? AND conversation_id = ?').get(request.body.messageId, request.params.id) as { role: string } | undefined;
+    if (!message) {
+      throw db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(request.params.id) ? notFound('No such answer in this conversation.') : notFound('No such conversation.');
+    }
+    if (message.role !== 'assistant') throw badRequest('Choose one of the bot’s answers to improve, not a question.', { messageId: 'Choose one of the bot’s answers to improve, not a question.' });
+    const entry = await saveAndTrainQa(app, request.body.question, request.body.answer);
+    const improvedAt = new Date().toISOString();
+    db.prepare('UPDATE messages SET improved_at = ?, improved_qa_id = ? WHERE id = ?').run(improvedAt, entry.documentId, request.body.messageId);
+    return reply.code(201).send({ ...entry, messageId: request.body.messageId, improvedAt });
   });
 
   app.delete('/conversations/:id', { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }) } }, async (request) => {

@@ -15,6 +15,9 @@ async function setup(t: { after(fn: () => unknown): void }) {
   await admin.request('POST', '/api/admin/training/text', { question: 'What does the warranty cover?', answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
+  // These tests are about the model's answers: word-for-word Q&A answers are tested in answers.test.ts.
+  const saved = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
+  await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...saved.chatbot, qaAnswerMatch: 0 }, retrieval: saved.retrieval });
   const ask = (message: string, visitorId = 'visitor-0001') => testApp.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId, message } });
   return { ...testApp, admin, ask };
 }

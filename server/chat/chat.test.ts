@@ -90,7 +90,8 @@ test('a grounded answer streams as start → token… → sources → done, and 
   assert.deepEqual(call.body.messages.at(-1), { role: 'user', content: 'What does the warranty cover?' });
 
   // The conversation continues with its history, and survives a reload through /history.
-  await ask(app, 'And how long does shipping take?', { conversationId });
+  // (A follow-up that is not one of the Q&A questions, which would be answered word for word without the model.)
+  await ask(app, 'And how long does it last?', { conversationId });
   const second = fake.requestsTo('/chat/completions').at(-1)!;
   assert.deepEqual(second.body.messages.slice(1).map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
   const history = await app.inject({ url: `/api/widget/history?visitorId=${VISITOR}&conversationId=${conversationId}`, headers: { origin: ORIGIN } });

@@ -66,13 +66,15 @@ export interface AssistantRecord {
   id: string; conversationId: string; text: string; sources: SourceLink[]; retrieved: Array<{ chunkId: number; title: string; url: string | null; matchPercent: number }>;
   status: MessageStatus; error: string | null; model: string | null; promptTokens: number; completionTokens: number; reasoningTokens: number;
   cost: number; latencyMs: number; firstTokenMs: number | null;
+  /** The Q&A entry answered with word for word (no model call), or null. */
+  qaDocumentId: number | null;
 }
 
 export function addAssistantMessage(db: Db, r: AssistantRecord): void {
   stmt(db, `INSERT INTO messages (id, conversation_id, role, text, sources, retrieved, status, error, model, prompt_tokens, completion_tokens,
-    reasoning_tokens, cost, latency_ms, first_token_ms) VALUES (?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    reasoning_tokens, cost, latency_ms, first_token_ms, qa_document_id) VALUES (?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(r.id, r.conversationId, r.text, JSON.stringify(r.sources), JSON.stringify(r.retrieved), r.status, r.error, r.model,
-      r.promptTokens, r.completionTokens, r.reasoningTokens, r.cost, r.latencyMs, r.firstTokenMs);
+      r.promptTokens, r.completionTokens, r.reasoningTokens, r.cost, r.latencyMs, r.firstTokenMs, r.qaDocumentId ?? null);
 }
 
 export function setFeedback(db: Db, messageId: string, visitorHash: string, value: 'up' | 'down' | null): boolean {

@@ -1,4 +1,5 @@
-// One visitor message, end to end: retrieve → (strict: "I don't know" with no model call) → prompt →
+// One visitor message, end to end: retrieve → (a Q&A entry matching well enough: its answer word for word, no
+// model call) → (strict: "I don't know" with no model call) → prompt →
 // streamed completion → events for the visitor → stored message. Upstream failures become a friendly
 // event for the visitor (with helpful links when possible) and an alert with the real cause for the admin.
 import { stmt } from '../db/database.js';
@@ -11,7 +12,10 @@ import { describeUpstreamError, describeStatus, type UpstreamError, type Upstrea
 import { reasoningParam, type ReasoningParam } from '../openrouter/reasoning.js';
 import { readApiSettings } from '../settings/api-settings.js';
 import { currentConnection } from '../settings/connection.js';
-import { retrieve, keywordQuery, type RetrievedChunk } from '../retrieval/retrieve.js';
+import { retrieve, keywordQuery, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
+import { bestQaMatch, exactQaMatch, qaAnswer, type QaAnswer, type QaMatch } from '../retrieval/qa-match.js';
+import { activeIndex } from '../training/vector-index.js';
+import { previousQuestion, rewriteFollowUp } from './follow-ups.js';
 import { embedderFor } from '../training/index-connection.js';
 import { readRetrievalSettings } from '../retrieval/settings.js';
 import { raiseAlert, resolveAlerts } from './alerts.js';
@@ -21,8 +25,7 @@ import { buildPrompt, type PromptMessage, type Turn } from './prompt.js';
 import { recordAnswer, spentOn } from './usage.js';
 import { readChatbotSettings } from './settings.js';
 
-/** A Q&A entry the admin wrote, shown word for word when the model cannot answer. */
-export interface QaAnswer { question: string; answer: string }
+export type { QaAnswer };
 
 export type ChatEvent =
   | { type: 'start'; conversationId: string; messageId: string }
@@ -46,7 +49,13 @@ export interface AnswerInput {
 }
 
 /** What the admin's Playground shows besides the answer. */
-export interface AnswerDebug { chunks: RetrievedChunk[]; prompt: PromptMessage[] | null; model: string | null; reasoning: ReasoningParam | null; problem: string | null }
+export interface AnswerDebug {
+  chunks: RetrievedChunk[]; prompt: PromptMessage[] | null; model: string | null; reasoning: ReasoningParam | null; problem: string | null;
+  /** What was searched: the question, with the previous turn, or the model's rewrite. */
+  queries: SearchedQuery[];
+  /** The Q&A entry most like the question, and whether it was answered with word for word. */
+  qaMatch: { question: string; matchPercent: number; answered: boolean } | null;
+}
 
 export const FRIENDLY = {
   unavailable: "Sorry, I can't answer right now. Please try again in a little while.",
@@ -90,11 +99,6 @@ export function sourcesOf(chunks: Array<Pick<RetrievedChunk, 'title' | 'url'>>):
 /** What a failure offers instead of an answer: pages to read and the admin's own Q&A answers. */
 interface Help { links: SourceLink[]; answers: QaAnswer[] }
 
-/** A Q&A document's answer: its content is "# <question>\n\n<answer>" (see the text route). */
-function qaAnswer(row: { title: string; content: string }): QaAnswer {
-  const prefix = `# ${row.title}\n\n`;
-  return { question: row.title, answer: row.content.startsWith(prefix) ? row.content.slice(prefix.length) : row.content };
-}
 
 /** The Q&A entries among the retrieved chunks, best match first: retrieval already judged them relevant. */
 export function qaAnswersOf(app: FastifyInstance, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): QaAnswer[] {
@@ -138,6 +142,9 @@ function offered(help: Help): string {
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
+/** A Q&A answer streams like the model's: word by word (the event stream merges what comes at once). */
+const wordsOf = (text: string) => text.match(/\s*\S+\s*/g) ?? [text];
+
 export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
   const { db } = app;
   const t0 = performance.now();
@@ -146,14 +153,15 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   const retrieval = readRetrievalSettings(db);
   const api = readApiSettings(db);
   const connection = currentConnection(app);
-  const info: AnswerDebug = { chunks: [], prompt: null, model: api.model, reasoning: null, problem: null };
+  const info: AnswerDebug = { chunks: [], prompt: null, model: api.model, reasoning: null, problem: null, queries: [{ text: input.question, kind: 'question' }], qaMatch: null };
   const record = { text: '', sources: [] as SourceLink[], status: 'complete' as MessageStatus, error: null as string | null, model: null as string | null,
-    promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, firstTokenMs: null as number | null, chunks: [] as RetrievedChunk[] };
+    promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, firstTokenMs: null as number | null, chunks: [] as RetrievedChunk[], qaDocumentId: null as number | null };
+  let rewriteTokens = 0; // the follow-up rewrite's, counted with the answer's
   const save = () => {
     info.model = record.model ?? info.model; // the model that served (a fallback may have)
     debug?.(info);
     // Spent is spent: counted even when the conversation cannot keep the answer (deleted meanwhile).
-    recordAnswer(db, input.usageId, { cost: record.cost, tokens: record.promptTokens + record.completionTokens });
+    recordAnswer(db, input.usageId, { cost: record.cost, tokens: record.promptTokens + record.completionTokens + rewriteTokens });
     try {
       input.keep({
         id: messageId, conversationId: input.conversationId, ...record, latencyMs: Math.round(performance.now() - t0),
@@ -182,12 +190,37 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   };
   /** Help from what retrieval found: its pages with a public URL, and its Q&A entries. */
   const retrievedHelp = (): Help => ({ links: sourcesOf(record.chunks), answers: qaAnswersOf(app, record.chunks) });
+  /**
+   * The admin's own answer, word for word: no model call, nothing spent on an answer. Also what a visitor gets
+   * while the model cannot be reached (no key, the embedding call failing, past the spend cap) when the entry
+   * matches: an alert raised meanwhile still tells the admin.
+   */
+  function* answerFromQa(match: QaMatch): Generator<ChatEvent> {
+    record.text = match.answer;
+    record.status = 'complete';
+    record.qaDocumentId = match.documentId;
+    record.firstTokenMs = Math.round(performance.now() - t0);
+    info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: true };
+    info.model = null;
+    for (const text of wordsOf(match.answer)) yield { type: 'token', text };
+    save();
+    yield { type: 'done', messageId, answered: true };
+  }
+  /** With no search possible: a Q&A entry with the very same question, else the keyword search's help. */
+  function* withoutSearch(problem: UpstreamError | null, adminMessage: string): Generator<ChatEvent> {
+    const exact = chatbot.qaAnswerMatch > 0 ? exactQaMatch(db, input.question) : null;
+    if (!exact) { yield fail(problem, adminMessage, keywordHelp(app, input.question)); return; }
+    info.problem = adminMessage;
+    if (problem && ALERTS_ADMIN[problem.kind]) raiseAlert(db, problem.kind, `${adminMessage} Visitors whose question is one of your Q&A questions get its answer; others see “${FRIENDLY.unavailable}”.`);
+    app.log.warn({ kind: problem?.kind }, `chat search failed, answered from Q&A: ${adminMessage}`);
+    yield* answerFromQa(exact);
+  }
 
   yield { type: 'start', conversationId: input.conversationId, messageId };
 
   if (!connection.apiKey && connection.provider === 'openrouter') {
     raiseAlert(db, 'no_key', 'Visitors are chatting but no API key is saved. Add it in Settings → API Configuration.');
-    yield fail(null, 'No API key is saved.', keywordHelp(app, input.question));
+    yield* withoutSearch(null, 'No API key is saved.');
     return;
   }
   const { chatIdleTimeoutMs: IDLE_TIMEOUT_MS, chatTotalTimeoutMs: TOTAL_TIMEOUT_MS } = app.config;
@@ -208,23 +241,54 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       ? `${model} stopped responding: nothing arrived for ${seconds(IDLE_TIMEOUT_MS)}, so Docent gave up on the answer.`
       : `${model} took longer than ${seconds(TOTAL_TIMEOUT_MS)} to answer, so Docent stopped it.`} If this keeps happening, ${advice}`,
   });
+  const overSpendCap = () => chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd;
+  const model = cachedChatModel(db, connection, api.model);
   try {
-    // 1. Retrieve.
+    // 1. Retrieve: a follow-up searches with the previous user turn too (no model call), or, when the admin
+    // chose it, as the model's standalone rewrite.
+    const previous = previousQuestion(input.history);
+    let searchFor = input.question;
+    let rewritten = false;
+    if (previous && chatbot.rewriteFollowUps && !overSpendCap()) {
+      try {
+        const rewrite = await rewriteFollowUp(client, { model: api.model, reasoning: reasoningParam(model?.reasoning, false) ?? null, history: input.history, question: input.question, user: input.visitorHash, signal: upstream.signal });
+        if (rewrite) {
+          searchFor = rewrite.text;
+          rewritten = true;
+          record.cost += rewrite.cost;
+          rewriteTokens = rewrite.tokens;
+        }
+      } catch (err) {
+        if (input.signal.aborted && !timedOut) { record.status = 'stopped'; save(); return; }
+        // The search with the previous turn does without it; the answer's own call reports a real failure.
+        if (!timedOut) app.log.warn({ err: describeUpstreamError(connection.provider, err).message }, 'rewriting a follow-up failed; searching with the previous turn instead');
+      }
+      idleTimer.refresh();
+    }
     try {
-      const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal }, input.question,
-        { topK: retrieval.topK, minMatch: retrieval.minMatch });
+      const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal }, searchFor,
+        { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten });
       record.chunks = info.chunks = result.chunks;
+      info.queries = result.queries;
       record.cost += result.queryCost ?? 0;
+      // 2. A Q&A entry whose question is the visitor's (near enough): its answer, word for word.
+      const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? activeIndex(db) : null;
+      const match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
+      if (match) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false };
+      if (match && match.matchPercent >= chatbot.qaAnswerMatch) {
+        yield* answerFromQa(match);
+        return;
+      }
     } catch (err) {
       if (input.signal.aborted && !timedOut) { record.status = 'stopped'; save(); return; }
       const problem = timedOut ? timeoutProblem('The embedding model', `check that ${providerLabel(connection.provider)} is up, or ask your hosting provider about the server's connection.`)
         : err instanceof Error && err.name === 'EmbeddingStopError' ? (err as unknown as { problem: UpstreamError }).problem : describeUpstreamError(connection.provider, err);
-      yield fail(problem, `Searching the knowledge base failed: ${problem.message}`, keywordHelp(app, input.question));
+      yield* withoutSearch(problem, `Searching the knowledge base failed: ${problem.message}`);
       return;
     }
     const links = sourcesOf(record.chunks);
 
-    // 2. Nothing relevant: strict mode says so without paying for a model call.
+    // 3. Nothing relevant: strict mode says so without paying for a model call.
     if (record.chunks.length === 0 && chatbot.mode === 'strict') {
       record.text = chatbot.noAnswerMessage;
       record.status = 'no_answer';
@@ -234,8 +298,8 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       return;
     }
 
-    // 3. Over the day's spend cap: links and Q&A answers only.
-    if (chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd) {
+    // 4. Over the day's spend cap: links and Q&A answers only.
+    if (overSpendCap()) {
       raiseAlert(db, 'spend_cap', `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: until midnight UTC the widget answers only with links to matching pages and your matching Q&A answers.`);
       const help = retrievedHelp();
       record.status = 'links_only';
@@ -246,8 +310,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       return;
     }
 
-    // 4. Prompt and streamed completion.
-    const model = cachedChatModel(db, connection, api.model);
+    // 5. Prompt and streamed completion.
     const reasoning = reasoningParam(model?.reasoning, api.reasoningEnabled) ?? null;
     const prompt = buildPrompt({
       instructions: chatbot.instructions, language: chatbot.language, mode: chatbot.mode, chunks: record.chunks,

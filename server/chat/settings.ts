@@ -28,6 +28,13 @@ export const ChatbotSettings = z.object({
   maxAnswerTokens: z.number().int().min(64, 'Allow at least 64 tokens per answer.').max(8000, 'Allow at most 8,000 tokens per answer.').default(700),
   historyTurns: z.number().int().min(0).max(20, 'Keep at most 20 turns of history.').default(6),
   mode: z.enum(['strict', 'relaxed'], { message: 'Choose strict or relaxed.' }).default('strict'),
+  /**
+   * A question that matches a Q&A entry's question at least this much (percent) gets the entry's answer word for
+   * word, with no model call; 0 = never (Q&A entries are then only context for the model).
+   */
+  qaAnswerMatch: z.number().int('Use a whole percentage.').refine((v) => v === 0 || (v >= 50 && v <= 100), 'Use a match from 50 to 100 %, or 0 to always let the model answer.').default(85),
+  /** Follow-up questions are rewritten into standalone questions by the model (one small call) before the search. */
+  rewriteFollowUps: z.boolean().default(false),
   noAnswerMessage: z.string().trim().min(1, 'Enter the message shown when nothing matches.').max(500).default(DEFAULT_NO_ANSWER),
   // When the bot can't help (nothing matched, or the model is unavailable), visitors are offered this.
   contactLink: contactLink.default(''),

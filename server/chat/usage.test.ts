@@ -132,12 +132,12 @@ test('storing off: a follow-up continues the conversation with its context; hist
   assert.equal(first.events.at(-1)!.event, 'done');
 
   fake.setChatReply('Shipping takes 3 to 5 business days.');
-  const second = await ask(app, 'follow-visitor', 'And how long does shipping take?', conversationId);
+  const second = await ask(app, 'follow-visitor', 'And how long does it last?', conversationId);
   assert.equal(second.res.statusCode, 200, 'the follow-up is answered, not refused');
   assert.equal(second.events[0].data.conversationId, conversationId, 'in the same conversation');
   const call = fake.requestsTo('/chat/completions').at(-1)!;
   assert.deepEqual(call.body.messages.slice(1).map((m: { role: string; content: string }) => [m.role, m.content]), [
-    ['user', 'What does the warranty cover?'], ['assistant', 'Every widget has a two-year warranty.'], ['user', 'And how long does shipping take?'],
+    ['user', 'What does the warranty cover?'], ['assistant', 'Every widget has a two-year warranty.'], ['user', 'And how long does it last?'],
   ], 'the model sees the earlier turns');
 
   // The visitor's next page shows the chat again, and can rate an answer.
@@ -145,7 +145,7 @@ test('storing off: a follow-up continues the conversation with its context; hist
   assert.equal(history.statusCode, 200);
   assert.deepEqual(history.json().messages.map((m: { role: string; text: string }) => [m.role, m.text]), [
     ['user', 'What does the warranty cover?'], ['assistant', 'Every widget has a two-year warranty.'],
-    ['user', 'And how long does shipping take?'], ['assistant', 'Shipping takes 3 to 5 business days.'],
+    ['user', 'And how long does it last?'], ['assistant', 'Shipping takes 3 to 5 business days.'],
   ]);
   const vote = (visitorId: string) => app.inject({ method: 'POST', url: '/api/widget/feedback', headers: { origin: ORIGIN }, payload: { visitorId, messageId, value: 'up' } });
   assert.equal((await vote('follow-visitor')).statusCode, 204);

@@ -61,6 +61,9 @@ async function helpApp(t: { after(fn: () => unknown): void }) {
   const file = await upload(withAdmin, 'warranty-terms.txt', TERMS_FILE);
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
+  // These tests are about the model's answers: word-for-word Q&A answers are tested in answers.test.ts.
+  const saved = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
+  await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...saved.chatbot, qaAnswerMatch: 0 }, retrieval: saved.retrieval });
   return { ...withAdmin, ids: { ...ids, file: file.documentId } };
 }
 

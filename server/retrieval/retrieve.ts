@@ -1,5 +1,6 @@
 // The one retrieval function, used by chat and by "Test retrieval": hybrid search (vectors + FTS5
-// keywords) fused by reciprocal rank, filtered by the admin's minimum match.
+// keywords) fused by reciprocal rank, filtered by the admin's minimum match. A follow-up question also searches
+// with the previous user turn (same embedding call), fused so that it adds to the question's own results.
 import { createHash } from 'node:crypto';
 import type OpenAI from 'openai';
 import { stmt, type Db } from '../db/database.js';
@@ -23,13 +24,26 @@ export interface RetrievedChunk {
   keywordRank: number | null;
   /** Reciprocal-rank-fusion score: the order of the results. */
   score: number;
+  /** Which search found it: the question's own, or the one with the previous turn (its ranks and match are that search's). */
+  foundBy: SearchedQuery['kind'];
 }
 
-export interface RetrieveOptions { topK: number; minMatch: number }
 /** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
 export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport };
 export interface RetrievalDeps { db: Db; embedderFor: EmbedderFor; signal?: AbortSignal }
-export interface RetrievalResult { chunks: RetrievedChunk[]; model: string | null; queryTokens: number; queryCost: number | null; embedMs: number; searchMs: number }
+export interface RetrievalResult {
+  chunks: RetrievedChunk[];
+  model: string | null;
+  /** The searches that ran, the question's own first. */
+  queries: SearchedQuery[];
+  /** The question's own vector (null before the first training), and the chunks its search considered. */
+  questionVector: Float32Array | null;
+  candidateIds: number[];
+  queryTokens: number;
+  queryCost: number | null;
+  embedMs: number;
+  searchMs: number;
+}
 
 const RRF_K = 60;
 const STOPWORDS = new Set('a an and are as at be by can do does for from how i in is it me my of on or our the this to we what when where which who why will with you your'.split(' '));
@@ -41,56 +55,107 @@ export function keywordQuery(question: string): string | null {
   return unique.length ? unique.map((w) => `"${w}"`).join(' OR ') : null;
 }
 
-/** The question's vector: from the cache when asked before, else one embedding call. */
-async function embedQuery(deps: RetrievalDeps, index: VectorIndex, question: string): Promise<{ vector: Float32Array; tokens: number; cost: number | null }> {
-  const hash = createHash('sha256').update(question).digest('hex');
-  const cached = cachedVector(deps.db, index, hash);
-  if (cached) return { vector: cached, tokens: 0, cost: 0 };
+/** The key a question's (or a Q&A entry's question's) vector is cached under: the same text, the same vector. */
+export const queryHash = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * What a search ran on: the question alone, the question with the previous user turn (a follow-up such as "And
+ * how much is it?" then finds what its subject points at), or the model's standalone rewrite of a follow-up.
+ */
+export interface SearchedQuery { text: string; kind: 'question' | 'with-previous' | 'rewritten' }
+
+/**
+ * The queries' vectors: from the cache when asked before, the rest in ONE embedding call (an input array). When
+ * that call fails but the question alone was cached, the search goes on with the question alone: a question
+ * asked before still finds its answer while the embedding service is down.
+ */
+async function embedQueries(deps: RetrievalDeps, index: VectorIndex, texts: string[]): Promise<{ vectors: Array<Float32Array | null>; tokens: number; cost: number | null }> {
+  const hashes = texts.map(queryHash);
+  const vectors = hashes.map((hash) => cachedVector(deps.db, index, hash));
+  const missing = texts.flatMap((text, i) => (vectors[i] ? [] : [i]));
+  if (missing.length === 0) return { vectors, tokens: 0, cost: 0 };
   const { client, provider, onOutcome } = deps.embedderFor(index);
-  const result = await embedBatch(client, [question], {
-    provider, onOutcome, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
-  });
-  cacheVector(deps.db, index, hash, result.vectors[0]);
-  return { vector: result.vectors[0], tokens: result.tokens, cost: result.cost };
+  try {
+    const result = await embedBatch(client, missing.map((i) => texts[i]), {
+      provider, onOutcome, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
+    });
+    missing.forEach((i, n) => {
+      vectors[i] = result.vectors[n];
+      cacheVector(deps.db, index, hashes[i], result.vectors[n]);
+    });
+    return { vectors, tokens: result.tokens, cost: result.cost };
+  } catch (err) {
+    if (vectors[0] && !deps.signal?.aborted) return { vectors, tokens: 0, cost: 0 };
+    throw err;
+  }
 }
+
+export interface RetrieveOptions {
+  topK: number;
+  minMatch: number;
+  /** The conversation's previous user turn: a second search runs on it together with the question. */
+  previousQuestion?: string | null;
+  /** The question is the model's standalone rewrite of a follow-up (shown as such in the Playground). */
+  rewritten?: boolean;
+}
+
+interface Run { query: SearchedQuery; vectorRank: Map<number, number>; keywordRank: Map<number, number>; similarity: Map<number, number> }
+
+/** One hybrid search: vector hits and keyword hits, each with its exact similarity to the query's vector. */
+function search(db: Db, index: VectorIndex, query: SearchedQuery, vector: Float32Array, topK: number): Run {
+  // Fusion needs the head of each ranking: a few vector hits (each costs oversampled rescoring), more
+  // keyword hits (cheap).
+  const vectorPool = Math.max(topK * 2, 12);
+  const pool = Math.max(topK * 4, 24);
+  const vectorHits = searchVectors(db, index, vector, vectorPool);
+  const fts = keywordQuery(query.text);
+  const keywordIds = fts
+    ? stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[]
+    : [];
+  const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
+  // Keyword-only hits get their exact similarity too; chunks without a vector in this index (not yet
+  // trained, or a disabled source) get none and drop out.
+  for (const [id, sim] of similarities(db, index, vector, keywordIds.filter((id) => !similarity.has(id)))) similarity.set(id, sim);
+  return {
+    query, similarity,
+    vectorRank: new Map(vectorHits.map((h, i) => [h.chunkId, i + 1])),
+    keywordRank: new Map(keywordIds.map((id, i) => [id, i + 1])),
+  };
+}
+
+const rrf = (run: Run, id: number) => (run.vectorRank.has(id) ? 1 / (RRF_K + run.vectorRank.get(id)!) : 0) + (run.keywordRank.has(id) ? 1 / (RRF_K + run.keywordRank.get(id)!) : 0);
 
 export async function retrieve(deps: RetrievalDeps, question: string, options: RetrieveOptions): Promise<RetrievalResult> {
   const { db } = deps;
   const index = activeIndex(db);
-  if (!index?.dimensions) return { chunks: [], model: index?.model ?? null, queryTokens: 0, queryCost: null, embedMs: 0, searchMs: 0 };
+  const queries: SearchedQuery[] = [{ text: question, kind: options.rewritten ? 'rewritten' : 'question' }];
+  const previous = options.previousQuestion?.trim();
+  if (previous && !options.rewritten) queries.push({ text: `${previous}\n${question}`, kind: 'with-previous' });
+  if (!index?.dimensions) return { chunks: [], model: index?.model ?? null, queries: queries.slice(0, 1), questionVector: null, candidateIds: [], queryTokens: 0, queryCost: null, embedMs: 0, searchMs: 0 };
   const t0 = performance.now();
-  const query = await embedQuery(deps, index, question);
+  const embedded = await embedQueries(deps, index, queries.map((q) => q.text));
   const t1 = performance.now();
-  // Fusion needs the head of each ranking: a few vector hits (each costs oversampled rescoring), more
-  // keyword hits (cheap).
-  const vectorPool = Math.max(options.topK * 2, 12);
-  const pool = Math.max(options.topK * 4, 24);
+  const runs = queries.flatMap((query, i) => (embedded.vectors[i] ? [search(db, index, query, embedded.vectors[i]!, options.topK)] : []));
+  const [own, contextual] = runs as [Run, Run | undefined];
+  const passes = (run: Run, id: number) => run.similarity.has(id) && run.similarity.get(id)! * 100 >= options.minMatch;
 
-  const vectorHits = searchVectors(db, index, query.vector, vectorPool);
-  const fts = keywordQuery(question);
-  const keywordIds = fts
-    ? stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[]
-    : [];
+  // Fusion. What the question alone finds keeps its reciprocal-rank score, exactly as a first question's. The
+  // search with the previous turn only adds chunks the question alone did not find (so a change of subject keeps
+  // its own results on top), each weighted by its evidence: its similarity to that search against the best the
+  // question alone reached. A follow-up whose own words find nothing takes the contextual results at full weight;
+  // a question that stands on its own pushes the old subject's chunks down.
+  const fused = new Map<number, { run: Run; score: number }>();
+  for (const id of new Set([...own.vectorRank.keys(), ...own.keywordRank.keys()])) if (passes(own, id)) fused.set(id, { run: own, score: rrf(own, id) });
+  if (contextual) {
+    const best = Math.max(0, ...[...fused.keys()].map((id) => own.similarity.get(id)!));
+    for (const id of new Set([...contextual.vectorRank.keys(), ...contextual.keywordRank.keys()])) {
+      if (fused.has(id) || !passes(contextual, id)) continue;
+      const sim = contextual.similarity.get(id)!;
+      fused.set(id, { run: contextual, score: rrf(contextual, id) * (sim / (sim + best)) });
+    }
+  }
 
-  const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
-  // Keyword-only hits get their exact similarity too; chunks without a vector in this index (not yet
-  // trained, or a disabled source) get none and drop out.
-  for (const [id, sim] of similarities(db, index, query.vector, keywordIds.filter((id) => !similarity.has(id)))) similarity.set(id, sim);
-
-  const fused = new Map<number, { vectorRank: number | null; keywordRank: number | null; score: number }>();
-  const add = (id: number, rank: number, kind: 'vectorRank' | 'keywordRank') => {
-    const entry = fused.get(id) ?? { vectorRank: null, keywordRank: null, score: 0 };
-    entry[kind] = rank;
-    entry.score += 1 / (RRF_K + rank);
-    fused.set(id, entry);
-  };
-  vectorHits.forEach((h, i) => add(h.chunkId, i + 1, 'vectorRank'));
-  keywordIds.forEach((id, i) => add(id, i + 1, 'keywordRank'));
-
-  const passing = [...fused.entries()]
-    .filter(([id]) => similarity.has(id) && similarity.get(id)! * 100 >= options.minMatch)
-    .sort((a, b) => b[1].score - a[1].score)
-    .slice(0, options.topK);
+  const passing = [...fused.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, options.topK);
   const ids = passing.map(([id]) => id);
   const rows = new Map((stmt(db, `SELECT c.id, c.document_id, c.content, c.heading_path, c.token_count, d.title, d.url FROM chunks c
     JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
@@ -99,8 +164,13 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
     const r = rows.get(id)!;
     return {
       chunkId: id, documentId: r.document_id, title: r.title, url: r.url, headingPath: r.heading_path, content: r.content, tokens: r.token_count,
-      matchPercent: Math.round(similarity.get(id)! * 1000) / 10, vectorRank: f.vectorRank, keywordRank: f.keywordRank, score: f.score,
+      matchPercent: Math.round(f.run.similarity.get(id)! * 1000) / 10, vectorRank: f.run.vectorRank.get(id) ?? null, keywordRank: f.run.keywordRank.get(id) ?? null,
+      score: f.score, foundBy: f.run.query.kind,
     };
   });
-  return { chunks, model: index.model, queryTokens: query.tokens, queryCost: query.cost, embedMs: t1 - t0, searchMs: performance.now() - t1 };
+  return {
+    chunks, model: index.model, queries: runs.map((r) => r.query), questionVector: embedded.vectors[0],
+    candidateIds: [...new Set([...own.vectorRank.keys(), ...own.keywordRank.keys()])],
+    queryTokens: embedded.tokens, queryCost: embedded.cost, embedMs: t1 - t0, searchMs: performance.now() - t1,
+  };
 }

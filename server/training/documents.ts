@@ -34,6 +34,9 @@ export const PublicUrl = z.string().trim().max(2000, 'Keep the address under 2,0
   .refine((v) => v === '' || z.url({ protocol: /^https?$/ }).safeParse(v).success, 'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.')
   .nullable().transform((v) => v || null);
 
+/** A Q&A entry as a document: titled by its question, its content "# <question>\n\n<answer>" (qaAnswer reads it back). */
+export const qaDocument = (question: string, answer: string) => ({ title: question, text: `# ${question}\n\n${answer}` });
+
 const findDocument = (db: Db, sourceId: number, sourceKey: string) =>
   db.prepare('SELECT id, content_hash, title, url, kind, content FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
     { id: number; content_hash: string; title: string; url: string | null; kind: string; content: string } | undefined;

@@ -8,6 +8,7 @@ import type { JobContext } from './jobs.js';
 import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 import { chunkTotals } from './stats.js';
+import { qaQuestionsMissingVectors } from '../retrieval/qa-match.js';
 
 export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null; onOutcome?: KeyOutcomeReport }
 
@@ -39,7 +40,7 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
     phase: `Embedding with ${index.model}`,
     chunksTotal: ctx.job.progress.chunksDone + todo.chunks, documentsTotal: ctx.job.progress.documentsDone + remaining.size,
   });
-  if (todo.chunks === 0) return;
+  if (todo.chunks === 0) return embedQaQuestions(ctx, deps, index);
   ctx.log('info', `${todo.chunks} chunks of ${remaining.size} ${remaining.size === 1 ? 'document' : 'documents'} to index with ${index.model}: ${todo.uncachedChunks} new texts (${todo.uncachedTokens} tokens) to embed, the rest from the cache.`);
 
   const documentOf = new Map<number, number>();
@@ -112,4 +113,25 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
     await Promise.all(Array.from({ length: Math.min(EMBED_CONCURRENCY, batches.length) }, worker));
     index = indexById(db, index.id) ?? index;
   }
+  await embedQaQuestions(ctx, deps, indexById(db, index.id) ?? index);
+}
+
+/**
+ * Each Q&A entry's question is embedded on its own too (into the cache, under the key a visitor's identical
+ * question has): that is what a visitor's question is compared with to answer word for word. A few tokens per
+ * entry, so not counted in the content's tokens; their cost is.
+ */
+async function embedQaQuestions(ctx: JobContext, deps: EmbedDeps, index: VectorIndex): Promise<void> {
+  if (!index.dimensions || ctx.stopped()) return;
+  const missing = qaQuestionsMissingVectors(deps.db, index);
+  for (let i = 0; i < missing.length && !ctx.stopped(); i += EMBED_BATCH_SIZE) {
+    const batch = missing.slice(i, i + EMBED_BATCH_SIZE);
+    const result = await embedBatch(deps.client, batch.map((q) => q.text), {
+      provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: ctx.signal,
+      onRetry: (message) => ctx.log('warn', message), onOutcome: deps.onOutcome,
+    });
+    deps.db.transaction(() => batch.forEach((q, n) => cacheVector(deps.db, index, q.hash, result.vectors[n])))();
+    ctx.count({ cost: result.cost ?? (deps.pricePerToken !== null ? result.tokens * deps.pricePerToken : 0) });
+  }
+  if (missing.length) ctx.log('info', `${missing.length} Q&A ${missing.length === 1 ? 'question' : 'questions'} embedded for word-for-word answers.`);
 }

@@ -12,7 +12,7 @@ import { RetrievalSettings, RetrievalSettingsChange, chunkOptions, readRetrieval
 import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
 import { extendRequestTimeouts } from '../security/request-timeouts.js';
-import { deleteDocument, deleteSourceDocuments, documentUrl, PublicUrl, setDocumentUrl, upsertDocument } from './documents.js';
+import { deleteDocument, deleteSourceDocuments, documentUrl, PublicUrl, qaDocument, setDocumentUrl, upsertDocument } from './documents.js';
 import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { CHUNK_TOTALS, chunkTotals, knowledgeBaseStats, sourceStats } from './stats.js';
@@ -43,7 +43,7 @@ const TextEntry = z.union([
 /** A Q&A entry is stored as a document whose heading is the question, so retrieval matches either. */
 function textEntryDocument(body: z.output<typeof TextEntry>) {
   return 'question' in body
-    ? { title: body.question, text: `# ${body.question}\n\n${body.answer}`, kind: 'qa' as const, url: null }
+    ? { ...qaDocument(body.question, body.answer), kind: 'qa' as const, url: null }
     : { title: body.title, text: body.text, kind: 'text' as const, url: body.url };
 }
 
