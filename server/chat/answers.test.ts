@@ -163,7 +163,7 @@ test('a question matching a Q&A entry gets its answer word for word: no model ca
   assert.equal(textOf(near.events), 'You can pay by invoice.');
   assert.ok(systemPrompt(fake).includes(QA.answer));
   const exact = await play(admin, QA.question);
-  assert.deepEqual(exact.debug.qaMatch, { question: QA.question, matchPercent: 100, answered: true });
+  assert.deepEqual(exact.debug.qaMatch, { question: QA.question, matchPercent: 100, answered: true, needed: 85 });
   assert.equal(exact.debug.model, null);
 
   // 0 turns it off: the model answers even the very question.
@@ -247,7 +247,7 @@ test('Improve answer: the admin\'s Q&A entry is saved and trained in one call, t
   const chats = fake.requestsTo('/chat/completions').length;
   const { events, debug } = await play(admin, question);
   assert.equal(textOf(events), answer);
-  assert.deepEqual(debug.qaMatch, { question, matchPercent: 100, answered: true });
+  assert.deepEqual(debug.qaMatch, { question, matchPercent: 100, answered: true, needed: 85 });
   assert.equal(fake.requestsTo('/chat/completions').length, chats);
 
   // Improving the same question again updates that entry instead of adding a second one.

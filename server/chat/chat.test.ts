@@ -91,7 +91,7 @@ test('a grounded answer streams as start → token… → sources → done, and 
 
   // The conversation continues with its history, and survives a reload through /history.
   // (A follow-up that is not one of the Q&A questions, which would be answered word for word without the model.)
-  await ask(app, 'And how long does it last?', { conversationId });
+  await ask(app, 'And how do warranty claims work?', { conversationId });
   const second = fake.requestsTo('/chat/completions').at(-1)!;
   assert.deepEqual(second.body.messages.slice(1).map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
   const history = await app.inject({ url: `/api/widget/history?visitorId=${VISITOR}&conversationId=${conversationId}`, headers: { origin: ORIGIN } });

@@ -54,7 +54,7 @@ export interface AnswerDebug {
   /** What was searched: the question, with the previous turn, or the model's rewrite. */
   queries: SearchedQuery[];
   /** The Q&A entry most like the question, and whether it was answered with word for word. */
-  qaMatch: { question: string; matchPercent: number; answered: boolean } | null;
+  qaMatch: { question: string; matchPercent: number; answered: boolean; needed: number } | null;
 }
 
 export const FRIENDLY = {
@@ -200,7 +200,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     record.status = 'complete';
     record.qaDocumentId = match.documentId;
     record.firstTokenMs = Math.round(performance.now() - t0);
-    info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: true };
+    info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: true, needed: chatbot.qaAnswerMatch };
     info.model = null;
     for (const text of wordsOf(match.answer)) yield { type: 'token', text };
     save();
@@ -274,7 +274,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       // 2. A Q&A entry whose question is the visitor's (near enough): its answer, word for word.
       const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? activeIndex(db) : null;
       const match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
-      if (match) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false };
+      if (match) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };
       if (match && match.matchPercent >= chatbot.qaAnswerMatch) {
         yield* answerFromQa(match);
         return;

@@ -15,6 +15,7 @@ export const DEFAULT_INSTRUCTIONS = `You are the friendly assistant of this webs
 Be concise and practical. When the context has steps, give them as a short list.`;
 export const DEFAULT_NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
 const MAX_INSTRUCTIONS = 4000;
+const QA_MATCH_MESSAGE = 'Use a match from 50 to 100 %, or 0 to always let the model answer.';
 
 /** Languages the bot can be told to always answer in (the names the server's prompt knows). */
 export const LANGUAGES: [string, string][] = [
@@ -31,6 +32,8 @@ interface ChatbotSettings {
   maxAnswerTokens: number;
   historyTurns: number;
   mode: 'strict' | 'relaxed';
+  qaAnswerMatch: number;
+  rewriteFollowUps: boolean;
   noAnswerMessage: string;
   contactLink: string;
   contactLabel: string;
@@ -59,6 +62,7 @@ type NumberKey =
   | 'temperature'
   | 'maxAnswerTokens'
   | 'historyTurns'
+  | 'qaAnswerMatch'
   | 'topK'
   | 'minMatch'
   | 'maxMessageLength'
@@ -78,6 +82,7 @@ type Form = Record<NumberKey, string> & {
   contactLink: string;
   contactLabel: string;
   storeConversations: boolean;
+  rewriteFollowUps: boolean;
 };
 
 type FieldKey = keyof Form;
@@ -87,12 +92,13 @@ type SectionErrors = Partial<Record<'chatbot' | 'retrieval', string>>;
 
 // Top to bottom, for "focus the first error".
 const ORDER: FieldKey[] = [
-  'instructions', 'languageMode', 'language', 'mode', 'noAnswerMessage', 'contactLink', 'contactLabel', 'temperature', 'maxAnswerTokens', 'historyTurns',
+  'instructions', 'languageMode', 'language', 'mode', 'qaAnswerMatch', 'noAnswerMessage', 'contactLink', 'contactLabel', 'temperature', 'maxAnswerTokens', 'historyTurns',
+  'rewriteFollowUps',
   'topK', 'minMatch', 'maxMessageLength', 'messagesPerMinutePerVisitor', 'dailyMessagesPerVisitor',
   'maxMessagesPerConversation', 'dailySpendCapUsd', 'storeConversations', 'retentionDays',
 ];
 
-const FIELD_IDS: Partial<Record<FieldKey, string>> = { languageMode: 'language-auto', mode: 'mode-strict', storeConversations: 'store-conversations' };
+const FIELD_IDS: Partial<Record<FieldKey, string>> = { languageMode: 'language-auto', mode: 'mode-strict', storeConversations: 'store-conversations', rewriteFollowUps: 'rewrite-follow-ups' };
 const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `cb-${k}`;
 
 // The server's messages for nested fields arrive under "chatbot"/"retrieval": these put them back on the field.
@@ -106,6 +112,7 @@ const SERVER_MESSAGES: [RegExp, FieldKey][] = [
   [/nothing matches/i, 'noAnswerMessage'],
   [/chunks?\./i, 'topK'],
   [/minimum match/i, 'minMatch'],
+  [/always let the model answer/i, 'qaAnswerMatch'],
 ];
 
 function fromSettings(s: SettingsView): Form {
@@ -118,6 +125,8 @@ function fromSettings(s: SettingsView): Form {
     maxAnswerTokens: String(c.maxAnswerTokens),
     historyTurns: String(c.historyTurns),
     mode: c.mode,
+    qaAnswerMatch: String(c.qaAnswerMatch ?? 85),
+    rewriteFollowUps: c.rewriteFollowUps ?? false,
     noAnswerMessage: c.noAnswerMessage,
     contactLink: c.contactLink ?? '',
     contactLabel: c.contactLabel ?? '',
@@ -148,6 +157,7 @@ function validate(f: Form): Errors {
     ['temperature', checkDecimal(f.temperature, 0, 2, 'Temperature is between 0 and 2.')],
     ['maxAnswerTokens', checkInt(f.maxAnswerTokens, 64, 8000, 'Allow from 64 to 8,000 tokens per answer.')],
     ['historyTurns', checkInt(f.historyTurns, 0, 20, 'Keep from 0 to 20 turns of history.')],
+    ['qaAnswerMatch', checkInt(f.qaAnswerMatch, 0, 100, QA_MATCH_MESSAGE) ?? (Number(f.qaAnswerMatch) > 0 && Number(f.qaAnswerMatch) < 50 ? QA_MATCH_MESSAGE : undefined)],
     ['topK', checkInt(f.topK, 1, 20, 'Retrieve from 1 to 20 chunks.')],
     ['minMatch', checkDecimal(f.minMatch, 0, 100, 'Minimum match is a percentage from 0 to 100.')],
     ['maxMessageLength', checkInt(f.maxMessageLength, 50, 4000)],
@@ -170,6 +180,8 @@ function toBody(f: Form) {
       maxAnswerTokens: parseIntStrict(f.maxAnswerTokens)!,
       historyTurns: parseIntStrict(f.historyTurns)!,
       mode: f.mode,
+      qaAnswerMatch: parseIntStrict(f.qaAnswerMatch)!,
+      rewriteFollowUps: f.rewriteFollowUps,
       noAnswerMessage: f.noAnswerMessage.trim(),
       contactLink: f.contactLink.trim(),
       contactLabel: f.contactLabel.trim(),
@@ -381,6 +393,24 @@ export default function ChatbotPage() {
               {err('mode')}
             </FormRow>
 
+            <FormRow label="Q&amp;A answers" htmlFor={fieldId('qaAnswerMatch')}>
+              <span class="field-with-unit">
+                <span class="field-unit field-unit-before">Answer with the Q&amp;A answer when a question matches at least</span>
+                <input {...num('qaAnswerMatch', { min: 0, max: 100, width: 'tiny' })} />
+                <span class="field-unit">%</span>
+              </span>
+              {err('qaAnswerMatch')}
+              {desc(
+                'qaAnswerMatch',
+                <>
+                  When a visitor's question is this close to one of your Q&amp;A questions, the bot replies with your answer
+                  word for word: no AI call, no cost, also when the AI service is down or today's spend cap is reached.
+                  Below it, your Q&amp;A answers are context the bot answers from in its own words. 85% catches rewordings
+                  of the same question; 0 always lets the AI answer.
+                </>,
+              )}
+            </FormRow>
+
             <FormRow label={'"I don\'t know" message'} htmlFor={fieldId('noAnswerMessage')}>
               <textarea
                 id={fieldId('noAnswerMessage')}
@@ -479,6 +509,29 @@ export default function ChatbotPage() {
               </span>
               {err('historyTurns')}
               {desc('historyTurns', 'How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none.')}
+            </FormRow>
+            <FormRow label="Follow-up questions" labelId="follow-ups-label">
+              <label class="checkbox-option">
+                <input
+                  type="checkbox"
+                  id={fieldId('rewriteFollowUps')}
+                  checked={form.rewriteFollowUps}
+                  onChange={(e) => update({ rewriteFollowUps: e.currentTarget.checked })}
+                  aria-describedby="rewrite-follow-ups-description"
+                  disabled={saving}
+                />
+                <span>Rewrite follow-ups with the model</span>
+              </label>
+              {err('rewriteFollowUps')}
+              {desc(
+                'rewriteFollowUps',
+                <>
+                  A follow-up such as "And how much is it?" is always searched together with the visitor's previous
+                  question, at no extra cost. On: the model first rewrites it into a question that stands alone ("How
+                  much is the Pro plan?"), one small extra AI call per follow-up. The <a href="/admin/playground">Playground</a>{' '}
+                  shows what was searched.
+                </>,
+              )}
             </FormRow>
             <FormRow label="Chunks per answer" htmlFor={fieldId('topK')}>
               <span class="field-with-unit">

@@ -11,13 +11,14 @@ import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { MatchBadge, OriginLabel, SourceLinkView, SourcesList, StatusBadge, Thumb, formatMoney, formatMs, listFlash, safeHref } from './shared.js';
+import { ImprovedBadge, MatchBadge, OriginLabel, QaAnswerBadge, SourceLinkView, SourcesList, StatusBadge, Thumb, formatMoney, formatMs, listFlash, safeHref } from './shared.js';
+import { ImproveAnswer } from './ImproveAnswer.js';
 import type { ConversationDetail, StoredMessage } from './types.js';
 import '../../components/chat-admin.css';
 
 export default function ConversationPage() {
   const { params } = useRoute();
-  const { route } = useLocation();
+  const { route, query } = useLocation();
   const id = params.id ?? '';
   useTitle('Conversation', 'Conversations');
   const { data, error, loading, reload } = useResource<ConversationDetail>(`/api/admin/conversations/${encodeURIComponent(id)}`);
@@ -82,12 +83,17 @@ export default function ConversationPage() {
   const cost = answers.reduce((s, m) => s + (m.cost ?? 0), 0);
   const tokens = answers.reduce((s, m) => s + (m.promptTokens ?? 0) + (m.completionTokens ?? 0), 0);
   const isPlayground = conversation.channel === 'playground';
+  const improvedAt = messages.reduce<string | null>((latest, m) => (m.improvedAt && (!latest || m.improvedAt > latest) ? m.improvedAt : latest), null);
+  /** The visitor's question an answer was for: the user message before it. */
+  const questionBefore = (index: number) => [...messages.slice(0, index)].reverse().find((m) => m.role === 'user')?.text ?? '';
 
   return (
     <div class="wrap chat-admin">
       {back}
       <div class="page-title-row">
-        <h1>Conversation</h1>
+        <h1>
+          Conversation {improvedAt && <ImprovedBadge at={improvedAt} />}
+        </h1>
         {!confirming && (
           <button
             type="button"
@@ -155,9 +161,13 @@ export default function ConversationPage() {
           Transcript
         </h2>
         <ol class="transcript">
-          {messages.map((m) => (
-            <li key={m.id} class={`transcript-item is-${m.role}`}>
-              {m.role === 'user' ? <UserMessage m={m} playground={isPlayground} /> : <AnswerMessage m={m} />}
+          {messages.map((m, i) => (
+            <li key={m.id} id={`message-${m.id}`} class={`transcript-item is-${m.role}`}>
+              {m.role === 'user' ? (
+                <UserMessage m={m} playground={isPlayground} />
+              ) : (
+                <AnswerMessage m={m} conversationId={conversation.id} question={questionBefore(i)} startOpen={query.improve === m.id} onImproved={reload} />
+              )}
             </li>
           ))}
         </ol>
@@ -178,13 +188,17 @@ function UserMessage({ m, playground }: { m: StoredMessage; playground: boolean 
   );
 }
 
-function AnswerMessage({ m }: { m: StoredMessage }) {
+interface AnswerProps { m: StoredMessage; conversationId: string; question: string; startOpen: boolean; onImproved(): void }
+
+function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: AnswerProps) {
   const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
   return (
     <>
       <div class="transcript-head">
         <span class="transcript-who">Bot</span>
         <StatusBadge status={m.status} />
+        {m.qaAnswer && <QaAnswerBadge />}
+        {m.improvedAt && <ImprovedBadge at={m.improvedAt} />}
         {m.feedback === 'up' && (
           <span class="feedback-up" title="The visitor found this helpful">
             <Thumb /> Helpful
@@ -210,6 +224,15 @@ function AnswerMessage({ m }: { m: StoredMessage }) {
         </Notice>
       )}
       <SourcesList sources={m.sources ?? []} />
+      <ImproveAnswer
+        conversationId={conversationId}
+        messageId={m.id}
+        question={question}
+        // A real answer is a starting point; "I don't know", an error or a cut-off answer is not.
+        answer={m.status === 'complete' ? m.text : ''}
+        startOpen={startOpen}
+        onImproved={onImproved}
+      />
       <dl class="answer-meta">
         <div>
           <dt>Model</dt>

@@ -7,9 +7,10 @@ import { Notice } from '../../components/Notice.js';
 import { LoadingBox } from '../../components/Spinner.js';
 import { formatDateTime, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { FILTERS, Feedback, OriginLabel, formatCount, formatMoney, listFlash } from './shared.js';
+import { FILTERS, Feedback, ImprovedBadge, OriginLabel, formatCount, formatMoney, listFlash } from './shared.js';
 import type { ConversationList, Filter } from './types.js';
 import '../../components/chat-admin.css';
+import './improve.css';
 
 const PAGE_SIZE = 20;
 
@@ -54,7 +55,7 @@ export default function ConversationsPage() {
       </div>
       <p class="page-intro">
         What visitors asked and what the bot answered. Look at <strong>Unanswered</strong> and{' '}
-        <strong>Thumbs down</strong> to find content worth adding in Data Training.
+        <strong>Thumbs down</strong>: <strong>Improve answer</strong> turns a bad answer into a Q&amp;A entry, trained at once.
       </p>
       {flash && (
         <Notice type="success" onDismiss={() => (listFlash.value = null)} live={false}>
@@ -158,6 +159,21 @@ export default function ConversationsPage() {
                         <span class="status-pill status-pill-warning" title="At least one question got no real answer">
                           {c.unanswered === 1 ? 'Unanswered' : `${c.unanswered} unanswered`}
                         </span>
+                      )}
+                      {(c.qaAnswers ?? 0) > 0 && (
+                        <span class="status-pill status-pill-info" title="Answered from your Q&A entries word for word">
+                          {c.qaAnswers === 1 ? 'Q&A answer' : `${c.qaAnswers} Q&A answers`}
+                        </span>
+                      )}
+                      {c.improvedAt && <ImprovedBadge at={c.improvedAt} />}
+                      {c.flaggedMessageId && (
+                        <a
+                          class="button button-small row-improve"
+                          href={`/admin/conversations/${c.id}?improve=${c.flaggedMessageId}#message-${c.flaggedMessageId}`}
+                          aria-label={`Improve answer to “${c.firstQuestion ?? 'this conversation'}”`}
+                        >
+                          Improve answer
+                        </a>
                       )}
                     </td>
                     <td class="col-num" data-label="Messages">

@@ -133,3 +133,21 @@ export function MatchBadge({ percent }: { percent: number }) {
   const tone = p >= 60 ? 'high' : p >= 40 ? 'mid' : 'low';
   return <span class={`match-badge match-${tone}`}>{p}% match</span>;
 }
+
+/** An answer given from a Q&A entry word for word (no model call). */
+export function QaAnswerBadge() {
+  return (
+    <span class="status-pill status-pill-info" title="Your Q&A answer, word for word: no AI call, no cost">
+      Q&amp;A answer
+    </span>
+  );
+}
+
+/** A conversation whose answer the admin improved with a Q&A entry. */
+export function ImprovedBadge({ at }: { at: string }) {
+  return (
+    <span class="status-pill status-pill-success" title={`You added a Q&A answer for it on ${new Date(at).toLocaleString()}`}>
+      Improved
+    </span>
+  );
+}

@@ -20,6 +20,12 @@ export interface ConversationRow {
   thumbsUp: number | null;
   thumbsDown: number | null;
   unanswered: number | null;
+  /** Answers given from a Q&A entry word for word. */
+  qaAnswers: number | null;
+  /** When an answer of it was last improved (Improve answer), or null. */
+  improvedAt: string | null;
+  /** With the Unanswered or Thumbs-down filter: the first answer the filter is about. */
+  flaggedMessageId: string | null;
 }
 
 export interface ConversationList {
@@ -51,6 +57,10 @@ export interface StoredMessage {
   firstTokenMs: number | null;
   feedback: 'up' | 'down' | null;
   createdAt: string;
+  /** Given from a Q&A entry word for word, without the model. */
+  qaAnswer?: boolean;
+  improvedAt?: string | null;
+  improvedQaId?: number | null;
 }
 
 export interface ConversationDetail {
@@ -69,6 +79,13 @@ export interface DebugChunk {
   vectorRank: number | null;
   keywordRank: number | null;
   score: number;
+  /** Which search found it: the question's own, or the one with the previous question. */
+  foundBy?: 'question' | 'with-previous' | 'rewritten';
+}
+
+export interface SearchedQuery {
+  text: string;
+  kind: 'question' | 'with-previous' | 'rewritten';
 }
 
 export interface PromptMessage {
@@ -82,6 +99,9 @@ export interface AnswerDebug {
   model: string | null;
   reasoning: Record<string, unknown> | null;
   problem: string | null;
+  queries?: SearchedQuery[];
+  /** The Q&A entry most like the question; answered: its answer was given word for word. */
+  qaMatch?: { question: string; matchPercent: number; answered: boolean; needed: number } | null;
 }
 
 export type Filter = 'all' | 'unanswered' | 'thumbs-down';

@@ -8,7 +8,7 @@ import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatNumber } from '../../format.js';
-import { MatchBadge, SourceLinkView, SourcesList } from '../conversations/shared.js';
+import { MatchBadge, QaAnswerBadge, SourceLinkView, SourcesList } from '../conversations/shared.js';
 import type { AnswerDebug, SourceLink } from '../conversations/types.js';
 import { streamPlayground } from './stream.js';
 import '../../components/chat-admin.css';
@@ -280,6 +280,7 @@ function BotAnswer({ turn: t }: { turn: Turn }) {
       )}
       <SourcesList sources={t.sources} />
       <div class="answer-flags">
+        {t.debug?.qaMatch?.answered && <QaAnswerBadge />}
         {t.state === 'no_answer' && <span class="status-pill status-pill-warning">No answer: nothing in your content matched</span>}
         {t.state === 'stopped' && <span class="status-pill status-pill-neutral">Stopped</span>}
         {t.state === 'error' && <span class="status-pill status-pill-error">Error</span>}
@@ -287,6 +288,14 @@ function BotAnswer({ turn: t }: { turn: Turn }) {
     </>
   );
 }
+
+const QUERY_KINDS: Record<string, string> = {
+  question: 'The question',
+  'with-previous': 'With the previous question',
+  rewritten: 'Rewritten by the model',
+};
+
+const formatPercent = (p: number) => `${Math.round(p)}%`;
 
 function reasoningText(r: AnswerDebug['reasoning']): string {
   if (!r) return 'Off (not used for this model)';
@@ -334,6 +343,38 @@ function DebugView({ turn }: { turn: Turn | null }) {
         </div>
       </dl>
 
+      <h3 class="debug-heading">Searched for</h3>
+      <ul class="searched-queries">
+        {(d.queries ?? []).map((q, i) => (
+          <li key={i}>
+            <span class="searched-kind">{QUERY_KINDS[q.kind] ?? q.kind}:</span> <q class="plain-text">{q.text}</q>
+          </li>
+        ))}
+      </ul>
+      {d.queries?.some((q) => q.kind === 'with-previous') && (
+        <p class="description">
+          A follow-up is searched alone and with the previous question; what the question finds alone comes first.
+        </p>
+      )}
+      {d.qaMatch && (
+        <p class={`qa-match${d.qaMatch.answered ? ' is-answered' : ''}`}>
+          {d.qaMatch.answered ? (
+            <>
+              <QaAnswerBadge /> Answered with your Q&amp;A entry <q>{d.qaMatch.question}</q> word for word (
+              {formatPercent(d.qaMatch.matchPercent)} match): no model call, no cost.
+            </>
+          ) : (
+            <>
+              Closest Q&amp;A entry: <q>{d.qaMatch.question}</q>, {formatPercent(d.qaMatch.matchPercent)} match.{' '}
+              {d.qaMatch.needed > 0
+                ? `Below the ${d.qaMatch.needed}% needed to answer with it word for word, so it is context for the model.`
+                : 'Word-for-word Q&A answers are off, so it is context for the model.'}{' '}
+              See <a href="/admin/chatbot">Chatbot → Q&amp;A answers</a>.
+            </>
+          )}
+        </p>
+      )}
+
       <h3 class="debug-heading">Retrieved chunks ({d.chunks.length})</h3>
       {d.chunks.length === 0 ? (
         <p class="description">
@@ -360,6 +401,7 @@ function DebugView({ turn }: { turn: Turn | null }) {
                 {c.headingPath && c.headingPath !== c.title && <span class="chunk-path">{c.headingPath}</span>}
                 <span>By meaning: {c.vectorRank != null ? `#${c.vectorRank}` : '—'}</span>
                 <span>By words: {c.keywordRank != null ? `#${c.keywordRank}` : '—'}</span>
+                {c.foundBy === 'with-previous' && <span>Found with the previous question</span>}
               </p>
               <pre class="chunk-text" tabIndex={0} role="region" aria-label={`Text of chunk ${i + 1}`}>
                 {c.content}
