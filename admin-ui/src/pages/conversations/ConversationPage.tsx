@@ -21,7 +21,7 @@ export default function ConversationPage() {
   const { route, query } = useLocation();
   const id = params.id ?? '';
   useTitle('Conversation', 'Conversations');
-  const { data, error, loading, reload } = useResource<ConversationDetail>(`/api/admin/conversations/${encodeURIComponent(id)}`);
+  const { data, error, reload } = useResource<ConversationDetail>(`/api/admin/conversations/${encodeURIComponent(id)}`);
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -68,7 +68,8 @@ export default function ConversationPage() {
       </div>
     );
   }
-  if (loading || !data) {
+  // A reload after Improve answer keeps the transcript on screen (and the form's notice with it).
+  if (!data) {
     return (
       <div class="wrap chat-admin">
         {back}

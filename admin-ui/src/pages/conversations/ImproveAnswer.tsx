@@ -1,7 +1,7 @@
 // "Improve answer" on one of the bot's answers: a Q&A form prefilled with the visitor's question (and the answer
 // given, when there was one, as a starting point). Saving creates the Q&A entry and trains it at once (one
 // embedding call), and marks the conversation improved. POST /api/admin/conversations/:id/improve.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { FieldError, describedBy } from '../../components/FormRow.js';
 import { Notice } from '../../components/Notice.js';
@@ -45,6 +45,14 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
   const toggleRef = useRef<HTMLButtonElement>(null);
   const afterRender = useAfterRender();
   const base = `improve-${messageId}`;
+
+  // Opened from the list: the admin came here to write the answer.
+  useEffect(() => {
+    if (!startOpen) return;
+    const answerField = document.getElementById(`${base}-answer`);
+    answerField?.scrollIntoView({ block: 'center' });
+    answerField?.focus({ preventScroll: true });
+  }, []);
 
   useUnsavedChanges(open && (fields.question.trim() !== question.trim() || fields.answer.trim() !== answer.trim()));
 
