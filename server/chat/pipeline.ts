@@ -274,7 +274,8 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       // 2. A Q&A entry whose question is the visitor's (near enough): its answer, word for word.
       const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? activeIndex(db) : null;
       const match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
-      if (match) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };
+      // The Playground names the nearest entry when it is a real candidate (as close as a chunk must be).
+      if (match && match.matchPercent >= retrieval.minMatch) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };
       if (match && match.matchPercent >= chatbot.qaAnswerMatch) {
         yield* answerFromQa(match);
         return;

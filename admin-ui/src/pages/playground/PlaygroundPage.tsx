@@ -335,11 +335,11 @@ function DebugView({ turn }: { turn: Turn | null }) {
       <dl class="debug-facts">
         <div>
           <dt>Model</dt>
-          <dd>{d.model ? <code>{d.model}</code> : '—'}</dd>
+          <dd>{d.model ? <code>{d.model}</code> : d.qaMatch?.answered ? 'None: your Q&A answer' : '—'}</dd>
         </div>
         <div>
           <dt>Reasoning</dt>
-          <dd>{reasoningText(d.reasoning)}</dd>
+          <dd>{d.qaMatch?.answered ? '—' : reasoningText(d.reasoning)}</dd>
         </div>
       </dl>
 
