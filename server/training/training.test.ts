@@ -306,7 +306,10 @@ test('provider change: the old index keeps answering through the old provider an
   await idle;
   assert.ok(searches >= 2, `searched ${searches} times during the rebuild`);
   const texts = embedCalls(local).flatMap((r) => r.body.input as string[]);
-  assert.equal(texts.length, 32, 'every chunk embedded once by the new endpoint');
+  // Each of the 32 chunks once, and each of the 30 Q&A questions (what word-for-word Q&A answers compare with).
+  assert.equal(texts.length, 32 + 30, 'every chunk and Q&A question embedded once by the new endpoint');
+  assert.equal(new Set(texts).size, texts.length);
+  assert.equal(texts.filter((t) => /^How do I configure widget option number \d+\?$/.test(t)).length, 30);
   assert.equal(bearer(local), `Bearer ${LOCAL_KEY}`);
 
   const after = (await admin.request('GET', '/api/admin/training/stats')).json();

@@ -571,7 +571,7 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
 // Text & Q&A
 
 type TextMode = 'text' | 'qa';
-const QA_HELP = 'When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
+const QA_HELP = 'When a visitor asks this question or one very close to it, the chatbot replies with this answer exactly as written (no AI call; see Chatbot → Q&A answers). When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
 type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer' | 'url', string>>;
 const EMPTY_TEXT = { title: '', text: '', question: '', answer: '', url: '' };
 
