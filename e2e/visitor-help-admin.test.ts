@@ -100,7 +100,7 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   const panel = page.locator('section[aria-labelledby="add-text-title"]'); // the source card has the same name
   await panel.waitFor();
   assert.match(await panel.locator('#text-answer-help').textContent() ?? '',
-    /the chatbot reads this answer and replies in its own words\. If it can’t answer at all \(for example, the AI service is down\), visitors see this answer exactly as written\. Q&A entries are never listed as sources\./);
+    /replies with this answer exactly as written \(no AI call; see Chatbot → Q&A answers\)\. When a visitor asks something similar, the chatbot reads this answer and replies in its own words\. If it can’t answer at all \(for example, the AI service is down\), visitors see this answer exactly as written\. Q&A entries are never listed as sources\./);
   assert.equal(await panel.getByLabel(/Public URL/).count(), 0, 'a Q&A entry has no public URL');
   await panel.getByLabel('Question', { exact: true }).fill('What does the warranty cover?');
   await panel.getByLabel('Answer', { exact: true }).fill('Manufacturing faults, for two years from delivery.');
@@ -158,8 +158,19 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   assert.equal(start.status(), 202, await start.text());
   await docent.app.training.runner.idle();
   docent.fake.fail({ route: 'chat', kind: 'server-error', times: 1 });
-  const res = await docent.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://shop.example.com' },
+  const askWidget = () => docent.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://shop.example.com' },
     payload: { visitorId: 'visitor-admin-e2e', message: 'What does the warranty cover?' } });
+  // The entry's own question is answered with it word for word, without the (failing) model.
+  const verbatim = await askWidget();
+  assert.equal(verbatim.body.split('\n\n').filter((b) => b.startsWith('event: token')).map((b) => JSON.parse(b.split('\n')[1].slice(6)).text).join(''),
+    'Manufacturing faults, for two years from delivery.');
+  assert.equal(docent.fake.requestsTo('/chat/completions').length, 0);
+  // With word-for-word answers off, the model answers; when it fails, the entry is offered beside the apology.
+  const settings = await (await page.request.get(url('/api/admin/chatbot/settings'))).json();
+  const off = await page.request.put(url('/api/admin/chatbot/settings'), { headers: { 'x-csrf-token': csrfToken },
+    data: { chatbot: { ...settings.chatbot, qaAnswerMatch: 0 }, retrieval: { topK: settings.retrieval.topK, minMatch: settings.retrieval.minMatch } } });
+  assert.equal(off.status(), 200, await off.text());
+  const res = await askWidget();
   const error = res.body.split('\n\n').find((b) => b.startsWith('event: error'))!;
   const data = JSON.parse(error.split('\n')[1].slice(6));
   assert.deepEqual(data.answers, [{ question: 'What does the warranty cover?', answer: 'Manufacturing faults, for two years from delivery.' }]);
