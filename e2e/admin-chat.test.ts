@@ -89,6 +89,11 @@ before(async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
 
+  // These screens show the model's answers: the Q&A entry's own question would be answered word for word without
+  // it (Q&A answers are tested in e2e/improve-answer.test.ts).
+  const { chatbot, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
+  assert.equal((await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, qaAnswerMatch: 0 }, retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch } })).statusCode, 200);
+
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: docent.url });

@@ -142,3 +142,28 @@ test('the Playground shows what a follow-up searched: the question alone and wit
   await axe('.debug-panel', 'the Playground details');
   assert.deepEqual(pageErrors, []);
 });
+
+test('Chatbot screen: the Q&A answer match and "Rewrite follow-ups with the model" are saved, and a bad match is named on its field', T, async () => {
+  await page.goto(url('/admin/chatbot'));
+  const match = page.getByLabel('Q&A answers');
+  await match.waitFor();
+  assert.equal(await match.inputValue(), '85');
+  const rewrite = page.getByLabel('Rewrite follow-ups with the model');
+  assert.equal(await rewrite.isChecked(), false);
+  await match.fill('30');
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  const message = 'Use a match from 50 to 100 %, or 0 to always let the model answer.';
+  await page.getByRole('alert').filter({ hasText: message }).waitFor();
+  await match.fill('90');
+  await rewrite.check();
+  await page.locator('#cb-qaAnswerMatch').scrollIntoViewIfNeeded();
+  await shot('chatbot-qa-match', '.form-row:has(#cb-qaAnswerMatch)');
+  await shot('chatbot-follow-ups', '.form-row:has(#rewrite-follow-ups)');
+  await axe('.form-row:has(#cb-qaAnswerMatch)', 'the Q&A answers row');
+  await axe('.form-row:has(#rewrite-follow-ups)', 'the Follow-up questions row');
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  await page.locator('.settings-notice', { hasText: 'Settings saved.' }).waitFor();
+  const saved = await (await page.request.get(url('/api/admin/chatbot/settings'))).json();
+  assert.deepEqual([saved.chatbot.qaAnswerMatch, saved.chatbot.rewriteFollowUps], [90, true]);
+  assert.deepEqual(pageErrors, []);
+});
