@@ -265,6 +265,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       }
       idleTimer.refresh();
     }
+    let match: QaMatch | null = null;
     try {
       const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal }, searchFor,
         { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten });
@@ -273,18 +274,18 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       record.cost += result.queryCost ?? 0;
       // 2. A Q&A entry whose question is the visitor's (near enough): its answer, word for word.
       const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? activeIndex(db) : null;
-      const match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
+      match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
       // The Playground names the nearest entry when it is a real candidate (as close as a chunk must be).
       if (match && match.matchPercent >= retrieval.minMatch) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };
-      if (match && match.matchPercent >= chatbot.qaAnswerMatch) {
-        yield* answerFromQa(match);
-        return;
-      }
     } catch (err) {
       if (input.signal.aborted && !timedOut) { record.status = 'stopped'; save(); return; }
       const problem = timedOut ? timeoutProblem('The embedding model', `check that ${providerLabel(connection.provider)} is up, or ask your hosting provider about the server's connection.`)
         : err instanceof Error && err.name === 'EmbeddingStopError' ? (err as unknown as { problem: UpstreamError }).problem : describeUpstreamError(connection.provider, err);
       yield* withoutSearch(problem, `Searching the knowledge base failed: ${problem.message}`);
+      return;
+    }
+    if (match && match.matchPercent >= chatbot.qaAnswerMatch) {
+      yield* answerFromQa(match);
       return;
     }
     const links = sourcesOf(record.chunks);
