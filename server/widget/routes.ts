@@ -10,6 +10,7 @@ import { addAssistantMessage, addQuestion, countMessages, findConversation, hist
 import { liveConversations } from '../chat/live-conversations.js';
 import { answer, type AnswerInput } from '../chat/pipeline.js';
 import { recordQuestion, visitorQuestionCounts } from '../chat/usage.js';
+import { noteWidgetSeen } from './last-seen.js';
 import { streamEvents } from '../chat/event-stream.js';
 import { originAllowed, readWidgetSettings } from './settings.js';
 import { findSession, SESSION_COOKIE } from '../auth/sessions.js';
@@ -133,6 +134,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
     }
     const usageId = recordQuestion(db, { visitorHash: visitor, channel, newConversation });
+    if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
 
     // From here on the answer is a stream.
     await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
