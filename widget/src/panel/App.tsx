@@ -69,7 +69,8 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   });
   const patch = (id: string, p: Partial<Msg>) => setMsgs((ms) => ms.map((m) => (m.id == id ? { ...m, ...p } : m)));
   const focusInput = () => { if (ctx.root.activeElement) ta.current?.focus() };
-  const toChat = () => { setView('chat'); setTimeout(focusInput) };
+  // From a form the visitor just used (its button is gone now): on to the question box.
+  const toChat = () => { setView('chat'); setTimeout(() => ta.current?.focus()) };
   const talk = () => { setView('talk'); setTimeout(() => ctx.root.querySelector<HTMLElement>('#lf-name')?.focus()) };
 
   // Restore the stored conversation; live announcements start only after it has rendered.
