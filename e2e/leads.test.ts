@@ -84,6 +84,11 @@ const talkButtons = (page: Page) => page.getByRole('button', { name: 'Talk to a 
 const field = (page: Page, label: 'Name' | 'E-mail' | 'Message') => page.locator('docent-widget').getByLabel(label, { exact: true });
 const send = (page: Page) => page.getByRole('button', { name: 'Send', exact: true }).click();
 const focusedName = (page: Page) => page.evaluate(() => (document.querySelector('docent-widget')!.shadowRoot!.activeElement as HTMLInputElement | null)?.name ?? null);
+/** Focus moves right after the render that shows an error or a form: wait for it, then say where it is. */
+async function focusMovesTo(page: Page, name: string) {
+  await page.waitForFunction((n) => (document.querySelector('docent-widget')!.shadowRoot!.activeElement as HTMLInputElement | null)?.name === n, name, { timeout: 2000 }).catch(() => {});
+  return focusedName(page);
+}
 async function shot(page: Page, name: string) {
   await page.mouse.move(0, 0);
   await page.screenshot({ path: `${SHOTS}${name}.png` });
@@ -102,7 +107,7 @@ test('after "I don\'t know": Talk to a person, a message for each bad field, the
   await page.getByText(NO_ANSWER).waitFor();
   await talkButtons(page).click();
   await field(page, 'Name').waitFor();
-  assert.equal(await focusedName(page), 'name', 'the form takes focus');
+  assert.equal(await focusMovesTo(page, 'name'), 'name', 'the form takes focus');
   assert.equal(await question(page).isVisible(), false, 'the question box is put away while the form shows');
 
   await send(page);
@@ -112,7 +117,7 @@ test('after "I don\'t know": Talk to a person, a message for each bad field, the
   await field(page, 'E-mail').fill('jane(at)example.com');
   await send(page);
   await page.getByText('Enter a valid e-mail address, such as name@example.com.').waitFor();
-  assert.equal(await focusedName(page), 'email', 'the first bad field gets focus');
+  assert.equal(await focusMovesTo(page, 'email'), 'email', 'the first bad field gets focus');
   assert.equal(await field(page, 'E-mail').getAttribute('aria-describedby'), 'lf-email-e');
   await field(page, 'E-mail').fill('jane@example.com');
   await send(page);
@@ -166,7 +171,7 @@ test('the pre-chat form asks name, e-mail and consent before the first question,
   await chatbot({ talkToPerson: 'never', consentText: CONSENT, preChatForm: true });
   const { context, page, errors } = await openWidget();
   await page.getByText('Before we start, please tell us who you are.').waitFor();
-  assert.equal(await focusedName(page), 'name');
+  assert.equal(await focusMovesTo(page, 'name'), 'name');
   assert.equal(await question(page).isVisible(), false);
   assert.equal(await field(page, 'Message').count(), 0, 'no message on the pre-chat form');
   assert.equal(await talkButtons(page).count(), 0, '"never": no Talk to a person');

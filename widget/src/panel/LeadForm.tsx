@@ -93,6 +93,7 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
 
   return (
     <form class="lf" ref={form} onSubmit={submit} noValidate>
+      {!pre && <h2>{s.talk}</h2>}
       <p>{pre ? s.preChat : s.talkIntro}</p>
       {field('name', s.name, 'text', 'name')}
       {field('email', s.email, 'email', 'email')}

@@ -135,16 +135,16 @@ export default function LeadPage() {
 
       <section class="postbox" aria-labelledby="lead-message-title">
         <h2 class="postbox-title" id="lead-message-title">Message</h2>
-        <div class="inside">
+        <div class="inside lead-body">
           {lead.message ? <p class="lead-message-full">{lead.message}</p> : <p class="lead-no-transcript">No message: the visitor filled in the pre-chat form.</p>}
           {lead.consentText && (
-            <>
-              <h3>Consent given</h3>
+            <div>
+              <h3 class="lead-subtitle">Consent given</h3>
               <p class="lead-consent">{lead.consentText}</p>
-            </>
+            </div>
           )}
           <form class="lead-status-form" onSubmit={onStatus}>
-            <label for="lead-status">Status</label>
+            <label for="lead-status" class="lead-subtitle">Status</label>
             <select id="lead-status" class="input select" value={chosen} disabled={saving}
               onChange={(e) => setStatus(e.currentTarget.value as LeadStatus)}>
               {STATUSES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
@@ -171,10 +171,10 @@ export default function LeadPage() {
                 </li>
               ))}
             </ol>
-            {lead.conversationId && <p class="inside"><a href={`/admin/conversations/${lead.conversationId}`}>Open the conversation with sources and costs</a></p>}
+            {lead.conversationId && <p class="inside lead-body"><a href={`/admin/conversations/${lead.conversationId}`}>Open the conversation with sources and costs</a></p>}
           </>
         ) : (
-          <div class="inside">
+          <div class="inside lead-body">
             <p class="lead-no-transcript">
               No conversation is attached: the visitor had not asked anything, conversations are not stored (Chatbot → Privacy), or it was deleted.
             </p>
