@@ -91,7 +91,7 @@ async function focusMovesTo(page: Page, name: string) {
 }
 async function shot(page: Page, name: string) {
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: `${SHOTS}${name}.png` });
+  await page.screenshot({ path: `${SHOTS}${name}.png`, animations: 'disabled' });
 }
 async function axe(page: Page, state: string) {
   const { violations } = await new AxeBuilder({ page }).include('docent-widget').analyze();
@@ -217,7 +217,12 @@ test('screenshots of the new widget states: phone and desktop, light and dark', 
       await chatbot({ preChatForm: false });
       await page.reload();
       await page.getByRole('button', { name: 'Open chat' }).click();
-      await talkButtons(page).click();
+      await question(page).fill('Do you ship pallets to Norway?');
+      await question(page).press('Enter');
+      await page.getByText(NO_ANSWER).waitFor();
+      assert.equal(await talkButtons(page).count(), 2, '"always": in the header and under the answer it could not give');
+      await shot(page, `widget-no-answer-${size}-${scheme}`);
+      await talkButtons(page).first().click();
       await field(page, 'Name').fill('Jane Doe');
       await field(page, 'E-mail').fill('jane@example.com');
       await send(page);

@@ -83,7 +83,7 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
     <div class="fl">
       <label for={'lf-' + k}>{label}</label>
       {k == 'message'
-        ? <textarea id="lf-message" name="message" rows={4} value={v.message} onInput={(e) => set(k, e.currentTarget.value)}
+        ? <textarea id="lf-message" name="message" rows={3} value={v.message} onInput={(e) => set(k, e.currentTarget.value)}
           aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? 'lf-message-e' : undefined} />
         : <input id={'lf-' + k} name={k} {...{ type } as object} autoComplete={auto} value={v[k]} onInput={(e) => set(k, e.currentTarget.value)}
           aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? `lf-${k}-e` : undefined} />}
