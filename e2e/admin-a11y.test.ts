@@ -148,6 +148,7 @@ const SCREENS: Array<{ name: string; path: string; ready: (p: Page) => Promise<u
   { name: 'training-training', path: '/admin/training?tab=training', ready: (p) => p.locator('.estimate-text, .last-run').first().waitFor() },
   { name: 'training-retrieval', path: '/admin/training?tab=retrieval', ready: (p) => p.getByText(/The fields start from what the chatbot uses/).waitFor() },
   { name: 'training-database', path: '/admin/training?tab=database', ready: (p) => Promise.all([p.locator('.stat-tiles').waitFor(), p.locator('#webhook-url').waitFor(), p.locator('#embedding-model-facts').waitFor()]) },
+  { name: 'get-started', path: '/admin/start', ready: (p) => p.getByRole('heading', { name: 'Get started' }).waitFor() },
   { name: 'chatbot', path: '/admin/chatbot', ready: (p) => p.getByLabel('Custom Instructions').waitFor() },
   {
     name: 'widget', path: '/admin/widget',
@@ -175,7 +176,8 @@ describe('admin accessibility and form feedback', () => {
     await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
     await page.getByLabel('Confirm password', { exact: true }).fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // A new admin lands on Get started; it is checked with the other screens below.
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
     csrfToken = (await api('GET', '/api/admin/session')).csrfToken;
 
     // The content every screen shows: a key, text and Q&A, a file, a web source, one that fails, training, a chat.
