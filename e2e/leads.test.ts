@@ -246,6 +246,25 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   assert.equal((await page.request.post(`${docent.url}/api/admin/login`, { data: { password: TEST_PASSWORD } })).status(), 200);
+
+  // The settings, beside the contact link on the Chatbot screen.
+  await chatbot({ talkToPerson: 'never', consentText: '', preChatForm: false });
+  await page.goto(`${docent.url}/admin/chatbot`);
+  await page.getByLabel('After "I don\'t know" or a failure').check();
+  await page.getByLabel('Consent text').fill('x'.repeat(501));
+  await page.getByLabel("Ask for the visitor's name and e-mail before the first question").check();
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  await page.getByText('Keep the consent text to 500 characters or fewer.').first().waitFor();
+  await page.getByLabel('Consent text').fill(CONSENT);
+  await page.getByRole('button', { name: 'Save Changes' }).click();
+  await page.getByText('Settings saved.').first().waitFor();
+  const config = await page.request.get(`${docent.url}/api/widget/config`);
+  assert.deepEqual((await config.json()).handoff, { talkToPerson: 'after_no_answer', consentText: CONSENT, preChatForm: true });
+  await page.reload();
+  assert.equal(await page.getByLabel('After "I don\'t know" or a failure').isChecked(), true);
+  assert.equal(await page.getByLabel('Consent text').inputValue(), CONSENT);
+  await page.screenshot({ path: `${SHOTS}admin-chatbot-talk-settings.png`, fullPage: true });
+
   const all = await leads();
   await page.goto(`${docent.url}/admin/`);
   await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Leads' }).click();
@@ -256,6 +275,11 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   const axeList = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axeList.violations.map((v) => v.id), [], 'axe, Leads list');
   await page.screenshot({ path: `${SHOTS}admin-leads-list.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const axePhone = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(axePhone.violations.map((v) => v.id), [], 'axe, Leads list, phone size');
+  await page.screenshot({ path: `${SHOTS}admin-leads-list-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // The lead whose name carries markup: shown as text.
   await page.getByRole('link', { name: XSS_NAME }).click();
