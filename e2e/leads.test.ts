@@ -278,6 +278,8 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   await page.setViewportSize({ width: 390, height: 844 });
   const axePhone = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(axePhone.violations.map((v) => v.id), [], 'axe, Leads list, phone size');
+  const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert.ok(width.page <= width.view, `the list scrolls sideways at phone size: ${JSON.stringify(width)}`);
   await page.screenshot({ path: `${SHOTS}admin-leads-list-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 
