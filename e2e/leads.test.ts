@@ -263,7 +263,7 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   await page.reload();
   assert.equal(await page.getByLabel('After "I don\'t know" or a failure').isChecked(), true);
   assert.equal(await page.getByLabel('Consent text').inputValue(), CONSENT);
-  await page.screenshot({ path: `${SHOTS}admin-chatbot-talk-settings.png`, fullPage: true });
+  await page.locator('section[aria-labelledby=contact-title]').screenshot({ path: `${SHOTS}admin-chatbot-talk-settings.png` });
 
   const all = await leads();
   await page.goto(`${docent.url}/admin/`);
