@@ -17,7 +17,7 @@ import { embedSnippet, publicAddress } from '../http/public-address.js';
 const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
   // Quote everything; neutralise spreadsheet formulas (CSV injection).
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
