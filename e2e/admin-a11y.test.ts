@@ -156,6 +156,7 @@ const SCREENS: Array<{ name: string; path: string; ready: (p: Page) => Promise<u
   },
   { name: 'conversations', path: '/admin/conversations', ready: (p) => p.locator('table tbody tr').first().waitFor() },
   { name: 'conversation', path: '', ready: (p) => p.locator('.conversation-facts').waitFor() },
+  { name: 'leads', path: '/admin/leads', ready: (p) => p.locator('.leads-table, .empty-state').first().waitFor() },
   { name: 'settings-api', path: '/admin/settings', ready: (p) => p.locator('#api-key-status').waitFor() },
   { name: 'settings-account', path: '/admin/settings?tab=account', ready: (p) => p.getByText(/logged in anywhere else|also logged in/).waitFor() },
   { name: 'settings-export-import', path: '/admin/settings?tab=export-import', ready: (p) => p.getByRole('heading', { name: 'Import settings' }).waitFor() },
