@@ -102,8 +102,9 @@ test('a visitor\'s "I don\'t know" → Improve answer in Conversations → the P
   await page.locator('h1 .status-pill', { hasText: 'Improved' }).waitFor();
   await page.locator('.transcript-item.is-assistant .transcript-head .status-pill', { hasText: 'Improved' }).waitFor();
   await shot('saved', '.transcript-item.is-assistant');
-  await page.goto(url('/admin/conversations'));
+  await page.goto(url('/admin/conversations?filter=unanswered'));
   await page.getByRole('row').filter({ hasText: QUESTION }).locator('.status-pill', { hasText: 'Improved' }).waitFor();
+  await shot('list', '.conversations-table');
 
   // The Playground: the same question gets exactly the admin's answer, marked, with no chat-model call.
   const before = chatCalls();
