@@ -12,16 +12,10 @@ import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { dismissAlert, openAlerts } from './alerts.js';
 import { embedSnippet, publicAddress } from '../http/public-address.js';
+import { csvCell } from '../http/csv.js';
 
 const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
-
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Quote everything; neutralise spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.db;
