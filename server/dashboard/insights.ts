@@ -63,24 +63,23 @@ interface Group { leader: QuestionRow; vector: Float32Array | null; key: string;
  * normalised text or a vector at least SAME_QUESTION similar; otherwise it leads a new group. Leaders are the
  * most asked wording, so a group is named by what visitors type most.
  */
-export function groupQuestions(rows: QuestionRow[], vectors: Array<Float32Array | null> | null): Group[] {
+export function groupQuestions(rows: QuestionRow[], vectorOf: (question: string) => Float32Array | null): Group[] {
   const groups: Group[] = [];
   const byKey = new Map<string, Group>();
-  rows.forEach((row, i) => {
+  for (const row of rows) {
     const key = normalised(row.question);
-    const raw = vectors?.[i] ?? null;
-    const vector = raw ? unit(raw) : null;
+    const vector = vectorOf(row.question);
     let group = byKey.get(key);
     if (!group && vector) group = groups.find((g) => g.vector && dot(g.vector, vector) >= SAME_QUESTION);
     if (group) {
       group.members.push(row);
       if (!byKey.has(key)) byKey.set(key, group);
-      return;
+      continue;
     }
     group = { leader: row, vector, key, members: [row] };
     groups.push(group);
     byKey.set(key, group);
-  });
+  }
   return groups;
 }
 
@@ -104,14 +103,17 @@ function summarise(groups: Group[], link: 'conversationId' | 'unansweredConversa
 /** Both question lists, grouped; `limit` groups each (the sort is by the group's total). */
 export function questionInsights(db: Db, range: DayRange, limit: number) {
   const rows = questionRows(db, range, CANDIDATES);
-  const vectorsFor = (list: QuestionRow[]) => questionVectors(db, list.map((r) => sha256(r.question)));
-  const topVectors = vectorsFor(rows.top);
-  const top = groupQuestions(rows.top, topVectors);
-  const unanswered = groupQuestions(rows.unanswered, vectorsFor(rows.unanswered));
+  // The two lists share most questions: each vector is read and normalised once.
+  const questions = [...new Set([...rows.top, ...rows.unanswered].map((r) => r.question))];
+  const found = questionVectors(db, questions.map(sha256));
+  const vectors = new Map(questions.map((q, i) => [q, found?.[i] ? unit(found[i]!) : null]));
+  const vectorOf = (question: string) => vectors.get(question) ?? null;
+  const top = groupQuestions(rows.top, vectorOf);
+  const unanswered = groupQuestions(rows.unanswered, vectorOf);
   const live = existingConversations(db, [...rows.top.map((r) => r.conversationId), ...rows.unanswered.map((r) => r.unansweredConversationId)]
     .filter((id): id is string => !!id));
   return {
-    groupedBySimilarity: !!topVectors?.some((v) => v),
+    groupedBySimilarity: [...vectors.values()].some((v) => v),
     topQuestions: summarise(top, 'conversationId', live).sort((a, b) => b.asked - a.asked).slice(0, limit),
     unansweredQuestions: summarise(unanswered, 'unansweredConversationId', live).sort((a, b) => b.unanswered - a.unanswered || b.asked - a.asked).slice(0, limit),
   };
