@@ -1,4 +1,4 @@
-// Dashboard insights on a big log: 1,000,000 stored messages (BENCH_INSIGHTS_MESSAGES to change it) over a year,
+// Dashboard insights on a big log: 1,000,000 stored messages (BENCH_INSIGHTS_MESSAGES to change it) over the last 89 days,
 // written into a real SQLite file with the project's migrations — so the triggers of migration 014 keep the
 // rollups as the chat would — in transactions with prepared statements. Questions follow a Zipf law over 1,200
 // topics of four wordings each (their cached vectors about 0.9 similar, as rewordings are) plus a 20 % tail of
@@ -26,7 +26,8 @@ const D = 1536;
 const TOPICS = 1200;
 const WORDINGS = ['How do I %?', 'how do i %', 'What is the way to %?', 'Can you tell me how to %?'];
 const DOCUMENTS = 600;
-const SPAN_DAYS = 365;
+// Within the default retention (90 days; older conversations are deleted at start), so the 90-day range covers them all.
+const SPAN_DAYS = 89;
 const TARGET_P50_MS = 300;
 const WARMUP = 5;
 const REQUESTS = 40;

@@ -17,7 +17,7 @@ const COLORS = { conversations: '#2271b1', messages: '#996800', answered: '#0070
 const dayLabel = (day: string, weekday = false) =>
   new Date(`${day}T00:00:00Z`).toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC', ...(weekday ? { weekday: 'short' } : {}) });
 const percent = (share: number) => `${Math.round(share * 100)}%`;
-const money = (usd: number) => (usd === 0 ? '$0.00' : usd < 0.01 ? `$${usd.toFixed(4)}` : formatUsd(Math.round(usd * 100) / 100));
+const money = (usd: number) => (usd === 0 ? '$0.00' : usd < 0.0001 ? '< $0.0001' : formatUsd(usd < 0.01 ? usd : Math.round(usd * 100) / 100));
 const shareOf = (d: InsightDay) => (d.answers ? d.answered / d.answers : null);
 
 /** The day with the largest value (the latest on a tie), or null when every value is 0. */
@@ -86,7 +86,8 @@ function DailyTable({ data }: { data: Insights }) {
   return (
     <details class="insight-table">
       <summary>Numbers per day (table)</summary>
-      <div class="table-scroll">
+      {/* Scrolls on its own when long: focusable, so the keyboard can scroll it too. */}
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Numbers per day">
         <table class="ca-table">
           <caption class="screen-reader-text">Numbers per day, {data.range.from} to {data.range.to} (UTC)</caption>
           <thead>
@@ -330,7 +331,7 @@ export function InsightsArea() {
         <>
           <div class="insight-charts">
             <ChartBox id="chart-traffic" title="Conversations and messages per day" summary={text.traffic} charts={charts}
-              chart={{ days: dayList, yFormat: (v) => formatNumber(v), series: [
+              chart={{ days: dayList, whole: true, yFormat: (v) => formatNumber(v), series: [
                 { label: 'Conversations', values: data.daily.map((d) => d.conversations), color: COLORS.conversations, kind: 'line' },
                 { label: 'Messages', values: data.daily.map((d) => d.messages), color: COLORS.messages, kind: 'line' },
               ] }} />
@@ -339,9 +340,10 @@ export function InsightsArea() {
                 { label: 'Answered', values: data.daily.map((d) => (d.answers ? (100 * d.answered) / d.answers : null)), color: COLORS.answered, kind: 'line' },
               ] }} />
             <ChartBox id="chart-thumbs" title="Thumbs up and down" summary={text.thumbs} charts={charts}
-              chart={{ days: dayList, yFormat: (v) => formatNumber(v), series: [
+              chart={{ days: dayList, whole: true, yFormat: (v) => formatNumber(Math.abs(v)), series: [
+                // Thumbs down are drawn below the line, so a day with both shows both.
                 { label: 'Thumbs up', values: data.daily.map((d) => d.thumbsUp), color: COLORS.up, kind: 'bars' },
-                { label: 'Thumbs down', values: data.daily.map((d) => d.thumbsDown), color: COLORS.down, kind: 'bars' },
+                { label: 'Thumbs down', values: data.daily.map((d) => -d.thumbsDown), color: COLORS.down, kind: 'bars' },
               ] }} />
             <ChartBox id="chart-cost" title="Cost per day" summary={text.cost} charts={charts}
               chart={{ days: dayList, yFormat: (v) => (v === 0 ? '$0' : `$${v < 0.1 ? v.toFixed(3) : v.toFixed(2)}`), series: [

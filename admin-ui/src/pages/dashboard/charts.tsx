@@ -10,8 +10,6 @@ export interface ChartSeries {
   values: Array<number | null>;
   color: string;
   kind: 'line' | 'bars';
-  /** Formats a value on the y axis. */
-  format?: (v: number) => string;
 }
 
 export interface ChartProps {
@@ -21,14 +19,23 @@ export interface ChartProps {
   yFormat: (v: number) => string;
   /** Fixed y range (the answered share is always 0–100 %). */
   yRange?: [number, number];
+  /** Counts: ticks on whole numbers only. */
+  whole?: boolean;
 }
 
 const HEIGHT = 180;
+const DAY = 86_400;
 const bars = uPlot.paths.bars!({ size: [0.7, 24] });
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
+const shortDay = (ts: number) => new Date(ts * 1000).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** Room above the highest value (and below the lowest, for thumbs down drawn under the line). */
+function padded(min: number, max: number): [number, number] {
+  return [min < 0 ? min * 1.15 : 0, max > 0 ? max * 1.15 : min < 0 ? 0 : 1];
+}
 
 function options(props: ChartProps, width: number): Options {
-  const { series, yFormat, yRange } = props;
-  const grouped = series.filter((s) => s.kind === 'bars').length;
+  const { series, yFormat, yRange, whole } = props;
   return {
     width,
     height: HEIGHT,
@@ -37,16 +44,17 @@ function options(props: ChartProps, width: number): Options {
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
     // The days are UTC days: shown as such whatever the admin's time zone.
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    scales: { x: { time: true }, y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    scales: { x: { time: true }, y: { range: yRange ?? ((_u, min, max) => padded(min, max)) } },
     axes: [
-      { stroke: '#50575e', grid: { show: false }, ticks: { stroke: '#c3c4c7' }, font: '12px sans-serif' },
-      { stroke: '#50575e', grid: { stroke: '#f0f0f1' }, ticks: { show: false }, font: '12px sans-serif', size: 56,
-        values: (_u, splits) => splits.map(yFormat) },
+      { stroke: '#50575e', grid: { show: false }, ticks: { stroke: '#c3c4c7' }, font: '12px sans-serif', space: 56,
+        incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY], values: (_u, splits) => splits.map(shortDay) },
+      { stroke: '#50575e', grid: { stroke: '#f0f0f1' }, ticks: { show: false }, font: '12px sans-serif', size: 56, space: 28,
+        ...(whole ? { incrs: WHOLE_STEPS } : {}), values: (_u, splits) => splits.map(yFormat) },
     ],
     series: [
       {},
-      ...series.map((s, i) => (s.kind === 'bars'
-        ? { label: s.label, stroke: s.color, fill: s.color, width: 0, paths: grouped > 1 ? uPlot.paths.bars!({ size: [0.7 / grouped, 16], align: i === 0 ? -1 : 1 }) : bars, points: { show: false } }
+      ...series.map((s) => (s.kind === 'bars'
+        ? { label: s.label, stroke: s.color, fill: s.color, width: 0, fillTo: 0, paths: bars, points: { show: false } }
         : { label: s.label, stroke: s.color, width: 2, spanGaps: false, points: { show: props.days.length <= 31, size: 5, fill: s.color } })),
     ],
   };
