@@ -26,6 +26,11 @@ const url = (p: string) => docent.url + p;
 const insights = () => page.getByRole('region', { name: 'Insights' });
 const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
+async function shot(name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, `insights-${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
 async function axeViolations(): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
@@ -99,7 +104,7 @@ describe('Dashboard insights', () => {
     assert.deepEqual(await rows('Sources used most'), [['Pricing Text & Q&A', '4'], ['Press release 2019 Text & Q&A', '1'], ['Warranty Text & Q&A', '1']]);
     assert.equal(await insights().getByRole('region', { name: 'Documents no answer used' }).locator('.insight-empty').innerText(), 'Every trained document helped an answer in the last 30 days.');
 
-    await page.screenshot({ path: path.join(SHOTS, 'insights-desktop-30.png'), fullPage: true, animations: 'disabled' });
+    await shot('desktop-30');
   });
 
   it('the range switch reloads everything for 7 days', async () => {
@@ -112,7 +117,7 @@ describe('Dashboard insights', () => {
     const unused = insights().getByRole('region', { name: 'Documents no answer used' });
     assert.deepEqual(await unused.locator('li').allInnerTexts(), ['Press release 2019\nText & Q&A']);
     assert.equal(await insights().locator('details.insight-table tbody tr').count(), 7);
-    await page.screenshot({ path: path.join(SHOTS, 'insights-desktop-7.png'), fullPage: true, animations: 'disabled' });
+    await shot('desktop-7');
   });
 
   it('each list downloads as CSV with its own name, formulas neutralised', async () => {
@@ -139,7 +144,7 @@ describe('Dashboard insights', () => {
     const widths = await insights().locator('.insight-chart-canvas canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).getBoundingClientRect().width));
     assert.ok(widths.every((x) => x <= 390 && x > 250), `charts at phone size: ${widths.join(', ')}`);
     assert.deepEqual(await axeViolations(), []);
-    await page.screenshot({ path: path.join(SHOTS, 'insights-phone.png'), fullPage: true, animations: 'disabled' });
+    await shot('phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

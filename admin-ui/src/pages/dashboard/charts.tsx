@@ -66,7 +66,9 @@ export function Chart(props: ChartProps) {
 
   useEffect(() => {
     const el = box.current!;
-    const data: AlignedData = [props.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000), ...props.series.map((s) => s.values)];
+    // A bar of 0 is no bar (uPlot would draw a hairline).
+    const data: AlignedData = [props.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000),
+      ...props.series.map((s) => (s.kind === 'bars' ? s.values.map((v) => v || null) : s.values))];
     plot.current = new uPlot(options(props, Math.max(200, el.clientWidth)), data, el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
     resize.observe(el);
