@@ -145,6 +145,9 @@ describe('Dashboard insights', () => {
     assert.ok(widths.every((x) => x <= 390 && x > 250), `charts at phone size: ${widths.join(', ')}`);
     assert.deepEqual(await axeViolations(), []);
     await shot('phone');
+    // Close-ups, to look at the details at phone size.
+    await insights().locator('.insight-charts').screenshot({ path: path.join(SHOTS, 'insights-phone-charts.png'), animations: 'disabled' });
+    await insights().locator('.insight-lists').screenshot({ path: path.join(SHOTS, 'insights-phone-lists.png'), animations: 'disabled' });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

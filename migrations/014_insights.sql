@@ -18,18 +18,26 @@ CREATE TABLE insight_days (
   thumbs_down INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
--- Each distinct question text per UTC day, with what became of it. These hold visitors' words, so deleting a
--- conversation takes its questions out (see insights_question_deleted): retention and "Delete" apply here too.
+-- The distinct question texts visitors asked, each once, with the latest conversation that asked it and the latest
+-- where it went unanswered (where to "Improve answer"). These hold visitors' words, so deleting a conversation takes
+-- its questions out (see insights_question_deleted): retention and "Delete" apply here too.
+CREATE TABLE questions (
+  id INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE,                   -- exactly as asked (its SHA-256 keys the cached question vector)
+  conversation_id TEXT,
+  unanswered_conversation_id TEXT
+);
+
+-- What became of each question per UTC day. Only numbers, keyed by question first: summing a range groups along
+-- the primary key with no sort (the 90-day lists at 1M messages read ~300k rows of ~20 bytes).
 CREATE TABLE question_days (
+  question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
   day TEXT NOT NULL,                           -- YYYY-MM-DD, UTC, of the question
-  question TEXT NOT NULL,                      -- exactly as asked (its SHA-256 keys the cached question vector)
   asked INTEGER NOT NULL DEFAULT 0,
   answered INTEGER NOT NULL DEFAULT 0,         -- a complete answer followed
   unanswered INTEGER NOT NULL DEFAULT 0,       -- "I don't know", failed, or links only
   thumbs_down INTEGER NOT NULL DEFAULT 0,      -- complete answers the visitor marked down: answered, not well
-  conversation_id TEXT,                        -- the latest conversation that asked it
-  unanswered_conversation_id TEXT,             -- the latest one that got no answer: where to "Improve answer"
-  PRIMARY KEY (day, question)
+  PRIMARY KEY (question_id, day)
 ) WITHOUT ROWID;
 
 -- Which documents complete answers drew on, per UTC day: each answer counts once per document, whatever the
@@ -45,8 +53,10 @@ CREATE INDEX document_use_days_day ON document_use_days (day, document_id, answe
 CREATE TRIGGER insights_question AFTER INSERT ON messages
 WHEN new.role = 'user' AND (SELECT channel FROM conversations WHERE id = new.conversation_id) = 'widget'
 BEGIN
-  INSERT INTO question_days (day, question, asked, conversation_id) VALUES (substr(new.created_at, 1, 10), new.text, 1, new.conversation_id)
-    ON CONFLICT (day, question) DO UPDATE SET asked = asked + 1, conversation_id = excluded.conversation_id;
+  INSERT INTO questions (text, conversation_id) VALUES (new.text, new.conversation_id)
+    ON CONFLICT (text) DO UPDATE SET conversation_id = excluded.conversation_id;
+  INSERT INTO question_days (question_id, day, asked) VALUES ((SELECT id FROM questions WHERE text = new.text), substr(new.created_at, 1, 10), 1)
+    ON CONFLICT (question_id, day) DO UPDATE SET asked = asked + 1;
 END;
 
 CREATE TRIGGER insights_answer AFTER INSERT ON messages
@@ -59,9 +69,11 @@ BEGIN
   UPDATE question_days SET
       answered = answered + (new.status = 'complete'),
       unanswered = unanswered + (new.status <> 'complete'),
-      thumbs_down = thumbs_down + (new.status = 'complete' AND new.feedback IS 'down'),
-      unanswered_conversation_id = CASE WHEN new.status <> 'complete' THEN new.conversation_id ELSE unanswered_conversation_id END
-    WHERE (day, question) = (SELECT substr(q.created_at, 1, 10), q.text FROM messages q
+      thumbs_down = thumbs_down + (new.status = 'complete' AND new.feedback IS 'down')
+    WHERE (question_id, day) = (SELECT qq.id, substr(q.created_at, 1, 10) FROM messages q JOIN questions qq ON qq.text = q.text
+      WHERE q.conversation_id = new.conversation_id AND q.role = 'user' AND q.rowid < new.rowid ORDER BY q.rowid DESC LIMIT 1);
+  UPDATE questions SET unanswered_conversation_id = new.conversation_id
+    WHERE new.status <> 'complete' AND text = (SELECT q.text FROM messages q
       WHERE q.conversation_id = new.conversation_id AND q.role = 'user' AND q.rowid < new.rowid ORDER BY q.rowid DESC LIMIT 1);
   INSERT INTO document_use_days (document_id, day, answers)
     SELECT DISTINCT c.document_id, substr(new.created_at, 1, 10), 1 FROM json_each(new.retrieved) j JOIN chunks c ON c.id = j.value ->> 'chunkId'
@@ -77,20 +89,24 @@ BEGIN
     VALUES (substr(new.created_at, 1, 10), (new.feedback IS 'up') - (old.feedback IS 'up'), (new.feedback IS 'down') - (old.feedback IS 'down'))
     ON CONFLICT (day) DO UPDATE SET thumbs_up = thumbs_up + excluded.thumbs_up, thumbs_down = thumbs_down + excluded.thumbs_down;
   UPDATE question_days SET thumbs_down = max(0, thumbs_down + (new.feedback IS 'down') - (old.feedback IS 'down'))
-    WHERE new.status = 'complete' AND (day, question) = (SELECT substr(q.created_at, 1, 10), q.text FROM messages q
+    WHERE new.status = 'complete' AND (question_id, day) = (SELECT qq.id, substr(q.created_at, 1, 10) FROM messages q JOIN questions qq ON qq.text = q.text
       WHERE q.conversation_id = new.conversation_id AND q.role = 'user' AND q.rowid < new.rowid ORDER BY q.rowid DESC LIMIT 1);
 END;
 
 -- A deleted question leaves the lists. Its outcome cannot be told apart from the same text's other askings that
--- day, so the outcome counts are kept no larger than what is left; a (day, question) asked by no one is dropped.
+-- day, so the outcome counts are kept no larger than what is left; a day nobody asked it is dropped, and so is a
+-- question nobody asked any more (its text with it). A link to the deleted conversation is dropped too.
 CREATE TRIGGER insights_question_deleted AFTER DELETE ON messages WHEN old.role = 'user'
 BEGIN
   UPDATE question_days SET asked = asked - 1, answered = min(answered, asked - 1), unanswered = min(unanswered, asked - 1),
-      thumbs_down = min(thumbs_down, asked - 1),
+      thumbs_down = min(thumbs_down, asked - 1)
+    WHERE question_id = (SELECT id FROM questions WHERE text = old.text) AND day = substr(old.created_at, 1, 10);
+  DELETE FROM question_days WHERE question_id = (SELECT id FROM questions WHERE text = old.text) AND day = substr(old.created_at, 1, 10) AND asked <= 0;
+  UPDATE questions SET
       conversation_id = CASE WHEN conversation_id = old.conversation_id THEN NULL ELSE conversation_id END,
       unanswered_conversation_id = CASE WHEN unanswered_conversation_id = old.conversation_id THEN NULL ELSE unanswered_conversation_id END
-    WHERE day = substr(old.created_at, 1, 10) AND question = old.text;
-  DELETE FROM question_days WHERE day = substr(old.created_at, 1, 10) AND question = old.text AND asked <= 0;
+    WHERE text = old.text;
+  DELETE FROM questions WHERE text = old.text AND NOT EXISTS (SELECT 1 FROM question_days WHERE question_id = questions.id);
 END;
 
 -- What was stored before this migration counts too.
@@ -100,16 +116,21 @@ INSERT INTO insight_days (day, answers, answered, thumbs_up, thumbs_down)
   WHERE m.role = 'assistant' AND m.status <> 'stopped' AND c.channel = 'widget'
   GROUP BY substr(m.created_at, 1, 10);
 
-INSERT INTO question_days (day, question, asked, answered, unanswered, thumbs_down, conversation_id, unanswered_conversation_id)
-  SELECT day, question, count(*), coalesce(sum(status = 'complete'), 0), coalesce(sum(status IN ('no_answer', 'error', 'links_only')), 0),
-    coalesce(sum(status = 'complete' AND feedback IS 'down'), 0), max(conversation_id),
-    max(CASE WHEN status IN ('no_answer', 'error', 'links_only') THEN conversation_id END)
-  FROM (SELECT substr(q.created_at, 1, 10) AS day, q.text AS question, q.conversation_id, a.status, a.feedback
-    FROM messages q JOIN conversations c ON c.id = q.conversation_id
-    LEFT JOIN messages a ON a.rowid = (SELECT n.rowid FROM messages n WHERE n.conversation_id = q.conversation_id AND n.rowid > q.rowid ORDER BY n.rowid LIMIT 1)
-      AND a.role = 'assistant'
-    WHERE q.role = 'user' AND c.channel = 'widget')
-  GROUP BY day, question;
+CREATE TEMP TABLE asked_before AS
+  SELECT substr(q.created_at, 1, 10) AS day, q.text, q.conversation_id, q.created_at, a.status, a.feedback
+  FROM messages q JOIN conversations c ON c.id = q.conversation_id
+  LEFT JOIN messages a ON a.rowid = (SELECT n.rowid FROM messages n WHERE n.conversation_id = q.conversation_id AND n.rowid > q.rowid ORDER BY n.rowid LIMIT 1)
+    AND a.role = 'assistant'
+  WHERE q.role = 'user' AND c.channel = 'widget';
+INSERT INTO questions (text, conversation_id, unanswered_conversation_id)
+  SELECT text, substr(max(created_at || conversation_id), 25), -- created_at is 24 characters: the latest one's id
+    substr(max(CASE WHEN status IN ('no_answer', 'error', 'links_only') THEN created_at || conversation_id END), 25)
+  FROM asked_before GROUP BY text;
+INSERT INTO question_days (question_id, day, asked, answered, unanswered, thumbs_down)
+  SELECT q.id, b.day, count(*), coalesce(sum(b.status = 'complete'), 0), coalesce(sum(b.status IN ('no_answer', 'error', 'links_only')), 0),
+    coalesce(sum(b.status = 'complete' AND b.feedback IS 'down'), 0)
+  FROM asked_before b JOIN questions q ON q.text = b.text GROUP BY q.id, b.day;
+DROP TABLE asked_before;
 
 INSERT INTO document_use_days (document_id, day, answers)
   SELECT document_id, day, count(*) FROM (

@@ -52,8 +52,9 @@ export function seedInsights(db: Db) {
     db.prepare("INSERT INTO messages (id, conversation_id, role, text, status, retrieved, cost, created_at) VALUES (?, ?, 'assistant', 'An answer', ?, ?, 0.001, ?)")
       .run(`${name}-answer`, id, status, used, at(daysAgo, '10:00:01.000'));
   };
-  conversation('c1', 1, 'How much is the Pro plan?', 'complete', retrieved(pricing));
+  // Stored in the order they happened, as the chat stores them.
   conversation('c8', 3, 'How much is the Pro plan?', 'complete', retrieved(pricing));
+  conversation('c1', 1, 'How much is the Pro plan?', 'complete', retrieved(pricing));
   conversation('c2', 0, 'What does Pro cost?', 'complete', retrieved(pricing));
   conversation('c3', 0, 'how much is the pro plan', 'complete', retrieved(pricing, warranty, pricing));
   conversation('c4', 2, 'Do you ship to Mars?', 'no_answer', '[]');

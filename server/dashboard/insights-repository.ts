@@ -27,20 +27,27 @@ export interface QuestionRow {
 
 /**
  * The `limit` most asked distinct questions of the range and the `limit` most often unanswered ones, from one
- * grouping of question_days (a day's row per distinct text). A conversation to show is the latest one kept.
+ * grouping of question_days (a row per question and day, grouped along its primary key), with the latest
+ * conversation that asked each and the latest where it went unanswered (both within the range when the question is).
  */
 export function questionRows(db: Db, range: DayRange, limit: number): { top: QuestionRow[]; unanswered: QuestionRow[] } {
   const rows = stmt(db, `WITH grouped AS MATERIALIZED (
-      SELECT question, sum(asked) AS asked, sum(answered) AS answered, sum(unanswered) AS unanswered, sum(thumbs_down) AS thumbsDown,
-        substr(max(CASE WHEN conversation_id IS NOT NULL THEN day || conversation_id END), 11) AS conversationId,
-        substr(max(CASE WHEN unanswered_conversation_id IS NOT NULL THEN day || unanswered_conversation_id END), 11) AS unansweredConversationId
-      FROM question_days WHERE day BETWEEN :from AND :to GROUP BY question)
-    SELECT 'top' AS list, * FROM (SELECT * FROM grouped ORDER BY asked DESC, question LIMIT :limit)
-    UNION ALL
-    SELECT 'unanswered' AS list, * FROM (SELECT * FROM grouped WHERE unanswered > 0 ORDER BY unanswered DESC, asked DESC, question LIMIT :limit)`)
+      SELECT question_id, sum(asked) AS asked, sum(answered) AS answered, sum(unanswered) AS unanswered, sum(thumbs_down) AS thumbsDown
+      FROM question_days WHERE day BETWEEN :from AND :to GROUP BY question_id),
+    chosen AS (
+      SELECT 'top' AS list, * FROM (SELECT * FROM grouped ORDER BY asked DESC, question_id LIMIT :limit)
+      UNION ALL
+      SELECT 'unanswered' AS list, * FROM (SELECT * FROM grouped WHERE unanswered > 0 ORDER BY unanswered DESC, asked DESC, question_id LIMIT :limit))
+    SELECT c.list, q.text AS question, c.asked, c.answered, c.unanswered, c.thumbsDown,
+      q.conversation_id AS conversationId, q.unanswered_conversation_id AS unansweredConversationId
+    FROM chosen c JOIN questions q ON q.id = c.question_id`)
     .all({ from: range.from, to: range.to, limit }) as Array<QuestionRow & { list: 'top' | 'unanswered' }>;
   const strip = ({ list: _, ...row }: QuestionRow & { list: string }): QuestionRow => row;
-  return { top: rows.filter((r) => r.list === 'top').map(strip), unanswered: rows.filter((r) => r.list === 'unanswered').map(strip) };
+  const byAsked = (a: QuestionRow, b: QuestionRow) => b.asked - a.asked || (a.question < b.question ? -1 : 1);
+  return {
+    top: rows.filter((r) => r.list === 'top').map(strip).sort(byAsked),
+    unanswered: rows.filter((r) => r.list === 'unanswered').map(strip).sort((a, b) => b.unanswered - a.unanswered || byAsked(a, b)),
+  };
 }
 
 /** Of these conversation ids, the ones still stored (a link to a deleted one would lead nowhere). */

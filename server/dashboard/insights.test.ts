@@ -5,6 +5,13 @@ import assert from 'node:assert/strict';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { days, seedInsights as seed } from '../../e2e/support/insights-seed.js';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { MIGRATIONS_DIR } from '../paths.js';
+import { insights } from './insights.js';
 import { InsightsBody } from './insights-schemas.js';
 
 const ORIGIN = 'https://shop.example.com';
@@ -66,7 +73,7 @@ test('insights: per-day numbers, near-duplicate questions counted together, unan
   assert.deepEqual(after.unansweredQuestions, [
     { question: 'Do you ship to Mars?', variants: [], asked: 1, answered: 0, answeredWell: 0, unanswered: 1, conversationId: ids.c4 },
   ]);
-  assert.equal(app.db.prepare("SELECT count(*) FROM question_days WHERE question = 'Can you deliver to Mars?'").pluck().get(), 0);
+  assert.equal(app.db.prepare("SELECT count(*) FROM questions WHERE text = 'Can you deliver to Mars?'").pluck().get(), 0, 'its words are gone');
   assert.deepEqual(after.totals, body.totals, 'the per-day counts, like the usage numbers, stay');
 });
 
@@ -127,4 +134,30 @@ test('insights follow real chats: the widget answer, its Q&A source and an unans
     [['What does the warranty cover?', 1], ['zzqx blorp', 0]]);
   assert.deepEqual(body.unansweredQuestions.map((q: { question: string }) => q.question), ['zzqx blorp']);
   assert.deepEqual(body.sources.map((s: { title: string; answers: number }) => [s.title, s.answers]), [['What does the warranty cover?', 1]]);
+});
+
+test('migration 014 counts what was stored before it exactly as the triggers count it afterwards', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docent-insights-migration-'));
+  try {
+    const before = path.join(dir, 'migrations-013');
+    mkdirSync(before);
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => Number(f.slice(0, 3)) < 14)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+    const named = (body: unknown, ids: Record<string, string>) =>
+      JSON.parse(Object.entries(ids).reduce((json, [name, id]) => json.replaceAll(id, name), JSON.stringify(body)));
+
+    const live = openDatabase(path.join(dir, 'live.db'));
+    migrate(live);
+    const seeded = seed(live);
+    const viaTriggers = named(insights(live, 90), seeded.ids);
+    const upgraded = openDatabase(path.join(dir, 'upgraded.db'));
+    migrate(upgraded, before);
+    const { ids } = seed(upgraded);
+    assert.deepEqual(migrate(upgraded), ['014_insights.sql']);
+    assert.deepEqual(named(insights(upgraded, 90), ids), viaTriggers);
+    assert.equal(viaTriggers.topQuestions.length, 4);
+    live.close();
+    upgraded.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

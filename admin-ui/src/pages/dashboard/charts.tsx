@@ -44,7 +44,8 @@ function options(props: ChartProps, width: number): Options {
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
     // The days are UTC days: shown as such whatever the admin's time zone.
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    scales: { x: { time: true }, y: { range: yRange ?? ((_u, min, max) => padded(min, max)) } },
+    // Half a day either side, so the first and last days' bars and points are not cut in half.
+    scales: { x: { time: true, range: (_u, min, max) => [min - DAY / 2, max + DAY / 2] }, y: { range: yRange ?? ((_u, min, max) => padded(min, max)) } },
     axes: [
       { stroke: '#50575e', grid: { show: false }, ticks: { stroke: '#c3c4c7' }, font: '12px sans-serif', space: 56,
         incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY], values: (_u, splits) => splits.map(shortDay) },
