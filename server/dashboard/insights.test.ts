@@ -12,6 +12,7 @@ import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { insights } from './insights.js';
+import { buildDigest, digestEmail } from '../notifications/digest.js';
 import { InsightsBody } from './insights-schemas.js';
 
 const ORIGIN = 'https://shop.example.com';
@@ -160,4 +161,22 @@ test('migration 014 counts what was stored before it exactly as the triggers cou
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the digest carries the top and unanswered questions of its period, and its e-mail lists them', async (t) => {
+  const { app } = await setup(t);
+  seed(app.db);
+  const digest = buildDigest(app.db, 'weekly', { from: days[6], to: days[0] });
+  assert.deepEqual(digest.topQuestions, [
+    { question: 'How much is the Pro plan?', asked: 4, answeredWell: 3 },
+    { question: 'Can you deliver to Mars?', asked: 2, answeredWell: 0 },
+    { question: 'Tell me a story', asked: 1, answeredWell: 0 },
+  ]);
+  assert.deepEqual(digest.unansweredQuestions.map((q) => [q.question, q.unanswered]), [['Can you deliver to Mars?', 2]]);
+  const mail = digestEmail(digest);
+  assert.deepEqual(mail.tables?.slice(1), [
+    { caption: 'Top questions', head: ['Question', 'Asked', 'Answered well'], numeric: [1, 2],
+      rows: [['How much is the Pro plan?', '4', '3'], ['Can you deliver to Mars?', '2', '0'], ['Tell me a story', '1', '0']] },
+    { caption: 'Unanswered questions (improve them from Dashboard → Insights)', head: ['Question', 'Unanswered'], numeric: [1], rows: [['Can you deliver to Mars?', '2']] },
+  ]);
 });
