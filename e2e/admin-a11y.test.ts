@@ -148,6 +148,7 @@ const SCREENS: Array<{ name: string; path: string; ready: (p: Page) => Promise<u
   { name: 'training-training', path: '/admin/training?tab=training', ready: (p) => p.locator('.estimate-text, .last-run').first().waitFor() },
   { name: 'training-retrieval', path: '/admin/training?tab=retrieval', ready: (p) => p.getByText(/The fields start from what the chatbot uses/).waitFor() },
   { name: 'training-database', path: '/admin/training?tab=database', ready: (p) => Promise.all([p.locator('.stat-tiles').waitFor(), p.locator('#webhook-url').waitFor(), p.locator('#embedding-model-facts').waitFor()]) },
+  { name: 'get-started', path: '/admin/start', ready: (p) => p.getByRole('heading', { name: 'Get started' }).waitFor() },
   { name: 'chatbot', path: '/admin/chatbot', ready: (p) => p.getByLabel('Custom Instructions').waitFor() },
   {
     name: 'widget', path: '/admin/widget',
@@ -155,6 +156,7 @@ const SCREENS: Array<{ name: string; path: string; ready: (p: Page) => Promise<u
   },
   { name: 'conversations', path: '/admin/conversations', ready: (p) => p.locator('table tbody tr').first().waitFor() },
   { name: 'conversation', path: '', ready: (p) => p.locator('.conversation-facts').waitFor() },
+  { name: 'leads', path: '/admin/leads', ready: (p) => p.locator('.leads-table, .empty-state').first().waitFor() },
   { name: 'settings-api', path: '/admin/settings', ready: (p) => p.locator('#api-key-status').waitFor() },
   { name: 'settings-account', path: '/admin/settings?tab=account', ready: (p) => p.getByText(/logged in anywhere else|also logged in/).waitFor() },
   { name: 'settings-export-import', path: '/admin/settings?tab=export-import', ready: (p) => p.getByRole('heading', { name: 'Import settings' }).waitFor() },
@@ -174,7 +176,8 @@ describe('admin accessibility and form feedback', () => {
     await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
     await page.getByLabel('Confirm password', { exact: true }).fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // A new admin lands on Get started; it is checked with the other screens below.
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
     csrfToken = (await api('GET', '/api/admin/session')).csrfToken;
 
     // The content every screen shows: a key, text and Q&A, a file, a web source, one that fails, training, a chat.

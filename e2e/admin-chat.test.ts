@@ -115,7 +115,7 @@ describe('chat admin screens', () => {
     await page.goto(url('/admin/'));
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     const labels = await page.getByRole('navigation', { name: 'Main menu' }).locator('.adminmenu-item > .adminmenu-link').allTextContents();
-    assert.deepEqual(labels.map((l) => l.trim()), ['Dashboard', 'Data Training', 'Chatbot', 'Widget', 'Conversations', 'Playground', 'Settings']);
+    assert.deepEqual(labels.map((l) => l.trim()), ['Dashboard', 'Data Training', 'Chatbot', 'Widget', 'Conversations', 'Leads', 'Playground', 'Settings']);
   });
 
   it('Chatbot: counter, a field error, save and reload, server errors shown by the field', async () => {

@@ -12,7 +12,8 @@ import { FAKE_KEY } from './fakes/openrouter.js';
 import { ADMIN_UI_DIR, PROJECT_ROOT } from '../server/paths.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'e2e', 'artifacts');
-const DOCS_SCREENSHOT = path.join(PROJECT_ROOT, 'admin-ui', 'screenshot-api-configuration.png');
+// The README's picture is a committed file: redrawn only on purpose (UPDATE_DOCS_SCREENSHOT=1), not by every test run.
+const DOCS_SCREENSHOT = process.env.UPDATE_DOCS_SCREENSHOT === '1' ? path.join(PROJECT_ROOT, 'admin-ui', 'screenshot-api-configuration.png') : undefined;
 const MASKED_FAKE_KEY = `sk-or-v1-••••••••${FAKE_KEY.slice(-4)}`;
 const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
 

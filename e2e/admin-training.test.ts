@@ -335,6 +335,12 @@ describe('Data Training screen', () => {
     assert.ok(example.includes(`curl -X POST '${PUBLIC_URL}/api/webhooks/content'`), example);
     assert.ok(!example.includes(tokenValue), 'the token is masked in the example until shown');
     await page.getByRole('button', { name: 'Copy the webhook URL' }).waitFor();
+    // No clipboard permission here: the example (no text field of its own) is copied the old way, and says so.
+    const copyExample = page.getByRole('button', { name: 'Copy the curl example' });
+    await copyExample.click();
+    await page.locator('.code-block').getByText('Copied to the clipboard.').waitFor({ state: 'attached' });
+    assert.equal((await copyExample.textContent())?.trim(), 'Copied');
+    await page.locator('.code-block').screenshot({ path: path.join(ARTIFACTS, 'training-webhook-example-copied.png'), animations: 'disabled' });
 
     // Delete all needs DELETE typed first (cancelled here: the data stays).
     await page.getByRole('button', { name: 'Delete all training data…' }).click();

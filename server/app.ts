@@ -28,6 +28,7 @@ import { installCheckRoutes } from './widget/install-check.js';
 import { widgetAssets } from './plugins/widget-assets.js';
 import { backupRoutes } from './backup/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { leadAdminRoutes } from './leads/routes.js';
 import { startNotifications, type NotificationOptions } from './notifications/delivery.js';
 
 export interface BuildOptions {
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(installCheckRoutes);
     await admin.register(backupRoutes);
     await admin.register(notificationRoutes);
+    await admin.register(leadAdminRoutes);
   }, { prefix: '/api/admin' });
   await app.register(widgetRoutes, { prefix: '/api/widget' });
   await app.register(widgetAssets, { dir: options.widgetDir });

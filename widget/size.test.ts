@@ -1,4 +1,4 @@
-// Size budgets (exact): loader ≤ 3 KB gzip, everything the widget loads ≤ 25 KB gzip (level 9).
+// Size budgets (exact, issue 11): loader ≤ 3 KB gzip, everything the widget loads ≤ 20 KB gzip (level 9), the lead form included.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ensureWidgetBuilt, formatWidgetSize, LOADER_BUDGET, measureWidget, TOTAL_BUDGET, type WidgetSize } from './size.js';

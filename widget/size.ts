@@ -9,7 +9,7 @@ export const WIDGET_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const DIST_DIR = join(WIDGET_DIR, '..', 'dist', 'widget');
 /** Budgets in bytes (1 KB = 1024 bytes), compressed with gzip -9. */
 export const LOADER_BUDGET = 3 * 1024;
-export const TOTAL_BUDGET = 25 * 1024;
+export const TOTAL_BUDGET = 20 * 1024;
 
 export interface FileSize { name: string; bytes: number; gzip: number; brotli: number }
 export interface WidgetSize {

@@ -18,6 +18,8 @@ const ChatbotPage = lazy(() => import('./pages/chatbot/ChatbotPage.js'));
 const WidgetPage = lazy(() => import('./pages/widget/WidgetPage.js'));
 const ConversationsPage = lazy(() => import('./pages/conversations/ConversationsPage.js'));
 const ConversationPage = lazy(() => import('./pages/conversations/ConversationPage.js'));
+const LeadsPage = lazy(() => import('./pages/leads/LeadsPage.js'));
+const LeadPage = lazy(() => import('./pages/leads/LeadPage.js'));
 const PlaygroundPage = lazy(() => import('./pages/playground/PlaygroundPage.js'));
 const StartPage = lazy(() => import('./pages/start/StartPage.js'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage.js'));
@@ -102,6 +104,8 @@ function App() {
           <Route path="/admin/widget" component={WidgetPage} />
           <Route path="/admin/conversations" component={ConversationsPage} />
           <Route path="/admin/conversations/:id" component={ConversationPage} />
+          <Route path="/admin/leads" component={LeadsPage} />
+          <Route path="/admin/leads/:id" component={LeadPage} />
           <Route path="/admin/playground" component={PlaygroundPage} />
           <Route path="/admin/settings" component={SettingsPage} />
           <Route path={START_PATH} component={StartPage} />

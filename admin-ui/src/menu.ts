@@ -31,6 +31,7 @@ export const MENU: MenuItem[] = [
   { label: 'Chatbot', href: '/admin/chatbot', icon: 'chatbot' },
   { label: 'Widget', href: '/admin/widget', icon: 'widget' },
   { label: 'Conversations', href: '/admin/conversations', icon: 'conversations' },
+  { label: 'Leads', href: '/admin/leads', icon: 'leads' },
   { label: 'Playground', href: '/admin/playground', icon: 'playground' },
   {
     label: 'Settings',

@@ -13,6 +13,9 @@ export interface AuthResponse {
 
 export type Provider = 'openrouter' | 'openai-compatible';
 
+/** The chat model a new key starts with (the server's default too: server/settings/api-settings.ts). */
+export const DEFAULT_CHAT_MODEL = 'openai/gpt-5.4-mini';
+
 export interface ApiSettings {
   provider: Provider;
   baseUrl: string | null;

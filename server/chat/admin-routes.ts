@@ -8,6 +8,7 @@ import { ChatbotSettings, characterCount, LONGEST_MESSAGE_ALLOWED, readChatbotSe
 import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
 import { addAssistantMessage, addQuestion, deleteOlderThan, history } from './conversations.js';
 import { pruneLedger, recordQuestion, usageSince } from './usage.js';
+import { widgetLastSeen } from '../widget/last-seen.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { dismissAlert, openAlerts } from './alerts.js';
@@ -36,10 +37,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({ widget: readWidgetSettings(db), snippet: snippetFor(request), lastSeen: lastSeen() }));
   app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) =>
     ({ widget: writeWidgetSettings(db, request.body), snippet: snippetFor(request), lastSeen: lastSeen() }));
-  function lastSeen() {
-    return (db.prepare("SELECT origin, created_at AS at FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1")
-      .get(new URL(app.config.publicUrl).origin) as { origin: string; at: string } | undefined) ?? null;
-  }
+  const lastSeen = () => widgetLastSeen(db, new URL(app.config.publicUrl).origin);
 
   const listQuery = z.object({ filter: z.enum(FILTERS).default('all'), offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) });
   const havingFor = (filter: (typeof FILTERS)[number]) => filter === 'unanswered' ? "HAVING sum(m.status IN ('no_answer', 'error', 'links_only')) > 0"

@@ -81,6 +81,10 @@ test('privacy: tracking off stores nothing; retention deletes old conversations'
   const res = await ask('What does the warranty cover?');
   assert.match(res.body, /event: done/);
   assert.equal(app.db.prepare('SELECT count(*) FROM messages').pluck().get(), 0);
+  // Nothing stored, yet the admin still learns the widget works on their site.
+  const checklist = (await admin.request('GET', '/api/admin/dashboard')).json().checklist;
+  assert.equal(checklist.find((s: { id: string }) => s.id === 'widget').detail, `Visitors are chatting on ${ORIGIN}.`);
+  assert.equal((await admin.request('GET', '/api/admin/widget/settings')).json().lastSeen.origin, ORIGIN);
 
   await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, storeConversations: true, retentionDays: 30 }, retrieval });
   await ask('What does the warranty cover?');

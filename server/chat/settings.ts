@@ -21,6 +21,9 @@ const MAILTO = /^mailto:/i;
 const contactLink = z.string().trim().max(500, 'Keep the contact link under 500 characters.')
   .refine((v) => v === '' || httpUrl.safeParse(v).success || email.safeParse(v.replace(MAILTO, '')).success, CONTACT_LINK_MESSAGE);
 
+/** When the widget offers "Talk to a person": never, under an "I don't know" or a failed answer, or always. */
+export const TALK_TO_PERSON = ['never', 'after_no_answer', 'always'] as const;
+
 export const ChatbotSettings = z.object({
   instructions: z.string().trim().max(4000, 'Custom instructions can be at most 4,000 characters.').default(DEFAULT_INSTRUCTIONS),
   language: z.string().regex(/^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$/, 'Choose automatic or a language code such as en or de.').default('auto'),
@@ -33,6 +36,11 @@ export const ChatbotSettings = z.object({
   contactLink: contactLink.default(''),
   /** The link's text; empty: the widget's own "Contact us" (in the visitor's language), or the e-mail address. */
   contactLabel: z.string().trim().max(60, 'Keep the label to 60 characters or fewer.').default(''),
+  // Talk to a person (server/leads): when the widget offers its contact form, the consent text shown on it,
+  // and the optional pre-chat form (name and e-mail before the first question).
+  talkToPerson: z.enum(TALK_TO_PERSON, { message: 'Choose when visitors are offered "Talk to a person": never, after "I don\'t know" or a failure, or always.' }).default('never'),
+  consentText: z.string().trim().max(500, 'Keep the consent text to 500 characters or fewer.').default(''),
+  preChatForm: z.boolean().default(false),
   // Abuse and cost protection for the public widget.
   maxMessageLength: z.number().int().min(50).max(LONGEST_MESSAGE_ALLOWED).default(1000),
   maxMessagesPerConversation: z.number().int().min(2).max(500).default(50),

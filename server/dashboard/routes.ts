@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { setupChecklist } from './checklist.js';
+import { widgetLastSeen } from '../widget/last-seen.js';
 import { knowledgeBaseStats } from '../training/stats.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { insightsRoutes } from './insights-routes.js';
@@ -22,9 +23,8 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
         return { done: true, detail: `${stats.documents} documents, ${stats.chunks} chunks trained.` };
       },
       widget: (db) => {
-        const seen = db.prepare("SELECT origin FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1")
-          .pluck().get(new URL(app.config.publicUrl).origin) as string | undefined;
-        return seen ? { done: true, detail: `Visitors are chatting on ${seen}.` } : { done: false, detail: 'Paste one script tag into your site.' };
+        const seen = widgetLastSeen(db, new URL(app.config.publicUrl).origin);
+        return seen ? { done: true, detail: `Visitors are chatting on ${seen.origin}.` } : { done: false, detail: 'Paste one script tag into your site.' };
       },
     }),
   }));

@@ -35,3 +35,13 @@ test('every described status names the provider at the start of its sentence, an
   assert.equal(describeStatus('openrouter', 401, { message: 'User not found' }).message, 'OpenRouter rejected this key: User not found.');
   assert.equal(describeStatus('openrouter', 401, { message: 'User not found.' }).message, 'OpenRouter rejected this key: User not found.');
 });
+
+test('credit and rate-limit errors point an OpenAI-compatible endpoint\'s admin at their provider, not at OpenRouter', () => {
+  for (const status of [402, 429]) {
+    const theirs = describeStatus('openai-compatible', status, { message: 'quota exceeded' }).message;
+    assert.doesNotMatch(theirs, /openrouter|free models|credits at/i, theirs);
+    assert.match(theirs, /^The AI endpoint .*your provider\. The AI endpoint said: “quota exceeded”$/);
+  }
+  assert.match(describeStatus('openrouter', 402, null).message, /Add credits at https:\/\/openrouter\.ai\/settings\/credits/);
+  assert.match(describeStatus('openrouter', 429, null).message, /Free models allow about 20 requests a minute/);
+});

@@ -45,10 +45,15 @@ export function describeStatus(provider: Provider, status: number | null, envelo
   switch (code) {
     case 401:
       return { ...base, kind: 'invalid_key', message: `${who} rejected this key: ${said ? asSentence(said) : 'invalid or revoked key.'}` };
+    // OpenRouter's credit page and free-model quotas mean nothing to an OpenAI-compatible server's admin.
     case 402:
-      return { ...base, kind: 'payment_required', message: `${who} refused the request for lack of credits: the account balance or this key's credit limit is used up. Add credits at https://openrouter.ai/settings/credits or raise the key's limit.${detail}` };
+      return provider === 'openrouter'
+        ? { ...base, kind: 'payment_required', message: `${who} refused the request for lack of credits: the account balance or this key's credit limit is used up. Add credits at https://openrouter.ai/settings/credits or raise the key's limit.${detail}` }
+        : { ...base, kind: 'payment_required', message: `${who} refused the request for lack of credits or quota: check the account's billing or this key's limit with your provider.${detail}` };
     case 429:
-      return { ...base, kind: 'rate_limited', message: `${who} is rate limiting requests. Free models allow about 20 requests a minute and 50 a day (1000 after buying 10 credits); paid models avoid this.${detail}` };
+      return provider === 'openrouter'
+        ? { ...base, kind: 'rate_limited', message: `${who} is rate limiting requests. Free models allow about 20 requests a minute and 50 a day (1000 after buying 10 credits); paid models avoid this.${detail}` }
+        : { ...base, kind: 'rate_limited', message: `${who} is rate limiting requests: too many at once for this key or model. Try again in a moment, or raise the limit with your provider.${detail}` };
     case 403:
       return { ...base, kind: 'forbidden', message: `${who} refused the request (forbidden).${detail}` };
     case 404:

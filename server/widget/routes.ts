@@ -5,16 +5,17 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
-import { characterCount, contactOf, readChatbotSettings } from '../chat/settings.js';
+import { characterCount, contactOf, readChatbotSettings, TALK_TO_PERSON } from '../chat/settings.js';
 import { addAssistantMessage, addQuestion, countMessages, findConversation, history, setFeedback, visitorHistory } from '../chat/conversations.js';
 import { liveConversations } from '../chat/live-conversations.js';
 import { answer, type AnswerInput } from '../chat/pipeline.js';
 import { recordQuestion, visitorQuestionCounts } from '../chat/usage.js';
+import { noteWidgetSeen } from './last-seen.js';
 import { streamEvents } from '../chat/event-stream.js';
-import { originAllowed, readWidgetSettings } from './settings.js';
+import { originAllowed, readWidgetSettings, VisitorId } from './settings.js';
 import { findSession, SESSION_COOKIE } from '../auth/sessions.js';
+import { leadFormRoutes } from '../leads/routes.js';
 
-const VisitorId = z.string({ message: 'visitorId is required.' }).regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8–64 letters, digits, - or _.');
 const ConversationId = z.string().uuid('conversationId is not valid.');
 
 function requestOrigin(request: FastifyRequest): string | null {
@@ -72,13 +73,17 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
           botName: z.string(), avatarUrl: z.string().nullable(), primaryColor: z.string(), position: z.string(), welcomeMessage: z.string(),
           suggestedQuestions: z.array(z.string()), disclosure: z.string(), language: z.string(), openOnLoad: z.boolean(), strings: z.record(z.string(), z.string()),
           contact: z.object({ label: z.string().nullable(), url: z.string().nullable(), email: z.string().nullable() }).nullable(),
+          // "Talk to a person" (server/leads): when the form is offered, the consent text on it, the pre-chat form.
+          handoff: z.object({ talkToPerson: z.enum(TALK_TO_PERSON), consentText: z.string(), preChatForm: z.boolean() }),
         }),
       },
     },
   }, async (_request, reply) => {
     const { allowedDomains: _hidden, ...widget } = readWidgetSettings(app.db);
     reply.header('Cache-Control', 'no-cache');
-    return { ...widget, strings: {}, contact: contactOf(readChatbotSettings(app.db)) };
+    const chatbot = readChatbotSettings(app.db);
+    return { ...widget, strings: {}, contact: contactOf(chatbot),
+      handoff: { talkToPerson: chatbot.talkToPerson, consentText: chatbot.consentText, preChatForm: chatbot.preChatForm } };
   });
 
   app.post('/chat', {
@@ -133,6 +138,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
     }
     const usageId = recordQuestion(db, { visitorHash: visitor, channel, newConversation });
+    if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
 
     // From here on the answer is a stream.
     await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
@@ -165,4 +171,6 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!setFeedback(app.db, messageId, visitor, value) && !liveConversations(app.db).setFeedback(messageId, visitor, value)) throw notFound('No such answer.');
     return reply.code(204).send(null);
   });
+
+  await app.register(leadFormRoutes({ visitorHash, requestOrigin }));
 };

@@ -20,6 +20,8 @@ export interface WidgetConfig {
   openOnLoad: boolean;
   strings: Partial<Strings> & Record<string, string>;
   contact?: Contact | null;
+  /** "Talk to a person": when it is offered, the admin's consent text, and the form before the first question. */
+  handoff?: { talkToPerson: 'never' | 'after_no_answer' | 'always'; consentText: string; preChatForm: boolean };
 }
 
 export interface Store {

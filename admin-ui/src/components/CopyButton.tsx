@@ -6,15 +6,19 @@ interface Props {
   text: string;
   /** Id of a text field (input/textarea) holding the same text: selected when the clipboard is not available. */
   fallbackFieldId?: string;
+  /** The button's visible text. */
   label?: string;
+  /** The button's name for screen readers when the visible "Copy" alone would be ambiguous on the screen. */
+  accessibleName?: string;
   class?: string;
 }
 
 /**
  * "Copy" button: navigator.clipboard when allowed (secure contexts), else the old execCommand('copy') on the
- * field's selection, else it selects the text and asks the admin to press Ctrl+C / ⌘C.
+ * field's selection (or on a hidden copy of the text when there is no field), else it selects the field and asks
+ * the admin to press Ctrl+C / ⌘C.
  */
-export function CopyButton({ text, fallbackFieldId, label = 'Copy', class: extra }: Props) {
+export function CopyButton({ text, fallbackFieldId, label = 'Copy', accessibleName, class: extra }: Props) {
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -43,21 +47,15 @@ export function CopyButton({ text, fallbackFieldId, label = 'Copy', class: extra
       /* fall back below */
     }
     if (selectField()) {
-      let ok = false;
-      try {
-        ok = document.execCommand('copy');
-      } catch {
-        ok = false;
-      }
-      show(ok ? 'copied' : 'manual');
+      show(execCopy() ? 'copied' : 'manual');
     } else {
-      show('manual');
+      show(copyThroughHiddenField(text) ? 'copied' : 'manual');
     }
   }
 
   return (
     <span class={`copy-button-wrap${extra ? ` ${extra}` : ''}`}>
-      <button type="button" class="button" onClick={onCopy}>
+      <button type="button" class="button" onClick={onCopy} aria-label={accessibleName}>
         <Icon name={state === 'copied' ? 'check' : 'copy'} size={16} />
         {state === 'copied' ? 'Copied' : label}
       </button>
@@ -67,4 +65,26 @@ export function CopyButton({ text, fallbackFieldId, label = 'Copy', class: extra
       </span>
     </span>
   );
+}
+
+function execCopy(): boolean {
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  }
+}
+
+/** Plain http has no clipboard API: copy from a hidden, off-screen field holding the text. */
+function copyThroughHiddenField(text: string): boolean {
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.setAttribute('readonly', '');
+  field.style.position = 'fixed';
+  field.style.opacity = '0';
+  document.body.appendChild(field);
+  field.select();
+  const ok = execCopy();
+  field.remove();
+  return ok;
 }

@@ -3,8 +3,11 @@ import type { Strings } from '../i18n.js';
 import type { Ctx, Panel, QaAnswer, Source } from '../types.js';
 import { link, markdown, safeUrl } from './markdown.js';
 import { HttpError, postSse, Timeout } from './sse.js';
+import { LeadForm } from './LeadForm.js';
 
 export const CID = 'docent.cid';
+/** Set once the visitor has filled in the pre-chat form. */
+const PC = 'docent.pc';
 
 type Msg = {
   id: string;
@@ -37,6 +40,7 @@ const COPY = 'M9 9h11v11H9zM5 15H4V4h11v1';
 const CHECK = 'm5 12 5 5L20 7';
 const MAIL = 'M3 6h18v12H3zm0 1 9 6 9-6';
 const OUT = 'M7 17 17 7M9 7h8v8';
+const PERSON = 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 9a7 7 0 0 1 14 0';
 const THUMB = 'M7 10v11H3V10h4l4-7a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7';
 
 export interface Props { ctx: Ctx; vid: string; s: Strings; open: boolean; ctl: Partial<Panel> }
@@ -49,6 +53,10 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   const [live, setLive] = useState(false);
   const [copied, setCopied] = useState('');
   const [modal, setModal] = useState(false);
+  const ho = cfg.handoff;
+  const talkMode = ho?.talkToPerson || 'never';
+  // chat, the "Talk to a person" form, or the pre-chat form (until filled in, unless a conversation is under way).
+  const [view, setView] = useState<'chat' | 'talk' | 'pre'>(ho?.preChatForm && !store.get(PC) && !store.get(CID) ? 'pre' : 'chat');
   const ac = useRef<AbortController | null>(null);
   const busyRef = useRef(false);
   const stick = useRef(true);
@@ -61,6 +69,9 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   });
   const patch = (id: string, p: Partial<Msg>) => setMsgs((ms) => ms.map((m) => (m.id == id ? { ...m, ...p } : m)));
   const focusInput = () => { if (ctx.root.activeElement) ta.current?.focus() };
+  // From a form the visitor just used (its button is gone now): on to the question box.
+  const toChat = () => { setView('chat'); setTimeout(() => ta.current?.focus()) };
+  const talk = () => { setView('talk'); setTimeout(() => ctx.root.querySelector<HTMLElement>('#lf-name')?.focus()) };
 
   // Restore the stored conversation; live announcements start only after it has rendered.
   useEffect(() => {
@@ -193,6 +204,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
 
   ctl.reset = () => {
     ac.current?.abort();
+    if (view == 'talk') setView('chat');
     store.del(CID);
     setMsgs([]);
     setText('');
@@ -249,6 +261,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
           {m.help && ctHref && (
             <a class="ct" href={ctHref} target={ct!.email ? undefined : '_blank'} rel="noopener noreferrer"><I d={ct!.email ? MAIL : OUT} />{ct!.label || ct!.email || s.contact}</a>
           )}
+          {m.help && talkMode != 'never' && <button type="button" class="ct" onClick={talk}><I d={PERSON} />{s.talk}</button>}
         </div>
         {m.st == 'error' && m.q && m.code != 'limit_reached' && (
           <button type="button" class="rt" onClick={() => send(m.q!, m.id)}>{s.retry}</button>
@@ -274,7 +287,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
         if (e.key == 'Escape') { e.stopPropagation(); ctx.close() }
         // Modal: Tab and Shift+Tab wrap around inside the panel (the page behind is inert as well).
         if (e.key == 'Tab' && modal) {
-          const f = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button,textarea,a[href]')].filter((x) => !x.disabled && x.getClientRects().length);
+          const f = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button,textarea,input,a[href]')].filter((x) => !x.disabled && x.tabIndex >= 0 && x.getClientRects().length);
           const at = ctx.root.activeElement;
           if (e.shiftKey ? at == f[0] : at == f[f.length - 1]) { e.preventDefault(); f[e.shiftKey ? f.length - 1 : 0]?.focus() }
         }
@@ -282,10 +295,17 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
       <div class="hd">
         <span class="av" aria-hidden="true">{avatar ? <img src={avatar} alt="" /> : name.trim().charAt(0).toUpperCase()}</span>
         <div class="nm">{name}</div>
-        <button type="button" class="ib" aria-label={s.newChat} title={s.newChat} onClick={ctl.reset}><I d={NEW} /></button>
+        {talkMode == 'always' && view == 'chat' && <button type="button" class="ib" aria-label={s.talk} title={s.talk} onClick={talk}><I d={PERSON} /></button>}
+        {view != 'pre' && <button type="button" class="ib" aria-label={s.newChat} title={s.newChat} onClick={ctl.reset}><I d={NEW} /></button>}
         <button type="button" class="ib" aria-label={s.closeChat} title={s.closeChat} onClick={ctx.close}><I d={X} /></button>
       </div>
-      <div class="ms" ref={list} aria-live={live ? 'polite' : 'off'}
+      {view != 'chat' && (
+        <div class="ms">
+          <LeadForm ctx={ctx} vid={vid} s={s} cid={store.get(CID)} pre={view == 'pre'}
+            done={() => { store.set(PC, '1'); toChat() }} back={view == 'talk' ? toChat : undefined} />
+        </div>
+      )}
+      <div class="ms" ref={list} aria-live={live ? 'polite' : 'off'} hidden={view != 'chat'}
         onScroll={(e) => { const l = e.currentTarget; stick.current = l.scrollHeight - l.scrollTop - l.clientHeight < 40 }}>
         {cfg.welcomeMessage && <div class="m b"><div class="bu">{markdown(cfg.welcomeMessage)}</div></div>}
         {!msgs.length && qs.length > 0 && (
@@ -297,7 +317,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
           ? <div class="m u" key={m.id}><div class="bu">{m.text}</div></div>
           : answer(m))}
       </div>
-      <form class="f" onSubmit={(e) => { e.preventDefault(); send(text) }}>
+      <form class="f" hidden={view != 'chat'} onSubmit={(e) => { e.preventDefault(); send(text) }}>
         <textarea ref={ta} rows={1} value={text} aria-label={s.inputLabel} placeholder={s.placeholder}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {

@@ -28,7 +28,7 @@ function mount(ctx: Ctx): Panel {
     open(focus) {
       open = true;
       draw();
-      if (focus) el.querySelector('textarea')?.focus();
+      if (focus) el.querySelector<HTMLElement>('#lf-name,textarea')?.focus(); // the pre-chat form's first field, or the question
     },
     close() {
       open = false;

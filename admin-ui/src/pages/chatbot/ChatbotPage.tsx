@@ -24,6 +24,9 @@ export const LANGUAGES: [string, string][] = [
   ['uk', 'Ukrainian'], ['ar', 'Arabic'],
 ];
 
+type TalkToPerson = 'never' | 'after_no_answer' | 'always';
+const MAX_CONSENT = 500;
+
 interface ChatbotSettings {
   instructions: string;
   language: string;
@@ -34,6 +37,9 @@ interface ChatbotSettings {
   noAnswerMessage: string;
   contactLink: string;
   contactLabel: string;
+  talkToPerson: TalkToPerson;
+  consentText: string;
+  preChatForm: boolean;
   maxMessageLength: number;
   maxMessagesPerConversation: number;
   messagesPerMinutePerVisitor: number;
@@ -77,6 +83,9 @@ type Form = Record<NumberKey, string> & {
   noAnswerMessage: string;
   contactLink: string;
   contactLabel: string;
+  talkToPerson: TalkToPerson;
+  consentText: string;
+  preChatForm: boolean;
   storeConversations: boolean;
 };
 
@@ -87,12 +96,14 @@ type SectionErrors = Partial<Record<'chatbot' | 'retrieval', string>>;
 
 // Top to bottom, for "focus the first error".
 const ORDER: FieldKey[] = [
-  'instructions', 'languageMode', 'language', 'mode', 'noAnswerMessage', 'contactLink', 'contactLabel', 'temperature', 'maxAnswerTokens', 'historyTurns',
+  'instructions', 'languageMode', 'language', 'mode', 'noAnswerMessage', 'contactLink', 'contactLabel', 'talkToPerson', 'consentText', 'preChatForm', 'temperature', 'maxAnswerTokens', 'historyTurns',
   'topK', 'minMatch', 'maxMessageLength', 'messagesPerMinutePerVisitor', 'dailyMessagesPerVisitor',
   'maxMessagesPerConversation', 'dailySpendCapUsd', 'storeConversations', 'retentionDays',
 ];
 
-const FIELD_IDS: Partial<Record<FieldKey, string>> = { languageMode: 'language-auto', mode: 'mode-strict', storeConversations: 'store-conversations' };
+const FIELD_IDS: Partial<Record<FieldKey, string>> = {
+  languageMode: 'language-auto', mode: 'mode-strict', storeConversations: 'store-conversations', talkToPerson: 'talk-never', preChatForm: 'pre-chat-form',
+};
 const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `cb-${k}`;
 
 // The server's messages for nested fields arrive under "chatbot"/"retrieval": these put them back on the field.
@@ -121,6 +132,9 @@ function fromSettings(s: SettingsView): Form {
     noAnswerMessage: c.noAnswerMessage,
     contactLink: c.contactLink ?? '',
     contactLabel: c.contactLabel ?? '',
+    talkToPerson: c.talkToPerson ?? 'never',
+    consentText: c.consentText ?? '',
+    preChatForm: c.preChatForm ?? false,
     topK: String(s.retrieval.topK),
     minMatch: String(s.retrieval.minMatch),
     maxMessageLength: String(c.maxMessageLength),
@@ -144,6 +158,7 @@ function validate(f: Form): Errors {
     e.contactLink = 'Enter a web address starting with https:// (or http://), or an e-mail address such as help@example.com.';
   } else if (!link && f.contactLabel.trim()) e.contactLink = 'Add the web address or e-mail address this label links to, or clear the label.';
   if (f.contactLabel.trim().length > 60) e.contactLabel = 'Keep the label to 60 characters or fewer.';
+  if (f.consentText.trim().length > MAX_CONSENT) e.consentText = 'Keep the consent text to 500 characters or fewer.';
   const checks: [NumberKey, string | undefined][] = [
     ['temperature', checkDecimal(f.temperature, 0, 2, 'Temperature is between 0 and 2.')],
     ['maxAnswerTokens', checkInt(f.maxAnswerTokens, 64, 8000, 'Allow from 64 to 8,000 tokens per answer.')],
@@ -173,6 +188,9 @@ function toBody(f: Form) {
       noAnswerMessage: f.noAnswerMessage.trim(),
       contactLink: f.contactLink.trim(),
       contactLabel: f.contactLabel.trim(),
+      talkToPerson: f.talkToPerson,
+      consentText: f.consentText.trim(),
+      preChatForm: f.preChatForm,
       maxMessageLength: parseIntStrict(f.maxMessageLength)!,
       maxMessagesPerConversation: parseIntStrict(f.maxMessagesPerConversation)!,
       messagesPerMinutePerVisitor: parseIntStrict(f.messagesPerMinutePerVisitor)!,
@@ -445,6 +463,66 @@ export default function ChatbotPage() {
               />
               {err('contactLabel')}
               {desc('contactLabel', 'Optional, up to 60 characters. Empty: "Contact us" in the visitor\'s language for a page, or the e-mail address itself.')}
+            </FormRow>
+            <FormRow label="Talk to a person" labelId="talk-label">
+              <fieldset class="radio-group" aria-labelledby="talk-label" aria-describedby="talk-description">
+                <label class="radio-option">
+                  <input type="radio" name="talk-to-person" id="talk-never" checked={form.talkToPerson === 'never'}
+                    onChange={() => update({ talkToPerson: 'never' })} disabled={saving} />
+                  <span>
+                    <span class="radio-title">Never</span>
+                  </span>
+                </label>
+                <label class="radio-option">
+                  <input type="radio" name="talk-to-person" id="talk-after" checked={form.talkToPerson === 'after_no_answer'}
+                    onChange={() => update({ talkToPerson: 'after_no_answer' })} disabled={saving} />
+                  <span>
+                    <span class="radio-title">After "I don't know" or a failure</span>
+                    <span class="description">Under an answer the bot could not give, next to your contact link.</span>
+                  </span>
+                </label>
+                <label class="radio-option">
+                  <input type="radio" name="talk-to-person" id="talk-always" checked={form.talkToPerson === 'always'}
+                    onChange={() => update({ talkToPerson: 'always' })} disabled={saving} />
+                  <span>
+                    <span class="radio-title">Always</span>
+                    <span class="description">Also from a button at the top of the chat, at any time.</span>
+                  </span>
+                </label>
+              </fieldset>
+              {err('talkToPerson')}
+              <p class="description" id="talk-description">
+                A short form in the widget: name, e-mail and a message. It arrives under <a href="/admin/leads">Leads</a> with the
+                conversation, and as a "New lead" notification (Settings → Notifications).
+              </p>
+            </FormRow>
+            <FormRow label="Consent text" htmlFor={fieldId('consentText')}>
+              <textarea
+                id={fieldId('consentText')}
+                class="input"
+                rows={2}
+                value={form.consentText}
+                placeholder="I agree that you store my name and e-mail address to answer me."
+                onInput={(e) => update({ consentText: e.currentTarget.value })}
+                {...aria('consentText')}
+                disabled={saving}
+              />
+              {err('consentText')}
+              {desc('consentText', 'Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to.')}
+            </FormRow>
+            <FormRow label="Pre-chat form" labelId="pre-chat-label">
+              <label class="checkbox-option">
+                <input
+                  type="checkbox"
+                  id="pre-chat-form"
+                  checked={form.preChatForm}
+                  onChange={(e) => update({ preChatForm: e.currentTarget.checked })}
+                  aria-describedby="pre-chat-form-description"
+                  disabled={saving}
+                />
+                <span>Ask for the visitor's name and e-mail before the first question</span>
+              </label>
+              {desc('preChatForm', 'Off by default: a form before chatting turns many visitors away. Each one filled in is a lead.')}
             </FormRow>
           </div>
         </section>

@@ -13,9 +13,8 @@ import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { BalanceLine, KeyStatusLine } from './KeyStatus.js';
 import { endpointName, formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import type { ApiSettings, ApiSettingsUpdate, KeyTestResult, ModelCatalog, Provider } from '../../types.js';
+import { DEFAULT_CHAT_MODEL, type ApiSettings, type ApiSettingsUpdate, type KeyTestResult, type ModelCatalog, type Provider } from '../../types.js';
 
-export const DEFAULT_MODEL = 'openai/gpt-5.4-mini';
 export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
 export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
 const MAX_FALLBACKS = 2;
@@ -53,7 +52,7 @@ function fromSettings(s: ApiSettings): FormState {
     baseUrl: s.baseUrl ?? '',
     apiKey: '',
     changingKey: false,
-    model: s.model || DEFAULT_MODEL,
+    model: s.model || DEFAULT_CHAT_MODEL,
     fallbackModels: [...(s.fallbackModels ?? [])].slice(0, MAX_FALLBACKS),
     reasoningEnabled: !!s.reasoningEnabled,
     lowBalanceUsd: String(s.lowBalanceUsd ?? 1),

@@ -8,10 +8,9 @@ import { Icon } from '../../components/Icon.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatUsd } from '../../format.js';
-import type { ApiSettings, ApiSettingsUpdate, KeyTestResult } from '../../types.js';
+import { DEFAULT_CHAT_MODEL, type ApiSettings, type ApiSettingsUpdate, type KeyTestResult } from '../../types.js';
 import { keyWorks } from './progress.js';
 
-const DEFAULT_MODEL = 'openai/gpt-5.4-mini';
 const KEYS_URL = 'https://openrouter.ai/settings/keys';
 
 export function KeyStep({ settings, active, onSaved, onReopen }: { settings: ApiSettings; active: boolean; onSaved: () => void; onReopen: () => void }) {
@@ -46,7 +45,7 @@ export function KeyStep({ settings, active, onSaved, onReopen }: { settings: Api
       const body: ApiSettingsUpdate = {
         provider: 'openrouter',
         apiKey: typed,
-        model: same && settings.model ? settings.model : DEFAULT_MODEL,
+        model: same && settings.model ? settings.model : DEFAULT_CHAT_MODEL,
         fallbackModels: same ? settings.fallbackModels : [],
         reasoningEnabled: same ? settings.reasoningEnabled : false,
       };

@@ -13,7 +13,8 @@ import { ReadOnlyField } from '../../components/ReadOnlyField.js';
 import { aboutCost, endpointName, formatBytes, formatDateTime, formatNumber, formatUsd, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings } from '../../types.js';
-import { API, CopyButton, JobView, isActive, useJob } from './shared.js';
+import { API, JobView, isActive, useJob } from './shared.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import BackupBox from './BackupBox.js';
 import type { EmbeddingCatalog, EmbeddingModel, Estimate, IndexInfo as IndexInfoView, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
 
@@ -225,7 +226,10 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
                 <tr key={s.id}>
                   <th scope="row">
                     {s.name}
-                    {s.kind !== 'text' && s.kind !== 'files' && <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>}
+                    {/* The kind, unless the name already says it ("Web pages", "WordPress: shop.example.com"). */}
+                    {s.kind !== 'text' && s.kind !== 'files' && !s.name.startsWith(KIND_LABEL[s.kind] ?? s.kind) && (
+                      <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
+                    )}
                   </th>
                   <td class="num" data-label="Documents">{formatNumber(s.documents)}</td>
                   <td class="num" data-label="Chunks">{formatNumber(s.chunks)}</td>
@@ -679,7 +683,7 @@ function WebhookBox() {
             <FormRow label="Webhook URL" htmlFor="webhook-url">
               <div class="copy-field">
                 <ReadOnlyField id="webhook-url" value={h.url} />
-                <CopyButton text={h.url} label="Copy the webhook URL" />
+                <CopyButton text={h.url} fallbackFieldId="webhook-url" accessibleName="Copy the webhook URL" />
               </div>
             </FormRow>
             <FormRow label="Token" htmlFor="webhook-token">
@@ -693,7 +697,7 @@ function WebhookBox() {
                   <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
                   {shown ? 'Hide' : 'Show'}
                 </button>
-                <CopyButton text={h.token} label="Copy the webhook token" />
+                <CopyButton text={h.token} fallbackFieldId="webhook-token" accessibleName="Copy the webhook token" />
               </div>
               <p class="description">Send it as a bearer token. Keep it secret.</p>
               <p>
@@ -714,7 +718,7 @@ function WebhookBox() {
                 <pre tabIndex={0} role="region" aria-label="Example request with curl">
                   <code>{shown ? curl : curl.replace(h.token, '••••••••')}</code>
                 </pre>
-                <CopyButton text={curl} label="Copy the curl example" />
+                <CopyButton text={curl} accessibleName="Copy the curl example" />
               </div>
               <p class="description">
                 <code>action</code> is <code>published</code>, <code>updated</code> or <code>deleted</code>.

@@ -346,48 +346,6 @@ export function Switch(p: { id: string; checked: boolean; onChange: (on: boolean
   );
 }
 
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // No clipboard API (plain http) or permission refused: the old way.
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    ta.remove();
-    return ok;
-  }
-}
-
-export function CopyButton({ text, label }: { text: string; label: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
-  useEffect(() => {
-    if (state === 'idle') return;
-    const t = setTimeout(() => setState('idle'), 2000);
-    return () => clearTimeout(t);
-  }, [state]);
-  return (
-    <button type="button" class="button copy-button" onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')} aria-label={label}>
-      <Icon name={state === 'copied' ? 'check' : 'copy'} size={16} />
-      <span aria-hidden="true">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : 'Copy'}</span>
-      <span class="screen-reader-text" aria-live="polite">
-        {state === 'copied' ? 'Copied to the clipboard.' : state === 'failed' ? 'Could not copy: select the text and copy it.' : ''}
-      </span>
-    </button>
-  );
-}
-
 export function isHttpUrl(v: string): boolean {
   try {
     const u = new URL(v);

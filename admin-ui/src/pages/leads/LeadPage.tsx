@@ -1,0 +1,186 @@
+// One lead: who, how to reach them, their message, the consent they gave, the conversation they came from,
+// its status (new → contacted → closed), and delete with confirmation. GET/PATCH/DELETE /api/admin/leads/:id.
+import { useRef, useState } from 'preact/hooks';
+import { useLocation, useRoute } from 'preact-iso';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { useTitle } from '../../components/AdminLayout.js';
+import { Notice } from '../../components/Notice.js';
+import { speak } from '../../components/announce.js';
+import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { useAfterRender } from '../../components/form-helpers.js';
+import { formatDateTime } from '../../format.js';
+import { useResource } from '../../hooks.js';
+import { listFlash, StatusBadge } from '../conversations/shared.js';
+import { LeadStatusPill } from './LeadStatusPill.js';
+import { kindLabel, STATUSES, statusLabel, type LeadStatus, type LeadView } from './types.js';
+import '../../components/chat-admin.css';
+import './leads.css';
+
+export default function LeadPage() {
+  const { params } = useRoute();
+  const { route } = useLocation();
+  const id = params.id ?? '';
+  useTitle('Lead', 'Leads');
+  const { data, error, loading, reload, setData } = useResource<LeadView>(`/api/admin/leads/${encodeURIComponent(id)}`);
+  const [status, setStatus] = useState<LeadStatus | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const afterRender = useAfterRender();
+
+  const back = (
+    <p class="back-link">
+      <a href="/admin/leads"><span aria-hidden="true">←</span> All leads</a>
+    </p>
+  );
+  if (error && !data) {
+    return (
+      <div class="wrap chat-admin">
+        {back}
+        <h1>Lead</h1>
+        <Notice type="error">
+          <p>{error}</p>
+          <p><button type="button" class="button" onClick={reload}>Try again</button></p>
+        </Notice>
+      </div>
+    );
+  }
+  if (loading || !data) {
+    return (
+      <div class="wrap chat-admin">
+        {back}
+        <h1>Lead</h1>
+        <LoadingBox label="Loading the lead…" minHeight={320} />
+      </div>
+    );
+  }
+
+  const { lead, transcript } = data;
+  const chosen = status ?? lead.status;
+
+  async function onStatus(e: Event) {
+    e.preventDefault();
+    if (chosen === lead.status || saving) return;
+    setSaving(true);
+    setNotice(null);
+    try {
+      const res = await api.patch<{ lead: LeadView['lead'] }>(`/api/admin/leads/${lead.id}`, { status: chosen });
+      setData({ lead: res.lead, transcript });
+      setStatus(null);
+      const text = `Status changed to ${statusLabel(res.lead.status)}.`;
+      setNotice({ type: 'success', text });
+      speak(text);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      const text = `The status was not changed: ${errorMessage(err)}`;
+      setNotice({ type: 'error', text });
+      speak(text, 'assertive');
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function onDelete() {
+    setDeleting(true);
+    try {
+      await api.del(`/api/admin/leads/${lead.id}`);
+      listFlash.value = 'Lead deleted.';
+      speak('Lead deleted.');
+      route('/admin/leads');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      const text = `The lead was not deleted: ${errorMessage(err)}`;
+      setNotice({ type: 'error', text });
+      speak(text, 'assertive');
+      setDeleting(false);
+    }
+  }
+
+  return (
+    <div class="wrap chat-admin">
+      {back}
+      <div class="page-title-row">
+        <h1>Lead: {lead.name}</h1>
+        {!confirming && (
+          <button type="button" class="button button-delete" onClick={() => { setConfirming(true); afterRender(() => confirmRef.current?.focus()); }}>
+            Delete
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <Notice type="warning" live={false} class="confirm-box">
+          <p><strong>Delete this lead?</strong> {lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).</p>
+          <p class="confirm-actions">
+            <button ref={confirmRef} type="button" class="button button-delete" onClick={onDelete} disabled={deleting}>Delete permanently</button>
+            <button type="button" class="button" onClick={() => setConfirming(false)} disabled={deleting}>Cancel</button>
+            {deleting && <Spinner label="Deleting…" />}
+          </p>
+        </Notice>
+      )}
+      {notice && (
+        <Notice type={notice.type} onDismiss={() => setNotice(null)} live={false}>
+          <p>{notice.text}</p>
+        </Notice>
+      )}
+
+      <dl class="conversation-facts">
+        <div><dt>Received</dt><dd><time dateTime={lead.createdAt}>{formatDateTime(lead.createdAt)}</time></dd></div>
+        <div><dt>E-mail</dt><dd><a href={`mailto:${encodeURIComponent(lead.email).replace(/%40/g, '@')}`}>{lead.email}</a></dd></div>
+        <div><dt>From</dt><dd>{kindLabel(lead.kind)}</dd></div>
+        <div><dt>Website</dt><dd>{lead.origin ?? '—'}</dd></div>
+        <div><dt>Status</dt><dd><LeadStatusPill status={lead.status} /></dd></div>
+      </dl>
+
+      <section class="postbox" aria-labelledby="lead-message-title">
+        <h2 class="postbox-title" id="lead-message-title">Message</h2>
+        <div class="inside lead-body">
+          {lead.message ? <p class="lead-message-full">{lead.message}</p> : <p class="lead-no-transcript">No message: the visitor filled in the pre-chat form.</p>}
+          {lead.consentText && (
+            <div>
+              <h3 class="lead-subtitle">Consent given</h3>
+              <p class="lead-consent">{lead.consentText}</p>
+            </div>
+          )}
+          <form class="lead-status-form" onSubmit={onStatus}>
+            <label for="lead-status" class="lead-subtitle">Status</label>
+            <select id="lead-status" class="input select" value={chosen} disabled={saving}
+              onChange={(e) => setStatus(e.currentTarget.value as LeadStatus)}>
+              {STATUSES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+            </select>
+            <button type="submit" class="button button-primary" disabled={saving || chosen === lead.status}>Change status</button>
+            {saving && <Spinner label="Saving…" />}
+          </form>
+        </div>
+      </section>
+
+      <section class="postbox" aria-labelledby="transcript-title">
+        <h2 class="postbox-title" id="transcript-title">Conversation</h2>
+        {transcript && transcript.length > 0 ? (
+          <>
+            <ol class="transcript">
+              {transcript.map((m, i) => (
+                <li key={i} class={`transcript-item is-${m.role}`}>
+                  <div class="transcript-head">
+                    <span class="transcript-who">{m.role === 'user' ? 'Visitor' : 'Bot'}</span>
+                    {m.role === 'assistant' && <StatusBadge status={m.status} />}
+                    <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+                  </div>
+                  <div class={`bubble ${m.role === 'user' ? 'bubble-user' : 'bubble-bot'} plain-text`}>{m.text || '(no text)'}</div>
+                </li>
+              ))}
+            </ol>
+            {lead.conversationId && <p class="inside lead-body"><a href={`/admin/conversations/${lead.conversationId}`}>Open the conversation with sources and costs</a></p>}
+          </>
+        ) : (
+          <div class="inside lead-body">
+            <p class="lead-no-transcript">
+              No conversation is attached: the visitor had not asked anything, conversations are not stored (Chatbot → Privacy), or it was deleted.
+            </p>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
