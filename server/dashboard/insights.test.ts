@@ -153,7 +153,7 @@ test('migration 014 counts what was stored before it exactly as the triggers cou
     const upgraded = openDatabase(path.join(dir, 'upgraded.db'));
     migrate(upgraded, before);
     const { ids } = seed(upgraded);
-    assert.deepEqual(migrate(upgraded), ['014_insights.sql']);
+    assert.equal(migrate(upgraded)[0], '014_insights.sql');
     assert.deepEqual(named(insights(upgraded, 90), ids), viaTriggers);
     assert.equal(viaTriggers.topQuestions.length, 4);
     live.close();
