@@ -1,7 +1,7 @@
 // Dashboard → Insights: what visitors asked and how it went, over the last 7, 30 or 90 UTC days.
 // GET /api/admin/dashboard/insights?days=…; each list downloads as CSV from …/insights/export.csv.
 // The numbers and lists come first; the chart code (uPlot) is loaded on demand and draws when it arrives.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { formatNumber, formatUsd, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { Notice } from '../../components/Notice.js';
@@ -76,7 +76,7 @@ function ChartBox({ id, title, summary, chart, charts }: { id: string; title: st
       <div class="inside">
         <figcaption class="insight-summary">{summary}</figcaption>
         <Legend series={chart.series} />
-        {charts ? <charts.Chart {...chart} /> : <div class="insight-chart-canvas is-loading" aria-hidden="true" />}
+        {charts ? <charts.Chart spec={chart} /> : <div class="insight-chart-canvas is-loading" aria-hidden="true" />}
       </div>
     </figure>
   );
@@ -286,6 +286,29 @@ function Lists({ data, period }: { data: Insights; period: string }) {
   );
 }
 
+/** The four charts' titles and series, made once per response (a chart is redrawn only when its data changes). */
+function chartSpecs(data: Insights): Array<{ id: string; title: string; summary: keyof ReturnType<typeof summaries>; chart: ChartProps }> {
+  const days = data.daily.map((d) => d.day);
+  const of = (value: (d: InsightDay) => number | null) => data.daily.map(value);
+  return [
+    { id: 'chart-traffic', title: 'Conversations and messages per day', summary: 'traffic', chart: { days, whole: true, yFormat: (v) => formatNumber(v), series: [
+      { label: 'Conversations', values: of((d) => d.conversations), color: COLORS.conversations, kind: 'line' },
+      { label: 'Messages', values: of((d) => d.messages), color: COLORS.messages, kind: 'line' },
+    ] } },
+    { id: 'chart-answered', title: 'Share answered', summary: 'answered', chart: { days, yFormat: (v) => `${Math.round(v)}%`, yRange: [0, 100], series: [
+      { label: 'Answered', values: of((d) => (d.answers ? (100 * d.answered) / d.answers : null)), color: COLORS.answered, kind: 'line' },
+    ] } },
+    { id: 'chart-thumbs', title: 'Thumbs up and down', summary: 'thumbs', chart: { days, whole: true, yFormat: (v) => formatNumber(Math.abs(v)), series: [
+      // Thumbs down are drawn below the line, so a day with both shows both.
+      { label: 'Thumbs up', values: of((d) => d.thumbsUp), color: COLORS.up, kind: 'bars' },
+      { label: 'Thumbs down', values: of((d) => -d.thumbsDown), color: COLORS.down, kind: 'bars' },
+    ] } },
+    { id: 'chart-cost', title: 'Cost per day', summary: 'cost', chart: { days, yFormat: (v) => (v === 0 ? '$0' : `$${v < 0.1 ? v.toFixed(3) : v.toFixed(2)}`), series: [
+      { label: 'Cost', values: of((d) => d.cost), color: COLORS.cost, kind: 'bars' },
+    ] } },
+  ];
+}
+
 export function InsightsArea() {
   const [days, setDays] = useState<Range>(30);
   const insights = useResource<Insights>(`/api/admin/dashboard/insights?days=${days}`);
@@ -296,9 +319,10 @@ export function InsightsArea() {
   }, []);
 
   const { data, error, loading, reload } = insights;
-  const period = `the last ${days} days`;
+  // While another range loads, the numbers shown are still the previous range's: so are the words.
+  const period = `the last ${data?.range.days ?? days} days`;
   const text = data && summaries(data, period);
-  const dayList = data?.daily.map((d) => d.day) ?? [];
+  const specs = useMemo(() => (data ? chartSpecs(data) : null), [data]);
 
   return (
     <section class="insights" aria-labelledby="insights-title" aria-busy={loading}>
@@ -314,7 +338,7 @@ export function InsightsArea() {
           ))}
         </fieldset>
         <p class="insights-status" role="status">
-          {loading ? <Spinner label={`Loading ${period}…`} /> : data ? `${dayLabel(data.range.from)} – ${dayLabel(data.range.to)}, UTC days` : ''}
+          {loading ? <Spinner label={`Loading the last ${days} days…`} /> : data ? `${dayLabel(data.range.from)} – ${dayLabel(data.range.to)}, UTC days` : ''}
         </p>
       </div>
       {error && (
@@ -330,25 +354,9 @@ export function InsightsArea() {
       {data && text && (
         <>
           <div class="insight-charts">
-            <ChartBox id="chart-traffic" title="Conversations and messages per day" summary={text.traffic} charts={charts}
-              chart={{ days: dayList, whole: true, yFormat: (v) => formatNumber(v), series: [
-                { label: 'Conversations', values: data.daily.map((d) => d.conversations), color: COLORS.conversations, kind: 'line' },
-                { label: 'Messages', values: data.daily.map((d) => d.messages), color: COLORS.messages, kind: 'line' },
-              ] }} />
-            <ChartBox id="chart-answered" title="Share answered" summary={text.answered} charts={charts}
-              chart={{ days: dayList, yFormat: (v) => `${Math.round(v)}%`, yRange: [0, 100], series: [
-                { label: 'Answered', values: data.daily.map((d) => (d.answers ? (100 * d.answered) / d.answers : null)), color: COLORS.answered, kind: 'line' },
-              ] }} />
-            <ChartBox id="chart-thumbs" title="Thumbs up and down" summary={text.thumbs} charts={charts}
-              chart={{ days: dayList, whole: true, yFormat: (v) => formatNumber(Math.abs(v)), series: [
-                // Thumbs down are drawn below the line, so a day with both shows both.
-                { label: 'Thumbs up', values: data.daily.map((d) => d.thumbsUp), color: COLORS.up, kind: 'bars' },
-                { label: 'Thumbs down', values: data.daily.map((d) => -d.thumbsDown), color: COLORS.down, kind: 'bars' },
-              ] }} />
-            <ChartBox id="chart-cost" title="Cost per day" summary={text.cost} charts={charts}
-              chart={{ days: dayList, yFormat: (v) => (v === 0 ? '$0' : `$${v < 0.1 ? v.toFixed(3) : v.toFixed(2)}`), series: [
-                { label: 'Cost', values: data.daily.map((d) => d.cost), color: COLORS.cost, kind: 'bars' },
-              ] }} />
+            {specs!.map((spec) => (
+              <ChartBox key={spec.id} {...spec} summary={text[spec.summary]} charts={charts} />
+            ))}
           </div>
           <DailyTable data={data} />
           <Lists data={data} period={period} />

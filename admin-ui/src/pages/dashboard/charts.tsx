@@ -61,7 +61,8 @@ function options(props: ChartProps, width: number): Options {
   };
 }
 
-export function Chart(props: ChartProps) {
+/** `spec` is made once per response: the chart is drawn again only when it changes (or its box is resized). */
+export function Chart({ spec: props }: { spec: ChartProps }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
