@@ -14,13 +14,13 @@ const DAY_MS = 86_400_000;
 /**
  * Grouping compares each question's vector with the groups found so far, over at most CANDIDATES distinct questions
  * per list (the most asked, the most often unanswered), so the work is bounded (at most (2·CANDIDATES)²/2 dot
- * products; measured 13 ms at 1536 dimensions and 1M messages) whatever the number of questions stored.
+ * products, a few tens of ms at 1536 dimensions) whatever the number of questions stored.
  */
 export const CANDIDATES = 200;
 /**
- * Cosine similarity at or above which two questions count as one. Rewordings of one question with
- * text-embedding-3-small score about 0.85–0.95, related but different questions ("price of Pro" vs "price of
- * Team") about 0.6–0.8.
+ * Cosine similarity at or above which two questions count as one: a judgement for OpenAI's text-embedding-3 models,
+ * where rewordings of one short question tend to score near 0.9 and related but different questions ("price of Pro"
+ * vs "price of Team") lower. Not yet checked against real visitors' questions; tune here.
  */
 export const SAME_QUESTION = 0.86;
 /** Rows shown on the Dashboard per list; the CSV has every group found among the candidates. */
