@@ -13,6 +13,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   chat: () => import('./chat.js'),
   ingestion: () => import('./ingestion.js'),
   backup: () => import('./backup.js'),
+  insights: () => import('./insights.js'),
 };
 
 const RESULTS = path.join(PROJECT_ROOT, 'bench-results');

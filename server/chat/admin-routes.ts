@@ -15,17 +15,11 @@ import { dismissAlert, openAlerts } from './alerts.js';
 import { embedSnippet, publicAddress } from '../http/public-address.js';
 import { saveAndTrainQa } from '../training/train-now.js';
 import { ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
+import { csvCell } from '../http/csv.js';
 
 const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
 const ConversationParams = z.object({ id: z.string().uuid('Not a conversation id.') });
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
-
-export function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Quote everything; neutralise spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.db;

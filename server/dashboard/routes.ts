@@ -4,10 +4,13 @@ import { setupChecklist } from './checklist.js';
 import { widgetLastSeen } from '../widget/last-seen.js';
 import { knowledgeBaseStats } from '../training/stats.js';
 import { savedEndpoint } from '../settings/connection.js';
+import { insightsRoutes } from './insights-routes.js';
 
 const Step = z.object({ id: z.enum(['api-key', 'model', 'training', 'widget']), label: z.string(), done: z.boolean(), detail: z.string(), href: z.string() });
 
 export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(insightsRoutes);
+
   app.get('/dashboard', { schema: { response: { 200: z.object({ checklist: z.array(Step) }) } } }, async () => ({
     checklist: setupChecklist(app.db, app.secretBox, {
       training: (db) => {

@@ -6,7 +6,7 @@ import { badRequest, forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { readChatbotSettings } from '../chat/settings.js';
 import { findConversation } from '../chat/conversations.js';
-import { csvCell } from '../chat/admin-routes.js';
+import { csvCell } from '../http/csv.js';
 import { notify } from '../notifications/notify.js';
 import { LeadForm, LeadId, LeadList, LeadListQuery, LeadReceived, LeadStatusChange, LeadDetail, LeadView, LEAD_MESSAGES, StatusFilter } from './schemas.js';
 import { z } from 'zod';

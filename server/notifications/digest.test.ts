@@ -81,6 +81,7 @@ test('the daily digest goes out at its hour (UTC), once, with yesterday’s numb
     days: [{ day: '2025-05-05', conversations: 3, messages: 12, cost: 0.0421 }],
     totals: { conversations: 3, messages: 12, cost: 0.0421 },
     answers: { total: 4, answered: 3, share: 0.75, thumbsUp: 2, thumbsDown: 1 },
+    topQuestions: [], unansweredQuestions: [], // no questions stored (see server/dashboard/insights.test.ts)
     openAlerts: [{ kind: 'low_balance', message: 'Your OpenRouter balance is $0.40.', since: lowBalance }],
   });
   const mails = (await box.waitFor(2)).filter((m) => m.headers['x-docent-event'] === 'digest');

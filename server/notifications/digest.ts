@@ -1,13 +1,13 @@
 // The daily or weekly digest: what the widget did over the last UTC day or week, from the numbers Docent
 // already keeps (usage_days for traffic and cost, stored answers for the answered share and thumbs, open
-// alerts). buildDigest is the one place that gathers it: the insights work (issue 11, part 4) adds its
-// sections (top questions, unanswered questions, sources used) there, and both the e-mail and the webhook
-// carry whatever it returns.
+// alerts, and the Dashboard insights' question lists). buildDigest is the one place that gathers it, and both the
+// e-mail and the webhook carry whatever it returns.
 //
 // Times are UTC, like the usage days and the spend cap's midnight: the admin picks an hour in UTC, and the
 // screen shows it in their own time too.
 import { stmt, type Db } from '../db/database.js';
 import { openAlerts } from '../chat/alerts.js';
+import { questionInsights } from '../dashboard/insights.js';
 import type { MessageContent, MessageTable } from './message.js';
 
 export const DAY_MS = 86_400_000;
@@ -36,9 +36,17 @@ export interface Digest {
    * not failed or links only); stopped ones are left out. Null when none are stored (storing may be off).
    */
   answers: { total: number; answered: number; share: number; thumbsUp: number; thumbsDown: number } | null;
+  /**
+   * The Dashboard's insights for the period (server/dashboard/insights.ts): the most asked questions, near-duplicates
+   * counted together, and the most often unanswered, DIGEST_QUESTIONS each; empty when no questions are stored.
+   */
+  topQuestions: Array<{ question: string; asked: number; answeredWell: number }>;
+  unansweredQuestions: Array<{ question: string; unanswered: number; conversationId: string | null }>;
   /** Problems still open on the dashboard when the digest was made. */
   openAlerts: Array<{ kind: string; message: string; since: string }>;
 }
+
+const DIGEST_QUESTIONS = 5;
 
 /** The latest scheduled time at or before `now` (unix ms), or null when the digest is off. */
 export function digestSlot(schedule: DigestSchedule, now: number): number | null {
@@ -84,8 +92,11 @@ export function buildDigest(db: Db, frequency: 'daily' | 'weekly', period: { fro
     { total: number; answered: number; thumbsUp: number; thumbsDown: number };
   const answers = stored.total ? { ...stored, share: stored.answered / stored.total } : null;
 
+  const questions = questionInsights(db, period, DIGEST_QUESTIONS);
   return {
     frequency, from: period.from, to: period.to, days, totals, answers,
+    topQuestions: questions.topQuestions.map((q) => ({ question: q.question, asked: q.asked, answeredWell: q.answeredWell })),
+    unansweredQuestions: questions.unansweredQuestions.map((q) => ({ question: q.question, unanswered: q.unanswered, conversationId: q.conversationId })),
     openAlerts: openAlerts(db).map((a) => ({ kind: a.kind, message: a.message, since: a.firstAt })),
   };
 }
@@ -116,6 +127,15 @@ export function digestEmail(digest: Digest): MessageContent {
     ? [{ caption: 'Per day', head: ['Day', 'Conversations', 'Messages', 'Cost'], numeric: [1, 2, 3],
       rows: digest.days.map((d) => [dayLabel(d.day, false), String(d.conversations), String(d.messages), usd(d.cost)]) }]
     : [];
+  // Older digests (queued before these lists existed) have none.
+  if (digest.topQuestions?.length) {
+    tables.push({ caption: 'Top questions', head: ['Question', 'Asked', 'Answered well'], numeric: [1, 2],
+      rows: digest.topQuestions.map((q) => [q.question, String(q.asked), String(q.answeredWell)]) });
+  }
+  if (digest.unansweredQuestions?.length) {
+    tables.push({ caption: 'Unanswered questions (improve them from Dashboard → Insights)', head: ['Question', 'Unanswered'], numeric: [1],
+      rows: digest.unansweredQuestions.map((q) => [q.question, String(q.unanswered)]) });
+  }
   return {
     subject: `${digest.frequency === 'daily' ? 'Daily' : 'Weekly'} digest for ${when}: ${count(totals.conversations, 'conversation')}`,
     paragraphs, tables, action: { label: 'Open the Dashboard', href: '/admin/' },

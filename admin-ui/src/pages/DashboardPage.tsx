@@ -7,6 +7,7 @@ import type { DashboardData } from '../types.js';
 import { AlertsArea, StatsRow, type DashboardStats } from '../components/DashboardStats.js';
 import { PublicAddressNotice, type AddressStatus } from '../components/PublicAddressNotice.js';
 import { FinishSettingUp } from './start/FinishSettingUp.js';
+import { InsightsArea } from './dashboard/InsightsArea.js';
 
 /** PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place. */
 function AddressNoticeArea() {
@@ -37,6 +38,7 @@ export default function DashboardPage() {
       <FinishSettingUp />
       <AddressNoticeArea />
       <DashboardStatsArea />
+      <InsightsArea />
       <div class="dashboard-widgets">
         <section class="postbox" aria-labelledby="checklist-title">
           <h2 class="postbox-title" id="checklist-title">

@@ -1,0 +1,57 @@
+// The Dashboard's insights API, shared by the routes (validation and serialization) and the tests.
+import { z } from 'zod';
+
+export const INSIGHT_RANGES = [7, 30, 90] as const;
+export const INSIGHT_LISTS = ['top-questions', 'unanswered-questions', 'sources', 'unused-documents'] as const;
+export type InsightList = (typeof INSIGHT_LISTS)[number];
+
+const Days = z.enum(['7', '30', '90'], { message: 'Use 7, 30 or 90 (days).' }).default('30').transform(Number);
+export const InsightsQuery = z.object({ days: Days });
+export const InsightsExportQuery = z.object({ days: Days, list: z.enum(INSIGHT_LISTS, { message: `Use one of: ${INSIGHT_LISTS.join(', ')}.` }) });
+
+export const InsightDay = z.object({
+  day: z.string(),
+  conversations: z.number(),
+  messages: z.number(),
+  cost: z.number(),
+  /** Stored widget answers (stopped ones left out) and how many of them answered. */
+  answers: z.number(),
+  answered: z.number(),
+  thumbsUp: z.number(),
+  thumbsDown: z.number(),
+});
+
+const QuestionGroup = z.object({
+  /** The most asked wording of the group. */
+  question: z.string(),
+  /** Up to 3 other wordings counted with it (near-duplicates). */
+  variants: z.array(z.string()),
+  asked: z.number(),
+  answered: z.number(),
+  /** Complete answers the visitor did not mark down. */
+  answeredWell: z.number(),
+  unanswered: z.number(),
+  /** A conversation to open: for unanswered questions, one where it went unanswered. Null when deleted since. */
+  conversationId: z.string().nullable(),
+});
+export type QuestionGroup = z.infer<typeof QuestionGroup>;
+
+const DocumentRef = z.object({ documentId: z.number(), title: z.string(), url: z.string().nullable(), source: z.string() });
+
+export const InsightsBody = z.object({
+  range: z.object({ days: z.number(), from: z.string(), to: z.string() }),
+  daily: z.array(InsightDay),
+  totals: z.object({
+    conversations: z.number(), messages: z.number(), cost: z.number(), answers: z.number(), answered: z.number(),
+    /** answered / answers, null when no answer is stored in the range. */
+    answeredShare: z.number().nullable(),
+    thumbsUp: z.number(), thumbsDown: z.number(),
+  }),
+  /** Whether near-duplicates were grouped by their question vectors (false before any training). */
+  groupedBySimilarity: z.boolean(),
+  topQuestions: z.array(QuestionGroup),
+  unansweredQuestions: z.array(QuestionGroup),
+  sources: z.array(DocumentRef.extend({ answers: z.number() })),
+  unusedDocuments: z.object({ total: z.number(), documents: z.array(DocumentRef) }),
+});
+export type InsightsBody = z.infer<typeof InsightsBody>;
