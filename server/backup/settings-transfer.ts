@@ -152,6 +152,7 @@ export const SECTIONS: Record<string, Section> = {
 /** Settings sections left out of the file, and why. */
 export const NOT_EXPORTED: Record<string, string> = {
   notifications: 'The mail server, its password and the webhook with its signing secret belong to one install: set them up, and test them, in Settings → Notifications on each.',
+  widget_last_seen: 'Not a setting: where this install\'s widget was last used, recorded by Docent itself.',
 };
 
 /** Names that hold secrets: never exported, and ignored (with a note) when a file has them. */
