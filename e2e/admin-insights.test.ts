@@ -151,12 +151,13 @@ describe('Dashboard insights', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('"Improve answer" opens the conversation where the question went unanswered', async () => {
+  it('"Improve answer" opens the conversation where the question went unanswered, with the Q&A form open on that answer', async () => {
     const link = insights().getByRole('link', { name: /^Improve answer\s*: Can you deliver to Mars\?$/ });
-    assert.equal(await link.getAttribute('href'), `/admin/conversations/${ids.c5}`);
+    assert.equal(await link.getAttribute('href'), `/admin/conversations/${ids.c5}?improve=unanswered`);
     await link.click();
-    await page.waitForURL(`**/admin/conversations/${ids.c5}`);
+    await page.waitForURL(`**/admin/conversations/${ids.c5}?improve=unanswered`);
     await page.getByText('Can you deliver to Mars?').first().waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Question' }).inputValue(), 'Can you deliver to Mars?');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -85,6 +85,9 @@ export default function ConversationPage() {
   const tokens = answers.reduce((s, m) => s + (m.promptTokens ?? 0) + (m.completionTokens ?? 0), 0);
   const isPlayground = conversation.channel === 'playground';
   const improvedAt = messages.reduce<string | null>((latest, m) => (m.improvedAt && (!latest || m.improvedAt > latest) ? m.improvedAt : latest), null);
+  /** `?improve=unanswered` (the Dashboard's unanswered questions) opens the form on the first answer that did not help. */
+  const unanswered = answers.find((m) => !m.improvedAt && (m.status === 'no_answer' || m.status === 'error' || m.status === 'links_only'));
+  const improveId = query.improve === 'unanswered' ? unanswered?.id : query.improve;
   /** The visitor's question an answer was for: the user message before it. */
   const questionBefore = (index: number) => [...messages.slice(0, index)].reverse().find((m) => m.role === 'user')?.text ?? '';
 
@@ -167,7 +170,7 @@ export default function ConversationPage() {
               {m.role === 'user' ? (
                 <UserMessage m={m} playground={isPlayground} />
               ) : (
-                <AnswerMessage m={m} conversationId={conversation.id} question={questionBefore(i)} startOpen={query.improve === m.id} onImproved={reload} />
+                <AnswerMessage m={m} conversationId={conversation.id} question={questionBefore(i)} startOpen={improveId === m.id} onImproved={reload} />
               )}
             </li>
           ))}

@@ -167,7 +167,7 @@ function Lists({ data, period }: { data: Insights; period: string }) {
               {data.topQuestions.map((q) => (
                 <tr key={q.question}>
                   <td class="col-question">
-                    {q.conversationId ? <a href={`/admin/conversations/${q.conversationId}`}>{q.question}</a> : q.question}
+                    {q.conversationId ? <a href={`/admin/conversations/${q.conversationId}?improve=unanswered`}>{q.question}</a> : q.question}
                     <Variants variants={q.variants} />
                   </td>
                   <td class="col-num">{formatNumber(q.asked)}</td>
@@ -208,7 +208,7 @@ function Lists({ data, period }: { data: Insights; period: string }) {
                   </td>
                   <td class="col-action">
                     {q.conversationId && (
-                      <a href={`/admin/conversations/${q.conversationId}`}>
+                      <a href={`/admin/conversations/${q.conversationId}?improve=unanswered`}>
                         Improve answer<span class="screen-reader-text">: {q.question}</span>
                       </a>
                     )}
