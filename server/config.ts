@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   IDLE_TIMEOUT_MS: milliseconds(20_000, 60_000, 'streamed answers send a heartbeat every 15 s'),
   KEEP_ALIVE_TIMEOUT_MS: milliseconds(1000, 72_000),
   PUBLIC_BODY_TIMEOUT_MS: milliseconds(1000, 10_000),
+  // How long a training job's claim lasts unless its process renews it (server/training/jobs.ts).
+  JOB_LEASE_MS: milliseconds(300, 30_000),
 });
 
 export interface Config {
@@ -85,6 +87,8 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Bodies of the routes anyone may call (widget API, setup, login, webhook) must arrive within this. */
   publicBodyTimeoutMs: number;
+  /** A job's lease: a job whose process stops renewing it is taken over after this long. */
+  jobLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -139,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idleTimeoutMs: e.IDLE_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     publicBodyTimeoutMs: e.PUBLIC_BODY_TIMEOUT_MS,
+    jobLeaseMs: e.JOB_LEASE_MS,
   };
 }

@@ -1,11 +1,24 @@
-// Durable background jobs: rows in SQLite, run one at a time in this process. Work is idempotent
+// Durable background jobs: rows in SQLite, run one at a time by each runner. Work is idempotent
 // (a chunk is done when its vector is in the index), so a job interrupted by a crash or restart is
 // simply run again: nothing is lost and nothing is embedded twice.
+//
+// Leases: a runner claims a job with one atomic UPDATE, which writes its holder id and an expiry
+// (lease_expires_at) into the row; while the job runs the runner renews the lease every third of its
+// length, and every progress write checks the runner still holds it. A job whose runner ends normally is
+// finished and its lease cleared; one whose runner shuts down is left 'running' with its lease released,
+// for the next start to take over at once. A job whose process died keeps its lease until it runs out
+// (JOB_LEASE_MS, 30 s), unless the next process can prove the holder is gone (lease-holder.ts), and is
+// then taken over by whichever runner claims it first. So no job is ever run by two runners at once,
+// whether one process or several share the database; a runner that finds its lease taken (it was frozen
+// longer than the lease) stops at once and writes nothing more to the job.
 import type { Db } from '../db/database.js';
+import { leaseHolderIsGone, newLeaseHolder } from './lease-holder.js';
 
 export type JobKind = 'train' | 'sync' | 'reindex';
 /** How long Stop lets a running job finish the requests it has in flight. */
 const STOP_GRACE_MS = 15_000;
+/** How long a claim on a job lasts unless renewed (JOB_LEASE_MS); the runner renews it every third of this. */
+export const DEFAULT_LEASE_MS = 30_000;
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
 
@@ -67,12 +80,23 @@ export function activeJob(db: Db): JobRow | null {
   return r ? toRow(r) : null;
 }
 
+interface RunningJob { id: number; controller: AbortController; graceTimer?: NodeJS.Timeout }
+
 export class JobRunner {
   private running: Promise<void> | null = null;
-  private controller: AbortController | null = null;
+  private current: RunningJob | null = null;
   private closed = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly holder: { id: string; release(): void };
+  private readonly leaseMs: number;
 
-  constructor(private readonly db: Db, private readonly handlers: Record<JobKind, JobHandler>, private readonly onError: (err: unknown) => void) {}
+  constructor(private readonly db: Db, private readonly handlers: Record<JobKind, JobHandler>, private readonly onError: (err: unknown) => void, options: { leaseMs?: number } = {}) {
+    this.holder = newLeaseHolder(db.name);
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** This runner's lease holder id (what a job's lease_owner says while it runs here). */
+  get holderId(): string { return this.holder.id; }
 
   /** Queues a job; an identical queued job is reused rather than duplicated. */
   enqueue(kind: JobKind, params: Record<string, unknown> = {}): JobRow {
@@ -83,64 +107,119 @@ export class JobRunner {
     return getJob(this.db, id)!;
   }
 
-  /** Jobs left 'running' by a crash or restart go back to the queue. */
-  resumeInterrupted(): number {
-    const ids = this.db.prepare("SELECT id FROM jobs WHERE status = 'running'").pluck().all() as number[];
-    for (const id of ids) {
-      this.db.prepare("UPDATE jobs SET status = 'queued' WHERE id = ?").run(id);
-      this.db.prepare("INSERT INTO job_log (job_id, level, message) VALUES (?, 'info', 'Resuming after a restart.')").run(id);
-    }
+  /**
+   * Starts working through the queue: queued jobs, and jobs left running whose lease was released (a
+   * shutdown), has run out, or whose holder is gone. A job still leased by a live runner is left to it;
+   * the runner wakes when that lease would run out, in case it is not renewed.
+   */
+  start(): void {
     this.kick();
-    return ids.length;
   }
 
   stop(id: number): boolean {
     const changed = this.db.prepare("UPDATE jobs SET stop_requested = 1 WHERE id = ? AND status IN ('queued', 'running')").run(id).changes === 1;
     if (!changed) return false;
     this.db.prepare("UPDATE jobs SET status = 'stopped', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND status = 'queued'").run(id);
-    // The running job sees the request between items and stops there: requests already sent (paid for)
-    // finish and are kept. Only a job stuck longer than the grace period (a long Retry-After) is cut off.
-    const controller = activeJob(this.db)?.id === id ? this.controller : null;
-    if (controller) setTimeout(() => controller.abort(), STOP_GRACE_MS).unref();
+    // A job running here starts its grace period now; one running in another runner sees the request at
+    // its next lease renewal.
+    if (this.current?.id === id) this.startStopGrace(this.current);
     return true;
   }
 
-  /** Resolves when the queue is empty (tests and shutdown). */
+  /** Resolves when this runner has nothing left it can claim (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.controller?.abort();
+    clearTimeout(this.wakeTimer);
+    this.current?.controller.abort();
     await this.running?.catch(() => undefined);
+    this.holder.release();
   }
 
   private kick(): void {
     if (this.running || this.closed) return;
+    clearTimeout(this.wakeTimer);
     this.running = this.drain().catch(this.onError).finally(() => { this.running = null; });
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       if (this.closed) return;
-      const next = this.db.prepare("SELECT * FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1").get() as Record<string, any> | undefined;
-      if (!next) return;
-      await this.run(toRow(next));
+      const next = this.claim();
+      if (!next) { this.wakeAtNextExpiry(); return; }
+      await this.run(next);
     }
+  }
+
+  /** Claims the oldest claimable job in one statement: two runners can never both get it. */
+  private claim(): JobRow | null {
+    this.releaseLeasesOfGoneHolders();
+    const now = Date.now();
+    const r = this.db.prepare(`UPDATE jobs SET status = 'running', lease_owner = @holder, lease_expires_at = @expires, claims = claims + 1,
+        started_at = coalesce(started_at, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= @now)) ORDER BY id LIMIT 1)
+      RETURNING *`).get({ holder: this.holder.id, expires: now + this.leaseMs, now }) as Record<string, any> | undefined;
+    if (!r) return null;
+    if (r.claims > 1) this.db.prepare("INSERT INTO job_log (job_id, level, message) VALUES (?, 'info', 'Resuming after a restart.')").run(r.id);
+    return toRow(r);
+  }
+
+  /** Leases whose holder is provably gone (see lease-holder.ts) end now rather than when they run out. */
+  private releaseLeasesOfGoneHolders(): void {
+    const held = this.db.prepare("SELECT id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND lease_owner != ? AND lease_expires_at > ?")
+      .all(this.holder.id, Date.now()) as Array<{ id: number; lease_owner: string }>;
+    for (const job of held) {
+      if (leaseHolderIsGone(job.lease_owner, this.db.name)) {
+        this.db.prepare('UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?').run(job.id, job.lease_owner);
+      }
+    }
+  }
+
+  /** With nothing to claim, wakes when another runner's lease would run out: taken over if not renewed. */
+  private wakeAtNextExpiry(): void {
+    const next = this.db.prepare("SELECT min(lease_expires_at) FROM jobs WHERE status = 'running' AND lease_expires_at IS NOT NULL").pluck().get() as number | null;
+    if (next === null || this.closed) return;
+    this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()) + 20);
+    this.wakeTimer.unref();
+  }
+
+  private startStopGrace(job: RunningJob): void {
+    // The running job sees the request between items and stops there: requests already sent (paid for)
+    // finish and are kept. Only a job stuck longer than the grace period (a long Retry-After) is cut off.
+    if (job.graceTimer) return;
+    job.graceTimer = setTimeout(() => job.controller.abort(), STOP_GRACE_MS);
+    job.graceTimer.unref();
   }
 
   private async run(job: JobRow): Promise<void> {
     const db = this.db;
-    db.prepare("UPDATE jobs SET status = 'running', started_at = coalesce(started_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) WHERE id = ?").run(job.id);
+    const holder = this.holder.id;
     const controller = new AbortController();
-    this.controller = controller;
+    const running: RunningJob = { id: job.id, controller };
+    this.current = running;
+    /** Set when another runner took the job over: this one must stop and write nothing more to it. */
+    let leaseLost = false;
+    const loseLease = () => { leaseLost = true; controller.abort(); };
+    const renew = () => {
+      const r = db.prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING stop_requested")
+        .get(Date.now() + this.leaseMs, job.id, holder) as { stop_requested: number } | undefined;
+      if (!r) loseLease();
+      else if (r.stop_requested) this.startStopGrace(running);
+    };
+    const renewTimer = setInterval(() => { try { renew(); } catch (err) { this.onError(err); } }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    renewTimer.unref();
     let progress = job.progress;
-    const save = () => db.prepare('UPDATE jobs SET progress = ? WHERE id = ?').run(JSON.stringify(progress), job.id);
+    const save = () => {
+      if (leaseLost) return;
+      if (db.prepare('UPDATE jobs SET progress = ? WHERE id = ? AND lease_owner = ?').run(JSON.stringify(progress), job.id, holder).changes === 0) loseLease();
+    };
     const stopRequested = () => db.prepare('SELECT stop_requested FROM jobs WHERE id = ?').pluck().get(job.id) === 1;
     const ctx: JobContext = {
       job, signal: controller.signal,
-      log: (level, message) => { db.prepare('INSERT INTO job_log (job_id, level, message) VALUES (?, ?, ?)').run(job.id, level, message); },
+      log: (level, message) => { if (!leaseLost) db.prepare('INSERT INTO job_log (job_id, level, message) VALUES (?, ?, ?)').run(job.id, level, message); },
       progress: (patch) => { progress = { ...progress, ...patch }; save(); },
       count: (delta) => {
         progress = { ...progress };
@@ -163,12 +242,20 @@ export class JobRunner {
         if (!(err instanceof JobFailure) && !(err instanceof Error && err.name === 'EmbeddingStopError')) this.onError(err);
       }
     } finally {
-      this.controller = null;
+      clearInterval(renewTimer);
+      clearTimeout(running.graceTimer);
+      this.current = null;
     }
-    if (status === 'running') return;
+    if (leaseLost) return; // another runner has the job now: its outcome is theirs to write
+    if (status === 'running') {
+      // Released, not expired: the next start takes it over at once.
+      db.prepare('UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?').run(job.id, holder);
+      return;
+    }
     if (status === 'stopped') ctx.log('warn', 'Stopped by the admin. Finished work is kept; start again to continue.');
     if (error) ctx.log('error', error);
     if (status === 'done') ctx.progress({ phase: 'Finished' });
-    db.prepare("UPDATE jobs SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(status, error, job.id);
+    db.prepare(`UPDATE jobs SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), lease_owner = NULL, lease_expires_at = NULL
+      WHERE id = ? AND lease_owner = ?`).run(status, error, job.id, holder);
   }
 }

@@ -163,14 +163,15 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     return crawlSite(config.startUrl, { maxPages: config.maxPages }, policy, onError);
   };
 
-  const runner = new JobRunner(db, { train, sync, reindex }, (err) => app.log.error({ err }, 'training job crashed'));
+  const runner = new JobRunner(db, { train, sync, reindex }, (err) => app.log.error({ err }, 'training job crashed'), { leaseMs: app.config.jobLeaseMs });
 
   let scheduleTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     // Document writes a crash interrupted are finished or undone before any job touches documents.
     const recovered = await recoverDocumentWrites(db);
     if (recovered) app.log.info({ recovered }, 'finished document writes interrupted by a restart');
-    runner.resumeInterrupted();
+    // Jobs an earlier process left running are taken over once their lease is free (jobs.ts).
+    runner.start();
     scheduleTimer = setInterval(() => {
       for (const source of dueSources(db)) runner.enqueue('sync', { sourceId: source.id, train: true });
     }, SCHEDULE_CHECK_MS);
