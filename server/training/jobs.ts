@@ -242,6 +242,8 @@ export class JobRunner {
         if (!(err instanceof JobFailure) && !(err instanceof Error && err.name === 'EmbeddingStopError')) this.onError(err);
       }
     } finally {
+      // A runner frozen past its lease may only now learn that the job was taken over.
+      if (!leaseLost) { try { renew(); } catch (err) { this.onError(err); } }
       clearInterval(renewTimer);
       clearTimeout(running.graceTimer);
       this.current = null;
