@@ -37,11 +37,11 @@ const ENTRIES = [...Array.from({ length: 400 }, (_, i) => entry(i)), ...Array.fr
 
 interface Child { url: string; process: ChildProcess; output(): string; exited: Promise<number | null> }
 
-async function startChild(t: { after(fn: () => unknown): void }, dataDir: string, fake: FakeOpenRouter): Promise<Child> {
+async function startChild(t: { after(fn: () => unknown): void }, dataDir: string, fake: FakeOpenRouter, extraEnv: NodeJS.ProcessEnv = {}): Promise<Child> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', OPENROUTER_BASE_URL: fake.baseURL,
-    ADMIN_PASSWORD: TEST_PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ADMIN_PASSWORD: TEST_PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}`, ...extraEnv,
   };
   delete env.NODE_TEST_CONTEXT; // the child is a server, not part of this test run
   delete env.NODE_OPTIONS;
@@ -113,7 +113,7 @@ async function startTraining(admin: Admin): Promise<number> {
 async function job(admin: Admin, id: number) {
   const res = await admin.request('GET', `/api/admin/training/jobs/${id}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body as { job: { status: string; error: string | null; progress: { chunksDone: number; chunksTotal: number | null; documentsDone: number; documentsTotal: number | null } }; log: Array<{ message: string }> };
+  return res.body as { job: { status: string; error: string | null; progress: { chunksDone: number; chunksTotal: number | null; documentsDone: number; documentsTotal: number | null } }; log: Array<{ at: string; message: string }> };
 }
 
 async function waitFor(admin: Admin, id: number, until: (j: Awaited<ReturnType<typeof job>>) => boolean, timeoutMs = 30_000, everyMs = 100) {
@@ -259,6 +259,66 @@ test('SIGKILL mid-job, restart: the job resumes and ends with the same chunks as
   assert.equal(uninterruptedSent.length, new Set(uninterruptedSent).size, 'the uninterrupted run embeds each distinct text once');
   assert.equal(uninterruptedSent.length, reference.distinctTexts.size);
   t.diagnostic(`re-sent after the kill: ${resent} texts from ${lostRequests.length} in-flight requests; total sent ${sent.length} for ${distinctSent.size} distinct texts`);
+});
+
+test('a frozen Docent stops renewing its lease: a second Docent on the same data directory takes the job over when the lease runs out, finishes it without re-embedding what was done, and the first, woken, writes nothing', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'docent-lease-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const LEASE_MS = 4000;
+  const env = { JOB_LEASE_MS: String(LEASE_MS) };
+  const fake = await startFakeOpenRouter({ latencyMs: 150 });
+  t.after(fake.close);
+  const first = await startChild(t, dir, fake, env);
+  let admin = await login(first.url);
+  await addContent(admin);
+  const jobId = await startTraining(admin);
+  await waitFor(admin, jobId, (j) => finished(j) || j.job.progress.chunksDone >= 2 * EMBED_BATCH_SIZE, 30_000, 10);
+  // Freeze it while it waits on the provider, not inside a write: slow the answers, let the batches in
+  // flight be written, then SIGSTOP. It is alive (its PID exists), so only the lease's end frees the job.
+  fake.setOptions({ latencyMs: 3000 });
+  await sleep(500);
+  first.process.kill('SIGSTOP');
+  const frozenAt = Date.now();
+  t.after(() => { first.process.kill('SIGCONT'); });
+  fake.setOptions({ latencyMs: 150 });
+  const db = new Database(path.join(dir, 'docent.db'), { readonly: true, fileMustExist: true });
+  const atFreeze = db.prepare('SELECT status, lease_owner FROM jobs WHERE id = ?').get(jobId) as { status: string; lease_owner: string | null };
+  db.close();
+  assert.equal(atFreeze.status, 'running', 'the job was running when its Docent froze');
+  assert.ok(atFreeze.lease_owner, 'leased by the frozen Docent');
+  const sentBeforeFreeze = sentTexts(fake).length;
+
+  const second = await startChild(t, dir, fake, env);
+  admin = await login(second.url);
+  const resumed = await waitFor(admin, jobId, finished);
+  assert.equal(resumed.job.status, 'done', `${resumed.job.error}\n${second.output()}`);
+  const takeover = resumed.log.find((l) => l.message === 'Resuming after a restart.');
+  assert.ok(takeover, resumed.log.map((l) => l.message).join('\n'));
+  // Renewed every third of the lease, so the lease ran out at least two thirds of it after the freeze.
+  const waited = Date.parse(takeover.at) - frozenAt;
+  assert.ok(waited >= (2 * LEASE_MS) / 3 - 100, `taken over ${waited} ms after the freeze: not before the lease ran out`);
+  assert.ok(fake.requestsTo('/embeddings').slice(sentBeforeFreeze).every((r) => r.at >= frozenAt + (2 * LEASE_MS) / 3 - 100), 'nothing embedded while the lease held');
+  const stats = (await admin.request('GET', '/api/admin/training/stats')).body;
+  assert.equal(stats.index.vectors, stats.chunks);
+  assert.equal(resumed.job.progress.chunksDone, stats.chunks, 'the progress carried over: the second Docent counted on from the first');
+
+  // Woken, the first Docent finds its lease gone: it writes nothing more to the job.
+  const doneRow = await job(admin, jobId);
+  first.process.kill('SIGCONT');
+  await sleep(1500);
+  assert.equal((await fetch(`${first.url}/healthz`)).ok, true, 'the first Docent runs on');
+  assert.deepEqual(await job(admin, jobId), doneRow, 'the job, its progress and its log are as the second Docent left them');
+  await stopChild(second, 'SIGTERM');
+  await stopChild(first, 'SIGTERM');
+  const after = snapshot(dir);
+  assertComplete(after, 'taken over');
+
+  // Paid once, but for the batches the frozen Docent had in flight.
+  const sent = sentTexts(fake).flat();
+  const distinctSent = new Set(sent);
+  assert.deepEqual([...distinctSent].sort(), [...after.distinctTexts].sort(), 'exactly the distinct chunk texts were embedded');
+  assert.ok(sent.length - distinctSent.size <= IN_FLIGHT_MAX, `${sent.length - distinctSent.size} texts embedded twice; at most ${IN_FLIGHT_MAX} (the batches in flight) may be`);
+  t.diagnostic(`taken over ${waited} ms after the freeze; ${sent.length - distinctSent.size} texts re-sent`);
 });
 
 test('Stop: a running job stops, keeps its finished work, and starting again completes it', async (t) => {
