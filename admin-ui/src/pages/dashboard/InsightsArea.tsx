@@ -12,7 +12,8 @@ import './insights.css';
 
 type ChartModule = typeof import('./charts.js');
 
-const COLORS = { conversations: '#2271b1', messages: '#996800', answered: '#007017', up: '#007017', down: '#b32d2e', cost: '#2271b1' };
+/** Colour tokens (styles.css) of the chart series. */
+const COLORS = { conversations: '--wp-blue', messages: '--wp-yellow-50', answered: '--wp-green-dark', up: '--wp-green-dark', down: '--wp-red-dark', cost: '--wp-blue' };
 
 const dayLabel = (day: string, weekday = false) =>
   new Date(`${day}T00:00:00Z`).toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC', ...(weekday ? { weekday: 'short' } : {}) });
@@ -59,7 +60,7 @@ function Legend({ series }: { series: ChartSeries[] }) {
     <ul class="insight-legend" aria-hidden="true">
       {series.map((s) => (
         <li key={s.label}>
-          <span class={`insight-swatch is-${s.kind}`} style={{ background: s.color }} />
+          <span class={`insight-swatch is-${s.kind}`} style={{ background: `var(${s.color})` }} />
           {s.label}
         </li>
       ))}
