@@ -6,6 +6,7 @@ import { formatNumber, formatUsd, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
+import { Postbox } from '../../components/Postbox.js';
 import type { ChartProps, ChartSeries } from './charts.js';
 import { RANGES, type InsightDay, type InsightList, type Insights, type Range } from './types.js';
 import './insights.css';
@@ -125,20 +126,20 @@ function ListBox({ id, title, list, days, description, children }: {
   id: string; title: string; list: InsightList; days: number; description?: string; children: preact.ComponentChildren;
 }) {
   return (
-    <section class="postbox insight-list" aria-labelledby={`${id}-title`}>
-      <div class="insight-list-head">
-        <h3 class="postbox-title" id={`${id}-title`}>
-          {title}
-        </h3>
+    <Postbox
+      id={`${id}-title`}
+      title={title}
+      level={3}
+      class="insight-list"
+      actions={
         <a class="button button-small" href={exportUrl(days, list)} download>
           Download CSV<span class="screen-reader-text"> of {title.toLowerCase()}</span>
         </a>
-      </div>
-      <div class="inside">
-        {description && <p class="description">{description}</p>}
-        {children}
-      </div>
-    </section>
+      }
+    >
+      {description && <p class="description">{description}</p>}
+      {children}
+    </Postbox>
   );
 }
 

@@ -11,6 +11,7 @@ import { formatNumber } from '../../format.js';
 import { MatchBadge, QaAnswerBadge, SourceLinkView, SourcesList } from '../conversations/shared.js';
 import type { AnswerDebug, SourceLink } from '../conversations/types.js';
 import { streamPlayground } from './stream.js';
+import { Postbox } from '../../components/Postbox.js';
 import '../../components/chat-admin.css';
 
 type AnswerState = 'waiting' | 'thinking' | 'streaming' | 'done' | 'no_answer' | 'error' | 'stopped' | 'failed';
@@ -240,14 +241,9 @@ export default function PlaygroundPage() {
           )}
         </section>
 
-        <section class="postbox debug-panel" aria-labelledby="debug-title">
-          <h2 class="postbox-title" id="debug-title">
-            What the bot saw
-          </h2>
-          <div class="inside">
-            <DebugView turn={shown} />
-          </div>
-        </section>
+        <Postbox id="debug-title" title="What the bot saw" class="debug-panel">
+          <DebugView turn={shown} />
+        </Postbox>
       </div>
     </div>
   );
