@@ -24,6 +24,7 @@ import { clearUploadDir } from './training/uploads.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
 import { widgetRoutes } from './widget/routes.js';
+import { widgetAdminRoutes } from './widget/admin-routes.js';
 import { installCheckRoutes } from './widget/install-check.js';
 import { widgetAssets } from './plugins/widget-assets.js';
 import { backupRoutes } from './backup/routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await admin.register(dashboardRoutes);
     await admin.register(trainingRoutes(training));
     await admin.register(chatAdminRoutes);
+    await admin.register(widgetAdminRoutes);
     await admin.register(installCheckRoutes);
     await admin.register(backupRoutes);
     await admin.register(notificationRoutes);
