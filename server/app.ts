@@ -17,7 +17,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
 import { startCreditWatch } from './openrouter/credit-watch.js';
-import { warmVectorSearch } from './training/vector-index.js';
+import { warmVectorSearch } from './vectors/vector-index.js';
 import { createTrainingService } from './training/service.js';
 import { createIngestPool } from './training/ingest/pool.js';
 import { clearUploadDir } from './training/uploads.js';

@@ -6,7 +6,7 @@ import {
 } from './api-settings.js';
 import { applyApiSettings, unlistedModels } from './api-save.js';
 import { candidateConnection, currentConnection } from './connection.js';
-import { searchIndexView } from '../training/index-connection.js';
+import { searchIndexView } from '../vectors/index-connection.js';
 import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
 import { testKey } from '../openrouter/key-check.js';
 import { KEY_STATES, keyOutcomeReport, keyStatusOf } from '../openrouter/key-status.js';
