@@ -2,7 +2,7 @@
 // no vector in the index gets one, from the cache when that text was embedded before, else from the API.
 import type OpenAI from 'openai';
 import type { Db } from '../db/database.js';
-import type { Provider } from '../settings/api-settings.js';
+import type { Provider } from '../openrouter/client.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
 import type { JobContext } from './jobs.js';
 import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from '../vectors/vector-index.js';

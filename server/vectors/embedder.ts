@@ -2,7 +2,7 @@
 // ask for base64 and mis-decode the floats OpenRouter sends back), every vector's dimension checked,
 // 429/5xx retried with backoff honouring Retry-After, 401/402 stop the job.
 import type OpenAI from 'openai';
-import type { Provider } from '../settings/api-settings.js';
+import type { Provider } from '../openrouter/client.js';
 import { describeStatus, describeUpstreamError, type UpstreamError } from '../openrouter/errors.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 import type { VectorIndex } from './vector-index.js';
