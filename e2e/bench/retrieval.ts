@@ -18,7 +18,7 @@ import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { cacheVector, defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, warmVectorSearch, type VectorIndex } from '../../server/training/vector-index.js';
+import { cacheVector, defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, warmVectorSearch, type VectorIndex } from '../../server/vectors/vector-index.js';
 import { keywordQuery, retrieve } from '../../server/retrieval/retrieve.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 

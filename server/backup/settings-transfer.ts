@@ -15,7 +15,7 @@ import { applyApiSettings, unlistedModels } from '../settings/api-save.js';
 import { currentConnection } from '../settings/connection.js';
 import { endpointOf, endpointTarget } from '../openrouter/client.js';
 import { knownEmbeddingDimensions } from '../openrouter/catalog.js';
-import { activeIndex, buildingIndex } from '../training/vector-index.js';
+import { activeIndex, buildingIndex } from '../vectors/vector-index.js';
 import { EmbeddingModelChoice } from '../training/routes.js';
 
 export const SETTINGS_FORMAT = 'docent-settings';
