@@ -3,7 +3,7 @@
 // in). An import is checked with the same schemas the settings screens save through, all of it before any
 // of it is saved: one invalid field and nothing changes.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
 import { issueFields } from '../http/error-handler.js';

@@ -73,7 +73,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
 
   const reindex = async (ctx: JobContext) => {
     const index = indexById(db, Number(ctx.job.params.indexId));
-    if (!index || index.status !== 'building') return;
+    if (index?.status !== 'building') return;
     await embedMissing(ctx, await embedDeps(index), index);
     if (ctx.stopped()) return;
     const finished = indexById(db, index.id)!;

@@ -69,7 +69,7 @@ export default function DatabaseTab() {
   const running = isActive(tracked.job);
   const currentModel = kb?.index?.model ?? apiSettings.data?.embeddingModel ?? null;
   // The admin switched provider: the index still embeds through the old one until it is rebuilt here.
-  const staleIndex = kb?.index && kb.index.dimensions && !kb.index.matchesSettings ? kb.index : null;
+  const staleIndex = kb?.index?.dimensions && !kb.index.matchesSettings ? kb.index : null;
   const models = catalog.data?.models ?? [];
   const currentInfo = models.find((m) => m.id === currentModel) ?? null;
 
