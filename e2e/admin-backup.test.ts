@@ -163,7 +163,7 @@ describe('Settings → Export and import', () => {
     edited.settings.chatbot.temperature = 0.9;
     edited.settings.widget.botName = 'Ada';
     edited.settings.widget.suggestedQuestions = ['Where is my parcel?', 'Can I return a widget?'];
-    edited.settings.api.apiKey = 'sk-or-v1-' + 'f'.repeat(64);
+    edited.settings.api.apiKey = `sk-or-v1-${'f'.repeat(64)}`;
     await page.getByLabel('Settings file').focus(); // as when the admin clicks it to choose the file
     await page.getByLabel('Settings file').setInputFiles({ name: 'docent-settings-edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
     const heading = page.getByRole('heading', { name: 'docent-settings-edited.json changes 3 settings' });

@@ -44,10 +44,6 @@ async function apiJson(p: string) {
   return res.json();
 }
 
-async function csrf(): Promise<string> {
-  return (await apiJson('/api/admin/session')).csrfToken;
-}
-
 /** A visitor's question through the public widget API, from a site on SITE_ORIGIN. */
 async function widgetAsk(message: string) {
   const res = await page.request.post(url('/api/widget/chat'), { headers: { Origin: SITE_ORIGIN }, data: { visitorId: VISITOR, message } });

@@ -297,7 +297,11 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   await page.getByText('Status changed to Contacted.').first().waitFor();
   await page.getByRole('link', { name: /All leads/ }).click();
   await page.getByRole('link', { name: 'Contacted (1)' }).click();
-  await page.locator('.leads-table tbody tr').first().waitFor();
+  // The "All" list's rows stay on screen until the filtered list arrives: wait for the list to change.
+  await page.waitForFunction((name) => {
+    const names = [...document.querySelectorAll('.leads-table tbody tr td[data-label=Name]')].map((td) => td.textContent);
+    return names.length === 1 && names[0] === name;
+  }, XSS_NAME).catch(() => undefined);
   assert.deepEqual(await page.locator('.leads-table tbody tr td[data-label=Name]').allTextContents(), [XSS_NAME]);
 
   const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');

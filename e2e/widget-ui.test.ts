@@ -106,7 +106,7 @@ const focusAt = (page: Page) => page.evaluate(() => {
   const active = document.activeElement;
   const inner = active?.shadowRoot?.activeElement;
   if (active?.localName == 'docent-widget') return inner ? `widget ${inner.localName}:${inner.getAttribute('aria-label') ?? inner.textContent}` : 'widget';
-  return `page ${active?.localName}${active?.id ? '#' + active.id : ''}`;
+  return `page ${active?.localName}${active?.id ? `#${active.id}` : ''}`;
 });
 /** Names of the host page's links and buttons that assistive tech can reach (Chromium's accessibility tree). */
 async function pageInAccessibilityTree(page: Page): Promise<string[]> {

@@ -46,7 +46,7 @@ export function measureWidget(distDir = DIST_DIR): WidgetSize {
 }
 
 export function formatWidgetSize(s: WidgetSize): string {
-  const kb = (n: number) => (n / 1024).toFixed(2) + ' KB';
+  const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
   return [
     ...s.files.map((f) => `${f.name.padEnd(22)} ${String(f.bytes).padStart(6)} B   gzip ${kb(f.gzip).padStart(9)}   brotli ${kb(f.brotli).padStart(9)}`),
     `loader                          gzip ${kb(s.loaderGzip).padStart(9)}   brotli ${kb(s.loaderBrotli).padStart(9)}   (budget ${kb(LOADER_BUDGET)} gzip)`,

@@ -34,15 +34,15 @@ function panelBundle(): Plugin {
         build: {
           write: false,
           target,
-          rolldownOptions: { input: dir + 'src/panel/index.tsx', output: { format: 'iife' } },
+          rolldownOptions: { input: `${dir}src/panel/index.tsx`, output: { format: 'iife' } },
         },
       });
       const chunk = (Array.isArray(out) ? out[0] : out as { output: any[] }).output.find((o) => o.type == 'chunk');
       code = chunk.code;
       fileName = `panel-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
     },
-    resolveId: (source) => (source == id ? '\0' + id : null),
-    load: (source) => (source == '\0' + id ? `export default ${JSON.stringify(fileName)}` : null),
+    resolveId: (source) => (source == id ? `\0${id}` : null),
+    load: (source) => (source == `\0${id}` ? `export default ${JSON.stringify(fileName)}` : null),
     generateBundle() {
       this.emitFile({ type: 'asset', fileName, source: code });
     },
@@ -54,9 +54,9 @@ export default defineConfig({
   publicDir: false,
   plugins: [panelBundle()],
   build: {
-    outDir: dir + '../dist/widget',
+    outDir: `${dir}../dist/widget`,
     emptyOutDir: true,
     target,
-    rolldownOptions: { input: dir + 'src/loader.ts', output: { format: 'iife', entryFileNames: 'widget.js' } },
+    rolldownOptions: { input: `${dir}src/loader.ts`, output: { format: 'iife', entryFileNames: 'widget.js' } },
   },
 });

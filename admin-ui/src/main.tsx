@@ -31,7 +31,7 @@ const START_PATH = '/admin/start';
 
 function safeNext(next: string | undefined): string {
   // Only same-app paths: never an open redirect.
-  return next && next.startsWith('/admin/') && !next.startsWith('//') && !next.startsWith(LOGIN_PATH) && !next.startsWith(SETUP_PATH)
+  return next?.startsWith('/admin/') && !next.startsWith('//') && !next.startsWith(LOGIN_PATH) && !next.startsWith(SETUP_PATH)
     ? next
     : '/admin/';
 }

@@ -18,7 +18,7 @@ import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { cacheVector, defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, warmVectorSearch, type VectorIndex } from '../../server/training/vector-index.js';
+import { cacheVector, defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, warmVectorSearch, type VectorIndex } from '../../server/vectors/vector-index.js';
 import { keywordQuery, retrieve } from '../../server/retrieval/retrieve.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
@@ -85,7 +85,7 @@ export async function run(): Promise<Row[]> {
   try {
     migrate(db);
     const sourceId = sourceOfKind(db, 'text').id;
-    let index: VectorIndex = setDimensions(db, ensureActiveIndex(db, SPACE), D);
+    const index: VectorIndex = setDimensions(db, ensureActiveIndex(db, SPACE), D);
     const max = Math.max(...SIZES);
     const vectors = new Float32Array(max * D); // the bench's own copy, for exact ground truth
     const texts: string[] = [];
@@ -152,7 +152,7 @@ export async function run(): Promise<Row[]> {
         for (let i = 0; i < D; i++) q[i] = vectors[r * D + i] + s * qn();
         normalise(q);
         const own = texts[r].replace(/\.$/, '').split(' ').filter((w) => !common.has(w));
-        const question = Array.from({ length: 6 }, () => own[Math.floor(qr() * own.length)]).join(' ') + '?';
+        const question = `${Array.from({ length: 6 }, () => own[Math.floor(qr() * own.length)]).join(' ')}?`;
         cacheVector(db, SPACE, sha(question), q);
         return { q, question };
       });

@@ -45,7 +45,7 @@ async function main() {
     const seconds = Math.round(performance.now() - t0) / 1000;
     all.push(...rows);
     const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryMB: Math.round(os.totalmem() / 2 ** 20) };
-    writeFileSync(path.join(RESULTS, `${name}.json`), JSON.stringify({ section: name, startedAt: started.toISOString(), seconds, machine, rows }, null, 2) + '\n');
+    writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify({ section: name, startedAt: started.toISOString(), seconds, machine, rows }, null, 2)}\n`);
     console.error(`  ${name} took ${seconds} s → bench-results/${name}.json`);
     console.log(`\n${table(rows)}\n`);
     if (rows.some((r) => r.met === false)) failed = true;

@@ -45,17 +45,17 @@ beforeEach(() => {
 // ---- auth, key, credits -----------------------------------------------------------------------------------------
 
 test('auth: missing bearer and unknown key give the real 401 bodies; /models ignores auth', async () => {
-  let r = await fetch(fake.baseURL + '/key');
+  let r = await fetch(`${fake.baseURL}/key`);
   assert.equal(r.status, 401);
   assert.deepEqual(await r.json(), { error: { message: 'No cookie auth credentials found', code: 401 } });
-  r = await fetch(fake.baseURL + '/key', { headers: { Authorization: 'Bearer ' } });
+  r = await fetch(`${fake.baseURL}/key`, { headers: { Authorization: 'Bearer ' } });
   assert.equal(r.status, 401);
-  r = await fetch(fake.baseURL + '/key', { headers: { Authorization: 'Bearer sk-or-v1-nope' } });
+  r = await fetch(`${fake.baseURL}/key`, { headers: { Authorization: 'Bearer sk-or-v1-nope' } });
   assert.equal(r.status, 401);
   assert.deepEqual(await r.json(), { error: { message: 'User not found.', code: 401 } });
-  r = await fetch(fake.baseURL + '/models', { headers: { Authorization: 'Bearer sk-or-v1-nope' } });
+  r = await fetch(`${fake.baseURL}/models`, { headers: { Authorization: 'Bearer sk-or-v1-nope' } });
   assert.equal(r.status, 200);
-  r = await fetch(fake.baseURL + '/embeddings/models');
+  r = await fetch(`${fake.baseURL}/embeddings/models`);
   assert.equal(r.status, 200);
 
   const bad = new OpenAI({ baseURL: fake.baseURL, apiKey: 'sk-or-v1-bad', maxRetries: 0 });
@@ -92,22 +92,22 @@ test('GET /key and /auth/key: §5.1 shape, Cache-Control private, keyInfo is liv
 });
 
 test('GET /credits: ok / forbidden / unauthorized', async () => {
-  let r = await fetch(fake.baseURL + '/credits', { headers: authed() });
+  let r = await fetch(`${fake.baseURL}/credits`, { headers: authed() });
   assert.equal(r.status, 200);
   assert.deepEqual(await r.json(), { data: { total_credits: 10, total_usage: 1.25 } });
   fake.setOptions({ credits: 'forbidden' });
-  r = await fetch(fake.baseURL + '/credits', { headers: authed() });
+  r = await fetch(`${fake.baseURL}/credits`, { headers: authed() });
   assert.equal(r.status, 403);
   assert.deepEqual(await r.json(), { error: { code: 403, message: 'Only management keys can perform this operation' } });
   fake.setOptions({ credits: 'unauthorized' });
-  r = await fetch(fake.baseURL + '/credits', { headers: authed() });
+  r = await fetch(`${fake.baseURL}/credits`, { headers: authed() });
   assert.equal(r.status, 401);
 });
 
 // ---- catalog --------------------------------------------------------------------------------------------------
 
 test('GET /models: envelope, required fields, filters, ZodError', async () => {
-  const r = await fetch(fake.baseURL + '/models');
+  const r = await fetch(`${fake.baseURL}/models`);
   assert.equal(r.status, 200);
   const body = (await r.json()) as any;
   assert.deepEqual(Object.keys(body).sort(), ['data', 'links', 'total_count']);
@@ -136,16 +136,16 @@ test('GET /models: envelope, required fields, filters, ZodError', async () => {
   assert.ok((byId.get('google/gemini-3-flash') as any).reasoning.supported_efforts.includes('minimal'));
   assert.ok(!byId.has('openai/text-embedding-3-small'));
 
-  const withReasoning = (await (await fetch(fake.baseURL + '/models?supported_parameters=reasoning')).json()) as any;
+  const withReasoning = (await (await fetch(`${fake.baseURL}/models?supported_parameters=reasoning`)).json()) as any;
   assert.ok(withReasoning.data.length > 0 && withReasoning.data.every((m: any) => m.supported_parameters.includes('reasoning')));
   assert.ok(!withReasoning.data.some((m: any) => m.id === 'mistralai/mistral-small-3.2-24b-instruct'));
 
-  const emb = (await (await fetch(fake.baseURL + '/models?output_modalities=embeddings')).json()) as any;
+  const emb = (await (await fetch(`${fake.baseURL}/models?output_modalities=embeddings`)).json()) as any;
   assert.ok(emb.data.length === 5 && emb.data.every((m: any) => m.architecture.output_modalities[0] === 'embeddings'));
-  const all = (await (await fetch(fake.baseURL + '/models?output_modalities=all')).json()) as any;
+  const all = (await (await fetch(`${fake.baseURL}/models?output_modalities=all`)).json()) as any;
   assert.equal(all.data.length, body.data.length + 5);
 
-  const bad = await fetch(fake.baseURL + '/models?output_modalities=bogus');
+  const bad = await fetch(`${fake.baseURL}/models?output_modalities=bogus`);
   assert.equal(bad.status, 400);
   const badBody = (await bad.json()) as any;
   assert.equal(badBody.success, false);
@@ -158,7 +158,7 @@ test('GET /models: envelope, required fields, filters, ZodError', async () => {
 });
 
 test('GET /embeddings/models: embedding models only', async () => {
-  const body = (await (await fetch(fake.baseURL + '/embeddings/models')).json()) as any;
+  const body = (await (await fetch(`${fake.baseURL}/embeddings/models`)).json()) as any;
   const ids = body.data.map((m: any) => m.id).sort();
   assert.deepEqual(ids, ['liquid/lfm-2.5-embedding-350m:free', 'mistralai/mistral-embed-2312', 'openai/text-embedding-3-large', 'openai/text-embedding-3-small', 'qwen/qwen3-embedding-8b']);
   const small = body.data.find((m: any) => m.id === 'openai/text-embedding-3-small');
@@ -353,13 +353,13 @@ test('requests are recorded with lower-cased headers and bodies', async () => {
   assert.equal(rec.headers['http-referer'], 'https://docent.example');
   assert.equal(rec.headers['x-openrouter-title'], 'Docent');
   assert.equal(rec.headers['x-title'], 'Docent');
-  assert.equal(rec.headers['authorization'], `Bearer ${FAKE_KEY}`);
+  assert.equal(rec.headers.authorization, `Bearer ${FAKE_KEY}`);
   assert.deepEqual(rec.body.reasoning, { effort: 'minimal' });
   assert.deepEqual(rec.body.models, ['mistralai/mistral-small-3.2-24b-instruct']);
   assert.equal(rec.body.user, 'visitor-123');
   assert.equal(rec.body.max_tokens, 300);
   assert.equal(rec.status, 200);
-  await fetch(fake.baseURL + '/models?output_modalities=text&supported_parameters=tools');
+  await fetch(`${fake.baseURL}/models?output_modalities=text&supported_parameters=tools`);
   assert.deepEqual(fake.requestsTo('/models').at(-1)!.query, { output_modalities: 'text', supported_parameters: 'tools' });
 });
 
@@ -498,9 +498,9 @@ test('faults server-error / bad-gateway / invalid-key / error-in-200 (non-stream
   assert.deepEqual(((await r.json()) as any).error.metadata.error_type, 'provider_unavailable');
 
   fake.fail({ route: 'key', kind: 'invalid-key', times: 1 });
-  r = await fetch(fake.baseURL + '/key', { headers: authed() });
+  r = await fetch(`${fake.baseURL}/key`, { headers: authed() });
   assert.equal(r.status, 401);
-  r = await fetch(fake.baseURL + '/key', { headers: authed() });
+  r = await fetch(`${fake.baseURL}/key`, { headers: authed() });
   assert.equal(r.status, 200);
 
   fake.fail({ route: 'chat', kind: 'error-in-200', times: 2 });

@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 // Public API
 // ---------------------------------------------------------------------------------------------------------------
 
-export const FAKE_KEY = 'sk-or-v1-' + '0123456789abcdef'.repeat(4); // accepted by default
+export const FAKE_KEY = `sk-or-v1-${'0123456789abcdef'.repeat(4)}`; // accepted by default
 
 export interface RecordedRequest {
   method: string;
@@ -284,7 +284,7 @@ function canonicalSlug(m: CatalogEntry): string {
   const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
   const [base, suffix] = m.id.split(':');
   if (m.id.startsWith('openrouter/')) return m.id;
-  return `${base}-${ymd}${suffix ? ':' + suffix : ''}`;
+  return `${base}-${ymd}${suffix ? `:${suffix}` : ''}`;
 }
 
 /** A §3.1 Model object. */
@@ -347,7 +347,7 @@ function fnv1a(s: string, seed: number): number {
 
 function stem(w: string): string {
   if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
-  if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 4 && (w.endsWith('ches') || w.endsWith('shes') || w.endsWith('sses') || w.endsWith('xes'))) return w.slice(0, -2);
   if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
   if (w.length > 4 && w.endsWith('ly')) return w.slice(0, -2);
@@ -361,15 +361,15 @@ function features(text: string): Map<string, number> {
   const words = (text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []);
   const content: string[] = [];
   for (const raw of words) {
-    if (STOPWORDS.has(raw)) { add('s:' + raw, 0.2); continue; }
+    if (STOPWORDS.has(raw)) { add(`s:${raw}`, 0.2); continue; }
     const w = stem(raw);
     content.push(w);
-    add('w:' + w, 1);
+    add(`w:${w}`, 1);
     const padded = `<${w}>`;
-    if (padded.length > 4) for (let i = 0; i + 3 <= padded.length; i++) add('c:' + padded.slice(i, i + 3), 0.12);
+    if (padded.length > 4) for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, 0.12);
   }
-  for (let i = 0; i + 1 < content.length; i++) add('b:' + content[i] + ' ' + content[i + 1], 0.6);
-  if (feats.size === 0) add('empty:' + text.trim().slice(0, 64), 1);
+  for (let i = 0; i + 1 < content.length; i++) add(`b:${content[i]} ${content[i + 1]}`, 0.6);
+  if (feats.size === 0) add(`empty:${text.trim().slice(0, 64)}`, 1);
   return feats;
 }
 
@@ -618,7 +618,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     baseURL: '',
     requests: [],
     requestsTo(path: string) {
-      const full = path.startsWith(API + '/') ? path : API + (path.startsWith('/') ? path : '/' + path);
+      const full = path.startsWith(`${API}/`) ? path : API + (path.startsWith('/') ? path : `/${path}`);
       return fake.requests.filter((r) => r.path === full);
     },
     fail(fault) { faults.push({ ...fault, remaining: fault.times ?? Infinity }); },
@@ -648,7 +648,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     void handle(req, res).catch((err) => {
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(errorBody(500, 'Internal Server Error (fake: ' + String(err?.message ?? err) + ')')));
+        res.end(JSON.stringify(errorBody(500, `Internal Server Error (fake: ${String(err?.message ?? err)})`)));
       } else res.destroy();
     });
   });
@@ -659,7 +659,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     const raw = await readBody(req);
-    let body: any = undefined;
+    let body: any ;
     let bodyInvalid = false;
     if (raw.length) {
       try { body = JSON.parse(raw); } catch { body = raw; bodyInvalid = true; }
@@ -703,7 +703,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (route === 'other') return sendJson(ctx, 404, { error: { message: 'Not Found', code: 404 } });
 
     // Auth (everything except the model listings).
-    const auth = headers['authorization'] ?? '';
+    const auth = headers.authorization ?? '';
     const key = /^Bearer\s+(.*)$/i.exec(auth)?.[1]?.trim() ?? '';
     if (!key) return sendJson(ctx, 401, { error: { message: 'No cookie auth credentials found', code: 401 } });
     if (!options.validKeys.includes(key)) return sendJson(ctx, 401, { error: { message: 'User not found.', code: 401 } });
@@ -880,7 +880,8 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       const limit = Number(q.get('limit') ?? 500);
       const offset = Number(q.get('offset') ?? 0);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(offset) || offset < 0) {
-        return zodError(ctx, JSON.stringify([{ code: 'invalid_type', path: ['limit'], message: 'limit must be an integer between 1 and 1000; offset ≥ 0' }], null, 2));
+        zodError(ctx, JSON.stringify([{ code: 'invalid_type', path: ['limit'], message: 'limit must be an integer between 1 and 1000; offset ≥ 0' }], null, 2));
+        return;
       }
       data = list.slice(offset, offset + limit);
       if (offset + limit < list.length) {
@@ -1099,7 +1100,7 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     const gen: Generation = {
       id: genId('gen'), created: Math.floor(Date.now() / 1000), model: target.id, provider: target.provider,
       content, reasoning: show ? reasoning : '', finish, usage,
-      native: (NATIVE_FINISH[target.provider] ?? {})[finish] ?? finish,
+      native: NATIVE_FINISH[target.provider]?.[finish] ?? finish,
       format: REASONING_FORMAT[target.provider] ?? 'unknown',
       fingerprint: `fp_${(fnv1a(target.id, 7) >>> 0).toString(16).padStart(8, '0')}`,
     };

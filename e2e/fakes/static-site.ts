@@ -106,7 +106,7 @@ export async function startStaticSite(dir: string = SITE_FIXTURE_DIR): Promise<S
       }
 
       // Static files, never outside the fixture directory.
-      let file = path.resolve(root, '.' + (p.endsWith('/') ? p + 'index.html' : p));
+      let file = path.resolve(root, `.${p.endsWith('/') ? `${p}index.html` : p}`);
       if (!file.startsWith(root + path.sep)) return notFound(res);
       try {
         const s = await stat(file);

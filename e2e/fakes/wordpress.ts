@@ -169,7 +169,7 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
     slug: p.slug,
     status: 'publish',
     type: p.type,
-    link: `${base}/${p.type === 'post' ? '' : p.type + '/'}${p.slug}/`,
+    link: `${base}/${p.type === 'post' ? '' : `${p.type}/`}${p.slug}/`,
     title: { rendered: p.title },
     content: { rendered: p.protected ? '' : p.content, protected: p.protected },
     excerpt: { rendered: '', protected: p.protected },

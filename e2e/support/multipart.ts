@@ -3,7 +3,7 @@
 export interface Multipart { payload: Buffer; contentType: string; boundary: string }
 
 export function multipart(files: Array<{ name: string; data: Buffer }>, fields: Array<{ name: string; value: string }> = []): Multipart {
-  const boundary = '----docent' + Math.random().toString(16).slice(2);
+  const boundary = `----docent${Math.random().toString(16).slice(2)}`;
   const parts = [
     ...fields.map((f) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"\r\n\r\n${f.value}\r\n`)),
     ...files.flatMap((f) => [

@@ -3,7 +3,7 @@
 // in). An import is checked with the same schemas the settings screens save through, all of it before any
 // of it is saved: one invalid field and nothing changes.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
 import { issueFields } from '../http/error-handler.js';
@@ -15,7 +15,7 @@ import { applyApiSettings, unlistedModels } from '../settings/api-save.js';
 import { currentConnection } from '../settings/connection.js';
 import { endpointOf, endpointTarget } from '../openrouter/client.js';
 import { knownEmbeddingDimensions } from '../openrouter/catalog.js';
-import { activeIndex, buildingIndex } from '../training/vector-index.js';
+import { activeIndex, buildingIndex } from '../vectors/vector-index.js';
 import { EmbeddingModelChoice } from '../training/routes.js';
 
 export const SETTINGS_FORMAT = 'docent-settings';

@@ -1,18 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { ChatbotSettings, characterCount, LONGEST_MESSAGE_ALLOWED, readChatbotSettings, writeChatbotSettings } from './settings.js';
-import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
 import { addAssistantMessage, addQuestion, deleteOlderThan, history } from './conversations.js';
-import { pruneLedger, recordQuestion, usageSince } from './usage.js';
-import { widgetLastSeen } from '../widget/last-seen.js';
+import { pruneLedger, recordQuestion } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
-import { dismissAlert, openAlerts } from './alerts.js';
-import { embedSnippet, publicAddress } from '../http/public-address.js';
 import { saveAndTrainQa } from '../training/train-now.js';
 import { ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
 import { csvCell } from '../http/csv.js';
@@ -33,14 +28,6 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     const retrieval = writeRetrievalSettings(db, { ...readRetrievalSettings(db), ...request.body.retrieval });
     return { chatbot, retrieval };
   });
-
-  // PUBLIC_URL, or the address the admin opened Docent at (server/http/public-address.ts).
-  const snippetFor = (request: FastifyRequest) => embedSnippet(publicAddress(app.config, request));
-  const WidgetView = z.object({ widget: WidgetSettingsView, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
-  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({ widget: readWidgetSettings(db), snippet: snippetFor(request), lastSeen: lastSeen() }));
-  app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) =>
-    ({ widget: writeWidgetSettings(db, request.body), snippet: snippetFor(request), lastSeen: lastSeen() }));
-  const lastSeen = () => widgetLastSeen(db, new URL(app.config.publicUrl).origin);
 
   const listQuery = z.object({ filter: z.enum(FILTERS).default('all'), offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) });
   const havingFor = (filter: (typeof FILTERS)[number]) => filter === 'unanswered' ? "HAVING sum(m.status IN ('no_answer', 'error', 'links_only')) > 0"
@@ -125,17 +112,6 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       yield* answer(app, { conversationId, question: request.body.message, visitorHash, signal, usageId, history: earlier, keep: (a) => addAssistantMessage(db, a) }, (d) => { info = d; });
       if (info) yield { type: 'debug', ...(info as AnswerDebug) };
     });
-  });
-
-  // Widget traffic from the usage totals, not stored messages: right with storing off and after deletions.
-  app.get('/dashboard/stats', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    return { today: usageSince(db, 'widget', today), month: usageSince(db, 'widget', `${today.slice(0, 8)}01`), alerts: openAlerts(db) };
-  });
-
-  app.post('/alerts/:id/dismiss', { schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
-    if (!dismissAlert(db, request.params.id)) throw notFound('No such alert.');
-    return { dismissed: true };
   });
 
   // Retention: conversations older than the admin's limit are deleted a few times a day, and usage ledger

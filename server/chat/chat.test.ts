@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, setupAdmin, startDocent, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
+import { createTestApp, setupAdmin, } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { buildPrompt, fitHistory } from './prompt.js';
 import { TOKEN_FLUSH_MS } from './event-stream.js';

@@ -2,7 +2,7 @@
 // messages are stored) and usage_days (migration 007), never the message log itself: each query touches a few
 // rows per day in the range, whatever the number of stored messages.
 import { stmt, type Db } from '../db/database.js';
-import { activeIndex, cachedVector } from '../training/vector-index.js';
+import { activeIndex, cachedVector } from '../vectors/vector-index.js';
 
 export interface DayRange { from: string; to: string }
 

@@ -5,6 +5,9 @@ import { widgetLastSeen } from '../widget/last-seen.js';
 import { knowledgeBaseStats } from '../training/stats.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { insightsRoutes } from './insights-routes.js';
+import { notFound } from '../http/errors.js';
+import { usageSince } from '../chat/usage.js';
+import { dismissAlert, openAlerts } from '../chat/alerts.js';
 
 const Step = z.object({ id: z.enum(['api-key', 'model', 'training', 'widget']), label: z.string(), done: z.boolean(), detail: z.string(), href: z.string() });
 
@@ -28,4 +31,15 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     }),
   }));
+
+  // Widget traffic from the usage totals, not stored messages: right with storing off and after deletions.
+  app.get('/dashboard/stats', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    return { today: usageSince(app.db, 'widget', today), month: usageSince(app.db, 'widget', `${today.slice(0, 8)}01`), alerts: openAlerts(app.db) };
+  });
+
+  app.post('/alerts/:id/dismiss', { schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
+    if (!dismissAlert(app.db, request.params.id)) throw notFound('No such alert.');
+    return { dismissed: true };
+  });
 };

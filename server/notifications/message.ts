@@ -69,14 +69,14 @@ export function renderEmail(content: MessageContent, base: string): RenderedEmai
   const footer = `Sent by Docent at ${base}. Choose what it sends you in Settings → Notifications: ${settingsUrl}`;
   const action = content.action && { label: content.action.label, url: absolute(content.action.href, base) };
 
-  const text = [
+  const text = `${[
     oneLine(content.subject, MAX_SUBJECT),
     ...content.paragraphs,
     content.facts?.length ? content.facts.map(([k, v]) => `${k}: ${v}`).join('\n') : '',
     ...(content.tables ?? []).map(textTable),
     action ? `${action.label}: ${action.url}` : '',
     `-- \n${footer}`,
-  ].filter(Boolean).join('\n\n') + '\n';
+  ].filter(Boolean).join('\n\n')}\n`;
 
   const p = (inner: string) => `<p style="margin:0 0 12px">${inner}</p>`;
   const html = '<!doctype html><html><body style="font-family:-apple-system,BlinkMacSystemFont,\'Segoe UI\',Roboto,sans-serif;color:#1d2327;line-height:1.5;max-width:640px">'

@@ -55,7 +55,7 @@ export async function postWebhook(url: string, payload: EventPayload, options: W
   const body = Buffer.from(JSON.stringify(payload));
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   const policy = createFetchPolicy({ allowPrivate: options.allowPrivate, reader: options.reader, timeoutMs, maxBytes: RESPONSE_MAX_BYTES, userAgent: USER_AGENT });
-  let result;
+  let result: Awaited<ReturnType<typeof fetchUrl>>;
   try {
     result = await fetchUrl(url, policy, {
       robots: false,

@@ -2,9 +2,12 @@
 // with a baseURL override; tests only change that base URL, never the code path.
 import OpenAI from 'openai';
 import type { Config } from '../config.js';
-import type { Provider } from '../settings/api-settings.js';
 
 export const APP_TITLE = 'Docent';
+
+/** The kinds of service Docent talks to: OpenRouter, or any server speaking the OpenAI API at a base URL. */
+export const PROVIDERS = ['openrouter', 'openai-compatible'] as const;
+export type Provider = (typeof PROVIDERS)[number];
 
 /** Where requests go and with which key. */
 export interface Connection { provider: Provider; baseUrl: string; apiKey: string | null }

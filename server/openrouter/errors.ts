@@ -1,7 +1,7 @@
 // Turns SDK errors and OpenRouter's error envelope {error:{code,message,metadata}} into one typed
 // description with a sentence a site admin can act on.
 import OpenAI from 'openai';
-import type { Provider } from '../settings/api-settings.js';
+import type { Provider } from './client.js';
 import { providerLabel, sentenceStart } from './client.js';
 import { asSentence } from '../http/errors.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, PUBLIC_URL, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 
-const OTHER_KEY = 'sk-or-v1-' + 'f'.repeat(64);
+const OTHER_KEY = `sk-or-v1-${'f'.repeat(64)}`;
 
 test('valid key: label, limit, usage, tier, then the balance', async (t) => {
   const { app, fake, close } = await createTestApp();

@@ -5,7 +5,7 @@ import { createTestApp, setupAdmin, type AdminClient } from '../../e2e/support/h
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { checkBalance } from './credit-watch.js';
 
-const OTHER_KEY = 'sk-or-v1-' + 'f'.repeat(64);
+const OTHER_KEY = `sk-or-v1-${'f'.repeat(64)}`;
 const ORIGIN = 'https://shop.example.com';
 const apiSettings = { provider: 'openrouter', model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
 

@@ -2,7 +2,7 @@
 // (embedded on its own when the entry is trained, cached under the same key a visitor's question is), not with
 // the entry's chunk, which holds the answer too and would never reach a high match.
 import { stmt, type Db } from '../db/database.js';
-import { cachedVector, type VectorIndex } from '../training/vector-index.js';
+import { cachedVector, type VectorIndex } from '../vectors/vector-index.js';
 import { queryHash } from './retrieve.js';
 
 /** A Q&A entry the admin wrote. */

@@ -2,12 +2,9 @@
 // keywords) fused by reciprocal rank, filtered by the admin's minimum match. A follow-up question also searches
 // with the previous user turn (same embedding call), fused so that it adds to the question's own results.
 import { createHash } from 'node:crypto';
-import type OpenAI from 'openai';
 import { stmt, type Db } from '../db/database.js';
-import type { Provider } from '../settings/api-settings.js';
-import { embedBatch } from '../training/embedder.js';
-import type { KeyOutcomeReport } from '../openrouter/key-status.js';
-import { activeIndex, cachedVector, cacheVector, searchVectors, similarities, type VectorIndex } from '../training/vector-index.js';
+import { embedBatch, type EmbedderFor } from '../vectors/embedder.js';
+import { activeIndex, cachedVector, cacheVector, searchVectors, similarities, type VectorIndex } from '../vectors/vector-index.js';
 
 export interface RetrievedChunk {
   chunkId: number;
@@ -28,8 +25,6 @@ export interface RetrievedChunk {
   foundBy: SearchedQuery['kind'];
 }
 
-/** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
-export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport };
 export interface RetrievalDeps { db: Db; embedderFor: EmbedderFor; signal?: AbortSignal }
 export interface RetrievalResult {
   chunks: RetrievedChunk[];

@@ -19,7 +19,7 @@
 import { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 
 export interface TimeoutSettings {
   headersTimeoutMs: number;

@@ -17,7 +17,7 @@ export function loadSecretKey(dataDir: string, secretKeyHex?: string): Buffer {
   }
   ensurePrivateDir(dataDir);
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   chmodSync(file, PRIVATE_FILE_MODE);
   return key;
 }

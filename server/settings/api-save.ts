@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { endpointOf } from '../openrouter/client.js';
 import { getChatModels } from '../openrouter/catalog.js';
-import { keepKeyForIndexesOn } from '../training/index-connection.js';
+import { keepKeyForIndexesOn } from '../vectors/index-connection.js';
 import { saveApiSettings, type ApiSettingsInput, type ApiSettingsView } from './api-settings.js';
 import { candidateConnection, currentConnection } from './connection.js';
 

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { deleteSecret, readSecret, saveSecret, secretHint } from '../security/secrets.js';
 import { readSection, writeSection } from './store.js';
+import { PROVIDERS, type Provider } from '../openrouter/client.js';
 
 export const DEFAULT_CHAT_MODEL = 'openai/gpt-5.4-mini';
 export const DEFAULT_EMBEDDING_MODEL = 'openai/text-embedding-3-small';
@@ -15,9 +16,6 @@ const MAX_LOW_BALANCE_USD = 10_000;
 const LOW_BALANCE_MESSAGE = `Enter an amount in US dollars from 0 to ${MAX_LOW_BALANCE_USD.toLocaleString('en')} (0 turns the warning off).`;
 const API_KEY_SECRET = 'provider_api_key';
 const SECTION = 'api';
-
-export const PROVIDERS = ['openrouter', 'openai-compatible'] as const;
-export type Provider = (typeof PROVIDERS)[number];
 
 const StoredApiSettings = z.object({
   provider: z.enum(PROVIDERS).default('openrouter'),

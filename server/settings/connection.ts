@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.js';
-import { endpointOf, type Connection, type Endpoint } from '../openrouter/client.js';
-import { readApiKey, readApiSettings, type Provider } from './api-settings.js';
+import { endpointOf, type Connection, type Endpoint, type Provider } from '../openrouter/client.js';
+import { readApiKey, readApiSettings } from './api-settings.js';
 
 /** The saved provider's endpoint: read from the settings alone, so no key is decrypted for it. */
 export function savedEndpoint(db: Db): Endpoint {

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN, PROVIDERS,
+  ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN,
   apiSettingsView, recordKeyCheck, removeApiKey,
 } from './api-settings.js';
 import { applyApiSettings, unlistedModels } from './api-save.js';
 import { candidateConnection, currentConnection } from './connection.js';
-import { searchIndexView } from '../training/index-connection.js';
+import { searchIndexView } from '../vectors/index-connection.js';
+import { PROVIDERS } from '../openrouter/client.js';
 import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
 import { testKey } from '../openrouter/key-check.js';
 import { KEY_STATES, keyOutcomeReport, keyStatusOf } from '../openrouter/key-status.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTestApp, PUBLIC_URL, setupAdmin } from '../../e2e/support/harness.js';
+import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 
 const validSettings = { provider: 'openrouter', model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { FAKE_KEY, startFakeOpenRouter, type FakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startDocent, TEST_PASSWORD } from '../../e2e/support/harness.js';
-import { EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
+import { EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { freePort } from '../../e2e/support/free-port.js';
 

@@ -14,7 +14,7 @@ import { perDatabase, type Db } from '../db/database.js';
 import type { ChunkOptions } from './ingest/chunk.js';
 import type { ContentReader } from './ingest/reader.js';
 import type { Chunk, ExtractedDocument } from './ingest/types.js';
-import { activeIndex, buildingIndex, deleteVectors, insertVectors, type VectorIndex } from './vector-index.js';
+import { activeIndex, buildingIndex, deleteVectors, insertVectors, type VectorIndex } from '../vectors/vector-index.js';
 import { chunkTotals } from './stats.js';
 
 export type DocumentKind = 'page' | 'file' | 'text' | 'qa' | 'post';

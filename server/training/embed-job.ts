@@ -2,10 +2,10 @@
 // no vector in the index gets one, from the cache when that text was embedded before, else from the API.
 import type OpenAI from 'openai';
 import type { Db } from '../db/database.js';
-import type { Provider } from '../settings/api-settings.js';
-import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from './embedder.js';
+import type { Provider } from '../openrouter/client.js';
+import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
 import type { JobContext } from './jobs.js';
-import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
+import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from '../vectors/vector-index.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 import { chunkTotals } from './stats.js';
 import { qaQuestionsMissingVectors } from '../retrieval/qa-match.js';

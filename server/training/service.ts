@@ -10,8 +10,8 @@ import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocument
 import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
 import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
-import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureActiveIndex, indexById, type EmbeddingSpace, type VectorIndex } from './vector-index.js';
-import { indexConnection } from './index-connection.js';
+import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureActiveIndex, indexById, type EmbeddingSpace, type VectorIndex } from '../vectors/vector-index.js';
+import { indexConnection } from '../vectors/index-connection.js';
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
 import { IngestError, type ExtractedDocument } from './ingest/types.js';
@@ -73,7 +73,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
 
   const reindex = async (ctx: JobContext) => {
     const index = indexById(db, Number(ctx.job.params.indexId));
-    if (!index || index.status !== 'building') return;
+    if (index?.status !== 'building') return;
     await embedMissing(ctx, await embedDeps(index), index);
     if (ctx.stopped()) return;
     const finished = indexById(db, index.id)!;

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Db } from '../db/database.js';
 import { endpointTarget, type Endpoint } from '../openrouter/client.js';
-import { activeIndex, buildingIndex, countVectors, type VectorIndex } from './vector-index.js';
+import { activeIndex, buildingIndex, countVectors, type VectorIndex } from '../vectors/vector-index.js';
 import { listSources } from './sources.js';
 
 export interface SourceStats { documents: number; chunks: number; tokens: number; trainedChunks: number }

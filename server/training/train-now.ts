@@ -9,11 +9,11 @@ import { savedEndpoint } from '../settings/connection.js';
 import { queryHash } from '../retrieval/retrieve.js';
 import { qaQuestionText } from '../retrieval/qa-match.js';
 import { chunkOptions } from '../retrieval/settings.js';
-import { embedBatch, EmbeddingStopError } from './embedder.js';
+import { embedBatch, EmbeddingStopError } from '../vectors/embedder.js';
 import { qaDocument, upsertDocument, type UpsertResult } from './documents.js';
-import { indexConnection } from './index-connection.js';
+import { indexConnection } from '../vectors/index-connection.js';
 import { sourceOfKind } from './sources.js';
-import { cachedVector, cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from './vector-index.js';
+import { cachedVector, cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../vectors/vector-index.js';
 
 const TRAIN_TIMEOUT_MS = 30_000;
 

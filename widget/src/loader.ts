@@ -101,7 +101,7 @@ function boot(queue: ArrayLike<unknown>[]) {
       waiting.push([m as string, args]);
     } catch {}
   };
-  const D = function (m: unknown, ...args: unknown[]) { return call(m, args) } as DocentFn;
+  const D = ((m: unknown, ...args: unknown[]) => call(m, args)) as DocentFn;
   for (const k of ['open', 'close', 'reset', 'on']) D[k] = (...args: unknown[]) => call(k, args);
   D.v = 1;
   w.Docent = D;
@@ -130,7 +130,7 @@ function boot(queue: ArrayLike<unknown>[]) {
         root.append(el);
       }
     };
-    addCss(css + `:host{--dp:${color};--don:${onColor(color)}}`);
+    addCss(`${css}:host{--dp:${color};--don:${onColor(color)}}`);
 
     btn = document.createElement('button');
     btn.className = left ? 'l left' : 'l';
@@ -161,7 +161,7 @@ function boot(queue: ArrayLike<unknown>[]) {
     'requestIdleCallback' in window ? requestIdleCallback(prefetch) : setTimeout(prefetch, 3000);
   };
 
-  fetch(api + '/api/widget/config')
+  fetch(`${api}/api/widget/config`)
     .then((r) => { if (!r.ok) throw r.status; return r.json() })
     .then((cfg) => new Promise((r) => document.body ? r(cfg) : addEventListener('DOMContentLoaded', () => r(cfg))))
     .then((cfg) => setup(cfg as WidgetConfig))

@@ -8,6 +8,7 @@ import { Icon } from './Icon.js';
 import { Notice } from './Notice.js';
 import { speak } from './announce.js';
 import { Spinner } from './Spinner.js';
+import { Postbox } from './Postbox.js';
 import './chat-admin.css';
 
 export interface UsageStats {
@@ -174,34 +175,29 @@ export function StatsRow({ stats }: { stats: Resource<DashboardStats> }) {
 function StatsBox({ title, stats, loading }: { title: string; stats?: UsageStats; loading: boolean }) {
   const id = `stats-${title.toLowerCase().replace(/\s+/g, '-')}`;
   return (
-    <section class="postbox stats-box" aria-labelledby={id}>
-      <h3 class="postbox-title" id={id}>
-        {title}
-      </h3>
-      <div class="inside">
-        {loading || !stats ? (
-          <div class="stats-loading">{loading && <Spinner label="Loading…" />}</div>
-        ) : (
-          <dl class="stats-grid">
-            <div>
-              <dt>Conversations</dt>
-              <dd>{formatNumber(stats.conversations)}</dd>
-            </div>
-            <div>
-              <dt>Messages</dt>
-              <dd>{formatNumber(stats.messages)}</dd>
-            </div>
-            <div>
-              <dt>Tokens</dt>
-              <dd>{formatNumber(stats.tokens)}</dd>
-            </div>
-            <div>
-              <dt>Cost</dt>
-              <dd>{money(stats.cost)}</dd>
-            </div>
-          </dl>
-        )}
-      </div>
-    </section>
+    <Postbox id={id} title={title} level={3} class="stats-box">
+      {loading || !stats ? (
+        <div class="stats-loading">{loading && <Spinner label="Loading…" />}</div>
+      ) : (
+        <dl class="stats-grid">
+          <div>
+            <dt>Conversations</dt>
+            <dd>{formatNumber(stats.conversations)}</dd>
+          </div>
+          <div>
+            <dt>Messages</dt>
+            <dd>{formatNumber(stats.messages)}</dd>
+          </div>
+          <div>
+            <dt>Tokens</dt>
+            <dd>{formatNumber(stats.tokens)}</dd>
+          </div>
+          <div>
+            <dt>Cost</dt>
+            <dd>{money(stats.cost)}</dd>
+          </div>
+        </dl>
+      )}
+    </Postbox>
   );
 }

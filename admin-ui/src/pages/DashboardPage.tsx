@@ -8,6 +8,7 @@ import { AlertsArea, StatsRow, type DashboardStats } from '../components/Dashboa
 import { PublicAddressNotice, type AddressStatus } from '../components/PublicAddressNotice.js';
 import { FinishSettingUp } from './start/FinishSettingUp.js';
 import { InsightsArea } from './dashboard/InsightsArea.js';
+import { Postbox } from '../components/Postbox.js';
 
 /** PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place. */
 function AddressNoticeArea() {
@@ -40,67 +41,62 @@ export default function DashboardPage() {
       <DashboardStatsArea />
       <InsightsArea />
       <div class="dashboard-widgets">
-        <section class="postbox" aria-labelledby="checklist-title">
-          <h2 class="postbox-title" id="checklist-title">
-            Setup checklist
-          </h2>
-          <div class="inside">
-            {loading && !data && (
-              <div class="checklist-loading" role="status">
-                <Spinner label="Loading the checklist…" />
-              </div>
-            )}
-            {error && (
-              <Notice type="error" inline>
+        <Postbox id="checklist-title" title="Setup checklist">
+          {loading && !data && (
+            <div class="checklist-loading" role="status">
+              <Spinner label="Loading the checklist…" />
+            </div>
+          )}
+          {error && (
+            <Notice type="error" inline>
+              <p>
+                Could not load the checklist: {error}{' '}
+                <button type="button" class="button-link" onClick={reload}>
+                  Try again
+                </button>
+              </p>
+            </Notice>
+          )}
+          {data && (
+            <>
+              <div class="checklist-progress">
                 <p>
-                  Could not load the checklist: {error}{' '}
-                  <button type="button" class="button-link" onClick={reload}>
-                    Try again
-                  </button>
+                  {done === items.length
+                    ? 'All done: Docent is ready to answer your visitors.'
+                    : `${done} of ${items.length} steps done. Finish the steps below to put Docent on your website.`}
                 </p>
-              </Notice>
-            )}
-            {data && (
-              <>
-                <div class="checklist-progress">
-                  <p>
-                    {done === items.length
-                      ? 'All done: Docent is ready to answer your visitors.'
-                      : `${done} of ${items.length} steps done. Finish the steps below to put Docent on your website.`}
-                  </p>
-                  <div
-                    class="progress"
-                    role="progressbar"
-                    aria-label="Setup progress"
-                    aria-valuemin={0}
-                    aria-valuemax={items.length}
-                    aria-valuenow={done}
-                    aria-valuetext={`${done} of ${items.length} steps done`}
-                  >
-                    <span style={{ width: `${items.length ? (done / items.length) * 100 : 0}%` }} />
-                  </div>
+                <div
+                  class="progress"
+                  role="progressbar"
+                  aria-label="Setup progress"
+                  aria-valuemin={0}
+                  aria-valuemax={items.length}
+                  aria-valuenow={done}
+                  aria-valuetext={`${done} of ${items.length} steps done`}
+                >
+                  <span style={{ width: `${items.length ? (done / items.length) * 100 : 0}%` }} />
                 </div>
-                <ol class="checklist">
-                  {items.map((item, i) => (
-                    <li key={item.id} class={`checklist-item${item.done ? ' is-done' : ''}`} data-step={item.id}>
-                      <span class="checklist-icon">
-                        <Icon name={item.done ? 'check-circle' : 'circle'} size={24} />
-                      </span>
-                      <div class="checklist-text">
-                        <p class="checklist-label">
-                          <span class="screen-reader-text">Step {i + 1}: </span>
-                          <a href={item.href}>{item.label}</a>
-                          <span class={`checklist-status${item.done ? ' is-done' : ''}`}>{item.done ? 'Done' : 'To do'}</span>
-                        </p>
-                        <p class="description">{item.detail}</p>
-                      </div>
-                    </li>
-                  ))}
-                </ol>
-              </>
-            )}
-          </div>
-        </section>
+              </div>
+              <ol class="checklist">
+                {items.map((item, i) => (
+                  <li key={item.id} class={`checklist-item${item.done ? ' is-done' : ''}`} data-step={item.id}>
+                    <span class="checklist-icon">
+                      <Icon name={item.done ? 'check-circle' : 'circle'} size={24} />
+                    </span>
+                    <div class="checklist-text">
+                      <p class="checklist-label">
+                        <span class="screen-reader-text">Step {i + 1}: </span>
+                        <a href={item.href}>{item.label}</a>
+                        <span class={`checklist-status${item.done ? ' is-done' : ''}`}>{item.done ? 'Done' : 'To do'}</span>
+                      </p>
+                      <p class="description">{item.detail}</p>
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+        </Postbox>
       </div>
     </div>
   );

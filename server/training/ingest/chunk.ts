@@ -105,11 +105,11 @@ function contextLine(title: string, path: string[], maxTokens: number): string {
   // A runaway title or heading must not eat the passage's budget.
   const cap = Math.max(8, Math.floor(maxTokens / 4));
   const tokens = encode(line, PLAIN);
-  if (tokens.length > cap) line = decode(tokens.slice(0, cap - 1)).replace(/\uFFFD+$/, '').trimEnd() + '…';
+  if (tokens.length > cap) line = `${decode(tokens.slice(0, cap - 1)).replace(/\uFFFD+$/, '').trimEnd()}…`;
   return line;
 }
 
-const SENTENCE_BREAK = /(?<=[.!?…][”"’')\]]*)\s+(?=[\p{Lu}\p{N}"“‘'(\[¿¡])|(?<=[。！？])/u;
+const SENTENCE_BREAK = /(?<=[.!?…][”"’')\]]*)\s+(?=[\p{Lu}\p{N}"“‘'([¿¡])|(?<=[。！？])/u;
 
 function splitSentences(text: string): string[] {
   return text
@@ -158,14 +158,14 @@ function paragraphUnits(paragraph: string, budget: number): Unit[] {
     const lines = paragraph.split('\n').filter((l) => !FENCE.test(l));
     let group: string[] = [];
     const flush = () => {
-      if (group.length) pieces.push({ text: '```\n' + group.join('\n') + '\n```', joiner: '\n' });
+      if (group.length) pieces.push({ text: `\`\`\`\n${group.join('\n')}\n\`\`\``, joiner: '\n' });
       group = [];
     };
     for (const l of lines) {
-      if (group.length && countTokens('```\n' + [...group, l].join('\n') + '\n```') > budget) flush();
-      if (countTokens('```\n' + l + '\n```') > budget) {
+      if (group.length && countTokens(`\`\`\`\n${[...group, l].join('\n')}\n\`\`\``) > budget) flush();
+      if (countTokens(`\`\`\`\n${l}\n\`\`\``) > budget) {
         flush();
-        for (const p of hardSplit(l, budget - 8)) pieces.push({ text: '```\n' + p + '\n```', joiner: '\n' });
+        for (const p of hardSplit(l, budget - 8)) pieces.push({ text: `\`\`\`\n${p}\n\`\`\``, joiner: '\n' });
       } else group.push(l);
     }
     flush();
@@ -246,7 +246,7 @@ export function chunkDocument(doc: { title: string; text: string }, opts: ChunkO
 
   for (const section of parseSections(doc.text)) {
     const context = contextLine(doc.title, section.path, maxTokens);
-    const prefix = context ? context + '\n\n' : '';
+    const prefix = context ? `${context}\n\n` : '';
     const budget = maxTokens - countTokens(prefix);
     const minFill = Math.floor(budget / 2);
 

@@ -139,7 +139,7 @@ describe('safety limits', () => {
       return true;
     });
     // A name that resolves to loopback is refused as well (the check is on resolved addresses).
-    await assert.rejects(fetchUrl(site.url.replace('127.0.0.1', 'localhost') + '/', strict), /localhost points to a private or local network address/);
+    await assert.rejects(fetchUrl(`${site.url.replace('127.0.0.1', 'localhost')}/`, strict), /localhost points to a private or local network address/);
 
     const { errors, onError } = collector();
     assert.deepEqual(await all(crawlSite(`${site.url}/`, { maxPages: 5 }, strict, onError)), []);
@@ -180,7 +180,7 @@ describe('safety limits', () => {
     // A name whose DNS answer is an IPv4-compatible address (the check runs inside the socket's lookup).
     const realLookup = dns.lookup;
     t.mock.method(dns, 'lookup', ((hostname: string, options: object, callback: (...args: unknown[]) => void) => {
-      if (hostname !== 'sneaky.example') return (realLookup as Function)(hostname, options, callback);
+      if (hostname !== 'sneaky.example') return (realLookup as (...args: unknown[]) => unknown)(hostname, options, callback);
       callback(null, [{ address: '::7f00:1', family: 6 }]);
     }) as typeof dns.lookup);
     await assert.rejects(fetchUrl(`http://sneaky.example:${port}/`, strict), (e: unknown) => {

@@ -199,7 +199,7 @@ function walk(node: DomNode, b: Builder): void {
       return;
     case 'PRE': {
       const code = (el.textContent ?? '').replace(/^\n+|\s+$/g, '');
-      if (code.trim()) b.block('```\n' + code + '\n```');
+      if (code.trim()) b.block(`\`\`\`\n${code}\n\`\`\``);
       return;
     }
     case 'UL':

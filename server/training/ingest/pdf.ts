@@ -132,7 +132,7 @@ function linesToText(pages: Line[][]): string {
       const level = looksLikeHeading(l, body) ? headingSizes.indexOf(Math.round(l.fontSize)) : -1;
       if (level >= 0) {
         // Consecutive heading lines of the same size are one wrapped heading.
-        const marker = '#'.repeat(level + 1) + ' ';
+        const marker = `${'#'.repeat(level + 1)} `;
         const h = heading as { marker: string; parts: string[] } | null;
         if (h && !para.length && prev && prev.page === l.page && h.marker === marker && Math.round(prev.fontSize) === Math.round(l.fontSize)) {
           h.parts.push(l.text);

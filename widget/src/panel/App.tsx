@@ -29,7 +29,7 @@ type Msg = {
 const PHONE = '(max-width: 639.9px)';
 
 let seq = 0;
-const key = () => 'k' + ++seq;
+const key = () => `k${++seq}`;
 
 const I = ({ d }: { d: string }) => <svg viewBox="0 0 24 24" aria-hidden="true"><path d={d} /></svg>;
 const X = 'M6 6l12 12M18 6 6 18';
@@ -64,7 +64,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   const ta = useRef<HTMLTextAreaElement>(null);
   const stopBtn = useRef<HTMLButtonElement>(null);
 
-  const post = (path: string, body: unknown) => fetch(api + '/api/widget/' + path, {
+  const post = (path: string, body: unknown) => fetch(`${api}/api/widget/${path}`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
   });
   const patch = (id: string, p: Partial<Msg>) => setMsgs((ms) => ms.map((m) => (m.id == id ? { ...m, ...p } : m)));
@@ -95,8 +95,8 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
     const fit = () => {
       const p = list.current?.parentElement;
       if (!p || !vv) return;
-      p.style.height = mq.matches ? vv.height + 'px' : '';
-      p.style.top = mq.matches ? vv.offsetTop + 'px' : '';
+      p.style.height = mq.matches ? `${vv.height}px` : '';
+      p.style.top = mq.matches ? `${vv.offsetTop}px` : '';
     };
     vv?.addEventListener('resize', fit);
     vv?.addEventListener('scroll', fit);
@@ -131,7 +131,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
 
   useLayoutEffect(() => { // textarea grows with its content (measured only while visible)
     const t = ta.current;
-    if (t && open) { t.style.height = ''; t.style.height = Math.min(t.scrollHeight + 2, 140) + 'px' }
+    if (t && open) { t.style.height = ''; t.style.height = `${Math.min(t.scrollHeight + 2, 140)}px` }
   }, [text, open]);
 
   const send = async (question: string, retryOf?: string) => {
@@ -160,7 +160,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
       ctx.emit('error', { code, message: err });
     };
     try {
-      await postSse(api + '/api/widget/chat', { visitorId: vid, conversationId: cid, message: q }, c.signal, (ev, d) => {
+      await postSse(`${api}/api/widget/chat`, { visitorId: vid, conversationId: cid, message: q }, c.signal, (ev, d) => {
         if (c.signal.aborted) return;
         if (ev == 'start') {
           if (d.conversationId) store.set(CID, String(d.conversationId));
@@ -233,7 +233,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
   const avatar = safeUrl(cfg.avatarUrl, api);
   const qs = (cfg.suggestedQuestions || []).filter(Boolean);
   const ct = cfg.contact;
-  const ctHref = ct && safeUrl(ct.email ? 'mailto:' + ct.email : ct.url);
+  const ctHref = ct && safeUrl(ct.email ? `mailto:${ct.email}` : ct.url);
 
   const answer = (m: Msg) => {
     const seen = new Set<string>();

@@ -48,7 +48,7 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
     if (Object.keys(e).length) return focusFirst(e);
     setBusy(true);
     try {
-      const r = await fetch(ctx.api + '/api/widget/leads', {
+      const r = await fetch(`${ctx.api}/api/widget/leads`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ visitorId: vid, conversationId: cid, kind: pre ? 'pre_chat' : 'talk', name, email, message, consent: v.consent, website: v.website }),
       });
@@ -81,11 +81,11 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
 
   const field = (k: 'name' | 'email' | 'message', label: string, type: 'text' | 'email' = 'text', auto = '') => (
     <div class="fl">
-      <label for={'lf-' + k}>{label}</label>
+      <label for={`lf-${k}`}>{label}</label>
       {k == 'message'
         ? <textarea id="lf-message" name="message" rows={3} value={v.message} onInput={(e) => set(k, e.currentTarget.value)}
           aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? 'lf-message-e' : undefined} />
-        : <input id={'lf-' + k} name={k} {...{ type } as object} autoComplete={auto} value={v[k]} onInput={(e) => set(k, e.currentTarget.value)}
+        : <input id={`lf-${k}`} name={k} {...{ type } as object} autoComplete={auto} value={v[k]} onInput={(e) => set(k, e.currentTarget.value)}
           aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? `lf-${k}-e` : undefined} />}
       {errs[k] && <p class="fe" id={`lf-${k}-e`}>{errs[k]}</p>}
     </div>

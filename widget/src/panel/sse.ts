@@ -3,7 +3,7 @@
 
 export class HttpError extends Error {
   // `said`: the server's own sentence; 413/429 ones are written for visitors (limits, long messages).
-  constructor(public status: number, public said?: string) { super('HTTP ' + status) }
+  constructor(public status: number, public said?: string) { super(`HTTP ${status}`) }
 }
 export class Timeout extends Error {}
 
@@ -59,7 +59,7 @@ export async function postSse(
           const field = i < 0 ? line : line.slice(0, i);
           const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
           if (field == 'event') event = value;
-          else if (field == 'data') data = data == null ? value : data + '\n' + value;
+          else if (field == 'data') data = data == null ? value : `${data}\n${value}`;
         }
       }
     }

@@ -14,6 +14,7 @@ import { useResource } from '../../hooks.js';
 import { ImprovedBadge, MatchBadge, OriginLabel, QaAnswerBadge, SourceLinkView, SourcesList, StatusBadge, Thumb, formatMoney, formatMs, listFlash, safeHref } from './shared.js';
 import { ImproveAnswer } from './ImproveAnswer.js';
 import type { ConversationDetail, StoredMessage } from './types.js';
+import { Postbox } from '../../components/Postbox.js';
 import '../../components/chat-admin.css';
 
 export default function ConversationPage() {
@@ -160,10 +161,7 @@ export default function ConversationPage() {
         </div>
       </dl>
 
-      <section class="postbox" aria-labelledby="transcript-title">
-        <h2 class="postbox-title" id="transcript-title">
-          Transcript
-        </h2>
+      <Postbox id="transcript-title" title="Transcript" body={null}>
         <ol class="transcript">
           {messages.map((m, i) => (
             <li key={m.id} id={`message-${m.id}`} class={`transcript-item is-${m.role}`}>
@@ -175,7 +173,7 @@ export default function ConversationPage() {
             </li>
           ))}
         </ol>
-      </section>
+      </Postbox>
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTitle } from '../../components/AdminLayout.js';
+import { Badge } from '../../components/Badge.js';
 import { Notice } from '../../components/Notice.js';
 import { LoadingBox } from '../../components/Spinner.js';
 import { formatDateTime, plural, relativeTime } from '../../format.js';
@@ -156,14 +157,14 @@ export default function ConversationsPage() {
                         {c.firstQuestion || '(no question)'}
                       </a>
                       {(c.unanswered ?? 0) > 0 && (
-                        <span class="status-pill status-pill-warning" title="At least one question got no real answer">
+                        <Badge tone="warning" title="At least one question got no real answer">
                           {c.unanswered === 1 ? 'Unanswered' : `${c.unanswered} unanswered`}
-                        </span>
+                        </Badge>
                       )}
                       {(c.qaAnswers ?? 0) > 0 && (
-                        <span class="status-pill status-pill-info" title="Answered from your Q&A entries word for word">
+                        <Badge tone="info" title="Answered from your Q&A entries word for word">
                           {c.qaAnswers === 1 ? 'Q&A answer' : `${c.qaAnswers} Q&A answers`}
-                        </span>
+                        </Badge>
                       )}
                       {c.improvedAt && <ImprovedBadge at={c.improvedAt} />}
                       {c.flaggedMessageId && (

@@ -1,5 +1,6 @@
 // Pieces shared by the conversation list and detail screens (and the Playground): formats, badges, links.
 import { signal } from '@preact/signals';
+import { Badge, type BadgeTone } from '../../components/Badge.js';
 import { Icon } from '../../components/Icon.js';
 import { formatNumber, formatUsd } from '../../format.js';
 import type { Filter, MessageStatus, SourceLink } from './types.js';
@@ -67,7 +68,7 @@ export function SourcesList({ sources, label = 'Sources' }: { sources: SourceLin
   );
 }
 
-const STATUS: Record<string, { label: string; tone: string; help: string }> = {
+const STATUS: Record<string, { label: string; tone: BadgeTone; help: string }> = {
   no_answer: { label: 'No answer', tone: 'warning', help: 'Nothing in your content matched; the "I don\'t know" message was shown.' },
   error: { label: 'Error', tone: 'error', help: 'The answer failed; the visitor saw an apology.' },
   stopped: { label: 'Stopped', tone: 'neutral', help: 'The answer was stopped before it finished.' },
@@ -78,9 +79,9 @@ export function StatusBadge({ status }: { status: MessageStatus | string | null 
   const s = status ? STATUS[status] : undefined;
   if (!s) return null;
   return (
-    <span class={`status-pill status-pill-${s.tone}`} title={s.help}>
+    <Badge tone={s.tone} title={s.help}>
       {s.label}
-    </span>
+    </Badge>
   );
 }
 
@@ -137,17 +138,17 @@ export function MatchBadge({ percent }: { percent: number }) {
 /** An answer given from a Q&A entry word for word (no model call). */
 export function QaAnswerBadge() {
   return (
-    <span class="status-pill status-pill-info" title="Your Q&A answer, word for word: no AI call, no cost">
+    <Badge tone="info" title="Your Q&A answer, word for word: no AI call, no cost">
       Q&amp;A answer
-    </span>
+    </Badge>
   );
 }
 
 /** A conversation whose answer the admin improved with a Q&A entry. */
 export function ImprovedBadge({ at }: { at: string }) {
   return (
-    <span class="status-pill status-pill-success" title={`You added a Q&A answer for it on ${new Date(at).toLocaleString()}`}>
+    <Badge tone="success" title={`You added a Q&A answer for it on ${new Date(at).toLocaleString()}`}>
       Improved
-    </span>
+    </Badge>
   );
 }

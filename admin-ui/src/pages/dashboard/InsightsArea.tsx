@@ -6,13 +6,15 @@ import { formatNumber, formatUsd, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
+import { Postbox } from '../../components/Postbox.js';
 import type { ChartProps, ChartSeries } from './charts.js';
 import { RANGES, type InsightDay, type InsightList, type Insights, type Range } from './types.js';
 import './insights.css';
 
 type ChartModule = typeof import('./charts.js');
 
-const COLORS = { conversations: '#2271b1', messages: '#996800', answered: '#007017', up: '#007017', down: '#b32d2e', cost: '#2271b1' };
+/** Colour tokens (styles.css) of the chart series. */
+const COLORS = { conversations: '--wp-blue', messages: '--wp-yellow-50', answered: '--wp-green-dark', up: '--wp-green-dark', down: '--wp-red-dark', cost: '--wp-blue' };
 
 const dayLabel = (day: string, weekday = false) =>
   new Date(`${day}T00:00:00Z`).toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC', ...(weekday ? { weekday: 'short' } : {}) });
@@ -59,7 +61,7 @@ function Legend({ series }: { series: ChartSeries[] }) {
     <ul class="insight-legend" aria-hidden="true">
       {series.map((s) => (
         <li key={s.label}>
-          <span class={`insight-swatch is-${s.kind}`} style={{ background: s.color }} />
+          <span class={`insight-swatch is-${s.kind}`} style={{ background: `var(${s.color})` }} />
           {s.label}
         </li>
       ))}
@@ -124,20 +126,20 @@ function ListBox({ id, title, list, days, description, children }: {
   id: string; title: string; list: InsightList; days: number; description?: string; children: preact.ComponentChildren;
 }) {
   return (
-    <section class="postbox insight-list" aria-labelledby={`${id}-title`}>
-      <div class="insight-list-head">
-        <h3 class="postbox-title" id={`${id}-title`}>
-          {title}
-        </h3>
+    <Postbox
+      id={`${id}-title`}
+      title={title}
+      level={3}
+      class="insight-list"
+      actions={
         <a class="button button-small" href={exportUrl(days, list)} download>
           Download CSV<span class="screen-reader-text"> of {title.toLowerCase()}</span>
         </a>
-      </div>
-      <div class="inside">
-        {description && <p class="description">{description}</p>}
-        {children}
-      </div>
-    </section>
+      }
+    >
+      {description && <p class="description">{description}</p>}
+      {children}
+    </Postbox>
   );
 }
 

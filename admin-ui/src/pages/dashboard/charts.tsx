@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 export interface ChartSeries {
   label: string;
   values: Array<number | null>;
+  /** A colour token's name, such as '--wp-blue' (see styles.css). */
   color: string;
   kind: 'line' | 'bars';
 }
@@ -29,6 +30,9 @@ const bars = uPlot.paths.bars!({ size: [0.7, 24] });
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
 const shortDay = (ts: number) => new Date(ts * 1000).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
+/** The value of a colour token: the canvas cannot read CSS variables itself. */
+const token = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
 /** Room above the highest value (and below the lowest, for thumbs down drawn under the line). */
 function padded(min: number, max: number): [number, number] {
   return [min < 0 ? min * 1.15 : 0, max > 0 ? max * 1.15 : min < 0 ? 0 : 1];
@@ -36,6 +40,7 @@ function padded(min: number, max: number): [number, number] {
 
 function options(props: ChartProps, width: number): Options {
   const { series, yFormat, yRange, whole } = props;
+  const axis = token('--wp-gray-60');
   return {
     width,
     height: HEIGHT,
@@ -47,16 +52,19 @@ function options(props: ChartProps, width: number): Options {
     // Half a day either side, so the first and last days' bars and points are not cut in half.
     scales: { x: { time: true, range: (_u, min, max) => [min - DAY / 2, max + DAY / 2] }, y: { range: yRange ?? ((_u, min, max) => padded(min, max)) } },
     axes: [
-      { stroke: '#50575e', grid: { show: false }, ticks: { stroke: '#c3c4c7' }, font: '12px sans-serif', space: 56,
+      { stroke: axis, grid: { show: false }, ticks: { stroke: token('--wp-border') }, font: '12px sans-serif', space: 56,
         incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY], values: (_u, splits) => splits.map(shortDay) },
-      { stroke: '#50575e', grid: { stroke: '#f0f0f1' }, ticks: { show: false }, font: '12px sans-serif', size: 56, space: 28,
+      { stroke: axis, grid: { stroke: token('--wp-bg') }, ticks: { show: false }, font: '12px sans-serif', size: 56, space: 28,
         ...(whole ? { incrs: WHOLE_STEPS } : {}), values: (_u, splits) => splits.map(yFormat) },
     ],
     series: [
       {},
-      ...series.map((s) => (s.kind === 'bars'
-        ? { label: s.label, stroke: s.color, fill: s.color, width: 0, fillTo: 0, paths: bars, points: { show: false } }
-        : { label: s.label, stroke: s.color, width: 2, spanGaps: false, points: { show: props.days.length <= 31, size: 5, fill: s.color } })),
+      ...series.map((s) => {
+        const color = token(s.color);
+        return s.kind === 'bars'
+          ? { label: s.label, stroke: color, fill: color, width: 0, fillTo: 0, paths: bars, points: { show: false } }
+          : { label: s.label, stroke: color, width: 2, spanGaps: false, points: { show: props.days.length <= 31, size: 5, fill: color } };
+      }),
     ],
   };
 }

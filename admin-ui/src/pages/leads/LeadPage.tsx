@@ -13,6 +13,7 @@ import { useResource } from '../../hooks.js';
 import { listFlash, StatusBadge } from '../conversations/shared.js';
 import { LeadStatusPill } from './LeadStatusPill.js';
 import { kindLabel, STATUSES, statusLabel, type LeadStatus, type LeadView } from './types.js';
+import { Postbox } from '../../components/Postbox.js';
 import '../../components/chat-admin.css';
 import './leads.css';
 
@@ -133,30 +134,26 @@ export default function LeadPage() {
         <div><dt>Status</dt><dd><LeadStatusPill status={lead.status} /></dd></div>
       </dl>
 
-      <section class="postbox" aria-labelledby="lead-message-title">
-        <h2 class="postbox-title" id="lead-message-title">Message</h2>
-        <div class="inside lead-body">
-          {lead.message ? <p class="lead-message-full">{lead.message}</p> : <p class="lead-no-transcript">No message: the visitor filled in the pre-chat form.</p>}
-          {lead.consentText && (
-            <div>
-              <h3 class="lead-subtitle">Consent given</h3>
-              <p class="lead-consent">{lead.consentText}</p>
-            </div>
-          )}
-          <form class="lead-status-form" onSubmit={onStatus}>
-            <label for="lead-status" class="lead-subtitle">Status</label>
-            <select id="lead-status" class="input select" value={chosen} disabled={saving}
-              onChange={(e) => setStatus(e.currentTarget.value as LeadStatus)}>
-              {STATUSES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
-            </select>
-            <button type="submit" class="button button-primary" disabled={saving || chosen === lead.status}>Change status</button>
-            {saving && <Spinner label="Saving…" />}
-          </form>
-        </div>
-      </section>
+      <Postbox id="lead-message-title" title="Message" body="inside lead-body">
+        {lead.message ? <p class="lead-message-full">{lead.message}</p> : <p class="lead-no-transcript">No message: the visitor filled in the pre-chat form.</p>}
+        {lead.consentText && (
+          <div>
+            <h3 class="lead-subtitle">Consent given</h3>
+            <p class="lead-consent">{lead.consentText}</p>
+          </div>
+        )}
+        <form class="lead-status-form" onSubmit={onStatus}>
+          <label for="lead-status" class="lead-subtitle">Status</label>
+          <select id="lead-status" class="input select" value={chosen} disabled={saving}
+            onChange={(e) => setStatus(e.currentTarget.value as LeadStatus)}>
+            {STATUSES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+          </select>
+          <button type="submit" class="button button-primary" disabled={saving || chosen === lead.status}>Change status</button>
+          {saving && <Spinner label="Saving…" />}
+        </form>
+      </Postbox>
 
-      <section class="postbox" aria-labelledby="transcript-title">
-        <h2 class="postbox-title" id="transcript-title">Conversation</h2>
+      <Postbox id="transcript-title" title="Conversation" body={null}>
         {transcript && transcript.length > 0 ? (
           <>
             <ol class="transcript">
@@ -180,7 +177,7 @@ export default function LeadPage() {
             </p>
           </div>
         )}
-      </section>
+      </Postbox>
     </div>
   );
 }

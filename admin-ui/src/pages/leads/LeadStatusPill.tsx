@@ -1,6 +1,7 @@
+import { Badge } from '../../components/Badge.js';
 import { statusLabel, type LeadStatus } from './types.js';
 
 /** A lead's status as a small pill: new stands out, closed recedes. */
 export function LeadStatusPill({ status }: { status: LeadStatus }) {
-  return <span class={`status-pill lead-status lead-status-${status}`}>{statusLabel(status)}</span>;
+  return <Badge class={`lead-status lead-status-${status}`}>{statusLabel(status)}</Badge>;
 }

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
+import { Badge } from '../../components/Badge.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
@@ -11,6 +12,7 @@ import { formatNumber } from '../../format.js';
 import { MatchBadge, QaAnswerBadge, SourceLinkView, SourcesList } from '../conversations/shared.js';
 import type { AnswerDebug, SourceLink } from '../conversations/types.js';
 import { streamPlayground } from './stream.js';
+import { Postbox } from '../../components/Postbox.js';
 import '../../components/chat-admin.css';
 
 type AnswerState = 'waiting' | 'thinking' | 'streaming' | 'done' | 'no_answer' | 'error' | 'stopped' | 'failed';
@@ -240,14 +242,9 @@ export default function PlaygroundPage() {
           )}
         </section>
 
-        <section class="postbox debug-panel" aria-labelledby="debug-title">
-          <h2 class="postbox-title" id="debug-title">
-            What the bot saw
-          </h2>
-          <div class="inside">
-            <DebugView turn={shown} />
-          </div>
-        </section>
+        <Postbox id="debug-title" title="What the bot saw" class="debug-panel">
+          <DebugView turn={shown} />
+        </Postbox>
       </div>
     </div>
   );
@@ -281,9 +278,9 @@ function BotAnswer({ turn: t }: { turn: Turn }) {
       <SourcesList sources={t.sources} />
       <div class="answer-flags">
         {t.debug?.qaMatch?.answered && <QaAnswerBadge />}
-        {t.state === 'no_answer' && <span class="status-pill status-pill-warning">No answer: nothing in your content matched</span>}
-        {t.state === 'stopped' && <span class="status-pill status-pill-neutral">Stopped</span>}
-        {t.state === 'error' && <span class="status-pill status-pill-error">Error</span>}
+        {t.state === 'no_answer' && <Badge tone="warning">No answer: nothing in your content matched</Badge>}
+        {t.state === 'stopped' && <Badge tone="neutral">Stopped</Badge>}
+        {t.state === 'error' && <Badge tone="error">Error</Badge>}
       </div>
     </>
   );

@@ -11,6 +11,7 @@ import { useActionNotice } from '../../components/announce.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { formatDateTime, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
+import { Postbox } from '../../components/Postbox.js';
 import './settings.css';
 
 /** The same minimum as first-run setup (server/auth/admin-account.ts). */
@@ -105,83 +106,73 @@ export default function Account() {
         </Notice>
       )}
       <form class="settings-form" onSubmit={onSubmit} noValidate aria-busy={saving}>
-        <section class="postbox" aria-labelledby="password-title">
-          <h2 class="postbox-title" id="password-title">
-            Change password
-          </h2>
-          <div class="inside form-table">
-            {info && (
-              <p class="account-summary">
-                {info.passwordChangedAt && (
-                  <>
-                    Password last changed <time dateTime={info.passwordChangedAt}>{formatDateTime(info.passwordChangedAt)}</time>.{' '}
-                  </>
-                )}
-                {info.otherSessions > 0
-                  ? `You are also logged in on ${plural(info.otherSessions, 'other browser')}: changing the password logs ${info.otherSessions === 1 ? 'it' : 'them'} out.`
-                  : 'You are not logged in anywhere else.'}
-              </p>
-            )}
-            {/* For password managers: there is one admin and no user name. */}
-            <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-            <FormRow label="Current password" htmlFor={FIELD_IDS.currentPassword}>
-              <PasswordInput
-                id={FIELD_IDS.currentPassword}
-                value={form.currentPassword}
-                onInput={(v) => update('currentPassword', v)}
-                autoComplete="current-password"
-                invalid={!!errors.currentPassword}
-                describedBy={aria('currentPassword')['aria-describedby']}
-                disabled={saving}
-                class="regular-text"
-              />
-              {err('currentPassword')}
-              {desc('currentPassword', 'The password you logged in with.')}
-            </FormRow>
-            <FormRow label="New password" htmlFor={FIELD_IDS.newPassword}>
-              <PasswordInput
-                id={FIELD_IDS.newPassword}
-                value={form.newPassword}
-                onInput={(v) => update('newPassword', v)}
-                autoComplete="new-password"
-                invalid={!!errors.newPassword}
-                describedBy={aria('newPassword')['aria-describedby']}
-                disabled={saving}
-                class="regular-text"
-              />
-              {err('newPassword')}
-              {desc('newPassword', `At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`)}
-            </FormRow>
-            <FormRow label="Confirm new password" htmlFor={FIELD_IDS.confirmPassword}>
-              <PasswordInput
-                id={FIELD_IDS.confirmPassword}
-                value={form.confirmPassword}
-                onInput={(v) => update('confirmPassword', v)}
-                autoComplete="new-password"
-                invalid={!!errors.confirmPassword}
-                describedBy={aria('confirmPassword')['aria-describedby']}
-                disabled={saving}
-                class="regular-text"
-              />
-              {err('confirmPassword')}
-              {desc('confirmPassword', 'Type the new password again.')}
-            </FormRow>
-          </div>
-        </section>
+        <Postbox id="password-title" title="Change password" body="inside form-table">
+          {info && (
+            <p class="account-summary">
+              {info.passwordChangedAt && (
+                <>
+                  Password last changed <time dateTime={info.passwordChangedAt}>{formatDateTime(info.passwordChangedAt)}</time>.{' '}
+                </>
+              )}
+              {info.otherSessions > 0
+                ? `You are also logged in on ${plural(info.otherSessions, 'other browser')}: changing the password logs ${info.otherSessions === 1 ? 'it' : 'them'} out.`
+                : 'You are not logged in anywhere else.'}
+            </p>
+          )}
+          {/* For password managers: there is one admin and no user name. */}
+          <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
+          <FormRow label="Current password" htmlFor={FIELD_IDS.currentPassword}>
+            <PasswordInput
+              id={FIELD_IDS.currentPassword}
+              value={form.currentPassword}
+              onInput={(v) => update('currentPassword', v)}
+              autoComplete="current-password"
+              invalid={!!errors.currentPassword}
+              describedBy={aria('currentPassword')['aria-describedby']}
+              disabled={saving}
+              class="regular-text"
+            />
+            {err('currentPassword')}
+            {desc('currentPassword', 'The password you logged in with.')}
+          </FormRow>
+          <FormRow label="New password" htmlFor={FIELD_IDS.newPassword}>
+            <PasswordInput
+              id={FIELD_IDS.newPassword}
+              value={form.newPassword}
+              onInput={(v) => update('newPassword', v)}
+              autoComplete="new-password"
+              invalid={!!errors.newPassword}
+              describedBy={aria('newPassword')['aria-describedby']}
+              disabled={saving}
+              class="regular-text"
+            />
+            {err('newPassword')}
+            {desc('newPassword', `At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`)}
+          </FormRow>
+          <FormRow label="Confirm new password" htmlFor={FIELD_IDS.confirmPassword}>
+            <PasswordInput
+              id={FIELD_IDS.confirmPassword}
+              value={form.confirmPassword}
+              onInput={(v) => update('confirmPassword', v)}
+              autoComplete="new-password"
+              invalid={!!errors.confirmPassword}
+              describedBy={aria('confirmPassword')['aria-describedby']}
+              disabled={saving}
+              class="regular-text"
+            />
+            {err('confirmPassword')}
+            {desc('confirmPassword', 'Type the new password again.')}
+          </FormRow>
+        </Postbox>
         <SubmitRow saving={saving} label="Change Password" />
       </form>
-      <section class="postbox account-reset" aria-labelledby="reset-title">
-        <h2 class="postbox-title" id="reset-title">
-          Forgot the password?
-        </h2>
-        <div class="inside">
-          <p>
-            Anyone who can log in to the server can set a new one: in Docent’s folder, run{' '}
-            <code>npm run reset-password</code> and type the new password when asked. Set <code>DATA_DIR</code> as
-            the server has it. Every browser is logged out. Docent can keep running meanwhile.
-          </p>
-        </div>
-      </section>
+      <Postbox id="reset-title" title="Forgot the password?" class="account-reset">
+        <p>
+          Anyone who can log in to the server can set a new one: in Docent’s folder, run{' '}
+          <code>npm run reset-password</code> and type the new password when asked. Set <code>DATA_DIR</code> as
+          the server has it. Every browser is logged out. Docent can keep running meanwhile.
+        </p>
+      </Postbox>
     </>
   );
 }

@@ -14,6 +14,7 @@ import { BalanceLine, KeyStatusLine } from './KeyStatus.js';
 import { endpointName, formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { DEFAULT_CHAT_MODEL, type ApiSettings, type ApiSettingsUpdate, type KeyTestResult, type ModelCatalog, type Provider } from '../../types.js';
+import { Postbox } from '../../components/Postbox.js';
 
 export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
 export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
@@ -468,325 +469,315 @@ export default function ApiConfiguration() {
       )}
 
       <form class="settings-form" onSubmit={onSave} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
-        <section class="postbox" aria-labelledby="connection-title">
-          <h2 class="postbox-title" id="connection-title">
-            Connection
-          </h2>
-          <div class="inside form-table">
-            <FormRow label="Provider" labelId="provider-label">
-              <fieldset class="radio-group" aria-describedby={errors.provider ? 'provider-error' : undefined}>
-                <legend class="screen-reader-text">Provider</legend>
-                <label class="radio-option">
-                  <input
-                    type="radio"
-                    name="provider"
-                    value="openrouter"
-                    checked={form.provider === 'openrouter'}
-                    onChange={() => changeConnection({ provider: 'openrouter' }, ['provider', 'apiKey', 'baseUrl'])}
-                    disabled={busy}
-                  />
-                  <span>
-                    <span class="radio-title">OpenRouter (recommended)</span>
-                    <span class="description">One key for hundreds of models, with spending limits you control.</span>
-                  </span>
-                </label>
-                <label class="radio-option">
-                  <input
-                    type="radio"
-                    name="provider"
-                    value="openai-compatible"
-                    checked={form.provider === 'openai-compatible'}
-                    onChange={() => changeConnection({ provider: 'openai-compatible' }, ['provider', 'apiKey'])}
-                    disabled={busy}
-                  />
-                  <span>
-                    <span class="radio-title">OpenAI-compatible endpoint</span>
-                    <span class="description">Your own server that speaks the OpenAI API, such as Ollama, LM Studio or vLLM.</span>
-                  </span>
-                </label>
-              </fieldset>
-              <FieldError id="provider-error" message={errors.provider} />
-            </FormRow>
-
-            {form.provider === 'openai-compatible' && (
-              <FormRow label="Base URL" htmlFor="base-url">
+        <Postbox id="connection-title" title="Connection" body="inside form-table">
+          <FormRow label="Provider" labelId="provider-label">
+            <fieldset class="radio-group" aria-describedby={errors.provider ? 'provider-error' : undefined}>
+              <legend class="screen-reader-text">Provider</legend>
+              <label class="radio-option">
                 <input
-                  id="base-url"
-                  ref={baseUrlRef}
-                  type="url"
-                  class="input regular-text code"
-                  value={form.baseUrl}
-                  placeholder="http://localhost:11434/v1"
-                  autoComplete="off"
-                  spellcheck={false}
+                  type="radio"
+                  name="provider"
+                  value="openrouter"
+                  checked={form.provider === 'openrouter'}
+                  onChange={() => changeConnection({ provider: 'openrouter' }, ['provider', 'apiKey', 'baseUrl'])}
                   disabled={busy}
-                  aria-invalid={errors.baseUrl ? 'true' : undefined}
-                  aria-describedby={describedBy(errors.baseUrl && 'base-url-error', 'base-url-description')}
-                  onInput={(e) => changeConnection({ baseUrl: e.currentTarget.value }, ['baseUrl'])}
-                  onBlur={() => validateOnBlur('baseUrl')}
                 />
-                <FieldError id="base-url-error" message={errors.baseUrl} />
-                <p class="description" id="base-url-description">
-                  The address of the API, usually ending in <code>/v1</code>. For Ollama on this server:{' '}
-                  <code>http://localhost:11434/v1</code>
-                </p>
-              </FormRow>
-            )}
-
-            <FormRow label={keyLabel} htmlFor="api-key">
-              {showKeyDisplay ? (
-                <>
-                  <div class="key-display">
-                    <input
-                      id="api-key"
-                      ref={keyInputRef}
-                      type="text"
-                      class="input regular-text code key-masked"
-                      value={maskedKey(saved)}
-                      readOnly
-                      aria-invalid={errors.apiKey ? 'true' : undefined}
-                      aria-describedby={describedBy(errors.apiKey && keyErrorId, 'api-key-status', keyDescId)}
-                    />
-                    <div class="key-actions">
-                      <button type="button" id="api-key-change" class="button" onClick={startChangeKey} disabled={busy}>
-                        Change key
-                      </button>
-                      <button type="button" class="button button-delete" onClick={onRemoveKey} disabled={busy}>
-                        {removing ? 'Removing…' : 'Remove API Key'}
-                      </button>
-                    </div>
-                  </div>
-                  <KeyStatusLine settings={saved} />
-                  <BalanceLine settings={saved} />
-                </>
-              ) : (
-                <div class="key-edit">
-                  <PasswordInput
-                    id="api-key"
-                    inputRef={keyInputRef}
-                    class="regular-text"
-                    value={form.apiKey}
-                    onInput={(v) => {
-                      update({ apiKey: v }, ['apiKey']);
-                      if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
-                    }}
-                    autoComplete="off"
-                    placeholder={isOpenRouter ? 'sk-or-v1-…' : 'Leave empty if the endpoint needs no key'}
-                    invalid={!!errors.apiKey}
-                    describedBy={describedBy(errors.apiKey && keyErrorId, keyDescId)}
-                    disabled={busy}
-                    toggleNoun="key"
-                    onBlur={() => validateOnBlur('apiKey')}
-                  />
-                  {form.changingKey && (
-                    <button type="button" class="button" onClick={cancelChangeKey} disabled={busy}>
-                      Cancel
-                    </button>
-                  )}
-                </div>
-              )}
-              <FieldError id={keyErrorId} message={errors.apiKey} />
-              <p class="description" id={keyDescId}>
-                {isOpenRouter ? (
-                  <>
-                    Create a key at{' '}
-                    <a href="https://openrouter.ai/settings/keys" target="_blank" rel="noopener noreferrer">
-                      openrouter.ai/settings/keys
-                      <Icon name="external" size={12} class="icon-external" />
-                      <span class="screen-reader-text"> (opens in a new tab)</span>
-                    </a>
-                    . Set a credit limit on it there to cap spending. The key is stored on this server only and never
-                    shown again.
-                  </>
-                ) : (
-                  <>The key your endpoint expects, if any. It is stored on this server only and never shown again.</>
-                )}
-                {keyLeftBehind && (
-                  <> Your saved {saved.provider === 'openrouter' ? 'OpenRouter' : 'endpoint'} key is not sent to another provider.</>
-                )}
-              </p>
-
-              <div class="key-test">
-                <button type="button" class="button" onClick={onTest} disabled={test.status === 'testing' || busy}>
-                  Test API Key
-                </button>
-                {test.status === 'testing' && <Spinner label="Testing…" />}
-              </div>
-              <div class="key-test-result">
-                <KeyTestOutcome state={test} />
-              </div>
-            </FormRow>
-
-            {isOpenRouter && (
-              <FormRow label="Low-balance warning" htmlFor="low-balance">
-                <span class="field-with-unit">
-                  <span class="field-unit field-unit-before">$</span>
-                  <input
-                    id="low-balance"
-                    type="number"
-                    min={0}
-                    max={MAX_LOW_BALANCE_USD}
-                    step={0.01}
-                    class="input low-balance-input"
-                    value={form.lowBalanceUsd}
-                    disabled={busy}
-                    aria-invalid={errors.lowBalanceUsd ? 'true' : undefined}
-                    aria-describedby={describedBy(errors.lowBalanceUsd && 'low-balance-error', 'low-balance-description')}
-                    onInput={(e) => update({ lowBalanceUsd: e.currentTarget.value }, ['lowBalanceUsd'])}
-                  />
+                <span>
+                  <span class="radio-title">OpenRouter (recommended)</span>
+                  <span class="description">One key for hundreds of models, with spending limits you control.</span>
                 </span>
-                <FieldError id="low-balance-error" message={errors.lowBalanceUsd} />
-                <p class="description" id="low-balance-description">
-                  In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go
-                  unanswered. Checked at most once an hour, when OpenRouter lets the key read its balance or limit. 0
-                  turns the warning off.
-                </p>
-              </FormRow>
-            )}
-          </div>
-        </section>
-
-        <section class="postbox" aria-labelledby="models-title">
-          <h2 class="postbox-title" id="models-title">
-            Models
-          </h2>
-          <div class="inside form-table">
-            <FormRow label="Model" htmlFor="model">
-              <ModelCombobox
-                id="model"
-                inputRef={modelRef}
-                models={models}
-                loading={catalogLoading}
-                value={form.model}
-                onChange={(id) => update({ model: id }, ['model', 'fallbackModels'])}
-                listLabel="Models"
-                invalid={!!errors.model}
-                describedBy={describedBy(errors.model && 'model-error', 'model-description')}
-                disabled={busy}
-                allowCustom
-              />
-              <FieldError id="model-error" message={errors.model} />
-              <p class="description" id="model-description">
-                Answers your visitors. Type to search by name or id.
-              </p>
-              <CatalogStatus
-                catalog={catalog}
-                loading={catalogLoading}
-                error={catalogError}
-                onRefresh={refreshCatalog}
-              />
-            </FormRow>
-
-            <FormRow label="Reasoning" labelId="reasoning-label">
-              <label class={`checkbox-option${!reasoningSupported ? ' is-disabled' : ''}`}>
-                <input
-                  type="checkbox"
-                  id="reasoning"
-                  checked={reasoningSupported && form.reasoningEnabled}
-                  disabled={!reasoningSupported || busy}
-                  onChange={(e) => update({ reasoningEnabled: e.currentTarget.checked }, ['reasoningEnabled'])}
-                  aria-describedby={describedBy(
-                    errors.reasoningEnabled && 'reasoning-error',
-                    (!reasoningSupported || reasoningMandatory) && 'reasoning-note',
-                    'reasoning-description',
-                  )}
-                />
-                <span>Enable reasoning</span>
               </label>
-              <FieldError id="reasoning-error" message={errors.reasoningEnabled} />
-              {!reasoningSupported && (
-                <p class="description note" id="reasoning-note">
-                  This model does not support reasoning.
-                </p>
-              )}
-              {reasoningSupported && reasoningMandatory && (
-                <p class="description note" id="reasoning-note">
-                  This model always reasons; off keeps it to the minimum.
-                </p>
-              )}
-              <p class="description" id="reasoning-description">
-                Off: the model thinks as little as possible, for fast replies. On: the model uses its default thinking
-                level (slower, can be more accurate).
+              <label class="radio-option">
+                <input
+                  type="radio"
+                  name="provider"
+                  value="openai-compatible"
+                  checked={form.provider === 'openai-compatible'}
+                  onChange={() => changeConnection({ provider: 'openai-compatible' }, ['provider', 'apiKey'])}
+                  disabled={busy}
+                />
+                <span>
+                  <span class="radio-title">OpenAI-compatible endpoint</span>
+                  <span class="description">Your own server that speaks the OpenAI API, such as Ollama, LM Studio or vLLM.</span>
+                </span>
+              </label>
+            </fieldset>
+            <FieldError id="provider-error" message={errors.provider} />
+          </FormRow>
+
+          {form.provider === 'openai-compatible' && (
+            <FormRow label="Base URL" htmlFor="base-url">
+              <input
+                id="base-url"
+                ref={baseUrlRef}
+                type="url"
+                class="input regular-text code"
+                value={form.baseUrl}
+                placeholder="http://localhost:11434/v1"
+                autoComplete="off"
+                spellcheck={false}
+                disabled={busy}
+                aria-invalid={errors.baseUrl ? 'true' : undefined}
+                aria-describedby={describedBy(errors.baseUrl && 'base-url-error', 'base-url-description')}
+                onInput={(e) => changeConnection({ baseUrl: e.currentTarget.value }, ['baseUrl'])}
+                onBlur={() => validateOnBlur('baseUrl')}
+              />
+              <FieldError id="base-url-error" message={errors.baseUrl} />
+              <p class="description" id="base-url-description">
+                The address of the API, usually ending in <code>/v1</code>. For Ollama on this server:{' '}
+                <code>http://localhost:11434/v1</code>
               </p>
             </FormRow>
+          )}
 
-            <FormRow label="Fallback models" labelId="fallback-label">
-              <div
-                class="fallback-list"
-                role="group"
-                aria-labelledby="fallback-label"
-                aria-describedby={describedBy(errors.fallbackModels && 'fallback-error', 'fallback-description')}
-              >
-                {form.fallbackModels.map((id, i) => (
-                  <div class="fallback-item" key={i}>
-                    <label class="screen-reader-text" for={`fallback-${i}`}>
-                      Fallback model {i + 1}
-                    </label>
-                    <span class="fallback-number" aria-hidden="true">
-                      {i + 1}.
-                    </span>
-                    <ModelCombobox
-                      id={`fallback-${i}`}
-                      inputRef={(el) => {
-                        fallbackRefs.current[i] = el;
-                      }}
-                      models={models}
-                      loading={catalogLoading}
-                      value={id}
-                      onChange={(v) => setFallback(i, v)}
-                      listLabel={`Models for fallback ${i + 1}`}
-                      placeholder="Choose a model…"
-                      invalid={!!errors.fallbackModels}
-                      describedBy={errors.fallbackModels ? 'fallback-error' : undefined}
-                      disabled={busy}
-                      allowCustom
-                      after={
-                        <button
-                          type="button"
-                          class="button-link button-link-delete fallback-remove"
-                          onClick={() => removeFallback(i)}
-                          disabled={busy}
-                          aria-label={`Remove fallback model ${i + 1}`}
-                        >
-                          Remove
-                        </button>
-                      }
-                    />
+          <FormRow label={keyLabel} htmlFor="api-key">
+            {showKeyDisplay ? (
+              <>
+                <div class="key-display">
+                  <input
+                    id="api-key"
+                    ref={keyInputRef}
+                    type="text"
+                    class="input regular-text code key-masked"
+                    value={maskedKey(saved)}
+                    readOnly
+                    aria-invalid={errors.apiKey ? 'true' : undefined}
+                    aria-describedby={describedBy(errors.apiKey && keyErrorId, 'api-key-status', keyDescId)}
+                  />
+                  <div class="key-actions">
+                    <button type="button" id="api-key-change" class="button" onClick={startChangeKey} disabled={busy}>
+                      Change key
+                    </button>
+                    <button type="button" class="button button-delete" onClick={onRemoveKey} disabled={busy}>
+                      {removing ? 'Removing…' : 'Remove API Key'}
+                    </button>
                   </div>
-                ))}
-                {form.fallbackModels.length < MAX_FALLBACKS && (
-                  <button type="button" id="fallback-add" class="button" onClick={addFallback} disabled={busy}>
-                    Add fallback model
+                </div>
+                <KeyStatusLine settings={saved} />
+                <BalanceLine settings={saved} />
+              </>
+            ) : (
+              <div class="key-edit">
+                <PasswordInput
+                  id="api-key"
+                  inputRef={keyInputRef}
+                  class="regular-text"
+                  value={form.apiKey}
+                  onInput={(v) => {
+                    update({ apiKey: v }, ['apiKey']);
+                    if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
+                  }}
+                  autoComplete="off"
+                  placeholder={isOpenRouter ? 'sk-or-v1-…' : 'Leave empty if the endpoint needs no key'}
+                  invalid={!!errors.apiKey}
+                  describedBy={describedBy(errors.apiKey && keyErrorId, keyDescId)}
+                  disabled={busy}
+                  toggleNoun="key"
+                  onBlur={() => validateOnBlur('apiKey')}
+                />
+                {form.changingKey && (
+                  <button type="button" class="button" onClick={cancelChangeKey} disabled={busy}>
+                    Cancel
                   </button>
                 )}
               </div>
-              <FieldError id="fallback-error" message={errors.fallbackModels} />
-              <p class="description" id="fallback-description">
-                Optional, up to two. Used in this order when the main model fails or is overloaded.
-              </p>
-            </FormRow>
-
-            <FormRow label="Embedding model" labelId="embedding-label">
-              <p class="readonly-value" aria-labelledby="embedding-label">
-                <code>{saved.embeddingModel}</code>
-                {saved.embeddingDimensions ? ` (${saved.embeddingDimensions} dimensions)` : ''}
-              </p>
-              <p class="description">
-                Turns your content into searchable vectors.{' '}
-                <a href="/admin/training?tab=database">Change in Data Training → Database Management</a>
-              </p>
-              {saved.searchIndex && !saved.searchIndex.matchesSettings && (
-                <Notice type="warning" inline live={false} class="index-provider-notice">
-                  <p>
-                    Your search index was built with {endpointName(saved.searchIndex)} and keeps answering through it,
-                    with the key saved for it, until you rebuild it for this provider.{' '}
-                    <a href="/admin/training?tab=database">Rebuild the index in Database Management</a>
-                  </p>
-                </Notice>
+            )}
+            <FieldError id={keyErrorId} message={errors.apiKey} />
+            <p class="description" id={keyDescId}>
+              {isOpenRouter ? (
+                <>
+                  Create a key at{' '}
+                  <a href="https://openrouter.ai/settings/keys" target="_blank" rel="noopener noreferrer">
+                    openrouter.ai/settings/keys
+                    <Icon name="external" size={12} class="icon-external" />
+                    <span class="screen-reader-text"> (opens in a new tab)</span>
+                  </a>
+                  . Set a credit limit on it there to cap spending. The key is stored on this server only and never
+                  shown again.
+                </>
+              ) : (
+                <>The key your endpoint expects, if any. It is stored on this server only and never shown again.</>
               )}
+              {keyLeftBehind && (
+                <> Your saved {saved.provider === 'openrouter' ? 'OpenRouter' : 'endpoint'} key is not sent to another provider.</>
+              )}
+            </p>
+
+            <div class="key-test">
+              <button type="button" class="button" onClick={onTest} disabled={test.status === 'testing' || busy}>
+                Test API Key
+              </button>
+              {test.status === 'testing' && <Spinner label="Testing…" />}
+            </div>
+            <div class="key-test-result">
+              <KeyTestOutcome state={test} />
+            </div>
+          </FormRow>
+
+          {isOpenRouter && (
+            <FormRow label="Low-balance warning" htmlFor="low-balance">
+              <span class="field-with-unit">
+                <span class="field-unit field-unit-before">$</span>
+                <input
+                  id="low-balance"
+                  type="number"
+                  min={0}
+                  max={MAX_LOW_BALANCE_USD}
+                  step={0.01}
+                  class="input low-balance-input"
+                  value={form.lowBalanceUsd}
+                  disabled={busy}
+                  aria-invalid={errors.lowBalanceUsd ? 'true' : undefined}
+                  aria-describedby={describedBy(errors.lowBalanceUsd && 'low-balance-error', 'low-balance-description')}
+                  onInput={(e) => update({ lowBalanceUsd: e.currentTarget.value }, ['lowBalanceUsd'])}
+                />
+              </span>
+              <FieldError id="low-balance-error" message={errors.lowBalanceUsd} />
+              <p class="description" id="low-balance-description">
+                In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go
+                unanswered. Checked at most once an hour, when OpenRouter lets the key read its balance or limit. 0
+                turns the warning off.
+              </p>
             </FormRow>
-          </div>
-        </section>
+          )}
+        </Postbox>
+
+        <Postbox id="models-title" title="Models" body="inside form-table">
+          <FormRow label="Model" htmlFor="model">
+            <ModelCombobox
+              id="model"
+              inputRef={modelRef}
+              models={models}
+              loading={catalogLoading}
+              value={form.model}
+              onChange={(id) => update({ model: id }, ['model', 'fallbackModels'])}
+              listLabel="Models"
+              invalid={!!errors.model}
+              describedBy={describedBy(errors.model && 'model-error', 'model-description')}
+              disabled={busy}
+              allowCustom
+            />
+            <FieldError id="model-error" message={errors.model} />
+            <p class="description" id="model-description">
+              Answers your visitors. Type to search by name or id.
+            </p>
+            <CatalogStatus
+              catalog={catalog}
+              loading={catalogLoading}
+              error={catalogError}
+              onRefresh={refreshCatalog}
+            />
+          </FormRow>
+
+          <FormRow label="Reasoning" labelId="reasoning-label">
+            <label class={`checkbox-option${!reasoningSupported ? ' is-disabled' : ''}`}>
+              <input
+                type="checkbox"
+                id="reasoning"
+                checked={reasoningSupported && form.reasoningEnabled}
+                disabled={!reasoningSupported || busy}
+                onChange={(e) => update({ reasoningEnabled: e.currentTarget.checked }, ['reasoningEnabled'])}
+                aria-describedby={describedBy(
+                  errors.reasoningEnabled && 'reasoning-error',
+                  (!reasoningSupported || reasoningMandatory) && 'reasoning-note',
+                  'reasoning-description',
+                )}
+              />
+              <span>Enable reasoning</span>
+            </label>
+            <FieldError id="reasoning-error" message={errors.reasoningEnabled} />
+            {!reasoningSupported && (
+              <p class="description note" id="reasoning-note">
+                This model does not support reasoning.
+              </p>
+            )}
+            {reasoningSupported && reasoningMandatory && (
+              <p class="description note" id="reasoning-note">
+                This model always reasons; off keeps it to the minimum.
+              </p>
+            )}
+            <p class="description" id="reasoning-description">
+              Off: the model thinks as little as possible, for fast replies. On: the model uses its default thinking
+              level (slower, can be more accurate).
+            </p>
+          </FormRow>
+
+          <FormRow label="Fallback models" labelId="fallback-label">
+            <div
+              class="fallback-list"
+              role="group"
+              aria-labelledby="fallback-label"
+              aria-describedby={describedBy(errors.fallbackModels && 'fallback-error', 'fallback-description')}
+            >
+              {form.fallbackModels.map((id, i) => (
+                <div class="fallback-item" key={i}>
+                  <label class="screen-reader-text" for={`fallback-${i}`}>
+                    Fallback model {i + 1}
+                  </label>
+                  <span class="fallback-number" aria-hidden="true">
+                    {i + 1}.
+                  </span>
+                  <ModelCombobox
+                    id={`fallback-${i}`}
+                    inputRef={(el) => {
+                      fallbackRefs.current[i] = el;
+                    }}
+                    models={models}
+                    loading={catalogLoading}
+                    value={id}
+                    onChange={(v) => setFallback(i, v)}
+                    listLabel={`Models for fallback ${i + 1}`}
+                    placeholder="Choose a model…"
+                    invalid={!!errors.fallbackModels}
+                    describedBy={errors.fallbackModels ? 'fallback-error' : undefined}
+                    disabled={busy}
+                    allowCustom
+                    after={
+                      <button
+                        type="button"
+                        class="button-link button-link-delete fallback-remove"
+                        onClick={() => removeFallback(i)}
+                        disabled={busy}
+                        aria-label={`Remove fallback model ${i + 1}`}
+                      >
+                        Remove
+                      </button>
+                    }
+                  />
+                </div>
+              ))}
+              {form.fallbackModels.length < MAX_FALLBACKS && (
+                <button type="button" id="fallback-add" class="button" onClick={addFallback} disabled={busy}>
+                  Add fallback model
+                </button>
+              )}
+            </div>
+            <FieldError id="fallback-error" message={errors.fallbackModels} />
+            <p class="description" id="fallback-description">
+              Optional, up to two. Used in this order when the main model fails or is overloaded.
+            </p>
+          </FormRow>
+
+          <FormRow label="Embedding model" labelId="embedding-label">
+            <p class="readonly-value" aria-labelledby="embedding-label">
+              <code>{saved.embeddingModel}</code>
+              {saved.embeddingDimensions ? ` (${saved.embeddingDimensions} dimensions)` : ''}
+            </p>
+            <p class="description">
+              Turns your content into searchable vectors.{' '}
+              <a href="/admin/training?tab=database">Change in Data Training → Database Management</a>
+            </p>
+            {saved.searchIndex && !saved.searchIndex.matchesSettings && (
+              <Notice type="warning" inline live={false} class="index-provider-notice">
+                <p>
+                  Your search index was built with {endpointName(saved.searchIndex)} and keeps answering through it,
+                  with the key saved for it, until you rebuild it for this provider.{' '}
+                  <a href="/admin/training?tab=database">Rebuild the index in Database Management</a>
+                </p>
+              </Notice>
+            )}
+          </FormRow>
+        </Postbox>
 
         <SubmitRow saving={saving} disabled={busy} dirty={dirty} />
       </form>

@@ -9,6 +9,7 @@ import { restoreFocus, revealElement, speak, useActionNotice } from '../../compo
 import { useAfterRender } from '../../components/form-helpers.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { plural } from '../../format.js';
+import { Postbox } from '../../components/Postbox.js';
 import './export-import.css';
 
 const EXPORT_URL = '/api/admin/settings/export';
@@ -131,84 +132,74 @@ export default function ExportImport() {
   const busy = state.step === 'checking' || state.step === 'applying';
   return (
     <div class="export-import">
-      <section class="postbox" aria-labelledby="export-title">
-        <h2 class="postbox-title" id="export-title">
-          Export settings
-        </h2>
-        <div class="inside">
-          <p>
-            Download every setting as one JSON file, to copy them to another Docent or keep a record: API Configuration
-            (provider, base URL, models, reasoning), the Chatbot and Widget screens, and chunking and retrieval.
-          </p>
-          <p class="description">
-            Secrets are not in the file: the API key and the webhook token stay on this server. To keep everything,
-            content included, download a backup on Data Training → Database Management.
-          </p>
-          <p>
-            <a class="button" href={EXPORT_URL} download>
-              Export settings
-            </a>
-          </p>
-        </div>
-      </section>
+      <Postbox id="export-title" title="Export settings">
+        <p>
+          Download every setting as one JSON file, to copy them to another Docent or keep a record: API Configuration
+          (provider, base URL, models, reasoning), the Chatbot and Widget screens, and chunking and retrieval.
+        </p>
+        <p class="description">
+          Secrets are not in the file: the API key and the webhook token stay on this server. To keep everything,
+          content included, download a backup on Data Training → Database Management.
+        </p>
+        <p>
+          <a class="button" href={EXPORT_URL} download>
+            Export settings
+          </a>
+        </p>
+      </Postbox>
 
-      <section class="postbox" aria-labelledby="import-title">
-        <h2 class="postbox-title" id="import-title">
-          Import settings
-        </h2>
-        <div class="inside">
-          <p>
-            Choose a file made with Export settings. You see what it changes before anything is saved; settings the
-            file leaves out keep their values here. The API key and the webhook token are never imported.
-          </p>
-          <div class="form-table">
-            <FormRow label="Settings file" htmlFor="import-file">
-              <input
-                id="import-file"
-                ref={fileInput}
-                type="file"
-                accept=".json,application/json"
-                disabled={busy}
-                aria-describedby="import-file-description"
-                onChange={(e) => chosen(e.currentTarget)}
-              />
-              <p class="description" id="import-file-description">
-                A <code>docent-settings-….json</code> file.
+      <Postbox id="import-title" title="Import settings">
+        <p>
+          Choose a file made with Export settings. You see what it changes before anything is saved; settings the
+          file leaves out keep their values here. The API key and the webhook token are never imported.
+        </p>
+        <div class="form-table">
+          <FormRow label="Settings file" htmlFor="import-file">
+            <input
+              id="import-file"
+              ref={fileInput}
+              type="file"
+              accept=".json,application/json"
+              disabled={busy}
+              aria-describedby="import-file-description"
+              onChange={(e) => chosen(e.currentTarget)}
+            />
+            <p class="description" id="import-file-description">
+              A <code>docent-settings-….json</code> file.
+            </p>
+          </FormRow>
+        </div>
+
+        {state.step === 'checking' && <Spinner label={`Reading ${state.fileName}…`} />}
+
+        {notice && (
+          <Notice type={notice.type} inline live={false} noticeRef={noticeRef} class="import-notice">
+            {invalid ? (
+              <p>
+                <strong>{invalid.fileName}:</strong> {notice.message.slice(invalid.fileName.length + 2)}
               </p>
-            </FormRow>
+            ) : (
+              <p>{notice.message}</p>
+            )}
+            {invalid && Object.keys(invalid.fields).length > 0 && (
+              <ul class="notice-list import-errors">
+                {Object.entries(invalid.fields).map(([path, message]) => (
+                  <li key={path}>
+                    <code>{path}</code>: {message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {notice.type === 'success' && notice.extra && notice.extra.length > 0 && <Notes notes={notice.extra} />}
+          </Notice>
+        )}
+
+        {(state.step === 'preview' || state.step === 'applying') && (
+          <div ref={previewRef}>
+            <Preview fileName={state.fileName} result={state.result} applying={state.step === 'applying'} onApply={apply} onCancel={cancel} />
           </div>
-
-          {state.step === 'checking' && <Spinner label={`Reading ${state.fileName}…`} />}
-
-          {notice && (
-            <Notice type={notice.type} inline live={false} noticeRef={noticeRef} class="import-notice">
-              {invalid ? (
-                <p>
-                  <strong>{invalid.fileName}:</strong> {notice.message.slice(invalid.fileName.length + 2)}
-                </p>
-              ) : (
-                <p>{notice.message}</p>
-              )}
-              {invalid && Object.keys(invalid.fields).length > 0 && (
-                <ul class="notice-list import-errors">
-                  {Object.entries(invalid.fields).map(([path, message]) => (
-                    <li key={path}>
-                      <code>{path}</code>: {message}
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {notice.type === 'success' && notice.extra && notice.extra.length > 0 && <Notes notes={notice.extra} />}
-            </Notice>
-          )}
-
-          {(state.step === 'preview' || state.step === 'applying') && (
-            <div ref={previewRef}>
-              <Preview fileName={state.fileName} result={state.result} applying={state.step === 'applying'} onApply={apply} onCancel={cancel} />
-            </div>
-          )}
-        </div>
-      </section>
+        )}
+      </Postbox>
     </div>
   );
 }

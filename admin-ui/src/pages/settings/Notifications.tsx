@@ -14,6 +14,7 @@ import { checkInt, focusById, parseIntStrict } from '../../components/form-helpe
 import { useSettingsForm, type FieldErrors, type ServerErrorPlacement } from '../../components/useSettingsForm.js';
 import { formatDateTime } from '../../format.js';
 import { useResource, type Resource } from '../../hooks.js';
+import { Postbox } from '../../components/Postbox.js';
 import './notifications.css';
 
 type Security = 'none' | 'starttls' | 'tls';
@@ -337,248 +338,228 @@ export default function Notifications() {
         answering. Each event is sent once, in the background, and retried for hours if your mail server or receiver is down.
       </p>
       <form class="settings-form ntf-form" onSubmit={onSave} noValidate aria-busy={saving}>
-        <section class="postbox" aria-labelledby="ntf-email-title">
-          <h2 class="postbox-title" id="ntf-email-title">
-            E-mail
-          </h2>
-          <div class="inside form-table">
-            <FormRow label="Send e-mail" labelId="ntf-email-enabled-label">
-              <label class="checkbox-option">
-                <input type="checkbox" id="ntf-email-enabled" checked={f.emailEnabled} disabled={busy} onChange={(e) => set({ emailEnabled: e.currentTarget.checked })} />
-                <span>Send notifications by e-mail, through your SMTP server</span>
-              </label>
-            </FormRow>
-            <FormRow label="SMTP host" htmlFor={fieldId('host')}>
-              <input id={fieldId('host')} type="text" class="input regular-text" value={f.host} disabled={busy} autoComplete="off" spellcheck={false}
-                placeholder="smtp.example.com" onInput={(e) => set({ host: e.currentTarget.value })} {...aria('host')} />
-              {err('host')}
-              {desc('host', 'Your mail provider\'s SMTP server, or a relay on this machine (localhost) or your network.')}
-            </FormRow>
-            <FormRow label="Encryption" labelId="ntf-security-label">
-              <fieldset class="radio-group" aria-labelledby="ntf-security-label">
-                {SECURITY_OPTIONS.map((o) => (
-                  <label class="radio-option" key={o.value}>
-                    <input type="radio" name="ntf-security" id={`ntf-security-${o.value}`} value={o.value} checked={f.security === o.value} disabled={busy}
-                      onChange={() => onSecurity(o.value)} aria-describedby={`ntf-security-${o.value}-description`} />
-                    <span>
-                      <span class="radio-title">{o.label}</span>
-                      <span class="description" id={`ntf-security-${o.value}-description`}>{o.description}</span>
-                    </span>
-                  </label>
-                ))}
-              </fieldset>
-              {err('security')}
-            </FormRow>
-            <FormRow label="Port" htmlFor={fieldId('port')}>
-              <input id={fieldId('port')} type="number" min={1} max={65535} inputMode="numeric" class="input ntf-port" value={f.port} disabled={busy}
-                onInput={(e) => set({ port: e.currentTarget.value })} {...aria('port')} />
-              {err('port')}
-              {desc('port', 'Changes with the encryption unless you typed another port.')}
-            </FormRow>
-            <FormRow label="User name" htmlFor={fieldId('user')}>
-              <input id={fieldId('user')} type="text" class="input regular-text" value={f.user} disabled={busy} autoComplete="off" spellcheck={false}
-                onInput={(e) => set({ user: e.currentTarget.value })} {...aria('user')} />
-              {err('user')}
-              {desc('user', 'Leave empty if the server sends without a login (a local relay).')}
-            </FormRow>
-            <FormRow label="Password" htmlFor={fieldId('password')}>
-              <PasswordInput id={fieldId('password')} value={f.password} onInput={(v) => set({ password: v })} autoComplete="off" class="regular-text"
-                invalid={!!shownErrors.password} describedBy={aria('password')['aria-describedby']} disabled={busy || !f.user.trim()}
-                placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''} />
-              {err('password')}
-              {desc('password', saved.email.password.saved
-                ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
-                : 'Stored encrypted, and never shown again.')}
-            </FormRow>
-            <FormRow label="From" htmlFor={fieldId('from')}>
-              <input id={fieldId('from')} type="email" class="input regular-text" value={f.from} disabled={busy} autoComplete="off" spellcheck={false}
-                placeholder="docent@example.com" onInput={(e) => set({ from: e.currentTarget.value })} {...aria('from')} />
-              {err('from')}
-              {desc('from', 'The sender address. Most providers only accept an address of your own domain.')}
-            </FormRow>
-            <FormRow label="Send to" htmlFor={fieldId('to')}>
-              <input id={fieldId('to')} type="text" class="input regular-text" value={f.to} disabled={busy} autoComplete="off" spellcheck={false}
-                placeholder="you@example.com" onInput={(e) => set({ to: e.currentTarget.value })} {...aria('to')} />
-              {err('to')}
-              {desc('to', `One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`)}
-            </FormRow>
-            <FormRow label="Test" labelId="ntf-email-test-label">
-              <div class="ntf-test">
-                <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
-                  Send test e-mail
-                </button>
-                {emailTest.running && <Spinner label="Sending… (up to 15 seconds)" />}
-              </div>
-              <p class="description" id="ntf-email-test-description">Sends one e-mail with the settings above, saved or not.</p>
-              <div class="ntf-test-result" aria-live="polite">
-                {emailTest.result && (
-                  <Notice type={emailTest.result.ok ? 'success' : 'error'} inline>
-                    <p>
-                      <strong>{emailTest.result.ok ? 'Test e-mail sent.' : 'The test e-mail was not sent.'}</strong> {emailTest.result.message}
-                    </p>
-                  </Notice>
-                )}
-              </div>
-            </FormRow>
-          </div>
-        </section>
+        <Postbox id="ntf-email-title" title="E-mail" body="inside form-table">
+          <FormRow label="Send e-mail" labelId="ntf-email-enabled-label">
+            <label class="checkbox-option">
+              <input type="checkbox" id="ntf-email-enabled" checked={f.emailEnabled} disabled={busy} onChange={(e) => set({ emailEnabled: e.currentTarget.checked })} />
+              <span>Send notifications by e-mail, through your SMTP server</span>
+            </label>
+          </FormRow>
+          <FormRow label="SMTP host" htmlFor={fieldId('host')}>
+            <input id={fieldId('host')} type="text" class="input regular-text" value={f.host} disabled={busy} autoComplete="off" spellcheck={false}
+              placeholder="smtp.example.com" onInput={(e) => set({ host: e.currentTarget.value })} {...aria('host')} />
+            {err('host')}
+            {desc('host', 'Your mail provider\'s SMTP server, or a relay on this machine (localhost) or your network.')}
+          </FormRow>
+          <FormRow label="Encryption" labelId="ntf-security-label">
+            <fieldset class="radio-group" aria-labelledby="ntf-security-label">
+              {SECURITY_OPTIONS.map((o) => (
+                <label class="radio-option" key={o.value}>
+                  <input type="radio" name="ntf-security" id={`ntf-security-${o.value}`} value={o.value} checked={f.security === o.value} disabled={busy}
+                    onChange={() => onSecurity(o.value)} aria-describedby={`ntf-security-${o.value}-description`} />
+                  <span>
+                    <span class="radio-title">{o.label}</span>
+                    <span class="description" id={`ntf-security-${o.value}-description`}>{o.description}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+            {err('security')}
+          </FormRow>
+          <FormRow label="Port" htmlFor={fieldId('port')}>
+            <input id={fieldId('port')} type="number" min={1} max={65535} inputMode="numeric" class="input ntf-port" value={f.port} disabled={busy}
+              onInput={(e) => set({ port: e.currentTarget.value })} {...aria('port')} />
+            {err('port')}
+            {desc('port', 'Changes with the encryption unless you typed another port.')}
+          </FormRow>
+          <FormRow label="User name" htmlFor={fieldId('user')}>
+            <input id={fieldId('user')} type="text" class="input regular-text" value={f.user} disabled={busy} autoComplete="off" spellcheck={false}
+              onInput={(e) => set({ user: e.currentTarget.value })} {...aria('user')} />
+            {err('user')}
+            {desc('user', 'Leave empty if the server sends without a login (a local relay).')}
+          </FormRow>
+          <FormRow label="Password" htmlFor={fieldId('password')}>
+            <PasswordInput id={fieldId('password')} value={f.password} onInput={(v) => set({ password: v })} autoComplete="off" class="regular-text"
+              invalid={!!shownErrors.password} describedBy={aria('password')['aria-describedby']} disabled={busy || !f.user.trim()}
+              placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''} />
+            {err('password')}
+            {desc('password', saved.email.password.saved
+              ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
+              : 'Stored encrypted, and never shown again.')}
+          </FormRow>
+          <FormRow label="From" htmlFor={fieldId('from')}>
+            <input id={fieldId('from')} type="email" class="input regular-text" value={f.from} disabled={busy} autoComplete="off" spellcheck={false}
+              placeholder="docent@example.com" onInput={(e) => set({ from: e.currentTarget.value })} {...aria('from')} />
+            {err('from')}
+            {desc('from', 'The sender address. Most providers only accept an address of your own domain.')}
+          </FormRow>
+          <FormRow label="Send to" htmlFor={fieldId('to')}>
+            <input id={fieldId('to')} type="text" class="input regular-text" value={f.to} disabled={busy} autoComplete="off" spellcheck={false}
+              placeholder="you@example.com" onInput={(e) => set({ to: e.currentTarget.value })} {...aria('to')} />
+            {err('to')}
+            {desc('to', `One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`)}
+          </FormRow>
+          <FormRow label="Test" labelId="ntf-email-test-label">
+            <div class="ntf-test">
+              <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
+                Send test e-mail
+              </button>
+              {emailTest.running && <Spinner label="Sending… (up to 15 seconds)" />}
+            </div>
+            <p class="description" id="ntf-email-test-description">Sends one e-mail with the settings above, saved or not.</p>
+            <div class="ntf-test-result" aria-live="polite">
+              {emailTest.result && (
+                <Notice type={emailTest.result.ok ? 'success' : 'error'} inline>
+                  <p>
+                    <strong>{emailTest.result.ok ? 'Test e-mail sent.' : 'The test e-mail was not sent.'}</strong> {emailTest.result.message}
+                  </p>
+                </Notice>
+              )}
+            </div>
+          </FormRow>
+        </Postbox>
 
-        <section class="postbox" aria-labelledby="ntf-webhook-title">
-          <h2 class="postbox-title" id="ntf-webhook-title">
-            Webhook
-          </h2>
-          <div class="inside form-table">
-            <FormRow label="Send to a webhook" labelId="ntf-webhook-enabled-label">
-              <label class="checkbox-option">
-                <input type="checkbox" id="ntf-webhook-enabled" checked={f.webhookEnabled} disabled={busy} onChange={(e) => set({ webhookEnabled: e.currentTarget.checked })} />
-                <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
-              </label>
+        <Postbox id="ntf-webhook-title" title="Webhook" body="inside form-table">
+          <FormRow label="Send to a webhook" labelId="ntf-webhook-enabled-label">
+            <label class="checkbox-option">
+              <input type="checkbox" id="ntf-webhook-enabled" checked={f.webhookEnabled} disabled={busy} onChange={(e) => set({ webhookEnabled: e.currentTarget.checked })} />
+              <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
+            </label>
+          </FormRow>
+          <FormRow label="Webhook URL" htmlFor={fieldId('url')}>
+            <input id={fieldId('url')} type="url" class="input large-text ntf-url" value={f.url} disabled={busy} autoComplete="off" spellcheck={false}
+              placeholder="https://example.com/hooks/docent" onInput={(e) => set({ url: e.currentTarget.value })} {...aria('url')} />
+            {err('url')}
+            {desc('url', <>
+              Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless
+              the server allows them (<code>ALLOW_PRIVATE_URLS</code>).
+            </>)}
+          </FormRow>
+          <FormRow label="Signing secret" labelId="ntf-secret-label">
+            {shownSecret ? (
+              <div class="ntf-secret-once">
+                <div class="ntf-secret-row">
+                  <input id="ntf-secret-value" type="text" class="input code" value={shownSecret} readOnly aria-labelledby="ntf-secret-label"
+                    aria-describedby="ntf-secret-once-note" onFocus={(e) => e.currentTarget.select()} />
+                  <CopyButton text={shownSecret} fallbackFieldId="ntf-secret-value" />
+                </div>
+                <p class="description note" id="ntf-secret-once-note">
+                  <strong>Copy it now:</strong> it is not shown again. Give it to your receiver to check the signatures.
+                </p>
+              </div>
+            ) : (
+              <p class="readonly-value" id="ntf-secret-status">
+                {secretHint ? <>Saved, ending in <code>…{secretHint}</code>.</> : 'None yet: one is made when you save a webhook URL or send a test event.'}
+              </p>
+            )}
+            <p class="ntf-secret-actions">
+              <button type="button" class="button" onClick={onRegenerate} disabled={regenerating || busy}>
+                {secretHint ? 'Regenerate secret' : 'Make a secret'}
+              </button>
+              {regenerating && <Spinner label="Making a new secret…" />}
+            </p>
+            {secretError && <Notice type="error" inline><p>{secretError}</p></Notice>}
+            <details class="ntf-verify">
+              <summary>How to check a signature</summary>
+              <p>
+                Every request has <code>X-Docent-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256 of the raw request body keyed
+                with this secret, and <code>X-Docent-Timestamp</code> (Unix seconds of this attempt). Compute the HMAC over the body
+                exactly as received, compare in constant time, and ignore an <code>id</code> you have already seen: a retry sends the
+                same event again.
+              </p>
+            </details>
+          </FormRow>
+          <FormRow label="Test" labelId="ntf-webhook-test-label">
+            <div class="ntf-test">
+              <button type="button" class="button" onClick={onTestWebhook} disabled={busy || hookTest.running}>
+                Send test event
+              </button>
+              {hookTest.running && <Spinner label="Sending…" />}
+            </div>
+            <div class="ntf-test-result" aria-live="polite">
+              {hookTest.result && (
+                <Notice type={hookTest.result.ok ? 'success' : 'error'} inline>
+                  <p>
+                    <strong>{hookTest.result.ok ? 'Test event delivered.' : 'The test event was not delivered.'}</strong> {hookTest.result.message}
+                  </p>
+                </Notice>
+              )}
+            </div>
+          </FormRow>
+        </Postbox>
+
+        <Postbox id="ntf-events-title" title="What to send">
+          <p class="description ntf-events-intro">
+            An event goes to a channel when it is ticked here and the channel is on above.
+            {!f.emailEnabled && !f.webhookEnabled && ' Both channels are off: nothing is sent yet.'}
+          </p>
+          <table class="ntf-table ntf-routes">
+            <caption class="screen-reader-text">Which events go by e-mail and which by webhook</caption>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col" class="ntf-col-check">E-mail</th>
+                <th scope="col" class="ntf-col-check">Webhook</th>
+              </tr>
+            </thead>
+            <tbody>
+              {saved.catalogue.map((event) => (
+                <tr key={event.type}>
+                  <th scope="row">
+                    <span class="ntf-event-label" id={`ntf-event-${event.type}`}>{event.label}</span>
+                    <span class="ntf-event-description" id={`ntf-event-${event.type}-description`}>{event.description}</span>
+                  </th>
+                  {(['email', 'webhook'] as const).map((channel) => (
+                    <td class="ntf-col-check" key={channel}>
+                      <input type="checkbox" id={`ntf-route-${event.type}-${channel}`} checked={!!f.events[event.type]?.[channel]} disabled={busy}
+                        aria-label={`${event.label} by ${channel === 'email' ? 'e-mail' : 'webhook'}`} aria-describedby={`ntf-event-${event.type}-description`}
+                        onChange={(e) => onRoute(event.type, channel, e.currentTarget.checked)} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Postbox>
+
+        <Postbox id="ntf-digest-title" title="Digest" body="inside form-table">
+          <FormRow label="Send a digest" labelId="ntf-frequency-label">
+            <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
+              {(['off', 'daily', 'weekly'] as const).map((value) => (
+                <label class="radio-option" key={value}>
+                  <input type="radio" name="ntf-frequency" id={`ntf-frequency-${value}`} value={value} checked={f.frequency === value} disabled={busy}
+                    onChange={() => set({ frequency: value })} />
+                  <span class="radio-title">{value === 'off' ? 'Off' : value === 'daily' ? 'Daily' : 'Weekly'}</span>
+                </label>
+              ))}
+            </fieldset>
+            {err('frequency')}
+            {desc('frequency', 'Conversations, answered share, thumbs, costs and open problems of the last day or week.')}
+          </FormRow>
+          {f.frequency === 'weekly' && (
+            <FormRow label="Day" htmlFor={fieldId('weekday')}>
+              <select id={fieldId('weekday')} class="input" value={f.weekday} disabled={busy} onChange={(e) => set({ weekday: e.currentTarget.value })} {...aria('weekday')}>
+                {WEEKDAYS.map((day, i) => <option key={day} value={String(i)}>{day}</option>)}
+              </select>
+              {err('weekday')}
+              {desc('weekday', 'The day in UTC.')}
             </FormRow>
-            <FormRow label="Webhook URL" htmlFor={fieldId('url')}>
-              <input id={fieldId('url')} type="url" class="input large-text ntf-url" value={f.url} disabled={busy} autoComplete="off" spellcheck={false}
-                placeholder="https://example.com/hooks/docent" onInput={(e) => set({ url: e.currentTarget.value })} {...aria('url')} />
-              {err('url')}
-              {desc('url', <>
-                Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless
-                the server allows them (<code>ALLOW_PRIVATE_URLS</code>).
+          )}
+          {f.frequency !== 'off' && (
+            <FormRow label="Time" htmlFor={fieldId('hour')}>
+              <select id={fieldId('hour')} class="input" value={f.hour} disabled={busy} onChange={(e) => set({ hour: e.currentTarget.value })} {...aria('hour')}>
+                {Array.from({ length: 24 }, (_, h) => <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>)}
+              </select>
+              {err('hour')}
+              {desc('hour', <>
+                {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
+                {saved.nextDigestAt && saved.digest.frequency === f.frequency && String(saved.digest.hour) === f.hour && String(saved.digest.weekday) === f.weekday
+                  ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
+                  : 'Save to schedule it.'}
               </>)}
             </FormRow>
-            <FormRow label="Signing secret" labelId="ntf-secret-label">
-              {shownSecret ? (
-                <div class="ntf-secret-once">
-                  <div class="ntf-secret-row">
-                    <input id="ntf-secret-value" type="text" class="input code" value={shownSecret} readOnly aria-labelledby="ntf-secret-label"
-                      aria-describedby="ntf-secret-once-note" onFocus={(e) => e.currentTarget.select()} />
-                    <CopyButton text={shownSecret} fallbackFieldId="ntf-secret-value" />
-                  </div>
-                  <p class="description note" id="ntf-secret-once-note">
-                    <strong>Copy it now:</strong> it is not shown again. Give it to your receiver to check the signatures.
-                  </p>
-                </div>
-              ) : (
-                <p class="readonly-value" id="ntf-secret-status">
-                  {secretHint ? <>Saved, ending in <code>…{secretHint}</code>.</> : 'None yet: one is made when you save a webhook URL or send a test event.'}
-                </p>
-              )}
-              <p class="ntf-secret-actions">
-                <button type="button" class="button" onClick={onRegenerate} disabled={regenerating || busy}>
-                  {secretHint ? 'Regenerate secret' : 'Make a secret'}
-                </button>
-                {regenerating && <Spinner label="Making a new secret…" />}
-              </p>
-              {secretError && <Notice type="error" inline><p>{secretError}</p></Notice>}
-              <details class="ntf-verify">
-                <summary>How to check a signature</summary>
-                <p>
-                  Every request has <code>X-Docent-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256 of the raw request body keyed
-                  with this secret, and <code>X-Docent-Timestamp</code> (Unix seconds of this attempt). Compute the HMAC over the body
-                  exactly as received, compare in constant time, and ignore an <code>id</code> you have already seen: a retry sends the
-                  same event again.
-                </p>
-              </details>
-            </FormRow>
-            <FormRow label="Test" labelId="ntf-webhook-test-label">
-              <div class="ntf-test">
-                <button type="button" class="button" onClick={onTestWebhook} disabled={busy || hookTest.running}>
-                  Send test event
-                </button>
-                {hookTest.running && <Spinner label="Sending…" />}
-              </div>
-              <div class="ntf-test-result" aria-live="polite">
-                {hookTest.result && (
-                  <Notice type={hookTest.result.ok ? 'success' : 'error'} inline>
-                    <p>
-                      <strong>{hookTest.result.ok ? 'Test event delivered.' : 'The test event was not delivered.'}</strong> {hookTest.result.message}
-                    </p>
-                  </Notice>
-                )}
-              </div>
-            </FormRow>
-          </div>
-        </section>
-
-        <section class="postbox" aria-labelledby="ntf-events-title">
-          <h2 class="postbox-title" id="ntf-events-title">
-            What to send
-          </h2>
-          <div class="inside">
-            <p class="description ntf-events-intro">
-              An event goes to a channel when it is ticked here and the channel is on above.
-              {!f.emailEnabled && !f.webhookEnabled && ' Both channels are off: nothing is sent yet.'}
-            </p>
-            <table class="ntf-table ntf-routes">
-              <caption class="screen-reader-text">Which events go by e-mail and which by webhook</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col" class="ntf-col-check">E-mail</th>
-                  <th scope="col" class="ntf-col-check">Webhook</th>
-                </tr>
-              </thead>
-              <tbody>
-                {saved.catalogue.map((event) => (
-                  <tr key={event.type}>
-                    <th scope="row">
-                      <span class="ntf-event-label" id={`ntf-event-${event.type}`}>{event.label}</span>
-                      <span class="ntf-event-description" id={`ntf-event-${event.type}-description`}>{event.description}</span>
-                    </th>
-                    {(['email', 'webhook'] as const).map((channel) => (
-                      <td class="ntf-col-check" key={channel}>
-                        <input type="checkbox" id={`ntf-route-${event.type}-${channel}`} checked={!!f.events[event.type]?.[channel]} disabled={busy}
-                          aria-label={`${event.label} by ${channel === 'email' ? 'e-mail' : 'webhook'}`} aria-describedby={`ntf-event-${event.type}-description`}
-                          onChange={(e) => onRoute(event.type, channel, e.currentTarget.checked)} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-
-        <section class="postbox" aria-labelledby="ntf-digest-title">
-          <h2 class="postbox-title" id="ntf-digest-title">
-            Digest
-          </h2>
-          <div class="inside form-table">
-            <FormRow label="Send a digest" labelId="ntf-frequency-label">
-              <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
-                {(['off', 'daily', 'weekly'] as const).map((value) => (
-                  <label class="radio-option" key={value}>
-                    <input type="radio" name="ntf-frequency" id={`ntf-frequency-${value}`} value={value} checked={f.frequency === value} disabled={busy}
-                      onChange={() => set({ frequency: value })} />
-                    <span class="radio-title">{value === 'off' ? 'Off' : value === 'daily' ? 'Daily' : 'Weekly'}</span>
-                  </label>
-                ))}
-              </fieldset>
-              {err('frequency')}
-              {desc('frequency', 'Conversations, answered share, thumbs, costs and open problems of the last day or week.')}
-            </FormRow>
-            {f.frequency === 'weekly' && (
-              <FormRow label="Day" htmlFor={fieldId('weekday')}>
-                <select id={fieldId('weekday')} class="input" value={f.weekday} disabled={busy} onChange={(e) => set({ weekday: e.currentTarget.value })} {...aria('weekday')}>
-                  {WEEKDAYS.map((day, i) => <option key={day} value={String(i)}>{day}</option>)}
-                </select>
-                {err('weekday')}
-                {desc('weekday', 'The day in UTC.')}
-              </FormRow>
-            )}
-            {f.frequency !== 'off' && (
-              <FormRow label="Time" htmlFor={fieldId('hour')}>
-                <select id={fieldId('hour')} class="input" value={f.hour} disabled={busy} onChange={(e) => set({ hour: e.currentTarget.value })} {...aria('hour')}>
-                  {Array.from({ length: 24 }, (_, h) => <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>)}
-                </select>
-                {err('hour')}
-                {desc('hour', <>
-                  {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
-                  {saved.nextDigestAt && saved.digest.frequency === f.frequency && String(saved.digest.hour) === f.hour && String(saved.digest.weekday) === f.weekday
-                    ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
-                    : 'Save to schedule it.'}
-                </>)}
-              </FormRow>
-            )}
-          </div>
-        </section>
+          )}
+        </Postbox>
 
         <SubmitRow saving={saving} dirty={dirty} />
       </form>

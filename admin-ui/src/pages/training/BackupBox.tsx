@@ -6,6 +6,7 @@ import { Notice } from '../../components/Notice.js';
 import { useActionNotice } from '../../components/announce.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatBytes } from '../../format.js';
+import { Postbox } from '../../components/Postbox.js';
 import './backup.css';
 
 export const BACKUP_URL = '/api/admin/backup';
@@ -92,66 +93,61 @@ export default function BackupBox() {
 
   const busy = progress !== null;
   return (
-    <section class="postbox backup-box" aria-labelledby="backup-title">
-      <h2 class="postbox-title" id="backup-title">
-        Backup
-      </h2>
-      <div class="inside">
+    <Postbox id="backup-title" title="Backup" class="backup-box">
+      <p>
+        Download a complete copy of Docent’s database: your content and its search index, every setting, stored
+        conversations and the admin password (hashed). It is made while Docent runs: visitors can keep chatting
+        and training carries on.
+      </p>
+      <Notice type="warning" inline live={false}>
         <p>
-          Download a complete copy of Docent’s database: your content and its search index, every setting, stored
-          conversations and the admin password (hashed). It is made while Docent runs: visitors can keep chatting
-          and training carries on.
+          <strong>Keep the secret key with your backups.</strong> The API key and the webhook token are in the backup
+          encrypted with this server’s secret key, which is not in the file, so the file alone cannot reveal them. To
+          restore on another server you need the same key: the <code>SECRET_KEY</code> environment variable, or the
+          file <code>secret.key</code> in the data folder. Without it, Docent starts but you enter the API key again.
         </p>
-        <Notice type="warning" inline live={false}>
-          <p>
-            <strong>Keep the secret key with your backups.</strong> The API key and the webhook token are in the backup
-            encrypted with this server’s secret key, which is not in the file, so the file alone cannot reveal them. To
-            restore on another server you need the same key: the <code>SECRET_KEY</code> environment variable, or the
-            file <code>secret.key</code> in the data folder. Without it, Docent starts but you enter the API key again.
-          </p>
-        </Notice>
-        <p class="description">Store backups where only you can read them: they hold your visitors’ conversations.</p>
-        <div class="backup-action">
-          <button type="button" class="button button-primary" onClick={download} disabled={busy}>
-            Download backup
-          </button>
-          {status && !busy && <span class="description">The file will be about {formatBytes(status.databaseBytes)}.</span>}
-          <span class="screen-reader-text" role="status">
-            {progress?.kind === 'copying' ? 'Making the backup…' : progress?.kind === 'sending' ? 'Your browser is downloading the backup…' : ''}
-          </span>
-          {progress && (
-            <Spinner
-              label={
-                progress.kind === 'copying'
-                  ? `Making the backup… ${progress.percent}%`
-                  : progress.kind === 'sending'
-                    ? 'Your browser is downloading the backup…'
-                    : 'Starting the backup…'
-              }
-            />
-          )}
-        </div>
-        {notice && (
-          <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
-            <p>{notice.message}</p>
-          </Notice>
+      </Notice>
+      <p class="description">Store backups where only you can read them: they hold your visitors’ conversations.</p>
+      <div class="backup-action">
+        <button type="button" class="button button-primary" onClick={download} disabled={busy}>
+          Download backup
+        </button>
+        {status && !busy && <span class="description">The file will be about {formatBytes(status.databaseBytes)}.</span>}
+        <span class="screen-reader-text" role="status">
+          {progress?.kind === 'copying' ? 'Making the backup…' : progress?.kind === 'sending' ? 'Your browser is downloading the backup…' : ''}
+        </span>
+        {progress && (
+          <Spinner
+            label={
+              progress.kind === 'copying'
+                ? `Making the backup… ${progress.percent}%`
+                : progress.kind === 'sending'
+                  ? 'Your browser is downloading the backup…'
+                  : 'Starting the backup…'
+            }
+          />
         )}
-        <details class="backup-restore">
-          <summary>How to restore a backup</summary>
-          <ol>
-            <li>Stop Docent.</li>
-            <li>
-              In the data folder, replace <code>docent.db</code> with the backup file (renamed to <code>docent.db</code>)
-              and delete <code>docent.db-wal</code> and <code>docent.db-shm</code> if they are there.
-            </li>
-            <li>
-              Keep the same secret key: the same <code>SECRET_KEY</code>, or the old <code>secret.key</code> next to{' '}
-              <code>docent.db</code>.
-            </li>
-            <li>Start Docent, and log in with the admin password the backup was made with.</li>
-          </ol>
-        </details>
       </div>
-    </section>
+      {notice && (
+        <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+          <p>{notice.message}</p>
+        </Notice>
+      )}
+      <details class="backup-restore">
+        <summary>How to restore a backup</summary>
+        <ol>
+          <li>Stop Docent.</li>
+          <li>
+            In the data folder, replace <code>docent.db</code> with the backup file (renamed to <code>docent.db</code>)
+            and delete <code>docent.db-wal</code> and <code>docent.db-shm</code> if they are there.
+          </li>
+          <li>
+            Keep the same secret key: the same <code>SECRET_KEY</code>, or the old <code>secret.key</code> next to{' '}
+            <code>docent.db</code>.
+          </li>
+          <li>Start Docent, and log in with the admin password the backup was made with.</li>
+        </ol>
+      </details>
+    </Postbox>
   );
 }

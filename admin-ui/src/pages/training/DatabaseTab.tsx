@@ -17,6 +17,7 @@ import { API, JobView, isActive, useJob } from './shared.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import BackupBox from './BackupBox.js';
 import type { EmbeddingCatalog, EmbeddingModel, Estimate, IndexInfo as IndexInfoView, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
+import { Postbox } from '../../components/Postbox.js';
 
 const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
 
@@ -68,7 +69,7 @@ export default function DatabaseTab() {
   const running = isActive(tracked.job);
   const currentModel = kb?.index?.model ?? apiSettings.data?.embeddingModel ?? null;
   // The admin switched provider: the index still embeds through the old one until it is rebuilt here.
-  const staleIndex = kb?.index && kb.index.dimensions && !kb.index.matchesSettings ? kb.index : null;
+  const staleIndex = kb?.index?.dimensions && !kb.index.matchesSettings ? kb.index : null;
   const models = catalog.data?.models ?? [];
   const currentInfo = models.find((m) => m.id === currentModel) ?? null;
 
@@ -95,54 +96,49 @@ export default function DatabaseTab() {
       {!kb && !stats.error && <LoadingBox label="Loading the knowledge base…" minHeight={220} />}
       {kb && <Overview kb={kb} />}
 
-      <section class="postbox" aria-labelledby="embedding-title">
-        <h2 class="postbox-title" id="embedding-title">
-          Embedding model
-        </h2>
-        <div class="inside">
-          {kb && <IndexInfo kb={kb} rebuilding={running} />}
-          {kb?.building && !running && !otherJob && <UnfinishedRebuild building={kb.building} onResumed={started} onCancelled={stats.reload} />}
-          {staleIndex && !kb?.building && (
-            <Notice type="warning" inline live={false}>
-              <p>
-                <strong>This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.</strong>{' '}
-                Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the
-                API key that was saved for it. Choose a model from your new provider and rebuild: the current index keeps
-                answering until the new one is ready.
-              </p>
-            </Notice>
-          )}
-          <EmbeddingModelForm
-            currentModel={currentModel}
-            providerChanged={!!staleIndex}
-            allowCustom={apiSettings.data?.provider === 'openai-compatible'}
-            currentInfo={currentInfo}
-            models={models}
-            catalogLoading={catalog.loading}
-            catalogError={catalog.error ?? catalog.data?.error ?? null}
-            busy={running || !!kb?.building}
-            onStarted={started}
-          />
-          {tracked.job && (
-            <div class="rebuild-job">
-              <JobView
-                job={tracked.job}
-                log={tracked.log}
-                pollError={tracked.error}
-                label={tracked.job.kind === 'reindex' ? 'Building the new index' : 'Re-embedding'}
-                compact
-              >
-                {running && tracked.job.kind === 'reindex' && (
-                  <p class="description note">
-                    The current index keeps answering questions until the new one is complete; then Docent switches over
-                    by itself.
-                  </p>
-                )}
-              </JobView>
-            </div>
-          )}
-        </div>
-      </section>
+      <Postbox id="embedding-title" title="Embedding model">
+        {kb && <IndexInfo kb={kb} rebuilding={running} />}
+        {kb?.building && !running && !otherJob && <UnfinishedRebuild building={kb.building} onResumed={started} onCancelled={stats.reload} />}
+        {staleIndex && !kb?.building && (
+          <Notice type="warning" inline live={false}>
+            <p>
+              <strong>This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.</strong>{' '}
+              Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the
+              API key that was saved for it. Choose a model from your new provider and rebuild: the current index keeps
+              answering until the new one is ready.
+            </p>
+          </Notice>
+        )}
+        <EmbeddingModelForm
+          currentModel={currentModel}
+          providerChanged={!!staleIndex}
+          allowCustom={apiSettings.data?.provider === 'openai-compatible'}
+          currentInfo={currentInfo}
+          models={models}
+          catalogLoading={catalog.loading}
+          catalogError={catalog.error ?? catalog.data?.error ?? null}
+          busy={running || !!kb?.building}
+          onStarted={started}
+        />
+        {tracked.job && (
+          <div class="rebuild-job">
+            <JobView
+              job={tracked.job}
+              log={tracked.log}
+              pollError={tracked.error}
+              label={tracked.job.kind === 'reindex' ? 'Building the new index' : 'Re-embedding'}
+              compact
+            >
+              {running && tracked.job.kind === 'reindex' && (
+                <p class="description note">
+                  The current index keeps answering questions until the new one is complete; then Docent switches over
+                  by itself.
+                </p>
+              )}
+            </JobView>
+          </div>
+        )}
+      </Postbox>
 
       <ChunkingForm />
       <WebhookBox />
@@ -154,94 +150,89 @@ export default function DatabaseTab() {
 
 function Overview({ kb }: { kb: KnowledgeBaseStats }) {
   return (
-    <section class="postbox" aria-labelledby="kb-title">
-      <h2 class="postbox-title" id="kb-title">
-        Knowledge base
-      </h2>
-      <div class="inside">
-        <dl class="stat-tiles">
-          <div>
-            <dt>Documents</dt>
-            <dd>{formatNumber(kb.documents)}</dd>
-          </div>
-          <div>
-            <dt>Chunks</dt>
-            <dd>{formatNumber(kb.chunks)}</dd>
-          </div>
-          <div>
-            <dt>Trained chunks</dt>
-            <dd>{formatNumber(kb.trainedChunks)}</dd>
-          </div>
-          <div>
-            <dt>Tokens</dt>
-            <dd>{formatNumber(kb.tokens)}</dd>
-          </div>
-          <div>
-            <dt>Database size</dt>
-            <dd>{formatBytes(kb.databaseBytes)}</dd>
-          </div>
-        </dl>
-        <p class="description stat-legend">
-          Chunks are the short passages your content is split into, for the search to find. Trained chunks have their
-          embedding in the search index. Tokens measure their length (a token is about ¾ of a word): it is what the
-          embedding provider charges for.
-        </p>
-        <p class="last-training">
-          <strong>Last training:</strong>{' '}
-          {kb.lastTraining ? (
-            <>
-              <span class={`job-status job-status-${kb.lastTraining.status}`}>
-                {kb.lastTraining.status === 'done' ? 'Finished' : kb.lastTraining.status === 'failed' ? 'Failed' : kb.lastTraining.status === 'stopped' ? 'Stopped' : kb.lastTraining.status}
-              </span>{' '}
-              <time dateTime={kb.lastTraining.finishedAt} title={formatDateTime(kb.lastTraining.finishedAt)}>
-                {relativeTime(kb.lastTraining.finishedAt)}
-              </time>
-            </>
-          ) : (
-            'never'
-          )}
-        </p>
-        <div class="table-scroll">
-          <table class="widefat source-table">
-            <caption class="screen-reader-text">Content per source</caption>
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col" class="num">
-                  Documents
-                </th>
-                <th scope="col" class="num">
-                  Chunks
-                </th>
-                <th scope="col" class="num">
-                  Trained
-                </th>
-                <th scope="col" class="num">
-                  Tokens
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {kb.sources.map((s) => (
-                <tr key={s.id}>
-                  <th scope="row">
-                    {s.name}
-                    {/* The kind, unless the name already says it ("Web pages", "WordPress: shop.example.com"). */}
-                    {s.kind !== 'text' && s.kind !== 'files' && !s.name.startsWith(KIND_LABEL[s.kind] ?? s.kind) && (
-                      <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
-                    )}
-                  </th>
-                  <td class="num" data-label="Documents">{formatNumber(s.documents)}</td>
-                  <td class="num" data-label="Chunks">{formatNumber(s.chunks)}</td>
-                  <td class="num" data-label="Trained">{formatNumber(s.trainedChunks)}</td>
-                  <td class="num" data-label="Tokens">{formatNumber(s.tokens)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+    <Postbox id="kb-title" title="Knowledge base">
+      <dl class="stat-tiles">
+        <div>
+          <dt>Documents</dt>
+          <dd>{formatNumber(kb.documents)}</dd>
         </div>
+        <div>
+          <dt>Chunks</dt>
+          <dd>{formatNumber(kb.chunks)}</dd>
+        </div>
+        <div>
+          <dt>Trained chunks</dt>
+          <dd>{formatNumber(kb.trainedChunks)}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd>{formatNumber(kb.tokens)}</dd>
+        </div>
+        <div>
+          <dt>Database size</dt>
+          <dd>{formatBytes(kb.databaseBytes)}</dd>
+        </div>
+      </dl>
+      <p class="description stat-legend">
+        Chunks are the short passages your content is split into, for the search to find. Trained chunks have their
+        embedding in the search index. Tokens measure their length (a token is about ¾ of a word): it is what the
+        embedding provider charges for.
+      </p>
+      <p class="last-training">
+        <strong>Last training:</strong>{' '}
+        {kb.lastTraining ? (
+          <>
+            <span class={`job-status job-status-${kb.lastTraining.status}`}>
+              {kb.lastTraining.status === 'done' ? 'Finished' : kb.lastTraining.status === 'failed' ? 'Failed' : kb.lastTraining.status === 'stopped' ? 'Stopped' : kb.lastTraining.status}
+            </span>{' '}
+            <time dateTime={kb.lastTraining.finishedAt} title={formatDateTime(kb.lastTraining.finishedAt)}>
+              {relativeTime(kb.lastTraining.finishedAt)}
+            </time>
+          </>
+        ) : (
+          'never'
+        )}
+      </p>
+      <div class="table-scroll">
+        <table class="widefat source-table">
+          <caption class="screen-reader-text">Content per source</caption>
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              <th scope="col" class="num">
+                Documents
+              </th>
+              <th scope="col" class="num">
+                Chunks
+              </th>
+              <th scope="col" class="num">
+                Trained
+              </th>
+              <th scope="col" class="num">
+                Tokens
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {kb.sources.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  {s.name}
+                  {/* The kind, unless the name already says it ("Web pages", "WordPress: shop.example.com"). */}
+                  {s.kind !== 'text' && s.kind !== 'files' && !s.name.startsWith(KIND_LABEL[s.kind] ?? s.kind) && (
+                    <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
+                  )}
+                </th>
+                <td class="num" data-label="Documents">{formatNumber(s.documents)}</td>
+                <td class="num" data-label="Chunks">{formatNumber(s.chunks)}</td>
+                <td class="num" data-label="Trained">{formatNumber(s.trainedChunks)}</td>
+                <td class="num" data-label="Tokens">{formatNumber(s.tokens)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
-    </section>
+    </Postbox>
   );
 }
 
@@ -583,10 +574,7 @@ function ChunkingForm() {
   }
 
   return (
-    <section class="postbox" aria-labelledby="chunking-title">
-      <h2 class="postbox-title" id="chunking-title">
-        Chunking
-      </h2>
+    <Postbox id="chunking-title" title="Chunking" body={null}>
       {!form ? (
         <div class="inside">{settings.error ? <Notice type="error" inline><p>Could not load the settings: {settings.error}</p></Notice> : <Spinner label="Loading…" />}</div>
       ) : (
@@ -632,7 +620,7 @@ function ChunkingForm() {
           )}
         </form>
       )}
-    </section>
+    </Postbox>
   );
 }
 
@@ -662,72 +650,67 @@ function WebhookBox() {
     ? `curl -X POST '${h.url}' \\\n  -H 'Authorization: Bearer ${h.token}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"url": "https://example.com/changed-page", "action": "updated"}'`
     : '';
   return (
-    <section class="postbox" aria-labelledby="webhook-title">
-      <h2 class="postbox-title" id="webhook-title">
-        Content webhook
-      </h2>
-      <div class="inside">
-        <p class="description">
-          Let your CMS tell Docent when a page is published, updated or deleted: that page is re-read (or removed) and
-          trained at once, without waiting for the schedule. The page must belong to one of your web or WordPress
-          sources.
-        </p>
-        {hook.error && (
-          <Notice type="error" inline>
-            <p>Could not load the webhook: {hook.error}</p>
-          </Notice>
-        )}
-        {!h && !hook.error && <Spinner label="Loading…" />}
-        {h && (
-          <div class="form-table">
-            <FormRow label="Webhook URL" htmlFor="webhook-url">
-              <div class="copy-field">
-                <ReadOnlyField id="webhook-url" value={h.url} />
-                <CopyButton text={h.url} fallbackFieldId="webhook-url" accessibleName="Copy the webhook URL" />
-              </div>
-            </FormRow>
-            <FormRow label="Token" htmlFor="webhook-token">
-              <div class="copy-field">
-                {shown ? (
-                  <ReadOnlyField id="webhook-token" value={h.token} />
-                ) : (
-                  <input id="webhook-token" type="password" class="input code" readOnly value={h.token} autoComplete="off" onFocus={(e) => e.currentTarget.select()} />
-                )}
-                <button type="button" class="button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
-                  <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
-                  {shown ? 'Hide' : 'Show'}
-                </button>
-                <CopyButton text={h.token} fallbackFieldId="webhook-token" accessibleName="Copy the webhook token" />
-              </div>
-              <p class="description">Send it as a bearer token. Keep it secret.</p>
-              <p>
-                <button type="button" class="button" onClick={regenerate} disabled={busy}>
-                  <Icon name="refresh" size={16} />
-                  Regenerate token
-                </button>
-              </p>
-              {notice && (
-                <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
-                  <p>{notice.message}</p>
-                </Notice>
+    <Postbox id="webhook-title" title="Content webhook">
+      <p class="description">
+        Let your CMS tell Docent when a page is published, updated or deleted: that page is re-read (or removed) and
+        trained at once, without waiting for the schedule. The page must belong to one of your web or WordPress
+        sources.
+      </p>
+      {hook.error && (
+        <Notice type="error" inline>
+          <p>Could not load the webhook: {hook.error}</p>
+        </Notice>
+      )}
+      {!h && !hook.error && <Spinner label="Loading…" />}
+      {h && (
+        <div class="form-table">
+          <FormRow label="Webhook URL" htmlFor="webhook-url">
+            <div class="copy-field">
+              <ReadOnlyField id="webhook-url" value={h.url} />
+              <CopyButton text={h.url} fallbackFieldId="webhook-url" accessibleName="Copy the webhook URL" />
+            </div>
+          </FormRow>
+          <FormRow label="Token" htmlFor="webhook-token">
+            <div class="copy-field">
+              {shown ? (
+                <ReadOnlyField id="webhook-token" value={h.token} />
+              ) : (
+                <input id="webhook-token" type="password" class="input code" readOnly value={h.token} autoComplete="off" onFocus={(e) => e.currentTarget.select()} />
               )}
-            </FormRow>
-            <FormRow label="Example" labelId="webhook-example-label">
-              <div class="code-block">
-                {/* Scrolls sideways on a phone: focusable, so the keyboard can scroll it too. */}
-                <pre tabIndex={0} role="region" aria-label="Example request with curl">
-                  <code>{shown ? curl : curl.replace(h.token, '••••••••')}</code>
-                </pre>
-                <CopyButton text={curl} accessibleName="Copy the curl example" />
-              </div>
-              <p class="description">
-                <code>action</code> is <code>published</code>, <code>updated</code> or <code>deleted</code>.
-              </p>
-            </FormRow>
-          </div>
-        )}
-      </div>
-    </section>
+              <button type="button" class="button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
+                <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
+                {shown ? 'Hide' : 'Show'}
+              </button>
+              <CopyButton text={h.token} fallbackFieldId="webhook-token" accessibleName="Copy the webhook token" />
+            </div>
+            <p class="description">Send it as a bearer token. Keep it secret.</p>
+            <p>
+              <button type="button" class="button" onClick={regenerate} disabled={busy}>
+                <Icon name="refresh" size={16} />
+                Regenerate token
+              </button>
+            </p>
+            {notice && (
+              <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+                <p>{notice.message}</p>
+              </Notice>
+            )}
+          </FormRow>
+          <FormRow label="Example" labelId="webhook-example-label">
+            <div class="code-block">
+              {/* Scrolls sideways on a phone: focusable, so the keyboard can scroll it too. */}
+              <pre tabIndex={0} role="region" aria-label="Example request with curl">
+                <code>{shown ? curl : curl.replace(h.token, '••••••••')}</code>
+              </pre>
+              <CopyButton text={curl} accessibleName="Copy the curl example" />
+            </div>
+            <p class="description">
+              <code>action</code> is <code>published</code>, <code>updated</code> or <code>deleted</code>.
+            </p>
+          </FormRow>
+        </div>
+      )}
+    </Postbox>
   );
 }
 
@@ -791,86 +774,81 @@ function DangerZone(props: {
   }
 
   return (
-    <section class="postbox danger-zone" aria-labelledby="danger-title">
-      <h2 class="postbox-title" id="danger-title">
-        <Icon name="warning" size={18} /> Danger zone
-      </h2>
-      <div class="inside">
-        <div class="danger-row">
-          <div>
-            <h3>Re-embed everything</h3>
-            <p class="description">
-              Sends every chunk to the embedding API again and ignores the cache ({aboutCost(reembedCost)}). Only useful
-              if the provider changed the model.
-            </p>
-          </div>
-          <button type="button" class="button" onClick={reembed} disabled={!!busy || props.busy || !kb || kb.chunks === 0}>
-            Re-embed everything
-          </button>
+    <Postbox id="danger-title" title={<><Icon name="warning" size={18} /> Danger zone</>} class="danger-zone">
+      <div class="danger-row">
+        <div>
+          <h3>Re-embed everything</h3>
+          <p class="description">
+            Sends every chunk to the embedding API again and ignores the cache ({aboutCost(reembedCost)}). Only useful
+            if the provider changed the model.
+          </p>
         </div>
-        <div class="danger-row">
-          <div>
-            <h3>Delete all training data</h3>
-            <p class="description">
-              Removes every document, chunk and vector, and all web and WordPress sources. The chatbot will know
-              nothing until you add content again. This cannot be undone.
-            </p>
-          </div>
-          {!confirming && (
+        <button type="button" class="button" onClick={reembed} disabled={!!busy || props.busy || !kb || kb.chunks === 0}>
+          Re-embed everything
+        </button>
+      </div>
+      <div class="danger-row">
+        <div>
+          <h3>Delete all training data</h3>
+          <p class="description">
+            Removes every document, chunk and vector, and all web and WordPress sources. The chatbot will know
+            nothing until you add content again. This cannot be undone.
+          </p>
+        </div>
+        {!confirming && (
+          <button
+            type="button"
+            ref={purgeButton}
+            class="button button-delete"
+            onClick={() => {
+              setConfirming(true);
+              requestAnimationFrame(() => confirmInput.current?.focus());
+            }}
+            disabled={!!busy}
+          >
+            Delete all training data…
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <form class="purge-confirm" onSubmit={purge}>
+          <label for="purge-confirm">
+            Type <code>DELETE</code> to confirm
+          </label>
+          <div class="purge-row">
+            <input
+              id="purge-confirm"
+              ref={confirmInput}
+              type="text"
+              class="input code"
+              value={typed}
+              autoComplete="off"
+              spellcheck={false}
+              onInput={(e) => setTyped(e.currentTarget.value)}
+            />
+            <button type="submit" class="button button-delete" disabled={typed !== 'DELETE' || !!busy}>
+              {busy === 'purge' ? 'Deleting…' : 'Delete everything'}
+            </button>
             <button
               type="button"
-              ref={purgeButton}
-              class="button button-delete"
+              class="button"
               onClick={() => {
-                setConfirming(true);
-                requestAnimationFrame(() => confirmInput.current?.focus());
+                setConfirming(false);
+                setTyped('');
+                requestAnimationFrame(() => purgeButton.current?.focus());
               }}
               disabled={!!busy}
             >
-              Delete all training data…
+              Cancel
             </button>
-          )}
-        </div>
-        {confirming && (
-          <form class="purge-confirm" onSubmit={purge}>
-            <label for="purge-confirm">
-              Type <code>DELETE</code> to confirm
-            </label>
-            <div class="purge-row">
-              <input
-                id="purge-confirm"
-                ref={confirmInput}
-                type="text"
-                class="input code"
-                value={typed}
-                autoComplete="off"
-                spellcheck={false}
-                onInput={(e) => setTyped(e.currentTarget.value)}
-              />
-              <button type="submit" class="button button-delete" disabled={typed !== 'DELETE' || !!busy}>
-                {busy === 'purge' ? 'Deleting…' : 'Delete everything'}
-              </button>
-              <button
-                type="button"
-                class="button"
-                onClick={() => {
-                  setConfirming(false);
-                  setTyped('');
-                  requestAnimationFrame(() => purgeButton.current?.focus());
-                }}
-                disabled={!!busy}
-              >
-                Cancel
-              </button>
-            </div>
-          </form>
-        )}
-        {notice && (
-          <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
-            <p>{notice.message}</p>
-          </Notice>
-        )}
-      </div>
-    </section>
+          </div>
+        </form>
+      )}
+      {notice && (
+        <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+          <p>{notice.message}</p>
+        </Notice>
+      )}
+    </Postbox>
   );
 }

@@ -11,6 +11,7 @@ import { formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { API, ErrorText } from './shared.js';
 import type { RetrievalSettings, SearchResult } from './types.js';
+import { Postbox } from '../../components/Postbox.js';
 
 type Errors = Partial<Record<'question' | 'topK' | 'minMatch', string>>;
 
@@ -82,89 +83,84 @@ export default function RetrievalTab() {
   const saved = settings.data;
   return (
     <div class="retrieval-tab">
-      <section class="postbox" aria-labelledby="retrieval-title">
-        <h2 class="postbox-title" id="retrieval-title">
-          Test retrieval
-        </h2>
-        <div class="inside">
-          <p class="description">
-            Ask what a visitor might ask. You see the chunks (short passages of your content) the chatbot would read
-            before answering, best first, and how well each matches the meaning of the question.
-          </p>
-          <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
-            <div class="field search-question">
-              <label for="search-question">Question</label>
-              <input
-                id="search-question"
-                ref={questionRef}
-                type="text"
-                class="input"
-                value={question}
-                placeholder="How long does shipping take?"
-                aria-invalid={errors.question ? 'true' : undefined}
-                aria-describedby={describedBy(errors.question && 'search-question-error')}
-                onInput={(e) => (setQuestion(e.currentTarget.value), setErrors((x) => ({ ...x, question: undefined })))}
-              />
-              <FieldError id="search-question-error" message={errors.question} />
-            </div>
-            <div class="field">
-              <label for="search-topK">Chunks per answer</label>
-              <input
-                id="search-topK"
-                type="number"
-                class="input small-number"
-                min={1}
-                max={20}
-                value={topK}
-                aria-invalid={errors.topK ? 'true' : undefined}
-                aria-describedby={describedBy(errors.topK && 'search-topK-error', 'search-topK-help')}
-                onInput={(e) => (setTopK(e.currentTarget.value), setErrors((x) => ({ ...x, topK: undefined })))}
-              />
-              <FieldError id="search-topK-error" message={errors.topK} />
-              <p class="description" id="search-topK-help">
-                At most, best first
-              </p>
-            </div>
-            <div class="field">
-              <label for="search-minMatch">Minimum match (%)</label>
-              <input
-                id="search-minMatch"
-                type="number"
-                class="input small-number"
-                min={0}
-                max={100}
-                step="any"
-                value={minMatch}
-                aria-invalid={errors.minMatch ? 'true' : undefined}
-                aria-describedby={describedBy(errors.minMatch && 'search-minMatch-error', 'search-minMatch-help')}
-                onInput={(e) => (setMinMatch(e.currentTarget.value), setErrors((x) => ({ ...x, minMatch: undefined })))}
-              />
-              <FieldError id="search-minMatch-error" message={errors.minMatch} />
-              <p class="description" id="search-minMatch-help">
-                Weaker matches are left out
-              </p>
-            </div>
-            <div class="field search-submit">
-              <button type="submit" class="button button-primary" disabled={searching}>
-                <Icon name="search" size={16} />
-                Search
-              </button>
-            </div>
-          </form>
-          {saved && (
-            <p class="description">
-              The fields start from what the chatbot uses: {plural(saved.topK, 'chunk')} per answer, minimum match{' '}
-              {formatNumber(saved.minMatch)}%. Changing them here only tests; to change the chatbot, use the{' '}
-              <a href="/admin/chatbot">Chatbot</a> screen.
+      <Postbox id="retrieval-title" title="Test retrieval">
+        <p class="description">
+          Ask what a visitor might ask. You see the chunks (short passages of your content) the chatbot would read
+          before answering, best first, and how well each matches the meaning of the question.
+        </p>
+        <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
+          <div class="field search-question">
+            <label for="search-question">Question</label>
+            <input
+              id="search-question"
+              ref={questionRef}
+              type="text"
+              class="input"
+              value={question}
+              placeholder="How long does shipping take?"
+              aria-invalid={errors.question ? 'true' : undefined}
+              aria-describedby={describedBy(errors.question && 'search-question-error')}
+              onInput={(e) => (setQuestion(e.currentTarget.value), setErrors((x) => ({ ...x, question: undefined })))}
+            />
+            <FieldError id="search-question-error" message={errors.question} />
+          </div>
+          <div class="field">
+            <label for="search-topK">Chunks per answer</label>
+            <input
+              id="search-topK"
+              type="number"
+              class="input small-number"
+              min={1}
+              max={20}
+              value={topK}
+              aria-invalid={errors.topK ? 'true' : undefined}
+              aria-describedby={describedBy(errors.topK && 'search-topK-error', 'search-topK-help')}
+              onInput={(e) => (setTopK(e.currentTarget.value), setErrors((x) => ({ ...x, topK: undefined })))}
+            />
+            <FieldError id="search-topK-error" message={errors.topK} />
+            <p class="description" id="search-topK-help">
+              At most, best first
             </p>
-          )}
-          {settings.error && (
-            <Notice type="error" inline>
-              <p>Could not load the retrieval settings: {settings.error}</p>
-            </Notice>
-          )}
-        </div>
-      </section>
+          </div>
+          <div class="field">
+            <label for="search-minMatch">Minimum match (%)</label>
+            <input
+              id="search-minMatch"
+              type="number"
+              class="input small-number"
+              min={0}
+              max={100}
+              step="any"
+              value={minMatch}
+              aria-invalid={errors.minMatch ? 'true' : undefined}
+              aria-describedby={describedBy(errors.minMatch && 'search-minMatch-error', 'search-minMatch-help')}
+              onInput={(e) => (setMinMatch(e.currentTarget.value), setErrors((x) => ({ ...x, minMatch: undefined })))}
+            />
+            <FieldError id="search-minMatch-error" message={errors.minMatch} />
+            <p class="description" id="search-minMatch-help">
+              Weaker matches are left out
+            </p>
+          </div>
+          <div class="field search-submit">
+            <button type="submit" class="button button-primary" disabled={searching}>
+              <Icon name="search" size={16} />
+              Search
+            </button>
+          </div>
+        </form>
+        {saved && (
+          <p class="description">
+            The fields start from what the chatbot uses: {plural(saved.topK, 'chunk')} per answer, minimum match{' '}
+            {formatNumber(saved.minMatch)}%. Changing them here only tests; to change the chatbot, use the{' '}
+            <a href="/admin/chatbot">Chatbot</a> screen.
+          </p>
+        )}
+        {settings.error && (
+          <Notice type="error" inline>
+            <p>Could not load the retrieval settings: {settings.error}</p>
+          </Notice>
+        )}
+      </Postbox>
 
       <div class="search-results" ref={resultsRef} aria-busy={searching}>
         {searching && <Spinner label="Searching…" />}
@@ -204,58 +200,53 @@ function Results({ result }: { result: { data: SearchResult; minMatch: number; q
     );
   }
   return (
-    <section class="postbox" aria-labelledby="results-title">
-      <h2 class="postbox-title" id="results-title">
-        {plural(data.chunks.length, 'chunk')} for “{result.question}”
-      </h2>
-      <div class="inside">
-        <p class="description search-meta">
-          Embedded with <code>{data.model}</code> in {Math.round(data.embedMs)} ms
-          {data.queryTokens > 0 ? ` (${plural(data.queryTokens, 'token')})` : ' (from the cache)'}; searched in {Math.round(data.searchMs)} ms.
-        </p>
-        <p class="description">
-          Match: how closely the chunk's meaning matches the question. Its place among the chunks found by meaning and
-          among those sharing the most words with the question decide the order.
-        </p>
-        <ol class="result-list">
-          {data.chunks.map((c, i) => (
-            <li key={c.chunkId} class="result">
-              <div class="result-head">
-                <span class="result-rank" aria-label={`Rank ${i + 1}`}>
-                  {i + 1}
-                </span>
-                <div class="result-title-wrap">
-                  <h3 class="result-title">
-                    {c.url ? (
-                      <a href={c.url} target="_blank" rel="noopener noreferrer">
-                        {c.title}
-                        <Icon name="external" size={12} class="icon-external" />
-                        <span class="screen-reader-text"> (opens in a new tab)</span>
-                      </a>
-                    ) : (
-                      c.title
-                    )}
-                  </h3>
-                  {c.headingPath && c.headingPath !== c.title && <p class="result-path">{c.headingPath}</p>}
-                </div>
-                <div class="result-scores">
-                  <span class="match">
-                    <span class="match-bar" aria-hidden="true">
-                      <span style={{ width: `${Math.max(0, Math.min(100, c.matchPercent))}%` }} />
-                    </span>
-                    <strong>{c.matchPercent.toFixed(1)}%</strong> match
-                  </span>
-                  <span class="ranks">
-                    By meaning {c.vectorRank != null ? `#${c.vectorRank}` : '–'} · By words {c.keywordRank != null ? `#${c.keywordRank}` : '–'}
-                  </span>
-                </div>
+    <Postbox id="results-title" title={<>{plural(data.chunks.length, 'chunk')} for “{result.question}”</>}>
+      <p class="description search-meta">
+        Embedded with <code>{data.model}</code> in {Math.round(data.embedMs)} ms
+        {data.queryTokens > 0 ? ` (${plural(data.queryTokens, 'token')})` : ' (from the cache)'}; searched in {Math.round(data.searchMs)} ms.
+      </p>
+      <p class="description">
+        Match: how closely the chunk's meaning matches the question. Its place among the chunks found by meaning and
+        among those sharing the most words with the question decide the order.
+      </p>
+      <ol class="result-list">
+        {data.chunks.map((c, i) => (
+          <li key={c.chunkId} class="result">
+            <div class="result-head">
+              <span class="result-rank" aria-label={`Rank ${i + 1}`}>
+                {i + 1}
+              </span>
+              <div class="result-title-wrap">
+                <h3 class="result-title">
+                  {c.url ? (
+                    <a href={c.url} target="_blank" rel="noopener noreferrer">
+                      {c.title}
+                      <Icon name="external" size={12} class="icon-external" />
+                      <span class="screen-reader-text"> (opens in a new tab)</span>
+                    </a>
+                  ) : (
+                    c.title
+                  )}
+                </h3>
+                {c.headingPath && c.headingPath !== c.title && <p class="result-path">{c.headingPath}</p>}
               </div>
-              {/* Plain text on purpose: page content is never rendered as HTML here. */}
-              <p class="result-content">{c.content}</p>
-            </li>
-          ))}
-        </ol>
-      </div>
-    </section>
+              <div class="result-scores">
+                <span class="match">
+                  <span class="match-bar" aria-hidden="true">
+                    <span style={{ width: `${Math.max(0, Math.min(100, c.matchPercent))}%` }} />
+                  </span>
+                  <strong>{c.matchPercent.toFixed(1)}%</strong> match
+                </span>
+                <span class="ranks">
+                  By meaning {c.vectorRank != null ? `#${c.vectorRank}` : '–'} · By words {c.keywordRank != null ? `#${c.keywordRank}` : '–'}
+                </span>
+              </div>
+            </div>
+            {/* Plain text on purpose: page content is never rendered as HTML here. */}
+            <p class="result-content">{c.content}</p>
+          </li>
+        ))}
+      </ol>
+    </Postbox>
   );
 }

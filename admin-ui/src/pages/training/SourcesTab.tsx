@@ -13,6 +13,7 @@ import { formatBytes, formatDateTime, formatNumber, plural, relativeTime } from 
 import { useResource } from '../../hooks.js';
 import { API, ITEM_NOUN, JobView, StatusBadge, Switch, isActive, isHttpUrl, useJob } from './shared.js';
 import type { DocumentDetail, DocumentSummary, FileResult, Job, LogLine, Schedule, Source, UploadLimits, UpsertResult, WebConfig } from './types.js';
+import { Postbox } from '../../components/Postbox.js';
 
 /** Until GET /files/limits answers: the server's defaults. */
 const DEFAULT_LIMITS: UploadLimits = { maxFileBytes: 50 * 1024 * 1024, maxFilesPerUpload: 20, maxPdfPages: 2000, maxTextChars: 5_000_000 };
@@ -723,72 +724,67 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
   );
 
   return (
-    <section class="postbox add-panel" aria-labelledby="add-text-title">
-      <h3 class="postbox-title" id="add-text-title">
-        Text &amp; Q&amp;A
-      </h3>
-      <div class="inside">
-        <p class="description">Answers to common questions, and short notes that are not on your website.</p>
-        <form class="stack-form" onSubmit={submit} noValidate>
-          <fieldset class="segmented" disabled={!!editing || saving}>
-            <legend class="screen-reader-text">Kind of entry</legend>
-            <label>
-              <input type="radio" name="text-mode" value="qa" checked={mode === 'qa'} onChange={() => (setMode('qa'), setErrors({}))} />
-              <span>Question &amp; answer</span>
-            </label>
-            <label>
-              <input type="radio" name="text-mode" value="text" checked={mode === 'text'} onChange={() => (setMode('text'), setErrors({}))} />
-              <span>Text</span>
-            </label>
-          </fieldset>
+    <Postbox id="add-text-title" title={<>Text &amp; Q&amp;A</>} level={3} class="add-panel">
+      <p class="description">Answers to common questions, and short notes that are not on your website.</p>
+      <form class="stack-form" onSubmit={submit} noValidate>
+        <fieldset class="segmented" disabled={!!editing || saving}>
+          <legend class="screen-reader-text">Kind of entry</legend>
+          <label>
+            <input type="radio" name="text-mode" value="qa" checked={mode === 'qa'} onChange={() => (setMode('qa'), setErrors({}))} />
+            <span>Question &amp; answer</span>
+          </label>
+          <label>
+            <input type="radio" name="text-mode" value="text" checked={mode === 'text'} onChange={() => (setMode('text'), setErrors({}))} />
+            <span>Text</span>
+          </label>
+        </fieldset>
+        {editing && (
+          <p class="editing-note">
+            Editing “{editing.title}”
+          </p>
+        )}
+        {mode === 'qa' ? (
+          <>
+            {field('question', 'Question', false, { placeholder: 'Do you offer gift wrapping?', ref: firstField })}
+            {field('answer', 'Answer', true, { rows: 4, help: QA_HELP })}
+          </>
+        ) : (
+          <>
+            {field('title', 'Title', false, { placeholder: 'Opening hours', ref: firstField })}
+            {field('text', 'Text', true, { rows: 6 })}
+            {field('url', 'Public URL (optional)', false, { type: 'url', placeholder: 'https://example.com/opening-hours', help: PUBLIC_URL_HELP })}
+          </>
+        )}
+        <div class="form-actions">
+          <button type="submit" class="button button-primary" disabled={saving}>
+            {editing ? 'Update entry' : mode === 'qa' ? 'Add Q&A' : 'Add text'}
+          </button>
           {editing && (
-            <p class="editing-note">
-              Editing “{editing.title}”
-            </p>
-          )}
-          {mode === 'qa' ? (
-            <>
-              {field('question', 'Question', false, { placeholder: 'Do you offer gift wrapping?', ref: firstField })}
-              {field('answer', 'Answer', true, { rows: 4, help: QA_HELP })}
-            </>
-          ) : (
-            <>
-              {field('title', 'Title', false, { placeholder: 'Opening hours', ref: firstField })}
-              {field('text', 'Text', true, { rows: 6 })}
-              {field('url', 'Public URL (optional)', false, { type: 'url', placeholder: 'https://example.com/opening-hours', help: PUBLIC_URL_HELP })}
-            </>
-          )}
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={saving}>
-              {editing ? 'Update entry' : mode === 'qa' ? 'Add Q&A' : 'Add text'}
+            <button type="button" class="button" onClick={reset} disabled={saving}>
+              Cancel
             </button>
-            {editing && (
-              <button type="button" class="button" onClick={reset} disabled={saving}>
-                Cancel
-              </button>
-            )}
-            {(saving || loadingEntry) && <Spinner label={saving ? 'Saving…' : 'Opening…'} />}
-          </div>
-          {notice && (
-            <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
-              <p>{notice.message}</p>
-            </Notice>
           )}
-        </form>
-        <h4 class="subheading">Entries</h4>
-        <DocumentList
-          docs={docs}
-          label="Text and Q&A entries"
-          empty="No entries yet."
-          onEdit={edit}
-          editingId={editing?.id ?? null}
-          onDeleted={() => {
-            if (editing) reset();
-            onChanged();
-          }}
-        />
-      </div>
-    </section>
+          {(saving || loadingEntry) && <Spinner label={saving ? 'Saving…' : 'Opening…'} />}
+        </div>
+        {notice && (
+          <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+            <p>{notice.message}</p>
+          </Notice>
+        )}
+      </form>
+      <h4 class="subheading">Entries</h4>
+      <DocumentList
+        docs={docs}
+        label="Text and Q&A entries"
+        empty="No entries yet."
+        onEdit={edit}
+        editingId={editing?.id ?? null}
+        onDeleted={() => {
+          if (editing) reset();
+          onChanged();
+        }}
+      />
+    </Postbox>
   );
 }
 
@@ -883,85 +879,80 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
   }
 
   return (
-    <section class="postbox add-panel" aria-labelledby="add-files-title">
-      <h3 class="postbox-title" id="add-files-title">
-        Files
-      </h3>
-      <div class="inside">
-        <div
-          class={`dropzone${dragging ? ' is-dragging' : ''}${uploading ? ' is-busy' : ''}`}
-          onDragEnter={(e) => {
-            e.preventDefault();
-            dragDepth.current++;
-            setDragging(true);
-          }}
-          onDragOver={(e) => {
-            e.preventDefault();
-            if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-          }}
-          onDragLeave={() => {
-            dragDepth.current = Math.max(0, dragDepth.current - 1);
-            if (dragDepth.current === 0) setDragging(false);
-          }}
-          onDrop={(e) => {
-            e.preventDefault();
-            dragDepth.current = 0;
-            setDragging(false);
-            uploadFiles([...(e.dataTransfer?.files ?? [])]);
-          }}
-        >
-          <Icon name="upload" size={32} class="dropzone-icon" />
-          <p class="dropzone-text">
-            Drop files here or{' '}
-            <label for="file-input" class="button">
-              Choose files
-            </label>
-          </p>
-          <input
-            id="file-input"
-            ref={input}
-            type="file"
-            multiple
-            accept={ACCEPT}
-            class="file-input"
-            aria-describedby="file-types"
-            disabled={!!uploading}
-            onChange={(e) => uploadFiles([...(e.currentTarget.files ?? [])])}
-          />
-          <p class="description" id="file-types">
-            PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to {formatBytes(limits.maxFileBytes)} each, PDFs up to {formatNumber(limits.maxPdfPages)} pages.
-            Choose as many as you like: they are sent {formatNumber(limits.maxFilesPerUpload)} at a time.
-          </p>
-        </div>
-        {uploading && (
-          <div class="upload-progress" role="status">
-            <Spinner
-              label={`${uploading.fraction < 1 ? `Uploading ${plural(uploading.count, 'file')}… ${Math.round(uploading.fraction * 100)}%` : `Reading ${plural(uploading.count, 'file')}…`}${uploading.batches > 1 ? ` (batch ${uploading.batch} of ${uploading.batches})` : ''}`}
-            />
-          </div>
-        )}
-        {results.length > 0 && (
-          <div class="file-results-wrap" ref={resultsRef}>
-            <p class="file-results-summary">{uploadSummary(results)}</p>
-            <ul class="file-results" aria-label="Upload results">
-              {results.map((r, i) => (
-                <li key={`${r.fileName}-${i}`} class={r.ok ? 'is-ok' : 'is-error'}>
-                  <Icon name={r.ok ? 'check-circle' : 'error'} size={18} />
-                  <span class="file-name">{r.fileName}</span>
-                  <span class="file-detail">
-                    {r.ok
-                      ? `${r.status === 'unchanged' ? 'Already up to date' : r.status === 'updated' ? 'Updated' : 'Added'}: ${plural(r.chunks ?? 0, 'chunk')} (${formatNumber(r.tokens ?? 0)} tokens)`
-                      : withoutName(r.error ?? '', r.fileName)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-        <h4 class="subheading">Uploaded files</h4>
-        <DocumentList docs={docs} label="Uploaded files" empty="No files yet." onDeleted={onChanged} urlInList />
+    <Postbox id="add-files-title" title="Files" level={3} class="add-panel">
+      <div
+        class={`dropzone${dragging ? ' is-dragging' : ''}${uploading ? ' is-busy' : ''}`}
+        onDragEnter={(e) => {
+          e.preventDefault();
+          dragDepth.current++;
+          setDragging(true);
+        }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDragLeave={() => {
+          dragDepth.current = Math.max(0, dragDepth.current - 1);
+          if (dragDepth.current === 0) setDragging(false);
+        }}
+        onDrop={(e) => {
+          e.preventDefault();
+          dragDepth.current = 0;
+          setDragging(false);
+          uploadFiles([...(e.dataTransfer?.files ?? [])]);
+        }}
+      >
+        <Icon name="upload" size={32} class="dropzone-icon" />
+        <p class="dropzone-text">
+          Drop files here or{' '}
+          <label for="file-input" class="button">
+            Choose files
+          </label>
+        </p>
+        <input
+          id="file-input"
+          ref={input}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          class="file-input"
+          aria-describedby="file-types"
+          disabled={!!uploading}
+          onChange={(e) => uploadFiles([...(e.currentTarget.files ?? [])])}
+        />
+        <p class="description" id="file-types">
+          PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to {formatBytes(limits.maxFileBytes)} each, PDFs up to {formatNumber(limits.maxPdfPages)} pages.
+          Choose as many as you like: they are sent {formatNumber(limits.maxFilesPerUpload)} at a time.
+        </p>
       </div>
-    </section>
+      {uploading && (
+        <div class="upload-progress" role="status">
+          <Spinner
+            label={`${uploading.fraction < 1 ? `Uploading ${plural(uploading.count, 'file')}… ${Math.round(uploading.fraction * 100)}%` : `Reading ${plural(uploading.count, 'file')}…`}${uploading.batches > 1 ? ` (batch ${uploading.batch} of ${uploading.batches})` : ''}`}
+          />
+        </div>
+      )}
+      {results.length > 0 && (
+        <div class="file-results-wrap" ref={resultsRef}>
+          <p class="file-results-summary">{uploadSummary(results)}</p>
+          <ul class="file-results" aria-label="Upload results">
+            {results.map((r, i) => (
+              <li key={`${r.fileName}-${i}`} class={r.ok ? 'is-ok' : 'is-error'}>
+                <Icon name={r.ok ? 'check-circle' : 'error'} size={18} />
+                <span class="file-name">{r.fileName}</span>
+                <span class="file-detail">
+                  {r.ok
+                    ? `${r.status === 'unchanged' ? 'Already up to date' : r.status === 'updated' ? 'Updated' : 'Added'}: ${plural(r.chunks ?? 0, 'chunk')} (${formatNumber(r.tokens ?? 0)} tokens)`
+                    : withoutName(r.error ?? '', r.fileName)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <h4 class="subheading">Uploaded files</h4>
+      <DocumentList docs={docs} label="Uploaded files" empty="No files yet." onDeleted={onChanged} urlInList />
+    </Postbox>
   );
 }
 
@@ -1071,136 +1062,131 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
   const desc = (k: keyof WebErrors, help?: string) => describedBy(errors[k] && `web-${k}-error`, help);
 
   return (
-    <section class="postbox add-panel" aria-labelledby="add-web-title">
-      <h3 class="postbox-title" id="add-web-title">
-        Web pages
-      </h3>
-      <div class="inside">
-        <form class="stack-form" onSubmit={submit} noValidate>
-          <fieldset class="radio-group web-modes" disabled={saving}>
-            <legend class="field-label">What to read</legend>
-            {(
-              [
-                ['urls', 'A list of URLs', 'Just these pages.'],
-                ['sitemap', 'A sitemap', 'Every page listed in your sitemap.xml.'],
-                ['crawl', 'Crawl a website', 'Follow links from a start page, on the same site.'],
-              ] as const
-            ).map(([value, title, help]) => (
-              <label class="radio-option" key={value}>
-                <input
-                  type="radio"
-                  name="web-mode"
-                  value={value}
-                  checked={mode === value}
-                  onChange={() => {
-                    setMode(value);
-                    setErrors({});
-                  }}
-                />
-                <span>
-                  <span class="radio-title">{title}</span>
-                  <span class="description">{help}</span>
-                </span>
-              </label>
-            ))}
-          </fieldset>
-
-          {mode === 'urls' && (
-            <div class="field">
-              <label for="web-urls">URLs, one per line</label>
-              <textarea
-                id="web-urls"
-                class="textarea code"
-                rows={5}
-                value={urls}
-                placeholder={'https://example.com/pricing\nhttps://example.com/faq'}
-                spellcheck={false}
-                aria-invalid={invalid('urls')}
-                aria-describedby={desc('urls')}
-                onInput={(e) => (setUrls(e.currentTarget.value), setErrors((x) => ({ ...x, urls: undefined })))}
-                disabled={saving}
-              />
-              <FieldError id="web-urls-error" message={errors.urls} />
-            </div>
-          )}
-          {mode === 'sitemap' && (
-            <div class="field">
-              <label for="web-sitemapUrl">Sitemap URL</label>
+    <Postbox id="add-web-title" title="Web pages" level={3} class="add-panel">
+      <form class="stack-form" onSubmit={submit} noValidate>
+        <fieldset class="radio-group web-modes" disabled={saving}>
+          <legend class="field-label">What to read</legend>
+          {(
+            [
+              ['urls', 'A list of URLs', 'Just these pages.'],
+              ['sitemap', 'A sitemap', 'Every page listed in your sitemap.xml.'],
+              ['crawl', 'Crawl a website', 'Follow links from a start page, on the same site.'],
+            ] as const
+          ).map(([value, title, help]) => (
+            <label class="radio-option" key={value}>
               <input
-                id="web-sitemapUrl"
-                type="url"
-                class="input code"
-                value={sitemapUrl}
-                placeholder="https://example.com/sitemap.xml"
-                spellcheck={false}
-                autoComplete="off"
-                aria-invalid={invalid('sitemapUrl')}
-                aria-describedby={desc('sitemapUrl', 'web-sitemapUrl-help')}
-                onInput={(e) => (setSitemapUrl(e.currentTarget.value), setErrors((x) => ({ ...x, sitemapUrl: undefined })))}
-                disabled={saving}
+                type="radio"
+                name="web-mode"
+                value={value}
+                checked={mode === value}
+                onChange={() => {
+                  setMode(value);
+                  setErrors({});
+                }}
               />
-              <FieldError id="web-sitemapUrl-error" message={errors.sitemapUrl} />
-              <p class="description" id="web-sitemapUrl-help">
-                Sitemap indexes are followed too.
-              </p>
-            </div>
-          )}
-          {mode === 'crawl' && (
-            <div class="field-row">
-              <div class="field field-grow">
-                <label for="web-startUrl">Start URL</label>
-                <input
-                  id="web-startUrl"
-                  type="url"
-                  class="input code"
-                  value={startUrl}
-                  placeholder="https://example.com/"
-                  spellcheck={false}
-                  autoComplete="off"
-                  aria-invalid={invalid('startUrl')}
-                  aria-describedby={desc('startUrl')}
-                  onInput={(e) => (setStartUrl(e.currentTarget.value), setErrors((x) => ({ ...x, startUrl: undefined })))}
-                  disabled={saving}
-                />
-                <FieldError id="web-startUrl-error" message={errors.startUrl} />
-              </div>
-              <div class="field">
-                <label for="web-maxPages">Page limit</label>
-                <input
-                  id="web-maxPages"
-                  type="number"
-                  class="input small-number"
-                  min={1}
-                  max={10000}
-                  value={maxPages}
-                  aria-invalid={invalid('maxPages')}
-                  aria-describedby={desc('maxPages')}
-                  onInput={(e) => (setMaxPages(e.currentTarget.value), setErrors((x) => ({ ...x, maxPages: undefined })))}
-                  disabled={saving}
-                />
-                <FieldError id="web-maxPages-error" message={errors.maxPages} />
-              </div>
-            </div>
-          )}
+              <span>
+                <span class="radio-title">{title}</span>
+                <span class="description">{help}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+
+        {mode === 'urls' && (
           <div class="field">
-            <label for="web-schedule">Re-sync automatically</label>
-            <ScheduleSelect id="web-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={desc('schedule', 'web-schedule-help')} />
-            <FieldError id="web-schedule-error" message={errors.schedule} />
-            <p class="description" id="web-schedule-help">
-              Reads the pages again and trains what changed.
+            <label for="web-urls">URLs, one per line</label>
+            <textarea
+              id="web-urls"
+              class="textarea code"
+              rows={5}
+              value={urls}
+              placeholder={'https://example.com/pricing\nhttps://example.com/faq'}
+              spellcheck={false}
+              aria-invalid={invalid('urls')}
+              aria-describedby={desc('urls')}
+              onInput={(e) => (setUrls(e.currentTarget.value), setErrors((x) => ({ ...x, urls: undefined })))}
+              disabled={saving}
+            />
+            <FieldError id="web-urls-error" message={errors.urls} />
+          </div>
+        )}
+        {mode === 'sitemap' && (
+          <div class="field">
+            <label for="web-sitemapUrl">Sitemap URL</label>
+            <input
+              id="web-sitemapUrl"
+              type="url"
+              class="input code"
+              value={sitemapUrl}
+              placeholder="https://example.com/sitemap.xml"
+              spellcheck={false}
+              autoComplete="off"
+              aria-invalid={invalid('sitemapUrl')}
+              aria-describedby={desc('sitemapUrl', 'web-sitemapUrl-help')}
+              onInput={(e) => (setSitemapUrl(e.currentTarget.value), setErrors((x) => ({ ...x, sitemapUrl: undefined })))}
+              disabled={saving}
+            />
+            <FieldError id="web-sitemapUrl-error" message={errors.sitemapUrl} />
+            <p class="description" id="web-sitemapUrl-help">
+              Sitemap indexes are followed too.
             </p>
           </div>
-          <AddFormFooter
-            label="Add web pages"
-            saving={saving}
-            busyLabel={mode === 'sitemap' ? 'Checking the sitemap…' : mode === 'crawl' ? 'Checking the start page…' : 'Adding…'}
-            notice={notice}
-            noticeRef={noticeRef}
-          />
-        </form>
-        {tracked && <PanelJob tracked={tracked} noun="pages" />}
-      </div>
-    </section>
+        )}
+        {mode === 'crawl' && (
+          <div class="field-row">
+            <div class="field field-grow">
+              <label for="web-startUrl">Start URL</label>
+              <input
+                id="web-startUrl"
+                type="url"
+                class="input code"
+                value={startUrl}
+                placeholder="https://example.com/"
+                spellcheck={false}
+                autoComplete="off"
+                aria-invalid={invalid('startUrl')}
+                aria-describedby={desc('startUrl')}
+                onInput={(e) => (setStartUrl(e.currentTarget.value), setErrors((x) => ({ ...x, startUrl: undefined })))}
+                disabled={saving}
+              />
+              <FieldError id="web-startUrl-error" message={errors.startUrl} />
+            </div>
+            <div class="field">
+              <label for="web-maxPages">Page limit</label>
+              <input
+                id="web-maxPages"
+                type="number"
+                class="input small-number"
+                min={1}
+                max={10000}
+                value={maxPages}
+                aria-invalid={invalid('maxPages')}
+                aria-describedby={desc('maxPages')}
+                onInput={(e) => (setMaxPages(e.currentTarget.value), setErrors((x) => ({ ...x, maxPages: undefined })))}
+                disabled={saving}
+              />
+              <FieldError id="web-maxPages-error" message={errors.maxPages} />
+            </div>
+          </div>
+        )}
+        <div class="field">
+          <label for="web-schedule">Re-sync automatically</label>
+          <ScheduleSelect id="web-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={desc('schedule', 'web-schedule-help')} />
+          <FieldError id="web-schedule-error" message={errors.schedule} />
+          <p class="description" id="web-schedule-help">
+            Reads the pages again and trains what changed.
+          </p>
+        </div>
+        <AddFormFooter
+          label="Add web pages"
+          saving={saving}
+          busyLabel={mode === 'sitemap' ? 'Checking the sitemap…' : mode === 'crawl' ? 'Checking the start page…' : 'Adding…'}
+          notice={notice}
+          noticeRef={noticeRef}
+        />
+      </form>
+      {tracked && <PanelJob tracked={tracked} noun="pages" />}
+    </Postbox>
   );
 }
 
@@ -1241,40 +1227,35 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
   }
 
   return (
-    <section class="postbox add-panel" aria-labelledby="add-wp-title">
-      <h3 class="postbox-title" id="add-wp-title">
-        WordPress site
-      </h3>
-      <div class="inside">
-        <p class="description">Reads published posts and pages through the WordPress REST API: no plugin needed.</p>
-        <form class="stack-form" onSubmit={submit} noValidate>
-          <div class="field">
-            <label for="wp-siteUrl">Site URL</label>
-            <input
-              id="wp-siteUrl"
-              type="url"
-              class="input code"
-              value={siteUrl}
-              placeholder="https://example.com"
-              spellcheck={false}
-              autoComplete="off"
-              aria-invalid={errors.siteUrl ? 'true' : undefined}
-              aria-describedby={describedBy(errors.siteUrl && 'wp-siteUrl-error')}
-              onInput={(e) => (setSiteUrl(e.currentTarget.value), setErrors((x) => ({ ...x, siteUrl: undefined })))}
-              disabled={saving}
-            />
-            <FieldError id="wp-siteUrl-error" message={errors.siteUrl} />
-          </div>
-          <div class="field">
-            <label for="wp-schedule">Re-sync automatically</label>
-            <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
-            <FieldError id="wp-schedule-error" message={errors.schedule} />
-          </div>
-          <AddFormFooter label="Add WordPress site" saving={saving} busyLabel="Checking the site…" notice={notice} noticeRef={noticeRef} />
-        </form>
-        {tracked && <PanelJob tracked={tracked} noun="posts" />}
-      </div>
-    </section>
+    <Postbox id="add-wp-title" title="WordPress site" level={3} class="add-panel">
+      <p class="description">Reads published posts and pages through the WordPress REST API: no plugin needed.</p>
+      <form class="stack-form" onSubmit={submit} noValidate>
+        <div class="field">
+          <label for="wp-siteUrl">Site URL</label>
+          <input
+            id="wp-siteUrl"
+            type="url"
+            class="input code"
+            value={siteUrl}
+            placeholder="https://example.com"
+            spellcheck={false}
+            autoComplete="off"
+            aria-invalid={errors.siteUrl ? 'true' : undefined}
+            aria-describedby={describedBy(errors.siteUrl && 'wp-siteUrl-error')}
+            onInput={(e) => (setSiteUrl(e.currentTarget.value), setErrors((x) => ({ ...x, siteUrl: undefined })))}
+            disabled={saving}
+          />
+          <FieldError id="wp-siteUrl-error" message={errors.siteUrl} />
+        </div>
+        <div class="field">
+          <label for="wp-schedule">Re-sync automatically</label>
+          <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
+          <FieldError id="wp-schedule-error" message={errors.schedule} />
+        </div>
+        <AddFormFooter label="Add WordPress site" saving={saving} busyLabel="Checking the site…" notice={notice} noticeRef={noticeRef} />
+      </form>
+      {tracked && <PanelJob tracked={tracked} noun="posts" />}
+    </Postbox>
   );
 }
 

@@ -8,6 +8,7 @@ import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '
 import { useResource } from '../../hooks.js';
 import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob } from './shared.js';
 import type { Estimate, Job, KnowledgeBaseStats } from './types.js';
+import { Postbox } from '../../components/Postbox.js';
 
 export default function TrainingTab() {
   const estimate = useResource<Estimate>(`${API}/estimate`);
@@ -87,101 +88,96 @@ export default function TrainingTab() {
 
   return (
     <div class="training-tab">
-      <section class="postbox training-hero" aria-labelledby="start-title">
-        <h2 class="postbox-title" id="start-title">
-          {running && job ? JOB_TITLES[job.kind] ?? 'Training' : 'Start Training'}
-        </h2>
-        <div class="inside">
-          {!running && (
-            <>
-              <p class="description">
-                Training makes your content searchable: each chunk (a short passage of your content) gets an
-                embedding, a list of numbers that captures its meaning, so the chatbot finds the right passages. Only new
-                or changed chunks are embedded; your provider charges for those by the token (about ¾ of a word), and
-                anything embedded before comes from the cache for free.
-              </p>
-              <div class="estimate" aria-live="polite" aria-busy={estimate.loading}>
-                {estimate.loading && !e && <Spinner label="Calculating the cost…" />}
-                {estimate.error && (
-                  <Notice type="error" inline>
-                    <p>
-                      Could not estimate the cost: {estimate.error}{' '}
-                      <button type="button" class="button-link" onClick={estimate.reload}>
-                        Try again
-                      </button>
-                    </p>
-                  </Notice>
-                )}
-                {e && e.chunks === 0 && (
-                  <p class="estimate-text">
-                    {kb && kb.chunks === 0 ? (
-                      <>
-                        Nothing to train yet. <a href="/admin/training">Add content in Sources</a> first.
-                      </>
-                    ) : (
-                      <>
-                        <strong>Everything is trained.</strong> No chunks need embedding with <code>{e.model}</code>.
-                      </>
-                    )}
-                  </p>
-                )}
-                {e && e.chunks > 0 && (
-                  <p class="estimate-text">
-                    {e.newChunks > 0 ? (
-                      <>
-                        <strong>{plural(e.newChunks, 'chunk')}</strong> ({formatNumber(e.newTokens)} tokens) to embed with{' '}
-                        <code>{e.model}</code>, estimated cost{' '}
-                        <strong>{e.costUsd == null ? 'unknown (the model’s price is not listed)' : formatCost(e.costUsd)}</strong>
-                        {cached > 0 ? `; ${plural(cached, 'chunk')} ${cached === 1 ? 'comes' : 'come'} free from the cache.` : '.'}
-                      </>
-                    ) : (
-                      <>
-                        <strong>{plural(e.chunks, 'chunk')}</strong> to index with <code>{e.model}</code>, all free from
-                        the cache.
-                      </>
-                    )}
-                  </p>
-                )}
-              </div>
-              <div class="start-row">
-                <button
-                  type="button"
-                  class="button button-primary button-hero"
-                  onClick={start}
-                  disabled={starting || !checkedJobs || !e || e.chunks === 0}
-                >
-                  {starting ? 'Starting…' : 'Start Training'}
-                </button>
-                {kb && kb.chunks > 0 && (
-                  <span class="description">
-                    {formatNumber(kb.trainedChunks)} of {plural(kb.chunks, 'chunk')} trained.
-                  </span>
-                )}
-              </div>
-              {startError && (
-                <Notice type="error" inline live={false}>
+      <Postbox id="start-title" title={running && job ? JOB_TITLES[job.kind] ?? 'Training' : 'Start Training'} class="training-hero">
+        {!running && (
+          <>
+            <p class="description">
+              Training makes your content searchable: each chunk (a short passage of your content) gets an
+              embedding, a list of numbers that captures its meaning, so the chatbot finds the right passages. Only new
+              or changed chunks are embedded; your provider charges for those by the token (about ¾ of a word), and
+              anything embedded before comes from the cache for free.
+            </p>
+            <div class="estimate" aria-live="polite" aria-busy={estimate.loading}>
+              {estimate.loading && !e && <Spinner label="Calculating the cost…" />}
+              {estimate.error && (
+                <Notice type="error" inline>
                   <p>
-                    <strong>Training did not start.</strong> <ErrorText message={startError} />
+                    Could not estimate the cost: {estimate.error}{' '}
+                    <button type="button" class="button-link" onClick={estimate.reload}>
+                      Try again
+                    </button>
                   </p>
                 </Notice>
               )}
-            </>
-          )}
-          {stopError && (
-            <Notice type="error" inline live={false}>
-              <p>{stopError}</p>
-            </Notice>
-          )}
-          {jobId != null && !job && !tracked.error && <Spinner label="Loading the progress…" />}
-          {job && (
-            <div class={running ? undefined : 'last-run'}>
-              {!running && <h3 class="last-run-title">This run</h3>}
-              <JobView job={job} log={tracked.log} pollError={tracked.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />
+              {e && e.chunks === 0 && (
+                <p class="estimate-text">
+                  {kb && kb.chunks === 0 ? (
+                    <>
+                      Nothing to train yet. <a href="/admin/training">Add content in Sources</a> first.
+                    </>
+                  ) : (
+                    <>
+                      <strong>Everything is trained.</strong> No chunks need embedding with <code>{e.model}</code>.
+                    </>
+                  )}
+                </p>
+              )}
+              {e && e.chunks > 0 && (
+                <p class="estimate-text">
+                  {e.newChunks > 0 ? (
+                    <>
+                      <strong>{plural(e.newChunks, 'chunk')}</strong> ({formatNumber(e.newTokens)} tokens) to embed with{' '}
+                      <code>{e.model}</code>, estimated cost{' '}
+                      <strong>{e.costUsd == null ? 'unknown (the model’s price is not listed)' : formatCost(e.costUsd)}</strong>
+                      {cached > 0 ? `; ${plural(cached, 'chunk')} ${cached === 1 ? 'comes' : 'come'} free from the cache.` : '.'}
+                    </>
+                  ) : (
+                    <>
+                      <strong>{plural(e.chunks, 'chunk')}</strong> to index with <code>{e.model}</code>, all free from
+                      the cache.
+                    </>
+                  )}
+                </p>
+              )}
             </div>
-          )}
-          {!job && lastJob && <LastRun job={lastJob} />}
-        </div>
-      </section>
+            <div class="start-row">
+              <button
+                type="button"
+                class="button button-primary button-hero"
+                onClick={start}
+                disabled={starting || !checkedJobs || !e || e.chunks === 0}
+              >
+                {starting ? 'Starting…' : 'Start Training'}
+              </button>
+              {kb && kb.chunks > 0 && (
+                <span class="description">
+                  {formatNumber(kb.trainedChunks)} of {plural(kb.chunks, 'chunk')} trained.
+                </span>
+              )}
+            </div>
+            {startError && (
+              <Notice type="error" inline live={false}>
+                <p>
+                  <strong>Training did not start.</strong> <ErrorText message={startError} />
+                </p>
+              </Notice>
+            )}
+          </>
+        )}
+        {stopError && (
+          <Notice type="error" inline live={false}>
+            <p>{stopError}</p>
+          </Notice>
+        )}
+        {jobId != null && !job && !tracked.error && <Spinner label="Loading the progress…" />}
+        {job && (
+          <div class={running ? undefined : 'last-run'}>
+            {!running && <h3 class="last-run-title">This run</h3>}
+            <JobView job={job} log={tracked.log} pollError={tracked.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />
+          </div>
+        )}
+        {!job && lastJob && <LastRun job={lastJob} />}
+      </Postbox>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
+import { Postbox } from '../../components/Postbox.js';
 import './install-check.css';
 
 export interface InstallReport {
@@ -93,70 +94,65 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
   const domainsTone: Tone | null = report ? (report.domains.status === 'allowed' ? 'ok' : report.domains.status === 'any-site' ? 'warning' : 'error') : null;
 
   return (
-    <section class="postbox install-check" aria-labelledby="install-check-title">
-      <h2 class="postbox-title" id="install-check-title">
-        Check installation
-      </h2>
-      <div class="inside">
-        <p class="description">
-          Enter a page of your site where you pasted the snippet. Docent reads that page and tells you whether the snippet is on
-          it and whether the site is allowed to use the widget.
-        </p>
-        <form class="install-check-form form-table" onSubmit={submit} noValidate>
-          <FormRow label="Page address" htmlFor="install-url">
-            <input
-              id="install-url"
-              type="url"
-              class="input regular-text code"
-              value={url}
-              placeholder="https://example.com/"
-              spellcheck={false}
-              autoComplete="url"
-              aria-invalid={error ? 'true' : undefined}
-              aria-describedby={describedBy(error && 'install-url-error', domainsUnsaved && 'install-url-unsaved')}
-              onInput={(e) => (setUrl(e.currentTarget.value), setError(null))}
-              disabled={checking}
-            />
-            <FieldError id="install-url-error" message={error} />
-            {domainsUnsaved && (
-              <p class="description" id="install-url-unsaved">
-                The check uses the saved allowed domains: save your changes to Allowed domains first.
-              </p>
-            )}
-          </FormRow>
-          <SubmitRow saving={checking} label="Check installation" busyLabel="Checking the page…" />
-        </form>
-        <div class="install-results" aria-live="polite">
-          {checking && <p class="screen-reader-text">Checking {url.trim()}…</p>}
-          {failure && (
-            <Notice type="error" inline live={false}>
-              <p>{failure}</p>
-            </Notice>
+    <Postbox id="install-check-title" title="Check installation" class="install-check">
+      <p class="description">
+        Enter a page of your site where you pasted the snippet. Docent reads that page and tells you whether the snippet is on
+        it and whether the site is allowed to use the widget.
+      </p>
+      <form class="install-check-form form-table" onSubmit={submit} noValidate>
+        <FormRow label="Page address" htmlFor="install-url">
+          <input
+            id="install-url"
+            type="url"
+            class="input regular-text code"
+            value={url}
+            placeholder="https://example.com/"
+            spellcheck={false}
+            autoComplete="url"
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={describedBy(error && 'install-url-error', domainsUnsaved && 'install-url-unsaved')}
+            onInput={(e) => (setUrl(e.currentTarget.value), setError(null))}
+            disabled={checking}
+          />
+          <FieldError id="install-url-error" message={error} />
+          {domainsUnsaved && (
+            <p class="description" id="install-url-unsaved">
+              The check uses the saved allowed domains: save your changes to Allowed domains first.
+            </p>
           )}
-          {report && snippetTone && domainsTone && (
-            <>
-              <p class="install-page">
-                Checked <a href={report.page} target="_blank" rel="noopener noreferrer">{report.page}<span class="screen-reader-text"> (opens in a new tab)</span></a>
-              </p>
-              <ul class="install-findings" aria-label="Check results">
-                <Finding tone={snippetTone} headline={SNIPPET_HEADLINE[report.snippet.status]}>
-                  <p>{report.snippet.message}</p>
-                </Finding>
-                <Finding tone={domainsTone} headline={DOMAINS_HEADLINE[report.domains.status]}>
-                  <p>{report.domains.message}</p>
-                  {report.domains.status !== 'allowed' && (
-                    <p>
-                      <button type="button" class="button" onClick={() => onAddDomain(report.domains.entry)}>
-                        Add {report.domains.entry} to Allowed domains
-                      </button>
-                    </p>
-                  )}
-                </Finding>
-              </ul>
-            </>
-          )}
-        </div>
+        </FormRow>
+        <SubmitRow saving={checking} label="Check installation" busyLabel="Checking the page…" />
+      </form>
+      <div class="install-results" aria-live="polite">
+        {checking && <p class="screen-reader-text">Checking {url.trim()}…</p>}
+        {failure && (
+          <Notice type="error" inline live={false}>
+            <p>{failure}</p>
+          </Notice>
+        )}
+        {report && snippetTone && domainsTone && (
+          <>
+            <p class="install-page">
+              Checked <a href={report.page} target="_blank" rel="noopener noreferrer">{report.page}<span class="screen-reader-text"> (opens in a new tab)</span></a>
+            </p>
+            <ul class="install-findings" aria-label="Check results">
+              <Finding tone={snippetTone} headline={SNIPPET_HEADLINE[report.snippet.status]}>
+                <p>{report.snippet.message}</p>
+              </Finding>
+              <Finding tone={domainsTone} headline={DOMAINS_HEADLINE[report.domains.status]}>
+                <p>{report.domains.message}</p>
+                {report.domains.status !== 'allowed' && (
+                  <p>
+                    <button type="button" class="button" onClick={() => onAddDomain(report.domains.entry)}>
+                      Add {report.domains.entry} to Allowed domains
+                    </button>
+                  </p>
+                )}
+              </Finding>
+            </ul>
+          </>
+        )}
       </div>
-    </section>
+    </Postbox>
   );
 }

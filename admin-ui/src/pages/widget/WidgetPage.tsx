@@ -15,6 +15,7 @@ import { formatDateTime, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { previewDocument, type PreviewConfig } from './preview.js';
 import { CheckInstallation } from './CheckInstallation.js';
+import { Postbox } from '../../components/Postbox.js';
 import '../../components/chat-admin.css';
 
 interface WidgetSettings {
@@ -218,230 +219,215 @@ export default function WidgetPage() {
           <EmbedBox view={saved} address={address.data} />
           <CheckInstallation onAddDomain={addAllowedDomain} domainsUnsaved={domainsUnsaved} />
           <form class="widget-form" onSubmit={onSave} noValidate>
-            <section class="postbox" aria-labelledby="appearance-title">
-              <h2 class="postbox-title" id="appearance-title">
-                Appearance
-              </h2>
-              <div class="inside form-table">
-                <FormRow label="Bot name" htmlFor="w-botName">
+            <Postbox id="appearance-title" title="Appearance" body="inside form-table">
+              <FormRow label="Bot name" htmlFor="w-botName">
+                <input
+                  id="w-botName"
+                  type="text"
+                  class="input regular-text"
+                  value={form.botName}
+                  maxLength={60}
+                  onInput={(e) => update({ botName: e.currentTarget.value })}
+                  {...aria('botName')}
+                  disabled={saving}
+                />
+                {err('botName')}
+                {desc('botName', 'Shown at the top of the chat window.')}
+              </FormRow>
+              <FormRow label="Avatar URL" htmlFor="w-avatarUrl">
+                <input
+                  id="w-avatarUrl"
+                  type="url"
+                  class="input regular-text"
+                  value={form.avatarUrl}
+                  placeholder="https://example.com/logo.png"
+                  onInput={(e) => update({ avatarUrl: e.currentTarget.value })}
+                  {...aria('avatarUrl')}
+                  disabled={saving}
+                />
+                {err('avatarUrl')}
+                {desc('avatarUrl', 'Optional. A small square image (your logo) shown next to the bot name. Leave empty for none.')}
+              </FormRow>
+              <FormRow label="Primary colour" htmlFor="w-primaryColor-hex">
+                <div class="color-field">
                   <input
-                    id="w-botName"
+                    type="color"
+                    id="w-primaryColor"
+                    class="color-swatch"
+                    value={colorValid ? form.primaryColor.trim().toLowerCase() : saved.widget.primaryColor.toLowerCase()}
+                    onInput={(e) => update({ primaryColor: e.currentTarget.value })}
+                    aria-label="Pick the primary colour"
+                    disabled={saving}
+                  />
+                  <input
+                    id="w-primaryColor-hex"
                     type="text"
-                    class="input regular-text"
-                    value={form.botName}
-                    maxLength={60}
-                    onInput={(e) => update({ botName: e.currentTarget.value })}
-                    {...aria('botName')}
-                    disabled={saving}
-                  />
-                  {err('botName')}
-                  {desc('botName', 'Shown at the top of the chat window.')}
-                </FormRow>
-                <FormRow label="Avatar URL" htmlFor="w-avatarUrl">
-                  <input
-                    id="w-avatarUrl"
-                    type="url"
-                    class="input regular-text"
-                    value={form.avatarUrl}
-                    placeholder="https://example.com/logo.png"
-                    onInput={(e) => update({ avatarUrl: e.currentTarget.value })}
-                    {...aria('avatarUrl')}
-                    disabled={saving}
-                  />
-                  {err('avatarUrl')}
-                  {desc('avatarUrl', 'Optional. A small square image (your logo) shown next to the bot name. Leave empty for none.')}
-                </FormRow>
-                <FormRow label="Primary colour" htmlFor="w-primaryColor-hex">
-                  <div class="color-field">
-                    <input
-                      type="color"
-                      id="w-primaryColor"
-                      class="color-swatch"
-                      value={colorValid ? form.primaryColor.trim().toLowerCase() : saved.widget.primaryColor.toLowerCase()}
-                      onInput={(e) => update({ primaryColor: e.currentTarget.value })}
-                      aria-label="Pick the primary colour"
-                      disabled={saving}
-                    />
-                    <input
-                      id="w-primaryColor-hex"
-                      type="text"
-                      class="input code hex-input"
-                      value={form.primaryColor}
-                      maxLength={7}
-                      spellcheck={false}
-                      autoComplete="off"
-                      onInput={(e) => update({ primaryColor: e.currentTarget.value })}
-                      {...aria('primaryColor')}
-                      disabled={saving}
-                    />
-                  </div>
-                  {err('primaryColor')}
-                  {desc('primaryColor', 'The launcher button, header and your visitors\' messages use it. Text on it turns black or white, whichever reads better.')}
-                </FormRow>
-                <FormRow label="Position" labelId="position-label">
-                  <fieldset class="radio-group radio-inline" aria-labelledby="position-label">
-                    {(['bottom-right', 'bottom-left'] as const).map((p) => (
-                      <label class="radio-option" key={p}>
-                        <input
-                          type="radio"
-                          name="position"
-                          id={`position-${p}`}
-                          checked={form.position === p}
-                          onChange={() => update({ position: p })}
-                          disabled={saving}
-                        />
-                        <span class="radio-title">{p === 'bottom-right' ? 'Bottom right' : 'Bottom left'}</span>
-                      </label>
-                    ))}
-                  </fieldset>
-                  {err('position')}
-                </FormRow>
-                <FormRow label="Language" htmlFor="w-language">
-                  <select
-                    id="w-language"
-                    class="input select"
-                    value={form.language}
-                    onChange={(e) => update({ language: e.currentTarget.value })}
-                    {...aria('language')}
-                    disabled={saving}
-                  >
-                    <option value="auto">Automatic (the visitor's language)</option>
-                    {UI_LANGUAGES.map(([code, name]) => (
-                      <option key={code} value={code}>
-                        {name}
-                      </option>
-                    ))}
-                  </select>
-                  {err('language')}
-                  {desc(
-                    'language',
-                    <>
-                      The language of the widget's buttons and labels; Automatic uses the visitor's browser language. The
-                      answers follow "Response language" on the{' '}
-                      <a href="/admin/chatbot">Chatbot</a> screen.
-                    </>,
-                  )}
-                </FormRow>
-              </div>
-            </section>
-
-            <section class="postbox" aria-labelledby="messages-title">
-              <h2 class="postbox-title" id="messages-title">
-                Messages
-              </h2>
-              <div class="inside form-table">
-                <FormRow label="Welcome message" htmlFor="w-welcomeMessage">
-                  <textarea
-                    id="w-welcomeMessage"
-                    class="input"
-                    rows={3}
-                    value={form.welcomeMessage}
-                    onInput={(e) => update({ welcomeMessage: e.currentTarget.value })}
-                    {...aria('welcomeMessage')}
-                    disabled={saving}
-                  />
-                  {err('welcomeMessage')}
-                  {desc('welcomeMessage', 'The first message in the chat window, before the visitor asks anything. **Bold** and links work.')}
-                </FormRow>
-                <FormRow label="Suggested questions" labelId="suggested-label">
-                  <div class="question-list" role="group" aria-labelledby="suggested-label" aria-describedby={aria('suggestedQuestions')['aria-describedby']}>
-                    {form.suggestedQuestions.map((q, i) => (
-                      <div class="question-item" key={i}>
-                        <label class="screen-reader-text" for={`suggested-${i}`}>
-                          Suggested question {i + 1}
-                        </label>
-                        <input
-                          id={`suggested-${i}`}
-                          type="text"
-                          class="input regular-text"
-                          value={q}
-                          maxLength={120}
-                          placeholder="e.g. What does shipping cost?"
-                          onInput={(e) => setQuestion(i, e.currentTarget.value)}
-                          aria-invalid={errors.suggestedQuestions ? 'true' : undefined}
-                          disabled={saving}
-                        />
-                        <button
-                          type="button"
-                          class="button-link button-link-delete"
-                          onClick={() => removeQuestion(i)}
-                          aria-label={`Remove suggested question ${i + 1}`}
-                          disabled={saving}
-                        >
-                          Remove
-                        </button>
-                      </div>
-                    ))}
-                    {form.suggestedQuestions.length < MAX_QUESTIONS && (
-                      <button type="button" id="suggested-add" class="button" onClick={addQuestion} disabled={saving}>
-                        Add question
-                      </button>
-                    )}
-                  </div>
-                  {err('suggestedQuestions')}
-                  {desc('suggestedQuestions', `Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`)}
-                </FormRow>
-                <FormRow label="Disclosure line" htmlFor="w-disclosure">
-                  <input
-                    id="w-disclosure"
-                    type="text"
-                    class="input large-text"
-                    value={form.disclosure}
-                    maxLength={200}
-                    onInput={(e) => update({ disclosure: e.currentTarget.value })}
-                    {...aria('disclosure')}
-                    disabled={saving}
-                  />
-                  {err('disclosure')}
-                  {desc('disclosure', 'Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it.')}
-                </FormRow>
-                <FormRow label="Open on load" labelId="open-label">
-                  <label class="checkbox-option">
-                    <input
-                      type="checkbox"
-                      id="w-openOnLoad"
-                      checked={form.openOnLoad}
-                      onChange={(e) => update({ openOnLoad: e.currentTarget.checked })}
-                      aria-describedby="w-openOnLoad-description"
-                      disabled={saving}
-                    />
-                    <span>Open the chat window when a page loads</span>
-                  </label>
-                  {desc('openOnLoad', 'Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off.')}
-                </FormRow>
-              </div>
-            </section>
-
-            <section class="postbox" aria-labelledby="domains-title">
-              <h2 class="postbox-title" id="domains-title">
-                Where it may be used
-              </h2>
-              <div class="inside form-table">
-                <FormRow label="Allowed domains" htmlFor="w-allowedDomains">
-                  <textarea
-                    id="w-allowedDomains"
-                    class="input code"
-                    rows={4}
-                    value={form.allowedDomains}
-                    placeholder={'example.com\n*.example.com'}
+                    class="input code hex-input"
+                    value={form.primaryColor}
+                    maxLength={7}
                     spellcheck={false}
-                    autoCapitalize="off"
-                    onInput={(e) => update({ allowedDomains: e.currentTarget.value })}
-                    {...aria('allowedDomains')}
+                    autoComplete="off"
+                    onInput={(e) => update({ primaryColor: e.currentTarget.value })}
+                    {...aria('primaryColor')}
                     disabled={saving}
                   />
-                  {err('allowedDomains')}
-                  {desc(
-                    'allowedDomains',
-                    <>
-                      One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and
-                      your API credit). <code>example.com</code> also covers <code>www.example.com</code>;{' '}
-                      <code>*.example.com</code> covers every subdomain. This admin's own preview always works.
-                    </>,
+                </div>
+                {err('primaryColor')}
+                {desc('primaryColor', 'The launcher button, header and your visitors\' messages use it. Text on it turns black or white, whichever reads better.')}
+              </FormRow>
+              <FormRow label="Position" labelId="position-label">
+                <fieldset class="radio-group radio-inline" aria-labelledby="position-label">
+                  {(['bottom-right', 'bottom-left'] as const).map((p) => (
+                    <label class="radio-option" key={p}>
+                      <input
+                        type="radio"
+                        name="position"
+                        id={`position-${p}`}
+                        checked={form.position === p}
+                        onChange={() => update({ position: p })}
+                        disabled={saving}
+                      />
+                      <span class="radio-title">{p === 'bottom-right' ? 'Bottom right' : 'Bottom left'}</span>
+                    </label>
+                  ))}
+                </fieldset>
+                {err('position')}
+              </FormRow>
+              <FormRow label="Language" htmlFor="w-language">
+                <select
+                  id="w-language"
+                  class="input select"
+                  value={form.language}
+                  onChange={(e) => update({ language: e.currentTarget.value })}
+                  {...aria('language')}
+                  disabled={saving}
+                >
+                  <option value="auto">Automatic (the visitor's language)</option>
+                  {UI_LANGUAGES.map(([code, name]) => (
+                    <option key={code} value={code}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+                {err('language')}
+                {desc(
+                  'language',
+                  <>
+                    The language of the widget's buttons and labels; Automatic uses the visitor's browser language. The
+                    answers follow "Response language" on the{' '}
+                    <a href="/admin/chatbot">Chatbot</a> screen.
+                  </>,
+                )}
+              </FormRow>
+            </Postbox>
+
+            <Postbox id="messages-title" title="Messages" body="inside form-table">
+              <FormRow label="Welcome message" htmlFor="w-welcomeMessage">
+                <textarea
+                  id="w-welcomeMessage"
+                  class="input"
+                  rows={3}
+                  value={form.welcomeMessage}
+                  onInput={(e) => update({ welcomeMessage: e.currentTarget.value })}
+                  {...aria('welcomeMessage')}
+                  disabled={saving}
+                />
+                {err('welcomeMessage')}
+                {desc('welcomeMessage', 'The first message in the chat window, before the visitor asks anything. **Bold** and links work.')}
+              </FormRow>
+              <FormRow label="Suggested questions" labelId="suggested-label">
+                <div class="question-list" role="group" aria-labelledby="suggested-label" aria-describedby={aria('suggestedQuestions')['aria-describedby']}>
+                  {form.suggestedQuestions.map((q, i) => (
+                    <div class="question-item" key={i}>
+                      <label class="screen-reader-text" for={`suggested-${i}`}>
+                        Suggested question {i + 1}
+                      </label>
+                      <input
+                        id={`suggested-${i}`}
+                        type="text"
+                        class="input regular-text"
+                        value={q}
+                        maxLength={120}
+                        placeholder="e.g. What does shipping cost?"
+                        onInput={(e) => setQuestion(i, e.currentTarget.value)}
+                        aria-invalid={errors.suggestedQuestions ? 'true' : undefined}
+                        disabled={saving}
+                      />
+                      <button
+                        type="button"
+                        class="button-link button-link-delete"
+                        onClick={() => removeQuestion(i)}
+                        aria-label={`Remove suggested question ${i + 1}`}
+                        disabled={saving}
+                      >
+                        Remove
+                      </button>
+                    </div>
+                  ))}
+                  {form.suggestedQuestions.length < MAX_QUESTIONS && (
+                    <button type="button" id="suggested-add" class="button" onClick={addQuestion} disabled={saving}>
+                      Add question
+                    </button>
                   )}
-                </FormRow>
-              </div>
-            </section>
+                </div>
+                {err('suggestedQuestions')}
+                {desc('suggestedQuestions', `Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`)}
+              </FormRow>
+              <FormRow label="Disclosure line" htmlFor="w-disclosure">
+                <input
+                  id="w-disclosure"
+                  type="text"
+                  class="input large-text"
+                  value={form.disclosure}
+                  maxLength={200}
+                  onInput={(e) => update({ disclosure: e.currentTarget.value })}
+                  {...aria('disclosure')}
+                  disabled={saving}
+                />
+                {err('disclosure')}
+                {desc('disclosure', 'Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it.')}
+              </FormRow>
+              <FormRow label="Open on load" labelId="open-label">
+                <label class="checkbox-option">
+                  <input
+                    type="checkbox"
+                    id="w-openOnLoad"
+                    checked={form.openOnLoad}
+                    onChange={(e) => update({ openOnLoad: e.currentTarget.checked })}
+                    aria-describedby="w-openOnLoad-description"
+                    disabled={saving}
+                  />
+                  <span>Open the chat window when a page loads</span>
+                </label>
+                {desc('openOnLoad', 'Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off.')}
+              </FormRow>
+            </Postbox>
+
+            <Postbox id="domains-title" title="Where it may be used" body="inside form-table">
+              <FormRow label="Allowed domains" htmlFor="w-allowedDomains">
+                <textarea
+                  id="w-allowedDomains"
+                  class="input code"
+                  rows={4}
+                  value={form.allowedDomains}
+                  placeholder={'example.com\n*.example.com'}
+                  spellcheck={false}
+                  autoCapitalize="off"
+                  onInput={(e) => update({ allowedDomains: e.currentTarget.value })}
+                  {...aria('allowedDomains')}
+                  disabled={saving}
+                />
+                {err('allowedDomains')}
+                {desc(
+                  'allowedDomains',
+                  <>
+                    One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and
+                    your API credit). <code>example.com</code> also covers <code>www.example.com</code>;{' '}
+                    <code>*.example.com</code> covers every subdomain. This admin's own preview always works.
+                  </>,
+                )}
+              </FormRow>
+            </Postbox>
 
             <SubmitRow saving={saving} dirty={dirty} />
           </form>
@@ -485,42 +471,37 @@ function AddressLine({ status }: { status: AddressStatus }) {
 
 function EmbedBox({ view, address }: { view: WidgetView; address: AddressStatus | null }) {
   return (
-    <section class="postbox" aria-labelledby="embed-title">
-      <h2 class="postbox-title" id="embed-title">
-        Embed on your website
-      </h2>
-      <div class="inside">
-        <PublicAddressNotice status={address} inline />
-        <p class="embed-help" id="snippet-description">
-          Paste this line into your site's HTML, just before <code>&lt;/body&gt;</code>, on every page where the chat should
-          appear. On WordPress, a "header and footer scripts" plugin or your theme's footer setting does this.
-        </p>
-        <div class="snippet-row">
-          <label class="screen-reader-text" for="embed-snippet">
-            Embed snippet
-          </label>
-          <ReadOnlyField id="embed-snippet" class="snippet-box" value={view.snippet} describedBy="snippet-description" />
-          <CopyButton text={view.snippet} fallbackFieldId="embed-snippet" label="Copy" />
-        </div>
-        {address && <AddressLine status={address} />}
-        <p class="last-seen">
-          {view.lastSeen ? (
-            <>
-              <span class="status-dot is-ok" aria-hidden="true" />
-              Last seen on <strong>{view.lastSeen.origin}</strong>{' '}
-              <time dateTime={view.lastSeen.at} title={formatDateTime(view.lastSeen.at)}>
-                {relativeTime(view.lastSeen.at)}
-              </time>
-            </>
-          ) : (
-            <>
-              <span class="status-dot" aria-hidden="true" />
-              Not seen on a website yet. It shows here after a visitor's first question.
-            </>
-          )}
-        </p>
+    <Postbox id="embed-title" title="Embed on your website">
+      <PublicAddressNotice status={address} inline />
+      <p class="embed-help" id="snippet-description">
+        Paste this line into your site's HTML, just before <code>&lt;/body&gt;</code>, on every page where the chat should
+        appear. On WordPress, a "header and footer scripts" plugin or your theme's footer setting does this.
+      </p>
+      <div class="snippet-row">
+        <label class="screen-reader-text" for="embed-snippet">
+          Embed snippet
+        </label>
+        <ReadOnlyField id="embed-snippet" class="snippet-box" value={view.snippet} describedBy="snippet-description" />
+        <CopyButton text={view.snippet} fallbackFieldId="embed-snippet" label="Copy" />
       </div>
-    </section>
+      {address && <AddressLine status={address} />}
+      <p class="last-seen">
+        {view.lastSeen ? (
+          <>
+            <span class="status-dot is-ok" aria-hidden="true" />
+            Last seen on <strong>{view.lastSeen.origin}</strong>{' '}
+            <time dateTime={view.lastSeen.at} title={formatDateTime(view.lastSeen.at)}>
+              {relativeTime(view.lastSeen.at)}
+            </time>
+          </>
+        ) : (
+          <>
+            <span class="status-dot" aria-hidden="true" />
+            Not seen on a website yet. It shows here after a visitor's first question.
+          </>
+        )}
+      </p>
+    </Postbox>
   );
 }
 
@@ -561,26 +542,21 @@ function WidgetPreview({ form }: { form: Form }) {
   const srcdoc = useMemo(() => previewDocument(JSON.parse(debouncedKey) as PreviewConfig), [debouncedKey]);
 
   return (
-    <section class="postbox widget-preview" aria-labelledby="preview-title">
-      <h2 class="postbox-title" id="preview-title">
-        Live preview
-      </h2>
-      <div class="inside">
-        <p class="description preview-help">
-          Your unsaved changes, on a sample page at phone width. Click the chat button to try it: questions get real
-          answers from your content (and use your API credit).
-        </p>
-        {available === false ? (
-          <Notice type="warning" inline>
-            <p>
-              The widget script (<code>/widget.js</code>) is not built on this server, so there is nothing to preview. Run{' '}
-              <code>npm run build</code> and restart Docent.
-            </p>
-          </Notice>
-        ) : (
-          <iframe class="preview-frame" title="Widget preview" srcdoc={srcdoc} />
-        )}
-      </div>
-    </section>
+    <Postbox id="preview-title" title="Live preview" class="widget-preview">
+      <p class="description preview-help">
+        Your unsaved changes, on a sample page at phone width. Click the chat button to try it: questions get real
+        answers from your content (and use your API credit).
+      </p>
+      {available === false ? (
+        <Notice type="warning" inline>
+          <p>
+            The widget script (<code>/widget.js</code>) is not built on this server, so there is nothing to preview. Run{' '}
+            <code>npm run build</code> and restart Docent.
+          </p>
+        </Notice>
+      ) : (
+        <iframe class="preview-frame" title="Widget preview" srcdoc={srcdoc} />
+      )}
+    </Postbox>
   );
 }

@@ -3,16 +3,16 @@
 // <script type="application/json" id="docent-preview-config"> element, so changes show before saving.
 // Everything else (the chat itself) goes to the real API. A file, not an inline script: the admin's
 // Content-Security-Policy (script-src 'self') also applies to the preview.
-(function () {
+(() => {
   var el = document.getElementById('docent-preview-config');
   if (!el || !window.fetch || !window.Response) return;
   var config = el.textContent || '{}';
   var realFetch = window.fetch;
-  window.fetch = function (input, init) {
-    var url = typeof input === 'string' ? input : input && input.url ? input.url : String(input);
-    if (/\/api\/widget\/config(\?|$)/.test(url) && (!init || !init.method || init.method === 'GET')) {
+  window.fetch = function (input, init, ...rest) {
+    var url = typeof input === 'string' ? input : input?.url ? input.url : String(input);
+    if (/\/api\/widget\/config(\?|$)/.test(url) && (!init?.method || init.method === 'GET')) {
       return Promise.resolve(new Response(config, { status: 200, headers: { 'Content-Type': 'application/json' } }));
     }
-    return realFetch.apply(this, arguments);
+    return realFetch.call(this, input, init, ...rest);
   };
 })();

@@ -2,9 +2,10 @@
 // ask for base64 and mis-decode the floats OpenRouter sends back), every vector's dimension checked,
 // 429/5xx retried with backoff honouring Retry-After, 401/402 stop the job.
 import type OpenAI from 'openai';
-import type { Provider } from '../settings/api-settings.js';
+import type { Provider } from '../openrouter/client.js';
 import { describeStatus, describeUpstreamError, type UpstreamError } from '../openrouter/errors.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
+import type { VectorIndex } from './vector-index.js';
 
 export const EMBED_BATCH_SIZE = 96;
 export const EMBED_CONCURRENCY = 3;
@@ -17,6 +18,9 @@ export class EmbeddingStopError extends Error {
     this.name = 'EmbeddingStopError';
   }
 }
+
+/** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
+export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport };
 
 export interface EmbedResult { vectors: Float32Array[]; tokens: number; cost: number | null; dimensions: number }
 

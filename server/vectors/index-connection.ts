@@ -3,13 +3,12 @@
 // there, with the key saved then (sealed, per index), until a rebuild for the new provider replaces it:
 // vectors from two endpoints are never compared, and search never goes empty in between.
 import type { FastifyInstance } from 'fastify';
-import { createClient, endpointOf, endpointTarget, type ClientOptions, type Connection } from '../openrouter/client.js';
-import type { EmbedderFor } from '../retrieval/retrieve.js';
+import { createClient, endpointOf, endpointTarget, type ClientOptions, type Connection, type Provider } from '../openrouter/client.js';
 import { keyOutcomeReport } from '../openrouter/key-status.js';
-import type { Provider } from '../settings/api-settings.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { deleteSecret, readSecret, saveSecret } from '../security/secrets.js';
 import { activeIndex, indexesOn, indexKeySecret, type VectorIndex } from './vector-index.js';
+import type { EmbedderFor } from './embedder.js';
 
 type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
 
