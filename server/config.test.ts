@@ -70,3 +70,9 @@ test('timeouts have safe defaults, can be changed, and must fit together', () =>
   assert.throws(() => loadConfig({ HEADERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }), /HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/);
   assert.throws(() => loadConfig({ PUBLIC_BODY_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }), /PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/);
 });
+
+test('the job lease is 30 s unless JOB_LEASE_MS says otherwise, and not shorter than 300 ms', () => {
+  assert.equal(loadConfig({}).jobLeaseMs, 30_000);
+  assert.equal(loadConfig({ JOB_LEASE_MS: '2000' }).jobLeaseMs, 2000);
+  assert.throws(() => loadConfig({ JOB_LEASE_MS: '100' }), /JOB_LEASE_MS must be at least 300 \(0.3 s\)/);
+});

@@ -142,7 +142,13 @@ export class JobRunner {
   private kick(): void {
     if (this.running || this.closed) return;
     clearTimeout(this.wakeTimer);
-    this.running = this.drain().catch(this.onError).finally(() => { this.running = null; });
+    this.running = this.drain()
+      .catch((err) => {
+        // The database refused (busy past its timeout, say): try again a little later rather than sit idle.
+        this.onError(err);
+        this.wakeIn(this.leaseMs / 3);
+      })
+      .finally(() => { this.running = null; });
   }
 
   private async drain(): Promise<void> {
@@ -181,8 +187,13 @@ export class JobRunner {
   /** With nothing to claim, wakes when another runner's lease would run out: taken over if not renewed. */
   private wakeAtNextExpiry(): void {
     const next = this.db.prepare("SELECT min(lease_expires_at) FROM jobs WHERE status = 'running' AND lease_expires_at IS NOT NULL").pluck().get() as number | null;
-    if (next === null || this.closed) return;
-    this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()) + 20);
+    if (next !== null) this.wakeIn(next - Date.now() + 20);
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.closed) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, ms));
     this.wakeTimer.unref();
   }
 
