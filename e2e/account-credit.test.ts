@@ -38,14 +38,22 @@ async function axeViolations(): Promise<string[]> {
 /** The field's error, found the way a screen reader finds it: through aria-describedby. */
 async function describedError(selector: string): Promise<string> {
   return page.locator(selector).evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id) => document.getElementById(id))
-      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert').map((e) => e.textContent ?? '').join(' '));
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => document.getElementById(id))
+      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert')
+      .map((e) => e.textContent ?? '')
+      .join(' '),
+  );
 }
 
-const ask = (message: string) => docent.app.inject({
-  method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://shop.example.com' },
-  payload: { visitorId: `visitor-${Math.random().toString(36).slice(2, 10)}`, message },
-});
+const ask = (message: string) =>
+  docent.app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: 'https://shop.example.com' },
+    payload: { visitorId: `visitor-${Math.random().toString(36).slice(2, 10)}`, message },
+  });
 
 before(async () => {
   if (!existsSync(path.join(ADMIN_UI_DIR, 'index.html'))) throw new Error('The admin UI is not built: run "npm run build:ui" first.');
@@ -63,9 +71,15 @@ before(async () => {
   const setup = await page.request.post(url('/api/admin/setup'), { data: { password: TEST_PASSWORD } });
   csrfToken = (await setup.json()).csrfToken;
   const headers = { 'x-csrf-token': csrfToken };
-  await page.request.put(url('/api/admin/settings/api'), { headers, data: { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false } });
+  await page.request.put(url('/api/admin/settings/api'), {
+    headers,
+    data: { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false },
+  });
   await checkBalance(docent.app);
-  await page.request.post(url('/api/admin/training/text'), { headers, data: { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' } });
+  await page.request.post(url('/api/admin/training/text'), {
+    headers,
+    data: { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' },
+  });
   await page.request.post(url('/api/admin/training/start'), { headers });
   await docent.app.training.runner.idle();
 });
@@ -75,7 +89,7 @@ after(async () => {
   await docent?.close();
 });
 
-describe('settings: the key\'s real status and the low-balance warning', () => {
+describe("settings: the key's real status and the low-balance warning", () => {
   it('after a chat answer fails with 402, API Configuration says "Out of credits since" in local time, with the link', async () => {
     docent.fake.fail({ route: 'chat', kind: 'payment-required' });
     const failedAt = Date.now();
@@ -93,7 +107,10 @@ describe('settings: the key\'s real status and the low-balance warning', () => {
     assert.equal(await link.getAttribute('href'), 'https://openrouter.ai/settings/credits');
     assert.equal(await link.getAttribute('target'), '_blank');
     assert.equal(await page.getByText('Worked when last tested').count(), 0, 'no stale test result');
-    assert.match((await page.locator('#api-key-balance').textContent())!.replace(/\s+/g, ' '), /^Balance: \$0\.03 \(checked .+\) — below your \$1\.00 warning level\./);
+    assert.match(
+      (await page.locator('#api-key-balance').textContent())!.replace(/\s+/g, ' '),
+      /^Balance: \$0\.03 \(checked .+\) — below your \$1\.00 warning level\./,
+    );
     await status.getByText('What OpenRouter said').click();
     await status.getByText(/can only afford/).waitFor();
     assert.deepEqual(await axeViolations(), []);
@@ -111,7 +128,10 @@ describe('settings: the key\'s real status and the low-balance warning', () => {
     await page.getByRole('button', { name: 'Test API Key' }).click();
     const balance = page.locator('#api-key-balance');
     await balance.getByText('$0.40').waitFor(); // read by the test, was $0.03
-    assert.match((await balance.textContent())!.replace(/\s+/g, ' '), /^Balance: \$0\.40 \(checked .+\) — below your \$1\.00 warning level\. Add credits at OpenRouter/);
+    assert.match(
+      (await balance.textContent())!.replace(/\s+/g, ' '),
+      /^Balance: \$0\.40 \(checked .+\) — below your \$1\.00 warning level\. Add credits at OpenRouter/,
+    );
     await shot('settings-key-low-balance');
 
     const threshold = page.getByLabel('Low-balance warning');
@@ -125,7 +145,11 @@ describe('settings: the key\'s real status and the low-balance warning', () => {
     await page.waitForFunction(() => !document.querySelector('#api-key-balance')?.classList.contains('is-low'));
     assert.match((await balance.textContent())!.replace(/\s+/g, ' '), /^Balance: \$0\.40 \(checked .+\)\.$/);
     const alerts = (await (await page.request.get(url('/api/admin/dashboard/stats'))).json()).alerts;
-    assert.deepEqual(alerts.filter((a: { kind: string }) => a.kind === 'low_balance'), [], 'above the new threshold: no alert');
+    assert.deepEqual(
+      alerts.filter((a: { kind: string }) => a.kind === 'low_balance'),
+      [],
+      'above the new threshold: no alert',
+    );
     assert.deepEqual(await axeViolations(), []);
   });
 });

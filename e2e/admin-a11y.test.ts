@@ -147,11 +147,16 @@ const SCREENS: Array<{ name: string; path: string; ready: (p: Page) => Promise<u
   { name: 'training-sources', path: '/admin/training', ready: (p) => p.locator('.source-card').first().waitFor() },
   { name: 'training-training', path: '/admin/training?tab=training', ready: (p) => p.locator('.estimate-text, .last-run').first().waitFor() },
   { name: 'training-retrieval', path: '/admin/training?tab=retrieval', ready: (p) => p.getByText(/The fields start from what the chatbot uses/).waitFor() },
-  { name: 'training-database', path: '/admin/training?tab=database', ready: (p) => Promise.all([p.locator('.stat-tiles').waitFor(), p.locator('#webhook-url').waitFor(), p.locator('#embedding-model-facts').waitFor()]) },
+  {
+    name: 'training-database',
+    path: '/admin/training?tab=database',
+    ready: (p) => Promise.all([p.locator('.stat-tiles').waitFor(), p.locator('#webhook-url').waitFor(), p.locator('#embedding-model-facts').waitFor()]),
+  },
   { name: 'get-started', path: '/admin/start', ready: (p) => p.getByRole('heading', { name: 'Get started' }).waitFor() },
   { name: 'chatbot', path: '/admin/chatbot', ready: (p) => p.getByLabel('Custom Instructions').waitFor() },
   {
-    name: 'widget', path: '/admin/widget',
+    name: 'widget',
+    path: '/admin/widget',
     ready: (p) => p.frameLocator('iframe[title="Widget preview"]').getByRole('button', { name: 'Open chat' }).waitFor(),
   },
   { name: 'conversations', path: '/admin/conversations', ready: (p) => p.locator('table tbody tr').first().waitFor() },
@@ -165,7 +170,10 @@ const SCREENS: Array<{ name: string; path: string; ready: (p: Page) => Promise<u
 
 describe('admin accessibility and form feedback', () => {
   it('first-run setup and login pass axe at desktop and phone size', async () => {
-    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       await page.goto(url('/admin/'));
       await page.getByRole('heading', { name: 'Welcome to Docent' }).waitFor();
@@ -181,13 +189,29 @@ describe('admin accessibility and form feedback', () => {
     csrfToken = (await api('GET', '/api/admin/session')).csrfToken;
 
     // The content every screen shows: a key, text and Q&A, a file, a web source, one that fails, training, a chat.
-    await api('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+    await api('PUT', '/api/admin/settings/api', {
+      provider: 'openrouter',
+      apiKey: FAKE_KEY,
+      model: 'openai/gpt-5.4-mini',
+      fallbackModels: [],
+      reasoningEnabled: false,
+    });
     await api('GET', '/api/admin/models');
-    await api('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.', url: 'https://shop.example.com/warranty' });
+    await api('POST', '/api/admin/training/text', {
+      title: 'Warranty',
+      text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+      url: 'https://shop.example.com/warranty',
+    });
     await api('POST', '/api/admin/training/text', { question: 'What does the warranty cover?', answer: 'Manufacturing faults, for two years.' });
     const upload = await page.request.post(url('/api/admin/training/files'), {
       headers: { 'x-csrf-token': csrfToken },
-      multipart: { files: { name: 'returns-policy-for-all-acme-widgets-and-spare-parts.md', mimeType: 'text/markdown', buffer: Buffer.from('# Returns\n\nReturn any widget within 30 days for a full refund.') } },
+      multipart: {
+        files: {
+          name: 'returns-policy-for-all-acme-widgets-and-spare-parts.md',
+          mimeType: 'text/markdown',
+          buffer: Buffer.from('# Returns\n\nReturn any widget within 30 days for a full refund.'),
+        },
+      },
     });
     assert.equal(upload.status(), 200, await upload.text());
     await api('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemap.xml` }, schedule: 'weekly' });
@@ -196,24 +220,37 @@ describe('admin accessibility and form feedback', () => {
     await waitForJobs();
     await api('POST', '/api/admin/training/start');
     await waitForJobs();
-    const chat = await page.request.post(url('/api/widget/chat'), { headers: { Origin: 'https://www.example.com' }, data: { visitorId: 'a11y-visitor-0001', message: 'What does the warranty cover?' } });
+    const chat = await page.request.post(url('/api/widget/chat'), {
+      headers: { Origin: 'https://www.example.com' },
+      data: { visitorId: 'a11y-visitor-0001', message: 'What does the warranty cover?' },
+    });
     assert.equal(chat.status(), 200, await chat.text());
     conversationId = (await api('GET', '/api/admin/conversations?filter=all&offset=0&limit=5')).conversations[0].id;
 
     const other = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
     const login = await other.newPage();
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    for (const [size, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
       await login.setViewportSize(viewport);
       await login.goto(url('/admin/login'));
       await login.getByRole('heading', { name: 'Log in' }).waitFor();
       const { violations } = await new AxeBuilder({ page: login }).analyze();
-      assert.deepEqual(violations.map((v) => v.id), [], `login, ${size}`);
+      assert.deepEqual(
+        violations.map((v) => v.id),
+        [],
+        `login, ${size}`,
+      );
       await login.screenshot({ path: path.join(ARTIFACTS, `a11y-login-${size}.png`), fullPage: true });
     }
     await other.close();
   });
 
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     it(`every screen and tab passes axe with no text cut off, ${size} size`, async () => {
       await page.setViewportSize(viewport);
       for (const screen of SCREENS) {
@@ -243,7 +280,10 @@ describe('admin accessibility and form feedback', () => {
       assert.equal(await pane.getAttribute('role'), 'region');
       assert.ok(await pane.getAttribute('aria-label'));
     }
-    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       assert.deepEqual(await axeViolations(), [], `playground, ${size}`);
       assert.deepEqual(await truncatedText(), [], `playground, ${size}`);
@@ -258,7 +298,10 @@ describe('admin accessibility and form feedback', () => {
     await page.locator('.result').first().waitFor();
     assert.match((await page.locator('#a11y-speak-polite').textContent())!, /^\d+ chunks? found\.$/, 'the count is read out');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Search', 'focus stays on the button');
-    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       assert.deepEqual(await axeViolations(), [], `test retrieval results, ${size}`);
       assert.deepEqual(await truncatedText(), [], `test retrieval results, ${size}`);
@@ -269,18 +312,29 @@ describe('admin accessibility and form feedback', () => {
   it('each search setting has one name and one home, the other screens link to it, and every field says what it does', async () => {
     await page.setViewportSize(DESKTOP);
     /** Each number, select and text field of the screen's forms, with the description it points to. */
-    const explained = () => page.locator('main form .form-row').evaluateAll((rows) => rows.flatMap((row) =>
-      [...row.querySelectorAll('input:not([type=radio]):not([type=checkbox]):not([type=hidden]), select, textarea')].map((field) => {
-        const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-        const text = ids.map((id) => document.getElementById(id)).filter((el) => el?.classList.contains('description')).map((el) => el!.textContent!.trim()).join(' ');
-        return [row.querySelector('.form-row-label')?.textContent?.trim(), text.length > 20];
-      })));
+    const explained = () =>
+      page.locator('main form .form-row').evaluateAll((rows) =>
+        rows.flatMap((row) =>
+          [...row.querySelectorAll('input:not([type=radio]):not([type=checkbox]):not([type=hidden]), select, textarea')].map((field) => {
+            const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+            const text = ids
+              .map((id) => document.getElementById(id))
+              .filter((el) => el?.classList.contains('description'))
+              .map((el) => el!.textContent!.trim())
+              .join(' ');
+            return [row.querySelector('.form-row-label')?.textContent?.trim(), text.length > 20];
+          }),
+        ),
+      );
 
     await page.goto(url('/admin/chatbot'));
     const model = page.getByRole('region', { name: 'Model and search' });
     await model.getByLabel('Chunks per answer').waitFor();
-    assert.match(await page.locator('#cb-topK-description').textContent() ?? '', /How many chunks \(short passages of your content\) the bot reads before it answers.*top-k/);
-    assert.match(await page.locator('#cb-minMatch-description').textContent() ?? '', /How closely a chunk must match the meaning of the question/);
+    assert.match(
+      (await page.locator('#cb-topK-description').textContent()) ?? '',
+      /How many chunks \(short passages of your content\) the bot reads before it answers.*top-k/,
+    );
+    assert.match((await page.locator('#cb-minMatch-description').textContent()) ?? '', /How closely a chunk must match the meaning of the question/);
     assert.equal(await model.getByRole('link', { name: 'Data Training → Database Management' }).getAttribute('href'), '/admin/training?tab=database');
     assert.equal(await page.getByLabel('Chunk size').count(), 0, 'chunking lives on Database Management');
     for (const [label, ok] of await explained()) assert.ok(ok, `Chatbot: ${label} is explained`);
@@ -291,13 +345,20 @@ describe('admin accessibility and form feedback', () => {
     assert.equal(await page.getByLabel('Chunks per answer').count(), 0, 'search settings live on the Chatbot screen');
     assert.equal(await page.getByLabel('Minimum match').count(), 0);
     assert.equal(await chunking.getByRole('link', { name: 'Chatbot' }).getAttribute('href'), '/admin/chatbot');
-    assert.match(await page.locator('#embedding-model-help').textContent() ?? '', /embeddings: lists of numbers that capture meaning/);
+    assert.match((await page.locator('#embedding-model-help').textContent()) ?? '', /embeddings: lists of numbers that capture meaning/);
     for (const [label, ok] of await explained()) assert.ok(ok, `Database Management: ${label} is explained`);
 
     // One count of tokens: the knowledge base total is what the last training reports for the same content.
-    const total = (await page.locator('.stat-tiles div').filter({ hasText: /^Tokens/ }).locator('dd').textContent())!;
+    const total = (await page
+      .locator('.stat-tiles div')
+      .filter({ hasText: /^Tokens/ })
+      .locator('dd')
+      .textContent())!;
     const table = await page.getByRole('table', { name: 'Content per source' }).locator('tbody td[data-label="Tokens"]').allTextContents();
-    assert.equal(table.reduce((sum, t) => sum + Number(t.replace(/,/g, '')), 0), Number(total.replace(/,/g, '')));
+    assert.equal(
+      table.reduce((sum, t) => sum + Number(t.replace(/,/g, '')), 0),
+      Number(total.replace(/,/g, '')),
+    );
     await page.goto(url('/admin/training?tab=training'));
     await page.locator('.last-run').getByText(`${total} tokens`, { exact: false }).waitFor();
 
@@ -328,14 +389,21 @@ describe('admin accessibility and form feedback', () => {
 
     const activeId = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim());
 
-    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       it(`Settings, Chatbot and Widget: "saved" is fully visible below the admin bar, read out politely, and focus stays on Save (${size})`, async () => {
         await page.setViewportSize(viewport);
         const screens: Array<[string, string, () => Promise<void>, string]> = [
           ['API Configuration', '/admin/settings', () => page.getByLabel('Low-balance warning').fill(size === 'phone' ? '3' : '2'), 'Settings saved.'],
           ['Chatbot', '/admin/chatbot', () => page.getByLabel('Temperature').fill(size === 'phone' ? '0.4' : '0.5'), 'Settings saved.'],
-          ['Widget', '/admin/widget', () => page.getByLabel('Bot name').fill(size === 'phone' ? 'Ada' : 'Acme helper'),
-            'Settings saved. Sites that embed the widget pick up the changes on their next page load.'],
+          [
+            'Widget',
+            '/admin/widget',
+            () => page.getByLabel('Bot name').fill(size === 'phone' ? 'Ada' : 'Acme helper'),
+            'Settings saved. Sites that embed the widget pick up the changes on their next page load.',
+          ],
         ];
         for (const [name, where, edit, message] of screens) {
           await page.goto(url(where));
@@ -418,7 +486,10 @@ describe('admin accessibility and form feedback', () => {
       await page.getByText('OpenRouter accepted this key.').waitFor();
 
       const reload = await dialogsDuring('accept', () => page.reload());
-      assert.deepEqual(reload.map((d) => d.type), ['beforeunload']);
+      assert.deepEqual(
+        reload.map((d) => d.type),
+        ['beforeunload'],
+      );
       await page.locator('#api-key-status').waitFor();
 
       await page.getByLabel('Low-balance warning').fill('4');
@@ -426,7 +497,11 @@ describe('admin accessibility and form feedback', () => {
         await dashboard().click();
         await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       });
-      assert.deepEqual(leave.map((d) => d.type), ['confirm'], 'confirm leaves');
+      assert.deepEqual(
+        leave.map((d) => d.type),
+        ['confirm'],
+        'confirm leaves',
+      );
 
       await page.goto(url('/admin/settings'));
       await page.getByLabel('Low-balance warning').fill('5');
@@ -447,40 +522,50 @@ describe('admin accessibility and form feedback', () => {
       edited.settings.chatbot.temperature = 0.8;
       const forms: Array<{ name: string; path: string; edit: () => Promise<unknown>; kept: () => Promise<unknown> }> = [
         {
-          name: 'Account', path: '/admin/settings?tab=account',
+          name: 'Account',
+          path: '/admin/settings?tab=account',
           edit: () => page.getByLabel('New password', { exact: true }).fill('half typed'),
           kept: async () => assert.equal(await page.getByLabel('New password', { exact: true }).inputValue(), 'half typed'),
         },
         {
-          name: 'Export and import', path: '/admin/settings?tab=export-import',
+          name: 'Export and import',
+          path: '/admin/settings?tab=export-import',
           edit: async () => {
-            await page.getByLabel('Settings file').setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
+            await page
+              .getByLabel('Settings file')
+              .setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
             await page.getByRole('heading', { name: 'edited.json changes 1 setting' }).waitFor();
           },
           kept: () => page.getByRole('button', { name: 'Import 1 setting' }).waitFor(),
         },
         {
-          name: 'Chatbot', path: '/admin/chatbot',
+          name: 'Chatbot',
+          path: '/admin/chatbot',
           edit: () => page.getByLabel('History length').fill('7'),
           kept: async () => assert.equal(await page.getByLabel('History length').inputValue(), '7'),
         },
         {
-          name: 'Widget', path: '/admin/widget',
+          name: 'Widget',
+          path: '/admin/widget',
           edit: () => page.getByLabel('Welcome message').fill('Hello there!'),
           kept: async () => assert.equal(await page.getByLabel('Welcome message').inputValue(), 'Hello there!'),
         },
         {
-          name: 'Chunking', path: '/admin/training?tab=database',
+          name: 'Chunking',
+          path: '/admin/training?tab=database',
           edit: () => page.getByLabel('Chunk overlap').fill('60'),
           kept: async () => assert.equal(await page.getByLabel('Chunk overlap').inputValue(), '60'),
         },
         {
-          name: 'Q&A entry', path: '/admin/training',
+          name: 'Q&A entry',
+          path: '/admin/training',
           edit: () => page.getByRole('region', { name: 'Text & Q&A' }).getByLabel('Question', { exact: true }).fill('Is parking free?'),
-          kept: async () => assert.equal(await page.getByRole('region', { name: 'Text & Q&A' }).getByLabel('Question', { exact: true }).inputValue(), 'Is parking free?'),
+          kept: async () =>
+            assert.equal(await page.getByRole('region', { name: 'Text & Q&A' }).getByLabel('Question', { exact: true }).inputValue(), 'Is parking free?'),
         },
         {
-          name: 'WordPress site', path: '/admin/training',
+          name: 'WordPress site',
+          path: '/admin/training',
           edit: () => page.getByLabel('Site URL').fill('https://blog.example.com'),
           kept: async () => assert.equal(await page.getByLabel('Site URL').inputValue(), 'https://blog.example.com'),
         },
@@ -510,17 +595,31 @@ describe('admin accessibility and form feedback', () => {
       await page.getByLabel('History length').fill('9');
       // The browser's Back (history.back(): page.goBack() skips the page's popstate once the tab has 50 entries).
       const back = await dialogsDuring('dismiss', () => Promise.all([page.waitForEvent('dialog'), page.evaluate(() => history.back())]));
-      assert.deepEqual(back.map((d) => d.type), ['confirm'], 'Back asks');
+      assert.deepEqual(
+        back.map((d) => d.type),
+        ['confirm'],
+        'Back asks',
+      );
       await page.waitForFunction(() => location.pathname === '/admin/chatbot');
       assert.equal(await page.getByLabel('History length').inputValue(), '9');
       const logout = await dialogsDuring('dismiss', () => page.getByRole('button', { name: 'Log out' }).click());
-      assert.deepEqual(logout.map((d) => d.type), ['confirm'], 'Log out asks');
+      assert.deepEqual(
+        logout.map((d) => d.type),
+        ['confirm'],
+        'Log out asks',
+      );
       await page.getByLabel('History length').waitFor();
 
       await page.goto(url('/admin/settings?tab=account'));
       await page.getByLabel('Current password', { exact: true }).fill('x');
-      const tab = await dialogsDuring('dismiss', () => page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'API Configuration' }).click());
-      assert.deepEqual(tab.map((d) => d.type), ['confirm'], 'another tab asks');
+      const tab = await dialogsDuring('dismiss', () =>
+        page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'API Configuration' }).click(),
+      );
+      assert.deepEqual(
+        tab.map((d) => d.type),
+        ['confirm'],
+        'another tab asks',
+      );
       assert.equal(new URL(page.url()).search, '?tab=account');
       // Changed back to what it was: nothing to lose.
       await page.getByLabel('Current password', { exact: true }).fill('');

@@ -37,7 +37,11 @@ async function shot(name: string, fullPage = true) {
 /** axe-core over the whole page as it is now (but `exclude`): no violation of any kind. */
 async function assertAccessible(state: string, exclude?: string) {
   const { violations } = await (exclude ? new AxeBuilder({ page }).exclude(exclude) : new AxeBuilder({ page })).analyze();
-  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${state}`);
+  assert.deepEqual(
+    violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `axe on ${state}`,
+  );
 }
 
 async function apiCall(method: 'GET' | 'PUT' | 'POST', p: string, data?: unknown) {
@@ -63,7 +67,13 @@ before(async () => {
   const res = await page.request.post(url('/api/admin/setup'), { data: { password: TEST_PASSWORD } });
   assert.equal(res.status(), 201, await res.text());
   csrfToken = (await res.json()).csrfToken;
-  await apiCall('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await apiCall('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await apiCall('POST', '/api/admin/training/text', { title: 'Returns policy', text: 'You can return a widget within 30 days of delivery for a full refund.' });
   await apiCall('POST', '/api/admin/training/start');
   await docent.app.training.runner.idle();
@@ -104,7 +114,10 @@ describe('Database Management → Backup', () => {
 
     const done = section.locator('.notice').filter({ hasText: 'Backup downloaded' });
     await done.waitFor();
-    assert.match(await done.innerText(), /^Backup downloaded: docent-backup-\d{4}-\d{2}-\d{2}-\d{4}\.db \([\d.]+ KB\)\. Keep it somewhere safe, with your secret key\.$/);
+    assert.match(
+      await done.innerText(),
+      /^Backup downloaded: docent-backup-\d{4}-\d{2}-\d{2}-\d{4}\.db \([\d.]+ KB\)\. Keep it somewhere safe, with your secret key\.$/,
+    );
     assert.deepEqual(readdirSync(backupDir(docent.dataDir)), [], 'the server kept no copy');
 
     await section.getByText('How to restore a backup').click();
@@ -141,21 +154,33 @@ describe('Settings → Export and import', () => {
     const bad = structuredClone(exported);
     bad.settings.chatbot.temperature = 5;
     bad.settings.widget.primaryColor = 'red';
-    await page.getByLabel('Settings file').setInputFiles({ name: 'edited-settings.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await page
+      .getByLabel('Settings file')
+      .setInputFiles({ name: 'edited-settings.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
     const alert = importSection().locator('.import-notice');
     await alert.waitFor();
-    assert.equal((await alert.innerText()).replace(/\s+/g, ' ').trim(),
-      'edited-settings.json: The file has invalid settings: nothing was imported. Correct them in the file, or export the settings again. '
-      + 'chatbot.temperature: Temperature is between 0 and 2. widget.primaryColor: Use a colour like #2271b1.');
-    assert.equal(await importSection().getByRole('button', { name: /^Import/ }).count(), 0, 'nothing to apply');
+    assert.equal(
+      (await alert.innerText()).replace(/\s+/g, ' ').trim(),
+      'edited-settings.json: The file has invalid settings: nothing was imported. Correct them in the file, or export the settings again. ' +
+        'chatbot.temperature: Temperature is between 0 and 2. widget.primaryColor: Use a colour like #2271b1.',
+    );
+    assert.equal(
+      await importSection()
+        .getByRole('button', { name: /^Import/ })
+        .count(),
+      0,
+      'nothing to apply',
+    );
     assert.deepEqual(await apiCall('GET', '/api/admin/chatbot/settings'), before);
     await assertAccessible('an import with errors');
     await shot('backup-import-errors');
 
     await page.getByLabel('Settings file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
     await importSection().locator('.import-notice').filter({ hasText: 'not valid JSON' }).waitFor();
-    assert.equal((await importSection().locator('.import-notice').innerText()).trim(),
-      'notes.json: This file is not a Docent settings file: it is not valid JSON. Choose a file made with Export settings.');
+    assert.equal(
+      (await importSection().locator('.import-notice').innerText()).trim(),
+      'notes.json: This file is not a Docent settings file: it is not valid JSON. Choose a file made with Export settings.',
+    );
   });
 
   it('a valid import shows what will change, then applies it', async () => {
@@ -165,18 +190,26 @@ describe('Settings → Export and import', () => {
     edited.settings.widget.suggestedQuestions = ['Where is my parcel?', 'Can I return a widget?'];
     edited.settings.api.apiKey = `sk-or-v1-${'f'.repeat(64)}`;
     await page.getByLabel('Settings file').focus(); // as when the admin clicks it to choose the file
-    await page.getByLabel('Settings file').setInputFiles({ name: 'docent-settings-edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
+    await page
+      .getByLabel('Settings file')
+      .setInputFiles({ name: 'docent-settings-edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
     const heading = page.getByRole('heading', { name: 'docent-settings-edited.json changes 3 settings' });
     await heading.waitFor();
     // As in WordPress: focus stays on the file input (the preview comes next), the summary is read out.
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'import-file', 'focus stays on the file input');
-    assert.equal(await page.locator('#a11y-speak-polite').textContent(), 'docent-settings-edited.json changes 3 settings. Check the changes, then choose Import.');
+    assert.equal(
+      await page.locator('#a11y-speak-polite').textContent(),
+      'docent-settings-edited.json changes 3 settings. Check the changes, then choose Import.',
+    );
     const rows = await importSection().getByRole('table', { name: 'Settings the import changes' }).locator('tbody tr').allInnerTexts();
-    assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()), [
-      'Chatbot › Temperature chatbot.temperature 0.3 0.9',
-      'Widget › Bot name widget.botName Assistant Ada',
-      'Widget › Suggested questions widget.suggestedQuestions (none) Where is my parcel? Can I return a widget?',
-    ]);
+    assert.deepEqual(
+      rows.map((r) => r.replace(/\s+/g, ' ').trim()),
+      [
+        'Chatbot › Temperature chatbot.temperature 0.3 0.9',
+        'Widget › Bot name widget.botName Assistant Ada',
+        'Widget › Suggested questions widget.suggestedQuestions (none) Where is my parcel? Can I return a widget?',
+      ],
+    );
     assert.match(await importSection().innerText(), /api\.apiKey was left out: secrets are never imported\./);
     await assertAccessible('an import preview');
     await shot('backup-import-preview');

@@ -48,10 +48,13 @@ async function apiJson(p: string) {
 async function widgetAsk(message: string) {
   const res = await page.request.post(url('/api/widget/chat'), { headers: { Origin: SITE_ORIGIN }, data: { visitorId: VISITOR, message } });
   assert.equal(res.status(), 200, await res.text());
-  const events = (await res.text()).split('\n\n').filter((b) => b.startsWith('event:')).map((b) => {
-    const [e, d] = b.split('\n');
-    return { event: e.slice(7), data: JSON.parse(d.slice(6)) };
-  });
+  const events = (await res.text())
+    .split('\n\n')
+    .filter((b) => b.startsWith('event:'))
+    .map((b) => {
+      const [e, d] = b.split('\n');
+      return { event: e.slice(7), data: JSON.parse(d.slice(6)) };
+    });
   return events;
 }
 
@@ -69,11 +72,18 @@ before(async () => {
   docent = await startDocent();
   admin = await setupAdmin(docent.app);
   const put = await admin.request('PUT', '/api/admin/settings/api', {
-    provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false,
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
   });
   assert.equal(put.statusCode, 200, put.body);
   await admin.request('GET', '/api/admin/models');
-  for (const entry of [{ title: 'Warranty', text: WARRANTY_TEXT, url: 'https://shop.example.com/warranty' }, { question: QUESTION, answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' }]) {
+  for (const entry of [
+    { title: 'Warranty', text: WARRANTY_TEXT, url: 'https://shop.example.com/warranty' },
+    { question: QUESTION, answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' },
+  ]) {
     const res = await admin.request('POST', '/api/admin/training/text', entry);
     assert.equal(res.statusCode, 201, res.body);
   }
@@ -88,7 +98,15 @@ before(async () => {
   // These screens show the model's answers: the Q&A entry's own question would be answered word for word without
   // it (Q&A answers are tested in e2e/improve-answer.test.ts).
   const { chatbot, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  assert.equal((await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, qaAnswerMatch: 0 }, retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch } })).statusCode, 200);
+  assert.equal(
+    (
+      await admin.request('PUT', '/api/admin/chatbot/settings', {
+        chatbot: { ...chatbot, qaAnswerMatch: 0 },
+        retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch },
+      })
+    ).statusCode,
+    200,
+  );
 
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -116,7 +134,10 @@ describe('chat admin screens', () => {
     await page.goto(url('/admin/'));
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     const labels = await page.getByRole('navigation', { name: 'Main menu' }).locator('.adminmenu-item > .adminmenu-link').allTextContents();
-    assert.deepEqual(labels.map((l) => l.trim()), ['Dashboard', 'Data Training', 'Chatbot', 'Widget', 'Conversations', 'Leads', 'Playground', 'Settings']);
+    assert.deepEqual(
+      labels.map((l) => l.trim()),
+      ['Dashboard', 'Data Training', 'Chatbot', 'Widget', 'Conversations', 'Leads', 'Playground', 'Settings'],
+    );
   });
 
   it('Chatbot: counter, a field error, save and reload, server errors shown by the field', async () => {
@@ -126,11 +147,11 @@ describe('chat admin screens', () => {
     await instructions.waitFor();
     const counter = page.locator('#cb-instructions-counter');
     const initial = await instructions.inputValue();
-    assert.match(await counter.textContent() ?? '', new RegExp(`^${initial.length.toLocaleString('en')} / 4,000`));
+    assert.match((await counter.textContent()) ?? '', new RegExp(`^${initial.length.toLocaleString('en')} / 4,000`));
 
     const mine = 'Be brief and friendly. Mention support@acme.example when a visitor needs a human.';
     await instructions.fill(mine);
-    assert.match(await counter.textContent() ?? '', new RegExp(`^${mine.length} / 4,000`));
+    assert.match((await counter.textContent()) ?? '', new RegExp(`^${mine.length} / 4,000`));
     await page.getByLabel('Always reply in one language').check();
     await page.getByLabel('Language', { exact: true }).selectOption('de');
 
@@ -182,12 +203,16 @@ describe('chat admin screens', () => {
     await page.getByLabel(/^Strict/).check();
 
     // The server's own validation: nested errors come back under "chatbot"; the screen puts them on the field.
-    await page.route('**/api/admin/chatbot/settings', async (route) => {
-      if (route.request().method() !== 'PUT') return route.continue();
-      const body = route.request().postDataJSON();
-      body.chatbot.maxAnswerTokens = 9000; // past the server's limit, valid for nothing else
-      await route.continue({ postData: JSON.stringify(body) });
-    }, { times: 1 });
+    await page.route(
+      '**/api/admin/chatbot/settings',
+      async (route) => {
+        if (route.request().method() !== 'PUT') return route.continue();
+        const body = route.request().postDataJSON();
+        body.chatbot.maxAnswerTokens = 9000; // past the server's limit, valid for nothing else
+        await route.continue({ postData: JSON.stringify(body) });
+      },
+      { times: 1 },
+    );
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.locator('#main').getByText('Settings not saved: Please correct the highlighted fields.').waitFor();
     await page.locator('#cb-maxAnswerTokens-error').getByText('Allow at most 8,000 tokens per answer.').waitFor();
@@ -198,7 +223,7 @@ describe('chat admin screens', () => {
     // Restore default puts the server's default instructions back (not saved until Save).
     await page.getByRole('button', { name: 'Restore default' }).first().click();
     assert.match(await instructions.inputValue(), /^You are the friendly assistant of this website\./);
-    assert.match(await counter.textContent() ?? '', new RegExp(`^${(await instructions.inputValue()).length} / 4,000`));
+    assert.match((await counter.textContent()) ?? '', new RegExp(`^${(await instructions.inputValue()).length} / 4,000`));
     await page.getByText('You have unsaved changes.').waitFor();
     await shot('chatbot');
     await page.reload(); // drop the unsaved restore
@@ -248,11 +273,17 @@ describe('chat admin screens', () => {
     const domains = page.getByLabel('Allowed domains');
     await domains.fill('example.com\nnot a domain!');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.locator('#w-allowedDomains-error').getByText(/"not a domain!" is not a domain/).waitFor();
+    await page
+      .locator('#w-allowedDomains-error')
+      .getByText(/"not a domain!" is not a domain/)
+      .waitFor();
     assert.equal(await domains.getAttribute('aria-invalid'), 'true');
     await domains.fill('example.com\n*.example.com');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await page.locator('#main').getByText(/^Settings saved\./).waitFor();
+    await page
+      .locator('#main')
+      .getByText(/^Settings saved\./)
+      .waitFor();
 
     const saved = (await apiJson('/api/admin/widget/settings')).widget;
     assert.equal(saved.botName, 'Acme Helper');
@@ -305,15 +336,15 @@ describe('chat admin screens', () => {
     const panel = page.getByRole('region', { name: 'What the bot saw' });
     const chunk = panel.locator('.chunk').filter({ hasText: 'Warranty' }).first();
     await chunk.waitFor();
-    assert.match(await chunk.locator('.match-badge').textContent() ?? '', /^\d+% match$/);
-    assert.match(await chunk.textContent() ?? '', /By meaning: #\d+/);
-    assert.match(await chunk.textContent() ?? '', /By words: (#\d+|—)/);
-    assert.match(await chunk.locator('.chunk-text').textContent() ?? '', /two-year warranty/);
+    assert.match((await chunk.locator('.match-badge').textContent()) ?? '', /^\d+% match$/);
+    assert.match((await chunk.textContent()) ?? '', /By meaning: #\d+/);
+    assert.match((await chunk.textContent()) ?? '', /By words: (#\d+|—)/);
+    assert.match((await chunk.locator('.chunk-text').textContent()) ?? '', /two-year warranty/);
     await panel.getByText('openai/gpt-5.4-mini').waitFor();
     const prompts = panel.locator('.prompt-message pre');
     assert.ok((await prompts.count()) >= 2);
-    assert.match(await prompts.first().textContent() ?? '', /Always reply in German/); // the Chatbot screen's setting
-    assert.match(await prompts.first().textContent() ?? '', /Be brief and friendly/);
+    assert.match((await prompts.first().textContent()) ?? '', /Always reply in German/); // the Chatbot screen's setting
+    assert.match((await prompts.first().textContent()) ?? '', /Be brief and friendly/);
     assert.equal(await prompts.last().textContent(), QUESTION);
     await shot('playground');
 
@@ -348,7 +379,7 @@ describe('chat admin screens', () => {
     const alerts = page.getByRole('region', { name: 'Alerts' });
     const alert = alerts.locator('.notice-error').filter({ hasText: 'OpenRouter rejected this key' });
     await alert.waitFor();
-    assert.match(await alert.textContent() ?? '', /Happened once/);
+    assert.match((await alert.textContent()) ?? '', /Happened once/);
     await alert.getByRole('link', { name: /API Configuration/ }).waitFor();
 
     const stats = await apiJson('/api/admin/dashboard/stats');
@@ -356,7 +387,7 @@ describe('chat admin screens', () => {
     assert.ok(stats.today.conversations >= 1, JSON.stringify(stats.today));
     const today = page.getByRole('region', { name: 'Today' });
     await today.getByText(String(stats.today.conversations), { exact: true }).first().waitFor();
-    assert.match(await today.textContent() ?? '', new RegExp(`Messages${stats.today.messages}`));
+    assert.match((await today.textContent()) ?? '', new RegExp(`Messages${stats.today.messages}`));
     await page.getByRole('region', { name: 'This month' }).getByText('Conversations').waitFor();
     await page.getByRole('region', { name: 'Setup checklist' }).waitFor();
     await shot('dashboard');
@@ -371,7 +402,8 @@ describe('chat admin screens', () => {
     const ask = await widgetAsk('How long is the warranty?');
     const done = ask.find((e) => e.event === 'done');
     const feedback = await page.request.post(url('/api/widget/feedback'), {
-      headers: { Origin: SITE_ORIGIN }, data: { visitorId: VISITOR, messageId: done!.data.messageId, value: 'down' },
+      headers: { Origin: SITE_ORIGIN },
+      data: { visitorId: VISITOR, messageId: done!.data.messageId, value: 'down' },
     });
     assert.equal(feedback.status(), 204);
 
@@ -387,7 +419,10 @@ describe('chat admin screens', () => {
     const playgroundRows = table.locator('tbody tr').filter({ hasText: 'Playground' });
     assert.equal(await playgroundRows.count(), 3);
     await table.locator('tbody tr').filter({ hasText: 'www.example.com' }).first().waitFor();
-    assert.match(await table.locator('tbody tr').filter({ hasText: 'How long is the warranty?' }).locator('.feedback-down').textContent() ?? '', /1 thumbs down/);
+    assert.match(
+      (await table.locator('tbody tr').filter({ hasText: 'How long is the warranty?' }).locator('.feedback-down').textContent()) ?? '',
+      /1 thumbs down/,
+    );
     await shot('conversations');
 
     // CSV export of everything, as a download.
@@ -419,7 +454,12 @@ describe('chat admin screens', () => {
     await tabs.getByRole('link', { name: 'All' }).click();
     await page.waitForURL((u) => u.search === '');
     const answered = all.find((c: any) => c.channel === 'playground' && c.unanswered === 0);
-    await table.locator('tbody tr').filter({ hasText: 'Playground' }).filter({ has: page.locator(`a[href="/admin/conversations/${answered.id}"]`) }).locator('td.col-date').click();
+    await table
+      .locator('tbody tr')
+      .filter({ hasText: 'Playground' })
+      .filter({ has: page.locator(`a[href="/admin/conversations/${answered.id}"]`) })
+      .locator('td.col-date')
+      .click();
     await page.waitForURL((u) => u.pathname === `/admin/conversations/${answered.id}`);
     const transcript = page.getByRole('region', { name: 'Transcript' });
     await transcript.locator('.bubble-user').getByText(QUESTION, { exact: true }).first().waitFor();
@@ -427,10 +467,10 @@ describe('chat admin screens', () => {
     const first = transcript.locator('.transcript-item.is-assistant').first();
     await first.locator('.message-sources').getByRole('link', { name: 'Warranty (opens in a new tab)' }).waitFor(); // a source with a public URL
     await first.getByText('openai/gpt-5.4-mini').waitFor();
-    assert.match(await first.locator('.answer-meta').textContent() ?? '', /Tokens\d+.*Cost\$.*Latency\d+/);
+    assert.match((await first.locator('.answer-meta').textContent()) ?? '', /Tokens\d+.*Cost\$.*Latency\d+/);
     await first.getByText(/^Retrieved chunks \(\d+\)$/).click();
     await first.locator('.retrieved-table').getByRole('link', { name: 'Warranty (opens in a new tab)' }).waitFor();
-    assert.match(await first.locator('.retrieved-table').textContent() ?? '', /\d+% match/);
+    assert.match((await first.locator('.retrieved-table').textContent()) ?? '', /\d+% match/);
     await transcript.locator('.transcript-item.is-assistant').nth(1).getByText('Stopped', { exact: true }).waitFor();
     await shot('conversation-detail');
 

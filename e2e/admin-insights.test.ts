@@ -40,8 +40,12 @@ async function axeViolations(): Promise<string[]> {
 const caption = (title: string) => insights().getByRole('figure', { name: title }).locator('figcaption');
 /** The rows of a list's table, as the cells' text. */
 async function rows(list: string): Promise<string[][]> {
-  return insights().getByRole('region', { name: list }).locator('tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.replace(/\s+/g, ' ').replace(' :', ':').trim())));
+  return insights()
+    .getByRole('region', { name: list })
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.replace(/\s+/g, ' ').replace(' :', ':').trim())),
+    );
 }
 
 before(async () => {
@@ -67,18 +71,31 @@ describe('Dashboard insights', () => {
     await page.goto(url('/admin/'));
     await insights().getByRole('heading', { name: 'Insights' }).waitFor();
     assert.equal(await insights().getByRole('radio', { name: '30 days' }).isChecked(), true);
-    await insights().getByRole('status').filter({ hasText: `${dayLabel(days[29])} – ${dayLabel(days[0])}, UTC days` }).waitFor();
+    await insights()
+      .getByRole('status')
+      .filter({ hasText: `${dayLabel(days[29])} – ${dayLabel(days[0])}, UTC days` })
+      .waitFor();
 
-    assert.match(await caption('Conversations and messages per day').innerText(), /^5 conversations and 10 messages in the last 30 days; the busiest day was \w{3}, .+ with 4 conversations\.$/);
-    assert.match(await caption('Share answered').innerText(), /^71% of 7 answers answered the question \(not "I don't know", not failed\); the lowest day was .+ at 0%\.$/);
+    assert.match(
+      await caption('Conversations and messages per day').innerText(),
+      /^5 conversations and 10 messages in the last 30 days; the busiest day was \w{3}, .+ with 4 conversations\.$/,
+    );
+    assert.match(
+      await caption('Share answered').innerText(),
+      /^71% of 7 answers answered the question \(not "I don't know", not failed\); the lowest day was .+ at 0%\.$/,
+    );
     assert.equal(await caption('Thumbs up and down').innerText(), 'Visitors gave 1 thumb up and 1 down in the last 30 days.');
-    assert.match(await caption('Cost per day').innerText(), /^\$0.005 spent on answers in the last 30 days, \$0.0002 a day on average; the most on \w{3}, .+ \(\$0.004\)\.$/);
+    assert.match(
+      await caption('Cost per day').innerText(),
+      /^\$0.005 spent on answers in the last 30 days, \$0.0002 a day on average; the most on \w{3}, .+ \(\$0.004\)\.$/,
+    );
 
     // uPlot is loaded on demand and draws each chart on a canvas sized to its box.
     const canvases = insights().locator('.insight-chart-canvas canvas');
     await canvases.nth(3).waitFor();
     assert.equal(await canvases.count(), 4);
-    for (const box of await canvases.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).getBoundingClientRect().width))) assert.ok(box > 250, `chart ${box}px wide`);
+    for (const box of await canvases.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).getBoundingClientRect().width)))
+      assert.ok(box > 250, `chart ${box}px wide`);
     const inked = await canvases.first().evaluate((c) => {
       const canvas = c as HTMLCanvasElement;
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -100,20 +117,35 @@ describe('Dashboard insights', () => {
       ['=cmd|calc', '1', '1 of 1'],
       ['Tell me a story', '1', '0 of 1'],
     ]);
-    assert.deepEqual(await rows('Unanswered questions'), [['Can you deliver to Mars? Also asked as: “Do you ship to Mars?”', '2 of 2', 'Improve answer: Can you deliver to Mars?']]);
-    assert.deepEqual(await rows('Sources used most'), [['Pricing Text & Q&A', '4'], ['Press release 2019 Text & Q&A', '1'], ['Warranty Text & Q&A', '1']]);
-    assert.equal(await insights().getByRole('region', { name: 'Documents no answer used' }).locator('.insight-empty').innerText(), 'Every trained document helped an answer in the last 30 days.');
+    assert.deepEqual(await rows('Unanswered questions'), [
+      ['Can you deliver to Mars? Also asked as: “Do you ship to Mars?”', '2 of 2', 'Improve answer: Can you deliver to Mars?'],
+    ]);
+    assert.deepEqual(await rows('Sources used most'), [
+      ['Pricing Text & Q&A', '4'],
+      ['Press release 2019 Text & Q&A', '1'],
+      ['Warranty Text & Q&A', '1'],
+    ]);
+    assert.equal(
+      await insights().getByRole('region', { name: 'Documents no answer used' }).locator('.insight-empty').innerText(),
+      'Every trained document helped an answer in the last 30 days.',
+    );
 
     await shot('desktop-30');
   });
 
   it('the range switch reloads everything for 7 days', async () => {
     await insights().getByText('7 days', { exact: true }).click();
-    await insights().getByRole('status').filter({ hasText: `${dayLabel(days[6])} – ${dayLabel(days[0])}, UTC days` }).waitFor();
+    await insights()
+      .getByRole('status')
+      .filter({ hasText: `${dayLabel(days[6])} – ${dayLabel(days[0])}, UTC days` })
+      .waitFor();
     assert.equal(await insights().getByRole('radio', { name: '7 days' }).isChecked(), true);
     assert.match(await caption('Conversations and messages per day').innerText(), /in the last 7 days/);
     assert.match(await caption('Share answered').innerText(), /^67% of 6 answers/);
-    assert.deepEqual((await rows('Top questions')).map((r) => r[0].split(' Also')[0]), ['How much is the Pro plan?', 'Can you deliver to Mars?', 'Tell me a story']);
+    assert.deepEqual(
+      (await rows('Top questions')).map((r) => r[0].split(' Also')[0]),
+      ['How much is the Pro plan?', 'Can you deliver to Mars?', 'Tell me a story'],
+    );
     const unused = insights().getByRole('region', { name: 'Documents no answer used' });
     assert.deepEqual(await unused.locator('li').allInnerTexts(), ['Press release 2019\nText & Q&A']);
     assert.equal(await insights().locator('details.insight-table tbody tr').count(), 7);
@@ -122,12 +154,18 @@ describe('Dashboard insights', () => {
 
   it('each list downloads as CSV with its own name, formulas neutralised', async () => {
     await insights().getByRole('radio', { name: '30 days' }).check({ force: true });
-    await insights().getByRole('status').filter({ hasText: dayLabel(days[29]) }).waitFor();
+    await insights()
+      .getByRole('status')
+      .filter({ hasText: dayLabel(days[29]) })
+      .waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), insights().getByRole('link', { name: 'Download CSV of top questions' }).click()]);
     assert.equal(download.suggestedFilename(), `docent-top-questions-${days[29]}-to-${days[0]}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
     assert.equal(csv[0], '\uFEFF"question","also_asked_as","asked","answered","answered_well","unanswered","conversation"');
-    assert.ok(csv.some((line) => line.startsWith(`"'=cmd|calc","","1"`)), csv.join('\n'));
+    assert.ok(
+      csv.some((line) => line.startsWith(`"'=cmd|calc","","1"`)),
+      csv.join('\n'),
+    );
 
     const [unused] = await Promise.all([page.waitForEvent('download'), insights().getByRole('link', { name: 'Download CSV of unanswered questions' }).click()]);
     assert.equal(unused.suggestedFilename(), `docent-unanswered-questions-${days[29]}-to-${days[0]}.csv`);
@@ -141,13 +179,22 @@ describe('Dashboard insights', () => {
     await page.waitForTimeout(100); // the charts follow their boxes' new width
     const { sw, w } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth }));
     assert.ok(sw <= w, `the page scrolls sideways at phone size: ${sw} > ${w}`);
-    const widths = await insights().locator('.insight-chart-canvas canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).getBoundingClientRect().width));
-    assert.ok(widths.every((x) => x <= 390 && x > 250), `charts at phone size: ${widths.join(', ')}`);
+    const widths = await insights()
+      .locator('.insight-chart-canvas canvas')
+      .evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).getBoundingClientRect().width));
+    assert.ok(
+      widths.every((x) => x <= 390 && x > 250),
+      `charts at phone size: ${widths.join(', ')}`,
+    );
     assert.deepEqual(await axeViolations(), []);
     await shot('phone');
     // Close-ups, to look at the details at phone size.
-    await insights().locator('.insight-charts').screenshot({ path: path.join(SHOTS, 'insights-phone-charts.png'), animations: 'disabled' });
-    await insights().locator('.insight-lists').screenshot({ path: path.join(SHOTS, 'insights-phone-lists.png'), animations: 'disabled' });
+    await insights()
+      .locator('.insight-charts')
+      .screenshot({ path: path.join(SHOTS, 'insights-phone-charts.png'), animations: 'disabled' });
+    await insights()
+      .locator('.insight-lists')
+      .screenshot({ path: path.join(SHOTS, 'insights-phone-lists.png'), animations: 'disabled' });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

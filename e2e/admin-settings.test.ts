@@ -121,12 +121,9 @@ describe('admin UI', () => {
     await box.locator('.checklist-item').first().waitFor();
     const items = box.locator('.checklist-item');
     assert.equal(await items.count(), 4);
-    assert.deepEqual(
-      await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step)),
-      ['api-key', 'model', 'training', 'widget'],
-    );
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step)), ['api-key', 'model', 'training', 'widget']);
     const first = items.first();
-    assert.match(await first.textContent() ?? '', /To do/);
+    assert.match((await first.textContent()) ?? '', /To do/);
     assert.equal(await first.locator('svg').count(), 1, 'status icon');
     assert.ok(await first.getByRole('link').getAttribute('href'));
     assert.ok((await first.locator('.description').textContent())?.trim(), 'detail text');
@@ -169,10 +166,7 @@ describe('admin UI', () => {
     assert.equal(await page.getByRole('checkbox', { name: 'Enable reasoning' }).isChecked(), false);
     const embedding = page.locator('.readonly-value');
     assert.equal((await embedding.textContent())?.trim(), 'openai/text-embedding-3-small (1536 dimensions)');
-    assert.equal(
-      await page.getByRole('link', { name: 'Change in Data Training → Database Management' }).getAttribute('href'),
-      '/admin/training?tab=database',
-    );
+    assert.equal(await page.getByRole('link', { name: 'Change in Data Training → Database Management' }).getAttribute('href'), '/admin/training?tab=database');
     assert.equal(await page.getByRole('link', { name: /openrouter\.ai\/settings\/keys/ }).getAttribute('href'), 'https://openrouter.ai/settings/keys');
     await page.getByText(/Updated just now|Updated \d+ (seconds?|minutes?) ago/).waitFor();
 
@@ -274,8 +268,12 @@ describe('admin UI', () => {
     await page.locator('.settings-notice').filter({ hasText: 'Settings saved.' }).waitFor();
     assert.equal(settingsPuts().length, 1);
     assert.deepEqual(settingsPuts()[0].postDataJSON(), {
-      provider: 'openrouter', apiKey: FAKE_KEY, model: 'anthropic/claude-sonnet-4.5',
-      fallbackModels: ['google/gemini-3-flash'], reasoningEnabled: true, lowBalanceUsd: 1,
+      provider: 'openrouter',
+      apiKey: FAKE_KEY,
+      model: 'anthropic/claude-sonnet-4.5',
+      fallbackModels: ['google/gemini-3-flash'],
+      reasoningEnabled: true,
+      lowBalanceUsd: 1,
     });
     const masked = page.getByLabel('OpenRouter API Key');
     assert.equal(await masked.inputValue(), MASKED_FAKE_KEY);

@@ -49,16 +49,20 @@ async function shot(name: string, fullPage = true) {
 /** First run and an API key, from the page itself: only Chromium knows the name chat.example.test. */
 async function setup(d: Docent) {
   await page.goto(url('/admin/', d));
-  const statuses = await page.evaluate(async ({ password, apiKey }) => {
-    const json = { 'content-type': 'application/json' };
-    const res = await fetch('/api/admin/setup', { method: 'POST', headers: json, body: JSON.stringify({ password }) });
-    const { csrfToken } = await res.json();
-    const key = await fetch('/api/admin/settings/api', {
-      method: 'PUT', headers: { ...json, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ provider: 'openrouter', apiKey, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false }),
-    });
-    return [res.status, key.status];
-  }, { password: TEST_PASSWORD, apiKey: FAKE_KEY });
+  const statuses = await page.evaluate(
+    async ({ password, apiKey }) => {
+      const json = { 'content-type': 'application/json' };
+      const res = await fetch('/api/admin/setup', { method: 'POST', headers: json, body: JSON.stringify({ password }) });
+      const { csrfToken } = await res.json();
+      const key = await fetch('/api/admin/settings/api', {
+        method: 'PUT',
+        headers: { ...json, 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ provider: 'openrouter', apiKey, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false }),
+      });
+      return [res.status, key.status];
+    },
+    { password: TEST_PASSWORD, apiKey: FAKE_KEY },
+  );
   assert.deepEqual(statuses, [201, 200]);
 }
 
@@ -86,17 +90,24 @@ async function axeViolations(include?: string): Promise<string[]> {
 async function startHostHidingProxy(target: string): Promise<{ port: number; close(): Promise<void> }> {
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.writeHead(502).end());
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -124,7 +135,7 @@ after(async () => {
   await stale?.close();
 });
 
-describe('Docent\'s public address', () => {
+describe("Docent's public address", () => {
   it('PUBLIC_URL unset: the snippet and the webhook URL use the address the admin opened Docent at', async () => {
     await page.goto(url('/admin/widget'));
     const snippet = page.getByRole('textbox', { name: 'Embed snippet' });
@@ -168,15 +179,16 @@ describe('Docent\'s public address', () => {
 
   it('PUBLIC_URL differs from the address in the browser: the Widget screen and the Dashboard say so, with the exact fix', async () => {
     const fix = `PUBLIC_URL=${origin(stale)}`;
-    const expected = `You opened Docent at ${origin(stale)}, but PUBLIC_URL says http://localhost:3000, an address only Docent's own server can reach. `
-      + `The embed snippet and the webhook URL point there, so the widget will not appear on your website. Set ${fix} in Docent's environment and restart Docent.`;
+    const expected =
+      `You opened Docent at ${origin(stale)}, but PUBLIC_URL says http://localhost:3000, an address only Docent's own server can reach. ` +
+      `The embed snippet and the webhook URL point there, so the widget will not appear on your website. Set ${fix} in Docent's environment and restart Docent.`;
     await page.goto(url('/admin/widget', stale));
     const notice = page.locator('.address-notice');
     await notice.waitFor();
     assert.equal((await notice.locator('.notice-body').innerText()).replace(/\s+/g, ' ').trim(), expected);
-    assert.match(await notice.getAttribute('class') ?? '', /notice-warning/);
+    assert.match((await notice.getAttribute('class')) ?? '', /notice-warning/);
     assert.equal(await page.getByRole('textbox', { name: 'Embed snippet' }).inputValue(), '<script src="http://localhost:3000/widget.js" async></script>');
-    await page.getByRole('region', { name: 'Embed on your website' }).getByText('Docent\'s PUBLIC_URL.', { exact: false }).waitFor();
+    await page.getByRole('region', { name: 'Embed on your website' }).getByText("Docent's PUBLIC_URL.", { exact: false }).waitFor();
     await shot('widget-stale-public-url');
 
     await page.goto(url('/admin/', stale));
@@ -187,23 +199,36 @@ describe('Docent\'s public address', () => {
     assert.deepEqual(await axeViolations('.address-notice'), []);
   });
 
-  it('PUBLIC_URL unset behind a proxy that hides the address: the browser\'s address is compared, and the notice says how to fix it', async () => {
+  it("PUBLIC_URL unset behind a proxy that hides the address: the browser's address is compared, and the notice says how to fix it", async () => {
     const proxy = await startHostHidingProxy(docent.url);
     try {
       const here = `http://${PROXY_HOST}:${proxy.port}`;
       await page.goto(`${here}/admin/`);
-      const status = await page.evaluate(async (password) => (await fetch('/api/admin/login', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }),
-      })).status, TEST_PASSWORD);
+      const status = await page.evaluate(
+        async (password) =>
+          (
+            await fetch('/api/admin/login', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ password }),
+            })
+          ).status,
+        TEST_PASSWORD,
+      );
       assert.equal(status, 200);
       await page.goto(`${here}/admin/widget`);
       const notice = page.locator('.address-notice');
       await notice.waitFor();
-      const expected = `Your browser is at ${here}, but Docent received this page's request as ${docent.url}, so the embed snippet and the webhook URL `
-        + `point at ${docent.url} and the widget may not appear on your website. A reverse proxy in front of Docent does not pass the address on: `
-        + `set TRUST_PROXY=true so Docent reads X-Forwarded-Host and X-Forwarded-Proto (the proxy must send them), or set PUBLIC_URL=${here}, and restart Docent.`;
+      const expected =
+        `Your browser is at ${here}, but Docent received this page's request as ${docent.url}, so the embed snippet and the webhook URL ` +
+        `point at ${docent.url} and the widget may not appear on your website. A reverse proxy in front of Docent does not pass the address on: ` +
+        `set TRUST_PROXY=true so Docent reads X-Forwarded-Host and X-Forwarded-Proto (the proxy must send them), or set PUBLIC_URL=${here}, and restart Docent.`;
       assert.equal((await notice.locator('.notice-body').innerText()).replace(/\s+/g, ' ').trim(), expected);
-      assert.equal(await page.getByRole('region', { name: 'Embed on your website' }).locator('.notice').count(), 1, 'one notice, not also "only works on this computer"');
+      assert.equal(
+        await page.getByRole('region', { name: 'Embed on your website' }).locator('.notice').count(),
+        1,
+        'one notice, not also "only works on this computer"',
+      );
       await shot('widget-proxy-hides-address');
       await page.goto(`${here}/admin/`);
       await notice.waitFor();
@@ -216,17 +241,27 @@ describe('Docent\'s public address', () => {
   it('a PUBLIC_URL that is probably right (opened over another local address) is an info notice the Dashboard lets you dismiss', async () => {
     const tunnel = `http://localhost:${new URL(stale.url).port}`;
     await page.goto(`${tunnel}/admin/`);
-    const status = await page.evaluate(async (password) => (await fetch('/api/admin/login', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }),
-    })).status, TEST_PASSWORD);
+    const status = await page.evaluate(
+      async (password) =>
+        (
+          await fetch('/api/admin/login', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ password }),
+          })
+        ).status,
+      TEST_PASSWORD,
+    );
     assert.equal(status, 200);
     await page.goto(`${tunnel}/admin/`);
     const notice = page.locator('.address-notice');
     await notice.waitFor();
-    assert.match(await notice.getAttribute('class') ?? '', /notice-info/);
-    assert.equal((await notice.locator('.notice-body').innerText()).replace(/\s+/g, ' ').trim(),
-      `You opened Docent at ${tunnel}, but the embed snippet and the webhook URL use PUBLIC_URL, http://localhost:3000. That is right when visitors `
-      + 'reach Docent at http://localhost:3000 and you are on a private address or a tunnel. If they reach it at another address, set PUBLIC_URL to that address and restart Docent.');
+    assert.match((await notice.getAttribute('class')) ?? '', /notice-info/);
+    assert.equal(
+      (await notice.locator('.notice-body').innerText()).replace(/\s+/g, ' ').trim(),
+      `You opened Docent at ${tunnel}, but the embed snippet and the webhook URL use PUBLIC_URL, http://localhost:3000. That is right when visitors ` +
+        'reach Docent at http://localhost:3000 and you are on a private address or a tunnel. If they reach it at another address, set PUBLIC_URL to that address and restart Docent.',
+    );
     await notice.getByRole('button', { name: 'Dismiss this notice' }).click();
     assert.equal(await notice.count(), 0);
     await page.reload();
@@ -240,10 +275,15 @@ describe('Docent\'s public address', () => {
 });
 
 describe('Check installation', () => {
-  before(() => site.setPage('/installed.html', `<!DOCTYPE html><html lang="en"><head><title>Acme</title></head><body><h1>Acme</h1>
-<script src="${origin(docent)}/widget.js" async></script></body></html>`));
+  before(() =>
+    site.setPage(
+      '/installed.html',
+      `<!DOCTYPE html><html lang="en"><head><title>Acme</title></head><body><h1>Acme</h1>
+<script src="${origin(docent)}/widget.js" async></script></body></html>`,
+    ),
+  );
 
-  it('found, at Docent\'s address; then not found; the reasons a page cannot be read', async () => {
+  it("found, at Docent's address; then not found; the reasons a page cannot be read", async () => {
     await page.goto(url('/admin/widget'));
     const box = page.getByRole('region', { name: 'Check installation' });
     const field = box.getByRole('textbox', { name: 'Page address' });
@@ -290,7 +330,11 @@ describe('Check installation', () => {
     const results = box.getByRole('list', { name: 'Check results' });
     await results.getByText('Site is not on the allowed domains').waitFor();
     const host = new URL(site.url).host;
-    await results.getByText(`${host} is not on the allowed domains, so the widget there would refuse to answer. Add 127.0.0.1 under Where it may be used → Allowed domains, and save.`).waitFor();
+    await results
+      .getByText(
+        `${host} is not on the allowed domains, so the widget there would refuse to answer. Add 127.0.0.1 under Where it may be used → Allowed domains, and save.`,
+      )
+      .waitFor();
     await shot('install-not-allowed');
     await results.getByRole('button', { name: 'Add 127.0.0.1 to Allowed domains' }).click();
     assert.equal(await domains.inputValue(), 'shop.example.com\n127.0.0.1');
@@ -320,7 +364,10 @@ describe('Check installation', () => {
     // The whole screen: only the repeated landmarks issue 10 item 11 lists (the admin bar and main), none from here.
     const whole = await axeViolations();
     console.log(`axe, whole Widget screen: ${whole.length ? whole.join('; ') : 'no violations'}`);
-    assert.deepEqual(whole.filter((v) => !v.startsWith('landmark-unique')), []);
+    assert.deepEqual(
+      whole.filter((v) => !v.startsWith('landmark-unique')),
+      [],
+    );
     await page.goto(url('/admin/'));
     await page.getByRole('heading', { name: 'Setup checklist' }).waitFor();
     assert.deepEqual(await axeViolations(), [], 'the Dashboard');
@@ -383,7 +430,10 @@ describe('Sources: no false success', () => {
     // Sources as a whole: only the repeated landmarks issue 10 item 11 lists (a card and an add panel share a name).
     const whole = await axeViolations('.sources-tab');
     console.log(`axe, Sources: ${whole.join('; ') || 'no violations'}`);
-    assert.deepEqual(whole.filter((v) => !v.startsWith('landmark-unique')), []);
+    assert.deepEqual(
+      whole.filter((v) => !v.startsWith('landmark-unique')),
+      [],
+    );
   });
 
   it('a list of pages where one fails: the card says how many and why, with Retry', async () => {

@@ -147,12 +147,9 @@ describe('Data Training screen', () => {
     writeFileSync(big, 'Every product we sell, described at length. '.repeat(30_000));
     const posts = () => apiRequests.filter((r) => r.method() === 'POST' && r.url().endsWith('/api/admin/training/files')).length;
     const before = posts();
-    await page.locator('#file-input').setInputFiles([
-      path.join(DOCS, 'pip-authentication.md'),
-      big,
-      path.join(DOCS, 'transfig-manual.pdf'),
-      path.join(DOCS, 'broken-manual.pdf'),
-    ]);
+    await page
+      .locator('#file-input')
+      .setInputFiles([path.join(DOCS, 'pip-authentication.md'), big, path.join(DOCS, 'transfig-manual.pdf'), path.join(DOCS, 'broken-manual.pdf')]);
     const results = page.getByRole('list', { name: 'Upload results' });
     await page.locator('#main').getByText('2 of 4 files added.').waitFor();
     assert.equal(posts() - before, 2, 'three files to send, two per request');
@@ -239,7 +236,11 @@ describe('Data Training screen', () => {
     // A reload shows the running job again (from GET /training/jobs).
     await page.reload();
     await progressbar().waitFor();
-    await page.waitForFunction(() => document.querySelector('[role="progressbar"][aria-label="Training"]')?.getAttribute('aria-valuenow') === '100', undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[role="progressbar"][aria-label="Training"]')?.getAttribute('aria-valuenow') === '100',
+      undefined,
+      { timeout: 15_000 },
+    );
     assert.equal(await valueNow(progressbar()), 100);
     await page.getByText('Training finished.').waitFor();
     assert.match((await page.locator('.job-counters').textContent()) ?? '', new RegExp(`Chunks\\s*${chunks} of ${chunks}`));
@@ -296,10 +297,15 @@ describe('Data Training screen', () => {
     await page.waitForFunction(() => (document.getElementById('embedding-model') as HTMLSelectElement | null)?.value === 'openai/text-embedding-3-small');
     // The list shows names (nothing cut off on a phone); the chosen model's id, size and price are under it.
     assert.equal(await select.locator('option:checked').textContent(), 'OpenAI: Text Embedding 3 Small');
-    assert.equal(await page.locator('#embedding-model-facts').textContent(), 'In use now · openai/text-embedding-3-small · 1,536 dimensions · $0.02 per 1M tokens');
+    assert.equal(
+      await page.locator('#embedding-model-facts').textContent(),
+      'In use now · openai/text-embedding-3-small · 1,536 dimensions · $0.02 per 1M tokens',
+    );
     await select.selectOption('openai/text-embedding-3-large');
     const box = page.locator('.rebuild-box');
-    await box.getByText(/Rebuilding embeds \d+ chunks \([\d,]+ tokens\) with openai\/text-embedding-3-large \(3,072 dimensions\): less than \$0\.01\./).waitFor();
+    await box
+      .getByText(/Rebuilding embeds \d+ chunks \([\d,]+ tokens\) with openai\/text-embedding-3-large \(3,072 dimensions\): less than \$0\.01\./)
+      .waitFor();
     const rebuild = page.getByRole('button', { name: 'Rebuild index with OpenAI: Text Embedding 3 Large (less than $0.01)' });
     docent.fake.setOptions({ latencyMs: 1500 });
     let question = '';
@@ -385,7 +391,10 @@ describe('Data Training screen', () => {
       // Re-sync reads again and trains: the card shows the embedding progress (slowed down to be seen).
       docent.fake.setOptions({ latencyMs: 4000 });
       await c.getByRole('button', { name: 'Re-sync' }).click();
-      await c.locator('.source-card-job').filter({ hasText: /Embedding: \d+ of [\d,]+ chunks/ }).waitFor();
+      await c
+        .locator('.source-card-job')
+        .filter({ hasText: /Embedding: \d+ of [\d,]+ chunks/ })
+        .waitFor();
       assert.equal((await c.locator('.status-badge').textContent())?.trim(), 'Syncing');
       await page.locator('.source-grid').screenshot({ path: path.join(ARTIFACTS, 'training-sources-syncing.png'), animations: 'disabled' });
       await c.locator('.status-badge', { hasText: 'Trained' }).waitFor({ timeout: 15_000 });
@@ -400,7 +409,11 @@ describe('Data Training screen', () => {
       await toggle.uncheck();
       await c.getByText('Switched off: the chatbot ignores this content.').waitFor();
       assert.equal(await c.getByRole('button', { name: 'Re-sync' }).isDisabled(), true, 'a switched-off source is not re-synced');
-      const sources = (await (await page.request.get(url('/api/admin/training/sources'))).json()).sources as Array<{ name: string; enabled: boolean; schedule: string }>;
+      const sources = (await (await page.request.get(url('/api/admin/training/sources'))).json()).sources as Array<{
+        name: string;
+        enabled: boolean;
+        schedule: string;
+      }>;
       const stored = sources.find((x) => x.name.startsWith('WordPress:'));
       assert.deepEqual([stored?.enabled, stored?.schedule], [false, 'weekly']);
 
@@ -429,7 +442,10 @@ describe('Data Training screen', () => {
     await saved.getByText('Settings saved.').waitFor();
     assert.match((await saved.textContent()) ?? '', /Search keeps using the index built with OpenRouter until you rebuild it for the new provider/);
     const notice = page.locator('.index-provider-notice');
-    assert.match((await notice.textContent()) ?? '', /Your search index was built with OpenRouter and keeps answering through it, with the key saved for it, until you rebuild it for this provider\./);
+    assert.match(
+      (await notice.textContent()) ?? '',
+      /Your search index was built with OpenRouter and keeps answering through it, with the key saved for it, until you rebuild it for this provider\./,
+    );
     await shot('training-provider-changed-settings');
 
     await notice.getByRole('link', { name: 'Rebuild the index in Database Management' }).click();
@@ -440,7 +456,10 @@ describe('Data Training screen', () => {
     // The new provider offers the same model: it is the default, and rebuilding with it is a real rebuild.
     await page.waitForFunction(() => (document.getElementById('embedding-model') as HTMLSelectElement | null)?.value === 'openai/text-embedding-3-large');
     assert.doesNotMatch((await page.locator('#embedding-model option:checked').textContent()) ?? '', /current/);
-    await page.locator('.rebuild-box').getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/).waitFor();
+    await page
+      .locator('.rebuild-box')
+      .getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/)
+      .waitFor();
     assert.equal(await page.getByRole('button', { name: /^Keep / }).count(), 0, 'keeping the old provider is what not rebuilding does');
     await shot('training-provider-changed-database');
     // An OpenAI-compatible server's model can also be typed (its list only shows ids with "embed" in them).
@@ -451,7 +470,10 @@ describe('Data Training screen', () => {
     await page.getByRole('alert').filter({ hasText: 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.' }).waitFor();
     assert.equal(await typed.getAttribute('aria-invalid'), 'true');
     await typed.fill('openai/text-embedding-3-large');
-    await page.locator('.rebuild-box').getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/).waitFor();
+    await page
+      .locator('.rebuild-box')
+      .getByText(/Rebuilding embeds \d+ chunks .* with openai\/text-embedding-3-large/)
+      .waitFor();
     await page.locator('#embedding-title').scrollIntoViewIfNeeded();
     await shot('training-provider-custom-model', false);
 
@@ -461,20 +483,33 @@ describe('Data Training screen', () => {
     await page.getByRole('button', { name: /^Rebuild index with OpenAI: Text Embedding 3 Large/ }).click();
     const unfinished = page.locator('.unfinished-rebuild');
     await unfinished.waitFor();
-    assert.match((await unfinished.textContent()) ?? '', /The rebuild with openai\/text-embedding-3-large did not finish\. The current index keeps answering\./);
-    await page.locator('.rebuild-job').getByText(/rejected this key/).first().waitFor();
+    assert.match(
+      (await unfinished.textContent()) ?? '',
+      /The rebuild with openai\/text-embedding-3-large did not finish\. The current index keeps answering\./,
+    );
+    await page
+      .locator('.rebuild-job')
+      .getByText(/rejected this key/)
+      .first()
+      .waitFor();
     await shot('training-rebuild-unfinished');
     local.setOptions({ latencyMs: 800 });
     await unfinished.getByRole('button', { name: 'Resume rebuild' }).click();
     await page.getByRole('progressbar', { name: 'Building the new index' }).waitFor();
     await unfinished.waitFor({ state: 'detached' });
     // Meanwhile the old index answers through OpenRouter.
-    const search = await page.request.post(url('/api/admin/training/search'), { data: { question: 'How long does standard shipping take?', minMatch: 0 }, headers: { 'x-csrf-token': csrfToken } });
+    const search = await page.request.post(url('/api/admin/training/search'), {
+      data: { question: 'How long does standard shipping take?', minMatch: 0 },
+      headers: { 'x-csrf-token': csrfToken },
+    });
     assert.equal(search.status(), 200, await search.text());
     assert.ok(((await search.json()).chunks as unknown[]).length > 0);
     await page.getByText('The new index is ready.').waitFor({ timeout: 20_000 });
     local.setOptions({ latencyMs: 0 });
-    await page.waitForFunction((base) => (document.querySelector('.index-info')?.textContent ?? '').includes(`text-embedding-3-large via the endpoint at ${base}`), local.baseURL);
+    await page.waitForFunction(
+      (base) => (document.querySelector('.index-info')?.textContent ?? '').includes(`text-embedding-3-large via the endpoint at ${base}`),
+      local.baseURL,
+    );
     await warning.waitFor({ state: 'detached' });
     assert.ok(local.requestsTo('/embeddings').length > 0);
     assert.ok(local.requestsTo('/embeddings').every((r) => r.headers.authorization === `Bearer ${LOCAL_KEY}`));
@@ -482,10 +517,17 @@ describe('Data Training screen', () => {
 
   it('works 390px wide: no sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [tab, name] of [['', 'sources'], ['?tab=training', 'training'], ['?tab=database', 'database']] as const) {
+    for (const [tab, name] of [
+      ['', 'sources'],
+      ['?tab=training', 'training'],
+      ['?tab=database', 'database'],
+    ] as const) {
       await page.goto(url(`/admin/training${tab}`));
       await page.getByRole('heading', { name: 'Data Training', level: 1 }).waitFor();
-      await page.locator(name === 'sources' ? '.source-card' : name === 'training' ? '.estimate-text' : '.stat-tiles').first().waitFor();
+      await page
+        .locator(name === 'sources' ? '.source-card' : name === 'training' ? '.estimate-text' : '.stat-tiles')
+        .first()
+        .waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${name}: no horizontal scrolling (overflow ${overflow}px)`);
       await shot(`training-mobile-${name}`);

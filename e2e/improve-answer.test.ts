@@ -30,11 +30,18 @@ const pageErrors: string[] = [];
 const url = (p: string) => docent.url + p;
 const shot = async (name: string, selector: string) => {
   await page.mouse.move(0, 0);
-  await page.locator(selector).first().screenshot({ path: path.join(ARTIFACTS, `improve-${name}.png`), animations: 'disabled' });
+  await page
+    .locator(selector)
+    .first()
+    .screenshot({ path: path.join(ARTIFACTS, `improve-${name}.png`), animations: 'disabled' });
 };
 async function axe(selector: string, what: string) {
   const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${what}`);
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+    [],
+    `axe, ${what}`,
+  );
 }
 const chatCalls = () => docent.fake.requestsTo('/chat/completions').length;
 
@@ -52,13 +59,19 @@ before(async () => {
   csrfToken = (await res.json()).csrfToken;
   const headers = { 'x-csrf-token': csrfToken };
   const key = await page.request.put(url('/api/admin/settings/api'), {
-    headers, data: { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false },
+    headers,
+    data: { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false },
   });
   assert.equal(key.status(), 200, await key.text());
   for (const data of [
     { title: 'Pro plan', text: 'The Pro plan gives every team unlimited projects, priority support and custom domains.', url: 'https://shop.example.com/pro' },
-    { title: 'Pro plan pricing', text: 'Pro plan pricing: the Pro plan costs 29 dollars per month for each team, billed yearly.', url: 'https://shop.example.com/pro-pricing' },
-  ]) assert.equal((await page.request.post(url('/api/admin/training/text'), { headers, data })).status(), 201);
+    {
+      title: 'Pro plan pricing',
+      text: 'Pro plan pricing: the Pro plan costs 29 dollars per month for each team, billed yearly.',
+      url: 'https://shop.example.com/pro-pricing',
+    },
+  ])
+    assert.equal((await page.request.post(url('/api/admin/training/text'), { headers, data })).status(), 201);
   assert.equal((await page.request.post(url('/api/admin/training/start'), { headers })).status(), 202);
   await docent.app.training.runner.idle();
 });
@@ -68,59 +81,67 @@ after(async () => {
   await docent?.close();
 });
 
-test('a visitor\'s "I don\'t know" → Improve answer in Conversations → the Playground answers with exactly that Q&A answer, no chat-model call', T, async () => {
-  // The visitor asks on the site; nothing in the content matches.
-  const asked = await page.request.post(url('/api/widget/chat'), { headers: { origin: ORIGIN }, data: { visitorId: 'e2e-visitor-0001', message: QUESTION } });
-  assert.equal(asked.status(), 200);
-  assert.ok((await asked.text()).includes(JSON.stringify(NO_ANSWER).slice(1, -1)), 'the visitor got "I don\'t know"');
+test(
+  'a visitor\'s "I don\'t know" → Improve answer in Conversations → the Playground answers with exactly that Q&A answer, no chat-model call',
+  T,
+  async () => {
+    // The visitor asks on the site; nothing in the content matches.
+    const asked = await page.request.post(url('/api/widget/chat'), { headers: { origin: ORIGIN }, data: { visitorId: 'e2e-visitor-0001', message: QUESTION } });
+    assert.equal(asked.status(), 200);
+    assert.ok((await asked.text()).includes(JSON.stringify(NO_ANSWER).slice(1, -1)), 'the visitor got "I don\'t know"');
 
-  // Conversations → Unanswered: the question is there with Improve answer.
-  await page.goto(url('/admin/conversations?filter=unanswered'));
-  const row = page.getByRole('row').filter({ hasText: QUESTION });
-  await row.waitFor();
-  await row.getByRole('link', { name: `Improve answer to “${QUESTION}”` }).click();
+    // Conversations → Unanswered: the question is there with Improve answer.
+    await page.goto(url('/admin/conversations?filter=unanswered'));
+    const row = page.getByRole('row').filter({ hasText: QUESTION });
+    await row.waitFor();
+    await row.getByRole('link', { name: `Improve answer to “${QUESTION}”` }).click();
 
-  // The form opens on that answer, prefilled with the visitor's question; "I don't know" is no starting point.
-  const form = page.getByRole('form', { name: 'Improve answer: add a Q&A entry' });
-  await form.waitFor();
-  assert.equal(await form.getByLabel('Question').inputValue(), QUESTION);
-  assert.equal(await form.getByLabel('Answer').inputValue(), '');
-  assert.ok(await form.getByLabel('Answer').evaluate((el) => el === document.activeElement), 'the answer field has focus');
-  // An empty answer is named on its field, and nothing is sent.
-  await form.getByRole('button', { name: 'Save and train' }).click();
-  await form.getByRole('alert').filter({ hasText: 'Enter the answer.' }).waitFor();
-  await form.getByLabel('Answer').fill(ANSWER);
-  await shot('form', '.transcript-item.is-assistant');
-  await axe('.improve-answer', 'the Improve answer form');
+    // The form opens on that answer, prefilled with the visitor's question; "I don't know" is no starting point.
+    const form = page.getByRole('form', { name: 'Improve answer: add a Q&A entry' });
+    await form.waitFor();
+    assert.equal(await form.getByLabel('Question').inputValue(), QUESTION);
+    assert.equal(await form.getByLabel('Answer').inputValue(), '');
+    assert.ok(await form.getByLabel('Answer').evaluate((el) => el === document.activeElement), 'the answer field has focus');
+    // An empty answer is named on its field, and nothing is sent.
+    await form.getByRole('button', { name: 'Save and train' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Enter the answer.' }).waitFor();
+    await form.getByLabel('Answer').fill(ANSWER);
+    await shot('form', '.transcript-item.is-assistant');
+    await axe('.improve-answer', 'the Improve answer form');
 
-  const embeddingsBefore = docent.fake.requestsTo('/embeddings').length;
-  await form.getByRole('button', { name: 'Save and train' }).click();
-  const saved = page.locator('.improve-answer .notice').filter({ hasText: 'Q&A entry added and trained. Visitors asking this now get your answer word for word.' });
-  await saved.waitFor();
-  assert.equal(docent.fake.requestsTo('/embeddings').length - embeddingsBefore, 1, 'trained with one embedding call');
-  // The conversation and the answer are marked improved.
-  await page.locator('h1 .status-pill', { hasText: 'Improved' }).waitFor();
-  await page.locator('.transcript-item.is-assistant .transcript-head .status-pill', { hasText: 'Improved' }).waitFor();
-  await shot('saved', '.transcript-item.is-assistant');
-  await page.goto(url('/admin/conversations?filter=unanswered'));
-  await page.getByRole('row').filter({ hasText: QUESTION }).locator('.status-pill', { hasText: 'Improved' }).waitFor();
-  await shot('list', '.conversations-table');
+    const embeddingsBefore = docent.fake.requestsTo('/embeddings').length;
+    await form.getByRole('button', { name: 'Save and train' }).click();
+    const saved = page
+      .locator('.improve-answer .notice')
+      .filter({ hasText: 'Q&A entry added and trained. Visitors asking this now get your answer word for word.' });
+    await saved.waitFor();
+    assert.equal(docent.fake.requestsTo('/embeddings').length - embeddingsBefore, 1, 'trained with one embedding call');
+    // The conversation and the answer are marked improved.
+    await page.locator('h1 .status-pill', { hasText: 'Improved' }).waitFor();
+    await page.locator('.transcript-item.is-assistant .transcript-head .status-pill', { hasText: 'Improved' }).waitFor();
+    await shot('saved', '.transcript-item.is-assistant');
+    await page.goto(url('/admin/conversations?filter=unanswered'));
+    await page.getByRole('row').filter({ hasText: QUESTION }).locator('.status-pill', { hasText: 'Improved' }).waitFor();
+    await shot('list', '.conversations-table');
 
-  // The Playground: the same question gets exactly the admin's answer, marked, with no chat-model call.
-  const before = chatCalls();
-  await page.goto(url('/admin/playground'));
-  await page.getByLabel('Your question').fill(QUESTION);
-  await page.getByLabel('Your question').press('Enter');
-  const bot = page.locator('.chat-msg-bot').last();
-  await bot.locator('.status-pill', { hasText: 'Q&A answer' }).waitFor();
-  assert.equal((await bot.locator('.bubble-bot').textContent())?.trim(), ANSWER);
-  // (The entry's question is in a <q>: the quotation marks are the browser's.)
-  await page.locator('.qa-match.is-answered', { hasText: `Answered with your Q&A entry ${QUESTION} word for word (100% match): no model call, no cost.` }).waitFor();
-  assert.equal(chatCalls(), before, 'no chat-model call');
-  assert.equal(chatCalls(), 0, 'none in the whole loop: "I don\'t know" and the Q&A answer are both free');
-  await shot('playground-qa', '.playground-layout');
-  assert.deepEqual(pageErrors, []);
-});
+    // The Playground: the same question gets exactly the admin's answer, marked, with no chat-model call.
+    const before = chatCalls();
+    await page.goto(url('/admin/playground'));
+    await page.getByLabel('Your question').fill(QUESTION);
+    await page.getByLabel('Your question').press('Enter');
+    const bot = page.locator('.chat-msg-bot').last();
+    await bot.locator('.status-pill', { hasText: 'Q&A answer' }).waitFor();
+    assert.equal((await bot.locator('.bubble-bot').textContent())?.trim(), ANSWER);
+    // (The entry's question is in a <q>: the quotation marks are the browser's.)
+    await page
+      .locator('.qa-match.is-answered', { hasText: `Answered with your Q&A entry ${QUESTION} word for word (100% match): no model call, no cost.` })
+      .waitFor();
+    assert.equal(chatCalls(), before, 'no chat-model call');
+    assert.equal(chatCalls(), 0, 'none in the whole loop: "I don\'t know" and the Q&A answer are both free');
+    await shot('playground-qa', '.playground-layout');
+    assert.deepEqual(pageErrors, []);
+  },
+);
 
 test('the Playground shows what a follow-up searched: the question alone and with the previous question', T, async () => {
   docent.fake.setChatReply('The Pro plan costs 29 dollars per month.');
@@ -133,12 +154,12 @@ test('the Playground shows what a follow-up searched: the question alone and wit
   await input.press('Enter');
   const queries = page.locator('.searched-queries li');
   await queries.nth(1).waitFor();
-  assert.deepEqual((await queries.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()), [
-    'The question: And how much is it?',
-    'With the previous question: Tell me about the Pro plan And how much is it?',
-  ]);
+  assert.deepEqual(
+    (await queries.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()),
+    ['The question: And how much is it?', 'With the previous question: Tell me about the Pro plan And how much is it?'],
+  );
   await page.locator('.chunk', { hasText: 'Pro plan pricing' }).first().waitFor();
-  assert.ok(await page.locator('.chunk-meta', { hasText: 'Found with the previous question' }).count() > 0);
+  assert.ok((await page.locator('.chunk-meta', { hasText: 'Found with the previous question' }).count()) > 0);
   await shot('playground-follow-up', '.playground-layout');
   await axe('.debug-panel', 'the Playground details');
   assert.deepEqual(pageErrors, []);

@@ -46,7 +46,13 @@ before(async () => {
   hostOrigin = `http://127.0.0.1:${(hostServer.address() as AddressInfo).port}`;
   [docent, browser] = await Promise.all([startDocent(), launchBrowser()]);
   admin = await setupAdmin(docent.app);
-  const key = await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  const key = await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   assert.equal(key.statusCode, 200, key.body);
   const widget = (await admin.request('GET', '/api/admin/widget/settings')).json().widget;
   assert.equal((await admin.request('PUT', '/api/admin/widget/settings', { ...widget, botName: 'Acme Helper' })).statusCode, 200);
@@ -55,18 +61,29 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await docent?.close();
-  await new Promise<void>((resolve) => { if (!hostServer) return resolve(); hostServer.close(() => resolve()); hostServer.closeAllConnections() });
+  await new Promise<void>((resolve) => {
+    if (!hostServer) return resolve();
+    hostServer.close(() => resolve());
+    hostServer.closeAllConnections();
+  });
 });
 
 async function chatbot(patch: Record<string, unknown>) {
   const { chatbot: current, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  const res = await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...current, ...patch }, retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch } });
+  const res = await admin.request('PUT', '/api/admin/chatbot/settings', {
+    chatbot: { ...current, ...patch },
+    retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch },
+  });
   assert.equal(res.statusCode, 200, res.body);
 }
 
 const leads = async () => (await admin.request('GET', '/api/admin/leads')).json() as { total: number; leads: Array<Record<string, any>> };
 
-interface Host { context: BrowserContext; page: Page; errors: string[] }
+interface Host {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
 async function openWidget(options: BrowserContextOptions = DESKTOP): Promise<Host> {
   const context = await browser.newContext({ ...options });
   const page = await context.newPage();
@@ -83,10 +100,15 @@ const question = (page: Page) => page.getByRole('textbox', { name: 'Your questio
 const talkButtons = (page: Page) => page.getByRole('button', { name: 'Talk to a person' });
 const field = (page: Page, label: 'Name' | 'E-mail' | 'Message') => page.locator('docent-widget').getByLabel(label, { exact: true });
 const send = (page: Page) => page.getByRole('button', { name: 'Send', exact: true }).click();
-const focusedName = (page: Page) => page.evaluate(() => (document.querySelector('docent-widget')!.shadowRoot!.activeElement as HTMLInputElement | null)?.name ?? null);
+const focusedName = (page: Page) =>
+  page.evaluate(() => (document.querySelector('docent-widget')!.shadowRoot!.activeElement as HTMLInputElement | null)?.name ?? null);
 /** Focus moves right after the render that shows an error or a form: wait for it, then say where it is. */
 async function focusMovesTo(page: Page, name: string) {
-  await page.waitForFunction((n) => (document.querySelector('docent-widget')!.shadowRoot!.activeElement as HTMLInputElement | null)?.name === n, name, { timeout: 2000 }).catch(() => {});
+  await page
+    .waitForFunction((n) => (document.querySelector('docent-widget')!.shadowRoot!.activeElement as HTMLInputElement | null)?.name === n, name, {
+      timeout: 2000,
+    })
+    .catch(() => {});
   return focusedName(page);
 }
 async function shot(page: Page, name: string) {
@@ -95,7 +117,11 @@ async function shot(page: Page, name: string) {
 }
 async function axe(page: Page, state: string) {
   const { violations } = await new AxeBuilder({ page }).include('docent-widget').analyze();
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${state}`);
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+    [],
+    `axe, ${state}`,
+  );
 }
 
 test('after "I don\'t know": Talk to a person, a message for each bad field, the thank-you, the conversation attached', T, async () => {
@@ -133,9 +159,16 @@ test('after "I don\'t know": Talk to a person, a message for each bad field, the
   await page.getByRole('status').getByText('Thank you! We have your message and will reply by e-mail.').waitFor();
   await axe(page, 'thank-you');
   const [lead] = (await leads()).leads;
-  assert.deepEqual([lead.kind, lead.name, lead.email, lead.message, lead.origin], ['talk', XSS_NAME, 'jane@example.com', 'Please call me about a bulk order of 40 pallets.', hostOrigin]);
+  assert.deepEqual(
+    [lead.kind, lead.name, lead.email, lead.message, lead.origin],
+    ['talk', XSS_NAME, 'jane@example.com', 'Please call me about a bulk order of 40 pallets.', hostOrigin],
+  );
   const detail = (await admin.request('GET', `/api/admin/leads/${lead.id}`)).json();
-  assert.deepEqual(detail.transcript.map((m: any) => m.text), ['Do you ship pallets to Norway?', NO_ANSWER], 'the conversation is attached');
+  assert.deepEqual(
+    detail.transcript.map((m: any) => m.text),
+    ['Do you ship pallets to Norway?', NO_ANSWER],
+    'the conversation is attached',
+  );
 
   await page.getByRole('button', { name: 'Back to chat' }).click();
   await question(page).waitFor();
@@ -158,7 +191,10 @@ test('the honeypot: a bot that fills the hidden field is thanked, and nothing is
   assert.equal(await trap.evaluate((el) => el.closest('[aria-hidden=true]') !== null), true, 'hidden from assistive tech');
   const box = await trap.boundingBox();
   assert.ok(box && box.x + box.width <= 0, `off-screen: ${JSON.stringify(box)}`);
-  await trap.evaluate((el: HTMLInputElement) => { el.value = 'https://spam.example'; el.dispatchEvent(new Event('input', { bubbles: true })) });
+  await trap.evaluate((el: HTMLInputElement) => {
+    el.value = 'https://spam.example';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
   const posted = page.waitForResponse((r) => r.url().endsWith('/api/widget/leads'));
   await send(page);
   assert.equal((await posted).status(), 201);
@@ -204,7 +240,10 @@ test('the pre-chat form asks name, e-mail and consent before the first question,
 });
 
 test('screenshots of the new widget states: phone and desktop, light and dark', T, async () => {
-  for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [size, options] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       await chatbot({ talkToPerson: 'always', consentText: CONSENT, preChatForm: true });
       const { context, page, errors } = await openWidget({ ...options, colorScheme: scheme });
@@ -273,11 +312,19 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   assert.equal(await page.locator('.leads-table tbody tr').count(), all.total);
   assert.equal(await page.getByRole('link', { name: `New (${all.total})` }).count(), 1);
   const axeList = await new AxeBuilder({ page }).analyze();
-  assert.deepEqual(axeList.violations.map((v) => v.id), [], 'axe, Leads list');
+  assert.deepEqual(
+    axeList.violations.map((v) => v.id),
+    [],
+    'axe, Leads list',
+  );
   await page.screenshot({ path: `${SHOTS}admin-leads-list.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   const axePhone = await new AxeBuilder({ page }).analyze();
-  assert.deepEqual(axePhone.violations.map((v) => v.id), [], 'axe, Leads list, phone size');
+  assert.deepEqual(
+    axePhone.violations.map((v) => v.id),
+    [],
+    'axe, Leads list, phone size',
+  );
   const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
   assert.ok(width.page <= width.view, `the list scrolls sideways at phone size: ${JSON.stringify(width)}`);
   await page.screenshot({ path: `${SHOTS}admin-leads-list-phone.png`, fullPage: true });
@@ -289,7 +336,11 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   await page.getByText('Do you ship pallets to Norway?').waitFor();
   assert.equal(await page.evaluate(() => (window as any).__xss), undefined);
   const axeDetail = await new AxeBuilder({ page }).analyze();
-  assert.deepEqual(axeDetail.violations.map((v) => v.id), [], 'axe, lead detail');
+  assert.deepEqual(
+    axeDetail.violations.map((v) => v.id),
+    [],
+    'axe, lead detail',
+  );
   await page.screenshot({ path: `${SHOTS}admin-lead-detail.png`, fullPage: true });
 
   await page.getByLabel('Status', { exact: true }).selectOption('contacted');
@@ -298,19 +349,27 @@ test('the Leads screen: list by status, detail with transcript, status change, C
   await page.getByRole('link', { name: /All leads/ }).click();
   await page.getByRole('link', { name: 'Contacted (1)' }).click();
   // The "All" list's rows stay on screen until the filtered list arrives: wait for the list to change.
-  await page.waitForFunction((name) => {
-    const names = [...document.querySelectorAll('.leads-table tbody tr td[data-label=Name]')].map((td) => td.textContent);
-    return names.length === 1 && names[0] === name;
-  }, XSS_NAME).catch(() => undefined);
+  await page
+    .waitForFunction((name) => {
+      const names = [...document.querySelectorAll('.leads-table tbody tr td[data-label=Name]')].map((td) => td.textContent);
+      return names.length === 1 && names[0] === name;
+    }, XSS_NAME)
+    .catch(() => undefined);
   assert.deepEqual(await page.locator('.leads-table tbody tr td[data-label=Name]').allTextContents(), [XSS_NAME]);
 
   const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
   assert.equal(href, '/api/admin/leads/export.csv?status=contacted');
   const csv = await page.request.get(`${docent.url}${href}`);
   assert.equal(csv.status(), 200);
-  const lines = (await csv.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  const lines = (await csv.text())
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
   assert.equal(lines.length, 2);
-  assert.match(lines[1], /"contacted","talk","<img src=x onerror=""window.__xss=1"">Jane","jane@example.com","Please call me about a bulk order of 40 pallets\."/);
+  assert.match(
+    lines[1],
+    /"contacted","talk","<img src=x onerror=""window.__xss=1"">Jane","jane@example.com","Please call me about a bulk order of 40 pallets\."/,
+  );
 
   await page.getByRole('link', { name: XSS_NAME }).click();
   await page.getByRole('button', { name: 'Delete', exact: true }).click();

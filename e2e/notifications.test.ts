@@ -45,8 +45,13 @@ async function axeViolations(): Promise<string[]> {
 /** The field's error, found the way a screen reader finds it: through aria-describedby. */
 async function describedError(selector: string): Promise<string> {
   return page.locator(selector).evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id) => document.getElementById(id))
-      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert').map((e) => e.textContent ?? '').join(' '));
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => document.getElementById(id))
+      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert')
+      .map((e) => e.textContent ?? '')
+      .join(' '),
+  );
 }
 
 const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -74,14 +79,20 @@ after(async () => {
 });
 
 describe('Settings → Notifications', () => {
-  it('sets up SMTP: Send test e-mail names a wrong password with the server\'s 535, then sends with the right one; the password is never shown back', async () => {
+  it("sets up SMTP: Send test e-mail names a wrong password with the server's 535, then sends with the right one; the password is never shown back", async () => {
     await page.goto(url('/admin/settings?tab=notifications'));
     await page.getByRole('heading', { name: 'E-mail', exact: true }).waitFor();
-    assert.equal(await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Notifications' }).getAttribute('aria-current'), 'page');
+    assert.equal(
+      await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Notifications' }).getAttribute('aria-current'),
+      'page',
+    );
 
     // Missing fields are named before anything is sent.
     await page.getByRole('button', { name: 'Send test e-mail' }).click();
-    assert.equal(await describedError('#ntf-host'), "!Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).");
+    assert.equal(
+      await describedError('#ntf-host'),
+      "!Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).",
+    );
     assert.ok(await page.locator('#ntf-host').evaluate((el) => el === document.activeElement), 'focus on the first field to fix');
 
     await page.getByLabel('Send notifications by e-mail').check();
@@ -96,8 +107,10 @@ describe('Settings → Notifications', () => {
     await page.getByRole('button', { name: 'Send test e-mail' }).click();
     const result = page.locator('.ntf-test-result').first();
     await result.getByText('The test e-mail was not sent.').waitFor();
-    assert.equal(await text('.ntf-test-result'),
-      'The test e-mail was not sent. Connected, but the server refused the login: 535 5.7.8 Authentication credentials invalid. Check the user name and password.');
+    assert.equal(
+      await text('.ntf-test-result'),
+      'The test e-mail was not sent. Connected, but the server refused the login: 535 5.7.8 Authentication credentials invalid. Check the user name and password.',
+    );
     assert.equal(await result.getByRole('alert').count(), 1, 'announced');
     assert.deepEqual(await axeViolations(), []);
     await shot('notifications-smtp-login-refused');
@@ -133,7 +146,8 @@ describe('Settings → Notifications', () => {
     assert.equal(await text('#ntf-secret-once-note'), 'Copy it now: it is not shown again. Give it to your receiver to check the signatures.');
     await page.getByRole('button', { name: 'Copy' }).waitFor();
     await shot('notifications-webhook-secret-once');
-    await page.locator('section.postbox', { has: page.getByRole('heading', { name: 'Webhook', exact: true }) })
+    await page
+      .locator('section.postbox', { has: page.getByRole('heading', { name: 'Webhook', exact: true }) })
       .screenshot({ path: path.join(ARTIFACTS, 'notifications-webhook-section.png'), animations: 'disabled' });
 
     await page.getByRole('button', { name: 'Send test event' }).click();
@@ -156,8 +170,15 @@ describe('Settings → Notifications', () => {
     await page.getByRole('radio', { name: 'Weekly' }).check();
     await page.getByRole('combobox', { name: 'Day' }).selectOption({ label: 'Monday' });
     await page.getByRole('combobox', { name: 'Time' }).selectOption({ label: '07:00 UTC' });
-    const localSeven = await page.evaluate(() => { const d = new Date(); d.setUTCHours(7, 0, 0, 0); return d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }); });
-    assert.match(await text('#ntf-hour-description'), new RegExp(`^07:00 UTC is ${localSeven} in your time zone \\(Europe/Berlin\\)\\. Save to schedule it\\.$`));
+    const localSeven = await page.evaluate(() => {
+      const d = new Date();
+      d.setUTCHours(7, 0, 0, 0);
+      return d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+    });
+    assert.match(
+      await text('#ntf-hour-description'),
+      new RegExp(`^07:00 UTC is ${localSeven} in your time zone \\(Europe/Berlin\\)\\. Save to schedule it\\.$`),
+    );
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Notification settings saved.' }).waitFor();
     assert.match(await text('#ntf-hour-description'), /Next digest: [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:00 [AP]M\.$/);
@@ -167,18 +188,27 @@ describe('Settings → Notifications', () => {
     raiseAlert(docent.app.db, 'invalid_key', 'OpenRouter rejected this key: invalid or revoked key.');
     await runDeliveries(docent.app);
     await mailbox.waitFor(3);
-    assert.deepEqual(hooks.requests.map((h) => h.json.event), ['test', 'invalid_key'], 'low balance went by e-mail only');
+    assert.deepEqual(
+      hooks.requests.map((h) => h.json.event),
+      ['test', 'invalid_key'],
+      'low balance went by e-mail only',
+    );
 
     await page.getByRole('button', { name: 'Refresh' }).click();
     const history = page.locator('.ntf-history');
     await history.getByText('Retrying: attempt 1 of 8 failed').waitFor();
-    const rows = await history.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent!.replace(/\s+/g, ' ').trim())));
+    const rows = await history
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent!.replace(/\s+/g, ' ').trim())));
     assert.equal(rows.length, 3);
-    assert.deepEqual(rows.map((r) => r.slice(0, 2)).sort(), [
-      ['API key not workingThe API key is not working', 'E-mail'],
-      ['API key not workingThe API key is not working', 'Webhook'],
-      ['Low balanceYour OpenRouter balance is low', 'E-mail'],
-    ].sort());
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 2)).sort(),
+      [
+        ['API key not workingThe API key is not working', 'E-mail'],
+        ['API key not workingThe API key is not working', 'Webhook'],
+        ['Low balanceYour OpenRouter balance is low', 'E-mail'],
+      ].sort(),
+    );
     const webhookRow = rows.find((r) => r[1] === 'Webhook')!;
     assert.match(webhookRow[2], /^Retrying: attempt 1 of 8 failed, next .+The server answered 500 \(server error\): “receiver failed”\.$/);
     assert.deepEqual(await axeViolations(), []);
@@ -187,8 +217,12 @@ describe('Settings → Notifications', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('notifications-settings-phone');
     // The parts that change shape on a phone, at a readable size.
-    for (const [name, heading] of [['routes', 'What to send'], ['deliveries', 'Last deliveries']]) {
-      await page.locator('section.postbox', { has: page.getByRole('heading', { name: heading }) })
+    for (const [name, heading] of [
+      ['routes', 'What to send'],
+      ['deliveries', 'Last deliveries'],
+    ]) {
+      await page
+        .locator('section.postbox', { has: page.getByRole('heading', { name: heading }) })
         .screenshot({ path: path.join(ARTIFACTS, `notifications-phone-${name}.png`), animations: 'disabled' });
     }
     await page.setViewportSize({ width: 1280, height: 900 });

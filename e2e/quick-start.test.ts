@@ -51,10 +51,19 @@ async function open(docent: Docent) {
   page.on('pageerror', (e) => errors.push(e.message));
   const count = { fields: 0, clicks: 0 };
   return {
-    page, context, errors, count,
+    page,
+    context,
+    errors,
+    count,
     url: (p: string) => docent.url + p,
-    fill: async (target: Locator, value: string) => { await target.fill(value); count.fields++; },
-    click: async (target: Locator) => { await target.click(); count.clicks++; },
+    fill: async (target: Locator, value: string) => {
+      await target.fill(value);
+      count.fields++;
+    },
+    click: async (target: Locator) => {
+      await target.click();
+      count.clicks++;
+    },
   };
 }
 
@@ -65,7 +74,10 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 /** Axe and a screenshot at desktop and at phone size (no sideways scrolling there), then back to desktop. */
 async function checkBothSizes(page: Page, name: string) {
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.evaluate(() => window.scrollTo(0, 0));
     assert.deepEqual(await axeViolations(page), [], `${name} at ${size} size`);
@@ -88,14 +100,23 @@ async function waitForCurrent(page: Page, id: string) {
 /** The field's error, found the way a screen reader finds it: through aria-describedby. */
 async function describedError(page: Page, selector: string): Promise<string> {
   return page.locator(selector).evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id) => document.getElementById(id))
-      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert').map((e) => (e.textContent ?? '').replace(/^!/, '')).join(' '));
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => document.getElementById(id))
+      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert')
+      .map((e) => (e.textContent ?? '').replace(/^!/, ''))
+      .join(' '),
+  );
 }
 
 describe('the guided start: first-run setup to a working answer', () => {
   let docent: Docent;
-  before(async () => { docent = await startDocent(); });
-  after(async () => { await docent?.close(); });
+  before(async () => {
+    docent = await startDocent();
+  });
+  after(async () => {
+    await docent?.close();
+  });
 
   it('takes 5 fields and 6 clicks from an empty Docent to a streamed answer citing the site and the snippet copied', async (t) => {
     const admin = await open(docent);
@@ -139,7 +160,10 @@ describe('the guided start: first-run setup to a working answer', () => {
     assert.match((await step(page, 'site').locator('.qs-summary').textContent())!, /Sitemap: 127\.0\.0\.1:\d+ — 7 pages/);
     // 3. The cost is on screen before the click that spends it.
     const cost = (await page.locator('#qs-train-cost').textContent())!.replace(/\s+/g, ' ');
-    assert.match(cost, /^Your content makes \d+ chunks \([\d,]+ tokens\)\. Training turns them into search vectors with openai\/text-embedding-3-small, estimated cost (less than \$0\.01|\$[\d.]+)\.$/);
+    assert.match(
+      cost,
+      /^Your content makes \d+ chunks \([\d,]+ tokens\)\. Training turns them into search vectors with openai\/text-embedding-3-small, estimated cost (less than \$0\.01|\$[\d.]+)\.$/,
+    );
     assert.equal(await page.getByRole('button', { name: 'Start Training' }).getAttribute('aria-describedby'), 'qs-train-cost');
     assert.equal(docent.fake.requestsTo('/embeddings').length, 0, 'nothing paid before Start Training');
     await checkBothSizes(page, '3-train');
@@ -178,14 +202,28 @@ describe('the guided start: first-run setup to a working answer', () => {
 
     // What it took, setup included, and the guided start alone.
     assert.deepEqual(count, { fields: 5, clicks: 6 }, 'from first-run setup: 5 fields, 6 clicks');
-    assert.deepEqual({ fields: count.fields - afterSetup.fields, clicks: count.clicks - afterSetup.clicks }, { fields: 3, clicks: 5 }, 'the guided start: 3 fields, 5 clicks');
+    assert.deepEqual(
+      { fields: count.fields - afterSetup.fields, clicks: count.clicks - afterSetup.clicks },
+      { fields: 3, clicks: 5 },
+      'the guided start: 3 fields, 5 clicks',
+    );
 
     // What was set up is what the ordinary screens show: one sitemap source, trained, and the checklist agrees.
     const sources = (await (await page.request.get(url('/api/admin/training/sources'))).json()).sources.filter((s: { kind: string }) => s.kind === 'web');
-    assert.deepEqual(sources.map((s: { config: unknown; status: string; documents: number }) => [s.config, s.status, s.documents]),
-      [[{ mode: 'sitemap', sitemapUrl: `${site.url}/` }, 'trained', 7]]);
+    assert.deepEqual(
+      sources.map((s: { config: unknown; status: string; documents: number }) => [s.config, s.status, s.documents]),
+      [[{ mode: 'sitemap', sitemapUrl: `${site.url}/` }, 'trained', 7]],
+    );
     const checklist = (await (await page.request.get(url('/api/admin/dashboard'))).json()).checklist;
-    assert.deepEqual(checklist.map((s: { id: string; done: boolean }) => [s.id, s.done]), [['api-key', true], ['model', true], ['training', true], ['widget', false]]);
+    assert.deepEqual(
+      checklist.map((s: { id: string; done: boolean }) => [s.id, s.done]),
+      [
+        ['api-key', true],
+        ['model', true],
+        ['training', true],
+        ['widget', false],
+      ],
+    );
     assert.deepEqual(admin.errors, []);
     docent.fake.setOptions({ tokenDelayMs: 0 });
     await admin.context.close();
@@ -198,7 +236,9 @@ describe('the guided start: problems on their fields, WordPress, Skip and resume
     docent = await startDocent();
     await docent.app.inject({ method: 'POST', url: '/api/admin/setup', payload: { password: TEST_PASSWORD } });
   });
-  after(async () => { await docent?.close(); });
+  after(async () => {
+    await docent?.close();
+  });
 
   it('a refused key gets OpenRouter’s message on the field and is not saved; a site that cannot be read gets the reason; WordPress is found; Skip and resume', async () => {
     const { page, context, errors, url } = await open(docent);
@@ -237,12 +277,17 @@ describe('the guided start: problems on their fields, WordPress, Skip and resume
 
     // A page Docent can open but whose content cannot be used: the read's reason on the field, and the empty
     // source removed again (no failed card left behind on Sources).
-    site.setPage('/members/', '<!DOCTYPE html><html><head><title>Members</title><meta name="robots" content="noindex"></head><body><p>Members only.</p></body></html>');
+    site.setPage(
+      '/members/',
+      '<!DOCTYPE html><html><head><title>Members</title><meta name="robots" content="noindex"></head><body><p>Members only.</p></body></html>',
+    );
     await page.getByLabel('Your website’s address').fill(`${site.url}/members/`);
     await page.getByRole('button', { name: 'Read my site' }).click();
     await page.locator('#qs-site-error').waitFor();
-    assert.equal(await describedError(page, '#qs-site'),
-      `No readable pages were found from ${site.url}/members/: pages that ask not to be indexed (noindex) or have no text are skipped.`);
+    assert.equal(
+      await describedError(page, '#qs-site'),
+      `No readable pages were found from ${site.url}/members/: pages that ask not to be indexed (noindex) or have no text are skipped.`,
+    );
     assert.deepEqual(await kinds(), ['text', 'files']);
     site.reset();
 
@@ -279,11 +324,17 @@ describe('the guided start: problems on their fields, WordPress, Skip and resume
     await page.getByLabel('Your website’s address').fill(`${site.url}/`);
     await page.getByRole('button', { name: 'Read my site' }).click();
     await waitForCurrent(page, 'train');
-    await page.locator('#qs-train-cost').getByText(/^Your content makes/).waitFor();
+    await page
+      .locator('#qs-train-cost')
+      .getByText(/^Your content makes/)
+      .waitFor();
     await page.getByRole('button', { name: 'Start Training' }).click();
     await waitForCurrent(page, 'try');
     const stats = await (await page.request.get(url('/api/admin/training/stats'))).json();
-    assert.deepEqual([stats.trainedChunks, stats.sources.filter((s: { documents: number }) => s.documents > 0).map((s: { kind: string }) => s.kind)], [stats.chunks, ['wordpress', 'web']]);
+    assert.deepEqual(
+      [stats.trainedChunks, stats.sources.filter((s: { documents: number }) => s.documents > 0).map((s: { kind: string }) => s.kind)],
+      [stats.chunks, ['wordpress', 'web']],
+    );
 
     // Three of four done: the Dashboard still offers the last one (the widget is not on a site yet).
     await page.goto(url('/admin/'));

@@ -33,12 +33,22 @@ const shot = async (name: string, selector: string) => {
 /** axe-core over one part of a screen: the parts this change adds. */
 async function axe(selector: string, what: string) {
   const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${what}`);
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+    [],
+    `axe, ${what}`,
+  );
 }
 /** Texts of the error elements an input points to with aria-describedby. */
-const describedErrors = (selector: string) => page.locator(selector).evaluate((el) =>
-  (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id))
-    .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert').map((e) => (e.textContent ?? '').replace(/^!/, '')));
+const describedErrors = (selector: string) =>
+  page.locator(selector).evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id))
+      .filter((e): e is HTMLElement => !!e && e.getAttribute('role') === 'alert')
+      .map((e) => (e.textContent ?? '').replace(/^!/, '')),
+  );
 
 before(async () => {
   if (!existsSync(path.join(ADMIN_UI_DIR, 'index.html'))) throw new Error('The admin UI is not built: run "npm run build:ui" first.');
@@ -99,8 +109,10 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   await page.goto(url('/admin/training'));
   const panel = page.locator('section[aria-labelledby="add-text-title"]'); // the source card has the same name
   await panel.waitFor();
-  assert.match(await panel.locator('#text-answer-help').textContent() ?? '',
-    /replies with this answer exactly as written \(no AI call; see Chatbot → Q&A answers\)\. When a visitor asks something similar, the chatbot reads this answer and replies in its own words\. If it can’t answer at all \(for example, the AI service is down\), visitors see this answer exactly as written\. Q&A entries are never listed as sources\./);
+  assert.match(
+    (await panel.locator('#text-answer-help').textContent()) ?? '',
+    /replies with this answer exactly as written \(no AI call; see Chatbot → Q&A answers\)\. When a visitor asks something similar, the chatbot reads this answer and replies in its own words\. If it can’t answer at all \(for example, the AI service is down\), visitors see this answer exactly as written\. Q&A entries are never listed as sources\./,
+  );
   assert.equal(await panel.getByLabel(/Public URL/).count(), 0, 'a Q&A entry has no public URL');
   await panel.getByLabel('Question', { exact: true }).fill('What does the warranty cover?');
   await panel.getByLabel('Answer', { exact: true }).fill('Manufacturing faults, for two years from delivery.');
@@ -110,7 +122,9 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   // A Text entry with a public URL: a bad one is named on the field, a good one is shown in the list.
   await panel.getByRole('radio', { name: 'Text' }).check();
   await panel.getByLabel('Title', { exact: true }).fill('Opening hours');
-  await panel.getByRole('textbox', { name: 'Text', exact: true }).fill('The Acme shop is open Monday to Friday, 9 to 5. Warranty claims are handled at the counter.');
+  await panel
+    .getByRole('textbox', { name: 'Text', exact: true })
+    .fill('The Acme shop is open Monday to Friday, 9 to 5. Warranty claims are handled at the counter.');
   const publicUrl = panel.getByLabel('Public URL (optional)');
   await publicUrl.fill('shop.example.com/opening-hours');
   await panel.getByRole('button', { name: 'Add text' }).click();
@@ -139,14 +153,17 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   await row.getByText('No public URL: never listed as a source.').waitFor();
   await row.getByRole('button', { name: 'Add the public URL of “warranty-terms.txt”' }).click();
   const field = row.getByLabel('Public URL of “warranty-terms.txt”');
-  await page.waitForFunction(() => document.activeElement?.id.startsWith('doc-url-'), null, { timeout: 2000 }).catch(() => assert.fail('focus goes to the field'));
+  await page
+    .waitForFunction(() => document.activeElement?.id.startsWith('doc-url-'), null, { timeout: 2000 })
+    .catch(() => assert.fail('focus goes to the field'));
   await field.fill('ftp://shop.example.com/terms');
   await row.getByRole('button', { name: 'Save URL' }).click();
   await row.getByRole('alert').filter({ hasText: badUrl }).waitFor();
   await field.fill(TERMS_URL);
   await row.getByRole('button', { name: 'Save URL' }).click();
   await row.getByRole('link', { name: TERMS_URL }).waitFor();
-  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Change the public URL of “warranty-terms.txt”', null, { timeout: 2000 })
+  await page
+    .waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Change the public URL of “warranty-terms.txt”', null, { timeout: 2000 })
     .catch(async () => assert.fail(`focus returns to the button, not ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))}`));
   await shot('training-text-panel', 'section[aria-labelledby="add-text-title"]');
   await shot('training-files-panel', 'section[aria-labelledby="add-files-title"]');
@@ -158,23 +175,42 @@ test('Data Training: a Text entry and an uploaded file get a public URL; the Q&A
   assert.equal(start.status(), 202, await start.text());
   await docent.app.training.runner.idle();
   docent.fake.fail({ route: 'chat', kind: 'server-error', times: 1 });
-  const askWidget = () => docent.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://shop.example.com' },
-    payload: { visitorId: 'visitor-admin-e2e', message: 'What does the warranty cover?' } });
+  const askWidget = () =>
+    docent.app.inject({
+      method: 'POST',
+      url: '/api/widget/chat',
+      headers: { origin: 'https://shop.example.com' },
+      payload: { visitorId: 'visitor-admin-e2e', message: 'What does the warranty cover?' },
+    });
   // The entry's own question is answered with it word for word, without the (failing) model.
   const verbatim = await askWidget();
-  assert.equal(verbatim.body.split('\n\n').filter((b) => b.startsWith('event: token')).map((b) => JSON.parse(b.split('\n')[1].slice(6)).text).join(''),
-    'Manufacturing faults, for two years from delivery.');
+  assert.equal(
+    verbatim.body
+      .split('\n\n')
+      .filter((b) => b.startsWith('event: token'))
+      .map((b) => JSON.parse(b.split('\n')[1].slice(6)).text)
+      .join(''),
+    'Manufacturing faults, for two years from delivery.',
+  );
   assert.equal(docent.fake.requestsTo('/chat/completions').length, 0);
   // With word-for-word answers off, the model answers; when it fails, the entry is offered beside the apology.
   const settings = await (await page.request.get(url('/api/admin/chatbot/settings'))).json();
-  const off = await page.request.put(url('/api/admin/chatbot/settings'), { headers: { 'x-csrf-token': csrfToken },
-    data: { chatbot: { ...settings.chatbot, qaAnswerMatch: 0 }, retrieval: { topK: settings.retrieval.topK, minMatch: settings.retrieval.minMatch } } });
+  const off = await page.request.put(url('/api/admin/chatbot/settings'), {
+    headers: { 'x-csrf-token': csrfToken },
+    data: { chatbot: { ...settings.chatbot, qaAnswerMatch: 0 }, retrieval: { topK: settings.retrieval.topK, minMatch: settings.retrieval.minMatch } },
+  });
   assert.equal(off.status(), 200, await off.text());
   const res = await askWidget();
   const error = res.body.split('\n\n').find((b) => b.startsWith('event: error'))!;
   const data = JSON.parse(error.split('\n')[1].slice(6));
   assert.deepEqual(data.answers, [{ question: 'What does the warranty cover?', answer: 'Manufacturing faults, for two years from delivery.' }]);
-  assert.ok(data.sources.some((s: { url: string }) => s.url === TERMS_URL), JSON.stringify(data.sources));
-  assert.ok(data.sources.every((s: { url: string | null }) => s.url), 'links only');
+  assert.ok(
+    data.sources.some((s: { url: string }) => s.url === TERMS_URL),
+    JSON.stringify(data.sources),
+  );
+  assert.ok(
+    data.sources.every((s: { url: string | null }) => s.url),
+    'links only',
+  );
   assert.deepEqual(pageErrors, []);
 });

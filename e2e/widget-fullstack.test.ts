@@ -24,8 +24,8 @@ const WARRANTY_Q = 'What does the warranty cover?';
 const WARRANTY_A = 'Every Acme widget has a two-year warranty covering manufacturing faults.';
 const SHIPPING_Q = 'How long does standard shipping take?';
 // ~20 words, streamed one word per chunk 60 ms apart: long enough to see it grow.
-const STREAMED_REPLY = 'Every Acme widget comes with a two-year warranty. It covers manufacturing faults, '
-  + 'so a widget that breaks on its own is repaired or replaced for free.';
+const STREAMED_REPLY =
+  'Every Acme widget comes with a two-year warranty. It covers manufacturing faults, ' + 'so a widget that breaks on its own is repaired or replaced for free.';
 const SHIPPING_REPLY = 'Standard shipping takes **3 to 5 business days** and costs $4.95; it is free on orders over $50.';
 // Payloads in trained content (text of a Text entry, title of a web page) and in the model's output.
 const TRAINED_XSS_IMG = '<img src=x onerror="window.__xss=1">';
@@ -87,9 +87,17 @@ before(async () => {
   assert.notEqual(new URL(hostOrigin).port, new URL(docent.url).port, 'the host page is on another origin');
   const { app } = docent;
   admin = await setupAdmin(app);
-  await ok(await admin.request('PUT', '/api/admin/settings/api', {
-    provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false,
-  }), 200, 'PUT api settings');
+  await ok(
+    await admin.request('PUT', '/api/admin/settings/api', {
+      provider: 'openrouter',
+      apiKey: FAKE_KEY,
+      model: 'openai/gpt-5.4-mini',
+      fallbackModels: [],
+      reasoningEnabled: false,
+    }),
+    200,
+    'PUT api settings',
+  );
   await putWidgetSettings({ botName: 'Acme Helper', welcomeMessage: 'Hi! Ask me about Acme widgets.' });
   // The fake's hashed-word embeddings score lower than real ones: the shipping question's best chunk (ranked
   // first by both vectors and keywords) has a 27.9 % match, under the default minimum of 30 %, and strict mode
@@ -98,22 +106,38 @@ before(async () => {
   const { chatbot } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
   // qaAnswerMatch 0: the visitor below asks the Q&A entry's own question, which would otherwise be answered word for
   // word without the model; this test is about the model's streamed answer (Q&A answers: e2e/improve-answer.test.ts).
-  await ok(await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, contactLink: CONTACT, qaAnswerMatch: 0 }, retrieval: { topK: 6, minMatch: 20 } }), 200, 'PUT chatbot settings');
+  await ok(
+    await admin.request('PUT', '/api/admin/chatbot/settings', {
+      chatbot: { ...chatbot, contactLink: CONTACT, qaAnswerMatch: 0 },
+      retrieval: { topK: 6, minMatch: 20 },
+    }),
+    200,
+    'PUT chatbot settings',
+  );
 
   // Trained content: a Q&A, a Text entry carrying XSS payloads in its text, and web pages
   // (one real fixture page, one whose <title> carries a payload).
   await ok(await admin.request('POST', '/api/admin/training/text', { question: WARRANTY_Q, answer: WARRANTY_A }), 201, 'Q&A');
-  await ok(await admin.request('POST', '/api/admin/training/text', {
-    title: 'Cleaning your Acme widget', url: CLEANING_URL,
-    text: `Cleaning your Acme widget: wipe the widget with a dry cloth once a month. ${TRAINED_XSS_IMG} ${TRAINED_XSS_SCRIPT} Never use solvents on the widget.`,
-  }), 201, 'text entry');
-  site.setPage('/care.html', `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+  await ok(
+    await admin.request('POST', '/api/admin/training/text', {
+      title: 'Cleaning your Acme widget',
+      url: CLEANING_URL,
+      text: `Cleaning your Acme widget: wipe the widget with a dry cloth once a month. ${TRAINED_XSS_IMG} ${TRAINED_XSS_SCRIPT} Never use solvents on the widget.`,
+    }),
+    201,
+    'text entry',
+  );
+  site.setPage(
+    '/care.html',
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Widget care ${TITLE_XSS.replace(/</g, '&lt;').replace(/>/g, '&gt;')} tips</title></head>
 <body><main><article><h1>Widget care tips</h1>
 <p>To clean an Acme widget, wipe it with a dry cloth. Cleaning the widget with water or solvents voids the warranty.</p>
-<p>Store the widget in a dry place between uses, away from direct sunlight and heat sources.</p></article></main></body></html>`);
+<p>Store the widget in a dry place between uses, away from direct sunlight and heat sources.</p></article></main></body></html>`,
+  );
   const src = await admin.request('POST', '/api/admin/training/sources', {
-    kind: 'web', config: { mode: 'urls', urls: [`${site.url}/shipping.html`, `${site.url}/care.html`] },
+    kind: 'web',
+    config: { mode: 'urls', urls: [`${site.url}/shipping.html`, `${site.url}/care.html`] },
   });
   await ok(src, 201, 'web source');
   await app.training.runner.idle();
@@ -131,23 +155,37 @@ after(async () => {
   await browser?.close();
   await docent?.close();
   await site?.close();
-  await new Promise<void>((resolve) => { if (!hostServer) return resolve(); hostServer.close(() => resolve()); hostServer.closeAllConnections() });
+  await new Promise<void>((resolve) => {
+    if (!hostServer) return resolve();
+    hostServer.close(() => resolve());
+    hostServer.closeAllConnections();
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Host page and helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Host { context: BrowserContext; page: Page; url: string; errors: string[]; dialogs: string[]; requests: string[] }
+interface Host {
+  context: BrowserContext;
+  page: Page;
+  url: string;
+  errors: string[];
+  dialogs: string[];
+  requests: string[];
+}
 
 /** A third-party page whose only Docent integration is the one <script> tag. */
 async function openHost(opts: { head?: string; body?: string; context?: BrowserContextOptions } = {}): Promise<Host> {
   const path = `/page-${++pageNo}.html`;
-  hostPages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+  hostPages.set(
+    path,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Acme Widgets</title>
 <style>body { font: 16px/1.5 Georgia, serif; margin: 0 auto; max-width: 720px; padding: 24px; color: #222 }</style>${opts.head ?? ''}</head>
 <body><h1>Acme Widgets</h1><p>Sturdy widgets since 2011. ${'Our widgets are built to last and easy to care for. '.repeat(5)}</p>${opts.body ?? ''}
-<script src="${docent.url}/widget.js" async></script></body></html>`);
+<script src="${docent.url}/widget.js" async></script></body></html>`,
+  );
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts.context });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000); // fail with a locator's name well before the test's own timeout
@@ -155,7 +193,10 @@ async function openHost(opts: { head?: string; body?: string; context?: BrowserC
   const dialogs: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
   page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
   const url = hostOrigin + path;
   await page.goto(url);
@@ -190,7 +231,11 @@ const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, is
 /** axe-core over the widget, its shadow root included: no violation. */
 async function axe(page: Page, state: string) {
   const { violations } = await new AxeBuilder({ page }).include('docent-widget').analyze();
-  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${state}`);
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+    [],
+    `axe, ${state}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -209,12 +254,20 @@ test('allowed domains: another site gets no launcher and nothing thrown; the all
   const refused = await docent.app.inject({ method: 'GET', url: '/api/widget/config', headers: { origin: hostOrigin } });
   assert.equal(refused.statusCode, 403);
   assert.equal(refused.headers['access-control-allow-origin'], undefined);
-  const refusedChat = await docent.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: hostOrigin },
-    payload: { visitorId: 'visitor-denied-1', message: WARRANTY_Q } });
+  const refusedChat = await docent.app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: hostOrigin },
+    payload: { visitorId: 'visitor-denied-1', message: WARRANTY_Q },
+  });
   assert.equal(refusedChat.statusCode, 403);
   // The page's own API keeps working and never throws.
   assert.equal(await denied.page.evaluate(() => typeof (window as any).Docent), 'function');
-  await denied.page.evaluate(() => { (window as any).Docent('open'); (window as any).Docent.open(); (window as any).Docent.reset() });
+  await denied.page.evaluate(() => {
+    (window as any).Docent('open');
+    (window as any).Docent.open();
+    (window as any).Docent.reset();
+  });
   await denied.page.waitForTimeout(200);
   assert.equal(await denied.page.locator('docent-widget').count(), 0);
   assert.deepEqual(denied.errors, [], 'nothing thrown into the host page');
@@ -233,7 +286,11 @@ test('allowed domains: another site gets no launcher and nothing thrown; the all
   // The list stays in place: every following scenario runs through the allow path.
 
   // The admin's save itself must succeed (the Widget screen shows an error otherwise).
-  assert.deepEqual(widgetPuts.filter((p) => p.status != 200), [], 'PUT /api/admin/widget/settings answers 200');
+  assert.deepEqual(
+    widgetPuts.filter((p) => p.status != 200),
+    [],
+    'PUT /api/admin/widget/settings answers 200',
+  );
 });
 
 test('the visitor asks; the answer streams in; a source link; a reload restores the conversation', T, async () => {
@@ -300,7 +357,10 @@ test('the visitor asks; the answer streams in; a source link; a reload restores 
   assert.equal(await answers(page).count(), 2);
   assert.equal((await answers(page).first().locator('.bu p').first().textContent())?.trim(), STREAMED_REPLY);
   assert.equal(await lastAnswer(page).locator('.src a', { hasText: 'Shipping' }).getAttribute('href'), `${site.url}/shipping.html`);
-  assert.ok(requests.some((r) => r.startsWith(`GET ${docent.url}/api/widget/history?visitorId=${stored.vid}&conversationId=${stored.cid}`)), 'history fetched');
+  assert.ok(
+    requests.some((r) => r.startsWith(`GET ${docent.url}/api/widget/history?visitorId=${stored.vid}&conversationId=${stored.cid}`)),
+    'history fetched',
+  );
   assert.equal(chatCalls(), callsBefore, 'no model call on reload');
 
   // The next question continues the same conversation on the server.
@@ -368,8 +428,15 @@ test('XSS: payloads from the model and from trained content show as text; nothin
         dangerous: root.querySelectorAll('img, script, iframe, object, embed, [onerror], [onload], [onclick], [srcdoc]').length,
       };
     });
-    assert.deepEqual(shadow.hrefs.filter((h) => /^\s*javascript:/i.test(h)), [], `${when}: no javascript: href`);
-    assert.ok(shadow.hrefs.every((h) => /^(https?|mailto):/.test(h)), `${when}: ${JSON.stringify(shadow.hrefs)}`);
+    assert.deepEqual(
+      shadow.hrefs.filter((h) => /^\s*javascript:/i.test(h)),
+      [],
+      `${when}: no javascript: href`,
+    );
+    assert.ok(
+      shadow.hrefs.every((h) => /^(https?|mailto):/.test(h)),
+      `${when}: ${JSON.stringify(shadow.hrefs)}`,
+    );
     assert.equal(shadow.dangerous, 0, `${when}: no img/script/handler elements`);
     // The web page whose <title> carries a payload: listed as a source, its title as text.
     const care = bubble.locator('.src a', { hasText: 'Widget care' });
@@ -400,11 +467,16 @@ test('390×844: the open panel is a full-screen sheet and answers', T, async () 
   await launcher(page).tap();
   await dialog(page).waitFor();
   let box: number[] = [];
-  await until(async () => { // once the short slide-in animation has ended
-    const b = (await dialog(page).boundingBox())!;
-    box = [b.x, b.y, b.width, b.height].map(Math.round);
-    return JSON.stringify(box) == '[0,0,390,844]';
-  }, 'a full-screen sheet', 3000).catch(() => assert.fail(`the panel covers the viewport: got ${JSON.stringify(box)}`));
+  await until(
+    async () => {
+      // once the short slide-in animation has ended
+      const b = (await dialog(page).boundingBox())!;
+      box = [b.x, b.y, b.width, b.height].map(Math.round);
+      return JSON.stringify(box) == '[0,0,390,844]';
+    },
+    'a full-screen sheet',
+    3000,
+  ).catch(() => assert.fail(`the panel covers the viewport: got ${JSON.stringify(box)}`));
   docent.fake.setChatReply(SHIPPING_REPLY);
   await ask(page, SHIPPING_Q);
   await answered(page, 1);
@@ -439,7 +511,10 @@ test('upstream 402 (no credits): a friendly message with links, no spinner, no "
   await shot(page, 'error');
   // The admin is told the real cause.
   const alerts = (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<Record<string, any>>;
-  assert.ok(alerts.some((a) => JSON.stringify(a).includes('payment_required')), JSON.stringify(alerts));
+  assert.ok(
+    alerts.some((a) => JSON.stringify(a).includes('payment_required')),
+    JSON.stringify(alerts),
+  );
 
   await page.getByRole('button', { name: 'Try again' }).click();
   await answered(page, 1);
@@ -449,7 +524,10 @@ test('upstream 402 (no credits): a friendly message with links, no spinner, no "
   await context.close();
 });
 
-for (const [size, options] of [['desktop', {}], ['phone', PHONE]] as const) {
+for (const [size, options] of [
+  ['desktop', {}],
+  ['phone', PHONE],
+] as const) {
   test(`${size}: the model is down: a calm note, the admin's Q&A answer word for word, links, the contact; axe finds nothing`, T, async () => {
     const { page, context, errors } = await openHost({ context: options });
     await launcher(page).click();
@@ -465,7 +543,10 @@ for (const [size, options] of [['desktop', {}], ['phone', PHONE]] as const) {
     assert.equal((await bubble.locator('.qa p').nth(1).textContent())?.trim(), WARRANTY_A, 'the answer as the admin wrote it');
     const hrefs = await bubble.locator('.src a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.ok(hrefs.includes(`${site.url}/care.html`), `the matching page is a link: ${JSON.stringify(hrefs)}`);
-    assert.ok(hrefs.every((h) => /^https?:\/\//.test(h ?? '')), `sources are links: ${JSON.stringify(hrefs)}`);
+    assert.ok(
+      hrefs.every((h) => /^https?:\/\//.test(h ?? '')),
+      `sources are links: ${JSON.stringify(hrefs)}`,
+    );
     assert.deepEqual(await bubble.locator('.src li').filter({ hasText: WARRANTY_Q }).count(), 0, 'the Q&A is not a source');
     assert.equal(await bubble.getByRole('link', { name: CONTACT }).getAttribute('href'), `mailto:${CONTACT}`);
     await page.waitForTimeout(250);
@@ -476,7 +557,7 @@ for (const [size, options] of [['desktop', {}], ['phone', PHONE]] as const) {
   });
 }
 
-test('nothing in the content matches (strict mode): the admin\'s message and the contact, no model call; axe finds nothing', T, async () => {
+test("nothing in the content matches (strict mode): the admin's message and the contact, no model call; axe finds nothing", T, async () => {
   const { page, context, errors } = await openHost();
   await launcher(page).click();
   const calls = chatCalls();
@@ -506,9 +587,16 @@ test('after a reload, a failed answer is not restored as an empty bubble', T, as
   await historyLoaded;
   await page.waitForTimeout(250); // the panel's entrance animation
   await shot(page, 'history-after-error');
-  const bubbles = await answers(page).locator('.bu').evaluateAll((els) => els.map((el) => ({
-    text: [...el.querySelectorAll(':scope > p')].map((p) => p.textContent).join(' ').trim(),
-  })));
+  const bubbles = await answers(page)
+    .locator('.bu')
+    .evaluateAll((els) =>
+      els.map((el) => ({
+        text: [...el.querySelectorAll(':scope > p')]
+          .map((p) => p.textContent)
+          .join(' ')
+          .trim(),
+      })),
+    );
   for (const b of bubbles) assert.notEqual(b.text, '', `a restored answer has text: ${JSON.stringify(bubbles)}`);
   await ask(page, SHIPPING_Q);
   await until(async () => ((await lastAnswer(page).locator('.bu strong').textContent()) ?? '') === '3 to 5 business days', 'answered after the reload');
@@ -533,16 +621,25 @@ test('the admin sees the conversation with its sources, model and cost', T, asyn
   const detail = await admin.request('GET', `/api/admin/conversations/${firstConversation!.id}`);
   await ok(detail, 200, 'GET conversation');
   const messages = detail.json().messages as Array<Record<string, any>>;
-  assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+  assert.deepEqual(
+    messages.map((m) => m.role),
+    ['user', 'assistant', 'user', 'assistant', 'user', 'assistant'],
+  );
   const [warranty, shipping] = messages.filter((m) => m.role == 'assistant');
   assert.equal(warranty.text, STREAMED_REPLY);
   assert.equal(warranty.status, 'complete');
   assert.equal(warranty.model, 'openai/gpt-5.4-mini');
   assert.ok(warranty.cost > 0, `message cost ${warranty.cost}`);
   assert.ok(!warranty.sources.some((s: any) => s.title == WARRANTY_Q), `the Q&A is not a source: ${JSON.stringify(warranty.sources)}`);
-  assert.ok(warranty.retrieved.some((c: any) => c.title == WARRANTY_Q), 'the admin still sees the Q&A the answer used');
+  assert.ok(
+    warranty.retrieved.some((c: any) => c.title == WARRANTY_Q),
+    'the admin still sees the Q&A the answer used',
+  );
   assert.equal(shipping.model, 'openai/gpt-5.4-mini');
-  assert.ok(shipping.sources.some((s: any) => s.url == `${site.url}/shipping.html`), JSON.stringify(shipping.sources));
+  assert.ok(
+    shipping.sources.some((s: any) => s.url == `${site.url}/shipping.html`),
+    JSON.stringify(shipping.sources),
+  );
 
   // The failed answer is recorded with its real cause for the admin.
   const failedRow = rows.find((c) => c.unanswered > 0);

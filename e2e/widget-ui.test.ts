@@ -10,7 +10,16 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { ensureWidgetBuilt } from '../widget/size.js';
 import { launchBrowser } from './support/browser.js';
 import {
-  ANSWER, DEFAULT_CONFIG, ERROR_ANSWERS, ERROR_MESSAGE, NO_ANSWER, SLOW_ANSWER, startHostSite, startWidgetStandIn, type HostSite, type StandIn,
+  ANSWER,
+  DEFAULT_CONFIG,
+  ERROR_ANSWERS,
+  ERROR_MESSAGE,
+  NO_ANSWER,
+  SLOW_ANSWER,
+  startHostSite,
+  startWidgetStandIn,
+  type HostSite,
+  type StandIn,
 } from './support/widget-stand-in.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -47,7 +56,13 @@ interface HostOptions {
   /** Open the page from this origin instead (e.g. one the API does not allow). */
   origin?: string;
 }
-interface Host { context: BrowserContext; page: Page; url: string; errors: string[]; dialogs: string[] }
+interface Host {
+  context: BrowserContext;
+  page: Page;
+  url: string;
+  errors: string[];
+  dialogs: string[];
+}
 
 const HOST_TEXT = `<header><h1>Acme Docs</h1><nav><a href="#">Guide</a> · <a href="#">Pricing</a></nav></header>
 <main><p>Acme is a documentation site used to test the Docent widget. ${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(6)}</p>
@@ -55,17 +70,23 @@ const HOST_TEXT = `<header><h1>Acme Docs</h1><nav><a href="#">Guide</a> · <a hr
 
 async function openHost(opts: HostOptions = {}): Promise<Host> {
   const path = `/page-${++pageNo}.html`;
-  site.pages.set(path, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+  site.pages.set(
+    path,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Acme Docs</title>
 <style>body { font: 16px/1.5 Georgia, serif; margin: 0 auto; max-width: 720px; padding: 24px; color: #222 }</style>${opts.head ?? ''}</head>
 <body>${HOST_TEXT}${opts.body ?? ''}${opts.pre ? `<script>${opts.pre}</script>` : ''}
-${opts.widget === false ? '' : `<script src="${api.scriptUrl}" async ${opts.attrs ?? ''}></script>`}</body></html>`);
+${opts.widget === false ? '' : `<script src="${api.scriptUrl}" async ${opts.attrs ?? ''}></script>`}</body></html>`,
+  );
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts.context });
   const page = await context.newPage();
   const errors: string[] = [];
   const dialogs: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
   const url = (opts.origin ?? site.origin) + path;
   await page.goto(url);
   return { context, page, url, errors, dialogs };
@@ -77,10 +98,11 @@ const input = (page: Page) => page.getByRole('textbox', { name: 'Your question' 
 const answers = (page: Page) => page.locator('docent-widget .m.b:not(:first-child)');
 const lastAnswer = (page: Page) => answers(page).last();
 /** Tag name and aria-label of the element focused inside the widget's shadow root. */
-const shadowFocus = (page: Page) => page.evaluate(() => {
-  const el = document.querySelector('docent-widget')?.shadowRoot?.activeElement;
-  return el ? `${el.tagName.toLowerCase()}:${el.getAttribute('aria-label') ?? ''}` : null;
-});
+const shadowFocus = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.querySelector('docent-widget')?.shadowRoot?.activeElement;
+    return el ? `${el.tagName.toLowerCase()}:${el.getAttribute('aria-label') ?? ''}` : null;
+  });
 async function ask(page: Page, question: string) {
   await input(page).fill(question);
   await input(page).press('Enter');
@@ -98,29 +120,42 @@ const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, is
 /** axe-core over the widget (its open shadow root included): no violation of any rule. */
 async function axe(page: Page, state: string) {
   const { violations, passes } = await new AxeBuilder({ page }).include('docent-widget').analyze();
-  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`), [], `axe, ${state}`);
-  assert.ok(passes.some((p) => p.id == 'button-name'), `axe looked inside the shadow root (${state})`);
+  assert.deepEqual(
+    violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+    [],
+    `axe, ${state}`,
+  );
+  assert.ok(
+    passes.some((p) => p.id == 'button-name'),
+    `axe looked inside the shadow root (${state})`,
+  );
 }
 /** Where focus is: inside the widget (and on what), or on the host page (and on what). */
-const focusAt = (page: Page) => page.evaluate(() => {
-  const active = document.activeElement;
-  const inner = active?.shadowRoot?.activeElement;
-  if (active?.localName == 'docent-widget') return inner ? `widget ${inner.localName}:${inner.getAttribute('aria-label') ?? inner.textContent}` : 'widget';
-  return `page ${active?.localName}${active?.id ? `#${active.id}` : ''}`;
-});
+const focusAt = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    const inner = active?.shadowRoot?.activeElement;
+    if (active?.localName == 'docent-widget') return inner ? `widget ${inner.localName}:${inner.getAttribute('aria-label') ?? inner.textContent}` : 'widget';
+    return `page ${active?.localName}${active?.id ? `#${active.id}` : ''}`;
+  });
 /** Names of the host page's links and buttons that assistive tech can reach (Chromium's accessibility tree). */
 async function pageInAccessibilityTree(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string } }> };
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: Array<{ ignored: boolean; role?: { value: string }; name?: { value: string } }>;
+    };
     const widget = ['Open chat', 'New chat', 'Close chat', 'How do I install it?', 'What does it cost?', 'Send message'];
-    return nodes.filter((n) => !n.ignored && ['link', 'button'].includes(n.role?.value ?? '') && !widget.includes(n.name?.value ?? '')).map((n) => n.name!.value);
+    return nodes
+      .filter((n) => !n.ignored && ['link', 'button'].includes(n.role?.value ?? '') && !widget.includes(n.name?.value ?? ''))
+      .map((n) => n.name!.value);
   } finally {
     await cdp.detach();
   }
 }
 /** The host page's own elements (everything but the widget) and whether each is inert. */
-const inertPage = (page: Page) => page.evaluate(() => [...document.body.children].filter((e) => e.localName != 'docent-widget').map((e) => e.hasAttribute('inert')));
+const inertPage = (page: Page) =>
+  page.evaluate(() => [...document.body.children].filter((e) => e.localName != 'docent-widget').map((e) => e.hasAttribute('inert')));
 
 test('launcher opens the panel; the answer streams in as Markdown with sources; feedback; copy', T, async () => {
   const { page, context, errors } = await openHost();
@@ -132,7 +167,10 @@ test('launcher opens the panel; the answer streams in as Markdown with sources; 
     const cs = getComputedStyle(el);
     return {
       inlineReset: el.style.getPropertyValue('font-size') == 'initial' && el.style.getPropertyPriority('all') == 'important',
-      position: cs.position, z: cs.zIndex, shadow: !!el.shadowRoot, panelLoaded: !!el.shadowRoot!.querySelector('.p'),
+      position: cs.position,
+      z: cs.zIndex,
+      shadow: !!el.shadowRoot,
+      panelLoaded: !!el.shadowRoot!.querySelector('.p'),
     };
   });
   assert.ok(host.inlineReset, 'inline all: initial !important');
@@ -289,11 +327,22 @@ test('a hostile host page (all: unset, display:none divs, overlay, huge buttons)
   await context.close();
 });
 
-for (const [size, context] of [['desktop', {}], ['phone', PHONE]] as const) {
+for (const [size, context] of [
+  ['desktop', {}],
+  ['phone', PHONE],
+] as const) {
   test(`${size}: when the bot cannot answer, a calm message, the admin's Q&A answer as text, sources as links, the contact; never a spinner`, T, async () => {
     api.config = { ...structuredClone(DEFAULT_CONFIG), contact: { label: null, url: null, email: 'help@acme.example' } };
-    const { page, context: ctx, dialogs, errors } = await openHost({ context, pre: `window.Docent = window.Docent || function(){(Docent.q = Docent.q || []).push(arguments)};
-      Docent('on', 'error', function (e) { document.body.dataset.error = e.code })` });
+    const {
+      page,
+      context: ctx,
+      dialogs,
+      errors,
+    } = await openHost({
+      context,
+      pre: `window.Docent = window.Docent || function(){(Docent.q = Docent.q || []).push(arguments)};
+      Docent('on', 'error', function (e) { document.body.dataset.error = e.code })`,
+    });
     try {
       await launcher(page).click();
       await ask(page, 'trigger an error please');
@@ -301,7 +350,10 @@ for (const [size, context] of [['desktop', {}], ['phone', PHONE]] as const) {
       await err.waitFor();
       assert.equal(await err.textContent(), ERROR_MESSAGE);
       // Calm: the note is ordinary text, in the bubble's own colour, not an alarm colour.
-      const colours = await lastAnswer(page).evaluate((m) => [getComputedStyle(m.querySelector('.er')!).color, getComputedStyle(m.querySelector('.bu')!).color]);
+      const colours = await lastAnswer(page).evaluate((m) => [
+        getComputedStyle(m.querySelector('.er')!).color,
+        getComputedStyle(m.querySelector('.bu')!).color,
+      ]);
       assert.equal(colours[0], colours[1], 'the message has the colour of ordinary text');
       assert.equal(await lastAnswer(page).locator('.th').count(), 0, 'no Thinking… indicator left');
       // The admin's Q&A answer, word for word: its Markdown as formatting, its HTML as text.
@@ -377,12 +429,31 @@ test('390×844: the open panel is a modal dialog: Tab wraps inside, the page beh
   // Tab and Shift+Tab go round the panel's controls and never reach the page's links and buttons.
   const ring = ['button:New chat', 'button:Close chat', 'button:How do I install it?', 'button:What does it cost?', 'textarea:Your question'];
   const tabbed: string[] = [];
-  for (let i = 0; i < ring.length * 2; i++) { await page.keyboard.press('Tab'); tabbed.push(await focusAt(page)) }
-  assert.deepEqual(tabbed, [...ring, ...ring].map((f) => `widget ${f}`));
+  for (let i = 0; i < ring.length * 2; i++) {
+    await page.keyboard.press('Tab');
+    tabbed.push(await focusAt(page));
+  }
+  assert.deepEqual(
+    tabbed,
+    [...ring, ...ring].map((f) => `widget ${f}`),
+  );
   const back: string[] = [];
-  for (let i = 0; i < ring.length + 1; i++) { await page.keyboard.press('Shift+Tab'); back.push(await focusAt(page)) }
-  assert.deepEqual(back, [...ring].reverse().slice(1).concat(ring.at(-1)!, ring.at(-2)!).map((f) => `widget ${f}`));
-  await page.locator('#host-button').focus().catch(() => {}); // a script can't focus the page behind either
+  for (let i = 0; i < ring.length + 1; i++) {
+    await page.keyboard.press('Shift+Tab');
+    back.push(await focusAt(page));
+  }
+  assert.deepEqual(
+    back,
+    [...ring]
+      .reverse()
+      .slice(1)
+      .concat(ring.at(-1)!, ring.at(-2)!)
+      .map((f) => `widget ${f}`),
+  );
+  await page
+    .locator('#host-button')
+    .focus()
+    .catch(() => {}); // a script can't focus the page behind either
   assert.match(await focusAt(page), /^widget /);
   assert.deepEqual(await pageInAccessibilityTree(page), [], 'the page behind is hidden from assistive tech');
   await page.waitForTimeout(250);
@@ -392,14 +463,17 @@ test('390×844: the open panel is a modal dialog: Tab wraps inside, the page beh
   await page.keyboard.press('Escape');
   await launcher(page).waitFor();
   assert.equal(await focusAt(page), 'widget button:Open chat', 'focus is back on the launcher');
-  assert.ok((await inertPage(page)).every((x) => !x), 'the page is usable again');
+  assert.ok(
+    (await inertPage(page)).every((x) => !x),
+    'the page is usable again',
+  );
   assert.deepEqual(await pageInAccessibilityTree(page), ['Guide', 'Pricing', 'A host page button']);
   await page.keyboard.press('Shift+Tab');
   assert.equal(await focusAt(page), 'page button#host-button', 'Tab reaches the page again');
   await context.close();
 });
 
-test('the page\'s own inert elements stay inert; a viewport that widens ends the modal state', T, async () => {
+test("the page's own inert elements stay inert; a viewport that widens ends the modal state", T, async () => {
   const { page, context } = await openHost({ context: PHONE, body: '<aside id="own" inert><a href="#">Inert already</a></aside>' });
   await launcher(page).tap();
   await dialog(page).waitFor();
@@ -410,7 +484,11 @@ test('the page\'s own inert elements stay inert; a viewport that widens ends the
   await until(async () => (await dialog(page).getAttribute('aria-modal')) == 'true', 'modal again at phone width');
   await page.getByRole('button', { name: 'Close chat' }).click();
   await launcher(page).waitFor();
-  assert.deepEqual(await page.evaluate(() => [...document.body.querySelectorAll(':scope > [inert]')].map((e) => e.id)), ['own'], 'only what the widget made inert is released');
+  assert.deepEqual(
+    await page.evaluate(() => [...document.body.querySelectorAll(':scope > [inert]')].map((e) => e.id)),
+    ['own'],
+    'only what the widget made inert is released',
+  );
   await context.close();
 });
 
@@ -419,7 +497,10 @@ test('desktop: the open panel stays non-modal: no aria-modal, nothing inert, Shi
   await launcher(page).click();
   await dialog(page).waitFor();
   assert.equal(await dialog(page).getAttribute('aria-modal'), null);
-  assert.ok((await inertPage(page)).every((x) => !x), 'nothing on the page is inert');
+  assert.ok(
+    (await inertPage(page)).every((x) => !x),
+    'nothing on the page is inert',
+  );
   await page.getByRole('button', { name: 'New chat' }).focus();
   await page.keyboard.press('Shift+Tab');
   assert.equal(await focusAt(page), 'page button#host-button');
@@ -518,11 +599,16 @@ test('390×844: no auto-open on mobile; the panel is a full-screen sheet; data-o
   await launcher(page).tap();
   await dialog(page).waitFor();
   let box: unknown;
-  await until(async () => { // once the short slide-in animation has ended
-    const b = (await dialog(page).boundingBox())!;
-    box = [b.x, b.y, b.width, b.height].map(Math.round);
-    return JSON.stringify(box) == '[0,0,390,844]';
-  }, `a full-screen sheet, got ${JSON.stringify(box)}`, 3000);
+  await until(
+    async () => {
+      // once the short slide-in animation has ended
+      const b = (await dialog(page).boundingBox())!;
+      box = [b.x, b.y, b.width, b.height].map(Math.round);
+      return JSON.stringify(box) == '[0,0,390,844]';
+    },
+    `a full-screen sheet, got ${JSON.stringify(box)}`,
+    3000,
+  );
   await ask(page, 'How do I install Docent?');
   await page.getByRole('button', { name: 'Copy answer' }).waitFor();
   await shot(page, 'mobile');
@@ -560,7 +646,10 @@ test('queue API before load, events, Docent.open/close/reset, and no other globa
   assert.equal(await page.locator('docent-widget .m.u').count(), 0, 'reset cleared the conversation');
   assert.equal(await page.evaluate(() => document.body.dataset.events), ' open message:user message:assistant close open');
   // Unknown calls are ignored, never thrown.
-  await page.evaluate(() => { (window as any).Docent('nope'); (window as any).Docent.on('open', 'not a function') });
+  await page.evaluate(() => {
+    (window as any).Docent('nope');
+    (window as any).Docent.on('open', 'not a function');
+  });
 
   const added = (await page.evaluate(() => Object.getOwnPropertyNames(window))).filter((n) => !baseline.has(n));
   assert.deepEqual(added, ['Docent']);
@@ -589,7 +678,10 @@ test('config refused (origin not allowed → 403): no launcher, nothing thrown',
   await until(() => api.log.filter((l) => l == 'GET /api/widget/config').length > 0, 'config request');
   await page.waitForTimeout(500);
   assert.equal(await page.locator('docent-widget').count(), 0);
-  await page.evaluate(() => { (window as any).Docent('open'); (window as any).Docent.open() });
+  await page.evaluate(() => {
+    (window as any).Docent('open');
+    (window as any).Docent.open();
+  });
   assert.deepEqual(errors, []);
   await context.close();
 });

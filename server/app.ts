@@ -47,10 +47,27 @@ export interface BuildOptions {
 
 // Secrets that must never reach a log line, wherever they appear in a logged object.
 const REDACT = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
-  'apiKey', '*.apiKey', 'password', '*.password', 'headers.authorization', '*.headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  'headers.authorization',
+  '*.headers.authorization',
   // Notifications: the SMTP password (as nodemailer's auth.pass too) and the webhook's signing secret.
-  'email.password', '*.email.password', 'pass', '*.pass', 'auth.pass', '*.auth.pass', 'secret', '*.secret', 'newSecret', '*.newSecret',
+  'email.password',
+  '*.email.password',
+  'pass',
+  '*.pass',
+  'auth.pass',
+  '*.auth.pass',
+  'secret',
+  '*.secret',
+  'newSecret',
+  '*.newSecret',
 ];
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -112,19 +129,22 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // The vector search's in-memory copy is read before the server listens, not on a visitor's first question.
   app.addHook('onReady', async () => warmVectorSearch(db));
 
-  await app.register(async (admin) => {
-    await admin.register(adminAuth);
-    await admin.register(authRoutes);
-    await admin.register(settingsRoutes);
-    await admin.register(dashboardRoutes);
-    await admin.register(trainingRoutes(training));
-    await admin.register(chatAdminRoutes);
-    await admin.register(widgetAdminRoutes);
-    await admin.register(installCheckRoutes);
-    await admin.register(backupRoutes);
-    await admin.register(notificationRoutes);
-    await admin.register(leadAdminRoutes);
-  }, { prefix: '/api/admin' });
+  await app.register(
+    async (admin) => {
+      await admin.register(adminAuth);
+      await admin.register(authRoutes);
+      await admin.register(settingsRoutes);
+      await admin.register(dashboardRoutes);
+      await admin.register(trainingRoutes(training));
+      await admin.register(chatAdminRoutes);
+      await admin.register(widgetAdminRoutes);
+      await admin.register(installCheckRoutes);
+      await admin.register(backupRoutes);
+      await admin.register(notificationRoutes);
+      await admin.register(leadAdminRoutes);
+    },
+    { prefix: '/api/admin' },
+  );
   await app.register(widgetRoutes, { prefix: '/api/widget' });
   await app.register(widgetAssets, { dir: options.widgetDir });
   await app.register(contentWebhookRoutes(training), { prefix: '/api/webhooks' });

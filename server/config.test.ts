@@ -16,7 +16,13 @@ test('defaults give a runnable local setup', () => {
 });
 
 test('each bad variable is named with what it must be', () => {
-  const err = (() => { try { loadConfig({ PORT: 'abc', SECRET_KEY: 'short', PUBLIC_URL: 'not a url', LOG_LEVEL: 'loud' }); } catch (e) { return e; } })();
+  const err = (() => {
+    try {
+      loadConfig({ PORT: 'abc', SECRET_KEY: 'short', PUBLIC_URL: 'not a url', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      return e;
+    }
+  })();
   assert.ok(err instanceof ConfigError);
   assert.deepEqual(err.problems, [
     'PORT must be a number',
@@ -43,11 +49,35 @@ test('empty variables count as unset, trailing slashes are trimmed', () => {
 
 test('limits on reading files and pages: defaults, overrides, and bad values named', () => {
   assert.deepEqual(loadConfig({}).ingest, {
-    maxFileBytes: 50 * 1024 * 1024, maxFilesPerUpload: 20, maxPdfPages: 2000, maxUnpackedBytes: 200 * 1024 * 1024,
-    maxTextChars: 5_000_000, memoryMb: 512, timeoutMs: 120_000, workers: 1,
+    maxFileBytes: 50 * 1024 * 1024,
+    maxFilesPerUpload: 20,
+    maxPdfPages: 2000,
+    maxUnpackedBytes: 200 * 1024 * 1024,
+    maxTextChars: 5_000_000,
+    memoryMb: 512,
+    timeoutMs: 120_000,
+    workers: 1,
   });
-  const set = loadConfig({ MAX_UPLOAD_MB: '10', MAX_FILES_PER_UPLOAD: '5', MAX_PDF_PAGES: '300', MAX_UNPACKED_MB: '50', MAX_TEXT_CHARS: '100000', INGEST_MEMORY_MB: '256', INGEST_TIMEOUT_MS: '30000', INGEST_WORKERS: '2' }).ingest;
-  assert.deepEqual(set, { maxFileBytes: 10 * 1024 * 1024, maxFilesPerUpload: 5, maxPdfPages: 300, maxUnpackedBytes: 50 * 1024 * 1024, maxTextChars: 100_000, memoryMb: 256, timeoutMs: 30_000, workers: 2 });
+  const set = loadConfig({
+    MAX_UPLOAD_MB: '10',
+    MAX_FILES_PER_UPLOAD: '5',
+    MAX_PDF_PAGES: '300',
+    MAX_UNPACKED_MB: '50',
+    MAX_TEXT_CHARS: '100000',
+    INGEST_MEMORY_MB: '256',
+    INGEST_TIMEOUT_MS: '30000',
+    INGEST_WORKERS: '2',
+  }).ingest;
+  assert.deepEqual(set, {
+    maxFileBytes: 10 * 1024 * 1024,
+    maxFilesPerUpload: 5,
+    maxPdfPages: 300,
+    maxUnpackedBytes: 50 * 1024 * 1024,
+    maxTextChars: 100_000,
+    memoryMb: 256,
+    timeoutMs: 30_000,
+    workers: 2,
+  });
   assert.throws(() => loadConfig({ MAX_PDF_PAGES: 'lots' }), /MAX_PDF_PAGES must be a whole number/);
   assert.throws(() => loadConfig({ INGEST_MEMORY_MB: '64' }), /INGEST_MEMORY_MB must be at least 128/);
   assert.throws(() => loadConfig({ MAX_UPLOAD_MB: '2.5' }), /MAX_UPLOAD_MB must be a whole number/);
@@ -59,7 +89,13 @@ test('timeouts have safe defaults, can be changed, and must fit together', () =>
     [defaults.headersTimeoutMs, defaults.requestTimeoutMs, defaults.idleTimeoutMs, defaults.keepAliveTimeoutMs, defaults.publicBodyTimeoutMs],
     [20_000, 300_000, 60_000, 72_000, 10_000],
   );
-  const changed = loadConfig({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1800000', IDLE_TIMEOUT_MS: '120000', KEEP_ALIVE_TIMEOUT_MS: '5000', PUBLIC_BODY_TIMEOUT_MS: '15000' });
+  const changed = loadConfig({
+    HEADERS_TIMEOUT_MS: '5000',
+    REQUEST_TIMEOUT_MS: '1800000',
+    IDLE_TIMEOUT_MS: '120000',
+    KEEP_ALIVE_TIMEOUT_MS: '5000',
+    PUBLIC_BODY_TIMEOUT_MS: '15000',
+  });
   assert.deepEqual(
     [changed.headersTimeoutMs, changed.requestTimeoutMs, changed.idleTimeoutMs, changed.keepAliveTimeoutMs, changed.publicBodyTimeoutMs],
     [5000, 1_800_000, 120_000, 5000, 15_000],
@@ -67,8 +103,14 @@ test('timeouts have safe defaults, can be changed, and must fit together', () =>
   assert.throws(() => loadConfig({ IDLE_TIMEOUT_MS: '5000' }), /IDLE_TIMEOUT_MS must be at least 20000 \(20 s\): streamed answers send a heartbeat every 15 s/);
   assert.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' }), /REQUEST_TIMEOUT_MS must be at least 1000 \(1 s\)/);
   assert.throws(() => loadConfig({ KEEP_ALIVE_TIMEOUT_MS: 'soon' }), /KEEP_ALIVE_TIMEOUT_MS must be a number of milliseconds/);
-  assert.throws(() => loadConfig({ HEADERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }), /HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/);
-  assert.throws(() => loadConfig({ PUBLIC_BODY_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }), /PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/);
+  assert.throws(
+    () => loadConfig({ HEADERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }),
+    /HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/,
+  );
+  assert.throws(
+    () => loadConfig({ PUBLIC_BODY_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '30000' }),
+    /PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS/,
+  );
 });
 
 test('the job lease is 30 s unless JOB_LEASE_MS says otherwise, and not shorter than 300 ms', () => {

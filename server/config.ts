@@ -10,13 +10,13 @@ const booleanFlag = z
 
 const MB = 1024 * 1024;
 const wholeNumber = (min: number, max: number) =>
-  z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number')
-    .min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-const milliseconds = (min: number, fallback: number, why?: string) => z.coerce
-  .number({ message: 'must be a number of milliseconds' })
-  .int('must be a whole number of milliseconds')
-  .min(min, `must be at least ${min} (${min / 1000} s)${why ? `: ${why}` : ''}`)
-  .default(fallback);
+  z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+const milliseconds = (min: number, fallback: number, why?: string) =>
+  z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} (${min / 1000} s)${why ? `: ${why}` : ''}`)
+    .default(fallback);
 
 const EnvSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535, 'must be a port number (0-65535)').default(3000),
@@ -29,7 +29,9 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`')
     .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
   TRUST_PROXY: booleanFlag.default(false),
   // Web sources that resolve to private or loopback addresses are refused unless this is set (SSRF guard).
   ALLOW_PRIVATE_URLS: booleanFlag.default(false),
@@ -108,7 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const order = [
     e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS && 'HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (the headers are part of the request)',
-    e.PUBLIC_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS && 'PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (it is the shorter limit for public routes)',
+    e.PUBLIC_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS &&
+      'PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (it is the shorter limit for public routes)',
   ].filter((problem): problem is string => !!problem);
   if (order.length) throw new ConfigError(order);
   const dataDir = path.resolve(e.DATA_DIR);

@@ -13,14 +13,19 @@ before(() => buildServer());
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, startArguments(), { cwd: tmpdir(), env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // A failed assertion must not leave the server running (the test run would never end).
-  after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   return { child, exited, output: () => output };
 }
-
 
 test('a bad setting stops the start with a message naming the variable', async () => {
   const run = start({ PORT: 'abc', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'docent-main-')) });
@@ -50,12 +55,26 @@ test('the built server starts, migrates, serves the API, admin screens and widge
   const mode = (name: string) => (statSync(path.join(dataDir, name)).mode & 0o777).toString(8);
   assert.deepEqual(['.', 'secret.key', 'docent.db', 'docent.db-wal', 'docent.db-shm'].map(mode), ['700', '600', '600', '600', '600']);
   // Files are read by extraction processes running the compiled worker.
-  const setup = await fetch(`http://127.0.0.1:${port}/api/admin/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'correct horse battery' }) });
-  const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('docent_session='))!;
+  const setup = await fetch(`http://127.0.0.1:${port}/api/admin/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: 'correct horse battery' }),
+  });
+  const cookie = setup.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('docent_session='))!;
   const form = new FormData();
   form.append('files', new Blob(['# Returns\n\nReturns are free within 30 days.']), 'returns.md');
-  const upload = await fetch(`http://127.0.0.1:${port}/api/admin/training/files`, { method: 'POST', body: form, headers: { cookie, 'x-csrf-token': (await setup.json()).csrfToken } });
-  assert.deepEqual((await upload.json()).results.map((r: { fileName: string; ok: boolean; chunks: number }) => [r.fileName, r.ok, r.chunks]), [['returns.md', true, 1]]);
+  const upload = await fetch(`http://127.0.0.1:${port}/api/admin/training/files`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie, 'x-csrf-token': (await setup.json()).csrfToken },
+  });
+  assert.deepEqual(
+    (await upload.json()).results.map((r: { fileName: string; ok: boolean; chunks: number }) => [r.fileName, r.ok, r.chunks]),
+    [['returns.md', true, 1]],
+  );
   run.child.kill('SIGTERM');
   assert.equal(await run.exited, 0);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'no longer listening');

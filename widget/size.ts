@@ -11,7 +11,12 @@ export const DIST_DIR = join(WIDGET_DIR, '..', 'dist', 'widget');
 export const LOADER_BUDGET = 3 * 1024;
 export const TOTAL_BUDGET = 20 * 1024;
 
-export interface FileSize { name: string; bytes: number; gzip: number; brotli: number }
+export interface FileSize {
+  name: string;
+  bytes: number;
+  gzip: number;
+  brotli: number;
+}
 export interface WidgetSize {
   loaderGzip: number;
   loaderBrotli: number;
@@ -66,13 +71,18 @@ function newestMtime(path: string): number {
  */
 export async function ensureWidgetBuilt(): Promise<void> {
   const loader = join(DIST_DIR, 'widget.js');
-  const fresh = () => existsSync(loader) &&
-    statSync(loader).mtimeMs >= Math.max(newestMtime(join(WIDGET_DIR, 'src')), statSync(join(WIDGET_DIR, 'vite.config.ts')).mtimeMs);
+  const fresh = () =>
+    existsSync(loader) && statSync(loader).mtimeMs >= Math.max(newestMtime(join(WIDGET_DIR, 'src')), statSync(join(WIDGET_DIR, 'vite.config.ts')).mtimeMs);
   if (fresh()) return;
   const lock = join(WIDGET_DIR, '..', 'dist', '.widget-build.lock');
   mkdirSync(join(WIDGET_DIR, '..', 'dist'), { recursive: true });
   for (let waited = 0; ; waited += 200) {
-    try { mkdirSync(lock); break } catch { /* someone else is building */ }
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      /* someone else is building */
+    }
     if (waited > 60_000) rmSync(lock, { recursive: true, force: true }); // stale lock
     await new Promise((r) => setTimeout(r, 200));
     if (fresh()) return;

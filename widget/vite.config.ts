@@ -37,7 +37,7 @@ function panelBundle(): Plugin {
           rolldownOptions: { input: `${dir}src/panel/index.tsx`, output: { format: 'iife' } },
         },
       });
-      const chunk = (Array.isArray(out) ? out[0] : out as { output: any[] }).output.find((o) => o.type == 'chunk');
+      const chunk = (Array.isArray(out) ? out[0] : (out as { output: any[] })).output.find((o) => o.type == 'chunk');
       code = chunk.code;
       fileName = `panel-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
     },

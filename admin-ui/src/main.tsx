@@ -31,9 +31,7 @@ const START_PATH = '/admin/start';
 
 function safeNext(next: string | undefined): string {
   // Only same-app paths: never an open redirect.
-  return next?.startsWith('/admin/') && !next.startsWith('//') && !next.startsWith(LOGIN_PATH) && !next.startsWith(SETUP_PATH)
-    ? next
-    : '/admin/';
+  return next?.startsWith('/admin/') && !next.startsWith('//') && !next.startsWith(LOGIN_PATH) && !next.startsWith(SETUP_PATH) ? next : '/admin/';
 }
 
 function App() {
@@ -86,9 +84,7 @@ function App() {
   if (s.setupRequired || !s.authenticated) {
     return (
       <PageBoundary>
-        <Router>
-          {[<Route key="auth" default component={s.setupRequired ? SetupPage : LoginPage} />]}
-        </Router>
+        <Router>{[<Route key="auth" default component={s.setupRequired ? SetupPage : LoginPage} />]}</Router>
       </PageBoundary>
     );
   }

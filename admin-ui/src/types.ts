@@ -70,9 +70,7 @@ export interface KeyInfo {
 
 export type BalanceInfo = { available: true; amount: number } | { available: false; message: string };
 
-export type KeyTestResult =
-  | { ok: true; key: KeyInfo | null; balance: BalanceInfo | null }
-  | { ok: false; reason: string; message: string };
+export type KeyTestResult = { ok: true; key: KeyInfo | null; balance: BalanceInfo | null } | { ok: false; reason: string; message: string };
 
 export interface ModelInfo {
   id: string;

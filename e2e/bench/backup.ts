@@ -27,7 +27,9 @@ const TARGET_STALL_MS = 50;
 async function measure(db: Db, copy: () => Promise<unknown>): Promise<{ stallMs: number; ms: number; commits: number }> {
   const insert = db.prepare("INSERT INTO settings (section, value) VALUES ('bench', ?) ON CONFLICT (section) DO UPDATE SET value = excluded.value");
   let commits = 0;
-  const writer = setInterval(() => { insert.run(String(commits++)); }, 5);
+  const writer = setInterval(() => {
+    insert.run(String(commits++));
+  }, 5);
   let stallMs = 0;
   const t0 = performance.now();
   let last = performance.now();
@@ -56,7 +58,9 @@ function integrity(file: string): string {
 
 export async function run(): Promise<Row[]> {
   const rows: Row[] = [];
-  const row = (r: Omit<Row, 'section'>) => { rows.push({ section: 'backup', ...r }); };
+  const row = (r: Omit<Row, 'section'>) => {
+    rows.push({ section: 'backup', ...r });
+  };
   const dir = mkdtempSync(path.join(tmpdir(), 'docent-bench-backup-'));
   const file = path.join(dir, 'docent.db');
   const db: Db = openDatabase(file);
@@ -69,7 +73,9 @@ export async function run(): Promise<Row[]> {
     const words = corpus(3);
     const insertDoc = db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count)
       VALUES (?, ?, ?, NULL, 'text', '', ?, 0)`);
-    const insertChunk = db.prepare("INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, '', ?, ?)");
+    const insertChunk = db.prepare(
+      "INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+    );
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     const t0 = performance.now();
     for (let start = 0; start < CHUNKS; start += 1000) {
@@ -87,20 +93,36 @@ export async function run(): Promise<Row[]> {
         insertVectors(db, index, batch);
       })();
     }
-    row({ metric: `database at ${CHUNKS.toLocaleString('en')} chunks`, value: mb(statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)), unit: 'MB',
-      note: `built in ${Math.round((performance.now() - t0) / 1000)} s; the WAL is left as training leaves it` });
+    row({
+      metric: `database at ${CHUNKS.toLocaleString('en')} chunks`,
+      value: mb(statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)),
+      unit: 'MB',
+      note: `built in ${Math.round((performance.now() - t0) / 1000)} s; the WAL is left as training leaves it`,
+    });
 
     let copy: BackupCopy | null = null;
-    const worker = await measure(db, async () => { copy = await copyDatabase(db, dir); });
+    const worker = await measure(db, async () => {
+      copy = await copyDatabase(db, dir);
+    });
     row({ metric: 'worker copy: quick_check', value: integrity(copy!.file), unit: '', note: `${mb(copy!.bytes)} MB file` });
     copy!.remove();
-    row({ metric: 'worker copy (Docent): longest event-loop stall', value: worker.stallMs, unit: 'ms', target: `≤ ${TARGET_STALL_MS}`, met: worker.stallMs <= TARGET_STALL_MS,
-      note: `copy took ${worker.ms} ms; ${worker.commits} commits meanwhile` });
+    row({
+      metric: 'worker copy (Docent): longest event-loop stall',
+      value: worker.stallMs,
+      unit: 'ms',
+      target: `≤ ${TARGET_STALL_MS}`,
+      met: worker.stallMs <= TARGET_STALL_MS,
+      note: `copy took ${worker.ms} ms; ${worker.commits} commits meanwhile`,
+    });
 
     const stepped = path.join(dir, 'stepped.db');
     const inThread = await measure(db, () => db.backup(stepped, { progress: () => 100 }));
-    row({ metric: 'db.backup() in 100-page steps on the event loop: longest stall', value: inThread.stallMs, unit: 'ms',
-      note: `copy took ${inThread.ms} ms; the last step's commit and fsync are the stall` });
+    row({
+      metric: 'db.backup() in 100-page steps on the event loop: longest stall',
+      value: inThread.stallMs,
+      unit: 'ms',
+      note: `copy took ${inThread.ms} ms; the last step's commit and fsync are the stall`,
+    });
     rmSync(stepped, { force: true });
 
     const blocking = await measure(db, async () => db.exec(`VACUUM INTO '${path.join(dir, 'vacuum.db')}'`));

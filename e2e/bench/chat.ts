@@ -36,7 +36,6 @@ const MODEL = 'mistralai/mistral-small-3.2-24b-instruct';
 const MAX_TOKENS = 700;
 const QUESTIONS = ['What does the warranty cover?', 'How long does standard shipping take?', 'How do I reset my password?', 'Can I return a widget?'];
 
-
 function procStat(pid: number): { cpuSeconds: number; rssMB: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, fields 14 and 15
@@ -93,32 +92,67 @@ export async function run(): Promise<Row[]> {
   const [command, ...prefix] = [...pinning.docent, process.execPath];
   const profile = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []; // BENCH_PROF=<dir>: a CPU profile of Docent
   const child: ChildProcess = spawn(command, [...prefix, ...profile, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...startArguments()], {
-    cwd: tmpdir(), stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, OPENROUTER_BASE_URL: fake.baseURL,
-      ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: base, CHAT_RATE_LIMIT_PER_IP: '1000000' },
+    cwd: tmpdir(),
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      OPENROUTER_BASE_URL: fake.baseURL,
+      ADMIN_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'warn',
+      PUBLIC_URL: base,
+      CHAT_RATE_LIMIT_PER_IP: '1000000',
+    },
   });
   const rows: Row[] = [];
   try {
     for (let i = 0; i < 100; i++) {
-      try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* starting */ }
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        /* starting */
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
     // Admin setup over HTTP: key, generous visitor limits, content, training.
-    const login = await fetch(`${base}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
+    const login = await fetch(`${base}/api/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: PASSWORD }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
-    const { csrfToken } = await login.json() as { csrfToken: string };
-    const admin = (method: string, url: string, body?: unknown) => fetch(`${base}/api/admin${url}`, {
-      method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    }).then(async (r) => { if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`); return r.json(); });
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const admin = (method: string, url: string, body?: unknown) =>
+      fetch(`${base}/api/admin${url}`, {
+        method,
+        headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then(async (r) => {
+        if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
+        return r.json();
+      });
     await admin('PUT', '/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: MODEL, fallbackModels: [], reasoningEnabled: false });
     await admin('GET', '/models');
     const { chatbot, retrieval } = await admin('GET', '/chatbot/settings');
     // qaAnswerMatch 100: the Q&A entries below are the questions plus " (variant i)", close enough at the default 85 %
     // to be answered word for word; at 100 every answer still goes to the model, and the Q&A check still runs.
-    const chatbotSettings = { ...chatbot, messagesPerMinutePerVisitor: 120, dailyMessagesPerVisitor: 10000, dailySpendCapUsd: 0, mode: 'relaxed', maxAnswerTokens: MAX_TOKENS, qaAnswerMatch: 100 };
+    const chatbotSettings = {
+      ...chatbot,
+      messagesPerMinutePerVisitor: 120,
+      dailyMessagesPerVisitor: 10000,
+      dailySpendCapUsd: 0,
+      mode: 'relaxed',
+      maxAnswerTokens: MAX_TOKENS,
+      qaAnswerMatch: 100,
+    };
     await admin('PUT', '/chatbot/settings', { chatbot: chatbotSettings, retrieval: { topK: retrieval.topK, minMatch: 0 } });
     for (let i = 0; i < 200; i++) {
-      await admin('POST', '/training/text', { question: `${QUESTIONS[i % QUESTIONS.length]} (variant ${i})`, answer: `Answer number ${i}: see the help centre, section ${i}, for the details of this topic.` });
+      await admin('POST', '/training/text', {
+        question: `${QUESTIONS[i % QUESTIONS.length]} (variant ${i})`,
+        answer: `Answer number ${i}: see the help centre, section ${i}, for the details of this topic.`,
+      });
     }
     const { job } = await admin('POST', '/training/start');
     for (;;) {
@@ -127,14 +161,35 @@ export async function run(): Promise<Row[]> {
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    const chat = (visitor: number, question: string) => ttft(`${base}/api/widget/chat`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: base },
-      body: JSON.stringify({ visitorId: `bench-visitor-${visitor}`, message: question }),
-    }, (line) => line === 'event: token');
-    const direct = () => ttft(`${fake.baseURL}/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${FAKE_KEY}` },
-      body: JSON.stringify({ model: MODEL, stream: true, max_tokens: MAX_TOKENS, temperature: 0.3, messages: [{ role: 'system', content: 'Context: hello' }, { role: 'user', content: 'What does the warranty cover?' }] }),
-    }, (line) => line.startsWith('data: {') && /"content":"[^"]/.test(line));
+    const chat = (visitor: number, question: string) =>
+      ttft(
+        `${base}/api/widget/chat`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: base },
+          body: JSON.stringify({ visitorId: `bench-visitor-${visitor}`, message: question }),
+        },
+        (line) => line === 'event: token',
+      );
+    const direct = () =>
+      ttft(
+        `${fake.baseURL}/chat/completions`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${FAKE_KEY}` },
+          body: JSON.stringify({
+            model: MODEL,
+            stream: true,
+            max_tokens: MAX_TOKENS,
+            temperature: 0.3,
+            messages: [
+              { role: 'system', content: 'Context: hello' },
+              { role: 'user', content: 'What does the warranty cover?' },
+            ],
+          }),
+        },
+        (line) => line.startsWith('data: {') && /"content":"[^"]/.test(line),
+      );
 
     // The query-embedding call on its own: first time a question is asked (not cached).
     const embedTimes: number[] = [];
@@ -153,12 +208,20 @@ export async function run(): Promise<Row[]> {
       const before = procStat(child.pid!);
       const t0 = performance.now();
       let peakRss = before.rssMB;
-      const sampler = setInterval(() => { peakRss = Math.max(peakRss, procStat(child.pid!).rssMB); }, 100);
-      const visitors = (measure: (v: number, r: number) => Promise<number>, into: number[]) => Promise.all(Array.from({ length: n }, async (_, v) => {
-        await new Promise((r) => setTimeout(r, n === 1 ? 0 : Math.random() * RAMP_MS));
-        // Round 0 is the ramp-up (visitors still arriving, short answers already coming back): not measured.
-        for (let r = 0; r <= ROUNDS; r++) { const ms = await measure(v, r); if (r > 0) into.push(ms); }
-      }));
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, procStat(child.pid!).rssMB);
+      }, 100);
+      const visitors = (measure: (v: number, r: number) => Promise<number>, into: number[]) =>
+        Promise.all(
+          Array.from({ length: n }, async (_, v) => {
+            await new Promise((r) => setTimeout(r, n === 1 ? 0 : Math.random() * RAMP_MS));
+            // Round 0 is the ramp-up (visitors still arriving, short answers already coming back): not measured.
+            for (let r = 0; r <= ROUNDS; r++) {
+              const ms = await measure(v, r);
+              if (r > 0) into.push(ms);
+            }
+          }),
+        );
       await visitors((v, r) => chat(n * 10_000 + v * 10 + r, QUESTIONS[(v + r) % QUESTIONS.length]), docent);
       const wall = (performance.now() - t0) / 1000;
       const after = procStat(child.pid!);
@@ -169,11 +232,29 @@ export async function run(): Promise<Row[]> {
       const added = (p: number) => round(percentile(docent, p) - percentile(upstream, p), 1);
       const targets = n === 200 ? { p50: 15, p99: 60 } : null;
       rows.push(
-        { section: 'chat', metric: `TTFT Docent adds, p50 (${n} concurrent)`, value: added(50), unit: 'ms', ...(targets ? { target: `≤ ${targets.p50}`, met: added(50) <= targets.p50 } : {}),
-          note: `Docent ${round(percentile(docent, 50), 1)} ms, fake alone ${round(percentile(upstream, 50), 1)} ms, ${docent.length} answers` },
-        { section: 'chat', metric: `TTFT Docent adds, p99 (${n} concurrent)`, value: added(99), unit: 'ms', ...(targets ? { target: `≤ ${targets.p99}`, met: added(99) <= targets.p99 } : {}),
-          note: `Docent ${round(percentile(docent, 99), 1)} ms, fake alone ${round(percentile(upstream, 99), 1)} ms` },
-        { section: 'chat', metric: `server CPU (${n} concurrent)`, value: round((after.cpuSeconds - before.cpuSeconds) / wall, 2), unit: 'cores', note: `${round(wall, 1)} s wall; ${pinning.note}` },
+        {
+          section: 'chat',
+          metric: `TTFT Docent adds, p50 (${n} concurrent)`,
+          value: added(50),
+          unit: 'ms',
+          ...(targets ? { target: `≤ ${targets.p50}`, met: added(50) <= targets.p50 } : {}),
+          note: `Docent ${round(percentile(docent, 50), 1)} ms, fake alone ${round(percentile(upstream, 50), 1)} ms, ${docent.length} answers`,
+        },
+        {
+          section: 'chat',
+          metric: `TTFT Docent adds, p99 (${n} concurrent)`,
+          value: added(99),
+          unit: 'ms',
+          ...(targets ? { target: `≤ ${targets.p99}`, met: added(99) <= targets.p99 } : {}),
+          note: `Docent ${round(percentile(docent, 99), 1)} ms, fake alone ${round(percentile(upstream, 99), 1)} ms`,
+        },
+        {
+          section: 'chat',
+          metric: `server CPU (${n} concurrent)`,
+          value: round((after.cpuSeconds - before.cpuSeconds) / wall, 2),
+          unit: 'cores',
+          note: `${round(wall, 1)} s wall; ${pinning.note}`,
+        },
         { section: 'chat', metric: `server RSS peak (${n} concurrent)`, value: peakRss, unit: 'MB' },
       );
     }
@@ -181,9 +262,20 @@ export async function run(): Promise<Row[]> {
     const qaTimes: number[] = [];
     for (let i = 0; i < 50; i++) qaTimes.push(await chat(900_000 + i, `${QUESTIONS[i % QUESTIONS.length]} (variant ${i})`));
     qaTimes.sort((a, b) => a - b);
-    rows.push({ section: 'chat', metric: 'TTFT of a word-for-word Q&A answer, p50', value: round(percentile(qaTimes, 50), 1), unit: 'ms',
-      note: `no model call; p99 ${round(percentile(qaTimes, 99), 1)} ms; one visitor at a time, whole request` });
-    rows.push({ section: 'chat', metric: 'query embedding call (uncached), p50', value: round(percentile(embedTimes, 50), 1), unit: 'ms', note: `fake latency ${UPSTREAM_LATENCY_MS} ms; p95 ${round(percentile(embedTimes, 95), 1)} ms; whole Test-retrieval request` });
+    rows.push({
+      section: 'chat',
+      metric: 'TTFT of a word-for-word Q&A answer, p50',
+      value: round(percentile(qaTimes, 50), 1),
+      unit: 'ms',
+      note: `no model call; p99 ${round(percentile(qaTimes, 99), 1)} ms; one visitor at a time, whole request`,
+    });
+    rows.push({
+      section: 'chat',
+      metric: 'query embedding call (uncached), p50',
+      value: round(percentile(embedTimes, 50), 1),
+      unit: 'ms',
+      note: `fake latency ${UPSTREAM_LATENCY_MS} ms; p95 ${round(percentile(embedTimes, 95), 1)} ms; whole Test-retrieval request`,
+    });
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -192,9 +284,23 @@ export async function run(): Promise<Row[]> {
   }
   const size = measureWidget();
   rows.push(
-    { section: 'widget', metric: 'loader (widget.js), gzip', value: size.loaderGzip, unit: 'B', target: `≤ ${LOADER_BUDGET}`, met: size.loaderGzip <= LOADER_BUDGET },
+    {
+      section: 'widget',
+      metric: 'loader (widget.js), gzip',
+      value: size.loaderGzip,
+      unit: 'B',
+      target: `≤ ${LOADER_BUDGET}`,
+      met: size.loaderGzip <= LOADER_BUDGET,
+    },
     { section: 'widget', metric: 'loader (widget.js), brotli', value: size.loaderBrotli, unit: 'B' },
-    { section: 'widget', metric: 'everything the widget loads, gzip', value: size.totalGzip, unit: 'B', target: `≤ ${TOTAL_BUDGET}`, met: size.totalGzip <= TOTAL_BUDGET },
+    {
+      section: 'widget',
+      metric: 'everything the widget loads, gzip',
+      value: size.totalGzip,
+      unit: 'B',
+      target: `≤ ${TOTAL_BUDGET}`,
+      met: size.totalGzip <= TOTAL_BUDGET,
+    },
     { section: 'widget', metric: 'everything the widget loads, brotli', value: size.totalBrotli, unit: 'B' },
   );
   return rows;

@@ -14,7 +14,10 @@ export interface Row {
   note?: string;
 }
 
-export interface Section { name: string; run(): Promise<Row[]> }
+export interface Section {
+  name: string;
+  run(): Promise<Row[]>;
+}
 
 /** mulberry32: small, fast, good enough for synthetic data; the same seed gives the same data. */
 export function prng(seed: number): () => number {
@@ -32,7 +35,11 @@ export function prng(seed: number): () => number {
 export function gaussian(random: () => number): () => number {
   let spare: number | null = null;
   return () => {
-    if (spare !== null) { const s = spare; spare = null; return s; }
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
     let u = 0;
     while (u === 0) u = random();
     const v = random();
@@ -61,17 +68,29 @@ export function vocabulary(size: number, seed = 1): string[] {
 export function zipf(size: number, random: () => number): () => number {
   const cdf = new Float64Array(size);
   let sum = 0;
-  for (let i = 0; i < size; i++) { sum += 1 / (i + 1); cdf[i] = sum; }
+  for (let i = 0; i < size; i++) {
+    sum += 1 / (i + 1);
+    cdf[i] = sum;
+  }
   for (let i = 0; i < size; i++) cdf[i] /= sum;
   return () => {
     const x = random();
-    let lo = 0, hi = size - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < x) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = size - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   };
 }
 
-export interface Corpus { words: string[]; sentence(n: number): string; document(i: number): { title: string; text: string } }
+export interface Corpus {
+  words: string[];
+  sentence(n: number): string;
+  document(i: number): { title: string; text: string };
+}
 
 /**
  * Deterministic documents that look like help-centre pages: a title, 2–4 '#' sections of 1–2 paragraphs of
@@ -113,11 +132,16 @@ export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 1
 /** Samples RSS every few ms so a phase can report its peak (the event loop must breathe for samples). */
 export function rssSampler(everyMs = 25): { peak(): number; stop(): number } {
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, everyMs);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, everyMs);
   timer.unref();
   return {
     peak: () => Math.max(peak, process.memoryUsage.rss()),
-    stop() { clearInterval(timer); return Math.max(peak, process.memoryUsage.rss()); },
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
   };
 }
 
@@ -135,7 +159,10 @@ export function rssParts(): { rss: number; anon: number | null; file: number | n
   const rss = process.memoryUsage.rss();
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = (key: string) => { const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status); return m ? Number(m[1]) * 1024 : null; };
+    const kb = (key: string) => {
+      const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+      return m ? Number(m[1]) * 1024 : null;
+    };
     return { rss, anon: kb('RssAnon'), file: kb('RssFile') };
   } catch {
     return { rss, anon: null, file: null };

@@ -36,7 +36,8 @@ type Message = { type: 'ready'; baseURL: string } | { type: 'counts'; id: number
 
 export async function startRemoteFake(options: RemoteFakeOptions = {}): Promise<RemoteFake> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const waiting = new Map<number, (m: Message & { type: 'counts' }) => void>();
   let nextId = 1;
@@ -49,22 +50,30 @@ export async function startRemoteFake(options: RemoteFakeOptions = {}): Promise<
   });
   return {
     baseURL,
-    embeddingCalls: () => new Promise((resolve) => {
-      const id = nextId++;
-      waiting.set(id, (m) => { waiting.delete(id); resolve({ calls: m.calls, texts: m.texts }); });
-      child.send({ type: 'count', id });
-    }),
-    close: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.send({ type: 'close' });
-    }),
+    embeddingCalls: () =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, (m) => {
+          waiting.delete(id);
+          resolve({ calls: m.calls, texts: m.texts });
+        });
+        child.send({ type: 'count', id });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'close' });
+      }),
   };
 }
 
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return h >>> 0;
 }
 
@@ -92,11 +101,16 @@ async function serve(options: RemoteFakeOptions): Promise<void> {
     });
   }
   // Keep only counts: the recorded bodies of tens of thousands of texts are not needed here.
-  let calls = 0, texts = 0;
+  let calls = 0,
+    texts = 0;
   const requests = fake.requests;
   const push = requests.push.bind(requests);
   requests.push = (...items) => {
-    for (const r of items) if (r.path.endsWith('/embeddings') && r.method === 'POST') { calls++; texts += Array.isArray(r.body?.input) ? r.body.input.length : 1; }
+    for (const r of items)
+      if (r.path.endsWith('/embeddings') && r.method === 'POST') {
+        calls++;
+        texts += Array.isArray(r.body?.input) ? r.body.input.length : 1;
+      }
     return push(...items.map((r) => ({ ...r, body: undefined })));
   };
   let baseURL = fake.baseURL;
@@ -114,7 +128,8 @@ async function serve(options: RemoteFakeOptions): Promise<void> {
         }
         const body = JSON.parse(raw.toString('utf8')) as { model: string; input: string[] };
         const input = Array.isArray(body.input) ? body.input : [String(body.input)];
-        calls++; texts += input.length;
+        calls++;
+        texts += input.length;
         const tokens = input.reduce((n, t) => n + Math.max(1, Math.round(t.split(/\s+/).length * 1.3)), 0);
         const data = input.map((t, index) => `{"object":"embedding","index":${index},"embedding":${pool[fnv1a(t) % pool.length]}}`);
         const out = `{"id":"embd-bench","object":"list","model":${JSON.stringify(body.model)},"data":[${data.join(',')}],"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens},"cost":0}}`;
@@ -122,8 +137,14 @@ async function serve(options: RemoteFakeOptions): Promise<void> {
         res.writeHead(200, { 'content-type': 'application/json' }).end(out);
         return;
       }
-      const upstream = await fetch(fake.url + req.url, { method: req.method, headers: req.headers as Record<string, string>, body: raw.length ? raw : undefined });
-      const headers = Object.fromEntries([...upstream.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)));
+      const upstream = await fetch(fake.url + req.url, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: raw.length ? raw : undefined,
+      });
+      const headers = Object.fromEntries(
+        [...upstream.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)),
+      );
       // Stream the answer through: buffering it would turn time-to-first-token into time-to-last-token.
       res.writeHead(upstream.status, headers);
       if (!upstream.body) return void res.end();

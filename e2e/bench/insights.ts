@@ -55,7 +55,9 @@ export function generate(file: string): { seconds: number; messages: number; con
   const index = setDimensions(db, ensureActiveIndex(db, SPACE), D);
   const chunkIds: number[] = [];
   db.transaction(() => {
-    const insertDoc = db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count) VALUES (?, ?, ?, ?, 'page', ?, ?, 100)`);
+    const insertDoc = db.prepare(
+      `INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count) VALUES (?, ?, ?, ?, 'page', ?, ?, 100)`,
+    );
     const insertChunk = db.prepare('INSERT INTO chunks (document_id, position, text, content, token_count, text_hash) VALUES (?, 0, ?, ?, 100, ?)');
     const vectors: Array<{ chunkId: number; vector: Buffer }> = [];
     for (let i = 0; i < DOCUMENTS; i++) {
@@ -74,21 +76,26 @@ export function generate(file: string): { seconds: number; messages: number; con
     for (let t = 0; t < TOPICS; t++) {
       const subject = `${text.sentence(3)} ${t}`;
       const base = unitVector(Float32Array.from({ length: D }, normal));
-      wordings.push(WORDINGS.map((w) => {
-        const question = w.replace('%', subject);
-        const noise = Float32Array.from({ length: D }, () => normal() * (0.35 / Math.sqrt(D)));
-        cacheVector(db, index, sha(question), unitVector(base.map((v, i) => v + noise[i])));
-        return question;
-      }));
+      wordings.push(
+        WORDINGS.map((w) => {
+          const question = w.replace('%', subject);
+          const noise = Float32Array.from({ length: D }, () => normal() * (0.35 / Math.sqrt(D)));
+          cacheVector(db, index, sha(question), unitVector(base.map((v, i) => v + noise[i])));
+          return question;
+        }),
+      );
     }
   })();
 
   const topic = zipf(TOPICS, random);
   const cited = zipf(Math.round(DOCUMENTS * 0.7), random); // the last 30 % of documents are never cited
   const answers = Array.from({ length: 200 }, () => `${text.sentence(60)}.`);
-  const insertConversation = db.prepare("INSERT INTO conversations (id, visitor_hash, origin, channel, created_at, updated_at) VALUES (?, ?, 'https://example.com', 'widget', ?, ?)");
+  const insertConversation = db.prepare(
+    "INSERT INTO conversations (id, visitor_hash, origin, channel, created_at, updated_at) VALUES (?, ?, 'https://example.com', 'widget', ?, ?)",
+  );
   const insertQuestion = db.prepare("INSERT INTO messages (id, conversation_id, role, text, created_at) VALUES (?, ?, 'user', ?, ?)");
-  const insertAnswer = db.prepare(`INSERT INTO messages (id, conversation_id, role, text, sources, retrieved, status, model, prompt_tokens, completion_tokens, cost, latency_ms, feedback, created_at)
+  const insertAnswer =
+    db.prepare(`INSERT INTO messages (id, conversation_id, role, text, sources, retrieved, status, model, prompt_tokens, completion_tokens, cost, latency_ms, feedback, created_at)
     VALUES (?, ?, 'assistant', ?, ?, ?, ?, 'openai/gpt-5.4-mini', 1200, 150, ?, 1800, ?, ?)`);
   const usage = new Map<string, { conversations: number; messages: number; cost: number }>();
   const now = Date.now();
@@ -116,9 +123,17 @@ export function generate(file: string): { seconds: number; messages: number; con
           const used = status === 'complete' || status === 'links_only' ? [cited(), cited(), cited()].map((d) => chunkIds[d]) : [];
           const f = random();
           const cost = status === 'error' ? 0 : 0.0004;
-          insertAnswer.run(randomUUID(), id, status === 'complete' ? answers[messages % answers.length] : '', JSON.stringify(used.map((c) => ({ title: `Document ${c}`, url: `https://example.com/docs/${c}` }))),
+          insertAnswer.run(
+            randomUUID(),
+            id,
+            status === 'complete' ? answers[messages % answers.length] : '',
+            JSON.stringify(used.map((c) => ({ title: `Document ${c}`, url: `https://example.com/docs/${c}` }))),
             JSON.stringify(used.map((chunkId) => ({ chunkId, title: `Document ${chunkId}`, url: `https://example.com/docs/${chunkId}`, matchPercent: 71.3 }))),
-            status, cost, f < 0.05 ? 'up' : f < 0.07 ? 'down' : null, new Date(at).toISOString());
+            status,
+            cost,
+            f < 0.05 ? 'up' : f < 0.07 ? 'down' : null,
+            new Date(at).toISOString(),
+          );
           at += 20_000;
           messages += 2;
           totals.messages += 2;
@@ -129,7 +144,9 @@ export function generate(file: string): { seconds: number; messages: number; con
   }
   const seconds = (performance.now() - t0) / 1000;
   const insertUsage = db.prepare("INSERT INTO usage_days (day, channel, conversations, messages, tokens, cost) VALUES (?, 'widget', ?, ?, 0, ?)");
-  db.transaction(() => { for (const [day, u] of usage) insertUsage.run(day, u.conversations, u.messages, u.cost); })();
+  db.transaction(() => {
+    for (const [day, u] of usage) insertUsage.run(day, u.conversations, u.messages, u.cost);
+  })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return { seconds, messages, conversations };
@@ -156,14 +173,26 @@ function rawQueries(file: string): { dailyMs: number; questionsMs: number } {
 
 export async function run(): Promise<Row[]> {
   const rows: Row[] = [];
-  const row = (r: Omit<Row, 'section'>) => { rows.push({ section: 'insights', ...r }); };
+  const row = (r: Omit<Row, 'section'>) => {
+    rows.push({ section: 'insights', ...r });
+  };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docent-bench-insights-'));
   const file = path.join(dataDir, 'docent.db');
   let child: ChildProcess | undefined;
   try {
     const made = generate(file);
-    row({ metric: 'messages generated', value: made.messages, unit: 'messages', note: `${made.conversations} conversations over ${SPAN_DAYS} days, rollups kept by the triggers` });
-    row({ metric: 'generation rate', value: Math.round(made.messages / made.seconds), unit: 'messages/s', note: `${round(made.seconds, 1)} s; database ${mb(statSync(file).size)} MB` });
+    row({
+      metric: 'messages generated',
+      value: made.messages,
+      unit: 'messages',
+      note: `${made.conversations} conversations over ${SPAN_DAYS} days, rollups kept by the triggers`,
+    });
+    row({
+      metric: 'generation rate',
+      value: Math.round(made.messages / made.seconds),
+      unit: 'messages/s',
+      note: `${round(made.seconds, 1)} s; database ${mb(statSync(file).size)} MB`,
+    });
     const raw = rawQueries(file);
     row({ metric: 'without rollups: answers per day (90 days)', value: round(raw.dailyMs, 1), unit: 'ms', note: 'grouped from the messages, once' });
     row({ metric: 'without rollups: question counts (90 days)', value: round(raw.questionsMs, 1), unit: 'ms', note: 'grouped from the messages, once' });
@@ -172,16 +201,33 @@ export async function run(): Promise<Row[]> {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, startArguments(), {
-      cwd: tmpdir(), stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
-        ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: base },
+      cwd: tmpdir(),
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
+        ADMIN_PASSWORD: PASSWORD,
+        LOG_LEVEL: 'warn',
+        PUBLIC_URL: base,
+      },
     });
     for (let i = 0; ; i++) {
-      try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* starting */ }
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        /* starting */
+      }
       if (i > 300) throw new Error('Docent did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const login = await fetch(`${base}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
+    const login = await fetch(`${base}/api/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: PASSWORD }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
     const time = async (url: string) => {
       const t0 = performance.now();
@@ -195,20 +241,38 @@ export async function run(): Promise<Row[]> {
       for (let i = 0; i < WARMUP; i++) await time(url);
       const times: number[] = [];
       let last = '';
-      for (let i = 0; i < REQUESTS; i++) { const r = await time(url); times.push(r.ms); last = r.body; }
+      for (let i = 0; i < REQUESTS; i++) {
+        const r = await time(url);
+        times.push(r.ms);
+        last = r.body;
+      }
       times.sort((a, b) => a - b);
       const body = JSON.parse(last) as { totals: { answers: number }; topQuestions: Array<{ asked: number; variants: string[] }> };
       const p50 = round(percentile(times, 50), 1);
-      row({ metric: `GET insights, ${days} days: p50`, value: p50, unit: 'ms', target: `≤ ${TARGET_P50_MS}`, met: p50 <= TARGET_P50_MS,
-        note: `${body.totals.answers} answers in range; top question asked ${body.topQuestions[0]?.asked ?? 0}× in ${1 + (body.topQuestions[0]?.variants.length ?? 0)}+ wordings` });
-      row({ metric: `GET insights, ${days} days: p95`, value: round(percentile(times, 95), 1), unit: 'ms', note: `${REQUESTS} requests, one at a time, over HTTP` });
+      row({
+        metric: `GET insights, ${days} days: p50`,
+        value: p50,
+        unit: 'ms',
+        target: `≤ ${TARGET_P50_MS}`,
+        met: p50 <= TARGET_P50_MS,
+        note: `${body.totals.answers} answers in range; top question asked ${body.topQuestions[0]?.asked ?? 0}× in ${1 + (body.topQuestions[0]?.variants.length ?? 0)}+ wordings`,
+      });
+      row({
+        metric: `GET insights, ${days} days: p95`,
+        value: round(percentile(times, 95), 1),
+        unit: 'ms',
+        note: `${REQUESTS} requests, one at a time, over HTTP`,
+      });
     }
     const csv: number[] = [];
     for (let i = 0; i < 10; i++) csv.push((await time('/api/admin/dashboard/insights/export.csv?days=90&list=top-questions')).ms);
     csv.sort((a, b) => a - b);
     row({ metric: 'CSV top questions, 90 days: p50', value: round(percentile(csv, 50), 1), unit: 'ms', note: '10 requests' });
   } finally {
-    if (child) { child.kill('SIGTERM'); await new Promise((r) => child!.once('exit', r)); }
+    if (child) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
   return rows;

@@ -18,7 +18,16 @@ import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { cacheVector, defaultOversample, ensureActiveIndex, insertVectors, searchVectors, setDimensions, warmVectorSearch, type VectorIndex } from '../../server/vectors/vector-index.js';
+import {
+  cacheVector,
+  defaultOversample,
+  ensureActiveIndex,
+  insertVectors,
+  searchVectors,
+  setDimensions,
+  warmVectorSearch,
+  type VectorIndex,
+} from '../../server/vectors/vector-index.js';
 import { keywordQuery, retrieve } from '../../server/retrieval/retrieve.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
@@ -78,7 +87,9 @@ function summary(ms: number[]) {
 
 export async function run(): Promise<Row[]> {
   const rows: Row[] = [];
-  const row = (r: Omit<Row, 'section'>) => { rows.push({ section: 'retrieval', ...r }); };
+  const row = (r: Omit<Row, 'section'>) => {
+    rows.push({ section: 'retrieval', ...r });
+  };
   const dir = mkdtempSync(path.join(tmpdir(), 'docent-bench-retrieval-'));
   const file = path.join(dir, 'docent.db');
   const db: Db = openDatabase(file);
@@ -102,7 +113,9 @@ export async function run(): Promise<Row[]> {
 
     const insertDoc = db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count)
       VALUES (?, ?, ?, NULL, 'text', '', ?, 0)`);
-    const insertChunk = db.prepare('INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, \'\', ?, ?)');
+    const insertChunk = db.prepare(
+      "INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+    );
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
     let built = 0;
@@ -118,7 +131,10 @@ export async function run(): Promise<Row[]> {
           for (let r = built; r < end; r++) {
             const chunkId = r + 1;
             if (r % CHUNKS_PER_DOCUMENT === 0 || documentId === 0) {
-              documentId = Number(insertDoc.run(sourceId, `bench:${Math.floor(r / CHUNKS_PER_DOCUMENT)}`, `Document ${Math.floor(r / CHUNKS_PER_DOCUMENT)}`, sha(`doc${r}`)).lastInsertRowid);
+              documentId = Number(
+                insertDoc.run(sourceId, `bench:${Math.floor(r / CHUNKS_PER_DOCUMENT)}`, `Document ${Math.floor(r / CHUNKS_PER_DOCUMENT)}`, sha(`doc${r}`))
+                  .lastInsertRowid,
+              );
             }
             const centre = centres[Math.floor(random() * CLUSTERS)];
             const v = vectors.subarray(r * D, (r + 1) * D);
@@ -138,7 +154,12 @@ export async function run(): Promise<Row[]> {
       db.pragma('wal_checkpoint(TRUNCATE)');
       buildMs += performance.now() - t0;
       const bytes = statSync(file).size;
-      row({ metric: `build ${size.toLocaleString('en')} chunks × ${D} d`, value: round(buildMs / 1000, 1), unit: 's (cumulative)', note: `database ${mb(bytes)} MB` });
+      row({
+        metric: `build ${size.toLocaleString('en')} chunks × ${D} d`,
+        value: round(buildMs / 1000, 1),
+        unit: 's (cumulative)',
+        note: `database ${mb(bytes)} MB`,
+      });
 
       // ---- queries near random chunks; their vectors cached under the question's hash, as retrieve() expects.
       // Question words are words of that chunk, leaving out the vocabulary's 100 most frequent words: with a
@@ -151,7 +172,10 @@ export async function run(): Promise<Row[]> {
         const s = noiseScale(QUERY_NOISE);
         for (let i = 0; i < D; i++) q[i] = vectors[r * D + i] + s * qn();
         normalise(q);
-        const own = texts[r].replace(/\.$/, '').split(' ').filter((w) => !common.has(w));
+        const own = texts[r]
+          .replace(/\.$/, '')
+          .split(' ')
+          .filter((w) => !common.has(w));
         const question = `${Array.from({ length: 6 }, () => own[Math.floor(qr() * own.length)]).join(' ')}?`;
         cacheVector(db, SPACE, sha(question), q);
         return { q, question };
@@ -167,12 +191,16 @@ export async function run(): Promise<Row[]> {
       const measure = (oversample: number | undefined, k = K, truth = truth8) => {
         for (const { q } of warm) searchVectors(db, index, q, k, oversample);
         const ms: number[] = [];
-        let r = 0, top1 = 0;
+        let r = 0,
+          top1 = 0;
         for (let i = 0; i < timed.length; i++) {
           const t = performance.now();
           const hits = searchVectors(db, index, timed[i].q, k, oversample);
           ms.push(performance.now() - t);
-          r += recall(hits.map((h) => h.chunkId), truth[i]);
+          r += recall(
+            hits.map((h) => h.chunkId),
+            truth[i],
+          );
           if (hits[0]?.chunkId === truth[i][0]) top1++;
         }
         return { ...summary(ms), recall: round(r / timed.length, 3), top1: round(top1 / timed.length, 3) };
@@ -181,7 +209,8 @@ export async function run(): Promise<Row[]> {
       const measureRetrieve = async () => {
         for (const { question } of warm) await retrieve(deps, question, { topK: TOP_K, minMatch: 0 });
         const ms: number[] = [];
-        let vectorHits = 0, keywordHits = 0;
+        let vectorHits = 0,
+          keywordHits = 0;
         for (const { question } of timed) {
           const t = performance.now();
           const result = await retrieve(deps, question, { topK: TOP_K, minMatch: 0 });
@@ -211,26 +240,53 @@ export async function run(): Promise<Row[]> {
       const label = `${size >= 1000 ? `${size / 1000}k` : size}`;
       const big = size >= 100_000;
       const base = measure(undefined);
-      row({ metric: `searchVectors k=${K} @ ${label}: p50 / p95 / p99`, value: `${base.p50} / ${base.p95} / ${base.p99}`, unit: 'ms',
-        ...(big ? { target: `p50 ≤ ${TARGET_P50_MS}`, met: base.p50 <= TARGET_P50_MS } : {}), note: `default oversample at this size ${defaultOversample(size)} → ${candidatesFor(K, defaultOversample(size))} candidates` });
-      row({ metric: `searchVectors recall@${K} @ ${label} (vs exact cosine)`, value: base.recall, unit: '', target: `≥ ${TARGET_RECALL}`, met: base.recall >= TARGET_RECALL,
-        note: `top-1 right in ${base.top1 * 100}% of queries; exact brute force in JS: ${round(exactMs, 1)} ms per query` });
+      row({
+        metric: `searchVectors k=${K} @ ${label}: p50 / p95 / p99`,
+        value: `${base.p50} / ${base.p95} / ${base.p99}`,
+        unit: 'ms',
+        ...(big ? { target: `p50 ≤ ${TARGET_P50_MS}`, met: base.p50 <= TARGET_P50_MS } : {}),
+        note: `default oversample at this size ${defaultOversample(size)} → ${candidatesFor(K, defaultOversample(size))} candidates`,
+      });
+      row({
+        metric: `searchVectors recall@${K} @ ${label} (vs exact cosine)`,
+        value: base.recall,
+        unit: '',
+        target: `≥ ${TARGET_RECALL}`,
+        met: base.recall >= TARGET_RECALL,
+        note: `top-1 right in ${base.top1 * 100}% of queries; exact brute force in JS: ${round(exactMs, 1)} ms per query`,
+      });
       const pool = measure(undefined, VECTOR_POOL, truthVp);
-      row({ metric: `searchVectors k=${VECTOR_POOL} @ ${label} (retrieve()'s vector pool for topK ${TOP_K})`, value: `${pool.p50} / ${pool.p95} / ${pool.p99}`, unit: 'ms',
-        note: `recall@${VECTOR_POOL} ${pool.recall}; ${candidatesFor(VECTOR_POOL, defaultOversample(size))} candidates` });
+      row({
+        metric: `searchVectors k=${VECTOR_POOL} @ ${label} (retrieve()'s vector pool for topK ${TOP_K})`,
+        value: `${pool.p50} / ${pool.p95} / ${pool.p99}`,
+        unit: 'ms',
+        note: `recall@${VECTOR_POOL} ${pool.recall}; ${candidatesFor(VECTOR_POOL, defaultOversample(size))} candidates`,
+      });
       const kw = measureFts();
-      row({ metric: `FTS5 keyword query @ ${label} (retrieve()'s keyword pool of ${KEYWORD_POOL})`, value: `${kw.p50} / ${kw.p95} / ${kw.p99}`, unit: 'ms',
-        note: `6-word questions match ${kw.matches.toLocaleString('en')} chunks on average (OR of the words, ranked by bm25)` });
+      row({
+        metric: `FTS5 keyword query @ ${label} (retrieve()'s keyword pool of ${KEYWORD_POOL})`,
+        value: `${kw.p50} / ${kw.p95} / ${kw.p99}`,
+        unit: 'ms',
+        note: `6-word questions match ${kw.matches.toLocaleString('en')} chunks on average (OR of the words, ranked by bm25)`,
+      });
       const full = await measureRetrieve();
-      row({ metric: `retrieve() topK ${TOP_K} @ ${label}: p50 / p95 / p99`, value: `${full.p50} / ${full.p95} / ${full.p99}`, unit: 'ms',
+      row({
+        metric: `retrieve() topK ${TOP_K} @ ${label}: p50 / p95 / p99`,
+        value: `${full.p50} / ${full.p95} / ${full.p99}`,
+        unit: 'ms',
         ...(big ? { target: `p50 ≤ ${TARGET_P50_MS}`, met: full.p50 <= TARGET_P50_MS } : {}),
-        note: `vectors + FTS5 + fusion, query vector cached; ${full.vectorHits} vector / ${full.keywordHits} keyword hits per answer` });
+        note: `vectors + FTS5 + fusion, query vector cached; ${full.vectorHits} vector / ${full.keywordHits} keyword hits per answer`,
+      });
 
       // The trade-off for retrieve()'s vector pool at this size (searchVectors picks its oversample by size).
       for (const oversample of [6, 8, 12, 16]) {
         const m = measure(oversample, VECTOR_POOL, truthVp);
-        row({ metric: `oversample ${oversample} @ ${label} (k=${VECTOR_POOL} as retrieve() asks, ${candidatesFor(VECTOR_POOL, oversample)} candidates)`, value: `recall ${m.recall}, p50 ${m.p50} ms`, unit: '',
-          note: `p95 ${m.p95} ms, p99 ${m.p99} ms` });
+        row({
+          metric: `oversample ${oversample} @ ${label} (k=${VECTOR_POOL} as retrieve() asks, ${candidatesFor(VECTOR_POOL, oversample)} candidates)`,
+          value: `recall ${m.recall}, p50 ${m.p50} ms`,
+          unit: '',
+          note: `p95 ${m.p95} ms, p99 ${m.p99} ms`,
+        });
       }
       if (size === max) {
         // What a start costs: another connection reads the binary vectors into its own in-memory copy.
@@ -241,13 +297,21 @@ export async function run(): Promise<Row[]> {
         const warmMs = performance.now() - tWarm;
         const copyMB = mb(process.memoryUsage.rss() - rssBefore);
         other.close();
-        row({ metric: `read the binary vectors into memory @ ${label} (at start)`, value: round(warmMs), unit: 'ms',
-          note: `${mb(size * D / 8)} MB of bits (RSS +${copyMB} MB); done before the server listens` });
+        row({
+          metric: `read the binary vectors into memory @ ${label} (at start)`,
+          value: round(warmMs),
+          unit: 'ms',
+          note: `${mb((size * D) / 8)} MB of bits (RSS +${copyMB} MB); done before the server listens`,
+        });
         // The oversample trade-off: candidates from the in-memory Hamming scan, rescored exactly, against recall.
         for (const oversample of OVERSAMPLES) {
           const m = measure(oversample);
-          row({ metric: `oversample ${oversample} @ ${label} (k=${K}, ${candidatesFor(K, oversample)} candidates)`, value: `recall ${m.recall}, p50 ${m.p50} ms`, unit: '',
-            note: `top-1 ${m.top1}; p95 ${m.p95} ms, p99 ${m.p99} ms` });
+          row({
+            metric: `oversample ${oversample} @ ${label} (k=${K}, ${candidatesFor(K, oversample)} candidates)`,
+            value: `recall ${m.recall}, p50 ${m.p50} ms`,
+            unit: '',
+            note: `top-1 ${m.top1}; p95 ${m.p95} ms, p99 ${m.p99} ms`,
+          });
         }
         // For comparison: the same with memory-mapped I/O off (openDatabase() turns it on).
         const mmap = db.pragma('mmap_size', { simple: true });
@@ -255,13 +319,21 @@ export async function run(): Promise<Row[]> {
         const off = measure(undefined);
         const offPool = measure(undefined, VECTOR_POOL, truthVp);
         const offRetrieve = await measureRetrieve();
-        row({ metric: `mmap off @ ${label}: searchVectors k=${K} / k=${VECTOR_POOL} / retrieve() p50`, value: `${off.p50} / ${offPool.p50} / ${offRetrieve.p50}`, unit: 'ms',
-          note: `with openDatabase()'s mmap_size=${mb(Number(mmap))} MB: ${base.p50} / ${pool.p50} / ${full.p50} ms` });
+        row({
+          metric: `mmap off @ ${label}: searchVectors k=${K} / k=${VECTOR_POOL} / retrieve() p50`,
+          value: `${off.p50} / ${offPool.p50} / ${offRetrieve.p50}`,
+          unit: 'ms',
+          note: `with openDatabase()'s mmap_size=${mb(Number(mmap))} MB: ${base.p50} / ${pool.p50} / ${full.p50} ms`,
+        });
         db.pragma(`mmap_size = ${Number(mmap)}`);
       }
       const mem = rssParts();
-      row({ metric: `RSS @ ${label}`, value: mb(mem.rss), unit: 'MB',
-        note: `anonymous ${mem.anon === null ? '?' : mb(mem.anon)} MB, of which ${mb(size * D * 4)} MB is the bench's own float copy of the vectors; file-backed (mapped database, code) ${mem.file === null ? '?' : mb(mem.file)} MB` });
+      row({
+        metric: `RSS @ ${label}`,
+        value: mb(mem.rss),
+        unit: 'MB',
+        note: `anonymous ${mem.anon === null ? '?' : mb(mem.anon)} MB, of which ${mb(size * D * 4)} MB is the bench's own float copy of the vectors; file-backed (mapped database, code) ${mem.file === null ? '?' : mb(mem.file)} MB`,
+      });
     }
   } finally {
     db.close();

@@ -22,7 +22,11 @@ function table(rows: Row[]): string {
   const cells = rows.map((r) => [r.section, r.metric, `${r.value} ${r.unit}`, r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO', r.note ?? '']);
   const head = ['section', 'metric', 'value', 'target', 'met', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join(' | ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
 }
 
@@ -44,8 +48,17 @@ async function main() {
     const rows = await (await SECTIONS[name]()).run();
     const seconds = Math.round(performance.now() - t0) / 1000;
     all.push(...rows);
-    const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryMB: Math.round(os.totalmem() / 2 ** 20) };
-    writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify({ section: name, startedAt: started.toISOString(), seconds, machine, rows }, null, 2)}\n`);
+    const machine = {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memoryMB: Math.round(os.totalmem() / 2 ** 20),
+    };
+    writeFileSync(
+      path.join(RESULTS, `${name}.json`),
+      `${JSON.stringify({ section: name, startedAt: started.toISOString(), seconds, machine, rows }, null, 2)}\n`,
+    );
     console.error(`  ${name} took ${seconds} s → bench-results/${name}.json`);
     console.log(`\n${table(rows)}\n`);
     if (rows.some((r) => r.met === false)) failed = true;
@@ -54,4 +67,7 @@ async function main() {
   if (failed) console.log('Some targets were missed (met = NO).');
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -23,7 +23,13 @@ const FIRST = 2_000;
 const TOTAL = 10_000;
 const TARGET_RATE = 2_000;
 
-interface TrainResult { chunks: number; ms: number; cpuMs: number; calls: number; peakRss: number }
+interface TrainResult {
+  chunks: number;
+  ms: number;
+  cpuMs: number;
+  calls: number;
+  peakRss: number;
+}
 
 interface Bench {
   testApp: TestApp;
@@ -43,10 +49,17 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
   const testApp = await createTestApp({ fake: { baseURL: fake.baseURL } as FakeOpenRouter, env: { LOG_LEVEL: 'warn' }, ...(dataDir ? { dataDir } : {}) });
   const { app } = testApp;
   let admin: AdminClient;
-  if (dataDir) admin = await login(app); // a snapshot: the admin and the key are already there
+  if (dataDir)
+    admin = await login(app); // a snapshot: the admin and the key are already there
   else {
     admin = await setupAdmin(app);
-    const saved = await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+    const saved = await admin.request('PUT', '/api/admin/settings/api', {
+      provider: 'openrouter',
+      apiKey: FAKE_KEY,
+      model: 'openai/gpt-5.4-mini',
+      fallbackModels: [],
+      reasoningEnabled: false,
+    });
     if (saved.statusCode !== 200) throw new Error(`saving the key failed: ${saved.body}`);
   }
   const db = app.db;
@@ -55,13 +68,17 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
   const chunkOptions = { maxTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlap };
   const docs = corpus();
   return {
-    testApp, admin, fake,
+    testApp,
+    admin,
+    fake,
     async upsert(from, to) {
       // What a sync does per page: one upsert (hash check; chunk in an extraction process and store when new or changed).
       const counts = { added: 0, updated: 0, unchanged: 0 };
       for (let i = from; i < to; i++) {
         const d = docs.document(i);
-        counts[(await upsertDocument(db, app.ingest, source.id, { title: d.title, url: null, text: d.text, sourceKey: `bench:${i}` }, 'text', chunkOptions)).status]++;
+        counts[
+          (await upsertDocument(db, app.ingest, source.id, { title: d.title, url: null, text: d.text, sourceKey: `bench:${i}` }, 'text', chunkOptions)).status
+        ]++;
       }
       return counts;
     },
@@ -88,7 +105,10 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
       for (const f of ['docent.db', 'secret.key']) copyFileSync(path.join(testApp.dataDir, f), path.join(copy, f));
       return copy;
     },
-    async close() { await testApp.close(); await fake.close(); },
+    async close() {
+      await testApp.close();
+      await fake.close();
+    },
   };
 }
 
@@ -106,23 +126,34 @@ function startCheckpointer(file: string): { stop(): Promise<void> } {
     parentPort.on('message', () => { clearInterval(timer); try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} db.close(); parentPort.postMessage('closed'); });`;
   const worker = new Worker(code, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file } });
   return {
-    stop: () => new Promise<void>((resolve) => {
-      const done = () => { clearTimeout(timeout); void worker.terminate().then(() => resolve()); };
-      const timeout = setTimeout(done, 10_000);
-      worker.once('message', done);
-      worker.once('error', done);
-      worker.postMessage('stop');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timeout);
+          void worker.terminate().then(() => resolve());
+        };
+        const timeout = setTimeout(done, 10_000);
+        worker.once('message', done);
+        worker.once('error', done);
+        worker.postMessage('stop');
+      }),
   };
 }
 
 export async function run(): Promise<Row[]> {
   const rows: Row[] = [];
-  const row = (r: Omit<Row, 'section'>) => { rows.push({ section: 'training', ...r }); };
+  const row = (r: Omit<Row, 'section'>) => {
+    rows.push({ section: 'training', ...r });
+  };
   const rate = (r: TrainResult) => r.chunks / (r.ms / 1000);
   const trainRow = (label: string, r: TrainResult, withTarget: boolean, extra = '') => {
-    row({ metric: label, value: round(rate(r), 0), unit: 'chunks/s', ...(withTarget ? { target: `≥ ${TARGET_RATE}`, met: rate(r) >= TARGET_RATE } : {}),
-      note: `${r.chunks} chunks in ${round(r.ms / 1000)} s, ${r.calls} embedding calls; Docent CPU ${round(r.cpuMs / 1000)} s = ${round(r.chunks / (r.cpuMs / 1000), 0)} chunks per CPU-second; peak RSS ${mb(r.peakRss)} MB${extra}` });
+    row({
+      metric: label,
+      value: round(rate(r), 0),
+      unit: 'chunks/s',
+      ...(withTarget ? { target: `≥ ${TARGET_RATE}`, met: rate(r) >= TARGET_RATE } : {}),
+      note: `${r.chunks} chunks in ${round(r.ms / 1000)} s, ${r.calls} embedding calls; Docent CPU ${round(r.cpuMs / 1000)} s = ${round(r.chunks / (r.cpuMs / 1000), 0)} chunks per CPU-second; peak RSS ${mb(r.peakRss)} MB${extra}`,
+    });
   };
 
   // 1. The project's fake as the provider: end-to-end, but bound by the fake's own embedding work.
@@ -131,7 +162,9 @@ export async function run(): Promise<Row[]> {
     try {
       await b.upsert(0, FIRST);
       trainRow(`train ${FIRST} docs, provider = project fake (fake-bound)`, await b.train(), false);
-    } finally { await b.close(); }
+    } finally {
+      await b.close();
+    }
   }
 
   // 2. A fast provider: Docent's own pipeline throughput, then 10,000 documents, then re-training them unchanged.
@@ -143,8 +176,12 @@ export async function run(): Promise<Row[]> {
       await b.upsert(0, FIRST);
       const ingestMs = performance.now() - t0;
       const firstChunks = b.chunkCount();
-      row({ metric: `ingest ${FIRST} docs (chunk + store, no API call)`, value: round(firstChunks / (ingestMs / 1000), 0), unit: 'chunks/s',
-        note: `${firstChunks} chunks in ${round(ingestMs / 1000)} s (${round(ingestMs / FIRST)} ms per document)` });
+      row({
+        metric: `ingest ${FIRST} docs (chunk + store, no API call)`,
+        value: round(firstChunks / (ingestMs / 1000), 0),
+        unit: 'chunks/s',
+        note: `${firstChunks} chunks in ${round(ingestMs / 1000)} s (${round(ingestMs / FIRST)} ms per document)`,
+      });
       trainRow(`train ${FIRST} docs, provider = fast stand-in`, await b.train(), true);
 
       await b.upsert(FIRST, TOTAL);
@@ -160,10 +197,21 @@ export async function run(): Promise<Row[]> {
       const retrainMs = performance.now() - t0;
       const calls = (await b.fake.embeddingCalls()).calls - calls0.calls;
       if (counts.unchanged !== TOTAL) throw new Error(`expected ${TOTAL} unchanged documents, got ${JSON.stringify(counts)}`);
-      row({ metric: `re-train ${TOTAL} unchanged docs (upsert pass + train job)`, value: round(retrainMs / 1000), unit: 's', target: '≤ 5', met: retrainMs <= 5000,
-        note: `upsert pass ${round(passMs / 1000)} s, train job ${round(job.ms / 1000)} s, ${job.chunks} chunks embedded; peak RSS ${mb(sampler.stop())} MB` });
+      row({
+        metric: `re-train ${TOTAL} unchanged docs (upsert pass + train job)`,
+        value: round(retrainMs / 1000),
+        unit: 's',
+        target: '≤ 5',
+        met: retrainMs <= 5000,
+        note: `upsert pass ${round(passMs / 1000)} s, train job ${round(job.ms / 1000)} s, ${job.chunks} chunks embedded; peak RSS ${mb(sampler.stop())} MB`,
+      });
       row({ metric: `embedding calls re-training ${TOTAL} unchanged docs`, value: calls, unit: 'calls', target: '0', met: calls === 0 });
-      row({ metric: 'RSS at the end (app + SQLite; provider excluded)', value: mb(process.memoryUsage.rss()), unit: 'MB', note: `${rssText()}; JS heap used ${mb(process.memoryUsage().heapUsed)} MB` });
+      row({
+        metric: 'RSS at the end (app + SQLite; provider excluded)',
+        value: mb(process.memoryUsage.rss()),
+        unit: 'MB',
+        note: `${rssText()}; JS heap used ${mb(process.memoryUsage().heapUsed)} MB`,
+      });
     } finally {
       await b.close();
     }
@@ -174,7 +222,11 @@ export async function run(): Promise<Row[]> {
       e.testApp.app.db.pragma('wal_autocheckpoint = 0');
       const checkpointer = startCheckpointer(e.testApp.app.config.databasePath);
       let result: TrainResult;
-      try { result = await e.train(); } finally { await checkpointer.stop(); }
+      try {
+        result = await e.train();
+      } finally {
+        await checkpointer.stop();
+      }
       trainRow(`EXPERIMENT: same ${TOTAL - FIRST} docs, WAL checkpoints in a worker thread`, result, false);
     } finally {
       await e.close();

@@ -37,9 +37,8 @@ export interface Mailbox {
 
 function decodeWords(value: string): string {
   return value.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=\s*/g, (_m, _charset: string, enc: string, text: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : decodeQuotedPrintable(text.replace(/_/g, ' ')));
+    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+  );
 }
 
 function decodeQuotedPrintable(text: string): string {
@@ -126,7 +125,8 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
         messages.push({
           envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) },
           user: typeof session.user === 'string' ? session.user : null,
-          raw, ...parseMail(raw),
+          raw,
+          ...parseMail(raw),
         });
         for (const w of waiters.splice(0)) w();
         callback();
@@ -134,11 +134,16 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     },
   };
   const server = new SMTPServer(serverOptions);
-  server.on('error', () => { /* a client hanging up mid-handshake (the TLS tests) is not a test failure */ });
+  server.on('error', () => {
+    /* a client hanging up mid-handshake (the TLS tests) is not a test failure */
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
-    host: '127.0.0.1', port, messages, logins,
+    host: '127.0.0.1',
+    port,
+    messages,
+    logins,
     async waitFor(count, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (messages.length < count) {

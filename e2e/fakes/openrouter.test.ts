@@ -7,7 +7,11 @@ let fake: FakeOpenRouter;
 let client: OpenAI;
 
 const CONTEXT_PROMPT = [
-  { role: 'system' as const, content: 'You are Docent. Answer only from the context.\n\nContext:\n<source id="1">\nReturns are free within 30 days of delivery.\nSecond line of the source.\n</source>' },
+  {
+    role: 'system' as const,
+    content:
+      'You are Docent. Answer only from the context.\n\nContext:\n<source id="1">\nReturns are free within 30 days of delivery.\nSecond line of the source.\n</source>',
+  },
   { role: 'user' as const, content: 'Can I return my order?' },
 ];
 
@@ -35,7 +39,9 @@ before(async () => {
   fake = await startFakeOpenRouter();
   client = new OpenAI({ baseURL: fake.baseURL, apiKey: FAKE_KEY, maxRetries: 0 });
 });
-after(async () => { await fake.close(); });
+after(async () => {
+  await fake.close();
+});
 beforeEach(() => {
   fake.clearFaults();
   fake.setChatReply(null);
@@ -76,9 +82,28 @@ test('GET /key and /auth/key: §5.1 shape, Cache-Control private, keyInfo is liv
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('cache-control'), 'private, no-store');
     const { data } = (await r.json()) as any;
-    for (const k of ['label', 'limit', 'limit_remaining', 'limit_reset', 'include_byok_in_limit', 'usage', 'usage_daily', 'usage_weekly', 'usage_monthly',
-      'byok_usage', 'byok_usage_daily', 'byok_usage_weekly', 'byok_usage_monthly', 'is_free_tier', 'is_management_key', 'is_provisioning_key',
-      'creator_user_id', 'expires_at', 'rate_limit']) assert.ok(k in data, `missing ${k}`);
+    for (const k of [
+      'label',
+      'limit',
+      'limit_remaining',
+      'limit_reset',
+      'include_byok_in_limit',
+      'usage',
+      'usage_daily',
+      'usage_weekly',
+      'usage_monthly',
+      'byok_usage',
+      'byok_usage_daily',
+      'byok_usage_weekly',
+      'byok_usage_monthly',
+      'is_free_tier',
+      'is_management_key',
+      'is_provisioning_key',
+      'creator_user_id',
+      'expires_at',
+      'rate_limit',
+    ])
+      assert.ok(k in data, `missing ${k}`);
     assert.equal(data.limit, null);
     assert.equal(data.label, 'sk-or-v1-012...def');
   }
@@ -115,8 +140,22 @@ test('GET /models: envelope, required fields, filters, ZodError', async () => {
   assert.equal(body.total_count, body.data.length);
   assert.ok(body.data.length >= 12);
   for (const m of body.data) {
-    for (const k of ['id', 'canonical_slug', 'name', 'created', 'pricing', 'context_length', 'architecture', 'top_provider', 'per_request_limits',
-      'supported_parameters', 'default_parameters', 'supported_voices', 'links']) assert.ok(k in m, `${m.id} missing ${k}`);
+    for (const k of [
+      'id',
+      'canonical_slug',
+      'name',
+      'created',
+      'pricing',
+      'context_length',
+      'architecture',
+      'top_provider',
+      'per_request_limits',
+      'supported_parameters',
+      'default_parameters',
+      'supported_voices',
+      'links',
+    ])
+      assert.ok(k in m, `${m.id} missing ${k}`);
     assert.equal(typeof m.pricing.prompt, 'string');
     assert.ok(m.architecture.output_modalities.includes('text'));
   }
@@ -125,7 +164,12 @@ test('GET /models: envelope, required fields, filters, ZodError', async () => {
   assert.equal(mini.name, 'OpenAI: GPT-5.4 Mini');
   assert.equal(mini.context_length, 400000);
   assert.deepEqual([mini.pricing.prompt, mini.pricing.completion], ['0.00000025', '0.000002']);
-  assert.deepEqual(mini.reasoning, { mandatory: false, default_enabled: true, supported_efforts: ['xhigh', 'high', 'medium', 'low', 'minimal', 'none'], default_effort: 'medium' });
+  assert.deepEqual(mini.reasoning, {
+    mandatory: false,
+    default_enabled: true,
+    supported_efforts: ['xhigh', 'high', 'medium', 'low', 'minimal', 'none'],
+    default_effort: 'medium',
+  });
   assert.equal((byId.get('deepseek/deepseek-r1') as any).reasoning.mandatory, true);
   const mistral: any = byId.get('mistralai/mistral-small-3.2-24b-instruct');
   assert.ok(!('reasoning' in mistral) && !mistral.supported_parameters.includes('reasoning'));
@@ -160,7 +204,13 @@ test('GET /models: envelope, required fields, filters, ZodError', async () => {
 test('GET /embeddings/models: embedding models only', async () => {
   const body = (await (await fetch(`${fake.baseURL}/embeddings/models`)).json()) as any;
   const ids = body.data.map((m: any) => m.id).sort();
-  assert.deepEqual(ids, ['liquid/lfm-2.5-embedding-350m:free', 'mistralai/mistral-embed-2312', 'openai/text-embedding-3-large', 'openai/text-embedding-3-small', 'qwen/qwen3-embedding-8b']);
+  assert.deepEqual(ids, [
+    'liquid/lfm-2.5-embedding-350m:free',
+    'mistralai/mistral-embed-2312',
+    'openai/text-embedding-3-large',
+    'openai/text-embedding-3-small',
+    'qwen/qwen3-embedding-8b',
+  ]);
   const small = body.data.find((m: any) => m.id === 'openai/text-embedding-3-small');
   assert.equal(small.architecture.modality, 'text->embeddings');
   assert.deepEqual(small.architecture.output_modalities, ['embeddings']);
@@ -184,7 +234,11 @@ test('embeddings: similar texts are closer, identical texts identical, §4 shape
   assert.equal(res.model, 'openai/text-embedding-3-small');
   assert.equal(res.provider, 'OpenAI');
   assert.equal(res.data.length, 4);
-  res.data.forEach((d: any, i: number) => { assert.equal(d.object, 'embedding'); assert.equal(d.index, i); assert.equal(d.embedding.length, 1536); });
+  res.data.forEach((d: any, i: number) => {
+    assert.equal(d.object, 'embedding');
+    assert.equal(d.index, i);
+    assert.equal(d.embedding.length, 1536);
+  });
   const [q, pw, ship, q2] = res.data.map((d: any) => d.embedding as number[]);
   assert.ok(cosine(q, pw) > cosine(q, ship) + 0.2, `password ${cosine(q, pw)} vs shipping ${cosine(q, ship)}`);
   assert.deepEqual(q, q2);
@@ -198,7 +252,12 @@ test('embeddings: similar texts are closer, identical texts identical, §4 shape
 });
 
 test('embeddings: dimensions truncates and renormalises', async () => {
-  const res: any = await client.embeddings.create({ model: 'openai/text-embedding-3-large', input: 'Refund policy for damaged items', dimensions: 256, encoding_format: 'float' });
+  const res: any = await client.embeddings.create({
+    model: 'openai/text-embedding-3-large',
+    input: 'Refund policy for damaged items',
+    dimensions: 256,
+    encoding_format: 'float',
+  });
   const v: number[] = res.data[0].embedding;
   assert.equal(v.length, 256);
   const full = fakeEmbedding('Refund policy for damaged items', 3072).slice(0, 256);
@@ -208,8 +267,14 @@ test('embeddings: dimensions truncates and renormalises', async () => {
   // band-boundary prefix lengths equal a direct smaller embedding (Matryoshka-style)
   fakeEmbedding('Refund policy for damaged items', 256).forEach((x, i) => assert.ok(Math.abs(x - v[i]) < 1e-12));
   // meaning survives truncation
-  const [a, b, c] = ((await client.embeddings.create({ model: 'openai/text-embedding-3-small', dimensions: 128, encoding_format: 'float',
-    input: ['reset my password', 'password reset instructions', 'shipping costs to Canada'] })) as any).data.map((d: any) => d.embedding);
+  const [a, b, c] = (
+    (await client.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      dimensions: 128,
+      encoding_format: 'float',
+      input: ['reset my password', 'password reset instructions', 'shipping costs to Canada'],
+    })) as any
+  ).data.map((d: any) => d.embedding);
   assert.ok(cosine(a, b) > cosine(a, c));
   const tooBig = await post('/embeddings', { model: 'openai/text-embedding-3-small', input: 'x', dimensions: 5000, encoding_format: 'float' });
   assert.equal(tooBig.status, 400);
@@ -251,7 +316,9 @@ test('embeddings: validation errors', async () => {
 // ---- chat: non-stream -------------------------------------------------------------------------------------------
 
 test('chat non-stream: §1.6 shape, X-Generation-Id, grounded default reply, cost', async () => {
-  const { data, response } = await client.chat.completions.create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: CONTEXT_PROMPT, max_tokens: 500 }).withResponse();
+  const { data, response } = await client.chat.completions
+    .create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: CONTEXT_PROMPT, max_tokens: 500 })
+    .withResponse();
   const d: any = data;
   assert.match(d.id, /^gen-\d+-[A-Za-z0-9]{20}$/);
   assert.equal(response.headers.get('x-generation-id'), d.id);
@@ -287,7 +354,8 @@ test('chat: setChatReply, reasoning on/off/exclude, mandatory-reasoning 400', as
         assert.equal(e.status, 400);
         assert.equal((e as any).error.message, 'Reasoning is mandatory for this endpoint and cannot be disabled.');
         return true;
-      });
+      },
+    );
   }
   // non-mandatory: effort none → no reasoning at all
   d = await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }], reasoning: { effort: 'none' } } as any);
@@ -300,7 +368,11 @@ test('chat: setChatReply, reasoning on/off/exclude, mandatory-reasoning 400', as
   // claude: reasoning off by default, on when asked; minimal maps to the lowest supported level
   d = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(d.choices[0].message.reasoning, null);
-  d = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'hi' }], reasoning: { effort: 'minimal' } } as any);
+  d = await client.chat.completions.create({
+    model: 'anthropic/claude-sonnet-4.5',
+    messages: [{ role: 'user', content: 'hi' }],
+    reasoning: { effort: 'minimal' },
+  } as any);
   assert.ok(d.choices[0].message.reasoning);
   assert.equal(d.choices[0].message.reasoning_details[0].format, 'anthropic-claude-v1');
   // max_tokens caps the answer → finish_reason length
@@ -323,7 +395,16 @@ test('chat: validation (unknown model, no messages), models[] fallback, router r
   r = await post('/chat/completions', { model: 'openai/gpt-5.4-mini', messages: [] });
   assert.equal(r.status, 400);
 
-  b = await (await post('/chat/completions', { model: 'nonexistent/x', models: ['nonexistent/x', 'anthropic/claude-sonnet-4.5'], messages: [{ role: 'user', content: 'hi' }], transforms: [], usage: { include: true }, whatever: 1 })).json();
+  b = await (
+    await post('/chat/completions', {
+      model: 'nonexistent/x',
+      models: ['nonexistent/x', 'anthropic/claude-sonnet-4.5'],
+      messages: [{ role: 'user', content: 'hi' }],
+      transforms: [],
+      usage: { include: true },
+      whatever: 1,
+    })
+  ).json();
   assert.equal(b.model, 'anthropic/claude-sonnet-4.5');
   b = await (await post('/chat/completions', { model: 'openrouter/auto', messages: [{ role: 'user', content: 'hi' }] })).json();
   assert.equal(b.model, 'openai/gpt-5.4-mini');
@@ -331,19 +412,27 @@ test('chat: validation (unknown model, no messages), models[] fallback, router r
 
   // extension: a fault aimed at the primary model makes the fake fall back to the next one in models[]
   fake.fail({ route: 'chat', kind: 'bad-gateway', model: 'openai/gpt-5.4-mini', times: 1 });
-  b = await (await post('/chat/completions', { model: 'openai/gpt-5.4-mini', models: ['mistralai/mistral-medium-3.1'], messages: [{ role: 'user', content: 'hi' }] })).json();
+  b = await (
+    await post('/chat/completions', { model: 'openai/gpt-5.4-mini', models: ['mistralai/mistral-medium-3.1'], messages: [{ role: 'user', content: 'hi' }] })
+  ).json();
   assert.equal(b.model, 'mistralai/mistral-medium-3.1');
 });
 
 test('requests are recorded with lower-cased headers and bodies', async () => {
   const c = new OpenAI({
-    baseURL: fake.baseURL, apiKey: FAKE_KEY, maxRetries: 0,
+    baseURL: fake.baseURL,
+    apiKey: FAKE_KEY,
+    maxRetries: 0,
     defaultHeaders: { 'HTTP-Referer': 'https://docent.example', 'X-OpenRouter-Title': 'Docent', 'X-Title': 'Docent' },
   });
   const n = fake.requests.length;
   await c.chat.completions.create({
-    model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 300, user: 'visitor-123',
-    reasoning: { effort: 'minimal' }, models: ['mistralai/mistral-small-3.2-24b-instruct'],
+    model: 'openai/gpt-5.4-mini',
+    messages: [{ role: 'user', content: 'hi' }],
+    max_tokens: 300,
+    user: 'visitor-123',
+    reasoning: { effort: 'minimal' },
+    models: ['mistralai/mistral-small-3.2-24b-instruct'],
   } as any);
   const rec = fake.requests.at(-1)!;
   assert.equal(fake.requests.length, n + 1);
@@ -374,7 +463,10 @@ test('stream: keep-alive comment on the wire is skipped by the SDK; LF-only; rea
   assert.ok(raw.startsWith(': OPENROUTER PROCESSING\n\n'));
   assert.ok(!raw.includes('\r'));
   assert.ok(raw.endsWith('data: [DONE]\n\n'));
-  const events = raw.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+  const events = raw
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: {'))
+    .map((e) => JSON.parse(e.slice(6)));
   const firstContent = events.findIndex((e) => e.choices[0]?.delta?.content);
   const lastReasoning = events.findLastIndex((e) => e.choices[0]?.delta?.reasoning);
   assert.ok(lastReasoning >= 0 && lastReasoning < firstContent);
@@ -393,7 +485,12 @@ test('stream: keep-alive comment on the wire is skipped by the SDK; LF-only; rea
 test('stream: usage chunk carries cost in both styles', async () => {
   for (const style of ['repeat-choice', 'empty-choices'] as const) {
     fake.setOptions({ usageChunkStyle: style });
-    const stream = await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'What are your opening hours?' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'openai/gpt-5.4-mini',
+      messages: [{ role: 'user', content: 'What are your opening hours?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const { chunks } = await collect(stream);
     const last: any = chunks.at(-1);
     const finish: any = chunks.at(-2);
@@ -413,7 +510,9 @@ test('stream: usage chunk carries cost in both styles', async () => {
 
 test('stream without keep-alive comments starts directly with data', async () => {
   fake.setOptions({ keepAliveComments: false });
-  const raw = await (await post('/chat/completions', { model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true })).text();
+  const raw = await (
+    await post('/chat/completions', { model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true })
+  ).text();
   assert.ok(raw.startsWith('data: {'));
 });
 
@@ -421,15 +520,25 @@ test('stream without keep-alive comments starts directly with data', async () =>
 
 test('fault mid-stream-error: partial content, then APIError with status undefined', async () => {
   fake.fail({ route: 'chat', kind: 'mid-stream-error', afterTokens: 2, times: 1 });
-  const stream = await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: CONTEXT_PROMPT, stream: true, reasoning: { effort: 'none' } } as any);
+  const stream = await client.chat.completions.create({
+    model: 'openai/gpt-5.4-mini',
+    messages: CONTEXT_PROMPT,
+    stream: true,
+    reasoning: { effort: 'none' },
+  } as any);
   let content = '';
-  await assert.rejects(async () => { for await (const c of stream as any) content += c.choices[0]?.delta?.content ?? ''; }, (e: any) => {
-    assert.ok(e instanceof APIError);
-    assert.equal(e.status, undefined);
-    assert.equal(e.error.code, 502);
-    assert.equal(e.error.metadata.error_type, 'provider_unavailable');
-    return true;
-  });
+  await assert.rejects(
+    async () => {
+      for await (const c of stream as any) content += c.choices[0]?.delta?.content ?? '';
+    },
+    (e: any) => {
+      assert.ok(e instanceof APIError);
+      assert.equal(e.status, undefined);
+      assert.equal(e.error.code, 502);
+      assert.equal(e.error.metadata.error_type, 'provider_unavailable');
+      return true;
+    },
+  );
   assert.equal(content, 'Based on ');
   // consumed: next stream is fine
   const { content: ok } = await collect(await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: CONTEXT_PROMPT, stream: true }));
@@ -446,14 +555,17 @@ test('fault payment-required: APIError with status 402 (no subclass), never retr
   fake.fail({ route: 'chat', kind: 'payment-required' });
   const retrying = new OpenAI({ baseURL: fake.baseURL, apiKey: FAKE_KEY }); // default maxRetries
   const n = fake.requestsTo('/chat/completions').length;
-  await assert.rejects(retrying.chat.completions.create({ model: 'openai/gpt-5.4', messages: [{ role: 'user', content: 'hi' }], max_tokens: 32000 }), (e: any) => {
-    assert.equal(e.constructor, APIError);
-    assert.equal(e.status, 402);
-    assert.equal(e.error.code, 402);
-    assert.match(e.error.message, /^This request requires more credits, or fewer max_tokens\. You requested up to 32000 tokens, but can only afford \d+/);
-    assert.ok('metadata' in e.error);
-    return true;
-  });
+  await assert.rejects(
+    retrying.chat.completions.create({ model: 'openai/gpt-5.4', messages: [{ role: 'user', content: 'hi' }], max_tokens: 32000 }),
+    (e: any) => {
+      assert.equal(e.constructor, APIError);
+      assert.equal(e.status, 402);
+      assert.equal(e.error.code, 402);
+      assert.match(e.error.message, /^This request requires more credits, or fewer max_tokens\. You requested up to 32000 tokens, but can only afford \d+/);
+      assert.ok('metadata' in e.error);
+      return true;
+    },
+  );
   assert.equal(fake.requestsTo('/chat/completions').length, n + 1);
 });
 
@@ -471,11 +583,14 @@ test('fault rate-limited: 429 with X-RateLimit-* (epoch ms) and Retry-After', as
   assert.equal(b.error.metadata.headers['X-RateLimit-Limit'], '50');
 
   fake.fail({ route: 'chat', kind: 'rate-limited', times: 1 });
-  await assert.rejects(client.chat.completions.create({ model: 'meta-llama/llama-3.3-70b-instruct:free', messages: [{ role: 'user', content: 'hi' }] }), (e: any) => {
-    assert.ok(e instanceof RateLimitError);
-    assert.equal(e.headers.get('x-ratelimit-remaining'), '0');
-    return true;
-  });
+  await assert.rejects(
+    client.chat.completions.create({ model: 'meta-llama/llama-3.3-70b-instruct:free', messages: [{ role: 'user', content: 'hi' }] }),
+    (e: any) => {
+      assert.ok(e instanceof RateLimitError);
+      assert.equal(e.headers.get('x-ratelimit-remaining'), '0');
+      return true;
+    },
+  );
   // times: 1 consumed → works again
   const ok: any = await client.chat.completions.create({ model: 'meta-llama/llama-3.3-70b-instruct:free', messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(ok.usage.cost, 0);
@@ -519,7 +634,9 @@ test('faults server-error / bad-gateway / invalid-key / error-in-200 (non-stream
 
 test('fault reasoning-length: reasoning only, empty content, finish_reason length', async () => {
   fake.fail({ route: 'chat', kind: 'reasoning-length', times: 2 });
-  const { content, reasoning, chunks } = await collect(await client.chat.completions.create({ model: 'google/gemini-3-flash', messages: [{ role: 'user', content: 'hi' }], max_tokens: 64, stream: true }));
+  const { content, reasoning, chunks } = await collect(
+    await client.chat.completions.create({ model: 'google/gemini-3-flash', messages: [{ role: 'user', content: 'hi' }], max_tokens: 64, stream: true }),
+  );
   assert.equal(content, '');
   assert.ok(reasoning.length > 0);
   assert.equal(chunks.at(-2).choices[0].finish_reason, 'length');
@@ -537,20 +654,35 @@ test('fault slow-first-byte delays headers; latencyMs and tokenDelayMs slow thin
   assert.ok(Date.now() - t >= 240);
   // SDK timeout fires before the first byte
   fake.fail({ route: 'chat', kind: 'slow-first-byte', delayMs: 500, times: 1 });
-  await assert.rejects(client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] }, { timeout: 100 }), (e: any) => e.constructor.name === 'APIConnectionTimeoutError');
+  await assert.rejects(
+    client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] }, { timeout: 100 }),
+    (e: any) => e.constructor.name === 'APIConnectionTimeoutError',
+  );
   fake.setOptions({ latencyMs: 100, tokenDelayMs: 10 });
   fake.setChatReply('a b c d e f g h i j');
   t = Date.now();
-  await collect(await client.chat.completions.create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true }));
+  await collect(
+    await client.chat.completions.create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+  );
   assert.ok(Date.now() - t >= 100 + 10 * 10);
 });
 
 test('fault drop-connection: non-stream and mid-stream', async () => {
   fake.fail({ route: 'chat', kind: 'drop-connection', times: 2 });
-  await assert.rejects(client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] }), (e: any) => e.constructor.name === 'APIConnectionError');
-  const stream = await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: CONTEXT_PROMPT, stream: true, reasoning: { effort: 'none' } } as any);
+  await assert.rejects(
+    client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    (e: any) => e.constructor.name === 'APIConnectionError',
+  );
+  const stream = await client.chat.completions.create({
+    model: 'openai/gpt-5.4-mini',
+    messages: CONTEXT_PROMPT,
+    stream: true,
+    reasoning: { effort: 'none' },
+  } as any);
   let content = '';
-  await assert.rejects(async () => { for await (const c of stream as any) content += c.choices[0]?.delta?.content ?? ''; });
+  await assert.rejects(async () => {
+    for await (const c of stream as any) content += c.choices[0]?.delta?.content ?? '';
+  });
   assert.equal(content, 'Based on ');
   assert.notEqual(fake.requestsTo('/chat/completions').at(-1)!.aborted, true, 'a fake-side drop is not a client abort');
 });
@@ -559,10 +691,17 @@ test('client abort is recorded as aborted: true', async () => {
   fake.setOptions({ tokenDelayMs: 20 });
   fake.setChatReply('word '.repeat(100));
   const ac = new AbortController();
-  const stream = await client.chat.completions.create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: ac.signal });
+  const stream = await client.chat.completions.create(
+    { model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true },
+    { signal: ac.signal },
+  );
   let n = 0;
   // (the SDK ends the iteration quietly on an abort, or throws APIUserAbortError, depending on timing)
-  try { for await (const _ of stream) if (++n === 3) ac.abort(); } catch (e: any) { assert.equal(e.constructor.name, 'APIUserAbortError'); }
+  try {
+    for await (const _ of stream) if (++n === 3) ac.abort();
+  } catch (e: any) {
+    assert.equal(e.constructor.name, 'APIUserAbortError');
+  }
   assert.equal(n, 3);
   const rec = fake.requestsTo('/chat/completions').at(-1)!;
   for (let i = 0; i < 50 && !rec.aborted; i++) await new Promise((r) => setTimeout(r, 10));
@@ -574,8 +713,14 @@ test('fault hang + close(): hanging stream and hanging non-stream end when the f
   const c2 = new OpenAI({ baseURL: f2.baseURL, apiKey: FAKE_KEY, maxRetries: 0 });
   f2.fail({ route: 'chat', kind: 'hang' });
   const stream = await c2.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
-  const iterating = collect(stream).then(() => 'ended', () => 'errored');
-  const nonStream = c2.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] }).then(() => 'ended', () => 'errored');
+  const iterating = collect(stream).then(
+    () => 'ended',
+    () => 'errored',
+  );
+  const nonStream = c2.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'hi' }] }).then(
+    () => 'ended',
+    () => 'errored',
+  );
   const raced = await Promise.race([iterating, new Promise((r) => setTimeout(() => r('still hanging'), 150))]);
   assert.equal(raced, 'still hanging');
   const t = Date.now();
@@ -589,10 +734,17 @@ test('fault stall: a stream sends afterTokens content chunks, then nothing until
   fake.setChatReply('one two three four five six');
   fake.fail({ route: 'chat', kind: 'stall', afterTokens: 2, times: 1 });
   const ac = new AbortController();
-  const stream = await client.chat.completions.create({ model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: ac.signal });
+  const stream = await client.chat.completions.create(
+    { model: 'mistralai/mistral-small-3.2-24b-instruct', messages: [{ role: 'user', content: 'hi' }], stream: true },
+    { signal: ac.signal },
+  );
   let content = '';
   const giveUp = setTimeout(() => ac.abort(), 300);
-  try { for await (const c of stream) content += c.choices[0]?.delta?.content ?? ''; } catch (e: any) { assert.equal(e.constructor.name, 'APIUserAbortError'); }
+  try {
+    for await (const c of stream) content += c.choices[0]?.delta?.content ?? '';
+  } catch (e: any) {
+    assert.equal(e.constructor.name, 'APIUserAbortError');
+  }
   clearTimeout(giveUp);
   assert.equal(content, 'one two ');
   assert.equal(ac.signal.aborted, true, 'the stream never ended by itself');

@@ -146,128 +146,357 @@ interface CatalogEntry {
   defaults?: Record<string, number | null>;
 }
 
-const P_OPENAI = ['frequency_penalty', 'include_reasoning', 'logit_bias', 'logprobs', 'max_tokens', 'presence_penalty', 'reasoning', 'response_format', 'seed', 'stop', 'structured_outputs', 'tool_choice', 'tools', 'top_logprobs'];
-const P_OPEN = ['frequency_penalty', 'logit_bias', 'max_tokens', 'min_p', 'presence_penalty', 'repetition_penalty', 'response_format', 'seed', 'stop', 'structured_outputs', 'temperature', 'tool_choice', 'tools', 'top_k', 'top_p'];
+const P_OPENAI = [
+  'frequency_penalty',
+  'include_reasoning',
+  'logit_bias',
+  'logprobs',
+  'max_tokens',
+  'presence_penalty',
+  'reasoning',
+  'response_format',
+  'seed',
+  'stop',
+  'structured_outputs',
+  'tool_choice',
+  'tools',
+  'top_logprobs',
+];
+const P_OPEN = [
+  'frequency_penalty',
+  'logit_bias',
+  'max_tokens',
+  'min_p',
+  'presence_penalty',
+  'repetition_penalty',
+  'response_format',
+  'seed',
+  'stop',
+  'structured_outputs',
+  'temperature',
+  'tool_choice',
+  'tools',
+  'top_k',
+  'top_p',
+];
 const withReasoning = (p: string[]) => [...p, 'include_reasoning', 'reasoning'].filter((v, i, a) => a.indexOf(v) === i).sort();
 
 const TEXT_MODELS: CatalogEntry[] = [
   {
-    id: 'openai/gpt-5.4-mini', name: 'OpenAI: GPT-5.4 Mini', created: 1772582400, provider: 'OpenAI', tokenizer: 'GPT',
+    id: 'openai/gpt-5.4-mini',
+    name: 'OpenAI: GPT-5.4 Mini',
+    created: 1772582400,
+    provider: 'OpenAI',
+    tokenizer: 'GPT',
     description: 'GPT-5.4 Mini is a compact, low-latency version of GPT-5.4 for high-volume chat and tool use.',
-    context: 400000, maxCompletion: 128000, inputModalities: ['text', 'image', 'file'], outputModalities: ['text'],
-    prompt: '0.00000025', completion: '0.000002', extraPricing: { input_cache_read: '0.000000025' },
-    supported: [...P_OPENAI].sort(), knowledgeCutoff: '2025-08-31',
+    context: 400000,
+    maxCompletion: 128000,
+    inputModalities: ['text', 'image', 'file'],
+    outputModalities: ['text'],
+    prompt: '0.00000025',
+    completion: '0.000002',
+    extraPricing: { input_cache_read: '0.000000025' },
+    supported: [...P_OPENAI].sort(),
+    knowledgeCutoff: '2025-08-31',
     reasoning: { mandatory: false, default_enabled: true, supported_efforts: ['xhigh', 'high', 'medium', 'low', 'minimal', 'none'], default_effort: 'medium' },
   },
   {
-    id: 'openai/gpt-5.4', name: 'OpenAI: GPT-5.4', created: 1772582400, provider: 'OpenAI', tokenizer: 'GPT',
+    id: 'openai/gpt-5.4',
+    name: 'OpenAI: GPT-5.4',
+    created: 1772582400,
+    provider: 'OpenAI',
+    tokenizer: 'GPT',
     description: "GPT-5.4 is OpenAI's frontier model for complex reasoning, coding and agentic tasks.",
-    context: 1050000, maxCompletion: 128000, inputModalities: ['text', 'image', 'file'], outputModalities: ['text'],
-    prompt: '0.0000025', completion: '0.000015', extraPricing: { input_cache_read: '0.00000025', web_search: '0.01' },
-    supported: [...P_OPENAI].sort(), knowledgeCutoff: '2025-08-31',
+    context: 1050000,
+    maxCompletion: 128000,
+    inputModalities: ['text', 'image', 'file'],
+    outputModalities: ['text'],
+    prompt: '0.0000025',
+    completion: '0.000015',
+    extraPricing: { input_cache_read: '0.00000025', web_search: '0.01' },
+    supported: [...P_OPENAI].sort(),
+    knowledgeCutoff: '2025-08-31',
     reasoning: { mandatory: false, default_enabled: true, supported_efforts: ['xhigh', 'high', 'medium', 'low', 'none'], default_effort: 'medium' },
   },
   {
-    id: 'anthropic/claude-sonnet-4.5', name: 'Anthropic: Claude Sonnet 4.5', created: 1759161676, provider: 'Anthropic', tokenizer: 'Claude',
+    id: 'anthropic/claude-sonnet-4.5',
+    name: 'Anthropic: Claude Sonnet 4.5',
+    created: 1759161676,
+    provider: 'Anthropic',
+    tokenizer: 'Claude',
     description: 'Claude Sonnet 4.5 is Anthropic’s most advanced Sonnet model to date, optimized for real-world agents and coding workflows.',
-    context: 1000000, maxCompletion: 64000, inputModalities: ['text', 'image', 'file'], outputModalities: ['text'],
-    prompt: '0.000003', completion: '0.000015', extraPricing: { input_cache_read: '0.0000003', input_cache_write: '0.00000375' },
+    context: 1000000,
+    maxCompletion: 64000,
+    inputModalities: ['text', 'image', 'file'],
+    outputModalities: ['text'],
+    prompt: '0.000003',
+    completion: '0.000015',
+    extraPricing: { input_cache_read: '0.0000003', input_cache_write: '0.00000375' },
     supported: withReasoning(['max_tokens', 'response_format', 'stop', 'structured_outputs', 'temperature', 'tool_choice', 'tools', 'top_k', 'top_p']),
     knowledgeCutoff: '2025-07-31',
     reasoning: { mandatory: false, default_enabled: false, supports_max_tokens: true, supported_efforts: ['high', 'medium', 'low'] },
   },
   {
-    id: 'deepseek/deepseek-r1', name: 'DeepSeek: R1', created: 1737381095, provider: 'DeepInfra', tokenizer: 'DeepSeek', hf: 'deepseek-ai/DeepSeek-R1',
+    id: 'deepseek/deepseek-r1',
+    name: 'DeepSeek: R1',
+    created: 1737381095,
+    provider: 'DeepInfra',
+    tokenizer: 'DeepSeek',
+    hf: 'deepseek-ai/DeepSeek-R1',
     description: 'DeepSeek R1 is an open reasoning model with performance on par with OpenAI o1. Its reasoning tokens are fully open.',
-    context: 163840, maxCompletion: 163840, inputModalities: ['text'], outputModalities: ['text'],
-    prompt: '0.0000007', completion: '0.0000025', supported: withReasoning(P_OPEN),
+    context: 163840,
+    maxCompletion: 163840,
+    inputModalities: ['text'],
+    outputModalities: ['text'],
+    prompt: '0.0000007',
+    completion: '0.0000025',
+    supported: withReasoning(P_OPEN),
     reasoning: { mandatory: true, supported_efforts: ['high', 'medium', 'low'], default_effort: 'medium' },
   },
   {
-    id: 'mistralai/mistral-small-3.2-24b-instruct', name: 'Mistral: Mistral Small 3.2 24B', created: 1750443016, provider: 'Mistral', tokenizer: 'Mistral',
+    id: 'mistralai/mistral-small-3.2-24b-instruct',
+    name: 'Mistral: Mistral Small 3.2 24B',
+    created: 1750443016,
+    provider: 'Mistral',
+    tokenizer: 'Mistral',
     hf: 'mistralai/Mistral-Small-3.2-24B-Instruct-2506',
     description: 'Mistral-Small-3.2-24B-Instruct-2506 is an updated 24B parameter model from Mistral optimized for instruction following and function calling.',
-    context: 131072, maxCompletion: 131072, inputModalities: ['image', 'text'], outputModalities: ['text'],
-    prompt: '0.00000006', completion: '0.00000018', supported: [...P_OPEN].sort(),
+    context: 131072,
+    maxCompletion: 131072,
+    inputModalities: ['image', 'text'],
+    outputModalities: ['text'],
+    prompt: '0.00000006',
+    completion: '0.00000018',
+    supported: [...P_OPEN].sort(),
   },
   {
-    id: 'meta-llama/llama-3.3-70b-instruct:free', name: 'Meta: Llama 3.3 70B Instruct (free)', created: 1733506137, provider: 'Venice', tokenizer: 'Llama3',
+    id: 'meta-llama/llama-3.3-70b-instruct:free',
+    name: 'Meta: Llama 3.3 70B Instruct (free)',
+    created: 1733506137,
+    provider: 'Venice',
+    tokenizer: 'Llama3',
     hf: 'meta-llama/Llama-3.3-70B-Instruct',
     description: 'The Meta Llama 3.3 multilingual large language model is a pretrained and instruction tuned generative model in 70B.',
-    context: 131072, maxCompletion: null, inputModalities: ['text'], outputModalities: ['text'],
-    prompt: '0', completion: '0', supported: ['frequency_penalty', 'max_tokens', 'presence_penalty', 'repetition_penalty', 'stop', 'temperature', 'top_k', 'top_p'],
+    context: 131072,
+    maxCompletion: null,
+    inputModalities: ['text'],
+    outputModalities: ['text'],
+    prompt: '0',
+    completion: '0',
+    supported: ['frequency_penalty', 'max_tokens', 'presence_penalty', 'repetition_penalty', 'stop', 'temperature', 'top_k', 'top_p'],
   },
   {
-    id: 'google/gemini-3-flash', name: 'Google: Gemini 3 Flash', created: 1765929600, provider: 'Google AI Studio', tokenizer: 'Gemini',
+    id: 'google/gemini-3-flash',
+    name: 'Google: Gemini 3 Flash',
+    created: 1765929600,
+    provider: 'Google AI Studio',
+    tokenizer: 'Gemini',
     description: 'Gemini 3 Flash is a high speed thinking model built for agentic workflows, multi-turn chat and coding assistance.',
-    context: 1048576, maxCompletion: 65536, inputModalities: ['text', 'image', 'file', 'audio', 'video'], outputModalities: ['text'],
-    prompt: '0.0000005', completion: '0.000003', extraPricing: { input_cache_read: '0.00000005', audio: '0.000001' },
+    context: 1048576,
+    maxCompletion: 65536,
+    inputModalities: ['text', 'image', 'file', 'audio', 'video'],
+    outputModalities: ['text'],
+    prompt: '0.0000005',
+    completion: '0.000003',
+    extraPricing: { input_cache_read: '0.00000005', audio: '0.000001' },
     supported: withReasoning(['max_tokens', 'response_format', 'seed', 'stop', 'structured_outputs', 'temperature', 'tool_choice', 'tools', 'top_p']),
     knowledgeCutoff: '2025-01-31',
-    reasoning: { mandatory: true, default_enabled: true, supported_efforts: ['high', 'medium', 'low', 'minimal'], default_effort: 'medium', supports_max_tokens: true },
+    reasoning: {
+      mandatory: true,
+      default_enabled: true,
+      supported_efforts: ['high', 'medium', 'low', 'minimal'],
+      default_effort: 'medium',
+      supports_max_tokens: true,
+    },
   },
   {
-    id: 'openrouter/auto', name: 'Auto Router', created: 1699401600, provider: 'OpenAI', tokenizer: 'Router',
+    id: 'openrouter/auto',
+    name: 'Auto Router',
+    created: 1699401600,
+    provider: 'OpenAI',
+    tokenizer: 'Router',
     description: 'Your prompt will be processed by a meta-model and routed to one of dozens of models, optimizing for the best possible output.',
-    context: 2000000, maxCompletion: null, inputModalities: ['text', 'image', 'audio', 'file', 'video'], outputModalities: ['text', 'image'],
-    prompt: '-1', completion: '-1', supported: [...new Set([...P_OPENAI, ...P_OPEN])].sort(),
+    context: 2000000,
+    maxCompletion: null,
+    inputModalities: ['text', 'image', 'audio', 'file', 'video'],
+    outputModalities: ['text', 'image'],
+    prompt: '-1',
+    completion: '-1',
+    supported: [...new Set([...P_OPENAI, ...P_OPEN])].sort(),
   },
   {
-    id: 'openrouter/free', name: 'Free Models Router', created: 1769904000, provider: 'Venice', tokenizer: 'Router',
+    id: 'openrouter/free',
+    name: 'Free Models Router',
+    created: 1769904000,
+    provider: 'Venice',
+    tokenizer: 'Router',
     description: 'Routes each request to a random free model that supports the features the request needs.',
-    context: 200000, maxCompletion: null, inputModalities: ['text', 'image'], outputModalities: ['text'],
-    prompt: '0', completion: '0', supported: [...new Set([...P_OPEN, 'include_reasoning', 'reasoning'])].sort(),
+    context: 200000,
+    maxCompletion: null,
+    inputModalities: ['text', 'image'],
+    outputModalities: ['text'],
+    prompt: '0',
+    completion: '0',
+    supported: [...new Set([...P_OPEN, 'include_reasoning', 'reasoning'])].sort(),
   },
   {
-    id: 'qwen/qwen3-235b-a22b-2507', name: 'Qwen: Qwen3 235B A22B Instruct 2507', created: 1753119555, provider: 'Alibaba', tokenizer: 'Qwen3',
+    id: 'qwen/qwen3-235b-a22b-2507',
+    name: 'Qwen: Qwen3 235B A22B Instruct 2507',
+    created: 1753119555,
+    provider: 'Alibaba',
+    tokenizer: 'Qwen3',
     hf: 'Qwen/Qwen3-235B-A22B-Instruct-2507',
     description: 'Qwen3-235B-A22B-Instruct-2507 is a multilingual, instruction-tuned mixture-of-experts language model (non-thinking mode).',
-    context: 262144, maxCompletion: 32768, inputModalities: ['text'], outputModalities: ['text'],
-    prompt: '0.00000007', completion: '0.00000028', supported: [...P_OPEN].sort(),
+    context: 262144,
+    maxCompletion: 32768,
+    inputModalities: ['text'],
+    outputModalities: ['text'],
+    prompt: '0.00000007',
+    completion: '0.00000028',
+    supported: [...P_OPEN].sort(),
   },
   {
-    id: 'qwen/qwen3-32b', name: 'Qwen: Qwen3 32B', created: 1745875945, provider: 'Nebius', tokenizer: 'Qwen3', hf: 'Qwen/Qwen3-32B',
+    id: 'qwen/qwen3-32b',
+    name: 'Qwen: Qwen3 32B',
+    created: 1745875945,
+    provider: 'Nebius',
+    tokenizer: 'Qwen3',
+    hf: 'Qwen/Qwen3-32B',
     description: 'Qwen3-32B is a dense 32.8B parameter causal language model that switches between thinking and non-thinking modes.',
-    context: 40960, maxCompletion: 40960, inputModalities: ['text'], outputModalities: ['text'],
-    prompt: '0.00000008', completion: '0.00000024', supported: withReasoning(P_OPEN),
+    context: 40960,
+    maxCompletion: 40960,
+    inputModalities: ['text'],
+    outputModalities: ['text'],
+    prompt: '0.00000008',
+    completion: '0.00000024',
+    supported: withReasoning(P_OPEN),
     reasoning: { mandatory: false, default_enabled: true, supported_efforts: null, default_effort: 'medium' },
   },
   {
-    id: 'x-ai/grok-4.1-fast', name: 'xAI: Grok 4.1 Fast', created: 1763587502, provider: 'xAI', tokenizer: 'Grok',
+    id: 'x-ai/grok-4.1-fast',
+    name: 'xAI: Grok 4.1 Fast',
+    created: 1763587502,
+    provider: 'xAI',
+    tokenizer: 'Grok',
     description: "Grok 4.1 Fast is xAI's best agentic tool calling model with a 2M context window.",
-    context: 2000000, maxCompletion: 30000, inputModalities: ['text', 'image'], outputModalities: ['text'],
-    prompt: '0.0000002', completion: '0.0000005', extraPricing: { input_cache_read: '0.00000005' },
-    supported: withReasoning(['logprobs', 'max_tokens', 'response_format', 'seed', 'structured_outputs', 'temperature', 'tool_choice', 'tools', 'top_logprobs', 'top_p']),
+    context: 2000000,
+    maxCompletion: 30000,
+    inputModalities: ['text', 'image'],
+    outputModalities: ['text'],
+    prompt: '0.0000002',
+    completion: '0.0000005',
+    extraPricing: { input_cache_read: '0.00000005' },
+    supported: withReasoning([
+      'logprobs',
+      'max_tokens',
+      'response_format',
+      'seed',
+      'structured_outputs',
+      'temperature',
+      'tool_choice',
+      'tools',
+      'top_logprobs',
+      'top_p',
+    ]),
     reasoning: { mandatory: false, default_enabled: true },
   },
   {
-    id: 'mistralai/mistral-medium-3.1', name: 'Mistral: Mistral Medium 3.1', created: 1755095639, provider: 'Mistral', tokenizer: 'Mistral',
+    id: 'mistralai/mistral-medium-3.1',
+    name: 'Mistral: Mistral Medium 3.1',
+    created: 1755095639,
+    provider: 'Mistral',
+    tokenizer: 'Mistral',
     description: 'Mistral Medium 3.1 is an enterprise-grade language model delivering frontier-level capabilities at significantly reduced cost.',
-    context: 131072, maxCompletion: null, inputModalities: ['text', 'image'], outputModalities: ['text'],
-    prompt: '0.0000004', completion: '0.000002', supported: [...P_OPEN].sort(),
+    context: 131072,
+    maxCompletion: null,
+    inputModalities: ['text', 'image'],
+    outputModalities: ['text'],
+    prompt: '0.0000004',
+    completion: '0.000002',
+    supported: [...P_OPEN].sort(),
   },
   {
-    id: 'openai/gpt-oss-120b:free', name: 'OpenAI: gpt-oss-120b (free)', created: 1754414231, provider: 'OpenInference', tokenizer: 'GPT',
+    id: 'openai/gpt-oss-120b:free',
+    name: 'OpenAI: gpt-oss-120b (free)',
+    created: 1754414231,
+    provider: 'OpenInference',
+    tokenizer: 'GPT',
     hf: 'openai/gpt-oss-120b',
     description: 'gpt-oss-120b is an open-weight, 117B-parameter Mixture-of-Experts language model from OpenAI.',
-    context: 131072, maxCompletion: 131072, inputModalities: ['text'], outputModalities: ['text'],
-    prompt: '0', completion: '0', supported: withReasoning(['max_tokens', 'seed', 'stop', 'temperature', 'tool_choice', 'tools']),
+    context: 131072,
+    maxCompletion: 131072,
+    inputModalities: ['text'],
+    outputModalities: ['text'],
+    prompt: '0',
+    completion: '0',
+    supported: withReasoning(['max_tokens', 'seed', 'stop', 'temperature', 'tool_choice', 'tools']),
     reasoning: { mandatory: true, default_enabled: true, supported_efforts: ['high', 'medium', 'low'], default_effort: 'medium' },
   },
 ];
 
 const EMBED_BASE = { maxCompletion: null, inputModalities: ['text'], outputModalities: ['embeddings'], completion: '0', supported: [] as string[] };
 const EMBEDDING_MODELS: CatalogEntry[] = [
-  { ...EMBED_BASE, id: 'openai/text-embedding-3-small', name: 'OpenAI: Text Embedding 3 Small', created: 1706140800, provider: 'OpenAI', tokenizer: 'GPT',
-    description: 'text-embedding-3-small is OpenAI’s improved, more performant version of the ada embedding model.', context: 8192, prompt: '0.00000002', dims: 1536 },
-  { ...EMBED_BASE, id: 'openai/text-embedding-3-large', name: 'OpenAI: Text Embedding 3 Large', created: 1706140800, provider: 'OpenAI', tokenizer: 'GPT',
-    description: 'text-embedding-3-large is OpenAI’s most capable embedding model for both English and non-English tasks.', context: 8192, prompt: '0.00000013', dims: 3072 },
-  { ...EMBED_BASE, id: 'mistralai/mistral-embed-2312', name: 'Mistral: Mistral Embed 2312', created: 1702425600, provider: 'Mistral', tokenizer: 'Mistral',
-    description: 'Mistral Embed is a state-of-the-art semantic model for extracting representations of text extracts.', context: 8192, prompt: '0.0000001', dims: 1024 },
-  { ...EMBED_BASE, id: 'qwen/qwen3-embedding-8b', name: 'Qwen: Qwen3 Embedding 8B', created: 1749168000, provider: 'Nebius', tokenizer: 'Qwen3', hf: 'Qwen/Qwen3-Embedding-8B',
-    description: 'The Qwen3 Embedding model series is designed for text embedding and ranking tasks.', context: 32768, prompt: '0.00000001', dims: 4096 },
-  { ...EMBED_BASE, id: 'liquid/lfm-2.5-embedding-350m:free', name: 'LiquidAI: LFM2.5 Embedding 350M (free)', created: 1767225600, provider: 'Liquid', tokenizer: 'Other',
-    description: 'A compact 350M-parameter embedding model from Liquid AI.', context: 512, prompt: '0', dims: 1024 },
+  {
+    ...EMBED_BASE,
+    id: 'openai/text-embedding-3-small',
+    name: 'OpenAI: Text Embedding 3 Small',
+    created: 1706140800,
+    provider: 'OpenAI',
+    tokenizer: 'GPT',
+    description: 'text-embedding-3-small is OpenAI’s improved, more performant version of the ada embedding model.',
+    context: 8192,
+    prompt: '0.00000002',
+    dims: 1536,
+  },
+  {
+    ...EMBED_BASE,
+    id: 'openai/text-embedding-3-large',
+    name: 'OpenAI: Text Embedding 3 Large',
+    created: 1706140800,
+    provider: 'OpenAI',
+    tokenizer: 'GPT',
+    description: 'text-embedding-3-large is OpenAI’s most capable embedding model for both English and non-English tasks.',
+    context: 8192,
+    prompt: '0.00000013',
+    dims: 3072,
+  },
+  {
+    ...EMBED_BASE,
+    id: 'mistralai/mistral-embed-2312',
+    name: 'Mistral: Mistral Embed 2312',
+    created: 1702425600,
+    provider: 'Mistral',
+    tokenizer: 'Mistral',
+    description: 'Mistral Embed is a state-of-the-art semantic model for extracting representations of text extracts.',
+    context: 8192,
+    prompt: '0.0000001',
+    dims: 1024,
+  },
+  {
+    ...EMBED_BASE,
+    id: 'qwen/qwen3-embedding-8b',
+    name: 'Qwen: Qwen3 Embedding 8B',
+    created: 1749168000,
+    provider: 'Nebius',
+    tokenizer: 'Qwen3',
+    hf: 'Qwen/Qwen3-Embedding-8B',
+    description: 'The Qwen3 Embedding model series is designed for text embedding and ranking tasks.',
+    context: 32768,
+    prompt: '0.00000001',
+    dims: 4096,
+  },
+  {
+    ...EMBED_BASE,
+    id: 'liquid/lfm-2.5-embedding-350m:free',
+    name: 'LiquidAI: LFM2.5 Embedding 350M (free)',
+    created: 1767225600,
+    provider: 'Liquid',
+    tokenizer: 'Other',
+    description: 'A compact 350M-parameter embedding model from Liquid AI.',
+    context: 512,
+    prompt: '0',
+    dims: 1024,
+  },
 ];
 
 const ALL_MODELS = [...TEXT_MODELS, ...EMBEDDING_MODELS];
@@ -329,9 +558,10 @@ const INPUT_MODALITIES = ['text', 'image', 'audio', 'file', 'video'];
 // ---------------------------------------------------------------------------------------------------------------
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by can could did do does for from had has have how i if in into is it its me my no not of on or our ' +
-    'so than that the their them then there these they this to too us was we were what when where which who why will with would you your')
-    .split(' '),
+  (
+    'a an and are as at be but by can could did do does for from had has have how i if in into is it its me my no not of on or our ' +
+    'so than that the their them then there these they this to too us was we were what when where which who why will with would you your'
+  ).split(' '),
 );
 
 function fnv1a(s: string, seed: number): number {
@@ -341,7 +571,11 @@ function fnv1a(s: string, seed: number): number {
     h = Math.imul(h, 0x01000193);
   }
   // final avalanche (murmur3 fmix32) so nearby seeds give independent hashes
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
@@ -358,10 +592,17 @@ function stem(w: string): string {
 function features(text: string): Map<string, number> {
   const feats = new Map<string, number>();
   const add = (f: string, w: number) => feats.set(f, (feats.get(f) ?? 0) + w);
-  const words = (text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []);
+  const words =
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const content: string[] = [];
   for (const raw of words) {
-    if (STOPWORDS.has(raw)) { add(`s:${raw}`, 0.2); continue; }
+    if (STOPWORDS.has(raw)) {
+      add(`s:${raw}`, 0.2);
+      continue;
+    }
     const w = stem(raw);
     content.push(w);
     add(`w:${w}`, 1);
@@ -402,7 +643,11 @@ function normalise(v: number[]): number[] {
   let n = 0;
   for (const x of v) n += x * x;
   n = Math.sqrt(n);
-  if (n === 0) { const out = v.map(() => 0); out[0] = 1; return out; }
+  if (n === 0) {
+    const out = v.map(() => 0);
+    out[0] = 1;
+    return out;
+  }
   return v.map((x) => x / n);
 }
 
@@ -424,7 +669,8 @@ function messageText(m: any): string {
 }
 
 const CONTEXT_TAG = /<(context|sources?|documents?|knowledge|excerpts?)\b[^>]*>/i;
-const CONTEXT_LABEL = /^\s*(?:#+\s*)?(?:relevant\s+|retrieved\s+)?(context|sources?|documents?|knowledge(?:\s+base)?|excerpts?|reference(?:\s+material)?)\s*:\s*(.*)$/i;
+const CONTEXT_LABEL =
+  /^\s*(?:#+\s*)?(?:relevant\s+|retrieved\s+)?(context|sources?|documents?|knowledge(?:\s+base)?|excerpts?|reference(?:\s+material)?)\s*:\s*(.*)$/i;
 const MARKUP_ONLY = /^(<[^>]*>|[-=*_#~`]{3,}|\[\d+\]|\d+[.)])$/;
 
 /** Text after a context marker in `text`, or null when there is none. */
@@ -460,7 +706,13 @@ function firstLine(text: string): string | null {
 export function defaultChatReply(body: any): string {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   const lastUser = [...messages].reverse().find((m) => m?.role === 'user');
-  const candidates = [messageText(lastUser), messages.filter((m) => m?.role === 'system' || m?.role === 'developer').map(messageText).join('\n')];
+  const candidates = [
+    messageText(lastUser),
+    messages
+      .filter((m) => m?.role === 'system' || m?.role === 'developer')
+      .map(messageText)
+      .join('\n'),
+  ];
   for (const text of candidates) {
     const block = contextBlock(text);
     const line = block === null ? null : firstLine(block);
@@ -510,7 +762,10 @@ function pieces(text: string): string[] {
   if (lead) out.push(lead[0]);
   for (const m of text.slice(lead ? lead[0].length : 0).matchAll(/\S+\s*/g)) {
     const w = m[0];
-    if (w.trimEnd().length <= 6) { out.push(w); continue; }
+    if (w.trimEnd().length <= 6) {
+      out.push(w);
+      continue;
+    }
     for (let i = 0; i < w.length; i += 6) out.push(w.slice(i, i + 6));
   }
   return out;
@@ -529,7 +784,10 @@ function truncateToTokens(text: string, maxTokens: number): string {
 }
 
 const REASONING_FORMAT: Record<string, string> = {
-  OpenAI: 'openai-responses-v1', Anthropic: 'anthropic-claude-v1', 'Google AI Studio': 'google-gemini-v1', xAI: 'xai-responses-v1',
+  OpenAI: 'openai-responses-v1',
+  Anthropic: 'anthropic-claude-v1',
+  'Google AI Studio': 'google-gemini-v1',
+  xAI: 'xai-responses-v1',
 };
 const NATIVE_FINISH: Record<string, Record<string, string>> = {
   OpenAI: { stop: 'completed', length: 'max_output_tokens' },
@@ -548,7 +806,10 @@ function nearestEffort(effort: Effort, supported: Effort[] | null | undefined): 
   let bestDist = Infinity;
   for (const l of levels) {
     const d = Math.abs(EFFORT_ORDER.indexOf(l) - idx);
-    if (d < bestDist) { best = l; bestDist = d; }
+    if (d < bestDist) {
+      best = l;
+      bestDist = d;
+    }
   }
   return best;
 }
@@ -621,10 +882,18 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       const full = path.startsWith(`${API}/`) ? path : API + (path.startsWith('/') ? path : `/${path}`);
       return fake.requests.filter((r) => r.path === full);
     },
-    fail(fault) { faults.push({ ...fault, remaining: fault.times ?? Infinity }); },
-    clearFaults() { faults = []; },
-    setOptions(o) { for (const [k, v] of Object.entries(o)) if (v !== undefined) (options as any)[k] = v; },
-    setChatReply(fn) { chatReply = fn === null ? null : typeof fn === 'string' ? () => fn : fn; },
+    fail(fault) {
+      faults.push({ ...fault, remaining: fault.times ?? Infinity });
+    },
+    clearFaults() {
+      faults = [];
+    },
+    setOptions(o) {
+      for (const [k, v] of Object.entries(o)) if (v !== undefined) (options as any)[k] = v;
+    },
+    setChatReply(fn) {
+      chatReply = fn === null ? null : typeof fn === 'string' ? () => fn : fn;
+    },
     keyInfo: { label: `sk-or-v1-${FAKE_KEY.slice(9, 12)}...${FAKE_KEY.slice(-3)}`, limit: null, limit_remaining: null, usage: 1.25, is_free_tier: false },
     creditsInfo: { total_credits: 10, total_usage: 1.25 },
     async close() {
@@ -652,19 +921,34 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       } else res.destroy();
     });
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     const raw = await readBody(req);
-    let body: any ;
+    let body: any;
     let bodyInvalid = false;
     if (raw.length) {
-      try { body = JSON.parse(raw); } catch { body = raw; bodyInvalid = true; }
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+        bodyInvalid = true;
+      }
     }
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, at: Date.now() };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body,
+      at: Date.now(),
+    };
     fake.requests.push(rec);
 
     const ac = new AbortController();
@@ -683,7 +967,8 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
 
     if (method === 'OPTIONS') {
       res.writeHead(204, {
-        'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
         'Access-Control-Allow-Headers': 'Authorization, Content-Type, HTTP-Referer, X-Title, X-OpenRouter-Title, X-OpenRouter-Categories, x-session-id',
       });
       res.end();
@@ -695,11 +980,15 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (method === 'GET' && path === `${API}/embeddings/models`) return handleEmbeddingModels(ctx);
 
     const route: Route =
-      path === `${API}/chat/completions` && method === 'POST' ? 'chat'
-        : path === `${API}/embeddings` && method === 'POST' ? 'embeddings'
-        : (path === `${API}/key` || path === `${API}/auth/key`) && method === 'GET' ? 'key'
-        : path === `${API}/credits` && method === 'GET' ? 'credits'
-        : 'other';
+      path === `${API}/chat/completions` && method === 'POST'
+        ? 'chat'
+        : path === `${API}/embeddings` && method === 'POST'
+          ? 'embeddings'
+          : (path === `${API}/key` || path === `${API}/auth/key`) && method === 'GET'
+            ? 'key'
+            : path === `${API}/credits` && method === 'GET'
+              ? 'credits'
+              : 'other';
     if (route === 'other') return sendJson(ctx, 404, { error: { message: 'Not Found', code: 404 } });
 
     // Auth (everything except the model listings).
@@ -745,8 +1034,14 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (ms <= 0) return Promise.resolve(!signal.aborted);
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(false);
-      const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(true); }, ms);
-      const onAbort = () => { clearTimeout(t); resolve(false); };
+      const t = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        resolve(false);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -769,20 +1064,38 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
           const m = MODEL_BY_ID.get(String(ctx.body?.model ?? ''));
           const requested = Number(ctx.body?.max_tokens ?? ctx.body?.max_completion_tokens ?? m?.maxCompletion ?? 32000) || 32000;
           const afford = Math.max(0, Math.floor(requested * 0.4));
-          sendJson(ctx, 402, errorBody(402,
-            `This request requires more credits, or fewer max_tokens. You requested up to ${requested} tokens, but can only afford ${afford}. ` +
-            'To increase, visit https://openrouter.ai/settings/credits and upgrade to a paid account',
-            { provider_name: null, limit_source: 'openrouter_credits' }));
+          sendJson(
+            ctx,
+            402,
+            errorBody(
+              402,
+              `This request requires more credits, or fewer max_tokens. You requested up to ${requested} tokens, but can only afford ${afford}. ` +
+                'To increase, visit https://openrouter.ai/settings/credits and upgrade to a paid account',
+              { provider_name: null, limit_source: 'openrouter_credits' },
+            ),
+          );
         } else {
-          sendJson(ctx, 402, errorBody(402, 'Insufficient credits. Add more using https://openrouter.ai/credits', { provider_name: null, limit_source: 'openrouter_credits' }));
+          sendJson(
+            ctx,
+            402,
+            errorBody(402, 'Insufficient credits. Add more using https://openrouter.ai/credits', { provider_name: null, limit_source: 'openrouter_credits' }),
+          );
         }
         return true;
       }
       case 'rate-limited': {
         const reset = String(nextMidnightUtcMs());
         const rl = { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset };
-        sendJson(ctx, 429, errorBody(429, 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
-          { headers: rl, limit_source: 'openrouter_free_tier_daily', provider_name: null }), { ...rl, 'Retry-After': '1' });
+        sendJson(
+          ctx,
+          429,
+          errorBody(429, 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day', {
+            headers: rl,
+            limit_source: 'openrouter_free_tier_daily',
+            provider_name: null,
+          }),
+          { ...rl, 'Retry-After': '1' },
+        );
         return true;
       }
       case 'server-error':
@@ -828,34 +1141,39 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (f === 'gone' || (await applyHttpFault(ctx, f, 'key'))) return;
     const k = fake.keyInfo as KeyInfo & Record<string, unknown>;
     const freeLimit = k.is_free_tier ? 50 : 1000;
-    sendJson(ctx, 200, {
-      data: {
-        label: k.label,
-        limit: k.limit,
-        limit_remaining: k.limit_remaining,
-        limit_reset: null,
-        include_byok_in_limit: false,
-        usage: k.usage,
-        usage_daily: k.usage,
-        usage_weekly: k.usage,
-        usage_monthly: k.usage,
-        byok_usage: 0,
-        byok_usage_daily: 0,
-        byok_usage_weekly: 0,
-        byok_usage_monthly: 0,
-        is_free_tier: k.is_free_tier,
-        is_management_key: false,
-        is_provisioning_key: false,
-        creator_user_id: USER_ID,
-        expires_at: null,
-        organization_id: null,
-        workspace_id: null,
-        allowed_data_regions: ['global'],
-        free_model_daily_requests: { used: 0, limit: freeLimit, remaining: freeLimit },
-        rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
-        ...Object.fromEntries(Object.entries(k).filter(([name]) => !['label', 'limit', 'limit_remaining', 'usage', 'is_free_tier'].includes(name))),
+    sendJson(
+      ctx,
+      200,
+      {
+        data: {
+          label: k.label,
+          limit: k.limit,
+          limit_remaining: k.limit_remaining,
+          limit_reset: null,
+          include_byok_in_limit: false,
+          usage: k.usage,
+          usage_daily: k.usage,
+          usage_weekly: k.usage,
+          usage_monthly: k.usage,
+          byok_usage: 0,
+          byok_usage_daily: 0,
+          byok_usage_weekly: 0,
+          byok_usage_monthly: 0,
+          is_free_tier: k.is_free_tier,
+          is_management_key: false,
+          is_provisioning_key: false,
+          creator_user_id: USER_ID,
+          expires_at: null,
+          organization_id: null,
+          workspace_id: null,
+          allowed_data_regions: ['global'],
+          free_model_daily_requests: { used: 0, limit: freeLimit, remaining: freeLimit },
+          rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
+          ...Object.fromEntries(Object.entries(k).filter(([name]) => !['label', 'limit', 'limit_remaining', 'usage', 'is_free_tier'].includes(name))),
+        },
       },
-    }, { 'Cache-Control': 'private, no-store' });
+      { 'Cache-Control': 'private, no-store' },
+    );
   }
 
   async function handleCredits(ctx: Ctx): Promise<void> {
@@ -863,7 +1181,12 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (f === 'gone' || (await applyHttpFault(ctx, f, 'credits'))) return;
     if (options.credits === 'forbidden') return sendJson(ctx, 403, { error: { code: 403, message: 'Only management keys can perform this operation' } });
     if (options.credits === 'unauthorized') return sendJson(ctx, 401, { error: { message: 'User not found.', code: 401 } });
-    sendJson(ctx, 200, { data: { total_credits: fake.creditsInfo.total_credits, total_usage: fake.creditsInfo.total_usage } }, { 'Cache-Control': 'private, no-store' });
+    sendJson(
+      ctx,
+      200,
+      { data: { total_credits: fake.creditsInfo.total_credits, total_usage: fake.creditsInfo.total_usage } },
+      { 'Cache-Control': 'private, no-store' },
+    );
   }
 
   // ---- GET /models, /models/count, /embeddings/models ---------------------------------------------------------
@@ -890,26 +1213,53 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
         next = `${API}${u.pathname.slice(API.length)}${u.search}`;
       }
     }
-    sendJson(ctx, 200, { data: data.map(modelObject), total_count: list.length, links: { next } }, { 'Cache-Control': 'public, max-age=120, stale-while-revalidate=3600' });
+    sendJson(
+      ctx,
+      200,
+      { data: data.map(modelObject), total_count: list.length, links: { next } },
+      { 'Cache-Control': 'public, max-age=120, stale-while-revalidate=3600' },
+    );
   }
 
   async function handleModels(ctx: Ctx, countOnly: boolean): Promise<void> {
     const f = await preamble(ctx, 'models', false, (x) => !STREAM_ONLY.includes(x.kind));
     if (f === 'gone' || (await applyHttpFault(ctx, f, 'models'))) return;
     const q = ctx.url.searchParams;
-    const outRaw = (q.get('output_modalities') ?? options.modelsListed).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const outRaw = (q.get('output_modalities') ?? options.modelsListed)
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     const bad = outRaw.filter((v) => v !== 'all' && !OUTPUT_MODALITIES.includes(v));
     if (bad.length || outRaw.length === 0) {
-      return zodError(ctx, JSON.stringify([{
-        code: 'custom', path: ['output_modalities'],
-        message: `Invalid output_modalities value: ${bad.join(',') || '(empty)'}. Valid values: ${OUTPUT_MODALITIES.join(', ')}, or "all"`,
-      }], null, 2));
+      return zodError(
+        ctx,
+        JSON.stringify(
+          [
+            {
+              code: 'custom',
+              path: ['output_modalities'],
+              message: `Invalid output_modalities value: ${bad.join(',') || '(empty)'}. Valid values: ${OUTPUT_MODALITIES.join(', ')}, or "all"`,
+            },
+          ],
+          null,
+          2,
+        ),
+      );
     }
-    const inRaw = q.get('input_modalities')?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const inRaw = q
+      .get('input_modalities')
+      ?.split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     if (inRaw?.some((v) => !INPUT_MODALITIES.includes(v))) {
       return zodError(ctx, JSON.stringify([{ code: 'custom', path: ['input_modalities'], message: 'Invalid input_modalities value' }], null, 2));
     }
-    const params = q.get('supported_parameters')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const params =
+      q
+        .get('supported_parameters')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [];
     let list = ALL_MODELS.filter((m) => outRaw.includes('all') || m.outputModalities.some((o) => outRaw.includes(o)));
     if (inRaw?.length) list = list.filter((m) => inRaw.every((i) => m.inputModalities.includes(i)));
     if (params.length) list = list.filter((m) => params.every((p) => m.supported.includes(p)));
@@ -943,7 +1293,8 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (typeof input === 'string') inputs = [input];
     else if (Array.isArray(input) && input.length > 0 && input.every((s) => typeof s === 'string')) inputs = input;
     else if (isTokenArray(input)) inputs = [(input as number[]).map((t) => `tok${t}`).join(' ')];
-    else if (Array.isArray(input) && input.length > 0 && input.every(isTokenArray)) inputs = (input as number[][]).map((a) => a.map((t) => `tok${t}`).join(' '));
+    else if (Array.isArray(input) && input.length > 0 && input.every(isTokenArray))
+      inputs = (input as number[][]).map((a) => a.map((t) => `tok${t}`).join(' '));
     else return sendJson(ctx, 400, errorBody(400, 'Input must be a non-empty string, a non-empty array of strings, or token arrays', { provider_name: null }));
     if (inputs.some((s) => s.length === 0)) return sendJson(ctx, 400, errorBody(400, 'Input must have at least 1 token.', { provider_name: null }));
     const fmt = body.encoding_format;
@@ -954,19 +1305,32 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (body.dimensions !== undefined && body.dimensions !== null) {
       const d = body.dimensions;
       if (!Number.isInteger(d) || d < 1 || d > m.dims) {
-        return sendJson(ctx, 400, errorBody(400, `Provider returned error`, {
-          raw: JSON.stringify({ error: { message: `This model does not support specifying dimensions=${d}; it must be an integer between 1 and ${m.dims}.` } }),
-          provider_name: m.provider, is_byok: false,
-        }));
+        return sendJson(
+          ctx,
+          400,
+          errorBody(400, `Provider returned error`, {
+            raw: JSON.stringify({
+              error: { message: `This model does not support specifying dimensions=${d}; it must be an integer between 1 and ${m.dims}.` },
+            }),
+            provider_name: m.provider,
+            is_byok: false,
+          }),
+        );
       }
       dims = d;
     }
     const tokens = inputs.map(estimateTokens).map((t) => Math.max(1, t));
     const tooLong = tokens.findIndex((t) => t > m.context);
     if (tooLong >= 0) {
-      return sendJson(ctx, 400, errorBody(400,
-        `This endpoint's maximum context length is ${m.context} tokens. However, you requested about ${tokens[tooLong]} tokens (${tokens[tooLong]} of text input). Please reduce the length of the input.`,
-        { provider_name: null }));
+      return sendJson(
+        ctx,
+        400,
+        errorBody(
+          400,
+          `This endpoint's maximum context length is ${m.context} tokens. However, you requested about ${tokens[tooLong]} tokens (${tokens[tooLong]} of text input). Please reduce the length of the input.`,
+          { provider_name: null },
+        ),
+      );
     }
 
     const f = await preamble(ctx, 'embeddings', true, (x) => !STREAM_ONLY.includes(x.kind));
@@ -1011,8 +1375,13 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     }
     const firstModel = MODEL_BY_ID.get(candidates[0])!;
     if (firstModel.dims) {
-      return sendJson(ctx, 400, errorBody(400, `${firstModel.id} is an embeddings model and cannot be used with /chat/completions. Use /api/v1/embeddings instead.`,
-        { error_type: 'invalid_request' }));
+      return sendJson(
+        ctx,
+        400,
+        errorBody(400, `${firstModel.id} is an embeddings model and cannot be used with /chat/completions. Use /api/v1/embeddings instead.`, {
+          error_type: 'invalid_request',
+        }),
+      );
     }
     if (body.reasoning_effort != null && body.reasoning?.effort != null && body.reasoning_effort !== body.reasoning.effort) {
       return sendJson(ctx, 400, errorBody(400, 'reasoning_effort and reasoning.effort cannot both be set to different values'));
@@ -1040,9 +1409,16 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
 
     const pTokens = promptTokens(body);
     if (pTokens > target.context) {
-      return sendJson(ctx, 400, errorBody(400,
-        `This endpoint's maximum context length is ${target.context} tokens. However, you requested about ${pTokens} tokens (${pTokens} of text input). ` +
-        'Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.', { provider_name: null }));
+      return sendJson(
+        ctx,
+        400,
+        errorBody(
+          400,
+          `This endpoint's maximum context length is ${target.context} tokens. However, you requested about ${pTokens} tokens (${pTokens} of text input). ` +
+            'Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.',
+          { provider_name: null },
+        ),
+      );
     }
 
     const stream = body.stream === true;
@@ -1054,7 +1430,9 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     }
     if (!fault) fault = await preamble(ctx, 'chat', false);
     if (fault === 'gone') return;
-    const inStream: FaultKind[] = stream ? ['drop-connection', 'hang', 'stall', 'error-in-200', 'mid-stream-error', 'reasoning-length'] : ['mid-stream-error', 'reasoning-length'];
+    const inStream: FaultKind[] = stream
+      ? ['drop-connection', 'hang', 'stall', 'error-in-200', 'mid-stream-error', 'reasoning-length']
+      : ['mid-stream-error', 'reasoning-length'];
     if (fault && !inStream.includes(fault.kind)) {
       await applyHttpFault(ctx, fault, 'chat');
       return;
@@ -1098,23 +1476,39 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       completion_tokens_details: { reasoning_tokens: rTokens, image_tokens: 0, audio_tokens: 0 },
     };
     const gen: Generation = {
-      id: genId('gen'), created: Math.floor(Date.now() / 1000), model: target.id, provider: target.provider,
-      content, reasoning: show ? reasoning : '', finish, usage,
+      id: genId('gen'),
+      created: Math.floor(Date.now() / 1000),
+      model: target.id,
+      provider: target.provider,
+      content,
+      reasoning: show ? reasoning : '',
+      finish,
+      usage,
       native: NATIVE_FINISH[target.provider]?.[finish] ?? finish,
       format: REASONING_FORMAT[target.provider] ?? 'unknown',
       fingerprint: `fp_${(fnv1a(target.id, 7) >>> 0).toString(16).padStart(8, '0')}`,
     };
 
     if (!stream) {
-      if (fault?.kind === 'mid-stream-error') return sendJson(ctx, 200, nonStreamBody(gen, fault), { 'X-Generation-Id': gen.id, 'X-Provider-Name': gen.provider });
+      if (fault?.kind === 'mid-stream-error')
+        return sendJson(ctx, 200, nonStreamBody(gen, fault), { 'X-Generation-Id': gen.id, 'X-Provider-Name': gen.provider });
       return sendJson(ctx, 200, nonStreamBody(gen), { 'X-Generation-Id': gen.id, 'X-Provider-Name': gen.provider });
     }
     return streamChat(ctx, gen, fault);
   }
 
   interface Generation {
-    id: string; created: number; model: string; provider: string; content: string; reasoning: string;
-    finish: 'stop' | 'length'; native: string; usage: Record<string, unknown>; format: string; fingerprint: string;
+    id: string;
+    created: number;
+    model: string;
+    provider: string;
+    content: string;
+    reasoning: string;
+    finish: 'stop' | 'length';
+    native: string;
+    usage: Record<string, unknown>;
+    format: string;
+    fingerprint: string;
   }
 
   function nonStreamBody(g: Generation, midError?: Fault): Record<string, unknown> {
@@ -1130,8 +1524,15 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       choice.error = { code: 502, message: 'Provider returned error', metadata: { error_type: 'provider_unavailable', provider_name: g.provider } };
     }
     return {
-      id: g.id, object: 'chat.completion', created: g.created, model: g.model, provider: g.provider,
-      system_fingerprint: g.fingerprint, service_tier: null, choices: [choice], usage: g.usage,
+      id: g.id,
+      object: 'chat.completion',
+      created: g.created,
+      model: g.model,
+      provider: g.provider,
+      system_fingerprint: g.fingerprint,
+      service_tier: null,
+      choices: [choice],
+      usage: g.usage,
     };
   }
 
@@ -1139,10 +1540,16 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     const { res, signal } = ctx;
     if (res.destroyed) return;
     ctx.rec.status = 200;
-    res.writeHead(200, commonHeaders({
-      'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive',
-      'X-Generation-Id': g.id, 'X-Provider-Name': g.provider,
-    }));
+    res.writeHead(
+      200,
+      commonHeaders({
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache',
+        Connection: 'keep-alive',
+        'X-Generation-Id': g.id,
+        'X-Provider-Name': g.provider,
+      }),
+    );
     res.flushHeaders();
     let flushed: Promise<unknown> = Promise.resolve();
     const write = (s: string) => {
@@ -1151,11 +1558,16 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       return true;
     };
     // drop-connection: let the chunks already written reach the client, then cut the socket without a clean end.
-    const dropAfterFlush = async () => { await Promise.race([flushed, sleep(200, signal)]); drop(ctx); };
+    const dropAfterFlush = async () => {
+      await Promise.race([flushed, sleep(200, signal)]);
+      drop(ctx);
+    };
     const event = (obj: unknown) => write(`data: ${JSON.stringify(obj)}\n\n`);
     const base = { id: g.id, object: 'chat.completion.chunk', created: g.created, model: g.model, provider: g.provider };
     const errorChunk = (code: number, message: string, metadata: Record<string, unknown>) => ({
-      ...base, error: { code, message, metadata }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
+      ...base,
+      error: { code, message, metadata },
+      choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
     });
 
     if (options.keepAliveComments && !write(': OPENROUTER PROCESSING\n\n')) return;
@@ -1171,7 +1583,21 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
     if (g.reasoning) {
       for (const p of pieces(g.reasoning)) {
         if (!(await tick())) return;
-        if (!event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', reasoning: p, reasoning_details: [{ type: 'reasoning.text', text: p, format: g.format, index: 0 }] }, finish_reason: null, native_finish_reason: null, logprobs: null }] })) return;
+        if (
+          !event({
+            ...base,
+            choices: [
+              {
+                index: 0,
+                delta: { role: 'assistant', content: '', reasoning: p, reasoning_details: [{ type: 'reasoning.text', text: p, format: g.format, index: 0 }] },
+                finish_reason: null,
+                native_finish_reason: null,
+                logprobs: null,
+              },
+            ],
+          })
+        )
+          return;
       }
     }
     for (const p of pieces(g.content)) {
@@ -1180,7 +1606,10 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       // stall: a model that stops mid-answer; the connection stays open until the client or close() ends it.
       if (fault?.kind === 'stall' && sent >= (fault.afterTokens ?? 3)) return;
       if (!(await tick())) return;
-      if (!event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: p }, finish_reason: null, native_finish_reason: null, logprobs: null }] })) return;
+      if (
+        !event({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: p }, finish_reason: null, native_finish_reason: null, logprobs: null }] })
+      )
+        return;
       sent++;
     }
     if (fault?.kind === 'drop-connection') return dropAfterFlush();
@@ -1191,11 +1620,18 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
       return;
     }
     if (!(await tick())) return;
-    const finishChoice = { index: 0, delta: { role: 'assistant', content: '', reasoning: null }, finish_reason: g.finish, native_finish_reason: g.native, logprobs: null };
+    const finishChoice = {
+      index: 0,
+      delta: { role: 'assistant', content: '', reasoning: null },
+      finish_reason: g.finish,
+      native_finish_reason: g.native,
+      logprobs: null,
+    };
     if (!event({ ...base, system_fingerprint: g.fingerprint, choices: [finishChoice] })) return;
-    const usageChoices = options.usageChunkStyle === 'empty-choices'
-      ? []
-      : [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: g.finish, native_finish_reason: g.native, logprobs: null }];
+    const usageChoices =
+      options.usageChunkStyle === 'empty-choices'
+        ? []
+        : [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: g.finish, native_finish_reason: g.native, logprobs: null }];
     if (!event({ ...base, system_fingerprint: g.fingerprint, service_tier: null, choices: usageChoices, usage: g.usage })) return;
     write('data: [DONE]\n\n');
     res.end();
@@ -1203,7 +1639,10 @@ export async function startFakeOpenRouter(opts: FakeOptions & { port?: number } 
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = server.address() as AddressInfo;
   fake.url = `http://127.0.0.1:${addr.port}`;
@@ -1222,7 +1661,13 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 /** Cosine similarity (vectors from the fake are unit-length, so this is the dot product). */
 export function cosine(a: number[], b: number[]): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+  let dot = 0,
+    na = 0,
+    nb = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }

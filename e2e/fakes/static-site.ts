@@ -82,7 +82,12 @@ export async function startStaticSite(dir: string = SITE_FIXTURE_DIR): Promise<S
           res.writeHead(302, { location: '/redirect-loop' });
           return res.end();
         case '/not-a-sitemap.xml':
-          return send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><body><h1>Welcome to Acme Widgets</h1><p>This is a web page, not a sitemap.</p></body></html>');
+          return send(
+            res,
+            200,
+            'text/html; charset=utf-8',
+            '<!DOCTYPE html><html><body><h1>Welcome to Acme Widgets</h1><p>This is a web page, not a sitemap.</p></body></html>',
+          );
         case '/huge.html': {
           // Streamed in pieces with no Content-Length: the client must stop counting at its cap.
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

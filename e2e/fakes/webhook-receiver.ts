@@ -33,7 +33,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const raw = Buffer.concat(chunks);
       const answer = answers.shift() ?? 200;
       let json: unknown = null;
-      try { json = JSON.parse(raw.toString('utf8')); } catch { /* kept raw */ }
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        /* kept raw */
+      }
       const status = typeof answer === 'object' ? answer.status : answer;
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, json, status });
       if (answer === 'hang') return;
@@ -58,9 +62,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       }
       return requests;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -100,14 +100,16 @@ function seed(postCount: number): StoredPost[] {
     });
   }
   const pages: [string, string, string][] = [
-    ['shipping', 'Shipping &amp; Delivery', '<p>Standard shipping takes 3 to 5 business days and costs $4.95; it is free on orders over $50.</p><h2>Express</h2><p>Express shipping arrives in 1 to 2 business days for $14.95.</p>'],
+    [
+      'shipping',
+      'Shipping &amp; Delivery',
+      '<p>Standard shipping takes 3 to 5 business days and costs $4.95; it is free on orders over $50.</p><h2>Express</h2><p>Express shipping arrives in 1 to 2 business days for $14.95.</p>',
+    ],
     ['returns', 'Returns', '<p>You can return a widget within 30 days of delivery. Refunds are issued within 5 business days after we receive it.</p>'],
     ['about', 'About us', '<p>Acme Widgets was founded in 2011 in Springfield, Illinois.</p>'],
     ['contact', 'Contact', '<p>Email support@acmewidgets.example or call +1 (555) 010-4477.</p>'],
   ];
-  pages.forEach(([slug, title, content], k) =>
-    items.push({ id: 1001 + k, type: 'page', slug, title, content, modified: day(500 + k), protected: false }),
-  );
+  pages.forEach(([slug, title, content], k) => items.push({ id: 1001 + k, type: 'page', slug, title, content, modified: day(500 + k), protected: false }));
   const faqs: [string, string][] = [
     ['Do widgets come with a warranty?', 'Yes. Every widget has a five-year warranty against rust and breakage.'],
     ['Can I mount a widget outdoors?', 'Yes, all widgets are rated for outdoor use from -30 °C to 50 °C.'],
@@ -189,15 +191,22 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
     if (restRoute === '/wp/v2/types') return json(res, 200, typesBody());
     const m = /^\/wp\/v2\/([a-z-]+)(?:\/(\d+))?\/?$/.exec(restRoute);
     const kind = m ? REST_BASE[m[1]] : undefined;
-    if (!m || !kind) return json(res, 404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
+    if (!m || !kind)
+      return json(res, 404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
     const all = [...store.values()].filter((p) => kind.type && p.type === kind.type);
     if (m[2]) {
       const one = all.find((p) => p.id === Number(m[2]));
-      return one ? json(res, 200, pick(render(one), q.get('_fields'))) : json(res, 404, { code: 'rest_post_invalid_id', message: 'Invalid post ID.', data: { status: 404 } });
+      return one
+        ? json(res, 200, pick(render(one), q.get('_fields')))
+        : json(res, 404, { code: 'rest_post_invalid_id', message: 'Invalid post ID.', data: { status: 404 } });
     }
     const perPage = Number(q.get('per_page') ?? 10);
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
-      return json(res, 400, { code: 'rest_invalid_param', message: 'Invalid parameter(s): per_page', data: { status: 400, params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' } } });
+      return json(res, 400, {
+        code: 'rest_invalid_param',
+        message: 'Invalid parameter(s): per_page',
+        data: { status: 400, params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' } },
+      });
     }
     const page = Number(q.get('page') ?? 1);
     const orderby = q.get('orderby') ?? 'date';
@@ -209,7 +218,11 @@ export async function startFakeWordPress(opts: FakeWordPressOptions = {}): Promi
     const total = sorted.length;
     const totalPages = Math.ceil(total / perPage);
     if (!Number.isInteger(page) || page < 1 || (page > totalPages && total > 0)) {
-      return json(res, 400, { code: 'rest_post_invalid_page_number', message: 'The page number requested is larger than the number of pages available.', data: { status: 400 } });
+      return json(res, 400, {
+        code: 'rest_post_invalid_page_number',
+        message: 'The page number requested is larger than the number of pages available.',
+        data: { status: 400 },
+      });
     }
     const slice = sorted.slice((page - 1) * perPage, page * perPage).map((p) => pick(render(p), q.get('_fields')));
     return json(res, 200, slice, { 'x-wp-total': String(total), 'x-wp-totalpages': String(totalPages) });

@@ -31,7 +31,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'docent-test-'));
   const lines: string[] = [];
   const config = loadConfig({
-    DATA_DIR: dataDir, OPENROUTER_BASE_URL: fake.baseURL, PUBLIC_URL, LOG_LEVEL: 'info', ALLOW_PRIVATE_URLS: 'true',
+    DATA_DIR: dataDir,
+    OPENROUTER_BASE_URL: fake.baseURL,
+    PUBLIC_URL,
+    LOG_LEVEL: 'info',
+    ALLOW_PRIVATE_URLS: 'true',
     ...options.env,
   });
   let app: FastifyInstance;
@@ -42,7 +46,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     throw err;
   }
   return {
-    app, fake, dataDir,
+    app,
+    fake,
+    dataDir,
     logs: () => lines.join(''),
     async close() {
       await app.close();
@@ -85,10 +91,14 @@ function clientFrom(app: FastifyInstance, res: InjectResponse): AdminClient {
   const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const csrfToken = res.json().csrfToken as string;
   return {
-    cookie, csrfToken,
-    request: (method, url, payload) => app.inject({
-      method, url, headers: { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    }),
+    cookie,
+    csrfToken,
+    request: (method, url, payload) =>
+      app.inject({
+        method,
+        url,
+        headers: { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
   };
 }

@@ -45,7 +45,8 @@ function pdfWith(pageCount: number, streams: Buffer[], contents: (page: number) 
     Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
     ...streams,
     ...Array.from({ length: pageCount }, (_, i) =>
-      Buffer.from(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contents(i)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`)),
+      Buffer.from(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contents(i)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`),
+    ),
   ];
   return buildPdf(objects);
 }
@@ -121,8 +122,14 @@ export async function docxZipBomb(inflatedBytes: number): Promise<Buffer> {
   const times = Math.ceil(inflatedBytes / piece.length);
   const data = await deflateRepeated(piece, times, 'raw');
   return buildZip([
-    stored('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
-    stored('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'),
+    stored(
+      '[Content_Types].xml',
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    ),
+    stored(
+      '_rels/.rels',
+      '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    ),
     // The sizes claim a small file; only inflating tells the truth (as with real bombs).
     { name: 'word/document.xml', data, size: 1024, crc: 0, method: 8 },
   ]);

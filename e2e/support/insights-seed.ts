@@ -22,10 +22,17 @@ const at = (daysAgo: number, time = '10:00:00.000') => `${days[daysAgo]}T${time}
 export function seedInsights(db: Db) {
   const sourceId = sourceOfKind(db, 'text').id;
   const doc = (key: string, title: string, url: string | null, updatedAt: string) => {
-    const id = Number(db.prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count, updated_at)
-      VALUES (?, ?, ?, ?, 'page', ?, ?, 10, ?)`).run(sourceId, key, title, url, title, sha(title), updatedAt).lastInsertRowid);
-    const chunk = Number(db.prepare(`INSERT INTO chunks (document_id, position, text, content, token_count, text_hash) VALUES (?, 0, ?, ?, 10, ?)`)
-      .run(id, title, title, sha(title)).lastInsertRowid);
+    const id = Number(
+      db
+        .prepare(`INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash, token_count, updated_at)
+      VALUES (?, ?, ?, ?, 'page', ?, ?, 10, ?)`)
+        .run(sourceId, key, title, url, title, sha(title), updatedAt).lastInsertRowid,
+    );
+    const chunk = Number(
+      db
+        .prepare(`INSERT INTO chunks (document_id, position, text, content, token_count, text_hash) VALUES (?, 0, ?, ?, 10, ?)`)
+        .run(id, title, title, sha(title)).lastInsertRowid,
+    );
     return { id, chunk };
   };
   const pricing = doc('pricing', 'Pricing', 'https://shop.example.com/pricing', '2025-01-03T00:00:00.000Z');
@@ -33,7 +40,11 @@ export function seedInsights(db: Db) {
   const press = doc('press', 'Press release 2019', null, '2025-01-01T00:00:00.000Z');
   doc('draft', 'Draft, not trained yet', null, '2024-12-01T00:00:00.000Z');
   const index = setDimensions(db, ensureActiveIndex(db, SPACE), D);
-  insertVectors(db, index, [pricing, warranty, press].map((d) => ({ chunkId: d.chunk, vector: toBlob(vector(1)) })));
+  insertVectors(
+    db,
+    index,
+    [pricing, warranty, press].map((d) => ({ chunkId: d.chunk, vector: toBlob(vector(1)) })),
+  );
 
   // The vectors the chat cached for the questions it embedded (not every wording was embedded).
   cacheVector(db, index, sha('How much is the Pro plan?'), vector(1, 0, 0));
@@ -46,11 +57,18 @@ export function seedInsights(db: Db) {
   const retrieved = (...docs: Array<{ chunk: number }>) => JSON.stringify(docs.map((d) => ({ chunkId: d.chunk, title: 't', url: null, matchPercent: 80 })));
   const conversation = (name: string, daysAgo: number, question: string, status: string, used: string, channel = 'widget') => {
     const id = (ids[name] = randomUUID());
-    db.prepare('INSERT INTO conversations (id, visitor_hash, origin, channel, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, `visitor-${name}`, ORIGIN, channel, at(daysAgo), at(daysAgo));
+    db.prepare('INSERT INTO conversations (id, visitor_hash, origin, channel, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      id,
+      `visitor-${name}`,
+      ORIGIN,
+      channel,
+      at(daysAgo),
+      at(daysAgo),
+    );
     db.prepare("INSERT INTO messages (id, conversation_id, role, text, created_at) VALUES (?, ?, 'user', ?, ?)").run(randomUUID(), id, question, at(daysAgo));
-    db.prepare("INSERT INTO messages (id, conversation_id, role, text, status, retrieved, cost, created_at) VALUES (?, ?, 'assistant', 'An answer', ?, ?, 0.001, ?)")
-      .run(`${name}-answer`, id, status, used, at(daysAgo, '10:00:01.000'));
+    db.prepare(
+      "INSERT INTO messages (id, conversation_id, role, text, status, retrieved, cost, created_at) VALUES (?, ?, 'assistant', 'An answer', ?, ?, 0.001, ?)",
+    ).run(`${name}-answer`, id, status, used, at(daysAgo, '10:00:01.000'));
   };
   // Stored in the order they happened, as the chat stores them.
   conversation('c8', 3, 'How much is the Pro plan?', 'complete', retrieved(pricing));
@@ -74,4 +92,3 @@ export function seedInsights(db: Db) {
   usage.run(days[0], 'playground', 1, 2, 0.5);
   return { ids, pricing, warranty, press };
 }
-

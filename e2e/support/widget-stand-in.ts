@@ -16,7 +16,10 @@ import { fileURLToPath } from 'node:url';
 
 export const WIDGET_DIST = fileURLToPath(new URL('../../dist/widget/', import.meta.url));
 
-export interface Source { title: string; url: string }
+export interface Source {
+  title: string;
+  url: string;
+}
 export interface StoredMessage {
   id: string;
   role: 'user' | 'assistant';
@@ -57,11 +60,16 @@ export const XSS_ANSWER =
   '<a href="javascript:alert(5)">raw</a> <b onmouseover=alert(6)>bold?</b>';
 export const ERROR_MESSAGE = "Sorry, I can't answer right now, but this may help:";
 /** As an older server may still send them: a source without a URL is never shown. */
-export const ERROR_SOURCES = [{ title: 'Warranty terms', url: 'https://example.com/warranty' }, { title: 'internal-notes.pdf', url: null }];
-export const ERROR_ANSWERS = [{
-  question: 'What does the warranty cover?',
-  answer: 'Manufacturing faults, for **two years** from delivery. <img src=x onerror="window.__pwned=9">\n\nClaims: https://example.com/claims',
-}];
+export const ERROR_SOURCES = [
+  { title: 'Warranty terms', url: 'https://example.com/warranty' },
+  { title: 'internal-notes.pdf', url: null },
+];
+export const ERROR_ANSWERS = [
+  {
+    question: 'What does the warranty cover?',
+    answer: 'Manufacturing faults, for **two years** from delivery. <img src=x onerror="window.__pwned=9">\n\nClaims: https://example.com/claims',
+  },
+];
 export const NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
 export const SLOW_ANSWER = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
 
@@ -103,12 +111,16 @@ function httpError(res: ServerResponse, statusCode: number, error: string, messa
 async function readJson(req: IncomingMessage): Promise<any> {
   let raw = '';
   for await (const chunk of req) raw += chunk;
-  try { return JSON.parse(raw) } catch { return null }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
 }
 /** Answer text cut into small, uneven tokens, as a model would stream them. */
 function tokens(text: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < text.length;) {
+  for (let i = 0; i < text.length; ) {
     const n = 2 + ((i * 7) % 5);
     out.push(text.slice(i, i + n));
     i += n;
@@ -154,18 +166,31 @@ export async function startWidgetStandIn(): Promise<StandIn> {
 
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     let open = true;
-    res.on('close', () => { if (open) { open = false; state.aborted++ } });
+    res.on('close', () => {
+      if (open) {
+        open = false;
+        state.aborted++;
+      }
+    });
     const send = async (event: string, data: unknown, split = false) => {
       if (!open) return;
       const bytes = Buffer.from(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      if (!split) { res.write(bytes); return }
+      if (!split) {
+        res.write(bytes);
+        return;
+      }
       // Split mid-event (and possibly mid-UTF-8 character) to exercise the client's stream parser.
       const cut = Math.floor(bytes.length / 2);
       res.write(bytes.subarray(0, cut));
       await sleep(5);
       if (open) res.write(bytes.subarray(cut));
     };
-    const finish = () => { if (open) { open = false; res.end() } };
+    const finish = () => {
+      if (open) {
+        open = false;
+        res.end();
+      }
+    };
     const stream = async (text: string, delay: number) => {
       let i = 0;
       for (const t of tokens(text)) {
@@ -196,7 +221,13 @@ export async function startWidgetStandIn(): Promise<StandIn> {
       return finish();
     }
     const text = kind == 'xss' ? XSS_ANSWER : kind == 'slow' ? SLOW_ANSWER : ANSWER;
-    const sources = kind == 'xss' ? [{ title: 'Bad', url: 'javascript:alert(7)' }, { title: 'Good', url: 'https://example.com/good' }] : SOURCES;
+    const sources =
+      kind == 'xss'
+        ? [
+            { title: 'Bad', url: 'javascript:alert(7)' },
+            { title: 'Good', url: 'https://example.com/good' },
+          ]
+        : SOURCES;
     if (!(await stream(text, kind == 'slow' ? 250 : kind == 'xss' ? 5 : state.tokenDelayMs))) return;
     await send('sources', { sources });
     conv.messages.push({ id: messageId, role: 'assistant', text, sources, feedback: null, createdAt: now() });

@@ -7,10 +7,14 @@ const NEW_PASSWORD = 'a much better passphrase';
 let addresses = 0;
 
 /** A password change from its own address each time: the per-address limit (5 a minute) is tested elsewhere. */
-const changePassword = (app: FastifyInstance, admin: AdminClient, body: Record<string, unknown>) => app.inject({
-  method: 'POST', url: '/api/admin/account/password', remoteAddress: `198.51.100.${++addresses}`,
-  headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken }, payload: body,
-});
+const changePassword = (app: FastifyInstance, admin: AdminClient, body: Record<string, unknown>) =>
+  app.inject({
+    method: 'POST',
+    url: '/api/admin/account/password',
+    remoteAddress: `198.51.100.${++addresses}`,
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
+    payload: body,
+  });
 const failures = (app: FastifyInstance) => app.db.prepare('SELECT failures FROM login_backoff').pluck().get() ?? 0;
 
 test('changing the password: the current one is checked like a login, every other session ends, this browser stays logged in', async (t) => {
@@ -23,20 +27,33 @@ test('changing the password: the current one is checked like a login, every othe
 
   const short = await changePassword(app, browser, { currentPassword: TEST_PASSWORD, newPassword: 'too short' });
   assert.equal(short.statusCode, 400);
-  assert.deepEqual(short.json(), { statusCode: 400, error: 'Bad Request', message: 'Please correct the highlighted fields.', fields: { newPassword: 'Use at least 10 characters.' } });
+  assert.deepEqual(short.json(), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Please correct the highlighted fields.',
+    fields: { newPassword: 'Use at least 10 characters.' },
+  });
   const same = await changePassword(app, browser, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD });
   assert.deepEqual(same.json().fields, { newPassword: 'Choose a password different from your current one.' });
 
   const wrong = await changePassword(app, browser, { currentPassword: 'not my password', newPassword: NEW_PASSWORD });
   assert.equal(wrong.statusCode, 400);
-  assert.deepEqual(wrong.json(), { statusCode: 400, error: 'Bad Request', message: 'Please correct the highlighted fields.', fields: { currentPassword: 'That is not your current password.' } });
+  assert.deepEqual(wrong.json(), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Please correct the highlighted fields.',
+    fields: { currentPassword: 'That is not your current password.' },
+  });
   assert.equal(failures(app), 1, 'a wrong current password counts as a failed login');
 
   // Past the free failures the account waits, for logins and for password changes alike.
   for (let i = 0; i < 4; i++) await changePassword(app, browser, { currentPassword: 'not my password', newPassword: NEW_PASSWORD });
   const sixth = await changePassword(app, browser, { currentPassword: 'not my password', newPassword: NEW_PASSWORD });
   assert.equal(sixth.statusCode, 400);
-  assert.equal(sixth.json().fields.currentPassword, 'That is not your current password. Too many failed logins for the admin account. Try again in 15 seconds.');
+  assert.equal(
+    sixth.json().fields.currentPassword,
+    'That is not your current password. Too many failed logins for the admin account. Try again in 15 seconds.',
+  );
   assert.equal(sixth.headers['retry-after'], '15');
   const blocked = await changePassword(app, browser, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
   assert.equal(blocked.statusCode, 429);

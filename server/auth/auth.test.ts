@@ -14,7 +14,12 @@ test('first run: setup creates the admin once and logs in', async (t) => {
 
   const short = await app.inject({ method: 'POST', url: '/api/admin/setup', payload: { password: 'short' } });
   assert.equal(short.statusCode, 400);
-  assert.deepEqual(short.json(), { statusCode: 400, error: 'Bad Request', message: 'Please correct the highlighted fields.', fields: { password: 'Use at least 10 characters.' } });
+  assert.deepEqual(short.json(), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Please correct the highlighted fields.',
+    fields: { password: 'Use at least 10 characters.' },
+  });
 
   const admin = await setupAdmin(app);
   const session = (await admin.request('GET', '/api/admin/session')).json();
@@ -76,7 +81,11 @@ test('state changes need the CSRF token', async (t) => {
   const noToken = await app.inject({ method: 'DELETE', url: '/api/admin/settings/api/key', headers: { cookie: admin.cookie } });
   assert.equal(noToken.statusCode, 403);
   assert.equal(noToken.json().message, 'Missing or invalid CSRF token. Reload the page and try again.');
-  const badToken = await app.inject({ method: 'DELETE', url: '/api/admin/settings/api/key', headers: { cookie: admin.cookie, 'x-csrf-token': 'x'.repeat(32) } });
+  const badToken = await app.inject({
+    method: 'DELETE',
+    url: '/api/admin/settings/api/key',
+    headers: { cookie: admin.cookie, 'x-csrf-token': 'x'.repeat(32) },
+  });
   assert.equal(badToken.statusCode, 403);
   assert.equal((await admin.request('DELETE', '/api/admin/settings/api/key')).statusCode, 200);
 });
@@ -98,7 +107,10 @@ test('sessions survive a restart (they live in SQLite)', async (t) => {
   const admin = await setupAdmin(first.app);
   await first.app.close();
   const second = await createTestApp({ dataDir: first.dataDir, fake: first.fake });
-  t.after(async () => { await second.close(); await first.fake.close(); });
+  t.after(async () => {
+    await second.close();
+    await first.fake.close();
+  });
   assert.equal((await second.app.inject({ url: '/api/admin/settings/api', headers: { cookie: admin.cookie } })).statusCode, 200);
 });
 
@@ -122,7 +134,9 @@ function staticAdminUi(t: { after(fn: () => unknown): void }): string {
 /** Fetches the static admin page every 50 ms until `done` settles; returns the slowest time in ms. */
 async function slowestPageLoad(url: string, done: Promise<unknown>): Promise<number> {
   let finished = false;
-  void done.finally(() => { finished = true; });
+  void done.finally(() => {
+    finished = true;
+  });
   let slowest = 0;
   do {
     const started = performance.now();
@@ -143,8 +157,11 @@ test('setup after the admin exists answers 409 before any hashing: 40 parallel c
 
   // From 40 addresses (no rate limit applies): had any of them hashed, the hashing limit (2 running,
   // 8 waiting) would have turned most of the others away with 503.
-  const calls = Promise.all(Array.from({ length: 40 }, (_, i) =>
-    app.inject({ method: 'POST', url: '/api/admin/setup', remoteAddress: `203.0.113.${i + 1}`, payload: { password: `attempt number ${i}` } })));
+  const calls = Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      app.inject({ method: 'POST', url: '/api/admin/setup', remoteAddress: `203.0.113.${i + 1}`, payload: { password: `attempt number ${i}` } }),
+    ),
+  );
   const slowest = await slowestPageLoad(url, calls);
   const answers = await calls;
   assert.deepEqual([...new Set(answers.map((r) => r.statusCode))], [409]);
@@ -152,9 +169,15 @@ test('setup after the admin exists answers 409 before any hashing: 40 parallel c
   assert.ok(slowest < 1000, `the admin page took ${Math.round(slowest)} ms during the setup calls`);
 
   // From one address over real HTTP: 10 a minute are answered (the setup above was one), the rest are rate limited.
-  const overHttp = Promise.all(Array.from({ length: 40 }, (_, i) =>
-    fetch(`${url}/api/admin/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: `attempt number ${i}` }) })
-      .then(async (r) => ({ status: r.status, body: await r.json() }))));
+  const overHttp = Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      fetch(`${url}/api/admin/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: `attempt number ${i}` }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    ),
+  );
   const slowestOverHttp = await slowestPageLoad(url, overHttp);
   const statuses = (await overHttp).map((r) => r.status).sort();
   assert.deepEqual(statuses, [...Array(9).fill(409), ...Array(31).fill(429)]);
@@ -167,8 +190,11 @@ test('password checks are bounded: 40 parallel logins from 40 addresses get a qu
   t.after(close);
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const admin = await setupAdmin(app);
-  const calls = Promise.all(Array.from({ length: 40 }, (_, i) =>
-    app.inject({ method: 'POST', url: '/api/admin/login', remoteAddress: `198.51.100.${i + 1}`, payload: { password: `guess number ${i}` } })));
+  const calls = Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      app.inject({ method: 'POST', url: '/api/admin/login', remoteAddress: `198.51.100.${i + 1}`, payload: { password: `guess number ${i}` } }),
+    ),
+  );
   const slowest = await slowestPageLoad(url, calls);
   const answers = await calls;
   const busy = answers.filter((r) => r.statusCode === 503);
@@ -176,7 +202,11 @@ test('password checks are bounded: 40 parallel logins from 40 addresses get a qu
   assert.equal(busy.length + checked.length, 40);
   assert.ok(checked.length <= HASHING_LIMITS.running + HASHING_LIMITS.waiting + 2, `${checked.length} passwords were checked at once`);
   assert.ok(busy.length >= 20, `${busy.length} were turned away`);
-  assert.deepEqual(busy[0].json(), { statusCode: 503, error: 'Service Unavailable', message: 'The server is busy checking other passwords. Try again in a few seconds.' });
+  assert.deepEqual(busy[0].json(), {
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: 'The server is busy checking other passwords. Try again in a few seconds.',
+  });
   assert.equal(busy[0].headers['retry-after'], '5');
   assert.ok(slowest < 1000, `the admin page took ${Math.round(slowest)} ms during the logins`);
   // The slots free up: the admin logs in right after (from their own browser: the guesses blocked the account elsewhere).
@@ -187,12 +217,20 @@ test('password checks are bounded: 40 parallel logins from 40 addresses get a qu
 test('failed logins slow down guessing from many addresses, survive a restart, and never lock out the admin for good', async (t) => {
   const first = await createTestApp();
   let second: Awaited<ReturnType<typeof createTestApp>> | undefined;
-  t.after(async () => { await (second ?? first).close(); if (second) await first.fake.close(); });
+  t.after(async () => {
+    await (second ?? first).close();
+    if (second) await first.fake.close();
+  });
   const knownBrowser = await setupAdmin(first.app);
   let addresses = 0;
-  const attempt = (app: FastifyInstance, password: string, cookie?: string) => app.inject({
-    method: 'POST', url: '/api/admin/login', remoteAddress: `192.0.2.${++addresses}`, payload: { password }, ...(cookie ? { headers: { cookie } } : {}),
-  });
+  const attempt = (app: FastifyInstance, password: string, cookie?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/admin/login',
+      remoteAddress: `192.0.2.${++addresses}`,
+      payload: { password },
+      ...(cookie ? { headers: { cookie } } : {}),
+    });
   for (let i = 0; i < 5; i++) assert.deepEqual((await attempt(first.app, 'guess guess guess')).json().message, 'Wrong password.');
   const sixth = await attempt(first.app, 'guess guess guess');
   assert.equal(sixth.statusCode, 401);
@@ -226,7 +264,12 @@ test('login and logout cookies carry the same attributes, so the browser really 
   const { app, close } = await createTestApp();
   t.after(close);
   await setupAdmin(app);
-  const attributes = (header: string) => header.split(/;\s*/).slice(1).filter((a) => !/^(Expires|Max-Age)=/i.test(a)).sort();
+  const attributes = (header: string) =>
+    header
+      .split(/;\s*/)
+      .slice(1)
+      .filter((a) => !/^(Expires|Max-Age)=/i.test(a))
+      .sort();
   const sessionCookie = (headers: Record<string, unknown>) => ([headers['set-cookie']].flat() as string[]).find((c) => c.startsWith('docent_session='))!;
   const ok = await app.inject({ method: 'POST', url: '/api/admin/login', payload: { password: TEST_PASSWORD } });
   const set = sessionCookie(ok.headers);
@@ -243,8 +286,11 @@ test('login and logout cookies carry the same attributes, so the browser really 
 test('two setups racing on a fresh install: the first one wins, the other is told to log in', async (t) => {
   const { app, close } = await createTestApp();
   t.after(close);
-  const [a, b] = await Promise.all(['first password here', 'second password here'].map((password, i) =>
-    app.inject({ method: 'POST', url: '/api/admin/setup', remoteAddress: `192.0.2.${i + 1}`, payload: { password } })));
+  const [a, b] = await Promise.all(
+    ['first password here', 'second password here'].map((password, i) =>
+      app.inject({ method: 'POST', url: '/api/admin/setup', remoteAddress: `192.0.2.${i + 1}`, payload: { password } }),
+    ),
+  );
   assert.deepEqual([a.statusCode, b.statusCode].sort(), [201, 409]);
   const [winner, loser] = a.statusCode === 201 ? ['first password here', 'second password here'] : ['second password here', 'first password here'];
   await login(app, winner);

@@ -12,7 +12,10 @@ function database(t: { after(fn: () => unknown): void }) {
   const db = openDatabase(path.join(dir, 'docent.db'));
   migrate(db);
   db.prepare("INSERT INTO admin (id, password_hash) VALUES (1, 'scrypt$x')").run();
-  t.after(() => { db.close(); rmSync(dir, { recursive: true, force: true }); });
+  t.after(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   return db;
 }
 
@@ -47,6 +50,15 @@ test('a success, or an hour without failures, starts the count again', (t) => {
 });
 
 test('waits are worded the way people read them', () => {
-  assert.deepEqual([1, 999, 1000, 1001, 15_000, 59_000, 60_000, 61_000, 300_000].map(describeWait),
-    ['1 second', '1 second', '1 second', '2 seconds', '15 seconds', '59 seconds', '1 minute', '2 minutes', '5 minutes']);
+  assert.deepEqual([1, 999, 1000, 1001, 15_000, 59_000, 60_000, 61_000, 300_000].map(describeWait), [
+    '1 second',
+    '1 second',
+    '1 second',
+    '2 seconds',
+    '15 seconds',
+    '59 seconds',
+    '1 minute',
+    '2 minutes',
+    '5 minutes',
+  ]);
 });

@@ -18,7 +18,11 @@ export const LOGIN_BACKOFF = {
 
 const ADMIN_ID = 1;
 
-interface BackoffRow { failures: number; last_failure_at: number; blocked_until: number }
+interface BackoffRow {
+  failures: number;
+  last_failure_at: number;
+  blocked_until: number;
+}
 
 function current(db: Db, now: number): BackoffRow | null {
   const row = stmt(db, 'SELECT failures, last_failure_at, blocked_until FROM login_backoff WHERE account_id = ?').get(ADMIN_ID) as BackoffRow | undefined;
@@ -35,9 +39,11 @@ export function recordFailedLogin(db: Db, now = Date.now()): number {
   const failures = (current(db, now)?.failures ?? 0) + 1;
   const over = failures - LOGIN_BACKOFF.freeFailures; // the first failure over the free ones waits firstDelayMs
   const delay = over <= 0 ? 0 : Math.min(LOGIN_BACKOFF.firstDelayMs * 2 ** (over - 1), LOGIN_BACKOFF.maxDelayMs);
-  stmt(db, `INSERT INTO login_backoff (account_id, failures, last_failure_at, blocked_until) VALUES (?, ?, ?, ?)
-    ON CONFLICT (account_id) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until`)
-    .run(ADMIN_ID, failures, now, delay ? now + delay : 0);
+  stmt(
+    db,
+    `INSERT INTO login_backoff (account_id, failures, last_failure_at, blocked_until) VALUES (?, ?, ?, ?)
+    ON CONFLICT (account_id) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until`,
+  ).run(ADMIN_ID, failures, now, delay ? now + delay : 0);
   return delay;
 }
 

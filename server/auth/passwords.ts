@@ -38,8 +38,7 @@ async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  inHashingSlot(() => new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))));
+  inHashingSlot(() => new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))));
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
@@ -52,7 +51,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
   const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
   });
   return timingSafeEqual(actual, expected);
 }

@@ -5,8 +5,14 @@ import { z } from 'zod';
 import { adminExists, checkAdminPassword, createAdmin, MIN_PASSWORD_LENGTH, passwordChangedAt, replaceAdminPassword } from './admin-account.js';
 import { countOtherSessions, createSession, csrfTokenMatches, deleteSession, findSession, SESSION_COOKIE } from './sessions.js';
 import {
-  describeWait, isKnownBrowser, KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_MAX_AGE_S, knownBrowserToken,
-  loginBlockedFor, recordFailedLogin, recordSuccessfulLogin,
+  describeWait,
+  isKnownBrowser,
+  KNOWN_BROWSER_COOKIE,
+  KNOWN_BROWSER_MAX_AGE_S,
+  knownBrowserToken,
+  loginBlockedFor,
+  recordFailedLogin,
+  recordSuccessfulLogin,
 } from './login-backoff.js';
 import { PasswordCheckBusyError } from './passwords.js';
 import { badRequest, conflict, forbidden, HttpError, unauthorized } from '../http/errors.js';
@@ -29,18 +35,21 @@ const WRONG_CURRENT_PASSWORD = 'That is not your current password.';
  * Guards every /api/admin route: a session is required, and state changes need the CSRF token.
  * Not encapsulated (fastify-plugin), so the hook covers the sibling route plugins of the admin scope.
  */
-export const adminAuth = fp(async (app) => {
-  app.decorateRequest('adminSession', null);
-  app.addHook('onRequest', async (request) => {
-    request.adminSession = findSession(app.db, request.cookies[SESSION_COOKIE]);
-    const path = request.routeOptions.url ?? request.url;
-    if (PUBLIC_ROUTES.has(path)) return;
-    if (!request.adminSession) throw unauthorized();
-    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(request.adminSession, request.headers['x-csrf-token'])) {
-      throw forbidden('Missing or invalid CSRF token. Reload the page and try again.');
-    }
-  });
-}, { name: 'admin-auth' });
+export const adminAuth = fp(
+  async (app) => {
+    app.decorateRequest('adminSession', null);
+    app.addHook('onRequest', async (request) => {
+      request.adminSession = findSession(app.db, request.cookies[SESSION_COOKIE]);
+      const path = request.routeOptions.url ?? request.url;
+      if (PUBLIC_ROUTES.has(path)) return;
+      if (!request.adminSession) throw unauthorized();
+      if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(request.adminSession, request.headers['x-csrf-token'])) {
+        throw forbidden('Missing or invalid CSRF token. Reload the page and try again.');
+      }
+    });
+  },
+  { name: 'admin-auth' },
+);
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   // Set and cleared with the same attributes: a browser only replaces a cookie whose attributes match.
@@ -65,105 +74,125 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   };
 
-  app.get('/session', {
-    schema: { response: { 200: z.object({ setupRequired: z.boolean(), authenticated: z.boolean(), csrfToken: z.string().nullable() }) } },
-  }, async (request) => ({
-    setupRequired: !adminExists(app.db),
-    authenticated: request.adminSession !== null,
-    csrfToken: request.adminSession?.csrfToken ?? null,
-  }));
+  app.get(
+    '/session',
+    {
+      schema: { response: { 200: z.object({ setupRequired: z.boolean(), authenticated: z.boolean(), csrfToken: z.string().nullable() }) } },
+    },
+    async (request) => ({
+      setupRequired: !adminExists(app.db),
+      authenticated: request.adminSession !== null,
+      csrfToken: request.adminSession?.csrfToken ?? null,
+    }),
+  );
 
-  app.post('/setup', {
-    config: {
-      rateLimit: {
-        max: 10,
-        timeWindow: '1 minute',
-        errorResponseBuilder: () => new HttpError(429, 'Too many attempts. Try again in a minute.'),
+  app.post(
+    '/setup',
+    {
+      config: {
+        rateLimit: {
+          max: 10,
+          timeWindow: '1 minute',
+          errorResponseBuilder: () => new HttpError(429, 'Too many attempts. Try again in a minute.'),
+        },
+      },
+      schema: {
+        body: PasswordBody.extend({
+          password: PasswordBody.shape.password.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`),
+        }),
+        response: { 201: SessionState, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
-    schema: {
-      body: PasswordBody.extend({
-        password: PasswordBody.shape.password.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`),
-      }),
-      response: { 201: SessionState, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+    async (request, reply) => {
+      // createAdmin answers "exists" before any hashing: repeated calls cost nothing.
+      if (!(await hashing(reply, createAdmin(app.db, request.body.password)))) throw conflict('The admin account already exists. Log in instead.');
+      request.log.info('admin account created');
+      return reply.code(201).send(startSession(reply));
     },
-  }, async (request, reply) => {
-    // createAdmin answers "exists" before any hashing: repeated calls cost nothing.
-    if (!(await hashing(reply, createAdmin(app.db, request.body.password)))) throw conflict('The admin account already exists. Log in instead.');
-    request.log.info('admin account created');
-    return reply.code(201).send(startSession(reply));
-  });
+  );
 
-  app.post('/login', {
-    config: {
-      rateLimit: {
-        max: 5,
-        timeWindow: '1 minute',
-        errorResponseBuilder: () => new HttpError(429, 'Too many login attempts. Try again in a minute.'),
+  app.post(
+    '/login',
+    {
+      config: {
+        rateLimit: {
+          max: 5,
+          timeWindow: '1 minute',
+          errorResponseBuilder: () => new HttpError(429, 'Too many login attempts. Try again in a minute.'),
+        },
+      },
+      schema: { body: PasswordBody, response: { 200: SessionState, 401: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
+    },
+    async (request, reply) => {
+      if (!adminExists(app.db)) throw conflict('No admin account exists yet. Create one first.');
+      const knownBrowser = isKnownBrowser(app.secretBox, request.cookies[KNOWN_BROWSER_COOKIE]);
+      const blocked = knownBrowser ? 0 : loginBlockedFor(app.db);
+      // Checked before the password: a blocked attempt costs no hashing, and even the right password waits.
+      if (blocked) throw tooManyFailures(reply, blocked);
+      if (!(await hashing(reply, checkAdminPassword(app.db, request.body.password)))) {
+        const delay = recordFailedLogin(app.db);
+        request.log.warn({ ip: request.ip, knownBrowser }, 'failed admin login');
+        if (!delay || knownBrowser) throw unauthorized('Wrong password.');
+        reply.header('Retry-After', String(Math.ceil(delay / 1000)));
+        throw unauthorized(`Wrong password. ${tooManyFailuresMessage(delay)}`);
+      }
+      recordSuccessfulLogin(app.db);
+      return startSession(reply);
+    },
+  );
+
+  app.get(
+    '/account',
+    {
+      schema: { response: { 200: z.object({ passwordChangedAt: z.string().nullable(), otherSessions: z.number() }) } },
+    },
+    async (request) => ({ passwordChangedAt: passwordChangedAt(app.db), otherSessions: countOtherSessions(app.db, request.adminSession!) }),
+  );
+
+  app.post(
+    '/account/password',
+    {
+      config: {
+        rateLimit: {
+          max: 5,
+          timeWindow: '1 minute',
+          errorResponseBuilder: () => new HttpError(429, 'Too many attempts. Try again in a minute.'),
+        },
+      },
+      schema: {
+        body: ChangePasswordBody,
+        response: { 200: z.object({ csrfToken: z.string(), otherSessionsEnded: z.number() }), 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
-    schema: { body: PasswordBody, response: { 200: SessionState, 401: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
-  }, async (request, reply) => {
-    if (!adminExists(app.db)) throw conflict('No admin account exists yet. Create one first.');
-    const knownBrowser = isKnownBrowser(app.secretBox, request.cookies[KNOWN_BROWSER_COOKIE]);
-    const blocked = knownBrowser ? 0 : loginBlockedFor(app.db);
-    // Checked before the password: a blocked attempt costs no hashing, and even the right password waits.
-    if (blocked) throw tooManyFailures(reply, blocked);
-    if (!(await hashing(reply, checkAdminPassword(app.db, request.body.password)))) {
-      const delay = recordFailedLogin(app.db);
-      request.log.warn({ ip: request.ip, knownBrowser }, 'failed admin login');
-      if (!delay || knownBrowser) throw unauthorized('Wrong password.');
-      reply.header('Retry-After', String(Math.ceil(delay / 1000)));
-      throw unauthorized(`Wrong password. ${tooManyFailuresMessage(delay)}`);
-    }
-    recordSuccessfulLogin(app.db);
-    return startSession(reply);
-  });
-
-  app.get('/account', {
-    schema: { response: { 200: z.object({ passwordChangedAt: z.string().nullable(), otherSessions: z.number() }) } },
-  }, async (request) => ({ passwordChangedAt: passwordChangedAt(app.db), otherSessions: countOtherSessions(app.db, request.adminSession!) }));
-
-  app.post('/account/password', {
-    config: {
-      rateLimit: {
-        max: 5,
-        timeWindow: '1 minute',
-        errorResponseBuilder: () => new HttpError(429, 'Too many attempts. Try again in a minute.'),
-      },
+    async (request, reply) => {
+      const { currentPassword, newPassword } = request.body;
+      // Guarded like a login: while logins are blocked nothing is checked, and a wrong current password counts
+      // as a failed login. No known-browser exemption: whoever holds this session is in the admin's browser.
+      const blocked = loginBlockedFor(app.db);
+      if (blocked) {
+        const error = tooManyFailures(reply, blocked);
+        throw new HttpError(429, error.message, { currentPassword: error.message });
+      }
+      if (!(await hashing(reply, checkAdminPassword(app.db, currentPassword)))) {
+        const delay = recordFailedLogin(app.db);
+        request.log.warn({ ip: request.ip }, 'wrong current password in a password change');
+        if (delay) reply.header('Retry-After', String(Math.ceil(delay / 1000)));
+        throw badRequest('Please correct the highlighted fields.', {
+          currentPassword: delay ? `${WRONG_CURRENT_PASSWORD} ${tooManyFailuresMessage(delay)}` : WRONG_CURRENT_PASSWORD,
+        });
+      }
+      if (newPassword === currentPassword) {
+        throw badRequest('Please correct the highlighted fields.', { newPassword: 'Choose a password different from your current one.' });
+      }
+      const otherSessionsEnded = countOtherSessions(app.db, request.adminSession!);
+      await hashing(reply, replaceAdminPassword(app.db, newPassword));
+      // Every session ended, this browser's too: it carries on with a new one (new cookie, new CSRF token),
+      // so a copy of the old session cookie is worth nothing either.
+      const { csrfToken } = startSession(reply);
+      request.log.info({ otherSessionsEnded }, 'admin password changed');
+      return { csrfToken, otherSessionsEnded };
     },
-    schema: {
-      body: ChangePasswordBody,
-      response: { 200: z.object({ csrfToken: z.string(), otherSessionsEnded: z.number() }), 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
-    },
-  }, async (request, reply) => {
-    const { currentPassword, newPassword } = request.body;
-    // Guarded like a login: while logins are blocked nothing is checked, and a wrong current password counts
-    // as a failed login. No known-browser exemption: whoever holds this session is in the admin's browser.
-    const blocked = loginBlockedFor(app.db);
-    if (blocked) {
-      const error = tooManyFailures(reply, blocked);
-      throw new HttpError(429, error.message, { currentPassword: error.message });
-    }
-    if (!(await hashing(reply, checkAdminPassword(app.db, currentPassword)))) {
-      const delay = recordFailedLogin(app.db);
-      request.log.warn({ ip: request.ip }, 'wrong current password in a password change');
-      if (delay) reply.header('Retry-After', String(Math.ceil(delay / 1000)));
-      throw badRequest('Please correct the highlighted fields.', {
-        currentPassword: delay ? `${WRONG_CURRENT_PASSWORD} ${tooManyFailuresMessage(delay)}` : WRONG_CURRENT_PASSWORD,
-      });
-    }
-    if (newPassword === currentPassword) {
-      throw badRequest('Please correct the highlighted fields.', { newPassword: 'Choose a password different from your current one.' });
-    }
-    const otherSessionsEnded = countOtherSessions(app.db, request.adminSession!);
-    await hashing(reply, replaceAdminPassword(app.db, newPassword));
-    // Every session ended, this browser's too: it carries on with a new one (new cookie, new CSRF token),
-    // so a copy of the old session cookie is worth nothing either.
-    const { csrfToken } = startSession(reply);
-    request.log.info({ otherSessionsEnded }, 'admin password changed');
-    return { csrfToken, otherSessionsEnded };
-  });
+  );
 
   app.post('/logout', { schema: { response: { 204: z.null() } } }, async (request, reply) => {
     deleteSession(app.db, request.adminSession!);

@@ -7,7 +7,10 @@ export const SESSION_COOKIE = 'docent_session';
 const IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 const ABSOLUTE_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
 
-export interface AdminSession { tokenHash: string; csrfToken: string }
+export interface AdminSession {
+  tokenHash: string;
+  csrfToken: string;
+}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -15,8 +18,13 @@ export function createSession(db: Db, now = Date.now()): { token: string; csrfTo
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
-  db.prepare('INSERT INTO sessions (token_hash, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
-    .run(hashToken(token), csrfToken, now, now + ABSOLUTE_TIMEOUT_MS, now);
+  db.prepare('INSERT INTO sessions (token_hash, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)').run(
+    hashToken(token),
+    csrfToken,
+    now,
+    now + ABSOLUTE_TIMEOUT_MS,
+    now,
+  );
   return { token, csrfToken };
 }
 
@@ -47,8 +55,10 @@ export function deleteAllSessions(db: Db): number {
 
 /** Sessions other than `session` that have not expired: the other browsers the admin is logged in on. */
 export function countOtherSessions(db: Db, session: AdminSession, now = Date.now()): number {
-  return db.prepare('SELECT count(*) FROM sessions WHERE token_hash <> ? AND expires_at >= ? AND last_seen_at >= ?')
-    .pluck().get(session.tokenHash, now, now - IDLE_TIMEOUT_MS) as number;
+  return db
+    .prepare('SELECT count(*) FROM sessions WHERE token_hash <> ? AND expires_at >= ? AND last_seen_at >= ?')
+    .pluck()
+    .get(session.tokenHash, now, now - IDLE_TIMEOUT_MS) as number;
 }
 
 export function csrfTokenMatches(session: AdminSession, header: unknown): boolean {

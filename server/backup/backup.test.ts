@@ -14,15 +14,21 @@ import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { backupDir, backupFileName, copyDatabase } from './backup.js';
 
 const API_SETTINGS = { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
-const RETURNS = { title: 'Returns policy', text: 'You can return a widget within 30 days of delivery for a full refund. Print the prepaid return label from your account.' };
+const RETURNS = {
+  title: 'Returns policy',
+  text: 'You can return a widget within 30 days of delivery for a full refund. Print the prepaid return label from your account.',
+};
 const RETURNS_QUESTION = 'How many days do I have to return a widget?';
 
-const WORDS = ('shipping invoice warranty gadget sprocket account billing plan upgrade discount coupon tracking parcel courier exchange '
-  + 'repair battery charger cable screen keyboard mouse printer scanner router modem firmware install license subscription').split(' ');
+const WORDS = (
+  'shipping invoice warranty gadget sprocket account billing plan upgrade discount coupon tracking parcel courier exchange ' +
+  'repair battery charger cable screen keyboard mouse printer scanner router modem firmware install license subscription'
+).split(' ');
 
 /** A long text entry: 15 headed sections of 40 words, one chunk each. */
 function bulkEntry(i: number) {
-  const section = (s: number) => `# Part ${s} of topic ${i}\n\n${Array.from({ length: 40 }, (_, j) => WORDS[(i * 7 + s * 13 + j * j + j * i) % WORDS.length]).join(' ')}, item ${i}-${s}.`;
+  const section = (s: number) =>
+    `# Part ${s} of topic ${i}\n\n${Array.from({ length: 40 }, (_, j) => WORDS[(i * 7 + s * 13 + j * j + j * i) % WORDS.length]).join(' ')}, item ${i}-${s}.`;
   return { title: `Topic ${i}`, text: Array.from({ length: 15 }, (_, s) => section(s)).join('\n\n') };
 }
 
@@ -136,7 +142,10 @@ test('restored without its secret key: the API key reads as not saved, nothing f
   assert.deepEqual(settings.json().apiKey, { saved: false, last4: null });
   const search = await restoredAdmin.request('POST', '/api/admin/training/search', { question: RETURNS_QUESTION, minMatch: 0 });
   assert.equal(search.statusCode, 400);
-  assert.equal(search.json().message, 'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.');
+  assert.equal(
+    search.json().message,
+    'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.',
+  );
   assert.equal((await restoredAdmin.request('GET', '/api/admin/training/webhook')).statusCode, 200, 'a new webhook token replaces the unreadable one');
 
   assert.equal((await restoredAdmin.request('PUT', '/api/admin/settings/api', API_SETTINGS)).statusCode, 200);
@@ -190,19 +199,31 @@ test('only a logged-in admin can download a backup', async (t) => {
 
 // ---- over real HTTP, on a database big enough that copying takes a moment -----------------------------
 
-interface HttpAdmin { cookie: string; get(url: string, signal?: AbortSignal): Promise<Response> }
+interface HttpAdmin {
+  cookie: string;
+  get(url: string, signal?: AbortSignal): Promise<Response>;
+}
 
 async function httpLogin(baseUrl: string): Promise<HttpAdmin> {
-  const res = await fetch(`${baseUrl}/api/admin/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: TEST_PASSWORD }) });
+  const res = await fetch(`${baseUrl}/api/admin/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: TEST_PASSWORD }),
+  });
   assert.equal(res.status, 201);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { cookie, get: (url, signal) => fetch(`${baseUrl}${url}`, { headers: { cookie }, signal }) };
 }
 
 async function status(admin: HttpAdmin) {
   return (await (await admin.get('/api/admin/backup/status')).json()) as {
-    running: { phase: string; percent: number; fileName: string } | null; started: number;
-    last: { fileName: string; bytes: number | null; ok: boolean; message: string | null } | null; databaseBytes: number;
+    running: { phase: string; percent: number; fileName: string } | null;
+    started: number;
+    last: { fileName: string; bytes: number | null; ok: boolean; message: string | null } | null;
+    databaseBytes: number;
   };
 }
 
@@ -238,7 +259,10 @@ test('one backup at a time; a download cut off, or abandoned while the copy is m
   // 240 MB of content, written as Docent writes (through its connection, in WAL mode).
   docent.app.db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)');
   const insert = docent.app.db.prepare('INSERT INTO filler (data) VALUES (randomblob(8000))');
-  for (let i = 0; i < 30; i++) docent.app.db.transaction(() => { for (let j = 0; j < 1000; j++) insert.run(); })();
+  for (let i = 0; i < 30; i++)
+    docent.app.db.transaction(() => {
+      for (let j = 0; j < 1000; j++) insert.run();
+    })();
   const tmpFiles = () => readdirSync(backupDir(docent.dataDir));
 
   // Abandoned while the copy is made: the copy stops and its file is deleted.
@@ -247,12 +271,21 @@ test('one backup at a time; a download cut off, or abandoned while the copy is m
   await until('the copy has started', async () => (await status(admin)).running?.phase === 'copying');
   const second = await admin.get('/api/admin/backup');
   assert.equal(second.status, 409);
-  assert.deepEqual(await second.json(), { statusCode: 409, error: 'Conflict', message: 'A backup is being made right now. Wait for it to finish, then try again.' });
+  assert.deepEqual(await second.json(), {
+    statusCode: 409,
+    error: 'Conflict',
+    message: 'A backup is being made right now. Wait for it to finish, then try again.',
+  });
   first.abort();
   assert.equal(((await abandoned) as Error).name, 'AbortError');
-  const afterAbandon = await until('the abandoned backup is over', async () => { const s = await status(admin); return !s.running && s; });
-  assert.deepEqual(afterAbandon.last && { ok: afterAbandon.last.ok, message: afterAbandon.last.message },
-    { ok: false, message: 'The download was cancelled before the backup was ready.' });
+  const afterAbandon = await until('the abandoned backup is over', async () => {
+    const s = await status(admin);
+    return !s.running && s;
+  });
+  assert.deepEqual(afterAbandon.last && { ok: afterAbandon.last.ok, message: afterAbandon.last.message }, {
+    ok: false,
+    message: 'The download was cancelled before the backup was ready.',
+  });
   assert.equal(afterAbandon.started, 1, 'the refused request started nothing');
   await until('the abandoned copy is deleted', async () => tmpFiles().length === 0);
 
@@ -264,7 +297,10 @@ test('one backup at a time; a download cut off, or abandoned while the copy is m
   await reader.read();
   third.abort();
   await reader.cancel().catch(() => undefined);
-  const afterCut = await until('the cut-off download is over', async () => { const s = await status(admin); return !s.running && s.started === 2 && s; });
+  const afterCut = await until('the cut-off download is over', async () => {
+    const s = await status(admin);
+    return !s.running && s.started === 2 && s;
+  });
   assert.equal(afterCut.last?.ok, false);
   assert.equal(afterCut.last?.message, 'The download was cut off before it finished. Try again.');
   assert.deepEqual(tmpFiles(), []);
@@ -275,7 +311,11 @@ test('one backup at a time; a download cut off, or abandoned while the copy is m
   const file = path.join(docent.dataDir, 'downloaded.db');
   let longestStall = 0;
   let last = performance.now();
-  const ticker = setInterval(() => { const now = performance.now(); longestStall = Math.max(longestStall, now - last); last = now; }, 1);
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestStall = Math.max(longestStall, now - last);
+    last = now;
+  }, 1);
   let contentLength: number;
   try {
     contentLength = await downloadInChildProcess(`${docent.url}/api/admin/backup`, admin.cookie, file);

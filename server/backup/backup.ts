@@ -146,7 +146,10 @@ async function ensureFreeSpace(dir: string, needed: number): Promise<void> {
 
 function notEnoughSpace(needed: number, free: number | null): HttpError {
   const have = free === null ? '' : `, and ${formatSize(free)} are free`;
-  return new HttpError(507, `Not enough disk space for a backup: it needs about ${formatSize(needed + SPARE_BYTES)} free in the data folder${have}. Free some space and try again.`);
+  return new HttpError(
+    507,
+    `Not enough disk space for a backup: it needs about ${formatSize(needed + SPARE_BYTES)} free in the data folder${have}. Free some space and try again.`,
+  );
 }
 
 function formatSize(bytes: number): string {

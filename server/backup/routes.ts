@@ -65,7 +65,12 @@ export const backupRoutes: FastifyPluginAsyncZod = async (app) => {
     const started = performance.now();
     let copy: BackupCopy;
     try {
-      const making = copyDatabase(db, config.dataDir, { signal: stop.signal, onProgress: (fraction) => { run.percent = Math.floor(fraction * 100); } });
+      const making = copyDatabase(db, config.dataDir, {
+        signal: stop.signal,
+        onProgress: (fraction) => {
+          run.percent = Math.floor(fraction * 100);
+        },
+      });
       copies.set(stop, making);
       copy = await making;
     } catch (err) {

@@ -29,7 +29,13 @@ async function screens(admin: AdminClient) {
   const get = async (url: string) => (await admin.request('GET', url)).json();
   // The key's status and balance are state, not settings.
   const { apiKey, keyCheck, searchIndex, keyStatus, balance, ...api } = await get('/api/admin/settings/api');
-  return { api, apiKey, ...(await get('/api/admin/chatbot/settings')), widget: (await get('/api/admin/widget/settings')).widget, training: await get('/api/admin/training/settings') };
+  return {
+    api,
+    apiKey,
+    ...(await get('/api/admin/chatbot/settings')),
+    widget: (await get('/api/admin/widget/settings')).widget,
+    training: await get('/api/admin/training/settings'),
+  };
 }
 
 /** Changes one of everything on the screens that own it. */
@@ -39,11 +45,27 @@ async function customise(admin: AdminClient) {
     assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
     return res.json();
   };
-  await ok('PUT', '/api/admin/settings/api', { ...API_SETTINGS, apiKey: undefined, model: 'anthropic/claude-sonnet-4.5', fallbackModels: ['openai/gpt-5.4-mini'], reasoningEnabled: true, lowBalanceUsd: 2.5 });
+  await ok('PUT', '/api/admin/settings/api', {
+    ...API_SETTINGS,
+    apiKey: undefined,
+    model: 'anthropic/claude-sonnet-4.5',
+    fallbackModels: ['openai/gpt-5.4-mini'],
+    reasoningEnabled: true,
+    lowBalanceUsd: 2.5,
+  });
   const { chatbot } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  await ok('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, instructions: 'Answer like a friendly librarian.', temperature: 0.9, mode: 'relaxed', retentionDays: 30 }, retrieval: { topK: 9, minMatch: 45 } });
+  await ok('PUT', '/api/admin/chatbot/settings', {
+    chatbot: { ...chatbot, instructions: 'Answer like a friendly librarian.', temperature: 0.9, mode: 'relaxed', retentionDays: 30 },
+    retrieval: { topK: 9, minMatch: 45 },
+  });
   const { widget } = (await admin.request('GET', '/api/admin/widget/settings')).json();
-  await ok('PUT', '/api/admin/widget/settings', { ...widget, botName: 'Ada', primaryColor: '#8a2be2', suggestedQuestions: ['Where is my parcel?'], allowedDomains: ['example.com', '*.example.org'] });
+  await ok('PUT', '/api/admin/widget/settings', {
+    ...widget,
+    botName: 'Ada',
+    primaryColor: '#8a2be2',
+    suggestedQuestions: ['Where is my parcel?'],
+    allowedDomains: ['example.com', '*.example.org'],
+  });
   const training = (await admin.request('GET', '/api/admin/training/settings')).json();
   await ok('PUT', '/api/admin/training/settings', { ...training, chunkTokens: 500, chunkOverlap: 80 });
 }
@@ -59,8 +81,13 @@ test('export → import into another Docent brings every setting over, and the f
   assert.ok(Math.abs(Date.parse(file.exportedAt) - Date.now()) < 60_000);
   assert.deepEqual(Object.keys(file.settings), ['api', 'chatbot', 'widget', 'retrieval']);
   assert.deepEqual(file.settings.api, {
-    provider: 'openrouter', baseUrl: null, model: 'anthropic/claude-sonnet-4.5', fallbackModels: ['openai/gpt-5.4-mini'], reasoningEnabled: true,
-    lowBalanceUsd: 2.5, embeddingModel: 'openai/text-embedding-3-small',
+    provider: 'openrouter',
+    baseUrl: null,
+    model: 'anthropic/claude-sonnet-4.5',
+    fallbackModels: ['openai/gpt-5.4-mini'],
+    reasoningEnabled: true,
+    lowBalanceUsd: 2.5,
+    embeddingModel: 'openai/text-embedding-3-small',
   });
   assert.deepEqual(file.settings.retrieval, { chunkTokens: 500, chunkOverlap: 80, topK: 9, minMatch: 45 });
 
@@ -71,16 +98,40 @@ test('export → import into another Docent brings every setting over, and the f
   assert.equal(preview.json().applied, false);
   assert.deepEqual(await screens(target.admin), before, 'a preview changes nothing');
   const changes = preview.json().changes as Array<{ path: string; section: string; setting: string; from: unknown; to: unknown }>;
-  assert.deepEqual(changes.map((c) => c.path), [
-    'api.model', 'api.fallbackModels', 'api.reasoningEnabled', 'api.lowBalanceUsd',
-    'chatbot.instructions', 'chatbot.temperature', 'chatbot.mode', 'chatbot.retentionDays',
-    'widget.botName', 'widget.primaryColor', 'widget.suggestedQuestions', 'widget.allowedDomains',
-    'retrieval.chunkTokens', 'retrieval.chunkOverlap', 'retrieval.topK', 'retrieval.minMatch',
-  ]);
-  assert.deepEqual(changes.find((c) => c.path === 'chatbot.temperature'), { path: 'chatbot.temperature', section: 'Chatbot', setting: 'Temperature', from: 0.3, to: 0.9 });
+  assert.deepEqual(
+    changes.map((c) => c.path),
+    [
+      'api.model',
+      'api.fallbackModels',
+      'api.reasoningEnabled',
+      'api.lowBalanceUsd',
+      'chatbot.instructions',
+      'chatbot.temperature',
+      'chatbot.mode',
+      'chatbot.retentionDays',
+      'widget.botName',
+      'widget.primaryColor',
+      'widget.suggestedQuestions',
+      'widget.allowedDomains',
+      'retrieval.chunkTokens',
+      'retrieval.chunkOverlap',
+      'retrieval.topK',
+      'retrieval.minMatch',
+    ],
+  );
+  assert.deepEqual(
+    changes.find((c) => c.path === 'chatbot.temperature'),
+    { path: 'chatbot.temperature', section: 'Chatbot', setting: 'Temperature', from: 0.3, to: 0.9 },
+  );
   // Each setting under the name and screen it has in the admin.
-  assert.deepEqual(changes.find((c) => c.path === 'retrieval.topK'), { path: 'retrieval.topK', section: 'Chatbot', setting: 'Chunks per answer', from: 6, to: 9 });
-  assert.deepEqual(changes.find((c) => c.path === 'retrieval.chunkTokens'), { path: 'retrieval.chunkTokens', section: 'Database Management', setting: 'Chunk size', from: 350, to: 500 });
+  assert.deepEqual(
+    changes.find((c) => c.path === 'retrieval.topK'),
+    { path: 'retrieval.topK', section: 'Chatbot', setting: 'Chunks per answer', from: 6, to: 9 },
+  );
+  assert.deepEqual(
+    changes.find((c) => c.path === 'retrieval.chunkTokens'),
+    { path: 'retrieval.chunkTokens', section: 'Database Management', setting: 'Chunk size', from: 350, to: 500 },
+  );
   assert.deepEqual(preview.json().notes, []);
 
   const applied = await target.admin.request('POST', '/api/admin/settings/import', file);
@@ -103,12 +154,20 @@ test('the export holds no secret: not the API key, not the webhook token, not th
   const webhookToken = (await admin.request('GET', '/api/admin/training/webhook')).json().token as string;
   assert.ok(webhookToken.length >= 20);
   const text = (await exported(admin)).body;
-  for (const [name, secret] of [['API key', FAKE_KEY], ['webhook token', webhookToken], ['secret key', readFileSync(path.join(dataDir, 'secret.key'), 'utf8').trim()]]) {
+  for (const [name, secret] of [
+    ['API key', FAKE_KEY],
+    ['webhook token', webhookToken],
+    ['secret key', readFileSync(path.join(dataDir, 'secret.key'), 'utf8').trim()],
+  ]) {
     assert.ok(!text.includes(secret), `the ${name} is not in the export`);
   }
-  for (const { sealed } of app.db.prepare('SELECT sealed FROM secrets').all() as Array<{ sealed: string }>) assert.ok(!text.includes(sealed), 'nor a sealed secret');
-  const keys = (value: unknown): string[] => value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)]) : [];
-  assert.deepEqual(keys(JSON.parse(text)).filter((k) => /^(api_?key|key|(webhook_?)?token|secret(_?key)?|sealed|password|last4|key_?check)$/i.test(k)), []);
+  for (const { sealed } of app.db.prepare('SELECT sealed FROM secrets').all() as Array<{ sealed: string }>)
+    assert.ok(!text.includes(sealed), 'nor a sealed secret');
+  const keys = (value: unknown): string[] => (value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)]) : []);
+  assert.deepEqual(
+    keys(JSON.parse(text)).filter((k) => /^(api_?key|key|(webhook_?)?token|secret(_?key)?|sealed|password|last4|key_?check)$/i.test(k)),
+    [],
+  );
 });
 
 test('one invalid field: 400 naming every bad field by its path, and nothing changes', async (t) => {
@@ -129,7 +188,8 @@ test('one invalid field: 400 naming every bad field by its path, and nothing cha
     const res = await admin.request('POST', url, bad);
     assert.equal(res.statusCode, 400, res.body);
     assert.deepEqual(res.json(), {
-      statusCode: 400, error: 'Bad Request',
+      statusCode: 400,
+      error: 'Bad Request',
       message: 'The file has invalid settings: nothing was imported. Correct them in the file, or export the settings again.',
       fields: {
         'api.model': 'Model ids look like openai/gpt-5.4-mini.',
@@ -161,7 +221,10 @@ test('files that are not settings exports, or from a newer Docent, are refused w
     [{ hello: 'world' }, 'This is not a Docent settings file. Choose a file made with Export settings (docent-settings-….json).'],
     [{ ...file, format: 'wordpress-settings' }, 'This is not a Docent settings file. Choose a file made with Export settings (docent-settings-….json).'],
     [{ ...file, version: '1' }, 'This is not a Docent settings file. Choose a file made with Export settings (docent-settings-….json).'],
-    [{ ...file, version: 2 }, 'This settings file was made by a newer version of Docent (format version 2; this one reads version 1). Update Docent, then import it again.'],
+    [
+      { ...file, version: 2 },
+      'This settings file was made by a newer version of Docent (format version 2; this one reads version 1). Update Docent, then import it again.',
+    ],
     [{ ...file, settings: [] }, 'The file has no settings to import.'],
     [{ ...file, settings: { plugins: {} } }, 'The file has no settings to import.'],
   ];
@@ -181,7 +244,8 @@ test('a partial or hand-edited file changes only what it names; secrets and unkn
   const { admin } = await adminApp(t);
   const before = await screens(admin);
   const res = await admin.request('POST', '/api/admin/settings/import', {
-    format: 'docent-settings', version: 1,
+    format: 'docent-settings',
+    version: 1,
     settings: {
       chatbot: { temperature: 1.2, temprature: 0.1 },
       api: { apiKey: `sk-or-v1-${'f'.repeat(64)}` },
@@ -217,7 +281,13 @@ test('importing another provider follows the key rule: the stored key is removed
   file.settings.api = { ...file.settings.api, provider: 'openai-compatible', baseUrl: `${other.baseURL}/` };
   const preview = await admin.request('POST', '/api/admin/settings/import/preview', file);
   assert.equal(preview.statusCode, 200, preview.body);
-  assert.deepEqual(preview.json().changes.map((c: { path: string; to: unknown }) => [c.path, c.to]), [['api.provider', 'openai-compatible'], ['api.baseUrl', other.baseURL]]);
+  assert.deepEqual(
+    preview.json().changes.map((c: { path: string; to: unknown }) => [c.path, c.to]),
+    [
+      ['api.provider', 'openai-compatible'],
+      ['api.baseUrl', other.baseURL],
+    ],
+  );
   assert.deepEqual(preview.json().notes, [
     `Your saved API key is for OpenRouter, so it will be removed: a key is never sent to another provider. Enter the key for the endpoint at ${other.baseURL} in Settings → API Configuration.`,
     'The search index keeps using OpenRouter until you rebuild it on Data Training → Database Management.',
@@ -228,7 +298,10 @@ test('importing another provider follows the key rule: the stored key is removed
   const saved = (await admin.request('GET', '/api/admin/settings/api')).json();
   assert.deepEqual([saved.provider, saved.baseUrl, saved.apiKey], ['openai-compatible', other.baseURL, { saved: false, last4: null }]);
   assert.ok(other.requests.length > 0, 'the new endpoint was asked for its model list');
-  assert.ok(other.requests.every((r) => !String(r.headers.authorization ?? '').includes(FAKE_KEY)), 'the OpenRouter key never reached it');
+  assert.ok(
+    other.requests.every((r) => !String(r.headers.authorization ?? '').includes(FAKE_KEY)),
+    'the OpenRouter key never reached it',
+  );
   // The index built with OpenRouter still answers, with the key kept for it.
   const search = await admin.request('POST', '/api/admin/training/search', { question: 'How long do I have for returns?', minMatch: 0 });
   assert.equal(search.statusCode, 200, search.body);
@@ -241,7 +314,10 @@ test('the embedding model comes along only while nothing is embedded: afterwards
   const file = (await exported(fresh.admin)).json();
   file.settings.api.embeddingModel = 'openai/text-embedding-3-large';
   const imported = await fresh.admin.request('POST', '/api/admin/settings/import', file);
-  assert.deepEqual(imported.json().changes.map((c: { path: string }) => c.path), ['api.embeddingModel']);
+  assert.deepEqual(
+    imported.json().changes.map((c: { path: string }) => c.path),
+    ['api.embeddingModel'],
+  );
   const settings = (await fresh.admin.request('GET', '/api/admin/settings/api')).json();
   assert.deepEqual([settings.embeddingModel, settings.embeddingDimensions], ['openai/text-embedding-3-large', 3072]);
 
@@ -252,30 +328,39 @@ test('the embedding model comes along only while nothing is embedded: afterwards
   const kept = await trained.admin.request('POST', '/api/admin/settings/import', file);
   assert.equal(kept.statusCode, 200, kept.body);
   assert.deepEqual(kept.json().changes, []);
-  assert.deepEqual(kept.json().notes, ['The embedding model stays openai/text-embedding-3-small: switching to openai/text-embedding-3-large means rebuilding the search index. Do that on Data Training → Database Management.']);
+  assert.deepEqual(kept.json().notes, [
+    'The embedding model stays openai/text-embedding-3-small: switching to openai/text-embedding-3-large means rebuilding the search index. Do that on Data Training → Database Management.',
+  ]);
   assert.equal((await trained.admin.request('GET', '/api/admin/settings/api')).json().embeddingModel, 'openai/text-embedding-3-small');
 
   const badId = structuredClone(file);
   badId.settings.api.embeddingModel = 'text embedding';
-  assert.deepEqual((await trained.admin.request('POST', '/api/admin/settings/import', badId)).json().fields,
-    { 'api.embeddingModel': 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.' });
+  assert.deepEqual((await trained.admin.request('POST', '/api/admin/settings/import', badId)).json().fields, {
+    'api.embeddingModel': 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.',
+  });
 });
 
 test('export and import need the admin session, and import the CSRF token', async (t) => {
   const { app, admin } = await adminApp(t);
   assert.equal((await app.inject({ method: 'GET', url: '/api/admin/settings/export' })).statusCode, 401);
   assert.equal((await app.inject({ method: 'POST', url: '/api/admin/settings/import', payload: {} })).statusCode, 401);
-  const noCsrf = await app.inject({ method: 'POST', url: '/api/admin/settings/import', headers: { cookie: admin.cookie }, payload: (await exported(admin)).json() });
+  const noCsrf = await app.inject({
+    method: 'POST',
+    url: '/api/admin/settings/import',
+    headers: { cookie: admin.cookie },
+    payload: (await exported(admin)).json(),
+  });
   assert.equal(noCsrf.statusCode, 403);
 });
 
 /** Every section saved through writeSection, by name, from the server's sources. */
 function writtenSections(): Set<string> {
   const root = path.resolve(import.meta.dirname, '..');
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') && !full.endsWith('.test.ts') ? [full] : [];
-  });
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') && !full.endsWith('.test.ts') ? [full] : [];
+    });
   const names = new Set<string>();
   for (const file of files(root)) {
     const source = readFileSync(file, 'utf8');
@@ -294,6 +379,9 @@ test('every settings section is exported (or listed as left out, with the reason
   const written = writtenSections();
   assert.ok(written.size >= 4, [...written].join(', '));
   for (const name of written) {
-    assert.ok(name in SECTIONS || name in NOT_EXPORTED, `The settings section "${name}" is missing from settings export and import: add it to SECTIONS (or NOT_EXPORTED, with the reason) in server/backup/settings-transfer.ts.`);
+    assert.ok(
+      name in SECTIONS || name in NOT_EXPORTED,
+      `The settings section "${name}" is missing from settings export and import: add it to SECTIONS (or NOT_EXPORTED, with the reason) in server/backup/settings-transfer.ts.`,
+    );
   }
 });

@@ -71,8 +71,13 @@ interface Section {
 }
 
 /** A section stored by writeSection and saved whole from its screen: the schema is the screen's. */
-function storedSection<S extends z.ZodObject>(label: string, schema: S, read: (db: Db) => z.output<S>, write: (db: Db, value: z.output<S>) => unknown,
-  problems: (value: z.output<S>) => Record<string, string> = () => ({})): Section {
+function storedSection<S extends z.ZodObject>(
+  label: string,
+  schema: S,
+  read: (db: Db) => z.output<S>,
+  write: (db: Db, value: z.output<S>) => unknown,
+  problems: (value: z.output<S>) => Record<string, string> = () => ({}),
+): Section {
   return {
     label,
     read: (app) => ({ ...read(app.db) }),
@@ -94,13 +99,24 @@ const apiSection: Section = {
   screens: { embeddingModel: 'Database Management' },
   read(app) {
     const s = readApiSettings(app.db);
-    return { provider: s.provider, baseUrl: s.baseUrl, model: s.model, fallbackModels: s.fallbackModels, reasoningEnabled: s.reasoningEnabled, lowBalanceUsd: s.lowBalanceUsd, embeddingModel: s.embeddingModel };
+    return {
+      provider: s.provider,
+      baseUrl: s.baseUrl,
+      model: s.model,
+      fallbackModels: s.fallbackModels,
+      reasoningEnabled: s.reasoningEnabled,
+      lowBalanceUsd: s.lowBalanceUsd,
+      embeddingModel: s.embeddingModel,
+    };
   },
   check(app, values, current) {
     const { embeddingModel, ...connection } = values;
     const parsed = ApiSettingsInput.safeParse(connection);
     const embedding = EmbeddingModelChoice.safeParse({ model: embeddingModel });
-    const issues = [...(parsed.success ? [] : parsed.error.issues), ...(embedding.success ? [] : embedding.error.issues.map((i) => ({ ...i, path: ['embeddingModel'] })))];
+    const issues = [
+      ...(parsed.success ? [] : parsed.error.issues),
+      ...(embedding.success ? [] : embedding.error.issues.map((i) => ({ ...i, path: ['embeddingModel'] }))),
+    ];
     if (!parsed.success || !embedding.success) return { issues };
     const input = parsed.data;
     const notes: string[] = [];
@@ -109,7 +125,9 @@ const apiSection: Section = {
     // the admin's call (and cost) on Database Management, not a side effect of an import.
     const index = activeIndex(app.db);
     if (model !== current.embeddingModel && (index?.dimensions || buildingIndex(app.db))) {
-      notes.push(`The embedding model stays ${current.embeddingModel}: switching to ${model} means rebuilding the search index. Do that on Data Training → Database Management.`);
+      notes.push(
+        `The embedding model stays ${current.embeddingModel}: switching to ${model} means rebuilding the search index. Do that on Data Training → Database Management.`,
+      );
       model = current.embeddingModel as string;
     }
     const target = { provider: input.provider, baseUrl: input.provider === 'openai-compatible' ? input.baseUrl!.replace(/\/+$/, '') : null };
@@ -117,13 +135,22 @@ const apiSection: Section = {
     // keeps embedding where it was built (with the key saved for it) until it is rebuilt.
     const saved = currentConnection(app);
     if (input.provider !== saved.provider && saved.apiKey) {
-      notes.push(`Your saved API key is for ${providerName(saved)}, so it will be removed: a key is never sent to another provider. Enter the key for ${providerName(target)} in Settings → API Configuration.`);
+      notes.push(
+        `Your saved API key is for ${providerName(saved)}, so it will be removed: a key is never sent to another provider. Enter the key for ${providerName(target)} in Settings → API Configuration.`,
+      );
     }
     if (endpointOf(target) !== endpointOf(saved) && index?.dimensions && index.endpoint === endpointOf(saved)) {
       notes.push(`The search index keeps using ${providerName(endpointTarget(index.endpoint))} until you rebuild it on Data Training → Database Management.`);
     }
     return {
-      value: { ...target, model: input.model, fallbackModels: input.fallbackModels, reasoningEnabled: input.reasoningEnabled, lowBalanceUsd: input.lowBalanceUsd ?? current.lowBalanceUsd, embeddingModel: model },
+      value: {
+        ...target,
+        model: input.model,
+        fallbackModels: input.fallbackModels,
+        reasoningEnabled: input.reasoningEnabled,
+        lowBalanceUsd: input.lowBalanceUsd ?? current.lowBalanceUsd,
+        embeddingModel: model,
+      },
       notes,
     };
   },
@@ -131,7 +158,8 @@ const apiSection: Section = {
     const { embeddingModel, ...input } = value as ApiSettingsInput & { embeddingModel: string };
     applyApiSettings(app, input);
     const stored = readApiSettings(app.db);
-    if (embeddingModel !== stored.embeddingModel) updateEmbeddingModel(app.db, embeddingModel, knownEmbeddingDimensions(embeddingModel) ?? stored.embeddingDimensions);
+    if (embeddingModel !== stored.embeddingModel)
+      updateEmbeddingModel(app.db, embeddingModel, knownEmbeddingDimensions(embeddingModel) ?? stored.embeddingDimensions);
   },
 };
 
@@ -151,8 +179,9 @@ export const SECTIONS: Record<string, Section> = {
 
 /** Settings sections left out of the file, and why. */
 export const NOT_EXPORTED: Record<string, string> = {
-  notifications: 'The mail server, its password and the webhook with its signing secret belong to one install: set them up, and test them, in Settings → Notifications on each.',
-  widget_last_seen: 'Not a setting: where this install\'s widget was last used, recorded by Docent itself.',
+  notifications:
+    'The mail server, its password and the webhook with its signing secret belong to one install: set them up, and test them, in Settings → Notifications on each.',
+  widget_last_seen: "Not a setting: where this install's widget was last used, recorded by Docent itself.",
 };
 
 /** Names that hold secrets: never exported, and ignored (with a note) when a file has them. */
@@ -175,7 +204,9 @@ export async function planImport(app: App, file: unknown): Promise<ImportPlan> {
     throw badRequest(NOT_A_SETTINGS_FILE);
   }
   if (file.version > SETTINGS_VERSION) {
-    throw badRequest(`This settings file was made by a newer version of Docent (format version ${file.version}; this one reads version ${SETTINGS_VERSION}). Update Docent, then import it again.`);
+    throw badRequest(
+      `This settings file was made by a newer version of Docent (format version ${file.version}; this one reads version ${SETTINGS_VERSION}). Update Docent, then import it again.`,
+    );
   }
   if (!isObject(file.settings) || !Object.keys(file.settings).some((name) => name in SECTIONS)) throw badRequest('The file has no settings to import.');
 
@@ -208,7 +239,14 @@ export async function planImport(app: App, file: unknown): Promise<ImportPlan> {
     notes.push(...(checked.notes ?? []));
     const changed = Object.keys(checked.value).filter((key) => !sameValue(checked.value![key], current[key]));
     if (changed.length === 0) continue;
-    for (const key of changed) changes.push({ path: `${name}.${key}`, section: section.screens?.[key] ?? section.label, setting: settingLabel(key), from: current[key], to: checked.value[key] });
+    for (const key of changed)
+      changes.push({
+        path: `${name}.${key}`,
+        section: section.screens?.[key] ?? section.label,
+        setting: settingLabel(key),
+        from: current[key],
+        to: checked.value[key],
+      });
     writes.push({ section, value: checked.value });
   }
 
@@ -218,12 +256,16 @@ export async function planImport(app: App, file: unknown): Promise<ImportPlan> {
   if (api && Object.keys(fields).length === 0) {
     for (const [key, message] of Object.entries(await unlistedModels(app, api.value as ApiSettingsInput))) fields[`api.${key}`] = message;
   }
-  if (Object.keys(fields).length) throw badRequest('The file has invalid settings: nothing was imported. Correct them in the file, or export the settings again.', fields);
+  if (Object.keys(fields).length)
+    throw badRequest('The file has invalid settings: nothing was imported. Correct them in the file, or export the settings again.', fields);
 
   return {
     changes,
     notes,
-    apply: () => app.db.transaction(() => { for (const { section, value } of writes) section.write(app, value); })(),
+    apply: () =>
+      app.db.transaction(() => {
+        for (const { section, value } of writes) section.write(app, value);
+      })(),
   };
 }
 
@@ -237,10 +279,19 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 const LABELS: Record<string, string> = {
   // The names the screens use (Chatbot, Database Management).
-  topK: 'Chunks per answer', minMatch: 'Minimum match', chunkTokens: 'Chunk size', chunkOverlap: 'Chunk overlap',
-  baseUrl: 'Base URL', apiKey: 'API key', avatarUrl: 'Avatar URL',
-  dailySpendCapUsd: 'Daily spend cap (USD)', reasoningEnabled: 'Reasoning', lowBalanceUsd: 'Low-balance warning (USD)', openOnLoad: 'Open on page load',
-  qaAnswerMatch: 'Q&A answer match', rewriteFollowUps: 'Rewrite follow-ups with the model',
+  topK: 'Chunks per answer',
+  minMatch: 'Minimum match',
+  chunkTokens: 'Chunk size',
+  chunkOverlap: 'Chunk overlap',
+  baseUrl: 'Base URL',
+  apiKey: 'API key',
+  avatarUrl: 'Avatar URL',
+  dailySpendCapUsd: 'Daily spend cap (USD)',
+  reasoningEnabled: 'Reasoning',
+  lowBalanceUsd: 'Low-balance warning (USD)',
+  openOnLoad: 'Open on page load',
+  qaAnswerMatch: 'Q&A answer match',
+  rewriteFollowUps: 'Rewrite follow-ups with the model',
 };
 
 /** "maxAnswerTokens" → "Max answer tokens". */

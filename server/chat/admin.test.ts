@@ -10,15 +10,25 @@ async function setup(t: { after(fn: () => unknown): void }) {
   const testApp = await createTestApp();
   t.after(testApp.close);
   const admin = await setupAdmin(testApp.app);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await admin.request('GET', '/api/admin/models');
-  await admin.request('POST', '/api/admin/training/text', { question: 'What does the warranty cover?', answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    question: 'What does the warranty cover?',
+    answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
   // These tests are about the model's answers: word-for-word Q&A answers are tested in answers.test.ts.
   const saved = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
   await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...saved.chatbot, qaAnswerMatch: 0 }, retrieval: saved.retrieval });
-  const ask = (message: string, visitorId = 'visitor-0001') => testApp.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId, message } });
+  const ask = (message: string, visitorId = 'visitor-0001') =>
+    testApp.app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId, message } });
   return { ...testApp, admin, ask };
 }
 
@@ -34,7 +44,10 @@ test('conversations: list with filters, detail with sources and cost, feedback, 
   assert.ok(answered.cost > 0);
   assert.equal(answered.origin, ORIGIN);
   const unanswered = (await admin.request('GET', '/api/admin/conversations?filter=unanswered')).json().conversations;
-  assert.deepEqual(unanswered.map((c: { firstQuestion: string }) => c.firstQuestion), ['=HYPERLINK("http://evil")']);
+  assert.deepEqual(
+    unanswered.map((c: { firstQuestion: string }) => c.firstQuestion),
+    ['=HYPERLINK("http://evil")'],
+  );
 
   const detail = (await admin.request('GET', `/api/admin/conversations/${answered.id}`)).json();
   const reply = detail.messages[1];
@@ -44,11 +57,24 @@ test('conversations: list with filters, detail with sources and cost, feedback, 
   assert.equal(reply.model, 'openai/gpt-5.4-mini');
   assert.ok(reply.cost > 0 && reply.promptTokens > 0);
 
-  const feedback = await app.inject({ method: 'POST', url: '/api/widget/feedback', headers: { origin: ORIGIN }, payload: { visitorId: 'visitor-0001', messageId: reply.id, value: 'down' } });
+  const feedback = await app.inject({
+    method: 'POST',
+    url: '/api/widget/feedback',
+    headers: { origin: ORIGIN },
+    payload: { visitorId: 'visitor-0001', messageId: reply.id, value: 'down' },
+  });
   assert.equal(feedback.statusCode, 204);
-  const stolen = await app.inject({ method: 'POST', url: '/api/widget/feedback', headers: { origin: ORIGIN }, payload: { visitorId: 'visitor-0002', messageId: reply.id, value: 'up' } });
+  const stolen = await app.inject({
+    method: 'POST',
+    url: '/api/widget/feedback',
+    headers: { origin: ORIGIN },
+    payload: { visitorId: 'visitor-0002', messageId: reply.id, value: 'up' },
+  });
   assert.equal(stolen.statusCode, 404, 'only the visitor who got the answer can rate it');
-  assert.deepEqual((await admin.request('GET', '/api/admin/conversations?filter=thumbs-down')).json().conversations.map((c: { id: string }) => c.id), [answered.id]);
+  assert.deepEqual(
+    (await admin.request('GET', '/api/admin/conversations?filter=thumbs-down')).json().conversations.map((c: { id: string }) => c.id),
+    [answered.id],
+  );
 
   const csv = await admin.request('GET', '/api/admin/conversations/export.csv');
   assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
@@ -69,7 +95,13 @@ test('dashboard: stats for today and the month; checklist steps 3 and 4 go live'
   assert.equal((await step('training')).detail, '1 documents, 1 chunks trained.');
   assert.equal((await step('widget')).done, false);
   await ask('What does the warranty cover?');
-  assert.deepEqual(await step('widget'), { id: 'widget', label: 'Add the chat widget to your site', done: true, detail: `Visitors are chatting on ${ORIGIN}.`, href: '/admin/widget' });
+  assert.deepEqual(await step('widget'), {
+    id: 'widget',
+    label: 'Add the chat widget to your site',
+    done: true,
+    detail: `Visitors are chatting on ${ORIGIN}.`,
+    href: '/admin/widget',
+  });
   const stats = (await admin.request('GET', '/api/admin/dashboard/stats')).json();
   assert.equal(stats.today.conversations, 1);
   assert.equal(stats.today.messages, 2);
@@ -106,20 +138,33 @@ test('settings screens validate: chatbot and widget', async (t) => {
   const { widget, snippet } = (await admin.request('GET', '/api/admin/widget/settings')).json();
   assert.equal(snippet, '<script src="https://docent.example.test/widget.js" async></script>');
   const badWidget = await admin.request('PUT', '/api/admin/widget/settings', { ...widget, primaryColor: 'blue', allowedDomains: ['not a domain!'] });
-  assert.deepEqual(badWidget.json().fields, { primaryColor: 'Use a colour like #2271b1.', allowedDomains: 'Enter domains like example.com, *.example.com or https://shop.example.com.' });
+  assert.deepEqual(badWidget.json().fields, {
+    primaryColor: 'Use a colour like #2271b1.',
+    allowedDomains: 'Enter domains like example.com, *.example.com or https://shop.example.com.',
+  });
   const ok = (await admin.request('PUT', '/api/admin/widget/settings', { ...widget, botName: 'Acme Helper', allowedDomains: ['Shop.Example.com/'] })).json();
   assert.deepEqual(ok.widget.allowedDomains, ['shop.example.com']);
 });
 
-test('the admin\'s own preview is kept apart from visitor traffic; filtered totals are right', async (t) => {
+test("the admin's own preview is kept apart from visitor traffic; filtered totals are right", async (t) => {
   const { app, admin } = await setup(t);
-  const preview = await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://docent.example.test' }, payload: { visitorId: 'preview-visitor', message: 'What does the warranty cover?' } });
+  const preview = await app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: 'https://docent.example.test' },
+    payload: { visitorId: 'preview-visitor', message: 'What does the warranty cover?' },
+  });
   assert.match(preview.body, /event: done/);
   const stats = (await admin.request('GET', '/api/admin/dashboard/stats')).json();
   assert.equal(stats.today.conversations, 0, 'preview chats are not visitor traffic');
   const widget = (await admin.request('GET', '/api/admin/widget/settings')).json();
   assert.equal(widget.lastSeen, null);
-  await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId: 'visitor-0003', message: 'Something unrelated entirely' } });
+  await app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: ORIGIN },
+    payload: { visitorId: 'visitor-0003', message: 'Something unrelated entirely' },
+  });
   const all = (await admin.request('GET', '/api/admin/conversations')).json();
   const unanswered = (await admin.request('GET', '/api/admin/conversations?filter=unanswered')).json();
   assert.equal(all.total, 2);

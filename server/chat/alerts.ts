@@ -3,9 +3,12 @@ import { stmt, type Db } from '../db/database.js';
 import { alertRaised } from '../notifications/notify.js';
 
 export function raiseAlert(db: Db, kind: string, message: string): void {
-  const alert = stmt(db, `INSERT INTO alerts (kind, message) VALUES (?, ?)
+  const alert = stmt(
+    db,
+    `INSERT INTO alerts (kind, message) VALUES (?, ?)
     ON CONFLICT (kind) WHERE resolved_at IS NULL DO UPDATE SET count = count + 1, message = excluded.message, last_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-    RETURNING id, count`).get(kind, message) as { id: number; count: number };
+    RETURNING id, count`,
+  ).get(kind, message) as { id: number; count: number };
   // A new alert notifies the admin once (notifications/notify.ts); one that keeps recurring only counts up.
   if (alert.count === 1) alertRaised(db, { id: alert.id, kind, message });
 }
@@ -15,7 +18,10 @@ export function raiseAlert(db: Db, kind: string, message: string): void {
  * about notifications that could not be delivered (notification_email_failed, notification_webhook_failed).
  */
 export function resolveAlerts(db: Db): void {
-  stmt(db, "UPDATE alerts SET resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE resolved_at IS NULL AND kind <> 'low_balance' AND kind NOT LIKE 'notification\\_%' ESCAPE '\\'").run();
+  stmt(
+    db,
+    "UPDATE alerts SET resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE resolved_at IS NULL AND kind <> 'low_balance' AND kind NOT LIKE 'notification\\_%' ESCAPE '\\'",
+  ).run();
 }
 
 /** The problem behind one kind of alert is gone. */
@@ -24,7 +30,10 @@ export function resolveAlert(db: Db, kind: string): void {
 }
 
 export function openAlerts(db: Db): Array<{ id: number; kind: string; message: string; count: number; firstAt: string; lastAt: string }> {
-  return stmt(db, 'SELECT id, kind, message, count, first_at AS firstAt, last_at AS lastAt FROM alerts WHERE resolved_at IS NULL ORDER BY last_at DESC').all() as Array<{ id: number; kind: string; message: string; count: number; firstAt: string; lastAt: string }>;
+  return stmt(
+    db,
+    'SELECT id, kind, message, count, first_at AS firstAt, last_at AS lastAt FROM alerts WHERE resolved_at IS NULL ORDER BY last_at DESC',
+  ).all() as Array<{ id: number; kind: string; message: string; count: number; firstAt: string; lastAt: string }>;
 }
 
 export function dismissAlert(db: Db, id: number): boolean {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, setupAdmin, } from '../../e2e/support/harness.js';
+import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { buildPrompt, fitHistory } from './prompt.js';
 import { TOKEN_FLUSH_MS } from './event-stream.js';
@@ -17,29 +17,51 @@ async function chatApp(t: { after(fn: () => unknown): void }, env: Record<string
   const testApp = await createTestApp({ env: { CHAT_IDLE_TIMEOUT_MS: '1000', ...env } });
   t.after(testApp.close);
   const admin = await setupAdmin(testApp.app);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: ['anthropic/claude-sonnet-4.5'], reasoningEnabled: false, ...settings });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: ['anthropic/claude-sonnet-4.5'],
+    reasoningEnabled: false,
+    ...settings,
+  });
   await admin.request('GET', '/api/admin/models');
   await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: WARRANTY, url: WARRANTY_URL });
-  await admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Standard shipping takes 3 to 5 business days.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    question: 'How long does shipping take?',
+    answer: 'Standard shipping takes 3 to 5 business days.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
   return { ...testApp, admin };
 }
 
-interface Sse { event: string; data: any }
+interface Sse {
+  event: string;
+  data: any;
+}
 function parseSse(body: string): Sse[] {
-  return body.split('\n\n').filter((block) => block.startsWith('event:')).map((block) => {
-    const [eventLine, dataLine] = block.split('\n');
-    return { event: eventLine.slice(7), data: JSON.parse(dataLine.slice(6)) };
-  });
+  return body
+    .split('\n\n')
+    .filter((block) => block.startsWith('event:'))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split('\n');
+      return { event: eventLine.slice(7), data: JSON.parse(dataLine.slice(6)) };
+    });
 }
 
 async function ask(app: FastifyInstance, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN, ...headers }, payload: { visitorId: VISITOR, message, ...extra } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: ORIGIN, ...headers },
+    payload: { visitorId: VISITOR, message, ...extra },
+  });
   return { res, events: res.headers['content-type']?.toString().startsWith('text/event-stream') ? parseSse(res.body) : [] };
 }
 
-const lastAssistant = (app: FastifyInstance) => app.db.prepare("SELECT * FROM messages WHERE role = 'assistant' ORDER BY created_at DESC, rowid DESC LIMIT 1").get() as Record<string, any>;
+const lastAssistant = (app: FastifyInstance) =>
+  app.db.prepare("SELECT * FROM messages WHERE role = 'assistant' ORDER BY created_at DESC, rowid DESC LIMIT 1").get() as Record<string, any>;
 
 test('a grounded answer streams as start → token… → sources → done, and is stored with model, tokens and cost', async (t) => {
   const { app, fake } = await chatApp(t);
@@ -56,7 +78,13 @@ test('a grounded answer streams as start → token… → sources → done, and 
   assert.equal(names[0], 'start');
   assert.deepEqual(names.slice(-2), ['sources', 'done']);
   assert.ok(names.filter((n) => n === 'token').length >= 5, `streamed in several tokens: ${names.join(' ')}`);
-  assert.equal(events.filter((e) => e.event === 'token').map((e) => e.data.text).join(''), 'Every widget has a **two-year warranty** [1].');
+  assert.equal(
+    events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join(''),
+    'Every widget has a **two-year warranty** [1].',
+  );
   assert.deepEqual(events.find((e) => e.event === 'sources')!.data, { sources: [WARRANTY_LINK] });
   const { conversationId, messageId } = events[0].data;
   assert.deepEqual(events.at(-1)!.data, { messageId, answered: true });
@@ -93,10 +121,16 @@ test('a grounded answer streams as start → token… → sources → done, and 
   // (A follow-up that is not one of the Q&A questions, which would be answered word for word without the model.)
   await ask(app, 'And how do warranty claims work?', { conversationId });
   const second = fake.requestsTo('/chat/completions').at(-1)!;
-  assert.deepEqual(second.body.messages.slice(1).map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
+  assert.deepEqual(
+    second.body.messages.slice(1).map((m: { role: string }) => m.role),
+    ['user', 'assistant', 'user'],
+  );
   const history = await app.inject({ url: `/api/widget/history?visitorId=${VISITOR}&conversationId=${conversationId}`, headers: { origin: ORIGIN } });
   assert.equal(history.statusCode, 200);
-  assert.deepEqual(history.json().messages.map((m: { role: string }) => m.role), ['user', 'assistant', 'user', 'assistant']);
+  assert.deepEqual(
+    history.json().messages.map((m: { role: string }) => m.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
   assert.equal(history.json().messages[1].text, 'Every widget has a **two-year warranty** [1].');
 });
 
@@ -116,14 +150,20 @@ test('strict mode: nothing relevant means the admin\'s "I don\'t know" and no mo
   const { app, fake, admin } = await chatApp(t);
   const before = fake.requestsTo('/chat/completions').length;
   const { events } = await ask(app, 'Quantum chromodynamics lattice gauge theory');
-  assert.deepEqual(events.map((e) => e.event), ['start', 'token', 'done']);
+  assert.deepEqual(
+    events.map((e) => e.event),
+    ['start', 'token', 'done'],
+  );
   assert.equal(events[1].data.text, "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.");
   assert.equal(events[2].data.answered, false);
   assert.equal(fake.requestsTo('/chat/completions').length, before, 'no model call');
   assert.equal(lastAssistant(app).status, 'no_answer');
 
   const settings = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  const saved = await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...settings.chatbot, mode: 'relaxed' }, retrieval: { topK: 6, minMatch: 30 } });
+  const saved = await admin.request('PUT', '/api/admin/chatbot/settings', {
+    chatbot: { ...settings.chatbot, mode: 'relaxed' },
+    retrieval: { topK: 6, minMatch: 30 },
+  });
   assert.equal(saved.statusCode, 200, saved.body);
   await ask(app, 'Quantum chromodynamics lattice gauge theory');
   assert.equal(fake.requestsTo('/chat/completions').length, before + 1);
@@ -151,14 +191,22 @@ test('each upstream fault ends in a clean error event, a stored message and an a
     const last = events.at(-1)!;
     assert.equal(last.event, 'error', `${c.kind}: ${JSON.stringify(events)}`);
     assert.equal(last.data.code, c.code, c.kind);
-    assert.equal(last.data.message, c.code === 'rate_limited' ? "I'm getting a lot of questions right now. Please try again in a minute." : "Sorry, I can't answer right now, but these pages may help:");
+    assert.equal(
+      last.data.message,
+      c.code === 'rate_limited'
+        ? "I'm getting a lot of questions right now. Please try again in a minute."
+        : "Sorry, I can't answer right now, but these pages may help:",
+    );
     assert.deepEqual(last.data.sources, [WARRANTY_LINK], `${c.kind}: the visitor still gets the best-matching pages`);
     const stored = lastAssistant(app);
     assert.equal(stored.status, 'error', c.kind);
     assert.match(stored.error, c.admin, c.kind);
     if (c.alert) {
       const alerts = (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<{ kind: string; message: string }>;
-      assert.ok(alerts.some((a) => a.kind === c.alert), `${c.kind}: alert ${c.alert} in ${JSON.stringify(alerts)}`);
+      assert.ok(
+        alerts.some((a) => a.kind === c.alert),
+        `${c.kind}: alert ${c.alert} in ${JSON.stringify(alerts)}`,
+      );
     }
     // The public stream never carries the real cause.
     assert.ok(!res.body.includes('User not found') && !res.body.includes('credits') && !res.body.includes('error 5'), c.kind);
@@ -186,7 +234,9 @@ test('stop: closing the stream aborts the upstream request and stores a stopped 
   fake.setChatReply('one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen');
   const controller = new AbortController();
   const res = await fetch(`http://127.0.0.1:${port}/api/widget/chat`, {
-    method: 'POST', signal: controller.signal, headers: { 'content-type': 'application/json', origin: ORIGIN },
+    method: 'POST',
+    signal: controller.signal,
+    headers: { 'content-type': 'application/json', origin: ORIGIN },
     body: JSON.stringify({ visitorId: VISITOR, message: 'What does the warranty cover?' }),
   });
   const reader = res.body!.getReader();
@@ -194,7 +244,8 @@ test('stop: closing the stream aborts the upstream request and stores a stopped 
   while (!text.includes('event: token')) text += new TextDecoder().decode((await reader.read()).value);
   controller.abort();
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && !(lastAssistant(testApp.app)?.status === 'stopped' && fake.requestsTo('/chat/completions').at(-1)?.aborted)) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < deadline && !(lastAssistant(testApp.app)?.status === 'stopped' && fake.requestsTo('/chat/completions').at(-1)?.aborted))
+    await new Promise((r) => setTimeout(r, 50));
   assert.equal(fake.requestsTo('/chat/completions').at(-1)!.aborted, true, 'upstream request aborted');
   assert.equal(lastAssistant(testApp.app).status, 'stopped');
 });
@@ -202,7 +253,8 @@ test('stop: closing the stream aborts the upstream request and stores a stopped 
 test('abuse protection: length, per-visitor rate, daily cap, conversation length, spend cap, allowed domains', async (t) => {
   const { app, admin, fake } = await chatApp(t);
   const { chatbot } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  const save = (patch: Record<string, unknown>) => admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, ...patch }, retrieval: { topK: 6, minMatch: 30 } });
+  const save = (patch: Record<string, unknown>) =>
+    admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, ...patch }, retrieval: { topK: 6, minMatch: 30 } });
 
   const long = await ask(app, 'x'.repeat(1001));
   assert.equal(long.res.statusCode, 413);
@@ -223,7 +275,10 @@ test('abuse protection: length, per-visitor rate, daily cap, conversation length
 
   await save({ messagesPerMinutePerVisitor: 100, dailyMessagesPerVisitor: 3 });
   for (let i = 0; i < 3; i++) await ask(app, 'warranty?', { visitorId: 'daily-visitor' });
-  assert.equal((await ask(app, 'warranty?', { visitorId: 'daily-visitor' })).res.json().message, "You've reached today's message limit. Please come back tomorrow.");
+  assert.equal(
+    (await ask(app, 'warranty?', { visitorId: 'daily-visitor' })).res.json().message,
+    "You've reached today's message limit. Please come back tomorrow.",
+  );
 
   await save({ dailyMessagesPerVisitor: 100, maxMessagesPerConversation: 2 });
   const first = await ask(app, 'warranty?', { visitorId: 'long-convo' });
@@ -256,7 +311,11 @@ test('abuse protection: length, per-visitor rate, daily cap, conversation length
   assert.equal((await app.inject({ url: '/api/widget/config' })).statusCode, 403, 'no origin at all is denied once a list is set');
   assert.equal((await app.inject({ url: '/api/widget/config', headers: { origin: 'https://www.example.org' } })).statusCode, 200);
   assert.equal((await app.inject({ url: '/api/widget/config', headers: { origin: 'https://docent.example.test' } })).statusCode, 200, 'admin preview');
-  const preflight = await app.inject({ method: 'OPTIONS', url: '/api/widget/chat', headers: { origin: 'https://example.org', 'access-control-request-method': 'POST' } });
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/api/widget/chat',
+    headers: { origin: 'https://example.org', 'access-control-request-method': 'POST' },
+  });
   assert.equal(preflight.statusCode, 204);
   assert.equal(preflight.headers['access-control-allow-origin'], 'https://example.org');
   assert.equal(preflight.headers['access-control-allow-headers'], 'Content-Type');
@@ -265,7 +324,12 @@ test('abuse protection: length, per-visitor rate, daily cap, conversation length
 test('bad input gets a clear 4xx JSON error, never a 5xx', async (t) => {
   const { app } = await chatApp(t);
   const post = (payload: string | object, contentType = 'application/json') =>
-    app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN, 'content-type': contentType }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+    app.inject({
+      method: 'POST',
+      url: '/api/widget/chat',
+      headers: { origin: ORIGIN, 'content-type': contentType },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
   const cases: Array<[string | object, string, number, string]> = [
     ['', 'application/json', 400, 'The request body is empty: send a JSON object.'],
     ['{"visitorId":', 'application/json', 400, 'The request body is not valid JSON.'],
@@ -274,7 +338,12 @@ test('bad input gets a clear 4xx JSON error, never a 5xx', async (t) => {
     [{ visitorId: 'x', message: 'hi' }, 'application/json', 400, 'Please correct the highlighted fields.'],
     [{ visitorId: VISITOR, message: '   ' }, 'application/json', 400, 'Please correct the highlighted fields.'],
     [{ visitorId: VISITOR, message: 'hi', conversationId: 'nope' }, 'application/json', 400, 'Please correct the highlighted fields.'],
-    [{ visitorId: VISITOR, message: 'hi', conversationId: '00000000-0000-4000-8000-000000000000' }, 'application/json', 404, 'This conversation does not exist. Start a new chat.'],
+    [
+      { visitorId: VISITOR, message: 'hi', conversationId: '00000000-0000-4000-8000-000000000000' },
+      'application/json',
+      404,
+      'This conversation does not exist. Start a new chat.',
+    ],
   ];
   for (const [payload, type, status, message] of cases) {
     const res = await post(payload, type);
@@ -292,7 +361,10 @@ test('nothing private reaches a visitor: no chunk text, prompt, reasoning or key
   const { app, fake } = await chatApp(t, {}, { reasoningEnabled: true });
   fake.setChatReply('The warranty lasts two years.');
   const { res, events } = await ask(app, 'What does the warranty cover?');
-  assert.ok(events.some((e) => e.event === 'thinking'), 'the reasoning model\'s thinking shows as an indicator');
+  assert.ok(
+    events.some((e) => e.event === 'thinking'),
+    "the reasoning model's thinking shows as an indicator",
+  );
   for (const secret of [WARRANTY, 'Answer only from the context', FAKE_KEY, 'Rules:', 'reasoning']) {
     assert.equal(res.body.includes(secret), false, `leaked: ${secret}`);
   }
@@ -302,14 +374,30 @@ test('nothing private reaches a visitor: no chunk text, prompt, reasoning or key
 });
 
 test('prompt assembly: history is fitted to the budget, newest first, whole turns only', () => {
-  const turns = Array.from({ length: 10 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', text: `turn ${i} ${'word '.repeat(50)}` }));
+  const turns = Array.from({ length: 10 }, (_, i) => ({
+    role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+    text: `turn ${i} ${'word '.repeat(50)}`,
+  }));
   assert.equal(fitHistory(turns, 6, 100_000).length, 10);
-  assert.deepEqual(fitHistory(turns, 2, 100_000).map((t) => t.text.split(' ').slice(0, 2).join(' ')), ['turn 6', 'turn 7', 'turn 8', 'turn 9']);
+  assert.deepEqual(
+    fitHistory(turns, 2, 100_000).map((t) => t.text.split(' ').slice(0, 2).join(' ')),
+    ['turn 6', 'turn 7', 'turn 8', 'turn 9'],
+  );
   const small = fitHistory(turns, 6, 130);
   assert.ok(small.length < 4 && small.length > 0);
   assert.equal(small[0].role, 'user', 'never starts with an assistant turn');
   assert.equal(small.at(-1)!.text.startsWith('turn 9'), true);
-  const messages = buildPrompt({ instructions: 'Be nice.', language: 'de', mode: 'strict', chunks: [], history: turns, historyTurns: 0, question: 'Q?', contextLength: 8000, maxAnswerTokens: 500 });
+  const messages = buildPrompt({
+    instructions: 'Be nice.',
+    language: 'de',
+    mode: 'strict',
+    chunks: [],
+    history: turns,
+    historyTurns: 0,
+    question: 'Q?',
+    contextLength: 8000,
+    maxAnswerTokens: 500,
+  });
   assert.equal(messages.length, 2, 'history length 0 sends no history');
   assert.match(messages[0].content, /Always reply in German/);
 });
@@ -332,29 +420,49 @@ test('characterCount counts code points: emoji and other astral characters are o
 
 test('a model that stops responding gives the visitor a friendly message after the idle timeout and the admin an alert saying what happened and what to do', async (t) => {
   const { app, fake, admin } = await chatApp(t);
-  const alertsOf = async () => (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<{ kind: string; message: string; count: number }>;
+  const alertsOf = async () =>
+    (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts as Array<{ kind: string; message: string; count: number }>;
 
   fake.fail({ route: 'chat', kind: 'hang', times: 1 });
   const started = performance.now();
   const hung = await ask(app, 'What does the warranty cover?', { visitorId: 'hang-visitor-1' });
   const waited = performance.now() - started;
   assert.ok(waited >= 1000 && waited < 10_000, `given up after the 1 s idle timeout, not much later (${Math.round(waited)} ms)`);
-  assert.deepEqual(hung.events.at(-1), { event: 'error', data: { code: 'unavailable', message: "Sorry, I can't answer right now, but these pages may help:", sources: [WARRANTY_LINK], answers: [] } });
-  assert.deepEqual((await alertsOf()).map(({ kind, message, count }) => ({ kind, message, count })), [{
-    kind: 'timeout', count: 1,
-    message: 'The model stopped responding: nothing arrived for 1 s, so Docent gave up on the answer. If this keeps happening, add a fallback model or choose a faster one in Settings → API Configuration. '
-      + 'Visitors see “Sorry, I can\'t answer right now, but these pages may help:” with links to matching pages.',
-  }]);
+  assert.deepEqual(hung.events.at(-1), {
+    event: 'error',
+    data: { code: 'unavailable', message: "Sorry, I can't answer right now, but these pages may help:", sources: [WARRANTY_LINK], answers: [] },
+  });
+  assert.deepEqual(
+    (await alertsOf()).map(({ kind, message, count }) => ({ kind, message, count })),
+    [
+      {
+        kind: 'timeout',
+        count: 1,
+        message:
+          'The model stopped responding: nothing arrived for 1 s, so Docent gave up on the answer. If this keeps happening, add a fallback model or choose a faster one in Settings → API Configuration. ' +
+          "Visitors see “Sorry, I can't answer right now, but these pages may help:” with links to matching pages.",
+      },
+    ],
+  );
 
   // A model that stalls mid-answer: the visitor keeps what arrived, and the same alert counts it.
   fake.setChatReply('The warranty lasts two years and covers manufacturing faults.');
   fake.fail({ route: 'chat', kind: 'stall', afterTokens: 3, times: 1 });
   const stalled = await ask(app, 'What does the warranty cover?', { visitorId: 'hang-visitor-2' });
-  assert.equal(stalled.events.filter((e) => e.event === 'token').map((e) => e.data.text).join(''), 'The warranty ');
+  assert.equal(
+    stalled.events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join(''),
+    'The warranty ',
+  );
   assert.equal(stalled.events.at(-1)!.data.code, 'unavailable');
   const [alert] = await alertsOf();
   assert.equal(alert.count, 2);
-  assert.match(alert.message, /Visitors see the answer cut off, then “Sorry, I can't answer right now, but these pages may help:” with links to matching pages\.$/);
+  assert.match(
+    alert.message,
+    /Visitors see the answer cut off, then “Sorry, I can't answer right now, but these pages may help:” with links to matching pages\.$/,
+  );
   assert.equal(lastAssistant(app).status, 'error');
   assert.equal(lastAssistant(app).text, 'The warranty ', 'what the visitor saw is kept for the admin');
 });
@@ -366,7 +474,10 @@ test('the total timeout stops an answer that trickles forever, and an embedding 
   fake.setOptions({ tokenDelayMs: 200 }); // never idle, never done
   const trickle = await ask(app, 'What does the warranty cover?', { visitorId: 'slow-visitor-1' });
   assert.equal(trickle.events.at(-1)!.event, 'error');
-  assert.match((await alertsOf())[0].message, /^The model took longer than 2 s to answer, so Docent stopped it\. If this keeps happening, add a fallback model/);
+  assert.match(
+    (await alertsOf())[0].message,
+    /^The model took longer than 2 s to answer, so Docent stopped it\. If this keeps happening, add a fallback model/,
+  );
   const call = fake.requestsTo('/chat/completions').at(-1)!;
   for (let i = 0; i < 100 && !call.aborted; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(call.aborted, true, 'the upstream request is closed, not left running');

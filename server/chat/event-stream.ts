@@ -4,7 +4,11 @@
 import type { FastifyReply } from 'fastify';
 import { FRIENDLY } from './pipeline.js';
 
-export interface StreamEvent { type: string; text?: string; [field: string]: unknown }
+export interface StreamEvent {
+  type: string;
+  text?: string;
+  [field: string]: unknown;
+}
 
 const HEARTBEAT_MS = 15_000;
 /**
@@ -19,7 +23,7 @@ export async function streamEvents(reply: FastifyReply, events: (signal: AbortSi
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
-    ...reply.getHeaders() as Record<string, string>,
+    ...(reply.getHeaders() as Record<string, string>),
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
     'X-Accel-Buffering': 'no',
@@ -27,10 +31,14 @@ export async function streamEvents(reply: FastifyReply, events: (signal: AbortSi
   });
   raw.flushHeaders();
   const gone = new AbortController();
-  raw.on('close', () => { if (!raw.writableFinished) gone.abort(); });
+  raw.on('close', () => {
+    if (!raw.writableFinished) gone.abort();
+  });
   const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
 
-  const write = (type: string, data: unknown) => { if (!gone.signal.aborted) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`); };
+  const write = (type: string, data: unknown) => {
+    if (!gone.signal.aborted) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
   let pendingText = '';
   let firstTokenSent = false;
   let flushTimer: NodeJS.Timeout | null = null;
@@ -43,7 +51,10 @@ export async function streamEvents(reply: FastifyReply, events: (signal: AbortSi
   const send = ({ type, ...data }: StreamEvent) => {
     if (type === 'token') {
       pendingText += data.text ?? '';
-      if (!firstTokenSent) { firstTokenSent = true; flushTokens(); } else flushTimer ??= setTimeout(flushTokens, TOKEN_FLUSH_MS);
+      if (!firstTokenSent) {
+        firstTokenSent = true;
+        flushTokens();
+      } else flushTimer ??= setTimeout(flushTokens, TOKEN_FLUSH_MS);
       return;
     }
     flushTokens(); // events keep their order

@@ -11,7 +11,10 @@ test('a conversation held in memory is forgotten after 30 idle minutes, and a me
   live.addAnswer(id, answer('a1', 'Hi.'));
   now += 29 * 60_000;
   assert.deepEqual(live.lookup(id, 'v1'), { found: true, mine: true, questions: 1 });
-  assert.deepEqual(live.addQuestion(id, 'v1', 'Still there?').history, [{ role: 'user', text: 'Hello?' }, { role: 'assistant', text: 'Hi.' }]);
+  assert.deepEqual(live.addQuestion(id, 'v1', 'Still there?').history, [
+    { role: 'user', text: 'Hello?' },
+    { role: 'assistant', text: 'Hi.' },
+  ]);
   now += 29 * 60_000;
   assert.equal(live.lookup(id, 'v1').found, true, 'the second message restarted the clock');
   now += 31 * 60_000;

@@ -12,7 +12,12 @@ const MAX_CONVERSATIONS = 1000;
 /** Far more than a prompt's history uses; bounds memory at a few tens of MB in the worst case. */
 const MAX_CHARACTERS = 16_000;
 
-interface LiveConversation { visitorHash: string; turns: TurnRecord[]; questions: number; lastAt: number }
+interface LiveConversation {
+  visitorHash: string;
+  turns: TurnRecord[];
+  questions: number;
+  lastAt: number;
+}
 
 export type Lookup = { found: false } | { found: true; mine: false } | { found: true; mine: true; questions: number };
 
@@ -25,7 +30,10 @@ export class LiveConversations {
   private active(id: string): LiveConversation | null {
     const conversation = this.conversations.get(id);
     if (!conversation) return null;
-    if (this.clock() - conversation.lastAt > IDLE_MS) { this.conversations.delete(id); return null; }
+    if (this.clock() - conversation.lastAt > IDLE_MS) {
+      this.conversations.delete(id);
+      return null;
+    }
     return conversation;
   }
 
@@ -66,7 +74,10 @@ export class LiveConversations {
     for (const conversation of this.conversations.values()) {
       if (conversation.visitorHash !== visitorHash) continue;
       const turn = conversation.turns.find((m) => m.id === messageId && m.role === 'assistant');
-      if (turn) { turn.feedback = value; return true; }
+      if (turn) {
+        turn.feedback = value;
+        return true;
+      }
     }
     return false;
   }

@@ -50,7 +50,11 @@ export interface AnswerInput {
 
 /** What the admin's Playground shows besides the answer. */
 export interface AnswerDebug {
-  chunks: RetrievedChunk[]; prompt: PromptMessage[] | null; model: string | null; reasoning: ReasoningParam | null; problem: string | null;
+  chunks: RetrievedChunk[];
+  prompt: PromptMessage[] | null;
+  model: string | null;
+  reasoning: ReasoningParam | null;
+  problem: string | null;
   /** What was searched: the question, with the previous turn, or the model's rewrite. */
   queries: SearchedQuery[];
   /** The Q&A entry most like the question, and whether it was answered with word for word. */
@@ -71,8 +75,16 @@ function unavailableMessage(help: Help): string {
 
 /** Which failures the admin hears about on the dashboard: all but a request cancelled on purpose. */
 const ALERTS_ADMIN: Record<UpstreamErrorKind, boolean> = {
-  invalid_key: true, payment_required: true, rate_limited: true, forbidden: true, bad_request: true, not_found: true,
-  upstream_down: true, timeout: true, unreachable: true, aborted: false,
+  invalid_key: true,
+  payment_required: true,
+  rate_limited: true,
+  forbidden: true,
+  bad_request: true,
+  not_found: true,
+  upstream_down: true,
+  timeout: true,
+  unreachable: true,
+  aborted: false,
 };
 
 const MAX_SOURCES = 5;
@@ -97,15 +109,20 @@ export function sourcesOf(chunks: Array<Pick<RetrievedChunk, 'title' | 'url'>>):
 }
 
 /** What a failure offers instead of an answer: pages to read and the admin's own Q&A answers. */
-interface Help { links: SourceLink[]; answers: QaAnswer[] }
-
+interface Help {
+  links: SourceLink[];
+  answers: QaAnswer[];
+}
 
 /** The Q&A entries among the retrieved chunks, best match first: retrieval already judged them relevant. */
 export function qaAnswersOf(app: FastifyInstance, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): QaAnswer[] {
   const ids = [...new Set(chunks.map((c) => c.documentId))];
   if (!ids.length) return [];
-  const rows = stmt(app.db, `SELECT d.id, d.title, d.content FROM documents d JOIN sources s ON s.id = d.source_id
-    WHERE d.kind = 'qa' AND s.enabled = 1 AND d.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<{ id: number; title: string; content: string }>;
+  const rows = stmt(
+    app.db,
+    `SELECT d.id, d.title, d.content FROM documents d JOIN sources s ON s.id = d.source_id
+    WHERE d.kind = 'qa' AND s.enabled = 1 AND d.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids)) as Array<{ id: number; title: string; content: string }>;
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => (byId.has(id) ? [qaAnswer(byId.get(id)!)] : [])).slice(0, MAX_ANSWERS);
 }
@@ -121,8 +138,11 @@ const keywordsOf = (question: string) => (keywordQuery(question)?.match(/"([^"]+
 export function keywordHelp(app: FastifyInstance, question: string): Help {
   const fts = keywordQuery(question);
   if (!fts) return { links: [], answers: [] };
-  const rows = stmt(app.db, `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
-    JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`).all(fts) as Array<{ id: number; title: string; url: string | null; kind: string; content: string }>;
+  const rows = stmt(
+    app.db,
+    `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
+    JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`,
+  ).all(fts) as Array<{ id: number; title: string; url: string | null; kind: string; content: string }>;
   const words = keywordsOf(question);
   const stem = (w: string) => w.slice(0, Math.max(4, w.length - 2));
   const covers = (text: string) => {
@@ -130,7 +150,10 @@ export function keywordHelp(app: FastifyInstance, question: string): Help {
     return words.filter((w) => lower.includes(stem(w))).length * 2 >= words.length;
   };
   const seen = new Set<number>();
-  const answers = rows.filter((r) => r.kind === 'qa' && !seen.has(r.id) && seen.add(r.id) && covers(r.content)).slice(0, MAX_ANSWERS).map(qaAnswer);
+  const answers = rows
+    .filter((r) => r.kind === 'qa' && !seen.has(r.id) && seen.add(r.id) && covers(r.content))
+    .slice(0, MAX_ANSWERS)
+    .map(qaAnswer);
   return { links: sourcesOf(rows.filter((r) => r.kind !== 'qa')), answers };
 }
 
@@ -153,9 +176,29 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   const retrieval = readRetrievalSettings(db);
   const api = readApiSettings(db);
   const connection = currentConnection(app);
-  const info: AnswerDebug = { chunks: [], prompt: null, model: api.model, reasoning: null, problem: null, queries: [{ text: input.question, kind: 'question' }], qaMatch: null };
-  const record = { text: '', sources: [] as SourceLink[], status: 'complete' as MessageStatus, error: null as string | null, model: null as string | null,
-    promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, firstTokenMs: null as number | null, chunks: [] as RetrievedChunk[], qaDocumentId: null as number | null };
+  const info: AnswerDebug = {
+    chunks: [],
+    prompt: null,
+    model: api.model,
+    reasoning: null,
+    problem: null,
+    queries: [{ text: input.question, kind: 'question' }],
+    qaMatch: null,
+  };
+  const record = {
+    text: '',
+    sources: [] as SourceLink[],
+    status: 'complete' as MessageStatus,
+    error: null as string | null,
+    model: null as string | null,
+    promptTokens: 0,
+    completionTokens: 0,
+    reasoningTokens: 0,
+    cost: 0,
+    firstTokenMs: null as number | null,
+    chunks: [] as RetrievedChunk[],
+    qaDocumentId: null as number | null,
+  };
   let rewriteTokens = 0; // the follow-up rewrite's, counted with the answer's
   const save = () => {
     info.model = record.model ?? info.model; // the model that served (a fallback may have)
@@ -164,7 +207,10 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     recordAnswer(db, input.usageId, { cost: record.cost, tokens: record.promptTokens + record.completionTokens + rewriteTokens });
     try {
       input.keep({
-        id: messageId, conversationId: input.conversationId, ...record, latencyMs: Math.round(performance.now() - t0),
+        id: messageId,
+        conversationId: input.conversationId,
+        ...record,
+        latencyMs: Math.round(performance.now() - t0),
         retrieved: record.chunks.map((c) => ({ chunkId: c.chunkId, title: c.title, url: c.url, matchPercent: c.matchPercent })),
       });
     } catch (err) {
@@ -209,9 +255,17 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   /** With no search possible: a Q&A entry with the very same question, else the keyword search's help. */
   function* withoutSearch(problem: UpstreamError | null, adminMessage: string): Generator<ChatEvent> {
     const exact = chatbot.qaAnswerMatch > 0 ? exactQaMatch(db, input.question) : null;
-    if (!exact) { yield fail(problem, adminMessage, keywordHelp(app, input.question)); return; }
+    if (!exact) {
+      yield fail(problem, adminMessage, keywordHelp(app, input.question));
+      return;
+    }
     info.problem = adminMessage;
-    if (problem && ALERTS_ADMIN[problem.kind]) raiseAlert(db, problem.kind, `${adminMessage} Visitors whose question is one of your Q&A questions get its answer; others see “${FRIENDLY.unavailable}”.`);
+    if (problem && ALERTS_ADMIN[problem.kind])
+      raiseAlert(
+        db,
+        problem.kind,
+        `${adminMessage} Visitors whose question is one of your Q&A questions get its answer; others see “${FRIENDLY.unavailable}”.`,
+      );
     app.log.warn({ kind: problem?.kind }, `chat search failed, answered from Q&A: ${adminMessage}`);
     yield* answerFromQa(exact);
   }
@@ -233,13 +287,24 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   input.signal.addEventListener('abort', abortUpstream);
   let timedOut: 'idle' | 'total' | null = null;
   // Restarted on every chunk: refresh() re-arms the same timer, cheaper than a new one per token.
-  const idleTimer = setTimeout(() => { timedOut = 'idle'; upstream.abort(); }, IDLE_TIMEOUT_MS);
-  const totalTimer = setTimeout(() => { timedOut = 'total'; upstream.abort(); }, TOTAL_TIMEOUT_MS);
+  const idleTimer = setTimeout(() => {
+    timedOut = 'idle';
+    upstream.abort();
+  }, IDLE_TIMEOUT_MS);
+  const totalTimer = setTimeout(() => {
+    timedOut = 'total';
+    upstream.abort();
+  }, TOTAL_TIMEOUT_MS);
   const timeoutProblem = (model: string, advice: string): UpstreamError => ({
-    kind: 'timeout', status: null, upstreamMessage: null, retryAfterSeconds: null,
-    message: `${timedOut === 'idle'
-      ? `${model} stopped responding: nothing arrived for ${seconds(IDLE_TIMEOUT_MS)}, so Docent gave up on the answer.`
-      : `${model} took longer than ${seconds(TOTAL_TIMEOUT_MS)} to answer, so Docent stopped it.`} If this keeps happening, ${advice}`,
+    kind: 'timeout',
+    status: null,
+    upstreamMessage: null,
+    retryAfterSeconds: null,
+    message: `${
+      timedOut === 'idle'
+        ? `${model} stopped responding: nothing arrived for ${seconds(IDLE_TIMEOUT_MS)}, so Docent gave up on the answer.`
+        : `${model} took longer than ${seconds(TOTAL_TIMEOUT_MS)} to answer, so Docent stopped it.`
+    } If this keeps happening, ${advice}`,
   });
   const overSpendCap = () => chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd;
   const model = cachedChatModel(db, connection, api.model);
@@ -251,7 +316,14 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     let rewritten = false;
     if (previous && chatbot.rewriteFollowUps && !overSpendCap()) {
       try {
-        const rewrite = await rewriteFollowUp(client, { model: api.model, reasoning: reasoningParam(model?.reasoning, false) ?? null, history: input.history, question: input.question, user: input.visitorHash, signal: upstream.signal });
+        const rewrite = await rewriteFollowUp(client, {
+          model: api.model,
+          reasoning: reasoningParam(model?.reasoning, false) ?? null,
+          history: input.history,
+          question: input.question,
+          user: input.visitorHash,
+          signal: upstream.signal,
+        });
         if (rewrite) {
           searchFor = rewrite.text;
           rewritten = true;
@@ -259,16 +331,27 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
           rewriteTokens = rewrite.tokens;
         }
       } catch (err) {
-        if (input.signal.aborted && !timedOut) { record.status = 'stopped'; save(); return; }
+        if (input.signal.aborted && !timedOut) {
+          record.status = 'stopped';
+          save();
+          return;
+        }
         // The search with the previous turn does without it; the answer's own call reports a real failure.
-        if (!timedOut) app.log.warn({ err: describeUpstreamError(connection.provider, err).message }, 'rewriting a follow-up failed; searching with the previous turn instead');
+        if (!timedOut)
+          app.log.warn(
+            { err: describeUpstreamError(connection.provider, err).message },
+            'rewriting a follow-up failed; searching with the previous turn instead',
+          );
       }
       idleTimer.refresh();
     }
     let match: QaMatch | null = null;
     try {
-      const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal }, searchFor,
-        { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten });
+      const result = await retrieve(
+        { db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
+        searchFor,
+        { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten },
+      );
       record.chunks = info.chunks = result.chunks;
       info.queries = result.queries;
       record.cost += result.queryCost ?? 0;
@@ -276,11 +359,22 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? activeIndex(db) : null;
       match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
       // The Playground names the nearest entry when it is a real candidate (as close as a chunk must be).
-      if (match && match.matchPercent >= retrieval.minMatch) info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };
+      if (match && match.matchPercent >= retrieval.minMatch)
+        info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };
     } catch (err) {
-      if (input.signal.aborted && !timedOut) { record.status = 'stopped'; save(); return; }
-      const problem = timedOut ? timeoutProblem('The embedding model', `check that ${providerLabel(connection.provider)} is up, or ask your hosting provider about the server's connection.`)
-        : err instanceof Error && err.name === 'EmbeddingStopError' ? (err as unknown as { problem: UpstreamError }).problem : describeUpstreamError(connection.provider, err);
+      if (input.signal.aborted && !timedOut) {
+        record.status = 'stopped';
+        save();
+        return;
+      }
+      const problem = timedOut
+        ? timeoutProblem(
+            'The embedding model',
+            `check that ${providerLabel(connection.provider)} is up, or ask your hosting provider about the server's connection.`,
+          )
+        : err instanceof Error && err.name === 'EmbeddingStopError'
+          ? (err as unknown as { problem: UpstreamError }).problem
+          : describeUpstreamError(connection.provider, err);
       yield* withoutSearch(problem, `Searching the knowledge base failed: ${problem.message}`);
       return;
     }
@@ -302,7 +396,11 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
 
     // 4. Over the day's spend cap: links and Q&A answers only.
     if (overSpendCap()) {
-      raiseAlert(db, 'spend_cap', `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: until midnight UTC the widget answers only with links to matching pages and your matching Q&A answers.`);
+      raiseAlert(
+        db,
+        'spend_cap',
+        `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: until midnight UTC the widget answers only with links to matching pages and your matching Q&A answers.`,
+      );
       const help = retrievedHelp();
       record.status = 'links_only';
       record.sources = help.links;
@@ -315,9 +413,15 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     // 5. Prompt and streamed completion.
     const reasoning = reasoningParam(model?.reasoning, api.reasoningEnabled) ?? null;
     const prompt = buildPrompt({
-      instructions: chatbot.instructions, language: chatbot.language, mode: chatbot.mode, chunks: record.chunks,
-      history: input.history, historyTurns: chatbot.historyTurns,
-      question: input.question, contextLength: model?.contextLength ?? DEFAULT_CONTEXT, maxAnswerTokens: chatbot.maxAnswerTokens,
+      instructions: chatbot.instructions,
+      language: chatbot.language,
+      mode: chatbot.mode,
+      chunks: record.chunks,
+      history: input.history,
+      historyTurns: chatbot.historyTurns,
+      question: input.question,
+      contextLength: model?.contextLength ?? DEFAULT_CONTEXT,
+      maxAnswerTokens: chatbot.maxAnswerTokens,
     });
     info.prompt = prompt;
     info.reasoning = reasoning;
@@ -342,7 +446,12 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       const stream = await client.chat.completions.create(body as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal: upstream.signal });
       for await (const chunk of stream) {
         idleTimer.refresh();
-        const c = chunk as unknown as { model?: string; error?: unknown; usage?: Record<string, any>; choices?: Array<{ delta?: { content?: string | null; reasoning?: string | null }; finish_reason?: string | null }> };
+        const c = chunk as unknown as {
+          model?: string;
+          error?: unknown;
+          usage?: Record<string, any>;
+          choices?: Array<{ delta?: { content?: string | null; reasoning?: string | null }; finish_reason?: string | null }>;
+        };
         if (c.model) record.model = c.model;
         const choice = c.choices?.[0];
         if (choice?.delta?.reasoning && performance.now() - lastThinking > 1000) {
@@ -375,17 +484,25 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       return;
     }
     if (timedOut || caught) {
-      const problem = timedOut ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.') : describeUpstreamError(connection.provider, caught);
+      const problem = timedOut
+        ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.')
+        : describeUpstreamError(connection.provider, caught);
       if (!timedOut) noteKeyOutcome(app, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
       yield fail(problem, problem.message, retrievedHelp());
       return;
     }
     if (!record.text) {
       // 200 with nothing to show: reasoning used the whole budget, or an error body without choices.
-      const problem: UpstreamError = finishReason === 'length'
-        ? { kind: 'bad_request', status: null, upstreamMessage: null, retryAfterSeconds: null,
-          message: `The model used all ${maxTokens} tokens on reasoning and wrote no answer. Raise "Max answer tokens" on the Chatbot screen or turn reasoning off.` }
-        : describeStatus(connection.provider, 502, null);
+      const problem: UpstreamError =
+        finishReason === 'length'
+          ? {
+              kind: 'bad_request',
+              status: null,
+              upstreamMessage: null,
+              retryAfterSeconds: null,
+              message: `The model used all ${maxTokens} tokens on reasoning and wrote no answer. Raise "Max answer tokens" on the Chatbot screen or turn reasoning off.`,
+            }
+          : describeStatus(connection.provider, 502, null);
       yield fail(problem, problem.message, retrievedHelp());
       return;
     }

@@ -20,10 +20,23 @@ async function setup(t: { after(fn: () => unknown): void }, chatbot: Record<stri
   const testApp = await createTestApp({ env: { CHAT_IDLE_TIMEOUT_MS: '2000' } });
   t.after(testApp.close);
   const admin = await setupAdmin(testApp.app);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await admin.request('GET', '/api/admin/models');
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.', url: 'https://shop.example.com/warranty' });
-  await admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Standard shipping takes 3 to 5 business days.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+    url: 'https://shop.example.com/warranty',
+  });
+  await admin.request('POST', '/api/admin/training/text', {
+    question: 'How long does shipping take?',
+    answer: 'Standard shipping takes 3 to 5 business days.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
   await saveChatbot(admin, chatbot);
@@ -32,16 +45,25 @@ async function setup(t: { after(fn: () => unknown): void }, chatbot: Record<stri
 
 async function saveChatbot(admin: AdminClient, patch: Record<string, unknown>) {
   const { chatbot, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  const res = await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, ...patch }, retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch } });
+  const res = await admin.request('PUT', '/api/admin/chatbot/settings', {
+    chatbot: { ...chatbot, ...patch },
+    retrieval: { topK: retrieval.topK, minMatch: retrieval.minMatch },
+  });
   assert.equal(res.statusCode, 200, res.body);
 }
 
-interface Sse { event: string; data: any }
+interface Sse {
+  event: string;
+  data: any;
+}
 function parseSse(body: string): Sse[] {
-  return body.split('\n\n').filter((block) => block.startsWith('event:')).map((block) => {
-    const [eventLine, dataLine] = block.split('\n');
-    return { event: eventLine.slice(7), data: JSON.parse(dataLine.slice(6)) };
-  });
+  return body
+    .split('\n\n')
+    .filter((block) => block.startsWith('event:'))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split('\n');
+      return { event: eventLine.slice(7), data: JSON.parse(dataLine.slice(6)) };
+    });
 }
 
 async function ask(app: FastifyInstance, visitorId: string, message = 'What does the warranty cover?', conversationId?: string) {
@@ -49,7 +71,8 @@ async function ask(app: FastifyInstance, visitorId: string, message = 'What does
   return { res, events: res.statusCode === 200 ? parseSse(res.body) : [] };
 }
 
-const todayStats = async (admin: AdminClient) => (await admin.request('GET', '/api/admin/dashboard/stats')).json().today as { conversations: number; messages: number; tokens: number; cost: number };
+const todayStats = async (admin: AdminClient) =>
+  (await admin.request('GET', '/api/admin/dashboard/stats')).json().today as { conversations: number; messages: number; tokens: number; cost: number };
 const stored = (app: FastifyInstance) => app.db.prepare('SELECT (SELECT count(*) FROM conversations) + (SELECT count(*) FROM messages)').pluck().get();
 
 test('storing off: a daily spend cap meant to allow 3 answers lets exactly 3 through, and the dashboard shows the spend', async (t) => {
@@ -66,8 +89,16 @@ test('storing off: a daily spend cap meant to allow 3 answers lets exactly 3 thr
   const calls = fake.requestsTo('/chat/completions').length;
   const outcomes = [];
   for (let i = 1; i <= 5; i++) outcomes.push((await ask(app, `cap-visitor-${i}`)).events.at(-1)!);
-  assert.deepEqual(outcomes.map((e) => e.event), ['done', 'done', 'done', 'error', 'error']);
-  assert.deepEqual(outcomes[3].data, { code: 'limit_reached', message: "Sorry, I can't answer right now, but these pages may help:", sources: [{ title: 'Warranty', url: 'https://shop.example.com/warranty' }], answers: [] });
+  assert.deepEqual(
+    outcomes.map((e) => e.event),
+    ['done', 'done', 'done', 'error', 'error'],
+  );
+  assert.deepEqual(outcomes[3].data, {
+    code: 'limit_reached',
+    message: "Sorry, I can't answer right now, but these pages may help:",
+    sources: [{ title: 'Warranty', url: 'https://shop.example.com/warranty' }],
+    answers: [],
+  });
   assert.equal(fake.requestsTo('/chat/completions').length, calls + 3, 'no model call past the cap');
   assert.equal(stored(app), 0, 'and still nothing stored');
 
@@ -136,24 +167,43 @@ test('storing off: a follow-up continues the conversation with its context; hist
   assert.equal(second.res.statusCode, 200, 'the follow-up is answered, not refused');
   assert.equal(second.events[0].data.conversationId, conversationId, 'in the same conversation');
   const call = fake.requestsTo('/chat/completions').at(-1)!;
-  assert.deepEqual(call.body.messages.slice(1).map((m: { role: string; content: string }) => [m.role, m.content]), [
-    ['user', 'What does the warranty cover?'], ['assistant', 'Every widget has a two-year warranty.'], ['user', 'And how long does it last?'],
-  ], 'the model sees the earlier turns');
+  assert.deepEqual(
+    call.body.messages.slice(1).map((m: { role: string; content: string }) => [m.role, m.content]),
+    [
+      ['user', 'What does the warranty cover?'],
+      ['assistant', 'Every widget has a two-year warranty.'],
+      ['user', 'And how long does it last?'],
+    ],
+    'the model sees the earlier turns',
+  );
 
   // The visitor's next page shows the chat again, and can rate an answer.
   const history = await app.inject({ url: `/api/widget/history?visitorId=follow-visitor&conversationId=${conversationId}`, headers: { origin: ORIGIN } });
   assert.equal(history.statusCode, 200);
-  assert.deepEqual(history.json().messages.map((m: { role: string; text: string }) => [m.role, m.text]), [
-    ['user', 'What does the warranty cover?'], ['assistant', 'Every widget has a two-year warranty.'],
-    ['user', 'And how long does it last?'], ['assistant', 'Shipping takes 3 to 5 business days.'],
-  ]);
-  const vote = (visitorId: string) => app.inject({ method: 'POST', url: '/api/widget/feedback', headers: { origin: ORIGIN }, payload: { visitorId, messageId, value: 'up' } });
+  assert.deepEqual(
+    history.json().messages.map((m: { role: string; text: string }) => [m.role, m.text]),
+    [
+      ['user', 'What does the warranty cover?'],
+      ['assistant', 'Every widget has a two-year warranty.'],
+      ['user', 'And how long does it last?'],
+      ['assistant', 'Shipping takes 3 to 5 business days.'],
+    ],
+  );
+  const vote = (visitorId: string) =>
+    app.inject({ method: 'POST', url: '/api/widget/feedback', headers: { origin: ORIGIN }, payload: { visitorId, messageId, value: 'up' } });
   assert.equal((await vote('follow-visitor')).statusCode, 204);
-  assert.equal((await app.inject({ url: `/api/widget/history?visitorId=follow-visitor&conversationId=${conversationId}`, headers: { origin: ORIGIN } })).json().messages[1].feedback, 'up');
+  assert.equal(
+    (await app.inject({ url: `/api/widget/history?visitorId=follow-visitor&conversationId=${conversationId}`, headers: { origin: ORIGIN } })).json().messages[1]
+      .feedback,
+    'up',
+  );
 
   // Only the visitor who started it can continue, read or rate it.
   assert.equal((await ask(app, 'other-visitor', 'And returns?', conversationId)).res.statusCode, 404);
-  assert.equal((await app.inject({ url: `/api/widget/history?visitorId=other-visitor&conversationId=${conversationId}`, headers: { origin: ORIGIN } })).statusCode, 404);
+  assert.equal(
+    (await app.inject({ url: `/api/widget/history?visitorId=other-visitor&conversationId=${conversationId}`, headers: { origin: ORIGIN } })).statusCode,
+    404,
+  );
   assert.equal((await vote('other-visitor')).statusCode, 404);
 
   // A conversation no longer held (a restart, or idle too long) continues as a new one instead of failing.
@@ -182,18 +232,22 @@ test('deleting conversations (by the admin, by retention) resets no limit and no
   assert.equal((await ask(app, 'deleting-visitor')).res.json().message, "You've reached today's message limit. Please come back tomorrow.");
 });
 
-test('the ledger keeps two days: older rows are pruned, today\'s counts stay', async (t) => {
+test("the ledger keeps two days: older rows are pruned, today's counts stay", async (t) => {
   const { app } = await setup(t);
   const db = app.db;
   const now = Date.parse('2030-05-10T12:00:00.000Z');
   const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
   for (const hoursAgo of [0.005, 1, 47, 49, 100]) recordQuestion(db, { visitorHash: 'v-prune', channel: 'widget', newConversation: true }, at(hoursAgo));
   assert.equal(pruneLedger(db, now), 2);
-  assert.deepEqual(db.prepare("SELECT created_at FROM usage_ledger WHERE visitor_hash = 'v-prune' ORDER BY created_at").pluck().all(), [at(47), at(1), at(0.005)]);
+  assert.deepEqual(db.prepare("SELECT created_at FROM usage_ledger WHERE visitor_hash = 'v-prune' ORDER BY created_at").pluck().all(), [
+    at(47),
+    at(1),
+    at(0.005),
+  ]);
   assert.deepEqual(visitorQuestionCounts(db, 'v-prune', at(1 / 60), '2030-05-10T00:00:00.000Z'), { lastMinute: 1, today: 2 });
 });
 
-test('007 counts what was stored before it: the last two days of questions with their cost, and every day\'s totals', () => {
+test("007 counts what was stored before it: the last two days of questions with their cost, and every day's totals", () => {
   const tempDir = () => mkdtempSync(path.join(tmpdir(), 'docent-usage-'));
   const upTo6 = tempDir();
   for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => Number(f.split('_')[0]) <= 6)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(upTo6, f));
@@ -202,7 +256,9 @@ test('007 counts what was stored before it: the last two days of questions with 
   const recent = new Date(Date.now() - 3_600_000).toISOString();
   const old = '2020-01-01T10:00:00.000Z';
   const conversation = db.prepare('INSERT INTO conversations (id, visitor_hash, channel, created_at) VALUES (?, ?, ?, ?)');
-  const message = db.prepare('INSERT INTO messages (id, conversation_id, role, text, cost, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const message = db.prepare(
+    'INSERT INTO messages (id, conversation_id, role, text, cost, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   conversation.run('c-old', 'v1', 'widget', old);
   message.run('m1', 'c-old', 'user', 'q', 0, 0, 0, old);
   message.run('m2', 'c-old', 'assistant', 'a', 0.5, 10, 5, old);
@@ -215,7 +271,9 @@ test('007 counts what was stored before it: the last two days of questions with 
   message.run('m7', 'c-play', 'user', 'q', 0, 0, 0, recent);
   assert.equal(migrate(db)[0], '007_usage_ledger.sql', 'later migrations follow it');
   assert.deepEqual(db.prepare('SELECT visitor_hash, channel, cost FROM usage_ledger ORDER BY id').all(), [
-    { visitor_hash: 'v1', channel: 'widget', cost: 0.25 }, { visitor_hash: 'v1', channel: 'widget', cost: 0.125 }, { visitor_hash: 'admin', channel: 'playground', cost: 0 },
+    { visitor_hash: 'v1', channel: 'widget', cost: 0.25 },
+    { visitor_hash: 'v1', channel: 'widget', cost: 0.125 },
+    { visitor_hash: 'admin', channel: 'playground', cost: 0 },
   ]);
   assert.deepEqual(db.prepare('SELECT day, channel, conversations, messages, tokens, cost FROM usage_days ORDER BY day, channel').all(), [
     { day: '2020-01-01', channel: 'widget', conversations: 1, messages: 2, tokens: 15, cost: 0.5 },

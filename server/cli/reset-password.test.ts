@@ -11,10 +11,18 @@ import { PROJECT_ROOT } from '../paths.js';
 
 const NEW_PASSWORD = 'reset from the shell 42';
 
-interface Run { code: number | null; stdout: string; stderr: string; argv: string[] }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  argv: string[];
+}
 
 /** Runs the documented command; `answer` replies to what it prints (for the terminal prompt). */
-function resetPassword(dataDir: string, options: { stdin?: string; args?: string[]; tty?: (output: string, write: (text: string) => void) => void } = {}): Promise<Run> {
+function resetPassword(
+  dataDir: string,
+  options: { stdin?: string; args?: string[]; tty?: (output: string, write: (text: string) => void) => void } = {},
+): Promise<Run> {
   const npm = ['npm', 'run', '--silent', 'reset-password', ...(options.args?.length ? ['--', ...options.args] : [])];
   // util-linux `script` gives the command a terminal of its own, like an operator's shell.
   const [command, ...args] = options.tty ? ['script', '-qec', npm.join(' '), '/dev/null'] : npm;
@@ -25,11 +33,19 @@ function resetPassword(dataDir: string, options: { stdin?: string; args?: string
     stdout += chunk;
     options.tty?.(stdout, (text) => child.stdin.write(text));
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   if (!options.tty) child.stdin.end(options.stdin ?? '');
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`reset-password did not finish: ${stdout} ${stderr}`)); }, 60_000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, argv: child.spawnargs }); });
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`reset-password did not finish: ${stdout} ${stderr}`));
+    }, 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, argv: child.spawnargs });
+    });
   });
 }
 
@@ -43,7 +59,10 @@ test('reset from the shell while Docent runs: every session ends, the new passwo
 
   const run = await resetPassword(testApp.dataDir, { stdin: `${NEW_PASSWORD}\n` });
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stdout, `The admin password is reset (${path.join(testApp.dataDir, 'docent.db')}).\n2 browser sessions were ended: log in again with the new password.\n`);
+  assert.equal(
+    run.stdout,
+    `The admin password is reset (${path.join(testApp.dataDir, 'docent.db')}).\n2 browser sessions were ended: log in again with the new password.\n`,
+  );
   assert.equal(run.stderr, '');
 
   for (const session of [browser, phone]) assert.equal((await session.request('GET', '/api/admin/settings/api')).statusCode, 401);
@@ -52,7 +71,8 @@ test('reset from the shell while Docent runs: every session ends, the new passwo
   // The reset also lifted the block guessers had put on logins.
   await login(app, NEW_PASSWORD);
 
-  for (const text of [run.stdout, run.stderr, testApp.logs(), run.argv.join(' ')]) assert.ok(!text.includes(NEW_PASSWORD), 'the password is never printed, logged or passed as an argument');
+  for (const text of [run.stdout, run.stderr, testApp.logs(), run.argv.join(' ')])
+    assert.ok(!text.includes(NEW_PASSWORD), 'the password is never printed, logged or passed as an argument');
 });
 
 test('at a terminal: a prompt that does not echo, typed twice; a mismatch changes nothing', async (t) => {
@@ -62,8 +82,14 @@ test('at a terminal: a prompt that does not echo, typed twice; a mismatch change
   const typeTwice = (first: string, second: string) => {
     let step = 0;
     return (output: string, write: (text: string) => void) => {
-      if (step === 0 && output.includes('New admin password: ')) { step = 1; write(`${first}\r`); }
-      if (step === 1 && output.includes('Type it again: ')) { step = 2; write(`${second}\r`); }
+      if (step === 0 && output.includes('New admin password: ')) {
+        step = 1;
+        write(`${first}\r`);
+      }
+      if (step === 1 && output.includes('Type it again: ')) {
+        step = 2;
+        write(`${second}\r`);
+      }
     };
   };
   const mismatch = await resetPassword(testApp.dataDir, { tty: typeTwice(NEW_PASSWORD, 'something else entirely') });
@@ -84,7 +110,10 @@ test('never from the command line; too short is refused; on a fresh data folder 
   await setupAdmin(testApp.app);
   const fromArgv = await resetPassword(testApp.dataDir, { args: [NEW_PASSWORD], stdin: `${NEW_PASSWORD}\n` });
   assert.equal(fromArgv.code, 1);
-  assert.match(fromArgv.stderr, /^This command takes no arguments: a password on the command line would stay in your shell history and show in the process list\. Nothing was changed\./);
+  assert.match(
+    fromArgv.stderr,
+    /^This command takes no arguments: a password on the command line would stay in your shell history and show in the process list\. Nothing was changed\./,
+  );
   assert.ok(!fromArgv.stderr.includes(NEW_PASSWORD) && !fromArgv.stdout.includes(NEW_PASSWORD));
   const short = await resetPassword(testApp.dataDir, { stdin: 'short\n' });
   assert.equal(short.code, 1);
@@ -99,7 +128,10 @@ test('never from the command line; too short is refused; on a fresh data folder 
   const created = await resetPassword(fresh, { stdin: `${NEW_PASSWORD}\n` });
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stdout, /^Created the admin account with the new password/);
-  assert.match(created.stdout, /There was no Docent database in .+ before\. If your server keeps its data elsewhere, run this again with DATA_DIR set to that folder\.\n$/);
+  assert.match(
+    created.stdout,
+    /There was no Docent database in .+ before\. If your server keeps its data elsewhere, run this again with DATA_DIR set to that folder\.\n$/,
+  );
   const onFresh = await createTestApp({ dataDir: fresh, fake: testApp.fake });
   t.after(() => onFresh.app.close());
   assert.equal((await onFresh.app.inject('/api/admin/session')).json().setupRequired, false);

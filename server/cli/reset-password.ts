@@ -73,7 +73,9 @@ function checkLength(password: string): void {
 async function main(): Promise<void> {
   if (process.argv.length > 2) {
     // Never echo what was given: it may be the password.
-    throw new ResetError(`This command takes no arguments: a password on the command line would stay in your shell history and show in the process list. Nothing was changed.\n${USAGE}`);
+    throw new ResetError(
+      `This command takes no arguments: a password on the command line would stay in your shell history and show in the process list. Nothing was changed.\n${USAGE}`,
+    );
   }
   const config = loadConfig();
   const password = await readNewPassword();
@@ -86,11 +88,16 @@ async function main(): Promise<void> {
     const { created, sessionsEnded } = await replaceAdminPassword(db, password);
     const lines = [
       created ? `Created the admin account with the new password (${config.databasePath}).` : `The admin password is reset (${config.databasePath}).`,
-      sessionsEnded === 1 ? 'One browser session was ended: log in again with the new password.'
-        : sessionsEnded > 1 ? `${sessionsEnded} browser sessions were ended: log in again with the new password.`
+      sessionsEnded === 1
+        ? 'One browser session was ended: log in again with the new password.'
+        : sessionsEnded > 1
+          ? `${sessionsEnded} browser sessions were ended: log in again with the new password.`
           : 'There were no sessions to end. Log in with the new password.',
     ];
-    if (!existed) lines.push(`There was no Docent database in ${config.dataDir} before. If your server keeps its data elsewhere, run this again with DATA_DIR set to that folder.`);
+    if (!existed)
+      lines.push(
+        `There was no Docent database in ${config.dataDir} before. If your server keeps its data elsewhere, run this again with DATA_DIR set to that folder.`,
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     db.close();

@@ -2,7 +2,13 @@ import type { Db } from '../db/database.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { apiSettingsView } from '../settings/api-settings.js';
 
-export interface ChecklistStep { id: 'api-key' | 'model' | 'training' | 'widget'; label: string; done: boolean; detail: string; href: string }
+export interface ChecklistStep {
+  id: 'api-key' | 'model' | 'training' | 'widget';
+  label: string;
+  done: boolean;
+  detail: string;
+  href: string;
+}
 
 /** Extra steps are computed by the features that own them (training, widget). */
 export type StepProbe = (db: Db) => Pick<ChecklistStep, 'done' | 'detail'>;
@@ -10,17 +16,34 @@ export type StepProbe = (db: Db) => Pick<ChecklistStep, 'done' | 'detail'>;
 export function setupChecklist(db: Db, box: SecretBox, probes: { training?: StepProbe; widget?: StepProbe } = {}): ChecklistStep[] {
   const api = apiSettingsView(db, box);
   const modelSaved = db.prepare("SELECT 1 FROM settings WHERE section = 'api'").get() !== undefined;
-  const keyDetail = !api.apiKey.saved ? 'Paste your OpenRouter API key and test it.'
-    : api.keyCheck?.ok ? `Key ending in ${api.apiKey.last4} works.`
-      : api.keyCheck ? 'The saved key failed its last test. Test it again or replace it.' : 'Key saved. Press "Test API Key" to check it.';
+  const keyDetail = !api.apiKey.saved
+    ? 'Paste your OpenRouter API key and test it.'
+    : api.keyCheck?.ok
+      ? `Key ending in ${api.apiKey.last4} works.`
+      : api.keyCheck
+        ? 'The saved key failed its last test. Test it again or replace it.'
+        : 'Key saved. Press "Test API Key" to check it.';
   const pending = (detail: string) => ({ done: false, detail });
   return [
     { id: 'api-key', label: 'Add and test your API key', href: '/admin/settings', done: api.apiKey.saved && api.keyCheck?.ok === true, detail: keyDetail },
-    { id: 'model', label: 'Choose a chat model', href: '/admin/settings', done: modelSaved && api.apiKey.saved,
-      detail: modelSaved ? `Using ${api.model}${api.reasoningEnabled ? ' with reasoning' : ''}.` : `Default: ${api.model}. Review it and save.` },
-    { id: 'training', label: 'Train the bot on your content', href: '/admin/training',
-      ...(probes.training?.(db) ?? pending('Add pages, files or Q&A and start training.')) },
-    { id: 'widget', label: 'Add the chat widget to your site', href: '/admin/widget',
-      ...(probes.widget?.(db) ?? pending('Paste one script tag into your site.')) },
+    {
+      id: 'model',
+      label: 'Choose a chat model',
+      href: '/admin/settings',
+      done: modelSaved && api.apiKey.saved,
+      detail: modelSaved ? `Using ${api.model}${api.reasoningEnabled ? ' with reasoning' : ''}.` : `Default: ${api.model}. Review it and save.`,
+    },
+    {
+      id: 'training',
+      label: 'Train the bot on your content',
+      href: '/admin/training',
+      ...(probes.training?.(db) ?? pending('Add pages, files or Q&A and start training.')),
+    },
+    {
+      id: 'widget',
+      label: 'Add the chat widget to your site',
+      href: '/admin/widget',
+      ...(probes.widget?.(db) ?? pending('Paste one script tag into your site.')),
+    },
   ];
 }

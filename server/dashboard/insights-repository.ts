@@ -4,25 +4,48 @@
 import { stmt, type Db } from '../db/database.js';
 import { activeIndex, cachedVector } from '../vectors/vector-index.js';
 
-export interface DayRange { from: string; to: string }
+export interface DayRange {
+  from: string;
+  to: string;
+}
 
-export interface TrafficDay { day: string; conversations: number; messages: number; cost: number }
-export interface AnswerDay { day: string; answers: number; answered: number; thumbsUp: number; thumbsDown: number }
+export interface TrafficDay {
+  day: string;
+  conversations: number;
+  messages: number;
+  cost: number;
+}
+export interface AnswerDay {
+  day: string;
+  answers: number;
+  answered: number;
+  thumbsUp: number;
+  thumbsDown: number;
+}
 
 /** Widget traffic and cost per day, from the usage totals (they hold with storing off and after deletions). */
 export function trafficByDay(db: Db, range: DayRange): TrafficDay[] {
-  return stmt(db, `SELECT day, conversations, messages, cost FROM usage_days WHERE channel = 'widget' AND day BETWEEN ? AND ? ORDER BY day`)
-    .all(range.from, range.to) as TrafficDay[];
+  return stmt(db, `SELECT day, conversations, messages, cost FROM usage_days WHERE channel = 'widget' AND day BETWEEN ? AND ? ORDER BY day`).all(
+    range.from,
+    range.to,
+  ) as TrafficDay[];
 }
 
 export function answersByDay(db: Db, range: DayRange): AnswerDay[] {
-  return stmt(db, `SELECT day, answers, answered, thumbs_up AS thumbsUp, thumbs_down AS thumbsDown FROM insight_days WHERE day BETWEEN ? AND ? ORDER BY day`)
-    .all(range.from, range.to) as AnswerDay[];
+  return stmt(
+    db,
+    `SELECT day, answers, answered, thumbs_up AS thumbsUp, thumbs_down AS thumbsDown FROM insight_days WHERE day BETWEEN ? AND ? ORDER BY day`,
+  ).all(range.from, range.to) as AnswerDay[];
 }
 
 export interface QuestionRow {
-  question: string; asked: number; answered: number; unanswered: number; thumbsDown: number;
-  conversationId: string | null; unansweredConversationId: string | null;
+  question: string;
+  asked: number;
+  answered: number;
+  unanswered: number;
+  thumbsDown: number;
+  conversationId: string | null;
+  unansweredConversationId: string | null;
 }
 
 /**
@@ -31,7 +54,9 @@ export interface QuestionRow {
  * conversation that asked each and the latest where it went unanswered (both within the range when the question is).
  */
 export function questionRows(db: Db, range: DayRange, limit: number): { top: QuestionRow[]; unanswered: QuestionRow[] } {
-  const rows = stmt(db, `WITH grouped AS MATERIALIZED (
+  const rows = stmt(
+    db,
+    `WITH grouped AS MATERIALIZED (
       SELECT question_id, sum(asked) AS asked, sum(answered) AS answered, sum(unanswered) AS unanswered, sum(thumbs_down) AS thumbsDown
       FROM question_days WHERE day BETWEEN :from AND :to GROUP BY question_id),
     chosen AS (
@@ -40,13 +65,19 @@ export function questionRows(db: Db, range: DayRange, limit: number): { top: Que
       SELECT 'unanswered' AS list, * FROM (SELECT * FROM grouped WHERE unanswered > 0 ORDER BY unanswered DESC, asked DESC, question_id LIMIT :limit))
     SELECT c.list, q.text AS question, c.asked, c.answered, c.unanswered, c.thumbsDown,
       q.conversation_id AS conversationId, q.unanswered_conversation_id AS unansweredConversationId
-    FROM chosen c JOIN questions q ON q.id = c.question_id`)
-    .all({ from: range.from, to: range.to, limit }) as Array<QuestionRow & { list: 'top' | 'unanswered' }>;
+    FROM chosen c JOIN questions q ON q.id = c.question_id`,
+  ).all({ from: range.from, to: range.to, limit }) as Array<QuestionRow & { list: 'top' | 'unanswered' }>;
   const strip = ({ list: _, ...row }: QuestionRow & { list: string }): QuestionRow => row;
   const byAsked = (a: QuestionRow, b: QuestionRow) => b.asked - a.asked || (a.question < b.question ? -1 : 1);
   return {
-    top: rows.filter((r) => r.list === 'top').map(strip).sort(byAsked),
-    unanswered: rows.filter((r) => r.list === 'unanswered').map(strip).sort((a, b) => b.unanswered - a.unanswered || byAsked(a, b)),
+    top: rows
+      .filter((r) => r.list === 'top')
+      .map(strip)
+      .sort(byAsked),
+    unanswered: rows
+      .filter((r) => r.list === 'unanswered')
+      .map(strip)
+      .sort((a, b) => b.unanswered - a.unanswered || byAsked(a, b)),
   };
 }
 
@@ -66,14 +97,21 @@ export function questionVectors(db: Db, hashes: string[]): Array<Float32Array | 
   return hashes.map((hash) => cachedVector(db, index, hash));
 }
 
-export interface DocumentRow { documentId: number; title: string; url: string | null; source: string }
+export interface DocumentRow {
+  documentId: number;
+  title: string;
+  url: string | null;
+  source: string;
+}
 
 /** The documents complete answers drew on most in the range, with how many answers used each. */
 export function mostUsedDocuments(db: Db, range: DayRange, limit: number): Array<DocumentRow & { answers: number }> {
-  return stmt(db, `SELECT u.document_id AS documentId, d.title, d.url, s.name AS source, u.answers
+  return stmt(
+    db,
+    `SELECT u.document_id AS documentId, d.title, d.url, s.name AS source, u.answers
     FROM (SELECT document_id, sum(answers) AS answers FROM document_use_days WHERE day BETWEEN ? AND ? GROUP BY document_id ORDER BY answers DESC, document_id LIMIT ?) u
-    JOIN documents d ON d.id = u.document_id JOIN sources s ON s.id = d.source_id ORDER BY u.answers DESC, d.title, d.id`)
-    .all(range.from, range.to, limit) as Array<DocumentRow & { answers: number }>;
+    JOIN documents d ON d.id = u.document_id JOIN sources s ON s.id = d.source_id ORDER BY u.answers DESC, d.title, d.id`,
+  ).all(range.from, range.to, limit) as Array<DocumentRow & { answers: number }>;
 }
 
 /**
@@ -85,9 +123,11 @@ export function unusedDocuments(db: Db, range: DayRange, limit: number): { total
   if (!index?.dimensions) return { total: 0, documents: [] };
   const where = `WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id AND c.id IN (SELECT rowid FROM vec_index_${Number(index.id)}))
     AND NOT EXISTS (SELECT 1 FROM document_use_days u WHERE u.document_id = d.id AND u.day BETWEEN :from AND :to)`;
-  const documents = stmt(db, `SELECT d.id AS documentId, d.title, d.url, s.name AS source FROM documents d JOIN sources s ON s.id = d.source_id
-    ${where} ORDER BY d.updated_at, d.id LIMIT :limit`).all({ ...range, limit }) as DocumentRow[];
-  const total = documents.length < limit ? documents.length
-    : stmt(db, `SELECT count(*) FROM documents d ${where}`).pluck().get(range) as number;
+  const documents = stmt(
+    db,
+    `SELECT d.id AS documentId, d.title, d.url, s.name AS source FROM documents d JOIN sources s ON s.id = d.source_id
+    ${where} ORDER BY d.updated_at, d.id LIMIT :limit`,
+  ).all({ ...range, limit }) as DocumentRow[];
+  const total = documents.length < limit ? documents.length : (stmt(db, `SELECT count(*) FROM documents d ${where}`).pluck().get(range) as number);
   return { total, documents };
 }

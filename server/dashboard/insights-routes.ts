@@ -6,14 +6,19 @@ import { insights, insightsCsv } from './insights.js';
 import { InsightsBody, InsightsExportQuery, InsightsQuery } from './insights-schemas.js';
 
 export const insightsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/dashboard/insights', { schema: { querystring: InsightsQuery, response: { 200: InsightsBody, 400: ErrorBody } } },
-    async (request) => insights(app.db, request.query.days));
+  app.get('/dashboard/insights', { schema: { querystring: InsightsQuery, response: { 200: InsightsBody, 400: ErrorBody } } }, async (request) =>
+    insights(app.db, request.query.days),
+  );
 
-  app.get('/dashboard/insights/export.csv', { schema: { querystring: InsightsExportQuery, response: { 200: z.string(), 400: ErrorBody } } }, async (request, reply) => {
-    const { filename, body } = insightsCsv(app.db, request.query.days, request.query.list);
-    reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', attachment(filename));
-    reply.header('Cache-Control', 'no-store');
-    return body;
-  });
+  app.get(
+    '/dashboard/insights/export.csv',
+    { schema: { querystring: InsightsExportQuery, response: { 200: z.string(), 400: ErrorBody } } },
+    async (request, reply) => {
+      const { filename, body } = insightsCsv(app.db, request.query.days, request.query.list);
+      reply.header('Content-Type', 'text/csv; charset=utf-8');
+      reply.header('Content-Disposition', attachment(filename));
+      reply.header('Cache-Control', 'no-store');
+      return body;
+    },
+  );
 };

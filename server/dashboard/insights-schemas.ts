@@ -42,10 +42,15 @@ export const InsightsBody = z.object({
   range: z.object({ days: z.number(), from: z.string(), to: z.string() }),
   daily: z.array(InsightDay),
   totals: z.object({
-    conversations: z.number(), messages: z.number(), cost: z.number(), answers: z.number(), answered: z.number(),
+    conversations: z.number(),
+    messages: z.number(),
+    cost: z.number(),
+    answers: z.number(),
+    answered: z.number(),
     /** answered / answers, null when no answer is stored in the range. */
     answeredShare: z.number().nullable(),
-    thumbsUp: z.number(), thumbsDown: z.number(),
+    thumbsUp: z.number(),
+    thumbsDown: z.number(),
   }),
   /** Whether near-duplicates were grouped by their question vectors (false before any training). */
   groupedBySimilarity: z.boolean(),

@@ -36,7 +36,9 @@ test('insights: per-day numbers, near-duplicate questions counted together, unan
   assert.deepEqual(body, {
     range: { days: 7, from: days[6], to: days[0] },
     daily: [
-      { ...zero, day: days[6] }, { ...zero, day: days[5] }, { ...zero, day: days[4] },
+      { ...zero, day: days[6] },
+      { ...zero, day: days[5] },
+      { ...zero, day: days[4] },
       { ...zero, day: days[3], answers: 1, answered: 1 },
       { ...zero, day: days[2], answers: 1 },
       { ...zero, day: days[1], conversations: 1, messages: 2, cost: 0.001, answers: 1, answered: 1, thumbsUp: 1 },
@@ -45,12 +47,36 @@ test('insights: per-day numbers, near-duplicate questions counted together, unan
     totals: { conversations: 5, messages: 10, cost: 0.005, answers: 6, answered: 4, answeredShare: 4 / 6, thumbsUp: 1, thumbsDown: 1 },
     groupedBySimilarity: true,
     topQuestions: [
-      { question: 'How much is the Pro plan?', variants: ['What does Pro cost?', 'how much is the pro plan'], asked: 4, answered: 4, answeredWell: 3, unanswered: 0, conversationId: ids.c1 },
-      { question: 'Can you deliver to Mars?', variants: ['Do you ship to Mars?'], asked: 2, answered: 0, answeredWell: 0, unanswered: 2, conversationId: ids.c5 },
+      {
+        question: 'How much is the Pro plan?',
+        variants: ['What does Pro cost?', 'how much is the pro plan'],
+        asked: 4,
+        answered: 4,
+        answeredWell: 3,
+        unanswered: 0,
+        conversationId: ids.c1,
+      },
+      {
+        question: 'Can you deliver to Mars?',
+        variants: ['Do you ship to Mars?'],
+        asked: 2,
+        answered: 0,
+        answeredWell: 0,
+        unanswered: 2,
+        conversationId: ids.c5,
+      },
       { question: 'Tell me a story', variants: [], asked: 1, answered: 0, answeredWell: 0, unanswered: 0, conversationId: ids.c7 },
     ],
     unansweredQuestions: [
-      { question: 'Can you deliver to Mars?', variants: ['Do you ship to Mars?'], asked: 2, answered: 0, answeredWell: 0, unanswered: 2, conversationId: ids.c5 },
+      {
+        question: 'Can you deliver to Mars?',
+        variants: ['Do you ship to Mars?'],
+        asked: 2,
+        answered: 0,
+        answeredWell: 0,
+        unanswered: 2,
+        conversationId: ids.c5,
+      },
     ],
     sources: [
       { documentId: pricing.id, title: 'Pricing', url: 'https://shop.example.com/pricing', source: 'Text & Q&A', answers: 4 },
@@ -63,9 +89,23 @@ test('insights: per-day numbers, near-duplicate questions counted together, unan
   const month = (await admin.request('GET', '/api/admin/dashboard/insights?days=30')).json();
   assert.deepEqual(month.range, { days: 30, from: days[29], to: days[0] });
   assert.equal(month.daily.length, 30);
-  assert.deepEqual(month.topQuestions.map((q: { question: string; asked: number }) => [q.question, q.asked]),
-    [['How much is the Pro plan?', 4], ['Can you deliver to Mars?', 2], ['=cmd|calc', 1], ['Tell me a story', 1]]);
-  assert.deepEqual(month.sources.map((s: { title: string; answers: number }) => [s.title, s.answers]), [['Pricing', 4], ['Press release 2019', 1], ['Warranty', 1]]);
+  assert.deepEqual(
+    month.topQuestions.map((q: { question: string; asked: number }) => [q.question, q.asked]),
+    [
+      ['How much is the Pro plan?', 4],
+      ['Can you deliver to Mars?', 2],
+      ['=cmd|calc', 1],
+      ['Tell me a story', 1],
+    ],
+  );
+  assert.deepEqual(
+    month.sources.map((s: { title: string; answers: number }) => [s.title, s.answers]),
+    [
+      ['Pricing', 4],
+      ['Press release 2019', 1],
+      ['Warranty', 1],
+    ],
+  );
   assert.deepEqual(month.unusedDocuments, { total: 0, documents: [] });
 
   // Deleting a conversation takes its question out of the lists (retention and "Delete" reach the insights).
@@ -87,7 +127,10 @@ test('insights CSV: each list with formulas neutralised, as a named attachment',
   assert.equal(csv.headers['content-disposition'], `attachment; filename="docent-top-questions-${days[29]}-to-${days[0]}.csv"`);
   const lines = csv.body.split('\r\n');
   assert.equal(lines[0], '\uFEFF"question","also_asked_as","asked","answered","answered_well","unanswered","conversation"');
-  assert.match(lines[1], /^"How much is the Pro plan\?","What does Pro cost\? \| how much is the pro plan","4","4","3","0","\/admin\/conversations\/[0-9a-f-]{36}"$/);
+  assert.match(
+    lines[1],
+    /^"How much is the Pro plan\?","What does Pro cost\? \| how much is the pro plan","4","4","3","0","\/admin\/conversations\/[0-9a-f-]{36}"$/,
+  );
   assert.match(lines[3], /^"'=cmd\|calc","","1","1","1","0","\/admin\/conversations\/[0-9a-f-]{36}"$/, 'a formula is neutralised');
   assert.equal(lines.length, 6, 'four groups, then the final line end');
 
@@ -95,8 +138,11 @@ test('insights CSV: each list with formulas neutralised, as a named attachment',
   assert.match(unanswered.body.split('\r\n')[1], /^"Can you deliver to Mars\?","Do you ship to Mars\?","2","0","0","2","\/admin\/conversations\//);
 
   const sources = await admin.request('GET', '/api/admin/dashboard/insights/export.csv?days=7&list=sources');
-  assert.equal(sources.body, '\uFEFF"document","url","source","answers"\r\n"Pricing","https://shop.example.com/pricing","Text & Q&A","4"\r\n'
-    + '"Warranty","https://shop.example.com/warranty","Text & Q&A","1"\r\n');
+  assert.equal(
+    sources.body,
+    '\uFEFF"document","url","source","answers"\r\n"Pricing","https://shop.example.com/pricing","Text & Q&A","4"\r\n' +
+      '"Warranty","https://shop.example.com/warranty","Text & Q&A","1"\r\n',
+  );
   const unused = await admin.request('GET', '/api/admin/dashboard/insights/export.csv?days=7&list=unused-documents');
   assert.equal(unused.headers['content-disposition'], `attachment; filename="docent-unused-documents-${days[6]}-to-${days[0]}.csv"`);
   assert.equal(unused.body, '\uFEFF"document","url","source"\r\n"Press release 2019","","Text & Q&A"\r\n');
@@ -118,23 +164,44 @@ test('insights: a range or list other than those offered is a 400 naming it; the
 
 test('insights follow real chats: the widget answer, its Q&A source and an unanswered question', async (t) => {
   const { app, admin, fake } = await setup(t);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await admin.request('GET', '/api/admin/models');
-  await admin.request('POST', '/api/admin/training/text', { question: 'What does the warranty cover?', answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    question: 'What does the warranty cover?',
+    answer: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await app.training.runner.idle();
   fake.setChatReply('It covers manufacturing faults for two years.');
-  const ask = (message: string, visitorId: string) => app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId, message } });
+  const ask = (message: string, visitorId: string) =>
+    app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId, message } });
   await ask('What does the warranty cover?', 'visitor-0001');
   await ask('zzqx blorp', 'visitor-0002');
   const body = (await admin.request('GET', '/api/admin/dashboard/insights?days=7')).json();
   const today = body.daily.at(-1);
   assert.deepEqual([today.conversations, today.messages, today.answers, today.answered], [2, 4, 2, 1]);
   assert.equal(body.groupedBySimilarity, true, 'the chat cached the question vectors the grouping reads');
-  assert.deepEqual(body.topQuestions.map((q: { question: string; answered: number }) => [q.question, q.answered]),
-    [['What does the warranty cover?', 1], ['zzqx blorp', 0]]);
-  assert.deepEqual(body.unansweredQuestions.map((q: { question: string }) => q.question), ['zzqx blorp']);
-  assert.deepEqual(body.sources.map((s: { title: string; answers: number }) => [s.title, s.answers]), [['What does the warranty cover?', 1]]);
+  assert.deepEqual(
+    body.topQuestions.map((q: { question: string; answered: number }) => [q.question, q.answered]),
+    [
+      ['What does the warranty cover?', 1],
+      ['zzqx blorp', 0],
+    ],
+  );
+  assert.deepEqual(
+    body.unansweredQuestions.map((q: { question: string }) => q.question),
+    ['zzqx blorp'],
+  );
+  assert.deepEqual(
+    body.sources.map((s: { title: string; answers: number }) => [s.title, s.answers]),
+    [['What does the warranty cover?', 1]],
+  );
 });
 
 test('migration 014 counts what was stored before it exactly as the triggers count it afterwards', () => {
@@ -172,11 +239,27 @@ test('the digest carries the top and unanswered questions of its period, and its
     { question: 'Can you deliver to Mars?', asked: 2, answeredWell: 0 },
     { question: 'Tell me a story', asked: 1, answeredWell: 0 },
   ]);
-  assert.deepEqual(digest.unansweredQuestions.map((q) => [q.question, q.unanswered]), [['Can you deliver to Mars?', 2]]);
+  assert.deepEqual(
+    digest.unansweredQuestions.map((q) => [q.question, q.unanswered]),
+    [['Can you deliver to Mars?', 2]],
+  );
   const mail = digestEmail(digest);
   assert.deepEqual(mail.tables?.slice(1), [
-    { caption: 'Top questions', head: ['Question', 'Asked', 'Answered well'], numeric: [1, 2],
-      rows: [['How much is the Pro plan?', '4', '3'], ['Can you deliver to Mars?', '2', '0'], ['Tell me a story', '1', '0']] },
-    { caption: 'Unanswered questions (improve them from Dashboard → Insights)', head: ['Question', 'Unanswered'], numeric: [1], rows: [['Can you deliver to Mars?', '2']] },
+    {
+      caption: 'Top questions',
+      head: ['Question', 'Asked', 'Answered well'],
+      numeric: [1, 2],
+      rows: [
+        ['How much is the Pro plan?', '4', '3'],
+        ['Can you deliver to Mars?', '2', '0'],
+        ['Tell me a story', '1', '0'],
+      ],
+    },
+    {
+      caption: 'Unanswered questions (improve them from Dashboard → Insights)',
+      head: ['Question', 'Unanswered'],
+      numeric: [1],
+      rows: [['Can you deliver to Mars?', '2']],
+    },
   ]);
 });

@@ -6,8 +6,15 @@ import type { Db } from '../db/database.js';
 import { csvDocument } from '../http/csv.js';
 import type { InsightList, InsightsBody, QuestionGroup } from './insights-schemas.js';
 import {
-  answersByDay, existingConversations, mostUsedDocuments, questionRows, questionVectors, trafficByDay, unusedDocuments,
-  type DayRange, type QuestionRow,
+  answersByDay,
+  existingConversations,
+  mostUsedDocuments,
+  questionRows,
+  questionVectors,
+  trafficByDay,
+  unusedDocuments,
+  type DayRange,
+  type QuestionRow,
 } from './insights-repository.js';
 
 const DAY_MS = 86_400_000;
@@ -38,7 +45,11 @@ export function dayRange(days: number, now = Date.now()): DayRange & { days: str
 }
 
 /** Lower case, punctuation and extra spaces dropped: "Pricing?" and "pricing" are one question without vectors. */
-const normalised = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalised = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 function unit(vector: Float32Array): Float32Array {
   let norm = 0;
@@ -56,7 +67,12 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-interface Group { leader: QuestionRow; vector: Float32Array | null; key: string; members: QuestionRow[] }
+interface Group {
+  leader: QuestionRow;
+  vector: Float32Array | null;
+  key: string;
+  members: QuestionRow[];
+}
 
 /**
  * Greedy clustering, most asked first: a question joins the first group whose leading question has the same
@@ -94,7 +110,10 @@ function summarise(groups: Group[], link: 'conversationId' | 'unansweredConversa
     return {
       question: g.leader.question,
       variants: g.members.slice(1, 4).map((r) => r.question),
-      asked: sum((r) => r.asked), answered, answeredWell: Math.max(0, answered - sum((r) => r.thumbsDown)), unanswered: sum((r) => r.unanswered),
+      asked: sum((r) => r.asked),
+      answered,
+      answeredWell: Math.max(0, answered - sum((r) => r.thumbsDown)),
+      unanswered: sum((r) => r.unanswered),
       conversationId,
     };
   });
@@ -108,15 +127,25 @@ export function questionInsights(db: Db, range: DayRange, limit: number) {
   const rows = questionRows(db, range, CANDIDATES);
   const byQuestion = new Map([...rows.top, ...rows.unanswered].map((r) => [r.question, r]));
   const candidates = [...byQuestion.values()].sort((a, b) => b.asked - a.asked || (a.question < b.question ? -1 : 1));
-  const found = questionVectors(db, candidates.map((r) => sha256(r.question)));
+  const found = questionVectors(
+    db,
+    candidates.map((r) => sha256(r.question)),
+  );
   const vectors = new Map(candidates.map((r, i) => [r.question, found?.[i] ? unit(found[i]!) : null]));
   const groups = groupQuestions(candidates, (question) => vectors.get(question) ?? null);
-  const live = existingConversations(db, candidates.flatMap((r) => [r.conversationId, r.unansweredConversationId]).filter((id): id is string => !!id));
+  const live = existingConversations(
+    db,
+    candidates.flatMap((r) => [r.conversationId, r.unansweredConversationId]).filter((id): id is string => !!id),
+  );
   return {
     groupedBySimilarity: found?.some((v) => v) ?? false,
-    topQuestions: summarise(groups, 'conversationId', live).sort((a, b) => b.asked - a.asked).slice(0, limit),
-    unansweredQuestions: summarise(groups, 'unansweredConversationId', live).filter((g) => g.unanswered > 0)
-      .sort((a, b) => b.unanswered - a.unanswered || b.asked - a.asked).slice(0, limit),
+    topQuestions: summarise(groups, 'conversationId', live)
+      .sort((a, b) => b.asked - a.asked)
+      .slice(0, limit),
+    unansweredQuestions: summarise(groups, 'unansweredConversationId', live)
+      .filter((g) => g.unanswered > 0)
+      .sort((a, b) => b.unanswered - a.unanswered || b.asked - a.asked)
+      .slice(0, limit),
   };
 }
 
@@ -128,20 +157,32 @@ export function insights(db: Db, days: number, now = Date.now()): InsightsBody {
     const t = traffic.get(day);
     const a = answers.get(day);
     return {
-      day, conversations: t?.conversations ?? 0, messages: t?.messages ?? 0, cost: t?.cost ?? 0,
-      answers: a?.answers ?? 0, answered: a?.answered ?? 0, thumbsUp: a?.thumbsUp ?? 0, thumbsDown: a?.thumbsDown ?? 0,
+      day,
+      conversations: t?.conversations ?? 0,
+      messages: t?.messages ?? 0,
+      cost: t?.cost ?? 0,
+      answers: a?.answers ?? 0,
+      answered: a?.answered ?? 0,
+      thumbsUp: a?.thumbsUp ?? 0,
+      thumbsDown: a?.thumbsDown ?? 0,
     };
   });
   const total = (pick: (d: (typeof daily)[number]) => number) => daily.reduce((n, d) => n + pick(d), 0);
   const totals = {
-    conversations: total((d) => d.conversations), messages: total((d) => d.messages), cost: total((d) => d.cost),
-    answers: total((d) => d.answers), answered: total((d) => d.answered), answeredShare: null as number | null,
-    thumbsUp: total((d) => d.thumbsUp), thumbsDown: total((d) => d.thumbsDown),
+    conversations: total((d) => d.conversations),
+    messages: total((d) => d.messages),
+    cost: total((d) => d.cost),
+    answers: total((d) => d.answers),
+    answered: total((d) => d.answered),
+    answeredShare: null as number | null,
+    thumbsUp: total((d) => d.thumbsUp),
+    thumbsDown: total((d) => d.thumbsDown),
   };
   totals.answeredShare = totals.answers ? totals.answered / totals.answers : null;
   return {
     range: { days, from: range.from, to: range.to },
-    daily, totals,
+    daily,
+    totals,
     ...questionInsights(db, range, SHOWN),
     sources: mostUsedDocuments(db, range, DOCUMENTS_SHOWN),
     unusedDocuments: unusedDocuments(db, range, DOCUMENTS_SHOWN),
@@ -158,12 +199,26 @@ export function insightsCsv(db: Db, days: number, list: InsightList, now = Date.
     const rows = list === 'top-questions' ? q.topQuestions : q.unansweredQuestions;
     return {
       filename,
-      body: csvDocument(['question', 'also_asked_as', 'asked', 'answered', 'answered_well', 'unanswered', 'conversation'],
-        rows.map((r) => [r.question, r.variants.join(' | '), r.asked, r.answered, r.answeredWell, r.unanswered, link(r.conversationId)])),
+      body: csvDocument(
+        ['question', 'also_asked_as', 'asked', 'answered', 'answered_well', 'unanswered', 'conversation'],
+        rows.map((r) => [r.question, r.variants.join(' | '), r.asked, r.answered, r.answeredWell, r.unanswered, link(r.conversationId)]),
+      ),
     };
   }
   if (list === 'sources') {
-    return { filename, body: csvDocument(['document', 'url', 'source', 'answers'], mostUsedDocuments(db, range, DOCUMENTS_EXPORTED).map((d) => [d.title, d.url, d.source, d.answers])) };
+    return {
+      filename,
+      body: csvDocument(
+        ['document', 'url', 'source', 'answers'],
+        mostUsedDocuments(db, range, DOCUMENTS_EXPORTED).map((d) => [d.title, d.url, d.source, d.answers]),
+      ),
+    };
   }
-  return { filename, body: csvDocument(['document', 'url', 'source'], unusedDocuments(db, range, DOCUMENTS_EXPORTED).documents.map((d) => [d.title, d.url, d.source])) };
+  return {
+    filename,
+    body: csvDocument(
+      ['document', 'url', 'source'],
+      unusedDocuments(db, range, DOCUMENTS_EXPORTED).documents.map((d) => [d.title, d.url, d.source]),
+    ),
+  };
 }

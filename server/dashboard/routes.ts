@@ -20,9 +20,13 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
         const stats = knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db));
         if (stats.chunks === 0) return { done: false, detail: 'Add pages, files or Q&A and start training.' };
         if (stats.index && !stats.index.matchesSettings && stats.trainedChunks > 0) {
-          return { done: true, detail: `Search still uses the index built with ${stats.index.baseUrl ?? 'OpenRouter'}. Rebuild it for your new provider in Database Management.` };
+          return {
+            done: true,
+            detail: `Search still uses the index built with ${stats.index.baseUrl ?? 'OpenRouter'}. Rebuild it for your new provider in Database Management.`,
+          };
         }
-        if (stats.trainedChunks < stats.chunks) return { done: stats.trainedChunks > 0, detail: `${stats.trainedChunks} of ${stats.chunks} chunks trained. Start training to include the rest.` };
+        if (stats.trainedChunks < stats.chunks)
+          return { done: stats.trainedChunks > 0, detail: `${stats.trainedChunks} of ${stats.chunks} chunks trained. Start training to include the rest.` };
         return { done: true, detail: `${stats.documents} documents, ${stats.chunks} chunks trained.` };
       },
       widget: (db) => {

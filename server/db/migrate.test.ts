@@ -12,15 +12,17 @@ const tempDir = () => mkdtempSync(path.join(tmpdir(), 'docent-migrate-'));
 
 test('migrations apply in numeric order, each once, and are recorded', () => {
   const dir = tempDir();
-  writeFileSync(path.join(dir, '10_second.sql'), 'INSERT INTO log VALUES (\'second\');');
-  writeFileSync(path.join(dir, '2_first.sql'), 'CREATE TABLE log (step TEXT); INSERT INTO log VALUES (\'first\');');
+  writeFileSync(path.join(dir, '10_second.sql'), "INSERT INTO log VALUES ('second');");
+  writeFileSync(path.join(dir, '2_first.sql'), "CREATE TABLE log (step TEXT); INSERT INTO log VALUES ('first');");
   writeFileSync(path.join(dir, 'notes.txt'), 'not a migration');
   const db = openDatabase(path.join(tempDir(), 'x.db'));
   assert.deepEqual(migrate(db, dir), ['2_first.sql', '10_second.sql']);
   assert.deepEqual(migrate(db, dir), [], 'a second start applies nothing');
   assert.deepEqual(db.prepare('SELECT step FROM log').pluck().all(), ['first', 'second']);
-  assert.deepEqual(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(),
-    [{ version: 2, name: '2_first.sql' }, { version: 10, name: '10_second.sql' }]);
+  assert.deepEqual(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(), [
+    { version: 2, name: '2_first.sql' },
+    { version: 10, name: '10_second.sql' },
+  ]);
   db.close();
 });
 
@@ -73,7 +75,10 @@ test('006: indexes and cached vectors made before it belong to the provider save
     db.close();
     return endpoints;
   };
-  assert.deepEqual(endpointsAfter006({ provider: 'openai-compatible', baseUrl: 'http://localhost:11434/v1' }), ['http://localhost:11434/v1', 'http://localhost:11434/v1']);
+  assert.deepEqual(endpointsAfter006({ provider: 'openai-compatible', baseUrl: 'http://localhost:11434/v1' }), [
+    'http://localhost:11434/v1',
+    'http://localhost:11434/v1',
+  ]);
   assert.deepEqual(endpointsAfter006({ provider: 'openrouter', baseUrl: null }), ['openrouter', 'openrouter']);
   assert.deepEqual(endpointsAfter006(null), ['openrouter', 'openrouter']);
 });

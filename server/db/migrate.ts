@@ -9,13 +9,20 @@ import { MIGRATIONS_DIR } from '../paths.js';
 const MIGRATION_FILE = /^(\d+)[-_].+\.sql$/;
 
 export class MigrationError extends Error {
-  constructor(public readonly file: string, cause: unknown) {
+  constructor(
+    public readonly file: string,
+    cause: unknown,
+  ) {
     super(`Migration ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'MigrationError';
   }
 }
 
-export interface MigrationFile { version: number; name: string; sql: string }
+export interface MigrationFile {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
   const files = readdirSync(dir).filter((f) => MIGRATION_FILE.test(f));

@@ -34,7 +34,9 @@ async function uploadApp(t: TestContext) {
     return { ok: true };
   });
   // Busboy's texts only count on multipart requests: the same text from anywhere else is still a 500.
-  app.post('/not-an-upload', async () => { throw new Error('Unexpected end of multipart data'); });
+  app.post('/not-an-upload', async () => {
+    throw new Error('Unexpected end of multipart data');
+  });
   t.after(() => app.close());
   return app;
 }
@@ -48,12 +50,42 @@ test('malformed multipart is a 400 naming the problem, whatever route reads it (
     ['cut off in a file', multipart, file('x'.repeat(5000)).slice(0, 3000), 400, CUT_OFF],
     ['no closing boundary', multipart, file(), 400, CUT_OFF],
     ['not multipart at all', multipart, 'just some text', 400, CUT_OFF],
-    ['300-character boundary', `multipart/form-data; boundary=${'b'.repeat(300)}`, file() + end, 400, `${NOT_MULTIPART}: the boundary is too long (70 characters at most).`],
-    ['__proto__ field', multipart, part('__proto__', '{"polluted":true}') + file() + end, 400, `${NOT_MULTIPART}: a field has a reserved name (such as __proto__ or constructor).`],
-    ['constructor file', multipart, part('constructor', 'x', 'a.txt') + end, 400, `${NOT_MULTIPART}: a field has a reserved name (such as __proto__ or constructor).`],
-    ['bad JSON field', multipart, part('meta', '{bad', undefined, 'Content-Type: application/json\r\n') + end, 400, `${NOT_MULTIPART}: a field declared as application/json is not valid JSON.`],
+    [
+      '300-character boundary',
+      `multipart/form-data; boundary=${'b'.repeat(300)}`,
+      file() + end,
+      400,
+      `${NOT_MULTIPART}: the boundary is too long (70 characters at most).`,
+    ],
+    [
+      '__proto__ field',
+      multipart,
+      part('__proto__', '{"polluted":true}') + file() + end,
+      400,
+      `${NOT_MULTIPART}: a field has a reserved name (such as __proto__ or constructor).`,
+    ],
+    [
+      'constructor file',
+      multipart,
+      part('constructor', 'x', 'a.txt') + end,
+      400,
+      `${NOT_MULTIPART}: a field has a reserved name (such as __proto__ or constructor).`,
+    ],
+    [
+      'bad JSON field',
+      multipart,
+      part('meta', '{bad', undefined, 'Content-Type: application/json\r\n') + end,
+      400,
+      `${NOT_MULTIPART}: a field declared as application/json is not valid JSON.`,
+    ],
     ['11 fields', multipart, Array.from({ length: 11 }, (_, i) => part(`f${i}`, 'v')).join('') + end, 413, 'The upload has too many form fields.'],
-    ['21 files', multipart, Array.from({ length: 21 }, (_, i) => file('x', `f${i}.txt`)).join('') + end, 413, 'The upload has too many files for one request. Send fewer files at a time.'],
+    [
+      '21 files',
+      multipart,
+      Array.from({ length: 21 }, (_, i) => file('x', `f${i}.txt`)).join('') + end,
+      413,
+      'The upload has too many files for one request. Send fewer files at a time.',
+    ],
     ['JSON instead of files', 'application/json', '{"files":[]}', 415, 'Upload files as multipart/form-data.'],
   ];
   for (const [name, contentType, payload, status, message] of cases) {

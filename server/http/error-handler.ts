@@ -38,8 +38,10 @@ const FRIENDLY_CLIENT_ERRORS: Record<string, { status?: number; message: string 
 const MULTIPART_PARSE_ERRORS: Array<[RegExp, string]> = [
   [/^Multipart: Boundary not found$/, 'the boundary is missing from the Content-Type header.'],
   // The whole body or one part ended early: a cut-off upload, or a body written with another boundary.
-  [/^Unexpected end of multipart data$| terminated early due to unexpected end of multipart data$/,
-    'it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.'],
+  [
+    /^Unexpected end of multipart data$| terminated early due to unexpected end of multipart data$/,
+    'it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.',
+  ],
   [/^The needle cannot have a length bigger than \d+\.$/, 'the boundary is too long (70 characters at most).'],
   [/^Missing Content-Type-header\.$|^Unsupported Content-Type\.$/, 'the Content-Type header is not multipart/form-data.'],
 ];
@@ -74,9 +76,28 @@ type ValidationIssue = { keyword: string; instancePath: string; message?: string
 // zod's own English texts ("Too big: expected string to have <=200 characters", "Invalid input: expected
 // number, received NaN"), shown where a schema has no message of its own. Rewritten as sentences below.
 const ZOD_DEFAULT_MESSAGE = /^(Invalid (input|option|string|UUID|URL|email|key|element|[A-Za-z0-9 ]+$)|Too (big|small): |Unrecognized keys?: )/;
-const KINDS: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', bigint: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object', date: 'a date' };
-const UNITS: Record<string, [string, string]> = { string: ['character', 'characters'], array: ['item', 'items'], set: ['item', 'items'], file: ['byte', 'bytes'] };
-const FORMATS: Record<string, string> = { uuid: 'Use an id in UUID form.', url: 'Enter a full URL, like https://example.com/page.', email: 'Enter an email address.', datetime: 'Use a date and time like 2025-01-31T12:00:00Z.' };
+const KINDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  bigint: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  date: 'a date',
+};
+const UNITS: Record<string, [string, string]> = {
+  string: ['character', 'characters'],
+  array: ['item', 'items'],
+  set: ['item', 'items'],
+  file: ['byte', 'bytes'],
+};
+const FORMATS: Record<string, string> = {
+  uuid: 'Use an id in UUID form.',
+  url: 'Enter a full URL, like https://example.com/page.',
+  email: 'Enter an email address.',
+  datetime: 'Use a date and time like 2025-01-31T12:00:00Z.',
+};
 
 function friendlyIssueMessage(issue: ValidationIssue): string {
   const message = issue.message ?? '';
@@ -87,7 +108,8 @@ function friendlyIssueMessage(issue: ValidationIssue): string {
     case 'invalid_type':
       return /received undefined$/.test(message) ? 'This field is required.' : `Expected ${KINDS[p.expected] ?? p.expected}.`;
     case 'too_big':
-      return UNITS[p.origin] ? `Use at most ${count(p.maximum, UNITS[p.origin])}.`
+      return UNITS[p.origin]
+        ? `Use at most ${count(p.maximum, UNITS[p.origin])}.`
         : `Use a number ${p.inclusive === false ? 'less than' : 'no greater than'} ${Number(p.maximum).toLocaleString('en-US')}.`;
     case 'too_small':
       if (UNITS[p.origin]) return p.minimum === 1 ? 'This field cannot be empty.' : `Use at least ${count(p.minimum, UNITS[p.origin])}.`;
@@ -111,7 +133,10 @@ function fieldsOf(issues: ValidationIssue[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     // Nested fields keep their path ("chatbot.temperature"); list items report their list ("allowedDomains").
-    const field = issue.instancePath.split('/').filter((part) => part && !/^\d+$/.test(part)).join('.');
+    const field = issue.instancePath
+      .split('/')
+      .filter((part) => part && !/^\d+$/.test(part))
+      .join('.');
     if (field && !fields[field]) fields[field] = friendlyIssueMessage(issue);
   }
   return fields;
@@ -122,9 +147,14 @@ function fieldsOf(issues: ValidationIssue[]): Record<string, string> {
  * worded as request validation words them; `prefix` is where the value sits ("chatbot" → "chatbot.temperature").
  */
 export function issueFields(issues: z.ZodError['issues'], prefix: string[] = []): Record<string, string> {
-  return fieldsOf(issues.map(({ code, path, message, ...params }) => ({
-    keyword: code, instancePath: `/${[...prefix, ...path.map(String)].join('/')}`, message, params: params as Record<string, unknown>,
-  })));
+  return fieldsOf(
+    issues.map(({ code, path, message, ...params }) => ({
+      keyword: code,
+      instancePath: `/${[...prefix, ...path.map(String)].join('/')}`,
+      message,
+      params: params as Record<string, unknown>,
+    })),
+  );
 }
 
 /** A failed schema check as a sentence, and one per field (the admin screens show those next to the fields). */
@@ -142,7 +172,12 @@ function validationFailure(issues: ValidationIssue[], context: string): { messag
   }
   const problem = first ? friendlyIssueMessage(first) : 'This value is not valid.';
   // A schema's own sentence ("Send a title and text, or a question and answer.") stands alone, without a second full stop.
-  return { message: ZOD_DEFAULT_MESSAGE.test(first?.message ?? '') || !/[.!?]$/.test(problem) ? `The request${where} is not valid: ${problem.replace(/[.!?]$/, '')}.` : problem };
+  return {
+    message:
+      ZOD_DEFAULT_MESSAGE.test(first?.message ?? '') || !/[.!?]$/.test(problem)
+        ? `The request${where} is not valid: ${problem.replace(/[.!?]$/, '')}.`
+        : problem,
+  };
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

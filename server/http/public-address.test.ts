@@ -25,7 +25,11 @@ test('PUBLIC_URL unset: the snippet and the webhook URL use the address the admi
   assert.equal(await webhookUrl(host), 'http://chat.example.com/api/webhooks/content');
   assert.equal(await snippet({ host: '203.0.113.7:8080' }), '<script src="http://203.0.113.7:8080/widget.js" async></script>');
   assert.deepEqual(await address(host), {
-    address: 'http://chat.example.com', publicUrl: null, browsingOrigin: 'http://chat.example.com', reach: 'public', mismatch: null,
+    address: 'http://chat.example.com',
+    publicUrl: null,
+    browsingOrigin: 'http://chat.example.com',
+    reach: 'public',
+    mismatch: null,
   });
   // Opened on this computer: the snippet works here only, and the screen says so (reach 'local').
   assert.equal((await address({ host: 'localhost:3000' })).reach, 'local');
@@ -42,13 +46,17 @@ test('TRUST_PROXY off: forged X-Forwarded-Host and -Proto do not change the snip
   assert.equal(login.cookies.find((c) => c.name === 'docent_session')!.secure, undefined, 'plain http and no PUBLIC_URL: not Secure');
 });
 
-test('TRUST_PROXY on: the proxy\'s X-Forwarded-Host and -Proto give the address, and https makes the cookie Secure', async (t) => {
+test("TRUST_PROXY on: the proxy's X-Forwarded-Host and -Proto give the address, and https makes the cookie Secure", async (t) => {
   const { app, snippet, webhookUrl, address } = await appWith(t, { PUBLIC_URL: '', TRUST_PROXY: 'true' });
   const proxied = { host: '127.0.0.1:3000', 'x-forwarded-host': 'chat.example.com', 'x-forwarded-proto': 'https' };
   assert.equal(await snippet(proxied), '<script src="https://chat.example.com/widget.js" async></script>');
   assert.equal(await webhookUrl(proxied), 'https://chat.example.com/api/webhooks/content');
   assert.deepEqual(await address(proxied), {
-    address: 'https://chat.example.com', publicUrl: null, browsingOrigin: 'https://chat.example.com', reach: 'public', mismatch: null,
+    address: 'https://chat.example.com',
+    publicUrl: null,
+    browsingOrigin: 'https://chat.example.com',
+    reach: 'public',
+    mismatch: null,
   });
   // Without forwarded headers it is the Host the proxy passed on.
   assert.equal(await snippet({ host: 'chat.example.com' }), '<script src="http://chat.example.com/widget.js" async></script>');
@@ -63,7 +71,10 @@ test('PUBLIC_URL set: it is the address whatever the request says, and a differe
   assert.equal(await webhookUrl(proxied), 'http://localhost:3000/api/webhooks/content');
   // PUBLIC_URL is this computer only while the admin came over a public address: PUBLIC_URL is stale.
   assert.deepEqual(await address(proxied), {
-    address: 'http://localhost:3000', publicUrl: 'http://localhost:3000', browsingOrigin: 'https://chat.example.com', reach: 'local',
+    address: 'http://localhost:3000',
+    publicUrl: 'http://localhost:3000',
+    browsingOrigin: 'https://chat.example.com',
+    reach: 'local',
     mismatch: { kind: 'stale', suggestedPublicUrl: 'https://chat.example.com' },
   });
   assert.equal((await address({ host: 'localhost:3000' })).mismatch, null, 'the same origin: nothing to report');
@@ -91,7 +102,17 @@ test('a Host header that is not a plain host[:port] is ignored', () => {
 
 test('reach: who can load the widget from an address', () => {
   assert.deepEqual(
-    ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://192.168.1.5', 'http://10.0.0.1', 'http://docent.lan', 'http://docent', 'https://chat.example.com', 'http://93.184.215.14'].map(reachOf),
+    [
+      'http://localhost:3000',
+      'http://127.0.0.1:3000',
+      'http://[::1]:3000',
+      'http://192.168.1.5',
+      'http://10.0.0.1',
+      'http://docent.lan',
+      'http://docent',
+      'https://chat.example.com',
+      'http://93.184.215.14',
+    ].map(reachOf),
     ['local', 'local', 'local', 'private', 'private', 'private', 'private', 'public', 'public'],
   );
 });

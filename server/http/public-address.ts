@@ -70,7 +70,8 @@ export function reachOf(address: string): Reach {
     return 'public';
   }
   if (host === 'localhost' || host.endsWith('.localhost')) return 'local';
-  if (!ipaddr.isValid(host)) return host.endsWith('.local') || host.endsWith('.internal') || host.endsWith('.lan') || !host.includes('.') ? 'private' : 'public';
+  if (!ipaddr.isValid(host))
+    return host.endsWith('.local') || host.endsWith('.internal') || host.endsWith('.lan') || !host.includes('.') ? 'private' : 'public';
   let ip = ipaddr.parse(host);
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
   const range = ip.range();

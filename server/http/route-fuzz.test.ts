@@ -26,10 +26,21 @@ const BOUNDARY = 'DocentFuzzBoundary';
 // The app under test, with every route it registers recorded
 
 interface JsonSchema {
-  type?: string | string[]; properties?: Record<string, JsonSchema>; items?: JsonSchema; enum?: unknown[]; const?: unknown;
-  anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; format?: string;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  format?: string;
 }
-interface FuzzRoute { method: string; url: string; body?: JsonSchema; query?: JsonSchema }
+interface FuzzRoute {
+  method: string;
+  url: string;
+  body?: JsonSchema;
+  query?: JsonSchema;
+}
 
 /** A zod route schema as JSON Schema (what the generators read); anything else is left alone. */
 function jsonSchemaOf(schema: unknown): JsonSchema | undefined {
@@ -37,7 +48,10 @@ function jsonSchemaOf(schema: unknown): JsonSchema | undefined {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 }
 
-interface FuzzApp extends TestApp { routes: FuzzRoute[]; webhookToken: string }
+interface FuzzApp extends TestApp {
+  routes: FuzzRoute[];
+  webhookToken: string;
+}
 
 /**
  * Ids and names of what the seeded install holds (documents, a conversation, its visitor and answer),
@@ -64,11 +78,30 @@ async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
   SEEDED.length = 0;
   const admin = await setupAdmin(app);
   // A working install: key, trained text and Q&A, an uploaded file, a web source, a visitor's conversation.
-  const ok = async (res: Promise<{ statusCode: number; body: string }>) => { const r = await res; assert.ok(r.statusCode < 300, r.body); return JSON.parse(r.body || 'null'); };
-  await ok(admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false }));
+  const ok = async (res: Promise<{ statusCode: number; body: string }>) => {
+    const r = await res;
+    assert.ok(r.statusCode < 300, r.body);
+    return JSON.parse(r.body || 'null');
+  };
+  await ok(
+    admin.request('PUT', '/api/admin/settings/api', {
+      provider: 'openrouter',
+      apiKey: FAKE_KEY,
+      model: 'openai/gpt-5.4-mini',
+      fallbackModels: [],
+      reasoningEnabled: false,
+    }),
+  );
   await ok(admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Returns are accepted within 30 days of delivery.' }));
   await ok(admin.request('POST', '/api/admin/training/text', { question: 'How long does shipping take?', answer: 'Three to five business days.' }));
-  await ok(app.inject({ method: 'POST', url: '/api/admin/training/files', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': multipartType }, payload: file() + end }));
+  await ok(
+    app.inject({
+      method: 'POST',
+      url: '/api/admin/training/files',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': multipartType },
+      payload: file() + end,
+    }),
+  );
   await ok(admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: ['http://127.0.0.1:1/page'] } }));
   await app.training.runner.idle();
   await ok(admin.request('POST', '/api/admin/training/start'));
@@ -76,16 +109,28 @@ async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
   // The widget API only answers pages of allowed sites: the fuzz comes from one of them.
   const widget = (await admin.request('GET', '/api/admin/widget/settings')).json().widget;
   await ok(admin.request('PUT', '/api/admin/widget/settings', { ...widget, allowedDomains: [new URL(ALLOWED_ORIGIN).host] }));
-  const chat = await app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ALLOWED_ORIGIN }, payload: { visitorId: VISITOR, message: 'How long does shipping take?' } });
+  const chat = await app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: ALLOWED_ORIGIN },
+    payload: { visitorId: VISITOR, message: 'How long does shipping take?' },
+  });
   assert.equal(chat.statusCode, 200, chat.body);
-  const conversation = app.db.prepare("SELECT c.id AS conversationId, m.id AS messageId FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.role = 'assistant'").get() as { conversationId: string; messageId: string };
+  const conversation = app.db
+    .prepare("SELECT c.id AS conversationId, m.id AS messageId FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.role = 'assistant'")
+    .get() as { conversationId: string; messageId: string };
   const ids = (table: string) => (app.db.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[]).map(String);
   SEEDED.push(...new Set([...ids('documents'), ...ids('sources'), ...ids('jobs')]), VISITOR, conversation.conversationId, conversation.messageId);
   const webhookToken = (await ok(admin.request('GET', '/api/admin/training/webhook'))).token as string;
 
-  const routes = registered.flatMap((route) => [route.method].flat().map((method) => ({
-    method, url: route.url, body: jsonSchemaOf(route.schema?.body), query: jsonSchemaOf(route.schema?.querystring),
-  })));
+  const routes = registered.flatMap((route) =>
+    [route.method].flat().map((method) => ({
+      method,
+      url: route.url,
+      body: jsonSchemaOf(route.schema?.body),
+      query: jsonSchemaOf(route.schema?.querystring),
+    })),
+  );
   return { ...testApp, routes, webhookToken };
 }
 
@@ -104,29 +149,51 @@ interface FuzzRequest {
   kind: string;
 }
 
-const fuzzRequest = (request: FuzzRequest): FuzzRequest =>
-  Object.assign(request, { [fc.toStringMethod]: () => describe(request) });
+const fuzzRequest = (request: FuzzRequest): FuzzRequest => Object.assign(request, { [fc.toStringMethod]: () => describe(request) });
 
 function describe(request: FuzzRequest): string {
-  const payload = request.payload === undefined ? '(no body)'
-    : `${Buffer.byteLength(request.payload)} bytes: ${JSON.stringify(request.payload.toString().slice(0, 160))}`;
+  const payload =
+    request.payload === undefined ? '(no body)' : `${Buffer.byteLength(request.payload)} bytes: ${JSON.stringify(request.payload.toString().slice(0, 160))}`;
   const origin = request.origin === undefined ? '' : ` Origin: ${request.origin}`;
   return `[${request.kind}] ${request.identity} ${request.method} ${request.url.slice(0, 300)} Content-Type: ${request.contentType ?? '(none)'}${origin} body ${payload}`;
 }
 
-interface Body { kind: string; contentType?: string; payload?: string | Buffer }
+interface Body {
+  kind: string;
+  contentType?: string;
+  payload?: string | Buffer;
+}
 
 const json = (kind: string, value: unknown): Body => ({ kind, contentType: 'application/json', payload: JSON.stringify(value) });
 
 /** Any value of a wrong type: the fields' types are what is fuzzed. */
 const wrongType: fc.Arbitrary<unknown> = fc.oneof(
-  fc.string({ maxLength: 30 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
+  fc.string({ maxLength: 30 }),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
   fc.constantFrom([], {}, [[[]]], { a: { b: {} } }, '', ' ', '0', 'true', 'null', -1, 0, 2 ** 53 + 2, 1e308, -0),
   fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
 );
 
-const STRING_SAMPLES = ['', ' ', '\u0000', '\ud800', 'a\u0000b', '<script>alert(1)</script>', "'; DROP TABLE documents; --", '../../etc/passwd',
-  'file:///etc/passwd', 'javascript:alert(1)', 'http://127.0.0.1:1/', 'http://user:pass@127.0.0.1:1/', '%00', '😀'.repeat(50), '\u202e\u200b'];
+const STRING_SAMPLES = [
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  'a\u0000b',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE documents; --",
+  '../../etc/passwd',
+  'file:///etc/passwd',
+  'javascript:alert(1)',
+  'http://127.0.0.1:1/',
+  'http://user:pass@127.0.0.1:1/',
+  '%00',
+  '😀'.repeat(50),
+  '\u202e\u200b',
+];
 
 /** A value of the type the schema asks for (not necessarily valid), so validation gets past the type check. */
 function plausible(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
@@ -137,14 +204,27 @@ function plausible(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unkn
   if (branches?.length) return fc.oneof(...branches.map((branch) => plausible(branch, depth + 1)));
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
-    case 'string': return fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom(...STRING_SAMPLES), fc.constantFrom(...SEEDED));
-    case 'integer': return fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 31, 2 ** 53 + 2, 1e21));
-    case 'number': return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1e308, -1e308, 5e-324));
-    case 'boolean': return fc.boolean();
-    case 'null': return fc.constant(null);
-    case 'array': return fc.array(plausible(schema.items, depth + 1), { maxLength: 4 });
-    case 'object': return schemaShaped(schema, depth + 1);
-    default: return wrongType;
+    case 'string':
+      return fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.constantFrom(...STRING_SAMPLES),
+        fc.constantFrom(...SEEDED),
+      );
+    case 'integer':
+      return fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 31, 2 ** 53 + 2, 1e21));
+    case 'number':
+      return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1e308, -1e308, 5e-324));
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(plausible(schema.items, depth + 1), { maxLength: 4 });
+    case 'object':
+      return schemaShaped(schema, depth + 1);
+    default:
+      return wrongType;
   }
 }
 
@@ -153,8 +233,9 @@ function schemaShaped(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<u
   const branches = schema?.anyOf ?? schema?.oneOf;
   if (branches?.length) return fc.oneof(...branches.map((branch) => schemaShaped(branch, depth)));
   const properties = schema?.properties ?? {};
-  const shape = Object.fromEntries(Object.entries(properties).map(([name, field]) =>
-    [name, fc.oneof({ weight: 3, arbitrary: plausible(field, depth) }, { weight: 2, arbitrary: wrongType })]));
+  const shape = Object.fromEntries(
+    Object.entries(properties).map(([name, field]) => [name, fc.oneof({ weight: 3, arbitrary: plausible(field, depth) }, { weight: 2, arbitrary: wrongType })]),
+  );
   return fc.record(shape, { requiredKeys: [] });
 }
 
@@ -166,15 +247,44 @@ function fieldNames(schema: JsonSchema | undefined): string[] {
   return names.length ? names : ['message'];
 }
 
-const MALFORMED_JSON = ['{', '}', '{"a":', '{"a":1,}', '[1,]', "{'a':1}", '{a:1}', 'NaN', 'undefined', '{"a":1}garbage', '{"a":1}{"a":2}',
-  '\uFEFF{}', '"\\ud800"', '{"a":"\\u00"}', '{"a":01}', '{"a":.5}', '{"a":1e999}', '{"a":-}', '{"a" 1}', '[', 'null', 'true', '0', '""',
-  '{"__proto__":', '\t\r\n ', '{"a":"\u0000"}', '/*c*/{}', '{"a":1}\u0000'];
+const MALFORMED_JSON = [
+  '{',
+  '}',
+  '{"a":',
+  '{"a":1,}',
+  '[1,]',
+  "{'a':1}",
+  '{a:1}',
+  'NaN',
+  'undefined',
+  '{"a":1}garbage',
+  '{"a":1}{"a":2}',
+  '\uFEFF{}',
+  '"\\ud800"',
+  '{"a":"\\u00"}',
+  '{"a":01}',
+  '{"a":.5}',
+  '{"a":1e999}',
+  '{"a":-}',
+  '{"a" 1}',
+  '[',
+  'null',
+  'true',
+  '0',
+  '""',
+  '{"__proto__":',
+  '\t\r\n ',
+  '{"a":"\u0000"}',
+  '/*c*/{}',
+  '{"a":1}\u0000',
+];
 
 function malformedJson(fields: string[]): fc.Arbitrary<Body> {
   return fc.oneof(
     fc.constantFrom(...MALFORMED_JSON).map((payload) => ({ kind: 'malformed JSON', contentType: 'application/json', payload })),
     // Numbers JSON.stringify cannot write: Infinity, and integers past 2^53.
-    fc.tuple(fc.constantFrom(...fields), fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890', '-0', '1E400'))
+    fc
+      .tuple(fc.constantFrom(...fields), fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890', '-0', '1E400'))
       .map(([field, number]) => ({ kind: 'unrepresentable number', contentType: 'application/json', payload: `{"${field}":${number}}` })),
     fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat()).map(([value, cut]) => {
       const text = JSON.stringify({ [fields[0]]: value, other: value });
@@ -185,10 +295,18 @@ function malformedJson(fields: string[]): fc.Arbitrary<Body> {
 
 /** Strings up to about 1 MB, within the 1 MB body limit and beyond it, in one field or the whole body. */
 function hugeStrings(fields: string[]): fc.Arbitrary<Body> {
-  return fc.tuple(fc.constantFrom(...fields), fc.constantFrom(64 * 1024, BODY_LIMIT - 100, BODY_LIMIT + 1, 3 * BODY_LIMIT), fc.constantFrom('a', '€', '\u0000', '😀'), fc.boolean())
+  return fc
+    .tuple(
+      fc.constantFrom(...fields),
+      fc.constantFrom(64 * 1024, BODY_LIMIT - 100, BODY_LIMIT + 1, 3 * BODY_LIMIT),
+      fc.constantFrom('a', '€', '\u0000', '😀'),
+      fc.boolean(),
+    )
     .map(([field, bytes, unit, whole]) => {
       const text = unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(unit))));
-      return whole ? { kind: `whole body ${bytes} bytes`, contentType: 'application/json', payload: JSON.stringify(text) } : json(`${bytes}-byte ${field}`, { [field]: text });
+      return whole
+        ? { kind: `whole body ${bytes} bytes`, contentType: 'application/json', payload: JSON.stringify(text) }
+        : json(`${bytes}-byte ${field}`, { [field]: text });
     });
 }
 
@@ -198,48 +316,97 @@ function deepNesting(fields: string[]): fc.Arbitrary<Body> {
   return fc.tuple(fc.constantFrom(...fields), fc.constantFrom('array', 'object', 'field', 'wide object', 'long array')).map(([field, shape]) => {
     const body = (payload: string): Body => ({ kind: `deep/wide ${shape}`, contentType: 'application/json', payload });
     switch (shape) {
-      case 'array': return body(`${'['.repeat(LEVELS)}${']'.repeat(LEVELS)}`);
-      case 'object': return body(`${'{"a":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)}`);
-      case 'field': return body(`{"${field}":${'{"a":['.repeat(LEVELS / 2)}1${']}'.repeat(LEVELS / 2)}}`);
-      case 'wide object': return body(JSON.stringify(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]))));
-      default: return body(JSON.stringify({ [field]: Array.from({ length: 100_000 }, (_, i) => String(i)) }));
+      case 'array':
+        return body(`${'['.repeat(LEVELS)}${']'.repeat(LEVELS)}`);
+      case 'object':
+        return body(`${'{"a":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)}`);
+      case 'field':
+        return body(`{"${field}":${'{"a":['.repeat(LEVELS / 2)}1${']}'.repeat(LEVELS / 2)}}`);
+      case 'wide object':
+        return body(JSON.stringify(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]))));
+      default:
+        return body(JSON.stringify({ [field]: Array.from({ length: 100_000 }, (_, i) => String(i)) }));
     }
   });
 }
 
 /** __proto__, constructor and prototype keys, at the top and inside fields. */
 function prototypeKeys(fields: string[]): fc.Arbitrary<Body> {
-  const poison = ['{"__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}', '{"prototype":{"polluted":"yes"}}',
-    '{"__proto__":null}', '{"constructor":null}', '{"hasOwnProperty":1,"toString":"x","valueOf":{}}'];
+  const poison = [
+    '{"__proto__":{"polluted":"yes"}}',
+    '{"constructor":{"prototype":{"polluted":"yes"}}}',
+    '{"prototype":{"polluted":"yes"}}',
+    '{"__proto__":null}',
+    '{"constructor":null}',
+    '{"hasOwnProperty":1,"toString":"x","valueOf":{}}',
+  ];
   return fc.tuple(fc.constantFrom(...fields), fc.constantFrom(...poison), fc.boolean()).map(([field, object, nested]) => ({
-    kind: 'prototype keys', contentType: 'application/json',
+    kind: 'prototype keys',
+    contentType: 'application/json',
     payload: nested ? `{"${field}":${object},"${fields.at(-1)}":${object}}` : object.replace(/^\{/, `{"${field}":"x",`),
   }));
 }
 
 /** NUL bytes and invalid UTF-8 inside JSON strings, as raw bytes (no JSON escaping on the way). */
 function rawBytes(fields: string[]): fc.Arbitrary<Body> {
-  const sequences = [[0x00], [0xff], [0xfe, 0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+  const sequences = [
+    [0x00],
+    [0xff],
+    [0xfe, 0xff],
+    [0xc0, 0x80],
+    [0xed, 0xa0, 0x80],
+    [0xe2, 0x82],
+    [0xf4, 0x90, 0x80, 0x80],
+    [0x80],
+    [0xf8, 0x88, 0x80, 0x80, 0x80],
+  ];
   return fc.oneof(
     fc.tuple(fc.constantFrom(...fields), fc.constantFrom(...sequences), fc.boolean()).map(([field, bytes, inKey]) => ({
-      kind: 'invalid UTF-8', contentType: 'application/json',
+      kind: 'invalid UTF-8',
+      contentType: 'application/json',
       payload: inKey
         ? Buffer.concat([Buffer.from('{"'), Buffer.from(bytes), Buffer.from(`":1,"${field}":"x"}`)])
         : Buffer.concat([Buffer.from(`{"${field}":"a`), Buffer.from(bytes), Buffer.from('b"}')]),
     })),
     fc.constantFrom(...sequences).map((bytes) => ({ kind: 'binary body', contentType: 'application/json', payload: Buffer.from(bytes) })),
-    fc.constantFrom(...fields).map((field) => ({ kind: 'UTF-16 body', contentType: 'application/json; charset=utf-16', payload: Buffer.from(`{"${field}":"x"}`, 'utf16le') })),
+    fc
+      .constantFrom(...fields)
+      .map((field) => ({ kind: 'UTF-16 body', contentType: 'application/json; charset=utf-16', payload: Buffer.from(`{"${field}":"x"}`, 'utf16le') })),
   );
 }
 
-const CONTENT_TYPES = ['text/plain', 'text/html', 'application/x-www-form-urlencoded', 'application/xml', 'application/json; charset=utf-16',
-  'application/json; charset=iso-8859-1', 'application/jsonx', 'application/vnd.api+json', 'APPLICATION/JSON', 'application/json, text/plain',
-  '', ';', '*/*', 'application/', 'multipart/form-data', 'multipart/form-data; boundary=', 'text/event-stream', 'application/octet-stream',
-  'application/json; boundary=x; charset=utf-8; charset=latin1', 'a'.repeat(2000), 'application/json\u0000'];
+const CONTENT_TYPES = [
+  'text/plain',
+  'text/html',
+  'application/x-www-form-urlencoded',
+  'application/xml',
+  'application/json; charset=utf-16',
+  'application/json; charset=iso-8859-1',
+  'application/jsonx',
+  'application/vnd.api+json',
+  'APPLICATION/JSON',
+  'application/json, text/plain',
+  '',
+  ';',
+  '*/*',
+  'application/',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+  'text/event-stream',
+  'application/octet-stream',
+  'application/json; boundary=x; charset=utf-8; charset=latin1',
+  'a'.repeat(2000),
+  'application/json\u0000',
+];
 
 function wrongContentType(fields: string[]): fc.Arbitrary<Body> {
-  return fc.tuple(fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }), fc.constantFrom(...fields), fc.string({ maxLength: 20 }), fc.boolean())
-    .map(([contentType, field, text, asJson]) => ({ kind: 'wrong Content-Type', contentType, payload: asJson ? JSON.stringify({ [field]: text }) : `${field}=${encodeURIComponent(text)}` }));
+  return fc
+    .tuple(fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }), fc.constantFrom(...fields), fc.string({ maxLength: 20 }), fc.boolean())
+    .map(([contentType, field, text, asJson]) => ({
+      kind: 'wrong Content-Type',
+      contentType,
+      payload: asJson ? JSON.stringify({ [field]: text }) : `${field}=${encodeURIComponent(text)}`,
+    }));
 }
 
 const part = (name: string, body: string, filename?: string, headers = '') =>
@@ -263,37 +430,123 @@ const BAD_MULTIPART: Array<Body & { problem?: string }> = [
   { kind: 'multipart with __proto__ field', contentType: multipartType, payload: part('__proto__', '{"polluted":"yes"}') + file() + end },
   { kind: 'multipart with constructor file', contentType: multipartType, payload: part('constructor', 'x', 'a.txt') + end },
   { kind: 'multipart with 50 fields', contentType: multipartType, payload: Array.from({ length: 50 }, (_, i) => part(`f${i}`, 'v')).join('') + end },
-  { kind: 'multipart with a bad JSON field', contentType: multipartType, payload: part('meta', '{bad', undefined, 'Content-Type: application/json\r\n') + file() + end },
-  { kind: 'multipart part without Content-Disposition', contentType: multipartType, payload: `--${BOUNDARY}\r\nContent-Type: text/plain\r\n\r\nhello\r\n${end}` },
+  {
+    kind: 'multipart with a bad JSON field',
+    contentType: multipartType,
+    payload: part('meta', '{bad', undefined, 'Content-Type: application/json\r\n') + file() + end,
+  },
+  {
+    kind: 'multipart part without Content-Disposition',
+    contentType: multipartType,
+    payload: `--${BOUNDARY}\r\nContent-Type: text/plain\r\n\r\nhello\r\n${end}`,
+  },
   { kind: 'multipart with bare LF line ends', contentType: multipartType, payload: (file() + end).replace(/\r\n/g, '\n') },
   { kind: 'multipart with NUL and traversal in file name', contentType: multipartType, payload: part('files', 'hello', '..\u0000/../../etc/passwd') + end },
   { kind: 'multipart/mixed', contentType: `multipart/mixed; boundary=${BOUNDARY}`, payload: file() + end },
   { kind: 'multipart with empty body', contentType: multipartType, payload: '' },
-  { kind: 'multipart with invalid UTF-8 names', contentType: multipartType,
-    payload: Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="`), Buffer.from([0xff, 0xc0, 0x80]), Buffer.from(`"\r\n\r\nhi\r\n${end}`)]) },
+  {
+    kind: 'multipart with invalid UTF-8 names',
+    contentType: multipartType,
+    payload: Buffer.concat([
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="`),
+      Buffer.from([0xff, 0xc0, 0x80]),
+      Buffer.from(`"\r\n\r\nhi\r\n${end}`),
+    ]),
+  },
 ];
 
-const PATH_PARAMS = ['abc', '-1', '0', '1', '2', '1.5', '1e3', '0x10', '99999999999999999999', '9007199254740993', '1e400', '%00', '1%00', '%ZZ', '%',
-  '%2F', '..', '%2e%2e', 'a'.repeat(150), '00000000-0000-0000-0000-000000000000', '%3Cscript%3E', '1%27%20OR%20%271%27%3D%271', '%20', '%E2%82%AC', '%C0%80', '%FF'];
-const WILDCARDS = ['', 'x', 'x/'.repeat(4000), '..%2F..%2Fpackage.json', '%2e%2e/%2e%2e/package.json', '../../../etc/passwd', '%00', 'index.html%00.js', 'a/'.repeat(200), '%FF%FE', 'assets/x.js'];
+const PATH_PARAMS = [
+  'abc',
+  '-1',
+  '0',
+  '1',
+  '2',
+  '1.5',
+  '1e3',
+  '0x10',
+  '99999999999999999999',
+  '9007199254740993',
+  '1e400',
+  '%00',
+  '1%00',
+  '%ZZ',
+  '%',
+  '%2F',
+  '..',
+  '%2e%2e',
+  'a'.repeat(150),
+  '00000000-0000-0000-0000-000000000000',
+  '%3Cscript%3E',
+  '1%27%20OR%20%271%27%3D%271',
+  '%20',
+  '%E2%82%AC',
+  '%C0%80',
+  '%FF',
+];
+const WILDCARDS = [
+  '',
+  'x',
+  'x/'.repeat(4000),
+  '..%2F..%2Fpackage.json',
+  '%2e%2e/%2e%2e/package.json',
+  '../../../etc/passwd',
+  '%00',
+  'index.html%00.js',
+  'a/'.repeat(200),
+  '%FF%FE',
+  'assets/x.js',
+];
 
 function pathFor(url: string): fc.Arbitrary<string> {
   const params = url.match(/:\w+/g) ?? [];
-  const value = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PATH_PARAMS) }, { weight: 2, arbitrary: fc.constantFrom(...SEEDED) }, fc.uuid(), fc.nat().map(String), fc.string({ maxLength: 12 }).map(encodeURIComponent));
+  const value = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...PATH_PARAMS) },
+    { weight: 2, arbitrary: fc.constantFrom(...SEEDED) },
+    fc.uuid(),
+    fc.nat().map(String),
+    fc.string({ maxLength: 12 }).map(encodeURIComponent),
+  );
   return fc.tuple(fc.array(value, { minLength: params.length, maxLength: params.length }), fc.constantFrom(...WILDCARDS)).map(([values, wildcard]) => {
     let i = 0;
     return url.replace(/:\w+/g, () => values[i++]).replace('*', wildcard);
   });
 }
 
-const QUERY_VALUES = () => [...SEEDED, '', '-1', '0', '1', '201', '1e999', '99999999999999999999', 'NaN', 'Infinity', '0x1f', '1.5', '%00', '%ZZ', '%', 'true', '[]', '{}',
-  'a'.repeat(5000), '__proto__', 'all', 'unanswered', '1&x', '%E2%82%AC'];
+const QUERY_VALUES = () => [
+  ...SEEDED,
+  '',
+  '-1',
+  '0',
+  '1',
+  '201',
+  '1e999',
+  '99999999999999999999',
+  'NaN',
+  'Infinity',
+  '0x1f',
+  '1.5',
+  '%00',
+  '%ZZ',
+  '%',
+  'true',
+  '[]',
+  '{}',
+  'a'.repeat(5000),
+  '__proto__',
+  'all',
+  'unanswered',
+  '1&x',
+  '%E2%82%AC',
+];
 
 function queryFor(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   const names = [...Object.keys(schema?.properties ?? {}), '__proto__', 'constructor', 'a[]', 'a[b]', '', 'limit', 'refresh'];
-  const pair = fc.tuple(fc.constantFrom(...names), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...QUERY_VALUES()) }, fc.string({ maxLength: 20 }).map(encodeURIComponent)));
+  const pair = fc.tuple(
+    fc.constantFrom(...names),
+    fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...QUERY_VALUES()) }, fc.string({ maxLength: 20 }).map(encodeURIComponent)),
+  );
   // Repeated names are duplicated keys (arrays, for the parser).
-  return fc.array(pair, { maxLength: 6 }).map((pairs) => pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : '');
+  return fc.array(pair, { maxLength: 6 }).map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
 }
 
 const ODD_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND', 'SEARCH', 'LOCK', 'MKCOL'];
@@ -318,17 +571,23 @@ const isWidgetRoute = (route: FuzzRoute) => route.url.startsWith('/api/widget');
 
 function requestFor(route: FuzzRoute): fc.Arbitrary<FuzzRequest> {
   const origins = isWidgetRoute(route)
-    ? fc.oneof({ weight: 8, arbitrary: fc.constant(ALLOWED_ORIGIN) }, fc.constantFrom(undefined, 'null', 'https://evil.example', 'not a url', `${ALLOWED_ORIGIN}.evil.example`))
+    ? fc.oneof(
+        { weight: 8, arbitrary: fc.constant(ALLOWED_ORIGIN) },
+        fc.constantFrom(undefined, 'null', 'https://evil.example', 'not a url', `${ALLOWED_ORIGIN}.evil.example`),
+      )
     : fc.constant(undefined);
-  return fc.record({
-    method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, fc.constantFrom(...ODD_METHODS)),
-    path: pathFor(route.url),
-    query: queryFor(route.query),
-    identity: fc.oneof({ weight: 3, arbitrary: fc.constant<Identity>('admin') }, fc.constant<Identity>('anonymous')),
-    origin: origins,
-    body: bodyFor(route),
-  }).map(({ method, path: url, query, identity, origin, body }) =>
-    fuzzRequest({ method, url: url + query, identity, origin, contentType: body.contentType, payload: body.payload, kind: body.kind }));
+  return fc
+    .record({
+      method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, fc.constantFrom(...ODD_METHODS)),
+      path: pathFor(route.url),
+      query: queryFor(route.query),
+      identity: fc.oneof({ weight: 3, arbitrary: fc.constant<Identity>('admin') }, fc.constant<Identity>('anonymous')),
+      origin: origins,
+      body: bodyFor(route),
+    })
+    .map(({ method, path: url, query, identity, origin, body }) =>
+      fuzzRequest({ method, url: url + query, identity, origin, contentType: body.contentType, payload: body.payload, kind: body.kind }),
+    );
 }
 
 /** The fixed part of each route's run: every kind of malformation at least once, as the admin. */
@@ -345,20 +604,34 @@ function corpusFor(route: FuzzRoute): FuzzRequest[] {
     { kind: '10,000 levels', contentType: 'application/json', payload: `${'['.repeat(10_000)}${']'.repeat(10_000)}` },
     { kind: '10,000 levels in a field', contentType: 'application/json', payload: `{"${fields[0]}":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}` },
     { kind: '__proto__ key', contentType: 'application/json', payload: `{"${fields[0]}":"x","__proto__":{"polluted":"yes"}}` },
-    { kind: 'constructor.prototype key', contentType: 'application/json', payload: `{"constructor":{"prototype":{"polluted":"yes"}},"${fields[0]}":{"prototype":1}}` },
+    {
+      kind: 'constructor.prototype key',
+      contentType: 'application/json',
+      payload: `{"constructor":{"prototype":{"polluted":"yes"}},"${fields[0]}":{"prototype":1}}`,
+    },
     { kind: 'NUL byte', contentType: 'application/json', payload: Buffer.from(`{"${fields[0]}":"a\u0000b"}`) },
-    { kind: 'invalid UTF-8', contentType: 'application/json', payload: Buffer.concat([Buffer.from(`{"${fields[0]}":"`), Buffer.from([0xff, 0xc0, 0x80, 0xed, 0xa0, 0x80]), Buffer.from('"}')]) },
+    {
+      kind: 'invalid UTF-8',
+      contentType: 'application/json',
+      payload: Buffer.concat([Buffer.from(`{"${fields[0]}":"`), Buffer.from([0xff, 0xc0, 0x80, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+    },
     { kind: 'no Content-Type', payload: JSON.stringify({ [fields[0]]: 'x' }) },
     { kind: 'text/plain', contentType: 'text/plain', payload: 'hello' },
     { kind: 'form-urlencoded', contentType: 'application/x-www-form-urlencoded', payload: `${fields[0]}=x&${fields[0]}=y` },
     ...BAD_MULTIPART,
   ];
   const requests = bodies.map((body) => fuzzRequest({ method: route.method, url, identity: 'admin', origin, ...body }));
-  for (const query of ['?limit=1e999&limit=2&offset=-1', '?__proto__=1&constructor=x&a[]=1&a[]=2', `?q=${'%00'.repeat(300)}`, '?visitorId=%ZZ&conversationId=99999999999999999999']) {
+  for (const query of [
+    '?limit=1e999&limit=2&offset=-1',
+    '?__proto__=1&constructor=x&a[]=1&a[]=2',
+    `?q=${'%00'.repeat(300)}`,
+    '?visitorId=%ZZ&conversationId=99999999999999999999',
+  ]) {
     requests.push(fuzzRequest({ method: route.method, url: url + query, identity: 'admin', origin, kind: 'bad query string' }));
   }
   for (const value of ['-1', '99999999999999999999', '%00', '1.5']) {
-    if (route.url.includes(':')) requests.push(fuzzRequest({ method: route.method, url: route.url.replace(/:\w+/g, value), identity: 'admin', origin, kind: 'bad path parameter' }));
+    if (route.url.includes(':'))
+      requests.push(fuzzRequest({ method: route.method, url: route.url.replace(/:\w+/g, value), identity: 'admin', origin, kind: 'bad path parameter' }));
   }
   for (const method of ['PROPFIND', 'TRACE', 'OPTIONS']) requests.push(fuzzRequest({ method, url, identity: 'anonymous', origin, kind: 'odd method' }));
   requests.push(fuzzRequest({ method: route.method, url: `${url}/${'x/'.repeat(3000)}`, identity: 'admin', origin, kind: 'long unknown path' }));
@@ -369,10 +642,16 @@ function corpusFor(route: FuzzRoute): FuzzRequest[] {
 // What every answer must be
 
 // Text that is for developers, not for the people reading these messages.
-const MACHINE_TEXT = new RegExp([/FST_|ERR_|HPE_|\w+Error\b|\n\s+at |node_modules|JSON at position|Unexpected token|\[object |%s/,
-  /^(reach \w+ limit|request file too large|prototype property|a request field|the request is not multipart|Client Error)/,
-  // zod's texts for schemas without a message of their own
-  /Invalid (input|option|string|UUID|URL)\b|Too (big|small): expected|received (undefined|NaN|null|Infinity)|\.\.$/].map((r) => r.source).join('|'));
+const MACHINE_TEXT = new RegExp(
+  [
+    /FST_|ERR_|HPE_|\w+Error\b|\n\s+at |node_modules|JSON at position|Unexpected token|\[object |%s/,
+    /^(reach \w+ limit|request file too large|prototype property|a request field|the request is not multipart|Client Error)/,
+    // zod's texts for schemas without a message of their own
+    /Invalid (input|option|string|UUID|URL)\b|Too (big|small): expected|received (undefined|NaN|null|Infinity)|\.\.$/,
+  ]
+    .map((r) => r.source)
+    .join('|'),
+);
 /** A sentence; it may start with the API name of the field it is about ("visitorId is required."). */
 const SENTENCE = /^([A-Z0-9"'(]|[a-z][\w.]*[ :])/;
 
@@ -388,7 +667,11 @@ function assertHumanMessage(message: unknown, where: string) {
 function assertErrorBody(status: number, contentType: string | undefined, text: string, where: string) {
   assert.match(contentType ?? '', /^application\/json/, `${where}: ${status} is not JSON (${contentType}): ${text.slice(0, 200)}`);
   let body: Record<string, unknown>;
-  try { body = JSON.parse(text); } catch { assert.fail(`${where}: ${status} body is not JSON: ${text.slice(0, 200)}`); }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    assert.fail(`${where}: ${status} body is not JSON: ${text.slice(0, 200)}`);
+  }
   const { fields, ...rest } = body;
   assert.deepEqual(Object.keys(rest).sort(), ['error', 'message', 'statusCode'], `${where}: error body has other keys: ${text.slice(0, 300)}`);
   assert.equal(body.statusCode, status, `${where}: statusCode in the body`);
@@ -429,7 +712,10 @@ const remoteAddress = () => `10.${(nextAddress >> 16) & 255}.${(nextAddress >> 8
 
 async function inject(app: FuzzApp, request: FuzzRequest) {
   return app.app.inject({
-    method: request.method as 'GET', url: request.url, headers: headersFor(app, request), remoteAddress: remoteAddress(),
+    method: request.method as 'GET',
+    url: request.url,
+    headers: headersFor(app, request),
+    remoteAddress: remoteAddress(),
     ...(request.payload === undefined ? {} : { payload: request.payload }),
   });
 }
@@ -445,12 +731,18 @@ async function assertStillServing(app: FuzzApp) {
   assert.equal(health.statusCode, 200);
   assert.deepEqual(health.json(), { status: 'ok' });
   assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
-  const lines = app.logs().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; reqId?: string; req?: { method: string; url: string }; msg: string; err?: { message: string } });
+  const lines = app
+    .logs()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { level: number; reqId?: string; req?: { method: string; url: string }; msg: string; err?: { message: string } });
   const requestOf = (reqId?: string) => lines.find((line) => line.reqId === reqId && line.req)?.req;
-  const failures = lines.filter((line) => line.level >= 50).map((line) => {
-    const req = requestOf(line.reqId);
-    return `${req ? `${req.method} ${req.url.slice(0, 200)}: ` : ''}${line.msg}: ${line.err?.message ?? ''}`;
-  });
+  const failures = lines
+    .filter((line) => line.level >= 50)
+    .map((line) => {
+      const req = requestOf(line.reqId);
+      return `${req ? `${req.method} ${req.url.slice(0, 200)}: ` : ''}${line.msg}: ${line.err?.message ?? ''}`;
+    });
   assert.deepEqual(failures, [], 'the server logged errors');
 }
 
@@ -463,9 +755,16 @@ test('every route answers malformed requests with a 4xx in the documented shape,
     const seed = seedFor(route);
     await t.test(`${route.method} ${route.url}`, async () => {
       try {
-        await fc.assert(fc.asyncProperty(requestFor(route), async (request) => assertAnswer(request, await inject(app, request))), {
-          seed, numRuns: RUNS_PER_ROUTE + corpusFor(route).length, examples: corpusFor(route).map((request) => [request]), endOnFailure: true, includeErrorInReport: true,
-        });
+        await fc.assert(
+          fc.asyncProperty(requestFor(route), async (request) => assertAnswer(request, await inject(app, request))),
+          {
+            seed,
+            numRuns: RUNS_PER_ROUTE + corpusFor(route).length,
+            examples: corpusFor(route).map((request) => [request]),
+            endOnFailure: true,
+            includeErrorInReport: true,
+          },
+        );
       } catch (err) {
         throw new Error(`Route fuzz of ${route.method} ${route.url} failed. Replay with FUZZ_SEED=${SEED} (route seed ${seed}).\n${(err as Error).message}`);
       }
@@ -477,7 +776,11 @@ test('every route answers malformed requests with a 4xx in the documented shape,
 // ---------------------------------------------------------------------------------------------
 // Over real HTTP: bytes inject() would tidy up (invalid UTF-8, cut-off and mis-framed bodies, raw NUL)
 
-interface RawResponse { statusCode: number; headers: Record<string, string>; body: string }
+interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** The first response in what the server sent back, or null when it sent nothing. */
 function parseResponse(data: Buffer): RawResponse | null {
@@ -508,25 +811,42 @@ function exchange(port: number, bytes: Buffer, { abort = false } = {}): Promise<
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const received: Buffer[] = [];
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer within 15 s to ${JSON.stringify(bytes.subarray(0, 200).toString('latin1'))}`)); }, 15_000);
-    socket.on('connect', () => { socket.write(bytes); if (abort) socket.destroy(); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within 15 s to ${JSON.stringify(bytes.subarray(0, 200).toString('latin1'))}`));
+    }, 15_000);
+    socket.on('connect', () => {
+      socket.write(bytes);
+      if (abort) socket.destroy();
+    });
     socket.on('data', (data) => received.push(data));
     // The server may reset a connection it has answered and closed.
     socket.on('error', () => {});
-    socket.on('close', () => { clearTimeout(timer); resolve(parseResponse(Buffer.concat(received))); });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(parseResponse(Buffer.concat(received)));
+    });
   });
 }
 
-interface RawCase { kind: string; bytes: Buffer; abort?: boolean; path?: string }
+interface RawCase {
+  kind: string;
+  bytes: Buffer;
+  abort?: boolean;
+  path?: string;
+}
 
 function rawCases(route: FuzzRoute, headerLines: string): RawCase[] {
   const target = route.url.replace(/:\w+/g, '1').replace('*', 'index.html');
   const field = fieldNames(route.body)[0];
-  const head = (method: string, path: string, extra: string) => `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headerLines}${extra}\r\n`;
+  const head = (method: string, path: string, extra: string) =>
+    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headerLines}${extra}\r\n`;
   const withLength = (body: Buffer, contentType = 'application/json', declared = body.length) =>
     Buffer.concat([Buffer.from(head(route.method, target, `Content-Type: ${contentType}\r\nContent-Length: ${declared}\r\n`)), body]);
   const chunked = (body: string, contentType = 'application/json', ending = '0\r\n\r\n') =>
-    Buffer.from(`${head(route.method, target, `Content-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n`)}${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n${ending}`);
+    Buffer.from(
+      `${head(route.method, target, `Content-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n`)}${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n${ending}`,
+    );
   const invalidUtf8 = Buffer.concat([Buffer.from(`{"${field}":"caf`), Buffer.from([0xc3, 0x28, 0xff, 0x00, 0xed, 0xa0, 0x80]), Buffer.from('"}')]);
   const json = JSON.stringify({ [field]: 'a long enough value for the field' });
   return [
@@ -537,10 +857,26 @@ function rawCases(route: FuzzRoute, headerLines: string): RawCase[] {
     { kind: 'multipart cut off (chunked, ends early)', bytes: chunked(file('x'.repeat(2000)).slice(0, 1000), multipartType) },
     { kind: 'multipart without boundary', bytes: withLength(Buffer.from(file() + end), 'multipart/form-data') },
     { kind: 'bad chunk size', bytes: chunked(json, 'application/json', 'zz\r\nhello\r\n0\r\n\r\n') },
-    { kind: 'Content-Length and Transfer-Encoding', bytes: Buffer.from(`${head(route.method, target, 'Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n')}0\r\n\r\n`) },
-    { kind: 'NUL byte in the path', bytes: Buffer.concat([Buffer.from(`${route.method} ${target}`), Buffer.from([0x00]), Buffer.from(` HTTP/1.1\r\nHost: x\r\n${headerLines}\r\n`)]) },
-    { kind: 'raw 0xFF bytes in the path', bytes: Buffer.concat([Buffer.from(`${route.method} ${target}/`), Buffer.from([0xff, 0xfe]), Buffer.from(` HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines}\r\n`)]) },
-    { kind: 'NUL byte in a header', bytes: Buffer.concat([Buffer.from(head(route.method, target, 'X-Note: a')), Buffer.from([0x00]), Buffer.from('b\r\n\r\n')]) },
+    {
+      kind: 'Content-Length and Transfer-Encoding',
+      bytes: Buffer.from(`${head(route.method, target, 'Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n')}0\r\n\r\n`),
+    },
+    {
+      kind: 'NUL byte in the path',
+      bytes: Buffer.concat([Buffer.from(`${route.method} ${target}`), Buffer.from([0x00]), Buffer.from(` HTTP/1.1\r\nHost: x\r\n${headerLines}\r\n`)]),
+    },
+    {
+      kind: 'raw 0xFF bytes in the path',
+      bytes: Buffer.concat([
+        Buffer.from(`${route.method} ${target}/`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(` HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines}\r\n`),
+      ]),
+    },
+    {
+      kind: 'NUL byte in a header',
+      bytes: Buffer.concat([Buffer.from(head(route.method, target, 'X-Note: a')), Buffer.from([0x00]), Buffer.from('b\r\n\r\n')]),
+    },
     { kind: '20 KB of headers', bytes: Buffer.from(head(route.method, target, `X-Padding: ${'p'.repeat(20_000)}\r\n`)) },
     { kind: 'connection dropped mid-body', bytes: withLength(Buffer.from(json.slice(0, 10)), 'application/json', 5000), abort: true },
     { kind: 'upload dropped mid-body', bytes: withLength(Buffer.from(file('x'.repeat(3000)).slice(0, 1500)), multipartType, 10_000), abort: true },
@@ -555,7 +891,9 @@ test('over real HTTP: invalid UTF-8, cut-off, mis-framed and dropped requests ge
     for (const identity of ['admin', 'anonymous'] as const) {
       const request = fuzzRequest({ method: route.method, url: route.url, identity, origin: isWidgetRoute(route) ? ALLOWED_ORIGIN : undefined, kind: '' });
       const { 'content-type': _, ...headers } = headersFor(app, request);
-      const headerLines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      const headerLines = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
       for (const raw of rawCases(route, headerLines)) {
         const where = `[${raw.kind}] ${identity} ${route.method} ${route.url}`;
         const res = await exchange(port, raw.bytes, { abort: raw.abort });
@@ -577,16 +915,29 @@ test('over real HTTP: an upload cut off mid-stream is a 400 that says so (findin
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.app.server.address() as net.AddressInfo).port;
   const { token, csrfToken } = createSession(app.app.db);
-  const upload = (contentType: string, body: string) => exchange(port, Buffer.from(`POST /api/admin/training/files HTTP/1.1\r\nHost: x\r\nConnection: close\r\n`
-    + `Cookie: ${SESSION_COOKIE}=${token}\r\nX-CSRF-Token: ${csrfToken}\r\nContent-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n\r\n`
-    + `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`));
+  const upload = (contentType: string, body: string) =>
+    exchange(
+      port,
+      Buffer.from(
+        `POST /api/admin/training/files HTTP/1.1\r\nHost: x\r\nConnection: close\r\n` +
+          `Cookie: ${SESSION_COOKIE}=${token}\r\nX-CSRF-Token: ${csrfToken}\r\nContent-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+          `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      ),
+    );
   const cutOff = await upload(multipartType, file('x'.repeat(2000)).slice(0, 1000));
   assert.equal(cutOff?.statusCode, 400);
-  assert.deepEqual(JSON.parse(cutOff.body), { statusCode: 400, error: 'Bad Request',
-    message: 'The upload is not valid multipart/form-data: it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.' });
+  assert.deepEqual(JSON.parse(cutOff.body), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message:
+      'The upload is not valid multipart/form-data: it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.',
+  });
   const noBoundary = await upload('multipart/form-data', file() + end);
   assert.equal(noBoundary?.statusCode, 400);
-  assert.deepEqual(JSON.parse(noBoundary.body), { statusCode: 400, error: 'Bad Request',
-    message: 'The upload is not valid multipart/form-data: the boundary is missing from the Content-Type header.' });
+  assert.deepEqual(JSON.parse(noBoundary.body), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'The upload is not valid multipart/form-data: the boundary is missing from the Content-Type header.',
+  });
   await assertStillServing(app);
 });

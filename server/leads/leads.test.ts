@@ -24,7 +24,10 @@ async function leadApp(t: { after(fn: () => unknown): void }) {
 
 async function chatbotSettings(admin: AdminClient, patch: Record<string, unknown>) {
   const current = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
-  const res = await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...current.chatbot, ...patch }, retrieval: { topK: current.retrieval.topK, minMatch: current.retrieval.minMatch } });
+  const res = await admin.request('PUT', '/api/admin/chatbot/settings', {
+    chatbot: { ...current.chatbot, ...patch },
+    retrieval: { topK: current.retrieval.topK, minMatch: current.retrieval.minMatch },
+  });
   assert.equal(res.statusCode, 200, res.body);
   return res.json().chatbot;
 }
@@ -97,7 +100,13 @@ test('every bad input is a 400 naming the field, in the words the widget shows',
   const huge = await postLead(app, { ...TALK, consent: true, message: 'x'.repeat(20_000) }, { origin: ORIGIN }, '192.0.2.100');
   assert.equal(huge.statusCode, 413);
   assert.equal(huge.json().message, 'The request body is too large (16 KB at most).');
-  const notJson = await app.inject({ method: 'POST', url: '/api/widget/leads', headers: { origin: ORIGIN, 'content-type': 'text/plain' }, payload: 'hello', remoteAddress: '192.0.2.101' });
+  const notJson = await app.inject({
+    method: 'POST',
+    url: '/api/widget/leads',
+    headers: { origin: ORIGIN, 'content-type': 'text/plain' },
+    payload: 'hello',
+    remoteAddress: '192.0.2.101',
+  });
   assert.deepEqual([notJson.statusCode, notJson.json().message], [400, 'The request body must be a JSON object, sent with Content-Type: application/json.']);
   assert.equal((await admin.request('GET', '/api/admin/leads')).json().total, 1, 'only the good one is stored');
 });
@@ -108,7 +117,9 @@ test('a lead keeps the conversation, notifies once by webhook, and the admin lis
   t.after(hooks.close);
   const saved = await admin.request('PUT', '/api/admin/notifications', {
     email: { enabled: false, host: '', port: 587, security: 'starttls', user: '', from: '', to: [] },
-    webhook: { enabled: true, url: hooks.url }, events: {}, digest: { frequency: 'off', hour: 8, weekday: 1 },
+    webhook: { enabled: true, url: hooks.url },
+    events: {},
+    digest: { frequency: 'off', hour: 8, weekday: 1 },
   });
   assert.equal(saved.statusCode, 200, saved.body);
   await chatbotSettings(admin, { talkToPerson: 'after_no_answer', preChatForm: true });
@@ -118,7 +129,10 @@ test('a lead keeps the conversation, notifies once by webhook, and the admin lis
   assert.equal(res.statusCode, 201);
   assert.deepEqual(res.json(), { received: true });
   // Another visitor cannot attach someone else's conversation: the lead is kept, without it.
-  assert.equal((await postLead(app, { ...TALK, visitorId: 'lead-visitor-0002', email: 'mallory@example.com', message: '@SUM(1)', conversationId })).statusCode, 201);
+  assert.equal(
+    (await postLead(app, { ...TALK, visitorId: 'lead-visitor-0002', email: 'mallory@example.com', message: '@SUM(1)', conversationId })).statusCode,
+    201,
+  );
   // A pre-chat lead, then the visitor's first question: its transcript is that conversation.
   assert.equal((await postLead(app, { visitorId: 'lead-visitor-0003', kind: 'pre_chat', name: 'Pat', email: 'pat@example.com', message: '' })).statusCode, 201);
   const patsConversation = await ask(app, 'What are your opening hours?', 'lead-visitor-0003');
@@ -128,18 +142,30 @@ test('a lead keeps the conversation, notifies once by webhook, and the admin lis
   const body = list.json();
   assert.deepEqual(body.counts, { new: 3, contacted: 0, closed: 0 });
   assert.equal(body.total, 3);
-  assert.deepEqual(body.leads.map((l: any) => [l.kind, l.name, l.email, l.message, l.status, l.conversationId, l.origin]), [
-    ['pre_chat', 'Pat', 'pat@example.com', '', 'new', null, ORIGIN],
-    ['talk', 'Jane Doe', 'mallory@example.com', '@SUM(1)', 'new', null, ORIGIN],
-    ['talk', '=HYPERLINK("http://evil")', 'jane@example.com', '+1 555 0100, call after 5', 'new', conversationId, ORIGIN],
-  ]);
+  assert.deepEqual(
+    body.leads.map((l: any) => [l.kind, l.name, l.email, l.message, l.status, l.conversationId, l.origin]),
+    [
+      ['pre_chat', 'Pat', 'pat@example.com', '', 'new', null, ORIGIN],
+      ['talk', 'Jane Doe', 'mallory@example.com', '@SUM(1)', 'new', null, ORIGIN],
+      ['talk', '=HYPERLINK("http://evil")', 'jane@example.com', '+1 555 0100, call after 5', 'new', conversationId, ORIGIN],
+    ],
+  );
   const [pat, mallory, jane] = body.leads;
-  assert.deepEqual(Object.keys(jane).sort(), ['conversationId', 'createdAt', 'email', 'id', 'kind', 'message', 'name', 'origin', 'status', 'updatedAt'],
-    'no visitor hash leaves the server');
+  assert.deepEqual(
+    Object.keys(jane).sort(),
+    ['conversationId', 'createdAt', 'email', 'id', 'kind', 'message', 'name', 'origin', 'status', 'updatedAt'],
+    'no visitor hash leaves the server',
+  );
 
   const detail = (await admin.request('GET', `/api/admin/leads/${jane.id}`)).json();
   assert.deepEqual({ ...detail.lead, createdAt: undefined, updatedAt: undefined }, { ...jane, createdAt: undefined, updatedAt: undefined, consentText: '' });
-  assert.deepEqual(detail.transcript.map((m: any) => [m.role, m.status]), [['user', 'complete'], ['assistant', 'error']]);
+  assert.deepEqual(
+    detail.transcript.map((m: any) => [m.role, m.status]),
+    [
+      ['user', 'complete'],
+      ['assistant', 'error'],
+    ],
+  );
   assert.equal(detail.transcript[0].text, 'Do you ship pallets to Norway?');
   assert.equal((await admin.request('GET', `/api/admin/leads/${mallory.id}`)).json().transcript, null);
   const patDetail = (await admin.request('GET', `/api/admin/leads/${pat.id}`)).json();
@@ -162,11 +188,20 @@ test('a lead keeps the conversation, notifies once by webhook, and the admin lis
   const contacted = (await admin.request('GET', '/api/admin/leads?status=contacted')).json();
   assert.deepEqual([contacted.total, contacted.leads.map((l: any) => l.id), contacted.counts], [1, [jane.id], { new: 2, contacted: 1, closed: 0 }]);
   const badStatus = await admin.request('PATCH', `/api/admin/leads/${jane.id}`, { status: 'won' });
-  assert.deepEqual(badStatus.json(), { statusCode: 400, error: 'Bad Request', message: 'Please correct the highlighted fields.', fields: { status: 'Use one of: "new", "contacted", "closed".' } });
+  assert.deepEqual(badStatus.json(), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Please correct the highlighted fields.',
+    fields: { status: 'Use one of: "new", "contacted", "closed".' },
+  });
   const badFilter = await admin.request('GET', '/api/admin/leads?status=won');
   assert.equal(badFilter.statusCode, 400);
   assert.equal(badFilter.json().message, 'status in the query string: Use one of: "all", "new", "contacted", "closed".');
-  assert.deepEqual((await admin.request('PATCH', '/api/admin/leads/99999', { status: 'closed' })).json(), { statusCode: 404, error: 'Not Found', message: 'No such lead.' });
+  assert.deepEqual((await admin.request('PATCH', '/api/admin/leads/99999', { status: 'closed' })).json(), {
+    statusCode: 404,
+    error: 'Not Found',
+    message: 'No such lead.',
+  });
   assert.equal((await admin.request('GET', '/api/admin/leads/abc')).statusCode, 400);
 
   // CSV: every cell quoted, a formula start (= + - @ tab CR) neutralised with a leading '.
@@ -174,10 +209,18 @@ test('a lead keeps the conversation, notifies once by webhook, and the admin lis
   assert.equal(csv.statusCode, 200);
   assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
   assert.match(String(csv.headers['content-disposition']), /^attachment; filename="docent-leads-\d{4}-\d{2}-\d{2}\.csv"$/);
-  const lines = csv.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  const lines = csv.body
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
   assert.equal(lines[0], '"id","time","status","kind","name","email","message","consent","website","conversation"');
   assert.equal(lines.length, 4);
-  assert.ok(lines[1].startsWith(`"${jane.id}","${jane.createdAt}","contacted","talk","'=HYPERLINK(""http://evil"")","jane@example.com","'+1 555 0100, call after 5","","${ORIGIN}","${conversationId}"`), lines[1]);
+  assert.ok(
+    lines[1].startsWith(
+      `"${jane.id}","${jane.createdAt}","contacted","talk","'=HYPERLINK(""http://evil"")","jane@example.com","'+1 555 0100, call after 5","","${ORIGIN}","${conversationId}"`,
+    ),
+    lines[1],
+  );
   assert.ok(lines[2].includes(`"mallory@example.com","'@SUM(1)"`), lines[2]);
   const onlyNew = (await admin.request('GET', '/api/admin/leads/export.csv?status=new')).body.trimEnd().split('\r\n');
   assert.equal(onlyNew.length, 3);
@@ -205,7 +248,11 @@ test('the honeypot pretends success and stores nothing; limits per visitor and p
 
   for (let i = 0; i < LEADS_PER_VISITOR_HOUR; i++) assert.equal((await postLead(app, TALK)).statusCode, 201);
   const limited = await postLead(app, TALK);
-  assert.deepEqual(limited.json(), { statusCode: 429, error: 'Too Many Requests', message: 'You have already sent us several messages. Please wait a while before sending another.' });
+  assert.deepEqual(limited.json(), {
+    statusCode: 429,
+    error: 'Too Many Requests',
+    message: 'You have already sent us several messages. Please wait a while before sending another.',
+  });
   assert.equal((await admin.request('GET', '/api/admin/leads')).json().total, LEADS_PER_VISITOR_HOUR);
 
   // Per IP, whatever visitor id is sent: the tries above count (1 honeypot + 3 stored + 1 limited).

@@ -11,7 +11,17 @@ import { notify } from '../notifications/notify.js';
 import { LeadForm, LeadId, LeadList, LeadListQuery, LeadReceived, LeadStatusChange, LeadDetail, LeadView, LEAD_MESSAGES, StatusFilter } from './schemas.js';
 import { z } from 'zod';
 import {
-  addLead, countByStatus, countLeads, countVisitorLeads, deleteLead, exportRows, findLead, leadConversationId, listLeads, setLeadStatus, transcript,
+  addLead,
+  countByStatus,
+  countLeads,
+  countVisitorLeads,
+  deleteLead,
+  exportRows,
+  findLead,
+  leadConversationId,
+  listLeads,
+  setLeadStatus,
+  transcript,
 } from './leads.js';
 
 /** Form posts one IP may make in ten minutes (bad ones count too: guessing costs tries). */
@@ -26,41 +36,53 @@ export interface LeadFormDeps {
 }
 
 /** `POST /api/widget/leads`: registered by the widget routes, under their origin check and CORS. */
-export const leadFormRoutes = (deps: LeadFormDeps): FastifyPluginAsyncZod => async (app) => {
-  app.post('/leads', {
-    bodyLimit: 16 * 1024,
-    config: { rateLimit: { max: LEAD_POSTS_PER_IP, timeWindow: '10 minutes', errorResponseBuilder: () => new HttpError(429, TOO_MANY) } },
-    schema: { body: LeadForm, response: { 201: LeadReceived, 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 429: ErrorBody } },
-  }, async (request, reply) => {
-    const { db } = app;
-    const form = request.body;
-    const settings = readChatbotSettings(db);
-    if (form.kind === 'talk' && settings.talkToPerson === 'never') throw forbidden('"Talk to a person" is turned off on this site.');
-    if (form.kind === 'pre_chat' && !settings.preChatForm) throw forbidden('The pre-chat form is turned off on this site.');
-    // The honeypot: only a bot fills a field no person sees. It is told the same as a person and nothing is kept.
-    if (form.website !== '') {
-      request.log.info('lead form honeypot filled: nothing stored');
-      return reply.code(201).send({ received: true });
-    }
-    if (settings.consentText && !form.consent) throw badRequest('Please correct the highlighted fields.', { consent: LEAD_MESSAGES.consent });
-    const visitor = deps.visitorHash(form.visitorId);
-    if (countVisitorLeads(db, visitor, new Date(Date.now() - 3_600_000).toISOString()) >= LEADS_PER_VISITOR_HOUR) throw new HttpError(429, TOO_MANY);
-    // Attached only when it is this visitor's stored conversation (with storing off, there is none to attach).
-    const conversationId = form.conversationId && findConversation(db, form.conversationId, visitor) ? form.conversationId : null;
-    const lead = {
-      kind: form.kind, name: form.name, email: form.email, message: form.kind === 'talk' ? form.message : '',
-      consentText: settings.consentText, visitorHash: visitor, conversationId, origin: deps.requestOrigin(request),
-    };
-    const id = addLead(db, lead);
-    try {
-      notify(app, { type: 'new_lead', key: `lead:${id}`, data: { leadId: id, name: lead.name, email: lead.email, message: lead.message, conversationId } });
-    } catch (err) {
-      // The lead is stored and on the Leads screen: a notification problem must not fail the visitor's form.
-      request.log.error({ err }, 'the notification for a new lead could not be queued');
-    }
-    return reply.code(201).send({ received: true });
-  });
-};
+export const leadFormRoutes =
+  (deps: LeadFormDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/leads',
+      {
+        bodyLimit: 16 * 1024,
+        config: { rateLimit: { max: LEAD_POSTS_PER_IP, timeWindow: '10 minutes', errorResponseBuilder: () => new HttpError(429, TOO_MANY) } },
+        schema: { body: LeadForm, response: { 201: LeadReceived, 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 429: ErrorBody } },
+      },
+      async (request, reply) => {
+        const { db } = app;
+        const form = request.body;
+        const settings = readChatbotSettings(db);
+        if (form.kind === 'talk' && settings.talkToPerson === 'never') throw forbidden('"Talk to a person" is turned off on this site.');
+        if (form.kind === 'pre_chat' && !settings.preChatForm) throw forbidden('The pre-chat form is turned off on this site.');
+        // The honeypot: only a bot fills a field no person sees. It is told the same as a person and nothing is kept.
+        if (form.website !== '') {
+          request.log.info('lead form honeypot filled: nothing stored');
+          return reply.code(201).send({ received: true });
+        }
+        if (settings.consentText && !form.consent) throw badRequest('Please correct the highlighted fields.', { consent: LEAD_MESSAGES.consent });
+        const visitor = deps.visitorHash(form.visitorId);
+        if (countVisitorLeads(db, visitor, new Date(Date.now() - 3_600_000).toISOString()) >= LEADS_PER_VISITOR_HOUR) throw new HttpError(429, TOO_MANY);
+        // Attached only when it is this visitor's stored conversation (with storing off, there is none to attach).
+        const conversationId = form.conversationId && findConversation(db, form.conversationId, visitor) ? form.conversationId : null;
+        const lead = {
+          kind: form.kind,
+          name: form.name,
+          email: form.email,
+          message: form.kind === 'talk' ? form.message : '',
+          consentText: settings.consentText,
+          visitorHash: visitor,
+          conversationId,
+          origin: deps.requestOrigin(request),
+        };
+        const id = addLead(db, lead);
+        try {
+          notify(app, { type: 'new_lead', key: `lead:${id}`, data: { leadId: id, name: lead.name, email: lead.email, message: lead.message, conversationId } });
+        } catch (err) {
+          // The lead is stored and on the Leads screen: a notification problem must not fail the visitor's form.
+          request.log.error({ err }, 'the notification for a new lead could not be queued');
+        }
+        return reply.code(201).send({ received: true });
+      },
+    );
+  };
 
 export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app;
@@ -79,23 +101,37 @@ export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/leads/export.csv', { schema: { querystring: z.object({ status: StatusFilter }) } }, async (request, reply) => {
     const header = ['id', 'time', 'status', 'kind', 'name', 'email', 'message', 'consent', 'website', 'conversation'];
-    const lines = [header.map(csvCell).join(','), ...exportRows(db, request.query.status).map((r) =>
-      [r.id, r.createdAt, r.status, r.kind, r.name, r.email, r.message, r.consentText, r.origin, r.conversationId].map(csvCell).join(','))];
+    const lines = [
+      header.map(csvCell).join(','),
+      ...exportRows(db, request.query.status).map((r) =>
+        [r.id, r.createdAt, r.status, r.kind, r.name, r.email, r.message, r.consentText, r.origin, r.conversationId].map(csvCell).join(','),
+      ),
+    ];
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="docent-leads-${new Date().toISOString().slice(0, 10)}.csv"`);
     return `\uFEFF${lines.join('\r\n')}\r\n`;
   });
 
-  app.get('/leads/:id', { schema: { params: LeadId, response: { 200: LeadView, 400: ErrorBody, 404: ErrorBody } } }, async (request) => leadView(request.params.id));
+  app.get('/leads/:id', { schema: { params: LeadId, response: { 200: LeadView, 400: ErrorBody, 404: ErrorBody } } }, async (request) =>
+    leadView(request.params.id),
+  );
 
-  app.patch('/leads/:id', { schema: { params: LeadId, body: LeadStatusChange, response: { 200: z.object({ lead: LeadDetail }), 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
-    if (!setLeadStatus(db, request.params.id, request.body.status)) throw notFound('No such lead.');
-    const { lead } = leadView(request.params.id);
-    return { lead };
-  });
+  app.patch(
+    '/leads/:id',
+    { schema: { params: LeadId, body: LeadStatusChange, response: { 200: z.object({ lead: LeadDetail }), 400: ErrorBody, 404: ErrorBody } } },
+    async (request) => {
+      if (!setLeadStatus(db, request.params.id, request.body.status)) throw notFound('No such lead.');
+      const { lead } = leadView(request.params.id);
+      return { lead };
+    },
+  );
 
-  app.delete('/leads/:id', { schema: { params: LeadId, response: { 200: z.object({ deleted: z.literal(true) }), 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
-    if (!deleteLead(db, request.params.id)) throw notFound('No such lead.');
-    return { deleted: true as const };
-  });
+  app.delete(
+    '/leads/:id',
+    { schema: { params: LeadId, response: { 200: z.object({ deleted: z.literal(true) }), 400: ErrorBody, 404: ErrorBody } } },
+    async (request) => {
+      if (!deleteLead(db, request.params.id)) throw notFound('No such lead.');
+      return { deleted: true as const };
+    },
+  );
 };

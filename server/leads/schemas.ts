@@ -28,20 +28,29 @@ const email = z.email();
  * form before the first question (name and e-mail only). `website` is the honeypot: people never see it, so a
  * value in it means a bot.
  */
-export const LeadForm = z.object({
-  visitorId: VisitorId,
-  conversationId: z.string().uuid('conversationId is not valid.').nullish(),
-  kind: z.enum(LEAD_KINDS, { message: 'Use one of: "talk", "pre_chat".' }).default('talk'),
-  name: z.string({ message: LEAD_MESSAGES.name }).trim().min(1, LEAD_MESSAGES.name).max(MAX_NAME, LEAD_MESSAGES.nameTooLong),
-  email: z.string({ message: LEAD_MESSAGES.email }).trim().max(MAX_EMAIL, LEAD_MESSAGES.email)
-    .refine((v) => email.safeParse(v).success, LEAD_MESSAGES.email),
-  message: z.string().trim().max(MAX_LEAD_MESSAGE * 2, LEAD_MESSAGES.messageTooLong)
-    .refine((v) => characterCount(v) <= MAX_LEAD_MESSAGE, LEAD_MESSAGES.messageTooLong).default(''),
-  consent: z.boolean().default(false),
-  website: z.string().max(500).default(''),
-}).superRefine((form, ctx) => {
-  if (form.kind === 'talk' && form.message === '') ctx.addIssue({ code: 'custom', path: ['message'], message: LEAD_MESSAGES.message });
-});
+export const LeadForm = z
+  .object({
+    visitorId: VisitorId,
+    conversationId: z.string().uuid('conversationId is not valid.').nullish(),
+    kind: z.enum(LEAD_KINDS, { message: 'Use one of: "talk", "pre_chat".' }).default('talk'),
+    name: z.string({ message: LEAD_MESSAGES.name }).trim().min(1, LEAD_MESSAGES.name).max(MAX_NAME, LEAD_MESSAGES.nameTooLong),
+    email: z
+      .string({ message: LEAD_MESSAGES.email })
+      .trim()
+      .max(MAX_EMAIL, LEAD_MESSAGES.email)
+      .refine((v) => email.safeParse(v).success, LEAD_MESSAGES.email),
+    message: z
+      .string()
+      .trim()
+      .max(MAX_LEAD_MESSAGE * 2, LEAD_MESSAGES.messageTooLong)
+      .refine((v) => characterCount(v) <= MAX_LEAD_MESSAGE, LEAD_MESSAGES.messageTooLong)
+      .default(''),
+    consent: z.boolean().default(false),
+    website: z.string().max(500).default(''),
+  })
+  .superRefine((form, ctx) => {
+    if (form.kind === 'talk' && form.message === '') ctx.addIssue({ code: 'custom', path: ['message'], message: LEAD_MESSAGES.message });
+  });
 export type LeadForm = z.output<typeof LeadForm>;
 
 /** Both a stored lead and a honeypot catch get this: a bot learns nothing from the answer. */
@@ -86,6 +95,8 @@ export const LeadList = z.object({
 
 export const LeadView = z.object({ lead: LeadDetail, transcript: z.array(TranscriptMessage).nullable() });
 
-export const LeadId = z.object({ id: z.coerce.number({ message: 'Expected a number.' }).int('Expected a whole number.').positive('Expected a positive number.') });
+export const LeadId = z.object({
+  id: z.coerce.number({ message: 'Expected a number.' }).int('Expected a whole number.').positive('Expected a positive number.'),
+});
 
 export const LeadStatusChange = z.object({ status: z.enum(LEAD_STATUSES, { message: 'Use one of: "new", "contacted", "closed".' }) });

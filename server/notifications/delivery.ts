@@ -15,12 +15,20 @@ import { EVENTS, emailContentOf, isEventType } from './events.js';
 import { renderEmail } from './message.js';
 import { notify, runtimeOf, type EventPayload } from './notify.js';
 import {
-  RETRY_DELAYS_MS, claim, dueRows, lastDigestSlot, markDelivered, markFailed, markRetry, nextDueAt, pruneHistory,
-  resumeInterrupted, setLastDigestSlot, type OutboxRow,
+  RETRY_DELAYS_MS,
+  claim,
+  dueRows,
+  lastDigestSlot,
+  markDelivered,
+  markFailed,
+  markRetry,
+  nextDueAt,
+  pruneHistory,
+  resumeInterrupted,
+  setLastDigestSlot,
+  type OutboxRow,
 } from './outbox.js';
-import {
-  channelReady, readNotificationSettings, readSigningSecret, readSmtpPassword, type Channel, type NotificationSettings,
-} from './settings.js';
+import { channelReady, readNotificationSettings, readSigningSecret, readSmtpPassword, type Channel, type NotificationSettings } from './settings.js';
 import { postWebhook, WebhookError } from './webhook.js';
 
 type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config' | 'log' | 'ingest'>;
@@ -54,7 +62,12 @@ const loopOf = perDatabase(() => ({
 export const maxAttempts = (db: App['db']) => (loopOf(db).options.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
 
 /** A failure: its sentence, whether a retry may help, and whether the admin is alerted when it is given up. */
-interface Failure { message: string; retry: boolean; retryAfterMs: number | null; alert: boolean }
+interface Failure {
+  message: string;
+  retry: boolean;
+  retryAfterMs: number | null;
+  alert: boolean;
+}
 
 function failureOf(err: unknown): Failure {
   if (err instanceof SmtpError) return { message: err.message, retry: err.retry, retryAfterMs: null, alert: true };
@@ -68,7 +81,13 @@ const fail = (failure: Failure) => Object.assign(new Error(failure.message), { f
 export function savedSmtpTarget(app: App, settings: NotificationSettings): SmtpTarget {
   const password = settings.email.user ? readSmtpPassword(app.db, app.secretBox) : null;
   if (settings.email.user && password === null) {
-    throw fail({ message: 'The SMTP password could not be read (it was never saved, or the data was restored without its secret key). Enter it again in Settings → Notifications.', retry: true, retryAfterMs: null, alert: true });
+    throw fail({
+      message:
+        'The SMTP password could not be read (it was never saved, or the data was restored without its secret key). Enter it again in Settings → Notifications.',
+      retry: true,
+      retryAfterMs: null,
+      alert: true,
+    });
   }
   return { ...settings.email, password };
 }
@@ -80,16 +99,26 @@ async function deliverEmail(app: App, settings: NotificationSettings, payload: E
     ...loopOf(app.db).options.smtp,
     headers: { 'X-Docent-Event': payload.event, 'X-Docent-Event-Id': payload.id },
   });
-  return outcome.refused.length ? `Delivered to ${outcome.accepted.join(', ')}; the server refused ${outcome.refused.map((r) => `${r.address} (${r.reply})`).join(', ')}.` : null;
+  return outcome.refused.length
+    ? `Delivered to ${outcome.accepted.join(', ')}; the server refused ${outcome.refused.map((r) => `${r.address} (${r.reply})`).join(', ')}.`
+    : null;
 }
 
 async function deliverWebhook(app: App, settings: NotificationSettings, payload: EventPayload): Promise<null> {
   const secret = readSigningSecret(app.db, app.secretBox);
   if (!secret) {
-    throw fail({ message: 'The webhook has no signing secret (the data was restored without its secret key). Make a new one with Regenerate in Settings → Notifications.', retry: true, retryAfterMs: null, alert: true });
+    throw fail({
+      message: 'The webhook has no signing secret (the data was restored without its secret key). Make a new one with Regenerate in Settings → Notifications.',
+      retry: true,
+      retryAfterMs: null,
+      alert: true,
+    });
   }
   await postWebhook(settings.webhook.url, payload, {
-    secret, allowPrivate: app.config.allowPrivateUrls, reader: app.ingest, now: runtimeOf(app.db).clock(),
+    secret,
+    allowPrivate: app.config.allowPrivateUrls,
+    reader: app.ingest,
+    now: runtimeOf(app.db).clock(),
     timeoutMs: loopOf(app.db).options.webhookTimeoutMs,
   });
   return null;
@@ -106,7 +135,12 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
   const settings = readNotificationSettings(db);
   try {
     if (!channelReady(settings, row.channel)) {
-      throw fail({ message: `${CHANNEL_LABELS[row.channel]} notifications were turned off before this could be sent.`, retry: false, retryAfterMs: null, alert: false });
+      throw fail({
+        message: `${CHANNEL_LABELS[row.channel]} notifications were turned off before this could be sent.`,
+        retry: false,
+        retryAfterMs: null,
+        alert: false,
+      });
     }
     const payload = JSON.parse(row.payload) as EventPayload;
     const note = row.channel === 'email' ? await deliverEmail(app, settings, payload) : await deliverWebhook(app, settings, payload);
@@ -124,8 +158,12 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
     app.log.warn({ event: row.event, channel: row.channel, attempts: attempt }, 'a notification was given up');
     if (failure.alert) {
       const label = isEventType(row.event) ? EVENTS[row.event].label : row.event;
-      raiseAlert(db, failureAlertKind(row.channel), `Docent could not send the “${label}” notification by ${row.channel === 'email' ? 'e-mail' : 'webhook'}: `
-        + `${failure.message} ${attemptsText(attempt)} See Settings → Notifications → Last deliveries.`);
+      raiseAlert(
+        db,
+        failureAlertKind(row.channel),
+        `Docent could not send the “${label}” notification by ${row.channel === 'email' ? 'e-mail' : 'webhook'}: ` +
+          `${failure.message} ${attemptsText(attempt)} See Settings → Notifications → Last deliveries.`,
+      );
     }
   }
 }
@@ -143,7 +181,11 @@ export function checkDigest(app: App, now: number): void {
     // Never scheduled from the screen (e.g. an imported setting): start with the next time, not a past one.
     if (last === null) return;
     const frequency = digest.frequency as 'daily' | 'weekly';
-    notify(app, { type: 'digest', key: `digest:${new Date(slot).toISOString().slice(0, 13)}`, data: buildDigest(db, frequency, digestPeriod(frequency, slot)) });
+    notify(app, {
+      type: 'digest',
+      key: `digest:${new Date(slot).toISOString().slice(0, 13)}`,
+      data: buildDigest(db, frequency, digestPeriod(frequency, slot)),
+    });
   })();
 }
 
@@ -194,7 +236,8 @@ export function runDeliveries(app: App): Promise<void> {
       loop.again = false;
       await pass(app);
     } while (loop.again && !loop.stopped);
-  })().catch((err) => app.log.error({ err }, 'the notification delivery loop failed'))
+  })()
+    .catch((err) => app.log.error({ err }, 'the notification delivery loop failed'))
     .finally(() => {
       loop.running = null;
       scheduleNext(app);

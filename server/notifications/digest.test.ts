@@ -29,12 +29,25 @@ test('digestSlot: the latest scheduled time at or before now, in UTC; nextDigest
 });
 
 /** Widget traffic on `day`: usage totals, and stored answers with their status and thumbs. */
-function seedDay(db: Db, day: string, usage: { conversations: number; messages: number; cost: number }, answers: Array<[status: string, feedback: string | null]> = []) {
-  db.prepare("INSERT INTO usage_days (day, channel, conversations, messages, tokens, cost) VALUES (?, 'widget', ?, ?, 0, ?)").run(day, usage.conversations, usage.messages, usage.cost);
+function seedDay(
+  db: Db,
+  day: string,
+  usage: { conversations: number; messages: number; cost: number },
+  answers: Array<[status: string, feedback: string | null]> = [],
+) {
+  db.prepare("INSERT INTO usage_days (day, channel, conversations, messages, tokens, cost) VALUES (?, 'widget', ?, ?, 0, ?)").run(
+    day,
+    usage.conversations,
+    usage.messages,
+    usage.cost,
+  );
   const conversation = `00000000-0000-4000-8000-${day.replace(/-/g, '').padStart(12, '0')}`;
   db.prepare("INSERT INTO conversations (id, visitor_hash, channel, created_at) VALUES (?, 'v', 'widget', ?)").run(conversation, `${day}T09:00:00.000Z`);
-  answers.forEach(([status, feedback], i) => db.prepare("INSERT INTO messages (id, conversation_id, role, text, status, feedback, created_at) VALUES (?, ?, 'assistant', 'a', ?, ?, ?)")
-    .run(`${conversation}-${i}`, conversation, status, feedback, `${day}T10:00:0${i}.000Z`));
+  answers.forEach(([status, feedback], i) =>
+    db
+      .prepare("INSERT INTO messages (id, conversation_id, role, text, status, feedback, created_at) VALUES (?, ?, 'assistant', 'a', ?, ?, ?)")
+      .run(`${conversation}-${i}`, conversation, status, feedback, `${day}T10:00:0${i}.000Z`),
+  );
 }
 
 async function digestApp(t: { after(fn: () => unknown): void }, clock: { now: number }): Promise<TestApp & { admin: AdminClient }> {
@@ -60,8 +73,13 @@ test('the daily digest goes out at its hour (UTC), once, with yesterday’s numb
   assert.equal(saved.json().nextDigestAt, '2025-05-06T08:00:00.000Z', 'turned on at 10:00: today’s 08:00 has passed, the first is tomorrow');
 
   seedDay(app.db, '2025-05-04', { conversations: 99, messages: 99, cost: 9 }); // the day before: not in it
-  seedDay(app.db, '2025-05-05', { conversations: 3, messages: 12, cost: 0.0421 },
-    [['complete', 'up'], ['complete', null], ['no_answer', 'down'], ['complete', 'up'], ['stopped', null]]);
+  seedDay(app.db, '2025-05-05', { conversations: 3, messages: 12, cost: 0.0421 }, [
+    ['complete', 'up'],
+    ['complete', null],
+    ['no_answer', 'down'],
+    ['complete', 'up'],
+    ['stopped', null],
+  ]);
   raiseAlert(app.db, 'low_balance', 'Your OpenRouter balance is $0.40.');
   await runDeliveries(app); // the low-balance alert itself (e-mail and webhook)
   const before = hooks.requests.length;
@@ -77,23 +95,34 @@ test('the daily digest goes out at its hour (UTC), once, with yesterday’s numb
   assert.equal(digests.length, 1, 'once');
   const lowBalance = app.db.prepare("SELECT first_at FROM alerts WHERE kind = 'low_balance'").pluck().get();
   assert.deepEqual(digests[0].json.data, {
-    frequency: 'daily', from: '2025-05-05', to: '2025-05-05',
+    frequency: 'daily',
+    from: '2025-05-05',
+    to: '2025-05-05',
     days: [{ day: '2025-05-05', conversations: 3, messages: 12, cost: 0.0421 }],
     totals: { conversations: 3, messages: 12, cost: 0.0421 },
     answers: { total: 4, answered: 3, share: 0.75, thumbsUp: 2, thumbsDown: 1 },
-    topQuestions: [], unansweredQuestions: [], // no questions stored (see server/dashboard/insights.test.ts)
+    topQuestions: [],
+    unansweredQuestions: [], // no questions stored (see server/dashboard/insights.test.ts)
     openAlerts: [{ kind: 'low_balance', message: 'Your OpenRouter balance is $0.40.', since: lowBalance }],
   });
   const mails = (await box.waitFor(2)).filter((m) => m.headers['x-docent-event'] === 'digest');
   assert.equal(mails.length, 1);
   assert.equal(mails[0].headers.subject, '[Docent] Daily digest for Mon, 5 May 2025: 3 conversations');
-  assert.equal(mails[0].text.split('\n-- \n')[0], [
-    'Daily digest for Mon, 5 May 2025: 3 conversations', '',
-    'Yesterday (UTC) on your site: 3 conversations, 12 messages, $0.04 spent on answers.', '',
-    '75% of 4 answers answered the question (the rest said "I don\'t know", failed or offered links only). Visitors gave 2 thumbs up and 1 down.', '',
-    'Open problems on the dashboard:\n• Your OpenRouter balance is $0.40.', '',
-    `Open the Dashboard: ${PUBLIC_URL}/admin/`, '',
-  ].join('\n'));
+  assert.equal(
+    mails[0].text.split('\n-- \n')[0],
+    [
+      'Daily digest for Mon, 5 May 2025: 3 conversations',
+      '',
+      'Yesterday (UTC) on your site: 3 conversations, 12 messages, $0.04 spent on answers.',
+      '',
+      '75% of 4 answers answered the question (the rest said "I don\'t know", failed or offered links only). Visitors gave 2 thumbs up and 1 down.',
+      '',
+      'Open problems on the dashboard:\n• Your OpenRouter balance is $0.40.',
+      '',
+      `Open the Dashboard: ${PUBLIC_URL}/admin/`,
+      '',
+    ].join('\n'),
+  );
 
   // Later passes that day do not send it again.
   clock.now = at('2025-05-06T20:00:00Z');
@@ -108,7 +137,8 @@ test('the weekly digest lists each day; a quiet week still arrives; the digest i
   t.after(hooks.close);
   const body = (frequency: string) => ({
     email: { enabled: false, host: '', port: 587, security: 'starttls', user: '', from: '', to: [] },
-    webhook: { enabled: true, url: hooks.url }, events: { digest: { email: false, webhook: true } },
+    webhook: { enabled: true, url: hooks.url },
+    events: { digest: { email: false, webhook: true } },
     digest: { frequency, hour: 6, weekday: 1 },
   });
   await admin.request('PUT', '/api/admin/notifications', body('off'));

@@ -22,7 +22,12 @@ export interface DigestSchedule {
   weekday: number;
 }
 
-export interface DigestDay { day: string; conversations: number; messages: number; cost: number }
+export interface DigestDay {
+  day: string;
+  conversations: number;
+  messages: number;
+  cost: number;
+}
 
 export interface Digest {
   frequency: 'daily' | 'weekly';
@@ -73,37 +78,58 @@ export function digestPeriod(frequency: 'daily' | 'weekly', slot: number): { fro
 }
 
 export function buildDigest(db: Db, frequency: 'daily' | 'weekly', period: { from: string; to: string }): Digest {
-  const rows = stmt(db, `SELECT day, sum(conversations) AS conversations, sum(messages) AS messages, sum(cost) AS cost
-    FROM usage_days WHERE channel = 'widget' AND day BETWEEN ? AND ? GROUP BY day`).all(period.from, period.to) as DigestDay[];
+  const rows = stmt(
+    db,
+    `SELECT day, sum(conversations) AS conversations, sum(messages) AS messages, sum(cost) AS cost
+    FROM usage_days WHERE channel = 'widget' AND day BETWEEN ? AND ? GROUP BY day`,
+  ).all(period.from, period.to) as DigestDay[];
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const days: DigestDay[] = [];
   for (let t = Date.parse(`${period.from}T00:00:00Z`); isoDay(t) <= period.to; t += DAY_MS) {
     const day = isoDay(t);
     days.push(byDay.get(day) ?? { day, conversations: 0, messages: 0, cost: 0 });
   }
-  const totals = days.reduce((sum, d) => ({ conversations: sum.conversations + d.conversations, messages: sum.messages + d.messages, cost: sum.cost + d.cost }),
-    { conversations: 0, messages: 0, cost: 0 });
+  const totals = days.reduce(
+    (sum, d) => ({ conversations: sum.conversations + d.conversations, messages: sum.messages + d.messages, cost: sum.cost + d.cost }),
+    { conversations: 0, messages: 0, cost: 0 },
+  );
 
-  const stored = stmt(db, `SELECT count(*) AS total, coalesce(sum(m.status = 'complete'), 0) AS answered,
+  const stored = stmt(
+    db,
+    `SELECT count(*) AS total, coalesce(sum(m.status = 'complete'), 0) AS answered,
       coalesce(sum(m.feedback = 'up'), 0) AS thumbsUp, coalesce(sum(m.feedback = 'down'), 0) AS thumbsDown
     FROM messages m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.role = 'assistant' AND m.status <> 'stopped' AND c.channel = 'widget' AND m.created_at >= ? AND m.created_at < ?`)
-    .get(`${period.from}T00:00:00.000Z`, `${isoDay(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS)}T00:00:00.000Z`) as
-    { total: number; answered: number; thumbsUp: number; thumbsDown: number };
+    WHERE m.role = 'assistant' AND m.status <> 'stopped' AND c.channel = 'widget' AND m.created_at >= ? AND m.created_at < ?`,
+  ).get(`${period.from}T00:00:00.000Z`, `${isoDay(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS)}T00:00:00.000Z`) as {
+    total: number;
+    answered: number;
+    thumbsUp: number;
+    thumbsDown: number;
+  };
   const answers = stored.total ? { ...stored, share: stored.answered / stored.total } : null;
 
   const questions = questionInsights(db, period, DIGEST_QUESTIONS);
   return {
-    frequency, from: period.from, to: period.to, days, totals, answers,
+    frequency,
+    from: period.from,
+    to: period.to,
+    days,
+    totals,
+    answers,
     topQuestions: questions.topQuestions.map((q) => ({ question: q.question, asked: q.asked, answeredWell: q.answeredWell })),
     unansweredQuestions: questions.unansweredQuestions.map((q) => ({ question: q.question, unanswered: q.unanswered, conversationId: q.conversationId })),
     openAlerts: openAlerts(db).map((a) => ({ kind: a.kind, message: a.message, since: a.firstAt })),
   };
 }
 
-const dayLabel = (day: string, year = true) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', {
-  weekday: 'short', day: 'numeric', month: 'short', ...(year ? { year: 'numeric' } : {}), timeZone: 'UTC',
-});
+const dayLabel = (day: string, year = true) =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...(year ? { year: 'numeric' } : {}),
+    timeZone: 'UTC',
+  });
 const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -111,33 +137,56 @@ export function digestEmail(digest: Digest): MessageContent {
   const { totals, answers } = digest;
   const when = digest.frequency === 'daily' ? dayLabel(digest.from) : `${dayLabel(digest.from, false)} – ${dayLabel(digest.to)}`;
   const paragraphs = [
-    `${digest.frequency === 'daily' ? 'Yesterday' : 'Last week'} (UTC) on your site: ${count(totals.conversations, 'conversation')}, `
-      + `${count(totals.messages, 'message')}, ${usd(totals.cost)} spent on answers.`,
+    `${digest.frequency === 'daily' ? 'Yesterday' : 'Last week'} (UTC) on your site: ${count(totals.conversations, 'conversation')}, ` +
+      `${count(totals.messages, 'message')}, ${usd(totals.cost)} spent on answers.`,
   ];
   if (answers) {
-    paragraphs.push(`${Math.round(answers.share * 100)}% of ${count(answers.total, 'answer')} answered the question `
-      + `(the rest said "I don't know", failed or offered links only). Visitors gave ${count(answers.thumbsUp, 'thumb')} up and ${answers.thumbsDown} down.`);
+    paragraphs.push(
+      `${Math.round(answers.share * 100)}% of ${count(answers.total, 'answer')} answered the question ` +
+        `(the rest said "I don't know", failed or offered links only). Visitors gave ${count(answers.thumbsUp, 'thumb')} up and ${answers.thumbsDown} down.`,
+    );
   } else if (totals.messages > 0) {
-    paragraphs.push('How many questions were answered is not shown: no conversations of this period are stored (see "Store conversations" on the Chatbot screen).');
+    paragraphs.push(
+      'How many questions were answered is not shown: no conversations of this period are stored (see "Store conversations" on the Chatbot screen).',
+    );
   }
-  paragraphs.push(digest.openAlerts.length
-    ? `Open problems on the dashboard:\n${digest.openAlerts.map((a) => `• ${a.message}`).join('\n')}`
-    : 'No open problems on the dashboard.');
-  const tables: MessageTable[] = digest.frequency === 'weekly'
-    ? [{ caption: 'Per day', head: ['Day', 'Conversations', 'Messages', 'Cost'], numeric: [1, 2, 3],
-      rows: digest.days.map((d) => [dayLabel(d.day, false), String(d.conversations), String(d.messages), usd(d.cost)]) }]
-    : [];
+  paragraphs.push(
+    digest.openAlerts.length
+      ? `Open problems on the dashboard:\n${digest.openAlerts.map((a) => `• ${a.message}`).join('\n')}`
+      : 'No open problems on the dashboard.',
+  );
+  const tables: MessageTable[] =
+    digest.frequency === 'weekly'
+      ? [
+          {
+            caption: 'Per day',
+            head: ['Day', 'Conversations', 'Messages', 'Cost'],
+            numeric: [1, 2, 3],
+            rows: digest.days.map((d) => [dayLabel(d.day, false), String(d.conversations), String(d.messages), usd(d.cost)]),
+          },
+        ]
+      : [];
   // Older digests (queued before these lists existed) have none.
   if (digest.topQuestions?.length) {
-    tables.push({ caption: 'Top questions', head: ['Question', 'Asked', 'Answered well'], numeric: [1, 2],
-      rows: digest.topQuestions.map((q) => [q.question, String(q.asked), String(q.answeredWell)]) });
+    tables.push({
+      caption: 'Top questions',
+      head: ['Question', 'Asked', 'Answered well'],
+      numeric: [1, 2],
+      rows: digest.topQuestions.map((q) => [q.question, String(q.asked), String(q.answeredWell)]),
+    });
   }
   if (digest.unansweredQuestions?.length) {
-    tables.push({ caption: 'Unanswered questions (improve them from Dashboard → Insights)', head: ['Question', 'Unanswered'], numeric: [1],
-      rows: digest.unansweredQuestions.map((q) => [q.question, String(q.unanswered)]) });
+    tables.push({
+      caption: 'Unanswered questions (improve them from Dashboard → Insights)',
+      head: ['Question', 'Unanswered'],
+      numeric: [1],
+      rows: digest.unansweredQuestions.map((q) => [q.question, String(q.unanswered)]),
+    });
   }
   return {
     subject: `${digest.frequency === 'daily' ? 'Daily' : 'Weekly'} digest for ${when}: ${count(totals.conversations, 'conversation')}`,
-    paragraphs, tables, action: { label: 'Open the Dashboard', href: '/admin/' },
+    paragraphs,
+    tables,
+    action: { label: 'Open the Dashboard', href: '/admin/' },
   };
 }

@@ -15,7 +15,9 @@ const PASSWORD = 'Sm7p-pa55word-that-must-never-leak';
 const FROM = 'docent@example.com';
 const TO = 'owner@example.com';
 
-interface Setup extends TestApp { admin: AdminClient }
+interface Setup extends TestApp {
+  admin: AdminClient;
+}
 
 async function app(t: { after(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<Setup> {
   const testApp = await createTestApp({ env });
@@ -39,7 +41,13 @@ async function closedPort(): Promise<number> {
 }
 
 const smtp = (box: { port: number }, extra: Record<string, unknown> = {}) => ({
-  host: '127.0.0.1', port: box.port, security: 'none', user: '', from: FROM, to: [TO], ...extra,
+  host: '127.0.0.1',
+  port: box.port,
+  security: 'none',
+  user: '',
+  from: FROM,
+  to: [TO],
+  ...extra,
 });
 
 const settingsBody = (email: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -58,19 +66,29 @@ test('GET /notifications: nothing is set up at first; the catalogue lists every 
   assert.deepEqual(body.webhook, { enabled: false, url: '', secret: { saved: false, last4: null } });
   assert.deepEqual(body.digest, { frequency: 'off', hour: 8, weekday: 1 });
   assert.equal(body.nextDigestAt, null);
-  assert.deepEqual(body.catalogue.map((e: { type: string }) => e.type),
-    ['new_lead', 'invalid_key', 'out_of_credits', 'low_balance', 'spend_cap', 'model_not_responding', 'digest']);
-  assert.deepEqual(body.catalogue[5], { type: 'model_not_responding', label: 'Model not responding', description: 'Answers time out, or the provider cannot be reached or is failing.' });
+  assert.deepEqual(
+    body.catalogue.map((e: { type: string }) => e.type),
+    ['new_lead', 'invalid_key', 'out_of_credits', 'low_balance', 'spend_cap', 'model_not_responding', 'digest'],
+  );
+  assert.deepEqual(body.catalogue[5], {
+    type: 'model_not_responding',
+    label: 'Model not responding',
+    description: 'Answers time out, or the provider cannot be reached or is failing.',
+  });
   assert.deepEqual(body.events.invalid_key, { email: true, webhook: true });
   assert.deepEqual(body.events.digest, { email: true, webhook: false });
 });
 
 test('PUT /notifications: each mistake is named on its field, and nothing is saved', async (t) => {
   const { admin } = await app(t);
-  const res = await admin.request('PUT', '/api/admin/notifications', settingsBody(
-    { host: 'smtp://mail.example.com', port: 70000, security: 'ssl', user: '', from: 'docent', to: ['owner@example.com', 'bob@'] },
-    { webhook: { enabled: true, url: 'ftp://hooks.example.com/x' }, digest: { frequency: 'hourly', hour: 24, weekday: 1 } },
-  ));
+  const res = await admin.request(
+    'PUT',
+    '/api/admin/notifications',
+    settingsBody(
+      { host: 'smtp://mail.example.com', port: 70000, security: 'ssl', user: '', from: 'docent', to: ['owner@example.com', 'bob@'] },
+      { webhook: { enabled: true, url: 'ftp://hooks.example.com/x' }, digest: { frequency: 'hourly', hour: 24, weekday: 1 } },
+    ),
+  );
   assert.equal(res.statusCode, 400);
   assert.deepEqual(res.json().fields, {
     'email.host': "Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).",
@@ -84,11 +102,16 @@ test('PUT /notifications: each mistake is named on its field, and nothing is sav
   });
 
   // Complete enough to be valid, but switched on without what sending needs.
-  const incomplete = await admin.request('PUT', '/api/admin/notifications', settingsBody({ host: '', port: 587, security: 'starttls', from: '', to: [] },
-    { webhook: { enabled: true, url: '' } }));
+  const incomplete = await admin.request(
+    'PUT',
+    '/api/admin/notifications',
+    settingsBody({ host: '', port: 587, security: 'starttls', from: '', to: [] }, { webhook: { enabled: true, url: '' } }),
+  );
   assert.equal(incomplete.statusCode, 400);
   assert.deepEqual(incomplete.json(), {
-    statusCode: 400, error: 'Bad Request', message: 'Please correct the highlighted fields.',
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Please correct the highlighted fields.',
     fields: {
       'email.host': "Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).",
       'email.from': 'Enter the sender address, such as docent@example.com. Many mail servers only accept their own domain here.',
@@ -114,12 +137,18 @@ test('Send test e-mail without a login: the message arrives with its headers, te
   assert.equal(mail.headers.to, `${TO}, second@example.com`);
   assert.equal(mail.headers['auto-submitted'], 'auto-generated');
   assert.equal(mail.headers['x-docent-event'], 'test');
-  assert.equal(mail.text, [
-    'Test e-mail', '',
-    "This is a test from Settings → Notifications. E-mail notifications from Docent reach this address.", '',
-    '-- ',
-    `Sent by Docent at ${PUBLIC_URL}. Choose what it sends you in Settings → Notifications: ${PUBLIC_URL}/admin/settings?tab=notifications`, '',
-  ].join('\n'));
+  assert.equal(
+    mail.text,
+    [
+      'Test e-mail',
+      '',
+      'This is a test from Settings → Notifications. E-mail notifications from Docent reach this address.',
+      '',
+      '-- ',
+      `Sent by Docent at ${PUBLIC_URL}. Choose what it sends you in Settings → Notifications: ${PUBLIC_URL}/admin/settings?tab=notifications`,
+      '',
+    ].join('\n'),
+  );
   assert.match(mail.html, /<h1[^>]*>Test e-mail<\/h1>/);
   assert.ok(mail.html.includes(`<a href="${PUBLIC_URL}/admin/settings?tab=notifications"`));
 });
@@ -134,56 +163,82 @@ test('Send test e-mail names each failure: login refused (535), login missing, r
   };
 
   assert.deepEqual(await test(smtp(secured, { user: 'docent', password: 'wrong password' })), {
-    ok: false, stage: 'login',
+    ok: false,
+    stage: 'login',
     message: 'Connected, but the server refused the login: 535 5.7.8 Authentication credentials invalid. Check the user name and password.',
   });
   assert.deepEqual(await test(smtp(secured)), {
-    ok: false, stage: 'login',
+    ok: false,
+    stage: 'login',
     message: 'Connected, but the server requires a login before sending: 530 Error: authentication Required. Enter the user name and password.',
   });
-  assert.deepEqual(await test(smtp(secured, { user: 'docent', password: PASSWORD })), { ok: true, message: `Sent to ${TO}. Check the inbox (and the spam folder).` });
+  assert.deepEqual(await test(smtp(secured, { user: 'docent', password: PASSWORD })), {
+    ok: true,
+    message: `Sent to ${TO}. Check the inbox (and the spam folder).`,
+  });
   assert.equal(secured.messages.length, 1);
   assert.equal(secured.messages[0].user, 'docent');
-  assert.deepEqual(secured.logins, [{ user: 'docent', ok: false }, { user: 'docent', ok: true }]);
+  assert.deepEqual(secured.logins, [
+    { user: 'docent', ok: false },
+    { user: 'docent', ok: true },
+  ]);
 
   const picky = await mailbox(t, { refuseRecipients: /^nobody@/ });
   assert.deepEqual(await test(smtp(picky, { to: ['nobody@example.com'] })), {
-    ok: false, stage: 'recipient',
+    ok: false,
+    stage: 'recipient',
     message: 'Connected, but the server refused the recipient nobody@example.com: 550 5.1.1 No such mailbox. Check the address.',
   });
   assert.deepEqual(await test(smtp(picky, { to: ['nobody@example.com', TO] })), {
-    ok: true, message: `Sent to ${TO}. Check the inbox (and the spam folder). The server refused nobody@example.com: 550 5.1.1 No such mailbox.`,
+    ok: true,
+    message: `Sent to ${TO}. Check the inbox (and the spam folder). The server refused nobody@example.com: 550 5.1.1 No such mailbox.`,
   });
 
   const down = await closedPort();
   assert.deepEqual(await test(smtp({ port: down })), {
-    ok: false, stage: 'connect',
+    ok: false,
+    stage: 'connect',
     message: `Could not connect to 127.0.0.1:${down}: the connection was refused. Check the host and port, and that the mail server is running.`,
   });
   assert.deepEqual(await test(smtp({ port: 25 }, { host: 'mail.nonexistent.invalid' })), {
-    ok: false, stage: 'connect', message: 'Could not find the mail server mail.nonexistent.invalid (DNS lookup failed). Check the host name.',
+    ok: false,
+    stage: 'connect',
+    message: 'Could not find the mail server mail.nonexistent.invalid (DNS lookup failed). Check the host name.',
   });
 
   // TLS from the first byte against a server that speaks plain SMTP, and against a certificate that does not verify.
   const plain = await mailbox(t);
   assert.deepEqual(await test(smtp(plain, { security: 'tls' })), {
-    ok: false, stage: 'tls',
+    ok: false,
+    stage: 'tls',
     message: `Connected to 127.0.0.1:${plain.port}, but the secure connection failed (wrong version number). The server did not answer with TLS on port ${plain.port}: it probably expects STARTTLS (usual on port 587) or no encryption. Choose STARTTLS.`,
   });
   const tls = await mailbox(t, { secure: true });
   const badCert = await test(smtp(tls, { security: 'tls' }));
   assert.equal(badCert.ok, false);
   assert.equal(badCert.stage, 'tls');
-  assert.match(badCert.message, new RegExp(`^Connected to 127\\.0\\.0\\.1:${tls.port}, but the secure connection failed \\((certificate has expired|self[- ]signed certificate)\\)\\. `));
+  assert.match(
+    badCert.message,
+    new RegExp(`^Connected to 127\\.0\\.0\\.1:${tls.port}, but the secure connection failed \\((certificate has expired|self[- ]signed certificate)\\)\\. `),
+  );
   assert.equal(plain.messages.length + tls.messages.length, 0);
 });
 
 test('Send test e-mail checks its fields first, with the same sentences as saving', async (t) => {
   const { admin } = await app(t);
-  const res = await admin.request('POST', '/api/admin/notifications/test/email', { host: '', port: 587, security: 'starttls', user: 'docent', from: FROM, to: [] });
+  const res = await admin.request('POST', '/api/admin/notifications/test/email', {
+    host: '',
+    port: 587,
+    security: 'starttls',
+    user: 'docent',
+    from: FROM,
+    to: [],
+  });
   assert.equal(res.statusCode, 400);
   assert.deepEqual(res.json(), {
-    statusCode: 400, error: 'Bad Request', message: 'Fill in these fields to send a test e-mail.',
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Fill in these fields to send a test e-mail.',
     fields: {
       host: "Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).",
       to: 'Enter at least one address to send notifications to.',
@@ -234,14 +289,25 @@ test('an alert becomes one e-mail while it recurs: subject, the dashboard senten
   const { app: docent, admin, fake } = await app(t);
   const box = await mailbox(t);
   assert.equal((await admin.request('PUT', '/api/admin/notifications', settingsBody(smtp(box)))).statusCode, 200);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty.' });
   await admin.request('POST', '/api/admin/training/start');
   await docent.training.runner.idle();
 
   fake.fail({ route: 'chat', kind: 'payment-required' });
   for (let i = 0; i < 3; i++) {
-    const res = await docent.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://shop.example.com' }, payload: { visitorId: 'visitor-0001', message: 'What does the warranty cover?' } });
+    const res = await docent.inject({
+      method: 'POST',
+      url: '/api/widget/chat',
+      headers: { origin: 'https://shop.example.com' },
+      payload: { visitorId: 'visitor-0001', message: 'What does the warranty cover?' },
+    });
     assert.match(res.body, /event: error/);
   }
   await runDeliveries(docent);
@@ -252,13 +318,18 @@ test('an alert becomes one e-mail while it recurs: subject, the dashboard senten
   assert.equal(mail.headers.subject, '[Docent] OpenRouter credits ran out');
   assert.equal(mail.headers['x-docent-event'], 'out_of_credits');
   assert.match(mail.headers['x-docent-event-id'], /^evt_[0-9a-f-]{36}$/);
-  assert.equal(mail.text.split('\n\n').slice(0, 4).join('\n\n'), [
-    'OpenRouter credits ran out',
-    alert.message,
-    'This is also on the Dashboard until it is resolved.',
-    'Add credits at OpenRouter: https://openrouter.ai/settings/credits',
-  ].join('\n\n'));
+  assert.equal(
+    mail.text.split('\n\n').slice(0, 4).join('\n\n'),
+    [
+      'OpenRouter credits ran out',
+      alert.message,
+      'This is also on the Dashboard until it is resolved.',
+      'Add credits at OpenRouter: https://openrouter.ai/settings/credits',
+    ].join('\n\n'),
+  );
   const deliveries = (await admin.request('GET', '/api/admin/notifications/deliveries')).json().deliveries;
-  assert.deepEqual(deliveries.map((d: Record<string, unknown>) => [d.event, d.channel, d.status, d.attempts, d.summary, d.lastError]),
-    [['out_of_credits', 'email', 'delivered', 1, 'OpenRouter credits ran out', null]]);
+  assert.deepEqual(
+    deliveries.map((d: Record<string, unknown>) => [d.event, d.channel, d.status, d.attempts, d.summary, d.lastError]),
+    [['out_of_credits', 'email', 'delivered', 1, 'OpenRouter credits ran out', null]],
+  );
 });

@@ -18,7 +18,11 @@ export type SmtpStage = 'connect' | 'tls' | 'login' | 'sender' | 'recipient' | '
 
 /** A failed send, for the admin: `retry` says whether trying again later may help. */
 export class SmtpError extends Error {
-  constructor(readonly stage: SmtpStage, message: string, readonly retry: boolean) {
+  constructor(
+    readonly stage: SmtpStage,
+    message: string,
+    readonly retry: boolean,
+  ) {
     super(message);
     this.name = 'SmtpError';
   }
@@ -63,9 +67,13 @@ function tlsCode(err: NodemailerError): string | null {
     const code = candidate?.code ?? '';
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(code) && code !== 'ETLS') return code;
     const text = `${candidate?.message ?? ''} ${candidate?.reason ?? ''}`;
-    const named = /\b(ERR_SSL_[A-Z_]+|ERR_TLS_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ERR_TLS_CERT_ALTNAME_INVALID)\b/.exec(text);
+    const named =
+      /\b(ERR_SSL_[A-Z_]+|ERR_TLS_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ERR_TLS_CERT_ALTNAME_INVALID)\b/.exec(
+        text,
+      );
     if (named) return named[1];
-    if (/wrong version number|self[- ]signed certificate|certificate has expired|unable to verify|altnames|ssl3_get_record|packet length too long/i.test(text)) return 'TLS';
+    if (/wrong version number|self[- ]signed certificate|certificate has expired|unable to verify|altnames|ssl3_get_record|packet length too long/i.test(text))
+      return 'TLS';
   }
   return err.code === 'ETLS' ? 'ETLS' : null;
 }
@@ -80,8 +88,10 @@ function tlsAdvice(target: SmtpTarget, code: string, detail: string): string {
     return "The server's certificate is not signed by a known authority (self-signed). For a relay on this machine or your own network, choose None; otherwise ask your mail provider for the right host name.";
   }
   if (/EXPIRED|expired/i.test(`${code} ${detail}`)) return "The server's certificate has expired: tell your mail provider.";
-  if (/ALTNAME|altnames/i.test(`${code} ${detail}`)) return `The server's certificate is not for ${target.host}: use the host name your mail provider gives, not an IP address or alias.`;
-  if (/STARTTLS/i.test(detail)) return `The server at ${where(target)} does not offer STARTTLS. Choose TLS if the port expects encryption from the start (usually 465), or None for a local relay without encryption.`;
+  if (/ALTNAME|altnames/i.test(`${code} ${detail}`))
+    return `The server's certificate is not for ${target.host}: use the host name your mail provider gives, not an IP address or alias.`;
+  if (/STARTTLS/i.test(detail))
+    return `The server at ${where(target)} does not offer STARTTLS. Choose TLS if the port expects encryption from the start (usually 465), or None for a local relay without encryption.`;
   return 'Check the port and the security setting (STARTTLS on 587, TLS on 465).';
 }
 
@@ -104,8 +114,10 @@ export function describeSmtpError(err: unknown, target: SmtpTarget, connectTimeo
   if (tls || code === 'ETLS') {
     const detail = reply(message);
     // OpenSSL's own text is a line of internals: its reason is the readable part.
-    const reason = /wrong version number|certificate has expired|self[- ]signed certificate( in certificate chain)?|unable to verify the first certificate|unable to get local issuer certificate|packet length too long|Hostname\/IP does not match certificate's altnames/i.exec(detail)?.[0]
-      ?? (tls && tls !== 'TLS' && tls !== 'ETLS' ? tls : detail);
+    const reason =
+      /wrong version number|certificate has expired|self[- ]signed certificate( in certificate chain)?|unable to verify the first certificate|unable to get local issuer certificate|packet length too long|Hostname\/IP does not match certificate's altnames/i.exec(
+        detail,
+      )?.[0] ?? (tls && tls !== 'TLS' && tls !== 'ETLS' ? tls : detail);
     return new SmtpError('tls', `Connected to ${where(target)}, but the secure connection failed (${reason}). ${tlsAdvice(target, tls ?? '', detail)}`, true);
   }
 
@@ -113,28 +125,49 @@ export function describeSmtpError(err: unknown, target: SmtpTarget, connectTimeo
     return new SmtpError('connect', `Could not find the mail server ${target.host} (DNS lookup failed). Check the host name.`, true);
   }
   if (errno === 'ECONNREFUSED') {
-    return new SmtpError('connect', `Could not connect to ${where(target)}: the connection was refused. Check the host and port, and that the mail server is running.`, true);
+    return new SmtpError(
+      'connect',
+      `Could not connect to ${where(target)}: the connection was refused. Check the host and port, and that the mail server is running.`,
+      true,
+    );
   }
   if (errno === 'EHOSTUNREACH' || errno === 'ENETUNREACH') {
     return new SmtpError('connect', `Could not reach ${where(target)} (${errno}): the network has no route to it. Check the host name.`, true);
   }
   if (/greeting never received/i.test(message)) {
-    return new SmtpError('connect', `Connected to ${where(target)}, but no mail server greeted within ${secs(connectTimeoutMs)}.${target.security !== 'tls' ? ' If this port expects encryption from the start (usually 465), choose TLS.' : ' Check the port.'}`, true);
+    return new SmtpError(
+      'connect',
+      `Connected to ${where(target)}, but no mail server greeted within ${secs(connectTimeoutMs)}.${target.security !== 'tls' ? ' If this port expects encryption from the start (usually 465), choose TLS.' : ' Check the port.'}`,
+      true,
+    );
   }
   if (code === 'ETIMEDOUT' || errno === 'ETIMEDOUT') {
-    return new SmtpError('connect', `Could not connect to ${where(target)}: no answer within ${secs(connectTimeoutMs)}. Check the host and port; many hosting providers block outgoing mail ports (25 most of all).`, true);
+    return new SmtpError(
+      'connect',
+      `Could not connect to ${where(target)}: no answer within ${secs(connectTimeoutMs)}. Check the host and port; many hosting providers block outgoing mail ports (25 most of all).`,
+      true,
+    );
   }
 
   if (code === 'EENVELOPE') {
     const said = reply(e.response);
     const permanent = (e.responseCode ?? 0) >= 500;
     if (/^MAIL FROM/i.test(e.command ?? '')) {
-      if (e.responseCode === 530) return new SmtpError('login', `Connected, but the server requires a login before sending: ${said}. Enter the user name and password.`, true);
-      return new SmtpError('sender', `Connected, but the server refused the sender address ${target.from}: ${said}. Use an address of a domain this server sends for.`, !permanent);
+      if (e.responseCode === 530)
+        return new SmtpError('login', `Connected, but the server requires a login before sending: ${said}. Enter the user name and password.`, true);
+      return new SmtpError(
+        'sender',
+        `Connected, but the server refused the sender address ${target.from}: ${said}. Use an address of a domain this server sends for.`,
+        !permanent,
+      );
     }
     const refused = e.rejected?.length ? e.rejected.join(', ') : target.to.join(', ');
     const said2 = said || reply(e.rejectedErrors?.[0]?.response);
-    return new SmtpError('recipient', `Connected, but the server refused the recipient ${refused}: ${said2}. Check the address.`, !permanent && !/^5/.test(said2));
+    return new SmtpError(
+      'recipient',
+      `Connected, but the server refused the recipient ${refused}: ${said2}. Check the address.`,
+      !permanent && !/^5/.test(said2),
+    );
   }
   if (code === 'EMESSAGE') {
     return new SmtpError('message', `The server refused the message: ${reply(e.response) || reply(message)}.`, (e.responseCode ?? 0) < 500);
@@ -172,7 +205,17 @@ export async function sendEmail(target: SmtpTarget, email: RenderedEmail, option
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SmtpError('connect', `The mail server at ${where(target)} did not finish within ${secs(deadlineMs)}: it may be overloaded or a firewall may hold the connection. Try again later.`, true)), deadlineMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new SmtpError(
+            'connect',
+            `The mail server at ${where(target)} did not finish within ${secs(deadlineMs)}: it may be overloaded or a firewall may hold the connection. Try again later.`,
+            true,
+          ),
+        ),
+      deadlineMs,
+    );
   });
   try {
     const info = await Promise.race([
@@ -189,7 +232,7 @@ export async function sendEmail(target: SmtpTarget, email: RenderedEmail, option
       deadline,
     ]);
     const accepted = (info.accepted ?? []).map(String);
-    const rejectedErrors = ((info as { rejectedErrors?: NodemailerError[] }).rejectedErrors ?? []);
+    const rejectedErrors = (info as { rejectedErrors?: NodemailerError[] }).rejectedErrors ?? [];
     const refused = (info.rejected ?? []).map((address, i) => ({ address: String(address), reply: reply(rejectedErrors[i]?.response) }));
     return { accepted, refused };
   } catch (err) {

@@ -45,12 +45,17 @@ const API_SETTINGS = { label: 'Open Settings → API Configuration', href: '/adm
 const CREDITS = { label: 'Add credits at OpenRouter', href: 'https://openrouter.ai/settings/credits' };
 
 /** An event raised from dashboard alerts: notified once per alert, at most once an hour. */
-function alertEvent(definition: Omit<EventDefinition<AlertEventData>, 'quietMs' | 'defaults' | 'email'> & {
-  subject: string; action: MessageContent['action'];
-}): EventDefinition<AlertEventData> {
+function alertEvent(
+  definition: Omit<EventDefinition<AlertEventData>, 'quietMs' | 'defaults' | 'email'> & {
+    subject: string;
+    action: MessageContent['action'];
+  },
+): EventDefinition<AlertEventData> {
   const { subject, action, ...rest } = definition;
   return {
-    ...rest, quietMs: HOUR_MS, defaults: { email: true, webhook: true },
+    ...rest,
+    quietMs: HOUR_MS,
+    defaults: { email: true, webhook: true },
     email: (data) => ({ subject, paragraphs: [data.message, 'This is also on the Dashboard until it is resolved.'], action }),
   };
 }
@@ -63,7 +68,11 @@ export const EVENTS = {
     email: (lead: LeadEventData) => ({
       subject: `New lead: ${lead.name || lead.email}`,
       paragraphs: ['A visitor asked to talk to a person. Reply to this e-mail to answer them.'],
-      facts: [['Name', lead.name || '(not given)'], ['E-mail', lead.email], ['Message', lead.message || '(none)']],
+      facts: [
+        ['Name', lead.name || '(not given)'],
+        ['E-mail', lead.email],
+        ['Message', lead.message || '(none)'],
+      ],
       action: { label: 'Open the lead', href: '/admin/leads' },
       replyTo: lead.email,
     }),

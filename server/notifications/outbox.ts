@@ -34,9 +34,13 @@ const COLUMNS = `id, event_key AS eventKey, event, channel, payload, status, att
 
 /** Adds a delivery unless this event already has one on this channel; true when it was added. */
 export function enqueue(db: Db, row: { eventKey: string; event: string; channel: Channel; payload: string }, now: number): boolean {
-  return stmt(db, `INSERT INTO notification_outbox (event_key, event, channel, payload, next_attempt_at, created_at)
-    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key, channel) DO NOTHING`)
-    .run(row.eventKey, row.event, row.channel, row.payload, now, now).changes === 1;
+  return (
+    stmt(
+      db,
+      `INSERT INTO notification_outbox (event_key, event, channel, payload, next_attempt_at, created_at)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key, channel) DO NOTHING`,
+    ).run(row.eventKey, row.event, row.channel, row.payload, now, now).changes === 1
+  );
 }
 
 /** When `event` was last queued, on any channel (unix ms), or null. */
@@ -45,8 +49,11 @@ export function lastQueuedAt(db: Db, event: string): number | null {
 }
 
 export function dueRows(db: Db, now: number, limit = 50): OutboxRow[] {
-  return stmt(db, `SELECT ${COLUMNS} FROM notification_outbox WHERE status = 'pending' AND next_attempt_at <= ?
-    ORDER BY next_attempt_at, id LIMIT ?`).all(now, limit) as OutboxRow[];
+  return stmt(
+    db,
+    `SELECT ${COLUMNS} FROM notification_outbox WHERE status = 'pending' AND next_attempt_at <= ?
+    ORDER BY next_attempt_at, id LIMIT ?`,
+  ).all(now, limit) as OutboxRow[];
 }
 
 /** When the next pending row is due (unix ms), or null when none is waiting. */
@@ -78,12 +85,18 @@ export function markFailed(db: Db, id: number, error: string, now: number): void
  * lets it tell).
  */
 export function resumeInterrupted(db: Db, now: number): number {
-  return stmt(db, "UPDATE notification_outbox SET status = 'pending', next_attempt_at = ?, attempts = max(attempts - 1, 0) WHERE status = 'sending'").run(now).changes;
+  return stmt(db, "UPDATE notification_outbox SET status = 'pending', next_attempt_at = ?, attempts = max(attempts - 1, 0) WHERE status = 'sending'").run(now)
+    .changes;
 }
 
 /** A given-up row goes again from its first attempt ("Retry" on the screen). */
 export function retryNow(db: Db, id: number, now: number): boolean {
-  return stmt(db, "UPDATE notification_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL WHERE id = ? AND status = 'failed'").run(now, id).changes === 1;
+  return (
+    stmt(db, "UPDATE notification_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL WHERE id = ? AND status = 'failed'").run(
+      now,
+      id,
+    ).changes === 1
+  );
 }
 
 export function getRow(db: Db, id: number): OutboxRow | null {
@@ -97,13 +110,16 @@ export function recentRows(db: Db, limit: number): OutboxRow[] {
 /** Drops finished rows past the history's age or count; pending ones always stay. */
 export function pruneHistory(db: Db, now: number): number {
   const old = stmt(db, "DELETE FROM notification_outbox WHERE status IN ('delivered', 'failed') AND finished_at < ?").run(now - HISTORY_KEEP_MS).changes;
-  const extra = stmt(db, `DELETE FROM notification_outbox WHERE status IN ('delivered', 'failed') AND id NOT IN
-    (SELECT id FROM notification_outbox WHERE status IN ('delivered', 'failed') ORDER BY finished_at DESC, id DESC LIMIT ?)`).run(HISTORY_KEEP).changes;
+  const extra = stmt(
+    db,
+    `DELETE FROM notification_outbox WHERE status IN ('delivered', 'failed') AND id NOT IN
+    (SELECT id FROM notification_outbox WHERE status IN ('delivered', 'failed') ORDER BY finished_at DESC, id DESC LIMIT ?)`,
+  ).run(HISTORY_KEEP).changes;
   return old + extra;
 }
 
 export function lastDigestSlot(db: Db): number | null {
-  return stmt(db, 'SELECT last_slot FROM notification_digest WHERE id = 1').pluck().get() as number | null ?? null;
+  return (stmt(db, 'SELECT last_slot FROM notification_digest WHERE id = 1').pluck().get() as number | null) ?? null;
 }
 
 export function setLastDigestSlot(db: Db, slot: number): void {

@@ -14,8 +14,19 @@ import { renderEmail } from './message.js';
 import { runtimeOf, type EventPayload } from './notify.js';
 import { getRow, recentRows, retryNow, type OutboxRow } from './outbox.js';
 import {
-  CHANNELS, EmailInput, NotificationSettingsInput, SECURITY_MODES, emailProblems, newSigningSecret, notificationSettingsView,
-  passwordFor, readNotificationSettings, readSigningSecret, saveNotificationSettings, WebhookInput, WEBHOOK_SIGNING_SECRET,
+  CHANNELS,
+  EmailInput,
+  NotificationSettingsInput,
+  SECURITY_MODES,
+  emailProblems,
+  newSigningSecret,
+  notificationSettingsView,
+  passwordFor,
+  readNotificationSettings,
+  readSigningSecret,
+  saveNotificationSettings,
+  WebhookInput,
+  WEBHOOK_SIGNING_SECRET,
 } from './settings.js';
 import { failureAlertKind, maxAttempts, restartDigest, runDeliveries } from './delivery.js';
 import { postWebhook, WebhookError } from './webhook.js';
@@ -26,13 +37,19 @@ const Routing = z.object({ email: z.boolean(), webhook: z.boolean() });
 
 const SettingsView = z.object({
   email: z.object({
-    enabled: z.boolean(), host: z.string(), port: z.number(), security: z.enum(SECURITY_MODES), user: z.string(),
+    enabled: z.boolean(),
+    host: z.string(),
+    port: z.number(),
+    security: z.enum(SECURITY_MODES),
+    user: z.string(),
     /** Never the password: only whether one is saved. */
     password: z.object({ saved: z.boolean() }),
-    from: z.string(), to: z.array(z.string()),
+    from: z.string(),
+    to: z.array(z.string()),
   }),
   webhook: z.object({
-    enabled: z.boolean(), url: z.string(),
+    enabled: z.boolean(),
+    url: z.string(),
     secret: z.object({ saved: z.boolean(), last4: z.string().nullable() }),
     /** Only in the response of the save that made it: shown once. */
     newSecret: z.string().optional(),
@@ -97,12 +114,22 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     try {
       const payload = JSON.parse(row.payload) as EventPayload;
       if (isEventType(row.event)) summary = emailContentOf(row.event, payload.data).subject;
-    } catch { /* an unreadable payload still shows its event */ }
+    } catch {
+      /* an unreadable payload still shows its event */
+    }
     return {
-      id: row.id, event: row.event, eventLabel: isEventType(row.event) ? EVENTS[row.event].label : row.event, summary,
-      channel: row.channel, status: row.status, attempts: row.attempts, maxAttempts: maxAttempts(db),
+      id: row.id,
+      event: row.event,
+      eventLabel: isEventType(row.event) ? EVENTS[row.event].label : row.event,
+      summary,
+      channel: row.channel,
+      status: row.status,
+      attempts: row.attempts,
+      maxAttempts: maxAttempts(db),
       nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
-      lastError: row.lastError, createdAt: iso(row.createdAt)!, finishedAt: iso(row.finishedAt),
+      lastError: row.lastError,
+      createdAt: iso(row.createdAt)!,
+      finishedAt: iso(row.finishedAt),
     };
   };
 
@@ -112,69 +139,97 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     const result = saveNotificationSettings(db, app.secretBox, request.body, publicAddress(app.config, request));
     if ('fields' in result) throw badRequest('Please correct the highlighted fields.', result.fields);
     if (result.digestChanged) restartDigest(app, readNotificationSettings(db));
-    request.log.info({ email: request.body.email.enabled, webhook: request.body.webhook.enabled, digest: request.body.digest.frequency, passwordChanged: Boolean(request.body.email.password) },
-      'notification settings saved');
+    request.log.info(
+      {
+        email: request.body.email.enabled,
+        webhook: request.body.webhook.enabled,
+        digest: request.body.digest.frequency,
+        passwordChanged: Boolean(request.body.email.password),
+      },
+      'notification settings saved',
+    );
     return view(result.newSecret);
   });
 
-  app.post('/notifications/test/email', { schema: { body: EmailInput.omit({ enabled: true }), response: { 200: TestResult, 400: ErrorBody } } }, async (request) => {
-    const input = { ...request.body, enabled: true };
-    const fields = emailProblems(input);
-    const login = passwordFor(db, app.secretBox, input);
-    if ('problem' in login) fields.password = login.problem;
-    if (Object.keys(fields).length) throw badRequest('Fill in these fields to send a test e-mail.', fields);
-    const base = publicAddressFor(app.config, { linkBase: publicAddress(app.config, request) });
-    try {
-      const outcome = await sendEmail({ ...input, password: 'password' in login ? login.password : null }, renderEmail(TEST_EMAIL, base), { headers: { 'X-Docent-Event': 'test' } });
-      request.log.info({ accepted: outcome.accepted.length, refused: outcome.refused.length }, 'test e-mail sent');
-      const refused = outcome.refused.length
-        ? ` The server refused ${outcome.refused.map((r) => `${r.address}: ${r.reply}`).join('; ')}.`
-        : '';
-      if (!refused && readNotificationSettings(db).email.host === input.host) resolveAlert(db, failureAlertKind('email'));
-      return { ok: true, message: `Sent to ${outcome.accepted.join(', ')}. Check the inbox (and the spam folder).${refused}` };
-    } catch (err) {
-      const failure = err instanceof SmtpError ? err : new SmtpError('other', `The e-mail could not be sent: ${(err as Error).message}.`, true);
-      request.log.info({ stage: failure.stage }, 'test e-mail failed');
-      return { ok: false, stage: failure.stage, message: failure.message };
-    }
-  });
+  app.post(
+    '/notifications/test/email',
+    { schema: { body: EmailInput.omit({ enabled: true }), response: { 200: TestResult, 400: ErrorBody } } },
+    async (request) => {
+      const input = { ...request.body, enabled: true };
+      const fields = emailProblems(input);
+      const login = passwordFor(db, app.secretBox, input);
+      if ('problem' in login) fields.password = login.problem;
+      if (Object.keys(fields).length) throw badRequest('Fill in these fields to send a test e-mail.', fields);
+      const base = publicAddressFor(app.config, { linkBase: publicAddress(app.config, request) });
+      try {
+        const outcome = await sendEmail({ ...input, password: 'password' in login ? login.password : null }, renderEmail(TEST_EMAIL, base), {
+          headers: { 'X-Docent-Event': 'test' },
+        });
+        request.log.info({ accepted: outcome.accepted.length, refused: outcome.refused.length }, 'test e-mail sent');
+        const refused = outcome.refused.length ? ` The server refused ${outcome.refused.map((r) => `${r.address}: ${r.reply}`).join('; ')}.` : '';
+        if (!refused && readNotificationSettings(db).email.host === input.host) resolveAlert(db, failureAlertKind('email'));
+        return { ok: true, message: `Sent to ${outcome.accepted.join(', ')}. Check the inbox (and the spam folder).${refused}` };
+      } catch (err) {
+        const failure = err instanceof SmtpError ? err : new SmtpError('other', `The e-mail could not be sent: ${(err as Error).message}.`, true);
+        request.log.info({ stage: failure.stage }, 'test e-mail failed');
+        return { ok: false, stage: failure.stage, message: failure.message };
+      }
+    },
+  );
 
-  app.post('/notifications/test/webhook', { schema: { body: WebhookInput.pick({ url: true }), response: { 200: TestResult, 400: ErrorBody } } }, async (request) => {
-    const { url } = request.body;
-    if (!url) throw badRequest('Enter the webhook URL to send a test event.', { url: 'Enter the full address that receives the events, such as https://example.com/hooks/docent.' });
-    let secret = readSigningSecret(db, app.secretBox);
-    const newSecret = secret ? null : (secret = newSigningSecret(db, app.secretBox));
-    const payload: EventPayload = {
-      event: 'test', id: `evt_test_${Date.now().toString(36)}`, createdAt: new Date().toISOString(),
-      data: { message: 'This is a test event from Settings → Notifications.' },
-    };
-    try {
-      const { status } = await postWebhook(url, payload, { secret, allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
-      if (readNotificationSettings(db).webhook.url === url) resolveAlert(db, failureAlertKind('webhook'));
-      return { ok: true, message: `Delivered: the receiver answered ${status}.`, ...(newSecret ? { newSecret } : {}) };
-    } catch (err) {
-      const message = err instanceof WebhookError ? err.message : `The event could not be sent: ${(err as Error).message}.`;
-      return { ok: false, stage: 'delivery', message, ...(newSecret ? { newSecret } : {}) };
-    }
-  });
+  app.post(
+    '/notifications/test/webhook',
+    { schema: { body: WebhookInput.pick({ url: true }), response: { 200: TestResult, 400: ErrorBody } } },
+    async (request) => {
+      const { url } = request.body;
+      if (!url)
+        throw badRequest('Enter the webhook URL to send a test event.', {
+          url: 'Enter the full address that receives the events, such as https://example.com/hooks/docent.',
+        });
+      let secret = readSigningSecret(db, app.secretBox);
+      const newSecret = secret ? null : (secret = newSigningSecret(db, app.secretBox));
+      const payload: EventPayload = {
+        event: 'test',
+        id: `evt_test_${Date.now().toString(36)}`,
+        createdAt: new Date().toISOString(),
+        data: { message: 'This is a test event from Settings → Notifications.' },
+      };
+      try {
+        const { status } = await postWebhook(url, payload, { secret, allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
+        if (readNotificationSettings(db).webhook.url === url) resolveAlert(db, failureAlertKind('webhook'));
+        return { ok: true, message: `Delivered: the receiver answered ${status}.`, ...(newSecret ? { newSecret } : {}) };
+      } catch (err) {
+        const message = err instanceof WebhookError ? err.message : `The event could not be sent: ${(err as Error).message}.`;
+        return { ok: false, stage: 'delivery', message, ...(newSecret ? { newSecret } : {}) };
+      }
+    },
+  );
 
-  app.post('/notifications/webhook/secret', { schema: { response: { 200: z.object({ secret: z.string(), last4: z.string().nullable() }) } } }, async (request) => {
-    const secret = newSigningSecret(db, app.secretBox);
-    request.log.info('webhook signing secret regenerated');
-    return { secret, last4: secretHint(db, WEBHOOK_SIGNING_SECRET) };
-  });
+  app.post(
+    '/notifications/webhook/secret',
+    { schema: { response: { 200: z.object({ secret: z.string(), last4: z.string().nullable() }) } } },
+    async (request) => {
+      const secret = newSigningSecret(db, app.secretBox);
+      request.log.info('webhook signing secret regenerated');
+      return { secret, last4: secretHint(db, WEBHOOK_SIGNING_SECRET) };
+    },
+  );
 
   app.get('/notifications/deliveries', { schema: { response: { 200: z.object({ deliveries: z.array(Delivery) }) } } }, async () => ({
     deliveries: recentRows(db, HISTORY_SHOWN).map(deliveryView),
   }));
 
-  app.post('/notifications/deliveries/:id/retry', {
-    schema: { params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: Delivery, 400: ErrorBody, 404: ErrorBody } },
-  }, async (request) => {
-    const row = getRow(db, request.params.id);
-    if (!row) throw notFound('No such delivery: it may have been removed from the history.');
-    if (!retryNow(db, row.id, now())) throw badRequest('Only a delivery that was given up can be retried; this one is still under way or was delivered.');
-    await runDeliveries(app);
-    return deliveryView(getRow(db, row.id)!);
-  });
+  app.post(
+    '/notifications/deliveries/:id/retry',
+    {
+      schema: { params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: Delivery, 400: ErrorBody, 404: ErrorBody } },
+    },
+    async (request) => {
+      const row = getRow(db, request.params.id);
+      if (!row) throw notFound('No such delivery: it may have been removed from the history.');
+      if (!retryNow(db, row.id, now())) throw badRequest('Only a delivery that was given up can be retried; this one is still under way or was delivered.');
+      await runDeliveries(app);
+      return deliveryView(getRow(db, row.id)!);
+    },
+  );
 };

@@ -29,25 +29,33 @@ const routingDefaults = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENTS[t].
 
 /** The stored section: lenient, every field defaulted, so an old or damaged value still reads. */
 const StoredSettings = z.object({
-  email: z.object({
-    enabled: z.boolean().default(false),
-    host: z.string().default(''),
-    port: z.number().int().default(DEFAULT_PORTS.starttls),
-    security: z.enum(SECURITY_MODES).default('starttls'),
-    user: z.string().default(''),
-    from: z.string().default(''),
-    to: z.array(z.string()).default([]),
-  }).prefault({}),
-  webhook: z.object({
-    enabled: z.boolean().default(false),
-    url: z.string().default(''),
-  }).prefault({}),
-  events: z.object(Object.fromEntries(EVENT_TYPES.map((t) => [t, Routing.default(routingDefaults[t])])) as Record<EventType, z.ZodDefault<typeof Routing>>).prefault({}),
-  digest: z.object({
-    frequency: z.enum(DIGEST_FREQUENCIES).default('off'),
-    hour: z.number().int().min(0).max(23).default(8),
-    weekday: z.number().int().min(0).max(6).default(1),
-  }).prefault({}),
+  email: z
+    .object({
+      enabled: z.boolean().default(false),
+      host: z.string().default(''),
+      port: z.number().int().default(DEFAULT_PORTS.starttls),
+      security: z.enum(SECURITY_MODES).default('starttls'),
+      user: z.string().default(''),
+      from: z.string().default(''),
+      to: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  webhook: z
+    .object({
+      enabled: z.boolean().default(false),
+      url: z.string().default(''),
+    })
+    .prefault({}),
+  events: z
+    .object(Object.fromEntries(EVENT_TYPES.map((t) => [t, Routing.default(routingDefaults[t])])) as Record<EventType, z.ZodDefault<typeof Routing>>)
+    .prefault({}),
+  digest: z
+    .object({
+      frequency: z.enum(DIGEST_FREQUENCIES).default('off'),
+      hour: z.number().int().min(0).max(23).default(8),
+      weekday: z.number().int().min(0).max(6).default(1),
+    })
+    .prefault({}),
   /** The address the admin saved these settings from: links in e-mails point there when PUBLIC_URL is not set. */
   linkBase: z.string().nullable().default(null),
 });
@@ -62,8 +70,14 @@ const FROM_MESSAGE = 'Enter the sender address, such as docent@example.com. Many
 const toMessage = (value: string) => `"${value}" is not an e-mail address. Separate addresses with commas.`;
 const emailFormat = z.email();
 
-const host = z.string({ message: HOST_MESSAGE }).trim().max(253, HOST_MESSAGE)
-  .refine((v) => v === '' || /^(\[[0-9a-f:.]+\]|[0-9a-f:]*:[0-9a-f:.]+|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i.test(v), HOST_MESSAGE);
+const host = z
+  .string({ message: HOST_MESSAGE })
+  .trim()
+  .max(253, HOST_MESSAGE)
+  .refine(
+    (v) => v === '' || /^(\[[0-9a-f:.]+\]|[0-9a-f:]*:[0-9a-f:.]+|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i.test(v),
+    HOST_MESSAGE,
+  );
 
 export const EmailInput = z.object({
   enabled: z.boolean({ message: 'E-mail must be on or off.' }).default(false),
@@ -73,8 +87,16 @@ export const EmailInput = z.object({
   user: z.string().trim().max(256, 'The user name is too long (256 characters at most).').default(''),
   /** Typed only to set a new one; left out, the saved password stays (for the same server and user). */
   password: z.string().max(1024, 'The password is too long (1,024 characters at most).').optional(),
-  from: z.string().trim().max(254, FROM_MESSAGE).refine((v) => v === '' || emailFormat.safeParse(v).success, FROM_MESSAGE).default(''),
-  to: z.array(z.string().trim().max(254, 'An address is too long (254 characters at most).')).max(MAX_RECIPIENTS, `Send to at most ${MAX_RECIPIENTS} addresses.`).default([])
+  from: z
+    .string()
+    .trim()
+    .max(254, FROM_MESSAGE)
+    .refine((v) => v === '' || emailFormat.safeParse(v).success, FROM_MESSAGE)
+    .default(''),
+  to: z
+    .array(z.string().trim().max(254, 'An address is too long (254 characters at most).'))
+    .max(MAX_RECIPIENTS, `Send to at most ${MAX_RECIPIENTS} addresses.`)
+    .default([])
     .superRefine((list, ctx) => {
       const bad = list.find((a) => !emailFormat.safeParse(a).success);
       if (bad !== undefined) ctx.addIssue({ code: 'custom', message: toMessage(bad) });
@@ -105,8 +127,17 @@ export const NotificationSettingsInput = z.object({
   events: z.object(Object.fromEntries(EVENT_TYPES.map((t) => [t, Routing.optional()])) as Record<EventType, z.ZodOptional<typeof Routing>>).default({}),
   digest: z.object({
     frequency: z.enum(DIGEST_FREQUENCIES, { message: 'Choose off, daily or weekly.' }),
-    hour: z.number({ message: 'Choose an hour from 0 to 23.' }).int('Choose an hour from 0 to 23.').min(0, 'Choose an hour from 0 to 23.').max(23, 'Choose an hour from 0 to 23.'),
-    weekday: z.number({ message: 'Choose a day of the week.' }).int('Choose a day of the week.').min(0, 'Choose a day of the week.').max(6, 'Choose a day of the week.').default(1),
+    hour: z
+      .number({ message: 'Choose an hour from 0 to 23.' })
+      .int('Choose an hour from 0 to 23.')
+      .min(0, 'Choose an hour from 0 to 23.')
+      .max(23, 'Choose an hour from 0 to 23.'),
+    weekday: z
+      .number({ message: 'Choose a day of the week.' })
+      .int('Choose a day of the week.')
+      .min(0, 'Choose a day of the week.')
+      .max(6, 'Choose a day of the week.')
+      .default(1),
   }),
 });
 export type NotificationSettingsInput = z.output<typeof NotificationSettingsInput>;
@@ -150,9 +181,10 @@ export function passwordFor(db: Db, box: SecretBox, target: Pick<EmailInput, 'ho
   const stored = readSmtpPassword(db, box);
   if (stored !== null && saved.host.toLowerCase() === target.host.toLowerCase() && saved.user === target.user) return { password: stored };
   return {
-    problem: stored !== null
-      ? `Enter the password for ${target.user} at ${target.host}: the saved password is only sent to the server and user it was saved for (${saved.user} at ${saved.host}).`
-      : `Enter the password for ${target.user}, or clear the user name if ${target.host || 'the server'} needs no login.`,
+    problem:
+      stored !== null
+        ? `Enter the password for ${target.user} at ${target.host}: the saved password is only sent to the server and user it was saved for (${saved.user} at ${saved.host}).`
+        : `Enter the password for ${target.user}, or clear the user name if ${target.host || 'the server'} needs no login.`,
   };
 }
 
@@ -185,7 +217,12 @@ export interface SaveResult {
  * Saves validated input. Per-field problems that need the stored state (a password for a new server) come
  * back as an error: nothing is saved then.
  */
-export function saveNotificationSettings(db: Db, box: SecretBox, input: NotificationSettingsInput, linkBase: string | null): SaveResult | { fields: Record<string, string> } {
+export function saveNotificationSettings(
+  db: Db,
+  box: SecretBox,
+  input: NotificationSettingsInput,
+  linkBase: string | null,
+): SaveResult | { fields: Record<string, string> } {
   const fields: Record<string, string> = {};
   if (input.email.enabled) for (const [k, v] of Object.entries(emailProblems(input.email))) fields[`email.${k}`] = v;
   if (input.webhook.enabled && !input.webhook.url) fields['webhook.url'] = WEBHOOK_URL_MESSAGE;
@@ -206,7 +243,8 @@ export function saveNotificationSettings(db: Db, box: SecretBox, input: Notifica
     // Not even its last characters are kept in the clear: the screen only says that one is saved.
     if (password) saveSecret(db, box, SMTP_PASSWORD_SECRET, password, '');
     // A password belongs to one login on one server: without a user, or on another server, it goes.
-    else if (!email.user || email.host.toLowerCase() !== previous.email.host.toLowerCase() || email.user !== previous.email.user) deleteSecret(db, SMTP_PASSWORD_SECRET);
+    else if (!email.user || email.host.toLowerCase() !== previous.email.host.toLowerCase() || email.user !== previous.email.user)
+      deleteSecret(db, SMTP_PASSWORD_SECRET);
     const newSecret = input.webhook.url && readSigningSecret(db, box) === null ? newSigningSecret(db, box) : null;
     const digestChanged = JSON.stringify(input.digest) !== JSON.stringify(previous.digest);
     return { newSecret, digestChanged };

@@ -20,7 +20,10 @@ const START = Date.parse('2025-05-05T10:00:00.000Z');
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-interface Setup extends TestApp { admin: AdminClient; clock: { now: number } }
+interface Setup extends TestApp {
+  admin: AdminClient;
+  clock: { now: number };
+}
 
 async function app(t: { after(fn: () => unknown): void }, options: { env?: Record<string, string>; notifications?: NotificationOptions } = {}): Promise<Setup> {
   const clock = { now: START };
@@ -49,7 +52,8 @@ async function configure(admin: AdminClient, url: string): Promise<string> {
   return res.json().webhook.newSecret;
 }
 
-const deliveries = async (admin: AdminClient) => (await admin.request('GET', '/api/admin/notifications/deliveries')).json().deliveries as Array<Record<string, any>>;
+const deliveries = async (admin: AdminClient) =>
+  (await admin.request('GET', '/api/admin/notifications/deliveries')).json().deliveries as Array<Record<string, any>>;
 const sign = (secret: string, raw: Buffer) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 const KEY_MESSAGE = 'OpenRouter rejected this key: invalid or revoked key.';
 
@@ -68,7 +72,9 @@ test('an event arrives as one signed JSON POST: body, headers, HMAC over the raw
   assert.equal(hook.method, 'POST');
   assert.equal(hook.path, '/hooks/docent');
   assert.deepEqual(hook.json, {
-    event: 'invalid_key', id: hook.json.id, createdAt: '2025-05-05T10:00:00.000Z',
+    event: 'invalid_key',
+    id: hook.json.id,
+    createdAt: '2025-05-05T10:00:00.000Z',
     data: { alertId, kind: 'invalid_key', message: KEY_MESSAGE },
   });
   assert.match(hook.json.id, /^evt_[0-9a-f-]{36}$/);
@@ -79,7 +85,10 @@ test('an event arrives as one signed JSON POST: body, headers, HMAC over the raw
   assert.equal(hook.headers['x-docent-timestamp'], String(START / 1000));
   assert.equal(hook.headers['x-docent-signature'], sign(secret, hook.raw));
   assert.notEqual(hook.headers['x-docent-signature'], sign('whsec_another', hook.raw), 'the signature depends on the secret');
-  assert.deepEqual((await deliveries(admin)).map((d) => [d.event, d.channel, d.status, d.attempts, d.lastError]), [['invalid_key', 'webhook', 'delivered', 1, null]]);
+  assert.deepEqual(
+    (await deliveries(admin)).map((d) => [d.event, d.channel, d.status, d.attempts, d.lastError]),
+    [['invalid_key', 'webhook', 'delivered', 1, null]],
+  );
 });
 
 test('Regenerate makes a new signing secret, shown once; later events are signed with it; Send test event uses it too', async (t) => {
@@ -118,8 +127,10 @@ test('a receiver that fails gets retries with growing waits (5xx, 429 with Retry
   raiseAlert(docent.db, 'unreachable', 'Could not reach OpenRouter.');
   await runDeliveries(docent);
   let [row] = await deliveries(admin);
-  assert.deepEqual([row.status, row.attempts, row.maxAttempts, row.nextAttemptAt, row.lastError],
-    ['pending', 1, 8, new Date(START + 30 * SECOND).toISOString(), 'The server answered 503 (the site is temporarily unavailable): “receiver failed”.']);
+  assert.deepEqual(
+    [row.status, row.attempts, row.maxAttempts, row.nextAttemptAt, row.lastError],
+    ['pending', 1, 8, new Date(START + 30 * SECOND).toISOString(), 'The server answered 503 (the site is temporarily unavailable): “receiver failed”.'],
+  );
 
   clock.now = START + 29 * SECOND;
   await runDeliveries(docent);
@@ -129,14 +140,18 @@ test('a receiver that fails gets retries with growing waits (5xx, 429 with Retry
   await runDeliveries(docent);
   [row] = await deliveries(admin);
   // The second wait is 2 minutes, but the receiver asked for 15.
-  assert.deepEqual([row.status, row.attempts, row.nextAttemptAt, row.lastError],
-    ['pending', 2, new Date(clock.now + 15 * MINUTE).toISOString(), 'The server answered 429 (too many requests; the site is rate-limiting, try again later).']);
+  assert.deepEqual(
+    [row.status, row.attempts, row.nextAttemptAt, row.lastError],
+    ['pending', 2, new Date(clock.now + 15 * MINUTE).toISOString(), 'The server answered 429 (too many requests; the site is rate-limiting, try again later).'],
+  );
 
   clock.now += 15 * MINUTE;
   await runDeliveries(docent);
   [row] = await deliveries(admin);
-  assert.deepEqual([row.status, row.attempts, row.nextAttemptAt, row.lastError],
-    ['pending', 3, new Date(clock.now + 10 * MINUTE).toISOString(), 'No complete answer within 0.5 s (timed out).']);
+  assert.deepEqual(
+    [row.status, row.attempts, row.nextAttemptAt, row.lastError],
+    ['pending', 3, new Date(clock.now + 10 * MINUTE).toISOString(), 'No complete answer within 0.5 s (timed out).'],
+  );
 
   clock.now += 10 * MINUTE;
   await runDeliveries(docent);
@@ -144,8 +159,11 @@ test('a receiver that fails gets retries with growing waits (5xx, 429 with Retry
   assert.deepEqual([row.status, row.attempts, row.nextAttemptAt, row.lastError], ['delivered', 4, null, null]);
   assert.equal(hooks.requests.length, 4);
   assert.equal(new Set(hooks.requests.map((h) => h.json.id)).size, 1, 'every attempt is the same event (same id and body)');
-  assert.deepEqual(hooks.requests.map((h) => h.headers['x-docent-timestamp']),
-    [START, START + 30 * SECOND, START + 30 * SECOND + 15 * MINUTE, START + 30 * SECOND + 25 * MINUTE].map((ms) => String(ms / 1000)), 'each attempt says when it was sent');
+  assert.deepEqual(
+    hooks.requests.map((h) => h.headers['x-docent-timestamp']),
+    [START, START + 30 * SECOND, START + 30 * SECOND + 15 * MINUTE, START + 30 * SECOND + 25 * MINUTE].map((ms) => String(ms / 1000)),
+    'each attempt says when it was sent',
+  );
 });
 
 test('after the last attempt the delivery is given up: the screen and the dashboard say why, and that alert notifies nobody', async (t) => {
@@ -160,12 +178,17 @@ test('after the last attempt the delivery is given up: the screen and the dashbo
     await runDeliveries(docent);
   }
   const [row] = await deliveries(admin);
-  assert.deepEqual([row.event, row.status, row.attempts, row.maxAttempts, row.lastError],
-    ['spend_cap', 'failed', 3, 3, 'The server answered 500 (server error): “receiver failed”.']);
+  assert.deepEqual(
+    [row.event, row.status, row.attempts, row.maxAttempts, row.lastError],
+    ['spend_cap', 'failed', 3, 3, 'The server answered 500 (server error): “receiver failed”.'],
+  );
   const alerts = (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts;
   const failure = alerts.find((a: { kind: string }) => a.kind === 'notification_webhook_failed');
-  assert.equal(failure.message, 'Docent could not send the “Spend cap reached” notification by webhook: The server answered 500 (server error): “receiver failed”. '
-    + 'Docent gave up after 3 attempts. See Settings → Notifications → Last deliveries.');
+  assert.equal(
+    failure.message,
+    'Docent could not send the “Spend cap reached” notification by webhook: The server answered 500 (server error): “receiver failed”. ' +
+      'Docent gave up after 3 attempts. See Settings → Notifications → Last deliveries.',
+  );
   await runDeliveries(docent);
   assert.equal(hooks.requests.length, 3, 'no notification about the failing notification');
   assert.equal((await deliveries(admin)).length, 1);
@@ -176,7 +199,10 @@ test('after the last attempt the delivery is given up: the screen and the dashbo
   assert.equal(retried.statusCode, 200);
   assert.deepEqual([retried.json().status, retried.json().attempts, retried.json().lastError], ['delivered', 1, null]);
   assert.equal(hooks.requests.length, 4);
-  assert.equal((await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts.some((a: { kind: string }) => a.kind === 'notification_webhook_failed'), false);
+  assert.equal(
+    (await admin.request('GET', '/api/admin/dashboard/stats')).json().alerts.some((a: { kind: string }) => a.kind === 'notification_webhook_failed'),
+    false,
+  );
   const twice = await admin.request('POST', `/api/admin/notifications/deliveries/${row.id}/retry`);
   assert.equal(twice.statusCode, 400);
   assert.equal(twice.json().message, 'Only a delivery that was given up can be retried; this one is still under way or was delivered.');
@@ -193,7 +219,12 @@ test('a receiver that refuses the event (4xx) or redirects is not retried: the s
   const rows = await deliveries(admin);
   assert.deepEqual(rows.map((d) => [d.event, d.status, d.attempts, d.lastError]).sort(), [
     ['invalid_key', 'failed', 1, 'The server answered 401 (a login is required): “bad signature”.'],
-    ['out_of_credits', 'failed', 1, 'The receiver answered 302, a redirect to https://elsewhere.example/hook. Webhooks are not redirected: enter the final address.'],
+    [
+      'out_of_credits',
+      'failed',
+      1,
+      'The receiver answered 302, a redirect to https://elsewhere.example/hook. Webhooks are not redirected: enter the final address.',
+    ],
   ]);
   assert.equal(hooks.requests.length, 2);
 });
@@ -204,8 +235,10 @@ test('with ALLOW_PRIVATE_URLS off, a webhook on a private address is refused bef
   await configure(admin, hooks.url); // the address is well-formed; where it points is checked on connecting
   const tested = await admin.request('POST', '/api/admin/notifications/test/webhook', { url: hooks.url });
   assert.deepEqual(tested.json(), {
-    ok: false, stage: 'delivery',
-    message: '127.0.0.1 points to a private or local network address (127.0.0.1). Webhooks to private addresses are refused unless the server sets ALLOW_PRIVATE_URLS=true.',
+    ok: false,
+    stage: 'delivery',
+    message:
+      '127.0.0.1 points to a private or local network address (127.0.0.1). Webhooks to private addresses are refused unless the server sets ALLOW_PRIVATE_URLS=true.',
   });
   const byName = await admin.request('POST', '/api/admin/notifications/test/webhook', { url: hooks.url.replace('127.0.0.1', 'localhost') });
   assert.match(byName.json().message, /^localhost points to a private or local network address \((127\.0\.0\.1|::1)\)\./);
@@ -224,7 +257,10 @@ test('each event is sent once: a recurring alert once, a resolved one again only
   for (let i = 0; i < 5; i++) raiseAlert(docent.db, 'timeout', 'The model stopped responding.');
   raiseAlert(docent.db, 'upstream_down', 'The provider is failing.'); // the same event, within its quiet hour
   await runDeliveries(docent);
-  assert.deepEqual(hooks.requests.map((h) => [h.json.event, h.json.data.kind]), [['model_not_responding', 'timeout']]);
+  assert.deepEqual(
+    hooks.requests.map((h) => [h.json.event, h.json.data.kind]),
+    [['model_not_responding', 'timeout']],
+  );
 
   resolveAlert(docent.db, 'timeout');
   clock.now += 30 * MINUTE;
@@ -236,7 +272,10 @@ test('each event is sent once: a recurring alert once, a resolved one again only
   clock.now += 31 * MINUTE;
   raiseAlert(docent.db, 'timeout', 'The model stopped responding once more.');
   await runDeliveries(docent);
-  assert.deepEqual(hooks.requests.map((h) => h.json.data.message), ['The model stopped responding.', 'The model stopped responding once more.']);
+  assert.deepEqual(
+    hooks.requests.map((h) => h.json.data.message),
+    ['The model stopped responding.', 'The model stopped responding once more.'],
+  );
 
   // Alerts that are no event (rate limits) notify nobody.
   raiseAlert(docent.db, 'rate_limited', 'Rate limited.');
@@ -244,7 +283,10 @@ test('each event is sent once: a recurring alert once, a resolved one again only
   assert.deepEqual(notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), ['webhook']);
   assert.deepEqual(notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), [], 'the same lead again: nothing');
   await runDeliveries(docent);
-  assert.deepEqual(hooks.requests.map((h) => h.json.event), ['model_not_responding', 'model_not_responding', 'new_lead']);
+  assert.deepEqual(
+    hooks.requests.map((h) => h.json.event),
+    ['model_not_responding', 'model_not_responding', 'new_lead'],
+  );
   assert.deepEqual(hooks.requests[2].json.data, lead);
 });
 
@@ -265,13 +307,24 @@ test('a visitor’s answer never waits for the webhook: the receiver hangs, the 
   const hooks = await receiver(t);
   await configure(admin, hooks.url);
   hooks.respond('hang');
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty.' });
   await admin.request('POST', '/api/admin/training/start');
   await docent.training.runner.idle();
   fake.fail({ route: 'chat', kind: 'invalid-key' });
   const started = performance.now();
-  const res = await docent.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: 'https://shop.example.com' }, payload: { visitorId: 'visitor-0001', message: 'What does the warranty cover?' } });
+  const res = await docent.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: 'https://shop.example.com' },
+    payload: { visitorId: 'visitor-0001', message: 'What does the warranty cover?' },
+  });
   const took = performance.now() - started;
   assert.match(res.body, /event: error/);
   await hooks.waitFor(1);
@@ -298,7 +351,10 @@ test('deliveries survive a restart: a pending retry and a send cut off by the st
   raiseAlert(first.app.db, 'payment_required', 'Out of credits.');
   await hooks.waitFor(2);
   const states = first.app.db.prepare('SELECT event, status, attempts FROM notification_outbox ORDER BY id').all();
-  assert.deepEqual(states, [{ event: 'invalid_key', status: 'pending', attempts: 1 }, { event: 'out_of_credits', status: 'sending', attempts: 1 }]);
+  assert.deepEqual(states, [
+    { event: 'invalid_key', status: 'pending', attempts: 1 },
+    { event: 'out_of_credits', status: 'sending', attempts: 1 },
+  ]);
   await first.close();
 
   // Second app on the same data, 31 seconds later: both are delivered without anything new happening.
@@ -308,7 +364,10 @@ test('deliveries survive a restart: a pending retry and a send cut off by the st
   await hooks.waitFor(4);
   await runDeliveries(second.app);
   const after = second.app.db.prepare('SELECT event, status, attempts FROM notification_outbox ORDER BY id').all();
-  assert.deepEqual(after, [{ event: 'invalid_key', status: 'delivered', attempts: 2 }, { event: 'out_of_credits', status: 'delivered', attempts: 1 }]);
+  assert.deepEqual(after, [
+    { event: 'invalid_key', status: 'delivered', attempts: 2 },
+    { event: 'out_of_credits', status: 'delivered', attempts: 1 },
+  ]);
   const ids = hooks.requests.map((h) => `${h.json.event}:${h.status}`);
   assert.deepEqual(ids.sort(), ['invalid_key:200', 'invalid_key:500', 'out_of_credits:200', 'out_of_credits:hang'].sort());
   const outOfCredits = hooks.requests.filter((h) => h.json.event === 'out_of_credits');

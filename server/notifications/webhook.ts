@@ -21,7 +21,11 @@ export const TIMESTAMP_HEADER = 'x-docent-timestamp';
 
 /** A failed delivery: `retry` says whether trying again later may help, `retryAfterMs` when the receiver said when. */
 export class WebhookError extends Error {
-  constructor(message: string, readonly retry: boolean, readonly retryAfterMs: number | null = null) {
+  constructor(
+    message: string,
+    readonly retry: boolean,
+    readonly retryAfterMs: number | null = null,
+  ) {
     super(message);
     this.name = 'WebhookError';
   }
@@ -54,7 +58,13 @@ export async function postWebhook(url: string, payload: EventPayload, options: W
   const now = options.now ?? Date.now();
   const body = Buffer.from(JSON.stringify(payload));
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-  const policy = createFetchPolicy({ allowPrivate: options.allowPrivate, reader: options.reader, timeoutMs, maxBytes: RESPONSE_MAX_BYTES, userAgent: USER_AGENT });
+  const policy = createFetchPolicy({
+    allowPrivate: options.allowPrivate,
+    reader: options.reader,
+    timeoutMs,
+    maxBytes: RESPONSE_MAX_BYTES,
+    userAgent: USER_AGENT,
+  });
   let result: Awaited<ReturnType<typeof fetchUrl>>;
   try {
     result = await fetchUrl(url, policy, {

@@ -11,7 +11,8 @@ export function startCatalogRefresh(app: FastifyInstance): void {
     const connection = currentConnection(app);
     for (const kind of ['chat', 'embedding'] as const) {
       const row = app.db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? ORDER BY fetched_at DESC LIMIT 1').get(kind) as
-        { fetched_at: number } | undefined;
+        | { fetched_at: number }
+        | undefined;
       if (!row || Date.now() - row.fetched_at > CATALOG_MAX_AGE_MS) {
         const error = await refreshCatalog(app.db, kind, connection, app.config, keyOutcomeReport(app, connection));
         if (error) app.log.warn({ kind }, error);
@@ -20,7 +21,9 @@ export function startCatalogRefresh(app: FastifyInstance): void {
   };
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    timer = setInterval(() => { tick().catch((err) => app.log.warn({ err }, 'catalog refresh failed')); }, CHECK_EVERY_MS);
+    timer = setInterval(() => {
+      tick().catch((err) => app.log.warn({ err }, 'catalog refresh failed'));
+    }, CHECK_EVERY_MS);
     timer.unref();
   });
   app.addHook('onClose', async () => clearInterval(timer));

@@ -12,15 +12,30 @@ test('the catalog is fetched once, then served from the database; refresh=1 fetc
   assert.equal(first.error, null);
   const mini = first.models.find((m: { id: string }) => m.id === 'openai/gpt-5.4-mini');
   assert.deepEqual(mini, {
-    id: 'openai/gpt-5.4-mini', name: 'OpenAI: GPT-5.4 Mini', contextLength: 400000, maxOutputTokens: mini.maxOutputTokens,
-    promptPricePerM: 0.25, completionPricePerM: 2, free: false,
-    reasoning: { supported: true, mandatory: false, efforts: ['xhigh', 'high', 'medium', 'low', 'minimal', 'none'], defaultEffort: 'medium', supportsMaxTokens: false },
+    id: 'openai/gpt-5.4-mini',
+    name: 'OpenAI: GPT-5.4 Mini',
+    contextLength: 400000,
+    maxOutputTokens: mini.maxOutputTokens,
+    promptPricePerM: 0.25,
+    completionPricePerM: 2,
+    free: false,
+    reasoning: {
+      supported: true,
+      mandatory: false,
+      efforts: ['xhigh', 'high', 'medium', 'low', 'minimal', 'none'],
+      defaultEffort: 'medium',
+      supportsMaxTokens: false,
+    },
   });
   const free = first.models.find((m: { id: string }) => m.id.endsWith(':free'));
   assert.equal(free.free, true);
   const auto = first.models.find((m: { id: string }) => m.id === 'openrouter/auto');
   assert.equal(auto.promptPricePerM, null, 'router pricing "-1" means unknown, not negative');
-  assert.equal(first.models.some((m: { id: string }) => m.id.includes('embedding')), false, 'embedding models are not chat models');
+  assert.equal(
+    first.models.some((m: { id: string }) => m.id.includes('embedding')),
+    false,
+    'embedding models are not chat models',
+  );
 
   await admin.request('GET', '/api/admin/models');
   assert.equal(fake.requestsTo('/models').length, 1, 'second read came from the cache');
@@ -49,7 +64,15 @@ test('embedding models come from /embeddings/models with known dimensions', asyn
   t.after(close);
   const admin = await setupAdmin(app);
   const { models } = (await admin.request('GET', '/api/admin/embedding-models')).json();
-  assert.deepEqual(models.find((m: { id: string }) => m.id === 'openai/text-embedding-3-small'),
-    { id: 'openai/text-embedding-3-small', name: models.find((m: { id: string }) => m.id === 'openai/text-embedding-3-small').name, dimensions: 1536, promptPricePerM: 0.02, contextLength: 8192 });
+  assert.deepEqual(
+    models.find((m: { id: string }) => m.id === 'openai/text-embedding-3-small'),
+    {
+      id: 'openai/text-embedding-3-small',
+      name: models.find((m: { id: string }) => m.id === 'openai/text-embedding-3-small').name,
+      dimensions: 1536,
+      promptPricePerM: 0.02,
+      contextLength: 8192,
+    },
+  );
   assert.equal(fake.requestsTo('/embeddings/models').length, 1);
 });

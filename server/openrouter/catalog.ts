@@ -29,7 +29,11 @@ export interface EmbeddingModelInfo {
   contextLength: number | null;
 }
 
-export interface Catalog<T> { models: T[]; fetchedAt: string | null; error: string | null }
+export interface Catalog<T> {
+  models: T[];
+  fetchedAt: string | null;
+  error: string | null;
+}
 
 // The catalog does not list embedding dimensions; these are the providers' published defaults.
 // Unknown models learn theirs from the first embedding response.
@@ -61,15 +65,18 @@ export function toModelInfo(raw: RawModel): ModelInfo {
   // Routers (openrouter/auto, /free) list every parameter but have no reasoning profile of their own.
   const isRouter = raw.architecture?.tokenizer === 'Router';
   const supportsParam = !isRouter && Array.isArray(raw.supported_parameters) && raw.supported_parameters.includes('reasoning');
-  const reasoning: ReasoningCapability = r && typeof r === 'object'
-    ? {
-      supported: true,
-      mandatory: r.mandatory === true,
-      efforts: Array.isArray(r.supported_efforts) ? r.supported_efforts.map(String) : null,
-      defaultEffort: typeof r.default_effort === 'string' ? r.default_effort : null,
-      supportsMaxTokens: r.supports_max_tokens === true,
-    }
-    : supportsParam ? { ...NO_REASONING, supported: true } : NO_REASONING;
+  const reasoning: ReasoningCapability =
+    r && typeof r === 'object'
+      ? {
+          supported: true,
+          mandatory: r.mandatory === true,
+          efforts: Array.isArray(r.supported_efforts) ? r.supported_efforts.map(String) : null,
+          defaultEffort: typeof r.default_effort === 'string' ? r.default_effort : null,
+          supportsMaxTokens: r.supports_max_tokens === true,
+        }
+      : supportsParam
+        ? { ...NO_REASONING, supported: true }
+        : NO_REASONING;
   const id = String(raw.id);
   return {
     id,
@@ -96,11 +103,15 @@ export function toEmbeddingModelInfo(raw: RawModel): EmbeddingModelInfo {
 
 const cacheKey = (c: Connection) => `${c.provider}|${c.provider === 'openrouter' ? '' : c.baseUrl}`;
 
-interface CacheRow { fetched_at: number; data: string }
+interface CacheRow {
+  fetched_at: number;
+  data: string;
+}
 
 function readCache(db: Db, kind: CatalogKind, connection: Connection): { fetchedAt: number; models: RawModel[] } | null {
-  const row = db.prepare('SELECT fetched_at, data FROM model_catalog WHERE kind = ? AND provider_key = ?')
-    .get(kind, cacheKey(connection)) as CacheRow | undefined;
+  const row = db.prepare('SELECT fetched_at, data FROM model_catalog WHERE kind = ? AND provider_key = ?').get(kind, cacheKey(connection)) as
+    | CacheRow
+    | undefined;
   return row ? { fetchedAt: row.fetched_at, models: JSON.parse(row.data) } : null;
 }
 
@@ -118,14 +129,24 @@ async function fetchRaw(kind: CatalogKind, connection: Connection, config: Pick<
 }
 
 /** Fetches now and replaces the cache; on failure the cache is kept. */
-export async function refreshCatalog(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>, report?: KeyOutcomeReport): Promise<string | null> {
+export async function refreshCatalog(
+  db: Db,
+  kind: CatalogKind,
+  connection: Connection,
+  config: Pick<Config, 'publicUrl'>,
+  report?: KeyOutcomeReport,
+): Promise<string | null> {
   try {
     const models = await fetchRaw(kind, connection, config);
     // OpenRouter's lists ignore the key: they only show that OpenRouter answers. Other endpoints check it.
     report?.({ ok: true, call: connection.provider === 'openrouter' ? 'keyless' : 'key' });
     db.prepare(`INSERT INTO model_catalog (kind, provider_key, fetched_at, data) VALUES (?, ?, ?, ?)
-      ON CONFLICT (kind, provider_key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data`)
-      .run(kind, cacheKey(connection), Date.now(), JSON.stringify(models));
+      ON CONFLICT (kind, provider_key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data`).run(
+      kind,
+      cacheKey(connection),
+      Date.now(),
+      JSON.stringify(models),
+    );
     return null;
   } catch (err) {
     const problem = describeUpstreamError(connection.provider, err, ADMIN_TIMEOUT_MS);
@@ -134,8 +155,14 @@ export async function refreshCatalog(db: Db, kind: CatalogKind, connection: Conn
   }
 }
 
-async function getCatalog<T>(db: Db, kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>,
-  map: (raw: RawModel) => T, options: CatalogOptions = {}): Promise<Catalog<T>> {
+async function getCatalog<T>(
+  db: Db,
+  kind: CatalogKind,
+  connection: Connection,
+  config: Pick<Config, 'publicUrl'>,
+  map: (raw: RawModel) => T,
+  options: CatalogOptions = {},
+): Promise<Catalog<T>> {
   const now = options.now ?? Date.now();
   let cached = readCache(db, kind, connection);
   let error: string | null = null;
@@ -147,7 +174,11 @@ async function getCatalog<T>(db: Db, kind: CatalogKind, connection: Connection, 
   return { models: cached.models.map(map), fetchedAt: new Date(cached.fetchedAt).toISOString(), error };
 }
 
-export interface CatalogOptions { refresh?: boolean; now?: number; report?: KeyOutcomeReport }
+export interface CatalogOptions {
+  refresh?: boolean;
+  now?: number;
+  report?: KeyOutcomeReport;
+}
 
 export const getChatModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
   getCatalog(db, 'chat', connection, config, toModelInfo, options);

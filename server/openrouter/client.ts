@@ -10,7 +10,11 @@ export const PROVIDERS = ['openrouter', 'openai-compatible'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** Where requests go and with which key. */
-export interface Connection { provider: Provider; baseUrl: string; apiKey: string | null }
+export interface Connection {
+  provider: Provider;
+  baseUrl: string;
+  apiKey: string | null;
+}
 
 /**
  * Which service a vector came from, as stored with indexes and cached vectors: 'openrouter', or the base

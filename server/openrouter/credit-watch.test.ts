@@ -24,7 +24,10 @@ async function appWithKey(t: { after(fn: () => unknown): void }, before?: (fake:
 
 test('below the threshold: a dashboard alert and the balance on API Configuration; checked at most once an hour, across restarts; resolved when topped up', async (t) => {
   const start = Date.now();
-  const first = await appWithKey(t, (fake) => { fake.creditsInfo.total_credits = 10; fake.creditsInfo.total_usage = 9.58; });
+  const first = await appWithKey(t, (fake) => {
+    fake.creditsInfo.total_credits = 10;
+    fake.creditsInfo.total_usage = 9.58;
+  });
   const { fake, admin } = first;
   assert.deepEqual(balanceCalls(fake), { key: 1, credits: 1 }, 'saving the key checked it at once');
 
@@ -33,7 +36,10 @@ test('below the threshold: a dashboard alert and the balance on API Configuratio
   assert.deepEqual({ ...view.balance, checkedAt: undefined }, { amount: 0.42, source: 'credits', low: true, checkedAt: undefined });
   assert.ok(Date.parse(view.balance.checkedAt) >= start);
   const [alert] = await lowBalanceAlerts(admin);
-  assert.equal(alert.message, "Your OpenRouter balance is $0.42, below your warning level of $1.00. When it runs out, visitors' questions go unanswered. Add credits at https://openrouter.ai/settings/credits.");
+  assert.equal(
+    alert.message,
+    "Your OpenRouter balance is $0.42, below your warning level of $1.00. When it runs out, visitors' questions go unanswered. Add credits at https://openrouter.ai/settings/credits.",
+  );
 
   // Within the hour nothing is asked, whatever the timer does.
   for (const minutes of [5, 30, 59]) await checkBalance(first.app, start + minutes * MINUTE);
@@ -51,9 +57,16 @@ test('below the threshold: a dashboard alert and the balance on API Configuratio
   fake.creditsInfo.total_credits = 25;
   await checkBalance(second.app, Date.now() + BALANCE_CHECK_INTERVAL_MS + MINUTE);
   assert.deepEqual(balanceCalls(fake), { key: 2, credits: 2 });
-  const admin2 = { ...admin, request: (method: Parameters<AdminClient['request']>[0], url: string, payload?: unknown) => second.app.inject({
-    method, url, headers: { cookie: admin.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': admin.csrfToken }) }, ...(payload === undefined ? {} : { payload: payload as object }),
-  }) };
+  const admin2 = {
+    ...admin,
+    request: (method: Parameters<AdminClient['request']>[0], url: string, payload?: unknown) =>
+      second.app.inject({
+        method,
+        url,
+        headers: { cookie: admin.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': admin.csrfToken }) },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
+  };
   assert.deepEqual(await lowBalanceAlerts(admin2), []);
   assert.equal((await settings(admin2)).balance.amount, 15.42);
   assert.equal((await settings(admin2)).balance.low, false);
@@ -67,7 +80,10 @@ test('a key that cannot read /credits is watched through its remaining limit; a 
   });
   assert.deepEqual((await settings(admin)).balance?.source, 'key_limit');
   const [alert] = await lowBalanceAlerts(admin);
-  assert.equal(alert.message, "This API key can spend $0.25 more before its credit limit, below your warning level of $1.00. When it runs out, visitors' questions go unanswered. Raise the key's limit at https://openrouter.ai/settings/keys.");
+  assert.equal(
+    alert.message,
+    "This API key can spend $0.25 more before its credit limit, below your warning level of $1.00. When it runs out, visitors' questions go unanswered. Raise the key's limit at https://openrouter.ai/settings/keys.",
+  );
 
   // With both readable, the smaller one runs out first.
   fake.setOptions({ credits: 'ok' });
@@ -90,8 +106,11 @@ test('a key that cannot read /credits is watched through its remaining limit; a 
   assert.doesNotMatch(logs(), /balance check failed/);
 });
 
-test('the threshold is the admin\'s: raising it warns at once, 0 turns the warning off; no checks without a key or for another provider', async (t) => {
-  const { app, fake, admin } = await appWithKey(t, (fake) => { fake.creditsInfo.total_credits = 10; fake.creditsInfo.total_usage = 7; });
+test("the threshold is the admin's: raising it warns at once, 0 turns the warning off; no checks without a key or for another provider", async (t) => {
+  const { app, fake, admin } = await appWithKey(t, (fake) => {
+    fake.creditsInfo.total_credits = 10;
+    fake.creditsInfo.total_usage = 7;
+  });
   assert.deepEqual(await lowBalanceAlerts(admin), []);
   const calls = balanceCalls(fake);
 
@@ -116,7 +135,14 @@ test('the threshold is the admin\'s: raising it warns at once, 0 turns the warni
   await admin.request('DELETE', '/api/admin/settings/api/key');
   assert.deepEqual(await lowBalanceAlerts(admin), [], 'no key: no warning');
   await checkBalance(app, Date.now() + 3 * BALANCE_CHECK_INTERVAL_MS);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openai-compatible', baseUrl: fake.baseURL, apiKey: 'local-key', model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openai-compatible',
+    baseUrl: fake.baseURL,
+    apiKey: 'local-key',
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await checkBalance(app, Date.now() + 4 * BALANCE_CHECK_INTERVAL_MS);
   assert.deepEqual(balanceCalls(fake), calls, 'no key, or not OpenRouter: never checked');
 });

@@ -27,16 +27,24 @@ export interface BalanceView extends Spendable {
   low: boolean;
 }
 
-interface Row { fingerprint: string; checked_at: number; amount: number | null; source: Spendable['source'] | null; measured_at: number | null }
+interface Row {
+  fingerprint: string;
+  checked_at: number;
+  amount: number | null;
+  source: Spendable['source'] | null;
+  measured_at: number | null;
+}
 
 const readRow = (app: App) =>
   stmt(app.db, 'SELECT fingerprint, checked_at, amount, source, measured_at FROM balance_check WHERE id = 1').get() as Row | undefined;
 
 function writeRow(app: App, row: Row): void {
-  stmt(app.db, `INSERT INTO balance_check (id, fingerprint, checked_at, amount, source, measured_at) VALUES (1, ?, ?, ?, ?, ?)
+  stmt(
+    app.db,
+    `INSERT INTO balance_check (id, fingerprint, checked_at, amount, source, measured_at) VALUES (1, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at, amount = excluded.amount,
-      source = excluded.source, measured_at = excluded.measured_at`)
-    .run(row.fingerprint, row.checked_at, row.amount, row.source, row.measured_at);
+      source = excluded.source, measured_at = excluded.measured_at`,
+  ).run(row.fingerprint, row.checked_at, row.amount, row.source, row.measured_at);
 }
 
 /** The connection whose balance is watched, or null when there is nothing to watch. */
@@ -50,9 +58,10 @@ function watched(app: App): { connection: Connection; thresholdUsd: number; fing
 const usd = (n: number) => `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(2)}`;
 
 export function lowBalanceMessage(spendable: Spendable, thresholdUsd: number): string {
-  const what = spendable.source === 'credits'
-    ? `Your OpenRouter balance is ${usd(spendable.amount)}`
-    : `This API key can spend ${usd(spendable.amount)} more before its credit limit`;
+  const what =
+    spendable.source === 'credits'
+      ? `Your OpenRouter balance is ${usd(spendable.amount)}`
+      : `This API key can spend ${usd(spendable.amount)} more before its credit limit`;
   const fix = spendable.source === 'credits' ? `Add credits at ${CREDITS_URL}.` : `Raise the key's limit at ${KEYS_URL}.`;
   return `${what}, below your warning level of ${usd(thresholdUsd)}. When it runs out, visitors' questions go unanswered. ${fix}`;
 }
@@ -88,8 +97,11 @@ export function recordKeyTest(app: App, connection: Connection, result: KeyTestR
   const saved = currentConnection(app);
   if (saved.provider !== 'openrouter' || !saved.apiKey || connection.provider !== 'openrouter' || connection.apiKey !== saved.apiKey) return;
   writeRow(app, {
-    fingerprint: keyFingerprint(app, saved), checked_at: now,
-    amount: spendable?.amount ?? null, source: spendable?.source ?? null, measured_at: now,
+    fingerprint: keyFingerprint(app, saved),
+    checked_at: now,
+    amount: spendable?.amount ?? null,
+    source: spendable?.source ?? null,
+    measured_at: now,
   });
   evaluateLowBalance(app);
 }
@@ -115,8 +127,11 @@ export function checkBalance(app: App, now = Date.now()): Promise<void> {
     // The attempt is recorded first: a check that fails or never returns is not retried before the hour.
     writeRow(app, same ? { ...row!, checked_at: now } : { fingerprint: watch.fingerprint, checked_at: now, amount: null, source: null, measured_at: null });
     recordKeyTest(app, watch.connection, await testKey(watch.connection, app.config), now);
-  })().catch((err) => app.log.warn({ err }, 'the balance check failed'))
-    .finally(() => { checks.running = null; });
+  })()
+    .catch((err) => app.log.warn({ err }, 'the balance check failed'))
+    .finally(() => {
+      checks.running = null;
+    });
   checks.running = run;
   return run;
 }

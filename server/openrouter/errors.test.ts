@@ -10,8 +10,11 @@ test('an OpenAI-compatible endpoint is named "the AI endpoint" mid-sentence and 
   const admin = await setupAdmin(app);
   const testKey = async (body: object) => (await admin.request('POST', '/api/admin/settings/api/test', { provider: 'openai-compatible', ...body })).json();
 
-  assert.deepEqual(await testKey({ baseUrl: 'http://127.0.0.1:9/v1' }),
-    { ok: false, reason: 'unreachable', message: "Could not reach the AI endpoint. Check the server's internet connection and the base URL." });
+  assert.deepEqual(await testKey({ baseUrl: 'http://127.0.0.1:9/v1' }), {
+    ok: false,
+    reason: 'unreachable',
+    message: "Could not reach the AI endpoint. Check the server's internet connection and the base URL.",
+  });
 
   fake.fail({ route: 'models', kind: 'invalid-key', times: 1 });
   const rejected = await testKey({ baseUrl: fake.baseURL, apiKey: 'sk-local-wrong' });
@@ -36,7 +39,7 @@ test('every described status names the provider at the start of its sentence, an
   assert.equal(describeStatus('openrouter', 401, { message: 'User not found.' }).message, 'OpenRouter rejected this key: User not found.');
 });
 
-test('credit and rate-limit errors point an OpenAI-compatible endpoint\'s admin at their provider, not at OpenRouter', () => {
+test("credit and rate-limit errors point an OpenAI-compatible endpoint's admin at their provider, not at OpenRouter", () => {
   for (const status of [402, 429]) {
     const theirs = describeStatus('openai-compatible', status, { message: 'quota exceeded' }).message;
     assert.doesNotMatch(theirs, /openrouter|free models|credits at/i, theirs);

@@ -6,8 +6,16 @@ import { providerLabel, sentenceStart } from './client.js';
 import { asSentence } from '../http/errors.js';
 
 export type UpstreamErrorKind =
-  | 'invalid_key' | 'payment_required' | 'rate_limited' | 'forbidden' | 'bad_request' | 'not_found'
-  | 'upstream_down' | 'timeout' | 'unreachable' | 'aborted';
+  | 'invalid_key'
+  | 'payment_required'
+  | 'rate_limited'
+  | 'forbidden'
+  | 'bad_request'
+  | 'not_found'
+  | 'upstream_down'
+  | 'timeout'
+  | 'unreachable'
+  | 'aborted';
 
 export interface UpstreamError {
   kind: UpstreamErrorKind;
@@ -19,7 +27,11 @@ export interface UpstreamError {
   retryAfterSeconds: number | null;
 }
 
-interface Envelope { code?: number | string; message?: string; metadata?: Record<string, unknown> }
+interface Envelope {
+  code?: number | string;
+  message?: string;
+  metadata?: Record<string, unknown>;
+}
 
 export function envelopeOf(body: unknown): Envelope | null {
   if (!body || typeof body !== 'object') return null;
@@ -48,22 +60,46 @@ export function describeStatus(provider: Provider, status: number | null, envelo
     // OpenRouter's credit page and free-model quotas mean nothing to an OpenAI-compatible server's admin.
     case 402:
       return provider === 'openrouter'
-        ? { ...base, kind: 'payment_required', message: `${who} refused the request for lack of credits: the account balance or this key's credit limit is used up. Add credits at https://openrouter.ai/settings/credits or raise the key's limit.${detail}` }
-        : { ...base, kind: 'payment_required', message: `${who} refused the request for lack of credits or quota: check the account's billing or this key's limit with your provider.${detail}` };
+        ? {
+            ...base,
+            kind: 'payment_required',
+            message: `${who} refused the request for lack of credits: the account balance or this key's credit limit is used up. Add credits at https://openrouter.ai/settings/credits or raise the key's limit.${detail}`,
+          }
+        : {
+            ...base,
+            kind: 'payment_required',
+            message: `${who} refused the request for lack of credits or quota: check the account's billing or this key's limit with your provider.${detail}`,
+          };
     case 429:
       return provider === 'openrouter'
-        ? { ...base, kind: 'rate_limited', message: `${who} is rate limiting requests. Free models allow about 20 requests a minute and 50 a day (1000 after buying 10 credits); paid models avoid this.${detail}` }
-        : { ...base, kind: 'rate_limited', message: `${who} is rate limiting requests: too many at once for this key or model. Try again in a moment, or raise the limit with your provider.${detail}` };
+        ? {
+            ...base,
+            kind: 'rate_limited',
+            message: `${who} is rate limiting requests. Free models allow about 20 requests a minute and 50 a day (1000 after buying 10 credits); paid models avoid this.${detail}`,
+          }
+        : {
+            ...base,
+            kind: 'rate_limited',
+            message: `${who} is rate limiting requests: too many at once for this key or model. Try again in a moment, or raise the limit with your provider.${detail}`,
+          };
     case 403:
       return { ...base, kind: 'forbidden', message: `${who} refused the request (forbidden).${detail}` };
     case 404:
       return { ...base, kind: 'not_found', message: `${who} has no available endpoint for this model or request.${detail}` };
-    case 400: case 413: case 422:
+    case 400:
+    case 413:
+    case 422:
       return { ...base, kind: 'bad_request', message: `${who} could not process the request.${detail}` };
-    case 408: case 504: case 524:
+    case 408:
+    case 504:
+    case 524:
       return { ...base, kind: 'timeout', message: `${who} timed out while the model was answering. Try again in a moment.` };
     default:
-      return { ...base, kind: 'upstream_down', message: `${who} or the model's provider is having trouble${code ? ` (error ${code})` : ''}. Try again in a few minutes, or add a fallback model.` };
+      return {
+        ...base,
+        kind: 'upstream_down',
+        message: `${who} or the model's provider is having trouble${code ? ` (error ${code})` : ''}. Try again in a few minutes, or add a fallback model.`,
+      };
   }
 }
 
@@ -84,7 +120,11 @@ export function describeUpstreamError(provider: Provider, err: unknown, timeoutM
   // The stream's socket closed before the end (undici: TypeError "terminated", cause UND_ERR_SOCKET).
   const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
   if (err instanceof TypeError && (err.message === 'terminated' || cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')) {
-    return { ...none, kind: 'unreachable', message: `The connection to ${who} broke off in the middle of the response. Check the server's internet connection; if it keeps happening, try again later.` };
+    return {
+      ...none,
+      kind: 'unreachable',
+      message: `The connection to ${who} broke off in the middle of the response. Check the server's internet connection; if it keeps happening, try again later.`,
+    };
   }
   if (err instanceof OpenAI.APIError) {
     // Mid-stream error chunks arrive with no HTTP status: the code sits in the envelope.

@@ -23,7 +23,11 @@ test('valid key: label, limit, usage, tier, then the balance', async (t) => {
     key: { label: 'sk-or-v1-012...def', limit: 100, limitRemaining: 74.5, usage: 25.5, isFreeTier: false },
     balance: { available: true, amount: 74.75 },
   });
-  assert.deepEqual(fake.requests.map((r) => r.path), ['/api/v1/key', '/api/v1/credits'], 'never /models to test a key');
+  assert.deepEqual(
+    fake.requests.map((r) => r.path),
+    ['/api/v1/key', '/api/v1/credits'],
+    'never /models to test a key',
+  );
   const keyCall = fake.requestsTo('/key')[0];
   assert.equal(keyCall.headers.authorization, `Bearer ${FAKE_KEY}`);
   assert.equal(keyCall.headers['http-referer'], PUBLIC_URL);
@@ -31,7 +35,7 @@ test('valid key: label, limit, usage, tier, then the balance', async (t) => {
   assert.equal(keyCall.headers['x-title'], 'Docent');
 });
 
-test('rejected key shows OpenRouter\'s message', async (t) => {
+test("rejected key shows OpenRouter's message", async (t) => {
   const { app, close } = await createTestApp();
   t.after(close);
   const admin = await setupAdmin(app);
@@ -63,7 +67,11 @@ test('upstream down, or unreachable, says so', async (t) => {
 
   fake.fail({ route: 'key', kind: 'drop-connection', times: 1 });
   const dropped = (await admin.request('POST', '/api/admin/settings/api/test', { apiKey: FAKE_KEY })).json();
-  assert.deepEqual(dropped, { ok: false, reason: 'unreachable', message: 'Could not reach OpenRouter. Check the server\'s internet connection and the base URL.' });
+  assert.deepEqual(dropped, {
+    ok: false,
+    reason: 'unreachable',
+    message: "Could not reach OpenRouter. Check the server's internet connection and the base URL.",
+  });
 });
 
 test('nothing listening at the base URL is "unreachable"', async (t) => {
@@ -80,7 +88,11 @@ test('a slow OpenRouter times out with a message naming the timeout', async (t) 
   const admin = await setupAdmin(app);
   fake.fail({ route: 'key', kind: 'slow-first-byte', delayMs: 9_000, times: 1 });
   const res = (await admin.request('POST', '/api/admin/settings/api/test', { apiKey: FAKE_KEY })).json();
-  assert.deepEqual(res, { ok: false, reason: 'unreachable', message: 'Could not reach OpenRouter (timed out after 8 s). Check the server\'s internet connection.' });
+  assert.deepEqual(res, {
+    ok: false,
+    reason: 'unreachable',
+    message: "Could not reach OpenRouter (timed out after 8 s). Check the server's internet connection.",
+  });
 });
 
 test('testing the stored key marks it tested on the dashboard; a new key starts untested', async (t) => {
@@ -92,12 +104,30 @@ test('testing the stored key marks it tested on the dashboard; a new key starts 
   assert.deepEqual(noKey.json().fields, { apiKey: 'Enter an API key to test.' });
 
   const step = async () => (await admin.request('GET', '/api/admin/dashboard')).json().checklist.find((s: { id: string }) => s.id === 'api-key');
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
-  assert.deepEqual(await step(), { id: 'api-key', label: 'Add and test your API key', done: false, detail: 'Key saved. Press "Test API Key" to check it.', href: '/admin/settings' });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
+  assert.deepEqual(await step(), {
+    id: 'api-key',
+    label: 'Add and test your API key',
+    done: false,
+    detail: 'Key saved. Press "Test API Key" to check it.',
+    href: '/admin/settings',
+  });
   await admin.request('POST', '/api/admin/settings/api/test', {});
   assert.equal((await step()).done, true);
   assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().keyCheck.ok, true);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: OTHER_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: OTHER_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   assert.equal((await step()).done, false);
   assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().keyCheck, null);
 });

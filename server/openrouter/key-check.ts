@@ -4,7 +4,13 @@ import type { Config } from '../config.js';
 import { ADMIN_TIMEOUT_MS, createClient, type Connection } from './client.js';
 import { describeUpstreamError, type UpstreamError } from './errors.js';
 
-export interface KeyDetails { label: string; limit: number | null; limitRemaining: number | null; usage: number; isFreeTier: boolean }
+export interface KeyDetails {
+  label: string;
+  limit: number | null;
+  limitRemaining: number | null;
+  usage: number;
+  isFreeTier: boolean;
+}
 export type Balance = { available: true; amount: number } | { available: false; message: string };
 export type KeyTestResult =
   | { ok: true; key: KeyDetails | null; balance: Balance | null }
@@ -16,8 +22,7 @@ export async function testKey(connection: Connection, config: Pick<Config, 'publ
   const client = createClient(connection, config, { timeoutMs: ADMIN_TIMEOUT_MS });
   const fail = (err: unknown): KeyTestResult => {
     const problem = describeUpstreamError(connection.provider, err, ADMIN_TIMEOUT_MS);
-    const reason = problem.kind === 'invalid_key' ? 'rejected'
-      : problem.kind === 'timeout' || problem.kind === 'unreachable' ? 'unreachable' : 'error';
+    const reason = problem.kind === 'invalid_key' ? 'rejected' : problem.kind === 'timeout' || problem.kind === 'unreachable' ? 'unreachable' : 'error';
     return { ok: false, reason, message: problem.message, problem };
   };
 
@@ -62,7 +67,10 @@ async function readBalance(client: ReturnType<typeof createClient>, connection: 
 }
 
 /** What the key can still spend, as far as it can be read; null when neither figure is readable. */
-export interface Spendable { amount: number; source: 'credits' | 'key_limit' }
+export interface Spendable {
+  amount: number;
+  source: 'credits' | 'key_limit';
+}
 
 /**
  * The account balance (GET /credits) when the key may read it; the key's own remaining limit (GET /key)

@@ -15,7 +15,10 @@ async function appWithKey(t: { after(fn: () => unknown): void }) {
   const admin = await setupAdmin(testApp.app);
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, apiKey: FAKE_KEY });
   await checkBalance(testApp.app); // the check that follows saving a key
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
   return { ...testApp, admin };
@@ -24,7 +27,12 @@ async function appWithKey(t: { after(fn: () => unknown): void }) {
 let visitors = 0;
 /** A new visitor each time: one visitor's per-minute limit is not what these tests are about. */
 const ask = (app: FastifyInstance, message: string) =>
-  app.inject({ method: 'POST', url: '/api/widget/chat', headers: { origin: ORIGIN }, payload: { visitorId: `visitor-${String(++visitors).padStart(4, '0')}`, message } });
+  app.inject({
+    method: 'POST',
+    url: '/api/widget/chat',
+    headers: { origin: ORIGIN },
+    payload: { visitorId: `visitor-${String(++visitors).padStart(4, '0')}`, message },
+  });
 const keyStatus = async (admin: AdminClient) => (await admin.request('GET', '/api/admin/settings/api')).json().keyStatus;
 
 /** Counts writes to the key_status row (a temporary trigger: it lives only on this connection). */
@@ -47,7 +55,10 @@ test('a 402 from a chat answer shows "out of credits" since the first failure; a
   const out = await keyStatus(admin);
   assert.equal(out.state, 'payment_required');
   assert.ok(Date.parse(out.since) >= before && Date.parse(out.since) <= Date.now(), 'since: when the failure happened');
-  assert.equal(out.message.split(' Add credits')[0], 'OpenRouter refused the request for lack of credits: the account balance or this key\'s credit limit is used up.');
+  assert.equal(
+    out.message.split(' Add credits')[0],
+    "OpenRouter refused the request for lack of credits: the account balance or this key's credit limit is used up.",
+  );
   assert.equal(writes(), 1);
 
   // The streak goes on: it still started at the first failure, and nothing was written.

@@ -34,10 +34,14 @@ export type KeyOutcome = { ok: true; call: KeyCall } | { ok: false; call: KeyCal
 
 function disproves(call: KeyCall, state: Exclude<KeyState, 'ok'>, failedCall: KeyCall): boolean {
   switch (state) {
-    case 'unreachable': return true;
-    case 'invalid_key': return call !== 'keyless';
-    case 'payment_required': return call === 'answer' || call === 'funded' || (call === 'embedding' && failedCall === 'embedding');
-    case 'rate_limited': return call === 'answer' || (call === 'embedding' && failedCall === 'embedding');
+    case 'unreachable':
+      return true;
+    case 'invalid_key':
+      return call !== 'keyless';
+    case 'payment_required':
+      return call === 'answer' || call === 'funded' || (call === 'embedding' && failedCall === 'embedding');
+    case 'rate_limited':
+      return call === 'answer' || (call === 'embedding' && failedCall === 'embedding');
   }
 }
 
@@ -47,7 +51,10 @@ function disproves(call: KeyCall, state: Exclude<KeyState, 'ok'>, failedCall: Ke
  */
 export function keyStateOf(problem: UpstreamError): Exclude<KeyState, 'ok'> | null {
   switch (problem.kind) {
-    case 'invalid_key': case 'payment_required': case 'rate_limited': case 'unreachable':
+    case 'invalid_key':
+    case 'payment_required':
+    case 'rate_limited':
+    case 'unreachable':
       return problem.kind;
     case 'timeout':
       // No HTTP status: the connection itself timed out (a model that was slow to answer has one, or is
@@ -58,20 +65,27 @@ export function keyStateOf(problem: UpstreamError): Exclude<KeyState, 'ok'> | nu
   }
 }
 
-interface Row { fingerprint: string; state: KeyState; since: number; message: string | null; call: KeyCall }
+interface Row {
+  fingerprint: string;
+  state: KeyState;
+  since: number;
+  message: string | null;
+  call: KeyCall;
+}
 
 /** Ties stored observations to one key on one endpoint: a new key starts with none. */
 export const keyFingerprint = (app: Pick<App, 'secretBox'>, connection: Connection) =>
   app.secretBox.fingerprint(`key-status|${endpointOf(connection)}|${connection.apiKey ?? ''}`);
 
-const readRow = (app: App) =>
-  stmt(app.db, 'SELECT fingerprint, state, since, message, call FROM key_status WHERE id = 1').get() as Row | undefined;
+const readRow = (app: App) => stmt(app.db, 'SELECT fingerprint, state, since, message, call FROM key_status WHERE id = 1').get() as Row | undefined;
 
 function writeRow(app: App, row: Row): void {
-  stmt(app.db, `INSERT INTO key_status (id, fingerprint, state, since, message, call) VALUES (1, ?, ?, ?, ?, ?)
+  stmt(
+    app.db,
+    `INSERT INTO key_status (id, fingerprint, state, since, message, call) VALUES (1, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, state = excluded.state, since = excluded.since,
-      message = excluded.message, call = excluded.call`)
-    .run(row.fingerprint, row.state, row.since, row.message, row.call);
+      message = excluded.message, call = excluded.call`,
+  ).run(row.fingerprint, row.state, row.since, row.message, row.call);
 }
 
 /**
@@ -100,8 +114,10 @@ export function noteKeyOutcome(app: App, connection: Connection, outcome: KeyOut
 
 /** Reports outcomes of calls made with `connection` (for code that has no app, such as the embedder). */
 export type KeyOutcomeReport = (outcome: KeyOutcome) => void;
-export const keyOutcomeReport = (app: App, connection: Connection): KeyOutcomeReport =>
-  (outcome) => noteKeyOutcome(app, connection, outcome);
+export const keyOutcomeReport =
+  (app: App, connection: Connection): KeyOutcomeReport =>
+  (outcome) =>
+    noteKeyOutcome(app, connection, outcome);
 
 /** The saved key's status, or null when nothing has been learnt about this key yet (or none is saved). */
 export function keyStatusOf(app: App): KeyStatus | null {

@@ -8,20 +8,28 @@ import path from 'node:path';
 
 import { WIDGET_DIR } from '../paths.js';
 
-export const widgetAssets = fp(async (app, opts: { dir?: string }) => {
-  const root = opts.dir ?? WIDGET_DIR;
-  if (!existsSync(path.join(root, 'widget.js'))) {
-    app.log.warn(`widget not built (${root} is missing): run "npm run build"`);
-    return;
-  }
-  const files = readdirSync(root).filter((f) => f.endsWith('.js'));
-  await app.register(fastifyStatic, {
-    root, prefix: '/', decorateReply: false, wildcard: false, index: false, serve: true,
-    allowedPath: (pathname) => files.includes(pathname.replace(/^\//, '')),
-    setHeaders: (reply, file) => {
-      reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
-      reply.header('Access-Control-Allow-Origin', '*');
-      reply.header('Cache-Control', path.basename(file) === 'widget.js' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
-    },
-  });
-}, { name: 'widget-assets', dependencies: ['external-plugins'] });
+export const widgetAssets = fp(
+  async (app, opts: { dir?: string }) => {
+    const root = opts.dir ?? WIDGET_DIR;
+    if (!existsSync(path.join(root, 'widget.js'))) {
+      app.log.warn(`widget not built (${root} is missing): run "npm run build"`);
+      return;
+    }
+    const files = readdirSync(root).filter((f) => f.endsWith('.js'));
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      decorateReply: false,
+      wildcard: false,
+      index: false,
+      serve: true,
+      allowedPath: (pathname) => files.includes(pathname.replace(/^\//, '')),
+      setHeaders: (reply, file) => {
+        reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+        reply.header('Access-Control-Allow-Origin', '*');
+        reply.header('Cache-Control', path.basename(file) === 'widget.js' ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+      },
+    });
+  },
+  { name: 'widget-assets', dependencies: ['external-plugins'] },
+);

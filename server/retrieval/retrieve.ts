@@ -25,7 +25,11 @@ export interface RetrievedChunk {
   foundBy: SearchedQuery['kind'];
 }
 
-export interface RetrievalDeps { db: Db; embedderFor: EmbedderFor; signal?: AbortSignal }
+export interface RetrievalDeps {
+  db: Db;
+  embedderFor: EmbedderFor;
+  signal?: AbortSignal;
+}
 export interface RetrievalResult {
   chunks: RetrievedChunk[];
   model: string | null;
@@ -41,7 +45,9 @@ export interface RetrievalResult {
 }
 
 const RRF_K = 60;
-const STOPWORDS = new Set('a an and are as at be by can do does for from how i in is it me my of on or our the this to we what when where which who why will with you your'.split(' '));
+const STOPWORDS = new Set(
+  'a an and are as at be by can do does for from how i in is it me my of on or our the this to we what when where which who why will with you your'.split(' '),
+);
 
 /** Keywords as an FTS5 query: each word quoted (no FTS syntax from visitors), any may match. */
 export function keywordQuery(question: string): string | null {
@@ -57,23 +63,38 @@ export const queryHash = (text: string) => createHash('sha256').update(text).dig
  * What a search ran on: the question alone, the question with the previous user turn (a follow-up such as "And
  * how much is it?" then finds what its subject points at), or the model's standalone rewrite of a follow-up.
  */
-export interface SearchedQuery { text: string; kind: 'question' | 'with-previous' | 'rewritten' }
+export interface SearchedQuery {
+  text: string;
+  kind: 'question' | 'with-previous' | 'rewritten';
+}
 
 /**
  * The queries' vectors: from the cache when asked before, the rest in ONE embedding call (an input array). When
  * that call fails but the question alone was cached, the search goes on with the question alone: a question
  * asked before still finds its answer while the embedding service is down.
  */
-async function embedQueries(deps: RetrievalDeps, index: VectorIndex, texts: string[]): Promise<{ vectors: Array<Float32Array | null>; tokens: number; cost: number | null }> {
+async function embedQueries(
+  deps: RetrievalDeps,
+  index: VectorIndex,
+  texts: string[],
+): Promise<{ vectors: Array<Float32Array | null>; tokens: number; cost: number | null }> {
   const hashes = texts.map(queryHash);
   const vectors = hashes.map((hash) => cachedVector(deps.db, index, hash));
   const missing = texts.flatMap((text, i) => (vectors[i] ? [] : [i]));
   if (missing.length === 0) return { vectors, tokens: 0, cost: 0 };
   const { client, provider, onOutcome } = deps.embedderFor(index);
   try {
-    const result = await embedBatch(client, missing.map((i) => texts[i]), {
-      provider, onOutcome, model: index.model, expectedDimensions: index.dimensions, signal: deps.signal,
-    });
+    const result = await embedBatch(
+      client,
+      missing.map((i) => texts[i]),
+      {
+        provider,
+        onOutcome,
+        model: index.model,
+        expectedDimensions: index.dimensions,
+        signal: deps.signal,
+      },
+    );
     missing.forEach((i, n) => {
       vectors[i] = result.vectors[n];
       cacheVector(deps.db, index, hashes[i], result.vectors[n]);
@@ -94,7 +115,12 @@ export interface RetrieveOptions {
   rewritten?: boolean;
 }
 
-interface Run { query: SearchedQuery; vectorRank: Map<number, number>; keywordRank: Map<number, number>; similarity: Map<number, number> }
+interface Run {
+  query: SearchedQuery;
+  vectorRank: Map<number, number>;
+  keywordRank: Map<number, number>;
+  similarity: Map<number, number>;
+}
 
 /** One hybrid search: vector hits and keyword hits, each with its exact similarity to the query's vector. */
 function search(db: Db, index: VectorIndex, query: SearchedQuery, vector: Float32Array, topK: number): Run {
@@ -105,20 +131,28 @@ function search(db: Db, index: VectorIndex, query: SearchedQuery, vector: Float3
   const vectorHits = searchVectors(db, index, vector, vectorPool);
   const fts = keywordQuery(query.text);
   const keywordIds = fts
-    ? stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[]
+    ? (stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[])
     : [];
   const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
   // Keyword-only hits get their exact similarity too; chunks without a vector in this index (not yet
   // trained, or a disabled source) get none and drop out.
-  for (const [id, sim] of similarities(db, index, vector, keywordIds.filter((id) => !similarity.has(id)))) similarity.set(id, sim);
+  for (const [id, sim] of similarities(
+    db,
+    index,
+    vector,
+    keywordIds.filter((id) => !similarity.has(id)),
+  ))
+    similarity.set(id, sim);
   return {
-    query, similarity,
+    query,
+    similarity,
     vectorRank: new Map(vectorHits.map((h, i) => [h.chunkId, i + 1])),
     keywordRank: new Map(keywordIds.map((id, i) => [id, i + 1])),
   };
 }
 
-const rrf = (run: Run, id: number) => (run.vectorRank.has(id) ? 1 / (RRF_K + run.vectorRank.get(id)!) : 0) + (run.keywordRank.has(id) ? 1 / (RRF_K + run.keywordRank.get(id)!) : 0);
+const rrf = (run: Run, id: number) =>
+  (run.vectorRank.has(id) ? 1 / (RRF_K + run.vectorRank.get(id)!) : 0) + (run.keywordRank.has(id) ? 1 / (RRF_K + run.keywordRank.get(id)!) : 0);
 
 export async function retrieve(deps: RetrievalDeps, question: string, options: RetrieveOptions): Promise<RetrievalResult> {
   const { db } = deps;
@@ -126,9 +160,24 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
   const queries: SearchedQuery[] = [{ text: question, kind: options.rewritten ? 'rewritten' : 'question' }];
   const previous = options.previousQuestion?.trim();
   if (previous && !options.rewritten) queries.push({ text: `${previous}\n${question}`, kind: 'with-previous' });
-  if (!index?.dimensions) return { chunks: [], model: index?.model ?? null, queries: queries.slice(0, 1), questionVector: null, candidateIds: [], queryTokens: 0, queryCost: null, embedMs: 0, searchMs: 0 };
+  if (!index?.dimensions)
+    return {
+      chunks: [],
+      model: index?.model ?? null,
+      queries: queries.slice(0, 1),
+      questionVector: null,
+      candidateIds: [],
+      queryTokens: 0,
+      queryCost: null,
+      embedMs: 0,
+      searchMs: 0,
+    };
   const t0 = performance.now();
-  const embedded = await embedQueries(deps, index, queries.map((q) => q.text));
+  const embedded = await embedQueries(
+    deps,
+    index,
+    queries.map((q) => q.text),
+  );
   const t1 = performance.now();
   const runs = queries.flatMap((query, i) => (embedded.vectors[i] ? [search(db, index, query, embedded.vectors[i]!, options.topK)] : []));
   const [own, contextual] = runs as [Run, Run | undefined];
@@ -152,20 +201,44 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
 
   const passing = [...fused.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, options.topK);
   const ids = passing.map(([id]) => id);
-  const rows = new Map((stmt(db, `SELECT c.id, c.document_id, c.content, c.heading_path, c.token_count, d.title, d.url FROM chunks c
+  const rows = new Map(
+    (
+      stmt(
+        db,
+        `SELECT c.id, c.document_id, c.content, c.heading_path, c.token_count, d.title, d.url FROM chunks c
     JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
-    WHERE s.enabled = 1 AND c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Array<Record<string, any>>).map((r) => [r.id as number, r]));
-  const chunks = passing.filter(([id]) => rows.has(id)).map(([id, f]) => {
-    const r = rows.get(id)!;
-    return {
-      chunkId: id, documentId: r.document_id, title: r.title, url: r.url, headingPath: r.heading_path, content: r.content, tokens: r.token_count,
-      matchPercent: Math.round(f.run.similarity.get(id)! * 1000) / 10, vectorRank: f.run.vectorRank.get(id) ?? null, keywordRank: f.run.keywordRank.get(id) ?? null,
-      score: f.score, foundBy: f.run.query.kind,
-    };
-  });
+    WHERE s.enabled = 1 AND c.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(ids)) as Array<Record<string, any>>
+    ).map((r) => [r.id as number, r]),
+  );
+  const chunks = passing
+    .filter(([id]) => rows.has(id))
+    .map(([id, f]) => {
+      const r = rows.get(id)!;
+      return {
+        chunkId: id,
+        documentId: r.document_id,
+        title: r.title,
+        url: r.url,
+        headingPath: r.heading_path,
+        content: r.content,
+        tokens: r.token_count,
+        matchPercent: Math.round(f.run.similarity.get(id)! * 1000) / 10,
+        vectorRank: f.run.vectorRank.get(id) ?? null,
+        keywordRank: f.run.keywordRank.get(id) ?? null,
+        score: f.score,
+        foundBy: f.run.query.kind,
+      };
+    });
   return {
-    chunks, model: index.model, queries: runs.map((r) => r.query), questionVector: embedded.vectors[0],
+    chunks,
+    model: index.model,
+    queries: runs.map((r) => r.query),
+    questionVector: embedded.vectors[0],
     candidateIds: [...new Set([...own.vectorRank.keys(), ...own.keywordRank.keys()])],
-    queryTokens: embedded.tokens, queryCost: embedded.cost, embedMs: t1 - t0, searchMs: performance.now() - t1,
+    queryTokens: embedded.tokens,
+    queryCost: embedded.cost,
+    embedMs: t1 - t0,
+    searchMs: performance.now() - t1,
   };
 }

@@ -17,7 +17,13 @@ const IDLE_TIMEOUT_MS = 1000;
 // Far below the 130 s a slow client held a connection before, generous for a shared machine.
 const CLOSED_WITHIN_MS = 8000;
 
-interface Running { app: FastifyInstance; fake: FakeOpenRouter; port: number; admin: AdminClient; logs(): string }
+interface Running {
+  app: FastifyInstance;
+  fake: FakeOpenRouter;
+  port: number;
+  admin: AdminClient;
+  logs(): string;
+}
 
 async function start(t: { after(fn: () => unknown): void }, addRoutes?: (app: FastifyInstance) => void): Promise<Running> {
   const fake = await startFakeOpenRouter();
@@ -27,14 +33,21 @@ async function start(t: { after(fn: () => unknown): void }, addRoutes?: (app: Fa
     idleTimeoutMs: IDLE_TIMEOUT_MS,
   };
   const { app, logs } = await createTestApp({ fake, dataDir, buildOptions: { config } });
-  t.after(async () => { await app.close(); await fake.close(); rmSync(dataDir, { recursive: true, force: true }); });
+  t.after(async () => {
+    await app.close();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   addRoutes?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const admin = await setupAdmin(app);
   return { app, fake, admin, logs, port: (app.server.address() as net.AddressInfo).port };
 }
 
-interface RawExchange { received: string; closedAfterMs: number }
+interface RawExchange {
+  received: string;
+  closedAfterMs: number;
+}
 
 /**
  * Opens a raw connection, sends `head` at once, then `drip` one byte every `everyMs` until the server
@@ -47,9 +60,14 @@ function slowClient(port: number, head: string, drip: string, everyMs: number, g
     let sent = 0;
     let timer: NodeJS.Timeout | undefined;
     const started = performance.now();
-    const giveUp = setTimeout(() => { socket.destroy(); reject(new Error(`still open after ${giveUpMs} ms; received: ${received}`)); }, giveUpMs);
+    const giveUp = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`still open after ${giveUpMs} ms; received: ${received}`));
+    }, giveUpMs);
     socket.setEncoding('utf8');
-    socket.on('data', (d) => { received += d; });
+    socket.on('data', (d) => {
+      received += d;
+    });
     socket.on('error', () => undefined); // a reset is also a close
     socket.on('close', () => {
       clearInterval(timer);
@@ -77,17 +95,31 @@ test('a widget chat whose body trickles in is closed with a 408 after the public
   assert.ok(exchange.closedAfterMs < CLOSED_WITHIN_MS, `closed after ${Math.round(exchange.closedAfterMs)} ms`);
   assert.equal(statusLine(exchange.received), 'HTTP/1.1 408 Request Timeout');
   assert.deepEqual(jsonBody(exchange.received), {
-    statusCode: 408, error: 'Request Timeout', message: 'The request took too long to arrive (the limit is 1 s). Check your connection and try again.',
+    statusCode: 408,
+    error: 'Request Timeout',
+    message: 'The request took too long to arrive (the limit is 1 s). Check your connection and try again.',
   });
   await new Promise((r) => setTimeout(r, 200)); // the abandoned body parser settles
-  const logged = logs().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string });
-  assert.deepEqual(logged.filter((l) => l.level >= 40).map((l) => l.msg), [], 'nothing alarming is logged');
+  const logged = logs()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
+  assert.deepEqual(
+    logged.filter((l) => l.level >= 40).map((l) => l.msg),
+    [],
+    'nothing alarming is logged',
+  );
   assert.ok(logged.some((l) => l.msg === 'request body too slow: connection closed'));
 });
 
 test('slow headers are closed after the headers timeout', async (t) => {
   const { port } = await start(t);
-  const exchange = await slowClient(port, 'GET /healthz HTTP/1.1\r\n', 'X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n', 100);
+  const exchange = await slowClient(
+    port,
+    'GET /healthz HTTP/1.1\r\n',
+    'X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n',
+    100,
+  );
   assert.ok(exchange.closedAfterMs < CLOSED_WITHIN_MS, `closed after ${Math.round(exchange.closedAfterMs)} ms`);
   assert.equal(statusLine(exchange.received), 'HTTP/1.1 408 Request Timeout');
   assert.equal(jsonBody(exchange.received).message, 'The request took too long to arrive. Check your connection and try again.');
@@ -96,7 +128,8 @@ test('slow headers are closed after the headers timeout', async (t) => {
 test('admin routes: an early answer closes a slow body at once; a logged-in slow body is cut by the request timeout; a silent one by the idle timeout', async (t) => {
   const { port, admin } = await start(t);
   const body = JSON.stringify({ title: 'Slow', text: 'y'.repeat(400) });
-  const headFor = (cookie: string) => `POST /api/admin/training/text HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${cookie}\r\n`;
+  const headFor = (cookie: string) =>
+    `POST /api/admin/training/text HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${cookie}\r\n`;
 
   // No session: 401 before the body, and the connection does not wait for the rest of it.
   const anonymous = await slowClient(port, headFor(''), body, 200);
@@ -124,7 +157,10 @@ test('an idle kept-alive connection is closed after the keep-alive timeout', asy
     let received = '';
     let answeredAt = 0;
     socket.setEncoding('utf8');
-    socket.on('data', (d) => { received += d; if (received.includes('"csrfToken":null}')) answeredAt ||= performance.now(); });
+    socket.on('data', (d) => {
+      received += d;
+      if (received.includes('"csrfToken":null}')) answeredAt ||= performance.now();
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => resolve({ received, idleMs: performance.now() - answeredAt }));
   });
@@ -140,10 +176,19 @@ test('an idle kept-alive connection is closed after the keep-alive timeout', asy
 test('a streamed chat answer longer than the idle timeout is not cut', async (t) => {
   const { app, port, fake, admin } = await start(t);
   // A model that does not reason: tokens flow from the start (thinking shows at most once a second).
-  const saved = await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'mistralai/mistral-small-3.2-24b-instruct', fallbackModels: [], reasoningEnabled: false });
+  const saved = await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'mistralai/mistral-small-3.2-24b-instruct',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   assert.equal(saved.statusCode, 200, saved.body);
   await admin.request('GET', '/api/admin/models');
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await app.training.runner.idle();
   const answer = 'Every Acme widget has a two-year warranty that covers manufacturing faults, and claims go through support.';
@@ -151,7 +196,8 @@ test('a streamed chat answer longer than the idle timeout is not cut', async (t)
   fake.setOptions({ tokenDelayMs: 120 }); // about 3 s of tokens: three idle timeouts
   const started = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/api/widget/chat`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://shop.example.com' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: 'https://shop.example.com' },
     body: JSON.stringify({ visitorId: 'visitor-0001', message: 'What does the warranty cover?' }),
   });
   assert.equal(res.status, 200);
@@ -165,12 +211,16 @@ test('a streamed chat answer longer than the idle timeout is not cut', async (t)
 
 test('a route can give itself more time: a slow upload longer than the request timeout, then silent work longer than the idle timeout', async (t) => {
   const { port } = await start(t, (app) => {
-    app.post('/test/slow-upload', {
-      onRequest: async (request) => extendRequestTimeouts(request, { receiveMs: 6000, idleMs: 4000 }),
-    }, async (request) => {
-      await new Promise((r) => setTimeout(r, 2000)); // "extracting": nothing written for twice the idle timeout
-      return { received: (request.body as { data: string }).data.length };
-    });
+    app.post(
+      '/test/slow-upload',
+      {
+        onRequest: async (request) => extendRequestTimeouts(request, { receiveMs: 6000, idleMs: 4000 }),
+      },
+      async (request) => {
+        await new Promise((r) => setTimeout(r, 2000)); // "extracting": nothing written for twice the idle timeout
+        return { received: (request.body as { data: string }).data.length };
+      },
+    );
   });
   const body = JSON.stringify({ data: 'z'.repeat(12) });
   const head = `POST /test/slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
@@ -190,19 +240,29 @@ test('the real file upload outlives the request and idle limits: a slow upload, 
   const boundary = 'SlowUploadBoundary';
   const text = 'Returns are free within 30 days. '.repeat(200);
   const body = `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="returns.txt"\r\nContent-Type: text/plain\r\n\r\n${text}\r\n--${boundary}--\r\n`;
-  const head = `POST /api/admin/training/files HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrfToken}\r\n`
-    + `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  const head =
+    `POST /api/admin/training/files HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrfToken}\r\n` +
+    `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
   // The body arrives over about 4.5 s (past the 3 s request limit) in 30 pieces.
   const pieces = Array.from({ length: 30 }, (_, i) => body.slice(Math.floor((i * body.length) / 30), Math.floor(((i + 1) * body.length) / 30)));
   const exchange = await new Promise<RawExchange>((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let received = '';
     const started = performance.now();
-    const giveUp = setTimeout(() => { socket.destroy(); reject(new Error(`no answer; received: ${received}`)); }, 30_000);
+    const giveUp = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer; received: ${received}`));
+    }, 30_000);
     socket.setEncoding('utf8');
-    socket.on('data', (d) => { received += d; if (received.includes('"results"') && received.endsWith('}')) socket.end(); });
+    socket.on('data', (d) => {
+      received += d;
+      if (received.includes('"results"') && received.endsWith('}')) socket.end();
+    });
     socket.on('error', () => undefined);
-    socket.on('close', () => { clearTimeout(giveUp); resolve({ received, closedAfterMs: performance.now() - started }); });
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      resolve({ received, closedAfterMs: performance.now() - started });
+    });
     socket.on('connect', async () => {
       socket.write(head);
       for (const piece of pieces) {
@@ -212,7 +272,10 @@ test('the real file upload outlives the request and idle limits: a slow upload, 
     });
   });
   assert.equal(statusLine(exchange.received), 'HTTP/1.1 200 OK', exchange.received);
-  assert.deepEqual(jsonBody(exchange.received).results.map((r: { fileName: string; ok: boolean }) => [r.fileName, r.ok]), [['returns.txt', true]]);
+  assert.deepEqual(
+    jsonBody(exchange.received).results.map((r: { fileName: string; ok: boolean }) => [r.fileName, r.ok]),
+    [['returns.txt', true]],
+  );
   assert.ok(exchange.closedAfterMs > 4000, 'the upload really took longer than the request limit');
   assert.equal(app.db.prepare("SELECT count(*) FROM documents WHERE source_key = 'file:returns.txt'").pluck().get(), 1);
 });

@@ -59,8 +59,10 @@ export function abandon(socket: Socket, statusCode: number, message: string): vo
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
     const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message });
-    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nConnection: close\r\n`
-      + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nConnection: close\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -115,17 +117,20 @@ export function extendRequestTimeouts(request: FastifyRequest, limits: { receive
  * The hooks: public routes get the short body deadline, and an answer sent before its request finished
  * arriving (a 401 before the body, say) closes the connection, so the rest of a slow body is not waited for.
  */
-export const requestTimeouts = fp(async (app, settings: TimeoutSettings) => {
-  app.addHook('onRequest', async (request) => {
-    if (!stillArriving(request)) return;
-    if (PUBLIC_ROUTE.test(request.routeOptions.url ?? request.url.split('?')[0])) armReceiveDeadline(request, settings.publicBodyTimeoutMs);
-  });
-  app.addHook('onSend', async (request, reply) => {
-    if (stillArriving(request)) reply.header('Connection', 'close');
-  });
-  app.addHook('onResponse', async (request) => {
-    clearTimeout(receiveTimers.get(request));
-    receiveTimers.delete(request);
-    delete (request.raw.socket as TrackedSocket)[receiveAllowedUntil];
-  });
-}, { name: 'request-timeouts' });
+export const requestTimeouts = fp(
+  async (app, settings: TimeoutSettings) => {
+    app.addHook('onRequest', async (request) => {
+      if (!stillArriving(request)) return;
+      if (PUBLIC_ROUTE.test(request.routeOptions.url ?? request.url.split('?')[0])) armReceiveDeadline(request, settings.publicBodyTimeoutMs);
+    });
+    app.addHook('onSend', async (request, reply) => {
+      if (stillArriving(request)) reply.header('Connection', 'close');
+    });
+    app.addHook('onResponse', async (request) => {
+      clearTimeout(receiveTimers.get(request));
+      receiveTimers.delete(request);
+      delete (request.raw.socket as TrackedSocket)[receiveAllowedUntil];
+    });
+  },
+  { name: 'request-timeouts' },
+);

@@ -3,9 +3,11 @@ import type { SecretBox } from './secret-box.js';
 
 /** `hint`: what a masked display may show, kept in the clear (the last 4 characters unless told; '' for none). */
 export function saveSecret(db: Db, box: SecretBox, name: string, value: string, hint = value.slice(-4)): void {
-  stmt(db, `INSERT INTO secrets (name, sealed, hint) VALUES (?, ?, ?)
-    ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, hint = excluded.hint, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`)
-    .run(name, box.seal(value), hint);
+  stmt(
+    db,
+    `INSERT INTO secrets (name, sealed, hint) VALUES (?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, hint = excluded.hint, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+  ).run(name, box.seal(value), hint);
 }
 
 /**

@@ -32,31 +32,39 @@ const StoredApiSettings = z.object({
 });
 export type StoredApiSettings = z.output<typeof StoredApiSettings>;
 
-const modelId = z.string().trim().min(1, 'Choose a model.').max(200, 'Model id is too long.')
+const modelId = z
+  .string()
+  .trim()
+  .min(1, 'Choose a model.')
+  .max(200, 'Model id is too long.')
   .regex(/^[\w.\-:/~@]+$/, 'Model ids look like openai/gpt-5.4-mini.');
 
-export const ApiSettingsInput = z.object({
-  provider: z.enum(PROVIDERS, { message: 'Choose OpenRouter or an OpenAI-compatible endpoint.' }),
-  baseUrl: z.string().trim().max(2000).nullish(),
-  apiKey: z.string().trim().max(500, 'That key is too long.').optional(),
-  model: modelId,
-  fallbackModels: z.array(modelId).max(2, 'Choose at most two fallback models.').default([]),
-  reasoningEnabled: z.boolean({ message: 'Reasoning must be on or off.' }),
-  /** Left out: the saved threshold stays. */
-  lowBalanceUsd: z.number({ message: LOW_BALANCE_MESSAGE }).min(0, LOW_BALANCE_MESSAGE).max(MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE).optional(),
-}).superRefine((input, ctx) => {
-  if (input.provider === 'openrouter' && input.apiKey && !OPENROUTER_KEY_PATTERN.test(input.apiKey)) {
-    ctx.addIssue({ code: 'custom', path: ['apiKey'], message: OPENROUTER_KEY_FORMAT_MESSAGE });
-  }
-  if (input.provider === 'openai-compatible') {
-    if (!input.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'Enter the endpoint\'s base URL, e.g. http://localhost:11434/v1.' });
-    else if (!isHttpUrl(input.baseUrl)) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'The base URL must start with http:// or https://.' });
-    if (input.apiKey && /\s/.test(input.apiKey)) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'API keys cannot contain spaces.' });
-  }
-  const fallbacks = input.fallbackModels;
-  if (fallbacks.includes(input.model)) ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'A fallback model must differ from the main model.' });
-  if (new Set(fallbacks).size !== fallbacks.length) ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'Each fallback model can be chosen once.' });
-});
+export const ApiSettingsInput = z
+  .object({
+    provider: z.enum(PROVIDERS, { message: 'Choose OpenRouter or an OpenAI-compatible endpoint.' }),
+    baseUrl: z.string().trim().max(2000).nullish(),
+    apiKey: z.string().trim().max(500, 'That key is too long.').optional(),
+    model: modelId,
+    fallbackModels: z.array(modelId).max(2, 'Choose at most two fallback models.').default([]),
+    reasoningEnabled: z.boolean({ message: 'Reasoning must be on or off.' }),
+    /** Left out: the saved threshold stays. */
+    lowBalanceUsd: z.number({ message: LOW_BALANCE_MESSAGE }).min(0, LOW_BALANCE_MESSAGE).max(MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.provider === 'openrouter' && input.apiKey && !OPENROUTER_KEY_PATTERN.test(input.apiKey)) {
+      ctx.addIssue({ code: 'custom', path: ['apiKey'], message: OPENROUTER_KEY_FORMAT_MESSAGE });
+    }
+    if (input.provider === 'openai-compatible') {
+      if (!input.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: "Enter the endpoint's base URL, e.g. http://localhost:11434/v1." });
+      else if (!isHttpUrl(input.baseUrl)) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'The base URL must start with http:// or https://.' });
+      if (input.apiKey && /\s/.test(input.apiKey)) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'API keys cannot contain spaces.' });
+    }
+    const fallbacks = input.fallbackModels;
+    if (fallbacks.includes(input.model))
+      ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'A fallback model must differ from the main model.' });
+    if (new Set(fallbacks).size !== fallbacks.length)
+      ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'Each fallback model can be chosen once.' });
+  });
 export type ApiSettingsInput = z.output<typeof ApiSettingsInput>;
 
 export interface ApiSettingsView {
@@ -73,7 +81,11 @@ export interface ApiSettingsView {
 }
 
 function isHttpUrl(value: string): boolean {
-  try { return ['http:', 'https:'].includes(new URL(value).protocol); } catch { return false; }
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 export function readApiSettings(db: Db): StoredApiSettings {

@@ -13,7 +13,7 @@ export function currentConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' 
   const settings = readApiSettings(app.db);
   return {
     provider: settings.provider,
-    baseUrl: settings.provider === 'openrouter' ? app.config.openRouterBaseUrl : settings.baseUrl ?? app.config.openRouterBaseUrl,
+    baseUrl: settings.provider === 'openrouter' ? app.config.openRouterBaseUrl : (settings.baseUrl ?? app.config.openRouterBaseUrl),
     apiKey: readApiKey(app.db, app.secretBox),
   };
 }
@@ -22,7 +22,10 @@ export function currentConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' 
  * A connection to another endpoint the admin is trying out (key test, model list before saving). The stored
  * key goes along only to the kind of service it was saved for: an OpenRouter key never reaches a custom URL.
  */
-export function candidateConnection(app: Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>, target: { provider?: Provider; baseUrl?: string | null; apiKey?: string | null }): Connection {
+export function candidateConnection(
+  app: Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>,
+  target: { provider?: Provider; baseUrl?: string | null; apiKey?: string | null },
+): Connection {
   const stored = currentConnection(app);
   const provider = target.provider ?? stored.provider;
   return {

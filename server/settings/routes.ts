@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN,
-  apiSettingsView, recordKeyCheck, removeApiKey,
-} from './api-settings.js';
+import { ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN, apiSettingsView, recordKeyCheck, removeApiKey } from './api-settings.js';
 import { applyApiSettings, unlistedModels } from './api-save.js';
 import { candidateConnection, currentConnection } from './connection.js';
 import { searchIndexView } from '../vectors/index-connection.js';
@@ -37,25 +34,37 @@ const ApiSettingsView = z.object({
 const KeyTestResult = z.union([
   z.object({
     ok: z.literal(true),
-    key: z.object({ label: z.string(), limit: z.number().nullable(), limitRemaining: z.number().nullable(), usage: z.number(), isFreeTier: z.boolean() }).nullable(),
-    balance: z.union([
-      z.object({ available: z.literal(true), amount: z.number() }),
-      z.object({ available: z.literal(false), message: z.string() }),
-    ]).nullable(),
+    key: z
+      .object({ label: z.string(), limit: z.number().nullable(), limitRemaining: z.number().nullable(), usage: z.number(), isFreeTier: z.boolean() })
+      .nullable(),
+    balance: z.union([z.object({ available: z.literal(true), amount: z.number() }), z.object({ available: z.literal(false), message: z.string() })]).nullable(),
   }),
   z.object({ ok: z.literal(false), reason: z.enum(['rejected', 'unreachable', 'error']), message: z.string() }),
 ]);
 
 const ReasoningInfo = z.object({
-  supported: z.boolean(), mandatory: z.boolean(), efforts: z.array(z.string()).nullable(),
-  defaultEffort: z.string().nullable(), supportsMaxTokens: z.boolean(),
+  supported: z.boolean(),
+  mandatory: z.boolean(),
+  efforts: z.array(z.string()).nullable(),
+  defaultEffort: z.string().nullable(),
+  supportsMaxTokens: z.boolean(),
 });
 const ModelInfo = z.object({
-  id: z.string(), name: z.string(), contextLength: z.number().nullable(), maxOutputTokens: z.number().nullable(),
-  promptPricePerM: z.number().nullable(), completionPricePerM: z.number().nullable(), free: z.boolean(), reasoning: ReasoningInfo,
+  id: z.string(),
+  name: z.string(),
+  contextLength: z.number().nullable(),
+  maxOutputTokens: z.number().nullable(),
+  promptPricePerM: z.number().nullable(),
+  completionPricePerM: z.number().nullable(),
+  free: z.boolean(),
+  reasoning: ReasoningInfo,
 });
 const EmbeddingModelInfo = z.object({
-  id: z.string(), name: z.string(), dimensions: z.number().nullable(), promptPricePerM: z.number().nullable(), contextLength: z.number().nullable(),
+  id: z.string(),
+  name: z.string(),
+  dimensions: z.number().nullable(),
+  promptPricePerM: z.number().nullable(),
+  contextLength: z.number().nullable(),
 });
 const catalogOf = <T extends z.ZodType>(item: T) => z.object({ models: z.array(item), fetchedAt: z.string().nullable(), error: z.string().nullable() });
 const RefreshQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
@@ -63,7 +72,10 @@ const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const view = (settings = apiSettingsView(app.db, app.secretBox)) => ({
-    ...settings, keyStatus: keyStatusOf(app), balance: balanceView(app), searchIndex: searchIndexView(app),
+    ...settings,
+    keyStatus: keyStatusOf(app),
+    balance: balanceView(app),
+    searchIndex: searchIndexView(app),
   });
 
   app.get('/settings/api', { schema: { response: { 200: ApiSettingsView } } }, async () => view());
@@ -85,27 +97,31 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     return view(settings);
   });
 
-  app.post('/settings/api/test', {
-    schema: {
-      body: z.object({
-        apiKey: z.string().trim().max(500).optional(),
-        provider: z.enum(PROVIDERS).optional(),
-        baseUrl: z.string().trim().url('Enter a valid base URL.').optional(),
-      }),
-      response: { 200: KeyTestResult, 400: ErrorBody },
+  app.post(
+    '/settings/api/test',
+    {
+      schema: {
+        body: z.object({
+          apiKey: z.string().trim().max(500).optional(),
+          provider: z.enum(PROVIDERS).optional(),
+          baseUrl: z.string().trim().url('Enter a valid base URL.').optional(),
+        }),
+        response: { 200: KeyTestResult, 400: ErrorBody },
+      },
     },
-  }, async (request) => {
-    const { provider, baseUrl, apiKey } = candidateConnection(app, request.body);
-    if (!apiKey && provider === 'openrouter') throw badRequest('Enter an API key to test.', { apiKey: 'Enter an API key to test.' });
-    if (provider === 'openrouter' && !OPENROUTER_KEY_PATTERN.test(apiKey!)) {
-      throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });
-    }
-    const result = await testKey({ provider, baseUrl, apiKey }, app.config);
-    recordKeyTest(app, { provider, baseUrl, apiKey }, result);
-    if (apiKey) recordKeyCheck(app.db, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
-    request.log.info({ ok: result.ok, reason: result.ok ? undefined : result.reason }, 'API key tested');
-    return result;
-  });
+    async (request) => {
+      const { provider, baseUrl, apiKey } = candidateConnection(app, request.body);
+      if (!apiKey && provider === 'openrouter') throw badRequest('Enter an API key to test.', { apiKey: 'Enter an API key to test.' });
+      if (provider === 'openrouter' && !OPENROUTER_KEY_PATTERN.test(apiKey!)) {
+        throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });
+      }
+      const result = await testKey({ provider, baseUrl, apiKey }, app.config);
+      recordKeyTest(app, { provider, baseUrl, apiKey }, result);
+      if (apiKey) recordKeyCheck(app.db, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
+      request.log.info({ ok: result.ok, reason: result.ok ? undefined : result.reason }, 'API key tested');
+      return result;
+    },
+  );
 
   const catalogOptions = (query: { refresh?: string }) => {
     const connection = currentConnection(app);

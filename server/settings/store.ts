@@ -23,14 +23,20 @@ export function readSection<S extends z.ZodType>(db: Db, section: string, schema
 
 export function writeSection<S extends z.ZodType>(db: Db, section: string, schema: S, value: z.input<S>): z.output<S> {
   const valid = schema.parse(value);
-  stmt(db, `INSERT INTO settings (section, value) VALUES (?, ?)
-    ON CONFLICT (section) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`)
-    .run(section, JSON.stringify(valid));
+  stmt(
+    db,
+    `INSERT INTO settings (section, value) VALUES (?, ?)
+    ON CONFLICT (section) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+  ).run(section, JSON.stringify(valid));
   return valid;
 }
 
 function safeJson(text: string): unknown {
-  try { return JSON.parse(text); } catch { return {}; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -20,9 +20,11 @@ const API_SETTINGS = { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/
 
 // ---- content: 400 entries × 3 sections = 1,200 distinct chunk texts (13 embedding batches), plus 10
 // entries repeated word for word: 30 chunks whose text is already known must reuse a vector, not pay.
-const WORDS = ('shipping refund invoice warranty widget gadget sprocket account password login billing plan upgrade '
-  + 'discount coupon delivery tracking parcel courier return exchange repair battery charger cable screen '
-  + 'keyboard mouse printer scanner router modem firmware update install uninstall license subscription').split(' ');
+const WORDS = (
+  'shipping refund invoice warranty widget gadget sprocket account password login billing plan upgrade ' +
+  'discount coupon delivery tracking parcel courier return exchange repair battery charger cable screen ' +
+  'keyboard mouse printer scanner router modem firmware update install uninstall license subscription'
+).split(' ');
 
 function entry(i: number): { title: string; text: string } {
   const section = (s: number) => {
@@ -35,29 +37,49 @@ const ENTRIES = [...Array.from({ length: 400 }, (_, i) => entry(i)), ...Array.fr
 
 // ---- a Docent child process ----------------------------------------------------------------------------
 
-interface Child { url: string; process: ChildProcess; output(): string; exited: Promise<number | null> }
+interface Child {
+  url: string;
+  process: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
 
 async function startChild(t: { after(fn: () => unknown): void }, dataDir: string, fake: FakeOpenRouter, extraEnv: NodeJS.ProcessEnv = {}): Promise<Child> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', OPENROUTER_BASE_URL: fake.baseURL,
-    ADMIN_PASSWORD: TEST_PASSWORD, LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}`, ...extraEnv,
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    OPENROUTER_BASE_URL: fake.baseURL,
+    ADMIN_PASSWORD: TEST_PASSWORD,
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...extraEnv,
   };
   delete env.NODE_TEST_CONTEXT; // the child is a server, not part of this test run
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Docent exited while starting (code ${child.exitCode}):\n${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error(`Docent did not start within 30 s:\n${output}`);
     await sleep(50);
   }
@@ -73,13 +95,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- the admin API over real HTTP ------------------------------------------------------------------------
 
-interface Admin { request<T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> }
+interface Admin {
+  request<T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
 
 async function login(baseUrl: string): Promise<Admin> {
-  const res = await fetch(`${baseUrl}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: TEST_PASSWORD }) });
+  const res = await fetch(`${baseUrl}/api/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: TEST_PASSWORD }),
+  });
   assert.equal(res.status, 200, await res.clone().text());
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const { csrfToken } = await res.json() as { csrfToken: string };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
   return {
     async request(method, url, body) {
       const headers: Record<string, string> = { cookie };
@@ -96,12 +127,14 @@ async function addContent(admin: Admin): Promise<void> {
   const settings = await admin.request('PUT', '/api/admin/settings/api', API_SETTINGS);
   assert.equal(settings.status, 200, JSON.stringify(settings.body));
   let next = 0;
-  await Promise.all(Array.from({ length: 6 }, async () => {
-    while (next < ENTRIES.length) {
-      const res = await admin.request('POST', '/api/admin/training/text', ENTRIES[next++]);
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (next < ENTRIES.length) {
+        const res = await admin.request('POST', '/api/admin/training/text', ENTRIES[next++]);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+      }
+    }),
+  );
 }
 
 async function startTraining(admin: Admin): Promise<number> {
@@ -113,7 +146,14 @@ async function startTraining(admin: Admin): Promise<number> {
 async function job(admin: Admin, id: number) {
   const res = await admin.request('GET', `/api/admin/training/jobs/${id}`);
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body as { job: { status: string; error: string | null; progress: { chunksDone: number; chunksTotal: number | null; documentsDone: number; documentsTotal: number | null } }; log: Array<{ at: string; message: string }> };
+  return res.body as {
+    job: {
+      status: string;
+      error: string | null;
+      progress: { chunksDone: number; chunksTotal: number | null; documentsDone: number; documentsTotal: number | null };
+    };
+    log: Array<{ at: string; message: string }>;
+  };
 }
 
 async function waitFor(admin: Admin, id: number, until: (j: Awaited<ReturnType<typeof job>>) => boolean, timeoutMs = 30_000, everyMs = 100) {
@@ -154,10 +194,19 @@ function snapshot(dataDir: string): Snapshot {
     const vectorRows = db.prepare(`SELECT rowid, embedding FROM ${table}`).all() as Array<{ rowid: number; embedding: Buffer }>;
     const byRowid = new Map(vectorRows.map((r) => [Number(r.rowid), r.embedding]));
     const chunkIds = new Set(chunks.map((c) => c.id));
-    const expected = new Map((db.prepare(`SELECT c.id, vec_quantize_binary(e.vector) AS bits FROM chunks c
-      JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`).all(index.model) as Array<{ id: number; bits: Buffer }>).map((r) => [r.id, r.bits]));
-    const cache = new Map((db.prepare('SELECT text_hash, vector FROM embedding_cache WHERE model = ?').all(index.model) as Array<{ text_hash: string; vector: Buffer }>)
-      .map((r) => [r.text_hash, r.vector]));
+    const expected = new Map(
+      (
+        db
+          .prepare(`SELECT c.id, vec_quantize_binary(e.vector) AS bits FROM chunks c
+      JOIN embedding_cache e ON e.model = ? AND e.text_hash = c.text_hash`)
+          .all(index.model) as Array<{ id: number; bits: Buffer }>
+      ).map((r) => [r.id, r.bits]),
+    );
+    const cache = new Map(
+      (db.prepare('SELECT text_hash, vector FROM embedding_cache WHERE model = ?').all(index.model) as Array<{ text_hash: string; vector: Buffer }>).map(
+        (r) => [r.text_hash, r.vector],
+      ),
+    );
     return {
       chunks: chunks.length,
       hashes: chunks.map((c) => c.text_hash).sort(),
@@ -184,13 +233,18 @@ function assertComplete(s: Snapshot, label: string): void {
 }
 
 const sentTexts = (fake: FakeOpenRouter, until = Infinity) =>
-  fake.requestsTo('/embeddings').filter((r) => r.at <= until).map((r) => r.body.input as string[]);
+  fake
+    .requestsTo('/embeddings')
+    .filter((r) => r.at <= until)
+    .map((r) => r.body.input as string[]);
 
 // ---- tests ------------------------------------------------------------------------------------------------
 
 test('SIGKILL mid-job, restart: the job resumes and ends with the same chunks as an uninterrupted run, nothing paid twice but the batches in flight', async (t) => {
   const dirs = [mkdtempSync(path.join(tmpdir(), 'docent-crash-')), mkdtempSync(path.join(tmpdir(), 'docent-clean-'))];
-  t.after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
+  t.after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
   const [crashDir, cleanDir] = dirs;
 
   // Run 1: killed in the middle of the embedding job.
@@ -215,11 +269,18 @@ test('SIGKILL mid-job, restart: the job resumes and ends with the same chunks as
   admin = await login(second.url);
   const resumed = await waitFor(admin, jobId, finished);
   assert.equal(resumed.job.status, 'done', `${resumed.job.error}\n${second.output()}`);
-  assert.ok(resumed.log.some((l) => l.message === 'Resuming after a restart.'), resumed.log.map((l) => l.message).join('\n'));
+  assert.ok(
+    resumed.log.some((l) => l.message === 'Resuming after a restart.'),
+    resumed.log.map((l) => l.message).join('\n'),
+  );
   const stats = (await admin.request('GET', '/api/admin/training/stats')).body;
   assert.equal(stats.index.vectors, stats.chunks);
   assert.equal(resumed.job.progress.chunksDone, stats.chunks, 'progress survives the kill: it is saved with each stored batch');
-  assert.deepEqual([resumed.job.progress.documentsDone, resumed.job.progress.documentsTotal], [stats.documents, stats.documents], 'every document counted once across the kill');
+  assert.deepEqual(
+    [resumed.job.progress.documentsDone, resumed.job.progress.documentsTotal],
+    [stats.documents, stats.documents],
+    'every document counted once across the kill',
+  );
   await stopChild(second, 'SIGTERM');
   const crashed = snapshot(crashDir);
   assertComplete(crashed, 'killed and resumed');
@@ -258,7 +319,9 @@ test('SIGKILL mid-job, restart: the job resumes and ends with the same chunks as
   const uninterruptedSent = sentTexts(cleanFake).flat();
   assert.equal(uninterruptedSent.length, new Set(uninterruptedSent).size, 'the uninterrupted run embeds each distinct text once');
   assert.equal(uninterruptedSent.length, reference.distinctTexts.size);
-  t.diagnostic(`re-sent after the kill: ${resent} texts from ${lostRequests.length} in-flight requests; total sent ${sent.length} for ${distinctSent.size} distinct texts`);
+  t.diagnostic(
+    `re-sent after the kill: ${resent} texts from ${lostRequests.length} in-flight requests; total sent ${sent.length} for ${distinctSent.size} distinct texts`,
+  );
 });
 
 test('a frozen Docent stops renewing its lease: a second Docent on the same data directory takes the job over when the lease runs out, finishes it without re-embedding what was done, and the first, woken, writes nothing', async (t) => {
@@ -279,7 +342,9 @@ test('a frozen Docent stops renewing its lease: a second Docent on the same data
   await sleep(500);
   first.process.kill('SIGSTOP');
   const frozenAt = Date.now();
-  t.after(() => { first.process.kill('SIGCONT'); });
+  t.after(() => {
+    first.process.kill('SIGCONT');
+  });
   fake.setOptions({ latencyMs: 150 });
   const db = new Database(path.join(dir, 'docent.db'), { readonly: true, fileMustExist: true });
   const atFreeze = db.prepare('SELECT status, lease_owner FROM jobs WHERE id = ?').get(jobId) as { status: string; lease_owner: string | null };
@@ -297,7 +362,13 @@ test('a frozen Docent stops renewing its lease: a second Docent on the same data
   // Renewed every third of the lease, so the lease ran out at least two thirds of it after the freeze.
   const waited = Date.parse(takeover.at) - frozenAt;
   assert.ok(waited >= (2 * LEASE_MS) / 3 - 100, `taken over ${waited} ms after the freeze: not before the lease ran out`);
-  assert.ok(fake.requestsTo('/embeddings').slice(sentBeforeFreeze).every((r) => r.at >= frozenAt + (2 * LEASE_MS) / 3 - 100), 'nothing embedded while the lease held');
+  assert.ok(
+    fake
+      .requestsTo('/embeddings')
+      .slice(sentBeforeFreeze)
+      .every((r) => r.at >= frozenAt + (2 * LEASE_MS) / 3 - 100),
+    'nothing embedded while the lease held',
+  );
   const stats = (await admin.request('GET', '/api/admin/training/stats')).body;
   assert.equal(stats.index.vectors, stats.chunks);
   assert.equal(resumed.job.progress.chunksDone, stats.chunks, 'the progress carried over: the second Docent counted on from the first');
@@ -317,13 +388,19 @@ test('a frozen Docent stops renewing its lease: a second Docent on the same data
   const sent = sentTexts(fake).flat();
   const distinctSent = new Set(sent);
   assert.deepEqual([...distinctSent].sort(), [...after.distinctTexts].sort(), 'exactly the distinct chunk texts were embedded');
-  assert.ok(sent.length - distinctSent.size <= IN_FLIGHT_MAX, `${sent.length - distinctSent.size} texts embedded twice; at most ${IN_FLIGHT_MAX} (the batches in flight) may be`);
+  assert.ok(
+    sent.length - distinctSent.size <= IN_FLIGHT_MAX,
+    `${sent.length - distinctSent.size} texts embedded twice; at most ${IN_FLIGHT_MAX} (the batches in flight) may be`,
+  );
   t.diagnostic(`taken over ${waited} ms after the freeze; ${sent.length - distinctSent.size} texts re-sent`);
 });
 
 test('Stop: a running job stops, keeps its finished work, and starting again completes it', async (t) => {
   const docent = await startDocent({ fake: await startFakeOpenRouter({ latencyMs: 150 }), env: { LOG_LEVEL: 'warn', ADMIN_PASSWORD: TEST_PASSWORD } });
-  t.after(async () => { await docent.close(); await docent.fake.close(); });
+  t.after(async () => {
+    await docent.close();
+    await docent.fake.close();
+  });
   const admin = await login(docent.url);
   await addContent(admin);
 

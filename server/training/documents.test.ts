@@ -12,8 +12,11 @@ const reader = createInProcessReader();
 
 /** A document of `paragraphs` distinct paragraphs of about 60 tokens: with 100-token chunks, one chunk each. */
 function manual(paragraphs: number, version: string) {
-  const text = Array.from({ length: paragraphs }, (_, i) =>
-    `Section ${i} of the ${version} manual: part ${i} ships in ${i % 9 + 1} days, weighs ${i} grams, comes in a recycled box with a printed guide, and can be returned within thirty days for a full refund of the price paid.`).join('\n\n');
+  const text = Array.from(
+    { length: paragraphs },
+    (_, i) =>
+      `Section ${i} of the ${version} manual: part ${i} ships in ${(i % 9) + 1} days, weighs ${i} grams, comes in a recycled box with a printed guide, and can be returned within thirty days for a full refund of the price paid.`,
+  ).join('\n\n');
   return { title: 'Manual', url: null, text, sourceKey: 'file:manual.txt' };
 }
 const OPTIONS = { maxTokens: 100, overlapTokens: 0 };
@@ -24,7 +27,9 @@ const OPTIONS = { maxTokens: 100, overlapTokens: 0 };
  */
 async function cutOff(db: TestApp['app']['db'], on: 'INSERT' | 'DELETE', section: number, version: string, write: () => Promise<unknown>) {
   const row = on === 'INSERT' ? 'new' : 'old';
-  db.exec(`CREATE TEMP TRIGGER crash BEFORE ${on} ON chunks WHEN ${row}.content LIKE '%Section ${section} of the ${version}%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+  db.exec(
+    `CREATE TEMP TRIGGER crash BEFORE ${on} ON chunks WHEN ${row}.content LIKE '%Section ${section} of the ${version}%' BEGIN SELECT RAISE(ABORT, 'power cut'); END`,
+  );
   try {
     await assert.rejects(write(), /power cut/);
   } finally {
@@ -55,7 +60,12 @@ test('a large document is written in slices: the event loop stays free, and the 
   // Other work gets the event loop between slices: a ticker that reschedules itself keeps running.
   let turns = 0;
   let writing = true;
-  const tick = () => { if (writing) { turns++; setImmediate(tick); } };
+  const tick = () => {
+    if (writing) {
+      turns++;
+      setImmediate(tick);
+    }
+  };
   setImmediate(tick);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -69,7 +79,10 @@ test('a large document is written in slices: the event loop stays free, and the 
   assert.ok(loop.max / 1e6 < 2000, `the event loop stalled for ${Math.round(loop.max / 1e6)} ms`);
   const texts = chunkTexts(testApp, second.documentId);
   assert.equal(texts.length, second.chunks);
-  assert.ok(texts.every((c) => c.includes('autumn manual')), 'only the new version is left');
+  assert.ok(
+    texts.every((c) => c.includes('autumn manual')),
+    'only the new version is left',
+  );
   assert.equal(keywordHits(testApp, 'spring'), 0);
   assert.equal(keywordHits(testApp, 'autumn'), second.chunks);
   assert.equal(db.prepare('SELECT count(*) FROM document_writes').pluck().get(), 0);
@@ -82,7 +95,10 @@ test('an update cut off before its switch is undone at the next start: the old v
   const before = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
   // The "crash": a chunk of the third slice cannot be written.
   await cutOff(db, 'INSERT', WRITE_BATCH * 2 + 5, 'autumn', () => upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS));
-  assert.ok(chunkTexts(testApp, before.documentId).some((c) => c.includes('autumn')), 'half of the new version was written');
+  assert.ok(
+    chunkTexts(testApp, before.documentId).some((c) => c.includes('autumn')),
+    'half of the new version was written',
+  );
 
   assert.equal(await recoverDocumentWrites(db), 1);
   const texts = chunkTexts(testApp, before.documentId);
@@ -105,7 +121,9 @@ test('an update cut off after its switch is finished at the next start; a new do
   assert.match(db.prepare('SELECT content FROM documents WHERE id = ?').pluck().get(old.documentId) as string, /autumn/);
 
   // A new large document cut off half-way.
-  await cutOff(db, 'INSERT', WRITE_BATCH + 5, 'winter', () => upsertDocument(db, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS));
+  await cutOff(db, 'INSERT', WRITE_BATCH + 5, 'winter', () =>
+    upsertDocument(db, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS),
+  );
 
   assert.equal(await recoverDocumentWrites(db), 2);
   const texts = chunkTexts(testApp, old.documentId);

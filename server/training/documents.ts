@@ -18,7 +18,12 @@ import { activeIndex, buildingIndex, deleteVectors, insertVectors, type VectorIn
 import { chunkTotals } from './stats.js';
 
 export type DocumentKind = 'page' | 'file' | 'text' | 'qa' | 'post';
-export interface UpsertResult { documentId: number; status: 'added' | 'updated' | 'unchanged'; chunks: number; tokens: number }
+export interface UpsertResult {
+  documentId: number;
+  status: 'added' | 'updated' | 'unchanged';
+  chunks: number;
+  tokens: number;
+}
 
 /** Chunks written or removed per transaction: about 15 ms each on a small server. */
 export const WRITE_BATCH = 250;
@@ -30,27 +35,37 @@ const contentHash = (title: string, url: string | null, text: string) => sha256(
  * The optional public address of an uploaded file or a Text entry: where visitors can read it. With one, the
  * widget lists the document as a source link; without one, it is never shown to visitors (the model still reads it).
  */
-export const PublicUrl = z.string().trim().max(2000, 'Keep the address under 2,000 characters.')
-  .refine((v) => v === '' || z.url({ protocol: /^https?$/ }).safeParse(v).success, 'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.')
-  .nullable().transform((v) => v || null);
+export const PublicUrl = z
+  .string()
+  .trim()
+  .max(2000, 'Keep the address under 2,000 characters.')
+  .refine(
+    (v) => v === '' || z.url({ protocol: /^https?$/ }).safeParse(v).success,
+    'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.',
+  )
+  .nullable()
+  .transform((v) => v || null);
 
 /** A Q&A entry as a document: titled by its question, its content "# <question>\n\n<answer>" (qaAnswer reads it back). */
 export const qaDocument = (question: string, answer: string) => ({ title: question, text: `# ${question}\n\n${answer}` });
 
 const findDocument = (db: Db, sourceId: number, sourceKey: string) =>
   db.prepare('SELECT id, content_hash, title, url, kind, content FROM documents WHERE source_id = ? AND source_key = ?').get(sourceId, sourceKey) as
-    { id: number; content_hash: string; title: string; url: string | null; kind: string; content: string } | undefined;
+    | { id: number; content_hash: string; title: string; url: string | null; kind: string; content: string }
+    | undefined;
 
 /** A document's public address, or null (also when there is no such document). */
-export const documentUrl = (db: Db, sourceId: number, sourceKey: string): string | null =>
-  findDocument(db, sourceId, sourceKey)?.url ?? null;
+export const documentUrl = (db: Db, sourceId: number, sourceKey: string): string | null => findDocument(db, sourceId, sourceKey)?.url ?? null;
 
 /** Sets a document's public address. Its chunks stay as they are: a URL is not part of what is embedded. */
 export function setDocumentUrl(db: Db, documentId: number, url: string | null): void {
   const doc = db.prepare('SELECT title, content FROM documents WHERE id = ?').get(documentId) as { title: string; content: string } | undefined;
   if (!doc) return;
-  db.prepare(`UPDATE documents SET url = ?, content_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
-    .run(url, contentHash(doc.title, url, doc.content), documentId);
+  db.prepare(`UPDATE documents SET url = ?, content_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`).run(
+    url,
+    contentHash(doc.title, url, doc.content),
+    documentId,
+  );
 }
 
 // One document write at a time: a write spans several transactions, and two writes of one document
@@ -67,7 +82,14 @@ function exclusively<T>(db: Db, write: () => Promise<T>): Promise<T> {
  * Adds or updates one document. Chunking (tokenizing) runs in `reader` — an extraction process on the
  * server — and only the write happens here, in slices (see the top of this file).
  */
-export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'>, sourceId: number, doc: ExtractedDocument, kind: DocumentKind, chunkOptions?: ChunkOptions): Promise<UpsertResult> {
+export async function upsertDocument(
+  db: Db,
+  reader: Pick<ContentReader, 'chunk'>,
+  sourceId: number,
+  doc: ExtractedDocument,
+  kind: DocumentKind,
+  chunkOptions?: ChunkOptions,
+): Promise<UpsertResult> {
   const hash = contentHash(doc.title, doc.url, doc.text);
   const before = findDocument(db, sourceId, doc.sourceKey);
   if (before && before.content_hash === hash) return unchanged(db, before.id);
@@ -87,8 +109,12 @@ export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'
     if (!existing) {
       const small = chunks.length <= WRITE_BATCH;
       const id = db.transaction(() => {
-        const newId = Number(db.prepare(`INSERT INTO documents (title, url, kind, content, content_hash, token_count, modified_at, source_id, source_key)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...fields, sourceId, doc.sourceKey).lastInsertRowid);
+        const newId = Number(
+          db
+            .prepare(`INSERT INTO documents (title, url, kind, content, content_hash, token_count, modified_at, source_id, source_key)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+            .run(...fields, sourceId, doc.sourceKey).lastInsertRowid,
+        );
         if (small) insertChunkRows(db, newId, chunks, 0);
         // A large new document is undone whole if its write does not finish.
         else beginWrite(db, newId, -1, 'inserting');
@@ -103,8 +129,11 @@ export async function upsertDocument(db: Db, reader: Pick<ContentReader, 'chunk'
 
     const id = existing.id;
     const oldCount = countChunks(db, id);
-    const update = () => db.prepare(`UPDATE documents SET title = ?, url = ?, kind = ?, content = ?, content_hash = ?, token_count = ?, modified_at = ?,
-      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`).run(...fields, id);
+    const update = () =>
+      db
+        .prepare(`UPDATE documents SET title = ?, url = ?, kind = ?, content = ?, content_hash = ?, token_count = ?, modified_at = ?,
+      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
+        .run(...fields, id);
     if (chunks.length + oldCount <= WRITE_BATCH) {
       // Small enough for one transaction: replaced whole or not at all.
       db.transaction(() => {
@@ -146,7 +175,8 @@ function endWrite(db: Db, documentId: number): void {
 function insertChunkRows(db: Db, documentId: number, chunks: Chunk[], firstPosition: number): void {
   const insert = db.prepare('INSERT INTO chunks (document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const ids: number[] = [];
-  for (const c of chunks) ids.push(Number(insert.run(documentId, firstPosition + c.index, c.text, c.content, c.headingPath.join(' › '), c.tokenCount, c.hash).lastInsertRowid));
+  for (const c of chunks)
+    ids.push(Number(insert.run(documentId, firstPosition + c.index, c.text, c.content, c.headingPath.join(' › '), c.tokenCount, c.hash).lastInsertRowid));
   for (const index of [activeIndex(db), buildingIndex(db)]) if (index) restoreCachedVectors(db, index, ids);
 }
 
@@ -161,18 +191,25 @@ async function insertChunks(db: Db, documentId: number, chunks: Chunk[], firstPo
 function restoreCachedVectors(db: Db, index: VectorIndex, chunkIds: number[]): void {
   if (!index.dimensions || chunkIds.length === 0) return;
   // CROSS JOIN: start from the chunks, not from every cached vector of the model.
-  const rows = db.prepare(`SELECT c.id AS chunkId, e.vector FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value
-    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`).all(JSON.stringify(chunkIds), index.endpoint, index.model) as Array<{ chunkId: number; vector: Buffer }>;
+  const rows = db
+    .prepare(`SELECT c.id AS chunkId, e.vector FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value
+    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`)
+    .all(JSON.stringify(chunkIds), index.endpoint, index.model) as Array<{ chunkId: number; vector: Buffer }>;
   insertVectors(db, index, rows);
 }
 
 /** Positions of a document's chunks: [after, upTo]; a bound left out is open. */
-interface Positions { after?: number; upTo?: number }
+interface Positions {
+  after?: number;
+  upTo?: number;
+}
 const ALL: Positions = {};
 
 /** Removes chunks in `range` with their vectors, at most `limit` (all by default); returns how many. */
 function removeChunkRows(db: Db, documentId: number, range: Positions, limit = -1): number {
-  const ids = db.prepare('SELECT id FROM chunks WHERE document_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?').pluck()
+  const ids = db
+    .prepare('SELECT id FROM chunks WHERE document_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?')
+    .pluck()
     .all(documentId, range.after ?? -1, range.upTo ?? Number.MAX_SAFE_INTEGER, limit) as number[];
   deleteVectors(db, ids);
   const remove = db.prepare('DELETE FROM chunks WHERE id = ?');
@@ -226,8 +263,11 @@ export function deleteSourceDocuments(db: Db, sourceId: number): Promise<number>
  * switched loses its old chunks, a deletion is completed. Runs at start, before any job.
  */
 export async function recoverDocumentWrites(db: Db): Promise<number> {
-  const writes = db.prepare('SELECT document_id AS documentId, last_old_position AS lastOld, phase FROM document_writes').all() as
-    Array<{ documentId: number; lastOld: number; phase: 'inserting' | 'removing' | 'deleting' }>;
+  const writes = db.prepare('SELECT document_id AS documentId, last_old_position AS lastOld, phase FROM document_writes').all() as Array<{
+    documentId: number;
+    lastOld: number;
+    phase: 'inserting' | 'removing' | 'deleting';
+  }>;
   for (const w of writes) {
     await exclusively(db, async () => {
       if (w.phase === 'deleting' || (w.phase === 'inserting' && w.lastOld < 0)) {

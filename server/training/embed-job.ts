@@ -5,16 +5,32 @@ import type { Db } from '../db/database.js';
 import type { Provider } from '../openrouter/client.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
 import type { JobContext } from './jobs.js';
-import { cacheVector, chunksMissingVectors, indexById, missingChunksClause, insertVectors, setDimensions, type EmbeddingSpace, type VectorIndex } from '../vectors/vector-index.js';
+import {
+  cacheVector,
+  chunksMissingVectors,
+  indexById,
+  missingChunksClause,
+  insertVectors,
+  setDimensions,
+  type EmbeddingSpace,
+  type VectorIndex,
+} from '../vectors/vector-index.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
 import { chunkTotals } from './stats.js';
 import { qaQuestionsMissingVectors } from '../retrieval/qa-match.js';
 
-export interface EmbedDeps { db: Db; client: OpenAI; provider: Provider; pricePerToken: number | null; onOutcome?: KeyOutcomeReport }
+export interface EmbedDeps {
+  db: Db;
+  client: OpenAI;
+  provider: Provider;
+  pricePerToken: number | null;
+  onOutcome?: KeyOutcomeReport;
+}
 
 /** What a job still has to do for `index`, counted in SQL (no chunk text is loaded). */
 export function countMissing(db: Db, index: VectorIndex): { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number } {
-  return db.prepare(`WITH missing AS (SELECT c.text_hash, c.token_count ${missingChunksClause(db, index)}),
+  return db
+    .prepare(`WITH missing AS (SELECT c.text_hash, c.token_count ${missingChunksClause(db, index)}),
     uncached AS (
       SELECT text_hash, max(token_count) AS tokens FROM missing m
       WHERE NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.endpoint = ? AND e.model = ? AND e.text_hash = m.text_hash) GROUP BY text_hash)
@@ -25,7 +41,8 @@ export function countMissing(db: Db, index: VectorIndex): { chunks: number; toke
 
 function cachedHashes(db: Db, space: EmbeddingSpace, hashes: string[]): Array<{ text_hash: string; dimensions: number; vector: Buffer }> {
   if (hashes.length === 0) return [];
-  return db.prepare('SELECT text_hash, dimensions, vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash IN (SELECT value FROM json_each(?))')
+  return db
+    .prepare('SELECT text_hash, dimensions, vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash IN (SELECT value FROM json_each(?))')
     .all(space.endpoint, space.model, JSON.stringify(hashes)) as Array<{ text_hash: string; dimensions: number; vector: Buffer }>;
 }
 
@@ -35,20 +52,33 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
   let index = start;
   const todo = countMissing(db, index);
   // Chunks still to do per document: a document is done when its count reaches zero.
-  const remaining = new Map(db.prepare(`SELECT c.document_id, count(*) ${missingChunksClause(db, index)} GROUP BY c.document_id`).raw().all() as Array<[number, number]>);
+  const remaining = new Map(
+    db
+      .prepare(`SELECT c.document_id, count(*) ${missingChunksClause(db, index)} GROUP BY c.document_id`)
+      .raw()
+      .all() as Array<[number, number]>,
+  );
   ctx.progress({
     phase: `Embedding with ${index.model}`,
-    chunksTotal: ctx.job.progress.chunksDone + todo.chunks, documentsTotal: ctx.job.progress.documentsDone + remaining.size,
+    chunksTotal: ctx.job.progress.chunksDone + todo.chunks,
+    documentsTotal: ctx.job.progress.documentsDone + remaining.size,
   });
   if (todo.chunks === 0) return embedQaQuestions(ctx, deps, index);
-  ctx.log('info', `${todo.chunks} chunks of ${remaining.size} ${remaining.size === 1 ? 'document' : 'documents'} to index with ${index.model}: ${todo.uncachedChunks} new texts (${todo.uncachedTokens} tokens) to embed, the rest from the cache.`);
+  ctx.log(
+    'info',
+    `${todo.chunks} chunks of ${remaining.size} ${remaining.size === 1 ? 'document' : 'documents'} to index with ${index.model}: ${todo.uncachedChunks} new texts (${todo.uncachedTokens} tokens) to embed, the rest from the cache.`,
+  );
 
   const documentOf = new Map<number, number>();
   const store = (hashToVector: Map<string, Buffer>, chunkIds: Map<string, number[]>) => {
     db.transaction(() => {
       const rows: Array<{ chunkId: number; vector: Buffer }> = [];
-      const stillThere = new Set(db.prepare('SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))').pluck()
-        .all(JSON.stringify([...chunkIds.values()].flat())) as number[]);
+      const stillThere = new Set(
+        db
+          .prepare('SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))')
+          .pluck()
+          .all(JSON.stringify([...chunkIds.values()].flat())) as number[],
+      );
       for (const [hash, vector] of hashToVector) for (const id of chunkIds.get(hash) ?? []) if (stillThere.has(id)) rows.push({ chunkId: id, vector });
       insertVectors(db, index, rows);
       let documentsDone = 0;
@@ -91,10 +121,18 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
     const worker = async () => {
       while (next < batches.length && !ctx.stopped()) {
         const batch = batches[next++];
-        const result = await embedBatch(deps.client, batch.map(([, text]) => text), {
-          provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: ctx.signal,
-          onRetry: (message) => ctx.log('warn', message), onOutcome: deps.onOutcome,
-        });
+        const result = await embedBatch(
+          deps.client,
+          batch.map(([, text]) => text),
+          {
+            provider: deps.provider,
+            model: index.model,
+            expectedDimensions: index.dimensions,
+            signal: ctx.signal,
+            onRetry: (message) => ctx.log('warn', message),
+            onOutcome: deps.onOutcome,
+          },
+        );
         if (!index.dimensions) {
           index = setDimensions(db, index, result.dimensions);
           ctx.log('info', `${index.model} returns ${result.dimensions}-dimension vectors; the index is set to that size.`);
@@ -126,10 +164,18 @@ async function embedQaQuestions(ctx: JobContext, deps: EmbedDeps, index: VectorI
   const missing = qaQuestionsMissingVectors(deps.db, index);
   for (let i = 0; i < missing.length && !ctx.stopped(); i += EMBED_BATCH_SIZE) {
     const batch = missing.slice(i, i + EMBED_BATCH_SIZE);
-    const result = await embedBatch(deps.client, batch.map((q) => q.text), {
-      provider: deps.provider, model: index.model, expectedDimensions: index.dimensions, signal: ctx.signal,
-      onRetry: (message) => ctx.log('warn', message), onOutcome: deps.onOutcome,
-    });
+    const result = await embedBatch(
+      deps.client,
+      batch.map((q) => q.text),
+      {
+        provider: deps.provider,
+        model: index.model,
+        expectedDimensions: index.dimensions,
+        signal: ctx.signal,
+        onRetry: (message) => ctx.log('warn', message),
+        onOutcome: deps.onOutcome,
+      },
+    );
     deps.db.transaction(() => batch.forEach((q, n) => cacheVector(deps.db, index, q.hash, result.vectors[n])))();
     ctx.count({ cost: result.cost ?? (deps.pricePerToken !== null ? result.tokens * deps.pricePerToken : 0) });
   }

@@ -34,14 +34,21 @@ function watchHealth(url: string) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
-  return { async stop() { running = false; await loop; return { slowest, failures }; } };
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { slowest, failures };
+    },
+  };
 }
 
 /** A visitor's question over real HTTP: the time until the answer is complete. */
 async function visitorChat(url: string): Promise<{ ms: number; done: boolean }> {
   const started = performance.now();
   const res = await fetch(`${url}/api/widget/chat`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: ORIGIN },
     body: JSON.stringify({ visitorId: 'visitor-hostile-1', message: 'How long is the warranty?' }),
   });
   const body = await res.text();
@@ -61,8 +68,17 @@ test('hostile uploads: each file gets its own outcome while the server keeps ans
   const docent = await startDocent();
   t.after(docent.close);
   const admin = await setupAdmin(docent.app);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await admin.request('POST', '/api/admin/training/start');
   await docent.app.training.runner.idle();
   docent.fake.setChatReply('The warranty lasts two years.');
@@ -70,7 +86,9 @@ test('hostile uploads: each file gets its own outcome while the server keeps ans
   const health = watchHealth(docent.url);
   const { payload, contentType } = multipart(files);
   const upload = fetch(`${docent.url}/api/admin/training/files`, {
-    method: 'POST', body: new Uint8Array(payload), headers: { 'content-type': contentType, cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
+    method: 'POST',
+    body: new Uint8Array(payload),
+    headers: { 'content-type': contentType, cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
   });
   // A visitor asks while the hostile files are being read.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -80,14 +98,32 @@ test('hostile uploads: each file gets its own outcome while the server keeps ans
 
   assert.equal(res.status, 200);
   const results = (await res.json()).results as Array<{ fileName: string; ok: boolean; error?: string; chunks?: number }>;
-  const outcome: Record<string, string> = Object.fromEntries(results.map((r) => [r.fileName, r.ok ? `ok: ${r.chunks} chunks` : r.error ?? '']));
-  assert.match(outcome['stream-bomb.pdf'], /^stream-bomb\.pdf: this PDF unpacks to more than 200 MB of page content, the limit \(MAX_UNPACKED_MB\), so it was not read\./);
-  assert.equal(outcome['twenty-thousand-pages.pdf'], 'twenty-thousand-pages.pdf: this PDF has 20,000 pages; the limit is 2,000. Split it into smaller PDFs, or raise MAX_PDF_PAGES.');
-  assert.match(outcome['zip-bomb.docx'], /^zip-bomb\.docx: this Word file unpacks to more than 200 MB of document content, the limit \(MAX_UNPACKED_MB\), so it was not read\./);
+  const outcome: Record<string, string> = Object.fromEntries(results.map((r) => [r.fileName, r.ok ? `ok: ${r.chunks} chunks` : (r.error ?? '')]));
+  assert.match(
+    outcome['stream-bomb.pdf'],
+    /^stream-bomb\.pdf: this PDF unpacks to more than 200 MB of page content, the limit \(MAX_UNPACKED_MB\), so it was not read\./,
+  );
+  assert.equal(
+    outcome['twenty-thousand-pages.pdf'],
+    'twenty-thousand-pages.pdf: this PDF has 20,000 pages; the limit is 2,000. Split it into smaller PDFs, or raise MAX_PDF_PAGES.',
+  );
+  assert.match(
+    outcome['zip-bomb.docx'],
+    /^zip-bomb\.docx: this Word file unpacks to more than 200 MB of document content, the limit \(MAX_UNPACKED_MB\), so it was not read\./,
+  );
   assert.match(outcome['one-paragraph.txt'], /^ok: \d+ chunks$/);
-  assert.equal(outcome['photo.pdf'], 'photo.pdf: the name says a PDF (.pdf), but the contents look like a PNG image. Upload the original file, or rename it to its real type.');
-  assert.equal(outcome['archive.docx'], 'archive.docx: the name says a Word document (.docx), but the contents look like a ZIP archive. Upload the original file, or rename it to its real type.');
-  assert.equal(outcome['program.txt'], 'program.txt: the name says a text file (.txt), but the contents look like a program. Upload the original file, or rename it to its real type.');
+  assert.equal(
+    outcome['photo.pdf'],
+    'photo.pdf: the name says a PDF (.pdf), but the contents look like a PNG image. Upload the original file, or rename it to its real type.',
+  );
+  assert.equal(
+    outcome['archive.docx'],
+    'archive.docx: the name says a Word document (.docx), but the contents look like a ZIP archive. Upload the original file, or rename it to its real type.',
+  );
+  assert.equal(
+    outcome['program.txt'],
+    'program.txt: the name says a text file (.txt), but the contents look like a program. Upload the original file, or rename it to its real type.',
+  );
   assert.match(outcome['transfig-manual.pdf'], /^ok: \d+ chunks$/, 'a good file after the bad ones is read');
 
   // Gross bounds for a shared 2-core machine; before, these were stalls of 13 s to many minutes.
@@ -111,7 +147,8 @@ test('hostile web pages are read in extraction processes too: a page that breaks
   const admin = await setupAdmin(docent.app);
   const health = watchHealth(docent.url);
   const created = await admin.request('POST', '/api/admin/training/sources', {
-    kind: 'web', config: { mode: 'urls', urls: [`${site.url}/nested.html`, `${site.url}/long.html`, `${site.url}/shipping.html`] },
+    kind: 'web',
+    config: { mode: 'urls', urls: [`${site.url}/nested.html`, `${site.url}/long.html`, `${site.url}/shipping.html`] },
   });
   assert.equal(created.statusCode, 201, created.body);
   await docent.app.training.runner.idle();
@@ -121,7 +158,10 @@ test('hostile web pages are read in extraction processes too: a page that breaks
   const titles = docent.app.db.prepare('SELECT title FROM documents ORDER BY title').pluck().all() as string[];
   assert.ok(titles.includes('Long') && titles.some((t) => /shipping/i.test(t)), `read: ${titles.join(', ')}`);
   const messages = log.map((l: { message: string }) => l.message);
-  assert.ok(messages.includes(`${site.url}/nested.html: this page nests its elements far more deeply than real pages do, so it was skipped.`), messages.join('\n'));
+  assert.ok(
+    messages.includes(`${site.url}/nested.html: this page nests its elements far more deeply than real pages do, so it was skipped.`),
+    messages.join('\n'),
+  );
   assert.equal(failures, 0);
   assert.ok(slowest < 2000, `/healthz took up to ${Math.round(slowest)} ms`);
 });

@@ -19,17 +19,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CHILD_DB = process.env.LEASE_RACE_DB;
 
 /** Each run of a job, as the runner that ran it saw it. */
-const RUNS_TABLE = 'CREATE TABLE IF NOT EXISTS lease_test_runs (job_id INTEGER NOT NULL, runner TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER NOT NULL)';
+const RUNS_TABLE =
+  'CREATE TABLE IF NOT EXISTS lease_test_runs (job_id INTEGER NOT NULL, runner TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER NOT NULL)';
 
 const sameHandler = (handler: JobHandler): Record<JobKind, JobHandler> => ({ train: handler, sync: handler, reindex: handler });
 
 function recordingRunner(db: Db, name: string, workMs: number, leaseMs: number): JobRunner {
-  return new JobRunner(db, sameHandler(async (ctx) => {
-    const started = Date.now();
-    for (const end = started + workMs; Date.now() < end && !ctx.stopped();) await sleep(Math.min(20, workMs));
-    db.prepare('INSERT INTO lease_test_runs (job_id, runner, started, ended) VALUES (?, ?, ?, ?)').run(ctx.job.id, name, started, Date.now());
-    ctx.count({ itemsDone: 1 });
-  }), (err) => { throw err; }, { leaseMs });
+  return new JobRunner(
+    db,
+    sameHandler(async (ctx) => {
+      const started = Date.now();
+      for (const end = started + workMs; Date.now() < end && !ctx.stopped(); ) await sleep(Math.min(20, workMs));
+      db.prepare('INSERT INTO lease_test_runs (job_id, runner, started, ended) VALUES (?, ?, ?, ?)').run(ctx.job.id, name, started, Date.now());
+      ctx.count({ itemsDone: 1 });
+    }),
+    (err) => {
+      throw err;
+    },
+    { leaseMs },
+  );
 }
 
 if (CHILD_DB) {
@@ -71,10 +79,20 @@ if (CHILD_DB) {
     const children = Array.from({ length: 3 }, () => {
       const child = spawn(process.execPath, ['--import', 'tsx', self], { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
       let output = '';
-      child.stdout!.on('data', (d) => { output += d; });
-      child.stderr!.on('data', (d) => { output += d; });
-      t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-      const ready = new Promise<void>((resolve) => child.stdout!.on('data', () => { if (output.includes('ready')) resolve(); }));
+      child.stdout!.on('data', (d) => {
+        output += d;
+      });
+      child.stderr!.on('data', (d) => {
+        output += d;
+      });
+      t.after(() => {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      });
+      const ready = new Promise<void>((resolve) =>
+        child.stdout!.on('data', () => {
+          if (output.includes('ready')) resolve();
+        }),
+      );
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       return { child, ready, exited, output: () => output };
     });
@@ -85,10 +103,17 @@ if (CHILD_DB) {
 
     const runs = db.prepare('SELECT job_id, runner FROM lease_test_runs ORDER BY job_id').all() as Array<{ job_id: number; runner: string }>;
     const jobIds = db.prepare('SELECT id FROM jobs ORDER BY id').pluck().all() as number[];
-    assert.deepEqual(runs.map((r) => r.job_id), jobIds, 'each job ran once: no job twice, none left out');
+    assert.deepEqual(
+      runs.map((r) => r.job_id),
+      jobIds,
+      'each job ran once: no job twice, none left out',
+    );
     assert.deepEqual(db.prepare('SELECT DISTINCT status FROM jobs').pluck().all(), ['done']);
-    assert.equal(db.prepare('SELECT count(*) FROM jobs WHERE claims != 1 OR lease_owner IS NOT NULL OR lease_expires_at IS NOT NULL').pluck().get(), 0,
-      'each claimed once, and its lease cleared when it finished');
+    assert.equal(
+      db.prepare('SELECT count(*) FROM jobs WHERE claims != 1 OR lease_owner IS NOT NULL OR lease_expires_at IS NOT NULL').pluck().get(),
+      0,
+      'each claimed once, and its lease cleared when it finished',
+    );
     const perRunner = new Map<string, number>();
     for (const r of runs) perRunner.set(r.runner, (perRunner.get(r.runner) ?? 0) + 1);
     assert.ok(perRunner.size >= 2, `the processes really raced: ${JSON.stringify([...perRunner])}`);
@@ -101,10 +126,19 @@ if (CHILD_DB) {
     const LEASE_MS = 300;
     const a = recordingRunner(dbA, 'A', 6 * LEASE_MS, LEASE_MS);
     const b = recordingRunner(dbB, 'B', 10, LEASE_MS);
-    t.after(async () => { await a.close(); await b.close(); dbA.close(); dbB.close(); });
+    t.after(async () => {
+      await a.close();
+      await b.close();
+      dbA.close();
+      dbB.close();
+    });
 
     const job = a.enqueue('train');
-    const leaseAt = (db: Db) => db.prepare('SELECT lease_owner AS owner, lease_expires_at AS expires FROM jobs WHERE id = ?').get(job.id) as { owner: string | null; expires: number | null };
+    const leaseAt = (db: Db) =>
+      db.prepare('SELECT lease_owner AS owner, lease_expires_at AS expires FROM jobs WHERE id = ?').get(job.id) as {
+        owner: string | null;
+        expires: number | null;
+      };
     const first = leaseAt(dbB);
     assert.equal(first.owner, a.holderId, 'claimed by A at once');
     // B tries to claim all along; a second job queued meanwhile is free for it.
@@ -119,8 +153,20 @@ if (CHILD_DB) {
     clearInterval(tries);
     await b.idle();
 
-    const runs = dbA.prepare('SELECT job_id, runner, started, ended FROM lease_test_runs ORDER BY job_id').all() as Array<{ job_id: number; runner: string; started: number; ended: number }>;
-    assert.deepEqual(runs.map((r) => [r.job_id, r.runner]), [[job.id, 'A'], [other.id, 'B']], 'B ran only the free job; the long one ran once, in A');
+    const runs = dbA.prepare('SELECT job_id, runner, started, ended FROM lease_test_runs ORDER BY job_id').all() as Array<{
+      job_id: number;
+      runner: string;
+      started: number;
+      ended: number;
+    }>;
+    assert.deepEqual(
+      runs.map((r) => [r.job_id, r.runner]),
+      [
+        [job.id, 'A'],
+        [other.id, 'B'],
+      ],
+      'B ran only the free job; the long one ran once, in A',
+    );
     const long = runs.find((r) => r.job_id === job.id)!;
     assert.ok(long.ended - long.started >= 6 * LEASE_MS - 20, 'the long job ran to its end, not stopped by a lost lease');
     assert.deepEqual(dbA.prepare('SELECT status, claims FROM jobs WHERE id = ?').get(job.id), { status: 'done', claims: 1 });
@@ -134,8 +180,11 @@ if (CHILD_DB) {
     const job = first.enqueue('train');
     await sleep(50);
     await first.close();
-    assert.deepEqual(db.prepare('SELECT status, lease_owner, lease_expires_at FROM jobs WHERE id = ?').get(job.id),
-      { status: 'running', lease_owner: null, lease_expires_at: null }, 'left running, lease released');
+    assert.deepEqual(
+      db.prepare('SELECT status, lease_owner, lease_expires_at FROM jobs WHERE id = ?').get(job.id),
+      { status: 'running', lease_owner: null, lease_expires_at: null },
+      'left running, lease released',
+    );
 
     const next = recordingRunner(db, 'next', 10, 30_000);
     t.after(() => next.close());

@@ -36,7 +36,17 @@ export interface JobProgress {
   errors: number;
 }
 
-export interface JobRow { id: number; kind: JobKind; status: JobStatus; params: Record<string, unknown>; progress: JobProgress; error: string | null; createdAt: string; startedAt: string | null; finishedAt: string | null }
+export interface JobRow {
+  id: number;
+  kind: JobKind;
+  status: JobStatus;
+  params: Record<string, unknown>;
+  progress: JobProgress;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
 
 export interface JobContext {
   job: JobRow;
@@ -53,12 +63,30 @@ export type JobHandler = (ctx: JobContext) => Promise<void>;
 /** Thrown by a handler to fail the job with a message for the admin. */
 export class JobFailure extends Error {}
 
-const EMPTY_PROGRESS: JobProgress = { phase: 'Waiting', itemsDone: 0, itemsTotal: null, chunksDone: 0, chunksTotal: null, documentsDone: 0, documentsTotal: null, tokens: 0, cost: 0, errors: 0 };
+const EMPTY_PROGRESS: JobProgress = {
+  phase: 'Waiting',
+  itemsDone: 0,
+  itemsTotal: null,
+  chunksDone: 0,
+  chunksTotal: null,
+  documentsDone: 0,
+  documentsTotal: null,
+  tokens: 0,
+  cost: 0,
+  errors: 0,
+};
 
 function toRow(r: Record<string, any>): JobRow {
   return {
-    id: r.id, kind: r.kind, status: r.status, params: JSON.parse(r.params), progress: { ...EMPTY_PROGRESS, ...JSON.parse(r.progress) },
-    error: r.error, createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    params: JSON.parse(r.params),
+    progress: { ...EMPTY_PROGRESS, ...JSON.parse(r.progress) },
+    error: r.error,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
   };
 }
 
@@ -72,15 +100,26 @@ export function recentJobs(db: Db, limit = 10): JobRow[] {
 }
 
 export function jobLog(db: Db, jobId: number, afterId = 0, limit = 500): Array<{ id: number; at: string; level: string; message: string }> {
-  return db.prepare('SELECT id, at, level, message FROM job_log WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, afterId, limit) as Array<{ id: number; at: string; level: string; message: string }>;
+  return db.prepare('SELECT id, at, level, message FROM job_log WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, afterId, limit) as Array<{
+    id: number;
+    at: string;
+    level: string;
+    message: string;
+  }>;
 }
 
 export function activeJob(db: Db): JobRow | null {
-  const r = db.prepare("SELECT * FROM jobs WHERE status IN ('running', 'queued') ORDER BY status = 'running' DESC, id LIMIT 1").get() as Record<string, any> | undefined;
+  const r = db.prepare("SELECT * FROM jobs WHERE status IN ('running', 'queued') ORDER BY status = 'running' DESC, id LIMIT 1").get() as
+    | Record<string, any>
+    | undefined;
   return r ? toRow(r) : null;
 }
 
-interface RunningJob { id: number; controller: AbortController; graceTimer?: NodeJS.Timeout }
+interface RunningJob {
+  id: number;
+  controller: AbortController;
+  graceTimer?: NodeJS.Timeout;
+}
 
 export class JobRunner {
   private running: Promise<void> | null = null;
@@ -90,13 +129,20 @@ export class JobRunner {
   private readonly holder: { id: string; release(): void };
   private readonly leaseMs: number;
 
-  constructor(private readonly db: Db, private readonly handlers: Record<JobKind, JobHandler>, private readonly onError: (err: unknown) => void, options: { leaseMs?: number } = {}) {
+  constructor(
+    private readonly db: Db,
+    private readonly handlers: Record<JobKind, JobHandler>,
+    private readonly onError: (err: unknown) => void,
+    options: { leaseMs?: number } = {},
+  ) {
     this.holder = newLeaseHolder(db.name);
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** This runner's lease holder id (what a job's lease_owner says while it runs here). */
-  get holderId(): string { return this.holder.id; }
+  get holderId(): string {
+    return this.holder.id;
+  }
 
   /** Queues a job; an identical queued job is reused rather than duplicated. */
   enqueue(kind: JobKind, params: Record<string, unknown> = {}): JobRow {
@@ -148,14 +194,19 @@ export class JobRunner {
         this.onError(err);
         this.wakeIn(this.leaseMs / 3);
       })
-      .finally(() => { this.running = null; });
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       if (this.closed) return;
       const next = this.claim();
-      if (!next) { this.wakeAtNextExpiry(); return; }
+      if (!next) {
+        this.wakeAtNextExpiry();
+        return;
+      }
       await this.run(next);
     }
   }
@@ -164,10 +215,12 @@ export class JobRunner {
   private claim(): JobRow | null {
     this.releaseLeasesOfGoneHolders();
     const now = Date.now();
-    const r = this.db.prepare(`UPDATE jobs SET status = 'running', lease_owner = @holder, lease_expires_at = @expires, claims = claims + 1,
+    const r = this.db
+      .prepare(`UPDATE jobs SET status = 'running', lease_owner = @holder, lease_expires_at = @expires, claims = claims + 1,
         started_at = coalesce(started_at, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
       WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= @now)) ORDER BY id LIMIT 1)
-      RETURNING *`).get({ holder: this.holder.id, expires: now + this.leaseMs, now }) as Record<string, any> | undefined;
+      RETURNING *`)
+      .get({ holder: this.holder.id, expires: now + this.leaseMs, now }) as Record<string, any> | undefined;
     if (!r) return null;
     if (r.claims > 1) this.db.prepare("INSERT INTO job_log (job_id, level, message) VALUES (?, 'info', 'Resuming after a restart.')").run(r.id);
     return toRow(r);
@@ -175,7 +228,8 @@ export class JobRunner {
 
   /** Leases whose holder is provably gone (see lease-holder.ts) end now rather than when they run out. */
   private releaseLeasesOfGoneHolders(): void {
-    const held = this.db.prepare("SELECT id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND lease_owner != ? AND lease_expires_at > ?")
+    const held = this.db
+      .prepare("SELECT id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND lease_owner != ? AND lease_expires_at > ?")
       .all(this.holder.id, Date.now()) as Array<{ id: number; lease_owner: string }>;
     for (const job of held) {
       if (leaseHolderIsGone(job.lease_owner, this.db.name)) {
@@ -186,7 +240,9 @@ export class JobRunner {
 
   /** With nothing to claim, wakes when another runner's lease would run out: taken over if not renewed. */
   private wakeAtNextExpiry(): void {
-    const next = this.db.prepare("SELECT min(lease_expires_at) FROM jobs WHERE status = 'running' AND lease_expires_at IS NOT NULL").pluck().get() as number | null;
+    const next = this.db.prepare("SELECT min(lease_expires_at) FROM jobs WHERE status = 'running' AND lease_expires_at IS NOT NULL").pluck().get() as
+      | number
+      | null;
     if (next !== null) this.wakeIn(next - Date.now() + 20);
   }
 
@@ -213,14 +269,27 @@ export class JobRunner {
     this.current = running;
     /** Set when another runner took the job over: this one must stop and write nothing more to it. */
     let leaseLost = false;
-    const loseLease = () => { leaseLost = true; controller.abort(); };
+    const loseLease = () => {
+      leaseLost = true;
+      controller.abort();
+    };
     const renew = () => {
-      const r = db.prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING stop_requested")
+      const r = db
+        .prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING stop_requested")
         .get(Date.now() + this.leaseMs, job.id, holder) as { stop_requested: number } | undefined;
       if (!r) loseLease();
       else if (r.stop_requested) this.startStopGrace(running);
     };
-    const renewTimer = setInterval(() => { try { renew(); } catch (err) { this.onError(err); } }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    const renewTimer = setInterval(
+      () => {
+        try {
+          renew();
+        } catch (err) {
+          this.onError(err);
+        }
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     renewTimer.unref();
     let progress = job.progress;
     const save = () => {
@@ -229,9 +298,15 @@ export class JobRunner {
     };
     const stopRequested = () => db.prepare('SELECT stop_requested FROM jobs WHERE id = ?').pluck().get(job.id) === 1;
     const ctx: JobContext = {
-      job, signal: controller.signal,
-      log: (level, message) => { if (!leaseLost) db.prepare('INSERT INTO job_log (job_id, level, message) VALUES (?, ?, ?)').run(job.id, level, message); },
-      progress: (patch) => { progress = { ...progress, ...patch }; save(); },
+      job,
+      signal: controller.signal,
+      log: (level, message) => {
+        if (!leaseLost) db.prepare('INSERT INTO job_log (job_id, level, message) VALUES (?, ?, ?)').run(job.id, level, message);
+      },
+      progress: (patch) => {
+        progress = { ...progress, ...patch };
+        save();
+      },
       count: (delta) => {
         progress = { ...progress };
         for (const [key, value] of Object.entries(delta) as Array<[keyof JobProgress, number]>) (progress[key] as number) += value;
@@ -245,16 +320,26 @@ export class JobRunner {
       await this.handlers[job.kind](ctx);
       if (ctx.stopped()) status = this.closed ? 'running' : 'stopped';
     } catch (err) {
-      if (this.closed) status = 'running'; // shutting down: leave it to resume on the next start
+      if (this.closed)
+        status = 'running'; // shutting down: leave it to resume on the next start
       else if (ctx.stopped()) status = 'stopped';
       else {
         status = 'failed';
-        error = err instanceof JobFailure || (err instanceof Error && err.name === 'EmbeddingStopError') ? err.message : 'The job failed unexpectedly. See the server log.';
+        error =
+          err instanceof JobFailure || (err instanceof Error && err.name === 'EmbeddingStopError')
+            ? err.message
+            : 'The job failed unexpectedly. See the server log.';
         if (!(err instanceof JobFailure) && !(err instanceof Error && err.name === 'EmbeddingStopError')) this.onError(err);
       }
     } finally {
       // A runner frozen past its lease may only now learn that the job was taken over.
-      if (!leaseLost) { try { renew(); } catch (err) { this.onError(err); } }
+      if (!leaseLost) {
+        try {
+          renew();
+        } catch (err) {
+          this.onError(err);
+        }
+      }
       clearInterval(renewTimer);
       clearTimeout(running.graceTimer);
       this.current = null;

@@ -9,7 +9,13 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 
-const readOr = (read: () => string): string => { try { return read().trim(); } catch { return ''; } };
+const readOr = (read: () => string): string => {
+  try {
+    return read().trim();
+  } catch {
+    return '';
+  }
+};
 const HOST = hostname();
 const BOOT = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
 const PID_NAMESPACE = readOr(() => readlinkSync('/proc/self/ns/pid'));
@@ -23,7 +29,12 @@ const databaseKey = (file: string) => (file === ':memory:' || file === '' ? file
 export function newLeaseHolder(databaseFile: string): { id: string; release(): void } {
   const id = [HOST, BOOT, PID_NAMESPACE, process.pid, randomBytes(8).toString('hex')].join('/');
   liveHolders.set(id, databaseKey(databaseFile));
-  return { id, release: () => { liveHolders.delete(id); } };
+  return {
+    id,
+    release: () => {
+      liveHolders.delete(id);
+    },
+  };
 }
 
 /** True only when the holder is certainly not running: its lease can be taken before it runs out. */

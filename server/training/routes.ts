@@ -8,7 +8,14 @@ import { readApiSettings } from '../settings/api-settings.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { describeUpstreamError } from '../openrouter/errors.js';
 import { readSecret, saveSecret } from '../security/secrets.js';
-import { RetrievalSettings, RetrievalSettingsChange, chunkOptions, readRetrievalSettings, retrievalSettingsProblems, writeRetrievalSettings } from '../retrieval/settings.js';
+import {
+  RetrievalSettings,
+  RetrievalSettingsChange,
+  chunkOptions,
+  readRetrievalSettings,
+  retrievalSettingsProblems,
+  writeRetrievalSettings,
+} from '../retrieval/settings.js';
 import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
 import { extendRequestTimeouts } from '../security/request-timeouts.js';
@@ -31,13 +38,25 @@ const WEBHOOK_SECRET = 'content_webhook_token';
 const UPLOAD_RECEIVE_MS = 60 * 60 * 1000;
 
 const QA_HAS_NO_URL = 'Q&A entries are never shown to visitors as sources, so they have no public URL. Use a Text entry for content with a page of its own.';
-const TextEntry = z.union([
-  z.object({ title: z.string().trim().min(1, 'Enter a title.').max(300), text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).'),
-    url: PublicUrl.optional() }),
-  z.object({ question: z.string().trim().min(1, 'Enter the question.').max(1000), answer: z.string().trim().min(1, 'Enter the answer.').max(20_000), url: z.unknown().optional() }),
-], { message: 'Send a title and text, or a question and answer.' })
+const TextEntry = z
+  .union(
+    [
+      z.object({
+        title: z.string().trim().min(1, 'Enter a title.').max(300),
+        text: z.string().trim().min(1, 'Enter some text.').max(200_000, 'Text is too long (200,000 characters at most).'),
+        url: PublicUrl.optional(),
+      }),
+      z.object({
+        question: z.string().trim().min(1, 'Enter the question.').max(1000),
+        answer: z.string().trim().min(1, 'Enter the answer.').max(20_000),
+        url: z.unknown().optional(),
+      }),
+    ],
+    { message: 'Send a title and text, or a question and answer.' },
+  )
   .superRefine((entry, ctx) => {
-    if ('question' in entry && entry.url !== undefined && entry.url !== null && entry.url !== '') ctx.addIssue({ code: 'custom', path: ['url'], message: QA_HAS_NO_URL });
+    if ('question' in entry && entry.url !== undefined && entry.url !== null && entry.url !== '')
+      ctx.addIssue({ code: 'custom', path: ['url'], message: QA_HAS_NO_URL });
   });
 
 /** A Q&A entry is stored as a document whose heading is the question, so retrieval matches either. */
@@ -48,350 +67,542 @@ function textEntryDocument(body: z.output<typeof TextEntry>) {
 }
 
 const JobView = z.object({
-  id: z.number(), kind: z.string(), status: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().nullable(),
-  progress: z.object({ phase: z.string(), itemsDone: z.number(), itemsTotal: z.number().nullable(), chunksDone: z.number(), chunksTotal: z.number().nullable(), documentsDone: z.number(), documentsTotal: z.number().nullable(), tokens: z.number(), cost: z.number(), errors: z.number() }),
-  createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+  id: z.number(),
+  kind: z.string(),
+  status: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  error: z.string().nullable(),
+  progress: z.object({
+    phase: z.string(),
+    itemsDone: z.number(),
+    itemsTotal: z.number().nullable(),
+    chunksDone: z.number(),
+    chunksTotal: z.number().nullable(),
+    documentsDone: z.number(),
+    documentsTotal: z.number().nullable(),
+    tokens: z.number(),
+    cost: z.number(),
+    errors: z.number(),
+  }),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
 });
 
-const SourceView = z.looseObject({ id: z.number(), kind: z.string(), name: z.string(), enabled: z.boolean(), schedule: z.string(), status: z.string(),
-  documents: z.number(), chunks: z.number(), tokens: z.number(), trainedChunks: z.number(), lastSyncedAt: z.string().nullable(), lastError: z.string().nullable(),
-  lastSync: z.object({ jobId: z.number(), status: z.string(), failures: z.number(), firstProblem: z.string().nullable() }).nullable() });
+const SourceView = z.looseObject({
+  id: z.number(),
+  kind: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  schedule: z.string(),
+  status: z.string(),
+  documents: z.number(),
+  chunks: z.number(),
+  tokens: z.number(),
+  trainedChunks: z.number(),
+  lastSyncedAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastSync: z.object({ jobId: z.number(), status: z.string(), failures: z.number(), firstProblem: z.string().nullable() }).nullable(),
+});
 const UpsertResultView = z.object({ documentId: z.number(), status: z.enum(['added', 'updated', 'unchanged']), chunks: z.number(), tokens: z.number() });
 const Accepted = z.object({ job: JobView });
 /** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
 export const EmbeddingModelChoice = z.object({
-  model: z.string().trim().min(1, 'Choose an embedding model.').max(200, 'Model id is too long.')
+  model: z
+    .string()
+    .trim()
+    .min(1, 'Choose an embedding model.')
+    .max(200, 'Model id is too long.')
     .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
 });
 const SearchView = z.object({
-  chunks: z.array(z.object({ chunkId: z.number(), documentId: z.number(), title: z.string(), url: z.string().nullable(), headingPath: z.string(), content: z.string(),
-    matchPercent: z.number(), vectorRank: z.number().nullable(), keywordRank: z.number().nullable(), score: z.number() })),
-  model: z.string().nullable(), queryTokens: z.number(), queryCost: z.number().nullable(), embedMs: z.number(), searchMs: z.number(), empty: z.boolean(),
+  chunks: z.array(
+    z.object({
+      chunkId: z.number(),
+      documentId: z.number(),
+      title: z.string(),
+      url: z.string().nullable(),
+      headingPath: z.string(),
+      content: z.string(),
+      matchPercent: z.number(),
+      vectorRank: z.number().nullable(),
+      keywordRank: z.number().nullable(),
+      score: z.number(),
+    }),
+  ),
+  model: z.string().nullable(),
+  queryTokens: z.number(),
+  queryCost: z.number().nullable(),
+  embedMs: z.number(),
+  searchMs: z.number(),
+  empty: z.boolean(),
 });
 
-export const trainingRoutes = (service: TrainingService): FastifyPluginAsyncZod => async (app) => {
-  const db = app.db;
+export const trainingRoutes =
+  (service: TrainingService): FastifyPluginAsyncZod =>
+  async (app) => {
+    const db = app.db;
 
-  // Stats and the active job are computed once per response, not once per source.
-  const sourceViews = (sources: ReturnType<typeof listSources>) => {
-    const stats = sourceStats(db);
-    const job = activeJob(db);
-    const syncs = lastSyncs();
-    return sources.map((s) => sourceView(s, stats.get(s.id), job, syncs.get(s.id) ?? null));
-  };
-  // A source whose last read failed is 'failed' (its card shows lastError and a Retry), whatever it still holds.
-  const sourceView = (s: ReturnType<typeof listSources>[number], stats: ReturnType<ReturnType<typeof sourceStats>['get']>, job: ReturnType<typeof activeJob>, lastSync: LastSync | null) => {
-    const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
-    const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
-    const status = syncing ? 'syncing' : s.lastError ? 'failed' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
-    return { ...s, ...st, status, lastSync };
-  };
-  /** Each source's latest finished sync: how many pages it could not read, and the first reason (the card shows them). */
-  type LastSync = { jobId: number; status: string; failures: number; firstProblem: string | null };
-  const lastSyncs = (): Map<number, LastSync> => {
-    const rows = db.prepare(`SELECT j.id, j.status, CAST(json_extract(j.params, '$.sourceId') AS INTEGER) AS sourceId,
+    // Stats and the active job are computed once per response, not once per source.
+    const sourceViews = (sources: ReturnType<typeof listSources>) => {
+      const stats = sourceStats(db);
+      const job = activeJob(db);
+      const syncs = lastSyncs();
+      return sources.map((s) => sourceView(s, stats.get(s.id), job, syncs.get(s.id) ?? null));
+    };
+    // A source whose last read failed is 'failed' (its card shows lastError and a Retry), whatever it still holds.
+    const sourceView = (
+      s: ReturnType<typeof listSources>[number],
+      stats: ReturnType<ReturnType<typeof sourceStats>['get']>,
+      job: ReturnType<typeof activeJob>,
+      lastSync: LastSync | null,
+    ) => {
+      const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
+      const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
+      const status = syncing ? 'syncing' : s.lastError ? 'failed' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
+      return { ...s, ...st, status, lastSync };
+    };
+    /** Each source's latest finished sync: how many pages it could not read, and the first reason (the card shows them). */
+    type LastSync = { jobId: number; status: string; failures: number; firstProblem: string | null };
+    const lastSyncs = (): Map<number, LastSync> => {
+      const rows = db
+        .prepare(`SELECT j.id, j.status, CAST(json_extract(j.params, '$.sourceId') AS INTEGER) AS sourceId,
         coalesce(json_extract(j.progress, '$.errors'), 0) AS failures,
         (SELECT message FROM job_log l WHERE l.job_id = j.id AND l.level = 'warn' ORDER BY l.id LIMIT 1) AS firstProblem
       FROM jobs j WHERE j.id IN (SELECT max(id) FROM jobs WHERE kind = 'sync' AND status IN ('done', 'failed') GROUP BY json_extract(params, '$.sourceId'))`)
-      .all() as Array<LastSync & { id: number; sourceId: number }>;
-    return new Map(rows.map((r) => [r.sourceId, { jobId: r.id, status: r.status, failures: r.failures, firstProblem: r.firstProblem }]));
-  };
+        .all() as Array<LastSync & { id: number; sourceId: number }>;
+      return new Map(rows.map((r) => [r.sourceId, { jobId: r.id, status: r.status, failures: r.failures, firstProblem: r.firstProblem }]));
+    };
 
-  app.get('/training/sources', async () => ({ sources: sourceViews(listSources(db)) }));
-  await app.register(siteDetectRoutes); // POST /training/sources/detect: one address → WordPress, sitemap or crawl
+    app.get('/training/sources', async () => ({ sources: sourceViews(listSources(db)) }));
+    await app.register(siteDetectRoutes); // POST /training/sources/detect: one address → WordPress, sitemap or crawl
 
-  app.post('/training/sources', {
-    schema: {
-      body: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('web'), name: z.string().trim().max(100).optional(), config: WebSourceConfig, schedule: Schedule.default('off') }),
-        z.object({ kind: z.literal('wordpress'), name: z.string().trim().max(100).optional(), config: WordPressSourceConfig, schedule: Schedule.default('daily') }),
-      ], { message: 'Source kind must be web or wordpress.' }),
-      response: { 201: z.object({ source: SourceView, jobId: z.number() }), 400: ErrorBody, 422: ErrorBody },
-    },
-  }, async (request, reply) => {
-    const { kind, config, schedule } = request.body;
-    // The site, sitemap or start page is checked first: a source that cannot be read is never created.
-    const problem = await checkSource(request.body as CheckedSource, { allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
-    if (problem) throw new HttpError(422, problem.message, { [problem.field]: problem.message });
-    const host = (u: string) => new URL(u).host;
-    const defaultName = kind === 'wordpress' ? `WordPress: ${host((config as { siteUrl: string }).siteUrl)}`
-      : 'sitemapUrl' in config ? `Sitemap: ${host(config.sitemapUrl)}` : 'startUrl' in config ? `Website: ${host(config.startUrl)}` : 'Web pages';
-    const source = createSource(db, kind, request.body.name || defaultName, config, schedule);
-    const job = service.syncSource(source.id, { train: false });
-    return reply.code(201).send({ source: sourceViews([source])[0], jobId: job.id });
-  });
+    app.post(
+      '/training/sources',
+      {
+        schema: {
+          body: z.discriminatedUnion(
+            'kind',
+            [
+              z.object({ kind: z.literal('web'), name: z.string().trim().max(100).optional(), config: WebSourceConfig, schedule: Schedule.default('off') }),
+              z.object({
+                kind: z.literal('wordpress'),
+                name: z.string().trim().max(100).optional(),
+                config: WordPressSourceConfig,
+                schedule: Schedule.default('daily'),
+              }),
+            ],
+            { message: 'Source kind must be web or wordpress.' },
+          ),
+          response: { 201: z.object({ source: SourceView, jobId: z.number() }), 400: ErrorBody, 422: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const { kind, config, schedule } = request.body;
+        // The site, sitemap or start page is checked first: a source that cannot be read is never created.
+        const problem = await checkSource(request.body as CheckedSource, { allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
+        if (problem) throw new HttpError(422, problem.message, { [problem.field]: problem.message });
+        const host = (u: string) => new URL(u).host;
+        const defaultName =
+          kind === 'wordpress'
+            ? `WordPress: ${host((config as { siteUrl: string }).siteUrl)}`
+            : 'sitemapUrl' in config
+              ? `Sitemap: ${host(config.sitemapUrl)}`
+              : 'startUrl' in config
+                ? `Website: ${host(config.startUrl)}`
+                : 'Web pages';
+        const source = createSource(db, kind, request.body.name || defaultName, config, schedule);
+        const job = service.syncSource(source.id, { train: false });
+        return reply.code(201).send({ source: sourceViews([source])[0], jobId: job.id });
+      },
+    );
 
-  app.patch('/training/sources/:id', {
-    schema: { params: IdParams, body: z.object({ name: z.string().trim().min(1).max(100).optional(), enabled: z.boolean().optional(), schedule: Schedule.optional() }) },
-  }, async (request) => {
-    const source = updateSource(db, request.params.id, request.body);
-    if (!source) throw notFound('No such source.');
-    return { source: sourceViews([source])[0] };
-  });
+    app.patch(
+      '/training/sources/:id',
+      {
+        schema: {
+          params: IdParams,
+          body: z.object({ name: z.string().trim().min(1).max(100).optional(), enabled: z.boolean().optional(), schedule: Schedule.optional() }),
+        },
+      },
+      async (request) => {
+        const source = updateSource(db, request.params.id, request.body);
+        if (!source) throw notFound('No such source.');
+        return { source: sourceViews([source])[0] };
+      },
+    );
 
-  app.delete('/training/sources/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const source = getSource(db, request.params.id);
-    if (!source) throw notFound('No such source.');
-    const removed = await deleteSourceDocuments(db, source.id);
-    // The built-in Text & Q&A and Files cards stay; deleting them empties them.
-    if (source.kind === 'web' || source.kind === 'wordpress') db.prepare('DELETE FROM sources WHERE id = ?').run(source.id);
-    request.log.info({ sourceId: source.id, removed }, 'source deleted');
-    return reply.code(200).send({ removedDocuments: removed });
-  });
+    app.delete('/training/sources/:id', { schema: { params: IdParams } }, async (request, reply) => {
+      const source = getSource(db, request.params.id);
+      if (!source) throw notFound('No such source.');
+      const removed = await deleteSourceDocuments(db, source.id);
+      // The built-in Text & Q&A and Files cards stay; deleting them empties them.
+      if (source.kind === 'web' || source.kind === 'wordpress') db.prepare('DELETE FROM sources WHERE id = ?').run(source.id);
+      request.log.info({ sourceId: source.id, removed }, 'source deleted');
+      return reply.code(200).send({ removedDocuments: removed });
+    });
 
-  app.post('/training/sources/:id/sync', { schema: { params: IdParams } }, async (request, reply) => {
-    const source = getSource(db, request.params.id);
-    if (!source) throw notFound('No such source.');
-    if (source.kind !== 'web' && source.kind !== 'wordpress') throw badRequest('Only web and WordPress sources can be re-synced.');
-    return reply.code(202).send({ job: service.syncSource(source.id, { train: true }) });
-  });
+    app.post('/training/sources/:id/sync', { schema: { params: IdParams } }, async (request, reply) => {
+      const source = getSource(db, request.params.id);
+      if (!source) throw notFound('No such source.');
+      if (source.kind !== 'web' && source.kind !== 'wordpress') throw badRequest('Only web and WordPress sources can be re-synced.');
+      return reply.code(202).send({ job: service.syncSource(source.id, { train: true }) });
+    });
 
-  app.get('/training/documents', {
-    schema: { querystring: z.object({ sourceId: id.optional(), q: z.string().max(200).optional(), offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-  }, async (request) => {
-    const { sourceId, q, offset, limit } = request.query;
-    const where = ['1 = 1'];
-    const args: unknown[] = [];
-    if (sourceId) { where.push('d.source_id = ?'); args.push(sourceId); }
-    if (q) { where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\' OR (d.kind = 'file' AND d.source_key LIKE ? ESCAPE '\\'))"); const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`; args.push(like, like, like); }
-    const total = db.prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
-    // Uploaded files are keyed 'file:<name>' (see the upload route): the name the admin knows them by.
-    // The page of documents first, then their chunks: counted like every other screen (CHUNK_TOTALS).
-    const documents = db.prepare(`WITH page AS (SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.updated_at AS updatedAt,
+    app.get(
+      '/training/documents',
+      {
+        schema: {
+          querystring: z.object({
+            sourceId: id.optional(),
+            q: z.string().max(200).optional(),
+            offset: z.coerce.number().int().min(0).default(0),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+        },
+      },
+      async (request) => {
+        const { sourceId, q, offset, limit } = request.query;
+        const where = ['1 = 1'];
+        const args: unknown[] = [];
+        if (sourceId) {
+          where.push('d.source_id = ?');
+          args.push(sourceId);
+        }
+        if (q) {
+          where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\' OR (d.kind = 'file' AND d.source_key LIKE ? ESCAPE '\\'))");
+          const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`;
+          args.push(like, like, like);
+        }
+        const total = db
+          .prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`)
+          .pluck()
+          .get(...args) as number;
+        // Uploaded files are keyed 'file:<name>' (see the upload route): the name the admin knows them by.
+        // The page of documents first, then their chunks: counted like every other screen (CHUNK_TOTALS).
+        const documents = db
+          .prepare(`WITH page AS (SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.updated_at AS updatedAt,
         CASE WHEN d.kind = 'file' THEN substr(d.source_key, 6) END AS fileName FROM documents d WHERE ${where.join(' AND ')}
         ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?)
       SELECT page.*, ${CHUNK_TOTALS} FROM page LEFT JOIN chunks c ON c.document_id = page.id
-      GROUP BY page.id ORDER BY page.updatedAt DESC, page.id DESC`).all(...args, limit, offset);
-    return { documents, total };
-  });
+      GROUP BY page.id ORDER BY page.updatedAt DESC, page.id DESC`)
+          .all(...args, limit, offset);
+        return { documents, total };
+      },
+    );
 
-  app.get('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
-    const doc = db.prepare('SELECT id, source_id AS sourceId, source_key AS sourceKey, title, url, kind, content, updated_at AS updatedAt FROM documents WHERE id = ?').get(request.params.id) as { id: number } | undefined;
-    if (!doc) throw notFound('No such document.');
-    return { document: { ...doc, tokens: chunkTotals(db, { documentId: doc.id }).tokens } };
-  });
+    app.get('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
+      const doc = db
+        .prepare('SELECT id, source_id AS sourceId, source_key AS sourceKey, title, url, kind, content, updated_at AS updatedAt FROM documents WHERE id = ?')
+        .get(request.params.id) as { id: number } | undefined;
+      if (!doc) throw notFound('No such document.');
+      return { document: { ...doc, tokens: chunkTotals(db, { documentId: doc.id }).tokens } };
+    });
 
-  // The public address of an uploaded file or a Text entry (web pages and posts have theirs from the site).
-  app.patch('/training/documents/:id', {
-    schema: { params: IdParams, body: z.object({ url: PublicUrl }), response: { 200: z.object({ document: z.object({ id: z.number(), url: z.string().nullable() }) }), 400: ErrorBody, 404: ErrorBody } },
-  }, async (request) => {
-    const doc = db.prepare('SELECT id, kind FROM documents WHERE id = ?').get(request.params.id) as { id: number; kind: string } | undefined;
-    if (!doc) throw notFound('No such document.');
-    if (doc.kind === 'qa') throw badRequest(QA_HAS_NO_URL, { url: QA_HAS_NO_URL });
-    if (doc.kind !== 'file' && doc.kind !== 'text') {
-      const why = 'This page’s address comes from its website and cannot be changed here.';
-      throw badRequest(why, { url: why });
-    }
-    setDocumentUrl(db, doc.id, request.body.url);
-    return { document: { id: doc.id, url: request.body.url } };
-  });
-
-  app.delete('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
-    if (!(await deleteDocument(db, request.params.id))) throw notFound('No such document.');
-    return { deleted: true };
-  });
-
-  app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
-    const doc = textEntryDocument(request.body);
-    const result = await upsertDocument(db, app.ingest, sourceOfKind(db, 'text').id, { title: doc.title, url: doc.url ?? null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` }, doc.kind, chunkOptions(db));
-    return reply.code(201).send(result);
-  });
-
-  app.put('/training/text/:id', { schema: { params: IdParams, body: TextEntry, response: { 200: UpsertResultView, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
-    const existing = db.prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'").pluck().get(request.params.id) as string | undefined;
-    if (!existing) throw notFound('No such text or Q&A entry.');
-    const doc = textEntryDocument(request.body);
-    const source = sourceOfKind(db, 'text').id;
-    // Left out, the address stays as it was; null or "" removes it.
-    const url = doc.url === undefined ? documentUrl(db, source, existing) : doc.url;
-    return upsertDocument(db, app.ingest, source, { title: doc.title, url: doc.kind === 'qa' ? null : url, text: doc.text, sourceKey: existing }, doc.kind, chunkOptions(db));
-  });
-
-  // Uploads: the whole request is received first (uploads.ts), then each file is read in an extraction
-  // process and stored on its own: a bad or oversized file gets its own error, the rest go on.
-  app.get('/training/files/limits', async () => {
-    const l = app.config.ingest;
-    return { maxFileBytes: l.maxFileBytes, maxFilesPerUpload: l.maxFilesPerUpload, maxPdfPages: l.maxPdfPages, maxTextChars: l.maxTextChars };
-  });
-
-  app.post('/training/files', async (request) => {
-    if (!request.isMultipart()) throw new HttpError(415, 'Upload files as multipart/form-data.');
-    // An admin's upload of 20 large files may take long to arrive on a slow line, and each file then
-    // up to INGEST_TIMEOUT_MS to read and as long to chunk, with nothing sent meanwhile.
-    const perFile = 2 * app.config.ingest.timeoutMs + 60_000;
-    extendRequestTimeouts(request, { receiveMs: Math.max(app.config.requestTimeoutMs, UPLOAD_RECEIVE_MS), idleMs: perFile });
-    const { files, discard } = await receiveFiles(request, app.config.dataDir, app.config.ingest);
-    try {
-      if (files.length === 0) throw badRequest('Choose at least one file to upload.');
-      const source = sourceOfKind(db, 'files');
-      const results: Array<{ fileName: string; ok: boolean; documentId?: number; status?: string; chunks?: number; tokens?: number; error?: string }> = [];
-      for (const file of files) {
-        if (!file.path) {
-          results.push({ fileName: file.fileName, ok: false, error: file.error ?? `${file.fileName}: the file could not be read.` });
-          continue;
+    // The public address of an uploaded file or a Text entry (web pages and posts have theirs from the site).
+    app.patch(
+      '/training/documents/:id',
+      {
+        schema: {
+          params: IdParams,
+          body: z.object({ url: PublicUrl }),
+          response: { 200: z.object({ document: z.object({ id: z.number(), url: z.string().nullable() }) }), 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const doc = db.prepare('SELECT id, kind FROM documents WHERE id = ?').get(request.params.id) as { id: number; kind: string } | undefined;
+        if (!doc) throw notFound('No such document.');
+        if (doc.kind === 'qa') throw badRequest(QA_HAS_NO_URL, { url: QA_HAS_NO_URL });
+        if (doc.kind !== 'file' && doc.kind !== 'text') {
+          const why = 'This page’s address comes from its website and cannot be changed here.';
+          throw badRequest(why, { url: why });
         }
-        extendRequestTimeouts(request, { idleMs: perFile }); // the next file's own allowance
-        try {
-          const extracted = await app.ingest.file(file.path, file.fileName);
-          const sourceKey = `file:${file.fileName}`;
-          // A new version of a file keeps the public address the admin gave it.
-          const url = documentUrl(db, source.id, sourceKey) ?? extracted.url;
-          const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', chunkOptions(db));
-          results.push({ fileName: file.fileName, ok: true, documentId: result.documentId, status: result.status, chunks: result.chunks, tokens: result.tokens });
-        } catch (err) {
-          const known = err instanceof Error && err.name === 'IngestError';
-          if (!known) request.log.warn({ err, fileName: file.fileName }, 'file extraction failed');
-          results.push({ fileName: file.fileName, ok: false, error: known ? (err as Error).message : `${file.fileName}: the file could not be read.` });
+        setDocumentUrl(db, doc.id, request.body.url);
+        return { document: { id: doc.id, url: request.body.url } };
+      },
+    );
+
+    app.delete('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
+      if (!(await deleteDocument(db, request.params.id))) throw notFound('No such document.');
+      return { deleted: true };
+    });
+
+    app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
+      const doc = textEntryDocument(request.body);
+      const result = await upsertDocument(
+        db,
+        app.ingest,
+        sourceOfKind(db, 'text').id,
+        { title: doc.title, url: doc.url ?? null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` },
+        doc.kind,
+        chunkOptions(db),
+      );
+      return reply.code(201).send(result);
+    });
+
+    app.put(
+      '/training/text/:id',
+      { schema: { params: IdParams, body: TextEntry, response: { 200: UpsertResultView, 400: ErrorBody, 404: ErrorBody } } },
+      async (request) => {
+        const existing = db
+          .prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'")
+          .pluck()
+          .get(request.params.id) as string | undefined;
+        if (!existing) throw notFound('No such text or Q&A entry.');
+        const doc = textEntryDocument(request.body);
+        const source = sourceOfKind(db, 'text').id;
+        // Left out, the address stays as it was; null or "" removes it.
+        const url = doc.url === undefined ? documentUrl(db, source, existing) : doc.url;
+        return upsertDocument(
+          db,
+          app.ingest,
+          source,
+          { title: doc.title, url: doc.kind === 'qa' ? null : url, text: doc.text, sourceKey: existing },
+          doc.kind,
+          chunkOptions(db),
+        );
+      },
+    );
+
+    // Uploads: the whole request is received first (uploads.ts), then each file is read in an extraction
+    // process and stored on its own: a bad or oversized file gets its own error, the rest go on.
+    app.get('/training/files/limits', async () => {
+      const l = app.config.ingest;
+      return { maxFileBytes: l.maxFileBytes, maxFilesPerUpload: l.maxFilesPerUpload, maxPdfPages: l.maxPdfPages, maxTextChars: l.maxTextChars };
+    });
+
+    app.post('/training/files', async (request) => {
+      if (!request.isMultipart()) throw new HttpError(415, 'Upload files as multipart/form-data.');
+      // An admin's upload of 20 large files may take long to arrive on a slow line, and each file then
+      // up to INGEST_TIMEOUT_MS to read and as long to chunk, with nothing sent meanwhile.
+      const perFile = 2 * app.config.ingest.timeoutMs + 60_000;
+      extendRequestTimeouts(request, { receiveMs: Math.max(app.config.requestTimeoutMs, UPLOAD_RECEIVE_MS), idleMs: perFile });
+      const { files, discard } = await receiveFiles(request, app.config.dataDir, app.config.ingest);
+      try {
+        if (files.length === 0) throw badRequest('Choose at least one file to upload.');
+        const source = sourceOfKind(db, 'files');
+        const results: Array<{ fileName: string; ok: boolean; documentId?: number; status?: string; chunks?: number; tokens?: number; error?: string }> = [];
+        for (const file of files) {
+          if (!file.path) {
+            results.push({ fileName: file.fileName, ok: false, error: file.error ?? `${file.fileName}: the file could not be read.` });
+            continue;
+          }
+          extendRequestTimeouts(request, { idleMs: perFile }); // the next file's own allowance
+          try {
+            const extracted = await app.ingest.file(file.path, file.fileName);
+            const sourceKey = `file:${file.fileName}`;
+            // A new version of a file keeps the public address the admin gave it.
+            const url = documentUrl(db, source.id, sourceKey) ?? extracted.url;
+            const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', chunkOptions(db));
+            results.push({
+              fileName: file.fileName,
+              ok: true,
+              documentId: result.documentId,
+              status: result.status,
+              chunks: result.chunks,
+              tokens: result.tokens,
+            });
+          } catch (err) {
+            const known = err instanceof Error && err.name === 'IngestError';
+            if (!known) request.log.warn({ err, fileName: file.fileName }, 'file extraction failed');
+            results.push({ fileName: file.fileName, ok: false, error: known ? (err as Error).message : `${file.fileName}: the file could not be read.` });
+          }
         }
+        return { results };
+      } finally {
+        await discard();
       }
-      return { results };
-    } finally {
-      await discard();
+    });
+
+    app.get('/training/estimate', async () => service.estimate());
+
+    app.post('/training/start', async (request, reply) => {
+      const connection = currentConnection(app);
+      if (!connection.apiKey && connection.provider === 'openrouter')
+        throw badRequest('Add your OpenRouter API key in Settings → API Configuration before training.');
+      return reply.code(202).send({ job: service.startTraining() });
+    });
+
+    app.get('/training/jobs', async () => ({ jobs: recentJobs(db), active: activeJob(db) }));
+
+    app.get(
+      '/training/jobs/:id',
+      {
+        schema: {
+          params: IdParams,
+          querystring: z.object({ logAfter: z.coerce.number().int().min(0).default(0) }),
+          response: { 200: z.object({ job: JobView, log: z.array(z.object({ id: z.number(), at: z.string(), level: z.string(), message: z.string() })) }) },
+        },
+      },
+      async (request) => {
+        const job = getJob(db, request.params.id);
+        if (!job) throw notFound('No such job.');
+        return { job, log: jobLog(db, job.id, request.query.logAfter) };
+      },
+    );
+
+    app.post('/training/jobs/:id/stop', { schema: { params: IdParams } }, async (request) => {
+      if (!service.runner.stop(request.params.id)) throw conflict('This job has already finished.');
+      return { stopping: true };
+    });
+
+    app.post(
+      '/training/search',
+      {
+        schema: {
+          body: z.object({
+            question: z.string().trim().min(1, 'Type a question.').max(2000),
+            topK: z.number().int().min(1).max(20).optional(),
+            minMatch: z.number().min(0).max(100).optional(),
+          }),
+          response: { 200: SearchView, 400: ErrorBody, 502: ErrorBody },
+        },
+      },
+      async (request) => {
+        const settings = readRetrievalSettings(db);
+        // The question is embedded by the provider that built the index: without its key that is a 401 from upstream, not a search.
+        const index = activeIndex(db);
+        const connection = index ? indexConnection(app, index) : currentConnection(app);
+        if (index && !connection.apiKey && connection.provider === 'openrouter') {
+          throw badRequest(
+            'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.',
+          );
+        }
+        try {
+          const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
+            topK: request.body.topK ?? settings.topK,
+            minMatch: request.body.minMatch ?? settings.minMatch,
+          });
+          return { ...result, empty: result.model === null || result.chunks.length === 0 };
+        } catch (err) {
+          const message =
+            err instanceof Error && err.name === 'EmbeddingStopError' ? err.message : describeUpstreamError(currentConnection(app).provider, err).message;
+          throw new HttpError(502, message);
+        }
+      },
+    );
+
+    app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db)));
+
+    app.get('/training/settings', async () => readRetrievalSettings(db));
+    app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
+      const next = { ...readRetrievalSettings(db), ...Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined)) };
+      const problems = retrievalSettingsProblems(next);
+      if (Object.keys(problems).length) throw badRequest('Please correct the highlighted fields.', problems);
+      return writeRetrievalSettings(db, next);
+    });
+
+    app.post('/training/embedding-model/estimate', { schema: { body: EmbeddingModelChoice } }, async (request) => service.estimate(request.body.model));
+
+    app.put(
+      '/training/embedding-model',
+      { schema: { body: EmbeddingModelChoice, response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody } } },
+      async (request, reply) => {
+        // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
+        const active = activeIndex(db);
+        const current = active?.model ?? readApiSettings(db).embeddingModel;
+        if (request.body.model === current && (!active || active.endpoint === savedEndpoint(db))) {
+          throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
+        }
+        // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
+        if (buildingIndex(db) && activeJob(db)) throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
+        return reply.code(202).send({ job: service.changeEmbeddingModel(request.body.model) });
+      },
+    );
+
+    // A rebuild that failed or was stopped (bad key, no credits, endpoint down) keeps what it embedded:
+    // it can be resumed where it stopped, or dropped. The active index answers all along.
+    app.post('/training/embedding-model/resume', { schema: { response: { 202: Accepted, 409: ErrorBody } } }, async (_request, reply) => {
+      const building = buildingIndex(db);
+      if (!building) throw conflict('There is no unfinished rebuild to resume.');
+      if (activeJob(db)?.kind === 'reindex') throw conflict('The rebuild is already running.');
+      return reply.code(202).send({ job: service.rebuild(building) });
+    });
+
+    app.delete(
+      '/training/embedding-model/rebuild',
+      { schema: { response: { 200: z.object({ cancelled: z.literal(true) }), 404: ErrorBody, 409: ErrorBody } } },
+      async () => {
+        const building = buildingIndex(db);
+        if (!building) throw notFound('There is no unfinished rebuild.');
+        // A running job may be writing into it (training fills both indexes).
+        if (activeJob(db)) throw conflict('A job is running. Cancel the rebuild once it has finished.');
+        dropIndex(db, building);
+        return { cancelled: true as const };
+      },
+    );
+
+    app.post('/training/purge', async () => {
+      let removed = 0;
+      for (const s of listSources(db)) removed += await deleteSourceDocuments(db, s.id);
+      db.prepare("DELETE FROM sources WHERE kind IN ('web', 'wordpress')").run();
+      return { removedDocuments: removed };
+    });
+
+    app.post('/training/reembed', async (request, reply) => {
+      // Paying again is the point (e.g. the provider changed a model in place): drop the active index's cache too.
+      const index = activeIndex(db);
+      db.transaction(() => {
+        clearVectors(db);
+        if (index) forgetCachedVectors(db, index);
+      })();
+      return reply.code(202).send({ job: service.startTraining() });
+    });
+
+    // The CMS calls Docent where visitors reach it: PUBLIC_URL, or the address the admin opened Docent at.
+    const webhookUrl = (request: FastifyRequest) => `${publicAddress(app.config, request)}/api/webhooks/content`;
+    app.get('/training/webhook', async (request) => ({ url: webhookUrl(request), token: webhookToken() }));
+    app.post('/training/webhook/regenerate', async (request) => {
+      saveSecret(db, app.secretBox, WEBHOOK_SECRET, randomBytes(24).toString('base64url'));
+      return { url: webhookUrl(request), token: webhookToken() };
+    });
+
+    function webhookToken(): string {
+      let token = readSecret(db, app.secretBox, WEBHOOK_SECRET);
+      if (!token) {
+        token = randomBytes(24).toString('base64url');
+        saveSecret(db, app.secretBox, WEBHOOK_SECRET, token);
+      }
+      return token;
     }
-  });
-
-  app.get('/training/estimate', async () => service.estimate());
-
-  app.post('/training/start', async (request, reply) => {
-    const connection = currentConnection(app);
-    if (!connection.apiKey && connection.provider === 'openrouter') throw badRequest('Add your OpenRouter API key in Settings → API Configuration before training.');
-    return reply.code(202).send({ job: service.startTraining() });
-  });
-
-  app.get('/training/jobs', async () => ({ jobs: recentJobs(db), active: activeJob(db) }));
-
-  app.get('/training/jobs/:id', {
-    schema: { params: IdParams, querystring: z.object({ logAfter: z.coerce.number().int().min(0).default(0) }), response: { 200: z.object({ job: JobView, log: z.array(z.object({ id: z.number(), at: z.string(), level: z.string(), message: z.string() })) }) } },
-  }, async (request) => {
-    const job = getJob(db, request.params.id);
-    if (!job) throw notFound('No such job.');
-    return { job, log: jobLog(db, job.id, request.query.logAfter) };
-  });
-
-  app.post('/training/jobs/:id/stop', { schema: { params: IdParams } }, async (request) => {
-    if (!service.runner.stop(request.params.id)) throw conflict('This job has already finished.');
-    return { stopping: true };
-  });
-
-  app.post('/training/search', {
-    schema: { body: z.object({ question: z.string().trim().min(1, 'Type a question.').max(2000), topK: z.number().int().min(1).max(20).optional(), minMatch: z.number().min(0).max(100).optional() }), response: { 200: SearchView, 400: ErrorBody, 502: ErrorBody } },
-  }, async (request) => {
-    const settings = readRetrievalSettings(db);
-    // The question is embedded by the provider that built the index: without its key that is a 401 from upstream, not a search.
-    const index = activeIndex(db);
-    const connection = index ? indexConnection(app, index) : currentConnection(app);
-    if (index && !connection.apiKey && connection.provider === 'openrouter') {
-      throw badRequest('Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.');
-    }
-    try {
-      const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) },
-        request.body.question, { topK: request.body.topK ?? settings.topK, minMatch: request.body.minMatch ?? settings.minMatch });
-      return { ...result, empty: result.model === null || result.chunks.length === 0 };
-    } catch (err) {
-      const message = err instanceof Error && err.name === 'EmbeddingStopError' ? err.message : describeUpstreamError(currentConnection(app).provider, err).message;
-      throw new HttpError(502, message);
-    }
-  });
-
-  app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db)));
-
-  app.get('/training/settings', async () => readRetrievalSettings(db));
-  app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
-    const next = { ...readRetrievalSettings(db), ...Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined)) };
-    const problems = retrievalSettingsProblems(next);
-    if (Object.keys(problems).length) throw badRequest('Please correct the highlighted fields.', problems);
-    return writeRetrievalSettings(db, next);
-  });
-
-  app.post('/training/embedding-model/estimate', { schema: { body: EmbeddingModelChoice } }, async (request) =>
-    service.estimate(request.body.model));
-
-  app.put('/training/embedding-model', { schema: { body: EmbeddingModelChoice, response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody } } }, async (request, reply) => {
-    // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
-    const active = activeIndex(db);
-    const current = active?.model ?? readApiSettings(db).embeddingModel;
-    if (request.body.model === current && (!active || active.endpoint === savedEndpoint(db))) {
-      throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
-    }
-    // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
-    if (buildingIndex(db) && activeJob(db)) throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
-    return reply.code(202).send({ job: service.changeEmbeddingModel(request.body.model) });
-  });
-
-  // A rebuild that failed or was stopped (bad key, no credits, endpoint down) keeps what it embedded:
-  // it can be resumed where it stopped, or dropped. The active index answers all along.
-  app.post('/training/embedding-model/resume', { schema: { response: { 202: Accepted, 409: ErrorBody } } }, async (_request, reply) => {
-    const building = buildingIndex(db);
-    if (!building) throw conflict('There is no unfinished rebuild to resume.');
-    if (activeJob(db)?.kind === 'reindex') throw conflict('The rebuild is already running.');
-    return reply.code(202).send({ job: service.rebuild(building) });
-  });
-
-  app.delete('/training/embedding-model/rebuild', { schema: { response: { 200: z.object({ cancelled: z.literal(true) }), 404: ErrorBody, 409: ErrorBody } } }, async () => {
-    const building = buildingIndex(db);
-    if (!building) throw notFound('There is no unfinished rebuild.');
-    // A running job may be writing into it (training fills both indexes).
-    if (activeJob(db)) throw conflict('A job is running. Cancel the rebuild once it has finished.');
-    dropIndex(db, building);
-    return { cancelled: true as const };
-  });
-
-  app.post('/training/purge', async () => {
-    let removed = 0;
-    for (const s of listSources(db)) removed += await deleteSourceDocuments(db, s.id);
-    db.prepare("DELETE FROM sources WHERE kind IN ('web', 'wordpress')").run();
-    return { removedDocuments: removed };
-  });
-
-  app.post('/training/reembed', async (request, reply) => {
-    // Paying again is the point (e.g. the provider changed a model in place): drop the active index's cache too.
-    const index = activeIndex(db);
-    db.transaction(() => { clearVectors(db); if (index) forgetCachedVectors(db, index); })();
-    return reply.code(202).send({ job: service.startTraining() });
-  });
-
-  // The CMS calls Docent where visitors reach it: PUBLIC_URL, or the address the admin opened Docent at.
-  const webhookUrl = (request: FastifyRequest) => `${publicAddress(app.config, request)}/api/webhooks/content`;
-  app.get('/training/webhook', async (request) => ({ url: webhookUrl(request), token: webhookToken() }));
-  app.post('/training/webhook/regenerate', async (request) => {
-    saveSecret(db, app.secretBox, WEBHOOK_SECRET, randomBytes(24).toString('base64url'));
-    return { url: webhookUrl(request), token: webhookToken() };
-  });
-
-  function webhookToken(): string {
-    let token = readSecret(db, app.secretBox, WEBHOOK_SECRET);
-    if (!token) { token = randomBytes(24).toString('base64url'); saveSecret(db, app.secretBox, WEBHOOK_SECRET, token); }
-    return token;
-  }
-
-};
+  };
 
 /** POST /api/webhooks/content: a CMS says a page was published, updated or deleted. */
-export const contentWebhookRoutes = (service: TrainingService): FastifyPluginAsyncZod => async (app) => {
-  app.post('/content', {
-    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
-    schema: {
-      body: z.object({ url: webAddress('Send the page URL, starting with http:// or https://.'), action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated') }),
-      response: { 202: z.object({ jobId: z.number(), sourceId: z.number() }), 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
-    },
-  }, async (request, reply) => {
-    const expected = readSecret(app.db, app.secretBox, WEBHOOK_SECRET);
-    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    if (!expected || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
-      throw new HttpError(401, 'Invalid webhook token. Copy it from Data Training → Database Management.');
-    }
-    const { url, action } = request.body;
-    const page = new URL(url);
-    const source = listSources(app.db).find((s) => {
-      const c = s.config as Record<string, any>;
-      const base = c.siteUrl ?? c.sitemapUrl ?? c.startUrl ?? c.urls?.[0];
-      return (s.kind === 'web' || s.kind === 'wordpress') && base && new URL(base).host === page.host;
-    });
-    if (!source) throw notFound(`No web or WordPress source covers ${page.host}.`);
-    // WordPress posts are re-read through the REST API (a full but incremental sync); web pages one by one.
-    const job = source.kind === 'wordpress'
-      ? service.syncSource(source.id, { train: true })
-      : service.syncSource(source.id, action === 'deleted' ? { train: true, urls: [], deleteUrls: [url] } : { train: true, urls: [url] });
-    return reply.code(202).send({ jobId: job.id, sourceId: source.id });
-  });
-};
+export const contentWebhookRoutes =
+  (service: TrainingService): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/content',
+      {
+        config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+        schema: {
+          body: z.object({
+            url: webAddress('Send the page URL, starting with http:// or https://.'),
+            action: z.enum(['published', 'updated', 'deleted'], { message: 'action must be published, updated or deleted.' }).default('updated'),
+          }),
+          response: { 202: z.object({ jobId: z.number(), sourceId: z.number() }), 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const expected = readSecret(app.db, app.secretBox, WEBHOOK_SECRET);
+        const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+        if (!expected || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+          throw new HttpError(401, 'Invalid webhook token. Copy it from Data Training → Database Management.');
+        }
+        const { url, action } = request.body;
+        const page = new URL(url);
+        const source = listSources(app.db).find((s) => {
+          const c = s.config as Record<string, any>;
+          const base = c.siteUrl ?? c.sitemapUrl ?? c.startUrl ?? c.urls?.[0];
+          return (s.kind === 'web' || s.kind === 'wordpress') && base && new URL(base).host === page.host;
+        });
+        if (!source) throw notFound(`No web or WordPress source covers ${page.host}.`);
+        // WordPress posts are re-read through the REST API (a full but incremental sync); web pages one by one.
+        const job =
+          source.kind === 'wordpress'
+            ? service.syncSource(source.id, { train: true })
+            : service.syncSource(source.id, action === 'deleted' ? { train: true, urls: [], deleteUrls: [url] } : { train: true, urls: [url] });
+        return reply.code(202).send({ jobId: job.id, sourceId: source.id });
+      },
+    );
+  };

@@ -10,7 +10,16 @@ import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocument
 import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
 import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
-import { activateIndex, activeIndex, buildingIndex, createBuildingIndex, ensureActiveIndex, indexById, type EmbeddingSpace, type VectorIndex } from '../vectors/vector-index.js';
+import {
+  activateIndex,
+  activeIndex,
+  buildingIndex,
+  createBuildingIndex,
+  ensureActiveIndex,
+  indexById,
+  type EmbeddingSpace,
+  type VectorIndex,
+} from '../vectors/vector-index.js';
 import { indexConnection } from '../vectors/index-connection.js';
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
@@ -21,7 +30,15 @@ import { asSentence } from '../http/errors.js';
 const EMBED_TIMEOUT_MS = 60_000;
 const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
 
-export interface Estimate { model: string; chunks: number; tokens: number; newChunks: number; newTokens: number; pricePerM: number | null; costUsd: number | null }
+export interface Estimate {
+  model: string;
+  chunks: number;
+  tokens: number;
+  newChunks: number;
+  newTokens: number;
+  pricePerM: number | null;
+  costUsd: number | null;
+}
 
 export interface TrainingService {
   runner: JobRunner;
@@ -52,7 +69,9 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     }
     const perM = await embedPrice(connection, index.model).catch(() => null);
     return {
-      db, provider: connection.provider, pricePerToken: perM === null ? null : perM / 1e6,
+      db,
+      provider: connection.provider,
+      pricePerToken: perM === null ? null : perM / 1e6,
       client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
       onOutcome: keyOutcomeReport(app, connection),
     };
@@ -89,7 +108,10 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   const sync = async (ctx: JobContext) => {
     const source = getSource(db, Number(ctx.job.params.sourceId));
     if (!source) throw new JobFailure('This source was deleted.');
-    if (!source.enabled) { ctx.log('info', `${source.name} is switched off; nothing to do.`); return; }
+    if (!source.enabled) {
+      ctx.log('info', `${source.name} is switched off; nothing to do.`);
+      return;
+    }
     const urls = ctx.job.params.urls as string[] | undefined;
     const deleteUrls = ctx.job.params.deleteUrls as string[] | undefined;
     ctx.progress({ phase: `Reading ${source.name}` });
@@ -109,8 +131,14 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     let fatal: string | null = null;
     try {
       for (const url of deleteUrls ?? []) {
-        for (const id of db.prepare('SELECT id FROM documents WHERE source_id = ? AND (url = ? OR source_key = ?)').pluck().all(source.id, url, url) as number[]) {
-          if (await deleteDocument(db, id)) { counts.removed++; ctx.log('info', `Removed ${url}`); }
+        for (const id of db
+          .prepare('SELECT id FROM documents WHERE source_id = ? AND (url = ? OR source_key = ?)')
+          .pluck()
+          .all(source.id, url, url) as number[]) {
+          if (await deleteDocument(db, id)) {
+            counts.removed++;
+            ctx.log('info', `Removed ${url}`);
+          }
         }
       }
       const documents = urls ? fetchPages(urls, policy, onError) : await readSource(source, policy, onError);
@@ -155,7 +183,11 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     return `No readable pages were found${config.startUrl ? ` from ${config.startUrl}` : ''}: pages that ask not to be indexed (noindex) or have no text are skipped.${keptNote}`;
   };
 
-  const readSource = async (source: SourceRow, policy: ReturnType<typeof createFetchPolicy>, onError: (url: string, message: string) => void): Promise<AsyncIterable<ExtractedDocument>> => {
+  const readSource = async (
+    source: SourceRow,
+    policy: ReturnType<typeof createFetchPolicy>,
+    onError: (url: string, message: string) => void,
+  ): Promise<AsyncIterable<ExtractedDocument>> => {
     const config = source.config as Record<string, any>;
     if (source.kind === 'wordpress') return readWordPress(config.siteUrl, policy, { postTypes: config.postTypes }, onError);
     if (config.mode === 'urls') return fetchPages(config.urls, policy, onError);
@@ -177,7 +209,10 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     }, SCHEDULE_CHECK_MS);
     scheduleTimer.unref();
   });
-  app.addHook('onClose', async () => { clearInterval(scheduleTimer); await runner.close(); });
+  app.addHook('onClose', async () => {
+    clearInterval(scheduleTimer);
+    await runner.close();
+  });
 
   const rebuild = (index: VectorIndex) => runner.enqueue('reindex', { indexId: index.id });
 
@@ -187,17 +222,30 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       // Training fills the active index; a model change builds one for the saved provider.
       const active = activeIndex(db);
       const target: EmbeddingSpace = model !== undefined ? { ...savedSpace(), model } : active?.dimensions ? active : savedSpace();
-      const index: VectorIndex = active && active.endpoint === target.endpoint && active.model === target.model
-        ? active : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
+      const index: VectorIndex =
+        active && active.endpoint === target.endpoint && active.model === target.model
+          ? active
+          : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
       const missing = countMissing(db, index);
       const perM = await embedPrice(indexConnection(app, index), index.model).catch(() => null);
       return {
-        model: index.model, chunks: missing.chunks, tokens: missing.tokens, newChunks: missing.uncachedChunks, newTokens: missing.uncachedTokens,
-        pricePerM: perM, costUsd: perM === null ? null : Math.round(missing.uncachedTokens * perM) / 1e6,
+        model: index.model,
+        chunks: missing.chunks,
+        tokens: missing.tokens,
+        newChunks: missing.uncachedChunks,
+        newTokens: missing.uncachedTokens,
+        pricePerM: perM,
+        costUsd: perM === null ? null : Math.round(missing.uncachedTokens * perM) / 1e6,
       };
     },
     startTraining: () => runner.enqueue('train'),
-    syncSource: (sourceId, options = {}) => runner.enqueue('sync', { sourceId, train: options.train ?? false, ...(options.urls ? { urls: options.urls } : {}), ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}) }),
+    syncSource: (sourceId, options = {}) =>
+      runner.enqueue('sync', {
+        sourceId,
+        train: options.train ?? false,
+        ...(options.urls ? { urls: options.urls } : {}),
+        ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}),
+      }),
     changeEmbeddingModel: (model) => rebuild(createBuildingIndex(db, { ...savedSpace(), model })),
     rebuild,
   };

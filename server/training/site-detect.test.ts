@@ -23,10 +23,19 @@ async function setup(t: { after(fn: () => unknown): void }): Promise<TestApp & {
 }
 
 const detect = (admin: AdminClient, url: string) => admin.request('POST', '/api/admin/training/sources/detect', { url });
-const refusal = (status: number, message: string) => ({ statusCode: status, error: status === 400 ? 'Bad Request' : 'Unprocessable Entity', message, fields: { url: message } });
+const refusal = (status: number, message: string) => ({
+  statusCode: status,
+  error: status === 400 ? 'Bad Request' : 'Unprocessable Entity',
+  message,
+  fields: { url: message },
+});
 
 async function assertNothingCreated(admin: AdminClient) {
-  assert.deepEqual((await admin.request('GET', '/api/admin/training/sources')).json().sources.map((s: { kind: string }) => s.kind), ['text', 'files'], 'no source was created');
+  assert.deepEqual(
+    (await admin.request('GET', '/api/admin/training/sources')).json().sources.map((s: { kind: string }) => s.kind),
+    ['text', 'files'],
+    'no source was created',
+  );
   assert.equal((await admin.request('GET', '/api/admin/training/jobs')).json().jobs.length, 0, 'no job was queued');
 }
 
@@ -41,13 +50,25 @@ test('a site with a sitemap: the sitemap, with the number of pages it lists on t
   // robots.txt → /sitemap.xml, an index of pages.xml (4 pages here, 1 elsewhere) and help-index.xml → help.xml (4, one repeated).
   const res = await detect(admin, `${site.url}/`);
   assert.equal(res.statusCode, 200, res.body);
-  assert.deepEqual(res.json(), { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${site.url}/` }, method: 'sitemap', pages: 7, summary: 'A sitemap listing 7 pages.' });
+  assert.deepEqual(res.json(), {
+    kind: 'web',
+    config: { mode: 'sitemap', sitemapUrl: `${site.url}/` },
+    method: 'sitemap',
+    pages: 7,
+    summary: 'A sitemap listing 7 pages.',
+  });
   await assertNothingCreated(admin);
   await assertCreates(admin, res.json());
 
   // The sitemap's own address, pasted: that sitemap.
   const one = await detect(admin, `${site.url}/sitemaps/pages.xml`);
-  assert.deepEqual(one.json(), { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemaps/pages.xml` }, method: 'sitemap', pages: 4, summary: 'A sitemap listing 4 pages.' });
+  assert.deepEqual(one.json(), {
+    kind: 'web',
+    config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemaps/pages.xml` },
+    method: 'sitemap',
+    pages: 4,
+    summary: 'A sitemap listing 4 pages.',
+  });
 
   // A very large one is counted only so far (the sync reads all of it).
   const locs = Array.from({ length: SITEMAP_COUNT_LIMIT + 1 }, (_, i) => `<url><loc>{{BASE}}/p/${i}</loc></url>`).join('');
@@ -61,8 +82,13 @@ test('a WordPress site: read through its REST API (pretty permalinks or plain)',
   const wp = await startFakeWordPress({ posts: 3 });
   t.after(wp.close);
   const res = await detect(admin, wp.url);
-  assert.deepEqual(res.json(), { kind: 'wordpress', config: { siteUrl: `${wp.url}/` }, method: 'wordpress', pages: null,
-    summary: 'A WordPress site: posts and pages will be read through its REST API.' });
+  assert.deepEqual(res.json(), {
+    kind: 'wordpress',
+    config: { siteUrl: `${wp.url}/` },
+    method: 'wordpress',
+    pages: null,
+    summary: 'A WordPress site: posts and pages will be read through its REST API.',
+  });
   await assertNothingCreated(admin);
   await assertCreates(admin, res.json());
 
@@ -76,19 +102,35 @@ test('no sitemap (or one without pages on the site): a crawl from the home page,
   site.setPage('/robots.txt', ROBOTS_WITHOUT_SITEMAP);
   site.removePage('/sitemap.xml');
   const res = await detect(admin, site.url); // no trailing slash: still the home page
-  assert.deepEqual(res.json(), { kind: 'web', config: { mode: 'crawl', startUrl: `${site.url}/`, maxPages: 100 }, method: 'crawl', pages: null,
-    summary: 'No sitemap: Docent will follow links from the home page, up to 100 pages.' });
+  assert.deepEqual(res.json(), {
+    kind: 'web',
+    config: { mode: 'crawl', startUrl: `${site.url}/`, maxPages: 100 },
+    method: 'crawl',
+    pages: null,
+    summary: 'No sitemap: Docent will follow links from the home page, up to 100 pages.',
+  });
   await assertCreates(admin, res.json());
 
-  site.setPage('/sitemap.xml', `<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://elsewhere.example/page</loc></url></urlset>`);
-  assert.equal((await detect(admin, `${site.url}/`)).json().summary, 'The sitemap lists no pages on this site: Docent will follow links from the home page, up to 100 pages.');
+  site.setPage(
+    '/sitemap.xml',
+    `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://elsewhere.example/page</loc></url></urlset>`,
+  );
+  assert.equal(
+    (await detect(admin, `${site.url}/`)).json().summary,
+    'The sitemap lists no pages on this site: Docent will follow links from the home page, up to 100 pages.',
+  );
 
   // A page deeper in: the crawl starts there (the site's sitemap would read more than was asked for).
   site.reset();
   const deeper = await detect(admin, `${site.url}/about.html`);
-  assert.deepEqual(deeper.json(), { kind: 'web', config: { mode: 'crawl', startUrl: `${site.url}/about.html`, maxPages: 100 }, method: 'crawl', pages: null,
-    summary: 'Docent will follow links from this page, up to 100 pages.' });
+  assert.deepEqual(deeper.json(), {
+    kind: 'web',
+    config: { mode: 'crawl', startUrl: `${site.url}/about.html`, maxPages: 100 },
+    method: 'crawl',
+    pages: null,
+    summary: 'Docent will follow links from this page, up to 100 pages.',
+  });
 });
 
 test('a site that cannot be read: a 422 with the reason on the field, and nothing created', async (t) => {
@@ -96,11 +138,23 @@ test('a site that cannot be read: a 422 with the reason on the field, and nothin
   const dead = await detect(admin, `${DEAD}/`);
   assert.deepEqual(dead.json(), refusal(422, `The start page ${DEAD}/ could not be read: could not connect to 127.0.0.1:9 (connection refused).`));
   const csv = await detect(admin, `${site.url}/price-list.csv`);
-  assert.deepEqual(csv.json(), refusal(422, `${site.url}/price-list.csv is not a web page (text/csv). A crawl starts from an HTML page, such as the site's home page.`));
-  site.setPage('/offsite-sitemap.xml', `<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://elsewhere.example/page</loc></url></urlset>`);
+  assert.deepEqual(
+    csv.json(),
+    refusal(422, `${site.url}/price-list.csv is not a web page (text/csv). A crawl starts from an HTML page, such as the site's home page.`),
+  );
+  site.setPage(
+    '/offsite-sitemap.xml',
+    `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://elsewhere.example/page</loc></url></urlset>`,
+  );
   const offsite = await detect(admin, `${site.url}/offsite-sitemap.xml`);
-  assert.deepEqual(offsite.json(), refusal(422, `The sitemap ${site.url}/offsite-sitemap.xml lists no pages on ${new URL(site.url).host}, so there is nothing to read. Check that it is this site's sitemap (pages on other sites are skipped).`));
+  assert.deepEqual(
+    offsite.json(),
+    refusal(
+      422,
+      `The sitemap ${site.url}/offsite-sitemap.xml lists no pages on ${new URL(site.url).host}, so there is nothing to read. Check that it is this site's sitemap (pages on other sites are skipped).`,
+    ),
+  );
   const missingSitemap = await detect(admin, `${site.url}/no-such-sitemap.xml`);
   assert.deepEqual(missingSitemap.json(), refusal(422, `Sitemap ${site.url}/no-such-sitemap.xml: the server answered 404 (page not found).`));
 
@@ -126,9 +180,15 @@ test('the address: "example.com" means https://example.com/; anything that is no
   };
   assert.deepEqual(problem(''), [400, 'Enter your website’s address, e.g. https://example.com.']);
   assert.deepEqual(problem('my site'), [400, 'That is not a web address. Enter your website’s address, e.g. https://example.com.']);
-  assert.deepEqual(problem('intranet'), [400, 'That is not a full web address: it needs a domain such as example.com. Enter your website’s address, e.g. https://example.com.']);
+  assert.deepEqual(problem('intranet'), [
+    400,
+    'That is not a full web address: it needs a domain such as example.com. Enter your website’s address, e.g. https://example.com.',
+  ]);
   assert.deepEqual(problem('ftp://example.com/'), [400, 'Only http:// and https:// addresses can be read (this one starts with ftp:).']);
-  assert.deepEqual(problem('https://me:secret@example.com/'), [400, 'Addresses with a user name or password in them are not supported: remove the "name:password@" part.']);
+  assert.deepEqual(problem('https://me:secret@example.com/'), [
+    400,
+    'Addresses with a user name or password in them are not supported: remove the "name:password@" part.',
+  ]);
 
   const { app, admin } = await setup(t);
   assert.deepEqual((await detect(admin, 'my site')).json(), refusal(400, 'That is not a web address. Enter your website’s address, e.g. https://example.com.'));

@@ -98,8 +98,13 @@ export async function detectSite(url: URL, options: DetectOptions): Promise<Dete
 
   const wordpress = await checkSource({ kind: 'wordpress', config: { siteUrl: url.href } }, { ...check, deadlineMs: remaining() });
   if (!wordpress) {
-    return { kind: 'wordpress', config: { siteUrl: url.href }, method: 'wordpress', pages: null,
-      summary: 'A WordPress site: posts and pages will be read through its REST API.' };
+    return {
+      kind: 'wordpress',
+      config: { siteUrl: url.href },
+      method: 'wordpress',
+      pages: null,
+      summary: 'A WordPress site: posts and pages will be read through its REST API.',
+    };
   }
   if (outOfTime()) return tooSlow;
 
@@ -117,8 +122,13 @@ export async function detectSite(url: URL, options: DetectOptions): Promise<Dete
   const crawl = { mode: 'crawl' as const, startUrl: url.href, maxPages: CRAWL_MAX_PAGES };
   const problem = await checkSource({ kind: 'web', config: crawl }, { ...check, deadlineMs: remaining() });
   if (problem) return outOfTime() ? tooSlow : { problem: problem.message };
-  return { kind: 'web', config: crawl, method: 'crawl', pages: null,
-    summary: `${home ? `${sitemapNote}: Docent` : 'Docent'} will follow links from ${home ? 'the home page' : 'this page'}, up to ${CRAWL_MAX_PAGES} pages.` };
+  return {
+    kind: 'web',
+    config: crawl,
+    method: 'crawl',
+    pages: null,
+    summary: `${home ? `${sitemapNote}: Docent` : 'Docent'} will follow links from ${home ? 'the home page' : 'this page'}, up to ${CRAWL_MAX_PAGES} pages.`,
+  };
 }
 
 function sitemapDetection(sitemapUrl: string, pages: number): Detection {
@@ -155,22 +165,29 @@ const SourceConfigView = z.union([
   z.object({ mode: z.literal('crawl'), startUrl: z.string(), maxPages: z.number() }),
 ]);
 const DetectionView = z.object({
-  kind: z.enum(['wordpress', 'web']), config: SourceConfigView, method: z.enum(['wordpress', 'sitemap', 'crawl']),
-  pages: z.number().nullable(), summary: z.string(),
+  kind: z.enum(['wordpress', 'web']),
+  config: SourceConfigView,
+  method: z.enum(['wordpress', 'sitemap', 'crawl']),
+  pages: z.number().nullable(),
+  summary: z.string(),
 });
 
 /** POST /api/admin/training/sources/detect { url } → what the site is and the source to create (nothing is created). */
 export const siteDetectRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.post('/training/sources/detect', {
-    schema: {
-      body: z.object({ url: z.string({ message: ADDRESS_EXAMPLE }).max(2000, 'This address is too long (2,000 characters at most).') }),
-      response: { 200: DetectionView, 400: ErrorBody, 422: ErrorBody },
+  app.post(
+    '/training/sources/detect',
+    {
+      schema: {
+        body: z.object({ url: z.string({ message: ADDRESS_EXAMPLE }).max(2000, 'This address is too long (2,000 characters at most).') }),
+        response: { 200: DetectionView, 400: ErrorBody, 422: ErrorBody },
+      },
     },
-  }, async (request) => {
-    const url = siteAddress(request.body.url);
-    const found = await detectSite(url, { allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
-    if ('problem' in found) throw new HttpError(422, found.problem, { url: found.problem });
-    request.log.info({ method: found.method, pages: found.pages }, 'site detected');
-    return found;
-  });
+    async (request) => {
+      const url = siteAddress(request.body.url);
+      const found = await detectSite(url, { allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
+      if ('problem' in found) throw new HttpError(422, found.problem, { url: found.problem });
+      request.log.info({ method: found.method, pages: found.pages }, 'site detected');
+      return found;
+    },
+  );
 };

@@ -33,19 +33,31 @@ const isIngestError = (e: unknown): e is Error => e instanceof IngestError || (e
 
 /** Null when the source can be read; otherwise the problem. A list of URLs is not checked (each page reports its own). */
 export async function checkSource(source: CheckedSource, options: SourceCheckOptions): Promise<SourceProblem | null> {
-  const target = source.kind === 'wordpress' ? { field: 'config.siteUrl' as const, url: source.config.siteUrl }
-    : source.config.mode === 'sitemap' ? { field: 'config.sitemapUrl' as const, url: source.config.sitemapUrl }
-      : source.config.mode === 'crawl' ? { field: 'config.startUrl' as const, url: source.config.startUrl } : null;
+  const target =
+    source.kind === 'wordpress'
+      ? { field: 'config.siteUrl' as const, url: source.config.siteUrl }
+      : source.config.mode === 'sitemap'
+        ? { field: 'config.sitemapUrl' as const, url: source.config.sitemapUrl }
+        : source.config.mode === 'crawl'
+          ? { field: 'config.startUrl' as const, url: source.config.startUrl }
+          : null;
   if (!target) return null;
   const deadlineMs = options.deadlineMs ?? SOURCE_CHECK_DEADLINE_MS;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const policy = createFetchPolicy({ allowPrivate: options.allowPrivate, reader: options.reader, timeoutMs: REQUEST_TIMEOUT_MS, signal: deadline.signal });
   const seconds = Math.max(1, Math.round(deadlineMs / 1000));
-  const tooSlow = () => ({ field: target.field, message: `${target.url} did not answer within ${seconds} second${seconds === 1 ? '' : 's'}. Check the address, or try again later.` });
+  const tooSlow = () => ({
+    field: target.field,
+    message: `${target.url} did not answer within ${seconds} second${seconds === 1 ? '' : 's'}. Check the address, or try again later.`,
+  });
   try {
-    const message = source.kind === 'wordpress' ? await checkWordPress(target.url, policy)
-      : source.config.mode === 'sitemap' ? await checkSitemap(target.url, policy) : await checkStartPage(target.url, policy);
+    const message =
+      source.kind === 'wordpress'
+        ? await checkWordPress(target.url, policy)
+        : source.config.mode === 'sitemap'
+          ? await checkSitemap(target.url, policy)
+          : await checkStartPage(target.url, policy);
     // A request cut by the deadline may surface as a "stopped" page error rather than a throw.
     if (deadline.signal.aborted) return tooSlow();
     return message ? { field: target.field, message } : null;
@@ -68,7 +80,14 @@ async function checkWordPress(siteUrl: string, policy: Policy): Promise<string |
 
 async function checkSitemap(sitemapUrl: string, policy: Policy): Promise<string | null> {
   let nestedProblem: string | null = null;
-  const pages = await readSitemap(sitemapUrl, policy, (_url, message) => { nestedProblem ??= message; }, { maxPages: 1 });
+  const pages = await readSitemap(
+    sitemapUrl,
+    policy,
+    (_url, message) => {
+      nestedProblem ??= message;
+    },
+    { maxPages: 1 },
+  );
   if (pages.length) return null;
   const site = new URL(sitemapUrl).host;
   return nestedProblem

@@ -30,9 +30,19 @@ export interface TrainedEntry extends UpsertResult {
 export async function saveAndTrainQa(app: FastifyInstance, question: string, answer: string): Promise<TrainedEntry> {
   const { db } = app;
   const source = sourceOfKind(db, 'text');
-  const existing = db.prepare("SELECT source_key FROM documents WHERE source_id = ? AND kind = 'qa' AND title = ? ORDER BY id LIMIT 1").pluck().get(source.id, question) as string | undefined;
+  const existing = db
+    .prepare("SELECT source_key FROM documents WHERE source_id = ? AND kind = 'qa' AND title = ? ORDER BY id LIMIT 1")
+    .pluck()
+    .get(source.id, question) as string | undefined;
   const doc = qaDocument(question, answer);
-  const saved = await upsertDocument(db, app.ingest, source.id, { title: doc.title, url: null, text: doc.text, sourceKey: existing ?? `qa:${randomUUID()}` }, 'qa', chunkOptions(db));
+  const saved = await upsertDocument(
+    db,
+    app.ingest,
+    source.id,
+    { title: doc.title, url: null, text: doc.text, sourceKey: existing ?? `qa:${randomUUID()}` },
+    'qa',
+    chunkOptions(db),
+  );
   try {
     await trainDocument(app, saved.documentId, [qaQuestionText(question)]);
     return { ...saved, trained: true, problem: null };
@@ -48,7 +58,11 @@ export async function saveAndTrainQa(app: FastifyInstance, question: string, ans
 async function trainDocument(app: FastifyInstance, documentId: number, extraTexts: string[]): Promise<void> {
   const { db } = app;
   let index = ensureActiveIndex(db, { endpoint: savedEndpoint(db), model: readApiSettings(db).embeddingModel });
-  const chunks = db.prepare('SELECT id, text, text_hash AS hash FROM chunks WHERE document_id = ?').all(documentId) as Array<{ id: number; text: string; hash: string }>;
+  const chunks = db.prepare('SELECT id, text, text_hash AS hash FROM chunks WHERE document_id = ?').all(documentId) as Array<{
+    id: number;
+    text: string;
+    hash: string;
+  }>;
   const texts = new Map<string, string>();
   for (const c of chunks) texts.set(c.hash, c.text);
   for (const text of extraTexts) texts.set(queryHash(text), text);
@@ -56,13 +70,28 @@ async function trainDocument(app: FastifyInstance, documentId: number, extraText
   if (needed.length) {
     const connection = indexConnection(app, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
-      throw Object.assign(new Error('No API key is saved, so the entry could not be trained. Add your key in Settings → API Configuration, then Start Training on Data Training.'), { name: 'NoKey' });
+      throw Object.assign(
+        new Error(
+          'No API key is saved, so the entry could not be trained. Add your key in Settings → API Configuration, then Start Training on Data Training.',
+        ),
+        { name: 'NoKey' },
+      );
     }
     const client = createClient(connection, app.config, { timeoutMs: TRAIN_TIMEOUT_MS, maxRetries: 0 });
-    const result = await embedBatch(client, needed.map(([, text]) => text), { provider: connection.provider, model: index.model, expectedDimensions: index.dimensions });
+    const result = await embedBatch(
+      client,
+      needed.map(([, text]) => text),
+      { provider: connection.provider, model: index.model, expectedDimensions: index.dimensions },
+    );
     if (!index.dimensions) index = setDimensions(db, index, result.dimensions);
     db.transaction(() => needed.forEach(([hash], i) => cacheVector(db, index, hash, result.vectors[i])))();
   }
   // Replacing a vector a chunk got on insert (same text, from the cache) changes nothing: a Q&A entry has a chunk or two.
-  db.transaction(() => insertVectors(db, index, chunks.map((c) => ({ chunkId: c.id, vector: toBlob(cachedVector(db, index, c.hash)!) }))))();
+  db.transaction(() =>
+    insertVectors(
+      db,
+      index,
+      chunks.map((c) => ({ chunkId: c.id, vector: toBlob(cachedVector(db, index, c.hash)!) })),
+    ),
+  )();
 }

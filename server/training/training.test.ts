@@ -14,7 +14,13 @@ async function trainedApp(t: { after(fn: () => unknown): void }): Promise<TestAp
   const testApp = await createTestApp();
   t.after(testApp.close);
   const admin = await setupAdmin(testApp.app);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   return { ...testApp, admin };
 }
 
@@ -32,11 +38,23 @@ async function ask(admin: AdminClient, question: string, minMatch?: number) {
 
 test('files: real documents are extracted on upload (no API call); bad files get their own error, the rest go on', async (t) => {
   const { app, fake, admin } = await trainedApp(t);
-  const files = ['transfig-manual.pdf', 'coco-user-manual.docx', 'pip-authentication.md', 'requests-faq.html', 'scanned-manual.pdf', 'encrypted-manual.pdf', 'broken-manual.pdf']
-    .map((name) => ({ name, data: readFileSync(path.join(DOCS, name)) }));
+  const files = [
+    'transfig-manual.pdf',
+    'coco-user-manual.docx',
+    'pip-authentication.md',
+    'requests-faq.html',
+    'scanned-manual.pdf',
+    'encrypted-manual.pdf',
+    'broken-manual.pdf',
+  ].map((name) => ({ name, data: readFileSync(path.join(DOCS, name)) }));
   files.push({ name: 'virus.exe', data: Buffer.from('MZ not a document') });
   const { payload, contentType } = multipart(files);
-  const res = await app.inject({ method: 'POST', url: '/api/admin/training/files', payload, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': contentType } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/admin/training/files',
+    payload,
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': contentType },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const results = res.json().results as Array<{ fileName: string; ok: boolean; chunks?: number; error?: string }>;
   const byName = Object.fromEntries(results.map((r) => [r.fileName, r]));
@@ -51,9 +69,18 @@ test('files: real documents are extracted on upload (no API call); bad files get
   assert.equal(fake.requestsTo('/embeddings').length, 0, 'upload is free: nothing embedded yet');
   const docs = (await admin.request('GET', '/api/admin/training/documents')).json();
   assert.equal(docs.total, 4);
-  assert.deepEqual(docs.documents.map((d: { fileName: string }) => d.fileName).sort(), ['coco-user-manual.docx', 'pip-authentication.md', 'requests-faq.html', 'transfig-manual.pdf']);
+  assert.deepEqual(docs.documents.map((d: { fileName: string }) => d.fileName).sort(), [
+    'coco-user-manual.docx',
+    'pip-authentication.md',
+    'requests-faq.html',
+    'transfig-manual.pdf',
+  ]);
   const found = (await admin.request('GET', '/api/admin/training/documents?q=coco-user')).json();
-  assert.deepEqual(found.documents.map((d: { fileName: string }) => d.fileName), ['coco-user-manual.docx'], 'files are found by their name too');
+  assert.deepEqual(
+    found.documents.map((d: { fileName: string }) => d.fileName),
+    ['coco-user-manual.docx'],
+    'files are found by their name too',
+  );
   const estimate = (await admin.request('GET', '/api/admin/training/estimate')).json();
   assert.equal(estimate.model, 'openai/text-embedding-3-small');
   assert.ok(estimate.chunks > 0 && estimate.tokens > 0);
@@ -64,7 +91,10 @@ test('web: sitemap → documents; training embeds in batches; retrieval puts the
   const { app, fake, admin } = await trainedApp(t);
   const site = await startStaticSite();
   t.after(site.close);
-  const created = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemap.xml` } });
+  const created = await admin.request('POST', '/api/admin/training/sources', {
+    kind: 'web',
+    config: { mode: 'sitemap', sitemapUrl: `${site.url}/sitemap.xml` },
+  });
   assert.equal(created.statusCode, 201, created.body);
   const sync = await finished({ app } as TestApp, admin, created.json().jobId);
   assert.equal(sync.job.status, 'done', sync.log.join('\n'));
@@ -113,14 +143,24 @@ test('web: sitemap → documents; training embeds in batches; retrieval puts the
   const resync = await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`);
   const again = await finished({ app } as TestApp, admin, resync.json().job.id);
   assert.equal(again.job.status, 'done');
-  assert.ok(again.log.some((l) => /0 added, 0 updated, 7 unchanged, 0 removed/.test(l)), again.log.join('\n'));
+  assert.ok(
+    again.log.some((l) => /0 added, 0 updated, 7 unchanged, 0 removed/.test(l)),
+    again.log.join('\n'),
+  );
   assert.equal(fake.requestsTo('/embeddings').length, callsBefore, 'unchanged content costs nothing');
 
   // Change one page: exactly the chunks whose text changed are embedded.
   const original = readFileSync(path.join(SITE_FIXTURE_DIR, 'pricing.html'), 'utf8');
   site.setPage('/pricing.html', original.replace('$29 per month', '$35 per month'));
-  const changed = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`)).json().job.id);
-  assert.ok(changed.log.some((l) => /0 added, 1 updated, 6 unchanged, 0 removed/.test(l)), changed.log.join('\n'));
+  const changed = await finished(
+    { app } as TestApp,
+    admin,
+    (await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`)).json().job.id,
+  );
+  assert.ok(
+    changed.log.some((l) => /0 added, 1 updated, 6 unchanged, 0 removed/.test(l)),
+    changed.log.join('\n'),
+  );
   const newCalls = fake.requestsTo('/embeddings').slice(callsBefore);
   assert.equal(newCalls.length, 1, 'one call for the changed page');
   const inputs = newCalls[0].body.input as string[];
@@ -132,23 +172,37 @@ test('web: sitemap → documents; training embeds in batches; retrieval puts the
 
   // A removed page disappears on the next sync.
   site.removePage('/about.html');
-  const removed = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`)).json().job.id);
+  const removed = await finished(
+    { app } as TestApp,
+    admin,
+    (await admin.request('POST', `/api/admin/training/sources/${created.json().source.id}/sync`)).json().job.id,
+  );
   assert.ok(removed.log.some((l) => /1 removed/.test(l)) || removed.log.some((l) => /about\.html/.test(l)), removed.log.join('\n'));
 });
 
 test('one token count on every screen: documents, sources, the knowledge base, the estimate and the training job agree', async (t) => {
   const { app, fake, admin } = await trainedApp(t);
-  const handbook = Array.from({ length: 12 }, (_, i) => `## Part ${i}\n\nParagraph ${i} on delivery times, returns and warranty claims. `.repeat(4)).join('\n\n');
+  const handbook = Array.from({ length: 12 }, (_, i) => `## Part ${i}\n\nParagraph ${i} on delivery times, returns and warranty claims. `.repeat(4)).join(
+    '\n\n',
+  );
   const added = [];
   // The same entry twice: its text is embedded (and paid for) once, but both copies are content.
-  for (const body of [{ title: 'Handbook', text: handbook }, { title: 'Warranty', text: 'Two years on every widget.' }, { title: 'Warranty', text: 'Two years on every widget.' }, { question: 'Do you ship abroad?', answer: 'Yes, to 30 countries.' }]) {
+  for (const body of [
+    { title: 'Handbook', text: handbook },
+    { title: 'Warranty', text: 'Two years on every widget.' },
+    { title: 'Warranty', text: 'Two years on every widget.' },
+    { question: 'Do you ship abroad?', answer: 'Yes, to 30 countries.' },
+  ]) {
     const res = await admin.request('POST', '/api/admin/training/text', body);
     assert.equal(res.statusCode, 201, res.body);
     added.push(res.json() as { documentId: number; chunks: number; tokens: number });
   }
   const contentTokens = added.reduce((sum, r) => sum + r.tokens, 0);
   const documents = (await admin.request('GET', '/api/admin/training/documents')).json().documents as Array<{ id: number; chunks: number; tokens: number }>;
-  assert.deepEqual(documents.map((d) => [d.id, d.chunks, d.tokens]).sort((a, b) => a[0] - b[0]), added.map((r) => [r.documentId, r.chunks, r.tokens]));
+  assert.deepEqual(
+    documents.map((d) => [d.id, d.chunks, d.tokens]).sort((a, b) => a[0] - b[0]),
+    added.map((r) => [r.documentId, r.chunks, r.tokens]),
+  );
   const detail = (await admin.request('GET', `/api/admin/training/documents/${added[0].documentId}`)).json().document;
   assert.equal(detail.tokens, added[0].tokens);
   const estimate = (await admin.request('GET', '/api/admin/training/estimate')).json();
@@ -173,7 +227,11 @@ test('chunking settings and search settings are saved from their own screens wit
   assert.equal(chunking.statusCode, 200, chunking.body);
   assert.deepEqual(chunking.json(), { chunkTokens: 500, chunkOverlap: 80, topK: 9, minMatch: 42 });
   const tooMuchOverlap = await admin.request('PUT', '/api/admin/training/settings', { chunkOverlap: 300 });
-  assert.deepEqual([tooMuchOverlap.statusCode, tooMuchOverlap.json().fields], [400, { chunkOverlap: 'Overlap must be less than half the chunk size.' }], 'checked against the saved chunk size');
+  assert.deepEqual(
+    [tooMuchOverlap.statusCode, tooMuchOverlap.json().fields],
+    [400, { chunkOverlap: 'Overlap must be less than half the chunk size.' }],
+    'checked against the saved chunk size',
+  );
   assert.deepEqual((await admin.request('GET', '/api/admin/training/settings')).json(), { chunkTokens: 500, chunkOverlap: 80, topK: 9, minMatch: 42 });
 });
 
@@ -195,29 +253,54 @@ test('webhook: a CMS update re-trains just that page; bad tokens are refused', a
   const hitsBefore = site.hits.length;
   const callsBefore = fake.requestsTo('/embeddings').length;
   site.setPage('/returns.html', readFileSync(path.join(SITE_FIXTURE_DIR, 'returns.html'), 'utf8').replace('within 30 days', 'within 60 days'));
-  const hook = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: urls[1], action: 'updated' } });
+  const hook = await app.inject({
+    method: 'POST',
+    url: '/api/webhooks/content',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { url: urls[1], action: 'updated' },
+  });
   assert.equal(hook.statusCode, 202, hook.body);
   const job = await finished({ app } as TestApp, admin, hook.json().jobId);
   assert.equal(job.job.status, 'done', job.log.join('\n'));
-  assert.deepEqual(site.hits.slice(hitsBefore).filter((h) => h.endsWith('.html')), ['/returns.html'], 'only that page was fetched');
+  assert.deepEqual(
+    site.hits.slice(hitsBefore).filter((h) => h.endsWith('.html')),
+    ['/returns.html'],
+    'only that page was fetched',
+  );
   assert.equal(fake.requestsTo('/embeddings').length, callsBefore + 1);
   const answer = await ask(admin, 'How many days do I have to return a widget?', 0);
   assert.ok(answer.chunks[0].content.includes('60 days'));
 
-  const deleted = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: urls[2], action: 'deleted' } });
+  const deleted = await app.inject({
+    method: 'POST',
+    url: '/api/webhooks/content',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { url: urls[2], action: 'deleted' },
+  });
   await finished({ app } as TestApp, admin, deleted.json().jobId);
   const docs = (await admin.request('GET', '/api/admin/training/documents')).json();
   assert.equal(docs.total, 2);
-  const unknown = await app.inject({ method: 'POST', url: '/api/webhooks/content', headers: { authorization: `Bearer ${token}` }, payload: { url: 'https://elsewhere.example/x' } });
+  const unknown = await app.inject({
+    method: 'POST',
+    url: '/api/webhooks/content',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { url: 'https://elsewhere.example/x' },
+  });
   assert.equal(unknown.statusCode, 404);
 });
 
 test('embedding model change: the old index answers during the rebuild, then swaps atomically', async (t) => {
   const { app, fake, admin } = await trainedApp(t);
   for (let i = 0; i < 40; i++) {
-    await admin.request('POST', '/api/admin/training/text', { question: `How do I configure widget option number ${i}?`, answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.` });
+    await admin.request('POST', '/api/admin/training/text', {
+      question: `How do I configure widget option number ${i}?`,
+      answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.`,
+    });
   }
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
   const estimate = (await admin.request('POST', '/api/admin/training/embedding-model/estimate', { model: 'openai/text-embedding-3-large' })).json();
   assert.equal(estimate.model, 'openai/text-embedding-3-large');
@@ -231,7 +314,9 @@ test('embedding model change: the old index answers during the rebuild, then swa
   let searches = 0;
   const runner = app.training.runner;
   let done = false;
-  const idle = runner.idle().then(() => { done = true; });
+  const idle = runner.idle().then(() => {
+    done = true;
+  });
   while (!done) {
     const result = await ask(admin, 'How long is the warranty?', 0);
     assert.ok(result.chunks.length > 0, 'search during rebuild returned nothing');
@@ -241,7 +326,14 @@ test('embedding model change: the old index answers during the rebuild, then swa
   await idle;
   assert.ok(searches >= 2, `searched ${searches} times during the rebuild`);
   const stats = (await admin.request('GET', '/api/admin/training/stats')).json();
-  assert.deepEqual(stats.index, { model: 'openai/text-embedding-3-large', dimensions: 3072, vectors: 41, provider: 'openrouter', baseUrl: null, matchesSettings: true });
+  assert.deepEqual(stats.index, {
+    model: 'openai/text-embedding-3-large',
+    dimensions: 3072,
+    vectors: 41,
+    provider: 'openrouter',
+    baseUrl: null,
+    matchesSettings: true,
+  });
   assert.equal(stats.building, null);
   assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().embeddingModel, 'openai/text-embedding-3-large');
   const after = await ask(admin, 'How long is the warranty?', 0);
@@ -255,14 +347,27 @@ test('provider change: the old index keeps answering through the old provider an
   const local = await startFakeOpenRouter({ validKeys: [LOCAL_KEY] });
   t.after(local.close);
   for (let i = 0; i < 30; i++) {
-    await admin.request('POST', '/api/admin/training/text', { question: `How do I configure widget option number ${i}?`, answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.` });
+    await admin.request('POST', '/api/admin/training/text', {
+      question: `How do I configure widget option number ${i}?`,
+      answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.`,
+    });
   }
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
   const embedCalls = (f: typeof fake) => f.requestsTo('/embeddings');
   const bearer = (f: typeof fake) => embedCalls(f).at(-1)!.headers.authorization;
 
-  const saved = await admin.request('PUT', '/api/admin/settings/api', { provider: 'openai-compatible', baseUrl: local.baseURL, apiKey: LOCAL_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  const saved = await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openai-compatible',
+    baseUrl: local.baseURL,
+    apiKey: LOCAL_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   assert.equal(saved.statusCode, 200, saved.body);
   const oldIndex = { provider: 'openrouter', baseUrl: null, model: 'openai/text-embedding-3-small', matchesSettings: false };
   assert.deepEqual(saved.json().searchIndex, oldIndex);
@@ -297,7 +402,9 @@ test('provider change: the old index keeps answering through the old provider an
   assert.equal(change.statusCode, 202, change.body);
   let searches = 0;
   let done = false;
-  const idle = app.training.runner.idle().then(() => { done = true; });
+  const idle = app.training.runner.idle().then(() => {
+    done = true;
+  });
   while (!done) {
     const result = await ask(admin, `How long is the warranty${'?'.repeat(searches + 1)}`, 0); // a new text each time: embedded, not cached
     assert.equal(result.chunks[0]?.title, 'Warranty', 'search during the rebuild went empty or wrong');
@@ -313,7 +420,14 @@ test('provider change: the old index keeps answering through the old provider an
   assert.equal(bearer(local), `Bearer ${LOCAL_KEY}`);
 
   const after = (await admin.request('GET', '/api/admin/training/stats')).json();
-  assert.deepEqual(after.index, { provider: 'openai-compatible', baseUrl: local.baseURL, model: 'openai/text-embedding-3-small', matchesSettings: true, dimensions: 1536, vectors: 32 });
+  assert.deepEqual(after.index, {
+    provider: 'openai-compatible',
+    baseUrl: local.baseURL,
+    model: 'openai/text-embedding-3-small',
+    matchesSettings: true,
+    dimensions: 1536,
+    vectors: 32,
+  });
   assert.equal((await admin.request('GET', '/api/admin/settings/api')).json().searchIndex.matchesSettings, true);
   const openRouterAfterSwap = embedCalls(fake).length;
   assert.equal((await ask(admin, 'Is there a warranty on widgets?', 0)).chunks[0].title, 'Warranty');
@@ -329,7 +443,10 @@ test('a rebuild that fails keeps the old index answering and can be resumed or c
   for (let i = 0; i < 150; i++) {
     await admin.request('POST', '/api/admin/training/text', { title: `Note ${i}`, text: `Internal note number ${i} about widget colour ${i % 7}.` });
   }
-  await admin.request('POST', '/api/admin/training/text', { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' });
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
   await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
 
   // The key is refused mid-rebuild: the job fails with a clear message, and the new index stays unfinished.
@@ -375,7 +492,10 @@ test('training stops with a clear message on 401 and 402, and retries 429', asyn
   fake.fail({ route: 'embeddings', kind: 'rate-limited', times: 1 });
   const retried = await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
   assert.equal(retried.job.status, 'done', retried.log.join('\n'));
-  assert.ok(retried.log.some((l) => /rate limiting.*Retrying in 1 s/.test(l)), 'honoured Retry-After: 1');
+  assert.ok(
+    retried.log.some((l) => /rate limiting.*Retrying in 1 s/.test(l)),
+    'honoured Retry-After: 1',
+  );
 });
 
 test('WordPress: posts, pages and custom types through the REST API, paginated', async (t) => {
@@ -388,7 +508,10 @@ test('WordPress: posts, pages and custom types through the REST API, paginated',
   assert.equal(job.job.status, 'done', job.log.join('\n'));
   const docs = (await admin.request('GET', `/api/admin/training/documents?sourceId=${created.json().source.id}&limit=200`)).json();
   assert.ok(docs.total >= 120, `read ${docs.total} items`);
-  assert.ok(wp.requests.some((r) => /page=2/.test(r)), 'paginated');
+  assert.ok(
+    wp.requests.some((r) => /page=2/.test(r)),
+    'paginated',
+  );
   // A site that is not WordPress is refused before a source exists (source-check.test.ts has the messages).
   const noWp = await admin.request('POST', '/api/admin/training/sources', { kind: 'wordpress', config: { siteUrl: 'http://127.0.0.1:9' } });
   assert.equal(noWp.statusCode, 422, noWp.body);
@@ -397,7 +520,10 @@ test('WordPress: posts, pages and custom types through the REST API, paginated',
 test('bad input is refused clearly and nothing stored is lost', async (t) => {
   const { admin } = await trainedApp(t);
   const badModel = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'bge m3' });
-  assert.deepEqual([badModel.statusCode, badModel.json().fields?.model ?? badModel.json().message], [400, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.']);
+  assert.deepEqual(
+    [badModel.statusCode, badModel.json().fields?.model ?? badModel.json().message],
+    [400, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'],
+  );
   await admin.request('POST', '/api/admin/training/text', { title: 'Keep me', text: 'This entry must survive bad requests.' });
   const badSource = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: 'not a url' } });
   assert.equal(badSource.statusCode, 400);
@@ -414,7 +540,7 @@ test('bad input is refused clearly and nothing stored is lost', async (t) => {
   assert.equal((await admin.request('GET', '/api/admin/training/documents')).json().total, 1);
 });
 
-test('Test retrieval without an API key says so (400), instead of passing the provider\'s 401 on as a 502', async (t) => {
+test("Test retrieval without an API key says so (400), instead of passing the provider's 401 on as a 502", async (t) => {
   const testApp = await trainedApp(t);
   const { admin, fake } = testApp;
   await admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Returns are free within 30 days.' });
@@ -424,7 +550,10 @@ test('Test retrieval without an API key says so (400), instead of passing the pr
   const calls = fake.requestsTo('/embeddings').length;
   const res = await admin.request('POST', '/api/admin/training/search', { question: 'returns' });
   assert.equal(res.statusCode, 400);
-  assert.equal(res.json().message, 'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.');
+  assert.equal(
+    res.json().message,
+    'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.',
+  );
   assert.equal(fake.requestsTo('/embeddings').length, calls, 'nothing sent without a key');
 });
 
@@ -433,7 +562,7 @@ test('delete a document or a source, purge everything: chunks and vectors go wit
   const a = (await admin.request('POST', '/api/admin/training/text', { title: 'Alpha', text: 'Alpha widgets are blue.' })).json();
   await admin.request('POST', '/api/admin/training/text', { title: 'Beta', text: 'Beta widgets are green.' });
   await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
-  const vectors = () => (app.db.prepare("SELECT id FROM vector_indexes WHERE status = 'active'").pluck().get() as number | undefined);
+  const vectors = () => app.db.prepare("SELECT id FROM vector_indexes WHERE status = 'active'").pluck().get() as number | undefined;
   const vecCount = () => app.db.prepare(`SELECT count(*) FROM vec_index_${vectors()}`).pluck().get();
   assert.equal(vecCount(), 2);
   assert.equal((await admin.request('DELETE', `/api/admin/training/documents/${a.documentId}`)).statusCode, 200);
@@ -454,12 +583,25 @@ test('schedules: web and WordPress sources come due daily or weekly', async () =
   const daily = createSource(db, 'web', 'Daily', { mode: 'urls', urls: ['https://a.example/'] }, 'daily');
   const weekly = createSource(db, 'wordpress', 'Weekly', { siteUrl: 'https://b.example' }, 'weekly');
   createSource(db, 'web', 'Never', { mode: 'urls', urls: ['https://c.example/'] }, 'off');
-  assert.deepEqual(dueSources(db).map((s) => s.name), ['Daily', 'Weekly'], 'never synced: due now');
+  assert.deepEqual(
+    dueSources(db).map((s) => s.name),
+    ['Daily', 'Weekly'],
+    'never synced: due now',
+  );
   recordSync(db, daily.id, null);
   recordSync(db, weekly.id, null);
-  assert.deepEqual(dueSources(db).map((s) => s.name), []);
-  assert.deepEqual(dueSources(db, Date.now() + 2 * 86_400_000).map((s) => s.name), ['Daily']);
-  assert.deepEqual(dueSources(db, Date.now() + 8 * 86_400_000).map((s) => s.name), ['Daily', 'Weekly']);
+  assert.deepEqual(
+    dueSources(db).map((s) => s.name),
+    [],
+  );
+  assert.deepEqual(
+    dueSources(db, Date.now() + 2 * 86_400_000).map((s) => s.name),
+    ['Daily'],
+  );
+  assert.deepEqual(
+    dueSources(db, Date.now() + 8 * 86_400_000).map((s) => s.name),
+    ['Daily', 'Weekly'],
+  );
 });
 
 test('web sources and the webhook accept only http(s) addresses without a user name or password, and say which rule on the field', async (t) => {
@@ -491,12 +633,19 @@ test('web sources and the webhook accept only http(s) addresses without a user n
     assert.equal(hook.statusCode, 400, `${address} to the webhook: ${hook.body}`);
     assert.deepEqual(hook.json().fields, { url: rule });
   }
-  assert.deepEqual((await admin.request('GET', '/api/admin/training/sources')).json().sources.map((s: { kind: string }) => s.kind), ['text', 'files'], 'nothing was added');
+  assert.deepEqual(
+    (await admin.request('GET', '/api/admin/training/sources')).json().sources.map((s: { kind: string }) => s.kind),
+    ['text', 'files'],
+    'nothing was added',
+  );
   assert.equal((await admin.request('GET', '/api/admin/training/jobs')).json().jobs.length, 0, 'and nothing was queued');
   // Spaces around a good address are forgiven, and it is stored trimmed.
   const site = await startStaticSite();
   t.after(site.close);
-  const trimmed = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'sitemap', sitemapUrl: `  ${site.url}/sitemap.xml ` } });
+  const trimmed = await admin.request('POST', '/api/admin/training/sources', {
+    kind: 'web',
+    config: { mode: 'sitemap', sitemapUrl: `  ${site.url}/sitemap.xml ` },
+  });
   assert.equal(trimmed.statusCode, 201, trimmed.body);
   assert.equal(trimmed.json().source.config.sitemapUrl, `${site.url}/sitemap.xml`);
 });
@@ -508,12 +657,16 @@ test('a web job whose fetch fails says why, in the job error and log, never "fai
 
   // Sources that could be read when added (the check before creating them) and no longer can.
   const { createSource } = await import('./sources.js');
-  const resync = async (id: number) => finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${id}/sync`)).json().job.id);
+  const resync = async (id: number) =>
+    finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${id}/sync`)).json().job.id);
   const sitemap = createSource(app.db, 'web', 'Sitemap', { mode: 'sitemap', sitemapUrl: `${dead}/sitemap.xml` }, 'off');
   const sitemapJob = await resync(sitemap.id);
   assert.equal(sitemapJob.job.status, 'failed');
   assert.equal(sitemapJob.job.error, `Sitemap ${dead}/sitemap.xml: ${refusedConnection}`);
-  assert.equal((await admin.request('GET', '/api/admin/training/sources')).json().sources.find((s: { id: number }) => s.id === sitemap.id).lastError, sitemapJob.job.error);
+  assert.equal(
+    (await admin.request('GET', '/api/admin/training/sources')).json().sources.find((s: { id: number }) => s.id === sitemap.id).lastError,
+    sitemapJob.job.error,
+  );
 
   const wordpressJob = await resync(createSource(app.db, 'wordpress', 'WordPress', { siteUrl: dead }, 'off').id);
   assert.equal(wordpressJob.job.status, 'failed');
@@ -524,7 +677,10 @@ test('a web job whose fetch fails says why, in the job error and log, never "fai
   const pages = await admin.request('POST', '/api/admin/training/sources', { kind: 'web', config: { mode: 'urls', urls: [`${dead}/pricing`, `${dead}/faq`] } });
   const pagesJob = await finished({ app } as TestApp, admin, pages.json().jobId);
   assert.equal(pagesJob.job.progress.errors, 2);
-  assert.ok(pagesJob.log.includes(`${dead}/pricing: ${refusedConnection}`) && pagesJob.log.includes(`${dead}/faq: ${refusedConnection}`), pagesJob.log.join('\n'));
+  assert.ok(
+    pagesJob.log.includes(`${dead}/pricing: ${refusedConnection}`) && pagesJob.log.includes(`${dead}/faq: ${refusedConnection}`),
+    pagesJob.log.join('\n'),
+  );
   assert.deepEqual([pagesJob.job.status, pagesJob.job.error], ['failed', `None of the 2 pages found could be read. ${dead}/pricing: ${refusedConnection}`]);
 
   // A source saved before addresses were checked on entry still fails with its reason.

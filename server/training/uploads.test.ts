@@ -16,11 +16,20 @@ async function uploadApp(t: { after(fn: () => unknown): void }, env: Record<stri
 
 function post(testApp: TestApp & { admin: AdminClient }, body: Pick<Multipart, 'payload' | 'contentType'>) {
   const { admin } = testApp;
-  return testApp.app.inject({ method: 'POST', url: '/api/admin/training/files', payload: body.payload, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': body.contentType } });
+  return testApp.app.inject({
+    method: 'POST',
+    url: '/api/admin/training/files',
+    payload: body.payload,
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': body.contentType },
+  });
 }
 
-const note = (i: number) => ({ name: `note-${String(i).padStart(2, '0')}.txt`, data: Buffer.from(`Store note ${i}: the shop in district ${i} opens at ${i % 12 + 1} o'clock.`) });
-const documentNames = (testApp: TestApp) => (testApp.app.db.prepare("SELECT source_key FROM documents WHERE kind = 'file' ORDER BY source_key").pluck().all() as string[]).map((k) => k.slice(5));
+const note = (i: number) => ({
+  name: `note-${String(i).padStart(2, '0')}.txt`,
+  data: Buffer.from(`Store note ${i}: the shop in district ${i} opens at ${(i % 12) + 1} o'clock.`),
+});
+const documentNames = (testApp: TestApp) =>
+  (testApp.app.db.prepare("SELECT source_key FROM documents WHERE kind = 'file' ORDER BY source_key").pluck().all() as string[]).map((k) => k.slice(5));
 const tmpFiles = (testApp: TestApp) => (existsSync(path.join(testApp.dataDir, 'tmp')) ? readdirSync(path.join(testApp.dataDir, 'tmp')) : []);
 
 test('the upload limits are published for the Data Training screen', async (t) => {
@@ -36,13 +45,22 @@ test('25 files in one upload: the first 20 are read, the other 5 are each named 
   const res = await post(testApp, multipart(files));
   assert.equal(res.statusCode, 200, res.body);
   const results = res.json().results as Array<{ fileName: string; ok: boolean; error?: string; status?: string }>;
-  assert.deepEqual(results.map((r) => r.fileName), files.map((f) => f.name));
-  assert.deepEqual(results.slice(0, 20).map((r) => r.status), Array(20).fill('added'));
+  assert.deepEqual(
+    results.map((r) => r.fileName),
+    files.map((f) => f.name),
+  );
+  assert.deepEqual(
+    results.slice(0, 20).map((r) => r.status),
+    Array(20).fill('added'),
+  );
   for (const r of results.slice(20)) {
     assert.equal(r.ok, false);
     assert.equal(r.error, `${r.fileName}: not read, because one upload takes at most 20 files (MAX_FILES_PER_UPLOAD). Upload it again in another batch.`);
   }
-  assert.deepEqual(documentNames(testApp), files.slice(0, 20).map((f) => f.name));
+  assert.deepEqual(
+    documentNames(testApp),
+    files.slice(0, 20).map((f) => f.name),
+  );
   assert.deepEqual(tmpFiles(testApp), [], 'temporary files are deleted');
 });
 
@@ -52,7 +70,11 @@ test('a file over MAX_UPLOAD_MB next to a small one: the big one gets its own er
   const res = await post(testApp, multipart([big, note(1)]));
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().results, [
-    { fileName: 'catalogue.txt', ok: false, error: 'catalogue.txt: the file is larger than 1 MB, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.' },
+    {
+      fileName: 'catalogue.txt',
+      ok: false,
+      error: 'catalogue.txt: the file is larger than 1 MB, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.',
+    },
     { fileName: 'note-01.txt', ok: true, documentId: res.json().results[1].documentId, status: 'added', chunks: 1, tokens: res.json().results[1].tokens },
   ]);
   assert.deepEqual(documentNames(testApp), ['note-01.txt']);
@@ -68,7 +90,11 @@ test('form fields beside the files are ignored; a flood of them is refused with 
 
   const flood = await post(testApp, multipart([note(2), note(3)], fields(150)));
   assert.equal(flood.statusCode, 413);
-  assert.deepEqual(flood.json(), { statusCode: 413, error: 'Payload Too Large', message: 'The upload has more than 100 form fields, so nothing was saved. Send only the files.' });
+  assert.deepEqual(flood.json(), {
+    statusCode: 413,
+    error: 'Payload Too Large',
+    message: 'The upload has more than 100 form fields, so nothing was saved. Send only the files.',
+  });
   assert.deepEqual(documentNames(testApp), ['note-01.txt']);
   assert.deepEqual(tmpFiles(testApp), []);
 });
@@ -80,7 +106,10 @@ test('malformed multipart is a 400 naming the problem, and saves nothing', async
   const truncated = { ...good, payload: good.payload.subarray(0, good.payload.length - 40) };
   const res = await post(testApp, truncated);
   assert.equal(res.statusCode, 400, res.body);
-  assert.equal(res.json().message, 'The upload is not valid multipart/form-data: it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.');
+  assert.equal(
+    res.json().message,
+    'The upload is not valid multipart/form-data: it ends before its closing boundary. The upload was cut off, or the body uses a different boundary from the Content-Type header.',
+  );
 
   const noBoundary = await post(testApp, { payload: good.payload, contentType: 'multipart/form-data' });
   assert.equal(noBoundary.statusCode, 400, noBoundary.body);

@@ -38,7 +38,11 @@ export async function clearUploadDir(dataDir: string): Promise<void> {
 /** The name to show and key the document by: no folders, no control characters, a sane length. */
 function cleanFileName(raw: string | undefined): string {
   // eslint-disable-next-line no-control-regex
-  const base = (raw ?? '').replace(/^.*[/\\]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const base = (raw ?? '')
+    .replace(/^.*[/\\]/, '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return base || 'upload';
 }
 
@@ -46,7 +50,10 @@ function cleanFileName(raw: string | undefined): string {
 function requestError(err: unknown, limits: IngestLimits): unknown {
   const code = (err as { code?: string }).code;
   if (code === 'FST_FILES_LIMIT') {
-    return new HttpError(413, `An upload takes at most ${formatCount(limits.maxFilesPerUpload)} files; this one has more than ${formatCount(MAX_FILES_NAMED)}, so nothing was saved. Upload them in smaller batches.`);
+    return new HttpError(
+      413,
+      `An upload takes at most ${formatCount(limits.maxFilesPerUpload)} files; this one has more than ${formatCount(MAX_FILES_NAMED)}, so nothing was saved. Upload them in smaller batches.`,
+    );
   }
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
     return new HttpError(413, `The upload has more than ${MAX_FIELDS} form fields, so nothing was saved. Send only the files.`);
@@ -59,7 +66,11 @@ function requestError(err: unknown, limits: IngestLimits): unknown {
  * call `discard` afterwards. A malformed or oversized request throws (a 400 or 413 for the error handler)
  * after whatever it had received is deleted.
  */
-export async function receiveFiles(request: FastifyRequest, dataDir: string, limits: IngestLimits): Promise<{ files: ReceivedFile[]; discard(): Promise<void> }> {
+export async function receiveFiles(
+  request: FastifyRequest,
+  dataDir: string,
+  limits: IngestLimits,
+): Promise<{ files: ReceivedFile[]; discard(): Promise<void> }> {
   const dir = uploadDir(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const files: ReceivedFile[] = [];
@@ -77,7 +88,11 @@ export async function receiveFiles(request: FastifyRequest, dataDir: string, lim
       if (files.length >= limits.maxFilesPerUpload) {
         part.file.resume();
         await new Promise((resolve) => part.file.once('end', resolve).once('close', resolve));
-        files.push({ fileName, path: null, error: `${fileName}: not read, because one upload takes at most ${formatCount(limits.maxFilesPerUpload)} files (MAX_FILES_PER_UPLOAD). Upload it again in another batch.` });
+        files.push({
+          fileName,
+          path: null,
+          error: `${fileName}: not read, because one upload takes at most ${formatCount(limits.maxFilesPerUpload)} files (MAX_FILES_PER_UPLOAD). Upload it again in another batch.`,
+        });
         continue;
       }
       const target = path.join(dir, `${randomUUID()}.upload`);

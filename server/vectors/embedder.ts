@@ -22,7 +22,12 @@ export class EmbeddingStopError extends Error {
 /** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
 export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport };
 
-export interface EmbedResult { vectors: Float32Array[]; tokens: number; cost: number | null; dimensions: number }
+export interface EmbedResult {
+  vectors: Float32Array[];
+  tokens: number;
+  cost: number | null;
+  dimensions: number;
+}
 
 export interface EmbedOptions {
   provider: Provider;
@@ -49,11 +54,14 @@ export async function embedBatch(client: OpenAI, texts: string[], options: Embed
       const forward = () => call.abort();
       options.signal?.addEventListener('abort', forward, { once: true });
       if (options.signal?.aborted) call.abort();
-      const response = await client.embeddings.create(
-        { model: options.model, input: texts, encoding_format: 'float' },
-        { signal: call.signal },
-      ).finally(() => options.signal?.removeEventListener('abort', forward));
-      const body = response as unknown as { error?: { message?: string; code?: number }; data?: Array<{ index: number; embedding: number[] }>; usage?: { prompt_tokens?: number; cost?: number } };
+      const response = await client.embeddings
+        .create({ model: options.model, input: texts, encoding_format: 'float' }, { signal: call.signal })
+        .finally(() => options.signal?.removeEventListener('abort', forward));
+      const body = response as unknown as {
+        error?: { message?: string; code?: number };
+        data?: Array<{ index: number; embedding: number[] }>;
+        usage?: { prompt_tokens?: number; cost?: number };
+      };
       if (body.error || !Array.isArray(body.data)) {
         throw Object.assign(new Error(body.error?.message ?? 'embedding response had no data'), { envelope: body.error ?? { code: 502, message: 'no data' } });
       }
@@ -64,7 +72,10 @@ export async function embedBatch(client: OpenAI, texts: string[], options: Embed
         const v = vectors[i];
         if (!v || !Array.isArray(body.data) || v.length !== dimensions || !v.every(Number.isFinite)) {
           throw new EmbeddingStopError({
-            kind: 'bad_request', status: null, upstreamMessage: null, retryAfterSeconds: null,
+            kind: 'bad_request',
+            status: null,
+            upstreamMessage: null,
+            retryAfterSeconds: null,
             message: `The embedding model ${options.model} returned a vector of ${v?.length ?? 0} dimensions where ${dimensions} were expected. Training stopped so the index stays consistent.`,
           });
         }

@@ -26,7 +26,7 @@ test('the committed WebAssembly is hamming.wat compiled (npm run build:wasm)', a
   assert.match(hammingWasmSource(compiled), /^\/\/ Generated from hamming\.wat/);
 });
 
-test('quantizeBinary sets the same bits as sqlite-vec\'s vec_quantize_binary', () => {
+test("quantizeBinary sets the same bits as sqlite-vec's vec_quantize_binary", () => {
   const db = openDatabase(':memory:');
   try {
     const next = random(1);
@@ -60,7 +60,11 @@ test('nearest() returns the k closest by Hamming distance, closest first, for an
         assert.equal(found.length, k);
         const distances = found.map((id) => hamming(query, stored.get(id)!));
         // Ties may come in any order: the distances must be exactly the k smallest, in order.
-        assert.deepEqual(distances, expected.slice(0, k).map((e) => e.d), `${dimensions} d, k=${k}`);
+        assert.deepEqual(
+          distances,
+          expected.slice(0, k).map((e) => e.d),
+          `${dimensions} d, k=${k}`,
+        );
       }
     }
     assert.equal(index.nearest(quantizeBinary(randomVector(next, dimensions)), 5000).length, 3000, 'k above the size returns every vector');
@@ -97,25 +101,49 @@ const SPACE = { endpoint: OPENROUTER_ENDPOINT, model: 'test/embedding' };
 
 function exactTop(vectors: Map<number, Float32Array>, query: Float32Array, k: number): number[] {
   const cos = (a: Float32Array, b: Float32Array) => {
-    let dot = 0, na = 0, nb = 0;
-    for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+    let dot = 0,
+      na = 0,
+      nb = 0;
+    for (let i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
     return dot / Math.sqrt(na * nb);
   };
-  return [...vectors].map(([id, v]) => ({ id, s: cos(v, query) })).sort((a, b) => b.s - a.s).slice(0, k).map((e) => e.id);
+  return [...vectors]
+    .map(([id, v]) => ({ id, s: cos(v, query) }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, k)
+    .map((e) => e.id);
 }
 
 function seed(db: Db, vectors: Map<number, Float32Array>): VectorIndex {
   const sourceId = Number(db.prepare("INSERT INTO sources (kind, name) VALUES ('text', 'Test')").run().lastInsertRowid);
-  const documentId = Number(db.prepare(`INSERT INTO documents (source_id, source_key, title, kind, content, content_hash, token_count)
-    VALUES (?, 'doc', 'Doc', 'text', '', 'h', 0)`).run(sourceId).lastInsertRowid);
+  const documentId = Number(
+    db
+      .prepare(`INSERT INTO documents (source_id, source_key, title, kind, content, content_hash, token_count)
+    VALUES (?, 'doc', 'Doc', 'text', '', 'h', 0)`)
+      .run(sourceId).lastInsertRowid,
+  );
   const index = setDimensions(db, ensureActiveIndex(db, SPACE), D);
   db.transaction(() => {
     for (const [id, v] of vectors) {
-      db.prepare("INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, '', 1, ?)")
-        .run(id, documentId, id, `chunk ${id}`, `chunk ${id}`, `hash-${id}`);
+      db.prepare("INSERT INTO chunks (id, document_id, position, text, content, heading_path, token_count, text_hash) VALUES (?, ?, ?, ?, ?, '', 1, ?)").run(
+        id,
+        documentId,
+        id,
+        `chunk ${id}`,
+        `chunk ${id}`,
+        `hash-${id}`,
+      );
       cacheVector(db, SPACE, `hash-${id}`, v);
     }
-    insertVectors(db, index, [...vectors].map(([chunkId, v]) => ({ chunkId, vector: toBlob(v) })));
+    insertVectors(
+      db,
+      index,
+      [...vectors].map(([chunkId, v]) => ({ chunkId, vector: toBlob(v) })),
+    );
   })();
   return index;
 }
@@ -146,16 +174,23 @@ test('searchVectors finds the exact nearest chunks, before and after deletes, a 
 
   // A delete: the deleted vector is never returned again.
   const gone = exactTop(vectors, queries[0], 1)[0];
-  db.transaction(() => { deleteVectors(db, [gone]); db.prepare('DELETE FROM chunks WHERE id = ?').run(gone); })();
+  db.transaction(() => {
+    deleteVectors(db, [gone]);
+    db.prepare('DELETE FROM chunks WHERE id = ?').run(gone);
+  })();
   vectors.delete(gone);
   check('after a delete');
 
   // A delete inside a transaction that rolls back: the vector is back in SQLite, and in the search.
   const kept = exactTop(vectors, queries[1], 1)[0];
-  assert.throws(() => db.transaction(() => {
-    deleteVectors(db, [kept]);
-    throw new Error('rolled back');
-  })(), /rolled back/);
+  assert.throws(
+    () =>
+      db.transaction(() => {
+        deleteVectors(db, [kept]);
+        throw new Error('rolled back');
+      })(),
+    /rolled back/,
+  );
   check('after a rolled-back delete');
 
   // A restart reads the copy from the table again.

@@ -7,7 +7,10 @@ import { HAMMING_WASM } from './hamming-wasm.js';
 const wasmModule = new WebAssembly.Module(Buffer.from(HAMMING_WASM, 'base64'));
 const PAGE = 65_536;
 
-interface Kernel { memory: WebAssembly.Memory; distances(query: number, vectors: number, count: number, stride: number, out: number): void }
+interface Kernel {
+  memory: WebAssembly.Memory;
+  distances(query: number, vectors: number, count: number, stride: number, out: number): void;
+}
 
 /** Sign bits of a float vector, bit i of byte i/8 set when v[i] > 0: the layout of sqlite-vec's vec_quantize_binary(). */
 export function quantizeBinary(vector: ArrayLike<number>): Uint8Array {
@@ -31,15 +34,22 @@ export class HammingIndex {
   private bytesView: Uint8Array | null = null;
 
   /** `expected`: how many vectors are about to be added (room is made once, not by doubling). */
-  constructor(readonly bytes: number, expected = 1024) {
+  constructor(
+    readonly bytes: number,
+    expected = 1024,
+  ) {
     this.stride = Math.ceil(bytes / 16) * 16;
     this.kernel = new WebAssembly.Instance(wasmModule).exports as unknown as Kernel;
     this.reserve(Math.max(1024, expected));
   }
 
-  get size(): number { return this.slots.size; }
+  get size(): number {
+    return this.slots.size;
+  }
 
-  has(id: number): boolean { return this.slots.has(id); }
+  has(id: number): boolean {
+    return this.slots.has(id);
+  }
 
   /** Adds the vector, or replaces the one stored under `id`. */
   upsert(id: number, bits: Uint8Array): void {
@@ -70,7 +80,9 @@ export class HammingIndex {
     }
   }
 
-  clear(): void { this.slots.clear(); }
+  clear(): void {
+    this.slots.clear();
+  }
 
   /** Ids of the `k` vectors closest to `query` by Hamming distance, closest first (ties in slot order). */
   nearest(query: Uint8Array, k: number): number[] {
@@ -101,7 +113,9 @@ export class HammingIndex {
     return result;
   }
 
-  private vectorOffset(slot: number): number { return this.stride + slot * this.stride; }
+  private vectorOffset(slot: number): number {
+    return this.stride + slot * this.stride;
+  }
 
   /** A byte view of the memory, made again only after it grew (growing detaches the old buffer). */
   private view(): Uint8Array {

@@ -35,7 +35,12 @@ export function keepKeyForIndexesOn(app: App, previous: Connection): void {
 }
 
 /** The index answering searches, and whether the saved provider is the one that built it. */
-export interface SearchIndexView { provider: Provider; baseUrl: string | null; model: string; matchesSettings: boolean }
+export interface SearchIndexView {
+  provider: Provider;
+  baseUrl: string | null;
+  model: string;
+  matchesSettings: boolean;
+}
 
 export function searchIndexView(app: App): SearchIndexView | null {
   const index = activeIndex(app.db);

@@ -8,7 +8,13 @@ import { deleteSecret } from '../security/secrets.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 
 /** An index holds the vectors of one model from one endpoint; questions are embedded the same way. */
-export interface VectorIndex { id: number; endpoint: Endpoint; model: string; dimensions: number | null; status: 'building' | 'active' | 'retired' }
+export interface VectorIndex {
+  id: number;
+  endpoint: Endpoint;
+  model: string;
+  dimensions: number | null;
+  status: 'building' | 'active' | 'retired';
+}
 export type EmbeddingSpace = Pick<VectorIndex, 'endpoint' | 'model'>;
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
@@ -38,10 +44,12 @@ export function fromBlob(blob: Buffer): Float32Array {
  * the planner starts from the cache's primary key and reads every vector of the model.
  */
 function exactSimilarities(db: Db, space: EmbeddingSpace, query: Float32Array, chunkIds: number[]): Array<{ chunkId: number; similarity: number }> {
-  return stmt(db, `SELECT c.id AS chunkId, 1 - vec_distance_cosine(e.vector, ?) AS similarity FROM json_each(?) j
+  return stmt(
+    db,
+    `SELECT c.id AS chunkId, 1 - vec_distance_cosine(e.vector, ?) AS similarity FROM json_each(?) j
     CROSS JOIN chunks c INDEXED BY chunks_id_text_hash ON c.id = j.value
-    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`)
-    .all(toBlob(query), JSON.stringify(chunkIds), space.endpoint, space.model) as Array<{ chunkId: number; similarity: number }>;
+    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`,
+  ).all(toBlob(query), JSON.stringify(chunkIds), space.endpoint, space.model) as Array<{ chunkId: number; similarity: number }>;
 }
 
 /**
@@ -56,17 +64,24 @@ function coarseCopy(db: Db, index: VectorIndex): HammingIndex {
   let copy = copies.get(index.id);
   // vec0 keeps one row per vector in its <table>_rowids shadow table: counting it is cheap, counting
   // through the virtual table reads every vector.
-  const stored = () => Number(stmt(db, `SELECT count(*) FROM ${tableOf(index)}_rowids`).pluck().get());
+  const stored = () =>
+    Number(
+      stmt(db, `SELECT count(*) FROM ${tableOf(index)}_rowids`)
+        .pluck()
+        .get(),
+    );
   if (copy?.unverified && !db.inTransaction) {
     copy.unverified = false;
     if (copy.bits.size !== stored()) copy = undefined;
   }
   if (!copy) {
     const bits = new HammingIndex(index.dimensions! / 8, stored());
-    for (const [id, vector] of stmt(db, `SELECT rowid, embedding FROM ${tableOf(index)}`).raw().iterate() as Iterable<[number | bigint, Buffer]>) {
+    for (const [id, vector] of stmt(db, `SELECT rowid, embedding FROM ${tableOf(index)}`)
+      .raw()
+      .iterate() as Iterable<[number | bigint, Buffer]>) {
       bits.upsert(Number(id), vector);
     }
-    copies.set(index.id, copy = { bits, unverified: false });
+    copies.set(index.id, (copy = { bits, unverified: false }));
   }
   return copy.bits;
 }
@@ -112,8 +127,11 @@ export function ensureActiveIndex(db: Db, space: EmbeddingSpace): VectorIndex {
     return indexById(db, existing.id)!;
   }
   if (existing) return existing;
-  const id = Number(db.prepare("INSERT INTO vector_indexes (endpoint, model, status, activated_at) VALUES (?, ?, 'active', strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
-    .run(space.endpoint, space.model).lastInsertRowid);
+  const id = Number(
+    db
+      .prepare("INSERT INTO vector_indexes (endpoint, model, status, activated_at) VALUES (?, ?, 'active', strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+      .run(space.endpoint, space.model).lastInsertRowid,
+  );
   return indexById(db, id)!;
 }
 
@@ -122,7 +140,9 @@ export function createBuildingIndex(db: Db, space: EmbeddingSpace): VectorIndex 
   return db.transaction(() => {
     const old = buildingIndex(db);
     if (old) dropIndex(db, old);
-    const id = Number(db.prepare("INSERT INTO vector_indexes (endpoint, model, status) VALUES (?, ?, 'building')").run(space.endpoint, space.model).lastInsertRowid);
+    const id = Number(
+      db.prepare("INSERT INTO vector_indexes (endpoint, model, status) VALUES (?, ?, 'building')").run(space.endpoint, space.model).lastInsertRowid,
+    );
     return indexById(db, id)!;
   })();
 }
@@ -166,8 +186,7 @@ export function setDimensions(db: Db, index: VectorIndex, dimensions: number): V
 }
 
 function hasTable(db: Db, index: VectorIndex): boolean {
-  return index.dimensions !== null
-    && stmt(db, "SELECT 1 FROM sqlite_master WHERE name = ?").get(tableOf(index)) !== undefined;
+  return index.dimensions !== null && stmt(db, 'SELECT 1 FROM sqlite_master WHERE name = ?').get(tableOf(index)) !== undefined;
 }
 
 /** Adds (or replaces) vectors for chunk ids. Call inside a transaction for bulk inserts. */
@@ -181,7 +200,9 @@ export function insertVectors(db: Db, index: VectorIndex, rows: Array<{ chunkId:
     ins.run(BigInt(row.chunkId), row.vector);
   }
   if (quantizable(index.dimensions)) {
-    updateCopy(db, index, (bits) => { for (const row of rows) bits.upsert(row.chunkId, quantizeBinary(fromBlob(row.vector))); });
+    updateCopy(db, index, (bits) => {
+      for (const row of rows) bits.upsert(row.chunkId, quantizeBinary(fromBlob(row.vector)));
+    });
   }
 }
 
@@ -192,7 +213,9 @@ export function deleteVectors(db: Db, chunkIds: number[]): void {
     if (!hasTable(db, index)) continue;
     const del = db.prepare(`DELETE FROM ${tableOf(index)} WHERE rowid = ?`);
     for (const id of chunkIds) del.run(BigInt(id));
-    updateCopy(db, index, (bits) => { for (const id of chunkIds) bits.remove(id); });
+    updateCopy(db, index, (bits) => {
+      for (const id of chunkIds) bits.remove(id);
+    });
   }
 }
 
@@ -205,7 +228,14 @@ export function clearVectors(db: Db): void {
 }
 
 export function countVectors(db: Db, index: VectorIndex): number {
-  return hasTable(db, index) ? Number(db.prepare(`SELECT count(*) FROM ${tableOf(index)}`).pluck().get()) : 0;
+  return hasTable(db, index)
+    ? Number(
+        db
+          .prepare(`SELECT count(*) FROM ${tableOf(index)}`)
+          .pluck()
+          .get(),
+      )
+    : 0;
 }
 
 /** FROM/WHERE selecting the chunks (alias c) of enabled sources that have no vector in this index yet. */
@@ -214,14 +244,24 @@ export function missingChunksClause(db: Db, index: VectorIndex): string {
   return `FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 ${notIndexed}`;
 }
 
-export interface MissingChunk { id: number; document_id: number; text: string; text_hash: string; token_count: number }
+export interface MissingChunk {
+  id: number;
+  document_id: number;
+  text: string;
+  text_hash: string;
+  token_count: number;
+}
 
 export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number): MissingChunk[] {
-  return db.prepare(`SELECT c.id, c.document_id, c.text, c.text_hash, c.token_count ${missingChunksClause(db, index)} ORDER BY c.id LIMIT ?`)
+  return db
+    .prepare(`SELECT c.id, c.document_id, c.text, c.text_hash, c.token_count ${missingChunksClause(db, index)} ORDER BY c.id LIMIT ?`)
     .all(limit) as MissingChunk[];
 }
 
-export interface VectorHit { chunkId: number; similarity: number }
+export interface VectorHit {
+  chunkId: number;
+  similarity: number;
+}
 
 /**
  * Candidates rescored per wanted hit, by the index's size: the coarse scan costs the same for any number,
@@ -250,7 +290,11 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
     coarse = bits.nearest(quantizeBinary(query), candidatesFor(bits.size));
   } else {
     // Float vectors (a dimension that is no multiple of 8): sqlite-vec's exact scan.
-    coarse = (stmt(db, `SELECT rowid FROM ${tableOf(index)} WHERE embedding MATCH ? AND k = ?`).pluck().all(toBlob(query), candidatesFor(Infinity)) as Array<number | bigint>).map(Number);
+    coarse = (
+      stmt(db, `SELECT rowid FROM ${tableOf(index)} WHERE embedding MATCH ? AND k = ?`)
+        .pluck()
+        .all(toBlob(query), candidatesFor(Infinity)) as Array<number | bigint>
+    ).map(Number);
   }
   if (coarse.length === 0) return [];
   return exactSimilarities(db, index, query, coarse)
@@ -261,14 +305,20 @@ export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k
 /** Keeps a paid-for vector under its endpoint, model and text hash; returns it as stored. */
 export function cacheVector(db: Db, space: EmbeddingSpace, textHash: string, vector: Float32Array): Buffer {
   const blob = toBlob(vector);
-  stmt(db, 'INSERT OR REPLACE INTO embedding_cache (endpoint, model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?, ?)')
-    .run(space.endpoint, space.model, textHash, vector.length, blob);
+  stmt(db, 'INSERT OR REPLACE INTO embedding_cache (endpoint, model, text_hash, dimensions, vector) VALUES (?, ?, ?, ?, ?)').run(
+    space.endpoint,
+    space.model,
+    textHash,
+    vector.length,
+    blob,
+  );
   return blob;
 }
 
 /** A cached vector, or null when this text was never embedded in this space. */
 export function cachedVector(db: Db, space: EmbeddingSpace, textHash: string): Float32Array | null {
-  const blob = stmt(db, 'SELECT vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash = ?').pluck()
+  const blob = stmt(db, 'SELECT vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash = ?')
+    .pluck()
     .get(space.endpoint, space.model, textHash) as Buffer | undefined;
   return blob ? fromBlob(blob) : null;
 }

@@ -13,8 +13,15 @@ export const widgetAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   // PUBLIC_URL, or the address the admin opened Docent at (server/http/public-address.ts).
   const snippetFor = (request: FastifyRequest) => embedSnippet(publicAddress(app.config, request));
   const WidgetView = z.object({ widget: WidgetSettingsView, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
-  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({ widget: readWidgetSettings(db), snippet: snippetFor(request), lastSeen: lastSeen() }));
-  app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) =>
-    ({ widget: writeWidgetSettings(db, request.body), snippet: snippetFor(request), lastSeen: lastSeen() }));
+  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({
+    widget: readWidgetSettings(db),
+    snippet: snippetFor(request),
+    lastSeen: lastSeen(),
+  }));
+  app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) => ({
+    widget: writeWidgetSettings(db, request.body),
+    snippet: snippetFor(request),
+    lastSeen: lastSeen(),
+  }));
   const lastSeen = () => widgetLastSeen(db, new URL(app.config.publicUrl).origin);
 };

@@ -24,8 +24,10 @@ async function setup(t: { after(fn: () => unknown): void }, env: Record<string, 
 }
 
 const anySite = (site: StaticSite) => ({
-  status: 'any-site', entry: '127.0.0.1',
-  message: 'Allowed domains is empty, so any website may use the widget, this one included. Add 127.0.0.1 there to keep other sites from using the widget and your API credit.',
+  status: 'any-site',
+  entry: '127.0.0.1',
+  message:
+    'Allowed domains is empty, so any website may use the widget, this one included. Add 127.0.0.1 there to keep other sites from using the widget and your API credit.',
 });
 
 test('found: the snippet is on the page, at the address the Widget screen gives', async (t) => {
@@ -36,7 +38,12 @@ test('found: the snippet is on the page, at the address the Widget screen gives'
   assert.deepEqual(res.json(), {
     page: `${site.url}/installed.html`,
     expected: `${PUBLIC_URL}/widget.js`,
-    snippet: { status: 'found', found: [`${PUBLIC_URL}/widget.js`], blocked: false, message: `The snippet is on this page: it loads the widget from ${PUBLIC_URL}/widget.js.` },
+    snippet: {
+      status: 'found',
+      found: [`${PUBLIC_URL}/widget.js`],
+      blocked: false,
+      message: `The snippet is on this page: it loads the widget from ${PUBLIC_URL}/widget.js.`,
+    },
     domains: anySite(site),
   });
 });
@@ -54,8 +61,11 @@ test('found without async, with a cache-busting query, in single quotes, after a
 test('not found: a page without the snippet, or with it only inside a comment, says what to do', async (t) => {
   const { site, check } = await setup(t);
   const missing = {
-    status: 'missing', found: [], blocked: false,
-    message: 'The snippet is not on this page. Paste the snippet above just before </body> on every page where the chat should appear, then check again. If you just added it, clear your site\'s cache (caching plugins serve older copies).',
+    status: 'missing',
+    found: [],
+    blocked: false,
+    message:
+      "The snippet is not on this page. Paste the snippet above just before </body> on every page where the chat should appear, then check again. If you just added it, clear your site's cache (caching plugins serve older copies).",
   };
   const plain = await check(`${site.url}/`);
   assert.equal(plain.statusCode, 200, plain.body);
@@ -73,13 +83,17 @@ test('another address: an older Docent address is named, with the fix', async (t
   const res = await check(`${site.url}/old.html`);
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().snippet, {
-    status: 'other-address', found: ['http://localhost:3000/widget.js'], blocked: false,
+    status: 'other-address',
+    found: ['http://localhost:3000/widget.js'],
+    blocked: false,
     message: `This page loads a widget from http://localhost:3000/widget.js, but Docent's widget is at ${PUBLIC_URL}/widget.js. If that is an older Docent address, replace that line with the snippet above, then check again.`,
   });
   // Both: the right one counts, and the old one is pointed out.
   site.setPage('/both.html', page(`<script src="http://localhost:3000/widget.js"></script>${SNIPPET}`));
   assert.deepEqual((await check(`${site.url}/both.html`)).json().snippet, {
-    status: 'found', found: ['http://localhost:3000/widget.js', `${PUBLIC_URL}/widget.js`], blocked: false,
+    status: 'found',
+    found: ['http://localhost:3000/widget.js', `${PUBLIC_URL}/widget.js`],
+    blocked: false,
     message: `The snippet is on this page: it loads the widget from ${PUBLIC_URL}/widget.js. The page also loads http://localhost:3000/widget.js: if that is an older Docent address, remove that line, or the chat may appear twice.`,
   });
 });
@@ -90,12 +104,17 @@ test('allowed domains: on the list, or not with what to add', async (t) => {
   await setAllowedDomains(['shop.example.com']);
   const refused = await check(`${site.url}/installed.html`);
   assert.deepEqual(refused.json().domains, {
-    status: 'not-allowed', entry: '127.0.0.1',
+    status: 'not-allowed',
+    entry: '127.0.0.1',
     message: `${new URL(site.url).host} is not on the allowed domains, so the widget there would refuse to answer. Add 127.0.0.1 under Where it may be used → Allowed domains, and save.`,
   });
   assert.equal(refused.json().snippet.status, 'found', 'the snippet finding stands on its own');
   await setAllowedDomains(['shop.example.com', '127.0.0.1']);
-  assert.deepEqual((await check(`${site.url}/installed.html`)).json().domains, { status: 'allowed', entry: '127.0.0.1', message: `${new URL(site.url).host} is on the allowed domains.` });
+  assert.deepEqual((await check(`${site.url}/installed.html`)).json().domains, {
+    status: 'allowed',
+    entry: '127.0.0.1',
+    message: `${new URL(site.url).host} is on the allowed domains.`,
+  });
 });
 
 test('a private address is refused unless ALLOW_PRIVATE_URLS is on, and nothing is fetched', async (t) => {
@@ -111,8 +130,14 @@ test('fetch errors show their own reason', async (t) => {
   const cases: Array<[string, string]> = [
     ['http://127.0.0.1:9/', 'Could not check http://127.0.0.1:9/: could not connect to 127.0.0.1:9 (connection refused).'],
     [`${site.url}/gone.html`, `Could not check ${site.url}/gone.html: the server answered 404 (page not found). Check the address.`],
-    [`${site.url}/price-list.csv`, `Could not check ${site.url}/price-list.csv: not a web page (text/csv). Enter the address of a page of your site, such as its home page.`],
-    [`${site.url}/redirect-offsite`, `Could not check ${site.url}/redirect-offsite: redirected off-site to https://offsite.example/landing, so it was not followed.`],
+    [
+      `${site.url}/price-list.csv`,
+      `Could not check ${site.url}/price-list.csv: not a web page (text/csv). Enter the address of a page of your site, such as its home page.`,
+    ],
+    [
+      `${site.url}/redirect-offsite`,
+      `Could not check ${site.url}/redirect-offsite: redirected off-site to https://offsite.example/landing, so it was not followed.`,
+    ],
   ];
   for (const [url, message] of cases) {
     const res = await check(url);
@@ -120,7 +145,7 @@ test('fetch errors show their own reason', async (t) => {
   }
 });
 
-test('only http(s) addresses without a user name or password are checked (the web sources\' rule)', async (t) => {
+test("only http(s) addresses without a user name or password are checked (the web sources' rule)", async (t) => {
   const { check } = await setup(t);
   const refused: Array<[string, string]> = [
     ['ftp://example.com/', 'Only http:// and https:// addresses can be read (this one starts with ftp:).'],

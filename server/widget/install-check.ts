@@ -19,7 +19,11 @@ const MAX_TAG_LENGTH = 4000;
 const MAX_STEPS = 5000;
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/;
 
-export interface ScriptTag { src: string; async: boolean; defer: boolean }
+export interface ScriptTag {
+  src: string;
+  async: boolean;
+  defer: boolean;
+}
 
 /** Decodes the entities that turn up in URLs inside attributes (&amp;, &#47;, &#x2F;, &quot;). */
 function decodeAttribute(value: string): string {
@@ -132,13 +136,17 @@ export function snippetFindings(html: string, pageUrl: string, address: string):
   if (exact) {
     const blocked = insecure(exact);
     const parts = [`The snippet is on this page: it loads the widget from ${exact}.`];
-    if (blocked) parts.push(`But this page is https and the script is plain http, so browsers block it. Serve Docent over https and set PUBLIC_URL to its https address.`);
-    if (others.length) parts.push(`The page also loads ${others.join(' and ')}: if that is an older Docent address, remove that line, or the chat may appear twice.`);
+    if (blocked)
+      parts.push(`But this page is https and the script is plain http, so browsers block it. Serve Docent over https and set PUBLIC_URL to its https address.`);
+    if (others.length)
+      parts.push(`The page also loads ${others.join(' and ')}: if that is an older Docent address, remove that line, or the chat may appear twice.`);
     return { status: 'found', found: widgets, blocked, message: parts.join(' ') };
   }
   if (others.length) {
     const blocked = others.every(insecure);
-    const parts = [`This page loads a widget from ${others.join(' and ')}, but Docent's widget is at ${expected}. If that is an older Docent address, replace that line with the snippet above, then check again.`];
+    const parts = [
+      `This page loads a widget from ${others.join(' and ')}, but Docent's widget is at ${expected}. If that is an older Docent address, replace that line with the snippet above, then check again.`,
+    ];
     if (blocked) parts.push('That script is plain http on an https page, so browsers block it anyway.');
     return { status: 'other-address', found: widgets, blocked, message: parts.join(' ') };
   }
@@ -154,21 +162,30 @@ export function domainFindings(pageUrl: string, allowedDomains: string[]): Insta
   const page = new URL(pageUrl);
   const entry = page.hostname.replace(/^www\./, '');
   if (allowedDomains.length === 0) {
-    return { status: 'any-site', entry, message: `Allowed domains is empty, so any website may use the widget, this one included. Add ${entry} there to keep other sites from using the widget and your API credit.` };
+    return {
+      status: 'any-site',
+      entry,
+      message: `Allowed domains is empty, so any website may use the widget, this one included. Add ${entry} there to keep other sites from using the widget and your API credit.`,
+    };
   }
   if (originAllowed(page.origin, allowedDomains)) return { status: 'allowed', entry, message: `${page.host} is on the allowed domains.` };
   return {
-    status: 'not-allowed', entry,
+    status: 'not-allowed',
+    entry,
     message: `${page.host} is not on the allowed domains, so the widget there would refuse to answer. Add ${entry} under Where it may be used → Allowed domains, and save.`,
   };
 }
 
 const AddressView = z.object({
-  address: z.string(), publicUrl: z.string().nullable(), browsingOrigin: z.string().nullable(), reach: z.enum(['local', 'private', 'public']),
+  address: z.string(),
+  publicUrl: z.string().nullable(),
+  browsingOrigin: z.string().nullable(),
+  reach: z.enum(['local', 'private', 'public']),
   mismatch: z.object({ kind: z.enum(['stale', 'tunnel']), suggestedPublicUrl: z.string() }).nullable(),
 });
 const ReportView = z.object({
-  page: z.string(), expected: z.string(),
+  page: z.string(),
+  expected: z.string(),
   snippet: z.object({ status: z.enum(['found', 'other-address', 'missing']), found: z.array(z.string()), blocked: z.boolean(), message: z.string() }),
   domains: z.object({ status: z.enum(['allowed', 'any-site', 'not-allowed']), entry: z.string(), message: z.string() }),
 });
@@ -176,45 +193,55 @@ const ReportView = z.object({
 export const installCheckRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/widget/address', { schema: { response: { 200: AddressView } } }, async (request) => addressStatus(app.config, request));
 
-  app.post('/widget/install-check', {
-    schema: {
-      body: z.object({ url: webAddress('Enter the full address of a page of your site, e.g. https://example.com/.') }),
-      response: { 200: ReportView, 400: ErrorBody, 422: ErrorBody },
+  app.post(
+    '/widget/install-check',
+    {
+      schema: {
+        body: z.object({ url: webAddress('Enter the full address of a page of your site, e.g. https://example.com/.') }),
+        response: { 200: ReportView, 400: ErrorBody, 422: ErrorBody },
+      },
     },
-  }, async (request) => {
-    const { url } = request.body;
-    const address = publicAddress(app.config, request);
-    const failed = (reason: string) => {
-      const message = `Could not check ${url}: ${reason}`;
-      return new HttpError(422, message, { url: message });
-    };
-    const deadline = AbortSignal.timeout(CHECK_DEADLINE_MS);
-    const policy = createFetchPolicy({ allowPrivate: app.config.allowPrivateUrls, reader: app.ingest, timeoutMs: PAGE_TIMEOUT_MS, maxBytes: PAGE_MAX_BYTES, signal: deadline });
-    let page: Awaited<ReturnType<typeof fetchUrl>>;
-    try {
-      // robots.txt is for crawlers; this is one page the admin asked for, read once.
-      page = await fetchUrl(url, policy, { robots: false, accept: (type) => type === '' || HTML_TYPES.test(type) });
-    } catch (err) {
-      if (deadline.aborted) throw failed(`the site did not answer within ${CHECK_DEADLINE_MS / 1000} seconds.`);
-      if (err instanceof Error && err.name === 'FetchError') {
-        if ((err as { kind?: string }).kind === 'skip') {
-          throw failed(`${err.message.replace(/, skipped\.$/, '.')} Enter the address of a page of your site, such as its home page.`);
+    async (request) => {
+      const { url } = request.body;
+      const address = publicAddress(app.config, request);
+      const failed = (reason: string) => {
+        const message = `Could not check ${url}: ${reason}`;
+        return new HttpError(422, message, { url: message });
+      };
+      const deadline = AbortSignal.timeout(CHECK_DEADLINE_MS);
+      const policy = createFetchPolicy({
+        allowPrivate: app.config.allowPrivateUrls,
+        reader: app.ingest,
+        timeoutMs: PAGE_TIMEOUT_MS,
+        maxBytes: PAGE_MAX_BYTES,
+        signal: deadline,
+      });
+      let page: Awaited<ReturnType<typeof fetchUrl>>;
+      try {
+        // robots.txt is for crawlers; this is one page the admin asked for, read once.
+        page = await fetchUrl(url, policy, { robots: false, accept: (type) => type === '' || HTML_TYPES.test(type) });
+      } catch (err) {
+        if (deadline.aborted) throw failed(`the site did not answer within ${CHECK_DEADLINE_MS / 1000} seconds.`);
+        if (err instanceof Error && err.name === 'FetchError') {
+          if ((err as { kind?: string }).kind === 'skip') {
+            throw failed(`${err.message.replace(/, skipped\.$/, '.')} Enter the address of a page of your site, such as its home page.`);
+          }
+          throw failed(err.message);
         }
-        throw failed(err.message);
+        throw err;
+      } finally {
+        closeFetchPolicy(policy);
       }
-      throw err;
-    } finally {
-      closeFetchPolicy(policy);
-    }
-    if (page.status < 200 || page.status >= 300) throw failed(`${httpStatusMessage(page.status)} Check the address.`);
-    const html = page.body.toString('utf8');
-    const report: InstallReport = {
-      page: page.url,
-      expected: widgetScriptOf(address),
-      snippet: snippetFindings(html, page.url, address),
-      domains: domainFindings(page.url, readWidgetSettings(app.db).allowedDomains),
-    };
-    request.log.info({ page: page.url, snippet: report.snippet.status, domains: report.domains.status }, 'installation checked');
-    return report;
-  });
+      if (page.status < 200 || page.status >= 300) throw failed(`${httpStatusMessage(page.status)} Check the address.`);
+      const html = page.body.toString('utf8');
+      const report: InstallReport = {
+        page: page.url,
+        expected: widgetScriptOf(address),
+        snippet: snippetFindings(html, page.url, address),
+        domains: domainFindings(page.url, readWidgetSettings(app.db).allowedDomains),
+      };
+      request.log.info({ page: page.url, snippet: report.snippet.status, domains: report.domains.status }, 'installation checked');
+      return report;
+    },
+  );
 };

@@ -20,7 +20,10 @@ export function noteWidgetSeen(db: Db, origin: string | null, ownOrigin: string,
 /** The latest of the recorded visit and, for installs older than the record, the stored conversations. */
 export function widgetLastSeen(db: Db, ownOrigin: string): WidgetLastSeen | null {
   const recorded = readSection(db, SECTION, LastSeen);
-  const stored = db.prepare("SELECT origin, created_at AS at FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1")
+  const stored = db
+    .prepare(
+      "SELECT origin, created_at AS at FROM conversations WHERE channel = 'widget' AND origin IS NOT NULL AND origin != ? ORDER BY created_at DESC LIMIT 1",
+    )
     .get(ownOrigin) as WidgetLastSeen | undefined;
   if (!recorded) return stored ?? null;
   return stored && stored.at > recorded.at ? stored : recorded;

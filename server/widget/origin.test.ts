@@ -13,7 +13,13 @@ async function setup(t: { after(fn: () => unknown): void }) {
   const testApp = await createTestApp();
   t.after(testApp.close);
   const admin = await setupAdmin(testApp.app);
-  await admin.request('PUT', '/api/admin/settings/api', { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false });
+  await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openrouter',
+    apiKey: FAKE_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
   await admin.request('POST', '/api/admin/training/text', { question: 'What does the warranty cover?', answer: 'Every Acme widget has a two-year warranty.' });
   await admin.request('POST', '/api/admin/training/start');
   await testApp.app.training.runner.idle();
@@ -21,11 +27,18 @@ async function setup(t: { after(fn: () => unknown): void }) {
     const { widget } = (await admin.request('GET', '/api/admin/widget/settings')).json();
     assert.equal((await admin.request('PUT', '/api/admin/widget/settings', { ...widget, allowedDomains })).statusCode, 200);
   };
-  const chat = (headers: Record<string, string>, visitorId: string) => testApp.app.inject({
-    method: 'POST', url: '/api/widget/chat', headers, payload: { visitorId, message: 'What does the warranty cover?' },
-  });
-  const channelOf = (visitorId: string) => testApp.app.db.prepare('SELECT channel FROM conversations WHERE visitor_hash = ?')
-    .pluck().get(testApp.app.secretBox.fingerprint(`visitor:${visitorId}`));
+  const chat = (headers: Record<string, string>, visitorId: string) =>
+    testApp.app.inject({
+      method: 'POST',
+      url: '/api/widget/chat',
+      headers,
+      payload: { visitorId, message: 'What does the warranty cover?' },
+    });
+  const channelOf = (visitorId: string) =>
+    testApp.app.db
+      .prepare('SELECT channel FROM conversations WHERE visitor_hash = ?')
+      .pluck()
+      .get(testApp.app.secretBox.fingerprint(`visitor:${visitorId}`));
   return { ...testApp, admin, setAllowedDomains, chat, channelOf };
 }
 
@@ -42,17 +55,17 @@ test('a forged Origin with a matching Host is refused when allowed domains are s
   assert.equal(app.db.prepare('SELECT count(*) FROM conversations').pluck().get(), 0);
 });
 
-test('when every site may use the widget, forged own-page headers count as widget traffic, not the admin\'s Playground', async (t) => {
+test("when every site may use the widget, forged own-page headers count as widget traffic, not the admin's Playground", async (t) => {
   const { chat, channelOf, admin } = await setup(t);
   const res = await chat(FORGED, 'forger-0002');
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /event: done/);
   assert.equal(channelOf('forger-0002'), 'widget');
   const stats = (await admin.request('GET', '/api/admin/dashboard/stats')).json();
-  assert.equal(stats.today.conversations, 1, 'shown in the widget\'s stats');
+  assert.equal(stats.today.conversations, 1, "shown in the widget's stats");
 });
 
-test('the admin\'s real preview (session cookie, same origin) works under allowed domains and is stored as Playground', async (t) => {
+test("the admin's real preview (session cookie, same origin) works under allowed domains and is stored as Playground", async (t) => {
   const { app, setAllowedDomains, chat, channelOf, admin } = await setup(t);
   await setAllowedDomains(['shop.example.com']);
   const config = await app.inject({ url: '/api/widget/config', headers: { ...ADMIN_HOST, cookie: admin.cookie } });
@@ -64,7 +77,7 @@ test('the admin\'s real preview (session cookie, same origin) works under allowe
   // A page at PUBLIC_URL's origin is Docent's own, with or without a session.
   assert.equal((await chat({ origin: 'https://docent.example.test' }, 'preview-0002')).statusCode, 200);
   assert.equal(channelOf('preview-0002'), 'playground');
-  assert.equal((await admin.request('GET', '/api/admin/dashboard/stats')).json().today.conversations, 0, 'the admin\'s preview is not visitor traffic');
+  assert.equal((await admin.request('GET', '/api/admin/dashboard/stats')).json().today.conversations, 0, "the admin's preview is not visitor traffic");
   // After logout the same page is just another site.
   assert.equal((await admin.request('POST', '/api/admin/logout')).statusCode < 300, true);
   assert.equal((await chat({ ...ADMIN_HOST, cookie: admin.cookie }, 'preview-0003')).statusCode, 403);

@@ -22,7 +22,13 @@ function requestOrigin(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
   if (origin && origin !== 'null') return origin;
   const referer = request.headers.referer;
-  if (referer) { try { return new URL(referer).origin; } catch { /* ignore */ } }
+  if (referer) {
+    try {
+      return new URL(referer).origin;
+    } catch {
+      /* ignore */
+    }
+  }
   return null;
 }
 
@@ -66,111 +72,170 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   });
   app.options('/*', async (_request, reply) => reply.code(204).send());
 
-  app.get('/config', {
-    schema: {
-      response: {
-        200: z.object({
-          botName: z.string(), avatarUrl: z.string().nullable(), primaryColor: z.string(), position: z.string(), welcomeMessage: z.string(),
-          suggestedQuestions: z.array(z.string()), disclosure: z.string(), language: z.string(), openOnLoad: z.boolean(), strings: z.record(z.string(), z.string()),
-          contact: z.object({ label: z.string().nullable(), url: z.string().nullable(), email: z.string().nullable() }).nullable(),
-          // "Talk to a person" (server/leads): when the form is offered, the consent text on it, the pre-chat form.
-          handoff: z.object({ talkToPerson: z.enum(TALK_TO_PERSON), consentText: z.string(), preChatForm: z.boolean() }),
+  app.get(
+    '/config',
+    {
+      schema: {
+        response: {
+          200: z.object({
+            botName: z.string(),
+            avatarUrl: z.string().nullable(),
+            primaryColor: z.string(),
+            position: z.string(),
+            welcomeMessage: z.string(),
+            suggestedQuestions: z.array(z.string()),
+            disclosure: z.string(),
+            language: z.string(),
+            openOnLoad: z.boolean(),
+            strings: z.record(z.string(), z.string()),
+            contact: z.object({ label: z.string().nullable(), url: z.string().nullable(), email: z.string().nullable() }).nullable(),
+            // "Talk to a person" (server/leads): when the form is offered, the consent text on it, the pre-chat form.
+            handoff: z.object({ talkToPerson: z.enum(TALK_TO_PERSON), consentText: z.string(), preChatForm: z.boolean() }),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { allowedDomains: _hidden, ...widget } = readWidgetSettings(app.db);
+      reply.header('Cache-Control', 'no-cache');
+      const chatbot = readChatbotSettings(app.db);
+      return {
+        ...widget,
+        strings: {},
+        contact: contactOf(chatbot),
+        handoff: { talkToPerson: chatbot.talkToPerson, consentText: chatbot.consentText, preChatForm: chatbot.preChatForm },
+      };
+    },
+  );
+
+  app.post(
+    '/chat',
+    {
+      config: {
+        rateLimit: {
+          max: app.config.chatRateLimitPerIp,
+          timeWindow: '1 minute',
+          errorResponseBuilder: () => new HttpError(429, 'Too many messages. Please wait a minute and try again.'),
+        },
+      },
+      schema: {
+        body: z.object({
+          visitorId: VisitorId,
+          conversationId: ConversationId.nullish(),
+          message: z.string({ message: 'message is required.' }).trim().min(1, 'Type a message.'),
         }),
+        response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 429: ErrorBody },
       },
     },
-  }, async (_request, reply) => {
-    const { allowedDomains: _hidden, ...widget } = readWidgetSettings(app.db);
-    reply.header('Cache-Control', 'no-cache');
-    const chatbot = readChatbotSettings(app.db);
-    return { ...widget, strings: {}, contact: contactOf(chatbot),
-      handoff: { talkToPerson: chatbot.talkToPerson, consentText: chatbot.consentText, preChatForm: chatbot.preChatForm } };
-  });
+    async (request, reply) => {
+      const { db } = app;
+      const settings = readChatbotSettings(db);
+      const { visitorId, message } = request.body;
+      const length = characterCount(message);
+      if (length > settings.maxMessageLength) {
+        throw new HttpError(
+          413,
+          `Your message is too long (${length.toLocaleString('en')} characters). Please keep it to ${settings.maxMessageLength.toLocaleString('en')} characters at most.`,
+        );
+      }
+      const visitor = visitorHash(visitorId);
+      // Limits count the usage ledger, not stored messages: they hold with storing off and after deletions.
+      const today = new Date();
+      today.setUTCHours(0, 0, 0, 0);
+      const asked = visitorQuestionCounts(db, visitor, new Date(Date.now() - 60_000).toISOString(), today.toISOString());
+      if (asked.lastMinute >= settings.messagesPerMinutePerVisitor) {
+        throw new HttpError(429, 'You are sending messages quickly. Please wait a minute and try again.');
+      }
+      if (asked.today >= settings.dailyMessagesPerVisitor) {
+        throw new HttpError(429, "You've reached today's message limit. Please come back tomorrow.");
+      }
+      const tooLong = () => new HttpError(429, 'This conversation is very long. Please start a new chat.');
+      const gone = () => notFound('This conversation does not exist. Start a new chat.');
+      const requested = request.body.conversationId ?? null;
+      // Chats from Docent's own page are the admin's preview: kept apart from visitor traffic and stats.
+      const channel = fromOwnPage.get(request) ? 'playground' : 'widget';
+      const origin = requestOrigin(request);
 
-  app.post('/chat', {
-    config: { rateLimit: { max: app.config.chatRateLimitPerIp, timeWindow: '1 minute', errorResponseBuilder: () => new HttpError(429, 'Too many messages. Please wait a minute and try again.') } },
-    schema: {
-      body: z.object({ visitorId: VisitorId, conversationId: ConversationId.nullish(), message: z.string({ message: 'message is required.' }).trim().min(1, 'Type a message.') }),
-      response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 429: ErrorBody },
+      let conversation: Pick<AnswerInput, 'conversationId' | 'history' | 'keep'>;
+      let newConversation: boolean;
+      if (settings.storeConversations) {
+        if (requested && !findConversation(db, requested, visitor)) throw gone();
+        if (requested && countMessages(db, requested) >= settings.maxMessagesPerConversation) throw tooLong();
+        newConversation = requested === null;
+        const earlier = requested ? history(db, requested) : [];
+        const conversationId = addQuestion(db, requested, message, { visitorHash: visitor, origin, channel });
+        conversation = { conversationId, history: earlier, keep: (answer) => addAssistantMessage(db, answer) };
+      } else {
+        // Storing is off: the conversation lives in memory only. One no longer held (idle, restart) simply
+        // continues as a new conversation, so the visitor's follow-up is answered, not refused.
+        const live = liveConversations(db);
+        const held = requested ? live.lookup(requested, visitor) : { found: false as const };
+        if (held.found && !held.mine) throw gone();
+        if (held.found && held.questions >= settings.maxMessagesPerConversation) throw tooLong();
+        newConversation = !held.found;
+        const { id, history: earlier } = live.addQuestion(held.found ? requested : null, visitor, message);
+        conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
+      }
+      const usageId = recordQuestion(db, { visitorHash: visitor, channel, newConversation });
+      if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
+
+      // From here on the answer is a stream.
+      await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
     },
-  }, async (request, reply) => {
-    const { db } = app;
-    const settings = readChatbotSettings(db);
-    const { visitorId, message } = request.body;
-    const length = characterCount(message);
-    if (length > settings.maxMessageLength) {
-      throw new HttpError(413, `Your message is too long (${length.toLocaleString('en')} characters). Please keep it to ${settings.maxMessageLength.toLocaleString('en')} characters at most.`);
-    }
-    const visitor = visitorHash(visitorId);
-    // Limits count the usage ledger, not stored messages: they hold with storing off and after deletions.
-    const today = new Date(); today.setUTCHours(0, 0, 0, 0);
-    const asked = visitorQuestionCounts(db, visitor, new Date(Date.now() - 60_000).toISOString(), today.toISOString());
-    if (asked.lastMinute >= settings.messagesPerMinutePerVisitor) {
-      throw new HttpError(429, 'You are sending messages quickly. Please wait a minute and try again.');
-    }
-    if (asked.today >= settings.dailyMessagesPerVisitor) {
-      throw new HttpError(429, "You've reached today's message limit. Please come back tomorrow.");
-    }
-    const tooLong = () => new HttpError(429, 'This conversation is very long. Please start a new chat.');
-    const gone = () => notFound('This conversation does not exist. Start a new chat.');
-    const requested = request.body.conversationId ?? null;
-    // Chats from Docent's own page are the admin's preview: kept apart from visitor traffic and stats.
-    const channel = fromOwnPage.get(request) ? 'playground' : 'widget';
-    const origin = requestOrigin(request);
+  );
 
-    let conversation: Pick<AnswerInput, 'conversationId' | 'history' | 'keep'>;
-    let newConversation: boolean;
-    if (settings.storeConversations) {
-      if (requested && !findConversation(db, requested, visitor)) throw gone();
-      if (requested && countMessages(db, requested) >= settings.maxMessagesPerConversation) throw tooLong();
-      newConversation = requested === null;
-      const earlier = requested ? history(db, requested) : [];
-      const conversationId = addQuestion(db, requested, message, { visitorHash: visitor, origin, channel });
-      conversation = { conversationId, history: earlier, keep: (answer) => addAssistantMessage(db, answer) };
-    } else {
-      // Storing is off: the conversation lives in memory only. One no longer held (idle, restart) simply
-      // continues as a new conversation, so the visitor's follow-up is answered, not refused.
-      const live = liveConversations(db);
-      const held = requested ? live.lookup(requested, visitor) : { found: false as const };
-      if (held.found && !held.mine) throw gone();
-      if (held.found && held.questions >= settings.maxMessagesPerConversation) throw tooLong();
-      newConversation = !held.found;
-      const { id, history: earlier } = live.addQuestion(held.found ? requested : null, visitor, message);
-      conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
-    }
-    const usageId = recordQuestion(db, { visitorHash: visitor, channel, newConversation });
-    if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
-
-    // From here on the answer is a stream.
-    await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
-  });
-
-  app.get('/history', {
-    schema: {
-      querystring: z.object({ visitorId: VisitorId, conversationId: ConversationId }),
-      response: {
-        200: z.object({ conversationId: z.string(), messages: z.array(z.object({ id: z.string(), role: z.enum(['user', 'assistant']), text: z.string(),
-          sources: z.array(z.object({ title: z.string(), url: z.string() })), feedback: z.enum(['up', 'down']).nullable(), createdAt: z.string() })) }),
-        400: ErrorBody, 404: ErrorBody,
+  app.get(
+    '/history',
+    {
+      schema: {
+        querystring: z.object({ visitorId: VisitorId, conversationId: ConversationId }),
+        response: {
+          200: z.object({
+            conversationId: z.string(),
+            messages: z.array(
+              z.object({
+                id: z.string(),
+                role: z.enum(['user', 'assistant']),
+                text: z.string(),
+                sources: z.array(z.object({ title: z.string(), url: z.string() })),
+                feedback: z.enum(['up', 'down']).nullable(),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+        },
       },
     },
-  }, async (request) => {
-    const { visitorId, conversationId } = request.query;
-    const visitor = visitorHash(visitorId);
-    const messages = findConversation(app.db, conversationId, visitor) ? visitorHistory(app.db, conversationId)
-      : liveConversations(app.db).visibleHistory(conversationId, visitor);
-    if (!messages) throw notFound('This conversation does not exist. Start a new chat.');
-    // Answers stored before sources needed a public URL may list files or Q&A entries: visitors see links only.
-    return { conversationId, messages: messages.map((m) => ({ ...m, sources: m.sources.filter((s): s is { title: string; url: string } => !!s.url) })) };
-  });
+    async (request) => {
+      const { visitorId, conversationId } = request.query;
+      const visitor = visitorHash(visitorId);
+      const messages = findConversation(app.db, conversationId, visitor)
+        ? visitorHistory(app.db, conversationId)
+        : liveConversations(app.db).visibleHistory(conversationId, visitor);
+      if (!messages) throw notFound('This conversation does not exist. Start a new chat.');
+      // Answers stored before sources needed a public URL may list files or Q&A entries: visitors see links only.
+      return { conversationId, messages: messages.map((m) => ({ ...m, sources: m.sources.filter((s): s is { title: string; url: string } => !!s.url) })) };
+    },
+  );
 
-  app.post('/feedback', {
-    schema: { body: z.object({ visitorId: VisitorId, messageId: z.string().uuid('messageId is not valid.'), value: z.enum(['up', 'down']).nullable() }), response: { 204: z.null(), 400: ErrorBody, 404: ErrorBody } },
-  }, async (request, reply) => {
-    const { messageId, value } = request.body;
-    const visitor = visitorHash(request.body.visitorId);
-    if (!setFeedback(app.db, messageId, visitor, value) && !liveConversations(app.db).setFeedback(messageId, visitor, value)) throw notFound('No such answer.');
-    return reply.code(204).send(null);
-  });
+  app.post(
+    '/feedback',
+    {
+      schema: {
+        body: z.object({ visitorId: VisitorId, messageId: z.string().uuid('messageId is not valid.'), value: z.enum(['up', 'down']).nullable() }),
+        response: { 204: z.null(), 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { messageId, value } = request.body;
+      const visitor = visitorHash(request.body.visitorId);
+      if (!setFeedback(app.db, messageId, visitor, value) && !liveConversations(app.db).setFeedback(messageId, visitor, value))
+        throw notFound('No such answer.');
+      return reply.code(204).send(null);
+    },
+  );
 
   await app.register(leadFormRoutes({ visitorHash, requestOrigin }));
 };

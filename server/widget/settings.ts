@@ -3,20 +3,35 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { readSection, writeSection } from '../settings/store.js';
 
-const domainEntry = z.string().trim().toLowerCase()
+const domainEntry = z
+  .string()
+  .trim()
+  .toLowerCase()
   .regex(/^(https?:\/\/)?(\*\.)?[a-z0-9.-]+(:\d+)?\/?$/, 'Enter domains like example.com, *.example.com or https://shop.example.com.')
   .transform((d) => d.replace(/\/$/, ''));
 
 export const WidgetSettings = z.object({
   botName: z.string().trim().min(1, 'Enter a name for the bot.').max(60).default('Assistant'),
-  avatarUrl: z.union([z.url({ message: 'The avatar must be an http(s) image URL.' }).regex(/^https?:\/\//, 'The avatar must be an http(s) image URL.'), z.literal('')]).nullable().default(null)
+  avatarUrl: z
+    .union([z.url({ message: 'The avatar must be an http(s) image URL.' }).regex(/^https?:\/\//, 'The avatar must be an http(s) image URL.'), z.literal('')])
+    .nullable()
+    .default(null)
     .transform((v) => v || null),
-  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #2271b1.').default('#2271b1'),
+  primaryColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #2271b1.')
+    .default('#2271b1'),
   position: z.enum(['bottom-right', 'bottom-left'], { message: 'Choose bottom right or bottom left.' }).default('bottom-right'),
   welcomeMessage: z.string().trim().max(500).default('Hi! Ask me anything about this site.'),
-  suggestedQuestions: z.array(z.string().trim().min(1).max(120, 'Keep suggested questions under 120 characters.')).max(6, 'Offer at most 6 suggested questions.').default([]),
+  suggestedQuestions: z
+    .array(z.string().trim().min(1).max(120, 'Keep suggested questions under 120 characters.'))
+    .max(6, 'Offer at most 6 suggested questions.')
+    .default([]),
   disclosure: z.string().trim().max(200).default('AI-generated answers. Check important information.'),
-  language: z.string().regex(/^(auto|[a-z]{2})$/, 'Choose automatic or a two-letter language code.').default('auto'),
+  language: z
+    .string()
+    .regex(/^(auto|[a-z]{2})$/, 'Choose automatic or a two-letter language code.')
+    .default('auto'),
   openOnLoad: z.boolean().default(false),
   /** Sites allowed to embed the widget. Empty = any site (until the admin sets a list). */
   allowedDomains: z.array(domainEntry).max(100, 'List at most 100 domains.').default([]),
@@ -25,9 +40,16 @@ export type WidgetSettings = z.output<typeof WidgetSettings>;
 
 /** The stored shape, as responses send it (the input schema's transforms only run one way). */
 export const WidgetSettingsView = z.object({
-  botName: z.string(), avatarUrl: z.string().nullable(), primaryColor: z.string(), position: z.enum(['bottom-right', 'bottom-left']),
-  welcomeMessage: z.string(), suggestedQuestions: z.array(z.string()), disclosure: z.string(), language: z.string(),
-  openOnLoad: z.boolean(), allowedDomains: z.array(z.string()),
+  botName: z.string(),
+  avatarUrl: z.string().nullable(),
+  primaryColor: z.string(),
+  position: z.enum(['bottom-right', 'bottom-left']),
+  welcomeMessage: z.string(),
+  suggestedQuestions: z.array(z.string()),
+  disclosure: z.string(),
+  language: z.string(),
+  openOnLoad: z.boolean(),
+  allowedDomains: z.array(z.string()),
 });
 
 /** The widget's random visitor id (the server keeps only a keyed hash of it). */
@@ -41,7 +63,11 @@ export function originAllowed(origin: string | null, allowed: string[]): boolean
   if (allowed.length === 0) return true;
   if (!origin) return false;
   let url: URL;
-  try { url = new URL(origin); } catch { return false; }
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
   const host = url.hostname.toLowerCase();
   return allowed.some((entry) => {
     if (/^https?:\/\//.test(entry)) return entry === url.origin;

@@ -16,11 +16,12 @@ const HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
 try {
   const prev = w.Docent;
   if (!prev?.v) boot(prev?.q || []);
-} catch { /* never break the host page */ }
+} catch {
+  /* never break the host page */
+}
 
 function boot(queue: ArrayLike<unknown>[]) {
-  const me = (document.currentScript ||
-    [...document.querySelectorAll<HTMLScriptElement>('script[src*="widget.js"]')].pop()) as HTMLScriptElement | undefined;
+  const me = (document.currentScript || [...document.querySelectorAll<HTMLScriptElement>('script[src*="widget.js"]')].pop()) as HTMLScriptElement | undefined;
   if (!me?.src) return;
   const src = me.src;
   const ds = me.dataset;
@@ -29,14 +30,36 @@ function boot(queue: ArrayLike<unknown>[]) {
   // localStorage may throw (privacy modes, sandboxed iframes, quota): fall back to memory.
   const mem: Record<string, string> = {};
   const store: Store = {
-    get: (k) => { try { const v = localStorage.getItem(k); if (v != null) return v } catch {} return mem[k] ?? null },
-    set: (k, v) => { mem[k] = v; try { localStorage.setItem(k, v) } catch {} },
-    del: (k) => { delete mem[k]; try { localStorage.removeItem(k) } catch {} },
+    get: (k) => {
+      try {
+        const v = localStorage.getItem(k);
+        if (v != null) return v;
+      } catch {}
+      return mem[k] ?? null;
+    },
+    set: (k, v) => {
+      mem[k] = v;
+      try {
+        localStorage.setItem(k, v);
+      } catch {}
+    },
+    del: (k) => {
+      delete mem[k];
+      try {
+        localStorage.removeItem(k);
+      } catch {}
+    },
   };
 
   const handlers: Record<string, Fn[]> = {};
   const emit = (name: EventName, data?: unknown) =>
-    (handlers[name] || []).slice().forEach((f) => { try { f(data) } catch (e) { console.error(e) } });
+    (handlers[name] || []).slice().forEach((f) => {
+      try {
+        f(data);
+      } catch (e) {
+        console.error(e);
+      }
+    });
 
   let ready = false;
   let isOpen = false;
@@ -48,47 +71,74 @@ function boot(queue: ArrayLike<unknown>[]) {
   const waiting: [string, unknown[]][] = [];
   const panelUrl = new URL(panelFile, src).href;
 
-  const load = () => panel ||= new Promise<Mount>((resolve, reject) => {
-    register = resolve;
-    const s = document.createElement('script');
-    s.src = panelUrl;
-    s.async = true;
-    s.onerror = s.onload = () => { s.remove(); reject() }; // onload after a successful register is a no-op
-    document.head.append(s);
-  }).then((mount) => mount(ctx)).catch((e) => { panel = undefined; throw e });
+  const load = () =>
+    (panel ||= new Promise<Mount>((resolve, reject) => {
+      register = resolve;
+      const s = document.createElement('script');
+      s.src = panelUrl;
+      s.async = true;
+      s.onerror = s.onload = () => {
+        s.remove();
+        reject();
+      }; // onload after a successful register is a no-op
+      document.head.append(s);
+    })
+      .then((mount) => mount(ctx))
+      .catch((e) => {
+        panel = undefined;
+        throw e;
+      }));
 
   const open = (focus?: unknown) => {
     if (isOpen) return;
     isOpen = true;
     btn.setAttribute('aria-busy', 'true');
-    load().then((p) => {
-      if (!isOpen) return;
-      btn.hidden = true;
-      p.open(focus !== false);
-      emit('open');
-    }, () => { isOpen = false; emit('error', { code: 'unavailable' }) })
+    load()
+      .then(
+        (p) => {
+          if (!isOpen) return;
+          btn.hidden = true;
+          p.open(focus !== false);
+          emit('open');
+        },
+        () => {
+          isOpen = false;
+          emit('error', { code: 'unavailable' });
+        },
+      )
       .finally(() => btn.removeAttribute('aria-busy'));
   };
 
   const close = () => {
     if (!isOpen) return;
     isOpen = false;
-    panel?.then((p) => {
-      const hadFocus = !!root.activeElement;
-      p.close();
-      btn.hidden = false;
-      if (hadFocus) btn.focus();
-      emit('close');
-    }, () => {});
+    panel?.then(
+      (p) => {
+        const hadFocus = !!root.activeElement;
+        p.close();
+        btn.hidden = false;
+        if (hadFocus) btn.focus();
+        emit('close');
+      },
+      () => {},
+    );
   };
 
   const methods: Record<string, Fn> = {
     open,
     close,
-    reset: () => { store.del('docent.cid'); panel?.then((p) => p.reset(), () => {}) },
+    reset: () => {
+      store.del('docent.cid');
+      panel?.then(
+        (p) => p.reset(),
+        () => {},
+      );
+    },
     on: (name: string, f: Fn) => {
       if (typeof f == 'function') (handlers[name] ||= []).push(f);
-      return () => { handlers[name] = (handlers[name] || []).filter((x) => x !== f) };
+      return () => {
+        handlers[name] = (handlers[name] || []).filter((x) => x !== f);
+      };
     },
     _panel: (m: Mount) => register?.(m),
   };
@@ -162,8 +212,11 @@ function boot(queue: ArrayLike<unknown>[]) {
   };
 
   fetch(`${api}/api/widget/config`)
-    .then((r) => { if (!r.ok) throw r.status; return r.json() })
-    .then((cfg) => new Promise((r) => document.body ? r(cfg) : addEventListener('DOMContentLoaded', () => r(cfg))))
+    .then((r) => {
+      if (!r.ok) throw r.status;
+      return r.json();
+    })
+    .then((cfg) => new Promise((r) => (document.body ? r(cfg) : addEventListener('DOMContentLoaded', () => r(cfg)))))
     .then((cfg) => setup(cfg as WidgetConfig))
     .catch(() => emit('error', { code: 'unavailable' })); // e.g. 403 (origin not allowed): no launcher, nothing thrown
 }

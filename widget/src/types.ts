@@ -1,11 +1,21 @@
 // Types shared by the loader and the panel (type-only: nothing here ends up in a bundle).
 import type { Strings } from './i18n.js';
 
-export interface Source { title: string; url: string }
+export interface Source {
+  title: string;
+  url: string;
+}
 /** A Q&A entry the admin wrote, offered word for word when the bot cannot answer. */
-export interface QaAnswer { question: string; answer: string }
+export interface QaAnswer {
+  question: string;
+  answer: string;
+}
 /** "When the bot can't help": a page or an e-mail address (the widget builds the mailto: link). */
-export interface Contact { label: string | null; url: string | null; email: string | null }
+export interface Contact {
+  label: string | null;
+  url: string | null;
+  email: string | null;
+}
 
 /** `GET /api/widget/config` (server/README.md, "Widget"). */
 export interface WidgetConfig {

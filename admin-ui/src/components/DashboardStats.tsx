@@ -128,13 +128,7 @@ export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
                 </p>
               </div>
               <div class="alert-actions">
-                <button
-                  type="button"
-                  class="button"
-                  onClick={() => dismiss(a)}
-                  disabled={dismissing === a.id}
-                  aria-label={`Dismiss alert: ${a.message}`}
-                >
+                <button type="button" class="button" onClick={() => dismiss(a)} disabled={dismissing === a.id} aria-label={`Dismiss alert: ${a.message}`}>
                   {dismissing === a.id ? 'Dismissing…' : 'Dismiss'}
                 </button>
               </div>

@@ -34,7 +34,9 @@ export function FieldError({ id, message }: { id: string; message?: string | nul
   if (!message) return null;
   return (
     <p class="field-error" id={id} role="alert">
-      <span class="field-error-icon" aria-hidden="true">!</span>
+      <span class="field-error-icon" aria-hidden="true">
+        !
+      </span>
       {message}
     </p>
   );

@@ -39,7 +39,14 @@ function rank(m: ModelInfo, q: string): number {
   const name = m.name.toLowerCase();
   if (id === q) return 0;
   if (id.startsWith(q) || id.slice(id.indexOf('/') + 1).startsWith(q)) return 1;
-  if (name.startsWith(q) || name.slice(name.indexOf(':') + 1).trim().startsWith(q)) return 2;
+  if (
+    name.startsWith(q) ||
+    name
+      .slice(name.indexOf(':') + 1)
+      .trim()
+      .startsWith(q)
+  )
+    return 2;
   return 3;
 }
 
@@ -52,7 +59,10 @@ export function filterModels(models: ModelInfo[], query: string): ModelInfo[] {
     return terms.every((t) => hay.includes(t));
   });
   // Best matches first, catalog order otherwise (Array#sort is stable).
-  return found.map((m) => [rank(m, q), m] as const).sort((a, b) => a[0] - b[0]).map(([, m]) => m);
+  return found
+    .map((m) => [rank(m, q), m] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, m]) => m);
 }
 
 export function ModelBadges({ model }: { model: ModelInfo }) {
@@ -124,7 +134,11 @@ export function ModelCombobox(p: Props) {
   function openList(at?: 'selected' | 'first' | 'last') {
     let i = 0;
     if (at === 'last') i = options.length - 1;
-    else if (at !== 'first' && query == null && p.value) i = Math.max(0, options.findIndex((o) => o.kind === 'model' && o.model.id === p.value));
+    else if (at !== 'first' && query == null && p.value)
+      i = Math.max(
+        0,
+        options.findIndex((o) => o.kind === 'model' && o.model.id === p.value),
+      );
     scrollOnActive.current = true;
     setActive(i);
     setOpen(true);
@@ -211,56 +225,56 @@ export function ModelCombobox(p: Props) {
   return (
     <div class={`combobox${open ? ' is-open' : ''}${p.disabled ? ' is-disabled' : ''}`}>
       <div class="combobox-row">
-      <div class="combobox-control">
-        <input
-          id={p.id}
-          ref={setInput}
-          type="text"
-          class="input combobox-input"
-          role="combobox"
-          aria-expanded={open}
-          aria-controls={listId}
-          aria-autocomplete="list"
-          aria-activedescendant={activeIndex >= 0 ? optionId(activeIndex) : undefined}
-          aria-invalid={p.invalid ? 'true' : undefined}
-          aria-describedby={[p.showSummary !== false && p.value ? summaryId : '', p.describedBy ?? ''].filter(Boolean).join(' ') || undefined}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellcheck={false}
-          placeholder={p.placeholder ?? 'Search models by name or id…'}
-          value={displayValue}
-          disabled={p.disabled}
-          onInput={onInput}
-          onKeyDown={onKeyDown}
-          onClick={(e) => {
-            if (!open) {
-              (e.currentTarget as HTMLInputElement).select();
-              openList();
-            }
-          }}
-          onBlur={() => {
-            if (open || query != null) close();
-          }}
-        />
-        <button
-          type="button"
-          class="combobox-toggle"
-          tabIndex={-1}
-          aria-label={open ? 'Close the model list' : 'Open the model list'}
-          disabled={p.disabled}
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={() => {
-            if (open) close();
-            else {
-              localInput.current?.focus();
-              openList();
-            }
-          }}
-        >
-          <Icon name="chevron-down" />
-        </button>
-      </div>
-      {p.after}
+        <div class="combobox-control">
+          <input
+            id={p.id}
+            ref={setInput}
+            type="text"
+            class="input combobox-input"
+            role="combobox"
+            aria-expanded={open}
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={activeIndex >= 0 ? optionId(activeIndex) : undefined}
+            aria-invalid={p.invalid ? 'true' : undefined}
+            aria-describedby={[p.showSummary !== false && p.value ? summaryId : '', p.describedBy ?? ''].filter(Boolean).join(' ') || undefined}
+            autoComplete="off"
+            autoCapitalize="off"
+            spellcheck={false}
+            placeholder={p.placeholder ?? 'Search models by name or id…'}
+            value={displayValue}
+            disabled={p.disabled}
+            onInput={onInput}
+            onKeyDown={onKeyDown}
+            onClick={(e) => {
+              if (!open) {
+                (e.currentTarget as HTMLInputElement).select();
+                openList();
+              }
+            }}
+            onBlur={() => {
+              if (open || query != null) close();
+            }}
+          />
+          <button
+            type="button"
+            class="combobox-toggle"
+            tabIndex={-1}
+            aria-label={open ? 'Close the model list' : 'Open the model list'}
+            disabled={p.disabled}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => {
+              if (open) close();
+              else {
+                localInput.current?.focus();
+                openList();
+              }
+            }}
+          >
+            <Icon name="chevron-down" />
+          </button>
+        </div>
+        {p.after}
       </div>
 
       <div class="combobox-popup" hidden={!open} onMouseDown={(e) => e.preventDefault()}>

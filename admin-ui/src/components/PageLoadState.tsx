@@ -8,7 +8,9 @@ export function PageLoadState({ title, what, error, onRetry }: { title: string; 
       <h1>{title}</h1>
       {error ? (
         <Notice type="error">
-          <p>Could not load {what}: {error}</p>
+          <p>
+            Could not load {what}: {error}
+          </p>
           <p>
             <button type="button" class="button" onClick={onRetry}>
               Try again

@@ -48,11 +48,10 @@ function ProxyText({ status }: { status: AddressStatus }) {
   const here = window.location.origin;
   return (
     <p>
-      Your browser is at <code>{here}</code>, but Docent received this page's request as <code>{status.browsingOrigin}</code>,
-      so the embed snippet and the webhook URL point at <code>{status.browsingOrigin}</code> and the widget may not appear on
-      your website. A reverse proxy in front of Docent does not pass the address on: set <code>TRUST_PROXY=true</code> so
-      Docent reads <code>X-Forwarded-Host</code> and <code>X-Forwarded-Proto</code> (the proxy must send them), or set{' '}
-      <code>PUBLIC_URL={here}</code>, and restart Docent.
+      Your browser is at <code>{here}</code>, but Docent received this page's request as <code>{status.browsingOrigin}</code>, so the embed snippet and the
+      webhook URL point at <code>{status.browsingOrigin}</code> and the widget may not appear on your website. A reverse proxy in front of Docent does not pass
+      the address on: set <code>TRUST_PROXY=true</code> so Docent reads <code>X-Forwarded-Host</code> and <code>X-Forwarded-Proto</code> (the proxy must send
+      them), or set <code>PUBLIC_URL={here}</code>, and restart Docent.
     </p>
   );
 }
@@ -64,29 +63,26 @@ function MismatchText({ status }: { status: AddressStatus }) {
   if (mismatch.kind === 'tunnel') {
     return (
       <p>
-        You opened Docent at <code>{browsingOrigin}</code>, but the embed snippet and the webhook URL use{' '}
-        <code>PUBLIC_URL</code>, <code>{publicUrl}</code>. That is right when visitors reach Docent at <code>{publicUrl}</code> and
-        you are on a private address or a tunnel. If they reach it at another address, set <code>PUBLIC_URL</code> to that
-        address and restart Docent.
+        You opened Docent at <code>{browsingOrigin}</code>, but the embed snippet and the webhook URL use <code>PUBLIC_URL</code>, <code>{publicUrl}</code>.
+        That is right when visitors reach Docent at <code>{publicUrl}</code> and you are on a private address or a tunnel. If they reach it at another address,
+        set <code>PUBLIC_URL</code> to that address and restart Docent.
       </p>
     );
   }
   if (status.reach === 'local') {
     return (
       <p>
-        You opened Docent at <code>{browsingOrigin}</code>, but <code>PUBLIC_URL</code> says <code>{publicUrl}</code>, an
-        address only Docent's own server can reach. The embed snippet and the webhook URL point there, so the widget will not
-        appear on your website. Set <code>PUBLIC_URL={mismatch.suggestedPublicUrl}</code> in Docent's environment and restart
-        Docent.
+        You opened Docent at <code>{browsingOrigin}</code>, but <code>PUBLIC_URL</code> says <code>{publicUrl}</code>, an address only Docent's own server can
+        reach. The embed snippet and the webhook URL point there, so the widget will not appear on your website. Set{' '}
+        <code>PUBLIC_URL={mismatch.suggestedPublicUrl}</code> in Docent's environment and restart Docent.
       </p>
     );
   }
   return (
     <p>
-      You opened Docent at <code>{browsingOrigin}</code>, but <code>PUBLIC_URL</code> says <code>{publicUrl}</code>, so the
-      embed snippet and the webhook URL point at <code>{publicUrl}</code>. If visitors reach Docent at{' '}
-      <code>{browsingOrigin}</code>, set <code>PUBLIC_URL={mismatch.suggestedPublicUrl}</code> in Docent's environment and
-      restart Docent, or the widget will not appear on your website.
+      You opened Docent at <code>{browsingOrigin}</code>, but <code>PUBLIC_URL</code> says <code>{publicUrl}</code>, so the embed snippet and the webhook URL
+      point at <code>{publicUrl}</code>. If visitors reach Docent at <code>{browsingOrigin}</code>, set <code>PUBLIC_URL={mismatch.suggestedPublicUrl}</code> in
+      Docent's environment and restart Docent, or the widget will not appear on your website.
     </p>
   );
 }

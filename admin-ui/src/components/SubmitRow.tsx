@@ -5,7 +5,19 @@ import { Spinner } from './Spinner.js';
  * aria-disabled rather than disabled: a disabled button loses focus, and focus should stay on it (as in WordPress).
  * The form's submit handler ignores a second submit while one is under way.
  */
-export function SubmitRow({ saving, disabled = false, dirty = false, label = 'Save Changes', busyLabel = 'Saving…' }: { saving: boolean; disabled?: boolean; dirty?: boolean; label?: string; busyLabel?: string }) {
+export function SubmitRow({
+  saving,
+  disabled = false,
+  dirty = false,
+  label = 'Save Changes',
+  busyLabel = 'Saving…',
+}: {
+  saving: boolean;
+  disabled?: boolean;
+  dirty?: boolean;
+  label?: string;
+  busyLabel?: string;
+}) {
   return (
     <div class="submit-row">
       <button type="submit" class="button button-primary" disabled={disabled && !saving} aria-disabled={saving ? 'true' : undefined}>

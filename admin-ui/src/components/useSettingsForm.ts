@@ -101,7 +101,18 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
   }
 
   return {
-    resource, saved, form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, onSave, afterRender,
+    resource,
+    saved,
+    form,
+    errors,
+    sectionErrors,
+    notice,
+    noticeRef,
+    saving,
+    dirty,
+    update,
+    onSave,
+    afterRender,
     dismissNotice,
   };
 }

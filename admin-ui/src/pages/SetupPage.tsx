@@ -75,10 +75,7 @@ export default function SetupPage() {
   return (
     <AuthScreen>
       <h1 class="auth-title">Welcome to Docent</h1>
-      <p class="auth-intro">
-        Docent answers your visitors’ questions from your own content. First, create the password you will use to log in
-        to this admin.
-      </p>
+      <p class="auth-intro">Docent answers your visitors’ questions from your own content. First, create the password you will use to log in to this admin.</p>
       {formError && (
         <Notice type="error">
           <p>{formError}</p>

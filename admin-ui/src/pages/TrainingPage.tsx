@@ -36,12 +36,7 @@ export default function TrainingPage() {
       <h1>Data Training</h1>
       <nav class="nav-tab-wrapper" aria-label="Data Training sections">
         {TABS.map((t) => (
-          <a
-            key={t.id}
-            href={trainingTabHref(t.id)}
-            class={`nav-tab${t === tab ? ' nav-tab-active' : ''}`}
-            aria-current={t === tab ? 'page' : undefined}
-          >
+          <a key={t.id} href={trainingTabHref(t.id)} class={`nav-tab${t === tab ? ' nav-tab-active' : ''}`} aria-current={t === tab ? 'page' : undefined}>
             {t.label}
           </a>
         ))}

@@ -11,7 +11,11 @@ import type { Chunk } from './types.js';
 const DOCS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../e2e/fixtures/docs');
 const loaded = new Map<string, ReturnType<typeof extractFile>>();
 const load = (name: string) => {
-  if (!loaded.has(name)) loaded.set(name, readFile(path.join(DOCS, name)).then((data) => extractFile(data, name)));
+  if (!loaded.has(name))
+    loaded.set(
+      name,
+      readFile(path.join(DOCS, name)).then((data) => extractFile(data, name)),
+    );
   return loaded.get(name)!;
 };
 
@@ -57,7 +61,10 @@ test('chunks follow headings and carry the heading path in a context line', () =
     chunks.map((c) => c.headingPath),
     [['Guide'], ['Guide', 'Install'], ['Guide', 'Install', 'Windows'], ['Guide', 'Use']],
   );
-  assert.deepEqual(chunks.map((c) => c.index), [0, 1, 2, 3]);
+  assert.deepEqual(
+    chunks.map((c) => c.index),
+    [0, 1, 2, 3],
+  );
   assert.equal(chunks[1].text, 'Acme Manual › Guide › Install\n\nDownload the installer. Run it.');
   assert.equal(chunks[1].content, 'Download the installer. Run it.');
   assert.ok(chunks[3].content.includes('# not a heading, a shell comment'), 'a # line inside a code block is not a heading');
@@ -66,7 +73,14 @@ test('chunks follow headings and carry the heading path in a context line', () =
 });
 
 test('real documents: every chunk fits maxTokens exactly as the tokenizer counts, and never spans two sections', async () => {
-  for (const name of ['amoebax-manual.pdf', 'coco-user-manual.docx', 'dpkg-triggers.txt', 'pip-authentication.md', 'requests-faq.html', 'debian-releases.csv']) {
+  for (const name of [
+    'amoebax-manual.pdf',
+    'coco-user-manual.docx',
+    'dpkg-triggers.txt',
+    'pip-authentication.md',
+    'requests-faq.html',
+    'debian-releases.csv',
+  ]) {
     const doc = await load(name);
     for (const maxTokens of [120, 350]) {
       const chunks = chunkDocument(doc, { maxTokens });
@@ -136,14 +150,20 @@ test('text without sentence breaks is cut by tokens, losing nothing', () => {
   const chunks = chunkDocument({ title: 'Blob', text: words.join(' ') }, { maxTokens: 100, overlapTokens: 0 });
   assert.ok(chunks.length > 5);
   for (const c of chunks) assert.ok(c.tokenCount <= 100);
-  assert.deepEqual(chunks.flatMap((c) => c.content.split(/\s+/)), words);
+  assert.deepEqual(
+    chunks.flatMap((c) => c.content.split(/\s+/)),
+    words,
+  );
 });
 
 test('never emits empty chunks; a document of headings only gives none', () => {
   assert.deepEqual(chunkDocument({ title: 'x', text: '' }), []);
   assert.deepEqual(chunkDocument({ title: 'x', text: '# A\n\n## B\n\n   \n\n### C' }), []);
   const chunks = chunkDocument({ title: 'x', text: '# A\n\n```\n```\n\n---\n\n\n\n## B\n\nReal text.' });
-  assert.deepEqual(chunks.map((c) => c.content), ['Real text.']);
+  assert.deepEqual(
+    chunks.map((c) => c.content),
+    ['Real text.'],
+  );
 });
 
 test('deterministic: same input, same chunks and hashes', async () => {

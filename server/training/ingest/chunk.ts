@@ -105,7 +105,10 @@ function contextLine(title: string, path: string[], maxTokens: number): string {
   // A runaway title or heading must not eat the passage's budget.
   const cap = Math.max(8, Math.floor(maxTokens / 4));
   const tokens = encode(line, PLAIN);
-  if (tokens.length > cap) line = `${decode(tokens.slice(0, cap - 1)).replace(/\uFFFD+$/, '').trimEnd()}…`;
+  if (tokens.length > cap)
+    line = `${decode(tokens.slice(0, cap - 1))
+      .replace(/\uFFFD+$/, '')
+      .trimEnd()}…`;
   return line;
 }
 
@@ -251,9 +254,7 @@ export function chunkDocument(doc: { title: string; text: string }, opts: ChunkO
     const minFill = Math.floor(budget / 2);
 
     // Paragraphs with no letters or digits (empty code fences, rules) carry nothing to retrieve.
-    const queue: Unit[] = section.paragraphs
-      .filter((p) => /[\p{L}\p{N}]/u.test(p))
-      .flatMap((p) => paragraphUnits(p, budget - overlapTokens - 2));
+    const queue: Unit[] = section.paragraphs.filter((p) => /[\p{L}\p{N}]/u.test(p)).flatMap((p) => paragraphUnits(p, budget - overlapTokens - 2));
 
     let overlap = '';
     let i = 0;

@@ -37,7 +37,10 @@ test('PDF manual: title from metadata, headings from font sizes, paragraphs join
   assert.match(doc.text, /^- 128 MiB of RAM$/m);
   const hs = headings(doc.text);
   for (const h of ['Installing Amoebax', 'Minimum Configuration', 'Game Basics']) {
-    assert.ok(hs.some((l) => l.endsWith(` ${h}`)), `heading "${h}" in ${hs.join(' | ')}`);
+    assert.ok(
+      hs.some((l) => l.endsWith(` ${h}`)),
+      `heading "${h}" in ${hs.join(' | ')}`,
+    );
   }
   assert.doesNotMatch(doc.text, /^\d+$/m, 'no page-number lines');
   assert.doesNotMatch(doc.text, /\n{3,}/);
@@ -74,7 +77,11 @@ test('Word file: title from document properties, headings kept, table of content
 test('Word file errors: damaged, old format, really a PDF', async () => {
   const docx = await readFile(path.join(DOCS, 'coco-user-manual.docx'));
   await rejectsWith('cut.docx', docx.subarray(0, 5000), /damaged or not a real \.docx/);
-  await rejectsWith('old.docx', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]), /password-protected or in the old \.doc format/);
+  await rejectsWith(
+    'old.docx',
+    Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]),
+    /password-protected or in the old \.doc format/,
+  );
   await rejectsWith('manual.docx', readFile(path.join(DOCS, 'amoebax-manual.pdf')), /contents look like a PDF/);
   await rejectsWith('report.doc', Buffer.from('whatever'), /old Word \.doc files can't be read.*save it as \.docx or PDF/);
 });
@@ -144,11 +151,19 @@ test('XML: text content without markup or comments', async () => {
 });
 
 test('unsupported, empty, oversized and mislabelled files', async () => {
-  await rejectsWith('slides.pptx', Buffer.from('PK\u0003\u0004ppt/presentation.xml'), /files of type \.pptx can't be used for training\. Supported types: PDF \(\.pdf\), Word \(\.docx\)/);
+  await rejectsWith(
+    'slides.pptx',
+    Buffer.from('PK\u0003\u0004ppt/presentation.xml'),
+    /files of type \.pptx can't be used for training\. Supported types: PDF \(\.pdf\), Word \(\.docx\)/,
+  );
   await rejectsWith('README', Buffer.from('hello'), /no extension.*Supported types/);
   await rejectsWith('empty.txt', Buffer.alloc(0), /the file is empty/);
   await rejectsWith('huge.pdf', Buffer.alloc(50 * 1024 * 1024 + 1), /the file is 50\.0 MB, more than 50 MB, the limit for one file \(MAX_UPLOAD_MB\)/);
-  await rejectsWith('photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), /name says a text file \(\.txt\), but the contents look like a PNG image/);
+  await rejectsWith(
+    'photo.txt',
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+    /name says a text file \(\.txt\), but the contents look like a PNG image/,
+  );
   await rejectsWith('data.csv', Buffer.from([1, 2, 0, 0, 5, 6, 0, 9]), /contents look like a binary/);
   await rejectsWith('blank.md', Buffer.from('\n\n   \n'), /no readable text/);
 });
@@ -163,15 +178,26 @@ test('extractHtml on a website page strips header, nav, cookie banner, aside, fo
   assert.match(doc.text, /^## International shipping$/m);
   assert.match(doc.text, /Standard shipping takes 3 to 5 business days and costs \$4\.95\./);
   assert.match(doc.text, /You can also find it under Your orders when you are signed in\./, 'link text kept');
-  for (const junk of ['Password help', 'header tagline', 'We use cookies', 'Spring sale', 'All rights reserved', 'Widgetgram', 'TRACKING-ACME', 'analytics', 'footer-script-ran', 'font-family']) {
+  for (const junk of [
+    'Password help',
+    'header tagline',
+    'We use cookies',
+    'Spring sale',
+    'All rights reserved',
+    'Widgetgram',
+    'TRACKING-ACME',
+    'analytics',
+    'footer-script-ran',
+    'font-family',
+  ]) {
     assert.ok(!doc.text.includes(junk), `"${junk}" should be stripped`);
   }
 });
 
 test('extractHtml renders lists as "- " lines and tables as "header: value" rows', async () => {
-  const home = extractHtml((await readFile(path.join(SITE, 'index.html'), 'utf8')), 'https://acme.example/');
+  const home = extractHtml(await readFile(path.join(SITE, 'index.html'), 'utf8'), 'https://acme.example/');
   assert.match(home.text, /^- How long shipping takes and what it costs$/m);
-  const pricing = extractHtml((await readFile(path.join(SITE, 'pricing.html'), 'utf8')), 'https://acme.example/pricing.html');
+  const pricing = extractHtml(await readFile(path.join(SITE, 'pricing.html'), 'utf8'), 'https://acme.example/pricing.html');
   assert.match(pricing.text, /^Plan: Pro; Price: \$29 per month; Widgets: up to 25 widgets; Support: priority email support and API access$/m);
   const fragment = extractHtml('<h2>Steps</h2><ol><li>Open <b>Settings</b></li><li>Click Save<ul><li>nested</li></ul></li></ol>', null);
   assert.match(fragment.text, /^## Steps\n\n1\. Open Settings\n2\. Click Save\n {2}- nested$/m);

@@ -38,8 +38,7 @@ const KIND_BY_EXTENSION: Record<string, Kind> = {
   xml: 'xml',
 };
 
-export const SUPPORTED_TYPES_TEXT =
-  'PDF (.pdf), Word (.docx), Markdown (.md), plain text (.txt), web pages (.html, .htm), CSV (.csv) and XML (.xml)';
+export const SUPPORTED_TYPES_TEXT = 'PDF (.pdf), Word (.docx), Markdown (.md), plain text (.txt), web pages (.html, .htm), CSV (.csv) and XML (.xml)';
 
 // Which sniffed contents each kind accepts (text formats are not picky about each other).
 const ACCEPTS: Record<Kind, Sniffed[]> = {
@@ -74,7 +73,9 @@ function baseName(fileName: string): string {
 /** The error for a file over MAX_UPLOAD_MB (also used while the upload streams in). */
 export function fileTooLarge(fileName: string, maxFileBytes: number, size?: number): IngestError {
   const is = size === undefined ? 'is larger than' : `is ${(size / (1024 * 1024)).toFixed(1)} MB, more than`;
-  return new IngestError(`${fileName}: the file ${is} ${formatMb(maxFileBytes)}, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.`);
+  return new IngestError(
+    `${fileName}: the file ${is} ${formatMb(maxFileBytes)}, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.`,
+  );
 }
 
 function checkType(data: Buffer, fileName: string, limits: ExtractLimits): Kind {
@@ -85,7 +86,7 @@ function checkType(data: Buffer, fileName: string, limits: ExtractLimits): Kind 
     if (ext === 'doc') {
       throw new IngestError(`${fileName}: old Word .doc files can't be read. Open it in Word or LibreOffice, save it as .docx or PDF, and upload that.`);
     }
-    const what = ext ? `files of type .${ext} can't be used for training` : "the file has no extension, so its type is unknown";
+    const what = ext ? `files of type .${ext} can't be used for training` : 'the file has no extension, so its type is unknown';
     throw new IngestError(`${fileName}: ${what}. Supported types: ${SUPPORTED_TYPES_TEXT}.`);
   }
   if (data.length === 0) throw new IngestError(`${fileName}: the file is empty.`);
@@ -133,10 +134,7 @@ async function extractPdf(data: Buffer, fileName: string, limits: ExtractLimits)
 }
 
 // Word styles that mammoth doesn't map by default but that carry structure.
-const DOCX_STYLE_MAP = [
-  "p[style-name='Title'] => h1:fresh",
-  "p[style-name='Subtitle'] => p:fresh",
-];
+const DOCX_STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => p:fresh"];
 
 function docxCoreProperties(data: Buffer): { title: string | null; modifiedAt: string | null } {
   const core = readZipMember(data, 'docProps/core.xml')?.toString('utf8') ?? '';
@@ -158,8 +156,12 @@ async function checkDocxUnpackedSize(data: Buffer, fileName: string, maxUnpacked
     entries = zipEntries(data, MAX_DOCX_PARTS);
   } catch (e) {
     if (!(e instanceof ZipLayoutError)) throw e;
-    const why = e.message === `more than ${MAX_DOCX_PARTS} members` ? `it has more than ${formatCount(MAX_DOCX_PARTS)} parts, far more than any real document`
-      : e.message === 'ZIP64 layout' ? 'it uses a ZIP64 layout, which Word files never need' : 'it is damaged or not a real .docx';
+    const why =
+      e.message === `more than ${MAX_DOCX_PARTS} members`
+        ? `it has more than ${formatCount(MAX_DOCX_PARTS)} parts, far more than any real document`
+        : e.message === 'ZIP64 layout'
+          ? 'it uses a ZIP64 layout, which Word files never need'
+          : 'it is damaged or not a real .docx';
     throw new IngestError(`${fileName}: this Word file can't be read: ${why}. Open it in Word or LibreOffice and save it again.`);
   }
   let total = 0;

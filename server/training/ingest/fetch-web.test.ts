@@ -2,17 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dns from 'node:dns';
 import { startStaticSite, type StaticSite } from '../../../e2e/fakes/static-site.js';
-import {
-  createFetchPolicy,
-  crawlSite,
-  fetchPages,
-  fetchUrl,
-  FetchError,
-  isPublicAddress,
-  pageKey,
-  readSitemap,
-  type FetchPolicy,
-} from './fetch-web.js';
+import { createFetchPolicy, crawlSite, fetchPages, fetchUrl, FetchError, isPublicAddress, pageKey, readSitemap, type FetchPolicy } from './fetch-web.js';
 import { IngestError, type ExtractedDocument } from './types.js';
 import { createInProcessReader } from './reader.js';
 
@@ -115,7 +105,10 @@ describe('crawling', () => {
   });
 
   test('sees pages that changed or disappeared', async () => {
-    site.setPage('/about.html', '<!DOCTYPE html><html><head><title>About</title></head><body><main><h1>About</h1><p>Acme Widgets now has 120 employees.</p></main></body></html>');
+    site.setPage(
+      '/about.html',
+      '<!DOCTYPE html><html><head><title>About</title></head><body><main><h1>About</h1><p>Acme Widgets now has 120 employees.</p></main></body></html>',
+    );
     site.removePage('/contact.html');
     try {
       const { errors, onError } = collector();
@@ -151,7 +144,20 @@ describe('safety limits', () => {
   });
 
   test('address ranges', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '100.64.0.1',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       assert.equal(isPublicAddress(a), false, a);
     }
     for (const a of ['8.8.8.8', '93.184.216.34', '2606:4700:4700::1111']) assert.equal(isPublicAddress(a), true, a);
@@ -159,13 +165,24 @@ describe('safety limits', () => {
 
   test('IPv6 addresses with an IPv4 address inside are judged by it, or refused', () => {
     const refused = [
-      '::127.0.0.1', '::7f00:1', '::10.0.0.1', '::8.8.8.8', '::', // IPv4-compatible (deprecated), unspecified
-      '::ffff:7f00:1', '::ffff:169.254.169.254', // IPv4-mapped, in either spelling
-      '64:ff9b::127.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::808:808', // NAT64 to private addresses; local-use NAT64
-      '::ffff:0:7f00:1', '::ffff:0:8.8.8.8', // SIIT-translated
-      '2002:7f00:1::1', '2002:808:808::1', // 6to4
+      '::127.0.0.1',
+      '::7f00:1',
+      '::10.0.0.1',
+      '::8.8.8.8',
+      '::', // IPv4-compatible (deprecated), unspecified
+      '::ffff:7f00:1',
+      '::ffff:169.254.169.254', // IPv4-mapped, in either spelling
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b:1::808:808', // NAT64 to private addresses; local-use NAT64
+      '::ffff:0:7f00:1',
+      '::ffff:0:8.8.8.8', // SIIT-translated
+      '2002:7f00:1::1',
+      '2002:808:808::1', // 6to4
       '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
-      'fe80::1%eth0', 'not an address', '0x7f.1',
+      'fe80::1%eth0',
+      'not an address',
+      '0x7f.1',
     ];
     for (const a of refused) assert.equal(isPublicAddress(a), false, a);
     for (const a of ['::ffff:8.8.8.8', '64:ff9b::808:808', '64:ff9b::8.8.8.8']) assert.equal(isPublicAddress(a), true, a);
@@ -185,7 +202,10 @@ describe('safety limits', () => {
     }) as typeof dns.lookup);
     await assert.rejects(fetchUrl(`http://sneaky.example:${port}/`, strict), (e: unknown) => {
       assert.ok(e instanceof FetchError);
-      assert.equal(e.message, 'sneaky.example points to a private or local network address (::7f00:1). Docent only reads public websites unless private addresses are allowed in its settings.');
+      assert.equal(
+        e.message,
+        'sneaky.example points to a private or local network address (::7f00:1). Docent only reads public websites unless private addresses are allowed in its settings.',
+      );
       return true;
     });
   });
@@ -193,8 +213,14 @@ describe('safety limits', () => {
   test('redirects: followed on the site, reported when they leave it or loop', async () => {
     const { errors, onError } = collector();
     const docs = await all(fetchPages([`${site.url}/old-shipping`, `${site.url}/redirect-offsite`, `${site.url}/redirect-loop`], open(), onError));
-    assert.deepEqual(docs.map((d) => pathOf(d.url!)), ['/shipping.html']);
-    assert.deepEqual(errors.map((e) => pathOf(e.url)), ['/redirect-offsite', '/redirect-loop']);
+    assert.deepEqual(
+      docs.map((d) => pathOf(d.url!)),
+      ['/shipping.html'],
+    );
+    assert.deepEqual(
+      errors.map((e) => pathOf(e.url)),
+      ['/redirect-offsite', '/redirect-loop'],
+    );
     assert.match(errors[0].message, /^redirected off-site to https:\/\/offsite\.example\/landing/);
     assert.match(errors[1].message, /too many redirects/);
 
@@ -206,7 +232,11 @@ describe('safety limits', () => {
   test('oversized pages are stopped while streaming', async () => {
     const { errors, onError } = collector();
     const docs = await all(fetchPages([`${site.url}/huge.html`, `${site.url}/returns.html`], open(), onError));
-    assert.deepEqual(docs.map((d) => pathOf(d.url!)), ['/returns.html'], 'the rest continue');
+    assert.deepEqual(
+      docs.map((d) => pathOf(d.url!)),
+      ['/returns.html'],
+      'the rest continue',
+    );
     assert.equal(errors.length, 1);
     assert.match(errors[0].message, /larger than the 5 MB limit/);
 
@@ -217,9 +247,15 @@ describe('safety limits', () => {
   test('timeouts, bad schemes, invalid addresses, non-pages', async () => {
     const impatient = createFetchPolicy({ allowPrivate: true, reader: inProcess, timeoutMs: 300 });
     await assert.rejects(fetchUrl(`${site.url}/slow.html`, impatient), /timed out/);
-    await assert.rejects(fetchUrl('ftp://example.com/file', open()), /^FetchError: ftp:\/\/example\.com\/file: Only http:\/\/ and https:\/\/ addresses can be read \(this one starts with ftp:\)\.$/);
+    await assert.rejects(
+      fetchUrl('ftp://example.com/file', open()),
+      /^FetchError: ftp:\/\/example\.com\/file: Only http:\/\/ and https:\/\/ addresses can be read \(this one starts with ftp:\)\.$/,
+    );
     await assert.rejects(fetchUrl('file:///etc/passwd', open()), /Only http:\/\/ and https:\/\//);
-    await assert.rejects(fetchUrl(`${site.url.replace('http://', 'http://user:secret@')}/`, open()), /Addresses with a user name or password in them are not supported/);
+    await assert.rejects(
+      fetchUrl(`${site.url.replace('http://', 'http://user:secret@')}/`, open()),
+      /Addresses with a user name or password in them are not supported/,
+    );
     await assert.rejects(fetchUrl('not a url', open()), /is not a valid web address/);
 
     const { errors, onError } = collector();

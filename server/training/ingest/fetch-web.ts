@@ -28,10 +28,7 @@ interface Robots {
   getSitemaps(): string[];
 }
 // robots-parser is CommonJS with a mistyped default export: take the function whichever way it arrives.
-const robotsParser = ((robotsParserModule as unknown as { default?: unknown }).default ?? robotsParserModule) as (
-  url: string,
-  contents: string,
-) => Robots;
+const robotsParser = ((robotsParserModule as unknown as { default?: unknown }).default ?? robotsParserModule) as (url: string, contents: string) => Robots;
 
 export interface FetchPolicyOptions {
   /** Allow private/loopback/link-local addresses (intranet sites, tests). */
@@ -251,11 +248,13 @@ function requestOnce(url: URL, policy: FetchPolicy, signal: AbortSignal | undefi
       method: send?.method ?? 'GET',
       agent: url.protocol === 'https:' ? policy.agents.https : policy.agents.http,
       lookup: guardedLookup(policy) as unknown as typeof dns.lookup,
-      headers: send ? { 'user-agent': policy.userAgent, ...send.headers, 'content-length': String(send.body.length) } : {
-        'user-agent': policy.userAgent,
-        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-        'accept-encoding': 'gzip, deflate, br',
-      },
+      headers: send
+        ? { 'user-agent': policy.userAgent, ...send.headers, 'content-length': String(send.body.length) }
+        : {
+            'user-agent': policy.userAgent,
+            accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+            'accept-encoding': 'gzip, deflate, br',
+          },
       signal,
     });
     deadline.timer = setTimeout(() => {
@@ -490,12 +489,7 @@ export interface CrawlOptions {
  * Crawls a site from `startUrl`, following links on the same site only, and yields each page's
  * document as soon as it is read. Stop early by breaking out of the for-await loop.
  */
-export async function* crawlSite(
-  startUrl: string,
-  opts: CrawlOptions,
-  policy: FetchPolicy,
-  onError: OnIngestError,
-): AsyncGenerator<ExtractedDocument> {
+export async function* crawlSite(startUrl: string, opts: CrawlOptions, policy: FetchPolicy, onError: OnIngestError): AsyncGenerator<ExtractedDocument> {
   const start = parseWebUrl(startUrl);
   const maxPages = Math.max(1, opts.maxPages ?? 100);
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 2, 8));
@@ -523,7 +517,10 @@ export async function* crawlSite(
       while (queue.length && inflight.size < concurrency && yielded + inflight.size < maxPages && attempts < maxAttempts) {
         const url = queue.shift()!;
         const id = ++attempts;
-        inflight.set(id, fetchHtmlPage(url, policy, site, controller.signal).then((r) => ({ id, r })));
+        inflight.set(
+          id,
+          fetchHtmlPage(url, policy, site, controller.signal).then((r) => ({ id, r })),
+        );
         if (first) break; // the start page alone first: its final address sets the origin for the rest
       }
       if (!inflight.size) break;
@@ -602,8 +599,7 @@ export async function* fetchPages(
         if (yieldedKeys.has(pageKey(r.doc.url!))) continue;
         yieldedKeys.add(pageKey(r.doc.url!));
         yield r.doc;
-      }
-      else onError(r.url, 'the page asks not to be indexed (noindex), skipped.');
+      } else onError(r.url, 'the page asks not to be indexed (noindex), skipped.');
     }
   } finally {
     controller.abort();

@@ -11,13 +11,41 @@ import { tooMuchText } from './limits.js';
 // Site chrome, never the content a visitor asks about.
 // (Not <form>: ASP.NET sites wrap the whole page in one.)
 const CHROME_SELECTORS = [
-  'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'nav', 'dialog', 'form[role="search"]', 'form.search-form', '#searchform',
-  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[role="search"]',
-  '[aria-hidden="true"]', '[hidden]',
-  '.skip-link', '.screen-reader-text', '.sr-only', '.visually-hidden',
-  '.breadcrumb', '.breadcrumbs', '#breadcrumbs',
-  '#comments', '.comments-area', '.comment-respond', '.sharedaddy', '.share-buttons', '.social-share',
-  '#cookie-notice', '.cookie-notice', '.cookie-banner', '#cookie-banner', '.cookie-consent',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'svg',
+  'nav',
+  'dialog',
+  'form[role="search"]',
+  'form.search-form',
+  '#searchform',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="search"]',
+  '[aria-hidden="true"]',
+  '[hidden]',
+  '.skip-link',
+  '.screen-reader-text',
+  '.sr-only',
+  '.visually-hidden',
+  '.breadcrumb',
+  '.breadcrumbs',
+  '#breadcrumbs',
+  '#comments',
+  '.comments-area',
+  '.comment-respond',
+  '.sharedaddy',
+  '.share-buttons',
+  '.social-share',
+  '#cookie-notice',
+  '.cookie-notice',
+  '.cookie-banner',
+  '#cookie-banner',
+  '.cookie-consent',
 ];
 
 function removeChrome(doc: DomDocument): void {
@@ -64,7 +92,11 @@ function fallbackTitle(url: string | null): string {
   try {
     const u = new URL(url);
     const last = u.pathname.split('/').filter(Boolean).pop();
-    return last ? decodeURIComponent(last).replace(/\.[a-z0-9]+$/i, '').replace(/[-_]+/g, ' ') : u.hostname;
+    return last
+      ? decodeURIComponent(last)
+          .replace(/\.[a-z0-9]+$/i, '')
+          .replace(/[-_]+/g, ' ')
+      : u.hostname;
   } catch {
     return url;
   }
@@ -76,10 +108,7 @@ function fallbackTitle(url: string | null): string {
  */
 export function extractHtml(html: string, url: string | null, fileName?: string): ExtractedDocument {
   const doc = parseDocument(html);
-  const modified =
-    metaContent(doc, 'meta[property="article:modified_time"]') ||
-    metaContent(doc, 'meta[name="last-modified"]') ||
-    null;
+  const modified = metaContent(doc, 'meta[property="article:modified_time"]') || metaContent(doc, 'meta[name="last-modified"]') || null;
   // Titles are read before clean-up: the <h1> may sit in a header that gets removed.
   const rawTitle = collapseSpaces(doc.querySelector('title')?.textContent ?? '');
   const rawH1 = withoutTrailingPilcrows(collapseSpaces(doc.querySelector('h1')?.textContent ?? ''));

@@ -39,5 +39,7 @@ export const formatCount = (n: number): string => n.toLocaleString('en-US');
 /** The error for a file or page whose text is over MAX_TEXT_CHARS. */
 export function tooMuchText(name: string, maxTextChars: number, what: 'file' | 'page' = 'file'): IngestError {
   const fix = what === 'file' ? 'Split it into smaller files, or raise MAX_TEXT_CHARS.' : 'It was skipped; raise MAX_TEXT_CHARS to read it.';
-  return new IngestError(`${name}: this ${what} holds more than ${formatCount(maxTextChars)} characters of text, the limit for one ${what} (MAX_TEXT_CHARS). ${fix}`);
+  return new IngestError(
+    `${name}: this ${what} holds more than ${formatCount(maxTextChars)} characters of text, the limit for one ${what} (MAX_TEXT_CHARS). ${fix}`,
+  );
 }

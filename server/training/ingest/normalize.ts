@@ -5,15 +5,17 @@ const FENCE = /^\s*(```|~~~)/;
 
 /** Characters that carry no meaning for the bot but break token counts and exact matching. */
 export function cleanChars(s: string): string {
-  return s
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '') // soft hyphen (PDF "emma­soft"), zero-width marks, BOM
-    .replace(/[\u00A0\u2007\u202F]/g, ' ') // non-breaking spaces
-    .replace(/[\u2028\u2029]/g, '\n')
-    // Control characters other than tab and newline (seen in PDFs and old text files).
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+  return (
+    s
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '') // soft hyphen (PDF "emma­soft"), zero-width marks, BOM
+      .replace(/[\u00A0\u2007\u202F]/g, ' ') // non-breaking spaces
+      .replace(/[\u2028\u2029]/g, '\n')
+      // Control characters other than tab and newline (seen in PDFs and old text files).
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+  );
 }
 
 /** Drops the "¶" / "§" anchor links documentation sites put after headings (a loop: linear on any input). */

@@ -109,9 +109,7 @@ function linesToText(pages: Line[][]): string {
   const running = new Set([...counts].filter(([, n]) => pages.length >= 4 && n >= pages.length * 0.5).map(([k]) => k));
 
   // Heading levels: the distinct heading sizes, largest first (at most 6 levels).
-  const headingSizes = [...new Set(all.filter((l) => looksLikeHeading(l, body)).map((l) => Math.round(l.fontSize)))]
-    .sort((a, b) => b - a)
-    .slice(0, 6);
+  const headingSizes = [...new Set(all.filter((l) => looksLikeHeading(l, body)).map((l) => Math.round(l.fontSize)))].sort((a, b) => b - a).slice(0, 6);
 
   const blocks: string[] = [];
   let para: string[] = [];
@@ -218,8 +216,16 @@ export async function checkPdfUnpackedSize(data: Buffer, fileName: string, maxUn
   while ((pos = data.indexOf('stream', pos, 'latin1')) !== -1) {
     const keywordEnd = pos + 6;
     const isEnd = pos >= 3 && data.toString('latin1', pos - 3, pos) === 'end';
-    const start = data[keywordEnd] === 0x0d && data[keywordEnd + 1] === 0x0a ? keywordEnd + 2 : data[keywordEnd] === 0x0a || data[keywordEnd] === 0x0d ? keywordEnd + 1 : -1;
-    if (isEnd || start < 0) { pos = keywordEnd; continue; }
+    const start =
+      data[keywordEnd] === 0x0d && data[keywordEnd + 1] === 0x0a
+        ? keywordEnd + 2
+        : data[keywordEnd] === 0x0a || data[keywordEnd] === 0x0d
+          ? keywordEnd + 1
+          : -1;
+    if (isEnd || start < 0) {
+      pos = keywordEnd;
+      continue;
+    }
     // The stream's dictionary: the text since its "obj" keyword (a few hundred bytes in practice).
     const window = data.toString('latin1', Math.max(0, pos - 4096), pos);
     const dict = window.slice(window.lastIndexOf(' obj') + 1);

@@ -97,7 +97,7 @@ test('the same bomb is refused before parsing with the default limits, naming MA
   });
 });
 
-test('extraction processes do not inherit the server\'s secrets', async () => {
+test("extraction processes do not inherit the server's secrets", async () => {
   const secret = 'a'.repeat(64);
   const before = { SECRET_KEY: process.env.SECRET_KEY, ADMIN_PASSWORD: process.env.ADMIN_PASSWORD };
   process.env.SECRET_KEY = secret;

@@ -76,8 +76,12 @@ export function createIngestPool(limits: IngestLimits, log: FastifyBaseLogger): 
   const limitError = (task: ReadTask, why: 'time' | 'memory'): IngestError => {
     const advice = 'A file or page this costly to read is usually damaged or built to overload readers';
     return why === 'time'
-      ? new IngestError(`${subjectOf(task)} took longer than ${formatCount(limits.timeoutMs / 1000)} s, the limit (INGEST_TIMEOUT_MS), so it was stopped. ${advice}; if it is genuine, split it or raise INGEST_TIMEOUT_MS.`)
-      : new IngestError(`${subjectOf(task)} needed more than ${formatCount(limits.memoryMb)} MB of memory, the limit (INGEST_MEMORY_MB), so it was stopped. ${advice}; if it is genuine, split it or raise INGEST_MEMORY_MB.`);
+      ? new IngestError(
+          `${subjectOf(task)} took longer than ${formatCount(limits.timeoutMs / 1000)} s, the limit (INGEST_TIMEOUT_MS), so it was stopped. ${advice}; if it is genuine, split it or raise INGEST_TIMEOUT_MS.`,
+        )
+      : new IngestError(
+          `${subjectOf(task)} needed more than ${formatCount(limits.memoryMb)} MB of memory, the limit (INGEST_MEMORY_MB), so it was stopped. ${advice}; if it is genuine, split it or raise INGEST_MEMORY_MB.`,
+        );
   };
 
   const execute = async (task: ReadTask): Promise<ReadOutcome> => {
@@ -123,7 +127,9 @@ export function createIngestPool(limits: IngestLimits, log: FastifyBaseLogger): 
       // A process that grew large keeps its memory after the task: replace it so the next one starts small.
       if (!stoppedFor && pid && residentBytes(pid) > capBytes / 2) {
         log.info({ residentMb: Math.round(residentBytes(pid) / 1048576) }, 'recycling the extraction process after a large task');
-        recycling ??= pool.recycleWorkers().finally(() => { recycling = null; });
+        recycling ??= pool.recycleWorkers().finally(() => {
+          recycling = null;
+        });
       }
     }
   };

@@ -88,11 +88,16 @@ export async function runReadTask(task: ReadTask): Promise<ReadOutcome> {
 /** What a failed call was reading, for messages: "manual.pdf: reading this file". */
 export function subjectOf(task: ReadTask): string {
   switch (task.kind) {
-    case 'file': return `${task.fileName}: reading this file`;
-    case 'page': return 'reading this page';
-    case 'sitemap': return `Sitemap ${task.url}: reading it`;
-    case 'wordpress': return 'reading this WordPress response';
-    case 'chunk': return `${task.title}: splitting it into chunks`;
+    case 'file':
+      return `${task.fileName}: reading this file`;
+    case 'page':
+      return 'reading this page';
+    case 'sitemap':
+      return `Sitemap ${task.url}: reading it`;
+    case 'wordpress':
+      return 'reading this WordPress response';
+    case 'chunk':
+      return `${task.title}: splitting it into chunks`;
   }
 }
 
@@ -104,7 +109,10 @@ export function readerOver(limits: IngestLimits, execute: (task: ReadTask) => Pr
     return outcome.value as T;
   };
   const extractLimits: ExtractLimits = {
-    maxFileBytes: limits.maxFileBytes, maxPdfPages: limits.maxPdfPages, maxUnpackedBytes: limits.maxUnpackedBytes, maxTextChars: limits.maxTextChars,
+    maxFileBytes: limits.maxFileBytes,
+    maxPdfPages: limits.maxPdfPages,
+    maxUnpackedBytes: limits.maxUnpackedBytes,
+    maxTextChars: limits.maxTextChars,
   };
   return {
     file: (path, fileName) => call({ kind: 'file', path, fileName, limits: extractLimits }),

@@ -57,24 +57,42 @@ export function sniff(buf: Buffer): Sniffed {
 /** "it looks like …" for error messages. */
 export function describe(kind: Sniffed): string {
   switch (kind) {
-    case 'pdf': return 'a PDF';
-    case 'docx': return 'a Word document (.docx)';
-    case 'xlsx': return 'an Excel spreadsheet';
-    case 'pptx': return 'a PowerPoint presentation';
-    case 'odf': return 'an OpenDocument (LibreOffice) file';
-    case 'zip': return 'a ZIP archive';
-    case 'ole': return 'an old-format Office file (.doc, .xls) or a password-protected Office file';
-    case 'png': return 'a PNG image';
-    case 'jpeg': return 'a JPEG image';
-    case 'gif': return 'a GIF image';
-    case 'webp': return 'a WebP image';
-    case 'gzip': return 'a compressed .gz file';
-    case 'archive': return 'a compressed archive';
-    case 'executable': return 'a program';
-    case 'media': return 'an audio or video file';
-    case 'binary': return 'a binary (non-text) file';
-    case 'html': return 'a web page (HTML)';
-    case 'text': return 'a plain text file';
+    case 'pdf':
+      return 'a PDF';
+    case 'docx':
+      return 'a Word document (.docx)';
+    case 'xlsx':
+      return 'an Excel spreadsheet';
+    case 'pptx':
+      return 'a PowerPoint presentation';
+    case 'odf':
+      return 'an OpenDocument (LibreOffice) file';
+    case 'zip':
+      return 'a ZIP archive';
+    case 'ole':
+      return 'an old-format Office file (.doc, .xls) or a password-protected Office file';
+    case 'png':
+      return 'a PNG image';
+    case 'jpeg':
+      return 'a JPEG image';
+    case 'gif':
+      return 'a GIF image';
+    case 'webp':
+      return 'a WebP image';
+    case 'gzip':
+      return 'a compressed .gz file';
+    case 'archive':
+      return 'a compressed archive';
+    case 'executable':
+      return 'a program';
+    case 'media':
+      return 'an audio or video file';
+    case 'binary':
+      return 'a binary (non-text) file';
+    case 'html':
+      return 'a web page (HTML)';
+    case 'text':
+      return 'a plain text file';
   }
 }
 

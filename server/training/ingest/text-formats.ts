@@ -68,7 +68,12 @@ function markdownTables(lines: string[]): string[] {
       i += 2;
       while (i < lines.length && /\|/.test(lines[i]) && lines[i].trim()) {
         const row = cells(lines[i]);
-        out.push(row.map((c, k) => (c && headers[k] ? `${headers[k]}: ${c}` : c)).filter((c) => c).join('; '));
+        out.push(
+          row
+            .map((c, k) => (c && headers[k] ? `${headers[k]}: ${c}` : c))
+            .filter((c) => c)
+            .join('; '),
+        );
         i++;
       }
       i--;

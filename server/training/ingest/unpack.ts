@@ -16,7 +16,10 @@ export async function inflatedSize(compressed: Buffer, budget: number, format: '
       size += chunk.length;
       if (size > budget) inflate.destroy();
     });
-    inflate.on('end', resolve).on('close', resolve).on('error', () => resolve());
+    inflate
+      .on('end', resolve)
+      .on('close', resolve)
+      .on('error', () => resolve());
   });
   inflate.end(compressed);
   await done;

@@ -67,7 +67,10 @@ test('reads every post, page and custom post type, paging 100 at a time', async 
 
   // The password-protected post is skipped, and said so.
   assert.ok(!docs.some((d) => d.sourceKey === 'wp:post:3001'));
-  assert.deepEqual(errors.map((e) => e.message), ['password-protected, skipped.']);
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    ['password-protected, skipped.'],
+  );
 });
 
 test('postTypes limits reading to the chosen types', async () => {

@@ -10,7 +10,17 @@ const PER_PAGE = 100; // the REST API's maximum
 const MAX_PAGES_PER_TYPE = 1000; // 100 000 items: a runaway X-WP-TotalPages must not loop forever
 
 // Built-in types that are not content a visitor reads (media, menus, block-editor internals).
-const NOT_CONTENT = new Set(['attachment', 'nav_menu_item', 'wp_block', 'wp_template', 'wp_template_part', 'wp_navigation', 'wp_global_styles', 'wp_font_family', 'wp_font_face']);
+const NOT_CONTENT = new Set([
+  'attachment',
+  'nav_menu_item',
+  'wp_block',
+  'wp_template',
+  'wp_template_part',
+  'wp_navigation',
+  'wp_global_styles',
+  'wp_font_family',
+  'wp_font_face',
+]);
 
 export interface WordPressOptions {
   /** Type slugs to read, e.g. ['post', 'page', 'faq']. Default: every public content type. */
@@ -70,7 +80,14 @@ export type WordPressParsed =
   | { what: 'items'; items: WordPressItem[] | null; message: string | null }
   | { what: 'announced'; href: string | null };
 
-export interface WordPressItem { id: number; link: string | null; modifiedAt: string | null; title: string; text: string; protected: boolean }
+export interface WordPressItem {
+  id: number;
+  link: string | null;
+  modifiedAt: string | null;
+  title: string;
+  text: string;
+  protected: boolean;
+}
 
 function parseJson(body: Buffer): unknown {
   try {
@@ -97,7 +114,11 @@ export function parseWordPress(what: WordPressParsed['what'], body: Buffer): Wor
     for (const [key, t] of Object.entries(json as Record<string, WpType>)) {
       const slug = typeof t?.slug === 'string' ? t.slug : key;
       if (typeof t?.rest_base !== 'string' || NOT_CONTENT.has(slug) || t.viewable === false) continue;
-      types.push({ slug, name: typeof t.name === 'string' ? t.name : slug, route: `/${typeof t.rest_namespace === 'string' ? t.rest_namespace : 'wp/v2'}/${t.rest_base}` });
+      types.push({
+        slug,
+        name: typeof t.name === 'string' ? t.name : slug,
+        route: `/${typeof t.rest_namespace === 'string' ? t.rest_namespace : 'wp/v2'}/${t.rest_base}`,
+      });
     }
     return { what, types };
   }
@@ -123,7 +144,11 @@ export function parseWordPress(what: WordPressParsed['what'], body: Buffer): Wor
 
 type ParsedAs<W extends WordPressParsed['what']> = Extract<WordPressParsed, { what: W }>;
 
-async function getParsed<W extends WordPressParsed['what']>(url: string, what: W, policy: FetchPolicy): Promise<{ status: number; parsed: ParsedAs<W>; headers: Record<string, unknown> }> {
+async function getParsed<W extends WordPressParsed['what']>(
+  url: string,
+  what: W,
+  policy: FetchPolicy,
+): Promise<{ status: number; parsed: ParsedAs<W>; headers: Record<string, unknown> }> {
   const r = await fetchUrl(url, policy, { robots: false, maxBytes: Math.max(policy.maxBytes, API_MAX_BYTES) });
   const parsed = (await policy.reader.wordpress(what, r.body, url)) as ParsedAs<W>;
   return { status: r.status, parsed, headers: r.headers };
@@ -217,12 +242,7 @@ function toIso(gmt: string | undefined): string | null {
  * Reads every published item of the site's content types through the REST API, 100 per request.
  * Throws IngestError when the site has no REST API; per-type and per-item problems go to onError.
  */
-export async function* readWordPress(
-  siteUrl: string,
-  policy: FetchPolicy,
-  opts: WordPressOptions,
-  onError: OnIngestError,
-): AsyncGenerator<ExtractedDocument> {
+export async function* readWordPress(siteUrl: string, policy: FetchPolicy, opts: WordPressOptions, onError: OnIngestError): AsyncGenerator<ExtractedDocument> {
   const site = parseWebUrl(siteUrl);
   const api = await discoverWordPressApi(site, policy);
   const types = await contentTypes(api, policy, opts.postTypes, onError);

@@ -37,7 +37,9 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
   const submit = async (ev: Event) => {
     ev.preventDefault();
     if (busy) return;
-    const name = v.name.trim(), email = v.email.trim(), message = v.message.trim();
+    const name = v.name.trim(),
+      email = v.email.trim(),
+      message = v.message.trim();
     const e: Partial<Record<Field | 'form', string>> = {};
     if (!name) e.name = s.noName;
     if (!EMAIL.test(email) || email.length > 254) e.email = s.badEmail;
@@ -49,8 +51,18 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
     setBusy(true);
     try {
       const r = await fetch(`${ctx.api}/api/widget/leads`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ visitorId: vid, conversationId: cid, kind: pre ? 'pre_chat' : 'talk', name, email, message, consent: v.consent, website: v.website }),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          visitorId: vid,
+          conversationId: cid,
+          kind: pre ? 'pre_chat' : 'talk',
+          name,
+          email,
+          message,
+          consent: v.consent,
+          website: v.website,
+        }),
       });
       if (r.ok) {
         if (pre) done();
@@ -61,7 +73,11 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
       // The server's field messages are the same rules in English; the visitor's language is used when known.
       const f: Record<string, string> = j.fields || {};
       const mine: Partial<Record<Field | 'form', string>> = {};
-      for (const k of Object.keys(f)) mine[k as Field] = (k == 'message' && /long/.test(f[k]) ? s.tooLong : (s as any)[{ name: 'noName', email: 'badEmail', message: 'noMessage', consent: 'noConsent' }[k] || '']) || f[k];
+      for (const k of Object.keys(f))
+        mine[k as Field] =
+          (k == 'message' && /long/.test(f[k])
+            ? s.tooLong
+            : (s as any)[{ name: 'noName', email: 'badEmail', message: 'noMessage', consent: 'noConsent' }[k] || '']) || f[k];
       if (!Object.keys(mine).length) mine.form = r.status == 429 || r.status == 403 ? j.message || s.error : s.error;
       setErrs(mine);
       focusFirst(mine);
@@ -72,22 +88,48 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
     }
   };
 
-  if (sent) return (
-    <div class="lf">
-      <p class="ok" role="status">{s.thanks}</p>
-      <button type="button" class="rt" ref={(b) => b?.focus()} onClick={back}>{s.back}</button>
-    </div>
-  );
+  if (sent)
+    return (
+      <div class="lf">
+        <p class="ok" role="status">
+          {s.thanks}
+        </p>
+        <button type="button" class="rt" ref={(b) => b?.focus()} onClick={back}>
+          {s.back}
+        </button>
+      </div>
+    );
 
   const field = (k: 'name' | 'email' | 'message', label: string, type: 'text' | 'email' = 'text', auto = '') => (
     <div class="fl">
       <label for={`lf-${k}`}>{label}</label>
-      {k == 'message'
-        ? <textarea id="lf-message" name="message" rows={3} value={v.message} onInput={(e) => set(k, e.currentTarget.value)}
-          aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? 'lf-message-e' : undefined} />
-        : <input id={`lf-${k}`} name={k} {...{ type } as object} autoComplete={auto} value={v[k]} onInput={(e) => set(k, e.currentTarget.value)}
-          aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? `lf-${k}-e` : undefined} />}
-      {errs[k] && <p class="fe" id={`lf-${k}-e`}>{errs[k]}</p>}
+      {k == 'message' ? (
+        <textarea
+          id="lf-message"
+          name="message"
+          rows={3}
+          value={v.message}
+          onInput={(e) => set(k, e.currentTarget.value)}
+          aria-invalid={errs[k] ? 'true' : undefined}
+          aria-describedby={errs[k] ? 'lf-message-e' : undefined}
+        />
+      ) : (
+        <input
+          id={`lf-${k}`}
+          name={k}
+          {...({ type } as object)}
+          autoComplete={auto}
+          value={v[k]}
+          onInput={(e) => set(k, e.currentTarget.value)}
+          aria-invalid={errs[k] ? 'true' : undefined}
+          aria-describedby={errs[k] ? `lf-${k}-e` : undefined}
+        />
+      )}
+      {errs[k] && (
+        <p class="fe" id={`lf-${k}-e`}>
+          {errs[k]}
+        </p>
+      )}
     </div>
   );
 
@@ -105,17 +147,37 @@ export function LeadForm({ ctx, vid, s, pre, cid, done, back }: LeadProps) {
       {consent && (
         <div class="fl">
           <label class="cn">
-            <input type="checkbox" name="consent" checked={v.consent} onChange={(e) => set('consent', e.currentTarget.checked)}
-              aria-invalid={errs.consent ? 'true' : undefined} aria-describedby={errs.consent ? 'lf-consent-e' : undefined} />
+            <input
+              type="checkbox"
+              name="consent"
+              checked={v.consent}
+              onChange={(e) => set('consent', e.currentTarget.checked)}
+              aria-invalid={errs.consent ? 'true' : undefined}
+              aria-describedby={errs.consent ? 'lf-consent-e' : undefined}
+            />
             <span>{consent}</span>
           </label>
-          {errs.consent && <p class="fe" id="lf-consent-e">{errs.consent}</p>}
+          {errs.consent && (
+            <p class="fe" id="lf-consent-e">
+              {errs.consent}
+            </p>
+          )}
         </div>
       )}
-      {errs.form && <p class="fe" role="alert">{errs.form}</p>}
+      {errs.form && (
+        <p class="fe" role="alert">
+          {errs.form}
+        </p>
+      )}
       <div class="lb">
-        <button type="submit" class="sb" disabled={busy}>{pre ? s.startChat : s.sendForm}</button>
-        {back && <button type="button" class="rt" onClick={back}>{s.back}</button>}
+        <button type="submit" class="sb" disabled={busy}>
+          {pre ? s.startChat : s.sendForm}
+        </button>
+        {back && (
+          <button type="button" class="rt" onClick={back}>
+            {s.back}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -26,15 +26,20 @@ export function link(href: string, children: ComponentChildren): VNode<any> {
 
 // Alternatives, in order: escape | code span | **bold** / __bold__ | *italic* / _italic_ |
 // [text](url) / ![alt](url) | <https://…> | bare http(s) URL
-const INLINE = new RegExp([
-  /\\([\\`*_[\]()#+\-.!<>~|])/,
-  /(`+)([^`]|[^`][\s\S]*?[^`])\2(?!`)/,
-  /\*\*(\S(?:[\s\S]*?\S)?)\*\*|__(\S(?:[\s\S]*?\S)?)__(?!\w)/,
-  /\*(\S(?:[\s\S]*?[^\s*])?)\*(?!\*)|_(\S(?:[\s\S]*?\S)?)_(?!\w)/,
-  /!?\[((?:[^\]\\]|\\.)*)\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))*)>?(?:\s+["'][^"']*["'])?\s*\)/,
-  /<((?:https?:\/\/|mailto:)[^\s>]+)>/,
-  /(https?:\/\/[^\s<>"]*[^\s<>"'.,:;!?)\]*_~])/,
-].map((r) => r.source).join('|'), 'g');
+const INLINE = new RegExp(
+  [
+    /\\([\\`*_[\]()#+\-.!<>~|])/,
+    /(`+)([^`]|[^`][\s\S]*?[^`])\2(?!`)/,
+    /\*\*(\S(?:[\s\S]*?\S)?)\*\*|__(\S(?:[\s\S]*?\S)?)__(?!\w)/,
+    /\*(\S(?:[\s\S]*?[^\s*])?)\*(?!\*)|_(\S(?:[\s\S]*?\S)?)_(?!\w)/,
+    /!?\[((?:[^\]\\]|\\.)*)\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))*)>?(?:\s+["'][^"']*["'])?\s*\)/,
+    /<((?:https?:\/\/|mailto:)[^\s>]+)>/,
+    /(https?:\/\/[^\s<>"]*[^\s<>"'.,:;!?)\]*_~])/,
+  ]
+    .map((r) => r.source)
+    .join('|'),
+  'g',
+);
 
 export function inline(src: string, links = true): ComponentChildren[] {
   const out: ComponentChildren[] = [];
@@ -47,7 +52,10 @@ export function inline(src: string, links = true): ComponentChildren[] {
     let node: ComponentChildren;
     const rest = INLINE.lastIndex;
     // _italic_ only at a word start: snake_case_names stay as they are (no regex lookbehind: Safari < 16.4)
-    if ((i2 || b2) && /\w/.test(src[at - 1] || '')) { INLINE.lastIndex = at + 1; continue }
+    if ((i2 || b2) && /\w/.test(src[at - 1] || '')) {
+      INLINE.lastIndex = at + 1;
+      continue;
+    }
     if (esc) node = esc;
     else if (code) node = h('code', null, code.replace(/^ (.+) $/, '$1'));
     else if (b1 || b2) node = h('strong', null, inline(b1 || b2, links));
@@ -73,7 +81,10 @@ export function inline(src: string, links = true): ComponentChildren[] {
 /** Lines of one paragraph, joined by <br>. */
 function lines(ls: string[]): ComponentChildren[] {
   const out: ComponentChildren[] = [];
-  ls.forEach((l, i) => { if (i) out.push(h('br', null)); out.push(...inline(l.trim())) });
+  ls.forEach((l, i) => {
+    if (i) out.push(h('br', null));
+    out.push(...inline(l.trim()));
+  });
   return out;
 }
 
@@ -86,8 +97,11 @@ export function markdown(src: string): VNode<any>[] {
   const ls = src.replace(/\r\n?/g, '\n').split('\n');
   const out: VNode<any>[] = [];
   let para: string[] = [];
-  const flush = () => { if (para.length) out.push(h('p', null, lines(para))); para = [] };
-  for (let i = 0; i < ls.length;) {
+  const flush = () => {
+    if (para.length) out.push(h('p', null, lines(para)));
+    para = [];
+  };
+  for (let i = 0; i < ls.length; ) {
     const l = ls[i];
     let m: RegExpExecArray | null;
     if ((m = FENCE.exec(l))) {
@@ -117,7 +131,13 @@ export function markdown(src: string): VNode<any>[] {
         // continuation lines: indented, not a new item
         while (++i < ls.length && /^\s{2,}\S/.test(ls[i]) && !LIST.test(ls[i])) items[items.length - 1].push(ls[i]);
       }
-      out.push(h(ordered ? 'ol' : 'ul', start != 1 ? { start } : null, items.map((it) => h('li', null, lines(it)))));
+      out.push(
+        h(
+          ordered ? 'ol' : 'ul',
+          start != 1 ? { start } : null,
+          items.map((it) => h('li', null, lines(it))),
+        ),
+      );
     } else {
       para.push(l);
       i++;

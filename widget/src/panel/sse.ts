@@ -3,24 +3,26 @@
 
 export class HttpError extends Error {
   // `said`: the server's own sentence; 413/429 ones are written for visitors (limits, long messages).
-  constructor(public status: number, public said?: string) { super(`HTTP ${status}`) }
+  constructor(
+    public status: number,
+    public said?: string,
+  ) {
+    super(`HTTP ${status}`);
+  }
 }
 export class Timeout extends Error {}
 
-export async function postSse(
-  url: string,
-  body: unknown,
-  signal: AbortSignal,
-  onEvent: (name: string, data: any) => void,
-  idleMs = 45_000,
-): Promise<void> {
+export async function postSse(url: string, body: unknown, signal: AbortSignal, onEvent: (name: string, data: any) => void, idleMs = 45_000): Promise<void> {
   const ac = new AbortController();
   const stop = () => ac.abort();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => { timedOut = true; ac.abort() }, idleMs);
+    timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, idleMs);
   };
   signal.addEventListener('abort', stop);
   arm();
@@ -31,7 +33,14 @@ export async function postSse(
       body: JSON.stringify(body),
       signal: ac.signal,
     });
-    if (!res.ok || !res.body) throw new HttpError(res.status, await res.json().then((j) => j.message, () => undefined));
+    if (!res.ok || !res.body)
+      throw new HttpError(
+        res.status,
+        await res.json().then(
+          (j) => j.message,
+          () => undefined,
+        ),
+      );
     const reader = res.body.getReader();
     const dec = new TextDecoder();
     let buf = '';
@@ -49,7 +58,9 @@ export async function postSse(
         if (!line) {
           if (data != null) {
             let parsed: unknown = {};
-            try { parsed = JSON.parse(data) } catch {}
+            try {
+              parsed = JSON.parse(data);
+            } catch {}
             onEvent(event || 'message', parsed || {});
           }
           event = '';

@@ -20,10 +20,26 @@ const QA_MATCH_MESSAGE = 'Use a match from 50 to 100 %, or 0 to always let the m
 
 /** Languages the bot can be told to always answer in (the names the server's prompt knows). */
 export const LANGUAGES: [string, string][] = [
-  ['en', 'English'], ['de', 'German'], ['fr', 'French'], ['es', 'Spanish'], ['it', 'Italian'], ['nl', 'Dutch'],
-  ['pt', 'Portuguese'], ['pl', 'Polish'], ['sv', 'Swedish'], ['da', 'Danish'], ['fi', 'Finnish'], ['no', 'Norwegian'],
-  ['cs', 'Czech'], ['ja', 'Japanese'], ['zh', 'Chinese'], ['ko', 'Korean'], ['tr', 'Turkish'], ['ru', 'Russian'],
-  ['uk', 'Ukrainian'], ['ar', 'Arabic'],
+  ['en', 'English'],
+  ['de', 'German'],
+  ['fr', 'French'],
+  ['es', 'Spanish'],
+  ['it', 'Italian'],
+  ['nl', 'Dutch'],
+  ['pt', 'Portuguese'],
+  ['pl', 'Polish'],
+  ['sv', 'Swedish'],
+  ['da', 'Danish'],
+  ['fi', 'Finnish'],
+  ['no', 'Norwegian'],
+  ['cs', 'Czech'],
+  ['ja', 'Japanese'],
+  ['zh', 'Chinese'],
+  ['ko', 'Korean'],
+  ['tr', 'Turkish'],
+  ['ru', 'Russian'],
+  ['uk', 'Ukrainian'],
+  ['ar', 'Arabic'],
 ];
 
 type TalkToPerson = 'never' | 'after_no_answer' | 'always';
@@ -102,14 +118,38 @@ type SectionErrors = Partial<Record<'chatbot' | 'retrieval', string>>;
 
 // Top to bottom, for "focus the first error".
 const ORDER: FieldKey[] = [
-  'instructions', 'languageMode', 'language', 'mode', 'qaAnswerMatch', 'noAnswerMessage', 'contactLink', 'contactLabel', 'talkToPerson', 'consentText', 'preChatForm', 'temperature', 'maxAnswerTokens', 'historyTurns',
+  'instructions',
+  'languageMode',
+  'language',
+  'mode',
+  'qaAnswerMatch',
+  'noAnswerMessage',
+  'contactLink',
+  'contactLabel',
+  'talkToPerson',
+  'consentText',
+  'preChatForm',
+  'temperature',
+  'maxAnswerTokens',
+  'historyTurns',
   'rewriteFollowUps',
-  'topK', 'minMatch', 'maxMessageLength', 'messagesPerMinutePerVisitor', 'dailyMessagesPerVisitor',
-  'maxMessagesPerConversation', 'dailySpendCapUsd', 'storeConversations', 'retentionDays',
+  'topK',
+  'minMatch',
+  'maxMessageLength',
+  'messagesPerMinutePerVisitor',
+  'dailyMessagesPerVisitor',
+  'maxMessagesPerConversation',
+  'dailySpendCapUsd',
+  'storeConversations',
+  'retentionDays',
 ];
 
 const FIELD_IDS: Partial<Record<FieldKey, string>> = {
-  languageMode: 'language-auto', mode: 'mode-strict', storeConversations: 'store-conversations', talkToPerson: 'talk-never', preChatForm: 'pre-chat-form',
+  languageMode: 'language-auto',
+  mode: 'mode-strict',
+  storeConversations: 'store-conversations',
+  talkToPerson: 'talk-never',
+  preChatForm: 'pre-chat-form',
   rewriteFollowUps: 'rewrite-follow-ups',
 };
 const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `cb-${k}`;
@@ -174,7 +214,10 @@ function validate(f: Form): Errors {
     ['temperature', checkDecimal(f.temperature, 0, 2, 'Temperature is between 0 and 2.')],
     ['maxAnswerTokens', checkInt(f.maxAnswerTokens, 64, 8000, 'Allow from 64 to 8,000 tokens per answer.')],
     ['historyTurns', checkInt(f.historyTurns, 0, 20, 'Keep from 0 to 20 turns of history.')],
-    ['qaAnswerMatch', checkInt(f.qaAnswerMatch, 0, 100, QA_MATCH_MESSAGE) ?? (Number(f.qaAnswerMatch) > 0 && Number(f.qaAnswerMatch) < 50 ? QA_MATCH_MESSAGE : undefined)],
+    [
+      'qaAnswerMatch',
+      checkInt(f.qaAnswerMatch, 0, 100, QA_MATCH_MESSAGE) ?? (Number(f.qaAnswerMatch) > 0 && Number(f.qaAnswerMatch) < 50 ? QA_MATCH_MESSAGE : undefined),
+    ],
     ['topK', checkInt(f.topK, 1, 20, 'Retrieve from 1 to 20 chunks.')],
     ['minMatch', checkDecimal(f.minMatch, 0, 100, 'Minimum match is a percentage from 0 to 100.')],
     ['maxMessageLength', checkInt(f.maxMessageLength, 50, 4000)],
@@ -223,8 +266,7 @@ function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement
   const sections: SectionErrors = {};
   for (const [key, message] of Object.entries(fields)) {
     const [section, name] = key.split('.') as [string, string | undefined];
-    const field = (name && (ORDER as string[]).includes(name) ? name as FieldKey : undefined)
-      ?? SERVER_MESSAGES.find(([re]) => re.test(message))?.[1];
+    const field = (name && (ORDER as string[]).includes(name) ? (name as FieldKey) : undefined) ?? SERVER_MESSAGES.find(([re]) => re.test(message))?.[1];
     if (field && (section === 'chatbot' || section === 'retrieval')) found[field] = message;
     else if (section === 'chatbot' || section === 'retrieval') sections[section] = message;
     else sections.chatbot = message;
@@ -235,8 +277,14 @@ function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement
 export default function ChatbotPage() {
   useTitle('Chatbot');
   const { form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, saved, resource } = useSettingsForm({
-    url: '/api/admin/chatbot/settings', fromView: fromSettings, validate, toBody, order: ORDER, fieldId,
-    savedMessage: 'Settings saved.', placeServerErrors,
+    url: '/api/admin/chatbot/settings',
+    fromView: fromSettings,
+    validate,
+    toBody,
+    order: ORDER,
+    fieldId,
+    savedMessage: 'Settings saved.',
+    placeServerErrors,
   });
 
   if (!saved || !form) {
@@ -307,8 +355,8 @@ export default function ChatbotPage() {
             {desc(
               'instructions',
               <>
-                Tell the bot who it is and how to talk: tone, length, what to recommend. Docent always adds its own rules
-                (answer from your content, cite sources), so you do not need to repeat them.
+                Tell the bot who it is and how to talk: tone, length, what to recommend. Docent always adds its own rules (answer from your content, cite
+                sources), so you do not need to repeat them.
               </>,
             )}
           </FormRow>
@@ -383,8 +431,8 @@ export default function ChatbotPage() {
                     Strict <span class="badge badge-recommended">Recommended</span>
                   </span>
                   <span class="description">
-                    Answers only from your content. When nothing matches, it says "I don't know" (the message below)
-                    without calling the model, so it costs nothing.
+                    Answers only from your content. When nothing matches, it says "I don't know" (the message below) without calling the model, so it costs
+                    nothing.
                   </span>
                 </span>
               </label>
@@ -400,8 +448,8 @@ export default function ChatbotPage() {
                 <span>
                   <span class="radio-title">Relaxed</span>
                   <span class="description">
-                    Prefers your content, but may also answer from the model's general knowledge (and says so). More
-                    helpful, but it can be wrong about your business.
+                    Prefers your content, but may also answer from the model's general knowledge (and says so). More helpful, but it can be wrong about your
+                    business.
                   </span>
                 </span>
               </label>
@@ -419,10 +467,9 @@ export default function ChatbotPage() {
             {desc(
               'qaAnswerMatch',
               <>
-                When a visitor's question is this close to one of your Q&amp;A questions, the bot replies with your answer
-                word for word: no AI call, no cost, also when the AI service is down or today's spend cap is reached.
-                Below it, your Q&amp;A answers are context the bot answers from in its own words. 85% catches rewordings
-                of the same question; 0 always lets the AI answer.
+                When a visitor's question is this close to one of your Q&amp;A questions, the bot replies with your answer word for word: no AI call, no cost,
+                also when the AI service is down or today's spend cap is reached. Below it, your Q&amp;A answers are context the bot answers from in its own
+                words. 85% catches rewordings of the same question; 0 always lets the AI answer.
               </>,
             )}
           </FormRow>
@@ -451,9 +498,8 @@ export default function ChatbotPage() {
 
         <Postbox id="contact-title" title="When the bot can't help" body="inside form-table">
           <p class="description">
-            When your content has nothing on a question, or the bot cannot answer at all (the AI service is down, your
-            credit has run out, today's spend cap is reached), visitors get a calm message with your matching Q&amp;A
-            answers and links to matching pages. Give them a way to reach a person too.
+            When your content has nothing on a question, or the bot cannot answer at all (the AI service is down, your credit has run out, today's spend cap is
+            reached), visitors get a calm message with your matching Q&amp;A answers and links to matching pages. Give them a way to reach a person too.
           </p>
           <FormRow label="Contact page or e-mail" htmlFor={fieldId('contactLink')}>
             <input
@@ -470,7 +516,10 @@ export default function ChatbotPage() {
               disabled={saving}
             />
             {err('contactLink')}
-            {desc('contactLink', 'Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none.')}
+            {desc(
+              'contactLink',
+              'Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none.',
+            )}
           </FormRow>
           <FormRow label="Button text" htmlFor={fieldId('contactLabel')}>
             <input
@@ -490,23 +539,41 @@ export default function ChatbotPage() {
           <FormRow label="Talk to a person" labelId="talk-label">
             <fieldset class="radio-group" aria-labelledby="talk-label" aria-describedby="talk-description">
               <label class="radio-option">
-                <input type="radio" name="talk-to-person" id="talk-never" checked={form.talkToPerson === 'never'}
-                  onChange={() => update({ talkToPerson: 'never' })} disabled={saving} />
+                <input
+                  type="radio"
+                  name="talk-to-person"
+                  id="talk-never"
+                  checked={form.talkToPerson === 'never'}
+                  onChange={() => update({ talkToPerson: 'never' })}
+                  disabled={saving}
+                />
                 <span>
                   <span class="radio-title">Never</span>
                 </span>
               </label>
               <label class="radio-option">
-                <input type="radio" name="talk-to-person" id="talk-after" checked={form.talkToPerson === 'after_no_answer'}
-                  onChange={() => update({ talkToPerson: 'after_no_answer' })} disabled={saving} />
+                <input
+                  type="radio"
+                  name="talk-to-person"
+                  id="talk-after"
+                  checked={form.talkToPerson === 'after_no_answer'}
+                  onChange={() => update({ talkToPerson: 'after_no_answer' })}
+                  disabled={saving}
+                />
                 <span>
                   <span class="radio-title">After "I don't know" or a failure</span>
                   <span class="description">Under an answer the bot could not give, next to your contact link.</span>
                 </span>
               </label>
               <label class="radio-option">
-                <input type="radio" name="talk-to-person" id="talk-always" checked={form.talkToPerson === 'always'}
-                  onChange={() => update({ talkToPerson: 'always' })} disabled={saving} />
+                <input
+                  type="radio"
+                  name="talk-to-person"
+                  id="talk-always"
+                  checked={form.talkToPerson === 'always'}
+                  onChange={() => update({ talkToPerson: 'always' })}
+                  disabled={saving}
+                />
                 <span>
                   <span class="radio-title">Always</span>
                   <span class="description">Also from a button at the top of the chat, at any time.</span>
@@ -515,8 +582,8 @@ export default function ChatbotPage() {
             </fieldset>
             {err('talkToPerson')}
             <p class="description" id="talk-description">
-              A short form in the widget: name, e-mail and a message. It arrives under <a href="/admin/leads">Leads</a> with the
-              conversation, and as a "New lead" notification (Settings → Notifications).
+              A short form in the widget: name, e-mail and a message. It arrives under <a href="/admin/leads">Leads</a> with the conversation, and as a "New
+              lead" notification (Settings → Notifications).
             </p>
           </FormRow>
           <FormRow label="Consent text" htmlFor={fieldId('consentText')}>
@@ -531,7 +598,10 @@ export default function ChatbotPage() {
               disabled={saving}
             />
             {err('consentText')}
-            {desc('consentText', 'Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to.')}
+            {desc(
+              'consentText',
+              'Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to.',
+            )}
           </FormRow>
           <FormRow label="Pre-chat form" labelId="pre-chat-label">
             <label class="checkbox-option">
@@ -558,7 +628,10 @@ export default function ChatbotPage() {
           <FormRow label="Temperature" htmlFor={fieldId('temperature')}>
             <input {...num('temperature', { min: 0, max: 2, step: 0.1, width: 'tiny' })} />
             {err('temperature')}
-            {desc('temperature', 'How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.')}
+            {desc(
+              'temperature',
+              'How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.',
+            )}
           </FormRow>
           <FormRow label="Max answer tokens" htmlFor={fieldId('maxAnswerTokens')}>
             <span class="field-with-unit">
@@ -566,7 +639,10 @@ export default function ChatbotPage() {
               <span class="field-unit">tokens</span>
             </span>
             {err('maxAnswerTokens')}
-            {desc('maxAnswerTokens', 'The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more.')}
+            {desc(
+              'maxAnswerTokens',
+              'The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more.',
+            )}
           </FormRow>
           <FormRow label="History length" htmlFor={fieldId('historyTurns')}>
             <span class="field-with-unit">
@@ -592,10 +668,9 @@ export default function ChatbotPage() {
             {desc(
               'rewriteFollowUps',
               <>
-                A follow-up such as "And how much is it?" is always searched together with the visitor's previous
-                question, at no extra cost. On: the model first rewrites it into a question that stands alone ("How
-                much is the Pro plan?"), one small extra AI call per follow-up. The <a href="/admin/playground">Playground</a>{' '}
-                shows what was searched.
+                A follow-up such as "And how much is it?" is always searched together with the visitor's previous question, at no extra cost. On: the model
+                first rewrites it into a question that stands alone ("How much is the Pro plan?"), one small extra AI call per follow-up. The{' '}
+                <a href="/admin/playground">Playground</a> shows what was searched.
               </>,
             )}
           </FormRow>
@@ -608,9 +683,9 @@ export default function ChatbotPage() {
             {desc(
               'topK',
               <>
-                How many chunks (short passages of your content) the bot reads before it answers, best matches first;
-                often called top-k. More can help with broad questions, but each answer costs a little more. Chunk size
-                is set in <a href="/admin/training?tab=database">Data Training → Database Management</a>.
+                How many chunks (short passages of your content) the bot reads before it answers, best matches first; often called top-k. More can help with
+                broad questions, but each answer costs a little more. Chunk size is set in{' '}
+                <a href="/admin/training?tab=database">Data Training → Database Management</a>.
               </>,
             )}
           </FormRow>
@@ -623,9 +698,8 @@ export default function ChatbotPage() {
             {desc(
               'minMatch',
               <>
-                How closely a chunk must match the meaning of the question to be used, from 0 to 100%. Raise it if
-                answers use unrelated pages; lower it if the bot says "I don't know" too often. Try questions in the{' '}
-                <a href="/admin/playground">Playground</a>.
+                How closely a chunk must match the meaning of the question to be used, from 0 to 100%. Raise it if answers use unrelated pages; lower it if the
+                bot says "I don't know" too often. Try questions in the <a href="/admin/playground">Playground</a>.
               </>,
             )}
           </FormRow>

@@ -11,7 +11,20 @@ import { LoadingBox, Spinner } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { ImprovedBadge, MatchBadge, OriginLabel, QaAnswerBadge, SourceLinkView, SourcesList, StatusBadge, Thumb, formatMoney, formatMs, listFlash, safeHref } from './shared.js';
+import {
+  ImprovedBadge,
+  MatchBadge,
+  OriginLabel,
+  QaAnswerBadge,
+  SourceLinkView,
+  SourcesList,
+  StatusBadge,
+  Thumb,
+  formatMoney,
+  formatMs,
+  listFlash,
+  safeHref,
+} from './shared.js';
 import { ImproveAnswer } from './ImproveAnswer.js';
 import type { ConversationDetail, StoredMessage } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
@@ -96,9 +109,7 @@ export default function ConversationPage() {
     <div class="wrap chat-admin">
       {back}
       <div class="page-title-row">
-        <h1>
-          Conversation {improvedAt && <ImprovedBadge at={improvedAt} />}
-        </h1>
+        <h1>Conversation {improvedAt && <ImprovedBadge at={improvedAt} />}</h1>
         {!confirming && (
           <button
             type="button"
@@ -190,7 +201,13 @@ function UserMessage({ m, playground }: { m: StoredMessage; playground: boolean 
   );
 }
 
-interface AnswerProps { m: StoredMessage; conversationId: string; question: string; startOpen: boolean; onImproved(): void }
+interface AnswerProps {
+  m: StoredMessage;
+  conversationId: string;
+  question: string;
+  startOpen: boolean;
+  onImproved(): void;
+}
 
 function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: AnswerProps) {
   const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
@@ -213,11 +230,7 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
         )}
         <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
       </div>
-      {m.text ? (
-        <div class="bubble bubble-bot plain-text">{m.text}</div>
-      ) : (
-        <div class="bubble bubble-bot is-empty">(no text)</div>
-      )}
+      {m.text ? <div class="bubble bubble-bot plain-text">{m.text}</div> : <div class="bubble bubble-bot is-empty">(no text)</div>}
       {m.error && (
         <Notice type={m.status === 'links_only' ? 'warning' : 'error'} inline live={false}>
           <p>
@@ -242,7 +255,9 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
         </div>
         <div>
           <dt>Tokens</dt>
-          <dd title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}>
+          <dd
+            title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}
+          >
             {formatNumber(tokens)}
             {tokens > 0 && (
               <span class="muted">

@@ -31,15 +31,13 @@ export default function ConversationsPage() {
   useTitle(filter === 'all' ? 'Conversations' : `${filterLabel} ‹ Conversations`);
 
   const offset = (page - 1) * PAGE_SIZE;
-  const { data, error, loading, reload } = useResource<ConversationList>(
-    `/api/admin/conversations?filter=${filter}&offset=${offset}&limit=${PAGE_SIZE}`,
-  );
+  const { data, error, loading, reload } = useResource<ConversationList>(`/api/admin/conversations?filter=${filter}&offset=${offset}&limit=${PAGE_SIZE}`);
   const flash = listFlash.value;
   useEffect(() => () => void (listFlash.value = null), []);
 
   const rows = data?.conversations ?? [];
   // The server's total counts every conversation, whatever the filter: use it for "All" only.
-  const total = filter === 'all' ? data?.total ?? null : null;
+  const total = filter === 'all' ? (data?.total ?? null) : null;
   const hasNext = total != null ? offset + rows.length < total : rows.length === PAGE_SIZE;
   const pages = total != null ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : null;
   const exportHref = `/api/admin/conversations/export.csv?filter=${filter}`;
@@ -55,8 +53,8 @@ export default function ConversationsPage() {
         </a>
       </div>
       <p class="page-intro">
-        What visitors asked and what the bot answered. Look at <strong>Unanswered</strong> and{' '}
-        <strong>Thumbs down</strong>: <strong>Improve answer</strong> turns a bad answer into a Q&amp;A entry, trained at once.
+        What visitors asked and what the bot answered. Look at <strong>Unanswered</strong> and <strong>Thumbs down</strong>: <strong>Improve answer</strong>{' '}
+        turns a bad answer into a Q&amp;A entry, trained at once.
       </p>
       {flash && (
         <Notice type="success" onDismiss={() => (listFlash.value = null)} live={false}>
@@ -66,12 +64,7 @@ export default function ConversationsPage() {
 
       <nav class="nav-tab-wrapper" aria-label="Conversation filters">
         {FILTERS.map((f) => (
-          <a
-            key={f.id}
-            href={listHref(f.id)}
-            class={`nav-tab${f.id === filter ? ' nav-tab-active' : ''}`}
-            aria-current={f.id === filter ? 'page' : undefined}
-          >
+          <a key={f.id} href={listHref(f.id)} class={`nav-tab${f.id === filter ? ' nav-tab-active' : ''}`} aria-current={f.id === filter ? 'page' : undefined}>
             {f.label}
           </a>
         ))}
@@ -113,9 +106,7 @@ export default function ConversationsPage() {
             </div>
           ) : (
             <table class="ca-table conversations-table">
-              <caption class="screen-reader-text">
-                {filterLabel} conversations, newest first. Select one to read it.
-              </caption>
+              <caption class="screen-reader-text">{filterLabel} conversations, newest first. Select one to read it.</caption>
               <thead>
                 <tr>
                   <th scope="col" class="col-date">
@@ -143,10 +134,14 @@ export default function ConversationsPage() {
               </thead>
               <tbody>
                 {rows.map((c) => (
-                  <tr key={c.id} class="is-clickable" onClick={(e) => {
-                    if ((e.target as Element).closest('a, button')) return;
-                    open(c.id);
-                  }}>
+                  <tr
+                    key={c.id}
+                    class="is-clickable"
+                    onClick={(e) => {
+                      if ((e.target as Element).closest('a, button')) return;
+                      open(c.id);
+                    }}
+                  >
                     <td class="col-date" data-label="Date">
                       <time dateTime={c.createdAt} title={relativeTime(c.createdAt)}>
                         {formatDateTime(c.createdAt)}

@@ -95,7 +95,10 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
       setOpen(false);
       show(
         result.trained
-          ? { type: 'success', message: `Q&A entry ${result.status === 'added' ? 'added' : 'updated'} and trained. Visitors asking this now get your answer word for word.` }
+          ? {
+              type: 'success',
+              message: `Q&A entry ${result.status === 'added' ? 'added' : 'updated'} and trained. Visitors asking this now get your answer word for word.`,
+            }
           : { type: 'warning', message: `Q&A entry saved, but not trained yet: ${result.problem ?? 'the training failed.'}` },
         () => toggleRef.current?.focus(),
       );
@@ -159,10 +162,7 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
           <h3 class="improve-title" id={`${base}-title`}>
             Improve answer: add a Q&amp;A entry
           </h3>
-          <p class="description">
-            Write the answer you want visitors to get. It is saved under Data Training → Text &amp; Q&amp;A and trained at
-            once.
-          </p>
+          <p class="description">Write the answer you want visitors to get. It is saved under Data Training → Text &amp; Q&amp;A and trained at once.</p>
           {field('question', 'Question', false)}
           {field('answer', 'Answer', true, QA_HELP)}
           <div class="improve-actions">

@@ -14,7 +14,14 @@ import './insights.css';
 type ChartModule = typeof import('./charts.js');
 
 /** Colour tokens (styles.css) of the chart series. */
-const COLORS = { conversations: '--wp-blue', messages: '--wp-yellow-50', answered: '--wp-green-dark', up: '--wp-green-dark', down: '--wp-red-dark', cost: '--wp-blue' };
+const COLORS = {
+  conversations: '--wp-blue',
+  messages: '--wp-yellow-50',
+  answered: '--wp-green-dark',
+  up: '--wp-green-dark',
+  down: '--wp-red-dark',
+  cost: '--wp-blue',
+};
 
 const dayLabel = (day: string, weekday = false) =>
   new Date(`${day}T00:00:00Z`).toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC', ...(weekday ? { weekday: 'short' } : {}) });
@@ -40,15 +47,18 @@ function summaries(data: Insights, period: string) {
   const lowest = daily.filter((d) => d.answers > 0).reduce<InsightDay | null>((low, d) => (!low || shareOf(d)! <= shareOf(low)! ? d : low), null);
   const dearest = peak(daily, (d) => d.cost);
   return {
-    traffic: totals.conversations || totals.messages
-      ? `${plural(totals.conversations, 'conversation')} and ${plural(totals.messages, 'message')} in ${period}${busiest ? `; the busiest day was ${dayLabel(busiest.day, true)} with ${plural(busiest.conversations, 'conversation')}` : ''}.`
-      : `No conversations in ${period}.`,
-    answered: totals.answeredShare === null
-      ? `No stored answers in ${period}. Answers are counted from stored conversations (Chatbot → Store conversations).`
-      : `${percent(totals.answeredShare)} of ${plural(totals.answers, 'answer')} answered the question (not "I don't know", not failed)${lowest && daily.filter((d) => d.answers).length > 1 ? `; the lowest day was ${dayLabel(lowest.day, true)} at ${percent(shareOf(lowest)!)}` : ''}.`,
-    thumbs: totals.thumbsUp || totals.thumbsDown
-      ? `Visitors gave ${plural(totals.thumbsUp, 'thumb')} up and ${formatNumber(totals.thumbsDown)} down in ${period}.`
-      : `No thumbs up or down in ${period}.`,
+    traffic:
+      totals.conversations || totals.messages
+        ? `${plural(totals.conversations, 'conversation')} and ${plural(totals.messages, 'message')} in ${period}${busiest ? `; the busiest day was ${dayLabel(busiest.day, true)} with ${plural(busiest.conversations, 'conversation')}` : ''}.`
+        : `No conversations in ${period}.`,
+    answered:
+      totals.answeredShare === null
+        ? `No stored answers in ${period}. Answers are counted from stored conversations (Chatbot → Store conversations).`
+        : `${percent(totals.answeredShare)} of ${plural(totals.answers, 'answer')} answered the question (not "I don't know", not failed)${lowest && daily.filter((d) => d.answers).length > 1 ? `; the lowest day was ${dayLabel(lowest.day, true)} at ${percent(shareOf(lowest)!)}` : ''}.`,
+    thumbs:
+      totals.thumbsUp || totals.thumbsDown
+        ? `Visitors gave ${plural(totals.thumbsUp, 'thumb')} up and ${formatNumber(totals.thumbsDown)} down in ${period}.`
+        : `No thumbs up or down in ${period}.`,
     cost: totals.cost
       ? `${money(totals.cost)} spent on answers in ${period}, ${money(totals.cost / daily.length)} a day on average${dearest ? `; the most on ${dayLabel(dearest.day, true)} (${money(dearest.cost)})` : ''}.`
       : `Nothing spent on answers in ${period}.`,
@@ -91,16 +101,30 @@ function DailyTable({ data }: { data: Insights }) {
       {/* Scrolls on its own when long: focusable, so the keyboard can scroll it too. */}
       <div class="table-scroll" tabIndex={0} role="region" aria-label="Numbers per day">
         <table class="ca-table">
-          <caption class="screen-reader-text">Numbers per day, {data.range.from} to {data.range.to} (UTC)</caption>
+          <caption class="screen-reader-text">
+            Numbers per day, {data.range.from} to {data.range.to} (UTC)
+          </caption>
           <thead>
             <tr>
               <th scope="col">Day</th>
-              <th scope="col" class="col-num">Conversations</th>
-              <th scope="col" class="col-num">Messages</th>
-              <th scope="col" class="col-num">Answered</th>
-              <th scope="col" class="col-num">Thumbs up</th>
-              <th scope="col" class="col-num">Thumbs down</th>
-              <th scope="col" class="col-num">Cost</th>
+              <th scope="col" class="col-num">
+                Conversations
+              </th>
+              <th scope="col" class="col-num">
+                Messages
+              </th>
+              <th scope="col" class="col-num">
+                Answered
+              </th>
+              <th scope="col" class="col-num">
+                Thumbs up
+              </th>
+              <th scope="col" class="col-num">
+                Thumbs down
+              </th>
+              <th scope="col" class="col-num">
+                Cost
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -122,8 +146,20 @@ function DailyTable({ data }: { data: Insights }) {
   );
 }
 
-function ListBox({ id, title, list, days, description, children }: {
-  id: string; title: string; list: InsightList; days: number; description?: string; children: preact.ComponentChildren;
+function ListBox({
+  id,
+  title,
+  list,
+  days,
+  description,
+  children,
+}: {
+  id: string;
+  title: string;
+  list: InsightList;
+  days: number;
+  description?: string;
+  children: preact.ComponentChildren;
 }) {
   return (
     <Postbox
@@ -154,15 +190,24 @@ function Lists({ data, period }: { data: Insights; period: string }) {
   const days = data.range.days;
   return (
     <div class="insight-lists">
-      <ListBox id="top-questions" title="Top questions" list="top-questions" days={days}
-        description={data.groupedBySimilarity ? 'Questions with the same meaning are counted together.' : 'Questions with the same words are counted together.'}>
+      <ListBox
+        id="top-questions"
+        title="Top questions"
+        list="top-questions"
+        days={days}
+        description={data.groupedBySimilarity ? 'Questions with the same meaning are counted together.' : 'Questions with the same words are counted together.'}
+      >
         {data.topQuestions.length ? (
           <table class="ca-table insight-questions">
             <thead>
               <tr>
                 <th scope="col">Question</th>
-                <th scope="col" class="col-num">Asked</th>
-                <th scope="col" class="col-num">Answered well</th>
+                <th scope="col" class="col-num">
+                  Asked
+                </th>
+                <th scope="col" class="col-num">
+                  Answered well
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -185,14 +230,21 @@ function Lists({ data, period }: { data: Insights; period: string }) {
         )}
       </ListBox>
 
-      <ListBox id="unanswered-questions" title="Unanswered questions" list="unanswered-questions" days={days}
-        description={'Questions answered with "I don\'t know", a failure or links only. Open one to improve its answer.'}>
+      <ListBox
+        id="unanswered-questions"
+        title="Unanswered questions"
+        list="unanswered-questions"
+        days={days}
+        description={'Questions answered with "I don\'t know", a failure or links only. Open one to improve its answer.'}
+      >
         {data.unansweredQuestions.length ? (
           <table class="ca-table insight-questions">
             <thead>
               <tr>
                 <th scope="col">Question</th>
-                <th scope="col" class="col-num">Unanswered</th>
+                <th scope="col" class="col-num">
+                  Unanswered
+                </th>
                 <th scope="col">
                   <span class="screen-reader-text">Action</span>
                 </th>
@@ -230,7 +282,9 @@ function Lists({ data, period }: { data: Insights; period: string }) {
             <thead>
               <tr>
                 <th scope="col">Document</th>
-                <th scope="col" class="col-num">Answers</th>
+                <th scope="col" class="col-num">
+                  Answers
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -256,8 +310,13 @@ function Lists({ data, period }: { data: Insights; period: string }) {
         )}
       </ListBox>
 
-      <ListBox id="unused-documents" title="Documents no answer used" list="unused-documents" days={days}
-        description="Trained content no answer drew on: out of date, or about something visitors do not ask.">
+      <ListBox
+        id="unused-documents"
+        title="Documents no answer used"
+        list="unused-documents"
+        days={days}
+        description="Trained content no answer drew on: out of date, or about something visitors do not ask."
+      >
         {data.unusedDocuments.total ? (
           <>
             <ul class="insight-unused">
@@ -293,21 +352,56 @@ function chartSpecs(data: Insights): Array<{ id: string; title: string; summary:
   const days = data.daily.map((d) => d.day);
   const of = (value: (d: InsightDay) => number | null) => data.daily.map(value);
   return [
-    { id: 'chart-traffic', title: 'Conversations and messages per day', summary: 'traffic', chart: { days, whole: true, yFormat: (v) => formatNumber(v), series: [
-      { label: 'Conversations', values: of((d) => d.conversations), color: COLORS.conversations, kind: 'line' },
-      { label: 'Messages', values: of((d) => d.messages), color: COLORS.messages, kind: 'line' },
-    ] } },
-    { id: 'chart-answered', title: 'Share answered', summary: 'answered', chart: { days, yFormat: (v) => `${Math.round(v)}%`, yRange: [0, 100], series: [
-      { label: 'Answered', values: of((d) => (d.answers ? (100 * d.answered) / d.answers : null)), color: COLORS.answered, kind: 'line' },
-    ] } },
-    { id: 'chart-thumbs', title: 'Thumbs up and down', summary: 'thumbs', chart: { days, whole: true, yFormat: (v) => formatNumber(Math.abs(v)), series: [
-      // Thumbs down are drawn below the line, so a day with both shows both.
-      { label: 'Thumbs up', values: of((d) => d.thumbsUp), color: COLORS.up, kind: 'bars' },
-      { label: 'Thumbs down', values: of((d) => -d.thumbsDown), color: COLORS.down, kind: 'bars' },
-    ] } },
-    { id: 'chart-cost', title: 'Cost per day', summary: 'cost', chart: { days, yFormat: (v) => (v === 0 ? '$0' : `$${v < 0.1 ? v.toFixed(3) : v.toFixed(2)}`), series: [
-      { label: 'Cost', values: of((d) => d.cost), color: COLORS.cost, kind: 'bars' },
-    ] } },
+    {
+      id: 'chart-traffic',
+      title: 'Conversations and messages per day',
+      summary: 'traffic',
+      chart: {
+        days,
+        whole: true,
+        yFormat: (v) => formatNumber(v),
+        series: [
+          { label: 'Conversations', values: of((d) => d.conversations), color: COLORS.conversations, kind: 'line' },
+          { label: 'Messages', values: of((d) => d.messages), color: COLORS.messages, kind: 'line' },
+        ],
+      },
+    },
+    {
+      id: 'chart-answered',
+      title: 'Share answered',
+      summary: 'answered',
+      chart: {
+        days,
+        yFormat: (v) => `${Math.round(v)}%`,
+        yRange: [0, 100],
+        series: [{ label: 'Answered', values: of((d) => (d.answers ? (100 * d.answered) / d.answers : null)), color: COLORS.answered, kind: 'line' }],
+      },
+    },
+    {
+      id: 'chart-thumbs',
+      title: 'Thumbs up and down',
+      summary: 'thumbs',
+      chart: {
+        days,
+        whole: true,
+        yFormat: (v) => formatNumber(Math.abs(v)),
+        series: [
+          // Thumbs down are drawn below the line, so a day with both shows both.
+          { label: 'Thumbs up', values: of((d) => d.thumbsUp), color: COLORS.up, kind: 'bars' },
+          { label: 'Thumbs down', values: of((d) => -d.thumbsDown), color: COLORS.down, kind: 'bars' },
+        ],
+      },
+    },
+    {
+      id: 'chart-cost',
+      title: 'Cost per day',
+      summary: 'cost',
+      chart: {
+        days,
+        yFormat: (v) => (v === 0 ? '$0' : `$${v < 0.1 ? v.toFixed(3) : v.toFixed(2)}`),
+        series: [{ label: 'Cost', values: of((d) => d.cost), color: COLORS.cost, kind: 'bars' }],
+      },
+    },
   ];
 }
 

@@ -52,10 +52,25 @@ function options(props: ChartProps, width: number): Options {
     // Half a day either side, so the first and last days' bars and points are not cut in half.
     scales: { x: { time: true, range: (_u, min, max) => [min - DAY / 2, max + DAY / 2] }, y: { range: yRange ?? ((_u, min, max) => padded(min, max)) } },
     axes: [
-      { stroke: axis, grid: { show: false }, ticks: { stroke: token('--wp-border') }, font: '12px sans-serif', space: 56,
-        incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY], values: (_u, splits) => splits.map(shortDay) },
-      { stroke: axis, grid: { stroke: token('--wp-bg') }, ticks: { show: false }, font: '12px sans-serif', size: 56, space: 28,
-        ...(whole ? { incrs: WHOLE_STEPS } : {}), values: (_u, splits) => splits.map(yFormat) },
+      {
+        stroke: axis,
+        grid: { show: false },
+        ticks: { stroke: token('--wp-border') },
+        font: '12px sans-serif',
+        space: 56,
+        incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY],
+        values: (_u, splits) => splits.map(shortDay),
+      },
+      {
+        stroke: axis,
+        grid: { stroke: token('--wp-bg') },
+        ticks: { show: false },
+        font: '12px sans-serif',
+        size: 56,
+        space: 28,
+        ...(whole ? { incrs: WHOLE_STEPS } : {}),
+        values: (_u, splits) => splits.map(yFormat),
+      },
     ],
     series: [
       {},
@@ -77,8 +92,10 @@ export function Chart({ spec: props }: { spec: ChartProps }) {
   useEffect(() => {
     const el = box.current!;
     // A bar of 0 is no bar (uPlot would draw a hairline).
-    const data: AlignedData = [props.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000),
-      ...props.series.map((s) => (s.kind === 'bars' ? s.values.map((v) => v || null) : s.values))];
+    const data: AlignedData = [
+      props.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000),
+      ...props.series.map((s) => (s.kind === 'bars' ? s.values.map((v) => v || null) : s.values)),
+    ];
     plot.current = new uPlot(options(props, Math.max(200, el.clientWidth)), data, el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
     resize.observe(el);

@@ -33,7 +33,9 @@ export default function LeadPage() {
 
   const back = (
     <p class="back-link">
-      <a href="/admin/leads"><span aria-hidden="true">←</span> All leads</a>
+      <a href="/admin/leads">
+        <span aria-hidden="true">←</span> All leads
+      </a>
     </p>
   );
   if (error && !data) {
@@ -43,7 +45,11 @@ export default function LeadPage() {
         <h1>Lead</h1>
         <Notice type="error">
           <p>{error}</p>
-          <p><button type="button" class="button" onClick={reload}>Try again</button></p>
+          <p>
+            <button type="button" class="button" onClick={reload}>
+              Try again
+            </button>
+          </p>
         </Notice>
       </div>
     );
@@ -105,17 +111,30 @@ export default function LeadPage() {
       <div class="page-title-row">
         <h1>Lead: {lead.name}</h1>
         {!confirming && (
-          <button type="button" class="button button-delete" onClick={() => { setConfirming(true); afterRender(() => confirmRef.current?.focus()); }}>
+          <button
+            type="button"
+            class="button button-delete"
+            onClick={() => {
+              setConfirming(true);
+              afterRender(() => confirmRef.current?.focus());
+            }}
+          >
             Delete
           </button>
         )}
       </div>
       {confirming && (
         <Notice type="warning" live={false} class="confirm-box">
-          <p><strong>Delete this lead?</strong> {lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).</p>
+          <p>
+            <strong>Delete this lead?</strong> {lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).
+          </p>
           <p class="confirm-actions">
-            <button ref={confirmRef} type="button" class="button button-delete" onClick={onDelete} disabled={deleting}>Delete permanently</button>
-            <button type="button" class="button" onClick={() => setConfirming(false)} disabled={deleting}>Cancel</button>
+            <button ref={confirmRef} type="button" class="button button-delete" onClick={onDelete} disabled={deleting}>
+              Delete permanently
+            </button>
+            <button type="button" class="button" onClick={() => setConfirming(false)} disabled={deleting}>
+              Cancel
+            </button>
             {deleting && <Spinner label="Deleting…" />}
           </p>
         </Notice>
@@ -127,15 +146,40 @@ export default function LeadPage() {
       )}
 
       <dl class="conversation-facts">
-        <div><dt>Received</dt><dd><time dateTime={lead.createdAt}>{formatDateTime(lead.createdAt)}</time></dd></div>
-        <div><dt>E-mail</dt><dd><a href={`mailto:${encodeURIComponent(lead.email).replace(/%40/g, '@')}`}>{lead.email}</a></dd></div>
-        <div><dt>From</dt><dd>{kindLabel(lead.kind)}</dd></div>
-        <div><dt>Website</dt><dd>{lead.origin ?? '—'}</dd></div>
-        <div><dt>Status</dt><dd><LeadStatusPill status={lead.status} /></dd></div>
+        <div>
+          <dt>Received</dt>
+          <dd>
+            <time dateTime={lead.createdAt}>{formatDateTime(lead.createdAt)}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>E-mail</dt>
+          <dd>
+            <a href={`mailto:${encodeURIComponent(lead.email).replace(/%40/g, '@')}`}>{lead.email}</a>
+          </dd>
+        </div>
+        <div>
+          <dt>From</dt>
+          <dd>{kindLabel(lead.kind)}</dd>
+        </div>
+        <div>
+          <dt>Website</dt>
+          <dd>{lead.origin ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <LeadStatusPill status={lead.status} />
+          </dd>
+        </div>
       </dl>
 
       <Postbox id="lead-message-title" title="Message" body="inside lead-body">
-        {lead.message ? <p class="lead-message-full">{lead.message}</p> : <p class="lead-no-transcript">No message: the visitor filled in the pre-chat form.</p>}
+        {lead.message ? (
+          <p class="lead-message-full">{lead.message}</p>
+        ) : (
+          <p class="lead-no-transcript">No message: the visitor filled in the pre-chat form.</p>
+        )}
         {lead.consentText && (
           <div>
             <h3 class="lead-subtitle">Consent given</h3>
@@ -143,12 +187,19 @@ export default function LeadPage() {
           </div>
         )}
         <form class="lead-status-form" onSubmit={onStatus}>
-          <label for="lead-status" class="lead-subtitle">Status</label>
-          <select id="lead-status" class="input select" value={chosen} disabled={saving}
-            onChange={(e) => setStatus(e.currentTarget.value as LeadStatus)}>
-            {STATUSES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+          <label for="lead-status" class="lead-subtitle">
+            Status
+          </label>
+          <select id="lead-status" class="input select" value={chosen} disabled={saving} onChange={(e) => setStatus(e.currentTarget.value as LeadStatus)}>
+            {STATUSES.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
           </select>
-          <button type="submit" class="button button-primary" disabled={saving || chosen === lead.status}>Change status</button>
+          <button type="submit" class="button button-primary" disabled={saving || chosen === lead.status}>
+            Change status
+          </button>
           {saving && <Spinner label="Saving…" />}
         </form>
       </Postbox>
@@ -168,7 +219,11 @@ export default function LeadPage() {
                 </li>
               ))}
             </ol>
-            {lead.conversationId && <p class="inside lead-body"><a href={`/admin/conversations/${lead.conversationId}`}>Open the conversation with sources and costs</a></p>}
+            {lead.conversationId && (
+              <p class="inside lead-body">
+                <a href={`/admin/conversations/${lead.conversationId}`}>Open the conversation with sources and costs</a>
+              </p>
+            )}
           </>
         ) : (
           <div class="inside lead-body">

@@ -84,9 +84,27 @@ export default function LeadsPage() {
             <span class="displaying-num">{plural(total, 'lead')}</span>
             {pages > 1 && (
               <nav class="pagination" aria-label="Pages">
-                {page > 1 ? <a class="button" href={listHref(status, page - 1)}>‹ Previous</a> : <span class="button" aria-disabled="true">‹ Previous</span>}
-                <span class="paging-text">Page {page} of {pages}</span>
-                {page < pages ? <a class="button" href={listHref(status, page + 1)}>Next ›</a> : <span class="button" aria-disabled="true">Next ›</span>}
+                {page > 1 ? (
+                  <a class="button" href={listHref(status, page - 1)}>
+                    ‹ Previous
+                  </a>
+                ) : (
+                  <span class="button" aria-disabled="true">
+                    ‹ Previous
+                  </span>
+                )}
+                <span class="paging-text">
+                  Page {page} of {pages}
+                </span>
+                {page < pages ? (
+                  <a class="button" href={listHref(status, page + 1)}>
+                    Next ›
+                  </a>
+                ) : (
+                  <span class="button" aria-disabled="true">
+                    Next ›
+                  </span>
+                )}
               </nav>
             )}
           </div>
@@ -103,24 +121,36 @@ export default function LeadsPage() {
               <caption class="screen-reader-text">{filterLabel} leads, newest first. Select one to read it.</caption>
               <thead>
                 <tr>
-                  <th scope="col" class="col-date">Date</th>
+                  <th scope="col" class="col-date">
+                    Date
+                  </th>
                   <th scope="col">Name</th>
                   <th scope="col">E-mail</th>
-                  <th scope="col" class="col-message">Message</th>
+                  <th scope="col" class="col-message">
+                    Message
+                  </th>
                   <th scope="col">Status</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((l) => (
-                  <tr key={l.id} class="is-clickable" onClick={(e) => {
-                    if ((e.target as Element).closest('a, button')) return;
-                    route(`/admin/leads/${l.id}`);
-                  }}>
+                  <tr
+                    key={l.id}
+                    class="is-clickable"
+                    onClick={(e) => {
+                      if ((e.target as Element).closest('a, button')) return;
+                      route(`/admin/leads/${l.id}`);
+                    }}
+                  >
                     <td class="col-date" data-label="Date">
-                      <time dateTime={l.createdAt} title={relativeTime(l.createdAt)}>{formatDateTime(l.createdAt)}</time>
+                      <time dateTime={l.createdAt} title={relativeTime(l.createdAt)}>
+                        {formatDateTime(l.createdAt)}
+                      </time>
                     </td>
                     <td data-label="Name">
-                      <a class="row-title" href={`/admin/leads/${l.id}`}>{l.name}</a>
+                      <a class="row-title" href={`/admin/leads/${l.id}`}>
+                        {l.name}
+                      </a>
                     </td>
                     <td data-label="E-mail">{l.email}</td>
                     <td class="col-message" data-label="Message">

@@ -158,8 +158,8 @@ export default function PlaygroundPage() {
     <div class="wrap chat-admin playground-page">
       <h1>Playground</h1>
       <p class="page-intro">
-        Ask what your visitors would ask. Answers use your real settings, content and API key (and cost the same), and are
-        listed under <a href="/admin/conversations">Conversations</a>.
+        Ask what your visitors would ask. Answers use your real settings, content and API key (and cost the same), and are listed under{' '}
+        <a href="/admin/conversations">Conversations</a>.
       </p>
       <div class="playground-layout">
         <section class="postbox chat-box" aria-labelledby="chat-title">
@@ -170,9 +170,7 @@ export default function PlaygroundPage() {
             </button>
           </div>
           <div class="chat-log" ref={logRef} role="log" aria-live="polite" aria-busy={busy} aria-label="Conversation" tabIndex={0}>
-            {turns.length === 0 && (
-              <p class="chat-empty">Ask a question below. The answer streams in here, and the panel shows what the bot saw.</p>
-            )}
+            {turns.length === 0 && <p class="chat-empty">Ask a question below. The answer streams in here, and the panel shows what the bot saw.</p>}
             {turns.map((t) => (
               <div key={t.key} class={`chat-turn${shown?.key === t.key && turns.length > 1 ? ' is-selected' : ''}`}>
                 <div class="chat-msg chat-msg-user">
@@ -309,13 +307,7 @@ function DebugView({ turn }: { turn: Turn | null }) {
     if (turn.state === 'waiting' || turn.state === 'thinking' || turn.state === 'streaming') {
       return <Spinner label="The details arrive when the answer is finished…" />;
     }
-    return (
-      <p class="debug-empty">
-        {turn.state === 'stopped'
-          ? 'The answer was stopped, so there are no details for it.'
-          : 'No details for this answer.'}
-      </p>
-    );
+    return <p class="debug-empty">{turn.state === 'stopped' ? 'The answer was stopped, so there are no details for it.' : 'No details for this answer.'}</p>;
   }
   return (
     <div class="debug">
@@ -349,16 +341,14 @@ function DebugView({ turn }: { turn: Turn | null }) {
         ))}
       </ul>
       {d.queries?.some((q) => q.kind === 'with-previous') && (
-        <p class="description">
-          A follow-up is searched alone and with the previous question; what the question finds alone comes first.
-        </p>
+        <p class="description">A follow-up is searched alone and with the previous question; what the question finds alone comes first.</p>
       )}
       {d.qaMatch && (
         <p class={`qa-match${d.qaMatch.answered ? ' is-answered' : ''}`}>
           {d.qaMatch.answered ? (
             <>
-              <QaAnswerBadge /> Answered with your Q&amp;A entry <q>{d.qaMatch.question}</q> word for word (
-              {formatPercent(d.qaMatch.matchPercent)} match): no model call, no cost.
+              <QaAnswerBadge /> Answered with your Q&amp;A entry <q>{d.qaMatch.question}</q> word for word ({formatPercent(d.qaMatch.matchPercent)} match): no
+              model call, no cost.
             </>
           ) : (
             <>
@@ -375,37 +365,36 @@ function DebugView({ turn }: { turn: Turn | null }) {
       <h3 class="debug-heading">Retrieved chunks ({d.chunks.length})</h3>
       {d.chunks.length === 0 ? (
         <p class="description">
-          Nothing in your content matched well enough (see "Minimum match" on the <a href="/admin/chatbot">Chatbot</a>{' '}
-          screen).
+          Nothing in your content matched well enough (see "Minimum match" on the <a href="/admin/chatbot">Chatbot</a> screen).
         </p>
       ) : (
         <>
-        <p class="description">
-          The passages of your content the search gave the bot, best first. Match: how closely each one's meaning matches
-          the question; its place by meaning and by shared words decide the order.
-        </p>
-        <ol class="chunk-list">
-          {d.chunks.map((c, i) => (
-            <li key={`${c.chunkId ?? i}-${i}`} class="chunk">
-              <div class="chunk-head">
-                <span class="chunk-number">[{i + 1}]</span>
-                <span class="chunk-title">
-                  <SourceLinkView source={{ title: c.title, url: c.url }} />
-                </span>
-                <MatchBadge percent={c.matchPercent} />
-              </div>
-              <p class="chunk-meta">
-                {c.headingPath && c.headingPath !== c.title && <span class="chunk-path">{c.headingPath}</span>}
-                <span>By meaning: {c.vectorRank != null ? `#${c.vectorRank}` : '—'}</span>
-                <span>By words: {c.keywordRank != null ? `#${c.keywordRank}` : '—'}</span>
-                {c.foundBy === 'with-previous' && <span>Found with the previous question</span>}
-              </p>
-              <pre class="chunk-text" tabIndex={0} role="region" aria-label={`Text of chunk ${i + 1}`}>
-                {c.content}
-              </pre>
-            </li>
-          ))}
-        </ol>
+          <p class="description">
+            The passages of your content the search gave the bot, best first. Match: how closely each one's meaning matches the question; its place by meaning
+            and by shared words decide the order.
+          </p>
+          <ol class="chunk-list">
+            {d.chunks.map((c, i) => (
+              <li key={`${c.chunkId ?? i}-${i}`} class="chunk">
+                <div class="chunk-head">
+                  <span class="chunk-number">[{i + 1}]</span>
+                  <span class="chunk-title">
+                    <SourceLinkView source={{ title: c.title, url: c.url }} />
+                  </span>
+                  <MatchBadge percent={c.matchPercent} />
+                </div>
+                <p class="chunk-meta">
+                  {c.headingPath && c.headingPath !== c.title && <span class="chunk-path">{c.headingPath}</span>}
+                  <span>By meaning: {c.vectorRank != null ? `#${c.vectorRank}` : '—'}</span>
+                  <span>By words: {c.keywordRank != null ? `#${c.keywordRank}` : '—'}</span>
+                  {c.foundBy === 'with-previous' && <span>Found with the previous question</span>}
+                </p>
+                <pre class="chunk-text" tabIndex={0} role="region" aria-label={`Text of chunk ${i + 1}`}>
+                  {c.content}
+                </pre>
+              </li>
+            ))}
+          </ol>
         </>
       )}
 

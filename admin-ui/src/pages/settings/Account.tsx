@@ -102,7 +102,9 @@ export default function Account() {
           <p>
             <strong>{notice.message}</strong>
           </p>
-          {notice.extra?.map((line) => <p key={line}>{line}</p>)}
+          {notice.extra?.map((line) => (
+            <p key={line}>{line}</p>
+          ))}
         </Notice>
       )}
       <form class="settings-form" onSubmit={onSubmit} noValidate aria-busy={saving}>
@@ -168,9 +170,8 @@ export default function Account() {
       </form>
       <Postbox id="reset-title" title="Forgot the password?" class="account-reset">
         <p>
-          Anyone who can log in to the server can set a new one: in Docent’s folder, run{' '}
-          <code>npm run reset-password</code> and type the new password when asked. Set <code>DATA_DIR</code> as
-          the server has it. Every browser is logged out. Docent can keep running meanwhile.
+          Anyone who can log in to the server can set a new one: in Docent’s folder, run <code>npm run reset-password</code> and type the new password when
+          asked. Set <code>DATA_DIR</code> as the server has it. Every browser is logged out. Docent can keep running meanwhile.
         </p>
       </Postbox>
     </>

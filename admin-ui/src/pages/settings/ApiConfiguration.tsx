@@ -145,13 +145,7 @@ function useCatalog() {
 
 export default function ApiConfiguration() {
   const settings = useResource<ApiSettings>('/api/admin/settings/api');
-  const {
-    catalog,
-    loading: catalogLoading,
-    requestError: catalogRequestError,
-    refresh: refreshCatalog,
-    reload: reloadCatalog,
-  } = useCatalog();
+  const { catalog, loading: catalogLoading, requestError: catalogRequestError, refresh: refreshCatalog, reload: reloadCatalog } = useCatalog();
 
   const [saved, setSaved] = useState<ApiSettings | null>(null);
   const [form, setForm] = useState<FormState | null>(null);
@@ -193,7 +187,7 @@ export default function ApiConfiguration() {
   }, []);
 
   const models = catalog?.models ?? [];
-  const modelInfo = useMemo(() => (form ? models.find((m) => m.id === form.model) ?? null : null), [models, form?.model]);
+  const modelInfo = useMemo(() => (form ? (models.find((m) => m.id === form.model) ?? null) : null), [models, form?.model]);
   // A typed (even tested) key, a new model…: anything Save Changes would store.
   const dirty = !!saved && !!form && !sameForm(form, fromSettings(saved));
   useUnsavedChanges(dirty);
@@ -268,7 +262,7 @@ export default function ApiConfiguration() {
           : field === 'model'
             ? modelRef.current
             : field === 'fallbackModels'
-              ? fallbackRefs.current.find(Boolean) ?? null
+              ? (fallbackRefs.current.find(Boolean) ?? null)
               : field === 'provider'
                 ? (document.querySelector('input[name="provider"]:checked') as HTMLInputElement | null)
                 : field === 'lowBalanceUsd'
@@ -338,9 +332,10 @@ export default function ApiConfiguration() {
       showNotice({
         type: 'success',
         message: 'Settings saved.',
-        extra: index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
-          ? [`Search keeps using the index built with ${endpointName(index)} until you rebuild it for the new provider: see Embedding model below.`]
-          : undefined,
+        extra:
+          index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
+            ? [`Search keeps using the index built with ${endpointName(index)} until you rebuild it for the new provider: see Embedding model below.`]
+            : undefined,
       });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
@@ -376,7 +371,7 @@ export default function ApiConfiguration() {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       // 400: nothing to test, or the key/base URL is malformed: say so beside the field.
-      const fieldMessage = err instanceof ApiError ? err.fields.apiKey ?? err.fields.baseUrl : undefined;
+      const fieldMessage = err instanceof ApiError ? (err.fields.apiKey ?? err.fields.baseUrl) : undefined;
       if (err instanceof ApiError && fieldMessage) {
         setTest({ status: 'idle' });
         setFieldError(err.fields.apiKey ? 'apiKey' : 'baseUrl', fieldMessage);
@@ -389,9 +384,7 @@ export default function ApiConfiguration() {
 
   async function onRemoveKey() {
     if (busy) return;
-    const ok = window.confirm(
-      'Remove the saved API key?\n\nThe chatbot cannot answer visitors until you add a key again.',
-    );
+    const ok = window.confirm('Remove the saved API key?\n\nThe chatbot cannot answer visitors until you add a key again.');
     if (!ok) return;
     setRemoving(true);
     try {
@@ -524,8 +517,7 @@ export default function ApiConfiguration() {
               />
               <FieldError id="base-url-error" message={errors.baseUrl} />
               <p class="description" id="base-url-description">
-                The address of the API, usually ending in <code>/v1</code>. For Ollama on this server:{' '}
-                <code>http://localhost:11434/v1</code>
+                The address of the API, usually ending in <code>/v1</code>. For Ollama on this server: <code>http://localhost:11434/v1</code>
               </p>
             </FormRow>
           )}
@@ -592,15 +584,12 @@ export default function ApiConfiguration() {
                     <Icon name="external" size={12} class="icon-external" />
                     <span class="screen-reader-text"> (opens in a new tab)</span>
                   </a>
-                  . Set a credit limit on it there to cap spending. The key is stored on this server only and never
-                  shown again.
+                  . Set a credit limit on it there to cap spending. The key is stored on this server only and never shown again.
                 </>
               ) : (
                 <>The key your endpoint expects, if any. It is stored on this server only and never shown again.</>
               )}
-              {keyLeftBehind && (
-                <> Your saved {saved.provider === 'openrouter' ? 'OpenRouter' : 'endpoint'} key is not sent to another provider.</>
-              )}
+              {keyLeftBehind && <> Your saved {saved.provider === 'openrouter' ? 'OpenRouter' : 'endpoint'} key is not sent to another provider.</>}
             </p>
 
             <div class="key-test">
@@ -634,9 +623,8 @@ export default function ApiConfiguration() {
               </span>
               <FieldError id="low-balance-error" message={errors.lowBalanceUsd} />
               <p class="description" id="low-balance-description">
-                In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go
-                unanswered. Checked at most once an hour, when OpenRouter lets the key read its balance or limit. 0
-                turns the warning off.
+                In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go unanswered. Checked at most once an hour, when
+                OpenRouter lets the key read its balance or limit. 0 turns the warning off.
               </p>
             </FormRow>
           )}
@@ -661,12 +649,7 @@ export default function ApiConfiguration() {
             <p class="description" id="model-description">
               Answers your visitors. Type to search by name or id.
             </p>
-            <CatalogStatus
-              catalog={catalog}
-              loading={catalogLoading}
-              error={catalogError}
-              onRefresh={refreshCatalog}
-            />
+            <CatalogStatus catalog={catalog} loading={catalogLoading} error={catalogError} onRefresh={refreshCatalog} />
           </FormRow>
 
           <FormRow label="Reasoning" labelId="reasoning-label">
@@ -697,8 +680,7 @@ export default function ApiConfiguration() {
               </p>
             )}
             <p class="description" id="reasoning-description">
-              Off: the model thinks as little as possible, for fast replies. On: the model uses its default thinking
-              level (slower, can be more accurate).
+              Off: the model thinks as little as possible, for fast replies. On: the model uses its default thinking level (slower, can be more accurate).
             </p>
           </FormRow>
 
@@ -764,15 +746,13 @@ export default function ApiConfiguration() {
               {saved.embeddingDimensions ? ` (${saved.embeddingDimensions} dimensions)` : ''}
             </p>
             <p class="description">
-              Turns your content into searchable vectors.{' '}
-              <a href="/admin/training?tab=database">Change in Data Training → Database Management</a>
+              Turns your content into searchable vectors. <a href="/admin/training?tab=database">Change in Data Training → Database Management</a>
             </p>
             {saved.searchIndex && !saved.searchIndex.matchesSettings && (
               <Notice type="warning" inline live={false} class="index-provider-notice">
                 <p>
-                  Your search index was built with {endpointName(saved.searchIndex)} and keeps answering through it,
-                  with the key saved for it, until you rebuild it for this provider.{' '}
-                  <a href="/admin/training?tab=database">Rebuild the index in Database Management</a>
+                  Your search index was built with {endpointName(saved.searchIndex)} and keeps answering through it, with the key saved for it, until you
+                  rebuild it for this provider. <a href="/admin/training?tab=database">Rebuild the index in Database Management</a>
                 </p>
               </Notice>
             )}
@@ -785,12 +765,7 @@ export default function ApiConfiguration() {
   );
 }
 
-function CatalogStatus(props: {
-  catalog: ModelCatalog | null;
-  loading: boolean;
-  error: string | null;
-  onRefresh: () => void;
-}) {
+function CatalogStatus(props: { catalog: ModelCatalog | null; loading: boolean; error: string | null; onRefresh: () => void }) {
   const { catalog, loading, error, onRefresh } = props;
   const count = catalog?.models.length ?? 0;
   return (
@@ -821,10 +796,7 @@ function CatalogStatus(props: {
       {error && !loading && (
         <Notice type={count ? 'warning' : 'error'} inline>
           <p>
-            {error}{' '}
-            {count
-              ? `Showing the list from ${relativeTime(catalog?.fetchedAt ?? null)}.`
-              : 'You can still type a model id.'}
+            {error} {count ? `Showing the list from ${relativeTime(catalog?.fetchedAt ?? null)}.` : 'You can still type a model id.'}
           </p>
         </Notice>
       )}
@@ -855,11 +827,7 @@ function KeyTestOutcome({ state }: { state: TestState }) {
   return (
     <Notice type="success" inline>
       <p>
-        <strong>
-          {state.noKey
-            ? `${who} answered without an API key.`
-            : `${who} accepted ${state.stored ? 'the saved key' : 'this key'}.`}
-        </strong>
+        <strong>{state.noKey ? `${who} answered without an API key.` : `${who} accepted ${state.stored ? 'the saved key' : 'this key'}.`}</strong>
         {!state.stored && ' Save Changes to keep it.'}
       </p>
       {r.key && (
@@ -869,11 +837,7 @@ function KeyTestOutcome({ state }: { state: TestState }) {
             <code>{r.key.label}</code>
           </dd>
           <dt>Per-key limit remaining</dt>
-          <dd>
-            {r.key.limit == null
-              ? 'No per-key limit'
-              : `${formatUsd(r.key.limitRemaining ?? 0)} of ${formatUsd(r.key.limit)}`}
-          </dd>
+          <dd>{r.key.limit == null ? 'No per-key limit' : `${formatUsd(r.key.limitRemaining ?? 0)} of ${formatUsd(r.key.limit)}`}</dd>
           <dt>Usage</dt>
           <dd>{formatUsd(r.key.usage)}</dd>
           <dt>Account</dt>

@@ -134,12 +134,12 @@ export default function ExportImport() {
     <div class="export-import">
       <Postbox id="export-title" title="Export settings">
         <p>
-          Download every setting as one JSON file, to copy them to another Docent or keep a record: API Configuration
-          (provider, base URL, models, reasoning), the Chatbot and Widget screens, and chunking and retrieval.
+          Download every setting as one JSON file, to copy them to another Docent or keep a record: API Configuration (provider, base URL, models, reasoning),
+          the Chatbot and Widget screens, and chunking and retrieval.
         </p>
         <p class="description">
-          Secrets are not in the file: the API key and the webhook token stay on this server. To keep everything,
-          content included, download a backup on Data Training → Database Management.
+          Secrets are not in the file: the API key and the webhook token stay on this server. To keep everything, content included, download a backup on Data
+          Training → Database Management.
         </p>
         <p>
           <a class="button" href={EXPORT_URL} download>
@@ -150,8 +150,8 @@ export default function ExportImport() {
 
       <Postbox id="import-title" title="Import settings">
         <p>
-          Choose a file made with Export settings. You see what it changes before anything is saved; settings the
-          file leaves out keep their values here. The API key and the webhook token are never imported.
+          Choose a file made with Export settings. You see what it changes before anything is saved; settings the file leaves out keep their values here. The
+          API key and the webhook token are never imported.
         </p>
         <div class="form-table">
           <FormRow label="Settings file" htmlFor="import-file">

@@ -92,8 +92,7 @@ export function KeyStatusLine({ settings }: { settings: ApiSettings }) {
   if (keyStatus) {
     line = (
       <span class="status-ok">
-        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Working: no failed requests since{' '}
-        <Since iso={keyStatus.since} />.
+        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Working: no failed requests since <Since iso={keyStatus.since} />.
       </span>
     );
   } else if (keyCheck?.ok) {

@@ -46,7 +46,12 @@ interface Delivery {
   finishedAt: string | null;
 }
 
-interface TestResult { ok: boolean; stage?: string; message: string; newSecret?: string }
+interface TestResult {
+  ok: boolean;
+  stage?: string;
+  message: string;
+  newSecret?: string;
+}
 
 /** Numbers and lists as typed, so half-typed values are not rewritten under the cursor. */
 interface Form {
@@ -87,10 +92,18 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 const SECURITY_OPTIONS: Array<{ value: Security; label: string; description: string }> = [
   { value: 'starttls', label: 'STARTTLS', description: 'Starts plain, then encrypts. Usually port 587: what most mail providers give.' },
   { value: 'tls', label: 'TLS', description: 'Encrypted from the start. Usually port 465.' },
-  { value: 'none', label: 'None', description: 'No encryption, for a relay on this machine or your own network (port 25). The password would travel readable.' },
+  {
+    value: 'none',
+    label: 'None',
+    description: 'No encryption, for a relay on this machine or your own network (port 25). The password would travel readable.',
+  },
 ];
 
-const splitAddresses = (text: string) => text.split(/[\s,;]+/).map((a) => a.trim()).filter(Boolean);
+const splitAddresses = (text: string) =>
+  text
+    .split(/[\s,;]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
 
 function fromView(view: SettingsView): Form {
   return {
@@ -155,7 +168,8 @@ function validateUrl(url: string, complete: boolean): string | undefined {
   if (!u) return complete ? URL_MESSAGE : undefined;
   try {
     const parsed = new URL(u);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `Only http:// and https:// addresses can be read (this one starts with ${parsed.protocol}).`;
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      return `Only http:// and https:// addresses can be read (this one starts with ${parsed.protocol}).`;
     if (parsed.username || parsed.password) return 'Addresses with a user name or password in them are not supported: remove the "name:password@" part.';
   } catch {
     return URL_MESSAGE;
@@ -193,8 +207,14 @@ function localTimeOf(hour: number): string {
 
 export default function Notifications() {
   const form = useSettingsForm<SettingsView, Form, Field>({
-    url: '/api/admin/notifications', fromView, validate, toBody, order: ORDER, fieldId,
-    savedMessage: 'Notification settings saved.', placeServerErrors,
+    url: '/api/admin/notifications',
+    fromView,
+    validate,
+    toBody,
+    order: ORDER,
+    fieldId,
+    savedMessage: 'Notification settings saved.',
+    placeServerErrors,
   });
   const { saved, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, resource } = form;
   const deliveries = useResource<{ deliveries: Delivery[] }>('/api/admin/notifications/deliveries');
@@ -330,36 +350,64 @@ export default function Notifications() {
           <p>
             <strong>{notice.message}</strong>
           </p>
-          {notice.extra?.map((line) => <p key={line}>{line}</p>)}
+          {notice.extra?.map((line) => (
+            <p key={line}>{line}</p>
+          ))}
         </Notice>
       )}
       <p class="ntf-intro">
-        Docent tells you when something needs you: a new lead, a problem with the API key or credits, the spend cap, a model that stops
-        answering. Each event is sent once, in the background, and retried for hours if your mail server or receiver is down.
+        Docent tells you when something needs you: a new lead, a problem with the API key or credits, the spend cap, a model that stops answering. Each event is
+        sent once, in the background, and retried for hours if your mail server or receiver is down.
       </p>
       <form class="settings-form ntf-form" onSubmit={onSave} noValidate aria-busy={saving}>
         <Postbox id="ntf-email-title" title="E-mail" body="inside form-table">
           <FormRow label="Send e-mail" labelId="ntf-email-enabled-label">
             <label class="checkbox-option">
-              <input type="checkbox" id="ntf-email-enabled" checked={f.emailEnabled} disabled={busy} onChange={(e) => set({ emailEnabled: e.currentTarget.checked })} />
+              <input
+                type="checkbox"
+                id="ntf-email-enabled"
+                checked={f.emailEnabled}
+                disabled={busy}
+                onChange={(e) => set({ emailEnabled: e.currentTarget.checked })}
+              />
               <span>Send notifications by e-mail, through your SMTP server</span>
             </label>
           </FormRow>
           <FormRow label="SMTP host" htmlFor={fieldId('host')}>
-            <input id={fieldId('host')} type="text" class="input regular-text" value={f.host} disabled={busy} autoComplete="off" spellcheck={false}
-              placeholder="smtp.example.com" onInput={(e) => set({ host: e.currentTarget.value })} {...aria('host')} />
+            <input
+              id={fieldId('host')}
+              type="text"
+              class="input regular-text"
+              value={f.host}
+              disabled={busy}
+              autoComplete="off"
+              spellcheck={false}
+              placeholder="smtp.example.com"
+              onInput={(e) => set({ host: e.currentTarget.value })}
+              {...aria('host')}
+            />
             {err('host')}
-            {desc('host', 'Your mail provider\'s SMTP server, or a relay on this machine (localhost) or your network.')}
+            {desc('host', "Your mail provider's SMTP server, or a relay on this machine (localhost) or your network.")}
           </FormRow>
           <FormRow label="Encryption" labelId="ntf-security-label">
             <fieldset class="radio-group" aria-labelledby="ntf-security-label">
               {SECURITY_OPTIONS.map((o) => (
                 <label class="radio-option" key={o.value}>
-                  <input type="radio" name="ntf-security" id={`ntf-security-${o.value}`} value={o.value} checked={f.security === o.value} disabled={busy}
-                    onChange={() => onSecurity(o.value)} aria-describedby={`ntf-security-${o.value}-description`} />
+                  <input
+                    type="radio"
+                    name="ntf-security"
+                    id={`ntf-security-${o.value}`}
+                    value={o.value}
+                    checked={f.security === o.value}
+                    disabled={busy}
+                    onChange={() => onSecurity(o.value)}
+                    aria-describedby={`ntf-security-${o.value}-description`}
+                  />
                   <span>
                     <span class="radio-title">{o.label}</span>
-                    <span class="description" id={`ntf-security-${o.value}-description`}>{o.description}</span>
+                    <span class="description" id={`ntf-security-${o.value}-description`}>
+                      {o.description}
+                    </span>
                   </span>
                 </label>
               ))}
@@ -367,35 +415,85 @@ export default function Notifications() {
             {err('security')}
           </FormRow>
           <FormRow label="Port" htmlFor={fieldId('port')}>
-            <input id={fieldId('port')} type="number" min={1} max={65535} inputMode="numeric" class="input ntf-port" value={f.port} disabled={busy}
-              onInput={(e) => set({ port: e.currentTarget.value })} {...aria('port')} />
+            <input
+              id={fieldId('port')}
+              type="number"
+              min={1}
+              max={65535}
+              inputMode="numeric"
+              class="input ntf-port"
+              value={f.port}
+              disabled={busy}
+              onInput={(e) => set({ port: e.currentTarget.value })}
+              {...aria('port')}
+            />
             {err('port')}
             {desc('port', 'Changes with the encryption unless you typed another port.')}
           </FormRow>
           <FormRow label="User name" htmlFor={fieldId('user')}>
-            <input id={fieldId('user')} type="text" class="input regular-text" value={f.user} disabled={busy} autoComplete="off" spellcheck={false}
-              onInput={(e) => set({ user: e.currentTarget.value })} {...aria('user')} />
+            <input
+              id={fieldId('user')}
+              type="text"
+              class="input regular-text"
+              value={f.user}
+              disabled={busy}
+              autoComplete="off"
+              spellcheck={false}
+              onInput={(e) => set({ user: e.currentTarget.value })}
+              {...aria('user')}
+            />
             {err('user')}
             {desc('user', 'Leave empty if the server sends without a login (a local relay).')}
           </FormRow>
           <FormRow label="Password" htmlFor={fieldId('password')}>
-            <PasswordInput id={fieldId('password')} value={f.password} onInput={(v) => set({ password: v })} autoComplete="off" class="regular-text"
-              invalid={!!shownErrors.password} describedBy={aria('password')['aria-describedby']} disabled={busy || !f.user.trim()}
-              placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''} />
+            <PasswordInput
+              id={fieldId('password')}
+              value={f.password}
+              onInput={(v) => set({ password: v })}
+              autoComplete="off"
+              class="regular-text"
+              invalid={!!shownErrors.password}
+              describedBy={aria('password')['aria-describedby']}
+              disabled={busy || !f.user.trim()}
+              placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''}
+            />
             {err('password')}
-            {desc('password', saved.email.password.saved
-              ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
-              : 'Stored encrypted, and never shown again.')}
+            {desc(
+              'password',
+              saved.email.password.saved
+                ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
+                : 'Stored encrypted, and never shown again.',
+            )}
           </FormRow>
           <FormRow label="From" htmlFor={fieldId('from')}>
-            <input id={fieldId('from')} type="email" class="input regular-text" value={f.from} disabled={busy} autoComplete="off" spellcheck={false}
-              placeholder="docent@example.com" onInput={(e) => set({ from: e.currentTarget.value })} {...aria('from')} />
+            <input
+              id={fieldId('from')}
+              type="email"
+              class="input regular-text"
+              value={f.from}
+              disabled={busy}
+              autoComplete="off"
+              spellcheck={false}
+              placeholder="docent@example.com"
+              onInput={(e) => set({ from: e.currentTarget.value })}
+              {...aria('from')}
+            />
             {err('from')}
             {desc('from', 'The sender address. Most providers only accept an address of your own domain.')}
           </FormRow>
           <FormRow label="Send to" htmlFor={fieldId('to')}>
-            <input id={fieldId('to')} type="text" class="input regular-text" value={f.to} disabled={busy} autoComplete="off" spellcheck={false}
-              placeholder="you@example.com" onInput={(e) => set({ to: e.currentTarget.value })} {...aria('to')} />
+            <input
+              id={fieldId('to')}
+              type="text"
+              class="input regular-text"
+              value={f.to}
+              disabled={busy}
+              autoComplete="off"
+              spellcheck={false}
+              placeholder="you@example.com"
+              onInput={(e) => set({ to: e.currentTarget.value })}
+              {...aria('to')}
+            />
             {err('to')}
             {desc('to', `One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`)}
           </FormRow>
@@ -406,7 +504,9 @@ export default function Notifications() {
               </button>
               {emailTest.running && <Spinner label="Sending… (up to 15 seconds)" />}
             </div>
-            <p class="description" id="ntf-email-test-description">Sends one e-mail with the settings above, saved or not.</p>
+            <p class="description" id="ntf-email-test-description">
+              Sends one e-mail with the settings above, saved or not.
+            </p>
             <div class="ntf-test-result" aria-live="polite">
               {emailTest.result && (
                 <Notice type={emailTest.result.ok ? 'success' : 'error'} inline>
@@ -422,25 +522,52 @@ export default function Notifications() {
         <Postbox id="ntf-webhook-title" title="Webhook" body="inside form-table">
           <FormRow label="Send to a webhook" labelId="ntf-webhook-enabled-label">
             <label class="checkbox-option">
-              <input type="checkbox" id="ntf-webhook-enabled" checked={f.webhookEnabled} disabled={busy} onChange={(e) => set({ webhookEnabled: e.currentTarget.checked })} />
+              <input
+                type="checkbox"
+                id="ntf-webhook-enabled"
+                checked={f.webhookEnabled}
+                disabled={busy}
+                onChange={(e) => set({ webhookEnabled: e.currentTarget.checked })}
+              />
               <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
             </label>
           </FormRow>
           <FormRow label="Webhook URL" htmlFor={fieldId('url')}>
-            <input id={fieldId('url')} type="url" class="input large-text ntf-url" value={f.url} disabled={busy} autoComplete="off" spellcheck={false}
-              placeholder="https://example.com/hooks/docent" onInput={(e) => set({ url: e.currentTarget.value })} {...aria('url')} />
+            <input
+              id={fieldId('url')}
+              type="url"
+              class="input large-text ntf-url"
+              value={f.url}
+              disabled={busy}
+              autoComplete="off"
+              spellcheck={false}
+              placeholder="https://example.com/hooks/docent"
+              onInput={(e) => set({ url: e.currentTarget.value })}
+              {...aria('url')}
+            />
             {err('url')}
-            {desc('url', <>
-              Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless
-              the server allows them (<code>ALLOW_PRIVATE_URLS</code>).
-            </>)}
+            {desc(
+              'url',
+              <>
+                Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless the server allows them
+                (<code>ALLOW_PRIVATE_URLS</code>).
+              </>,
+            )}
           </FormRow>
           <FormRow label="Signing secret" labelId="ntf-secret-label">
             {shownSecret ? (
               <div class="ntf-secret-once">
                 <div class="ntf-secret-row">
-                  <input id="ntf-secret-value" type="text" class="input code" value={shownSecret} readOnly aria-labelledby="ntf-secret-label"
-                    aria-describedby="ntf-secret-once-note" onFocus={(e) => e.currentTarget.select()} />
+                  <input
+                    id="ntf-secret-value"
+                    type="text"
+                    class="input code"
+                    value={shownSecret}
+                    readOnly
+                    aria-labelledby="ntf-secret-label"
+                    aria-describedby="ntf-secret-once-note"
+                    onFocus={(e) => e.currentTarget.select()}
+                  />
                   <CopyButton text={shownSecret} fallbackFieldId="ntf-secret-value" />
                 </div>
                 <p class="description note" id="ntf-secret-once-note">
@@ -449,7 +576,13 @@ export default function Notifications() {
               </div>
             ) : (
               <p class="readonly-value" id="ntf-secret-status">
-                {secretHint ? <>Saved, ending in <code>…{secretHint}</code>.</> : 'None yet: one is made when you save a webhook URL or send a test event.'}
+                {secretHint ? (
+                  <>
+                    Saved, ending in <code>…{secretHint}</code>.
+                  </>
+                ) : (
+                  'None yet: one is made when you save a webhook URL or send a test event.'
+                )}
               </p>
             )}
             <p class="ntf-secret-actions">
@@ -458,14 +591,17 @@ export default function Notifications() {
               </button>
               {regenerating && <Spinner label="Making a new secret…" />}
             </p>
-            {secretError && <Notice type="error" inline><p>{secretError}</p></Notice>}
+            {secretError && (
+              <Notice type="error" inline>
+                <p>{secretError}</p>
+              </Notice>
+            )}
             <details class="ntf-verify">
               <summary>How to check a signature</summary>
               <p>
-                Every request has <code>X-Docent-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256 of the raw request body keyed
-                with this secret, and <code>X-Docent-Timestamp</code> (Unix seconds of this attempt). Compute the HMAC over the body
-                exactly as received, compare in constant time, and ignore an <code>id</code> you have already seen: a retry sends the
-                same event again.
+                Every request has <code>X-Docent-Signature: sha256=&lt;hex&gt;</code>, the HMAC-SHA256 of the raw request body keyed with this secret, and{' '}
+                <code>X-Docent-Timestamp</code> (Unix seconds of this attempt). Compute the HMAC over the body exactly as received, compare in constant time,
+                and ignore an <code>id</code> you have already seen: a retry sends the same event again.
               </p>
             </details>
           </FormRow>
@@ -498,22 +634,36 @@ export default function Notifications() {
             <thead>
               <tr>
                 <th scope="col">Event</th>
-                <th scope="col" class="ntf-col-check">E-mail</th>
-                <th scope="col" class="ntf-col-check">Webhook</th>
+                <th scope="col" class="ntf-col-check">
+                  E-mail
+                </th>
+                <th scope="col" class="ntf-col-check">
+                  Webhook
+                </th>
               </tr>
             </thead>
             <tbody>
               {saved.catalogue.map((event) => (
                 <tr key={event.type}>
                   <th scope="row">
-                    <span class="ntf-event-label" id={`ntf-event-${event.type}`}>{event.label}</span>
-                    <span class="ntf-event-description" id={`ntf-event-${event.type}-description`}>{event.description}</span>
+                    <span class="ntf-event-label" id={`ntf-event-${event.type}`}>
+                      {event.label}
+                    </span>
+                    <span class="ntf-event-description" id={`ntf-event-${event.type}-description`}>
+                      {event.description}
+                    </span>
                   </th>
                   {(['email', 'webhook'] as const).map((channel) => (
                     <td class="ntf-col-check" key={channel}>
-                      <input type="checkbox" id={`ntf-route-${event.type}-${channel}`} checked={!!f.events[event.type]?.[channel]} disabled={busy}
-                        aria-label={`${event.label} by ${channel === 'email' ? 'e-mail' : 'webhook'}`} aria-describedby={`ntf-event-${event.type}-description`}
-                        onChange={(e) => onRoute(event.type, channel, e.currentTarget.checked)} />
+                      <input
+                        type="checkbox"
+                        id={`ntf-route-${event.type}-${channel}`}
+                        checked={!!f.events[event.type]?.[channel]}
+                        disabled={busy}
+                        aria-label={`${event.label} by ${channel === 'email' ? 'e-mail' : 'webhook'}`}
+                        aria-describedby={`ntf-event-${event.type}-description`}
+                        onChange={(e) => onRoute(event.type, channel, e.currentTarget.checked)}
+                      />
                     </td>
                   ))}
                 </tr>
@@ -527,8 +677,15 @@ export default function Notifications() {
             <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
               {(['off', 'daily', 'weekly'] as const).map((value) => (
                 <label class="radio-option" key={value}>
-                  <input type="radio" name="ntf-frequency" id={`ntf-frequency-${value}`} value={value} checked={f.frequency === value} disabled={busy}
-                    onChange={() => set({ frequency: value })} />
+                  <input
+                    type="radio"
+                    name="ntf-frequency"
+                    id={`ntf-frequency-${value}`}
+                    value={value}
+                    checked={f.frequency === value}
+                    disabled={busy}
+                    onChange={() => set({ frequency: value })}
+                  />
                   <span class="radio-title">{value === 'off' ? 'Off' : value === 'daily' ? 'Daily' : 'Weekly'}</span>
                 </label>
               ))}
@@ -538,8 +695,19 @@ export default function Notifications() {
           </FormRow>
           {f.frequency === 'weekly' && (
             <FormRow label="Day" htmlFor={fieldId('weekday')}>
-              <select id={fieldId('weekday')} class="input" value={f.weekday} disabled={busy} onChange={(e) => set({ weekday: e.currentTarget.value })} {...aria('weekday')}>
-                {WEEKDAYS.map((day, i) => <option key={day} value={String(i)}>{day}</option>)}
+              <select
+                id={fieldId('weekday')}
+                class="input"
+                value={f.weekday}
+                disabled={busy}
+                onChange={(e) => set({ weekday: e.currentTarget.value })}
+                {...aria('weekday')}
+              >
+                {WEEKDAYS.map((day, i) => (
+                  <option key={day} value={String(i)}>
+                    {day}
+                  </option>
+                ))}
               </select>
               {err('weekday')}
               {desc('weekday', 'The day in UTC.')}
@@ -547,16 +715,31 @@ export default function Notifications() {
           )}
           {f.frequency !== 'off' && (
             <FormRow label="Time" htmlFor={fieldId('hour')}>
-              <select id={fieldId('hour')} class="input" value={f.hour} disabled={busy} onChange={(e) => set({ hour: e.currentTarget.value })} {...aria('hour')}>
-                {Array.from({ length: 24 }, (_, h) => <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>)}
+              <select
+                id={fieldId('hour')}
+                class="input"
+                value={f.hour}
+                disabled={busy}
+                onChange={(e) => set({ hour: e.currentTarget.value })}
+                {...aria('hour')}
+              >
+                {Array.from({ length: 24 }, (_, h) => (
+                  <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
+                ))}
               </select>
               {err('hour')}
-              {desc('hour', <>
-                {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
-                {saved.nextDigestAt && saved.digest.frequency === f.frequency && String(saved.digest.hour) === f.hour && String(saved.digest.weekday) === f.weekday
-                  ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
-                  : 'Save to schedule it.'}
-              </>)}
+              {desc(
+                'hour',
+                <>
+                  {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
+                  {saved.nextDigestAt &&
+                  saved.digest.frequency === f.frequency &&
+                  String(saved.digest.hour) === f.hour &&
+                  String(saved.digest.weekday) === f.weekday
+                    ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
+                    : 'Save to schedule it.'}
+                </>,
+              )}
             </FormRow>
           )}
         </Postbox>
@@ -620,8 +803,16 @@ function Deliveries({ resource }: { resource: Resource<{ deliveries: Delivery[] 
         </button>
       </h2>
       <div class="inside">
-        {error && <Notice type="error" inline><p>{error}</p></Notice>}
-        {resource.error && !resource.data && <Notice type="error" inline><p>Could not load the deliveries: {resource.error}</p></Notice>}
+        {error && (
+          <Notice type="error" inline>
+            <p>{error}</p>
+          </Notice>
+        )}
+        {resource.error && !resource.data && (
+          <Notice type="error" inline>
+            <p>Could not load the deliveries: {resource.error}</p>
+          </Notice>
+        )}
         {resource.data && !rows.length && <p class="ntf-empty">Nothing sent yet. Events appear here as they are sent, with any error.</p>}
         {rows.length > 0 && (
           <table class="ntf-table ntf-history">
@@ -637,18 +828,27 @@ function Deliveries({ resource }: { resource: Resource<{ deliveries: Delivery[] 
             <tbody>
               {rows.map((d) => (
                 <tr key={d.id} class={`is-${d.status}`}>
-                  <td class="ntf-when"><time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time></td>
+                  <td class="ntf-when">
+                    <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
+                  </td>
                   <td>
                     <span class="ntf-event-label">{d.eventLabel}</span>
                     {d.summary !== d.eventLabel && <span class="ntf-event-description">{d.summary}</span>}
                   </td>
-                  <td class="ntf-channel" data-label="Channel">{CHANNEL_NAMES[d.channel]}</td>
+                  <td class="ntf-channel" data-label="Channel">
+                    {CHANNEL_NAMES[d.channel]}
+                  </td>
                   <td class="ntf-status">
                     <span class={`ntf-status-text is-${d.status}`}>{statusText(d)}</span>
                     {d.lastError && <span class="ntf-error">{d.lastError}</span>}
                     {d.status === 'failed' && (
-                      <button type="button" class="button button-small" onClick={() => retry(d)} disabled={retrying !== null}
-                        aria-label={`Retry: ${d.eventLabel} by ${CHANNEL_NAMES[d.channel].toLowerCase()}`}>
+                      <button
+                        type="button"
+                        class="button button-small"
+                        onClick={() => retry(d)}
+                        disabled={retrying !== null}
+                        aria-label={`Retry: ${d.eventLabel} by ${CHANNEL_NAMES[d.channel].toLowerCase()}`}
+                      >
                         {retrying === d.id ? 'Retrying…' : 'Retry'}
                       </button>
                     )}

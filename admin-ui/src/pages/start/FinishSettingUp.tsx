@@ -45,8 +45,7 @@ export function FinishSettingUp() {
   return (
     <Notice type="info" live={false} onDismiss={dismiss} class="qs-resume">
       <p>
-        <strong>Docent is not fully set up yet.</strong> {next.done} of {STEPS.length} steps of the guided start are done.
-        Next: {STEPS[step].title}.
+        <strong>Docent is not fully set up yet.</strong> {next.done} of {STEPS.length} steps of the guided start are done. Next: {STEPS[step].title}.
       </p>
       <p>
         <a class="button button-primary" href={START_PATH}>

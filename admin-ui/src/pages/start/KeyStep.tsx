@@ -125,13 +125,12 @@ function KeySummary({ settings, tested, onReopen }: { settings: ApiSettings; tes
       </p>
     );
   }
-  const balance = tested?.ok && tested.balance?.available ? tested.balance.amount : settings.balance?.amount ?? null;
+  const balance = tested?.ok && tested.balance?.available ? tested.balance.amount : (settings.balance?.amount ?? null);
   return (
     <p class="qs-summary">
       {keyWorks(settings) ? (
         <>
-          <Icon name="check-circle" size={16} class="status-icon qs-ok" /> OpenRouter accepted the key ending in{' '}
-          <strong>{settings.apiKey.last4}</strong>
+          <Icon name="check-circle" size={16} class="status-icon qs-ok" /> OpenRouter accepted the key ending in <strong>{settings.apiKey.last4}</strong>
           {balance != null && <> (balance {formatUsd(balance)})</>}.{' '}
         </>
       ) : (

@@ -68,7 +68,7 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
   async function readEnded(job: Job) {
     if (job.status === 'done') return finish();
     // Nothing read: the reason goes on the field, and the empty source is removed so the next try starts clean.
-    const reason = job.status === 'stopped' ? 'Reading was stopped. Read the site again to continue.' : job.error ?? 'The site could not be read.';
+    const reason = job.status === 'stopped' ? 'Reading was stopped. Read the site again to continue.' : (job.error ?? 'The site could not be read.');
     try {
       const { sources } = await api.get<{ sources: Source[] }>(`${API}/sources`);
       const source = sources.find((s) => s.id === sourceId);
@@ -142,8 +142,8 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
       </div>
       <FieldError id="qs-site-error" message={error} />
       <p class="description" id="qs-site-description">
-        Your home page is best. Docent works out whether it is a WordPress site, has a sitemap, or must be followed link by
-        link, then reads the pages. Reading is free; you see the cost of training before you pay anything.
+        Your home page is best. Docent works out whether it is a WordPress site, has a sitemap, or must be followed link by link, then reads the pages. Reading
+        is free; you see the cost of training before you pay anything.
       </p>
       {phase === 'detecting' && <Spinner label="Looking at your site…" class="qs-busy" />}
       {found && (

@@ -55,7 +55,7 @@ export default function StartPage() {
       if (!loaded) return;
       const running = jobs.active;
       setActiveJob(running);
-      const opened = running?.kind === 'sync' ? 'site' : running?.kind === 'train' ? 'train' : nextStep(stepsDone(loaded)) ?? 'try';
+      const opened = running?.kind === 'sync' ? 'site' : running?.kind === 'train' ? 'train' : (nextStep(stepsDone(loaded)) ?? 'try');
       setCurrent(opened);
     })();
   }, []);
@@ -113,8 +113,7 @@ export default function StartPage() {
         </a>
       </div>
       <p class="qs-intro">
-        Four steps to a chatbot that answers from your website, in about five minutes. Everything here can be changed later on
-        the other screens.
+        Four steps to a chatbot that answers from your website, in about five minutes. Everything here can be changed later on the other screens.
       </p>
       <p class="screen-reader-text" role="status" aria-live="polite">
         {announcement}
@@ -124,9 +123,7 @@ export default function StartPage() {
       ) : (
         <>
           <div class="qs-progress">
-            <p id="qs-progress-label">
-              {doneCount === STEPS.length ? 'All four steps are done.' : `${doneCount} of ${STEPS.length} steps done.`}
-            </p>
+            <p id="qs-progress-label">{doneCount === STEPS.length ? 'All four steps are done.' : `${doneCount} of ${STEPS.length} steps done.`}</p>
             <div
               class="progress"
               role="progressbar"

@@ -52,8 +52,8 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
     if (!(stats.chunks > 0 && stats.trainedChunks >= stats.chunks)) return null;
     return (
       <p class="qs-summary">
-        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> {plural(stats.trainedChunks, 'chunk')} of your content
-        trained: the bot can answer from it.
+        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> {plural(stats.trainedChunks, 'chunk')} of your content trained: the bot can answer from
+        it.
       </p>
     );
   }
@@ -135,8 +135,8 @@ function EstimateText({ estimate: e }: { estimate: Estimate }) {
   const cached = e.chunks - e.newChunks;
   return (
     <p class="qs-cost" id="qs-train-cost">
-      Your content makes <strong>{plural(e.chunks, 'chunk')}</strong> ({formatNumber(e.tokens)} tokens). Training turns them into
-      search vectors with <code>{e.model}</code>
+      Your content makes <strong>{plural(e.chunks, 'chunk')}</strong> ({formatNumber(e.tokens)} tokens). Training turns them into search vectors with{' '}
+      <code>{e.model}</code>
       {e.newChunks > 0 ? (
         <>
           , estimated cost <strong>{e.costUsd == null ? 'unknown (the model’s price is not listed)' : formatCost(e.costUsd)}</strong>

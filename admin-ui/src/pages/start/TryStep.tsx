@@ -130,8 +130,8 @@ function TestQuestion({ ready }: { ready: boolean }) {
         <FieldError id="qs-question-error" message={error} />
         <p class="description" id="qs-question-description">
           {ready ? '' : 'Your content is not trained yet, so the bot may not know the answer. '}
-          Answered from your content with your real settings, as a visitor would see it.{' '}
-          <a href="/admin/playground">Open the Playground</a> to see the passages it used and the prompt.
+          Answered from your content with your real settings, as a visitor would see it. <a href="/admin/playground">Open the Playground</a> to see the passages
+          it used and the prompt.
         </p>
       </form>
       {answer && (
@@ -171,9 +171,7 @@ function AnswerBody({ answer: a }: { answer: Answer }) {
           {a.message}
         </p>
       )}
-      {a.state === 'no_answer' && (
-        <p class="description">Nothing in your content matched this question well. Try another, or add content on Data Training.</p>
-      )}
+      {a.state === 'no_answer' && <p class="description">Nothing in your content matched this question well. Try another, or add content on Data Training.</p>}
       <SourcesList sources={a.sources} />
     </>
   );
@@ -186,8 +184,8 @@ function Snippet({ widget }: { widget: WidgetInfo }) {
       <h3 id="qs-snippet-title">Add the chat to your website</h3>
       <PublicAddressNotice status={address.data} inline />
       <p class="description" id="qs-snippet-description">
-        Paste this line into your site’s HTML, just before <code>&lt;/body&gt;</code>. On WordPress, a “header and footer
-        scripts” plugin or your theme’s footer setting does this.
+        Paste this line into your site’s HTML, just before <code>&lt;/body&gt;</code>. On WordPress, a “header and footer scripts” plugin or your theme’s footer
+        setting does this.
       </p>
       <div class="qs-snippet-row">
         <label class="screen-reader-text" for="qs-snippet">

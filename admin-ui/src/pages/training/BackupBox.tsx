@@ -30,7 +30,10 @@ export default function BackupBox() {
   const following = useRef(false);
 
   useEffect(() => {
-    api.get<BackupStatus>(`${BACKUP_URL}/status`).then(setStatus).catch(() => undefined);
+    api
+      .get<BackupStatus>(`${BACKUP_URL}/status`)
+      .then(setStatus)
+      .catch(() => undefined);
     return () => {
       following.current = false;
     };
@@ -95,16 +98,14 @@ export default function BackupBox() {
   return (
     <Postbox id="backup-title" title="Backup" class="backup-box">
       <p>
-        Download a complete copy of Docent’s database: your content and its search index, every setting, stored
-        conversations and the admin password (hashed). It is made while Docent runs: visitors can keep chatting
-        and training carries on.
+        Download a complete copy of Docent’s database: your content and its search index, every setting, stored conversations and the admin password (hashed).
+        It is made while Docent runs: visitors can keep chatting and training carries on.
       </p>
       <Notice type="warning" inline live={false}>
         <p>
-          <strong>Keep the secret key with your backups.</strong> The API key and the webhook token are in the backup
-          encrypted with this server’s secret key, which is not in the file, so the file alone cannot reveal them. To
-          restore on another server you need the same key: the <code>SECRET_KEY</code> environment variable, or the
-          file <code>secret.key</code> in the data folder. Without it, Docent starts but you enter the API key again.
+          <strong>Keep the secret key with your backups.</strong> The API key and the webhook token are in the backup encrypted with this server’s secret key,
+          which is not in the file, so the file alone cannot reveal them. To restore on another server you need the same key: the <code>SECRET_KEY</code>{' '}
+          environment variable, or the file <code>secret.key</code> in the data folder. Without it, Docent starts but you enter the API key again.
         </p>
       </Notice>
       <p class="description">Store backups where only you can read them: they hold your visitors’ conversations.</p>
@@ -138,12 +139,11 @@ export default function BackupBox() {
         <ol>
           <li>Stop Docent.</li>
           <li>
-            In the data folder, replace <code>docent.db</code> with the backup file (renamed to <code>docent.db</code>)
-            and delete <code>docent.db-wal</code> and <code>docent.db-shm</code> if they are there.
+            In the data folder, replace <code>docent.db</code> with the backup file (renamed to <code>docent.db</code>) and delete <code>docent.db-wal</code>{' '}
+            and <code>docent.db-shm</code> if they are there.
           </li>
           <li>
-            Keep the same secret key: the same <code>SECRET_KEY</code>, or the old <code>secret.key</code> next to{' '}
-            <code>docent.db</code>.
+            Keep the same secret key: the same <code>SECRET_KEY</code>, or the old <code>secret.key</code> next to <code>docent.db</code>.
           </li>
           <li>Start Docent, and log in with the admin password the backup was made with.</li>
         </ol>

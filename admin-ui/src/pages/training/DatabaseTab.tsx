@@ -78,8 +78,7 @@ export default function DatabaseTab() {
       {otherJob && (
         <Notice type="info" live={false}>
           <p>
-            A {otherJob.kind === 'sync' ? 'sync' : 'training'} job is running.{' '}
-            <a href="/admin/training?tab=training">Follow it on the Training tab</a>.
+            A {otherJob.kind === 'sync' ? 'sync' : 'training'} job is running. <a href="/admin/training?tab=training">Follow it on the Training tab</a>.
           </p>
         </Notice>
       )}
@@ -102,10 +101,11 @@ export default function DatabaseTab() {
         {staleIndex && !kb?.building && (
           <Notice type="warning" inline live={false}>
             <p>
-              <strong>This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.</strong>{' '}
-              Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the
-              API key that was saved for it. Choose a model from your new provider and rebuild: the current index keeps
-              answering until the new one is ready.
+              <strong>
+                This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.
+              </strong>{' '}
+              Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the API key that was saved for it. Choose a
+              model from your new provider and rebuild: the current index keeps answering until the new one is ready.
             </p>
           </Notice>
         )}
@@ -130,10 +130,7 @@ export default function DatabaseTab() {
               compact
             >
               {running && tracked.job.kind === 'reindex' && (
-                <p class="description note">
-                  The current index keeps answering questions until the new one is complete; then Docent switches over
-                  by itself.
-                </p>
+                <p class="description note">The current index keeps answering questions until the new one is complete; then Docent switches over by itself.</p>
               )}
             </JobView>
           </div>
@@ -174,16 +171,21 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
         </div>
       </dl>
       <p class="description stat-legend">
-        Chunks are the short passages your content is split into, for the search to find. Trained chunks have their
-        embedding in the search index. Tokens measure their length (a token is about ¾ of a word): it is what the
-        embedding provider charges for.
+        Chunks are the short passages your content is split into, for the search to find. Trained chunks have their embedding in the search index. Tokens
+        measure their length (a token is about ¾ of a word): it is what the embedding provider charges for.
       </p>
       <p class="last-training">
         <strong>Last training:</strong>{' '}
         {kb.lastTraining ? (
           <>
             <span class={`job-status job-status-${kb.lastTraining.status}`}>
-              {kb.lastTraining.status === 'done' ? 'Finished' : kb.lastTraining.status === 'failed' ? 'Failed' : kb.lastTraining.status === 'stopped' ? 'Stopped' : kb.lastTraining.status}
+              {kb.lastTraining.status === 'done'
+                ? 'Finished'
+                : kb.lastTraining.status === 'failed'
+                  ? 'Failed'
+                  : kb.lastTraining.status === 'stopped'
+                    ? 'Stopped'
+                    : kb.lastTraining.status}
             </span>{' '}
             <time dateTime={kb.lastTraining.finishedAt} title={formatDateTime(kb.lastTraining.finishedAt)}>
               {relativeTime(kb.lastTraining.finishedAt)}
@@ -223,10 +225,18 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
                     <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
                   )}
                 </th>
-                <td class="num" data-label="Documents">{formatNumber(s.documents)}</td>
-                <td class="num" data-label="Chunks">{formatNumber(s.chunks)}</td>
-                <td class="num" data-label="Trained">{formatNumber(s.trainedChunks)}</td>
-                <td class="num" data-label="Tokens">{formatNumber(s.tokens)}</td>
+                <td class="num" data-label="Documents">
+                  {formatNumber(s.documents)}
+                </td>
+                <td class="num" data-label="Chunks">
+                  {formatNumber(s.chunks)}
+                </td>
+                <td class="num" data-label="Trained">
+                  {formatNumber(s.trainedChunks)}
+                </td>
+                <td class="num" data-label="Tokens">
+                  {formatNumber(s.tokens)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -247,8 +257,8 @@ function IndexInfo({ kb, rebuilding }: { kb: KnowledgeBaseStats; rebuilding: boo
         <strong>Active index:</strong>{' '}
         {kb.index ? (
           <>
-            <code>{kb.index.model}</code> via {endpointName(kb.index)}, {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'},{' '}
-            {plural(kb.index.vectors, 'vector')}
+            <code>{kb.index.model}</code> via {endpointName(kb.index)},{' '}
+            {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'}, {plural(kb.index.vectors, 'vector')}
           </>
         ) : (
           'none yet: it is created by the first training.'
@@ -272,7 +282,13 @@ function UnfinishedRebuild(props: { building: IndexInfoView; onResumed: (job: Jo
 
   async function act(kind: 'resume' | 'cancel') {
     const { model } = props.building;
-    if (kind === 'cancel' && !window.confirm(`Cancel the rebuild with ${model}?\n\nThe new index is deleted; the current one keeps answering. Vectors already paid for stay in the cache.`)) return;
+    if (
+      kind === 'cancel' &&
+      !window.confirm(
+        `Cancel the rebuild with ${model}?\n\nThe new index is deleted; the current one keeps answering. Vectors already paid for stay in the cache.`,
+      )
+    )
+      return;
     setBusy(kind);
     setError(null);
     try {
@@ -292,8 +308,8 @@ function UnfinishedRebuild(props: { building: IndexInfoView; onResumed: (job: Jo
   return (
     <Notice type="warning" inline live={false} class="unfinished-rebuild">
       <p>
-        <strong>The rebuild with {props.building.model} did not finish.</strong> The current index keeps answering. Resume
-        it where it stopped (nothing already embedded is paid for again), or cancel it.
+        <strong>The rebuild with {props.building.model} did not finish.</strong> The current index keeps answering. Resume it where it stopped (nothing already
+        embedded is paid for again), or cancel it.
       </p>
       <p class="rebuild-actions">
         <button type="button" class="button button-primary" onClick={() => act('resume')} disabled={!!busy}>
@@ -337,7 +353,7 @@ function EmbeddingModelForm(props: {
 
   const currentOffered = !!currentModel && models.some((m) => m.id === currentModel);
   // After a provider change the current model is only a default if the new provider offers it too.
-  const value = customId !== null ? customId.trim() : choice || (providerChanged && !currentOffered ? '' : currentModel ?? '');
+  const value = customId !== null ? customId.trim() : choice || (providerChanged && !currentOffered ? '' : (currentModel ?? ''));
   const chosen = models.find((m) => m.id === value) ?? null;
   const changed = !!value && (value !== currentModel || providerChanged);
 
@@ -395,7 +411,7 @@ function EmbeddingModelForm(props: {
   const list = models.length ? models : [];
   const currentMissing = !!currentModel && !currentOffered;
   /** The model in the list right now (chosen, or current): its id, size and price go under the list. */
-  const shownFacts = customId === null ? models.find((m) => m.id === (value || currentModel)) ?? null : null;
+  const shownFacts = customId === null ? (models.find((m) => m.id === (value || currentModel)) ?? null) : null;
 
   return (
     <div class="form-table embedding-form">
@@ -458,9 +474,8 @@ function EmbeddingModelForm(props: {
         )}
         <FieldError id="embedding-model-error" message={fieldError} />
         <p class="description" id="embedding-model-help">
-          Turns your content and each question into embeddings: lists of numbers that capture meaning, so the bot finds
-          passages that say the same thing in other words. Changing it rebuilds the search index: every chunk is
-          embedded again with the new model.
+          Turns your content and each question into embeddings: lists of numbers that capture meaning, so the bot finds passages that say the same thing in
+          other words. Changing it rebuilds the search index: every chunk is embedded again with the new model.
         </p>
         {props.catalogError && !props.catalogLoading && (
           <Notice type="warning" inline>
@@ -513,11 +528,17 @@ type ChunkForm = Record<ChunkKey, string>;
 /** Chunking lives here; how many chunks an answer uses and how closely they must match live on the Chatbot screen. */
 const CHUNK_FIELDS: Array<{ key: ChunkKey; label: string; help: string; min: number; max: number }> = [
   {
-    key: 'chunkTokens', label: 'Chunk size', min: 100, max: 2000,
+    key: 'chunkTokens',
+    label: 'Chunk size',
+    min: 100,
+    max: 2000,
     help: 'How long each chunk is, in tokens (a token is about ¾ of a word). Smaller chunks pinpoint facts; larger ones keep more context together. From 100 to 2,000.',
   },
   {
-    key: 'chunkOverlap', label: 'Chunk overlap', min: 0, max: 400,
+    key: 'chunkOverlap',
+    label: 'Chunk overlap',
+    min: 0,
+    max: 400,
     help: 'How many tokens each chunk repeats from the end of the one before, so a sentence split between two chunks is still found whole. Less than half the chunk size; 0 for none.',
   },
 ];
@@ -545,7 +566,8 @@ function ChunkingForm() {
     const found: Partial<Record<ChunkKey, string>> = {};
     for (const f of CHUNK_FIELDS) {
       const n = Number(form[f.key]);
-      if (form[f.key].trim() === '' || !Number.isInteger(n) || n < f.min || n > f.max) found[f.key] = `Enter a whole number from ${formatNumber(f.min)} to ${formatNumber(f.max)}.`;
+      if (form[f.key].trim() === '' || !Number.isInteger(n) || n < f.min || n > f.max)
+        found[f.key] = `Enter a whole number from ${formatNumber(f.min)} to ${formatNumber(f.max)}.`;
       else body[f.key] = n;
     }
     const first = CHUNK_FIELDS.find((f) => found[f.key]);
@@ -567,7 +589,10 @@ function ChunkingForm() {
       const fields = err instanceof ApiError ? (err.fields as Partial<Record<ChunkKey, string>>) : {};
       const firstBad = CHUNK_FIELDS.find((f) => fields[f.key]);
       setErrors(fields);
-      showNotice({ type: 'error', message: firstBad ? (err as ApiError).message : `Settings not saved: ${errorMessage(err)}` }, firstBad && `setting-${firstBad.key}`);
+      showNotice(
+        { type: 'error', message: firstBad ? (err as ApiError).message : `Settings not saved: ${errorMessage(err)}` },
+        firstBad && `setting-${firstBad.key}`,
+      );
     } finally {
       setSaving(false);
     }
@@ -576,13 +601,20 @@ function ChunkingForm() {
   return (
     <Postbox id="chunking-title" title="Chunking" body={null}>
       {!form ? (
-        <div class="inside">{settings.error ? <Notice type="error" inline><p>Could not load the settings: {settings.error}</p></Notice> : <Spinner label="Loading…" />}</div>
+        <div class="inside">
+          {settings.error ? (
+            <Notice type="error" inline>
+              <p>Could not load the settings: {settings.error}</p>
+            </Notice>
+          ) : (
+            <Spinner label="Loading…" />
+          )}
+        </div>
       ) : (
         <form class="inside form-table" onSubmit={save} noValidate aria-busy={saving}>
           <p class="description">
-            Before training, your content is split into chunks: short passages that the search can find and the bot can
-            read. How many chunks an answer uses, and how closely they must match the question, are set on the{' '}
-            <a href="/admin/chatbot">Chatbot</a> screen (Chunks per answer, Minimum match).
+            Before training, your content is split into chunks: short passages that the search can find and the bot can read. How many chunks an answer uses,
+            and how closely they must match the question, are set on the <a href="/admin/chatbot">Chatbot</a> screen (Chunks per answer, Minimum match).
           </p>
           {CHUNK_FIELDS.map((f) => (
             <FormRow key={f.key} label={f.label} htmlFor={`setting-${f.key}`}>
@@ -652,9 +684,8 @@ function WebhookBox() {
   return (
     <Postbox id="webhook-title" title="Content webhook">
       <p class="description">
-        Let your CMS tell Docent when a page is published, updated or deleted: that page is re-read (or removed) and
-        trained at once, without waiting for the schedule. The page must belong to one of your web or WordPress
-        sources.
+        Let your CMS tell Docent when a page is published, updated or deleted: that page is re-read (or removed) and trained at once, without waiting for the
+        schedule. The page must belong to one of your web or WordPress sources.
       </p>
       {hook.error && (
         <Notice type="error" inline>
@@ -675,7 +706,15 @@ function WebhookBox() {
               {shown ? (
                 <ReadOnlyField id="webhook-token" value={h.token} />
               ) : (
-                <input id="webhook-token" type="password" class="input code" readOnly value={h.token} autoComplete="off" onFocus={(e) => e.currentTarget.select()} />
+                <input
+                  id="webhook-token"
+                  type="password"
+                  class="input code"
+                  readOnly
+                  value={h.token}
+                  autoComplete="off"
+                  onFocus={(e) => e.currentTarget.select()}
+                />
               )}
               <button type="button" class="button" aria-pressed={shown} onClick={() => setShown((s) => !s)}>
                 <Icon name={shown ? 'eye-off' : 'eye'} size={16} />
@@ -774,13 +813,20 @@ function DangerZone(props: {
   }
 
   return (
-    <Postbox id="danger-title" title={<><Icon name="warning" size={18} /> Danger zone</>} class="danger-zone">
+    <Postbox
+      id="danger-title"
+      title={
+        <>
+          <Icon name="warning" size={18} /> Danger zone
+        </>
+      }
+      class="danger-zone"
+    >
       <div class="danger-row">
         <div>
           <h3>Re-embed everything</h3>
           <p class="description">
-            Sends every chunk to the embedding API again and ignores the cache ({aboutCost(reembedCost)}). Only useful
-            if the provider changed the model.
+            Sends every chunk to the embedding API again and ignores the cache ({aboutCost(reembedCost)}). Only useful if the provider changed the model.
           </p>
         </div>
         <button type="button" class="button" onClick={reembed} disabled={!!busy || props.busy || !kb || kb.chunks === 0}>
@@ -791,8 +837,8 @@ function DangerZone(props: {
         <div>
           <h3>Delete all training data</h3>
           <p class="description">
-            Removes every document, chunk and vector, and all web and WordPress sources. The chatbot will know
-            nothing until you add content again. This cannot be undone.
+            Removes every document, chunk and vector, and all web and WordPress sources. The chatbot will know nothing until you add content again. This cannot
+            be undone.
           </p>
         </div>
         {!confirming && (

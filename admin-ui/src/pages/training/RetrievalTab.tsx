@@ -57,7 +57,13 @@ export default function RetrievalTab() {
       const data = await api.post<SearchResult>(`${API}/search`, { question: q, topK: k, minMatch: m });
       setResult({ data, minMatch: m, question: q });
       // As WordPress's searches do: the count is read out, focus stays in the form, the results come into view.
-      speak(data.model === null ? 'Nothing is trained yet, so there is nothing to search.' : data.chunks.length ? `${plural(data.chunks.length, 'chunk')} found.` : `No results: nothing passed the minimum match of ${formatNumber(m)}%.`);
+      speak(
+        data.model === null
+          ? 'Nothing is trained yet, so there is nothing to search.'
+          : data.chunks.length
+            ? `${plural(data.chunks.length, 'chunk')} found.`
+            : `No results: nothing passed the minimum match of ${formatNumber(m)}%.`,
+      );
       afterRender(() => {
         restoreFocus();
         revealElement(resultsRef.current);
@@ -70,10 +76,11 @@ export default function RetrievalTab() {
       speak(`The search failed. ${message}`, 'assertive');
       const first = (['question', 'topK', 'minMatch'] as const).find((k) => err instanceof ApiError && err.fields[k]);
       if (first) afterRender(() => focusById(`search-${first}`));
-      else afterRender(() => {
-        restoreFocus();
-        revealElement(resultsRef.current);
-      });
+      else
+        afterRender(() => {
+          restoreFocus();
+          revealElement(resultsRef.current);
+        });
       setResult(null);
     } finally {
       setSearching(false);
@@ -85,8 +92,8 @@ export default function RetrievalTab() {
     <div class="retrieval-tab">
       <Postbox id="retrieval-title" title="Test retrieval">
         <p class="description">
-          Ask what a visitor might ask. You see the chunks (short passages of your content) the chatbot would read
-          before answering, best first, and how well each matches the meaning of the question.
+          Ask what a visitor might ask. You see the chunks (short passages of your content) the chatbot would read before answering, best first, and how well
+          each matches the meaning of the question.
         </p>
         <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
           <div class="field search-question">
@@ -150,9 +157,8 @@ export default function RetrievalTab() {
         </form>
         {saved && (
           <p class="description">
-            The fields start from what the chatbot uses: {plural(saved.topK, 'chunk')} per answer, minimum match{' '}
-            {formatNumber(saved.minMatch)}%. Changing them here only tests; to change the chatbot, use the{' '}
-            <a href="/admin/chatbot">Chatbot</a> screen.
+            The fields start from what the chatbot uses: {plural(saved.topK, 'chunk')} per answer, minimum match {formatNumber(saved.minMatch)}%. Changing them
+            here only tests; to change the chatbot, use the <a href="/admin/chatbot">Chatbot</a> screen.
           </p>
         )}
         {settings.error && (
@@ -193,21 +199,27 @@ function Results({ result }: { result: { data: SearchResult; minMatch: number; q
     return (
       <Notice type="warning" class="search-empty" live={false}>
         <p>
-          <strong>No results.</strong> Nothing passed the minimum match of {formatNumber(minMatch)}%. Lower it or add
-          content.
+          <strong>No results.</strong> Nothing passed the minimum match of {formatNumber(minMatch)}%. Lower it or add content.
         </p>
       </Notice>
     );
   }
   return (
-    <Postbox id="results-title" title={<>{plural(data.chunks.length, 'chunk')} for “{result.question}”</>}>
+    <Postbox
+      id="results-title"
+      title={
+        <>
+          {plural(data.chunks.length, 'chunk')} for “{result.question}”
+        </>
+      }
+    >
       <p class="description search-meta">
         Embedded with <code>{data.model}</code> in {Math.round(data.embedMs)} ms
         {data.queryTokens > 0 ? ` (${plural(data.queryTokens, 'token')})` : ' (from the cache)'}; searched in {Math.round(data.searchMs)} ms.
       </p>
       <p class="description">
-        Match: how closely the chunk's meaning matches the question. Its place among the chunks found by meaning and
-        among those sharing the most words with the question decide the order.
+        Match: how closely the chunk's meaning matches the question. Its place among the chunks found by meaning and among those sharing the most words with the
+        question decide the order.
       </p>
       <ol class="result-list">
         {data.chunks.map((c, i) => (

@@ -92,8 +92,7 @@ export default function SourcesTab() {
           {needsTraining && (
             <Notice type="info" live={false}>
               <p>
-                Some content is not trained yet: the chatbot cannot use it until you{' '}
-                <a href="/admin/training?tab=training">start training</a>.
+                Some content is not trained yet: the chatbot cannot use it until you <a href="/admin/training?tab=training">start training</a>.
               </p>
             </Notice>
           )}
@@ -336,7 +335,9 @@ function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps
           disabled={busy !== null}
           label={enabled ? 'On' : 'Off'}
           describedBy={titleId}
-          onChange={(on) => patch({ enabled: on }, 'enable', on ? 'Switched on: the chatbot uses this content.' : 'Switched off: the chatbot ignores this content.')}
+          onChange={(on) =>
+            patch({ enabled: on }, 'enable', on ? 'Switched on: the chatbot uses this content.' : 'Switched off: the chatbot ignores this content.')
+          }
         />
         {(remote || s.documents > 0) && (
           <button type="button" class="button-link button-link-delete source-delete" onClick={remove} disabled={busy !== null} aria-describedby={titleId}>
@@ -572,7 +573,8 @@ function PublicUrlLine({ doc, editable, onSaved }: { doc: DocumentSummary; edita
 // Text & Q&A
 
 type TextMode = 'text' | 'qa';
-const QA_HELP = 'When a visitor asks this question or one very close to it, the chatbot replies with this answer exactly as written (no AI call; see Chatbot → Q&A answers). When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
+const QA_HELP =
+  'When a visitor asks this question or one very close to it, the chatbot replies with this answer exactly as written (no AI call; see Chatbot → Q&A answers). When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
 type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer' | 'url', string>>;
 const EMPTY_TEXT = { title: '', text: '', question: '', answer: '', url: '' };
 
@@ -610,9 +612,10 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
     try {
       const { document: doc } = await api.get<{ document: DocumentDetail }>(`${API}/documents/${d.id}`);
       const prefix = `# ${doc.title}\n\n`;
-      const entry = doc.kind === 'qa'
-        ? { ...EMPTY_TEXT, question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content }
-        : { ...EMPTY_TEXT, title: doc.title, text: doc.content, url: doc.url ?? '' };
+      const entry =
+        doc.kind === 'qa'
+          ? { ...EMPTY_TEXT, question: doc.title, answer: doc.content.startsWith(prefix) ? doc.content.slice(prefix.length) : doc.content }
+          : { ...EMPTY_TEXT, title: doc.title, text: doc.content, url: doc.url ?? '' };
       setMode(doc.kind === 'qa' ? 'qa' : 'text');
       setFields(entry);
       setLoaded(entry);
@@ -633,9 +636,10 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
   async function submit(e: Event) {
     e.preventDefault();
     if (saving) return;
-    const body = mode === 'qa'
-      ? { question: fields.question.trim(), answer: fields.answer.trim() }
-      : { title: fields.title.trim(), text: fields.text.trim(), url: fields.url.trim() };
+    const body =
+      mode === 'qa'
+        ? { question: fields.question.trim(), answer: fields.answer.trim() }
+        : { title: fields.title.trim(), text: fields.text.trim(), url: fields.url.trim() };
     const found: TextErrors = {};
     if (mode === 'qa') {
       if (!body.question) found.question = 'Enter the question.';
@@ -654,9 +658,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
     setSaving(true);
     clearNotice();
     try {
-      const r = editing
-        ? await api.put<UpsertResult>(`${API}/text/${editing.id}`, body)
-        : await api.post<UpsertResult>(`${API}/text`, body);
+      const r = editing ? await api.put<UpsertResult>(`${API}/text/${editing.id}`, body) : await api.post<UpsertResult>(`${API}/text`, body);
       const what = mode === 'qa' ? 'Q&A' : 'Text';
       showNotice({
         type: 'success',
@@ -738,11 +740,7 @@ function TextPanel({ source, onChanged }: { source: Source; onChanged: () => voi
             <span>Text</span>
           </label>
         </fieldset>
-        {editing && (
-          <p class="editing-note">
-            Editing “{editing.title}”
-          </p>
-        )}
+        {editing && <p class="editing-note">Editing “{editing.title}”</p>}
         {mode === 'qa' ? (
           <>
             {field('question', 'Question', false, { placeholder: 'Do you offer gift wrapping?', ref: firstField })}
@@ -841,7 +839,13 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
     const toSend: File[] = [];
     for (const f of files) {
       if (f.size > limits.maxFileBytes) {
-        outcomes.set(f, [{ fileName: f.name, ok: false, error: `${f.name}: the file is larger than ${formatBytes(limits.maxFileBytes)}, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.` }]);
+        outcomes.set(f, [
+          {
+            fileName: f.name,
+            ok: false,
+            error: `${f.name}: the file is larger than ${formatBytes(limits.maxFileBytes)}, the limit for one file (MAX_UPLOAD_MB). Split it into smaller files, or raise MAX_UPLOAD_MB.`,
+          },
+        ]);
       } else toSend.push(f);
     }
     const ordered = () => files.flatMap((f) => outcomes.get(f) ?? []);
@@ -854,7 +858,8 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
         const form = new FormData();
         for (const f of batch) form.append('files', f, f.name);
         const batchBytes = batch.reduce((n, f) => n + f.size, 0);
-        const progress = (fraction: number) => setUploading({ count: toSend.length, fraction: (sentBytes + fraction * batchBytes) / totalBytes, batch: i + 1, batches: batches.length });
+        const progress = (fraction: number) =>
+          setUploading({ count: toSend.length, fraction: (sentBytes + fraction * batchBytes) / totalBytes, batch: i + 1, batches: batches.length });
         progress(0);
         try {
           const r = await api.upload<{ results: FileResult[] }>(`${API}/files`, form, progress);
@@ -921,8 +926,8 @@ function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => vo
           onChange={(e) => uploadFiles([...(e.currentTarget.files ?? [])])}
         />
         <p class="description" id="file-types">
-          PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to {formatBytes(limits.maxFileBytes)} each, PDFs up to {formatNumber(limits.maxPdfPages)} pages.
-          Choose as many as you like: they are sent {formatNumber(limits.maxFilesPerUpload)} at a time.
+          PDF, DOCX, Markdown, TXT, HTML, CSV or XML; up to {formatBytes(limits.maxFileBytes)} each, PDFs up to {formatNumber(limits.maxPdfPages)} pages. Choose
+          as many as you like: they are sent {formatNumber(limits.maxFilesPerUpload)} at a time.
         </p>
       </div>
       {uploading && (
@@ -965,9 +970,28 @@ interface TrackedView {
   error: string | null;
 }
 
-function ScheduleSelect({ id, value, onChange, disabled, describedById }: { id: string; value: Schedule; onChange: (v: Schedule) => void; disabled?: boolean; describedById?: string }) {
+function ScheduleSelect({
+  id,
+  value,
+  onChange,
+  disabled,
+  describedById,
+}: {
+  id: string;
+  value: Schedule;
+  onChange: (v: Schedule) => void;
+  disabled?: boolean;
+  describedById?: string;
+}) {
   return (
-    <select id={id} class="select" value={value} disabled={disabled} aria-describedby={describedById} onChange={(e) => onChange(e.currentTarget.value as Schedule)}>
+    <select
+      id={id}
+      class="select"
+      value={value}
+      disabled={disabled}
+      aria-describedby={describedById}
+      onChange={(e) => onChange(e.currentTarget.value as Schedule)}
+    >
       <option value="off">Off</option>
       <option value="daily">Daily</option>
       <option value="weekly">Weekly</option>
@@ -1013,7 +1037,10 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
   async function submit(e: Event) {
     e.preventDefault();
     if (saving) return;
-    const lines = urls.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = urls
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     const found: WebErrors = {};
     if (mode === 'urls' && !lines.length) found.urls = 'Add at least one URL.';
     if (mode === 'sitemap' && !sitemapUrl.trim()) found.sitemapUrl = 'Enter the sitemap URL.';
@@ -1026,7 +1053,11 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
       return;
     }
     const config: WebConfig =
-      mode === 'urls' ? { mode, urls: lines } : mode === 'sitemap' ? { mode, sitemapUrl: sitemapUrl.trim() } : { mode, startUrl: startUrl.trim(), maxPages: pages };
+      mode === 'urls'
+        ? { mode, urls: lines }
+        : mode === 'sitemap'
+          ? { mode, sitemapUrl: sitemapUrl.trim() }
+          : { mode, startUrl: startUrl.trim(), maxPages: pages };
     setSaving(true);
     clearNotice();
     setErrors({});
@@ -1051,7 +1082,10 @@ function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: 
         }
         setErrors(next);
         // A failed check (422) is already said under the field: the notice only says nothing was added.
-        showNotice({ type: 'error', message: err.status === 422 ? NOT_ADDED : err.message }, `web-${next.schedule && !next[mainField] ? 'schedule' : mainField}`);
+        showNotice(
+          { type: 'error', message: err.status === 422 ? NOT_ADDED : err.message },
+          `web-${next.schedule && !next[mainField] ? 'schedule' : mainField}`,
+        );
       } else showNotice({ type: 'error', message: `Not added: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
@@ -1249,7 +1283,13 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
         </div>
         <div class="field">
           <label for="wp-schedule">Re-sync automatically</label>
-          <ScheduleSelect id="wp-schedule" value={schedule} onChange={setSchedule} disabled={saving} describedById={describedBy(errors.schedule && 'wp-schedule-error')} />
+          <ScheduleSelect
+            id="wp-schedule"
+            value={schedule}
+            onChange={setSchedule}
+            disabled={saving}
+            describedById={describedBy(errors.schedule && 'wp-schedule-error')}
+          />
           <FieldError id="wp-schedule-error" message={errors.schedule} />
         </div>
         <AddFormFooter label="Add WordPress site" saving={saving} busyLabel="Checking the site…" notice={notice} noticeRef={noticeRef} />
@@ -1263,7 +1303,19 @@ function WordPressPanel({ tracked, onAdded }: { tracked: TrackedView | null; onA
 const NOT_ADDED = 'Nothing was added: correct the address and try again.';
 
 /** The submit button, its progress and the outcome notice of the web and WordPress "add" forms. */
-function AddFormFooter({ label, saving, busyLabel, notice, noticeRef }: { label: string; saving: boolean; busyLabel: string; notice: ActionNotice | null; noticeRef: Ref<HTMLDivElement> }) {
+function AddFormFooter({
+  label,
+  saving,
+  busyLabel,
+  notice,
+  noticeRef,
+}: {
+  label: string;
+  saving: boolean;
+  busyLabel: string;
+  notice: ActionNotice | null;
+  noticeRef: Ref<HTMLDivElement>;
+}) {
   return (
     <>
       <div class="form-actions">

@@ -88,14 +88,13 @@ export default function TrainingTab() {
 
   return (
     <div class="training-tab">
-      <Postbox id="start-title" title={running && job ? JOB_TITLES[job.kind] ?? 'Training' : 'Start Training'} class="training-hero">
+      <Postbox id="start-title" title={running && job ? (JOB_TITLES[job.kind] ?? 'Training') : 'Start Training'} class="training-hero">
         {!running && (
           <>
             <p class="description">
-              Training makes your content searchable: each chunk (a short passage of your content) gets an
-              embedding, a list of numbers that captures its meaning, so the chatbot finds the right passages. Only new
-              or changed chunks are embedded; your provider charges for those by the token (about ¾ of a word), and
-              anything embedded before comes from the cache for free.
+              Training makes your content searchable: each chunk (a short passage of your content) gets an embedding, a list of numbers that captures its
+              meaning, so the chatbot finds the right passages. Only new or changed chunks are embedded; your provider charges for those by the token (about ¾
+              of a word), and anything embedded before comes from the cache for free.
             </p>
             <div class="estimate" aria-live="polite" aria-busy={estimate.loading}>
               {estimate.loading && !e && <Spinner label="Calculating the cost…" />}
@@ -126,27 +125,20 @@ export default function TrainingTab() {
                 <p class="estimate-text">
                   {e.newChunks > 0 ? (
                     <>
-                      <strong>{plural(e.newChunks, 'chunk')}</strong> ({formatNumber(e.newTokens)} tokens) to embed with{' '}
-                      <code>{e.model}</code>, estimated cost{' '}
+                      <strong>{plural(e.newChunks, 'chunk')}</strong> ({formatNumber(e.newTokens)} tokens) to embed with <code>{e.model}</code>, estimated cost{' '}
                       <strong>{e.costUsd == null ? 'unknown (the model’s price is not listed)' : formatCost(e.costUsd)}</strong>
                       {cached > 0 ? `; ${plural(cached, 'chunk')} ${cached === 1 ? 'comes' : 'come'} free from the cache.` : '.'}
                     </>
                   ) : (
                     <>
-                      <strong>{plural(e.chunks, 'chunk')}</strong> to index with <code>{e.model}</code>, all free from
-                      the cache.
+                      <strong>{plural(e.chunks, 'chunk')}</strong> to index with <code>{e.model}</code>, all free from the cache.
                     </>
                   )}
                 </p>
               )}
             </div>
             <div class="start-row">
-              <button
-                type="button"
-                class="button button-primary button-hero"
-                onClick={start}
-                disabled={starting || !checkedJobs || !e || e.chunks === 0}
-              >
+              <button type="button" class="button button-primary button-hero" onClick={start} disabled={starting || !checkedJobs || !e || e.chunks === 0}>
                 {starting ? 'Starting…' : 'Start Training'}
               </button>
               {kb && kb.chunks > 0 && (
@@ -173,7 +165,14 @@ export default function TrainingTab() {
         {job && (
           <div class={running ? undefined : 'last-run'}>
             {!running && <h3 class="last-run-title">This run</h3>}
-            <JobView job={job} log={tracked.log} pollError={tracked.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />
+            <JobView
+              job={job}
+              log={tracked.log}
+              pollError={tracked.error}
+              onStop={stop}
+              stopping={stopping}
+              itemNoun={job.kind === 'sync' ? 'pages' : 'items'}
+            />
           </div>
         )}
         {!job && lastJob && <LastRun job={lastJob} />}

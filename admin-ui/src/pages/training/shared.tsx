@@ -148,13 +148,7 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
   // A sync that only reads (a new source) embeds nothing: no chunk, token or cost counters.
   const embeds = job.kind !== 'sync' || !!job.params.train || p.chunksTotal != null;
   const phase =
-    job.status === 'queued'
-      ? 'Waiting for another job to finish…'
-      : job.status === 'stopped'
-        ? 'Stopped'
-        : job.status === 'failed'
-          ? 'Failed'
-          : p.phase;
+    job.status === 'queued' ? 'Waiting for another job to finish…' : job.status === 'stopped' ? 'Stopped' : job.status === 'failed' ? 'Failed' : p.phase;
   const valueText =
     percent == null
       ? reading
@@ -182,7 +176,7 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
         </div>
       )}
       <ProgressBar
-        percent={reading && active ? null : percent ?? (active ? null : 0)}
+        percent={reading && active ? null : (percent ?? (active ? null : 0))}
         label={label ?? JOB_TITLES[job.kind] ?? 'Progress'}
         valueText={valueText}
       />

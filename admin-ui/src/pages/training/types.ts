@@ -6,10 +6,7 @@ export type Schedule = 'off' | 'daily' | 'weekly';
 /** 'failed': the last full read could not read anything (lastError says why). */
 export type SourceStatus = 'empty' | 'needs-training' | 'trained' | 'syncing' | 'failed';
 
-export type WebConfig =
-  | { mode: 'urls'; urls: string[] }
-  | { mode: 'sitemap'; sitemapUrl: string }
-  | { mode: 'crawl'; startUrl: string; maxPages: number };
+export type WebConfig = { mode: 'urls'; urls: string[] } | { mode: 'sitemap'; sitemapUrl: string } | { mode: 'crawl'; startUrl: string; maxPages: number };
 
 export interface WordPressConfig {
   siteUrl: string;
@@ -67,7 +64,12 @@ export interface UpsertResult {
 }
 
 /** GET /api/admin/training/files/limits */
-export interface UploadLimits { maxFileBytes: number; maxFilesPerUpload: number; maxPdfPages: number; maxTextChars: number }
+export interface UploadLimits {
+  maxFileBytes: number;
+  maxFilesPerUpload: number;
+  maxPdfPages: number;
+  maxTextChars: number;
+}
 
 export interface FileResult {
   fileName: string;

@@ -66,8 +66,11 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
     e.preventDefault();
     if (checking) return;
     const value = url.trim();
-    const problem = !value ? 'Enter the address of a page on your site.'
-      : !looksLikeWebAddress(value) ? 'Enter the full address, starting with https:// or http://, e.g. https://example.com/.' : null;
+    const problem = !value
+      ? 'Enter the address of a page on your site.'
+      : !looksLikeWebAddress(value)
+        ? 'Enter the full address, starting with https:// or http://, e.g. https://example.com/.'
+        : null;
     if (problem) {
       setError(problem);
       document.getElementById('install-url')?.focus();
@@ -90,14 +93,20 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
     }
   }
 
-  const snippetTone: Tone | null = report ? (report.snippet.status === 'found' && !report.snippet.blocked ? 'ok' : report.snippet.status === 'missing' ? 'error' : 'warning') : null;
+  const snippetTone: Tone | null = report
+    ? report.snippet.status === 'found' && !report.snippet.blocked
+      ? 'ok'
+      : report.snippet.status === 'missing'
+        ? 'error'
+        : 'warning'
+    : null;
   const domainsTone: Tone | null = report ? (report.domains.status === 'allowed' ? 'ok' : report.domains.status === 'any-site' ? 'warning' : 'error') : null;
 
   return (
     <Postbox id="install-check-title" title="Check installation" class="install-check">
       <p class="description">
-        Enter a page of your site where you pasted the snippet. Docent reads that page and tells you whether the snippet is on
-        it and whether the site is allowed to use the widget.
+        Enter a page of your site where you pasted the snippet. Docent reads that page and tells you whether the snippet is on it and whether the site is
+        allowed to use the widget.
       </p>
       <form class="install-check-form form-table" onSubmit={submit} noValidate>
         <FormRow label="Page address" htmlFor="install-url">
@@ -133,7 +142,11 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
         {report && snippetTone && domainsTone && (
           <>
             <p class="install-page">
-              Checked <a href={report.page} target="_blank" rel="noopener noreferrer">{report.page}<span class="screen-reader-text"> (opens in a new tab)</span></a>
+              Checked{' '}
+              <a href={report.page} target="_blank" rel="noopener noreferrer">
+                {report.page}
+                <span class="screen-reader-text"> (opens in a new tab)</span>
+              </a>
             </p>
             <ul class="install-findings" aria-label="Check results">
               <Finding tone={snippetTone} headline={SNIPPET_HEADLINE[report.snippet.status]}>

@@ -55,10 +55,23 @@ type FieldKey = keyof Form;
 type Errors = Partial<Record<FieldKey, string>>;
 
 const ORDER: FieldKey[] = [
-  'botName', 'avatarUrl', 'primaryColor', 'position', 'language', 'welcomeMessage', 'suggestedQuestions', 'disclosure',
-  'openOnLoad', 'allowedDomains',
+  'botName',
+  'avatarUrl',
+  'primaryColor',
+  'position',
+  'language',
+  'welcomeMessage',
+  'suggestedQuestions',
+  'disclosure',
+  'openOnLoad',
+  'allowedDomains',
 ];
-const FIELD_IDS: Partial<Record<FieldKey, string>> = { position: 'position-bottom-right', primaryColor: 'w-primaryColor-hex', suggestedQuestions: 'suggested-0', openOnLoad: 'w-openOnLoad' };
+const FIELD_IDS: Partial<Record<FieldKey, string>> = {
+  position: 'position-bottom-right',
+  primaryColor: 'w-primaryColor-hex',
+  suggestedQuestions: 'suggested-0',
+  openOnLoad: 'w-openOnLoad',
+};
 const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `w-${k}`;
 
 const MAX_QUESTIONS = 6;
@@ -160,8 +173,14 @@ function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement
 export default function WidgetPage() {
   useTitle('Widget');
   const { form, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, afterRender, saved, resource } = useSettingsForm({
-    url: '/api/admin/widget/settings', fromView: (view: WidgetView) => fromSettings(view.widget), validate, toBody, order: ORDER, fieldId,
-    savedMessage: 'Settings saved. Sites that embed the widget pick up the changes on their next page load.', placeServerErrors,
+    url: '/api/admin/widget/settings',
+    fromView: (view: WidgetView) => fromSettings(view.widget),
+    validate,
+    toBody,
+    order: ORDER,
+    fieldId,
+    savedMessage: 'Settings saved. Sites that embed the widget pick up the changes on their next page load.',
+    placeServerErrors,
   });
   const address = useResource<AddressStatus>('/api/admin/widget/address');
 
@@ -273,7 +292,10 @@ export default function WidgetPage() {
                   />
                 </div>
                 {err('primaryColor')}
-                {desc('primaryColor', 'The launcher button, header and your visitors\' messages use it. Text on it turns black or white, whichever reads better.')}
+                {desc(
+                  'primaryColor',
+                  "The launcher button, header and your visitors' messages use it. Text on it turns black or white, whichever reads better.",
+                )}
               </FormRow>
               <FormRow label="Position" labelId="position-label">
                 <fieldset class="radio-group radio-inline" aria-labelledby="position-label">
@@ -313,9 +335,8 @@ export default function WidgetPage() {
                 {desc(
                   'language',
                   <>
-                    The language of the widget's buttons and labels; Automatic uses the visitor's browser language. The
-                    answers follow "Response language" on the{' '}
-                    <a href="/admin/chatbot">Chatbot</a> screen.
+                    The language of the widget's buttons and labels; Automatic uses the visitor's browser language. The answers follow "Response language" on
+                    the <a href="/admin/chatbot">Chatbot</a> screen.
                   </>,
                 )}
               </FormRow>
@@ -371,7 +392,10 @@ export default function WidgetPage() {
                   )}
                 </div>
                 {err('suggestedQuestions')}
-                {desc('suggestedQuestions', `Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`)}
+                {desc(
+                  'suggestedQuestions',
+                  `Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`,
+                )}
               </FormRow>
               <FormRow label="Disclosure line" htmlFor="w-disclosure">
                 <input
@@ -421,9 +445,9 @@ export default function WidgetPage() {
                 {desc(
                   'allowedDomains',
                   <>
-                    One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and
-                    your API credit). <code>example.com</code> also covers <code>www.example.com</code>;{' '}
-                    <code>*.example.com</code> covers every subdomain. This admin's own preview always works.
+                    One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and your API credit).{' '}
+                    <code>example.com</code> also covers <code>www.example.com</code>; <code>*.example.com</code> covers every subdomain. This admin's own
+                    preview always works.
                   </>,
                 )}
               </FormRow>
@@ -460,8 +484,8 @@ function AddressLine({ status }: { status: AddressStatus }) {
       {!status.mismatch && !proxyHidesAddress(status) && status.reach === 'local' && (
         <Notice type="warning" inline live={false}>
           <p>
-            <code>{status.address}</code> only works on this computer, so the widget will not appear for your visitors. Open
-            Docent at the address visitors use to reach it, or set <code>PUBLIC_URL</code> to that address and restart Docent.
+            <code>{status.address}</code> only works on this computer, so the widget will not appear for your visitors. Open Docent at the address visitors use
+            to reach it, or set <code>PUBLIC_URL</code> to that address and restart Docent.
           </p>
         </Notice>
       )}
@@ -474,8 +498,8 @@ function EmbedBox({ view, address }: { view: WidgetView; address: AddressStatus 
     <Postbox id="embed-title" title="Embed on your website">
       <PublicAddressNotice status={address} inline />
       <p class="embed-help" id="snippet-description">
-        Paste this line into your site's HTML, just before <code>&lt;/body&gt;</code>, on every page where the chat should
-        appear. On WordPress, a "header and footer scripts" plugin or your theme's footer setting does this.
+        Paste this line into your site's HTML, just before <code>&lt;/body&gt;</code>, on every page where the chat should appear. On WordPress, a "header and
+        footer scripts" plugin or your theme's footer setting does this.
       </p>
       <div class="snippet-row">
         <label class="screen-reader-text" for="embed-snippet">
@@ -544,14 +568,14 @@ function WidgetPreview({ form }: { form: Form }) {
   return (
     <Postbox id="preview-title" title="Live preview" class="widget-preview">
       <p class="description preview-help">
-        Your unsaved changes, on a sample page at phone width. Click the chat button to try it: questions get real
-        answers from your content (and use your API credit).
+        Your unsaved changes, on a sample page at phone width. Click the chat button to try it: questions get real answers from your content (and use your API
+        credit).
       </p>
       {available === false ? (
         <Notice type="warning" inline>
           <p>
-            The widget script (<code>/widget.js</code>) is not built on this server, so there is nothing to preview. Run{' '}
-            <code>npm run build</code> and restart Docent.
+            The widget script (<code>/widget.js</code>) is not built on this server, so there is nothing to preview. Run <code>npm run build</code> and restart
+            Docent.
           </p>
         </Notice>
       ) : (
