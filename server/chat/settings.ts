@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { readSection, writeSection } from '../settings/store.js';
 
+export { characterCount } from './characters.js';
+
 export const DEFAULT_INSTRUCTIONS = `You are the friendly assistant of this website. Help visitors with questions about the site, its products and services.
 Be concise and practical. When the context has steps, give them as a short list.`;
 export const DEFAULT_NO_ANSWER = "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.";
@@ -93,23 +95,4 @@ export function contactOf(settings: Pick<ChatbotSettings, 'contactLink' | 'conta
   if (!link) return null;
   const isEmail = !/^https?:/i.test(link);
   return { label: settings.contactLabel || null, url: isEmail ? null : link, email: isEmail ? link.replace(MAILTO, '') : null };
-}
-
-/**
- * A message's length as people count it: Unicode code points, so an emoji is one character, not the two
- * UTF-16 units of String#length. (Not graphemes: one grapheme can carry any number of combining marks, and
- * the limit exists to bound what is sent to the model.)
- */
-export function characterCount(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    // A high surrogate followed by a low one is one code point.
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
-  }
-  return count;
 }

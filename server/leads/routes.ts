@@ -8,7 +8,20 @@ import { readChatbotSettings } from '../chat/settings.js';
 import { findConversation } from '../chat/conversations.js';
 import { csvCell } from '../http/csv.js';
 import { notify } from '../notifications/notify.js';
-import { LeadForm, LeadId, LeadList, LeadListQuery, LeadReceived, LeadStatusChange, LeadDetail, LeadView, LEAD_MESSAGES, StatusFilter } from './schemas.js';
+import {
+  LeadCsv,
+  LeadDeleted,
+  LeadForm,
+  LeadId,
+  LeadList,
+  LeadListQuery,
+  LeadReceived,
+  LeadStatusChange,
+  LeadUpdated,
+  LeadView,
+  LEAD_MESSAGES,
+  StatusFilter,
+} from './schemas.js';
 import { z } from 'zod';
 import {
   addLead,
@@ -99,18 +112,22 @@ export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     return { leads: listLeads(db, status, limit, offset), total: countLeads(db, status), counts: countByStatus(db) };
   });
 
-  app.get('/leads/export.csv', { schema: { querystring: z.object({ status: StatusFilter }) } }, async (request, reply) => {
-    const header = ['id', 'time', 'status', 'kind', 'name', 'email', 'message', 'consent', 'website', 'conversation'];
-    const lines = [
-      header.map(csvCell).join(','),
-      ...exportRows(db, request.query.status).map((r) =>
-        [r.id, r.createdAt, r.status, r.kind, r.name, r.email, r.message, r.consentText, r.origin, r.conversationId].map(csvCell).join(','),
-      ),
-    ];
-    reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="docent-leads-${new Date().toISOString().slice(0, 10)}.csv"`);
-    return `\uFEFF${lines.join('\r\n')}\r\n`;
-  });
+  app.get(
+    '/leads/export.csv',
+    { schema: { querystring: z.object({ status: StatusFilter }), response: { 200: LeadCsv, 400: ErrorBody } } },
+    async (request, reply) => {
+      const header = ['id', 'time', 'status', 'kind', 'name', 'email', 'message', 'consent', 'website', 'conversation'];
+      const lines = [
+        header.map(csvCell).join(','),
+        ...exportRows(db, request.query.status).map((r) =>
+          [r.id, r.createdAt, r.status, r.kind, r.name, r.email, r.message, r.consentText, r.origin, r.conversationId].map(csvCell).join(','),
+        ),
+      ];
+      reply.header('Content-Type', 'text/csv; charset=utf-8');
+      reply.header('Content-Disposition', `attachment; filename="docent-leads-${new Date().toISOString().slice(0, 10)}.csv"`);
+      return `\uFEFF${lines.join('\r\n')}\r\n`;
+    },
+  );
 
   app.get('/leads/:id', { schema: { params: LeadId, response: { 200: LeadView, 400: ErrorBody, 404: ErrorBody } } }, async (request) =>
     leadView(request.params.id),
@@ -118,7 +135,7 @@ export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch(
     '/leads/:id',
-    { schema: { params: LeadId, body: LeadStatusChange, response: { 200: z.object({ lead: LeadDetail }), 400: ErrorBody, 404: ErrorBody } } },
+    { schema: { params: LeadId, body: LeadStatusChange, response: { 200: LeadUpdated, 400: ErrorBody, 404: ErrorBody } } },
     async (request) => {
       if (!setLeadStatus(db, request.params.id, request.body.status)) throw notFound('No such lead.');
       const { lead } = leadView(request.params.id);
@@ -126,12 +143,8 @@ export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.delete(
-    '/leads/:id',
-    { schema: { params: LeadId, response: { 200: z.object({ deleted: z.literal(true) }), 400: ErrorBody, 404: ErrorBody } } },
-    async (request) => {
-      if (!deleteLead(db, request.params.id)) throw notFound('No such lead.');
-      return { deleted: true as const };
-    },
-  );
+  app.delete('/leads/:id', { schema: { params: LeadId, response: { 200: LeadDeleted, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
+    if (!deleteLead(db, request.params.id)) throw notFound('No such lead.');
+    return { deleted: true as const };
+  });
 };

@@ -1,11 +1,13 @@
-// Leads: the shapes of the public form and of the admin API, shared by the routes and the tests.
+// Leads: the shapes of the public form and of the admin API, shared by the routes, the tests and (as types only)
+// the admin UI. Zod only: no database or Fastify import, so `import type` from the browser stays free.
 import { z } from 'zod';
-import { characterCount } from '../chat/settings.js';
-import { VisitorId } from '../widget/settings.js';
+import { characterCount } from '../chat/characters.js';
+import { VisitorId } from '../widget/visitor.js';
 
 export const LEAD_STATUSES = ['new', 'contacted', 'closed'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const LEAD_KINDS = ['talk', 'pre_chat'] as const;
+export type LeadKind = (typeof LEAD_KINDS)[number];
 
 export const MAX_NAME = 100;
 export const MAX_EMAIL = 254;
@@ -70,7 +72,9 @@ export const LeadSummary = z.object({
 });
 export type LeadSummary = z.output<typeof LeadSummary>;
 
+/** One lead as the admin sees it: the summary plus the consent sentence the visitor agreed to. */
 export const LeadDetail = LeadSummary.extend({ consentText: z.string() });
+export type LeadDetail = z.output<typeof LeadDetail>;
 
 export const TranscriptMessage = z.object({
   role: z.enum(['user', 'assistant']),
@@ -78,8 +82,10 @@ export const TranscriptMessage = z.object({
   status: z.string(),
   createdAt: z.string(),
 });
+export type TranscriptMessage = z.output<typeof TranscriptMessage>;
 
 export const StatusFilter = z.enum(['all', ...LEAD_STATUSES], { message: 'Use one of: "all", "new", "contacted", "closed".' }).default('all');
+export type StatusFilter = z.output<typeof StatusFilter>;
 
 export const LeadListQuery = z.object({
   status: StatusFilter,
@@ -92,11 +98,23 @@ export const LeadList = z.object({
   total: z.number(),
   counts: z.object({ new: z.number(), contacted: z.number(), closed: z.number() }),
 });
+export type LeadList = z.output<typeof LeadList>;
 
+/** `GET /api/admin/leads/:id`: the transcript is null when the lead has no stored conversation. */
 export const LeadView = z.object({ lead: LeadDetail, transcript: z.array(TranscriptMessage).nullable() });
+export type LeadView = z.output<typeof LeadView>;
 
 export const LeadId = z.object({
   id: z.coerce.number({ message: 'Expected a number.' }).int('Expected a whole number.').positive('Expected a positive number.'),
 });
 
 export const LeadStatusChange = z.object({ status: z.enum(LEAD_STATUSES, { message: 'Use one of: "new", "contacted", "closed".' }) });
+
+/** `PATCH /api/admin/leads/:id`: the lead as it is now. */
+export const LeadUpdated = z.object({ lead: LeadDetail });
+export type LeadUpdated = z.output<typeof LeadUpdated>;
+
+export const LeadDeleted = z.object({ deleted: z.literal(true) });
+
+/** `GET /api/admin/leads/export.csv`: a CSV document (sent as text, so this schema documents rather than encodes). */
+export const LeadCsv = z.string();

@@ -52,8 +52,7 @@ export const WidgetSettingsView = z.object({
   allowedDomains: z.array(z.string()),
 });
 
-/** The widget's random visitor id (the server keeps only a keyed hash of it). */
-export const VisitorId = z.string({ message: 'visitorId is required.' }).regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8–64 letters, digits, - or _.');
+export { VisitorId } from './visitor.js';
 
 export const readWidgetSettings = (db: Db) => readSection(db, 'widget', WidgetSettings);
 export const writeWidgetSettings = (db: Db, value: z.input<typeof WidgetSettings>) => writeSection(db, 'widget', WidgetSettings, value);

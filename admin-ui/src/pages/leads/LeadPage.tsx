@@ -12,7 +12,8 @@ import { formatDateTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { listFlash, StatusBadge } from '../conversations/shared.js';
 import { LeadStatusPill } from './LeadStatusPill.js';
-import { kindLabel, STATUSES, statusLabel, type LeadStatus, type LeadView } from './types.js';
+import type { LeadStatus, LeadUpdated, LeadView } from '../../../../server/leads/schemas.js';
+import { kindLabel, STATUSES, statusLabel } from './labels.js';
 import { Postbox } from '../../components/Postbox.js';
 import '../../components/chat-admin.css';
 import './leads.css';
@@ -73,7 +74,7 @@ export default function LeadPage() {
     setSaving(true);
     setNotice(null);
     try {
-      const res = await api.patch<{ lead: LeadView['lead'] }>(`/api/admin/leads/${lead.id}`, { status: chosen });
+      const res = await api.patch<LeadUpdated>(`/api/admin/leads/${lead.id}`, { status: chosen });
       setData({ lead: res.lead, transcript });
       setStatus(null);
       const text = `Status changed to ${statusLabel(res.lead.status)}.`;

@@ -9,7 +9,8 @@ import { formatDateTime, plural, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { listFlash } from '../conversations/shared.js';
 import { LeadStatusPill } from './LeadStatusPill.js';
-import { kindLabel, STATUSES, type LeadList, type StatusFilter } from './types.js';
+import type { LeadList, StatusFilter } from '../../../../server/leads/schemas.js';
+import { kindLabel, STATUSES } from './labels.js';
 import '../../components/chat-admin.css';
 import './leads.css';
 
