@@ -87,15 +87,3 @@ export interface ModelCatalog {
   fetchedAt: string | null;
   error: string | null;
 }
-
-export interface ChecklistItem {
-  id: string;
-  label: string;
-  done: boolean;
-  detail: string;
-  href: string;
-}
-
-export interface DashboardData {
-  checklist: ChecklistItem[];
-}

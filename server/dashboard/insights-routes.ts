@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ErrorBody } from '../http/schemas.js';
 import { attachment } from '../http/csv.js';
 import { insights, insightsCsv } from './insights.js';
-import { InsightsBody, InsightsExportQuery, InsightsQuery } from './insights-schemas.js';
+import { InsightsBody, InsightsCsv, InsightsExportQuery, InsightsQuery } from './schemas.js';
 
 export const insightsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/dashboard/insights', { schema: { querystring: InsightsQuery, response: { 200: InsightsBody, 400: ErrorBody } } }, async (request) =>
@@ -12,7 +11,7 @@ export const insightsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/dashboard/insights/export.csv',
-    { schema: { querystring: InsightsExportQuery, response: { 200: z.string(), 400: ErrorBody } } },
+    { schema: { querystring: InsightsExportQuery, response: { 200: InsightsCsv, 400: ErrorBody } } },
     async (request, reply) => {
       const { filename, body } = insightsCsv(app.db, request.query.days, request.query.list);
       reply.header('Content-Type', 'text/csv; charset=utf-8');

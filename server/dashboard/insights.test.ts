@@ -13,7 +13,7 @@ import { migrate } from '../db/migrate.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { insights } from './insights.js';
 import { buildDigest, digestEmail } from '../notifications/digest.js';
-import { InsightsBody } from './insights-schemas.js';
+import { InsightsBody } from './schemas.js';
 
 const ORIGIN = 'https://shop.example.com';
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { csvDocument } from '../http/csv.js';
-import type { InsightList, InsightsBody, QuestionGroup } from './insights-schemas.js';
+import type { InsightList, InsightsBody, QuestionGroup } from './schemas.js';
 import {
   answersByDay,
   existingConversations,

@@ -8,13 +8,12 @@ import { insightsRoutes } from './insights-routes.js';
 import { notFound } from '../http/errors.js';
 import { usageSince } from '../chat/usage.js';
 import { dismissAlert, openAlerts } from '../chat/alerts.js';
-
-const Step = z.object({ id: z.enum(['api-key', 'model', 'training', 'widget']), label: z.string(), done: z.boolean(), detail: z.string(), href: z.string() });
+import { DashboardBody } from './schemas.js';
 
 export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(insightsRoutes);
 
-  app.get('/dashboard', { schema: { response: { 200: z.object({ checklist: z.array(Step) }) } } }, async () => ({
+  app.get('/dashboard', { schema: { response: { 200: DashboardBody } } }, async () => ({
     checklist: setupChecklist(app.db, app.secretBox, {
       training: (db) => {
         const stats = knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db));

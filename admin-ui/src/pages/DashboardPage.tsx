@@ -3,7 +3,7 @@ import { Icon } from '../components/Icon.js';
 import { Notice } from '../components/Notice.js';
 import { Spinner } from '../components/Spinner.js';
 import { useResource } from '../hooks.js';
-import type { DashboardData } from '../types.js';
+import type { DashboardBody } from '../../../server/dashboard/schemas.js';
 import { AlertsArea, StatsRow, type DashboardStats } from '../components/DashboardStats.js';
 import { PublicAddressNotice, type AddressStatus } from '../components/PublicAddressNotice.js';
 import { FinishSettingUp } from './start/FinishSettingUp.js';
@@ -29,7 +29,7 @@ function DashboardStatsArea() {
 
 export default function DashboardPage() {
   useTitle('Dashboard');
-  const { data, error, loading, reload } = useResource<DashboardData>('/api/admin/dashboard');
+  const { data, error, loading, reload } = useResource<DashboardBody>('/api/admin/dashboard');
   const items = data?.checklist ?? [];
   const done = items.filter((i) => i.done).length;
 

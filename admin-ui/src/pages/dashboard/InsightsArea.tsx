@@ -8,8 +8,11 @@ import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { Postbox } from '../../components/Postbox.js';
 import type { ChartProps, ChartSeries } from './charts.js';
-import { RANGES, type InsightDay, type InsightList, type Insights, type Range } from './types.js';
+import type { InsightDay, InsightList, InsightRange, InsightsBody } from '../../../../server/dashboard/schemas.js';
 import './insights.css';
+
+/** The ranges offered (the server's InsightRange: a value it does not accept fails typecheck). */
+const RANGES: readonly InsightRange[] = [7, 30, 90];
 
 type ChartModule = typeof import('./charts.js');
 
@@ -41,7 +44,7 @@ function exportUrl(days: number, list: InsightList) {
 }
 
 /** The per-chart sentences: what a sighted admin reads off the chart, in words. */
-function summaries(data: Insights, period: string) {
+function summaries(data: InsightsBody, period: string) {
   const { daily, totals } = data;
   const busiest = peak(daily, (d) => d.conversations);
   const lowest = daily.filter((d) => d.answers > 0).reduce<InsightDay | null>((low, d) => (!low || shareOf(d)! <= shareOf(low)! ? d : low), null);
@@ -94,7 +97,7 @@ function ChartBox({ id, title, summary, chart, charts }: { id: string; title: st
   );
 }
 
-function DailyTable({ data }: { data: Insights }) {
+function DailyTable({ data }: { data: InsightsBody }) {
   return (
     <details class="insight-table">
       <summary>Numbers per day (table)</summary>
@@ -186,7 +189,7 @@ function Variants({ variants }: { variants: string[] }) {
   return <p class="insight-variants">Also asked as: {variants.map((v) => `“${v}”`).join(', ')}</p>;
 }
 
-function Lists({ data, period }: { data: Insights; period: string }) {
+function Lists({ data, period }: { data: InsightsBody; period: string }) {
   const days = data.range.days;
   return (
     <div class="insight-lists">
@@ -348,7 +351,7 @@ function Lists({ data, period }: { data: Insights; period: string }) {
 }
 
 /** The four charts' titles and series, made once per response (a chart is redrawn only when its data changes). */
-function chartSpecs(data: Insights): Array<{ id: string; title: string; summary: keyof ReturnType<typeof summaries>; chart: ChartProps }> {
+function chartSpecs(data: InsightsBody): Array<{ id: string; title: string; summary: keyof ReturnType<typeof summaries>; chart: ChartProps }> {
   const days = data.daily.map((d) => d.day);
   const of = (value: (d: InsightDay) => number | null) => data.daily.map(value);
   return [
@@ -406,8 +409,8 @@ function chartSpecs(data: Insights): Array<{ id: string; title: string; summary:
 }
 
 export function InsightsArea() {
-  const [days, setDays] = useState<Range>(30);
-  const insights = useResource<Insights>(`/api/admin/dashboard/insights?days=${days}`);
+  const [days, setDays] = useState<InsightRange>(30);
+  const insights = useResource<InsightsBody>(`/api/admin/dashboard/insights?days=${days}`);
   const [charts, setCharts] = useState<ChartModule | null>(null);
   useEffect(() => {
     // A chart module that fails to load leaves the captions and the table, which say the same.

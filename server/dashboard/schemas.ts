@@ -1,13 +1,28 @@
-// The Dashboard's insights API, shared by the routes (validation and serialization) and the tests.
+// The Dashboard's API (setup checklist and insights), shared by the routes (validation and serialization), the tests
+// and (as types only) the admin UI. Zod only: no database or Fastify import.
 import { z } from 'zod';
 
+/** One step of "Finish setting up" (`GET /api/admin/dashboard`). */
+export const ChecklistStep = z.object({
+  id: z.enum(['api-key', 'model', 'training', 'widget']),
+  label: z.string(),
+  done: z.boolean(),
+  detail: z.string(),
+  href: z.string(),
+});
+export const DashboardBody = z.object({ checklist: z.array(ChecklistStep) });
+export type DashboardBody = z.output<typeof DashboardBody>;
+
 export const INSIGHT_RANGES = [7, 30, 90] as const;
+export type InsightRange = (typeof INSIGHT_RANGES)[number];
 export const INSIGHT_LISTS = ['top-questions', 'unanswered-questions', 'sources', 'unused-documents'] as const;
 export type InsightList = (typeof INSIGHT_LISTS)[number];
 
 const Days = z.enum(['7', '30', '90'], { message: 'Use 7, 30 or 90 (days).' }).default('30').transform(Number);
 export const InsightsQuery = z.object({ days: Days });
 export const InsightsExportQuery = z.object({ days: Days, list: z.enum(INSIGHT_LISTS, { message: `Use one of: ${INSIGHT_LISTS.join(', ')}.` }) });
+/** `GET /api/admin/dashboard/insights/export.csv`: a CSV document (sent as text, so this schema documents rather than encodes). */
+export const InsightsCsv = z.string();
 
 export const InsightDay = z.object({
   day: z.string(),
@@ -20,6 +35,7 @@ export const InsightDay = z.object({
   thumbsUp: z.number(),
   thumbsDown: z.number(),
 });
+export type InsightDay = z.output<typeof InsightDay>;
 
 const QuestionGroup = z.object({
   /** The most asked wording of the group. */
