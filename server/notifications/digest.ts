@@ -11,8 +11,8 @@ import { questionInsights } from '../dashboard/insights.js';
 import type { MessageContent, MessageTable } from './message.js';
 
 export const DAY_MS = 86_400_000;
-export const DIGEST_FREQUENCIES = ['off', 'daily', 'weekly'] as const;
-export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
+export { DIGEST_FREQUENCIES, type DigestFrequency } from './schemas.js';
+import type { DigestFrequency } from './schemas.js';
 
 export interface DigestSchedule {
   frequency: DigestFrequency;

@@ -5,6 +5,9 @@
 import type { Digest } from './digest.js';
 import { digestEmail } from './digest.js';
 import type { MessageContent } from './message.js';
+import { EVENT_TYPES, type EventType } from './schemas.js';
+
+export { EVENT_TYPES, type EventType };
 
 /** What a dashboard alert event carries (webhook `data`). */
 export interface AlertEventData {
@@ -118,11 +121,9 @@ export const EVENTS = {
     defaults: { email: true, webhook: false },
     email: (digest: Digest) => digestEmail(digest),
   } satisfies EventDefinition<Digest>,
-} as const;
+} as const satisfies Record<EventType, unknown>;
 
-export type EventType = keyof typeof EVENTS;
 export type EventData<T extends EventType> = (typeof EVENTS)[T] extends EventDefinition<infer D> ? D : never;
-export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
 
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(EVENTS, type);

@@ -1,12 +1,11 @@
 // Settings → Notifications (/api/admin/notifications…): the settings, Send test e-mail, Send test event, the
 // webhook's signing secret, and the last deliveries with Retry. Documented in server/README.md.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { badRequest, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { publicAddress } from '../http/public-address.js';
 import { resolveAlert } from '../chat/alerts.js';
-import { DIGEST_FREQUENCIES, nextDigestAt } from './digest.js';
+import { nextDigestAt } from './digest.js';
 import { sendEmail, SmtpError } from './email.js';
 import { EVENTS, EVENT_TYPES, emailContentOf, isEventType } from './events.js';
 import { publicAddressFor } from './links.js';
@@ -14,10 +13,8 @@ import { renderEmail } from './message.js';
 import { runtimeOf, type EventPayload } from './notify.js';
 import { getRow, recentRows, retryNow, type OutboxRow } from './outbox.js';
 import {
-  CHANNELS,
   EmailInput,
   NotificationSettingsInput,
-  SECURITY_MODES,
   emailProblems,
   newSigningSecret,
   notificationSettingsView,
@@ -31,61 +28,9 @@ import {
 import { failureAlertKind, maxAttempts, restartDigest, runDeliveries } from './delivery.js';
 import { postWebhook, WebhookError } from './webhook.js';
 import { secretHint } from '../security/secrets.js';
+import { Delivery, DeliveryId, DeliveryList, NotificationSettingsView, SigningSecret, TestResult } from './schemas.js';
 
 const HISTORY_SHOWN = 50;
-const Routing = z.object({ email: z.boolean(), webhook: z.boolean() });
-
-const SettingsView = z.object({
-  email: z.object({
-    enabled: z.boolean(),
-    host: z.string(),
-    port: z.number(),
-    security: z.enum(SECURITY_MODES),
-    user: z.string(),
-    /** Never the password: only whether one is saved. */
-    password: z.object({ saved: z.boolean() }),
-    from: z.string(),
-    to: z.array(z.string()),
-  }),
-  webhook: z.object({
-    enabled: z.boolean(),
-    url: z.string(),
-    secret: z.object({ saved: z.boolean(), last4: z.string().nullable() }),
-    /** Only in the response of the save that made it: shown once. */
-    newSecret: z.string().optional(),
-  }),
-  events: z.object(Object.fromEntries(EVENT_TYPES.map((t) => [t, Routing])) as Record<(typeof EVENT_TYPES)[number], typeof Routing>),
-  digest: z.object({ frequency: z.enum(DIGEST_FREQUENCIES), hour: z.number(), weekday: z.number() }),
-  /** When the next digest goes out (ISO), null when it is off. */
-  nextDigestAt: z.string().nullable(),
-  /** What can be notified, in the screen's order. */
-  catalogue: z.array(z.object({ type: z.string(), label: z.string(), description: z.string() })),
-});
-
-const TestResult = z.object({
-  ok: z.boolean(),
-  /** For a failure: which step failed (connect, tls, login, sender, recipient, message; for webhooks: delivery). */
-  stage: z.string().optional(),
-  message: z.string(),
-  newSecret: z.string().optional(),
-});
-
-const Delivery = z.object({
-  id: z.number(),
-  event: z.string(),
-  eventLabel: z.string(),
-  /** The e-mail's subject: which lead, which problem, which digest. */
-  summary: z.string(),
-  channel: z.enum(CHANNELS),
-  status: z.enum(['pending', 'sending', 'delivered', 'failed']),
-  attempts: z.number(),
-  maxAttempts: z.number(),
-  nextAttemptAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-
 const TEST_EMAIL = {
   subject: 'Test e-mail',
   paragraphs: ['This is a test from Settings → Notifications. E-mail notifications from Docent reach this address.'],
@@ -133,9 +78,9 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   };
 
-  app.get('/notifications', { schema: { response: { 200: SettingsView } } }, async () => view());
+  app.get('/notifications', { schema: { response: { 200: NotificationSettingsView } } }, async () => view());
 
-  app.put('/notifications', { schema: { body: NotificationSettingsInput, response: { 200: SettingsView, 400: ErrorBody } } }, async (request) => {
+  app.put('/notifications', { schema: { body: NotificationSettingsInput, response: { 200: NotificationSettingsView, 400: ErrorBody } } }, async (request) => {
     const result = saveNotificationSettings(db, app.secretBox, request.body, publicAddress(app.config, request));
     if ('fields' in result) throw badRequest('Please correct the highlighted fields.', result.fields);
     if (result.digestChanged) restartDigest(app, readNotificationSettings(db));
@@ -205,24 +150,20 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post(
-    '/notifications/webhook/secret',
-    { schema: { response: { 200: z.object({ secret: z.string(), last4: z.string().nullable() }) } } },
-    async (request) => {
-      const secret = newSigningSecret(db, app.secretBox);
-      request.log.info('webhook signing secret regenerated');
-      return { secret, last4: secretHint(db, WEBHOOK_SIGNING_SECRET) };
-    },
-  );
+  app.post('/notifications/webhook/secret', { schema: { response: { 200: SigningSecret } } }, async (request) => {
+    const secret = newSigningSecret(db, app.secretBox);
+    request.log.info('webhook signing secret regenerated');
+    return { secret, last4: secretHint(db, WEBHOOK_SIGNING_SECRET) };
+  });
 
-  app.get('/notifications/deliveries', { schema: { response: { 200: z.object({ deliveries: z.array(Delivery) }) } } }, async () => ({
+  app.get('/notifications/deliveries', { schema: { response: { 200: DeliveryList } } }, async () => ({
     deliveries: recentRows(db, HISTORY_SHOWN).map(deliveryView),
   }));
 
   app.post(
     '/notifications/deliveries/:id/retry',
     {
-      schema: { params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: Delivery, 400: ErrorBody, 404: ErrorBody } },
+      schema: { params: DeliveryId, response: { 200: Delivery, 400: ErrorBody, 404: ErrorBody } },
     },
     async (request) => {
       const row = getRow(db, request.params.id);

@@ -11,20 +11,17 @@ import { readSection, writeSection } from '../settings/store.js';
 import { webAddress } from '../training/sources.js';
 import { DIGEST_FREQUENCIES, type DigestSchedule } from './digest.js';
 import { EVENTS, EVENT_TYPES, type EventType } from './events.js';
+import { CHANNELS, SECURITY_MODES, Routing, type Channel, type SecurityMode } from './schemas.js';
 
 const SECTION = 'notifications';
 export const SMTP_PASSWORD_SECRET = 'notifications_smtp_password';
 export const WEBHOOK_SIGNING_SECRET = 'notifications_webhook_secret';
 
-export const SECURITY_MODES = ['none', 'starttls', 'tls'] as const;
-export type SecurityMode = (typeof SECURITY_MODES)[number];
-export const CHANNELS = ['email', 'webhook'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, SECURITY_MODES, type Channel, type SecurityMode };
 /** The usual port for each mode: what the screen suggests when the mode changes. */
 export const DEFAULT_PORTS: Record<SecurityMode, number> = { none: 25, starttls: 587, tls: 465 };
 export const MAX_RECIPIENTS = 10;
 
-const Routing = z.object({ email: z.boolean(), webhook: z.boolean() });
 const routingDefaults = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENTS[t].defaults])) as Record<EventType, { email: boolean; webhook: boolean }>;
 
 /** The stored section: lenient, every field defaulted, so an old or damaged value still reads. */

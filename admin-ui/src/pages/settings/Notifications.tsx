@@ -15,43 +15,22 @@ import { useSettingsForm, type FieldErrors, type ServerErrorPlacement } from '..
 import { formatDateTime } from '../../format.js';
 import { useResource, type Resource } from '../../hooks.js';
 import { Postbox } from '../../components/Postbox.js';
+import type {
+  Channel,
+  Delivery,
+  DeliveryList,
+  DigestFrequency,
+  NotificationSettingsView as SettingsView,
+  SecurityMode,
+  SigningSecret,
+  TestResult,
+} from '../../../../server/notifications/schemas.js';
 import './notifications.css';
 
-type Security = 'none' | 'starttls' | 'tls';
-type Frequency = 'off' | 'daily' | 'weekly';
-type Channel = 'email' | 'webhook';
+type Security = SecurityMode;
+type Frequency = DigestFrequency;
+/** The form's copy of the routing, read by the catalogue's event names. */
 type Routing = Record<string, Record<Channel, boolean>>;
-
-interface SettingsView {
-  email: { enabled: boolean; host: string; port: number; security: Security; user: string; password: { saved: boolean }; from: string; to: string[] };
-  webhook: { enabled: boolean; url: string; secret: { saved: boolean; last4: string | null }; newSecret?: string };
-  events: Routing;
-  digest: { frequency: Frequency; hour: number; weekday: number };
-  nextDigestAt: string | null;
-  catalogue: Array<{ type: string; label: string; description: string }>;
-}
-
-interface Delivery {
-  id: number;
-  event: string;
-  eventLabel: string;
-  summary: string;
-  channel: Channel;
-  status: 'pending' | 'sending' | 'delivered' | 'failed';
-  attempts: number;
-  maxAttempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-interface TestResult {
-  ok: boolean;
-  stage?: string;
-  message: string;
-  newSecret?: string;
-}
 
 /** Numbers and lists as typed, so half-typed values are not rewritten under the cursor. */
 interface Form {
@@ -217,7 +196,7 @@ export default function Notifications() {
     placeServerErrors,
   });
   const { saved, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, resource } = form;
-  const deliveries = useResource<{ deliveries: Delivery[] }>('/api/admin/notifications/deliveries');
+  const deliveries = useResource<DeliveryList>('/api/admin/notifications/deliveries');
   /** Errors found by a test button: shown on the fields like the form's own, until the field is edited. */
   const [testErrors, setTestErrors] = useState<FieldErrors<Field>>({});
   const [emailTest, setEmailTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
@@ -318,7 +297,7 @@ export default function Notifications() {
     setRegenerating(true);
     setSecretError(null);
     try {
-      const res = await api.post<{ secret: string; last4: string | null }>('/api/admin/notifications/webhook/secret');
+      const res = await api.post<SigningSecret>('/api/admin/notifications/webhook/secret');
       setShownSecret(res.secret);
       setSecretHint(res.last4);
       setTimeout(() => focusById('ntf-secret-value'), 0);
@@ -767,7 +746,7 @@ function statusText(d: Delivery): string {
   }
 }
 
-function Deliveries({ resource }: { resource: Resource<{ deliveries: Delivery[] }> }) {
+function Deliveries({ resource }: { resource: Resource<DeliveryList> }) {
   const [retrying, setRetrying] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const rows = resource.data?.deliveries ?? [];
