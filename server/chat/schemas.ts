@@ -7,6 +7,7 @@ export const ImproveAnswerBody = z.object({
   question: z.string().trim().min(1, 'Enter the question.').max(1000, 'Keep the question to 1,000 characters at most.'),
   answer: z.string().trim().min(1, 'Enter the answer.').max(20_000, 'Keep the answer to 20,000 characters at most.'),
 });
+export type ImproveAnswerRequest = z.input<typeof ImproveAnswerBody>;
 
 export const ImprovedAnswer = z.object({
   documentId: z.number(),
@@ -20,3 +21,4 @@ export const ImprovedAnswer = z.object({
   messageId: z.string(),
   improvedAt: z.string(),
 });
+export type ImprovedAnswer = z.output<typeof ImprovedAnswer>;

@@ -9,16 +9,8 @@ import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
+import type { ImproveAnswerRequest, ImprovedAnswer } from '../../../../server/chat/schemas.js';
 import './improve.css';
-
-export interface ImproveResult {
-  documentId: number;
-  status: 'added' | 'updated' | 'unchanged';
-  trained: boolean;
-  problem: string | null;
-  messageId: string;
-  improvedAt: string;
-}
 
 type Errors = Partial<Record<'question' | 'answer' | 'messageId', string>>;
 
@@ -33,7 +25,7 @@ interface Props {
   answer: string;
   /** Opened on arrival (from the list's Improve answer link). */
   startOpen?: boolean;
-  onImproved(result: ImproveResult): void;
+  onImproved(result: ImprovedAnswer): void;
 }
 
 export function ImproveAnswer({ conversationId, messageId, question, answer, startOpen = false, onImproved }: Props) {
@@ -77,7 +69,7 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
   async function submit(e: Event) {
     e.preventDefault();
     if (saving) return;
-    const body = { messageId, question: fields.question.trim(), answer: fields.answer.trim() };
+    const body: ImproveAnswerRequest = { messageId, question: fields.question.trim(), answer: fields.answer.trim() };
     const found: Errors = {};
     if (!body.question) found.question = 'Enter the question.';
     else if (body.question.length > 1000) found.question = 'Keep the question to 1,000 characters at most.';
@@ -91,7 +83,7 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
     setSaving(true);
     clear();
     try {
-      const result = await api.post<ImproveResult>(`/api/admin/conversations/${encodeURIComponent(conversationId)}/improve`, body);
+      const result = await api.post<ImprovedAnswer>(`/api/admin/conversations/${encodeURIComponent(conversationId)}/improve`, body);
       setOpen(false);
       show(
         result.trained
