@@ -1,7 +1,7 @@
 // Session state shared by the whole app (a signal), plus the actions that change it.
 import { signal } from '@preact/signals';
 import { ApiError, api, errorMessage, onUnauthorized, setCsrfToken } from './api.js';
-import type { AuthResponse, SessionInfo } from './types.js';
+import type { SessionState as AuthResponse, SessionInfo } from '../../server/auth/schemas.js';
 
 export type SessionState =
   | { status: 'loading' }

@@ -1,16 +1,5 @@
 // Shapes of the server API (see server/README.md).
 
-export interface SessionInfo {
-  setupRequired: boolean;
-  authenticated: boolean;
-  csrfToken: string | null;
-}
-
-export interface AuthResponse {
-  authenticated: true;
-  csrfToken: string;
-}
-
 export type Provider = 'openrouter' | 'openai-compatible';
 
 /** The chat model a new key starts with (the server's default too: server/settings/api-settings.ts). */

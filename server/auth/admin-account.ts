@@ -3,7 +3,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { deleteAllSessions } from './sessions.js';
 import { recordSuccessfulLogin } from './login-backoff.js';
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH } from './schemas.js';
 
 export function adminExists(db: Db): boolean {
   return db.prepare('SELECT 1 FROM admin WHERE id = 1').get() !== undefined;

@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adminExists, checkAdminPassword, createAdmin, MIN_PASSWORD_LENGTH, passwordChangedAt, replaceAdminPassword } from './admin-account.js';
+import { adminExists, checkAdminPassword, createAdmin, passwordChangedAt, replaceAdminPassword } from './admin-account.js';
+import { AccountInfo, ChangePasswordBody, PasswordBody, PasswordChanged, SessionInfo, SessionState, SetupBody } from './schemas.js';
 import { countOtherSessions, createSession, csrfTokenMatches, deleteSession, findSession, SESSION_COOKIE } from './sessions.js';
 import {
   describeWait,
@@ -22,13 +23,6 @@ import { sessionCookieSecure } from '../http/public-address.js';
 const PUBLIC_ROUTES = new Set(['/api/admin/session', '/api/admin/setup', '/api/admin/login']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const PasswordBody = z.object({ password: z.string({ message: 'Enter a password.' }).max(1024, 'Password is too long.') });
-const SessionState = z.object({ authenticated: z.literal(true), csrfToken: z.string() });
-const NEW_PASSWORD_MESSAGE = `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
-const ChangePasswordBody = z.object({
-  currentPassword: z.string({ message: 'Enter your current password.' }).min(1, 'Enter your current password.').max(1024, 'Password is too long.'),
-  newPassword: z.string({ message: 'Enter a new password.' }).min(MIN_PASSWORD_LENGTH, NEW_PASSWORD_MESSAGE).max(1024, 'Password is too long.'),
-});
 const WRONG_CURRENT_PASSWORD = 'That is not your current password.';
 
 /**
@@ -77,7 +71,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/session',
     {
-      schema: { response: { 200: z.object({ setupRequired: z.boolean(), authenticated: z.boolean(), csrfToken: z.string().nullable() }) } },
+      schema: { response: { 200: SessionInfo } },
     },
     async (request) => ({
       setupRequired: !adminExists(app.db),
@@ -97,9 +91,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       schema: {
-        body: PasswordBody.extend({
-          password: PasswordBody.shape.password.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`),
-        }),
+        body: SetupBody,
         response: { 201: SessionState, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
@@ -144,7 +136,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/account',
     {
-      schema: { response: { 200: z.object({ passwordChangedAt: z.string().nullable(), otherSessions: z.number() }) } },
+      schema: { response: { 200: AccountInfo } },
     },
     async (request) => ({ passwordChangedAt: passwordChangedAt(app.db), otherSessions: countOtherSessions(app.db, request.adminSession!) }),
   );
@@ -161,7 +153,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       schema: {
         body: ChangePasswordBody,
-        response: { 200: z.object({ csrfToken: z.string(), otherSessionsEnded: z.number() }), 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+        response: { 200: PasswordChanged, 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -7,7 +7,7 @@ import { PasswordInput } from '../components/PasswordInput.js';
 import { Spinner } from '../components/Spinner.js';
 import { useTitle } from '../components/AdminLayout.js';
 import { loginNotice, signedIn } from '../session.js';
-import type { AuthResponse } from '../types.js';
+import type { SessionState } from '../../../server/auth/schemas.js';
 
 export default function LoginPage() {
   useTitle('Log in');
@@ -30,7 +30,7 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.post<AuthResponse>('/api/admin/login', { password }, { redirectOn401: false });
+      const res = await api.post<SessionState>('/api/admin/login', { password }, { redirectOn401: false });
       signedIn(res);
     } catch (err) {
       setBusy(false);

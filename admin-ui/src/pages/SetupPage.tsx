@@ -7,7 +7,7 @@ import { PasswordInput } from '../components/PasswordInput.js';
 import { Spinner } from '../components/Spinner.js';
 import { useTitle } from '../components/AdminLayout.js';
 import { loadSession, signedIn } from '../session.js';
-import type { AuthResponse } from '../types.js';
+import type { SessionState } from '../../../server/auth/schemas.js';
 
 const MIN_LENGTH = 10;
 
@@ -54,7 +54,7 @@ export default function SetupPage() {
 
     setBusy(true);
     try {
-      const res = await api.post<AuthResponse>('/api/admin/setup', { password }, { redirectOn401: false });
+      const res = await api.post<SessionState>('/api/admin/setup', { password }, { redirectOn401: false });
       signedIn(res);
     } catch (err) {
       setBusy(false);

@@ -12,15 +12,11 @@ import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { formatDateTime, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { Postbox } from '../../components/Postbox.js';
+import type { AccountInfo, MIN_PASSWORD_LENGTH, PasswordChanged } from '../../../../server/auth/schemas.js';
 import './settings.css';
 
-/** The same minimum as first-run setup (server/auth/admin-account.ts). */
-const MIN_LENGTH = 10;
-
-interface AccountInfo {
-  passwordChangedAt: string | null;
-  otherSessions: number;
-}
+/** The server's minimum (typed as its literal: a change there fails typecheck here until this follows). */
+const MIN_LENGTH: typeof MIN_PASSWORD_LENGTH = 10;
 
 type Field = 'currentPassword' | 'newPassword' | 'confirmPassword';
 const ORDER: Field[] = ['currentPassword', 'newPassword', 'confirmPassword'];
@@ -65,7 +61,7 @@ export default function Account() {
     if (ORDER.some((k) => found[k])) return showErrors(found);
     setSaving(true);
     try {
-      const res = await api.post<{ csrfToken: string; otherSessionsEnded: number }>('/api/admin/account/password', {
+      const res = await api.post<PasswordChanged>('/api/admin/account/password', {
         currentPassword: form.currentPassword,
         newPassword: form.newPassword,
       });
