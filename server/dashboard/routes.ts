@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { setupChecklist } from './checklist.js';
 import { widgetLastSeen } from '../widget/last-seen.js';
 import { knowledgeBaseStats } from '../training/stats.js';
@@ -8,7 +7,8 @@ import { insightsRoutes } from './insights-routes.js';
 import { notFound } from '../http/errors.js';
 import { usageSince } from '../chat/usage.js';
 import { dismissAlert, openAlerts } from '../chat/alerts.js';
-import { DashboardBody } from './schemas.js';
+import { ErrorBody } from '../http/schemas.js';
+import { AlertDismissed, AlertId, DashboardBody } from './schemas.js';
 
 export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(insightsRoutes);
@@ -41,8 +41,8 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
     return { today: usageSince(app.db, 'widget', today), month: usageSince(app.db, 'widget', `${today.slice(0, 8)}01`), alerts: openAlerts(app.db) };
   });
 
-  app.post('/alerts/:id/dismiss', { schema: { params: z.object({ id: z.coerce.number().int().positive() }) } }, async (request) => {
+  app.post('/alerts/:id/dismiss', { schema: { params: AlertId, response: { 200: AlertDismissed, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
     if (!dismissAlert(app.db, request.params.id)) throw notFound('No such alert.');
-    return { dismissed: true };
+    return { dismissed: true as const };
   });
 };

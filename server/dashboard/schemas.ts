@@ -13,6 +13,10 @@ export const ChecklistStep = z.object({
 export const DashboardBody = z.object({ checklist: z.array(ChecklistStep) });
 export type DashboardBody = z.output<typeof DashboardBody>;
 
+/** `POST /api/admin/alerts/:id/dismiss`. */
+export const AlertId = z.object({ id: z.coerce.number().int().positive() });
+export const AlertDismissed = z.object({ dismissed: z.literal(true) });
+
 export const INSIGHT_RANGES = [7, 30, 90] as const;
 export type InsightRange = (typeof INSIGHT_RANGES)[number];
 export const INSIGHT_LISTS = ['top-questions', 'unanswered-questions', 'sources', 'unused-documents'] as const;
