@@ -8,7 +8,7 @@ import { notFound } from '../http/errors.js';
 import { usageSince } from '../chat/usage.js';
 import { dismissAlert, openAlerts } from '../chat/alerts.js';
 import { ErrorBody } from '../http/schemas.js';
-import { AlertDismissed, AlertId, DashboardBody } from './schemas.js';
+import { AlertDismissed, AlertId, DashboardBody, DashboardStats } from './schemas.js';
 
 export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(insightsRoutes);
@@ -36,7 +36,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   }));
 
   // Widget traffic from the usage totals, not stored messages: right with storing off and after deletions.
-  app.get('/dashboard/stats', async () => {
+  app.get('/dashboard/stats', { schema: { response: { 200: DashboardStats } } }, async () => {
     const today = new Date().toISOString().slice(0, 10);
     return { today: usageSince(app.db, 'widget', today), month: usageSince(app.db, 'widget', `${today.slice(0, 8)}01`), alerts: openAlerts(app.db) };
   });

@@ -13,6 +13,15 @@ export const ChecklistStep = z.object({
 export const DashboardBody = z.object({ checklist: z.array(ChecklistStep) });
 export type DashboardBody = z.output<typeof DashboardBody>;
 
+/** Widget traffic from the usage totals (`GET /api/admin/dashboard/stats`). */
+export const UsageTotals = z.object({ conversations: z.number(), messages: z.number(), tokens: z.number(), cost: z.number() });
+export type UsageTotals = z.output<typeof UsageTotals>;
+/** A problem only the admin can fix (a rejected key, no credits…), open until resolved or dismissed. */
+export const OpenAlert = z.object({ id: z.number(), kind: z.string(), message: z.string(), count: z.number(), firstAt: z.string(), lastAt: z.string() });
+export type OpenAlert = z.output<typeof OpenAlert>;
+export const DashboardStats = z.object({ today: UsageTotals, month: UsageTotals, alerts: z.array(OpenAlert) });
+export type DashboardStats = z.output<typeof DashboardStats>;
+
 /** `POST /api/admin/alerts/:id/dismiss`. */
 export const AlertId = z.object({ id: z.coerce.number().int().positive() });
 export const AlertDismissed = z.object({ dismissed: z.literal(true) });

@@ -9,29 +9,8 @@ import { Notice } from './Notice.js';
 import { speak } from './announce.js';
 import { Spinner } from './Spinner.js';
 import { Postbox } from './Postbox.js';
+import type { OpenAlert as Alert, DashboardStats, UsageTotals } from '../../../server/dashboard/schemas.js';
 import './chat-admin.css';
-
-export interface UsageStats {
-  conversations: number;
-  messages: number;
-  tokens: number;
-  cost: number;
-}
-
-export interface Alert {
-  id: number;
-  kind: string;
-  message: string;
-  count: number;
-  firstAt: string;
-  lastAt: string;
-}
-
-export interface DashboardStats {
-  today: UsageStats;
-  month: UsageStats;
-  alerts: Alert[];
-}
 
 /** Errors stop answers altogether; warnings are passing or partial. */
 const ERROR_KINDS = new Set(['invalid_key', 'no_key', 'payment_required', 'forbidden', 'not_found', 'bad_request']);
@@ -166,7 +145,7 @@ export function StatsRow({ stats }: { stats: Resource<DashboardStats> }) {
   );
 }
 
-function StatsBox({ title, stats, loading }: { title: string; stats?: UsageStats; loading: boolean }) {
+function StatsBox({ title, stats, loading }: { title: string; stats?: UsageTotals; loading: boolean }) {
   const id = `stats-${title.toLowerCase().replace(/\s+/g, '-')}`;
   return (
     <Postbox id={id} title={title} level={3} class="stats-box">
