@@ -487,7 +487,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       const problem = timedOut
         ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.')
         : describeUpstreamError(connection.provider, caught);
-      if (!timedOut) noteKeyOutcome(app, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
+      if (!timedOut) noteKeyOutcome(app.openRouterDeps, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
       yield fail(problem, problem.message, retrievedHelp());
       return;
     }
@@ -508,7 +508,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
     record.sources = links;
     resolveAlerts(db);
-    noteKeyOutcome(app, connection, { ok: true, call: 'answer' });
+    noteKeyOutcome(app.openRouterDeps, connection, { ok: true, call: 'answer' });
     save();
     if (links.length) yield { type: 'sources', sources: links };
     yield { type: 'done', messageId, answered: true };
