@@ -200,7 +200,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       await streamEvents(reply, async function* (signal) {
         let info: AnswerDebug | null = null;
         yield* answer(
-          app,
+          app.chat,
           { conversationId, question: request.body.message, visitorHash, signal, usageId, history: earlier, keep: (a) => addAssistantMessage(db, a) },
           (d) => {
             info = d;

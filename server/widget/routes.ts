@@ -172,7 +172,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
 
       // From here on the answer is a stream.
-      await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
+      await streamEvents(reply, (signal) => answer(app.chat, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
     },
   );
 
