@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { FieldError, Field, describedBy } from '../../components/Field.js';
 import { ModelCombobox } from '../../components/ModelCombobox.js';
 import { Notice } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
@@ -463,7 +463,7 @@ export default function ApiConfiguration() {
 
       <form class="settings-form" onSubmit={onSave} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
         <Postbox id="connection-title" title="Connection" body="inside form-table">
-          <FormRow label="Provider" labelId="provider-label">
+          <Field label="Provider" labelId="provider-label">
             <fieldset class="radio-group" aria-describedby={errors.provider ? 'provider-error' : undefined}>
               <legend class="screen-reader-text">Provider</legend>
               <label class="radio-option">
@@ -496,10 +496,10 @@ export default function ApiConfiguration() {
               </label>
             </fieldset>
             <FieldError id="provider-error" message={errors.provider} />
-          </FormRow>
+          </Field>
 
           {form.provider === 'openai-compatible' && (
-            <FormRow label="Base URL" htmlFor="base-url">
+            <Field label="Base URL" id="base-url">
               <input
                 id="base-url"
                 ref={baseUrlRef}
@@ -519,10 +519,10 @@ export default function ApiConfiguration() {
               <p class="description" id="base-url-description">
                 The address of the API, usually ending in <code>/v1</code>. For Ollama on this server: <code>http://localhost:11434/v1</code>
               </p>
-            </FormRow>
+            </Field>
           )}
 
-          <FormRow label={keyLabel} htmlFor="api-key">
+          <Field label={keyLabel} id="api-key">
             {showKeyDisplay ? (
               <>
                 <div class="key-display">
@@ -601,10 +601,10 @@ export default function ApiConfiguration() {
             <div class="key-test-result">
               <KeyTestOutcome state={test} />
             </div>
-          </FormRow>
+          </Field>
 
           {isOpenRouter && (
-            <FormRow label="Low-balance warning" htmlFor="low-balance">
+            <Field label="Low-balance warning" id="low-balance">
               <span class="field-with-unit">
                 <span class="field-unit field-unit-before">$</span>
                 <input
@@ -626,12 +626,12 @@ export default function ApiConfiguration() {
                 In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go unanswered. Checked at most once an hour, when
                 OpenRouter lets the key read its balance or limit. 0 turns the warning off.
               </p>
-            </FormRow>
+            </Field>
           )}
         </Postbox>
 
         <Postbox id="models-title" title="Models" body="inside form-table">
-          <FormRow label="Model" htmlFor="model">
+          <Field label="Model" id="model">
             <ModelCombobox
               id="model"
               inputRef={modelRef}
@@ -650,9 +650,9 @@ export default function ApiConfiguration() {
               Answers your visitors. Type to search by name or id.
             </p>
             <CatalogStatus catalog={catalog} loading={catalogLoading} error={catalogError} onRefresh={refreshCatalog} />
-          </FormRow>
+          </Field>
 
-          <FormRow label="Reasoning" labelId="reasoning-label">
+          <Field label="Reasoning" labelId="reasoning-label">
             <label class={`checkbox-option${!reasoningSupported ? ' is-disabled' : ''}`}>
               <input
                 type="checkbox"
@@ -682,9 +682,9 @@ export default function ApiConfiguration() {
             <p class="description" id="reasoning-description">
               Off: the model thinks as little as possible, for fast replies. On: the model uses its default thinking level (slower, can be more accurate).
             </p>
-          </FormRow>
+          </Field>
 
-          <FormRow label="Fallback models" labelId="fallback-label">
+          <Field label="Fallback models" labelId="fallback-label">
             <div
               class="fallback-list"
               role="group"
@@ -738,9 +738,9 @@ export default function ApiConfiguration() {
             <p class="description" id="fallback-description">
               Optional, up to two. Used in this order when the main model fails or is overloaded.
             </p>
-          </FormRow>
+          </Field>
 
-          <FormRow label="Embedding model" labelId="embedding-label">
+          <Field label="Embedding model" labelId="embedding-label">
             <p class="readonly-value" aria-labelledby="embedding-label">
               <code>{saved.embeddingModel}</code>
               {saved.embeddingDimensions ? ` (${saved.embeddingDimensions} dimensions)` : ''}
@@ -756,7 +756,7 @@ export default function ApiConfiguration() {
                 </p>
               </Notice>
             )}
-          </FormRow>
+          </Field>
         </Postbox>
 
         <SubmitRow saving={saving} disabled={busy} dirty={dirty} />

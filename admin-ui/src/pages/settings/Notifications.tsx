@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { FormRow, fieldMessages } from '../../components/FormRow.js';
+import { Field, fieldMessages } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
@@ -73,10 +73,10 @@ interface Form {
   weekday: string;
 }
 
-type Field = 'host' | 'port' | 'security' | 'user' | 'password' | 'from' | 'to' | 'url' | 'frequency' | 'hour' | 'weekday';
-const ORDER: Field[] = ['host', 'port', 'security', 'user', 'password', 'from', 'to', 'url', 'frequency', 'hour', 'weekday'];
-const FIELD_IDS: Partial<Record<Field, string>> = { security: 'ntf-security-none', frequency: 'ntf-frequency-off' };
-const fieldId = (k: Field) => FIELD_IDS[k] ?? `ntf-${k}`;
+type FieldKey = 'host' | 'port' | 'security' | 'user' | 'password' | 'from' | 'to' | 'url' | 'frequency' | 'hour' | 'weekday';
+const ORDER: FieldKey[] = ['host', 'port', 'security', 'user', 'password', 'from', 'to', 'url', 'frequency', 'hour', 'weekday'];
+const FIELD_IDS: Partial<Record<FieldKey, string>> = { security: 'ntf-security-none', frequency: 'ntf-frequency-off' };
+const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `ntf-${k}`;
 
 // The same sentences as the server (server/notifications/settings.ts).
 const HOST_MESSAGE = "Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).";
@@ -147,8 +147,8 @@ function toBody(f: Form) {
 }
 
 /** The SMTP fields' problems; `complete` also asks for what sending needs (on, or testing). */
-function validateEmail(f: Form, complete: boolean): FieldErrors<Field> {
-  const e: FieldErrors<Field> = {};
+function validateEmail(f: Form, complete: boolean): FieldErrors<FieldKey> {
+  const e: FieldErrors<FieldKey> = {};
   const host = f.host.trim();
   if ((complete && !host) || (host && !HOST_PATTERN.test(host))) e.host = HOST_MESSAGE;
   const port = checkInt(f.port, 1, 65535, PORT_MESSAGE);
@@ -177,7 +177,7 @@ function validateUrl(url: string, complete: boolean): string | undefined {
   return undefined;
 }
 
-function validate(f: Form): FieldErrors<Field> {
+function validate(f: Form): FieldErrors<FieldKey> {
   const e = validateEmail(f, f.emailEnabled);
   const url = validateUrl(f.url, f.webhookEnabled);
   if (url) e.url = url;
@@ -185,11 +185,11 @@ function validate(f: Form): FieldErrors<Field> {
 }
 
 /** "email.host" → host; "webhook.url" → url; "digest.hour" → hour; the test routes send "host" directly. */
-function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement<Field> {
-  const placed: FieldErrors<Field> = {};
+function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement<FieldKey> {
+  const placed: FieldErrors<FieldKey> = {};
   const extra: string[] = [];
   for (const [key, message] of Object.entries(fields)) {
-    const name = key.split('.').pop() as Field;
+    const name = key.split('.').pop() as FieldKey;
     if (ORDER.includes(name)) placed[name] = message;
     else extra.push(message);
   }
@@ -206,7 +206,7 @@ function localTimeOf(hour: number): string {
 }
 
 export default function Notifications() {
-  const form = useSettingsForm<SettingsView, Form, Field>({
+  const form = useSettingsForm<SettingsView, Form, FieldKey>({
     url: '/api/admin/notifications',
     fromView,
     validate,
@@ -219,7 +219,7 @@ export default function Notifications() {
   const { saved, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, resource } = form;
   const deliveries = useResource<{ deliveries: Delivery[] }>('/api/admin/notifications/deliveries');
   /** Errors found by a test button: shown on the fields like the form's own, until the field is edited. */
-  const [testErrors, setTestErrors] = useState<FieldErrors<Field>>({});
+  const [testErrors, setTestErrors] = useState<FieldErrors<FieldKey>>({});
   const [emailTest, setEmailTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
   const [hookTest, setHookTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
   /** A signing secret just made: shown here until the page is left (the server never shows it again). */
@@ -256,8 +256,8 @@ export default function Notifications() {
     );
   }
   const f = form.form;
-  const shownErrors: FieldErrors<Field> = { ...testErrors, ...errors };
-  const { err, desc, aria } = fieldMessages<Field>((k) => fieldId(k), shownErrors);
+  const shownErrors: FieldErrors<FieldKey> = { ...testErrors, ...errors };
+  const { err, desc, aria } = fieldMessages<FieldKey>((k) => fieldId(k), shownErrors);
   const busy = saving;
 
   function set(patch: Partial<Form>) {
@@ -266,7 +266,7 @@ export default function Notifications() {
     if (keys.some((k) => k in testErrors)) setTestErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k))));
   }
 
-  function showTestErrors(found: FieldErrors<Field>) {
+  function showTestErrors(found: FieldErrors<FieldKey>) {
     setTestErrors(found);
     const first = ORDER.find((k) => found[k]);
     if (first) setTimeout(() => focusById(fieldId(first)), 0);
@@ -361,7 +361,7 @@ export default function Notifications() {
       </p>
       <form class="settings-form ntf-form" onSubmit={onSave} noValidate aria-busy={saving}>
         <Postbox id="ntf-email-title" title="E-mail" body="inside form-table">
-          <FormRow label="Send e-mail" labelId="ntf-email-enabled-label">
+          <Field label="Send e-mail" labelId="ntf-email-enabled-label">
             <label class="checkbox-option">
               <input
                 type="checkbox"
@@ -372,8 +372,8 @@ export default function Notifications() {
               />
               <span>Send notifications by e-mail, through your SMTP server</span>
             </label>
-          </FormRow>
-          <FormRow label="SMTP host" htmlFor={fieldId('host')}>
+          </Field>
+          <Field label="SMTP host" id={fieldId('host')}>
             <input
               id={fieldId('host')}
               type="text"
@@ -388,8 +388,8 @@ export default function Notifications() {
             />
             {err('host')}
             {desc('host', "Your mail provider's SMTP server, or a relay on this machine (localhost) or your network.")}
-          </FormRow>
-          <FormRow label="Encryption" labelId="ntf-security-label">
+          </Field>
+          <Field label="Encryption" labelId="ntf-security-label">
             <fieldset class="radio-group" aria-labelledby="ntf-security-label">
               {SECURITY_OPTIONS.map((o) => (
                 <label class="radio-option" key={o.value}>
@@ -413,8 +413,8 @@ export default function Notifications() {
               ))}
             </fieldset>
             {err('security')}
-          </FormRow>
-          <FormRow label="Port" htmlFor={fieldId('port')}>
+          </Field>
+          <Field label="Port" id={fieldId('port')}>
             <input
               id={fieldId('port')}
               type="number"
@@ -429,8 +429,8 @@ export default function Notifications() {
             />
             {err('port')}
             {desc('port', 'Changes with the encryption unless you typed another port.')}
-          </FormRow>
-          <FormRow label="User name" htmlFor={fieldId('user')}>
+          </Field>
+          <Field label="User name" id={fieldId('user')}>
             <input
               id={fieldId('user')}
               type="text"
@@ -444,8 +444,8 @@ export default function Notifications() {
             />
             {err('user')}
             {desc('user', 'Leave empty if the server sends without a login (a local relay).')}
-          </FormRow>
-          <FormRow label="Password" htmlFor={fieldId('password')}>
+          </Field>
+          <Field label="Password" id={fieldId('password')}>
             <PasswordInput
               id={fieldId('password')}
               value={f.password}
@@ -464,8 +464,8 @@ export default function Notifications() {
                 ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
                 : 'Stored encrypted, and never shown again.',
             )}
-          </FormRow>
-          <FormRow label="From" htmlFor={fieldId('from')}>
+          </Field>
+          <Field label="From" id={fieldId('from')}>
             <input
               id={fieldId('from')}
               type="email"
@@ -480,8 +480,8 @@ export default function Notifications() {
             />
             {err('from')}
             {desc('from', 'The sender address. Most providers only accept an address of your own domain.')}
-          </FormRow>
-          <FormRow label="Send to" htmlFor={fieldId('to')}>
+          </Field>
+          <Field label="Send to" id={fieldId('to')}>
             <input
               id={fieldId('to')}
               type="text"
@@ -496,8 +496,8 @@ export default function Notifications() {
             />
             {err('to')}
             {desc('to', `One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`)}
-          </FormRow>
-          <FormRow label="Test" labelId="ntf-email-test-label">
+          </Field>
+          <Field label="Test" labelId="ntf-email-test-label">
             <div class="ntf-test">
               <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
                 Send test e-mail
@@ -516,11 +516,11 @@ export default function Notifications() {
                 </Notice>
               )}
             </div>
-          </FormRow>
+          </Field>
         </Postbox>
 
         <Postbox id="ntf-webhook-title" title="Webhook" body="inside form-table">
-          <FormRow label="Send to a webhook" labelId="ntf-webhook-enabled-label">
+          <Field label="Send to a webhook" labelId="ntf-webhook-enabled-label">
             <label class="checkbox-option">
               <input
                 type="checkbox"
@@ -531,8 +531,8 @@ export default function Notifications() {
               />
               <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
             </label>
-          </FormRow>
-          <FormRow label="Webhook URL" htmlFor={fieldId('url')}>
+          </Field>
+          <Field label="Webhook URL" id={fieldId('url')}>
             <input
               id={fieldId('url')}
               type="url"
@@ -553,8 +553,8 @@ export default function Notifications() {
                 (<code>ALLOW_PRIVATE_URLS</code>).
               </>,
             )}
-          </FormRow>
-          <FormRow label="Signing secret" labelId="ntf-secret-label">
+          </Field>
+          <Field label="Signing secret" labelId="ntf-secret-label">
             {shownSecret ? (
               <div class="ntf-secret-once">
                 <div class="ntf-secret-row">
@@ -604,8 +604,8 @@ export default function Notifications() {
                 and ignore an <code>id</code> you have already seen: a retry sends the same event again.
               </p>
             </details>
-          </FormRow>
-          <FormRow label="Test" labelId="ntf-webhook-test-label">
+          </Field>
+          <Field label="Test" labelId="ntf-webhook-test-label">
             <div class="ntf-test">
               <button type="button" class="button" onClick={onTestWebhook} disabled={busy || hookTest.running}>
                 Send test event
@@ -621,7 +621,7 @@ export default function Notifications() {
                 </Notice>
               )}
             </div>
-          </FormRow>
+          </Field>
         </Postbox>
 
         <Postbox id="ntf-events-title" title="What to send">
@@ -673,7 +673,7 @@ export default function Notifications() {
         </Postbox>
 
         <Postbox id="ntf-digest-title" title="Digest" body="inside form-table">
-          <FormRow label="Send a digest" labelId="ntf-frequency-label">
+          <Field label="Send a digest" labelId="ntf-frequency-label">
             <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
               {(['off', 'daily', 'weekly'] as const).map((value) => (
                 <label class="radio-option" key={value}>
@@ -692,9 +692,9 @@ export default function Notifications() {
             </fieldset>
             {err('frequency')}
             {desc('frequency', 'Conversations, answered share, thumbs, costs and open problems of the last day or week.')}
-          </FormRow>
+          </Field>
           {f.frequency === 'weekly' && (
-            <FormRow label="Day" htmlFor={fieldId('weekday')}>
+            <Field label="Day" id={fieldId('weekday')}>
               <select
                 id={fieldId('weekday')}
                 class="input"
@@ -711,10 +711,10 @@ export default function Notifications() {
               </select>
               {err('weekday')}
               {desc('weekday', 'The day in UTC.')}
-            </FormRow>
+            </Field>
           )}
           {f.frequency !== 'off' && (
-            <FormRow label="Time" htmlFor={fieldId('hour')}>
+            <Field label="Time" id={fieldId('hour')}>
               <select
                 id={fieldId('hour')}
                 class="input"
@@ -740,7 +740,7 @@ export default function Notifications() {
                     : 'Save to schedule it.'}
                 </>,
               )}
-            </FormRow>
+            </Field>
           )}
         </Postbox>
 
