@@ -2,6 +2,7 @@
 // "form-table" that ties the label, the control, the help text and the error together, so that the ids,
 // aria-describedby and aria-invalid are wired in one place; the typed fields below are built on it.
 import type { ComponentChildren } from 'preact';
+import { PasswordInput } from './PasswordInput.js';
 
 interface FieldProps {
   /** The visible label. A <label for> when `id` is given; otherwise plain text with `labelId` (for a group). */
@@ -259,18 +260,31 @@ export function CheckboxField({
   );
 }
 
-/**
- * For fields not (yet) written as a `Field`: field `k`'s error is `${base(k)}-error`, its description
- * `${base(k)}-description`, and its control points at both.
- */
-export function fieldMessages<K extends string>(base: (k: K) => string, errors: Partial<Record<K, string>>) {
-  return {
-    err: (k: K) => <FieldError id={`${base(k)}-error`} message={errors[k]} />,
-    desc: (k: K, text: ComponentChildren) => (
-      <p class="description" id={`${base(k)}-description`}>
-        {text}
-      </p>
-    ),
-    aria: (k: K) => fieldAria(base(k), errors[k]),
-  };
+/** A password (or secret) with a show/hide button in a Field. */
+export function PasswordField({
+  label,
+  help,
+  id,
+  value,
+  onValue,
+  error,
+  disabled,
+  autoComplete,
+  placeholder,
+}: Common<string> & { autoComplete: string; placeholder?: string }) {
+  return (
+    <Field label={label} id={id} help={help} error={error}>
+      <PasswordInput
+        id={id}
+        value={value}
+        onInput={onValue}
+        autoComplete={autoComplete}
+        class="regular-text"
+        invalid={!!error}
+        describedBy={fieldAria(id, error, help != null)['aria-describedby']}
+        disabled={disabled}
+        placeholder={placeholder}
+      />
+    </Field>
+  );
 }

@@ -469,7 +469,7 @@ export default function ChatbotPage() {
                 </div>
               )
             }
-            help={'What visitors see in strict mode when your content has nothing on their question.'}
+            help="What visitors see in strict mode when your content has nothing on their question."
           />
         </Postbox>
 
@@ -485,7 +485,7 @@ export default function ChatbotPage() {
             autoComplete="off"
             spellcheck={false}
             placeholder="https://example.com/contact"
-            help={'Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none.'}
+            help="Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none."
           />
           <TextField
             label="Button text"
@@ -556,14 +556,14 @@ export default function ChatbotPage() {
             {...bind('consentText')}
             rows={2}
             placeholder="I agree that you store my name and e-mail address to answer me."
-            help={'Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to.'}
+            help="Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to."
           />
           <CheckboxField
             label="Pre-chat form"
             labelId="pre-chat-label"
             {...bind('preChatForm')}
             text="Ask for the visitor's name and e-mail before the first question"
-            help={'Off by default: a form before chatting turns many visitors away. Each one filled in is a lead.'}
+            help="Off by default: a form before chatting turns many visitors away. Each one filled in is a lead."
           />
         </Postbox>
 
@@ -580,7 +580,7 @@ export default function ChatbotPage() {
             max={2}
             step={0.1}
             width="tiny"
-            help={'How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.'}
+            help="How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers."
           />
           <NumberField
             label="Max answer tokens"
@@ -588,9 +588,7 @@ export default function ChatbotPage() {
             min={64}
             max={8000}
             unit="tokens"
-            help={
-              'The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more.'
-            }
+            help="The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more."
           />
           <NumberField
             label="History length"
@@ -599,7 +597,7 @@ export default function ChatbotPage() {
             max={20}
             width="tiny"
             unit="turns"
-            help={'How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none.'}
+            help="How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none."
           />
           <CheckboxField
             label="Follow-up questions"
@@ -652,7 +650,7 @@ export default function ChatbotPage() {
             min={50}
             max={4000}
             unit="characters"
-            help={'Longer questions from visitors are refused. Stops people pasting whole documents.'}
+            help="Longer questions from visitors are refused. Stops people pasting whole documents."
           />
           <NumberField
             label="Messages per minute"
@@ -661,7 +659,7 @@ export default function ChatbotPage() {
             max={120}
             width="tiny"
             unit="per visitor"
-            help={'A visitor who sends more has to wait a moment. Real people rarely send more than a few.'}
+            help="A visitor who sends more has to wait a moment. Real people rarely send more than a few."
           />
           <NumberField
             label="Daily messages"
@@ -669,14 +667,14 @@ export default function ChatbotPage() {
             min={1}
             max={10000}
             unit="per visitor"
-            help={'After this many questions in a day (UTC), a visitor is asked to come back tomorrow.'}
+            help="After this many questions in a day (UTC), a visitor is asked to come back tomorrow."
           />
           <NumberField
             label="Max messages per conversation"
             {...bind('maxMessagesPerConversation')}
             min={2}
             max={500}
-            help={'Long conversations cost more per answer. Past this, the visitor is asked to start a new chat.'}
+            help="Long conversations cost more per answer. Past this, the visitor is asked to start a new chat."
           />
           <NumberField
             label="Daily spend cap"
@@ -686,7 +684,7 @@ export default function ChatbotPage() {
             step={0.01}
             unitBefore="$"
             unit="per day"
-            help={'0 = no cap. When the whole site has spent this much today (UTC), the widget answers with links to matching pages only, until midnight UTC.'}
+            help="0 = no cap. When the whole site has spent this much today (UTC), the widget answers with links to matching pages only, until midnight UTC."
           />
         </Postbox>
 
@@ -696,9 +694,7 @@ export default function ChatbotPage() {
             labelId="store-label"
             {...bind('storeConversations')}
             text="Keep visitors' conversations so you can read them under Conversations"
-            help={
-              'Off: conversations are never saved and nothing shows under Conversations; a chat in progress is held in memory only (for up to 30 minutes), so follow-up questions make sense. The limits above and the dashboard still count every question, without its text. Tell visitors in your privacy policy if you keep conversations.'
-            }
+            help="Off: conversations are never saved and nothing shows under Conversations; a chat in progress is held in memory only (for up to 30 minutes), so follow-up questions make sense. The limits above and the dashboard still count every question, without its text. Tell visitors in your privacy policy if you keep conversations."
           />
           <NumberField
             label="Keep conversations for"
@@ -706,7 +702,7 @@ export default function ChatbotPage() {
             min={0}
             max={3650}
             unit="days"
-            help={'0 = keep forever. Older conversations are deleted automatically a few times a day.'}
+            help="0 = keep forever. Older conversations are deleted automatically a few times a day."
           />
         </Postbox>
 

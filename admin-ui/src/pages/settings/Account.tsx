@@ -3,9 +3,8 @@
 // GET /api/admin/account, POST /api/admin/account/password.
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage, setCsrfToken } from '../../api.js';
-import { Field, fieldMessages } from '../../components/Field.js';
+import { PasswordField } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
-import { PasswordInput } from '../../components/PasswordInput.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
@@ -43,7 +42,6 @@ export default function Account() {
   const [errors, setErrors] = useState<Partial<Record<AccountField, string>>>({});
   const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
-  const { err, desc, aria } = fieldMessages<AccountField>((k) => FIELD_IDS[k], errors);
   useUnsavedChanges(ORDER.some((k) => form[k] !== ''));
 
   function update(field: AccountField, value: string) {
@@ -123,48 +121,36 @@ export default function Account() {
           )}
           {/* For password managers: there is one admin and no user name. */}
           <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-          <Field label="Current password" id={FIELD_IDS.currentPassword}>
-            <PasswordInput
-              id={FIELD_IDS.currentPassword}
-              value={form.currentPassword}
-              onInput={(v) => update('currentPassword', v)}
-              autoComplete="current-password"
-              invalid={!!errors.currentPassword}
-              describedBy={aria('currentPassword')['aria-describedby']}
-              disabled={saving}
-              class="regular-text"
-            />
-            {err('currentPassword')}
-            {desc('currentPassword', 'The password you logged in with.')}
-          </Field>
-          <Field label="New password" id={FIELD_IDS.newPassword}>
-            <PasswordInput
-              id={FIELD_IDS.newPassword}
-              value={form.newPassword}
-              onInput={(v) => update('newPassword', v)}
-              autoComplete="new-password"
-              invalid={!!errors.newPassword}
-              describedBy={aria('newPassword')['aria-describedby']}
-              disabled={saving}
-              class="regular-text"
-            />
-            {err('newPassword')}
-            {desc('newPassword', `At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`)}
-          </Field>
-          <Field label="Confirm new password" id={FIELD_IDS.confirmPassword}>
-            <PasswordInput
-              id={FIELD_IDS.confirmPassword}
-              value={form.confirmPassword}
-              onInput={(v) => update('confirmPassword', v)}
-              autoComplete="new-password"
-              invalid={!!errors.confirmPassword}
-              describedBy={aria('confirmPassword')['aria-describedby']}
-              disabled={saving}
-              class="regular-text"
-            />
-            {err('confirmPassword')}
-            {desc('confirmPassword', 'Type the new password again.')}
-          </Field>
+          <PasswordField
+            label="Current password"
+            id={FIELD_IDS.currentPassword}
+            value={form.currentPassword}
+            onValue={(v) => update('currentPassword', v)}
+            error={errors.currentPassword}
+            autoComplete="current-password"
+            disabled={saving}
+            help="The password you logged in with."
+          />
+          <PasswordField
+            label="New password"
+            id={FIELD_IDS.newPassword}
+            value={form.newPassword}
+            onValue={(v) => update('newPassword', v)}
+            error={errors.newPassword}
+            autoComplete="new-password"
+            disabled={saving}
+            help={`At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`}
+          />
+          <PasswordField
+            label="Confirm new password"
+            id={FIELD_IDS.confirmPassword}
+            value={form.confirmPassword}
+            onValue={(v) => update('confirmPassword', v)}
+            error={errors.confirmPassword}
+            autoComplete="new-password"
+            disabled={saving}
+            help="Type the new password again."
+          />
         </Postbox>
         <SubmitRow saving={saving} label="Change Password" />
       </form>

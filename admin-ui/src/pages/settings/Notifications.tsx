@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { Field, fieldMessages } from '../../components/Field.js';
+import { Field, TextField, fieldAria } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
@@ -257,7 +257,6 @@ export default function Notifications() {
   }
   const f = form.form;
   const shownErrors: FieldErrors<FieldKey> = { ...testErrors, ...errors };
-  const { err, desc, aria } = fieldMessages<FieldKey>((k) => fieldId(k), shownErrors);
   const busy = saving;
 
   function set(patch: Partial<Form>) {
@@ -265,6 +264,8 @@ export default function Notifications() {
     const keys = Object.keys(patch);
     if (keys.some((k) => k in testErrors)) setTestErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k))));
   }
+  /** The form's binding, with the test's errors shown too and edits clearing them. */
+  const bind = (k: FieldKey & keyof Form) => ({ ...form.bind(k), onValue: (v: string) => set({ [k]: v }), error: shownErrors[k] });
 
   function showTestErrors(found: FieldErrors<FieldKey>) {
     setTestErrors(found);
@@ -373,23 +374,15 @@ export default function Notifications() {
               <span>Send notifications by e-mail, through your SMTP server</span>
             </label>
           </Field>
-          <Field label="SMTP host" id={fieldId('host')}>
-            <input
-              id={fieldId('host')}
-              type="text"
-              class="input regular-text"
-              value={f.host}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="smtp.example.com"
-              onInput={(e) => set({ host: e.currentTarget.value })}
-              {...aria('host')}
-            />
-            {err('host')}
-            {desc('host', "Your mail provider's SMTP server, or a relay on this machine (localhost) or your network.")}
-          </Field>
-          <Field label="Encryption" labelId="ntf-security-label">
+          <TextField
+            label="SMTP host"
+            {...bind('host')}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="smtp.example.com"
+            help={"Your mail provider's SMTP server, or a relay on this machine (localhost) or your network."}
+          />
+          <Field label="Encryption" labelId="ntf-security-label" describes={fieldId('security')} error={shownErrors.security}>
             <fieldset class="radio-group" aria-labelledby="ntf-security-label">
               {SECURITY_OPTIONS.map((o) => (
                 <label class="radio-option" key={o.value}>
@@ -412,9 +405,8 @@ export default function Notifications() {
                 </label>
               ))}
             </fieldset>
-            {err('security')}
           </Field>
-          <Field label="Port" id={fieldId('port')}>
+          <Field label="Port" id={fieldId('port')} error={shownErrors.port} help="Changes with the encryption unless you typed another port.">
             <input
               id={fieldId('port')}
               type="number"
@@ -425,27 +417,26 @@ export default function Notifications() {
               value={f.port}
               disabled={busy}
               onInput={(e) => set({ port: e.currentTarget.value })}
-              {...aria('port')}
+              {...fieldAria(fieldId('port'), shownErrors.port)}
             />
-            {err('port')}
-            {desc('port', 'Changes with the encryption unless you typed another port.')}
           </Field>
-          <Field label="User name" id={fieldId('user')}>
-            <input
-              id={fieldId('user')}
-              type="text"
-              class="input regular-text"
-              value={f.user}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              onInput={(e) => set({ user: e.currentTarget.value })}
-              {...aria('user')}
-            />
-            {err('user')}
-            {desc('user', 'Leave empty if the server sends without a login (a local relay).')}
-          </Field>
-          <Field label="Password" id={fieldId('password')}>
+          <TextField
+            label="User name"
+            {...bind('user')}
+            autoComplete="off"
+            spellcheck={false}
+            help="Leave empty if the server sends without a login (a local relay)."
+          />
+          <Field
+            label="Password"
+            id={fieldId('password')}
+            error={shownErrors.password}
+            help={
+              saved.email.password.saved
+                ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
+                : 'Stored encrypted, and never shown again.'
+            }
+          >
             <PasswordInput
               id={fieldId('password')}
               value={f.password}
@@ -453,50 +444,28 @@ export default function Notifications() {
               autoComplete="off"
               class="regular-text"
               invalid={!!shownErrors.password}
-              describedBy={aria('password')['aria-describedby']}
+              describedBy={fieldAria(fieldId('password'), shownErrors.password)['aria-describedby']}
               disabled={busy || !f.user.trim()}
               placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''}
             />
-            {err('password')}
-            {desc(
-              'password',
-              saved.email.password.saved
-                ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
-                : 'Stored encrypted, and never shown again.',
-            )}
           </Field>
-          <Field label="From" id={fieldId('from')}>
-            <input
-              id={fieldId('from')}
-              type="email"
-              class="input regular-text"
-              value={f.from}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="docent@example.com"
-              onInput={(e) => set({ from: e.currentTarget.value })}
-              {...aria('from')}
-            />
-            {err('from')}
-            {desc('from', 'The sender address. Most providers only accept an address of your own domain.')}
-          </Field>
-          <Field label="Send to" id={fieldId('to')}>
-            <input
-              id={fieldId('to')}
-              type="text"
-              class="input regular-text"
-              value={f.to}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="you@example.com"
-              onInput={(e) => set({ to: e.currentTarget.value })}
-              {...aria('to')}
-            />
-            {err('to')}
-            {desc('to', `One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`)}
-          </Field>
+          <TextField
+            label="From"
+            {...bind('from')}
+            type="email"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="docent@example.com"
+            help="The sender address. Most providers only accept an address of your own domain."
+          />
+          <TextField
+            label="Send to"
+            {...bind('to')}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="you@example.com"
+            help={`One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`}
+          />
           <Field label="Test" labelId="ntf-email-test-label">
             <div class="ntf-test">
               <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
@@ -532,28 +501,21 @@ export default function Notifications() {
               <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
             </label>
           </Field>
-          <Field label="Webhook URL" id={fieldId('url')}>
-            <input
-              id={fieldId('url')}
-              type="url"
-              class="input large-text ntf-url"
-              value={f.url}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="https://example.com/hooks/docent"
-              onInput={(e) => set({ url: e.currentTarget.value })}
-              {...aria('url')}
-            />
-            {err('url')}
-            {desc(
-              'url',
+          <TextField
+            label="Webhook URL"
+            {...bind('url')}
+            type="url"
+            class="large-text ntf-url"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="https://example.com/hooks/docent"
+            help={
               <>
                 Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless the server allows them
                 (<code>ALLOW_PRIVATE_URLS</code>).
-              </>,
-            )}
-          </Field>
+              </>
+            }
+          />
           <Field label="Signing secret" labelId="ntf-secret-label">
             {shownSecret ? (
               <div class="ntf-secret-once">
@@ -673,7 +635,13 @@ export default function Notifications() {
         </Postbox>
 
         <Postbox id="ntf-digest-title" title="Digest" body="inside form-table">
-          <Field label="Send a digest" labelId="ntf-frequency-label">
+          <Field
+            label="Send a digest"
+            labelId="ntf-frequency-label"
+            describes={fieldId('frequency')}
+            error={shownErrors.frequency}
+            help="Conversations, answered share, thumbs, costs and open problems of the last day or week."
+          >
             <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
               {(['off', 'daily', 'weekly'] as const).map((value) => (
                 <label class="radio-option" key={value}>
@@ -690,18 +658,16 @@ export default function Notifications() {
                 </label>
               ))}
             </fieldset>
-            {err('frequency')}
-            {desc('frequency', 'Conversations, answered share, thumbs, costs and open problems of the last day or week.')}
           </Field>
           {f.frequency === 'weekly' && (
-            <Field label="Day" id={fieldId('weekday')}>
+            <Field label="Day" id={fieldId('weekday')} error={shownErrors.weekday} help="The day in UTC.">
               <select
                 id={fieldId('weekday')}
                 class="input"
                 value={f.weekday}
                 disabled={busy}
                 onChange={(e) => set({ weekday: e.currentTarget.value })}
-                {...aria('weekday')}
+                {...fieldAria(fieldId('weekday'), shownErrors.weekday)}
               >
                 {WEEKDAYS.map((day, i) => (
                   <option key={day} value={String(i)}>
@@ -709,27 +675,14 @@ export default function Notifications() {
                   </option>
                 ))}
               </select>
-              {err('weekday')}
-              {desc('weekday', 'The day in UTC.')}
             </Field>
           )}
           {f.frequency !== 'off' && (
-            <Field label="Time" id={fieldId('hour')}>
-              <select
-                id={fieldId('hour')}
-                class="input"
-                value={f.hour}
-                disabled={busy}
-                onChange={(e) => set({ hour: e.currentTarget.value })}
-                {...aria('hour')}
-              >
-                {Array.from({ length: 24 }, (_, h) => (
-                  <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
-                ))}
-              </select>
-              {err('hour')}
-              {desc(
-                'hour',
+            <Field
+              label="Time"
+              id={fieldId('hour')}
+              error={shownErrors.hour}
+              help={
                 <>
                   {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
                   {saved.nextDigestAt &&
@@ -738,8 +691,21 @@ export default function Notifications() {
                   String(saved.digest.weekday) === f.weekday
                     ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
                     : 'Save to schedule it.'}
-                </>,
-              )}
+                </>
+              }
+            >
+              <select
+                id={fieldId('hour')}
+                class="input"
+                value={f.hour}
+                disabled={busy}
+                onChange={(e) => set({ hour: e.currentTarget.value })}
+                {...fieldAria(fieldId('hour'), shownErrors.hour)}
+              >
+                {Array.from({ length: 24 }, (_, h) => (
+                  <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
+                ))}
+              </select>
             </Field>
           )}
         </Postbox>

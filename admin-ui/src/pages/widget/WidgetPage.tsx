@@ -237,13 +237,13 @@ export default function WidgetPage() {
           <CheckInstallation onAddDomain={addAllowedDomain} domainsUnsaved={domainsUnsaved} />
           <form class="widget-form" onSubmit={onSave} noValidate>
             <Postbox id="appearance-title" title="Appearance" body="inside form-table">
-              <TextField label="Bot name" {...bind('botName')} maxLength={60} help={'Shown at the top of the chat window.'} />
+              <TextField label="Bot name" {...bind('botName')} maxLength={60} help="Shown at the top of the chat window." />
               <TextField
                 label="Avatar URL"
                 {...bind('avatarUrl')}
                 type="url"
                 placeholder="https://example.com/logo.png"
-                help={'Optional. A small square image (your logo) shown next to the bot name. Leave empty for none.'}
+                help="Optional. A small square image (your logo) shown next to the bot name. Leave empty for none."
               />
               <Field
                 label="Primary colour"
@@ -317,7 +317,7 @@ export default function WidgetPage() {
                 label="Welcome message"
                 {...bind('welcomeMessage')}
                 rows={3}
-                help={'The first message in the chat window, before the visitor asks anything. **Bold** and links work.'}
+                help="The first message in the chat window, before the visitor asks anything. **Bold** and links work."
               />
               <Field
                 label="Suggested questions"
@@ -371,14 +371,14 @@ export default function WidgetPage() {
                 {...bind('disclosure')}
                 class="large-text"
                 maxLength={200}
-                help={'Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it.'}
+                help="Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it."
               />
               <CheckboxField
                 label="Open on load"
                 labelId="open-label"
                 {...bind('openOnLoad')}
                 text="Open the chat window when a page loads"
-                help={'Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off.'}
+                help="Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off."
               />
             </Postbox>
 
