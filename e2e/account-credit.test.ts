@@ -75,7 +75,7 @@ before(async () => {
     headers,
     data: { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false },
   });
-  await checkBalance(docent.app);
+  await checkBalance(docent.app.openRouterDeps);
   await page.request.post(url('/api/admin/training/text'), {
     headers,
     data: { title: 'Warranty', text: 'Every Acme widget has a two-year warranty covering manufacturing faults.' },

@@ -15,14 +15,17 @@ import { adminAuth, authRoutes } from './auth/routes.js';
 import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
-import { startCatalogRefresh } from './openrouter/catalog-refresh.js';
-import { startCreditWatch } from './openrouter/credit-watch.js';
+import { catalogRefresh } from './openrouter/catalog-refresh.js';
+import { creditWatch } from './openrouter/credit-watch.js';
+import { openRouterDeps } from './settings/connection.js';
+import { embedderFor } from './vectors/index-connection.js';
 import { warmVectorSearch } from './vectors/vector-index.js';
 import { createTrainingService } from './training/service.js';
 import { createIngestPool } from './training/ingest/pool.js';
 import { clearUploadDir } from './training/uploads.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
+import type { ChatDeps } from './chat/pipeline.js';
 import { widgetRoutes } from './widget/routes.js';
 import { widgetAdminRoutes } from './widget/admin-routes.js';
 import { installCheckRoutes } from './widget/install-check.js';
@@ -107,6 +110,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
+  app.decorate('openRouterDeps', openRouterDeps(app));
+  app.decorate('chat', {
+    db,
+    config,
+    log: app.log,
+    openRouter: app.openRouterDeps,
+    embedderFor: (options, current) => embedderFor(app, options, current),
+  } satisfies ChatDeps);
   app.addHook('onClose', async () => db.close());
 
   if (config.adminPassword && !adminExists(db)) {
@@ -153,8 +164,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   app.setNotFoundHandler(notFoundHandler);
 
-  startCatalogRefresh(app);
-  startCreditWatch(app);
+  for (const timer of [catalogRefresh(app.openRouterDeps), creditWatch(app.openRouterDeps)]) {
+    app.addHook('onReady', async () => timer.start());
+    app.addHook('onClose', async () => timer.stop());
+  }
   startNotifications(app, options.notifications);
   return app;
 }

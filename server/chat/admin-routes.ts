@@ -5,7 +5,8 @@ import { ErrorBody } from '../http/schemas.js';
 import { RetrievalSettings, readRetrievalSettings, writeRetrievalSettings } from '../retrieval/settings.js';
 import { ChatbotSettings, characterCount, LONGEST_MESSAGE_ALLOWED, readChatbotSettings, writeChatbotSettings } from './settings.js';
 import { addAssistantMessage, addQuestion, deleteOlderThan, history } from './conversations.js';
-import { pruneLedger, recordQuestion } from './usage.js';
+import { pruneLedger } from './usage.js';
+import { countQuestion } from './visitor-limits.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { saveAndTrainQa } from '../training/train-now.js';
@@ -195,11 +196,11 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       // The admin's own tests are kept whatever "Store conversations" says (they are no visitor's data), and paid for.
       const earlier = requested ? history(db, requested) : [];
       const conversationId = addQuestion(db, requested, request.body.message, { visitorHash, origin: null, channel: 'playground' });
-      const usageId = recordQuestion(db, { visitorHash, channel: 'playground', newConversation: requested === null });
+      const usageId = countQuestion({ db }, { visitorHash, channel: 'playground', newConversation: requested === null });
       await streamEvents(reply, async function* (signal) {
         let info: AnswerDebug | null = null;
         yield* answer(
-          app,
+          app.chat,
           { conversationId, question: request.body.message, visitorHash, signal, usageId, history: earlier, keep: (a) => addAssistantMessage(db, a) },
           (d) => {
             info = d;

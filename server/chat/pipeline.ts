@@ -4,19 +4,21 @@
 // event for the visitor (with helpful links when possible) and an alert with the real cause for the admin.
 import { stmt } from '../db/database.js';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type OpenAI from 'openai';
-import { createClient, providerLabel } from '../openrouter/client.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { createClient, providerLabel, type ClientOptions, type Connection } from '../openrouter/client.js';
+import type { OpenRouterDeps } from '../openrouter/deps.js';
 import { cachedChatModel } from '../openrouter/catalog.js';
 import { describeUpstreamError, describeStatus, type UpstreamError, type UpstreamErrorKind } from '../openrouter/errors.js';
 import { reasoningParam, type ReasoningParam } from '../openrouter/reasoning.js';
 import { readApiSettings } from '../settings/api-settings.js';
-import { currentConnection } from '../settings/connection.js';
 import { retrieve, keywordQuery, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
 import { bestQaMatch, exactQaMatch, qaAnswer, type QaAnswer, type QaMatch } from '../retrieval/qa-match.js';
 import { activeIndex } from '../vectors/vector-index.js';
 import { previousQuestion, rewriteFollowUp } from './follow-ups.js';
-import { embedderFor } from '../vectors/index-connection.js';
+import type { EmbedderFor } from '../vectors/embedder.js';
 import { readRetrievalSettings } from '../retrieval/settings.js';
 import { raiseAlert, resolveAlerts } from './alerts.js';
 import { noteKeyOutcome } from '../openrouter/key-status.js';
@@ -46,6 +48,17 @@ export interface AnswerInput {
   history: Turn[];
   /** Keeps the finished answer with its conversation (the database, or memory when storing is off). */
   keep(answer: AssistantRecord): void;
+}
+
+/** What answering needs, named: built once in app.ts and decorated as app.chat. */
+export interface ChatDeps {
+  db: Db;
+  config: Pick<Config, 'chatIdleTimeoutMs' | 'chatTotalTimeoutMs' | 'publicUrl'>;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+  /** The saved connection and the key status the answer's outcome is reported to. */
+  openRouter: Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection'>;
+  /** Embedding clients for each index, `current` being the connection this answer uses. */
+  embedderFor: (options: ClientOptions, current: Connection) => EmbedderFor;
 }
 
 /** What the admin's Playground shows besides the answer. */
@@ -115,11 +128,11 @@ interface Help {
 }
 
 /** The Q&A entries among the retrieved chunks, best match first: retrieval already judged them relevant. */
-export function qaAnswersOf(app: FastifyInstance, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): QaAnswer[] {
+export function qaAnswersOf(deps: Pick<ChatDeps, 'db'>, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): QaAnswer[] {
   const ids = [...new Set(chunks.map((c) => c.documentId))];
   if (!ids.length) return [];
   const rows = stmt(
-    app.db,
+    deps.db,
     `SELECT d.id, d.title, d.content FROM documents d JOIN sources s ON s.id = d.source_id
     WHERE d.kind = 'qa' AND s.enabled = 1 AND d.id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(ids)) as Array<{ id: number; title: string; content: string }>;
@@ -135,11 +148,11 @@ const keywordsOf = (question: string) => (keywordQuery(question)?.match(/"([^"]+
  * the question's words. A Q&A answer is shown word for word, so it must share at least half the question's words
  * (a word counts when the entry has it or a form of it: "covers" for "cover").
  */
-export function keywordHelp(app: FastifyInstance, question: string): Help {
+export function keywordHelp(deps: Pick<ChatDeps, 'db'>, question: string): Help {
   const fts = keywordQuery(question);
   if (!fts) return { links: [], answers: [] };
   const rows = stmt(
-    app.db,
+    deps.db,
     `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
     JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`,
   ).all(fts) as Array<{ id: number; title: string; url: string | null; kind: string; content: string }>;
@@ -168,14 +181,14 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 /** A Q&A answer streams like the model's: word by word (the event stream merges what comes at once). */
 const wordsOf = (text: string) => text.match(/\s*\S+\s*/g) ?? [text];
 
-export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
-  const { db } = app;
+export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
+  const { db } = deps;
   const t0 = performance.now();
   const messageId = randomUUID();
   const chatbot = readChatbotSettings(db);
   const retrieval = readRetrievalSettings(db);
   const api = readApiSettings(db);
-  const connection = currentConnection(app);
+  const connection = deps.openRouter.savedConnection();
   const info: AnswerDebug = {
     chunks: [],
     prompt: null,
@@ -215,7 +228,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       });
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw err;
-      app.log.warn('the answer was not kept: its conversation was deleted while it was being answered');
+      deps.log.warn('the answer was not kept: its conversation was deleted while it was being answered');
     }
   };
   /** Ends the answer with a friendly message; the admin gets the cause, with what visitors saw. */
@@ -230,12 +243,12 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       const shown = `${record.text ? 'Visitors see the answer cut off, then' : 'Visitors see'} “${message}”${offered(help)}.`;
       raiseAlert(db, problem.kind, `${adminMessage} ${shown}`);
     }
-    app.log.warn({ kind: problem?.kind, status: problem?.status }, `chat answer failed: ${adminMessage}`);
+    deps.log.warn({ kind: problem?.kind, status: problem?.status }, `chat answer failed: ${adminMessage}`);
     save();
     return { type: 'error', code, message, sources: help.links, answers: help.answers };
   };
   /** Help from what retrieval found: its pages with a public URL, and its Q&A entries. */
-  const retrievedHelp = (): Help => ({ links: sourcesOf(record.chunks), answers: qaAnswersOf(app, record.chunks) });
+  const retrievedHelp = (): Help => ({ links: sourcesOf(record.chunks), answers: qaAnswersOf(deps, record.chunks) });
   /**
    * The admin's own answer, word for word: no model call, nothing spent on an answer. Also what a visitor gets
    * while the model cannot be reached (no key, the embedding call failing, past the spend cap) when the entry
@@ -256,7 +269,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
   function* withoutSearch(problem: UpstreamError | null, adminMessage: string): Generator<ChatEvent> {
     const exact = chatbot.qaAnswerMatch > 0 ? exactQaMatch(db, input.question) : null;
     if (!exact) {
-      yield fail(problem, adminMessage, keywordHelp(app, input.question));
+      yield fail(problem, adminMessage, keywordHelp(deps, input.question));
       return;
     }
     info.problem = adminMessage;
@@ -266,7 +279,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
         problem.kind,
         `${adminMessage} Visitors whose question is one of your Q&A questions get its answer; others see “${FRIENDLY.unavailable}”.`,
       );
-    app.log.warn({ kind: problem?.kind }, `chat search failed, answered from Q&A: ${adminMessage}`);
+    deps.log.warn({ kind: problem?.kind }, `chat search failed, answered from Q&A: ${adminMessage}`);
     yield* answerFromQa(exact);
   }
 
@@ -277,8 +290,8 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     yield* withoutSearch(null, 'No API key is saved.');
     return;
   }
-  const { chatIdleTimeoutMs: IDLE_TIMEOUT_MS, chatTotalTimeoutMs: TOTAL_TIMEOUT_MS } = app.config;
-  const client: OpenAI = createClient(connection, app.config, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 });
+  const { chatIdleTimeoutMs: IDLE_TIMEOUT_MS, chatTotalTimeoutMs: TOTAL_TIMEOUT_MS } = deps.config;
+  const client: OpenAI = createClient(connection, deps.config, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 });
 
   // Every upstream call (the question's embedding, then the completion) is cut off when nothing arrives for
   // IDLE_TIMEOUT_MS, and the whole answer after TOTAL_TIMEOUT_MS; the visitor's Stop aborts them too.
@@ -338,7 +351,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
         }
         // The search with the previous turn does without it; the answer's own call reports a real failure.
         if (!timedOut)
-          app.log.warn(
+          deps.log.warn(
             { err: describeUpstreamError(connection.provider, err).message },
             'rewriting a follow-up failed; searching with the previous turn instead',
           );
@@ -348,7 +361,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     let match: QaMatch | null = null;
     try {
       const result = await retrieve(
-        { db, embedderFor: embedderFor(app, { timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
+        { db, embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
         searchFor,
         { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten },
       );
@@ -487,7 +500,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
       const problem = timedOut
         ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.')
         : describeUpstreamError(connection.provider, caught);
-      if (!timedOut) noteKeyOutcome(app, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
+      if (!timedOut) noteKeyOutcome(deps.openRouter, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
       yield fail(problem, problem.message, retrievedHelp());
       return;
     }
@@ -508,7 +521,7 @@ export async function* answer(app: FastifyInstance, input: AnswerInput, debug?: 
     }
     record.sources = links;
     resolveAlerts(db);
-    noteKeyOutcome(app, connection, { ok: true, call: 'answer' });
+    noteKeyOutcome(deps.openRouter, connection, { ok: true, call: 'answer' });
     save();
     if (links.length) yield { type: 'sources', sources: links };
     yield { type: 'done', messageId, answered: true };

@@ -1,30 +1,32 @@
 // Keeps the cached catalogs at most a day old without the admin having to open the screen.
-import type { FastifyInstance } from 'fastify';
-import { currentConnection } from '../settings/connection.js';
 import { CATALOG_MAX_AGE_MS, refreshCatalog } from './catalog.js';
+import type { BackgroundTimer, OpenRouterDeps } from './deps.js';
 import { keyOutcomeReport } from './key-status.js';
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
 
-export function startCatalogRefresh(app: FastifyInstance): void {
+/** Refreshes a catalog older than a day, looking every hour (unref'd: it never keeps the process up). */
+export function catalogRefresh(deps: OpenRouterDeps): BackgroundTimer {
   const tick = async () => {
-    const connection = currentConnection(app);
+    const connection = deps.savedConnection();
     for (const kind of ['chat', 'embedding'] as const) {
-      const row = app.db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? ORDER BY fetched_at DESC LIMIT 1').get(kind) as
+      const row = deps.db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? ORDER BY fetched_at DESC LIMIT 1').get(kind) as
         | { fetched_at: number }
         | undefined;
       if (!row || Date.now() - row.fetched_at > CATALOG_MAX_AGE_MS) {
-        const error = await refreshCatalog(app.db, kind, connection, app.config, keyOutcomeReport(app, connection));
-        if (error) app.log.warn({ kind }, error);
+        const error = await refreshCatalog(deps.db, kind, connection, deps.config, keyOutcomeReport(deps, connection));
+        if (error) deps.log.warn({ kind }, error);
       }
     }
   };
   let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      tick().catch((err) => app.log.warn({ err }, 'catalog refresh failed'));
-    }, CHECK_EVERY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  return {
+    start() {
+      timer = setInterval(() => {
+        tick().catch((err) => deps.log.warn({ err }, 'catalog refresh failed'));
+      }, CHECK_EVERY_MS);
+      timer.unref();
+    },
+    stop: () => clearInterval(timer),
+  };
 }

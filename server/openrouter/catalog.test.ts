@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { getChatModels } from './catalog.js';
-import { currentConnection } from '../settings/connection.js';
 
 test('the catalog is fetched once, then served from the database; refresh=1 fetches again', async (t) => {
   const { app, fake, close } = await createTestApp();
@@ -43,7 +42,7 @@ test('the catalog is fetched once, then served from the database; refresh=1 fetc
   assert.equal(fake.requestsTo('/models').length, 2);
 
   // A day later the cache is stale and is fetched again.
-  await getChatModels(app.db, currentConnection(app), app.config, { now: Date.now() + 25 * 60 * 60 * 1000 });
+  await getChatModels(app.db, app.openRouterDeps.savedConnection(), app.config, { now: Date.now() + 25 * 60 * 60 * 1000 });
   assert.equal(fake.requestsTo('/models').length, 3);
 });
 

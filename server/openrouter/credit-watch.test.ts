@@ -18,7 +18,7 @@ async function appWithKey(t: { after(fn: () => unknown): void }, before?: (fake:
   before?.(testApp.fake);
   const admin = await setupAdmin(testApp.app);
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, apiKey: FAKE_KEY });
-  await checkBalance(testApp.app); // the check saving a new key starts in the background
+  await checkBalance(testApp.app.openRouterDeps); // the check saving a new key starts in the background
   return { ...testApp, admin };
 }
 
@@ -42,7 +42,7 @@ test('below the threshold: a dashboard alert and the balance on API Configuratio
   );
 
   // Within the hour nothing is asked, whatever the timer does.
-  for (const minutes of [5, 30, 59]) await checkBalance(first.app, start + minutes * MINUTE);
+  for (const minutes of [5, 30, 59]) await checkBalance(first.app.openRouterDeps, start + minutes * MINUTE);
   assert.deepEqual(balanceCalls(fake), { key: 1, credits: 1 });
 
   // A restart does not check again before the hour either (the time of the last check is kept).
@@ -50,12 +50,12 @@ test('below the threshold: a dashboard alert and the balance on API Configuratio
   const second = await createTestApp({ dataDir: first.dataDir, fake });
   t.after(() => second.app.close());
   await second.app.ready();
-  await checkBalance(second.app);
+  await checkBalance(second.app.openRouterDeps);
   assert.deepEqual(balanceCalls(fake), { key: 1, credits: 1 });
 
   // After the hour: topped up, so the alert is resolved.
   fake.creditsInfo.total_credits = 25;
-  await checkBalance(second.app, Date.now() + BALANCE_CHECK_INTERVAL_MS + MINUTE);
+  await checkBalance(second.app.openRouterDeps, Date.now() + BALANCE_CHECK_INTERVAL_MS + MINUTE);
   assert.deepEqual(balanceCalls(fake), { key: 2, credits: 2 });
   const admin2 = {
     ...admin,
@@ -90,7 +90,7 @@ test('a key that cannot read /credits is watched through its remaining limit; a 
   fake.keyInfo.limit_remaining = 3;
   fake.creditsInfo.total_credits = 10;
   fake.creditsInfo.total_usage = 2;
-  await checkBalance(app, Date.now() + BALANCE_CHECK_INTERVAL_MS);
+  await checkBalance(app.openRouterDeps, Date.now() + BALANCE_CHECK_INTERVAL_MS);
   assert.deepEqual({ ...(await settings(admin)).balance, checkedAt: undefined }, { amount: 3, source: 'key_limit', low: false, checkedAt: undefined });
   assert.deepEqual(await lowBalanceAlerts(admin), []);
 
@@ -98,7 +98,7 @@ test('a key that cannot read /credits is watched through its remaining limit; a 
   fake.setOptions({ credits: 'forbidden' });
   fake.keyInfo.limit = null;
   fake.keyInfo.limit_remaining = null;
-  await checkBalance(app, Date.now() + 2 * BALANCE_CHECK_INTERVAL_MS);
+  await checkBalance(app.openRouterDeps, Date.now() + 2 * BALANCE_CHECK_INTERVAL_MS);
   assert.equal(fake.requestsTo('/credits').length, 3);
   assert.equal((await settings(admin)).balance, null);
   assert.deepEqual(await lowBalanceAlerts(admin), []);
@@ -128,13 +128,13 @@ test("the threshold is the admin's: raising it warns at once, 0 turns the warnin
 
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, lowBalanceUsd: 0 });
   assert.deepEqual(await lowBalanceAlerts(admin), [], '0: off, and the warning goes');
-  await checkBalance(app, Date.now() + 2 * BALANCE_CHECK_INTERVAL_MS);
+  await checkBalance(app.openRouterDeps, Date.now() + 2 * BALANCE_CHECK_INTERVAL_MS);
   assert.deepEqual(balanceCalls(fake), calls, 'off: never checked');
 
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, lowBalanceUsd: 5 });
   await admin.request('DELETE', '/api/admin/settings/api/key');
   assert.deepEqual(await lowBalanceAlerts(admin), [], 'no key: no warning');
-  await checkBalance(app, Date.now() + 3 * BALANCE_CHECK_INTERVAL_MS);
+  await checkBalance(app.openRouterDeps, Date.now() + 3 * BALANCE_CHECK_INTERVAL_MS);
   await admin.request('PUT', '/api/admin/settings/api', {
     provider: 'openai-compatible',
     baseUrl: fake.baseURL,
@@ -143,7 +143,7 @@ test("the threshold is the admin's: raising it warns at once, 0 turns the warnin
     fallbackModels: [],
     reasoningEnabled: false,
   });
-  await checkBalance(app, Date.now() + 4 * BALANCE_CHECK_INTERVAL_MS);
+  await checkBalance(app.openRouterDeps, Date.now() + 4 * BALANCE_CHECK_INTERVAL_MS);
   assert.deepEqual(balanceCalls(fake), calls, 'no key, or not OpenRouter: never checked');
 });
 

@@ -2,16 +2,14 @@
 // the last check is kept in SQLite, so restarts do not add checks), right after a key is saved, and from
 // every Test API Key. Below the admin's threshold it becomes a dashboard alert; back above, the alert is
 // resolved. Nothing is checked without a key, for other providers, or with the threshold at 0.
-import type { FastifyInstance } from 'fastify';
 import { perDatabase, stmt } from '../db/database.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
-import { readApiSettings } from '../settings/api-settings.js';
-import { currentConnection } from '../settings/connection.js';
 import type { Connection } from './client.js';
+import type { BackgroundTimer, OpenRouterDeps } from './deps.js';
 import { spendableOf, testKey, type KeyTestResult, type Spendable } from './key-check.js';
 import { keyFingerprint, noteKeyOutcome } from './key-status.js';
 
-type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config' | 'log'>;
+type Deps = OpenRouterDeps;
 
 export const BALANCE_CHECK_INTERVAL_MS = 60 * 60_000;
 /** How often the timer looks whether a check is due (the check itself waits for the hour). */
@@ -35,12 +33,12 @@ interface Row {
   measured_at: number | null;
 }
 
-const readRow = (app: App) =>
-  stmt(app.db, 'SELECT fingerprint, checked_at, amount, source, measured_at FROM balance_check WHERE id = 1').get() as Row | undefined;
+const readRow = (deps: Deps) =>
+  stmt(deps.db, 'SELECT fingerprint, checked_at, amount, source, measured_at FROM balance_check WHERE id = 1').get() as Row | undefined;
 
-function writeRow(app: App, row: Row): void {
+function writeRow(deps: Deps, row: Row): void {
   stmt(
-    app.db,
+    deps.db,
     `INSERT INTO balance_check (id, fingerprint, checked_at, amount, source, measured_at) VALUES (1, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at, amount = excluded.amount,
       source = excluded.source, measured_at = excluded.measured_at`,
@@ -48,11 +46,11 @@ function writeRow(app: App, row: Row): void {
 }
 
 /** The connection whose balance is watched, or null when there is nothing to watch. */
-function watched(app: App): { connection: Connection; thresholdUsd: number; fingerprint: string } | null {
-  const thresholdUsd = readApiSettings(app.db).lowBalanceUsd;
-  const connection = currentConnection(app);
+function watched(deps: Deps): { connection: Connection; thresholdUsd: number; fingerprint: string } | null {
+  const thresholdUsd = deps.lowBalanceUsd();
+  const connection = deps.savedConnection();
   if (connection.provider !== 'openrouter' || !connection.apiKey || thresholdUsd <= 0) return null;
-  return { connection, thresholdUsd, fingerprint: keyFingerprint(app, connection) };
+  return { connection, thresholdUsd, fingerprint: keyFingerprint(deps, connection) };
 }
 
 const usd = (n: number) => `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(2)}`;
@@ -67,15 +65,15 @@ export function lowBalanceMessage(spendable: Spendable, thresholdUsd: number): s
 }
 
 /** Raises or resolves the low-balance alert from the last amount read and the current threshold (no network). */
-export function evaluateLowBalance(app: App): void {
-  const watch = watched(app);
-  const row = readRow(app);
+export function evaluateLowBalance(deps: Deps): void {
+  const watch = watched(deps);
+  const row = readRow(deps);
   if (!watch || !row || row.fingerprint !== watch.fingerprint || row.amount === null || row.source === null) {
-    resolveAlert(app.db, LOW_BALANCE_ALERT);
+    resolveAlert(deps.db, LOW_BALANCE_ALERT);
   } else if (row.amount < watch.thresholdUsd) {
-    raiseAlert(app.db, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
+    raiseAlert(deps.db, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
   } else {
-    resolveAlert(app.db, LOW_BALANCE_ALERT);
+    resolveAlert(deps.db, LOW_BALANCE_ALERT);
   }
 }
 
@@ -83,27 +81,27 @@ export function evaluateLowBalance(app: App): void {
  * Learns from a GET /key (+ /credits) result with `connection`, from a check or a Test API Key: the
  * key's status and, for the saved OpenRouter key, what it can spend and whether that is low.
  */
-export function recordKeyTest(app: App, connection: Connection, result: KeyTestResult, now = Date.now()): void {
-  if (!app.db.open) return; // the app closed while the check was out
+export function recordKeyTest(deps: Deps, connection: Connection, result: KeyTestResult, now = Date.now()): void {
+  if (!deps.db.open) return; // the app closed while the check was out
   if (!result.ok) {
-    noteKeyOutcome(app, connection, { ok: false, call: 'key', problem: result.problem }, now);
+    noteKeyOutcome(deps, connection, { ok: false, call: 'key', problem: result.problem }, now);
     return;
   }
   const spendable = spendableOf(result);
   // Money at or above the warning level (or any, with the warning off) means the credits are back.
-  const thresholdUsd = readApiSettings(app.db).lowBalanceUsd;
+  const thresholdUsd = deps.lowBalanceUsd();
   const funded = !!spendable && spendable.amount > 0 && spendable.amount >= thresholdUsd;
-  noteKeyOutcome(app, connection, { ok: true, call: funded ? 'funded' : 'key' }, now);
-  const saved = currentConnection(app);
+  noteKeyOutcome(deps, connection, { ok: true, call: funded ? 'funded' : 'key' }, now);
+  const saved = deps.savedConnection();
   if (saved.provider !== 'openrouter' || !saved.apiKey || connection.provider !== 'openrouter' || connection.apiKey !== saved.apiKey) return;
-  writeRow(app, {
-    fingerprint: keyFingerprint(app, saved),
+  writeRow(deps, {
+    fingerprint: keyFingerprint(deps, saved),
     checked_at: now,
     amount: spendable?.amount ?? null,
     source: spendable?.source ?? null,
     measured_at: now,
   });
-  evaluateLowBalance(app);
+  evaluateLowBalance(deps);
 }
 
 const checksOf = perDatabase(() => ({ running: null as Promise<void> | null }));
@@ -112,23 +110,23 @@ const checksOf = perDatabase(() => ({ running: null as Promise<void> | null }));
  * Checks the balance when due: an hour after the last check of the saved key, at once for a key never
  * checked (just saved). One check at a time; a check already under way is waited for, not repeated.
  */
-export function checkBalance(app: App, now = Date.now()): Promise<void> {
-  const checks = checksOf(app.db);
+export function checkBalance(deps: Deps, now = Date.now()): Promise<void> {
+  const checks = checksOf(deps.db);
   if (checks.running) return checks.running;
   const run = (async () => {
-    const watch = watched(app);
+    const watch = watched(deps);
     if (!watch) {
-      evaluateLowBalance(app); // turned off, key removed, other provider: an old alert no longer applies
+      evaluateLowBalance(deps); // turned off, key removed, other provider: an old alert no longer applies
       return;
     }
-    const row = readRow(app);
+    const row = readRow(deps);
     const same = row?.fingerprint === watch.fingerprint;
     if (same && now - row!.checked_at < BALANCE_CHECK_INTERVAL_MS) return;
     // The attempt is recorded first: a check that fails or never returns is not retried before the hour.
-    writeRow(app, same ? { ...row!, checked_at: now } : { fingerprint: watch.fingerprint, checked_at: now, amount: null, source: null, measured_at: null });
-    recordKeyTest(app, watch.connection, await testKey(watch.connection, app.config), now);
+    writeRow(deps, same ? { ...row!, checked_at: now } : { fingerprint: watch.fingerprint, checked_at: now, amount: null, source: null, measured_at: null });
+    recordKeyTest(deps, watch.connection, await testKey(watch.connection, deps.config), now);
   })()
-    .catch((err) => app.log.warn({ err }, 'the balance check failed'))
+    .catch((err) => deps.log.warn({ err }, 'the balance check failed'))
     .finally(() => {
       checks.running = null;
     });
@@ -137,30 +135,32 @@ export function checkBalance(app: App, now = Date.now()): Promise<void> {
 }
 
 /** After API Configuration is saved: the threshold may have changed, and a new key is checked at once. */
-export function balanceAfterSave(app: App, now = Date.now()): Promise<void> {
-  evaluateLowBalance(app);
-  return checkBalance(app, now);
+export function balanceAfterSave(deps: Deps, now = Date.now()): Promise<void> {
+  evaluateLowBalance(deps);
+  return checkBalance(deps, now);
 }
 
 /** The last amount read for the saved key, or null when none was (or it could not be read). */
-export function balanceView(app: App): BalanceView | null {
-  const connection = currentConnection(app);
+export function balanceView(deps: Deps): BalanceView | null {
+  const connection = deps.savedConnection();
   if (connection.provider !== 'openrouter' || !connection.apiKey) return null;
-  const row = readRow(app);
-  if (!row || row.fingerprint !== keyFingerprint(app, connection) || row.amount === null || row.source === null || row.measured_at === null) return null;
-  const thresholdUsd = readApiSettings(app.db).lowBalanceUsd;
+  const row = readRow(deps);
+  if (!row || row.fingerprint !== keyFingerprint(deps, connection) || row.amount === null || row.source === null || row.measured_at === null) return null;
+  const thresholdUsd = deps.lowBalanceUsd();
   return { amount: row.amount, source: row.source, checkedAt: new Date(row.measured_at).toISOString(), low: thresholdUsd > 0 && row.amount < thresholdUsd };
 }
 
-/** Checks when due: once the server is ready, then every few minutes (unref'd: it never keeps the process up). */
-export function startCreditWatch(app: FastifyInstance, clock: () => number = Date.now): void {
+/** Checks when due: once at start, then every few minutes (unref'd: it never keeps the process up). */
+export function creditWatch(deps: Deps, clock: () => number = Date.now): BackgroundTimer {
   let timer: NodeJS.Timeout | undefined;
-  const tick = () => void checkBalance(app, clock());
-  app.addHook('onReady', async () => {
-    tick();
-    timer = setInterval(tick, TICK_MS);
-    timer.unref();
-  });
-  // A check still out when the app closes finds the database closed and stops (recordKeyTest).
-  app.addHook('onClose', async () => clearInterval(timer));
+  const tick = () => void checkBalance(deps, clock());
+  return {
+    start() {
+      tick();
+      timer = setInterval(tick, TICK_MS);
+      timer.unref();
+    },
+    // A check still out when the app closes finds the database closed and stops (recordKeyTest).
+    stop: () => clearInterval(timer),
+  };
 }

@@ -14,7 +14,7 @@ async function appWithKey(t: { after(fn: () => unknown): void }) {
   t.after(testApp.close);
   const admin = await setupAdmin(testApp.app);
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, apiKey: FAKE_KEY });
-  await checkBalance(testApp.app); // the check that follows saving a key
+  await checkBalance(testApp.app.openRouterDeps); // the check that follows saving a key
   await admin.request('POST', '/api/admin/training/text', {
     title: 'Warranty',
     text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
@@ -125,7 +125,7 @@ test('training and test calls count too: a revoked key seen by training, a test 
   // A new key starts with no status (until its first call: here the balance check after saving it).
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, apiKey: OTHER_KEY });
   assert.equal(await keyStatus(admin), null);
-  await checkBalance(app);
+  await checkBalance(app.openRouterDeps);
   assert.equal((await keyStatus(admin)).state, 'invalid_key');
 });
 

@@ -2,13 +2,12 @@
 // test, the balance check, the model list), so API Configuration can say "Out of credits since 10:02"
 // instead of a test result from last week. This is the one place that decides what an outcome means for
 // the key. It writes only when the state changes: a successful call on a working key costs one read.
-import type { FastifyInstance } from 'fastify';
 import { stmt } from '../db/database.js';
-import { currentConnection } from '../settings/connection.js';
 import { endpointOf, type Connection } from './client.js';
+import type { OpenRouterDeps } from './deps.js';
 import type { UpstreamError } from './errors.js';
 
-type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
+type Deps = Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection'>;
 
 export const KEY_STATES = ['ok', 'invalid_key', 'payment_required', 'rate_limited', 'unreachable'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
@@ -74,14 +73,14 @@ interface Row {
 }
 
 /** Ties stored observations to one key on one endpoint: a new key starts with none. */
-export const keyFingerprint = (app: Pick<App, 'secretBox'>, connection: Connection) =>
-  app.secretBox.fingerprint(`key-status|${endpointOf(connection)}|${connection.apiKey ?? ''}`);
+export const keyFingerprint = (deps: Pick<Deps, 'secretBox'>, connection: Connection) =>
+  deps.secretBox.fingerprint(`key-status|${endpointOf(connection)}|${connection.apiKey ?? ''}`);
 
-const readRow = (app: App) => stmt(app.db, 'SELECT fingerprint, state, since, message, call FROM key_status WHERE id = 1').get() as Row | undefined;
+const readRow = (deps: Deps) => stmt(deps.db, 'SELECT fingerprint, state, since, message, call FROM key_status WHERE id = 1').get() as Row | undefined;
 
-function writeRow(app: App, row: Row): void {
+function writeRow(deps: Deps, row: Row): void {
   stmt(
-    app.db,
+    deps.db,
     `INSERT INTO key_status (id, fingerprint, state, since, message, call) VALUES (1, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, state = excluded.state, since = excluded.since,
       message = excluded.message, call = excluded.call`,
@@ -92,38 +91,38 @@ function writeRow(app: App, row: Row): void {
  * Records the outcome of a call made with `connection`. Only the saved connection has a status: calls
  * with a key being tried out, or with the key an older search index keeps, are not about the saved key.
  */
-export function noteKeyOutcome(app: App, connection: Connection, outcome: KeyOutcome, now = Date.now()): void {
+export function noteKeyOutcome(deps: Deps, connection: Connection, outcome: KeyOutcome, now = Date.now()): void {
   const failed = outcome.ok ? null : keyStateOf(outcome.problem);
   if (!outcome.ok && !failed) return;
-  const saved = currentConnection(app);
+  const saved = deps.savedConnection();
   if (endpointOf(saved) !== endpointOf(connection) || saved.apiKey !== connection.apiKey) return;
   if (!saved.apiKey && saved.provider === 'openrouter') return; // no key, no key status
-  const fingerprint = keyFingerprint(app, saved);
-  const row = readRow(app);
+  const fingerprint = keyFingerprint(deps, saved);
+  const row = readRow(deps);
   const known = row?.fingerprint === fingerprint ? row : null;
   if (!outcome.ok) {
     if (known?.state === failed) return; // the streak goes on: keep when it began
-    writeRow(app, { fingerprint, state: failed!, since: now, message: outcome.problem.message, call: outcome.call });
+    writeRow(deps, { fingerprint, state: failed!, since: now, message: outcome.problem.message, call: outcome.call });
     return;
   }
   if (known?.state === 'ok') return;
   // A success clears the failure it disproves; with nothing known yet, only a call that used the key says it works.
   const clears = known ? disproves(outcome.call, known.state as Exclude<KeyState, 'ok'>, known.call) : outcome.call !== 'keyless';
-  if (clears) writeRow(app, { fingerprint, state: 'ok', since: now, message: null, call: outcome.call });
+  if (clears) writeRow(deps, { fingerprint, state: 'ok', since: now, message: null, call: outcome.call });
 }
 
-/** Reports outcomes of calls made with `connection` (for code that has no app, such as the embedder). */
+/** Reports outcomes of calls made with `connection` (for code that is given no deps, such as the embedder). */
 export type KeyOutcomeReport = (outcome: KeyOutcome) => void;
 export const keyOutcomeReport =
-  (app: App, connection: Connection): KeyOutcomeReport =>
+  (deps: Deps, connection: Connection): KeyOutcomeReport =>
   (outcome) =>
-    noteKeyOutcome(app, connection, outcome);
+    noteKeyOutcome(deps, connection, outcome);
 
 /** The saved key's status, or null when nothing has been learnt about this key yet (or none is saved). */
-export function keyStatusOf(app: App): KeyStatus | null {
-  const saved = currentConnection(app);
+export function keyStatusOf(deps: Deps): KeyStatus | null {
+  const saved = deps.savedConnection();
   if (!saved.apiKey && saved.provider === 'openrouter') return null;
-  const row = readRow(app);
-  if (!row || row.fingerprint !== keyFingerprint(app, saved)) return null;
+  const row = readRow(deps);
+  if (!row || row.fingerprint !== keyFingerprint(deps, saved)) return null;
   return { state: row.state, since: new Date(row.since).toISOString(), message: row.message };
 }

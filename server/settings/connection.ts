@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.js';
 import { endpointOf, type Connection, type Endpoint, type Provider } from '../openrouter/client.js';
+import type { OpenRouterDeps } from '../openrouter/deps.js';
 import { readApiKey, readApiSettings } from './api-settings.js';
 
 /** The saved provider's endpoint: read from the settings alone, so no key is decrypted for it. */
@@ -32,5 +33,17 @@ export function candidateConnection(
     provider,
     baseUrl: provider === 'openrouter' ? app.config.openRouterBaseUrl : (target.baseUrl ?? stored.baseUrl).replace(/\/+$/, ''),
     apiKey: target.apiKey || (provider === stored.provider ? stored.apiKey : null),
+  };
+}
+
+/** The key status, balance watch and catalog refresh's dependencies, reading the saved settings when called. */
+export function openRouterDeps(app: Pick<FastifyInstance, 'db' | 'secretBox' | 'config' | 'log'>): OpenRouterDeps {
+  return {
+    db: app.db,
+    secretBox: app.secretBox,
+    config: app.config,
+    log: app.log,
+    savedConnection: () => currentConnection(app),
+    lowBalanceUsd: () => readApiSettings(app.db).lowBalanceUsd,
   };
 }

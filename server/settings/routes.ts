@@ -73,8 +73,8 @@ const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const view = (settings = apiSettingsView(app.db, app.secretBox)) => ({
     ...settings,
-    keyStatus: keyStatusOf(app),
-    balance: balanceView(app),
+    keyStatus: keyStatusOf(app.openRouterDeps),
+    balance: balanceView(app.openRouterDeps),
     searchIndex: searchIndexView(app),
   });
 
@@ -86,14 +86,14 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     if (Object.keys(fields).length) throw badRequest('Please correct the highlighted fields.', fields);
     const saved = applyApiSettings(app, input);
     request.log.info({ provider: saved.provider, model: saved.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
-    void balanceAfterSave(app); // in the background: saving does not wait for OpenRouter
+    void balanceAfterSave(app.openRouterDeps); // in the background: saving does not wait for OpenRouter
     return view(saved);
   });
 
   app.delete('/settings/api/key', { schema: { response: { 200: ApiSettingsView } } }, async (request) => {
     request.log.info('API key removed');
     const settings = removeApiKey(app.db, app.secretBox);
-    evaluateLowBalance(app);
+    evaluateLowBalance(app.openRouterDeps);
     return view(settings);
   });
 
@@ -116,7 +116,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
         throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });
       }
       const result = await testKey({ provider, baseUrl, apiKey }, app.config);
-      recordKeyTest(app, { provider, baseUrl, apiKey }, result);
+      recordKeyTest(app.openRouterDeps, { provider, baseUrl, apiKey }, result);
       if (apiKey) recordKeyCheck(app.db, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
       request.log.info({ ok: result.ok, reason: result.ok ? undefined : result.reason }, 'API key tested');
       return result;
@@ -125,7 +125,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const catalogOptions = (query: { refresh?: string }) => {
     const connection = currentConnection(app);
-    return [connection, { refresh: wantsRefresh(query), report: keyOutcomeReport(app, connection) }] as const;
+    return [connection, { refresh: wantsRefresh(query), report: keyOutcomeReport(app.openRouterDeps, connection) }] as const;
   };
   app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(ModelInfo) } } }, async (request) => {
     const [connection, options] = catalogOptions(request.query);

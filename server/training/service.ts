@@ -73,7 +73,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       provider: connection.provider,
       pricePerToken: perM === null ? null : perM / 1e6,
       client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
-      onOutcome: keyOutcomeReport(app, connection),
+      onOutcome: keyOutcomeReport(app.openRouterDeps, connection),
     };
   };
 

@@ -19,10 +19,18 @@ export function indexConnection(app: App, index: VectorIndex, current: Connectio
 }
 
 /** Clients for embedding with each index's own connection. */
-export function embedderFor(app: App, options: ClientOptions, current: Connection = currentConnection(app)): EmbedderFor {
+export function embedderFor(
+  app: App & Pick<FastifyInstance, 'openRouterDeps'>,
+  options: ClientOptions,
+  current: Connection = currentConnection(app),
+): EmbedderFor {
   return (index) => {
     const connection = indexConnection(app, index, current);
-    return { client: createClient(connection, app.config, options), provider: connection.provider, onOutcome: keyOutcomeReport(app, connection) };
+    return {
+      client: createClient(connection, app.config, options),
+      provider: connection.provider,
+      onOutcome: keyOutcomeReport(app.openRouterDeps, connection),
+    };
   };
 }
 

@@ -9,7 +9,7 @@ import { characterCount, contactOf, readChatbotSettings, TALK_TO_PERSON } from '
 import { addAssistantMessage, addQuestion, countMessages, findConversation, history, setFeedback, visitorHistory } from '../chat/conversations.js';
 import { liveConversations } from '../chat/live-conversations.js';
 import { answer, type AnswerInput } from '../chat/pipeline.js';
-import { recordQuestion, visitorQuestionCounts } from '../chat/usage.js';
+import { admitQuestion, countQuestion, type VisitorLimitsDeps } from '../chat/visitor-limits.js';
 import { noteWidgetSeen } from './last-seen.js';
 import { streamEvents } from '../chat/event-stream.js';
 import { originAllowed, readWidgetSettings, VisitorId } from './settings.js';
@@ -35,6 +35,7 @@ function requestOrigin(request: FastifyRequest): string | null {
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   const publicOrigin = new URL(app.config.publicUrl).origin;
   const visitorHash = (visitorId: string) => app.secretBox.fingerprint(`visitor:${visitorId}`);
+  const visitorLimits: VisitorLimitsDeps = { db: app.db, readSettings: () => readChatbotSettings(app.db) };
 
   /**
    * Whether the request comes from Docent's own page (the admin's Widget preview): its origin is PUBLIC_URL's,
@@ -139,16 +140,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         );
       }
       const visitor = visitorHash(visitorId);
-      // Limits count the usage ledger, not stored messages: they hold with storing off and after deletions.
-      const today = new Date();
-      today.setUTCHours(0, 0, 0, 0);
-      const asked = visitorQuestionCounts(db, visitor, new Date(Date.now() - 60_000).toISOString(), today.toISOString());
-      if (asked.lastMinute >= settings.messagesPerMinutePerVisitor) {
-        throw new HttpError(429, 'You are sending messages quickly. Please wait a minute and try again.');
-      }
-      if (asked.today >= settings.dailyMessagesPerVisitor) {
-        throw new HttpError(429, "You've reached today's message limit. Please come back tomorrow.");
-      }
+      admitQuestion(visitorLimits, visitor);
       const tooLong = () => new HttpError(429, 'This conversation is very long. Please start a new chat.');
       const gone = () => notFound('This conversation does not exist. Start a new chat.');
       const requested = request.body.conversationId ?? null;
@@ -176,11 +168,11 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         const { id, history: earlier } = live.addQuestion(held.found ? requested : null, visitor, message);
         conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
       }
-      const usageId = recordQuestion(db, { visitorHash: visitor, channel, newConversation });
+      const usageId = countQuestion(visitorLimits, { visitorHash: visitor, channel, newConversation });
       if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
 
       // From here on the answer is a stream.
-      await streamEvents(reply, (signal) => answer(app, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
+      await streamEvents(reply, (signal) => answer(app.chat, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));
     },
   );
 

@@ -1,0 +1,25 @@
+// What the key status, the balance watch and the catalog refresh need, named: built once in app.ts from the
+// saved settings, so nothing here reaches into the settings feature or the Fastify instance.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Connection } from './client.js';
+
+export interface OpenRouterDeps {
+  db: Db;
+  /** Ties stored observations to one key without storing the key. */
+  secretBox: Pick<SecretBox, 'fingerprint'>;
+  config: Pick<Config, 'publicUrl'>;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+  /** Where provider calls go right now: the saved provider, its base URL and the decrypted key. */
+  savedConnection: () => Connection;
+  /** The admin's low-balance warning level in USD; 0 turns the warning off. */
+  lowBalanceUsd: () => number;
+}
+
+/** A background timer: started once the server is ready, stopped when it closes. */
+export interface BackgroundTimer {
+  start(): void;
+  stop(): void;
+}
