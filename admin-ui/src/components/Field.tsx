@@ -97,18 +97,8 @@ interface TextAttrs {
 }
 
 /** A text input (type text, url or email) in a Field. `class` is the input's width class. */
-export function TextField({
-  label,
-  help,
-  id,
-  value,
-  onValue,
-  error,
-  disabled,
-  type = 'text',
-  class: cls = 'regular-text',
-  ...rest
-}: Common<string> & TextAttrs & { type?: 'text' | 'url' | 'email'; class?: string }) {
+export function TextField(props: Common<string> & TextAttrs & { type?: 'text' | 'url' | 'email'; class?: string }) {
+  const { label, help, id, value, onValue, error, disabled, type = 'text', class: cls = 'regular-text', ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
       <input
@@ -127,26 +117,17 @@ export function TextField({
 }
 
 /** A textarea in a Field; `footer` goes between the textarea and the error (a counter, "Restore default"). */
-export function TextareaField({
-  label,
-  help,
-  id,
-  value,
-  onValue,
-  error,
-  disabled,
-  class: cls,
-  footer,
-  describedById,
-  ...rest
-}: Common<string> &
-  TextAttrs & {
-    rows: number;
-    class?: string;
-    footer?: ComponentChildren;
-    /** Another element describing the textarea (a counter), read between the error and the help. */
-    describedById?: string;
-  }) {
+export function TextareaField(
+  props: Common<string> &
+    TextAttrs & {
+      rows: number;
+      class?: string;
+      footer?: ComponentChildren;
+      /** Another element describing the textarea (a counter), read between the error and the help. */
+      describedById?: string;
+    },
+) {
+  const { label, help, id, value, onValue, error, disabled, class: cls, footer, describedById, ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
       <textarea
@@ -167,21 +148,10 @@ export function TextareaField({
  * A number typed as text (so "0.70" stays as typed) in a Field, with an optional unit before and after it.
  * Decimal steps get the decimal keyboard on phones.
  */
-export function NumberField({
-  label,
-  help,
-  id,
-  value,
-  onValue,
-  error,
-  disabled,
-  min,
-  max,
-  step = 1,
-  width = 'small',
-  unit,
-  unitBefore,
-}: Common<string> & { min: number; max: number; step?: number; width?: 'small' | 'tiny'; unit?: ComponentChildren; unitBefore?: ComponentChildren }) {
+export function NumberField(
+  props: Common<string> & { min: number; max: number; step?: number; width?: 'small' | 'tiny'; unit?: ComponentChildren; unitBefore?: ComponentChildren },
+) {
+  const { label, help, id, value, onValue, error, disabled, min, max, step = 1, width = 'small', unit, unitBefore } = props;
   const input = (
     <input
       id={id}
@@ -231,17 +201,8 @@ export function SelectField({ label, help, id, value, onValue, error, disabled, 
 }
 
 /** A checkbox with its own text (`text`) in a Field whose row label names the setting. */
-export function CheckboxField({
-  label,
-  labelId,
-  text,
-  help,
-  id,
-  value,
-  onValue,
-  error,
-  disabled,
-}: Common<boolean> & { labelId: string; text: ComponentChildren }) {
+export function CheckboxField(props: Common<boolean> & { labelId: string; text: ComponentChildren }) {
+  const { label, labelId, text, help, id, value, onValue, error, disabled } = props;
   return (
     <Field label={label} labelId={labelId} describes={id} help={help} error={error}>
       <label class="checkbox-option">
@@ -261,17 +222,8 @@ export function CheckboxField({
 }
 
 /** A password (or secret) with a show/hide button in a Field. */
-export function PasswordField({
-  label,
-  help,
-  id,
-  value,
-  onValue,
-  error,
-  disabled,
-  autoComplete,
-  placeholder,
-}: Common<string> & { autoComplete: string; placeholder?: string }) {
+export function PasswordField(props: Common<string> & { autoComplete: string; placeholder?: string }) {
+  const { label, help, id, value, onValue, error, disabled, autoComplete, placeholder } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
       <PasswordInput
