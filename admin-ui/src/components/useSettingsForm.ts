@@ -6,6 +6,7 @@ import { useResource } from '../hooks.js';
 import { useActionNotice, type ActionNotice } from './announce.js';
 import { useAfterRender } from './form-helpers.js';
 import { useUnsavedChanges } from './unsaved-changes.js';
+import type { FieldBinding } from './Field.js';
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
@@ -65,6 +66,17 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
     });
   }
 
+  /** Binds a field in one line: `<NumberField label="Top k" {...bind('topK')} … />`. */
+  function bind<Key extends K & keyof F>(k: Key): FieldBinding<F[Key]> {
+    return {
+      id: fieldId(k),
+      value: form![k],
+      onValue: (value) => update({ [k]: value } as unknown as Partial<F>),
+      error: errors[k],
+      disabled: saving,
+    };
+  }
+
   async function onSave(e: Event) {
     e.preventDefault();
     if (saving || !form) return;
@@ -111,6 +123,7 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
     saving,
     dirty,
     update,
+    bind,
     onSave,
     afterRender,
     dismissNotice,

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api.js';
 import { AuthScreen } from '../components/AuthScreen.js';
-import { describedBy } from '../components/FormRow.js';
+import { describedBy } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PasswordInput } from '../components/PasswordInput.js';
 import { Spinner } from '../components/Spinner.js';

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../api.js';
 import { AuthScreen } from '../components/AuthScreen.js';
-import { FieldError, describedBy } from '../components/FormRow.js';
+import { FieldError, describedBy } from '../components/Field.js';
 import { Notice } from '../components/Notice.js';
 import { PasswordInput } from '../components/PasswordInput.js';
 import { Spinner } from '../components/Spinner.js';

@@ -1,7 +1,7 @@
 // Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
 // abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
 import { useTitle } from '../../components/AdminLayout.js';
-import { FormRow, fieldMessages, describedBy } from '../../components/FormRow.js';
+import { CheckboxField, Field, NumberField, TextareaField, TextField } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
@@ -276,7 +276,7 @@ function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement
 
 export default function ChatbotPage() {
   useTitle('Chatbot');
-  const { form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, saved, resource } = useSettingsForm({
+  const { form, errors, sectionErrors, notice, noticeRef, saving, dirty, update, bind, onSave, dismissNotice, saved, resource } = useSettingsForm({
     url: '/api/admin/chatbot/settings',
     fromView: fromSettings,
     validate,
@@ -290,22 +290,6 @@ export default function ChatbotPage() {
   if (!saved || !form) {
     return <PageLoadState title="Chatbot" what="the chatbot settings" error={resource.error} onRetry={resource.reload} />;
   }
-
-  const { err, desc, aria } = fieldMessages(fieldId, errors);
-  /** Props shared by every number input: id, value, error wiring. */
-  const num = (k: NumberKey, opts: { min: number; max: number; step?: number; width?: 'small' | 'tiny' }) => ({
-    id: fieldId(k),
-    type: 'number' as const,
-    class: `input ${opts.width === 'tiny' ? 'tiny-text' : 'small-text'}`,
-    min: opts.min,
-    max: opts.max,
-    step: opts.step ?? 1,
-    inputMode: (opts.step && opts.step < 1 ? 'decimal' : 'numeric') as 'decimal' | 'numeric',
-    value: form[k],
-    onInput: (e: Event) => update({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<Form>),
-    ...aria(k),
-    disabled: saving,
-  });
 
   const count = form.instructions.length;
   const overLimit = form.instructions.trim().length > MAX_INSTRUCTIONS;
@@ -326,42 +310,43 @@ export default function ChatbotPage() {
               <p>{sectionErrors.chatbot}</p>
             </Notice>
           )}
-          <FormRow label="Custom Instructions" htmlFor={fieldId('instructions')}>
-            <textarea
-              id={fieldId('instructions')}
-              class="input textarea-large"
-              rows={7}
-              value={form.instructions}
-              onInput={(e) => update({ instructions: e.currentTarget.value })}
-              aria-invalid={errors.instructions ? 'true' : undefined}
-              aria-describedby={describedBy(errors.instructions && 'cb-instructions-error', 'cb-instructions-counter', 'cb-instructions-description')}
-              disabled={saving}
-            />
-            <div class="textarea-footer">
-              <button
-                type="button"
-                class="button-link"
-                onClick={() => update({ instructions: DEFAULT_INSTRUCTIONS })}
-                disabled={saving || form.instructions === DEFAULT_INSTRUCTIONS}
-              >
-                Restore default
-              </button>
-              <span id="cb-instructions-counter" class={`char-counter${overLimit ? ' is-over' : ''}`} aria-live="polite">
-                {count.toLocaleString('en')} / {MAX_INSTRUCTIONS.toLocaleString('en')}
-                <span class="screen-reader-text"> characters</span>
-              </span>
-            </div>
-            {err('instructions')}
-            {desc(
-              'instructions',
+          <TextareaField
+            label="Custom Instructions"
+            {...bind('instructions')}
+            class="textarea-large"
+            rows={7}
+            describedById="cb-instructions-counter"
+            footer={
+              <div class="textarea-footer">
+                <button
+                  type="button"
+                  class="button-link"
+                  onClick={() => update({ instructions: DEFAULT_INSTRUCTIONS })}
+                  disabled={saving || form.instructions === DEFAULT_INSTRUCTIONS}
+                >
+                  Restore default
+                </button>
+                <span id="cb-instructions-counter" class={`char-counter${overLimit ? ' is-over' : ''}`} aria-live="polite">
+                  {count.toLocaleString('en')} / {MAX_INSTRUCTIONS.toLocaleString('en')}
+                  <span class="screen-reader-text"> characters</span>
+                </span>
+              </div>
+            }
+            help={
               <>
                 Tell the bot who it is and how to talk: tone, length, what to recommend. Docent always adds its own rules (answer from your content, cite
                 sources), so you do not need to repeat them.
-              </>,
-            )}
-          </FormRow>
+              </>
+            }
+          />
 
-          <FormRow label="Response language" labelId="language-label">
+          <Field
+            label="Response language"
+            labelId="language-label"
+            describes={fieldId('language')}
+            error={errors.language}
+            help="Automatic suits most sites. Choose one language if your content and support are only in that language."
+          >
             <fieldset class="radio-group" aria-labelledby="language-label" aria-describedby="cb-language-description">
               <label class="radio-option">
                 <input
@@ -411,11 +396,9 @@ export default function ChatbotPage() {
                 </select>
               </div>
             )}
-            {err('language')}
-            {desc('language', 'Automatic suits most sites. Choose one language if your content and support are only in that language.')}
-          </FormRow>
+          </Field>
 
-          <FormRow label="Answer mode" labelId="mode-label">
+          <Field label="Answer mode" labelId="mode-label" describes={fieldId('mode')} error={errors.mode}>
             <fieldset class="radio-group" aria-labelledby="mode-label">
               <label class="radio-option">
                 <input
@@ -454,46 +437,40 @@ export default function ChatbotPage() {
                 </span>
               </label>
             </fieldset>
-            {err('mode')}
-          </FormRow>
+          </Field>
 
-          <FormRow label="Q&amp;A answers" htmlFor={fieldId('qaAnswerMatch')}>
-            <span class="field-with-unit">
-              <span class="field-unit field-unit-before">Answer with the Q&amp;A answer when a question matches at least</span>
-              <input {...num('qaAnswerMatch', { min: 0, max: 100, width: 'tiny' })} />
-              <span class="field-unit">%</span>
-            </span>
-            {err('qaAnswerMatch')}
-            {desc(
-              'qaAnswerMatch',
+          <NumberField
+            label="Q&amp;A answers"
+            {...bind('qaAnswerMatch')}
+            min={0}
+            max={100}
+            width="tiny"
+            unitBefore={<>Answer with the Q&amp;A answer when a question matches at least</>}
+            unit="%"
+            help={
               <>
                 When a visitor's question is this close to one of your Q&amp;A questions, the bot replies with your answer word for word: no AI call, no cost,
                 also when the AI service is down or today's spend cap is reached. Below it, your Q&amp;A answers are context the bot answers from in its own
                 words. 85% catches rewordings of the same question; 0 always lets the AI answer.
-              </>,
-            )}
-          </FormRow>
+              </>
+            }
+          />
 
-          <FormRow label={'"I don\'t know" message'} htmlFor={fieldId('noAnswerMessage')}>
-            <textarea
-              id={fieldId('noAnswerMessage')}
-              class="input"
-              rows={2}
-              value={form.noAnswerMessage}
-              onInput={(e) => update({ noAnswerMessage: e.currentTarget.value })}
-              {...aria('noAnswerMessage')}
-              disabled={saving}
-            />
-            {form.noAnswerMessage !== DEFAULT_NO_ANSWER && (
-              <div class="textarea-footer">
-                <button type="button" class="button-link" onClick={() => update({ noAnswerMessage: DEFAULT_NO_ANSWER })} disabled={saving}>
-                  Restore default
-                </button>
-              </div>
-            )}
-            {err('noAnswerMessage')}
-            {desc('noAnswerMessage', 'What visitors see in strict mode when your content has nothing on their question.')}
-          </FormRow>
+          <TextareaField
+            label={'"I don\'t know" message'}
+            {...bind('noAnswerMessage')}
+            rows={2}
+            footer={
+              form.noAnswerMessage !== DEFAULT_NO_ANSWER && (
+                <div class="textarea-footer">
+                  <button type="button" class="button-link" onClick={() => update({ noAnswerMessage: DEFAULT_NO_ANSWER })} disabled={saving}>
+                    Restore default
+                  </button>
+                </div>
+              )
+            }
+            help="What visitors see in strict mode when your content has nothing on their question."
+          />
         </Postbox>
 
         <Postbox id="contact-title" title="When the bot can't help" body="inside form-table">
@@ -501,42 +478,35 @@ export default function ChatbotPage() {
             When your content has nothing on a question, or the bot cannot answer at all (the AI service is down, your credit has run out, today's spend cap is
             reached), visitors get a calm message with your matching Q&amp;A answers and links to matching pages. Give them a way to reach a person too.
           </p>
-          <FormRow label="Contact page or e-mail" htmlFor={fieldId('contactLink')}>
-            <input
-              id={fieldId('contactLink')}
-              type="text"
-              inputMode="url"
-              autoComplete="off"
-              spellcheck={false}
-              class="input regular-text"
-              value={form.contactLink}
-              placeholder="https://example.com/contact"
-              onInput={(e) => update({ contactLink: e.currentTarget.value })}
-              {...aria('contactLink')}
-              disabled={saving}
-            />
-            {err('contactLink')}
-            {desc(
-              'contactLink',
-              'Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none.',
-            )}
-          </FormRow>
-          <FormRow label="Button text" htmlFor={fieldId('contactLabel')}>
-            <input
-              id={fieldId('contactLabel')}
-              type="text"
-              class="input regular-text"
-              maxLength={60}
-              value={form.contactLabel}
-              placeholder="Contact us"
-              onInput={(e) => update({ contactLabel: e.currentTarget.value })}
-              {...aria('contactLabel')}
-              disabled={saving}
-            />
-            {err('contactLabel')}
-            {desc('contactLabel', 'Optional, up to 60 characters. Empty: "Contact us" in the visitor\'s language for a page, or the e-mail address itself.')}
-          </FormRow>
-          <FormRow label="Talk to a person" labelId="talk-label">
+          <TextField
+            label="Contact page or e-mail"
+            {...bind('contactLink')}
+            inputMode="url"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="https://example.com/contact"
+            help="Optional. A web page (starting with https://) or an e-mail address. Visitors see it as a button under the answer. Leave empty to show none."
+          />
+          <TextField
+            label="Button text"
+            {...bind('contactLabel')}
+            maxLength={60}
+            placeholder="Contact us"
+            help={'Optional, up to 60 characters. Empty: "Contact us" in the visitor\'s language for a page, or the e-mail address itself.'}
+          />
+          <Field
+            label="Talk to a person"
+            labelId="talk-label"
+            describes={fieldId('talkToPerson')}
+            error={errors.talkToPerson}
+            helpId="talk-description"
+            help={
+              <>
+                A short form in the widget: name, e-mail and a message. It arrives under <a href="/admin/leads">Leads</a> with the conversation, and as a "New
+                lead" notification (Settings → Notifications).
+              </>
+            }
+          >
             <fieldset class="radio-group" aria-labelledby="talk-label" aria-describedby="talk-description">
               <label class="radio-option">
                 <input
@@ -580,43 +550,21 @@ export default function ChatbotPage() {
                 </span>
               </label>
             </fieldset>
-            {err('talkToPerson')}
-            <p class="description" id="talk-description">
-              A short form in the widget: name, e-mail and a message. It arrives under <a href="/admin/leads">Leads</a> with the conversation, and as a "New
-              lead" notification (Settings → Notifications).
-            </p>
-          </FormRow>
-          <FormRow label="Consent text" htmlFor={fieldId('consentText')}>
-            <textarea
-              id={fieldId('consentText')}
-              class="input"
-              rows={2}
-              value={form.consentText}
-              placeholder="I agree that you store my name and e-mail address to answer me."
-              onInput={(e) => update({ consentText: e.currentTarget.value })}
-              {...aria('consentText')}
-              disabled={saving}
-            />
-            {err('consentText')}
-            {desc(
-              'consentText',
-              'Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to.',
-            )}
-          </FormRow>
-          <FormRow label="Pre-chat form" labelId="pre-chat-label">
-            <label class="checkbox-option">
-              <input
-                type="checkbox"
-                id="pre-chat-form"
-                checked={form.preChatForm}
-                onChange={(e) => update({ preChatForm: e.currentTarget.checked })}
-                aria-describedby="pre-chat-form-description"
-                disabled={saving}
-              />
-              <span>Ask for the visitor's name and e-mail before the first question</span>
-            </label>
-            {desc('preChatForm', 'Off by default: a form before chatting turns many visitors away. Each one filled in is a lead.')}
-          </FormRow>
+          </Field>
+          <TextareaField
+            label="Consent text"
+            {...bind('consentText')}
+            rows={2}
+            placeholder="I agree that you store my name and e-mail address to answer me."
+            help="Optional, up to 500 characters. When set, visitors must tick it to send the form, and the lead keeps the text they agreed to."
+          />
+          <CheckboxField
+            label="Pre-chat form"
+            labelId="pre-chat-label"
+            {...bind('preChatForm')}
+            text="Ask for the visitor's name and e-mail before the first question"
+            help="Off by default: a form before chatting turns many visitors away. Each one filled in is a lead."
+          />
         </Postbox>
 
         <Postbox id="model-title" title="Model and search" body="inside form-table">
@@ -625,157 +573,137 @@ export default function ChatbotPage() {
               <p>{sectionErrors.retrieval}</p>
             </Notice>
           )}
-          <FormRow label="Temperature" htmlFor={fieldId('temperature')}>
-            <input {...num('temperature', { min: 0, max: 2, step: 0.1, width: 'tiny' })} />
-            {err('temperature')}
-            {desc(
-              'temperature',
-              'How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers.',
-            )}
-          </FormRow>
-          <FormRow label="Max answer tokens" htmlFor={fieldId('maxAnswerTokens')}>
-            <span class="field-with-unit">
-              <input {...num('maxAnswerTokens', { min: 64, max: 8000 })} />
-              <span class="field-unit">tokens</span>
-            </span>
-            {err('maxAnswerTokens')}
-            {desc(
-              'maxAnswerTokens',
-              'The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more.',
-            )}
-          </FormRow>
-          <FormRow label="History length" htmlFor={fieldId('historyTurns')}>
-            <span class="field-with-unit">
-              <input {...num('historyTurns', { min: 0, max: 20, width: 'tiny' })} />
-              <span class="field-unit">turns</span>
-            </span>
-            {err('historyTurns')}
-            {desc('historyTurns', 'How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none.')}
-          </FormRow>
-          <FormRow label="Follow-up questions" labelId="follow-ups-label">
-            <label class="checkbox-option">
-              <input
-                type="checkbox"
-                id={fieldId('rewriteFollowUps')}
-                checked={form.rewriteFollowUps}
-                onChange={(e) => update({ rewriteFollowUps: e.currentTarget.checked })}
-                aria-describedby="rewrite-follow-ups-description"
-                disabled={saving}
-              />
-              <span>Rewrite follow-ups with the model</span>
-            </label>
-            {err('rewriteFollowUps')}
-            {desc(
-              'rewriteFollowUps',
+          <NumberField
+            label="Temperature"
+            {...bind('temperature')}
+            min={0}
+            max={2}
+            step={0.1}
+            width="tiny"
+            help="How much the wording varies, from 0 to 2. Lower is more focused and repeatable; higher is more varied. 0.3 suits factual answers."
+          />
+          <NumberField
+            label="Max answer tokens"
+            {...bind('maxAnswerTokens')}
+            min={64}
+            max={8000}
+            unit="tokens"
+            help="The longest answer the bot may write, in tokens: pieces of words, about ¾ of a word each (700 tokens is about 500 words). Longer answers cost more."
+          />
+          <NumberField
+            label="History length"
+            {...bind('historyTurns')}
+            min={0}
+            max={20}
+            width="tiny"
+            unit="turns"
+            help="How many earlier questions and answers the bot remembers, so follow-up questions make sense. 0 = none."
+          />
+          <CheckboxField
+            label="Follow-up questions"
+            labelId="follow-ups-label"
+            {...bind('rewriteFollowUps')}
+            text="Rewrite follow-ups with the model"
+            help={
               <>
                 A follow-up such as "And how much is it?" is always searched together with the visitor's previous question, at no extra cost. On: the model
                 first rewrites it into a question that stands alone ("How much is the Pro plan?"), one small extra AI call per follow-up. The{' '}
                 <a href="/admin/playground">Playground</a> shows what was searched.
-              </>,
-            )}
-          </FormRow>
-          <FormRow label="Chunks per answer" htmlFor={fieldId('topK')}>
-            <span class="field-with-unit">
-              <input {...num('topK', { min: 1, max: 20, width: 'tiny' })} />
-              <span class="field-unit">chunks</span>
-            </span>
-            {err('topK')}
-            {desc(
-              'topK',
+              </>
+            }
+          />
+          <NumberField
+            label="Chunks per answer"
+            {...bind('topK')}
+            min={1}
+            max={20}
+            width="tiny"
+            unit="chunks"
+            help={
               <>
                 How many chunks (short passages of your content) the bot reads before it answers, best matches first; often called top-k. More can help with
                 broad questions, but each answer costs a little more. Chunk size is set in{' '}
                 <a href="/admin/training?tab=database">Data Training → Database Management</a>.
-              </>,
-            )}
-          </FormRow>
-          <FormRow label="Minimum match" htmlFor={fieldId('minMatch')}>
-            <span class="field-with-unit">
-              <input {...num('minMatch', { min: 0, max: 100, width: 'tiny' })} />
-              <span class="field-unit">%</span>
-            </span>
-            {err('minMatch')}
-            {desc(
-              'minMatch',
+              </>
+            }
+          />
+          <NumberField
+            label="Minimum match"
+            {...bind('minMatch')}
+            min={0}
+            max={100}
+            width="tiny"
+            unit="%"
+            help={
               <>
                 How closely a chunk must match the meaning of the question to be used, from 0 to 100%. Raise it if answers use unrelated pages; lower it if the
                 bot says "I don't know" too often. Try questions in the <a href="/admin/playground">Playground</a>.
-              </>,
-            )}
-          </FormRow>
+              </>
+            }
+          />
         </Postbox>
 
         <Postbox id="abuse-title" title={<>Abuse &amp; cost protection</>} body="inside form-table">
-          <FormRow label="Max message length" htmlFor={fieldId('maxMessageLength')}>
-            <span class="field-with-unit">
-              <input {...num('maxMessageLength', { min: 50, max: 4000 })} />
-              <span class="field-unit">characters</span>
-            </span>
-            {err('maxMessageLength')}
-            {desc('maxMessageLength', 'Longer questions from visitors are refused. Stops people pasting whole documents.')}
-          </FormRow>
-          <FormRow label="Messages per minute" htmlFor={fieldId('messagesPerMinutePerVisitor')}>
-            <span class="field-with-unit">
-              <input {...num('messagesPerMinutePerVisitor', { min: 1, max: 120, width: 'tiny' })} />
-              <span class="field-unit">per visitor</span>
-            </span>
-            {err('messagesPerMinutePerVisitor')}
-            {desc('messagesPerMinutePerVisitor', 'A visitor who sends more has to wait a moment. Real people rarely send more than a few.')}
-          </FormRow>
-          <FormRow label="Daily messages" htmlFor={fieldId('dailyMessagesPerVisitor')}>
-            <span class="field-with-unit">
-              <input {...num('dailyMessagesPerVisitor', { min: 1, max: 10000 })} />
-              <span class="field-unit">per visitor</span>
-            </span>
-            {err('dailyMessagesPerVisitor')}
-            {desc('dailyMessagesPerVisitor', 'After this many questions in a day (UTC), a visitor is asked to come back tomorrow.')}
-          </FormRow>
-          <FormRow label="Max messages per conversation" htmlFor={fieldId('maxMessagesPerConversation')}>
-            <input {...num('maxMessagesPerConversation', { min: 2, max: 500 })} />
-            {err('maxMessagesPerConversation')}
-            {desc('maxMessagesPerConversation', 'Long conversations cost more per answer. Past this, the visitor is asked to start a new chat.')}
-          </FormRow>
-          <FormRow label="Daily spend cap" htmlFor={fieldId('dailySpendCapUsd')}>
-            <span class="field-with-unit">
-              <span class="field-unit field-unit-before">$</span>
-              <input {...num('dailySpendCapUsd', { min: 0, max: 10000, step: 0.01 })} />
-              <span class="field-unit">per day</span>
-            </span>
-            {err('dailySpendCapUsd')}
-            {desc(
-              'dailySpendCapUsd',
-              '0 = no cap. When the whole site has spent this much today (UTC), the widget answers with links to matching pages only, until midnight UTC.',
-            )}
-          </FormRow>
+          <NumberField
+            label="Max message length"
+            {...bind('maxMessageLength')}
+            min={50}
+            max={4000}
+            unit="characters"
+            help="Longer questions from visitors are refused. Stops people pasting whole documents."
+          />
+          <NumberField
+            label="Messages per minute"
+            {...bind('messagesPerMinutePerVisitor')}
+            min={1}
+            max={120}
+            width="tiny"
+            unit="per visitor"
+            help="A visitor who sends more has to wait a moment. Real people rarely send more than a few."
+          />
+          <NumberField
+            label="Daily messages"
+            {...bind('dailyMessagesPerVisitor')}
+            min={1}
+            max={10000}
+            unit="per visitor"
+            help="After this many questions in a day (UTC), a visitor is asked to come back tomorrow."
+          />
+          <NumberField
+            label="Max messages per conversation"
+            {...bind('maxMessagesPerConversation')}
+            min={2}
+            max={500}
+            help="Long conversations cost more per answer. Past this, the visitor is asked to start a new chat."
+          />
+          <NumberField
+            label="Daily spend cap"
+            {...bind('dailySpendCapUsd')}
+            min={0}
+            max={10000}
+            step={0.01}
+            unitBefore="$"
+            unit="per day"
+            help="0 = no cap. When the whole site has spent this much today (UTC), the widget answers with links to matching pages only, until midnight UTC."
+          />
         </Postbox>
 
         <Postbox id="privacy-title" title="Privacy" body="inside form-table">
-          <FormRow label="Store conversations" labelId="store-label">
-            <label class="checkbox-option">
-              <input
-                type="checkbox"
-                id="store-conversations"
-                checked={form.storeConversations}
-                onChange={(e) => update({ storeConversations: e.currentTarget.checked })}
-                aria-describedby="store-conversations-description"
-                disabled={saving}
-              />
-              <span>Keep visitors' conversations so you can read them under Conversations</span>
-            </label>
-            {err('storeConversations')}
-            {desc(
-              'storeConversations',
-              'Off: conversations are never saved and nothing shows under Conversations; a chat in progress is held in memory only (for up to 30 minutes), so follow-up questions make sense. The limits above and the dashboard still count every question, without its text. Tell visitors in your privacy policy if you keep conversations.',
-            )}
-          </FormRow>
-          <FormRow label="Keep conversations for" htmlFor={fieldId('retentionDays')}>
-            <span class="field-with-unit">
-              <input {...num('retentionDays', { min: 0, max: 3650 })} />
-              <span class="field-unit">days</span>
-            </span>
-            {err('retentionDays')}
-            {desc('retentionDays', '0 = keep forever. Older conversations are deleted automatically a few times a day.')}
-          </FormRow>
+          <CheckboxField
+            label="Store conversations"
+            labelId="store-label"
+            {...bind('storeConversations')}
+            text="Keep visitors' conversations so you can read them under Conversations"
+            help="Off: conversations are never saved and nothing shows under Conversations; a chat in progress is held in memory only (for up to 30 minutes), so follow-up questions make sense. The limits above and the dashboard still count every question, without its text. Tell visitors in your privacy policy if you keep conversations."
+          />
+          <NumberField
+            label="Keep conversations for"
+            {...bind('retentionDays')}
+            min={0}
+            max={3650}
+            unit="days"
+            help="0 = keep forever. Older conversations are deleted automatically a few times a day."
+          />
         </Postbox>
 
         <SubmitRow saving={saving} dirty={dirty} />

@@ -3,7 +3,7 @@
 // embedding call), and marks the conversation improved. POST /api/admin/conversations/:id/improve.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/FormRow.js';
+import { FieldError, describedBy } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';

@@ -3,9 +3,8 @@
 // GET /api/admin/account, POST /api/admin/account/password.
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage, setCsrfToken } from '../../api.js';
-import { FormRow, fieldMessages } from '../../components/FormRow.js';
+import { PasswordField } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
-import { PasswordInput } from '../../components/PasswordInput.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
@@ -18,14 +17,14 @@ import './settings.css';
 /** The server's minimum (typed as its literal: a change there fails typecheck here until this follows). */
 const MIN_LENGTH: typeof MIN_PASSWORD_LENGTH = 10;
 
-type Field = 'currentPassword' | 'newPassword' | 'confirmPassword';
-const ORDER: Field[] = ['currentPassword', 'newPassword', 'confirmPassword'];
-const FIELD_IDS: Record<Field, string> = { currentPassword: 'current-password', newPassword: 'new-password', confirmPassword: 'confirm-password' };
-type Form = Record<Field, string>;
+type AccountField = 'currentPassword' | 'newPassword' | 'confirmPassword';
+const ORDER: AccountField[] = ['currentPassword', 'newPassword', 'confirmPassword'];
+const FIELD_IDS: Record<AccountField, string> = { currentPassword: 'current-password', newPassword: 'new-password', confirmPassword: 'confirm-password' };
+type Form = Record<AccountField, string>;
 const EMPTY: Form = { currentPassword: '', newPassword: '', confirmPassword: '' };
 
-function validate(f: Form): Partial<Record<Field, string>> {
-  const e: Partial<Record<Field, string>> = {};
+function validate(f: Form): Partial<Record<AccountField, string>> {
+  const e: Partial<Record<AccountField, string>> = {};
   if (!f.currentPassword) e.currentPassword = 'Enter your current password.';
   if (!f.newPassword) e.newPassword = 'Enter a new password.';
   else if (f.newPassword.length < MIN_LENGTH) e.newPassword = `Use at least ${MIN_LENGTH} characters (now ${f.newPassword.length}).`;
@@ -36,18 +35,17 @@ function validate(f: Form): Partial<Record<Field, string>> {
 export default function Account() {
   const account = useResource<AccountInfo>('/api/admin/account');
   const [form, setForm] = useState<Form>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<AccountField, string>>>({});
   const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
-  const { err, desc, aria } = fieldMessages<Field>((k) => FIELD_IDS[k], errors);
   useUnsavedChanges(ORDER.some((k) => form[k] !== ''));
 
-  function update(field: Field, value: string) {
+  function update(field: AccountField, value: string) {
     setForm((f) => ({ ...f, [field]: value }));
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   }
 
-  function showErrors(found: Partial<Record<Field, string>>) {
+  function showErrors(found: Partial<Record<AccountField, string>>) {
     setErrors(found);
     const first = ORDER.find((k) => found[k])!;
     showNotice({ type: 'error', message: 'The password was not changed: please correct the highlighted fields.' }, FIELD_IDS[first]);
@@ -119,48 +117,36 @@ export default function Account() {
           )}
           {/* For password managers: there is one admin and no user name. */}
           <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-          <FormRow label="Current password" htmlFor={FIELD_IDS.currentPassword}>
-            <PasswordInput
-              id={FIELD_IDS.currentPassword}
-              value={form.currentPassword}
-              onInput={(v) => update('currentPassword', v)}
-              autoComplete="current-password"
-              invalid={!!errors.currentPassword}
-              describedBy={aria('currentPassword')['aria-describedby']}
-              disabled={saving}
-              class="regular-text"
-            />
-            {err('currentPassword')}
-            {desc('currentPassword', 'The password you logged in with.')}
-          </FormRow>
-          <FormRow label="New password" htmlFor={FIELD_IDS.newPassword}>
-            <PasswordInput
-              id={FIELD_IDS.newPassword}
-              value={form.newPassword}
-              onInput={(v) => update('newPassword', v)}
-              autoComplete="new-password"
-              invalid={!!errors.newPassword}
-              describedBy={aria('newPassword')['aria-describedby']}
-              disabled={saving}
-              class="regular-text"
-            />
-            {err('newPassword')}
-            {desc('newPassword', `At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`)}
-          </FormRow>
-          <FormRow label="Confirm new password" htmlFor={FIELD_IDS.confirmPassword}>
-            <PasswordInput
-              id={FIELD_IDS.confirmPassword}
-              value={form.confirmPassword}
-              onInput={(v) => update('confirmPassword', v)}
-              autoComplete="new-password"
-              invalid={!!errors.confirmPassword}
-              describedBy={aria('confirmPassword')['aria-describedby']}
-              disabled={saving}
-              class="regular-text"
-            />
-            {err('confirmPassword')}
-            {desc('confirmPassword', 'Type the new password again.')}
-          </FormRow>
+          <PasswordField
+            label="Current password"
+            id={FIELD_IDS.currentPassword}
+            value={form.currentPassword}
+            onValue={(v) => update('currentPassword', v)}
+            error={errors.currentPassword}
+            autoComplete="current-password"
+            disabled={saving}
+            help="The password you logged in with."
+          />
+          <PasswordField
+            label="New password"
+            id={FIELD_IDS.newPassword}
+            value={form.newPassword}
+            onValue={(v) => update('newPassword', v)}
+            error={errors.newPassword}
+            autoComplete="new-password"
+            disabled={saving}
+            help={`At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`}
+          />
+          <PasswordField
+            label="Confirm new password"
+            id={FIELD_IDS.confirmPassword}
+            value={form.confirmPassword}
+            onValue={(v) => update('confirmPassword', v)}
+            error={errors.confirmPassword}
+            autoComplete="new-password"
+            disabled={saving}
+            help="Type the new password again."
+          />
         </Postbox>
         <SubmitRow saving={saving} label="Change Password" />
       </form>

@@ -1,147 +1,35 @@
+// Settings → API Configuration: the connection (provider, base URL, key, low-balance warning) and the models.
+// GET/PUT /api/admin/settings/api. This file holds the form's state and its save, test and remove flows; the
+// sections in ./api-configuration/ draw it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
-import { ModelCombobox } from '../../components/ModelCombobox.js';
 import { Notice } from '../../components/Notice.js';
-import { PasswordInput } from '../../components/PasswordInput.js';
-import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { LoadingBox } from '../../components/Spinner.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
-import { Icon } from '../../components/Icon.js';
-import { checkDecimal, parseDecimal } from '../../components/form-helpers.js';
+import { parseDecimal, useAfterRender } from '../../components/form-helpers.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
-import { BalanceLine, KeyStatusLine } from './KeyStatus.js';
-import { endpointName, formatDateTime, formatUsd, relativeTime } from '../../format.js';
+import { endpointName } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { DEFAULT_CHAT_MODEL, type ApiSettings, type ApiSettingsUpdate, type KeyTestResult, type ModelCatalog, type Provider } from '../../types.js';
-import { Postbox } from '../../components/Postbox.js';
+import type { ApiSettings, ApiSettingsUpdate, KeyTestResult, Provider } from '../../types.js';
+import { ApiKeyField } from './api-configuration/ApiKeyField.js';
+import { ConnectionSection } from './api-configuration/ConnectionSection.js';
+import { ModelsSection } from './api-configuration/ModelsSection.js';
+import {
+  type Errors,
+  FIELD_ORDER,
+  type FormState,
+  STATUS_FIELDS,
+  type TestState,
+  fromSettings,
+  sameForm,
+  validate,
+  validateBaseUrl,
+  validateKey,
+} from './api-configuration/form.js';
+import { useCatalog } from './api-configuration/useCatalog.js';
 
-export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
-export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
-const MAX_FALLBACKS = 2;
-const MAX_LOW_BALANCE_USD = 10_000;
-const LOW_BALANCE_MESSAGE = `Enter an amount in US dollars from 0 to ${MAX_LOW_BALANCE_USD.toLocaleString('en')} (0 turns the warning off).`;
-/** The saved key's status fields: they change on the server without the form (tests, chats, checks). */
-const STATUS_FIELDS = ['keyCheck', 'keyStatus', 'balance'] as const;
-
-interface FormState {
-  provider: Provider;
-  baseUrl: string;
-  /** A newly typed key ('' = keep the stored one). */
-  apiKey: string;
-  /** A key is stored but the admin clicked "Change key". */
-  changingKey: boolean;
-  model: string;
-  fallbackModels: string[];
-  reasoningEnabled: boolean;
-  /** As typed (USD). */
-  lowBalanceUsd: string;
-}
-
-type Errors = Partial<Record<'provider' | 'baseUrl' | 'apiKey' | 'lowBalanceUsd' | 'model' | 'fallbackModels' | 'reasoningEnabled', string>>;
-const FIELD_ORDER: (keyof Errors)[] = ['provider', 'baseUrl', 'apiKey', 'lowBalanceUsd', 'model', 'reasoningEnabled', 'fallbackModels'];
-
-type TestState =
-  | { status: 'idle' }
-  | { status: 'testing' }
-  | { status: 'done'; result: KeyTestResult; stored: boolean; noKey?: boolean; provider: Provider }
-  | { status: 'failed'; message: string };
-
-function fromSettings(s: ApiSettings): FormState {
-  return {
-    provider: s.provider,
-    baseUrl: s.baseUrl ?? '',
-    apiKey: '',
-    changingKey: false,
-    model: s.model || DEFAULT_CHAT_MODEL,
-    fallbackModels: [...(s.fallbackModels ?? [])].slice(0, MAX_FALLBACKS),
-    reasoningEnabled: !!s.reasoningEnabled,
-    lowBalanceUsd: String(s.lowBalanceUsd ?? 1),
-  };
-}
-
-function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function validateKey(provider: Provider, key: string): string | undefined {
-  const k = key.trim();
-  if (k && provider === 'openrouter' && !OPENROUTER_KEY.test(k)) return KEY_FORMAT_MESSAGE;
-  return undefined;
-}
-
-function validateBaseUrl(provider: Provider, url: string): string | undefined {
-  if (provider !== 'openai-compatible') return undefined;
-  const u = url.trim();
-  if (!u) return 'Enter the base URL of the endpoint, for example http://localhost:11434/v1.';
-  if (!isHttpUrl(u)) return 'Enter a full URL starting with http:// or https://.';
-  return undefined;
-}
-
-function validate(f: FormState): Errors {
-  const e: Errors = {};
-  const baseUrl = validateBaseUrl(f.provider, f.baseUrl);
-  if (baseUrl) e.baseUrl = baseUrl;
-  const key = validateKey(f.provider, f.apiKey);
-  if (key) e.apiKey = key;
-  if (f.provider === 'openrouter') {
-    const low = checkDecimal(f.lowBalanceUsd, 0, MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE);
-    if (low) e.lowBalanceUsd = low;
-  }
-  if (!f.model.trim()) e.model = 'Choose a model.';
-  const fallbacks = f.fallbackModels.filter(Boolean);
-  if (fallbacks.some((m) => m === f.model) || new Set(fallbacks).size !== fallbacks.length) {
-    e.fallbackModels = 'Choose different models: a fallback cannot repeat the main model or the other fallback.';
-  }
-  return e;
-}
-
-function sameForm(a: FormState, b: FormState): boolean {
-  return (
-    a.provider === b.provider &&
-    (a.provider !== 'openai-compatible' || a.baseUrl.trim() === b.baseUrl.trim()) &&
-    a.apiKey.trim() === b.apiKey.trim() &&
-    a.model === b.model &&
-    a.fallbackModels.filter(Boolean).join('\n') === b.fallbackModels.filter(Boolean).join('\n') &&
-    a.reasoningEnabled === b.reasoningEnabled &&
-    (a.provider !== 'openrouter' || parseDecimal(a.lowBalanceUsd) === parseDecimal(b.lowBalanceUsd))
-  );
-}
-
-function maskedKey(s: ApiSettings): string {
-  return `${s.provider === 'openrouter' ? 'sk-or-v1-' : ''}••••••••${s.apiKey.last4 ?? ''}`;
-}
-
-/** Fetches the model catalog; refresh() forces the server to update it from the provider. */
-function useCatalog() {
-  const [catalog, setCatalog] = useState<ModelCatalog | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [requestError, setRequestError] = useState<string | null>(null);
-
-  async function load(refresh: boolean) {
-    setLoading(true);
-    setRequestError(null);
-    try {
-      setCatalog(await api.get<ModelCatalog>(`/api/admin/models${refresh ? '?refresh=1' : ''}`));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      setRequestError(errorMessage(err));
-    } finally {
-      setLoading(false);
-    }
-  }
-
-  useEffect(() => {
-    load(false);
-  }, []);
-
-  return { catalog, loading, requestError, refresh: () => load(true), reload: () => load(false) };
-}
+export { KEY_FORMAT_MESSAGE, OPENROUTER_KEY } from './api-configuration/form.js';
 
 export default function ApiConfiguration() {
   const settings = useResource<ApiSettings>('/api/admin/settings/api');
@@ -160,7 +48,8 @@ export default function ApiConfiguration() {
   const baseUrlRef = useRef<HTMLInputElement>(null);
   const modelRef = useRef<HTMLInputElement>(null);
   const fallbackRefs = useRef<(HTMLInputElement | null)[]>([]);
-  const focusAfterRender = useRef<(() => void) | null>(null);
+  // Focus moves that must wait for the next render (e.g. the key input appears after "Change key").
+  const afterRender = useAfterRender();
   // Set while a pointer press on a button is under way. Validating on blur then would insert an error
   // line, move the button under the pointer, and the click would be lost; the button validates itself.
   const pressingControl = useRef(false);
@@ -172,13 +61,6 @@ export default function ApiConfiguration() {
       setForm(fromSettings(settings.data));
     }
   }, [settings.data]);
-
-  // Focus moves that must wait for the next render (e.g. the key input appears after "Change key").
-  useEffect(() => {
-    const f = focusAfterRender.current;
-    focusAfterRender.current = null;
-    f?.();
-  });
 
   // Keep "Updated 5 minutes ago" fresh.
   useEffect(() => {
@@ -213,11 +95,6 @@ export default function ApiConfiguration() {
   }
 
   const busy = saving || removing;
-  const isOpenRouter = form.provider === 'openrouter';
-  const keyLabel = isOpenRouter ? 'OpenRouter API Key' : 'API Key';
-  // A saved key belongs to its provider: switching provider asks for the new one's key.
-  const showKeyDisplay = saved.apiKey.saved && !form.changingKey && form.provider === saved.provider;
-  const keyLeftBehind = saved.apiKey.saved && form.provider !== saved.provider;
   const reasoningSupported = modelInfo ? modelInfo.reasoning.supported : true;
   const reasoningMandatory = !!modelInfo?.reasoning.mandatory;
 
@@ -395,7 +272,7 @@ export default function ApiConfiguration() {
       setTest({ status: 'idle' });
       showNotice({ type: 'success', message: 'API key removed.' });
       // The Remove button is gone: focus goes to the key field that took its place.
-      focusAfterRender.current = () => keyInputRef.current?.focus();
+      afterRender(() => keyInputRef.current?.focus());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       showNotice({ type: 'error', message: `The API key was not removed: ${errorMessage(err)}` });
@@ -413,13 +290,13 @@ export default function ApiConfiguration() {
   function startChangeKey() {
     update({ changingKey: true, apiKey: '' });
     if (test.status !== 'testing') setTest({ status: 'idle' });
-    focusAfterRender.current = () => keyInputRef.current?.focus();
+    afterRender(() => keyInputRef.current?.focus());
   }
 
   function cancelChangeKey() {
     update({ changingKey: false, apiKey: '' }, ['apiKey']);
     if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
-    focusAfterRender.current = () => document.getElementById('api-key-change')?.focus();
+    afterRender(() => document.getElementById('api-key-change')?.focus());
   }
 
   function setFallback(i: number, id: string) {
@@ -431,18 +308,16 @@ export default function ApiConfiguration() {
   function addFallback() {
     const i = form!.fallbackModels.length;
     update({ fallbackModels: [...form!.fallbackModels, ''] });
-    focusAfterRender.current = () => fallbackRefs.current[i]?.focus();
+    afterRender(() => fallbackRefs.current[i]?.focus());
   }
 
   function removeFallback(i: number) {
     const next = form!.fallbackModels.filter((_, j) => j !== i);
     update({ fallbackModels: next }, ['fallbackModels']);
-    focusAfterRender.current = () => (fallbackRefs.current[i] ?? fallbackRefs.current[i - 1] ?? document.getElementById('fallback-add'))?.focus();
+    afterRender(() => (fallbackRefs.current[i] ?? fallbackRefs.current[i - 1] ?? document.getElementById('fallback-add'))?.focus());
   }
 
   const catalogError = catalogRequestError ?? catalog?.error ?? null;
-  const keyDescId = 'api-key-description';
-  const keyErrorId = 'api-key-error';
 
   return (
     <>
@@ -462,394 +337,58 @@ export default function ApiConfiguration() {
       )}
 
       <form class="settings-form" onSubmit={onSave} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
-        <Postbox id="connection-title" title="Connection" body="inside form-table">
-          <FormRow label="Provider" labelId="provider-label">
-            <fieldset class="radio-group" aria-describedby={errors.provider ? 'provider-error' : undefined}>
-              <legend class="screen-reader-text">Provider</legend>
-              <label class="radio-option">
-                <input
-                  type="radio"
-                  name="provider"
-                  value="openrouter"
-                  checked={form.provider === 'openrouter'}
-                  onChange={() => changeConnection({ provider: 'openrouter' }, ['provider', 'apiKey', 'baseUrl'])}
-                  disabled={busy}
-                />
-                <span>
-                  <span class="radio-title">OpenRouter (recommended)</span>
-                  <span class="description">One key for hundreds of models, with spending limits you control.</span>
-                </span>
-              </label>
-              <label class="radio-option">
-                <input
-                  type="radio"
-                  name="provider"
-                  value="openai-compatible"
-                  checked={form.provider === 'openai-compatible'}
-                  onChange={() => changeConnection({ provider: 'openai-compatible' }, ['provider', 'apiKey'])}
-                  disabled={busy}
-                />
-                <span>
-                  <span class="radio-title">OpenAI-compatible endpoint</span>
-                  <span class="description">Your own server that speaks the OpenAI API, such as Ollama, LM Studio or vLLM.</span>
-                </span>
-              </label>
-            </fieldset>
-            <FieldError id="provider-error" message={errors.provider} />
-          </FormRow>
-
-          {form.provider === 'openai-compatible' && (
-            <FormRow label="Base URL" htmlFor="base-url">
-              <input
-                id="base-url"
-                ref={baseUrlRef}
-                type="url"
-                class="input regular-text code"
-                value={form.baseUrl}
-                placeholder="http://localhost:11434/v1"
-                autoComplete="off"
-                spellcheck={false}
-                disabled={busy}
-                aria-invalid={errors.baseUrl ? 'true' : undefined}
-                aria-describedby={describedBy(errors.baseUrl && 'base-url-error', 'base-url-description')}
-                onInput={(e) => changeConnection({ baseUrl: e.currentTarget.value }, ['baseUrl'])}
-                onBlur={() => validateOnBlur('baseUrl')}
-              />
-              <FieldError id="base-url-error" message={errors.baseUrl} />
-              <p class="description" id="base-url-description">
-                The address of the API, usually ending in <code>/v1</code>. For Ollama on this server: <code>http://localhost:11434/v1</code>
-              </p>
-            </FormRow>
-          )}
-
-          <FormRow label={keyLabel} htmlFor="api-key">
-            {showKeyDisplay ? (
-              <>
-                <div class="key-display">
-                  <input
-                    id="api-key"
-                    ref={keyInputRef}
-                    type="text"
-                    class="input regular-text code key-masked"
-                    value={maskedKey(saved)}
-                    readOnly
-                    aria-invalid={errors.apiKey ? 'true' : undefined}
-                    aria-describedby={describedBy(errors.apiKey && keyErrorId, 'api-key-status', keyDescId)}
-                  />
-                  <div class="key-actions">
-                    <button type="button" id="api-key-change" class="button" onClick={startChangeKey} disabled={busy}>
-                      Change key
-                    </button>
-                    <button type="button" class="button button-delete" onClick={onRemoveKey} disabled={busy}>
-                      {removing ? 'Removing…' : 'Remove API Key'}
-                    </button>
-                  </div>
-                </div>
-                <KeyStatusLine settings={saved} />
-                <BalanceLine settings={saved} />
-              </>
-            ) : (
-              <div class="key-edit">
-                <PasswordInput
-                  id="api-key"
-                  inputRef={keyInputRef}
-                  class="regular-text"
-                  value={form.apiKey}
-                  onInput={(v) => {
-                    update({ apiKey: v }, ['apiKey']);
-                    if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
-                  }}
-                  autoComplete="off"
-                  placeholder={isOpenRouter ? 'sk-or-v1-…' : 'Leave empty if the endpoint needs no key'}
-                  invalid={!!errors.apiKey}
-                  describedBy={describedBy(errors.apiKey && keyErrorId, keyDescId)}
-                  disabled={busy}
-                  toggleNoun="key"
-                  onBlur={() => validateOnBlur('apiKey')}
-                />
-                {form.changingKey && (
-                  <button type="button" class="button" onClick={cancelChangeKey} disabled={busy}>
-                    Cancel
-                  </button>
-                )}
-              </div>
-            )}
-            <FieldError id={keyErrorId} message={errors.apiKey} />
-            <p class="description" id={keyDescId}>
-              {isOpenRouter ? (
-                <>
-                  Create a key at{' '}
-                  <a href="https://openrouter.ai/settings/keys" target="_blank" rel="noopener noreferrer">
-                    openrouter.ai/settings/keys
-                    <Icon name="external" size={12} class="icon-external" />
-                    <span class="screen-reader-text"> (opens in a new tab)</span>
-                  </a>
-                  . Set a credit limit on it there to cap spending. The key is stored on this server only and never shown again.
-                </>
-              ) : (
-                <>The key your endpoint expects, if any. It is stored on this server only and never shown again.</>
-              )}
-              {keyLeftBehind && <> Your saved {saved.provider === 'openrouter' ? 'OpenRouter' : 'endpoint'} key is not sent to another provider.</>}
-            </p>
-
-            <div class="key-test">
-              <button type="button" class="button" onClick={onTest} disabled={test.status === 'testing' || busy}>
-                Test API Key
-              </button>
-              {test.status === 'testing' && <Spinner label="Testing…" />}
-            </div>
-            <div class="key-test-result">
-              <KeyTestOutcome state={test} />
-            </div>
-          </FormRow>
-
-          {isOpenRouter && (
-            <FormRow label="Low-balance warning" htmlFor="low-balance">
-              <span class="field-with-unit">
-                <span class="field-unit field-unit-before">$</span>
-                <input
-                  id="low-balance"
-                  type="number"
-                  min={0}
-                  max={MAX_LOW_BALANCE_USD}
-                  step={0.01}
-                  class="input low-balance-input"
-                  value={form.lowBalanceUsd}
-                  disabled={busy}
-                  aria-invalid={errors.lowBalanceUsd ? 'true' : undefined}
-                  aria-describedby={describedBy(errors.lowBalanceUsd && 'low-balance-error', 'low-balance-description')}
-                  onInput={(e) => update({ lowBalanceUsd: e.currentTarget.value }, ['lowBalanceUsd'])}
-                />
-              </span>
-              <FieldError id="low-balance-error" message={errors.lowBalanceUsd} />
-              <p class="description" id="low-balance-description">
-                In US dollars. When the key can spend less than this, the Dashboard warns you, before visitors go unanswered. Checked at most once an hour, when
-                OpenRouter lets the key read its balance or limit. 0 turns the warning off.
-              </p>
-            </FormRow>
-          )}
-        </Postbox>
-
-        <Postbox id="models-title" title="Models" body="inside form-table">
-          <FormRow label="Model" htmlFor="model">
-            <ModelCombobox
-              id="model"
-              inputRef={modelRef}
-              models={models}
-              loading={catalogLoading}
-              value={form.model}
-              onChange={(id) => update({ model: id }, ['model', 'fallbackModels'])}
-              listLabel="Models"
-              invalid={!!errors.model}
-              describedBy={describedBy(errors.model && 'model-error', 'model-description')}
-              disabled={busy}
-              allowCustom
+        <ConnectionSection
+          form={form}
+          errors={errors}
+          busy={busy}
+          update={update}
+          changeConnection={changeConnection}
+          baseUrlRef={baseUrlRef}
+          onBaseUrlBlur={() => validateOnBlur('baseUrl')}
+          keyField={
+            <ApiKeyField
+              form={form}
+              saved={saved}
+              errors={errors}
+              busy={busy}
+              removing={removing}
+              test={test}
+              keyInputRef={keyInputRef}
+              onKeyInput={(v) => {
+                update({ apiKey: v }, ['apiKey']);
+                if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
+              }}
+              onKeyBlur={() => validateOnBlur('apiKey')}
+              onChangeKey={startChangeKey}
+              onCancelChangeKey={cancelChangeKey}
+              onRemoveKey={onRemoveKey}
+              onTest={onTest}
             />
-            <FieldError id="model-error" message={errors.model} />
-            <p class="description" id="model-description">
-              Answers your visitors. Type to search by name or id.
-            </p>
-            <CatalogStatus catalog={catalog} loading={catalogLoading} error={catalogError} onRefresh={refreshCatalog} />
-          </FormRow>
+          }
+        />
 
-          <FormRow label="Reasoning" labelId="reasoning-label">
-            <label class={`checkbox-option${!reasoningSupported ? ' is-disabled' : ''}`}>
-              <input
-                type="checkbox"
-                id="reasoning"
-                checked={reasoningSupported && form.reasoningEnabled}
-                disabled={!reasoningSupported || busy}
-                onChange={(e) => update({ reasoningEnabled: e.currentTarget.checked }, ['reasoningEnabled'])}
-                aria-describedby={describedBy(
-                  errors.reasoningEnabled && 'reasoning-error',
-                  (!reasoningSupported || reasoningMandatory) && 'reasoning-note',
-                  'reasoning-description',
-                )}
-              />
-              <span>Enable reasoning</span>
-            </label>
-            <FieldError id="reasoning-error" message={errors.reasoningEnabled} />
-            {!reasoningSupported && (
-              <p class="description note" id="reasoning-note">
-                This model does not support reasoning.
-              </p>
-            )}
-            {reasoningSupported && reasoningMandatory && (
-              <p class="description note" id="reasoning-note">
-                This model always reasons; off keeps it to the minimum.
-              </p>
-            )}
-            <p class="description" id="reasoning-description">
-              Off: the model thinks as little as possible, for fast replies. On: the model uses its default thinking level (slower, can be more accurate).
-            </p>
-          </FormRow>
-
-          <FormRow label="Fallback models" labelId="fallback-label">
-            <div
-              class="fallback-list"
-              role="group"
-              aria-labelledby="fallback-label"
-              aria-describedby={describedBy(errors.fallbackModels && 'fallback-error', 'fallback-description')}
-            >
-              {form.fallbackModels.map((id, i) => (
-                <div class="fallback-item" key={i}>
-                  <label class="screen-reader-text" for={`fallback-${i}`}>
-                    Fallback model {i + 1}
-                  </label>
-                  <span class="fallback-number" aria-hidden="true">
-                    {i + 1}.
-                  </span>
-                  <ModelCombobox
-                    id={`fallback-${i}`}
-                    inputRef={(el) => {
-                      fallbackRefs.current[i] = el;
-                    }}
-                    models={models}
-                    loading={catalogLoading}
-                    value={id}
-                    onChange={(v) => setFallback(i, v)}
-                    listLabel={`Models for fallback ${i + 1}`}
-                    placeholder="Choose a model…"
-                    invalid={!!errors.fallbackModels}
-                    describedBy={errors.fallbackModels ? 'fallback-error' : undefined}
-                    disabled={busy}
-                    allowCustom
-                    after={
-                      <button
-                        type="button"
-                        class="button-link button-link-delete fallback-remove"
-                        onClick={() => removeFallback(i)}
-                        disabled={busy}
-                        aria-label={`Remove fallback model ${i + 1}`}
-                      >
-                        Remove
-                      </button>
-                    }
-                  />
-                </div>
-              ))}
-              {form.fallbackModels.length < MAX_FALLBACKS && (
-                <button type="button" id="fallback-add" class="button" onClick={addFallback} disabled={busy}>
-                  Add fallback model
-                </button>
-              )}
-            </div>
-            <FieldError id="fallback-error" message={errors.fallbackModels} />
-            <p class="description" id="fallback-description">
-              Optional, up to two. Used in this order when the main model fails or is overloaded.
-            </p>
-          </FormRow>
-
-          <FormRow label="Embedding model" labelId="embedding-label">
-            <p class="readonly-value" aria-labelledby="embedding-label">
-              <code>{saved.embeddingModel}</code>
-              {saved.embeddingDimensions ? ` (${saved.embeddingDimensions} dimensions)` : ''}
-            </p>
-            <p class="description">
-              Turns your content into searchable vectors. <a href="/admin/training?tab=database">Change in Data Training → Database Management</a>
-            </p>
-            {saved.searchIndex && !saved.searchIndex.matchesSettings && (
-              <Notice type="warning" inline live={false} class="index-provider-notice">
-                <p>
-                  Your search index was built with {endpointName(saved.searchIndex)} and keeps answering through it, with the key saved for it, until you
-                  rebuild it for this provider. <a href="/admin/training?tab=database">Rebuild the index in Database Management</a>
-                </p>
-              </Notice>
-            )}
-          </FormRow>
-        </Postbox>
+        <ModelsSection
+          form={form}
+          saved={saved}
+          errors={errors}
+          busy={busy}
+          models={models}
+          catalog={catalog}
+          catalogLoading={catalogLoading}
+          catalogError={catalogError}
+          refreshCatalog={refreshCatalog}
+          update={update}
+          reasoningSupported={reasoningSupported}
+          reasoningMandatory={reasoningMandatory}
+          modelRef={modelRef}
+          fallbackRefs={fallbackRefs}
+          setFallback={setFallback}
+          addFallback={addFallback}
+          removeFallback={removeFallback}
+        />
 
         <SubmitRow saving={saving} disabled={busy} dirty={dirty} />
       </form>
     </>
-  );
-}
-
-function CatalogStatus(props: { catalog: ModelCatalog | null; loading: boolean; error: string | null; onRefresh: () => void }) {
-  const { catalog, loading, error, onRefresh } = props;
-  const count = catalog?.models.length ?? 0;
-  return (
-    <>
-      <p class="catalog-status">
-        {loading ? (
-          <Spinner label={catalog ? 'Refreshing the model list…' : 'Loading the model list…'} />
-        ) : (
-          <>
-            <span>
-              {count} {count === 1 ? 'model' : 'models'}
-            </span>
-            {catalog?.fetchedAt && (
-              <span>
-                Updated{' '}
-                <time dateTime={catalog.fetchedAt} title={formatDateTime(catalog.fetchedAt)}>
-                  {relativeTime(catalog.fetchedAt)}
-                </time>
-              </span>
-            )}
-            <button type="button" class="button-link" onClick={onRefresh}>
-              <Icon name="refresh" size={14} />
-              Refresh list
-            </button>
-          </>
-        )}
-      </p>
-      {error && !loading && (
-        <Notice type={count ? 'warning' : 'error'} inline>
-          <p>
-            {error} {count ? `Showing the list from ${relativeTime(catalog?.fetchedAt ?? null)}.` : 'You can still type a model id.'}
-          </p>
-        </Notice>
-      )}
-    </>
-  );
-}
-
-function KeyTestOutcome({ state }: { state: TestState }) {
-  if (state.status === 'failed') {
-    return (
-      <Notice type="error" inline>
-        <p>{state.message}</p>
-      </Notice>
-    );
-  }
-  if (state.status !== 'done') return null;
-  const r = state.result;
-  if (!r.ok) {
-    return (
-      <Notice type="error" inline>
-        <p>
-          <strong>The key did not work.</strong> {r.message}
-        </p>
-      </Notice>
-    );
-  }
-  const who = state.provider === 'openrouter' ? 'OpenRouter' : 'The endpoint';
-  return (
-    <Notice type="success" inline>
-      <p>
-        <strong>{state.noKey ? `${who} answered without an API key.` : `${who} accepted ${state.stored ? 'the saved key' : 'this key'}.`}</strong>
-        {!state.stored && ' Save Changes to keep it.'}
-      </p>
-      {r.key && (
-        <dl class="key-facts">
-          <dt>Label</dt>
-          <dd>
-            <code>{r.key.label}</code>
-          </dd>
-          <dt>Per-key limit remaining</dt>
-          <dd>{r.key.limit == null ? 'No per-key limit' : `${formatUsd(r.key.limitRemaining ?? 0)} of ${formatUsd(r.key.limit)}`}</dd>
-          <dt>Usage</dt>
-          <dd>{formatUsd(r.key.usage)}</dd>
-          <dt>Account</dt>
-          <dd>{r.key.isFreeTier ? 'Free tier' : 'Paid'}</dd>
-          {r.balance && (
-            <>
-              <dt>Balance</dt>
-              <dd>{r.balance.available ? formatUsd(r.balance.amount) : r.balance.message || 'Balance not available for this key.'}</dd>
-            </>
-          )}
-        </dl>
-      )}
-    </Notice>
   );
 }

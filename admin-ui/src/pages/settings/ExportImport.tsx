@@ -2,7 +2,7 @@
 // it will change, or what is wrong with the file, before anything is saved.
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FormRow } from '../../components/FormRow.js';
+import { Field } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { restoreFocus, revealElement, speak, useActionNotice } from '../../components/announce.js';
@@ -154,7 +154,7 @@ export default function ExportImport() {
           API key and the webhook token are never imported.
         </p>
         <div class="form-table">
-          <FormRow label="Settings file" htmlFor="import-file">
+          <Field label="Settings file" id="import-file">
             <input
               id="import-file"
               ref={fileInput}
@@ -167,7 +167,7 @@ export default function ExportImport() {
             <p class="description" id="import-file-description">
               A <code>docent-settings-….json</code> file.
             </p>
-          </FormRow>
+          </Field>
         </div>
 
         {state.step === 'checking' && <Spinner label={`Reading ${state.fileName}…`} />}

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { FormRow, fieldMessages } from '../../components/FormRow.js';
+import { Field, TextField, fieldAria } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { PasswordInput } from '../../components/PasswordInput.js';
 import { LoadingBox, Spinner } from '../../components/Spinner.js';
@@ -52,10 +52,10 @@ interface Form {
   weekday: string;
 }
 
-type Field = 'host' | 'port' | 'security' | 'user' | 'password' | 'from' | 'to' | 'url' | 'frequency' | 'hour' | 'weekday';
-const ORDER: Field[] = ['host', 'port', 'security', 'user', 'password', 'from', 'to', 'url', 'frequency', 'hour', 'weekday'];
-const FIELD_IDS: Partial<Record<Field, string>> = { security: 'ntf-security-none', frequency: 'ntf-frequency-off' };
-const fieldId = (k: Field) => FIELD_IDS[k] ?? `ntf-${k}`;
+type FieldKey = 'host' | 'port' | 'security' | 'user' | 'password' | 'from' | 'to' | 'url' | 'frequency' | 'hour' | 'weekday';
+const ORDER: FieldKey[] = ['host', 'port', 'security', 'user', 'password', 'from', 'to', 'url', 'frequency', 'hour', 'weekday'];
+const FIELD_IDS: Partial<Record<FieldKey, string>> = { security: 'ntf-security-none', frequency: 'ntf-frequency-off' };
+const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `ntf-${k}`;
 
 // The same sentences as the server (server/notifications/settings.ts).
 const HOST_MESSAGE = "Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).";
@@ -126,8 +126,8 @@ function toBody(f: Form) {
 }
 
 /** The SMTP fields' problems; `complete` also asks for what sending needs (on, or testing). */
-function validateEmail(f: Form, complete: boolean): FieldErrors<Field> {
-  const e: FieldErrors<Field> = {};
+function validateEmail(f: Form, complete: boolean): FieldErrors<FieldKey> {
+  const e: FieldErrors<FieldKey> = {};
   const host = f.host.trim();
   if ((complete && !host) || (host && !HOST_PATTERN.test(host))) e.host = HOST_MESSAGE;
   const port = checkInt(f.port, 1, 65535, PORT_MESSAGE);
@@ -156,7 +156,7 @@ function validateUrl(url: string, complete: boolean): string | undefined {
   return undefined;
 }
 
-function validate(f: Form): FieldErrors<Field> {
+function validate(f: Form): FieldErrors<FieldKey> {
   const e = validateEmail(f, f.emailEnabled);
   const url = validateUrl(f.url, f.webhookEnabled);
   if (url) e.url = url;
@@ -164,11 +164,11 @@ function validate(f: Form): FieldErrors<Field> {
 }
 
 /** "email.host" → host; "webhook.url" → url; "digest.hour" → hour; the test routes send "host" directly. */
-function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement<Field> {
-  const placed: FieldErrors<Field> = {};
+function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement<FieldKey> {
+  const placed: FieldErrors<FieldKey> = {};
   const extra: string[] = [];
   for (const [key, message] of Object.entries(fields)) {
-    const name = key.split('.').pop() as Field;
+    const name = key.split('.').pop() as FieldKey;
     if (ORDER.includes(name)) placed[name] = message;
     else extra.push(message);
   }
@@ -185,7 +185,7 @@ function localTimeOf(hour: number): string {
 }
 
 export default function Notifications() {
-  const form = useSettingsForm<SettingsView, Form, Field>({
+  const form = useSettingsForm<SettingsView, Form, FieldKey>({
     url: '/api/admin/notifications',
     fromView,
     validate,
@@ -198,7 +198,7 @@ export default function Notifications() {
   const { saved, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, resource } = form;
   const deliveries = useResource<DeliveryList>('/api/admin/notifications/deliveries');
   /** Errors found by a test button: shown on the fields like the form's own, until the field is edited. */
-  const [testErrors, setTestErrors] = useState<FieldErrors<Field>>({});
+  const [testErrors, setTestErrors] = useState<FieldErrors<FieldKey>>({});
   const [emailTest, setEmailTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
   const [hookTest, setHookTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
   /** A signing secret just made: shown here until the page is left (the server never shows it again). */
@@ -235,8 +235,7 @@ export default function Notifications() {
     );
   }
   const f = form.form;
-  const shownErrors: FieldErrors<Field> = { ...testErrors, ...errors };
-  const { err, desc, aria } = fieldMessages<Field>((k) => fieldId(k), shownErrors);
+  const shownErrors: FieldErrors<FieldKey> = { ...testErrors, ...errors };
   const busy = saving;
 
   function set(patch: Partial<Form>) {
@@ -244,8 +243,10 @@ export default function Notifications() {
     const keys = Object.keys(patch);
     if (keys.some((k) => k in testErrors)) setTestErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k))));
   }
+  /** The form's binding, with the test's errors shown too and edits clearing them. */
+  const bind = (k: FieldKey & keyof Form) => ({ ...form.bind(k), onValue: (v: string) => set({ [k]: v }), error: shownErrors[k] });
 
-  function showTestErrors(found: FieldErrors<Field>) {
+  function showTestErrors(found: FieldErrors<FieldKey>) {
     setTestErrors(found);
     const first = ORDER.find((k) => found[k]);
     if (first) setTimeout(() => focusById(fieldId(first)), 0);
@@ -340,7 +341,7 @@ export default function Notifications() {
       </p>
       <form class="settings-form ntf-form" onSubmit={onSave} noValidate aria-busy={saving}>
         <Postbox id="ntf-email-title" title="E-mail" body="inside form-table">
-          <FormRow label="Send e-mail" labelId="ntf-email-enabled-label">
+          <Field label="Send e-mail" labelId="ntf-email-enabled-label">
             <label class="checkbox-option">
               <input
                 type="checkbox"
@@ -351,24 +352,16 @@ export default function Notifications() {
               />
               <span>Send notifications by e-mail, through your SMTP server</span>
             </label>
-          </FormRow>
-          <FormRow label="SMTP host" htmlFor={fieldId('host')}>
-            <input
-              id={fieldId('host')}
-              type="text"
-              class="input regular-text"
-              value={f.host}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="smtp.example.com"
-              onInput={(e) => set({ host: e.currentTarget.value })}
-              {...aria('host')}
-            />
-            {err('host')}
-            {desc('host', "Your mail provider's SMTP server, or a relay on this machine (localhost) or your network.")}
-          </FormRow>
-          <FormRow label="Encryption" labelId="ntf-security-label">
+          </Field>
+          <TextField
+            label="SMTP host"
+            {...bind('host')}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="smtp.example.com"
+            help={"Your mail provider's SMTP server, or a relay on this machine (localhost) or your network."}
+          />
+          <Field label="Encryption" labelId="ntf-security-label" describes={fieldId('security')} error={shownErrors.security}>
             <fieldset class="radio-group" aria-labelledby="ntf-security-label">
               {SECURITY_OPTIONS.map((o) => (
                 <label class="radio-option" key={o.value}>
@@ -391,9 +384,8 @@ export default function Notifications() {
                 </label>
               ))}
             </fieldset>
-            {err('security')}
-          </FormRow>
-          <FormRow label="Port" htmlFor={fieldId('port')}>
+          </Field>
+          <Field label="Port" id={fieldId('port')} error={shownErrors.port} help="Changes with the encryption unless you typed another port.">
             <input
               id={fieldId('port')}
               type="number"
@@ -404,27 +396,26 @@ export default function Notifications() {
               value={f.port}
               disabled={busy}
               onInput={(e) => set({ port: e.currentTarget.value })}
-              {...aria('port')}
+              {...fieldAria(fieldId('port'), shownErrors.port)}
             />
-            {err('port')}
-            {desc('port', 'Changes with the encryption unless you typed another port.')}
-          </FormRow>
-          <FormRow label="User name" htmlFor={fieldId('user')}>
-            <input
-              id={fieldId('user')}
-              type="text"
-              class="input regular-text"
-              value={f.user}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              onInput={(e) => set({ user: e.currentTarget.value })}
-              {...aria('user')}
-            />
-            {err('user')}
-            {desc('user', 'Leave empty if the server sends without a login (a local relay).')}
-          </FormRow>
-          <FormRow label="Password" htmlFor={fieldId('password')}>
+          </Field>
+          <TextField
+            label="User name"
+            {...bind('user')}
+            autoComplete="off"
+            spellcheck={false}
+            help="Leave empty if the server sends without a login (a local relay)."
+          />
+          <Field
+            label="Password"
+            id={fieldId('password')}
+            error={shownErrors.password}
+            help={
+              saved.email.password.saved
+                ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
+                : 'Stored encrypted, and never shown again.'
+            }
+          >
             <PasswordInput
               id={fieldId('password')}
               value={f.password}
@@ -432,51 +423,29 @@ export default function Notifications() {
               autoComplete="off"
               class="regular-text"
               invalid={!!shownErrors.password}
-              describedBy={aria('password')['aria-describedby']}
+              describedBy={fieldAria(fieldId('password'), shownErrors.password)['aria-describedby']}
               disabled={busy || !f.user.trim()}
               placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''}
             />
-            {err('password')}
-            {desc(
-              'password',
-              saved.email.password.saved
-                ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
-                : 'Stored encrypted, and never shown again.',
-            )}
-          </FormRow>
-          <FormRow label="From" htmlFor={fieldId('from')}>
-            <input
-              id={fieldId('from')}
-              type="email"
-              class="input regular-text"
-              value={f.from}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="docent@example.com"
-              onInput={(e) => set({ from: e.currentTarget.value })}
-              {...aria('from')}
-            />
-            {err('from')}
-            {desc('from', 'The sender address. Most providers only accept an address of your own domain.')}
-          </FormRow>
-          <FormRow label="Send to" htmlFor={fieldId('to')}>
-            <input
-              id={fieldId('to')}
-              type="text"
-              class="input regular-text"
-              value={f.to}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="you@example.com"
-              onInput={(e) => set({ to: e.currentTarget.value })}
-              {...aria('to')}
-            />
-            {err('to')}
-            {desc('to', `One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`)}
-          </FormRow>
-          <FormRow label="Test" labelId="ntf-email-test-label">
+          </Field>
+          <TextField
+            label="From"
+            {...bind('from')}
+            type="email"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="docent@example.com"
+            help="The sender address. Most providers only accept an address of your own domain."
+          />
+          <TextField
+            label="Send to"
+            {...bind('to')}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="you@example.com"
+            help={`One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`}
+          />
+          <Field label="Test" labelId="ntf-email-test-label">
             <div class="ntf-test">
               <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
                 Send test e-mail
@@ -495,11 +464,11 @@ export default function Notifications() {
                 </Notice>
               )}
             </div>
-          </FormRow>
+          </Field>
         </Postbox>
 
         <Postbox id="ntf-webhook-title" title="Webhook" body="inside form-table">
-          <FormRow label="Send to a webhook" labelId="ntf-webhook-enabled-label">
+          <Field label="Send to a webhook" labelId="ntf-webhook-enabled-label">
             <label class="checkbox-option">
               <input
                 type="checkbox"
@@ -510,30 +479,23 @@ export default function Notifications() {
               />
               <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
             </label>
-          </FormRow>
-          <FormRow label="Webhook URL" htmlFor={fieldId('url')}>
-            <input
-              id={fieldId('url')}
-              type="url"
-              class="input large-text ntf-url"
-              value={f.url}
-              disabled={busy}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder="https://example.com/hooks/docent"
-              onInput={(e) => set({ url: e.currentTarget.value })}
-              {...aria('url')}
-            />
-            {err('url')}
-            {desc(
-              'url',
+          </Field>
+          <TextField
+            label="Webhook URL"
+            {...bind('url')}
+            type="url"
+            class="large-text ntf-url"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="https://example.com/hooks/docent"
+            help={
               <>
                 Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless the server allows them
                 (<code>ALLOW_PRIVATE_URLS</code>).
-              </>,
-            )}
-          </FormRow>
-          <FormRow label="Signing secret" labelId="ntf-secret-label">
+              </>
+            }
+          />
+          <Field label="Signing secret" labelId="ntf-secret-label">
             {shownSecret ? (
               <div class="ntf-secret-once">
                 <div class="ntf-secret-row">
@@ -583,8 +545,8 @@ export default function Notifications() {
                 and ignore an <code>id</code> you have already seen: a retry sends the same event again.
               </p>
             </details>
-          </FormRow>
-          <FormRow label="Test" labelId="ntf-webhook-test-label">
+          </Field>
+          <Field label="Test" labelId="ntf-webhook-test-label">
             <div class="ntf-test">
               <button type="button" class="button" onClick={onTestWebhook} disabled={busy || hookTest.running}>
                 Send test event
@@ -600,7 +562,7 @@ export default function Notifications() {
                 </Notice>
               )}
             </div>
-          </FormRow>
+          </Field>
         </Postbox>
 
         <Postbox id="ntf-events-title" title="What to send">
@@ -652,7 +614,13 @@ export default function Notifications() {
         </Postbox>
 
         <Postbox id="ntf-digest-title" title="Digest" body="inside form-table">
-          <FormRow label="Send a digest" labelId="ntf-frequency-label">
+          <Field
+            label="Send a digest"
+            labelId="ntf-frequency-label"
+            describes={fieldId('frequency')}
+            error={shownErrors.frequency}
+            help="Conversations, answered share, thumbs, costs and open problems of the last day or week."
+          >
             <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
               {(['off', 'daily', 'weekly'] as const).map((value) => (
                 <label class="radio-option" key={value}>
@@ -669,18 +637,16 @@ export default function Notifications() {
                 </label>
               ))}
             </fieldset>
-            {err('frequency')}
-            {desc('frequency', 'Conversations, answered share, thumbs, costs and open problems of the last day or week.')}
-          </FormRow>
+          </Field>
           {f.frequency === 'weekly' && (
-            <FormRow label="Day" htmlFor={fieldId('weekday')}>
+            <Field label="Day" id={fieldId('weekday')} error={shownErrors.weekday} help="The day in UTC.">
               <select
                 id={fieldId('weekday')}
                 class="input"
                 value={f.weekday}
                 disabled={busy}
                 onChange={(e) => set({ weekday: e.currentTarget.value })}
-                {...aria('weekday')}
+                {...fieldAria(fieldId('weekday'), shownErrors.weekday)}
               >
                 {WEEKDAYS.map((day, i) => (
                   <option key={day} value={String(i)}>
@@ -688,27 +654,14 @@ export default function Notifications() {
                   </option>
                 ))}
               </select>
-              {err('weekday')}
-              {desc('weekday', 'The day in UTC.')}
-            </FormRow>
+            </Field>
           )}
           {f.frequency !== 'off' && (
-            <FormRow label="Time" htmlFor={fieldId('hour')}>
-              <select
-                id={fieldId('hour')}
-                class="input"
-                value={f.hour}
-                disabled={busy}
-                onChange={(e) => set({ hour: e.currentTarget.value })}
-                {...aria('hour')}
-              >
-                {Array.from({ length: 24 }, (_, h) => (
-                  <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
-                ))}
-              </select>
-              {err('hour')}
-              {desc(
-                'hour',
+            <Field
+              label="Time"
+              id={fieldId('hour')}
+              error={shownErrors.hour}
+              help={
                 <>
                   {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
                   {saved.nextDigestAt &&
@@ -717,9 +670,22 @@ export default function Notifications() {
                   String(saved.digest.weekday) === f.weekday
                     ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
                     : 'Save to schedule it.'}
-                </>,
-              )}
-            </FormRow>
+                </>
+              }
+            >
+              <select
+                id={fieldId('hour')}
+                class="input"
+                value={f.hour}
+                disabled={busy}
+                onChange={(e) => set({ hour: e.currentTarget.value })}
+                {...fieldAria(fieldId('hour'), shownErrors.hour)}
+              >
+                {Array.from({ length: 24 }, (_, h) => (
+                  <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
+                ))}
+              </select>
+            </Field>
           )}
         </Postbox>
 

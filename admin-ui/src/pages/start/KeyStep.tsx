@@ -2,7 +2,7 @@
 // when it is refused) and saved only when it works, with the model defaults of API Configuration.
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/FormRow.js';
+import { FieldError, describedBy } from '../../components/Field.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { Icon } from '../../components/Icon.js';
 import { PasswordInput } from '../../components/PasswordInput.js';

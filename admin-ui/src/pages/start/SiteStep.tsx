@@ -4,7 +4,7 @@
 // and a source whose first read found nothing is removed again, so a second try leaves no failed card behind.
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/FormRow.js';
+import { FieldError, describedBy } from '../../components/Field.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';

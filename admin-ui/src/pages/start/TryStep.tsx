@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { FieldError, describedBy } from '../../components/FormRow.js';
+import { FieldError, describedBy } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';

@@ -2,7 +2,7 @@
 // chunking/retrieval settings, the content webhook, backups, and the danger zone.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { FieldError, Field, describedBy } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { useActionNotice } from '../../components/announce.js';
@@ -415,7 +415,7 @@ function EmbeddingModelForm(props: {
 
   return (
     <div class="form-table embedding-form">
-      <FormRow label="Embedding model" htmlFor="embedding-model">
+      <Field label="Embedding model" id="embedding-model">
         {list.length > 0 || currentModel ? (
           <select
             id="embedding-model"
@@ -518,7 +518,7 @@ function EmbeddingModelForm(props: {
             <p>{errorNotice.message}</p>
           </Notice>
         )}
-      </FormRow>
+      </Field>
     </div>
   );
 }
@@ -617,7 +617,7 @@ function ChunkingForm() {
             and how closely they must match the question, are set on the <a href="/admin/chatbot">Chatbot</a> screen (Chunks per answer, Minimum match).
           </p>
           {CHUNK_FIELDS.map((f) => (
-            <FormRow key={f.key} label={f.label} htmlFor={`setting-${f.key}`}>
+            <Field key={f.key} label={f.label} id={`setting-${f.key}`}>
               <span class="input-with-unit">
                 <input
                   id={`setting-${f.key}`}
@@ -641,7 +641,7 @@ function ChunkingForm() {
               <p class="description" id={`setting-${f.key}-help`}>
                 {f.help}
               </p>
-            </FormRow>
+            </Field>
           ))}
           <p class="description">New sizes apply to content added or re-synced from now on; what is trained now stays as it is.</p>
           <SubmitRow saving={saving} dirty={dirty} label="Save Chunking" />
@@ -695,13 +695,13 @@ function WebhookBox() {
       {!h && !hook.error && <Spinner label="Loading…" />}
       {h && (
         <div class="form-table">
-          <FormRow label="Webhook URL" htmlFor="webhook-url">
+          <Field label="Webhook URL" id="webhook-url">
             <div class="copy-field">
               <ReadOnlyField id="webhook-url" value={h.url} />
               <CopyButton text={h.url} fallbackFieldId="webhook-url" accessibleName="Copy the webhook URL" />
             </div>
-          </FormRow>
-          <FormRow label="Token" htmlFor="webhook-token">
+          </Field>
+          <Field label="Token" id="webhook-token">
             <div class="copy-field">
               {shown ? (
                 <ReadOnlyField id="webhook-token" value={h.token} />
@@ -734,8 +734,8 @@ function WebhookBox() {
                 <p>{notice.message}</p>
               </Notice>
             )}
-          </FormRow>
-          <FormRow label="Example" labelId="webhook-example-label">
+          </Field>
+          <Field label="Example" labelId="webhook-example-label">
             <div class="code-block">
               {/* Scrolls sideways on a phone: focusable, so the keyboard can scroll it too. */}
               <pre tabIndex={0} role="region" aria-label="Example request with curl">
@@ -746,7 +746,7 @@ function WebhookBox() {
             <p class="description">
               <code>action</code> is <code>published</code>, <code>updated</code> or <code>deleted</code>.
             </p>
-          </FormRow>
+          </Field>
         </div>
       )}
     </Postbox>

@@ -1,7 +1,7 @@
 // Data Training → Test retrieval: ask a question, see which chunks the chatbot would be given.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/FormRow.js';
+import { FieldError, describedBy } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';

@@ -2,7 +2,7 @@
 import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/FormRow.js';
+import { FieldError, describedBy } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { revealElement, speak, useActionNotice, type ActionNotice } from '../../components/announce.js';

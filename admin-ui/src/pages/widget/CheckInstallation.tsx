@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, FormRow, describedBy } from '../../components/FormRow.js';
+import { FieldError, Field, describedBy } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
@@ -109,7 +109,7 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
         allowed to use the widget.
       </p>
       <form class="install-check-form form-table" onSubmit={submit} noValidate>
-        <FormRow label="Page address" htmlFor="install-url">
+        <Field label="Page address" id="install-url">
           <input
             id="install-url"
             type="url"
@@ -129,7 +129,7 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
               The check uses the saved allowed domains: save your changes to Allowed domains first.
             </p>
           )}
-        </FormRow>
+        </Field>
         <SubmitRow saving={checking} label="Check installation" busyLabel="Checking the page…" />
       </form>
       <div class="install-results" aria-live="polite">

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useTitle } from '../../components/AdminLayout.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ReadOnlyField } from '../../components/ReadOnlyField.js';
-import { FormRow, fieldMessages } from '../../components/FormRow.js';
+import { CheckboxField, Field, SelectField, TextareaField, TextField, fieldAria } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
@@ -172,7 +172,7 @@ function placeServerErrors(fields: Record<string, string>): ServerErrorPlacement
 
 export default function WidgetPage() {
   useTitle('Widget');
-  const { form, errors, notice, noticeRef, saving, dirty, update, onSave, dismissNotice, afterRender, saved, resource } = useSettingsForm({
+  const { form, errors, notice, noticeRef, saving, dirty, update, bind, onSave, dismissNotice, afterRender, saved, resource } = useSettingsForm({
     url: '/api/admin/widget/settings',
     fromView: (view: WidgetView) => fromSettings(view.widget),
     validate,
@@ -187,8 +187,6 @@ export default function WidgetPage() {
   if (!saved || !form) {
     return <PageLoadState title="Widget" what="the widget settings" error={resource.error} onRetry={resource.reload} />;
   }
-
-  const { err, desc, aria } = fieldMessages((k: FieldKey) => `w-${k}`, errors);
 
   function setQuestion(i: number, v: string) {
     const next = [...form!.suggestedQuestions];
@@ -239,35 +237,21 @@ export default function WidgetPage() {
           <CheckInstallation onAddDomain={addAllowedDomain} domainsUnsaved={domainsUnsaved} />
           <form class="widget-form" onSubmit={onSave} noValidate>
             <Postbox id="appearance-title" title="Appearance" body="inside form-table">
-              <FormRow label="Bot name" htmlFor="w-botName">
-                <input
-                  id="w-botName"
-                  type="text"
-                  class="input regular-text"
-                  value={form.botName}
-                  maxLength={60}
-                  onInput={(e) => update({ botName: e.currentTarget.value })}
-                  {...aria('botName')}
-                  disabled={saving}
-                />
-                {err('botName')}
-                {desc('botName', 'Shown at the top of the chat window.')}
-              </FormRow>
-              <FormRow label="Avatar URL" htmlFor="w-avatarUrl">
-                <input
-                  id="w-avatarUrl"
-                  type="url"
-                  class="input regular-text"
-                  value={form.avatarUrl}
-                  placeholder="https://example.com/logo.png"
-                  onInput={(e) => update({ avatarUrl: e.currentTarget.value })}
-                  {...aria('avatarUrl')}
-                  disabled={saving}
-                />
-                {err('avatarUrl')}
-                {desc('avatarUrl', 'Optional. A small square image (your logo) shown next to the bot name. Leave empty for none.')}
-              </FormRow>
-              <FormRow label="Primary colour" htmlFor="w-primaryColor-hex">
+              <TextField label="Bot name" {...bind('botName')} maxLength={60} help="Shown at the top of the chat window." />
+              <TextField
+                label="Avatar URL"
+                {...bind('avatarUrl')}
+                type="url"
+                placeholder="https://example.com/logo.png"
+                help="Optional. A small square image (your logo) shown next to the bot name. Leave empty for none."
+              />
+              <Field
+                label="Primary colour"
+                id="w-primaryColor-hex"
+                describes="w-primaryColor"
+                error={errors.primaryColor}
+                help={"The launcher button, header and your visitors' messages use it. Text on it turns black or white, whichever reads better."}
+              >
                 <div class="color-field">
                   <input
                     type="color"
@@ -287,17 +271,12 @@ export default function WidgetPage() {
                     spellcheck={false}
                     autoComplete="off"
                     onInput={(e) => update({ primaryColor: e.currentTarget.value })}
-                    {...aria('primaryColor')}
+                    {...fieldAria('w-primaryColor', errors.primaryColor)}
                     disabled={saving}
                   />
                 </div>
-                {err('primaryColor')}
-                {desc(
-                  'primaryColor',
-                  "The launcher button, header and your visitors' messages use it. Text on it turns black or white, whichever reads better.",
-                )}
-              </FormRow>
-              <FormRow label="Position" labelId="position-label">
+              </Field>
+              <Field label="Position" labelId="position-label" describes="w-position" error={errors.position}>
                 <fieldset class="radio-group radio-inline" aria-labelledby="position-label">
                   {(['bottom-right', 'bottom-left'] as const).map((p) => (
                     <label class="radio-option" key={p}>
@@ -313,51 +292,46 @@ export default function WidgetPage() {
                     </label>
                   ))}
                 </fieldset>
-                {err('position')}
-              </FormRow>
-              <FormRow label="Language" htmlFor="w-language">
-                <select
-                  id="w-language"
-                  class="input select"
-                  value={form.language}
-                  onChange={(e) => update({ language: e.currentTarget.value })}
-                  {...aria('language')}
-                  disabled={saving}
-                >
-                  <option value="auto">Automatic (the visitor's language)</option>
-                  {UI_LANGUAGES.map(([code, name]) => (
-                    <option key={code} value={code}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-                {err('language')}
-                {desc(
-                  'language',
+              </Field>
+              <SelectField
+                label="Language"
+                {...bind('language')}
+                help={
                   <>
                     The language of the widget's buttons and labels; Automatic uses the visitor's browser language. The answers follow "Response language" on
                     the <a href="/admin/chatbot">Chatbot</a> screen.
-                  </>,
-                )}
-              </FormRow>
+                  </>
+                }
+              >
+                <option value="auto">Automatic (the visitor's language)</option>
+                {UI_LANGUAGES.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </SelectField>
             </Postbox>
 
             <Postbox id="messages-title" title="Messages" body="inside form-table">
-              <FormRow label="Welcome message" htmlFor="w-welcomeMessage">
-                <textarea
-                  id="w-welcomeMessage"
-                  class="input"
-                  rows={3}
-                  value={form.welcomeMessage}
-                  onInput={(e) => update({ welcomeMessage: e.currentTarget.value })}
-                  {...aria('welcomeMessage')}
-                  disabled={saving}
-                />
-                {err('welcomeMessage')}
-                {desc('welcomeMessage', 'The first message in the chat window, before the visitor asks anything. **Bold** and links work.')}
-              </FormRow>
-              <FormRow label="Suggested questions" labelId="suggested-label">
-                <div class="question-list" role="group" aria-labelledby="suggested-label" aria-describedby={aria('suggestedQuestions')['aria-describedby']}>
+              <TextareaField
+                label="Welcome message"
+                {...bind('welcomeMessage')}
+                rows={3}
+                help="The first message in the chat window, before the visitor asks anything. **Bold** and links work."
+              />
+              <Field
+                label="Suggested questions"
+                labelId="suggested-label"
+                describes="w-suggestedQuestions"
+                error={errors.suggestedQuestions}
+                help={`Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`}
+              >
+                <div
+                  class="question-list"
+                  role="group"
+                  aria-labelledby="suggested-label"
+                  aria-describedby={fieldAria('w-suggestedQuestions', errors.suggestedQuestions)['aria-describedby']}
+                >
                   {form.suggestedQuestions.map((q, i) => (
                     <div class="question-item" key={i}>
                       <label class="screen-reader-text" for={`suggested-${i}`}>
@@ -391,66 +365,40 @@ export default function WidgetPage() {
                     </button>
                   )}
                 </div>
-                {err('suggestedQuestions')}
-                {desc(
-                  'suggestedQuestions',
-                  `Up to ${MAX_QUESTIONS}. Buttons under the welcome message: one click asks the question. Use the questions your visitors ask most.`,
-                )}
-              </FormRow>
-              <FormRow label="Disclosure line" htmlFor="w-disclosure">
-                <input
-                  id="w-disclosure"
-                  type="text"
-                  class="input large-text"
-                  value={form.disclosure}
-                  maxLength={200}
-                  onInput={(e) => update({ disclosure: e.currentTarget.value })}
-                  {...aria('disclosure')}
-                  disabled={saving}
-                />
-                {err('disclosure')}
-                {desc('disclosure', 'Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it.')}
-              </FormRow>
-              <FormRow label="Open on load" labelId="open-label">
-                <label class="checkbox-option">
-                  <input
-                    type="checkbox"
-                    id="w-openOnLoad"
-                    checked={form.openOnLoad}
-                    onChange={(e) => update({ openOnLoad: e.currentTarget.checked })}
-                    aria-describedby="w-openOnLoad-description"
-                    disabled={saving}
-                  />
-                  <span>Open the chat window when a page loads</span>
-                </label>
-                {desc('openOnLoad', 'Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off.')}
-              </FormRow>
+              </Field>
+              <TextField
+                label="Disclosure line"
+                {...bind('disclosure')}
+                class="large-text"
+                maxLength={200}
+                help="Small print under the chat box, telling visitors they are talking to an AI. Leave empty to hide it."
+              />
+              <CheckboxField
+                label="Open on load"
+                labelId="open-label"
+                {...bind('openOnLoad')}
+                text="Open the chat window when a page loads"
+                help="Only on screens wider than a phone; on phones the chat always starts closed. Most sites leave this off."
+              />
             </Postbox>
 
             <Postbox id="domains-title" title="Where it may be used" body="inside form-table">
-              <FormRow label="Allowed domains" htmlFor="w-allowedDomains">
-                <textarea
-                  id="w-allowedDomains"
-                  class="input code"
-                  rows={4}
-                  value={form.allowedDomains}
-                  placeholder={'example.com\n*.example.com'}
-                  spellcheck={false}
-                  autoCapitalize="off"
-                  onInput={(e) => update({ allowedDomains: e.currentTarget.value })}
-                  {...aria('allowedDomains')}
-                  disabled={saving}
-                />
-                {err('allowedDomains')}
-                {desc(
-                  'allowedDomains',
+              <TextareaField
+                label="Allowed domains"
+                {...bind('allowedDomains')}
+                class="code"
+                rows={4}
+                placeholder={'example.com\n*.example.com'}
+                spellcheck={false}
+                autoCapitalize="off"
+                help={
                   <>
                     One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and your API credit).{' '}
                     <code>example.com</code> also covers <code>www.example.com</code>; <code>*.example.com</code> covers every subdomain. This admin's own
                     preview always works.
-                  </>,
-                )}
-              </FormRow>
+                  </>
+                }
+              />
             </Postbox>
 
             <SubmitRow saving={saving} dirty={dirty} />

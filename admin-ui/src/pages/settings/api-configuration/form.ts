@@ -1,0 +1,96 @@
+// API Configuration's form: its state, the browser-side checks (same messages as the server) and the saved key's mask.
+import { checkDecimal, parseDecimal } from '../../../components/form-helpers.js';
+import { isHttpUrl } from '../../training/shared.js';
+import { DEFAULT_CHAT_MODEL, type ApiSettings, type KeyTestResult, type Provider } from '../../../types.js';
+
+export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
+export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
+export const MAX_FALLBACKS = 2;
+export const MAX_LOW_BALANCE_USD = 10_000;
+export const LOW_BALANCE_MESSAGE = `Enter an amount in US dollars from 0 to ${MAX_LOW_BALANCE_USD.toLocaleString('en')} (0 turns the warning off).`;
+/** The saved key's status fields: they change on the server without the form (tests, chats, checks). */
+export const STATUS_FIELDS = ['keyCheck', 'keyStatus', 'balance'] as const;
+
+export interface FormState {
+  provider: Provider;
+  baseUrl: string;
+  /** A newly typed key ('' = keep the stored one). */
+  apiKey: string;
+  /** A key is stored but the admin clicked "Change key". */
+  changingKey: boolean;
+  model: string;
+  fallbackModels: string[];
+  reasoningEnabled: boolean;
+  /** As typed (USD). */
+  lowBalanceUsd: string;
+}
+
+export type Errors = Partial<Record<'provider' | 'baseUrl' | 'apiKey' | 'lowBalanceUsd' | 'model' | 'fallbackModels' | 'reasoningEnabled', string>>;
+export const FIELD_ORDER: (keyof Errors)[] = ['provider', 'baseUrl', 'apiKey', 'lowBalanceUsd', 'model', 'reasoningEnabled', 'fallbackModels'];
+
+export type TestState =
+  | { status: 'idle' }
+  | { status: 'testing' }
+  | { status: 'done'; result: KeyTestResult; stored: boolean; noKey?: boolean; provider: Provider }
+  | { status: 'failed'; message: string };
+
+export function fromSettings(s: ApiSettings): FormState {
+  return {
+    provider: s.provider,
+    baseUrl: s.baseUrl ?? '',
+    apiKey: '',
+    changingKey: false,
+    model: s.model || DEFAULT_CHAT_MODEL,
+    fallbackModels: [...(s.fallbackModels ?? [])].slice(0, MAX_FALLBACKS),
+    reasoningEnabled: !!s.reasoningEnabled,
+    lowBalanceUsd: String(s.lowBalanceUsd ?? 1),
+  };
+}
+
+export function validateKey(provider: Provider, key: string): string | undefined {
+  const k = key.trim();
+  if (k && provider === 'openrouter' && !OPENROUTER_KEY.test(k)) return KEY_FORMAT_MESSAGE;
+  return undefined;
+}
+
+export function validateBaseUrl(provider: Provider, url: string): string | undefined {
+  if (provider !== 'openai-compatible') return undefined;
+  const u = url.trim();
+  if (!u) return 'Enter the base URL of the endpoint, for example http://localhost:11434/v1.';
+  if (!isHttpUrl(u)) return 'Enter a full URL starting with http:// or https://.';
+  return undefined;
+}
+
+export function validate(f: FormState): Errors {
+  const e: Errors = {};
+  const baseUrl = validateBaseUrl(f.provider, f.baseUrl);
+  if (baseUrl) e.baseUrl = baseUrl;
+  const key = validateKey(f.provider, f.apiKey);
+  if (key) e.apiKey = key;
+  if (f.provider === 'openrouter') {
+    const low = checkDecimal(f.lowBalanceUsd, 0, MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE);
+    if (low) e.lowBalanceUsd = low;
+  }
+  if (!f.model.trim()) e.model = 'Choose a model.';
+  const fallbacks = f.fallbackModels.filter(Boolean);
+  if (fallbacks.some((m) => m === f.model) || new Set(fallbacks).size !== fallbacks.length) {
+    e.fallbackModels = 'Choose different models: a fallback cannot repeat the main model or the other fallback.';
+  }
+  return e;
+}
+
+export function sameForm(a: FormState, b: FormState): boolean {
+  return (
+    a.provider === b.provider &&
+    (a.provider !== 'openai-compatible' || a.baseUrl.trim() === b.baseUrl.trim()) &&
+    a.apiKey.trim() === b.apiKey.trim() &&
+    a.model === b.model &&
+    a.fallbackModels.filter(Boolean).join('\n') === b.fallbackModels.filter(Boolean).join('\n') &&
+    a.reasoningEnabled === b.reasoningEnabled &&
+    (a.provider !== 'openrouter' || parseDecimal(a.lowBalanceUsd) === parseDecimal(b.lowBalanceUsd))
+  );
+}
+
+export function maskedKey(s: ApiSettings): string {
+  return `${s.provider === 'openrouter' ? 'sk-or-v1-' : ''}••••••••${s.apiKey.last4 ?? ''}`;
+}
