@@ -182,6 +182,9 @@ describe('Settings → Notifications', () => {
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Notification settings saved.' }).waitFor();
     assert.match(await text('#ntf-hour-description'), /Next digest: [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:00 [AP]M\.$/);
+    // The radio group is described by the digest's help text (it once pointed at an id nothing had).
+    const describedBy = (await page.getByRole('group', { name: 'Send a digest' }).getAttribute('aria-describedby')) ?? '';
+    assert.match(await text(`#${describedBy}`), /^Conversations, answered share, thumbs, costs and open problems/);
 
     hooks.respond(500);
     raiseAlert(docent.app.db, 'low_balance', 'Your OpenRouter balance is $0.40, below your warning level of $1.00.');

@@ -621,7 +621,12 @@ export default function Notifications() {
             error={shownErrors.frequency}
             help="Conversations, answered share, thumbs, costs and open problems of the last day or week."
           >
-            <fieldset class="radio-group ntf-inline-radios" aria-labelledby="ntf-frequency-label" aria-describedby="ntf-frequency-description">
+            <fieldset
+              class="radio-group ntf-inline-radios"
+              aria-labelledby="ntf-frequency-label"
+              // The Field's help (and error) are keyed to the first radio's id, which the Field describes.
+              aria-describedby={fieldAria(fieldId('frequency'), shownErrors.frequency)['aria-describedby']}
+            >
               {(['off', 'daily', 'weekly'] as const).map((value) => (
                 <label class="radio-option" key={value}>
                   <input
