@@ -569,6 +569,12 @@ test("nothing in the content matches (strict mode): the admin's message and the 
   await page.waitForTimeout(250);
   await shot(page, 'no-answer');
   await axe(page, 'no-answer state with contact');
+  // A reload restores the "I don't know" with its contact link, not as a plain answer.
+  const historyLoaded = page.waitForResponse((r) => r.url().includes('/api/widget/history'));
+  await page.reload();
+  await launcher(page).click();
+  await historyLoaded;
+  assert.equal(await lastAnswer(page).getByRole('link', { name: CONTACT }).getAttribute('href'), `mailto:${CONTACT}`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -39,9 +39,20 @@ export function promptTurns(rows: TurnRecord[]): Turn[] {
  */
 export function visibleTurns(rows: TurnRecord[]) {
   const failed = (m: TurnRecord) => m.role === 'assistant' && (m.status === 'error' || m.status === 'links_only' || m.text === '');
-  return rows
-    .filter((m, i) => !failed(m) && !(m.role === 'user' && rows[i + 1] && failed(rows[i + 1])))
-    .map((m) => ({ id: m.id, role: m.role, text: m.text, sources: m.sources, feedback: m.feedback, createdAt: m.createdAt }));
+  return (
+    rows
+      .filter((m, i) => !failed(m) && !(m.role === 'user' && rows[i + 1] && failed(rows[i + 1])))
+      // answered: false marks an "I don't know", so a restored one offers the contact and Talk to a person again.
+      .map((m) => ({
+        id: m.id,
+        role: m.role,
+        text: m.text,
+        sources: m.sources,
+        feedback: m.feedback,
+        answered: m.status !== 'no_answer',
+        createdAt: m.createdAt,
+      }))
+  );
 }
 
 function storedTurns(db: Db, conversationId: string): TurnRecord[] {

@@ -191,6 +191,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
                 text: z.string(),
                 sources: z.array(z.object({ title: z.string(), url: z.string() })),
                 feedback: z.enum(['up', 'down']).nullable(),
+                answered: z.boolean(),
                 createdAt: z.string(),
               }),
             ),

@@ -120,6 +120,7 @@ export function App({ ctx, vid, s, open, ctl }: Props) {
                     sources: m.sources || [],
                     fb: m.feedback,
                     st: 'done',
+                    help: m.answered === false,
                   }),
                 ),
           ),
