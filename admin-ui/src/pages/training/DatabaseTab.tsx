@@ -18,6 +18,7 @@ import { CopyButton } from '../../components/CopyButton.js';
 import BackupBox from './BackupBox.js';
 import type { EmbeddingCatalog, EmbeddingModel, Estimate, IndexInfo as IndexInfoView, Job, KnowledgeBaseStats, RetrievalSettings, Webhook } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
+import { useAfterRender } from '../../components/form-helpers.js';
 
 const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
 
@@ -350,6 +351,7 @@ function EmbeddingModelForm(props: {
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [customId, setCustomId] = useState<string | null>(null);
+  const afterRender = useAfterRender();
 
   const currentOffered = !!currentModel && models.some((m) => m.id === currentModel);
   // After a provider change the current model is only a default if the new provider offers it too.
@@ -429,7 +431,7 @@ function EmbeddingModelForm(props: {
               setCustomId(picked === OTHER_MODEL ? '' : null);
               setChoice(picked === OTHER_MODEL ? '' : picked);
               setFieldError(null);
-              if (picked === OTHER_MODEL) requestAnimationFrame(() => document.getElementById('embedding-model-custom')?.focus());
+              if (picked === OTHER_MODEL) afterRender(() => document.getElementById('embedding-model-custom')?.focus());
             }}
           >
             {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel}</option>}
@@ -768,6 +770,7 @@ function DangerZone(props: {
   const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const confirmInput = useRef<HTMLInputElement>(null);
   const purgeButton = useRef<HTMLButtonElement>(null);
+  const afterRender = useAfterRender();
 
   const reembedCost = kb && model?.promptPricePerM != null ? (kb.tokens * model.promptPricePerM) / 1e6 : null;
 
@@ -848,7 +851,7 @@ function DangerZone(props: {
             class="button button-delete"
             onClick={() => {
               setConfirming(true);
-              requestAnimationFrame(() => confirmInput.current?.focus());
+              afterRender(() => confirmInput.current?.focus());
             }}
             disabled={!!busy}
           >
@@ -881,7 +884,7 @@ function DangerZone(props: {
               onClick={() => {
                 setConfirming(false);
                 setTyped('');
-                requestAnimationFrame(() => purgeButton.current?.focus());
+                afterRender(() => purgeButton.current?.focus());
               }}
               disabled={!!busy}
             >
