@@ -1,10 +1,24 @@
+import type { ComponentChildren } from 'preact';
 import { Notice } from './Notice.js';
 import { LoadingBox } from './Spinner.js';
 
-/** A settings page before its data arrives: a placeholder of the form's size, or the error with a retry. */
-export function PageLoadState({ title, what, error, onRetry }: { title: string; what: string; error: string | null | undefined; onRetry: () => void }) {
+interface Props {
+  title: string;
+  /** What is loading, for the placeholder and the error ("the lead"). */
+  what: string;
+  error: string | null | undefined;
+  onRetry: () => void;
+  /** Shown above the title: a detail page's link back to its list. */
+  back?: ComponentChildren;
+  /** The placeholder's height, close to the page's own so nothing jumps when it arrives. */
+  minHeight?: number;
+}
+
+/** A page before its data arrives: a placeholder of the page's size, or the error with a retry. */
+export function PageLoadState({ title, what, error, onRetry, back, minHeight = 480 }: Props) {
   return (
     <div class="wrap chat-admin">
+      {back}
       <h1>{title}</h1>
       {error ? (
         <Notice type="error">
@@ -18,7 +32,7 @@ export function PageLoadState({ title, what, error, onRetry }: { title: string; 
           </p>
         </Notice>
       ) : (
-        <LoadingBox label={`Loading ${what}…`} minHeight={480} />
+        <LoadingBox label={`Loading ${what}…`} minHeight={minHeight} />
       )}
     </div>
   );

@@ -7,7 +7,7 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Notice } from '../../components/Notice.js';
 import { speak } from '../../components/announce.js';
-import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { Spinner } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -28,6 +28,7 @@ import {
 import { ImproveAnswer } from './ImproveAnswer.js';
 import type { ConversationDetail, StoredMessage } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
 import '../../components/chat-admin.css';
 
 export default function ConversationPage() {
@@ -66,31 +67,9 @@ export default function ConversationPage() {
     </p>
   );
 
-  if (error && !data) {
-    return (
-      <div class="wrap chat-admin">
-        {back}
-        <h1>Conversation</h1>
-        <Notice type="error">
-          <p>{error}</p>
-          <p>
-            <button type="button" class="button" onClick={reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      </div>
-    );
-  }
   // A reload after Improve answer keeps the transcript on screen (and the form's notice with it).
   if (!data) {
-    return (
-      <div class="wrap chat-admin">
-        {back}
-        <h1>Conversation</h1>
-        <LoadingBox label="Loading the conversation…" minHeight={320} />
-      </div>
-    );
+    return <PageLoadState back={back} title="Conversation" what="the conversation" error={error} onRetry={reload} minHeight={320} />;
   }
 
   const { conversation, messages } = data;

@@ -6,7 +6,7 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Notice } from '../../components/Notice.js';
 import { speak } from '../../components/announce.js';
-import { LoadingBox, Spinner } from '../../components/Spinner.js';
+import { Spinner } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { formatDateTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -15,6 +15,7 @@ import { LeadStatusPill } from './LeadStatusPill.js';
 import type { LeadStatus, LeadUpdated, LeadView } from '../../../../server/leads/schemas.js';
 import { kindLabel, STATUSES, statusLabel } from './labels.js';
 import { Postbox } from '../../components/Postbox.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
 import '../../components/chat-admin.css';
 import './leads.css';
 
@@ -39,30 +40,8 @@ export default function LeadPage() {
       </a>
     </p>
   );
-  if (error && !data) {
-    return (
-      <div class="wrap chat-admin">
-        {back}
-        <h1>Lead</h1>
-        <Notice type="error">
-          <p>{error}</p>
-          <p>
-            <button type="button" class="button" onClick={reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      </div>
-    );
-  }
   if (loading || !data) {
-    return (
-      <div class="wrap chat-admin">
-        {back}
-        <h1>Lead</h1>
-        <LoadingBox label="Loading the lead…" minHeight={320} />
-      </div>
-    );
+    return <PageLoadState back={back} title="Lead" what="the lead" error={data ? null : error} onRetry={reload} minHeight={320} />;
   }
 
   const { lead, transcript } = data;
