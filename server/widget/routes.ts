@@ -169,7 +169,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
       }
       const usageId = countQuestion(visitorLimits, { visitorHash: visitor, channel, newConversation });
-      if (channel === 'widget') noteWidgetSeen(db, origin, new URL(app.config.publicUrl).origin);
+      if (channel === 'widget') noteWidgetSeen(db, origin, publicOrigin);
 
       // From here on the answer is a stream.
       await streamEvents(reply, (signal) => answer(app.chat, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));

@@ -294,14 +294,7 @@ function Lists({ data, period }: { data: InsightsBody; period: string }) {
               {data.sources.map((s) => (
                 <tr key={s.documentId}>
                   <td class="col-question">
-                    {s.url ? (
-                      <a href={s.url} target="_blank" rel="noopener noreferrer">
-                        {s.title}
-                      </a>
-                    ) : (
-                      s.title
-                    )}
-                    <span class="insight-source">{s.source}</span>
+                    <DocumentName doc={s} />
                   </td>
                   <td class="col-num">{formatNumber(s.answers)}</td>
                 </tr>
@@ -325,14 +318,7 @@ function Lists({ data, period }: { data: InsightsBody; period: string }) {
             <ul class="insight-unused">
               {data.unusedDocuments.documents.map((d) => (
                 <li key={d.documentId}>
-                  {d.url ? (
-                    <a href={d.url} target="_blank" rel="noopener noreferrer">
-                      {d.title}
-                    </a>
-                  ) : (
-                    d.title
-                  )}
-                  <span class="insight-source">{d.source}</span>
+                  <DocumentName doc={d} />
                 </li>
               ))}
             </ul>
@@ -462,5 +448,21 @@ export function InsightsArea() {
         </>
       )}
     </section>
+  );
+}
+
+/** A trained document in the lists: its title, a link when it has a public address, and its source. */
+function DocumentName({ doc }: { doc: { title: string; url: string | null; source: string } }) {
+  return (
+    <>
+      {doc.url ? (
+        <a href={doc.url} target="_blank" rel="noopener noreferrer">
+          {doc.title}
+        </a>
+      ) : (
+        doc.title
+      )}
+      <span class="insight-source">{doc.source}</span>
+    </>
   );
 }
