@@ -37,3 +37,26 @@ export function PageLoadState({ title, what, error, onRetry, back, minHeight = 4
     </div>
   );
 }
+
+/** A settings tab before its data arrives (the page's title is above the tabs): a placeholder, or the error with a retry. */
+export function TabLoadState({ what, loading, error, onRetry, minHeight }: Omit<Props, 'title' | 'back'> & { loading: string; minHeight: number }) {
+  if (error) {
+    return (
+      <Notice type="error">
+        <p>
+          Could not load {what}: {error}
+        </p>
+        <p>
+          <button type="button" class="button" onClick={onRetry}>
+            Try again
+          </button>
+        </p>
+      </Notice>
+    );
+  }
+  return (
+    <div class="settings-loading">
+      <LoadingBox label={`Loading ${loading}…`} minHeight={minHeight} />
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import { useTitle } from '../components/AdminLayout.js';
 import ApiConfiguration from './settings/ApiConfiguration.js';
 import Account from './settings/Account.js';
 import ExportImport from './settings/ExportImport.js';
-import Notifications from './settings/Notifications.js';
+import Notifications from './settings/notifications/Notifications.js';
 
 interface Tab {
   id: string;

@@ -1,0 +1,93 @@
+// Notifications → Digest: off, daily or weekly, on which day and at which hour (UTC).
+import { Field, fieldAria } from '../../../components/Field.js';
+import { Postbox } from '../../../components/Postbox.js';
+import { formatDateTime } from '../../../format.js';
+import { WEEKDAYS, fieldId, localTimeOf, pad, type SectionProps } from './form.js';
+
+export function DigestSection({ f, saved, set, errors: shownErrors, busy }: SectionProps) {
+  const hour = Number(f.hour);
+  const userTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  return (
+    <Postbox id="ntf-digest-title" title="Digest" body="inside form-table">
+      <Field
+        label="Send a digest"
+        labelId="ntf-frequency-label"
+        describes={fieldId('frequency')}
+        error={shownErrors.frequency}
+        help="Conversations, answered share, thumbs, costs and open problems of the last day or week."
+      >
+        <fieldset
+          class="radio-group ntf-inline-radios"
+          aria-labelledby="ntf-frequency-label"
+          // The Field's help (and error) are keyed to the first radio's id, which the Field describes.
+          aria-describedby={fieldAria(fieldId('frequency'), shownErrors.frequency)['aria-describedby']}
+        >
+          {(['off', 'daily', 'weekly'] as const).map((value) => (
+            <label class="radio-option" key={value}>
+              <input
+                type="radio"
+                name="ntf-frequency"
+                id={`ntf-frequency-${value}`}
+                value={value}
+                checked={f.frequency === value}
+                disabled={busy}
+                onChange={() => set({ frequency: value })}
+              />
+              <span class="radio-title">{value === 'off' ? 'Off' : value === 'daily' ? 'Daily' : 'Weekly'}</span>
+            </label>
+          ))}
+        </fieldset>
+      </Field>
+      {f.frequency === 'weekly' && (
+        <Field label="Day" id={fieldId('weekday')} error={shownErrors.weekday} help="The day in UTC.">
+          <select
+            id={fieldId('weekday')}
+            class="input"
+            value={f.weekday}
+            disabled={busy}
+            onChange={(e) => set({ weekday: e.currentTarget.value })}
+            {...fieldAria(fieldId('weekday'), shownErrors.weekday)}
+          >
+            {WEEKDAYS.map((day, i) => (
+              <option key={day} value={String(i)}>
+                {day}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      {f.frequency !== 'off' && (
+        <Field
+          label="Time"
+          id={fieldId('hour')}
+          error={shownErrors.hour}
+          help={
+            <>
+              {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
+              {saved.nextDigestAt &&
+              saved.digest.frequency === f.frequency &&
+              String(saved.digest.hour) === f.hour &&
+              String(saved.digest.weekday) === f.weekday
+                ? `Next digest: ${formatDateTime(saved.nextDigestAt)}.`
+                : 'Save to schedule it.'}
+            </>
+          }
+        >
+          <select
+            id={fieldId('hour')}
+            class="input"
+            value={f.hour}
+            disabled={busy}
+            onChange={(e) => set({ hour: e.currentTarget.value })}
+            {...fieldAria(fieldId('hour'), shownErrors.hour)}
+          >
+            {Array.from({ length: 24 }, (_, h) => (
+              <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
+            ))}
+          </select>
+        </Field>
+      )}
+    </Postbox>
+  );
+}

@@ -1,0 +1,179 @@
+// Notifications → E-mail: the SMTP server, its test button and its result.
+import { useState } from 'preact/hooks';
+import { ApiError, api, errorMessage } from '../../../api.js';
+import { Field, TextField, fieldAria } from '../../../components/Field.js';
+import { Notice } from '../../../components/Notice.js';
+import { PasswordInput } from '../../../components/PasswordInput.js';
+import { Postbox } from '../../../components/Postbox.js';
+import { Spinner } from '../../../components/Spinner.js';
+import { parseIntStrict } from '../../../components/form-helpers.js';
+import type { TestResult } from '../../../../../server/notifications/schemas.js';
+import {
+  DEFAULT_PORTS,
+  MAX_RECIPIENTS,
+  SECURITY_OPTIONS,
+  emailBody,
+  fieldId,
+  placeServerErrors,
+  validateEmail,
+  type SectionProps,
+  type Security,
+} from './form.js';
+
+export function EmailSection({ f, saved, set, bind, errors: shownErrors, busy, showTestErrors }: SectionProps) {
+  const [emailTest, setEmailTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
+
+  async function onTestEmail() {
+    const found = validateEmail(f, true);
+    if (Object.keys(found).length) return showTestErrors(found);
+    showTestErrors({});
+    setEmailTest({ running: true, result: null });
+    try {
+      const result = await api.post<TestResult>('/api/admin/notifications/test/email', emailBody(f));
+      setEmailTest({ running: false, result });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return;
+      if (e instanceof ApiError && Object.keys(e.fields).length) {
+        showTestErrors(placeServerErrors(e.fields).fields);
+        setEmailTest({ running: false, result: null });
+      } else {
+        setEmailTest({ running: false, result: { ok: false, message: errorMessage(e) } });
+      }
+    }
+  }
+
+  function onSecurity(security: Security) {
+    const port = parseIntStrict(f.port);
+    // The usual port follows the mode, unless the admin typed another one.
+    set({ security, ...(port === null || port === DEFAULT_PORTS[f.security] ? { port: String(DEFAULT_PORTS[security]) } : {}) });
+  }
+
+  return (
+    <Postbox id="ntf-email-title" title="E-mail" body="inside form-table">
+      <Field label="Send e-mail" labelId="ntf-email-enabled-label">
+        <label class="checkbox-option">
+          <input
+            type="checkbox"
+            id="ntf-email-enabled"
+            checked={f.emailEnabled}
+            disabled={busy}
+            onChange={(e) => set({ emailEnabled: e.currentTarget.checked })}
+          />
+          <span>Send notifications by e-mail, through your SMTP server</span>
+        </label>
+      </Field>
+      <TextField
+        label="SMTP host"
+        {...bind('host')}
+        autoComplete="off"
+        spellcheck={false}
+        placeholder="smtp.example.com"
+        help={"Your mail provider's SMTP server, or a relay on this machine (localhost) or your network."}
+      />
+      <Field label="Encryption" labelId="ntf-security-label" describes={fieldId('security')} error={shownErrors.security}>
+        <fieldset class="radio-group" aria-labelledby="ntf-security-label">
+          {SECURITY_OPTIONS.map((o) => (
+            <label class="radio-option" key={o.value}>
+              <input
+                type="radio"
+                name="ntf-security"
+                id={`ntf-security-${o.value}`}
+                value={o.value}
+                checked={f.security === o.value}
+                disabled={busy}
+                onChange={() => onSecurity(o.value)}
+                aria-describedby={`ntf-security-${o.value}-description`}
+              />
+              <span>
+                <span class="radio-title">{o.label}</span>
+                <span class="description" id={`ntf-security-${o.value}-description`}>
+                  {o.description}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      </Field>
+      <Field label="Port" id={fieldId('port')} error={shownErrors.port} help="Changes with the encryption unless you typed another port.">
+        <input
+          id={fieldId('port')}
+          type="number"
+          min={1}
+          max={65535}
+          inputMode="numeric"
+          class="input ntf-port"
+          value={f.port}
+          disabled={busy}
+          onInput={(e) => set({ port: e.currentTarget.value })}
+          {...fieldAria(fieldId('port'), shownErrors.port)}
+        />
+      </Field>
+      <TextField
+        label="User name"
+        {...bind('user')}
+        autoComplete="off"
+        spellcheck={false}
+        help="Leave empty if the server sends without a login (a local relay)."
+      />
+      <Field
+        label="Password"
+        id={fieldId('password')}
+        error={shownErrors.password}
+        help={
+          saved.email.password.saved
+            ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
+            : 'Stored encrypted, and never shown again.'
+        }
+      >
+        <PasswordInput
+          id={fieldId('password')}
+          value={f.password}
+          onInput={(v) => set({ password: v })}
+          autoComplete="off"
+          class="regular-text"
+          invalid={!!shownErrors.password}
+          describedBy={fieldAria(fieldId('password'), shownErrors.password)['aria-describedby']}
+          disabled={busy || !f.user.trim()}
+          placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''}
+        />
+      </Field>
+      <TextField
+        label="From"
+        {...bind('from')}
+        type="email"
+        autoComplete="off"
+        spellcheck={false}
+        placeholder="docent@example.com"
+        help="The sender address. Most providers only accept an address of your own domain."
+      />
+      <TextField
+        label="Send to"
+        {...bind('to')}
+        autoComplete="off"
+        spellcheck={false}
+        placeholder="you@example.com"
+        help={`One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`}
+      />
+      <Field label="Test" labelId="ntf-email-test-label">
+        <div class="ntf-test">
+          <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
+            Send test e-mail
+          </button>
+          {emailTest.running && <Spinner label="Sending… (up to 15 seconds)" />}
+        </div>
+        <p class="description" id="ntf-email-test-description">
+          Sends one e-mail with the settings above, saved or not.
+        </p>
+        <div class="ntf-test-result" aria-live="polite">
+          {emailTest.result && (
+            <Notice type={emailTest.result.ok ? 'success' : 'error'} inline>
+              <p>
+                <strong>{emailTest.result.ok ? 'Test e-mail sent.' : 'The test e-mail was not sent.'}</strong> {emailTest.result.message}
+              </p>
+            </Notice>
+          )}
+        </div>
+      </Field>
+    </Postbox>
+  );
+}
