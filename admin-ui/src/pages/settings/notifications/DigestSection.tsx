@@ -1,6 +1,7 @@
 // Notifications → Digest: off, daily or weekly, on which day and at which hour (UTC).
 import { Field, fieldAria } from '../../../components/Field.js';
 import { Postbox } from '../../../components/Postbox.js';
+import { RadioGroup } from '../../../components/RadioGroup.js';
 import { formatDateTime } from '../../../format.js';
 import { WEEKDAYS, fieldId, localTimeOf, pad, type SectionProps } from './form.js';
 
@@ -17,27 +18,21 @@ export function DigestSection({ f, saved, set, errors: shownErrors, busy }: Sect
         error={shownErrors.frequency}
         help="Conversations, answered share, thumbs, costs and open problems of the last day or week."
       >
-        <fieldset
-          class="radio-group ntf-inline-radios"
-          aria-labelledby="ntf-frequency-label"
+        <RadioGroup
+          name="ntf-frequency"
+          class="ntf-inline-radios"
+          labelledBy="ntf-frequency-label"
           // The Field's help (and error) are keyed to the first radio's id, which the Field describes.
-          aria-describedby={fieldAria(fieldId('frequency'), shownErrors.frequency)['aria-describedby']}
-        >
-          {(['off', 'daily', 'weekly'] as const).map((value) => (
-            <label class="radio-option" key={value}>
-              <input
-                type="radio"
-                name="ntf-frequency"
-                id={`ntf-frequency-${value}`}
-                value={value}
-                checked={f.frequency === value}
-                disabled={busy}
-                onChange={() => set({ frequency: value })}
-              />
-              <span class="radio-title">{value === 'off' ? 'Off' : value === 'daily' ? 'Daily' : 'Weekly'}</span>
-            </label>
-          ))}
-        </fieldset>
+          describedBy={fieldAria(fieldId('frequency'), shownErrors.frequency)['aria-describedby']}
+          value={f.frequency}
+          onValue={(frequency) => set({ frequency })}
+          disabled={busy}
+          choices={[
+            { value: 'off', id: 'ntf-frequency-off', title: 'Off' },
+            { value: 'daily', id: 'ntf-frequency-daily', title: 'Daily' },
+            { value: 'weekly', id: 'ntf-frequency-weekly', title: 'Weekly' },
+          ]}
+        />
       </Field>
       {f.frequency === 'weekly' && (
         <Field label="Day" id={fieldId('weekday')} error={shownErrors.weekday} help="The day in UTC.">

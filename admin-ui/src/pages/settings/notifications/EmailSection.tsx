@@ -5,6 +5,7 @@ import { Field, TextField, fieldAria } from '../../../components/Field.js';
 import { Notice } from '../../../components/Notice.js';
 import { PasswordInput } from '../../../components/PasswordInput.js';
 import { Postbox } from '../../../components/Postbox.js';
+import { RadioGroup } from '../../../components/RadioGroup.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { parseIntStrict } from '../../../components/form-helpers.js';
 import type { TestResult } from '../../../../../server/notifications/schemas.js';
@@ -71,28 +72,20 @@ export function EmailSection({ f, saved, set, bind, errors: shownErrors, busy, s
         help={"Your mail provider's SMTP server, or a relay on this machine (localhost) or your network."}
       />
       <Field label="Encryption" labelId="ntf-security-label" describes={fieldId('security')} error={shownErrors.security}>
-        <fieldset class="radio-group" aria-labelledby="ntf-security-label">
-          {SECURITY_OPTIONS.map((o) => (
-            <label class="radio-option" key={o.value}>
-              <input
-                type="radio"
-                name="ntf-security"
-                id={`ntf-security-${o.value}`}
-                value={o.value}
-                checked={f.security === o.value}
-                disabled={busy}
-                onChange={() => onSecurity(o.value)}
-                aria-describedby={`ntf-security-${o.value}-description`}
-              />
-              <span>
-                <span class="radio-title">{o.label}</span>
-                <span class="description" id={`ntf-security-${o.value}-description`}>
-                  {o.description}
-                </span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <RadioGroup
+          name="ntf-security"
+          labelledBy="ntf-security-label"
+          value={f.security}
+          onValue={onSecurity}
+          disabled={busy}
+          choices={SECURITY_OPTIONS.map((o) => ({
+            value: o.value,
+            id: `ntf-security-${o.value}`,
+            title: o.label,
+            description: o.description,
+            descriptionId: `ntf-security-${o.value}-description`,
+          }))}
+        />
       </Field>
       <Field label="Port" id={fieldId('port')} error={shownErrors.port} help="Changes with the encryption unless you typed another port.">
         <input
