@@ -58,10 +58,10 @@ export function fieldAria(id: string, error?: string | null, hasHelp = true, ...
 }
 
 /** Inline field error, linked from its input with aria-describedby. */
-export function FieldError({ id, message }: { id: string; message?: string | null }) {
+export function FieldError({ id, message, class: extra }: { id: string; message?: string | null; class?: string }) {
   if (!message) return null;
   return (
-    <p class="field-error" id={id} role="alert">
+    <p class={extra ? `field-error ${extra}` : 'field-error'} id={id} role="alert">
       <span class="field-error-icon" aria-hidden="true">
         !
       </span>
