@@ -11,7 +11,7 @@ import './styles.css';
 // Pages are loaded on demand (one chunk each).
 const SetupPage = lazy(() => import('./pages/SetupPage.js'));
 const LoginPage = lazy(() => import('./pages/LoginPage.js'));
-const DashboardPage = lazy(() => import('./pages/DashboardPage.js'));
+const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage.js'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage.js'));
 const TrainingPage = lazy(() => import('./pages/TrainingPage.js'));
 const ChatbotPage = lazy(() => import('./pages/chatbot/ChatbotPage.js'));

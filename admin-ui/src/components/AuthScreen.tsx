@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Icon } from './Icon.js';
+import './auth-screen.css';
 
 /** Centered box on grey, like the WordPress login screen. */
 export function AuthScreen({ children }: { children: ComponentChildren }) {

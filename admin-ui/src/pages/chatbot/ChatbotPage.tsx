@@ -11,6 +11,7 @@ import { ORDER, fieldId, fromSettings, placeServerErrors, toBody, validate } fro
 import { LimitsSections } from './LimitsSections.js';
 import { ModelSection } from './ModelSection.js';
 import '../../components/chat-admin.css';
+import './chatbot.css';
 
 export default function ChatbotPage() {
   useTitle('Chatbot');

@@ -30,6 +30,7 @@ import type { ConversationDetail, StoredMessage } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
 import '../../components/chat-admin.css';
+import './conversations.css';
 
 export default function ConversationPage() {
   const { params } = useRoute();

@@ -11,6 +11,7 @@ import { useResource } from '../../hooks.js';
 import { FILTERS, Feedback, ImprovedBadge, OriginLabel, formatCount, formatMoney, listFlash } from './shared.js';
 import type { ConversationList, Filter } from './types.js';
 import '../../components/chat-admin.css';
+import './conversations.css';
 import './improve.css';
 
 const PAGE_SIZE = 20;

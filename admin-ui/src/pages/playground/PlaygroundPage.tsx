@@ -14,6 +14,7 @@ import { DebugView } from './DebugView.js';
 import { streamPlayground } from './stream.js';
 import type { Turn } from './turn.js';
 import '../../components/chat-admin.css';
+import './playground.css';
 
 const MAX_MESSAGE = 4000;
 let nextKey = 1;

@@ -17,6 +17,7 @@ import { ORDER, domainLines, fieldId, fromSettings, placeServerErrors, toBody, v
 import { MessagesSection } from './MessagesSection.js';
 import { WidgetPreview } from './WidgetPreview.js';
 import '../../components/chat-admin.css';
+import './widget.css';
 
 export default function WidgetPage() {
   useTitle('Widget');

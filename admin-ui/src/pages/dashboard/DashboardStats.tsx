@@ -1,16 +1,17 @@
 // Dashboard: open alerts (problems only the admin can fix, e.g. a rejected key or no credits) and usage numbers.
 // GET /api/admin/dashboard/stats, POST /api/admin/alerts/:id/dismiss.
 import { useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../api.js';
-import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../format.js';
-import type { Resource } from '../hooks.js';
-import { Icon } from './Icon.js';
-import { Notice } from './Notice.js';
-import { speak } from './announce.js';
-import { Spinner } from './Spinner.js';
-import { Postbox } from './Postbox.js';
-import type { OpenAlert as Alert, DashboardStats, UsageTotals } from '../../../server/dashboard/schemas.js';
-import './chat-admin.css';
+import { ApiError, api, errorMessage } from '../../api.js';
+import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../../format.js';
+import type { Resource } from '../../hooks.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { speak } from '../../components/announce.js';
+import { Spinner } from '../../components/Spinner.js';
+import { Postbox } from '../../components/Postbox.js';
+import type { OpenAlert as Alert, DashboardStats, UsageTotals } from '../../../../server/dashboard/schemas.js';
+import '../../components/chat-admin.css';
+import './dashboard.css';
 
 /** Errors stop answers altogether; warnings are passing or partial. */
 const ERROR_KINDS = new Set(['invalid_key', 'no_key', 'payment_required', 'forbidden', 'not_found', 'bad_request']);

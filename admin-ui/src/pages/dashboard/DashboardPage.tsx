@@ -1,14 +1,14 @@
-import { useTitle } from '../components/AdminLayout.js';
-import { Icon } from '../components/Icon.js';
-import { Notice } from '../components/Notice.js';
-import { Spinner } from '../components/Spinner.js';
-import { useResource } from '../hooks.js';
-import type { DashboardBody, DashboardStats } from '../../../server/dashboard/schemas.js';
-import { AlertsArea, StatsRow } from '../components/DashboardStats.js';
-import { PublicAddressNotice, type AddressStatus } from '../components/PublicAddressNotice.js';
-import { FinishSettingUp } from './start/FinishSettingUp.js';
-import { InsightsArea } from './dashboard/InsightsArea.js';
-import { Postbox } from '../components/Postbox.js';
+import { useTitle } from '../../components/AdminLayout.js';
+import { Icon } from '../../components/Icon.js';
+import { Notice } from '../../components/Notice.js';
+import { Spinner } from '../../components/Spinner.js';
+import { useResource } from '../../hooks.js';
+import type { DashboardBody, DashboardStats } from '../../../../server/dashboard/schemas.js';
+import { AlertsArea, StatsRow } from './DashboardStats.js';
+import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';
+import { FinishSettingUp } from '../start/FinishSettingUp.js';
+import { InsightsArea } from './InsightsArea.js';
+import { Postbox } from '../../components/Postbox.js';
 
 /** PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place. */
 function AddressNoticeArea() {
