@@ -1,3 +1,4 @@
+import type { ActionNotice } from './announce.js';
 import type { ComponentChildren, Ref } from 'preact';
 
 export type NoticeType = 'success' | 'error' | 'warning' | 'info';
@@ -32,5 +33,41 @@ export function Notice({ type, children, id, live = true, onDismiss, inline, not
         </button>
       )}
     </div>
+  );
+}
+
+/** What a form's save said (useSettingsForm's notice): the sentence, and the server's other messages under it. */
+export function FormNotice({
+  notice,
+  noticeRef,
+  onDismiss,
+  live = false,
+  strong = false,
+  extraAs = 'list',
+}: {
+  notice: ActionNotice | null;
+  noticeRef: Ref<HTMLDivElement>;
+  onDismiss: () => void;
+  live?: boolean;
+  /** The sentence in bold (the settings tabs). */
+  strong?: boolean;
+  /** The other messages as a bulleted list, or as one paragraph each. */
+  extraAs?: 'list' | 'lines';
+}) {
+  if (!notice) return null;
+  const extra = notice.extra ?? [];
+  return (
+    <Notice type={notice.type} noticeRef={noticeRef} onDismiss={onDismiss} live={live} class="settings-notice">
+      <p>{strong ? <strong>{notice.message}</strong> : notice.message}</p>
+      {extraAs === 'lines'
+        ? extra.map((line) => <p key={line}>{line}</p>)
+        : extra.length > 0 && (
+            <ul class="notice-list">
+              {extra.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          )}
+    </Notice>
   );
 }

@@ -20,43 +20,48 @@ export function PageLoadState({ title, what, error, onRetry, back, minHeight = 4
     <div class="wrap chat-admin">
       {back}
       <h1>{title}</h1>
-      {error ? (
-        <Notice type="error">
-          <p>
-            Could not load {what}: {error}
-          </p>
-          <p>
-            <button type="button" class="button" onClick={onRetry}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      ) : (
-        <LoadingBox label={`Loading ${what}…`} minHeight={minHeight} />
-      )}
+      {error ? <LoadFailed what={what} error={error} onRetry={onRetry} /> : <LoadingBox label={`Loading ${what}…`} minHeight={minHeight} />}
     </div>
   );
 }
 
 /** A settings tab before its data arrives (the page's title is above the tabs): a placeholder, or the error with a retry. */
 export function TabLoadState({ what, loading, error, onRetry, minHeight }: Omit<Props, 'title' | 'back'> & { loading: string; minHeight: number }) {
-  if (error) {
-    return (
-      <Notice type="error">
-        <p>
-          Could not load {what}: {error}
-        </p>
-        <p>
-          <button type="button" class="button" onClick={onRetry}>
-            Try again
-          </button>
-        </p>
-      </Notice>
-    );
-  }
+  if (error) return <LoadFailed what={what} error={error} onRetry={onRetry} />;
   return (
     <div class="settings-loading">
       <LoadingBox label={`Loading ${loading}…`} minHeight={minHeight} />
     </div>
+  );
+}
+
+/** What could not be loaded instead of a whole page or tab, with a Try again button under it. */
+function LoadFailed({ what, error, onRetry }: { what: string; error: string; onRetry: () => void }) {
+  return (
+    <Notice type="error">
+      <p>
+        Could not load {what}: {error}
+      </p>
+      <p>
+        <button type="button" class="button" onClick={onRetry}>
+          Try again
+        </button>
+      </p>
+    </Notice>
+  );
+}
+
+/** A part of a page that could not be loaded (a list, a box), with Try again at the end of the sentence. */
+export function LoadError({ what, error, onRetry, inline }: { what: string; error: string | null | undefined; onRetry: () => void; inline?: boolean }) {
+  if (!error) return null;
+  return (
+    <Notice type="error" inline={inline}>
+      <p>
+        Could not load {what}: {error}{' '}
+        <button type="button" class="button-link" onClick={onRetry}>
+          Try again
+        </button>
+      </p>
+    </Notice>
   );
 }

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { Field } from './Field.js';
 
 export interface RadioChoice<T extends string> {
   value: T;
@@ -52,5 +53,33 @@ export function RadioGroup<T extends string>({ name, value, onValue, choices, di
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/** A radio group in a form row: the row's label names the group; its error and help use `describes` (the first radio's id). */
+export function RadioField<T extends string>({
+  label,
+  labelId,
+  describes,
+  error,
+  help,
+  helpId,
+  children,
+  ...group
+}: Omit<Props<T>, 'labelledBy'> & {
+  label: ComponentChildren;
+  labelId: string;
+  describes: string;
+  error?: string | null;
+  help?: ComponentChildren;
+  helpId?: string;
+  /** Shown under the radios (a field the chosen option needs). */
+  children?: ComponentChildren;
+}) {
+  return (
+    <Field label={label} labelId={labelId} describes={describes} error={error} help={help} helpId={helpId}>
+      <RadioGroup {...group} labelledBy={labelId} />
+      {children}
+    </Field>
   );
 }

@@ -1,8 +1,8 @@
 // Chatbot → Answers: the instructions, the language, strict or relaxed, Q&A answers and "I don't know".
-import { Field, NumberField, TextareaField } from '../../components/Field.js';
+import { NumberField, TextareaField } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
 import { Postbox } from '../../components/Postbox.js';
-import { RadioGroup } from '../../components/RadioGroup.js';
+import { RadioField } from '../../components/RadioGroup.js';
 import { DEFAULT_INSTRUCTIONS, DEFAULT_NO_ANSWER, LANGUAGES, MAX_INSTRUCTIONS, fieldId, type SectionProps } from './form.js';
 
 export function AnswersSection({ form, errors, sectionErrors, saving, update, bind }: SectionProps) {
@@ -46,25 +46,22 @@ export function AnswersSection({ form, errors, sectionErrors, saving, update, bi
         }
       />
 
-      <Field
+      <RadioField
         label="Response language"
         labelId="language-label"
         describes={fieldId('language')}
         error={errors.language}
         help="Automatic suits most sites. Choose one language if your content and support are only in that language."
+        name="language-mode"
+        describedBy="cb-language-description"
+        value={form.languageMode}
+        onValue={(languageMode) => update({ languageMode })}
+        disabled={saving}
+        choices={[
+          { value: 'auto', id: 'language-auto', title: "Automatic — reply in the visitor's language" },
+          { value: 'fixed', id: 'language-fixed', title: 'Always reply in one language' },
+        ]}
       >
-        <RadioGroup
-          name="language-mode"
-          labelledBy="language-label"
-          describedBy="cb-language-description"
-          value={form.languageMode}
-          onValue={(languageMode) => update({ languageMode })}
-          disabled={saving}
-          choices={[
-            { value: 'auto', id: 'language-auto', title: "Automatic — reply in the visitor's language" },
-            { value: 'fixed', id: 'language-fixed', title: 'Always reply in one language' },
-          ]}
-        />
         {form.languageMode === 'fixed' && (
           <div class="sub-field">
             <label class="screen-reader-text" for={fieldId('language')}>
@@ -86,37 +83,38 @@ export function AnswersSection({ form, errors, sectionErrors, saving, update, bi
             </select>
           </div>
         )}
-      </Field>
+      </RadioField>
 
-      <Field label="Answer mode" labelId="mode-label" describes={fieldId('mode')} error={errors.mode}>
-        <RadioGroup
-          name="mode"
-          labelledBy="mode-label"
-          value={form.mode}
-          onValue={(mode) => update({ mode })}
-          disabled={saving}
-          choices={[
-            {
-              value: 'strict',
-              id: 'mode-strict',
-              title: (
-                <>
-                  Strict <span class="badge badge-recommended">Recommended</span>
-                </>
-              ),
-              description:
-                'Answers only from your content. When nothing matches, it says "I don\'t know" (the message below) without calling the model, so it costs nothing.',
-            },
-            {
-              value: 'relaxed',
-              id: 'mode-relaxed',
-              title: 'Relaxed',
-              description:
-                "Prefers your content, but may also answer from the model's general knowledge (and says so). More helpful, but it can be wrong about your business.",
-            },
-          ]}
-        />
-      </Field>
+      <RadioField
+        label="Answer mode"
+        labelId="mode-label"
+        describes={fieldId('mode')}
+        error={errors.mode}
+        name="mode"
+        value={form.mode}
+        onValue={(mode) => update({ mode })}
+        disabled={saving}
+        choices={[
+          {
+            value: 'strict',
+            id: 'mode-strict',
+            title: (
+              <>
+                Strict <span class="badge badge-recommended">Recommended</span>
+              </>
+            ),
+            description:
+              'Answers only from your content. When nothing matches, it says "I don\'t know" (the message below) without calling the model, so it costs nothing.',
+          },
+          {
+            value: 'relaxed',
+            id: 'mode-relaxed',
+            title: 'Relaxed',
+            description:
+              "Prefers your content, but may also answer from the model's general knowledge (and says so). More helpful, but it can be wrong about your business.",
+          },
+        ]}
+      />
 
       <NumberField
         label="Q&amp;A answers"

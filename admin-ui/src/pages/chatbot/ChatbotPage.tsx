@@ -1,7 +1,7 @@
 // Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
 // abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
 import { useTitle } from '../../components/AdminLayout.js';
-import { Notice } from '../../components/Notice.js';
+import { FormNotice } from '../../components/Notice.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useSettingsForm } from '../../components/useSettingsForm.js';
@@ -35,11 +35,7 @@ export default function ChatbotPage() {
     <div class="wrap chat-admin">
       <h1>Chatbot</h1>
       <p class="page-intro">How Docent answers your visitors, how much it may cost, and what it keeps.</p>
-      {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice} live={false} class="settings-notice">
-          <p>{notice.message}</p>
-        </Notice>
-      )}
+      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} />
       <form onSubmit={onSave} noValidate>
         <AnswersSection {...sections} />
         <ContactSection {...sections} />

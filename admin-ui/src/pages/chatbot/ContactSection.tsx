@@ -1,7 +1,7 @@
 // Chatbot → When the bot can't help: the contact link, Talk to a person, consent and the pre-chat form.
-import { CheckboxField, Field, TextareaField, TextField } from '../../components/Field.js';
+import { CheckboxField, TextareaField, TextField } from '../../components/Field.js';
 import { Postbox } from '../../components/Postbox.js';
-import { RadioGroup } from '../../components/RadioGroup.js';
+import { RadioField } from '../../components/RadioGroup.js';
 import { fieldId, type SectionProps } from './form.js';
 
 export function ContactSection({ form, errors, sectionErrors, saving, update, bind }: SectionProps) {
@@ -27,7 +27,7 @@ export function ContactSection({ form, errors, sectionErrors, saving, update, bi
         placeholder="Contact us"
         help={'Optional, up to 60 characters. Empty: "Contact us" in the visitor\'s language for a page, or the e-mail address itself.'}
       />
-      <Field
+      <RadioField
         label="Talk to a person"
         labelId="talk-label"
         describes={fieldId('talkToPerson')}
@@ -39,26 +39,22 @@ export function ContactSection({ form, errors, sectionErrors, saving, update, bi
             notification (Settings → Notifications).
           </>
         }
-      >
-        <RadioGroup
-          name="talk-to-person"
-          labelledBy="talk-label"
-          describedBy="talk-description"
-          value={form.talkToPerson}
-          onValue={(talkToPerson) => update({ talkToPerson })}
-          disabled={saving}
-          choices={[
-            { value: 'never', id: 'talk-never', title: 'Never' },
-            {
-              value: 'after_no_answer',
-              id: 'talk-after',
-              title: 'After "I don\'t know" or a failure',
-              description: 'Under an answer the bot could not give, next to your contact link.',
-            },
-            { value: 'always', id: 'talk-always', title: 'Always', description: 'Also from a button at the top of the chat, at any time.' },
-          ]}
-        />
-      </Field>
+        name="talk-to-person"
+        describedBy="talk-description"
+        value={form.talkToPerson}
+        onValue={(talkToPerson) => update({ talkToPerson })}
+        disabled={saving}
+        choices={[
+          { value: 'never', id: 'talk-never', title: 'Never' },
+          {
+            value: 'after_no_answer',
+            id: 'talk-after',
+            title: 'After "I don\'t know" or a failure',
+            description: 'Under an answer the bot could not give, next to your contact link.',
+          },
+          { value: 'always', id: 'talk-always', title: 'Always', description: 'Also from a button at the top of the chat, at any time.' },
+        ]}
+      />
       <TextareaField
         label="Consent text"
         {...bind('consentText')}

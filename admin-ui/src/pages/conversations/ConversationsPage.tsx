@@ -1,5 +1,6 @@
 // Conversations: every chat with the widget (and Playground tests), newest first, with filters and CSV export.
 // GET /api/admin/conversations?filter&offset&limit.
+import { LoadError } from '../../components/PageLoadState.js';
 import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTitle } from '../../components/AdminLayout.js';
@@ -71,16 +72,7 @@ export default function ConversationsPage() {
         ))}
       </nav>
 
-      {error && (
-        <Notice type="error">
-          <p>
-            Could not load the conversations: {error}{' '}
-            <button type="button" class="button-link" onClick={reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      )}
+      <LoadError what="the conversations" error={error} onRetry={reload} />
       {loading && !data && <LoadingBox label="Loading conversations…" minHeight={240} />}
       {data && (
         <>

@@ -1,6 +1,6 @@
+import { LoadError } from '../../components/PageLoadState.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Icon } from '../../components/Icon.js';
-import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useResource } from '../../hooks.js';
 import type { DashboardBody, DashboardStats } from '../../../../server/dashboard/schemas.js';
@@ -47,16 +47,7 @@ export default function DashboardPage() {
               <Spinner label="Loading the checklist…" />
             </div>
           )}
-          {error && (
-            <Notice type="error" inline>
-              <p>
-                Could not load the checklist: {error}{' '}
-                <button type="button" class="button-link" onClick={reload}>
-                  Try again
-                </button>
-              </p>
-            </Notice>
-          )}
+          <LoadError what="the checklist" error={error} onRetry={reload} inline />
           {data && (
             <>
               <div class="checklist-progress">

@@ -1,5 +1,6 @@
 // Dashboard: open alerts (problems only the admin can fix, e.g. a rejected key or no credits) and usage numbers.
 // GET /api/admin/dashboard/stats, POST /api/admin/alerts/:id/dismiss.
+import { LoadError } from '../../components/PageLoadState.js';
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../../format.js';
@@ -127,16 +128,7 @@ export function StatsRow({ stats }: { stats: Resource<DashboardStats> }) {
       <h2 class="screen-reader-text" id="stats-title">
         Usage
       </h2>
-      {error && !data && (
-        <Notice type="error" inline>
-          <p>
-            Could not load the usage numbers: {error}{' '}
-            <button type="button" class="button-link" onClick={reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      )}
+      {error && !data && <LoadError what="the usage numbers" error={error} onRetry={reload} inline />}
       <div class="stats-row">
         <StatsBox title="Today" stats={data?.today} loading={loading && !data} />
         <StatsBox title="This month" stats={data?.month} loading={loading && !data} />

@@ -1,9 +1,9 @@
 // Dashboard → Insights: what visitors asked and how it went, over the last 7, 30 or 90 UTC days.
 // GET /api/admin/dashboard/insights?days=…; each list downloads as CSV from …/insights/export.csv.
 // The numbers and lists come first; the chart code (uPlot) is loaded on demand and draws when it arrives.
+import { LoadError } from '../../components/PageLoadState.js';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useResource } from '../../hooks.js';
-import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import type { InsightRange, InsightsBody } from '../../../../server/dashboard/schemas.js';
 import { ChartBox, DailyTable } from './InsightCharts.js';
@@ -43,16 +43,7 @@ export function InsightsArea() {
           {loading ? <Spinner label={`Loading the last ${days} days…`} /> : data ? `${dayLabel(data.range.from)} – ${dayLabel(data.range.to)}, UTC days` : ''}
         </p>
       </div>
-      {error && (
-        <Notice type="error" inline>
-          <p>
-            Could not load the insights: {error}{' '}
-            <button type="button" class="button-link" onClick={reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      )}
+      <LoadError what="the insights" error={error} onRetry={reload} inline />
       {data && text && (
         <>
           <div class="insight-charts">

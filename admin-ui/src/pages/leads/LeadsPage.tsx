@@ -1,5 +1,6 @@
 // Leads: visitors who asked to talk to a person (or filled in the pre-chat form), newest first, by status, with
 // CSV export. GET /api/admin/leads?status&offset&limit.
+import { LoadError } from '../../components/PageLoadState.js';
 import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useTitle } from '../../components/AdminLayout.js';
@@ -68,16 +69,7 @@ export default function LeadsPage() {
         ))}
       </nav>
 
-      {error && (
-        <Notice type="error">
-          <p>
-            Could not load the leads: {error}{' '}
-            <button type="button" class="button-link" onClick={reload}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      )}
+      <LoadError what="the leads" error={error} onRetry={reload} />
       {loading && !data && <LoadingBox label="Loading leads…" minHeight={240} />}
       {data && (
         <>

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage, setCsrfToken } from '../../api.js';
 import { PasswordField } from '../../components/Field.js';
-import { Notice } from '../../components/Notice.js';
+import { FormNotice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
@@ -91,16 +91,7 @@ export default function Account() {
   const info = account.data;
   return (
     <>
-      {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={clearNotice} live={false} class="settings-notice">
-          <p>
-            <strong>{notice.message}</strong>
-          </p>
-          {notice.extra?.map((line) => (
-            <p key={line}>{line}</p>
-          ))}
-        </Notice>
-      )}
+      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={clearNotice} strong extraAs="lines" />
       <form class="settings-form" onSubmit={onSubmit} noValidate aria-busy={saving}>
         <Postbox id="password-title" title="Change password" body="inside form-table">
           {info && (

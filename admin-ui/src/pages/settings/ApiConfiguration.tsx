@@ -1,10 +1,10 @@
 // Settings → API Configuration: the connection (provider, base URL, key, low-balance warning) and the models.
 // GET/PUT /api/admin/settings/api. This file holds the form's state and its save, test and remove flows; the
 // sections in ./api-configuration/ draw it.
+import { TabLoadState } from '../../components/PageLoadState.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { Notice } from '../../components/Notice.js';
-import { LoadingBox } from '../../components/Spinner.js';
+import { FormNotice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { parseDecimal, useAfterRender } from '../../components/form-helpers.js';
 import { useActionNotice } from '../../components/announce.js';
@@ -74,24 +74,8 @@ export default function ApiConfiguration() {
   const dirty = !!saved && !!form && !sameForm(form, fromSettings(saved));
   useUnsavedChanges(dirty);
 
-  if (settings.error && !saved) {
-    return (
-      <Notice type="error">
-        <p>Could not load the settings: {settings.error}</p>
-        <p>
-          <button type="button" class="button" onClick={settings.reload}>
-            Try again
-          </button>
-        </p>
-      </Notice>
-    );
-  }
   if (!saved || !form) {
-    return (
-      <div class="settings-loading">
-        <LoadingBox label="Loading settings…" minHeight={320} />
-      </div>
-    );
+    return <TabLoadState what="the settings" loading="settings" error={saved ? null : settings.error} onRetry={settings.reload} minHeight={320} />;
   }
 
   const busy = saving || removing;
@@ -321,20 +305,7 @@ export default function ApiConfiguration() {
 
   return (
     <>
-      {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={clearNotice} live={false} class="settings-notice">
-          <p>
-            <strong>{notice.message}</strong>
-          </p>
-          {notice.extra && notice.extra.length > 0 && (
-            <ul class="notice-list">
-              {notice.extra.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
+      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={clearNotice} strong />
 
       <form class="settings-form" onSubmit={onSave} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
         <ConnectionSection

@@ -1,7 +1,7 @@
 // Widget → Appearance: the name, avatar, colour, position and language of the chat window.
 import { Field, SelectField, TextField, fieldAria } from '../../components/Field.js';
 import { Postbox } from '../../components/Postbox.js';
-import { RadioGroup } from '../../components/RadioGroup.js';
+import { RadioField } from '../../components/RadioGroup.js';
 import { HEX, UI_LANGUAGES, type SectionProps } from './form.js';
 
 export function AppearanceSection({ form, saved, errors, saving, update, bind }: SectionProps) {
@@ -47,20 +47,21 @@ export function AppearanceSection({ form, saved, errors, saving, update, bind }:
           />
         </div>
       </Field>
-      <Field label="Position" labelId="position-label" describes="w-position" error={errors.position}>
-        <RadioGroup
-          name="position"
-          class="radio-inline"
-          labelledBy="position-label"
-          value={form.position}
-          onValue={(position) => update({ position })}
-          disabled={saving}
-          choices={[
-            { value: 'bottom-right', id: 'position-bottom-right', title: 'Bottom right' },
-            { value: 'bottom-left', id: 'position-bottom-left', title: 'Bottom left' },
-          ]}
-        />
-      </Field>
+      <RadioField
+        label="Position"
+        labelId="position-label"
+        describes="w-position"
+        error={errors.position}
+        name="position"
+        class="radio-inline"
+        value={form.position}
+        onValue={(position) => update({ position })}
+        disabled={saving}
+        choices={[
+          { value: 'bottom-right', id: 'position-bottom-right', title: 'Bottom right' },
+          { value: 'bottom-left', id: 'position-bottom-left', title: 'Bottom left' },
+        ]}
+      />
       <SelectField
         label="Language"
         {...bind('language')}

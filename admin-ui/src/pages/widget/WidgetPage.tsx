@@ -1,7 +1,7 @@
 // Widget: the chat bubble's look and reach, the embed snippet, and a live preview of unsaved changes.
 // GET/PUT /api/admin/widget/settings.
 import { useTitle } from '../../components/AdminLayout.js';
-import { Notice } from '../../components/Notice.js';
+import { FormNotice } from '../../components/Notice.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
 import { Postbox } from '../../components/Postbox.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
@@ -49,18 +49,7 @@ export default function WidgetPage() {
     <div class="wrap chat-admin widget-page">
       <h1>Widget</h1>
       <p class="page-intro">The chat bubble your visitors see: how it looks, what it says first, and which sites may use it.</p>
-      {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice} live={false} class="settings-notice">
-          <p>{notice.message}</p>
-          {notice.extra && notice.extra.length > 0 && (
-            <ul class="notice-list">
-              {notice.extra.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
+      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} />
 
       <div class="widget-layout">
         <div class="widget-main">

@@ -1,4 +1,5 @@
 import type { ComponentChildren, Ref } from 'preact';
+import { RadioField } from '../../../components/RadioGroup.js';
 import { Field, fieldAria } from '../../../components/Field.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { type Errors, type FormState, MAX_LOW_BALANCE_USD } from './form.js';
@@ -21,39 +22,28 @@ export function ConnectionSection({ form, errors, busy, update, changeConnection
   const isOpenRouter = form.provider === 'openrouter';
   return (
     <Postbox id="connection-title" title="Connection" body="inside form-table">
-      <Field label="Provider" labelId="provider-label" describes="provider" error={errors.provider}>
-        <fieldset class="radio-group" aria-describedby={errors.provider ? 'provider-error' : undefined}>
-          <legend class="screen-reader-text">Provider</legend>
-          <label class="radio-option">
-            <input
-              type="radio"
-              name="provider"
-              value="openrouter"
-              checked={form.provider === 'openrouter'}
-              onChange={() => changeConnection({ provider: 'openrouter' }, ['provider', 'apiKey', 'baseUrl'])}
-              disabled={busy}
-            />
-            <span>
-              <span class="radio-title">OpenRouter (recommended)</span>
-              <span class="description">One key for hundreds of models, with spending limits you control.</span>
-            </span>
-          </label>
-          <label class="radio-option">
-            <input
-              type="radio"
-              name="provider"
-              value="openai-compatible"
-              checked={form.provider === 'openai-compatible'}
-              onChange={() => changeConnection({ provider: 'openai-compatible' }, ['provider', 'apiKey'])}
-              disabled={busy}
-            />
-            <span>
-              <span class="radio-title">OpenAI-compatible endpoint</span>
-              <span class="description">Your own server that speaks the OpenAI API, such as Ollama, LM Studio or vLLM.</span>
-            </span>
-          </label>
-        </fieldset>
-      </Field>
+      <RadioField
+        label="Provider"
+        labelId="provider-label"
+        describes="provider"
+        error={errors.provider}
+        name="provider"
+        legend="Provider"
+        describedBy={errors.provider ? 'provider-error' : undefined}
+        value={form.provider}
+        onValue={(provider) =>
+          provider === 'openrouter' ? changeConnection({ provider }, ['provider', 'apiKey', 'baseUrl']) : changeConnection({ provider }, ['provider', 'apiKey'])
+        }
+        disabled={busy}
+        choices={[
+          { value: 'openrouter', title: 'OpenRouter (recommended)', description: 'One key for hundreds of models, with spending limits you control.' },
+          {
+            value: 'openai-compatible',
+            title: 'OpenAI-compatible endpoint',
+            description: 'Your own server that speaks the OpenAI API, such as Ollama, LM Studio or vLLM.',
+          },
+        ]}
+      />
 
       {form.provider === 'openai-compatible' && (
         <Field

@@ -1,7 +1,7 @@
 // Notifications → Digest: off, daily or weekly, on which day and at which hour (UTC).
 import { Field, fieldAria } from '../../../components/Field.js';
 import { Postbox } from '../../../components/Postbox.js';
-import { RadioGroup } from '../../../components/RadioGroup.js';
+import { RadioField } from '../../../components/RadioGroup.js';
 import { formatDateTime } from '../../../format.js';
 import { WEEKDAYS, fieldId, localTimeOf, pad, type SectionProps } from './form.js';
 
@@ -11,29 +11,25 @@ export function DigestSection({ f, saved, set, errors: shownErrors, busy }: Sect
 
   return (
     <Postbox id="ntf-digest-title" title="Digest" body="inside form-table">
-      <Field
+      <RadioField
         label="Send a digest"
         labelId="ntf-frequency-label"
         describes={fieldId('frequency')}
         error={shownErrors.frequency}
         help="Conversations, answered share, thumbs, costs and open problems of the last day or week."
-      >
-        <RadioGroup
-          name="ntf-frequency"
-          class="ntf-inline-radios"
-          labelledBy="ntf-frequency-label"
-          // The Field's help (and error) are keyed to the first radio's id, which the Field describes.
-          describedBy={fieldAria(fieldId('frequency'), shownErrors.frequency)['aria-describedby']}
-          value={f.frequency}
-          onValue={(frequency) => set({ frequency })}
-          disabled={busy}
-          choices={[
-            { value: 'off', id: 'ntf-frequency-off', title: 'Off' },
-            { value: 'daily', id: 'ntf-frequency-daily', title: 'Daily' },
-            { value: 'weekly', id: 'ntf-frequency-weekly', title: 'Weekly' },
-          ]}
-        />
-      </Field>
+        name="ntf-frequency"
+        class="ntf-inline-radios"
+        // The Field's help (and error) are keyed to the first radio's id, which the Field describes.
+        describedBy={fieldAria(fieldId('frequency'), shownErrors.frequency)['aria-describedby']}
+        value={f.frequency}
+        onValue={(frequency) => set({ frequency })}
+        disabled={busy}
+        choices={[
+          { value: 'off', id: 'ntf-frequency-off', title: 'Off' },
+          { value: 'daily', id: 'ntf-frequency-daily', title: 'Daily' },
+          { value: 'weekly', id: 'ntf-frequency-weekly', title: 'Weekly' },
+        ]}
+      />
       {f.frequency === 'weekly' && (
         <Field label="Day" id={fieldId('weekday')} error={shownErrors.weekday} help="The day in UTC.">
           <select

@@ -1,11 +1,11 @@
 // Notifications → E-mail: the SMTP server, its test button and its result.
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
-import { Field, TextField, fieldAria } from '../../../components/Field.js';
+import { CheckboxField, Field, TextField, fieldAria } from '../../../components/Field.js';
 import { Notice } from '../../../components/Notice.js';
 import { PasswordInput } from '../../../components/PasswordInput.js';
 import { Postbox } from '../../../components/Postbox.js';
-import { RadioGroup } from '../../../components/RadioGroup.js';
+import { RadioField } from '../../../components/RadioGroup.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { parseIntStrict } from '../../../components/form-helpers.js';
 import type { TestResult } from '../../../../../server/notifications/schemas.js';
@@ -51,18 +51,15 @@ export function EmailSection({ f, saved, set, bind, errors: shownErrors, busy, s
 
   return (
     <Postbox id="ntf-email-title" title="E-mail" body="inside form-table">
-      <Field label="Send e-mail" labelId="ntf-email-enabled-label">
-        <label class="checkbox-option">
-          <input
-            type="checkbox"
-            id="ntf-email-enabled"
-            checked={f.emailEnabled}
-            disabled={busy}
-            onChange={(e) => set({ emailEnabled: e.currentTarget.checked })}
-          />
-          <span>Send notifications by e-mail, through your SMTP server</span>
-        </label>
-      </Field>
+      <CheckboxField
+        label="Send e-mail"
+        labelId="ntf-email-enabled-label"
+        id="ntf-email-enabled"
+        value={f.emailEnabled}
+        onValue={(emailEnabled) => set({ emailEnabled })}
+        disabled={busy}
+        text="Send notifications by e-mail, through your SMTP server"
+      />
       <TextField
         label="SMTP host"
         {...bind('host')}
@@ -71,22 +68,23 @@ export function EmailSection({ f, saved, set, bind, errors: shownErrors, busy, s
         placeholder="smtp.example.com"
         help={"Your mail provider's SMTP server, or a relay on this machine (localhost) or your network."}
       />
-      <Field label="Encryption" labelId="ntf-security-label" describes={fieldId('security')} error={shownErrors.security}>
-        <RadioGroup
-          name="ntf-security"
-          labelledBy="ntf-security-label"
-          value={f.security}
-          onValue={onSecurity}
-          disabled={busy}
-          choices={SECURITY_OPTIONS.map((o) => ({
-            value: o.value,
-            id: `ntf-security-${o.value}`,
-            title: o.label,
-            description: o.description,
-            descriptionId: `ntf-security-${o.value}-description`,
-          }))}
-        />
-      </Field>
+      <RadioField
+        label="Encryption"
+        labelId="ntf-security-label"
+        describes={fieldId('security')}
+        error={shownErrors.security}
+        name="ntf-security"
+        value={f.security}
+        onValue={onSecurity}
+        disabled={busy}
+        choices={SECURITY_OPTIONS.map((o) => ({
+          value: o.value,
+          id: `ntf-security-${o.value}`,
+          title: o.label,
+          description: o.description,
+          descriptionId: `ntf-security-${o.value}-description`,
+        }))}
+      />
       <Field label="Port" id={fieldId('port')} error={shownErrors.port} help="Changes with the encryption unless you typed another port.">
         <input
           id={fieldId('port')}

@@ -4,7 +4,7 @@
 // GET …/deliveries, POST …/deliveries/:id/retry (server/README.md).
 import { useEffect, useState } from 'preact/hooks';
 import { TabLoadState } from '../../../components/PageLoadState.js';
-import { Notice } from '../../../components/Notice.js';
+import { FormNotice } from '../../../components/Notice.js';
 import { SubmitRow } from '../../../components/SubmitRow.js';
 import { focusById } from '../../../components/form-helpers.js';
 import { useSettingsForm, type FieldErrors } from '../../../components/useSettingsForm.js';
@@ -61,16 +61,7 @@ export default function Notifications() {
 
   return (
     <>
-      {notice && (
-        <Notice type={notice.type} noticeRef={noticeRef} onDismiss={dismissNotice} class="settings-notice">
-          <p>
-            <strong>{notice.message}</strong>
-          </p>
-          {notice.extra?.map((line) => (
-            <p key={line}>{line}</p>
-          ))}
-        </Notice>
-      )}
+      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} live strong extraAs="lines" />
       <p class="ntf-intro">
         Docent tells you when something needs you: a new lead, a problem with the API key or credits, the spend cap, a model that stops answering. Each event is
         sent once, in the background, and retried for hours if your mail server or receiver is down.

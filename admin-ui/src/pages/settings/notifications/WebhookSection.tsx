@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
-import { Field, TextField } from '../../../components/Field.js';
+import { CheckboxField, Field, TextField } from '../../../components/Field.js';
 import { Notice } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { Spinner } from '../../../components/Spinner.js';
@@ -64,18 +64,15 @@ export function WebhookSection({ f, saved, set, bind, busy, showTestErrors }: Se
 
   return (
     <Postbox id="ntf-webhook-title" title="Webhook" body="inside form-table">
-      <Field label="Send to a webhook" labelId="ntf-webhook-enabled-label">
-        <label class="checkbox-option">
-          <input
-            type="checkbox"
-            id="ntf-webhook-enabled"
-            checked={f.webhookEnabled}
-            disabled={busy}
-            onChange={(e) => set({ webhookEnabled: e.currentTarget.checked })}
-          />
-          <span>POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)</span>
-        </label>
-      </Field>
+      <CheckboxField
+        label="Send to a webhook"
+        labelId="ntf-webhook-enabled-label"
+        id="ntf-webhook-enabled"
+        value={f.webhookEnabled}
+        onValue={(webhookEnabled) => set({ webhookEnabled })}
+        disabled={busy}
+        text="POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)"
+      />
       <TextField
         label="Webhook URL"
         {...bind('url')}
