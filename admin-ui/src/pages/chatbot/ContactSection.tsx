@@ -4,7 +4,7 @@ import { Postbox } from '../../components/Postbox.js';
 import { RadioField } from '../../components/RadioGroup.js';
 import { fieldId, type SectionProps } from './form.js';
 
-export function ContactSection({ form, errors, sectionErrors, saving, update, bind }: SectionProps) {
+export function ContactSection({ form, errors, saving, update, bind }: SectionProps) {
   return (
     <Postbox id="contact-title" title="When the bot can't help" body="inside form-table">
       <p class="description">

@@ -74,7 +74,7 @@ interface SettingsView {
   retrieval: RetrievalSettings;
 }
 
-type NumberKey =
+export type NumberKey =
   | 'temperature'
   | 'maxAnswerTokens'
   | 'historyTurns'
