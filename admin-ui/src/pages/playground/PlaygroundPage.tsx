@@ -148,13 +148,17 @@ export default function PlaygroundPage() {
         <a href="/admin/conversations">Conversations</a>.
       </p>
       <div class="playground-layout">
-        <section class="postbox chat-box" aria-labelledby="chat-title">
-          <div class="postbox-title chat-box-title">
-            <h2 id="chat-title">Chat</h2>
+        <Postbox
+          id="chat-title"
+          title="Chat"
+          class="chat-box"
+          body={null}
+          actions={
             <button type="button" class="button" onClick={newChat} disabled={!turns.length}>
               New chat
             </button>
-          </div>
+          }
+        >
           <div class="chat-log" ref={logRef} role="log" aria-live="polite" aria-busy={busy} aria-label="Conversation" tabIndex={0}>
             {turns.length === 0 && <p class="chat-empty">Ask a question below. The answer streams in here, and the panel shows what the bot saw.</p>}
             {turns.map((t) => (
@@ -219,7 +223,7 @@ export default function PlaygroundPage() {
               Enter sends, Shift+Enter adds a line.
             </p>
           )}
-        </section>
+        </Postbox>
 
         <Postbox id="debug-title" title="What the bot saw" class="debug-panel">
           <DebugView turn={shown} />

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
 import { Notice } from '../../../components/Notice.js';
+import { Postbox } from '../../../components/Postbox.js';
 import { formatDateTime } from '../../../format.js';
 import type { Resource } from '../../../hooks.js';
 import type { Channel, Delivery, DeliveryList } from '../../../../../server/notifications/schemas.js';
@@ -49,70 +50,71 @@ export function Deliveries({ resource }: { resource: Resource<DeliveryList> }) {
   }
 
   return (
-    <section class="postbox ntf-deliveries" aria-labelledby="ntf-deliveries-title">
-      <h2 class="postbox-title ntf-deliveries-title" id="ntf-deliveries-title">
-        <span>Last deliveries</span>
+    <Postbox
+      id="ntf-deliveries-title"
+      title="Last deliveries"
+      class="ntf-deliveries"
+      actions={
         <button type="button" class="button button-small" onClick={resource.reload} disabled={resource.loading}>
           Refresh
         </button>
-      </h2>
-      <div class="inside">
-        {error && (
-          <Notice type="error" inline>
-            <p>{error}</p>
-          </Notice>
-        )}
-        {resource.error && !resource.data && (
-          <Notice type="error" inline>
-            <p>Could not load the deliveries: {resource.error}</p>
-          </Notice>
-        )}
-        {resource.data && !rows.length && <p class="ntf-empty">Nothing sent yet. Events appear here as they are sent, with any error.</p>}
-        {rows.length > 0 && (
-          <table class="ntf-table ntf-history">
-            <caption class="screen-reader-text">The last notifications sent, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Status</th>
+      }
+    >
+      {error && (
+        <Notice type="error" inline>
+          <p>{error}</p>
+        </Notice>
+      )}
+      {resource.error && !resource.data && (
+        <Notice type="error" inline>
+          <p>Could not load the deliveries: {resource.error}</p>
+        </Notice>
+      )}
+      {resource.data && !rows.length && <p class="ntf-empty">Nothing sent yet. Events appear here as they are sent, with any error.</p>}
+      {rows.length > 0 && (
+        <table class="ntf-table ntf-history">
+          <caption class="screen-reader-text">The last notifications sent, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Event</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr key={d.id} class={`is-${d.status}`}>
+                <td class="ntf-when">
+                  <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
+                </td>
+                <td>
+                  <span class="ntf-event-label">{d.eventLabel}</span>
+                  {d.summary !== d.eventLabel && <span class="ntf-event-description">{d.summary}</span>}
+                </td>
+                <td class="ntf-channel" data-label="Channel">
+                  {CHANNEL_NAMES[d.channel]}
+                </td>
+                <td class="ntf-status">
+                  <span class={`ntf-status-text is-${d.status}`}>{statusText(d)}</span>
+                  {d.lastError && <span class="ntf-error">{d.lastError}</span>}
+                  {d.status === 'failed' && (
+                    <button
+                      type="button"
+                      class="button button-small"
+                      onClick={() => retry(d)}
+                      disabled={retrying !== null}
+                      aria-label={`Retry: ${d.eventLabel} by ${CHANNEL_NAMES[d.channel].toLowerCase()}`}
+                    >
+                      {retrying === d.id ? 'Retrying…' : 'Retry'}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id} class={`is-${d.status}`}>
-                  <td class="ntf-when">
-                    <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
-                  </td>
-                  <td>
-                    <span class="ntf-event-label">{d.eventLabel}</span>
-                    {d.summary !== d.eventLabel && <span class="ntf-event-description">{d.summary}</span>}
-                  </td>
-                  <td class="ntf-channel" data-label="Channel">
-                    {CHANNEL_NAMES[d.channel]}
-                  </td>
-                  <td class="ntf-status">
-                    <span class={`ntf-status-text is-${d.status}`}>{statusText(d)}</span>
-                    {d.lastError && <span class="ntf-error">{d.lastError}</span>}
-                    {d.status === 'failed' && (
-                      <button
-                        type="button"
-                        class="button button-small"
-                        onClick={() => retry(d)}
-                        disabled={retrying !== null}
-                        aria-label={`Retry: ${d.eventLabel} by ${CHANNEL_NAMES[d.channel].toLowerCase()}`}
-                      >
-                        {retrying === d.id ? 'Retrying…' : 'Retry'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-    </section>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Postbox>
   );
 }
