@@ -89,20 +89,7 @@ export type NumberKey =
   | 'retentionDays';
 
 /** The form keeps numbers as typed text, so half-typed values are not rewritten under the cursor. */
-export type Form = Record<NumberKey, string> & {
-  instructions: string;
-  languageMode: 'auto' | 'fixed';
-  language: string;
-  mode: 'strict' | 'relaxed';
-  noAnswerMessage: string;
-  contactLink: string;
-  contactLabel: string;
-  talkToPerson: TalkToPerson;
-  consentText: string;
-  preChatForm: boolean;
-  storeConversations: boolean;
-  rewriteFollowUps: boolean;
-};
+export type Form = Record<NumberKey, string> & Omit<ChatbotSettings, NumberKey> & { languageMode: 'auto' | 'fixed' };
 
 export type FieldKey = keyof Form;
 export type Errors = Partial<Record<FieldKey, string>>;

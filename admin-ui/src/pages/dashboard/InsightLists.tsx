@@ -10,6 +10,7 @@ function ListBox({
   list,
   days,
   description,
+  empty,
   children,
 }: {
   id: string;
@@ -17,6 +18,8 @@ function ListBox({
   list: InsightList;
   days: number;
   description?: string;
+  /** What to say instead of the list when it has nothing. */
+  empty: preact.ComponentChildren | null;
   children: preact.ComponentChildren;
 }) {
   return (
@@ -32,12 +35,22 @@ function ListBox({
       }
     >
       {description && <p class="description">{description}</p>}
-      {children}
+      {empty ? <p class="insight-empty">{empty}</p> : children}
     </Postbox>
   );
 }
 
-const Empty = ({ children }: { children: preact.ComponentChildren }) => <p class="insight-empty">{children}</p>;
+/** A list's table: its column headings and its rows. */
+function ListTable({ class: extra, columns, children }: { class?: string; columns: preact.ComponentChildren; children: preact.ComponentChildren }) {
+  return (
+    <table class={extra ? `ca-table ${extra}` : 'ca-table'}>
+      <thead>
+        <tr>{columns}</tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
 
 function Variants({ variants }: { variants: string[] }) {
   if (!variants.length) return null;
@@ -54,38 +67,35 @@ export function Lists({ data, period }: { data: InsightsBody; period: string }) 
         list="top-questions"
         days={days}
         description={data.groupedBySimilarity ? 'Questions with the same meaning are counted together.' : 'Questions with the same words are counted together.'}
+        empty={data.topQuestions.length ? null : <>No questions in {period}.</>}
       >
-        {data.topQuestions.length ? (
-          <table class="ca-table insight-questions">
-            <thead>
-              <tr>
-                <th scope="col">Question</th>
-                <th scope="col" class="col-num">
-                  Asked
-                </th>
-                <th scope="col" class="col-num">
-                  Answered well
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.topQuestions.map((q) => (
-                <tr key={q.question}>
-                  <td class="col-question">
-                    {q.conversationId ? <a href={`/admin/conversations/${q.conversationId}?improve=unanswered`}>{q.question}</a> : q.question}
-                    <Variants variants={q.variants} />
-                  </td>
-                  <td class="col-num">{formatNumber(q.asked)}</td>
-                  <td class="col-num">
-                    {formatNumber(q.answeredWell)} of {formatNumber(q.asked)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>No questions in {period}.</Empty>
-        )}
+        <ListTable
+          class="insight-questions"
+          columns={
+            <>
+              <th scope="col">Question</th>
+              <th scope="col" class="col-num">
+                Asked
+              </th>
+              <th scope="col" class="col-num">
+                Answered well
+              </th>
+            </>
+          }
+        >
+          {data.topQuestions.map((q) => (
+            <tr key={q.question}>
+              <td class="col-question">
+                {q.conversationId ? <a href={`/admin/conversations/${q.conversationId}?improve=unanswered`}>{q.question}</a> : q.question}
+                <Variants variants={q.variants} />
+              </td>
+              <td class="col-num">{formatNumber(q.asked)}</td>
+              <td class="col-num">
+                {formatNumber(q.answeredWell)} of {formatNumber(q.asked)}
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       </ListBox>
 
       <ListBox
@@ -94,71 +104,70 @@ export function Lists({ data, period }: { data: InsightsBody; period: string }) 
         list="unanswered-questions"
         days={days}
         description={'Questions answered with "I don\'t know", a failure or links only. Open one to improve its answer.'}
+        empty={data.unansweredQuestions.length ? null : <>No unanswered questions in {period}.</>}
       >
-        {data.unansweredQuestions.length ? (
-          <table class="ca-table insight-questions">
-            <thead>
-              <tr>
-                <th scope="col">Question</th>
-                <th scope="col" class="col-num">
-                  Unanswered
-                </th>
-                <th scope="col">
-                  <span class="screen-reader-text">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.unansweredQuestions.map((q) => (
-                <tr key={q.question}>
-                  <td class="col-question">
-                    {q.question}
-                    <Variants variants={q.variants} />
-                  </td>
-                  <td class="col-num">
-                    {formatNumber(q.unanswered)} of {formatNumber(q.asked)}
-                  </td>
-                  <td class="col-action">
-                    {q.conversationId && (
-                      <a href={`/admin/conversations/${q.conversationId}?improve=unanswered`}>
-                        Improve answer<span class="screen-reader-text">: {q.question}</span>
-                      </a>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>No unanswered questions in {period}.</Empty>
-        )}
+        <ListTable
+          class="insight-questions"
+          columns={
+            <>
+              <th scope="col">Question</th>
+              <th scope="col" class="col-num">
+                Unanswered
+              </th>
+              <th scope="col">
+                <span class="screen-reader-text">Action</span>
+              </th>
+            </>
+          }
+        >
+          {data.unansweredQuestions.map((q) => (
+            <tr key={q.question}>
+              <td class="col-question">
+                {q.question}
+                <Variants variants={q.variants} />
+              </td>
+              <td class="col-num">
+                {formatNumber(q.unanswered)} of {formatNumber(q.asked)}
+              </td>
+              <td class="col-action">
+                {q.conversationId && (
+                  <a href={`/admin/conversations/${q.conversationId}?improve=unanswered`}>
+                    Improve answer<span class="screen-reader-text">: {q.question}</span>
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       </ListBox>
 
-      <ListBox id="sources-used" title="Sources used most" list="sources" days={days} description="The documents answers drew on, and by how many answers.">
-        {data.sources.length ? (
-          <table class="ca-table">
-            <thead>
-              <tr>
-                <th scope="col">Document</th>
-                <th scope="col" class="col-num">
-                  Answers
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.sources.map((s) => (
-                <tr key={s.documentId}>
-                  <td class="col-question">
-                    <DocumentName doc={s} />
-                  </td>
-                  <td class="col-num">{formatNumber(s.answers)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>No answer used your content in {period}.</Empty>
-        )}
+      <ListBox
+        id="sources-used"
+        title="Sources used most"
+        list="sources"
+        days={days}
+        description="The documents answers drew on, and by how many answers."
+        empty={data.sources.length ? null : <>No answer used your content in {period}.</>}
+      >
+        <ListTable
+          columns={
+            <>
+              <th scope="col">Document</th>
+              <th scope="col" class="col-num">
+                Answers
+              </th>
+            </>
+          }
+        >
+          {data.sources.map((s) => (
+            <tr key={s.documentId}>
+              <td class="col-question">
+                <DocumentName doc={s} />
+              </td>
+              <td class="col-num">{formatNumber(s.answers)}</td>
+            </tr>
+          ))}
+        </ListTable>
       </ListBox>
 
       <ListBox
@@ -167,24 +176,19 @@ export function Lists({ data, period }: { data: InsightsBody; period: string }) 
         list="unused-documents"
         days={days}
         description="Trained content no answer drew on: out of date, or about something visitors do not ask."
+        empty={data.unusedDocuments.total ? null : <>Every trained document helped an answer in {period}.</>}
       >
-        {data.unusedDocuments.total ? (
-          <>
-            <ul class="insight-unused">
-              {data.unusedDocuments.documents.map((d) => (
-                <li key={d.documentId}>
-                  <DocumentName doc={d} />
-                </li>
-              ))}
-            </ul>
-            {data.unusedDocuments.total > data.unusedDocuments.documents.length && (
-              <p class="description">
-                And {plural(data.unusedDocuments.total - data.unusedDocuments.documents.length, 'more document')}: download the CSV for all of them.
-              </p>
-            )}
-          </>
-        ) : (
-          <Empty>Every trained document helped an answer in {period}.</Empty>
+        <ul class="insight-unused">
+          {data.unusedDocuments.documents.map((d) => (
+            <li key={d.documentId}>
+              <DocumentName doc={d} />
+            </li>
+          ))}
+        </ul>
+        {data.unusedDocuments.total > data.unusedDocuments.documents.length && (
+          <p class="description">
+            And {plural(data.unusedDocuments.total - data.unusedDocuments.documents.length, 'more document')}: download the CSV for all of them.
+          </p>
         )}
       </ListBox>
     </div>

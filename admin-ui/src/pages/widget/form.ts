@@ -24,19 +24,8 @@ export interface WidgetView {
   lastSeen: { origin: string; at: string } | null;
 }
 
-export interface Form {
-  botName: string;
-  avatarUrl: string;
-  primaryColor: string;
-  position: 'bottom-right' | 'bottom-left';
-  welcomeMessage: string;
-  suggestedQuestions: string[];
-  disclosure: string;
-  language: string;
-  openOnLoad: boolean;
-  /** One domain per line, as typed. */
-  allowedDomains: string;
-}
+/** The settings as typed: the avatar '' when none, the domains one per line. */
+export type Form = Omit<WidgetSettings, 'avatarUrl' | 'allowedDomains'> & { avatarUrl: string; allowedDomains: string };
 
 export type FieldKey = keyof Form;
 export type Errors = Partial<Record<FieldKey, string>>;

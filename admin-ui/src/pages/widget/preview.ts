@@ -2,19 +2,10 @@
 // It embeds the real /widget.js with data-* attributes from the form; preview-shim.js answers the widget's
 // config request with the unsaved form values (see that file).
 import shimUrl from './preview-shim.js?url&no-inline';
+import type { WidgetSettings } from './form.js';
 
-export interface PreviewConfig {
-  botName: string;
-  avatarUrl: string | null;
-  primaryColor: string;
-  position: 'bottom-right' | 'bottom-left';
-  welcomeMessage: string;
-  suggestedQuestions: string[];
-  disclosure: string;
-  language: string;
-  openOnLoad: boolean;
-  strings: Record<string, string>;
-}
+/** What the widget reads from its config request: the settings (not where it may run) and its texts. */
+export type PreviewConfig = Omit<WidgetSettings, 'allowedDomains'> & { strings: Record<string, string> };
 
 const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
