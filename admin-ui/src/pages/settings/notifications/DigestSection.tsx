@@ -1,11 +1,11 @@
 // Notifications → Digest: off, daily or weekly, on which day and at which hour (UTC).
-import { Field, fieldAria } from '../../../components/Field.js';
+import { SelectField, fieldAria } from '../../../components/Field.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { RadioField } from '../../../components/RadioGroup.js';
 import { formatDateTime } from '../../../format.js';
 import { WEEKDAYS, fieldId, localTimeOf, pad, type SectionProps } from './form.js';
 
-export function DigestSection({ f, saved, set, errors: shownErrors, busy }: SectionProps) {
+export function DigestSection({ f, saved, set, bind, errors: shownErrors, busy }: SectionProps) {
   const hour = Number(f.hour);
   const userTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -31,28 +31,18 @@ export function DigestSection({ f, saved, set, errors: shownErrors, busy }: Sect
         ]}
       />
       {f.frequency === 'weekly' && (
-        <Field label="Day" id={fieldId('weekday')} error={shownErrors.weekday} help="The day in UTC.">
-          <select
-            id={fieldId('weekday')}
-            class="input"
-            value={f.weekday}
-            disabled={busy}
-            onChange={(e) => set({ weekday: e.currentTarget.value })}
-            {...fieldAria(fieldId('weekday'), shownErrors.weekday)}
-          >
-            {WEEKDAYS.map((day, i) => (
-              <option key={day} value={String(i)}>
-                {day}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField label="Day" {...bind('weekday')} help="The day in UTC.">
+          {WEEKDAYS.map((day, i) => (
+            <option key={day} value={String(i)}>
+              {day}
+            </option>
+          ))}
+        </SelectField>
       )}
       {f.frequency !== 'off' && (
-        <Field
+        <SelectField
           label="Time"
-          id={fieldId('hour')}
-          error={shownErrors.hour}
+          {...bind('hour')}
           help={
             <>
               {`${pad(hour)}:00 UTC is ${localTimeOf(hour)} in your time zone (${userTimeZone}). `}
@@ -65,19 +55,10 @@ export function DigestSection({ f, saved, set, errors: shownErrors, busy }: Sect
             </>
           }
         >
-          <select
-            id={fieldId('hour')}
-            class="input"
-            value={f.hour}
-            disabled={busy}
-            onChange={(e) => set({ hour: e.currentTarget.value })}
-            {...fieldAria(fieldId('hour'), shownErrors.hour)}
-          >
-            {Array.from({ length: 24 }, (_, h) => (
-              <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
-            ))}
-          </select>
-        </Field>
+          {Array.from({ length: 24 }, (_, h) => (
+            <option key={h} value={String(h)}>{`${pad(h)}:00 UTC`}</option>
+          ))}
+        </SelectField>
       )}
     </Postbox>
   );

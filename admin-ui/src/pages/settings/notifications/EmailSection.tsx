@@ -1,12 +1,10 @@
 // Notifications → E-mail: the SMTP server, its test button and its result.
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
-import { CheckboxField, Field, TextField, fieldAria } from '../../../components/Field.js';
-import { Notice } from '../../../components/Notice.js';
-import { PasswordInput } from '../../../components/PasswordInput.js';
+import { CheckboxField, PasswordField, Field, TextField, fieldAria } from '../../../components/Field.js';
 import { Postbox } from '../../../components/Postbox.js';
+import { TestRow } from './TestRow.js';
 import { RadioField } from '../../../components/RadioGroup.js';
-import { Spinner } from '../../../components/Spinner.js';
 import { parseIntStrict } from '../../../components/form-helpers.js';
 import type { TestResult } from '../../../../../server/notifications/schemas.js';
 import {
@@ -106,28 +104,18 @@ export function EmailSection({ f, saved, set, bind, errors: shownErrors, busy, s
         spellcheck={false}
         help="Leave empty if the server sends without a login (a local relay)."
       />
-      <Field
+      <PasswordField
         label="Password"
-        id={fieldId('password')}
-        error={shownErrors.password}
+        {...bind('password')}
+        disabled={busy || !f.user.trim()}
+        autoComplete="off"
+        placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''}
         help={
           saved.email.password.saved
             ? 'A password is saved, encrypted; it is never shown. Leave this empty to keep it. It is only sent to the server and user it was saved for.'
             : 'Stored encrypted, and never shown again.'
         }
-      >
-        <PasswordInput
-          id={fieldId('password')}
-          value={f.password}
-          onInput={(v) => set({ password: v })}
-          autoComplete="off"
-          class="regular-text"
-          invalid={!!shownErrors.password}
-          describedBy={fieldAria(fieldId('password'), shownErrors.password)['aria-describedby']}
-          disabled={busy || !f.user.trim()}
-          placeholder={saved.email.password.saved ? 'Saved (type to replace)' : ''}
-        />
-      </Field>
+      />
       <TextField
         label="From"
         {...bind('from')}
@@ -145,26 +133,17 @@ export function EmailSection({ f, saved, set, bind, errors: shownErrors, busy, s
         placeholder="you@example.com"
         help={`One or more addresses, separated by commas (${MAX_RECIPIENTS} at most).`}
       />
-      <Field label="Test" labelId="ntf-email-test-label">
-        <div class="ntf-test">
-          <button type="button" class="button" onClick={onTestEmail} disabled={busy || emailTest.running} aria-describedby="ntf-email-test-description">
-            Send test e-mail
-          </button>
-          {emailTest.running && <Spinner label="Sending… (up to 15 seconds)" />}
-        </div>
-        <p class="description" id="ntf-email-test-description">
-          Sends one e-mail with the settings above, saved or not.
-        </p>
-        <div class="ntf-test-result" aria-live="polite">
-          {emailTest.result && (
-            <Notice type={emailTest.result.ok ? 'success' : 'error'} inline>
-              <p>
-                <strong>{emailTest.result.ok ? 'Test e-mail sent.' : 'The test e-mail was not sent.'}</strong> {emailTest.result.message}
-              </p>
-            </Notice>
-          )}
-        </div>
-      </Field>
+      <TestRow
+        id="ntf-email-test"
+        button="Send test e-mail"
+        runningLabel="Sending… (up to 15 seconds)"
+        test={emailTest}
+        onTest={onTestEmail}
+        disabled={busy}
+        description="Sends one e-mail with the settings above, saved or not."
+        ok="Test e-mail sent."
+        failed="The test e-mail was not sent."
+      />
     </Postbox>
   );
 }

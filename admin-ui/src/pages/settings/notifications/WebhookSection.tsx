@@ -5,6 +5,7 @@ import { CopyButton } from '../../../components/CopyButton.js';
 import { CheckboxField, Field, TextField } from '../../../components/Field.js';
 import { Notice } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
+import { TestRow } from './TestRow.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { focusById } from '../../../components/form-helpers.js';
 import type { SigningSecret, TestResult } from '../../../../../server/notifications/schemas.js';
@@ -139,23 +140,16 @@ export function WebhookSection({ f, saved, set, bind, busy, showTestErrors }: Se
           </p>
         </details>
       </Field>
-      <Field label="Test" labelId="ntf-webhook-test-label">
-        <div class="ntf-test">
-          <button type="button" class="button" onClick={onTestWebhook} disabled={busy || hookTest.running}>
-            Send test event
-          </button>
-          {hookTest.running && <Spinner label="Sending…" />}
-        </div>
-        <div class="ntf-test-result" aria-live="polite">
-          {hookTest.result && (
-            <Notice type={hookTest.result.ok ? 'success' : 'error'} inline>
-              <p>
-                <strong>{hookTest.result.ok ? 'Test event delivered.' : 'The test event was not delivered.'}</strong> {hookTest.result.message}
-              </p>
-            </Notice>
-          )}
-        </div>
-      </Field>
+      <TestRow
+        id="ntf-webhook-test"
+        button="Send test event"
+        runningLabel="Sending…"
+        test={hookTest}
+        onTest={onTestWebhook}
+        disabled={busy}
+        ok="Test event delivered."
+        failed="The test event was not delivered."
+      />
     </Postbox>
   );
 }
