@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 
-/** The badge colours (chat-admin.css, `.status-pill-*`): what the status means, not a colour name. */
+/** The badge colours (styles.css, `.status-pill-*`): what the status means, not a colour name. */
 export type BadgeTone = 'info' | 'success' | 'warning' | 'error' | 'neutral';
 
 interface Props {

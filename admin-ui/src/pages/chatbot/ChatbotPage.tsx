@@ -10,7 +10,6 @@ import { ContactSection } from './ContactSection.js';
 import { ORDER, fieldId, fromSettings, placeServerErrors, toBody, validate } from './form.js';
 import { LimitsSections } from './LimitsSections.js';
 import { ModelSection } from './ModelSection.js';
-import '../../components/chat-admin.css';
 import './chatbot.css';
 
 export default function ChatbotPage() {

@@ -4,7 +4,6 @@ import type { ComponentChildren } from 'preact';
 import { Icon } from '../../components/Icon.js';
 import { formatDateTime, formatUsd, relativeTime } from '../../format.js';
 import type { ApiSettings, KeyState } from '../../types.js';
-import '../../components/chat-admin.css'; // .field-with-unit
 import './settings.css';
 
 export const CREDITS_URL = 'https://openrouter.ai/settings/credits';

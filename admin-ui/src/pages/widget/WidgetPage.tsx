@@ -16,7 +16,6 @@ import { EmbedBox } from './EmbedBox.js';
 import { ORDER, domainLines, fieldId, fromSettings, placeServerErrors, toBody, validate, type WidgetView } from './form.js';
 import { MessagesSection } from './MessagesSection.js';
 import { WidgetPreview } from './WidgetPreview.js';
-import '../../components/chat-admin.css';
 import './widget.css';
 
 export default function WidgetPage() {
