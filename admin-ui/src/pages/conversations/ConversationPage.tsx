@@ -1,6 +1,7 @@
 // One conversation as a transcript, with what the admin needs to judge each answer: sources, status,
 // the real error, model, tokens, cost, latency, feedback and the retrieved chunks. Delete with confirmation.
 // GET/DELETE /api/admin/conversations/:id.
+import { Fact } from '../../components/Fact.js';
 import { useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
@@ -126,30 +127,15 @@ export default function ConversationPage() {
       )}
 
       <dl class="conversation-facts">
-        <div>
-          <dt>Started</dt>
-          <dd>
-            <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time>
-          </dd>
-        </div>
-        <div>
-          <dt>Where</dt>
-          <dd>
-            <OriginLabel origin={conversation.origin} channel={conversation.channel} />
-          </dd>
-        </div>
-        <div>
-          <dt>Messages</dt>
-          <dd>{formatNumber(messages.length)}</dd>
-        </div>
-        <div>
-          <dt>Tokens</dt>
-          <dd>{formatNumber(tokens)}</dd>
-        </div>
-        <div>
-          <dt>Cost</dt>
-          <dd>{formatMoney(cost)}</dd>
-        </div>
+        <Fact term="Started">
+          <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time>
+        </Fact>
+        <Fact term="Where">
+          <OriginLabel origin={conversation.origin} channel={conversation.channel} />
+        </Fact>
+        <Fact term="Messages">{formatNumber(messages.length)}</Fact>
+        <Fact term="Tokens">{formatNumber(tokens)}</Fact>
+        <Fact term="Cost">{formatMoney(cost)}</Fact>
       </dl>
 
       <Postbox id="transcript-title" title="Transcript" body={null}>
@@ -229,10 +215,7 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
         onImproved={onImproved}
       />
       <dl class="answer-meta">
-        <div>
-          <dt>Model</dt>
-          <dd>{m.model ? <code>{m.model}</code> : '—'}</dd>
-        </div>
+        <Fact term="Model">{m.model ? <code>{m.model}</code> : '—'}</Fact>
         <div>
           <dt>Tokens</dt>
           <dd
@@ -248,17 +231,11 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
             )}
           </dd>
         </div>
-        <div>
-          <dt>Cost</dt>
-          <dd>{formatMoney(m.cost)}</dd>
-        </div>
-        <div>
-          <dt>Latency</dt>
-          <dd>
-            {formatMs(m.latencyMs)}
-            {m.firstTokenMs != null && <span class="muted"> (first words after {formatMs(m.firstTokenMs)})</span>}
-          </dd>
-        </div>
+        <Fact term="Cost">{formatMoney(m.cost)}</Fact>
+        <Fact term="Latency">
+          {formatMs(m.latencyMs)}
+          {m.firstTokenMs != null && <span class="muted"> (first words after {formatMs(m.firstTokenMs)})</span>}
+        </Fact>
       </dl>
       {m.retrieved && m.retrieved.length > 0 ? (
         <details class="retrieved">

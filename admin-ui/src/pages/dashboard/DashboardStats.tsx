@@ -1,5 +1,6 @@
 // Dashboard: open alerts (problems only the admin can fix, e.g. a rejected key or no credits) and usage numbers.
 // GET /api/admin/dashboard/stats, POST /api/admin/alerts/:id/dismiss.
+import { Fact } from '../../components/Fact.js';
 import { LoadError } from '../../components/PageLoadState.js';
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
@@ -146,22 +147,10 @@ function StatsBox({ title, stats, loading }: { title: string; stats?: UsageTotal
         <div class="stats-loading">{loading && <Spinner label="Loading…" />}</div>
       ) : (
         <dl class="stats-grid">
-          <div>
-            <dt>Conversations</dt>
-            <dd>{formatNumber(stats.conversations)}</dd>
-          </div>
-          <div>
-            <dt>Messages</dt>
-            <dd>{formatNumber(stats.messages)}</dd>
-          </div>
-          <div>
-            <dt>Tokens</dt>
-            <dd>{formatNumber(stats.tokens)}</dd>
-          </div>
-          <div>
-            <dt>Cost</dt>
-            <dd>{money(stats.cost)}</dd>
-          </div>
+          <Fact term="Conversations">{formatNumber(stats.conversations)}</Fact>
+          <Fact term="Messages">{formatNumber(stats.messages)}</Fact>
+          <Fact term="Tokens">{formatNumber(stats.tokens)}</Fact>
+          <Fact term="Cost">{money(stats.cost)}</Fact>
         </dl>
       )}
     </Postbox>

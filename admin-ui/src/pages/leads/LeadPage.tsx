@@ -1,5 +1,6 @@
 // One lead: who, how to reach them, their message, the consent they gave, the conversation they came from,
 // its status (new → contacted → closed), and delete with confirmation. GET/PATCH/DELETE /api/admin/leads/:id.
+import { Fact } from '../../components/Fact.js';
 import { useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
@@ -126,32 +127,17 @@ export default function LeadPage() {
       )}
 
       <dl class="conversation-facts">
-        <div>
-          <dt>Received</dt>
-          <dd>
-            <time dateTime={lead.createdAt}>{formatDateTime(lead.createdAt)}</time>
-          </dd>
-        </div>
-        <div>
-          <dt>E-mail</dt>
-          <dd>
-            <a href={`mailto:${encodeURIComponent(lead.email).replace(/%40/g, '@')}`}>{lead.email}</a>
-          </dd>
-        </div>
-        <div>
-          <dt>From</dt>
-          <dd>{kindLabel(lead.kind)}</dd>
-        </div>
-        <div>
-          <dt>Website</dt>
-          <dd>{lead.origin ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Status</dt>
-          <dd>
-            <LeadStatusPill status={lead.status} />
-          </dd>
-        </div>
+        <Fact term="Received">
+          <time dateTime={lead.createdAt}>{formatDateTime(lead.createdAt)}</time>
+        </Fact>
+        <Fact term="E-mail">
+          <a href={`mailto:${encodeURIComponent(lead.email).replace(/%40/g, '@')}`}>{lead.email}</a>
+        </Fact>
+        <Fact term="From">{kindLabel(lead.kind)}</Fact>
+        <Fact term="Website">{lead.origin ?? '—'}</Fact>
+        <Fact term="Status">
+          <LeadStatusPill status={lead.status} />
+        </Fact>
       </dl>
 
       <Postbox id="lead-message-title" title="Message" body="inside lead-body">

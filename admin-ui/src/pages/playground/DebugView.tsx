@@ -1,4 +1,5 @@
 // "What the bot saw" for one answer: the model and reasoning, what was searched, the chunks, the final prompt.
+import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { MatchBadge, QaAnswerBadge, SourceLinkView } from '../conversations/shared.js';
@@ -43,14 +44,8 @@ export function DebugView({ turn }: { turn: Turn | null }) {
         </Notice>
       )}
       <dl class="debug-facts">
-        <div>
-          <dt>Model</dt>
-          <dd>{d.model ? <code>{d.model}</code> : d.qaMatch?.answered ? 'None: your Q&A answer' : '—'}</dd>
-        </div>
-        <div>
-          <dt>Reasoning</dt>
-          <dd>{d.qaMatch?.answered ? '—' : reasoningText(d.reasoning)}</dd>
-        </div>
+        <Fact term="Model">{d.model ? <code>{d.model}</code> : d.qaMatch?.answered ? 'None: your Q&A answer' : '—'}</Fact>
+        <Fact term="Reasoning">{d.qaMatch?.answered ? '—' : reasoningText(d.reasoning)}</Fact>
       </dl>
 
       <h3 class="debug-heading">Searched for</h3>
