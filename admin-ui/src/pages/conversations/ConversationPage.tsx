@@ -216,21 +216,19 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
       />
       <dl class="answer-meta">
         <Fact term="Model">{m.model ? <code>{m.model}</code> : '—'}</Fact>
-        <div>
-          <dt>Tokens</dt>
-          <dd
-            title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}
-          >
-            {formatNumber(tokens)}
-            {tokens > 0 && (
-              <span class="muted">
-                {' '}
-                ({formatNumber(m.promptTokens ?? 0)} in · {formatNumber(m.completionTokens ?? 0)} out
-                {m.reasoningTokens ? ` · ${formatNumber(m.reasoningTokens)} reasoning` : ''})
-              </span>
-            )}
-          </dd>
-        </div>
+        <Fact
+          term="Tokens"
+          title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}
+        >
+          {formatNumber(tokens)}
+          {tokens > 0 && (
+            <span class="muted">
+              {' '}
+              ({formatNumber(m.promptTokens ?? 0)} in · {formatNumber(m.completionTokens ?? 0)} out
+              {m.reasoningTokens ? ` · ${formatNumber(m.reasoningTokens)} reasoning` : ''})
+            </span>
+          )}
+        </Fact>
         <Fact term="Cost">{formatMoney(m.cost)}</Fact>
         <Fact term="Latency">
           {formatMs(m.latencyMs)}
