@@ -18,7 +18,6 @@ import { catalogRefresh } from './openrouter/catalog-refresh.js';
 import { creditWatch } from './openrouter/credit-watch.js';
 import { openRouterDeps } from './settings/connection.js';
 import { embedderFor } from './vectors/index-connection.js';
-import { warmVectorSearch } from './vectors/vector-index.js';
 import { createTrainingService } from './training/service.js';
 import { createIngestPool } from './training/ingest/pool.js';
 import { clearUploadDir } from './training/uploads.js';
@@ -134,7 +133,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const training = createTrainingService(app);
   app.decorate('training', training);
   // The vector search's in-memory copy is read before the server listens, not on a visitor's first question.
-  app.addHook('onReady', async () => warmVectorSearch(db));
+  app.addHook('onReady', async () => stores.vectors.warmUp());
 
   await app.register(
     async (admin) => {

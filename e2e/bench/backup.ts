@@ -14,7 +14,7 @@ import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { cacheVector, ensureActiveIndex, insertVectors, setDimensions } from '../../server/vectors/vector-index.js';
+import { cacheVector, ensureActiveIndex, insertVectors, setDimensions } from '../../server/stores/sqlite/vector-store.js';
 import { copyDatabase, type BackupCopy } from '../../server/backup/backup.js';
 import { corpus, gaussian, mb, prng, round, type Row } from './common.js';
 

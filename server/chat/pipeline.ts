@@ -17,7 +17,6 @@ import { reasoningParam, type ReasoningParam } from '../openrouter/reasoning.js'
 import { readApiSettings } from '../settings/api-settings.js';
 import { retrieve, keywordQuery, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
 import { bestQaMatch, exactQaMatch, qaAnswer, type QaAnswer, type QaMatch } from '../retrieval/qa-match.js';
-import { activeIndex } from '../vectors/vector-index.js';
 import { previousQuestion, rewriteFollowUp } from './follow-ups.js';
 import type { EmbedderFor } from '../vectors/embedder.js';
 import { readRetrievalSettings } from '../retrieval/settings.js';
@@ -268,8 +267,8 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     yield { type: 'done', messageId, answered: true };
   }
   /** With no search possible: a Q&A entry with the very same question, else the keyword search's help. */
-  function* withoutSearch(problem: UpstreamError | null, adminMessage: string): Generator<ChatEvent> {
-    const exact = chatbot.qaAnswerMatch > 0 ? exactQaMatch(db, input.question) : null;
+  async function* withoutSearch(problem: UpstreamError | null, adminMessage: string): AsyncGenerator<ChatEvent> {
+    const exact = chatbot.qaAnswerMatch > 0 ? await exactQaMatch(stores.vectors, input.question) : null;
     if (!exact) {
       yield fail(problem, adminMessage, keywordHelp(deps, input.question));
       return;
@@ -363,7 +362,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     let match: QaMatch | null = null;
     try {
       const result = await retrieve(
-        { db, embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
+        { db, vectors: stores.vectors, embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
         searchFor,
         { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten },
       );
@@ -371,8 +370,8 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
       info.queries = result.queries;
       record.cost += result.queryCost ?? 0;
       // 2. A Q&A entry whose question is the visitor's (near enough): its answer, word for word.
-      const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? activeIndex(db) : null;
-      match = index ? bestQaMatch(db, index, result.questionVector!, result.candidateIds) : null;
+      const index = result.questionVector && chatbot.qaAnswerMatch > 0 ? await stores.vectors.activeIndex() : null;
+      match = index ? await bestQaMatch(stores.vectors, index, result.questionVector!, result.candidateIds) : null;
       // The Playground names the nearest entry when it is a real candidate (as close as a chunk must be).
       if (match && match.matchPercent >= retrieval.minMatch)
         info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: false, needed: chatbot.qaAnswerMatch };

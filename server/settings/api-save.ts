@@ -28,5 +28,5 @@ export async function unlistedModels(app: App, input: ApiSettingsInput): Promise
 export async function applyApiSettings(app: App, input: ApiSettingsInput): Promise<ApiSettingsView> {
   const previous = await currentConnection(app);
   const next = endpointOf({ provider: input.provider, baseUrl: input.provider === 'openai-compatible' ? normalizedBaseUrl(input.baseUrl!) : null });
-  return saveApiSettings(app.stores.config, app.secretBox, input, next !== endpointOf(previous) ? keysForIndexesOn(app, previous) : []);
+  return saveApiSettings(app.stores.config, app.secretBox, input, next !== endpointOf(previous) ? await keysForIndexesOn(app, previous) : []);
 }

@@ -3,8 +3,10 @@
 // without touching them). Each method is one transaction; none spans an await.
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
+import type { VectorStore } from './vector-store.js';
 
 export interface Stores {
   config: ConfigStore;
   chat: ChatStore;
+  vectors: VectorStore;
 }

@@ -469,7 +469,7 @@ export const trainingRoutes =
           );
         }
         try {
-          const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
+          const result = await retrieve({ db, vectors: stores.vectors, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
             topK: request.body.topK ?? settings.topK,
             minMatch: request.body.minMatch ?? settings.minMatch,
           });

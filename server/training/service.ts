@@ -7,7 +7,7 @@ import { keyOutcomeReport } from '../openrouter/key-status.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
 import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocumentWrites } from './documents.js';
-import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
+import { embedMissing, type EmbedDeps } from './embed-job.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
 import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
 import {
@@ -72,7 +72,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     }
     const perM = await embedPrice(connection, index.model).catch(() => null);
     return {
-      db,
+      vectors: stores.vectors,
       provider: connection.provider,
       pricePerToken: perM === null ? null : perM / 1e6,
       client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
@@ -228,7 +228,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
         active && active.endpoint === target.endpoint && active.model === target.model
           ? active
           : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
-      const missing = countMissing(db, index);
+      const missing = await stores.vectors.countMissing(index);
       const perM = await embedPrice(await indexConnection(app, index), index.model).catch(() => null);
       return {
         model: index.model,

@@ -10,7 +10,8 @@ import { OPENROUTER_ENDPOINT } from '../openrouter/client.js';
 import { compileHammingWat, hammingWasmSource } from './hamming-build.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 import { HAMMING_WASM } from './hamming-wasm.js';
-import { cacheVector, deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob, type VectorIndex } from './vector-index.js';
+import { cacheVector, deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob } from '../stores/sqlite/vector-store.js';
+import type { VectorIndex } from '../stores/vector-store.js';
 
 const randomVector = (next: () => number, dimensions: number) => Float32Array.from({ length: dimensions }, () => next() * 2 - 1);
 

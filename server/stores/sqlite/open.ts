@@ -4,6 +4,7 @@ import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
 import { openDatabase, type Db } from './database.js';
 import { migrate } from './migrate.js';
+import { sqliteVectorStore } from './vector-store.js';
 
 export interface SqliteStores extends Stores {
   /** The connection itself: for the SQLite stores and for tests that inspect the file, nothing else. */
@@ -23,6 +24,7 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
     db,
     config: sqliteConfigStore(db),
     chat: sqliteChatStore(db),
+    vectors: sqliteVectorStore(db),
     close: () => db.close(),
   };
 }
