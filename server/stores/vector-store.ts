@@ -86,8 +86,8 @@ export interface VectorStore {
    * and their tokens (a chunk deleted meanwhile is skipped).
    */
   writeVectors(index: VectorIndex, rows: Array<{ chunkId: number; vector: Float32Array }>): Promise<{ chunkIds: number[]; tokens: number }>;
-  /** Removes the vectors of every index (the knowledge base was emptied). */
-  clearVectors(): Promise<void>;
+  /** Removes the vectors of every index, and forgets the vectors cached in `forgetCacheOf` with them (re-embedding on purpose). */
+  clearVectors(forgetCacheOf?: EmbeddingSpace): Promise<void>;
 
   /** The chunks of enabled sources that have no vector in `index`, by id, at most `limit`. */
   chunksMissingVectors(index: VectorIndex, limit: number): Promise<MissingChunk[]>;

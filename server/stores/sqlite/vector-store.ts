@@ -420,8 +420,11 @@ export function sqliteVectorStore(db: Db): VectorStore {
     async writeVectors(index, rows) {
       return db.transaction(() => writeVectors(db, index, rows))();
     },
-    async clearVectors() {
-      db.transaction(() => clearVectors(db))();
+    async clearVectors(forgetCacheOf) {
+      db.transaction(() => {
+        clearVectors(db);
+        if (forgetCacheOf) forgetCachedVectors(db, forgetCacheOf);
+      })();
     },
     async chunksMissingVectors(index, limit) {
       return chunksMissingVectors(db, index, limit);
