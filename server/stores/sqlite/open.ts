@@ -1,5 +1,6 @@
 // Opens the SQLite file, brings its schema up to date and builds every store on it.
 import type { Stores } from '../stores.js';
+import { sqliteAuthStore } from './auth-store.js';
 import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
 import { openDatabase, type Db } from './database.js';
@@ -23,6 +24,7 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
     db,
     config: sqliteConfigStore(db),
     chat: sqliteChatStore(db),
+    auth: sqliteAuthStore(db),
     close: () => db.close(),
   };
 }
