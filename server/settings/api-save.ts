@@ -14,7 +14,7 @@ type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
  * another provider. Empty when nothing is wrong or the catalog cannot be read.
  */
 export async function unlistedModels(app: App, input: ApiSettingsInput): Promise<Record<string, string>> {
-  const { models } = await getChatModels(app.db, await candidateConnection(app, input), app.config);
+  const { models } = await getChatModels(app.stores.provider, await candidateConnection(app, input), app.config);
   const fields: Record<string, string> = {};
   if (models.length === 0) return fields;
   const known = new Set(models.map((m) => m.id));

@@ -39,6 +39,7 @@ export async function candidateConnection(
 /** The key status, balance watch and catalog refresh's dependencies, reading the saved settings when called. */
 export function openRouterDeps(app: Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config' | 'log'>): OpenRouterDeps {
   return {
+    store: app.stores.provider,
     db: app.db,
     secretBox: app.secretBox,
     config: app.config,

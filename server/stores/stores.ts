@@ -4,9 +4,11 @@
 import type { AuthStore } from './auth-store.js';
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
+import type { ProviderStore } from './provider-store.js';
 
 export interface Stores {
   config: ConfigStore;
   chat: ChatStore;
   auth: AuthStore;
+  provider: ProviderStore;
 }

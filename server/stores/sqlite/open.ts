@@ -5,6 +5,7 @@ import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
 import { openDatabase, type Db } from './database.js';
 import { migrate } from './migrate.js';
+import { sqliteProviderStore } from './provider-store.js';
 
 export interface SqliteStores extends Stores {
   /** The connection itself: for the SQLite stores and for tests that inspect the file, nothing else. */
@@ -25,6 +26,7 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
     config: sqliteConfigStore(db),
     chat: sqliteChatStore(db),
     auth: sqliteAuthStore(db),
+    provider: sqliteProviderStore(db),
     close: () => db.close(),
   };
 }
