@@ -4,6 +4,7 @@
 import type { AuthStore } from './auth-store.js';
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
+import type { MaintenanceStore } from './maintenance-store.js';
 import type { ProviderStore } from './provider-store.js';
 
 export interface Stores {
@@ -11,4 +12,5 @@ export interface Stores {
   chat: ChatStore;
   auth: AuthStore;
   provider: ProviderStore;
+  maintenance: MaintenanceStore;
 }

@@ -4,6 +4,7 @@ import { sqliteAuthStore } from './auth-store.js';
 import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
 import { openDatabase, type Db } from './database.js';
+import { sqliteMaintenanceStore } from './maintenance-store.js';
 import { migrate } from './migrate.js';
 import { sqliteProviderStore } from './provider-store.js';
 
@@ -27,6 +28,7 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
     chat: sqliteChatStore(db),
     auth: sqliteAuthStore(db),
     provider: sqliteProviderStore(db),
+    maintenance: sqliteMaintenanceStore(db),
     close: () => db.close(),
   };
 }
