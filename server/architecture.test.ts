@@ -61,11 +61,11 @@ const NOT_YET_MOVED: Record<Rule, string[]> = {
     'server/retrieval/retrieve.ts',
     'server/vectors/index-connection.ts',
     'server/vectors/vector-index.ts',
-    // settings, backup, openrouter (the low-balance alert still takes the connection)
+    // settings, backup, openrouter: the low-balance alert (chat/alerts.ts) and the search index checks
+    // (vectors/vector-index.ts) still take the connection
     'server/backup/settings-transfer.ts',
     'server/openrouter/credit-watch.ts',
     'server/openrouter/deps.ts',
-    'server/settings/api-save.ts',
     'server/settings/connection.ts',
   ],
   sql: [
@@ -104,13 +104,10 @@ const NOT_YET_MOVED: Record<Rule, string[]> = {
     'server/training/train-now.ts',
     // vectors, retrieval
     'server/vectors/index-connection.ts',
-    // settings, backup, openrouter (the low-balance alert still takes the connection)
-    'server/backup/settings-transfer.ts',
-    'server/settings/api-save.ts',
-    'server/settings/connection.ts',
   ],
   layers: [
-    // settings, backup, openrouter (the low-balance alert still takes the connection)
+    // the settings import checks the embedding model with a schema from training/routes.ts (it belongs in a
+    // training schemas module)
     'server/backup/settings-transfer.ts',
   ],
 };
