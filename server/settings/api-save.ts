@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { endpointOf } from '../openrouter/client.js';
 import { getChatModels } from '../openrouter/catalog.js';
 import { keysForIndexesOn } from '../vectors/index-connection.js';
-import { normalizedBaseUrl, saveApiSettings, type ApiSettingsInput, type ApiSettingsView } from './api-settings.js';
+import { normalizedBaseUrl, saveApiSettings, type ApiSettingsInput, type SavedApiSettings } from './api-settings.js';
 import { candidateConnection, currentConnection, type ConnectionDeps } from './connection.js';
 
 /** What saving API settings needs: the saved connection, the model catalog, and what keeping the indexes' keys needs. */
@@ -28,7 +28,7 @@ export async function unlistedModels(app: ApiSaveDeps, input: ApiSettingsInput):
 }
 
 /** Saves validated API settings; when the endpoint changes, indexes built on the old one keep its key (same transaction). */
-export async function applyApiSettings(app: ApiSaveDeps, input: ApiSettingsInput): Promise<ApiSettingsView> {
+export async function applyApiSettings(app: ApiSaveDeps, input: ApiSettingsInput): Promise<SavedApiSettings> {
   const previous = await currentConnection(app);
   const next = endpointOf({ provider: input.provider, baseUrl: input.provider === 'openai-compatible' ? normalizedBaseUrl(input.baseUrl!) : null });
   return saveApiSettings(app.stores.config, app.secretBox, input, next !== endpointOf(previous) ? keysForIndexesOn(app, previous) : []);
