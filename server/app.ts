@@ -115,8 +115,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   } satisfies ChatDeps);
   app.addHook('onClose', async () => stores.close());
 
-  if (config.adminPassword && !adminExists(db)) {
-    await createAdmin(db, config.adminPassword);
+  if (config.adminPassword && !(await adminExists(stores.auth))) {
+    await createAdmin(stores.auth, config.adminPassword);
     app.log.info('admin account created from ADMIN_PASSWORD');
   }
 

@@ -57,7 +57,7 @@ export interface ChatDeps {
   config: Pick<Config, 'chatIdleTimeoutMs' | 'chatTotalTimeoutMs' | 'publicUrl'>;
   log: Pick<FastifyBaseLogger, 'warn'>;
   /** The saved connection and the key status the answer's outcome is reported to. */
-  openRouter: Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection' | 'log'>;
+  openRouter: Pick<OpenRouterDeps, 'store' | 'secretBox' | 'savedConnection' | 'log'>;
   /** Embedding clients for each index, `current` being the connection this answer uses. */
   embedderFor: (options: ClientOptions, current: Connection) => EmbedderFor;
 }
@@ -321,7 +321,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     } If this keeps happening, ${advice}`,
   });
   const overSpendCap = () => chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd;
-  const model = cachedChatModel(db, connection, api.model);
+  const model = await cachedChatModel(stores.provider, connection, api.model);
   try {
     // 1. Retrieve: a follow-up searches with the previous user turn too (no model call), or, when the admin
     // chose it, as the model's standalone rewrite.

@@ -3,10 +3,17 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../stores/sqlite/database.js';
+import type { ProviderStore } from '../stores/provider-store.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Connection } from './client.js';
 
 export interface OpenRouterDeps {
+  /** The cached catalogs, the key status and the last balance read. */
+  store: ProviderStore;
+  /**
+   * Only for the low-balance dashboard alert (chat/alerts.ts still takes the connection): goes once the
+   * alerts are behind the chat store.
+   */
   db: Db;
   /** Ties stored observations to one key without storing the key. */
   secretBox: Pick<SecretBox, 'fingerprint'>;

@@ -1,12 +1,18 @@
 // The storage seam: everything Docent keeps, as one async store per consistency boundary. Services and routes
 // see only these interfaces; server/stores/sqlite/ is today's implementation (a PostgreSQL one can follow
 // without touching them). Each method is one transaction; none spans an await.
+import type { AuthStore } from './auth-store.js';
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
 import type { VectorStore } from './vector-store.js';
+import type { MaintenanceStore } from './maintenance-store.js';
+import type { ProviderStore } from './provider-store.js';
 
 export interface Stores {
   config: ConfigStore;
   chat: ChatStore;
   vectors: VectorStore;
+  auth: AuthStore;
+  provider: ProviderStore;
+  maintenance: MaintenanceStore;
 }

@@ -45,7 +45,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   const { db, stores } = app;
 
   const embedPrice = async (connection: Connection, model: string): Promise<number | null> => {
-    const { models } = await getEmbeddingModels(db, connection, app.config);
+    const { models } = await getEmbeddingModels(stores.provider, connection, app.config);
     const perM = models.find((m) => m.id === model)?.promptPricePerM;
     return perM === undefined || perM === null ? null : perM;
   };

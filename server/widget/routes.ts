@@ -44,18 +44,18 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
    * comes from the origin it was sent to. Never the Host header alone: a client (or a DNS-rebinding page) can
    * send any Origin with a matching Host.
    */
-  const isOwnPage = (request: FastifyRequest, origin: string | null): boolean => {
+  const isOwnPage = async (request: FastifyRequest, origin: string | null): Promise<boolean> => {
     if (origin === null) return false;
     if (origin === publicOrigin) return true;
     const token = request.cookies[SESSION_COOKIE];
-    return token !== undefined && origin === `${request.protocol}://${request.host}` && findSession(app.db, token) !== null;
+    return token !== undefined && origin === `${request.protocol}://${request.host}` && (await findSession(app.stores.auth, token)) !== null;
   };
   const fromOwnPage = new WeakMap<FastifyRequest, boolean>();
 
   // Origin check + CORS on every widget request, preflights included.
   app.addHook('onRequest', async (request, reply) => {
     const origin = requestOrigin(request);
-    const own = isOwnPage(request, origin);
+    const own = await isOwnPage(request, origin);
     fromOwnPage.set(request, own);
     if (!own && !originAllowed(origin, (await readWidgetSettings(app.stores.config)).allowedDomains)) {
       throw forbidden('This website is not allowed to use this chat widget. Add it under Widget → Allowed domains.');

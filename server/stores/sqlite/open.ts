@@ -1,10 +1,13 @@
 // Opens the SQLite file, brings its schema up to date and builds every store on it.
 import type { Stores } from '../stores.js';
+import { sqliteAuthStore } from './auth-store.js';
 import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
 import { openDatabase, type Db } from './database.js';
+import { sqliteMaintenanceStore } from './maintenance-store.js';
 import { migrate } from './migrate.js';
 import { sqliteVectorStore } from './vector-store.js';
+import { sqliteProviderStore } from './provider-store.js';
 
 export interface SqliteStores extends Stores {
   /** The connection itself: for the SQLite stores and for tests that inspect the file, nothing else. */
@@ -25,6 +28,9 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
     config: sqliteConfigStore(db),
     chat: sqliteChatStore(db),
     vectors: sqliteVectorStore(db),
+    auth: sqliteAuthStore(db),
+    provider: sqliteProviderStore(db),
+    maintenance: sqliteMaintenanceStore(db),
     close: () => db.close(),
   };
 }
