@@ -37,3 +37,17 @@ export function PageLoadState({ title, what, error, onRetry, back, minHeight = 4
     </div>
   );
 }
+
+/** A part of a page that could not load: the error and a link-style "Try again". */
+export function LoadError({ what, error, onRetry, inline }: { what: string; error: string; onRetry: () => void; inline?: boolean }) {
+  return (
+    <Notice type="error" inline={inline}>
+      <p>
+        Could not load {what}: {error}{' '}
+        <button type="button" class="button-link" onClick={onRetry}>
+          Try again
+        </button>
+      </p>
+    </Notice>
+  );
+}

@@ -1,4 +1,4 @@
-// Pieces shared by the Data Training tabs: the job poller and its progress view, badges, the switch, copy buttons.
+// Pieces shared by the Data Training tabs and Get started: the job poller and its progress view, URL checks.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
@@ -6,7 +6,8 @@ import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
-import type { Job, LogLine, SourceKind, SourceStatus } from './types.js';
+import type { Job, LogLine } from './types.js';
+import './jobs.css';
 
 export const API = '/api/admin/training';
 const POLL_MS = 1000;
@@ -299,44 +300,6 @@ export function JobLog({ log, compact }: { log: LogLine[]; compact?: boolean }) 
         ))}
       </ol>
     </details>
-  );
-}
-
-const STATUS_LABELS: Record<SourceStatus, string> = {
-  empty: 'Empty',
-  'needs-training': 'Needs training',
-  trained: 'Trained',
-  syncing: 'Syncing',
-  failed: 'Failed',
-};
-
-export function StatusBadge({ status }: { status: SourceStatus }) {
-  return <span class={`status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
-}
-
-export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
-  text: ['entry', 'entries'],
-  files: ['file', 'files'],
-  web: ['page', 'pages'],
-  wordpress: ['post', 'posts'],
-};
-
-/** An on/off switch: a checkbox with role=switch. */
-export function Switch(p: { id: string; checked: boolean; onChange: (on: boolean) => void; disabled?: boolean; label: string; describedBy?: string }) {
-  return (
-    <label class="switch" for={p.id}>
-      <input
-        id={p.id}
-        type="checkbox"
-        role="switch"
-        checked={p.checked}
-        disabled={p.disabled}
-        aria-describedby={p.describedBy}
-        onChange={(e) => p.onChange(e.currentTarget.checked)}
-      />
-      <span class="switch-track" aria-hidden="true" />
-      <span class="switch-label">{p.label}</span>
-    </label>
   );
 }
 
