@@ -38,12 +38,12 @@ export function PageLoadState({ title, what, error, onRetry, back, minHeight = 4
   );
 }
 
-/** A part of a page that could not load: the error and a link-style "Try again". */
-export function LoadError({ what, error, onRetry, inline }: { what: string; error: string; onRetry: () => void; inline?: boolean }) {
+/** A part of a page that could not load: what failed ("Could not load the sources"), the error and a link-style "Try again". */
+export function LoadError({ text, error, onRetry, inline }: { text: string; error: string; onRetry: () => void; inline?: boolean }) {
   return (
     <Notice type="error" inline={inline}>
       <p>
-        Could not load {what}: {error}{' '}
+        {text}: {error}{' '}
         <button type="button" class="button-link" onClick={onRetry}>
           Try again
         </button>

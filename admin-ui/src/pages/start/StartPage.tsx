@@ -17,6 +17,7 @@ import { TrainStep } from './TrainStep.js';
 import { TryStep } from './TryStep.js';
 import { STEPS, loadStartState, nextStep, stepsDone, type StartState, type StepId } from './progress.js';
 import './start.css';
+import { ProgressBar } from '../../components/ProgressBar.js';
 
 /** Focus goes to the step's first control (or its heading) once it has opened, so the admin can paste at once. */
 function focusStep(id: StepId) {
@@ -100,7 +101,7 @@ export default function StartPage() {
 
   return (
     <div class="wrap quick-start">
-      <div class="qs-header">
+      <div class="page-title-row qs-header">
         <h1>Get started</h1>
         <a class="qs-skip" href="/admin/">
           Skip, I’ll set things up myself
@@ -118,17 +119,7 @@ export default function StartPage() {
         <>
           <div class="qs-progress">
             <p id="qs-progress-label">{doneCount === STEPS.length ? 'All four steps are done.' : `${doneCount} of ${STEPS.length} steps done.`}</p>
-            <div
-              class="progress"
-              role="progressbar"
-              aria-labelledby="qs-progress-label"
-              aria-valuemin={0}
-              aria-valuemax={STEPS.length}
-              aria-valuenow={doneCount}
-              aria-valuetext={`${doneCount} of ${STEPS.length} steps done`}
-            >
-              <span style={{ width: `${(doneCount / STEPS.length) * 100}%` }} />
-            </div>
+            <ProgressBar value={doneCount} max={STEPS.length} labelledBy="qs-progress-label" valueText={`${doneCount} of ${STEPS.length} steps done`} />
           </div>
           <ol class="qs-steps">
             {STEPS.map((step, i) => (

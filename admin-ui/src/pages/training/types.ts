@@ -1,5 +1,6 @@
 // Shapes of the Data Training API (server/training/routes.ts is the source of truth).
 import type { IndexEndpoint } from '../../types.js';
+import type { DebugChunk } from '../conversations/types.js';
 
 export type SourceKind = 'text' | 'files' | 'web' | 'wordpress';
 export type Schedule = 'off' | 'daily' | 'weekly';
@@ -128,17 +129,10 @@ export interface Estimate {
   costUsd: number | null;
 }
 
-export interface SearchHit {
+/** A chunk the search found: the same fields as a chunk in the Playground's debug view, always with its ids. */
+export interface SearchHit extends Omit<DebugChunk, 'chunkId' | 'foundBy'> {
   chunkId: number;
   documentId: number;
-  title: string;
-  url: string | null;
-  headingPath: string;
-  content: string;
-  matchPercent: number;
-  vectorRank: number | null;
-  keywordRank: number | null;
-  score: number;
 }
 
 export interface SearchResult {

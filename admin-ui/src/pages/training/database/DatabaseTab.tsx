@@ -71,7 +71,7 @@ export default function DatabaseTab() {
           </p>
         </Notice>
       )}
-      {stats.error && !kb && <LoadError what="the numbers" error={stats.error} onRetry={stats.reload} />}
+      {stats.error && !kb && <LoadError text="Could not load the numbers" error={stats.error} onRetry={stats.reload} />}
       {!kb && !stats.error && <LoadingBox label="Loading the knowledge base…" minHeight={220} />}
       {kb && <Overview kb={kb} />}
 

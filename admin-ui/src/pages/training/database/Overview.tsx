@@ -1,8 +1,10 @@
 // Database Management → Knowledge base: the totals, the last training, and the content per source.
 import { Badge, type BadgeTone } from '../../../components/Badge.js';
 import { Postbox } from '../../../components/Postbox.js';
-import { formatBytes, formatDateTime, formatNumber, relativeTime } from '../../../format.js';
+import { Tiles } from '../../../components/Tiles.js';
+import { formatBytes, formatNumber } from '../../../format.js';
 import type { JobStatus, KnowledgeBaseStats } from '../types.js';
+import { TimeAgo } from '../../../components/TimeAgo.js';
 
 const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
 
@@ -24,22 +26,16 @@ const NUMBER_COLUMNS = [
 export function Overview({ kb }: { kb: KnowledgeBaseStats }) {
   return (
     <Postbox id="kb-title" title="Knowledge base">
-      <dl class="stat-tiles">
-        {(
-          [
-            ['Documents', formatNumber(kb.documents)],
-            ['Chunks', formatNumber(kb.chunks)],
-            ['Trained chunks', formatNumber(kb.trainedChunks)],
-            ['Tokens', formatNumber(kb.tokens)],
-            ['Database size', formatBytes(kb.databaseBytes)],
-          ] as const
-        ).map(([term, value]) => (
-          <div key={term}>
-            <dt>{term}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Tiles
+        class="stat-tiles"
+        tiles={[
+          { term: 'Documents', value: formatNumber(kb.documents) },
+          { term: 'Chunks', value: formatNumber(kb.chunks) },
+          { term: 'Trained chunks', value: formatNumber(kb.trainedChunks) },
+          { term: 'Tokens', value: formatNumber(kb.tokens) },
+          { term: 'Database size', value: formatBytes(kb.databaseBytes) },
+        ]}
+      />
       <p class="description stat-legend">
         Chunks are the short passages your content is split into, for the search to find. Trained chunks have their embedding in the search index. Tokens
         measure their length (a token is about ¾ of a word): it is what the embedding provider charges for.
@@ -49,9 +45,7 @@ export function Overview({ kb }: { kb: KnowledgeBaseStats }) {
         {kb.lastTraining ? (
           <>
             <Badge tone={LAST_TRAINING[kb.lastTraining.status]?.[1] ?? 'neutral'}>{LAST_TRAINING[kb.lastTraining.status]?.[0] ?? kb.lastTraining.status}</Badge>{' '}
-            <time dateTime={kb.lastTraining.finishedAt} title={formatDateTime(kb.lastTraining.finishedAt)}>
-              {relativeTime(kb.lastTraining.finishedAt)}
-            </time>
+            <TimeAgo at={kb.lastTraining.finishedAt} />
           </>
         ) : (
           'never'

@@ -5,11 +5,13 @@ import { Badge } from '../../../components/Badge.js';
 import { Notice } from '../../../components/Notice.js';
 import { LoadError } from '../../../components/PageLoadState.js';
 import { Spinner } from '../../../components/Spinner.js';
-import { formatDateTime, formatNumber, plural, relativeTime } from '../../../format.js';
+import { formatNumber, plural } from '../../../format.js';
 import { useResource } from '../../../hooks.js';
 import { API } from '../shared.js';
 import type { DocumentSummary, Source } from '../types.js';
 import { PublicUrlLine } from './PublicUrlLine.js';
+import { TimeAgo } from '../../../components/TimeAgo.js';
+import './DocumentList.css';
 
 /** The source's documents, fetched again when its count changes elsewhere (e.g. "Remove all" on its card). */
 export function useDocuments(source: Source) {
@@ -51,7 +53,7 @@ export function DocumentList(props: {
     }
   }
 
-  if (docs.error && !docs.data) return <LoadError what="the list" error={docs.error} onRetry={docs.reload} inline />;
+  if (docs.error && !docs.data) return <LoadError text="Could not load the list" error={docs.error} onRetry={docs.reload} inline />;
   if (!docs.data) return <Spinner label="Loading…" />;
   const items = docs.data.documents;
   if (items.length === 0) return <p class="description">{empty}</p>;
@@ -73,10 +75,7 @@ export function DocumentList(props: {
             <div class="doc-meta">
               <span>{plural(d.chunks, 'chunk')}</span>
               <span>
-                Updated{' '}
-                <time dateTime={d.updatedAt} title={formatDateTime(d.updatedAt)}>
-                  {relativeTime(d.updatedAt)}
-                </time>
+                Updated <TimeAgo at={d.updatedAt} />
               </span>
               {onEdit && (
                 <button type="button" class="button-link" onClick={() => onEdit(d)} disabled={deleting === d.id} aria-label={`Edit “${d.title}”`}>

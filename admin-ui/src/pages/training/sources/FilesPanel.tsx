@@ -12,6 +12,7 @@ import { API } from '../shared.js';
 import type { FileResult, Source, UploadLimits } from '../types.js';
 import { DocumentList, useDocuments } from './DocumentList.js';
 import { ACCEPT, DEFAULT_LIMITS, uploadBatches, uploadSummary, withoutName } from './uploads.js';
+import './FilesPanel.css';
 
 export function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);
@@ -112,7 +113,7 @@ export function FilesPanel({ source, onChanged }: { source: Source; onChanged: (
           type="file"
           multiple
           accept={ACCEPT}
-          class="file-input"
+          class="screen-reader-text"
           aria-describedby="file-types"
           disabled={!!uploading}
           onChange={(e) => uploadFiles([...(e.currentTarget.files ?? [])])}

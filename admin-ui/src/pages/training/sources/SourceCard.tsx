@@ -8,9 +8,11 @@ import { Spinner } from '../../../components/Spinner.js';
 import { Switch } from '../../../components/Switch.js';
 import { useActionNotice } from '../../../components/announce.js';
 import { useAfterRender } from '../../../components/form-helpers.js';
-import { formatDateTime, formatNumber, plural, relativeTime } from '../../../format.js';
+import { formatNumber, plural } from '../../../format.js';
 import { API, isActive } from '../shared.js';
 import type { Job, Schedule, Source, SourceKind, SourceStatus } from '../types.js';
+import { TimeAgo } from '../../../components/TimeAgo.js';
+import './SourceCard.css';
 
 export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
   text: ['entry', 'entries'],
@@ -156,10 +158,7 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
         <p class="source-card-sync">
           {s.lastSyncedAt ? (
             <>
-              Last synced{' '}
-              <time dateTime={s.lastSyncedAt} title={formatDateTime(s.lastSyncedAt)}>
-                {relativeTime(s.lastSyncedAt)}
-              </time>
+              Last synced <TimeAgo at={s.lastSyncedAt} />
             </>
           ) : (
             'Not synced yet'

@@ -68,7 +68,7 @@ export default function SourcesTab() {
 
   return (
     <div class="sources-tab">
-      {sources.error && !sources.data && <LoadError what="the sources" error={sources.error} onRetry={sources.reload} />}
+      {sources.error && !sources.data && <LoadError text="Could not load the sources" error={sources.error} onRetry={sources.reload} />}
       {!sources.data && !sources.error && <LoadingBox label="Loading sources…" minHeight={180} />}
 
       {sources.data && (

@@ -4,7 +4,8 @@ import { ApiError, api, errorMessage } from '../../../api.js';
 import { ActionNoticeView } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { Spinner } from '../../../components/Spinner.js';
-import { StackedField, stackedAria } from '../../../components/StackedField.js';
+import { StackedInput, StackedTextarea } from '../../../components/StackedField.js';
+import { useFields } from '../../../components/useFields.js';
 import { useActionNotice } from '../../../components/announce.js';
 import { useAfterRender } from '../../../components/form-helpers.js';
 import { useUnsavedChanges } from '../../../components/unsaved-changes.js';
@@ -16,30 +17,24 @@ import { PUBLIC_URL_HELP } from './PublicUrlLine.js';
 type TextMode = 'text' | 'qa';
 const QA_HELP =
   'When a visitor asks this question or one very close to it, the chatbot replies with this answer exactly as written (no AI call; see Chatbot → Q&A answers). When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
-type TextErrors = Partial<Record<'title' | 'text' | 'question' | 'answer' | 'url', string>>;
-const EMPTY_TEXT = { title: '', text: '', question: '', answer: '', url: '' };
+type TextKey = 'title' | 'text' | 'question' | 'answer' | 'url';
+const EMPTY_TEXT: Record<TextKey, string> = { title: '', text: '', question: '', answer: '', url: '' };
 
 export function TextPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);
   const [mode, setMode] = useState<TextMode>('qa');
-  const [fields, setFields] = useState(EMPTY_TEXT);
+  const [saving, setSaving] = useState(false);
+  const { values: fields, setValues: setFields, setErrors, bind } = useFields(EMPTY_TEXT, (k) => `text-${k}`, saving);
   /** The entry being edited, and its fields as loaded (to tell whether anything changed). */
   const [editing, setEditing] = useState<DocumentSummary | null>(null);
   const [loaded, setLoaded] = useState(EMPTY_TEXT);
-  const [errors, setErrors] = useState<TextErrors>({});
   const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
-  const [saving, setSaving] = useState(false);
   const [loadingEntry, setLoadingEntry] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
   const afterRender = useAfterRender();
 
-  const set = (k: keyof typeof fields, v: string) => {
-    setFields((f) => ({ ...f, [k]: v }));
-    setErrors((e) => ({ ...e, [k]: undefined }));
-  };
-
   // Typed into the form (or changed from the entry being edited) and not yet added or updated.
-  useUnsavedChanges((Object.keys(fields) as Array<keyof typeof fields>).some((k) => fields[k].trim() !== loaded[k].trim()));
+  useUnsavedChanges((Object.keys(fields) as TextKey[]).some((k) => fields[k].trim() !== loaded[k].trim()));
 
   function reset() {
     setFields(EMPTY_TEXT);
@@ -82,7 +77,7 @@ export function TextPanel({ source, onChanged }: { source: Source; onChanged: ()
       mode === 'qa'
         ? { question: fields.question.trim(), answer: fields.answer.trim() }
         : { title: fields.title.trim(), text: fields.text.trim(), url: fields.url.trim() };
-    const found: TextErrors = {};
+    const found: Partial<Record<TextKey, string>> = {};
     if (mode === 'qa') {
       if (!body.question) found.question = 'Enter the question.';
       if (!(body as { answer: string }).answer) found.answer = 'Enter the answer.';
@@ -115,7 +110,7 @@ export function TextPanel({ source, onChanged }: { source: Source; onChanged: ()
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       if (err instanceof ApiError && Object.keys(err.fields).length) {
-        setErrors(err.fields as TextErrors);
+        setErrors(err.fields as Partial<Record<TextKey, string>>);
         const first = (['question', 'answer', 'title', 'text', 'url'] as const).find((k) => err.fields[k]);
         showNotice({ type: 'error', message: err.message }, first && `text-${first}`);
       } else showNotice({ type: 'error', message: `Not saved: ${errorMessage(err)}` });
@@ -123,32 +118,6 @@ export function TextPanel({ source, onChanged }: { source: Source; onChanged: ()
       setSaving(false);
     }
   }
-
-  const field = (
-    key: keyof TextErrors,
-    label: string,
-    multiline: boolean,
-    extra: { placeholder?: string; rows?: number; ref?: typeof firstField; help?: string; type?: 'text' | 'url' } = {},
-  ) => {
-    const id = `text-${key}`;
-    const control = {
-      id,
-      value: fields[key],
-      placeholder: extra.placeholder,
-      ...stackedAria(id, errors[key], !!extra.help),
-      onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => set(key, e.currentTarget.value),
-      disabled: saving,
-    };
-    return (
-      <StackedField label={label} id={id} help={extra.help} error={errors[key]}>
-        {multiline ? (
-          <textarea class="textarea" rows={extra.rows ?? 5} {...control} />
-        ) : (
-          <input ref={extra.ref} type={(extra.type ?? 'text') as 'text'} class="input" {...control} />
-        )}
-      </StackedField>
-    );
-  };
 
   return (
     <Postbox id="add-text-title" title={<>Text &amp; Q&amp;A</>} level={3} class="add-panel">
@@ -168,14 +137,14 @@ export function TextPanel({ source, onChanged }: { source: Source; onChanged: ()
         {editing && <p class="editing-note">Editing “{editing.title}”</p>}
         {mode === 'qa' ? (
           <>
-            {field('question', 'Question', false, { placeholder: 'Do you offer gift wrapping?', ref: firstField })}
-            {field('answer', 'Answer', true, { rows: 4, help: QA_HELP })}
+            <StackedInput label="Question" {...bind('question')} placeholder="Do you offer gift wrapping?" inputRef={firstField} />
+            <StackedTextarea label="Answer" {...bind('answer')} rows={4} help={QA_HELP} />
           </>
         ) : (
           <>
-            {field('title', 'Title', false, { placeholder: 'Opening hours', ref: firstField })}
-            {field('text', 'Text', true, { rows: 6 })}
-            {field('url', 'Public URL (optional)', false, { type: 'url', placeholder: 'https://example.com/opening-hours', help: PUBLIC_URL_HELP })}
+            <StackedInput label="Title" {...bind('title')} placeholder="Opening hours" inputRef={firstField} />
+            <StackedTextarea label="Text" {...bind('text')} rows={6} />
+            <StackedInput label="Public URL (optional)" {...bind('url')} type="url" placeholder="https://example.com/opening-hours" help={PUBLIC_URL_HELP} />
           </>
         )}
         <div class="form-actions">

@@ -1,30 +1,26 @@
 // Data Training → Sources → Web pages: add a list of URLs, a sitemap or a crawl, and follow its first read.
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
-import { describedBy } from '../../../components/Field.js';
 import { Postbox } from '../../../components/Postbox.js';
-import { StackedField, stackedAria } from '../../../components/StackedField.js';
+import { StackedInput, StackedTextarea } from '../../../components/StackedField.js';
+import { useFields } from '../../../components/useFields.js';
 import { useActionNotice } from '../../../components/announce.js';
 import { useUnsavedChanges } from '../../../components/unsaved-changes.js';
 import { API } from '../shared.js';
 import type { Schedule, Source, WebConfig } from '../types.js';
-import { AddFormFooter, NOT_ADDED, PanelJob, ScheduleSelect, type TrackedView } from './add-form.js';
+import { AddFormFooter, NOT_ADDED, PanelJob, ScheduleField, type TrackedView, UrlField } from './add-form.js';
 
 type WebMode = WebConfig['mode'];
-/** The attributes of an address typed in full (not checked by the browser: the form says what is wrong). */
-export const URL_INPUT = { type: 'url', class: 'input code', spellcheck: false, autoComplete: 'off' } as const;
-type WebErrors = Partial<Record<'urls' | 'sitemapUrl' | 'startUrl' | 'maxPages' | 'schedule', string>>;
+type WebFields = { urls: string; sitemapUrl: string; startUrl: string; maxPages: string; schedule: Schedule };
+type WebErrors = Partial<Record<keyof WebFields, string>>;
+const EMPTY_WEB: WebFields = { urls: '', sitemapUrl: '', startUrl: '', maxPages: '100', schedule: 'off' };
 
 export function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; onAdded: (s: Source, jobId: number) => void }) {
   const [mode, setMode] = useState<WebMode>('sitemap');
-  const [urls, setUrls] = useState('');
-  const [sitemapUrl, setSitemapUrl] = useState('');
-  const [startUrl, setStartUrl] = useState('');
-  const [maxPages, setMaxPages] = useState('100');
-  const [schedule, setSchedule] = useState<Schedule>('off');
-  const [errors, setErrors] = useState<WebErrors>({});
-  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
+  const { values, set, setErrors, bind } = useFields(EMPTY_WEB, (k) => `web-${k}`, saving);
+  const { urls, sitemapUrl, startUrl, maxPages, schedule } = values;
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   useUnsavedChanges(!!(urls.trim() || sitemapUrl.trim() || startUrl.trim()));
 
   const mainField: keyof WebErrors = mode === 'urls' ? 'urls' : mode === 'sitemap' ? 'sitemapUrl' : 'startUrl';
@@ -59,9 +55,7 @@ export function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; on
     try {
       const r = await api.post<{ source: Source; jobId: number }>(`${API}/sources`, { kind: 'web', config, schedule });
       showNotice({ type: 'success', message: `Added “${r.source.name}”.` });
-      setUrls('');
-      setSitemapUrl('');
-      setStartUrl('');
+      set({ urls: '', sitemapUrl: '', startUrl: '' });
       onAdded(r.source, r.jobId);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
@@ -86,8 +80,6 @@ export function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; on
       setSaving(false);
     }
   }
-
-  const clearError = (k: keyof WebErrors) => setErrors((x) => ({ ...x, [k]: undefined }));
 
   return (
     <Postbox id="add-web-title" title="Web pages" level={3} class="add-panel">
@@ -121,70 +113,18 @@ export function WebPanel({ tracked, onAdded }: { tracked: TrackedView | null; on
         </fieldset>
 
         {mode === 'urls' && (
-          <StackedField label="URLs, one per line" id="web-urls" error={errors.urls}>
-            <textarea
-              id="web-urls"
-              class="textarea code"
-              rows={5}
-              value={urls}
-              placeholder={'https://example.com/pricing\nhttps://example.com/faq'}
-              spellcheck={false}
-              {...stackedAria('web-urls', errors.urls)}
-              onInput={(e) => (setUrls(e.currentTarget.value), clearError('urls'))}
-              disabled={saving}
-            />
-          </StackedField>
+          <StackedTextarea label="URLs, one per line" {...bind('urls')} rows={5} code placeholder={'https://example.com/pricing\nhttps://example.com/faq'} />
         )}
         {mode === 'sitemap' && (
-          <StackedField label="Sitemap URL" id="web-sitemapUrl" error={errors.sitemapUrl} help="Sitemap indexes are followed too.">
-            <input
-              id="web-sitemapUrl"
-              {...URL_INPUT}
-              value={sitemapUrl}
-              placeholder="https://example.com/sitemap.xml"
-              {...stackedAria('web-sitemapUrl', errors.sitemapUrl, true)}
-              onInput={(e) => (setSitemapUrl(e.currentTarget.value), clearError('sitemapUrl'))}
-              disabled={saving}
-            />
-          </StackedField>
+          <UrlField label="Sitemap URL" {...bind('sitemapUrl')} placeholder="https://example.com/sitemap.xml" help="Sitemap indexes are followed too." />
         )}
         {mode === 'crawl' && (
           <div class="field-row">
-            <StackedField label="Start URL" id="web-startUrl" error={errors.startUrl} class="field-grow">
-              <input
-                id="web-startUrl"
-                {...URL_INPUT}
-                value={startUrl}
-                placeholder="https://example.com/"
-                {...stackedAria('web-startUrl', errors.startUrl)}
-                onInput={(e) => (setStartUrl(e.currentTarget.value), clearError('startUrl'))}
-                disabled={saving}
-              />
-            </StackedField>
-            <StackedField label="Page limit" id="web-maxPages" error={errors.maxPages}>
-              <input
-                id="web-maxPages"
-                type="number"
-                class="input small-number"
-                min={1}
-                max={10000}
-                value={maxPages}
-                {...stackedAria('web-maxPages', errors.maxPages)}
-                onInput={(e) => (setMaxPages(e.currentTarget.value), clearError('maxPages'))}
-                disabled={saving}
-              />
-            </StackedField>
+            <UrlField label="Start URL" {...bind('startUrl')} class="field-grow" placeholder="https://example.com/" />
+            <StackedInput label="Page limit" {...bind('maxPages')} type="number" inputClass="small-number" min={1} max={10000} />
           </div>
         )}
-        <StackedField label="Re-sync automatically" id="web-schedule" error={errors.schedule} help="Reads the pages again and trains what changed.">
-          <ScheduleSelect
-            id="web-schedule"
-            value={schedule}
-            onChange={setSchedule}
-            disabled={saving}
-            describedById={describedBy(errors.schedule && 'web-schedule-error', 'web-schedule-help')}
-          />
-        </StackedField>
+        <ScheduleField label="Re-sync automatically" {...bind('schedule')} help="Reads the pages again and trains what changed." />
         <AddFormFooter
           label="Add web pages"
           saving={saving}

@@ -1,7 +1,9 @@
-// Pieces shared by the Web pages and WordPress panels: the schedule list, the read job's progress, the form's footer.
-import type { Ref } from 'preact';
+// Pieces shared by the Web pages and WordPress panels: the address and schedule fields, the read job's progress, the form's footer.
+import type { ComponentProps, Ref } from 'preact';
+import { type FieldBinding, describedBy } from '../../../components/Field.js';
 import { ActionNoticeView } from '../../../components/Notice.js';
 import { Spinner } from '../../../components/Spinner.js';
+import { StackedField, StackedInput } from '../../../components/StackedField.js';
 import type { ActionNotice } from '../../../components/announce.js';
 import { JobView } from '../shared.js';
 import type { Job, LogLine, Schedule } from '../types.js';
@@ -12,33 +14,29 @@ export interface TrackedView {
   error: string | null;
 }
 
-export function ScheduleSelect({
-  id,
-  value,
-  onChange,
-  disabled,
-  describedById,
-}: {
-  id: string;
-  value: Schedule;
-  onChange: (v: Schedule) => void;
-  disabled?: boolean;
-  describedById?: string;
-}) {
+/** How often the source is read again, in a stacked field. */
+export function ScheduleField({ id, label, value, onValue, error, help, disabled }: FieldBinding<Schedule> & { label: string; help?: string }) {
   return (
-    <select
-      id={id}
-      class="select"
-      value={value}
-      disabled={disabled}
-      aria-describedby={describedById}
-      onChange={(e) => onChange(e.currentTarget.value as Schedule)}
-    >
-      <option value="off">Off</option>
-      <option value="daily">Daily</option>
-      <option value="weekly">Weekly</option>
-    </select>
+    <StackedField label={label} id={id} error={error} help={help}>
+      <select
+        id={id}
+        class="select"
+        value={value}
+        disabled={disabled}
+        aria-describedby={describedBy(error && `${id}-error`, help && `${id}-help`)}
+        onChange={(e) => onValue(e.currentTarget.value as Schedule)}
+      >
+        <option value="off">Off</option>
+        <option value="daily">Daily</option>
+        <option value="weekly">Weekly</option>
+      </select>
+    </StackedField>
   );
+}
+
+/** An address typed in full, in a stacked field (not checked by the browser: the form says what is wrong). */
+export function UrlField(props: Omit<ComponentProps<typeof StackedInput>, 'type'>) {
+  return <StackedInput type="url" inputClass="code" spellcheck={false} autoComplete="off" {...props} />;
 }
 
 /** Progress of the read job started by a panel, then what to do next. */
