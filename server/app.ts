@@ -3,8 +3,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
-import { openDatabase } from './db/database.js';
-import { migrate } from './db/migrate.js';
+import { openSqliteStores } from './stores/sqlite/open.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -100,25 +99,22 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setErrorHandler(errorHandler);
 
   // Services: the database (migrated before anything else runs) and the secret box.
-  const db = openDatabase(config.databasePath);
-  try {
-    migrate(db, options.migrationsDir ?? MIGRATIONS_DIR);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  const stores = openSqliteStores(config.databasePath, options.migrationsDir ?? MIGRATIONS_DIR);
+  const { db } = stores;
   app.decorate('config', config);
+  app.decorate('stores', stores);
   app.decorate('db', db);
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
     db,
+    stores,
     config,
     log: app.log,
     openRouter: app.openRouterDeps,
     embedderFor: (options, current) => embedderFor(app, options, current),
   } satisfies ChatDeps);
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => stores.close());
 
   if (config.adminPassword && !adminExists(db)) {
     await createAdmin(db, config.adminPassword);

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
-import type { Db } from './db/database.js';
+import type { Db } from './stores/sqlite/database.js';
+import type { Stores } from './stores/stores.js';
 import type { SecretBox } from './security/secret-box.js';
 import type { AdminSession } from './auth/sessions.js';
 import type { TrainingService } from './training/service.js';
@@ -10,6 +11,8 @@ import type { ChatDeps } from './chat/pipeline.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** Everything Docent keeps (server/stores/stores.ts). */
+    stores: Stores;
     db: Db;
     secretBox: SecretBox;
     /** What the key status, balance watch and catalog refresh need (server/openrouter/deps.ts). */

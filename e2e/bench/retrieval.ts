@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type OpenAI from 'openai';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
-import { openDatabase, type Db } from '../../server/db/database.js';
-import { migrate } from '../../server/db/migrate.js';
+import { openDatabase, type Db } from '../../server/stores/sqlite/database.js';
+import { migrate } from '../../server/stores/sqlite/migrate.js';
 import { sourceOfKind } from '../../server/training/sources.js';
 import {
   cacheVector,
@@ -205,7 +205,7 @@ export async function run(): Promise<Row[]> {
         }
         return { ...summary(ms), recall: round(r / timed.length, 3), top1: round(top1 / timed.length, 3) };
       };
-      const deps = { db, embedderFor: () => ({ client: {} as OpenAI, provider: 'openrouter' as const }) };
+      const deps = { db, embedderFor: async () => ({ client: {} as OpenAI, provider: 'openrouter' as const }) };
       const measureRetrieve = async () => {
         for (const { question } of warm) await retrieve(deps, question, { topK: TOP_K, minMatch: 0 });
         const ms: number[] = [];

@@ -62,9 +62,9 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
     });
     if (saved.statusCode !== 200) throw new Error(`saving the key failed: ${saved.body}`);
   }
-  const db = app.db;
+  const { db, stores } = app;
   const source = sourceOfKind(db, 'text');
-  const settings = readRetrievalSettings(db);
+  const settings = await readRetrievalSettings(stores.config);
   const chunkOptions = { maxTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlap };
   const docs = corpus();
   return {

@@ -3,7 +3,7 @@
 // Playground test that must not count, documents used and unused, usage totals. Shared by the server test
 // (server/dashboard/insights.test.ts, which asserts the exact answer) and the browser test.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Db } from '../../server/db/database.js';
+import type { Db } from '../../server/stores/sqlite/database.js';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { sourceOfKind } from '../../server/training/sources.js';
 import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/vectors/vector-index.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { deleteAllSessions } from './sessions.js';
 import { recordSuccessfulLogin } from './login-backoff.js';

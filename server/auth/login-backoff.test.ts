@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../stores/sqlite/database.js';
+import { migrate } from '../stores/sqlite/migrate.js';
 import { describeWait, LOGIN_BACKOFF, loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from './login-backoff.js';
 
 function database(t: { after(fn: () => unknown): void }) {

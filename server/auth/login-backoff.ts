@@ -5,7 +5,7 @@
 // A browser the admin has logged in from before (it carries a signed "known browser" cookie) is not
 // blocked: a guesser elsewhere cannot lock the admin out of their usual browser at all.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import type { SecretBox } from '../security/secret-box.js';
 
 export const LOGIN_BACKOFF = {

@@ -1,7 +1,7 @@
 // Server-side sessions: the cookie holds a random token, the database only its SHA-256, so logout
 // (deleting the row) ends the session everywhere, and a copied database cannot be used to log in.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 
 export const SESSION_COOKIE = 'docent_session';
 const IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000;

@@ -8,7 +8,7 @@ import { readdir, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { HttpError } from '../http/errors.js';
 
 /** Free space kept beyond the copy's own size, so a backup never fills the disk the database lives on. */

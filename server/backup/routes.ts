@@ -106,7 +106,7 @@ export const backupRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/settings/export', async (_request, reply) => {
-    const file = exportSettings(app);
+    const file = await exportSettings(app);
     return reply
       .header('content-disposition', `attachment; filename="docent-settings-${file.exportedAt.slice(0, 10)}.json"`)
       .header('cache-control', 'no-store')
@@ -120,7 +120,7 @@ export const backupRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/settings/import', { schema: { body: SettingsFileBody, response: { 200: ImportResult, 400: ErrorBody } } }, async (request) => {
     const plan = await planImport(app, request.body);
-    plan.apply();
+    await plan.apply();
     request.log.info({ changed: plan.changes.map((c) => c.path) }, 'settings imported');
     return { applied: true, changes: plan.changes, notes: plan.notes };
   });

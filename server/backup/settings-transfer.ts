@@ -4,7 +4,7 @@
 // of it is saved: one invalid field and nothing changes.
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { ConfigStore } from '../stores/config-store.js';
 import { badRequest } from '../http/errors.js';
 import { issueFields } from '../http/error-handler.js';
 import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from '../chat/settings.js';
@@ -21,7 +21,7 @@ import { EmbeddingModelChoice } from '../training/routes.js';
 export const SETTINGS_FORMAT = 'docent-settings';
 export const SETTINGS_VERSION = 1;
 
-type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
+type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
 type Values = Record<string, unknown>;
 type Issues = z.ZodError['issues'];
 
@@ -47,8 +47,8 @@ export interface ImportPlan {
   changes: SettingChange[];
   /** Things the admin should know: what was left out of the import, and what it does besides. */
   notes: string[];
-  /** Saves every change in one transaction. */
-  apply(): void;
+  /** Saves every change, section by section (everything was checked before: a section fails only with the database). */
+  apply(): Promise<void>;
 }
 
 interface Checked {
@@ -65,28 +65,30 @@ interface Section {
   /** Settings of this section whose home is another screen: shown under that screen's name. */
   screens?: Record<string, string>;
   /** Every setting of the section, as exported: never a secret. */
-  read(app: App): Values;
-  check(app: App, values: Values, current: Values): Checked;
-  write(app: App, value: Values): void;
+  read(app: App): Promise<Values>;
+  check(app: App, values: Values, current: Values): Promise<Checked>;
+  write(app: App, value: Values): Promise<void>;
 }
 
 /** A section stored by writeSection and saved whole from its screen: the schema is the screen's. */
 function storedSection<S extends z.ZodObject>(
   label: string,
   schema: S,
-  read: (db: Db) => z.output<S>,
-  write: (db: Db, value: z.output<S>) => unknown,
+  read: (store: ConfigStore) => Promise<z.output<S>>,
+  write: (store: ConfigStore, value: z.output<S>) => Promise<unknown>,
   problems: (value: z.output<S>) => Record<string, string> = () => ({}),
 ): Section {
   return {
     label,
-    read: (app) => ({ ...read(app.db) }),
-    check(_app, values) {
+    read: async (app) => ({ ...(await read(app.stores.config)) }),
+    async check(_app, values) {
       const parsed = schema.safeParse(values);
       if (!parsed.success) return { issues: parsed.error.issues };
       return { value: parsed.data as Values, problems: problems(parsed.data) };
     },
-    write: (app, value) => write(app.db, value as z.output<S>),
+    write: async (app, value) => {
+      await write(app.stores.config, value as z.output<S>);
+    },
   };
 }
 
@@ -97,8 +99,8 @@ function providerName(target: { provider: string; baseUrl: string | null }): str
 const apiSection: Section = {
   label: 'API Configuration',
   screens: { embeddingModel: 'Database Management' },
-  read(app) {
-    const s = readApiSettings(app.db);
+  async read(app) {
+    const s = await readApiSettings(app.stores.config);
     return {
       provider: s.provider,
       baseUrl: s.baseUrl,
@@ -109,7 +111,7 @@ const apiSection: Section = {
       embeddingModel: s.embeddingModel,
     };
   },
-  check(app, values, current) {
+  async check(app, values, current) {
     const { embeddingModel, ...connection } = values;
     const parsed = ApiSettingsInput.safeParse(connection);
     const embedding = EmbeddingModelChoice.safeParse({ model: embeddingModel });
@@ -133,7 +135,7 @@ const apiSection: Section = {
     const target = { provider: input.provider, baseUrl: input.provider === 'openai-compatible' ? input.baseUrl!.replace(/\/+$/, '') : null };
     // The same rules as saving the form: a key is never sent to another provider, so it is removed; an index
     // keeps embedding where it was built (with the key saved for it) until it is rebuilt.
-    const saved = currentConnection(app);
+    const saved = await currentConnection(app);
     if (input.provider !== saved.provider && saved.apiKey) {
       notes.push(
         `Your saved API key is for ${providerName(saved)}, so it will be removed: a key is never sent to another provider. Enter the key for ${providerName(target)} in Settings → API Configuration.`,
@@ -154,12 +156,12 @@ const apiSection: Section = {
       notes,
     };
   },
-  write(app, value) {
+  async write(app, value) {
     const { embeddingModel, ...input } = value as ApiSettingsInput & { embeddingModel: string };
-    applyApiSettings(app, input);
-    const stored = readApiSettings(app.db);
+    await applyApiSettings(app, input);
+    const stored = await readApiSettings(app.stores.config);
     if (embeddingModel !== stored.embeddingModel)
-      updateEmbeddingModel(app.db, embeddingModel, knownEmbeddingDimensions(embeddingModel) ?? stored.embeddingDimensions);
+      await updateEmbeddingModel(app.stores.config, embeddingModel, knownEmbeddingDimensions(embeddingModel) ?? stored.embeddingDimensions);
   },
 };
 
@@ -187,9 +189,9 @@ export const NOT_EXPORTED: Record<string, string> = {
 /** Names that hold secrets: never exported, and ignored (with a note) when a file has them. */
 const SECRET_NAMES = /^(api_?key|key|token|webhook_?token|secret|secret_?key|password)$/i;
 
-export function exportSettings(app: App, now = new Date()): SettingsFile {
+export async function exportSettings(app: App, now = new Date()): Promise<SettingsFile> {
   const settings: Record<string, Values> = {};
-  for (const [name, section] of Object.entries(SECTIONS)) settings[name] = section.read(app);
+  for (const [name, section] of Object.entries(SECTIONS)) settings[name] = await section.read(app);
   return { format: SETTINGS_FORMAT, version: SETTINGS_VERSION, exportedAt: now.toISOString(), settings };
 }
 
@@ -225,14 +227,14 @@ export async function planImport(app: App, file: unknown): Promise<ImportPlan> {
       fields[name] = 'Expected an object of settings.';
       continue;
     }
-    const current = section.read(app);
+    const current = await section.read(app);
     const values: Values = { ...current };
     for (const [key, value] of Object.entries(given)) {
       if (key in current) values[key] = value;
       else if (SECRET_NAMES.test(key)) notes.push(`${name}.${key} was left out: secrets are never imported. Enter them on their settings screen.`);
       else notes.push(`${name}.${key} is not a setting of this version of Docent: it was left out.`);
     }
-    const checked = section.check(app, values, current);
+    const checked = await section.check(app, values, current);
     if (checked.issues) Object.assign(fields, issueFields(checked.issues, [name]));
     for (const [key, message] of Object.entries(checked.problems ?? {})) fields[`${name}.${key}`] ??= message;
     if (!checked.value) continue;
@@ -262,10 +264,9 @@ export async function planImport(app: App, file: unknown): Promise<ImportPlan> {
   return {
     changes,
     notes,
-    apply: () =>
-      app.db.transaction(() => {
-        for (const { section, value } of writes) section.write(app, value);
-      })(),
+    async apply() {
+      for (const { section, value } of writes) await section.write(app, value);
+    },
   };
 }
 

@@ -18,9 +18,9 @@ const ConversationParams = z.object({ id: z.string().uuid('Not a conversation id
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
 
 export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const db = app.db;
+  const { db, stores } = app;
 
-  app.get('/chatbot/settings', async () => ({ chatbot: readChatbotSettings(db), retrieval: readRetrievalSettings(db) }));
+  app.get('/chatbot/settings', async () => ({ chatbot: await readChatbotSettings(stores.config), retrieval: await readRetrievalSettings(stores.config) }));
   app.put(
     '/chatbot/settings',
     {
@@ -30,8 +30,8 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const chatbot = writeChatbotSettings(db, request.body.chatbot);
-      const retrieval = writeRetrievalSettings(db, { ...readRetrievalSettings(db), ...request.body.retrieval });
+      const chatbot = await writeChatbotSettings(stores.config, request.body.chatbot);
+      const retrieval = await writeRetrievalSettings(stores.config, { ...(await readRetrievalSettings(stores.config)), ...request.body.retrieval });
       return { chatbot, retrieval };
     },
   );
@@ -215,13 +215,14 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   // rows the limits no longer read with them.
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    const sweep = () => {
-      const removed = deleteOlderThan(db, readChatbotSettings(db).retentionDays);
+    const sweep = async () => {
+      const removed = deleteOlderThan(db, (await readChatbotSettings(stores.config)).retentionDays);
       if (removed) app.log.info({ removed }, 'old conversations deleted');
       pruneLedger(db);
     };
-    sweep();
-    timer = setInterval(sweep, RETENTION_CHECK_MS);
+    const sweepLogged = () => void sweep().catch((err) => app.log.error({ err }, 'the retention sweep failed'));
+    sweepLogged();
+    timer = setInterval(sweepLogged, RETENTION_CHECK_MS);
     timer.unref();
   });
   app.addHook('onClose', async () => clearInterval(timer));

@@ -1,5 +1,5 @@
 // Problems only the admin can fix (key, credits, rate limits) become dashboard alerts, de-duplicated.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import { alertRaised } from '../notifications/notify.js';
 
 export function raiseAlert(db: Db, kind: string, message: string): void {

@@ -1,6 +1,6 @@
 // Conversations and messages as stored for the admin (and for the visitor's own history).
 import { randomUUID } from 'node:crypto';
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import type { Turn } from './prompt.js';
 
 export interface SourceLink {

@@ -2,12 +2,13 @@
 // model call) → (strict: "I don't know" with no model call) → prompt →
 // streamed completion → events for the visitor → stored message. Upstream failures become a friendly
 // event for the visitor (with helpful links when possible) and an alert with the real cause for the admin.
-import { stmt } from '../db/database.js';
+import { stmt } from '../stores/sqlite/database.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type OpenAI from 'openai';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import type { Stores } from '../stores/stores.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { createClient, providerLabel, type ClientOptions, type Connection } from '../openrouter/client.js';
 import type { OpenRouterDeps } from '../openrouter/deps.js';
 import { cachedChatModel } from '../openrouter/catalog.js';
@@ -53,10 +54,11 @@ export interface AnswerInput {
 /** What answering needs, named: built once in app.ts and decorated as app.chat. */
 export interface ChatDeps {
   db: Db;
+  stores: Stores;
   config: Pick<Config, 'chatIdleTimeoutMs' | 'chatTotalTimeoutMs' | 'publicUrl'>;
   log: Pick<FastifyBaseLogger, 'warn'>;
   /** The saved connection and the key status the answer's outcome is reported to. */
-  openRouter: Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection'>;
+  openRouter: Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection' | 'log'>;
   /** Embedding clients for each index, `current` being the connection this answer uses. */
   embedderFor: (options: ClientOptions, current: Connection) => EmbedderFor;
 }
@@ -182,13 +184,13 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const wordsOf = (text: string) => text.match(/\s*\S+\s*/g) ?? [text];
 
 export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
-  const { db } = deps;
+  const { db, stores } = deps;
   const t0 = performance.now();
   const messageId = randomUUID();
-  const chatbot = readChatbotSettings(db);
-  const retrieval = readRetrievalSettings(db);
-  const api = readApiSettings(db);
-  const connection = deps.openRouter.savedConnection();
+  const chatbot = await readChatbotSettings(stores.config);
+  const retrieval = await readRetrievalSettings(stores.config);
+  const api = await readApiSettings(stores.config);
+  const connection = await deps.openRouter.savedConnection();
   const info: AnswerDebug = {
     chunks: [],
     prompt: null,
@@ -500,7 +502,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
       const problem = timedOut
         ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.')
         : describeUpstreamError(connection.provider, caught);
-      if (!timedOut) noteKeyOutcome(deps.openRouter, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
+      if (!timedOut) await noteKeyOutcome(deps.openRouter, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
       yield fail(problem, problem.message, retrievedHelp());
       return;
     }
@@ -521,7 +523,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     }
     record.sources = links;
     resolveAlerts(db);
-    noteKeyOutcome(deps.openRouter, connection, { ok: true, call: 'answer' });
+    await noteKeyOutcome(deps.openRouter, connection, { ok: true, call: 'answer' });
     save();
     if (links.length) yield { type: 'sources', sources: links };
     yield { type: 'done', messageId, answered: true };

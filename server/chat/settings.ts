@@ -1,6 +1,6 @@
 // Chatbot behaviour, abuse limits and privacy, edited on the Chatbot screen.
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { ConfigStore } from '../stores/config-store.js';
 import { readSection, writeSection } from '../settings/store.js';
 
 export { characterCount } from './characters.js';
@@ -80,8 +80,8 @@ export const ChatbotSettings = z
   });
 export type ChatbotSettings = z.output<typeof ChatbotSettings>;
 
-export const readChatbotSettings = (db: Db) => readSection(db, 'chatbot', ChatbotSettings);
-export const writeChatbotSettings = (db: Db, value: z.input<typeof ChatbotSettings>) => writeSection(db, 'chatbot', ChatbotSettings, value);
+export const readChatbotSettings = (store: ConfigStore) => readSection(store, 'chatbot', ChatbotSettings);
+export const writeChatbotSettings = (store: ConfigStore, value: z.input<typeof ChatbotSettings>) => writeSection(store, 'chatbot', ChatbotSettings, value);
 
 /** What the widget offers visitors when the bot can't help: a page or an e-mail address, with its label. */
 export interface Contact {

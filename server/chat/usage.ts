@@ -1,6 +1,6 @@
 // What questions cost and who asked how many, counted apart from conversations (migration 007): limits,
 // the spend cap and the dashboard hold whether transcripts are kept, deleted or never stored. No text here.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 
 export type Channel = 'widget' | 'playground';
 

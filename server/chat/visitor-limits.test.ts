@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../stores/sqlite/database.js';
+import { migrate } from '../stores/sqlite/migrate.js';
 import { HttpError } from '../http/errors.js';
 import { recordQuestion } from './usage.js';
 import { admitQuestion, countQuestion, type VisitorLimitsDeps } from './visitor-limits.js';
@@ -15,24 +15,24 @@ function limitsOn(t: { after(fn: () => unknown): void }, perMinute: number, perD
   const db = openDatabase(path.join(mkdtempSync(path.join(tmpdir(), 'docent-limits-')), 'docent.db'));
   t.after(() => db.close());
   migrate(db);
-  return { db, readSettings: () => ({ messagesPerMinutePerVisitor: perMinute, dailyMessagesPerVisitor: perDay }) };
+  return { db, readSettings: async () => ({ messagesPerMinutePerVisitor: perMinute, dailyMessagesPerVisitor: perDay }) };
 }
 
 const refusedWith = (message: RegExp) => (error: unknown) => error instanceof HttpError && error.statusCode === 429 && message.test(error.message);
 
-test('a visitor is refused once the minute allowance is used, and admitted again a minute later', (t) => {
+test('a visitor is refused once the minute allowance is used, and admitted again a minute later', async (t) => {
   const limits = limitsOn(t, 2, 100);
   const at = Date.parse('2026-05-04T12:00:30Z');
   for (let i = 0; i < 2; i++) {
-    admitQuestion(limits, 'visitor-a', at);
+    await admitQuestion(limits, 'visitor-a', at);
     recordQuestion(limits.db, { visitorHash: 'visitor-a', channel: 'widget', newConversation: i === 0 }, new Date(at).toISOString());
   }
-  assert.throws(() => admitQuestion(limits, 'visitor-a', at), refusedWith(/sending messages quickly/));
-  admitQuestion(limits, 'visitor-b', at);
-  admitQuestion(limits, 'visitor-a', at + 61_000);
+  await assert.rejects(() => admitQuestion(limits, 'visitor-a', at), refusedWith(/sending messages quickly/));
+  await admitQuestion(limits, 'visitor-b', at);
+  await admitQuestion(limits, 'visitor-a', at + 61_000);
 });
 
-test('the daily allowance counts the UTC day, whatever the channel', (t) => {
+test('the daily allowance counts the UTC day, whatever the channel', async (t) => {
   const limits = limitsOn(t, 100, 3);
   const morning = Date.parse('2026-05-04T08:00:00Z');
   recordQuestion(limits.db, { visitorHash: 'visitor-a', channel: 'widget', newConversation: true }, '2026-05-03T23:59:00.000Z');
@@ -43,13 +43,13 @@ test('the daily allowance counts the UTC day, whatever the channel', (t) => {
       new Date(morning + i * 120_000).toISOString(),
     );
   }
-  assert.throws(() => admitQuestion(limits, 'visitor-a', morning + 3_600_000), refusedWith(/today's message limit/));
-  admitQuestion(limits, 'visitor-a', Date.parse('2026-05-05T00:00:01Z'));
+  await assert.rejects(() => admitQuestion(limits, 'visitor-a', morning + 3_600_000), refusedWith(/today's message limit/));
+  await admitQuestion(limits, 'visitor-a', Date.parse('2026-05-05T00:00:01Z'));
 });
 
-test('countQuestion puts the question in the ledger the limits read', (t) => {
+test('countQuestion puts the question in the ledger the limits read', async (t) => {
   const limits = limitsOn(t, 1, 100);
   const id = countQuestion(limits, { visitorHash: 'visitor-a', channel: 'widget', newConversation: true });
   assert.ok(id > 0);
-  assert.throws(() => admitQuestion(limits, 'visitor-a'), refusedWith(/sending messages quickly/));
+  await assert.rejects(() => admitQuestion(limits, 'visitor-a'), refusedWith(/sending messages quickly/));
 });

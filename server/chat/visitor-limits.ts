@@ -1,7 +1,7 @@
 // Visitor limits, in one place for every route that takes a question (the widget and the Playground): which
 // questions are admitted and how each one is counted. Limits read the usage ledger, not stored messages, so they
 // hold with storing off and after deletions.
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { HttpError } from '../http/errors.js';
 import type { ChatbotSettings } from './settings.js';
 import { type Channel, recordQuestion, visitorQuestionCounts } from './usage.js';
@@ -9,12 +9,12 @@ import { type Channel, recordQuestion, visitorQuestionCounts } from './usage.js'
 export interface VisitorLimitsDeps {
   db: Db;
   /** The admin's current chatbot settings (the limits are edited there). */
-  readSettings: () => Pick<ChatbotSettings, 'messagesPerMinutePerVisitor' | 'dailyMessagesPerVisitor'>;
+  readSettings: () => Promise<Pick<ChatbotSettings, 'messagesPerMinutePerVisitor' | 'dailyMessagesPerVisitor'>>;
 }
 
 /** Throws a 429 the visitor can read when they asked too many questions in the last minute or this UTC day. */
-export function admitQuestion(deps: VisitorLimitsDeps, visitorHash: string, at = Date.now()): void {
-  const settings = deps.readSettings();
+export async function admitQuestion(deps: VisitorLimitsDeps, visitorHash: string, at = Date.now()): Promise<void> {
+  const settings = await deps.readSettings();
   const today = new Date(at);
   today.setUTCHours(0, 0, 0, 0);
   const asked = visitorQuestionCounts(deps.db, visitorHash, new Date(at - 60_000).toISOString(), today.toISOString());

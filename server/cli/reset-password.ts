@@ -4,8 +4,8 @@
 // shared safely (SQLite WAL), and ending every session in it logs out every browser at once.
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { migrate, MigrationError } from '../db/migrate.js';
+import { openDatabase } from '../stores/sqlite/database.js';
+import { migrate, MigrationError } from '../stores/sqlite/migrate.js';
 import { MIN_PASSWORD_LENGTH, replaceAdminPassword } from '../auth/admin-account.js';
 
 const MAX_PASSWORD_LENGTH = 1024;

@@ -1,6 +1,6 @@
-import type { Db } from '../db/database.js';
+import type { ConfigStore } from '../stores/config-store.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { apiSettingsView } from '../settings/api-settings.js';
+import { apiSettingsSaved, apiSettingsView } from '../settings/api-settings.js';
 
 export interface ChecklistStep {
   id: 'api-key' | 'model' | 'training' | 'widget';
@@ -11,11 +11,11 @@ export interface ChecklistStep {
 }
 
 /** Extra steps are computed by the features that own them (training, widget). */
-export type StepProbe = (db: Db) => Pick<ChecklistStep, 'done' | 'detail'>;
+export type StepProbe = () => Promise<Pick<ChecklistStep, 'done' | 'detail'>>;
 
-export function setupChecklist(db: Db, box: SecretBox, probes: { training?: StepProbe; widget?: StepProbe } = {}): ChecklistStep[] {
-  const api = apiSettingsView(db, box);
-  const modelSaved = db.prepare("SELECT 1 FROM settings WHERE section = 'api'").get() !== undefined;
+export async function setupChecklist(store: ConfigStore, box: SecretBox, probes: { training?: StepProbe; widget?: StepProbe } = {}): Promise<ChecklistStep[]> {
+  const api = await apiSettingsView(store, box);
+  const modelSaved = await apiSettingsSaved(store);
   const keyDetail = !api.apiKey.saved
     ? 'Paste your OpenRouter API key and test it.'
     : api.keyCheck?.ok
@@ -37,13 +37,13 @@ export function setupChecklist(db: Db, box: SecretBox, probes: { training?: Step
       id: 'training',
       label: 'Train the bot on your content',
       href: '/admin/training',
-      ...(probes.training?.(db) ?? pending('Add pages, files or Q&A and start training.')),
+      ...((await probes.training?.()) ?? pending('Add pages, files or Q&A and start training.')),
     },
     {
       id: 'widget',
       label: 'Add the chat widget to your site',
       href: '/admin/widget',
-      ...(probes.widget?.(db) ?? pending('Paste one script tag into your site.')),
+      ...((await probes.widget?.()) ?? pending('Paste one script tag into your site.')),
     },
   ];
 }

@@ -1,7 +1,7 @@
 // All the SQL behind the Dashboard's insights. Reads the rollups of migration 014 (kept by triggers as
 // messages are stored) and usage_days (migration 007), never the message log itself: each query touches a few
 // rows per day in the range, whatever the number of stored messages.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import { activeIndex, cachedVector } from '../vectors/vector-index.js';
 
 export interface DayRange {

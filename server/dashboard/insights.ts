@@ -2,7 +2,7 @@
 // the questions visitors ask most and those that go unanswered, with near-duplicates counted together; the
 // documents answers use most and the trained ones none used. SQL lives in insights-repository.ts.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { csvDocument } from '../http/csv.js';
 import type { InsightList, InsightsBody, QuestionGroup } from './schemas.js';
 import {

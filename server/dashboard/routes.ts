@@ -14,9 +14,9 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(insightsRoutes);
 
   app.get('/dashboard', { schema: { response: { 200: DashboardBody } } }, async () => ({
-    checklist: setupChecklist(app.db, app.secretBox, {
-      training: (db) => {
-        const stats = knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db));
+    checklist: await setupChecklist(app.stores.config, app.secretBox, {
+      training: async () => {
+        const stats = knowledgeBaseStats(app.db, app.config.databasePath, await savedEndpoint(app.stores.config));
         if (stats.chunks === 0) return { done: false, detail: 'Add pages, files or Q&A and start training.' };
         if (stats.index && !stats.index.matchesSettings && stats.trainedChunks > 0) {
           return {
@@ -28,8 +28,8 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
           return { done: stats.trainedChunks > 0, detail: `${stats.trainedChunks} of ${stats.chunks} chunks trained. Start training to include the rest.` };
         return { done: true, detail: `${stats.documents} documents, ${stats.chunks} chunks trained.` };
       },
-      widget: (db) => {
-        const seen = widgetLastSeen(db, new URL(app.config.publicUrl).origin);
+      widget: async () => {
+        const seen = await widgetLastSeen(app.stores, new URL(app.config.publicUrl).origin);
         return seen ? { done: true, detail: `Visitors are chatting on ${seen.origin}.` } : { done: false, detail: 'Paste one script tag into your site.' };
       },
     }),

@@ -1,5 +1,5 @@
 // Leads as stored: every SQL statement about the leads table lives here.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import type { LeadStatus, LeadSummary } from './schemas.js';
 
 export interface NewLead {

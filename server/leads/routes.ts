@@ -60,9 +60,9 @@ export const leadFormRoutes =
         schema: { body: LeadForm, response: { 201: LeadReceived, 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 429: ErrorBody } },
       },
       async (request, reply) => {
-        const { db } = app;
+        const { db, stores } = app;
         const form = request.body;
-        const settings = readChatbotSettings(db);
+        const settings = await readChatbotSettings(stores.config);
         if (form.kind === 'talk' && settings.talkToPerson === 'never') throw forbidden('"Talk to a person" is turned off on this site.');
         if (form.kind === 'pre_chat' && !settings.preChatForm) throw forbidden('The pre-chat form is turned off on this site.');
         // The honeypot: only a bot fills a field no person sees. It is told the same as a person and nothing is kept.
@@ -87,7 +87,11 @@ export const leadFormRoutes =
         };
         const id = addLead(db, lead);
         try {
-          notify(app, { type: 'new_lead', key: `lead:${id}`, data: { leadId: id, name: lead.name, email: lead.email, message: lead.message, conversationId } });
+          await notify(app, {
+            type: 'new_lead',
+            key: `lead:${id}`,
+            data: { leadId: id, name: lead.name, email: lead.email, message: lead.message, conversationId },
+          });
         } catch (err) {
           // The lead is stored and on the Leads screen: a notification problem must not fail the visitor's form.
           request.log.error({ err }, 'the notification for a new lead could not be queued');
@@ -98,7 +102,7 @@ export const leadFormRoutes =
   };
 
 export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app;
+  const { db, stores } = app;
   const leadView = (id: number) => {
     const found = findLead(db, id);
     if (!found) throw notFound('No such lead.');

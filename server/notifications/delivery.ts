@@ -6,14 +6,14 @@
 // It runs when woken (an event was queued), when the next retry is due, and at least every minute; at start it
 // resumes deliveries an earlier process left half-done (outbox.ts resumeInterrupted).
 import type { FastifyInstance } from 'fastify';
-import { perDatabase } from '../db/database.js';
+import { perDatabase } from '../stores/sqlite/database.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
 import { publicAddressFor } from './links.js';
 import { buildDigest, digestPeriod, digestSlot } from './digest.js';
 import { sendEmail, SmtpError, type SendOptions, type SmtpTarget } from './email.js';
 import { EVENTS, emailContentOf, isEventType } from './events.js';
 import { renderEmail } from './message.js';
-import { notify, runtimeOf, type EventPayload } from './notify.js';
+import { queueEvent, runtimeOf, type EventPayload } from './notify.js';
 import {
   RETRY_DELAYS_MS,
   claim,
@@ -28,10 +28,18 @@ import {
   setLastDigestSlot,
   type OutboxRow,
 } from './outbox.js';
-import { channelReady, readNotificationSettings, readSigningSecret, readSmtpPassword, type Channel, type NotificationSettings } from './settings.js';
+import {
+  channelReady,
+  channelsFor,
+  readNotificationSettings,
+  readSigningSecret,
+  readSmtpPassword,
+  type Channel,
+  type NotificationSettings,
+} from './settings.js';
 import { postWebhook, WebhookError } from './webhook.js';
 
-type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config' | 'log' | 'ingest'>;
+type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config' | 'log' | 'ingest'>;
 
 export interface NotificationOptions {
   /** The time deliveries and the digest go by (tests move it). */
@@ -78,8 +86,8 @@ function failureOf(err: unknown): Failure {
 const fail = (failure: Failure) => Object.assign(new Error(failure.message), { failure });
 
 /** The saved SMTP server as a send target, or why it cannot be used. */
-export function savedSmtpTarget(app: App, settings: NotificationSettings): SmtpTarget {
-  const password = settings.email.user ? readSmtpPassword(app.db, app.secretBox) : null;
+export async function savedSmtpTarget(app: Pick<App, 'stores' | 'secretBox'>, settings: NotificationSettings): Promise<SmtpTarget> {
+  const password = settings.email.user ? await readSmtpPassword(app.stores.config, app.secretBox) : null;
   if (settings.email.user && password === null) {
     throw fail({
       message:
@@ -95,7 +103,7 @@ export function savedSmtpTarget(app: App, settings: NotificationSettings): SmtpT
 async function deliverEmail(app: App, settings: NotificationSettings, payload: EventPayload): Promise<string | null> {
   if (!isEventType(payload.event)) throw fail({ message: `Unknown event "${payload.event}".`, retry: false, retryAfterMs: null, alert: false });
   const email = renderEmail(emailContentOf(payload.event, payload.data), publicAddressFor(app.config, settings));
-  const outcome = await sendEmail(savedSmtpTarget(app, settings), email, {
+  const outcome = await sendEmail(await savedSmtpTarget(app, settings), email, {
     ...loopOf(app.db).options.smtp,
     headers: { 'X-Docent-Event': payload.event, 'X-Docent-Event-Id': payload.id },
   });
@@ -105,7 +113,7 @@ async function deliverEmail(app: App, settings: NotificationSettings, payload: E
 }
 
 async function deliverWebhook(app: App, settings: NotificationSettings, payload: EventPayload): Promise<null> {
-  const secret = readSigningSecret(app.db, app.secretBox);
+  const secret = await readSigningSecret(app.stores.config, app.secretBox);
   if (!secret) {
     throw fail({
       message: 'The webhook has no signing secret (the data was restored without its secret key). Make a new one with Regenerate in Settings → Notifications.',
@@ -127,12 +135,12 @@ async function deliverWebhook(app: App, settings: NotificationSettings, payload:
 const attemptsText = (n: number) => (n === 1 ? 'It was not retried: the same request would fail again.' : `Docent gave up after ${n} attempts.`);
 
 async function deliver(app: App, row: OutboxRow): Promise<void> {
-  const { db } = app;
+  const { db, stores } = app;
   const { clock } = runtimeOf(db);
   const delays = loopOf(db).options.retryDelaysMs ?? RETRY_DELAYS_MS;
   if (!claim(db, row.id)) return;
   const attempt = row.attempts + 1;
-  const settings = readNotificationSettings(db);
+  const settings = await readNotificationSettings(stores.config);
   try {
     if (!channelReady(settings, row.channel)) {
       throw fail({
@@ -169,9 +177,10 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
 }
 
 /** Queues the digest when its time has come and it was not sent for that time yet. */
-export function checkDigest(app: App, now: number): void {
-  const { db } = app;
-  const { digest } = readNotificationSettings(db);
+export async function checkDigest(app: App, now: number): Promise<void> {
+  const { db, stores } = app;
+  const settings = await readNotificationSettings(stores.config);
+  const { digest } = settings;
   const slot = digestSlot(digest, now);
   if (slot === null || digest.frequency === 'off') return;
   const last = lastDigestSlot(db);
@@ -181,7 +190,7 @@ export function checkDigest(app: App, now: number): void {
     // Never scheduled from the screen (e.g. an imported setting): start with the next time, not a past one.
     if (last === null) return;
     const frequency = digest.frequency as 'daily' | 'weekly';
-    notify(app, {
+    queueEvent(db, channelsFor(settings, 'digest'), {
       type: 'digest',
       key: `digest:${new Date(slot).toISOString().slice(0, 13)}`,
       data: buildDigest(db, frequency, digestPeriod(frequency, slot)),
@@ -196,9 +205,9 @@ export function restartDigest(app: Pick<App, 'db'>, settings: NotificationSettin
 }
 
 async function pass(app: App): Promise<void> {
-  const { db } = app;
+  const { db, stores } = app;
   const { clock } = runtimeOf(db);
-  checkDigest(app, clock());
+  await checkDigest(app, clock());
   const due = dueRows(db, clock());
   const lane = async (rows: OutboxRow[]) => {
     for (const row of rows) {
@@ -251,6 +260,7 @@ export function startNotifications(app: FastifyInstance, options: NotificationOp
   const loop = loopOf(app.db);
   runtime.clock = options.clock ?? Date.now;
   runtime.log = app.log;
+  runtime.settings = app.stores.config;
   loop.options = options;
   app.addHook('onReady', async () => {
     const resumed = resumeInterrupted(app.db, runtime.clock());

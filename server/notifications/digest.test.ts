@@ -6,7 +6,7 @@ import { createTestApp, setupAdmin, PUBLIC_URL, type AdminClient, type TestApp }
 import { startWebhookReceiver } from '../../e2e/fakes/webhook-receiver.js';
 import { startMailbox } from '../../e2e/fakes/mailbox.js';
 import { raiseAlert } from '../chat/alerts.js';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { runDeliveries } from './delivery.js';
 import { digestPeriod, digestSlot, nextDigestAt } from './digest.js';
 

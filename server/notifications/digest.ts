@@ -5,7 +5,7 @@
 //
 // Times are UTC, like the usage days and the spend cap's midnight: the admin picks an hour in UTC, and the
 // screen shows it in their own time too.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import { openAlerts } from '../chat/alerts.js';
 import { questionInsights } from '../dashboard/insights.js';
 import type { MessageContent, MessageTable } from './message.js';

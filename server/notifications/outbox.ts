@@ -1,6 +1,6 @@
 // The outbox table (migration 012): pending deliveries per event and channel, their attempts and last error,
 // and a short history of what was delivered or given up.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import type { Channel } from './settings.js';
 
 /**

@@ -39,13 +39,13 @@ const TEST_EMAIL = {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app;
+  const { db, stores } = app;
   const now = () => runtimeOf(db).clock();
 
-  const view = (newSecret?: string | null) => {
-    const settings = readNotificationSettings(db);
+  const view = async (newSecret?: string | null) => {
+    const settings = await readNotificationSettings(stores.config);
     const next = nextDigestAt(settings.digest, now());
-    const base = notificationSettingsView(db, app.secretBox);
+    const base = await notificationSettingsView(stores.config, app.secretBox);
     return {
       ...base,
       webhook: { ...base.webhook, ...(newSecret ? { newSecret } : {}) },
@@ -81,9 +81,9 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/notifications', { schema: { response: { 200: NotificationSettingsView } } }, async () => view());
 
   app.put('/notifications', { schema: { body: NotificationSettingsInput, response: { 200: NotificationSettingsView, 400: ErrorBody } } }, async (request) => {
-    const result = saveNotificationSettings(db, app.secretBox, request.body, publicAddress(app.config, request));
+    const result = await saveNotificationSettings(stores.config, app.secretBox, request.body, publicAddress(app.config, request));
     if ('fields' in result) throw badRequest('Please correct the highlighted fields.', result.fields);
-    if (result.digestChanged) restartDigest(app, readNotificationSettings(db));
+    if (result.digestChanged) restartDigest(app, await readNotificationSettings(stores.config));
     request.log.info(
       {
         email: request.body.email.enabled,
@@ -102,7 +102,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const input = { ...request.body, enabled: true };
       const fields = emailProblems(input);
-      const login = passwordFor(db, app.secretBox, input);
+      const login = await passwordFor(stores.config, app.secretBox, input);
       if ('problem' in login) fields.password = login.problem;
       if (Object.keys(fields).length) throw badRequest('Fill in these fields to send a test e-mail.', fields);
       const base = publicAddressFor(app.config, { linkBase: publicAddress(app.config, request) });
@@ -112,7 +112,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
         });
         request.log.info({ accepted: outcome.accepted.length, refused: outcome.refused.length }, 'test e-mail sent');
         const refused = outcome.refused.length ? ` The server refused ${outcome.refused.map((r) => `${r.address}: ${r.reply}`).join('; ')}.` : '';
-        if (!refused && readNotificationSettings(db).email.host === input.host) resolveAlert(db, failureAlertKind('email'));
+        if (!refused && (await readNotificationSettings(stores.config)).email.host === input.host) resolveAlert(db, failureAlertKind('email'));
         return { ok: true, message: `Sent to ${outcome.accepted.join(', ')}. Check the inbox (and the spam folder).${refused}` };
       } catch (err) {
         const failure = err instanceof SmtpError ? err : new SmtpError('other', `The e-mail could not be sent: ${(err as Error).message}.`, true);
@@ -131,8 +131,8 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
         throw badRequest('Enter the webhook URL to send a test event.', {
           url: 'Enter the full address that receives the events, such as https://example.com/hooks/docent.',
         });
-      let secret = readSigningSecret(db, app.secretBox);
-      const newSecret = secret ? null : (secret = newSigningSecret(db, app.secretBox));
+      let secret = await readSigningSecret(stores.config, app.secretBox);
+      const newSecret = secret ? null : (secret = await newSigningSecret(stores.config, app.secretBox));
       const payload: EventPayload = {
         event: 'test',
         id: `evt_test_${Date.now().toString(36)}`,
@@ -141,7 +141,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       try {
         const { status } = await postWebhook(url, payload, { secret, allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
-        if (readNotificationSettings(db).webhook.url === url) resolveAlert(db, failureAlertKind('webhook'));
+        if ((await readNotificationSettings(stores.config)).webhook.url === url) resolveAlert(db, failureAlertKind('webhook'));
         return { ok: true, message: `Delivered: the receiver answered ${status}.`, ...(newSecret ? { newSecret } : {}) };
       } catch (err) {
         const message = err instanceof WebhookError ? err.message : `The event could not be sent: ${(err as Error).message}.`;
@@ -151,9 +151,9 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post('/notifications/webhook/secret', { schema: { response: { 200: SigningSecret } } }, async (request) => {
-    const secret = newSigningSecret(db, app.secretBox);
+    const secret = await newSigningSecret(stores.config, app.secretBox);
     request.log.info('webhook signing secret regenerated');
-    return { secret, last4: secretHint(db, WEBHOOK_SIGNING_SECRET) };
+    return { secret, last4: await secretHint(stores.config, WEBHOOK_SIGNING_SECRET) };
   });
 
   app.get('/notifications/deliveries', { schema: { response: { 200: DeliveryList } } }, async () => ({

@@ -4,10 +4,10 @@
 // never in a response: the view says only whether they are saved.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { ConfigStore, SecretWrite } from '../stores/config-store.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { deleteSecret, readSecret, saveSecret, secretHint } from '../security/secrets.js';
-import { readSection, writeSection } from '../settings/store.js';
+import { readSecret, saveSecret, secretHint } from '../security/secrets.js';
+import { readSection, updateSection } from '../settings/store.js';
 import { webAddress } from '../training/sources.js';
 import { DIGEST_FREQUENCIES, type DigestSchedule } from './digest.js';
 import { EVENTS, EVENT_TYPES, type EventType } from './events.js';
@@ -141,8 +141,8 @@ export type NotificationSettingsInput = z.output<typeof NotificationSettingsInpu
 
 // --- Reading and saving --------------------------------------------------------------------------------------------
 
-export function readNotificationSettings(db: Db): NotificationSettings {
-  return readSection(db, SECTION, StoredSettings);
+export function readNotificationSettings(store: ConfigStore): Promise<NotificationSettings> {
+  return readSection(store, SECTION, StoredSettings);
 }
 
 /** Whether a channel is on and complete enough to send (settings may be half-filled while it is off). */
@@ -156,26 +156,32 @@ export function channelsFor(settings: NotificationSettings, type: EventType): Ch
   return CHANNELS.filter((c) => channelReady(settings, c) && settings.events[type][c]);
 }
 
-export const readSmtpPassword = (db: Db, box: SecretBox) => readSecret(db, box, SMTP_PASSWORD_SECRET);
-export const readSigningSecret = (db: Db, box: SecretBox) => readSecret(db, box, WEBHOOK_SIGNING_SECRET);
+export const readSmtpPassword = (store: ConfigStore, box: SecretBox) => readSecret(store, box, SMTP_PASSWORD_SECRET);
+export const readSigningSecret = (store: ConfigStore, box: SecretBox) => readSecret(store, box, WEBHOOK_SIGNING_SECRET);
 
 /** A new signing secret (shown once by the caller): 32 random bytes, prefixed so it is recognisable in a config file. */
-export function newSigningSecret(db: Db, box: SecretBox): string {
-  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-  saveSecret(db, box, WEBHOOK_SIGNING_SECRET, secret);
+export async function newSigningSecret(store: ConfigStore, box: SecretBox): Promise<string> {
+  const secret = makeSigningSecret();
+  await saveSecret(store, box, WEBHOOK_SIGNING_SECRET, secret);
   return secret;
 }
+
+const makeSigningSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /**
  * The password to log in to `target` with: the one typed, else the saved one, which is only ever sent to the
  * server and user it was saved for. Anything else would let a changed host collect the saved password.
  * `null` means log in without one (no user); a string message means the password must be typed.
  */
-export function passwordFor(db: Db, box: SecretBox, target: Pick<EmailInput, 'host' | 'user' | 'password'>): { password: string | null } | { problem: string } {
+export async function passwordFor(
+  store: ConfigStore,
+  box: SecretBox,
+  target: Pick<EmailInput, 'host' | 'user' | 'password'>,
+): Promise<{ password: string | null } | { problem: string }> {
   if (!target.user) return { password: null };
   if (target.password) return { password: target.password };
-  const saved = readNotificationSettings(db).email;
-  const stored = readSmtpPassword(db, box);
+  const saved = (await readNotificationSettings(store)).email;
+  const stored = await readSmtpPassword(store, box);
   if (stored !== null && saved.host.toLowerCase() === target.host.toLowerCase() && saved.user === target.user) return { password: stored };
   return {
     problem:
@@ -192,12 +198,12 @@ export interface NotificationSettingsView {
   digest: DigestSchedule;
 }
 
-export function notificationSettingsView(db: Db, box: SecretBox): NotificationSettingsView {
-  const s = readNotificationSettings(db);
-  const secretSaved = readSigningSecret(db, box) !== null;
+export async function notificationSettingsView(store: ConfigStore, box: SecretBox): Promise<NotificationSettingsView> {
+  const s = await readNotificationSettings(store);
+  const secretSaved = (await readSigningSecret(store, box)) !== null;
   return {
-    email: { ...s.email, password: { saved: readSmtpPassword(db, box) !== null } },
-    webhook: { ...s.webhook, secret: { saved: secretSaved, last4: secretSaved ? secretHint(db, WEBHOOK_SIGNING_SECRET) : null } },
+    email: { ...s.email, password: { saved: (await readSmtpPassword(store, box)) !== null } },
+    webhook: { ...s.webhook, secret: { saved: secretSaved, last4: secretSaved ? await secretHint(store, WEBHOOK_SIGNING_SECRET) : null } },
     events: s.events,
     digest: s.digest,
   };
@@ -214,36 +220,41 @@ export interface SaveResult {
  * Saves validated input. Per-field problems that need the stored state (a password for a new server) come
  * back as an error: nothing is saved then.
  */
-export function saveNotificationSettings(
-  db: Db,
+export async function saveNotificationSettings(
+  store: ConfigStore,
   box: SecretBox,
   input: NotificationSettingsInput,
   linkBase: string | null,
-): SaveResult | { fields: Record<string, string> } {
+): Promise<SaveResult | { fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
   if (input.email.enabled) for (const [k, v] of Object.entries(emailProblems(input.email))) fields[`email.${k}`] = v;
   if (input.webhook.enabled && !input.webhook.url) fields['webhook.url'] = WEBHOOK_URL_MESSAGE;
-  const login = input.email.user && (input.email.enabled || input.email.password) ? passwordFor(db, box, input.email) : null;
+  const login = input.email.user && (input.email.enabled || input.email.password) ? await passwordFor(store, box, input.email) : null;
   if (login && 'problem' in login) fields['email.password'] = login.problem;
   if (Object.keys(fields).length) return { fields };
 
-  return db.transaction(() => {
-    const previous = readNotificationSettings(db);
+  const newSecret = input.webhook.url && (await readSigningSecret(store, box)) === null ? makeSigningSecret() : null;
+  let digestChanged = false;
+  await updateSection(store, SECTION, StoredSettings, (previous) => {
     const { password, ...email } = input.email;
-    writeSection(db, SECTION, StoredSettings, {
-      email,
-      webhook: input.webhook,
-      events: Object.fromEntries(EVENT_TYPES.map((t) => [t, input.events[t] ?? previous.events[t]])),
-      digest: input.digest,
-      linkBase: linkBase ?? previous.linkBase,
-    });
+    digestChanged = JSON.stringify(input.digest) !== JSON.stringify(previous.digest);
+    const secrets: SecretWrite[] = [];
     // Not even its last characters are kept in the clear: the screen only says that one is saved.
-    if (password) saveSecret(db, box, SMTP_PASSWORD_SECRET, password, '');
+    if (password) secrets.push({ name: SMTP_PASSWORD_SECRET, sealed: box.seal(password), hint: '' });
     // A password belongs to one login on one server: without a user, or on another server, it goes.
     else if (!email.user || email.host.toLowerCase() !== previous.email.host.toLowerCase() || email.user !== previous.email.user)
-      deleteSecret(db, SMTP_PASSWORD_SECRET);
-    const newSecret = input.webhook.url && readSigningSecret(db, box) === null ? newSigningSecret(db, box) : null;
-    const digestChanged = JSON.stringify(input.digest) !== JSON.stringify(previous.digest);
-    return { newSecret, digestChanged };
-  })();
+      secrets.push({ name: SMTP_PASSWORD_SECRET, sealed: null });
+    if (newSecret) secrets.push({ name: WEBHOOK_SIGNING_SECRET, sealed: box.seal(newSecret), hint: newSecret.slice(-4) });
+    return {
+      value: {
+        email,
+        webhook: input.webhook,
+        events: Object.fromEntries(EVENT_TYPES.map((t) => [t, input.events[t] ?? previous.events[t]])),
+        digest: input.digest,
+        linkBase: linkBase ?? previous.linkBase,
+      },
+      secrets,
+    };
+  });
+  return { newSecret, digestChanged };
 }

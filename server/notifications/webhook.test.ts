@@ -280,8 +280,8 @@ test('each event is sent once: a recurring alert once, a resolved one again only
   // Alerts that are no event (rate limits) notify nobody.
   raiseAlert(docent.db, 'rate_limited', 'Rate limited.');
   const lead = { leadId: 7, name: 'Jane Doe', email: 'jane@example.com', message: 'Call me', conversationId: null };
-  assert.deepEqual(notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), ['webhook']);
-  assert.deepEqual(notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), [], 'the same lead again: nothing');
+  assert.deepEqual(await notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), ['webhook']);
+  assert.deepEqual(await notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), [], 'the same lead again: nothing');
   await runDeliveries(docent);
   assert.deepEqual(
     hooks.requests.map((h) => h.json.event),

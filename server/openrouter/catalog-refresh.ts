@@ -8,7 +8,7 @@ const CHECK_EVERY_MS = 60 * 60 * 1000;
 /** Refreshes a catalog older than a day, looking every hour (unref'd: it never keeps the process up). */
 export function catalogRefresh(deps: OpenRouterDeps): BackgroundTimer {
   const tick = async () => {
-    const connection = deps.savedConnection();
+    const connection = await deps.savedConnection();
     for (const kind of ['chat', 'embedding'] as const) {
       const row = deps.db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? ORDER BY fetched_at DESC LIMIT 1').get(kind) as
         | { fetched_at: number }

@@ -1,7 +1,7 @@
 // The model catalog (GET /models, GET /embeddings/models), cached in the database: the dropdown opens
 // instantly, survives an OpenRouter outage, and is refreshed daily or when the admin asks.
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { ADMIN_TIMEOUT_MS, createClient, type Connection } from './client.js';
 import { describeUpstreamError } from './errors.js';
 import type { KeyOutcomeReport } from './key-status.js';

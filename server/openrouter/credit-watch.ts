@@ -2,7 +2,7 @@
 // the last check is kept in SQLite, so restarts do not add checks), right after a key is saved, and from
 // every Test API Key. Below the admin's threshold it becomes a dashboard alert; back above, the alert is
 // resolved. Nothing is checked without a key, for other providers, or with the threshold at 0.
-import { perDatabase, stmt } from '../db/database.js';
+import { perDatabase, stmt } from '../stores/sqlite/database.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
 import type { Connection } from './client.js';
 import type { BackgroundTimer, OpenRouterDeps } from './deps.js';
@@ -46,9 +46,9 @@ function writeRow(deps: Deps, row: Row): void {
 }
 
 /** The connection whose balance is watched, or null when there is nothing to watch. */
-function watched(deps: Deps): { connection: Connection; thresholdUsd: number; fingerprint: string } | null {
-  const thresholdUsd = deps.lowBalanceUsd();
-  const connection = deps.savedConnection();
+async function watched(deps: Deps): Promise<{ connection: Connection; thresholdUsd: number; fingerprint: string } | null> {
+  const thresholdUsd = await deps.lowBalanceUsd();
+  const connection = await deps.savedConnection();
   if (connection.provider !== 'openrouter' || !connection.apiKey || thresholdUsd <= 0) return null;
   return { connection, thresholdUsd, fingerprint: keyFingerprint(deps, connection) };
 }
@@ -65,8 +65,8 @@ export function lowBalanceMessage(spendable: Spendable, thresholdUsd: number): s
 }
 
 /** Raises or resolves the low-balance alert from the last amount read and the current threshold (no network). */
-export function evaluateLowBalance(deps: Deps): void {
-  const watch = watched(deps);
+export async function evaluateLowBalance(deps: Deps): Promise<void> {
+  const watch = await watched(deps);
   const row = readRow(deps);
   if (!watch || !row || row.fingerprint !== watch.fingerprint || row.amount === null || row.source === null) {
     resolveAlert(deps.db, LOW_BALANCE_ALERT);
@@ -81,18 +81,18 @@ export function evaluateLowBalance(deps: Deps): void {
  * Learns from a GET /key (+ /credits) result with `connection`, from a check or a Test API Key: the
  * key's status and, for the saved OpenRouter key, what it can spend and whether that is low.
  */
-export function recordKeyTest(deps: Deps, connection: Connection, result: KeyTestResult, now = Date.now()): void {
+export async function recordKeyTest(deps: Deps, connection: Connection, result: KeyTestResult, now = Date.now()): Promise<void> {
   if (!deps.db.open) return; // the app closed while the check was out
   if (!result.ok) {
-    noteKeyOutcome(deps, connection, { ok: false, call: 'key', problem: result.problem }, now);
+    await noteKeyOutcome(deps, connection, { ok: false, call: 'key', problem: result.problem }, now);
     return;
   }
   const spendable = spendableOf(result);
   // Money at or above the warning level (or any, with the warning off) means the credits are back.
-  const thresholdUsd = deps.lowBalanceUsd();
+  const thresholdUsd = await deps.lowBalanceUsd();
   const funded = !!spendable && spendable.amount > 0 && spendable.amount >= thresholdUsd;
-  noteKeyOutcome(deps, connection, { ok: true, call: funded ? 'funded' : 'key' }, now);
-  const saved = deps.savedConnection();
+  await noteKeyOutcome(deps, connection, { ok: true, call: funded ? 'funded' : 'key' }, now);
+  const saved = await deps.savedConnection();
   if (saved.provider !== 'openrouter' || !saved.apiKey || connection.provider !== 'openrouter' || connection.apiKey !== saved.apiKey) return;
   writeRow(deps, {
     fingerprint: keyFingerprint(deps, saved),
@@ -101,7 +101,7 @@ export function recordKeyTest(deps: Deps, connection: Connection, result: KeyTes
     source: spendable?.source ?? null,
     measured_at: now,
   });
-  evaluateLowBalance(deps);
+  await evaluateLowBalance(deps);
 }
 
 const checksOf = perDatabase(() => ({ running: null as Promise<void> | null }));
@@ -114,9 +114,9 @@ export function checkBalance(deps: Deps, now = Date.now()): Promise<void> {
   const checks = checksOf(deps.db);
   if (checks.running) return checks.running;
   const run = (async () => {
-    const watch = watched(deps);
+    const watch = await watched(deps);
     if (!watch) {
-      evaluateLowBalance(deps); // turned off, key removed, other provider: an old alert no longer applies
+      await evaluateLowBalance(deps); // turned off, key removed, other provider: an old alert no longer applies
       return;
     }
     const row = readRow(deps);
@@ -124,7 +124,7 @@ export function checkBalance(deps: Deps, now = Date.now()): Promise<void> {
     if (same && now - row!.checked_at < BALANCE_CHECK_INTERVAL_MS) return;
     // The attempt is recorded first: a check that fails or never returns is not retried before the hour.
     writeRow(deps, same ? { ...row!, checked_at: now } : { fingerprint: watch.fingerprint, checked_at: now, amount: null, source: null, measured_at: null });
-    recordKeyTest(deps, watch.connection, await testKey(watch.connection, deps.config), now);
+    await recordKeyTest(deps, watch.connection, await testKey(watch.connection, deps.config), now);
   })()
     .catch((err) => deps.log.warn({ err }, 'the balance check failed'))
     .finally(() => {
@@ -135,18 +135,18 @@ export function checkBalance(deps: Deps, now = Date.now()): Promise<void> {
 }
 
 /** After API Configuration is saved: the threshold may have changed, and a new key is checked at once. */
-export function balanceAfterSave(deps: Deps, now = Date.now()): Promise<void> {
-  evaluateLowBalance(deps);
+export async function balanceAfterSave(deps: Deps, now = Date.now()): Promise<void> {
+  await evaluateLowBalance(deps);
   return checkBalance(deps, now);
 }
 
 /** The last amount read for the saved key, or null when none was (or it could not be read). */
-export function balanceView(deps: Deps): BalanceView | null {
-  const connection = deps.savedConnection();
+export async function balanceView(deps: Deps): Promise<BalanceView | null> {
+  const connection = await deps.savedConnection();
   if (connection.provider !== 'openrouter' || !connection.apiKey) return null;
   const row = readRow(deps);
   if (!row || row.fingerprint !== keyFingerprint(deps, connection) || row.amount === null || row.source === null || row.measured_at === null) return null;
-  const thresholdUsd = deps.lowBalanceUsd();
+  const thresholdUsd = await deps.lowBalanceUsd();
   return { amount: row.amount, source: row.source, checkedAt: new Date(row.measured_at).toISOString(), low: thresholdUsd > 0 && row.amount < thresholdUsd };
 }
 

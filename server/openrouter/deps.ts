@@ -2,7 +2,7 @@
 // saved settings, so nothing here reaches into the settings feature or the Fastify instance.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Connection } from './client.js';
 
@@ -13,9 +13,9 @@ export interface OpenRouterDeps {
   config: Pick<Config, 'publicUrl'>;
   log: Pick<FastifyBaseLogger, 'warn'>;
   /** Where provider calls go right now: the saved provider, its base URL and the decrypted key. */
-  savedConnection: () => Connection;
+  savedConnection: () => Promise<Connection>;
   /** The admin's low-balance warning level in USD; 0 turns the warning off. */
-  lowBalanceUsd: () => number;
+  lowBalanceUsd: () => Promise<number>;
 }
 
 /** A background timer: started once the server is ready, stopped when it closes. */

@@ -2,12 +2,12 @@
 // test, the balance check, the model list), so API Configuration can say "Out of credits since 10:02"
 // instead of a test result from last week. This is the one place that decides what an outcome means for
 // the key. It writes only when the state changes: a successful call on a working key costs one read.
-import { stmt } from '../db/database.js';
+import { stmt } from '../stores/sqlite/database.js';
 import { endpointOf, type Connection } from './client.js';
 import type { OpenRouterDeps } from './deps.js';
 import type { UpstreamError } from './errors.js';
 
-type Deps = Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection'>;
+type Deps = Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection' | 'log'>;
 
 export const KEY_STATES = ['ok', 'invalid_key', 'payment_required', 'rate_limited', 'unreachable'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
@@ -91,10 +91,10 @@ function writeRow(deps: Deps, row: Row): void {
  * Records the outcome of a call made with `connection`. Only the saved connection has a status: calls
  * with a key being tried out, or with the key an older search index keeps, are not about the saved key.
  */
-export function noteKeyOutcome(deps: Deps, connection: Connection, outcome: KeyOutcome, now = Date.now()): void {
+export async function noteKeyOutcome(deps: Deps, connection: Connection, outcome: KeyOutcome, now = Date.now()): Promise<void> {
   const failed = outcome.ok ? null : keyStateOf(outcome.problem);
   if (!outcome.ok && !failed) return;
-  const saved = deps.savedConnection();
+  const saved = await deps.savedConnection();
   if (endpointOf(saved) !== endpointOf(connection) || saved.apiKey !== connection.apiKey) return;
   if (!saved.apiKey && saved.provider === 'openrouter') return; // no key, no key status
   const fingerprint = keyFingerprint(deps, saved);
@@ -116,11 +116,11 @@ export type KeyOutcomeReport = (outcome: KeyOutcome) => void;
 export const keyOutcomeReport =
   (deps: Deps, connection: Connection): KeyOutcomeReport =>
   (outcome) =>
-    noteKeyOutcome(deps, connection, outcome);
+    void noteKeyOutcome(deps, connection, outcome).catch((err) => deps.log.warn({ err }, 'could not record the key status'));
 
 /** The saved key's status, or null when nothing has been learnt about this key yet (or none is saved). */
-export function keyStatusOf(deps: Deps): KeyStatus | null {
-  const saved = deps.savedConnection();
+export async function keyStatusOf(deps: Deps): Promise<KeyStatus | null> {
+  const saved = await deps.savedConnection();
   if (!saved.apiKey && saved.provider === 'openrouter') return null;
   const row = readRow(deps);
   if (!row || row.fingerprint !== keyFingerprint(deps, saved)) return null;

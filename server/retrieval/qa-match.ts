@@ -1,7 +1,7 @@
 // Q&A entries answered word for word: a visitor's question is compared with each candidate entry's question
 // (embedded on its own when the entry is trained, cached under the same key a visitor's question is), not with
 // the entry's chunk, which holds the answer too and would never reach a high match.
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import { cachedVector, type VectorIndex } from '../vectors/vector-index.js';
 import { queryHash } from './retrieve.js';
 

@@ -2,7 +2,7 @@
 // keywords) fused by reciprocal rank, filtered by the admin's minimum match. A follow-up question also searches
 // with the previous user turn (same embedding call), fused so that it adds to the question's own results.
 import { createHash } from 'node:crypto';
-import { stmt, type Db } from '../db/database.js';
+import { stmt, type Db } from '../stores/sqlite/database.js';
 import { embedBatch, type EmbedderFor } from '../vectors/embedder.js';
 import { activeIndex, cachedVector, cacheVector, searchVectors, similarities, type VectorIndex } from '../vectors/vector-index.js';
 
@@ -82,7 +82,7 @@ async function embedQueries(
   const vectors = hashes.map((hash) => cachedVector(deps.db, index, hash));
   const missing = texts.flatMap((text, i) => (vectors[i] ? [] : [i]));
   if (missing.length === 0) return { vectors, tokens: 0, cost: 0 };
-  const { client, provider, onOutcome } = deps.embedderFor(index);
+  const { client, provider, onOutcome } = await deps.embedderFor(index);
   try {
     const result = await embedBatch(
       client,

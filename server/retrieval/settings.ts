@@ -1,6 +1,6 @@
 // Retrieval and chunking settings, shared by training (chunk size) and chat (top-k, minimum match).
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { ConfigStore } from '../stores/config-store.js';
 import { readSection, writeSection } from '../settings/store.js';
 
 export const RetrievalSettings = z.object({
@@ -30,11 +30,12 @@ export function retrievalSettingsProblems(s: Pick<RetrievalSettings, 'chunkToken
   return s.chunkOverlap >= s.chunkTokens / 2 ? { chunkOverlap: 'Overlap must be less than half the chunk size.' } : {};
 }
 
-export const readRetrievalSettings = (db: Db) => readSection(db, 'retrieval', RetrievalSettings);
-export const writeRetrievalSettings = (db: Db, value: z.input<typeof RetrievalSettings>) => writeSection(db, 'retrieval', RetrievalSettings, value);
+export const readRetrievalSettings = (store: ConfigStore) => readSection(store, 'retrieval', RetrievalSettings);
+export const writeRetrievalSettings = (store: ConfigStore, value: z.input<typeof RetrievalSettings>) =>
+  writeSection(store, 'retrieval', RetrievalSettings, value);
 
 /** The chunker's options from the saved settings (used by every ingestion path). */
-export function chunkOptions(db: Db): { maxTokens: number; overlapTokens: number } {
-  const s = readRetrievalSettings(db);
+export async function chunkOptions(store: ConfigStore): Promise<{ maxTokens: number; overlapTokens: number }> {
+  const s = await readRetrievalSettings(store);
   return { maxTokens: s.chunkTokens, overlapTokens: s.chunkOverlap };
 }

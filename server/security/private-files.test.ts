@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase } from '../stores/sqlite/database.js';
 
 const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
 

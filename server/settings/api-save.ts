@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { endpointOf } from '../openrouter/client.js';
 import { getChatModels } from '../openrouter/catalog.js';
-import { keepKeyForIndexesOn } from '../vectors/index-connection.js';
-import { saveApiSettings, type ApiSettingsInput, type ApiSettingsView } from './api-settings.js';
+import { keysForIndexesOn } from '../vectors/index-connection.js';
+import { normalizedBaseUrl, saveApiSettings, type ApiSettingsInput, type ApiSettingsView } from './api-settings.js';
 import { candidateConnection, currentConnection } from './connection.js';
 
-type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
+type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
 
 /**
  * Model ids the target provider's catalog does not list, per field: when the catalog is known, such an id is
@@ -14,7 +14,7 @@ type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
  * another provider. Empty when nothing is wrong or the catalog cannot be read.
  */
 export async function unlistedModels(app: App, input: ApiSettingsInput): Promise<Record<string, string>> {
-  const { models } = await getChatModels(app.db, candidateConnection(app, input), app.config);
+  const { models } = await getChatModels(app.db, await candidateConnection(app, input), app.config);
   const fields: Record<string, string> = {};
   if (models.length === 0) return fields;
   const known = new Set(models.map((m) => m.id));
@@ -24,12 +24,9 @@ export async function unlistedModels(app: App, input: ApiSettingsInput): Promise
   return fields;
 }
 
-/** Saves validated API settings; when the endpoint changes, indexes built on the old one keep its key. */
-export function applyApiSettings(app: App, input: ApiSettingsInput): ApiSettingsView {
-  const previous = currentConnection(app);
-  return app.db.transaction(() => {
-    const settings = saveApiSettings(app.db, app.secretBox, input);
-    if (endpointOf(settings) !== endpointOf(previous)) keepKeyForIndexesOn(app, previous);
-    return settings;
-  })();
+/** Saves validated API settings; when the endpoint changes, indexes built on the old one keep its key (same transaction). */
+export async function applyApiSettings(app: App, input: ApiSettingsInput): Promise<ApiSettingsView> {
+  const previous = await currentConnection(app);
+  const next = endpointOf({ provider: input.provider, baseUrl: input.provider === 'openai-compatible' ? normalizedBaseUrl(input.baseUrl!) : null });
+  return saveApiSettings(app.stores.config, app.secretBox, input, next !== endpointOf(previous) ? keysForIndexesOn(app, previous) : []);
 }

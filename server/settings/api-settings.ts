@@ -1,9 +1,9 @@
 // Settings → API Configuration: which provider, which key, which model, whether it may reason.
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { ConfigStore, SecretWrite } from '../stores/config-store.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { deleteSecret, readSecret, saveSecret, secretHint } from '../security/secrets.js';
-import { readSection, writeSection } from './store.js';
+import { deleteSecret, readSecret, secretHint } from '../security/secrets.js';
+import { readSection, updateSection } from './store.js';
 import { PROVIDERS, type Provider } from '../openrouter/client.js';
 
 export const DEFAULT_CHAT_MODEL = 'openai/gpt-5.4-mini';
@@ -88,24 +88,31 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-export function readApiSettings(db: Db): StoredApiSettings {
-  return readSection(db, SECTION, StoredApiSettings);
+export function readApiSettings(store: ConfigStore): Promise<StoredApiSettings> {
+  return readSection(store, SECTION, StoredApiSettings);
 }
 
-export function readApiKey(db: Db, box: SecretBox): string | null {
-  return readSecret(db, box, API_KEY_SECRET);
+/** Whether API Configuration was ever saved (the defaults were reviewed). */
+export async function apiSettingsSaved(store: ConfigStore): Promise<boolean> {
+  return (await store.readSection(SECTION)) !== undefined;
 }
 
-export function apiSettingsView(db: Db, box: SecretBox): ApiSettingsView {
-  const { keyCheck, ...settings } = readApiSettings(db);
-  const key = readApiKey(db, box);
+export function readApiKey(store: ConfigStore, box: SecretBox): Promise<string | null> {
+  return readSecret(store, box, API_KEY_SECRET);
+}
+
+export async function apiSettingsView(store: ConfigStore, box: SecretBox): Promise<ApiSettingsView> {
+  const { keyCheck, ...settings } = await readApiSettings(store);
+  const key = await readApiKey(store, box);
   const checkStillApplies = key !== null && keyCheck?.fingerprint === connectionFingerprint(box, settings, key);
   return {
     ...settings,
-    apiKey: { saved: key !== null, last4: key === null ? null : secretHint(db, API_KEY_SECRET) },
+    apiKey: { saved: key !== null, last4: key === null ? null : await secretHint(store, API_KEY_SECRET) },
     keyCheck: checkStillApplies ? { ok: keyCheck!.ok, checkedAt: keyCheck!.checkedAt } : null,
   };
 }
+
+export const normalizedBaseUrl = (url: string) => url.replace(/\/+$/, '');
 
 // A test result belongs to one key on one endpoint: a new key, or the same key elsewhere, starts untested.
 function connectionFingerprint(box: SecretBox, target: { provider: Provider; baseUrl: string | null }, key: string): string {
@@ -116,37 +123,49 @@ function connectionFingerprint(box: SecretBox, target: { provider: Provider; bas
  * Saves validated input. A typed key replaces the stored one; otherwise the stored key is kept, unless the
  * provider changed: a key belongs to one service and is never sent to another.
  */
-export function saveApiSettings(db: Db, box: SecretBox, input: ApiSettingsInput): ApiSettingsView {
-  db.transaction(() => {
-    const previous = readApiSettings(db);
-    writeSection(db, SECTION, StoredApiSettings, {
+export async function saveApiSettings(store: ConfigStore, box: SecretBox, input: ApiSettingsInput, alsoSecrets: SecretWrite[] = []): Promise<ApiSettingsView> {
+  const sealedKey = input.apiKey ? box.seal(input.apiKey) : null;
+  await updateSection(store, SECTION, StoredApiSettings, (previous) => ({
+    value: {
       ...previous,
       provider: input.provider,
-      baseUrl: input.provider === 'openai-compatible' ? input.baseUrl!.replace(/\/+$/, '') : null,
+      baseUrl: input.provider === 'openai-compatible' ? normalizedBaseUrl(input.baseUrl!) : null,
       model: input.model,
       fallbackModels: input.fallbackModels,
       reasoningEnabled: input.reasoningEnabled,
       lowBalanceUsd: input.lowBalanceUsd ?? previous.lowBalanceUsd,
-    });
-    if (input.apiKey) saveSecret(db, box, API_KEY_SECRET, input.apiKey);
-    else if (input.provider !== previous.provider) deleteSecret(db, API_KEY_SECRET);
-  })();
-  return apiSettingsView(db, box);
+    },
+    secrets: [
+      ...alsoSecrets,
+      ...(sealedKey !== null
+        ? [{ name: API_KEY_SECRET, sealed: sealedKey, hint: input.apiKey!.slice(-4) }]
+        : input.provider !== previous.provider
+          ? [{ name: API_KEY_SECRET, sealed: null }]
+          : []),
+    ],
+  }));
+  return apiSettingsView(store, box);
 }
 
-export function removeApiKey(db: Db, box: SecretBox): ApiSettingsView {
-  deleteSecret(db, API_KEY_SECRET);
-  return apiSettingsView(db, box);
+export async function removeApiKey(store: ConfigStore, box: SecretBox): Promise<ApiSettingsView> {
+  await deleteSecret(store, API_KEY_SECRET);
+  return apiSettingsView(store, box);
 }
 
 /** Remembers a key test outcome; it shows once that key is the stored one on that endpoint. */
-export function recordKeyCheck(db: Db, box: SecretBox, target: { provider: Provider; baseUrl: string | null }, key: string, ok: boolean): void {
-  writeSection(db, SECTION, StoredApiSettings, {
-    ...readApiSettings(db),
-    keyCheck: { ok, checkedAt: new Date().toISOString(), fingerprint: connectionFingerprint(box, target, key) },
-  });
+export async function recordKeyCheck(
+  store: ConfigStore,
+  box: SecretBox,
+  target: { provider: Provider; baseUrl: string | null },
+  key: string,
+  ok: boolean,
+): Promise<void> {
+  const keyCheck = { ok, checkedAt: new Date().toISOString(), fingerprint: connectionFingerprint(box, target, key) };
+  await updateSection(store, SECTION, StoredApiSettings, (previous) => ({ value: { ...previous, keyCheck } }));
 }
 
-export function updateEmbeddingModel(db: Db, model: string, dimensions: number): void {
-  writeSection(db, SECTION, StoredApiSettings, { ...readApiSettings(db), embeddingModel: model, embeddingDimensions: dimensions });
+export async function updateEmbeddingModel(store: ConfigStore, model: string, dimensions: number): Promise<void> {
+  await updateSection(store, SECTION, StoredApiSettings, (previous) => ({
+    value: { ...previous, embeddingModel: model, embeddingDimensions: dimensions },
+  }));
 }

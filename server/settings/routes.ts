@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiSettingsInput, OPENROUTER_KEY_FORMAT_MESSAGE, OPENROUTER_KEY_PATTERN, apiSettingsView, recordKeyCheck, removeApiKey } from './api-settings.js';
+import {
+  ApiSettingsInput,
+  OPENROUTER_KEY_FORMAT_MESSAGE,
+  OPENROUTER_KEY_PATTERN,
+  apiSettingsView,
+  recordKeyCheck,
+  removeApiKey,
+  type ApiSettingsView as SavedApiSettings,
+} from './api-settings.js';
 import { applyApiSettings, unlistedModels } from './api-save.js';
 import { candidateConnection, currentConnection } from './connection.js';
 import { searchIndexView } from '../vectors/index-connection.js';
@@ -71,11 +79,11 @@ const RefreshQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).opt
 const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh === 'true';
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const view = (settings = apiSettingsView(app.db, app.secretBox)) => ({
-    ...settings,
-    keyStatus: keyStatusOf(app.openRouterDeps),
-    balance: balanceView(app.openRouterDeps),
-    searchIndex: searchIndexView(app),
+  const view = async (settings?: SavedApiSettings) => ({
+    ...(settings ?? (await apiSettingsView(app.stores.config, app.secretBox))),
+    keyStatus: await keyStatusOf(app.openRouterDeps),
+    balance: await balanceView(app.openRouterDeps),
+    searchIndex: await searchIndexView(app),
   });
 
   app.get('/settings/api', { schema: { response: { 200: ApiSettingsView } } }, async () => view());
@@ -84,7 +92,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     const input = request.body;
     const fields = await unlistedModels(app, input);
     if (Object.keys(fields).length) throw badRequest('Please correct the highlighted fields.', fields);
-    const saved = applyApiSettings(app, input);
+    const saved = await applyApiSettings(app, input);
     request.log.info({ provider: saved.provider, model: saved.model, keyChanged: Boolean(input.apiKey) }, 'API settings saved');
     void balanceAfterSave(app.openRouterDeps); // in the background: saving does not wait for OpenRouter
     return view(saved);
@@ -92,8 +100,8 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/settings/api/key', { schema: { response: { 200: ApiSettingsView } } }, async (request) => {
     request.log.info('API key removed');
-    const settings = removeApiKey(app.db, app.secretBox);
-    evaluateLowBalance(app.openRouterDeps);
+    const settings = await removeApiKey(app.stores.config, app.secretBox);
+    await evaluateLowBalance(app.openRouterDeps);
     return view(settings);
   });
 
@@ -110,30 +118,30 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { provider, baseUrl, apiKey } = candidateConnection(app, request.body);
+      const { provider, baseUrl, apiKey } = await candidateConnection(app, request.body);
       if (!apiKey && provider === 'openrouter') throw badRequest('Enter an API key to test.', { apiKey: 'Enter an API key to test.' });
       if (provider === 'openrouter' && !OPENROUTER_KEY_PATTERN.test(apiKey!)) {
         throw badRequest(OPENROUTER_KEY_FORMAT_MESSAGE, { apiKey: OPENROUTER_KEY_FORMAT_MESSAGE });
       }
       const result = await testKey({ provider, baseUrl, apiKey }, app.config);
-      recordKeyTest(app.openRouterDeps, { provider, baseUrl, apiKey }, result);
-      if (apiKey) recordKeyCheck(app.db, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
+      await recordKeyTest(app.openRouterDeps, { provider, baseUrl, apiKey }, result);
+      if (apiKey) await recordKeyCheck(app.stores.config, app.secretBox, { provider, baseUrl: provider === 'openrouter' ? null : baseUrl }, apiKey, result.ok);
       request.log.info({ ok: result.ok, reason: result.ok ? undefined : result.reason }, 'API key tested');
       return result;
     },
   );
 
-  const catalogOptions = (query: { refresh?: string }) => {
-    const connection = currentConnection(app);
+  const catalogOptions = async (query: { refresh?: string }) => {
+    const connection = await currentConnection(app);
     return [connection, { refresh: wantsRefresh(query), report: keyOutcomeReport(app.openRouterDeps, connection) }] as const;
   };
   app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(ModelInfo) } } }, async (request) => {
-    const [connection, options] = catalogOptions(request.query);
+    const [connection, options] = await catalogOptions(request.query);
     return getChatModels(app.db, connection, app.config, options);
   });
 
   app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(EmbeddingModelInfo) } } }, async (request) => {
-    const [connection, options] = catalogOptions(request.query);
+    const [connection, options] = await catalogOptions(request.query);
     return getEmbeddingModels(app.db, connection, app.config, options);
   });
 };

@@ -1,18 +1,19 @@
 // Settings sections are JSON documents validated by a zod schema on every read, so a missing or
 // outdated field falls back to its default instead of breaking a screen.
 import type { z } from 'zod';
-import { perDatabase, stmt, type Db } from '../db/database.js';
+import type { ConfigStore, SecretWrite } from '../stores/config-store.js';
 
 /**
  * The last parsed value per section, kept while the stored JSON is the same string: a chat message reads
  * four sections, and parsing is most of a read's cost. Values are frozen: a caller that changed one would
  * change it for every later reader.
  */
-const parsedSectionsOf = perDatabase(() => new Map<string, { json: string | undefined; schema: z.ZodType; value: unknown }>());
+const parsedSections = new WeakMap<ConfigStore, Map<string, { json: string | undefined; schema: z.ZodType; value: unknown }>>();
 
-export function readSection<S extends z.ZodType>(db: Db, section: string, schema: S): z.output<S> {
-  const json = stmt(db, 'SELECT value FROM settings WHERE section = ?').pluck().get(section) as string | undefined;
-  const parsed = parsedSectionsOf(db);
+export async function readSection<S extends z.ZodType>(store: ConfigStore, section: string, schema: S): Promise<z.output<S>> {
+  const json = await store.readSection(section);
+  let parsed = parsedSections.get(store);
+  if (!parsed) parsedSections.set(store, (parsed = new Map()));
   const last = parsed.get(section);
   if (last && last.json === json && last.schema === schema) return last.value as z.output<S>;
   const result = schema.safeParse(json === undefined ? {} : safeJson(json));
@@ -21,13 +22,9 @@ export function readSection<S extends z.ZodType>(db: Db, section: string, schema
   return value;
 }
 
-export function writeSection<S extends z.ZodType>(db: Db, section: string, schema: S, value: z.input<S>): z.output<S> {
+export async function writeSection<S extends z.ZodType>(store: ConfigStore, section: string, schema: S, value: z.input<S>): Promise<z.output<S>> {
   const valid = schema.parse(value);
-  stmt(
-    db,
-    `INSERT INTO settings (section, value) VALUES (?, ?)
-    ON CONFLICT (section) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
-  ).run(section, JSON.stringify(valid));
+  await store.writeSection(section, JSON.stringify(valid));
   return valid;
 }
 
@@ -45,4 +42,24 @@ function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
+}
+
+/**
+ * Read-modify-write of a section in one store transaction: `change` gets the current value (defaults filled in)
+ * and returns the new one, with any secrets (sealed by the caller) to write alongside it.
+ */
+export async function updateSection<S extends z.ZodType>(
+  store: ConfigStore,
+  section: string,
+  schema: S,
+  change: (previous: z.output<S>) => { value: z.input<S>; secrets?: SecretWrite[] },
+): Promise<z.output<S>> {
+  let saved: z.output<S> | undefined;
+  await store.updateSection(section, (json) => {
+    const previous = schema.safeParse(json === undefined ? {} : safeJson(json));
+    const { value, secrets } = change(previous.success ? previous.data : schema.parse({}));
+    saved = schema.parse(value);
+    return { json: JSON.stringify(saved), secrets };
+  });
+  return saved as z.output<S>;
 }

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToVisitors } from 'node:timers/promises';
 import { z } from 'zod';
-import { perDatabase, type Db } from '../db/database.js';
+import { perDatabase, type Db } from '../stores/sqlite/database.js';
 import type { ChunkOptions } from './ingest/chunk.js';
 import type { ContentReader } from './ingest/reader.js';
 import type { Chunk, ExtractedDocument } from './ingest/types.js';

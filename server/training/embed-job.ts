@@ -1,7 +1,7 @@
 // The embedding step shared by "Start Training", source syncs and index rebuilds: every chunk that has
 // no vector in the index gets one, from the cache when that text was embedded before, else from the API.
 import type OpenAI from 'openai';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import type { Provider } from '../openrouter/client.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
 import type { JobContext } from './jobs.js';

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type Db } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
+import { openDatabase, type Db } from '../stores/sqlite/database.js';
+import { migrate } from '../stores/sqlite/migrate.js';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../paths.js';
 import { JobRunner, type JobHandler, type JobKind } from './jobs.js';
 

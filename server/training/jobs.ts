@@ -11,7 +11,7 @@
 // then taken over by whichever runner claims it first. So no job is ever run by two runners at once,
 // whether one process or several share the database; a runner that finds its lease taken (it was frozen
 // longer than the lease) stops at once and writes nothing more to the job.
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { leaseHolderIsGone, newLeaseHolder } from './lease-holder.js';
 
 export type JobKind = 'train' | 'sync' | 'reindex';

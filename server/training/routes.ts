@@ -141,7 +141,7 @@ const SearchView = z.object({
 export const trainingRoutes =
   (service: TrainingService): FastifyPluginAsyncZod =>
   async (app) => {
-    const db = app.db;
+    const { db, stores } = app;
 
     // Stats and the active job are computed once per response, not once per source.
     const sourceViews = (sources: ReturnType<typeof listSources>) => {
@@ -335,7 +335,7 @@ export const trainingRoutes =
         sourceOfKind(db, 'text').id,
         { title: doc.title, url: doc.url ?? null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` },
         doc.kind,
-        chunkOptions(db),
+        await chunkOptions(stores.config),
       );
       return reply.code(201).send(result);
     });
@@ -359,7 +359,7 @@ export const trainingRoutes =
           source,
           { title: doc.title, url: doc.kind === 'qa' ? null : url, text: doc.text, sourceKey: existing },
           doc.kind,
-          chunkOptions(db),
+          await chunkOptions(stores.config),
         );
       },
     );
@@ -393,7 +393,7 @@ export const trainingRoutes =
             const sourceKey = `file:${file.fileName}`;
             // A new version of a file keeps the public address the admin gave it.
             const url = documentUrl(db, source.id, sourceKey) ?? extracted.url;
-            const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', chunkOptions(db));
+            const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', await chunkOptions(stores.config));
             results.push({
               fileName: file.fileName,
               ok: true,
@@ -417,7 +417,7 @@ export const trainingRoutes =
     app.get('/training/estimate', async () => service.estimate());
 
     app.post('/training/start', async (request, reply) => {
-      const connection = currentConnection(app);
+      const connection = await currentConnection(app);
       if (!connection.apiKey && connection.provider === 'openrouter')
         throw badRequest('Add your OpenRouter API key in Settings → API Configuration before training.');
       return reply.code(202).send({ job: service.startTraining() });
@@ -459,10 +459,10 @@ export const trainingRoutes =
         },
       },
       async (request) => {
-        const settings = readRetrievalSettings(db);
+        const settings = await readRetrievalSettings(stores.config);
         // The question is embedded by the provider that built the index: without its key that is a 401 from upstream, not a search.
         const index = activeIndex(db);
-        const connection = index ? indexConnection(app, index) : currentConnection(app);
+        const connection = index ? await indexConnection(app, index) : await currentConnection(app);
         if (index && !connection.apiKey && connection.provider === 'openrouter') {
           throw badRequest(
             'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.',
@@ -476,20 +476,22 @@ export const trainingRoutes =
           return { ...result, empty: result.model === null || result.chunks.length === 0 };
         } catch (err) {
           const message =
-            err instanceof Error && err.name === 'EmbeddingStopError' ? err.message : describeUpstreamError(currentConnection(app).provider, err).message;
+            err instanceof Error && err.name === 'EmbeddingStopError'
+              ? err.message
+              : describeUpstreamError((await currentConnection(app)).provider, err).message;
           throw new HttpError(502, message);
         }
       },
     );
 
-    app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, savedEndpoint(db)));
+    app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, await savedEndpoint(stores.config)));
 
-    app.get('/training/settings', async () => readRetrievalSettings(db));
+    app.get('/training/settings', async () => await readRetrievalSettings(stores.config));
     app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
-      const next = { ...readRetrievalSettings(db), ...Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined)) };
+      const next = { ...(await readRetrievalSettings(stores.config)), ...Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined)) };
       const problems = retrievalSettingsProblems(next);
       if (Object.keys(problems).length) throw badRequest('Please correct the highlighted fields.', problems);
-      return writeRetrievalSettings(db, next);
+      return await writeRetrievalSettings(stores.config, next);
     });
 
     app.post('/training/embedding-model/estimate', { schema: { body: EmbeddingModelChoice } }, async (request) => service.estimate(request.body.model));
@@ -500,13 +502,13 @@ export const trainingRoutes =
       async (request, reply) => {
         // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
         const active = activeIndex(db);
-        const current = active?.model ?? readApiSettings(db).embeddingModel;
-        if (request.body.model === current && (!active || active.endpoint === savedEndpoint(db))) {
+        const current = active?.model ?? (await readApiSettings(stores.config)).embeddingModel;
+        if (request.body.model === current && (!active || active.endpoint === (await savedEndpoint(stores.config)))) {
           throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
         }
         // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
         if (buildingIndex(db) && activeJob(db)) throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
-        return reply.code(202).send({ job: service.changeEmbeddingModel(request.body.model) });
+        return reply.code(202).send({ job: await service.changeEmbeddingModel(request.body.model) });
       },
     );
 
@@ -551,17 +553,17 @@ export const trainingRoutes =
 
     // The CMS calls Docent where visitors reach it: PUBLIC_URL, or the address the admin opened Docent at.
     const webhookUrl = (request: FastifyRequest) => `${publicAddress(app.config, request)}/api/webhooks/content`;
-    app.get('/training/webhook', async (request) => ({ url: webhookUrl(request), token: webhookToken() }));
+    app.get('/training/webhook', async (request) => ({ url: webhookUrl(request), token: await webhookToken() }));
     app.post('/training/webhook/regenerate', async (request) => {
-      saveSecret(db, app.secretBox, WEBHOOK_SECRET, randomBytes(24).toString('base64url'));
-      return { url: webhookUrl(request), token: webhookToken() };
+      await saveSecret(stores.config, app.secretBox, WEBHOOK_SECRET, randomBytes(24).toString('base64url'));
+      return { url: webhookUrl(request), token: await webhookToken() };
     });
 
-    function webhookToken(): string {
-      let token = readSecret(db, app.secretBox, WEBHOOK_SECRET);
+    async function webhookToken(): Promise<string> {
+      let token = await readSecret(stores.config, app.secretBox, WEBHOOK_SECRET);
       if (!token) {
         token = randomBytes(24).toString('base64url');
-        saveSecret(db, app.secretBox, WEBHOOK_SECRET, token);
+        await saveSecret(stores.config, app.secretBox, WEBHOOK_SECRET, token);
       }
       return token;
     }
@@ -584,7 +586,7 @@ export const contentWebhookRoutes =
         },
       },
       async (request, reply) => {
-        const expected = readSecret(app.db, app.secretBox, WEBHOOK_SECRET);
+        const expected = await readSecret(app.stores.config, app.secretBox, WEBHOOK_SECRET);
         const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
         if (!expected || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
           throw new HttpError(401, 'Invalid webhook token. Copy it from Data Training → Database Management.');

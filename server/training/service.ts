@@ -45,13 +45,13 @@ export interface TrainingService {
   estimate(model?: string): Promise<Estimate>;
   startTraining(): JobRow;
   syncSource(sourceId: number, options?: { train?: boolean; urls?: string[]; deleteUrls?: string[] }): JobRow;
-  changeEmbeddingModel(model: string): JobRow;
+  changeEmbeddingModel(model: string): Promise<JobRow>;
   /** Runs (again) the job that fills an index being built and swaps it in when complete. */
   rebuild(index: VectorIndex): JobRow;
 }
 
 export function createTrainingService(app: FastifyInstance): TrainingService {
-  const db = app.db;
+  const { db, stores } = app;
 
   const embedPrice = async (connection: Connection, model: string): Promise<number | null> => {
     const { models } = await getEmbeddingModels(db, connection, app.config);
@@ -60,10 +60,13 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   };
 
   /** The saved provider's endpoint and embedding model: where a new index is built. */
-  const savedSpace = (): EmbeddingSpace => ({ endpoint: savedEndpoint(db), model: readApiSettings(db).embeddingModel });
+  const savedSpace = async (): Promise<EmbeddingSpace> => ({
+    endpoint: await savedEndpoint(stores.config),
+    model: (await readApiSettings(stores.config)).embeddingModel,
+  });
 
   const embedDeps = async (index: VectorIndex): Promise<EmbedDeps> => {
-    const connection = indexConnection(app, index);
+    const connection = await indexConnection(app, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
       throw new JobFailure('No API key is saved. Add your OpenRouter key in Settings → API Configuration, then start training again.');
     }
@@ -79,7 +82,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
 
   /** Embeds into the active index, then into an index being rebuilt (so it does not fall behind). */
   const embedAll = async (ctx: JobContext) => {
-    const active = ensureActiveIndex(db, savedSpace());
+    const active = ensureActiveIndex(db, await savedSpace());
     await embedMissing(ctx, await embedDeps(active), active);
     const building = buildingIndex(db);
     if (building && !ctx.stopped()) await embedMissing(ctx, await embedDeps(building), building);
@@ -97,11 +100,10 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     if (ctx.stopped()) return;
     const finished = indexById(db, index.id)!;
     // An empty knowledge base embeds nothing, so the dimension may still be unknown: use the published one.
-    const dimensions = finished.dimensions ?? knownEmbeddingDimensions(finished.model) ?? readApiSettings(db).embeddingDimensions;
-    db.transaction(() => {
-      activateIndex(db, finished);
-      updateEmbeddingModel(db, finished.model, dimensions);
-    })();
+    const dimensions = finished.dimensions ?? knownEmbeddingDimensions(finished.model) ?? (await readApiSettings(stores.config)).embeddingDimensions;
+    // The settings first: a crash in between leaves the rebuild job to finish the swap when it resumes.
+    await updateEmbeddingModel(stores.config, finished.model, dimensions);
+    activateIndex(db, finished);
     ctx.log('info', `Switched to ${finished.model} (${dimensions} dimensions). Searches now use the new index.`);
   };
 
@@ -145,7 +147,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       for await (const doc of documents) {
         if (ctx.stopped()) break;
         seen.add(doc.sourceKey);
-        const result = await upsertDocument(db, app.ingest, source.id, doc, kind, chunkOptions(db));
+        const result = await upsertDocument(db, app.ingest, source.id, doc, kind, await chunkOptions(stores.config));
         counts[result.status]++;
         ctx.count({ itemsDone: 1 });
         if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);
@@ -221,13 +223,13 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     async estimate(model?: string) {
       // Training fills the active index; a model change builds one for the saved provider.
       const active = activeIndex(db);
-      const target: EmbeddingSpace = model !== undefined ? { ...savedSpace(), model } : active?.dimensions ? active : savedSpace();
+      const target: EmbeddingSpace = model !== undefined ? { ...(await savedSpace()), model } : active?.dimensions ? active : await savedSpace();
       const index: VectorIndex =
         active && active.endpoint === target.endpoint && active.model === target.model
           ? active
           : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
       const missing = countMissing(db, index);
-      const perM = await embedPrice(indexConnection(app, index), index.model).catch(() => null);
+      const perM = await embedPrice(await indexConnection(app, index), index.model).catch(() => null);
       return {
         model: index.model,
         chunks: missing.chunks,
@@ -246,7 +248,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
         ...(options.urls ? { urls: options.urls } : {}),
         ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}),
       }),
-    changeEmbeddingModel: (model) => rebuild(createBuildingIndex(db, { ...savedSpace(), model })),
+    changeEmbeddingModel: async (model) => rebuild(createBuildingIndex(db, { ...(await savedSpace()), model })),
     rebuild,
   };
 }

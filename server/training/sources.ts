@@ -1,6 +1,6 @@
 // Content sources (the cards on Data Training) and their settings.
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { webAddressRule } from './ingest/fetch-web.js';
 
 export type SourceKind = 'text' | 'files' | 'web' | 'wordpress';

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Db } from '../db/database.js';
+import type { Db } from '../stores/sqlite/database.js';
 import { endpointTarget, type Endpoint } from '../openrouter/client.js';
 import { activeIndex, buildingIndex, countVectors, type VectorIndex } from '../vectors/vector-index.js';
 import { listSources } from './sources.js';

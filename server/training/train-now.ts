@@ -28,7 +28,7 @@ export interface TrainedEntry extends UpsertResult {
  * and trains it at once.
  */
 export async function saveAndTrainQa(app: FastifyInstance, question: string, answer: string): Promise<TrainedEntry> {
-  const { db } = app;
+  const { db, stores } = app;
   const source = sourceOfKind(db, 'text');
   const existing = db
     .prepare("SELECT source_key FROM documents WHERE source_id = ? AND kind = 'qa' AND title = ? ORDER BY id LIMIT 1")
@@ -41,7 +41,7 @@ export async function saveAndTrainQa(app: FastifyInstance, question: string, ans
     source.id,
     { title: doc.title, url: null, text: doc.text, sourceKey: existing ?? `qa:${randomUUID()}` },
     'qa',
-    chunkOptions(db),
+    await chunkOptions(stores.config),
   );
   try {
     await trainDocument(app, saved.documentId, [qaQuestionText(question)]);
@@ -56,8 +56,8 @@ export async function saveAndTrainQa(app: FastifyInstance, question: string, ans
 
 /** Embeds the document's chunks that have no vector yet, and `extraTexts` into the cache, in one call. */
 async function trainDocument(app: FastifyInstance, documentId: number, extraTexts: string[]): Promise<void> {
-  const { db } = app;
-  let index = ensureActiveIndex(db, { endpoint: savedEndpoint(db), model: readApiSettings(db).embeddingModel });
+  const { db, stores } = app;
+  let index = ensureActiveIndex(db, { endpoint: await savedEndpoint(stores.config), model: (await readApiSettings(stores.config)).embeddingModel });
   const chunks = db.prepare('SELECT id, text, text_hash AS hash FROM chunks WHERE document_id = ?').all(documentId) as Array<{
     id: number;
     text: string;
@@ -68,7 +68,7 @@ async function trainDocument(app: FastifyInstance, documentId: number, extraText
   for (const text of extraTexts) texts.set(queryHash(text), text);
   const needed = [...texts].filter(([hash]) => !cachedVector(db, index, hash));
   if (needed.length) {
-    const connection = indexConnection(app, index);
+    const connection = await indexConnection(app, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
       throw Object.assign(
         new Error(

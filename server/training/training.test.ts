@@ -576,8 +576,8 @@ test('delete a document or a source, purge everything: chunks and vectors go wit
 
 test('schedules: web and WordPress sources come due daily or weekly', async () => {
   const { dueSources, createSource, recordSync } = await import('./sources.js');
-  const { openDatabase } = await import('../db/database.js');
-  const { migrate } = await import('../db/migrate.js');
+  const { openDatabase } = await import('../stores/sqlite/database.js');
+  const { migrate } = await import('../stores/sqlite/migrate.js');
   const db = openDatabase(':memory:');
   migrate(db);
   const daily = createSource(db, 'web', 'Daily', { mode: 'urls', urls: ['https://a.example/'] }, 'daily');

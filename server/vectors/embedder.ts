@@ -20,7 +20,7 @@ export class EmbeddingStopError extends Error {
 }
 
 /** How to reach the service that embeds questions for an index: the one that embedded its chunks. */
-export type EmbedderFor = (index: VectorIndex) => { client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport };
+export type EmbedderFor = (index: VectorIndex) => Promise<{ client: OpenAI; provider: Provider; onOutcome?: KeyOutcomeReport }>;
 
 export interface EmbedResult {
   vectors: Float32Array[];

@@ -6,26 +6,24 @@ import type { FastifyInstance } from 'fastify';
 import { createClient, endpointOf, endpointTarget, type ClientOptions, type Connection, type Provider } from '../openrouter/client.js';
 import { keyOutcomeReport } from '../openrouter/key-status.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
-import { deleteSecret, readSecret, saveSecret } from '../security/secrets.js';
+import { readSecret } from '../security/secrets.js';
+import type { SecretWrite } from '../stores/config-store.js';
 import { activeIndex, indexesOn, indexKeySecret, type VectorIndex } from './vector-index.js';
 import type { EmbedderFor } from './embedder.js';
 
-type App = Pick<FastifyInstance, 'db' | 'secretBox' | 'config'>;
+type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
 
-export function indexConnection(app: App, index: VectorIndex, current: Connection = currentConnection(app)): Connection {
+export async function indexConnection(app: App, index: VectorIndex, current?: Connection): Promise<Connection> {
+  current ??= await currentConnection(app);
   if (index.endpoint === endpointOf(current)) return current;
   const { provider, baseUrl } = endpointTarget(index.endpoint);
-  return { provider, baseUrl: baseUrl ?? app.config.openRouterBaseUrl, apiKey: readSecret(app.db, app.secretBox, indexKeySecret(index)) };
+  return { provider, baseUrl: baseUrl ?? app.config.openRouterBaseUrl, apiKey: await readSecret(app.stores.config, app.secretBox, indexKeySecret(index)) };
 }
 
 /** Clients for embedding with each index's own connection. */
-export function embedderFor(
-  app: App & Pick<FastifyInstance, 'openRouterDeps'>,
-  options: ClientOptions,
-  current: Connection = currentConnection(app),
-): EmbedderFor {
-  return (index) => {
-    const connection = indexConnection(app, index, current);
+export function embedderFor(app: App & Pick<FastifyInstance, 'openRouterDeps'>, options: ClientOptions, current?: Connection): EmbedderFor {
+  return async (index) => {
+    const connection = await indexConnection(app, index, current);
     return {
       client: createClient(connection, app.config, options),
       provider: connection.provider,
@@ -34,12 +32,13 @@ export function embedderFor(
   };
 }
 
-/** Call in the transaction that saves a new provider or base URL: indexes on the previous one keep its key. */
-export function keepKeyForIndexesOn(app: App, previous: Connection): void {
-  for (const index of indexesOn(app.db, endpointOf(previous))) {
-    if (previous.apiKey) saveSecret(app.db, app.secretBox, indexKeySecret(index), previous.apiKey);
-    else deleteSecret(app.db, indexKeySecret(index));
-  }
+/** The secret writes that let indexes built on `previous` keep its key once a new provider or base URL is saved. */
+export function keysForIndexesOn(app: App, previous: Connection): SecretWrite[] {
+  return indexesOn(app.db, endpointOf(previous)).map((index) =>
+    previous.apiKey
+      ? { name: indexKeySecret(index), sealed: app.secretBox.seal(previous.apiKey), hint: previous.apiKey.slice(-4) }
+      : { name: indexKeySecret(index), sealed: null },
+  );
 }
 
 /** The index answering searches, and whether the saved provider is the one that built it. */
@@ -50,8 +49,8 @@ export interface SearchIndexView {
   matchesSettings: boolean;
 }
 
-export function searchIndexView(app: App): SearchIndexView | null {
+export async function searchIndexView(app: App): Promise<SearchIndexView | null> {
   const index = activeIndex(app.db);
   if (!index?.dimensions) return null; // nothing embedded yet: the next training follows the settings
-  return { ...endpointTarget(index.endpoint), model: index.model, matchesSettings: index.endpoint === savedEndpoint(app.db) };
+  return { ...endpointTarget(index.endpoint), model: index.model, matchesSettings: index.endpoint === (await savedEndpoint(app.stores.config)) };
 }

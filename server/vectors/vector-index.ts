@@ -2,9 +2,8 @@
 // exactly with the float vectors kept in embedding_cache. The coarse scan runs over a copy of the bits in
 // memory (hamming-index.ts, ~2 ms at 100k × 1536), kept in step with every write below: sqlite-vec 0.1.x
 // only does brute force, and its bit[] KNN grows with the number of candidates (13 ms for 64, 28 ms for 192).
-import { perDatabase, stmt, type Db } from '../db/database.js';
+import { perDatabase, stmt, type Db } from '../stores/sqlite/database.js';
 import type { Endpoint } from '../openrouter/client.js';
-import { deleteSecret } from '../security/secrets.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 
 /** An index holds the vectors of one model from one endpoint; questions are embedded the same way. */
@@ -163,7 +162,8 @@ export function dropIndex(db: Db, index: VectorIndex): void {
   copiesOf(db).delete(index.id);
   db.exec(`DROP TABLE IF EXISTS ${tableOf(index)}`);
   db.prepare('DELETE FROM vector_indexes WHERE id = ?').run(index.id);
-  deleteSecret(db, indexKeySecret(index));
+  // The index's own key (kept when the admin changed provider) goes with it, in the same transaction.
+  stmt(db, 'DELETE FROM secrets WHERE name = ?').run(indexKeySecret(index));
 }
 
 /** Indexes that embed through `endpoint` (what a change of provider leaves behind). */

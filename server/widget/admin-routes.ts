@@ -8,20 +8,20 @@ import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSett
 import { widgetLastSeen } from './last-seen.js';
 
 export const widgetAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const db = app.db;
+  const { db, stores } = app;
 
   // PUBLIC_URL, or the address the admin opened Docent at (server/http/public-address.ts).
   const snippetFor = (request: FastifyRequest) => embedSnippet(publicAddress(app.config, request));
   const WidgetView = z.object({ widget: WidgetSettingsView, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
   app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({
-    widget: readWidgetSettings(db),
+    widget: await readWidgetSettings(stores.config),
     snippet: snippetFor(request),
-    lastSeen: lastSeen(),
+    lastSeen: await lastSeen(),
   }));
   app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) => ({
-    widget: writeWidgetSettings(db, request.body),
+    widget: await writeWidgetSettings(stores.config, request.body),
     snippet: snippetFor(request),
-    lastSeen: lastSeen(),
+    lastSeen: await lastSeen(),
   }));
-  const lastSeen = () => widgetLastSeen(db, new URL(app.config.publicUrl).origin);
+  const lastSeen = () => widgetLastSeen(stores, new URL(app.config.publicUrl).origin);
 };

@@ -238,7 +238,7 @@ export const installCheckRoutes: FastifyPluginAsyncZod = async (app) => {
         page: page.url,
         expected: widgetScriptOf(address),
         snippet: snippetFindings(html, page.url, address),
-        domains: domainFindings(page.url, readWidgetSettings(app.db).allowedDomains),
+        domains: domainFindings(page.url, (await readWidgetSettings(app.stores.config)).allowedDomains),
       };
       request.log.info({ page: page.url, snippet: report.snippet.status, domains: report.domains.status }, 'installation checked');
       return report;

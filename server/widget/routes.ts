@@ -35,7 +35,7 @@ function requestOrigin(request: FastifyRequest): string | null {
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   const publicOrigin = new URL(app.config.publicUrl).origin;
   const visitorHash = (visitorId: string) => app.secretBox.fingerprint(`visitor:${visitorId}`);
-  const visitorLimits: VisitorLimitsDeps = { db: app.db, readSettings: () => readChatbotSettings(app.db) };
+  const visitorLimits: VisitorLimitsDeps = { db: app.db, readSettings: () => readChatbotSettings(app.stores.config) };
 
   /**
    * Whether the request comes from Docent's own page (the admin's Widget preview): its origin is PUBLIC_URL's,
@@ -56,7 +56,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     const origin = requestOrigin(request);
     const own = isOwnPage(request, origin);
     fromOwnPage.set(request, own);
-    if (!own && !originAllowed(origin, readWidgetSettings(app.db).allowedDomains)) {
+    if (!own && !originAllowed(origin, (await readWidgetSettings(app.stores.config)).allowedDomains)) {
       throw forbidden('This website is not allowed to use this chat widget. Add it under Widget → Allowed domains.');
     }
     if (request.headers.origin) {
@@ -97,9 +97,9 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (_request, reply) => {
-      const { allowedDomains: _hidden, ...widget } = readWidgetSettings(app.db);
+      const { allowedDomains: _hidden, ...widget } = await readWidgetSettings(app.stores.config);
       reply.header('Cache-Control', 'no-cache');
-      const chatbot = readChatbotSettings(app.db);
+      const chatbot = await readChatbotSettings(app.stores.config);
       return {
         ...widget,
         strings: {},
@@ -129,8 +129,8 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { db } = app;
-      const settings = readChatbotSettings(db);
+      const { db, stores } = app;
+      const settings = await readChatbotSettings(stores.config);
       const { visitorId, message } = request.body;
       const length = characterCount(message);
       if (length > settings.maxMessageLength) {
@@ -140,7 +140,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         );
       }
       const visitor = visitorHash(visitorId);
-      admitQuestion(visitorLimits, visitor);
+      await admitQuestion(visitorLimits, visitor);
       const tooLong = () => new HttpError(429, 'This conversation is very long. Please start a new chat.');
       const gone = () => notFound('This conversation does not exist. Start a new chat.');
       const requested = request.body.conversationId ?? null;
@@ -169,7 +169,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
       }
       const usageId = countQuestion(visitorLimits, { visitorHash: visitor, channel, newConversation });
-      if (channel === 'widget') noteWidgetSeen(db, origin, publicOrigin);
+      if (channel === 'widget') await noteWidgetSeen(stores.config, origin, publicOrigin);
 
       // From here on the answer is a stream.
       await streamEvents(reply, (signal) => answer(app.chat, { ...conversation, question: message, visitorHash: visitor, signal, usageId }));

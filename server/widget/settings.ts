@@ -1,6 +1,6 @@
 // Widget look and reach, edited on the Widget screen.
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { ConfigStore } from '../stores/config-store.js';
 import { readSection, writeSection } from '../settings/store.js';
 
 const domainEntry = z
@@ -54,8 +54,8 @@ export const WidgetSettingsView = z.object({
 
 export { VisitorId } from './visitor.js';
 
-export const readWidgetSettings = (db: Db) => readSection(db, 'widget', WidgetSettings);
-export const writeWidgetSettings = (db: Db, value: z.input<typeof WidgetSettings>) => writeSection(db, 'widget', WidgetSettings, value);
+export const readWidgetSettings = (store: ConfigStore) => readSection(store, 'widget', WidgetSettings);
+export const writeWidgetSettings = (store: ConfigStore, value: z.input<typeof WidgetSettings>) => writeSection(store, 'widget', WidgetSettings, value);
 
 /** Whether a page at `origin` may use the widget under the admin's list (Docent's own page is decided apart). */
 export function originAllowed(origin: string | null, allowed: string[]): boolean {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import path from 'node:path';
-import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../../security/private-files.js';
 
 export type Db = Database.Database;
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from './database.js';
 
-import { MIGRATIONS_DIR } from '../paths.js';
+import { MIGRATIONS_DIR } from '../../paths.js';
 
 const MIGRATION_FILE = /^(\d+)[-_].+\.sql$/;
 

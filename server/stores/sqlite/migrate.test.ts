@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from './database.js';
 import { migrate, MigrationError } from './migrate.js';
-import { MIGRATIONS_DIR } from '../paths.js';
-import { createTestApp } from '../../e2e/support/harness.js';
+import { MIGRATIONS_DIR } from '../../paths.js';
+import { createTestApp } from '../../../e2e/support/harness.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'docent-migrate-'));
 
