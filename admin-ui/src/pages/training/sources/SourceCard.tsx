@@ -52,6 +52,8 @@ function describeSource(s: Source): string | null {
   return null;
 }
 
+type Busy = 'enable' | 'schedule' | 'sync' | 'delete';
+
 interface CardProps {
   source: Source;
   job: Job | null;
@@ -61,7 +63,7 @@ interface CardProps {
 }
 
 export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps) {
-  const [busy, setBusy] = useState<null | 'enable' | 'schedule' | 'sync' | 'delete'>(null);
+  const [busy, setBusy] = useState<Busy | null>(null);
   const { notice: message, noticeRef: messageRef, show: showMessage, clear: clearMessage } = useActionNotice<HTMLParagraphElement>();
   const [pending, setPending] = useState<Partial<Pick<Source, 'enabled' | 'schedule'>>>({});
   const enabled = pending.enabled ?? s.enabled;
@@ -72,56 +74,46 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
   const syncing = s.status === 'syncing' || isActive(job);
   const afterRender = useAfterRender();
 
-  async function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
+  /** Runs one of the card's actions: its controls wait, and a failure is said on the card. */
+  async function act(what: Busy, action: () => Promise<void>) {
     setBusy(what);
     clearMessage();
-    // Show the new value at once; it goes back if the server refuses.
-    setPending(body);
     try {
-      const r = await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body);
-      onChange(r.source);
-      showMessage({ type: 'success', message: done });
+      await action();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      showMessage({ type: 'error', message: errorMessage(err) });
+      if (!(err instanceof ApiError && err.status === 401)) showMessage({ type: 'error', message: errorMessage(err) });
     } finally {
       setPending({});
       setBusy(null);
     }
   }
 
-  async function resync(from: 'button' | 'retry' = 'button') {
-    setBusy('sync');
-    clearMessage();
-    try {
-      const r = await api.post<{ job: Job }>(`${API}/sources/${s.id}/sync`);
-      onSynced(r.job.id);
-      // Retry goes away with the failure it answered: keep focus on this card, not on the page's start.
-      if (from === 'retry') afterRender(() => document.getElementById(titleId)?.focus());
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      showMessage({ type: 'error', message: errorMessage(err) });
-    } finally {
-      setBusy(null);
-    }
+  function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
+    // Show the new value at once; it goes back if the server refuses.
+    setPending(body);
+    return act(what, async () => {
+      onChange((await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body)).source);
+      showMessage({ type: 'success', message: done });
+    });
   }
 
-  async function remove() {
+  function resync(from: 'button' | 'retry' = 'button') {
+    return act('sync', async () => {
+      onSynced((await api.post<{ job: Job }>(`${API}/sources/${s.id}/sync`)).job.id);
+      // Retry goes away with the failure it answered: keep focus on this card, not on the page's start.
+      if (from === 'retry') afterRender(() => document.getElementById(titleId)?.focus());
+    });
+  }
+
+  function remove() {
     const what = remote
       ? `Delete the source “${s.name}” and its ${plural(s.documents, one, many)}?\n\nThe chatbot stops using them at once.`
       : `Remove all ${plural(s.documents, one, many)} from “${s.name}”?\n\nThe chatbot stops using them at once.`;
-    if (!window.confirm(what)) return;
-    setBusy('delete');
-    clearMessage();
-    try {
-      await api.del(`${API}/sources/${s.id}`);
-      onDeleted();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      showMessage({ type: 'error', message: errorMessage(err) });
-    } finally {
-      setBusy(null);
-    }
+    if (window.confirm(what))
+      act('delete', async () => {
+        await api.del(`${API}/sources/${s.id}`);
+        onDeleted();
+      });
   }
 
   const desc = describeSource(s);
