@@ -25,6 +25,9 @@ import { clearUploadDir } from './training/uploads.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
 import type { ChatDeps } from './chat/pipeline.js';
+import { createVisitorLimits } from './chat/visitor-limits.js';
+import { LiveConversations } from './chat/live-conversations.js';
+import { readChatbotSettings } from './chat/settings.js';
 import { widgetRoutes } from './widget/routes.js';
 import { widgetAdminRoutes } from './widget/admin-routes.js';
 import { installCheckRoutes } from './widget/install-check.js';
@@ -114,6 +117,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     openRouter: app.openRouterDeps,
     embedderFor: (options, current) => embedderFor(app, options, current),
   } satisfies ChatDeps);
+  app.decorate('visitorLimits', createVisitorLimits({ usage: stores.usage, readSettings: () => readChatbotSettings(stores.config) }));
+  app.decorate('liveConversations', new LiveConversations());
   app.addHook('onClose', async () => stores.close());
 
   if (config.adminPassword && !adminExists(db)) {

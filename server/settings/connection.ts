@@ -40,6 +40,7 @@ export async function candidateConnection(
 export function openRouterDeps(app: Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config' | 'log'>): OpenRouterDeps {
   return {
     db: app.db,
+    stores: app.stores,
     secretBox: app.secretBox,
     config: app.config,
     log: app.log,

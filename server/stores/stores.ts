@@ -3,8 +3,19 @@
 // without touching them). Each method is one transaction; none spans an await.
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
+import type { HelpStore } from './help-store.js';
+import type { InsightStore } from './insight-store.js';
+import type { LeadStore } from './lead-store.js';
+import type { NotificationStore } from './notification-store.js';
+import type { UsageStore } from './usage-store.js';
 
 export interface Stores {
   config: ConfigStore;
   chat: ChatStore;
+  usage: UsageStore;
+  /** Knowledge-base reads for an answer that cannot be given: Q&A entries and keyword matches. */
+  help: HelpStore;
+  leads: LeadStore;
+  insights: InsightStore;
+  notifications: NotificationStore;
 }
