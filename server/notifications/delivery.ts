@@ -5,7 +5,11 @@
 //
 // It runs when woken (an event was queued), when the next retry is due, and at least every minute; at start it
 // resumes deliveries an earlier process left half-done (outbox.ts resumeInterrupted).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Stores } from '../stores/stores.js';
+import type { IngestPool } from '../training/ingest/pool.js';
 import type { NotificationStore } from '../stores/notification-store.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
 import { publicAddressFor } from './links.js';
@@ -26,7 +30,15 @@ import {
 } from './settings.js';
 import { postWebhook, WebhookError } from './webhook.js';
 
-type App = Pick<FastifyInstance, 'stores' | 'secretBox' | 'config' | 'log' | 'ingest'>;
+/** What sending needs, named (the app provides it; tests pass it too). */
+export interface NotificationDeps {
+  stores: Stores;
+  secretBox: SecretBox;
+  config: Pick<Config, 'publicUrl' | 'publicUrlSet' | 'allowPrivateUrls'>;
+  log: FastifyBaseLogger;
+  /** The extraction processes: the webhook's fetch policy parses what it reads there (see training/ingest/pool.ts). */
+  ingest: IngestPool;
+}
 
 export interface NotificationOptions {
   /** The time deliveries and the digest go by (tests move it). */
@@ -56,14 +68,14 @@ interface Loop {
 }
 // Per app (per outbox), like the runtime in notify.ts.
 const loops = new WeakMap<NotificationStore, Loop>();
-function loopOf(app: Pick<App, 'stores'>): Loop {
-  let loop = loops.get(app.stores.notifications);
-  if (!loop) loops.set(app.stores.notifications, (loop = { options: {}, running: null, again: false, stopped: false, closed: false, timer: undefined }));
+function loopOf(deps: Pick<NotificationDeps, 'stores'>): Loop {
+  let loop = loops.get(deps.stores.notifications);
+  if (!loop) loops.set(deps.stores.notifications, (loop = { options: {}, running: null, again: false, stopped: false, closed: false, timer: undefined }));
   return loop;
 }
 
 /** How many times a delivery is tried before it is given up. */
-export const maxAttempts = (app: Pick<App, 'stores'>) => (loopOf(app).options.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
+export const maxAttempts = (deps: Pick<NotificationDeps, 'stores'>) => (loopOf(deps).options.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
 
 /** A failure: its sentence, whether a retry may help, and whether the admin is alerted when it is given up. */
 interface Failure {
@@ -82,8 +94,8 @@ function failureOf(err: unknown): Failure {
 const fail = (failure: Failure) => Object.assign(new Error(failure.message), { failure });
 
 /** The saved SMTP server as a send target, or why it cannot be used. */
-export async function savedSmtpTarget(app: Pick<App, 'stores' | 'secretBox'>, settings: NotificationSettings): Promise<SmtpTarget> {
-  const password = settings.email.user ? await readSmtpPassword(app.stores.config, app.secretBox) : null;
+export async function savedSmtpTarget(deps: Pick<NotificationDeps, 'stores' | 'secretBox'>, settings: NotificationSettings): Promise<SmtpTarget> {
+  const password = settings.email.user ? await readSmtpPassword(deps.stores.config, deps.secretBox) : null;
   if (settings.email.user && password === null) {
     throw fail({
       message:
@@ -96,11 +108,11 @@ export async function savedSmtpTarget(app: Pick<App, 'stores' | 'secretBox'>, se
   return { ...settings.email, password };
 }
 
-async function deliverEmail(app: App, settings: NotificationSettings, payload: EventPayload): Promise<string | null> {
+async function deliverEmail(deps: NotificationDeps, settings: NotificationSettings, payload: EventPayload): Promise<string | null> {
   if (!isEventType(payload.event)) throw fail({ message: `Unknown event "${payload.event}".`, retry: false, retryAfterMs: null, alert: false });
-  const email = renderEmail(emailContentOf(payload.event, payload.data), publicAddressFor(app.config, settings));
-  const outcome = await sendEmail(await savedSmtpTarget(app, settings), email, {
-    ...loopOf(app).options.smtp,
+  const email = renderEmail(emailContentOf(payload.event, payload.data), publicAddressFor(deps.config, settings));
+  const outcome = await sendEmail(await savedSmtpTarget(deps, settings), email, {
+    ...loopOf(deps).options.smtp,
     headers: { 'X-Docent-Event': payload.event, 'X-Docent-Event-Id': payload.id },
   });
   return outcome.refused.length
@@ -108,8 +120,8 @@ async function deliverEmail(app: App, settings: NotificationSettings, payload: E
     : null;
 }
 
-async function deliverWebhook(app: App, settings: NotificationSettings, payload: EventPayload): Promise<null> {
-  const secret = await readSigningSecret(app.stores.config, app.secretBox);
+async function deliverWebhook(deps: NotificationDeps, settings: NotificationSettings, payload: EventPayload): Promise<null> {
+  const secret = await readSigningSecret(deps.stores.config, deps.secretBox);
   if (!secret) {
     throw fail({
       message: 'The webhook has no signing secret (the data was restored without its secret key). Make a new one with Regenerate in Settings → Notifications.',
@@ -120,21 +132,21 @@ async function deliverWebhook(app: App, settings: NotificationSettings, payload:
   }
   await postWebhook(settings.webhook.url, payload, {
     secret,
-    allowPrivate: app.config.allowPrivateUrls,
-    reader: app.ingest,
-    now: runtimeOf(app.stores).clock(),
-    timeoutMs: loopOf(app).options.webhookTimeoutMs,
+    allowPrivate: deps.config.allowPrivateUrls,
+    reader: deps.ingest,
+    now: runtimeOf(deps.stores).clock(),
+    timeoutMs: loopOf(deps).options.webhookTimeoutMs,
   });
   return null;
 }
 
 const attemptsText = (n: number) => (n === 1 ? 'It was not retried: the same request would fail again.' : `Docent gave up after ${n} attempts.`);
 
-async function deliver(app: App, row: OutboxRow): Promise<void> {
-  const { stores } = app;
+async function deliver(deps: NotificationDeps, row: OutboxRow): Promise<void> {
+  const { stores } = deps;
   const outbox = stores.notifications;
   const { clock } = runtimeOf(stores);
-  const loop = loopOf(app);
+  const loop = loopOf(deps);
   const delays = loop.options.retryDelaysMs ?? RETRY_DELAYS_MS;
   if (!(await outbox.claim(row.id))) return;
   const attempt = row.attempts + 1;
@@ -149,7 +161,7 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
       });
     }
     const payload = JSON.parse(row.payload) as EventPayload;
-    const note = row.channel === 'email' ? await deliverEmail(app, settings, payload) : await deliverWebhook(app, settings, payload);
+    const note = row.channel === 'email' ? await deliverEmail(deps, settings, payload) : await deliverWebhook(deps, settings, payload);
     if (loop.closed) return; // the app closed meanwhile: the row is resumed at the next start
     await outbox.markDelivered(row.id, clock(), note);
     await resolveAlert(stores, failureAlertKind(row.channel));
@@ -161,7 +173,7 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
       return;
     }
     await outbox.markFailed(row.id, failure.message, clock());
-    app.log.warn({ event: row.event, channel: row.channel, attempts: attempt }, 'a notification was given up');
+    deps.log.warn({ event: row.event, channel: row.channel, attempts: attempt }, 'a notification was given up');
     if (failure.alert) {
       const label = isEventType(row.event) ? EVENTS[row.event].label : row.event;
       await raiseAlert(
@@ -175,8 +187,8 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
 }
 
 /** Queues the digest when its time has come and it was not sent for that time yet. */
-export async function checkDigest(app: App, now: number): Promise<void> {
-  const { stores } = app;
+export async function checkDigest(deps: NotificationDeps, now: number): Promise<void> {
+  const { stores } = deps;
   const settings = await readNotificationSettings(stores.config);
   const { digest } = settings;
   const slot = digestSlot(digest, now);
@@ -202,35 +214,35 @@ export async function checkDigest(app: App, now: number): Promise<void> {
 }
 
 /** After the schedule changed on the screen: the next digest is the next scheduled time, not one already past. */
-export async function restartDigest(app: Pick<App, 'stores'>, settings: NotificationSettings): Promise<void> {
-  const slot = digestSlot(settings.digest, runtimeOf(app.stores).clock());
-  if (slot !== null) await app.stores.notifications.saveDigestSlot(slot, null);
+export async function restartDigest(deps: Pick<NotificationDeps, 'stores'>, settings: NotificationSettings): Promise<void> {
+  const slot = digestSlot(settings.digest, runtimeOf(deps.stores).clock());
+  if (slot !== null) await deps.stores.notifications.saveDigestSlot(slot, null);
 }
 
-async function pass(app: App): Promise<void> {
-  const { stores } = app;
+async function pass(deps: NotificationDeps): Promise<void> {
+  const { stores } = deps;
   const { clock } = runtimeOf(stores);
-  const loop = loopOf(app);
-  await checkDigest(app, clock());
+  const loop = loopOf(deps);
+  await checkDigest(deps, clock());
   const due = await stores.notifications.dueRows(clock(), PASS_SIZE);
   const lane = async (rows: OutboxRow[]) => {
     for (const row of rows) {
       if (loop.stopped || loop.closed) return;
-      await deliver(app, row);
+      await deliver(deps, row);
     }
   };
   await Promise.all([lane(due.filter((r) => r.channel === 'email')), lane(due.filter((r) => r.channel === 'webhook'))]);
   if (!loop.closed) await pruneHistory(stores.notifications, clock());
 }
 
-async function scheduleNext(app: App): Promise<void> {
-  const loop = loopOf(app);
+async function scheduleNext(deps: NotificationDeps): Promise<void> {
+  const loop = loopOf(deps);
   if (loop.stopped || loop.closed) return;
-  const next = await app.stores.notifications.nextDueAt();
+  const next = await deps.stores.notifications.nextDueAt();
   if (loop.stopped || loop.closed) return;
-  const wait = next === null ? TICK_MS : Math.min(TICK_MS, Math.max(0, next - runtimeOf(app.stores).clock()));
+  const wait = next === null ? TICK_MS : Math.min(TICK_MS, Math.max(0, next - runtimeOf(deps.stores).clock()));
   clearTimeout(loop.timer);
-  loop.timer = setTimeout(() => void runDeliveries(app), wait);
+  loop.timer = setTimeout(() => void runDeliveries(deps), wait);
   loop.timer.unref();
 }
 
@@ -238,8 +250,8 @@ async function scheduleNext(app: App): Promise<void> {
  * Runs a pass now (or, when one is under way, one more right after it) and resolves when done. The loop calls
  * it; tests and the screen's Retry call it to deliver without waiting for the timer.
  */
-export function runDeliveries(app: App): Promise<void> {
-  const loop = loopOf(app);
+export function runDeliveries(deps: NotificationDeps): Promise<void> {
+  const loop = loopOf(deps);
   if (loop.stopped) return Promise.resolve();
   if (loop.running) {
     loop.again = true;
@@ -248,13 +260,13 @@ export function runDeliveries(app: App): Promise<void> {
   loop.running = (async () => {
     do {
       loop.again = false;
-      await pass(app);
+      await pass(deps);
     } while (loop.again && !loop.stopped);
   })()
-    .catch((err) => app.log.error({ err }, 'the notification delivery loop failed'))
+    .catch((err) => deps.log.error({ err }, 'the notification delivery loop failed'))
     .finally(() => {
       loop.running = null;
-      scheduleNext(app).catch((err) => app.log.error({ err }, 'the notification delivery loop could not be scheduled'));
+      scheduleNext(deps).catch((err) => deps.log.error({ err }, 'the notification delivery loop could not be scheduled'));
     });
   return loop.running;
 }
