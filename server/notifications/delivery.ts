@@ -4,7 +4,7 @@
 // catalogue, so a failing channel never notifies about itself. The same loop sends the digest when it is due.
 //
 // It runs when woken (an event was queued), when the next retry is due, and at least every minute; at start it
-// resumes deliveries an earlier process left half-done (outbox.ts resumeInterrupted).
+// resumes deliveries an earlier process left half-done (the notification store's resumeInterrupted).
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../security/secret-box.js';
