@@ -151,9 +151,9 @@ const keywordsOf = (question: string) => (keywordQuery(question)?.match(/"([^"]+
  * (a word counts when the entry has it or a form of it: "covers" for "cover").
  */
 export async function keywordHelp(deps: Pick<ChatDeps, 'stores'>, question: string): Promise<Help> {
-  const rows = await deps.stores.help.keywordMatches(question, KEYWORD_ROWS);
-  if (!rows.length) return { links: [], answers: [] };
   const words = keywordsOf(question);
+  if (!words.length) return { links: [], answers: [] };
+  const rows = await deps.stores.help.keywordMatches(words, KEYWORD_ROWS);
   const stem = (w: string) => w.slice(0, Math.max(4, w.length - 2));
   const covers = (text: string) => {
     const lower = text.toLowerCase();

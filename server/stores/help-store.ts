@@ -15,8 +15,8 @@ export interface HelpStore {
   /** The Q&A entries among these documents (in no particular order). */
   qaEntries(documentIds: number[]): Promise<Array<Pick<HelpDocument, 'id' | 'title' | 'content'>>>;
   /**
-   * The documents whose chunks best match the question's words (keyword search), best match first, one row per
-   * matching chunk (so a document may come more than once), at most `limit` rows; none when no word counts.
+   * The documents whose chunks best match any of these words (keyword search; lowercased letters and digits),
+   * best match first, one row per matching chunk (so a document may come more than once), at most `limit` rows.
    */
-  keywordMatches(question: string, limit: number): Promise<HelpDocument[]>;
+  keywordMatches(words: string[], limit: number): Promise<HelpDocument[]>;
 }

@@ -1,5 +1,4 @@
 import type { HelpDocument, HelpStore } from '../help-store.js';
-import { keywordQuery } from '../../retrieval/retrieve.js';
 import { stmt, type Db } from './database.js';
 
 export function sqliteHelpStore(db: Db): HelpStore {
@@ -12,9 +11,10 @@ export function sqliteHelpStore(db: Db): HelpStore {
     WHERE d.kind = 'qa' AND s.enabled = 1 AND d.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(documentIds)) as Array<{ id: number; title: string; content: string }>;
     },
-    async keywordMatches(question, limit) {
-      const fts = keywordQuery(question);
-      if (!fts) return [];
+    async keywordMatches(words, limit) {
+      if (!words.length) return [];
+      // Any of the words, each as an FTS5 string (they hold letters and digits only).
+      const fts = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
       return stmt(
         db,
         `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
