@@ -35,7 +35,7 @@ import { widgetAssets } from './plugins/widget-assets.js';
 import { backupRoutes } from './backup/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { leadAdminRoutes } from './leads/routes.js';
-import { startNotifications, type NotificationOptions } from './notifications/delivery.js';
+import { notificationLoop, type NotificationOptions } from './notifications/delivery.js';
 
 export interface BuildOptions {
   config: Config;
@@ -169,6 +169,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     app.addHook('onReady', async () => timer.start());
     app.addHook('onClose', async () => timer.stop());
   }
-  startNotifications(app, options.notifications);
+  // Registered last: closing runs hooks in reverse, so the loop stops before the stores close.
+  const notifications = notificationLoop({ stores, secretBox: app.secretBox, config, log: app.log, ingest }, options.notifications);
+  app.addHook('onReady', async () => notifications.start());
+  app.addHook('onClose', async () => notifications.stop());
   return app;
 }

@@ -5,7 +5,7 @@
 //
 // It runs when woken (an event was queued), when the next retry is due, and at least every minute; at start it
 // resumes deliveries an earlier process left half-done (the notification store's resumeInterrupted).
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Stores } from '../stores/stores.js';
@@ -271,31 +271,44 @@ export function runDeliveries(deps: NotificationDeps): Promise<void> {
   return loop.running;
 }
 
-/** Starts the loop with the app (after migrations, before listening) and stops it on close. */
-export function startNotifications(app: FastifyInstance, options: NotificationOptions = {}): void {
-  const runtime = runtimeOf(app.stores);
-  const loop = loopOf(app);
+/** The delivery loop's lifetime: started when the app is ready, stopped when it closes. */
+export interface NotificationLoop {
+  /** Resumes deliveries an earlier process left half-done and runs a first pass. */
+  start(): Promise<void>;
+  /** Stops the loop, waiting a little for sends under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Sets up the app's notifications (from here on notify() queues events) and returns the loop, for app.ts to
+ * start after migrations, before listening, and to stop before the stores close.
+ */
+export function notificationLoop(deps: NotificationDeps, options: NotificationOptions = {}): NotificationLoop {
+  const runtime = runtimeOf(deps.stores);
+  const loop = loopOf(deps);
   runtime.clock = options.clock ?? Date.now;
-  runtime.log = app.log;
-  runtime.settings = app.stores.config;
+  runtime.log = deps.log;
+  runtime.settings = deps.stores.config;
   loop.options = options;
-  app.addHook('onReady', async () => {
-    const resumed = await app.stores.notifications.resumeInterrupted(runtime.clock());
-    if (resumed) app.log.info({ resumed }, 'notifications interrupted by the last stop are sent again');
-    runtime.wake = () => {
+  return {
+    async start() {
+      const resumed = await deps.stores.notifications.resumeInterrupted(runtime.clock());
+      if (resumed) deps.log.info({ resumed }, 'notifications interrupted by the last stop are sent again');
+      runtime.wake = () => {
+        clearTimeout(loop.timer);
+        loop.timer = setTimeout(() => void runDeliveries(deps), 0);
+        loop.timer.unref();
+      };
+      void runDeliveries(deps);
+    },
+    async stop() {
+      loop.stopped = true;
+      runtime.wake = null;
       clearTimeout(loop.timer);
-      loop.timer = setTimeout(() => void runDeliveries(app), 0);
-      loop.timer.unref();
-    };
-    void runDeliveries(app);
-  });
-  app.addHook('onClose', async () => {
-    loop.stopped = true;
-    runtime.wake = null;
-    clearTimeout(loop.timer);
-    // The sends under way may finish (this hook runs before the database closes), but shutdown does not wait
-    // long for a slow mail server: a row still 'sending' goes again at the next start.
-    if (loop.running) await Promise.race([loop.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
-    loop.closed = true;
-  });
+      // The sends under way may finish (this runs before the stores close), but shutdown does not wait long for
+      // a slow mail server: a row still 'sending' goes again at the next start.
+      if (loop.running) await Promise.race([loop.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+      loop.closed = true;
+    },
+  };
 }

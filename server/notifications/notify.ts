@@ -35,11 +35,11 @@ interface Runtime {
   clock: () => number;
   wake: null | (() => void);
   log: null | FastifyBaseLogger;
-  /** Where the routing is read from (set by startNotifications; until then nothing is queued). */
+  /** Where the routing is read from (set by notificationLoop; until then nothing is queued). */
   settings: null | ConfigStore;
 }
 
-// Per app (per outbox): the clock deliveries use, how to wake the loop, the log. Set by startNotifications.
+// Per app (per outbox): the clock deliveries use, how to wake the loop, the log. Set by notificationLoop (delivery.ts).
 const runtimes = new WeakMap<NotificationStore, Runtime>();
 
 export function runtimeOf(stores: NotifyStores): Runtime {
