@@ -27,26 +27,8 @@ type Rule = 'sqlite' | 'sql' | 'fastify' | 'layers';
 const NOT_YET_MOVED: Record<Rule, string[]> = {
   sqlite: [
     // chat, leads, insights, notifications, widget
-    'server/chat/admin-routes.ts',
-    'server/chat/alerts.ts',
-    'server/chat/conversations.ts',
-    'server/chat/live-conversations.ts',
     'server/chat/pipeline.ts',
-    'server/chat/usage.ts',
-    'server/chat/visitor-limits.ts',
-    'server/dashboard/insights-repository.ts',
-    'server/dashboard/insights-routes.ts',
-    'server/dashboard/insights.ts',
     'server/dashboard/routes.ts',
-    'server/leads/leads.ts',
-    'server/leads/routes.ts',
-    'server/notifications/delivery.ts',
-    'server/notifications/digest.ts',
-    'server/notifications/notify.ts',
-    'server/notifications/outbox.ts',
-    'server/notifications/routes.ts',
-    'server/widget/admin-routes.ts',
-    'server/widget/routes.ts',
     // training
     'server/training/documents.ts',
     'server/training/jobs.ts',
@@ -58,26 +40,8 @@ const NOT_YET_MOVED: Record<Rule, string[]> = {
     // vectors, retrieval
     'server/retrieval/retrieve.ts',
     'server/vectors/vector-index.ts',
-    // settings, backup, openrouter: the low-balance alert (chat/alerts.ts) and the search index checks
-    // (vectors/vector-index.ts) still take the connection
-    'server/openrouter/credit-watch.ts',
-    'server/openrouter/deps.ts',
-    'server/settings/connection.ts',
   ],
   sql: [
-    // chat, leads, insights, notifications, widget
-    'server/chat/admin-routes.ts',
-    'server/chat/alerts.ts',
-    'server/chat/conversations.ts',
-    'server/chat/live-conversations.ts',
-    'server/chat/pipeline.ts',
-    'server/chat/usage.ts',
-    'server/dashboard/insights-repository.ts',
-    'server/leads/leads.ts',
-    'server/notifications/delivery.ts',
-    'server/notifications/digest.ts',
-    'server/notifications/notify.ts',
-    'server/notifications/outbox.ts',
     // training
     'server/training/documents.ts',
     'server/training/jobs.ts',
@@ -90,8 +54,6 @@ const NOT_YET_MOVED: Record<Rule, string[]> = {
     'server/retrieval/retrieve.ts',
   ],
   fastify: [
-    // chat, leads, insights, notifications, widget
-    'server/notifications/delivery.ts',
     // training
     'server/training/service.ts',
     'server/training/train-now.ts',

@@ -55,11 +55,11 @@ export async function evaluateLowBalance(deps: Deps): Promise<void> {
   const watch = await watched(deps);
   const row = await readRow(deps);
   if (!watch || !row || row.fingerprint !== watch.fingerprint || row.amount === null || row.source === null) {
-    resolveAlert(deps.db, LOW_BALANCE_ALERT);
+    await resolveAlert(deps.stores, LOW_BALANCE_ALERT);
   } else if (row.amount < watch.thresholdUsd) {
-    raiseAlert(deps.db, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
+    await raiseAlert(deps.stores, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
   } else {
-    resolveAlert(deps.db, LOW_BALANCE_ALERT);
+    await resolveAlert(deps.stores, LOW_BALANCE_ALERT);
   }
 }
 

@@ -49,15 +49,14 @@ export async function candidateConnection(
 /** The key status, balance watch and catalog refresh's dependencies, reading the saved settings when called. */
 export function openRouterDeps(
   deps: ConnectionDeps & {
-    stores: Pick<Stores, 'config' | 'provider'>;
+    stores: Pick<Stores, 'config' | 'provider' | 'chat' | 'notifications'>;
     config: Pick<Config, 'openRouterBaseUrl' | 'publicUrl'>;
     log: FastifyBaseLogger;
-    db: OpenRouterDeps['db'];
   },
 ): OpenRouterDeps {
   return {
     store: deps.stores.provider,
-    db: deps.db,
+    stores: deps.stores,
     secretBox: deps.secretBox,
     config: deps.config,
     log: deps.log,

@@ -7,6 +7,11 @@ import type { ConfigStore } from './config-store.js';
 import type { VectorStore } from './vector-store.js';
 import type { MaintenanceStore } from './maintenance-store.js';
 import type { ProviderStore } from './provider-store.js';
+import type { HelpStore } from './help-store.js';
+import type { InsightStore } from './insight-store.js';
+import type { LeadStore } from './lead-store.js';
+import type { NotificationStore } from './notification-store.js';
+import type { UsageStore } from './usage-store.js';
 
 export interface Stores {
   config: ConfigStore;
@@ -15,4 +20,10 @@ export interface Stores {
   auth: AuthStore;
   provider: ProviderStore;
   maintenance: MaintenanceStore;
+  usage: UsageStore;
+  /** Knowledge-base reads for an answer that cannot be given: Q&A entries and keyword matches. */
+  help: HelpStore;
+  leads: LeadStore;
+  insights: InsightStore;
+  notifications: NotificationStore;
 }

@@ -3,6 +3,11 @@ import type { Stores } from '../stores.js';
 import { sqliteAuthStore } from './auth-store.js';
 import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
+import { sqliteHelpStore } from './help-store.js';
+import { sqliteInsightStore } from './insight-store.js';
+import { sqliteLeadStore } from './lead-store.js';
+import { sqliteNotificationStore } from './notification-store.js';
+import { sqliteUsageStore } from './usage-store.js';
 import { openDatabase, type Db } from './database.js';
 import { sqliteMaintenanceStore } from './maintenance-store.js';
 import { migrate } from './migrate.js';
@@ -25,12 +30,24 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
   }
   return {
     db,
+    ...sqliteStoresOn(db),
+    close: () => db.close(),
+  };
+}
+
+/** Every store on an open, migrated connection (openSqliteStores; tests that build a database by hand). */
+export function sqliteStoresOn(db: Db): Stores {
+  return {
     config: sqliteConfigStore(db),
     chat: sqliteChatStore(db),
+    usage: sqliteUsageStore(db),
+    help: sqliteHelpStore(db),
+    leads: sqliteLeadStore(db),
+    insights: sqliteInsightStore(db),
+    notifications: sqliteNotificationStore(db),
     vectors: sqliteVectorStore(db),
     auth: sqliteAuthStore(db),
     provider: sqliteProviderStore(db),
     maintenance: sqliteMaintenanceStore(db),
-    close: () => db.close(),
   };
 }
