@@ -9,10 +9,9 @@ import { pruneLedger } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { saveAndTrainQa } from '../training/train-now.js';
-import { ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
+import { CONVERSATION_FILTERS, ConversationDetail, ConversationList, ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
 import { csvCell } from '../http/csv.js';
 
-const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
 const ConversationParams = z.object({ id: z.string().uuid('Not a conversation id.') });
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
 
@@ -36,11 +35,11 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   const listQuery = z.object({
-    filter: z.enum(FILTERS).default('all'),
+    filter: z.enum(CONVERSATION_FILTERS).default('all'),
     offset: z.coerce.number().int().min(0).default(0),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   });
-  app.get('/conversations', { schema: { querystring: listQuery } }, async (request) => {
+  app.get('/conversations', { schema: { querystring: listQuery, response: { 200: ConversationList } } }, async (request) => {
     const { filter, limit, offset } = request.query;
     return stores.chat.listConversations(filter, limit, offset);
   });
@@ -87,11 +86,15 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     return `\uFEFF${lines.join('\r\n')}\r\n`;
   });
 
-  app.get('/conversations/:id', { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }) } }, async (request) => {
-    const detail = await stores.chat.conversationDetail(request.params.id);
-    if (!detail) throw notFound('No such conversation.');
-    return detail;
-  });
+  app.get(
+    '/conversations/:id',
+    { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }), response: { 200: ConversationDetail, 404: ErrorBody } } },
+    async (request) => {
+      const detail = await stores.chat.conversationDetail(request.params.id);
+      if (!detail) throw notFound('No such conversation.');
+      return detail;
+    },
+  );
 
   // Improve answer: the admin's Q&A entry for a question the bot answered badly, saved and trained at once.
   app.post(
