@@ -9,7 +9,15 @@ import { pruneLedger } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
 import { saveAndTrainQa } from '../training/train-now.js';
-import { CONVERSATION_FILTERS, ConversationDetail, ConversationList, ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
+import {
+  CONVERSATION_FILTERS,
+  ChatbotSettingsUpdate,
+  ChatbotSettingsView,
+  ConversationDetail,
+  ConversationList,
+  ImproveAnswerBody,
+  ImprovedAnswer,
+} from './schemas.js';
 import { csvCell } from '../http/csv.js';
 
 const ConversationParams = z.object({ id: z.string().uuid('Not a conversation id.') });
@@ -18,13 +26,16 @@ const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
 export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { stores } = app;
 
-  app.get('/chatbot/settings', async () => ({ chatbot: await readChatbotSettings(stores.config), retrieval: await readRetrievalSettings(stores.config) }));
+  app.get('/chatbot/settings', { schema: { response: { 200: ChatbotSettingsView } } }, async () => ({
+    chatbot: await readChatbotSettings(stores.config),
+    retrieval: await readRetrievalSettings(stores.config),
+  }));
   app.put(
     '/chatbot/settings',
     {
       schema: {
-        body: z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings.pick({ topK: true, minMatch: true }) }),
-        response: { 200: z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings }), 400: ErrorBody },
+        body: ChatbotSettingsUpdate,
+        response: { 200: ChatbotSettingsView, 400: ErrorBody },
       },
     },
     async (request) => {
