@@ -16,7 +16,7 @@ import { openDatabase } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/vectors/vector-index.js';
+import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/stores/sqlite/vector-store.js';
 import { buildServer, startArguments } from '../support/production.js';
 import { freePort } from '../support/free-port.js';
 import { corpus, gaussian, mb, percentile, prng, round, zipf, type Row } from './common.js';

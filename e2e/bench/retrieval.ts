@@ -1,5 +1,5 @@
 // Retrieval latency and recall at 10k and 100k chunks of 1536 dimensions, on an index built with the project's
-// own functions (vector-index.ts) in a temporary SQLite file: searchVectors alone, the full retrieve() path
+// own functions (server/stores/sqlite/vector-store.ts) in a temporary SQLite file: searchVectors alone, the full retrieve() path
 // (vectors + FTS5 keywords + fusion, with the question's vector cached so there is no network), recall@k
 // against exact brute-force cosine over every vector, an oversample sweep, and the time a start takes to read
 // the index's binary vectors into memory (the coarse scan runs over that copy).
@@ -25,9 +25,10 @@ import {
   insertVectors,
   searchVectors,
   setDimensions,
+  sqliteVectorStore,
   warmVectorSearch,
-  type VectorIndex,
-} from '../../server/vectors/vector-index.js';
+} from '../../server/stores/sqlite/vector-store.js';
+import type { VectorIndex } from '../../server/stores/vector-store.js';
 import { keywordQuery, retrieve } from '../../server/retrieval/retrieve.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
@@ -205,7 +206,7 @@ export async function run(): Promise<Row[]> {
         }
         return { ...summary(ms), recall: round(r / timed.length, 3), top1: round(top1 / timed.length, 3) };
       };
-      const deps = { db, embedderFor: async () => ({ client: {} as OpenAI, provider: 'openrouter' as const }) };
+      const deps = { db, vectors: sqliteVectorStore(db), embedderFor: async () => ({ client: {} as OpenAI, provider: 'openrouter' as const }) };
       const measureRetrieve = async () => {
         for (const { question } of warm) await retrieve(deps, question, { topK: TOP_K, minMatch: 0 });
         const ms: number[] = [];

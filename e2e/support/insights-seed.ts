@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../server/stores/sqlite/database.js';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { sourceOfKind } from '../../server/training/sources.js';
-import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/vectors/vector-index.js';
+import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/stores/sqlite/vector-store.js';
 import { dayRange } from '../../server/dashboard/insights.js';
 
 const ORIGIN = 'https://shop.example.com';

@@ -3,8 +3,8 @@
 // with the previous user turn (same embedding call), fused so that it adds to the question's own results.
 import { createHash } from 'node:crypto';
 import { stmt, type Db } from '../stores/sqlite/database.js';
+import type { VectorIndex, VectorStore } from '../stores/vector-store.js';
 import { embedBatch, type EmbedderFor } from '../vectors/embedder.js';
-import { activeIndex, cachedVector, cacheVector, searchVectors, similarities, type VectorIndex } from '../vectors/vector-index.js';
 
 export interface RetrievedChunk {
   chunkId: number;
@@ -27,6 +27,7 @@ export interface RetrievedChunk {
 
 export interface RetrievalDeps {
   db: Db;
+  vectors: VectorStore;
   embedderFor: EmbedderFor;
   signal?: AbortSignal;
 }
@@ -79,7 +80,8 @@ async function embedQueries(
   texts: string[],
 ): Promise<{ vectors: Array<Float32Array | null>; tokens: number; cost: number | null }> {
   const hashes = texts.map(queryHash);
-  const vectors = hashes.map((hash) => cachedVector(deps.db, index, hash));
+  const cached = await deps.vectors.cachedVectors(index, hashes);
+  const vectors = hashes.map((hash) => cached.get(hash) ?? null);
   const missing = texts.flatMap((text, i) => (vectors[i] ? [] : [i]));
   if (missing.length === 0) return { vectors, tokens: 0, cost: 0 };
   const { client, provider, onOutcome } = await deps.embedderFor(index);
@@ -97,8 +99,11 @@ async function embedQueries(
     );
     missing.forEach((i, n) => {
       vectors[i] = result.vectors[n];
-      cacheVector(deps.db, index, hashes[i], result.vectors[n]);
     });
+    await deps.vectors.cacheVectors(
+      index,
+      missing.map((i, n) => ({ textHash: hashes[i], vector: result.vectors[n] })),
+    );
     return { vectors, tokens: result.tokens, cost: result.cost };
   } catch (err) {
     if (vectors[0] && !deps.signal?.aborted) return { vectors, tokens: 0, cost: 0 };
@@ -123,12 +128,13 @@ interface Run {
 }
 
 /** One hybrid search: vector hits and keyword hits, each with its exact similarity to the query's vector. */
-function search(db: Db, index: VectorIndex, query: SearchedQuery, vector: Float32Array, topK: number): Run {
+async function search(deps: RetrievalDeps, index: VectorIndex, query: SearchedQuery, vector: Float32Array, topK: number): Promise<Run> {
+  const { db, vectors } = deps;
   // Fusion needs the head of each ranking: a few vector hits (each costs oversampled rescoring), more
   // keyword hits (cheap).
   const vectorPool = Math.max(topK * 2, 12);
   const pool = Math.max(topK * 4, 24);
-  const vectorHits = searchVectors(db, index, vector, vectorPool);
+  const vectorHits = await vectors.search(index, vector, vectorPool);
   const fts = keywordQuery(query.text);
   const keywordIds = fts
     ? (stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[])
@@ -136,8 +142,7 @@ function search(db: Db, index: VectorIndex, query: SearchedQuery, vector: Float3
   const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
   // Keyword-only hits get their exact similarity too; chunks without a vector in this index (not yet
   // trained, or a disabled source) get none and drop out.
-  for (const [id, sim] of similarities(
-    db,
+  for (const [id, sim] of await vectors.similarities(
     index,
     vector,
     keywordIds.filter((id) => !similarity.has(id)),
@@ -156,7 +161,7 @@ const rrf = (run: Run, id: number) =>
 
 export async function retrieve(deps: RetrievalDeps, question: string, options: RetrieveOptions): Promise<RetrievalResult> {
   const { db } = deps;
-  const index = activeIndex(db);
+  const index = await deps.vectors.activeIndex();
   const queries: SearchedQuery[] = [{ text: question, kind: options.rewritten ? 'rewritten' : 'question' }];
   const previous = options.previousQuestion?.trim();
   if (previous && !options.rewritten) queries.push({ text: `${previous}\n${question}`, kind: 'with-previous' });
@@ -179,7 +184,8 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
     queries.map((q) => q.text),
   );
   const t1 = performance.now();
-  const runs = queries.flatMap((query, i) => (embedded.vectors[i] ? [search(db, index, query, embedded.vectors[i]!, options.topK)] : []));
+  const runs: Run[] = [];
+  for (const [i, query] of queries.entries()) if (embedded.vectors[i]) runs.push(await search(deps, index, query, embedded.vectors[i]!, options.topK));
   const [own, contextual] = runs as [Run, Run | undefined];
   const passes = (run: Run, id: number) => run.similarity.has(id) && run.similarity.get(id)! * 100 >= options.minMatch;
 

@@ -1,63 +1,28 @@
 // The embedding step shared by "Start Training", source syncs and index rebuilds: every chunk that has
 // no vector in the index gets one, from the cache when that text was embedded before, else from the API.
 import type OpenAI from 'openai';
-import type { Db } from '../stores/sqlite/database.js';
 import type { Provider } from '../openrouter/client.js';
+import type { KeyOutcomeReport } from '../openrouter/key-status.js';
+import { qaQuestionsMissingVectors } from '../retrieval/qa-match.js';
+import type { VectorIndex, VectorStore } from '../stores/vector-store.js';
 import { embedBatch, EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
 import type { JobContext } from './jobs.js';
-import {
-  cacheVector,
-  chunksMissingVectors,
-  indexById,
-  missingChunksClause,
-  insertVectors,
-  setDimensions,
-  type EmbeddingSpace,
-  type VectorIndex,
-} from '../vectors/vector-index.js';
-import type { KeyOutcomeReport } from '../openrouter/key-status.js';
-import { chunkTotals } from './stats.js';
-import { qaQuestionsMissingVectors } from '../retrieval/qa-match.js';
 
 export interface EmbedDeps {
-  db: Db;
+  vectors: VectorStore;
   client: OpenAI;
   provider: Provider;
   pricePerToken: number | null;
   onOutcome?: KeyOutcomeReport;
 }
 
-/** What a job still has to do for `index`, counted in SQL (no chunk text is loaded). */
-export function countMissing(db: Db, index: VectorIndex): { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number } {
-  return db
-    .prepare(`WITH missing AS (SELECT c.text_hash, c.token_count ${missingChunksClause(db, index)}),
-    uncached AS (
-      SELECT text_hash, max(token_count) AS tokens FROM missing m
-      WHERE NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.endpoint = ? AND e.model = ? AND e.text_hash = m.text_hash) GROUP BY text_hash)
-    SELECT (SELECT count(*) FROM missing) AS chunks, (SELECT coalesce(sum(token_count), 0) FROM missing) AS tokens,
-      (SELECT count(*) FROM uncached) AS uncachedChunks, (SELECT coalesce(sum(tokens), 0) FROM uncached) AS uncachedTokens`)
-    .get(index.endpoint, index.model) as { chunks: number; tokens: number; uncachedChunks: number; uncachedTokens: number };
-}
-
-function cachedHashes(db: Db, space: EmbeddingSpace, hashes: string[]): Array<{ text_hash: string; dimensions: number; vector: Buffer }> {
-  if (hashes.length === 0) return [];
-  return db
-    .prepare('SELECT text_hash, dimensions, vector FROM embedding_cache WHERE endpoint = ? AND model = ? AND text_hash IN (SELECT value FROM json_each(?))')
-    .all(space.endpoint, space.model, JSON.stringify(hashes)) as Array<{ text_hash: string; dimensions: number; vector: Buffer }>;
-}
-
 /** Fills `index` until no chunk lacks a vector (or the job is stopped). */
 export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: VectorIndex): Promise<void> {
-  const { db } = deps;
+  const { vectors } = deps;
   let index = start;
-  const todo = countMissing(db, index);
+  const todo = await vectors.countMissing(index);
   // Chunks still to do per document: a document is done when its count reaches zero.
-  const remaining = new Map(
-    db
-      .prepare(`SELECT c.document_id, count(*) ${missingChunksClause(db, index)} GROUP BY c.document_id`)
-      .raw()
-      .all() as Array<[number, number]>,
-  );
+  const remaining = await vectors.missingByDocument(index);
   ctx.progress({
     phase: `Embedding with ${index.model}`,
     chunksTotal: ctx.job.progress.chunksDone + todo.chunks,
@@ -70,47 +35,40 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
   );
 
   const documentOf = new Map<number, number>();
-  const store = (hashToVector: Map<string, Buffer>, chunkIds: Map<string, number[]>) => {
-    db.transaction(() => {
-      const rows: Array<{ chunkId: number; vector: Buffer }> = [];
-      const stillThere = new Set(
-        db
-          .prepare('SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))')
-          .pluck()
-          .all(JSON.stringify([...chunkIds.values()].flat())) as number[],
-      );
-      for (const [hash, vector] of hashToVector) for (const id of chunkIds.get(hash) ?? []) if (stillThere.has(id)) rows.push({ chunkId: id, vector });
-      insertVectors(db, index, rows);
-      let documentsDone = 0;
-      for (const { chunkId } of rows) {
-        const documentId = documentOf.get(chunkId)!;
-        documentOf.delete(chunkId);
-        const left = (remaining.get(documentId) ?? 1) - 1;
-        remaining.set(documentId, left);
-        if (left === 0) documentsDone++;
-      }
-      // Tokens as every screen counts them (chunkTotals): those of the chunks indexed, from the cache too.
-      ctx.count({ chunksDone: rows.length, documentsDone, tokens: chunkTotals(db, { chunkIds: rows.map((r) => r.chunkId) }).tokens });
-    })();
+  const store = async (hashToVector: Map<string, Float32Array>, chunkIds: Map<string, number[]>) => {
+    const rows: Array<{ chunkId: number; vector: Float32Array }> = [];
+    for (const [hash, vector] of hashToVector) for (const chunkId of chunkIds.get(hash) ?? []) rows.push({ chunkId, vector });
+    // Chunks deleted while their text was being embedded are skipped by the store.
+    const written = await vectors.writeVectors(index, rows);
+    let documentsDone = 0;
+    for (const chunkId of written.chunkIds) {
+      const documentId = documentOf.get(chunkId)!;
+      documentOf.delete(chunkId);
+      const left = (remaining.get(documentId) ?? 1) - 1;
+      remaining.set(documentId, left);
+      if (left === 0) documentsDone++;
+    }
+    // Tokens as every screen counts them: those of the chunks indexed, from the cache too.
+    ctx.count({ chunksDone: written.chunkIds.length, documentsDone, tokens: written.tokens });
   };
 
   while (!ctx.stopped()) {
-    const missing = chunksMissingVectors(db, index, EMBED_BATCH_SIZE * EMBED_CONCURRENCY * 4);
+    const missing = await vectors.chunksMissingVectors(index, EMBED_BATCH_SIZE * EMBED_CONCURRENCY * 4);
     if (missing.length === 0) break;
     const idsByHash = new Map<string, number[]>();
     const textByHash = new Map<string, string>();
     const tokensByHash = new Map<string, number>();
     for (const m of missing) {
-      documentOf.set(m.id, m.document_id);
-      idsByHash.set(m.text_hash, [...(idsByHash.get(m.text_hash) ?? []), m.id]);
-      textByHash.set(m.text_hash, m.text);
-      tokensByHash.set(m.text_hash, m.token_count);
+      documentOf.set(m.chunkId, m.documentId);
+      idsByHash.set(m.textHash, [...(idsByHash.get(m.textHash) ?? []), m.chunkId]);
+      textByHash.set(m.textHash, m.text);
+      tokensByHash.set(m.textHash, m.tokenCount);
     }
-    const cached = cachedHashes(db, index, [...idsByHash.keys()]);
-    if (cached.length > 0) {
-      if (!index.dimensions) index = setDimensions(db, index, cached[0].dimensions);
-      store(new Map(cached.map((c) => [c.text_hash, c.vector])), idsByHash);
-      for (const c of cached) textByHash.delete(c.text_hash);
+    const cached = await vectors.cachedVectors(index, [...idsByHash.keys()]);
+    if (cached.size > 0) {
+      if (!index.dimensions) index = await vectors.setDimensions(index, cached.values().next().value!.length);
+      await store(cached, idsByHash);
+      for (const hash of cached.keys()) textByHash.delete(hash);
     }
     const pending = [...textByHash.entries()];
     const batches: Array<Array<[string, string]>> = [];
@@ -134,14 +92,15 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
           },
         );
         if (!index.dimensions) {
-          index = setDimensions(db, index, result.dimensions);
+          index = await vectors.setDimensions(index, result.dimensions);
           ctx.log('info', `${index.model} returns ${result.dimensions}-dimension vectors; the index is set to that size.`);
         }
-        const vectors = new Map<string, Buffer>();
-        db.transaction(() => {
-          batch.forEach(([hash], i) => vectors.set(hash, cacheVector(db, index, hash, result.vectors[i])));
-        })();
-        store(vectors, idsByHash);
+        const embedded = new Map(batch.map(([hash], i) => [hash, result.vectors[i]]));
+        await vectors.cacheVectors(
+          index,
+          [...embedded].map(([textHash, vector]) => ({ textHash, vector })),
+        );
+        await store(embedded, idsByHash);
         // The cost is what the provider bills: its own count, or ours when it reports none.
         const billed = result.tokens || batch.reduce((sum, [hash]) => sum + (tokensByHash.get(hash) ?? 0), 0);
         const cost = result.cost ?? (deps.pricePerToken !== null ? billed * deps.pricePerToken : 0);
@@ -149,9 +108,9 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
       }
     };
     await Promise.all(Array.from({ length: Math.min(EMBED_CONCURRENCY, batches.length) }, worker));
-    index = indexById(db, index.id) ?? index;
+    index = (await vectors.indexById(index.id)) ?? index;
   }
-  await embedQaQuestions(ctx, deps, indexById(db, index.id) ?? index);
+  await embedQaQuestions(ctx, deps, (await vectors.indexById(index.id)) ?? index);
 }
 
 /**
@@ -161,7 +120,7 @@ export async function embedMissing(ctx: JobContext, deps: EmbedDeps, start: Vect
  */
 async function embedQaQuestions(ctx: JobContext, deps: EmbedDeps, index: VectorIndex): Promise<void> {
   if (!index.dimensions || ctx.stopped()) return;
-  const missing = qaQuestionsMissingVectors(deps.db, index);
+  const missing = await qaQuestionsMissingVectors(deps.vectors, index);
   for (let i = 0; i < missing.length && !ctx.stopped(); i += EMBED_BATCH_SIZE) {
     const batch = missing.slice(i, i + EMBED_BATCH_SIZE);
     const result = await embedBatch(
@@ -176,7 +135,10 @@ async function embedQaQuestions(ctx: JobContext, deps: EmbedDeps, index: VectorI
         onOutcome: deps.onOutcome,
       },
     );
-    deps.db.transaction(() => batch.forEach((q, n) => cacheVector(deps.db, index, q.hash, result.vectors[n])))();
+    await deps.vectors.cacheVectors(
+      index,
+      batch.map((q, n) => ({ textHash: q.hash, vector: result.vectors[n] })),
+    );
     ctx.count({ cost: result.cost ?? (deps.pricePerToken !== null ? result.tokens * deps.pricePerToken : 0) });
   }
   if (missing.length) ctx.log('info', `${missing.length} Q&A ${missing.length === 1 ? 'question' : 'questions'} embedded for word-for-word answers.`);

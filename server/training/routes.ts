@@ -24,7 +24,6 @@ import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
 import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
 import { CHUNK_TOTALS, chunkTotals, knowledgeBaseStats, sourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
-import { activeIndex, buildingIndex, clearVectors, dropIndex, forgetCachedVectors } from '../vectors/vector-index.js';
 import { embedderFor, indexConnection } from '../vectors/index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
@@ -408,7 +407,7 @@ export const trainingRoutes =
       async (request) => {
         const settings = await readRetrievalSettings(stores.config);
         // The question is embedded by the provider that built the index: without its key that is a 401 from upstream, not a search.
-        const index = activeIndex(db);
+        const index = await stores.vectors.activeIndex();
         const connection = index ? await indexConnection(app, index) : await currentConnection(app);
         if (index && !connection.apiKey && connection.provider === 'openrouter') {
           throw badRequest(
@@ -416,7 +415,7 @@ export const trainingRoutes =
           );
         }
         try {
-          const result = await retrieve({ db, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
+          const result = await retrieve({ db, vectors: stores.vectors, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
             topK: request.body.topK ?? settings.topK,
             minMatch: request.body.minMatch ?? settings.minMatch,
           });
@@ -448,13 +447,14 @@ export const trainingRoutes =
       { schema: { body: EmbeddingModelChoice, response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
         // The same model through a new provider is a new index (its vectors may differ); through the same one it is a no-op.
-        const active = activeIndex(db);
+        const active = await stores.vectors.activeIndex();
         const current = active?.model ?? (await readApiSettings(stores.config)).embeddingModel;
         if (request.body.model === current && (!active || active.endpoint === (await savedEndpoint(stores.config)))) {
           throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
         }
         // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
-        if (buildingIndex(db) && activeJob(db)) throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
+        if ((await stores.vectors.buildingIndex()) && activeJob(db))
+          throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
         return reply.code(202).send({ job: await service.changeEmbeddingModel(request.body.model) });
       },
     );
@@ -462,7 +462,7 @@ export const trainingRoutes =
     // A rebuild that failed or was stopped (bad key, no credits, endpoint down) keeps what it embedded:
     // it can be resumed where it stopped, or dropped. The active index answers all along.
     app.post('/training/embedding-model/resume', { schema: { response: { 202: Accepted, 409: ErrorBody } } }, async (_request, reply) => {
-      const building = buildingIndex(db);
+      const building = await stores.vectors.buildingIndex();
       if (!building) throw conflict('There is no unfinished rebuild to resume.');
       if (activeJob(db)?.kind === 'reindex') throw conflict('The rebuild is already running.');
       return reply.code(202).send({ job: service.rebuild(building) });
@@ -472,11 +472,11 @@ export const trainingRoutes =
       '/training/embedding-model/rebuild',
       { schema: { response: { 200: z.object({ cancelled: z.literal(true) }), 404: ErrorBody, 409: ErrorBody } } },
       async () => {
-        const building = buildingIndex(db);
+        const building = await stores.vectors.buildingIndex();
         if (!building) throw notFound('There is no unfinished rebuild.');
         // A running job may be writing into it (training fills both indexes).
         if (activeJob(db)) throw conflict('A job is running. Cancel the rebuild once it has finished.');
-        dropIndex(db, building);
+        await stores.vectors.dropIndex(building);
         return { cancelled: true as const };
       },
     );
@@ -490,11 +490,8 @@ export const trainingRoutes =
 
     app.post('/training/reembed', async (request, reply) => {
       // Paying again is the point (e.g. the provider changed a model in place): drop the active index's cache too.
-      const index = activeIndex(db);
-      db.transaction(() => {
-        clearVectors(db);
-        if (index) forgetCachedVectors(db, index);
-      })();
+      const index = await stores.vectors.activeIndex();
+      await stores.vectors.clearVectors(index ?? undefined);
       return reply.code(202).send({ job: service.startTraining() });
     });
 

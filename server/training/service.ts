@@ -7,19 +7,10 @@ import { keyOutcomeReport } from '../openrouter/key-status.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
 import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocumentWrites } from './documents.js';
-import { embedMissing, countMissing, type EmbedDeps } from './embed-job.js';
+import { embedMissing, type EmbedDeps } from './embed-job.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
 import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
-import {
-  activateIndex,
-  activeIndex,
-  buildingIndex,
-  createBuildingIndex,
-  ensureActiveIndex,
-  indexById,
-  type EmbeddingSpace,
-  type VectorIndex,
-} from '../vectors/vector-index.js';
+import type { EmbeddingSpace, VectorIndex } from '../stores/vector-store.js';
 import { indexConnection } from '../vectors/index-connection.js';
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
@@ -54,7 +45,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   const { db, stores } = app;
 
   const embedPrice = async (connection: Connection, model: string): Promise<number | null> => {
-    const { models } = await getEmbeddingModels(db, connection, app.config);
+    const { models } = await getEmbeddingModels(stores.provider, connection, app.config);
     const perM = models.find((m) => m.id === model)?.promptPricePerM;
     return perM === undefined || perM === null ? null : perM;
   };
@@ -72,7 +63,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     }
     const perM = await embedPrice(connection, index.model).catch(() => null);
     return {
-      db,
+      vectors: stores.vectors,
       provider: connection.provider,
       pricePerToken: perM === null ? null : perM / 1e6,
       client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
@@ -82,9 +73,9 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
 
   /** Embeds into the active index, then into an index being rebuilt (so it does not fall behind). */
   const embedAll = async (ctx: JobContext) => {
-    const active = ensureActiveIndex(db, await savedSpace());
+    const active = await stores.vectors.ensureActiveIndex(await savedSpace());
     await embedMissing(ctx, await embedDeps(active), active);
-    const building = buildingIndex(db);
+    const building = await stores.vectors.buildingIndex();
     if (building && !ctx.stopped()) await embedMissing(ctx, await embedDeps(building), building);
   };
 
@@ -94,16 +85,16 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   };
 
   const reindex = async (ctx: JobContext) => {
-    const index = indexById(db, Number(ctx.job.params.indexId));
+    const index = await stores.vectors.indexById(Number(ctx.job.params.indexId));
     if (index?.status !== 'building') return;
     await embedMissing(ctx, await embedDeps(index), index);
     if (ctx.stopped()) return;
-    const finished = indexById(db, index.id)!;
+    const finished = (await stores.vectors.indexById(index.id))!;
     // An empty knowledge base embeds nothing, so the dimension may still be unknown: use the published one.
     const dimensions = finished.dimensions ?? knownEmbeddingDimensions(finished.model) ?? (await readApiSettings(stores.config)).embeddingDimensions;
     // The settings first: a crash in between leaves the rebuild job to finish the swap when it resumes.
     await updateEmbeddingModel(stores.config, finished.model, dimensions);
-    activateIndex(db, finished);
+    await stores.vectors.activateIndex(finished);
     ctx.log('info', `Switched to ${finished.model} (${dimensions} dimensions). Searches now use the new index.`);
   };
 
@@ -222,13 +213,13 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     runner,
     async estimate(model?: string) {
       // Training fills the active index; a model change builds one for the saved provider.
-      const active = activeIndex(db);
+      const active = await stores.vectors.activeIndex();
       const target: EmbeddingSpace = model !== undefined ? { ...(await savedSpace()), model } : active?.dimensions ? active : await savedSpace();
       const index: VectorIndex =
         active && active.endpoint === target.endpoint && active.model === target.model
           ? active
           : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
-      const missing = countMissing(db, index);
+      const missing = await stores.vectors.countMissing(index);
       const perM = await embedPrice(await indexConnection(app, index), index.model).catch(() => null);
       return {
         model: index.model,
@@ -248,7 +239,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
         ...(options.urls ? { urls: options.urls } : {}),
         ...(options.deleteUrls ? { deleteUrls: options.deleteUrls } : {}),
       }),
-    changeEmbeddingModel: async (model) => rebuild(createBuildingIndex(db, { ...(await savedSpace()), model })),
+    changeEmbeddingModel: async (model) => rebuild(await stores.vectors.createBuildingIndex({ ...(await savedSpace()), model })),
     rebuild,
   };
 }

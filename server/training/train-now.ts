@@ -13,7 +13,6 @@ import { embedBatch, EmbeddingStopError } from '../vectors/embedder.js';
 import { qaDocument, upsertDocument, type UpsertResult } from './documents.js';
 import { indexConnection } from '../vectors/index-connection.js';
 import { sourceOfKind } from './sources.js';
-import { cachedVector, cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../vectors/vector-index.js';
 
 const TRAIN_TIMEOUT_MS = 30_000;
 
@@ -57,7 +56,10 @@ export async function saveAndTrainQa(app: FastifyInstance, question: string, ans
 /** Embeds the document's chunks that have no vector yet, and `extraTexts` into the cache, in one call. */
 async function trainDocument(app: FastifyInstance, documentId: number, extraTexts: string[]): Promise<void> {
   const { db, stores } = app;
-  let index = ensureActiveIndex(db, { endpoint: await savedEndpoint(stores.config), model: (await readApiSettings(stores.config)).embeddingModel });
+  let index = await stores.vectors.ensureActiveIndex({
+    endpoint: await savedEndpoint(stores.config),
+    model: (await readApiSettings(stores.config)).embeddingModel,
+  });
   const chunks = db.prepare('SELECT id, text, text_hash AS hash FROM chunks WHERE document_id = ?').all(documentId) as Array<{
     id: number;
     text: string;
@@ -66,7 +68,8 @@ async function trainDocument(app: FastifyInstance, documentId: number, extraText
   const texts = new Map<string, string>();
   for (const c of chunks) texts.set(c.hash, c.text);
   for (const text of extraTexts) texts.set(queryHash(text), text);
-  const needed = [...texts].filter(([hash]) => !cachedVector(db, index, hash));
+  const cached = await stores.vectors.cachedVectors(index, [...texts.keys()]);
+  const needed = [...texts].filter(([hash]) => !cached.has(hash));
   if (needed.length) {
     const connection = await indexConnection(app, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
@@ -83,15 +86,16 @@ async function trainDocument(app: FastifyInstance, documentId: number, extraText
       needed.map(([, text]) => text),
       { provider: connection.provider, model: index.model, expectedDimensions: index.dimensions },
     );
-    if (!index.dimensions) index = setDimensions(db, index, result.dimensions);
-    db.transaction(() => needed.forEach(([hash], i) => cacheVector(db, index, hash, result.vectors[i])))();
+    if (!index.dimensions) index = await stores.vectors.setDimensions(index, result.dimensions);
+    needed.forEach(([hash], i) => cached.set(hash, result.vectors[i]));
+    await stores.vectors.cacheVectors(
+      index,
+      needed.map(([textHash], i) => ({ textHash, vector: result.vectors[i] })),
+    );
   }
   // Replacing a vector a chunk got on insert (same text, from the cache) changes nothing: a Q&A entry has a chunk or two.
-  db.transaction(() =>
-    insertVectors(
-      db,
-      index,
-      chunks.map((c) => ({ chunkId: c.id, vector: toBlob(cachedVector(db, index, c.hash)!) })),
-    ),
-  )();
+  await stores.vectors.writeVectors(
+    index,
+    chunks.map((c) => ({ chunkId: c.id, vector: cached.get(c.hash)! })),
+  );
 }

@@ -8,10 +8,10 @@ import { keyOutcomeReport } from '../openrouter/key-status.js';
 import { currentConnection, savedEndpoint } from '../settings/connection.js';
 import { readSecret } from '../security/secrets.js';
 import type { SecretWrite } from '../stores/config-store.js';
-import { activeIndex, indexesOn, indexKeySecret, type VectorIndex } from './vector-index.js';
+import { indexKeySecret, type VectorIndex } from '../stores/vector-store.js';
 import type { EmbedderFor } from './embedder.js';
 
-type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
+type App = Pick<FastifyInstance, 'stores' | 'secretBox' | 'config'>;
 
 export async function indexConnection(app: App, index: VectorIndex, current?: Connection): Promise<Connection> {
   current ??= await currentConnection(app);
@@ -33,8 +33,8 @@ export function embedderFor(app: App & Pick<FastifyInstance, 'openRouterDeps'>, 
 }
 
 /** The secret writes that let indexes built on `previous` keep its key once a new provider or base URL is saved. */
-export function keysForIndexesOn(app: App, previous: Connection): SecretWrite[] {
-  return indexesOn(app.db, endpointOf(previous)).map((index) =>
+export async function keysForIndexesOn(app: App, previous: Connection): Promise<SecretWrite[]> {
+  return (await app.stores.vectors.indexesOn(endpointOf(previous))).map((index) =>
     previous.apiKey
       ? { name: indexKeySecret(index), sealed: app.secretBox.seal(previous.apiKey), hint: previous.apiKey.slice(-4) }
       : { name: indexKeySecret(index), sealed: null },
@@ -50,7 +50,7 @@ export interface SearchIndexView {
 }
 
 export async function searchIndexView(app: App): Promise<SearchIndexView | null> {
-  const index = activeIndex(app.db);
+  const index = await app.stores.vectors.activeIndex();
   if (!index?.dimensions) return null; // nothing embedded yet: the next training follows the settings
   return { ...endpointTarget(index.endpoint), model: index.model, matchesSettings: index.endpoint === (await savedEndpoint(app.stores.config)) };
 }

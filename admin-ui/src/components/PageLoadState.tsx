@@ -51,13 +51,12 @@ function LoadFailed({ what, error, onRetry }: { what: string; error: string; onR
   );
 }
 
-/** A part of a page that could not be loaded (a list, a box), with Try again at the end of the sentence. */
-export function LoadError({ what, error, onRetry, inline }: { what: string; error: string | null | undefined; onRetry: () => void; inline?: boolean }) {
-  if (!error) return null;
+/** A part of a page that could not load: what failed ("Could not load the sources"), the error and a link-style "Try again". */
+export function LoadError({ text, error, onRetry, inline }: { text: string; error: string; onRetry: () => void; inline?: boolean }) {
   return (
     <Notice type="error" inline={inline}>
       <p>
-        Could not load {what}: {error}{' '}
+        {text}: {error}{' '}
         <button type="button" class="button-link" onClick={onRetry}>
           Try again
         </button>

@@ -72,7 +72,7 @@ export default function ConversationsPage() {
         ))}
       </nav>
 
-      <LoadError what="the conversations" error={error} onRetry={reload} />
+      {error && <LoadError text="Could not load the conversations" error={error} onRetry={reload} />}
       {loading && !data && <LoadingBox label="Loading conversations…" minHeight={240} />}
       {data && (
         <>

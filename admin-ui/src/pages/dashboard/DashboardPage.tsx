@@ -47,7 +47,7 @@ export default function DashboardPage() {
               <Spinner label="Loading the checklist…" />
             </div>
           )}
-          <LoadError what="the checklist" error={error} onRetry={reload} inline />
+          {error && <LoadError text="Could not load the checklist" error={error} onRetry={reload} inline />}
           {data && (
             <>
               <div class="checklist-progress">

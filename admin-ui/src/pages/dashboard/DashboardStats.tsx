@@ -129,7 +129,7 @@ export function StatsRow({ stats }: { stats: Resource<DashboardStats> }) {
       <h2 class="screen-reader-text" id="stats-title">
         Usage
       </h2>
-      {error && !data && <LoadError what="the usage numbers" error={error} onRetry={reload} inline />}
+      {error && !data && <LoadError text="Could not load the usage numbers" error={error} onRetry={reload} inline />}
       <div class="stats-row">
         <StatsBox title="Today" stats={data?.today} loading={loading && !data} />
         <StatsBox title="This month" stats={data?.month} loading={loading && !data} />

@@ -43,7 +43,7 @@ export function InsightsArea() {
           {loading ? <Spinner label={`Loading the last ${days} days…`} /> : data ? `${dayLabel(data.range.from)} – ${dayLabel(data.range.to)}, UTC days` : ''}
         </p>
       </div>
-      <LoadError what="the insights" error={error} onRetry={reload} inline />
+      {error && <LoadError text="Could not load the insights" error={error} onRetry={reload} inline />}
       {data && text && (
         <>
           <div class="insight-charts">

@@ -69,7 +69,7 @@ export default function LeadsPage() {
         ))}
       </nav>
 
-      <LoadError what="the leads" error={error} onRetry={reload} />
+      {error && <LoadError text="Could not load the leads" error={error} onRetry={reload} />}
       {loading && !data && <LoadingBox label="Loading leads…" minHeight={240} />}
       {data && (
         <>
