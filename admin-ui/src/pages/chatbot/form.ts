@@ -3,6 +3,7 @@ import type { FieldBinding } from '../../components/Field.js';
 import { checkDecimal, checkInt, parseDecimal, parseIntStrict } from '../../components/form-helpers.js';
 import type { ServerErrorPlacement } from '../../components/useSettingsForm.js';
 import { isHttpUrl } from '../training/shared.js';
+import type { ChatbotSettingsUpdate, ChatbotSettingsView as SettingsView } from '../../../../server/chat/schemas.js';
 
 // Same text as the server's defaults (server/chat/settings.ts): "Restore default" puts these back.
 export const DEFAULT_INSTRUCTIONS = `You are the friendly assistant of this website. Help visitors with questions about the site, its products and services.
@@ -38,41 +39,7 @@ export const LANGUAGES: [string, string][] = [
 export type TalkToPerson = 'never' | 'after_no_answer' | 'always';
 const MAX_CONSENT = 500;
 
-interface ChatbotSettings {
-  instructions: string;
-  language: string;
-  temperature: number;
-  maxAnswerTokens: number;
-  historyTurns: number;
-  mode: 'strict' | 'relaxed';
-  qaAnswerMatch: number;
-  rewriteFollowUps: boolean;
-  noAnswerMessage: string;
-  contactLink: string;
-  contactLabel: string;
-  talkToPerson: TalkToPerson;
-  consentText: string;
-  preChatForm: boolean;
-  maxMessageLength: number;
-  maxMessagesPerConversation: number;
-  messagesPerMinutePerVisitor: number;
-  dailyMessagesPerVisitor: number;
-  dailySpendCapUsd: number;
-  storeConversations: boolean;
-  retentionDays: number;
-}
-
-interface RetrievalSettings {
-  topK: number;
-  minMatch: number;
-  chunkTokens?: number;
-  chunkOverlap?: number;
-}
-
-interface SettingsView {
-  chatbot: ChatbotSettings;
-  retrieval: RetrievalSettings;
-}
+type ChatbotSettings = SettingsView['chatbot'];
 
 export type NumberKey =
   | 'temperature'
@@ -237,7 +204,7 @@ export function toBody(f: Form) {
       retentionDays: parseIntStrict(f.retentionDays)!,
     },
     retrieval: { topK: parseIntStrict(f.topK)!, minMatch: parseDecimal(f.minMatch)! },
-  };
+  } satisfies ChatbotSettingsUpdate;
 }
 
 /** Puts the server's messages back on fields; nested ones arrive as "chatbot.temperature", older ones by text. */

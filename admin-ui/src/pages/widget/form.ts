@@ -1,28 +1,13 @@
 // The Widget form: its fields as typed, the checks the browser makes before saving, and the request body.
 import type { FieldBinding } from '../../components/Field.js';
 import type { ServerErrorPlacement } from '../../components/useSettingsForm.js';
+import type { WidgetAdminView, WidgetSettingsUpdate } from '../../../../server/widget/schemas.js';
 
 /** The colour a new widget has, and the preview's while the typed one is not a colour yet. */
 export const DEFAULT_COLOR = '#2271b1';
 
-export interface WidgetSettings {
-  botName: string;
-  avatarUrl: string | null;
-  primaryColor: string;
-  position: 'bottom-right' | 'bottom-left';
-  welcomeMessage: string;
-  suggestedQuestions: string[];
-  disclosure: string;
-  language: string;
-  openOnLoad: boolean;
-  allowedDomains: string[];
-}
-
-export interface WidgetView {
-  widget: WidgetSettings;
-  snippet: string;
-  lastSeen: { origin: string; at: string } | null;
-}
+export type WidgetView = WidgetAdminView;
+export type WidgetSettings = WidgetView['widget'];
 
 /** The settings as typed: the avatar '' when none, the domains one per line. */
 export type Form = Omit<WidgetSettings, 'avatarUrl' | 'allowedDomains'> & { avatarUrl: string; allowedDomains: string };
@@ -123,7 +108,7 @@ export function toBody(f: Form) {
     language: f.language,
     openOnLoad: f.openOnLoad,
     allowedDomains: domainLines(f.allowedDomains),
-  };
+  } satisfies WidgetSettingsUpdate;
 }
 
 /** Server messages for fields on this form go on them; any other is listed in the notice. */
