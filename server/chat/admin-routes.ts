@@ -9,7 +9,6 @@ import { pruneLedger } from './usage.js';
 import { countQuestion } from './visitor-limits.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
-import { saveAndTrainQa } from '../training/train-now.js';
 import { ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
 import { csvCell } from '../http/csv.js';
 
@@ -157,7 +156,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
         throw badRequest('Choose one of the bot’s answers to improve, not a question.', {
           messageId: 'Choose one of the bot’s answers to improve, not a question.',
         });
-      const entry = await saveAndTrainQa(app, request.body.question, request.body.answer);
+      const entry = await app.training.saveAndTrainQa(request.body.question, request.body.answer);
       const improvedAt = new Date().toISOString();
       db.prepare('UPDATE messages SET improved_at = ?, improved_qa_id = ? WHERE id = ?').run(improvedAt, entry.documentId, request.body.messageId);
       return reply.code(201).send({ ...entry, messageId: request.body.messageId, improvedAt });

@@ -362,7 +362,12 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     let match: QaMatch | null = null;
     try {
       const result = await retrieve(
-        { db, vectors: stores.vectors, embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
+        {
+          knowledge: stores.knowledge,
+          vectors: stores.vectors,
+          embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection),
+          signal: upstream.signal,
+        },
         searchFor,
         { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten },
       );

@@ -3,10 +3,14 @@
 // without touching them). Each method is one transaction; none spans an await.
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
+import type { JobStore } from './job-store.js';
+import type { KnowledgeStore } from './knowledge-store.js';
 import type { VectorStore } from './vector-store.js';
 
 export interface Stores {
   config: ConfigStore;
   chat: ChatStore;
   vectors: VectorStore;
+  knowledge: KnowledgeStore;
+  jobs: JobStore;
 }

@@ -3,6 +3,8 @@ import type { Stores } from '../stores.js';
 import { sqliteChatStore } from './chat-store.js';
 import { sqliteConfigStore } from './config-store.js';
 import { openDatabase, type Db } from './database.js';
+import { sqliteJobStore } from './job-store.js';
+import { sqliteKnowledgeStore } from './knowledge-store.js';
 import { migrate } from './migrate.js';
 import { sqliteVectorStore } from './vector-store.js';
 
@@ -25,6 +27,8 @@ export function openSqliteStores(file: string, migrationsDir?: string): SqliteSt
     config: sqliteConfigStore(db),
     chat: sqliteChatStore(db),
     vectors: sqliteVectorStore(db),
+    knowledge: sqliteKnowledgeStore(db),
+    jobs: sqliteJobStore(db),
     close: () => db.close(),
   };
 }
