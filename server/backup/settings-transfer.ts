@@ -15,7 +15,6 @@ import { applyApiSettings, unlistedModels } from '../settings/api-save.js';
 import { currentConnection } from '../settings/connection.js';
 import { endpointOf, endpointTarget } from '../openrouter/client.js';
 import { knownEmbeddingDimensions } from '../openrouter/catalog.js';
-import { activeIndex, buildingIndex } from '../vectors/vector-index.js';
 import { EmbeddingModelChoice } from '../training/routes.js';
 
 export const SETTINGS_FORMAT = 'docent-settings';
@@ -125,8 +124,8 @@ const apiSection: Section = {
     let model = embedding.data.model;
     // The embedding model is the search index's: another one means re-embedding everything, which is
     // the admin's call (and cost) on Database Management, not a side effect of an import.
-    const index = activeIndex(app.db);
-    if (model !== current.embeddingModel && (index?.dimensions || buildingIndex(app.db))) {
+    const index = await app.stores.vectors.activeIndex();
+    if (model !== current.embeddingModel && (index?.dimensions || (await app.stores.vectors.buildingIndex()))) {
       notes.push(
         `The embedding model stays ${current.embeddingModel}: switching to ${model} means rebuilding the search index. Do that on Data Training → Database Management.`,
       );

@@ -22,3 +22,108 @@ export const ImprovedAnswer = z.object({
   improvedAt: z.string(),
 });
 export type ImprovedAnswer = z.output<typeof ImprovedAnswer>;
+
+// --- Conversations (GET /api/admin/conversations, /conversations/:id) ----------------------------------------------
+
+export const SourceLink = z.object({ title: z.string(), url: z.string().nullable() });
+export type SourceLink = z.output<typeof SourceLink>;
+
+export const MESSAGE_STATUSES = ['complete', 'stopped', 'error', 'no_answer', 'links_only'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const CONVERSATION_FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
+export type Filter = (typeof CONVERSATION_FILTERS)[number];
+
+export const ConversationRow = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  origin: z.string().nullable(),
+  channel: z.string(),
+  firstQuestion: z.string().nullable(),
+  messages: z.number(),
+  cost: z.number(),
+  tokens: z.number(),
+  thumbsUp: z.number().nullable(),
+  thumbsDown: z.number().nullable(),
+  unanswered: z.number().nullable(),
+  /** Answers given from a Q&A entry word for word. */
+  qaAnswers: z.number().nullable(),
+  /** When an answer of it was last improved (Improve answer), or null. */
+  improvedAt: z.string().nullable(),
+  /** With the Unanswered or Thumbs-down filter: the first answer the filter is about. */
+  flaggedMessageId: z.string().nullable(),
+});
+export type ConversationRow = z.output<typeof ConversationRow>;
+
+export const ConversationList = z.object({ conversations: z.array(ConversationRow), total: z.number() });
+export type ConversationList = z.output<typeof ConversationList>;
+
+export const RetrievedRef = z.object({ chunkId: z.number(), title: z.string(), url: z.string().nullable(), matchPercent: z.number() });
+export type RetrievedRef = z.output<typeof RetrievedRef>;
+
+export const StoredMessage = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  sources: z.array(SourceLink),
+  retrieved: z.array(RetrievedRef),
+  status: z.enum(MESSAGE_STATUSES).nullable(),
+  error: z.string().nullable(),
+  model: z.string().nullable(),
+  promptTokens: z.number().nullable(),
+  completionTokens: z.number().nullable(),
+  reasoningTokens: z.number().nullable(),
+  cost: z.number().nullable(),
+  latencyMs: z.number().nullable(),
+  firstTokenMs: z.number().nullable(),
+  feedback: z.enum(['up', 'down']).nullable(),
+  createdAt: z.string(),
+  /** Given from a Q&A entry word for word, without the model. */
+  qaAnswer: z.boolean(),
+  improvedAt: z.string().nullable(),
+  improvedQaId: z.number().nullable(),
+});
+export type StoredMessage = z.output<typeof StoredMessage>;
+
+export const ConversationDetail = z.object({
+  conversation: z.object({ id: z.string(), createdAt: z.string(), origin: z.string().nullable(), channel: z.string() }),
+  messages: z.array(StoredMessage),
+});
+export type ConversationDetail = z.output<typeof ConversationDetail>;
+
+// --- The Playground's debug event (server-sent, not a JSON response) -------------------------------------------------
+
+export type SearchKind = 'question' | 'with-previous' | 'rewritten';
+export interface SearchedQuery {
+  text: string;
+  kind: SearchKind;
+}
+/** One retrieved chunk as the debug event reports it. */
+export interface DebugChunk {
+  chunkId: number;
+  title: string;
+  url: string | null;
+  headingPath: string;
+  content: string;
+  matchPercent: number;
+  vectorRank: number | null;
+  keywordRank: number | null;
+  score: number;
+  /** Which search found it: the question's own, the one with the previous question, or the rewrite. */
+  foundBy: SearchKind;
+}
+export interface PromptMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+export interface AnswerDebugView {
+  chunks: DebugChunk[];
+  prompt: PromptMessage[] | null;
+  model: string | null;
+  reasoning: Record<string, unknown> | null;
+  problem: string | null;
+  queries: SearchedQuery[];
+  /** The Q&A entry most like the question; answered: its answer was given word for word. */
+  qaMatch: { question: string; matchPercent: number; answered: boolean; needed: number } | null;
+}

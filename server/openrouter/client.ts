@@ -5,9 +5,9 @@ import type { Config } from '../config.js';
 
 export const APP_TITLE = 'Docent';
 
-/** The kinds of service Docent talks to: OpenRouter, or any server speaking the OpenAI API at a base URL. */
-export const PROVIDERS = ['openrouter', 'openai-compatible'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import type { Provider } from './schemas.js';
+
+export { PROVIDERS, type Provider } from './schemas.js';
 
 /** Where requests go and with which key. */
 export interface Connection {

@@ -9,8 +9,9 @@ import type { UpstreamError } from './errors.js';
 
 type Deps = Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection' | 'log'>;
 
-export const KEY_STATES = ['ok', 'invalid_key', 'payment_required', 'rate_limited', 'unreachable'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
+import type { KeyState } from './schemas.js';
+
+export { KEY_STATES, type KeyState } from './schemas.js';
 
 export interface KeyStatus {
   state: KeyState;

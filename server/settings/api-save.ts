@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { endpointOf } from '../openrouter/client.js';
 import { getChatModels } from '../openrouter/catalog.js';
 import { keysForIndexesOn } from '../vectors/index-connection.js';
-import { normalizedBaseUrl, saveApiSettings, type ApiSettingsInput, type ApiSettingsView } from './api-settings.js';
+import { normalizedBaseUrl, saveApiSettings, type ApiSettingsInput, type SavedApiSettings } from './api-settings.js';
 import { candidateConnection, currentConnection } from './connection.js';
 
 type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
@@ -25,7 +25,7 @@ export async function unlistedModels(app: App, input: ApiSettingsInput): Promise
 }
 
 /** Saves validated API settings; when the endpoint changes, indexes built on the old one keep its key (same transaction). */
-export async function applyApiSettings(app: App, input: ApiSettingsInput): Promise<ApiSettingsView> {
+export async function applyApiSettings(app: App, input: ApiSettingsInput): Promise<SavedApiSettings> {
   const previous = await currentConnection(app);
   const next = endpointOf({ provider: input.provider, baseUrl: input.provider === 'openai-compatible' ? normalizedBaseUrl(input.baseUrl!) : null });
   return saveApiSettings(app.stores.config, app.secretBox, input, next !== endpointOf(previous) ? await keysForIndexesOn(app, previous) : []);

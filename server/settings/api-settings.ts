@@ -5,15 +5,17 @@ import type { SecretBox } from '../security/secret-box.js';
 import { deleteSecret, readSecret, secretHint } from '../security/secrets.js';
 import { readSection, updateSection } from './store.js';
 import { PROVIDERS, type Provider } from '../openrouter/client.js';
+import {
+  DEFAULT_CHAT_MODEL,
+  DEFAULT_EMBEDDING_DIMENSIONS,
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_LOW_BALANCE_USD,
+  type ApiSettingsInput,
+  type SavedApiSettings,
+} from './schemas.js';
 
-export const DEFAULT_CHAT_MODEL = 'openai/gpt-5.4-mini';
-export const DEFAULT_EMBEDDING_MODEL = 'openai/text-embedding-3-small';
-export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
-export const OPENROUTER_KEY_PATTERN = /^sk-or-v1-[0-9a-f]{64}$/;
-export const OPENROUTER_KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
-export const DEFAULT_LOW_BALANCE_USD = 1;
-const MAX_LOW_BALANCE_USD = 10_000;
-const LOW_BALANCE_MESSAGE = `Enter an amount in US dollars from 0 to ${MAX_LOW_BALANCE_USD.toLocaleString('en')} (0 turns the warning off).`;
+export * from './schemas.js';
+
 const API_KEY_SECRET = 'provider_api_key';
 const SECTION = 'api';
 
@@ -32,62 +34,6 @@ const StoredApiSettings = z.object({
 });
 export type StoredApiSettings = z.output<typeof StoredApiSettings>;
 
-const modelId = z
-  .string()
-  .trim()
-  .min(1, 'Choose a model.')
-  .max(200, 'Model id is too long.')
-  .regex(/^[\w.\-:/~@]+$/, 'Model ids look like openai/gpt-5.4-mini.');
-
-export const ApiSettingsInput = z
-  .object({
-    provider: z.enum(PROVIDERS, { message: 'Choose OpenRouter or an OpenAI-compatible endpoint.' }),
-    baseUrl: z.string().trim().max(2000).nullish(),
-    apiKey: z.string().trim().max(500, 'That key is too long.').optional(),
-    model: modelId,
-    fallbackModels: z.array(modelId).max(2, 'Choose at most two fallback models.').default([]),
-    reasoningEnabled: z.boolean({ message: 'Reasoning must be on or off.' }),
-    /** Left out: the saved threshold stays. */
-    lowBalanceUsd: z.number({ message: LOW_BALANCE_MESSAGE }).min(0, LOW_BALANCE_MESSAGE).max(MAX_LOW_BALANCE_USD, LOW_BALANCE_MESSAGE).optional(),
-  })
-  .superRefine((input, ctx) => {
-    if (input.provider === 'openrouter' && input.apiKey && !OPENROUTER_KEY_PATTERN.test(input.apiKey)) {
-      ctx.addIssue({ code: 'custom', path: ['apiKey'], message: OPENROUTER_KEY_FORMAT_MESSAGE });
-    }
-    if (input.provider === 'openai-compatible') {
-      if (!input.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: "Enter the endpoint's base URL, e.g. http://localhost:11434/v1." });
-      else if (!isHttpUrl(input.baseUrl)) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'The base URL must start with http:// or https://.' });
-      if (input.apiKey && /\s/.test(input.apiKey)) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'API keys cannot contain spaces.' });
-    }
-    const fallbacks = input.fallbackModels;
-    if (fallbacks.includes(input.model))
-      ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'A fallback model must differ from the main model.' });
-    if (new Set(fallbacks).size !== fallbacks.length)
-      ctx.addIssue({ code: 'custom', path: ['fallbackModels'], message: 'Each fallback model can be chosen once.' });
-  });
-export type ApiSettingsInput = z.output<typeof ApiSettingsInput>;
-
-export interface ApiSettingsView {
-  provider: Provider;
-  baseUrl: string | null;
-  apiKey: { saved: boolean; last4: string | null };
-  keyCheck: { ok: boolean; checkedAt: string } | null;
-  model: string;
-  fallbackModels: string[];
-  reasoningEnabled: boolean;
-  embeddingModel: string;
-  embeddingDimensions: number;
-  lowBalanceUsd: number;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
 export function readApiSettings(store: ConfigStore): Promise<StoredApiSettings> {
   return readSection(store, SECTION, StoredApiSettings);
 }
@@ -101,7 +47,7 @@ export function readApiKey(store: ConfigStore, box: SecretBox): Promise<string |
   return readSecret(store, box, API_KEY_SECRET);
 }
 
-export async function apiSettingsView(store: ConfigStore, box: SecretBox): Promise<ApiSettingsView> {
+export async function apiSettingsView(store: ConfigStore, box: SecretBox): Promise<SavedApiSettings> {
   const { keyCheck, ...settings } = await readApiSettings(store);
   const key = await readApiKey(store, box);
   const checkStillApplies = key !== null && keyCheck?.fingerprint === connectionFingerprint(box, settings, key);
@@ -123,7 +69,7 @@ function connectionFingerprint(box: SecretBox, target: { provider: Provider; bas
  * Saves validated input. A typed key replaces the stored one; otherwise the stored key is kept, unless the
  * provider changed: a key belongs to one service and is never sent to another.
  */
-export async function saveApiSettings(store: ConfigStore, box: SecretBox, input: ApiSettingsInput, alsoSecrets: SecretWrite[] = []): Promise<ApiSettingsView> {
+export async function saveApiSettings(store: ConfigStore, box: SecretBox, input: ApiSettingsInput, alsoSecrets: SecretWrite[] = []): Promise<SavedApiSettings> {
   const sealedKey = input.apiKey ? box.seal(input.apiKey) : null;
   await updateSection(store, SECTION, StoredApiSettings, (previous) => ({
     value: {
@@ -147,7 +93,7 @@ export async function saveApiSettings(store: ConfigStore, box: SecretBox, input:
   return apiSettingsView(store, box);
 }
 
-export async function removeApiKey(store: ConfigStore, box: SecretBox): Promise<ApiSettingsView> {
+export async function removeApiKey(store: ConfigStore, box: SecretBox): Promise<SavedApiSettings> {
   await deleteSecret(store, API_KEY_SECRET);
   return apiSettingsView(store, box);
 }

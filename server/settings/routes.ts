@@ -1,81 +1,27 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { apiSettingsView, recordKeyCheck, removeApiKey } from './api-settings.js';
 import {
   ApiSettingsInput,
+  ApiSettingsView,
+  EmbeddingModelCatalog,
+  KeyTestRequest,
+  KeyTestResult,
+  ModelCatalog,
   OPENROUTER_KEY_FORMAT_MESSAGE,
   OPENROUTER_KEY_PATTERN,
-  apiSettingsView,
-  recordKeyCheck,
-  removeApiKey,
-  type ApiSettingsView as SavedApiSettings,
-} from './api-settings.js';
+  RefreshQuery,
+  type SavedApiSettings,
+} from './schemas.js';
 import { applyApiSettings, unlistedModels } from './api-save.js';
 import { candidateConnection, currentConnection } from './connection.js';
 import { searchIndexView } from '../vectors/index-connection.js';
-import { PROVIDERS } from '../openrouter/client.js';
 import { getChatModels, getEmbeddingModels } from '../openrouter/catalog.js';
 import { testKey } from '../openrouter/key-check.js';
-import { KEY_STATES, keyOutcomeReport, keyStatusOf } from '../openrouter/key-status.js';
+import { keyOutcomeReport, keyStatusOf } from '../openrouter/key-status.js';
 import { balanceAfterSave, balanceView, evaluateLowBalance, recordKeyTest } from '../openrouter/credit-watch.js';
 import { badRequest } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 
-const ApiSettingsView = z.object({
-  provider: z.enum(PROVIDERS),
-  baseUrl: z.string().nullable(),
-  apiKey: z.object({ saved: z.boolean(), last4: z.string().nullable() }),
-  keyCheck: z.object({ ok: z.boolean(), checkedAt: z.string() }).nullable(),
-  /** The latest real outcome of calls with the saved key (chat, training, tests); null until there is one. */
-  keyStatus: z.object({ state: z.enum(KEY_STATES), since: z.string(), message: z.string().nullable() }).nullable(),
-  /** What the saved OpenRouter key can still spend, when it could be read. */
-  balance: z.object({ amount: z.number(), source: z.enum(['credits', 'key_limit']), checkedAt: z.string(), low: z.boolean() }).nullable(),
-  lowBalanceUsd: z.number(),
-  model: z.string(),
-  fallbackModels: z.array(z.string()),
-  reasoningEnabled: z.boolean(),
-  embeddingModel: z.string(),
-  embeddingDimensions: z.number(),
-  /** The index answering searches; after a change of provider it stays on the old one until rebuilt. */
-  searchIndex: z.object({ provider: z.enum(PROVIDERS), baseUrl: z.string().nullable(), model: z.string(), matchesSettings: z.boolean() }).nullable(),
-});
-
-const KeyTestResult = z.union([
-  z.object({
-    ok: z.literal(true),
-    key: z
-      .object({ label: z.string(), limit: z.number().nullable(), limitRemaining: z.number().nullable(), usage: z.number(), isFreeTier: z.boolean() })
-      .nullable(),
-    balance: z.union([z.object({ available: z.literal(true), amount: z.number() }), z.object({ available: z.literal(false), message: z.string() })]).nullable(),
-  }),
-  z.object({ ok: z.literal(false), reason: z.enum(['rejected', 'unreachable', 'error']), message: z.string() }),
-]);
-
-const ReasoningInfo = z.object({
-  supported: z.boolean(),
-  mandatory: z.boolean(),
-  efforts: z.array(z.string()).nullable(),
-  defaultEffort: z.string().nullable(),
-  supportsMaxTokens: z.boolean(),
-});
-const ModelInfo = z.object({
-  id: z.string(),
-  name: z.string(),
-  contextLength: z.number().nullable(),
-  maxOutputTokens: z.number().nullable(),
-  promptPricePerM: z.number().nullable(),
-  completionPricePerM: z.number().nullable(),
-  free: z.boolean(),
-  reasoning: ReasoningInfo,
-});
-const EmbeddingModelInfo = z.object({
-  id: z.string(),
-  name: z.string(),
-  dimensions: z.number().nullable(),
-  promptPricePerM: z.number().nullable(),
-  contextLength: z.number().nullable(),
-});
-const catalogOf = <T extends z.ZodType>(item: T) => z.object({ models: z.array(item), fetchedAt: z.string().nullable(), error: z.string().nullable() });
-const RefreshQuery = z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() });
 const wantsRefresh = (q: { refresh?: string }) => q.refresh === '1' || q.refresh === 'true';
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -109,11 +55,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/settings/api/test',
     {
       schema: {
-        body: z.object({
-          apiKey: z.string().trim().max(500).optional(),
-          provider: z.enum(PROVIDERS).optional(),
-          baseUrl: z.string().trim().url('Enter a valid base URL.').optional(),
-        }),
+        body: KeyTestRequest,
         response: { 200: KeyTestResult, 400: ErrorBody },
       },
     },
@@ -135,12 +77,12 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     const connection = await currentConnection(app);
     return [connection, { refresh: wantsRefresh(query), report: keyOutcomeReport(app.openRouterDeps, connection) }] as const;
   };
-  app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(ModelInfo) } } }, async (request) => {
+  app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: ModelCatalog } } }, async (request) => {
     const [connection, options] = await catalogOptions(request.query);
     return getChatModels(app.db, connection, app.config, options);
   });
 
-  app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: catalogOf(EmbeddingModelInfo) } } }, async (request) => {
+  app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: EmbeddingModelCatalog } } }, async (request) => {
     const [connection, options] = await catalogOptions(request.query);
     return getEmbeddingModels(app.db, connection, app.config, options);
   });

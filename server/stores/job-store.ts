@@ -47,7 +47,7 @@ export interface ClaimedJob {
 /** A source's latest finished sync: how many pages it could not read, and the first reason. */
 export interface LastSync {
   jobId: number;
-  status: string;
+  status: Extract<JobStatus, 'done' | 'failed'>;
   failures: number;
   firstProblem: string | null;
 }

@@ -83,11 +83,12 @@ export interface VectorStore {
 
   /**
    * Adds (or replaces) the vectors of chunks that still exist, in one transaction; returns the chunks written
-   * and their tokens (a chunk deleted meanwhile is skipped).
+   * and their tokens (a chunk deleted meanwhile is skipped). Searches rescore with the vector cached for the
+   * chunk's text in the index's space (cacheVectors), so that is written first.
    */
   writeVectors(index: VectorIndex, rows: Array<{ chunkId: number; vector: Float32Array }>): Promise<{ chunkIds: number[]; tokens: number }>;
-  /** Removes the vectors of every index (the knowledge base was emptied). */
-  clearVectors(): Promise<void>;
+  /** Removes the vectors of every index, and forgets the vectors cached in `forgetCacheOf` with them (re-embedding on purpose). */
+  clearVectors(forgetCacheOf?: EmbeddingSpace): Promise<void>;
 
   /** The chunks of enabled sources that have no vector in `index`, by id, at most `limit`. */
   chunksMissingVectors(index: VectorIndex, limit: number): Promise<MissingChunk[]>;

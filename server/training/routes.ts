@@ -28,6 +28,7 @@ import { embedderFor, indexConnection } from '../vectors/index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
 import { siteDetectRoutes } from './site-detect.js';
+import { Accepted, JobView, LogLine, SearchView, SourceView, UpsertResultView, type Source, type SourceStatus } from './schemas.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -65,46 +66,6 @@ function textEntryDocument(body: z.output<typeof TextEntry>) {
     : { title: body.title, text: body.text, kind: 'text' as const, url: body.url };
 }
 
-const JobView = z.object({
-  id: z.number(),
-  kind: z.string(),
-  status: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  error: z.string().nullable(),
-  progress: z.object({
-    phase: z.string(),
-    itemsDone: z.number(),
-    itemsTotal: z.number().nullable(),
-    chunksDone: z.number(),
-    chunksTotal: z.number().nullable(),
-    documentsDone: z.number(),
-    documentsTotal: z.number().nullable(),
-    tokens: z.number(),
-    cost: z.number(),
-    errors: z.number(),
-  }),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-});
-
-const SourceView = z.looseObject({
-  id: z.number(),
-  kind: z.string(),
-  name: z.string(),
-  enabled: z.boolean(),
-  schedule: z.string(),
-  status: z.string(),
-  documents: z.number(),
-  chunks: z.number(),
-  tokens: z.number(),
-  trainedChunks: z.number(),
-  lastSyncedAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  lastSync: z.object({ jobId: z.number(), status: z.string(), failures: z.number(), firstProblem: z.string().nullable() }).nullable(),
-});
-const UpsertResultView = z.object({ documentId: z.number(), status: z.enum(['added', 'updated', 'unchanged']), chunks: z.number(), tokens: z.number() });
-const Accepted = z.object({ job: JobView });
 /** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
 export const EmbeddingModelChoice = z.object({
   model: z
@@ -113,28 +74,6 @@ export const EmbeddingModelChoice = z.object({
     .min(1, 'Choose an embedding model.')
     .max(200, 'Model id is too long.')
     .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
-});
-const SearchView = z.object({
-  chunks: z.array(
-    z.object({
-      chunkId: z.number(),
-      documentId: z.number(),
-      title: z.string(),
-      url: z.string().nullable(),
-      headingPath: z.string(),
-      content: z.string(),
-      matchPercent: z.number(),
-      vectorRank: z.number().nullable(),
-      keywordRank: z.number().nullable(),
-      score: z.number(),
-    }),
-  ),
-  model: z.string().nullable(),
-  queryTokens: z.number(),
-  queryCost: z.number().nullable(),
-  embedMs: z.number(),
-  searchMs: z.number(),
-  empty: z.boolean(),
 });
 
 export const trainingRoutes =
@@ -152,10 +91,18 @@ export const trainingRoutes =
       return sources.map((s) => sourceView(s, stats.get(s.id), job, syncs.get(s.id) ?? null));
     };
     // A source whose last read failed is 'failed' (its card shows lastError and a Retry), whatever it still holds.
-    const sourceView = (s: SourceRow, stats: SourceStats | undefined, job: JobRow | null, lastSync: LastSync | null) => {
+    const sourceView = (s: SourceRow, stats: SourceStats | undefined, job: JobRow | null, lastSync: LastSync | null): Source => {
       const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
       const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
-      const status = syncing ? 'syncing' : s.lastError ? 'failed' : st.chunks === 0 ? 'empty' : st.trainedChunks >= st.chunks ? 'trained' : 'needs-training';
+      const status: SourceStatus = syncing
+        ? 'syncing'
+        : s.lastError
+          ? 'failed'
+          : st.chunks === 0
+            ? 'empty'
+            : st.trainedChunks >= st.chunks
+              ? 'trained'
+              : 'needs-training';
       return { ...s, ...st, status, lastSync };
     };
     app.get('/training/sources', async () => ({ sources: await sourceViews(await knowledge.listSources()) }));
@@ -386,7 +333,7 @@ export const trainingRoutes =
         schema: {
           params: IdParams,
           querystring: z.object({ logAfter: z.coerce.number().int().min(0).default(0) }),
-          response: { 200: z.object({ job: JobView, log: z.array(z.object({ id: z.number(), at: z.string(), level: z.string(), message: z.string() })) }) },
+          response: { 200: z.object({ job: JobView, log: z.array(LogLine) }) },
         },
       },
       async (request) => {
@@ -500,8 +447,7 @@ export const trainingRoutes =
     app.post('/training/reembed', async (request, reply) => {
       // Paying again is the point (e.g. the provider changed a model in place): drop the active index's cache too.
       const index = await stores.vectors.activeIndex();
-      await stores.vectors.clearVectors();
-      if (index) await stores.vectors.forgetCachedVectors(index);
+      await stores.vectors.clearVectors(index ?? undefined);
       return reply.code(202).send({ job: await service.startTraining() });
     });
 

@@ -57,7 +57,7 @@ async function trainDocument(deps: TrainingDeps, documentId: number, extraTexts:
   const texts = new Map<string, string>();
   for (const c of chunks) texts.set(c.textHash, c.text);
   for (const text of extraTexts) texts.set(queryHash(text), text);
-  const cached = await vectors.cachedHashes(index, [...texts.keys()]);
+  const cached = await vectors.cachedVectors(index, [...texts.keys()]);
   const needed = [...texts].filter(([hash]) => !cached.has(hash));
   if (needed.length) {
     const connection = await indexConnection(deps, index);
@@ -76,18 +76,15 @@ async function trainDocument(deps: TrainingDeps, documentId: number, extraTexts:
       { provider: connection.provider, model: index.model, expectedDimensions: index.dimensions },
     );
     if (!index.dimensions) index = await vectors.setDimensions(index, result.dimensions);
+    needed.forEach(([hash], i) => cached.set(hash, result.vectors[i]));
     await vectors.cacheVectors(
       index,
-      needed.map(([hash], i) => ({ textHash: hash, vector: result.vectors[i] })),
+      needed.map(([textHash], i) => ({ textHash, vector: result.vectors[i] })),
     );
   }
   // Replacing a vector a chunk got on insert (same text, from the cache) changes nothing: a Q&A entry has a chunk or two.
-  const vectorOf = await vectors.cachedVectors(
-    index,
-    chunks.map((c) => c.textHash),
-  );
   await vectors.writeVectors(
     index,
-    chunks.map((c) => ({ chunkId: c.chunkId, vector: vectorOf.get(c.textHash)! })),
+    chunks.map((c) => ({ chunkId: c.chunkId, vector: cached.get(c.textHash)! })),
   );
 }

@@ -5,7 +5,7 @@ import type OpenAI from 'openai';
 import type { Provider } from '../openrouter/client.js';
 import { describeStatus, describeUpstreamError, type UpstreamError } from '../openrouter/errors.js';
 import type { KeyOutcomeReport } from '../openrouter/key-status.js';
-import type { VectorIndex } from './vector-index.js';
+import type { VectorIndex } from '../stores/vector-store.js';
 
 export const EMBED_BATCH_SIZE = 96;
 export const EMBED_CONCURRENCY = 3;

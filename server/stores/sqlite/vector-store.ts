@@ -1,10 +1,10 @@
 // Vector storage: one vec0 table per embedding model holding binary-quantized vectors (bit[D]), rescored
 // exactly with the float vectors kept in embedding_cache. The coarse scan runs over a copy of the bits in
-// memory (server/vectors/hamming-index.ts, ~2 ms at 100k × 1536), kept in step with every write below:
+// memory (hamming-index.ts, ~2 ms at 100k × 1536), kept in step with every write below:
 // sqlite-vec 0.1.x only does brute force, and its bit[] KNN grows with the number of candidates (13 ms for
 // 64, 28 ms for 192). The functions taking `db` are synchronous so that the other SQLite stores can write
 // vectors inside their own transactions (chunks inserted or deleted with their vectors).
-import { HammingIndex, quantizeBinary } from '../../vectors/hamming-index.js';
+import { HammingIndex, quantizeBinary } from './hamming-index.js';
 import {
   indexKeySecret,
   type EmbeddingSpace,
@@ -420,8 +420,11 @@ export function sqliteVectorStore(db: Db): VectorStore {
     async writeVectors(index, rows) {
       return db.transaction(() => writeVectors(db, index, rows))();
     },
-    async clearVectors() {
-      db.transaction(() => clearVectors(db))();
+    async clearVectors(forgetCacheOf) {
+      db.transaction(() => {
+        clearVectors(db);
+        if (forgetCacheOf) forgetCachedVectors(db, forgetCacheOf);
+      })();
     },
     async chunksMissingVectors(index, limit) {
       return chunksMissingVectors(db, index, limit);

@@ -3,15 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import { prng as random } from '../../e2e/bench/common.js';
-import { openDatabase, type Db } from '../stores/sqlite/database.js';
-import { migrate } from '../stores/sqlite/migrate.js';
-import { OPENROUTER_ENDPOINT } from '../openrouter/client.js';
+import { prng as random } from '../../../e2e/bench/common.js';
+import { openDatabase, type Db } from './database.js';
+import { migrate } from './migrate.js';
 import { compileHammingWat, hammingWasmSource } from './hamming-build.js';
 import { HammingIndex, quantizeBinary } from './hamming-index.js';
 import { HAMMING_WASM } from './hamming-wasm.js';
-import { cacheVector, deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob } from '../stores/sqlite/vector-store.js';
-import type { VectorIndex } from '../stores/vector-store.js';
+import { cacheVector, deleteVectors, ensureActiveIndex, insertVectors, searchVectors, setDimensions, toBlob } from './vector-store.js';
+import type { VectorIndex } from '../vector-store.js';
 
 const randomVector = (next: () => number, dimensions: number) => Float32Array.from({ length: dimensions }, () => next() * 2 - 1);
 
@@ -98,7 +97,7 @@ test('upsert replaces, remove keeps the others findable, clear empties', () => {
 // ---- the vector search over a real SQLite file, its in-memory copy kept in step with every write
 
 const D = 256;
-const SPACE = { endpoint: OPENROUTER_ENDPOINT, model: 'test/embedding' };
+const SPACE = { endpoint: 'openrouter', model: 'test/embedding' };
 
 function exactTop(vectors: Map<number, Float32Array>, query: Float32Array, k: number): number[] {
   const cos = (a: Float32Array, b: Float32Array) => {
