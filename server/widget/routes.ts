@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
-import { characterCount, contactOf, readChatbotSettings, TALK_TO_PERSON } from '../chat/settings.js';
+import { characterCount, contactOf, readChatbotSettings } from '../chat/settings.js';
+import { WidgetConfig, WidgetHistory } from './schemas.js';
 import { addAssistantMessage, addQuestion, countMessages, findConversation, history, setFeedback, visitorHistory } from '../chat/conversations.js';
 import { liveConversations } from '../chat/live-conversations.js';
 import { answer, type AnswerInput } from '../chat/pipeline.js';
@@ -78,21 +79,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         response: {
-          200: z.object({
-            botName: z.string(),
-            avatarUrl: z.string().nullable(),
-            primaryColor: z.string(),
-            position: z.string(),
-            welcomeMessage: z.string(),
-            suggestedQuestions: z.array(z.string()),
-            disclosure: z.string(),
-            language: z.string(),
-            openOnLoad: z.boolean(),
-            strings: z.record(z.string(), z.string()),
-            contact: z.object({ label: z.string().nullable(), url: z.string().nullable(), email: z.string().nullable() }).nullable(),
-            // "Talk to a person" (server/leads): when the form is offered, the consent text on it, the pre-chat form.
-            handoff: z.object({ talkToPerson: z.enum(TALK_TO_PERSON), consentText: z.string(), preChatForm: z.boolean() }),
-          }),
+          200: WidgetConfig,
         },
       },
     },
@@ -182,20 +169,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         querystring: z.object({ visitorId: VisitorId, conversationId: ConversationId }),
         response: {
-          200: z.object({
-            conversationId: z.string(),
-            messages: z.array(
-              z.object({
-                id: z.string(),
-                role: z.enum(['user', 'assistant']),
-                text: z.string(),
-                sources: z.array(z.object({ title: z.string(), url: z.string() })),
-                feedback: z.enum(['up', 'down']).nullable(),
-                answered: z.boolean(),
-                createdAt: z.string(),
-              }),
-            ),
-          }),
+          200: WidgetHistory,
           400: ErrorBody,
           404: ErrorBody,
         },

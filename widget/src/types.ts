@@ -1,38 +1,17 @@
 // Types shared by the loader and the panel (type-only: nothing here ends up in a bundle).
 import type { Strings } from './i18n.js';
 
-export interface Source {
-  title: string;
-  url: string;
-}
+export type { Contact, VisitorSource as Source } from '../../server/widget/schemas.js';
+import type { WidgetConfig as ServedConfig } from '../../server/widget/schemas.js';
+
 /** A Q&A entry the admin wrote, offered word for word when the bot cannot answer. */
 export interface QaAnswer {
   question: string;
   answer: string;
 }
-/** "When the bot can't help": a page or an e-mail address (the widget builds the mailto: link). */
-export interface Contact {
-  label: string | null;
-  url: string | null;
-  email: string | null;
-}
 
-/** `GET /api/widget/config` (server/README.md, "Widget"). */
-export interface WidgetConfig {
-  botName: string;
-  avatarUrl: string | null;
-  primaryColor: string;
-  position: 'bottom-right' | 'bottom-left' | string;
-  welcomeMessage: string;
-  suggestedQuestions: string[];
-  disclosure: string;
-  language: string;
-  openOnLoad: boolean;
-  strings: Partial<Strings> & Record<string, string>;
-  contact?: Contact | null;
-  /** "Talk to a person": when it is offered, the admin's consent text, and the form before the first question. */
-  handoff?: { talkToPerson: 'never' | 'after_no_answer' | 'always'; consentText: string; preChatForm: boolean };
-}
+/** `GET /api/widget/config`, with the interface strings the admin overrides typed by the widget's own table. */
+export type WidgetConfig = Omit<ServedConfig, 'strings'> & { strings: Partial<Strings> & Record<string, string> };
 
 export interface Store {
   get(key: string): string | null;
