@@ -187,8 +187,8 @@ describe('Settings → Notifications', () => {
     assert.match(await text(`#${describedBy}`), /^Conversations, answered share, thumbs, costs and open problems/);
 
     hooks.respond(500);
-    raiseAlert(docent.app.db, 'low_balance', 'Your OpenRouter balance is $0.40, below your warning level of $1.00.');
-    raiseAlert(docent.app.db, 'invalid_key', 'OpenRouter rejected this key: invalid or revoked key.');
+    await raiseAlert(docent.app.stores, 'low_balance', 'Your OpenRouter balance is $0.40, below your warning level of $1.00.');
+    await raiseAlert(docent.app.stores, 'invalid_key', 'OpenRouter rejected this key: invalid or revoked key.');
     await runDeliveries(docent.app);
     await mailbox.waitFor(3);
     assert.deepEqual(

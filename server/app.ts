@@ -24,6 +24,9 @@ import { clearUploadDir } from './training/uploads.js';
 import { contentWebhookRoutes, trainingRoutes } from './training/routes.js';
 import { chatAdminRoutes } from './chat/admin-routes.js';
 import type { ChatDeps } from './chat/pipeline.js';
+import { createVisitorLimits } from './chat/visitor-limits.js';
+import { LiveConversations } from './chat/live-conversations.js';
+import { readChatbotSettings } from './chat/settings.js';
 import { widgetRoutes } from './widget/routes.js';
 import { widgetAdminRoutes } from './widget/admin-routes.js';
 import { installCheckRoutes } from './widget/install-check.js';
@@ -31,7 +34,7 @@ import { widgetAssets } from './plugins/widget-assets.js';
 import { backupRoutes } from './backup/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { leadAdminRoutes } from './leads/routes.js';
-import { startNotifications, type NotificationOptions } from './notifications/delivery.js';
+import { notificationLoop, type NotificationOptions } from './notifications/delivery.js';
 
 export interface BuildOptions {
   config: Config;
@@ -106,17 +109,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
-    db,
     stores,
     config,
     log: app.log,
     openRouter: app.openRouterDeps,
     embedderFor: (options, current) => embedderFor(app, options, current),
   } satisfies ChatDeps);
+  app.decorate('visitorLimits', createVisitorLimits({ usage: stores.usage, readSettings: () => readChatbotSettings(stores.config) }));
+  app.decorate('liveConversations', new LiveConversations());
   app.addHook('onClose', async () => stores.close());
 
-  if (config.adminPassword && !adminExists(db)) {
-    await createAdmin(db, config.adminPassword);
+  if (config.adminPassword && !(await adminExists(stores.auth))) {
+    await createAdmin(stores.auth, config.adminPassword);
     app.log.info('admin account created from ADMIN_PASSWORD');
   }
 
@@ -172,6 +176,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     app.addHook('onReady', async () => timer.start());
     app.addHook('onClose', async () => timer.stop());
   }
-  startNotifications(app, options.notifications);
+  // Registered last: closing runs hooks in reverse, so the loop stops before the stores close.
+  const notifications = notificationLoop({ stores, secretBox: app.secretBox, config, log: app.log, ingest }, options.notifications);
+  app.addHook('onReady', async () => notifications.start());
+  app.addHook('onClose', async () => notifications.stop());
   return app;
 }

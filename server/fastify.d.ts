@@ -7,6 +7,8 @@ import type { TrainingService } from './training/service.js';
 import type { IngestPool } from './training/ingest/pool.js';
 import type { OpenRouterDeps } from './openrouter/deps.js';
 import type { ChatDeps } from './chat/pipeline.js';
+import type { VisitorLimits } from './chat/visitor-limits.js';
+import type { LiveConversations } from './chat/live-conversations.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +21,10 @@ declare module 'fastify' {
     openRouterDeps: OpenRouterDeps;
     /** What answering a question needs (server/chat/pipeline.ts). */
     chat: ChatDeps;
+    /** Which visitor questions are admitted and how each is counted (the widget and the Playground). */
+    visitorLimits: VisitorLimits;
+    /** Conversations held in memory only while "Store conversations" is off. */
+    liveConversations: LiveConversations;
     training: TrainingService;
     /** Extraction processes: every file, page and chunking call of training runs there. */
     ingest: IngestPool;

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
+import { sqliteMaintenanceStore } from '../../server/stores/sqlite/maintenance-store.js';
 import { cacheVector, ensureActiveIndex, insertVectors, setDimensions } from '../../server/stores/sqlite/vector-store.js';
 import { copyDatabase, type BackupCopy } from '../../server/backup/backup.js';
 import { corpus, gaussian, mb, prng, round, type Row } from './common.js';
@@ -101,7 +102,7 @@ export async function run(): Promise<Row[]> {
 
     let copy: BackupCopy | null = null;
     const worker = await measure(db, async () => {
-      copy = await copyDatabase(db, dir);
+      copy = await copyDatabase(sqliteMaintenanceStore(db), dir);
     });
     row({ metric: 'worker copy: quick_check', value: integrity(copy!.file), unit: '', note: `${mb(copy!.bytes)} MB file` });
     copy!.remove();

@@ -3,50 +3,48 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../stores/sqlite/database.js';
-import { migrate } from '../stores/sqlite/migrate.js';
+import { openSqliteStores } from '../stores/sqlite/open.js';
 import { describeWait, LOGIN_BACKOFF, loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from './login-backoff.js';
 
 function database(t: { after(fn: () => unknown): void }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'docent-backoff-'));
-  const db = openDatabase(path.join(dir, 'docent.db'));
-  migrate(db);
-  db.prepare("INSERT INTO admin (id, password_hash) VALUES (1, 'scrypt$x')").run();
+  const stores = openSqliteStores(path.join(dir, 'docent.db'));
+  stores.db.prepare("INSERT INTO admin (id, password_hash) VALUES (1, 'scrypt$x')").run();
   t.after(() => {
-    db.close();
+    stores.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return db;
+  return stores.auth;
 }
 
-test('after 5 free failures the wait doubles from 15 s and stops growing at 5 minutes', (t) => {
-  const db = database(t);
+test('after 5 free failures the wait doubles from 15 s and stops growing at 5 minutes', async (t) => {
+  const store = database(t);
   let now = Date.parse('2026-01-01T00:00:00Z');
   const delays: number[] = [];
   for (let i = 0; i < 12; i++) {
-    delays.push(recordFailedLogin(db, now) / 1000);
+    delays.push((await recordFailedLogin(store, now)) / 1000);
     now += 1000;
   }
   assert.deepEqual(delays, [0, 0, 0, 0, 0, 15, 30, 60, 120, 240, 300, 300]);
   assert.equal(LOGIN_BACKOFF.maxDelayMs, 5 * 60_000);
   // The block counts from the last failure.
-  assert.equal(loginBlockedFor(db, now), 300_000 - 1000);
-  assert.equal(loginBlockedFor(db, now + 300_000), 0);
+  assert.equal(await loginBlockedFor(store, now), 300_000 - 1000);
+  assert.equal(await loginBlockedFor(store, now + 300_000), 0);
 });
 
-test('a success, or an hour without failures, starts the count again', (t) => {
-  const db = database(t);
+test('a success, or an hour without failures, starts the count again', async (t) => {
+  const store = database(t);
   const now = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < 6; i++) recordFailedLogin(db, now);
-  assert.equal(loginBlockedFor(db, now), 15_000);
-  recordSuccessfulLogin(db);
-  assert.equal(loginBlockedFor(db, now), 0);
-  assert.equal(recordFailedLogin(db, now), 0, 'the first failure after a success is free again');
+  for (let i = 0; i < 6; i++) await recordFailedLogin(store, now);
+  assert.equal(await loginBlockedFor(store, now), 15_000);
+  await recordSuccessfulLogin(store);
+  assert.equal(await loginBlockedFor(store, now), 0);
+  assert.equal(await recordFailedLogin(store, now), 0, 'the first failure after a success is free again');
 
-  for (let i = 0; i < 6; i++) recordFailedLogin(db, now);
+  for (let i = 0; i < 6; i++) await recordFailedLogin(store, now);
   const anHourLater = now + LOGIN_BACKOFF.forgetAfterMs;
-  assert.equal(loginBlockedFor(db, anHourLater), 0);
-  assert.equal(recordFailedLogin(db, anHourLater), 0, 'old failures are forgotten');
+  assert.equal(await loginBlockedFor(store, anHourLater), 0);
+  assert.equal(await recordFailedLogin(store, anHourLater), 0, 'old failures are forgotten');
 });
 
 test('waits are worded the way people read them', () => {

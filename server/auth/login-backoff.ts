@@ -5,7 +5,7 @@
 // A browser the admin has logged in from before (it carries a signed "known browser" cookie) is not
 // blocked: a guesser elsewhere cannot lock the admin out of their usual browser at all.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { stmt, type Db } from '../stores/sqlite/database.js';
+import type { AuthStore, LoginFailures } from '../stores/auth-store.js';
 import type { SecretBox } from '../security/secret-box.js';
 
 export const LOGIN_BACKOFF = {
@@ -16,39 +16,29 @@ export const LOGIN_BACKOFF = {
   forgetAfterMs: 60 * 60_000,
 } as const;
 
-const ADMIN_ID = 1;
-
-interface BackoffRow {
-  failures: number;
-  last_failure_at: number;
-  blocked_until: number;
-}
-
-function current(db: Db, now: number): BackoffRow | null {
-  const row = stmt(db, 'SELECT failures, last_failure_at, blocked_until FROM login_backoff WHERE account_id = ?').get(ADMIN_ID) as BackoffRow | undefined;
-  return row && now - row.last_failure_at < LOGIN_BACKOFF.forgetAfterMs ? row : null;
+/** The stored failures, unless they are old enough to be forgotten. */
+function current(stored: LoginFailures | null, now: number): LoginFailures | null {
+  return stored && now - stored.lastFailureAt < LOGIN_BACKOFF.forgetAfterMs ? stored : null;
 }
 
 /** How long logins stay blocked for the account, in ms (0: not blocked). */
-export function loginBlockedFor(db: Db, now = Date.now()): number {
-  return Math.max(0, (current(db, now)?.blocked_until ?? 0) - now);
+export async function loginBlockedFor(store: AuthStore, now = Date.now()): Promise<number> {
+  return Math.max(0, (current(await store.loginFailures(), now)?.blockedUntil ?? 0) - now);
 }
 
 /** Counts a wrong password; returns how long logins are now blocked, in ms (0: not blocked). */
-export function recordFailedLogin(db: Db, now = Date.now()): number {
-  const failures = (current(db, now)?.failures ?? 0) + 1;
-  const over = failures - LOGIN_BACKOFF.freeFailures; // the first failure over the free ones waits firstDelayMs
-  const delay = over <= 0 ? 0 : Math.min(LOGIN_BACKOFF.firstDelayMs * 2 ** (over - 1), LOGIN_BACKOFF.maxDelayMs);
-  stmt(
-    db,
-    `INSERT INTO login_backoff (account_id, failures, last_failure_at, blocked_until) VALUES (?, ?, ?, ?)
-    ON CONFLICT (account_id) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until`,
-  ).run(ADMIN_ID, failures, now, delay ? now + delay : 0);
-  return delay;
+export async function recordFailedLogin(store: AuthStore, now = Date.now()): Promise<number> {
+  const next = await store.updateLoginFailures((stored) => {
+    const failures = (current(stored, now)?.failures ?? 0) + 1;
+    const over = failures - LOGIN_BACKOFF.freeFailures; // the first failure over the free ones waits firstDelayMs
+    const delay = over <= 0 ? 0 : Math.min(LOGIN_BACKOFF.firstDelayMs * 2 ** (over - 1), LOGIN_BACKOFF.maxDelayMs);
+    return { failures, lastFailureAt: now, blockedUntil: delay ? now + delay : 0 };
+  });
+  return next.blockedUntil ? next.blockedUntil - now : 0;
 }
 
-export function recordSuccessfulLogin(db: Db): void {
-  stmt(db, 'DELETE FROM login_backoff WHERE account_id = ?').run(ADMIN_ID);
+export function recordSuccessfulLogin(store: AuthStore): Promise<void> {
+  return store.clearLoginFailures();
 }
 
 /** "14 seconds", "3 minutes": how long to wait, rounded up. */

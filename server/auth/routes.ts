@@ -33,7 +33,7 @@ export const adminAuth = fp(
   async (app) => {
     app.decorateRequest('adminSession', null);
     app.addHook('onRequest', async (request) => {
-      request.adminSession = findSession(app.db, request.cookies[SESSION_COOKIE]);
+      request.adminSession = await findSession(app.stores.auth, request.cookies[SESSION_COOKIE]);
       const path = request.routeOptions.url ?? request.url;
       if (PUBLIC_ROUTES.has(path)) return;
       if (!request.adminSession) throw unauthorized();
@@ -52,8 +52,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     ({ httpOnly: true, sameSite: 'strict', secure: sessionCookieSecure(app.config, request), path: '/' }) as const;
   // Only the login route needs to see it (it exempts this browser from the account-wide backoff).
   const knownBrowserCookie = (request: FastifyRequest) => ({ ...sessionCookie(request), path: '/api/admin/login', maxAge: KNOWN_BROWSER_MAX_AGE_S }) as const;
-  const startSession = (reply: FastifyReply) => {
-    const { token, csrfToken } = createSession(app.db);
+  const startSession = async (reply: FastifyReply) => {
+    const { token, csrfToken } = await createSession(app.stores.auth);
     reply.setCookie(SESSION_COOKIE, token, sessionCookie(reply.request));
     reply.setCookie(KNOWN_BROWSER_COOKIE, knownBrowserToken(app.secretBox), knownBrowserCookie(reply.request));
     return { authenticated: true as const, csrfToken };
@@ -74,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { response: { 200: SessionInfo } },
     },
     async (request) => ({
-      setupRequired: !adminExists(app.db),
+      setupRequired: !(await adminExists(app.stores.auth)),
       authenticated: request.adminSession !== null,
       csrfToken: request.adminSession?.csrfToken ?? null,
     }),
@@ -97,9 +97,9 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       // createAdmin answers "exists" before any hashing: repeated calls cost nothing.
-      if (!(await hashing(reply, createAdmin(app.db, request.body.password)))) throw conflict('The admin account already exists. Log in instead.');
+      if (!(await hashing(reply, createAdmin(app.stores.auth, request.body.password)))) throw conflict('The admin account already exists. Log in instead.');
       request.log.info('admin account created');
-      return reply.code(201).send(startSession(reply));
+      return reply.code(201).send(await startSession(reply));
     },
   );
 
@@ -116,19 +116,19 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { body: PasswordBody, response: { 200: SessionState, 401: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
     },
     async (request, reply) => {
-      if (!adminExists(app.db)) throw conflict('No admin account exists yet. Create one first.');
+      if (!(await adminExists(app.stores.auth))) throw conflict('No admin account exists yet. Create one first.');
       const knownBrowser = isKnownBrowser(app.secretBox, request.cookies[KNOWN_BROWSER_COOKIE]);
-      const blocked = knownBrowser ? 0 : loginBlockedFor(app.db);
+      const blocked = knownBrowser ? 0 : await loginBlockedFor(app.stores.auth);
       // Checked before the password: a blocked attempt costs no hashing, and even the right password waits.
       if (blocked) throw tooManyFailures(reply, blocked);
-      if (!(await hashing(reply, checkAdminPassword(app.db, request.body.password)))) {
-        const delay = recordFailedLogin(app.db);
+      if (!(await hashing(reply, checkAdminPassword(app.stores.auth, request.body.password)))) {
+        const delay = await recordFailedLogin(app.stores.auth);
         request.log.warn({ ip: request.ip, knownBrowser }, 'failed admin login');
         if (!delay || knownBrowser) throw unauthorized('Wrong password.');
         reply.header('Retry-After', String(Math.ceil(delay / 1000)));
         throw unauthorized(`Wrong password. ${tooManyFailuresMessage(delay)}`);
       }
-      recordSuccessfulLogin(app.db);
+      await recordSuccessfulLogin(app.stores.auth);
       return startSession(reply);
     },
   );
@@ -138,7 +138,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: { response: { 200: AccountInfo } },
     },
-    async (request) => ({ passwordChangedAt: passwordChangedAt(app.db), otherSessions: countOtherSessions(app.db, request.adminSession!) }),
+    async (request) => ({
+      passwordChangedAt: await passwordChangedAt(app.stores.auth),
+      otherSessions: await countOtherSessions(app.stores.auth, request.adminSession!),
+    }),
   );
 
   app.post(
@@ -160,13 +163,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const { currentPassword, newPassword } = request.body;
       // Guarded like a login: while logins are blocked nothing is checked, and a wrong current password counts
       // as a failed login. No known-browser exemption: whoever holds this session is in the admin's browser.
-      const blocked = loginBlockedFor(app.db);
+      const blocked = await loginBlockedFor(app.stores.auth);
       if (blocked) {
         const error = tooManyFailures(reply, blocked);
         throw new HttpError(429, error.message, { currentPassword: error.message });
       }
-      if (!(await hashing(reply, checkAdminPassword(app.db, currentPassword)))) {
-        const delay = recordFailedLogin(app.db);
+      if (!(await hashing(reply, checkAdminPassword(app.stores.auth, currentPassword)))) {
+        const delay = await recordFailedLogin(app.stores.auth);
         request.log.warn({ ip: request.ip }, 'wrong current password in a password change');
         if (delay) reply.header('Retry-After', String(Math.ceil(delay / 1000)));
         throw badRequest('Please correct the highlighted fields.', {
@@ -176,18 +179,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       if (newPassword === currentPassword) {
         throw badRequest('Please correct the highlighted fields.', { newPassword: 'Choose a password different from your current one.' });
       }
-      const otherSessionsEnded = countOtherSessions(app.db, request.adminSession!);
-      await hashing(reply, replaceAdminPassword(app.db, newPassword));
+      const otherSessionsEnded = await countOtherSessions(app.stores.auth, request.adminSession!);
+      await hashing(reply, replaceAdminPassword(app.stores.auth, newPassword));
       // Every session ended, this browser's too: it carries on with a new one (new cookie, new CSRF token),
       // so a copy of the old session cookie is worth nothing either.
-      const { csrfToken } = startSession(reply);
+      const { csrfToken } = await startSession(reply);
       request.log.info({ otherSessionsEnded }, 'admin password changed');
       return { csrfToken, otherSessionsEnded };
     },
   );
 
   app.post('/logout', { schema: { response: { 204: z.null() } } }, async (request, reply) => {
-    deleteSession(app.db, request.adminSession!);
+    await deleteSession(app.stores.auth, request.adminSession!);
     reply.clearCookie(SESSION_COOKIE, sessionCookie(request));
     return reply.code(204).send(null);
   });

@@ -1,7 +1,7 @@
 // Server-side sessions: the cookie holds a random token, the database only its SHA-256, so logout
 // (deleting the row) ends the session everywhere, and a copied database cannot be used to log in.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../stores/sqlite/database.js';
+import type { AuthStore } from '../stores/auth-store.js';
 
 export const SESSION_COOKIE = 'docent_session';
 const IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -14,51 +14,34 @@ export interface AdminSession {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createSession(db: Db, now = Date.now()): { token: string; csrfToken: string } {
+export async function createSession(store: AuthStore, now = Date.now()): Promise<{ token: string; csrfToken: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
-  db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
-  db.prepare('INSERT INTO sessions (token_hash, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)').run(
-    hashToken(token),
-    csrfToken,
-    now,
-    now + ABSOLUTE_TIMEOUT_MS,
-    now,
-  );
+  await store.createSession({ tokenHash: hashToken(token), csrfToken, createdAt: now, expiresAt: now + ABSOLUTE_TIMEOUT_MS });
   return { token, csrfToken };
 }
 
-export function findSession(db: Db, token: string | undefined, now = Date.now()): AdminSession | null {
+export async function findSession(store: AuthStore, token: string | undefined, now = Date.now()): Promise<AdminSession | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
-  const row = db.prepare('SELECT csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = ?').get(tokenHash) as
-    | { csrf_token: string; expires_at: number; last_seen_at: number }
-    | undefined;
+  const row = await store.findSession(tokenHash);
   if (!row) return null;
-  if (row.expires_at < now || row.last_seen_at + IDLE_TIMEOUT_MS < now) {
-    db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  if (row.expiresAt < now || row.lastSeenAt + IDLE_TIMEOUT_MS < now) {
+    await store.deleteSession(tokenHash);
     return null;
   }
   // Only touch the row once a minute: reads stay reads on busy admin pages.
-  if (now - row.last_seen_at > 60_000) db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now, tokenHash);
-  return { tokenHash, csrfToken: row.csrf_token };
+  if (now - row.lastSeenAt > 60_000) await store.touchSession(tokenHash, now);
+  return { tokenHash, csrfToken: row.csrfToken };
 }
 
-export function deleteSession(db: Db, session: AdminSession): void {
-  db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(session.tokenHash);
-}
-
-/** Ends every session (a password change or reset); returns how many there were. */
-export function deleteAllSessions(db: Db): number {
-  return db.prepare('DELETE FROM sessions').run().changes;
+export async function deleteSession(store: AuthStore, session: AdminSession): Promise<void> {
+  await store.deleteSession(session.tokenHash);
 }
 
 /** Sessions other than `session` that have not expired: the other browsers the admin is logged in on. */
-export function countOtherSessions(db: Db, session: AdminSession, now = Date.now()): number {
-  return db
-    .prepare('SELECT count(*) FROM sessions WHERE token_hash <> ? AND expires_at >= ? AND last_seen_at >= ?')
-    .pluck()
-    .get(session.tokenHash, now, now - IDLE_TIMEOUT_MS) as number;
+export function countOtherSessions(store: AuthStore, session: AdminSession, now = Date.now()): Promise<number> {
+  return store.countOtherSessions(session.tokenHash, { expiresFrom: now, seenFrom: now - IDLE_TIMEOUT_MS });
 }
 
 export function csrfTokenMatches(session: AdminSession, header: unknown): boolean {

@@ -157,7 +157,7 @@ test('restored without its secret key: the API key reads as not saved, nothing f
 test('the copy is private: made in DATA_DIR/backup-tmp (0700) as a file only its owner can read (0600)', async (t) => {
   const testApp = await createTestApp();
   t.after(testApp.close);
-  const copy = await copyDatabase(testApp.app.db, testApp.dataDir);
+  const copy = await copyDatabase(testApp.app.stores.maintenance, testApp.dataDir);
   try {
     assert.equal(path.dirname(copy.file), backupDir(testApp.dataDir));
     assert.equal(statSync(copy.file).mode & 0o777, 0o600);

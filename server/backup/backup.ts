@@ -1,14 +1,11 @@
-// Database backups: a consistent copy of the live SQLite file, made with SQLite's online backup API while
-// Docent keeps answering and training, into a private temporary file that is streamed to the admin and
-// deleted. Never a file copy: with WAL, recent commits live in docent.db-wal, and a copy of docent.db taken
-// mid-write can be torn.
+// Database backups: a consistent copy of everything Docent keeps, made by the store while Docent keeps
+// answering and training (SQLite: its online backup API on a worker thread, server/stores/sqlite/
+// maintenance-store.ts), into a private temporary file that is streamed to the admin and deleted.
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
-import type { Db } from '../stores/sqlite/database.js';
+import { StorageFullError, type MaintenanceStore } from '../stores/maintenance-store.js';
 import { HttpError } from '../http/errors.js';
 
 /** Free space kept beyond the copy's own size, so a backup never fills the disk the database lives on. */
@@ -50,54 +47,19 @@ export class BackupCancelled extends Error {
   }
 }
 
-/** The database's size in bytes, from SQLite's own page count (pages still in the WAL included). */
-export function databaseBytes(db: Db): number {
-  return Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
-}
+/** The database's size in bytes (what a copy needs). */
+export const databaseBytes = (store: MaintenanceStore): Promise<number> => store.sizeBytes();
 
-type BackupResult = { ok: true } | { ok: false; message: string; code: string | null };
-
-/**
- * The worker thread that makes the copy, as plain CommonJS source: it runs the same under tsx (tests) and in
- * the compiled server, with no loader. The copy's writes and its final fsync (a third of a second for a
- * 270 MB file here, seconds on a slow disk) happen on that thread, never on the event loop that answers
- * visitors; db.backup() in steps on the event loop stalls it for exactly that fsync (npm run bench -- backup).
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.module);
-(async () => {
-  try {
-    // Read-only: this connection never writes to, or checkpoints, the live database.
-    const db = new Database(workerData.source, { readonly: true, fileMustExist: true });
-    try {
-      // All pages in one step, so the copy is one snapshot. Steps on a second connection would restart from
-      // the first page whenever Docent commits in between, which training does many times a second.
-      await db.backup(workerData.destination, { progress: () => 0x7fffffff });
-    } finally {
-      db.close();
-    }
-    // The copy carries the live file's WAL flag: switch it to a plain rollback journal, so the downloaded
-    // file is complete on its own and opens in any SQLite tool.
-    const copy = new Database(workerData.destination);
-    try { copy.pragma('journal_mode = DELETE'); } finally { copy.close(); }
-    parentPort.postMessage({ ok: true });
-  } catch (err) {
-    parentPort.postMessage({ ok: false, message: String(err && err.message || err), code: err && typeof err.code === 'string' ? err.code : null });
-  }
-})();
-`;
-const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
 const PROGRESS_MS = 200;
 
 /**
- * Copies the live database into a new private file under DATA_DIR/backup-tmp, in a worker thread: one
- * consistent snapshot, taken while Docent goes on writing through its own connection.
+ * Copies the live database into a new private file under DATA_DIR/backup-tmp: one consistent snapshot, taken
+ * off the event loop while Docent goes on writing (the store's backupTo).
  */
-export async function copyDatabase(db: Db, dataDir: string, options: CopyOptions = {}): Promise<BackupCopy> {
+export async function copyDatabase(store: MaintenanceStore, dataDir: string, options: CopyOptions = {}): Promise<BackupCopy> {
   const dir = backupDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const expected = databaseBytes(db);
+  const expected = await store.sizeBytes();
   await ensureFreeSpace(dir, expected);
 
   const file = path.join(dir, `${randomUUID()}.db`);
@@ -106,34 +68,27 @@ export async function copyDatabase(db: Db, dataDir: string, options: CopyOptions
   };
   // Created empty first, so the copy is private from its first byte (SQLite gives its journal the same mode).
   closeSync(openSync(file, 'wx', 0o600));
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: BETTER_SQLITE3, source: db.name, destination: file } });
   const progress = setInterval(() => {
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     options.onProgress?.(Math.min(0.99, size / Math.max(1, expected)));
   }, PROGRESS_MS);
-  const cancel = () => void worker.terminate();
-  options.signal?.addEventListener('abort', cancel, { once: true });
   try {
-    const result = await new Promise<BackupResult>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(options.signal?.aborted ? new BackupCancelled() : new Error(`backup worker exited with code ${code}`)));
-    });
-    if (options.signal?.aborted) throw new BackupCancelled();
-    if (!result.ok) {
-      if (result.code === 'SQLITE_FULL') throw notEnoughSpace(expected, null);
-      throw new Error(`backup failed: ${result.message}`);
+    try {
+      await store.backupTo(file, { signal: options.signal });
+    } catch (err) {
+      if (options.signal?.aborted) throw new BackupCancelled();
+      if (err instanceof StorageFullError) throw notEnoughSpace(expected, null);
+      throw err;
     }
+    if (options.signal?.aborted) throw new BackupCancelled();
     options.onProgress?.(1);
     return { file, bytes: statSync(file).size, remove };
   } catch (err) {
-    // A worker told to stop has finished its current SQLite call when 'exit' comes: the file is free.
-    await worker.terminate();
+    // backupTo settles only once nothing writes to the file: it can go.
     remove();
     throw err;
   } finally {
     clearInterval(progress);
-    options.signal?.removeEventListener('abort', cancel);
   }
 }
 

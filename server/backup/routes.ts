@@ -23,7 +23,7 @@ const ImportResult = z.object({ applied: z.boolean(), changes: z.array(SettingCh
 const SettingsFileBody = z.record(z.string(), z.unknown());
 
 export const backupRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, config } = app;
+  const { stores, config } = app;
   const status: Omit<BackupStatus, 'databaseBytes'> = { running: null, started: 0, last: null };
   const copies = new Map<AbortController, Promise<BackupCopy>>();
   let closing = false;
@@ -36,7 +36,10 @@ export const backupRoutes: FastifyPluginAsyncZod = async (app) => {
     await Promise.allSettled(copies.values());
   });
 
-  app.get('/backup/status', { schema: { response: { 200: BackupStatus } } }, async () => ({ ...status, databaseBytes: databaseBytes(db) }));
+  app.get('/backup/status', { schema: { response: { 200: BackupStatus } } }, async () => ({
+    ...status,
+    databaseBytes: await databaseBytes(stores.maintenance),
+  }));
 
   // Not HEAD: a HEAD request would make a whole copy to send nothing.
   app.get('/backup', { exposeHeadRoute: false }, async (request, reply) => {
@@ -65,7 +68,7 @@ export const backupRoutes: FastifyPluginAsyncZod = async (app) => {
     const started = performance.now();
     let copy: BackupCopy;
     try {
-      const making = copyDatabase(db, config.dataDir, {
+      const making = copyDatabase(stores.maintenance, config.dataDir, {
         signal: stop.signal,
         onProgress: (fraction) => {
           run.percent = Math.floor(fraction * 100);

@@ -2,25 +2,26 @@
 // secrets (the API key and the webhook token stay sealed in the database and are never written out or read
 // in). An import is checked with the same schemas the settings screens save through, all of it before any
 // of it is saved: one invalid field and nothing changes.
-import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { ConfigStore } from '../stores/config-store.js';
+import type { Stores } from '../stores/stores.js';
 import { badRequest } from '../http/errors.js';
 import { issueFields } from '../http/error-handler.js';
 import { ChatbotSettings, readChatbotSettings, writeChatbotSettings } from '../chat/settings.js';
 import { WidgetSettings, readWidgetSettings, writeWidgetSettings } from '../widget/settings.js';
 import { RetrievalSettings, readRetrievalSettings, retrievalSettingsProblems, writeRetrievalSettings } from '../retrieval/settings.js';
 import { ApiSettingsInput, readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
-import { applyApiSettings, unlistedModels } from '../settings/api-save.js';
+import { applyApiSettings, unlistedModels, type ApiSaveDeps } from '../settings/api-save.js';
 import { currentConnection } from '../settings/connection.js';
 import { endpointOf, endpointTarget } from '../openrouter/client.js';
 import { knownEmbeddingDimensions } from '../openrouter/catalog.js';
-import { EmbeddingModelChoice } from '../training/routes.js';
+import { EmbeddingModelChoice } from '../training/schemas.js';
 
 export const SETTINGS_FORMAT = 'docent-settings';
 export const SETTINGS_VERSION = 1;
 
-type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config'>;
+/** What export and import need: saving API settings, and the search index (its embedding model stays). */
+type App = ApiSaveDeps & { stores: Pick<Stores, 'vectors'> };
 type Values = Record<string, unknown>;
 type Issues = z.ZodError['issues'];
 

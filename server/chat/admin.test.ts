@@ -125,7 +125,7 @@ test('privacy: tracking off stores nothing; retention deletes old conversations'
   await ask('What does the warranty cover?');
   app.db.prepare("UPDATE conversations SET updated_at = '2020-01-01T00:00:00.000Z'").run();
   await ask('What does the warranty cover?', 'visitor-fresh');
-  assert.equal(deleteOlderThan(app.db, 30), 1);
+  assert.equal(await deleteOlderThan(app.stores.chat, 30), 1);
   assert.equal(app.db.prepare('SELECT count(*) FROM conversations').pluck().get(), 1);
 });
 

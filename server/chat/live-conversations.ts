@@ -3,7 +3,6 @@
 // the visitor's next page. Gone after IDLE_MS without a message, on restart, or when the most recently
 // active MAX_CONVERSATIONS crowd it out; each keeps only its latest MAX_CHARACTERS of text.
 import { randomUUID } from 'node:crypto';
-import { perDatabase } from '../stores/sqlite/database.js';
 import { promptTurns, visibleTurns, type TurnRecord } from './conversations.js';
 import type { Turn } from './prompt.js';
 
@@ -98,6 +97,3 @@ export class LiveConversations {
     }
   }
 }
-
-/** The running app's live conversations (one per database, i.e. per app). */
-export const liveConversations = perDatabase(() => new LiveConversations());

@@ -2,20 +2,18 @@
 // model call) → (strict: "I don't know" with no model call) → prompt →
 // streamed completion → events for the visitor → stored message. Upstream failures become a friendly
 // event for the visitor (with helpful links when possible) and an alert with the real cause for the admin.
-import { stmt } from '../stores/sqlite/database.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { Stores } from '../stores/stores.js';
-import type { Db } from '../stores/sqlite/database.js';
 import { createClient, providerLabel, type ClientOptions, type Connection } from '../openrouter/client.js';
 import type { OpenRouterDeps } from '../openrouter/deps.js';
 import { cachedChatModel } from '../openrouter/catalog.js';
 import { describeUpstreamError, describeStatus, type UpstreamError, type UpstreamErrorKind } from '../openrouter/errors.js';
 import { reasoningParam, type ReasoningParam } from '../openrouter/reasoning.js';
 import { readApiSettings } from '../settings/api-settings.js';
-import { retrieve, keywordQuery, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
+import { retrieve, keywordsOf, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
 import { bestQaMatch, exactQaMatch, qaAnswer, type QaAnswer, type QaMatch } from '../retrieval/qa-match.js';
 import { previousQuestion, rewriteFollowUp } from './follow-ups.js';
 import type { EmbedderFor } from '../vectors/embedder.js';
@@ -24,7 +22,7 @@ import { raiseAlert, resolveAlerts } from './alerts.js';
 import { noteKeyOutcome } from '../openrouter/key-status.js';
 import type { AssistantRecord, MessageStatus, SourceLink } from './conversations.js';
 import { buildPrompt, type PromptMessage, type Turn } from './prompt.js';
-import { recordAnswer, spentOn } from './usage.js';
+import { spentToday } from './usage.js';
 import { readChatbotSettings } from './settings.js';
 
 export type { QaAnswer };
@@ -46,18 +44,20 @@ export interface AnswerInput {
   usageId: number;
   /** The conversation's earlier turns, oldest first, wherever they are kept. */
   history: Turn[];
-  /** Keeps the finished answer with its conversation (the database, or memory when storing is off). */
-  keep(answer: AssistantRecord): void;
+  /**
+   * Keeps the finished answer with its conversation (the chat store, or memory when storing is off); false when
+   * the conversation is gone (deleted while it was being answered).
+   */
+  keep(answer: AssistantRecord): Promise<boolean>;
 }
 
 /** What answering needs, named: built once in app.ts and decorated as app.chat. */
 export interface ChatDeps {
-  db: Db;
   stores: Stores;
   config: Pick<Config, 'chatIdleTimeoutMs' | 'chatTotalTimeoutMs' | 'publicUrl'>;
   log: Pick<FastifyBaseLogger, 'warn'>;
   /** The saved connection and the key status the answer's outcome is reported to. */
-  openRouter: Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection' | 'log'>;
+  openRouter: Pick<OpenRouterDeps, 'store' | 'secretBox' | 'savedConnection' | 'log'>;
   /** Embedding clients for each index, `current` being the connection this answer uses. */
   embedderFor: (options: ClientOptions, current: Connection) => EmbedderFor;
 }
@@ -105,6 +105,8 @@ const MAX_SOURCES = 5;
 /** Q&A answers can be long: a failure shows the best few, not a page of them. */
 const MAX_ANSWERS = 3;
 const DEFAULT_CONTEXT = 32_000;
+/** Keyword matches looked at for a failure's help. */
+const KEYWORD_ROWS = 20;
 
 /**
  * The sources a visitor may see: documents with a public URL (web pages, WordPress posts, and uploaded files or
@@ -129,35 +131,23 @@ interface Help {
 }
 
 /** The Q&A entries among the retrieved chunks, best match first: retrieval already judged them relevant. */
-export function qaAnswersOf(deps: Pick<ChatDeps, 'db'>, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): QaAnswer[] {
+export async function qaAnswersOf(deps: Pick<ChatDeps, 'stores'>, chunks: Array<Pick<RetrievedChunk, 'documentId'>>): Promise<QaAnswer[]> {
   const ids = [...new Set(chunks.map((c) => c.documentId))];
   if (!ids.length) return [];
-  const rows = stmt(
-    deps.db,
-    `SELECT d.id, d.title, d.content FROM documents d JOIN sources s ON s.id = d.source_id
-    WHERE d.kind = 'qa' AND s.enabled = 1 AND d.id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(ids)) as Array<{ id: number; title: string; content: string }>;
+  const rows = await deps.stores.help.qaEntries(ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => (byId.has(id) ? [qaAnswer(byId.get(id)!)] : [])).slice(0, MAX_ANSWERS);
 }
-
-/** Words of the question that count for matching (lowercased, no stopwords), as the keyword search sees them. */
-const keywordsOf = (question: string) => (keywordQuery(question)?.match(/"([^"]+)"/g) ?? []).map((w) => w.slice(1, -1));
 
 /**
  * Help found without any API call (no key, or the question could not be embedded): pages and Q&A entries matching
  * the question's words. A Q&A answer is shown word for word, so it must share at least half the question's words
  * (a word counts when the entry has it or a form of it: "covers" for "cover").
  */
-export function keywordHelp(deps: Pick<ChatDeps, 'db'>, question: string): Help {
-  const fts = keywordQuery(question);
-  if (!fts) return { links: [], answers: [] };
-  const rows = stmt(
-    deps.db,
-    `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
-    JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT 20`,
-  ).all(fts) as Array<{ id: number; title: string; url: string | null; kind: string; content: string }>;
+export async function keywordHelp(deps: Pick<ChatDeps, 'stores'>, question: string): Promise<Help> {
   const words = keywordsOf(question);
+  if (!words.length) return { links: [], answers: [] };
+  const rows = await deps.stores.help.keywordMatches(words, KEYWORD_ROWS);
   const stem = (w: string) => w.slice(0, Math.max(4, w.length - 2));
   const covers = (text: string) => {
     const lower = text.toLowerCase();
@@ -183,7 +173,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const wordsOf = (text: string) => text.match(/\s*\S+\s*/g) ?? [text];
 
 export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
-  const { db, stores } = deps;
+  const { stores } = deps;
   const t0 = performance.now();
   const messageId = randomUUID();
   const chatbot = await readChatbotSettings(stores.config);
@@ -214,26 +204,23 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     qaDocumentId: null as number | null,
   };
   let rewriteTokens = 0; // the follow-up rewrite's, counted with the answer's
-  const save = () => {
+  const save = async () => {
     info.model = record.model ?? info.model; // the model that served (a fallback may have)
     debug?.(info);
+    const latencyMs = Math.round(performance.now() - t0);
     // Spent is spent: counted even when the conversation cannot keep the answer (deleted meanwhile).
-    recordAnswer(db, input.usageId, { cost: record.cost, tokens: record.promptTokens + record.completionTokens + rewriteTokens });
-    try {
-      input.keep({
-        id: messageId,
-        conversationId: input.conversationId,
-        ...record,
-        latencyMs: Math.round(performance.now() - t0),
-        retrieved: record.chunks.map((c) => ({ chunkId: c.chunkId, title: c.title, url: c.url, matchPercent: c.matchPercent })),
-      });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw err;
-      deps.log.warn('the answer was not kept: its conversation was deleted while it was being answered');
-    }
+    await stores.usage.recordAnswer(input.usageId, { cost: record.cost, tokens: record.promptTokens + record.completionTokens + rewriteTokens });
+    const kept = await input.keep({
+      id: messageId,
+      conversationId: input.conversationId,
+      ...record,
+      latencyMs,
+      retrieved: record.chunks.map((c) => ({ chunkId: c.chunkId, title: c.title, url: c.url, matchPercent: c.matchPercent })),
+    });
+    if (!kept) deps.log.warn('the answer was not kept: its conversation was deleted while it was being answered');
   };
   /** Ends the answer with a friendly message; the admin gets the cause, with what visitors saw. */
-  const fail = (problem: UpstreamError | null, adminMessage: string, help: Help, status: MessageStatus = 'error'): ChatEvent => {
+  const fail = async (problem: UpstreamError | null, adminMessage: string, help: Help, status: MessageStatus = 'error'): Promise<ChatEvent> => {
     info.problem = adminMessage;
     record.status = record.text ? 'error' : status;
     record.error = adminMessage;
@@ -242,20 +229,20 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     const message = code === 'rate_limited' ? FRIENDLY.rateLimited : unavailableMessage(help);
     if (problem && ALERTS_ADMIN[problem.kind]) {
       const shown = `${record.text ? 'Visitors see the answer cut off, then' : 'Visitors see'} “${message}”${offered(help)}.`;
-      raiseAlert(db, problem.kind, `${adminMessage} ${shown}`);
+      await raiseAlert(stores, problem.kind, `${adminMessage} ${shown}`);
     }
     deps.log.warn({ kind: problem?.kind, status: problem?.status }, `chat answer failed: ${adminMessage}`);
-    save();
+    await save();
     return { type: 'error', code, message, sources: help.links, answers: help.answers };
   };
   /** Help from what retrieval found: its pages with a public URL, and its Q&A entries. */
-  const retrievedHelp = (): Help => ({ links: sourcesOf(record.chunks), answers: qaAnswersOf(deps, record.chunks) });
+  const retrievedHelp = async (): Promise<Help> => ({ links: sourcesOf(record.chunks), answers: await qaAnswersOf(deps, record.chunks) });
   /**
    * The admin's own answer, word for word: no model call, nothing spent on an answer. Also what a visitor gets
    * while the model cannot be reached (no key, the embedding call failing, past the spend cap) when the entry
    * matches: an alert raised meanwhile still tells the admin.
    */
-  function* answerFromQa(match: QaMatch): Generator<ChatEvent> {
+  async function* answerFromQa(match: QaMatch): AsyncGenerator<ChatEvent> {
     record.text = match.answer;
     record.status = 'complete';
     record.qaDocumentId = match.documentId;
@@ -263,20 +250,20 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     info.qaMatch = { question: match.question, matchPercent: match.matchPercent, answered: true, needed: chatbot.qaAnswerMatch };
     info.model = null;
     for (const text of wordsOf(match.answer)) yield { type: 'token', text };
-    save();
+    await save();
     yield { type: 'done', messageId, answered: true };
   }
   /** With no search possible: a Q&A entry with the very same question, else the keyword search's help. */
   async function* withoutSearch(problem: UpstreamError | null, adminMessage: string): AsyncGenerator<ChatEvent> {
     const exact = chatbot.qaAnswerMatch > 0 ? await exactQaMatch(stores.vectors, input.question) : null;
     if (!exact) {
-      yield fail(problem, adminMessage, keywordHelp(deps, input.question));
+      yield await fail(problem, adminMessage, await keywordHelp(deps, input.question));
       return;
     }
     info.problem = adminMessage;
     if (problem && ALERTS_ADMIN[problem.kind])
-      raiseAlert(
-        db,
+      await raiseAlert(
+        stores,
         problem.kind,
         `${adminMessage} Visitors whose question is one of your Q&A questions get its answer; others see “${FRIENDLY.unavailable}”.`,
       );
@@ -287,7 +274,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
   yield { type: 'start', conversationId: input.conversationId, messageId };
 
   if (!connection.apiKey && connection.provider === 'openrouter') {
-    raiseAlert(db, 'no_key', 'Visitors are chatting but no API key is saved. Add it in Settings → API Configuration.');
+    await raiseAlert(stores, 'no_key', 'Visitors are chatting but no API key is saved. Add it in Settings → API Configuration.');
     yield* withoutSearch(null, 'No API key is saved.');
     return;
   }
@@ -320,15 +307,15 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
         : `${model} took longer than ${seconds(TOTAL_TIMEOUT_MS)} to answer, so Docent stopped it.`
     } If this keeps happening, ${advice}`,
   });
-  const overSpendCap = () => chatbot.dailySpendCapUsd > 0 && spentOn(db, new Date().toISOString().slice(0, 10)) >= chatbot.dailySpendCapUsd;
-  const model = cachedChatModel(db, connection, api.model);
+  const overSpendCap = async () => chatbot.dailySpendCapUsd > 0 && (await spentToday(stores.usage)) >= chatbot.dailySpendCapUsd;
+  const model = await cachedChatModel(stores.provider, connection, api.model);
   try {
     // 1. Retrieve: a follow-up searches with the previous user turn too (no model call), or, when the admin
     // chose it, as the model's standalone rewrite.
     const previous = previousQuestion(input.history);
     let searchFor = input.question;
     let rewritten = false;
-    if (previous && chatbot.rewriteFollowUps && !overSpendCap()) {
+    if (previous && chatbot.rewriteFollowUps && !(await overSpendCap())) {
       try {
         const rewrite = await rewriteFollowUp(client, {
           model: api.model,
@@ -347,7 +334,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
       } catch (err) {
         if (input.signal.aborted && !timedOut) {
           record.status = 'stopped';
-          save();
+          await save();
           return;
         }
         // The search with the previous turn does without it; the answer's own call reports a real failure.
@@ -383,7 +370,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     } catch (err) {
       if (input.signal.aborted && !timedOut) {
         record.status = 'stopped';
-        save();
+        await save();
         return;
       }
       const problem = timedOut
@@ -408,23 +395,23 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
       record.text = chatbot.noAnswerMessage;
       record.status = 'no_answer';
       yield { type: 'token', text: chatbot.noAnswerMessage };
-      save();
+      await save();
       yield { type: 'done', messageId, answered: false };
       return;
     }
 
     // 4. Over the day's spend cap: links and Q&A answers only.
-    if (overSpendCap()) {
-      raiseAlert(
-        db,
+    if (await overSpendCap()) {
+      await raiseAlert(
+        stores,
         'spend_cap',
         `Today's spend cap of $${chatbot.dailySpendCapUsd.toFixed(2)} is reached: until midnight UTC the widget answers only with links to matching pages and your matching Q&A answers.`,
       );
-      const help = retrievedHelp();
+      const help = await retrievedHelp();
       record.status = 'links_only';
       record.sources = help.links;
       info.problem = 'Daily spend cap reached.';
-      save();
+      await save();
       yield { type: 'error', code: 'limit_reached', message: unavailableMessage(help), sources: help.links, answers: help.answers };
       return;
     }
@@ -499,7 +486,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     if (input.signal.aborted && !timedOut) {
       record.status = 'stopped';
       record.sources = links;
-      save();
+      await save();
       return;
     }
     if (timedOut || caught) {
@@ -507,7 +494,7 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
         ? timeoutProblem('The model', 'add a fallback model or choose a faster one in Settings → API Configuration.')
         : describeUpstreamError(connection.provider, caught);
       if (!timedOut) await noteKeyOutcome(deps.openRouter, connection, { ok: false, call: 'answer', problem }); // a slow model says nothing about the key
-      yield fail(problem, problem.message, retrievedHelp());
+      yield await fail(problem, problem.message, await retrievedHelp());
       return;
     }
     if (!record.text) {
@@ -522,13 +509,13 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
               message: `The model used all ${maxTokens} tokens on reasoning and wrote no answer. Raise "Max answer tokens" on the Chatbot screen or turn reasoning off.`,
             }
           : describeStatus(connection.provider, 502, null);
-      yield fail(problem, problem.message, retrievedHelp());
+      yield await fail(problem, problem.message, await retrievedHelp());
       return;
     }
     record.sources = links;
-    resolveAlerts(db);
+    await resolveAlerts(stores);
     await noteKeyOutcome(deps.openRouter, connection, { ok: true, call: 'answer' });
-    save();
+    await save();
     if (links.length) yield { type: 'sources', sources: links };
     yield { type: 'done', messageId, answered: true };
   } finally {

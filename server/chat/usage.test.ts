@@ -12,7 +12,7 @@ import { openDatabase } from '../stores/sqlite/database.js';
 import { migrate } from '../stores/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { deleteOlderThan } from './conversations.js';
-import { pruneLedger, recordQuestion, visitorQuestionCounts } from './usage.js';
+import { pruneLedger, recordQuestion } from './usage.js';
 
 const ORIGIN = 'https://shop.example.com';
 
@@ -228,7 +228,7 @@ test('deleting conversations (by the admin, by retention) resets no limit and no
   await saveChatbot(admin, { messagesPerMinutePerVisitor: 100, dailyMessagesPerVisitor: 4, retentionDays: 1 });
   await ask(app, 'deleting-visitor');
   app.db.prepare("UPDATE conversations SET updated_at = '2020-01-01T00:00:00.000Z'").run();
-  assert.equal(deleteOlderThan(app.db, 1), 1);
+  assert.equal(await deleteOlderThan(app.stores.chat, 1), 1);
   assert.equal((await ask(app, 'deleting-visitor')).res.json().message, "You've reached today's message limit. Please come back tomorrow.");
 });
 
@@ -237,14 +237,15 @@ test("the ledger keeps two days: older rows are pruned, today's counts stay", as
   const db = app.db;
   const now = Date.parse('2030-05-10T12:00:00.000Z');
   const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
-  for (const hoursAgo of [0.005, 1, 47, 49, 100]) recordQuestion(db, { visitorHash: 'v-prune', channel: 'widget', newConversation: true }, at(hoursAgo));
-  assert.equal(pruneLedger(db, now), 2);
+  for (const hoursAgo of [0.005, 1, 47, 49, 100])
+    await recordQuestion(app.stores.usage, { visitorHash: 'v-prune', channel: 'widget', newConversation: true }, at(hoursAgo));
+  assert.equal(await pruneLedger(app.stores.usage, now), 2);
   assert.deepEqual(db.prepare("SELECT created_at FROM usage_ledger WHERE visitor_hash = 'v-prune' ORDER BY created_at").pluck().all(), [
     at(47),
     at(1),
     at(0.005),
   ]);
-  assert.deepEqual(visitorQuestionCounts(db, 'v-prune', at(1 / 60), '2030-05-10T00:00:00.000Z'), { lastMinute: 1, today: 2 });
+  assert.deepEqual(await app.stores.usage.visitorQuestionCounts('v-prune', at(1 / 60), '2030-05-10T00:00:00.000Z'), { lastMinute: 1, today: 2 });
 });
 
 test("007 counts what was stored before it: the last two days of questions with their cost, and every day's totals", () => {

@@ -4,8 +4,8 @@
 // shared safely (SQLite WAL), and ending every session in it logs out every browser at once.
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../stores/sqlite/database.js';
-import { migrate, MigrationError } from '../stores/sqlite/migrate.js';
+import { openSqliteStores } from '../stores/sqlite/open.js';
+import { MigrationError } from '../stores/sqlite/migrate.js';
 import { MIN_PASSWORD_LENGTH, replaceAdminPassword } from '../auth/admin-account.js';
 
 const MAX_PASSWORD_LENGTH = 1024;
@@ -82,10 +82,9 @@ async function main(): Promise<void> {
   checkLength(password);
 
   const existed = existsSync(config.databasePath);
-  const db = openDatabase(config.databasePath);
+  const stores = openSqliteStores(config.databasePath);
   try {
-    migrate(db);
-    const { created, sessionsEnded } = await replaceAdminPassword(db, password);
+    const { created, sessionsEnded } = await replaceAdminPassword(stores.auth, password);
     const lines = [
       created ? `Created the admin account with the new password (${config.databasePath}).` : `The admin password is reset (${config.databasePath}).`,
       sessionsEnded === 1
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
       );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    db.close();
+    stores.close();
   }
 }
 

@@ -6,14 +6,14 @@ import { InsightsBody, InsightsCsv, InsightsExportQuery, InsightsQuery } from '.
 
 export const insightsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/dashboard/insights', { schema: { querystring: InsightsQuery, response: { 200: InsightsBody, 400: ErrorBody } } }, async (request) =>
-    insights(app.db, request.query.days),
+    insights(app.stores, request.query.days),
   );
 
   app.get(
     '/dashboard/insights/export.csv',
     { schema: { querystring: InsightsExportQuery, response: { 200: InsightsCsv, 400: ErrorBody } } },
     async (request, reply) => {
-      const { filename, body } = insightsCsv(app.db, request.query.days, request.query.list);
+      const { filename, body } = await insightsCsv(app.stores, request.query.days, request.query.list);
       reply.header('Content-Type', 'text/csv; charset=utf-8');
       reply.header('Content-Disposition', attachment(filename));
       reply.header('Cache-Control', 'no-store');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../stores/sqlite/database.js';
 import { migrate } from '../stores/sqlite/migrate.js';
+import { sqliteStoresOn } from '../stores/sqlite/open.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { insights } from './insights.js';
 import { buildDigest, digestEmail } from '../notifications/digest.js';
@@ -204,7 +205,7 @@ test('insights follow real chats: the widget answer, its Q&A source and an unans
   );
 });
 
-test('migration 014 counts what was stored before it exactly as the triggers count it afterwards', () => {
+test('migration 014 counts what was stored before it exactly as the triggers count it afterwards', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'docent-insights-migration-'));
   try {
     const before = path.join(dir, 'migrations-013');
@@ -216,12 +217,12 @@ test('migration 014 counts what was stored before it exactly as the triggers cou
     const live = openDatabase(path.join(dir, 'live.db'));
     migrate(live);
     const seeded = seed(live);
-    const viaTriggers = named(insights(live, 90), seeded.ids);
+    const viaTriggers = named(await insights(sqliteStoresOn(live), 90), seeded.ids);
     const upgraded = openDatabase(path.join(dir, 'upgraded.db'));
     migrate(upgraded, before);
     const { ids } = seed(upgraded);
     assert.equal(migrate(upgraded)[0], '014_insights.sql');
-    assert.deepEqual(named(insights(upgraded, 90), ids), viaTriggers);
+    assert.deepEqual(named(await insights(sqliteStoresOn(upgraded), 90), ids), viaTriggers);
     assert.equal(viaTriggers.topQuestions.length, 4);
     live.close();
     upgraded.close();
@@ -233,7 +234,7 @@ test('migration 014 counts what was stored before it exactly as the triggers cou
 test('the digest carries the top and unanswered questions of its period, and its e-mail lists them', async (t) => {
   const { app } = await setup(t);
   seed(app.db);
-  const digest = buildDigest(app.db, 'weekly', { from: days[6], to: days[0] });
+  const digest = await buildDigest(app.stores, 'weekly', { from: days[6], to: days[0] });
   assert.deepEqual(digest.topQuestions, [
     { question: 'How much is the Pro plan?', asked: 4, answeredWell: 3 },
     { question: 'Can you deliver to Mars?', asked: 2, answeredWell: 0 },

@@ -1,21 +1,14 @@
 // The Dashboard's insights for the last 7, 30 or 90 UTC days: traffic, answered share, thumbs and cost per day;
 // the questions visitors ask most and those that go unanswered, with near-duplicates counted together; the
-// documents answers use most and the trained ones none used. SQL lives in insights-repository.ts.
+// documents answers use most and the trained ones none used. The counts come from the insight and usage stores.
 import { createHash } from 'node:crypto';
-import type { Db } from '../stores/sqlite/database.js';
+import type { DayRange, QuestionRow } from '../stores/insight-store.js';
+import type { Stores } from '../stores/stores.js';
 import { csvDocument } from '../http/csv.js';
 import type { InsightList, InsightsBody, QuestionGroup } from './schemas.js';
-import {
-  answersByDay,
-  existingConversations,
-  mostUsedDocuments,
-  questionRows,
-  questionVectors,
-  trafficByDay,
-  unusedDocuments,
-  type DayRange,
-  type QuestionRow,
-} from './insights-repository.js';
+
+/** What the insights read. */
+export type InsightStores = Pick<Stores, 'insights' | 'usage'>;
 
 const DAY_MS = 86_400_000;
 /**
@@ -123,18 +116,14 @@ function summarise(groups: Group[], link: 'conversationId' | 'unansweredConversa
  * Both question lists, grouped; `limit` groups each. The most asked and the most often unanswered candidates are
  * mostly the same questions: they are grouped once, together, so a group counts every wording found in either.
  */
-export function questionInsights(db: Db, range: DayRange, limit: number) {
-  const rows = questionRows(db, range, CANDIDATES);
+export async function questionInsights(stores: Pick<Stores, 'insights'>, range: DayRange, limit: number) {
+  const rows = await stores.insights.questionRows(range, CANDIDATES);
   const byQuestion = new Map([...rows.top, ...rows.unanswered].map((r) => [r.question, r]));
   const candidates = [...byQuestion.values()].sort((a, b) => b.asked - a.asked || (a.question < b.question ? -1 : 1));
-  const found = questionVectors(
-    db,
-    candidates.map((r) => sha256(r.question)),
-  );
+  const found = await stores.insights.questionVectors(candidates.map((r) => sha256(r.question)));
   const vectors = new Map(candidates.map((r, i) => [r.question, found?.[i] ? unit(found[i]!) : null]));
   const groups = groupQuestions(candidates, (question) => vectors.get(question) ?? null);
-  const live = existingConversations(
-    db,
+  const live = await stores.insights.existingConversations(
     candidates.flatMap((r) => [r.conversationId, r.unansweredConversationId]).filter((id): id is string => !!id),
   );
   return {
@@ -149,10 +138,10 @@ export function questionInsights(db: Db, range: DayRange, limit: number) {
   };
 }
 
-export function insights(db: Db, days: number, now = Date.now()): InsightsBody {
+export async function insights(stores: InsightStores, days: number, now = Date.now()): Promise<InsightsBody> {
   const range = dayRange(days, now);
-  const traffic = new Map(trafficByDay(db, range).map((r) => [r.day, r]));
-  const answers = new Map(answersByDay(db, range).map((r) => [r.day, r]));
+  const traffic = new Map((await stores.usage.widgetDays(range)).map((r) => [r.day, r]));
+  const answers = new Map((await stores.insights.answersByDay(range)).map((r) => [r.day, r]));
   const daily = range.days.map((day) => {
     const t = traffic.get(day);
     const a = answers.get(day);
@@ -183,19 +172,24 @@ export function insights(db: Db, days: number, now = Date.now()): InsightsBody {
     range: { days, from: range.from, to: range.to },
     daily,
     totals,
-    ...questionInsights(db, range, SHOWN),
-    sources: mostUsedDocuments(db, range, DOCUMENTS_SHOWN),
-    unusedDocuments: unusedDocuments(db, range, DOCUMENTS_SHOWN),
+    ...(await questionInsights(stores, range, SHOWN)),
+    sources: await stores.insights.mostUsedDocuments(range, DOCUMENTS_SHOWN),
+    unusedDocuments: await stores.insights.unusedDocuments(range, DOCUMENTS_SHOWN),
   };
 }
 
 /** One list as CSV, with every group or document found (not only those shown). */
-export function insightsCsv(db: Db, days: number, list: InsightList, now = Date.now()): { filename: string; body: string } {
+export async function insightsCsv(
+  stores: Pick<Stores, 'insights'>,
+  days: number,
+  list: InsightList,
+  now = Date.now(),
+): Promise<{ filename: string; body: string }> {
   const range = dayRange(days, now);
   const filename = `docent-${list}-${range.from}-to-${range.to}.csv`;
   const link = (id: string | null) => (id ? `/admin/conversations/${id}` : '');
   if (list === 'top-questions' || list === 'unanswered-questions') {
-    const q = questionInsights(db, range, CANDIDATES);
+    const q = await questionInsights(stores, range, CANDIDATES);
     const rows = list === 'top-questions' ? q.topQuestions : q.unansweredQuestions;
     return {
       filename,
@@ -210,7 +204,7 @@ export function insightsCsv(db: Db, days: number, list: InsightList, now = Date.
       filename,
       body: csvDocument(
         ['document', 'url', 'source', 'answers'],
-        mostUsedDocuments(db, range, DOCUMENTS_EXPORTED).map((d) => [d.title, d.url, d.source, d.answers]),
+        (await stores.insights.mostUsedDocuments(range, DOCUMENTS_EXPORTED)).map((d) => [d.title, d.url, d.source, d.answers]),
       ),
     };
   }
@@ -218,7 +212,7 @@ export function insightsCsv(db: Db, days: number, list: InsightList, now = Date.
     filename,
     body: csvDocument(
       ['document', 'url', 'source'],
-      unusedDocuments(db, range, DOCUMENTS_EXPORTED).documents.map((d) => [d.title, d.url, d.source]),
+      (await stores.insights.unusedDocuments(range, DOCUMENTS_EXPORTED)).documents.map((d) => [d.title, d.url, d.source]),
     ),
   };
 }

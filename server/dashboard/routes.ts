@@ -5,8 +5,6 @@ import { knowledgeBaseStats } from '../training/stats.js';
 import { savedEndpoint } from '../settings/connection.js';
 import { insightsRoutes } from './insights-routes.js';
 import { notFound } from '../http/errors.js';
-import { usageSince } from '../chat/usage.js';
-import { dismissAlert, openAlerts } from '../chat/alerts.js';
 import { ErrorBody } from '../http/schemas.js';
 import { AlertDismissed, AlertId, DashboardBody, DashboardStats } from './schemas.js';
 
@@ -38,11 +36,16 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   // Widget traffic from the usage totals, not stored messages: right with storing off and after deletions.
   app.get('/dashboard/stats', { schema: { response: { 200: DashboardStats } } }, async () => {
     const today = new Date().toISOString().slice(0, 10);
-    return { today: usageSince(app.db, 'widget', today), month: usageSince(app.db, 'widget', `${today.slice(0, 8)}01`), alerts: openAlerts(app.db) };
+    const { usage, chat } = app.stores;
+    return {
+      today: await usage.usageSince('widget', today),
+      month: await usage.usageSince('widget', `${today.slice(0, 8)}01`),
+      alerts: await chat.openAlerts(),
+    };
   });
 
   app.post('/alerts/:id/dismiss', { schema: { params: AlertId, response: { 200: AlertDismissed, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
-    if (!dismissAlert(app.db, request.params.id)) throw notFound('No such alert.');
+    if (!(await app.stores.chat.dismissAlert(request.params.id))) throw notFound('No such alert.');
     return { dismissed: true as const };
   });
 };

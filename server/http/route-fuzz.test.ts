@@ -692,11 +692,11 @@ function assertAnswer(request: FuzzRequest, res: { statusCode: number; headers: 
 // ---------------------------------------------------------------------------------------------
 // Sending
 
-function headersFor(app: FuzzApp, request: FuzzRequest): Record<string, string> {
+async function headersFor(app: FuzzApp, request: FuzzRequest): Promise<Record<string, string>> {
   const headers: Record<string, string> = {};
   if (request.identity === 'admin') {
     // A session of its own per request: the fuzz also reaches POST /api/admin/logout.
-    const { token, csrfToken } = createSession(app.app.db);
+    const { token, csrfToken } = await createSession(app.app.stores.auth);
     headers.cookie = `${SESSION_COOKIE}=${token}`;
     headers['x-csrf-token'] = csrfToken;
     headers.authorization = `Bearer ${app.webhookToken}`;
@@ -714,7 +714,7 @@ async function inject(app: FuzzApp, request: FuzzRequest) {
   return app.app.inject({
     method: request.method as 'GET',
     url: request.url,
-    headers: headersFor(app, request),
+    headers: await headersFor(app, request),
     remoteAddress: remoteAddress(),
     ...(request.payload === undefined ? {} : { payload: request.payload }),
   });
@@ -890,7 +890,7 @@ test('over real HTTP: invalid UTF-8, cut-off, mis-framed and dropped requests ge
   for (const route of app.routes) {
     for (const identity of ['admin', 'anonymous'] as const) {
       const request = fuzzRequest({ method: route.method, url: route.url, identity, origin: isWidgetRoute(route) ? ALLOWED_ORIGIN : undefined, kind: '' });
-      const { 'content-type': _, ...headers } = headersFor(app, request);
+      const { 'content-type': _, ...headers } = await headersFor(app, request);
       const headerLines = Object.entries(headers)
         .map(([name, value]) => `${name}: ${value}\r\n`)
         .join('');
@@ -914,7 +914,7 @@ test('over real HTTP: an upload cut off mid-stream is a 400 that says so (findin
   const app = await createFuzzApp(t);
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.app.server.address() as net.AddressInfo).port;
-  const { token, csrfToken } = createSession(app.app.db);
+  const { token, csrfToken } = await createSession(app.app.stores.auth);
   const upload = (contentType: string, body: string) =>
     exchange(
       port,

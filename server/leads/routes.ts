@@ -5,7 +5,6 @@ import type { FastifyRequest } from 'fastify';
 import { badRequest, forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { readChatbotSettings } from '../chat/settings.js';
-import { findConversation } from '../chat/conversations.js';
 import { csvCell } from '../http/csv.js';
 import { notify } from '../notifications/notify.js';
 import {
@@ -23,19 +22,7 @@ import {
   StatusFilter,
 } from './schemas.js';
 import { z } from 'zod';
-import {
-  addLead,
-  countByStatus,
-  countLeads,
-  countVisitorLeads,
-  deleteLead,
-  exportRows,
-  findLead,
-  leadConversationId,
-  listLeads,
-  setLeadStatus,
-  transcript,
-} from './leads.js';
+import { leadConversationId } from './leads.js';
 
 /** Form posts one IP may make in ten minutes (bad ones count too: guessing costs tries). */
 export const LEAD_POSTS_PER_IP = 10;
@@ -60,7 +47,7 @@ export const leadFormRoutes =
         schema: { body: LeadForm, response: { 201: LeadReceived, 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 429: ErrorBody } },
       },
       async (request, reply) => {
-        const { db, stores } = app;
+        const { stores } = app;
         const form = request.body;
         const settings = await readChatbotSettings(stores.config);
         if (form.kind === 'talk' && settings.talkToPerson === 'never') throw forbidden('"Talk to a person" is turned off on this site.');
@@ -72,9 +59,10 @@ export const leadFormRoutes =
         }
         if (settings.consentText && !form.consent) throw badRequest('Please correct the highlighted fields.', { consent: LEAD_MESSAGES.consent });
         const visitor = deps.visitorHash(form.visitorId);
-        if (countVisitorLeads(db, visitor, new Date(Date.now() - 3_600_000).toISOString()) >= LEADS_PER_VISITOR_HOUR) throw new HttpError(429, TOO_MANY);
+        if ((await stores.leads.countVisitorLeads(visitor, new Date(Date.now() - 3_600_000).toISOString())) >= LEADS_PER_VISITOR_HOUR)
+          throw new HttpError(429, TOO_MANY);
         // Attached only when it is this visitor's stored conversation (with storing off, there is none to attach).
-        const conversationId = form.conversationId && findConversation(db, form.conversationId, visitor) ? form.conversationId : null;
+        const conversationId = form.conversationId && (await stores.chat.visitorHasConversation(form.conversationId, visitor)) ? form.conversationId : null;
         const lead = {
           kind: form.kind,
           name: form.name,
@@ -85,9 +73,9 @@ export const leadFormRoutes =
           conversationId,
           origin: deps.requestOrigin(request),
         };
-        const id = addLead(db, lead);
+        const id = await stores.leads.addLead(lead);
         try {
-          await notify(app, {
+          await notify(stores, {
             type: 'new_lead',
             key: `lead:${id}`,
             data: { leadId: id, name: lead.name, email: lead.email, message: lead.message, conversationId },
@@ -102,18 +90,18 @@ export const leadFormRoutes =
   };
 
 export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, stores } = app;
-  const leadView = (id: number) => {
-    const found = findLead(db, id);
+  const { stores } = app;
+  const leadView = async (id: number) => {
+    const found = await stores.leads.findLead(id);
     if (!found) throw notFound('No such lead.');
     const { visitorHash: _private, ...lead } = found;
-    const conversationId = leadConversationId(db, found);
-    return { lead: { ...lead, conversationId }, transcript: conversationId ? transcript(db, conversationId) : null };
+    const conversationId = await leadConversationId(stores.chat, found);
+    return { lead: { ...lead, conversationId }, transcript: conversationId ? await stores.chat.transcript(conversationId) : null };
   };
 
   app.get('/leads', { schema: { querystring: LeadListQuery, response: { 200: LeadList, 400: ErrorBody } } }, async (request) => {
     const { status, limit, offset } = request.query;
-    return { leads: listLeads(db, status, limit, offset), total: countLeads(db, status), counts: countByStatus(db) };
+    return stores.leads.listLeads(status, limit, offset);
   });
 
   app.get(
@@ -123,7 +111,7 @@ export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
       const header = ['id', 'time', 'status', 'kind', 'name', 'email', 'message', 'consent', 'website', 'conversation'];
       const lines = [
         header.map(csvCell).join(','),
-        ...exportRows(db, request.query.status).map((r) =>
+        ...(await stores.leads.exportLeads(request.query.status)).map((r) =>
           [r.id, r.createdAt, r.status, r.kind, r.name, r.email, r.message, r.consentText, r.origin, r.conversationId].map(csvCell).join(','),
         ),
       ];
@@ -141,14 +129,14 @@ export const leadAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     '/leads/:id',
     { schema: { params: LeadId, body: LeadStatusChange, response: { 200: LeadUpdated, 400: ErrorBody, 404: ErrorBody } } },
     async (request) => {
-      if (!setLeadStatus(db, request.params.id, request.body.status)) throw notFound('No such lead.');
-      const { lead } = leadView(request.params.id);
+      if (!(await stores.leads.setLeadStatus(request.params.id, request.body.status))) throw notFound('No such lead.');
+      const { lead } = await leadView(request.params.id);
       return { lead };
     },
   );
 
   app.delete('/leads/:id', { schema: { params: LeadId, response: { 200: LeadDeleted, 400: ErrorBody, 404: ErrorBody } } }, async (request) => {
-    if (!deleteLead(db, request.params.id)) throw notFound('No such lead.');
+    if (!(await stores.leads.deleteLead(request.params.id))) throw notFound('No such lead.');
     return { deleted: true as const };
   });
 };

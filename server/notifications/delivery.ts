@@ -4,30 +4,21 @@
 // catalogue, so a failing channel never notifies about itself. The same loop sends the digest when it is due.
 //
 // It runs when woken (an event was queued), when the next retry is due, and at least every minute; at start it
-// resumes deliveries an earlier process left half-done (outbox.ts resumeInterrupted).
-import type { FastifyInstance } from 'fastify';
-import { perDatabase } from '../stores/sqlite/database.js';
+// resumes deliveries an earlier process left half-done (the notification store's resumeInterrupted).
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Stores } from '../stores/stores.js';
+import type { IngestPool } from '../training/ingest/pool.js';
+import type { NotificationStore } from '../stores/notification-store.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
 import { publicAddressFor } from './links.js';
 import { buildDigest, digestPeriod, digestSlot } from './digest.js';
 import { sendEmail, SmtpError, type SendOptions, type SmtpTarget } from './email.js';
 import { EVENTS, emailContentOf, isEventType } from './events.js';
 import { renderEmail } from './message.js';
-import { queueEvent, runtimeOf, type EventPayload } from './notify.js';
-import {
-  RETRY_DELAYS_MS,
-  claim,
-  dueRows,
-  lastDigestSlot,
-  markDelivered,
-  markFailed,
-  markRetry,
-  nextDueAt,
-  pruneHistory,
-  resumeInterrupted,
-  setLastDigestSlot,
-  type OutboxRow,
-} from './outbox.js';
+import { outboxEvent, runtimeOf, type EventPayload } from './notify.js';
+import { PASS_SIZE, RETRY_DELAYS_MS, pruneHistory, type OutboxRow } from './outbox.js';
 import {
   channelReady,
   channelsFor,
@@ -39,7 +30,15 @@ import {
 } from './settings.js';
 import { postWebhook, WebhookError } from './webhook.js';
 
-type App = Pick<FastifyInstance, 'db' | 'stores' | 'secretBox' | 'config' | 'log' | 'ingest'>;
+/** What sending needs, named (the app provides it; tests pass it too). */
+export interface NotificationDeps {
+  stores: Stores;
+  secretBox: SecretBox;
+  config: Pick<Config, 'publicUrl' | 'publicUrlSet' | 'allowPrivateUrls'>;
+  log: FastifyBaseLogger;
+  /** The extraction processes: the webhook's fetch policy parses what it reads there (see training/ingest/pool.ts). */
+  ingest: IngestPool;
+}
 
 export interface NotificationOptions {
   /** The time deliveries and the digest go by (tests move it). */
@@ -58,16 +57,25 @@ export const CHANNEL_LABELS: Record<Channel, string> = { email: 'E-mail', webhoo
 /** The dashboard alert for a channel whose deliveries are given up (never an event: see eventOfAlert). */
 export const failureAlertKind = (channel: Channel) => `notification_${channel}_failed`;
 
-const loopOf = perDatabase(() => ({
-  options: {} as NotificationOptions,
-  running: null as Promise<void> | null,
-  again: false,
-  stopped: false,
-  timer: undefined as NodeJS.Timeout | undefined,
-}));
+interface Loop {
+  options: NotificationOptions;
+  running: Promise<void> | null;
+  again: boolean;
+  stopped: boolean;
+  /** The app closed (its stores close next): a send finishing after this leaves its row to the next start. */
+  closed: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+// Per app (per outbox), like the runtime in notify.ts.
+const loops = new WeakMap<NotificationStore, Loop>();
+function loopOf(deps: Pick<NotificationDeps, 'stores'>): Loop {
+  let loop = loops.get(deps.stores.notifications);
+  if (!loop) loops.set(deps.stores.notifications, (loop = { options: {}, running: null, again: false, stopped: false, closed: false, timer: undefined }));
+  return loop;
+}
 
 /** How many times a delivery is tried before it is given up. */
-export const maxAttempts = (db: App['db']) => (loopOf(db).options.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
+export const maxAttempts = (deps: Pick<NotificationDeps, 'stores'>) => (loopOf(deps).options.retryDelaysMs ?? RETRY_DELAYS_MS).length + 1;
 
 /** A failure: its sentence, whether a retry may help, and whether the admin is alerted when it is given up. */
 interface Failure {
@@ -86,8 +94,8 @@ function failureOf(err: unknown): Failure {
 const fail = (failure: Failure) => Object.assign(new Error(failure.message), { failure });
 
 /** The saved SMTP server as a send target, or why it cannot be used. */
-export async function savedSmtpTarget(app: Pick<App, 'stores' | 'secretBox'>, settings: NotificationSettings): Promise<SmtpTarget> {
-  const password = settings.email.user ? await readSmtpPassword(app.stores.config, app.secretBox) : null;
+export async function savedSmtpTarget(deps: Pick<NotificationDeps, 'stores' | 'secretBox'>, settings: NotificationSettings): Promise<SmtpTarget> {
+  const password = settings.email.user ? await readSmtpPassword(deps.stores.config, deps.secretBox) : null;
   if (settings.email.user && password === null) {
     throw fail({
       message:
@@ -100,11 +108,11 @@ export async function savedSmtpTarget(app: Pick<App, 'stores' | 'secretBox'>, se
   return { ...settings.email, password };
 }
 
-async function deliverEmail(app: App, settings: NotificationSettings, payload: EventPayload): Promise<string | null> {
+async function deliverEmail(deps: NotificationDeps, settings: NotificationSettings, payload: EventPayload): Promise<string | null> {
   if (!isEventType(payload.event)) throw fail({ message: `Unknown event "${payload.event}".`, retry: false, retryAfterMs: null, alert: false });
-  const email = renderEmail(emailContentOf(payload.event, payload.data), publicAddressFor(app.config, settings));
-  const outcome = await sendEmail(await savedSmtpTarget(app, settings), email, {
-    ...loopOf(app.db).options.smtp,
+  const email = renderEmail(emailContentOf(payload.event, payload.data), publicAddressFor(deps.config, settings));
+  const outcome = await sendEmail(await savedSmtpTarget(deps, settings), email, {
+    ...loopOf(deps).options.smtp,
     headers: { 'X-Docent-Event': payload.event, 'X-Docent-Event-Id': payload.id },
   });
   return outcome.refused.length
@@ -112,8 +120,8 @@ async function deliverEmail(app: App, settings: NotificationSettings, payload: E
     : null;
 }
 
-async function deliverWebhook(app: App, settings: NotificationSettings, payload: EventPayload): Promise<null> {
-  const secret = await readSigningSecret(app.stores.config, app.secretBox);
+async function deliverWebhook(deps: NotificationDeps, settings: NotificationSettings, payload: EventPayload): Promise<null> {
+  const secret = await readSigningSecret(deps.stores.config, deps.secretBox);
   if (!secret) {
     throw fail({
       message: 'The webhook has no signing secret (the data was restored without its secret key). Make a new one with Regenerate in Settings → Notifications.',
@@ -124,21 +132,23 @@ async function deliverWebhook(app: App, settings: NotificationSettings, payload:
   }
   await postWebhook(settings.webhook.url, payload, {
     secret,
-    allowPrivate: app.config.allowPrivateUrls,
-    reader: app.ingest,
-    now: runtimeOf(app.db).clock(),
-    timeoutMs: loopOf(app.db).options.webhookTimeoutMs,
+    allowPrivate: deps.config.allowPrivateUrls,
+    reader: deps.ingest,
+    now: runtimeOf(deps.stores).clock(),
+    timeoutMs: loopOf(deps).options.webhookTimeoutMs,
   });
   return null;
 }
 
 const attemptsText = (n: number) => (n === 1 ? 'It was not retried: the same request would fail again.' : `Docent gave up after ${n} attempts.`);
 
-async function deliver(app: App, row: OutboxRow): Promise<void> {
-  const { db, stores } = app;
-  const { clock } = runtimeOf(db);
-  const delays = loopOf(db).options.retryDelaysMs ?? RETRY_DELAYS_MS;
-  if (!claim(db, row.id)) return;
+async function deliver(deps: NotificationDeps, row: OutboxRow): Promise<void> {
+  const { stores } = deps;
+  const outbox = stores.notifications;
+  const { clock } = runtimeOf(stores);
+  const loop = loopOf(deps);
+  const delays = loop.options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  if (!(await outbox.claim(row.id))) return;
   const attempt = row.attempts + 1;
   const settings = await readNotificationSettings(stores.config);
   try {
@@ -151,23 +161,23 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
       });
     }
     const payload = JSON.parse(row.payload) as EventPayload;
-    const note = row.channel === 'email' ? await deliverEmail(app, settings, payload) : await deliverWebhook(app, settings, payload);
-    if (!db.open) return; // the app closed meanwhile: the row is resumed at the next start
-    markDelivered(db, row.id, clock(), note);
-    resolveAlert(db, failureAlertKind(row.channel));
+    const note = row.channel === 'email' ? await deliverEmail(deps, settings, payload) : await deliverWebhook(deps, settings, payload);
+    if (loop.closed) return; // the app closed meanwhile: the row is resumed at the next start
+    await outbox.markDelivered(row.id, clock(), note);
+    await resolveAlert(stores, failureAlertKind(row.channel));
   } catch (err) {
-    if (!db.open) return;
+    if (loop.closed) return;
     const failure = failureOf(err);
     if (failure.retry && attempt <= delays.length) {
-      markRetry(db, row.id, failure.message, clock() + Math.max(delays[attempt - 1], failure.retryAfterMs ?? 0));
+      await outbox.markRetry(row.id, failure.message, clock() + Math.max(delays[attempt - 1], failure.retryAfterMs ?? 0));
       return;
     }
-    markFailed(db, row.id, failure.message, clock());
-    app.log.warn({ event: row.event, channel: row.channel, attempts: attempt }, 'a notification was given up');
+    await outbox.markFailed(row.id, failure.message, clock());
+    deps.log.warn({ event: row.event, channel: row.channel, attempts: attempt }, 'a notification was given up');
     if (failure.alert) {
       const label = isEventType(row.event) ? EVENTS[row.event].label : row.event;
-      raiseAlert(
-        db,
+      await raiseAlert(
+        stores,
         failureAlertKind(row.channel),
         `Docent could not send the “${label}” notification by ${row.channel === 'email' ? 'e-mail' : 'webhook'}: ` +
           `${failure.message} ${attemptsText(attempt)} See Settings → Notifications → Last deliveries.`,
@@ -177,55 +187,62 @@ async function deliver(app: App, row: OutboxRow): Promise<void> {
 }
 
 /** Queues the digest when its time has come and it was not sent for that time yet. */
-export async function checkDigest(app: App, now: number): Promise<void> {
-  const { db, stores } = app;
+export async function checkDigest(deps: NotificationDeps, now: number): Promise<void> {
+  const { stores } = deps;
   const settings = await readNotificationSettings(stores.config);
   const { digest } = settings;
   const slot = digestSlot(digest, now);
   if (slot === null || digest.frequency === 'off') return;
-  const last = lastDigestSlot(db);
+  const last = await stores.notifications.lastDigestSlot();
   if (last !== null && slot <= last) return;
-  db.transaction(() => {
-    setLastDigestSlot(db, slot);
-    // Never scheduled from the screen (e.g. an imported setting): start with the next time, not a past one.
-    if (last === null) return;
+  // Never scheduled from the screen (e.g. an imported setting): start with the next time, not a past one.
+  const channels = channelsFor(settings, 'digest');
+  let queue = null;
+  if (last !== null && channels.length) {
     const frequency = digest.frequency as 'daily' | 'weekly';
-    queueEvent(db, channelsFor(settings, 'digest'), {
-      type: 'digest',
+    const event = {
+      type: 'digest' as const,
       key: `digest:${new Date(slot).toISOString().slice(0, 13)}`,
-      data: buildDigest(db, frequency, digestPeriod(frequency, slot)),
-    });
-  })();
+      data: await buildDigest(stores, frequency, digestPeriod(frequency, slot)),
+    };
+    const queuedAt = runtimeOf(stores).clock();
+    queue = { event: outboxEvent(channels, event, queuedAt), now: queuedAt };
+  }
+  // The slot and its digest are saved together: a digest is queued once per scheduled time.
+  const queued = await stores.notifications.saveDigestSlot(slot, queue, last);
+  if (queued.length) runtimeOf(stores).wake?.();
 }
 
 /** After the schedule changed on the screen: the next digest is the next scheduled time, not one already past. */
-export function restartDigest(app: Pick<App, 'db'>, settings: NotificationSettings): void {
-  const slot = digestSlot(settings.digest, runtimeOf(app.db).clock());
-  if (slot !== null) setLastDigestSlot(app.db, slot);
+export async function restartDigest(deps: Pick<NotificationDeps, 'stores'>, settings: NotificationSettings): Promise<void> {
+  const slot = digestSlot(settings.digest, runtimeOf(deps.stores).clock());
+  if (slot !== null) await deps.stores.notifications.saveDigestSlot(slot, null);
 }
 
-async function pass(app: App): Promise<void> {
-  const { db, stores } = app;
-  const { clock } = runtimeOf(db);
-  await checkDigest(app, clock());
-  const due = dueRows(db, clock());
+async function pass(deps: NotificationDeps): Promise<void> {
+  const { stores } = deps;
+  const { clock } = runtimeOf(stores);
+  const loop = loopOf(deps);
+  await checkDigest(deps, clock());
+  const due = await stores.notifications.dueRows(clock(), PASS_SIZE);
   const lane = async (rows: OutboxRow[]) => {
     for (const row of rows) {
-      if (loopOf(db).stopped || !db.open) return;
-      await deliver(app, row);
+      if (loop.stopped || loop.closed) return;
+      await deliver(deps, row);
     }
   };
   await Promise.all([lane(due.filter((r) => r.channel === 'email')), lane(due.filter((r) => r.channel === 'webhook'))]);
-  if (db.open) pruneHistory(db, clock());
+  if (!loop.closed) await pruneHistory(stores.notifications, clock());
 }
 
-function scheduleNext(app: App): void {
-  const loop = loopOf(app.db);
-  if (loop.stopped || !app.db.open) return;
-  const next = nextDueAt(app.db);
-  const wait = next === null ? TICK_MS : Math.min(TICK_MS, Math.max(0, next - runtimeOf(app.db).clock()));
+async function scheduleNext(deps: NotificationDeps): Promise<void> {
+  const loop = loopOf(deps);
+  if (loop.stopped || loop.closed) return;
+  const next = await deps.stores.notifications.nextDueAt();
+  if (loop.stopped || loop.closed) return;
+  const wait = next === null ? TICK_MS : Math.min(TICK_MS, Math.max(0, next - runtimeOf(deps.stores).clock()));
   clearTimeout(loop.timer);
-  loop.timer = setTimeout(() => void runDeliveries(app), wait);
+  loop.timer = setTimeout(() => void runDeliveries(deps), wait);
   loop.timer.unref();
 }
 
@@ -233,8 +250,8 @@ function scheduleNext(app: App): void {
  * Runs a pass now (or, when one is under way, one more right after it) and resolves when done. The loop calls
  * it; tests and the screen's Retry call it to deliver without waiting for the timer.
  */
-export function runDeliveries(app: App): Promise<void> {
-  const loop = loopOf(app.db);
+export function runDeliveries(deps: NotificationDeps): Promise<void> {
+  const loop = loopOf(deps);
   if (loop.stopped) return Promise.resolve();
   if (loop.running) {
     loop.again = true;
@@ -243,42 +260,55 @@ export function runDeliveries(app: App): Promise<void> {
   loop.running = (async () => {
     do {
       loop.again = false;
-      await pass(app);
+      await pass(deps);
     } while (loop.again && !loop.stopped);
   })()
-    .catch((err) => app.log.error({ err }, 'the notification delivery loop failed'))
+    .catch((err) => deps.log.error({ err }, 'the notification delivery loop failed'))
     .finally(() => {
       loop.running = null;
-      scheduleNext(app);
+      scheduleNext(deps).catch((err) => deps.log.error({ err }, 'the notification delivery loop could not be scheduled'));
     });
   return loop.running;
 }
 
-/** Starts the loop with the app (after migrations, before listening) and stops it on close. */
-export function startNotifications(app: FastifyInstance, options: NotificationOptions = {}): void {
-  const runtime = runtimeOf(app.db);
-  const loop = loopOf(app.db);
+/** The delivery loop's lifetime: started when the app is ready, stopped when it closes. */
+export interface NotificationLoop {
+  /** Resumes deliveries an earlier process left half-done and runs a first pass. */
+  start(): Promise<void>;
+  /** Stops the loop, waiting a little for sends under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Sets up the app's notifications (from here on notify() queues events) and returns the loop, for app.ts to
+ * start after migrations, before listening, and to stop before the stores close.
+ */
+export function notificationLoop(deps: NotificationDeps, options: NotificationOptions = {}): NotificationLoop {
+  const runtime = runtimeOf(deps.stores);
+  const loop = loopOf(deps);
   runtime.clock = options.clock ?? Date.now;
-  runtime.log = app.log;
-  runtime.settings = app.stores.config;
+  runtime.log = deps.log;
+  runtime.settings = deps.stores.config;
   loop.options = options;
-  app.addHook('onReady', async () => {
-    const resumed = resumeInterrupted(app.db, runtime.clock());
-    if (resumed) app.log.info({ resumed }, 'notifications interrupted by the last stop are sent again');
-    runtime.wake = () => {
-      const l = loopOf(app.db);
-      clearTimeout(l.timer);
-      l.timer = setTimeout(() => void runDeliveries(app), 0);
-      l.timer.unref();
-    };
-    void runDeliveries(app);
-  });
-  app.addHook('onClose', async () => {
-    loop.stopped = true;
-    runtime.wake = null;
-    clearTimeout(loop.timer);
-    // The sends under way may finish (this hook runs before the database closes), but shutdown does not wait
-    // long for a slow mail server: a row still 'sending' goes again at the next start.
-    if (loop.running) await Promise.race([loop.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
-  });
+  return {
+    async start() {
+      const resumed = await deps.stores.notifications.resumeInterrupted(runtime.clock());
+      if (resumed) deps.log.info({ resumed }, 'notifications interrupted by the last stop are sent again');
+      runtime.wake = () => {
+        clearTimeout(loop.timer);
+        loop.timer = setTimeout(() => void runDeliveries(deps), 0);
+        loop.timer.unref();
+      };
+      void runDeliveries(deps);
+    },
+    async stop() {
+      loop.stopped = true;
+      runtime.wake = null;
+      clearTimeout(loop.timer);
+      // The sends under way may finish (this runs before the stores close), but shutdown does not wait long for
+      // a slow mail server: a row still 'sending' goes again at the next start.
+      if (loop.running) await Promise.race([loop.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+      loop.closed = true;
+    },
+  };
 }

@@ -80,7 +80,7 @@ test('the daily digest goes out at its hour (UTC), once, with yesterday’s numb
     ['complete', 'up'],
     ['stopped', null],
   ]);
-  raiseAlert(app.db, 'low_balance', 'Your OpenRouter balance is $0.40.');
+  await raiseAlert(app.stores, 'low_balance', 'Your OpenRouter balance is $0.40.');
   await runDeliveries(app); // the low-balance alert itself (e-mail and webhook)
   const before = hooks.requests.length;
 

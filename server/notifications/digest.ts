@@ -5,8 +5,7 @@
 //
 // Times are UTC, like the usage days and the spend cap's midnight: the admin picks an hour in UTC, and the
 // screen shows it in their own time too.
-import { stmt, type Db } from '../stores/sqlite/database.js';
-import { openAlerts } from '../chat/alerts.js';
+import type { Stores } from '../stores/stores.js';
 import { questionInsights } from '../dashboard/insights.js';
 import type { MessageContent, MessageTable } from './message.js';
 
@@ -77,12 +76,12 @@ export function digestPeriod(frequency: 'daily' | 'weekly', slot: number): { fro
   return { from: isoDay(startOfSlotDay - (frequency === 'weekly' ? 7 : 1) * DAY_MS), to: isoDay(startOfSlotDay - DAY_MS) };
 }
 
-export function buildDigest(db: Db, frequency: 'daily' | 'weekly', period: { from: string; to: string }): Digest {
-  const rows = stmt(
-    db,
-    `SELECT day, sum(conversations) AS conversations, sum(messages) AS messages, sum(cost) AS cost
-    FROM usage_days WHERE channel = 'widget' AND day BETWEEN ? AND ? GROUP BY day`,
-  ).all(period.from, period.to) as DigestDay[];
+export async function buildDigest(
+  stores: Pick<Stores, 'usage' | 'chat' | 'insights'>,
+  frequency: 'daily' | 'weekly',
+  period: { from: string; to: string },
+): Promise<Digest> {
+  const rows = await stores.usage.widgetDays(period);
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const days: DigestDay[] = [];
   for (let t = Date.parse(`${period.from}T00:00:00Z`); isoDay(t) <= period.to; t += DAY_MS) {
@@ -94,21 +93,10 @@ export function buildDigest(db: Db, frequency: 'daily' | 'weekly', period: { fro
     { conversations: 0, messages: 0, cost: 0 },
   );
 
-  const stored = stmt(
-    db,
-    `SELECT count(*) AS total, coalesce(sum(m.status = 'complete'), 0) AS answered,
-      coalesce(sum(m.feedback = 'up'), 0) AS thumbsUp, coalesce(sum(m.feedback = 'down'), 0) AS thumbsDown
-    FROM messages m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.role = 'assistant' AND m.status <> 'stopped' AND c.channel = 'widget' AND m.created_at >= ? AND m.created_at < ?`,
-  ).get(`${period.from}T00:00:00.000Z`, `${isoDay(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS)}T00:00:00.000Z`) as {
-    total: number;
-    answered: number;
-    thumbsUp: number;
-    thumbsDown: number;
-  };
+  const stored = await stores.chat.widgetAnswerCounts(`${period.from}T00:00:00.000Z`, `${isoDay(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS)}T00:00:00.000Z`);
   const answers = stored.total ? { ...stored, share: stored.answered / stored.total } : null;
 
-  const questions = questionInsights(db, period, DIGEST_QUESTIONS);
+  const questions = await questionInsights(stores, period, DIGEST_QUESTIONS);
   return {
     frequency,
     from: period.from,
@@ -118,7 +106,7 @@ export function buildDigest(db: Db, frequency: 'daily' | 'weekly', period: { fro
     answers,
     topQuestions: questions.topQuestions.map((q) => ({ question: q.question, asked: q.asked, answeredWell: q.answeredWell })),
     unansweredQuestions: questions.unansweredQuestions.map((q) => ({ question: q.question, unanswered: q.unanswered, conversationId: q.conversationId })),
-    openAlerts: openAlerts(db).map((a) => ({ kind: a.kind, message: a.message, since: a.firstAt })),
+    openAlerts: (await stores.chat.openAlerts()).map((a) => ({ kind: a.kind, message: a.message, since: a.firstAt })),
   };
 }
 

@@ -11,7 +11,7 @@ import { EVENTS, EVENT_TYPES, emailContentOf, isEventType } from './events.js';
 import { publicAddressFor } from './links.js';
 import { renderEmail } from './message.js';
 import { runtimeOf, type EventPayload } from './notify.js';
-import { getRow, recentRows, retryNow, type OutboxRow } from './outbox.js';
+import type { OutboxRow } from './outbox.js';
 import {
   EmailInput,
   NotificationSettingsInput,
@@ -39,8 +39,8 @@ const TEST_EMAIL = {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, stores } = app;
-  const now = () => runtimeOf(db).clock();
+  const { stores } = app;
+  const now = () => runtimeOf(stores).clock();
 
   const view = async (newSecret?: string | null) => {
     const settings = await readNotificationSettings(stores.config);
@@ -70,7 +70,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       channel: row.channel,
       status: row.status,
       attempts: row.attempts,
-      maxAttempts: maxAttempts(db),
+      maxAttempts: maxAttempts(app),
       nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
       lastError: row.lastError,
       createdAt: iso(row.createdAt)!,
@@ -83,7 +83,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put('/notifications', { schema: { body: NotificationSettingsInput, response: { 200: NotificationSettingsView, 400: ErrorBody } } }, async (request) => {
     const result = await saveNotificationSettings(stores.config, app.secretBox, request.body, publicAddress(app.config, request));
     if ('fields' in result) throw badRequest('Please correct the highlighted fields.', result.fields);
-    if (result.digestChanged) restartDigest(app, await readNotificationSettings(stores.config));
+    if (result.digestChanged) await restartDigest(app, await readNotificationSettings(stores.config));
     request.log.info(
       {
         email: request.body.email.enabled,
@@ -112,7 +112,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
         });
         request.log.info({ accepted: outcome.accepted.length, refused: outcome.refused.length }, 'test e-mail sent');
         const refused = outcome.refused.length ? ` The server refused ${outcome.refused.map((r) => `${r.address}: ${r.reply}`).join('; ')}.` : '';
-        if (!refused && (await readNotificationSettings(stores.config)).email.host === input.host) resolveAlert(db, failureAlertKind('email'));
+        if (!refused && (await readNotificationSettings(stores.config)).email.host === input.host) await resolveAlert(stores, failureAlertKind('email'));
         return { ok: true, message: `Sent to ${outcome.accepted.join(', ')}. Check the inbox (and the spam folder).${refused}` };
       } catch (err) {
         const failure = err instanceof SmtpError ? err : new SmtpError('other', `The e-mail could not be sent: ${(err as Error).message}.`, true);
@@ -141,7 +141,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       try {
         const { status } = await postWebhook(url, payload, { secret, allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
-        if ((await readNotificationSettings(stores.config)).webhook.url === url) resolveAlert(db, failureAlertKind('webhook'));
+        if ((await readNotificationSettings(stores.config)).webhook.url === url) await resolveAlert(stores, failureAlertKind('webhook'));
         return { ok: true, message: `Delivered: the receiver answered ${status}.`, ...(newSecret ? { newSecret } : {}) };
       } catch (err) {
         const message = err instanceof WebhookError ? err.message : `The event could not be sent: ${(err as Error).message}.`;
@@ -157,7 +157,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/notifications/deliveries', { schema: { response: { 200: DeliveryList } } }, async () => ({
-    deliveries: recentRows(db, HISTORY_SHOWN).map(deliveryView),
+    deliveries: (await stores.notifications.recentRows(HISTORY_SHOWN)).map(deliveryView),
   }));
 
   app.post(
@@ -166,11 +166,12 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { params: DeliveryId, response: { 200: Delivery, 400: ErrorBody, 404: ErrorBody } },
     },
     async (request) => {
-      const row = getRow(db, request.params.id);
+      const row = await stores.notifications.getRow(request.params.id);
       if (!row) throw notFound('No such delivery: it may have been removed from the history.');
-      if (!retryNow(db, row.id, now())) throw badRequest('Only a delivery that was given up can be retried; this one is still under way or was delivered.');
+      if (!(await stores.notifications.retryNow(row.id, now())))
+        throw badRequest('Only a delivery that was given up can be retried; this one is still under way or was delivered.');
       await runDeliveries(app);
-      return deliveryView(getRow(db, row.id)!);
+      return deliveryView((await stores.notifications.getRow(row.id))!);
     },
   );
 };

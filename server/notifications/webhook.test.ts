@@ -65,7 +65,7 @@ test('an event arrives as one signed JSON POST: body, headers, HMAC over the raw
   const view = (await admin.request('GET', '/api/admin/notifications')).json().webhook;
   assert.deepEqual(view, { enabled: true, url: hooks.url, secret: { saved: true, last4: secret.slice(-4) } }, 'the secret is not shown again');
 
-  raiseAlert(docent.db, 'invalid_key', KEY_MESSAGE);
+  await raiseAlert(docent.stores, 'invalid_key', KEY_MESSAGE);
   await runDeliveries(docent);
   const [hook] = await hooks.waitFor(1);
   const alertId = docent.db.prepare("SELECT id FROM alerts WHERE kind = 'invalid_key'").pluck().get();
@@ -106,7 +106,7 @@ test('Regenerate makes a new signing secret, shown once; later events are signed
 
   const tested = await admin.request('POST', '/api/admin/notifications/test/webhook', { url: hooks.url });
   assert.deepEqual(tested.json(), { ok: true, message: 'Delivered: the receiver answered 200.' });
-  raiseAlert(docent.db, 'timeout', 'The model stopped responding.');
+  await raiseAlert(docent.stores, 'timeout', 'The model stopped responding.');
   await runDeliveries(docent);
   const [test, event] = await hooks.waitFor(2);
   assert.equal(test.json.event, 'test');
@@ -124,7 +124,7 @@ test('a receiver that fails gets retries with growing waits (5xx, 429 with Retry
   await configure(admin, hooks.url);
   hooks.respond(503, { status: 429, headers: { 'retry-after': '900' } }, 'hang');
 
-  raiseAlert(docent.db, 'unreachable', 'Could not reach OpenRouter.');
+  await raiseAlert(docent.stores, 'unreachable', 'Could not reach OpenRouter.');
   await runDeliveries(docent);
   let [row] = await deliveries(admin);
   assert.deepEqual(
@@ -172,7 +172,7 @@ test('after the last attempt the delivery is given up: the screen and the dashbo
   await configure(admin, hooks.url);
   hooks.respond(500, 500, 500);
 
-  raiseAlert(docent.db, 'spend_cap', "Today's spend cap of $1.00 is reached.");
+  await raiseAlert(docent.stores, 'spend_cap', "Today's spend cap of $1.00 is reached.");
   for (const wait of [0, SECOND, 2 * SECOND]) {
     clock.now += wait;
     await runDeliveries(docent);
@@ -213,8 +213,8 @@ test('a receiver that refuses the event (4xx) or redirects is not retried: the s
   const hooks = await receiver(t);
   await configure(admin, hooks.url);
   hooks.respond({ status: 401, body: 'bad signature' }, { status: 302, headers: { location: 'https://elsewhere.example/hook' } });
-  raiseAlert(docent.db, 'invalid_key', KEY_MESSAGE);
-  raiseAlert(docent.db, 'payment_required', 'Out of credits.');
+  await raiseAlert(docent.stores, 'invalid_key', KEY_MESSAGE);
+  await raiseAlert(docent.stores, 'payment_required', 'Out of credits.');
   await runDeliveries(docent);
   const rows = await deliveries(admin);
   assert.deepEqual(rows.map((d) => [d.event, d.status, d.attempts, d.lastError]).sort(), [
@@ -243,7 +243,7 @@ test('with ALLOW_PRIVATE_URLS off, a webhook on a private address is refused bef
   const byName = await admin.request('POST', '/api/admin/notifications/test/webhook', { url: hooks.url.replace('127.0.0.1', 'localhost') });
   assert.match(byName.json().message, /^localhost points to a private or local network address \((127\.0\.0\.1|::1)\)\./);
 
-  raiseAlert(docent.db, 'invalid_key', KEY_MESSAGE);
+  await raiseAlert(docent.stores, 'invalid_key', KEY_MESSAGE);
   await runDeliveries(docent);
   const [row] = await deliveries(admin);
   assert.deepEqual([row.status, row.attempts], ['failed', 1]);
@@ -254,23 +254,23 @@ test('each event is sent once: a recurring alert once, a resolved one again only
   const { app: docent, admin, clock } = await app(t);
   const hooks = await receiver(t);
   await configure(admin, hooks.url);
-  for (let i = 0; i < 5; i++) raiseAlert(docent.db, 'timeout', 'The model stopped responding.');
-  raiseAlert(docent.db, 'upstream_down', 'The provider is failing.'); // the same event, within its quiet hour
+  for (let i = 0; i < 5; i++) await raiseAlert(docent.stores, 'timeout', 'The model stopped responding.');
+  await raiseAlert(docent.stores, 'upstream_down', 'The provider is failing.'); // the same event, within its quiet hour
   await runDeliveries(docent);
   assert.deepEqual(
     hooks.requests.map((h) => [h.json.event, h.json.data.kind]),
     [['model_not_responding', 'timeout']],
   );
 
-  resolveAlert(docent.db, 'timeout');
+  await resolveAlert(docent.stores, 'timeout');
   clock.now += 30 * MINUTE;
-  raiseAlert(docent.db, 'timeout', 'The model stopped responding again.');
+  await raiseAlert(docent.stores, 'timeout', 'The model stopped responding again.');
   await runDeliveries(docent);
   assert.equal(hooks.requests.length, 1, 'resolved and back within the hour: the admin already knows');
 
-  resolveAlert(docent.db, 'timeout');
+  await resolveAlert(docent.stores, 'timeout');
   clock.now += 31 * MINUTE;
-  raiseAlert(docent.db, 'timeout', 'The model stopped responding once more.');
+  await raiseAlert(docent.stores, 'timeout', 'The model stopped responding once more.');
   await runDeliveries(docent);
   assert.deepEqual(
     hooks.requests.map((h) => h.json.data.message),
@@ -278,10 +278,10 @@ test('each event is sent once: a recurring alert once, a resolved one again only
   );
 
   // Alerts that are no event (rate limits) notify nobody.
-  raiseAlert(docent.db, 'rate_limited', 'Rate limited.');
+  await raiseAlert(docent.stores, 'rate_limited', 'Rate limited.');
   const lead = { leadId: 7, name: 'Jane Doe', email: 'jane@example.com', message: 'Call me', conversationId: null };
-  assert.deepEqual(await notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), ['webhook']);
-  assert.deepEqual(await notify(docent, { type: 'new_lead', key: 'lead:7', data: lead }), [], 'the same lead again: nothing');
+  assert.deepEqual(await notify(docent.stores, { type: 'new_lead', key: 'lead:7', data: lead }), ['webhook']);
+  assert.deepEqual(await notify(docent.stores, { type: 'new_lead', key: 'lead:7', data: lead }), [], 'the same lead again: nothing');
   await runDeliveries(docent);
   assert.deepEqual(
     hooks.requests.map((h) => h.json.event),
@@ -294,9 +294,9 @@ test('an event routed off, or a channel turned off, sends nothing', async (t) =>
   const { app: docent, admin } = await app(t);
   const hooks = await receiver(t);
   await admin.request('PUT', '/api/admin/notifications', settingsBody(hooks.url, { low_balance: { email: true, webhook: false } }));
-  raiseAlert(docent.db, 'low_balance', 'Your balance is low.');
+  await raiseAlert(docent.stores, 'low_balance', 'Your balance is low.');
   await admin.request('PUT', '/api/admin/notifications', { ...settingsBody(hooks.url), webhook: { enabled: false, url: hooks.url } });
-  raiseAlert(docent.db, 'invalid_key', KEY_MESSAGE);
+  await raiseAlert(docent.stores, 'invalid_key', KEY_MESSAGE);
   await runDeliveries(docent);
   assert.equal(hooks.requests.length, 0);
   assert.deepEqual(await deliveries(admin), []);
@@ -346,9 +346,9 @@ test('deliveries survive a restart: a pending retry and a send cut off by the st
   const admin = await setupAdmin(first.app);
   await configure(admin, hooks.url);
   hooks.respond(500, 'hang');
-  raiseAlert(first.app.db, 'invalid_key', KEY_MESSAGE);
+  await raiseAlert(first.app.stores, 'invalid_key', KEY_MESSAGE);
   await runDeliveries(first.app);
-  raiseAlert(first.app.db, 'payment_required', 'Out of credits.');
+  await raiseAlert(first.app.stores, 'payment_required', 'Out of credits.');
   await hooks.waitFor(2);
   const states = first.app.db.prepare('SELECT event, status, attempts FROM notification_outbox ORDER BY id').all();
   assert.deepEqual(states, [

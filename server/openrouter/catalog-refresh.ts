@@ -10,11 +10,9 @@ export function catalogRefresh(deps: OpenRouterDeps): BackgroundTimer {
   const tick = async () => {
     const connection = await deps.savedConnection();
     for (const kind of ['chat', 'embedding'] as const) {
-      const row = deps.db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? ORDER BY fetched_at DESC LIMIT 1').get(kind) as
-        | { fetched_at: number }
-        | undefined;
-      if (!row || Date.now() - row.fetched_at > CATALOG_MAX_AGE_MS) {
-        const error = await refreshCatalog(deps.db, kind, connection, deps.config, keyOutcomeReport(deps, connection));
+      const fetchedAt = await deps.store.newestCatalogFetch(kind);
+      if (fetchedAt === null || Date.now() - fetchedAt > CATALOG_MAX_AGE_MS) {
+        const error = await refreshCatalog(deps.store, kind, connection, deps.config, keyOutcomeReport(deps, connection));
         if (error) deps.log.warn({ kind }, error);
       }
     }

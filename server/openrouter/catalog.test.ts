@@ -42,7 +42,7 @@ test('the catalog is fetched once, then served from the database; refresh=1 fetc
   assert.equal(fake.requestsTo('/models').length, 2);
 
   // A day later the cache is stale and is fetched again.
-  await getChatModels(app.db, await app.openRouterDeps.savedConnection(), app.config, { now: Date.now() + 25 * 60 * 60 * 1000 });
+  await getChatModels(app.stores.provider, await app.openRouterDeps.savedConnection(), app.config, { now: Date.now() + 25 * 60 * 60 * 1000 });
   assert.equal(fake.requestsTo('/models').length, 3);
 });
 

@@ -1,13 +1,13 @@
 // The model catalog (GET /models, GET /embeddings/models), cached in the database: the dropdown opens
 // instantly, survives an OpenRouter outage, and is refreshed daily or when the admin asks.
 import type { Config } from '../config.js';
-import type { Db } from '../stores/sqlite/database.js';
+import type { CatalogKind, ProviderStore } from '../stores/provider-store.js';
 import { ADMIN_TIMEOUT_MS, createClient, type Connection } from './client.js';
 import { describeUpstreamError } from './errors.js';
 import type { KeyOutcomeReport } from './key-status.js';
 import { NO_REASONING, type ReasoningCapability } from './reasoning.js';
 
-export type CatalogKind = 'chat' | 'embedding';
+export type { CatalogKind };
 export const CATALOG_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface ModelInfo {
@@ -103,17 +103,8 @@ export function toEmbeddingModelInfo(raw: RawModel): EmbeddingModelInfo {
 
 const cacheKey = (c: Connection) => `${c.provider}|${c.provider === 'openrouter' ? '' : c.baseUrl}`;
 
-interface CacheRow {
-  fetched_at: number;
-  data: string;
-}
-
-function readCache(db: Db, kind: CatalogKind, connection: Connection): { fetchedAt: number; models: RawModel[] } | null {
-  const row = db.prepare('SELECT fetched_at, data FROM model_catalog WHERE kind = ? AND provider_key = ?').get(kind, cacheKey(connection)) as
-    | CacheRow
-    | undefined;
-  return row ? { fetchedAt: row.fetched_at, models: JSON.parse(row.data) } : null;
-}
+const readCache = (store: ProviderStore, kind: CatalogKind, connection: Connection) =>
+  store.readCatalog(kind, cacheKey(connection)) as Promise<{ fetchedAt: number; models: RawModel[] } | null>;
 
 async function fetchRaw(kind: CatalogKind, connection: Connection, config: Pick<Config, 'publicUrl'>): Promise<RawModel[]> {
   const client = createClient(connection, config, { timeoutMs: ADMIN_TIMEOUT_MS });
@@ -130,7 +121,7 @@ async function fetchRaw(kind: CatalogKind, connection: Connection, config: Pick<
 
 /** Fetches now and replaces the cache; on failure the cache is kept. */
 export async function refreshCatalog(
-  db: Db,
+  store: ProviderStore,
   kind: CatalogKind,
   connection: Connection,
   config: Pick<Config, 'publicUrl'>,
@@ -140,13 +131,7 @@ export async function refreshCatalog(
     const models = await fetchRaw(kind, connection, config);
     // OpenRouter's lists ignore the key: they only show that OpenRouter answers. Other endpoints check it.
     report?.({ ok: true, call: connection.provider === 'openrouter' ? 'keyless' : 'key' });
-    db.prepare(`INSERT INTO model_catalog (kind, provider_key, fetched_at, data) VALUES (?, ?, ?, ?)
-      ON CONFLICT (kind, provider_key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data`).run(
-      kind,
-      cacheKey(connection),
-      Date.now(),
-      JSON.stringify(models),
-    );
+    await store.saveCatalog(kind, cacheKey(connection), { fetchedAt: Date.now(), models });
     return null;
   } catch (err) {
     const problem = describeUpstreamError(connection.provider, err, ADMIN_TIMEOUT_MS);
@@ -156,7 +141,7 @@ export async function refreshCatalog(
 }
 
 async function getCatalog<T>(
-  db: Db,
+  store: ProviderStore,
   kind: CatalogKind,
   connection: Connection,
   config: Pick<Config, 'publicUrl'>,
@@ -164,11 +149,11 @@ async function getCatalog<T>(
   options: CatalogOptions = {},
 ): Promise<Catalog<T>> {
   const now = options.now ?? Date.now();
-  let cached = readCache(db, kind, connection);
+  let cached = await readCache(store, kind, connection);
   let error: string | null = null;
   if (options.refresh || !cached || now - cached.fetchedAt > CATALOG_MAX_AGE_MS) {
-    error = await refreshCatalog(db, kind, connection, config, options.report);
-    cached = readCache(db, kind, connection);
+    error = await refreshCatalog(store, kind, connection, config, options.report);
+    cached = await readCache(store, kind, connection);
   }
   if (!cached) return { models: [], fetchedAt: null, error };
   return { models: cached.models.map(map), fetchedAt: new Date(cached.fetchedAt).toISOString(), error };
@@ -180,24 +165,25 @@ export interface CatalogOptions {
   report?: KeyOutcomeReport;
 }
 
-export const getChatModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
-  getCatalog(db, 'chat', connection, config, toModelInfo, options);
+export const getChatModels = (store: ProviderStore, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
+  getCatalog(store, 'chat', connection, config, toModelInfo, options);
 
-export const getEmbeddingModels = (db: Db, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
-  getCatalog(db, 'embedding', connection, config, toEmbeddingModelInfo, options);
+export const getEmbeddingModels = (store: ProviderStore, connection: Connection, config: Pick<Config, 'publicUrl'>, options?: CatalogOptions) =>
+  getCatalog(store, 'embedding', connection, config, toEmbeddingModelInfo, options);
 
 // The chat path looks its model up on every message: keep the parsed catalog (hundreds of models,
 // about 1 MB of JSON on OpenRouter) until the cached row changes.
 let parsedChat: { key: string; fetchedAt: number; byId: Map<string, ModelInfo> } | null = null;
 
 /** The cached entry for one chat model, without a network call (the chat path uses this). */
-export function cachedChatModel(db: Db, connection: Connection, id: string): ModelInfo | null {
+export async function cachedChatModel(store: ProviderStore, connection: Connection, id: string): Promise<ModelInfo | null> {
   const key = cacheKey(connection);
-  const fetchedAt = db.prepare('SELECT fetched_at FROM model_catalog WHERE kind = ? AND provider_key = ?').pluck().get('chat', key) as number | undefined;
-  if (fetchedAt === undefined) return null;
+  const fetchedAt = await store.catalogFetchedAt('chat', key);
+  if (fetchedAt === null) return null;
   if (parsedChat?.key !== key || parsedChat.fetchedAt !== fetchedAt) {
-    const models = readCache(db, 'chat', connection)?.models ?? [];
-    parsedChat = { key, fetchedAt, byId: new Map(models.map((m) => [String(m.id), toModelInfo(m)])) };
+    const cached = await readCache(store, 'chat', connection);
+    const models = cached?.models ?? [];
+    parsedChat = { key, fetchedAt: cached?.fetchedAt ?? fetchedAt, byId: new Map(models.map((m) => [String(m.id), toModelInfo(m)])) };
   }
   return parsedChat.byId.get(id) ?? null;
 }

@@ -2,7 +2,7 @@
 // the last check is kept in SQLite, so restarts do not add checks), right after a key is saved, and from
 // every Test API Key. Below the admin's threshold it becomes a dashboard alert; back above, the alert is
 // resolved. Nothing is checked without a key, for other providers, or with the threshold at 0.
-import { perDatabase, stmt } from '../stores/sqlite/database.js';
+import type { ProviderStore, StoredBalanceCheck } from '../stores/provider-store.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
 import type { Connection } from './client.js';
 import type { BackgroundTimer, OpenRouterDeps } from './deps.js';
@@ -25,25 +25,11 @@ export interface BalanceView extends Spendable {
   low: boolean;
 }
 
-interface Row {
-  fingerprint: string;
-  checked_at: number;
-  amount: number | null;
-  source: Spendable['source'] | null;
-  measured_at: number | null;
-}
+// The store keeps the source as text; only this module writes it, from Spendable['source'].
+type Row = StoredBalanceCheck & { source: Spendable['source'] | null };
 
-const readRow = (deps: Deps) =>
-  stmt(deps.db, 'SELECT fingerprint, checked_at, amount, source, measured_at FROM balance_check WHERE id = 1').get() as Row | undefined;
-
-function writeRow(deps: Deps, row: Row): void {
-  stmt(
-    deps.db,
-    `INSERT INTO balance_check (id, fingerprint, checked_at, amount, source, measured_at) VALUES (1, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, checked_at = excluded.checked_at, amount = excluded.amount,
-      source = excluded.source, measured_at = excluded.measured_at`,
-  ).run(row.fingerprint, row.checked_at, row.amount, row.source, row.measured_at);
-}
+const readRow = async (deps: Deps) => (await deps.store.balanceCheck()) as Row | null;
+const writeRow = (deps: Deps, row: Row) => deps.store.saveBalanceCheck(row);
 
 /** The connection whose balance is watched, or null when there is nothing to watch. */
 async function watched(deps: Deps): Promise<{ connection: Connection; thresholdUsd: number; fingerprint: string } | null> {
@@ -67,13 +53,13 @@ export function lowBalanceMessage(spendable: Spendable, thresholdUsd: number): s
 /** Raises or resolves the low-balance alert from the last amount read and the current threshold (no network). */
 export async function evaluateLowBalance(deps: Deps): Promise<void> {
   const watch = await watched(deps);
-  const row = readRow(deps);
+  const row = await readRow(deps);
   if (!watch || !row || row.fingerprint !== watch.fingerprint || row.amount === null || row.source === null) {
-    resolveAlert(deps.db, LOW_BALANCE_ALERT);
+    await resolveAlert(deps.stores, LOW_BALANCE_ALERT);
   } else if (row.amount < watch.thresholdUsd) {
-    raiseAlert(deps.db, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
+    await raiseAlert(deps.stores, LOW_BALANCE_ALERT, lowBalanceMessage({ amount: row.amount, source: row.source }, watch.thresholdUsd));
   } else {
-    resolveAlert(deps.db, LOW_BALANCE_ALERT);
+    await resolveAlert(deps.stores, LOW_BALANCE_ALERT);
   }
 }
 
@@ -82,7 +68,7 @@ export async function evaluateLowBalance(deps: Deps): Promise<void> {
  * key's status and, for the saved OpenRouter key, what it can spend and whether that is low.
  */
 export async function recordKeyTest(deps: Deps, connection: Connection, result: KeyTestResult, now = Date.now()): Promise<void> {
-  if (!deps.db.open) return; // the app closed while the check was out
+  if (!(await deps.store.isOpen())) return; // the app closed while the check was out
   if (!result.ok) {
     await noteKeyOutcome(deps, connection, { ok: false, call: 'key', problem: result.problem }, now);
     return;
@@ -94,24 +80,30 @@ export async function recordKeyTest(deps: Deps, connection: Connection, result: 
   await noteKeyOutcome(deps, connection, { ok: true, call: funded ? 'funded' : 'key' }, now);
   const saved = await deps.savedConnection();
   if (saved.provider !== 'openrouter' || !saved.apiKey || connection.provider !== 'openrouter' || connection.apiKey !== saved.apiKey) return;
-  writeRow(deps, {
+  await writeRow(deps, {
     fingerprint: keyFingerprint(deps, saved),
-    checked_at: now,
+    checkedAt: now,
     amount: spendable?.amount ?? null,
     source: spendable?.source ?? null,
-    measured_at: now,
+    measuredAt: now,
   });
   await evaluateLowBalance(deps);
 }
 
-const checksOf = perDatabase(() => ({ running: null as Promise<void> | null }));
+// One check at a time per store (each app has its own): tests run several apps in one process.
+const checksByStore = new WeakMap<ProviderStore, { running: Promise<void> | null }>();
+const checksOf = (store: ProviderStore) => {
+  let checks = checksByStore.get(store);
+  if (!checks) checksByStore.set(store, (checks = { running: null }));
+  return checks;
+};
 
 /**
  * Checks the balance when due: an hour after the last check of the saved key, at once for a key never
  * checked (just saved). One check at a time; a check already under way is waited for, not repeated.
  */
 export function checkBalance(deps: Deps, now = Date.now()): Promise<void> {
-  const checks = checksOf(deps.db);
+  const checks = checksOf(deps.store);
   if (checks.running) return checks.running;
   const run = (async () => {
     const watch = await watched(deps);
@@ -119,11 +111,11 @@ export function checkBalance(deps: Deps, now = Date.now()): Promise<void> {
       await evaluateLowBalance(deps); // turned off, key removed, other provider: an old alert no longer applies
       return;
     }
-    const row = readRow(deps);
+    const row = await readRow(deps);
     const same = row?.fingerprint === watch.fingerprint;
-    if (same && now - row!.checked_at < BALANCE_CHECK_INTERVAL_MS) return;
+    if (same && now - row!.checkedAt < BALANCE_CHECK_INTERVAL_MS) return;
     // The attempt is recorded first: a check that fails or never returns is not retried before the hour.
-    writeRow(deps, same ? { ...row!, checked_at: now } : { fingerprint: watch.fingerprint, checked_at: now, amount: null, source: null, measured_at: null });
+    await writeRow(deps, same ? { ...row!, checkedAt: now } : { fingerprint: watch.fingerprint, checkedAt: now, amount: null, source: null, measuredAt: null });
     await recordKeyTest(deps, watch.connection, await testKey(watch.connection, deps.config), now);
   })()
     .catch((err) => deps.log.warn({ err }, 'the balance check failed'))
@@ -144,10 +136,10 @@ export async function balanceAfterSave(deps: Deps, now = Date.now()): Promise<vo
 export async function balanceView(deps: Deps): Promise<BalanceView | null> {
   const connection = await deps.savedConnection();
   if (connection.provider !== 'openrouter' || !connection.apiKey) return null;
-  const row = readRow(deps);
-  if (!row || row.fingerprint !== keyFingerprint(deps, connection) || row.amount === null || row.source === null || row.measured_at === null) return null;
+  const row = await readRow(deps);
+  if (!row || row.fingerprint !== keyFingerprint(deps, connection) || row.amount === null || row.source === null || row.measuredAt === null) return null;
   const thresholdUsd = await deps.lowBalanceUsd();
-  return { amount: row.amount, source: row.source, checkedAt: new Date(row.measured_at).toISOString(), low: thresholdUsd > 0 && row.amount < thresholdUsd };
+  return { amount: row.amount, source: row.source, checkedAt: new Date(row.measuredAt).toISOString(), low: thresholdUsd > 0 && row.amount < thresholdUsd };
 }
 
 /** Checks when due: once at start, then every few minutes (unref'd: it never keeps the process up). */

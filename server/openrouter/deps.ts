@@ -2,12 +2,16 @@
 // saved settings, so nothing here reaches into the settings feature or the Fastify instance.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import type { Db } from '../stores/sqlite/database.js';
+import type { ProviderStore } from '../stores/provider-store.js';
+import type { Stores } from '../stores/stores.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Connection } from './client.js';
 
 export interface OpenRouterDeps {
-  db: Db;
+  /** The cached catalogs, the key status and the last balance read. */
+  store: ProviderStore;
+  /** Where the dashboard's alerts are kept and notified from. */
+  stores: Pick<Stores, 'chat' | 'notifications'>;
   /** Ties stored observations to one key without storing the key. */
   secretBox: Pick<SecretBox, 'fingerprint'>;
   config: Pick<Config, 'publicUrl'>;

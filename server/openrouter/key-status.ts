@@ -2,12 +2,11 @@
 // test, the balance check, the model list), so API Configuration can say "Out of credits since 10:02"
 // instead of a test result from last week. This is the one place that decides what an outcome means for
 // the key. It writes only when the state changes: a successful call on a working key costs one read.
-import { stmt } from '../stores/sqlite/database.js';
 import { endpointOf, type Connection } from './client.js';
 import type { OpenRouterDeps } from './deps.js';
 import type { UpstreamError } from './errors.js';
 
-type Deps = Pick<OpenRouterDeps, 'db' | 'secretBox' | 'savedConnection' | 'log'>;
+type Deps = Pick<OpenRouterDeps, 'store' | 'secretBox' | 'savedConnection' | 'log'>;
 
 import type { KeyState } from './schemas.js';
 
@@ -77,16 +76,9 @@ interface Row {
 export const keyFingerprint = (deps: Pick<Deps, 'secretBox'>, connection: Connection) =>
   deps.secretBox.fingerprint(`key-status|${endpointOf(connection)}|${connection.apiKey ?? ''}`);
 
-const readRow = (deps: Deps) => stmt(deps.db, 'SELECT fingerprint, state, since, message, call FROM key_status WHERE id = 1').get() as Row | undefined;
-
-function writeRow(deps: Deps, row: Row): void {
-  stmt(
-    deps.db,
-    `INSERT INTO key_status (id, fingerprint, state, since, message, call) VALUES (1, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, state = excluded.state, since = excluded.since,
-      message = excluded.message, call = excluded.call`,
-  ).run(row.fingerprint, row.state, row.since, row.message, row.call);
-}
+// The store keeps state and call as text; only this module writes them, from the types above.
+const readRow = async (deps: Deps) => (await deps.store.keyStatus()) as Row | null;
+const writeRow = (deps: Deps, row: Row) => deps.store.saveKeyStatus(row);
 
 /**
  * Records the outcome of a call made with `connection`. Only the saved connection has a status: calls
@@ -99,17 +91,17 @@ export async function noteKeyOutcome(deps: Deps, connection: Connection, outcome
   if (endpointOf(saved) !== endpointOf(connection) || saved.apiKey !== connection.apiKey) return;
   if (!saved.apiKey && saved.provider === 'openrouter') return; // no key, no key status
   const fingerprint = keyFingerprint(deps, saved);
-  const row = readRow(deps);
+  const row = await readRow(deps);
   const known = row?.fingerprint === fingerprint ? row : null;
   if (!outcome.ok) {
     if (known?.state === failed) return; // the streak goes on: keep when it began
-    writeRow(deps, { fingerprint, state: failed!, since: now, message: outcome.problem.message, call: outcome.call });
+    await writeRow(deps, { fingerprint, state: failed!, since: now, message: outcome.problem.message, call: outcome.call });
     return;
   }
   if (known?.state === 'ok') return;
   // A success clears the failure it disproves; with nothing known yet, only a call that used the key says it works.
   const clears = known ? disproves(outcome.call, known.state as Exclude<KeyState, 'ok'>, known.call) : outcome.call !== 'keyless';
-  if (clears) writeRow(deps, { fingerprint, state: 'ok', since: now, message: null, call: outcome.call });
+  if (clears) await writeRow(deps, { fingerprint, state: 'ok', since: now, message: null, call: outcome.call });
 }
 
 /** Reports outcomes of calls made with `connection` (for code that is given no deps, such as the embedder). */
@@ -123,7 +115,7 @@ export const keyOutcomeReport =
 export async function keyStatusOf(deps: Deps): Promise<KeyStatus | null> {
   const saved = await deps.savedConnection();
   if (!saved.apiKey && saved.provider === 'openrouter') return null;
-  const row = readRow(deps);
+  const row = await readRow(deps);
   if (!row || row.fingerprint !== keyFingerprint(deps, saved)) return null;
   return { state: row.state, since: new Date(row.since).toISOString(), message: row.message };
 }

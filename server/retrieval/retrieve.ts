@@ -56,15 +56,6 @@ export function keywordsOf(question: string): string[] {
   return [...new Set(words)].slice(0, 24);
 }
 
-/**
- * Transitional, for chat/pipeline.ts's keyword help (and its test) until it calls KnowledgeStore.keywordDocuments:
- * the keywords as an FTS5 query, each word quoted. Delete once nothing imports it.
- */
-export function keywordQuery(question: string): string | null {
-  const words = keywordsOf(question);
-  return words.length ? words.map((w) => `"${w}"`).join(' OR ') : null;
-}
-
 /** The key a question's (or a Q&A entry's question's) vector is cached under: the same text, the same vector. */
 export const queryHash = (text: string) => createHash('sha256').update(text).digest('hex');
 

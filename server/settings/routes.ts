@@ -79,11 +79,11 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   app.get('/models', { schema: { querystring: RefreshQuery, response: { 200: ModelCatalog } } }, async (request) => {
     const [connection, options] = await catalogOptions(request.query);
-    return getChatModels(app.db, connection, app.config, options);
+    return getChatModels(app.stores.provider, connection, app.config, options);
   });
 
   app.get('/embedding-models', { schema: { querystring: RefreshQuery, response: { 200: EmbeddingModelCatalog } } }, async (request) => {
     const [connection, options] = await catalogOptions(request.query);
-    return getEmbeddingModels(app.db, connection, app.config, options);
+    return getEmbeddingModels(app.stores.provider, connection, app.config, options);
   });
 };

@@ -136,15 +136,6 @@ export interface FoundChunk {
   tokens: number;
 }
 
-/** A document one of whose chunks matched a keyword search (its whole content, as Q&A answers are read whole). */
-export interface KeywordDocument {
-  id: number;
-  title: string;
-  url: string | null;
-  kind: DocumentKind;
-  content: string;
-}
-
 export interface KnowledgeStore {
   listSources(): Promise<Source[]>;
   getSource(sourceId: number): Promise<Source | null>;
@@ -180,8 +171,6 @@ export interface KnowledgeStore {
 
   /** Chunk ids whose text has any of `words` (plain lowercase words), best match first. */
   keywordSearch(words: string[], limit: number): Promise<number[]>;
-  /** The documents of enabled sources owning the chunks that best match any of `words`, one row per chunk. */
-  keywordDocuments(words: string[], limit: number): Promise<KeywordDocument[]>;
   /** The chunks among `chunkIds` whose source is enabled, with their documents (in no particular order). */
   enabledChunks(chunkIds: number[]): Promise<FoundChunk[]>;
 

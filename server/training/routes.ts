@@ -28,7 +28,7 @@ import { embedderFor, indexConnection } from '../vectors/index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
 import { siteDetectRoutes } from './site-detect.js';
-import { Accepted, JobView, LogLine, SearchView, SourceView, UpsertResultView, type Source, type SourceStatus } from './schemas.js';
+import { Accepted, EmbeddingModelChoice, JobView, LogLine, SearchView, SourceView, UpsertResultView, type Source, type SourceStatus } from './schemas.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -65,16 +65,6 @@ function textEntryDocument(body: z.output<typeof TextEntry>) {
     ? { ...qaDocument(body.question, body.answer), kind: 'qa' as const, url: null }
     : { title: body.title, text: body.text, kind: 'text' as const, url: body.url };
 }
-
-/** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
-export const EmbeddingModelChoice = z.object({
-  model: z
-    .string()
-    .trim()
-    .min(1, 'Choose an embedding model.')
-    .max(200, 'Model id is too long.')
-    .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
-});
 
 export const trainingRoutes =
   (service: TrainingService): FastifyPluginAsyncZod =>

@@ -69,7 +69,7 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
   const { knowledge } = stores;
 
   const embedPrice = async (connection: Connection, model: string): Promise<number | null> => {
-    const { models } = await getEmbeddingModels(deps.openRouter.db, connection, config);
+    const { models } = await getEmbeddingModels(stores.provider, connection, config);
     const perM = models.find((m) => m.id === model)?.promptPricePerM;
     return perM === undefined || perM === null ? null : perM;
   };

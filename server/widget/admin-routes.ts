@@ -8,7 +8,7 @@ import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSett
 import { widgetLastSeen } from './last-seen.js';
 
 export const widgetAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, stores } = app;
+  const { stores } = app;
 
   // PUBLIC_URL, or the address the admin opened Docent at (server/http/public-address.ts).
   const snippetFor = (request: FastifyRequest) => embedSnippet(publicAddress(app.config, request));

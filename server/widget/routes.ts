@@ -7,10 +7,8 @@ import { forbidden, HttpError, notFound } from '../http/errors.js';
 import { ErrorBody } from '../http/schemas.js';
 import { characterCount, contactOf, readChatbotSettings } from '../chat/settings.js';
 import { WidgetConfig, WidgetHistory } from './schemas.js';
-import { addAssistantMessage, addQuestion, countMessages, findConversation, history, setFeedback, visitorHistory } from '../chat/conversations.js';
-import { liveConversations } from '../chat/live-conversations.js';
+import { history, visitorHistory } from '../chat/conversations.js';
 import { answer, type AnswerInput } from '../chat/pipeline.js';
-import { admitQuestion, countQuestion, type VisitorLimitsDeps } from '../chat/visitor-limits.js';
 import { noteWidgetSeen } from './last-seen.js';
 import { streamEvents } from '../chat/event-stream.js';
 import { originAllowed, readWidgetSettings, VisitorId } from './settings.js';
@@ -36,7 +34,6 @@ function requestOrigin(request: FastifyRequest): string | null {
 export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
   const publicOrigin = new URL(app.config.publicUrl).origin;
   const visitorHash = (visitorId: string) => app.secretBox.fingerprint(`visitor:${visitorId}`);
-  const visitorLimits: VisitorLimitsDeps = { db: app.db, readSettings: () => readChatbotSettings(app.stores.config) };
 
   /**
    * Whether the request comes from Docent's own page (the admin's Widget preview): its origin is PUBLIC_URL's,
@@ -44,18 +41,18 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
    * comes from the origin it was sent to. Never the Host header alone: a client (or a DNS-rebinding page) can
    * send any Origin with a matching Host.
    */
-  const isOwnPage = (request: FastifyRequest, origin: string | null): boolean => {
+  const isOwnPage = async (request: FastifyRequest, origin: string | null): Promise<boolean> => {
     if (origin === null) return false;
     if (origin === publicOrigin) return true;
     const token = request.cookies[SESSION_COOKIE];
-    return token !== undefined && origin === `${request.protocol}://${request.host}` && findSession(app.db, token) !== null;
+    return token !== undefined && origin === `${request.protocol}://${request.host}` && (await findSession(app.stores.auth, token)) !== null;
   };
   const fromOwnPage = new WeakMap<FastifyRequest, boolean>();
 
   // Origin check + CORS on every widget request, preflights included.
   app.addHook('onRequest', async (request, reply) => {
     const origin = requestOrigin(request);
-    const own = isOwnPage(request, origin);
+    const own = await isOwnPage(request, origin);
     fromOwnPage.set(request, own);
     if (!own && !originAllowed(origin, (await readWidgetSettings(app.stores.config)).allowedDomains)) {
       throw forbidden('This website is not allowed to use this chat widget. Add it under Widget → Allowed domains.');
@@ -116,7 +113,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { db, stores } = app;
+      const { stores, visitorLimits } = app;
       const settings = await readChatbotSettings(stores.config);
       const { visitorId, message } = request.body;
       const length = characterCount(message);
@@ -127,7 +124,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
         );
       }
       const visitor = visitorHash(visitorId);
-      await admitQuestion(visitorLimits, visitor);
+      await visitorLimits.admit(visitor);
       const tooLong = () => new HttpError(429, 'This conversation is very long. Please start a new chat.');
       const gone = () => notFound('This conversation does not exist. Start a new chat.');
       const requested = request.body.conversationId ?? null;
@@ -138,24 +135,31 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
       let conversation: Pick<AnswerInput, 'conversationId' | 'history' | 'keep'>;
       let newConversation: boolean;
       if (settings.storeConversations) {
-        if (requested && !findConversation(db, requested, visitor)) throw gone();
-        if (requested && countMessages(db, requested) >= settings.maxMessagesPerConversation) throw tooLong();
+        if (requested && !(await stores.chat.visitorHasConversation(requested, visitor))) throw gone();
+        if (requested && (await stores.chat.countQuestions(requested)) >= settings.maxMessagesPerConversation) throw tooLong();
         newConversation = requested === null;
-        const earlier = requested ? history(db, requested) : [];
-        const conversationId = addQuestion(db, requested, message, { visitorHash: visitor, origin, channel });
-        conversation = { conversationId, history: earlier, keep: (answer) => addAssistantMessage(db, answer) };
+        const earlier = requested ? await history(stores.chat, requested) : [];
+        const conversationId = await stores.chat.addQuestion(requested, message, { visitorHash: visitor, origin, channel });
+        conversation = { conversationId, history: earlier, keep: (answer) => stores.chat.addAnswer(answer) };
       } else {
         // Storing is off: the conversation lives in memory only. One no longer held (idle, restart) simply
         // continues as a new conversation, so the visitor's follow-up is answered, not refused.
-        const live = liveConversations(db);
+        const live = app.liveConversations;
         const held = requested ? live.lookup(requested, visitor) : { found: false as const };
         if (held.found && !held.mine) throw gone();
         if (held.found && held.questions >= settings.maxMessagesPerConversation) throw tooLong();
         newConversation = !held.found;
         const { id, history: earlier } = live.addQuestion(held.found ? requested : null, visitor, message);
-        conversation = { conversationId: id, history: earlier, keep: (answer) => live.addAnswer(id, answer) };
+        conversation = {
+          conversationId: id,
+          history: earlier,
+          keep: async (answer) => {
+            live.addAnswer(id, answer);
+            return true; // one no longer held (idle meanwhile) is no failure: it was never stored
+          },
+        };
       }
-      const usageId = countQuestion(visitorLimits, { visitorHash: visitor, channel, newConversation });
+      const usageId = await visitorLimits.count({ visitorHash: visitor, channel, newConversation });
       if (channel === 'widget') await noteWidgetSeen(stores.config, origin, publicOrigin);
 
       // From here on the answer is a stream.
@@ -178,9 +182,9 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { visitorId, conversationId } = request.query;
       const visitor = visitorHash(visitorId);
-      const messages = findConversation(app.db, conversationId, visitor)
-        ? visitorHistory(app.db, conversationId)
-        : liveConversations(app.db).visibleHistory(conversationId, visitor);
+      const messages = (await app.stores.chat.visitorHasConversation(conversationId, visitor))
+        ? await visitorHistory(app.stores.chat, conversationId)
+        : app.liveConversations.visibleHistory(conversationId, visitor);
       if (!messages) throw notFound('This conversation does not exist. Start a new chat.');
       // Answers stored before sources needed a public URL may list files or Q&A entries: visitors see links only.
       return { conversationId, messages: messages.map((m) => ({ ...m, sources: m.sources.filter((s): s is { title: string; url: string } => !!s.url) })) };
@@ -198,7 +202,7 @@ export const widgetRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { messageId, value } = request.body;
       const visitor = visitorHash(request.body.visitorId);
-      if (!setFeedback(app.db, messageId, visitor, value) && !liveConversations(app.db).setFeedback(messageId, visitor, value))
+      if (!(await app.stores.chat.setFeedback(messageId, visitor, value)) && !app.liveConversations.setFeedback(messageId, visitor, value))
         throw notFound('No such answer.');
       return reply.code(204).send(null);
     },

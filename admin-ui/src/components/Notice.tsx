@@ -1,4 +1,5 @@
 import type { ComponentChildren, Ref } from 'preact';
+import type { ActionNotice } from './announce.js';
 
 export type NoticeType = 'success' | 'error' | 'warning' | 'info';
 
@@ -32,5 +33,15 @@ export function Notice({ type, children, id, live = true, onDismiss, inline, not
         </button>
       )}
     </div>
+  );
+}
+
+/** The notice of `useActionNotice` under a form or a button: inline, and not a live region (it was read out already). */
+export function ActionNoticeView({ notice, noticeRef }: { notice: ActionNotice | null; noticeRef: Ref<HTMLDivElement> }) {
+  if (!notice) return null;
+  return (
+    <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
+      <p>{notice.message}</p>
+    </Notice>
   );
 }

@@ -37,3 +37,17 @@ export function PageLoadState({ title, what, error, onRetry, back, minHeight = 4
     </div>
   );
 }
+
+/** A part of a page that could not load: what failed ("Could not load the sources"), the error and a link-style "Try again". */
+export function LoadError({ text, error, onRetry, inline }: { text: string; error: string; onRetry: () => void; inline?: boolean }) {
+  return (
+    <Notice type="error" inline={inline}>
+      <p>
+        {text}: {error}{' '}
+        <button type="button" class="button-link" onClick={onRetry}>
+          Try again
+        </button>
+      </p>
+    </Notice>
+  );
+}

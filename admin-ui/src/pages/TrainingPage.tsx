@@ -1,9 +1,9 @@
 import type { ComponentType } from 'preact';
 import { useLocation } from 'preact-iso';
 import { useTitle } from '../components/AdminLayout.js';
-import DatabaseTab from './training/DatabaseTab.js';
+import DatabaseTab from './training/database/DatabaseTab.js';
 import RetrievalTab from './training/RetrievalTab.js';
-import SourcesTab from './training/SourcesTab.js';
+import SourcesTab from './training/sources/SourcesTab.js';
 import TrainingTab from './training/TrainingTab.js';
 import './training/training.css';
 

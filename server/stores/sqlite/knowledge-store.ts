@@ -6,7 +6,6 @@ import type {
   DocumentFields,
   DocumentListItem,
   FoundChunk,
-  KeywordDocument,
   KnowledgeStore,
   PendingDocumentWrite,
   Source,
@@ -244,15 +243,6 @@ export function sqliteKnowledgeStore(db: Db): KnowledgeStore {
       return fts
         ? (stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, limit) as number[])
         : [];
-    },
-    async keywordDocuments(words, limit) {
-      const fts = ftsQuery(words);
-      if (!fts) return [];
-      return stmt(
-        db,
-        `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id
-    JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?`,
-      ).all(fts, limit) as KeywordDocument[];
     },
     async enabledChunks(chunkIds) {
       if (chunkIds.length === 0) return [];

@@ -1,14 +1,13 @@
 // One conversation as a transcript, with what the admin needs to judge each answer: sources, status,
 // the real error, model, tokens, cost, latency, feedback and the retrieved chunks. Delete with confirmation.
 // GET/DELETE /api/admin/conversations/:id.
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Notice } from '../../components/Notice.js';
 import { speak } from '../../components/announce.js';
-import { Spinner } from '../../components/Spinner.js';
-import { useAfterRender } from '../../components/form-helpers.js';
+import { ConfirmDelete } from '../../components/ConfirmDelete.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import {
@@ -40,8 +39,6 @@ export default function ConversationPage() {
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const afterRender = useAfterRender();
 
   async function onDelete() {
     setDeleting(true);
@@ -90,33 +87,15 @@ export default function ConversationPage() {
       <div class="page-title-row">
         <h1>Conversation {improvedAt && <ImprovedBadge at={improvedAt} />}</h1>
         {!confirming && (
-          <button
-            type="button"
-            class="button button-delete"
-            onClick={() => {
-              setConfirming(true);
-              afterRender(() => confirmRef.current?.focus());
-            }}
-          >
+          <button type="button" class="button button-delete" onClick={() => setConfirming(true)}>
             Delete
           </button>
         )}
       </div>
       {confirming && (
-        <Notice type="warning" live={false} class="confirm-box">
-          <p>
-            <strong>Delete this conversation?</strong> Its {plural(messages.length, 'message')} are removed for good.
-          </p>
-          <p class="confirm-actions">
-            <button ref={confirmRef} type="button" class="button button-delete" onClick={onDelete} disabled={deleting}>
-              Delete permanently
-            </button>
-            <button type="button" class="button" onClick={() => setConfirming(false)} disabled={deleting}>
-              Cancel
-            </button>
-            {deleting && <Spinner label="Deleting…" />}
-          </p>
-        </Notice>
+        <ConfirmDelete question="Delete this conversation?" busy={deleting} onConfirm={onDelete} onCancel={() => setConfirming(false)}>
+          Its {plural(messages.length, 'message')} are removed for good.
+        </ConfirmDelete>
       )}
       {deleteError && (
         <Notice type="error" onDismiss={() => setDeleteError(null)} live={false}>

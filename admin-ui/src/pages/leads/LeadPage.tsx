@@ -1,13 +1,13 @@
 // One lead: who, how to reach them, their message, the consent they gave, the conversation they came from,
 // its status (new → contacted → closed), and delete with confirmation. GET/PATCH/DELETE /api/admin/leads/:id.
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Notice } from '../../components/Notice.js';
 import { speak } from '../../components/announce.js';
 import { Spinner } from '../../components/Spinner.js';
-import { useAfterRender } from '../../components/form-helpers.js';
+import { ConfirmDelete } from '../../components/ConfirmDelete.js';
 import { formatDateTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { listFlash, StatusBadge } from '../conversations/shared.js';
@@ -30,8 +30,6 @@ export default function LeadPage() {
   const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const afterRender = useAfterRender();
 
   const back = (
     <p class="back-link">
@@ -91,33 +89,15 @@ export default function LeadPage() {
       <div class="page-title-row">
         <h1>Lead: {lead.name}</h1>
         {!confirming && (
-          <button
-            type="button"
-            class="button button-delete"
-            onClick={() => {
-              setConfirming(true);
-              afterRender(() => confirmRef.current?.focus());
-            }}
-          >
+          <button type="button" class="button button-delete" onClick={() => setConfirming(true)}>
             Delete
           </button>
         )}
       </div>
       {confirming && (
-        <Notice type="warning" live={false} class="confirm-box">
-          <p>
-            <strong>Delete this lead?</strong> {lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).
-          </p>
-          <p class="confirm-actions">
-            <button ref={confirmRef} type="button" class="button button-delete" onClick={onDelete} disabled={deleting}>
-              Delete permanently
-            </button>
-            <button type="button" class="button" onClick={() => setConfirming(false)} disabled={deleting}>
-              Cancel
-            </button>
-            {deleting && <Spinner label="Deleting…" />}
-          </p>
-        </Notice>
+        <ConfirmDelete question="Delete this lead?" busy={deleting} onConfirm={onDelete} onCancel={() => setConfirming(false)}>
+          {lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).
+        </ConfirmDelete>
       )}
       {notice && (
         <Notice type={notice.type} onDismiss={() => setNotice(null)} live={false}>

@@ -4,7 +4,7 @@
 // and a source whose first read found nothing is removed again, so a second try leaves no failed card behind.
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/Field.js';
+import { FieldError, fieldAria } from '../../components/Field.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
@@ -132,8 +132,7 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
             setAddress(e.currentTarget.value);
             if (error) setError(null);
           }}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={describedBy(error && 'qs-site-error', 'qs-site-description')}
+          {...fieldAria('qs-site', error)}
           disabled={busy}
         />
         <button type="submit" class="button button-primary" disabled={busy}>

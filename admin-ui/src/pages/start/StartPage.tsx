@@ -3,12 +3,13 @@
 // the snippet. Each step uses the ordinary API; the full screens stay for everything else. A step already done
 // (here or on those screens) shows as done, so the path can be left ("Skip") and resumed from the Dashboard.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { LoadingBox } from '../../components/Spinner.js';
+import { useAfterRender } from '../../components/form-helpers.js';
 import type { Job } from '../training/types.js';
 import { KeyStep } from './KeyStep.js';
 import { SiteStep } from './SiteStep.js';
@@ -16,6 +17,7 @@ import { TrainStep } from './TrainStep.js';
 import { TryStep } from './TryStep.js';
 import { STEPS, loadStartState, nextStep, stepsDone, type StartState, type StepId } from './progress.js';
 import './start.css';
+import { ProgressBar } from '../../components/ProgressBar.js';
 
 /** Focus goes to the step's first control (or its heading) once it has opened, so the admin can paste at once. */
 function focusStep(id: StepId) {
@@ -33,7 +35,7 @@ export default function StartPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [current, setCurrent] = useState<StepId | null>(null);
   const [announcement, setAnnouncement] = useState('');
-  const focusNext = useRef<StepId | null>(null);
+  const afterRender = useAfterRender();
 
   async function load(): Promise<StartState | null> {
     try {
@@ -60,14 +62,6 @@ export default function StartPage() {
     })();
   }, []);
 
-  useEffect(() => {
-    const id = focusNext.current;
-    if (!id || current !== id) return;
-    focusNext.current = null;
-    // After the step's own render (its fields exist now).
-    requestAnimationFrame(() => focusStep(id));
-  });
-
   /** A step finished: reload what Docent knows and open the next step not done (the last one stays open). */
   async function advance(from: StepId) {
     const loaded = await load();
@@ -82,7 +76,8 @@ export default function StartPage() {
     setActiveJob(null);
     setCurrent(id);
     setAnnouncement(`Step ${index + 1} of ${STEPS.length}: ${STEPS[index].title}.`);
-    focusNext.current = id;
+    // After the step's own render (its fields exist now), before the browser paints.
+    afterRender(() => focusStep(id));
   }
 
   if (loadError && !state) {
@@ -106,7 +101,7 @@ export default function StartPage() {
 
   return (
     <div class="wrap quick-start">
-      <div class="qs-header">
+      <div class="page-title-row qs-header">
         <h1>Get started</h1>
         <a class="qs-skip" href="/admin/">
           Skip, I’ll set things up myself
@@ -124,17 +119,7 @@ export default function StartPage() {
         <>
           <div class="qs-progress">
             <p id="qs-progress-label">{doneCount === STEPS.length ? 'All four steps are done.' : `${doneCount} of ${STEPS.length} steps done.`}</p>
-            <div
-              class="progress"
-              role="progressbar"
-              aria-labelledby="qs-progress-label"
-              aria-valuemin={0}
-              aria-valuemax={STEPS.length}
-              aria-valuenow={doneCount}
-              aria-valuetext={`${doneCount} of ${STEPS.length} steps done`}
-            >
-              <span style={{ width: `${(doneCount / STEPS.length) * 100}%` }} />
-            </div>
+            <ProgressBar value={doneCount} max={STEPS.length} labelledBy="qs-progress-label" valueText={`${doneCount} of ${STEPS.length} steps done`} />
           </div>
           <ol class="qs-steps">
             {STEPS.map((step, i) => (

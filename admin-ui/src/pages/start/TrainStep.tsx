@@ -9,6 +9,7 @@ import { formatCost, formatNumber, plural } from '../../format.js';
 import { API, ErrorText, JobView, useJob } from '../training/shared.js';
 import type { Estimate, Job, KnowledgeBaseStats } from '../training/types.js';
 import '../training/training.css';
+import { LoadError } from '../../components/PageLoadState.js';
 
 interface Props {
   stats: KnowledgeBaseStats;
@@ -81,16 +82,7 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
         <>
           <div class="qs-estimate" aria-live="polite">
             {!estimate && !estimateError && <Spinner label="Working out the cost…" />}
-            {estimateError && (
-              <Notice type="error" inline>
-                <p>
-                  Could not work out the cost: {estimateError}{' '}
-                  <button type="button" class="button-link" onClick={loadEstimate}>
-                    Try again
-                  </button>
-                </p>
-              </Notice>
-            )}
+            {estimateError && <LoadError text="Could not work out the cost" error={estimateError} onRetry={loadEstimate} inline />}
             {estimate && <EstimateText estimate={estimate} />}
           </div>
           {!keyReady && (

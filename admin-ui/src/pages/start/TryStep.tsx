@@ -3,12 +3,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { FieldError, describedBy } from '../../components/Field.js';
+import { FieldError, fieldAria } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';
 import { Spinner } from '../../components/Spinner.js';
-import { formatDateTime, relativeTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { SourcesList } from '../conversations/shared.js';
 import type { SourceLink } from '../conversations/types.js';
@@ -17,6 +16,7 @@ import type { WidgetInfo } from './progress.js';
 import '../../components/chat-admin.css'; // the cited pages' list
 
 const MAX_QUESTION = 4000;
+import { TimeAgo } from '../../components/TimeAgo.js';
 
 interface Answer {
   question: string;
@@ -119,8 +119,7 @@ function TestQuestion({ ready }: { ready: boolean }) {
               setQuestion(e.currentTarget.value);
               if (error) setError(null);
             }}
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={describedBy(error && 'qs-question-error', 'qs-question-description')}
+            {...fieldAria('qs-question', error)}
             disabled={busy}
           />
           <button type="submit" class="button button-primary" disabled={busy}>
@@ -219,11 +218,7 @@ function LastSeen({ widget }: { widget: WidgetInfo }) {
   if (!widget.lastSeen) return <>Not on a website yet: this step shows as done after a visitor’s first question there.</>;
   return (
     <>
-      The chat is live on <strong>{widget.lastSeen.origin}</strong>: last question{' '}
-      <time dateTime={widget.lastSeen.at} title={formatDateTime(widget.lastSeen.at)}>
-        {relativeTime(widget.lastSeen.at)}
-      </time>
-      .
+      The chat is live on <strong>{widget.lastSeen.origin}</strong>: last question <TimeAgo at={widget.lastSeen.at} />.
     </>
   );
 }

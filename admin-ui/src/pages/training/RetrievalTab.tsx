@@ -1,10 +1,11 @@
 // Data Training → Test retrieval: ask a question, see which chunks the chatbot would be given.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/Field.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
+import { StackedInput } from '../../components/StackedField.js';
+import { useFields } from '../../components/useFields.js';
 import { restoreFocus, revealElement, speak } from '../../components/announce.js';
 import { focusById, useAfterRender } from '../../components/form-helpers.js';
 import { formatNumber, plural } from '../../format.js';
@@ -12,15 +13,14 @@ import { useResource } from '../../hooks.js';
 import { API, ErrorText } from './shared.js';
 import type { RetrievalSettings, SearchResult } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
+import './retrieval.css';
 
 type Errors = Partial<Record<'question' | 'topK' | 'minMatch', string>>;
 
 export default function RetrievalTab() {
   const settings = useResource<RetrievalSettings>(`${API}/settings`);
-  const [question, setQuestion] = useState('');
-  const [topK, setTopK] = useState('');
-  const [minMatch, setMinMatch] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const { values, setValues, setErrors, bind } = useFields({ question: '', topK: '', minMatch: '' }, (k) => `search-${k}`);
+  const { question, topK, minMatch } = values;
   const [searching, setSearching] = useState(false);
   const [result, setResult] = useState<{ data: SearchResult; minMatch: number; question: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,8 +32,7 @@ export default function RetrievalTab() {
   useEffect(() => {
     if (!settings.data && !settings.error) return;
     // Without the settings, the server's defaults.
-    setTopK((v) => v || String(settings.data?.topK ?? 6));
-    setMinMatch((v) => v || String(settings.data?.minMatch ?? 30));
+    setValues((v) => ({ ...v, topK: v.topK || String(settings.data?.topK ?? 6), minMatch: v.minMatch || String(settings.data?.minMatch ?? 30) }));
   }, [settings.data, settings.error]);
 
   async function search(e: Event) {
@@ -96,58 +95,18 @@ export default function RetrievalTab() {
           each matches the meaning of the question.
         </p>
         <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
-          <div class="field search-question">
-            <label for="search-question">Question</label>
-            <input
-              id="search-question"
-              ref={questionRef}
-              type="text"
-              class="input"
-              value={question}
-              placeholder="How long does shipping take?"
-              aria-invalid={errors.question ? 'true' : undefined}
-              aria-describedby={describedBy(errors.question && 'search-question-error')}
-              onInput={(e) => (setQuestion(e.currentTarget.value), setErrors((x) => ({ ...x, question: undefined })))}
-            />
-            <FieldError id="search-question-error" message={errors.question} />
-          </div>
-          <div class="field">
-            <label for="search-topK">Chunks per answer</label>
-            <input
-              id="search-topK"
-              type="number"
-              class="input small-number"
-              min={1}
-              max={20}
-              value={topK}
-              aria-invalid={errors.topK ? 'true' : undefined}
-              aria-describedby={describedBy(errors.topK && 'search-topK-error', 'search-topK-help')}
-              onInput={(e) => (setTopK(e.currentTarget.value), setErrors((x) => ({ ...x, topK: undefined })))}
-            />
-            <FieldError id="search-topK-error" message={errors.topK} />
-            <p class="description" id="search-topK-help">
-              At most, best first
-            </p>
-          </div>
-          <div class="field">
-            <label for="search-minMatch">Minimum match (%)</label>
-            <input
-              id="search-minMatch"
-              type="number"
-              class="input small-number"
-              min={0}
-              max={100}
-              step="any"
-              value={minMatch}
-              aria-invalid={errors.minMatch ? 'true' : undefined}
-              aria-describedby={describedBy(errors.minMatch && 'search-minMatch-error', 'search-minMatch-help')}
-              onInput={(e) => (setMinMatch(e.currentTarget.value), setErrors((x) => ({ ...x, minMatch: undefined })))}
-            />
-            <FieldError id="search-minMatch-error" message={errors.minMatch} />
-            <p class="description" id="search-minMatch-help">
-              Weaker matches are left out
-            </p>
-          </div>
+          <StackedInput label="Question" {...bind('question')} class="search-question" placeholder="How long does shipping take?" inputRef={questionRef} />
+          <StackedInput label="Chunks per answer" {...bind('topK')} type="number" inputClass="small-number" min={1} max={20} help="At most, best first" />
+          <StackedInput
+            label="Minimum match (%)"
+            {...bind('minMatch')}
+            type="number"
+            inputClass="small-number"
+            min={0}
+            max={100}
+            step="any"
+            help="Weaker matches are left out"
+          />
           <div class="field search-submit">
             <button type="submit" class="button button-primary" disabled={searching}>
               <Icon name="search" size={16} />

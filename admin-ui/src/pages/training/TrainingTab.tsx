@@ -2,13 +2,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { Notice } from '../../components/Notice.js';
+import { LoadError } from '../../components/PageLoadState.js';
 import { Spinner } from '../../components/Spinner.js';
 import { speak } from '../../components/announce.js';
-import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
+import { formatCost, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob } from './shared.js';
 import type { Estimate, Job, KnowledgeBaseStats } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
 
 export default function TrainingTab() {
   const estimate = useResource<Estimate>(`${API}/estimate`);
@@ -98,16 +100,7 @@ export default function TrainingTab() {
             </p>
             <div class="estimate" aria-live="polite" aria-busy={estimate.loading}>
               {estimate.loading && !e && <Spinner label="Calculating the cost…" />}
-              {estimate.error && (
-                <Notice type="error" inline>
-                  <p>
-                    Could not estimate the cost: {estimate.error}{' '}
-                    <button type="button" class="button-link" onClick={estimate.reload}>
-                      Try again
-                    </button>
-                  </p>
-                </Notice>
-              )}
+              {estimate.error && <LoadError text="Could not estimate the cost" error={estimate.error} onRetry={estimate.reload} inline />}
               {e && e.chunks === 0 && (
                 <p class="estimate-text">
                   {kb && kb.chunks === 0 ? (
@@ -183,11 +176,7 @@ export default function TrainingTab() {
 
 function LastRun({ job }: { job: Job }) {
   const p = job.progress;
-  const when = job.finishedAt ? (
-    <time dateTime={job.finishedAt} title={formatDateTime(job.finishedAt)}>
-      {relativeTime(job.finishedAt)}
-    </time>
-  ) : null;
+  const when = job.finishedAt ? <TimeAgo at={job.finishedAt} /> : null;
   const what = job.kind === 'reindex' ? 'Last index rebuild' : job.kind === 'sync' ? 'Last sync' : 'Last training';
   const status = job.status === 'done' ? 'finished' : job.status === 'failed' ? 'failed' : job.status === 'stopped' ? 'was stopped' : job.status;
   return (

@@ -1,12 +1,16 @@
-// Pieces shared by the Data Training tabs: the job poller and its progress view, badges, the switch, copy buttons.
+// Pieces shared by the Data Training tabs and Get started: the job poller and its progress view, URL checks.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { Icon } from '../../components/Icon.js';
-import { Notice } from '../../components/Notice.js';
+import { Notice, type NoticeType } from '../../components/Notice.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
 import { Spinner } from '../../components/Spinner.js';
-import { formatCost, formatDateTime, formatNumber, plural, relativeTime } from '../../format.js';
-import type { Job, LogLine, SourceKind, SourceStatus } from './types.js';
+import { type Tile, Tiles } from '../../components/Tiles.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
+import { formatCost, formatNumber, plural } from '../../format.js';
+import type { Job, LogLine } from './types.js';
+import './jobs.css';
 
 export const API = '/api/admin/training';
 const POLL_MS = 1000;
@@ -103,22 +107,6 @@ export function ErrorText({ message }: { message: string }) {
   );
 }
 
-export function ProgressBar({ percent, label, valueText }: { percent: number | null; label: string; valueText?: string }) {
-  return (
-    <div
-      class={`progress progress-large${percent == null ? ' is-indeterminate' : ''}`}
-      role="progressbar"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={percent ?? undefined}
-      aria-valuetext={valueText}
-    >
-      <span style={percent == null ? undefined : { width: `${percent}%` }} />
-    </div>
-  );
-}
-
 interface JobViewProps {
   job: Job;
   log: LogLine[];
@@ -156,6 +144,16 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
         : 'Starting…'
       : `${formatNumber(p.chunksDone)} of ${formatNumber(p.chunksTotal ?? p.chunksDone)} chunks (${percent}%)`;
 
+  const counters: Tile[] = [];
+  if (job.kind === 'sync' || p.itemsDone > 0)
+    counters.push({ term: `${itemNoun[0].toUpperCase() + itemNoun.slice(1)} read`, value: doneOf(p.itemsDone, p.itemsTotal) });
+  if (embeds) {
+    if (p.documentsTotal != null) counters.push({ term: 'Documents', value: doneOf(p.documentsDone, p.documentsTotal) });
+    counters.push({ term: 'Chunks', value: doneOf(p.chunksDone, p.chunksTotal) }, { term: 'Tokens', value: formatNumber(p.tokens) });
+    counters.push({ term: active ? 'Cost so far' : 'Cost', value: p.cost > 0 && p.cost < 0.01 ? '< $0.01' : formatCost(p.cost) });
+  }
+  counters.push({ term: 'Errors', value: formatNumber(p.errors), class: p.errors > 0 ? 'has-errors' : undefined });
+
   return (
     <div class={`job-view${compact ? ' is-compact' : ''}`} data-job-status={job.status}>
       {active && (
@@ -176,44 +174,12 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
         </div>
       )}
       <ProgressBar
-        percent={reading && active ? null : (percent ?? (active ? null : 0))}
+        class="progress-large"
+        value={reading && active ? null : (percent ?? (active ? null : 0))}
         label={label ?? JOB_TITLES[job.kind] ?? 'Progress'}
         valueText={valueText}
       />
-      <dl class="job-counters">
-        {(job.kind === 'sync' || p.itemsDone > 0) && (
-          <div>
-            <dt>{itemNoun[0].toUpperCase() + itemNoun.slice(1)} read</dt>
-            <dd>{doneOf(p.itemsDone, p.itemsTotal)}</dd>
-          </div>
-        )}
-        {embeds && (
-          <>
-            {p.documentsTotal != null && (
-              <div>
-                <dt>Documents</dt>
-                <dd>{doneOf(p.documentsDone, p.documentsTotal)}</dd>
-              </div>
-            )}
-            <div>
-              <dt>Chunks</dt>
-              <dd>{doneOf(p.chunksDone, p.chunksTotal)}</dd>
-            </div>
-            <div>
-              <dt>Tokens</dt>
-              <dd>{formatNumber(p.tokens)}</dd>
-            </div>
-            <div>
-              <dt>{active ? 'Cost so far' : 'Cost'}</dt>
-              <dd>{p.cost > 0 && p.cost < 0.01 ? '< $0.01' : formatCost(p.cost)}</dd>
-            </div>
-          </>
-        )}
-        <div class={p.errors > 0 ? 'has-errors' : undefined}>
-          <dt>Errors</dt>
-          <dd>{formatNumber(p.errors)}</dd>
-        </div>
-      </dl>
+      <Tiles class="job-counters" tiles={counters} />
       {pollError && (
         <Notice type="warning" inline>
           <p>Could not check the progress: {pollError} Retrying…</p>
@@ -226,45 +192,42 @@ export function JobView({ job, log, pollError, onStop, stopping, label, itemNoun
   );
 }
 
+const DONE_TITLES: Record<Job['kind'], string> = { sync: 'Finished reading.', reindex: 'The new index is ready.', train: 'Training finished.' };
+
+/** How a job that ended went, in one notice. */
 function JobOutcome({ job, itemNoun }: { job: Job; itemNoun: string }) {
-  const when = job.finishedAt ? (
-    <time dateTime={job.finishedAt} title={formatDateTime(job.finishedAt)}>
-      {relativeTime(job.finishedAt)}
-    </time>
-  ) : null;
-  if (job.status === 'done') {
-    return (
-      <Notice type="success" inline>
-        <p>
-          <strong>{job.kind === 'sync' ? 'Finished reading.' : job.kind === 'reindex' ? 'The new index is ready.' : 'Training finished.'}</strong>{' '}
-          {job.kind === 'sync' && `${plural(job.progress.itemsDone, itemNoun.replace(/s$/, ''), itemNoun)} read. `}
-          {job.progress.chunksDone > 0 &&
-            `${job.progress.documentsDone > 0 ? `${plural(job.progress.documentsDone, 'document')}, ` : ''}${plural(job.progress.chunksDone, 'chunk')} indexed, ${formatNumber(job.progress.tokens)} tokens, cost ${formatCost(job.progress.cost)}. `}
-          {job.progress.errors > 0 && `${plural(job.progress.errors, 'error')}: see the log. `}
-          {when && <span class="job-when">({when})</span>}
-        </p>
-      </Notice>
-    );
-  }
-  if (job.status === 'failed') {
-    return (
-      <Notice type="error" inline>
-        <p>
-          <strong>The job failed.</strong> <ErrorText message={job.error ?? 'See the log below.'} />
-        </p>
-      </Notice>
-    );
-  }
-  if (job.status === 'stopped') {
-    return (
-      <Notice type="warning" inline>
-        <p>
-          <strong>Stopped.</strong> Finished work is kept; start again to continue.
-        </p>
-      </Notice>
-    );
-  }
-  return null;
+  const p = job.progress;
+  const outcome: [NoticeType, string, ComponentChildren] | null =
+    job.status === 'done'
+      ? [
+          'success',
+          DONE_TITLES[job.kind],
+          <>
+            {job.kind === 'sync' && `${plural(p.itemsDone, itemNoun.replace(/s$/, ''), itemNoun)} read. `}
+            {p.chunksDone > 0 &&
+              `${p.documentsDone > 0 ? `${plural(p.documentsDone, 'document')}, ` : ''}${plural(p.chunksDone, 'chunk')} indexed, ${formatNumber(p.tokens)} tokens, cost ${formatCost(p.cost)}. `}
+            {p.errors > 0 && `${plural(p.errors, 'error')}: see the log. `}
+            {job.finishedAt && (
+              <span class="job-when">
+                (<TimeAgo at={job.finishedAt} />)
+              </span>
+            )}
+          </>,
+        ]
+      : job.status === 'failed'
+        ? ['error', 'The job failed.', <ErrorText key="error" message={job.error ?? 'See the log below.'} />]
+        : job.status === 'stopped'
+          ? ['warning', 'Stopped.', 'Finished work is kept; start again to continue.']
+          : null;
+  if (!outcome) return null;
+  const [type, title, detail] = outcome;
+  return (
+    <Notice type={type} inline>
+      <p>
+        <strong>{title}</strong> {detail}
+      </p>
+    </Notice>
+  );
 }
 
 export function JobLog({ log, compact }: { log: LogLine[]; compact?: boolean }) {
@@ -299,44 +262,6 @@ export function JobLog({ log, compact }: { log: LogLine[]; compact?: boolean }) 
         ))}
       </ol>
     </details>
-  );
-}
-
-const STATUS_LABELS: Record<SourceStatus, string> = {
-  empty: 'Empty',
-  'needs-training': 'Needs training',
-  trained: 'Trained',
-  syncing: 'Syncing',
-  failed: 'Failed',
-};
-
-export function StatusBadge({ status }: { status: SourceStatus }) {
-  return <span class={`status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
-}
-
-export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
-  text: ['entry', 'entries'],
-  files: ['file', 'files'],
-  web: ['page', 'pages'],
-  wordpress: ['post', 'posts'],
-};
-
-/** An on/off switch: a checkbox with role=switch. */
-export function Switch(p: { id: string; checked: boolean; onChange: (on: boolean) => void; disabled?: boolean; label: string; describedBy?: string }) {
-  return (
-    <label class="switch" for={p.id}>
-      <input
-        id={p.id}
-        type="checkbox"
-        role="switch"
-        checked={p.checked}
-        disabled={p.disabled}
-        aria-describedby={p.describedBy}
-        onChange={(e) => p.onChange(e.currentTarget.checked)}
-      />
-      <span class="switch-track" aria-hidden="true" />
-      <span class="switch-label">{p.label}</span>
-    </label>
   );
 }
 

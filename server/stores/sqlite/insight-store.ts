@@ -1,51 +1,14 @@
-// All the SQL behind the Dashboard's insights. Reads the rollups of migration 014 (kept by triggers as
-// messages are stored) and usage_days (migration 007), never the message log itself: each query touches a few
-// rows per day in the range, whatever the number of stored messages.
-import { stmt, type Db } from '../stores/sqlite/database.js';
-import { activeIndex, cachedVector } from '../vectors/vector-index.js';
+// The SQL behind the Dashboard's insights. Reads the rollups of migration 014 (kept by triggers as messages are
+// stored), never the message log itself.
+import type { AnswerDay, DayRange, DocumentRow, InsightStore, QuestionRow } from '../insight-store.js';
+import { activeIndex, cachedVector } from './vector-store.js';
+import { stmt, type Db } from './database.js';
 
-export interface DayRange {
-  from: string;
-  to: string;
-}
-
-export interface TrafficDay {
-  day: string;
-  conversations: number;
-  messages: number;
-  cost: number;
-}
-export interface AnswerDay {
-  day: string;
-  answers: number;
-  answered: number;
-  thumbsUp: number;
-  thumbsDown: number;
-}
-
-/** Widget traffic and cost per day, from the usage totals (they hold with storing off and after deletions). */
-export function trafficByDay(db: Db, range: DayRange): TrafficDay[] {
-  return stmt(db, `SELECT day, conversations, messages, cost FROM usage_days WHERE channel = 'widget' AND day BETWEEN ? AND ? ORDER BY day`).all(
-    range.from,
-    range.to,
-  ) as TrafficDay[];
-}
-
-export function answersByDay(db: Db, range: DayRange): AnswerDay[] {
+function answersByDay(db: Db, range: DayRange): AnswerDay[] {
   return stmt(
     db,
     `SELECT day, answers, answered, thumbs_up AS thumbsUp, thumbs_down AS thumbsDown FROM insight_days WHERE day BETWEEN ? AND ? ORDER BY day`,
   ).all(range.from, range.to) as AnswerDay[];
-}
-
-export interface QuestionRow {
-  question: string;
-  asked: number;
-  answered: number;
-  unanswered: number;
-  thumbsDown: number;
-  conversationId: string | null;
-  unansweredConversationId: string | null;
 }
 
 /**
@@ -53,7 +16,7 @@ export interface QuestionRow {
  * grouping of question_days (a row per question and day, grouped along its primary key), with the latest
  * conversation that asked each and the latest where it went unanswered (both within the range when the question is).
  */
-export function questionRows(db: Db, range: DayRange, limit: number): { top: QuestionRow[]; unanswered: QuestionRow[] } {
+function questionRows(db: Db, range: DayRange, limit: number): { top: QuestionRow[]; unanswered: QuestionRow[] } {
   const rows = stmt(
     db,
     `WITH grouped AS MATERIALIZED (
@@ -82,7 +45,7 @@ export function questionRows(db: Db, range: DayRange, limit: number): { top: Que
 }
 
 /** Of these conversation ids, the ones still stored (a link to a deleted one would lead nowhere). */
-export function existingConversations(db: Db, ids: string[]): Set<string> {
+function existingConversations(db: Db, ids: string[]): Set<string> {
   if (!ids.length) return new Set();
   return new Set(stmt(db, 'SELECT id FROM conversations WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as string[]);
 }
@@ -91,21 +54,14 @@ export function existingConversations(db: Db, ids: string[]): Set<string> {
  * The vector each question was searched with, from the embedding cache of the active index (the chat caches a
  * question's vector under the SHA-256 of its text). Null for a question never embedded in that space.
  */
-export function questionVectors(db: Db, hashes: string[]): Array<Float32Array | null> | null {
+function questionVectors(db: Db, hashes: string[]): Array<Float32Array | null> | null {
   const index = activeIndex(db);
   if (!index?.dimensions) return null;
   return hashes.map((hash) => cachedVector(db, index, hash));
 }
 
-export interface DocumentRow {
-  documentId: number;
-  title: string;
-  url: string | null;
-  source: string;
-}
-
 /** The documents complete answers drew on most in the range, with how many answers used each. */
-export function mostUsedDocuments(db: Db, range: DayRange, limit: number): Array<DocumentRow & { answers: number }> {
+function mostUsedDocuments(db: Db, range: DayRange, limit: number): Array<DocumentRow & { answers: number }> {
   return stmt(
     db,
     `SELECT u.document_id AS documentId, d.title, d.url, s.name AS source, u.answers
@@ -118,7 +74,7 @@ export function mostUsedDocuments(db: Db, range: DayRange, limit: number): Array
  * Trained documents (with at least one chunk in the active index) that no complete answer of the range used,
  * oldest first (the likeliest to be stale), `limit` of them, and how many there are.
  */
-export function unusedDocuments(db: Db, range: DayRange, limit: number): { total: number; documents: DocumentRow[] } {
+function unusedDocuments(db: Db, range: DayRange, limit: number): { total: number; documents: DocumentRow[] } {
   const index = activeIndex(db);
   if (!index?.dimensions) return { total: 0, documents: [] };
   const where = `WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id AND c.id IN (SELECT rowid FROM vec_index_${Number(index.id)}))
@@ -130,4 +86,15 @@ export function unusedDocuments(db: Db, range: DayRange, limit: number): { total
   ).all({ ...range, limit }) as DocumentRow[];
   const total = documents.length < limit ? documents.length : (stmt(db, `SELECT count(*) FROM documents d ${where}`).pluck().get(range) as number);
   return { total, documents };
+}
+
+export function sqliteInsightStore(db: Db): InsightStore {
+  return {
+    answersByDay: async (range) => answersByDay(db, range),
+    questionRows: async (range, limit) => questionRows(db, range, limit),
+    existingConversations: async (ids) => existingConversations(db, ids),
+    questionVectors: async (hashes) => questionVectors(db, hashes),
+    mostUsedDocuments: async (range, limit) => mostUsedDocuments(db, range, limit),
+    unusedDocuments: async (range, limit) => unusedDocuments(db, range, limit),
+  };
 }

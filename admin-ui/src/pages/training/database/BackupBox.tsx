@@ -1,12 +1,12 @@
 // Database Management → Backup: downloads a copy of the whole database, made while Docent runs, and says
 // what the admin must keep with it (the secret key) and how to restore it.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../api.js';
-import { Notice } from '../../components/Notice.js';
-import { useActionNotice } from '../../components/announce.js';
-import { Spinner } from '../../components/Spinner.js';
-import { formatBytes } from '../../format.js';
-import { Postbox } from '../../components/Postbox.js';
+import { ApiError, api, errorMessage } from '../../../api.js';
+import { Notice } from '../../../components/Notice.js';
+import { useActionNotice } from '../../../components/announce.js';
+import { Spinner } from '../../../components/Spinner.js';
+import { formatBytes } from '../../../format.js';
+import { Postbox } from '../../../components/Postbox.js';
 import './backup.css';
 
 export const BACKUP_URL = '/api/admin/backup';

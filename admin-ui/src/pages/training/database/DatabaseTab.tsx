@@ -1,0 +1,130 @@
+// Data Training → Database Management: what is stored, the search index and its embedding model,
+// chunking/retrieval settings, the content webhook, backups, and the danger zone.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../../../api.js';
+import { Notice } from '../../../components/Notice.js';
+import { LoadError } from '../../../components/PageLoadState.js';
+import { Postbox } from '../../../components/Postbox.js';
+import { LoadingBox } from '../../../components/Spinner.js';
+import { endpointName } from '../../../format.js';
+import { useResource } from '../../../hooks.js';
+import type { ApiSettings } from '../../../types.js';
+import { API, JobView, isActive, useJob } from '../shared.js';
+import type { EmbeddingCatalog, Job, KnowledgeBaseStats } from '../types.js';
+import BackupBox from './BackupBox.js';
+import { ChunkingForm } from './ChunkingForm.js';
+import { DangerZone } from './DangerZone.js';
+import { EmbeddingModelForm } from './EmbeddingModelForm.js';
+import { IndexInfo } from './IndexInfo.js';
+import { Overview } from './Overview.js';
+import { UnfinishedRebuild } from './UnfinishedRebuild.js';
+import { WebhookBox } from './WebhookBox.js';
+import './database.css';
+
+export default function DatabaseTab() {
+  const stats = useResource<KnowledgeBaseStats>(`${API}/stats`);
+  const apiSettings = useResource<ApiSettings>('/api/admin/settings/api');
+  const catalog = useResource<EmbeddingCatalog>('/api/admin/embedding-models');
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [otherJob, setOtherJob] = useState<Job | null>(null);
+  const tracked = useJob(jobId, () => {
+    stats.reload();
+    apiSettings.reload();
+  });
+
+  // Resume a rebuild that is under way; mention any other running job.
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<{ active: Job | null }>(`${API}/jobs`)
+      .then((r) => {
+        if (cancelled || !r.active) return;
+        if (r.active.kind === 'reindex') setJobId((id) => id ?? r.active!.id);
+        else setOtherJob(r.active);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  function started(job: Job) {
+    setOtherJob(null);
+    setJobId(job.id);
+    stats.reload();
+  }
+
+  const kb = stats.data;
+  const running = isActive(tracked.job);
+  const currentModel = kb?.index?.model ?? apiSettings.data?.embeddingModel ?? null;
+  // The admin switched provider: the index still embeds through the old one until it is rebuilt here.
+  const staleIndex = kb?.index?.dimensions && !kb.index.matchesSettings ? kb.index : null;
+  const models = catalog.data?.models ?? [];
+  const currentInfo = models.find((m) => m.id === currentModel) ?? null;
+
+  return (
+    <div class="database-tab">
+      {otherJob && (
+        <Notice type="info" live={false}>
+          <p>
+            A {otherJob.kind === 'sync' ? 'sync' : 'training'} job is running. <a href="/admin/training?tab=training">Follow it on the Training tab</a>.
+          </p>
+        </Notice>
+      )}
+      {stats.error && !kb && <LoadError text="Could not load the numbers" error={stats.error} onRetry={stats.reload} />}
+      {!kb && !stats.error && <LoadingBox label="Loading the knowledge base…" minHeight={220} />}
+      {kb && <Overview kb={kb} />}
+
+      <Postbox id="embedding-title" title="Embedding model">
+        {kb && <IndexInfo kb={kb} rebuilding={running} />}
+        {kb?.building && !running && !otherJob && <UnfinishedRebuild building={kb.building} onResumed={started} onCancelled={stats.reload} />}
+        {staleIndex && !kb?.building && (
+          <Notice type="warning" inline live={false}>
+            <p>
+              <strong>
+                This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.
+              </strong>{' '}
+              Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the API key that was saved for it. Choose a
+              model from your new provider and rebuild: the current index keeps answering until the new one is ready.
+            </p>
+          </Notice>
+        )}
+        <EmbeddingModelForm
+          currentModel={currentModel}
+          providerChanged={!!staleIndex}
+          allowCustom={apiSettings.data?.provider === 'openai-compatible'}
+          currentInfo={currentInfo}
+          models={models}
+          catalogLoading={catalog.loading}
+          catalogError={catalog.error ?? catalog.data?.error ?? null}
+          busy={running || !!kb?.building}
+          onStarted={started}
+        />
+        {tracked.job && (
+          <div class="rebuild-job">
+            <JobView
+              job={tracked.job}
+              log={tracked.log}
+              pollError={tracked.error}
+              label={tracked.job.kind === 'reindex' ? 'Building the new index' : 'Re-embedding'}
+              compact
+            >
+              {running && tracked.job.kind === 'reindex' && (
+                <p class="description note">The current index keeps answering questions until the new one is complete; then Docent switches over by itself.</p>
+              )}
+            </JobView>
+          </div>
+        )}
+      </Postbox>
+
+      <ChunkingForm />
+      <WebhookBox />
+      <BackupBox />
+      <DangerZone kb={kb} model={currentInfo} modelId={currentModel} busy={running} onStarted={started} onPurged={stats.reload} />
+    </div>
+  );
+}
+
+function savedEndpointName(settings: ApiSettings | null): string {
+  return settings ? endpointName(settings) : 'another provider';
+}
