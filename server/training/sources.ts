@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { KnowledgeStore, Source } from '../stores/knowledge-store.js';
 import { webAddressRule } from './ingest/fetch-web.js';
 
-export type { SourceKind } from '../stores/knowledge-store.js';
 
 const MAX_URL_LENGTH = 2000;
 
