@@ -2,10 +2,10 @@
 // re-chunked, and any chunk whose text was embedded before gets its vector back from the cache, free.
 //
 // Writes happen on the server's event loop, so a large document is written in slices of WRITE_BATCH chunks,
-// each its own short transaction, with the event loop free between them (a 5-million-character file is
+// each its own short store transaction, with the event loop free between them (a 5-million-character file is
 // about 9,000 chunks: one transaction would stall every visitor for a second or more). Nothing stored is
 // lost meanwhile: an update adds the new chunks beside the old ones (positions after the old last one), then
-// switches the document to its new text, then removes the old chunks. `document_writes` records a write in
+// switches the document to its new text, then removes the old chunks. The knowledge store records a write in
 // progress, so a crash at any step is rolled back or finished at the next start (recoverDocumentWrites).
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToVisitors } from 'node:timers/promises';
