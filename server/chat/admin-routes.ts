@@ -8,23 +8,33 @@ import { deleteOlderThan, history } from './conversations.js';
 import { pruneLedger } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
-import { ImproveAnswerBody, ImprovedAnswer } from './schemas.js';
+import {
+  CONVERSATION_FILTERS,
+  ChatbotSettingsUpdate,
+  ChatbotSettingsView,
+  ConversationDetail,
+  ConversationList,
+  ImproveAnswerBody,
+  ImprovedAnswer,
+} from './schemas.js';
 import { csvCell } from '../http/csv.js';
 
-const FILTERS = ['all', 'unanswered', 'thumbs-down'] as const;
 const ConversationParams = z.object({ id: z.string().uuid('Not a conversation id.') });
 const RETENTION_CHECK_MS = 6 * 60 * 60 * 1000;
 
 export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { stores } = app;
 
-  app.get('/chatbot/settings', async () => ({ chatbot: await readChatbotSettings(stores.config), retrieval: await readRetrievalSettings(stores.config) }));
+  app.get('/chatbot/settings', { schema: { response: { 200: ChatbotSettingsView } } }, async () => ({
+    chatbot: await readChatbotSettings(stores.config),
+    retrieval: await readRetrievalSettings(stores.config),
+  }));
   app.put(
     '/chatbot/settings',
     {
       schema: {
-        body: z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings.pick({ topK: true, minMatch: true }) }),
-        response: { 200: z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings }), 400: ErrorBody },
+        body: ChatbotSettingsUpdate,
+        response: { 200: ChatbotSettingsView, 400: ErrorBody },
       },
     },
     async (request) => {
@@ -35,11 +45,11 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   const listQuery = z.object({
-    filter: z.enum(FILTERS).default('all'),
+    filter: z.enum(CONVERSATION_FILTERS).default('all'),
     offset: z.coerce.number().int().min(0).default(0),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   });
-  app.get('/conversations', { schema: { querystring: listQuery } }, async (request) => {
+  app.get('/conversations', { schema: { querystring: listQuery, response: { 200: ConversationList } } }, async (request) => {
     const { filter, limit, offset } = request.query;
     return stores.chat.listConversations(filter, limit, offset);
   });
@@ -86,11 +96,15 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     return `\uFEFF${lines.join('\r\n')}\r\n`;
   });
 
-  app.get('/conversations/:id', { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }) } }, async (request) => {
-    const detail = await stores.chat.conversationDetail(request.params.id);
-    if (!detail) throw notFound('No such conversation.');
-    return detail;
-  });
+  app.get(
+    '/conversations/:id',
+    { schema: { params: z.object({ id: z.string().uuid('Not a conversation id.') }), response: { 200: ConversationDetail, 404: ErrorBody } } },
+    async (request) => {
+      const detail = await stores.chat.conversationDetail(request.params.id);
+      if (!detail) throw notFound('No such conversation.');
+      return detail;
+    },
+  );
 
   // Improve answer: the admin's Q&A entry for a question the bot answered badly, saved and trained at once.
   app.post(

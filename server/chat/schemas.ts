@@ -1,5 +1,7 @@
 // Shapes of the Conversations routes that change things, shared by the routes and their tests.
 import { z } from 'zod';
+import { RetrievalSettings } from '../retrieval/settings.js';
+import { ChatbotSettings } from './settings.js';
 
 /** POST /api/admin/conversations/:id/improve: a Q&A entry for one of the bot's answers. Limits as Data Training's Q&A. */
 export const ImproveAnswerBody = z.object({
@@ -127,3 +129,11 @@ export interface AnswerDebugView {
   /** The Q&A entry most like the question; answered: its answer was given word for word. */
   qaMatch: { question: string; matchPercent: number; answered: boolean; needed: number } | null;
 }
+
+// --- Chatbot settings (GET|PUT /api/admin/chatbot/settings) --------------------------------------------------------
+
+/** The Chatbot screen's settings: the bot's behaviour and limits, and the retrieval settings it shows. */
+export const ChatbotSettingsView = z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings });
+export type ChatbotSettingsView = z.output<typeof ChatbotSettingsView>;
+export const ChatbotSettingsUpdate = z.object({ chatbot: ChatbotSettings, retrieval: RetrievalSettings.pick({ topK: true, minMatch: true }) });
+export type ChatbotSettingsUpdate = z.input<typeof ChatbotSettingsUpdate>;

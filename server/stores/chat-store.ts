@@ -55,10 +55,11 @@ export interface ConversationSummary {
   messages: number;
   cost: number;
   tokens: number;
-  thumbsUp: number;
-  thumbsDown: number;
-  unanswered: number;
-  qaAnswers: number;
+  // Sums over the conversation's messages: null when none of them has the value (SQL's sum of nothing).
+  thumbsUp: number | null;
+  thumbsDown: number | null;
+  unanswered: number | null;
+  qaAnswers: number | null;
   improvedAt: string | null;
   /** The answer the filter is about (the first one), so the list can offer Improve answer on it; null for 'all'. */
   flaggedMessageId: string | null;
@@ -89,14 +90,15 @@ export interface ConversationDetail {
     text: string;
     sources: SourceLink[];
     retrieved: AssistantRecord['retrieved'];
-    status: MessageStatus;
+    // A visitor's message has no status, model, tokens, cost or timing: null.
+    status: MessageStatus | null;
     error: string | null;
     model: string | null;
-    promptTokens: number;
-    completionTokens: number;
-    reasoningTokens: number;
-    cost: number;
-    latencyMs: number;
+    promptTokens: number | null;
+    completionTokens: number | null;
+    reasoningTokens: number | null;
+    cost: number | null;
+    latencyMs: number | null;
     firstTokenMs: number | null;
     feedback: 'up' | 'down' | null;
     createdAt: string;

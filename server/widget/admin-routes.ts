@@ -1,10 +1,10 @@
 // Widget screen: the widget's settings and the embed snippet, with where the widget was last seen.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { ErrorBody } from '../http/schemas.js';
 import { embedSnippet, publicAddress } from '../http/public-address.js';
-import { WidgetSettings, WidgetSettingsView, readWidgetSettings, writeWidgetSettings } from './settings.js';
+import { WidgetSettings, readWidgetSettings, writeWidgetSettings } from './settings.js';
+import { WidgetAdminView } from './schemas.js';
 import { widgetLastSeen } from './last-seen.js';
 
 export const widgetAdminRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -12,13 +12,12 @@ export const widgetAdminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // PUBLIC_URL, or the address the admin opened Docent at (server/http/public-address.ts).
   const snippetFor = (request: FastifyRequest) => embedSnippet(publicAddress(app.config, request));
-  const WidgetView = z.object({ widget: WidgetSettingsView, snippet: z.string(), lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable() });
-  app.get('/widget/settings', { schema: { response: { 200: WidgetView } } }, async (request) => ({
+  app.get('/widget/settings', { schema: { response: { 200: WidgetAdminView } } }, async (request) => ({
     widget: await readWidgetSettings(stores.config),
     snippet: snippetFor(request),
     lastSeen: await lastSeen(),
   }));
-  app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetView, 400: ErrorBody } } }, async (request) => ({
+  app.put('/widget/settings', { schema: { body: WidgetSettings, response: { 200: WidgetAdminView, 400: ErrorBody } } }, async (request) => ({
     widget: await writeWidgetSettings(stores.config, request.body),
     snippet: snippetFor(request),
     lastSeen: await lastSeen(),

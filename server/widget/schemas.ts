@@ -2,6 +2,7 @@
 // Zod only: no database or Fastify import.
 import { z } from 'zod';
 import { TALK_TO_PERSON } from '../chat/settings.js';
+import { type WidgetSettings, WidgetSettingsView } from './settings.js';
 
 /** "When the bot can't help": a page or an e-mail address (the widget builds the mailto: link). */
 export const Contact = z.object({ label: z.string().nullable(), url: z.string().nullable(), email: z.string().nullable() });
@@ -46,3 +47,13 @@ export const WidgetHistory = z.object({
   ),
 });
 export type WidgetHistory = z.output<typeof WidgetHistory>;
+
+/** `GET|PUT /api/admin/widget/settings`: the Widget screen's settings, the embed snippet, where it was last used. */
+export const WidgetAdminView = z.object({
+  widget: WidgetSettingsView,
+  snippet: z.string(),
+  lastSeen: z.object({ origin: z.string(), at: z.string() }).nullable(),
+});
+export type WidgetAdminView = z.output<typeof WidgetAdminView>;
+/** The request body of `PUT /api/admin/widget/settings`. */
+export type WidgetSettingsUpdate = z.input<typeof WidgetSettings>;
