@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { KnowledgeStore, Source } from '../stores/knowledge-store.js';
 import { webAddressRule } from './ingest/fetch-web.js';
 
-
 const MAX_URL_LENGTH = 2000;
 
 /** Why `value` cannot be a web source address (`invalid` when it is not a URL at all); null when it can. */
