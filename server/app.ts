@@ -109,7 +109,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
-    db,
     stores,
     config,
     log: app.log,
@@ -135,8 +134,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => ingest.close());
   app.addHook('onReady', async () => clearUploadDir(config.dataDir));
 
-  const training = createTrainingService(app);
+  const training = createTrainingService({
+    stores,
+    config,
+    secretBox: app.secretBox,
+    openRouter: app.openRouterDeps,
+    ingest,
+    log: app.log,
+  });
   app.decorate('training', training);
+  app.addHook('onReady', async () => training.start());
+  app.addHook('onClose', async () => training.close());
   // The vector search's in-memory copy is read before the server listens, not on a visitor's first question.
   app.addHook('onReady', async () => stores.vectors.warmUp());
 

@@ -14,7 +14,6 @@ import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
 import { sqliteMaintenanceStore } from '../../server/stores/sqlite/maintenance-store.js';
-import { sourceOfKind } from '../../server/training/sources.js';
 import { cacheVector, ensureActiveIndex, insertVectors, setDimensions } from '../../server/stores/sqlite/vector-store.js';
 import { copyDatabase, type BackupCopy } from '../../server/backup/backup.js';
 import { corpus, gaussian, mb, prng, round, type Row } from './common.js';
@@ -67,7 +66,7 @@ export async function run(): Promise<Row[]> {
   const db: Db = openDatabase(file);
   try {
     migrate(db);
-    const sourceId = sourceOfKind(db, 'text').id;
+    const sourceId = db.prepare("SELECT id FROM sources WHERE kind = 'text' ORDER BY id LIMIT 1").pluck().get() as number;
     const index = setDimensions(db, ensureActiveIndex(db, SPACE), D);
     const random = prng(7);
     const normal = gaussian(random);

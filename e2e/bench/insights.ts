@@ -15,7 +15,6 @@ import path from 'node:path';
 import { openDatabase } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
-import { sourceOfKind } from '../../server/training/sources.js';
 import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/stores/sqlite/vector-store.js';
 import { buildServer, startArguments } from '../support/production.js';
 import { freePort } from '../support/free-port.js';
@@ -51,7 +50,7 @@ export function generate(file: string): { seconds: number; messages: number; con
   const text = corpus(5, 5000);
 
   // Trained documents, one chunk each in the active index.
-  const sourceId = sourceOfKind(db, 'text').id;
+  const sourceId = db.prepare("SELECT id FROM sources WHERE kind = 'text' ORDER BY id LIMIT 1").pluck().get() as number;
   const index = setDimensions(db, ensureActiveIndex(db, SPACE), D);
   const chunkIds: number[] = [];
   db.transaction(() => {

@@ -17,7 +17,6 @@ import type OpenAI from 'openai';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
 import { openDatabase, type Db } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
-import { sourceOfKind } from '../../server/training/sources.js';
 import {
   cacheVector,
   defaultOversample,
@@ -29,7 +28,8 @@ import {
   warmVectorSearch,
 } from '../../server/stores/sqlite/vector-store.js';
 import type { VectorIndex } from '../../server/stores/vector-store.js';
-import { keywordQuery, retrieve } from '../../server/retrieval/retrieve.js';
+import { keywordsOf, retrieve } from '../../server/retrieval/retrieve.js';
+import { ftsQuery, sqliteKnowledgeStore } from '../../server/stores/sqlite/knowledge-store.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
 const D = 1536;
@@ -96,7 +96,7 @@ export async function run(): Promise<Row[]> {
   const db: Db = openDatabase(file);
   try {
     migrate(db);
-    const sourceId = sourceOfKind(db, 'text').id;
+    const sourceId = db.prepare("SELECT id FROM sources WHERE kind = 'text' ORDER BY id LIMIT 1").pluck().get() as number;
     const index: VectorIndex = setDimensions(db, ensureActiveIndex(db, SPACE), D);
     const max = Math.max(...SIZES);
     const vectors = new Float32Array(max * D); // the bench's own copy, for exact ground truth
@@ -164,7 +164,7 @@ export async function run(): Promise<Row[]> {
 
       // ---- queries near random chunks; their vectors cached under the question's hash, as retrieve() expects.
       // Question words are words of that chunk, leaving out the vocabulary's 100 most frequent words: with a
-      // Zipf vocabulary those play the part of "the", "and", "how"…, which keywordQuery() drops in real text.
+      // Zipf vocabulary those play the part of "the", "and", "how"…, which keywordsOf() drops in real text.
       const qr = prng(size);
       const qn = gaussian(qr);
       const queries = Array.from({ length: QUERIES + 20 }, () => {
@@ -206,7 +206,11 @@ export async function run(): Promise<Row[]> {
         }
         return { ...summary(ms), recall: round(r / timed.length, 3), top1: round(top1 / timed.length, 3) };
       };
-      const deps = { db, vectors: sqliteVectorStore(db), embedderFor: async () => ({ client: {} as OpenAI, provider: 'openrouter' as const }) };
+      const deps = {
+        knowledge: sqliteKnowledgeStore(db),
+        vectors: sqliteVectorStore(db),
+        embedderFor: async () => ({ client: {} as OpenAI, provider: 'openrouter' as const }),
+      };
       const measureRetrieve = async () => {
         for (const { question } of warm) await retrieve(deps, question, { topK: TOP_K, minMatch: 0 });
         const ms: number[] = [];
@@ -229,7 +233,7 @@ export async function run(): Promise<Row[]> {
         const ms: number[] = [];
         let matches = 0;
         for (const { question } of timed) {
-          const match = keywordQuery(question)!;
+          const match = ftsQuery(keywordsOf(question))!;
           const t = performance.now();
           fts.all(match, KEYWORD_POOL);
           ms.push(performance.now() - t);

@@ -14,7 +14,6 @@ import { Worker } from 'node:worker_threads';
 import { createTestApp, login, setupAdmin, type AdminClient, type TestApp } from '../support/harness.js';
 import { FAKE_KEY, type FakeOpenRouter } from '../fakes/openrouter.js';
 import { upsertDocument } from '../../server/training/documents.js';
-import { sourceOfKind } from '../../server/training/sources.js';
 import { readRetrievalSettings } from '../../server/retrieval/settings.js';
 import { startRemoteFake, type RemoteFake } from './fake-process.js';
 import { corpus, mb, round, rssSampler, rssText, type Row } from './common.js';
@@ -63,7 +62,7 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
     if (saved.statusCode !== 200) throw new Error(`saving the key failed: ${saved.body}`);
   }
   const { db, stores } = app;
-  const source = sourceOfKind(db, 'text');
+  const source = await stores.knowledge.sourceOfKind('text');
   const settings = await readRetrievalSettings(stores.config);
   const chunkOptions = { maxTokens: settings.chunkTokens, overlapTokens: settings.chunkOverlap };
   const docs = corpus();
@@ -77,7 +76,16 @@ async function bench(mode: 'fake' | 'fast', dataDir?: string): Promise<Bench> {
       for (let i = from; i < to; i++) {
         const d = docs.document(i);
         counts[
-          (await upsertDocument(db, app.ingest, source.id, { title: d.title, url: null, text: d.text, sourceKey: `bench:${i}` }, 'text', chunkOptions)).status
+          (
+            await upsertDocument(
+              stores.knowledge,
+              app.ingest,
+              source.id,
+              { title: d.title, url: null, text: d.text, sourceKey: `bench:${i}` },
+              'text',
+              chunkOptions,
+            )
+          ).status
         ]++;
       }
       return counts;

@@ -5,7 +5,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../server/stores/sqlite/database.js';
 import { OPENROUTER_ENDPOINT } from '../../server/openrouter/client.js';
-import { sourceOfKind } from '../../server/training/sources.js';
 import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, toBlob } from '../../server/stores/sqlite/vector-store.js';
 import { dayRange } from '../../server/dashboard/insights.js';
 
@@ -20,7 +19,7 @@ export const days = dayRange(90).days.reverse();
 const at = (daysAgo: number, time = '10:00:00.000') => `${days[daysAgo]}T${time}Z`;
 
 export function seedInsights(db: Db) {
-  const sourceId = sourceOfKind(db, 'text').id;
+  const sourceId = db.prepare("SELECT id FROM sources WHERE kind = 'text' ORDER BY id LIMIT 1").pluck().get() as number;
   const doc = (key: string, title: string, url: string | null, updatedAt: string) => {
     const id = Number(
       db

@@ -15,7 +15,7 @@ import { applyApiSettings, unlistedModels, type ApiSaveDeps } from '../settings/
 import { currentConnection } from '../settings/connection.js';
 import { endpointOf, endpointTarget } from '../openrouter/client.js';
 import { knownEmbeddingDimensions } from '../openrouter/catalog.js';
-import { EmbeddingModelChoice } from '../training/routes.js';
+import { EmbeddingModelChoice } from '../training/schemas.js';
 
 export const SETTINGS_FORMAT = 'docent-settings';
 export const SETTINGS_VERSION = 1;

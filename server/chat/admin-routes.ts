@@ -8,7 +8,6 @@ import { deleteOlderThan, history } from './conversations.js';
 import { pruneLedger } from './usage.js';
 import { answer, type AnswerDebug } from './pipeline.js';
 import { streamEvents } from './event-stream.js';
-import { saveAndTrainQa } from '../training/train-now.js';
 import {
   CONVERSATION_FILTERS,
   ChatbotSettingsUpdate,
@@ -121,7 +120,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
         throw badRequest('Choose one of the bot’s answers to improve, not a question.', {
           messageId: 'Choose one of the bot’s answers to improve, not a question.',
         });
-      const entry = await saveAndTrainQa(app, request.body.question, request.body.answer);
+      const entry = await app.training.saveAndTrainQa(request.body.question, request.body.answer);
       const improvedAt = new Date().toISOString();
       await stores.chat.markImproved(request.body.messageId, improvedAt, entry.documentId);
       return reply.code(201).send({ ...entry, messageId: request.body.messageId, improvedAt });

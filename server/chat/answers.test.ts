@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, setupAdmin, type AdminClient } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
-import { keywordQuery } from '../retrieval/retrieve.js';
+import { keywordsOf } from '../retrieval/retrieve.js';
 
 const ORIGIN = 'https://shop.example.com';
 const PAGES = {
@@ -100,9 +100,7 @@ test('a follow-up that shares no word with the right page finds it through the p
   const { app, admin, fake } = await answersApp(t);
   const followUp = 'And how much is it?';
   // The follow-up's words are in no page (the keyword search finds nothing), and the previous turn's are.
-  const words = keywordQuery(followUp)!
-    .match(/"([^"]+)"/g)!
-    .map((w) => w.slice(1, -1));
+  const words = keywordsOf(followUp);
   for (const w of words) for (const page of Object.values(PAGES)) assert.ok(!page.text.toLowerCase().includes(w), `"${w}" is not in ${page.title}`);
   // Asked alone, it finds nothing: strict mode's "I don't know".
   assert.equal(textOf(await ask(app, followUp, { visitorId: 'answers-alone-1' })), NO_ANSWER);

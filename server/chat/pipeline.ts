@@ -7,14 +7,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { Stores } from '../stores/stores.js';
-import type { Db } from '../stores/sqlite/database.js';
 import { createClient, providerLabel, type ClientOptions, type Connection } from '../openrouter/client.js';
 import type { OpenRouterDeps } from '../openrouter/deps.js';
 import { cachedChatModel } from '../openrouter/catalog.js';
 import { describeUpstreamError, describeStatus, type UpstreamError, type UpstreamErrorKind } from '../openrouter/errors.js';
 import { reasoningParam, type ReasoningParam } from '../openrouter/reasoning.js';
 import { readApiSettings } from '../settings/api-settings.js';
-import { retrieve, keywordQuery, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
+import { retrieve, keywordsOf, type RetrievedChunk, type SearchedQuery } from '../retrieval/retrieve.js';
 import { bestQaMatch, exactQaMatch, qaAnswer, type QaAnswer, type QaMatch } from '../retrieval/qa-match.js';
 import { previousQuestion, rewriteFollowUp } from './follow-ups.js';
 import type { EmbedderFor } from '../vectors/embedder.js';
@@ -54,7 +53,6 @@ export interface AnswerInput {
 
 /** What answering needs, named: built once in app.ts and decorated as app.chat. */
 export interface ChatDeps {
-  db: Db;
   stores: Stores;
   config: Pick<Config, 'chatIdleTimeoutMs' | 'chatTotalTimeoutMs' | 'publicUrl'>;
   log: Pick<FastifyBaseLogger, 'warn'>;
@@ -141,9 +139,6 @@ export async function qaAnswersOf(deps: Pick<ChatDeps, 'stores'>, chunks: Array<
   return ids.flatMap((id) => (byId.has(id) ? [qaAnswer(byId.get(id)!)] : [])).slice(0, MAX_ANSWERS);
 }
 
-/** Words of the question that count for matching (lowercased, no stopwords), as the keyword search sees them. */
-const keywordsOf = (question: string) => (keywordQuery(question)?.match(/"([^"]+)"/g) ?? []).map((w) => w.slice(1, -1));
-
 /**
  * Help found without any API call (no key, or the question could not be embedded): pages and Q&A entries matching
  * the question's words. A Q&A answer is shown word for word, so it must share at least half the question's words
@@ -178,7 +173,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const wordsOf = (text: string) => text.match(/\s*\S+\s*/g) ?? [text];
 
 export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: AnswerDebug) => void): AsyncGenerator<ChatEvent> {
-  const { db, stores } = deps;
+  const { stores } = deps;
   const t0 = performance.now();
   const messageId = randomUUID();
   const chatbot = await readChatbotSettings(stores.config);
@@ -354,7 +349,12 @@ export async function* answer(deps: ChatDeps, input: AnswerInput, debug?: (d: An
     let match: QaMatch | null = null;
     try {
       const result = await retrieve(
-        { db, vectors: stores.vectors, embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection), signal: upstream.signal },
+        {
+          knowledge: stores.knowledge,
+          vectors: stores.vectors,
+          embedderFor: deps.embedderFor({ timeoutMs: TOTAL_TIMEOUT_MS, maxRetries: 0 }, connection),
+          signal: upstream.signal,
+        },
         searchFor,
         { topK: retrieval.topK, minMatch: retrieval.minMatch, previousQuestion: previous, rewritten },
       );

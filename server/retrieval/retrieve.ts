@@ -2,7 +2,7 @@
 // keywords) fused by reciprocal rank, filtered by the admin's minimum match. A follow-up question also searches
 // with the previous user turn (same embedding call), fused so that it adds to the question's own results.
 import { createHash } from 'node:crypto';
-import { stmt, type Db } from '../stores/sqlite/database.js';
+import type { KnowledgeStore } from '../stores/knowledge-store.js';
 import type { VectorIndex, VectorStore } from '../stores/vector-store.js';
 import { embedBatch, type EmbedderFor } from '../vectors/embedder.js';
 
@@ -26,7 +26,7 @@ export interface RetrievedChunk {
 }
 
 export interface RetrievalDeps {
-  db: Db;
+  knowledge: KnowledgeStore;
   vectors: VectorStore;
   embedderFor: EmbedderFor;
   signal?: AbortSignal;
@@ -50,11 +50,10 @@ const STOPWORDS = new Set(
   'a an and are as at be by can do does for from how i in is it me my of on or our the this to we what when where which who why will with you your'.split(' '),
 );
 
-/** Keywords as an FTS5 query: each word quoted (no FTS syntax from visitors), any may match. */
-export function keywordQuery(question: string): string | null {
+/** The words of a question a keyword search looks for (any may match): lowercased, no stopwords, at most 24. */
+export function keywordsOf(question: string): string[] {
   const words = (question.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? []).filter((w) => !STOPWORDS.has(w));
-  const unique = [...new Set(words)].slice(0, 24);
-  return unique.length ? unique.map((w) => `"${w}"`).join(' OR ') : null;
+  return [...new Set(words)].slice(0, 24);
 }
 
 /** The key a question's (or a Q&A entry's question's) vector is cached under: the same text, the same vector. */
@@ -129,16 +128,13 @@ interface Run {
 
 /** One hybrid search: vector hits and keyword hits, each with its exact similarity to the query's vector. */
 async function search(deps: RetrievalDeps, index: VectorIndex, query: SearchedQuery, vector: Float32Array, topK: number): Promise<Run> {
-  const { db, vectors } = deps;
+  const { knowledge, vectors } = deps;
   // Fusion needs the head of each ranking: a few vector hits (each costs oversampled rescoring), more
   // keyword hits (cheap).
   const vectorPool = Math.max(topK * 2, 12);
   const pool = Math.max(topK * 4, 24);
   const vectorHits = await vectors.search(index, vector, vectorPool);
-  const fts = keywordQuery(query.text);
-  const keywordIds = fts
-    ? (stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, pool) as number[])
-    : [];
+  const keywordIds = await knowledge.keywordSearch(keywordsOf(query.text), pool);
   const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
   // Keyword-only hits get their exact similarity too; chunks without a vector in this index (not yet
   // trained, or a disabled source) get none and drop out.
@@ -160,7 +156,6 @@ const rrf = (run: Run, id: number) =>
   (run.vectorRank.has(id) ? 1 / (RRF_K + run.vectorRank.get(id)!) : 0) + (run.keywordRank.has(id) ? 1 / (RRF_K + run.keywordRank.get(id)!) : 0);
 
 export async function retrieve(deps: RetrievalDeps, question: string, options: RetrieveOptions): Promise<RetrievalResult> {
-  const { db } = deps;
   const index = await deps.vectors.activeIndex();
   const queries: SearchedQuery[] = [{ text: question, kind: options.rewritten ? 'rewritten' : 'question' }];
   const previous = options.previousQuestion?.trim();
@@ -207,28 +202,19 @@ export async function retrieve(deps: RetrievalDeps, question: string, options: R
 
   const passing = [...fused.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, options.topK);
   const ids = passing.map(([id]) => id);
-  const rows = new Map(
-    (
-      stmt(
-        db,
-        `SELECT c.id, c.document_id, c.content, c.heading_path, c.token_count, d.title, d.url FROM chunks c
-    JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id
-    WHERE s.enabled = 1 AND c.id IN (SELECT value FROM json_each(?))`,
-      ).all(JSON.stringify(ids)) as Array<Record<string, any>>
-    ).map((r) => [r.id as number, r]),
-  );
+  const rows = new Map((await deps.knowledge.enabledChunks(ids)).map((r) => [r.chunkId, r]));
   const chunks = passing
     .filter(([id]) => rows.has(id))
     .map(([id, f]) => {
-      const r = rows.get(id)!;
+      const { chunkId, documentId, title, url, headingPath, content, tokens } = rows.get(id)!;
       return {
-        chunkId: id,
-        documentId: r.document_id,
-        title: r.title,
-        url: r.url,
-        headingPath: r.heading_path,
-        content: r.content,
-        tokens: r.token_count,
+        chunkId,
+        documentId,
+        title,
+        url,
+        headingPath,
+        content,
+        tokens,
         matchPercent: Math.round(f.run.similarity.get(id)! * 1000) / 10,
         vectorRank: f.run.vectorRank.get(id) ?? null,
         keywordRank: f.run.keywordRank.get(id) ?? null,

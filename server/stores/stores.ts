@@ -4,6 +4,8 @@
 import type { AuthStore } from './auth-store.js';
 import type { ChatStore } from './chat-store.js';
 import type { ConfigStore } from './config-store.js';
+import type { JobStore } from './job-store.js';
+import type { KnowledgeStore } from './knowledge-store.js';
 import type { VectorStore } from './vector-store.js';
 import type { MaintenanceStore } from './maintenance-store.js';
 import type { ProviderStore } from './provider-store.js';
@@ -17,6 +19,8 @@ export interface Stores {
   config: ConfigStore;
   chat: ChatStore;
   vectors: VectorStore;
+  knowledge: KnowledgeStore;
+  jobs: JobStore;
   auth: AuthStore;
   provider: ProviderStore;
   maintenance: MaintenanceStore;

@@ -6,7 +6,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTestApp, type TestApp } from '../../e2e/support/harness.js';
 import { createInProcessReader } from './ingest/reader.js';
 import { deleteDocument, recoverDocumentWrites, upsertDocument, WRITE_BATCH } from './documents.js';
-import { sourceOfKind } from './sources.js';
 
 const reader = createInProcessReader();
 
@@ -50,10 +49,10 @@ const keywordHits = (testApp: TestApp, word: string) =>
 
 test('a large document is written in slices: the event loop stays free, and the result is the whole new version', async (t) => {
   const testApp = await app(t);
-  const { db } = testApp.app;
-  const files = sourceOfKind(db, 'files').id;
+  const { db, stores } = testApp.app;
+  const files = (await stores.knowledge.sourceOfKind('files')).id;
   const paragraphs = WRITE_BATCH * 12;
-  const first = await upsertDocument(db, reader, files, manual(paragraphs, 'spring'), 'file', OPTIONS);
+  const first = await upsertDocument(stores.knowledge, reader, files, manual(paragraphs, 'spring'), 'file', OPTIONS);
   assert.equal(first.status, 'added');
   assert.ok(first.chunks > WRITE_BATCH * 8, `${first.chunks} chunks`);
 
@@ -69,7 +68,7 @@ test('a large document is written in slices: the event loop stays free, and the 
   setImmediate(tick);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const second = await upsertDocument(db, reader, files, manual(paragraphs, 'autumn'), 'file', OPTIONS);
+  const second = await upsertDocument(stores.knowledge, reader, files, manual(paragraphs, 'autumn'), 'file', OPTIONS);
   loop.disable();
   writing = false;
   assert.equal(second.status, 'updated');
@@ -90,42 +89,46 @@ test('a large document is written in slices: the event loop stays free, and the 
 
 test('an update cut off before its switch is undone at the next start: the old version is whole', async (t) => {
   const testApp = await app(t);
-  const { db } = testApp.app;
-  const files = sourceOfKind(db, 'files').id;
-  const before = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
+  const { db, stores } = testApp.app;
+  const files = (await stores.knowledge.sourceOfKind('files')).id;
+  const before = await upsertDocument(stores.knowledge, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
   // The "crash": a chunk of the third slice cannot be written.
-  await cutOff(db, 'INSERT', WRITE_BATCH * 2 + 5, 'autumn', () => upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS));
+  await cutOff(db, 'INSERT', WRITE_BATCH * 2 + 5, 'autumn', () =>
+    upsertDocument(stores.knowledge, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS),
+  );
   assert.ok(
     chunkTexts(testApp, before.documentId).some((c) => c.includes('autumn')),
     'half of the new version was written',
   );
 
-  assert.equal(await recoverDocumentWrites(db), 1);
+  assert.equal(await recoverDocumentWrites(stores.knowledge), 1);
   const texts = chunkTexts(testApp, before.documentId);
   assert.equal(texts.length, before.chunks);
   assert.ok(texts.every((c) => c.includes('spring manual')));
   assert.equal(db.prepare('SELECT content_hash FROM documents WHERE id = ?').pluck().get(before.documentId) !== null, true);
   // The next upload of the new version is a normal update.
-  const again = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS);
+  const again = await upsertDocument(stores.knowledge, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS);
   assert.equal(again.status, 'updated');
   assert.ok(chunkTexts(testApp, before.documentId).every((c) => c.includes('autumn manual')));
 });
 
 test('an update cut off after its switch is finished at the next start; a new document cut off is removed', async (t) => {
   const testApp = await app(t);
-  const { db } = testApp.app;
-  const files = sourceOfKind(db, 'files').id;
-  const old = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
+  const { db, stores } = testApp.app;
+  const files = (await stores.knowledge.sourceOfKind('files')).id;
+  const old = await upsertDocument(stores.knowledge, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
   // Cut off while removing the old chunks: the document already says it is the new version.
-  await cutOff(db, 'DELETE', WRITE_BATCH + 5, 'spring', () => upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS));
+  await cutOff(db, 'DELETE', WRITE_BATCH + 5, 'spring', () =>
+    upsertDocument(stores.knowledge, reader, files, manual(WRITE_BATCH * 3, 'autumn'), 'file', OPTIONS),
+  );
   assert.match(db.prepare('SELECT content FROM documents WHERE id = ?').pluck().get(old.documentId) as string, /autumn/);
 
   // A new large document cut off half-way.
   await cutOff(db, 'INSERT', WRITE_BATCH + 5, 'winter', () =>
-    upsertDocument(db, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS),
+    upsertDocument(stores.knowledge, reader, files, { ...manual(WRITE_BATCH * 3, 'winter'), sourceKey: 'file:winter.txt' }, 'file', OPTIONS),
   );
 
-  assert.equal(await recoverDocumentWrites(db), 2);
+  assert.equal(await recoverDocumentWrites(stores.knowledge), 2);
   const texts = chunkTexts(testApp, old.documentId);
   assert.ok(texts.length > WRITE_BATCH && texts.every((c) => c.includes('autumn manual')), 'the update is complete');
   assert.equal(db.prepare("SELECT count(*) FROM documents WHERE source_key = 'file:winter.txt'").pluck().get(), 0, 'the half-written document is gone');
@@ -135,11 +138,11 @@ test('an update cut off after its switch is finished at the next start; a new do
 
 test('deleting a large document removes it in slices; a deletion cut off is completed at the next start', async (t) => {
   const testApp = await app(t);
-  const { db } = testApp.app;
-  const files = sourceOfKind(db, 'files').id;
-  const doc = await upsertDocument(db, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
-  await cutOff(db, 'DELETE', WRITE_BATCH + 5, 'spring', () => deleteDocument(db, doc.documentId));
-  assert.equal(await recoverDocumentWrites(db), 1);
+  const { db, stores } = testApp.app;
+  const files = (await stores.knowledge.sourceOfKind('files')).id;
+  const doc = await upsertDocument(stores.knowledge, reader, files, manual(WRITE_BATCH * 3, 'spring'), 'file', OPTIONS);
+  await cutOff(db, 'DELETE', WRITE_BATCH + 5, 'spring', () => deleteDocument(stores.knowledge, doc.documentId));
+  assert.equal(await recoverDocumentWrites(stores.knowledge), 1);
   assert.equal(db.prepare('SELECT count(*) FROM documents').pluck().get(), 0);
   assert.equal(db.prepare('SELECT count(*) FROM chunks').pluck().get(), 0);
   assert.equal(keywordHits(testApp, 'spring'), 0);

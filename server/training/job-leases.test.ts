@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Db } from '../stores/sqlite/database.js';
 import { migrate } from '../stores/sqlite/migrate.js';
+import { sqliteJobStore } from '../stores/sqlite/job-store.js';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../paths.js';
 import { JobRunner, type JobHandler, type JobKind } from './jobs.js';
 
@@ -26,7 +27,7 @@ const sameHandler = (handler: JobHandler): Record<JobKind, JobHandler> => ({ tra
 
 function recordingRunner(db: Db, name: string, workMs: number, leaseMs: number): JobRunner {
   return new JobRunner(
-    db,
+    sqliteJobStore(db),
     sameHandler(async (ctx) => {
       const started = Date.now();
       for (const end = started + workMs; Date.now() < end && !ctx.stopped(); ) await sleep(Math.min(20, workMs));
@@ -133,7 +134,7 @@ if (CHILD_DB) {
       dbB.close();
     });
 
-    const job = a.enqueue('train');
+    const job = await a.enqueue('train');
     const leaseAt = (db: Db) =>
       db.prepare('SELECT lease_owner AS owner, lease_expires_at AS expires FROM jobs WHERE id = ?').get(job.id) as {
         owner: string | null;
@@ -148,7 +149,7 @@ if (CHILD_DB) {
     const renewed = leaseAt(dbB);
     assert.equal(renewed.owner, a.holderId);
     assert.ok(renewed.expires! > first.expires! + LEASE_MS / 2, `the lease was renewed: ${first.expires} → ${renewed.expires}`);
-    const other = b.enqueue('sync', { sourceId: 1 });
+    const other = await b.enqueue('sync', { sourceId: 1 });
     await a.idle();
     clearInterval(tries);
     await b.idle();
@@ -177,7 +178,7 @@ if (CHILD_DB) {
     const db = openDatabase(file);
     t.after(() => db.close());
     const first = recordingRunner(db, 'first', 60_000, 30_000);
-    const job = first.enqueue('train');
+    const job = await first.enqueue('train');
     await sleep(50);
     await first.close();
     assert.deepEqual(

@@ -1,8 +1,8 @@
-// Durable background jobs: rows in SQLite, run one at a time by each runner. Work is idempotent
+// Durable background jobs: rows in the job store, run one at a time by each runner. Work is idempotent
 // (a chunk is done when its vector is in the index), so a job interrupted by a crash or restart is
 // simply run again: nothing is lost and nothing is embedded twice.
 //
-// Leases: a runner claims a job with one atomic UPDATE, which writes its holder id and an expiry
+// Leases: a runner claims a job atomically (JobStore.claim), which writes its holder id and an expiry
 // (lease_expires_at) into the row; while the job runs the runner renews the lease every third of its
 // length, and every progress write checks the runner still holds it. A job whose runner ends normally is
 // finished and its lease cleared; one whose runner shuts down is left 'running' with its lease released,
@@ -11,50 +11,27 @@
 // then taken over by whichever runner claims it first. So no job is ever run by two runners at once,
 // whether one process or several share the database; a runner that finds its lease taken (it was frozen
 // longer than the lease) stops at once and writes nothing more to the job.
-import type { Db } from '../stores/sqlite/database.js';
+import type { JobKind, JobLogLevel, JobProgress, JobRow, JobStatus, JobStore } from '../stores/job-store.js';
 import { leaseHolderIsGone, newLeaseHolder } from './lease-holder.js';
 
-export type JobKind = 'train' | 'sync' | 'reindex';
+export type { JobKind, JobProgress, JobRow, JobStatus } from '../stores/job-store.js';
 /** How long Stop lets a running job finish the requests it has in flight. */
 const STOP_GRACE_MS = 15_000;
 /** How long a claim on a job lasts unless renewed (JOB_LEASE_MS); the runner renews it every third of this. */
 export const DEFAULT_LEASE_MS = 30_000;
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
-
-export interface JobProgress {
-  phase: string;
-  itemsDone: number;
-  itemsTotal: number | null;
-  chunksDone: number;
-  chunksTotal: number | null;
-  /** Documents whose every chunk is now in the index (the items a training job works through). */
-  documentsDone: number;
-  documentsTotal: number | null;
-  tokens: number;
-  cost: number;
-  errors: number;
-}
-
-export interface JobRow {
-  id: number;
-  kind: JobKind;
-  status: JobStatus;
-  params: Record<string, unknown>;
-  progress: JobProgress;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
+/**
+ * What a job handler sees. Its writes (log, progress, counters) are sent to the job store in order, without the
+ * handler waiting for them; a write that fails fails the job.
+ */
 export interface JobContext {
   job: JobRow;
   signal: AbortSignal;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log(level: JobLogLevel, message: string): void;
   progress(patch: Partial<JobProgress>): void;
   /** Adds to the counters (tokens, cost, chunksDone, …). */
   count(delta: Partial<Pick<JobProgress, 'itemsDone' | 'chunksDone' | 'documentsDone' | 'tokens' | 'cost' | 'errors'>>): void;
+  /** Whether the runner is closing, or the admin asked the job to stop (here at once, in another process at the next lease renewal). */
   stopped(): boolean;
 }
 
@@ -63,63 +40,15 @@ export type JobHandler = (ctx: JobContext) => Promise<void>;
 /** Thrown by a handler to fail the job with a message for the admin. */
 export class JobFailure extends Error {}
 
-const EMPTY_PROGRESS: JobProgress = {
-  phase: 'Waiting',
-  itemsDone: 0,
-  itemsTotal: null,
-  chunksDone: 0,
-  chunksTotal: null,
-  documentsDone: 0,
-  documentsTotal: null,
-  tokens: 0,
-  cost: 0,
-  errors: 0,
-};
-
-function toRow(r: Record<string, any>): JobRow {
-  return {
-    id: r.id,
-    kind: r.kind,
-    status: r.status,
-    params: JSON.parse(r.params),
-    progress: { ...EMPTY_PROGRESS, ...JSON.parse(r.progress) },
-    error: r.error,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  };
-}
-
-export function getJob(db: Db, id: number): JobRow | null {
-  const r = db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Record<string, any> | undefined;
-  return r ? toRow(r) : null;
-}
-
-export function recentJobs(db: Db, limit = 10): JobRow[] {
-  return (db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as Record<string, any>[]).map(toRow);
-}
-
-export function jobLog(db: Db, jobId: number, afterId = 0, limit = 500): Array<{ id: number; at: string; level: string; message: string }> {
-  return db.prepare('SELECT id, at, level, message FROM job_log WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, afterId, limit) as Array<{
-    id: number;
-    at: string;
-    level: string;
-    message: string;
-  }>;
-}
-
-export function activeJob(db: Db): JobRow | null {
-  const r = db.prepare("SELECT * FROM jobs WHERE status IN ('running', 'queued') ORDER BY status = 'running' DESC, id LIMIT 1").get() as
-    | Record<string, any>
-    | undefined;
-  return r ? toRow(r) : null;
-}
-
 interface RunningJob {
   id: number;
   controller: AbortController;
+  /** The admin asked it to stop (seen here at once, or from another runner at a lease renewal). */
+  stopAsked: boolean;
   graceTimer?: NodeJS.Timeout;
 }
+
+const isKnownFailure = (err: unknown) => err instanceof JobFailure || (err instanceof Error && err.name === 'EmbeddingStopError');
 
 export class JobRunner {
   private running: Promise<void> | null = null;
@@ -130,12 +59,12 @@ export class JobRunner {
   private readonly leaseMs: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: JobStore,
     private readonly handlers: Record<JobKind, JobHandler>,
     private readonly onError: (err: unknown) => void,
     options: { leaseMs?: number } = {},
   ) {
-    this.holder = newLeaseHolder(db.name);
+    this.holder = newLeaseHolder(store.location);
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
@@ -144,13 +73,11 @@ export class JobRunner {
     return this.holder.id;
   }
 
-  /** Queues a job; an identical queued job is reused rather than duplicated. */
-  enqueue(kind: JobKind, params: Record<string, unknown> = {}): JobRow {
-    const json = JSON.stringify(params);
-    const same = this.db.prepare("SELECT id FROM jobs WHERE kind = ? AND params = ? AND status = 'queued'").pluck().get(kind, json) as number | undefined;
-    const id = same ?? Number(this.db.prepare("INSERT INTO jobs (kind, status, params) VALUES (?, 'queued', ?)").run(kind, json).lastInsertRowid);
+  /** Queues a job (an identical queued job is reused rather than duplicated) and starts it if nothing else runs. */
+  async enqueue(kind: JobKind, params: Record<string, unknown> = {}): Promise<JobRow> {
+    const job = await this.store.enqueue(kind, params);
     this.kick();
-    return getJob(this.db, id)!;
+    return (await this.store.getJob(job.id)) ?? job;
   }
 
   /**
@@ -162,13 +89,14 @@ export class JobRunner {
     this.kick();
   }
 
-  stop(id: number): boolean {
-    const changed = this.db.prepare("UPDATE jobs SET stop_requested = 1 WHERE id = ? AND status IN ('queued', 'running')").run(id).changes === 1;
-    if (!changed) return false;
-    this.db.prepare("UPDATE jobs SET status = 'stopped', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND status = 'queued'").run(id);
+  async stop(id: number): Promise<boolean> {
+    if (!(await this.store.requestStop(id))) return false;
     // A job running here starts its grace period now; one running in another runner sees the request at
     // its next lease renewal.
-    if (this.current?.id === id) this.startStopGrace(this.current);
+    if (this.current?.id === id) {
+      this.current.stopAsked = true;
+      this.startStopGrace(this.current);
+    }
     return true;
   }
 
@@ -202,47 +130,19 @@ export class JobRunner {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.closed) return;
-      const next = this.claim();
+      // Leases whose holder is provably gone (see lease-holder.ts) end now rather than when they run out.
+      const next = await this.store.claim(this.holder.id, this.leaseMs, (owner) => leaseHolderIsGone(owner, this.store.location));
       if (!next) {
-        this.wakeAtNextExpiry();
+        await this.wakeAtNextExpiry();
         return;
       }
-      await this.run(next);
-    }
-  }
-
-  /** Claims the oldest claimable job in one statement: two runners can never both get it. */
-  private claim(): JobRow | null {
-    this.releaseLeasesOfGoneHolders();
-    const now = Date.now();
-    const r = this.db
-      .prepare(`UPDATE jobs SET status = 'running', lease_owner = @holder, lease_expires_at = @expires, claims = claims + 1,
-        started_at = coalesce(started_at, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-      WHERE id = (SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= @now)) ORDER BY id LIMIT 1)
-      RETURNING *`)
-      .get({ holder: this.holder.id, expires: now + this.leaseMs, now }) as Record<string, any> | undefined;
-    if (!r) return null;
-    if (r.claims > 1) this.db.prepare("INSERT INTO job_log (job_id, level, message) VALUES (?, 'info', 'Resuming after a restart.')").run(r.id);
-    return toRow(r);
-  }
-
-  /** Leases whose holder is provably gone (see lease-holder.ts) end now rather than when they run out. */
-  private releaseLeasesOfGoneHolders(): void {
-    const held = this.db
-      .prepare("SELECT id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND lease_owner != ? AND lease_expires_at > ?")
-      .all(this.holder.id, Date.now()) as Array<{ id: number; lease_owner: string }>;
-    for (const job of held) {
-      if (leaseHolderIsGone(job.lease_owner, this.db.name)) {
-        this.db.prepare('UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?').run(job.id, job.lease_owner);
-      }
+      await this.run(next.job, next.stopRequested);
     }
   }
 
   /** With nothing to claim, wakes when another runner's lease would run out: taken over if not renewed. */
-  private wakeAtNextExpiry(): void {
-    const next = this.db.prepare("SELECT min(lease_expires_at) FROM jobs WHERE status = 'running' AND lease_expires_at IS NOT NULL").pluck().get() as
-      | number
-      | null;
+  private async wakeAtNextExpiry(): Promise<void> {
+    const next = await this.store.nextLeaseExpiry();
     if (next !== null) this.wakeIn(next - Date.now() + 20);
   }
 
@@ -261,11 +161,11 @@ export class JobRunner {
     job.graceTimer.unref();
   }
 
-  private async run(job: JobRow): Promise<void> {
-    const db = this.db;
+  private async run(job: JobRow, stopRequested: boolean): Promise<void> {
+    const store = this.store;
     const holder = this.holder.id;
     const controller = new AbortController();
-    const running: RunningJob = { id: job.id, controller };
+    const running: RunningJob = { id: job.id, controller, stopAsked: stopRequested };
     this.current = running;
     /** Set when another runner took the job over: this one must stop and write nothing more to it. */
     let leaseLost = false;
@@ -273,35 +173,43 @@ export class JobRunner {
       leaseLost = true;
       controller.abort();
     };
-    const renew = () => {
-      const r = db
-        .prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING stop_requested")
-        .get(Date.now() + this.leaseMs, job.id, holder) as { stop_requested: number } | undefined;
-      if (!r) loseLease();
-      else if (r.stop_requested) this.startStopGrace(running);
+    const renew = async () => {
+      const lease = await store.renewLease(job.id, holder, this.leaseMs);
+      if (!lease) loseLease();
+      else if (lease.stopRequested) {
+        running.stopAsked = true;
+        this.startStopGrace(running);
+      }
     };
-    const renewTimer = setInterval(
-      () => {
-        try {
-          renew();
-        } catch (err) {
-          this.onError(err);
-        }
-      },
-      Math.max(1, Math.floor(this.leaseMs / 3)),
-    );
+    const renewTimer = setInterval(() => renew().catch((err) => this.onError(err)), Math.max(1, Math.floor(this.leaseMs / 3)));
     renewTimer.unref();
+
+    // The handler's writes, in order; the first that fails stops the job, which then fails.
+    let writes: Promise<void> = Promise.resolve();
+    let writeError: unknown = null;
+    const write = (apply: () => Promise<void>) => {
+      writes = writes.then(async () => {
+        if (leaseLost || writeError) return;
+        try {
+          await apply();
+        } catch (err) {
+          writeError = err;
+          controller.abort();
+        }
+      });
+    };
     let progress = job.progress;
     const save = () => {
-      if (leaseLost) return;
-      if (db.prepare('UPDATE jobs SET progress = ? WHERE id = ? AND lease_owner = ?').run(JSON.stringify(progress), job.id, holder).changes === 0) loseLease();
+      const saved = progress;
+      write(async () => {
+        if (!(await store.saveProgress(job.id, holder, saved))) loseLease();
+      });
     };
-    const stopRequested = () => db.prepare('SELECT stop_requested FROM jobs WHERE id = ?').pluck().get(job.id) === 1;
     const ctx: JobContext = {
       job,
       signal: controller.signal,
       log: (level, message) => {
-        if (!leaseLost) db.prepare('INSERT INTO job_log (job_id, level, message) VALUES (?, ?, ?)').run(job.id, level, message);
+        if (!leaseLost) write(() => store.appendLog(job.id, level, message));
       },
       progress: (patch) => {
         progress = { ...progress, ...patch };
@@ -312,7 +220,7 @@ export class JobRunner {
         for (const [key, value] of Object.entries(delta) as Array<[keyof JobProgress, number]>) (progress[key] as number) += value;
         save();
       },
-      stopped: () => controller.signal.aborted || stopRequested(),
+      stopped: () => controller.signal.aborted || running.stopAsked,
     };
     let status: JobStatus = 'done';
     let error: string | null = null;
@@ -325,17 +233,15 @@ export class JobRunner {
       else if (ctx.stopped()) status = 'stopped';
       else {
         status = 'failed';
-        error =
-          err instanceof JobFailure || (err instanceof Error && err.name === 'EmbeddingStopError')
-            ? err.message
-            : 'The job failed unexpectedly. See the server log.';
-        if (!(err instanceof JobFailure) && !(err instanceof Error && err.name === 'EmbeddingStopError')) this.onError(err);
+        error = isKnownFailure(err) ? (err as Error).message : 'The job failed unexpectedly. See the server log.';
+        if (!isKnownFailure(err)) this.onError(err);
       }
     } finally {
+      await writes;
       // A runner frozen past its lease may only now learn that the job was taken over.
       if (!leaseLost) {
         try {
-          renew();
+          await renew();
         } catch (err) {
           this.onError(err);
         }
@@ -345,15 +251,23 @@ export class JobRunner {
       this.current = null;
     }
     if (leaseLost) return; // another runner has the job now: its outcome is theirs to write
+    if (writeError && status !== 'running') {
+      // Its progress could not be saved (the database refused): the job fails rather than report work it did not record.
+      this.onError(writeError);
+      status = 'failed';
+      error = 'The job failed unexpectedly. See the server log.';
+      writeError = null;
+    }
     if (status === 'running') {
       // Released, not expired: the next start takes it over at once.
-      db.prepare('UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?').run(job.id, holder);
+      await store.releaseLease(job.id, holder);
       return;
     }
     if (status === 'stopped') ctx.log('warn', 'Stopped by the admin. Finished work is kept; start again to continue.');
     if (error) ctx.log('error', error);
     if (status === 'done') ctx.progress({ phase: 'Finished' });
-    db.prepare(`UPDATE jobs SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), lease_owner = NULL, lease_expires_at = NULL
-      WHERE id = ? AND lease_owner = ?`).run(status, error, job.id, holder);
+    await writes;
+    if (leaseLost) return;
+    await store.finish(job.id, holder, status, error);
   }
 }

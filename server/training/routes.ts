@@ -20,15 +20,15 @@ import { retrieve } from '../retrieval/retrieve.js';
 import { receiveFiles } from './uploads.js';
 import { extendRequestTimeouts } from '../security/request-timeouts.js';
 import { deleteDocument, deleteSourceDocuments, documentUrl, PublicUrl, qaDocument, setDocumentUrl, upsertDocument } from './documents.js';
-import { activeJob, getJob, jobLog, recentJobs } from './jobs.js';
-import { createSource, getSource, listSources, sourceOfKind, updateSource, webAddress, WebSourceConfig, WordPressSourceConfig } from './sources.js';
-import { CHUNK_TOTALS, chunkTotals, knowledgeBaseStats, sourceStats } from './stats.js';
+import { webAddress, WebSourceConfig, WordPressSourceConfig, type SourceRow } from './sources.js';
+import { knowledgeBaseStats, type SourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
+import type { JobRow, LastSync } from '../stores/job-store.js';
 import { embedderFor, indexConnection } from '../vectors/index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
 import { siteDetectRoutes } from './site-detect.js';
-import { Accepted, JobView, LogLine, SearchView, SourceView, UpsertResultView, type Source, type SourceStatus } from './schemas.js';
+import { Accepted, EmbeddingModelChoice, JobView, LogLine, SearchView, SourceView, UpsertResultView, type Source, type SourceStatus } from './schemas.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -66,35 +66,22 @@ function textEntryDocument(body: z.output<typeof TextEntry>) {
     : { title: body.title, text: body.text, kind: 'text' as const, url: body.url };
 }
 
-/** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
-export const EmbeddingModelChoice = z.object({
-  model: z
-    .string()
-    .trim()
-    .min(1, 'Choose an embedding model.')
-    .max(200, 'Model id is too long.')
-    .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
-});
-
 export const trainingRoutes =
   (service: TrainingService): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, stores } = app;
+    const { stores } = app;
+    const { knowledge, jobs } = stores;
 
     // Stats and the active job are computed once per response, not once per source.
-    const sourceViews = (sources: ReturnType<typeof listSources>) => {
-      const stats = sourceStats(db);
-      const job = activeJob(db);
-      const syncs = lastSyncs();
+    const sourceViews = async (sources: SourceRow[]) => {
+      const stats = await knowledge.sourceStats(await stores.vectors.activeIndex());
+      const job = await jobs.activeJob();
+      // Each source's latest finished sync: how many pages it could not read, and the first reason (the card shows them).
+      const syncs = await jobs.lastSyncs();
       return sources.map((s) => sourceView(s, stats.get(s.id), job, syncs.get(s.id) ?? null));
     };
     // A source whose last read failed is 'failed' (its card shows lastError and a Retry), whatever it still holds.
-    const sourceView = (
-      s: ReturnType<typeof listSources>[number],
-      stats: ReturnType<ReturnType<typeof sourceStats>['get']>,
-      job: ReturnType<typeof activeJob>,
-      lastSync: LastSync | null,
-    ): Source => {
+    const sourceView = (s: SourceRow, stats: SourceStats | undefined, job: JobRow | null, lastSync: LastSync | null): Source => {
       const st = stats ?? { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 };
       const syncing = job?.kind === 'sync' && Number(job.params.sourceId) === s.id;
       const status: SourceStatus = syncing
@@ -108,19 +95,7 @@ export const trainingRoutes =
               : 'needs-training';
       return { ...s, ...st, status, lastSync };
     };
-    /** Each source's latest finished sync: how many pages it could not read, and the first reason (the card shows them). */
-    type LastSync = NonNullable<Source['lastSync']>;
-    const lastSyncs = (): Map<number, LastSync> => {
-      const rows = db
-        .prepare(`SELECT j.id, j.status, CAST(json_extract(j.params, '$.sourceId') AS INTEGER) AS sourceId,
-        coalesce(json_extract(j.progress, '$.errors'), 0) AS failures,
-        (SELECT message FROM job_log l WHERE l.job_id = j.id AND l.level = 'warn' ORDER BY l.id LIMIT 1) AS firstProblem
-      FROM jobs j WHERE j.id IN (SELECT max(id) FROM jobs WHERE kind = 'sync' AND status IN ('done', 'failed') GROUP BY json_extract(params, '$.sourceId'))`)
-        .all() as Array<LastSync & { id: number; sourceId: number }>;
-      return new Map(rows.map((r) => [r.sourceId, { jobId: r.id, status: r.status, failures: r.failures, firstProblem: r.firstProblem }]));
-    };
-
-    app.get('/training/sources', async () => ({ sources: sourceViews(listSources(db)) }));
+    app.get('/training/sources', async () => ({ sources: await sourceViews(await knowledge.listSources()) }));
     await app.register(siteDetectRoutes); // POST /training/sources/detect: one address → WordPress, sitemap or crawl
 
     app.post(
@@ -157,9 +132,9 @@ export const trainingRoutes =
               : 'startUrl' in config
                 ? `Website: ${host(config.startUrl)}`
                 : 'Web pages';
-        const source = createSource(db, kind, request.body.name || defaultName, config, schedule);
-        const job = service.syncSource(source.id, { train: false });
-        return reply.code(201).send({ source: sourceViews([source])[0], jobId: job.id });
+        const source = await knowledge.createSource(kind, request.body.name || defaultName, config, schedule);
+        const job = await service.syncSource(source.id, { train: false });
+        return reply.code(201).send({ source: (await sourceViews([source]))[0], jobId: job.id });
       },
     );
 
@@ -172,27 +147,27 @@ export const trainingRoutes =
         },
       },
       async (request) => {
-        const source = updateSource(db, request.params.id, request.body);
+        const source = await knowledge.updateSource(request.params.id, request.body);
         if (!source) throw notFound('No such source.');
-        return { source: sourceViews([source])[0] };
+        return { source: (await sourceViews([source]))[0] };
       },
     );
 
     app.delete('/training/sources/:id', { schema: { params: IdParams } }, async (request, reply) => {
-      const source = getSource(db, request.params.id);
+      const source = await knowledge.getSource(request.params.id);
       if (!source) throw notFound('No such source.');
-      const removed = await deleteSourceDocuments(db, source.id);
+      const removed = await deleteSourceDocuments(knowledge, source.id);
       // The built-in Text & Q&A and Files cards stay; deleting them empties them.
-      if (source.kind === 'web' || source.kind === 'wordpress') db.prepare('DELETE FROM sources WHERE id = ?').run(source.id);
+      if (source.kind === 'web' || source.kind === 'wordpress') await knowledge.deleteSource(source.id);
       request.log.info({ sourceId: source.id, removed }, 'source deleted');
       return reply.code(200).send({ removedDocuments: removed });
     });
 
     app.post('/training/sources/:id/sync', { schema: { params: IdParams } }, async (request, reply) => {
-      const source = getSource(db, request.params.id);
+      const source = await knowledge.getSource(request.params.id);
       if (!source) throw notFound('No such source.');
       if (source.kind !== 'web' && source.kind !== 'wordpress') throw badRequest('Only web and WordPress sources can be re-synced.');
-      return reply.code(202).send({ job: service.syncSource(source.id, { train: true }) });
+      return reply.code(202).send({ job: await service.syncSource(source.id, { train: true }) });
     });
 
     app.get(
@@ -209,40 +184,14 @@ export const trainingRoutes =
       },
       async (request) => {
         const { sourceId, q, offset, limit } = request.query;
-        const where = ['1 = 1'];
-        const args: unknown[] = [];
-        if (sourceId) {
-          where.push('d.source_id = ?');
-          args.push(sourceId);
-        }
-        if (q) {
-          where.push("(d.title LIKE ? ESCAPE '\\' OR d.url LIKE ? ESCAPE '\\' OR (d.kind = 'file' AND d.source_key LIKE ? ESCAPE '\\'))");
-          const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`;
-          args.push(like, like, like);
-        }
-        const total = db
-          .prepare(`SELECT count(*) FROM documents d WHERE ${where.join(' AND ')}`)
-          .pluck()
-          .get(...args) as number;
-        // Uploaded files are keyed 'file:<name>' (see the upload route): the name the admin knows them by.
-        // The page of documents first, then their chunks: counted like every other screen (CHUNK_TOTALS).
-        const documents = db
-          .prepare(`WITH page AS (SELECT d.id, d.source_id AS sourceId, d.title, d.url, d.kind, d.updated_at AS updatedAt,
-        CASE WHEN d.kind = 'file' THEN substr(d.source_key, 6) END AS fileName FROM documents d WHERE ${where.join(' AND ')}
-        ORDER BY d.updated_at DESC, d.id DESC LIMIT ? OFFSET ?)
-      SELECT page.*, ${CHUNK_TOTALS} FROM page LEFT JOIN chunks c ON c.document_id = page.id
-      GROUP BY page.id ORDER BY page.updatedAt DESC, page.id DESC`)
-          .all(...args, limit, offset);
-        return { documents, total };
+        return knowledge.listDocuments({ sourceId, contains: q, offset, limit });
       },
     );
 
     app.get('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
-      const doc = db
-        .prepare('SELECT id, source_id AS sourceId, source_key AS sourceKey, title, url, kind, content, updated_at AS updatedAt FROM documents WHERE id = ?')
-        .get(request.params.id) as { id: number } | undefined;
+      const doc = await knowledge.getDocument(request.params.id);
       if (!doc) throw notFound('No such document.');
-      return { document: { ...doc, tokens: chunkTotals(db, { documentId: doc.id }).tokens } };
+      return { document: { ...doc, tokens: (await knowledge.chunkTotals({ documentId: doc.id })).tokens } };
     });
 
     // The public address of an uploaded file or a Text entry (web pages and posts have theirs from the site).
@@ -256,29 +205,29 @@ export const trainingRoutes =
         },
       },
       async (request) => {
-        const doc = db.prepare('SELECT id, kind FROM documents WHERE id = ?').get(request.params.id) as { id: number; kind: string } | undefined;
+        const doc = await knowledge.getDocument(request.params.id);
         if (!doc) throw notFound('No such document.');
         if (doc.kind === 'qa') throw badRequest(QA_HAS_NO_URL, { url: QA_HAS_NO_URL });
         if (doc.kind !== 'file' && doc.kind !== 'text') {
           const why = 'This page’s address comes from its website and cannot be changed here.';
           throw badRequest(why, { url: why });
         }
-        setDocumentUrl(db, doc.id, request.body.url);
+        await setDocumentUrl(knowledge, doc.id, request.body.url);
         return { document: { id: doc.id, url: request.body.url } };
       },
     );
 
     app.delete('/training/documents/:id', { schema: { params: IdParams } }, async (request) => {
-      if (!(await deleteDocument(db, request.params.id))) throw notFound('No such document.');
+      if (!(await deleteDocument(knowledge, request.params.id))) throw notFound('No such document.');
       return { deleted: true };
     });
 
     app.post('/training/text', { schema: { body: TextEntry, response: { 201: UpsertResultView, 400: ErrorBody } } }, async (request, reply) => {
       const doc = textEntryDocument(request.body);
       const result = await upsertDocument(
-        db,
+        knowledge,
         app.ingest,
-        sourceOfKind(db, 'text').id,
+        (await knowledge.sourceOfKind('text')).id,
         { title: doc.title, url: doc.url ?? null, text: doc.text, sourceKey: `${doc.kind}:${randomUUID()}` },
         doc.kind,
         await chunkOptions(stores.config),
@@ -290,17 +239,14 @@ export const trainingRoutes =
       '/training/text/:id',
       { schema: { params: IdParams, body: TextEntry, response: { 200: UpsertResultView, 400: ErrorBody, 404: ErrorBody } } },
       async (request) => {
-        const existing = db
-          .prepare("SELECT d.source_key FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ? AND s.kind = 'text'")
-          .pluck()
-          .get(request.params.id) as string | undefined;
+        const existing = await knowledge.textEntryKey(request.params.id);
         if (!existing) throw notFound('No such text or Q&A entry.');
         const doc = textEntryDocument(request.body);
-        const source = sourceOfKind(db, 'text').id;
+        const source = (await knowledge.sourceOfKind('text')).id;
         // Left out, the address stays as it was; null or "" removes it.
-        const url = doc.url === undefined ? documentUrl(db, source, existing) : doc.url;
+        const url = doc.url === undefined ? await documentUrl(knowledge, source, existing) : doc.url;
         return upsertDocument(
-          db,
+          knowledge,
           app.ingest,
           source,
           { title: doc.title, url: doc.kind === 'qa' ? null : url, text: doc.text, sourceKey: existing },
@@ -326,7 +272,7 @@ export const trainingRoutes =
       const { files, discard } = await receiveFiles(request, app.config.dataDir, app.config.ingest);
       try {
         if (files.length === 0) throw badRequest('Choose at least one file to upload.');
-        const source = sourceOfKind(db, 'files');
+        const source = await knowledge.sourceOfKind('files');
         const results: Array<{ fileName: string; ok: boolean; documentId?: number; status?: string; chunks?: number; tokens?: number; error?: string }> = [];
         for (const file of files) {
           if (!file.path) {
@@ -338,8 +284,8 @@ export const trainingRoutes =
             const extracted = await app.ingest.file(file.path, file.fileName);
             const sourceKey = `file:${file.fileName}`;
             // A new version of a file keeps the public address the admin gave it.
-            const url = documentUrl(db, source.id, sourceKey) ?? extracted.url;
-            const result = await upsertDocument(db, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', await chunkOptions(stores.config));
+            const url = (await documentUrl(knowledge, source.id, sourceKey)) ?? extracted.url;
+            const result = await upsertDocument(knowledge, app.ingest, source.id, { ...extracted, url, sourceKey }, 'file', await chunkOptions(stores.config));
             results.push({
               fileName: file.fileName,
               ok: true,
@@ -366,10 +312,10 @@ export const trainingRoutes =
       const connection = await currentConnection(app);
       if (!connection.apiKey && connection.provider === 'openrouter')
         throw badRequest('Add your OpenRouter API key in Settings → API Configuration before training.');
-      return reply.code(202).send({ job: service.startTraining() });
+      return reply.code(202).send({ job: await service.startTraining() });
     });
 
-    app.get('/training/jobs', async () => ({ jobs: recentJobs(db), active: activeJob(db) }));
+    app.get('/training/jobs', async () => ({ jobs: await jobs.recentJobs(10), active: await jobs.activeJob() }));
 
     app.get(
       '/training/jobs/:id',
@@ -381,14 +327,14 @@ export const trainingRoutes =
         },
       },
       async (request) => {
-        const job = getJob(db, request.params.id);
+        const job = await jobs.getJob(request.params.id);
         if (!job) throw notFound('No such job.');
-        return { job, log: jobLog(db, job.id, request.query.logAfter) };
+        return { job, log: await jobs.jobLog(job.id, request.query.logAfter, 500) };
       },
     );
 
     app.post('/training/jobs/:id/stop', { schema: { params: IdParams } }, async (request) => {
-      if (!service.runner.stop(request.params.id)) throw conflict('This job has already finished.');
+      if (!(await service.runner.stop(request.params.id))) throw conflict('This job has already finished.');
       return { stopping: true };
     });
 
@@ -415,7 +361,7 @@ export const trainingRoutes =
           );
         }
         try {
-          const result = await retrieve({ db, vectors: stores.vectors, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
+          const result = await retrieve({ knowledge, vectors: stores.vectors, embedderFor: embedderFor(app, { timeoutMs: 15_000 }) }, request.body.question, {
             topK: request.body.topK ?? settings.topK,
             minMatch: request.body.minMatch ?? settings.minMatch,
           });
@@ -430,7 +376,7 @@ export const trainingRoutes =
       },
     );
 
-    app.get('/training/stats', async () => knowledgeBaseStats(db, app.config.databasePath, await savedEndpoint(stores.config)));
+    app.get('/training/stats', async () => knowledgeBaseStats(stores, app.config.databasePath, await savedEndpoint(stores.config)));
 
     app.get('/training/settings', async () => await readRetrievalSettings(stores.config));
     app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {
@@ -453,7 +399,7 @@ export const trainingRoutes =
           throw badRequest(`${current} is already the embedding model.`, { model: 'This model is already in use.' });
         }
         // Replacing an unfinished rebuild drops its index: not while a job may be writing into it.
-        if ((await stores.vectors.buildingIndex()) && activeJob(db))
+        if ((await stores.vectors.buildingIndex()) && (await jobs.activeJob()))
           throw conflict('A rebuild is under way. Wait for it to finish before choosing another model.');
         return reply.code(202).send({ job: await service.changeEmbeddingModel(request.body.model) });
       },
@@ -464,8 +410,8 @@ export const trainingRoutes =
     app.post('/training/embedding-model/resume', { schema: { response: { 202: Accepted, 409: ErrorBody } } }, async (_request, reply) => {
       const building = await stores.vectors.buildingIndex();
       if (!building) throw conflict('There is no unfinished rebuild to resume.');
-      if (activeJob(db)?.kind === 'reindex') throw conflict('The rebuild is already running.');
-      return reply.code(202).send({ job: service.rebuild(building) });
+      if ((await jobs.activeJob())?.kind === 'reindex') throw conflict('The rebuild is already running.');
+      return reply.code(202).send({ job: await service.rebuild(building) });
     });
 
     app.delete(
@@ -475,7 +421,7 @@ export const trainingRoutes =
         const building = await stores.vectors.buildingIndex();
         if (!building) throw notFound('There is no unfinished rebuild.');
         // A running job may be writing into it (training fills both indexes).
-        if (activeJob(db)) throw conflict('A job is running. Cancel the rebuild once it has finished.');
+        if (await jobs.activeJob()) throw conflict('A job is running. Cancel the rebuild once it has finished.');
         await stores.vectors.dropIndex(building);
         return { cancelled: true as const };
       },
@@ -483,8 +429,8 @@ export const trainingRoutes =
 
     app.post('/training/purge', async () => {
       let removed = 0;
-      for (const s of listSources(db)) removed += await deleteSourceDocuments(db, s.id);
-      db.prepare("DELETE FROM sources WHERE kind IN ('web', 'wordpress')").run();
+      for (const s of await knowledge.listSources()) removed += await deleteSourceDocuments(knowledge, s.id);
+      await knowledge.deleteWebSources();
       return { removedDocuments: removed };
     });
 
@@ -492,7 +438,7 @@ export const trainingRoutes =
       // Paying again is the point (e.g. the provider changed a model in place): drop the active index's cache too.
       const index = await stores.vectors.activeIndex();
       await stores.vectors.clearVectors(index ?? undefined);
-      return reply.code(202).send({ job: service.startTraining() });
+      return reply.code(202).send({ job: await service.startTraining() });
     });
 
     // The CMS calls Docent where visitors reach it: PUBLIC_URL, or the address the admin opened Docent at.
@@ -537,7 +483,7 @@ export const contentWebhookRoutes =
         }
         const { url, action } = request.body;
         const page = new URL(url);
-        const source = listSources(app.db).find((s) => {
+        const source = (await app.stores.knowledge.listSources()).find((s) => {
           const c = s.config as Record<string, any>;
           const base = c.siteUrl ?? c.sitemapUrl ?? c.startUrl ?? c.urls?.[0];
           return (s.kind === 'web' || s.kind === 'wordpress') && base && new URL(base).host === page.host;
@@ -546,8 +492,8 @@ export const contentWebhookRoutes =
         // WordPress posts are re-read through the REST API (a full but incremental sync); web pages one by one.
         const job =
           source.kind === 'wordpress'
-            ? service.syncSource(source.id, { train: true })
-            : service.syncSource(source.id, action === 'deleted' ? { train: true, urls: [], deleteUrls: [url] } : { train: true, urls: [url] });
+            ? await service.syncSource(source.id, { train: true })
+            : await service.syncSource(source.id, action === 'deleted' ? { train: true, urls: [], deleteUrls: [url] } : { train: true, urls: [url] });
         return reply.code(202).send({ jobId: job.id, sourceId: source.id });
       },
     );

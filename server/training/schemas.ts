@@ -183,3 +183,13 @@ export interface Webhook {
   url: string;
   token: string;
 }
+
+/** A catalog id, or one typed for an OpenAI-compatible server (bge-m3, nomic-embed-text:latest). */
+export const EmbeddingModelChoice = z.object({
+  model: z
+    .string()
+    .trim()
+    .min(1, 'Choose an embedding model.')
+    .max(200, 'Model id is too long.')
+    .regex(/^[\w.\-:/~@]+$/, 'Model ids have no spaces, like openai/text-embedding-3-small or bge-m3.'),
+});

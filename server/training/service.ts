@@ -1,6 +1,12 @@
 // Wires training together: the job runner and its three jobs (train, sync, reindex), the schedule,
 // and the provider connection each job uses.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { OpenRouterDeps } from '../openrouter/deps.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Stores } from '../stores/stores.js';
+import type { EmbeddingSpace, VectorIndex } from '../stores/vector-store.js';
+import type { ContentReader } from './ingest/reader.js';
 import { createClient, type Connection } from '../openrouter/client.js';
 import { getEmbeddingModels, knownEmbeddingDimensions } from '../openrouter/catalog.js';
 import { keyOutcomeReport } from '../openrouter/key-status.js';
@@ -8,9 +14,9 @@ import { savedEndpoint } from '../settings/connection.js';
 import { readApiSettings, updateEmbeddingModel } from '../settings/api-settings.js';
 import { upsertDocument, deleteMissingDocuments, deleteDocument, recoverDocumentWrites } from './documents.js';
 import { embedMissing, type EmbedDeps } from './embed-job.js';
+import { saveAndTrainQa, type TrainedEntry } from './train-now.js';
 import { JobFailure, JobRunner, type JobContext, type JobRow } from './jobs.js';
-import { dueSources, getSource, recordSync, type SourceRow } from './sources.js';
-import type { EmbeddingSpace, VectorIndex } from '../stores/vector-store.js';
+import { dueSources, type SourceRow } from './sources.js';
 import { indexConnection } from '../vectors/index-connection.js';
 import { createFetchPolicy, fetchPages, crawlSite, readSitemap } from './ingest/fetch-web.js';
 import { readWordPress } from './ingest/wordpress.js';
@@ -33,19 +39,37 @@ export interface Estimate {
 
 export interface TrainingService {
   runner: JobRunner;
+  /** Finishes the document writes a crash interrupted, then starts the job runner and the schedule (server ready). */
+  start(): Promise<void>;
+  /** Stops the schedule and the runner (a running job is left for the next start). */
+  close(): Promise<void>;
   estimate(model?: string): Promise<Estimate>;
-  startTraining(): JobRow;
-  syncSource(sourceId: number, options?: { train?: boolean; urls?: string[]; deleteUrls?: string[] }): JobRow;
+  startTraining(): Promise<JobRow>;
+  syncSource(sourceId: number, options?: { train?: boolean; urls?: string[]; deleteUrls?: string[] }): Promise<JobRow>;
   changeEmbeddingModel(model: string): Promise<JobRow>;
   /** Runs (again) the job that fills an index being built and swaps it in when complete. */
-  rebuild(index: VectorIndex): JobRow;
+  rebuild(index: VectorIndex): Promise<JobRow>;
+  /** Improve answer: a Q&A entry saved and trained at once, without a job (train-now.ts). */
+  saveAndTrainQa(question: string, answer: string): Promise<TrainedEntry>;
 }
 
-export function createTrainingService(app: FastifyInstance): TrainingService {
-  const { db, stores } = app;
+/** What training needs, named (built once in app.ts). */
+export interface TrainingDeps {
+  stores: Stores;
+  config: Config;
+  secretBox: SecretBox;
+  openRouter: OpenRouterDeps;
+  /** Extraction processes: every file, page and chunking call of training runs there. */
+  ingest: ContentReader;
+  log: FastifyBaseLogger;
+}
+
+export function createTrainingService(deps: TrainingDeps): TrainingService {
+  const { stores, config, log } = deps;
+  const { knowledge } = stores;
 
   const embedPrice = async (connection: Connection, model: string): Promise<number | null> => {
-    const { models } = await getEmbeddingModels(stores.provider, connection, app.config);
+    const { models } = await getEmbeddingModels(stores.provider, connection, config);
     const perM = models.find((m) => m.id === model)?.promptPricePerM;
     return perM === undefined || perM === null ? null : perM;
   };
@@ -57,7 +81,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   });
 
   const embedDeps = async (index: VectorIndex): Promise<EmbedDeps> => {
-    const connection = await indexConnection(app, index);
+    const connection = await indexConnection(deps, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
       throw new JobFailure('No API key is saved. Add your OpenRouter key in Settings → API Configuration, then start training again.');
     }
@@ -66,8 +90,8 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       vectors: stores.vectors,
       provider: connection.provider,
       pricePerToken: perM === null ? null : perM / 1e6,
-      client: createClient(connection, app.config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
-      onOutcome: keyOutcomeReport(app.openRouterDeps, connection),
+      client: createClient(connection, config, { timeoutMs: EMBED_TIMEOUT_MS, maxRetries: 0 }),
+      onOutcome: keyOutcomeReport(deps.openRouter, connection),
     };
   };
 
@@ -99,7 +123,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
   };
 
   const sync = async (ctx: JobContext) => {
-    const source = getSource(db, Number(ctx.job.params.sourceId));
+    const source = await knowledge.getSource(Number(ctx.job.params.sourceId));
     if (!source) throw new JobFailure('This source was deleted.');
     if (!source.enabled) {
       ctx.log('info', `${source.name} is switched off; nothing to do.`);
@@ -108,7 +132,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     const urls = ctx.job.params.urls as string[] | undefined;
     const deleteUrls = ctx.job.params.deleteUrls as string[] | undefined;
     ctx.progress({ phase: `Reading ${source.name}` });
-    const policy = createFetchPolicy({ allowPrivate: app.config.allowPrivateUrls, reader: app.ingest });
+    const policy = createFetchPolicy({ allowPrivate: config.allowPrivateUrls, reader: deps.ingest });
     const seen = new Set<string>();
     const failed = new Set<string>();
     let firstProblem: string | null = null;
@@ -124,11 +148,8 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     let fatal: string | null = null;
     try {
       for (const url of deleteUrls ?? []) {
-        for (const id of db
-          .prepare('SELECT id FROM documents WHERE source_id = ? AND (url = ? OR source_key = ?)')
-          .pluck()
-          .all(source.id, url, url) as number[]) {
-          if (await deleteDocument(db, id)) {
+        for (const id of await knowledge.documentsAt(source.id, url)) {
+          if (await deleteDocument(knowledge, id)) {
             counts.removed++;
             ctx.log('info', `Removed ${url}`);
           }
@@ -138,7 +159,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       for await (const doc of documents) {
         if (ctx.stopped()) break;
         seen.add(doc.sourceKey);
-        const result = await upsertDocument(db, app.ingest, source.id, doc, kind, await chunkOptions(stores.config));
+        const result = await upsertDocument(knowledge, deps.ingest, source.id, doc, kind, await chunkOptions(stores.config));
         counts[result.status]++;
         ctx.count({ itemsDone: 1 });
         if (result.status !== 'unchanged') ctx.log('info', `${result.status === 'added' ? 'Added' : 'Updated'} “${doc.title}” (${result.chunks} chunks)`);
@@ -146,9 +167,9 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       if (!urls && !ctx.stopped()) {
         // A full read that found nothing is a failure with its reason, not an empty success, and it removes
         // nothing: a site that is down for a day must not empty its source.
-        if (seen.size === 0) throw new IngestError(nothingRead(source, failed.size, firstProblem));
+        if (seen.size === 0) throw new IngestError(await nothingRead(source, failed.size, firstProblem));
         // Only a complete listing can say a page is gone; pages that failed this time are kept.
-        counts.removed += await deleteMissingDocuments(db, source.id, new Set([...seen, ...failed]));
+        counts.removed += await deleteMissingDocuments(knowledge, source.id, new Set([...seen, ...failed]));
       }
     } catch (err) {
       // IngestError and its kinds (FetchError: refused, unreachable or invalid addresses) carry the reason;
@@ -156,16 +177,16 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       fatal = err instanceof IngestError || (err instanceof Error && err.name === 'IngestError') ? err.message : null;
       if (!fatal) throw err;
     }
-    recordSync(db, source.id, fatal);
+    await knowledge.recordSync(source.id, fatal);
     if (fatal) throw new JobFailure(fatal);
     ctx.log('info', `${source.name}: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.removed} removed.`);
     if (ctx.job.params.train && !ctx.stopped()) await embedAll(ctx);
   };
 
   /** Why a full sync read nothing, for the job's error and the source's card. */
-  const nothingRead = (source: SourceRow, failures: number, firstProblem: string | null): string => {
+  const nothingRead = async (source: SourceRow, failures: number, firstProblem: string | null): Promise<string> => {
     const noun = source.kind === 'wordpress' ? 'post' : 'page';
-    const kept = db.prepare('SELECT count(*) FROM documents WHERE source_id = ?').pluck().get(source.id) as number;
+    const kept = await knowledge.countDocuments(source.id);
     const keptNote = kept ? ` The ${kept === 1 ? noun : `${kept} ${noun}s`} read before ${kept === 1 ? 'is' : 'are'} kept.` : '';
     if (failures > 0) {
       const none = failures === 1 ? `The only ${noun} found could not be read` : `None of the ${failures} ${noun}s found could be read`;
@@ -188,29 +209,34 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
     return crawlSite(config.startUrl, { maxPages: config.maxPages }, policy, onError);
   };
 
-  const runner = new JobRunner(db, { train, sync, reindex }, (err) => app.log.error({ err }, 'training job crashed'), { leaseMs: app.config.jobLeaseMs });
+  const runner = new JobRunner(stores.jobs, { train, sync, reindex }, (err) => log.error({ err }, 'training job crashed'), { leaseMs: config.jobLeaseMs });
 
   let scheduleTimer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
+  const start = async () => {
     // Document writes a crash interrupted are finished or undone before any job touches documents.
-    const recovered = await recoverDocumentWrites(db);
-    if (recovered) app.log.info({ recovered }, 'finished document writes interrupted by a restart');
+    const recovered = await recoverDocumentWrites(knowledge);
+    if (recovered) log.info({ recovered }, 'finished document writes interrupted by a restart');
     // Jobs an earlier process left running are taken over once their lease is free (jobs.ts).
     runner.start();
-    scheduleTimer = setInterval(() => {
-      for (const source of dueSources(db)) runner.enqueue('sync', { sourceId: source.id, train: true });
+    scheduleTimer = setInterval(async () => {
+      try {
+        for (const source of await dueSources(knowledge)) await runner.enqueue('sync', { sourceId: source.id, train: true });
+      } catch (err) {
+        log.error({ err }, 'the training schedule could not queue its syncs');
+      }
     }, SCHEDULE_CHECK_MS);
     scheduleTimer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(scheduleTimer);
-    await runner.close();
-  });
+  };
 
   const rebuild = (index: VectorIndex) => runner.enqueue('reindex', { indexId: index.id });
 
   return {
     runner,
+    start,
+    async close() {
+      clearInterval(scheduleTimer);
+      await runner.close();
+    },
     async estimate(model?: string) {
       // Training fills the active index; a model change builds one for the saved provider.
       const active = await stores.vectors.activeIndex();
@@ -220,7 +246,7 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
           ? active
           : { id: -1, endpoint: target.endpoint, model: target.model, dimensions: null, status: 'building' };
       const missing = await stores.vectors.countMissing(index);
-      const perM = await embedPrice(await indexConnection(app, index), index.model).catch(() => null);
+      const perM = await embedPrice(await indexConnection(deps, index), index.model).catch(() => null);
       return {
         model: index.model,
         chunks: missing.chunks,
@@ -241,5 +267,6 @@ export function createTrainingService(app: FastifyInstance): TrainingService {
       }),
     changeEmbeddingModel: async (model) => rebuild(await stores.vectors.createBuildingIndex({ ...(await savedSpace()), model })),
     rebuild,
+    saveAndTrainQa: (question, answer) => saveAndTrainQa(deps, question, answer),
   };
 }

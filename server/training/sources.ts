@@ -1,9 +1,7 @@
 // Content sources (the cards on Data Training) and their settings.
 import { z } from 'zod';
-import type { Db } from '../stores/sqlite/database.js';
+import type { KnowledgeStore, Source } from '../stores/knowledge-store.js';
 import { webAddressRule } from './ingest/fetch-web.js';
-
-export type SourceKind = 'text' | 'files' | 'web' | 'wordpress';
 
 const MAX_URL_LENGTH = 2000;
 
@@ -63,75 +61,12 @@ export const WordPressSourceConfig = z.object({
     .optional(),
 });
 
-export interface SourceRow {
-  id: number;
-  kind: SourceKind;
-  name: string;
-  enabled: boolean;
-  config: Record<string, unknown>;
-  schedule: 'off' | 'daily' | 'weekly';
-  lastSyncedAt: string | null;
-  lastError: string | null;
-}
-
-function toSource(r: Record<string, any>): SourceRow {
-  return {
-    id: r.id,
-    kind: r.kind,
-    name: r.name,
-    enabled: r.enabled === 1,
-    config: JSON.parse(r.config),
-    schedule: r.schedule,
-    lastSyncedAt: r.last_synced_at,
-    lastError: r.last_error,
-  };
-}
-
-export function listSources(db: Db): SourceRow[] {
-  return (db.prepare('SELECT * FROM sources ORDER BY id').all() as Record<string, any>[]).map(toSource);
-}
-
-export function getSource(db: Db, id: number): SourceRow | null {
-  const r = db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as Record<string, any> | undefined;
-  return r ? toSource(r) : null;
-}
-
-export function sourceOfKind(db: Db, kind: 'text' | 'files'): SourceRow {
-  return toSource(db.prepare('SELECT * FROM sources WHERE kind = ? ORDER BY id LIMIT 1').get(kind) as Record<string, any>);
-}
-
-export function createSource(db: Db, kind: 'web' | 'wordpress', name: string, config: unknown, schedule: SourceRow['schedule']): SourceRow {
-  const id = Number(
-    db.prepare('INSERT INTO sources (kind, name, config, schedule) VALUES (?, ?, ?, ?)').run(kind, name, JSON.stringify(config), schedule).lastInsertRowid,
-  );
-  return getSource(db, id)!;
-}
-
-export function updateSource(
-  db: Db,
-  id: number,
-  patch: { name?: string; enabled?: boolean; schedule?: SourceRow['schedule']; config?: unknown },
-): SourceRow | null {
-  const current = getSource(db, id);
-  if (!current) return null;
-  db.prepare('UPDATE sources SET name = ?, enabled = ?, schedule = ?, config = ? WHERE id = ?').run(
-    patch.name ?? current.name,
-    (patch.enabled ?? current.enabled) ? 1 : 0,
-    patch.schedule ?? current.schedule,
-    JSON.stringify(patch.config ?? current.config),
-    id,
-  );
-  return getSource(db, id);
-}
-
-export function recordSync(db: Db, id: number, error: string | null): void {
-  db.prepare("UPDATE sources SET last_synced_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), last_error = ? WHERE id = ?").run(error, id);
-}
+export type SourceRow = Source;
 
 /** Sources whose schedule says they are due for a re-sync. */
-export function dueSources(db: Db, now = Date.now()): SourceRow[] {
+export async function dueSources(knowledge: KnowledgeStore, now = Date.now()): Promise<SourceRow[]> {
   const period = { daily: 86_400_000, weekly: 7 * 86_400_000 } as const;
-  return listSources(db).filter(
+  return (await knowledge.listSources()).filter(
     (s) => s.enabled && s.schedule !== 'off' && (!s.lastSyncedAt || now - Date.parse(s.lastSyncedAt) >= period[s.schedule as 'daily' | 'weekly']),
   );
 }

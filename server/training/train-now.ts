@@ -2,7 +2,6 @@
 // and its question (what visitors' questions are compared with for word-for-word answers) are embedded in ONE
 // call into the active index; whatever was embedded before comes from the cache, free.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { createClient } from '../openrouter/client.js';
 import { readApiSettings } from '../settings/api-settings.js';
 import { savedEndpoint } from '../settings/connection.js';
@@ -12,7 +11,7 @@ import { chunkOptions } from '../retrieval/settings.js';
 import { embedBatch, EmbeddingStopError } from '../vectors/embedder.js';
 import { qaDocument, upsertDocument, type UpsertResult } from './documents.js';
 import { indexConnection } from '../vectors/index-connection.js';
-import { sourceOfKind } from './sources.js';
+import type { TrainingDeps } from './service.js';
 
 const TRAIN_TIMEOUT_MS = 30_000;
 
@@ -26,52 +25,42 @@ export interface TrainedEntry extends UpsertResult {
  * Saves a Q&A entry (updating the Text & Q&A entry that has the very same question, rather than adding a second)
  * and trains it at once.
  */
-export async function saveAndTrainQa(app: FastifyInstance, question: string, answer: string): Promise<TrainedEntry> {
-  const { db, stores } = app;
-  const source = sourceOfKind(db, 'text');
-  const existing = db
-    .prepare("SELECT source_key FROM documents WHERE source_id = ? AND kind = 'qa' AND title = ? ORDER BY id LIMIT 1")
-    .pluck()
-    .get(source.id, question) as string | undefined;
+export async function saveAndTrainQa(deps: TrainingDeps, question: string, answer: string): Promise<TrainedEntry> {
+  const { knowledge, config } = deps.stores;
+  const source = await knowledge.sourceOfKind('text');
+  const existing = await knowledge.qaEntryKey(source.id, question);
   const doc = qaDocument(question, answer);
   const saved = await upsertDocument(
-    db,
-    app.ingest,
+    knowledge,
+    deps.ingest,
     source.id,
     { title: doc.title, url: null, text: doc.text, sourceKey: existing ?? `qa:${randomUUID()}` },
     'qa',
-    await chunkOptions(stores.config),
+    await chunkOptions(config),
   );
   try {
-    await trainDocument(app, saved.documentId, [qaQuestionText(question)]);
+    await trainDocument(deps, saved.documentId, [qaQuestionText(question)]);
     return { ...saved, trained: true, problem: null };
   } catch (err) {
     const problem = err instanceof EmbeddingStopError ? err.problem.message : err instanceof Error && err.name === 'NoKey' ? err.message : null;
     if (problem === null) throw err;
-    app.log.warn({ problem }, 'a Q&A entry from Improve answer was saved but not trained');
+    deps.log.warn({ problem }, 'a Q&A entry from Improve answer was saved but not trained');
     return { ...saved, trained: false, problem };
   }
 }
 
 /** Embeds the document's chunks that have no vector yet, and `extraTexts` into the cache, in one call. */
-async function trainDocument(app: FastifyInstance, documentId: number, extraTexts: string[]): Promise<void> {
-  const { db, stores } = app;
-  let index = await stores.vectors.ensureActiveIndex({
-    endpoint: await savedEndpoint(stores.config),
-    model: (await readApiSettings(stores.config)).embeddingModel,
-  });
-  const chunks = db.prepare('SELECT id, text, text_hash AS hash FROM chunks WHERE document_id = ?').all(documentId) as Array<{
-    id: number;
-    text: string;
-    hash: string;
-  }>;
+async function trainDocument(deps: TrainingDeps, documentId: number, extraTexts: string[]): Promise<void> {
+  const { vectors, knowledge, config } = deps.stores;
+  let index = await vectors.ensureActiveIndex({ endpoint: await savedEndpoint(config), model: (await readApiSettings(config)).embeddingModel });
+  const chunks = await knowledge.documentChunks(documentId);
   const texts = new Map<string, string>();
-  for (const c of chunks) texts.set(c.hash, c.text);
+  for (const c of chunks) texts.set(c.textHash, c.text);
   for (const text of extraTexts) texts.set(queryHash(text), text);
-  const cached = await stores.vectors.cachedVectors(index, [...texts.keys()]);
+  const cached = await vectors.cachedVectors(index, [...texts.keys()]);
   const needed = [...texts].filter(([hash]) => !cached.has(hash));
   if (needed.length) {
-    const connection = await indexConnection(app, index);
+    const connection = await indexConnection(deps, index);
     if (!connection.apiKey && connection.provider === 'openrouter') {
       throw Object.assign(
         new Error(
@@ -80,22 +69,22 @@ async function trainDocument(app: FastifyInstance, documentId: number, extraText
         { name: 'NoKey' },
       );
     }
-    const client = createClient(connection, app.config, { timeoutMs: TRAIN_TIMEOUT_MS, maxRetries: 0 });
+    const client = createClient(connection, deps.config, { timeoutMs: TRAIN_TIMEOUT_MS, maxRetries: 0 });
     const result = await embedBatch(
       client,
       needed.map(([, text]) => text),
       { provider: connection.provider, model: index.model, expectedDimensions: index.dimensions },
     );
-    if (!index.dimensions) index = await stores.vectors.setDimensions(index, result.dimensions);
+    if (!index.dimensions) index = await vectors.setDimensions(index, result.dimensions);
     needed.forEach(([hash], i) => cached.set(hash, result.vectors[i]));
-    await stores.vectors.cacheVectors(
+    await vectors.cacheVectors(
       index,
       needed.map(([textHash], i) => ({ textHash, vector: result.vectors[i] })),
     );
   }
   // Replacing a vector a chunk got on insert (same text, from the cache) changes nothing: a Q&A entry has a chunk or two.
-  await stores.vectors.writeVectors(
+  await vectors.writeVectors(
     index,
-    chunks.map((c) => ({ chunkId: c.id, vector: cached.get(c.hash)! })),
+    chunks.map((c) => ({ chunkId: c.chunkId, vector: cached.get(c.textHash)! })),
   );
 }

@@ -575,31 +575,33 @@ test('delete a document or a source, purge everything: chunks and vectors go wit
 });
 
 test('schedules: web and WordPress sources come due daily or weekly', async () => {
-  const { dueSources, createSource, recordSync } = await import('./sources.js');
+  const { dueSources } = await import('./sources.js');
   const { openDatabase } = await import('../stores/sqlite/database.js');
   const { migrate } = await import('../stores/sqlite/migrate.js');
+  const { sqliteKnowledgeStore } = await import('../stores/sqlite/knowledge-store.js');
   const db = openDatabase(':memory:');
   migrate(db);
-  const daily = createSource(db, 'web', 'Daily', { mode: 'urls', urls: ['https://a.example/'] }, 'daily');
-  const weekly = createSource(db, 'wordpress', 'Weekly', { siteUrl: 'https://b.example' }, 'weekly');
-  createSource(db, 'web', 'Never', { mode: 'urls', urls: ['https://c.example/'] }, 'off');
+  const knowledge = sqliteKnowledgeStore(db);
+  const daily = await knowledge.createSource('web', 'Daily', { mode: 'urls', urls: ['https://a.example/'] }, 'daily');
+  const weekly = await knowledge.createSource('wordpress', 'Weekly', { siteUrl: 'https://b.example' }, 'weekly');
+  await knowledge.createSource('web', 'Never', { mode: 'urls', urls: ['https://c.example/'] }, 'off');
   assert.deepEqual(
-    dueSources(db).map((s) => s.name),
+    (await dueSources(knowledge)).map((s) => s.name),
     ['Daily', 'Weekly'],
     'never synced: due now',
   );
-  recordSync(db, daily.id, null);
-  recordSync(db, weekly.id, null);
+  await knowledge.recordSync(daily.id, null);
+  await knowledge.recordSync(weekly.id, null);
   assert.deepEqual(
-    dueSources(db).map((s) => s.name),
+    (await dueSources(knowledge)).map((s) => s.name),
     [],
   );
   assert.deepEqual(
-    dueSources(db, Date.now() + 2 * 86_400_000).map((s) => s.name),
+    (await dueSources(knowledge, Date.now() + 2 * 86_400_000)).map((s) => s.name),
     ['Daily'],
   );
   assert.deepEqual(
-    dueSources(db, Date.now() + 8 * 86_400_000).map((s) => s.name),
+    (await dueSources(knowledge, Date.now() + 8 * 86_400_000)).map((s) => s.name),
     ['Daily', 'Weekly'],
   );
 });
@@ -656,10 +658,10 @@ test('a web job whose fetch fails says why, in the job error and log, never "fai
   const refusedConnection = 'could not connect to 127.0.0.1:9 (connection refused).';
 
   // Sources that could be read when added (the check before creating them) and no longer can.
-  const { createSource } = await import('./sources.js');
+  const createSource = app.stores.knowledge.createSource;
   const resync = async (id: number) =>
     finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${id}/sync`)).json().job.id);
-  const sitemap = createSource(app.db, 'web', 'Sitemap', { mode: 'sitemap', sitemapUrl: `${dead}/sitemap.xml` }, 'off');
+  const sitemap = await createSource('web', 'Sitemap', { mode: 'sitemap', sitemapUrl: `${dead}/sitemap.xml` }, 'off');
   const sitemapJob = await resync(sitemap.id);
   assert.equal(sitemapJob.job.status, 'failed');
   assert.equal(sitemapJob.job.error, `Sitemap ${dead}/sitemap.xml: ${refusedConnection}`);
@@ -668,7 +670,7 @@ test('a web job whose fetch fails says why, in the job error and log, never "fai
     sitemapJob.job.error,
   );
 
-  const wordpressJob = await resync(createSource(app.db, 'wordpress', 'WordPress', { siteUrl: dead }, 'off').id);
+  const wordpressJob = await resync((await createSource('wordpress', 'WordPress', { siteUrl: dead }, 'off')).id);
   assert.equal(wordpressJob.job.status, 'failed');
   assert.equal(wordpressJob.job.error, `Could not reach the WordPress site at ${dead}/: ${refusedConnection}`);
 
@@ -684,7 +686,7 @@ test('a web job whose fetch fails says why, in the job error and log, never "fai
   assert.deepEqual([pagesJob.job.status, pagesJob.job.error], ['failed', `None of the 2 pages found could be read. ${dead}/pricing: ${refusedConnection}`]);
 
   // A source saved before addresses were checked on entry still fails with its reason.
-  const old = createSource(app.db, 'web', 'Old crawl', { mode: 'crawl', startUrl: 'file:///etc/passwd', maxPages: 5 }, 'off');
+  const old = await createSource('web', 'Old crawl', { mode: 'crawl', startUrl: 'file:///etc/passwd', maxPages: 5 }, 'off');
   const oldJob = await finished({ app } as TestApp, admin, (await admin.request('POST', `/api/admin/training/sources/${old.id}/sync`)).json().job.id);
   assert.equal(oldJob.job.status, 'failed');
   assert.equal(oldJob.job.error, 'file:///etc/passwd: Only http:// and https:// addresses can be read (this one starts with file:).');

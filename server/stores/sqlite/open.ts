@@ -9,6 +9,8 @@ import { sqliteLeadStore } from './lead-store.js';
 import { sqliteNotificationStore } from './notification-store.js';
 import { sqliteUsageStore } from './usage-store.js';
 import { openDatabase, type Db } from './database.js';
+import { sqliteJobStore } from './job-store.js';
+import { sqliteKnowledgeStore } from './knowledge-store.js';
 import { sqliteMaintenanceStore } from './maintenance-store.js';
 import { migrate } from './migrate.js';
 import { sqliteVectorStore } from './vector-store.js';
@@ -49,5 +51,7 @@ export function sqliteStoresOn(db: Db): Stores {
     auth: sqliteAuthStore(db),
     provider: sqliteProviderStore(db),
     maintenance: sqliteMaintenanceStore(db),
+    knowledge: sqliteKnowledgeStore(db),
+    jobs: sqliteJobStore(db),
   };
 }
