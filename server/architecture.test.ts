@@ -27,10 +27,7 @@ type Rule = 'sqlite' | 'sql' | 'fastify' | 'layers';
 const NOT_YET_MOVED: Record<Rule, string[]> = {
   sqlite: [],
   sql: [],
-  fastify: [
-    // vectors, retrieval
-    'server/vectors/index-connection.ts',
-  ],
+  fastify: [],
   layers: [],
 };
 

@@ -2,16 +2,19 @@
 // provider (or base URL), an index built with the previous one keeps embedding questions and new chunks
 // there, with the key saved then (sealed, per index), until a rebuild for the new provider replaces it:
 // vectors from two endpoints are never compared, and search never goes empty in between.
-import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
 import { createClient, endpointOf, endpointTarget, type ClientOptions, type Connection, type Provider } from '../openrouter/client.js';
 import { keyOutcomeReport } from '../openrouter/key-status.js';
-import { currentConnection, savedEndpoint } from '../settings/connection.js';
+import { currentConnection, savedEndpoint, type ConnectionDeps } from '../settings/connection.js';
+import type { OpenRouterDeps } from '../openrouter/deps.js';
+import type { Stores } from '../stores/stores.js';
 import { readSecret } from '../security/secrets.js';
 import type { SecretWrite } from '../stores/config-store.js';
 import { indexKeySecret, type VectorIndex } from '../stores/vector-store.js';
 import type { EmbedderFor } from './embedder.js';
 
-type App = Pick<FastifyInstance, 'stores' | 'secretBox' | 'config'>;
+/** What finding an index's connection needs: the saved settings and secrets, and the vector indexes. */
+type App = ConnectionDeps & { stores: Pick<Stores, 'config' | 'vectors'>; config: Pick<Config, 'openRouterBaseUrl' | 'publicUrl'> };
 
 export async function indexConnection(app: App, index: VectorIndex, current?: Connection): Promise<Connection> {
   current ??= await currentConnection(app);
@@ -21,7 +24,7 @@ export async function indexConnection(app: App, index: VectorIndex, current?: Co
 }
 
 /** Clients for embedding with each index's own connection. */
-export function embedderFor(app: App & Pick<FastifyInstance, 'openRouterDeps'>, options: ClientOptions, current?: Connection): EmbedderFor {
+export function embedderFor(app: App & { openRouterDeps: OpenRouterDeps }, options: ClientOptions, current?: Connection): EmbedderFor {
   return async (index) => {
     const connection = await indexConnection(app, index, current);
     return {
