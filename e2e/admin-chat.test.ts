@@ -438,9 +438,10 @@ describe('chat admin screens', () => {
     const tabs = page.getByRole('navigation', { name: 'Conversation filters' });
     await tabs.getByRole('link', { name: 'Unanswered' }).click();
     await page.waitForURL((u) => u.search === '?filter=unanswered');
-    await table.locator('tbody tr').first().waitFor();
     const unanswered = (await apiJson('/api/admin/conversations?filter=unanswered')).conversations;
     assert.equal(unanswered.length, 1);
+    // The list keeps the previous rows until the filtered page arrives: wait for the filtered rows, not any row.
+    await table.locator('tbody tr').nth(1).waitFor({ state: 'detached', timeout: 10_000 });
     assert.equal(await table.locator('tbody tr').count(), 1);
     await table.locator('tbody tr').getByText('Unanswered', { exact: true }).waitFor();
     assert.equal(await exportLink.getAttribute('href'), '/api/admin/conversations/export.csv?filter=unanswered');
