@@ -14,7 +14,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/dashboard', { schema: { response: { 200: DashboardBody } } }, async () => ({
     checklist: await setupChecklist(app.stores.config, app.secretBox, {
       training: async () => {
-        const stats = await knowledgeBaseStats(app.stores, app.config.databasePath, await savedEndpoint(app.stores.config));
+        const stats = await knowledgeBaseStats(app.stores, await savedEndpoint(app.stores.config));
         if (stats.chunks === 0) return { done: false, detail: 'Add pages, files or Q&A and start training.' };
         if (stats.index && !stats.index.matchesSettings && stats.trainedChunks > 0) {
           return {

@@ -376,7 +376,7 @@ export const trainingRoutes =
       },
     );
 
-    app.get('/training/stats', async () => knowledgeBaseStats(stores, app.config.databasePath, await savedEndpoint(stores.config)));
+    app.get('/training/stats', async () => knowledgeBaseStats(stores, await savedEndpoint(stores.config)));
 
     app.get('/training/settings', async () => await readRetrievalSettings(stores.config));
     app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {

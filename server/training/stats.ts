@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { endpointTarget, type Endpoint } from '../openrouter/client.js';
 import type { SourceStats } from '../stores/knowledge-store.js';
 import type { Stores } from '../stores/stores.js';
@@ -7,7 +6,7 @@ import type { VectorIndex } from '../stores/vector-store.js';
 export type { ChunkTotals, SourceStats } from '../stores/knowledge-store.js';
 
 /** `savedEndpoint`: the saved provider's, to tell whether an index was built with another one. */
-export async function knowledgeBaseStats(stores: Pick<Stores, 'knowledge' | 'jobs' | 'vectors'>, databasePath: string, savedEndpoint: Endpoint) {
+export async function knowledgeBaseStats(stores: Pick<Stores, 'knowledge' | 'jobs' | 'vectors' | 'maintenance'>, savedEndpoint: Endpoint) {
   const active = await stores.vectors.activeIndex();
   const building = await stores.vectors.buildingIndex();
   const perSource = await stores.knowledge.sourceStats(active);
@@ -20,13 +19,6 @@ export async function knowledgeBaseStats(stores: Pick<Stores, 'knowledge' | 'job
     }),
     { documents: 0, chunks: 0, tokens: 0, trainedChunks: 0 } satisfies SourceStats,
   );
-  const size = (file: string) => {
-    try {
-      return statSync(file).size;
-    } catch {
-      return 0;
-    }
-  };
   const lastJob = await stores.jobs.lastFinished(['train', 'sync', 'reindex']);
   const indexStats = async (index: VectorIndex) => ({
     model: index.model,
@@ -37,7 +29,7 @@ export async function knowledgeBaseStats(stores: Pick<Stores, 'knowledge' | 'job
   });
   return {
     ...totals,
-    databaseBytes: size(databasePath) + size(`${databasePath}-wal`),
+    databaseBytes: await stores.maintenance.sizeBytes(),
     sources: (await stores.knowledge.listSources()).map((s) => ({
       id: s.id,
       name: s.name,
