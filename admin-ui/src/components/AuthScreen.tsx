@@ -1,9 +1,12 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
+import { FieldError, describedBy } from './Field.js';
 import { Icon } from './Icon.js';
+import { PasswordInput } from './PasswordInput.js';
+import { Spinner } from './Spinner.js';
 import './auth-screen.css';
 
-/** Centered box on grey, like the WordPress login screen. */
-export function AuthScreen({ children }: { children: ComponentChildren }) {
+/** Centered box on grey, like the WordPress login screen: the logo, then the screen's title and intro when given. */
+export function AuthScreen({ title, intro, children }: { title?: string; intro?: ComponentChildren; children: ComponentChildren }) {
   return (
     <div class="auth-screen">
       <main class="auth-box">
@@ -11,8 +14,76 @@ export function AuthScreen({ children }: { children: ComponentChildren }) {
           <Icon name="logo" size={40} />
           <span>Docent</span>
         </p>
+        {title && <h1 class="auth-title">{title}</h1>}
+        {intro && <p class="auth-intro">{intro}</p>}
         {children}
       </main>
+    </div>
+  );
+}
+
+/** The setup or login form: its fields in a white box, then the submit button (a spinner beside it while busy). */
+export function AuthForm({
+  onSubmit,
+  busy,
+  submitLabel,
+  children,
+}: {
+  onSubmit: (e: Event) => void;
+  busy: boolean;
+  submitLabel: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <form class="auth-form" onSubmit={onSubmit} noValidate>
+      {/* For password managers: there is one admin and no user name. */}
+      <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
+      {children}
+      <div class="auth-submit">
+        {busy && <Spinner />}
+        <button type="submit" class="button button-primary button-large" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+interface AuthPasswordProps {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  inputRef: Ref<HTMLInputElement>;
+  autoComplete: 'current-password' | 'new-password';
+  /** Shown under the field (`${id}-error`). */
+  error?: string;
+  /** In error without a message of its own (the message is in a notice, `describedBy`). */
+  invalid?: boolean;
+  describedBy?: string | false;
+  /** Help under the field (`${id}-description`). */
+  help?: ComponentChildren;
+  disabled: boolean;
+  autoFocus?: boolean;
+}
+
+/** A password of the setup or login form: label above, the error and help under it. */
+export function AuthPasswordField({ id, label, error, invalid, describedBy: other, help, ...input }: AuthPasswordProps) {
+  return (
+    <div class="auth-field">
+      <label for={id}>{label}</label>
+      <PasswordInput
+        id={id}
+        {...input}
+        invalid={invalid || !!error}
+        describedBy={describedBy(error && `${id}-error`, other, help != null && `${id}-description`)}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+      {help != null && (
+        <p class="description" id={`${id}-description`}>
+          {help}
+        </p>
+      )}
     </div>
   );
 }

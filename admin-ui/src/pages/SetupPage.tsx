@@ -1,10 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../api.js';
-import { AuthScreen } from '../components/AuthScreen.js';
-import { FieldError, describedBy } from '../components/Field.js';
+import { AuthForm, AuthPasswordField, AuthScreen } from '../components/AuthScreen.js';
 import { Notice } from '../components/Notice.js';
-import { PasswordInput } from '../components/PasswordInput.js';
-import { Spinner } from '../components/Spinner.js';
 import { useTitle } from '../components/AdminLayout.js';
 import { loadSession, signedIn } from '../session.js';
 import type { SessionState } from '../../../server/auth/schemas.js';
@@ -73,56 +70,39 @@ export default function SetupPage() {
   }
 
   return (
-    <AuthScreen>
-      <h1 class="auth-title">Welcome to Docent</h1>
-      <p class="auth-intro">Docent answers your visitors’ questions from your own content. First, create the password you will use to log in to this admin.</p>
+    <AuthScreen
+      title="Welcome to Docent"
+      intro="Docent answers your visitors’ questions from your own content. First, create the password you will use to log in to this admin."
+    >
       {formError && (
         <Notice type="error">
           <p>{formError}</p>
         </Notice>
       )}
-      <form class="auth-form" onSubmit={onSubmit} noValidate>
-        {/* For password managers: there is one admin and no user name. */}
-        <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-        <div class="auth-field">
-          <label for="setup-password">Password</label>
-          <PasswordInput
-            id="setup-password"
-            inputRef={passwordRef}
-            value={password}
-            onInput={(v) => update(v, confirm)}
-            autoComplete="new-password"
-            invalid={!!errors.password}
-            describedBy={describedBy(errors.password && 'setup-password-error', 'setup-password-description')}
-            disabled={busy}
-            autoFocus
-          />
-          <FieldError id="setup-password-error" message={errors.password} />
-          <p class="description" id="setup-password-description">
-            At least {MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.
-          </p>
-        </div>
-        <div class="auth-field">
-          <label for="setup-confirm">Confirm password</label>
-          <PasswordInput
-            id="setup-confirm"
-            inputRef={confirmRef}
-            value={confirm}
-            onInput={(v) => update(password, v)}
-            autoComplete="new-password"
-            invalid={!!errors.confirm}
-            describedBy={describedBy(errors.confirm && 'setup-confirm-error')}
-            disabled={busy}
-          />
-          <FieldError id="setup-confirm-error" message={errors.confirm} />
-        </div>
-        <div class="auth-submit">
-          {busy && <Spinner />}
-          <button type="submit" class="button button-primary button-large" disabled={busy}>
-            Create admin account
-          </button>
-        </div>
-      </form>
+      <AuthForm onSubmit={onSubmit} busy={busy} submitLabel="Create admin account">
+        <AuthPasswordField
+          id="setup-password"
+          label="Password"
+          inputRef={passwordRef}
+          value={password}
+          onInput={(v) => update(v, confirm)}
+          autoComplete="new-password"
+          error={errors.password}
+          help={`At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`}
+          disabled={busy}
+          autoFocus
+        />
+        <AuthPasswordField
+          id="setup-confirm"
+          label="Confirm password"
+          inputRef={confirmRef}
+          value={confirm}
+          onInput={(v) => update(password, v)}
+          autoComplete="new-password"
+          error={errors.confirm}
+          disabled={busy}
+        />
+      </AuthForm>
     </AuthScreen>
   );
 }
