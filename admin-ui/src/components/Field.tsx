@@ -86,6 +86,18 @@ export interface FieldBinding<T> {
 }
 
 type Common<T> = FieldBinding<T> & { label: ComponentChildren; help?: ComponentChildren };
+
+/** A text control's side of its binding: id, value, what typing does, the aria wiring and the disabled state. */
+function boundText({ id, value, onValue, error, help, disabled }: Common<string>, ...describedByMore: (string | undefined)[]) {
+  return {
+    id,
+    value,
+    onInput: (e: { currentTarget: { value: string } }) => onValue(e.currentTarget.value),
+    ...fieldAria(id, error, help != null, ...describedByMore),
+    disabled,
+  };
+}
+
 /** The text attributes the screens set on their inputs and textareas. */
 interface TextAttrs {
   maxLength?: number;
@@ -101,17 +113,8 @@ export function TextField(props: Common<string> & TextAttrs & { type?: 'text' | 
   const { label, help, id, value, onValue, error, disabled, type = 'text', class: cls = 'regular-text', ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
-      <input
-        id={id}
-        // Cast: the JSX types only allow some attributes per input type; these types take the same ones.
-        type={type as 'text'}
-        class={`input ${cls}`}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        {...rest}
-        {...fieldAria(id, error, help != null)}
-        disabled={disabled}
-      />
+      {/* Cast: the JSX types only allow some attributes per input type; these types take the same ones. */}
+      <input type={type as 'text'} class={`input ${cls}`} {...rest} {...boundText(props)} />
     </Field>
   );
 }
@@ -130,15 +133,7 @@ export function TextareaField(
   const { label, help, id, value, onValue, error, disabled, class: cls, footer, describedById, ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
-      <textarea
-        id={id}
-        class={`input${cls ? ` ${cls}` : ''}`}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        {...rest}
-        {...fieldAria(id, error, help != null, describedById)}
-        disabled={disabled}
-      />
+      <textarea class={`input${cls ? ` ${cls}` : ''}`} {...rest} {...boundText(props, describedById)} />
       {footer}
     </Field>
   );
@@ -151,20 +146,16 @@ export function TextareaField(
 export function NumberField(
   props: Common<string> & { min: number; max: number; step?: number; width?: 'small' | 'tiny'; unit?: ComponentChildren; unitBefore?: ComponentChildren },
 ) {
-  const { label, help, id, value, onValue, error, disabled, min, max, step = 1, width = 'small', unit, unitBefore } = props;
+  const { label, help, id, error, min, max, step = 1, width = 'small', unit, unitBefore } = props;
   const input = (
     <input
-      id={id}
       type="number"
       class={`input ${width === 'tiny' ? 'tiny-text' : 'small-text'}`}
       min={min}
       max={max}
       step={step}
       inputMode={step < 1 ? 'decimal' : 'numeric'}
-      value={value}
-      onInput={(e) => onValue(e.currentTarget.value)}
-      {...fieldAria(id, error, help != null)}
-      disabled={disabled}
+      {...boundText(props)}
     />
   );
   return (
@@ -211,8 +202,7 @@ export function CheckboxField(props: Common<boolean> & { labelId: string; text: 
           id={id}
           checked={value}
           onChange={(e) => onValue(e.currentTarget.checked)}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={describedBy(error && `${id}-error`, help != null && `${id}-description`)}
+          {...fieldAria(id, error, help != null)}
           disabled={disabled}
         />
         <span>{text}</span>

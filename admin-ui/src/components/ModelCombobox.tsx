@@ -94,7 +94,6 @@ export function ModelCombobox(p: Props) {
   const [query, setQuery] = useState<string | null>(null);
   const [active, setActive] = useState(-1);
   const localInput = useRef<HTMLInputElement | null>(null);
-  const listRef = useRef<HTMLUListElement>(null);
   const scrollOnActive = useRef(false);
 
   const selected = useMemo(() => p.models.find((m) => m.id === p.value) ?? null, [p.models, p.value]);
@@ -179,15 +178,10 @@ export function ModelCombobox(p: Props) {
         else move(-1);
         break;
       case 'PageDown':
-        if (open) {
-          e.preventDefault();
-          move(8);
-        }
-        break;
       case 'PageUp':
         if (open) {
           e.preventDefault();
-          move(-8);
+          move(e.key === 'PageDown' ? 8 : -8);
         }
         break;
       case 'Enter':
@@ -280,7 +274,7 @@ export function ModelCombobox(p: Props) {
       <div class="combobox-popup" hidden={!open} onMouseDown={(e) => e.preventDefault()}>
         {open && p.loading && p.models.length === 0 && <p class="combobox-empty">Loading models…</p>}
         {noMatch && <p class="combobox-empty">No models match “{query!.trim()}”.</p>}
-        <ul class="combobox-list" role="listbox" id={listId} aria-label={p.listLabel} ref={listRef}>
+        <ul class="combobox-list" role="listbox" id={listId} aria-label={p.listLabel}>
           {open &&
             options.map((o, i) => {
               const id = o.kind === 'model' ? o.model.id : o.id;
@@ -298,24 +292,21 @@ export function ModelCombobox(p: Props) {
                   <span class="combobox-check" aria-hidden="true">
                     {isSelected && <Icon name="check" size={16} />}
                   </span>
-                  {o.kind === 'model' ? (
-                    <span class="combobox-option-body">
-                      <span class="model-title">
-                        <span class="model-name">{o.model.name}</span>
-                        <ModelBadges model={o.model} />
+                  <span class="combobox-option-body">
+                    <span class="model-title">
+                      <span class="model-name">
+                        {o.kind === 'model' ? (
+                          o.model.name
+                        ) : (
+                          <>
+                            Use <code>{o.id}</code> as the model id
+                          </>
+                        )}
                       </span>
-                      <ModelMeta model={o.model} />
+                      {o.kind === 'model' && <ModelBadges model={o.model} />}
                     </span>
-                  ) : (
-                    <span class="combobox-option-body">
-                      <span class="model-title">
-                        <span class="model-name">
-                          Use <code>{o.id}</code> as the model id
-                        </span>
-                      </span>
-                      <span class="model-meta">Not in the model list: check the spelling.</span>
-                    </span>
-                  )}
+                    {o.kind === 'model' ? <ModelMeta model={o.model} /> : <span class="model-meta">Not in the model list: check the spelling.</span>}
+                  </span>
                 </li>
               );
             })}

@@ -88,7 +88,7 @@ export default function SetupPage() {
           onInput={(v) => update(v, confirm)}
           autoComplete="new-password"
           error={errors.password}
-          help={`At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`}
+          help={<>At least {MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.</>}
           disabled={busy}
           autoFocus
         />
