@@ -1,7 +1,7 @@
-import type { ComponentChildren, Ref } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { FieldError, describedBy } from './Field.js';
 import { Icon } from './Icon.js';
-import { PasswordInput } from './PasswordInput.js';
+import { PasswordInput, type PasswordInputProps } from './PasswordInput.js';
 import { Spinner } from './Spinner.js';
 import './auth-screen.css';
 
@@ -49,26 +49,22 @@ export function AuthForm({
   );
 }
 
-interface AuthPasswordProps {
-  id: string;
+/** A password of the setup or login form: label above, the error and help under it. */
+export function AuthPasswordField({
+  id,
+  label,
+  error,
+  invalid,
+  describedBy: other,
+  help,
+  ...input
+}: PasswordInputProps & {
   label: string;
-  value: string;
-  onInput: (value: string) => void;
-  inputRef: Ref<HTMLInputElement>;
-  autoComplete: 'current-password' | 'new-password';
-  /** Shown under the field (`${id}-error`). */
+  /** Shown under the field (`${id}-error`); `invalid` alone marks the field when the message is elsewhere (a notice in `describedBy`). */
   error?: string;
-  /** In error without a message of its own (the message is in a notice, `describedBy`). */
-  invalid?: boolean;
-  describedBy?: string | false;
   /** Help under the field (`${id}-description`). */
   help?: ComponentChildren;
-  disabled: boolean;
-  autoFocus?: boolean;
-}
-
-/** A password of the setup or login form: label above, the error and help under it. */
-export function AuthPasswordField({ id, label, error, invalid, describedBy: other, help, ...input }: AuthPasswordProps) {
+}) {
   return (
     <div class="auth-field">
       <label for={id}>{label}</label>

@@ -34,19 +34,15 @@ interface Props {
 
 const MAX_RENDERED = 1000;
 
+/** The text after `sep` ("gpt-5" of "openai/gpt-5", "GPT-5" of "OpenAI: GPT-5"); all of it without one. */
+const afterSeparator = (s: string, sep: string) => s.slice(s.indexOf(sep) + 1).trim();
+
 function rank(m: ModelInfo, q: string): number {
   const id = m.id.toLowerCase();
   const name = m.name.toLowerCase();
   if (id === q) return 0;
-  if (id.startsWith(q) || id.slice(id.indexOf('/') + 1).startsWith(q)) return 1;
-  if (
-    name.startsWith(q) ||
-    name
-      .slice(name.indexOf(':') + 1)
-      .trim()
-      .startsWith(q)
-  )
-    return 2;
+  if (id.startsWith(q) || afterSeparator(id, '/').startsWith(q)) return 1;
+  if (name.startsWith(q) || afterSeparator(name, ':').startsWith(q)) return 2;
   return 3;
 }
 

@@ -59,7 +59,7 @@ export default function LoginPage() {
           onInput={setPassword}
           autoComplete="current-password"
           invalid={!!error}
-          describedBy={!!error && 'login-error'}
+          describedBy={error ? 'login-error' : undefined}
           disabled={busy}
         />
       </AuthForm>
