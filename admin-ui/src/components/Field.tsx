@@ -87,15 +87,12 @@ export interface FieldBinding<T> {
 
 type Common<T> = FieldBinding<T> & { label: ComponentChildren; help?: ComponentChildren };
 
-/** A text control's side of its binding: id, value, what typing does, the aria wiring and the disabled state. */
-function boundText({ id, value, onValue, error, help, disabled }: Common<string>, ...describedByMore: (string | undefined)[]) {
-  return {
-    id,
-    value,
-    onInput: (e: { currentTarget: { value: string } }) => onValue(e.currentTarget.value),
-    ...fieldAria(id, error, help != null, ...describedByMore),
-    disabled,
-  };
+/**
+ * A text control's side of its binding: id, value, what typing does and the disabled state, with its aria wiring
+ * (`fieldAria` in a Field, `stackedAria` in a StackedField).
+ */
+export function boundText({ id, value, onValue, disabled }: FieldBinding<string>, aria: ReturnType<typeof fieldAria>) {
+  return { id, value, onInput: (e: { currentTarget: { value: string } }) => onValue(e.currentTarget.value), ...aria, disabled };
 }
 
 /** The text attributes the screens set on their inputs and textareas. */
@@ -114,7 +111,7 @@ export function TextField(props: Common<string> & TextAttrs & { type?: 'text' | 
   return (
     <Field label={label} id={id} help={help} error={error}>
       {/* Cast: the JSX types only allow some attributes per input type; these types take the same ones. */}
-      <input type={type as 'text'} class={`input ${cls}`} {...rest} {...boundText(props)} />
+      <input type={type as 'text'} class={`input ${cls}`} {...rest} {...boundText(props, fieldAria(id, error, help != null))} />
     </Field>
   );
 }
@@ -133,7 +130,7 @@ export function TextareaField(
   const { label, help, id, value, onValue, error, disabled, class: cls, footer, describedById, ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
-      <textarea class={`input${cls ? ` ${cls}` : ''}`} {...rest} {...boundText(props, describedById)} />
+      <textarea class={`input${cls ? ` ${cls}` : ''}`} {...rest} {...boundText(props, fieldAria(id, error, help != null, describedById))} />
       {footer}
     </Field>
   );
@@ -155,7 +152,7 @@ export function NumberField(
       max={max}
       step={step}
       inputMode={step < 1 ? 'decimal' : 'numeric'}
-      {...boundText(props)}
+      {...boundText(props, fieldAria(id, error, help != null))}
     />
   );
   return (
