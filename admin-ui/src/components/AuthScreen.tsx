@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { FieldError, describedBy } from './Field.js';
+import { FieldNotes, describedBy } from './Field.js';
 import { Icon } from './Icon.js';
 import { PasswordInput, type PasswordInputProps } from './PasswordInput.js';
 import { Spinner } from './Spinner.js';
@@ -74,12 +74,7 @@ export function AuthPasswordField({
         invalid={invalid || !!error}
         describedBy={describedBy(error && `${id}-error`, other, help != null && `${id}-description`)}
       />
-      <FieldError id={`${id}-error`} message={error} />
-      {help != null && (
-        <p class="description" id={`${id}-description`}>
-          {help}
-        </p>
-      )}
+      <FieldNotes errorId={`${id}-error`} error={error} help={help} helpId={`${id}-description`} />
     </div>
   );
 }

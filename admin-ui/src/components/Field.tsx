@@ -38,12 +38,7 @@ export function Field({ label, id, labelId, describes = id, help, helpId, error,
       </div>
       <div class="form-row-field">
         {children}
-        {describes && <FieldError id={`${describes}-error`} message={error} />}
-        {help != null && (
-          <p class="description" id={helpId ?? (describes && `${describes}-description`)}>
-            {help}
-          </p>
-        )}
+        <FieldNotes errorId={describes && `${describes}-error`} error={error} help={help} helpId={helpId ?? (describes && `${describes}-description`)} />
       </div>
     </div>
   );
@@ -67,6 +62,20 @@ export function FieldError({ id, message, class: extra }: { id: string; message?
       </span>
       {message}
     </p>
+  );
+}
+
+/** What goes under a control, in every kind of field: its error (when it has an `errorId`) and its help text. */
+export function FieldNotes({ errorId, error, help, helpId }: { errorId?: string; error?: string | null; help?: ComponentChildren; helpId?: string }) {
+  return (
+    <>
+      {errorId && <FieldError id={errorId} message={error} />}
+      {help != null && (
+        <p class="description" id={helpId}>
+          {help}
+        </p>
+      )}
+    </>
   );
 }
 

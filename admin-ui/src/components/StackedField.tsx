@@ -1,5 +1,5 @@
 import type { ComponentChildren, Ref } from 'preact';
-import { type FieldBinding, FieldError, boundText, describedBy } from './Field.js';
+import { type FieldBinding, FieldNotes, boundText, describedBy } from './Field.js';
 import './StackedField.css';
 
 interface Props {
@@ -22,12 +22,7 @@ export function StackedField({ label, id, help, error, class: extra, children }:
     <div class={extra ? `field ${extra}` : 'field'}>
       <label for={id}>{label}</label>
       {children}
-      <FieldError id={`${id}-error`} message={error} />
-      {help != null && (
-        <p class="description" id={`${id}-help`}>
-          {help}
-        </p>
-      )}
+      <FieldNotes errorId={`${id}-error`} error={error} help={help} helpId={`${id}-help`} />
     </div>
   );
 }
