@@ -67,7 +67,7 @@ export function AdminLayout({ children, loading }: { children: ComponentChildren
           <Icon name="logo" />
           <span>Docent</span>
         </a>
-        {loading && <span class="adminbar-loading" role="status" aria-label="Loading page" />}
+        {loading && <span class="spinner adminbar-loading" role="status" aria-label="Loading page" />}
         <button type="button" class="adminbar-logout" onClick={onLogout} disabled={loggingOut}>
           <Icon name="logout" size={16} />
           <span>{loggingOut ? 'Logging out…' : 'Log out'}</span>

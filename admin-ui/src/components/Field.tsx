@@ -38,12 +38,7 @@ export function Field({ label, id, labelId, describes = id, help, helpId, error,
       </div>
       <div class="form-row-field">
         {children}
-        {describes && <FieldError id={`${describes}-error`} message={error} />}
-        {help != null && (
-          <p class="description" id={helpId ?? (describes && `${describes}-description`)}>
-            {help}
-          </p>
-        )}
+        <FieldNotes errorId={describes && `${describes}-error`} error={error} help={help} helpId={helpId ?? (describes && `${describes}-description`)} />
       </div>
     </div>
   );
@@ -70,6 +65,20 @@ export function FieldError({ id, message, class: extra }: { id: string; message?
   );
 }
 
+/** What goes under a control, in every kind of field: its error (when it has an `errorId`) and its help text. */
+export function FieldNotes({ errorId, error, help, helpId }: { errorId?: string; error?: string | null; help?: ComponentChildren; helpId?: string }) {
+  return (
+    <>
+      {errorId && <FieldError id={errorId} message={error} />}
+      {help != null && (
+        <p class="description" id={helpId}>
+          {help}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** Joins ids for aria-describedby, skipping empty ones. */
 export function describedBy(...ids: (string | false | null | undefined)[]): string | undefined {
   const s = ids.filter(Boolean).join(' ');
@@ -86,6 +95,15 @@ export interface FieldBinding<T> {
 }
 
 type Common<T> = FieldBinding<T> & { label: ComponentChildren; help?: ComponentChildren };
+
+/**
+ * A text control's side of its binding: id, value, what typing does and the disabled state, with its aria wiring
+ * (`fieldAria` in a Field, `stackedAria` in a StackedField).
+ */
+export function boundText({ id, value, onValue, disabled }: FieldBinding<string>, aria: ReturnType<typeof fieldAria>) {
+  return { id, value, onInput: (e: { currentTarget: { value: string } }) => onValue(e.currentTarget.value), ...aria, disabled };
+}
+
 /** The text attributes the screens set on their inputs and textareas. */
 interface TextAttrs {
   maxLength?: number;
@@ -101,17 +119,8 @@ export function TextField(props: Common<string> & TextAttrs & { type?: 'text' | 
   const { label, help, id, value, onValue, error, disabled, type = 'text', class: cls = 'regular-text', ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
-      <input
-        id={id}
-        // Cast: the JSX types only allow some attributes per input type; these types take the same ones.
-        type={type as 'text'}
-        class={`input ${cls}`}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        {...rest}
-        {...fieldAria(id, error, help != null)}
-        disabled={disabled}
-      />
+      {/* Cast: the JSX types only allow some attributes per input type; these types take the same ones. */}
+      <input type={type as 'text'} class={`input ${cls}`} {...rest} {...boundText(props, fieldAria(id, error, help != null))} />
     </Field>
   );
 }
@@ -130,15 +139,7 @@ export function TextareaField(
   const { label, help, id, value, onValue, error, disabled, class: cls, footer, describedById, ...rest } = props;
   return (
     <Field label={label} id={id} help={help} error={error}>
-      <textarea
-        id={id}
-        class={`input${cls ? ` ${cls}` : ''}`}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        {...rest}
-        {...fieldAria(id, error, help != null, describedById)}
-        disabled={disabled}
-      />
+      <textarea class={`input${cls ? ` ${cls}` : ''}`} {...rest} {...boundText(props, fieldAria(id, error, help != null, describedById))} />
       {footer}
     </Field>
   );
@@ -151,20 +152,16 @@ export function TextareaField(
 export function NumberField(
   props: Common<string> & { min: number; max: number; step?: number; width?: 'small' | 'tiny'; unit?: ComponentChildren; unitBefore?: ComponentChildren },
 ) {
-  const { label, help, id, value, onValue, error, disabled, min, max, step = 1, width = 'small', unit, unitBefore } = props;
+  const { label, help, id, error, min, max, step = 1, width = 'small', unit, unitBefore } = props;
   const input = (
     <input
-      id={id}
       type="number"
       class={`input ${width === 'tiny' ? 'tiny-text' : 'small-text'}`}
       min={min}
       max={max}
       step={step}
       inputMode={step < 1 ? 'decimal' : 'numeric'}
-      value={value}
-      onInput={(e) => onValue(e.currentTarget.value)}
-      {...fieldAria(id, error, help != null)}
-      disabled={disabled}
+      {...boundText(props, fieldAria(id, error, help != null))}
     />
   );
   return (
@@ -211,8 +208,7 @@ export function CheckboxField(props: Common<boolean> & { labelId: string; text: 
           id={id}
           checked={value}
           onChange={(e) => onValue(e.currentTarget.checked)}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={describedBy(error && `${id}-error`, help != null && `${id}-description`)}
+          {...fieldAria(id, error, help != null)}
           disabled={disabled}
         />
         <span>{text}</span>

@@ -34,19 +34,15 @@ interface Props {
 
 const MAX_RENDERED = 1000;
 
+/** The text after `sep` ("gpt-5" of "openai/gpt-5", "GPT-5" of "OpenAI: GPT-5"); all of it without one. */
+const afterSeparator = (s: string, sep: string) => s.slice(s.indexOf(sep) + 1).trim();
+
 function rank(m: ModelInfo, q: string): number {
   const id = m.id.toLowerCase();
   const name = m.name.toLowerCase();
   if (id === q) return 0;
-  if (id.startsWith(q) || id.slice(id.indexOf('/') + 1).startsWith(q)) return 1;
-  if (
-    name.startsWith(q) ||
-    name
-      .slice(name.indexOf(':') + 1)
-      .trim()
-      .startsWith(q)
-  )
-    return 2;
+  if (id.startsWith(q) || afterSeparator(id, '/').startsWith(q)) return 1;
+  if (name.startsWith(q) || afterSeparator(name, ':').startsWith(q)) return 2;
   return 3;
 }
 
@@ -94,7 +90,6 @@ export function ModelCombobox(p: Props) {
   const [query, setQuery] = useState<string | null>(null);
   const [active, setActive] = useState(-1);
   const localInput = useRef<HTMLInputElement | null>(null);
-  const listRef = useRef<HTMLUListElement>(null);
   const scrollOnActive = useRef(false);
 
   const selected = useMemo(() => p.models.find((m) => m.id === p.value) ?? null, [p.models, p.value]);
@@ -179,15 +174,10 @@ export function ModelCombobox(p: Props) {
         else move(-1);
         break;
       case 'PageDown':
-        if (open) {
-          e.preventDefault();
-          move(8);
-        }
-        break;
       case 'PageUp':
         if (open) {
           e.preventDefault();
-          move(-8);
+          move(e.key === 'PageDown' ? 8 : -8);
         }
         break;
       case 'Enter':
@@ -280,7 +270,7 @@ export function ModelCombobox(p: Props) {
       <div class="combobox-popup" hidden={!open} onMouseDown={(e) => e.preventDefault()}>
         {open && p.loading && p.models.length === 0 && <p class="combobox-empty">Loading models…</p>}
         {noMatch && <p class="combobox-empty">No models match “{query!.trim()}”.</p>}
-        <ul class="combobox-list" role="listbox" id={listId} aria-label={p.listLabel} ref={listRef}>
+        <ul class="combobox-list" role="listbox" id={listId} aria-label={p.listLabel}>
           {open &&
             options.map((o, i) => {
               const id = o.kind === 'model' ? o.model.id : o.id;
@@ -298,24 +288,21 @@ export function ModelCombobox(p: Props) {
                   <span class="combobox-check" aria-hidden="true">
                     {isSelected && <Icon name="check" size={16} />}
                   </span>
-                  {o.kind === 'model' ? (
-                    <span class="combobox-option-body">
-                      <span class="model-title">
-                        <span class="model-name">{o.model.name}</span>
-                        <ModelBadges model={o.model} />
+                  <span class="combobox-option-body">
+                    <span class="model-title">
+                      <span class="model-name">
+                        {o.kind === 'model' ? (
+                          o.model.name
+                        ) : (
+                          <>
+                            Use <code>{o.id}</code> as the model id
+                          </>
+                        )}
                       </span>
-                      <ModelMeta model={o.model} />
+                      {o.kind === 'model' && <ModelBadges model={o.model} />}
                     </span>
-                  ) : (
-                    <span class="combobox-option-body">
-                      <span class="model-title">
-                        <span class="model-name">
-                          Use <code>{o.id}</code> as the model id
-                        </span>
-                      </span>
-                      <span class="model-meta">Not in the model list: check the spelling.</span>
-                    </span>
-                  )}
+                    {o.kind === 'model' ? <ModelMeta model={o.model} /> : <span class="model-meta">Not in the model list: check the spelling.</span>}
+                  </span>
                 </li>
               );
             })}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Ref } from 'preact';
 import { Icon } from './Icon.js';
 
-interface Props {
+export interface PasswordInputProps {
   id: string;
   value: string;
   onInput: (value: string) => void;
@@ -20,7 +20,7 @@ interface Props {
 }
 
 /** Password field with a show/hide button (like the WordPress login screen). */
-export function PasswordInput(p: Props) {
+export function PasswordInput(p: PasswordInputProps) {
   const [shown, setShown] = useState(false);
   return (
     <div class={`password-field${p.class ? ` ${p.class}` : ''}`}>

@@ -1,5 +1,5 @@
 import type { ComponentChildren, Ref } from 'preact';
-import { type FieldBinding, FieldError, describedBy } from './Field.js';
+import { type FieldBinding, FieldNotes, boundText, describedBy } from './Field.js';
 import './StackedField.css';
 
 interface Props {
@@ -22,12 +22,7 @@ export function StackedField({ label, id, help, error, class: extra, children }:
     <div class={extra ? `field ${extra}` : 'field'}>
       <label for={id}>{label}</label>
       {children}
-      <FieldError id={`${id}-error`} message={error} />
-      {help != null && (
-        <p class="description" id={`${id}-help`}>
-          {help}
-        </p>
-      )}
+      <FieldNotes errorId={`${id}-error`} error={error} help={help} helpId={`${id}-help`} />
     </div>
   );
 }
@@ -62,15 +57,11 @@ export function StackedInput({ label, help, class: extra, inputClass, id, value,
   return (
     <StackedField label={label} id={id} error={error} help={help} class={extra}>
       <input
-        id={id}
         ref={inputRef}
         type={type as 'text'}
         class={inputClass ? `input ${inputClass}` : 'input'}
-        value={value}
         {...attrs}
-        {...stackedAria(id, error, help != null)}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        disabled={disabled}
+        {...boundText({ id, value, onValue, disabled }, stackedAria(id, error, help != null))}
       />
     </StackedField>
   );
@@ -78,19 +69,15 @@ export function StackedInput({ label, help, class: extra, inputClass, id, value,
 
 /** A textarea in a `StackedField`. */
 export function StackedTextarea(props: FieldBinding<string> & { label: ComponentChildren; help?: string; rows: number; code?: boolean; placeholder?: string }) {
-  const { label, help, id, value, onValue, error, disabled, rows, code, placeholder } = props;
+  const { label, help, id, error, rows, code, placeholder } = props;
   return (
     <StackedField label={label} id={id} error={error} help={help}>
       <textarea
-        id={id}
         class={code ? 'input code' : 'input'}
         rows={rows}
-        value={value}
         placeholder={placeholder}
         spellcheck={code ? false : undefined}
-        {...stackedAria(id, error, help != null)}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        disabled={disabled}
+        {...boundText(props, stackedAria(id, error, help != null))}
       />
     </StackedField>
   );

@@ -1,10 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api.js';
-import { AuthScreen } from '../components/AuthScreen.js';
-import { describedBy } from '../components/Field.js';
+import { AuthForm, AuthPasswordField, AuthScreen } from '../components/AuthScreen.js';
 import { Notice } from '../components/Notice.js';
-import { PasswordInput } from '../components/PasswordInput.js';
-import { Spinner } from '../components/Spinner.js';
 import { useTitle } from '../components/AdminLayout.js';
 import { loginNotice, signedIn } from '../session.js';
 import type { SessionState } from '../../../server/auth/schemas.js';
@@ -41,8 +38,7 @@ export default function LoginPage() {
   }
 
   return (
-    <AuthScreen>
-      <h1 class="auth-title">Log in</h1>
+    <AuthScreen title="Log in">
       {error ? (
         <Notice type="error" id="login-error">
           <p>{error}</p>
@@ -54,29 +50,19 @@ export default function LoginPage() {
           </Notice>
         )
       )}
-      <form class="auth-form" onSubmit={onSubmit} noValidate>
-        {/* For password managers: there is one admin and no user name. */}
-        <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-        <div class="auth-field">
-          <label for="login-password">Password</label>
-          <PasswordInput
-            id="login-password"
-            inputRef={passwordRef}
-            value={password}
-            onInput={setPassword}
-            autoComplete="current-password"
-            invalid={!!error}
-            describedBy={describedBy(error && 'login-error')}
-            disabled={busy}
-          />
-        </div>
-        <div class="auth-submit">
-          {busy && <Spinner />}
-          <button type="submit" class="button button-primary button-large" disabled={busy}>
-            Log in
-          </button>
-        </div>
-      </form>
+      <AuthForm onSubmit={onSubmit} busy={busy} submitLabel="Log in">
+        <AuthPasswordField
+          id="login-password"
+          label="Password"
+          inputRef={passwordRef}
+          value={password}
+          onInput={setPassword}
+          autoComplete="current-password"
+          invalid={!!error}
+          describedBy={error ? 'login-error' : undefined}
+          disabled={busy}
+        />
+      </AuthForm>
     </AuthScreen>
   );
 }

@@ -1,22 +1,20 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../api.js';
-import { AuthScreen } from '../components/AuthScreen.js';
-import { FieldError, describedBy } from '../components/Field.js';
+import { AuthForm, AuthPasswordField, AuthScreen } from '../components/AuthScreen.js';
 import { Notice } from '../components/Notice.js';
-import { PasswordInput } from '../components/PasswordInput.js';
-import { Spinner } from '../components/Spinner.js';
 import { useTitle } from '../components/AdminLayout.js';
 import { loadSession, signedIn } from '../session.js';
 import type { SessionState } from '../../../server/auth/schemas.js';
 
 const MIN_LENGTH = 10;
 
-interface Errors {
-  password?: string;
-  confirm?: string;
+interface Values {
+  password: string;
+  confirm: string;
 }
+type Errors = Partial<Values>;
 
-function validate(password: string, confirm: string): Errors {
+function validate({ password, confirm }: Values): Errors {
   const errors: Errors = {};
   if (!password) errors.password = 'Enter a password.';
   else if (password.length < MIN_LENGTH) errors.password = `Use at least ${MIN_LENGTH} characters (now ${password.length}).`;
@@ -26,20 +24,29 @@ function validate(password: string, confirm: string): Errors {
 
 export default function SetupPage() {
   useTitle('Welcome');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const [values, setValues] = useState<Values>({ password: '', confirm: '' });
   const [errors, setErrors] = useState<Errors>({});
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const confirmRef = useRef<HTMLInputElement>(null);
+  const refs = { password: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
 
-  // After a first attempt, errors update as the admin types (and disappear once fixed).
-  function update(p: string, c: string) {
-    setPassword(p);
-    setConfirm(c);
-    if (submitted) setErrors(validate(p, c));
+  /** What each of the two password fields takes from the form. */
+  function bind(key: keyof Values) {
+    return {
+      id: `setup-${key}`,
+      inputRef: refs[key],
+      value: values[key],
+      onInput: (value: string) => {
+        const next = { ...values, [key]: value };
+        setValues(next);
+        // After a first attempt, errors update as the admin types (and disappear once fixed).
+        if (submitted) setErrors(validate(next));
+      },
+      error: errors[key],
+      autoComplete: 'new-password' as const,
+      disabled: busy,
+    };
   }
 
   async function onSubmit(e: Event) {
@@ -47,14 +54,14 @@ export default function SetupPage() {
     if (busy) return;
     setSubmitted(true);
     setFormError(null);
-    const found = validate(password, confirm);
+    const found = validate(values);
     setErrors(found);
-    if (found.password) return passwordRef.current?.focus();
-    if (found.confirm) return confirmRef.current?.focus();
+    if (found.password) return refs.password.current?.focus();
+    if (found.confirm) return refs.confirm.current?.focus();
 
     setBusy(true);
     try {
-      const res = await api.post<SessionState>('/api/admin/setup', { password }, { redirectOn401: false });
+      const res = await api.post<SessionState>('/api/admin/setup', { password: values.password }, { redirectOn401: false });
       signedIn(res);
     } catch (err) {
       setBusy(false);
@@ -65,7 +72,7 @@ export default function SetupPage() {
       }
       if (err instanceof ApiError && err.fields.password) {
         setErrors({ password: err.fields.password });
-        passwordRef.current?.focus();
+        refs.password.current?.focus();
       } else {
         setFormError(errorMessage(err));
       }
@@ -73,56 +80,24 @@ export default function SetupPage() {
   }
 
   return (
-    <AuthScreen>
-      <h1 class="auth-title">Welcome to Docent</h1>
-      <p class="auth-intro">Docent answers your visitors’ questions from your own content. First, create the password you will use to log in to this admin.</p>
+    <AuthScreen
+      title="Welcome to Docent"
+      intro="Docent answers your visitors’ questions from your own content. First, create the password you will use to log in to this admin."
+    >
       {formError && (
         <Notice type="error">
           <p>{formError}</p>
         </Notice>
       )}
-      <form class="auth-form" onSubmit={onSubmit} noValidate>
-        {/* For password managers: there is one admin and no user name. */}
-        <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-        <div class="auth-field">
-          <label for="setup-password">Password</label>
-          <PasswordInput
-            id="setup-password"
-            inputRef={passwordRef}
-            value={password}
-            onInput={(v) => update(v, confirm)}
-            autoComplete="new-password"
-            invalid={!!errors.password}
-            describedBy={describedBy(errors.password && 'setup-password-error', 'setup-password-description')}
-            disabled={busy}
-            autoFocus
-          />
-          <FieldError id="setup-password-error" message={errors.password} />
-          <p class="description" id="setup-password-description">
-            At least {MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.
-          </p>
-        </div>
-        <div class="auth-field">
-          <label for="setup-confirm">Confirm password</label>
-          <PasswordInput
-            id="setup-confirm"
-            inputRef={confirmRef}
-            value={confirm}
-            onInput={(v) => update(password, v)}
-            autoComplete="new-password"
-            invalid={!!errors.confirm}
-            describedBy={describedBy(errors.confirm && 'setup-confirm-error')}
-            disabled={busy}
-          />
-          <FieldError id="setup-confirm-error" message={errors.confirm} />
-        </div>
-        <div class="auth-submit">
-          {busy && <Spinner />}
-          <button type="submit" class="button button-primary button-large" disabled={busy}>
-            Create admin account
-          </button>
-        </div>
-      </form>
+      <AuthForm onSubmit={onSubmit} busy={busy} submitLabel="Create admin account">
+        <AuthPasswordField
+          label="Password"
+          {...bind('password')}
+          help={<>At least {MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.</>}
+          autoFocus
+        />
+        <AuthPasswordField label="Confirm password" {...bind('confirm')} />
+      </AuthForm>
     </AuthScreen>
   );
 }
