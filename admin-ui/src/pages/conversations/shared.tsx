@@ -1,5 +1,4 @@
 // Pieces shared by the conversation list and detail screens (and the Playground): formats, badges, links.
-import { signal } from '@preact/signals';
 import { Badge, type BadgeTone } from '../../components/Badge.js';
 import { Icon } from '../../components/Icon.js';
 import { formatNumber, formatUsd } from '../../format.js';
@@ -10,9 +9,6 @@ export const FILTERS: { id: Filter; label: string }[] = [
   { id: 'unanswered', label: 'Unanswered' },
   { id: 'thumbs-down', label: 'Thumbs down' },
 ];
-
-/** A one-off message for the list screen (e.g. after deleting a conversation on the detail screen). */
-export const listFlash = signal<string | null>(null);
 
 /** Chat costs are fractions of a cent: "$0.00", "$0.0004", "$1.25". */
 export function formatMoney(usd: number | null | undefined): string {
