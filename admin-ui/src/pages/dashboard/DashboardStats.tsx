@@ -4,7 +4,8 @@ import { Fact } from '../../components/Fact.js';
 import { LoadError } from '../../components/PageLoadState.js';
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../../format.js';
+import { formatDateTime, formatNumber, relativeTime } from '../../format.js';
+import { formatMoney } from '../conversations/shared.js';
 import type { Resource } from '../../hooks.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
@@ -32,12 +33,6 @@ const ACTIONS: Record<string, { label: string; href: string; external?: boolean 
   timeout: { label: 'Add a fallback model or choose a faster one in Settings → API Configuration', href: '/admin/settings' },
   unreachable: { label: 'Check the connection with Test API Key in Settings → API Configuration', href: '/admin/settings' },
 };
-
-function money(usd: number): string {
-  if (!usd) return '$0.00';
-  if (usd < 0.0001) return '< $0.0001';
-  return formatUsd(usd);
-}
 
 export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
   const [dismissing, setDismissing] = useState<number | null>(null);
@@ -150,7 +145,7 @@ function StatsBox({ title, stats, loading }: { title: string; stats?: UsageTotal
           <Fact term="Conversations">{formatNumber(stats.conversations)}</Fact>
           <Fact term="Messages">{formatNumber(stats.messages)}</Fact>
           <Fact term="Tokens">{formatNumber(stats.tokens)}</Fact>
-          <Fact term="Cost">{money(stats.cost)}</Fact>
+          <Fact term="Cost">{formatMoney(stats.cost)}</Fact>
         </dl>
       )}
     </Postbox>

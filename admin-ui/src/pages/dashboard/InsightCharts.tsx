@@ -1,6 +1,7 @@
+import { type Column, DataTable } from '../../components/DataTable.js';
 import { formatNumber } from '../../format.js';
 import type { ChartProps, ChartSeries } from './charts.js';
-import type { InsightsBody } from '../../../../server/dashboard/schemas.js';
+import type { InsightDay, InsightsBody } from '../../../../server/dashboard/schemas.js';
 import { dayLabel, money, percent, type ChartModule } from './insights-data.js';
 
 function Legend({ series }: { series: ChartSeries[] }) {
@@ -32,53 +33,28 @@ export function ChartBox({ id, title, summary, chart, charts }: { id: string; ti
   );
 }
 
+const DAILY: Column<InsightDay>[] = [
+  { label: 'Day', rowHeader: true, cell: (d) => dayLabel(d.day, true) },
+  { label: 'Conversations', class: 'col-num', cell: (d) => formatNumber(d.conversations) },
+  { label: 'Messages', class: 'col-num', cell: (d) => formatNumber(d.messages) },
+  { label: 'Answered', class: 'col-num', cell: (d) => (d.answers ? `${percent(d.answered / d.answers)} (${d.answered} of ${d.answers})` : '–') },
+  { label: 'Thumbs up', class: 'col-num', cell: (d) => formatNumber(d.thumbsUp) },
+  { label: 'Thumbs down', class: 'col-num', cell: (d) => formatNumber(d.thumbsDown) },
+  { label: 'Cost', class: 'col-num', cell: (d) => money(d.cost) },
+];
+
 export function DailyTable({ data }: { data: InsightsBody }) {
   return (
     <details class="insight-table">
       <summary>Numbers per day (table)</summary>
       {/* Scrolls on its own when long: focusable, so the keyboard can scroll it too. */}
       <div class="table-scroll" tabIndex={0} role="region" aria-label="Numbers per day">
-        <table class="ca-table">
-          <caption class="screen-reader-text">
-            Numbers per day, {data.range.from} to {data.range.to} (UTC)
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col" class="col-num">
-                Conversations
-              </th>
-              <th scope="col" class="col-num">
-                Messages
-              </th>
-              <th scope="col" class="col-num">
-                Answered
-              </th>
-              <th scope="col" class="col-num">
-                Thumbs up
-              </th>
-              <th scope="col" class="col-num">
-                Thumbs down
-              </th>
-              <th scope="col" class="col-num">
-                Cost
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...data.daily].reverse().map((d) => (
-              <tr key={d.day}>
-                <th scope="row">{dayLabel(d.day, true)}</th>
-                <td class="col-num">{formatNumber(d.conversations)}</td>
-                <td class="col-num">{formatNumber(d.messages)}</td>
-                <td class="col-num">{d.answers ? `${percent(d.answered / d.answers)} (${d.answered} of ${d.answers})` : '–'}</td>
-                <td class="col-num">{formatNumber(d.thumbsUp)}</td>
-                <td class="col-num">{formatNumber(d.thumbsDown)}</td>
-                <td class="col-num">{money(d.cost)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={`Numbers per day, ${data.range.from} to ${data.range.to} (UTC)`}
+          columns={DAILY}
+          rows={[...data.daily].reverse()}
+          rowKey={(d) => d.day}
+        />
       </div>
     </details>
   );
