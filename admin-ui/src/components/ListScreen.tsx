@@ -4,14 +4,27 @@ import { signal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { formatDateTime, relativeTime } from '../format.js';
 import { type Resource, useResource } from '../hooks.js';
 import { useTitle } from './AdminLayout.js';
+import type { Column } from './DataTable.js';
 import { Notice } from './Notice.js';
 import { LoadError } from './PageLoadState.js';
 import { LoadingBox } from './Spinner.js';
 import './ListScreen.css';
 
 export const PAGE_SIZE = 20;
+
+/** The lists' first column: when, to the minute (the relative time on hover). */
+export const dateColumn: Column<{ createdAt: string }> = {
+  label: 'Date',
+  class: 'col-date',
+  cell: (row) => (
+    <time dateTime={row.createdAt} title={relativeTime(row.createdAt)}>
+      {formatDateTime(row.createdAt)}
+    </time>
+  ),
+};
 
 /** A one-off message for a list screen (e.g. after deleting a conversation on its detail screen). */
 export const listFlash = signal<string | null>(null);

@@ -20,6 +20,7 @@ import {
   SourcesList,
   StatusBadge,
   Thumb,
+  TranscriptHead,
   formatMoney,
   formatMs,
   safeHref,
@@ -112,10 +113,7 @@ export default function ConversationPage() {
 function UserMessage({ m, playground }: { m: StoredMessage; playground: boolean }) {
   return (
     <>
-      <div class="transcript-head">
-        <span class="transcript-who">{playground ? 'You (Playground)' : 'Visitor'}</span>
-        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-      </div>
+      <TranscriptHead who={playground ? 'You (Playground)' : 'Visitor'} at={m.createdAt} />
       <div class="bubble bubble-user plain-text">{m.text}</div>
     </>
   );
@@ -131,25 +129,20 @@ interface AnswerProps {
 
 function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: AnswerProps) {
   const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
+  const split = [`${formatNumber(m.promptTokens ?? 0)} in`, `${formatNumber(m.completionTokens ?? 0)} out`];
+  if (m.reasoningTokens) split.push(`${formatNumber(m.reasoningTokens)} reasoning`);
   return (
     <>
-      <div class="transcript-head">
-        <span class="transcript-who">Bot</span>
+      <TranscriptHead who="Bot" at={m.createdAt}>
         <StatusBadge status={m.status} />
         {m.qaAnswer && <QaAnswerBadge />}
         {m.improvedAt && <ImprovedBadge at={m.improvedAt} />}
-        {m.feedback === 'up' && (
-          <span class="feedback-up" title="The visitor found this helpful">
-            <Thumb /> Helpful
+        {m.feedback && (
+          <span class={`feedback-${m.feedback}`} title={`The visitor found this ${m.feedback === 'up' ? 'helpful' : 'unhelpful'}`}>
+            <Thumb down={m.feedback === 'down'} /> {m.feedback === 'up' ? 'Helpful' : 'Not helpful'}
           </span>
         )}
-        {m.feedback === 'down' && (
-          <span class="feedback-down" title="The visitor found this unhelpful">
-            <Thumb down /> Not helpful
-          </span>
-        )}
-        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-      </div>
+      </TranscriptHead>
       {m.text ? <div class="bubble bubble-bot plain-text">{m.text}</div> : <div class="bubble bubble-bot is-empty">(no text)</div>}
       {m.error && (
         <Notice type={m.status === 'links_only' ? 'warning' : 'error'} inline live={false}>
@@ -170,18 +163,9 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
       />
       <dl class="answer-meta">
         <Fact term="Model">{m.model ? <code>{m.model}</code> : '—'}</Fact>
-        <Fact
-          term="Tokens"
-          title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}
-        >
+        <Fact term="Tokens" title={split.join(', ')}>
           {formatNumber(tokens)}
-          {tokens > 0 && (
-            <span class="muted">
-              {' '}
-              ({formatNumber(m.promptTokens ?? 0)} in · {formatNumber(m.completionTokens ?? 0)} out
-              {m.reasoningTokens ? ` · ${formatNumber(m.reasoningTokens)} reasoning` : ''})
-            </span>
-          )}
+          {tokens > 0 && <span class="muted"> ({split.join(' · ')})</span>}
         </Fact>
         <Fact term="Cost">{formatMoney(m.cost)}</Fact>
         <Fact term="Latency">

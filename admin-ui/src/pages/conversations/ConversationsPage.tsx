@@ -2,9 +2,9 @@
 // GET /api/admin/conversations?filter&offset&limit.
 import { Badge } from '../../components/Badge.js';
 import { type Column, DataTable } from '../../components/DataTable.js';
-import { ListScreen, PAGE_SIZE, useListQuery } from '../../components/ListScreen.js';
-import { formatDateTime, plural, relativeTime } from '../../format.js';
-import { FILTERS, Feedback, ImprovedBadge, OriginLabel, formatCount, formatMoney } from './shared.js';
+import { ListScreen, PAGE_SIZE, dateColumn, useListQuery } from '../../components/ListScreen.js';
+import { formatNumber, plural } from '../../format.js';
+import { FILTERS, Feedback, ImprovedBadge, OriginLabel, formatMoney } from './shared.js';
 import type { ConversationList, ConversationRow, Filter } from './types.js';
 import '../../components/chat-admin.css';
 import './conversations.css';
@@ -17,15 +17,7 @@ const EMPTY: Record<Filter, string> = {
 };
 
 const COLUMNS: Column<ConversationRow>[] = [
-  {
-    label: 'Date',
-    class: 'col-date',
-    cell: (c) => (
-      <time dateTime={c.createdAt} title={relativeTime(c.createdAt)}>
-        {formatDateTime(c.createdAt)}
-      </time>
-    ),
-  },
+  dateColumn,
   {
     label: 'First question',
     class: 'col-question',
@@ -57,9 +49,9 @@ const COLUMNS: Column<ConversationRow>[] = [
       </>
     ),
   },
-  { label: 'Messages', class: 'col-num', cell: (c) => formatCount(c.messages) },
+  { label: 'Messages', class: 'col-num', cell: (c) => formatNumber(c.messages) },
   { label: 'Cost', class: 'col-num', cell: (c) => formatMoney(c.cost) },
-  { label: 'Tokens', class: 'col-num', cell: (c) => formatCount(c.tokens) },
+  { label: 'Tokens', class: 'col-num', cell: (c) => formatNumber(c.tokens) },
   { label: 'Feedback', class: 'col-feedback', cell: (c) => <Feedback up={c.thumbsUp ?? 0} down={c.thumbsDown ?? 0} /> },
   { label: 'Origin', class: 'col-origin', cell: (c) => <OriginLabel origin={c.origin} channel={c.channel} /> },
 ];

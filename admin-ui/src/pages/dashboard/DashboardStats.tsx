@@ -4,7 +4,8 @@ import { Fact } from '../../components/Fact.js';
 import { LoadError } from '../../components/PageLoadState.js';
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { formatDateTime, formatNumber, relativeTime } from '../../format.js';
+import { formatNumber } from '../../format.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
 import { formatMoney } from '../conversations/shared.js';
 import type { Resource } from '../../hooks.js';
 import { Icon } from '../../components/Icon.js';
@@ -79,18 +80,11 @@ export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
                   <strong>{a.message}</strong>
                 </p>
                 <p class="alert-meta">
-                  {a.count === 1 ? 'Happened once' : `Happened ${formatNumber(a.count)} times`}, last{' '}
-                  <time dateTime={a.lastAt} title={formatDateTime(a.lastAt)}>
-                    {relativeTime(a.lastAt)}
-                  </time>
+                  {a.count === 1 ? 'Happened once' : `Happened ${formatNumber(a.count)} times`}, last <TimeAgo at={a.lastAt} />
                   {a.count > 1 && (
                     <>
                       {' '}
-                      (first{' '}
-                      <time dateTime={a.firstAt} title={formatDateTime(a.firstAt)}>
-                        {relativeTime(a.firstAt)}
-                      </time>
-                      )
+                      (first <TimeAgo at={a.firstAt} />)
                     </>
                   )}
                   .

@@ -66,89 +66,80 @@ interface ListBoxProps {
   id: string;
   title: string;
   list: InsightList;
-  days: number;
   description: string;
   /** What to say instead of the list when it has nothing. */
   empty: string | false;
-  children: ComponentChildren;
-}
-
-function ListBox({ id, title, list, days, description, empty, children }: ListBoxProps) {
-  return (
-    <Postbox
-      id={`${id}-title`}
-      title={title}
-      level={3}
-      class="insight-list"
-      actions={
-        <a class="button button-small" href={exportUrl(days, list)} download>
-          Download CSV<span class="screen-reader-text"> of {title.toLowerCase()}</span>
-        </a>
-      }
-    >
-      <p class="description">{description}</p>
-      {empty ? <p class="insight-empty">{empty}</p> : children}
-    </Postbox>
-  );
+  body: ComponentChildren;
 }
 
 export function Lists({ data, period }: { data: InsightsBody; period: string }) {
-  const days = data.range.days;
   const unused = data.unusedDocuments;
+  const boxes: ListBoxProps[] = [
+    {
+      id: 'top-questions',
+      title: 'Top questions',
+      list: 'top-questions',
+      description: data.groupedBySimilarity ? 'Questions with the same meaning are counted together.' : 'Questions with the same words are counted together.',
+      empty: !data.topQuestions.length && `No questions in ${period}.`,
+      body: <DataTable columns={TOP} rows={data.topQuestions} rowKey={(q) => q.question} />,
+    },
+    {
+      id: 'unanswered-questions',
+      title: 'Unanswered questions',
+      list: 'unanswered-questions',
+      description: 'Questions answered with "I don\'t know", a failure or links only. Open one to improve its answer.',
+      empty: !data.unansweredQuestions.length && `No unanswered questions in ${period}.`,
+      body: <DataTable columns={UNANSWERED} rows={data.unansweredQuestions} rowKey={(q) => q.question} />,
+    },
+    {
+      id: 'sources-used',
+      title: 'Sources used most',
+      list: 'sources',
+      description: 'The documents answers drew on, and by how many answers.',
+      empty: !data.sources.length && `No answer used your content in ${period}.`,
+      body: <DataTable columns={SOURCES} rows={data.sources} rowKey={(s) => s.documentId} />,
+    },
+    {
+      id: 'unused-documents',
+      title: 'Documents no answer used',
+      list: 'unused-documents',
+      description: 'Trained content no answer drew on: out of date, or about something visitors do not ask.',
+      empty: !unused.total && `Every trained document helped an answer in ${period}.`,
+      body: (
+        <>
+          <ul class="insight-unused">
+            {unused.documents.map((d) => (
+              <li key={d.documentId}>
+                <DocumentName doc={d} />
+              </li>
+            ))}
+          </ul>
+          {unused.total > unused.documents.length && (
+            <p class="description">And {plural(unused.total - unused.documents.length, 'more document')}: download the CSV for all of them.</p>
+          )}
+        </>
+      ),
+    },
+  ];
   return (
     <div class="insight-lists">
-      <ListBox
-        id="top-questions"
-        title="Top questions"
-        list="top-questions"
-        days={days}
-        description={data.groupedBySimilarity ? 'Questions with the same meaning are counted together.' : 'Questions with the same words are counted together.'}
-        empty={!data.topQuestions.length && `No questions in ${period}.`}
-      >
-        <DataTable columns={TOP} rows={data.topQuestions} rowKey={(q) => q.question} />
-      </ListBox>
-
-      <ListBox
-        id="unanswered-questions"
-        title="Unanswered questions"
-        list="unanswered-questions"
-        days={days}
-        description={'Questions answered with "I don\'t know", a failure or links only. Open one to improve its answer.'}
-        empty={!data.unansweredQuestions.length && `No unanswered questions in ${period}.`}
-      >
-        <DataTable columns={UNANSWERED} rows={data.unansweredQuestions} rowKey={(q) => q.question} />
-      </ListBox>
-
-      <ListBox
-        id="sources-used"
-        title="Sources used most"
-        list="sources"
-        days={days}
-        description="The documents answers drew on, and by how many answers."
-        empty={!data.sources.length && `No answer used your content in ${period}.`}
-      >
-        <DataTable columns={SOURCES} rows={data.sources} rowKey={(s) => s.documentId} />
-      </ListBox>
-
-      <ListBox
-        id="unused-documents"
-        title="Documents no answer used"
-        list="unused-documents"
-        days={days}
-        description="Trained content no answer drew on: out of date, or about something visitors do not ask."
-        empty={!unused.total && `Every trained document helped an answer in ${period}.`}
-      >
-        <ul class="insight-unused">
-          {unused.documents.map((d) => (
-            <li key={d.documentId}>
-              <DocumentName doc={d} />
-            </li>
-          ))}
-        </ul>
-        {unused.total > unused.documents.length && (
-          <p class="description">And {plural(unused.total - unused.documents.length, 'more document')}: download the CSV for all of them.</p>
-        )}
-      </ListBox>
+      {boxes.map((b) => (
+        <Postbox
+          key={b.id}
+          id={`${b.id}-title`}
+          title={b.title}
+          level={3}
+          class="insight-list"
+          actions={
+            <a class="button button-small" href={exportUrl(data.range.days, b.list)} download>
+              Download CSV<span class="screen-reader-text"> of {b.title.toLowerCase()}</span>
+            </a>
+          }
+        >
+          <p class="description">{b.description}</p>
+          {b.empty ? <p class="insight-empty">{b.empty}</p> : b.body}
+        </Postbox>
+      ))}
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { Postbox } from '../../components/Postbox.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatDateTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { StatusBadge } from '../conversations/shared.js';
+import { StatusBadge, TranscriptHead } from '../conversations/shared.js';
 import { LeadStatusPill } from './LeadStatusPill.js';
 import type { LeadStatus, LeadUpdated, LeadView } from '../../../../server/leads/schemas.js';
 import { kindLabel, STATUSES, statusLabel } from './labels.js';
@@ -132,11 +132,9 @@ export default function LeadPage() {
             <ol class="transcript">
               {transcript.map((m, i) => (
                 <li key={i} class={`transcript-item is-${m.role}`}>
-                  <div class="transcript-head">
-                    <span class="transcript-who">{m.role === 'user' ? 'Visitor' : 'Bot'}</span>
+                  <TranscriptHead who={m.role === 'user' ? 'Visitor' : 'Bot'} at={m.createdAt}>
                     {m.role === 'assistant' && <StatusBadge status={m.status} />}
-                    <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-                  </div>
+                  </TranscriptHead>
                   <div class={`bubble ${m.role === 'user' ? 'bubble-user' : 'bubble-bot'} plain-text`}>{m.text || '(no text)'}</div>
                 </li>
               ))}

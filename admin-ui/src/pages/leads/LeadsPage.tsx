@@ -1,8 +1,8 @@
 // Leads: visitors who asked to talk to a person (or filled in the pre-chat form), newest first, by status, with
 // CSV export. GET /api/admin/leads?status&offset&limit.
 import { type Column, DataTable } from '../../components/DataTable.js';
-import { ListScreen, PAGE_SIZE, useListQuery } from '../../components/ListScreen.js';
-import { formatDateTime, plural, relativeTime } from '../../format.js';
+import { ListScreen, PAGE_SIZE, dateColumn, useListQuery } from '../../components/ListScreen.js';
+import { plural } from '../../format.js';
 import { LeadStatusPill } from './LeadStatusPill.js';
 import type { LeadList, LeadSummary, StatusFilter } from '../../../../server/leads/schemas.js';
 import { kindLabel, STATUSES } from './labels.js';
@@ -12,15 +12,7 @@ import './leads.css';
 const FILTERS: { id: StatusFilter; label: string }[] = [{ id: 'all', label: 'All' }, ...STATUSES];
 
 const COLUMNS: Column<LeadSummary>[] = [
-  {
-    label: 'Date',
-    class: 'col-date',
-    cell: (l) => (
-      <time dateTime={l.createdAt} title={relativeTime(l.createdAt)}>
-        {formatDateTime(l.createdAt)}
-      </time>
-    ),
-  },
+  dateColumn,
   {
     label: 'Name',
     cell: (l) => (
