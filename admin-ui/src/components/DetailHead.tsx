@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../api.js';
-import { speak } from './announce.js';
+import { speak, useActionNotice } from './announce.js';
 import { ConfirmDelete } from './ConfirmDelete.js';
 import { listFlash } from './ListScreen.js';
 import { Notice } from './Notice.js';
@@ -36,11 +36,11 @@ export function DetailHead({ list, back, title, what, deleteUrl, consequence }: 
   const { route } = useLocation();
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { notice, noticeRef, show, clear } = useActionNotice();
 
   async function onDelete() {
     setDeleting(true);
-    setError(null);
+    clear();
     const done = `${what[0].toUpperCase()}${what.slice(1)} deleted.`;
     try {
       await api.del(deleteUrl);
@@ -49,9 +49,7 @@ export function DetailHead({ list, back, title, what, deleteUrl, consequence }: 
       route(list);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      const text = `The ${what} was not deleted: ${errorMessage(err)}`;
-      setError(text);
-      speak(text, 'assertive');
+      show({ type: 'error', message: `The ${what} was not deleted: ${errorMessage(err)}` });
       setDeleting(false);
     }
   }
@@ -72,9 +70,9 @@ export function DetailHead({ list, back, title, what, deleteUrl, consequence }: 
           {consequence}
         </ConfirmDelete>
       )}
-      {error && (
-        <Notice type="error" onDismiss={() => setError(null)} live={false}>
-          <p>{error}</p>
+      {notice && (
+        <Notice type={notice.type} onDismiss={clear} live={false} noticeRef={noticeRef}>
+          <p>{notice.message}</p>
         </Notice>
       )}
     </>

@@ -8,6 +8,7 @@ import { StackedInput, StackedTextarea } from '../../components/StackedField.js'
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useAfterRender } from '../../components/form-helpers.js';
+import { useFields } from '../../components/useFields.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import type { ImproveAnswerRequest, ImprovedAnswer } from '../../../../server/chat/schemas.js';
 import './improve.css';
@@ -30,13 +31,12 @@ interface Props {
 
 export function ImproveAnswer({ conversationId, messageId, question, answer, startOpen = false, onImproved }: Props) {
   const [open, setOpen] = useState(startOpen);
-  const [fields, setFields] = useState({ question, answer });
-  const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
+  const base = `improve-${messageId}`;
+  const { values: fields, setValues, setErrors, bind } = useFields({ question, answer }, (k) => `${base}-${k}`, saving);
   const { notice, noticeRef, show, clear } = useActionNotice();
   const toggleRef = useRef<HTMLButtonElement>(null);
   const afterRender = useAfterRender();
-  const base = `improve-${messageId}`;
 
   // Opened from the list: the admin came here to write the answer.
   useEffect(() => {
@@ -48,13 +48,8 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
 
   useUnsavedChanges(open && (fields.question.trim() !== question.trim() || fields.answer.trim() !== answer.trim()));
 
-  const set = (k: 'question' | 'answer', v: string) => {
-    setFields((f) => ({ ...f, [k]: v }));
-    setErrors((e) => ({ ...e, [k]: undefined }));
-  };
-
   function start() {
-    setFields({ question, answer });
+    setValues({ question, answer });
     setErrors({});
     clear();
     setOpen(true);
@@ -106,14 +101,6 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
       setSaving(false);
     }
   }
-
-  const bind = (key: 'question' | 'answer') => ({
-    id: `${base}-${key}`,
-    value: fields[key],
-    onValue: (v: string) => set(key, v),
-    error: errors[key],
-    disabled: saving,
-  });
 
   return (
     <div class="improve-answer">

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
-import { speak } from '../../components/announce.js';
+import { useActionNotice } from '../../components/announce.js';
 import { BackLink, DetailHead } from '../../components/DetailHead.js';
 import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
@@ -27,7 +27,7 @@ export default function LeadPage() {
   const { data, error, loading, reload, setData } = useResource<LeadView>(`/api/admin/leads/${encodeURIComponent(id)}`);
   const [status, setStatus] = useState<LeadStatus | null>(null);
   const [saving, setSaving] = useState(false);
-  const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const { notice, noticeRef, show, clear } = useActionNotice();
   if (loading || !data) {
     return (
       <PageLoadState
@@ -48,19 +48,15 @@ export default function LeadPage() {
     e.preventDefault();
     if (chosen === lead.status || saving) return;
     setSaving(true);
-    setNotice(null);
+    clear();
     try {
       const res = await api.patch<LeadUpdated>(`/api/admin/leads/${lead.id}`, { status: chosen });
       setData({ lead: res.lead, transcript });
       setStatus(null);
-      const text = `Status changed to ${statusLabel(res.lead.status)}.`;
-      setNotice({ type: 'success', text });
-      speak(text);
+      show({ type: 'success', message: `Status changed to ${statusLabel(res.lead.status)}.` });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      const text = `The status was not changed: ${errorMessage(err)}`;
-      setNotice({ type: 'error', text });
-      speak(text, 'assertive');
+      show({ type: 'error', message: `The status was not changed: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
@@ -77,8 +73,8 @@ export default function LeadPage() {
         consequence={<>{lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).</>}
       />
       {notice && (
-        <Notice type={notice.type} onDismiss={() => setNotice(null)} live={false}>
-          <p>{notice.text}</p>
+        <Notice type={notice.type} onDismiss={clear} live={false} noticeRef={noticeRef}>
+          <p>{notice.message}</p>
         </Notice>
       )}
 
