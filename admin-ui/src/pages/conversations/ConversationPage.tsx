@@ -98,7 +98,10 @@ export default function ConversationPage() {
           {messages.map((m, i) => (
             <li key={m.id} id={`message-${m.id}`} class={`transcript-item is-${m.role}`}>
               {m.role === 'user' ? (
-                <UserMessage m={m} playground={isPlayground} />
+                <>
+                  <TranscriptHead who={isPlayground ? 'You (Playground)' : 'Visitor'} at={m.createdAt} />
+                  <div class="bubble bubble-user plain-text">{m.text}</div>
+                </>
               ) : (
                 <AnswerMessage m={m} conversationId={conversation.id} question={questionBefore(i)} startOpen={improveId === m.id} onImproved={reload} />
               )}
@@ -107,15 +110,6 @@ export default function ConversationPage() {
         </ol>
       </Postbox>
     </div>
-  );
-}
-
-function UserMessage({ m, playground }: { m: StoredMessage; playground: boolean }) {
-  return (
-    <>
-      <TranscriptHead who={playground ? 'You (Playground)' : 'Visitor'} at={m.createdAt} />
-      <div class="bubble bubble-user plain-text">{m.text}</div>
-    </>
   );
 }
 

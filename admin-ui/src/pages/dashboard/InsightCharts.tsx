@@ -1,22 +1,8 @@
 import { type Column, DataTable } from '../../components/DataTable.js';
 import { formatNumber } from '../../format.js';
-import type { ChartProps, ChartSeries } from './charts.js';
+import type { ChartProps } from './charts.js';
 import type { InsightDay, InsightsBody } from '../../../../server/dashboard/schemas.js';
 import { dayLabel, money, percent, type ChartModule } from './insights-data.js';
-
-function Legend({ series }: { series: ChartSeries[] }) {
-  if (series.length < 2) return null;
-  return (
-    <ul class="insight-legend" aria-hidden="true">
-      {series.map((s) => (
-        <li key={s.label}>
-          <span class={`insight-swatch is-${s.kind}`} style={{ background: `var(${s.color})` }} />
-          {s.label}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 export function ChartBox({ id, title, summary, chart, charts }: { id: string; title: string; summary: string; chart: ChartProps; charts: ChartModule | null }) {
   return (
@@ -26,7 +12,16 @@ export function ChartBox({ id, title, summary, chart, charts }: { id: string; ti
       </h3>
       <div class="inside">
         <figcaption class="insight-summary">{summary}</figcaption>
-        <Legend series={chart.series} />
+        {chart.series.length > 1 && (
+          <ul class="insight-legend" aria-hidden="true">
+            {chart.series.map((s) => (
+              <li key={s.label}>
+                <span class={`insight-swatch is-${s.kind}`} style={{ background: `var(${s.color})` }} />
+                {s.label}
+              </li>
+            ))}
+          </ul>
+        )}
         {charts ? <charts.Chart spec={chart} /> : <div class="insight-chart-canvas is-loading" aria-hidden="true" />}
       </div>
     </figure>
