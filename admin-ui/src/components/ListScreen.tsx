@@ -45,22 +45,20 @@ export interface ListQuery<F extends string, T> {
   data: T | null;
   resource: Resource<T>;
   href: (filter: F, page?: number) => string;
+  /** This tab's rows as CSV: `api/export.csv?param=…`. */
+  exportHref: string;
 }
 
 /**
- * Reads the tab and page from the address of the list at `path` (`?param=…&page=…`) and loads that page from the API.
+ * Reads the tab and page from the address of the list at `path` (`?param=…&page=…`) and loads that page from
+ * `api?param=…&offset=…&limit=…`.
  */
-export function useListQuery<F extends string, T>(
-  path: string,
-  param: string,
-  tabs: ListTab<F>[],
-  api: (filter: F, offset: number, limit: number) => string,
-): ListQuery<F, T> {
+export function useListQuery<F extends string, T>(path: string, param: string, tabs: ListTab<F>[], api: string): ListQuery<F, T> {
   const { query } = useLocation();
   const filter = (tabs.some((t) => t.id === query[param]) ? query[param] : 'all') as F;
   const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
   const offset = (page - 1) * PAGE_SIZE;
-  const url = api(filter, offset, PAGE_SIZE);
+  const url = `${api}?${param}=${filter}&offset=${offset}&limit=${PAGE_SIZE}`;
   const resource = useResource<T>(url);
   // Which address the data on hand came from: after a change of tab or page it is the previous list's until the new one arrives.
   const from = useRef<{ data: T | null; url: string }>({ data: null, url });
@@ -72,7 +70,8 @@ export function useListQuery<F extends string, T>(
     const s = q.toString();
     return s ? `${path}?${s}` : path;
   };
-  return { filter, page, offset, data: from.current.url === url ? resource.data : null, resource, href };
+  const exportHref = `${api}/export.csv?${param}=${filter}`;
+  return { filter, page, offset, data: from.current.url === url ? resource.data : null, resource, href, exportHref };
 }
 
 interface Props<F extends string, T> {
@@ -81,7 +80,6 @@ interface Props<F extends string, T> {
   /** What the list holds, for the loading and error texts: "conversations". */
   what: string;
   intro: ComponentChildren;
-  exportHref: string;
   tabsLabel: string;
   tabs: ListTab<F>[];
   list: ListQuery<F, T>;
@@ -102,7 +100,6 @@ export function ListScreen<F extends string, T>({
   title,
   what,
   intro,
-  exportHref,
   tabsLabel,
   tabs,
   list,
@@ -113,7 +110,7 @@ export function ListScreen<F extends string, T>({
   empty,
   children,
 }: Props<F, T>) {
-  const { filter, page, data, resource, href } = list;
+  const { filter, page, data, resource, href, exportHref } = list;
   useTitle(filter === 'all' ? title : `${tabs.find((t) => t.id === filter)!.label} ‹ ${title}`);
   const flash = listFlash.value;
   useEffect(() => () => void (listFlash.value = null), []);

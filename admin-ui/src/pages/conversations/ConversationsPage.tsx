@@ -57,12 +57,7 @@ const COLUMNS: Column<ConversationRow>[] = [
 ];
 
 export default function ConversationsPage() {
-  const list = useListQuery<Filter, ConversationList>(
-    '/admin/conversations',
-    'filter',
-    FILTERS,
-    (filter, offset, limit) => `/api/admin/conversations?filter=${filter}&offset=${offset}&limit=${limit}`,
-  );
+  const list = useListQuery<Filter, ConversationList>('/admin/conversations', 'filter', FILTERS, '/api/admin/conversations');
   const { filter, offset, data } = list;
   const rows = data?.conversations ?? [];
   // The server's total counts every conversation, whatever the filter: use it for "All" only.
@@ -79,7 +74,6 @@ export default function ConversationsPage() {
           turns a bad answer into a Q&amp;A entry, trained at once.
         </>
       }
-      exportHref={`/api/admin/conversations/export.csv?filter=${filter}`}
       tabsLabel="Conversation filters"
       tabs={FILTERS}
       list={list}

@@ -31,12 +31,7 @@ const COLUMNS: Column<LeadSummary>[] = [
 ];
 
 export default function LeadsPage() {
-  const list = useListQuery<StatusFilter, LeadList>(
-    '/admin/leads',
-    'status',
-    FILTERS,
-    (status, offset, limit) => `/api/admin/leads?status=${status}&offset=${offset}&limit=${limit}`,
-  );
+  const list = useListQuery<StatusFilter, LeadList>('/admin/leads', 'status', FILTERS, '/api/admin/leads');
   const { filter: status, page, data } = list;
   const counts = list.resource.data?.counts;
   const total = data?.total ?? 0;
@@ -53,7 +48,6 @@ export default function LeadsPage() {
           <a href="/admin/chatbot">Chatbot → When the bot can't help</a>.
         </>
       }
-      exportHref={`/api/admin/leads/export.csv?status=${status}`}
       tabsLabel="Lead status"
       tabs={FILTERS.map((f) => ({ ...f, count: counts && (f.id === 'all' ? counts.new + counts.contacted + counts.closed : counts[f.id]) }))}
       list={list}
