@@ -6,9 +6,5 @@ const TONES: Record<LeadStatus, BadgeTone> = { new: 'info', contacted: 'warning'
 
 /** A lead's status as a small pill: new stands out, closed recedes. */
 export function LeadStatusPill({ status }: { status: LeadStatus }) {
-  return (
-    <Badge tone={TONES[status]} class={`lead-status lead-status-${status}`}>
-      {statusLabel(status)}
-    </Badge>
-  );
+  return <Badge tone={TONES[status]}>{statusLabel(status)}</Badge>;
 }
