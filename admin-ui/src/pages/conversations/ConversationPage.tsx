@@ -1,14 +1,14 @@
 // One conversation as a transcript, with what the admin needs to judge each answer: sources, status,
 // the real error, model, tokens, cost, latency, feedback and the retrieved chunks. Delete with confirmation.
 // GET/DELETE /api/admin/conversations/:id.
-import { Fact } from '../../components/Fact.js';
-import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
+import { type Column, DataTable } from '../../components/DataTable.js';
+import { BackLink, DetailHead } from '../../components/DetailHead.js';
+import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
-import { speak } from '../../components/announce.js';
-import { ConfirmDelete } from '../../components/ConfirmDelete.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
+import { Postbox } from '../../components/Postbox.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import {
@@ -20,55 +20,42 @@ import {
   SourcesList,
   StatusBadge,
   Thumb,
+  TranscriptHead,
   formatMoney,
   formatMs,
-  listFlash,
   safeHref,
 } from './shared.js';
 import { ImproveAnswer } from './ImproveAnswer.js';
-import type { ConversationDetail, StoredMessage } from './types.js';
-import { Postbox } from '../../components/Postbox.js';
-import { PageLoadState } from '../../components/PageLoadState.js';
+import type { ConversationDetail, RetrievedRef, StoredMessage } from './types.js';
 import '../../components/chat-admin.css';
 import './conversations.css';
 
+const RETRIEVED: Column<RetrievedRef>[] = [
+  { label: 'Title', cell: (c) => <SourceLinkView source={{ title: c.title, url: c.url }} /> },
+  { label: 'URL', class: 'url-cell', cell: (c) => (c.url && safeHref(c.url) ? <code>{c.url}</code> : <span class="muted">none (text entry)</span>) },
+  { label: 'Match', class: 'col-num', cell: (c) => <MatchBadge percent={c.matchPercent} /> },
+];
+
 export default function ConversationPage() {
   const { params } = useRoute();
-  const { route, query } = useLocation();
+  const { query } = useLocation();
   const id = params.id ?? '';
   useTitle('Conversation', 'Conversations');
-  const { data, error, reload } = useResource<ConversationDetail>(`/api/admin/conversations/${encodeURIComponent(id)}`);
-  const [confirming, setConfirming] = useState(false);
-  const [deleting, setDeleting] = useState(false);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
-
-  async function onDelete() {
-    setDeleting(true);
-    setDeleteError(null);
-    try {
-      await api.del(`/api/admin/conversations/${encodeURIComponent(id)}`);
-      listFlash.value = 'Conversation deleted.';
-      speak('Conversation deleted.');
-      route('/admin/conversations');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      setDeleteError(`The conversation was not deleted: ${errorMessage(err)}`);
-      speak(`The conversation was not deleted: ${errorMessage(err)}`, 'assertive');
-      setDeleting(false);
-    }
-  }
-
-  const back = (
-    <p class="back-link">
-      <a href="/admin/conversations">
-        <span aria-hidden="true">←</span> All conversations
-      </a>
-    </p>
-  );
+  const url = `/api/admin/conversations/${encodeURIComponent(id)}`;
+  const { data, error, reload } = useResource<ConversationDetail>(url);
 
   // A reload after Improve answer keeps the transcript on screen (and the form's notice with it).
   if (!data) {
-    return <PageLoadState back={back} title="Conversation" what="the conversation" error={error} onRetry={reload} minHeight={320} />;
+    return (
+      <PageLoadState
+        back={<BackLink href="/admin/conversations" label="All conversations" />}
+        title="Conversation"
+        what="the conversation"
+        error={error}
+        onRetry={reload}
+        minHeight={320}
+      />
+    );
   }
 
   const { conversation, messages } = data;
@@ -85,25 +72,14 @@ export default function ConversationPage() {
 
   return (
     <div class="wrap chat-admin">
-      {back}
-      <div class="page-title-row">
-        <h1>Conversation {improvedAt && <ImprovedBadge at={improvedAt} />}</h1>
-        {!confirming && (
-          <button type="button" class="button button-delete" onClick={() => setConfirming(true)}>
-            Delete
-          </button>
-        )}
-      </div>
-      {confirming && (
-        <ConfirmDelete question="Delete this conversation?" busy={deleting} onConfirm={onDelete} onCancel={() => setConfirming(false)}>
-          Its {plural(messages.length, 'message')} are removed for good.
-        </ConfirmDelete>
-      )}
-      {deleteError && (
-        <Notice type="error" onDismiss={() => setDeleteError(null)} live={false}>
-          <p>{deleteError}</p>
-        </Notice>
-      )}
+      <DetailHead
+        list="/admin/conversations"
+        back="All conversations"
+        title={<>Conversation {improvedAt && <ImprovedBadge at={improvedAt} />}</>}
+        what="conversation"
+        deleteUrl={url}
+        consequence={<>Its {plural(messages.length, 'message')} are removed for good.</>}
+      />
 
       <dl class="conversation-facts">
         <Fact term="Started">
@@ -122,7 +98,10 @@ export default function ConversationPage() {
           {messages.map((m, i) => (
             <li key={m.id} id={`message-${m.id}`} class={`transcript-item is-${m.role}`}>
               {m.role === 'user' ? (
-                <UserMessage m={m} playground={isPlayground} />
+                <>
+                  <TranscriptHead who={isPlayground ? 'You (Playground)' : 'Visitor'} at={m.createdAt} />
+                  <div class="bubble bubble-user plain-text">{m.text}</div>
+                </>
               ) : (
                 <AnswerMessage m={m} conversationId={conversation.id} question={questionBefore(i)} startOpen={improveId === m.id} onImproved={reload} />
               )}
@@ -131,18 +110,6 @@ export default function ConversationPage() {
         </ol>
       </Postbox>
     </div>
-  );
-}
-
-function UserMessage({ m, playground }: { m: StoredMessage; playground: boolean }) {
-  return (
-    <>
-      <div class="transcript-head">
-        <span class="transcript-who">{playground ? 'You (Playground)' : 'Visitor'}</span>
-        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-      </div>
-      <div class="bubble bubble-user plain-text">{m.text}</div>
-    </>
   );
 }
 
@@ -156,25 +123,20 @@ interface AnswerProps {
 
 function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: AnswerProps) {
   const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
+  const split = [`${formatNumber(m.promptTokens ?? 0)} in`, `${formatNumber(m.completionTokens ?? 0)} out`];
+  if (m.reasoningTokens) split.push(`${formatNumber(m.reasoningTokens)} reasoning`);
   return (
     <>
-      <div class="transcript-head">
-        <span class="transcript-who">Bot</span>
+      <TranscriptHead who="Bot" at={m.createdAt}>
         <StatusBadge status={m.status} />
         {m.qaAnswer && <QaAnswerBadge />}
         {m.improvedAt && <ImprovedBadge at={m.improvedAt} />}
-        {m.feedback === 'up' && (
-          <span class="feedback-up" title="The visitor found this helpful">
-            <Thumb /> Helpful
+        {m.feedback && (
+          <span class={`feedback-${m.feedback}`} title={`The visitor found this ${m.feedback === 'up' ? 'helpful' : 'unhelpful'}`}>
+            <Thumb down={m.feedback === 'down'} /> {m.feedback === 'up' ? 'Helpful' : 'Not helpful'}
           </span>
         )}
-        {m.feedback === 'down' && (
-          <span class="feedback-down" title="The visitor found this unhelpful">
-            <Thumb down /> Not helpful
-          </span>
-        )}
-        <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-      </div>
+      </TranscriptHead>
       {m.text ? <div class="bubble bubble-bot plain-text">{m.text}</div> : <div class="bubble bubble-bot is-empty">(no text)</div>}
       {m.error && (
         <Notice type={m.status === 'links_only' ? 'warning' : 'error'} inline live={false}>
@@ -195,18 +157,9 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
       />
       <dl class="answer-meta">
         <Fact term="Model">{m.model ? <code>{m.model}</code> : '—'}</Fact>
-        <Fact
-          term="Tokens"
-          title={`${formatNumber(m.promptTokens ?? 0)} in, ${formatNumber(m.completionTokens ?? 0)} out${m.reasoningTokens ? `, ${formatNumber(m.reasoningTokens)} reasoning` : ''}`}
-        >
+        <Fact term="Tokens" title={split.join(', ')}>
           {formatNumber(tokens)}
-          {tokens > 0 && (
-            <span class="muted">
-              {' '}
-              ({formatNumber(m.promptTokens ?? 0)} in · {formatNumber(m.completionTokens ?? 0)} out
-              {m.reasoningTokens ? ` · ${formatNumber(m.reasoningTokens)} reasoning` : ''})
-            </span>
-          )}
+          {tokens > 0 && <span class="muted"> ({split.join(' · ')})</span>}
         </Fact>
         <Fact term="Cost">{formatMoney(m.cost)}</Fact>
         <Fact term="Latency">
@@ -217,30 +170,7 @@ function AnswerMessage({ m, conversationId, question, startOpen, onImproved }: A
       {m.retrieved && m.retrieved.length > 0 ? (
         <details class="retrieved">
           <summary>Retrieved chunks ({m.retrieved.length})</summary>
-          <table class="ca-table retrieved-table">
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">URL</th>
-                <th scope="col" class="col-num">
-                  Match
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {m.retrieved.map((c, i) => (
-                <tr key={`${c.chunkId}-${i}`}>
-                  <td>
-                    <SourceLinkView source={{ title: c.title, url: c.url }} />
-                  </td>
-                  <td class="url-cell">{c.url && safeHref(c.url) ? <code>{c.url}</code> : <span class="muted">none (text entry)</span>}</td>
-                  <td class="col-num">
-                    <MatchBadge percent={c.matchPercent} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable class="retrieved-table" columns={RETRIEVED} rows={m.retrieved} rowKey={(c, i) => `${c.chunkId}-${i}`} />
         </details>
       ) : (
         <p class="retrieved-none">No chunks were retrieved for this answer.</p>

@@ -3,11 +3,12 @@
 // embedding call), and marks the conversation improved. POST /api/admin/conversations/:id/improve.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, describedBy } from '../../components/Field.js';
 import { Notice } from '../../components/Notice.js';
+import { StackedInput, StackedTextarea } from '../../components/StackedField.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useAfterRender } from '../../components/form-helpers.js';
+import { useFields } from '../../components/useFields.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import type { ImproveAnswerRequest, ImprovedAnswer } from '../../../../server/chat/schemas.js';
 import './improve.css';
@@ -30,13 +31,12 @@ interface Props {
 
 export function ImproveAnswer({ conversationId, messageId, question, answer, startOpen = false, onImproved }: Props) {
   const [open, setOpen] = useState(startOpen);
-  const [fields, setFields] = useState({ question, answer });
-  const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
+  const base = `improve-${messageId}`;
+  const { values: fields, setValues, setErrors, bind } = useFields({ question, answer }, (k) => `${base}-${k}`, saving);
   const { notice, noticeRef, show, clear } = useActionNotice();
   const toggleRef = useRef<HTMLButtonElement>(null);
   const afterRender = useAfterRender();
-  const base = `improve-${messageId}`;
 
   // Opened from the list: the admin came here to write the answer.
   useEffect(() => {
@@ -48,13 +48,8 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
 
   useUnsavedChanges(open && (fields.question.trim() !== question.trim() || fields.answer.trim() !== answer.trim()));
 
-  const set = (k: 'question' | 'answer', v: string) => {
-    setFields((f) => ({ ...f, [k]: v }));
-    setErrors((e) => ({ ...e, [k]: undefined }));
-  };
-
   function start() {
-    setFields({ question, answer });
+    setValues({ question, answer });
     setErrors({});
     clear();
     setOpen(true);
@@ -107,41 +102,6 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
     }
   }
 
-  const field = (key: 'question' | 'answer', label: string, multiline: boolean, help?: string) => (
-    <div class="field">
-      <label for={`${base}-${key}`}>{label}</label>
-      {multiline ? (
-        <textarea
-          id={`${base}-${key}`}
-          class="textarea"
-          rows={5}
-          value={fields[key]}
-          aria-invalid={errors[key] ? 'true' : undefined}
-          aria-describedby={describedBy(errors[key] && `${base}-${key}-error`, help && `${base}-${key}-help`)}
-          onInput={(e) => set(key, e.currentTarget.value)}
-          disabled={saving}
-        />
-      ) : (
-        <input
-          id={`${base}-${key}`}
-          type="text"
-          class="input"
-          value={fields[key]}
-          aria-invalid={errors[key] ? 'true' : undefined}
-          aria-describedby={describedBy(errors[key] && `${base}-${key}-error`)}
-          onInput={(e) => set(key, e.currentTarget.value)}
-          disabled={saving}
-        />
-      )}
-      <FieldError id={`${base}-${key}-error`} message={errors[key]} />
-      {help && (
-        <p class="description" id={`${base}-${key}-help`}>
-          {help}
-        </p>
-      )}
-    </div>
-  );
-
   return (
     <div class="improve-answer">
       {!open && (
@@ -155,8 +115,8 @@ export function ImproveAnswer({ conversationId, messageId, question, answer, sta
             Improve answer: add a Q&amp;A entry
           </h3>
           <p class="description">Write the answer you want visitors to get. It is saved under Data Training → Text &amp; Q&amp;A and trained at once.</p>
-          {field('question', 'Question', false)}
-          {field('answer', 'Answer', true, QA_HELP)}
+          <StackedInput label="Question" {...bind('question')} />
+          <StackedTextarea label="Answer" rows={5} help={QA_HELP} {...bind('answer')} />
           <div class="improve-actions">
             <SubmitRow saving={saving} label="Save and train" busyLabel="Saving and training (one embedding call)…" />
             {!saving && (

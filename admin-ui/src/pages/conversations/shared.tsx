@@ -1,8 +1,8 @@
 // Pieces shared by the conversation list and detail screens (and the Playground): formats, badges, links.
-import { signal } from '@preact/signals';
 import { Badge, type BadgeTone } from '../../components/Badge.js';
 import { Icon } from '../../components/Icon.js';
-import { formatNumber, formatUsd } from '../../format.js';
+import type { ComponentChildren } from 'preact';
+import { formatDateTime, formatUsd } from '../../format.js';
 import type { Filter, MessageStatus, SourceLink } from './types.js';
 
 export const FILTERS: { id: Filter; label: string }[] = [
@@ -10,9 +10,6 @@ export const FILTERS: { id: Filter; label: string }[] = [
   { id: 'unanswered', label: 'Unanswered' },
   { id: 'thumbs-down', label: 'Thumbs down' },
 ];
-
-/** A one-off message for the list screen (e.g. after deleting a conversation on the detail screen). */
-export const listFlash = signal<string | null>(null);
 
 /** Chat costs are fractions of a cent: "$0.00", "$0.0004", "$1.25". */
 export function formatMoney(usd: number | null | undefined): string {
@@ -26,8 +23,6 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms == null) return '—';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
-
-export const formatCount = (n: number | null | undefined) => formatNumber(n ?? 0);
 
 /** Only http(s) links are made clickable; anything else is shown as text. */
 export function safeHref(url: string | null | undefined): string | null {
@@ -52,11 +47,11 @@ export function SourceLinkView({ source }: { source: SourceLink }) {
   );
 }
 
-export function SourcesList({ sources, label = 'Sources' }: { sources: SourceLink[]; label?: string }) {
+export function SourcesList({ sources }: { sources: SourceLink[] }) {
   if (!sources.length) return null;
   return (
     <div class="message-sources">
-      <span class="message-sources-label">{label}:</span>
+      <span class="message-sources-label">Sources:</span>
       <ol>
         {sources.map((s, i) => (
           <li key={i}>
@@ -150,5 +145,16 @@ export function ImprovedBadge({ at }: { at: string }) {
     <Badge tone="success" title={`You added a Q&A answer for it on ${new Date(at).toLocaleString()}`}>
       Improved
     </Badge>
+  );
+}
+
+/** A transcript message's head: who said it, its badges, and when. */
+export function TranscriptHead({ who, at, children }: { who: string; at: string; children?: ComponentChildren }) {
+  return (
+    <div class="transcript-head">
+      <span class="transcript-who">{who}</span>
+      {children}
+      <time dateTime={at}>{formatDateTime(at)}</time>
+    </div>
   );
 }

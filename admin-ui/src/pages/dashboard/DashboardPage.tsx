@@ -9,27 +9,14 @@ import { PublicAddressNotice, type AddressStatus } from '../../components/Public
 import { FinishSettingUp } from '../start/FinishSettingUp.js';
 import { InsightsArea } from './InsightsArea.js';
 import { Postbox } from '../../components/Postbox.js';
-
-/** PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place. */
-function AddressNoticeArea() {
-  const address = useResource<AddressStatus>('/api/admin/widget/address');
-  return <PublicAddressNotice status={address.data} dismissibleTunnel />;
-}
-
-/** Open alerts (prominent, first) and the usage numbers, above the checklist. */
-function DashboardStatsArea() {
-  const stats = useResource<DashboardStats>('/api/admin/dashboard/stats');
-  return (
-    <>
-      <AlertsArea stats={stats} />
-      <StatsRow stats={stats} />
-    </>
-  );
-}
+import { ProgressBar } from '../../components/ProgressBar.js';
 
 export default function DashboardPage() {
   useTitle('Dashboard');
   const { data, error, loading, reload } = useResource<DashboardBody>('/api/admin/dashboard');
+  // PUBLIC_URL differs from the address the admin opened Docent at: the widget may point at the wrong place.
+  const address = useResource<AddressStatus>('/api/admin/widget/address');
+  const stats = useResource<DashboardStats>('/api/admin/dashboard/stats');
   const items = data?.checklist ?? [];
   const done = items.filter((i) => i.done).length;
 
@@ -37,8 +24,10 @@ export default function DashboardPage() {
     <div class="wrap">
       <h1>Dashboard</h1>
       <FinishSettingUp />
-      <AddressNoticeArea />
-      <DashboardStatsArea />
+      <PublicAddressNotice status={address.data} dismissibleTunnel />
+      {/* Open alerts (prominent, first) and the usage numbers, above the checklist. */}
+      <AlertsArea stats={stats} />
+      <StatsRow stats={stats} />
       <InsightsArea />
       <div class="dashboard-widgets">
         <Postbox id="checklist-title" title="Setup checklist">
@@ -56,17 +45,7 @@ export default function DashboardPage() {
                     ? 'All done: Docent is ready to answer your visitors.'
                     : `${done} of ${items.length} steps done. Finish the steps below to put Docent on your website.`}
                 </p>
-                <div
-                  class="progress"
-                  role="progressbar"
-                  aria-label="Setup progress"
-                  aria-valuemin={0}
-                  aria-valuemax={items.length}
-                  aria-valuenow={done}
-                  aria-valuetext={`${done} of ${items.length} steps done`}
-                >
-                  <span style={{ width: `${items.length ? (done / items.length) * 100 : 0}%` }} />
-                </div>
+                <ProgressBar label="Setup progress" value={done} max={items.length} valueText={`${done} of ${items.length} steps done`} />
               </div>
               <ol class="checklist">
                 {items.map((item, i) => (

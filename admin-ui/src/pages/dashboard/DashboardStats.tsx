@@ -4,7 +4,9 @@ import { Fact } from '../../components/Fact.js';
 import { LoadError } from '../../components/PageLoadState.js';
 import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { formatDateTime, formatNumber, formatUsd, relativeTime } from '../../format.js';
+import { formatNumber } from '../../format.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
+import { formatMoney } from '../conversations/shared.js';
 import type { Resource } from '../../hooks.js';
 import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
@@ -32,12 +34,6 @@ const ACTIONS: Record<string, { label: string; href: string; external?: boolean 
   timeout: { label: 'Add a fallback model or choose a faster one in Settings → API Configuration', href: '/admin/settings' },
   unreachable: { label: 'Check the connection with Test API Key in Settings → API Configuration', href: '/admin/settings' },
 };
-
-function money(usd: number): string {
-  if (!usd) return '$0.00';
-  if (usd < 0.0001) return '< $0.0001';
-  return formatUsd(usd);
-}
 
 export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
   const [dismissing, setDismissing] = useState<number | null>(null);
@@ -84,18 +80,11 @@ export function AlertsArea({ stats }: { stats: Resource<DashboardStats> }) {
                   <strong>{a.message}</strong>
                 </p>
                 <p class="alert-meta">
-                  {a.count === 1 ? 'Happened once' : `Happened ${formatNumber(a.count)} times`}, last{' '}
-                  <time dateTime={a.lastAt} title={formatDateTime(a.lastAt)}>
-                    {relativeTime(a.lastAt)}
-                  </time>
+                  {a.count === 1 ? 'Happened once' : `Happened ${formatNumber(a.count)} times`}, last <TimeAgo at={a.lastAt} />
                   {a.count > 1 && (
                     <>
                       {' '}
-                      (first{' '}
-                      <time dateTime={a.firstAt} title={formatDateTime(a.firstAt)}>
-                        {relativeTime(a.firstAt)}
-                      </time>
-                      )
+                      (first <TimeAgo at={a.firstAt} />)
                     </>
                   )}
                   .
@@ -150,7 +139,7 @@ function StatsBox({ title, stats, loading }: { title: string; stats?: UsageTotal
           <Fact term="Conversations">{formatNumber(stats.conversations)}</Fact>
           <Fact term="Messages">{formatNumber(stats.messages)}</Fact>
           <Fact term="Tokens">{formatNumber(stats.tokens)}</Fact>
-          <Fact term="Cost">{money(stats.cost)}</Fact>
+          <Fact term="Cost">{formatMoney(stats.cost)}</Fact>
         </dl>
       )}
     </Postbox>

@@ -1,46 +1,44 @@
 // One lead: who, how to reach them, their message, the consent they gave, the conversation they came from,
 // its status (new → contacted → closed), and delete with confirmation. GET/PATCH/DELETE /api/admin/leads/:id.
-import { Fact } from '../../components/Fact.js';
 import { useState } from 'preact/hooks';
-import { useLocation, useRoute } from 'preact-iso';
+import { useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
+import { useActionNotice } from '../../components/announce.js';
+import { BackLink, DetailHead } from '../../components/DetailHead.js';
+import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
-import { speak } from '../../components/announce.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
+import { Postbox } from '../../components/Postbox.js';
 import { Spinner } from '../../components/Spinner.js';
-import { ConfirmDelete } from '../../components/ConfirmDelete.js';
 import { formatDateTime } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { listFlash, StatusBadge } from '../conversations/shared.js';
+import { StatusBadge, TranscriptHead } from '../conversations/shared.js';
 import { LeadStatusPill } from './LeadStatusPill.js';
 import type { LeadStatus, LeadUpdated, LeadView } from '../../../../server/leads/schemas.js';
 import { kindLabel, STATUSES, statusLabel } from './labels.js';
-import { Postbox } from '../../components/Postbox.js';
-import { PageLoadState } from '../../components/PageLoadState.js';
 import '../../components/chat-admin.css';
 import './leads.css';
 
 export default function LeadPage() {
   const { params } = useRoute();
-  const { route } = useLocation();
   const id = params.id ?? '';
   useTitle('Lead', 'Leads');
   const { data, error, loading, reload, setData } = useResource<LeadView>(`/api/admin/leads/${encodeURIComponent(id)}`);
   const [status, setStatus] = useState<LeadStatus | null>(null);
   const [saving, setSaving] = useState(false);
-  const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [deleting, setDeleting] = useState(false);
-
-  const back = (
-    <p class="back-link">
-      <a href="/admin/leads">
-        <span aria-hidden="true">←</span> All leads
-      </a>
-    </p>
-  );
+  const { notice, noticeRef, show, clear } = useActionNotice();
   if (loading || !data) {
-    return <PageLoadState back={back} title="Lead" what="the lead" error={data ? null : error} onRetry={reload} minHeight={320} />;
+    return (
+      <PageLoadState
+        back={<BackLink href="/admin/leads" label="All leads" />}
+        title="Lead"
+        what="the lead"
+        error={data ? null : error}
+        onRetry={reload}
+        minHeight={320}
+      />
+    );
   }
 
   const { lead, transcript } = data;
@@ -50,59 +48,33 @@ export default function LeadPage() {
     e.preventDefault();
     if (chosen === lead.status || saving) return;
     setSaving(true);
-    setNotice(null);
+    clear();
     try {
       const res = await api.patch<LeadUpdated>(`/api/admin/leads/${lead.id}`, { status: chosen });
       setData({ lead: res.lead, transcript });
       setStatus(null);
-      const text = `Status changed to ${statusLabel(res.lead.status)}.`;
-      setNotice({ type: 'success', text });
-      speak(text);
+      show({ type: 'success', message: `Status changed to ${statusLabel(res.lead.status)}.` });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      const text = `The status was not changed: ${errorMessage(err)}`;
-      setNotice({ type: 'error', text });
-      speak(text, 'assertive');
+      show({ type: 'error', message: `The status was not changed: ${errorMessage(err)}` });
     } finally {
       setSaving(false);
     }
   }
 
-  async function onDelete() {
-    setDeleting(true);
-    try {
-      await api.del(`/api/admin/leads/${lead.id}`);
-      listFlash.value = 'Lead deleted.';
-      speak('Lead deleted.');
-      route('/admin/leads');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      const text = `The lead was not deleted: ${errorMessage(err)}`;
-      setNotice({ type: 'error', text });
-      speak(text, 'assertive');
-      setDeleting(false);
-    }
-  }
-
   return (
     <div class="wrap chat-admin">
-      {back}
-      <div class="page-title-row">
-        <h1>Lead: {lead.name}</h1>
-        {!confirming && (
-          <button type="button" class="button button-delete" onClick={() => setConfirming(true)}>
-            Delete
-          </button>
-        )}
-      </div>
-      {confirming && (
-        <ConfirmDelete question="Delete this lead?" busy={deleting} onConfirm={onDelete} onCancel={() => setConfirming(false)}>
-          {lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).
-        </ConfirmDelete>
-      )}
+      <DetailHead
+        list="/admin/leads"
+        back="All leads"
+        title={`Lead: ${lead.name}`}
+        what="lead"
+        deleteUrl={`/api/admin/leads/${lead.id}`}
+        consequence={<>{lead.name}'s contact details and message are removed for good (the conversation stays under Conversations).</>}
+      />
       {notice && (
-        <Notice type={notice.type} onDismiss={() => setNotice(null)} live={false}>
-          <p>{notice.text}</p>
+        <Notice type={notice.type} onDismiss={clear} live={false} noticeRef={noticeRef}>
+          <p>{notice.message}</p>
         </Notice>
       )}
 
@@ -156,11 +128,9 @@ export default function LeadPage() {
             <ol class="transcript">
               {transcript.map((m, i) => (
                 <li key={i} class={`transcript-item is-${m.role}`}>
-                  <div class="transcript-head">
-                    <span class="transcript-who">{m.role === 'user' ? 'Visitor' : 'Bot'}</span>
+                  <TranscriptHead who={m.role === 'user' ? 'Visitor' : 'Bot'} at={m.createdAt}>
                     {m.role === 'assistant' && <StatusBadge status={m.status} />}
-                    <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-                  </div>
+                  </TranscriptHead>
                   <div class={`bubble ${m.role === 'user' ? 'bubble-user' : 'bubble-bot'} plain-text`}>{m.text || '(no text)'}</div>
                 </li>
               ))}

@@ -1,4 +1,5 @@
 // "What the bot saw" for one answer: the model and reasoning, what was searched, the chunks, the final prompt.
+import { Badge, type BadgeTone } from '../../components/Badge.js';
 import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
@@ -11,6 +12,9 @@ const QUERY_KINDS: Record<string, string> = {
   'with-previous': 'With the previous question',
   rewritten: 'Rewritten by the model',
 };
+
+/** The system prompt and the visitor's words stand out from the bot's earlier answers. */
+const ROLE_TONES: Record<string, BadgeTone> = { system: 'info', user: 'success' };
 
 const formatPercent = (p: number) => `${Math.round(p)}%`;
 
@@ -118,8 +122,10 @@ export function DebugView({ turn }: { turn: Turn | null }) {
       {d.prompt ? (
         <ol class="prompt-list">
           {d.prompt.map((p, i) => (
-            <li key={i} class={`prompt-message prompt-${p.role}`}>
-              <span class="prompt-role">{p.role}</span>
+            <li key={i} class="prompt-message">
+              <Badge tone={ROLE_TONES[p.role] ?? 'neutral'} class="prompt-role">
+                {p.role}
+              </Badge>
               <pre tabIndex={0} role="region" aria-label={`Prompt message ${i + 1}: ${p.role}`}>
                 {p.content}
               </pre>

@@ -116,10 +116,6 @@ export default function PlaygroundPage() {
     }
   }
 
-  function stop() {
-    controller.current?.abort();
-  }
-
   function newChat() {
     controller.current?.abort();
     controller.current = null;
@@ -206,7 +202,7 @@ export default function PlaygroundPage() {
               aria-describedby={inputError ? 'playground-input-error' : 'playground-input-help'}
             />
             {busy ? (
-              <button type="button" class="button button-stop" onClick={stop}>
+              <button type="button" class="button button-stop" onClick={() => controller.current?.abort()}>
                 <Icon name="stop" size={16} />
                 Stop
               </button>
