@@ -17,7 +17,7 @@ export function localTime(iso: string, now = new Date()): string {
   return `${t.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(t.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) })}, ${time}`;
 }
 
-function ExternalLink({ href, children }: { href: string; children: ComponentChildren }) {
+export function ExternalLink({ href, children }: { href: string; children: ComponentChildren }) {
   return (
     <a href={href} target="_blank" rel="noopener noreferrer">
       {children}
