@@ -120,7 +120,7 @@ export function chatbotBoxes({ form, errors, saving, update }: SectionProps): Bo
         {
           kind: 'number',
           key: 'qaAnswerMatch',
-          label: 'Q&amp;A answers',
+          label: 'Q&A answers',
           min: 0,
           max: 100,
           width: 'tiny',

@@ -85,23 +85,16 @@ export default function ApiConfiguration() {
   const reasoningSupported = modelInfo ? modelInfo.reasoning.supported : true;
   const reasoningMandatory = !!modelInfo?.reasoning.mandatory;
 
+  /** Changes fields and clears the errors of `clear`. */
   function update(patch: Partial<FormState>, clear: (keyof Errors)[] = []) {
     setForm((f) => (f ? { ...f, ...patch } : f));
-    if (clear.length) {
-      setErrors((e) => {
-        const next = { ...e };
-        for (const k of clear) delete next[k];
-        return next;
-      });
-    }
+    for (const k of clear) setFieldError(k, undefined);
   }
 
   function setFieldError(field: keyof Errors, message: string | undefined) {
     setErrors((e) => {
-      const next = { ...e };
-      if (message) next[field] = message;
-      else delete next[field];
-      return next;
+      const { [field]: _, ...rest } = e;
+      return message ? { ...rest, [field]: message } : rest;
     });
   }
 

@@ -226,7 +226,7 @@ function Preview(props: { fileName: string; result: ImportResult; applying: bool
       {changes.length === 0 ? (
         <p>Every setting in this file already has the same value here.</p>
       ) : (
-        <table class="import-changes">
+        <table class="import-changes stack-on-phone">
           <caption class="screen-reader-text">Settings the import changes</caption>
           <thead>
             <tr>

@@ -27,10 +27,11 @@ export function ExternalLink({ href, children }: { href: string; children: Compo
   );
 }
 
-function Since({ iso }: { iso: string }) {
+/** When something happened: the local time ("10:02"), or how long ago ("5 minutes ago"); the full date on hover. */
+function Since({ iso, ago = false }: { iso: string; ago?: boolean }) {
   return (
     <time dateTime={iso} title={formatDateTime(iso)}>
-      {localTime(iso)}
+      {ago ? relativeTime(iso) : localTime(iso)}
     </time>
   );
 }
@@ -97,20 +98,13 @@ export function KeyStatusLine({ settings }: { settings: ApiSettings }) {
   } else if (keyCheck?.ok) {
     line = (
       <span class="status-ok">
-        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested{' '}
-        <time dateTime={keyCheck.checkedAt} title={formatDateTime(keyCheck.checkedAt)}>
-          {relativeTime(keyCheck.checkedAt)}
-        </time>
-        .
+        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested <Since iso={keyCheck.checkedAt} ago />.
       </span>
     );
   } else if (keyCheck) {
     line = (
       <span class="status-error">
-        Saved, but the last test failed (
-        <time dateTime={keyCheck.checkedAt} title={formatDateTime(keyCheck.checkedAt)}>
-          {relativeTime(keyCheck.checkedAt)}
-        </time>
+        Saved, but the last test failed (<Since iso={keyCheck.checkedAt} ago />
         ).
       </span>
     );
