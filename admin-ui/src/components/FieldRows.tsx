@@ -14,8 +14,8 @@ export type FieldRow<K extends string> =
   | ({ kind: 'password'; key: K } & Unbound<ComponentProps<typeof PasswordField>> & { disabled?: boolean })
   | ({ kind: 'checkbox'; key: K } & Unbound<ComponentProps<typeof CheckboxField>>)
   | ({ kind: 'select'; key: K; options: [value: string, label: string][] } & Omit<Unbound<ComponentProps<typeof SelectField>>, 'children'>)
-  // The radios' error and help are keyed to the bound id: the first radio's.
-  | ({ kind: 'radio'; key: K; onValue?: (value: any) => void } & Omit<
+  // The radios' error and help are keyed to `describes`: by default the bound id, the first radio's.
+  | ({ kind: 'radio'; key: K; onValue?: (value: any) => void; describes?: string } & Omit<
       ComponentProps<typeof RadioField<string>>,
       'value' | 'onValue' | 'disabled' | 'describes'
     >)
@@ -54,7 +54,7 @@ export function FieldRows<K extends string>({ rows, bind }: { rows: FieldRow<K>[
               </SelectField>
             );
           case 'radio':
-            return <RadioField {...bound} describes={bound.id} />;
+            return <RadioField describes={bound.id} {...bound} />;
         }
       })}
     </>

@@ -1,6 +1,5 @@
 // The Chatbot screen's boxes as data: each box's rows (FieldRows), bound to the form by the page.
 import type { FieldRow } from '../../components/FieldRows.js';
-import { RadioField } from '../../components/RadioGroup.js';
 import { DEFAULT_INSTRUCTIONS, DEFAULT_NO_ANSWER, type FieldKey, LANGUAGES, MAX_INSTRUCTIONS, type SectionErrors, type SectionProps, fieldId } from './form.js';
 
 type NumberRow = Extract<FieldRow<FieldKey>, { kind: 'number' }>;
@@ -52,23 +51,22 @@ export function chatbotBoxes({ form, errors, saving, update }: SectionProps): Bo
             </>
           ),
         },
-        <RadioField
-          label="Response language"
-          labelId="language-label"
-          describes={fieldId('language')}
-          error={errors.language}
-          help="Automatic suits most sites. Choose one language if your content and support are only in that language."
-          name="language-mode"
-          describedBy="cb-language-description"
-          value={form.languageMode}
-          onValue={(languageMode) => update({ languageMode })}
-          disabled={saving}
-          choices={[
+        {
+          kind: 'radio',
+          key: 'languageMode',
+          // The help and the error belong to the language, which the radios choose and the select names.
+          describes: fieldId('language'),
+          error: errors.language,
+          label: 'Response language',
+          labelId: 'language-label',
+          help: 'Automatic suits most sites. Choose one language if your content and support are only in that language.',
+          name: 'language-mode',
+          describedBy: 'cb-language-description',
+          choices: [
             { value: 'auto', id: 'language-auto', title: "Automatic — reply in the visitor's language" },
             { value: 'fixed', id: 'language-fixed', title: 'Always reply in one language' },
-          ]}
-        >
-          {form.languageMode === 'fixed' && (
+          ],
+          children: form.languageMode === 'fixed' && (
             <div class="sub-field">
               <label class="screen-reader-text" for={fieldId('language')}>
                 Language
@@ -88,8 +86,8 @@ export function chatbotBoxes({ form, errors, saving, update }: SectionProps): Bo
                 ))}
               </select>
             </div>
-          )}
-        </RadioField>,
+          ),
+        },
         {
           kind: 'radio',
           key: 'mode',

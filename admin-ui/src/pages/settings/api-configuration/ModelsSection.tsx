@@ -49,14 +49,9 @@ export function ModelsSection(props: SectionProps) {
           <span>Enable reasoning</span>
         </label>
         <FieldError id="reasoning-error" message={errors.reasoningEnabled} />
-        {!reasoningSupported && (
+        {(!reasoningSupported || reasoningMandatory) && (
           <p class="description note" id="reasoning-note">
-            This model does not support reasoning.
-          </p>
-        )}
-        {reasoningSupported && reasoningMandatory && (
-          <p class="description note" id="reasoning-note">
-            This model always reasons; off keeps it to the minimum.
+            {reasoningSupported ? 'This model always reasons; off keeps it to the minimum.' : 'This model does not support reasoning.'}
           </p>
         )}
         <p class="description" id="reasoning-description">
