@@ -31,21 +31,21 @@ export function FieldRows<K extends string>({ rows, bind }: { rows: FieldRow<K>[
       {rows.map((row) => {
         if (!row || !('kind' in row)) return row;
         const { kind, key, ...props } = row;
-        const bound = { key, ...bind(key), ...props } as any;
+        const bound = { ...bind(key), ...props } as any;
         switch (kind) {
           case 'text':
-            return <TextField {...bound} />;
+            return <TextField key={key} {...bound} />;
           case 'textarea':
-            return <TextareaField {...bound} />;
+            return <TextareaField key={key} {...bound} />;
           case 'number':
-            return <NumberField {...bound} />;
+            return <NumberField key={key} {...bound} />;
           case 'password':
-            return <PasswordField {...bound} />;
+            return <PasswordField key={key} {...bound} />;
           case 'checkbox':
-            return <CheckboxField {...bound} />;
+            return <CheckboxField key={key} {...bound} />;
           case 'select':
             return (
-              <SelectField {...bound}>
+              <SelectField key={key} {...bound}>
                 {(props as { options: [string, string][] }).options.map(([value, label]) => (
                   <option key={value} value={value}>
                     {label}
@@ -54,7 +54,7 @@ export function FieldRows<K extends string>({ rows, bind }: { rows: FieldRow<K>[
               </SelectField>
             );
           case 'radio':
-            return <RadioField describes={bound.id} {...bound} />;
+            return <RadioField key={key} describes={bound.id} {...bound} />;
         }
       })}
     </>

@@ -1,4 +1,5 @@
 // The Chatbot screen's boxes as data: each box's rows (FieldRows), bound to the form by the page.
+import type { ComponentChildren } from 'preact';
 import type { FieldRow } from '../../components/FieldRows.js';
 import { DEFAULT_INSTRUCTIONS, DEFAULT_NO_ANSWER, type FieldKey, LANGUAGES, MAX_INSTRUCTIONS, type SectionErrors, type SectionProps, fieldId } from './form.js';
 
@@ -7,7 +8,7 @@ const numbers = (rows: Omit<NumberRow, 'kind'>[]): NumberRow[] => rows.map((row)
 
 interface Box {
   id: string;
-  title: preact.ComponentChildren;
+  title: ComponentChildren;
   /** The server's message for this part of the body that no field took. */
   sectionError?: keyof SectionErrors;
   rows: FieldRow<FieldKey>[];
