@@ -2,7 +2,8 @@
 // tests) rather than the last test alone, and what it can still spend. Times are the admin's local time.
 import type { ComponentChildren } from 'preact';
 import { Icon } from '../../components/Icon.js';
-import { formatDateTime, formatUsd, relativeTime } from '../../format.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
+import { formatDateTime, formatUsd } from '../../format.js';
 import type { ApiSettings, KeyState } from '../../types.js';
 import './settings.css';
 
@@ -27,11 +28,11 @@ export function ExternalLink({ href, children }: { href: string; children: Compo
   );
 }
 
-/** When something happened: the local time ("10:02"), or how long ago ("5 minutes ago"); the full date on hover. */
-function Since({ iso, ago = false }: { iso: string; ago?: boolean }) {
+/** When something began, in local time ("10:02"); the full date on hover. */
+function Since({ iso }: { iso: string }) {
   return (
     <time dateTime={iso} title={formatDateTime(iso)}>
-      {ago ? relativeTime(iso) : localTime(iso)}
+      {localTime(iso)}
     </time>
   );
 }
@@ -98,13 +99,13 @@ export function KeyStatusLine({ settings }: { settings: ApiSettings }) {
   } else if (keyCheck?.ok) {
     line = (
       <span class="status-ok">
-        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested <Since iso={keyCheck.checkedAt} ago />.
+        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested <TimeAgo at={keyCheck.checkedAt} />.
       </span>
     );
   } else if (keyCheck) {
     line = (
       <span class="status-error">
-        Saved, but the last test failed (<Since iso={keyCheck.checkedAt} ago />
+        Saved, but the last test failed (<TimeAgo at={keyCheck.checkedAt} />
         ).
       </span>
     );
