@@ -1,15 +1,14 @@
 // Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
 // abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
 import { useTitle } from '../../components/AdminLayout.js';
-import { FormNotice } from '../../components/Notice.js';
+import { FieldRows } from '../../components/FieldRows.js';
+import { FormNotice, Notice } from '../../components/Notice.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
+import { Postbox } from '../../components/Postbox.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useSettingsForm } from '../../components/useSettingsForm.js';
-import { AnswersSection } from './AnswersSection.js';
-import { ContactSection } from './ContactSection.js';
 import { ORDER, fieldId, fromSettings, placeServerErrors, toBody, validate } from './form.js';
-import { LimitsSections } from './LimitsSections.js';
-import { ModelSection } from './ModelSection.js';
+import { chatbotBoxes } from './sections.js';
 import './chatbot.css';
 
 export default function ChatbotPage() {
@@ -28,7 +27,6 @@ export default function ChatbotPage() {
   if (!saved || !form) {
     return <PageLoadState title="Chatbot" what="the chatbot settings" error={resource.error} onRetry={resource.reload} />;
   }
-  const sections = { form, errors, sectionErrors, saving, update, bind };
 
   return (
     <div class="wrap chat-admin">
@@ -36,10 +34,16 @@ export default function ChatbotPage() {
       <p class="page-intro">How Docent answers your visitors, how much it may cost, and what it keeps.</p>
       <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} />
       <form onSubmit={onSave} noValidate>
-        <AnswersSection {...sections} />
-        <ContactSection {...sections} />
-        <ModelSection {...sections} />
-        <LimitsSections {...sections} />
+        {chatbotBoxes({ form, errors, sectionErrors, saving, update, bind }).map((box) => (
+          <Postbox key={box.id} id={box.id} title={box.title} body="inside form-table">
+            {box.sectionError && sectionErrors[box.sectionError] && (
+              <Notice type="error" inline live={false}>
+                <p>{sectionErrors[box.sectionError]}</p>
+              </Notice>
+            )}
+            <FieldRows rows={box.rows} bind={bind} />
+          </Postbox>
+        ))}
 
         <SubmitRow saving={saving} dirty={dirty} />
       </form>

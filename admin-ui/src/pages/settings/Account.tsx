@@ -8,6 +8,7 @@ import { FormNotice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useActionNotice } from '../../components/announce.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
+import { useFields } from '../../components/useFields.js';
 import { formatDateTime, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import { Postbox } from '../../components/Postbox.js';
@@ -34,16 +35,10 @@ function validate(f: Form): Partial<Record<AccountField, string>> {
 
 export default function Account() {
   const account = useResource<AccountInfo>('/api/admin/account');
-  const [form, setForm] = useState<Form>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Record<AccountField, string>>>({});
   const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
   const [saving, setSaving] = useState(false);
+  const { values: form, setValues: setForm, setErrors, bind } = useFields<Form>(EMPTY, (k) => FIELD_IDS[k], saving);
   useUnsavedChanges(ORDER.some((k) => form[k] !== ''));
-
-  function update(field: AccountField, value: string) {
-    setForm((f) => ({ ...f, [field]: value }));
-    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
-  }
 
   function showErrors(found: Partial<Record<AccountField, string>>) {
     setErrors(found);
@@ -108,36 +103,14 @@ export default function Account() {
           )}
           {/* For password managers: there is one admin and no user name. */}
           <input type="text" name="username" autoComplete="username" value="admin" hidden readOnly />
-          <PasswordField
-            label="Current password"
-            id={FIELD_IDS.currentPassword}
-            value={form.currentPassword}
-            onValue={(v) => update('currentPassword', v)}
-            error={errors.currentPassword}
-            autoComplete="current-password"
-            disabled={saving}
-            help="The password you logged in with."
-          />
+          <PasswordField label="Current password" {...bind('currentPassword')} autoComplete="current-password" help="The password you logged in with." />
           <PasswordField
             label="New password"
-            id={FIELD_IDS.newPassword}
-            value={form.newPassword}
-            onValue={(v) => update('newPassword', v)}
-            error={errors.newPassword}
+            {...bind('newPassword')}
             autoComplete="new-password"
-            disabled={saving}
             help={`At least ${MIN_LENGTH} characters. A few unrelated words make a strong password that is easy to remember.`}
           />
-          <PasswordField
-            label="Confirm new password"
-            id={FIELD_IDS.confirmPassword}
-            value={form.confirmPassword}
-            onValue={(v) => update('confirmPassword', v)}
-            error={errors.confirmPassword}
-            autoComplete="new-password"
-            disabled={saving}
-            help="Type the new password again."
-          />
+          <PasswordField label="Confirm new password" {...bind('confirmPassword')} autoComplete="new-password" help="Type the new password again." />
         </Postbox>
         <SubmitRow saving={saving} label="Change Password" />
       </form>

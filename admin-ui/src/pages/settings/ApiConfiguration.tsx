@@ -12,14 +12,15 @@ import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { endpointName } from '../../format.js';
 import { useResource } from '../../hooks.js';
 import type { ApiSettings, ApiSettingsUpdate, KeyTestResult, Provider } from '../../types.js';
-import { ApiKeyField } from './api-configuration/ApiKeyField.js';
 import { ConnectionSection } from './api-configuration/ConnectionSection.js';
 import { ModelsSection } from './api-configuration/ModelsSection.js';
 import {
   type Errors,
+  FIELD_IDS,
   FIELD_ORDER,
   type FormState,
   STATUS_FIELDS,
+  type SectionProps,
   type TestState,
   fromSettings,
   sameForm,
@@ -29,7 +30,13 @@ import {
 } from './api-configuration/form.js';
 import { useCatalog } from './api-configuration/useCatalog.js';
 
-export { KEY_FORMAT_MESSAGE, OPENROUTER_KEY } from './api-configuration/form.js';
+/** Focuses the first of these controls that is on the page. */
+function focusFirst(...ids: string[]) {
+  for (const id of ids) {
+    const el = document.getElementById(id);
+    if (el) return el.focus();
+  }
+}
 
 export default function ApiConfiguration() {
   const settings = useResource<ApiSettings>('/api/admin/settings/api');
@@ -44,10 +51,6 @@ export default function ApiConfiguration() {
   const [test, setTest] = useState<TestState>({ status: 'idle' });
   const [, setTick] = useState(0);
 
-  const keyInputRef = useRef<HTMLInputElement>(null);
-  const baseUrlRef = useRef<HTMLInputElement>(null);
-  const modelRef = useRef<HTMLInputElement>(null);
-  const fallbackRefs = useRef<(HTMLInputElement | null)[]>([]);
   // Focus moves that must wait for the next render (e.g. the key input appears after "Change key").
   const afterRender = useAfterRender();
   // Set while a pointer press on a button is under way. Validating on blur then would insert an error
@@ -82,23 +85,16 @@ export default function ApiConfiguration() {
   const reasoningSupported = modelInfo ? modelInfo.reasoning.supported : true;
   const reasoningMandatory = !!modelInfo?.reasoning.mandatory;
 
+  /** Changes fields and clears the errors of `clear`. */
   function update(patch: Partial<FormState>, clear: (keyof Errors)[] = []) {
     setForm((f) => (f ? { ...f, ...patch } : f));
-    if (clear.length) {
-      setErrors((e) => {
-        const next = { ...e };
-        for (const k of clear) delete next[k];
-        return next;
-      });
-    }
+    for (const k of clear) setFieldError(k, undefined);
   }
 
   function setFieldError(field: keyof Errors, message: string | undefined) {
     setErrors((e) => {
-      const next = { ...e };
-      if (message) next[field] = message;
-      else delete next[field];
-      return next;
+      const { [field]: _, ...rest } = e;
+      return message ? { ...rest, [field]: message } : rest;
     });
   }
 
@@ -114,22 +110,8 @@ export default function ApiConfiguration() {
   }
 
   function focusField(field: keyof Errors | undefined) {
-    if (!field) return;
-    const el =
-      field === 'apiKey'
-        ? keyInputRef.current
-        : field === 'baseUrl'
-          ? baseUrlRef.current
-          : field === 'model'
-            ? modelRef.current
-            : field === 'fallbackModels'
-              ? (fallbackRefs.current.find(Boolean) ?? null)
-              : field === 'provider'
-                ? (document.querySelector('input[name="provider"]:checked') as HTMLInputElement | null)
-                : field === 'lowBalanceUsd'
-                  ? (document.getElementById('low-balance') as HTMLInputElement | null)
-                  : (document.getElementById('reasoning') as HTMLInputElement | null);
-    el?.focus();
+    if (field === 'provider') (document.querySelector('input[name="provider"]:checked') as HTMLInputElement | null)?.focus();
+    else if (field) focusFirst(FIELD_IDS[field]);
   }
 
   function applyServerErrors(err: ApiError) {
@@ -256,7 +238,7 @@ export default function ApiConfiguration() {
       setTest({ status: 'idle' });
       showNotice({ type: 'success', message: 'API key removed.' });
       // The Remove button is gone: focus goes to the key field that took its place.
-      afterRender(() => keyInputRef.current?.focus());
+      afterRender(() => focusFirst('api-key'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       showNotice({ type: 'error', message: `The API key was not removed: ${errorMessage(err)}` });
@@ -274,13 +256,13 @@ export default function ApiConfiguration() {
   function startChangeKey() {
     update({ changingKey: true, apiKey: '' });
     if (test.status !== 'testing') setTest({ status: 'idle' });
-    afterRender(() => keyInputRef.current?.focus());
+    afterRender(() => focusFirst('api-key'));
   }
 
   function cancelChangeKey() {
     update({ changingKey: false, apiKey: '' }, ['apiKey']);
     if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
-    afterRender(() => document.getElementById('api-key-change')?.focus());
+    afterRender(() => focusFirst('api-key-change'));
   }
 
   function setFallback(i: number, id: string) {
@@ -292,71 +274,52 @@ export default function ApiConfiguration() {
   function addFallback() {
     const i = form!.fallbackModels.length;
     update({ fallbackModels: [...form!.fallbackModels, ''] });
-    afterRender(() => fallbackRefs.current[i]?.focus());
+    afterRender(() => focusFirst(`fallback-${i}`));
   }
 
   function removeFallback(i: number) {
     const next = form!.fallbackModels.filter((_, j) => j !== i);
     update({ fallbackModels: next }, ['fallbackModels']);
-    afterRender(() => (fallbackRefs.current[i] ?? fallbackRefs.current[i - 1] ?? document.getElementById('fallback-add'))?.focus());
+    afterRender(() => focusFirst(`fallback-${i}`, `fallback-${i - 1}`, 'fallback-add'));
   }
 
-  const catalogError = catalogRequestError ?? catalog?.error ?? null;
+  const sections: SectionProps = {
+    form,
+    saved,
+    errors,
+    busy,
+    update,
+    changeConnection,
+    validateOnBlur,
+    removing,
+    test,
+    onKeyInput: (v) => {
+      update({ apiKey: v }, ['apiKey']);
+      if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
+    },
+    onChangeKey: startChangeKey,
+    onCancelChangeKey: cancelChangeKey,
+    onRemoveKey,
+    onTest,
+    models,
+    catalog,
+    catalogLoading,
+    catalogError: catalogRequestError ?? catalog?.error ?? null,
+    refreshCatalog,
+    reasoningSupported,
+    reasoningMandatory,
+    setFallback,
+    addFallback,
+    removeFallback,
+  };
 
   return (
     <>
       <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={clearNotice} strong />
 
       <form class="settings-form" onSubmit={onSave} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
-        <ConnectionSection
-          form={form}
-          errors={errors}
-          busy={busy}
-          update={update}
-          changeConnection={changeConnection}
-          baseUrlRef={baseUrlRef}
-          onBaseUrlBlur={() => validateOnBlur('baseUrl')}
-          keyField={
-            <ApiKeyField
-              form={form}
-              saved={saved}
-              errors={errors}
-              busy={busy}
-              removing={removing}
-              test={test}
-              keyInputRef={keyInputRef}
-              onKeyInput={(v) => {
-                update({ apiKey: v }, ['apiKey']);
-                if (test.status === 'done' && !test.stored) setTest({ status: 'idle' });
-              }}
-              onKeyBlur={() => validateOnBlur('apiKey')}
-              onChangeKey={startChangeKey}
-              onCancelChangeKey={cancelChangeKey}
-              onRemoveKey={onRemoveKey}
-              onTest={onTest}
-            />
-          }
-        />
-
-        <ModelsSection
-          form={form}
-          saved={saved}
-          errors={errors}
-          busy={busy}
-          models={models}
-          catalog={catalog}
-          catalogLoading={catalogLoading}
-          catalogError={catalogError}
-          refreshCatalog={refreshCatalog}
-          update={update}
-          reasoningSupported={reasoningSupported}
-          reasoningMandatory={reasoningMandatory}
-          modelRef={modelRef}
-          fallbackRefs={fallbackRefs}
-          setFallback={setFallback}
-          addFallback={addFallback}
-          removeFallback={removeFallback}
-        />
+        <ConnectionSection {...sections} />
+        <ModelsSection {...sections} />
 
         <SubmitRow saving={saving} disabled={busy} dirty={dirty} />
       </form>

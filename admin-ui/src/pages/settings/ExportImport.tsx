@@ -73,7 +73,9 @@ export default function ExportImport() {
     showNotice({ type: 'error', message: `${fileName}: ${message}`, extra: Object.entries(fields).map(([path, m]) => `${path}: ${m}`) });
   }
 
-  function reset() {
+  /** Back to choosing a file: the input forgets the one it had. */
+  function backToIdle() {
+    setState({ step: 'idle' });
     if (fileInput.current) fileInput.current.value = '';
   }
 
@@ -117,15 +119,13 @@ export default function ExportImport() {
       if (err instanceof ApiError && err.status === 401) return;
       showNotice({ type: 'error', message: `Nothing was imported: ${errorMessage(err)}` });
     }
-    setState({ step: 'idle' });
-    reset();
+    backToIdle();
     // The Import button is gone with the preview: focus goes back to the file input, the start of the next import.
     afterRender(() => fileInput.current?.focus({ preventScroll: true }));
   }
 
   function cancel() {
-    setState({ step: 'idle' });
-    reset();
+    backToIdle();
     fileInput.current?.focus();
   }
 
@@ -226,7 +226,7 @@ function Preview(props: { fileName: string; result: ImportResult; applying: bool
       {changes.length === 0 ? (
         <p>Every setting in this file already has the same value here.</p>
       ) : (
-        <table class="import-changes">
+        <table class="import-changes stack-on-phone">
           <caption class="screen-reader-text">Settings the import changes</caption>
           <thead>
             <tr>

@@ -2,7 +2,8 @@
 // tests) rather than the last test alone, and what it can still spend. Times are the admin's local time.
 import type { ComponentChildren } from 'preact';
 import { Icon } from '../../components/Icon.js';
-import { formatDateTime, formatUsd, relativeTime } from '../../format.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
+import { formatDateTime, formatUsd } from '../../format.js';
 import type { ApiSettings, KeyState } from '../../types.js';
 import './settings.css';
 
@@ -17,7 +18,7 @@ export function localTime(iso: string, now = new Date()): string {
   return `${t.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(t.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) })}, ${time}`;
 }
 
-function ExternalLink({ href, children }: { href: string; children: ComponentChildren }) {
+export function ExternalLink({ href, children }: { href: string; children: ComponentChildren }) {
   return (
     <a href={href} target="_blank" rel="noopener noreferrer">
       {children}
@@ -27,6 +28,7 @@ function ExternalLink({ href, children }: { href: string; children: ComponentChi
   );
 }
 
+/** When something began, in local time ("10:02"); the full date on hover. */
 function Since({ iso }: { iso: string }) {
   return (
     <time dateTime={iso} title={formatDateTime(iso)}>
@@ -97,20 +99,13 @@ export function KeyStatusLine({ settings }: { settings: ApiSettings }) {
   } else if (keyCheck?.ok) {
     line = (
       <span class="status-ok">
-        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested{' '}
-        <time dateTime={keyCheck.checkedAt} title={formatDateTime(keyCheck.checkedAt)}>
-          {relativeTime(keyCheck.checkedAt)}
-        </time>
-        .
+        <Icon name="check-circle" size={16} class="status-icon" /> Saved. Worked when last tested <TimeAgo at={keyCheck.checkedAt} />.
       </span>
     );
   } else if (keyCheck) {
     line = (
       <span class="status-error">
-        Saved, but the last test failed (
-        <time dateTime={keyCheck.checkedAt} title={formatDateTime(keyCheck.checkedAt)}>
-          {relativeTime(keyCheck.checkedAt)}
-        </time>
+        Saved, but the last test failed (<TimeAgo at={keyCheck.checkedAt} />
         ).
       </span>
     );

@@ -1,7 +1,8 @@
 import { Icon } from '../../../components/Icon.js';
 import { Notice } from '../../../components/Notice.js';
 import { Spinner } from '../../../components/Spinner.js';
-import { formatDateTime, relativeTime } from '../../../format.js';
+import { TimeAgo } from '../../../components/TimeAgo.js';
+import { relativeTime } from '../../../format.js';
 import type { ModelCatalog } from '../../../types.js';
 
 /** How many models the list has, when it was fetched, and "Refresh list". */
@@ -20,10 +21,7 @@ export function CatalogStatus(props: { catalog: ModelCatalog | null; loading: bo
             </span>
             {catalog?.fetchedAt && (
               <span>
-                Updated{' '}
-                <time dateTime={catalog.fetchedAt} title={formatDateTime(catalog.fetchedAt)}>
-                  {relativeTime(catalog.fetchedAt)}
-                </time>
+                Updated <TimeAgo at={catalog.fetchedAt} />
               </span>
             )}
             <button type="button" class="button-link" onClick={onRefresh}>

@@ -1,43 +1,20 @@
-import type { Ref } from 'preact';
+// API Configuration → Models: the chat model, reasoning, fallbacks and (read-only) the embedding model.
 import { Field, FieldError, describedBy, fieldAria } from '../../../components/Field.js';
 import { ModelCombobox } from '../../../components/ModelCombobox.js';
 import { Notice } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { endpointName } from '../../../format.js';
-import type { ApiSettings, ModelCatalog, ModelInfo } from '../../../types.js';
 import { CatalogStatus } from './CatalogStatus.js';
-import { type Errors, type FormState, MAX_FALLBACKS } from './form.js';
+import { MAX_FALLBACKS, type SectionProps } from './form.js';
 
-interface Props {
-  form: FormState;
-  saved: ApiSettings;
-  errors: Errors;
-  busy: boolean;
-  models: ModelInfo[];
-  catalog: ModelCatalog | null;
-  catalogLoading: boolean;
-  catalogError: string | null;
-  refreshCatalog: () => void;
-  update: (patch: Partial<FormState>, clear?: (keyof Errors)[]) => void;
-  reasoningSupported: boolean;
-  reasoningMandatory: boolean;
-  modelRef: Ref<HTMLInputElement>;
-  fallbackRefs: { current: (HTMLInputElement | null)[] };
-  setFallback: (i: number, id: string) => void;
-  addFallback: () => void;
-  removeFallback: (i: number) => void;
-}
-
-/** The Models postbox: the chat model, reasoning, fallbacks and (read-only) the embedding model. */
-export function ModelsSection(props: Props) {
+export function ModelsSection(props: SectionProps) {
   const { form, saved, errors, busy, models, catalog, catalogLoading, catalogError, refreshCatalog, update, reasoningSupported, reasoningMandatory } = props;
-  const { modelRef, fallbackRefs, setFallback, addFallback, removeFallback } = props;
+  const { setFallback, addFallback, removeFallback } = props;
   return (
     <Postbox id="models-title" title="Models" body="inside form-table">
       <Field label="Model" id="model">
         <ModelCombobox
           id="model"
-          inputRef={modelRef}
           models={models}
           loading={catalogLoading}
           value={form.model}
@@ -72,14 +49,9 @@ export function ModelsSection(props: Props) {
           <span>Enable reasoning</span>
         </label>
         <FieldError id="reasoning-error" message={errors.reasoningEnabled} />
-        {!reasoningSupported && (
+        {(!reasoningSupported || reasoningMandatory) && (
           <p class="description note" id="reasoning-note">
-            This model does not support reasoning.
-          </p>
-        )}
-        {reasoningSupported && reasoningMandatory && (
-          <p class="description note" id="reasoning-note">
-            This model always reasons; off keeps it to the minimum.
+            {reasoningSupported ? 'This model always reasons; off keeps it to the minimum.' : 'This model does not support reasoning.'}
           </p>
         )}
         <p class="description" id="reasoning-description">
@@ -110,9 +82,6 @@ export function ModelsSection(props: Props) {
               </span>
               <ModelCombobox
                 id={`fallback-${i}`}
-                inputRef={(el) => {
-                  fallbackRefs.current[i] = el;
-                }}
                 models={models}
                 loading={catalogLoading}
                 value={id}

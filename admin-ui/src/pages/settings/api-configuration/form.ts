@@ -1,7 +1,7 @@
 // API Configuration's form: its state, the browser-side checks (same messages as the server) and the saved key's mask.
 import { checkDecimal, parseDecimal } from '../../../components/form-helpers.js';
 import { isHttpUrl } from '../../training/shared.js';
-import { DEFAULT_CHAT_MODEL, type ApiSettings, type KeyTestResult, type Provider } from '../../../types.js';
+import { DEFAULT_CHAT_MODEL, type ApiSettings, type KeyTestResult, type ModelCatalog, type ModelInfo, type Provider } from '../../../types.js';
 
 export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
 export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
@@ -27,6 +27,15 @@ export interface FormState {
 
 export type Errors = Partial<Record<'provider' | 'baseUrl' | 'apiKey' | 'lowBalanceUsd' | 'model' | 'fallbackModels' | 'reasoningEnabled', string>>;
 export const FIELD_ORDER: (keyof Errors)[] = ['provider', 'baseUrl', 'apiKey', 'lowBalanceUsd', 'model', 'reasoningEnabled', 'fallbackModels'];
+/** The control to focus for a field in error (the provider's is the checked radio, found by its name). */
+export const FIELD_IDS: Record<Exclude<keyof Errors, 'provider'>, string> = {
+  baseUrl: 'base-url',
+  apiKey: 'api-key',
+  lowBalanceUsd: 'low-balance',
+  model: 'model',
+  reasoningEnabled: 'reasoning',
+  fallbackModels: 'fallback-0',
+};
 
 export type TestState =
   | { status: 'idle' }
@@ -93,4 +102,35 @@ export function sameForm(a: FormState, b: FormState): boolean {
 
 export function maskedKey(s: ApiSettings): string {
   return `${s.provider === 'openrouter' ? 'sk-or-v1-' : ''}••••••••${s.apiKey.last4 ?? ''}`;
+}
+
+/** What the screen's sections get: the form and the saved settings, and the actions on them (ApiConfiguration.tsx). */
+export interface SectionProps {
+  form: FormState;
+  saved: ApiSettings;
+  errors: Errors;
+  busy: boolean;
+  update: (patch: Partial<FormState>, clear?: (keyof Errors)[]) => void;
+  // Connection and the key
+  /** Provider or base URL changed (an earlier key test no longer applies). */
+  changeConnection: (patch: Partial<FormState>, clear: (keyof Errors)[]) => void;
+  validateOnBlur: (field: 'apiKey' | 'baseUrl') => void;
+  removing: boolean;
+  test: TestState;
+  onKeyInput: (key: string) => void;
+  onChangeKey: () => void;
+  onCancelChangeKey: () => void;
+  onRemoveKey: () => void;
+  onTest: () => void;
+  // Models
+  models: ModelInfo[];
+  catalog: ModelCatalog | null;
+  catalogLoading: boolean;
+  catalogError: string | null;
+  refreshCatalog: () => void;
+  reasoningSupported: boolean;
+  reasoningMandatory: boolean;
+  setFallback: (i: number, id: string) => void;
+  addFallback: () => void;
+  removeFallback: (i: number) => void;
 }

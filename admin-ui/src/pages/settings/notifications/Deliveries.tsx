@@ -72,7 +72,7 @@ export function Deliveries({ resource }: { resource: Resource<DeliveryList> }) {
       )}
       {resource.data && !rows.length && <p class="ntf-empty">Nothing sent yet. Events appear here as they are sent, with any error.</p>}
       {rows.length > 0 && (
-        <table class="ntf-table ntf-history">
+        <table class="ntf-table ntf-history stack-on-phone">
           <caption class="screen-reader-text">The last notifications sent, newest first</caption>
           <thead>
             <tr>

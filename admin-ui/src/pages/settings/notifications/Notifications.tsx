@@ -11,9 +11,7 @@ import { useSettingsForm, type FieldErrors } from '../../../components/useSettin
 import { useResource } from '../../../hooks.js';
 import type { DeliveryList, NotificationSettingsView as SettingsView } from '../../../../../server/notifications/schemas.js';
 import { Deliveries } from './Deliveries.js';
-import { DigestSection } from './DigestSection.js';
-import { EmailSection } from './EmailSection.js';
-import { EventRoutes } from './EventRoutes.js';
+import { DigestSection, EmailSection, EventRoutes } from './sections.js';
 import { ORDER, fieldId, fromView, placeServerErrors, toBody, validate, type FieldKey, type Form } from './form.js';
 import { WebhookSection } from './WebhookSection.js';
 import './notifications.css';
@@ -50,7 +48,13 @@ export default function Notifications() {
     if (keys.some((k) => k in testErrors)) setTestErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k))));
   }
   /** The form's binding, with the test's errors shown too and edits clearing them. */
-  const bind = (k: FieldKey & keyof Form) => ({ ...form.bind(k), onValue: (v: string) => set({ [k]: v }), error: shownErrors[k] });
+  const bind = <K extends keyof Form>(k: K) => ({
+    id: fieldId(k),
+    value: f[k],
+    onValue: (v: Form[K]) => set({ [k]: v }),
+    error: shownErrors[k as FieldKey],
+    disabled: saving,
+  });
 
   function showTestErrors(found: FieldErrors<FieldKey>) {
     setTestErrors(found);

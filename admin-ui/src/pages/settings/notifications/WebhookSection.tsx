@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
-import { CheckboxField, Field, TextField } from '../../../components/Field.js';
+import { Field } from '../../../components/Field.js';
+import { FieldRows } from '../../../components/FieldRows.js';
 import { Notice } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { TestRow } from './TestRow.js';
@@ -12,7 +13,6 @@ import type { SigningSecret, TestResult } from '../../../../../server/notificati
 import { validateUrl, type SectionProps } from './form.js';
 
 export function WebhookSection({ f, saved, set, bind, busy, showTestErrors }: SectionProps) {
-  const [hookTest, setHookTest] = useState<{ running: boolean; result: TestResult | null }>({ running: false, result: null });
   /** A signing secret just made: shown here until the page is left (the server never shows it again). */
   const [shownSecret, setShownSecret] = useState<string | null>(null);
   const [secretHint, setSecretHint] = useState<string | null>(null);
@@ -23,28 +23,6 @@ export function WebhookSection({ f, saved, set, bind, busy, showTestErrors }: Se
     if (saved.webhook.newSecret) setShownSecret(saved.webhook.newSecret);
     setSecretHint(saved.webhook.secret.last4);
   }, [saved]);
-
-  async function onTestWebhook() {
-    const problem = validateUrl(f.url, true);
-    if (problem) return showTestErrors({ url: problem });
-    setHookTest({ running: true, result: null });
-    try {
-      const result = await api.post<TestResult>('/api/admin/notifications/test/webhook', { url: f.url.trim() });
-      if (result.newSecret) {
-        setShownSecret(result.newSecret);
-        setSecretHint(result.newSecret.slice(-4));
-      }
-      setHookTest({ running: false, result });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return;
-      if (e instanceof ApiError && e.fields.url) {
-        showTestErrors({ url: e.fields.url });
-        setHookTest({ running: false, result: null });
-      } else {
-        setHookTest({ running: false, result: { ok: false, message: errorMessage(e) } });
-      }
-    }
-  }
 
   async function onRegenerate() {
     if (secretHint && !window.confirm('Make a new signing secret? Events will be signed with it at once: update your receiver with the new secret.')) return;
@@ -65,29 +43,33 @@ export function WebhookSection({ f, saved, set, bind, busy, showTestErrors }: Se
 
   return (
     <Postbox id="ntf-webhook-title" title="Webhook" body="inside form-table">
-      <CheckboxField
-        label="Send to a webhook"
-        labelId="ntf-webhook-enabled-label"
-        id="ntf-webhook-enabled"
-        value={f.webhookEnabled}
-        onValue={(webhookEnabled) => set({ webhookEnabled })}
-        disabled={busy}
-        text="POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)"
-      />
-      <TextField
-        label="Webhook URL"
-        {...bind('url')}
-        type="url"
-        class="large-text ntf-url"
-        autoComplete="off"
-        spellcheck={false}
-        placeholder="https://example.com/hooks/docent"
-        help={
-          <>
-            Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless the server allows them (
-            <code>ALLOW_PRIVATE_URLS</code>).
-          </>
-        }
+      <FieldRows
+        bind={bind}
+        rows={[
+          {
+            kind: 'checkbox',
+            key: 'webhookEnabled',
+            label: 'Send to a webhook',
+            labelId: 'ntf-webhook-enabled-label',
+            text: 'POST each event as JSON to a URL (Slack workflows, Zapier, Make, your own app)',
+          },
+          {
+            kind: 'text',
+            key: 'url',
+            label: 'Webhook URL',
+            type: 'url',
+            class: 'large-text ntf-url',
+            autoComplete: 'off',
+            spellcheck: false,
+            placeholder: 'https://example.com/hooks/docent',
+            help: (
+              <>
+                Each event arrives as <code>{'{ event, id, createdAt, data }'}</code>. Addresses on a private network are refused unless the server allows them
+                (<code>ALLOW_PRIVATE_URLS</code>).
+              </>
+            ),
+          },
+        ]}
       />
       <Field label="Signing secret" labelId="ntf-secret-label">
         {shownSecret ? (
@@ -144,8 +126,18 @@ export function WebhookSection({ f, saved, set, bind, busy, showTestErrors }: Se
         id="ntf-webhook-test"
         button="Send test event"
         runningLabel="Sending…"
-        test={hookTest}
-        onTest={onTestWebhook}
+        check={() => {
+          const problem = validateUrl(f.url, true);
+          return problem ? { url: problem } : {};
+        }}
+        send={() => api.post<TestResult>('/api/admin/notifications/test/webhook', { url: f.url.trim() })}
+        placeErrors={(fields) => (fields.url ? { url: fields.url } : {})}
+        showTestErrors={showTestErrors}
+        onResult={(result) => {
+          if (!result.newSecret) return;
+          setShownSecret(result.newSecret);
+          setSecretHint(result.newSecret.slice(-4));
+        }}
         disabled={busy}
         ok="Test event delivered."
         failed="The test event was not delivered."

@@ -31,8 +31,13 @@ export interface Form {
 
 export type FieldKey = 'host' | 'port' | 'security' | 'user' | 'password' | 'from' | 'to' | 'url' | 'frequency' | 'hour' | 'weekday';
 export const ORDER: FieldKey[] = ['host', 'port', 'security', 'user', 'password', 'from', 'to', 'url', 'frequency', 'hour', 'weekday'];
-export const FIELD_IDS: Partial<Record<FieldKey, string>> = { security: 'ntf-security-none', frequency: 'ntf-frequency-off' };
-export const fieldId = (k: FieldKey) => FIELD_IDS[k] ?? `ntf-${k}`;
+const FIELD_IDS: Partial<Record<keyof Form, string>> = {
+  security: 'ntf-security-none',
+  frequency: 'ntf-frequency-off',
+  emailEnabled: 'ntf-email-enabled',
+  webhookEnabled: 'ntf-webhook-enabled',
+};
+export const fieldId = (k: keyof Form) => FIELD_IDS[k] ?? `ntf-${k}`;
 
 // The same sentences as the server (server/notifications/settings.ts).
 const HOST_MESSAGE = "Enter the mail server's host name, such as smtp.example.com (no smtp:// and no port: the port has its own field).";
@@ -167,7 +172,7 @@ export interface SectionProps {
   saved: SettingsView;
   /** Changes fields and clears the test buttons' errors on them. */
   set: (patch: Partial<Form>) => void;
-  bind: (k: FieldKey & keyof Form) => FieldBinding<string>;
+  bind: <K extends keyof Form>(k: K) => FieldBinding<Form[K]>;
   errors: FieldErrors<FieldKey>;
   busy: boolean;
   /** Shows a test button's errors on the fields and focuses the first. */
