@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Icon } from '../../components/Icon.js';
-import { Notice } from '../../components/Notice.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
 import { LoadingBox } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import type { Job } from '../training/types.js';
@@ -80,24 +80,9 @@ export default function StartPage() {
     afterRender(() => focusStep(id));
   }
 
-  if (loadError && !state) {
-    return (
-      <div class="wrap quick-start">
-        <h1>Get started</h1>
-        <Notice type="error">
-          <p>Could not load your setup: {loadError}</p>
-          <p>
-            <button type="button" class="button" onClick={() => location.reload()}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      </div>
-    );
-  }
-
   const done = state ? stepsDone(state) : null;
   const doneCount = done ? STEPS.filter((s) => done[s.id]).length : 0;
+  if (loadError && !state) return <PageLoadState title="Get started" what="your setup" error={loadError} onRetry={() => location.reload()} />;
 
   return (
     <div class="wrap quick-start">

@@ -2,7 +2,6 @@
 // (POST /training/start), with live progress. Nothing is paid before the admin has seen the amount.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
@@ -10,6 +9,7 @@ import { API, ErrorText, JobView, useJob } from '../training/shared.js';
 import type { Estimate, Job, KnowledgeBaseStats } from '../training/types.js';
 import '../training/training.css';
 import { LoadError } from '../../components/PageLoadState.js';
+import { DoneIcon } from './StepForm.js';
 
 interface Props {
   stats: KnowledgeBaseStats;
@@ -53,8 +53,7 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
     if (!(stats.chunks > 0 && stats.trainedChunks >= stats.chunks)) return null;
     return (
       <p class="qs-summary">
-        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> {plural(stats.trainedChunks, 'chunk')} of your content trained: the bot can answer from
-        it.
+        <DoneIcon /> {plural(stats.trainedChunks, 'chunk')} of your content trained: the bot can answer from it.
       </p>
     );
   }
