@@ -6,12 +6,12 @@ import { Icon } from '../../components/Icon.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatUsd } from '../../format.js';
 import { DEFAULT_CHAT_MODEL, type ApiSettings, type ApiSettingsUpdate, type KeyTestResult } from '../../types.js';
-import { keyWorks } from './progress.js';
+import { keyWorks, type StepProps } from './progress.js';
 import { DoneIcon, StepForm, useStepField } from './StepForm.js';
 
 const KEYS_URL = 'https://openrouter.ai/settings/keys';
 
-export function KeyStep({ settings, active, onSaved, onReopen }: { settings: ApiSettings; active: boolean; onSaved: () => void; onReopen: () => void }) {
+export function KeyStep({ state: { settings }, active, onDone, onReopen }: StepProps) {
   const field = useStepField();
   const [busy, setBusy] = useState<null | 'Testing the key with OpenRouter…' | 'Saving…'>(null);
   const [tested, setTested] = useState<KeyTestResult | null>(null);
@@ -40,7 +40,7 @@ export function KeyStep({ settings, active, onSaved, onReopen }: { settings: Api
       await api.put<ApiSettings>('/api/admin/settings/api', body);
       setTested(result);
       field.setValue('');
-      onSaved();
+      onDone();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
       field.fail(err instanceof ApiError ? (err.fields.apiKey ?? err.message) : errorMessage(err));
@@ -73,7 +73,7 @@ export function KeyStep({ settings, active, onSaved, onReopen }: { settings: Api
           ) : (
             keyWorks(settings) && (
               <p class="qs-keep">
-                <button type="button" class="button-link" onClick={onSaved}>
+                <button type="button" class="button-link" onClick={onDone}>
                   Keep the saved key
                 </button>
               </p>

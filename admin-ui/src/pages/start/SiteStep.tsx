@@ -10,6 +10,7 @@ import { plural } from '../../format.js';
 import { API, JobView, useJob } from '../training/shared.js';
 import type { Job, KnowledgeBaseStats, Source } from '../training/types.js';
 import '../training/training.css';
+import type { StepProps } from './progress.js';
 import { DoneIcon, StepForm, useStepField } from './StepForm.js';
 
 /** What POST /training/sources/detect answers. */
@@ -23,16 +24,7 @@ interface Detection {
 
 type Phase = 'idle' | 'detecting' | 'creating' | 'reading';
 
-interface Props {
-  stats: KnowledgeBaseStats;
-  active: boolean;
-  /** A read that was running when the page was opened. */
-  resumeJob: Job | null;
-  onRead: () => void;
-  onReopen: () => void;
-}
-
-export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) {
+export function SiteStep({ state: { stats }, active, resumeJob, onDone, onReopen }: StepProps) {
   const field = useStepField();
   const [phase, setPhase] = useState<Phase>(resumeJob ? 'reading' : 'idle');
   const [found, setFound] = useState<Detection | null>(null);
@@ -55,7 +47,7 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
     setSourceId(null);
     field.setValue('');
     setPhase('idle');
-    onRead();
+    onDone();
   }
 
   async function readEnded(job: Job) {
@@ -135,7 +127,7 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
       )}
       {!busy && stats.documents > 0 && (
         <p class="qs-keep">
-          <button type="button" class="button-link" onClick={onRead}>
+          <button type="button" class="button-link" onClick={onDone}>
             Keep the content you have
           </button>
         </p>

@@ -10,7 +10,7 @@ import { useResource } from '../../hooks.js';
 import { SourcesList } from '../conversations/shared.js';
 import type { SourceLink } from '../conversations/types.js';
 import { streamPlayground } from '../playground/stream.js';
-import type { WidgetInfo } from './progress.js';
+import type { StepProps, WidgetInfo } from './progress.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
 import '../../components/chat-admin.css'; // the cited pages' list
 import { DoneIcon, StepForm, useStepField } from './StepForm.js';
@@ -26,7 +26,7 @@ interface Answer {
   message?: string;
 }
 
-export function TryStep({ widget, active, ready }: { widget: WidgetInfo; active: boolean; ready: boolean }) {
+export function TryStep({ state: { widget }, done, active }: StepProps) {
   if (!active) {
     return (
       <p class="qs-summary">
@@ -36,7 +36,7 @@ export function TryStep({ widget, active, ready }: { widget: WidgetInfo; active:
   }
   return (
     <div class="qs-try">
-      <TestQuestion ready={ready} />
+      <TestQuestion ready={done.train} />
       <Snippet widget={widget} />
       <p class="qs-finish">
         <a class="button button-primary" href="/admin/">
@@ -159,7 +159,7 @@ function Snippet({ widget }: { widget: WidgetInfo }) {
         Paste this line into your site’s HTML, just before <code>&lt;/body&gt;</code>. On WordPress, a “header and footer scripts” plugin or your theme’s footer
         setting does this.
       </p>
-      <div class="qs-snippet-row">
+      <div class="qs-field-row qs-snippet-row">
         <label class="screen-reader-text" for="qs-snippet">
           Embed snippet
         </label>
