@@ -35,18 +35,23 @@ export function SiteStep({ state: { stats }, active, resumeJob, onDone, onReopen
 
   if (!active) return <SiteSummary stats={stats} onReopen={onReopen} />;
 
-  function fail(message: string) {
+  /** No read under way: what was found and read is shown on the summary, or why it failed is on the field. */
+  function reset() {
+    setFound(null);
+    setJobId(null);
+    setSourceId(null);
     setPhase('idle');
+  }
+
+  function fail(message: string) {
+    reset();
     field.fail(message);
   }
 
   /** Ready for another site (Add another website); the summary names the source, which says how it is read. */
   function finish() {
-    setFound(null);
-    setJobId(null);
-    setSourceId(null);
+    reset();
     field.setValue('');
-    setPhase('idle');
     onDone();
   }
 
@@ -62,9 +67,6 @@ export function SiteStep({ state: { stats }, active, resumeJob, onDone, onReopen
     } catch {
       /* the card stays on Sources with its reason */
     }
-    setJobId(null);
-    setSourceId(null);
-    setFound(null);
     fail(reason);
   }
 
@@ -87,7 +89,6 @@ export function SiteStep({ state: { stats }, active, resumeJob, onDone, onReopen
       if (err instanceof ApiError && err.status === 401) return;
       // The detection's problem is on `url`; a check repeated on creation names the config field.
       const fields = err instanceof ApiError ? Object.values(err.fields) : [];
-      setFound(null);
       fail(fields[0] ?? errorMessage(err));
     }
   }
