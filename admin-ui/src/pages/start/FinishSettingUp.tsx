@@ -3,7 +3,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Notice } from '../../components/Notice.js';
 import { START_PATH, STEPS, loadStartState, nextStep, stepsDone, type StepId } from './progress.js';
-import './start.css';
 
 const DISMISSED_KEY = 'docent.quickStart.dismissedAt';
 

@@ -2,17 +2,16 @@
 // sitemap or crawl), says what it found, creates that source with the ordinary POST /training/sources and reads
 // it (free: nothing is embedded yet), with live progress. A site that cannot be read gets the reason on the field,
 // and a source whose first read found nothing is removed again, so a second try leaves no failed card behind.
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { FieldError, fieldAria } from '../../components/Field.js';
-import { useAfterRender } from '../../components/form-helpers.js';
-import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { plural } from '../../format.js';
 import { API, JobView, useJob } from '../training/shared.js';
 import type { Job, KnowledgeBaseStats, Source } from '../training/types.js';
 import '../training/training.css';
+import type { StepProps } from './progress.js';
+import { DoneIcon, StepForm, useStepField } from './StepForm.js';
 
 /** What POST /training/sources/detect answers. */
 interface Detection {
@@ -25,44 +24,35 @@ interface Detection {
 
 type Phase = 'idle' | 'detecting' | 'creating' | 'reading';
 
-interface Props {
-  stats: KnowledgeBaseStats;
-  active: boolean;
-  /** A read that was running when the page was opened. */
-  resumeJob: Job | null;
-  onRead: () => void;
-  onReopen: () => void;
-}
-
-export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) {
-  const [address, setAddress] = useState('');
-  const [error, setError] = useState<string | null>(null);
+export function SiteStep({ state: { stats }, active, resumeJob, onDone, onReopen }: StepProps) {
+  const field = useStepField();
   const [phase, setPhase] = useState<Phase>(resumeJob ? 'reading' : 'idle');
   const [found, setFound] = useState<Detection | null>(null);
   const [jobId, setJobId] = useState<number | null>(resumeJob?.id ?? null);
   const [sourceId, setSourceId] = useState<number | null>(resumeJob ? Number(resumeJob.params.sourceId) : null);
-  const input = useRef<HTMLInputElement>(null);
-  const afterRender = useAfterRender();
 
   const tracked = useJob(jobId, (job) => void readEnded(job));
 
   if (!active) return <SiteSummary stats={stats} onReopen={onReopen} />;
 
-  function fail(message: string) {
+  /** No read under way: what was found and read is shown on the summary, or why it failed is on the field. */
+  function reset() {
+    setFound(null);
+    setJobId(null);
+    setSourceId(null);
     setPhase('idle');
-    setError(message);
-    // Once the field is enabled again.
-    afterRender(() => input.current?.focus());
+  }
+
+  function fail(message: string) {
+    reset();
+    field.fail(message);
   }
 
   /** Ready for another site (Add another website); the summary names the source, which says how it is read. */
   function finish() {
-    setFound(null);
-    setJobId(null);
-    setSourceId(null);
-    setAddress('');
-    setPhase('idle');
-    onRead();
+    reset();
+    field.setValue('');
+    onDone();
   }
 
   async function readEnded(job: Job) {
@@ -77,18 +67,14 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
     } catch {
       /* the card stays on Sources with its reason */
     }
-    setJobId(null);
-    setSourceId(null);
-    setFound(null);
     fail(reason);
   }
 
-  async function onSubmit(e: Event) {
-    e.preventDefault();
+  async function onSubmit() {
     if (phase !== 'idle') return;
-    const typed = address.trim();
+    const typed = field.value.trim();
     if (!typed) return fail('Enter your website’s address, e.g. https://example.com.');
-    setError(null);
+    field.setError(null);
     setFound(null);
     setPhase('detecting');
     try {
@@ -103,47 +89,23 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
       if (err instanceof ApiError && err.status === 401) return;
       // The detection's problem is on `url`; a check repeated on creation names the config field.
       const fields = err instanceof ApiError ? Object.values(err.fields) : [];
-      setFound(null);
       fail(fields[0] ?? errorMessage(err));
     }
   }
 
   const busy = phase !== 'idle';
   const job = tracked.job;
-  const noun = found?.kind === 'wordpress' ? 'posts' : 'pages';
   return (
-    <form class="qs-form" onSubmit={onSubmit} noValidate>
-      <label class="qs-label" for="qs-site">
-        Your website’s address
-      </label>
-      <div class="qs-field-row">
-        <input
-          id="qs-site"
-          ref={input}
-          type="text"
-          inputMode="url"
-          class="input qs-site-input"
-          value={address}
-          placeholder="https://example.com"
-          autoComplete="url"
-          autoCapitalize="off"
-          spellcheck={false}
-          onInput={(e) => {
-            setAddress(e.currentTarget.value);
-            if (error) setError(null);
-          }}
-          {...fieldAria('qs-site', error)}
-          disabled={busy}
-        />
-        <button type="submit" class="button button-primary" disabled={busy}>
-          Read my site
-        </button>
-      </div>
-      <FieldError id="qs-site-error" message={error} />
-      <p class="description" id="qs-site-description">
-        Your home page is best. Docent works out whether it is a WordPress site, has a sitemap, or must be followed link by link, then reads the pages. Reading
-        is free; you see the cost of training before you pay anything.
-      </p>
+    <StepForm
+      field={field}
+      id="qs-site"
+      label="Your website’s address"
+      button="Read my site"
+      busy={busy}
+      onSubmit={onSubmit}
+      inputProps={{ placeholder: 'https://example.com', inputMode: 'url', autoComplete: 'url', autoCapitalize: 'off', spellcheck: false }}
+      help="Your home page is best. Docent works out whether it is a WordPress site, has a sitemap, or must be followed link by link, then reads the pages. Reading is free; you see the cost of training before you pay anything."
+    >
       {phase === 'detecting' && <Spinner label="Looking at your site…" class="qs-busy" />}
       {found && (
         <Notice type="info" inline class="qs-found">
@@ -154,15 +116,24 @@ export function SiteStep({ stats, active, resumeJob, onRead, onReopen }: Props) 
       )}
       {phase === 'creating' && <Spinner label="Adding the source…" class="qs-busy" />}
       {jobId != null && !job && <Spinner label="Reading your pages…" class="qs-busy" />}
-      {job && <JobView job={job} log={tracked.log} pollError={tracked.error} label="Reading your site" itemNoun={noun} compact />}
+      {job && (
+        <JobView
+          job={job}
+          log={tracked.log}
+          pollError={tracked.error}
+          label="Reading your site"
+          itemNoun={found?.kind === 'wordpress' ? 'posts' : 'pages'}
+          compact
+        />
+      )}
       {!busy && stats.documents > 0 && (
         <p class="qs-keep">
-          <button type="button" class="button-link" onClick={onRead}>
+          <button type="button" class="button-link" onClick={onDone}>
             Keep the content you have
           </button>
         </p>
       )}
-    </form>
+    </StepForm>
   );
 }
 
@@ -174,8 +145,7 @@ function SiteSummary({ stats, onReopen }: { stats: KnowledgeBaseStats; onReopen:
       <ul class="qs-source-list">
         {withContent.map((s) => (
           <li key={s.id}>
-            <Icon name="check-circle" size={16} class="status-icon qs-ok" /> <strong>{s.name}</strong> —{' '}
-            {plural(s.documents, s.kind === 'wordpress' ? 'post' : s.kind === 'web' ? 'page' : 'document')}
+            <DoneIcon /> <strong>{s.name}</strong> — {plural(s.documents, s.kind === 'wordpress' ? 'post' : s.kind === 'web' ? 'page' : 'document')}
           </li>
         ))}
       </ul>

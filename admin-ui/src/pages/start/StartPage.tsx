@@ -2,12 +2,12 @@
 // (one address; Docent works out how to read it), train after seeing the cost, then ask a test question and copy
 // the snippet. Each step uses the ordinary API; the full screens stay for everything else. A step already done
 // (here or on those screens) shows as done, so the path can be left ("Skip") and resumed from the Dashboard.
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { Icon } from '../../components/Icon.js';
-import { Notice } from '../../components/Notice.js';
+import { PageLoadState } from '../../components/PageLoadState.js';
 import { LoadingBox } from '../../components/Spinner.js';
 import { useAfterRender } from '../../components/form-helpers.js';
 import type { Job } from '../training/types.js';
@@ -15,9 +15,11 @@ import { KeyStep } from './KeyStep.js';
 import { SiteStep } from './SiteStep.js';
 import { TrainStep } from './TrainStep.js';
 import { TryStep } from './TryStep.js';
-import { STEPS, loadStartState, nextStep, stepsDone, type StartState, type StepId } from './progress.js';
+import { JOB_STEPS, STEPS, loadStartState, nextStep, stepsDone, type StartState, type StepId, type StepProps } from './progress.js';
 import './start.css';
 import { ProgressBar } from '../../components/ProgressBar.js';
+
+const VIEWS: Record<StepId, (p: StepProps) => JSX.Element | null> = { key: KeyStep, site: SiteStep, train: TrainStep, try: TryStep };
 
 /** Focus goes to the step's first control (or its heading) once it has opened, so the admin can paste at once. */
 function focusStep(id: StepId) {
@@ -57,8 +59,7 @@ export default function StartPage() {
       if (!loaded) return;
       const running = jobs.active;
       setActiveJob(running);
-      const opened = running?.kind === 'sync' ? 'site' : running?.kind === 'train' ? 'train' : (nextStep(stepsDone(loaded)) ?? 'try');
-      setCurrent(opened);
+      setCurrent((running && JOB_STEPS[running.kind]) ?? nextStep(stepsDone(loaded)) ?? 'try');
     })();
   }, []);
 
@@ -80,24 +81,9 @@ export default function StartPage() {
     afterRender(() => focusStep(id));
   }
 
-  if (loadError && !state) {
-    return (
-      <div class="wrap quick-start">
-        <h1>Get started</h1>
-        <Notice type="error">
-          <p>Could not load your setup: {loadError}</p>
-          <p>
-            <button type="button" class="button" onClick={() => location.reload()}>
-              Try again
-            </button>
-          </p>
-        </Notice>
-      </div>
-    );
-  }
-
   const done = state ? stepsDone(state) : null;
   const doneCount = done ? STEPS.filter((s) => done[s.id]).length : 0;
+  if (loadError && !state) return <PageLoadState title="Get started" what="your setup" error={loadError} onRetry={() => location.reload()} />;
 
   return (
     <div class="wrap quick-start">
@@ -122,32 +108,21 @@ export default function StartPage() {
             <ProgressBar value={doneCount} max={STEPS.length} labelledBy="qs-progress-label" valueText={`${doneCount} of ${STEPS.length} steps done`} />
           </div>
           <ol class="qs-steps">
-            {STEPS.map((step, i) => (
-              <StepBox key={step.id} id={step.id} number={i + 1} title={step.title} short={step.short} done={done[step.id]} current={current === step.id}>
-                {step.id === 'key' && (
-                  <KeyStep settings={state.settings} active={current === 'key'} onSaved={() => advance('key')} onReopen={() => open('key')} />
-                )}
-                {step.id === 'site' && (
-                  <SiteStep
-                    stats={state.stats}
-                    active={current === 'site'}
-                    resumeJob={activeJob?.kind === 'sync' ? activeJob : null}
-                    onRead={() => advance('site')}
-                    onReopen={() => open('site')}
+            {STEPS.map((step, i) => {
+              const View = VIEWS[step.id];
+              return (
+                <StepBox key={step.id} id={step.id} number={i + 1} title={step.title} short={step.short} done={done[step.id]} current={current === step.id}>
+                  <View
+                    state={state}
+                    done={done}
+                    active={current === step.id}
+                    resumeJob={activeJob && JOB_STEPS[activeJob.kind] === step.id ? activeJob : null}
+                    onDone={() => advance(step.id)}
+                    onReopen={() => open(step.id)}
                   />
-                )}
-                {step.id === 'train' && (
-                  <TrainStep
-                    stats={state.stats}
-                    keyReady={done.key}
-                    active={current === 'train'}
-                    resumeJob={activeJob?.kind === 'train' ? activeJob : null}
-                    onTrained={() => advance('train')}
-                  />
-                )}
-                {step.id === 'try' && <TryStep widget={state.widget} active={current === 'try'} ready={done.train} />}
-              </StepBox>
-            ))}
+                </StepBox>
+              );
+            })}
           </ol>
         </>
       )}

@@ -2,24 +2,17 @@
 // (POST /training/start), with live progress. Nothing is paid before the admin has seen the amount.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
-import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
 import { API, ErrorText, JobView, useJob } from '../training/shared.js';
-import type { Estimate, Job, KnowledgeBaseStats } from '../training/types.js';
+import type { Estimate, Job } from '../training/types.js';
 import '../training/training.css';
 import { LoadError } from '../../components/PageLoadState.js';
+import type { StepProps } from './progress.js';
+import { DoneIcon } from './StepForm.js';
 
-interface Props {
-  stats: KnowledgeBaseStats;
-  keyReady: boolean;
-  active: boolean;
-  resumeJob: Job | null;
-  onTrained: () => void;
-}
-
-export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Props) {
+export function TrainStep({ state: { stats }, done, active, resumeJob, onDone }: StepProps) {
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [estimateError, setEstimateError] = useState<string | null>(null);
   const [jobId, setJobId] = useState<number | null>(resumeJob?.id ?? null);
@@ -30,7 +23,7 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
       // Ready for the next time this step opens (new content read later): a fresh estimate, no old run.
       setJobId(null);
       setEstimate(null);
-      onTrained();
+      onDone();
     } else {
       void loadEstimate(); // failed or stopped: what is left to train, and its cost
     }
@@ -50,11 +43,10 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
   }, [active, stats]);
 
   if (!active) {
-    if (!(stats.chunks > 0 && stats.trainedChunks >= stats.chunks)) return null;
+    if (!done.train) return null;
     return (
       <p class="qs-summary">
-        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> {plural(stats.trainedChunks, 'chunk')} of your content trained: the bot can answer from
-        it.
+        <DoneIcon /> {plural(stats.trainedChunks, 'chunk')} of your content trained: the bot can answer from it.
       </p>
     );
   }
@@ -85,7 +77,7 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
             {estimateError && <LoadError text="Could not work out the cost" error={estimateError} onRetry={loadEstimate} inline />}
             {estimate && <EstimateText estimate={estimate} />}
           </div>
-          {!keyReady && (
+          {!done.key && (
             <Notice type="warning" inline live={false}>
               <p>Training needs a working API key: finish step 1 first.</p>
             </Notice>
@@ -95,7 +87,7 @@ export function TrainStep({ stats, keyReady, active, resumeJob, onTrained }: Pro
               type="button"
               class="button button-primary button-large"
               onClick={start}
-              disabled={starting || !estimate || estimate.chunks === 0 || !keyReady}
+              disabled={starting || !estimate || estimate.chunks === 0 || !done.key}
               aria-describedby="qs-train-cost"
             >
               {starting ? 'Starting…' : 'Start Training'}

@@ -3,8 +3,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { FieldError, fieldAria } from '../../components/Field.js';
-import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';
 import { Spinner } from '../../components/Spinner.js';
@@ -12,11 +10,12 @@ import { useResource } from '../../hooks.js';
 import { SourcesList } from '../conversations/shared.js';
 import type { SourceLink } from '../conversations/types.js';
 import { streamPlayground } from '../playground/stream.js';
-import type { WidgetInfo } from './progress.js';
+import type { StepProps, WidgetInfo } from './progress.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
 import '../../components/chat-admin.css'; // the cited pages' list
+import { DoneIcon, StepForm, useStepField } from './StepForm.js';
 
 const MAX_QUESTION = 4000;
-import { TimeAgo } from '../../components/TimeAgo.js';
 
 interface Answer {
   question: string;
@@ -27,17 +26,17 @@ interface Answer {
   message?: string;
 }
 
-export function TryStep({ widget, active, ready }: { widget: WidgetInfo; active: boolean; ready: boolean }) {
+export function TryStep({ state: { widget }, done, active }: StepProps) {
   if (!active) {
     return (
       <p class="qs-summary">
-        <Icon name="check-circle" size={16} class="status-icon qs-ok" /> <LastSeen widget={widget} />
+        <DoneIcon /> <LastSeen widget={widget} />
       </p>
     );
   }
   return (
     <div class="qs-try">
-      <TestQuestion ready={ready} />
+      <TestQuestion ready={done.train} />
       <Snippet widget={widget} />
       <p class="qs-finish">
         <a class="button button-primary" href="/admin/">
@@ -52,29 +51,18 @@ export function TryStep({ widget, active, ready }: { widget: WidgetInfo; active:
 }
 
 function TestQuestion({ ready }: { ready: boolean }) {
-  const [question, setQuestion] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const field = useStepField();
   const [answer, setAnswer] = useState<Answer | null>(null);
   const controller = useRef<AbortController | null>(null);
-  const input = useRef<HTMLInputElement>(null);
   useEffect(() => () => controller.current?.abort(), []);
   const busy = answer?.state === 'waiting' || answer?.state === 'streaming';
 
-  async function onSubmit(e: Event) {
-    e.preventDefault();
+  async function onSubmit() {
     if (busy) return;
-    const q = question.trim();
-    if (!q) {
-      setError('Type a question your visitors might ask.');
-      input.current?.focus();
-      return;
-    }
-    if (q.length > MAX_QUESTION) {
-      setError(`Keep the question to ${MAX_QUESTION.toLocaleString('en')} characters at most.`);
-      input.current?.focus();
-      return;
-    }
-    setError(null);
+    const q = field.value.trim();
+    if (!q) return field.fail('Type a question your visitors might ask.');
+    if (q.length > MAX_QUESTION) return field.fail(`Keep the question to ${MAX_QUESTION.toLocaleString('en')} characters at most.`);
+    field.setError(null);
     const ctrl = new AbortController();
     controller.current = ctrl;
     const update = (patch: Partial<Answer> | ((a: Answer) => Partial<Answer>)) =>
@@ -102,37 +90,22 @@ function TestQuestion({ ready }: { ready: boolean }) {
   return (
     <section class="qs-part" aria-labelledby="qs-ask-title">
       <h3 id="qs-ask-title">Ask your bot a question</h3>
-      <form class="qs-form" onSubmit={onSubmit} noValidate>
-        <label class="qs-label" for="qs-question">
-          A question your visitors might ask
-        </label>
-        <div class="qs-field-row">
-          <input
-            id="qs-question"
-            ref={input}
-            type="text"
-            class="input qs-question-input"
-            value={question}
-            maxLength={MAX_QUESTION}
-            placeholder="e.g. How long does delivery take?"
-            onInput={(e) => {
-              setQuestion(e.currentTarget.value);
-              if (error) setError(null);
-            }}
-            {...fieldAria('qs-question', error)}
-            disabled={busy}
-          />
-          <button type="submit" class="button button-primary" disabled={busy}>
-            Ask
-          </button>
-        </div>
-        <FieldError id="qs-question-error" message={error} />
-        <p class="description" id="qs-question-description">
-          {ready ? '' : 'Your content is not trained yet, so the bot may not know the answer. '}
-          Answered from your content with your real settings, as a visitor would see it. <a href="/admin/playground">Open the Playground</a> to see the passages
-          it used and the prompt.
-        </p>
-      </form>
+      <StepForm
+        field={field}
+        id="qs-question"
+        label="A question your visitors might ask"
+        button="Ask"
+        busy={busy}
+        onSubmit={onSubmit}
+        inputProps={{ placeholder: 'e.g. How long does delivery take?', maxLength: MAX_QUESTION }}
+        help={
+          <>
+            {ready ? '' : 'Your content is not trained yet, so the bot may not know the answer. '}
+            Answered from your content with your real settings, as a visitor would see it. <a href="/admin/playground">Open the Playground</a> to see the
+            passages it used and the prompt.
+          </>
+        }
+      />
       {answer && (
         <div class="qs-answer" aria-live="polite" aria-busy={busy}>
           <p class="qs-answer-question">
@@ -186,7 +159,7 @@ function Snippet({ widget }: { widget: WidgetInfo }) {
         Paste this line into your site’s HTML, just before <code>&lt;/body&gt;</code>. On WordPress, a “header and footer scripts” plugin or your theme’s footer
         setting does this.
       </p>
-      <div class="qs-snippet-row">
+      <div class="qs-field-row qs-snippet-row">
         <label class="screen-reader-text" for="qs-snippet">
           Embed snippet
         </label>

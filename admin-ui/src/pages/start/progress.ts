@@ -3,7 +3,7 @@
 // the same way, so a step done on the ordinary screens shows as done here too.
 import { api } from '../../api.js';
 import type { ApiSettings } from '../../types.js';
-import type { KnowledgeBaseStats } from '../training/types.js';
+import type { Job, JobKind, KnowledgeBaseStats } from '../training/types.js';
 
 export const START_PATH = '/admin/start';
 
@@ -15,6 +15,22 @@ export const STEPS: { id: StepId; title: string; short: string }[] = [
   { id: 'train', title: 'Train the bot', short: 'See the cost, then train' },
   { id: 'try', title: 'Try it and add it to your site', short: 'Ask a question, copy the snippet' },
 ];
+
+/** The step a running job belongs to: a page opened mid-way reopens it, following the job. */
+export const JOB_STEPS: Partial<Record<JobKind, StepId>> = { sync: 'site', train: 'train' };
+
+/** What the guided start gives each step. */
+export interface StepProps {
+  state: StartState;
+  done: Record<StepId, boolean>;
+  /** Open: the step's form; closed: what it has done. */
+  active: boolean;
+  /** The step's job that was running when the page was opened. */
+  resumeJob: Job | null;
+  /** The step is done: on to the next one not done. */
+  onDone: () => void;
+  onReopen: () => void;
+}
 
 export interface WidgetInfo {
   snippet: string;

@@ -8,7 +8,7 @@ import { Icon } from '../../components/Icon.js';
 import { Notice } from '../../components/Notice.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { Postbox } from '../../components/Postbox.js';
-import './install-check.css';
+import { isHttpUrl } from './form.js';
 
 export interface InstallReport {
   page: string;
@@ -46,15 +46,6 @@ function Finding({ tone, headline, children }: { tone: Tone; headline: string; c
   );
 }
 
-function looksLikeWebAddress(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain: (entry: string) => void; domainsUnsaved: boolean }) {
   const [url, setUrl] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -62,20 +53,17 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
   const [checking, setChecking] = useState(false);
   const [report, setReport] = useState<InstallReport | null>(null);
 
+  function fail(message: string) {
+    setError(message);
+    document.getElementById('install-url')?.focus();
+  }
+
   async function submit(e: Event) {
     e.preventDefault();
     if (checking) return;
     const value = url.trim();
-    const problem = !value
-      ? 'Enter the address of a page on your site.'
-      : !looksLikeWebAddress(value)
-        ? 'Enter the full address, starting with https:// or http://, e.g. https://example.com/.'
-        : null;
-    if (problem) {
-      setError(problem);
-      document.getElementById('install-url')?.focus();
-      return;
-    }
+    if (!value) return fail('Enter the address of a page on your site.');
+    if (!isHttpUrl(value)) return fail('Enter the full address, starting with https:// or http://, e.g. https://example.com/.');
     setChecking(true);
     setError(null);
     setFailure(null);
@@ -84,23 +72,12 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
       setReport(await api.post<InstallReport>('/api/admin/widget/install-check', { url: value }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && err.fields.url && err.status === 400) {
-        setError(err.fields.url);
-        document.getElementById('install-url')?.focus();
-      } else setFailure(errorMessage(err));
+      if (err instanceof ApiError && err.fields.url && err.status === 400) fail(err.fields.url);
+      else setFailure(errorMessage(err));
     } finally {
       setChecking(false);
     }
   }
-
-  const snippetTone: Tone | null = report
-    ? report.snippet.status === 'found' && !report.snippet.blocked
-      ? 'ok'
-      : report.snippet.status === 'missing'
-        ? 'error'
-        : 'warning'
-    : null;
-  const domainsTone: Tone | null = report ? (report.domains.status === 'allowed' ? 'ok' : report.domains.status === 'any-site' ? 'warning' : 'error') : null;
 
   return (
     <Postbox id="install-check-title" title="Check installation" class="install-check">
@@ -139,7 +116,7 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
             <p>{failure}</p>
           </Notice>
         )}
-        {report && snippetTone && domainsTone && (
+        {report && (
           <>
             <p class="install-page">
               Checked{' '}
@@ -149,10 +126,16 @@ export function CheckInstallation({ onAddDomain, domainsUnsaved }: { onAddDomain
               </a>
             </p>
             <ul class="install-findings" aria-label="Check results">
-              <Finding tone={snippetTone} headline={SNIPPET_HEADLINE[report.snippet.status]}>
+              <Finding
+                tone={report.snippet.status === 'missing' ? 'error' : report.snippet.status === 'found' && !report.snippet.blocked ? 'ok' : 'warning'}
+                headline={SNIPPET_HEADLINE[report.snippet.status]}
+              >
                 <p>{report.snippet.message}</p>
               </Finding>
-              <Finding tone={domainsTone} headline={DOMAINS_HEADLINE[report.domains.status]}>
+              <Finding
+                tone={report.domains.status === 'allowed' ? 'ok' : report.domains.status === 'any-site' ? 'warning' : 'error'}
+                headline={DOMAINS_HEADLINE[report.domains.status]}
+              >
                 <p>{report.domains.message}</p>
                 {report.domains.status !== 'allowed' && (
                   <p>

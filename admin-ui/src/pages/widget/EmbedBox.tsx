@@ -4,7 +4,7 @@ import { Notice } from '../../components/Notice.js';
 import { Postbox } from '../../components/Postbox.js';
 import { PublicAddressNotice, proxyHidesAddress, type AddressStatus } from '../../components/PublicAddressNotice.js';
 import { ReadOnlyField } from '../../components/ReadOnlyField.js';
-import { formatDateTime, relativeTime } from '../../format.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
 import type { WidgetView } from './form.js';
 
 /** Where the snippet's address comes from, and what to do when only this computer can reach it. */
@@ -12,16 +12,8 @@ function AddressLine({ status }: { status: AddressStatus }) {
   return (
     <>
       <p class="description snippet-address">
-        The widget loads from <code>{status.address}</code>:{' '}
-        {status.publicUrl ? (
-          <>
-            Docent's <code>PUBLIC_URL</code>.
-          </>
-        ) : (
-          <>
-            the address you opened Docent at, as <code>PUBLIC_URL</code> is not set.
-          </>
-        )}
+        The widget loads from <code>{status.address}</code>: {status.publicUrl ? "Docent's" : 'the address you opened Docent at, as'} <code>PUBLIC_URL</code>
+        {status.publicUrl ? '.' : ' is not set.'}
       </p>
       {!status.mismatch && !proxyHidesAddress(status) && status.reach === 'local' && (
         <Notice type="warning" inline live={false}>
@@ -52,19 +44,13 @@ export function EmbedBox({ view, address }: { view: WidgetView; address: Address
       </div>
       {address && <AddressLine status={address} />}
       <p class="last-seen">
+        <span class={view.lastSeen ? 'status-dot is-ok' : 'status-dot'} aria-hidden="true" />
         {view.lastSeen ? (
           <>
-            <span class="status-dot is-ok" aria-hidden="true" />
-            Last seen on <strong>{view.lastSeen.origin}</strong>{' '}
-            <time dateTime={view.lastSeen.at} title={formatDateTime(view.lastSeen.at)}>
-              {relativeTime(view.lastSeen.at)}
-            </time>
+            Last seen on <strong>{view.lastSeen.origin}</strong> <TimeAgo at={view.lastSeen.at} />
           </>
         ) : (
-          <>
-            <span class="status-dot" aria-hidden="true" />
-            Not seen on a website yet. It shows here after a visitor's first question.
-          </>
+          "Not seen on a website yet. It shows here after a visitor's first question."
         )}
       </p>
     </Postbox>

@@ -4,11 +4,7 @@ import { Postbox } from '../../components/Postbox.js';
 import { MAX_QUESTIONS, type SectionProps } from './form.js';
 
 export function MessagesSection({ form, errors, saving, update, bind, afterRender }: SectionProps & { afterRender: (fn: () => void) => void }) {
-  function setQuestion(i: number, v: string) {
-    const next = [...form.suggestedQuestions];
-    next[i] = v;
-    update({ suggestedQuestions: next });
-  }
+  const setQuestion = (i: number, v: string) => update({ suggestedQuestions: form.suggestedQuestions.map((q, j) => (j === i ? v : q)) });
   function addQuestion() {
     const i = form.suggestedQuestions.length;
     update({ suggestedQuestions: [...form.suggestedQuestions, ''] });

@@ -51,7 +51,7 @@ export default function WidgetPage() {
       <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} />
 
       <div class="widget-layout">
-        <div class="widget-main">
+        <div>
           <EmbedBox view={saved} address={address.data} />
           <CheckInstallation onAddDomain={addAllowedDomain} domainsUnsaved={domainsUnsaved} />
           <form class="widget-form" onSubmit={onSave} noValidate>

@@ -15,35 +15,23 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** Whether /widget.js is served here (it is missing when only the admin was built). */
-function useWidgetScriptAvailable(): boolean | null {
-  const [ok, setOk] = useState<boolean | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    fetch('/widget.js', { method: 'HEAD', credentials: 'same-origin' })
-      .then((r) => !cancelled && setOk(r.ok))
-      .catch(() => !cancelled && setOk(false));
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-  return ok;
-}
-
 export function WidgetPreview({ form }: { form: Form }) {
-  const available = useWidgetScriptAvailable();
+  // Whether /widget.js is served here (it is missing when only the admin was built).
+  const [available, setAvailable] = useState<boolean | null>(null);
+  useEffect(() => {
+    fetch('/widget.js', { method: 'HEAD', credentials: 'same-origin' }).then(
+      (r) => setAvailable(r.ok),
+      () => setAvailable(false),
+    );
+  }, []);
   const config: PreviewConfig = useMemo(() => {
-    const b = toBody(form);
+    const { allowedDomains, ...b } = toBody(form);
     return {
+      ...b,
       botName: b.botName || 'Assistant',
       avatarUrl: b.avatarUrl && isHttpUrl(b.avatarUrl) ? b.avatarUrl : null,
       primaryColor: HEX.test(b.primaryColor) ? b.primaryColor : DEFAULT_COLOR,
-      position: b.position,
-      welcomeMessage: b.welcomeMessage,
       suggestedQuestions: b.suggestedQuestions.slice(0, MAX_QUESTIONS),
-      disclosure: b.disclosure,
-      language: b.language,
-      openOnLoad: b.openOnLoad,
       strings: {},
     };
   }, [form]);
