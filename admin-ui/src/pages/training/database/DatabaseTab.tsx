@@ -1,21 +1,19 @@
 // Data Training → Database Management: what is stored, the search index and its embedding model,
 // chunking/retrieval settings, the content webhook, backups, and the danger zone.
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../../api.js';
+import { useState } from 'preact/hooks';
 import { Notice } from '../../../components/Notice.js';
 import { LoadError } from '../../../components/PageLoadState.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { LoadingBox } from '../../../components/Spinner.js';
-import { endpointName } from '../../../format.js';
+import { endpointName, formatNumber, plural } from '../../../format.js';
 import { useResource } from '../../../hooks.js';
 import type { ApiSettings } from '../../../types.js';
-import { API, JobView, isActive, useJob } from '../shared.js';
+import { API, JobView, isActive, useJob, useJobList } from '../shared.js';
 import type { EmbeddingCatalog, Job, KnowledgeBaseStats } from '../types.js';
 import BackupBox from './BackupBox.js';
 import { ChunkingForm } from './ChunkingForm.js';
 import { DangerZone } from './DangerZone.js';
 import { EmbeddingModelForm } from './EmbeddingModelForm.js';
-import { IndexInfo } from './IndexInfo.js';
 import { Overview } from './Overview.js';
 import { UnfinishedRebuild } from './UnfinishedRebuild.js';
 import { WebhookBox } from './WebhookBox.js';
@@ -33,20 +31,10 @@ export default function DatabaseTab() {
   });
 
   // Resume a rebuild that is under way; mention any other running job.
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .get<{ active: Job | null }>(`${API}/jobs`)
-      .then((r) => {
-        if (cancelled || !r.active) return;
-        if (r.active.kind === 'reindex') setJobId((id) => id ?? r.active!.id);
-        else setOtherJob(r.active);
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  useJobList((r) => {
+    if (r.active?.kind === 'reindex') setJobId((id) => id ?? r.active!.id);
+    else if (r.active) setOtherJob(r.active);
+  });
 
   function started(job: Job) {
     setOtherJob(null);
@@ -76,13 +64,36 @@ export default function DatabaseTab() {
       {kb && <Overview kb={kb} />}
 
       <Postbox id="embedding-title" title="Embedding model">
-        {kb && <IndexInfo kb={kb} rebuilding={running} />}
+        {kb && (
+          <div class="index-info">
+            <p>
+              <strong>Active index:</strong>{' '}
+              {kb.index ? (
+                <>
+                  <code>{kb.index.model}</code> via {endpointName(kb.index)},{' '}
+                  {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'},{' '}
+                  {plural(kb.index.vectors, 'vector')}
+                </>
+              ) : (
+                'none yet: it is created by the first training.'
+              )}
+            </p>
+            {kb.building && (
+              <p>
+                <strong>{running ? 'Being built:' : 'Unfinished:'}</strong> <code>{kb.building.model}</code> via {endpointName(kb.building)}
+                {kb.building.dimensions ? `, ${formatNumber(kb.building.dimensions)} dimensions` : ''}, {formatNumber(kb.building.vectors)} of{' '}
+                {plural(kb.chunks, 'vector')}.{running && ' The active index keeps answering until it is complete.'}
+              </p>
+            )}
+          </div>
+        )}
         {kb?.building && !running && !otherJob && <UnfinishedRebuild building={kb.building} onResumed={started} onCancelled={stats.reload} />}
         {staleIndex && !kb?.building && (
           <Notice type="warning" inline live={false}>
             <p>
               <strong>
-                This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.
+                This index was built with {endpointName(staleIndex)}, but Settings now use{' '}
+                {apiSettings.data ? endpointName(apiSettings.data) : 'another provider'}.
               </strong>{' '}
               Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the API key that was saved for it. Choose a
               model from your new provider and rebuild: the current index keeps answering until the new one is ready.
@@ -93,7 +104,6 @@ export default function DatabaseTab() {
           currentModel={currentModel}
           providerChanged={!!staleIndex}
           allowCustom={apiSettings.data?.provider === 'openai-compatible'}
-          currentInfo={currentInfo}
           models={models}
           catalogLoading={catalog.loading}
           catalogError={catalog.error ?? catalog.data?.error ?? null}
@@ -123,8 +133,4 @@ export default function DatabaseTab() {
       <DangerZone kb={kb} model={currentInfo} modelId={currentModel} busy={running} onStarted={started} onPurged={stats.reload} />
     </div>
   );
-}
-
-function savedEndpointName(settings: ApiSettings | null): string {
-  return settings ? endpointName(settings) : 'another provider';
 }

@@ -32,7 +32,6 @@ export function EmbeddingModelForm(props: {
    * id, so some (bge-m3, all-minilm) only come in typed.
    */
   allowCustom: boolean;
-  currentInfo: EmbeddingModel | null;
   models: EmbeddingModel[];
   catalogLoading: boolean;
   catalogError: string | null;
@@ -106,7 +105,6 @@ export function EmbeddingModelForm(props: {
     }
   }
 
-  const list = models.length ? models : [];
   const currentMissing = !!currentModel && !currentOffered;
   /** The model in the list right now (chosen, or current): its id, size and price go under the list. */
   const shownFacts = customId === null ? (models.find((m) => m.id === (value || currentModel)) ?? null) : null;
@@ -114,7 +112,7 @@ export function EmbeddingModelForm(props: {
   return (
     <div class="form-table embedding-form">
       <Field label="Embedding model" id="embedding-model">
-        {list.length > 0 || currentModel ? (
+        {models.length > 0 || currentModel ? (
           <select
             id="embedding-model"
             class="select select-wide"
@@ -132,7 +130,7 @@ export function EmbeddingModelForm(props: {
           >
             {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel}</option>}
             {providerChanged && !value && <option value="">Choose a model from your new provider…</option>}
-            {list.map((m) => (
+            {models.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
               </option>
@@ -205,7 +203,7 @@ export function EmbeddingModelForm(props: {
                   }}
                   disabled={starting}
                 >
-                  Keep {props.currentInfo?.name ?? currentModel}
+                  Keep {models.find((m) => m.id === currentModel)?.name ?? currentModel}
                 </button>
               )}
             </p>

@@ -11,7 +11,6 @@ import { API } from '../shared.js';
 import type { DocumentSummary, Source } from '../types.js';
 import { PublicUrlLine } from './PublicUrlLine.js';
 import { TimeAgo } from '../../../components/TimeAgo.js';
-import './DocumentList.css';
 
 /** The source's documents, fetched again when its count changes elsewhere (e.g. "Remove all" on its card). */
 export function useDocuments(source: Source) {

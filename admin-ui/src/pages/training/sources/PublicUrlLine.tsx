@@ -7,7 +7,6 @@ import { useAfterRender } from '../../../components/form-helpers.js';
 import { useUnsavedChanges } from '../../../components/unsaved-changes.js';
 import { API, isHttpUrl } from '../shared.js';
 import type { DocumentSummary } from '../types.js';
-import './PublicUrlLine.css';
 
 export const PUBLIC_URL_HELP = 'With a public URL, visitors see this as a source link to that page. Without one, the chatbot still uses it but never lists it.';
 

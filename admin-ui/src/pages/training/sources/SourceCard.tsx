@@ -12,7 +12,6 @@ import { formatNumber, plural } from '../../../format.js';
 import { API, isActive } from '../shared.js';
 import type { Job, Schedule, Source, SourceKind, SourceStatus } from '../types.js';
 import { TimeAgo } from '../../../components/TimeAgo.js';
-import './SourceCard.css';
 
 export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
   text: ['entry', 'entries'],
@@ -28,15 +27,6 @@ const STATUS: Record<SourceStatus, [label: string, tone: BadgeTone]> = {
   syncing: ['Syncing', 'info'],
   failed: ['Failed', 'error'],
 };
-
-function StatusBadge({ status }: { status: SourceStatus }) {
-  const [label, tone] = STATUS[status] ?? [status, 'neutral'];
-  return (
-    <Badge tone={tone} class="status-badge">
-      {label}
-    </Badge>
-  );
-}
 
 function describeSource(s: Source): string | null {
   const c = s.config as Record<string, unknown>;
@@ -117,19 +107,7 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
   }
 
   const desc = describeSource(s);
-  const retryButton = (
-    <button
-      type="button"
-      class="button"
-      onClick={() => resync('retry')}
-      disabled={busy !== null || !s.enabled}
-      aria-describedby={titleId}
-      title={!s.enabled ? 'Switch the source on to retry.' : undefined}
-    >
-      <Icon name="refresh" size={16} />
-      Retry
-    </button>
-  );
+  const status = STATUS[syncing ? 'syncing' : s.status] ?? [s.status, 'neutral'];
   // Pages of the last sync that could not be read while others were (a failure that read nothing is lastError).
   const partlyFailed = remote && !syncing && !s.lastError && s.lastSync && s.lastSync.failures > 0 ? s.lastSync : null;
   return (
@@ -138,7 +116,9 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
         <h3 id={titleId} class="source-card-title" tabIndex={-1}>
           {s.name}
         </h3>
-        <StatusBadge status={syncing ? 'syncing' : s.status} />
+        <Badge tone={status[1]} class="status-badge">
+          {status[0]}
+        </Badge>
       </header>
       {desc && <p class="source-card-desc">{desc}</p>}
       <p class="source-card-counts">
@@ -167,21 +147,31 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
               : `Reading: ${plural(job.progress.itemsDone, one, many)} so far`}
         </p>
       )}
-      {s.lastError && !syncing && (
-        <Notice type="error" inline live={false} class="source-card-problem">
+      {((s.lastError && !syncing) || partlyFailed) && (
+        <Notice type={partlyFailed ? 'warning' : 'error'} inline live={false} class="source-card-problem">
+          {partlyFailed ? (
+            <p>
+              <strong>{plural(partlyFailed.failures, one, many)} could not be read in the last sync.</strong>
+              {partlyFailed.firstProblem && <> The first: {partlyFailed.firstProblem}</>}
+            </p>
+          ) : (
+            <p>
+              <strong>Could not be read:</strong> {s.lastError}
+            </p>
+          )}
           <p>
-            <strong>Could not be read:</strong> {s.lastError}
+            <button
+              type="button"
+              class="button"
+              onClick={() => resync('retry')}
+              disabled={busy !== null || !s.enabled}
+              aria-describedby={titleId}
+              title={!s.enabled ? 'Switch the source on to retry.' : undefined}
+            >
+              <Icon name="refresh" size={16} />
+              Retry
+            </button>
           </p>
-          <p>{retryButton}</p>
-        </Notice>
-      )}
-      {partlyFailed && (
-        <Notice type="warning" inline live={false} class="source-card-problem">
-          <p>
-            <strong>{plural(partlyFailed.failures, one, many)} could not be read in the last sync.</strong>
-            {partlyFailed.firstProblem && <> The first: {partlyFailed.firstProblem}</>}
-          </p>
-          <p>{retryButton}</p>
         </Notice>
       )}
       {message && (
