@@ -9,8 +9,7 @@ import type { Source } from '../types.js';
 import { FilesPanel } from './FilesPanel.js';
 import { SourceCard } from './SourceCard.js';
 import { TextPanel } from './TextPanel.js';
-import { WebPanel } from './WebPanel.js';
-import { WordPressPanel } from './WordPressPanel.js';
+import { WebPanel, WordPressPanel } from './SitePanels.js';
 import './sources.css';
 
 /** The sync job this screen follows, and where it was started from. */
@@ -90,11 +89,11 @@ export default function SourcesTab() {
             {textSource && <TextPanel source={textSource} onChanged={sources.reload} />}
             {filesSource && <FilesPanel source={filesSource} onChanged={sources.reload} />}
             <WebPanel
-              tracked={tracked?.origin === 'web' ? { job: sync.job, log: sync.log, error: sync.error } : null}
+              tracked={tracked?.origin === 'web' ? sync : null}
               onAdded={(source, jobId) => startedSync({ jobId, sourceId: source.id, origin: 'web' })}
             />
             <WordPressPanel
-              tracked={tracked?.origin === 'wordpress' ? { job: sync.job, log: sync.log, error: sync.error } : null}
+              tracked={tracked?.origin === 'wordpress' ? sync : null}
               onAdded={(source, jobId) => startedSync({ jobId, sourceId: source.id, origin: 'wordpress' })}
             />
           </div>
