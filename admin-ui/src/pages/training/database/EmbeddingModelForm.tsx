@@ -116,7 +116,7 @@ export function EmbeddingModelForm(props: {
         {models.length > 0 || currentModel ? (
           <select
             id="embedding-model"
-            class="select select-wide"
+            class="input select select-wide"
             value={customId !== null ? OTHER_MODEL : value}
             disabled={busy || starting}
             aria-invalid={fieldError ? 'true' : undefined}

@@ -23,7 +23,7 @@ function ScheduleField({ id, label, value, onValue, error, help, disabled }: Fie
     <StackedField label={label} id={id} error={error} help={help}>
       <select
         id={id}
-        class="select"
+        class="input select"
         value={value}
         disabled={disabled}
         aria-describedby={describedBy(error && `${id}-error`, help && `${id}-help`)}

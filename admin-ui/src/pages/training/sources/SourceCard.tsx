@@ -186,7 +186,7 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
           </label>
           <select
             id={`source-${s.id}-schedule`}
-            class="select"
+            class="input select"
             value={schedule}
             disabled={busy !== null}
             onChange={(e) => {
