@@ -108,7 +108,7 @@ export function ChunkingForm() {
           </p>
           {CHUNK_FIELDS.map((f) => (
             <Field key={f.key} label={f.label} id={`setting-${f.key}`} help={f.help} helpId={`setting-${f.key}-help`} error={errors[f.key]}>
-              <span class="input-with-unit">
+              <span class="field-with-unit">
                 <input
                   id={`setting-${f.key}`}
                   type="number"
@@ -125,7 +125,7 @@ export function ChunkingForm() {
                     setErrors((x) => ({ ...x, [f.key]: undefined }));
                   }}
                 />
-                <span class="unit">tokens</span>
+                <span class="field-unit">tokens</span>
               </span>
             </Field>
           ))}
