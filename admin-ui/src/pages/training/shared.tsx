@@ -8,6 +8,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { Spinner } from '../../components/Spinner.js';
 import { type Tile, Tiles } from '../../components/Tiles.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
+import { type ActionNotice, useActionNotice } from '../../components/announce.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
 import type { Job, LogLine } from './types.js';
 import './jobs.css';
@@ -96,6 +97,34 @@ export function useJobList(onLoad: (r: { jobs: Job[]; active: Job | null }) => v
     };
   }, []);
   return checked;
+}
+
+/**
+ * The buttons of a box and their outcome: `run(kind, action, outcome)` names the action under way in `busy` (the
+ * buttons wait), then shows `done` and resolves to the action's result; a failure (other than a lost session) is
+ * shown as `failed: the error`, focusing `focusOnError` if given, and resolves to null.
+ */
+export function useActions<K extends string, E extends HTMLElement = HTMLDivElement>() {
+  const [busy, setBusy] = useState<K | null>(null);
+  const { notice, noticeRef, show, clear } = useActionNotice<E>();
+
+  async function run<T>(kind: K, action: () => Promise<T>, outcome: { done?: ActionNotice; failed?: string; focusOnError?: string } = {}) {
+    setBusy(kind);
+    clear();
+    try {
+      const result = await action();
+      if (outcome.done) show(outcome.done);
+      return result;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401))
+        show({ type: 'error', message: outcome.failed ? `${outcome.failed}: ${errorMessage(err)}` : errorMessage(err) }, outcome.focusOnError);
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return { busy, run, notice, noticeRef, show };
 }
 
 export const JOB_TITLES: Record<string, string> = {

@@ -1,15 +1,15 @@
 // Data Training → Sources: one source's card (its status, counts, last sync, problems, schedule, switch and delete).
 import { useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../../api.js';
+import { api } from '../../../api.js';
 import { Badge, type BadgeTone } from '../../../components/Badge.js';
 import { Icon } from '../../../components/Icon.js';
 import { Notice } from '../../../components/Notice.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { Switch } from '../../../components/Switch.js';
-import { useActionNotice } from '../../../components/announce.js';
+import type { ActionNotice } from '../../../components/announce.js';
 import { useAfterRender } from '../../../components/form-helpers.js';
 import { formatNumber, plural } from '../../../format.js';
-import { API, isActive } from '../shared.js';
+import { API, isActive, useActions } from '../shared.js';
 import type { Job, Schedule, Source, SourceKind, SourceStatus } from '../types.js';
 import { TimeAgo } from '../../../components/TimeAgo.js';
 
@@ -53,8 +53,7 @@ interface CardProps {
 }
 
 export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps) {
-  const [busy, setBusy] = useState<Busy | null>(null);
-  const { notice: message, noticeRef: messageRef, show: showMessage, clear: clearMessage } = useActionNotice<HTMLParagraphElement>();
+  const { busy, run, notice: message, noticeRef: messageRef } = useActions<Busy, HTMLParagraphElement>();
   const [pending, setPending] = useState<Partial<Pick<Source, 'enabled' | 'schedule'>>>({});
   const enabled = pending.enabled ?? s.enabled;
   const schedule = pending.schedule ?? s.schedule;
@@ -65,26 +64,15 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
   const afterRender = useAfterRender();
 
   /** Runs one of the card's actions: its controls wait, and a failure is said on the card. */
-  async function act(what: Busy, action: () => Promise<void>) {
-    setBusy(what);
-    clearMessage();
-    try {
-      await action();
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) showMessage({ type: 'error', message: errorMessage(err) });
-    } finally {
-      setPending({});
-      setBusy(null);
-    }
+  async function act(what: Busy, action: () => Promise<void>, done?: ActionNotice) {
+    await run(what, action, { done });
+    setPending({});
   }
 
   function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
     // Show the new value at once; it goes back if the server refuses.
     setPending(body);
-    return act(what, async () => {
-      onChange((await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body)).source);
-      showMessage({ type: 'success', message: done });
-    });
+    return act(what, async () => onChange((await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body)).source), { type: 'success', message: done });
   }
 
   function resync(from: 'button' | 'retry' = 'button') {
