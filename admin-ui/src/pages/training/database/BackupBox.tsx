@@ -8,7 +8,7 @@ import { Spinner } from '../../../components/Spinner.js';
 import { formatBytes } from '../../../format.js';
 import { Postbox } from '../../../components/Postbox.js';
 
-export const BACKUP_URL = '/api/admin/backup';
+const BACKUP_URL = '/api/admin/backup';
 const POLL_MS = 500;
 /** How long to wait for the browser's download request to reach the server before giving up on following it. */
 const START_TIMEOUT_MS = 15_000;

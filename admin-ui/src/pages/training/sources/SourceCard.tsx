@@ -13,7 +13,7 @@ import { API, isActive, useActions } from '../shared.js';
 import type { Job, Schedule, Source, SourceKind, SourceStatus } from '../types.js';
 import { TimeAgo } from '../../../components/TimeAgo.js';
 
-export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
+const ITEM_NOUN: Record<SourceKind, [string, string]> = {
   text: ['entry', 'entries'],
   files: ['file', 'files'],
   web: ['page', 'pages'],
