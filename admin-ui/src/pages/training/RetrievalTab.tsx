@@ -25,7 +25,6 @@ export default function RetrievalTab() {
   const [result, setResult] = useState<{ data: SearchResult; minMatch: number; question: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const resultsRef = useRef<HTMLDivElement>(null);
-  const questionRef = useRef<HTMLInputElement>(null);
   const afterRender = useAfterRender();
 
   // The inputs start from the saved retrieval settings (what the chatbot uses).
@@ -34,6 +33,12 @@ export default function RetrievalTab() {
     // Without the settings, the server's defaults.
     setValues((v) => ({ ...v, topK: v.topK || String(settings.data?.topK ?? 6), minMatch: v.minMatch || String(settings.data?.minMatch ?? 30) }));
   }, [settings.data, settings.error]);
+
+  // As WordPress's searches do: focus stays in the form, the results come into view.
+  function reveal() {
+    restoreFocus();
+    revealElement(resultsRef.current);
+  }
 
   async function search(e: Event) {
     e.preventDefault();
@@ -55,7 +60,7 @@ export default function RetrievalTab() {
     try {
       const data = await api.post<SearchResult>(`${API}/search`, { question: q, topK: k, minMatch: m });
       setResult({ data, minMatch: m, question: q });
-      // As WordPress's searches do: the count is read out, focus stays in the form, the results come into view.
+      // The count is read out.
       speak(
         data.model === null
           ? 'Nothing is trained yet, so there is nothing to search.'
@@ -63,23 +68,16 @@ export default function RetrievalTab() {
             ? `${plural(data.chunks.length, 'chunk')} found.`
             : `No results: nothing passed the minimum match of ${formatNumber(m)}%.`,
       );
-      afterRender(() => {
-        restoreFocus();
-        revealElement(resultsRef.current);
-      });
+      afterRender(reveal);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return;
-      const message = err instanceof ApiError && Object.keys(err.fields).length ? err.message : errorMessage(err);
-      if (err instanceof ApiError && Object.keys(err.fields).length) setErrors(err.fields as Errors);
+      const fields = err instanceof ApiError ? (err.fields as Errors) : {};
+      const message = errorMessage(err);
+      if (Object.keys(fields).length) setErrors(fields);
       setError(message);
       speak(`The search failed. ${message}`, 'assertive');
-      const first = (['question', 'topK', 'minMatch'] as const).find((k) => err instanceof ApiError && err.fields[k]);
-      if (first) afterRender(() => focusById(`search-${first}`));
-      else
-        afterRender(() => {
-          restoreFocus();
-          revealElement(resultsRef.current);
-        });
+      const first = (['question', 'topK', 'minMatch'] as const).find((k) => fields[k]);
+      afterRender(first ? () => focusById(`search-${first}`) : reveal);
       setResult(null);
     } finally {
       setSearching(false);
@@ -95,7 +93,7 @@ export default function RetrievalTab() {
           each matches the meaning of the question.
         </p>
         <form class="search-form" onSubmit={search} noValidate role="search" aria-label="Test retrieval">
-          <StackedInput label="Question" {...bind('question')} class="search-question" placeholder="How long does shipping take?" inputRef={questionRef} />
+          <StackedInput label="Question" {...bind('question')} class="search-question" placeholder="How long does shipping take?" />
           <StackedInput label="Chunks per answer" {...bind('topK')} type="number" inputClass="small-number" min={1} max={20} help="At most, best first" />
           <StackedInput
             label="Minimum match (%)"

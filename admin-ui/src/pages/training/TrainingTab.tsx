@@ -1,5 +1,5 @@
 // Data Training → Training: the estimate, "Start Training", then live progress of the job (survives a reload).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { Notice } from '../../components/Notice.js';
 import { LoadError } from '../../components/PageLoadState.js';
@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { speak } from '../../components/announce.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob } from './shared.js';
+import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob, useJobList } from './shared.js';
 import type { Estimate, Job, KnowledgeBaseStats } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
@@ -17,7 +17,6 @@ export default function TrainingTab() {
   const stats = useResource<KnowledgeBaseStats>(`${API}/stats`);
   const [jobId, setJobId] = useState<number | null>(null);
   const [lastJob, setLastJob] = useState<Job | null>(null);
-  const [checkedJobs, setCheckedJobs] = useState(false);
   const [starting, setStarting] = useState(false);
   const [stopping, setStopping] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
@@ -30,21 +29,10 @@ export default function TrainingTab() {
   });
 
   // Resume: a job started earlier (or in another tab) is shown as it runs.
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .get<{ jobs: Job[]; active: Job | null }>(`${API}/jobs`)
-      .then((r) => {
-        if (cancelled) return;
-        if (r.active) setJobId((id) => id ?? r.active!.id);
-        else setLastJob(r.jobs.find((j) => j.finishedAt && (j.kind !== 'sync' || j.params.train)) ?? null);
-      })
-      .catch(() => undefined)
-      .finally(() => !cancelled && setCheckedJobs(true));
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const checkedJobs = useJobList((r) => {
+    if (r.active) setJobId((id) => id ?? r.active!.id);
+    else setLastJob(r.jobs.find((j) => j.finishedAt && (j.kind !== 'sync' || j.params.train)) ?? null);
+  });
 
   const job = tracked.job;
   const running = isActive(job);

@@ -8,6 +8,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { Spinner } from '../../components/Spinner.js';
 import { type Tile, Tiles } from '../../components/Tiles.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
+import { type ActionNotice, useActionNotice } from '../../components/announce.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
 import type { Job, LogLine } from './types.js';
 import './jobs.css';
@@ -21,7 +22,7 @@ export function isActive(job: Pick<Job, 'status'> | null | undefined): boolean {
 }
 
 /** Percentage of chunks done, or null while the total is not known yet. */
-export function jobPercent(job: Job): number | null {
+function jobPercent(job: Job): number | null {
   if (job.status === 'done') return 100;
   const { chunksDone, chunksTotal } = job.progress;
   if (chunksTotal == null) return null;
@@ -78,29 +79,69 @@ export function useJob(jobId: number | null, onEnd?: (job: Job) => void) {
   return { job, log, error };
 }
 
+/**
+ * Reads the job list once, on mount, so a screen can resume the job under way (started earlier or in another tab).
+ * Returns whether the list has been read (or failed to load).
+ */
+export function useJobList(onLoad: (r: { jobs: Job[]; active: Job | null }) => void): boolean {
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<{ jobs: Job[]; active: Job | null }>(`${API}/jobs`)
+      .then((r) => !cancelled && onLoad(r))
+      .catch(() => undefined)
+      .finally(() => !cancelled && setChecked(true));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  return checked;
+}
+
+/**
+ * The buttons of a box and their outcome: `run(kind, action, outcome)` names the action under way in `busy` (the
+ * buttons wait), then shows `done` and resolves to the action's result; a failure (other than a lost session) is
+ * shown as `failed: the error`, focusing `focusOnError` if given, and resolves to null.
+ */
+export function useActions<K extends string, E extends HTMLElement = HTMLDivElement>() {
+  const [busy, setBusy] = useState<K | null>(null);
+  const { notice, noticeRef, show, clear } = useActionNotice<E>();
+
+  async function run<T>(kind: K, action: () => Promise<T>, outcome: { done?: ActionNotice; failed?: string; focusOnError?: string } = {}) {
+    setBusy(kind);
+    clear();
+    try {
+      const result = await action();
+      if (outcome.done) show(outcome.done);
+      return result;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401))
+        show({ type: 'error', message: outcome.failed ? `${outcome.failed}: ${errorMessage(err)}` : errorMessage(err) }, outcome.focusOnError);
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return { busy, run, notice, noticeRef, show };
+}
+
 export const JOB_TITLES: Record<string, string> = {
   train: 'Training',
   sync: 'Reading a source',
   reindex: 'Building the new index',
 };
 
-/** A job error about the API key gets a link to the screen that fixes it. */
-export function needsSettingsLink(message: string | null | undefined): boolean {
-  return !!message && /API key|API Configuration/i.test(message);
-}
-
-export function SettingsLink() {
-  return <a href="/admin/settings">Go to Settings → API Configuration</a>;
-}
-
+/** An error message; one about the API key gets a link to the screen that fixes it. */
 export function ErrorText({ message }: { message: string }) {
   return (
     <>
       {message}
-      {needsSettingsLink(message) && (
+      {/API key|API Configuration/i.test(message) && (
         <>
           {' '}
-          <SettingsLink />
+          <a href="/admin/settings">Go to Settings → API Configuration</a>
         </>
       )}
     </>
@@ -230,7 +271,7 @@ function JobOutcome({ job, itemNoun }: { job: Job; itemNoun: string }) {
   );
 }
 
-export function JobLog({ log, compact }: { log: LogLine[]; compact?: boolean }) {
+function JobLog({ log, compact }: { log: LogLine[]; compact?: boolean }) {
   const box = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
 

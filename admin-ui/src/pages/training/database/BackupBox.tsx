@@ -2,17 +2,17 @@
 // what the admin must keep with it (the secret key) and how to restore it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
-import { Notice } from '../../../components/Notice.js';
+import { ActionNoticeView, Notice } from '../../../components/Notice.js';
 import { useActionNotice } from '../../../components/announce.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { formatBytes } from '../../../format.js';
 import { Postbox } from '../../../components/Postbox.js';
-import './backup.css';
 
-export const BACKUP_URL = '/api/admin/backup';
+const BACKUP_URL = '/api/admin/backup';
 const POLL_MS = 500;
 /** How long to wait for the browser's download request to reach the server before giving up on following it. */
 const START_TIMEOUT_MS = 15_000;
+const SENDING = 'Your browser is downloading the backup…';
 
 interface BackupStatus {
   running: { phase: 'copying' | 'sending'; percent: number; fileName: string } | null;
@@ -115,25 +115,15 @@ export default function BackupBox() {
         </button>
         {status && !busy && <span class="description">The file will be about {formatBytes(status.databaseBytes)}.</span>}
         <span class="screen-reader-text" role="status">
-          {progress?.kind === 'copying' ? 'Making the backup…' : progress?.kind === 'sending' ? 'Your browser is downloading the backup…' : ''}
+          {progress?.kind === 'copying' ? 'Making the backup…' : progress?.kind === 'sending' ? SENDING : ''}
         </span>
         {progress && (
           <Spinner
-            label={
-              progress.kind === 'copying'
-                ? `Making the backup… ${progress.percent}%`
-                : progress.kind === 'sending'
-                  ? 'Your browser is downloading the backup…'
-                  : 'Starting the backup…'
-            }
+            label={progress.kind === 'copying' ? `Making the backup… ${progress.percent}%` : progress.kind === 'sending' ? SENDING : 'Starting the backup…'}
           />
         )}
       </div>
-      {notice && (
-        <Notice type={notice.type} inline live={false} noticeRef={noticeRef}>
-          <p>{notice.message}</p>
-        </Notice>
-      )}
+      <ActionNoticeView notice={notice} noticeRef={noticeRef} />
       <details class="backup-restore">
         <summary>How to restore a backup</summary>
         <ol>

@@ -1,5 +1,5 @@
 // Database Management → Chunking: how long the chunks are and how much they overlap.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
 import { Field, describedBy } from '../../../components/Field.js';
 import { ActionNoticeView, Notice } from '../../../components/Notice.js';
@@ -7,6 +7,7 @@ import { Postbox } from '../../../components/Postbox.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { SubmitRow } from '../../../components/SubmitRow.js';
 import { useActionNotice } from '../../../components/announce.js';
+import { useFields } from '../../../components/useFields.js';
 import { useUnsavedChanges } from '../../../components/unsaved-changes.js';
 import { formatNumber } from '../../../format.js';
 import { useResource } from '../../../hooks.js';
@@ -37,21 +38,35 @@ const chunkForm = (s: RetrievalSettings): ChunkForm => ({ chunkTokens: String(s.
 
 export function ChunkingForm() {
   const settings = useResource<RetrievalSettings>(`${API}/settings`);
-  const [form, setForm] = useState<ChunkForm | null>(null);
-  const [errors, setErrors] = useState<Partial<Record<ChunkKey, string>>>({});
-  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
+  return (
+    <Postbox id="chunking-title" title="Chunking" body={null}>
+      {settings.data ? (
+        <ChunkingFields saved={settings.data} onSaved={settings.setData} />
+      ) : (
+        <div class="inside">
+          {settings.error ? (
+            <Notice type="error" inline>
+              <p>Could not load the settings: {settings.error}</p>
+            </Notice>
+          ) : (
+            <Spinner label="Loading…" />
+          )}
+        </div>
+      )}
+    </Postbox>
+  );
+}
+
+function ChunkingFields({ saved, onSaved }: { saved: RetrievalSettings; onSaved: (s: RetrievalSettings) => void }) {
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    if (settings.data && !form) setForm(chunkForm(settings.data));
-  }, [settings.data]);
-
-  const dirty = !!form && !!settings.data && CHUNK_FIELDS.some((f) => Number(form[f.key]) !== settings.data![f.key] || !form[f.key].trim());
+  const { values: form, setValues, errors, setErrors, bind } = useFields(chunkForm(saved), (k) => `setting-${k}`, saving);
+  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
+  const dirty = CHUNK_FIELDS.some((f) => Number(form[f.key]) !== saved[f.key] || !form[f.key].trim());
   useUnsavedChanges(dirty);
 
   async function save(e: Event) {
     e.preventDefault();
-    if (!form || saving) return;
+    if (saving) return;
     const body: Partial<Record<ChunkKey, number>> = {};
     const found: Partial<Record<ChunkKey, string>> = {};
     for (const f of CHUNK_FIELDS) {
@@ -70,8 +85,8 @@ export function ChunkingForm() {
     clearNotice();
     try {
       const next = await api.put<RetrievalSettings>(`${API}/settings`, body);
-      settings.setData(next);
-      setForm(chunkForm(next));
+      onSaved(next);
+      setValues(chunkForm(next));
       setErrors({});
       showNotice({ type: 'success', message: 'Chunking saved. It applies to content added or re-synced from now on.' });
     } catch (err) {
@@ -89,51 +104,33 @@ export function ChunkingForm() {
   }
 
   return (
-    <Postbox id="chunking-title" title="Chunking" body={null}>
-      {!form ? (
-        <div class="inside">
-          {settings.error ? (
-            <Notice type="error" inline>
-              <p>Could not load the settings: {settings.error}</p>
-            </Notice>
-          ) : (
-            <Spinner label="Loading…" />
-          )}
-        </div>
-      ) : (
-        <form class="inside form-table" onSubmit={save} noValidate aria-busy={saving}>
-          <p class="description">
-            Before training, your content is split into chunks: short passages that the search can find and the bot can read. How many chunks an answer uses,
-            and how closely they must match the question, are set on the <a href="/admin/chatbot">Chatbot</a> screen (Chunks per answer, Minimum match).
-          </p>
-          {CHUNK_FIELDS.map((f) => (
-            <Field key={f.key} label={f.label} id={`setting-${f.key}`} help={f.help} helpId={`setting-${f.key}-help`} error={errors[f.key]}>
-              <span class="input-with-unit">
-                <input
-                  id={`setting-${f.key}`}
-                  type="number"
-                  class="input small-number"
-                  min={f.min}
-                  max={f.max}
-                  value={form[f.key]}
-                  disabled={saving}
-                  aria-invalid={errors[f.key] ? 'true' : undefined}
-                  aria-describedby={describedBy(errors[f.key] && `setting-${f.key}-error`, `setting-${f.key}-help`)}
-                  onInput={(e) => {
-                    const v = e.currentTarget.value;
-                    setForm((x) => (x ? { ...x, [f.key]: v } : x));
-                    setErrors((x) => ({ ...x, [f.key]: undefined }));
-                  }}
-                />
-                <span class="unit">tokens</span>
-              </span>
-            </Field>
-          ))}
-          <p class="description">New sizes apply to content added or re-synced from now on; what is trained now stays as it is.</p>
-          <SubmitRow saving={saving} dirty={dirty} label="Save Chunking" />
-          <ActionNoticeView notice={notice} noticeRef={noticeRef} />
-        </form>
-      )}
-    </Postbox>
+    <form class="inside form-table" onSubmit={save} noValidate aria-busy={saving}>
+      <p class="description">
+        Before training, your content is split into chunks: short passages that the search can find and the bot can read. How many chunks an answer uses, and
+        how closely they must match the question, are set on the <a href="/admin/chatbot">Chatbot</a> screen (Chunks per answer, Minimum match).
+      </p>
+      {CHUNK_FIELDS.map((f) => (
+        <Field key={f.key} label={f.label} id={`setting-${f.key}`} help={f.help} helpId={`setting-${f.key}-help`} error={errors[f.key]}>
+          <span class="field-with-unit">
+            <input
+              id={`setting-${f.key}`}
+              type="number"
+              class="input small-number"
+              min={f.min}
+              max={f.max}
+              value={form[f.key]}
+              disabled={saving}
+              aria-invalid={errors[f.key] ? 'true' : undefined}
+              aria-describedby={describedBy(errors[f.key] && `setting-${f.key}-error`, `setting-${f.key}-help`)}
+              onInput={(e) => bind(f.key).onValue(e.currentTarget.value)}
+            />
+            <span class="field-unit">tokens</span>
+          </span>
+        </Field>
+      ))}
+      <p class="description">New sizes apply to content added or re-synced from now on; what is trained now stays as it is.</p>
+      <SubmitRow saving={saving} dirty={dirty} label="Save Chunking" />
+      <ActionNoticeView notice={notice} noticeRef={noticeRef} />
+    </form>
   );
 }

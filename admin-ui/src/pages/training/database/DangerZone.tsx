@@ -1,13 +1,12 @@
 // Database Management → Danger zone: re-embed everything, or delete all training data.
 import { useRef, useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../../api.js';
+import { api } from '../../../api.js';
 import { Icon } from '../../../components/Icon.js';
 import { ActionNoticeView } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
-import { useActionNotice } from '../../../components/announce.js';
 import { useAfterRender } from '../../../components/form-helpers.js';
 import { aboutCost, plural } from '../../../format.js';
-import { API } from '../shared.js';
+import { API, useActions } from '../shared.js';
 import type { EmbeddingModel, Job, KnowledgeBaseStats } from '../types.js';
 
 export function DangerZone(props: {
@@ -21,53 +20,36 @@ export function DangerZone(props: {
   const { kb, model } = props;
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState<null | 'reembed' | 'purge'>(null);
-  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
+  const { busy, run, notice, noticeRef, show: showNotice } = useActions<'reembed' | 'purge'>();
   const confirmInput = useRef<HTMLInputElement>(null);
   const purgeButton = useRef<HTMLButtonElement>(null);
   const afterRender = useAfterRender();
 
   const reembedCost = kb && model?.promptPricePerM != null ? (kb.tokens * model.promptPricePerM) / 1e6 : null;
 
-  async function reembed() {
+  function reembed() {
     const ok = window.confirm(
       `Re-embed everything with ${props.modelId ?? 'the current model'}?\n\n` +
         `All ${plural(kb?.chunks ?? 0, 'chunk')} are sent to the embedding API again (${aboutCost(reembedCost)}), even those in the cache. ` +
         'Until it finishes, the chatbot finds fewer passages.',
     );
     if (!ok) return;
-    setBusy('reembed');
-    clearNotice();
-    try {
-      const r = await api.post<{ job: Job }>(`${API}/reembed`);
-      props.onStarted(r.job);
-      showNotice({ type: 'info', message: 'Re-embedding started: see the progress under Embedding model.' });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      showNotice({ type: 'error', message: `Not started: ${errorMessage(err)}` });
-    } finally {
-      setBusy(null);
-    }
+    run('reembed', async () => props.onStarted((await api.post<{ job: Job }>(`${API}/reembed`)).job), {
+      done: { type: 'info', message: 'Re-embedding started: see the progress under Embedding model.' },
+      failed: 'Not started',
+    });
   }
 
   async function purge(e: Event) {
     e.preventDefault();
     if (typed !== 'DELETE' || busy) return;
-    setBusy('purge');
-    clearNotice();
-    try {
-      const r = await api.post<{ removedDocuments: number }>(`${API}/purge`);
-      setConfirming(false);
-      setTyped('');
-      props.onPurged();
-      // The confirmation form is gone: focus returns to the button that opened it.
-      showNotice({ type: 'success', message: `All training data deleted (${plural(r.removedDocuments, 'document')}).` }, () => purgeButton.current?.focus());
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      showNotice({ type: 'error', message: `Nothing deleted: ${errorMessage(err)}` }, 'purge-confirm');
-    } finally {
-      setBusy(null);
-    }
+    const r = await run('purge', () => api.post<{ removedDocuments: number }>(`${API}/purge`), { failed: 'Nothing deleted', focusOnError: 'purge-confirm' });
+    if (!r) return;
+    setConfirming(false);
+    setTyped('');
+    props.onPurged();
+    // The confirmation form is gone: focus returns to the button that opened it (enabled again by now).
+    showNotice({ type: 'success', message: `All training data deleted (${plural(r.removedDocuments, 'document')}).` }, () => purgeButton.current?.focus());
   }
 
   return (

@@ -1,25 +1,24 @@
 // Data Training → Database Management: what is stored, the search index and its embedding model,
 // chunking/retrieval settings, the content webhook, backups, and the danger zone.
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../../api.js';
+import { useState } from 'preact/hooks';
 import { Notice } from '../../../components/Notice.js';
 import { LoadError } from '../../../components/PageLoadState.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { LoadingBox } from '../../../components/Spinner.js';
-import { endpointName } from '../../../format.js';
+import { endpointName, formatBytes, formatNumber, plural } from '../../../format.js';
 import { useResource } from '../../../hooks.js';
 import type { ApiSettings } from '../../../types.js';
-import { API, JobView, isActive, useJob } from '../shared.js';
-import type { EmbeddingCatalog, Job, KnowledgeBaseStats } from '../types.js';
+import { API, JobView, isActive, useJob, useJobList } from '../shared.js';
+import type { EmbeddingCatalog, Job, JobStatus, KnowledgeBaseStats } from '../types.js';
 import BackupBox from './BackupBox.js';
 import { ChunkingForm } from './ChunkingForm.js';
 import { DangerZone } from './DangerZone.js';
-import { EmbeddingModelForm } from './EmbeddingModelForm.js';
-import { IndexInfo } from './IndexInfo.js';
-import { Overview } from './Overview.js';
-import { UnfinishedRebuild } from './UnfinishedRebuild.js';
+import { EmbeddingModelForm, UnfinishedRebuild } from './EmbeddingModelForm.js';
 import { WebhookBox } from './WebhookBox.js';
 import './database.css';
+import { Badge, type BadgeTone } from '../../../components/Badge.js';
+import { Tiles } from '../../../components/Tiles.js';
+import { TimeAgo } from '../../../components/TimeAgo.js';
 
 export default function DatabaseTab() {
   const stats = useResource<KnowledgeBaseStats>(`${API}/stats`);
@@ -33,20 +32,10 @@ export default function DatabaseTab() {
   });
 
   // Resume a rebuild that is under way; mention any other running job.
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .get<{ active: Job | null }>(`${API}/jobs`)
-      .then((r) => {
-        if (cancelled || !r.active) return;
-        if (r.active.kind === 'reindex') setJobId((id) => id ?? r.active!.id);
-        else setOtherJob(r.active);
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  useJobList((r) => {
+    if (r.active?.kind === 'reindex') setJobId((id) => id ?? r.active!.id);
+    else if (r.active) setOtherJob(r.active);
+  });
 
   function started(job: Job) {
     setOtherJob(null);
@@ -76,13 +65,36 @@ export default function DatabaseTab() {
       {kb && <Overview kb={kb} />}
 
       <Postbox id="embedding-title" title="Embedding model">
-        {kb && <IndexInfo kb={kb} rebuilding={running} />}
+        {kb && (
+          <div class="index-info">
+            <p>
+              <strong>Active index:</strong>{' '}
+              {kb.index ? (
+                <>
+                  <code>{kb.index.model}</code> via {endpointName(kb.index)},{' '}
+                  {kb.index.dimensions ? `${formatNumber(kb.index.dimensions)} dimensions` : 'dimensions set on first training'},{' '}
+                  {plural(kb.index.vectors, 'vector')}
+                </>
+              ) : (
+                'none yet: it is created by the first training.'
+              )}
+            </p>
+            {kb.building && (
+              <p>
+                <strong>{running ? 'Being built:' : 'Unfinished:'}</strong> <code>{kb.building.model}</code> via {endpointName(kb.building)}
+                {kb.building.dimensions ? `, ${formatNumber(kb.building.dimensions)} dimensions` : ''}, {formatNumber(kb.building.vectors)} of{' '}
+                {plural(kb.chunks, 'vector')}.{running && ' The active index keeps answering until it is complete.'}
+              </p>
+            )}
+          </div>
+        )}
         {kb?.building && !running && !otherJob && <UnfinishedRebuild building={kb.building} onResumed={started} onCancelled={stats.reload} />}
         {staleIndex && !kb?.building && (
           <Notice type="warning" inline live={false}>
             <p>
               <strong>
-                This index was built with {endpointName(staleIndex)}, but Settings now use {savedEndpointName(apiSettings.data)}.
+                This index was built with {endpointName(staleIndex)}, but Settings now use{' '}
+                {apiSettings.data ? endpointName(apiSettings.data) : 'another provider'}.
               </strong>{' '}
               Until you rebuild it, questions and new content are still embedded by {endpointName(staleIndex)}, with the API key that was saved for it. Choose a
               model from your new provider and rebuild: the current index keeps answering until the new one is ready.
@@ -93,7 +105,6 @@ export default function DatabaseTab() {
           currentModel={currentModel}
           providerChanged={!!staleIndex}
           allowCustom={apiSettings.data?.provider === 'openai-compatible'}
-          currentInfo={currentInfo}
           models={models}
           catalogLoading={catalog.loading}
           catalogError={catalog.error ?? catalog.data?.error ?? null}
@@ -125,6 +136,84 @@ export default function DatabaseTab() {
   );
 }
 
-function savedEndpointName(settings: ApiSettings | null): string {
-  return settings ? endpointName(settings) : 'another provider';
+const KIND_LABEL: Record<string, string> = { text: 'Text & Q&A', files: 'Files', web: 'Web pages', wordpress: 'WordPress' };
+
+/** How the last training ended, as a badge. */
+const LAST_TRAINING: Partial<Record<JobStatus, [label: string, tone: BadgeTone]>> = {
+  done: ['Finished', 'success'],
+  failed: ['Failed', 'error'],
+  stopped: ['Stopped', 'warning'],
+};
+
+/** The per-source table's number columns: heading, and the field it shows. */
+const NUMBER_COLUMNS = [
+  ['Documents', 'documents'],
+  ['Chunks', 'chunks'],
+  ['Trained', 'trainedChunks'],
+  ['Tokens', 'tokens'],
+] as const;
+
+function Overview({ kb }: { kb: KnowledgeBaseStats }) {
+  return (
+    <Postbox id="kb-title" title="Knowledge base">
+      <Tiles
+        class="stat-tiles"
+        tiles={[
+          { term: 'Documents', value: formatNumber(kb.documents) },
+          { term: 'Chunks', value: formatNumber(kb.chunks) },
+          { term: 'Trained chunks', value: formatNumber(kb.trainedChunks) },
+          { term: 'Tokens', value: formatNumber(kb.tokens) },
+          { term: 'Database size', value: formatBytes(kb.databaseBytes) },
+        ]}
+      />
+      <p class="description stat-legend">
+        Chunks are the short passages your content is split into, for the search to find. Trained chunks have their embedding in the search index. Tokens
+        measure their length (a token is about ¾ of a word): it is what the embedding provider charges for.
+      </p>
+      <p class="last-training">
+        <strong>Last training:</strong>{' '}
+        {kb.lastTraining ? (
+          <>
+            <Badge tone={LAST_TRAINING[kb.lastTraining.status]?.[1] ?? 'neutral'}>{LAST_TRAINING[kb.lastTraining.status]?.[0] ?? kb.lastTraining.status}</Badge>{' '}
+            <TimeAgo at={kb.lastTraining.finishedAt} />
+          </>
+        ) : (
+          'never'
+        )}
+      </p>
+      <div class="table-scroll">
+        <table class="widefat source-table">
+          <caption class="screen-reader-text">Content per source</caption>
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              {NUMBER_COLUMNS.map(([label]) => (
+                <th key={label} scope="col" class="num">
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {kb.sources.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  {s.name}
+                  {/* The kind, unless the name already says it ("Web pages", "WordPress: shop.example.com"). */}
+                  {s.kind !== 'text' && s.kind !== 'files' && !s.name.startsWith(KIND_LABEL[s.kind] ?? s.kind) && (
+                    <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
+                  )}
+                </th>
+                {NUMBER_COLUMNS.map(([label, key]) => (
+                  <td key={label} class="num" data-label={label}>
+                    {formatNumber(s[key])}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Postbox>
+  );
 }

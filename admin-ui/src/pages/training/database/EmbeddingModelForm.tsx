@@ -1,4 +1,5 @@
-// Database Management → Embedding model: choose another model, see what the rebuild costs, start it.
+// Database Management → Embedding model: choose another model, see what the rebuild costs, start it; resume or cancel
+// a rebuild that did not finish.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../../api.js';
 import { Field, FieldError, describedBy } from '../../../components/Field.js';
@@ -8,7 +9,7 @@ import { useActionNotice } from '../../../components/announce.js';
 import { useAfterRender } from '../../../components/form-helpers.js';
 import { aboutCost, formatNumber, formatUsd, plural } from '../../../format.js';
 import { API } from '../shared.js';
-import type { EmbeddingModel, Estimate, Job } from '../types.js';
+import type { EmbeddingModel, Estimate, IndexInfo, Job } from '../types.js';
 
 function priceText(m: EmbeddingModel): string {
   if (m.promptPricePerM == null) return 'price not listed';
@@ -32,7 +33,6 @@ export function EmbeddingModelForm(props: {
    * id, so some (bge-m3, all-minilm) only come in typed.
    */
   allowCustom: boolean;
-  currentInfo: EmbeddingModel | null;
   models: EmbeddingModel[];
   catalogLoading: boolean;
   catalogError: string | null;
@@ -106,7 +106,6 @@ export function EmbeddingModelForm(props: {
     }
   }
 
-  const list = models.length ? models : [];
   const currentMissing = !!currentModel && !currentOffered;
   /** The model in the list right now (chosen, or current): its id, size and price go under the list. */
   const shownFacts = customId === null ? (models.find((m) => m.id === (value || currentModel)) ?? null) : null;
@@ -114,10 +113,10 @@ export function EmbeddingModelForm(props: {
   return (
     <div class="form-table embedding-form">
       <Field label="Embedding model" id="embedding-model">
-        {list.length > 0 || currentModel ? (
+        {models.length > 0 || currentModel ? (
           <select
             id="embedding-model"
-            class="select select-wide"
+            class="input select select-wide"
             value={customId !== null ? OTHER_MODEL : value}
             disabled={busy || starting}
             aria-invalid={fieldError ? 'true' : undefined}
@@ -132,7 +131,7 @@ export function EmbeddingModelForm(props: {
           >
             {currentMissing && !providerChanged && <option value={currentModel!}>{currentModel}</option>}
             {providerChanged && !value && <option value="">Choose a model from your new provider…</option>}
-            {list.map((m) => (
+            {models.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
               </option>
@@ -205,7 +204,7 @@ export function EmbeddingModelForm(props: {
                   }}
                   disabled={starting}
                 >
-                  Keep {props.currentInfo?.name ?? currentModel}
+                  Keep {models.find((m) => m.id === currentModel)?.name ?? currentModel}
                 </button>
               )}
             </p>
@@ -214,5 +213,54 @@ export function EmbeddingModelForm(props: {
         <ActionNoticeView notice={errorNotice} noticeRef={errorRef} />
       </Field>
     </div>
+  );
+}
+
+/** A rebuild that failed or was stopped: what it made so far is kept, to resume, or dropped. */
+export function UnfinishedRebuild(props: { building: IndexInfo; onResumed: (job: Job) => void; onCancelled: () => void }) {
+  const [busy, setBusy] = useState<null | 'resume' | 'cancel'>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function act(kind: 'resume' | 'cancel') {
+    const { model } = props.building;
+    if (
+      kind === 'cancel' &&
+      !window.confirm(
+        `Cancel the rebuild with ${model}?\n\nThe new index is deleted; the current one keeps answering. Vectors already paid for stay in the cache.`,
+      )
+    )
+      return;
+    setBusy(kind);
+    setError(null);
+    try {
+      if (kind === 'resume') props.onResumed((await api.post<{ job: Job }>(`${API}/embedding-model/resume`)).job);
+      else {
+        await api.del(`${API}/embedding-model/rebuild`);
+        props.onCancelled();
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Notice type="warning" inline live={false} class="unfinished-rebuild">
+      <p>
+        <strong>The rebuild with {props.building.model} did not finish.</strong> The current index keeps answering. Resume it where it stopped (nothing already
+        embedded is paid for again), or cancel it.
+      </p>
+      <p class="rebuild-actions">
+        <button type="button" class="button button-primary" onClick={() => act('resume')} disabled={!!busy}>
+          {busy === 'resume' ? 'Resuming…' : 'Resume rebuild'}
+        </button>
+        <button type="button" class="button" onClick={() => act('cancel')} disabled={!!busy}>
+          {busy === 'cancel' ? 'Cancelling…' : 'Cancel rebuild'}
+        </button>
+      </p>
+      <FieldError id="unfinished-rebuild-error" message={error} />
+    </Notice>
   );
 }

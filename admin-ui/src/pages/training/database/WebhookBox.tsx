@@ -1,6 +1,6 @@
 // Database Management → Content webhook: its URL and token, and an example request.
 import { useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../../api.js';
+import { api } from '../../../api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { Field } from '../../../components/Field.js';
 import { Icon } from '../../../components/Icon.js';
@@ -8,30 +8,21 @@ import { ActionNoticeView, Notice } from '../../../components/Notice.js';
 import { Postbox } from '../../../components/Postbox.js';
 import { ReadOnlyField } from '../../../components/ReadOnlyField.js';
 import { Spinner } from '../../../components/Spinner.js';
-import { useActionNotice } from '../../../components/announce.js';
 import { useResource } from '../../../hooks.js';
-import { API } from '../shared.js';
+import { API, useActions } from '../shared.js';
 import type { Webhook } from '../types.js';
 
 export function WebhookBox() {
   const hook = useResource<Webhook>(`${API}/webhook`);
   const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
+  const { busy, run, notice, noticeRef } = useActions<'regenerate'>();
 
-  async function regenerate() {
+  function regenerate() {
     if (!window.confirm('Make a new webhook token?\n\nThe old token stops working at once: update it wherever you use it.')) return;
-    setBusy(true);
-    clearNotice();
-    try {
-      hook.setData(await api.post<Webhook>(`${API}/webhook/regenerate`));
-      showNotice({ type: 'success', message: 'New token made. The old one no longer works.' });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      showNotice({ type: 'error', message: `No new token: ${errorMessage(err)}` });
-    } finally {
-      setBusy(false);
-    }
+    run('regenerate', async () => hook.setData(await api.post<Webhook>(`${API}/webhook/regenerate`)), {
+      done: { type: 'success', message: 'New token made. The old one no longer works.' },
+      failed: 'No new token',
+    });
   }
 
   const h = hook.data;
@@ -81,7 +72,7 @@ export function WebhookBox() {
             </div>
             <p class="description">Send it as a bearer token. Keep it secret.</p>
             <p>
-              <button type="button" class="button" onClick={regenerate} disabled={busy}>
+              <button type="button" class="button" onClick={regenerate} disabled={!!busy}>
                 <Icon name="refresh" size={16} />
                 Regenerate token
               </button>

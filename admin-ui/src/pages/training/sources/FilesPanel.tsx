@@ -12,7 +12,6 @@ import { API } from '../shared.js';
 import type { FileResult, Source, UploadLimits } from '../types.js';
 import { DocumentList, useDocuments } from './DocumentList.js';
 import { ACCEPT, DEFAULT_LIMITS, uploadBatches, uploadSummary, withoutName } from './uploads.js';
-import './FilesPanel.css';
 
 export function FilesPanel({ source, onChanged }: { source: Source; onChanged: () => void }) {
   const docs = useDocuments(source);

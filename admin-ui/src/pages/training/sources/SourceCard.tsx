@@ -1,20 +1,19 @@
 // Data Training → Sources: one source's card (its status, counts, last sync, problems, schedule, switch and delete).
 import { useState } from 'preact/hooks';
-import { ApiError, api, errorMessage } from '../../../api.js';
+import { api } from '../../../api.js';
 import { Badge, type BadgeTone } from '../../../components/Badge.js';
 import { Icon } from '../../../components/Icon.js';
 import { Notice } from '../../../components/Notice.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { Switch } from '../../../components/Switch.js';
-import { useActionNotice } from '../../../components/announce.js';
+import type { ActionNotice } from '../../../components/announce.js';
 import { useAfterRender } from '../../../components/form-helpers.js';
 import { formatNumber, plural } from '../../../format.js';
-import { API, isActive } from '../shared.js';
+import { API, isActive, useActions } from '../shared.js';
 import type { Job, Schedule, Source, SourceKind, SourceStatus } from '../types.js';
 import { TimeAgo } from '../../../components/TimeAgo.js';
-import './SourceCard.css';
 
-export const ITEM_NOUN: Record<SourceKind, [string, string]> = {
+const ITEM_NOUN: Record<SourceKind, [string, string]> = {
   text: ['entry', 'entries'],
   files: ['file', 'files'],
   web: ['page', 'pages'],
@@ -28,15 +27,6 @@ const STATUS: Record<SourceStatus, [label: string, tone: BadgeTone]> = {
   syncing: ['Syncing', 'info'],
   failed: ['Failed', 'error'],
 };
-
-function StatusBadge({ status }: { status: SourceStatus }) {
-  const [label, tone] = STATUS[status] ?? [status, 'neutral'];
-  return (
-    <Badge tone={tone} class="status-badge">
-      {label}
-    </Badge>
-  );
-}
 
 function describeSource(s: Source): string | null {
   const c = s.config as Record<string, unknown>;
@@ -63,8 +53,7 @@ interface CardProps {
 }
 
 export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: CardProps) {
-  const [busy, setBusy] = useState<Busy | null>(null);
-  const { notice: message, noticeRef: messageRef, show: showMessage, clear: clearMessage } = useActionNotice<HTMLParagraphElement>();
+  const { busy, run, notice: message, noticeRef: messageRef } = useActions<Busy, HTMLParagraphElement>();
   const [pending, setPending] = useState<Partial<Pick<Source, 'enabled' | 'schedule'>>>({});
   const enabled = pending.enabled ?? s.enabled;
   const schedule = pending.schedule ?? s.schedule;
@@ -75,26 +64,15 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
   const afterRender = useAfterRender();
 
   /** Runs one of the card's actions: its controls wait, and a failure is said on the card. */
-  async function act(what: Busy, action: () => Promise<void>) {
-    setBusy(what);
-    clearMessage();
-    try {
-      await action();
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) showMessage({ type: 'error', message: errorMessage(err) });
-    } finally {
-      setPending({});
-      setBusy(null);
-    }
+  async function act(what: Busy, action: () => Promise<void>, done?: ActionNotice) {
+    await run(what, action, { done });
+    setPending({});
   }
 
   function patch(body: Partial<Pick<Source, 'enabled' | 'schedule'>>, what: 'enable' | 'schedule', done: string) {
     // Show the new value at once; it goes back if the server refuses.
     setPending(body);
-    return act(what, async () => {
-      onChange((await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body)).source);
-      showMessage({ type: 'success', message: done });
-    });
+    return act(what, async () => onChange((await api.patch<{ source: Source }>(`${API}/sources/${s.id}`, body)).source), { type: 'success', message: done });
   }
 
   function resync(from: 'button' | 'retry' = 'button') {
@@ -117,19 +95,7 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
   }
 
   const desc = describeSource(s);
-  const retryButton = (
-    <button
-      type="button"
-      class="button"
-      onClick={() => resync('retry')}
-      disabled={busy !== null || !s.enabled}
-      aria-describedby={titleId}
-      title={!s.enabled ? 'Switch the source on to retry.' : undefined}
-    >
-      <Icon name="refresh" size={16} />
-      Retry
-    </button>
-  );
+  const status = STATUS[syncing ? 'syncing' : s.status] ?? [s.status, 'neutral'];
   // Pages of the last sync that could not be read while others were (a failure that read nothing is lastError).
   const partlyFailed = remote && !syncing && !s.lastError && s.lastSync && s.lastSync.failures > 0 ? s.lastSync : null;
   return (
@@ -138,7 +104,9 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
         <h3 id={titleId} class="source-card-title" tabIndex={-1}>
           {s.name}
         </h3>
-        <StatusBadge status={syncing ? 'syncing' : s.status} />
+        <Badge tone={status[1]} class="status-badge">
+          {status[0]}
+        </Badge>
       </header>
       {desc && <p class="source-card-desc">{desc}</p>}
       <p class="source-card-counts">
@@ -167,21 +135,31 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
               : `Reading: ${plural(job.progress.itemsDone, one, many)} so far`}
         </p>
       )}
-      {s.lastError && !syncing && (
-        <Notice type="error" inline live={false} class="source-card-problem">
+      {((s.lastError && !syncing) || partlyFailed) && (
+        <Notice type={partlyFailed ? 'warning' : 'error'} inline live={false} class="source-card-problem">
+          {partlyFailed ? (
+            <p>
+              <strong>{plural(partlyFailed.failures, one, many)} could not be read in the last sync.</strong>
+              {partlyFailed.firstProblem && <> The first: {partlyFailed.firstProblem}</>}
+            </p>
+          ) : (
+            <p>
+              <strong>Could not be read:</strong> {s.lastError}
+            </p>
+          )}
           <p>
-            <strong>Could not be read:</strong> {s.lastError}
+            <button
+              type="button"
+              class="button"
+              onClick={() => resync('retry')}
+              disabled={busy !== null || !s.enabled}
+              aria-describedby={titleId}
+              title={!s.enabled ? 'Switch the source on to retry.' : undefined}
+            >
+              <Icon name="refresh" size={16} />
+              Retry
+            </button>
           </p>
-          <p>{retryButton}</p>
-        </Notice>
-      )}
-      {partlyFailed && (
-        <Notice type="warning" inline live={false} class="source-card-problem">
-          <p>
-            <strong>{plural(partlyFailed.failures, one, many)} could not be read in the last sync.</strong>
-            {partlyFailed.firstProblem && <> The first: {partlyFailed.firstProblem}</>}
-          </p>
-          <p>{retryButton}</p>
         </Notice>
       )}
       {message && (
@@ -196,7 +174,7 @@ export function SourceCard({ source: s, job, onChange, onSynced, onDeleted }: Ca
           </label>
           <select
             id={`source-${s.id}-schedule`}
-            class="select"
+            class="input select"
             value={schedule}
             disabled={busy !== null}
             onChange={(e) => {

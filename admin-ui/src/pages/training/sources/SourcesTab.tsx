@@ -1,17 +1,15 @@
 // Data Training → Sources: a card per source, then panels to add text, files, web pages and WordPress sites.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../../api.js';
 import { Notice } from '../../../components/Notice.js';
 import { LoadError } from '../../../components/PageLoadState.js';
 import { LoadingBox } from '../../../components/Spinner.js';
 import { useResource } from '../../../hooks.js';
-import { API, useJob } from '../shared.js';
-import type { Job, Source } from '../types.js';
+import { API, useJob, useJobList } from '../shared.js';
+import type { Source } from '../types.js';
 import { FilesPanel } from './FilesPanel.js';
 import { SourceCard } from './SourceCard.js';
 import { TextPanel } from './TextPanel.js';
-import { WebPanel } from './WebPanel.js';
-import { WordPressPanel } from './WordPressPanel.js';
+import { WebPanel, WordPressPanel } from './SitePanels.js';
 import './sources.css';
 
 /** The sync job this screen follows, and where it was started from. */
@@ -28,20 +26,9 @@ export default function SourcesTab() {
   const sync = useJob(tracked?.jobId ?? null, () => sources.reload());
 
   // After a reload: follow a sync that is still running.
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .get<{ active: Job | null }>(`${API}/jobs`)
-      .then((r) => {
-        if (!cancelled && r.active?.kind === 'sync') {
-          setTracked((t) => t ?? { jobId: r.active!.id, sourceId: Number(r.active!.params.sourceId), origin: 'card' });
-        }
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  useJobList((r) => {
+    if (r.active?.kind === 'sync') setTracked((t) => t ?? { jobId: r.active!.id, sourceId: Number(r.active!.params.sourceId), origin: 'card' });
+  });
 
   // Keep the cards fresh while a sync we do not follow (scheduled, webhook) is under way.
   const untrackedSyncing = list.some((s) => s.status === 'syncing' && s.id !== tracked?.sourceId);
@@ -102,11 +89,11 @@ export default function SourcesTab() {
             {textSource && <TextPanel source={textSource} onChanged={sources.reload} />}
             {filesSource && <FilesPanel source={filesSource} onChanged={sources.reload} />}
             <WebPanel
-              tracked={tracked?.origin === 'web' ? { job: sync.job, log: sync.log, error: sync.error } : null}
+              tracked={tracked?.origin === 'web' ? sync : null}
               onAdded={(source, jobId) => startedSync({ jobId, sourceId: source.id, origin: 'web' })}
             />
             <WordPressPanel
-              tracked={tracked?.origin === 'wordpress' ? { job: sync.job, log: sync.log, error: sync.error } : null}
+              tracked={tracked?.origin === 'wordpress' ? sync : null}
               onAdded={(source, jobId) => startedSync({ jobId, sourceId: source.id, origin: 'wordpress' })}
             />
           </div>

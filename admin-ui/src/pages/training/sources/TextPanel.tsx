@@ -13,7 +13,7 @@ import { plural } from '../../../format.js';
 import { API, isHttpUrl } from '../shared.js';
 import type { DocumentDetail, DocumentSummary, Source, UpsertResult } from '../types.js';
 import { DocumentList, useDocuments } from './DocumentList.js';
-import { PUBLIC_URL_HELP } from './PublicUrlLine.js';
+import { PUBLIC_URL_HELP } from './DocumentList.js';
 type TextMode = 'text' | 'qa';
 const QA_HELP =
   'When a visitor asks this question or one very close to it, the chatbot replies with this answer exactly as written (no AI call; see Chatbot → Q&A answers). When a visitor asks something similar, the chatbot reads this answer and replies in its own words. If it can’t answer at all (for example, the AI service is down), visitors see this answer exactly as written. Q&A entries are never listed as sources.';
@@ -73,18 +73,15 @@ export function TextPanel({ source, onChanged }: { source: Source; onChanged: ()
   async function submit(e: Event) {
     e.preventDefault();
     if (saving) return;
-    const body =
-      mode === 'qa'
-        ? { question: fields.question.trim(), answer: fields.answer.trim() }
-        : { title: fields.title.trim(), text: fields.text.trim(), url: fields.url.trim() };
+    const [question, answer, title, text, url] = (['question', 'answer', 'title', 'text', 'url'] as const).map((k) => fields[k].trim());
+    const body = mode === 'qa' ? { question, answer } : { title, text, url };
     const found: Partial<Record<TextKey, string>> = {};
     if (mode === 'qa') {
-      if (!body.question) found.question = 'Enter the question.';
-      if (!(body as { answer: string }).answer) found.answer = 'Enter the answer.';
+      if (!question) found.question = 'Enter the question.';
+      if (!answer) found.answer = 'Enter the answer.';
     } else {
-      if (!(body as { title: string }).title) found.title = 'Enter a title.';
-      if (!(body as { text: string }).text) found.text = 'Enter some text.';
-      const url = (body as { url: string }).url;
+      if (!title) found.title = 'Enter a title.';
+      if (!text) found.text = 'Enter some text.';
       if (url && !isHttpUrl(url)) found.url = 'Enter the full public address, starting with https:// or http://, e.g. https://example.com/warranty.';
     }
     if (Object.keys(found).length) {
