@@ -15,18 +15,23 @@ export interface MenuItem {
   children?: SubmenuItem[];
 }
 
+/** A page's tabs as submenu items: the first tab is the page's own address, the others add `?tab=`. */
+function tabItems(href: string, tabs: Array<[label: string, tab: string]>): SubmenuItem[] {
+  return tabs.map(([label, tab], i) => ({ label, tab, href: i === 0 ? href : `${href}?tab=${tab}` }));
+}
+
 export const MENU: MenuItem[] = [
   { label: 'Dashboard', href: '/admin/', icon: 'dashboard', section: '/admin' },
   {
     label: 'Data Training',
     href: '/admin/training',
     icon: 'database',
-    children: [
-      { label: 'Sources', href: '/admin/training', tab: 'sources' },
-      { label: 'Training', href: '/admin/training?tab=training', tab: 'training' },
-      { label: 'Test retrieval', href: '/admin/training?tab=retrieval', tab: 'retrieval' },
-      { label: 'Database Management', href: '/admin/training?tab=database', tab: 'database' },
-    ],
+    children: tabItems('/admin/training', [
+      ['Sources', 'sources'],
+      ['Training', 'training'],
+      ['Test retrieval', 'retrieval'],
+      ['Database Management', 'database'],
+    ]),
   },
   { label: 'Chatbot', href: '/admin/chatbot', icon: 'chatbot' },
   { label: 'Widget', href: '/admin/widget', icon: 'widget' },
@@ -37,12 +42,12 @@ export const MENU: MenuItem[] = [
     label: 'Settings',
     href: '/admin/settings',
     icon: 'settings',
-    children: [
-      { label: 'API Configuration', href: '/admin/settings', tab: 'api' },
-      { label: 'Notifications', href: '/admin/settings?tab=notifications', tab: 'notifications' },
-      { label: 'Account', href: '/admin/settings?tab=account', tab: 'account' },
-      { label: 'Export and import', href: '/admin/settings?tab=export-import', tab: 'export-import' },
-    ],
+    children: tabItems('/admin/settings', [
+      ['API Configuration', 'api'],
+      ['Notifications', 'notifications'],
+      ['Account', 'account'],
+      ['Export and import', 'export-import'],
+    ]),
   },
 ];
 
