@@ -2,8 +2,7 @@
 // chunks (match %, vector/keyword ranks, text), the model and reasoning setting, the final prompt, any problem.
 // POST /api/admin/playground/chat (text/event-stream). Answers are shown as plain text, never as HTML.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, errorMessage } from '../../api.js';
-import type { AnswerDebug } from '../conversations/types.js';
+import { ApiError } from '../../api.js';
 import { formatNumber } from '../../format.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { FieldError } from '../../components/Field.js';
@@ -11,8 +10,7 @@ import { Icon } from '../../components/Icon.js';
 import { Postbox } from '../../components/Postbox.js';
 import { BotAnswer } from './BotAnswer.js';
 import { DebugView } from './DebugView.js';
-import { streamPlayground } from './stream.js';
-import type { Turn } from './turn.js';
+import { isAnswering, patched, streamTurn, type Turn, type TurnPatch } from './turn.js';
 import '../../components/chat-admin.css';
 import './playground.css';
 
@@ -29,7 +27,7 @@ export default function PlaygroundPage() {
   const controller = useRef<AbortController | null>(null);
   const logRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const busy = turns.some((t) => t.state === 'waiting' || t.state === 'thinking' || t.state === 'streaming');
+  const busy = turns.some(isAnswering);
 
   // Stop a running answer when leaving the screen.
   useEffect(() => () => controller.current?.abort(), []);
@@ -43,8 +41,8 @@ export default function PlaygroundPage() {
     if (nearBottom || last?.answer === '') el.scrollTop = el.scrollHeight;
   }, [turns.length, last?.answer, last?.state]);
 
-  function patch(key: number, p: Partial<Turn> | ((t: Turn) => Partial<Turn>)) {
-    setTurns((ts) => ts.map((t) => (t.key === key ? { ...t, ...(typeof p === 'function' ? p(t) : p) } : t)));
+  function patch(key: number, p: TurnPatch) {
+    setTurns((ts) => ts.map((t) => (t.key === key ? patched(t, p) : t)));
   }
 
   async function ask(question: string) {
@@ -67,49 +65,9 @@ export default function PlaygroundPage() {
     const ctrl = new AbortController();
     controller.current = ctrl;
     try {
-      await streamPlayground({ message: q, conversationId }, ctrl.signal, ({ event, data }) => {
-        const d = (data ?? {}) as Record<string, any>;
-        switch (event) {
-          case 'start':
-            if (typeof d.conversationId === 'string') setConversationId(d.conversationId);
-            break;
-          case 'thinking':
-            patch(key, (t) => (t.answer ? {} : { state: 'thinking' }));
-            break;
-          case 'token':
-            patch(key, (t) => ({ answer: t.answer + String(d.text ?? ''), state: 'streaming' }));
-            break;
-          case 'sources':
-            patch(key, { sources: Array.isArray(d.sources) ? d.sources : [] });
-            break;
-          case 'done':
-            patch(key, { state: d.answered === false ? 'no_answer' : 'done' });
-            break;
-          case 'error':
-            patch(key, {
-              state: 'error',
-              visitorMessage: String(d.message ?? ''),
-              sources: Array.isArray(d.sources) ? d.sources : [],
-            });
-            break;
-          case 'debug':
-            patch(key, { debug: d as AnswerDebug });
-            break;
-        }
-      });
-      // The stream ended without done/error (e.g. the server went away).
-      patch(key, (t) =>
-        t.state === 'waiting' || t.state === 'thinking' || t.state === 'streaming'
-          ? { state: 'failed', failure: 'The answer stream ended early. Try again.' }
-          : {},
-      );
-    } catch (err) {
-      if ((err as Error)?.name === 'AbortError') {
-        patch(key, { state: 'stopped' });
-      } else {
-        if (err instanceof ApiError && err.status === 400 && /playground conversation/i.test(err.message)) setConversationId(null);
-        patch(key, { state: 'failed', failure: errorMessage(err) });
-      }
+      const err = await streamTurn(q, conversationId, ctrl.signal, (p) => patch(key, p), setConversationId);
+      // The conversation is gone (deleted meanwhile): the next question starts a new one.
+      if (err instanceof ApiError && err.status === 400 && /playground conversation/i.test(err.message)) setConversationId(null);
     } finally {
       if (controller.current === ctrl) controller.current = null;
       inputRef.current?.focus();

@@ -1,30 +1,17 @@
 // Step 4: one test question, answered as a visitor would see it (the Playground's API, streamed, with the pages it
 // cites), then the embed snippet with Copy. The full Playground and Widget screens are one link away.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, errorMessage } from '../../api.js';
 import { CopyButton } from '../../components/CopyButton.js';
-import { Notice } from '../../components/Notice.js';
 import { PublicAddressNotice, type AddressStatus } from '../../components/PublicAddressNotice.js';
-import { Spinner } from '../../components/Spinner.js';
 import { useResource } from '../../hooks.js';
-import { SourcesList } from '../conversations/shared.js';
-import type { SourceLink } from '../conversations/types.js';
-import { streamPlayground } from '../playground/stream.js';
+import { BotAnswer } from '../playground/BotAnswer.js';
+import { isAnswering, patched, streamTurn, type Turn } from '../playground/turn.js';
 import type { StepProps, WidgetInfo } from './progress.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
 import '../../components/chat-admin.css'; // the cited pages' list
 import { DoneIcon, StepForm, useStepField } from './StepForm.js';
 
 const MAX_QUESTION = 4000;
-
-interface Answer {
-  question: string;
-  text: string;
-  state: 'waiting' | 'streaming' | 'done' | 'no_answer' | 'error' | 'failed';
-  sources: SourceLink[];
-  /** What a visitor is shown when the answer failed, or the request's own error. */
-  message?: string;
-}
 
 export function TryStep({ state: { widget }, done, active }: StepProps) {
   if (!active) {
@@ -52,10 +39,10 @@ export function TryStep({ state: { widget }, done, active }: StepProps) {
 
 function TestQuestion({ ready }: { ready: boolean }) {
   const field = useStepField();
-  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [answer, setAnswer] = useState<Turn | null>(null);
   const controller = useRef<AbortController | null>(null);
   useEffect(() => () => controller.current?.abort(), []);
-  const busy = answer?.state === 'waiting' || answer?.state === 'streaming';
+  const busy = isAnswering(answer);
 
   async function onSubmit() {
     if (busy) return;
@@ -65,26 +52,10 @@ function TestQuestion({ ready }: { ready: boolean }) {
     field.setError(null);
     const ctrl = new AbortController();
     controller.current = ctrl;
-    const update = (patch: Partial<Answer> | ((a: Answer) => Partial<Answer>)) =>
-      setAnswer((a) => (a ? { ...a, ...(typeof patch === 'function' ? patch(a) : patch) } : a));
-    setAnswer({ question: q, text: '', state: 'waiting', sources: [] });
-    try {
-      // A new conversation each time: this box is for one question; the Playground keeps a conversation going.
-      await streamPlayground({ message: q, conversationId: null }, ctrl.signal, ({ event, data }) => {
-        const d = (data ?? {}) as Record<string, any>;
-        if (event === 'token') update((a) => ({ text: a.text + String(d.text ?? ''), state: 'streaming' }));
-        else if (event === 'sources') update({ sources: Array.isArray(d.sources) ? d.sources : [] });
-        else if (event === 'done') update({ state: d.answered === false ? 'no_answer' : 'done' });
-        else if (event === 'error') update({ state: 'error', message: String(d.message ?? ''), sources: Array.isArray(d.sources) ? d.sources : [] });
-      });
-      update((a) => (a.state === 'waiting' || a.state === 'streaming' ? { state: 'failed', message: 'The answer stream ended early. Try again.' } : {}));
-    } catch (err) {
-      if ((err as Error)?.name === 'AbortError') return;
-      if (err instanceof ApiError && err.status === 401) return;
-      update({ state: 'failed', message: errorMessage(err) });
-    } finally {
-      if (controller.current === ctrl) controller.current = null;
-    }
+    setAnswer({ key: 0, question: q, answer: '', state: 'waiting', sources: [] });
+    // A new conversation each time: this box is for one question; the Playground keeps a conversation going.
+    await streamTurn(q, null, ctrl.signal, (p) => setAnswer((a) => a && patched(a, p)));
+    if (controller.current === ctrl) controller.current = null;
   }
 
   return (
@@ -112,40 +83,10 @@ function TestQuestion({ ready }: { ready: boolean }) {
             <span class="screen-reader-text">You asked: </span>
             <q>{answer.question}</q>
           </p>
-          <AnswerBody answer={answer} />
+          <BotAnswer turn={answer} plain />
         </div>
       )}
     </section>
-  );
-}
-
-function AnswerBody({ answer: a }: { answer: Answer }) {
-  if (a.state === 'failed') {
-    return (
-      <Notice type="error" inline live={false}>
-        <p>{a.message}</p>
-      </Notice>
-    );
-  }
-  return (
-    <>
-      {a.state === 'waiting' ? (
-        <Spinner label="Searching your content…" />
-      ) : a.text ? (
-        <div class={`qs-answer-text plain-text${a.state === 'streaming' ? ' is-streaming' : ''}`}>
-          <span class="screen-reader-text">Answer: </span>
-          {a.text}
-        </div>
-      ) : null}
-      {a.state === 'error' && a.message && (
-        <p class="qs-answer-note">
-          <span class="screen-reader-text">The visitor would see: </span>
-          {a.message}
-        </p>
-      )}
-      {a.state === 'no_answer' && <p class="description">Nothing in your content matched this question well. Try another, or add content on Data Training.</p>}
-      <SourcesList sources={a.sources} />
-    </>
   );
 }
 
