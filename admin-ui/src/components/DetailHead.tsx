@@ -1,5 +1,5 @@
 // The head of a detail screen opened from a list (a conversation, a lead): the link back, the title with Delete,
-// and the confirmation. Once deleted, the list says so.
+// and the confirmation. Once deleted, the list says so. Before the data arrives, the same link back and title.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
@@ -8,9 +8,10 @@ import { speak, useActionNotice } from './announce.js';
 import { ConfirmDelete } from './ConfirmDelete.js';
 import { listFlash } from './ListScreen.js';
 import { Notice } from './Notice.js';
+import { PageLoadState } from './PageLoadState.js';
 
 /** "← All leads" above a detail screen's title. */
-export function BackLink({ href, label }: { href: string; label: string }) {
+function BackLink({ href, label }: { href: string; label: string }) {
   return (
     <p class="back-link">
       <a href={href}>
@@ -30,6 +31,18 @@ interface Props {
   deleteUrl: string;
   /** What the confirmation says is lost. */
   consequence: ComponentChildren;
+}
+
+/** The screen while its data loads, or why it could not (`title` as in useTitle: "Lead"). */
+export function DetailLoadState({
+  list,
+  back,
+  title,
+  what,
+  error,
+  onRetry,
+}: Pick<Props, 'list' | 'back' | 'what'> & { title: string; error?: string | null; onRetry(): void }) {
+  return <PageLoadState back={<BackLink href={list} label={back} />} title={title} what={`the ${what}`} error={error} onRetry={onRetry} minHeight={320} />;
 }
 
 export function DetailHead({ list, back, title, what, deleteUrl, consequence }: Props) {

@@ -4,10 +4,9 @@
 import { useLocation, useRoute } from 'preact-iso';
 import { useTitle } from '../../components/AdminLayout.js';
 import { type Column, DataTable } from '../../components/DataTable.js';
-import { BackLink, DetailHead } from '../../components/DetailHead.js';
+import { DetailHead, DetailLoadState } from '../../components/DetailHead.js';
 import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
-import { PageLoadState } from '../../components/PageLoadState.js';
 import { Postbox } from '../../components/Postbox.js';
 import { formatDateTime, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
@@ -46,16 +45,7 @@ export default function ConversationPage() {
 
   // A reload after Improve answer keeps the transcript on screen (and the form's notice with it).
   if (!data) {
-    return (
-      <PageLoadState
-        back={<BackLink href="/admin/conversations" label="All conversations" />}
-        title="Conversation"
-        what="the conversation"
-        error={error}
-        onRetry={reload}
-        minHeight={320}
-      />
-    );
+    return <DetailLoadState list="/admin/conversations" back="All conversations" title="Conversation" what="conversation" error={error} onRetry={reload} />;
   }
 
   const { conversation, messages } = data;

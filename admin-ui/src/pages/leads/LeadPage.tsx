@@ -5,10 +5,9 @@ import { useRoute } from 'preact-iso';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { useTitle } from '../../components/AdminLayout.js';
 import { useActionNotice } from '../../components/announce.js';
-import { BackLink, DetailHead } from '../../components/DetailHead.js';
+import { DetailHead, DetailLoadState } from '../../components/DetailHead.js';
 import { Fact } from '../../components/Fact.js';
 import { Notice } from '../../components/Notice.js';
-import { PageLoadState } from '../../components/PageLoadState.js';
 import { Postbox } from '../../components/Postbox.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatDateTime } from '../../format.js';
@@ -29,16 +28,7 @@ export default function LeadPage() {
   const [saving, setSaving] = useState(false);
   const { notice, noticeRef, show, clear } = useActionNotice();
   if (loading || !data) {
-    return (
-      <PageLoadState
-        back={<BackLink href="/admin/leads" label="All leads" />}
-        title="Lead"
-        what="the lead"
-        error={data ? null : error}
-        onRetry={reload}
-        minHeight={320}
-      />
-    );
+    return <DetailLoadState list="/admin/leads" back="All leads" title="Lead" what="lead" error={data ? null : error} onRetry={reload} />;
   }
 
   const { lead, transcript } = data;

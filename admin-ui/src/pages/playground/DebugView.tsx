@@ -52,7 +52,7 @@ export function DebugView({ turn }: { turn: Turn | null }) {
         <Fact term="Reasoning">{d.qaMatch?.answered ? '—' : reasoningText(d.reasoning)}</Fact>
       </dl>
 
-      <h3 class="debug-heading">Searched for</h3>
+      <h3 class="subheading debug-heading">Searched for</h3>
       <ul class="searched-queries">
         {(d.queries ?? []).map((q, i) => (
           <li key={i}>
@@ -82,7 +82,7 @@ export function DebugView({ turn }: { turn: Turn | null }) {
         </p>
       )}
 
-      <h3 class="debug-heading">Retrieved chunks ({d.chunks.length})</h3>
+      <h3 class="subheading debug-heading">Retrieved chunks ({d.chunks.length})</h3>
       {d.chunks.length === 0 ? (
         <p class="description">
           Nothing in your content matched well enough (see "Minimum match" on the <a href="/admin/chatbot">Chatbot</a> screen).
@@ -118,7 +118,7 @@ export function DebugView({ turn }: { turn: Turn | null }) {
         </>
       )}
 
-      <h3 class="debug-heading">Final prompt</h3>
+      <h3 class="subheading debug-heading">Final prompt</h3>
       {d.prompt ? (
         <ol class="prompt-list">
           {d.prompt.map((p, i) => (

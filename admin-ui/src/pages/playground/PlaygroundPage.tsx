@@ -105,7 +105,7 @@ export default function PlaygroundPage() {
         <Postbox
           id="chat-title"
           title="Chat"
-          class="chat-box"
+          class="chat-box slim-header"
           body={null}
           actions={
             <button type="button" class="button" onClick={newChat} disabled={!turns.length}>
