@@ -20,17 +20,23 @@ import './dashboard.css';
 /** Errors stop answers altogether; warnings are passing or partial. */
 const ERROR_KINDS = new Set(['invalid_key', 'no_key', 'payment_required', 'forbidden', 'not_found', 'bad_request']);
 
-const ACTIONS: Record<string, { label: string; href: string; external?: boolean }> = {
-  invalid_key: { label: 'Check the key in Settings → API Configuration', href: '/admin/settings' },
+/** What the admin can do about an alert; several kinds share one. */
+type Action = { label: string; href: string; external?: boolean };
+const CHECK_KEY: Action = { label: 'Check the key in Settings → API Configuration', href: '/admin/settings' };
+const ADD_CREDITS: Action = { label: 'Add credits on OpenRouter', href: 'https://openrouter.ai/settings/credits', external: true };
+const FALLBACK: Action = { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' };
+
+const ACTIONS: Record<string, Action> = {
+  invalid_key: CHECK_KEY,
   no_key: { label: 'Add the key in Settings → API Configuration', href: '/admin/settings' },
-  forbidden: { label: 'Check the key in Settings → API Configuration', href: '/admin/settings' },
+  forbidden: CHECK_KEY,
   not_found: { label: 'Choose another model in Settings → API Configuration', href: '/admin/settings' },
   bad_request: { label: 'Review the settings on the Chatbot screen', href: '/admin/chatbot' },
-  payment_required: { label: 'Add credits on OpenRouter', href: 'https://openrouter.ai/settings/credits', external: true },
-  low_balance: { label: 'Add credits on OpenRouter', href: 'https://openrouter.ai/settings/credits', external: true },
+  payment_required: ADD_CREDITS,
+  low_balance: ADD_CREDITS,
   spend_cap: { label: 'Change the daily spend cap on the Chatbot screen', href: '/admin/chatbot' },
-  rate_limited: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
-  upstream_down: { label: 'Consider a fallback model in Settings → API Configuration', href: '/admin/settings' },
+  rate_limited: FALLBACK,
+  upstream_down: FALLBACK,
   timeout: { label: 'Add a fallback model or choose a faster one in Settings → API Configuration', href: '/admin/settings' },
   unreachable: { label: 'Check the connection with Test API Key in Settings → API Configuration', href: '/admin/settings' },
 };
