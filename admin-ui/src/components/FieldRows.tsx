@@ -1,8 +1,10 @@
 // A form-table's rows as data: `kind` picks the kit field, `key` binds it to the form through the screen's `bind`
 // (id, value, change, error, disabled), and the rest are that field's own props. A row that is not data (a note, a
 // field with its own markup) is drawn as it is, in its place.
-import type { ComponentProps, JSX } from 'preact';
+import type { ComponentChildren, ComponentProps, JSX } from 'preact';
 import { CheckboxField, type FieldBinding, NumberField, PasswordField, SelectField, TextareaField, TextField } from './Field.js';
+import { Notice } from './Notice.js';
+import { Postbox } from './Postbox.js';
 import { RadioField } from './RadioGroup.js';
 
 type Unbound<P> = Omit<P, keyof FieldBinding<unknown>>;
@@ -57,6 +59,33 @@ export function FieldRows<K extends string>({ rows, bind }: { rows: FieldRow<K>[
             return <RadioField key={key} describes={bound.id} {...bound} />;
         }
       })}
+    </>
+  );
+}
+
+/** A settings box: its heading and its rows. */
+export interface FieldBox<K extends string> {
+  id: string;
+  title: ComponentChildren;
+  /** The server's message for this part of the form that no field took. */
+  error?: string;
+  rows: FieldRow<K>[];
+}
+
+/** A settings screen's boxes, one Postbox each, their rows bound to the form. */
+export function FieldBoxes<K extends string>({ boxes, bind }: { boxes: FieldBox<K>[]; bind: (key: K) => FieldBinding<any> }) {
+  return (
+    <>
+      {boxes.map((box) => (
+        <Postbox key={box.id} id={box.id} title={box.title} body="inside form-table">
+          {box.error && (
+            <Notice type="error" inline live={false}>
+              <p>{box.error}</p>
+            </Notice>
+          )}
+          <FieldRows rows={box.rows} bind={bind} />
+        </Postbox>
+      ))}
     </>
   );
 }

@@ -1,4 +1,4 @@
-// The save flow shared by the settings screens (Chatbot, Widget): load, edit as typed text, check in the
+// The save flow shared by the settings screens (Chatbot, Widget, Notifications, API Configuration): load, edit as typed text, check in the
 // browser and focus the first problem, PUT, then put the server's field errors back on their fields.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../api.js';
@@ -28,6 +28,14 @@ export interface SettingsFormOptions<V, F, K extends string> {
   fieldId: (key: K) => string;
   savedMessage: string;
   placeServerErrors: (fields: Record<string, string>) => ServerErrorPlacement<K>;
+  /** Whether saving would store something else (default: the request bodies of the form and of the saved settings differ). */
+  isDirty?: (form: F, saved: V) => boolean;
+  /** Focuses a field in error (default: the control with the field's id). */
+  focus?: (key: K) => void;
+  /** The notice when the server refused fields (default: "Settings not saved: " and the server's message). */
+  fieldErrorsMessage?: (serverMessage: string) => string;
+  /** Runs after a save with the settings before it; what it returns is added under the saved message. */
+  onSaved?: (next: V, previous: V) => string[] | undefined;
 }
 
 export type SettingsNotice = ActionNotice;
@@ -51,17 +59,32 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
   }, [resource.data]);
 
   // Changed means: saving would store something else (so "0.70" for a saved 0.7 is not a change).
-  const dirty = !!saved && !!form && JSON.stringify(options.toBody(form)) !== JSON.stringify(options.toBody(options.fromView(saved)));
+  const dirty =
+    !!saved &&
+    !!form &&
+    (options.isDirty ? options.isDirty(form, saved) : JSON.stringify(options.toBody(form)) !== JSON.stringify(options.toBody(options.fromView(saved))));
   useUnsavedChanges(dirty);
 
-  /** Sets fields and clears their errors. */
-  function update(patch: Partial<F>) {
+  /** What the notice focuses for a field in error. */
+  const focusTarget = (k: K | undefined) => (k && options.focus ? () => options.focus!(k) : k && fieldId(k));
+
+  /** Sets fields and clears the errors of `keys` (by default the fields set). */
+  function update(patch: Partial<F>, keys = Object.keys(patch) as K[]) {
     setForm((f) => (f ? { ...f, ...patch } : f));
-    const keys = Object.keys(patch) as K[];
     setErrors((e) => {
       if (!keys.some((k) => e[k])) return e;
       const next = { ...e };
       for (const k of keys) delete next[k];
+      return next;
+    });
+  }
+
+  /** Puts `message` on one field, or takes its error away. */
+  function setFieldError(k: K, message: string | undefined) {
+    setErrors((e) => {
+      const next: FieldErrors<K> = { ...e };
+      if (message) next[k] = message;
+      else delete next[k];
       return next;
     });
   }
@@ -85,17 +108,18 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
     const firstFound = order.find((k) => found[k]);
     if (firstFound) {
       setErrors(found);
-      showNotice({ type: 'error', message: 'Please correct the highlighted fields.' }, fieldId(firstFound));
+      showNotice({ type: 'error', message: 'Please correct the highlighted fields.' }, focusTarget(firstFound));
       return;
     }
     setSaving(true);
     dismissNotice();
     try {
+      const previous = saved!;
       const next = await api.put<V>(options.url, options.toBody(form));
       setSaved(next);
       setForm(options.fromView(next));
       setErrors({});
-      showNotice({ type: 'success', message: options.savedMessage });
+      showNotice({ type: 'success', message: options.savedMessage, extra: options.onSaved?.(next, previous) });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return; // the session is gone: the login screen takes over
       if (err instanceof ApiError && Object.keys(err.fields).length) {
@@ -103,7 +127,8 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
         setErrors(placed.fields);
         setSectionErrors(placed.sections ?? {});
         const first = order.find((k) => placed.fields[k]);
-        showNotice({ type: 'error', message: `Settings not saved: ${err.message}`, extra: placed.extra }, first && fieldId(first));
+        const message = options.fieldErrorsMessage ? options.fieldErrorsMessage(err.message) : `Settings not saved: ${err.message}`;
+        showNotice({ type: 'error', message, extra: placed.extra }, focusTarget(first));
       } else {
         showNotice({ type: 'error', message: `Settings not saved: ${errorMessage(err)}` });
       }
@@ -115,6 +140,8 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
   return {
     resource,
     saved,
+    /** Sets the saved settings without touching the form (a key removed, a status refreshed). */
+    setSaved,
     form,
     errors,
     sectionErrors,
@@ -123,9 +150,11 @@ export function useSettingsForm<V, F, K extends string>(options: SettingsFormOpt
     saving,
     dirty,
     update,
+    setFieldError,
     bind,
     onSave,
     afterRender,
+    showNotice,
     dismissNotice,
   };
 }

@@ -1,10 +1,9 @@
 // Chatbot: how Docent answers (instructions, language, model knobs, retrieval, strict/relaxed),
 // abuse and cost protection for the public widget, and privacy. GET/PUT /api/admin/chatbot/settings.
 import { useTitle } from '../../components/AdminLayout.js';
-import { FieldRows } from '../../components/FieldRows.js';
-import { FormNotice, Notice } from '../../components/Notice.js';
+import { FieldBoxes } from '../../components/FieldRows.js';
+import { FormNotice } from '../../components/Notice.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
-import { Postbox } from '../../components/Postbox.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import { useSettingsForm } from '../../components/useSettingsForm.js';
 import { ORDER, fieldId, fromSettings, placeServerErrors, toBody, validate } from './form.js';
@@ -34,16 +33,7 @@ export default function ChatbotPage() {
       <p class="page-intro">How Docent answers your visitors, how much it may cost, and what it keeps.</p>
       <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} />
       <form onSubmit={onSave} noValidate>
-        {chatbotBoxes({ form, errors, sectionErrors, saving, update, bind }).map((box) => (
-          <Postbox key={box.id} id={box.id} title={box.title} body="inside form-table">
-            {box.sectionError && sectionErrors[box.sectionError] && (
-              <Notice type="error" inline live={false}>
-                <p>{sectionErrors[box.sectionError]}</p>
-              </Notice>
-            )}
-            <FieldRows rows={box.rows} bind={bind} />
-          </Postbox>
-        ))}
+        <FieldBoxes boxes={chatbotBoxes({ form, errors, sectionErrors, saving, update, bind })} bind={bind} />
 
         <SubmitRow saving={saving} dirty={dirty} />
       </form>

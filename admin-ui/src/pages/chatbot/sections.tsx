@@ -1,26 +1,17 @@
 // The Chatbot screen's boxes as data: each box's rows (FieldRows), bound to the form by the page.
-import type { ComponentChildren } from 'preact';
-import type { FieldRow } from '../../components/FieldRows.js';
-import { DEFAULT_INSTRUCTIONS, DEFAULT_NO_ANSWER, type FieldKey, LANGUAGES, MAX_INSTRUCTIONS, type SectionErrors, type SectionProps, fieldId } from './form.js';
+import type { FieldBox, FieldRow } from '../../components/FieldRows.js';
+import { DEFAULT_INSTRUCTIONS, DEFAULT_NO_ANSWER, type FieldKey, LANGUAGES, MAX_INSTRUCTIONS, type SectionProps, fieldId } from './form.js';
 
 type NumberRow = Extract<FieldRow<FieldKey>, { kind: 'number' }>;
 const numbers = (rows: Omit<NumberRow, 'kind'>[]): NumberRow[] => rows.map((row) => ({ kind: 'number', ...row }));
 
-interface Box {
-  id: string;
-  title: ComponentChildren;
-  /** The server's message for this part of the body that no field took. */
-  sectionError?: keyof SectionErrors;
-  rows: FieldRow<FieldKey>[];
-}
-
-export function chatbotBoxes({ form, errors, saving, update }: SectionProps): Box[] {
+export function chatbotBoxes({ form, errors, sectionErrors, saving, update }: SectionProps): FieldBox<FieldKey>[] {
   const overLimit = form.instructions.trim().length > MAX_INSTRUCTIONS;
   return [
     {
       id: 'answers-title',
       title: 'Answers',
-      sectionError: 'chatbot',
+      error: sectionErrors.chatbot,
       rows: [
         {
           kind: 'textarea',
@@ -221,7 +212,7 @@ export function chatbotBoxes({ form, errors, saving, update }: SectionProps): Bo
     {
       id: 'model-title',
       title: 'Model and search',
-      sectionError: 'retrieval',
+      error: sectionErrors.retrieval,
       rows: [
         ...numbers([
           {

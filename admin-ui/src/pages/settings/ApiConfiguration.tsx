@@ -1,17 +1,14 @@
 // Settings → API Configuration: the connection (provider, base URL, key, low-balance warning) and the models.
 // GET/PUT /api/admin/settings/api. This file holds the form's state and its save, test and remove flows; the
 // sections in ./api-configuration/ draw it.
-import { TabLoadState } from '../../components/PageLoadState.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, errorMessage } from '../../api.js';
 import { FormNotice } from '../../components/Notice.js';
+import { TabLoadState } from '../../components/PageLoadState.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
-import { parseDecimal, useAfterRender } from '../../components/form-helpers.js';
-import { useActionNotice } from '../../components/announce.js';
-import { useUnsavedChanges } from '../../components/unsaved-changes.js';
+import { useSettingsForm } from '../../components/useSettingsForm.js';
 import { endpointName } from '../../format.js';
-import { useResource } from '../../hooks.js';
-import type { ApiSettings, ApiSettingsUpdate, KeyTestResult, Provider } from '../../types.js';
+import type { ApiSettings, KeyTestResult, Provider } from '../../types.js';
 import { ConnectionSection } from './api-configuration/ConnectionSection.js';
 import { ModelsSection } from './api-configuration/ModelsSection.js';
 import {
@@ -23,7 +20,9 @@ import {
   type SectionProps,
   type TestState,
   fromSettings,
+  reasoningOf,
   sameForm,
+  toBody,
   validate,
   validateBaseUrl,
   validateKey,
@@ -38,32 +37,60 @@ function focusFirst(...ids: string[]) {
   }
 }
 
-export default function ApiConfiguration() {
-  const settings = useResource<ApiSettings>('/api/admin/settings/api');
-  const { catalog, loading: catalogLoading, requestError: catalogRequestError, refresh: refreshCatalog, reload: reloadCatalog } = useCatalog();
+/** Focuses a field in error: the provider's is the checked radio. */
+function focusField(field: keyof Errors | undefined) {
+  if (field === 'provider') (document.querySelector('input[name="provider"]:checked') as HTMLInputElement | null)?.focus();
+  else if (field) focusFirst(FIELD_IDS[field]);
+}
 
-  const [saved, setSaved] = useState<ApiSettings | null>(null);
-  const [form, setForm] = useState<FormState | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
-  const { notice, noticeRef, show: showNotice, clear: clearNotice } = useActionNotice();
-  const [saving, setSaving] = useState(false);
+export default function ApiConfiguration() {
+  const { catalog, loading: catalogLoading, requestError: catalogRequestError, refresh: refreshCatalog, reload: reloadCatalog } = useCatalog();
   const [removing, setRemoving] = useState(false);
   const [test, setTest] = useState<TestState>({ status: 'idle' });
   const [, setTick] = useState(0);
+  const models = catalog?.models ?? [];
 
-  // Focus moves that must wait for the next render (e.g. the key input appears after "Change key").
-  const afterRender = useAfterRender();
+  const settingsForm = useSettingsForm<ApiSettings, FormState, keyof Errors>({
+    url: '/api/admin/settings/api',
+    fromView: fromSettings,
+    validate,
+    toBody: (f) => toBody(f, reasoningOf(models.find((m) => m.id === f.model)).supported),
+    order: FIELD_ORDER,
+    fieldId: (k) => (k === 'provider' ? 'provider' : FIELD_IDS[k]),
+    focus: focusField,
+    // A typed (even tested) key, a new model…: anything Save Changes would store.
+    isDirty: (f, s) => !sameForm(f, fromSettings(s)),
+    savedMessage: 'Settings saved.',
+    fieldErrorsMessage: (message) => message,
+    placeServerErrors: (fields) => {
+      const known: Errors = {};
+      const extra: string[] = [];
+      for (const [k, v] of Object.entries(fields)) {
+        if ((FIELD_ORDER as string[]).includes(k)) known[k as keyof Errors] = v;
+        else extra.push(v);
+      }
+      return { fields: known, extra };
+    },
+    onSaved: (next, previous) => {
+      const typedKeySaved = !!form!.apiKey.trim();
+      // The model list comes from the saved connection: fetch it again when that changed.
+      if (typedKeySaved || next.provider !== previous.provider || next.baseUrl !== previous.baseUrl) reloadCatalog();
+      // A test of the typed key is now a test of the stored key: keep showing it, worded for the stored key.
+      if (test.status === 'done' && !test.stored) setTest(typedKeySaved ? { ...test, stored: true } : { status: 'idle' });
+      // A new key is checked (status, balance) in the background right after saving: show what it finds.
+      if (typedKeySaved) setTimeout(refreshStatus, 1500);
+      const index = next.searchIndex;
+      return index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
+        ? [`Search keeps using the index built with ${endpointName(index)} until you rebuild it for the new provider: see Embedding model below.`]
+        : undefined;
+    },
+  });
+  const { resource, saved, setSaved, form, errors, notice, noticeRef, saving, dirty, update, setFieldError, onSave, afterRender, showNotice, dismissNotice } =
+    settingsForm;
+
   // Set while a pointer press on a button is under way. Validating on blur then would insert an error
   // line, move the button under the pointer, and the click would be lost; the button validates itself.
   const pressingControl = useRef(false);
-
-  // First load: the form starts from the stored settings.
-  useEffect(() => {
-    if (settings.data && !saved) {
-      setSaved(settings.data);
-      setForm(fromSettings(settings.data));
-    }
-  }, [settings.data]);
 
   // Keep "Updated 5 minutes ago" fresh.
   useEffect(() => {
@@ -71,32 +98,14 @@ export default function ApiConfiguration() {
     return () => clearInterval(t);
   }, []);
 
-  const models = catalog?.models ?? [];
   const modelInfo = useMemo(() => (form ? (models.find((m) => m.id === form.model) ?? null) : null), [models, form?.model]);
-  // A typed (even tested) key, a new model…: anything Save Changes would store.
-  const dirty = !!saved && !!form && !sameForm(form, fromSettings(saved));
-  useUnsavedChanges(dirty);
 
   if (!saved || !form) {
-    return <TabLoadState what="the settings" loading="settings" error={saved ? null : settings.error} onRetry={settings.reload} minHeight={320} />;
+    return <TabLoadState what="the settings" loading="settings" error={saved ? null : resource.error} onRetry={resource.reload} minHeight={320} />;
   }
 
   const busy = saving || removing;
-  const reasoningSupported = modelInfo ? modelInfo.reasoning.supported : true;
-  const reasoningMandatory = !!modelInfo?.reasoning.mandatory;
-
-  /** Changes fields and clears the errors of `clear`. */
-  function update(patch: Partial<FormState>, clear: (keyof Errors)[] = []) {
-    setForm((f) => (f ? { ...f, ...patch } : f));
-    for (const k of clear) setFieldError(k, undefined);
-  }
-
-  function setFieldError(field: keyof Errors, message: string | undefined) {
-    setErrors((e) => {
-      const { [field]: _, ...rest } = e;
-      return message ? { ...rest, [field]: message } : rest;
-    });
-  }
+  const { supported: reasoningSupported, mandatory: reasoningMandatory } = reasoningOf(modelInfo);
 
   function onFormPointerDown(e: PointerEvent) {
     pressingControl.current = !!(e.target as Element).closest('button, a');
@@ -109,23 +118,6 @@ export default function ApiConfiguration() {
     else if (form.baseUrl.trim()) setFieldError('baseUrl', validateBaseUrl(form.provider, form.baseUrl));
   }
 
-  function focusField(field: keyof Errors | undefined) {
-    if (field === 'provider') (document.querySelector('input[name="provider"]:checked') as HTMLInputElement | null)?.focus();
-    else if (field) focusFirst(FIELD_IDS[field]);
-  }
-
-  function applyServerErrors(err: ApiError) {
-    const known: Errors = {};
-    const extra: string[] = [];
-    for (const [k, v] of Object.entries(err.fields)) {
-      if ((FIELD_ORDER as string[]).includes(k)) known[k as keyof Errors] = v;
-      else extra.push(v);
-    }
-    setErrors(known);
-    const first = FIELD_ORDER.find((k) => known[k]);
-    showNotice({ type: 'error', message: err.message, extra }, first && (() => focusField(first)));
-  }
-
   /** Reloads the saved key's status and balance, leaving the form as it is. */
   async function refreshStatus() {
     try {
@@ -133,59 +125,6 @@ export default function ApiConfiguration() {
       setSaved((s) => (s ? { ...s, ...Object.fromEntries(STATUS_FIELDS.map((k) => [k, latest[k]])) } : s));
     } catch {
       // The status line keeps what it showed; the next visit shows the rest.
-    }
-  }
-
-  async function onSave(e: Event) {
-    e.preventDefault();
-    if (busy || !form) return;
-    const found = validate(form);
-    if (Object.keys(found).length) {
-      setErrors(found);
-      const first = FIELD_ORDER.find((k) => found[k]);
-      showNotice({ type: 'error', message: 'Please correct the highlighted fields.' }, () => focusField(first));
-      return;
-    }
-    const body: ApiSettingsUpdate = {
-      provider: form.provider,
-      model: form.model.trim(),
-      fallbackModels: form.fallbackModels.filter(Boolean),
-      reasoningEnabled: reasoningSupported ? form.reasoningEnabled : false,
-    };
-    if (form.provider === 'openai-compatible') body.baseUrl = form.baseUrl.trim();
-    else body.lowBalanceUsd = parseDecimal(form.lowBalanceUsd)!;
-    if (form.apiKey.trim()) body.apiKey = form.apiKey.trim();
-
-    setSaving(true);
-    clearNotice();
-    try {
-      const previous = saved!;
-      const next = await api.put<ApiSettings>('/api/admin/settings/api', body);
-      const typedKeySaved = !!body.apiKey;
-      // The model list comes from the saved connection: fetch it again when that changed.
-      if (typedKeySaved || next.provider !== previous.provider || next.baseUrl !== previous.baseUrl) reloadCatalog();
-      setSaved(next);
-      setForm(fromSettings(next));
-      setErrors({});
-      // A test of the typed key is now a test of the stored key: keep showing it, worded for the stored key.
-      if (test.status === 'done' && !test.stored) setTest(typedKeySaved ? { ...test, stored: true } : { status: 'idle' });
-      // A new key is checked (status, balance) in the background right after saving: show what it finds.
-      if (typedKeySaved) setTimeout(refreshStatus, 1500);
-      const index = next.searchIndex;
-      showNotice({
-        type: 'success',
-        message: 'Settings saved.',
-        extra:
-          index && !index.matchesSettings && previous.searchIndex?.matchesSettings !== false
-            ? [`Search keeps using the index built with ${endpointName(index)} until you rebuild it for the new provider: see Embedding model below.`]
-            : undefined,
-      });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      if (err instanceof ApiError && Object.keys(err.fields).length) applyServerErrors(err);
-      else showNotice({ type: 'error', message: `Settings not saved: ${errorMessage(err)}` });
-    } finally {
-      setSaving(false);
     }
   }
 
@@ -254,7 +193,7 @@ export default function ApiConfiguration() {
   }
 
   function startChangeKey() {
-    update({ changingKey: true, apiKey: '' });
+    update({ changingKey: true, apiKey: '' }, []);
     if (test.status !== 'testing') setTest({ status: 'idle' });
     afterRender(() => focusFirst('api-key'));
   }
@@ -273,7 +212,7 @@ export default function ApiConfiguration() {
 
   function addFallback() {
     const i = form!.fallbackModels.length;
-    update({ fallbackModels: [...form!.fallbackModels, ''] });
+    update({ fallbackModels: [...form!.fallbackModels, ''] }, []);
     afterRender(() => focusFirst(`fallback-${i}`));
   }
 
@@ -315,9 +254,9 @@ export default function ApiConfiguration() {
 
   return (
     <>
-      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={clearNotice} strong />
+      <FormNotice notice={notice} noticeRef={noticeRef} onDismiss={dismissNotice} strong />
 
-      <form class="settings-form" onSubmit={onSave} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
+      <form class="settings-form" onSubmit={(e) => (removing ? e.preventDefault() : onSave(e))} onPointerDown={onFormPointerDown} noValidate aria-busy={saving}>
         <ConnectionSection {...sections} />
         <ModelsSection {...sections} />
 

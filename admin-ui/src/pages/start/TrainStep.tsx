@@ -5,8 +5,8 @@ import { ApiError, api, errorMessage } from '../../api.js';
 import { Notice } from '../../components/Notice.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
-import { API, ErrorText, JobView, useJob } from '../training/shared.js';
-import type { Estimate, Job } from '../training/types.js';
+import { API, JobView, StartError, isActive, useTrainingRun } from '../training/shared.js';
+import type { Estimate } from '../training/types.js';
 import '../training/training.css';
 import { LoadError } from '../../components/PageLoadState.js';
 import type { StepProps } from './progress.js';
@@ -15,13 +15,10 @@ import { DoneIcon } from './StepForm.js';
 export function TrainStep({ state: { stats }, done, active, resumeJob, onDone }: StepProps) {
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [estimateError, setEstimateError] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<number | null>(resumeJob?.id ?? null);
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
-  const tracked = useJob(jobId, (job) => {
+  const run = useTrainingRun(resumeJob?.id ?? null, (job) => {
     if (job.status === 'done') {
       // Ready for the next time this step opens (new content read later): a fresh estimate, no old run.
-      setJobId(null);
+      run.setJobId(null);
       setEstimate(null);
       onDone();
     } else {
@@ -39,7 +36,7 @@ export function TrainStep({ state: { stats }, done, active, resumeJob, onDone }:
   }
 
   useEffect(() => {
-    if (active && jobId == null) void loadEstimate();
+    if (active && run.jobId == null) void loadEstimate();
   }, [active, stats]);
 
   if (!active) {
@@ -51,23 +48,8 @@ export function TrainStep({ state: { stats }, done, active, resumeJob, onDone }:
     );
   }
 
-  async function start() {
-    if (starting) return;
-    setStarting(true);
-    setStartError(null);
-    try {
-      const r = await api.post<{ job: Job }>(`${API}/start`);
-      setJobId(r.job.id);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      setStartError(errorMessage(err));
-    } finally {
-      setStarting(false);
-    }
-  }
-
-  const job = tracked.job;
-  const running = job ? job.status === 'queued' || job.status === 'running' : jobId != null;
+  const job = run.job;
+  const running = job ? isActive(job) : run.jobId != null;
   return (
     <div class="qs-train">
       {!running && (
@@ -86,24 +68,18 @@ export function TrainStep({ state: { stats }, done, active, resumeJob, onDone }:
             <button
               type="button"
               class="button button-primary button-large"
-              onClick={start}
-              disabled={starting || !estimate || estimate.chunks === 0 || !done.key}
+              onClick={() => run.start()}
+              disabled={run.starting || !estimate || estimate.chunks === 0 || !done.key}
               aria-describedby="qs-train-cost"
             >
-              {starting ? 'Starting…' : 'Start Training'}
+              {run.starting ? 'Starting…' : 'Start Training'}
             </button>
           </p>
-          {startError && (
-            <Notice type="error" inline>
-              <p>
-                <strong>Training did not start.</strong> <ErrorText message={startError} />
-              </p>
-            </Notice>
-          )}
+          <StartError message={run.startError} />
         </>
       )}
-      {jobId != null && !job && <Spinner label="Starting…" />}
-      {job && <JobView job={job} log={tracked.log} pollError={tracked.error} label="Training" compact />}
+      {run.jobId != null && !job && <Spinner label="Starting…" />}
+      {job && <JobView job={job} log={run.log} pollError={run.error} label="Training" compact />}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { speak } from '../../components/announce.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
 import { useResource } from '../../hooks.js';
-import { API, ErrorText, JOB_TITLES, JobView, isActive, useJob, useJobList } from './shared.js';
+import { API, ErrorText, JOB_TITLES, JobView, StartError, isActive, useJobList, useTrainingRun } from './shared.js';
 import type { Estimate, Job, KnowledgeBaseStats } from './types.js';
 import { Postbox } from '../../components/Postbox.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
@@ -15,44 +15,33 @@ import { TimeAgo } from '../../components/TimeAgo.js';
 export default function TrainingTab() {
   const estimate = useResource<Estimate>(`${API}/estimate`);
   const stats = useResource<KnowledgeBaseStats>(`${API}/stats`);
-  const [jobId, setJobId] = useState<number | null>(null);
   const [lastJob, setLastJob] = useState<Job | null>(null);
-  const [starting, setStarting] = useState(false);
   const [stopping, setStopping] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
   const [stopError, setStopError] = useState<string | null>(null);
 
-  const tracked = useJob(jobId, () => {
-    setStopping(false);
-    estimate.reload();
-    stats.reload();
-  });
+  const run = useTrainingRun(
+    null,
+    () => {
+      setStopping(false);
+      estimate.reload();
+      stats.reload();
+    },
+    true,
+  );
 
   // Resume: a job started earlier (or in another tab) is shown as it runs.
   const checkedJobs = useJobList((r) => {
-    if (r.active) setJobId((id) => id ?? r.active!.id);
+    if (r.active) run.setJobId((id) => id ?? r.active!.id);
     else setLastJob(r.jobs.find((j) => j.finishedAt && (j.kind !== 'sync' || j.params.train)) ?? null);
   });
 
-  const job = tracked.job;
+  const job = run.job;
   const running = isActive(job);
 
-  async function start() {
-    if (starting || running) return;
-    setStarting(true);
-    setStartError(null);
+  function start() {
+    if (run.starting || running) return;
     setStopError(null);
-    try {
-      const r = await api.post<{ job: Job }>(`${API}/start`);
-      setLastJob(null);
-      setJobId(r.job.id);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      setStartError(errorMessage(err));
-      speak(`Training did not start. ${errorMessage(err)}`, 'assertive');
-    } finally {
-      setStarting(false);
-    }
+    void run.start(() => setLastJob(null));
   }
 
   async function stop() {
@@ -119,8 +108,8 @@ export default function TrainingTab() {
               )}
             </div>
             <div class="start-row">
-              <button type="button" class="button button-primary button-hero" onClick={start} disabled={starting || !checkedJobs || !e || e.chunks === 0}>
-                {starting ? 'Starting…' : 'Start Training'}
+              <button type="button" class="button button-primary button-hero" onClick={start} disabled={run.starting || !checkedJobs || !e || e.chunks === 0}>
+                {run.starting ? 'Starting…' : 'Start Training'}
               </button>
               {kb && kb.chunks > 0 && (
                 <span class="description">
@@ -128,13 +117,7 @@ export default function TrainingTab() {
                 </span>
               )}
             </div>
-            {startError && (
-              <Notice type="error" inline live={false}>
-                <p>
-                  <strong>Training did not start.</strong> <ErrorText message={startError} />
-                </p>
-              </Notice>
-            )}
+            <StartError message={run.startError} live={false} />
           </>
         )}
         {stopError && (
@@ -142,18 +125,11 @@ export default function TrainingTab() {
             <p>{stopError}</p>
           </Notice>
         )}
-        {jobId != null && !job && !tracked.error && <Spinner label="Loading the progress…" />}
+        {run.jobId != null && !job && !run.error && <Spinner label="Loading the progress…" />}
         {job && (
           <div class={running ? undefined : 'last-run'}>
             {!running && <h3 class="last-run-title">This run</h3>}
-            <JobView
-              job={job}
-              log={tracked.log}
-              pollError={tracked.error}
-              onStop={stop}
-              stopping={stopping}
-              itemNoun={job.kind === 'sync' ? 'pages' : 'items'}
-            />
+            <JobView job={job} log={run.log} pollError={run.error} onStop={stop} stopping={stopping} itemNoun={job.kind === 'sync' ? 'pages' : 'items'} />
           </div>
         )}
         {!job && lastJob && <LastRun job={lastJob} />}

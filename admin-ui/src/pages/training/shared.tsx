@@ -8,7 +8,7 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { Spinner } from '../../components/Spinner.js';
 import { type Tile, Tiles } from '../../components/Tiles.js';
 import { TimeAgo } from '../../components/TimeAgo.js';
-import { type ActionNotice, useActionNotice } from '../../components/announce.js';
+import { type ActionNotice, speak, useActionNotice } from '../../components/announce.js';
 import { formatCost, formatNumber, plural } from '../../format.js';
 import type { Job, LogLine } from './types.js';
 import './jobs.css';
@@ -97,6 +97,50 @@ export function useJobList(onLoad: (r: { jobs: Job[]; active: Job | null }) => v
     };
   }, []);
   return checked;
+}
+
+/**
+ * "Start Training" (POST /training/start) and the run it starts, followed by `useJob`: Data Training's Training tab
+ * and Get started's step 3 both train with it. `speakErrors` reads a failure out for a screen whose `StartError` is
+ * not a live region.
+ */
+export function useTrainingRun(resumeJobId: number | null, onEnd: (job: Job) => void, speakErrors = false) {
+  const [jobId, setJobId] = useState<number | null>(resumeJobId);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  const tracked = useJob(jobId, onEnd);
+
+  /** `onStarted` runs once the server has taken the job, before it is followed. */
+  async function start(onStarted?: () => void) {
+    if (starting) return;
+    setStarting(true);
+    setStartError(null);
+    try {
+      const r = await api.post<{ job: Job }>(`${API}/start`);
+      onStarted?.();
+      setJobId(r.job.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      setStartError(errorMessage(err));
+      if (speakErrors) speak(`Training did not start. ${errorMessage(err)}`, 'assertive');
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  return { ...tracked, jobId, setJobId, starting, startError, start };
+}
+
+/** Why "Start Training" failed, under the button. */
+export function StartError({ message, live }: { message: string | null; live?: boolean }) {
+  if (!message) return null;
+  return (
+    <Notice type="error" inline live={live}>
+      <p>
+        <strong>Training did not start.</strong> <ErrorText message={message} />
+      </p>
+    </Notice>
+  );
 }
 
 /**

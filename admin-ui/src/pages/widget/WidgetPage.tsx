@@ -3,18 +3,16 @@
 import { useTitle } from '../../components/AdminLayout.js';
 import { FormNotice } from '../../components/Notice.js';
 import { PageLoadState } from '../../components/PageLoadState.js';
-import { Postbox } from '../../components/Postbox.js';
 import { SubmitRow } from '../../components/SubmitRow.js';
 import type { AddressStatus } from '../../components/PublicAddressNotice.js';
-import { TextareaField } from '../../components/Field.js';
+import { FieldBoxes } from '../../components/FieldRows.js';
 import { focusById } from '../../components/form-helpers.js';
 import { useSettingsForm } from '../../components/useSettingsForm.js';
 import { useResource } from '../../hooks.js';
-import { AppearanceSection } from './AppearanceSection.js';
 import { CheckInstallation } from './CheckInstallation.js';
 import { EmbedBox } from './EmbedBox.js';
 import { ORDER, domainLines, fieldId, fromSettings, placeServerErrors, toBody, validate, type WidgetView } from './form.js';
-import { MessagesSection } from './MessagesSection.js';
+import { widgetBoxes } from './sections.js';
 import { WidgetPreview } from './WidgetPreview.js';
 import './widget.css';
 
@@ -41,7 +39,6 @@ export default function WidgetPage() {
     if (!domainLines(current).includes(entry)) update({ allowedDomains: current ? `${current}\n${entry}` : entry });
     afterRender(() => focusById('w-allowedDomains'));
   }
-  const sections = { form, saved, errors, saving, update, bind };
   const domainsUnsaved = domainLines(form.allowedDomains).join('\n') !== saved.widget.allowedDomains.join('\n');
 
   return (
@@ -55,27 +52,7 @@ export default function WidgetPage() {
           <EmbedBox view={saved} address={address.data} />
           <CheckInstallation onAddDomain={addAllowedDomain} domainsUnsaved={domainsUnsaved} />
           <form class="widget-form" onSubmit={onSave} noValidate>
-            <AppearanceSection {...sections} />
-            <MessagesSection {...sections} afterRender={afterRender} />
-
-            <Postbox id="domains-title" title="Where it may be used" body="inside form-table">
-              <TextareaField
-                label="Allowed domains"
-                {...bind('allowedDomains')}
-                class="code"
-                rows={4}
-                placeholder={'example.com\n*.example.com'}
-                spellcheck={false}
-                autoCapitalize="off"
-                help={
-                  <>
-                    One per line. Leave empty to allow any site; once you add one, only those sites can use the widget (and your API credit).{' '}
-                    <code>example.com</code> also covers <code>www.example.com</code>; <code>*.example.com</code> covers every subdomain. This admin's own
-                    preview always works.
-                  </>
-                }
-              />
-            </Postbox>
+            <FieldBoxes boxes={widgetBoxes({ form, saved, errors, saving, update, bind, afterRender })} bind={bind} />
 
             <SubmitRow saving={saving} dirty={dirty} />
           </form>

@@ -1,7 +1,15 @@
 // API Configuration's form: its state, the browser-side checks (same messages as the server) and the saved key's mask.
 import { checkDecimal, parseDecimal } from '../../../components/form-helpers.js';
 import { isHttpUrl } from '../../training/shared.js';
-import { DEFAULT_CHAT_MODEL, type ApiSettings, type KeyTestResult, type ModelCatalog, type ModelInfo, type Provider } from '../../../types.js';
+import {
+  DEFAULT_CHAT_MODEL,
+  type ApiSettings,
+  type ApiSettingsUpdate,
+  type KeyTestResult,
+  type ModelCatalog,
+  type ModelInfo,
+  type Provider,
+} from '../../../types.js';
 
 export const OPENROUTER_KEY = /^sk-or-v1-[0-9a-f]{64}$/;
 export const KEY_FORMAT_MESSAGE = 'OpenRouter keys look like sk-or-v1-… (64 hex characters after the prefix).';
@@ -86,6 +94,25 @@ export function validate(f: FormState): Errors {
     e.fallbackModels = 'Choose different models: a fallback cannot repeat the main model or the other fallback.';
   }
   return e;
+}
+
+/** What the chosen model can do with reasoning (a model not in the list may support it). */
+export function reasoningOf(model: ModelInfo | null | undefined) {
+  return { supported: model ? model.reasoning.supported : true, mandatory: !!model?.reasoning.mandatory };
+}
+
+/** The PUT body: a blank key keeps the stored one; only the chosen provider's own setting is sent. */
+export function toBody(form: FormState, reasoningSupported: boolean): ApiSettingsUpdate {
+  const body: ApiSettingsUpdate = {
+    provider: form.provider,
+    model: form.model.trim(),
+    fallbackModels: form.fallbackModels.filter(Boolean),
+    reasoningEnabled: reasoningSupported ? form.reasoningEnabled : false,
+  };
+  if (form.provider === 'openai-compatible') body.baseUrl = form.baseUrl.trim();
+  else body.lowBalanceUsd = parseDecimal(form.lowBalanceUsd)!;
+  if (form.apiKey.trim()) body.apiKey = form.apiKey.trim();
+  return body;
 }
 
 export function sameForm(a: FormState, b: FormState): boolean {

@@ -17,6 +17,8 @@ import { EmbeddingModelForm, UnfinishedRebuild } from './EmbeddingModelForm.js';
 import { WebhookBox } from './WebhookBox.js';
 import './database.css';
 import { Badge, type BadgeTone } from '../../../components/Badge.js';
+import { type Column, DataTable } from '../../../components/DataTable.js';
+import '../../../components/chat-admin.css'; // the table's look (.ca-table)
 import { Tiles } from '../../../components/Tiles.js';
 import { TimeAgo } from '../../../components/TimeAgo.js';
 
@@ -145,13 +147,32 @@ const LAST_TRAINING: Partial<Record<JobStatus, [label: string, tone: BadgeTone]>
   stopped: ['Stopped', 'warning'],
 };
 
-/** The per-source table's number columns: heading, and the field it shows. */
-const NUMBER_COLUMNS = [
-  ['Documents', 'documents'],
-  ['Chunks', 'chunks'],
-  ['Trained', 'trainedChunks'],
-  ['Tokens', 'tokens'],
-] as const;
+type SourceStats = KnowledgeBaseStats['sources'][number];
+
+/** The per-source table: the source's name, then its numbers. */
+const SOURCE_COLUMNS: Column<SourceStats>[] = [
+  {
+    label: 'Source',
+    rowHeader: true,
+    cell: (s) => (
+      <>
+        {s.name}
+        {/* The kind, unless the name already says it ("Web pages", "WordPress: shop.example.com"). */}
+        {s.kind !== 'text' && s.kind !== 'files' && !s.name.startsWith(KIND_LABEL[s.kind] ?? s.kind) && (
+          <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
+        )}
+      </>
+    ),
+  },
+  ...(
+    [
+      ['Documents', 'documents'],
+      ['Chunks', 'chunks'],
+      ['Trained', 'trainedChunks'],
+      ['Tokens', 'tokens'],
+    ] as const
+  ).map(([label, key]): Column<SourceStats> => ({ label, class: 'col-num', cell: (s) => formatNumber(s[key]) })),
+];
 
 function Overview({ kb }: { kb: KnowledgeBaseStats }) {
   return (
@@ -182,37 +203,7 @@ function Overview({ kb }: { kb: KnowledgeBaseStats }) {
         )}
       </p>
       <div class="table-scroll">
-        <table class="widefat source-table">
-          <caption class="screen-reader-text">Content per source</caption>
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              {NUMBER_COLUMNS.map(([label]) => (
-                <th key={label} scope="col" class="num">
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {kb.sources.map((s) => (
-              <tr key={s.id}>
-                <th scope="row">
-                  {s.name}
-                  {/* The kind, unless the name already says it ("Web pages", "WordPress: shop.example.com"). */}
-                  {s.kind !== 'text' && s.kind !== 'files' && !s.name.startsWith(KIND_LABEL[s.kind] ?? s.kind) && (
-                    <span class="table-kind"> · {KIND_LABEL[s.kind] ?? s.kind}</span>
-                  )}
-                </th>
-                {NUMBER_COLUMNS.map(([label, key]) => (
-                  <td key={label} class="num" data-label={label}>
-                    {formatNumber(s[key])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable class="source-table" columns={SOURCE_COLUMNS} rows={kb.sources} rowKey={(s) => s.id} caption="Content per source" />
       </div>
     </Postbox>
   );
