@@ -53,7 +53,7 @@ export function Deliveries({ resource }: { resource: Resource<DeliveryList> }) {
     <Postbox
       id="ntf-deliveries-title"
       title="Last deliveries"
-      class="ntf-deliveries"
+      class="ntf-deliveries slim-header"
       actions={
         <button type="button" class="button button-small" onClick={resource.reload} disabled={resource.loading}>
           Refresh
