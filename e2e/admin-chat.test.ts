@@ -436,8 +436,20 @@ describe('chat admin screens', () => {
 
     // Filters.
     const tabs = page.getByRole('navigation', { name: 'Conversation filters' });
+    // While the filtered page loads, the list says so instead of showing the previous filter's rows as its own.
+    const isUnansweredPage = (u: URL) => u.pathname === '/api/admin/conversations' && u.searchParams.get('filter') === 'unanswered';
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(isUnansweredPage, async (route) => {
+      await held;
+      await route.continue();
+    });
     await tabs.getByRole('link', { name: 'Unanswered' }).click();
     await page.waitForURL((u) => u.search === '?filter=unanswered');
+    await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 0, 'no rows of the previous filter while the filtered page loads');
+    release();
+    await page.unroute(isUnansweredPage);
     const unanswered = (await apiJson('/api/admin/conversations?filter=unanswered')).conversations;
     assert.equal(unanswered.length, 1);
     // The filtered page replaces the list (with a loading box in between): wait until it shows one row.
