@@ -15,9 +15,15 @@ export interface MenuItem {
   children?: SubmenuItem[];
 }
 
-/** A page's tabs as submenu items: the first tab is the page's own address, the others add `?tab=`. */
+/** A tab's address: the first tab is the page's own (`base`), the others add `?tab=`. The menu and TabbedPage link tabs alike. */
+export function tabHref(base: string, tabIds: readonly string[], id: string): string {
+  return id === tabIds[0] ? base : `${base}?tab=${encodeURIComponent(id)}`;
+}
+
+/** A page's tabs as submenu items. */
 function tabItems(href: string, tabs: Array<[label: string, tab: string]>): SubmenuItem[] {
-  return tabs.map(([label, tab], i) => ({ label, tab, href: i === 0 ? href : `${href}?tab=${tab}` }));
+  const ids = tabs.map(([, tab]) => tab);
+  return tabs.map(([label, tab]) => ({ label, tab, href: tabHref(href, ids, tab) }));
 }
 
 export const MENU: MenuItem[] = [

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import { useLocation } from 'preact-iso';
+import { tabHref } from '../menu.js';
 import { useTitle } from './AdminLayout.js';
 
 export interface PageTab {
@@ -8,24 +9,20 @@ export interface PageTab {
   component: ComponentType;
 }
 
-/** A tab's address: the first tab is the page's own (`base`), the others add `?tab=`. */
-export function tabHref(base: string, tabs: PageTab[], id: string): string {
-  return id === tabs[0].id ? base : `${base}?tab=${encodeURIComponent(id)}`;
-}
-
 /** A screen of WordPress nav-tabs (Settings, Data Training): `?tab=` picks the tab shown under them. */
 export function TabbedPage({ title, base, tabs, class: extra }: { title: string; base: string; tabs: PageTab[]; class?: string }) {
   const { query } = useLocation();
   const tab = tabs.find((t) => t.id === query.tab) ?? tabs[0];
   useTitle(tab.label, title);
   const Current = tab.component;
+  const ids = tabs.map((t) => t.id);
 
   return (
     <div class={extra ? `wrap ${extra}` : 'wrap'}>
       <h1>{title}</h1>
       <nav class="nav-tab-wrapper" aria-label={`${title} sections`}>
         {tabs.map((t) => (
-          <a key={t.id} href={tabHref(base, tabs, t.id)} class={`nav-tab${t === tab ? ' nav-tab-active' : ''}`} aria-current={t === tab ? 'page' : undefined}>
+          <a key={t.id} href={tabHref(base, ids, t.id)} class={`nav-tab${t === tab ? ' nav-tab-active' : ''}`} aria-current={t === tab ? 'page' : undefined}>
             {t.label}
           </a>
         ))}

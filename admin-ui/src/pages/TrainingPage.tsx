@@ -1,4 +1,4 @@
-import { type PageTab, TabbedPage, tabHref } from '../components/TabbedPage.js';
+import { type PageTab, TabbedPage } from '../components/TabbedPage.js';
 import DatabaseTab from './training/database/DatabaseTab.js';
 import RetrievalTab from './training/RetrievalTab.js';
 import SourcesTab from './training/sources/SourcesTab.js';
@@ -12,10 +12,6 @@ const TABS: PageTab[] = [
   { id: 'retrieval', label: 'Test retrieval', component: RetrievalTab },
   { id: 'database', label: 'Database Management', component: DatabaseTab },
 ];
-
-export function trainingTabHref(id: string): string {
-  return tabHref('/admin/training', TABS, id);
-}
 
 export default function TrainingPage() {
   return <TabbedPage title="Data Training" base="/admin/training" tabs={TABS} class="training-page" />;
