@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Icon } from './Icon.js';
 import { MENU, isCurrent } from '../menu.js';
@@ -117,10 +117,12 @@ export function AdminLayout({ children, loading }: { children: ComponentChildren
   );
 }
 
-/** Sets the browser tab title, WordPress style: "API Configuration ‹ Settings ‹ Docent". */
+/** Sets the browser tab title, WordPress style: "API Configuration ‹ Settings ‹ Docent".
+ * A layout effect, so the title changes in the same commit as the screen it names (a deferred effect left the old
+ * title showing beside the new screen for a frame, which a screen reader or a quick bookmark can catch). */
 export function useTitle(...parts: string[]) {
   const title = [...parts, 'Docent'].join(' ‹ ');
-  useEffect(() => {
+  useLayoutEffect(() => {
     document.title = title;
   }, [title]);
 }
