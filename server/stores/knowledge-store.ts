@@ -169,7 +169,14 @@ export interface KnowledgeStore {
   /** Per source id; `trainedChunks` counts the vectors in `index` (0 without one). */
   sourceStats(index: VectorIndex | null): Promise<Map<number, SourceStats>>;
 
-  /** Chunk ids whose text has any of `words` (plain lowercase words), best match first. */
+  /**
+   * Chunk ids whose text has any of `words` (plain lowercase words, matched as the keyword index stems them:
+   * "runs" finds "running"), best match first. Bounded per query, whatever the size of the knowledge: a word
+   * found in very many chunks (a fixed number, not a share) is left out, as is any word past a fixed total of
+   * matching chunks, the rarest words ranked first; so a rare word (a product name, an error code) is always
+   * ranked, and its chunk comes first, however many common words the question holds. When every word is that
+   * common, no chunks: such words single out nothing, and the vector search answers. (SQLite: FTS5, bm25.)
+   */
   keywordSearch(words: string[], limit: number): Promise<number[]>;
   /** The chunks among `chunkIds` whose source is enabled, with their documents (in no particular order). */
   enabledChunks(chunkIds: number[]): Promise<FoundChunk[]>;
