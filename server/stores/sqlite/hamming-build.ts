@@ -1,5 +1,5 @@
 // `npm run build:wasm`: compiles hamming.wat into hamming-wasm.ts (the bytes as base64, so the server
-// needs no build step and no file lookup at run time). hamming-index.test.ts checks the two agree.
+// needs no build step and no file lookup at run time). compact-index.test.ts checks the two agree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
