@@ -82,8 +82,8 @@ test('the index is measured after a run makes it large, again on request (one at
       lastError: null,
     },
   );
-  // The fake's embeddings are sparse word hashes, which binary codes describe poorly: the value itself is checked
-  // against brute force in server/stores/sqlite/vector-recall.test.ts; here, that it is a share.
+  // The fake's embeddings are sparse word hashes, which sign bits describe poorly (≈ 0.36 here, with or without the
+  // queries' noise): the value itself is checked against brute force in server/stores/sqlite/vector-recall.test.ts.
   assert.ok(first.recall >= 0 && first.recall <= 1, `recall ${first.recall}`);
   assert.deepEqual((await admin.request('GET', '/api/admin/training/index-recall')).json(), stats.recall);
 
