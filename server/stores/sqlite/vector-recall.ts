@@ -24,9 +24,9 @@ type WorkerReply =
 /**
  * The worker, as plain CommonJS source (as maintenance-store.ts's backup worker): it runs the same under tsx
  * and in the compiled server. Queries are unit length, so one dot product per query and vector, divided by
- * the vector's norm (computed once per vector), is the cosine; the dot products are cosine.wat's (SIMD), about
- * nine times faster than a JS loop (1.2 s instead of 10.8 s at 100,000 × 1536, npm run bench -- recall). Each query keeps its best k in a small sorted
- * array: an insertion only when a vector beats the current k-th.
+ * the vector's norm (computed once per vector), is the cosine. The dot products are cosine.wat's (SIMD), nine
+ * times faster than a JS loop: 1.2 s instead of 10.8 s at 100,000 × 1536 (npm run bench -- recall). Each query
+ * keeps its best k in a small sorted array: an insertion only when a vector beats the current k-th.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData: w } = require('node:worker_threads');
