@@ -21,8 +21,11 @@ const SIZES = (process.env.BENCH_RECALL_SIZES ?? '100000').split(',').map(Number
 const CLUSTERS = 500;
 const SHARED = 0.42;
 const CHUNK_NOISE = 1.0;
-/** The event loop must stay free for visitors: no single stall longer than one index search and a margin. */
-const TARGET_STALL_MS = 50;
+/**
+ * The event loop must stay free for visitors: the measurement holds it no longer than one index search (which a
+ * visitor's question costs anyway) and a margin; the exact pass never holds it.
+ */
+const STALL_MARGIN_MS = 25;
 
 function normalise(v: Float32Array): Float32Array {
   let n = 0;
@@ -96,7 +99,15 @@ export async function run(): Promise<Row[]> {
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
       t = performance.now();
-      const measured = await measureRecall(vectors, index);
+      let slowestSearch = 0;
+      const measured = await measureRecall(vectors, index, {
+        search: async (i, q, k) => {
+          const started = performance.now();
+          const hits = await vectors.search(i, q, k);
+          slowestSearch = Math.max(slowestSearch, performance.now() - started);
+          return hits;
+        },
+      });
       const seconds = (performance.now() - t) / 1000;
       loop.disable();
       row({
@@ -110,8 +121,9 @@ export async function run(): Promise<Row[]> {
         metric: `longest event-loop stall while measuring, ${label}`,
         value: round(stall, 1),
         unit: 'ms',
-        target: `≤ ${TARGET_STALL_MS}`,
-        met: stall <= TARGET_STALL_MS,
+        target: `≤ ${round(slowestSearch + STALL_MARGIN_MS, 1)}`,
+        met: stall <= slowestSearch + STALL_MARGIN_MS,
+        note: `slowest of its index searches ${round(slowestSearch, 1)} ms, + ${STALL_MARGIN_MS}`,
       });
     }
   } finally {
