@@ -17,6 +17,7 @@ import {
   type VectorStore,
 } from '../vector-store.js';
 import { perDatabase, stmt, type Db } from './database.js';
+import { exactSample, indexRecall, saveIndexRecall } from './vector-recall.js';
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 const tableOf = (index: Pick<VectorIndex, 'id'>) => `vec_index_${Number(index.id)}`;
@@ -514,6 +515,16 @@ export function sqliteVectorStore(db: Db): VectorStore {
     },
     async qaQuestions() {
       return stmt(db, `SELECT d.title FROM documents d JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND d.kind = 'qa'`).pluck().all() as string[];
+    },
+    // The measured recall (vector-recall.ts).
+    async exactSample(index, options) {
+      return exactSample(db, index, options);
+    },
+    async indexRecall(index) {
+      return indexRecall(db, index);
+    },
+    async saveIndexRecall(index, recall) {
+      return saveIndexRecall(db, index, recall);
     },
   };
 }
