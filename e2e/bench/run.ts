@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   ingestion: () => import('./ingestion.js'),
   backup: () => import('./backup.js'),
   insights: () => import('./insights.js'),
+  recall: () => import('./recall.js'),
 };
 
 const RESULTS = path.join(PROJECT_ROOT, 'bench-results');

@@ -113,6 +113,45 @@ export interface VectorStore {
   qaEntries(maxTitleLength: number): Promise<QaDocument[]>;
   /** Every Q&A entry's question (title). */
   qaQuestions(): Promise<string[]>;
+
+  /**
+   * Queries near randomly chosen vectors of the index and their exact `k` nearest chunks by brute-force cosine
+   * over all its vectors, computed off the event loop (the reference an index's recall is measured against).
+   * Throws when it runs out of `timeLimitMs`.
+   */
+  exactSample(index: VectorIndex, options: ExactSampleOptions): Promise<ExactSample>;
+  /** The index's last measured recall, or null when never measured. */
+  indexRecall(index: VectorIndex): Promise<IndexRecall | null>;
+  /** Keeps a measurement with its index (replacing the last); false when the index is gone meanwhile. */
+  saveIndexRecall(index: VectorIndex, recall: Omit<IndexRecall, 'measuredAt'>): Promise<boolean>;
+}
+
+export interface ExactSampleOptions {
+  /** Queries, at most (fewer when the index holds fewer vectors). */
+  sampleSize: number;
+  k: number;
+  /** Norm of the gaussian noise added to each chosen vector, relative to the vector's. */
+  noise: number;
+  timeLimitMs: number;
+}
+
+export interface ExactSample {
+  queries: Float32Array[];
+  /** Per query, its exact top k, nearest first. */
+  exact: VectorHit[][];
+  /** Vectors compared (the index's size as the reference saw it). */
+  vectors: number;
+}
+
+/** How many of the exact nearest chunks the index's search finds, measured on a sample of queries. */
+export interface IndexRecall {
+  /** Share of the exact top k found, 0–1, averaged over the sample. */
+  recall: number;
+  k: number;
+  sampleSize: number;
+  /** Vectors in the index when measured. */
+  indexSize: number;
+  measuredAt: string;
 }
 
 /** The config secret holding the key an index embeds with after the saved provider moved elsewhere. */

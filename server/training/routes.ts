@@ -28,7 +28,19 @@ import { embedderFor, indexConnection } from '../vectors/index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
 import { siteDetectRoutes } from './site-detect.js';
-import { Accepted, EmbeddingModelChoice, JobView, LogLine, SearchView, SourceView, UpsertResultView, type Source, type SourceStatus } from './schemas.js';
+import { RecallNotMeasurable } from './index-recall.js';
+import {
+  Accepted,
+  EmbeddingModelChoice,
+  IndexRecallStatus,
+  JobView,
+  LogLine,
+  SearchView,
+  SourceView,
+  UpsertResultView,
+  type Source,
+  type SourceStatus,
+} from './schemas.js';
 
 const id = z.coerce.number().int().positive();
 const IdParams = z.object({ id });
@@ -376,7 +388,22 @@ export const trainingRoutes =
       },
     );
 
-    app.get('/training/stats', async () => knowledgeBaseStats(stores, await savedEndpoint(stores.config)));
+    app.get('/training/stats', async () => ({
+      ...(await knowledgeBaseStats(stores, await savedEndpoint(stores.config))),
+      recall: await service.recall.status(),
+    }));
+
+    // The active index's measured recall (index-recall.ts): read while a measurement runs, and started by hand.
+    app.get('/training/index-recall', { schema: { response: { 200: IndexRecallStatus } } }, async () => service.recall.status());
+    app.post('/training/index-recall', { schema: { response: { 202: IndexRecallStatus, 409: ErrorBody } } }, async (_request, reply) => {
+      try {
+        await service.recall.measureNow();
+      } catch (err) {
+        if (err instanceof RecallNotMeasurable) throw conflict(err.message);
+        throw err;
+      }
+      return reply.code(202).send(await service.recall.status());
+    });
 
     app.get('/training/settings', async () => await readRetrievalSettings(stores.config));
     app.put('/training/settings', { schema: { body: RetrievalSettingsChange, response: { 200: RetrievalSettings, 400: ErrorBody } } }, async (request) => {

@@ -166,6 +166,26 @@ export interface IndexInfo extends Omit<SearchIndex, 'model'> {
   vectors: number;
 }
 
+/** GET /api/admin/training/index-recall (and `recall` in the stats): the active index's measured recall. */
+export const IndexRecallStatus = z.object({
+  /** The last measurement of the active index; null when never measured. */
+  measured: z
+    .object({
+      /** Share of the exact top k the index's search returned, 0–1, averaged over the sample. */
+      recall: z.number(),
+      k: z.number(),
+      sampleSize: z.number(),
+      /** Vectors in the index when measured. */
+      indexSize: z.number(),
+      measuredAt: z.string(),
+    })
+    .nullable(),
+  measuring: z.boolean(),
+  /** Why the last measurement did not finish (time limit, index replaced), until the next one starts. */
+  lastError: z.string().nullable(),
+});
+export type IndexRecallStatus = z.output<typeof IndexRecallStatus>;
+
 export interface KnowledgeBaseStats {
   documents: number;
   chunks: number;
@@ -176,6 +196,7 @@ export interface KnowledgeBaseStats {
   lastTraining: { status: JobStatus; finishedAt: string } | null;
   index: IndexInfo | null;
   building: IndexInfo | null;
+  recall: IndexRecallStatus;
 }
 
 /** GET /api/admin/training/webhook: where a CMS sends its changes, and the token it signs them with. */

@@ -23,6 +23,7 @@ import { readWordPress } from './ingest/wordpress.js';
 import { IngestError, type ExtractedDocument } from './ingest/types.js';
 import { chunkOptions } from '../retrieval/settings.js';
 import { asSentence } from '../http/errors.js';
+import { createRecallMonitor, type RecallMonitor } from './index-recall.js';
 
 const EMBED_TIMEOUT_MS = 60_000;
 const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
@@ -51,6 +52,8 @@ export interface TrainingService {
   rebuild(index: VectorIndex): Promise<JobRow>;
   /** Improve answer: a Q&A entry saved and trained at once, without a job (train-now.ts). */
   saveAndTrainQa(question: string, answer: string): Promise<TrainedEntry>;
+  /** The active index's measured recall, measured again after runs that changed it a lot (index-recall.ts). */
+  recall: RecallMonitor;
 }
 
 /** What training needs, named (built once in app.ts). */
@@ -209,7 +212,23 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
     return crawlSite(config.startUrl, { maxPages: config.maxPages }, policy, onError);
   };
 
-  const runner = new JobRunner(stores.jobs, { train, sync, reindex }, (err) => log.error({ err }, 'training job crashed'), { leaseMs: config.jobLeaseMs });
+  const recall = createRecallMonitor(stores.vectors, log);
+  /** Every run that may have changed the active index (even one that failed halfway) is followed by a look at its recall. */
+  const thenCheckRecall =
+    (handler: (ctx: JobContext) => Promise<void>) =>
+    async (ctx: JobContext): Promise<void> => {
+      try {
+        await handler(ctx);
+      } finally {
+        recall.afterTraining();
+      }
+    };
+  const runner = new JobRunner(
+    stores.jobs,
+    { train: thenCheckRecall(train), sync: thenCheckRecall(sync), reindex: thenCheckRecall(reindex) },
+    (err) => log.error({ err }, 'training job crashed'),
+    { leaseMs: config.jobLeaseMs },
+  );
 
   let scheduleTimer: NodeJS.Timeout | undefined;
   const start = async () => {
@@ -235,6 +254,7 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
     start,
     async close() {
       clearInterval(scheduleTimer);
+      recall.close();
       await runner.close();
     },
     async estimate(model?: string) {
@@ -268,5 +288,6 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
     changeEmbeddingModel: async (model) => rebuild(await stores.vectors.createBuildingIndex({ ...(await savedSpace()), model })),
     rebuild,
     saveAndTrainQa: (question, answer) => saveAndTrainQa(deps, question, answer),
+    recall,
   };
 }

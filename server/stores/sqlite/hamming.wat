@@ -1,33 +1,48 @@
 ;; Hamming distances between one binary query and many binary vectors, 16 bytes at a time with
-;; WebAssembly SIMD (i8x16.popcnt): the coarse pass of vector search, about 10x faster than plain JS.
+;; WebAssembly SIMD (i8x16.popcnt): the coarse passes of vector search, about 10x faster than plain JS.
 ;; Compiled to hamming-wasm.ts by `npm run build:wasm` (wabt); a test checks the two agree.
 ;;
 ;; distances(query, vectors, count, stride, out): for each of `count` vectors laid out `stride` bytes
 ;; apart from `vectors` (stride a multiple of 16, unused tail bytes zero in query and vectors), writes
 ;; the number of differing bits as a u16 at out + 2 * i.
+;; distances_at(query, vectors, slots, count, stride, out): the same for the `count` vectors whose slot
+;; numbers (u32) are listed at `slots`: the second pass, over the few survivors of a prefix scan.
 (module
   (memory (export "memory") 1)
+  (func $distance (param $query i32) (param $vector i32) (param $stride i32) (result i32)
+    (local $offset i32) (local $sum v128)
+    (local.set $sum (v128.const i64x2 0 0))
+    (loop $block
+      ;; popcount per byte (≤ 8), summed pairwise into u16 lanes: no lane can overflow below 64 KB per vector
+      (local.set $sum (i16x8.add (local.get $sum)
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.popcnt (v128.xor
+          (v128.load (i32.add (local.get $vector) (local.get $offset)))
+          (v128.load (i32.add (local.get $query) (local.get $offset))))))))
+      (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+      (br_if $block (i32.lt_u (local.get $offset) (local.get $stride))))
+    (local.set $sum (i32x4.extadd_pairwise_i16x8_u (local.get $sum)))
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum)))
+      (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
   (func (export "distances") (param $query i32) (param $vectors i32) (param $count i32) (param $stride i32) (param $out i32)
-    (local $end i32) (local $offset i32) (local $sum v128)
+    (local $end i32)
     (local.set $end (i32.add (local.get $vectors) (i32.mul (local.get $count) (local.get $stride))))
     (block $done
       (loop $vector
         (br_if $done (i32.ge_u (local.get $vectors) (local.get $end)))
-        (local.set $sum (v128.const i64x2 0 0))
-        (local.set $offset (i32.const 0))
-        (loop $block
-          ;; popcount per byte (≤ 8), summed pairwise into u16 lanes: no lane can overflow below 64 KB per vector
-          (local.set $sum (i16x8.add (local.get $sum)
-            (i16x8.extadd_pairwise_i8x16_u (i8x16.popcnt (v128.xor
-              (v128.load (i32.add (local.get $vectors) (local.get $offset)))
-              (v128.load (i32.add (local.get $query) (local.get $offset))))))))
-          (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
-          (br_if $block (i32.lt_u (local.get $offset) (local.get $stride))))
-        (local.set $sum (i32x4.extadd_pairwise_i16x8_u (local.get $sum)))
-        (i32.store16 (local.get $out)
-          (i32.add
-            (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum)))
-            (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
+        (i32.store16 (local.get $out) (call $distance (local.get $query) (local.get $vectors) (local.get $stride)))
         (local.set $out (i32.add (local.get $out) (i32.const 2)))
         (local.set $vectors (i32.add (local.get $vectors) (local.get $stride)))
+        (br $vector))))
+  (func (export "distances_at") (param $query i32) (param $vectors i32) (param $slots i32) (param $count i32) (param $stride i32) (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $slots) (i32.mul (local.get $count) (i32.const 4))))
+    (block $done
+      (loop $vector
+        (br_if $done (i32.ge_u (local.get $slots) (local.get $end)))
+        (i32.store16 (local.get $out) (call $distance (local.get $query)
+          (i32.add (local.get $vectors) (i32.mul (i32.load (local.get $slots)) (local.get $stride)))
+          (local.get $stride)))
+        (local.set $out (i32.add (local.get $out) (i32.const 2)))
+        (local.set $slots (i32.add (local.get $slots) (i32.const 4)))
         (br $vector)))))

@@ -1,10 +1,10 @@
-// Vector storage: one vec0 table per embedding model holding binary-quantized vectors (bit[D]), rescored
-// exactly with the float vectors kept in embedding_cache. The coarse scan runs over a copy of the bits in
-// memory (hamming-index.ts, ~2 ms at 100k × 1536), kept in step with every write below:
-// sqlite-vec 0.1.x only does brute force, and its bit[] KNN grows with the number of candidates (13 ms for
-// 64, 28 ms for 192). The functions taking `db` are synchronous so that the other SQLite stores can write
-// vectors inside their own transactions (chunks inserted or deleted with their vectors).
-import { HammingIndex, quantizeBinary } from './hamming-index.js';
+// Vector storage: per embedding model, a vec0 table holding binary-quantized vectors (bit[D]) and a table of
+// compact codes (compact-index.ts: 4-bit codes, from which the sign bits are derived), rescored exactly with the
+// float vectors kept in embedding_cache. The approximate passes run over the codes in memory (compact-index.ts),
+// read from the codes table at start and kept in step with every write below: sqlite-vec 0.1.x only does brute
+// force. The functions taking `db` are synchronous so that the other SQLite stores can write vectors inside
+// their own transactions (chunks inserted or deleted with their vectors).
+import { CompactIndex, encodeVector } from './compact-index.js';
 import {
   indexKeySecret,
   type EmbeddingSpace,
@@ -17,9 +17,12 @@ import {
   type VectorStore,
 } from '../vector-store.js';
 import { perDatabase, stmt, type Db } from './database.js';
+import { exactSample, indexRecall, saveIndexRecall } from './vector-recall.js';
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 const tableOf = (index: Pick<VectorIndex, 'id'>) => `vec_index_${Number(index.id)}`;
+/** The index's compact codes by chunk id (vec0 cannot hold them, and reading its bits back is slow: 7 s at 1M). */
+const codesTableOf = (index: Pick<VectorIndex, 'id'>) => `vec_codes_${Number(index.id)}`;
 /** bit[] needs a multiple of 8; other sizes fall back to an exact float scan. */
 const quantizable = (dimensions: number) => dimensions % 8 === 0;
 
@@ -54,10 +57,10 @@ function exactSimilarities(db: Db, space: EmbeddingSpace, query: Float32Array, c
  * The in-memory copies, per database and index id. Writes update them at once; a write inside a
  * transaction that is then rolled back is caught by comparing counts before the next search.
  */
-const copiesOf = perDatabase(() => new Map<number, { bits: HammingIndex; unverified: boolean }>());
+const copiesOf = perDatabase(() => new Map<number, { codes: CompactIndex; unverified: boolean }>());
 
-/** The index's binary vectors in memory, read from its table on first use (~0.5 s per 100k vectors). */
-function coarseCopy(db: Db, index: VectorIndex): HammingIndex {
+/** The index's compact codes in memory, read from its codes table on first use (~0.2 s per 100k vectors). */
+export function compactCopy(db: Db, index: VectorIndex): CompactIndex {
   const copies = copiesOf(db);
   let copy = copies.get(index.id);
   // vec0 keeps one row per vector in its <table>_rowids shadow table: counting it is cheap, counting
@@ -70,32 +73,55 @@ function coarseCopy(db: Db, index: VectorIndex): HammingIndex {
     );
   if (copy?.unverified && !db.inTransaction) {
     copy.unverified = false;
-    if (copy.bits.size !== stored()) copy = undefined;
+    if (copy.codes.size !== stored()) copy = undefined;
   }
   if (!copy) {
-    const bits = new HammingIndex(index.dimensions! / 8, stored());
-    for (const [id, vector] of stmt(db, `SELECT rowid, embedding FROM ${tableOf(index)}`)
+    addMissingCodes(db, index);
+    const codes = new CompactIndex(index.dimensions!, stored());
+    for (const [id, code] of stmt(db, `SELECT chunk_id, code FROM ${codesTableOf(index)}`)
       .raw()
-      .iterate() as Iterable<[number | bigint, Buffer]>) {
-      bits.upsert(Number(id), vector);
+      .iterate() as Iterable<[number, Buffer]>) {
+      codes.upsert(id, code);
     }
-    copies.set(index.id, (copy = { bits, unverified: false }));
+    copies.set(index.id, (copy = { codes, unverified: false }));
   }
-  return copy.bits;
+  return copy.codes;
+}
+
+/**
+ * Codes for the vectors that have none: an index made before the codes table existed. Encoded from the floats
+ * in the embedding cache, once (~10 s per 100k vectors), in batches of 1,000 rows per transaction.
+ */
+function addMissingCodes(db: Db, index: VectorIndex): void {
+  const table = codesTableOf(index);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (chunk_id INTEGER PRIMARY KEY, code BLOB NOT NULL)`);
+  const missing = stmt(
+    db,
+    `SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash
+    WHERE c.id IN (SELECT rowid FROM ${tableOf(index)}) AND c.id NOT IN (SELECT chunk_id FROM ${table}) LIMIT 1000`,
+  ).raw();
+  const insert = stmt(db, `INSERT OR REPLACE INTO ${table} (chunk_id, code) VALUES (?, ?)`);
+  for (;;) {
+    const rows = missing.all(index.endpoint, index.model) as Array<[number, Buffer]>;
+    if (rows.length === 0) return;
+    db.transaction(() => {
+      for (const [id, vector] of rows) insert.run(id, encodeVector(fromBlob(vector)));
+    })();
+  }
 }
 
 /** Applies a write to the index's in-memory copy, if there is one (else it is read in full when needed). */
-function updateCopy(db: Db, index: Pick<VectorIndex, 'id'>, change: (bits: HammingIndex) => void): void {
+function updateCopy(db: Db, index: Pick<VectorIndex, 'id'>, change: (codes: CompactIndex) => void): void {
   const copy = copiesOf(db).get(index.id);
   if (!copy) return;
-  change(copy.bits);
+  change(copy.codes);
   if (db.inTransaction) copy.unverified = true;
 }
 
 /** Reads the active index into memory, so the first visitor after a start does not wait for it. */
 export function warmVectorSearch(db: Db): void {
   const index = activeIndex(db);
-  if (index && hasTable(db, index) && quantizable(index.dimensions!)) coarseCopy(db, index);
+  if (index && hasTable(db, index) && quantizable(index.dimensions!)) compactCopy(db, index);
 }
 
 export function activeIndex(db: Db): VectorIndex | null {
@@ -161,6 +187,7 @@ export function dropIndex(db: Db, index: VectorIndex): void {
   copiesOf(db).delete(index.id);
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${tableOf(index)}`);
+    db.exec(`DROP TABLE IF EXISTS ${codesTableOf(index)}`);
     db.prepare('DELETE FROM vector_indexes WHERE id = ?').run(index.id);
     // The index's own key (kept when the admin changed provider) goes with it, in the same transaction.
     stmt(db, 'DELETE FROM secrets WHERE name = ?').run(indexKeySecret(index));
@@ -179,10 +206,11 @@ export function setDimensions(db: Db, index: VectorIndex, dimensions: number): V
   const column = quantizable(dimensions) ? `bit[${dimensions}]` : `float[${dimensions}]`;
   db.transaction(() => {
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${tableOf(index)} USING vec0 (embedding ${column})`);
+    if (quantizable(dimensions)) db.exec(`CREATE TABLE IF NOT EXISTS ${codesTableOf(index)} (chunk_id INTEGER PRIMARY KEY, code BLOB NOT NULL)`);
     db.prepare('UPDATE vector_indexes SET dimensions = ? WHERE id = ?').run(dimensions, index.id);
   })();
   // A new table starts empty: so does its copy, which inserts then keep current (no read at switch-over).
-  if (quantizable(dimensions)) copiesOf(db).set(index.id, { bits: new HammingIndex(dimensions / 8), unverified: db.inTransaction });
+  if (quantizable(dimensions)) copiesOf(db).set(index.id, { codes: new CompactIndex(dimensions), unverified: db.inTransaction });
   return { ...index, dimensions };
 }
 
@@ -201,8 +229,11 @@ export function insertVectors(db: Db, index: VectorIndex, rows: Array<{ chunkId:
     ins.run(BigInt(row.chunkId), row.vector);
   }
   if (quantizable(index.dimensions)) {
-    updateCopy(db, index, (bits) => {
-      for (const row of rows) bits.upsert(row.chunkId, quantizeBinary(fromBlob(row.vector)));
+    const insertCode = db.prepare(`INSERT OR REPLACE INTO ${codesTableOf(index)} (chunk_id, code) VALUES (?, ?)`);
+    const codes = rows.map((row) => encodeVector(fromBlob(row.vector)));
+    rows.forEach((row, i) => insertCode.run(row.chunkId, codes[i]));
+    updateCopy(db, index, (copy) => {
+      rows.forEach((row, i) => copy.upsert(row.chunkId, codes[i]));
     });
   }
 }
@@ -213,9 +244,13 @@ export function deleteVectors(db: Db, chunkIds: number[]): void {
   for (const index of liveIndexes(db)) {
     if (!hasTable(db, index)) continue;
     const del = db.prepare(`DELETE FROM ${tableOf(index)} WHERE rowid = ?`);
-    for (const id of chunkIds) del.run(BigInt(id));
-    updateCopy(db, index, (bits) => {
-      for (const id of chunkIds) bits.remove(id);
+    const delCode = quantizable(index.dimensions!) ? db.prepare(`DELETE FROM ${codesTableOf(index)} WHERE chunk_id = ?`) : null;
+    for (const id of chunkIds) {
+      del.run(BigInt(id));
+      delCode?.run(id);
+    }
+    updateCopy(db, index, (codes) => {
+      for (const id of chunkIds) codes.remove(id);
     });
   }
 }
@@ -224,7 +259,8 @@ export function clearVectors(db: Db): void {
   for (const index of stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes`).all() as VectorIndex[]) {
     if (!hasTable(db, index)) continue;
     db.exec(`DELETE FROM ${tableOf(index)}`);
-    updateCopy(db, index, (bits) => bits.clear());
+    if (quantizable(index.dimensions!)) db.exec(`DELETE FROM ${codesTableOf(index)}`);
+    updateCopy(db, index, (codes) => codes.clear());
   }
 }
 
@@ -255,40 +291,46 @@ export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number):
 }
 
 /**
- * Candidates rescored per wanted hit, by the index's size: the coarse scan costs the same for any number,
- * each rescored candidate ~5–20 µs, and the Hamming order gets noisier as more vectors crowd the query's
- * neighbourhood. Measured (npm run bench -- retrieval, clustered 1536-d data), recall@12 against exact
- * search: at 10k 8 candidates per hit suffice; at 100k 12 give 0.97, 16 give 0.998.
+ * How many candidates each pass keeps for `k` hits in an index of `size` vectors (npm run bench -- retrieval,
+ * clustered 1536-d data, recall@8 against exact search):
+ * - `rescored`: read back as floats and rescored exactly, `oversample` per hit (each costs ~30 µs in SQLite).
+ *   The 4-bit pass orders candidates so well that 6 per hit keep recall@8 ≥ 0.99 up to 1M.
+ * - `coarse`: kept by Hamming distance for the 4-bit pass (each ~2 µs). Sign bits get noisier as more vectors
+ *   crowd the query's neighbourhood: 1,024 give recall 0.96 at 1M, 2,048 give 1.0; 512 suffice at 100k. So it
+ *   grows with the index: a fixed number is what let recall fall to 0.59 at 1M unnoticed.
  */
-export function defaultOversample(indexSize: number): number {
-  return indexSize <= 20_000 ? 8 : 16;
+export function searchPlan(size: number, k: number, oversample = RESCORED_PER_HIT): { coarse: number; rescored: number } {
+  const rescored = Math.max(k * oversample, MIN_RESCORED);
+  return { rescored, coarse: Math.min(MAX_COARSE, Math.max(rescored, k * 64, Math.ceil(size / 500))) };
 }
-const MIN_CANDIDATES = 64;
+const RESCORED_PER_HIT = 6;
+const MIN_RESCORED = 32;
+const MAX_COARSE = 4096;
 
 /**
- * Nearest chunks by cosine similarity: a coarse Hamming scan over binary vectors picks candidates,
- * which are rescored exactly with their float vectors. `oversample` trades speed for recall.
+ * Nearest chunks by cosine similarity: the compact codes in memory pick candidates (compact-index.ts), which are
+ * rescored exactly with their float vectors. `oversample` trades speed for recall.
  */
 export function searchVectors(db: Db, index: VectorIndex, query: Float32Array, k: number, oversample?: number): VectorHit[] {
   if (!hasTable(db, index) || !index.dimensions) return [];
   if (query.length !== index.dimensions) {
     throw new Error(`query has ${query.length} dimensions but the index holds ${index.dimensions}`);
   }
-  const candidatesFor = (size: number) => Math.min(4096, Math.max(k * (oversample ?? defaultOversample(size)), MIN_CANDIDATES));
-  let coarse: number[];
+  let candidates: number[];
   if (quantizable(index.dimensions)) {
-    const bits = coarseCopy(db, index);
-    coarse = bits.nearest(quantizeBinary(query), candidatesFor(bits.size));
+    const codes = compactCopy(db, index);
+    const plan = searchPlan(codes.size, k, oversample);
+    candidates = codes.nearest(query, plan.rescored, plan.coarse);
   } else {
     // Float vectors (a dimension that is no multiple of 8): sqlite-vec's exact scan.
-    coarse = (
+    candidates = (
       stmt(db, `SELECT rowid FROM ${tableOf(index)} WHERE embedding MATCH ? AND k = ?`)
         .pluck()
-        .all(toBlob(query), candidatesFor(Infinity)) as Array<number | bigint>
+        .all(toBlob(query), searchPlan(Infinity, k, oversample).rescored) as Array<number | bigint>
     ).map(Number);
   }
-  if (coarse.length === 0) return [];
-  return exactSimilarities(db, index, query, coarse)
+  if (candidates.length === 0) return [];
+  return exactSimilarities(db, index, query, candidates)
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, k);
 }
@@ -473,6 +515,16 @@ export function sqliteVectorStore(db: Db): VectorStore {
     },
     async qaQuestions() {
       return stmt(db, `SELECT d.title FROM documents d JOIN sources s ON s.id = d.source_id WHERE s.enabled = 1 AND d.kind = 'qa'`).pluck().all() as string[];
+    },
+    // The measured recall (vector-recall.ts).
+    async exactSample(index, options) {
+      return exactSample(db, index, options);
+    },
+    async indexRecall(index) {
+      return indexRecall(db, index);
+    },
+    async saveIndexRecall(index, recall) {
+      return saveIndexRecall(db, index, recall);
     },
   };
 }

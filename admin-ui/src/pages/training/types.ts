@@ -8,6 +8,7 @@ export type {
   Estimate,
   FileResult,
   IndexInfo,
+  IndexRecallStatus,
   Job,
   JobKind,
   JobProgress,

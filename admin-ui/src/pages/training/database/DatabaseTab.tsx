@@ -1,4 +1,4 @@
-// Data Training → Database Management: what is stored, the search index and its embedding model,
+// Data Training → Database Management: what is stored, the search index, its embedding model and accuracy,
 // chunking/retrieval settings, the content webhook, backups, and the danger zone.
 import { useState } from 'preact/hooks';
 import { Notice } from '../../../components/Notice.js';
@@ -14,6 +14,7 @@ import BackupBox from './BackupBox.js';
 import { ChunkingForm } from './ChunkingForm.js';
 import { DangerZone } from './DangerZone.js';
 import { EmbeddingModelForm, UnfinishedRebuild } from './EmbeddingModelForm.js';
+import { IndexRecallBox } from './IndexRecallBox.js';
 import { WebhookBox } from './WebhookBox.js';
 import './database.css';
 import { Badge, type BadgeTone } from '../../../components/Badge.js';
@@ -130,6 +131,7 @@ export default function DatabaseTab() {
         )}
       </Postbox>
 
+      {kb && <IndexRecallBox initial={kb.recall} hasIndex={!!kb.index?.vectors} />}
       <ChunkingForm />
       <WebhookBox />
       <BackupBox />
