@@ -17,6 +17,7 @@ export interface HelpStore {
   /**
    * The documents whose chunks best match any of these words (keyword search; lowercased letters and digits),
    * best match first, one row per matching chunk (so a document may come more than once), at most `limit` rows.
+   * Bounded like KnowledgeStore.keywordSearch: words in very many chunks are not ranked.
    */
   keywordMatches(words: string[], limit: number): Promise<HelpDocument[]>;
 }

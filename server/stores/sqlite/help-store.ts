@@ -1,5 +1,6 @@
 import type { HelpDocument, HelpStore } from '../help-store.js';
 import { stmt, type Db } from './database.js';
+import { ftsQuery, rankedKeywords } from './knowledge-store.js';
 
 export function sqliteHelpStore(db: Db): HelpStore {
   return {
@@ -12,9 +13,9 @@ export function sqliteHelpStore(db: Db): HelpStore {
       ).all(JSON.stringify(documentIds)) as Array<{ id: number; title: string; content: string }>;
     },
     async keywordMatches(words, limit) {
-      if (!words.length) return [];
-      // Any of the words, each as an FTS5 string (they hold letters and digits only).
-      const fts = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
+      // Any of the words, bounded as retrieval's keyword search is (very common words are not ranked).
+      const fts = ftsQuery(rankedKeywords(db, words).map((w) => w.word));
+      if (!fts) return [];
       return stmt(
         db,
         `SELECT d.id, d.title, d.url, d.kind, d.content FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id

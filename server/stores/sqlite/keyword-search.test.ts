@@ -67,6 +67,11 @@ test('on a large knowledge base, common words are left out and the rare word ran
   assert.deepEqual(rankedKeywords(stores.db, question), [{ word: 'zx81sku', chunks: 1 }], 'the 5 common words are left out, the rare one kept');
   const found = await stores.knowledge.keywordSearch(question, 24);
   assert.deepEqual(found, [rare], 'only the rare word is ranked, and its chunk is found');
+  assert.deepEqual(
+    (await stores.help.keywordMatches(question, 24)).map((d) => d.title),
+    ['Document 1000'],
+    "the visitors' keyword help (no embedding) is bounded the same way",
+  );
 
   // Stemming: "runs" is counted through the index's stems, so it is as common as "running" (in every chunk)
   // and left out, while "running" still finds the chunks that say "runs" when it is rare enough (small base below).
