@@ -29,7 +29,7 @@ import {
 } from '../../server/stores/sqlite/vector-store.js';
 import type { VectorIndex } from '../../server/stores/vector-store.js';
 import { keywordsOf, retrieve } from '../../server/retrieval/retrieve.js';
-import { ftsQuery, KEYWORD_WORD_CHUNKS, rankedKeywords, sqliteKnowledgeStore } from '../../server/stores/sqlite/knowledge-store.js';
+import { ftsQuery, KEYWORD_WORD_CHUNKS, sqliteKnowledgeStore, wordsToRank } from '../../server/stores/sqlite/knowledge-store.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
 const D = 1536;
@@ -258,9 +258,9 @@ export async function run(): Promise<Row[]> {
           t = performance.now();
           const unbounded = fts.all(match, KEYWORD_POOL) as number[];
           before.push(performance.now() - t);
-          const ranked = rankedKeywords(db, keywords);
+          const ranked = wordsToRank(db, keywords);
           matchesBefore += ftsCount.get(match) as number;
-          matchesAfter += ranked.length ? (ftsCount.get(ftsQuery(ranked.map((w) => w.word))) as number) : 0;
+          matchesAfter += ranked.length ? (ftsCount.get(ftsQuery(ranked)) as number) : 0;
           kept += ranked.length;
           asked += keywords.length;
           if (unbounded.length) {

@@ -1,6 +1,6 @@
 import type { HelpDocument, HelpStore } from '../help-store.js';
 import { stmt, type Db } from './database.js';
-import { ftsQuery, rankedKeywords } from './knowledge-store.js';
+import { ftsQuery, wordsToRank } from './knowledge-store.js';
 
 export function sqliteHelpStore(db: Db): HelpStore {
   return {
@@ -14,7 +14,7 @@ export function sqliteHelpStore(db: Db): HelpStore {
     },
     async keywordMatches(words, limit) {
       // Any of the words, bounded as retrieval's keyword search is (very common words are not ranked).
-      const fts = ftsQuery(rankedKeywords(db, words).map((w) => w.word));
+      const fts = ftsQuery(wordsToRank(db, words));
       if (!fts) return [];
       return stmt(
         db,

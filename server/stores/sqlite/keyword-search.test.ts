@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
 import type { ChunkWrite, DocumentFields } from '../knowledge-store.js';
-import { ftsQuery, KEYWORD_RANKED_CHUNKS, KEYWORD_WORD_CHUNKS, rankedKeywords } from './knowledge-store.js';
+import { ftsQuery, KEYWORD_RANKED_CHUNKS, KEYWORD_WORD_CHUNKS, rankedKeywords, wordsToRank } from './knowledge-store.js';
 import { openSqliteStores, type SqliteStores } from './open.js';
 
 function open(t: TestContext): SqliteStores {
@@ -110,6 +110,7 @@ test('on a knowledge base with no common word, results are the unpruned query’
 
   for (const words of [['warranty', 'refund'], ['battery', 'charger', 'cable', 'firmware', 'modem', 'router'], ['scanner'], ['e1234', 'printer', 'paper']]) {
     assert.equal(rankedKeywords(stores.db, words).length, words.length, `${words.join(' ')}: no word is common`);
+    assert.deepEqual(wordsToRank(stores.db, words), words, 'a small knowledge base: every word ranked, none counted');
     assert.deepEqual(await stores.knowledge.keywordSearch(words, 24), unpruned(stores, words, 24), `${words.join(' ')}: same ids in the same order`);
   }
 

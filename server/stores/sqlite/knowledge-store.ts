@@ -28,8 +28,8 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
  * chunks for its weight), about 0.4 µs per matching chunk at 1M chunks: a 6-word question matching 55,000 chunks
  * took 24 / 48 ms p50 / p95, a word found in every chunk 650 ms. So only words found in at most KEYWORD_WORD_CHUNKS
  * chunks are ranked, the rarest first, up to KEYWORD_RANKED_CHUNKS matches in all. Both are absolute numbers, not
- * shares of the chunk count, because the cost is per matching chunk: in a knowledge base of up to 10,000 chunks no
- * word is too common (only a question of several very common words loses its commonest to the total), and at 1M chunks a word is left out when it is in more than 1% of the chunks (a
+ * shares of the chunk count, because the cost is per matching chunk: a knowledge base of up to 10,000 chunks is
+ * searched exactly as before, without counting (wordsToRank), and at 1M chunks a word is left out when it is in more than 1% of the chunks (a
  * low-weight word, which mostly adds matches that rank last). Measured on the benchmark's corpus (Zipf text,
  * questions of 6 words of a chunk) at 1M chunks, cap / total: 10,000 / 20,000 keeps the question's own chunk in the
  * top 6 for 95% of questions (unbounded: 100%; 20,000 / 30,000: 97%, 5,000 / 15,000: 89%) at half the time of
@@ -45,7 +45,15 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
 export const KEYWORD_WORD_CHUNKS = 10_000;
 export const KEYWORD_RANKED_CHUNKS = 20_000;
 
-/** The words a keyword search ranks (see above): the rarest, bounded; each with the number of chunks it is in. */
+/** The words a keyword search ranks (see above). */
+export function wordsToRank(db: Db, words: string[]): string[] {
+  // With no more chunks than the per-word cap, no word is too common and all of them match fewer chunks than the
+  // total: ranked as they are, without counting (chunk ids are distinct and positive: the largest bounds the count).
+  if ((stmt(db, 'SELECT coalesce(max(id), 0) FROM chunks').pluck().get() as number) <= KEYWORD_WORD_CHUNKS) return words;
+  return rankedKeywords(db, words).map((w) => w.word);
+}
+
+/** The rarest words, bounded (see above); each with the number of chunks it is in. */
 export function rankedKeywords(db: Db, words: string[]): Array<{ word: string; chunks: number }> {
   const count = stmt(db, 'SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)').pluck();
   const counted = words
@@ -278,7 +286,7 @@ export function sqliteKnowledgeStore(db: Db): KnowledgeStore {
     },
 
     async keywordSearch(words, limit) {
-      const fts = ftsQuery(rankedKeywords(db, words).map((w) => w.word));
+      const fts = ftsQuery(wordsToRank(db, words));
       return fts
         ? (stmt(db, 'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?').pluck().all(fts, limit) as number[])
         : [];
