@@ -26,19 +26,21 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
 /*
  * Keyword search is bounded per query. FTS5 scores every chunk an OR query matches (bm25 also counts each word's
  * chunks for its weight), about 0.4 µs per matching chunk at 1M chunks: a 6-word question matching 55,000 chunks
- * took 24 / 48 ms p50 / p95, a word found in every chunk 650 ms. So only words found in at most KEYWORD_WORD_CHUNKS
- * chunks are ranked, the rarest first, up to KEYWORD_RANKED_CHUNKS matches in all. Both are absolute numbers, not
- * shares of the chunk count, because the cost is per matching chunk: a knowledge base of up to 10,000 chunks is
- * searched exactly as before, without counting (wordsToRank), and at 1M chunks a word is left out when it is in more than 1% of the chunks (a
- * low-weight word, which mostly adds matches that rank last). Measured on the benchmark's corpus (Zipf text,
- * questions of 6 words of a chunk) at 1M chunks, cap / total: 10,000 / 20,000 keeps the question's own chunk in the
- * top 6 for 95% of questions (unbounded: 100%; 20,000 / 30,000: 97%, 5,000 / 15,000: 89%) at half the time of
- * 20,000 / 30,000, and questions of very common words at 100k chunks take ~4 / 9 ms p50 / p95 (20,000 / 30,000:
- * 15 / 27 ms). Rare words, what keyword search is for, are always ranked.
+ * took 24 / 48 ms p50 / p95, a question of very common words 470 ms. So only words found in at most
+ * KEYWORD_WORD_CHUNKS chunks are ranked, the rarest first, up to KEYWORD_RANKED_CHUNKS matches in all. Both are
+ * absolute numbers, not shares of the chunk count, because the cost is per matching chunk: a knowledge base of up to
+ * 10,000 chunks is searched exactly as before, without counting (wordsToRank), and at 1M chunks a word is left out
+ * when it is in more than 1% of the chunks (a low-weight word, which mostly adds matches that rank last).
+ * Measured on the benchmark's corpus (Zipf text, questions of 6 words of a chunk) at 1M chunks, cap / total:
+ * 10,000 / 20,000 takes 7 / 11 ms p50 / p95 and keeps the question's own chunk in the keyword top 6 for 94% of
+ * questions (unbounded: 100%; 20,000 / 30,000: 97% but twice the time, and 15 / 27 ms for very common words at
+ * 100k chunks instead of 4; 5,000 / 15,000: 89%). Rare words, what keyword search is for, are always ranked.
+ * Worst case, 24 words each counted to the cap and 20,000 matches ranked: ~20 ms at any size.
  * A word's chunks are counted by FTS5 itself (`MATCH` the quoted word, LIMIT-ed to one more than the cap): the word
- * is tokenized and stemmed exactly as the index was (running, runs → run), and counting stops at the cap, ~35 ns per
- * chunk. (An fts5vocab table finds a term through its term index, but walks the term's whole list of chunks to count
- * them: 13 ms for a word in all of 1M chunks, unbounded; and it holds stemmed terms, which the question's words are not.)
+ * is tokenized and stemmed exactly as the index was (running, runs → run), and counting stops at the cap (~0.5 ms
+ * for a common word). An fts5vocab table finds a term through its term index (a missing term: 0.04 ms), but walks
+ * the term's whole list of chunks to count them (13 ms for a word in all of 1M chunks: unbounded), and it holds
+ * stemmed terms, which the question's words are not.
  * When every word is in more than KEYWORD_WORD_CHUNKS chunks (stopword-like at that size), the search returns
  * nothing: ranking any of them is unbounded, and they single out no chunk; the vector search answers.
  */
