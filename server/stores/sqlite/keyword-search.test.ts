@@ -80,6 +80,13 @@ test('on a large knowledge base, common words are left out and the rare word ran
   // Every word common: no keyword hits (bounded: the words are only counted up to the cap).
   assert.deepEqual(await stores.knowledge.keywordSearch(['install', 'product', 'account', 'settings', 'running'], 24), []);
 
+  // Counting is bounded too: only the first 6 words found in more than 1,000 chunks are counted further (marble,
+  // the 7th, is left out though under the cap); rare words are always counted and ranked.
+  assert.deepEqual(rankedKeywords(stores.db, ['install', 'product', 'account', 'settings', 'running', 'cobalt', 'marble', 'zx81sku']), [
+    { word: 'zx81sku', chunks: 1 },
+    { word: 'cobalt', chunks: 9_500 },
+  ]);
+
   // Under the per-word cap, but over the total: the rarest words are ranked, up to the total.
   const mid = rankedKeywords(stores.db, ['saffron', 'marble', 'cobalt']);
   assert.deepEqual(mid, [

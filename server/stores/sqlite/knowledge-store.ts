@@ -35,10 +35,10 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
  * 10,000 / 20,000 takes 7 / 11 ms p50 / p95 and keeps the question's own chunk in the keyword top 6 for 94% of
  * questions (unbounded: 100%; 20,000 / 30,000: 97% but twice the time, and 15 / 27 ms for very common words at
  * 100k chunks instead of 4; 5,000 / 15,000: 89%). Rare words, what keyword search is for, are always ranked.
- * Worst case, 24 words each counted to the cap and 20,000 matches ranked: ~20 ms at any size.
  * A word's chunks are counted by FTS5 itself (`MATCH` the quoted word, LIMIT-ed to one more than the cap): the word
  * is tokenized and stemmed exactly as the index was (running, runs → run), and counting stops at the cap (~0.5 ms
- * for a common word). An fts5vocab table finds a term through its term index (a missing term: 0.04 ms), but walks
+ * for a common word; every word is counted to 1,000 first, and at most 6 further: 24 common words take 6 ms, not 15).
+ * Worst case, 6 words counted to the cap, 18 more to 1,000, and 20,000 matches ranked: 15 ms p50 at 1M chunks. An fts5vocab table finds a term through its term index (a missing term: 0.04 ms), but walks
  * the term's whole list of chunks to count them (13 ms for a word in all of 1M chunks: unbounded), and it holds
  * stemmed terms, which the question's words are not.
  * When every word is in more than KEYWORD_WORD_CHUNKS chunks (stopword-like at that size), the search returns
@@ -46,6 +46,8 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
  */
 export const KEYWORD_WORD_CHUNKS = 10_000;
 export const KEYWORD_RANKED_CHUNKS = 20_000;
+const KEYWORD_PROBE_CHUNKS = 1_000;
+const KEYWORD_FULL_COUNTS = 6;
 
 /** The words a keyword search ranks (see above). */
 export function wordsToRank(db: Db, words: string[]): string[] {
@@ -58,8 +60,16 @@ export function wordsToRank(db: Db, words: string[]): string[] {
 /** The rarest words, bounded (see above); each with the number of chunks it is in. */
 export function rankedKeywords(db: Db, words: string[]): Array<{ word: string; chunks: number }> {
   const count = stmt(db, 'SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)').pluck();
+  const chunksWith = (word: string, upTo: number) => count.get(ftsQuery([word]), upTo + 1) as number;
+  // Every word is counted up to KEYWORD_PROBE_CHUNKS, and at most KEYWORD_FULL_COUNTS of those past it up to the
+  // cap (in the question's order; the others are left out): 24 common words would otherwise cost 15 ms to count.
+  let fullCounts = 0;
   const counted = words
-    .map((word) => ({ word, chunks: count.get(ftsQuery([word]), KEYWORD_WORD_CHUNKS + 1) as number }))
+    .map((word) => {
+      const chunks = chunksWith(word, KEYWORD_PROBE_CHUNKS);
+      if (chunks <= KEYWORD_PROBE_CHUNKS) return { word, chunks };
+      return { word, chunks: fullCounts++ < KEYWORD_FULL_COUNTS ? chunksWith(word, KEYWORD_WORD_CHUNKS) : Number.POSITIVE_INFINITY };
+    })
     .filter((w) => w.chunks > 0 && w.chunks <= KEYWORD_WORD_CHUNKS)
     .sort((a, b) => a.chunks - b.chunks);
   const ranked: typeof counted = [];
