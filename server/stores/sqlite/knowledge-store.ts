@@ -38,9 +38,10 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
  * A word's chunks are counted by FTS5 itself (`MATCH` the quoted word, LIMIT-ed to one more than the cap): the word
  * is tokenized and stemmed exactly as the index was (running, runs → run), and counting stops at the cap (~0.5 ms
  * for a common word; every word is counted to 1,000 first, and at most 6 further: 24 common words take 6 ms, not 15).
- * Worst case, 6 words counted to the cap, 18 more to 1,000, and 20,000 matches ranked: 15 ms p50 at 1M chunks. An fts5vocab table finds a term through its term index (a missing term: 0.04 ms), but walks
- * the term's whole list of chunks to count them (13 ms for a word in all of 1M chunks: unbounded), and it holds
- * stemmed terms, which the question's words are not.
+ * Worst case, 6 words counted to the cap, 18 more to 1,000, and 20,000 matches ranked: 15 ms p50 at 1M chunks.
+ * (An fts5vocab table finds a term through its term index, a missing term in 0.04 ms, but walks the term's whole
+ * list of chunks to count them: 13 ms for a word in all of 1M chunks, unbounded; and it holds stemmed terms, which
+ * the question's words are not.)
  * When every word is in more than KEYWORD_WORD_CHUNKS chunks (stopword-like at that size), the search returns
  * nothing: ranking any of them is unbounded, and they single out no chunk; the vector search answers.
  */
