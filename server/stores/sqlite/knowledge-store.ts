@@ -62,13 +62,15 @@ export function wordsToRank(db: Db, words: string[]): string[] {
 export function rankedKeywords(db: Db, words: string[]): Array<{ word: string; chunks: number }> {
   const count = stmt(db, 'SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)').pluck();
   const chunksWith = (word: string, upTo: number) => count.get(ftsQuery([word]), upTo + 1) as number;
-  // Every word is counted up to KEYWORD_PROBE_CHUNKS, and at most KEYWORD_FULL_COUNTS of those past it up to the
-  // cap (in the question's order; the others are left out): 24 common words would otherwise cost 15 ms to count.
+  // With more than KEYWORD_FULL_COUNTS words, each is counted up to KEYWORD_PROBE_CHUNKS first, and at most
+  // KEYWORD_FULL_COUNTS of those past it up to the cap (in the question's order; the others are left out): 24
+  // common words would otherwise cost 15 ms to count. Fewer words are counted to the cap at once.
+  const firstCount = words.length > KEYWORD_FULL_COUNTS ? KEYWORD_PROBE_CHUNKS : KEYWORD_WORD_CHUNKS;
   let fullCounts = 0;
   const counted = words
     .map((word) => {
-      const chunks = chunksWith(word, KEYWORD_PROBE_CHUNKS);
-      if (chunks <= KEYWORD_PROBE_CHUNKS) return { word, chunks };
+      const chunks = chunksWith(word, firstCount);
+      if (chunks <= firstCount || firstCount === KEYWORD_WORD_CHUNKS) return { word, chunks };
       return { word, chunks: fullCounts++ < KEYWORD_FULL_COUNTS ? chunksWith(word, KEYWORD_WORD_CHUNKS) : Number.POSITIVE_INFINITY };
     })
     .filter((w) => w.chunks > 0 && w.chunks <= KEYWORD_WORD_CHUNKS)
