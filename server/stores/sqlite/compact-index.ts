@@ -24,6 +24,7 @@ interface Kernel {
   memory: WebAssembly.Memory;
   distances(query: number, vectors: number, count: number, stride: number, out: number): void;
   distances_at(query: number, vectors: number, slots: number, count: number, stride: number, out: number): void;
+  dots_at(low: number, high: number, codes: number, slots: number, count: number, stride: number, out: number): void;
 }
 
 /** Sign bits of a float vector, bit i of byte i/8 set when v[i] > 0: the layout of sqlite-vec's vec_quantize_binary(). */
@@ -61,25 +62,24 @@ const SIGNS = Uint8Array.from({ length: 256 }, (_, b) => ((b >> 3) & 1) | ((b >>
 
 /**
  * Codes by id. Slots 0..size-1 are kept dense (the last moves into a freed slot). WebAssembly memory holds the
- * query's bits at 0, then the bits (`stride` bytes per slot), the prefixes, the distances (u16 per slot) and a
- * list of slots (u32) for the second Hamming pass; the nibbles and scales live in plain typed arrays.
+ * query (its bits, then its int8 values split into even and odd dimensions), then per slot the bits (`stride`
+ * bytes), the prefixes and the nibbles (`nibbleStride` bytes), then room for the distances (u16 per slot), a list
+ * of slots (u32) and the 4-bit pass's dot products (i32). The scales and ids live in plain typed arrays.
  */
 export class CompactIndex {
   /** Bytes of sign bits per vector, and per slot in memory (the kernel reads 16 at a time). */
   readonly bytes: number;
   readonly stride: number;
   private readonly nibbleBytes: number;
+  private readonly nibbleStride: number;
   private readonly prefix: number;
   private readonly kernel: Kernel;
   private readonly slots = new Map<number, number>();
   private ids = new Float64Array(0);
-  private nibbles = new Uint8Array(0);
   private scales = new Float32Array(0);
   private capacity = 0;
-  private layout = { bits: 0, prefix: 0, distances: 0, list: 0 };
+  private layout = { low: 0, high: 0, bits: 0, prefix: 0, nibbles: 0, distances: 0, list: 0, dots: 0 };
   private bytesView: Uint8Array | null = null;
-  /** The query's lookup table for the 4-bit pass: for nibble byte p and its value, the two products summed. */
-  private readonly table: Float32Array;
 
   /** `expected`: how many vectors are about to be added (room is made once, not by doubling); `cascadeFrom`: the
    * size from which searches start with the prefix scan (tests lower it). */
@@ -92,8 +92,8 @@ export class CompactIndex {
     this.bytes = dimensions / 8;
     this.stride = Math.ceil(this.bytes / 16) * 16;
     this.nibbleBytes = dimensions / 2;
+    this.nibbleStride = Math.ceil(this.nibbleBytes / 16) * 16;
     this.prefix = this.stride >= 4 * PREFIX_BYTES ? PREFIX_BYTES : 0;
-    this.table = new Float32Array(this.nibbleBytes * 256);
     this.kernel = new WebAssembly.Instance(wasmModule).exports as unknown as Kernel;
     this.reserve(Math.max(1024, expected));
   }
@@ -118,8 +118,10 @@ export class CompactIndex {
     }
     this.scales[slot] = new DataView(code.buffer, code.byteOffset, SCALE_BYTES).getFloat32(0, true);
     const nibbles = code.subarray(SCALE_BYTES);
-    this.nibbles.set(nibbles, slot * this.nibbleBytes);
     const memory = this.view();
+    const nibblesAt = this.layout.nibbles + slot * this.nibbleStride;
+    memory.set(nibbles, nibblesAt);
+    memory.fill(0, nibblesAt + this.nibbleBytes, nibblesAt + this.nibbleStride);
     const at = this.layout.bits + slot * this.stride;
     for (let j = 0; j < this.bytes; j++) {
       const n = j * 4;
@@ -137,10 +139,10 @@ export class CompactIndex {
     if (slot === last) return;
     const moved = this.ids[last];
     const memory = this.view();
-    const { bits, prefix } = this.layout;
+    const { bits, prefix, nibbles } = this.layout;
     memory.copyWithin(bits + slot * this.stride, bits + last * this.stride, bits + (last + 1) * this.stride);
     if (this.prefix) memory.copyWithin(prefix + slot * this.prefix, prefix + last * this.prefix, prefix + (last + 1) * this.prefix);
-    this.nibbles.copyWithin(slot * this.nibbleBytes, last * this.nibbleBytes, (last + 1) * this.nibbleBytes);
+    memory.copyWithin(nibbles + slot * this.nibbleStride, nibbles + last * this.nibbleStride, nibbles + (last + 1) * this.nibbleStride);
     this.scales[slot] = this.scales[last];
     this.ids[slot] = moved;
     this.slots.set(moved, slot);
@@ -162,29 +164,28 @@ export class CompactIndex {
   nearest(query: ArrayLike<number>, k: number, coarse: number): number[] {
     const candidates = this.hammingSlots(query, Math.max(k, coarse));
     if (candidates.length <= k) return candidates.map((slot) => this.ids[slot]);
-    const table = this.table;
-    const nb = this.nibbleBytes;
-    for (let p = 0; p < nb; p++) {
-      const low = query[2 * p];
-      const high = query[2 * p + 1];
-      const at = p * 256;
-      for (let n = 0; n < 16; n++) {
-        const lowPart = low * n;
-        for (let m = 0; m < 16; m++) table[at + (m << 4) + n] = lowPart + high * m;
-      }
+    // The query as int8 (its largest magnitude → 127), split into even and odd dimensions as the nibbles are.
+    let max = 0;
+    let sum = 0;
+    for (let i = 0; i < this.dimensions; i++) max = Math.max(max, Math.abs(query[i]));
+    const memory = this.view();
+    const { low, high, nibbles, list, dots } = this.layout;
+    const int8 = new Int8Array(memory.buffer, low, 2 * this.nibbleStride);
+    int8.fill(0);
+    for (let i = 0; i < this.dimensions; i++) {
+      const q = Math.round((query[i] / (max || 1)) * 127);
+      int8[(i & 1 ? this.nibbleStride : 0) + (i >> 1)] = q;
+      sum += q;
     }
-    let querySum = 0;
-    for (let i = 0; i < this.dimensions; i++) querySum += query[i];
-    const offset = 7.5 * querySum;
-    const nibbles = this.nibbles;
-    const scored = candidates.map((slot) => {
-      let sum = 0;
-      const at = slot * nb;
-      for (let p = 0, t = 0; p < nb; p++, t += 256) sum += table[t + nibbles[at + p]];
-      return { slot, score: this.scales[slot] * (sum - offset) };
-    });
-    scored.sort((a, b) => b.score - a.score);
-    return scored.slice(0, k).map((s) => this.ids[s.slot]);
+    new Uint32Array(memory.buffer, list, candidates.length).set(candidates);
+    this.kernel.dots_at(low, high, nibbles, list, candidates.length, this.nibbleStride, dots);
+    // value ≈ scale × (nibble − 7.5): the dot product with the vector is scale × (Σ q·nibble − 7.5 Σ q).
+    const products = new Int32Array(memory.buffer, dots, candidates.length);
+    const offset = 7.5 * sum;
+    const scores = new Float64Array(candidates.length);
+    for (let i = 0; i < candidates.length; i++) scores[i] = this.scales[candidates[i]] * (products[i] - offset);
+    const order = Array.from(candidates.keys()).sort((x, y) => scores[y] - scores[x]);
+    return order.slice(0, k).map((i) => this.ids[candidates[i]]);
   }
 
   /** Slots of the `k` vectors closest by Hamming distance: a full scan, or a prefix scan then the survivors' full distances. */
@@ -216,23 +217,29 @@ export class CompactIndex {
   private reserve(capacity: number): void {
     const old = this.layout;
     const oldCapacity = this.capacity;
-    const bits = this.stride;
+    const low = this.stride;
+    const high = low + this.nibbleStride;
+    const bits = high + this.nibbleStride;
     const prefix = bits + capacity * this.stride;
-    const distances = prefix + capacity * this.prefix;
+    const nibbles = prefix + capacity * this.prefix;
+    const distances = nibbles + capacity * this.nibbleStride;
     const list = Math.ceil((distances + capacity * 2) / 4) * 4;
-    const pages = Math.ceil((list + capacity * 4) / PAGE) - this.kernel.memory.buffer.byteLength / PAGE;
+    const dots = list + capacity * 4;
+    const pages = Math.ceil((dots + capacity * 4) / PAGE) - this.kernel.memory.buffer.byteLength / PAGE;
     if (pages > 0) this.kernel.memory.grow(pages);
-    // The bits stay where they are; the prefixes move up to their new place (copyWithin allows the overlap).
-    if (this.prefix && oldCapacity) this.view().copyWithin(prefix, old.prefix, old.prefix + this.size * this.prefix);
-    this.layout = { bits, prefix, distances, list };
-    const grow = <T extends Float64Array | Uint8Array | Float32Array>(from: T, make: (n: number) => T, per: number): T => {
-      const to = make(capacity * per);
-      to.set(from.subarray(0, Math.min(from.length, capacity * per)));
-      return to;
-    };
-    this.ids = grow(this.ids, (n) => new Float64Array(n), 1);
-    this.nibbles = grow(this.nibbles, (n) => new Uint8Array(n), this.nibbleBytes);
-    this.scales = grow(this.scales, (n) => new Float32Array(n), 1);
+    // The bits stay where they are; the regions after them move up, the last first (copyWithin allows overlap).
+    if (oldCapacity) {
+      const memory = this.view();
+      memory.copyWithin(nibbles, old.nibbles, old.nibbles + this.size * this.nibbleStride);
+      if (this.prefix) memory.copyWithin(prefix, old.prefix, old.prefix + this.size * this.prefix);
+    }
+    this.layout = { low, high, bits, prefix, nibbles, distances, list, dots };
+    const ids = new Float64Array(capacity);
+    ids.set(this.ids.subarray(0, Math.min(this.ids.length, capacity)));
+    this.ids = ids;
+    const scales = new Float32Array(capacity);
+    scales.set(this.scales.subarray(0, Math.min(this.scales.length, capacity)));
+    this.scales = scales;
     this.capacity = capacity;
   }
 }

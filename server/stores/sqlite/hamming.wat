@@ -7,6 +7,10 @@
 ;; the number of differing bits as a u16 at out + 2 * i.
 ;; distances_at(query, vectors, slots, count, stride, out): the same for the `count` vectors whose slot
 ;; numbers (u32) are listed at `slots`: the second pass, over the few survivors of a prefix scan.
+;; dots_at(low, high, codes, slots, count, stride, out): for the listed slots, the dot product of a 4-bit code
+;; (`stride` bytes apart from `codes`, two nibbles a byte: dimension 2p low, 2p + 1 high) with an int8 query
+;; split the same way (`low`: its even dimensions, `high`: its odd ones, `stride` bytes each), as an i32 at
+;; out + 4 * i. Nibbles are 0–15 and the query ±127: the i16 products cannot overflow.
 (module
   (memory (export "memory") 1)
   (func $distance (param $query i32) (param $vector i32) (param $stride i32) (result i32)
@@ -44,5 +48,37 @@
           (i32.add (local.get $vectors) (i32.mul (i32.load (local.get $slots)) (local.get $stride)))
           (local.get $stride)))
         (local.set $out (i32.add (local.get $out) (i32.const 2)))
+        (local.set $slots (i32.add (local.get $slots) (i32.const 4)))
+        (br $vector))))
+  (func (export "dots_at") (param $low i32) (param $high i32) (param $codes i32) (param $slots i32) (param $count i32) (param $stride i32) (param $out i32)
+    (local $end i32) (local $code i32) (local $offset i32) (local $bytes v128) (local $nibbles v128) (local $query v128) (local $sum v128)
+    (local.set $end (i32.add (local.get $slots) (i32.mul (local.get $count) (i32.const 4))))
+    (block $done
+      (loop $vector
+        (br_if $done (i32.ge_u (local.get $slots) (local.get $end)))
+        (local.set $code (i32.add (local.get $codes) (i32.mul (i32.load (local.get $slots)) (local.get $stride))))
+        (local.set $sum (v128.const i64x2 0 0))
+        (local.set $offset (i32.const 0))
+        (loop $block
+          (local.set $bytes (v128.load (i32.add (local.get $code) (local.get $offset))))
+          ;; even dimensions: the low nibbles
+          (local.set $nibbles (v128.and (local.get $bytes) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+          (local.set $query (v128.load (i32.add (local.get $low) (local.get $offset))))
+          (local.set $sum (i32x4.add (local.get $sum) (i32x4.add
+            (i32x4.extadd_pairwise_i16x8_s (i16x8.extmul_low_i8x16_s (local.get $nibbles) (local.get $query)))
+            (i32x4.extadd_pairwise_i16x8_s (i16x8.extmul_high_i8x16_s (local.get $nibbles) (local.get $query))))))
+          ;; odd dimensions: the high nibbles
+          (local.set $nibbles (i8x16.shr_u (local.get $bytes) (i32.const 4)))
+          (local.set $query (v128.load (i32.add (local.get $high) (local.get $offset))))
+          (local.set $sum (i32x4.add (local.get $sum) (i32x4.add
+            (i32x4.extadd_pairwise_i16x8_s (i16x8.extmul_low_i8x16_s (local.get $nibbles) (local.get $query)))
+            (i32x4.extadd_pairwise_i16x8_s (i16x8.extmul_high_i8x16_s (local.get $nibbles) (local.get $query))))))
+          (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+          (br_if $block (i32.lt_u (local.get $offset) (local.get $stride))))
+        (i32.store (local.get $out)
+          (i32.add
+            (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum)))
+            (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $slots (i32.add (local.get $slots) (i32.const 4)))
         (br $vector)))))

@@ -255,12 +255,21 @@ test('added and deleted vectors are found (or not) at once, and a restart reads 
     for (const id of [1, 9, 11, 2999]) assert.equal(await exactHit(reopened, id), id, `chunk ${id} after a restart`);
 
     // An index made before the codes table existed: its codes are made once from the cached floats at start.
+    // One of its floats is gone from the cache: that vector cannot be rescored, so it leaves the index (and its
+    // chunk counts as not yet embedded, for the next training run) instead of being searched again at every start.
     reopened.db.exec(`DROP TABLE vec_codes_${index.id}`);
+    reopened.db.prepare("DELETE FROM embedding_cache WHERE text_hash = 'hash-5'").run();
+    vectors.delete(5);
     reopened.close();
     const upgraded = openSqliteStores(file);
     try {
       await upgraded.vectors.warmUp();
       assert.equal(upgraded.db.prepare(`SELECT count(*) FROM vec_codes_${index.id}`).pluck().get(), vectors.size);
+      assert.equal(await upgraded.vectors.countVectors(index), vectors.size);
+      assert.deepEqual(
+        (await upgraded.vectors.chunksMissingVectors(index, 10)).map((c) => c.chunkId),
+        [5],
+      );
       for (const id of [1, 9, 2999]) assert.equal(await exactHit(upgraded, id), id, `chunk ${id} after the upgrade`);
     } finally {
       upgraded.close();

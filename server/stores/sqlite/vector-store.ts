@@ -76,36 +76,53 @@ export function compactCopy(db: Db, index: VectorIndex): CompactIndex {
     if (copy.codes.size !== stored()) copy = undefined;
   }
   if (!copy) {
-    addMissingCodes(db, index);
-    const codes = new CompactIndex(index.dimensions!, stored());
-    for (const [id, code] of stmt(db, `SELECT chunk_id, code FROM ${codesTableOf(index)}`)
-      .raw()
-      .iterate() as Iterable<[number, Buffer]>) {
-      codes.upsert(id, code);
+    const count = stored();
+    let codes = readCodes(db, index, count);
+    if (codes.size < count) {
+      addMissingCodes(db, index, codes);
+      codes = readCodes(db, index, count);
     }
     copies.set(index.id, (copy = { codes, unverified: false }));
   }
   return copy.codes;
 }
 
-/**
- * Codes for the vectors that have none: an index made before the codes table existed. Encoded from the floats
- * in the embedding cache, once (~10 s per 100k vectors), in batches of 1,000 rows per transaction.
- */
-function addMissingCodes(db: Db, index: VectorIndex): void {
+function readCodes(db: Db, index: VectorIndex, expected: number): CompactIndex {
   const table = codesTableOf(index);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (chunk_id INTEGER PRIMARY KEY, code BLOB NOT NULL)`);
-  const missing = stmt(
+  const codes = new CompactIndex(index.dimensions!, expected);
+  for (const [id, code] of stmt(db, `SELECT chunk_id, code FROM ${table}`).raw().iterate() as Iterable<[number, Buffer]>) codes.upsert(id, code);
+  return codes;
+}
+
+/**
+ * Codes for the vectors that have none (`have`: the codes read): an index made before the codes table existed.
+ * Encoded from the floats in the embedding cache, once (~10 s per 100k vectors), 1,000 per transaction.
+ */
+function addMissingCodes(db: Db, index: VectorIndex, have: CompactIndex): void {
+  const missing = (
+    stmt(db, `SELECT rowid FROM ${tableOf(index)}`)
+      .pluck()
+      .all() as Array<number | bigint>
+  )
+    .map(Number)
+    .filter((id) => !have.has(id));
+  const floats = stmt(
     db,
-    `SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash
-    WHERE c.id IN (SELECT rowid FROM ${tableOf(index)}) AND c.id NOT IN (SELECT chunk_id FROM ${table}) LIMIT 1000`,
+    `SELECT c.id, e.vector FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value
+    CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`,
   ).raw();
-  const insert = stmt(db, `INSERT OR REPLACE INTO ${table} (chunk_id, code) VALUES (?, ?)`);
-  for (;;) {
-    const rows = missing.all(index.endpoint, index.model) as Array<[number, Buffer]>;
-    if (rows.length === 0) return;
+  const insert = stmt(db, `INSERT OR REPLACE INTO ${codesTableOf(index)} (chunk_id, code) VALUES (?, ?)`);
+  // A vector whose float is gone (its chunk deleted, its cache forgotten) could not be rescored either: it leaves
+  // the index, and the next training run embeds its chunk again if the chunk is still there.
+  const drop = stmt(db, `DELETE FROM ${tableOf(index)} WHERE rowid = ?`);
+  for (let i = 0; i < missing.length; i += 1000) {
+    const batch = missing.slice(i, i + 1000);
+    const rows = floats.all(JSON.stringify(batch), index.endpoint, index.model) as Array<[number, Buffer]>;
+    const found = new Set(rows.map(([id]) => id));
     db.transaction(() => {
       for (const [id, vector] of rows) insert.run(id, encodeVector(fromBlob(vector)));
+      for (const id of batch) if (!found.has(id)) drop.run(BigInt(id));
     })();
   }
 }
