@@ -22,6 +22,7 @@ import {
   compactCopy,
   ensureActiveIndex,
   insertVectors,
+  loadCodes,
   searchPlan,
   searchVectors,
   setDimensions,
@@ -32,7 +33,7 @@ import {
 import type { VectorIndex } from '../../server/stores/vector-store.js';
 import { keywordsOf, retrieve } from '../../server/retrieval/retrieve.js';
 import { ftsQuery, KEYWORD_WORD_CHUNKS, sqliteKnowledgeStore, wordsToRank } from '../../server/stores/sqlite/knowledge-store.js';
-import { CASCADE_FROM, CompactIndex } from '../../server/stores/sqlite/compact-index.js';
+import { CASCADE_FROM } from '../../server/stores/sqlite/compact-index.js';
 import type { VectorStore } from '../../server/stores/vector-store.js';
 import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
 
@@ -443,9 +444,7 @@ export async function run(): Promise<Row[]> {
         ];
         if (size >= CASCADE_FROM) {
           // The same passes without the prefix scan: a second in-memory copy that never cascades.
-          const flat = new CompactIndex(D, size, Infinity);
-          for (const [id, code] of db.prepare(`SELECT chunk_id, code FROM vec_codes_${index.id}`).raw().iterate() as Iterable<[number, Buffer]>)
-            flat.upsert(id, code);
+          const flat = loadCodes(db, index, size, Infinity);
           designs.push([
             'sign bits, full scan → 4-bit codes → exact (no prefix pass)',
             (q, k) => rescoreExactly(q, flat.nearest(q, plan.rescored, plan.coarse), k),

@@ -25,6 +25,7 @@ interface Kernel {
   distances(query: number, vectors: number, count: number, stride: number, out: number): void;
   distances_at(query: number, vectors: number, slots: number, count: number, stride: number, out: number): void;
   dots_at(low: number, high: number, codes: number, slots: number, count: number, stride: number, out: number): void;
+  signs(nibbles: number, bits: number, count: number): void;
 }
 
 /** Sign bits of a float vector, bit i of byte i/8 set when v[i] > 0: the layout of sqlite-vec's vec_quantize_binary(). */
@@ -33,6 +34,9 @@ export function quantizeBinary(vector: ArrayLike<number>): Uint8Array {
   for (let i = 0; i < vector.length; i++) if (vector[i] > 0) bits[i >> 3] |= 1 << (i & 7);
   return bits;
 }
+
+/** Bytes of a vector's code. */
+export const codeLength = (dimensions: number) => SCALE_BYTES + Math.ceil(dimensions / 2);
 
 /**
  * A vector's stored code: a float32 scale, then one nibble per dimension (dimension 2p in the low half of byte p):
@@ -48,7 +52,7 @@ export function encodeVector(vector: ArrayLike<number>): Uint8Array {
   }
   const length = Math.sqrt(squares) || 1;
   const scale = max / length / 7.5 || 1;
-  const code = new Uint8Array(SCALE_BYTES + Math.ceil(vector.length / 2));
+  const code = new Uint8Array(codeLength(vector.length));
   new DataView(code.buffer).setFloat32(0, scale, true);
   const nibble = (x: number) => Math.min(15, Math.max(0, Math.round(x / length / scale + 7.5)));
   for (let i = 0; i < vector.length; i += 2) {
@@ -57,8 +61,8 @@ export function encodeVector(vector: ArrayLike<number>): Uint8Array {
   return code;
 }
 
-/** For a byte of nibbles, its two sign bits (a nibble ≥ 8 is a positive value). */
-const SIGNS = Uint8Array.from({ length: 256 }, (_, b) => ((b >> 3) & 1) | ((b >> 6) & 2));
+const scaleBytes = new Uint8Array(SCALE_BYTES);
+const scaleValue = new Float32Array(scaleBytes.buffer);
 
 /**
  * Codes by id. Slots 0..size-1 are kept dense (the last moves into a freed slot). WebAssembly memory holds the
@@ -116,17 +120,14 @@ export class CompactIndex {
       this.slots.set(id, slot);
       this.ids[slot] = id;
     }
-    this.scales[slot] = new DataView(code.buffer, code.byteOffset, SCALE_BYTES).getFloat32(0, true);
-    const nibbles = code.subarray(SCALE_BYTES);
+    scaleBytes.set(code.subarray(0, SCALE_BYTES));
+    this.scales[slot] = scaleValue[0];
     const memory = this.view();
     const nibblesAt = this.layout.nibbles + slot * this.nibbleStride;
-    memory.set(nibbles, nibblesAt);
+    memory.set(code.subarray(SCALE_BYTES), nibblesAt);
     memory.fill(0, nibblesAt + this.nibbleBytes, nibblesAt + this.nibbleStride);
     const at = this.layout.bits + slot * this.stride;
-    for (let j = 0; j < this.bytes; j++) {
-      const n = j * 4;
-      memory[at + j] = SIGNS[nibbles[n]] | (SIGNS[nibbles[n + 1]] << 2) | (SIGNS[nibbles[n + 2]] << 4) | (SIGNS[nibbles[n + 3]] << 6);
-    }
+    this.kernel.signs(nibblesAt, at, this.bytes);
     memory.fill(0, at + this.bytes, at + this.stride);
     if (this.prefix) memory.copyWithin(this.layout.prefix + slot * this.prefix, at, at + this.prefix);
   }

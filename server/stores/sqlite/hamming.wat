@@ -11,6 +11,9 @@
 ;; (`stride` bytes apart from `codes`, two nibbles a byte: dimension 2p low, 2p + 1 high) with an int8 query
 ;; split the same way (`low`: its even dimensions, `high`: its odd ones, `stride` bytes each), as an i32 at
 ;; out + 4 * i. Nibbles are 0–15 and the query ±127: the i16 products cannot overflow.
+;; signs(nibbles, bits, count): the sign bits of a 4-bit code, a byte of bits per 4 bytes of nibbles (a nibble
+;; ≥ 8 is a positive value: its bit 3 is the sign), for `count` bytes of bits. Loading a million codes at start
+;; is mostly this.
 (module
   (memory (export "memory") 1)
   (func $distance (param $query i32) (param $vector i32) (param $stride i32) (result i32)
@@ -81,4 +84,18 @@
             (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $slots (i32.add (local.get $slots) (i32.const 4)))
-        (br $vector)))))
+        (br $vector))))
+  (func (export "signs") (param $nibbles i32) (param $bits i32) (param $count i32)
+    (local $end i32) (local $y i32)
+    (local.set $end (i32.add (local.get $bits) (local.get $count)))
+    (block $done
+      (loop $byte
+        (br_if $done (i32.ge_u (local.get $bits) (local.get $end)))
+        ;; bit 3 of each nibble → bits 0, 4, …, 28, then gathered into the low 8 bits
+        (local.set $y (i32.and (i32.shr_u (i32.load (local.get $nibbles)) (i32.const 3)) (i32.const 0x11111111)))
+        (local.set $y (i32.and (i32.or (local.get $y) (i32.shr_u (local.get $y) (i32.const 3))) (i32.const 0x03030303)))
+        (local.set $y (i32.and (i32.or (local.get $y) (i32.shr_u (local.get $y) (i32.const 6))) (i32.const 0x000f000f)))
+        (i32.store8 (local.get $bits) (i32.or (local.get $y) (i32.shr_u (local.get $y) (i32.const 12))))
+        (local.set $nibbles (i32.add (local.get $nibbles) (i32.const 4)))
+        (local.set $bits (i32.add (local.get $bits) (i32.const 1)))
+        (br $byte)))))

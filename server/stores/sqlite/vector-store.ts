@@ -4,7 +4,8 @@
 // read from the codes table at start and kept in step with every write below: sqlite-vec 0.1.x only does brute
 // force. The functions taking `db` are synchronous so that the other SQLite stores can write vectors inside
 // their own transactions (chunks inserted or deleted with their vectors).
-import { CompactIndex, encodeVector } from './compact-index.js';
+import { clearCodes, createCodesTable, deleteCodes, dropCodesTable, readCodes, writeCodes } from './code-blocks.js';
+import { CompactIndex, codeLength, encodeVector } from './compact-index.js';
 import {
   indexKeySecret,
   type EmbeddingSpace,
@@ -21,8 +22,6 @@ import { exactSample, indexRecall, saveIndexRecall } from './vector-recall.js';
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 const tableOf = (index: Pick<VectorIndex, 'id'>) => `vec_index_${Number(index.id)}`;
-/** The index's compact codes by chunk id (vec0 cannot hold them, and reading its bits back is slow: 7 s at 1M). */
-const codesTableOf = (index: Pick<VectorIndex, 'id'>) => `vec_codes_${Number(index.id)}`;
 /** bit[] needs a multiple of 8; other sizes fall back to an exact float scan. */
 const quantizable = (dimensions: number) => dimensions % 8 === 0;
 
@@ -77,21 +76,21 @@ export function compactCopy(db: Db, index: VectorIndex): CompactIndex {
   }
   if (!copy) {
     const count = stored();
-    let codes = readCodes(db, index, count);
+    let codes = loadCodes(db, index, count);
     if (codes.size < count) {
       addMissingCodes(db, index, codes);
-      codes = readCodes(db, index, count);
+      codes = loadCodes(db, index, count);
     }
     copies.set(index.id, (copy = { codes, unverified: false }));
   }
   return copy.codes;
 }
 
-function readCodes(db: Db, index: VectorIndex, expected: number): CompactIndex {
-  const table = codesTableOf(index);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (chunk_id INTEGER PRIMARY KEY, code BLOB NOT NULL)`);
-  const codes = new CompactIndex(index.dimensions!, expected);
-  for (const [id, code] of stmt(db, `SELECT chunk_id, code FROM ${table}`).raw().iterate() as Iterable<[number, Buffer]>) codes.upsert(id, code);
+/** The index's codes read from its table (vec0 cannot hold them, and reading its bits back is slow: 7 s at 1M). */
+export function loadCodes(db: Db, index: VectorIndex, expected: number, cascadeFrom?: number): CompactIndex {
+  createCodesTable(db, index);
+  const codes = new CompactIndex(index.dimensions!, expected, cascadeFrom);
+  readCodes(db, index, codeLength(index.dimensions!), (id, code) => codes.upsert(id, code));
   return codes;
 }
 
@@ -112,7 +111,6 @@ function addMissingCodes(db: Db, index: VectorIndex, have: CompactIndex): void {
     `SELECT c.id, e.vector FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value
     CROSS JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`,
   ).raw();
-  const insert = stmt(db, `INSERT OR REPLACE INTO ${codesTableOf(index)} (chunk_id, code) VALUES (?, ?)`);
   // A vector whose float is gone (its chunk deleted, its cache forgotten) could not be rescored either: it leaves
   // the index, and the next training run embeds its chunk again if the chunk is still there.
   const drop = stmt(db, `DELETE FROM ${tableOf(index)} WHERE rowid = ?`);
@@ -121,7 +119,12 @@ function addMissingCodes(db: Db, index: VectorIndex, have: CompactIndex): void {
     const rows = floats.all(JSON.stringify(batch), index.endpoint, index.model) as Array<[number, Buffer]>;
     const found = new Set(rows.map(([id]) => id));
     db.transaction(() => {
-      for (const [id, vector] of rows) insert.run(id, encodeVector(fromBlob(vector)));
+      writeCodes(
+        db,
+        index,
+        codeLength(index.dimensions!),
+        rows.map(([chunkId, vector]) => ({ chunkId, code: encodeVector(fromBlob(vector)) })),
+      );
       for (const id of batch) if (!found.has(id)) drop.run(BigInt(id));
     })();
   }
@@ -204,7 +207,7 @@ export function dropIndex(db: Db, index: VectorIndex): void {
   copiesOf(db).delete(index.id);
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${tableOf(index)}`);
-    db.exec(`DROP TABLE IF EXISTS ${codesTableOf(index)}`);
+    dropCodesTable(db, index);
     db.prepare('DELETE FROM vector_indexes WHERE id = ?').run(index.id);
     // The index's own key (kept when the admin changed provider) goes with it, in the same transaction.
     stmt(db, 'DELETE FROM secrets WHERE name = ?').run(indexKeySecret(index));
@@ -223,7 +226,7 @@ export function setDimensions(db: Db, index: VectorIndex, dimensions: number): V
   const column = quantizable(dimensions) ? `bit[${dimensions}]` : `float[${dimensions}]`;
   db.transaction(() => {
     db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${tableOf(index)} USING vec0 (embedding ${column})`);
-    if (quantizable(dimensions)) db.exec(`CREATE TABLE IF NOT EXISTS ${codesTableOf(index)} (chunk_id INTEGER PRIMARY KEY, code BLOB NOT NULL)`);
+    if (quantizable(dimensions)) createCodesTable(db, index);
     db.prepare('UPDATE vector_indexes SET dimensions = ? WHERE id = ?').run(dimensions, index.id);
   })();
   // A new table starts empty: so does its copy, which inserts then keep current (no read at switch-over).
@@ -246,11 +249,10 @@ export function insertVectors(db: Db, index: VectorIndex, rows: Array<{ chunkId:
     ins.run(BigInt(row.chunkId), row.vector);
   }
   if (quantizable(index.dimensions)) {
-    const insertCode = db.prepare(`INSERT OR REPLACE INTO ${codesTableOf(index)} (chunk_id, code) VALUES (?, ?)`);
-    const codes = rows.map((row) => encodeVector(fromBlob(row.vector)));
-    rows.forEach((row, i) => insertCode.run(row.chunkId, codes[i]));
+    const codes = rows.map((row) => ({ chunkId: row.chunkId, code: encodeVector(fromBlob(row.vector)) }));
+    writeCodes(db, index, codeLength(index.dimensions), codes);
     updateCopy(db, index, (copy) => {
-      rows.forEach((row, i) => copy.upsert(row.chunkId, codes[i]));
+      for (const { chunkId, code } of codes) copy.upsert(chunkId, code);
     });
   }
 }
@@ -261,11 +263,8 @@ export function deleteVectors(db: Db, chunkIds: number[]): void {
   for (const index of liveIndexes(db)) {
     if (!hasTable(db, index)) continue;
     const del = db.prepare(`DELETE FROM ${tableOf(index)} WHERE rowid = ?`);
-    const delCode = quantizable(index.dimensions!) ? db.prepare(`DELETE FROM ${codesTableOf(index)} WHERE chunk_id = ?`) : null;
-    for (const id of chunkIds) {
-      del.run(BigInt(id));
-      delCode?.run(id);
-    }
+    for (const id of chunkIds) del.run(BigInt(id));
+    if (quantizable(index.dimensions!)) deleteCodes(db, index, codeLength(index.dimensions!), chunkIds);
     updateCopy(db, index, (codes) => {
       for (const id of chunkIds) codes.remove(id);
     });
@@ -276,7 +275,7 @@ export function clearVectors(db: Db): void {
   for (const index of stmt(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes`).all() as VectorIndex[]) {
     if (!hasTable(db, index)) continue;
     db.exec(`DELETE FROM ${tableOf(index)}`);
-    if (quantizable(index.dimensions!)) db.exec(`DELETE FROM ${codesTableOf(index)}`);
+    if (quantizable(index.dimensions!)) clearCodes(db, index);
     updateCopy(db, index, (codes) => codes.clear());
   }
 }
