@@ -26,6 +26,8 @@ interface Kernel {
   distances_at(query: number, vectors: number, slots: number, count: number, stride: number, out: number): void;
   dots_at(low: number, high: number, codes: number, slots: number, count: number, stride: number, out: number): void;
   signs(nibbles: number, bits: number, count: number): void;
+  histogram(distances: number, count: number, counts: number): void;
+  select(distances: number, count: number, cut: number, out: number): number;
 }
 
 /** Sign bits of a float vector, bit i of byte i/8 set when v[i] > 0: the layout of sqlite-vec's vec_quantize_binary(). */
@@ -82,7 +84,7 @@ export class CompactIndex {
   private ids = new Float64Array(0);
   private scales = new Float32Array(0);
   private capacity = 0;
-  private layout = { low: 0, high: 0, bits: 0, prefix: 0, nibbles: 0, distances: 0, list: 0, dots: 0 };
+  private layout = { low: 0, high: 0, bits: 0, prefix: 0, nibbles: 0, distances: 0, list: 0, dots: 0, counts: 0 };
   private bytesView: Uint8Array | null = null;
 
   /** `expected`: how many vectors are about to be added (room is made once, not by doubling); `cascadeFrom`: the
@@ -199,14 +201,41 @@ export class CompactIndex {
     const { bits, prefix, distances, list } = this.layout;
     if (!this.prefix || count < this.cascadeFrom) {
       this.kernel.distances(0, bits, count, this.stride, distances);
-      return smallest(new Uint16Array(memory.buffer, distances, count), k, this.bytes * 8);
+      return this.smallest(count, k, this.bytes * 8);
     }
     // The prefix pass keeps ~1 % (at least 4 per wanted candidate): the query's neighbourhood, by 256 bits.
     this.kernel.distances(0, prefix, count, this.prefix, distances);
-    const survivors = smallest(new Uint16Array(memory.buffer, distances, count), Math.max(4 * k, Math.ceil(count / 100)), this.prefix * 8);
+    const survivors = this.smallest(count, Math.max(4 * k, Math.ceil(count / 100)), this.prefix * 8);
     new Uint32Array(memory.buffer, list, survivors.length).set(survivors);
     this.kernel.distances_at(0, bits, list, survivors.length, this.stride, distances);
-    return smallest(new Uint16Array(memory.buffer, distances, survivors.length), k, this.bytes * 8).map((i) => survivors[i]);
+    return this.smallest(survivors.length, k, this.bytes * 8).map((i) => survivors[i]);
+  }
+
+  /**
+   * Indexes of the `k` smallest of the `count` distances (≤ `max`) in memory, smallest first (ties in index order).
+   * Distances are small integers: a histogram finds the k-th smallest, the indexes up to it are picked and
+   * bucketed by distance, no sort needed. The two passes over every distance run in WebAssembly.
+   */
+  private smallest(count: number, k: number, max: number): number[] {
+    const { distances, dots, counts } = this.layout;
+    const memory = this.view();
+    const histogram = new Uint32Array(memory.buffer, counts, max + 1);
+    histogram.fill(0);
+    this.kernel.histogram(distances, count, counts);
+    let cut = 0;
+    for (let seen = 0; cut < max && seen + histogram[cut] < k; cut++) seen += histogram[cut];
+    const picked = new Uint32Array(memory.buffer, dots, this.kernel.select(distances, count, cut, dots));
+    // start[d]: where the indexes at distance d go among those kept.
+    const start = new Uint32Array(cut + 1);
+    for (let d = 1; d <= cut; d++) start[d] = start[d - 1] + histogram[d - 1];
+    const values = new Uint16Array(memory.buffer, distances, count);
+    const kept = Math.min(k, count);
+    const result = new Array<number>(kept);
+    for (const i of picked) {
+      const at = start[values[i]]++;
+      if (at < kept) result[at] = i;
+    }
+    return result;
   }
 
   /** A byte view of the memory, made again only after it grew (growing detaches the old buffer). */
@@ -226,7 +255,8 @@ export class CompactIndex {
     const distances = nibbles + capacity * this.nibbleStride;
     const list = Math.ceil((distances + capacity * 2) / 4) * 4;
     const dots = list + capacity * 4;
-    const pages = Math.ceil((dots + capacity * 4) / PAGE) - this.kernel.memory.buffer.byteLength / PAGE;
+    const counts = dots + capacity * 4;
+    const pages = Math.ceil((counts + (this.bytes * 8 + 1) * 4) / PAGE) - this.kernel.memory.buffer.byteLength / PAGE;
     if (pages > 0) this.kernel.memory.grow(pages);
     // The bits stay where they are; the regions after them move up, the last first (copyWithin allows overlap).
     if (oldCapacity) {
@@ -234,7 +264,7 @@ export class CompactIndex {
       memory.copyWithin(nibbles, old.nibbles, old.nibbles + this.size * this.nibbleStride);
       if (this.prefix) memory.copyWithin(prefix, old.prefix, old.prefix + this.size * this.prefix);
     }
-    this.layout = { low, high, bits, prefix, nibbles, distances, list, dots };
+    this.layout = { low, high, bits, prefix, nibbles, distances, list, dots, counts };
     const ids = new Float64Array(capacity);
     ids.set(this.ids.subarray(0, Math.min(this.ids.length, capacity)));
     this.ids = ids;
@@ -243,27 +273,4 @@ export class CompactIndex {
     this.scales = scales;
     this.capacity = capacity;
   }
-}
-
-/**
- * Indexes of the `k` smallest distances, smallest first (ties in index order). Distances are small integers
- * (≤ `max`): a counting pass finds the k-th smallest, a second pass buckets the indexes, no sort needed.
- */
-function smallest(distances: Uint16Array, k: number, max: number): number[] {
-  const count = distances.length;
-  const histogram = new Uint32Array(max + 2);
-  for (let i = 0; i < count; i++) histogram[distances[i] + 1]++;
-  let cut = 0;
-  for (let seen = 0; cut < histogram.length - 2 && seen + histogram[cut + 1] < k; cut++) seen += histogram[cut + 1];
-  // histogram[d + 1] → start of distance d among the kept indexes (prefix sums up to the cut).
-  for (let d = 1; d <= cut + 1; d++) histogram[d] += histogram[d - 1];
-  const kept = Math.min(k, count);
-  const result = new Array<number>(kept);
-  for (let i = 0; i < count; i++) {
-    const d = distances[i];
-    if (d > cut) continue;
-    const at = histogram[d]++;
-    if (at < kept) result[at] = i;
-  }
-  return result;
 }
