@@ -31,6 +31,15 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Scales `v` to unit length in place (the bench corpora's vectors are unit length, as embeddings are). */
+export function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
+  n = Math.sqrt(n);
+  for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
 /** Standard normal deviates (Box–Muller), two per call of the underlying PRNG pair. */
 export function gaussian(random: () => number): () => number {
   let spare: number | null = null;

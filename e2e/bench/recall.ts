@@ -13,7 +13,7 @@ import { openDatabase } from '../../server/stores/sqlite/database.js';
 import { migrate } from '../../server/stores/sqlite/migrate.js';
 import { cacheVector, ensureActiveIndex, insertVectors, setDimensions, sqliteVectorStore } from '../../server/stores/sqlite/vector-store.js';
 import { measureRecall, RECALL_K, RECALL_SAMPLE_SIZE } from '../../server/training/index-recall.js';
-import { gaussian, mb, prng, round, type Row } from './common.js';
+import { gaussian, mb, normalise, prng, round, type Row } from './common.js';
 
 const D = 1536;
 const SPACE = { endpoint: OPENROUTER_ENDPOINT, model: 'openai/text-embedding-3-small' };
@@ -26,14 +26,6 @@ const CHUNK_NOISE = 1.0;
  * visitor's question costs anyway) and a margin; the exact pass never holds it.
  */
 const STALL_MARGIN_MS = 25;
-
-function normalise(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  n = Math.sqrt(n);
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
 
 export async function run(): Promise<Row[]> {
   const rows: Row[] = [];

@@ -35,7 +35,7 @@ import { keywordsOf, retrieve } from '../../server/retrieval/retrieve.js';
 import { ftsQuery, KEYWORD_WORD_CHUNKS, sqliteKnowledgeStore, wordsToRank } from '../../server/stores/sqlite/knowledge-store.js';
 import { CASCADE_FROM } from '../../server/stores/sqlite/compact-index.js';
 import type { VectorStore } from '../../server/stores/vector-store.js';
-import { corpus, gaussian, mb, percentile, prng, round, rssParts, type Row } from './common.js';
+import { corpus, gaussian, mb, normalise, percentile, prng, round, type Row, rssParts } from './common.js';
 
 const D = 1536;
 const SPACE = { endpoint: OPENROUTER_ENDPOINT, model: 'openai/text-embedding-3-small' };
@@ -61,14 +61,6 @@ const TARGET_START_MS = 3000;
 const TARGET_INDEX_MB = 1536;
 /** Issue 13: keyword search bounded per query, p95 ≤ 30 ms at 1M chunks. */
 const TARGET_FTS_P95_MS = 30;
-
-function normalise(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  n = Math.sqrt(n);
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
 
 /** The ids (1-based chunk ids) of the k vectors with the highest dot product (all are unit length: = cosine). */
 function exactTopK(all: Float32Array, n: number, q: Float32Array, k: number): number[] {
