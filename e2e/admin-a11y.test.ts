@@ -292,6 +292,8 @@ describe('admin accessibility and form feedback', () => {
 
     await page.setViewportSize(DESKTOP);
     await page.goto(url('/admin/training?tab=retrieval'));
+    // As a user does: the fields have their saved values before Search (an empty "Chunks per answer" is refused).
+    await page.getByText(/The fields start from what the chatbot uses/).waitFor();
     await page.getByLabel('Question').fill('How long does standard shipping take?');
     await page.getByLabel('Minimum match').fill('5');
     await page.getByRole('button', { name: 'Search' }).click();
