@@ -4,6 +4,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { openSqliteStores } from './stores/sqlite/open.js';
+import { openPostgresStores } from './stores/postgres/open.js';
+import type { Stores } from './stores/stores.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -40,6 +42,7 @@ export interface BuildOptions {
   config: Config;
   /** Where logs go (tests capture them to prove secrets never appear). */
   logStream?: DestinationStream;
+  /** SQLite's migrations (tests of a failing migration); PostgreSQL's are migrations/postgres/. */
   migrationsDir?: string;
   adminUiDir?: string;
   widgetDir?: string;
@@ -101,11 +104,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setErrorHandler(errorHandler);
 
   // Services: the database (migrated before anything else runs) and the secret box.
-  const stores = openSqliteStores(config.databasePath, options.migrationsDir ?? MIGRATIONS_DIR);
-  const { db } = stores;
+  // SQLite's file in DATA_DIR, or PostgreSQL in cluster mode (DATABASE_URL).
+  const opened = config.databaseUrl
+    ? await openPostgresStores(config.databaseUrl, { max: config.databasePoolSize, applicationName: 'docent' })
+    : openSqliteStores(config.databasePath, options.migrationsDir ?? MIGRATIONS_DIR);
+  const stores: Stores = opened;
   app.decorate('config', config);
   app.decorate('stores', stores);
-  app.decorate('db', db);
+  // For tests that read the SQLite file directly; undefined in cluster mode.
+  app.decorate('db', 'db' in opened ? opened.db : (undefined as never));
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
@@ -117,7 +124,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   } satisfies ChatDeps);
   app.decorate('visitorLimits', createVisitorLimits({ usage: stores.usage, readSettings: () => readChatbotSettings(stores.config) }));
   app.decorate('liveConversations', new LiveConversations());
-  app.addHook('onClose', async () => stores.close());
+  app.addHook('onClose', async () => opened.close());
 
   if (config.adminPassword && !(await adminExists(stores.auth))) {
     await createAdmin(stores.auth, config.adminPassword);

@@ -1,7 +1,7 @@
 // Process entry: load config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { MigrationError } from './stores/sqlite/migrate.js';
+import { MigrationError } from './stores/migrations.js';
 
 async function main() {
   let app: Awaited<ReturnType<typeof buildApp>>;
