@@ -79,7 +79,9 @@ export interface JobStore {
    * Claims the oldest claimable job atomically (no two runners can both get it) for `holder` until now + leaseMs:
    * a queued job, or a running one whose lease was released or ran out. Leases of running jobs whose holder
    * `holderIsGone` says is certainly gone are released first. A job claimed before gets "Resuming after a
-   * restart." in its log.
+   * restart." in its log. PostgreSQL (cluster mode) runs one job at a time across the cluster, as one Docent
+   * process does: while a job runs under a live lease no other is claimed, and a running job whose lease ended is
+   * resumed before a queued one is started. SQLite lets runners sharing its file each work a job of their own.
    */
   claim(holder: string, leaseMs: number, holderIsGone: (holder: string) => boolean): Promise<ClaimedJob | null>;
   /** Extends the lease to now + leaseMs; null when `holder` no longer holds it (taken over, or the job ended). */

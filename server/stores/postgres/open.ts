@@ -2,6 +2,7 @@
 // builds every store on the pool.
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
+import { postgresJobStore } from './job-store.js';
 import { migrate } from './migrate.js';
 
 export interface PostgresStores extends Stores {
@@ -60,6 +61,6 @@ export function postgresStoresOn(pool: Pool): Stores {
     provider: notYet('provider'),
     maintenance: notYet('maintenance'),
     knowledge: notYet('knowledge'),
-    jobs: notYet('jobs'),
+    jobs: postgresJobStore(pool),
   };
 }
