@@ -72,7 +72,7 @@ CREATE UNIQUE INDEX vector_indexes_one_active ON vector_indexes (status) WHERE s
 CREATE UNIQUE INDEX vector_indexes_one_building ON vector_indexes (status) WHERE status = 'building';
 
 -- What SQLite keeps in its per-index vec0 and code tables: each chunk of an index with its compact code (sign
--- bits and 4-bit code, server/stores/sqlite/compact-index.ts), which every node loads into its in-memory index at
+-- bits and 4-bit code, server/stores/vector-index/compact-index.ts), which every node loads into its in-memory index at
 -- start. Floats stay in embedding_cache.
 CREATE TABLE index_vectors (
   index_id bigint NOT NULL REFERENCES vector_indexes (id) ON DELETE CASCADE,

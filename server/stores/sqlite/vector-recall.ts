@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ExactSample, ExactSampleOptions, IndexRecall, VectorIndex } from '../vector-store.js';
-import { COSINE_WASM } from './cosine-wasm.js';
+import { COSINE_WASM } from '../vector-index/cosine-wasm.js';
 import { stmt, type Db } from './database.js';
 
 /** Thrown when the reference search ran out of time (or the index went away while it ran). */
