@@ -3,6 +3,7 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { postgresJobStore } from './job-store.js';
+import { postgresKnowledgeStore } from './knowledge-store.js';
 import { migrate } from './migrate.js';
 
 export interface PostgresStores extends Stores {
@@ -60,7 +61,7 @@ export function postgresStoresOn(pool: Pool): Stores {
     auth: notYet('auth'),
     provider: notYet('provider'),
     maintenance: notYet('maintenance'),
-    knowledge: notYet('knowledge'),
+    knowledge: postgresKnowledgeStore(pool),
     jobs: postgresJobStore(pool),
   };
 }

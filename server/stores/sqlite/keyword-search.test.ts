@@ -1,4 +1,5 @@
-// The keyword search stays bounded on a large knowledge base, on a real SQLite file: words found in more than
+// The keyword search stays bounded on a large knowledge base, on a real SQLite file (FTS5 internals; the behaviour
+// through the interface, on both backends: server/stores/knowledge-store.test.ts): words found in more than
 // KEYWORD_WORD_CHUNKS chunks are left out, the rarest words are ranked (a product code's chunk comes first whatever
 // common words the question holds), words are counted as the index stems them, and a question with no common word
 // is searched exactly as an unpruned FTS5 query would.

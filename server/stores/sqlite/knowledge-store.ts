@@ -13,6 +13,7 @@ import type {
   StoredDocument,
 } from '../knowledge-store.js';
 import type { VectorIndex } from '../vector-store.js';
+import { boundedWords, type CountedWord, firstCountLimit, KEYWORD_RANKED_CHUNKS, KEYWORD_WORD_CHUNKS, wordsToCountFully } from '../keyword-bounds.js';
 import { stmt, type Db } from './database.js';
 // Chunks are written and removed with their vectors, in the same transaction.
 import { activeIndex, buildingIndex, deleteVectors, insertVectors } from './vector-store.js';
@@ -24,17 +25,14 @@ const CHUNK_TOTALS = 'count(c.id) AS chunks, coalesce(sum(c.token_count), 0) AS 
 export const ftsQuery = (words: string[]): string | null => (words.length ? words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ') : null);
 
 /*
- * Keyword search is bounded per query. FTS5 scores every chunk an OR query matches (bm25 also counts each word's
- * chunks for its weight), about 0.4 µs per matching chunk at 1M chunks: a 6-word question matching 55,000 chunks
- * took 24 / 48 ms p50 / p95, a question of very common words 470 ms. So only words found in at most
- * KEYWORD_WORD_CHUNKS chunks are ranked, the rarest first, up to KEYWORD_RANKED_CHUNKS matches in all. Both are
- * absolute numbers, not shares of the chunk count, because the cost is per matching chunk: a knowledge base of up to
- * 10,000 chunks is searched exactly as before, without counting (wordsToRank), and at 1M chunks a word is left out
- * when it is in more than 1% of the chunks (a low-weight word, which mostly adds matches that rank last).
+ * Keyword search is bounded per query (keyword-bounds.ts). FTS5 scores every chunk an OR query matches (bm25 also
+ * counts each word's chunks for its weight), about 0.4 µs per matching chunk at 1M chunks: a 6-word question
+ * matching 55,000 chunks took 24 / 48 ms p50 / p95, a question of very common words 470 ms. A knowledge base of up
+ * to KEYWORD_WORD_CHUNKS chunks is searched exactly as before, without counting (wordsToRank).
  * Measured on the benchmark's corpus (Zipf text, questions of 6 words of a chunk) at 1M chunks, cap / total:
  * 10,000 / 20,000 takes 7 / 11 ms p50 / p95 and keeps the question's own chunk in the keyword top 6 for 94% of
  * questions (unbounded: 100%; 20,000 / 30,000: 97% but twice the time, and 15 / 27 ms for very common words at
- * 100k chunks instead of 4; 5,000 / 15,000: 89%). Rare words, what keyword search is for, are always ranked.
+ * 100k chunks instead of 4; 5,000 / 15,000: 89%).
  * A word's chunks are counted by FTS5 itself (`MATCH` the quoted word, LIMIT-ed to one more than the cap): the word
  * is tokenized and stemmed exactly as the index was (running, runs → run), and counting stops at the cap (~0.5 ms
  * for a common word; every word is counted to 1,000 first, and at most 6 further: 24 common words take 6 ms, not 15).
@@ -42,13 +40,8 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
  * (An fts5vocab table finds a term through its term index, a missing term in 0.04 ms, but walks the term's whole
  * list of chunks to count them: 13 ms for a word in all of 1M chunks, unbounded; and it holds stemmed terms, which
  * the question's words are not.)
- * When every word is in more than KEYWORD_WORD_CHUNKS chunks (stopword-like at that size), the search returns
- * nothing: ranking any of them is unbounded, and they single out no chunk; the vector search answers.
  */
-export const KEYWORD_WORD_CHUNKS = 10_000;
-export const KEYWORD_RANKED_CHUNKS = 20_000;
-const KEYWORD_PROBE_CHUNKS = 1_000;
-const KEYWORD_FULL_COUNTS = 6;
+export { KEYWORD_RANKED_CHUNKS, KEYWORD_WORD_CHUNKS };
 
 /** The words a keyword search ranks (see above). */
 export function wordsToRank(db: Db, words: string[]): string[] {
@@ -59,30 +52,13 @@ export function wordsToRank(db: Db, words: string[]): string[] {
 }
 
 /** The rarest words, bounded (see above); each with the number of chunks it is in. */
-export function rankedKeywords(db: Db, words: string[]): Array<{ word: string; chunks: number }> {
+export function rankedKeywords(db: Db, words: string[]): CountedWord[] {
   const count = stmt(db, 'SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)').pluck();
   const chunksWith = (word: string, upTo: number) => count.get(ftsQuery([word]), upTo + 1) as number;
-  // With more than KEYWORD_FULL_COUNTS words, each is counted up to KEYWORD_PROBE_CHUNKS first, and at most
-  // KEYWORD_FULL_COUNTS of those past it up to the cap (in the question's order; the others are left out): 24
-  // common words would otherwise cost 15 ms to count. Fewer words are counted to the cap at once.
-  const firstCount = words.length > KEYWORD_FULL_COUNTS ? KEYWORD_PROBE_CHUNKS : KEYWORD_WORD_CHUNKS;
-  let fullCounts = 0;
-  const counted = words
-    .map((word) => {
-      const chunks = chunksWith(word, firstCount);
-      if (chunks <= firstCount || firstCount === KEYWORD_WORD_CHUNKS) return { word, chunks };
-      return { word, chunks: fullCounts++ < KEYWORD_FULL_COUNTS ? chunksWith(word, KEYWORD_WORD_CHUNKS) : Number.POSITIVE_INFINITY };
-    })
-    .filter((w) => w.chunks > 0 && w.chunks <= KEYWORD_WORD_CHUNKS)
-    .sort((a, b) => a.chunks - b.chunks);
-  const ranked: typeof counted = [];
-  let matches = 0;
-  for (const w of counted) {
-    if (matches + w.chunks > KEYWORD_RANKED_CHUNKS) break;
-    ranked.push(w);
-    matches += w.chunks;
-  }
-  return ranked;
+  const firstLimit = firstCountLimit(words.length);
+  const first = words.map((word) => ({ word, chunks: chunksWith(word, firstLimit) }));
+  const full = new Map(wordsToCountFully(first, firstLimit).map((word) => [word, chunksWith(word, KEYWORD_WORD_CHUNKS)]));
+  return boundedWords(first, firstLimit, full);
 }
 
 function toSource(r: Record<string, any>): Source {
