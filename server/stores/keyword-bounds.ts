@@ -1,22 +1,27 @@
 // Keyword search is bounded per query, on both backends (KnowledgeStore.keywordSearch): ranking costs time per
-// matching chunk, so only words found in at most KEYWORD_WORD_CHUNKS chunks are ranked, the rarest first, up to
-// KEYWORD_RANKED_CHUNKS matches in all. Both are absolute numbers, not shares of the chunk count, because the cost
-// is per matching chunk: a knowledge base of up to KEYWORD_WORD_CHUNKS chunks is searched exactly, and at 1M chunks
-// a word is left out when it is in more than 1% of the chunks (a low-weight word, which mostly adds matches that
-// rank last). Rare words, what keyword search is for, are always ranked. When every word is over the cap
-// (stopword-like at that size), the search returns nothing: ranking any of them is unbounded, and they single out
-// no chunk; the vector search answers. Each backend counts a word's chunks through its own index, stopping at the
-// cap (sqlite/knowledge-store.ts has the measurements that chose these numbers); what to keep is decided here.
+// matching chunk, so only words found in at most `wordChunks` chunks are ranked, the rarest first, up to
+// `rankedChunks` matches in all. Both are absolute numbers, not shares of the chunk count, because the cost is per
+// matching chunk: a small knowledge base is searched exactly, and on a large one a word is left out when it is in
+// a small share of the chunks (a low-weight word, which mostly adds matches that rank last). Rare words, what
+// keyword search is for, are always ranked. When every word is over the cap (stopword-like at that size), the
+// search returns nothing: ranking any of them is unbounded, and they single out no chunk; the vector search
+// answers. Each backend counts a word's chunks through its own index, stopping at the cap, and has its own
+// numbers, measured for its cost per match (sqlite/knowledge-store.ts, postgres/keyword-search.ts); what to keep
+// is decided here.
 
-export const KEYWORD_WORD_CHUNKS = 10_000;
-export const KEYWORD_RANKED_CHUNKS = 20_000;
-/**
- * With more than KEYWORD_FULL_COUNTS words, each is counted up to KEYWORD_PROBE_CHUNKS first, and at most
- * KEYWORD_FULL_COUNTS of those past it up to the cap (in the question's order; the others are left out): 24
- * common words would otherwise each be counted to the cap. Fewer words are counted to the cap at once.
- */
-export const KEYWORD_PROBE_CHUNKS = 1_000;
-export const KEYWORD_FULL_COUNTS = 6;
+export interface KeywordBounds {
+  /** A word in more chunks than this is left out. */
+  wordChunks: number;
+  /** The ranked words' chunks, in all, at most. */
+  rankedChunks: number;
+  /**
+   * With more than `fullCounts` words, each is counted up to `probeChunks` first, and at most `fullCounts` of those
+   * past it up to the cap (in the question's order; the others are left out): 24 common words would otherwise each
+   * be counted to the cap. Fewer words are counted to the cap at once.
+   */
+  probeChunks: number;
+  fullCounts: number;
+}
 
 /** A word of the question and the number of chunks it is in (counted up to a limit: more means "past it"). */
 export interface CountedWord {
@@ -25,12 +30,12 @@ export interface CountedWord {
 }
 
 /** How far each word is counted first. */
-export const firstCountLimit = (words: number): number => (words > KEYWORD_FULL_COUNTS ? KEYWORD_PROBE_CHUNKS : KEYWORD_WORD_CHUNKS);
+export const firstCountLimit = (bounds: KeywordBounds, words: number): number => (words > bounds.fullCounts ? bounds.probeChunks : bounds.wordChunks);
 
-/** The words to count again up to the cap: the first KEYWORD_FULL_COUNTS found past the first limit. */
-export function wordsToCountFully(first: CountedWord[], firstLimit: number): string[] {
-  if (firstLimit >= KEYWORD_WORD_CHUNKS) return [];
-  return [...new Set(first.filter((w) => w.chunks > firstLimit).map((w) => w.word))].slice(0, KEYWORD_FULL_COUNTS);
+/** The words to count again up to the cap: the first `fullCounts` found past the first limit. */
+export function wordsToCountFully(bounds: KeywordBounds, first: CountedWord[], firstLimit: number): string[] {
+  if (firstLimit >= bounds.wordChunks) return [];
+  return [...new Set(first.filter((w) => w.chunks > firstLimit).map((w) => w.word))].slice(0, bounds.fullCounts);
 }
 
 /**
@@ -38,15 +43,15 @@ export function wordsToCountFully(first: CountedWord[], firstLimit: number): str
  * counts of wordsToCountFully; a word past the first limit and not counted fully is left out, as is a word in no
  * chunk or past the cap, and any word past the total.
  */
-export function boundedWords(first: CountedWord[], firstLimit: number, fullCounts: Map<string, number>): CountedWord[] {
+export function boundedWords(bounds: KeywordBounds, first: CountedWord[], firstLimit: number, fullCounts: Map<string, number>): CountedWord[] {
   const counted = first
     .map(({ word, chunks }) => ({ word, chunks: chunks <= firstLimit ? chunks : (fullCounts.get(word) ?? Number.POSITIVE_INFINITY) }))
-    .filter((w) => w.chunks > 0 && w.chunks <= KEYWORD_WORD_CHUNKS)
+    .filter((w) => w.chunks > 0 && w.chunks <= bounds.wordChunks)
     .sort((a, b) => a.chunks - b.chunks);
   const ranked: CountedWord[] = [];
   let matches = 0;
   for (const w of counted) {
-    if (matches + w.chunks > KEYWORD_RANKED_CHUNKS) break;
+    if (matches + w.chunks > bounds.rankedChunks) break;
     ranked.push(w);
     matches += w.chunks;
   }

@@ -13,7 +13,7 @@ import type {
   StoredDocument,
 } from '../knowledge-store.js';
 import type { VectorIndex } from '../vector-store.js';
-import { boundedWords, type CountedWord, firstCountLimit, KEYWORD_RANKED_CHUNKS, KEYWORD_WORD_CHUNKS, wordsToCountFully } from '../keyword-bounds.js';
+import { boundedWords, type CountedWord, firstCountLimit, type KeywordBounds, wordsToCountFully } from '../keyword-bounds.js';
 import { stmt, type Db } from './database.js';
 // Chunks are written and removed with their vectors, in the same transaction.
 import { activeIndex, buildingIndex, deleteVectors, insertVectors } from './vector-store.js';
@@ -41,7 +41,14 @@ export const ftsQuery = (words: string[]): string | null => (words.length ? word
  * list of chunks to count them: 13 ms for a word in all of 1M chunks, unbounded; and it holds stemmed terms, which
  * the question's words are not.)
  */
-export { KEYWORD_RANKED_CHUNKS, KEYWORD_WORD_CHUNKS };
+export const KEYWORD_WORD_CHUNKS = 10_000;
+export const KEYWORD_RANKED_CHUNKS = 20_000;
+export const SQLITE_KEYWORD_BOUNDS: KeywordBounds = {
+  wordChunks: KEYWORD_WORD_CHUNKS,
+  rankedChunks: KEYWORD_RANKED_CHUNKS,
+  probeChunks: 1_000,
+  fullCounts: 6,
+};
 
 /** The words a keyword search ranks (see above). */
 export function wordsToRank(db: Db, words: string[]): string[] {
@@ -55,10 +62,11 @@ export function wordsToRank(db: Db, words: string[]): string[] {
 export function rankedKeywords(db: Db, words: string[]): CountedWord[] {
   const count = stmt(db, 'SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)').pluck();
   const chunksWith = (word: string, upTo: number) => count.get(ftsQuery([word]), upTo + 1) as number;
-  const firstLimit = firstCountLimit(words.length);
+  const bounds = SQLITE_KEYWORD_BOUNDS;
+  const firstLimit = firstCountLimit(bounds, words.length);
   const first = words.map((word) => ({ word, chunks: chunksWith(word, firstLimit) }));
-  const full = new Map(wordsToCountFully(first, firstLimit).map((word) => [word, chunksWith(word, KEYWORD_WORD_CHUNKS)]));
-  return boundedWords(first, firstLimit, full);
+  const full = new Map(wordsToCountFully(bounds, first, firstLimit).map((word) => [word, chunksWith(word, bounds.wordChunks)]));
+  return boundedWords(bounds, first, firstLimit, full);
 }
 
 function toSource(r: Record<string, any>): Source {
