@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { openSqliteStores } from './stores/sqlite/open.js';
 import { openPostgresStores } from './stores/postgres/open.js';
 import type { Stores } from './stores/stores.js';
+import { scheduleGate } from './cluster/schedule.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -114,6 +115,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // For tests that read the SQLite file directly; undefined in cluster mode.
   app.decorate('db', 'db' in opened ? opened.db : (undefined as never));
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
+  app.decorate('schedule', scheduleGate(stores.cluster));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
     stores,
@@ -148,6 +150,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     openRouter: app.openRouterDeps,
     ingest,
     log: app.log,
+    schedule: app.schedule,
   });
   app.decorate('training', training);
   app.addHook('onReady', async () => training.start());

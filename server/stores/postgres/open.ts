@@ -3,6 +3,7 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { migrate } from './migrate.js';
+import { postgresClusterStore } from './cluster-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -46,7 +47,6 @@ function notYet<T extends object>(name: string): T {
 
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
-  void pool;
   return {
     config: notYet('config'),
     chat: notYet('chat'),
@@ -61,5 +61,6 @@ export function postgresStoresOn(pool: Pool): Stores {
     maintenance: notYet('maintenance'),
     knowledge: notYet('knowledge'),
     jobs: notYet('jobs'),
+    cluster: postgresClusterStore(pool),
   };
 }
