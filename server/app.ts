@@ -13,6 +13,7 @@ import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-
 import { requestTimeouts, serverTimeoutOptions } from './security/request-timeouts.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
+import { drainPlugin } from './plugins/drain.js';
 import { adminAuth, authRoutes } from './auth/routes.js';
 import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...serverTimeoutOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
   await app.register(requestTimeouts, config);
+  await app.register(drainPlugin);
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
