@@ -4,12 +4,16 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { openSqliteStores } from './stores/sqlite/open.js';
+import { openPostgresStores } from './stores/postgres/open.js';
+import type { Stores } from './stores/stores.js';
+import { scheduleGate } from './cluster/schedule.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestTimeouts, serverTimeoutOptions } from './security/request-timeouts.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
+import { drainPlugin } from './plugins/drain.js';
 import { adminAuth, authRoutes } from './auth/routes.js';
 import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -40,6 +44,7 @@ export interface BuildOptions {
   config: Config;
   /** Where logs go (tests capture them to prove secrets never appear). */
   logStream?: DestinationStream;
+  /** SQLite's migrations (tests of a failing migration); PostgreSQL's are migrations/postgres/. */
   migrationsDir?: string;
   adminUiDir?: string;
   widgetDir?: string;
@@ -94,6 +99,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...serverTimeoutOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
   await app.register(requestTimeouts, config);
+  await app.register(drainPlugin);
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
@@ -101,12 +107,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setErrorHandler(errorHandler);
 
   // Services: the database (migrated before anything else runs) and the secret box.
-  const stores = openSqliteStores(config.databasePath, options.migrationsDir ?? MIGRATIONS_DIR);
-  const { db } = stores;
+  // SQLite's file in DATA_DIR, or PostgreSQL in cluster mode (DATABASE_URL).
+  const opened = config.databaseUrl
+    ? await openPostgresStores(config.databaseUrl, { max: config.databasePoolSize, applicationName: 'docent' })
+    : openSqliteStores(config.databasePath, options.migrationsDir ?? MIGRATIONS_DIR);
+  const stores: Stores = opened;
   app.decorate('config', config);
   app.decorate('stores', stores);
-  app.decorate('db', db);
+  // For tests that read the SQLite file directly; undefined in cluster mode.
+  app.decorate('db', 'db' in opened ? opened.db : (undefined as never));
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
+  app.decorate('schedule', scheduleGate(stores.cluster));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
     stores,
@@ -117,7 +128,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   } satisfies ChatDeps);
   app.decorate('visitorLimits', createVisitorLimits({ usage: stores.usage, readSettings: () => readChatbotSettings(stores.config) }));
   app.decorate('liveConversations', new LiveConversations());
-  app.addHook('onClose', async () => stores.close());
+  app.addHook('onClose', async () => opened.close());
 
   if (config.adminPassword && !(await adminExists(stores.auth))) {
     await createAdmin(stores.auth, config.adminPassword);
@@ -141,6 +152,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     openRouter: app.openRouterDeps,
     ingest,
     log: app.log,
+    schedule: app.schedule,
   });
   app.decorate('training', training);
   app.addHook('onReady', async () => training.start());

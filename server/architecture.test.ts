@@ -1,8 +1,9 @@
 // The architecture's rules (ARCHITECTURE.md, issue 12), checked on every server source file (tests aside):
-//   sqlite   Only server/stores/sqlite/ touches SQLite: nothing else imports better-sqlite3, sqlite-vec or the
-//            SQLite store folder (but for the few files that open it, ALLOWED_SQLITE_IMPORTS), nor uses the
-//            connection (app.db, deps.db, { db } = …), which app.ts decorates for tests only.
-//   sql      Only server/stores/sqlite/ holds SQL: no SQL text, no prepared statements (.prepare, .pragma,
+//   sqlite   Only the database folders touch a database: better-sqlite3 and sqlite-vec are imported in
+//            server/stores/sqlite/ only, pg in server/stores/postgres/ only; nothing else imports those folders
+//            (but for the few files that open them, ALLOWED_SQLITE_IMPORTS), nor uses the SQLite connection
+//            (app.db, deps.db, { db } = …), which app.ts decorates for tests only.
+//   sql      Only the database folders hold SQL: no SQL text, no prepared statements (.prepare, .pragma,
 //            stmt, perDatabase) anywhere else.
 //   fastify  No domain function takes the Fastify instance: outside route modules (routes.ts, *-routes.ts),
 //            server/plugins/ and server/app.ts, no parameter is typed FastifyInstance, a Pick or Omit of it,
@@ -31,10 +32,10 @@ const NOT_YET_MOVED: Record<Rule, string[]> = {
   layers: [],
 };
 
-/** The files that open the SQLite stores (and what they may import from the SQLite folder). */
+/** The files that open the stores (and what they may import from the database folders). */
 const ALLOWED_SQLITE_IMPORTS: Record<string, string[]> = {
   // Builds the app on the SQLite stores.
-  'server/app.ts': ['server/stores/sqlite/open.ts'],
+  'server/app.ts': ['server/stores/sqlite/open.ts', 'server/stores/postgres/open.ts'],
   // Tells a failed migration apart from other start-up failures.
   'server/main.ts': ['server/stores/sqlite/migrate.ts'],
   // The shell password reset opens the stores itself (the server may not be running).
@@ -46,7 +47,13 @@ const ALLOWED_SQLITE_IMPORTS: Record<string, string[]> = {
 /** What server/stores/ may import from outside it. */
 const STORES_MAY_IMPORT = new Set(['server/config.ts', 'server/paths.ts', 'server/security/private-files.ts']);
 
-const SQLITE_PACKAGES = new Set(['better-sqlite3', 'sqlite-vec']);
+/** Each database driver package, and the one folder that may import it. */
+const DRIVER_PACKAGES = new Map([
+  ['better-sqlite3', 'server/stores/sqlite/'],
+  ['sqlite-vec', 'server/stores/sqlite/'],
+  ['pg', 'server/stores/postgres/'],
+]);
+const DATABASE_FOLDERS = ['server/stores/sqlite/', 'server/stores/postgres/'];
 
 // Upper-case SQL only: "Select a model from the list" is a sentence, not a query.
 const SQL_PATTERNS: Array<[RegExp, string]> = [
@@ -94,6 +101,8 @@ export function checkSource(file: string, source: string): Violation[] {
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
   const report = (rule: Rule, pos: number, message: string) => found.push({ rule, file, line: lineOf(pos), message });
   const inSqliteFolder = file.startsWith('server/stores/sqlite/');
+  const databaseFolder = DATABASE_FOLDERS.find((folder) => file.startsWith(folder));
+  const inDatabaseFolder = databaseFolder !== undefined;
   const inStores = file.startsWith('server/stores/');
 
   // Local type aliases and interfaces that name the Fastify instance (type App = Pick<FastifyInstance, …>).
@@ -111,10 +120,12 @@ export function checkSource(file: string, source: string): Violation[] {
   const aliasPattern = fastifyAliases.size ? new RegExp(`\\b(?:${[...fastifyAliases].join('|')})\\b`) : null;
 
   const checkImport = (specifier: string, pos: number) => {
-    if (SQLITE_PACKAGES.has(specifier.split('/')[0]) && !inSqliteFolder) report('sqlite', pos, `imports ${specifier}`);
+    const driverFolder = DRIVER_PACKAGES.get(specifier.split('/')[0]);
+    if (driverFolder && databaseFolder !== driverFolder) report('sqlite', pos, `imports ${specifier}`);
     const target = resolveImport(file, specifier);
     if (!target) return;
-    if (target.startsWith('server/stores/sqlite/') && !inSqliteFolder && !ALLOWED_SQLITE_IMPORTS[file]?.includes(target)) {
+    const targetFolder = DATABASE_FOLDERS.find((folder) => target.startsWith(folder));
+    if (targetFolder && targetFolder !== databaseFolder && !ALLOWED_SQLITE_IMPORTS[file]?.includes(target)) {
       report('sqlite', pos, `imports ${target}`);
     }
     if (inStores && !target.startsWith('server/stores/') && !STORES_MAY_IMPORT.has(target)) report('layers', pos, `a store imports ${target}`);
@@ -133,7 +144,7 @@ export function checkSource(file: string, source: string): Violation[] {
         (ts.isIdentifier(callee) && callee.text === 'require') ||
         (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve');
       if (loads && first && ts.isStringLiteralLike(first)) checkImport(first.text, node.getStart(sf));
-      if (!inSqliteFolder) {
+      if (!inDatabaseFolder) {
         if (ts.isPropertyAccessExpression(callee) && STATEMENT_METHODS.has(callee.name.text)) report('sql', node.getStart(sf), `calls .${callee.name.text}()`);
         if (ts.isIdentifier(callee) && STATEMENT_FUNCTIONS.has(callee.text)) report('sql', node.getStart(sf), `calls ${callee.text}()`);
       }
@@ -142,7 +153,7 @@ export function checkSource(file: string, source: string): Violation[] {
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       checkImport(node.argument.literal.text, node.getStart(sf));
     } else if (
-      !inSqliteFolder &&
+      !inDatabaseFolder &&
       (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node))
     ) {
       const start = node.getStart(sf);
@@ -223,9 +234,21 @@ test('the checker finds each kind of violation, with its line, and passes clean 
   ].join('\n');
   assert.deepEqual(checkSource('server/chat/clean.ts', clean), []);
   assert.deepEqual(checkSource('server/stores/sqlite/example-store.ts', "import { stmt } from './database.js';\nstmt(db, 'SELECT 1 FROM admin');"), []);
+  assert.deepEqual(checkSource('server/stores/postgres/example-store.ts', "import pg from 'pg';\nexport const q = 'SELECT 1 FROM admin';"), []);
+  // Each driver stays in its own folder, and neither database folder reaches into the other.
+  assert.deepEqual(
+    checkSource('server/stores/postgres/mixed.ts', "import Database from 'better-sqlite3';\nimport { stmt } from '../sqlite/database.js';").map(
+      (v) => `${v.rule}:${v.line}`,
+    ),
+    ['sqlite:1', 'sqlite:2'],
+  );
+  assert.deepEqual(
+    checkSource('server/chat/uses-pg.ts', "import pg from 'pg';\nimport { openPool } from '../stores/postgres/database.js';").map((v) => `${v.rule}:${v.line}`),
+    ['sqlite:1', 'sqlite:2'],
+  );
 });
 
-test('only the SQLite stores touch SQLite or hold SQL; no domain function takes the Fastify instance; imports run down the layers', () => {
+test('only the database folders touch a database or hold SQL; no domain function takes the Fastify instance; imports run down the layers', () => {
   const violations = checkTree().filter((v) => !NOT_YET_MOVED[v.rule].includes(v.file));
   assert.deepEqual(violations.map(describe), [], 'see the rules at the top of server/architecture.test.ts');
 });

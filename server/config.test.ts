@@ -118,3 +118,24 @@ test('the job lease is 30 s unless JOB_LEASE_MS says otherwise, and not shorter 
   assert.equal(loadConfig({ JOB_LEASE_MS: '2000' }).jobLeaseMs, 2000);
   assert.throws(() => loadConfig({ JOB_LEASE_MS: '100' }), /JOB_LEASE_MS must be at least 300 \(0.3 s\)/);
 });
+
+test('cluster mode: DATABASE_URL must be a PostgreSQL URL and needs the shared SECRET_KEY', () => {
+  assert.equal(loadConfig({}).databaseUrl, undefined, 'SQLite unless DATABASE_URL is set');
+  const key = 'ab'.repeat(32);
+  const cluster = loadConfig({ DATABASE_URL: 'postgres://docent@db:5432/docent', SECRET_KEY: key });
+  assert.equal(cluster.databaseUrl, 'postgres://docent@db:5432/docent');
+  assert.equal(cluster.databasePoolSize, 10);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgresql://db/docent', SECRET_KEY: key, DATABASE_POOL_SIZE: '25' }).databasePoolSize, 25);
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'postgres://docent@db:5432/docent' }),
+    (err: unknown) => err instanceof ConfigError && /SECRET_KEY must be set when DATABASE_URL is \(cluster mode\)/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'mysql://db/docent', SECRET_KEY: key }),
+    (err: unknown) => err instanceof ConfigError && /DATABASE_URL must be a PostgreSQL URL/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'postgres://db/docent', SECRET_KEY: key, DATABASE_POOL_SIZE: '1' }),
+    (err: unknown) => err instanceof ConfigError && /DATABASE_POOL_SIZE must be at least 2/.test(err.message),
+  );
+});

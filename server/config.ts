@@ -58,6 +58,15 @@ const EnvSchema = z.object({
   PUBLIC_BODY_TIMEOUT_MS: milliseconds(1000, 10_000),
   // How long a training job's claim lasts unless its process renews it (server/training/jobs.ts).
   JOB_LEASE_MS: milliseconds(300, 30_000),
+  // On SIGTERM, how long answers in flight may take to finish before the process closes anyway.
+  DRAIN_TIMEOUT_MS: milliseconds(0, 30_000),
+  // Cluster mode: several nodes on one PostgreSQL database instead of the SQLite file in DATA_DIR.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL such as postgres://docent:password@db.example.com:5432/docent')
+    .optional(),
+  // Connections each node opens at most; the database's max_connections must cover every node's pool.
+  DATABASE_POOL_SIZE: wholeNumber(2, 1000).default(10),
 });
 
 export interface Config {
@@ -91,6 +100,11 @@ export interface Config {
   publicBodyTimeoutMs: number;
   /** A job's lease: a job whose process stops renewing it is taken over after this long. */
   jobLeaseMs: number;
+  /** On SIGTERM: how long requests in flight (streamed answers) may take to finish. */
+  drainTimeoutMs: number;
+  /** Cluster mode: the PostgreSQL database every node shares (unset: the SQLite file at databasePath). */
+  databaseUrl?: string;
+  databasePoolSize: number;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS && 'HEADERS_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (the headers are part of the request)',
     e.PUBLIC_BODY_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS &&
       'PUBLIC_BODY_TIMEOUT_MS must not be longer than REQUEST_TIMEOUT_MS (it is the shorter limit for public routes)',
+    // Every node must open the secrets the others sealed: a key generated into one node's DATA_DIR would not do.
+    e.DATABASE_URL !== undefined &&
+      e.SECRET_KEY === undefined &&
+      'SECRET_KEY must be set when DATABASE_URL is (cluster mode): every node must use the same key, e.g. from `openssl rand -hex 32`',
   ].filter((problem): problem is string => !!problem);
   if (order.length) throw new ConfigError(order);
   const dataDir = path.resolve(e.DATA_DIR);
@@ -147,5 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     publicBodyTimeoutMs: e.PUBLIC_BODY_TIMEOUT_MS,
     jobLeaseMs: e.JOB_LEASE_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
   };
 }

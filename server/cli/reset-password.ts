@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { openSqliteStores } from '../stores/sqlite/open.js';
-import { MigrationError } from '../stores/sqlite/migrate.js';
+import { MigrationError } from '../stores/migrations.js';
 import { MIN_PASSWORD_LENGTH, replaceAdminPassword } from '../auth/admin-account.js';
 
 const MAX_PASSWORD_LENGTH = 1024;

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, readdirSync, copyFileSync, mkdirSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from './database.js';
-import { migrate, MigrationError } from './migrate.js';
+import { migrate } from './migrate.js';
+import { MigrationError } from '../migrations.js';
 import { MIGRATIONS_DIR } from '../../paths.js';
 import { createTestApp } from '../../../e2e/support/harness.js';
 

@@ -1,0 +1,92 @@
+// Store tests run on both backends: SQLite (a temporary file) and PostgreSQL (a fresh database on the cluster
+// DOCENT_TEST_DATABASE_URL names, which `npm test` starts privately when PostgreSQL's binaries are installed).
+// Without it the PostgreSQL runs are skipped, and say why.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Stores } from '../../server/stores/stores.js';
+import { openSqliteStores, type SqliteStores } from '../../server/stores/sqlite/open.js';
+import { openPostgresStores, type PostgresStores } from '../../server/stores/postgres/open.js';
+
+export interface OpenBackend {
+  stores: Stores;
+  /** The backend's own handle, for a test that must look underneath the interface. */
+  sqlite?: SqliteStores;
+  postgres?: PostgresStores;
+  close(): Promise<void>;
+}
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** Why this backend cannot run here, or false. Pass as node:test's `skip` option. */
+  skip: string | false;
+  open(): Promise<OpenBackend>;
+}
+
+export const POSTGRES_SKIPPED = 'PostgreSQL half skipped: DOCENT_TEST_DATABASE_URL is not set (npm test sets it when PostgreSQL is installed)';
+
+/** A new, empty PostgreSQL database for one test, dropped by `drop()`. */
+export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `docent_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export function backends(): Backend[] {
+  const baseUrl = process.env.DOCENT_TEST_DATABASE_URL;
+  return [
+    {
+      name: 'sqlite',
+      skip: false,
+      async open() {
+        const dir = mkdtempSync(path.join(tmpdir(), 'docent-store-'));
+        const sqlite = openSqliteStores(path.join(dir, 'docent.db'));
+        return {
+          stores: sqlite,
+          sqlite,
+          async close() {
+            sqlite.close();
+            rmSync(dir, { recursive: true, force: true });
+          },
+        };
+      },
+    },
+    {
+      name: 'postgres',
+      skip: baseUrl ? false : POSTGRES_SKIPPED,
+      async open() {
+        const database = await freshPostgresDatabase(baseUrl!);
+        const postgres = await openPostgresStores(database.url, { max: 4 });
+        return {
+          stores: postgres,
+          postgres,
+          async close() {
+            await postgres.close();
+            await database.drop();
+          },
+        };
+      },
+    },
+  ];
+}

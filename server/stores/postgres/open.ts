@@ -1,0 +1,66 @@
+// Cluster mode: connects to PostgreSQL, brings its schema up to date (once, whichever node starts first) and
+// builds every store on the pool.
+import type { Stores } from '../stores.js';
+import { openPool, type Pool, type PoolOptions } from './database.js';
+import { migrate } from './migrate.js';
+import { postgresClusterStore } from './cluster-store.js';
+
+export interface PostgresStores extends Stores {
+  /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions extends PoolOptions {
+  migrationsDir?: string;
+}
+
+export async function openPostgresStores(url: string, options: PostgresOptions = {}): Promise<PostgresStores> {
+  const pool = openPool(url, options);
+  try {
+    await migrate(pool, options.migrationsDir);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const stores = postgresStoresOn(pool);
+  return {
+    pool,
+    ...stores,
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** A store not written for PostgreSQL yet: any call says so. */
+function notYet<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get(_target, method) {
+      if (method === 'then') return undefined;
+      return () => {
+        throw new Error(`The PostgreSQL ${name} store has no ${String(method)}() yet`);
+      };
+    },
+  });
+}
+
+/** Every store on an open, migrated pool. */
+export function postgresStoresOn(pool: Pool): Stores {
+  return {
+    config: notYet('config'),
+    chat: notYet('chat'),
+    usage: notYet('usage'),
+    help: notYet('help'),
+    leads: notYet('leads'),
+    insights: notYet('insights'),
+    notifications: notYet('notifications'),
+    vectors: notYet('vectors'),
+    auth: notYet('auth'),
+    provider: notYet('provider'),
+    maintenance: notYet('maintenance'),
+    knowledge: notYet('knowledge'),
+    jobs: notYet('jobs'),
+    cluster: postgresClusterStore(pool),
+  };
+}
