@@ -3,6 +3,7 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { migrate } from './migrate.js';
+import { postgresClusterStore } from './cluster-store.js';
 import { postgresAuthStore } from './auth-store.js';
 import { postgresConfigStore } from './config-store.js';
 import { postgresLeadStore } from './lead-store.js';
@@ -53,7 +54,6 @@ function notYet<T extends object>(name: string): T {
 
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
-  void pool;
   return {
     config: postgresConfigStore(pool),
     chat: notYet('chat'),
@@ -68,5 +68,6 @@ export function postgresStoresOn(pool: Pool): Stores {
     maintenance: postgresMaintenanceStore(pool),
     knowledge: notYet('knowledge'),
     jobs: notYet('jobs'),
+    cluster: postgresClusterStore(pool),
   };
 }
