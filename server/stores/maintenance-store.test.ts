@@ -8,10 +8,31 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { backends, openForTest } from '../../e2e/support/store-backends.js';
 import { backupDir, copyDatabase } from '../backup/backup.js';
+import { backupRoutes } from '../backup/routes.js';
+import { loadConfig } from '../config.js';
+import { errorHandler } from '../http/error-handler.js';
 import { HttpError } from '../http/errors.js';
+import type { Stores } from './stores.js';
 import { BackupUnavailableError } from './maintenance-store.js';
+
+const PG_DUMP_MESSAGE = 'In cluster mode, back up PostgreSQL with pg_dump (see README, Running several nodes).';
+
+/** Database Management's backup routes on these stores, with the app's own error handling (no login in front). */
+async function backupApi(t: { after(fn: () => unknown): void }, stores: Stores, dataDir: string) {
+  const app = Fastify();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.decorate('stores', stores);
+  app.decorate('config', loadConfig({ DATA_DIR: dataDir }));
+  await app.register(backupRoutes);
+  t.after(() => app.close());
+  return app;
+}
 
 function tempDataDir(t: { after(fn: () => unknown): void }): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'docent-maintenance-'));
@@ -52,10 +73,22 @@ for (const backend of backends()) {
         await assert.rejects(copyDatabase(stores.maintenance, dataDir), (err: unknown) => {
           assert.ok(err instanceof HttpError);
           assert.equal(err.statusCode, 409);
-          assert.equal(err.message, 'In cluster mode, back up PostgreSQL with pg_dump (see README, Running several nodes).');
+          assert.equal(err.message, PG_DUMP_MESSAGE);
           return true;
         });
         assert.deepEqual(readdirSync(backupDir(dataDir)), []);
+      });
+
+      it('Download backup answers 409 with the pg_dump sentence, and the status shows it to the admin', async (t) => {
+        const { stores } = await openForTest(backend, t);
+        const api = await backupApi(t, stores, tempDataDir(t));
+        const res = await api.inject({ method: 'GET', url: '/backup' });
+        assert.equal(res.statusCode, 409);
+        assert.equal(res.json().message, PG_DUMP_MESSAGE);
+        const status = (await api.inject({ method: 'GET', url: '/backup/status' })).json();
+        assert.equal(status.running, null);
+        assert.deepEqual({ ok: status.last.ok, message: status.last.message }, { ok: false, message: PG_DUMP_MESSAGE });
+        assert.ok(status.databaseBytes > 0);
       });
     }
   });
