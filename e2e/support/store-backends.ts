@@ -66,3 +66,10 @@ export function backends(): Backend[] {
     },
   ];
 }
+
+/** `backend` opened for one test (a fresh file or database) and closed when that test ends. */
+export async function openForTest(backend: Backend, t: { after(fn: () => unknown): void }): Promise<OpenBackend> {
+  const opened = await backend.open();
+  t.after(() => opened.close());
+  return opened;
+}
