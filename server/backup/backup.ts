@@ -57,6 +57,9 @@ const PROGRESS_MS = 200;
  * off the event loop while Docent goes on writing (the store's backupTo).
  */
 export async function copyDatabase(store: MaintenanceStore, dataDir: string, options: CopyOptions = {}): Promise<BackupCopy> {
+  // Cluster mode: not a failure of this backup but the wrong tool; the admin is told which one to use (before the
+  // disk space check, which would blame the wrong thing).
+  if (store.backupUnavailable) throw conflict(store.backupUnavailable);
   const dir = backupDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const expected = await store.sizeBytes();
@@ -78,7 +81,6 @@ export async function copyDatabase(store: MaintenanceStore, dataDir: string, opt
     } catch (err) {
       if (options.signal?.aborted) throw new BackupCancelled();
       if (err instanceof StorageFullError) throw notEnoughSpace(expected, null);
-      // Cluster mode: not a failure of this backup but the wrong tool; the admin is told which one to use.
       if (err instanceof BackupUnavailableError) throw conflict(err.message);
       throw err;
     }

@@ -20,6 +20,8 @@ export class BackupUnavailableError extends Error {
 }
 
 export interface MaintenanceStore {
+  /** Why this storage cannot be copied into a file by Docent, saying how to back it up instead; null when it can. */
+  readonly backupUnavailable: string | null;
   /** How many bytes everything stored takes (what a copy needs), including writes not yet checkpointed. */
   sizeBytes(): Promise<number>;
   /**

@@ -7,6 +7,7 @@ export const CLUSTER_BACKUP_MESSAGE = 'In cluster mode, back up PostgreSQL with 
 
 export function postgresMaintenanceStore(pool: Pool): MaintenanceStore {
   return {
+    backupUnavailable: CLUSTER_BACKUP_MESSAGE,
     async sizeBytes() {
       return (await row<{ bytes: number }>(pool, 'SELECT pg_database_size(current_database()) AS bytes'))!.bytes;
     },
