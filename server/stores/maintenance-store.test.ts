@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -76,7 +76,8 @@ for (const backend of backends()) {
           assert.equal(err.message, PG_DUMP_MESSAGE);
           return true;
         });
-        assert.deepEqual(readdirSync(backupDir(dataDir)), []);
+        assert.deepEqual(existsSync(backupDir(dataDir)) ? readdirSync(backupDir(dataDir)) : [], [], 'no file is left behind');
+        assert.equal(stores.maintenance.backupUnavailable, PG_DUMP_MESSAGE);
       });
 
       it('Download backup answers 409 with the pg_dump sentence, and the status shows it to the admin', async (t) => {
