@@ -3,6 +3,9 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { migrate } from './migrate.js';
+import { postgresChatStore } from './chat-store.js';
+import { postgresHelpStore } from './help-store.js';
+import { postgresInsightStore } from './insight-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -46,14 +49,13 @@ function notYet<T extends object>(name: string): T {
 
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
-  void pool;
   return {
     config: notYet('config'),
-    chat: notYet('chat'),
+    chat: postgresChatStore(pool),
     usage: notYet('usage'),
-    help: notYet('help'),
+    help: postgresHelpStore(pool),
     leads: notYet('leads'),
-    insights: notYet('insights'),
+    insights: postgresInsightStore(pool),
     notifications: notYet('notifications'),
     vectors: notYet('vectors'),
     auth: notYet('auth'),
