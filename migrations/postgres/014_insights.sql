@@ -55,16 +55,16 @@ $$;
 CREATE FUNCTION insights_message_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   question messages;
-  question_id bigint;
+  asked_id bigint;
   complete integer := (NEW.status = 'complete')::integer;
 BEGIN
   IF NOT insights_is_widget(NEW.conversation_id) THEN RETURN NULL; END IF;
   IF NEW.role = 'user' THEN
     INSERT INTO questions (text, conversation_id) VALUES (NEW.text, NEW.conversation_id)
       ON CONFLICT ((md5(text))) DO UPDATE SET conversation_id = excluded.conversation_id
-      RETURNING id INTO question_id;
-    INSERT INTO question_days (question_id, day, asked) VALUES (question_id, substr(NEW.created_at, 1, 10), 1)
-      ON CONFLICT ON CONSTRAINT question_days_pkey DO UPDATE SET asked = question_days.asked + 1;
+      RETURNING id INTO asked_id;
+    INSERT INTO question_days (question_id, day, asked) VALUES (asked_id, substr(NEW.created_at, 1, 10), 1)
+      ON CONFLICT (question_id, day) DO UPDATE SET asked = question_days.asked + 1;
     RETURN NULL;
   END IF;
   IF NEW.status = 'stopped' THEN RETURN NULL; END IF;
@@ -127,21 +127,22 @@ CREATE TRIGGER insights_feedback_changed AFTER UPDATE OF feedback ON messages FO
 -- A deleted question leaves the lists (see SQLite's insights_question_deleted for the rule).
 CREATE FUNCTION insights_question_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  question_id bigint;
+  -- not named question_id: a variable of a column's name makes every unqualified use of that column ambiguous
+  deleted_id bigint;
   asked_day text := substr(OLD.created_at, 1, 10);
 BEGIN
-  SELECT id INTO question_id FROM questions WHERE md5(text) = md5(OLD.text) FOR UPDATE;
-  IF question_id IS NULL THEN RETURN NULL; END IF;
+  -- questions first (see the lock order above), locked so a concurrent asking of the same text waits for this.
+  SELECT id INTO deleted_id FROM questions WHERE md5(text) = md5(OLD.text) FOR UPDATE;
+  IF deleted_id IS NULL THEN RETURN NULL; END IF;
   UPDATE question_days SET asked = asked - 1, answered = least(answered, asked - 1), unanswered = least(unanswered, asked - 1),
       thumbs_down = least(thumbs_down, asked - 1)
-    WHERE question_days.question_id = insights_question_deleted.question_id AND day = asked_day;
-  DELETE FROM question_days WHERE question_days.question_id = insights_question_deleted.question_id AND day = asked_day AND asked <= 0;
+    WHERE question_id = deleted_id AND day = asked_day;
+  DELETE FROM question_days WHERE question_id = deleted_id AND day = asked_day AND asked <= 0;
   UPDATE questions SET
       conversation_id = CASE WHEN conversation_id = OLD.conversation_id THEN NULL ELSE conversation_id END,
       unanswered_conversation_id = CASE WHEN unanswered_conversation_id = OLD.conversation_id THEN NULL ELSE unanswered_conversation_id END
-    WHERE id = question_id;
-  DELETE FROM questions WHERE id = question_id
-    AND NOT EXISTS (SELECT 1 FROM question_days WHERE question_days.question_id = insights_question_deleted.question_id);
+    WHERE id = deleted_id;
+  DELETE FROM questions WHERE id = deleted_id AND NOT EXISTS (SELECT 1 FROM question_days WHERE question_id = deleted_id);
   RETURN NULL;
 END $$;
 
