@@ -102,14 +102,15 @@ export function knowledgeSeed(backend: OpenBackend): KnowledgeSeed {
           [doc.sourceId ?? 1, `seed-${++keys}`, doc.title, doc.url ?? null, doc.kind ?? 'page', doc.content, sha(doc.content)],
         )
       ).rows[0].id as number;
-      const chunkIds: number[] = [];
-      for (const [position, text] of (doc.chunks ?? [doc.content]).entries()) {
-        const r = await pool.query(
-          `INSERT INTO chunks (document_id, position, text, content, token_count, text_hash) VALUES ($1, $2, $3, $3, $4, $5) RETURNING id`,
-          [id, position, text, text.split(' ').length, sha(text)],
-        );
-        chunkIds.push(r.rows[0].id);
-      }
+      const texts = doc.chunks ?? [doc.content];
+      // One statement for all the chunks: a test may seed thousands.
+      await pool.query(
+        `INSERT INTO chunks (document_id, position, text, content, token_count, text_hash)
+        SELECT $1, t.position - 1, t.text, t.text, array_length(string_to_array(t.text, ' '), 1), t.hash
+        FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t (text, hash, position)`,
+        [id, texts, texts.map(sha)],
+      );
+      const chunkIds = (await pool.query('SELECT id FROM chunks WHERE document_id = $1 ORDER BY position', [id])).rows.map((r) => r.id as number);
       return { id, chunkIds };
     },
     async disableSource(sourceId) {
