@@ -50,20 +50,43 @@ export async function rankedKeywords(db: Queryable, words: string[]): Promise<Ar
   return ranked;
 }
 
-/** The words a keyword search ranks (see above). */
-export async function wordsToRank(db: Queryable, words: string[]): Promise<string[]> {
-  if (!words.length) return [];
-  // No more chunks than the per-word cap: no word is too common, ranked as they are without counting.
-  const largest = await row<{ id: number }>(db, 'SELECT coalesce(max(id), 0) AS id FROM chunks');
-  if ((largest?.id ?? 0) <= KEYWORD_WORD_CHUNKS) return words;
-  return (await rankedKeywords(db, words)).map((w) => w.word);
+/** A word to rank and its weight: FTS5's bm25 idf, from the chunks it is in. */
+export interface WeightedWord {
+  word: string;
+  weight: number;
 }
 
 /**
- * A tsquery matching any of the words, as SQL over parameters `$first`…: each word through plainto_tsquery (a
- * stopword gives an empty query, which || leaves out), never spliced into the text. `$first` is the first
- * parameter number it takes; pass the words as those parameters.
+ * The words a keyword search ranks (see above), each weighted as SQLite's bm25 weighs it: ln((N - n + 0.5) / (n + 0.5)),
+ * at least 1e-6, for a word in n of N chunks. N is the largest chunk id (one index probe; counting a million rows is
+ * not), a little more than the count once chunks were deleted. ts_rank alone has no such weight: a common word
+ * would rank as high as a rare one (measured on 50k Zipf chunks against SQLite's top 12: 64% the same chunks,
+ * the same first in 36 of 70 questions; weighted: 89%, 54 of 70).
  */
-export function anyWordQuery(wordCount: number, first: number): string {
-  return Array.from({ length: wordCount }, (_, i) => `plainto_tsquery('english', $${first + i})`).join(' || ');
+export async function weightedWords(db: Queryable, words: string[]): Promise<WeightedWord[]> {
+  if (!words.length) return [];
+  const largest = (await row<{ id: number }>(db, 'SELECT coalesce(max(id), 0) AS id FROM chunks'))?.id ?? 0;
+  // No more chunks than the per-word cap: no word is too common and every word is ranked, as in SQLite; counting
+  // them (for their weight) stays cheap at this size.
+  const counted =
+    largest <= KEYWORD_WORD_CHUNKS
+      ? (await chunksWith(db, words, KEYWORD_WORD_CHUNKS)).map((chunks, i) => ({ word: words[i], chunks })).filter((w) => w.chunks > 0)
+      : await rankedKeywords(db, words);
+  return counted.map((w) => ({ word: w.word, weight: Math.max(Math.log((largest - w.chunks + 0.5) / (w.chunks + 0.5)), 1e-6) }));
+}
+
+/**
+ * SQL ranking chunks `c` by the weighted words, over parameters from `$first` on (pass `params` there): `matches`
+ * finds the chunks holding any word (through the GIN index), `score` orders them, highest first — the sum of each
+ * word's weight times its ts_rank (term frequency, divided by 1 + the log of the chunk's length, as bm25 also
+ * weighs long chunks down).
+ */
+export function keywordRanking(words: WeightedWord[], first: number): { matches: string; score: string; params: unknown[] } {
+  const query = (i: number) => `plainto_tsquery('english', $${first + i})`;
+  const weight = (i: number) => `$${first + words.length + i}::float8`;
+  return {
+    matches: `c.search @@ (${words.map((_, i) => query(i)).join(' || ')})`,
+    score: words.map((_, i) => `${weight(i)} * ts_rank(c.search, ${query(i)}, 1)`).join(' + '),
+    params: [...words.map((w) => w.word), ...words.map((w) => w.weight)],
+  };
 }
