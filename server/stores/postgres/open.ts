@@ -6,6 +6,14 @@ import { migrate } from './migrate.js';
 import { postgresChatStore } from './chat-store.js';
 import { postgresHelpStore } from './help-store.js';
 import { postgresInsightStore } from './insight-store.js';
+import { postgresClusterStore } from './cluster-store.js';
+import { postgresAuthStore } from './auth-store.js';
+import { postgresConfigStore } from './config-store.js';
+import { postgresLeadStore } from './lead-store.js';
+import { postgresMaintenanceStore } from './maintenance-store.js';
+import { postgresNotificationStore } from './notification-store.js';
+import { postgresProviderStore } from './provider-store.js';
+import { postgresUsageStore } from './usage-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -50,18 +58,19 @@ function notYet<T extends object>(name: string): T {
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
   return {
-    config: notYet('config'),
+    config: postgresConfigStore(pool),
     chat: postgresChatStore(pool),
-    usage: notYet('usage'),
+    usage: postgresUsageStore(pool),
     help: postgresHelpStore(pool),
-    leads: notYet('leads'),
+    leads: postgresLeadStore(pool),
     insights: postgresInsightStore(pool),
-    notifications: notYet('notifications'),
+    notifications: postgresNotificationStore(pool),
     vectors: notYet('vectors'),
-    auth: notYet('auth'),
-    provider: notYet('provider'),
-    maintenance: notYet('maintenance'),
+    auth: postgresAuthStore(pool),
+    provider: postgresProviderStore(pool),
+    maintenance: postgresMaintenanceStore(pool),
     knowledge: notYet('knowledge'),
     jobs: notYet('jobs'),
+    cluster: postgresClusterStore(pool),
   };
 }
