@@ -286,6 +286,25 @@ for (const backend of backends()) {
       assert.deepEqual([reopened.count, reopened.id === raised[0].id], [1, false]);
     });
 
+    it('deletes conversations that asked the same questions in another order, at once', async () => {
+      // Each deleted question updates the insights' row of its text: two deletes must not each hold one and wait
+      // for the other (PostgreSQL would refuse one as a deadlock). Several rounds: a deadlock needs the timing.
+      const asked = (visitor: string) => ({ visitorHash: visitor, origin: null, channel: 'widget' as const });
+      for (let round = 0; round < 30; round++) {
+        const texts = Array.from({ length: 16 }, (_, i) => `Shared ${round}-${i}`);
+        const forward = await chat.addQuestion(null, texts[0], asked('f'));
+        const backward = await chat.addQuestion(null, texts[15], asked('b'));
+        for (let i = 1; i < texts.length; i++) {
+          await chat.addQuestion(forward, texts[i], asked('f'));
+          await chat.addQuestion(backward, texts[15 - i], asked('b'));
+        }
+        assert.deepEqual(await Promise.all([chat.deleteConversation(forward), chat.deleteConversation(backward)]), [true, true]);
+      }
+      const kept = await chat.addQuestion(null, 'Shared 0-1', asked('k'));
+      assert.equal((await chat.deleteInactiveSince('9999-01-01T00:00:00.000Z')) >= 1, true);
+      assert.equal(await chat.visitorHasConversation(kept, 'k'), false);
+    });
+
     it('stores every question and answer of concurrent conversations', async () => {
       const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => chat.addQuestion(null, `Question ${i % 3}`, widget(`c${i}`))));
       await Promise.all(ids.flatMap((id) => [chat.addAnswer(answer(id)), chat.addQuestion(id, 'Follow-up', widget())]));

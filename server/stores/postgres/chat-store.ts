@@ -14,7 +14,7 @@ import type {
   TranscriptLine,
   TurnRecord,
 } from '../chat-store.js';
-import { type Pool, type Queryable, row, rows, transaction } from './database.js';
+import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
 
 const UNANSWERED = "('no_answer', 'error', 'links_only')";
 /** PostgreSQL's foreign_key_violation: the answer's conversation was deleted meanwhile. */
@@ -50,6 +50,22 @@ async function conversationRows(db: Queryable, filter: ConversationFilter, limit
     ORDER BY c.updated_at DESC, c.id LIMIT $1 OFFSET $2`,
     [limit, offset],
   );
+}
+
+/**
+ * Deletes conversations already locked (FOR UPDATE, in id order). Each deleted question updates its row in
+ * `questions` (migration 014's trigger); a cascade would lock those rows in the order the messages lie on disk, so
+ * two deletes sharing two questions could each hold one and wait for the other (a deadlock, one delete refused).
+ * They are locked here first, in id order, as every other writer locks at most one of them after its conversation.
+ */
+async function deleteLocked(client: Client, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  await client.query(
+    `SELECT 1 FROM questions WHERE md5(text) IN (
+      SELECT md5(text) FROM messages WHERE conversation_id = ANY($1::text[]) AND role = 'user') ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  return (await client.query('DELETE FROM conversations WHERE id = ANY($1::text[])', [ids])).rowCount ?? 0;
 }
 
 export function postgresChatStore(pool: Pool): ChatStore {
@@ -137,7 +153,12 @@ export function postgresChatStore(pool: Pool): ChatStore {
       return result.rowCount === 1;
     },
     async deleteInactiveSince(beforeIso) {
-      return (await pool.query('DELETE FROM conversations WHERE updated_at < $1', [beforeIso])).rowCount ?? 0;
+      return transaction(pool, async (client) => {
+        const ids = (await rows<{ id: string }>(client, 'SELECT id FROM conversations WHERE updated_at < $1 ORDER BY id FOR UPDATE', [beforeIso])).map(
+          (r) => r.id,
+        );
+        return deleteLocked(client, ids);
+      });
     },
 
     async listConversations(filter, limit, offset) {
@@ -202,7 +223,15 @@ export function postgresChatStore(pool: Pool): ChatStore {
       await pool.query('UPDATE messages SET improved_at = $1, improved_qa_id = $2 WHERE id = $3', [improvedAt, qaDocumentId, messageId]);
     },
     async deleteConversation(conversationId) {
-      return ((await pool.query('DELETE FROM conversations WHERE id = $1', [conversationId])).rowCount ?? 0) > 0;
+      return transaction(pool, async (client) => {
+        const found = await rows<{ id: string }>(client, 'SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+        return (
+          (await deleteLocked(
+            client,
+            found.map((r) => r.id),
+          )) > 0
+        );
+      });
     },
     async firstWidgetConversationSince(visitorHash, sinceIso) {
       const r = await row<{ id: string }>(
