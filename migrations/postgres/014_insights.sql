@@ -40,7 +40,8 @@ CREATE TABLE document_use_days (
 CREATE INDEX document_use_days_day ON document_use_days (day, document_id, answers);
 
 -- Lock order, the same in every trigger so that concurrent writers wait instead of deadlocking: insight_days,
--- then questions, then question_days, then document_use_days by document id.
+-- then questions, then question_days, then document_use_days by document id. A trigger locks one question; a
+-- delete of conversations (several questions) locks theirs in id order first (server/stores/postgres/chat-store.ts).
 
 -- The question an answer follows: the conversation's latest user message before it.
 CREATE FUNCTION insights_question_of(answer messages) RETURNS messages LANGUAGE sql STABLE AS $$
