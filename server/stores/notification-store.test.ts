@@ -64,11 +64,11 @@ for (const backend of backends()) {
         finishedAt: null,
       });
 
-      assert.equal(await outbox.claim(webhook.id), true);
-      assert.equal(await outbox.claim(webhook.id), false, 'taken already');
+      assert.equal(await outbox.claim(webhook.id, 600_000), true);
+      assert.equal(await outbox.claim(webhook.id, 600_000), false, 'taken already');
       await outbox.markRetry(webhook.id, 'HTTP 503', 10_000);
       assert.deepEqual(await outbox.dueRows(5_000, 50), [email], 'the retry is not due yet');
-      assert.equal(await outbox.claim(webhook.id), true);
+      assert.equal(await outbox.claim(webhook.id, 600_000), true);
       await outbox.markDelivered(webhook.id, 11_000, 'slow');
       assert.deepEqual(await outbox.getRow(webhook.id), {
         ...webhook,
@@ -79,7 +79,7 @@ for (const backend of backends()) {
         finishedAt: 11_000,
       });
 
-      assert.equal(await outbox.claim(email.id), true);
+      assert.equal(await outbox.claim(email.id, 600_000), true);
       await outbox.markFailed(email.id, 'SMTP refused', 12_000);
       assert.equal(await outbox.nextDueAt(), null);
       assert.equal(await outbox.retryNow(webhook.id, 13_000), false, 'delivered: nothing to retry');
@@ -99,10 +99,10 @@ for (const backend of backends()) {
       const outbox = (await openForTest(backend, t)).stores.notifications;
       await outbox.queueEvent(event('alert:1'), 1_000);
       const [first, second] = await outbox.dueRows(1_000, 50);
-      await outbox.claim(first.id);
-      await outbox.claim(second.id);
+      await outbox.claim(first.id, 4_000);
+      await outbox.claim(second.id, 4_000);
       await outbox.markRetry(second.id, 'timeout', 2_000);
-      await outbox.claim(second.id);
+      await outbox.claim(second.id, 4_000);
       assert.equal(await outbox.resumeInterrupted(5_000), 2);
       assert.equal(await outbox.resumeInterrupted(5_000), 0);
       assert.deepEqual(
@@ -111,6 +111,20 @@ for (const backend of backends()) {
           [first.id, 'pending', 0, 5_000],
           [second.id, 'pending', 1, 5_000],
         ],
+      );
+    });
+
+    it('a delivery claimed by a node that is still sending is not resumed until its claim runs out', async (t) => {
+      const outbox = (await openForTest(backend, t)).stores.notifications;
+      await outbox.queueEvent({ ...event('alert:1'), channels: ['webhook'] }, 1_000);
+      const [row] = await outbox.dueRows(1_000, 50);
+      assert.equal(await outbox.claim(row.id, 601_000), true, 'node A sends, claimed for 10 minutes');
+      assert.equal(await outbox.resumeInterrupted(2_000), 0, 'node B restarting leaves it to A');
+      assert.deepEqual(await outbox.dueRows(2_000, 50), []);
+      assert.equal(await outbox.resumeInterrupted(601_000), 1, 'A stopped mid-send: once its claim ran out, it goes again');
+      assert.deepEqual(
+        (await outbox.dueRows(601_000, 50)).map((r) => [r.status, r.attempts]),
+        [['pending', 0]],
       );
     });
 
@@ -123,7 +137,7 @@ for (const backend of backends()) {
         ['alert:5', 'alert:4', 'alert:3'],
       );
       for (const [i, row] of rows.slice(0, 4).entries()) {
-        await outbox.claim(row.id);
+        await outbox.claim(row.id, 600_000);
         if (i % 2) await outbox.markFailed(row.id, 'refused', 20_000 + i);
         else await outbox.markDelivered(row.id, 20_000 + i, null);
       }
@@ -181,7 +195,7 @@ for (const backend of backends()) {
       assert.equal(quiet.filter((channels) => channels.length).length, 1);
 
       const [row] = await outbox.dueRows(5_000, 1);
-      const claims = await Promise.all(Array.from({ length: 6 }, () => outbox.claim(row.id)));
+      const claims = await Promise.all(Array.from({ length: 6 }, () => outbox.claim(row.id, 600_000)));
       assert.equal(claims.filter(Boolean).length, 1);
       assert.equal((await outbox.getRow(row.id))!.attempts, 1);
     });

@@ -47,9 +47,14 @@ export function postgresNotificationStore(pool: Pool): NotificationStore {
     async nextDueAt() {
       return (await row<{ next: number | null }>(pool, "SELECT min(next_attempt_at) AS next FROM notification_outbox WHERE status = 'pending'"))!.next;
     },
-    async claim(id) {
+    async claim(id, until) {
       // Row-locked: of two nodes claiming at once, the second finds the status changed and gets false.
-      return (await changed("UPDATE notification_outbox SET status = 'sending', attempts = attempts + 1 WHERE id = $1 AND status = 'pending'", [id])) === 1;
+      return (
+        (await changed("UPDATE notification_outbox SET status = 'sending', attempts = attempts + 1, claimed_until = $2 WHERE id = $1 AND status = 'pending'", [
+          id,
+          until,
+        ])) === 1
+      );
     },
     async markDelivered(id, now, note) {
       await pool.query("UPDATE notification_outbox SET status = 'delivered', finished_at = $1, last_error = $2 WHERE id = $3", [now, note, id]);
@@ -60,10 +65,12 @@ export function postgresNotificationStore(pool: Pool): NotificationStore {
     async markFailed(id, error, now) {
       await pool.query("UPDATE notification_outbox SET status = 'failed', finished_at = $1, last_error = $2 WHERE id = $3", [now, error, id]);
     },
-    async resumeInterrupted(now) {
-      return changed("UPDATE notification_outbox SET status = 'pending', next_attempt_at = $1, attempts = greatest(attempts - 1, 0) WHERE status = 'sending'", [
-        now,
-      ]);
+    async resumeInterrupted(now, claimsEndingBy = now) {
+      return changed(
+        `UPDATE notification_outbox SET status = 'pending', next_attempt_at = $1, attempts = greatest(attempts - 1, 0), claimed_until = NULL
+        WHERE status = 'sending' AND (claimed_until IS NULL OR claimed_until <= $2)`,
+        [now, claimsEndingBy],
+      );
     },
     async retryNow(id, now) {
       return (
