@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { backends, type OpenBackend } from '../../e2e/support/store-backends.js';
-import { POSTGRES_KEYWORD_BOUNDS } from './postgres/keyword-search.js';
+import { POSTGRES_KEYWORD_BOUNDS } from './postgres/keywords.js';
 import { SQLITE_KEYWORD_BOUNDS } from './sqlite/knowledge-store.js';
 import type { ChunkWrite, DocumentFields, KnowledgeStore } from './knowledge-store.js';
 

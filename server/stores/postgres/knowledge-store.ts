@@ -1,6 +1,6 @@
 // Knowledge on PostgreSQL: sources, documents and chunks, as the SQLite store keeps them. A chunk is written and
 // removed with its vectors in the same transaction (chunk-vectors.ts); the keyword index is the generated
-// chunks.search column, searched in keyword-search.ts.
+// chunks.search column, searched as keywords.ts bounds and ranks it.
 import type {
   ChunkPositions,
   ChunkTotals,
@@ -17,7 +17,7 @@ import type {
 } from '../knowledge-store.js';
 import { deleteChunkVectors, restoreCachedVectors } from './chunk-vectors.js';
 import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
-import { keywordSearch } from './keyword-search.js';
+import { keywordRanking, weightedWords } from './keywords.js';
 
 /** Select over `chunks c`: counted one way on every screen (ChunkTotals). */
 const CHUNK_TOTALS = 'count(c.id) AS chunks, coalesce(sum(c.token_count), 0) AS tokens';
@@ -268,7 +268,18 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
     },
 
     async keywordSearch(words, limit) {
-      return keywordSearch(pool, words, limit);
+      // Counting the words and ranking them see one snapshot (keywords.ts: bounded, weighted as bm25 weighs words).
+      return transaction(pool, async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        const weighted = await weightedWords(client, words);
+        if (!weighted.length) return [];
+        const ranking = keywordRanking(weighted, 2);
+        const found = await rows<{ id: number }>(client, `SELECT c.id FROM chunks c WHERE ${ranking.matches} ORDER BY ${ranking.score} DESC, c.id LIMIT $1`, [
+          limit,
+          ...ranking.params,
+        ]);
+        return found.map((r) => r.id);
+      });
     },
     async enabledChunks(chunkIds) {
       if (chunkIds.length === 0) return [];

@@ -5,6 +5,17 @@ import { openPool, type Pool, type PoolOptions } from './database.js';
 import { postgresJobStore } from './job-store.js';
 import { postgresKnowledgeStore } from './knowledge-store.js';
 import { migrate } from './migrate.js';
+import { postgresChatStore } from './chat-store.js';
+import { postgresHelpStore } from './help-store.js';
+import { postgresInsightStore } from './insight-store.js';
+import { postgresClusterStore } from './cluster-store.js';
+import { postgresAuthStore } from './auth-store.js';
+import { postgresConfigStore } from './config-store.js';
+import { postgresLeadStore } from './lead-store.js';
+import { postgresMaintenanceStore } from './maintenance-store.js';
+import { postgresNotificationStore } from './notification-store.js';
+import { postgresProviderStore } from './provider-store.js';
+import { postgresUsageStore } from './usage-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -48,20 +59,20 @@ function notYet<T extends object>(name: string): T {
 
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
-  void pool;
   return {
-    config: notYet('config'),
-    chat: notYet('chat'),
-    usage: notYet('usage'),
-    help: notYet('help'),
-    leads: notYet('leads'),
-    insights: notYet('insights'),
-    notifications: notYet('notifications'),
+    config: postgresConfigStore(pool),
+    chat: postgresChatStore(pool),
+    usage: postgresUsageStore(pool),
+    help: postgresHelpStore(pool),
+    leads: postgresLeadStore(pool),
+    insights: postgresInsightStore(pool),
+    notifications: postgresNotificationStore(pool),
     vectors: notYet('vectors'),
-    auth: notYet('auth'),
-    provider: notYet('provider'),
-    maintenance: notYet('maintenance'),
+    auth: postgresAuthStore(pool),
+    provider: postgresProviderStore(pool),
+    maintenance: postgresMaintenanceStore(pool),
     knowledge: postgresKnowledgeStore(pool),
     jobs: postgresJobStore(pool),
+    cluster: postgresClusterStore(pool),
   };
 }

@@ -1,0 +1,104 @@
+// Keyword search on PostgreSQL: chunks.search is a generated tsvector ('english': stemmed, stopwords dropped) with a
+// GIN index. Bounded as SQLite's search is (keyword-bounds.ts), with numbers of its own: only words found in at most
+// `wordChunks` chunks are ranked, the rarest first, up to `rankedChunks` matches in all, so one very common word
+// cannot make a search slow. A word's chunks are counted through the GIN index with the query the search itself
+// uses (plainto_tsquery: stemmed as the column is), stopping at the cap. Used by the knowledge store's search and
+// the help store's keyword matches alike.
+import { boundedWords, firstCountLimit, type KeywordBounds, wordsToCountFully } from '../keyword-bounds.js';
+import { type Queryable, row, rows } from './database.js';
+
+/**
+ * Half SQLite's numbers: a match costs more here. FTS5 ranks from its index; PostgreSQL reads each matching row and
+ * runs ts_rank on its tsvector once per ranked word. Measured at 50k chunks of the benchmark's corpus (Zipf text;
+ * 6-word questions of a chunk / 6 of the 50 most frequent words / those plus 2 rarer words), p95 under a load of 4–5
+ * on 2 shared cores: 10,000 / 20,000 took 30 / 103 / 104 ms, 5,000 / 10,000 20 / 26 / 39 ms, 2,500 / 5,000
+ * 26 / 5 / 12 ms (SQLite's FTS5 with its 10,000 / 20,000: 3 / 10 / 11 ms).
+ */
+export const POSTGRES_KEYWORD_BOUNDS: KeywordBounds = {
+  wordChunks: 5_000,
+  rankedChunks: 10_000,
+  probeChunks: 1_000,
+  fullCounts: 6,
+};
+const KEYWORD_WORD_CHUNKS = POSTGRES_KEYWORD_BOUNDS.wordChunks;
+
+/**
+ * Chunks each word is in, counted up to `upTo` + 1, in one statement; Infinity for a word the planner's statistics
+ * put in over twice the cap. Counting visits each matching row (a GIN index has no index-only count): ~0.7 µs a row,
+ * so 6 common words counted to the cap cost ~40 ms. ANALYZE (autovacuum) keeps the lexemes found in the most chunks
+ * with their share (pg_stats.most_common_elems of chunks.search): such a word is left out without counting. A word
+ * missing there (rare, or common only since the last ANALYZE) is counted; so is every word without statistics.
+ */
+async function chunksWith(db: Queryable, words: string[], upTo: number): Promise<number[]> {
+  if (words.length === 0) return [];
+  const counted = await rows<{ n: number | null }>(
+    db,
+    `WITH stats AS (
+      SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, greatest(t.reltuples, 0) AS total
+      FROM pg_stats s JOIN pg_class t ON t.oid = 'chunks'::regclass
+      WHERE s.schemaname = current_schema() AND s.tablename = 'chunks' AND s.attname = 'search')
+    SELECT CASE
+      WHEN (SELECT max(st.freqs[array_position(st.elems, l)] * st.total) FROM stats st, unnest(tsvector_to_array(to_tsvector('english', w))) l) > $3
+        THEN NULL
+      ELSE (SELECT count(*) FROM (SELECT 1 FROM chunks WHERE search @@ plainto_tsquery('english', w) LIMIT $2) x) END AS n
+    FROM unnest($1::text[]) WITH ORDINALITY AS u (w, i) ORDER BY i`,
+    [words, upTo + 1, 2 * KEYWORD_WORD_CHUNKS],
+  );
+  return counted.map((r) => r.n ?? Number.POSITIVE_INFINITY);
+}
+
+/** The rarest words, bounded (see above); each with the number of chunks it is in. */
+export async function rankedKeywords(db: Queryable, words: string[]): Promise<Array<{ word: string; chunks: number }>> {
+  const bounds = POSTGRES_KEYWORD_BOUNDS;
+  const firstLimit = firstCountLimit(bounds, words.length);
+  const first = (await chunksWith(db, words, firstLimit)).map((chunks, i) => ({ word: words[i], chunks }));
+  // A word the statistics put over the cap (Infinity) is not counted again.
+  const again = wordsToCountFully(
+    bounds,
+    first.filter((w) => Number.isFinite(w.chunks)),
+    firstLimit,
+  );
+  const full = await chunksWith(db, again, bounds.wordChunks);
+  return boundedWords(bounds, first, firstLimit, new Map(again.map((word, i) => [word, full[i]])));
+}
+
+/** A word to rank and its weight: FTS5's bm25 idf, from the chunks it is in. */
+export interface WeightedWord {
+  word: string;
+  weight: number;
+}
+
+/**
+ * The words a keyword search ranks (see above), each weighted as SQLite's bm25 weighs it: ln((N - n + 0.5) / (n + 0.5)),
+ * at least 1e-6, for a word in n of N chunks. N is the largest chunk id (one index probe; counting a million rows is
+ * not), a little more than the count once chunks were deleted. ts_rank alone has no such weight: a common word
+ * would rank as high as a rare one (measured on 50k Zipf chunks against SQLite's top 12: 64% the same chunks,
+ * the same first in 36 of 70 questions; weighted: 89%, 54 of 70).
+ */
+export async function weightedWords(db: Queryable, words: string[]): Promise<WeightedWord[]> {
+  if (!words.length) return [];
+  const largest = (await row<{ id: number }>(db, 'SELECT coalesce(max(id), 0) AS id FROM chunks'))?.id ?? 0;
+  // No more chunks than the per-word cap: no word is too common and every word is ranked, as in SQLite; counting
+  // them (for their weight) stays cheap at this size.
+  const counted =
+    largest <= KEYWORD_WORD_CHUNKS
+      ? (await chunksWith(db, words, KEYWORD_WORD_CHUNKS)).map((chunks, i) => ({ word: words[i], chunks })).filter((w) => w.chunks > 0)
+      : await rankedKeywords(db, words);
+  return counted.map((w) => ({ word: w.word, weight: Math.max(Math.log((largest - w.chunks + 0.5) / (w.chunks + 0.5)), 1e-6) }));
+}
+
+/**
+ * SQL ranking chunks `c` by the weighted words, over parameters from `$first` on (pass `params` there): `matches`
+ * finds the chunks holding any word (through the GIN index), `score` orders them, highest first — the sum of each
+ * word's weight times its ts_rank (term frequency, divided by 1 + the log of the chunk's length, as bm25 also
+ * weighs long chunks down).
+ */
+export function keywordRanking(words: WeightedWord[], first: number): { matches: string; score: string; params: unknown[] } {
+  const query = (i: number) => `plainto_tsquery('english', $${first + i})`;
+  const weight = (i: number) => `$${first + words.length + i}::float8`;
+  return {
+    matches: `c.search @@ (${words.map((_, i) => query(i)).join(' || ')})`,
+    score: words.map((_, i) => `${weight(i)} * ts_rank(c.search, ${query(i)}, 1)`).join(' + '),
+    params: [...words.map((w) => w.word), ...words.map((w) => w.weight)],
+  };
+}
