@@ -315,6 +315,42 @@ for (const backend of backends()) {
       assert.deepEqual(await knowledge.pendingDocumentWrites(), [], 'its write record goes with it');
     });
 
+    it('writes racing on one source or document: no change is lost, a document is deleted once', async (t) => {
+      const { stores } = await openStores(t);
+      const { knowledge } = stores;
+      const web = await knowledge.createSource('web', 'Shop', { depth: 1 }, 'off');
+      // Different fields changed at once (two admins, two nodes): both stay.
+      for (let round = 0; round < 5; round++) {
+        await Promise.all([
+          knowledge.updateSource(web.id, { name: `Shop ${round}` }),
+          knowledge.updateSource(web.id, { schedule: round % 2 ? 'daily' : 'weekly' }),
+          knowledge.updateSource(web.id, { config: { depth: round } }),
+          knowledge.recordSync(web.id, `error ${round}`),
+        ]);
+        assert.deepEqual(
+          { ...(await knowledge.getSource(web.id))!, lastSyncedAt: null },
+          {
+            id: web.id,
+            kind: 'web',
+            name: `Shop ${round}`,
+            enabled: true,
+            config: { depth: round },
+            schedule: round % 2 ? 'daily' : 'weekly',
+            lastSyncedAt: null,
+            lastError: `error ${round}`,
+          },
+        );
+      }
+      const id = await knowledge.insertDocument(web.id, 'https://shop.example/', fields('Home'), [chunk(0, 'a'), chunk(1, 'b')]);
+      const renamed = await Promise.all(['/a', '/b', '/c'].map((url) => knowledge.setDocumentUrl(id, url, (doc) => `${doc.title}${url}`)));
+      assert.deepEqual(renamed, [true, true, true]);
+      const after = (await knowledge.findDocument(web.id, 'https://shop.example/'))!;
+      assert.equal(after.contentHash, `Home${after.url}`, 'the hash is of the address written with it');
+      const deleted = await Promise.all([1, 2, 3, 4].map(() => knowledge.deleteDocument(id)));
+      assert.deepEqual(deleted.filter(Boolean), [true], 'deleted once');
+      assert.equal(await knowledge.countChunks(id), 0);
+    });
+
     it("a chunk's vectors go with it: written chunks get their cached vectors at once, replaced and deleted chunks take theirs along", async (t) => {
       const open = await openStores(t);
       if (!(await needVectors(t, open))) return;

@@ -8,6 +8,18 @@ import { type Client, rows } from './database.js';
 /** The channel the vector store listens on; the payload is the last change's id. */
 export const VECTOR_CHANNEL = 'docent_vectors';
 
+/**
+ * The vector writers' lock (the PostgreSQL vector store's VECTORS_LOCK), taken before any vector or index is read or
+ * written and held to commit: writers take turns, so change ids are handed out in commit order, and an index is not
+ * dropped between the read of the indexes and the write of their vectors.
+ */
+const VECTORS_LOCK = 7305241860;
+
+/** Takes the vector writers' lock (again, if held: it is re-entrant), before any row lock of the transaction. */
+export async function lockVectors(client: Client): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
+}
+
 /** Logs changes of index_vectors (already made in this transaction) and announces them at commit. */
 async function logChanges(client: Client, changes: Array<{ index_id: number; chunk_id: number }>, deleted: boolean): Promise<void> {
   if (changes.length === 0) return;
@@ -27,13 +39,14 @@ function floats(bytes: Buffer): Float32Array {
 
 /**
  * Gives new chunks the vectors already paid for (same endpoint and model, same text) in the active and the building
- * index. The indexes are share-locked for the transaction: one dropped meanwhile (a swap on another node) waits.
+ * index, inside the caller's transaction.
  */
 export async function restoreCachedVectors(client: Client, chunkIds: number[]): Promise<void> {
   if (chunkIds.length === 0) return;
+  await lockVectors(client);
   const indexes = await rows<{ id: number; endpoint: string; model: string }>(
     client,
-    "SELECT id, endpoint, model FROM vector_indexes WHERE status IN ('active', 'building') AND dimensions IS NOT NULL ORDER BY id FOR KEY SHARE",
+    "SELECT id, endpoint, model FROM vector_indexes WHERE status IN ('active', 'building') AND dimensions IS NOT NULL ORDER BY id",
   );
   for (const index of indexes) {
     const cached = await rows<{ chunk_id: number; vector: Buffer }>(
@@ -56,6 +69,7 @@ export async function restoreCachedVectors(client: Client, chunkIds: number[]): 
 /** Removes the vectors of chunks about to be deleted, from every index. */
 export async function deleteChunkVectors(client: Client, chunkIds: number[]): Promise<void> {
   if (chunkIds.length === 0) return;
+  await lockVectors(client);
   const removed = await rows<{ index_id: number; chunk_id: number }>(
     client,
     // index_vectors is keyed (index, chunk): naming the indexes lets the key find the rows.

@@ -15,7 +15,7 @@ import type {
   SourceStats,
   StoredDocument,
 } from '../knowledge-store.js';
-import { deleteChunkVectors, restoreCachedVectors } from './chunk-vectors.js';
+import { deleteChunkVectors, lockVectors, restoreCachedVectors } from './chunk-vectors.js';
 import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
 import { keywordRanking, weightedWords } from './keywords.js';
 
@@ -63,6 +63,8 @@ async function insertChunkRows(client: Client, documentId: number, chunks: Chunk
 
 /** Removes chunks in `range` with their vectors, lowest positions first, at most `limit` (null: all); returns how many. */
 async function removeChunkRows(client: Client, documentId: number, range: ChunkPositions, limit: number | null = null): Promise<number> {
+  // The vector writers' lock before the chunks' row locks: the order every vector writer takes them in.
+  await lockVectors(client);
   const ids = (
     await rows<{ id: number }>(
       client,
@@ -116,6 +118,7 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
   /** Deletes sources with the vectors of whatever chunks they still have (their rows go by cascade). */
   const deleteSources = (where: string, params: unknown[]) =>
     transaction(pool, async (client) => {
+      await lockVectors(client);
       const chunkIds = await rows<{ id: number }>(
         client,
         `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE ${where}`,
@@ -345,6 +348,7 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
     },
     async deleteDocument(documentId) {
       return transaction(pool, async (client) => {
+        await lockVectors(client);
         if (!(await row(client, 'SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [documentId]))) return false;
         await removeChunkRows(client, documentId, {});
         // Its write record goes with it (ON DELETE CASCADE).
