@@ -84,6 +84,17 @@ export function postgresChatStore(pool: Pool): ChatStore {
     async visitorHasConversation(conversationId, visitorHash) {
       return (await row(pool, 'SELECT 1 FROM conversations WHERE id = $1 AND visitor_hash = $2', [conversationId, visitorHash])) !== undefined;
     },
+    async unansweredConversations(fromIso, toIso, limit) {
+      return (
+        await rows<{ conversation_id: string }>(
+          pool,
+          `SELECT m.conversation_id FROM messages m WHERE m.role = 'user' AND m.created_at >= $1 AND m.created_at < $2
+            AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.conversation_id = m.conversation_id AND a.seq > m.seq)
+          ORDER BY m.created_at LIMIT $3`,
+          [fromIso, toIso, limit],
+        )
+      ).map((r) => r.conversation_id);
+    },
     async countQuestions(conversationId) {
       const r = await row<{ n: number }>(pool, "SELECT count(*) AS n FROM messages WHERE conversation_id = $1 AND role = 'user'", [conversationId]);
       return r?.n ?? 0;
