@@ -26,7 +26,8 @@ export const externalPlugins = fp(
     });
     // Limits are opt-in per route (login, the widget API, leads, webhooks). In cluster mode the counts are
     // kept in the database, shared by every node.
-    const { cluster } = app.stores;
+    // (A bare app in a test may have no stores: it counts in memory.)
+    const cluster = app.hasDecorator('stores') ? app.stores.cluster : null;
     await app.register(rateLimit, { global: false, ...(cluster ? { store: sharedRateLimitStore(cluster) } : {}) });
     // Data Training uploads (server/training/uploads.ts) stream each file to disk and set their limits
     // per request from the config; an oversized file is cut off and reported, never an error for the batch.
