@@ -1,18 +1,19 @@
 // Keyword search on PostgreSQL: chunks.search is a generated tsvector ('english': stemmed, stopwords dropped) with a
 // GIN index. Bounded as SQLite's search is (keyword-bounds.ts), with numbers of its own: only words found in at most
 // `wordChunks` chunks are ranked, the rarest first, up to `rankedChunks` matches in all, so one very common word
-// cannot make a search slow. A word's chunks are counted through the GIN index with the query the search itself
-// uses (plainto_tsquery: stemmed as the column is), stopping at the cap. Used by the knowledge store's search and
-// the help store's keyword matches alike.
+// cannot make a search slow. A common word's chunks come from the planner's statistics; any other word's are
+// counted through the GIN index with the query the search itself uses (plainto_tsquery: stemmed as the column is),
+// stopping at the cap (chunksWith). Used by the knowledge store's search and the help store's keyword matches alike.
 import { boundedWords, firstCountLimit, type KeywordBounds, wordsToCountFully } from '../keyword-bounds.js';
 import { type Queryable, row, rows } from './database.js';
 
 /**
  * Half SQLite's numbers: a match costs more here. FTS5 ranks from its index; PostgreSQL reads each matching row and
- * runs ts_rank on its tsvector once per ranked word. Measured at 50k chunks of the benchmark's corpus (Zipf text;
- * 6-word questions of a chunk / 6 of the 50 most frequent words / those plus 2 rarer words), p95 under a load of 4–5
- * on 2 shared cores: 10,000 / 20,000 took 30 / 103 / 104 ms, 5,000 / 10,000 20 / 26 / 39 ms, 2,500 / 5,000
- * 26 / 5 / 12 ms (SQLite's FTS5 with its 10,000 / 20,000: 3 / 10 / 11 ms).
+ * runs ts_rank on its tsvector once per ranked word. p95 at 50k chunks of the benchmark's corpus (Zipf text), for
+ * 6-word questions of a chunk / 6 of the 50 most frequent words / those plus 2 rarer words, under a load of 2–3 on
+ * 2 shared cores: 5,000 / 10,000 take 18 / 3 / 11 ms (100k chunks: 35 / 1.5 / 21 ms), 10,000 / 20,000 18 / 67 /
+ * 84 ms (SQLite's FTS5 with 10,000 / 20,000: 3 / 10 / 13 ms). Either way the question's own chunk is in the
+ * keyword top 6 for all 200 questions, as with FTS5.
  */
 export const POSTGRES_KEYWORD_BOUNDS: KeywordBounds = {
   wordChunks: 5_000,
@@ -23,25 +24,30 @@ export const POSTGRES_KEYWORD_BOUNDS: KeywordBounds = {
 const KEYWORD_WORD_CHUNKS = POSTGRES_KEYWORD_BOUNDS.wordChunks;
 
 /**
- * Chunks each word is in, counted up to `upTo` + 1, in one statement; Infinity for a word the planner's statistics
- * put in over twice the cap. Counting visits each matching row (a GIN index has no index-only count): ~0.7 µs a row,
- * so 6 common words counted to the cap cost ~40 ms. ANALYZE (autovacuum) keeps the lexemes found in the most chunks
- * with their share (pg_stats.most_common_elems of chunks.search): such a word is left out without counting. A word
- * missing there (rare, or common only since the last ANALYZE) is counted; so is every word without statistics.
+ * Chunks each word is in, in one statement: from the planner's statistics when it has them, else counted up to
+ * `upTo` + 1; Infinity for a word the statistics put in over twice the cap. Counting visits each matching row (a
+ * GIN index has no index-only count, and reads a word's whole list before LIMIT applies): 6 words of a fifth of
+ * 50k chunks each counted to 1,001 cost ~15 ms. ANALYZE (autovacuum) keeps the lexemes found in the most chunks
+ * (about 1,000) with their share (pg_stats.most_common_elems of chunks.search, from a sample of 30,000 chunks: ±4%
+ * for a word in 1% of them), so such a word's chunks are its share of the largest chunk id, not counted: plenty
+ * for its weight and the bounds, and it tracks a base grown since. A word missing there (rare, a phrase of a rare
+ * lexeme, or any word before the first ANALYZE) is counted, which is cheap for a rare word.
  */
 async function chunksWith(db: Queryable, words: string[], upTo: number): Promise<number[]> {
   if (words.length === 0) return [];
   const counted = await rows<{ n: number | null }>(
     db,
-    `WITH stats AS (
-      SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, greatest(t.reltuples, 0) AS total
-      FROM pg_stats s JOIN pg_class t ON t.oid = 'chunks'::regclass
-      WHERE s.schemaname = current_schema() AND s.tablename = 'chunks' AND s.attname = 'search')
-    SELECT CASE
-      WHEN (SELECT max(st.freqs[array_position(st.elems, l)] * st.total) FROM stats st, unnest(tsvector_to_array(to_tsvector('english', w))) l) > $3
-        THEN NULL
+    `WITH stats AS MATERIALIZED (
+      SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, (SELECT coalesce(max(id), 0) FROM chunks) AS total
+      FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'chunks' AND s.attname = 'search'),
+    estimated AS (
+      -- A word of several lexemes (plainto_tsquery ANDs them) is in at most as many chunks as its rarest.
+      SELECT u.w, u.i, (SELECT min(coalesce(st.freqs[array_position(st.elems, l)], 0) * st.total)
+        FROM stats st, unnest(tsvector_to_array(to_tsvector('english', u.w))) l) AS estimate
+      FROM unnest($1::text[]) WITH ORDINALITY AS u (w, i))
+    SELECT CASE WHEN estimate > $3 THEN NULL WHEN estimate > 0 THEN round(estimate)
       ELSE (SELECT count(*) FROM (SELECT 1 FROM chunks WHERE search @@ plainto_tsquery('english', w) LIMIT $2) x) END AS n
-    FROM unnest($1::text[]) WITH ORDINALITY AS u (w, i) ORDER BY i`,
+    FROM estimated ORDER BY i`,
     [words, upTo + 1, 2 * KEYWORD_WORD_CHUNKS],
   );
   return counted.map((r) => r.n ?? Number.POSITIVE_INFINITY);
