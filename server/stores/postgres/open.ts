@@ -3,6 +3,7 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { migrate } from './migrate.js';
+import { postgresVectorStore } from './vector-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -27,6 +28,7 @@ export async function openPostgresStores(url: string, options: PostgresOptions =
     pool,
     ...stores,
     async close() {
+      await stores.vectors.close?.();
       await pool.end();
     },
   };
@@ -46,7 +48,6 @@ function notYet<T extends object>(name: string): T {
 
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
-  void pool;
   return {
     config: notYet('config'),
     chat: notYet('chat'),
@@ -55,7 +56,7 @@ export function postgresStoresOn(pool: Pool): Stores {
     leads: notYet('leads'),
     insights: notYet('insights'),
     notifications: notYet('notifications'),
-    vectors: notYet('vectors'),
+    vectors: postgresVectorStore(pool),
     auth: notYet('auth'),
     provider: notYet('provider'),
     maintenance: notYet('maintenance'),
