@@ -110,8 +110,10 @@ BEGIN
   WITH changed AS (SELECT index_id, chunk_id FROM changed_rows WHERE index_id IN (SELECT id FROM vector_indexes)),
     sizes AS (SELECT index_id, count(*) AS n FROM changed GROUP BY index_id)
   INSERT INTO vector_changes (index_id, chunk_id, deleted)
-  SELECT c.index_id, c.chunk_id, TG_OP = 'DELETE' FROM changed c JOIN sizes s USING (index_id) WHERE s.n <= 1000
-  UNION ALL SELECT index_id, NULL, TG_OP = 'DELETE' FROM sizes WHERE n > 1000;
+  SELECT index_id, chunk_id, TG_OP = 'DELETE' FROM (
+    SELECT c.index_id, c.chunk_id FROM changed c JOIN sizes s USING (index_id) WHERE s.n <= 1000
+    UNION ALL SELECT index_id, NULL FROM sizes WHERE n > 1000
+  ) logged ORDER BY index_id, chunk_id;
   GET DIAGNOSTICS logged = ROW_COUNT;
   IF logged > 0 THEN
     PERFORM pg_notify('docent_vectors', (SELECT max(id) FROM vector_changes)::text);

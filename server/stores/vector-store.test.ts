@@ -262,6 +262,17 @@ for (const backend of backends()) {
       assert.deepEqual(await stores.vectors.search(index, vectors.get(1)!, 3), []);
     });
 
+    test('an index of a dimension that is no multiple of 8 finds the exact nearest', async () => {
+      await fresh();
+      const vectors = vectorsFor(200, 20);
+      const index = await indexOf(opened, 20, vectors);
+      for (const id of [1, 77, 200]) {
+        const hits = await stores.vectors.search(index, vectors.get(id)!, 3);
+        assert.equal(hits[0].chunkId, id);
+        assert.ok(Math.abs(hits[0].similarity - 1) < 1e-5);
+      }
+    });
+
     test('recall@8 ≥ 0.95 on a clustered corpus (20 dense clusters of 1,000 at 768 d)', async () => {
       await fresh();
       const { vectors, queries, exactTop } = clusteredCorpus(768, 20_000);
@@ -339,12 +350,12 @@ describe('vector store: two nodes on one PostgreSQL database', { skip: postgres.
   let b: { stores: Stores; close(): Promise<void> };
   let index: VectorIndex;
   const vectors = vectorsFor(300);
-  const extra = vectorsFor(310);
+  const extra = vectorsFor(1200);
 
   before(async () => {
     a = await postgres.open();
     b = await another(a);
-    await seedChunks(a, 310);
+    await seedChunks(a, 1200);
     index = await a.stores.vectors.setDimensions(await a.stores.vectors.ensureActiveIndex(SPACE), D);
     await cacheAll(a.stores, SPACE, extra);
     await a.stores.vectors.writeVectors(index, rowsOf(vectors));
@@ -393,18 +404,55 @@ describe('vector store: two nodes on one PostgreSQL database', { skip: postgres.
     assert.notEqual(await foundThroughB(303, 1000), null, 'not found through B within 1 s once it listens again');
   });
 
-  test('an index swapped in through A answers through B; the old one is forgotten', async () => {
+  test('two nodes starting at once make one active index; a write racing a chunk delete leaves no orphan vector', async () => {
+    const [fromA, fromB] = await Promise.all([
+      a.stores.vectors.ensureActiveIndex({ ...SPACE, model: 'ignored' }),
+      b.stores.vectors.ensureActiveIndex({ ...SPACE, model: 'ignored' }),
+    ]);
+    assert.equal(fromA.id, index.id);
+    assert.equal(fromB.id, index.id);
+
+    const pool = a.postgres!.pool;
+    await Promise.all([
+      a.stores.vectors.writeVectors(index, rowsOf(new Map([...extra].filter(([id]) => id > 400 && id <= 600)))),
+      pool.query('DELETE FROM chunks WHERE id > 500 AND id <= 520'),
+      b.stores.vectors.writeVectors(index, rowsOf(new Map([...extra].filter(([id]) => id > 510 && id <= 530)))),
+    ]);
+    const orphans = await pool.query('SELECT count(*) AS n FROM index_vectors v WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id)');
+    assert.equal(orphans.rows[0].n, 0);
+    const count = await a.stores.vectors.countVectors(index);
+    assert.equal(count, 300 + 2 /* 302, 303 */ + 200 - 20 /* 501–520 deleted, before or after their write */);
+    // Both nodes' copies come to hold what the database holds (the other's writes by NOTIFY, within a second).
+    for (const node of [a.stores, b.stores]) {
+      const started = Date.now();
+      const nearest = async (id: number) => (await node.vectors.search(index, extra.get(id)!, 1))[0].chunkId;
+      while ((await nearest(450)) !== 450 || (await nearest(515)) === 515 || (await nearest(525)) !== 525) {
+        assert.ok(Date.now() - started < 1000, "a node's copy differs from the database after 1 s");
+        await sleep(20);
+      }
+    }
+  });
+
+  test('an index swapped in through A answers through B; the old one is forgotten; a clear of 1,200 vectors reaches B', async () => {
     const next = await a.stores.vectors.setDimensions(await a.stores.vectors.createBuildingIndex({ ...SPACE, model: 'test/embed-2' }), D);
     await cacheAll(a.stores, next, extra);
-    await a.stores.vectors.writeVectors(next, rowsOf(extra));
+    const written = await a.stores.vectors.writeVectors(next, rowsOf(extra));
     await a.stores.vectors.activateIndex(next);
     const active = (await b.stores.vectors.activeIndex())!;
     assert.equal(active.id, next.id);
     assert.equal((await b.stores.vectors.search(active, extra.get(305)!, 1))[0].chunkId, 305);
-    const started = Date.now();
-    while ((await b.stores.vectors.search(index, extra.get(5)!, 1)).length > 0) {
-      assert.ok(Date.now() - started < 1000, 'the dropped index still answers through B after 1 s');
-      await sleep(20);
-    }
+    assert.equal((await b.stores.vectors.search(active, extra.get(1105)!, 1))[0].chunkId, 1105, 'a write of more than 1,000 at once');
+    assert.equal(written.chunkIds.length, 1200 - 21, 'all but the chunks deleted (301, 501–520)');
+    const waitThroughB = async (what: string, done: () => Promise<boolean>) => {
+      const started = Date.now();
+      while (!(await done())) {
+        assert.ok(Date.now() - started < 1000, `${what} through B after 1 s`);
+        await sleep(20);
+      }
+    };
+    await waitThroughB('the dropped index still answers', async () => (await b.stores.vectors.search(index, extra.get(5)!, 1)).length === 0);
+
+    await a.stores.vectors.clearVectors();
+    await waitThroughB('a cleared index still answers', async () => (await b.stores.vectors.search(active, extra.get(1105)!, 1)).length === 0);
   });
 });

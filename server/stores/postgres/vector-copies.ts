@@ -4,7 +4,7 @@
 // after the last it applied, its own included. Applying reads the current code, so applying twice does no harm. A
 // poll every few seconds catches what a lost connection missed, and the connection is opened again after a loss.
 import pg from 'pg';
-import { CompactIndex } from '../vector-index/compact-index.js';
+import { CompactIndex, codeLength } from '../vector-index/compact-index.js';
 import type { VectorIndex } from '../vector-store.js';
 import { rows, type Pool } from './database.js';
 
@@ -14,6 +14,19 @@ export function padded(vector: Float32Array, dimensions: number): Float32Array {
   if (vector.length === dimensions) return vector;
   const out = new Float32Array(dimensions);
   out.set(vector.subarray(0, dimensions));
+  return out;
+}
+
+/**
+ * A stored code as `copy` holds it: one made for the unpadded dimension (shorter) gets the padding's nibbles (8, what
+ * encodeVector gives a zero), the same for every vector, so no distance changes order; one of another size is null.
+ */
+function fitted(copy: CompactIndex, code: Buffer): Uint8Array | null {
+  const length = codeLength(copy.dimensions);
+  if (code.length === length) return code;
+  if (code.length > length || code.length < length - 4) return null;
+  const out = new Uint8Array(length).fill(0x88);
+  out.set(code);
   return out;
 }
 
@@ -168,7 +181,10 @@ export class VectorCopies {
             'SELECT chunk_id, code FROM index_vectors WHERE index_id = $1 AND chunk_id > $2 ORDER BY chunk_id LIMIT $3',
             [indexId, after, PAGE],
           );
-          for (const { chunk_id, code } of page) copy.upsert(chunk_id, code);
+          for (const { chunk_id, code } of page) {
+            const fit = fitted(copy, code);
+            if (fit) copy.upsert(chunk_id, fit);
+          }
           if (page.length < PAGE) break;
           after = page[page.length - 1].chunk_id;
         }
@@ -208,7 +224,8 @@ export class VectorCopies {
         else {
           const copy = this.copies.get(change.index_id);
           if (copy && !reload.has(change.index_id)) {
-            if (change.code) copy.upsert(change.chunk_id, change.code);
+            const fit = change.code && fitted(copy, change.code);
+            if (fit) copy.upsert(change.chunk_id, fit);
             else copy.remove(change.chunk_id);
           }
         }
