@@ -433,6 +433,23 @@ describe('vector store: two nodes on one PostgreSQL database', { skip: postgres.
     }
   });
 
+  test('changes older than 10 minutes are trimmed, the newest kept', async () => {
+    const pool = a.postgres!.pool;
+    await pool.query('UPDATE vector_changes SET changed_at = changed_at - 11 * 60000');
+    const c = await another(a);
+    try {
+      await c.stores.vectors.warmUp();
+      await c.stores.vectors.writeVectors(index, [{ chunkId: 304, vector: extra.get(304)! }]);
+      const { rows } = await pool.query(
+        'SELECT chunk_id, now_ms - changed_at < 60000 AS recent FROM vector_changes, (SELECT (extract(epoch FROM now()) * 1000)::bigint AS now_ms) t ORDER BY id',
+      );
+      assert.deepEqual(rows, [{ chunk_id: 304, recent: true }]);
+    } finally {
+      await c.close();
+    }
+    assert.notEqual(await foundThroughB(304, 1000), null);
+  });
+
   test('an index swapped in through A answers through B; the old one is forgotten; a clear of 1,200 vectors reaches B', async () => {
     const next = await a.stores.vectors.setDimensions(await a.stores.vectors.createBuildingIndex({ ...SPACE, model: 'test/embed-2' }), D);
     await cacheAll(a.stores, next, extra);
