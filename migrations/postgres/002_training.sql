@@ -135,8 +135,10 @@ BEGIN
   PERFORM pg_notify('docent_vectors', (SELECT max(id) FROM vector_changes)::text);
   RETURN NULL;
 END $$;
-CREATE TRIGGER vector_indexes_changed AFTER UPDATE OF status, dimensions OR DELETE ON vector_indexes
-  FOR EACH ROW EXECUTE FUNCTION log_vector_index_change();
+CREATE TRIGGER vector_indexes_changed AFTER UPDATE OF status, dimensions ON vector_indexes FOR EACH ROW
+  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.dimensions IS DISTINCT FROM NEW.dimensions)
+  EXECUTE FUNCTION log_vector_index_change();
+CREATE TRIGGER vector_indexes_deleted AFTER DELETE ON vector_indexes FOR EACH ROW EXECUTE FUNCTION log_vector_index_change();
 
 -- A deleted chunk's vectors go with it, in the same statement (SQLite's stores delete them by hand: vec0
 -- tables cannot cascade), whichever way the chunk went (its document or source deleted too).

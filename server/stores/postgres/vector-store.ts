@@ -166,7 +166,8 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
   const write = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
     const result = await retryDeadlock(() => transaction(pool, work));
     void copies.start();
-    await copies.catchUp();
+    // Committed: a catch-up that fails here (the database gone for a moment) is retried by the poll.
+    await copies.catchUp().catch(() => {});
     return result;
   };
 
@@ -245,11 +246,12 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
       const mismatch = (held: number) => new Error(`The embedding model returned ${dimensions} dimensions, but this index holds ${held}.`);
       if (index.dimensions !== null) throw mismatch(index.dimensions);
       // Another node may fix it first: the same dimension is fine, another is not.
-      const held = await row<{ dimensions: number }>(
-        pool,
-        'UPDATE vector_indexes SET dimensions = coalesce(dimensions, $2) WHERE id = $1 RETURNING dimensions',
-        [index.id, dimensions],
-      );
+      // Written only when unset: a change of dimension makes every node read the index again (migration 002).
+      const held =
+        (await row<{ dimensions: number }>(pool, 'UPDATE vector_indexes SET dimensions = $2 WHERE id = $1 AND dimensions IS NULL RETURNING dimensions', [
+          index.id,
+          dimensions,
+        ])) ?? (await row<{ dimensions: number }>(pool, 'SELECT dimensions FROM vector_indexes WHERE id = $1', [index.id]));
       if (held && held.dimensions !== dimensions) throw mismatch(held.dimensions);
       return { ...index, dimensions };
     },
