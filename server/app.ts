@@ -6,12 +6,14 @@ import type { Config } from './config.js';
 import { openSqliteStores } from './stores/sqlite/open.js';
 import { openPostgresStores } from './stores/postgres/open.js';
 import type { Stores } from './stores/stores.js';
+import { scheduleGate } from './cluster/schedule.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestTimeouts, serverTimeoutOptions } from './security/request-timeouts.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
+import { drainPlugin } from './plugins/drain.js';
 import { adminAuth, authRoutes } from './auth/routes.js';
 import { adminExists, createAdmin } from './auth/admin-account.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -97,6 +99,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...serverTimeoutOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
   await app.register(requestTimeouts, config);
+  await app.register(drainPlugin);
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
@@ -114,6 +117,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // For tests that read the SQLite file directly; undefined in cluster mode.
   app.decorate('db', 'db' in opened ? opened.db : (undefined as never));
   app.decorate('secretBox', createSecretBox(loadSecretKey(config.dataDir, config.secretKeyHex)));
+  app.decorate('schedule', scheduleGate(stores.cluster));
   app.decorate('openRouterDeps', openRouterDeps(app));
   app.decorate('chat', {
     stores,
@@ -148,6 +152,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     openRouter: app.openRouterDeps,
     ingest,
     log: app.log,
+    schedule: app.schedule,
   });
   app.decorate('training', training);
   app.addHook('onReady', async () => training.start());

@@ -39,7 +39,14 @@ const ALLOWED_SQLITE_IMPORTS: Record<string, string[]> = {
   // Tells a failed migration apart from other start-up failures.
   'server/main.ts': ['server/stores/sqlite/migrate.ts'],
   // The shell password reset opens the stores itself (the server may not be running).
-  'server/cli/reset-password.ts': ['server/stores/sqlite/open.ts', 'server/stores/sqlite/migrate.ts'],
+  'server/cli/reset-password.ts': ['server/stores/sqlite/open.ts', 'server/stores/postgres/open.ts'],
+  // Copies an SQLite install into PostgreSQL: reads one, writes the other.
+  'server/cli/migrate-to-postgres.ts': [
+    'server/stores/sqlite/open.ts',
+    'server/stores/sqlite/export.ts',
+    'server/stores/postgres/open.ts',
+    'server/stores/postgres/import.ts',
+  ],
   // app.db stays decorated for tests that read the file directly.
   'server/fastify.d.ts': ['server/stores/sqlite/database.ts'],
 };

@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   PUBLIC_BODY_TIMEOUT_MS: milliseconds(1000, 10_000),
   // How long a training job's claim lasts unless its process renews it (server/training/jobs.ts).
   JOB_LEASE_MS: milliseconds(300, 30_000),
+  // On SIGTERM, how long answers in flight may take to finish before the process closes anyway.
+  DRAIN_TIMEOUT_MS: milliseconds(0, 30_000),
   // Cluster mode: several nodes on one PostgreSQL database instead of the SQLite file in DATA_DIR.
   DATABASE_URL: z
     .string()
@@ -98,6 +100,8 @@ export interface Config {
   publicBodyTimeoutMs: number;
   /** A job's lease: a job whose process stops renewing it is taken over after this long. */
   jobLeaseMs: number;
+  /** On SIGTERM: how long requests in flight (streamed answers) may take to finish. */
+  drainTimeoutMs: number;
   /** Cluster mode: the PostgreSQL database every node shares (unset: the SQLite file at databasePath). */
   databaseUrl?: string;
   databasePoolSize: number;
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     publicBodyTimeoutMs: e.PUBLIC_BODY_TIMEOUT_MS,
     jobLeaseMs: e.JOB_LEASE_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
   };

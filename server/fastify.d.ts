@@ -9,6 +9,7 @@ import type { OpenRouterDeps } from './openrouter/deps.js';
 import type { ChatDeps } from './chat/pipeline.js';
 import type { VisitorLimits } from './chat/visitor-limits.js';
 import type { LiveConversations } from './chat/live-conversations.js';
+import type { ScheduleGate } from './cluster/schedule.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,6 +24,8 @@ declare module 'fastify' {
     chat: ChatDeps;
     /** Which visitor questions are admitted and how each is counted (the widget and the Playground). */
     visitorLimits: VisitorLimits;
+    /** Whether this node runs a background tick: once across the cluster, every tick for one process. */
+    schedule: ScheduleGate;
     /** Conversations held in memory only while "Store conversations" is off. */
     liveConversations: LiveConversations;
     training: TrainingService;

@@ -1,5 +1,6 @@
 // Process entry: load config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT.
 import { buildApp } from './app.js';
+import { drainAndClose } from './plugins/drain.js';
 import { ConfigError, loadConfig } from './config.js';
 import { MigrationError } from './stores/migrations.js';
 
@@ -19,9 +20,9 @@ async function main() {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    const force = setTimeout(() => process.exit(1), app.config.drainTimeoutMs + 10_000).unref();
     try {
-      await app.close();
+      await drainAndClose(app);
     } finally {
       clearTimeout(force);
       process.exit(0);

@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createTestDatabase, testDatabaseBaseUrl } from './postgres.js';
 import type { Stores } from '../../server/stores/stores.js';
 import { openSqliteStores, type SqliteStores } from '../../server/stores/sqlite/open.js';
 import { openPostgresStores, type PostgresStores } from '../../server/stores/postgres/open.js';
@@ -25,36 +24,13 @@ export interface Backend {
   open(): Promise<OpenBackend>;
 }
 
-export const POSTGRES_SKIPPED = 'PostgreSQL half skipped: DOCENT_TEST_DATABASE_URL is not set (npm test sets it when PostgreSQL is installed)';
+export const POSTGRES_SKIPPED = 'no PostgreSQL for this run: DOCENT_TEST_DATABASE_URL is not set (npm test sets it when PostgreSQL is installed)';
 
 /** A new, empty PostgreSQL database for one test, dropped by `drop()`. */
-export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `docent_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
+export const freshPostgresDatabase = createTestDatabase;
 
 export function backends(): Backend[] {
-  const baseUrl = process.env.DOCENT_TEST_DATABASE_URL;
+  const baseUrl = testDatabaseBaseUrl();
   return [
     {
       name: 'sqlite',
@@ -89,4 +65,11 @@ export function backends(): Backend[] {
       },
     },
   ];
+}
+
+/** `backend` opened for one test (a fresh file or database) and closed when that test ends. */
+export async function openForTest(backend: Backend, t: { after(fn: () => unknown): void }): Promise<OpenBackend> {
+  const opened = await backend.open();
+  t.after(() => opened.close());
+  return opened;
 }

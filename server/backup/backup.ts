@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { StorageFullError, type MaintenanceStore } from '../stores/maintenance-store.js';
-import { HttpError } from '../http/errors.js';
+import { BackupUnavailableError, StorageFullError, type MaintenanceStore } from '../stores/maintenance-store.js';
+import { conflict, HttpError } from '../http/errors.js';
 
 /** Free space kept beyond the copy's own size, so a backup never fills the disk the database lives on. */
 const SPARE_BYTES = 64 * 1024 * 1024;
@@ -57,6 +57,9 @@ const PROGRESS_MS = 200;
  * off the event loop while Docent goes on writing (the store's backupTo).
  */
 export async function copyDatabase(store: MaintenanceStore, dataDir: string, options: CopyOptions = {}): Promise<BackupCopy> {
+  // Cluster mode: not a failure of this backup but the wrong tool; the admin is told which one to use (before the
+  // disk space check, which would blame the wrong thing).
+  if (store.backupUnavailable) throw conflict(store.backupUnavailable);
   const dir = backupDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const expected = await store.sizeBytes();
@@ -78,6 +81,7 @@ export async function copyDatabase(store: MaintenanceStore, dataDir: string, opt
     } catch (err) {
       if (options.signal?.aborted) throw new BackupCancelled();
       if (err instanceof StorageFullError) throw notEnoughSpace(expected, null);
+      if (err instanceof BackupUnavailableError) throw conflict(err.message);
       throw err;
     }
     if (options.signal?.aborted) throw new BackupCancelled();

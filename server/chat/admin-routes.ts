@@ -178,6 +178,7 @@ export const chatAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     const sweep = async () => {
+      if (!(await app.schedule('retention', RETENTION_CHECK_MS))) return;
       const removed = await deleteOlderThan(stores.chat, (await readChatbotSettings(stores.config)).retentionDays);
       if (removed) app.log.info({ removed }, 'old conversations deleted');
       await pruneLedger(stores.usage);

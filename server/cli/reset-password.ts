@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { openSqliteStores } from '../stores/sqlite/open.js';
+import { openPostgresStores } from '../stores/postgres/open.js';
 import { MigrationError } from '../stores/migrations.js';
 import { MIN_PASSWORD_LENGTH, replaceAdminPassword } from '../auth/admin-account.js';
 
@@ -81,12 +82,16 @@ async function main(): Promise<void> {
   const password = await readNewPassword();
   checkLength(password);
 
-  const existed = existsSync(config.databasePath);
-  const stores = openSqliteStores(config.databasePath);
+  // Cluster mode: the account is in PostgreSQL, shared by every node.
+  const existed = config.databaseUrl !== undefined || existsSync(config.databasePath);
+  const where = config.databaseUrl ? 'PostgreSQL' : config.databasePath;
+  const stores = config.databaseUrl
+    ? await openPostgresStores(config.databaseUrl, { max: 2, applicationName: 'docent-reset-password' })
+    : openSqliteStores(config.databasePath);
   try {
     const { created, sessionsEnded } = await replaceAdminPassword(stores.auth, password);
     const lines = [
-      created ? `Created the admin account with the new password (${config.databasePath}).` : `The admin password is reset (${config.databasePath}).`,
+      created ? `Created the admin account with the new password (${where}).` : `The admin password is reset (${where}).`,
       sessionsEnded === 1
         ? 'One browser session was ended: log in again with the new password.'
         : sessionsEnded > 1
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
       );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    stores.close();
+    await stores.close();
   }
 }
 

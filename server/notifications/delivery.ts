@@ -53,6 +53,11 @@ export interface NotificationOptions {
 const TICK_MS = 60_000;
 /** How long closing the app waits for deliveries under way. */
 const CLOSE_WAIT_MS = 5_000;
+/**
+ * How long a delivery being sent stays claimed. Longer than any one send takes (the e-mail and webhook timeouts are
+ * well under it): a claim that runs out means its process stopped mid-send, and the delivery goes again.
+ */
+const SEND_CLAIM_MS = 10 * 60_000;
 export const CHANNEL_LABELS: Record<Channel, string> = { email: 'E-mail', webhook: 'Webhook' };
 /** The dashboard alert for a channel whose deliveries are given up (never an event: see eventOfAlert). */
 export const failureAlertKind = (channel: Channel) => `notification_${channel}_failed`;
@@ -148,7 +153,7 @@ async function deliver(deps: NotificationDeps, row: OutboxRow): Promise<void> {
   const { clock } = runtimeOf(stores);
   const loop = loopOf(deps);
   const delays = loop.options.retryDelaysMs ?? RETRY_DELAYS_MS;
-  if (!(await outbox.claim(row.id))) return;
+  if (!(await outbox.claim(row.id, clock() + SEND_CLAIM_MS))) return;
   const attempt = row.attempts + 1;
   const settings = await readNotificationSettings(stores.config);
   try {
@@ -224,6 +229,9 @@ async function pass(deps: NotificationDeps): Promise<void> {
   const { clock } = runtimeOf(stores);
   const loop = loopOf(deps);
   await checkDigest(deps, clock());
+  // A node that stopped mid-send (cluster mode) leaves claims that run out: those deliveries go again.
+  const resumed = await stores.notifications.resumeInterrupted(clock());
+  if (resumed) deps.log.info({ resumed }, 'notifications whose sender stopped mid-send are sent again');
   const due = await stores.notifications.dueRows(clock(), PASS_SIZE);
   const lane = async (rows: OutboxRow[]) => {
     for (const row of rows) {
@@ -292,7 +300,10 @@ export function notificationLoop(deps: NotificationDeps, options: NotificationOp
   loop.options = options;
   return {
     async start() {
-      const resumed = await deps.stores.notifications.resumeInterrupted(runtime.clock());
+      // One process: what the last stop left 'sending' is certainly not being sent any more. In cluster mode another
+      // node may be sending it: only claims that ran out are resumed (here and on every pass).
+      const now = runtime.clock();
+      const resumed = await deps.stores.notifications.resumeInterrupted(now, deps.stores.cluster ? now : Number.MAX_SAFE_INTEGER);
       if (resumed) deps.log.info({ resumed }, 'notifications interrupted by the last stop are sent again');
       runtime.wake = () => {
         clearTimeout(loop.timer);

@@ -2,12 +2,14 @@
 import { CATALOG_MAX_AGE_MS, refreshCatalog } from './catalog.js';
 import type { BackgroundTimer, OpenRouterDeps } from './deps.js';
 import { keyOutcomeReport } from './key-status.js';
+import { everyTickRuns } from '../cluster/schedule.js';
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
 
 /** Refreshes a catalog older than a day, looking every hour (unref'd: it never keeps the process up). */
 export function catalogRefresh(deps: OpenRouterDeps): BackgroundTimer {
   const tick = async () => {
+    if (!(await (deps.schedule ?? everyTickRuns)('catalog-refresh', CHECK_EVERY_MS))) return;
     const connection = await deps.savedConnection();
     for (const kind of ['chat', 'embedding'] as const) {
       const fetchedAt = await deps.store.newestCatalogFetch(kind);

@@ -8,6 +8,7 @@ import type { Connection } from './client.js';
 import type { BackgroundTimer, OpenRouterDeps } from './deps.js';
 import { spendableOf, testKey, type KeyTestResult, type Spendable } from './key-check.js';
 import { keyFingerprint, noteKeyOutcome } from './key-status.js';
+import { everyTickRuns } from '../cluster/schedule.js';
 
 type Deps = OpenRouterDeps;
 
@@ -145,7 +146,11 @@ export async function balanceView(deps: Deps): Promise<BalanceView | null> {
 /** Checks when due: once at start, then every few minutes (unref'd: it never keeps the process up). */
 export function creditWatch(deps: Deps, clock: () => number = Date.now): BackgroundTimer {
   let timer: NodeJS.Timeout | undefined;
-  const tick = () => void checkBalance(deps, clock());
+  // Once across the cluster: another node's check counts for this one.
+  const tick = () =>
+    void (deps.schedule ?? everyTickRuns)('credit-watch', TICK_MS)
+      .then((mine) => (mine ? checkBalance(deps, clock()) : undefined))
+      .catch((err) => deps.log.warn({ err }, 'the balance check could not run'));
   return {
     start() {
       tick();

@@ -6,6 +6,7 @@ import type { ProviderStore } from '../stores/provider-store.js';
 import type { Stores } from '../stores/stores.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Connection } from './client.js';
+import type { ScheduleGate } from '../cluster/schedule.js';
 
 export interface OpenRouterDeps {
   /** The cached catalogs, the key status and the last balance read. */
@@ -20,6 +21,8 @@ export interface OpenRouterDeps {
   savedConnection: () => Promise<Connection>;
   /** The admin's low-balance warning level in USD; 0 turns the warning off. */
   lowBalanceUsd: () => Promise<number>;
+  /** Whether this node runs a background tick (once across the cluster); every tick when unset. */
+  schedule?: ScheduleGate;
 }
 
 /** A background timer: started once the server is ready, stopped when it closes. */

@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import multipart from '@fastify/multipart';
+import { sharedRateLimitStore } from '../cluster/rate-limit.js';
 
 export const externalPlugins = fp(
   async (app) => {
@@ -23,8 +24,10 @@ export const externalPlugins = fp(
       // The widget's script and API are loaded by other sites; their routes loosen this per response.
       crossOriginResourcePolicy: { policy: 'same-origin' },
     });
-    // Limits are opt-in per route (login now, the public widget API later).
-    await app.register(rateLimit, { global: false });
+    // Limits are opt-in per route (login, the widget API, leads, webhooks). In cluster mode the counts are
+    // kept in the database, shared by every node.
+    const { cluster } = app.stores;
+    await app.register(rateLimit, { global: false, ...(cluster ? { store: sharedRateLimitStore(cluster) } : {}) });
     // Data Training uploads (server/training/uploads.ts) stream each file to disk and set their limits
     // per request from the config; an oversized file is cut off and reported, never an error for the batch.
     await app.register(multipart, { throwFileSizeLimit: false });

@@ -4,6 +4,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { ConfigStore } from '../stores/config-store.js';
 import type { Stores } from '../stores/stores.js';
 import { endpointOf, type Connection, type Endpoint, type Provider } from '../openrouter/client.js';
+import type { ScheduleGate } from '../cluster/schedule.js';
 import type { OpenRouterDeps } from '../openrouter/deps.js';
 import { readApiKey, readApiSettings } from './api-settings.js';
 
@@ -52,6 +53,7 @@ export function openRouterDeps(
     stores: Pick<Stores, 'config' | 'provider' | 'chat' | 'notifications'>;
     config: Pick<Config, 'openRouterBaseUrl' | 'publicUrl'>;
     log: FastifyBaseLogger;
+    schedule?: ScheduleGate;
   },
 ): OpenRouterDeps {
   return {
@@ -62,5 +64,6 @@ export function openRouterDeps(
     log: deps.log,
     savedConnection: () => currentConnection(deps),
     lowBalanceUsd: async () => (await readApiSettings(deps.stores.config)).lowBalanceUsd,
+    schedule: deps.schedule,
   };
 }

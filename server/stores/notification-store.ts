@@ -36,14 +36,20 @@ export interface NotificationStore {
   dueRows(now: number, limit: number): Promise<OutboxRow[]>;
   /** When the next pending delivery is due, or null when none is waiting. */
   nextDueAt(): Promise<number | null>;
-  /** Takes a pending delivery for sending (counting the attempt); false when another run took it or it changed. */
-  claim(id: number): Promise<boolean>;
+  /**
+   * Takes a pending delivery for sending until `until` (counting the attempt); false when another run took it or it
+   * changed. A claim that runs out (its process stopped mid-send) is resumed by resumeInterrupted.
+   */
+  claim(id: number, until: number): Promise<boolean>;
   /** `note`: what went partly wrong though it was delivered (a recipient refused while others accepted). */
   markDelivered(id: number, now: number, note: string | null): Promise<void>;
   markRetry(id: number, error: string, at: number): Promise<void>;
   markFailed(id: number, error: string, now: number): Promise<void>;
-  /** Every delivery left 'sending' goes back to pending at `now`, its interrupted attempt not counted; returns how many. */
-  resumeInterrupted(now: number): Promise<number>;
+  /**
+   * Every delivery left 'sending' whose claim runs out by `claimsEndingBy` (default: `now`, the claims that have run
+   * out) goes back to pending at `now`, its interrupted attempt not counted; returns how many.
+   */
+  resumeInterrupted(now: number, claimsEndingBy?: number): Promise<number>;
   /** A given-up delivery goes again from its first attempt; false when it is not given up. */
   retryNow(id: number, now: number): Promise<boolean>;
   getRow(id: number): Promise<OutboxRow | null>;

@@ -14,6 +14,7 @@ import type { InsightStore } from './insight-store.js';
 import type { LeadStore } from './lead-store.js';
 import type { NotificationStore } from './notification-store.js';
 import type { UsageStore } from './usage-store.js';
+import type { ClusterStore } from './cluster-store.js';
 
 export interface Stores {
   config: ConfigStore;
@@ -30,4 +31,6 @@ export interface Stores {
   leads: LeadStore;
   insights: InsightStore;
   notifications: NotificationStore;
+  /** What several nodes share (rate-limit counts, schedule claims); null for one process on SQLite. */
+  cluster: ClusterStore | null;
 }

@@ -59,19 +59,6 @@ async function deleteChunk(backend: OpenBackend, id: number): Promise<void> {
   } else await backend.postgres!.pool.query('DELETE FROM chunks WHERE id = $1', [id]);
 }
 
-/**
- * A key saved for an index, as the config store seals it (written underneath: the vector store's part is to delete
- * it with the index, whichever store the backend has for config).
- */
-async function saveKey(backend: OpenBackend, name: string): Promise<void> {
-  if (backend.sqlite) backend.sqlite.db.prepare("INSERT INTO secrets (name, sealed, hint) VALUES (?, 'sealed', '1234')").run(name);
-  else await backend.postgres!.pool.query("INSERT INTO secrets (name, sealed, hint) VALUES ($1, 'sealed', '1234')", [name]);
-}
-async function hasKey(backend: OpenBackend, name: string): Promise<boolean> {
-  if (backend.sqlite) return backend.sqlite.db.prepare('SELECT 1 FROM secrets WHERE name = ?').get(name) !== undefined;
-  return (await backend.postgres!.pool.query('SELECT 1 FROM secrets WHERE name = $1', [name])).rows.length > 0;
-}
-
 /** A second instance of the stores on the same database (a restart, or another node), closed by the caller. */
 async function another(backend: OpenBackend): Promise<{ stores: Stores; close(): Promise<void> }> {
   if (backend.sqlite) {
@@ -194,7 +181,7 @@ for (const backend of backends()) {
       const old = await stores.vectors.setDimensions(await stores.vectors.ensureActiveIndex(SPACE), D);
       await cacheAll(stores, SPACE, vectors);
       await stores.vectors.writeVectors(old, rowsOf(vectors));
-      await saveKey(opened, indexKeySecret(old));
+      await stores.config.saveSecret(indexKeySecret(old), 'sealed-old-key', '1234');
 
       const building = await stores.vectors.createBuildingIndex({ ...SPACE, model: 'test/embed-2' });
       assert.equal(building.status, 'building');
@@ -213,14 +200,13 @@ for (const backend of backends()) {
       assert.equal(await stores.vectors.buildingIndex(), null);
       assert.equal(await stores.vectors.indexById(old.id), null, 'the previous index is dropped');
       assert.equal(await stores.vectors.countVectors(old), 0, 'with its vectors');
-      assert.equal(await hasKey(opened, indexKeySecret(old)), false, 'and the key saved for it');
+      assert.equal(await stores.config.readSealedSecret(indexKeySecret(old)), null, 'and the key saved for it');
       assert.equal((await stores.vectors.search(next, vectors.get(3)!, 1))[0].chunkId, 3);
 
-      await saveKey(opened, indexKeySecret(next));
-      assert.equal(await hasKey(opened, indexKeySecret(next)), true);
+      await stores.config.saveSecret(indexKeySecret(next), 'sealed-next-key', '5678');
       await stores.vectors.dropIndex(next);
       assert.equal(await stores.vectors.activeIndex(), null);
-      assert.equal(await hasKey(opened, indexKeySecret(next)), false);
+      assert.equal(await stores.config.readSealedSecret(indexKeySecret(next)), null);
     });
 
     test('the embedding cache: what is missing, what is cached, and re-embedding on purpose', async () => {

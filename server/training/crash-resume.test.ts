@@ -3,7 +3,6 @@
 // uninterrupted run produces, without paying twice for anything but the batches in flight at the kill.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,8 +11,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { FAKE_KEY, startFakeOpenRouter, type FakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startDocent, TEST_PASSWORD } from '../../e2e/support/harness.js';
 import { EMBED_BATCH_SIZE, EMBED_CONCURRENCY } from '../vectors/embedder.js';
-import { PROJECT_ROOT } from '../paths.js';
-import { freePort } from '../../e2e/support/free-port.js';
+import { adminLogin, type AdminHttp, type DocentProcess, startDocentProcess } from '../../e2e/support/docent-process.js';
 
 const IN_FLIGHT_MAX = EMBED_BATCH_SIZE * EMBED_CONCURRENCY; // 3 × 96 texts can be lost at a kill
 const API_SETTINGS = { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
@@ -37,91 +35,20 @@ const ENTRIES = [...Array.from({ length: 400 }, (_, i) => entry(i)), ...Array.fr
 
 // ---- a Docent child process ----------------------------------------------------------------------------
 
-interface Child {
-  url: string;
-  process: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
+type Admin = AdminHttp;
+const login = (baseUrl: string) => adminLogin(baseUrl);
+
+function startChild(t: { after(fn: () => unknown): void }, dataDir: string, fake: FakeOpenRouter, extraEnv: NodeJS.ProcessEnv = {}): Promise<DocentProcess> {
+  return startDocentProcess(t, { DATA_DIR: dataDir, OPENROUTER_BASE_URL: fake.baseURL, ...extraEnv });
 }
 
-async function startChild(t: { after(fn: () => unknown): void }, dataDir: string, fake: FakeOpenRouter, extraEnv: NodeJS.ProcessEnv = {}): Promise<Child> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    OPENROUTER_BASE_URL: fake.baseURL,
-    ADMIN_PASSWORD: TEST_PASSWORD,
-    LOG_LEVEL: 'warn',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ...extraEnv,
-  };
-  delete env.NODE_TEST_CONTEXT; // the child is a server, not part of this test run
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Docent exited while starting (code ${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`Docent did not start within 30 s:\n${output}`);
-    await sleep(50);
-  }
-  return { url, process: child, output: () => output, exited };
-}
-
-async function stopChild(child: Child, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-  child.process.kill(signal);
-  await child.exited;
+async function stopChild(child: DocentProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  await child.stop(signal);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- the admin API over real HTTP ------------------------------------------------------------------------
-
-interface Admin {
-  request<T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }>;
-}
-
-async function login(baseUrl: string): Promise<Admin> {
-  const res = await fetch(`${baseUrl}/api/admin/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password: TEST_PASSWORD }),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return {
-    async request(method, url, body) {
-      const headers: Record<string, string> = { cookie };
-      if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const r = await fetch(`${baseUrl}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : null };
-    },
-  };
-}
 
 async function addContent(admin: Admin): Promise<void> {
   const settings = await admin.request('PUT', '/api/admin/settings/api', API_SETTINGS);

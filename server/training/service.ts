@@ -24,6 +24,7 @@ import { IngestError, type ExtractedDocument } from './ingest/types.js';
 import { chunkOptions } from '../retrieval/settings.js';
 import { asSentence } from '../http/errors.js';
 import { createRecallMonitor, type RecallMonitor } from './index-recall.js';
+import { everyTickRuns, type ScheduleGate } from '../cluster/schedule.js';
 
 const EMBED_TIMEOUT_MS = 60_000;
 const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
@@ -65,6 +66,8 @@ export interface TrainingDeps {
   /** Extraction processes: every file, page and chunking call of training runs there. */
   ingest: ContentReader;
   log: FastifyBaseLogger;
+  /** Whether this node runs the re-sync schedule's tick (once across the cluster); every tick when unset. */
+  schedule?: ScheduleGate;
 }
 
 export function createTrainingService(deps: TrainingDeps): TrainingService {
@@ -239,6 +242,7 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
     runner.start();
     scheduleTimer = setInterval(async () => {
       try {
+        if (!(await (deps.schedule ?? everyTickRuns)('source-resync', SCHEDULE_CHECK_MS))) return;
         for (const source of await dueSources(knowledge)) await runner.enqueue('sync', { sourceId: source.id, train: true });
       } catch (err) {
         log.error({ err }, 'the training schedule could not queue its syncs');

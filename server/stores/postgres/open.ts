@@ -3,6 +3,14 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { migrate } from './migrate.js';
+import { postgresClusterStore } from './cluster-store.js';
+import { postgresAuthStore } from './auth-store.js';
+import { postgresConfigStore } from './config-store.js';
+import { postgresLeadStore } from './lead-store.js';
+import { postgresMaintenanceStore } from './maintenance-store.js';
+import { postgresNotificationStore } from './notification-store.js';
+import { postgresProviderStore } from './provider-store.js';
+import { postgresUsageStore } from './usage-store.js';
 import { postgresVectorStore } from './vector-store.js';
 
 export interface PostgresStores extends Stores {
@@ -49,18 +57,19 @@ function notYet<T extends object>(name: string): T {
 /** Every store on an open, migrated pool. */
 export function postgresStoresOn(pool: Pool): Stores {
   return {
-    config: notYet('config'),
+    config: postgresConfigStore(pool),
     chat: notYet('chat'),
-    usage: notYet('usage'),
+    usage: postgresUsageStore(pool),
     help: notYet('help'),
-    leads: notYet('leads'),
+    leads: postgresLeadStore(pool),
     insights: notYet('insights'),
-    notifications: notYet('notifications'),
+    notifications: postgresNotificationStore(pool),
     vectors: postgresVectorStore(pool),
-    auth: notYet('auth'),
-    provider: notYet('provider'),
-    maintenance: notYet('maintenance'),
+    auth: postgresAuthStore(pool),
+    provider: postgresProviderStore(pool),
+    maintenance: postgresMaintenanceStore(pool),
     knowledge: notYet('knowledge'),
     jobs: notYet('jobs'),
+    cluster: postgresClusterStore(pool),
   };
 }

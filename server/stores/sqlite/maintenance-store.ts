@@ -41,6 +41,7 @@ const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
 
 export function sqliteMaintenanceStore(db: Db): MaintenanceStore {
   return {
+    backupUnavailable: null,
     async sizeBytes() {
       // SQLite's own page count: pages still in the WAL are included.
       return Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));

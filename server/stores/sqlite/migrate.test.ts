@@ -29,7 +29,7 @@ test('migrations apply in numeric order, each once, and are recorded', () => {
 
 test('a failing migration rolls back entirely, names the file, and stops the start', async () => {
   const dir = tempDir();
-  for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'))) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
   writeFileSync(path.join(dir, '900_broken.sql'), 'CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);');
   const dataDir = tempDir();
   await assert.rejects(createTestApp({ dataDir, buildOptions: { migrationsDir: dir } }), (err: unknown) => {

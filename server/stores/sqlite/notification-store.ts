@@ -49,8 +49,13 @@ export function sqliteNotificationStore(db: Db): NotificationStore {
     async nextDueAt() {
       return stmt(db, "SELECT min(next_attempt_at) FROM notification_outbox WHERE status = 'pending'").pluck().get() as number | null;
     },
-    async claim(id) {
-      return stmt(db, "UPDATE notification_outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'").run(id).changes === 1;
+    async claim(id, until) {
+      return (
+        stmt(db, "UPDATE notification_outbox SET status = 'sending', attempts = attempts + 1, claimed_until = ? WHERE id = ? AND status = 'pending'").run(
+          until,
+          id,
+        ).changes === 1
+      );
     },
     async markDelivered(id, now, note) {
       stmt(db, "UPDATE notification_outbox SET status = 'delivered', finished_at = ?, last_error = ? WHERE id = ?").run(now, note, id);
@@ -61,10 +66,12 @@ export function sqliteNotificationStore(db: Db): NotificationStore {
     async markFailed(id, error, now) {
       stmt(db, "UPDATE notification_outbox SET status = 'failed', finished_at = ?, last_error = ? WHERE id = ?").run(now, error, id);
     },
-    async resumeInterrupted(now) {
-      return stmt(db, "UPDATE notification_outbox SET status = 'pending', next_attempt_at = ?, attempts = max(attempts - 1, 0) WHERE status = 'sending'").run(
-        now,
-      ).changes;
+    async resumeInterrupted(now, claimsEndingBy = now) {
+      return stmt(
+        db,
+        `UPDATE notification_outbox SET status = 'pending', next_attempt_at = @now, attempts = max(attempts - 1, 0), claimed_until = NULL
+        WHERE status = 'sending' AND (claimed_until IS NULL OR claimed_until <= @claimsEndingBy)`,
+      ).run({ now, claimsEndingBy }).changes;
     },
     async retryNow(id, now) {
       return (

@@ -53,5 +53,7 @@ export function sqliteStoresOn(db: Db): Stores {
     maintenance: sqliteMaintenanceStore(db),
     knowledge: sqliteKnowledgeStore(db),
     jobs: sqliteJobStore(db),
+    // One process: rate limits count in memory, and every schedule tick runs.
+    cluster: null,
   };
 }

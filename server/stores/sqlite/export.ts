@@ -1,0 +1,112 @@
+// Everything an SQLite install keeps, table by table, for `npm run migrate-to-postgres`: the tables in an order
+// that satisfies their foreign keys, read in batches (a million chunks never sit in memory at once), and each
+// vector index's codes. The keyword index (FTS5) and the vec0 tables are not copied: PostgreSQL keeps its own
+// (a generated tsvector column; index_vectors).
+import type { Db } from './database.js';
+import { openSqliteStores } from './open.js';
+import { codeLength } from '../vector-index/compact-index.js';
+import { readCodes } from './code-blocks.js';
+
+export interface TableExport {
+  name: string;
+  columns: string[];
+  count: number;
+  /** The rows in batches of at most `size`, each row's values in `columns` order. */
+  batches(size: number): Iterable<unknown[][]>;
+}
+
+export interface IndexCodesExport {
+  indexId: number;
+  /** Vectors in the index (its vec0 table), and codes found for them (fewer only if codes are missing). */
+  vectors: number;
+  codes(): Array<{ chunkId: number; code: Uint8Array }>;
+}
+
+/** Parents before children. */
+const TABLES = [
+  'admin',
+  'login_backoff',
+  'sessions',
+  'settings',
+  'secrets',
+  'model_catalog',
+  'key_status',
+  'balance_check',
+  'sources',
+  'documents',
+  'document_writes',
+  'chunks',
+  'embedding_cache',
+  'vector_indexes',
+  'index_recall',
+  'jobs',
+  'job_log',
+  'conversations',
+  'messages',
+  'alerts',
+  'usage_ledger',
+  'usage_days',
+  'notification_outbox',
+  'notification_digest',
+  'questions',
+  'question_days',
+  'insight_days',
+  'document_use_days',
+  'leads',
+];
+
+export function exportTables(db: Db): TableExport[] {
+  return TABLES.map((name) => {
+    const declared = (db.prepare(`SELECT name FROM pragma_table_info('${name}')`).pluck().all() as string[]).filter(Boolean);
+    if (!declared.length) throw new Error(`The SQLite database has no ${name} table: is it a Docent database, migrated by this version?`);
+    // messages: the rowid is the order of a conversation's messages, which PostgreSQL keeps as `seq`.
+    const columns = name === 'messages' ? ['seq', ...declared] : declared;
+    const select = `SELECT ${name === 'messages' ? 'rowid, ' : ''}${declared.map((c) => `"${c}"`).join(', ')} FROM ${name}${name === 'messages' ? ' ORDER BY rowid' : ''}`;
+    return {
+      name,
+      columns,
+      count: db.prepare(`SELECT count(*) FROM ${name}`).pluck().get() as number,
+      *batches(size: number) {
+        let batch: unknown[][] = [];
+        for (const row of db.prepare(select).raw().iterate() as Iterable<unknown[]>) {
+          batch.push(row);
+          if (batch.length === size) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length) yield batch;
+      },
+    };
+  });
+}
+
+export function exportIndexCodes(db: Db): IndexCodesExport[] {
+  const indexes = db.prepare('SELECT id, dimensions FROM vector_indexes WHERE dimensions IS NOT NULL ORDER BY id').all() as Array<{
+    id: number;
+    dimensions: number;
+  }>;
+  const exists = db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').pluck();
+  return indexes
+    .filter((index) => exists.get(`vec_index_${index.id}`) && exists.get(`vec_codes_${index.id}`))
+    .map((index) => ({
+      indexId: index.id,
+      vectors: db.prepare(`SELECT count(*) FROM vec_index_${index.id}`).pluck().get() as number,
+      codes() {
+        const found: Array<{ chunkId: number; code: Uint8Array }> = [];
+        readCodes(db, index, codeLength(index.dimensions), (chunkId, code) => found.push({ chunkId, code: Uint8Array.from(code) }));
+        return found;
+      },
+    }));
+}
+
+/** Opens an install's SQLite file (migrated to this version first) for export. */
+export function openSqliteExport(file: string): { tables: TableExport[]; indexes: IndexCodesExport[]; close(): void } {
+  const stores = openSqliteStores(file);
+  try {
+    return { tables: exportTables(stores.db), indexes: exportIndexCodes(stores.db), close: () => stores.close() };
+  } catch (err) {
+    stores.close();
+    throw err;
+  }
+}
