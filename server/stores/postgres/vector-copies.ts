@@ -122,7 +122,15 @@ export class VectorCopies {
   private async listen(): Promise<void> {
     if (this.closed) return;
     const options = this.pool.options as pg.PoolConfig;
-    const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.application_name ?? 'docent'} vectors` });
+    const client = new pg.Client({
+      connectionString: options.connectionString,
+      application_name: `${options.application_name ?? 'docent'} vectors`,
+      // A database that does not answer is tried again, not waited for; a connection dropped without a word is
+      // noticed by TCP keepalive (the poll covers the meantime).
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
+    });
     let lost = false;
     const onLost = () => {
       if (lost) return;
