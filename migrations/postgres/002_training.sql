@@ -141,9 +141,15 @@ CREATE TRIGGER vector_indexes_changed AFTER UPDATE OF status, dimensions ON vect
 CREATE TRIGGER vector_indexes_deleted AFTER DELETE ON vector_indexes FOR EACH ROW EXECUTE FUNCTION log_vector_index_change();
 
 -- A deleted chunk's vectors go with it, in the same statement (SQLite's stores delete them by hand: vec0
--- tables cannot cascade), whichever way the chunk went (its document or source deleted too).
+-- tables cannot cascade), whichever way the chunk went (its document or source deleted too). The vector writers'
+-- lock first: a write of this chunk's vector in flight commits before the DELETE below looks (a new snapshot), so
+-- no vector outlives its chunk, and no row lock is ever taken before that lock (no deadlock with a vector write).
 CREATE FUNCTION delete_chunk_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM deleted_chunks) THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(7305241860);
   DELETE FROM index_vectors v USING deleted_chunks d WHERE v.chunk_id = d.id;
   RETURN NULL;
 END $$;

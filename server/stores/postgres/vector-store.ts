@@ -23,10 +23,12 @@ import { type Client, type Pool, type Queryable, row, rows, transaction } from '
 import { codeDimensions, padded, VectorCopies } from './vector-copies.js';
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
-/** Held (to commit) by whatever creates, swaps or drops indexes: two nodes never make two active indexes. */
-const INDEX_LIFE_LOCK = 7305241861;
-/** The lock vector_changes' triggers take (migration 002): a vector write takes it first, before any row lock. */
-const VECTOR_WRITE_LOCK = 7305241860;
+/**
+ * The lock vector_changes' triggers take (migration 002), held to commit. Whatever writes vectors or indexes takes it
+ * first, before any row lock: two nodes never make two active indexes, a chunk deleted meanwhile never keeps a
+ * vector, and the order of locks is the same everywhere (no deadlock between a vector write and a chunk delete).
+ */
+const VECTORS_LOCK = 7305241860;
 
 /** An index's stored code for a vector: compact-index.ts's, of the vector padded to a multiple of 8 dimensions. */
 const codeOf = (vector: Float32Array, dimensions: number) => encodeVector(padded(vector, codeDimensions(dimensions)));
@@ -58,7 +60,7 @@ async function exactSimilarities(db: Queryable, space: EmbeddingSpace, query: Fl
 export async function insertVectors(client: Client, index: VectorIndex, vectors: Array<{ chunkId: number; vector: Float32Array }>): Promise<void> {
   if (!index.dimensions) throw new Error('index has no dimension yet');
   if (vectors.length === 0) return;
-  await client.query('SELECT pg_advisory_xact_lock($1)', [VECTOR_WRITE_LOCK]);
+  await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
   // The last vector given for a chunk wins (one statement cannot write a row twice).
   const byChunk = new Map(vectors.map((v) => [v.chunkId, v.vector]));
   await client.query(
@@ -74,6 +76,8 @@ export async function insertVectors(client: Client, index: VectorIndex, vectors:
  */
 export async function restoreCachedVectors(client: Client, chunkIds: number[]): Promise<void> {
   if (chunkIds.length === 0) return;
+  // The lock before reading the indexes: none is dropped between that read and the write.
+  await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
   const indexes = await rows<VectorIndex>(
     client,
     `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE status IN ('active', 'building') AND dimensions IS NOT NULL`,
@@ -141,9 +145,8 @@ const pg = require(w.pg);
 const PG_MODULE = createRequire(import.meta.url).resolve('pg');
 
 /**
- * A vector write takes the write lock, then row locks on chunks; a knowledge write that deleted chunks earlier in its
- * transaction holds them in the other order. PostgreSQL then aborts one of the two (deadlock detected): the vector
- * write, idempotent, is simply run again.
+ * Should a deadlock still involve a vector write (locks taken by a caller's transaction in another order), PostgreSQL
+ * aborts one of the two: the vector write, idempotent, is simply run again.
  */
 async function retryDeadlock<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -185,7 +188,7 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
     indexById: (indexId) => indexRow(pool, 'id = $1', [indexId]),
     async ensureActiveIndex(space) {
       return transaction(pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LIFE_LOCK]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
         const existing = await indexRow(client, "status = 'active'");
         // One that never received a vector (the first training failed on the key, say) follows the settings.
         if (existing?.dimensions === null && (existing.endpoint !== space.endpoint || existing.model !== space.model)) {
@@ -205,7 +208,7 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
     },
     async createBuildingIndex(space) {
       const created = await write(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LIFE_LOCK]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
         const old = await row<{ id: number }>(client, "DELETE FROM vector_indexes WHERE status = 'building' RETURNING id");
         if (old) await client.query('DELETE FROM secrets WHERE name = $1', [indexKeySecret(old)]);
         return (await row<VectorIndex>(client, `INSERT INTO vector_indexes (endpoint, model, status) VALUES ($1, $2, 'building') RETURNING ${INDEX_COLUMNS}`, [
@@ -218,7 +221,7 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
     async activateIndex(index) {
       // One transaction: searches (on any node) see the old index or the new, never neither.
       await write(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LIFE_LOCK]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
         const previous = await row<{ id: number }>(client, "UPDATE vector_indexes SET status = 'retired' WHERE status = 'active' AND id != $1 RETURNING id", [
           index.id,
         ]);
@@ -232,7 +235,7 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
     async dropIndex(index) {
       copies.forget(index.id);
       await write(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LIFE_LOCK]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
         // Its vectors go with it (ON DELETE CASCADE), and the key saved for it, in the same transaction.
         await client.query('DELETE FROM vector_indexes WHERE id = $1', [index.id]);
         await client.query('DELETE FROM secrets WHERE name = $1', [indexKeySecret(index)]);
@@ -247,11 +250,15 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
       if (index.dimensions !== null) throw mismatch(index.dimensions);
       // Another node may fix it first: the same dimension is fine, another is not.
       // Written only when unset: a change of dimension makes every node read the index again (migration 002).
-      const held =
-        (await row<{ dimensions: number }>(pool, 'UPDATE vector_indexes SET dimensions = $2 WHERE id = $1 AND dimensions IS NULL RETURNING dimensions', [
-          index.id,
-          dimensions,
-        ])) ?? (await row<{ dimensions: number }>(pool, 'SELECT dimensions FROM vector_indexes WHERE id = $1', [index.id]));
+      const held = await transaction(pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
+        return (
+          (await row<{ dimensions: number }>(client, 'UPDATE vector_indexes SET dimensions = $2 WHERE id = $1 AND dimensions IS NULL RETURNING dimensions', [
+            index.id,
+            dimensions,
+          ])) ?? (await row<{ dimensions: number }>(client, 'SELECT dimensions FROM vector_indexes WHERE id = $1', [index.id]))
+        );
+      });
       if (held && held.dimensions !== dimensions) throw mismatch(held.dimensions);
       return { ...index, dimensions };
     },
@@ -277,12 +284,11 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
 
     async writeVectors(index, vectors) {
       return write(async (client) => {
-        // The lock first, then the chunks: a chunk deleted meanwhile is skipped, and none is deleted until commit.
-        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTOR_WRITE_LOCK]);
+        // The lock first, then the chunks: one deleted before is skipped; one deleted after (its delete waits for
+        // this commit) takes its vector with it.
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
         const ids = vectors.map((v) => v.chunkId);
-        const stillThere = new Set(
-          (await rows<{ id: number }>(client, 'SELECT id FROM chunks WHERE id = ANY($1::bigint[]) FOR KEY SHARE', [ids])).map((r) => r.id),
-        );
+        const stillThere = new Set((await rows<{ id: number }>(client, 'SELECT id FROM chunks WHERE id = ANY($1::bigint[])', [ids])).map((r) => r.id));
         const kept = vectors.filter((v) => stillThere.has(v.chunkId));
         await insertVectors(client, index, kept);
         const chunkIds = kept.map((v) => v.chunkId);
@@ -295,7 +301,7 @@ export function postgresVectorStore(pool: Pool): PostgresVectorStore {
     },
     async clearVectors(forgetCacheOf) {
       await write(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTOR_WRITE_LOCK]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
         await client.query('DELETE FROM index_vectors');
         if (forgetCacheOf) await client.query('DELETE FROM embedding_cache WHERE endpoint = $1 AND model = $2', [forgetCacheOf.endpoint, forgetCacheOf.model]);
       });
