@@ -120,6 +120,14 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+-- The lock before any row of index_vectors is touched, whoever writes: one lock order for every vector writer.
+CREATE FUNCTION lock_vector_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(7305241860);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER index_vectors_lock BEFORE INSERT OR UPDATE OR DELETE ON index_vectors
+  FOR EACH STATEMENT EXECUTE FUNCTION lock_vector_writes();
 CREATE TRIGGER index_vectors_inserted AFTER INSERT ON index_vectors REFERENCING NEW TABLE AS changed_rows
   FOR EACH STATEMENT EXECUTE FUNCTION log_vector_changes();
 CREATE TRIGGER index_vectors_updated AFTER UPDATE ON index_vectors REFERENCING NEW TABLE AS changed_rows
