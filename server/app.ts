@@ -30,6 +30,7 @@ import { chatAdminRoutes } from './chat/admin-routes.js';
 import type { ChatDeps } from './chat/pipeline.js';
 import { createVisitorLimits } from './chat/visitor-limits.js';
 import { LiveConversations } from './chat/live-conversations.js';
+import { interruptedAnswersSweep } from './chat/interrupted.js';
 import { readChatbotSettings } from './chat/settings.js';
 import { widgetRoutes } from './widget/routes.js';
 import { widgetAdminRoutes } from './widget/admin-routes.js';
@@ -184,7 +185,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   app.setNotFoundHandler(notFoundHandler);
 
-  for (const timer of [catalogRefresh(app.openRouterDeps), creditWatch(app.openRouterDeps)]) {
+  const interrupted = interruptedAnswersSweep({ chat: stores.chat, chatTotalTimeoutMs: config.chatTotalTimeoutMs, schedule: app.schedule, log: app.log });
+  for (const timer of [catalogRefresh(app.openRouterDeps), creditWatch(app.openRouterDeps), interrupted]) {
     app.addHook('onReady', async () => timer.start());
     app.addHook('onClose', async () => timer.stop());
   }

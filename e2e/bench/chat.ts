@@ -6,6 +6,8 @@
 // first token minus the fake's own, measured the same way. Query vectors are cached by a warm-up round,
 // so the query-embedding call is measured on its own. Env: BENCH_LEVELS=200 runs one level only,
 // BENCH_PROF=<dir> writes a CPU profile of Docent, BENCH_NODE_ARGS="--flag …" adds Node flags to Docent's.
+// Runs on SQLite, then again on PostgreSQL (cluster mode, one node: rows marked "— PostgreSQL") when
+// DOCENT_TEST_DATABASE_URL is set or PostgreSQL's binaries can start a private cluster.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,8 @@ import { startRemoteFake } from './fake-process.js';
 import { percentile, round, type Row } from './common.js';
 import { ensureWidgetBuilt, measureWidget, LOADER_BUDGET, TOTAL_BUDGET } from '../../widget/size.js';
 import { freePort } from '../support/free-port.js';
+import { createTestDatabase, type PrivateCluster, privateClusterPlan, startPrivateCluster, testDatabaseBaseUrl } from '../support/postgres.js';
+import { randomBytes } from 'node:crypto';
 
 const UPSTREAM_LATENCY_MS = 200;
 const TOKEN_DELAY_MS = 25; // ~40 tokens/s, a typical streaming pace
@@ -78,9 +82,9 @@ function pinProcesses(): { docent: string[]; note: string } {
   }
 }
 
-export async function run(): Promise<Row[]> {
-  await ensureWidgetBuilt();
-  const pinning = pinProcesses();
+/** Chat under load through one Docent process on `backend`. */
+async function runOn(backend: Backend, pinning: ReturnType<typeof pinProcesses>): Promise<Row[]> {
+  const rows: Row[] = [];
   // The fake as is (no proxy in front): its embeddings are slow to compute, but the questions' vectors are
   // cached by the warm-up, and a proxy hop would double the fake's CPU per streamed token.
   const fake = await startRemoteFake({ mode: 'fake', latencyMs: UPSTREAM_LATENCY_MS, tokenDelayMs: TOKEN_DELAY_MS, replyWords: REPLY_WORDS });
@@ -104,9 +108,9 @@ export async function run(): Promise<Row[]> {
       LOG_LEVEL: 'warn',
       PUBLIC_URL: base,
       CHAT_RATE_LIMIT_PER_IP: '1000000',
+      ...backend.env,
     },
   });
-  const rows: Row[] = [];
   try {
     for (let i = 0; i < 100; i++) {
       try {
@@ -234,7 +238,7 @@ export async function run(): Promise<Row[]> {
       rows.push(
         {
           section: 'chat',
-          metric: `TTFT Docent adds, p50 (${n} concurrent)`,
+          metric: `TTFT Docent adds, p50 (${n} concurrent)${backend.label}`,
           value: added(50),
           unit: 'ms',
           ...(targets ? { target: `≤ ${targets.p50}`, met: added(50) <= targets.p50 } : {}),
@@ -242,7 +246,7 @@ export async function run(): Promise<Row[]> {
         },
         {
           section: 'chat',
-          metric: `TTFT Docent adds, p99 (${n} concurrent)`,
+          metric: `TTFT Docent adds, p99 (${n} concurrent)${backend.label}`,
           value: added(99),
           unit: 'ms',
           ...(targets ? { target: `≤ ${targets.p99}`, met: added(99) <= targets.p99 } : {}),
@@ -250,12 +254,12 @@ export async function run(): Promise<Row[]> {
         },
         {
           section: 'chat',
-          metric: `server CPU (${n} concurrent)`,
+          metric: `server CPU (${n} concurrent)${backend.label}`,
           value: round((after.cpuSeconds - before.cpuSeconds) / wall, 2),
           unit: 'cores',
           note: `${round(wall, 1)} s wall; ${pinning.note}`,
         },
-        { section: 'chat', metric: `server RSS peak (${n} concurrent)`, value: peakRss, unit: 'MB' },
+        { section: 'chat', metric: `server RSS peak (${n} concurrent)${backend.label}`, value: peakRss, unit: 'MB' },
       );
     }
     // A Q&A entry's own question, answered word for word: no model call at all (its vector is cached by training).
@@ -264,14 +268,14 @@ export async function run(): Promise<Row[]> {
     qaTimes.sort((a, b) => a - b);
     rows.push({
       section: 'chat',
-      metric: 'TTFT of a word-for-word Q&A answer, p50',
+      metric: `TTFT of a word-for-word Q&A answer, p50${backend.label}`,
       value: round(percentile(qaTimes, 50), 1),
       unit: 'ms',
       note: `no model call; p99 ${round(percentile(qaTimes, 99), 1)} ms; one visitor at a time, whole request`,
     });
     rows.push({
       section: 'chat',
-      metric: 'query embedding call (uncached), p50',
+      metric: `query embedding call (uncached), p50${backend.label}`,
       value: round(percentile(embedTimes, 50), 1),
       unit: 'ms',
       note: `fake latency ${UPSTREAM_LATENCY_MS} ms; p95 ${round(percentile(embedTimes, 95), 1)} ms; whole Test-retrieval request`,
@@ -281,6 +285,53 @@ export async function run(): Promise<Row[]> {
     await new Promise((r) => child.once('exit', r));
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** Where Docent keeps its data in a run: the SQLite file, or (cluster mode) a fresh PostgreSQL database. */
+interface Backend {
+  /** Appended to each metric: '' for SQLite (the names earlier runs used), ' — PostgreSQL'. */
+  label: string;
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL for the chat bench: DOCENT_TEST_DATABASE_URL, else a private cluster; null (with why) when neither. */
+async function postgresBackend(): Promise<Backend | string> {
+  let baseUrl = testDatabaseBaseUrl();
+  let cluster: PrivateCluster | null = null;
+  if (!baseUrl) {
+    const plan = privateClusterPlan();
+    if ('reason' in plan) return plan.reason;
+    cluster = await startPrivateCluster();
+    baseUrl = cluster.url;
+  }
+  const database = await createTestDatabase(baseUrl);
+  return {
+    label: ' — PostgreSQL',
+    env: { DATABASE_URL: database.url, SECRET_KEY: randomBytes(32).toString('hex') },
+    async close() {
+      await database.drop();
+      await cluster?.stop();
+    },
+  };
+}
+
+export async function run(): Promise<Row[]> {
+  await ensureWidgetBuilt();
+  const pinning = pinProcesses();
+  const rows: Row[] = [];
+  rows.push(...(await runOn({ label: '', env: {}, close: async () => {} }, pinning)));
+  const postgres = await postgresBackend();
+  if (typeof postgres === 'string') {
+    rows.push({ section: 'chat', metric: 'TTFT Docent adds — PostgreSQL', value: 'skipped', unit: '', note: postgres });
+  } else {
+    try {
+      rows.push(...(await runOn(postgres, pinning)));
+    } finally {
+      await postgres.close();
+    }
   }
   const size = measureWidget();
   rows.push(

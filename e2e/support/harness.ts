@@ -1,4 +1,6 @@
-// Starts the real Docent app on a temporary SQLite file, pointed at the fake OpenRouter.
+// Starts the real Docent app on a temporary SQLite file — or, with DOCENT_TEST_BACKEND=postgres, on a fresh
+// PostgreSQL database (cluster mode) — pointed at the fake OpenRouter.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +8,7 @@ import type { FastifyInstance, LightMyRequestResponse as InjectResponse } from '
 import { buildApp, type BuildOptions } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { startFakeOpenRouter, type FakeOpenRouter } from '../fakes/openrouter.js';
+import { createTestDatabase, testDatabaseBaseUrl, type TestDatabase } from './postgres.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
 export const PUBLIC_URL = 'https://docent.example.test';
@@ -26,6 +29,32 @@ export interface TestAppOptions {
   buildOptions?: Partial<BuildOptions>;
 }
 
+/** Whether this test run puts the app on PostgreSQL (the second half of `npm test`). */
+export const onPostgres = () => process.env.DOCENT_TEST_BACKEND === 'postgres';
+
+/**
+ * The PostgreSQL database and shared key of a data folder: a test that restarts Docent on the same DATA_DIR gets
+ * the same database back, as a node restarted with the same DATABASE_URL would.
+ */
+const clusterOf = new Map<string, { database: TestDatabase; secretKey: string }>();
+
+async function clusterEnv(dataDir: string): Promise<Record<string, string>> {
+  let cluster = clusterOf.get(dataDir);
+  if (!cluster) {
+    const baseUrl = testDatabaseBaseUrl();
+    if (!baseUrl) throw new Error('DOCENT_TEST_BACKEND=postgres needs DOCENT_TEST_DATABASE_URL (npm test sets both)');
+    cluster = { database: await createTestDatabase(baseUrl), secretKey: randomBytes(32).toString('hex') };
+    clusterOf.set(dataDir, cluster);
+  }
+  return { DATABASE_URL: cluster.database.url, SECRET_KEY: cluster.secretKey };
+}
+
+async function dropCluster(dataDir: string): Promise<void> {
+  const cluster = clusterOf.get(dataDir);
+  clusterOf.delete(dataDir);
+  await cluster?.database.drop();
+}
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const fake = options.fake ?? (await startFakeOpenRouter());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'docent-test-'));
@@ -36,6 +65,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     PUBLIC_URL,
     LOG_LEVEL: 'info',
     ALLOW_PRIVATE_URLS: 'true',
+    ...(onPostgres() && !options.env?.DATABASE_URL ? await clusterEnv(dataDir) : {}),
     ...options.env,
   });
   let app: FastifyInstance;
@@ -53,7 +83,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await app.close();
       if (!options.fake) await fake.close();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropCluster(dataDir);
+      }
     },
   };
 }

@@ -5,10 +5,15 @@
 // private cluster this runner starts in a temporary folder and stops at the end (also on Ctrl-C or SIGTERM). When
 // PostgreSQL's binaries are missing, the PostgreSQL half is skipped, and the first and last line of output say why.
 //
+// Two passes: every file on SQLite (store tests and the cluster tests use PostgreSQL themselves), then the
+// server's feature tests again with DOCENT_TEST_BACKEND=postgres, each app on a fresh PostgreSQL database. A file
+// whose first lines say `// Backends: SQLite only (why)` is left out of the second pass; server/stores/ runs both
+// backends in its own tests already.
+//
 // DOCENT_TEST_FILES="a.test.ts b.test.ts" (spaces or commas) runs only those files, e.g. to check the runner itself.
 // Arguments go to `node --test` before the files: `npm test -- --test-name-pattern=widget`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../server/paths.js';
@@ -36,6 +41,16 @@ function allTestFiles(): string[] {
 function testFiles(): string[] {
   const chosen = process.env.DOCENT_TEST_FILES?.trim();
   return chosen ? chosen.split(/[\s,]+/) : allTestFiles();
+}
+
+/** The second pass: the server's feature tests, on PostgreSQL. */
+function postgresPassFiles(files: string[]): string[] {
+  return files.filter(
+    (file) =>
+      file.startsWith('server/') &&
+      !file.startsWith('server/stores/') &&
+      !/^\/\/ Backends: SQLite only/m.test(readFileSync(path.join(PROJECT_ROOT, file), 'utf8').split('\n').slice(0, 12).join('\n')),
+  );
 }
 
 let cluster: PrivateCluster | undefined;
@@ -98,15 +113,24 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   if (databaseUrl) env.DOCENT_TEST_DATABASE_URL = databaseUrl;
   else delete env.DOCENT_TEST_DATABASE_URL;
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(2), ...testFiles()];
-  tests = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: 'inherit' });
-  const code = await new Promise<number>((resolve) => {
-    tests!.once('error', (err) => {
-      console.error(`The tests could not start: ${err.message}`);
-      resolve(1);
+  const files = testFiles();
+  const run = (passFiles: string[], passEnv: NodeJS.ProcessEnv) => {
+    const args = ['--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(2), ...passFiles];
+    tests = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: passEnv, stdio: 'inherit' });
+    return new Promise<number>((resolve) => {
+      tests!.once('error', (err) => {
+        console.error(`The tests could not start: ${err.message}`);
+        resolve(1);
+      });
+      tests!.once('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (signal ? constants.signals[signal] : 0)));
     });
-    tests!.once('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (signal ? constants.signals[signal] : 0)));
-  });
+  };
+  let code = await run(files, env);
+  const second = databaseUrl ? postgresPassFiles(files) : [];
+  if (second.length && !stopSignal) {
+    console.log(`\n--- the server's feature tests again, on PostgreSQL (${second.length} files)\n`);
+    code = Math.max(code, await run(second, { ...env, DOCENT_TEST_BACKEND: 'postgres' }));
+  }
   return finish(code);
 }
 

@@ -139,6 +139,11 @@ export interface ChatStore {
   addQuestion(conversationId: string | null, text: string, start: NewConversation): Promise<string>;
   /** Stores an answer; false when its conversation is gone (deleted while it was being answered). */
   addAnswer(answer: AssistantRecord): Promise<boolean>;
+  /**
+   * Conversations whose last message is a question asked in [fromIso, toIso): its answer never came (the node
+   * answering it stopped mid-answer). At most `limit`, the oldest first.
+   */
+  unansweredConversations(fromIso: string, toIso: string, limit: number): Promise<string[]>;
   /** Sets the visitor's thumbs on one of the answers in their conversations; false when there is no such answer. */
   setFeedback(messageId: string, visitorHash: string, value: 'up' | 'down' | null): Promise<boolean>;
   /** Deletes conversations last active before `beforeIso` (retention); returns how many. */

@@ -3,6 +3,9 @@
 import type { Stores } from '../stores.js';
 import { openPool, type Pool, type PoolOptions } from './database.js';
 import { migrate } from './migrate.js';
+import { postgresChatStore } from './chat-store.js';
+import { postgresHelpStore } from './help-store.js';
+import { postgresInsightStore } from './insight-store.js';
 import { postgresClusterStore } from './cluster-store.js';
 import { postgresAuthStore } from './auth-store.js';
 import { postgresConfigStore } from './config-store.js';
@@ -58,11 +61,11 @@ function notYet<T extends object>(name: string): T {
 export function postgresStoresOn(pool: Pool): Stores {
   return {
     config: postgresConfigStore(pool),
-    chat: notYet('chat'),
+    chat: postgresChatStore(pool),
     usage: postgresUsageStore(pool),
-    help: notYet('help'),
+    help: postgresHelpStore(pool),
     leads: postgresLeadStore(pool),
-    insights: notYet('insights'),
+    insights: postgresInsightStore(pool),
     notifications: postgresNotificationStore(pool),
     vectors: postgresVectorStore(pool),
     auth: postgresAuthStore(pool),

@@ -148,6 +148,16 @@ export function sqliteChatStore(db: Db): ChatStore {
         throw err;
       }
     },
+    async unansweredConversations(fromIso, toIso, limit) {
+      return stmt(
+        db,
+        `SELECT m.conversation_id FROM messages m WHERE m.role = 'user' AND m.created_at >= ? AND m.created_at < ?
+          AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.conversation_id = m.conversation_id AND a.rowid > m.rowid)
+        ORDER BY m.created_at LIMIT ?`,
+      )
+        .pluck()
+        .all(fromIso, toIso, limit) as string[];
+    },
     async setFeedback(messageId, visitorHash, value) {
       return (
         stmt(
