@@ -23,7 +23,6 @@ import {
   ensureActiveIndex,
   insertVectors,
   loadCodes,
-  searchPlan,
   searchVectors,
   setDimensions,
   similarities,
@@ -33,7 +32,8 @@ import {
 import type { VectorIndex } from '../../server/stores/vector-store.js';
 import { keywordsOf, retrieve } from '../../server/retrieval/retrieve.js';
 import { ftsQuery, KEYWORD_WORD_CHUNKS, sqliteKnowledgeStore, wordsToRank } from '../../server/stores/sqlite/knowledge-store.js';
-import { CASCADE_FROM } from '../../server/stores/sqlite/compact-index.js';
+import { CASCADE_FROM } from '../../server/stores/vector-index/compact-index.js';
+import { searchPlan } from '../../server/stores/vector-index/search-plan.js';
 import type { VectorStore } from '../../server/stores/vector-store.js';
 import { corpus, gaussian, mb, normalise, percentile, prng, round, type Row, rssParts } from './common.js';
 

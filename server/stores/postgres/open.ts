@@ -14,6 +14,7 @@ import { postgresMaintenanceStore } from './maintenance-store.js';
 import { postgresNotificationStore } from './notification-store.js';
 import { postgresProviderStore } from './provider-store.js';
 import { postgresUsageStore } from './usage-store.js';
+import { postgresVectorStore } from './vector-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -38,6 +39,7 @@ export async function openPostgresStores(url: string, options: PostgresOptions =
     pool,
     ...stores,
     async close() {
+      await stores.vectors.close?.();
       await pool.end();
     },
   };
@@ -65,7 +67,7 @@ export function postgresStoresOn(pool: Pool): Stores {
     leads: postgresLeadStore(pool),
     insights: postgresInsightStore(pool),
     notifications: postgresNotificationStore(pool),
-    vectors: notYet('vectors'),
+    vectors: postgresVectorStore(pool),
     auth: postgresAuthStore(pool),
     provider: postgresProviderStore(pool),
     maintenance: postgresMaintenanceStore(pool),

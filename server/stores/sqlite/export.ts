@@ -4,7 +4,7 @@
 // (a generated tsvector column; index_vectors).
 import type { Db } from './database.js';
 import { openSqliteStores } from './open.js';
-import { codeLength } from './compact-index.js';
+import { codeLength } from '../vector-index/compact-index.js';
 import { readCodes } from './code-blocks.js';
 
 export interface TableExport {

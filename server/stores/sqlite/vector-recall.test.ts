@@ -10,8 +10,8 @@ import { gaussian, prng } from '../../../e2e/bench/common.js';
 import { measureRecall } from '../../training/index-recall.js';
 import type { VectorIndex } from '../vector-store.js';
 import { openSqliteStores, type SqliteStores } from './open.js';
-import { COSINE_WASM } from './cosine-wasm.js';
-import { compileWat } from './hamming-build.js';
+import { COSINE_WASM } from '../vector-index/cosine-wasm.js';
+import { compileWat } from '../vector-index/hamming-build.js';
 import { ExactSampleFailed } from './vector-recall.js';
 import { compactCopy } from './vector-store.js';
 

@@ -5,7 +5,11 @@
 // force. The functions taking `db` are synchronous so that the other SQLite stores can write vectors inside
 // their own transactions (chunks inserted or deleted with their vectors).
 import { clearCodes, createCodesTable, deleteCodes, dropCodesTable, readCodes, writeCodes } from './code-blocks.js';
-import { CompactIndex, codeLength, encodeVector } from './compact-index.js';
+import { CompactIndex, codeLength, encodeVector } from '../vector-index/compact-index.js';
+import { fromBlob, toBlob } from '../vector-index/floats.js';
+import { searchPlan } from '../vector-index/search-plan.js';
+
+export { fromBlob, toBlob };
 import {
   indexKeySecret,
   type EmbeddingSpace,
@@ -24,19 +28,6 @@ const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 const tableOf = (index: Pick<VectorIndex, 'id'>) => `vec_index_${Number(index.id)}`;
 /** bit[] needs a multiple of 8; other sizes fall back to an exact float scan. */
 const quantizable = (dimensions: number) => dimensions % 8 === 0;
-
-export function toBlob(vector: ArrayLike<number>): Buffer {
-  const f32 = vector instanceof Float32Array ? vector : Float32Array.from(vector);
-  return Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength);
-}
-
-export function fromBlob(blob: Buffer): Float32Array {
-  // A view when the bytes are 4-byte aligned (blobs of 4 KB+ get their own memory); a copy otherwise.
-  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
-  const copy = new Uint8Array(blob.byteLength);
-  copy.set(blob);
-  return new Float32Array(copy.buffer);
-}
 
 /**
  * Exact cosine similarity of the given chunks to `query`, computed by sqlite-vec inside SQLite (no
@@ -305,24 +296,6 @@ export function chunksMissingVectors(db: Db, index: VectorIndex, limit: number):
     )
     .all(limit) as MissingChunk[];
 }
-
-/**
- * How many candidates each pass keeps for `k` hits in an index of `size` vectors (npm run bench -- retrieval,
- * clustered 1536-d data, recall@8 against exact search):
- * - `rescored`: read back as floats and rescored exactly, `oversample` per hit (each costs ~8 µs in SQLite).
- *   The 4-bit pass orders candidates so well that 4 per hit keep recall@8 ≥ 0.99 up to 1M.
- * - `coarse`: kept by Hamming distance for the 4-bit pass (each ~0.2 µs). Sign bits get noisier as more vectors
- *   crowd the query's neighbourhood: at 1M, 1,024 give recall 0.96 and 2,000 give 0.99, so the number grows with
- *   the index (a fixed number is what let recall fall to 0.59 at 1M unnoticed). At least 64 per hit whatever the
- *   size: a small index can be crowded too (20 dense clusters of 1,000 at 768 d: 16 per hit give 0.69).
- */
-export function searchPlan(size: number, k: number, oversample = RESCORED_PER_HIT): { coarse: number; rescored: number } {
-  const rescored = Math.max(k * oversample, MIN_RESCORED);
-  return { rescored, coarse: Math.min(MAX_COARSE, Math.max(rescored, k * 64, Math.ceil(size / 500))) };
-}
-const RESCORED_PER_HIT = 4;
-const MIN_RESCORED = 24;
-const MAX_COARSE = 4096;
 
 /**
  * Nearest chunks by cosine similarity: the compact codes in memory pick candidates (compact-index.ts), which are
