@@ -15,6 +15,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
   backup: () => import('./backup.js'),
   insights: () => import('./insights.js'),
   recall: () => import('./recall.js'),
+  'vectors-postgres': () => import('./vectors-postgres.js'),
   keywords: () => import('./keywords.js'),
 };
 

@@ -72,23 +72,97 @@ CREATE UNIQUE INDEX vector_indexes_one_active ON vector_indexes (status) WHERE s
 CREATE UNIQUE INDEX vector_indexes_one_building ON vector_indexes (status) WHERE status = 'building';
 
 -- What SQLite keeps in its per-index vec0 and code tables: each chunk of an index with its compact code (sign
--- bits and 4-bit code, server/stores/vector-index/compact-index.ts), which every node loads into its in-memory index at
--- start. Floats stay in embedding_cache.
+-- bits and 4-bit code, server/stores/vector-index/compact-index.ts), which every node loads into its in-memory
+-- index at start. Floats stay in embedding_cache. A chunk's vectors go with it (trigger below).
 CREATE TABLE index_vectors (
   index_id bigint NOT NULL REFERENCES vector_indexes (id) ON DELETE CASCADE,
   chunk_id bigint NOT NULL,
   code bytea NOT NULL,
   PRIMARY KEY (index_id, chunk_id)
 );
+CREATE INDEX index_vectors_chunk ON index_vectors (chunk_id);
 
--- Every add and delete of an index's vectors, in order: a node applies the ones made by other nodes to its
--- in-memory index (woken by NOTIFY docent_vectors, or by a poll after a lost connection). Old rows are trimmed.
+-- Every add and delete of an index's vectors, in commit order: each node applies them to its in-memory index
+-- (woken by NOTIFY docent_vectors with the last id, or by a poll after a lost connection), reading the current
+-- code from index_vectors, so applying one twice does no harm. chunk_id NULL: the whole index changed (dropped,
+-- swapped in, or more than 1,000 of its vectors in one statement): a node reads it again. Rows older than
+-- 10 minutes are trimmed (changed_at: unix ms), the newest always kept.
 CREATE TABLE vector_changes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   index_id bigint NOT NULL,
-  chunk_id bigint NOT NULL,
-  deleted boolean NOT NULL
+  chunk_id bigint,
+  deleted boolean NOT NULL,
+  changed_at bigint NOT NULL DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint
 );
+
+-- Logged by triggers, so every writer (the stores, npm run migrate-to-postgres) is seen by every node. Writers
+-- take turns (a transaction-scoped advisory lock, held to commit) from their first logged change: ids are then
+-- handed out in commit order, and a node that applied every change up to id N never sees a smaller one commit later.
+CREATE FUNCTION log_vector_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  logged integer;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM changed_rows) THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(7305241860);
+  -- Vectors of an index being dropped are not logged: the index's own row says it is gone.
+  WITH changed AS (SELECT index_id, chunk_id FROM changed_rows WHERE index_id IN (SELECT id FROM vector_indexes)),
+    sizes AS (SELECT index_id, count(*) AS n FROM changed GROUP BY index_id)
+  INSERT INTO vector_changes (index_id, chunk_id, deleted)
+  SELECT index_id, chunk_id, TG_OP = 'DELETE' FROM (
+    SELECT c.index_id, c.chunk_id FROM changed c JOIN sizes s USING (index_id) WHERE s.n <= 1000
+    UNION ALL SELECT index_id, NULL FROM sizes WHERE n > 1000
+  ) logged ORDER BY index_id, chunk_id;
+  GET DIAGNOSTICS logged = ROW_COUNT;
+  IF logged > 0 THEN
+    PERFORM pg_notify('docent_vectors', (SELECT max(id) FROM vector_changes)::text);
+  END IF;
+  RETURN NULL;
+END $$;
+-- The lock before any row of index_vectors is touched, whoever writes: one lock order for every vector writer.
+CREATE FUNCTION lock_vector_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(7305241860);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER index_vectors_lock BEFORE INSERT OR UPDATE OR DELETE ON index_vectors
+  FOR EACH STATEMENT EXECUTE FUNCTION lock_vector_writes();
+CREATE TRIGGER index_vectors_inserted AFTER INSERT ON index_vectors REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION log_vector_changes();
+CREATE TRIGGER index_vectors_updated AFTER UPDATE ON index_vectors REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION log_vector_changes();
+CREATE TRIGGER index_vectors_deleted AFTER DELETE ON index_vectors REFERENCING OLD TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION log_vector_changes();
+
+-- An index swapped in, given its dimension, or dropped: every node reads it again (or forgets it).
+CREATE FUNCTION log_vector_index_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(7305241860);
+  INSERT INTO vector_changes (index_id, chunk_id, deleted) VALUES (OLD.id, NULL, TG_OP = 'DELETE');
+  PERFORM pg_notify('docent_vectors', (SELECT max(id) FROM vector_changes)::text);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER vector_indexes_changed AFTER UPDATE OF status, dimensions ON vector_indexes FOR EACH ROW
+  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.dimensions IS DISTINCT FROM NEW.dimensions)
+  EXECUTE FUNCTION log_vector_index_change();
+CREATE TRIGGER vector_indexes_deleted AFTER DELETE ON vector_indexes FOR EACH ROW EXECUTE FUNCTION log_vector_index_change();
+
+-- A deleted chunk's vectors go with it, in the same statement (SQLite's stores delete them by hand: vec0
+-- tables cannot cascade), whichever way the chunk went (its document or source deleted too). The vector writers'
+-- lock first: a write of this chunk's vector in flight commits before the DELETE below looks (a new snapshot), so
+-- no vector outlives its chunk, and no row lock is ever taken before that lock (no deadlock with a vector write).
+CREATE FUNCTION delete_chunk_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM deleted_chunks) THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(7305241860);
+  DELETE FROM index_vectors v USING deleted_chunks d WHERE v.chunk_id = d.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER chunks_deleted AFTER DELETE ON chunks REFERENCING OLD TABLE AS deleted_chunks
+  FOR EACH STATEMENT EXECUTE FUNCTION delete_chunk_vectors();
 
 -- Background jobs survive restarts and node deaths (leases: migration 016).
 CREATE TABLE jobs (

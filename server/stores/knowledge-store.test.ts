@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
-import { backends, type OpenBackend } from '../../e2e/support/store-backends.js';
+import { backends } from '../../e2e/support/store-backends.js';
 import { POSTGRES_KEYWORD_BOUNDS } from './postgres/keywords.js';
 import { SQLITE_KEYWORD_BOUNDS } from './sqlite/knowledge-store.js';
 import type { ChunkWrite, DocumentFields, KnowledgeStore } from './knowledge-store.js';
@@ -46,18 +46,6 @@ async function addChunks(knowledge: KnowledgeStore, texts: string[]): Promise<nu
     ids.push(...(await knowledge.documentChunks(documentId)).map((c) => c.chunkId));
   }
   return ids;
-}
-
-/** Skips a test that needs the backend's vector store while that store is not written yet. */
-async function needVectors(t: TestContext, open: OpenBackend): Promise<boolean> {
-  try {
-    await open.stores.vectors.activeIndex();
-    return true;
-  } catch (err) {
-    if (!/has no .*\(\) yet/.test(String(err))) throw err;
-    t.skip('this backend has no vector store yet');
-    return false;
-  }
 }
 
 for (const backend of backends()) {
@@ -352,9 +340,7 @@ for (const backend of backends()) {
     });
 
     it("a chunk's vectors go with it: written chunks get their cached vectors at once, replaced and deleted chunks take theirs along", async (t) => {
-      const open = await openStores(t);
-      if (!(await needVectors(t, open))) return;
-      const { knowledge, vectors } = open.stores;
+      const { knowledge, vectors } = (await openStores(t)).stores;
       const source = await knowledge.sourceOfKind('files');
       const index = await vectors.setDimensions(await vectors.ensureActiveIndex(SPACE), D);
       const vector = Float32Array.from({ length: D }, (_, i) => i + 1);

@@ -55,6 +55,11 @@ export interface QaDocument {
 export interface VectorStore {
   /** Loads what searching the active index needs into memory, so the first visitor after a start does not wait. */
   warmUp(): Promise<void>;
+  /**
+   * Stops what the store runs in the background (PostgreSQL: the listener that keeps this node's index in step with
+   * the others, and its timers); the stores' close() calls it before the connections close.
+   */
+  close?(): Promise<void>;
 
   activeIndex(): Promise<VectorIndex | null>;
   buildingIndex(): Promise<VectorIndex | null>;

@@ -62,6 +62,8 @@ export async function importFromSqlite(
       }
     }
     await client.query('ALTER TABLE messages ENABLE TRIGGER USER');
+    // Nodes read every index whole at start: the copied codes need no change log (vector_changes, migration 002).
+    await client.query('ALTER TABLE index_vectors DISABLE TRIGGER USER');
     for (const index of indexes) {
       const codes = index.codes();
       for (let i = 0; i < codes.length; i += MAX_ROWS) {
@@ -73,6 +75,7 @@ export async function importFromSqlite(
         ]);
       }
     }
+    await client.query('ALTER TABLE index_vectors ENABLE TRIGGER USER');
     // Identities continue after the copied ids.
     const { rows: identities } = await client.query(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'`,

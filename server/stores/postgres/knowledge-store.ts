@@ -1,5 +1,7 @@
-// Knowledge on PostgreSQL: sources, documents and chunks, as the SQLite store keeps them. A chunk is written and
-// removed with its vectors in the same transaction (chunk-vectors.ts); the keyword index is the generated
+// Knowledge on PostgreSQL: sources, documents and chunks, as the SQLite store keeps them. A chunk is written with
+// the vectors already paid for (vector-store.ts restoreCachedVectors) and its vectors go with it (a trigger, migration
+// 002), in the same transaction, logged for every node; each write that removes chunks takes the vector writers'
+// lock before any row lock, the order every vector writer takes them in. The keyword index is the generated
 // chunks.search column, searched as keywords.ts bounds and ranks it.
 import type {
   ChunkPositions,
@@ -15,9 +17,9 @@ import type {
   SourceStats,
   StoredDocument,
 } from '../knowledge-store.js';
-import { deleteChunkVectors, lockVectors, restoreCachedVectors } from './chunk-vectors.js';
 import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
 import { keywordRanking, weightedWords } from './keywords.js';
+import { lockVectorWriters, restoreCachedVectors } from './vector-store.js';
 
 /** Select over `chunks c`: counted one way on every screen (ChunkTotals). */
 const CHUNK_TOTALS = 'count(c.id) AS chunks, coalesce(sum(c.token_count), 0) AS tokens';
@@ -61,10 +63,9 @@ async function insertChunkRows(client: Client, documentId: number, chunks: Chunk
   );
 }
 
-/** Removes chunks in `range` with their vectors, lowest positions first, at most `limit` (null: all); returns how many. */
+/** Removes chunks in `range` (their vectors go by trigger), lowest positions first, at most `limit` (null: all); returns how many. */
 async function removeChunkRows(client: Client, documentId: number, range: ChunkPositions, limit: number | null = null): Promise<number> {
-  // The vector writers' lock before the chunks' row locks: the order every vector writer takes them in.
-  await lockVectors(client);
+  await lockVectorWriters(client);
   const ids = (
     await rows<{ id: number }>(
       client,
@@ -73,7 +74,6 @@ async function removeChunkRows(client: Client, documentId: number, range: ChunkP
     )
   ).map((r) => r.id);
   if (ids.length === 0) return 0;
-  await deleteChunkVectors(client, ids);
   await client.query('DELETE FROM chunks WHERE id = ANY($1::bigint[])', [ids]);
   return ids.length;
 }
@@ -115,19 +115,10 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
     return r ? toSource(r) : null;
   };
 
-  /** Deletes sources with the vectors of whatever chunks they still have (their rows go by cascade). */
+  /** Deletes sources; their documents, chunks and the chunks' vectors go by cascade and trigger. */
   const deleteSources = (where: string, params: unknown[]) =>
     transaction(pool, async (client) => {
-      await lockVectors(client);
-      const chunkIds = await rows<{ id: number }>(
-        client,
-        `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE ${where}`,
-        params,
-      );
-      await deleteChunkVectors(
-        client,
-        chunkIds.map((r) => r.id),
-      );
+      await lockVectorWriters(client);
       await client.query(`DELETE FROM sources s WHERE ${where}`, params);
     });
 
@@ -348,7 +339,7 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
     },
     async deleteDocument(documentId) {
       return transaction(pool, async (client) => {
-        await lockVectors(client);
+        await lockVectorWriters(client);
         if (!(await row(client, 'SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [documentId]))) return false;
         await removeChunkRows(client, documentId, {});
         // Its write record goes with it (ON DELETE CASCADE).

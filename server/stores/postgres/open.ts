@@ -16,6 +16,7 @@ import { postgresMaintenanceStore } from './maintenance-store.js';
 import { postgresNotificationStore } from './notification-store.js';
 import { postgresProviderStore } from './provider-store.js';
 import { postgresUsageStore } from './usage-store.js';
+import { postgresVectorStore } from './vector-store.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -40,21 +41,10 @@ export async function openPostgresStores(url: string, options: PostgresOptions =
     pool,
     ...stores,
     async close() {
+      await stores.vectors.close?.();
       await pool.end();
     },
   };
-}
-
-/** A store not written for PostgreSQL yet: any call says so. */
-function notYet<T extends object>(name: string): T {
-  return new Proxy({} as T, {
-    get(_target, method) {
-      if (method === 'then') return undefined;
-      return () => {
-        throw new Error(`The PostgreSQL ${name} store has no ${String(method)}() yet`);
-      };
-    },
-  });
 }
 
 /** Every store on an open, migrated pool. */
@@ -67,7 +57,7 @@ export function postgresStoresOn(pool: Pool): Stores {
     leads: postgresLeadStore(pool),
     insights: postgresInsightStore(pool),
     notifications: postgresNotificationStore(pool),
-    vectors: notYet('vectors'),
+    vectors: postgresVectorStore(pool),
     auth: postgresAuthStore(pool),
     provider: postgresProviderStore(pool),
     maintenance: postgresMaintenanceStore(pool),

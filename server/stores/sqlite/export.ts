@@ -4,7 +4,8 @@
 // (a generated tsvector column; index_vectors).
 import type { Db } from './database.js';
 import { openSqliteStores } from './open.js';
-import { codeLength } from '../vector-index/compact-index.js';
+import { codeLength, encodeVector } from '../vector-index/compact-index.js';
+import { fromBlob } from '../vector-index/floats.js';
 import { readCodes } from './code-blocks.js';
 
 export interface TableExport {
@@ -82,20 +83,37 @@ export function exportTables(db: Db): TableExport[] {
 }
 
 export function exportIndexCodes(db: Db): IndexCodesExport[] {
-  const indexes = db.prepare('SELECT id, dimensions FROM vector_indexes WHERE dimensions IS NOT NULL ORDER BY id').all() as Array<{
+  const indexes = db.prepare('SELECT id, endpoint, model, dimensions FROM vector_indexes WHERE dimensions IS NOT NULL ORDER BY id').all() as Array<{
     id: number;
+    endpoint: string;
+    model: string;
     dimensions: number;
   }>;
   const exists = db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').pluck();
   return indexes
-    .filter((index) => exists.get(`vec_index_${index.id}`) && exists.get(`vec_codes_${index.id}`))
+    .filter((index) => exists.get(`vec_index_${index.id}`))
     .map((index) => ({
       indexId: index.id,
       vectors: db.prepare(`SELECT count(*) FROM vec_index_${index.id}`).pluck().get() as number,
       codes() {
-        const found: Array<{ chunkId: number; code: Uint8Array }> = [];
-        readCodes(db, index, codeLength(index.dimensions), (chunkId, code) => found.push({ chunkId, code: Uint8Array.from(code) }));
-        return found;
+        const found = new Map<number, Uint8Array>();
+        if (exists.get(`vec_codes_${index.id}`)) {
+          readCodes(db, index, codeLength(index.dimensions), (chunkId, code) => found.set(chunkId, Uint8Array.from(code)));
+        }
+        // Vectors without a stored code (an index whose dimension SQLite keeps as floats, or codes never written):
+        // encoded from their cached floats, as SQLite's own start does.
+        const floats = db
+          .prepare(
+            `SELECT v.rowid AS id, e.vector FROM vec_index_${index.id} v JOIN chunks c ON c.id = v.rowid
+             JOIN embedding_cache e ON e.endpoint = ? AND e.model = ? AND e.text_hash = c.text_hash`,
+          )
+          .raw();
+        if (found.size < this.vectors) {
+          for (const [id, vector] of floats.iterate(index.endpoint, index.model) as Iterable<[number | bigint, Buffer]>) {
+            if (!found.has(Number(id))) found.set(Number(id), encodeVector(fromBlob(vector)));
+          }
+        }
+        return [...found].map(([chunkId, code]) => ({ chunkId, code }));
       },
     }));
 }

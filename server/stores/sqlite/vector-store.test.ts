@@ -1,16 +1,14 @@
-// The VectorStore as services use it, on a real SQLite file: an index's life (vectors written, searched, swapped,
-// dropped with its key), the embedding cache, and what an embedding job is told is left to do.
+// The SQLite vector store underneath the interface (what both backends do is in server/stores/vector-store.test.ts):
+// its in-memory copy against the fixed oversample it replaced, and the codes table read back or rebuilt at start.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { gaussian, prng as random } from '../../../e2e/bench/common.js';
-import { indexKeySecret } from '../vector-store.js';
 import { openSqliteStores, type SqliteStores } from './open.js';
 import { compactCopy, deleteVectors, loadCodes } from './vector-store.js';
 
-const D = 64;
 const SPACE = { endpoint: 'openrouter', model: 'test/embed' };
 
 function open(t: TestContext): { stores: SqliteStores; file: string } {
@@ -41,125 +39,12 @@ function seedChunks(stores: SqliteStores, count: number): void {
   })();
 }
 
-const vectorsFor = (count: number) => {
-  const next = random(7);
-  return new Map(Array.from({ length: count }, (_, i) => [i + 1, Float32Array.from({ length: D }, () => next() * 2 - 1)] as const));
-};
-
 /** As training does: the vectors paid for go to the cache first (searches rescore with them), then to the index. */
 const cacheAll = (stores: SqliteStores, space: typeof SPACE, vectors: Map<number, Float32Array>) =>
   stores.vectors.cacheVectors(
     space,
     [...vectors].map(([id, vector]) => ({ textHash: `hash-${id}`, vector })),
   );
-
-test('vectors written for chunks are searchable; a chunk deleted meanwhile is skipped; a restart reads them back', async (t) => {
-  const { stores, file } = open(t);
-  seedChunks(stores, 50);
-  const vectors = vectorsFor(50);
-  let index = await stores.vectors.ensureActiveIndex(SPACE);
-  assert.equal(index.dimensions, null);
-  index = await stores.vectors.setDimensions(index, D);
-  await assert.rejects(stores.vectors.setDimensions(index, D * 2), /returned 128 dimensions, but this index holds 64/);
-
-  await cacheAll(stores, SPACE, vectors);
-  stores.db.prepare('DELETE FROM chunks WHERE id = 50').run(); // deleted while its text was being embedded
-  const written = await stores.vectors.writeVectors(
-    index,
-    [...vectors].map(([chunkId, vector]) => ({ chunkId, vector })),
-  );
-  assert.deepEqual(written, { chunkIds: Array.from({ length: 49 }, (_, i) => i + 1), tokens: 490 });
-  assert.equal(await stores.vectors.countVectors(index), 49);
-
-  const hits = await stores.vectors.search(index, vectors.get(7)!, 3);
-  assert.equal(hits[0].chunkId, 7);
-  assert.ok(Math.abs(hits[0].similarity - 1) < 1e-5, `similarity to itself: ${hits[0].similarity}`);
-  assert.ok(!hits.some((h) => h.chunkId === 50));
-  const sims = await stores.vectors.similarities(index, vectors.get(7)!, [7, 8, 50]);
-  assert.deepEqual([...sims.keys()].sort(), [7, 8], 'a chunk with no vector has no similarity');
-
-  stores.close();
-  const reopened = openSqliteStores(file);
-  try {
-    await reopened.vectors.warmUp();
-    const active = (await reopened.vectors.activeIndex())!;
-    assert.deepEqual(active, { ...index, status: 'active' });
-    assert.equal((await reopened.vectors.search(active, vectors.get(21)!, 1))[0].chunkId, 21);
-  } finally {
-    reopened.close();
-  }
-});
-
-test('a rebuild swaps indexes at once; dropping an index deletes its vectors and its saved key', async (t) => {
-  const { stores } = open(t);
-  seedChunks(stores, 20);
-  const vectors = vectorsFor(20);
-  const rows = [...vectors].map(([chunkId, vector]) => ({ chunkId, vector }));
-  const old = await stores.vectors.setDimensions(await stores.vectors.ensureActiveIndex(SPACE), D);
-  await cacheAll(stores, SPACE, vectors);
-  await stores.vectors.writeVectors(old, rows);
-  await stores.config.saveSecret(indexKeySecret(old), 'sealed-old-key', '1234');
-
-  const building = await stores.vectors.createBuildingIndex({ ...SPACE, model: 'test/embed-2' });
-  assert.equal(building.status, 'building');
-  assert.deepEqual(await stores.vectors.buildingIndex(), building);
-  assert.equal((await stores.vectors.activeIndex())!.id, old.id, 'the old index answers during the rebuild');
-  const next = await stores.vectors.setDimensions(building, D);
-  await cacheAll(stores, building, vectors);
-  await stores.vectors.writeVectors(next, rows);
-  assert.deepEqual(
-    (await stores.vectors.indexesOn('openrouter')).map((i) => i.id),
-    [old.id, next.id],
-  );
-
-  await stores.vectors.activateIndex(next);
-  assert.equal((await stores.vectors.activeIndex())!.id, next.id);
-  assert.equal(await stores.vectors.buildingIndex(), null);
-  assert.equal(await stores.vectors.indexById(old.id), null, 'the previous index is dropped');
-  assert.equal(await stores.config.readSealedSecret(indexKeySecret(old)), null, 'with the key saved for it');
-  assert.equal(stores.db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(`vec_index_${old.id}`), undefined);
-  assert.equal((await stores.vectors.search(next, vectors.get(3)!, 1))[0].chunkId, 3);
-
-  await stores.config.saveSecret(indexKeySecret(next), 'sealed-next-key', '5678');
-  await stores.vectors.dropIndex(next);
-  assert.equal(await stores.vectors.activeIndex(), null);
-  assert.equal(await stores.config.readSealedSecret(indexKeySecret(next)), null);
-});
-
-test('the embedding cache: what is missing, what is cached, and re-embedding on purpose', async (t) => {
-  const { stores } = open(t);
-  seedChunks(stores, 10);
-  const vectors = vectorsFor(10);
-  const index = await stores.vectors.setDimensions(await stores.vectors.ensureActiveIndex(SPACE), D);
-
-  // Chunks 1–4 were embedded before (cached), none has a vector yet.
-  await stores.vectors.cacheVectors(
-    SPACE,
-    [1, 2, 3, 4].map((id) => ({ textHash: `hash-${id}`, vector: vectors.get(id)! })),
-  );
-  assert.deepEqual(await stores.vectors.countMissing(index), { chunks: 10, tokens: 100, uncachedChunks: 6, uncachedTokens: 60 });
-  assert.deepEqual(await stores.vectors.missingByDocument(index), new Map([[1, 10]]));
-  const missing = await stores.vectors.chunksMissingVectors(index, 3);
-  assert.deepEqual(missing[0], { chunkId: 1, documentId: 1, text: 'chunk 1', textHash: 'hash-1', tokenCount: 10 });
-  assert.equal(missing.length, 3);
-
-  const cached = await stores.vectors.cachedVectors(SPACE, ['hash-1', 'hash-5']);
-  assert.deepEqual([...cached.keys()], ['hash-1']);
-  assert.deepEqual([...cached.get('hash-1')!], [...vectors.get(1)!]);
-  assert.deepEqual(await stores.vectors.cachedHashes(SPACE, ['hash-2', 'hash-9']), new Set(['hash-2']));
-  assert.equal(await stores.vectors.cachedVector({ ...SPACE, model: 'other' }, 'hash-1'), null, 'another model is another space');
-
-  await stores.vectors.writeVectors(
-    index,
-    [1, 2].map((chunkId) => ({ chunkId, vector: vectors.get(chunkId)! })),
-  );
-  assert.equal((await stores.vectors.countMissing(index)).chunks, 8);
-
-  await stores.vectors.clearVectors(SPACE);
-  assert.equal(await stores.vectors.countVectors(index), 0);
-  assert.equal(await stores.vectors.cachedVector(SPACE, 'hash-1'), null);
-  assert.deepEqual(await stores.vectors.search(index, vectors.get(1)!, 3), []);
-});
 
 // ---- issue 13: recall that does not fall as an index grows, kept across writes and restarts
 

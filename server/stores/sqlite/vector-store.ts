@@ -6,7 +6,10 @@
 // their own transactions (chunks inserted or deleted with their vectors).
 import { clearCodes, createCodesTable, deleteCodes, dropCodesTable, readCodes, writeCodes } from './code-blocks.js';
 import { CompactIndex, codeLength, encodeVector } from '../vector-index/compact-index.js';
+import { fromBlob, toBlob } from '../vector-index/floats.js';
 import { searchPlan } from '../vector-index/search-plan.js';
+
+export { fromBlob, toBlob };
 import {
   indexKeySecret,
   type EmbeddingSpace,
@@ -25,19 +28,6 @@ const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 const tableOf = (index: Pick<VectorIndex, 'id'>) => `vec_index_${Number(index.id)}`;
 /** bit[] needs a multiple of 8; other sizes fall back to an exact float scan. */
 const quantizable = (dimensions: number) => dimensions % 8 === 0;
-
-export function toBlob(vector: ArrayLike<number>): Buffer {
-  const f32 = vector instanceof Float32Array ? vector : Float32Array.from(vector);
-  return Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength);
-}
-
-export function fromBlob(blob: Buffer): Float32Array {
-  // A view when the bytes are 4-byte aligned (blobs of 4 KB+ get their own memory); a copy otherwise.
-  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
-  const copy = new Uint8Array(blob.byteLength);
-  copy.set(blob);
-  return new Float32Array(copy.buffer);
-}
 
 /**
  * Exact cosine similarity of the given chunks to `query`, computed by sqlite-vec inside SQLite (no

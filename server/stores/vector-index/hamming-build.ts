@@ -1,6 +1,6 @@
 // `npm run build:wasm`: compiles hamming.wat into hamming-wasm.ts, and cosine.wat into cosine-wasm.ts (the bytes
 // as base64, so the server needs no build step and no file lookup at run time). compact-index.test.ts and
-// vector-recall.test.ts check each pair agrees.
+// server/stores/sqlite/vector-recall.test.ts check each pair agrees.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
