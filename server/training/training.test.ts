@@ -412,7 +412,11 @@ test('provider change: the old index keeps answering through the old provider an
   }
   await idle;
   assert.ok(searches >= 2, `searched ${searches} times during the rebuild`);
-  const texts = embedCalls(local).flatMap((r) => r.body.input as string[]);
+  // A search sent between the swap and the runner going idle already embeds its question through the new endpoint
+  // (more likely on PostgreSQL, where the runner's last claim takes a few round trips): only the index's texts count.
+  const texts = embedCalls(local)
+    .flatMap((r) => r.body.input as string[])
+    .filter((t) => !t.startsWith('How long is the warranty'));
   // Each of the 32 chunks once, and each of the 30 Q&A questions (what word-for-word Q&A answers compare with).
   assert.equal(texts.length, 32 + 30, 'every chunk and Q&A question embedded once by the new endpoint');
   assert.equal(new Set(texts).size, texts.length);
