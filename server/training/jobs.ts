@@ -19,6 +19,8 @@ export type { JobKind, JobProgress, JobRow, JobStatus } from '../stores/job-stor
 const STOP_GRACE_MS = 15_000;
 /** How long a claim on a job lasts unless renewed (JOB_LEASE_MS); the runner renews it every third of this. */
 export const DEFAULT_LEASE_MS = 30_000;
+/** How often an idle runner looks for jobs other processes queued or left behind. */
+const POLL_MS = 5_000;
 
 /**
  * What a job handler sees. Its writes (log, progress, counters) are sent to the job store in order, without the
@@ -140,10 +142,15 @@ export class JobRunner {
     }
   }
 
-  /** With nothing to claim, wakes when another runner's lease would run out: taken over if not renewed. */
+  /**
+   * With nothing to claim, wakes when another runner's lease would run out (taken over if not renewed), and in any
+   * case within POLL_MS: a job queued by another process (a node of the cluster) reaches this runner only by
+   * looking — enqueue() kicks the runner of its own process alone.
+   */
   private async wakeAtNextExpiry(): Promise<void> {
     const next = await this.store.nextLeaseExpiry();
-    if (next !== null) this.wakeIn(next - Date.now() + 20);
+    const poll = Math.min(POLL_MS, this.leaseMs);
+    this.wakeIn(next === null ? poll : Math.min(poll, next - Date.now() + 20));
   }
 
   private wakeIn(ms: number): void {
