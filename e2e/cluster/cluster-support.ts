@@ -73,6 +73,13 @@ export async function trainSmallSite(cluster: Cluster): Promise<AdminHttp> {
   });
   assert.equal(saved.status, 200, JSON.stringify(saved.body));
   await admin.request('GET', '/api/admin/models');
+  // Every question is answered from the page (the fake's embeddings match loosely), so each answer streams.
+  const { chatbot, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).body;
+  const tuned = await admin.request('PUT', '/api/admin/chatbot/settings', {
+    chatbot: { ...chatbot, messagesPerMinutePerVisitor: 120, dailyMessagesPerVisitor: 10000, dailySpendCapUsd: 0 },
+    retrieval: { topK: retrieval.topK, minMatch: 0 },
+  });
+  assert.equal(tuned.status, 200, JSON.stringify(tuned.body));
   const added = await admin.request('POST', '/api/admin/training/text', {
     title: 'Warranty',
     text: 'Every Acme widget has a two-year warranty covering manufacturing faults. Claims go through support@acme.example.',

@@ -219,7 +219,10 @@ describe('cluster mode: several nodes on one PostgreSQL', { skip }, () => {
     await run.done;
     const { outcomes } = run;
     const cut = outcomes.filter((o) => o.conversationId && o.end !== 'done').length;
-    t.diagnostic(`${outcomes.length} chats during the rolling restart; ${cut} cut; ${cluster.proxy.retried} retried on the other node`);
+    const refusedWith = outcomes.filter((o) => o.end === 'refused').map((o) => o.status);
+    t.diagnostic(
+      `${outcomes.length} chats during the rolling restart; ${cut} cut; ${cluster.proxy.retried} retried on the other node; refused: ${JSON.stringify(refusedWith)}`,
+    );
     assert.equal(cut, 0);
     assert.equal(outcomes.filter((o) => o.end === 'refused').length, 0);
     const { lostQuestions, lostAnswers } = await lostQuestionsAndAnswers(cluster.db, outcomes);

@@ -19,17 +19,21 @@ export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobi
   const served = targets.map(() => 0);
   const state = { retried: 0 };
 
-  const forward = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, attempt: number) => {
-    const index = next++ % targets.length;
+  // A request goes to the next node in turn; one that fails goes to the next node it has not tried yet (as nginx's
+  // proxy_next_upstream does), and only when every node failed is the answer 502.
+  const forward = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, tried: Set<number>) => {
+    let index = next++ % targets.length;
+    while (tried.has(index)) index = (index + 1) % targets.length;
+    tried.add(index);
     const target = new URL(req.url ?? '/', targets[index]);
     const retry = () => {
-      if (attempt + 1 >= targets.length * 2) {
+      if (tried.size >= targets.length) {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"No node answered."}');
         else res.destroy();
         return;
       }
       state.retried++;
-      forward(req, body, res, attempt + 1);
+      forward(req, body, res, tried);
     };
     const upstream = http.request(
       target,
@@ -63,7 +67,7 @@ export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobi
       if (size > MAX_BODY) req.destroy();
       else parts.push(d);
     });
-    req.on('end', () => forward(req, Buffer.concat(parts), res, 0));
+    req.on('end', () => forward(req, Buffer.concat(parts), res, new Set()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
