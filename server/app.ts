@@ -10,6 +10,7 @@ import { scheduleGate } from './cluster/schedule.js';
 import { MIGRATIONS_DIR } from './paths.js';
 import { createSecretBox, loadSecretKey } from './security/secret-box.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.js';
+import { refuseNulCharacters } from './http/nul-characters.js';
 import { requestTimeouts, serverTimeoutOptions } from './security/request-timeouts.js';
 import { externalPlugins } from './plugins/external.js';
 import { adminUi } from './plugins/admin-ui.js';
@@ -106,6 +107,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', refuseNulCharacters);
 
   // Services: the database (migrated before anything else runs) and the secret box.
   // SQLite's file in DATA_DIR, or PostgreSQL in cluster mode (DATABASE_URL).
