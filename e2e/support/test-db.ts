@@ -1,0 +1,59 @@
+// What a feature test reads or arranges underneath the API, on whichever backend the app runs (SQLite, or PostgreSQL
+// in the second pass of `npm test`): plain SQL with `?` placeholders, async on both. Write SQL both databases take
+// (no rowid, no json_each, no `::` casts); `order` names the column that keeps insertion order of messages.
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from '../../server/stores/postgres/database.js';
+
+export interface TestDb {
+  backend: 'sqlite' | 'postgres';
+  /** `rowid` on SQLite, `seq` on PostgreSQL: ORDER BY ${db.messageOrder} lists a conversation's messages as written. */
+  messageOrder: string;
+  all<T = Record<string, any>>(sql: string, ...params: unknown[]): Promise<T[]>;
+  get<T = Record<string, any>>(sql: string, ...params: unknown[]): Promise<T | undefined>;
+  /** The first column of the first row. */
+  value<T = any>(sql: string, ...params: unknown[]): Promise<T>;
+  /** Runs a statement; the number of rows it changed. */
+  run(sql: string, ...params: unknown[]): Promise<number>;
+}
+
+/** `?` → `$1, $2…` outside quoted strings. */
+function numbered(sql: string): string {
+  let n = 0;
+  let quoted = false;
+  let out = '';
+  for (const ch of sql) {
+    if (ch === "'") quoted = !quoted;
+    out += ch === '?' && !quoted ? `$${++n}` : ch;
+  }
+  return out;
+}
+
+export function testDb(app: FastifyInstance): TestDb {
+  const pool = (app.stores as { pool?: Pool }).pool;
+  if (pool) {
+    const query = (sql: string, params: unknown[]) => pool.query(numbered(sql), params);
+    return {
+      backend: 'postgres',
+      messageOrder: 'seq',
+      all: async (sql, ...params) => (await query(sql, params)).rows,
+      get: async (sql, ...params) => (await query(sql, params)).rows[0],
+      value: async (sql, ...params) => {
+        const row = (await query(sql, params)).rows[0];
+        return (row === undefined ? undefined : Object.values(row)[0]) as any;
+      },
+      run: async (sql, ...params) => (await query(sql, params)).rowCount ?? 0,
+    };
+  }
+  const db = app.db;
+  return {
+    backend: 'sqlite',
+    messageOrder: 'rowid',
+    all: async (sql, ...params) => db.prepare(sql).all(...params) as any[],
+    get: async (sql, ...params) => db.prepare(sql).get(...params) as any,
+    value: async (sql, ...params) => {
+      const row = db.prepare(sql).get(...params) as Record<string, unknown> | undefined;
+      return row === undefined ? undefined : (Object.values(row)[0] as any);
+    },
+    run: async (sql, ...params) => db.prepare(sql).run(...params).changes,
+  };
+}
