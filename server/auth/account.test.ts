@@ -15,7 +15,7 @@ const changePassword = (app: FastifyInstance, admin: AdminClient, body: Record<s
     headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken },
     payload: body,
   });
-const failures = (app: FastifyInstance) => app.db.prepare('SELECT failures FROM login_backoff').pluck().get() ?? 0;
+const failures = async (app: FastifyInstance) => (await app.stores.auth.loginFailures())?.failures ?? 0;
 
 test('changing the password: the current one is checked like a login, every other session ends, this browser stays logged in', async (t) => {
   const { app, close, logs } = await createTestApp();
@@ -44,7 +44,7 @@ test('changing the password: the current one is checked like a login, every othe
     message: 'Please correct the highlighted fields.',
     fields: { currentPassword: 'That is not your current password.' },
   });
-  assert.equal(failures(app), 1, 'a wrong current password counts as a failed login');
+  assert.equal(await failures(app), 1, 'a wrong current password counts as a failed login');
 
   // Past the free failures the account waits, for logins and for password changes alike.
   for (let i = 0; i < 4; i++) await changePassword(app, browser, { currentPassword: 'not my password', newPassword: NEW_PASSWORD });
@@ -60,14 +60,14 @@ test('changing the password: the current one is checked like a login, every othe
   assert.match(blocked.json().fields.currentPassword, /^Too many failed logins for the admin account\. Try again in 1[0-5] seconds\.$/);
   const loginElsewhere = await app.inject({ method: 'POST', url: '/api/admin/login', remoteAddress: '203.0.113.9', payload: { password: TEST_PASSWORD } });
   assert.equal(loginElsewhere.statusCode, 429, 'the failures were counted for the account');
-  app.db.prepare('UPDATE login_backoff SET blocked_until = ?').run(Date.now() - 1);
+  await app.stores.auth.updateLoginFailures((stored) => ({ ...stored!, blockedUntil: Date.now() - 1 }));
 
   const changed = await changePassword(app, browser, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
   assert.equal(changed.statusCode, 200, changed.body);
   const { csrfToken, otherSessionsEnded } = changed.json();
   assert.equal(otherSessionsEnded, 2);
   assert.notEqual(csrfToken, browser.csrfToken);
-  assert.equal(failures(app), 0, 'the right password clears the count');
+  assert.equal(await failures(app), 0, 'the right password clears the count');
 
   // The other browsers are logged out, and so is a copy of this browser's old cookie.
   for (const other of [laptop, phone, browser]) assert.equal((await other.request('GET', '/api/admin/settings/api')).statusCode, 401);

@@ -256,7 +256,7 @@ test('failed logins slow down guessing from many addresses, survive a restart, a
   assert.equal(forged.statusCode, 429);
 
   // Once the wait is over, the right password works from anywhere.
-  second.app.db.prepare('UPDATE login_backoff SET blocked_until = ?').run(Date.now() - 1);
+  await second.app.stores.auth.updateLoginFailures((stored) => ({ ...stored!, blockedUntil: Date.now() - 1 }));
   assert.equal((await attempt(second.app, TEST_PASSWORD)).statusCode, 200);
 });
 
