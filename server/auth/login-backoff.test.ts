@@ -1,24 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openSqliteStores } from '../stores/sqlite/open.js';
+import { createTestApp } from '../../e2e/support/harness.js';
 import { describeWait, LOGIN_BACKOFF, loginBlockedFor, recordFailedLogin, recordSuccessfulLogin } from './login-backoff.js';
 
-function database(t: { after(fn: () => unknown): void }) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'docent-backoff-'));
-  const stores = openSqliteStores(path.join(dir, 'docent.db'));
-  stores.db.prepare("INSERT INTO admin (id, password_hash) VALUES (1, 'scrypt$x')").run();
-  t.after(() => {
-    stores.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return stores.auth;
+/** The auth store of a fresh app (SQLite, or PostgreSQL in the second pass) with an admin account. */
+async function database(t: { after(fn: () => unknown): void }) {
+  const { app, close } = await createTestApp();
+  t.after(close);
+  await app.stores.auth.createAdmin('scrypt$x');
+  return app.stores.auth;
 }
 
 test('after 5 free failures the wait doubles from 15 s and stops growing at 5 minutes', async (t) => {
-  const store = database(t);
+  const store = await database(t);
   let now = Date.parse('2026-01-01T00:00:00Z');
   const delays: number[] = [];
   for (let i = 0; i < 12; i++) {
@@ -33,7 +27,7 @@ test('after 5 free failures the wait doubles from 15 s and stops growing at 5 mi
 });
 
 test('a success, or an hour without failures, starts the count again', async (t) => {
-  const store = database(t);
+  const store = await database(t);
   const now = Date.parse('2026-01-01T00:00:00Z');
   for (let i = 0; i < 6; i++) await recordFailedLogin(store, now);
   assert.equal(await loginBlockedFor(store, now), 15_000);
