@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
 import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { NOT_EXPORTED, SECTIONS } from './settings-transfer.js';
 
 const API_SETTINGS = { provider: 'openrouter', apiKey: FAKE_KEY, model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
@@ -157,12 +158,12 @@ test('the export holds no secret: not the API key, not the webhook token, not th
   for (const [name, secret] of [
     ['API key', FAKE_KEY],
     ['webhook token', webhookToken],
-    ['secret key', readFileSync(path.join(dataDir, 'secret.key'), 'utf8').trim()],
+    // SECRET_KEY in cluster mode, else the key generated into the data folder.
+    ['secret key', app.config.secretKeyHex ?? readFileSync(path.join(dataDir, 'secret.key'), 'utf8').trim()],
   ]) {
     assert.ok(!text.includes(secret), `the ${name} is not in the export`);
   }
-  for (const { sealed } of app.db.prepare('SELECT sealed FROM secrets').all() as Array<{ sealed: string }>)
-    assert.ok(!text.includes(sealed), 'nor a sealed secret');
+  for (const { sealed } of await testDb(app).all<{ sealed: string }>('SELECT sealed FROM secrets')) assert.ok(!text.includes(sealed), 'nor a sealed secret');
   const keys = (value: unknown): string[] => (value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)]) : []);
   assert.deepEqual(
     keys(JSON.parse(text)).filter((k) => /^(api_?key|key|(webhook_?)?token|secret(_?key)?|sealed|password|last4|key_?check)$/i.test(k)),
@@ -174,8 +175,8 @@ test('one invalid field: 400 naming every bad field by its path, and nothing cha
   const { admin, app } = await adminApp(t);
   const file = (await exported(admin)).json();
   const before = await screens(admin);
-  const updatedAt = () => app.db.prepare('SELECT section, updated_at FROM settings ORDER BY section').all();
-  const stamps = updatedAt();
+  const updatedAt = () => testDb(app).all('SELECT section, updated_at FROM settings ORDER BY section');
+  const stamps = await updatedAt();
   const bad = structuredClone(file);
   bad.settings.chatbot.instructions = 'A valid change, which must not be saved either.';
   bad.settings.chatbot.temperature = 5;
@@ -202,7 +203,7 @@ test('one invalid field: 400 naming every bad field by its path, and nothing cha
     });
   }
   assert.deepEqual(await screens(admin), before);
-  assert.deepEqual(updatedAt(), stamps, 'no section was written');
+  assert.deepEqual(await updatedAt(), stamps, 'no section was written');
 
   // A model id that is well formed but not in the provider's list is refused as the form refuses it.
   const unknown = structuredClone(file);
