@@ -1,3 +1,4 @@
+// Backends: SQLite only (it moves an SQLite install into PostgreSQL, which it starts itself in the first pass)
 // `npm run migrate-to-postgres` on a real install: trained content, a conversation with feedback, a lead and a
 // saved key go from the SQLite file into an empty PostgreSQL database with every count checked; the rollups are
 // copied, not counted twice; a wrong SECRET_KEY or a database already in use is refused with nothing written.

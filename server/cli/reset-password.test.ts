@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestApp, login, setupAdmin, TEST_PASSWORD } from '../../e2e/support/harness.js';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp, login, onPostgres, setupAdmin, TEST_PASSWORD } from '../../e2e/support/harness.js';
+import { createTestDatabase, testDatabaseBaseUrl } from '../../e2e/support/postgres.js';
 import { PROJECT_ROOT } from '../paths.js';
 
 const NEW_PASSWORD = 'reset from the shell 42';
@@ -18,15 +20,24 @@ interface Run {
   argv: string[];
 }
 
+/** What the operator sets for the command, as the server has it: DATA_DIR, and in cluster mode the database and key. */
+function serverEnv(app: FastifyInstance): Record<string, string> {
+  const { dataDir, databaseUrl, secretKeyHex } = app.config;
+  return { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl, SECRET_KEY: secretKeyHex! } : {}) };
+}
+
+/** Where the command says it reset the password: the SQLite file, or PostgreSQL in cluster mode. */
+const whereReset = (app: FastifyInstance) => (app.config.databaseUrl ? 'PostgreSQL' : app.config.databasePath);
+
 /** Runs the documented command; `answer` replies to what it prints (for the terminal prompt). */
 function resetPassword(
-  dataDir: string,
+  env: Record<string, string>,
   options: { stdin?: string; args?: string[]; tty?: (output: string, write: (text: string) => void) => void } = {},
 ): Promise<Run> {
   const npm = ['npm', 'run', '--silent', 'reset-password', ...(options.args?.length ? ['--', ...options.args] : [])];
   // util-linux `script` gives the command a terminal of its own, like an operator's shell.
   const [command, ...args] = options.tty ? ['script', '-qec', npm.join(' '), '/dev/null'] : npm;
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: 'pipe' });
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -55,14 +66,11 @@ test('reset from the shell while Docent runs: every session ends, the new passwo
   const { app } = testApp;
   const browser = await setupAdmin(app);
   const phone = await login(app);
-  app.db.prepare('INSERT INTO login_backoff (account_id, failures, last_failure_at, blocked_until) VALUES (1, 9, ?, ?)').run(Date.now(), Date.now() + 300_000);
+  await app.stores.auth.updateLoginFailures(() => ({ failures: 9, lastFailureAt: Date.now(), blockedUntil: Date.now() + 300_000 }));
 
-  const run = await resetPassword(testApp.dataDir, { stdin: `${NEW_PASSWORD}\n` });
+  const run = await resetPassword(serverEnv(app), { stdin: `${NEW_PASSWORD}\n` });
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(
-    run.stdout,
-    `The admin password is reset (${path.join(testApp.dataDir, 'docent.db')}).\n2 browser sessions were ended: log in again with the new password.\n`,
-  );
+  assert.equal(run.stdout, `The admin password is reset (${whereReset(app)}).\n2 browser sessions were ended: log in again with the new password.\n`);
   assert.equal(run.stderr, '');
 
   for (const session of [browser, phone]) assert.equal((await session.request('GET', '/api/admin/settings/api')).statusCode, 401);
@@ -92,12 +100,12 @@ test('at a terminal: a prompt that does not echo, typed twice; a mismatch change
       }
     };
   };
-  const mismatch = await resetPassword(testApp.dataDir, { tty: typeTwice(NEW_PASSWORD, 'something else entirely') });
+  const mismatch = await resetPassword(serverEnv(testApp.app), { tty: typeTwice(NEW_PASSWORD, 'something else entirely') });
   assert.equal(mismatch.code, 1);
   assert.match(mismatch.stdout, /The two passwords do not match\. Nothing was changed\./); // script merges the terminal's output
   await login(testApp.app, TEST_PASSWORD);
 
-  const typed = await resetPassword(testApp.dataDir, { tty: typeTwice(NEW_PASSWORD, NEW_PASSWORD) });
+  const typed = await resetPassword(serverEnv(testApp.app), { tty: typeTwice(NEW_PASSWORD, NEW_PASSWORD) });
   assert.equal(typed.code, 0, typed.stdout);
   assert.match(typed.stdout, /^New admin password: \r\nType it again: \r\nThe admin password is reset/);
   assert.ok(!typed.stdout.includes(NEW_PASSWORD), 'nothing typed was echoed');
@@ -108,32 +116,40 @@ test('never from the command line; too short is refused; on a fresh data folder 
   const testApp = await createTestApp();
   t.after(testApp.close);
   await setupAdmin(testApp.app);
-  const fromArgv = await resetPassword(testApp.dataDir, { args: [NEW_PASSWORD], stdin: `${NEW_PASSWORD}\n` });
+  const fromArgv = await resetPassword(serverEnv(testApp.app), { args: [NEW_PASSWORD], stdin: `${NEW_PASSWORD}\n` });
   assert.equal(fromArgv.code, 1);
   assert.match(
     fromArgv.stderr,
     /^This command takes no arguments: a password on the command line would stay in your shell history and show in the process list\. Nothing was changed\./,
   );
   assert.ok(!fromArgv.stderr.includes(NEW_PASSWORD) && !fromArgv.stdout.includes(NEW_PASSWORD));
-  const short = await resetPassword(testApp.dataDir, { stdin: 'short\n' });
+  const short = await resetPassword(serverEnv(testApp.app), { stdin: 'short\n' });
   assert.equal(short.code, 1);
   assert.equal(short.stderr, 'The password must be at least 10 characters. Nothing was changed.\n');
-  const empty = await resetPassword(testApp.dataDir, { stdin: '' });
+  const empty = await resetPassword(serverEnv(testApp.app), { stdin: '' });
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /^No password was given\. Nothing was changed\./);
   await login(testApp.app, TEST_PASSWORD);
 
   const fresh = mkdtempSync(path.join(tmpdir(), 'docent-reset-'));
   t.after(() => rmSync(fresh, { recursive: true, force: true }));
-  const created = await resetPassword(fresh, { stdin: `${NEW_PASSWORD}\n` });
+  // Cluster mode: a new, empty PostgreSQL database (the command creates Docent's tables in it).
+  const freshDatabase = onPostgres() ? await createTestDatabase(testDatabaseBaseUrl()!) : null;
+  const freshEnv: Record<string, string> = freshDatabase
+    ? { DATA_DIR: fresh, DATABASE_URL: freshDatabase.url, SECRET_KEY: testApp.app.config.secretKeyHex! }
+    : { DATA_DIR: fresh };
+  const created = await resetPassword(freshEnv, { stdin: `${NEW_PASSWORD}\n` });
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stdout, /^Created the admin account with the new password/);
-  assert.match(
-    created.stdout,
-    /There was no Docent database in .+ before\. If your server keeps its data elsewhere, run this again with DATA_DIR set to that folder\.\n$/,
-  );
-  const onFresh = await createTestApp({ dataDir: fresh, fake: testApp.fake });
+  if (freshDatabase) assert.match(created.stdout, /\(PostgreSQL\)\.\nThere were no sessions to end\. Log in with the new password\.\n$/);
+  else
+    assert.match(
+      created.stdout,
+      /There was no Docent database in .+ before\. If your server keeps its data elsewhere, run this again with DATA_DIR set to that folder\.\n$/,
+    );
+  const onFresh = await createTestApp({ dataDir: fresh, fake: testApp.fake, env: freshDatabase ? freshEnv : {} });
   t.after(() => onFresh.app.close());
+  if (freshDatabase) t.after(() => freshDatabase.drop()); // after the app's pool is closed (hooks run in order)
   assert.equal((await onFresh.app.inject('/api/admin/session')).json().setupRequired, false);
   await login(onFresh.app, NEW_PASSWORD);
 });
