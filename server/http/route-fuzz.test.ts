@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import type { RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { createTestApp, setupAdmin, type TestApp } from '../../e2e/support/harness.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { createSession, SESSION_COOKIE } from '../auth/sessions.js';
 
@@ -116,11 +117,17 @@ async function createFuzzApp(t: TestContext): Promise<FuzzApp> {
     payload: { visitorId: VISITOR, message: 'How long does shipping take?' },
   });
   assert.equal(chat.statusCode, 200, chat.body);
-  const conversation = app.db
-    .prepare("SELECT c.id AS conversationId, m.id AS messageId FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.role = 'assistant'")
-    .get() as { conversationId: string; messageId: string };
-  const ids = (table: string) => (app.db.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[]).map(String);
-  SEEDED.push(...new Set([...ids('documents'), ...ids('sources'), ...ids('jobs')]), VISITOR, conversation.conversationId, conversation.messageId);
+  const db = testDb(app);
+  const conversation = (await db.get(
+    'SELECT c.id AS "conversationId", m.id AS "messageId" FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.role = \'assistant\'',
+  )) as { conversationId: string; messageId: string };
+  const ids = async (table: string) => (await db.all<{ id: number | string }>(`SELECT id FROM ${table} ORDER BY id`)).map((row) => String(row.id));
+  SEEDED.push(
+    ...new Set([...(await ids('documents')), ...(await ids('sources')), ...(await ids('jobs'))]),
+    VISITOR,
+    conversation.conversationId,
+    conversation.messageId,
+  );
   const webhookToken = (await ok(admin.request('GET', '/api/admin/training/webhook'))).token as string;
 
   const routes = registered.flatMap((route) =>
