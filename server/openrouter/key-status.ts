@@ -81,10 +81,32 @@ const readRow = async (deps: Deps) => (await deps.store.keyStatus()) as Row | nu
 const writeRow = (deps: Deps, row: Row) => deps.store.saveKeyStatus(row);
 
 /**
+ * Outcomes noted but maybe not yet written, per store. Each note reads the row, then writes it: on PostgreSQL
+ * (several round trips) two notes in flight at once could interleave and the older outcome win, and a note
+ * reported in the background (an embedding, a model list) could still be under way when the admin reads
+ * the status. So they run one after another, and a read waits for those already reported.
+ */
+const notesByStore = new WeakMap<Deps['store'], Promise<void>>();
+
+function afterEarlierNotes(deps: Deps, note: () => Promise<void>): Promise<void> {
+  const noted = (notesByStore.get(deps.store) ?? Promise.resolve()).then(note);
+  // A failed note (its caller logs it) does not stop the next.
+  notesByStore.set(
+    deps.store,
+    noted.catch(() => undefined),
+  );
+  return noted;
+}
+
+/**
  * Records the outcome of a call made with `connection`. Only the saved connection has a status: calls
  * with a key being tried out, or with the key an older search index keeps, are not about the saved key.
  */
-export async function noteKeyOutcome(deps: Deps, connection: Connection, outcome: KeyOutcome, now = Date.now()): Promise<void> {
+export function noteKeyOutcome(deps: Deps, connection: Connection, outcome: KeyOutcome, now = Date.now()): Promise<void> {
+  return afterEarlierNotes(deps, () => writeOutcome(deps, connection, outcome, now));
+}
+
+async function writeOutcome(deps: Deps, connection: Connection, outcome: KeyOutcome, now: number): Promise<void> {
   const failed = outcome.ok ? null : keyStateOf(outcome.problem);
   if (!outcome.ok && !failed) return;
   const saved = await deps.savedConnection();
@@ -113,6 +135,7 @@ export const keyOutcomeReport =
 
 /** The saved key's status, or null when nothing has been learnt about this key yet (or none is saved). */
 export async function keyStatusOf(deps: Deps): Promise<KeyStatus | null> {
+  await notesByStore.get(deps.store); // the outcomes of calls this node has already made
   const saved = await deps.savedConnection();
   if (!saved.apiKey && saved.provider === 'openrouter') return null;
   const row = await readRow(deps);
