@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, setupAdmin, type AdminClient } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { checkBalance } from './credit-watch.js';
 
 const OTHER_KEY = `sk-or-v1-${'f'.repeat(64)}`;
@@ -35,17 +36,30 @@ const ask = (app: FastifyInstance, message: string) =>
   });
 const keyStatus = async (admin: AdminClient) => (await admin.request('GET', '/api/admin/settings/api')).json().keyStatus;
 
-/** Counts writes to the key_status row (a temporary trigger: it lives only on this connection). */
-function countStatusWrites(app: FastifyInstance): () => number {
-  app.db.exec(`CREATE TEMP TABLE IF NOT EXISTS key_status_writes (n INTEGER);
-    CREATE TEMP TRIGGER IF NOT EXISTS key_status_inserted AFTER INSERT ON main.key_status BEGIN INSERT INTO key_status_writes VALUES (1); END;
-    CREATE TEMP TRIGGER IF NOT EXISTS key_status_updated AFTER UPDATE ON main.key_status BEGIN INSERT INTO key_status_writes VALUES (1); END;`);
-  return () => app.db.prepare('SELECT count(*) FROM temp.key_status_writes').pluck().get() as number;
+/**
+ * Counts writes to the key_status row with a trigger: on SQLite a temporary one (it lives only on the app's one
+ * connection), on PostgreSQL one in the test's own database (the pool's connections all write through it).
+ */
+async function countStatusWrites(app: FastifyInstance): Promise<() => Promise<number>> {
+  const db = testDb(app);
+  if (db.backend === 'postgres') {
+    await db.run('CREATE TABLE key_status_writes (n integer)');
+    await db.run(`CREATE FUNCTION count_key_status_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO key_status_writes VALUES (1); RETURN NULL; END $$`);
+    await db.run('CREATE TRIGGER key_status_written AFTER INSERT OR UPDATE ON key_status FOR EACH ROW EXECUTE FUNCTION count_key_status_write()');
+    return () => db.value('SELECT count(*) FROM key_status_writes');
+  }
+  await db.run('CREATE TEMP TABLE IF NOT EXISTS key_status_writes (n INTEGER)');
+  for (const event of ['INSERT', 'UPDATE'])
+    await db.run(
+      `CREATE TEMP TRIGGER IF NOT EXISTS key_status_${event.toLowerCase()} AFTER ${event} ON main.key_status BEGIN INSERT INTO key_status_writes VALUES (1); END`,
+    );
+  return () => db.value('SELECT count(*) FROM temp.key_status_writes');
 }
 
 test('a 402 from a chat answer shows "out of credits" since the first failure; a later answer clears it; steady states write nothing', async (t) => {
   const { app, fake, admin } = await appWithKey(t);
-  const writes = countStatusWrites(app);
+  const writes = await countStatusWrites(app);
   const working = await keyStatus(admin);
   assert.equal(working.state, 'ok', 'the check after saving the key proved it works');
 
@@ -59,14 +73,14 @@ test('a 402 from a chat answer shows "out of credits" since the first failure; a
     out.message.split(' Add credits')[0],
     "OpenRouter refused the request for lack of credits: the account balance or this key's credit limit is used up.",
   );
-  assert.equal(writes(), 1);
+  assert.equal(await writes(), 1);
 
   // The streak goes on: it still started at the first failure, and nothing was written.
   const calls = fake.requestsTo('/chat/completions').length;
   await ask(app, 'Is there a warranty?');
   assert.equal(fake.requestsTo('/chat/completions').length, calls + 1);
   assert.deepEqual(await keyStatus(admin), out);
-  assert.equal(writes(), 1);
+  assert.equal(await writes(), 1);
 
   fake.clearFaults();
   assert.match((await ask(app, 'What does the warranty cover?')).body, /event: done/);
@@ -74,11 +88,11 @@ test('a 402 from a chat answer shows "out of credits" since the first failure; a
   assert.equal(back.state, 'ok');
   assert.equal(back.message, null);
   assert.ok(Date.parse(back.since) >= Date.parse(out.since));
-  assert.equal(writes(), 2);
+  assert.equal(await writes(), 2);
   for (const question of ['How long is the warranty?', 'Does the warranty cover faults?', 'Is the widget warranty two years?']) {
     assert.match((await ask(app, question)).body, /"answered":true/, 'answered by the model');
   }
-  assert.equal(writes(), 2, 'successful calls on a working key write nothing');
+  assert.equal(await writes(), 2, 'successful calls on a working key write nothing');
 });
 
 test('training and test calls count too: a revoked key seen by training, a test that cannot prove credits, a status tied to its key', async (t) => {
@@ -122,10 +136,14 @@ test('training and test calls count too: a revoked key seen by training, a test 
   const r = await ask(app, 'What does the warranty cover?');
   assert.equal((await keyStatus(admin)).state, 'ok', r.body);
 
-  // A new key starts with no status (until its first call: here the balance check after saving it).
+  // A new key starts with no status (until its first call: here the balance check after saving it). The fake
+  // holds that check back before refusing the key, so it cannot land before the status is read; then it is waited for.
+  fake.setOptions({ validKeys: [FAKE_KEY, OTHER_KEY] });
+  fake.fail({ route: 'key', kind: 'slow-first-byte', delayMs: 300, times: 1 });
+  fake.fail({ route: 'key', kind: 'invalid-key', times: 1 });
   await admin.request('PUT', '/api/admin/settings/api', { ...apiSettings, apiKey: OTHER_KEY });
   assert.equal(await keyStatus(admin), null);
-  await checkBalance(app.openRouterDeps);
+  await checkBalance(app.openRouterDeps); // the check under way
   assert.equal((await keyStatus(admin)).state, 'invalid_key');
 });
 
