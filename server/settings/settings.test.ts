@@ -4,6 +4,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
+import { testDb, type TestDb } from '../../e2e/support/test-db.js';
+
+/** Tables in which a row's text holds `part`, in cluster mode (where the database is not a file in DATA_DIR). */
+async function postgresTablesHolding(db: TestDb, part: string): Promise<string[]> {
+  const tables = await db.all<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  );
+  const holding: string[] = [];
+  for (const { name } of tables) if ((await db.value(`SELECT count(*) FROM "${name}" t WHERE strpos(CAST(t AS text), ?) > 0`, part)) > 0) holding.push(name);
+  return holding;
+}
 
 const validSettings = { provider: 'openrouter', model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
 
@@ -99,9 +110,13 @@ test('the key is encrypted at rest: its bytes appear nowhere in the database fil
   await call('GET', '/api/admin/models');
   await call('GET', '/api/admin/dashboard');
   await call('POST', '/api/admin/settings/api/test', { apiKey: FAKE_KEY });
-  app.db.pragma('wal_checkpoint(TRUNCATE)');
-
+  const db = testDb(app);
   const secretParts = [FAKE_KEY, FAKE_KEY.slice(9, 41)];
+  if (db.backend === 'sqlite') await db.get('PRAGMA wal_checkpoint(TRUNCATE)');
+  else {
+    for (const part of secretParts) assert.deepEqual(await postgresTablesHolding(db, part), [], 'no PostgreSQL row holds the key');
+    assert.ok((await postgresTablesHolding(db, FAKE_KEY.slice(-4))).includes('secrets'), 'the search reads the rows (the check above is not vacuous)');
+  }
   for (const file of readdirSync(dataDir)) {
     const bytes = readFileSync(path.join(dataDir, file));
     for (const part of secretParts) assert.equal(bytes.includes(part), false, `${file} contains the key`);
@@ -109,7 +124,7 @@ test('the key is encrypted at rest: its bytes appear nowhere in the database fil
   for (const text of [...responses, logs()]) for (const part of secretParts) assert.equal(text.includes(part), false);
   assert.ok(logs().includes('API key tested'), 'the logs were captured (the check above is not vacuous)');
   // And the stored key is really the key: the fake received it on the stored-key test.
-  assert.equal(app.db.prepare('SELECT count(*) FROM secrets').pluck().get(), 1);
+  assert.equal(await db.value('SELECT count(*) FROM secrets'), 1);
 });
 
 test('saved choices come back; Remove API Key clears the key only', async (t) => {
@@ -139,7 +154,7 @@ test('saved choices come back; Remove API Key clears the key only', async (t) =>
   const removed = (await admin.request('DELETE', '/api/admin/settings/api/key')).json();
   assert.deepEqual(removed.apiKey, { saved: false, last4: null });
   assert.equal(removed.model, 'deepseek/deepseek-r1');
-  assert.equal(app.db.prepare('SELECT count(*) FROM secrets').pluck().get(), 0);
+  assert.equal(await testDb(app).value('SELECT count(*) FROM secrets'), 0);
 });
 
 test('a key belongs to its provider: a switch without a new key forgets it, and it is never sent to the new endpoint', async (t) => {
