@@ -7,6 +7,7 @@ import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startStaticSite, SITE_FIXTURE_DIR } from '../../e2e/fakes/static-site.js';
 import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
 import { multipart } from '../../e2e/support/multipart.js';
+import { testDb } from '../../e2e/support/test-db.js';
 
 const DOCS = path.resolve(SITE_FIXTURE_DIR, '../docs');
 
@@ -436,7 +437,7 @@ test('provider change: the old index keeps answering through the old provider an
   const openRouterAfterSwap = embedCalls(fake).length;
   assert.equal((await ask(admin, 'Is there a warranty on widgets?', 0)).chunks[0].title, 'Warranty');
   assert.equal(embedCalls(fake).length, openRouterAfterSwap, 'after the swap OpenRouter is not called');
-  assert.equal(app.db.prepare("SELECT count(*) FROM secrets WHERE name LIKE 'vector_index_key_%'").pluck().get(), 0, 'the old key went with the old index');
+  assert.equal(await testDb(app).value("SELECT count(*) FROM secrets WHERE name LIKE 'vector_index_key_%'"), 0, 'the old key went with the old index');
   const again = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-small' });
   assert.equal(again.statusCode, 400);
   assert.equal(again.json().message, 'openai/text-embedding-3-small is already the embedding model.');
@@ -566,15 +567,15 @@ test('delete a document or a source, purge everything: chunks and vectors go wit
   const a = (await admin.request('POST', '/api/admin/training/text', { title: 'Alpha', text: 'Alpha widgets are blue.' })).json();
   await admin.request('POST', '/api/admin/training/text', { title: 'Beta', text: 'Beta widgets are green.' });
   await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
-  const vectors = () => app.db.prepare("SELECT id FROM vector_indexes WHERE status = 'active'").pluck().get() as number | undefined;
-  const vecCount = () => app.db.prepare(`SELECT count(*) FROM vec_index_${vectors()}`).pluck().get();
-  assert.equal(vecCount(), 2);
+  const vecCount = async () => app.stores.vectors.countVectors((await app.stores.vectors.activeIndex())!);
+  assert.equal(await vecCount(), 2);
+  assert.equal((await app.stores.knowledge.keywordSearch(['alpha'], 10)).length, 1, 'Alpha found by keyword before');
   assert.equal((await admin.request('DELETE', `/api/admin/training/documents/${a.documentId}`)).statusCode, 200);
-  assert.equal(vecCount(), 1);
-  assert.equal(app.db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'alpha'").pluck().get(), 0, 'keyword index updated too');
+  assert.equal(await vecCount(), 1);
+  assert.deepEqual(await app.stores.knowledge.keywordSearch(['alpha'], 10), [], 'keyword index updated too');
   const purge = await admin.request('POST', '/api/admin/training/purge');
   assert.deepEqual(purge.json(), { removedDocuments: 1 });
-  assert.equal(vecCount(), 0);
+  assert.equal(await vecCount(), 0);
   assert.equal((await admin.request('GET', '/api/admin/training/stats')).json().chunks, 0);
 });
 
