@@ -443,6 +443,44 @@ test('provider change: the old index keeps answering through the old provider an
   assert.equal(again.json().message, 'openai/text-embedding-3-small is already the embedding model.');
 });
 
+test('a search that reads the old index just before the swap still answers: it runs again on the index swapped in', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  const LOCAL_KEY = 'local-endpoint-key-5e1b2d';
+  const local = await startFakeOpenRouter({ validKeys: [LOCAL_KEY] });
+  t.after(local.close);
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const saved = await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openai-compatible',
+    baseUrl: local.baseURL,
+    apiKey: LOCAL_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
+  assert.equal(saved.statusCode, 200, saved.body);
+
+  // The search reads the old index and its kept key, then waits on OpenRouter while the rebuild swaps the new
+  // index in and drops the old one (its vectors and key with it), as another node's rebuild can at any moment.
+  fake.setOptions({ latencyMs: 1500 });
+  const openRouterCalls = fake.requestsTo('/embeddings').length;
+  const search = admin.request('POST', '/api/admin/training/search', { question: 'How long is the warranty?', minMatch: 0 });
+  while (fake.requestsTo('/embeddings').length === openRouterCalls) await new Promise((resolve) => setTimeout(resolve, 10));
+  const change = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-small' });
+  assert.equal(change.statusCode, 202, change.body);
+  const rebuilt = await finished({ app } as TestApp, admin, change.json().job.id);
+  assert.equal(rebuilt.job.status, 'done', rebuilt.log.join('\n'));
+  assert.equal((await app.stores.vectors.activeIndex())?.endpoint, local.baseURL, 'the new index was swapped in during the search');
+
+  const res = await search;
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().chunks[0]?.title, 'Warranty', 'the search went empty with the old index');
+  assert.equal(local.requestsTo('/embeddings').at(-1)!.body.input[0], 'How long is the warranty?', 'asked again through the new index');
+});
+
 test('a rebuild that fails keeps the old index answering and can be resumed or cancelled', async (t) => {
   const { app, fake, admin } = await trainedApp(t);
   for (let i = 0; i < 150; i++) {
