@@ -387,6 +387,10 @@ test('provider change: the old index keeps answering through the old provider an
   assert.equal(embedCalls(local).length, 0);
   // That kept key is sealed like the saved one: its bytes are in no file.
   for (const file of readdirSync(dataDir)) assert.ok(!readFileSync(path.join(dataDir, file)).includes(FAKE_KEY), `${file} holds the old key in clear`);
+  // On PostgreSQL the rows are not in DATA_DIR: the kept key's row is read instead.
+  const kept = await testDb(app).all<{ sealed: string }>("SELECT sealed FROM secrets WHERE name LIKE 'vector_index_key_%'");
+  assert.equal(kept.length, 1, 'the old key is kept for the old index');
+  assert.ok(!kept[0].sealed.includes(FAKE_KEY), 'the kept key is sealed');
 
   // New content joins the index that answers, through the same old connection.
   await admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Unused widgets can be returned within 30 days for a full refund.' });
