@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { deleteOlderThan } from './conversations.js';
 
 const ORIGIN = 'https://shop.example.com';
@@ -85,7 +86,7 @@ test('conversations: list with filters, detail with sources and cost, feedback, 
 
   assert.equal((await admin.request('DELETE', `/api/admin/conversations/${answered.id}`)).statusCode, 200);
   assert.equal((await admin.request('GET', `/api/admin/conversations/${answered.id}`)).statusCode, 404);
-  assert.equal(app.db.prepare('SELECT count(*) FROM messages WHERE conversation_id = ?').pluck().get(answered.id), 0);
+  assert.equal(await testDb(app).value('SELECT count(*) FROM messages WHERE conversation_id = ?', answered.id), 0);
 });
 
 test('dashboard: stats for today and the month; checklist steps 3 and 4 go live', async (t) => {
@@ -113,9 +114,10 @@ test('privacy: tracking off stores nothing; retention deletes old conversations'
   const { app, admin, ask } = await setup(t);
   const { chatbot, retrieval } = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
   await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, storeConversations: false }, retrieval });
+  const db = testDb(app);
   const res = await ask('What does the warranty cover?');
   assert.match(res.body, /event: done/);
-  assert.equal(app.db.prepare('SELECT count(*) FROM messages').pluck().get(), 0);
+  assert.equal(await db.value('SELECT count(*) FROM messages'), 0);
   // Nothing stored, yet the admin still learns the widget works on their site.
   const checklist = (await admin.request('GET', '/api/admin/dashboard')).json().checklist;
   assert.equal(checklist.find((s: { id: string }) => s.id === 'widget').detail, `Visitors are chatting on ${ORIGIN}.`);
@@ -123,10 +125,10 @@ test('privacy: tracking off stores nothing; retention deletes old conversations'
 
   await admin.request('PUT', '/api/admin/chatbot/settings', { chatbot: { ...chatbot, storeConversations: true, retentionDays: 30 }, retrieval });
   await ask('What does the warranty cover?');
-  app.db.prepare("UPDATE conversations SET updated_at = '2020-01-01T00:00:00.000Z'").run();
+  await db.run("UPDATE conversations SET updated_at = '2020-01-01T00:00:00.000Z'");
   await ask('What does the warranty cover?', 'visitor-fresh');
   assert.equal(await deleteOlderThan(app.stores.chat, 30), 1);
-  assert.equal(app.db.prepare('SELECT count(*) FROM conversations').pluck().get(), 1);
+  assert.equal(await db.value('SELECT count(*) FROM conversations'), 1);
 });
 
 test('settings screens validate: chatbot and widget', async (t) => {

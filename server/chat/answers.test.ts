@@ -1,5 +1,5 @@
 // Issue 11, parts 1–3 on the server: follow-up questions searched with the previous turn (and optionally rewritten
-// by the model), Q&A answers given word for word above the admin's match, and Improve answer. Real SQLite, real
+// by the model), Q&A answers given word for word above the admin's match, and Improve answer. A real database, real
 // routes, the fake OpenRouter (its embeddings are hashed words: texts that share no word are unrelated).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, setupAdmin, type AdminClient } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { keywordsOf } from '../retrieval/retrieve.js';
 
 const ORIGIN = 'https://shop.example.com';
@@ -196,12 +197,9 @@ test('"Rewrite follow-ups with the model": one small call condenses the follow-u
 
 test('a question matching a Q&A entry gets its answer word for word: no model call, no cost, marked in Conversations, counted for limits', async (t) => {
   const { app, admin, fake, qaId } = await answersApp(t);
+  const db = testDb(app);
   const questionHash = createHash('sha256').update(QA.question).digest('hex');
-  assert.equal(
-    app.db.prepare('SELECT count(*) FROM embedding_cache WHERE text_hash = ?').pluck().get(questionHash),
-    1,
-    'training embedded the question on its own',
-  );
+  assert.equal(await db.value('SELECT count(*) FROM embedding_cache WHERE text_hash = ?', questionHash), 1, 'training embedded the question on its own');
   const calls = () => fake.requests.filter((r) => r.path.endsWith('/chat/completions') || r.path.endsWith('/embeddings')).length;
   const before = calls();
   const events = await ask(app, QA.question);
@@ -213,7 +211,7 @@ test('a question matching a Q&A entry gets its answer word for word: no model ca
   assert.equal(textOf(events), QA.answer);
   assert.deepEqual(events.at(-1)!.data, { messageId: events[0].data.messageId, answered: true });
   assert.equal(calls(), before, 'no model call, not even an embedding: the question was embedded in training');
-  const stored = app.db.prepare('SELECT text, status, model, cost, prompt_tokens, qa_document_id FROM messages WHERE id = ?').get(events[0].data.messageId);
+  const stored = await db.get('SELECT text, status, model, cost, prompt_tokens, qa_document_id FROM messages WHERE id = ?', events[0].data.messageId);
   assert.deepEqual(stored, { text: QA.answer, status: 'complete', model: null, cost: 0, prompt_tokens: 0, qa_document_id: qaId });
   const detail = (await admin.request('GET', `/api/admin/conversations/${events[0].data.conversationId}`)).json();
   assert.deepEqual(
@@ -223,7 +221,7 @@ test('a question matching a Q&A entry gets its answer word for word: no model ca
   const list = (await admin.request('GET', '/api/admin/conversations')).json().conversations;
   assert.equal(list[0].qaAnswers, 1);
   // A visitor message for the limits, free for the spend cap and the dashboard.
-  assert.deepEqual(app.db.prepare('SELECT count(*) AS n, sum(cost) AS cost FROM usage_ledger').get(), { n: 1, cost: 0 });
+  assert.deepEqual(await db.get('SELECT count(*) AS n, sum(cost) AS cost FROM usage_ledger'), { n: 1, cost: 0 });
   const stats = (await admin.request('GET', '/api/admin/dashboard/stats')).json().today;
   assert.deepEqual([stats.conversations, stats.messages, stats.cost], [1, 2, 0]);
 
@@ -254,14 +252,16 @@ test('past the spend cap, without a key, or with the embedding service failing, 
   const { app, admin, fake } = await answersApp(t);
   // Past the cap.
   assert.equal((await saveChatbot(admin, { dailySpendCapUsd: 0.01 })).statusCode, 200);
-  app.db
-    .prepare("INSERT INTO usage_days (day, channel, cost) VALUES (?, 'widget', 1) ON CONFLICT (day, channel) DO UPDATE SET cost = 1")
-    .run(new Date().toISOString().slice(0, 10));
+  const db = testDb(app);
+  await db.run(
+    "INSERT INTO usage_days (day, channel, cost) VALUES (?, 'widget', 1) ON CONFLICT (day, channel) DO UPDATE SET cost = 1",
+    new Date().toISOString().slice(0, 10),
+  );
   assert.equal(textOf(await ask(app, QA.question)), QA.answer);
   assert.equal((await ask(app, 'What is your returns policy?')).at(-1)!.data.code, 'limit_reached');
   assert.equal(fake.requestsTo('/chat/completions').length, 0);
   assert.equal((await saveChatbot(admin, { dailySpendCapUsd: 5 })).statusCode, 200);
-  app.db.prepare('DELETE FROM usage_days').run();
+  await db.run('DELETE FROM usage_days');
 
   // The embedding service fails: a question worded as the entry's (case and punctuation aside) needs no search.
   fake.fail({ route: 'embeddings', kind: 'invalid-key' });
@@ -284,11 +284,12 @@ test('past the spend cap, without a key, or with the embedding service failing, 
 
 test("Improve answer: the admin's Q&A entry is saved and trained in one call, the conversation marked improved, and the question then answered word for word", async (t) => {
   const { app, admin, fake } = await answersApp(t);
+  const db = testDb(app);
   const question = 'Do you offer gift wrapping?';
   const unanswered = await ask(app, question);
   assert.equal(textOf(unanswered), NO_ANSWER);
   const { conversationId, messageId } = unanswered[0].data;
-  const userMessageId = app.db.prepare("SELECT id FROM messages WHERE conversation_id = ? AND role = 'user'").pluck().get(conversationId) as string;
+  const userMessageId: string = await db.value("SELECT id FROM messages WHERE conversation_id = ? AND role = 'user'", conversationId);
   const listed = (await admin.request('GET', '/api/admin/conversations?filter=unanswered')).json().conversations;
   assert.deepEqual(
     listed.map((c: { id: string; flaggedMessageId: string; improvedAt: string | null }) => [c.id, c.flaggedMessageId, c.improvedAt]),
@@ -365,12 +366,12 @@ test("Improve answer: the admin's Q&A entry is saved and trained in one call, th
     const res = await admin.request('POST', path, body);
     assert.deepEqual([res.statusCode, res.json()], [status, expected], JSON.stringify(body).slice(0, 120));
   }
-  assert.equal(app.db.prepare("SELECT count(*) FROM documents WHERE kind = 'qa'").pluck().get(), 1, 'nothing saved by a refusal');
+  assert.equal(await db.value("SELECT count(*) FROM documents WHERE kind = 'qa'"), 1, 'nothing saved by a refusal');
 
   const embeddingsBefore = fake.requestsTo('/embeddings').length;
   const res = await admin.request('POST', url, { messageId, question: ` ${question} `, answer });
   assert.equal(res.statusCode, 201, res.body);
-  const doc = app.db.prepare("SELECT id, token_count FROM documents WHERE kind = 'qa' AND title = ?").get(question) as { id: number; token_count: number };
+  const doc = (await db.get<{ id: number; token_count: number }>("SELECT id, token_count FROM documents WHERE kind = 'qa' AND title = ?", question))!;
   const body = res.json();
   assert.match(body.improvedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.deepEqual(body, {
@@ -412,7 +413,7 @@ test("Improve answer: the admin's Q&A entry is saved and trained in one call, th
   // Improving the same question again updates that entry instead of adding a second one.
   const again = await admin.request('POST', url, { messageId, question, answer: 'Yes, for 3 dollars.' });
   assert.deepEqual([again.statusCode, again.json().status, again.json().documentId], [201, 'updated', doc.id]);
-  assert.equal(app.db.prepare("SELECT count(*) FROM documents WHERE kind = 'qa'").pluck().get(), 2);
+  assert.equal(await db.value("SELECT count(*) FROM documents WHERE kind = 'qa'"), 2);
   assert.equal(textOf(await ask(app, question, { visitorId: 'answers-visitor-4' })), 'Yes, for 3 dollars.');
 
   // Without a key the entry is saved, and the answer says it is not trained yet and why.

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { buildPrompt, fitHistory } from './prompt.js';
 import { TOKEN_FLUSH_MS } from './event-stream.js';
 import { characterCount } from './settings.js';
@@ -60,8 +61,10 @@ async function ask(app: FastifyInstance, message: string, extra: Record<string, 
   return { res, events: res.headers['content-type']?.toString().startsWith('text/event-stream') ? parseSse(res.body) : [] };
 }
 
-const lastAssistant = (app: FastifyInstance) =>
-  app.db.prepare("SELECT * FROM messages WHERE role = 'assistant' ORDER BY created_at DESC, rowid DESC LIMIT 1").get() as Record<string, any>;
+const lastAssistant = async (app: FastifyInstance) => {
+  const db = testDb(app);
+  return (await db.get(`SELECT * FROM messages WHERE role = 'assistant' ORDER BY created_at DESC, ${db.messageOrder} DESC LIMIT 1`))!;
+};
 
 test('a grounded answer streams as start → token… → sources → done, and is stored with model, tokens and cost', async (t) => {
   const { app, fake } = await chatApp(t);
@@ -89,7 +92,7 @@ test('a grounded answer streams as start → token… → sources → done, and 
   const { conversationId, messageId } = events[0].data;
   assert.deepEqual(events.at(-1)!.data, { messageId, answered: true });
 
-  const stored = lastAssistant(app);
+  const stored = await lastAssistant(app);
   assert.equal(stored.id, messageId);
   assert.equal(stored.conversation_id, conversationId);
   assert.equal(stored.status, 'complete');
@@ -157,7 +160,7 @@ test('strict mode: nothing relevant means the admin\'s "I don\'t know" and no mo
   assert.equal(events[1].data.text, "Sorry, I couldn't find that on this site. Try asking in another way, or contact us directly.");
   assert.equal(events[2].data.answered, false);
   assert.equal(fake.requestsTo('/chat/completions').length, before, 'no model call');
-  assert.equal(lastAssistant(app).status, 'no_answer');
+  assert.equal((await lastAssistant(app)).status, 'no_answer');
 
   const settings = (await admin.request('GET', '/api/admin/chatbot/settings')).json();
   const saved = await admin.request('PUT', '/api/admin/chatbot/settings', {
@@ -198,7 +201,7 @@ test('each upstream fault ends in a clean error event, a stored message and an a
         : "Sorry, I can't answer right now, but these pages may help:",
     );
     assert.deepEqual(last.data.sources, [WARRANTY_LINK], `${c.kind}: the visitor still gets the best-matching pages`);
-    const stored = lastAssistant(app);
+    const stored = await lastAssistant(app);
     assert.equal(stored.status, 'error', c.kind);
     assert.match(stored.error, c.admin, c.kind);
     if (c.alert) {
@@ -244,10 +247,10 @@ test('stop: closing the stream aborts the upstream request and stores a stopped 
   while (!text.includes('event: token')) text += new TextDecoder().decode((await reader.read()).value);
   controller.abort();
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && !(lastAssistant(testApp.app)?.status === 'stopped' && fake.requestsTo('/chat/completions').at(-1)?.aborted))
+  while (Date.now() < deadline && !((await lastAssistant(testApp.app))?.status === 'stopped' && fake.requestsTo('/chat/completions').at(-1)?.aborted))
     await new Promise((r) => setTimeout(r, 50));
   assert.equal(fake.requestsTo('/chat/completions').at(-1)!.aborted, true, 'upstream request aborted');
-  assert.equal(lastAssistant(testApp.app).status, 'stopped');
+  assert.equal((await lastAssistant(testApp.app)).status, 'stopped');
 });
 
 test('abuse protection: length, per-visitor rate, daily cap, conversation length, spend cap, allowed domains', async (t) => {
@@ -463,8 +466,8 @@ test('a model that stops responding gives the visitor a friendly message after t
     alert.message,
     /Visitors see the answer cut off, then “Sorry, I can't answer right now, but these pages may help:” with links to matching pages\.$/,
   );
-  assert.equal(lastAssistant(app).status, 'error');
-  assert.equal(lastAssistant(app).text, 'The warranty ', 'what the visitor saw is kept for the admin');
+  assert.equal((await lastAssistant(app)).status, 'error');
+  assert.equal((await lastAssistant(app)).text, 'The warranty ', 'what the visitor saw is kept for the admin');
 });
 
 test('the total timeout stops an answer that trickles forever, and an embedding call that hangs is cut off too, each with an alert', async (t) => {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
 import { multipart } from '../../e2e/support/multipart.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 
 const VISITOR = 'visitor-help-0001';
 const ORIGIN = 'https://shop.example.com';
@@ -172,22 +173,22 @@ test('visitors see a source only when it has a public URL, Q&A entries never; th
     assert.deepEqual([res.statusCode, res.json().message, res.json().fields], [status, message, fields], `${method} ${url} ${JSON.stringify(body)}`);
   }
   // A web page's address is its own.
-  const web = Number(app.db.prepare("INSERT INTO sources (kind, name) VALUES ('web', 'Site')").run().lastInsertRowid);
-  const page = Number(
-    app.db
-      .prepare(
-        "INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash) VALUES (?, 'p', 'Page', 'https://shop.example.com/p', 'page', 'x', 'h')",
-      )
-      .run(web).lastInsertRowid,
+  const db = testDb(app);
+  const web = await db.value("INSERT INTO sources (kind, name) VALUES ('web', 'Site') RETURNING id");
+  const page = await db.value(
+    "INSERT INTO documents (source_id, source_key, title, url, kind, content, content_hash) VALUES (?, 'p', 'Page', 'https://shop.example.com/p', 'page', 'x', 'h') RETURNING id",
+    web,
   );
   const pageRes = await admin.request('PATCH', `/api/admin/training/documents/${page}`, { url: FILE_URL });
   assert.deepEqual([pageRes.statusCode, pageRes.json().fields], [400, { url: 'This page’s address comes from its website and cannot be changed here.' }]);
 
   // Answers stored before this rule listed files and Q&A entries without a URL: a reload shows links only.
   const conversationId = first[0].data.conversationId;
-  app.db
-    .prepare("UPDATE messages SET sources = ? WHERE conversation_id = ? AND role = 'assistant'")
-    .run(JSON.stringify([{ title: 'What does the warranty cover?', url: null }, WARRANTY_LINK]), conversationId);
+  await db.run(
+    "UPDATE messages SET sources = ? WHERE conversation_id = ? AND role = 'assistant'",
+    JSON.stringify([{ title: 'What does the warranty cover?', url: null }, WARRANTY_LINK]),
+    conversationId,
+  );
   const history = await app.inject({ url: `/api/widget/history?visitorId=${VISITOR}&conversationId=${conversationId}`, headers: { origin: ORIGIN } });
   assert.deepEqual(
     history

@@ -155,8 +155,40 @@ async function search(deps: RetrievalDeps, index: VectorIndex, query: SearchedQu
 const rrf = (run: Run, id: number) =>
   (run.vectorRank.has(id) ? 1 / (RRF_K + run.vectorRank.get(id)!) : 0) + (run.keywordRank.has(id) ? 1 / (RRF_K + run.keywordRank.get(id)!) : 0);
 
+/** Searches that start again after an index swap, at most: a swap takes a whole rebuild, so one is plenty. */
+const SWAP_RETRIES = 2;
+
+/**
+ * The search on the active index. A rebuild's swap (on any node) may drop the index a search read while it runs:
+ * its key and vectors go with it, so the search would fail or come back empty. Such a search runs again on the
+ * index swapped in (the old or the new index answers, never neither); its embedding is counted in the cost.
+ */
 export async function retrieve(deps: RetrievalDeps, question: string, options: RetrieveOptions): Promise<RetrievalResult> {
-  const index = await deps.vectors.activeIndex();
+  let spent = { tokens: 0, cost: 0 as number | null };
+  for (let attempt = 0; ; attempt++) {
+    const index = await deps.vectors.activeIndex();
+    const swapped = async () => attempt < SWAP_RETRIES && index !== null && !deps.signal?.aborted && (await deps.vectors.activeIndex())?.id !== index.id;
+    let result: RetrievalResult;
+    try {
+      result = await retrieveFrom(deps, index, question, options);
+    } catch (err) {
+      if (await swapped()) continue;
+      throw err;
+    }
+    if (index?.dimensions && (await swapped())) {
+      spent = { tokens: spent.tokens + result.queryTokens, cost: spent.cost === null || result.queryCost === null ? null : spent.cost + result.queryCost };
+      continue;
+    }
+    if (spent.tokens === 0) return result;
+    return {
+      ...result,
+      queryTokens: result.queryTokens + spent.tokens,
+      queryCost: result.queryCost === null || spent.cost === null ? null : result.queryCost + spent.cost,
+    };
+  }
+}
+
+async function retrieveFrom(deps: RetrievalDeps, index: VectorIndex | null, question: string, options: RetrieveOptions): Promise<RetrievalResult> {
   const queries: SearchedQuery[] = [{ text: question, kind: options.rewritten ? 'rewritten' : 'question' }];
   const previous = options.previousQuestion?.trim();
   if (previous && !options.rewritten) queries.push({ text: `${previous}\n${question}`, kind: 'with-previous' });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setupAdmin, startDocent } from '../../e2e/support/harness.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { startStaticSite } from '../../e2e/fakes/static-site.js';
 import { multipart } from '../../e2e/support/multipart.js';
@@ -132,7 +133,7 @@ test('hostile uploads: each file gets its own outcome while the server keeps ans
   assert.ok(chat.done, 'the visitor got a complete answer');
   assert.ok(chat.ms < 10_000, `the visitor waited ${Math.round(chat.ms)} ms`);
   // The one-paragraph file is searchable like any other.
-  const text = docent.app.db.prepare("SELECT content FROM documents WHERE source_key = 'file:one-paragraph.txt'").pluck().get() as string;
+  const text = await testDb(docent.app).value<string>("SELECT content FROM documents WHERE source_key = 'file:one-paragraph.txt'");
   assert.ok(text.length > 1_000_000 && !text.includes('\n\n'), 'one paragraph, joined whole');
 });
 
@@ -155,7 +156,7 @@ test('hostile web pages are read in extraction processes too: a page that breaks
   const { slowest, failures } = await health.stop();
   const { job, log } = (await admin.request('GET', `/api/admin/training/jobs/${created.json().jobId}`)).json();
   assert.equal(job.status, 'done', job.error);
-  const titles = docent.app.db.prepare('SELECT title FROM documents ORDER BY title').pluck().all() as string[];
+  const titles = (await testDb(docent.app).all<{ title: string }>('SELECT title FROM documents')).map((r) => r.title);
   assert.ok(titles.includes('Long') && titles.some((t) => /shipping/i.test(t)), `read: ${titles.join(', ')}`);
   const messages = log.map((l: { message: string }) => l.message);
   assert.ok(

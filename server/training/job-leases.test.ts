@@ -1,3 +1,4 @@
+// Backends: SQLite only (runners in child processes on a SQLite file; the PostgreSQL leases: server/stores/job-store.test.ts, e2e/cluster/)
 // Job leases (jobs.ts) on real SQLite files: runners in separate processes racing for one queue never run
 // the same job, and a runner that keeps renewing keeps its long job. The takeover of a job whose holder
 // stops renewing (a frozen Docent) is in crash-resume.test.ts, with real embedding.

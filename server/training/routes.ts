@@ -24,7 +24,7 @@ import { webAddress, WebSourceConfig, WordPressSourceConfig, type SourceRow } fr
 import { knowledgeBaseStats, type SourceStats } from './stats.js';
 import type { TrainingService } from './service.js';
 import type { JobRow, LastSync } from '../stores/job-store.js';
-import { embedderFor, indexConnection } from '../vectors/index-connection.js';
+import { embedderFor, IndexReplacedError, indexConnection } from '../vectors/index-connection.js';
 import { publicAddress } from '../http/public-address.js';
 import { checkSource, type CheckedSource } from './source-check.js';
 import { siteDetectRoutes } from './site-detect.js';
@@ -106,6 +106,18 @@ export const trainingRoutes =
               ? 'trained'
               : 'needs-training';
       return { ...s, ...st, status, lastSync };
+    };
+    // The index answering searches and the connection that embeds for it; an index dropped by a swap between the
+    // two reads (on any node) is read again, rather than taken for an index without a key.
+    const activeIndexConnection = async () => {
+      for (let attempt = 1; ; attempt++) {
+        const index = await stores.vectors.activeIndex();
+        try {
+          return { index, connection: index ? await indexConnection(app, index) : await currentConnection(app) };
+        } catch (err) {
+          if (!(err instanceof IndexReplacedError) || attempt >= 3) throw err;
+        }
+      }
     };
     app.get('/training/sources', async () => ({ sources: await sourceViews(await knowledge.listSources()) }));
     await app.register(siteDetectRoutes); // POST /training/sources/detect: one address → WordPress, sitemap or crawl
@@ -365,8 +377,7 @@ export const trainingRoutes =
       async (request) => {
         const settings = await readRetrievalSettings(stores.config);
         // The question is embedded by the provider that built the index: without its key that is a 401 from upstream, not a search.
-        const index = await stores.vectors.activeIndex();
-        const connection = index ? await indexConnection(app, index) : await currentConnection(app);
+        const { index, connection } = await activeIndexConnection();
         if (index && !connection.apiKey && connection.provider === 'openrouter') {
           throw badRequest(
             'Add your OpenRouter API key in Settings → API Configuration: the question is turned into a vector by OpenRouter before it can be searched.',

@@ -7,6 +7,7 @@ import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startStaticSite, SITE_FIXTURE_DIR } from '../../e2e/fakes/static-site.js';
 import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
 import { multipart } from '../../e2e/support/multipart.js';
+import { testDb } from '../../e2e/support/test-db.js';
 
 const DOCS = path.resolve(SITE_FIXTURE_DIR, '../docs');
 
@@ -386,6 +387,10 @@ test('provider change: the old index keeps answering through the old provider an
   assert.equal(embedCalls(local).length, 0);
   // That kept key is sealed like the saved one: its bytes are in no file.
   for (const file of readdirSync(dataDir)) assert.ok(!readFileSync(path.join(dataDir, file)).includes(FAKE_KEY), `${file} holds the old key in clear`);
+  // On PostgreSQL the rows are not in DATA_DIR: the kept key's row is read instead.
+  const kept = await testDb(app).all<{ sealed: string }>("SELECT sealed FROM secrets WHERE name LIKE 'vector_index_key_%'");
+  assert.equal(kept.length, 1, 'the old key is kept for the old index');
+  assert.ok(!kept[0].sealed.includes(FAKE_KEY), 'the kept key is sealed');
 
   // New content joins the index that answers, through the same old connection.
   await admin.request('POST', '/api/admin/training/text', { title: 'Returns', text: 'Unused widgets can be returned within 30 days for a full refund.' });
@@ -436,10 +441,48 @@ test('provider change: the old index keeps answering through the old provider an
   const openRouterAfterSwap = embedCalls(fake).length;
   assert.equal((await ask(admin, 'Is there a warranty on widgets?', 0)).chunks[0].title, 'Warranty');
   assert.equal(embedCalls(fake).length, openRouterAfterSwap, 'after the swap OpenRouter is not called');
-  assert.equal(app.db.prepare("SELECT count(*) FROM secrets WHERE name LIKE 'vector_index_key_%'").pluck().get(), 0, 'the old key went with the old index');
+  assert.equal(await testDb(app).value("SELECT count(*) FROM secrets WHERE name LIKE 'vector_index_key_%'"), 0, 'the old key went with the old index');
   const again = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-small' });
   assert.equal(again.statusCode, 400);
   assert.equal(again.json().message, 'openai/text-embedding-3-small is already the embedding model.');
+});
+
+test('a search that reads the old index just before the swap still answers: it runs again on the index swapped in', async (t) => {
+  const { app, fake, admin } = await trainedApp(t);
+  const LOCAL_KEY = 'local-endpoint-key-5e1b2d';
+  const local = await startFakeOpenRouter({ validKeys: [LOCAL_KEY] });
+  t.after(local.close);
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const saved = await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openai-compatible',
+    baseUrl: local.baseURL,
+    apiKey: LOCAL_KEY,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
+  assert.equal(saved.statusCode, 200, saved.body);
+
+  // The search reads the old index and its kept key, then waits on OpenRouter while the rebuild swaps the new
+  // index in and drops the old one (its vectors and key with it), as another node's rebuild can at any moment.
+  fake.setOptions({ latencyMs: 1500 });
+  const openRouterCalls = fake.requestsTo('/embeddings').length;
+  const search = admin.request('POST', '/api/admin/training/search', { question: 'How long is the warranty?', minMatch: 0 });
+  while (fake.requestsTo('/embeddings').length === openRouterCalls) await new Promise((resolve) => setTimeout(resolve, 10));
+  const change = await admin.request('PUT', '/api/admin/training/embedding-model', { model: 'openai/text-embedding-3-small' });
+  assert.equal(change.statusCode, 202, change.body);
+  const rebuilt = await finished({ app } as TestApp, admin, change.json().job.id);
+  assert.equal(rebuilt.job.status, 'done', rebuilt.log.join('\n'));
+  assert.equal((await app.stores.vectors.activeIndex())?.endpoint, local.baseURL, 'the new index was swapped in during the search');
+
+  const res = await search;
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().chunks[0]?.title, 'Warranty', 'the search went empty with the old index');
+  assert.equal(local.requestsTo('/embeddings').at(-1)!.body.input[0], 'How long is the warranty?', 'asked again through the new index');
 });
 
 test('a rebuild that fails keeps the old index answering and can be resumed or cancelled', async (t) => {
@@ -566,15 +609,15 @@ test('delete a document or a source, purge everything: chunks and vectors go wit
   const a = (await admin.request('POST', '/api/admin/training/text', { title: 'Alpha', text: 'Alpha widgets are blue.' })).json();
   await admin.request('POST', '/api/admin/training/text', { title: 'Beta', text: 'Beta widgets are green.' });
   await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
-  const vectors = () => app.db.prepare("SELECT id FROM vector_indexes WHERE status = 'active'").pluck().get() as number | undefined;
-  const vecCount = () => app.db.prepare(`SELECT count(*) FROM vec_index_${vectors()}`).pluck().get();
-  assert.equal(vecCount(), 2);
+  const vecCount = async () => app.stores.vectors.countVectors((await app.stores.vectors.activeIndex())!);
+  assert.equal(await vecCount(), 2);
+  assert.equal((await app.stores.knowledge.keywordSearch(['alpha'], 10)).length, 1, 'Alpha found by keyword before');
   assert.equal((await admin.request('DELETE', `/api/admin/training/documents/${a.documentId}`)).statusCode, 200);
-  assert.equal(vecCount(), 1);
-  assert.equal(app.db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'alpha'").pluck().get(), 0, 'keyword index updated too');
+  assert.equal(await vecCount(), 1);
+  assert.deepEqual(await app.stores.knowledge.keywordSearch(['alpha'], 10), [], 'keyword index updated too');
   const purge = await admin.request('POST', '/api/admin/training/purge');
   assert.deepEqual(purge.json(), { removedDocuments: 1 });
-  assert.equal(vecCount(), 0);
+  assert.equal(await vecCount(), 0);
   assert.equal((await admin.request('GET', '/api/admin/training/stats')).json().chunks, 0);
 });
 

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { multipart, type Multipart } from '../../e2e/support/multipart.js';
 
 async function uploadApp(t: { after(fn: () => unknown): void }, env: Record<string, string> = {}, dataDir?: string): Promise<TestApp & { admin: AdminClient }> {
@@ -28,8 +29,9 @@ const note = (i: number) => ({
   name: `note-${String(i).padStart(2, '0')}.txt`,
   data: Buffer.from(`Store note ${i}: the shop in district ${i} opens at ${(i % 12) + 1} o'clock.`),
 });
-const documentNames = (testApp: TestApp) =>
-  (testApp.app.db.prepare("SELECT source_key FROM documents WHERE kind = 'file' ORDER BY source_key").pluck().all() as string[]).map((k) => k.slice(5));
+/** The uploaded files' names, in byte order (as SQLite sorts; PostgreSQL's collation may not). */
+const documentNames = async (testApp: TestApp) =>
+  (await testDb(testApp.app).all<{ source_key: string }>("SELECT source_key FROM documents WHERE kind = 'file'")).map((r) => r.source_key.slice(5)).sort();
 const tmpFiles = (testApp: TestApp) => (existsSync(path.join(testApp.dataDir, 'tmp')) ? readdirSync(path.join(testApp.dataDir, 'tmp')) : []);
 
 test('the upload limits are published for the Data Training screen', async (t) => {
@@ -58,7 +60,7 @@ test('25 files in one upload: the first 20 are read, the other 5 are each named 
     assert.equal(r.error, `${r.fileName}: not read, because one upload takes at most 20 files (MAX_FILES_PER_UPLOAD). Upload it again in another batch.`);
   }
   assert.deepEqual(
-    documentNames(testApp),
+    await documentNames(testApp),
     files.slice(0, 20).map((f) => f.name),
   );
   assert.deepEqual(tmpFiles(testApp), [], 'temporary files are deleted');
@@ -77,7 +79,7 @@ test('a file over MAX_UPLOAD_MB next to a small one: the big one gets its own er
     },
     { fileName: 'note-01.txt', ok: true, documentId: res.json().results[1].documentId, status: 'added', chunks: 1, tokens: res.json().results[1].tokens },
   ]);
-  assert.deepEqual(documentNames(testApp), ['note-01.txt']);
+  assert.deepEqual(await documentNames(testApp), ['note-01.txt']);
   assert.deepEqual(tmpFiles(testApp), []);
 });
 
@@ -95,7 +97,7 @@ test('form fields beside the files are ignored; a flood of them is refused with 
     error: 'Payload Too Large',
     message: 'The upload has more than 100 form fields, so nothing was saved. Send only the files.',
   });
-  assert.deepEqual(documentNames(testApp), ['note-01.txt']);
+  assert.deepEqual(await documentNames(testApp), ['note-01.txt']);
   assert.deepEqual(tmpFiles(testApp), []);
 });
 
@@ -119,7 +121,7 @@ test('malformed multipart is a 400 naming the problem, and saves nothing', async
   assert.equal(notMultipart.statusCode, 415);
   assert.equal(notMultipart.json().message, 'Upload files as multipart/form-data.');
 
-  assert.deepEqual(documentNames(testApp), []);
+  assert.deepEqual(await documentNames(testApp), []);
   assert.deepEqual(tmpFiles(testApp), []);
 });
 

@@ -16,11 +16,26 @@ import type { EmbedderFor } from './embedder.js';
 /** What finding an index's connection needs: the saved settings and secrets, and the vector indexes. */
 type App = ConnectionDeps & { stores: Pick<Stores, 'config' | 'vectors'>; config: Pick<Config, 'openRouterBaseUrl' | 'publicUrl'> };
 
+/**
+ * The index was dropped after it was read: a rebuild swapped in its successor (on this node or another), and its
+ * key went with it. Whoever read it reads the active index again.
+ */
+export class IndexReplacedError extends Error {
+  constructor(index: VectorIndex) {
+    super(`Search index ${index.id} was replaced while it was being used.`);
+    this.name = 'IndexReplacedError';
+  }
+}
+
 export async function indexConnection(app: App, index: VectorIndex, current?: Connection): Promise<Connection> {
   current ??= await currentConnection(app);
   if (index.endpoint === endpointOf(current)) return current;
   const { provider, baseUrl } = endpointTarget(index.endpoint);
-  return { provider, baseUrl: baseUrl ?? app.config.openRouterBaseUrl, apiKey: await readSecret(app.stores.config, app.secretBox, indexKeySecret(index)) };
+  const apiKey = await readSecret(app.stores.config, app.secretBox, indexKeySecret(index));
+  // No key: none was saved, or the index is gone (its key is deleted with it, in one transaction). Calling without
+  // a key would be refused upstream and reported as a bad key.
+  if (apiKey === null && index.id > 0 && !(await app.stores.vectors.indexById(index.id))) throw new IndexReplacedError(index);
+  return { provider, baseUrl: baseUrl ?? app.config.openRouterBaseUrl, apiKey };
 }
 
 /** Clients for embedding with each index's own connection. */
