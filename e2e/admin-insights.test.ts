@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.js';
 import { setupAdmin, startDocent, TEST_PASSWORD } from './support/harness.js';
 import { days, seedInsights } from './support/insights-seed.js';
+import { testDb } from './support/test-db.js';
 import { ADMIN_UI_DIR } from '../server/paths.js';
 
 const SHOTS = process.env.INSIGHTS_SHOTS ?? '/tmp';
@@ -52,7 +53,7 @@ before(async () => {
   if (!existsSync(path.join(ADMIN_UI_DIR, 'index.html'))) throw new Error('The admin UI is not built: run "npm run build:ui" first.');
   docent = await startDocent();
   await setupAdmin(docent.app);
-  ids = seedInsights(docent.app.db).ids;
+  ids = (await seedInsights(testDb(docent.app), docent.app.stores.vectors)).ids;
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
   page = await context.newPage();

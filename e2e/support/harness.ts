@@ -38,9 +38,20 @@ export const onPostgres = () => process.env.DOCENT_TEST_BACKEND === 'postgres';
  */
 const clusterOf = new Map<string, { database: TestDatabase; secretKey: string }>();
 
+// Databases of data folders a test kept (restart tests pass their own dataDir) are dropped when the run ends.
+let dropAtExit = false;
+function dropLeftoversAtExit() {
+  if (dropAtExit) return;
+  dropAtExit = true;
+  process.once('beforeExit', () => {
+    void Promise.all([...clusterOf.keys()].map((dataDir) => dropCluster(dataDir).catch(() => {})));
+  });
+}
+
 async function clusterEnv(dataDir: string): Promise<Record<string, string>> {
   let cluster = clusterOf.get(dataDir);
   if (!cluster) {
+    dropLeftoversAtExit();
     const baseUrl = testDatabaseBaseUrl();
     if (!baseUrl) throw new Error('DOCENT_TEST_BACKEND=postgres needs DOCENT_TEST_DATABASE_URL (npm test sets both)');
     cluster = { database: await createTestDatabase(baseUrl), secretKey: randomBytes(32).toString('hex') };

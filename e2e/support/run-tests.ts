@@ -7,8 +7,8 @@
 //
 // Two passes: every file on SQLite (store tests and the cluster tests use PostgreSQL themselves), then the
 // server's feature tests again with DOCENT_TEST_BACKEND=postgres, each app on a fresh PostgreSQL database. A file
-// whose first lines say `// Backends: SQLite only (why)` is left out of the second pass; server/stores/ runs both
-// backends in its own tests already.
+// whose first lines say `// Backends: SQLite only (why)` is left out of the second pass; server/stores/ and
+// server/cluster/ choose their backends in their own tests already.
 //
 // DOCENT_TEST_FILES="a.test.ts b.test.ts" (spaces or commas) runs only those files, e.g. to check the runner itself.
 // Arguments go to `node --test` before the files: `npm test -- --test-name-pattern=widget`.
@@ -49,6 +49,7 @@ function postgresPassFiles(files: string[]): string[] {
     (file) =>
       file.startsWith('server/') &&
       !file.startsWith('server/stores/') &&
+      !file.startsWith('server/cluster/') &&
       !/^\/\/ Backends: SQLite only/m.test(readFileSync(path.join(PROJECT_ROOT, file), 'utf8').split('\n').slice(0, 12).join('\n')),
   );
 }

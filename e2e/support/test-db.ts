@@ -3,6 +3,7 @@
 // (no rowid, no json_each, no `::` casts); `order` names the column that keeps insertion order of messages.
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from '../../server/stores/postgres/database.js';
+import type { Db } from '../../server/stores/sqlite/database.js';
 
 export interface TestDb {
   backend: 'sqlite' | 'postgres';
@@ -44,7 +45,11 @@ export function testDb(app: FastifyInstance): TestDb {
       run: async (sql, ...params) => (await query(sql, params)).rowCount ?? 0,
     };
   }
-  const db = app.db;
+  return sqliteTestDb(app.db);
+}
+
+/** The same, on a SQLite database a test opened itself (e.g. one migrated only part of the way). */
+export function sqliteTestDb(db: Db): TestDb {
   return {
     backend: 'sqlite',
     messageOrder: 'rowid',

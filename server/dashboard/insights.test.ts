@@ -1,10 +1,13 @@
-// Dashboard insights over inject, on a real SQLite file: conversations and messages are written as the chat
-// writes them (the triggers of migration 014 keep the rollups), then the endpoint's exact answer is checked.
+// Dashboard insights over inject, on a real SQLite file or PostgreSQL database: conversations and messages are
+// written as the chat writes them (the triggers of migration 014 keep the rollups), then the endpoint's exact answer
+// is checked.
 import { test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import assert from 'node:assert/strict';
-import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
+import { createTestApp, onPostgres, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
-import { days, seedInsights as seed } from '../../e2e/support/insights-seed.js';
+import { days, seedInsights } from '../../e2e/support/insights-seed.js';
+import { sqliteTestDb, testDb } from '../../e2e/support/test-db.js';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,9 +28,11 @@ async function setup(t: { after(fn: () => unknown): void }) {
   return { ...testApp, admin };
 }
 
+const seed = (app: FastifyInstance) => seedInsights(testDb(app), app.stores.vectors);
+
 test('insights: per-day numbers, near-duplicate questions counted together, unanswered ones, sources used and unused', async (t) => {
   const { app, admin } = await setup(t);
-  const { ids, pricing, warranty, press } = seed(app.db);
+  const { ids, pricing, warranty, press } = await seed(app);
 
   const res = await admin.request('GET', '/api/admin/dashboard/insights?days=7');
   assert.equal(res.statusCode, 200);
@@ -115,13 +120,13 @@ test('insights: per-day numbers, near-duplicate questions counted together, unan
   assert.deepEqual(after.unansweredQuestions, [
     { question: 'Do you ship to Mars?', variants: [], asked: 1, answered: 0, answeredWell: 0, unanswered: 1, conversationId: ids.c4 },
   ]);
-  assert.equal(app.db.prepare("SELECT count(*) FROM questions WHERE text = 'Can you deliver to Mars?'").pluck().get(), 0, 'its words are gone');
+  assert.equal(await testDb(app).value("SELECT count(*) FROM questions WHERE text = 'Can you deliver to Mars?'"), 0, 'its words are gone');
   assert.deepEqual(after.totals, body.totals, 'the per-day counts, like the usage numbers, stay');
 });
 
 test('insights CSV: each list with formulas neutralised, as a named attachment', async (t) => {
   const { app, admin } = await setup(t);
-  seed(app.db);
+  await seed(app);
   const csv = await admin.request('GET', '/api/admin/dashboard/insights/export.csv?days=30&list=top-questions');
   assert.equal(csv.statusCode, 200);
   assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
@@ -205,7 +210,7 @@ test('insights follow real chats: the widget answer, its Q&A source and an unans
   );
 });
 
-test('migration 014 counts what was stored before it exactly as the triggers count it afterwards', async () => {
+test('migration 014 counts what was stored before it exactly as the triggers count it afterwards', { skip: onPostgres() && 'SQLite migrations' }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'docent-insights-migration-'));
   try {
     const before = path.join(dir, 'migrations-013');
@@ -216,13 +221,15 @@ test('migration 014 counts what was stored before it exactly as the triggers cou
 
     const live = openDatabase(path.join(dir, 'live.db'));
     migrate(live);
-    const seeded = seed(live);
-    const viaTriggers = named(await insights(sqliteStoresOn(live), 90), seeded.ids);
+    const liveStores = sqliteStoresOn(live);
+    const seeded = await seedInsights(sqliteTestDb(live), liveStores.vectors);
+    const viaTriggers = named(await insights(liveStores, 90), seeded.ids);
     const upgraded = openDatabase(path.join(dir, 'upgraded.db'));
     migrate(upgraded, before);
-    const { ids } = seed(upgraded);
+    const upgradedStores = sqliteStoresOn(upgraded);
+    const { ids } = await seedInsights(sqliteTestDb(upgraded), upgradedStores.vectors);
     assert.equal(migrate(upgraded)[0], '014_insights.sql');
-    assert.deepEqual(named(await insights(sqliteStoresOn(upgraded), 90), ids), viaTriggers);
+    assert.deepEqual(named(await insights(upgradedStores, 90), ids), viaTriggers);
     assert.equal(viaTriggers.topQuestions.length, 4);
     live.close();
     upgraded.close();
@@ -233,7 +240,7 @@ test('migration 014 counts what was stored before it exactly as the triggers cou
 
 test('the digest carries the top and unanswered questions of its period, and its e-mail lists them', async (t) => {
   const { app } = await setup(t);
-  seed(app.db);
+  await seed(app);
   const digest = await buildDigest(app.stores, 'weekly', { from: days[6], to: days[0] });
   assert.deepEqual(digest.topQuestions, [
     { question: 'How much is the Pro plan?', asked: 4, answeredWell: 3 },

@@ -69,13 +69,19 @@ interface Loop {
   stopped: boolean;
   /** The app closed (its stores close next): a send finishing after this leaves its row to the next start. */
   closed: boolean;
+  /** Outbox rows this process has claimed and is sending now: handed back when it stops mid-send. */
+  sending: Set<number>;
   timer: NodeJS.Timeout | undefined;
 }
 // Per app (per outbox), like the runtime in notify.ts.
 const loops = new WeakMap<NotificationStore, Loop>();
 function loopOf(deps: Pick<NotificationDeps, 'stores'>): Loop {
   let loop = loops.get(deps.stores.notifications);
-  if (!loop) loops.set(deps.stores.notifications, (loop = { options: {}, running: null, again: false, stopped: false, closed: false, timer: undefined }));
+  if (!loop)
+    loops.set(
+      deps.stores.notifications,
+      (loop = { options: {}, running: null, again: false, stopped: false, closed: false, sending: new Set(), timer: undefined }),
+    );
   return loop;
 }
 
@@ -148,12 +154,23 @@ async function deliverWebhook(deps: NotificationDeps, settings: NotificationSett
 const attemptsText = (n: number) => (n === 1 ? 'It was not retried: the same request would fail again.' : `Docent gave up after ${n} attempts.`);
 
 async function deliver(deps: NotificationDeps, row: OutboxRow): Promise<void> {
+  const loop = loopOf(deps);
+  if (!(await deps.stores.notifications.claim(row.id, runtimeOf(deps.stores).clock() + SEND_CLAIM_MS))) return;
+  loop.sending.add(row.id);
+  try {
+    await send(deps, row);
+  } finally {
+    loop.sending.delete(row.id);
+  }
+}
+
+/** One attempt at a claimed row, and what it leads to: delivered, a retry later, or given up. */
+async function send(deps: NotificationDeps, row: OutboxRow): Promise<void> {
   const { stores } = deps;
   const outbox = stores.notifications;
   const { clock } = runtimeOf(stores);
   const loop = loopOf(deps);
   const delays = loop.options.retryDelaysMs ?? RETRY_DELAYS_MS;
-  if (!(await outbox.claim(row.id, clock() + SEND_CLAIM_MS))) return;
   const attempt = row.attempts + 1;
   const settings = await readNotificationSettings(stores.config);
   try {
@@ -320,6 +337,17 @@ export function notificationLoop(deps: NotificationDeps, options: NotificationOp
       // a slow mail server: a row still 'sending' goes again at the next start.
       if (loop.running) await Promise.race([loop.running, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
       loop.closed = true;
+      // What it cut off goes back to pending now: in cluster mode another node sends it at once, instead of after
+      // the claim runs out (a process killed outright still leaves its claims to run out).
+      const cut = [...loop.sending];
+      if (cut.length) {
+        try {
+          const released = await deps.stores.notifications.releaseClaims(cut, runtime.clock());
+          deps.log.info({ released }, 'notifications cut off by the stop are handed back');
+        } catch (err) {
+          deps.log.warn({ err }, 'notifications cut off by the stop could not be handed back: they go again when their claim runs out');
+        }
+      }
     },
   };
 }

@@ -6,7 +6,7 @@ import { createTestApp, setupAdmin, PUBLIC_URL, type AdminClient, type TestApp }
 import { startWebhookReceiver } from '../../e2e/fakes/webhook-receiver.js';
 import { startMailbox } from '../../e2e/fakes/mailbox.js';
 import { raiseAlert } from '../chat/alerts.js';
-import type { Db } from '../stores/sqlite/database.js';
+import { type TestDb, testDb } from '../../e2e/support/test-db.js';
 import { runDeliveries } from './delivery.js';
 import { digestPeriod, digestSlot, nextDigestAt } from './digest.js';
 
@@ -29,25 +29,31 @@ test('digestSlot: the latest scheduled time at or before now, in UTC; nextDigest
 });
 
 /** Widget traffic on `day`: usage totals, and stored answers with their status and thumbs. */
-function seedDay(
-  db: Db,
+async function seedDay(
+  db: TestDb,
   day: string,
   usage: { conversations: number; messages: number; cost: number },
   answers: Array<[status: string, feedback: string | null]> = [],
 ) {
-  db.prepare("INSERT INTO usage_days (day, channel, conversations, messages, tokens, cost) VALUES (?, 'widget', ?, ?, 0, ?)").run(
+  await db.run(
+    "INSERT INTO usage_days (day, channel, conversations, messages, tokens, cost) VALUES (?, 'widget', ?, ?, 0, ?)",
     day,
     usage.conversations,
     usage.messages,
     usage.cost,
   );
   const conversation = `00000000-0000-4000-8000-${day.replace(/-/g, '').padStart(12, '0')}`;
-  db.prepare("INSERT INTO conversations (id, visitor_hash, channel, created_at) VALUES (?, 'v', 'widget', ?)").run(conversation, `${day}T09:00:00.000Z`);
-  answers.forEach(([status, feedback], i) =>
-    db
-      .prepare("INSERT INTO messages (id, conversation_id, role, text, status, feedback, created_at) VALUES (?, ?, 'assistant', 'a', ?, ?, ?)")
-      .run(`${conversation}-${i}`, conversation, status, feedback, `${day}T10:00:0${i}.000Z`),
-  );
+  await db.run("INSERT INTO conversations (id, visitor_hash, channel, created_at) VALUES (?, 'v', 'widget', ?)", conversation, `${day}T09:00:00.000Z`);
+  for (const [i, [status, feedback]] of answers.entries()) {
+    await db.run(
+      "INSERT INTO messages (id, conversation_id, role, text, status, feedback, created_at) VALUES (?, ?, 'assistant', 'a', ?, ?, ?)",
+      `${conversation}-${i}`,
+      conversation,
+      status,
+      feedback,
+      `${day}T10:00:0${i}.000Z`,
+    );
+  }
 }
 
 async function digestApp(t: { after(fn: () => unknown): void }, clock: { now: number }): Promise<TestApp & { admin: AdminClient }> {
@@ -72,8 +78,8 @@ test('the daily digest goes out at its hour (UTC), once, with yesterday’s numb
   assert.equal(saved.statusCode, 200, saved.body);
   assert.equal(saved.json().nextDigestAt, '2025-05-06T08:00:00.000Z', 'turned on at 10:00: today’s 08:00 has passed, the first is tomorrow');
 
-  seedDay(app.db, '2025-05-04', { conversations: 99, messages: 99, cost: 9 }); // the day before: not in it
-  seedDay(app.db, '2025-05-05', { conversations: 3, messages: 12, cost: 0.0421 }, [
+  await seedDay(testDb(app), '2025-05-04', { conversations: 99, messages: 99, cost: 9 }); // the day before: not in it
+  await seedDay(testDb(app), '2025-05-05', { conversations: 3, messages: 12, cost: 0.0421 }, [
     ['complete', 'up'],
     ['complete', null],
     ['no_answer', 'down'],
@@ -93,7 +99,7 @@ test('the daily digest goes out at its hour (UTC), once, with yesterday’s numb
   await runDeliveries(app);
   const digests = hooks.requests.filter((h) => h.json.event === 'digest');
   assert.equal(digests.length, 1, 'once');
-  const lowBalance = app.db.prepare("SELECT first_at FROM alerts WHERE kind = 'low_balance'").pluck().get();
+  const lowBalance = (await app.stores.chat.openAlerts()).find((a) => a.kind === 'low_balance')?.firstAt;
   assert.deepEqual(digests[0].json.data, {
     frequency: 'daily',
     from: '2025-05-05',
@@ -149,7 +155,7 @@ test('the weekly digest lists each day; a quiet week still arrives; the digest i
   clock.now = at('2025-05-01T12:00:00Z');
   const saved = await admin.request('PUT', '/api/admin/notifications', body('weekly'));
   assert.equal(saved.json().nextDigestAt, '2025-05-05T06:00:00.000Z');
-  seedDay(app.db, '2025-04-30', { conversations: 2, messages: 4, cost: 0.5 });
+  await seedDay(testDb(app), '2025-04-30', { conversations: 2, messages: 4, cost: 0.5 });
   clock.now = at('2025-05-05T06:01:00Z');
   await runDeliveries(app);
   const [digest] = await hooks.waitFor(1);

@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import { createTestApp, setupAdmin, PUBLIC_URL, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
 import { startMailbox, type Mailbox } from '../../e2e/fakes/mailbox.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
 import { runDeliveries } from './delivery.js';
 
@@ -272,12 +273,29 @@ test('the SMTP password is never in a response, a log line or the database file;
 
   for (const res of [saved, got, tested, elsewhere, moved]) assert.ok(!res.body.includes(PASSWORD), 'not in a response');
   assert.ok(!logs().includes(PASSWORD), 'not in the log');
-  docent.db.pragma('wal_checkpoint(FULL)');
-  for (const file of ['docent.db', 'docent.db-wal']) {
-    const path = `${dataDir}/${file}`;
-    if (existsSync(path)) assert.ok(!readFileSync(path).includes(Buffer.from(PASSWORD)), `not in ${file} in plaintext`);
+  const db = testDb(docent);
+  if (db.backend === 'sqlite') {
+    docent.db.pragma('wal_checkpoint(FULL)');
+    for (const file of ['docent.db', 'docent.db-wal']) {
+      const path = `${dataDir}/${file}`;
+      if (existsSync(path)) assert.ok(!readFileSync(path).includes(Buffer.from(PASSWORD)), `not in ${file} in plaintext`);
+    }
+  } else {
+    // PostgreSQL's files are the server's: every row of every table instead.
+    const tables = await db.all<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    assert.ok(tables.some((t) => t.name === 'secrets'));
+    for (const { name } of tables) {
+      for (const row of await db.all(`SELECT * FROM "${name}"`)) {
+        for (const value of Object.values(row)) {
+          const text = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+          assert.ok(!text.includes(Buffer.from(PASSWORD)), `not in the ${name} table in plaintext`);
+        }
+      }
+    }
   }
-  const hint = docent.db.prepare("SELECT hint FROM secrets WHERE name = 'notifications_smtp_password'").pluck().get();
+  const hint = await db.value("SELECT hint FROM secrets WHERE name = 'notifications_smtp_password'");
   assert.equal(hint, '', 'not even its last characters');
 
   // Clearing the user name removes the password: it belonged to that login.

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
+import { testDb } from '../../e2e/support/test-db.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../e2e/fakes/webhook-receiver.js';
 import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { raiseAlert, resolveAlert } from '../chat/alerts.js';
@@ -68,7 +69,7 @@ test('an event arrives as one signed JSON POST: body, headers, HMAC over the raw
   await raiseAlert(docent.stores, 'invalid_key', KEY_MESSAGE);
   await runDeliveries(docent);
   const [hook] = await hooks.waitFor(1);
-  const alertId = docent.db.prepare("SELECT id FROM alerts WHERE kind = 'invalid_key'").pluck().get();
+  const alertId = (await docent.stores.chat.openAlerts()).find((a) => a.kind === 'invalid_key')?.id;
   assert.equal(hook.method, 'POST');
   assert.equal(hook.path, '/hooks/docent');
   assert.deepEqual(hook.json, {
@@ -194,7 +195,7 @@ test('after the last attempt the delivery is given up: the screen and the dashbo
   assert.equal((await deliveries(admin)).length, 1);
 
   // A successful answer clears provider alerts, not this one; Retry sends the event again, which clears it.
-  docent.db.prepare("UPDATE alerts SET resolved_at = 'x' WHERE kind = 'spend_cap'").run();
+  await docent.stores.chat.resolveProviderAlerts();
   const retried = await admin.request('POST', `/api/admin/notifications/deliveries/${row.id}/retry`);
   assert.equal(retried.statusCode, 200);
   assert.deepEqual([retried.json().status, retried.json().attempts, retried.json().lastError], ['delivered', 1, null]);
@@ -350,12 +351,14 @@ test('deliveries survive a restart: a pending retry and a send cut off by the st
   await runDeliveries(first.app);
   await raiseAlert(first.app.stores, 'payment_required', 'Out of credits.');
   await hooks.waitFor(2);
-  const states = first.app.db.prepare('SELECT event, status, attempts FROM notification_outbox ORDER BY id').all();
+  const states = await testDb(first.app).all('SELECT event, status, attempts FROM notification_outbox ORDER BY id');
   assert.deepEqual(states, [
     { event: 'invalid_key', status: 'pending', attempts: 1 },
     { event: 'out_of_credits', status: 'sending', attempts: 1 },
   ]);
   await first.close();
+  // The stop hands back the send it cut off: on PostgreSQL (cluster mode) it would otherwise wait out its claim.
+  assert.match(first.logs(), /"released":1,"msg":"notifications cut off by the stop are handed back"/);
 
   // Second app on the same data, 31 seconds later: both are delivered without anything new happening.
   const second = await createTestApp({ dataDir, fake, buildOptions: { notifications: { clock: () => START + 31 * SECOND } } });
@@ -363,7 +366,7 @@ test('deliveries survive a restart: a pending retry and a send cut off by the st
   await second.app.ready();
   await hooks.waitFor(4);
   await runDeliveries(second.app);
-  const after = second.app.db.prepare('SELECT event, status, attempts FROM notification_outbox ORDER BY id').all();
+  const after = await testDb(second.app).all('SELECT event, status, attempts FROM notification_outbox ORDER BY id');
   assert.deepEqual(after, [
     { event: 'invalid_key', status: 'delivered', attempts: 2 },
     { event: 'out_of_credits', status: 'delivered', attempts: 1 },

@@ -128,6 +128,25 @@ for (const backend of backends()) {
       );
     });
 
+    it('a stopping node hands back the sends it cut off: pending at once, the cut attempt not counted; others keep their claims', async (t) => {
+      const outbox = (await openForTest(backend, t)).stores.notifications;
+      for (const key of ['alert:1', 'alert:2', 'alert:3']) await outbox.queueEvent({ ...event(key), channels: ['webhook'] }, 1_000);
+      const [cut, delivered, elsewhere] = await outbox.dueRows(1_000, 50);
+      for (const row of [cut, delivered, elsewhere]) assert.equal(await outbox.claim(row.id, 601_000), true);
+      await outbox.markDelivered(delivered.id, 1_500, null);
+      assert.equal(await outbox.releaseClaims([cut.id, delivered.id], 2_000), 1, 'only what is still being sent');
+      assert.equal(await outbox.releaseClaims([], 2_000), 0);
+      assert.deepEqual(
+        (await outbox.dueRows(2_000, 50)).map((r) => [r.id, r.status, r.attempts, r.nextAttemptAt]),
+        [[cut.id, 'pending', 0, 2_000]],
+      );
+      assert.deepEqual(
+        [(await outbox.getRow(delivered.id))?.status, (await outbox.getRow(elsewhere.id))?.status],
+        ['delivered', 'sending'],
+        'a row another node is sending keeps its claim',
+      );
+    });
+
     it('history: the latest first; pruning drops old and extra finished deliveries and keeps pending ones', async (t) => {
       const outbox = (await openForTest(backend, t)).stores.notifications;
       for (let i = 1; i <= 5; i++) await outbox.queueEvent({ ...event(`alert:${i}`), channels: ['webhook'] }, i * 1_000);

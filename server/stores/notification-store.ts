@@ -50,6 +50,12 @@ export interface NotificationStore {
    * out) goes back to pending at `now`, its interrupted attempt not counted; returns how many.
    */
   resumeInterrupted(now: number, claimsEndingBy?: number): Promise<number>;
+  /**
+   * A stopping process hands back the sends it cut off (`ids`, still 'sending'): pending again at `now`, the
+   * interrupted attempt not counted, so another node (or the next start) sends them without waiting for the claim
+   * to run out. Returns how many.
+   */
+  releaseClaims(ids: number[], now: number): Promise<number>;
   /** A given-up delivery goes again from its first attempt; false when it is not given up. */
   retryNow(id: number, now: number): Promise<boolean>;
   getRow(id: number): Promise<OutboxRow | null>;

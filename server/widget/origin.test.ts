@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
+import { testDb } from '../../e2e/support/test-db.js';
 
 const FORGED = { origin: 'http://evil.example', host: 'evil.example' };
 // How the admin reaches Docent when that is not PUBLIC_URL (e.g. over a LAN address or an SSH tunnel).
@@ -35,10 +36,7 @@ async function setup(t: { after(fn: () => unknown): void }) {
       payload: { visitorId, message: 'What does the warranty cover?' },
     });
   const channelOf = (visitorId: string) =>
-    testApp.app.db
-      .prepare('SELECT channel FROM conversations WHERE visitor_hash = ?')
-      .pluck()
-      .get(testApp.app.secretBox.fingerprint(`visitor:${visitorId}`));
+    testDb(testApp.app).value('SELECT channel FROM conversations WHERE visitor_hash = ?', testApp.app.secretBox.fingerprint(`visitor:${visitorId}`));
   return { ...testApp, admin, setAllowedDomains, chat, channelOf };
 }
 
@@ -52,7 +50,7 @@ test('a forged Origin with a matching Host is refused when allowed domains are s
   // Neither an invalid session cookie nor a real one sent from another origin makes it Docent's own page.
   assert.equal((await chat({ ...FORGED, cookie: 'docent_session=not-a-session' }, 'forger-0001')).statusCode, 403);
   assert.equal((await chat({ ...FORGED, host: 'docent.lan:8080', cookie: admin.cookie }, 'forger-0001')).statusCode, 403);
-  assert.equal(app.db.prepare('SELECT count(*) FROM conversations').pluck().get(), 0);
+  assert.equal(await testDb(app).value('SELECT count(*) FROM conversations'), 0);
 });
 
 test("when every site may use the widget, forged own-page headers count as widget traffic, not the admin's Playground", async (t) => {
@@ -60,7 +58,7 @@ test("when every site may use the widget, forged own-page headers count as widge
   const res = await chat(FORGED, 'forger-0002');
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /event: done/);
-  assert.equal(channelOf('forger-0002'), 'widget');
+  assert.equal(await channelOf('forger-0002'), 'widget');
   const stats = (await admin.request('GET', '/api/admin/dashboard/stats')).json();
   assert.equal(stats.today.conversations, 1, "shown in the widget's stats");
 });
@@ -73,10 +71,10 @@ test("the admin's real preview (session cookie, same origin) works under allowed
   const res = await chat({ ...ADMIN_HOST, cookie: admin.cookie }, 'preview-0001');
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /event: done/);
-  assert.equal(channelOf('preview-0001'), 'playground');
+  assert.equal(await channelOf('preview-0001'), 'playground');
   // A page at PUBLIC_URL's origin is Docent's own, with or without a session.
   assert.equal((await chat({ origin: 'https://docent.example.test' }, 'preview-0002')).statusCode, 200);
-  assert.equal(channelOf('preview-0002'), 'playground');
+  assert.equal(await channelOf('preview-0002'), 'playground');
   assert.equal((await admin.request('GET', '/api/admin/dashboard/stats')).json().today.conversations, 0, "the admin's preview is not visitor traffic");
   // After logout the same page is just another site.
   assert.equal((await admin.request('POST', '/api/admin/logout')).statusCode < 300, true);

@@ -72,6 +72,14 @@ export function postgresNotificationStore(pool: Pool): NotificationStore {
         [now, claimsEndingBy],
       );
     },
+    async releaseClaims(ids, now) {
+      if (ids.length === 0) return 0;
+      return changed(
+        `UPDATE notification_outbox SET status = 'pending', next_attempt_at = $1, attempts = greatest(attempts - 1, 0), claimed_until = NULL
+        WHERE status = 'sending' AND id = ANY ($2)`,
+        [now, ids],
+      );
+    },
     async retryNow(id, now) {
       return (
         (await changed(

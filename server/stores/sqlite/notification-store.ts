@@ -73,6 +73,14 @@ export function sqliteNotificationStore(db: Db): NotificationStore {
         WHERE status = 'sending' AND (claimed_until IS NULL OR claimed_until <= @claimsEndingBy)`,
       ).run({ now, claimsEndingBy }).changes;
     },
+    async releaseClaims(ids, now) {
+      if (ids.length === 0) return 0;
+      return stmt(
+        db,
+        `UPDATE notification_outbox SET status = 'pending', next_attempt_at = ?, attempts = max(attempts - 1, 0), claimed_until = NULL
+        WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))`,
+      ).run(now, JSON.stringify(ids)).changes;
+    },
     async retryNow(id, now) {
       return (
         stmt(
