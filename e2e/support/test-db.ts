@@ -17,6 +17,21 @@ export interface TestDb {
   run(sql: string, ...params: unknown[]): Promise<number>;
 }
 
+/**
+ * PostgreSQL only: the tables with a row whose text holds `text` (every column, cast to text). In cluster mode the
+ * database's files belong to the server, so "never stored in clear" is checked row by row instead of in the file.
+ */
+export async function postgresTablesHolding(db: TestDb, text: string): Promise<string[]> {
+  if (db.backend !== 'postgres') throw new Error('postgresTablesHolding reads PostgreSQL; on SQLite read the database file');
+  const tables = await db.all<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  );
+  if (!tables.some((table) => table.name === 'messages')) throw new Error("Docent's tables were not found");
+  const holding: string[] = [];
+  for (const { name } of tables) if ((await db.value(`SELECT count(*) FROM "${name}" t WHERE strpos(CAST(t AS text), ?) > 0`, text)) > 0) holding.push(name);
+  return holding;
+}
+
 /** `?` → `$1, $2…` outside quoted strings. */
 function numbered(sql: string): string {
   let n = 0;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, onPostgres, setupAdmin, type AdminClient } from '../../e2e/support/harness.js';
 import { FAKE_KEY } from '../../e2e/fakes/openrouter.js';
-import { testDb } from '../../e2e/support/test-db.js';
+import { postgresTablesHolding, testDb } from '../../e2e/support/test-db.js';
 import { openDatabase } from '../stores/sqlite/database.js';
 import { migrate } from '../stores/sqlite/migrate.js';
 import { MIGRATIONS_DIR } from '../paths.js';
@@ -82,20 +82,7 @@ const stored = (app: FastifyInstance) => testDb(app).value('SELECT (SELECT count
  */
 async function placesHolding(app: FastifyInstance, dataDir: string, marker: string): Promise<string[]> {
   const db = testDb(app);
-  if (db.backend === 'postgres') {
-    const tables = await db.all<{ name: string }>(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-    );
-    assert.ok(
-      tables.some((table) => table.name === 'messages'),
-      'the tables were found',
-    );
-    const holding = [];
-    for (const { name } of tables) {
-      if (await db.value(`SELECT count(*) FROM "${name}" AS r WHERE CAST(r AS text) LIKE ?`, `%${marker}%`)) holding.push(name);
-    }
-    return holding;
-  }
+  if (db.backend === 'postgres') return postgresTablesHolding(db, marker);
   const files = readdirSync(dataDir).filter((f) => f.startsWith('docent.db'));
   assert.ok(files.includes('docent.db') && files.includes('docent.db-wal'), files.join(', '));
   return files.filter((file) => {

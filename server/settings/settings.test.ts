@@ -4,17 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, setupAdmin } from '../../e2e/support/harness.js';
 import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
-import { testDb, type TestDb } from '../../e2e/support/test-db.js';
-
-/** Tables in which a row's text holds `part`, in cluster mode (where the database is not a file in DATA_DIR). */
-async function postgresTablesHolding(db: TestDb, part: string): Promise<string[]> {
-  const tables = await db.all<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-  );
-  const holding: string[] = [];
-  for (const { name } of tables) if ((await db.value(`SELECT count(*) FROM "${name}" t WHERE strpos(CAST(t AS text), ?) > 0`, part)) > 0) holding.push(name);
-  return holding;
-}
+import { postgresTablesHolding, testDb } from '../../e2e/support/test-db.js';
 
 const validSettings = { provider: 'openrouter', model: 'openai/gpt-5.4-mini', fallbackModels: [], reasoningEnabled: false };
 
