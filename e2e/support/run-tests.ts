@@ -116,7 +116,9 @@ async function main(): Promise<void> {
   else delete env.DOCENT_TEST_DATABASE_URL;
   const files = testFiles();
   const run = (passFiles: string[], passEnv: NodeJS.ProcessEnv) => {
-    const args = ['--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(2), ...passFiles];
+    // A test stuck for 10 minutes fails rather than holding CI to its limit, and a file whose tests are done exits
+    // even if something it opened (a pool, a listener) would keep it alive.
+    const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', '--test-force-exit', ...process.argv.slice(2), ...passFiles];
     tests = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: passEnv, stdio: 'inherit' });
     return new Promise<number>((resolve) => {
       tests!.once('error', (err) => {
