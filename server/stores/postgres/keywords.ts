@@ -8,16 +8,18 @@ import { boundedWords, firstCountLimit, type KeywordBounds, wordsToCountFully } 
 import { type Queryable, row, rows } from './database.js';
 
 /**
- * Half SQLite's numbers: a match costs more here. FTS5 ranks from its index; PostgreSQL reads each matching row and
- * runs ts_rank on its tsvector once per ranked word. p95 at 50k chunks of the benchmark's corpus (Zipf text), for
- * 6-word questions of a chunk / 6 of the 50 most frequent words / those plus 2 rarer words, under a load of 2–3 on
- * 2 shared cores: 5,000 / 10,000 take 18 / 3 / 11 ms (100k chunks: 35 / 1.5 / 21 ms), 10,000 / 20,000 18 / 67 /
- * 84 ms (SQLite's FTS5 with 10,000 / 20,000: 3 / 10 / 13 ms). Either way the question's own chunk is in the
- * keyword top 6 for all 200 questions, as with FTS5.
+ * A quarter of SQLite's numbers: a match costs more here. FTS5 ranks from its index; PostgreSQL reads each matching
+ * row and runs ts_rank on its tsvector once per ranked word. Measured on the benchmark's corpus (Zipf text), for
+ * 6-word questions of a chunk / 6 of the 50 most frequent words / those plus 2 rarer words (npm run bench --
+ * keywords, p95 at 50k chunks; vectors-postgres: retrieve() p50 at 100k):
+ * - 10,000 / 20,000: 18 / 67 / 84 ms;
+ * - 5,000 / 10,000: 20 / 3 / 10 ms; retrieve() 35 ms (its keyword half ~30 ms at 100k);
+ * - 2,500 / 5,000 (these): 17 / 1.6 / 9 ms; retrieve() 24 ms, the issue's ≤ 25.
+ * Either way the question's own chunk is in the keyword top 6 for all 200 questions at 50k, as with FTS5.
  */
 export const POSTGRES_KEYWORD_BOUNDS: KeywordBounds = {
-  wordChunks: 5_000,
-  rankedChunks: 10_000,
+  wordChunks: 2_500,
+  rankedChunks: 5_000,
   probeChunks: 1_000,
   fullCounts: 6,
 };
