@@ -1,19 +1,7 @@
 // The PostgreSQL side of `npm run migrate-to-postgres`: copies an SQLite install's tables and vector codes into an
 // empty, migrated PostgreSQL database in one transaction (all or nothing), then checks every table's row count.
+import type { IndexCodesCopy, TableCopy } from '../install-copy.js';
 import { type Pool, transaction } from './database.js';
-
-export interface TableSource {
-  name: string;
-  columns: string[];
-  count: number;
-  batches(size: number): Iterable<unknown[][]>;
-}
-
-export interface IndexCodesSource {
-  indexId: number;
-  vectors: number;
-  codes(): Array<{ chunkId: number; code: Uint8Array }>;
-}
 
 export interface CopiedTable {
   name: string;
@@ -38,8 +26,8 @@ export class TargetNotEmptyError extends Error {
 
 export async function importFromSqlite(
   pool: Pool,
-  tables: TableSource[],
-  indexes: IndexCodesSource[],
+  tables: TableCopy[],
+  indexes: IndexCodesCopy[],
   onTable: (table: CopiedTable) => void = () => {},
 ): Promise<CopiedTable[]> {
   await transaction(pool, async (client) => {

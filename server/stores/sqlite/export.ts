@@ -2,26 +2,12 @@
 // that satisfies their foreign keys, read in batches (a million chunks never sit in memory at once), and each
 // vector index's codes. The keyword index (FTS5) and the vec0 tables are not copied: PostgreSQL keeps its own
 // (a generated tsvector column; index_vectors).
+import type { IndexCodesCopy, TableCopy } from '../install-copy.js';
 import type { Db } from './database.js';
 import { openSqliteStores } from './open.js';
 import { codeLength, encodeVector } from '../vector-index/compact-index.js';
 import { fromBlob } from '../vector-index/floats.js';
 import { readCodes } from './code-blocks.js';
-
-export interface TableExport {
-  name: string;
-  columns: string[];
-  count: number;
-  /** The rows in batches of at most `size`, each row's values in `columns` order. */
-  batches(size: number): Iterable<unknown[][]>;
-}
-
-export interface IndexCodesExport {
-  indexId: number;
-  /** Vectors in the index (its vec0 table), and codes found for them (fewer only if codes are missing). */
-  vectors: number;
-  codes(): Array<{ chunkId: number; code: Uint8Array }>;
-}
 
 /** Parents before children. */
 const TABLES = [
@@ -56,7 +42,7 @@ const TABLES = [
   'leads',
 ];
 
-export function exportTables(db: Db): TableExport[] {
+export function exportTables(db: Db): TableCopy[] {
   return TABLES.map((name) => {
     const declared = (db.prepare(`SELECT name FROM pragma_table_info('${name}')`).pluck().all() as string[]).filter(Boolean);
     if (!declared.length) throw new Error(`The SQLite database has no ${name} table: is it a Docent database, migrated by this version?`);
@@ -82,7 +68,7 @@ export function exportTables(db: Db): TableExport[] {
   });
 }
 
-export function exportIndexCodes(db: Db): IndexCodesExport[] {
+export function exportIndexCodes(db: Db): IndexCodesCopy[] {
   const indexes = db.prepare('SELECT id, endpoint, model, dimensions FROM vector_indexes WHERE dimensions IS NOT NULL ORDER BY id').all() as Array<{
     id: number;
     endpoint: string;
@@ -119,7 +105,7 @@ export function exportIndexCodes(db: Db): IndexCodesExport[] {
 }
 
 /** Opens an install's SQLite file (migrated to this version first) for export. */
-export function openSqliteExport(file: string): { tables: TableExport[]; indexes: IndexCodesExport[]; close(): void } {
+export function openSqliteExport(file: string): { tables: TableCopy[]; indexes: IndexCodesCopy[]; close(): void } {
   const stores = openSqliteStores(file);
   try {
     return { tables: exportTables(stores.db), indexes: exportIndexCodes(stores.db), close: () => stores.close() };
