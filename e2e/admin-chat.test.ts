@@ -440,16 +440,25 @@ describe('chat admin screens', () => {
     const isUnansweredPage = (u: URL) => u.pathname === '/api/admin/conversations' && u.searchParams.get('filter') === 'unanswered';
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(isUnansweredPage, async (route) => {
-      await held;
-      await route.continue();
-    });
+    let passed!: () => void;
+    const passedOn = new Promise<void>((resolve) => (passed = resolve));
+    // Held once, then passed on; unrouted only after that (an unroute while the handler waits could let the request
+    // go first, and the handler's own continue would then throw into the run).
+    await page.route(
+      isUnansweredPage,
+      async (route) => {
+        await held;
+        await route.continue();
+        passed();
+      },
+      { times: 1 },
+    );
     await tabs.getByRole('link', { name: 'Unanswered' }).click();
     await page.waitForURL((u) => u.search === '?filter=unanswered');
     await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor();
     assert.equal(await table.locator('tbody tr').count(), 0, 'no rows of the previous filter while the filtered page loads');
     release();
-    await page.unroute(isUnansweredPage);
+    await passedOn;
     const unanswered = (await apiJson('/api/admin/conversations?filter=unanswered')).conversations;
     assert.equal(unanswered.length, 1);
     // The filtered page replaces the list (with a loading box in between): wait until it shows one row.

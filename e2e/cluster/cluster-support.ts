@@ -109,7 +109,10 @@ export interface ChatOutcome {
   messageId: string | null;
   /** The streamed answer's text. */
   text: string;
-  /** How the stream ended: `done`, an `error` event, or cut (the connection ended without either). */
+  /**
+   * How it ended: `done`, an `error` event, cut (the connection ended without either, before or during the stream),
+   * or refused (the cluster answered with another status than 200).
+   */
   end: 'done' | 'error' | 'cut' | 'refused';
 }
 
@@ -123,7 +126,8 @@ export async function chat(baseUrl: string, visitorId: string, message: string):
       body: JSON.stringify({ visitorId, message }),
     });
   } catch {
-    return { ...outcome, end: 'refused' };
+    // The connection went before any answer came (its node died): cut, like a stream cut later.
+    return outcome;
   }
   outcome.status = res.status;
   if (res.status !== 200) {
