@@ -19,7 +19,7 @@ import { startRemoteFake } from './fake-process.js';
 import { percentile, round, type Row } from './common.js';
 import { ensureWidgetBuilt, measureWidget, LOADER_BUDGET, TOTAL_BUDGET } from '../../widget/size.js';
 import { freePort } from '../support/free-port.js';
-import { createTestDatabase, type PrivateCluster, privateClusterPlan, startPrivateCluster, testDatabaseBaseUrl } from '../support/postgres.js';
+import { benchDatabase } from '../support/postgres.js';
 import { randomBytes } from 'node:crypto';
 
 const UPSTREAM_LATENCY_MS = 200;
@@ -297,24 +297,14 @@ interface Backend {
   close(): Promise<void>;
 }
 
-/** PostgreSQL for the chat bench: DOCENT_TEST_DATABASE_URL, else a private cluster; null (with why) when neither. */
+/** PostgreSQL for the chat bench: DOCENT_TEST_DATABASE_URL, else a private cluster; the reason when neither. */
 async function postgresBackend(): Promise<Backend | string> {
-  let baseUrl = testDatabaseBaseUrl();
-  let cluster: PrivateCluster | null = null;
-  if (!baseUrl) {
-    const plan = privateClusterPlan();
-    if ('reason' in plan) return plan.reason;
-    cluster = await startPrivateCluster();
-    baseUrl = cluster.url;
-  }
-  const database = await createTestDatabase(baseUrl);
+  const database = await benchDatabase();
+  if (typeof database === 'string') return database;
   return {
     label: ' — PostgreSQL',
     env: { DATABASE_URL: database.url, SECRET_KEY: randomBytes(32).toString('hex') },
-    async close() {
-      await database.drop();
-      await cluster?.stop();
-    },
+    close: () => database.close(),
   };
 }
 

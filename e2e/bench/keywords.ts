@@ -9,7 +9,7 @@ import { keywordsOf } from '../../server/retrieval/retrieve.js';
 import { openPostgresStores } from '../../server/stores/postgres/open.js';
 import { openSqliteStores } from '../../server/stores/sqlite/open.js';
 import type { KnowledgeStore } from '../../server/stores/knowledge-store.js';
-import { createTestDatabase, type PrivateCluster, privateClusterPlan, startPrivateCluster, testDatabaseBaseUrl } from '../support/postgres.js';
+import { benchDatabase } from '../support/postgres.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,15 +44,8 @@ async function openSqlite(): Promise<Opened> {
 }
 
 async function openPostgres(): Promise<Opened | string> {
-  let baseUrl = testDatabaseBaseUrl();
-  let cluster: PrivateCluster | null = null;
-  if (!baseUrl) {
-    const plan = privateClusterPlan();
-    if ('reason' in plan) return plan.reason;
-    cluster = await startPrivateCluster();
-    baseUrl = cluster.url;
-  }
-  const database = await createTestDatabase(baseUrl);
+  const database = await benchDatabase();
+  if (typeof database === 'string') return database;
   const stores = await openPostgresStores(database.url, { max: 4 });
   return {
     name: 'PostgreSQL',
@@ -62,8 +55,7 @@ async function openPostgres(): Promise<Opened | string> {
     },
     async close() {
       await stores.close();
-      await database.drop();
-      await cluster?.stop();
+      await database.close();
     },
   };
 }

@@ -211,3 +211,26 @@ export async function createTestDatabase(baseUrl: string): Promise<TestDatabase>
     },
   };
 }
+
+/**
+ * A fresh database for a benchmark: on DOCENT_TEST_DATABASE_URL, else on a private cluster started for it; the reason
+ * when neither can be had. `close()` drops the database and stops the cluster it started.
+ */
+export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> } | string> {
+  let baseUrl = testDatabaseBaseUrl();
+  let cluster: PrivateCluster | null = null;
+  if (!baseUrl) {
+    const plan = privateClusterPlan();
+    if ('reason' in plan) return plan.reason;
+    cluster = await startPrivateCluster();
+    baseUrl = cluster.url;
+  }
+  const database = await createTestDatabase(baseUrl);
+  return {
+    url: database.url,
+    async close() {
+      await database.drop();
+      await cluster?.stop();
+    },
+  };
+}
