@@ -30,6 +30,20 @@ export interface JobRow {
   finishedAt: string | null;
 }
 
+/** A job's progress before its runner has reported any (both stores start every job from it). */
+export const EMPTY_JOB_PROGRESS: JobProgress = {
+  phase: 'Waiting',
+  itemsDone: 0,
+  itemsTotal: null,
+  chunksDone: 0,
+  chunksTotal: null,
+  documentsDone: 0,
+  documentsTotal: null,
+  tokens: 0,
+  cost: 0,
+  errors: 0,
+};
+
 export type JobLogLevel = 'info' | 'warn' | 'error';
 export interface JobLogLine {
   id: number;

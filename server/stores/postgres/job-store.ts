@@ -2,21 +2,8 @@
 // timed by the database's clock (one clock for the whole cluster, whatever each node's says), and at most one
 // job runs across the cluster at a time, as in a single Docent process: a claim while another job runs under a
 // live lease gets nothing; the job is taken over once its lease runs out (or its holder is proved gone).
-import type { ClaimedJob, JobLogLine, JobProgress, JobRow, JobStore, LastSync } from '../job-store.js';
+import { EMPTY_JOB_PROGRESS, type ClaimedJob, type JobLogLine, type JobRow, type JobStore, type LastSync } from '../job-store.js';
 import { type Pool, row, rows, transaction } from './database.js';
-
-const EMPTY_PROGRESS: JobProgress = {
-  phase: 'Waiting',
-  itemsDone: 0,
-  itemsTotal: null,
-  chunksDone: 0,
-  chunksTotal: null,
-  documentsDone: 0,
-  documentsTotal: null,
-  tokens: 0,
-  cost: 0,
-  errors: 0,
-};
 
 /** The database's clock in unix milliseconds (clock_timestamp: the moment of the statement, not of BEGIN). */
 const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
@@ -34,7 +21,7 @@ function toRow(r: Record<string, any>): JobRow {
     kind: r.kind,
     status: r.status,
     params: JSON.parse(r.params),
-    progress: { ...EMPTY_PROGRESS, ...JSON.parse(r.progress) },
+    progress: { ...EMPTY_JOB_PROGRESS, ...JSON.parse(r.progress) },
     error: r.error,
     createdAt: r.created_at,
     startedAt: r.started_at,

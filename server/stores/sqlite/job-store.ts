@@ -1,18 +1,5 @@
-import type { JobLogLine, JobProgress, JobRow, JobStore, LastSync } from '../job-store.js';
+import { EMPTY_JOB_PROGRESS, type JobLogLine, type JobRow, type JobStore, type LastSync } from '../job-store.js';
 import { stmt, type Db } from './database.js';
-
-const EMPTY_PROGRESS: JobProgress = {
-  phase: 'Waiting',
-  itemsDone: 0,
-  itemsTotal: null,
-  chunksDone: 0,
-  chunksTotal: null,
-  documentsDone: 0,
-  documentsTotal: null,
-  tokens: 0,
-  cost: 0,
-  errors: 0,
-};
 
 function toRow(r: Record<string, any>): JobRow {
   return {
@@ -20,7 +7,7 @@ function toRow(r: Record<string, any>): JobRow {
     kind: r.kind,
     status: r.status,
     params: JSON.parse(r.params),
-    progress: { ...EMPTY_PROGRESS, ...JSON.parse(r.progress) },
+    progress: { ...EMPTY_JOB_PROGRESS, ...JSON.parse(r.progress) },
     error: r.error,
     createdAt: r.created_at,
     startedAt: r.started_at,
