@@ -138,6 +138,8 @@ export interface ExactSampleOptions {
   /** Norm of the gaussian noise added to each chosen vector, relative to the vector's. */
   noise: number;
   timeLimitMs: number;
+  /** Stops the search (Docent is closing): it then fails with ExactSampleFailed, its worker ended cleanly. */
+  signal?: AbortSignal;
 }
 
 export interface ExactSample {

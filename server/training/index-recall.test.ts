@@ -102,4 +102,11 @@ test('the index is measured after a run makes it large, again on request (one at
   assert.equal((await admin.request('POST', '/api/admin/training/text', entry(305, 2))).statusCode, 201);
   await train(app, admin);
   assert.deepEqual((await admin.request('GET', '/api/admin/training/index-recall')).json(), second);
+
+  // Docent closing while it measures: the measurement is stopped and waited for; nothing is kept, no error is shown.
+  assert.equal((await admin.request('POST', '/api/admin/training/index-recall')).statusCode, 202);
+  await app.training.recall.close();
+  assert.deepEqual((await admin.request('GET', '/api/admin/training/index-recall')).json(), second);
+  res = await admin.request('POST', '/api/admin/training/index-recall');
+  assert.deepEqual([res.statusCode, res.json().message], [409, 'Docent is shutting down.']);
 });

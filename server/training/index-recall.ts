@@ -50,7 +50,7 @@ export function recallAt(exact: VectorHit[], found: VectorHit[], k: number): num
 export async function measureRecall(
   vectors: VectorStore,
   index: VectorIndex,
-  options: { sampleSize?: number; k?: number; timeLimitMs?: number; search?: Search } = {},
+  options: { sampleSize?: number; k?: number; timeLimitMs?: number; search?: Search; signal?: AbortSignal } = {},
 ): Promise<Omit<IndexRecall, 'measuredAt'>> {
   const k = options.k ?? RECALL_K;
   const search: Search = options.search ?? ((i, q, n) => vectors.search(i, q, n));
@@ -59,12 +59,14 @@ export async function measureRecall(
     k,
     noise: QUERY_NOISE,
     timeLimitMs: options.timeLimitMs ?? TIME_LIMIT_MS,
+    signal: options.signal,
   });
   if (sample.queries.length === 0) throw new RecallNotMeasurable('The search index holds no vectors to sample.');
   let sum = 0;
   for (let i = 0; i < sample.queries.length; i++) {
     // One search per turn of the event loop: a visitor's question never waits behind the whole sample.
     await new Promise((resolve) => setImmediate(resolve));
+    options.signal?.throwIfAborted();
     sum += recallAt(sample.exact[i], await search(index, sample.queries[i], k), k);
   }
   return { recall: sum / sample.queries.length, k, sampleSize: sample.queries.length, indexSize: sample.vectors };
@@ -85,8 +87,8 @@ export interface RecallMonitor {
   afterTraining(): void;
   /** Resolves when no measurement runs (tests). */
   idle(): Promise<void>;
-  /** Shutting down: no measurement starts or is saved any more (one under way ends on its own, reading only). */
-  close(): void;
+  /** Shutting down: no measurement starts or is saved any more; one under way is stopped, and waited for. */
+  close(): Promise<void>;
 }
 
 export function createRecallMonitor(vectors: VectorStore, log: FastifyBaseLogger): RecallMonitor {
@@ -95,12 +97,13 @@ export function createRecallMonitor(vectors: VectorStore, log: FastifyBaseLogger
   // A run that ended while a measurement was under way is looked at again when it is done.
   let recheck = false;
   let closed = false;
+  const closing = new AbortController();
 
   const run = (index: VectorIndex) => {
     lastError = null;
     running = (async () => {
       try {
-        const measured = await measureRecall(vectors, index);
+        const measured = await measureRecall(vectors, index, { signal: closing.signal });
         // A rebuild may have swapped in a new index meanwhile: the old one's number is not kept for it.
         if (closed) return;
         if ((await vectors.activeIndex())?.id === index.id) await vectors.saveIndexRecall(index, measured);
@@ -156,8 +159,10 @@ export function createRecallMonitor(vectors: VectorStore, log: FastifyBaseLogger
     async idle() {
       while (running) await running;
     },
-    close() {
+    async close() {
       closed = true;
+      closing.abort();
+      while (running) await running;
     },
   };
 }

@@ -258,7 +258,7 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
     start,
     async close() {
       clearInterval(scheduleTimer);
-      recall.close();
+      await recall.close();
       await runner.close();
     },
     async estimate(model?: string) {

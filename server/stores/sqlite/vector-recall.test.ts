@@ -151,6 +151,18 @@ test('the reference gives up cleanly at its time limit', async (t) => {
   assert.equal((await stores.vectors.exactSample(index, { sampleSize: 10, k: 8, noise: 0.2, timeLimitMs: 60_000 })).queries.length, 10);
 });
 
+test('a reference told to stop (Docent closing) ends by itself and fails as stopped; the next one works', async (t) => {
+  const stores = open(t);
+  const index = await indexed(stores, clustered(3000, 32, 4, 9));
+  const closing = new AbortController();
+  const stopping = stores.vectors.exactSample(index, { sampleSize: 10, k: 8, noise: 0.2, timeLimitMs: 60_000, signal: closing.signal });
+  closing.abort();
+  // The worker read the flag and replied: it was not terminated (which, inside better-sqlite3, can abort the process).
+  await assert.rejects(stopping, (err: Error) => err instanceof ExactSampleFailed && /stopped: Docent is shutting down/.test(err.message));
+  await assert.rejects(stores.vectors.exactSample(index, { sampleSize: 10, k: 8, noise: 0.2, timeLimitMs: 60_000, signal: closing.signal }), /was stopped/);
+  assert.equal((await stores.vectors.exactSample(index, { sampleSize: 10, k: 8, noise: 0.2, timeLimitMs: 60_000 })).queries.length, 10);
+});
+
 test('the committed WebAssembly is cosine.wat compiled (npm run build:wasm)', async () => {
   assert.equal(Buffer.from(await compileWat('cosine.wat')).toString('base64'), COSINE_WASM, 'cosine-wasm.ts is stale: run npm run build:wasm');
 });

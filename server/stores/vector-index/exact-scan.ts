@@ -4,6 +4,9 @@
 // worker thread with its own connection, never on the event loop that answers visitors, and one pass over the
 // vectors serves the whole sample. Each backend's worker reads the vectors its way and feeds them to the scanner
 // below (plain JavaScript source, prepended to the worker's: it runs the same under tsx and in the compiled server).
+// The worker is stopped by a shared flag it reads between vectors, never by worker.terminate() while it may be
+// inside better-sqlite3: terminating a thread in the middle of a native call aborts the whole process
+// (WiseLibs/better-sqlite3#1507; it took a test process down with SIGABRT when Docent closed during a measurement).
 import { Worker } from 'node:worker_threads';
 import type { ExactSample, ExactSampleOptions, VectorIndex } from '../vector-store.js';
 import { COSINE_WASM } from './cosine-wasm.js';
@@ -17,16 +20,21 @@ export class ExactSampleFailed extends Error {
 }
 
 /**
- * `exactScanner(w, picked)`: `w` the worker's data (dimensions, k, noise, timeLimitMs, wasm), `picked` the sampled
+ * `exactScanner(w, picked)`: `w` the worker's data (dimensions, k, noise, timeLimitMs, wasm, stop), `picked` the sampled
  * vectors (float32 bytes). Queries are unit length, so one dot product per query and vector, divided by the
  * vector's norm (computed once per vector), is the cosine. The dot products are cosine.wat's (SIMD), nine times
  * faster than a JS loop: 1.2 s instead of 10.8 s at 100,000 × 1536 (npm run bench -- recall). Each query keeps its
  * best k in a small sorted array: an insertion only when a vector beats the current k-th. `add(id, bytes)` per
- * vector (throws once out of time), then `reply()` is the message to post back.
+ * vector (throws once out of time, or once \`w.stop[0]\` is set: Docent is closing), then `reply()` is the message
+ * to post back.
  */
 export const EXACT_SCANNER_SOURCE = `
 function exactScanner(w, picked) {
   const started = Date.now();
+  const stopped = () => {
+    if (Atomics.load(w.stop, 0) !== 0) throw new Error('stopped: Docent is shutting down');
+  };
+  stopped();
   const D = w.dimensions, K = w.k, S = picked.length;
   // Gaussian noise (Box–Muller) of norm ≈ w.noise × the vector's: near a stored vector, never equal to it.
   const gauss = () => { let u = 0; while (u === 0) u = Math.random(); return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random()); };
@@ -56,8 +64,9 @@ function exactScanner(w, picked) {
   let vectors = 0;
   return {
     add(id, blob) {
-      if ((++vectors & 1023) === 0 && Date.now() - started > w.timeLimitMs) {
-        throw new Error('gave up after ' + Math.round((Date.now() - started) / 1000) + ' s, at ' + vectors + ' vectors');
+      if ((++vectors & 1023) === 0) {
+        stopped();
+        if (Date.now() - started > w.timeLimitMs) throw new Error('gave up after ' + Math.round((Date.now() - started) / 1000) + ' s, at ' + vectors + ' vectors');
       }
       if (blob.byteLength !== D * 4) return;
       bytes.set(blob, vectorAt);
@@ -86,7 +95,10 @@ type WorkerReply =
   | { ok: true; queries: Float32Array; ids: Float64Array; similarities: Float64Array; sampleSize: number; vectors: number }
   | { ok: false; message: string };
 
-/** Beyond its own time limit, the worker is stopped from here (a read stuck on a lock, say). */
+/**
+ * Beyond its own time limit (or this long after being told to stop, or after its reply), the worker is terminated from
+ * here: a last resort for a read stuck on a lock, say, as terminating it inside a native call can abort the process.
+ */
 const TERMINATE_GRACE_MS = 10_000;
 
 /**
@@ -100,6 +112,8 @@ export async function runExactSample(
   options: ExactSampleOptions,
 ): Promise<ExactSample> {
   if (!index.dimensions) return { queries: [], exact: [], vectors: 0 };
+  if (options.signal?.aborted) throw new ExactSampleFailed('the exact search was stopped');
+  const stop = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(EXACT_SCANNER_SOURCE + source, {
     eval: true,
     workerData: {
@@ -110,14 +124,18 @@ export async function runExactSample(
       sampleSize: options.sampleSize,
       noise: options.noise,
       timeLimitMs: options.timeLimitMs,
+      stop,
     },
   });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const askToStop = () => Atomics.store(stop, 0, 1);
+  options.signal?.addEventListener('abort', askToStop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   try {
     const reply = await new Promise<WorkerReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new ExactSampleFailed(`the exact search stopped (exit code ${code})`)));
+      void exited.then(() => reject(new ExactSampleFailed('the exact search stopped before its reply')));
       timer = setTimeout(() => reject(new ExactSampleFailed('the exact search did not finish in time')), options.timeLimitMs + TERMINATE_GRACE_MS);
     });
     if (!reply.ok) throw new ExactSampleFailed(`the exact search failed: ${reply.message}`);
@@ -134,6 +152,13 @@ export async function runExactSample(
     };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', askToStop);
+    // The worker ends by itself once it has replied (closing its connection): wait for that, and only terminate one
+    // that does not.
+    askToStop();
+    let lastResort: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (lastResort = setTimeout(resolve, TERMINATE_GRACE_MS)))]);
+    clearTimeout(lastResort);
     await worker.terminate();
   }
 }
