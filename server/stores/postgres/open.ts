@@ -17,6 +17,7 @@ import { postgresNotificationStore } from './notification-store.js';
 import { postgresProviderStore } from './provider-store.js';
 import { postgresUsageStore } from './usage-store.js';
 import { postgresVectorStore } from './vector-store.js';
+import { PostgresListener } from './listener.js';
 
 export interface PostgresStores extends Stores {
   /** The pool itself: for the PostgreSQL stores and for tests that inspect the database, nothing else. */
@@ -36,28 +37,30 @@ export async function openPostgresStores(url: string, options: PostgresOptions =
     await pool.end();
     throw err;
   }
-  const stores = postgresStoresOn(pool);
+  const listener = new PostgresListener(pool);
+  const stores = postgresStoresOn(pool, listener);
   return {
     pool,
     ...stores,
     async close() {
       await stores.vectors.close?.();
+      await listener.close();
       await pool.end();
     },
   };
 }
 
-/** Every store on an open, migrated pool. */
-export function postgresStoresOn(pool: Pool): Stores {
+/** Every store on an open, migrated pool; `listener` is the node's LISTEN connection (closed by the caller). */
+export function postgresStoresOn(pool: Pool, listener: PostgresListener): Stores {
   return {
-    config: postgresConfigStore(pool),
+    config: postgresConfigStore(pool, listener),
     chat: postgresChatStore(pool),
     usage: postgresUsageStore(pool),
     help: postgresHelpStore(pool),
     leads: postgresLeadStore(pool),
     insights: postgresInsightStore(pool),
     notifications: postgresNotificationStore(pool),
-    vectors: postgresVectorStore(pool),
+    vectors: postgresVectorStore(pool, listener),
     auth: postgresAuthStore(pool),
     provider: postgresProviderStore(pool),
     maintenance: postgresMaintenanceStore(pool),

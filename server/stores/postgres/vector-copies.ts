@@ -2,11 +2,11 @@
 // index_vectors and kept in step with the writes of every node: triggers log each change in vector_changes
 // (migration 002) and NOTIFY docent_vectors; this node LISTENs on a connection of its own and applies every change
 // after the last it applied, its own included. Applying reads the current code, so applying twice does no harm. A
-// poll every few seconds catches what a lost connection missed, and the connection is opened again after a loss.
-import pg from 'pg';
+// poll every few seconds catches what a lost connection missed (the node's listener opens it again: listener.ts).
 import { CompactIndex, codeLength } from '../vector-index/compact-index.js';
 import type { VectorIndex } from '../vector-store.js';
 import { rows, type Pool } from './database.js';
+import type { PostgresListener } from './listener.js';
 
 /** Sign bits need a multiple of 8 dimensions: other sizes are padded with zeros, which change no distance. */
 export const codeDimensions = (dimensions: number) => Math.ceil(dimensions / 8) * 8;
@@ -33,8 +33,6 @@ function fitted(copy: CompactIndex, code: Buffer): Uint8Array | null {
 export const VECTOR_CHANNEL = 'docent_vectors';
 /** The poll that catches changes whose NOTIFY was lost (NOTIFY wakes nodes at once; this is the fallback). */
 const POLL_MS = 5_000;
-/** A lost LISTEN connection is opened again after this long (and the changes missed meanwhile applied). */
-const RECONNECT_MS = 1_000;
 /** Changes older than this are trimmed, by whichever node trims first, at most once a minute per node. */
 const KEEP_CHANGES_MS = 10 * 60_000;
 const TRIM_EVERY_MS = 60_000;
@@ -55,34 +53,38 @@ export class VectorCopies {
   /** Loads and catch-ups run one at a time, in order: a copy is never loaded while changes are half applied. */
   private queue: Promise<unknown> = Promise.resolve();
   private catchUpQueued: Promise<void> | null = null;
-  private listener: pg.Client | null = null;
-  private started: Promise<void> | null = null;
   private poll: NodeJS.Timeout | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
   private lastTrim = 0;
   private closed = false;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly listener: PostgresListener,
+  ) {
+    listener.subscribe(VECTOR_CHANNEL, {
+      notify: (payload) => {
+        if (this.lastApplied !== null && Number(payload) <= this.lastApplied) return;
+        void this.catchUp().catch(() => {});
+      },
+      // What was missed while the connection was down is applied at once.
+      restored: () => void this.catchUp().catch(() => {}),
+    });
+  }
 
   /** Starts listening (and polling) once; resolves when the LISTEN is in place, or has failed (the poll remains). */
   start(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (!this.started) {
-      this.started = this.listen();
+    if (!this.poll) {
       this.poll = setInterval(() => void this.catchUp().catch(() => {}), POLL_MS);
       this.poll.unref();
     }
-    return this.started;
+    return this.listener.start();
   }
 
+  /** Stops the poll and forgets the copies (the node's listener is closed by its owner). */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poll);
-    clearTimeout(this.reconnect);
-    await this.started;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => {});
     await this.queue.catch(() => {});
     this.copies.clear();
   }
@@ -117,54 +119,6 @@ export class VectorCopies {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => {});
     return run;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.closed) return;
-    const options = this.pool.options as pg.PoolConfig;
-    const client = new pg.Client({
-      connectionString: options.connectionString,
-      application_name: `${options.application_name ?? 'docent'} vectors`,
-      // A database that does not answer is tried again, not waited for; a connection dropped without a word is
-      // noticed by TCP keepalive (the poll covers the meantime).
-      connectionTimeoutMillis: 10_000,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 30_000,
-    });
-    let lost = false;
-    const onLost = () => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => {});
-      if (this.closed) return;
-      // Open it again, then apply what was missed while it was down.
-      clearTimeout(this.reconnect);
-      this.reconnect = setTimeout(() => {
-        void this.listen().then(() => this.catchUp().catch(() => {}));
-      }, RECONNECT_MS);
-      this.reconnect.unref();
-    };
-    client.on('error', onLost);
-    client.on('end', onLost);
-    client.on('notification', (message) => {
-      if (message.channel !== VECTOR_CHANNEL) return;
-      if (this.lastApplied !== null && Number(message.payload) <= this.lastApplied) return;
-      void this.catchUp().catch(() => {});
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${VECTOR_CHANNEL}`);
-      if (this.closed || lost) {
-        await client.end().catch(() => {});
-        return;
-      }
-      this.listener = client;
-      // The connection's own socket must not keep a process alive that is otherwise done.
-      (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-    } catch {
-      onLost();
-    }
   }
 
   /** Reads the index's codes into a new copy, in one snapshot with the last change id, and swaps it in. */

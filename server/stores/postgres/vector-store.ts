@@ -21,6 +21,7 @@ import {
 } from '../vector-store.js';
 import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
 import { codeDimensions, padded, VectorCopies } from './vector-copies.js';
+import type { PostgresListener } from './listener.js';
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 /**
@@ -167,8 +168,8 @@ export interface PostgresVectorStore extends VectorStore {
   close(): Promise<void>;
 }
 
-export function postgresVectorStore(pool: Pool): PostgresVectorStore {
-  const copies = new VectorCopies(pool);
+export function postgresVectorStore(pool: Pool, listener: PostgresListener): PostgresVectorStore {
+  const copies = new VectorCopies(pool, listener);
 
   /** A write, then this node's copies brought up to date (with it and whatever other nodes wrote meanwhile). */
   const write = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
