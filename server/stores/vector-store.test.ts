@@ -447,15 +447,6 @@ describe('vector store: two nodes on one PostgreSQL database', { skip: postgres.
   });
 
   test('an index swapped in through A answers through B; the old one is forgotten; a clear of 1,200 vectors reaches B', async () => {
-    const next = await a.stores.vectors.setDimensions(await a.stores.vectors.createBuildingIndex({ ...SPACE, model: 'test/embed-2' }), D);
-    await cacheAll(a.stores, next, extra);
-    const written = await a.stores.vectors.writeVectors(next, rowsOf(extra));
-    await a.stores.vectors.activateIndex(next);
-    const active = (await b.stores.vectors.activeIndex())!;
-    assert.equal(active.id, next.id);
-    assert.equal((await b.stores.vectors.search(active, extra.get(305)!, 1))[0].chunkId, 305);
-    assert.equal((await b.stores.vectors.search(active, extra.get(1105)!, 1))[0].chunkId, 1105, 'a write of more than 1,000 at once');
-    assert.equal(written.chunkIds.length, 1200 - 21 - 100, 'all but the chunks deleted (301, 501–520, even of 601–800)');
     const waitThroughB = async (what: string, done: () => Promise<boolean>) => {
       const started = Date.now();
       while (!(await done())) {
@@ -463,6 +454,19 @@ describe('vector store: two nodes on one PostgreSQL database', { skip: postgres.
         await sleep(20);
       }
     };
+    // B knows the active index (it caches it while it listens) before A swaps in another.
+    for (let i = 0; i < 3; i++) assert.equal((await b.stores.vectors.activeIndex())?.id, index.id);
+    const next = await a.stores.vectors.setDimensions(await a.stores.vectors.createBuildingIndex({ ...SPACE, model: 'test/embed-2' }), D);
+    await cacheAll(a.stores, next, extra);
+    const written = await a.stores.vectors.writeVectors(next, rowsOf(extra));
+    await a.stores.vectors.activateIndex(next);
+    assert.equal((await a.stores.vectors.activeIndex())?.id, next.id, 'A reads its own swap at once');
+    await waitThroughB('the old index is still the active one', async () => (await b.stores.vectors.activeIndex())?.id === next.id);
+    const active = (await b.stores.vectors.activeIndex())!;
+    assert.equal(active.model, 'test/embed-2');
+    assert.equal((await b.stores.vectors.search(active, extra.get(305)!, 1))[0].chunkId, 305);
+    assert.equal((await b.stores.vectors.search(active, extra.get(1105)!, 1))[0].chunkId, 1105, 'a write of more than 1,000 at once');
+    assert.equal(written.chunkIds.length, 1200 - 21 - 100, 'all but the chunks deleted (301, 501–520, even of 601–800)');
     await waitThroughB('the dropped index still answers', async () => (await b.stores.vectors.search(index, extra.get(5)!, 1)).length === 0);
 
     await a.stores.vectors.clearVectors();

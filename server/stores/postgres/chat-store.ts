@@ -14,7 +14,7 @@ import type {
   TranscriptLine,
   TurnRecord,
 } from '../chat-store.js';
-import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
+import { type Client, type Pool, type Queryable, row, rows, transaction, snapshot } from './database.js';
 
 const UNANSWERED = "('no_answer', 'error', 'links_only')";
 /** PostgreSQL's foreign_key_violation: the answer's conversation was deleted meanwhile. */
@@ -110,21 +110,22 @@ export function postgresChatStore(pool: Pool): ChatStore {
       ).map((m) => ({ ...m, sources: JSON.parse(m.sources) as SourceLink[] }));
     },
     async addQuestion(conversationId, text, start) {
-      return transaction(pool, async (client) => {
-        const id = conversationId ?? randomUUID();
-        if (conversationId === null) {
-          await client.query('INSERT INTO conversations (id, visitor_hash, origin, channel) VALUES ($1, $2, $3, $4)', [
-            id,
-            start.visitorHash,
-            start.origin,
-            start.channel,
-          ]);
-        } else {
-          await client.query('UPDATE conversations SET updated_at = docent_now() WHERE id = $1', [id]);
-        }
-        await client.query("INSERT INTO messages (id, conversation_id, role, text) VALUES ($1, $2, 'user', $3)", [randomUUID(), id, text]);
+      // One statement (atomic by itself): a visitor's question waits for one round trip here, not four.
+      const message = "INSERT INTO messages (id, conversation_id, role, text) VALUES ($1, $2, 'user', $3)";
+      if (conversationId === null) {
+        const id = randomUUID();
+        await pool.query(`WITH conversation AS (INSERT INTO conversations (id, visitor_hash, origin, channel) VALUES ($2, $4, $5, $6)) ${message}`, [
+          randomUUID(),
+          id,
+          text,
+          start.visitorHash,
+          start.origin,
+          start.channel,
+        ]);
         return id;
-      });
+      }
+      await pool.query(`WITH touched AS (UPDATE conversations SET updated_at = docent_now() WHERE id = $2) ${message}`, [randomUUID(), conversationId, text]);
+      return conversationId;
     },
     async addAnswer(r: AssistantRecord) {
       try {
@@ -174,14 +175,12 @@ export function postgresChatStore(pool: Pool): ChatStore {
 
     async listConversations(filter, limit, offset) {
       // One snapshot for the page and the total, as SQLite's read transaction gives.
-      return transaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return snapshot(pool, async (client) => {
         return { conversations: await conversationRows(client, filter, limit, offset), total: await countConversations(client, filter) };
       });
     },
     async exportMessages(filter) {
-      return transaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return snapshot(pool, async (client) => {
         const ids = (await conversationRows(client, filter, 100_000, 0)).map((c) => c.id);
         return (
           await rows<Omit<ExportedMessage, 'sources'> & { sources: string }>(
@@ -195,8 +194,7 @@ export function postgresChatStore(pool: Pool): ChatStore {
       });
     },
     async conversationDetail(conversationId) {
-      return transaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return snapshot(pool, async (client) => {
         const conversation = await row<ConversationDetail['conversation']>(
           client,
           'SELECT id, created_at AS "createdAt", origin, channel FROM conversations WHERE id = $1',

@@ -1,50 +1,29 @@
 import type { ConfigStore, SecretWrite } from '../config-store.js';
 import { type Pool, type Queryable, row, transaction } from './database.js';
-import type { PostgresListener } from './listener.js';
+import { NotifiedCache, type PostgresListener } from './listener.js';
 import { lockUntilCommit } from './locks.js';
 
 /** Notified by triggers on settings and secrets (migration 020) at every commit that changes them. */
 export const CONFIG_CHANNEL = 'docent_config';
-const MAX_AGE_MS = 15_000;
 
 /**
- * Settings and secrets, cached in memory while this node hears of every change to them: a visitor's question reads
- * about ten of them, each a round trip to PostgreSQL, and they change a few times a day. Any change, on any node,
- * empties the cache (NOTIFY docent_config, sent at commit; this node's own writes empty it at once as well). While
- * the LISTEN connection is down, nothing is cached and every read goes to the database. A connection that died
- * without a word is noticed late (TCP keepalive): a value is read again after MAX_AGE_MS whatever happens.
+ * Settings and secrets, cached per node (listener.ts's NotifiedCache): a visitor's question reads about ten of them,
+ * each a round trip to PostgreSQL, and they change a few times a day.
  */
 export function postgresConfigStore(pool: Pool, listener: PostgresListener): ConfigStore {
   const store = uncachedConfigStore(pool);
-  const cache = new Map<string, { value: unknown; at: number }>();
-  // Bumped by every change: a read that saw a change happen while it ran does not keep its (maybe older) value.
-  let generation = 0;
-  const forget = () => {
-    generation++;
-    cache.clear();
-  };
-  listener.subscribe(CONFIG_CHANNEL, { notify: forget, lost: forget, restored: forget });
+  const cache = new NotifiedCache(listener, CONFIG_CHANNEL);
   const cached =
     <T>(kind: string, read: (name: string) => Promise<T>) =>
-    async (name: string): Promise<T> => {
-      const key = `${kind}:${name}`;
-      const hit = cache.get(key);
-      if (hit && performance.now() - hit.at < MAX_AGE_MS) return hit.value as T;
-      void listener.start();
-      const before = generation;
-      const listening = listener.listening;
-      const at = performance.now();
-      const value = await read(name);
-      if (listening && listener.listening && generation === before) cache.set(key, { value, at });
-      return value;
-    };
+    (name: string): Promise<T> =>
+      cache.read(`${kind}:${name}`, () => read(name));
   const thenForget =
     <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
     async (...args: A): Promise<void> => {
       try {
         await write(...args);
       } finally {
-        forget();
+        cache.forget();
       }
     };
   return {

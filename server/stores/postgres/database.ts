@@ -40,14 +40,19 @@ export function openPool(url: string, options: PoolOptions = {}): Pool {
   return pool;
 }
 
+/** Runs `work`'s reads in one snapshot (what SQLite's read transaction gives), begun in one round trip. */
+export function snapshot<T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> {
+  return transaction(pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+}
+
 /**
  * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws.
  * A transaction spans only the queries inside `work`, never an outside await (the store rule).
  */
-export async function transaction<T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> {
+export async function transaction<T>(pool: Pool, work: (client: Client) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

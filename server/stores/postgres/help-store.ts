@@ -2,7 +2,7 @@
 // Keyword matches are ranked like SQLite's bm25 (each word weighted by its rarity, times ts_rank's length-normalised
 // term frequency; see keywords.ts): the same chunks match, their order mostly agrees but can differ.
 import type { HelpDocument, HelpStore } from '../help-store.js';
-import { type Pool, rows, transaction } from './database.js';
+import { type Pool, rows, snapshot } from './database.js';
 import { keywordRanking, weightedWords } from './keywords.js';
 
 export function postgresHelpStore(pool: Pool): HelpStore {
@@ -18,8 +18,7 @@ export function postgresHelpStore(pool: Pool): HelpStore {
     },
     async keywordMatches(words, limit) {
       // Counting the words and ranking them see one snapshot.
-      return transaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return snapshot(pool, async (client) => {
         const weighted = await weightedWords(client, words);
         if (!weighted.length) return [];
         const ranking = keywordRanking(weighted, 2);

@@ -1,7 +1,7 @@
 // The Dashboard's insights on PostgreSQL: reads the rollups of migrations/postgres/014 (kept by PL/pgSQL triggers as
 // messages are stored), never the message log itself. "Trained" means a row in index_vectors for the active index.
 import type { AnswerDay, DayRange, DocumentRow, InsightStore, QuestionRow } from '../insight-store.js';
-import { type Pool, type Queryable, row, rows, transaction } from './database.js';
+import { type Pool, type Queryable, row, rows, snapshot } from './database.js';
 
 interface ActiveIndex {
   id: number;
@@ -18,13 +18,6 @@ function toVector(bytes: Buffer): Float32Array {
   copy.set(bytes);
   return new Float32Array(copy.buffer);
 }
-
-/** Read-only, one snapshot: the statements of one read agree with each other. */
-const snapshot = <T>(pool: Pool, work: (db: Queryable) => Promise<T>) =>
-  transaction(pool, async (client) => {
-    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return work(client);
-  });
 
 export function postgresInsightStore(pool: Pool): InsightStore {
   return {

@@ -17,7 +17,7 @@ import type {
   SourceStats,
   StoredDocument,
 } from '../knowledge-store.js';
-import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
+import { type Client, type Pool, type Queryable, row, rows, transaction, snapshot } from './database.js';
 import { keywordRanking, weightedWords } from './keywords.js';
 import { lockVectorWriters, restoreCachedVectors } from './vector-store.js';
 
@@ -186,8 +186,7 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
     async listDocuments(query) {
       const { where, params } = documentFilter(query);
       // The count and the page from one snapshot.
-      return transaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return snapshot(pool, async (client) => {
         const total = (await row<{ n: number }>(client, `SELECT count(*) AS n FROM documents d WHERE ${where}`, params))!.n;
         // Uploaded files are keyed 'file:<name>' (see the upload route): the name the admin knows them by.
         // The page of documents first, then their chunks.
@@ -263,8 +262,7 @@ export function postgresKnowledgeStore(pool: Pool): KnowledgeStore {
 
     async keywordSearch(words, limit) {
       // Counting the words and ranking them see one snapshot (keywords.ts: bounded, weighted as bm25 weighs words).
-      return transaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return snapshot(pool, async (client) => {
         const weighted = await weightedWords(client, words);
         if (!weighted.length) return [];
         const ranking = keywordRanking(weighted, 2);

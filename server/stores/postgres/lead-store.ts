@@ -1,5 +1,5 @@
 import type { ExportedLead, LeadRecord, LeadStatus, LeadStore } from '../lead-store.js';
-import { type Pool, row, rows, transaction } from './database.js';
+import { type Pool, row, rows, snapshot } from './database.js';
 
 const COLUMNS = `id, kind, name, email, message, status, conversation_id AS "conversationId", origin,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -22,9 +22,8 @@ export function postgresLeadStore(pool: Pool): LeadStore {
       return (await row<{ n: number }>(pool, 'SELECT count(*) AS n FROM leads WHERE visitor_hash = $1 AND created_at >= $2', [visitorHash, sinceIso]))!.n;
     },
     async listLeads(status, limit, offset) {
-      return transaction(pool, async (client) => {
-        // The page, its total and the counts from one snapshot, as SQLite's single transaction gives them.
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      // The page, its total and the counts from one snapshot, as SQLite's single transaction gives them.
+      return snapshot(pool, async (client) => {
         const leads = await rows<LeadRecord>(
           client,
           `SELECT ${COLUMNS} FROM leads WHERE ${STATUS_MATCHES} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,

@@ -98,3 +98,42 @@ export class PostgresListener {
     }
   }
 }
+
+/**
+ * Values read from PostgreSQL and kept in memory while this node hears of every change to them: triggers NOTIFY
+ * `channel` at each commit that changes the rows behind them, and any notification empties the cache (as do this
+ * node's own writes, through `forget`, at once). While the LISTEN connection is down nothing is kept, and a read
+ * that saw a change while it ran keeps nothing. A connection dead without a word is noticed late (TCP keepalive),
+ * so no value is kept longer than `maxAgeMs` whatever happens.
+ */
+export class NotifiedCache {
+  private readonly values = new Map<string, { value: unknown; at: number }>();
+  /** Bumped by every change: a read that overlapped one does not keep its (maybe older) value. */
+  private generation = 0;
+
+  constructor(
+    private readonly listener: PostgresListener,
+    channel: string,
+    private readonly maxAgeMs = 15_000,
+  ) {
+    const forget = () => this.forget();
+    listener.subscribe(channel, { notify: forget, lost: forget, restored: forget });
+  }
+
+  async read<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.values.get(key);
+    if (hit && performance.now() - hit.at < this.maxAgeMs) return hit.value as T;
+    void this.listener.start();
+    const before = this.generation;
+    const listening = this.listener.listening;
+    const at = performance.now();
+    const value = await load();
+    if (listening && this.listener.listening && this.generation === before) this.values.set(key, { value, at });
+    return value;
+  }
+
+  forget(): void {
+    this.generation++;
+    this.values.clear();
+  }
+}

@@ -1,40 +1,33 @@
-import type { Channel, UsageDay, UsageTotals, UsageStore } from '../usage-store.js';
-import { type Pool, row, rows, transaction } from './database.js';
+import type { UsageDay, UsageTotals, UsageStore } from '../usage-store.js';
+import { type Pool, row, rows } from './database.js';
 
 export function postgresUsageStore(pool: Pool): UsageStore {
   return {
+    // Each write below is one statement (atomic by itself, one round trip): the ledger row and the day's totals
+    // change together. The upserts add up questions counted on several nodes at once.
     async recordQuestion(question, atIso) {
-      return transaction(pool, async (client) => {
-        const entry = await row<{ id: number }>(client, 'INSERT INTO usage_ledger (created_at, visitor_hash, channel) VALUES ($1, $2, $3) RETURNING id', [
-          atIso,
-          question.visitorHash,
-          question.channel,
-        ]);
-        // One upsert: questions counted on several nodes at once all add up.
-        await client.query(
-          `INSERT INTO usage_days (day, channel, conversations, messages) VALUES ($1, $2, $3, 1)
-          ON CONFLICT (day, channel) DO UPDATE SET conversations = usage_days.conversations + excluded.conversations, messages = usage_days.messages + 1`,
-          [atIso.slice(0, 10), question.channel, question.newConversation ? 1 : 0],
-        );
-        return entry!.id;
-      });
+      const entry = await row<{ id: number }>(
+        pool,
+        `WITH entry AS (INSERT INTO usage_ledger (created_at, visitor_hash, channel) VALUES ($1, $2, $3) RETURNING id),
+          day AS (
+            INSERT INTO usage_days (day, channel, conversations, messages) VALUES ($4, $3, $5, 1)
+            ON CONFLICT (day, channel) DO UPDATE SET conversations = usage_days.conversations + excluded.conversations, messages = usage_days.messages + 1
+          )
+        SELECT id FROM entry`,
+        [atIso, question.visitorHash, question.channel, atIso.slice(0, 10), question.newConversation ? 1 : 0],
+      );
+      return entry!.id;
     },
     async recordAnswer(usageId, answer) {
-      await transaction(pool, async (client) => {
-        const entry = await row<{ created_at: string; channel: Channel }>(
-          client,
-          'UPDATE usage_ledger SET cost = cost + $1 WHERE id = $2 RETURNING created_at, channel',
-          [answer.cost, usageId],
-        );
-        // A question older than the ledger keeps (an answer cannot take two days) still counts today.
-        const day = (entry?.created_at ?? new Date().toISOString()).slice(0, 10);
-        await client.query(
-          `INSERT INTO usage_days (day, channel, messages, tokens, cost) VALUES ($1, $2, 1, $3, $4)
-          ON CONFLICT (day, channel) DO UPDATE SET messages = usage_days.messages + 1, tokens = usage_days.tokens + excluded.tokens,
-            cost = usage_days.cost + excluded.cost`,
-          [day, entry?.channel ?? 'widget', answer.tokens, answer.cost],
-        );
-      });
+      // A question older than the ledger keeps (an answer cannot take two days) still counts today.
+      await pool.query(
+        `WITH entry AS (UPDATE usage_ledger SET cost = cost + $1::float8 WHERE id = $2 RETURNING created_at, channel)
+        INSERT INTO usage_days (day, channel, messages, tokens, cost)
+        SELECT coalesce(left(entry.created_at, 10), $4::text), coalesce(entry.channel, 'widget'), 1, $3::bigint, $1::float8 FROM (SELECT) one LEFT JOIN entry ON true
+        ON CONFLICT (day, channel) DO UPDATE SET messages = usage_days.messages + 1, tokens = usage_days.tokens + excluded.tokens,
+          cost = usage_days.cost + excluded.cost`,
+        [answer.cost, usageId, answer.tokens, new Date().toISOString().slice(0, 10)],
+      );
     },
     async visitorQuestionCounts(visitorHash, minuteIso, dayIso) {
       const counts = await row<{ lastMinute: number; today: number }>(

@@ -21,7 +21,10 @@ import {
 } from '../vector-store.js';
 import { type Client, type Pool, type Queryable, row, rows, transaction } from './database.js';
 import { codeDimensions, padded, VectorCopies } from './vector-copies.js';
-import type { PostgresListener } from './listener.js';
+import { NotifiedCache, type PostgresListener } from './listener.js';
+
+/** Notified by a trigger on vector_indexes (migration 020) at every commit that changes one. */
+export const INDEXES_CHANNEL = 'docent_indexes';
 
 const INDEX_COLUMNS = 'id, endpoint, model, dimensions, status';
 /**
@@ -170,10 +173,20 @@ export interface PostgresVectorStore extends VectorStore {
 
 export function postgresVectorStore(pool: Pool, listener: PostgresListener): PostgresVectorStore {
   const copies = new VectorCopies(pool, listener);
+  // The active index is read three times per visitor's question and changes when an admin trains or rebuilds.
+  const indexes = new NotifiedCache(listener, INDEXES_CHANNEL);
+  /** A change to vector_indexes: the cache is emptied after it, whether it committed or not. */
+  const changingIndexes = async <T>(change: () => Promise<T>): Promise<T> => {
+    try {
+      return await change();
+    } finally {
+      indexes.forget();
+    }
+  };
 
   /** A write, then this node's copies brought up to date (with it and whatever other nodes wrote meanwhile). */
   const write = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const result = await retryDeadlock(() => transaction(pool, work));
+    const result = await changingIndexes(() => retryDeadlock(() => transaction(pool, work)));
     void copies.start();
     // Committed: a catch-up that fails here (the database gone for a moment) is retried by the poll.
     await copies.catchUp().catch(() => {});
@@ -189,28 +202,30 @@ export function postgresVectorStore(pool: Pool, listener: PostgresListener): Pos
     async close() {
       await copies.close();
     },
-    activeIndex: () => indexRow(pool, "status = 'active'"),
+    activeIndex: () => indexes.read('active', () => indexRow(pool, "status = 'active'")),
     buildingIndex: () => indexRow(pool, "status = 'building'"),
     indexById: (indexId) => indexRow(pool, 'id = $1', [indexId]),
     async ensureActiveIndex(space) {
-      return transaction(pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
-        const existing = await indexRow(client, "status = 'active'");
-        // One that never received a vector (the first training failed on the key, say) follows the settings.
-        if (existing?.dimensions === null && (existing.endpoint !== space.endpoint || existing.model !== space.model)) {
-          return (await row<VectorIndex>(client, `UPDATE vector_indexes SET endpoint = $2, model = $3 WHERE id = $1 RETURNING ${INDEX_COLUMNS}`, [
-            existing.id,
-            space.endpoint,
-            space.model,
-          ]))!;
-        }
-        if (existing) return existing;
-        return (await row<VectorIndex>(
-          client,
-          `INSERT INTO vector_indexes (endpoint, model, status, activated_at) VALUES ($1, $2, 'active', docent_now()) RETURNING ${INDEX_COLUMNS}`,
-          [space.endpoint, space.model],
-        ))!;
-      });
+      return changingIndexes(() =>
+        transaction(pool, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
+          const existing = await indexRow(client, "status = 'active'");
+          // One that never received a vector (the first training failed on the key, say) follows the settings.
+          if (existing?.dimensions === null && (existing.endpoint !== space.endpoint || existing.model !== space.model)) {
+            return (await row<VectorIndex>(client, `UPDATE vector_indexes SET endpoint = $2, model = $3 WHERE id = $1 RETURNING ${INDEX_COLUMNS}`, [
+              existing.id,
+              space.endpoint,
+              space.model,
+            ]))!;
+          }
+          if (existing) return existing;
+          return (await row<VectorIndex>(
+            client,
+            `INSERT INTO vector_indexes (endpoint, model, status, activated_at) VALUES ($1, $2, 'active', docent_now()) RETURNING ${INDEX_COLUMNS}`,
+            [space.endpoint, space.model],
+          ))!;
+        }),
+      );
     },
     async createBuildingIndex(space) {
       const created = await write(async (client) => {
@@ -256,15 +271,17 @@ export function postgresVectorStore(pool: Pool, listener: PostgresListener): Pos
       if (index.dimensions !== null) throw mismatch(index.dimensions);
       // Another node may fix it first: the same dimension is fine, another is not.
       // Written only when unset: a change of dimension makes every node read the index again (migration 002).
-      const held = await transaction(pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
-        return (
-          (await row<{ dimensions: number }>(client, 'UPDATE vector_indexes SET dimensions = $2 WHERE id = $1 AND dimensions IS NULL RETURNING dimensions', [
-            index.id,
-            dimensions,
-          ])) ?? (await row<{ dimensions: number }>(client, 'SELECT dimensions FROM vector_indexes WHERE id = $1', [index.id]))
-        );
-      });
+      const held = await changingIndexes(() =>
+        transaction(pool, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [VECTORS_LOCK]);
+          return (
+            (await row<{ dimensions: number }>(client, 'UPDATE vector_indexes SET dimensions = $2 WHERE id = $1 AND dimensions IS NULL RETURNING dimensions', [
+              index.id,
+              dimensions,
+            ])) ?? (await row<{ dimensions: number }>(client, 'SELECT dimensions FROM vector_indexes WHERE id = $1', [index.id]))
+          );
+        }),
+      );
       if (held && held.dimensions !== dimensions) throw mismatch(held.dimensions);
       return { ...index, dimensions };
     },
