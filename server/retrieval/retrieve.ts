@@ -126,15 +126,31 @@ interface Run {
   similarity: Map<number, number>;
 }
 
+/**
+ * The keyword half of a hybrid search, started before the query is embedded: it needs no vector, so it runs while the
+ * embedding is looked up or fetched (a round trip to the database or to the provider) instead of after it.
+ */
+function keywordHits(deps: RetrievalDeps, query: SearchedQuery, topK: number): Promise<number[]> {
+  // Fusion needs the head of each ranking: more keyword hits (cheap) than vector hits (see search).
+  const hits = deps.knowledge.keywordSearch(keywordsOf(query.text), Math.max(topK * 4, 24));
+  hits.catch(() => {}); // awaited later, or not at all when the embedding fails first
+  return hits;
+}
+
 /** One hybrid search: vector hits and keyword hits, each with its exact similarity to the query's vector. */
-async function search(deps: RetrievalDeps, index: VectorIndex, query: SearchedQuery, vector: Float32Array, topK: number): Promise<Run> {
-  const { knowledge, vectors } = deps;
-  // Fusion needs the head of each ranking: a few vector hits (each costs oversampled rescoring), more
-  // keyword hits (cheap).
+async function search(
+  deps: RetrievalDeps,
+  index: VectorIndex,
+  query: SearchedQuery,
+  vector: Float32Array,
+  topK: number,
+  keywords: Promise<number[]>,
+): Promise<Run> {
+  const { vectors } = deps;
+  // A few vector hits: each costs oversampled rescoring.
   const vectorPool = Math.max(topK * 2, 12);
-  const pool = Math.max(topK * 4, 24);
   const vectorHits = await vectors.search(index, vector, vectorPool);
-  const keywordIds = await knowledge.keywordSearch(keywordsOf(query.text), pool);
+  const keywordIds = await keywords;
   const similarity = new Map(vectorHits.map((h) => [h.chunkId, h.similarity]));
   // Keyword-only hits get their exact similarity too; chunks without a vector in this index (not yet
   // trained, or a disabled source) get none and drop out.
@@ -205,6 +221,7 @@ async function retrieveFrom(deps: RetrievalDeps, index: VectorIndex | null, ques
       searchMs: 0,
     };
   const t0 = performance.now();
+  const keywords = queries.map((query) => keywordHits(deps, query, options.topK));
   const embedded = await embedQueries(
     deps,
     index,
@@ -212,7 +229,8 @@ async function retrieveFrom(deps: RetrievalDeps, index: VectorIndex | null, ques
   );
   const t1 = performance.now();
   const runs: Run[] = [];
-  for (const [i, query] of queries.entries()) if (embedded.vectors[i]) runs.push(await search(deps, index, query, embedded.vectors[i]!, options.topK));
+  for (const [i, query] of queries.entries())
+    if (embedded.vectors[i]) runs.push(await search(deps, index, query, embedded.vectors[i]!, options.topK, keywords[i]));
   const [own, contextual] = runs as [Run, Run | undefined];
   const passes = (run: Run, id: number) => run.similarity.has(id) && run.similarity.get(id)! * 100 >= options.minMatch;
 
