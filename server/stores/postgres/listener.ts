@@ -1,6 +1,7 @@
 // One LISTEN connection per node, for every channel the PostgreSQL stores follow (docent_vectors: the vector
-// copies; docent_config: the settings cache). A notification reaches the channel's subscriber; a lost connection
-// is told to every subscriber (what it missed meanwhile cannot be known) and opened again after a pause.
+// copies; docent_config and docent_indexes: the caches of settings and of the active index). A notification reaches
+// the channel's subscriber; a lost connection is told to every subscriber (what it missed meanwhile cannot be known)
+// and opened again after a pause.
 import pg from 'pg';
 import type { Pool } from './database.js';
 
@@ -61,7 +62,7 @@ export class PostgresListener {
       connectionString: options.connectionString,
       application_name: `${options.application_name ?? 'docent'} listener`,
       // A database that does not answer is tried again, not waited for; a connection dropped without a word is
-      // noticed by TCP keepalive (the vector copies' poll covers the meantime; the settings cache is off).
+      // noticed by TCP keepalive (the vector copies' poll covers the meantime; a cached value lives 15 s at most).
       connectionTimeoutMillis: 10_000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 30_000,
