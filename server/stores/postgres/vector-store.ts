@@ -49,13 +49,18 @@ const indexRow = async (db: Queryable, where: string, params: unknown[] = []) =>
 async function exactSimilarities(db: Queryable, space: EmbeddingSpace, query: Float32Array, chunkIds: number[]): Promise<Map<number, number>> {
   const found = new Map<number, number>();
   if (chunkIds.length === 0) return found;
-  const vectors = await rows<{ id: number; vector: Buffer }>(
+  // The chunks first (by primary key), then each one's vector by the cache's key: a subquery in the select list is
+  // never turned into a join, so the plan does not hang on statistics. As a join, right after a large training and
+  // before autovacuum's ANALYZE, the planner took the cache for nearly empty and looped over all of it for each
+  // search (3,000 cached vectors: 65 ms instead of 2).
+  const vectors = await rows<{ id: number; vector: Buffer | null }>(
     db,
-    `SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.endpoint = $2 AND e.model = $3 AND e.text_hash = c.text_hash
-    WHERE c.id = ANY($1::bigint[])`,
+    `SELECT c.id, (SELECT e.vector FROM embedding_cache e WHERE e.endpoint = $2 AND e.model = $3 AND e.text_hash = c.text_hash) AS vector
+    FROM chunks c WHERE c.id = ANY($1::bigint[])`,
     [chunkIds, space.endpoint, space.model],
   );
   for (const { id, vector } of vectors) {
+    if (!vector) continue;
     const similarity = cosine(query, fromBlob(vector));
     if (similarity !== null) found.set(id, similarity);
   }
