@@ -1,10 +1,10 @@
 // `npm run bench -- vectors-postgres`: the PostgreSQL vector store (cluster mode) at 100k chunks of 1536
-// dimensions, on a fresh database of the cluster DOCENT_TEST_DATABASE_URL names: how long a node's start takes to
+// dimensions, on a fresh database (of the cluster DOCENT_TEST_DATABASE_URL names, else of a private cluster): how long a node's start takes to
 // read the index into memory (warmUp), vector search latency and recall@12 against exact brute-force cosine, and
 // how soon a vector written through node A is found through node B (NOTIFY). Data as the retrieval section's:
 // 500 cluster centres sharing a common direction, chunks = centre + noise, queries = a chunk + noise; chunk texts of
 // Zipf words, so retrieve() (vectors + keyword search + fusion) is measured on PostgreSQL too.
-import { freshPostgresDatabase } from '../support/store-backends.js';
+import { benchDatabase } from '../support/postgres.js';
 import { openPostgresStores, type PostgresStores } from '../../server/stores/postgres/open.js';
 import type { VectorIndex } from '../../server/stores/vector-store.js';
 import { createHash } from 'node:crypto';
@@ -37,9 +37,8 @@ function* vectors(): Generator<[number, Float32Array]> {
 }
 
 export async function run(): Promise<Row[]> {
-  const baseUrl = process.env.DOCENT_TEST_DATABASE_URL;
-  if (!baseUrl) return [{ section, metric: 'skipped', value: 'DOCENT_TEST_DATABASE_URL is not set', unit: '' }];
-  const database = await freshPostgresDatabase(baseUrl);
+  const database = await benchDatabase();
+  if (typeof database === 'string') return [{ section, metric: 'skipped', value: database, unit: '' }];
   let a: PostgresStores | undefined;
   let b: PostgresStores | undefined;
   try {
@@ -207,6 +206,6 @@ export async function run(): Promise<Row[]> {
   } finally {
     await b?.close();
     await a?.close();
-    await database.drop();
+    await database.close();
   }
 }
