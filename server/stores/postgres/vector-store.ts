@@ -45,22 +45,27 @@ const codeOf = (vector: Float32Array, dimensions: number) => encodeVector(padded
 const indexRow = async (db: Queryable, where: string, params: unknown[] = []) =>
   (await row<VectorIndex>(db, `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE ${where}`, params)) ?? null;
 
+/**
+ * The cached float vector (in `space`) of each of `chunkIds` that has one. The chunks are read by primary key, then
+ * each vector by embedding_cache_key: a subquery in the select list is never turned into a join, so the plan does not
+ * hang on statistics. As a join, right after a large training and before autovacuum's ANALYZE, the planner took the
+ * cache for nearly empty and looped over all of it (3,000 cached vectors: a search took 65 ms instead of 2).
+ */
+async function cachedVectorsOfChunks(db: Queryable, space: EmbeddingSpace, chunkIds: number[]): Promise<Array<{ chunkId: number; vector: Buffer }>> {
+  const found = await rows<{ chunkId: number; vector: Buffer | null }>(
+    db,
+    `SELECT c.id AS "chunkId", (SELECT e.vector FROM embedding_cache e WHERE e.endpoint = $2 AND e.model = $3 AND e.text_hash = c.text_hash) AS vector
+    FROM chunks c WHERE c.id = ANY($1::bigint[])`,
+    [chunkIds, space.endpoint, space.model],
+  );
+  return found.filter((r): r is { chunkId: number; vector: Buffer } => r.vector !== null);
+}
+
 /** Exact similarity of the given chunks to `query`, from their cached float vectors (chunks without one are left out). */
 async function exactSimilarities(db: Queryable, space: EmbeddingSpace, query: Float32Array, chunkIds: number[]): Promise<Map<number, number>> {
   const found = new Map<number, number>();
   if (chunkIds.length === 0) return found;
-  // The chunks first (by primary key), then each one's vector by the cache's key: a subquery in the select list is
-  // never turned into a join, so the plan does not hang on statistics. As a join, right after a large training and
-  // before autovacuum's ANALYZE, the planner took the cache for nearly empty and looped over all of it for each
-  // search (3,000 cached vectors: 65 ms instead of 2).
-  const vectors = await rows<{ id: number; vector: Buffer | null }>(
-    db,
-    `SELECT c.id, (SELECT e.vector FROM embedding_cache e WHERE e.endpoint = $2 AND e.model = $3 AND e.text_hash = c.text_hash) AS vector
-    FROM chunks c WHERE c.id = ANY($1::bigint[])`,
-    [chunkIds, space.endpoint, space.model],
-  );
-  for (const { id, vector } of vectors) {
-    if (!vector) continue;
+  for (const { chunkId: id, vector } of await cachedVectorsOfChunks(db, space, chunkIds)) {
     const similarity = cosine(query, fromBlob(vector));
     if (similarity !== null) found.set(id, similarity);
   }
@@ -97,12 +102,7 @@ export async function restoreCachedVectors(client: Client, chunkIds: number[]): 
     `SELECT ${INDEX_COLUMNS} FROM vector_indexes WHERE status IN ('active', 'building') AND dimensions IS NOT NULL`,
   );
   for (const index of indexes) {
-    const cached = await rows<{ chunkId: number; vector: Buffer }>(
-      client,
-      `SELECT c.id AS "chunkId", e.vector FROM chunks c JOIN embedding_cache e ON e.endpoint = $2 AND e.model = $3 AND e.text_hash = c.text_hash
-      WHERE c.id = ANY($1::bigint[])`,
-      [chunkIds, index.endpoint, index.model],
-    );
+    const cached = await cachedVectorsOfChunks(client, index, chunkIds);
     await insertVectors(
       client,
       index,
