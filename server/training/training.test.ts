@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp, setupAdmin, type AdminClient, type TestApp } from '../../e2e/support/harness.js';
-import { FAKE_KEY, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
+import { FAKE_KEY, type FakeOpenRouter, startFakeOpenRouter } from '../../e2e/fakes/openrouter.js';
 import { startStaticSite, SITE_FIXTURE_DIR } from '../../e2e/fakes/static-site.js';
 import { startFakeWordPress } from '../../e2e/fakes/wordpress.js';
 import { multipart } from '../../e2e/support/multipart.js';
@@ -342,6 +342,25 @@ test('embedding model change: the old index answers during the rebuild, then swa
   assert.equal(after.chunks[0].title, 'Warranty');
 });
 
+/** Trains a Warranty entry through OpenRouter, then saves the API settings for `local`, an OpenAI-compatible endpoint. */
+async function trainWarrantyThenUseLocalEndpoint(app: TestApp['app'], admin: AdminClient, local: FakeOpenRouter, apiKey: string) {
+  await admin.request('POST', '/api/admin/training/text', {
+    title: 'Warranty',
+    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
+  });
+  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
+  const saved = await admin.request('PUT', '/api/admin/settings/api', {
+    provider: 'openai-compatible',
+    baseUrl: local.baseURL,
+    apiKey,
+    model: 'openai/gpt-5.4-mini',
+    fallbackModels: [],
+    reasoningEnabled: false,
+  });
+  assert.equal(saved.statusCode, 200, saved.body);
+  return saved;
+}
+
 test('provider change: the old index keeps answering through the old provider and key until the rebuild for the new one swaps in', async (t) => {
   const { app, fake, admin, dataDir } = await trainedApp(t);
   const LOCAL_KEY = 'local-endpoint-key-7f3a9c';
@@ -353,23 +372,9 @@ test('provider change: the old index keeps answering through the old provider an
       answer: `Option ${i} is set in the dashboard under Settings, panel ${i}.`,
     });
   }
-  await admin.request('POST', '/api/admin/training/text', {
-    title: 'Warranty',
-    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
-  });
-  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
   const embedCalls = (f: typeof fake) => f.requestsTo('/embeddings');
   const bearer = (f: typeof fake) => embedCalls(f).at(-1)!.headers.authorization;
-
-  const saved = await admin.request('PUT', '/api/admin/settings/api', {
-    provider: 'openai-compatible',
-    baseUrl: local.baseURL,
-    apiKey: LOCAL_KEY,
-    model: 'openai/gpt-5.4-mini',
-    fallbackModels: [],
-    reasoningEnabled: false,
-  });
-  assert.equal(saved.statusCode, 200, saved.body);
+  const saved = await trainWarrantyThenUseLocalEndpoint(app, admin, local, LOCAL_KEY);
   const oldIndex = { provider: 'openrouter', baseUrl: null, model: 'openai/text-embedding-3-small', matchesSettings: false };
   assert.deepEqual(saved.json().searchIndex, oldIndex);
   assert.deepEqual((await admin.request('GET', '/api/admin/settings/api')).json().searchIndex, oldIndex);
@@ -452,20 +457,7 @@ test('a search that reads the old index just before the swap still answers: it r
   const LOCAL_KEY = 'local-endpoint-key-5e1b2d';
   const local = await startFakeOpenRouter({ validKeys: [LOCAL_KEY] });
   t.after(local.close);
-  await admin.request('POST', '/api/admin/training/text', {
-    title: 'Warranty',
-    text: 'Every Acme widget has a two-year warranty covering manufacturing faults.',
-  });
-  await finished({ app } as TestApp, admin, (await admin.request('POST', '/api/admin/training/start')).json().job.id);
-  const saved = await admin.request('PUT', '/api/admin/settings/api', {
-    provider: 'openai-compatible',
-    baseUrl: local.baseURL,
-    apiKey: LOCAL_KEY,
-    model: 'openai/gpt-5.4-mini',
-    fallbackModels: [],
-    reasoningEnabled: false,
-  });
-  assert.equal(saved.statusCode, 200, saved.body);
+  await trainWarrantyThenUseLocalEndpoint(app, admin, local, LOCAL_KEY);
 
   // The search reads the old index and its kept key, then waits on OpenRouter while the rebuild swaps the new
   // index in and drops the old one (its vectors and key with it), as another node's rebuild can at any moment.
